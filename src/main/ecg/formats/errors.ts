@@ -1,0 +1,25 @@
+/**
+ * Every reader failure is an EcgFormatError with a code from this closed set, so the UI can show a translated
+ * message (i18n key `ecg.formatError.<code>`) and tests can assert the reason, never a stack trace.
+ */
+export const ECG_FORMAT_ERROR_CODES = [
+  'UNKNOWN_FORMAT', // content matches no supported format
+  'UNSUPPORTED_VARIANT', // recognised format, but a variant we do not decode (e.g. WFDB format 310 when absent, compressed DICOM)
+  'TRUNCATED', // file ends before the structure it declares
+  'CORRUPT', // structure contradicts itself (bad checksum, impossible length, invalid code)
+  'MISSING_FILE', // a companion file (e.g. WFDB .dat) is missing
+  'NO_SIGNAL', // parsed, but holds no usable waveform
+  'NON_COMPLIANT', // claims a standard it does not follow (e.g. SCP with interleaved raw samples)
+  'TOO_LARGE', // beyond the limits we accept (protects memory)
+] as const;
+export type EcgFormatErrorCode = (typeof ECG_FORMAT_ERROR_CODES)[number];
+
+export class EcgFormatError extends Error {
+  override readonly name = 'EcgFormatError';
+  constructor(
+    readonly code: EcgFormatErrorCode,
+    message: string,
+  ) {
+    super(message);
+  }
+}

@@ -1,0 +1,51 @@
+/** ECG domain model shared by main (readers, devices, analysis) and renderer (display). Pure: no Node, no DOM. */
+
+export type EcgFormat = 'wfdb' | 'scp-ecg' | 'hl7-aecg' | 'dicom' | 'edf' | 'ge-muse-xml' | 'philips-xml';
+
+/** Standard 12-lead names in display order. Readers use these names where the file says so. */
+export const STANDARD_LEADS = ['I', 'II', 'III', 'aVR', 'aVL', 'aVF', 'V1', 'V2', 'V3', 'V4', 'V5', 'V6'] as const;
+export type StandardLead = (typeof STANDARD_LEADS)[number];
+
+export interface EcgLead {
+  /** Standard name (I, II, III, aVR, aVL, aVF, V1–V6) where the file identifies it, the file's own label otherwise. */
+  name: string;
+  /** Physical values in microvolts. NaN marks a sample the file declares invalid/missing. */
+  microvolts: Float32Array;
+}
+
+export interface EcgAnnotation {
+  /** Sample index (0-based) into the leads. */
+  sample: number;
+  /** MIT annotation mnemonic (N, V, A, ...) or the file's own beat label. */
+  symbol: string;
+}
+
+export interface EcgPatientInfo {
+  id?: string;
+  name?: string;
+  sex?: 'M' | 'F' | 'U';
+  birthDate?: string; // ISO yyyy-mm-dd
+  ageYears?: number;
+}
+
+export interface EcgDeviceInfo {
+  manufacturer?: string;
+  model?: string;
+  serial?: string;
+}
+
+export interface EcgRecord {
+  format: EcgFormat;
+  sampleRateHz: number;
+  leads: EcgLead[];
+  /** ISO 8601 date-time of the recording start, when the file says. */
+  recordedAt?: string;
+  patient?: EcgPatientInfo;
+  device?: EcgDeviceInfo;
+  annotations?: EcgAnnotation[];
+}
+
+/** Samples per lead (all leads of a record have the same length). */
+export function sampleCount(record: EcgRecord): number {
+  return record.leads[0]?.microvolts.length ?? 0;
+}

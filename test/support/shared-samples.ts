@@ -1,0 +1,19 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+
+/**
+ * The shared ECG corpus lives beside the repository (../shared/ecg-samples) on developer machines and in CI,
+ * but not in a plain clone. Tests that need it use `describeWithSamples`, which reports them as skipped
+ * (with the reason in the suite name) when the folder is absent.
+ */
+export const SHARED_ECG_DIR = path.resolve(__dirname, '../../../shared/ecg-samples');
+export const hasSharedSamples = existsSync(path.join(SHARED_ECG_DIR, 'reference.json'));
+export const SKIP_REASON = 'skipped: ../shared/ecg-samples is not beside this clone';
+
+export function samplePath(...parts: string[]): string {
+  return path.join(SHARED_ECG_DIR, ...parts);
+}
+
+export function loadReference(): Record<string, unknown> {
+  return JSON.parse(readFileSync(samplePath('reference.json'), 'utf8')) as Record<string, unknown>;
+}
