@@ -1,0 +1,85 @@
+import { ApiError } from '../../shared/api/errors';
+import type { AuthService } from '../auth/auth-service';
+import type { BackupService } from '../backup/backup-service';
+import type { AuditQuery } from '../audit/audit-log';
+import type { Clock } from '../clock';
+import type { Store } from '../db/store';
+import type { Session } from '../session/session';
+import { readSettings, writeSettings } from '../settings/settings-service';
+import type { AuditEntry, AuditVerifyResult } from '../../shared/api/system';
+import type { Implementation } from './dispatcher';
+
+export interface ImplementationDeps {
+  store: Store;
+  session: Session;
+  auth: AuthService;
+  backup: BackupService;
+  audit: { search(q: AuditQuery): AuditEntry[]; verify(): AuditVerifyResult };
+  clock: Clock;
+  appVersion: string;
+  online(): boolean;
+}
+
+/** Binds every contract method to its service. Adding a method to the contract without a binding fails tsc. */
+export function buildImplementation(s: ImplementationDeps): Implementation {
+  const db = () => s.store.current.db;
+  const storeStatus = () => ({ state: s.store.state(), keyProtection: s.store.keyProtection });
+  return {
+    system: {
+      status: () => ({
+        online: s.online(),
+        sync: { state: 'notConfigured', pending: 0, lastSyncAt: null },
+        appVersion: s.appVersion,
+        schemaVersion: s.store.isOpen ? s.store.current.schemaVersion : 0,
+      }),
+    },
+    store: {
+      status: storeStatus,
+      unlock: async ({ passphrase }) => {
+        await s.store.openWithPassphrase(passphrase);
+        return storeStatus();
+      },
+    },
+    auth: {
+      status: () => s.auth.status(s.store.isOpen),
+      setupAdmin: (input) => s.auth.setupAdmin(input),
+      signIn: ({ username, password }) => s.auth.signIn(username, password),
+      signOut: () => {
+        s.session.signOut();
+        return {};
+      },
+      unlock: ({ password }) => s.auth.unlock(password),
+      heartbeat: () => {
+        const locked = s.store.isOpen && s.session.isLocked(readSettings(db()).security.idleLockMinutes);
+        if (!locked) s.session.touch();
+        return { locked };
+      },
+      changePassword: async ({ currentPassword, newPassword }) => {
+        await s.auth.changePassword(currentPassword, newPassword);
+        return {};
+      },
+    },
+    users: {
+      list: () => s.auth.listUsers(),
+      create: (input) => s.auth.createUser(input),
+      update: (input) => s.auth.updateUser(input),
+    },
+    settings: {
+      get: () => readSettings(db()),
+      update: (patch) => writeSettings(db(), patch, s.clock),
+      setLocale: ({ locale }) => {
+        if (!s.store.isOpen) throw new ApiError('DB_LOCKED', 'the database is not open yet');
+        return writeSettings(db(), { locale }, s.clock);
+      },
+    },
+    audit: {
+      search: (q) => s.audit.search(q),
+      verify: () => s.audit.verify(),
+    },
+    backup: {
+      create: ({ passphrase }) => s.backup.create(passphrase),
+      list: () => s.backup.list(),
+      restore: ({ path, passphrase }) => s.backup.restore(path, passphrase),
+    },
+  };
+}

@@ -1,0 +1,138 @@
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { ApiError } from '../../shared/api/errors';
+import {
+  type KeyFile,
+  type OsKeystore,
+  keystoreIsStrong,
+  newDatabaseKey,
+  parseKeyFile,
+  passphraseWrapping,
+  tryUnwrapWithKeystore,
+  unwrapWithPassphrase,
+  wrapWithKeystore,
+  wrapWithPassphrase,
+} from './key-protection';
+import { openEncryptedDatabase, type OpenedStore } from './open';
+
+export type StoreState = 'open' | 'needsPassphrase' | 'newNeedsPassphrase';
+
+export interface StoreOptions {
+  dbFile: string;
+  migrationsFolder: string;
+  /** Electron safeStorage in the app; absent in the harness and the CLI (passphrase only). */
+  keystore?: OsKeystore;
+}
+
+export function keyFileOf(dbFile: string): string {
+  return `${dbFile}.key.json`;
+}
+
+function writeFileAtomic(file: string, text: string): void {
+  const tmp = `${file}.tmp`;
+  writeFileSync(tmp, text, { mode: 0o600, flush: true });
+  renameSync(tmp, file);
+}
+
+/**
+ * Owns the one open database of the station and its key. Never creates a new key for an existing database:
+ * a missing or unreadable keystore means asking for the administrator's passphrase, not starting over.
+ */
+export class Store {
+  private opened: OpenedStore | undefined;
+
+  constructor(private readonly opts: StoreOptions) {}
+
+  get isOpen(): boolean {
+    return this.opened !== undefined;
+  }
+
+  get keyProtection(): 'safeStorage' | 'passphrase' | null {
+    if (!existsSync(keyFileOf(this.opts.dbFile))) return null;
+    const file = parseKeyFile(readFileSync(keyFileOf(this.opts.dbFile), 'utf8'));
+    return file.wrappings.some((w) => w.kind === 'safeStorage') ? 'safeStorage' : 'passphrase';
+  }
+
+  state(): StoreState {
+    if (this.opened) return 'open';
+    return existsSync(this.opts.dbFile) ? 'needsPassphrase' : 'newNeedsPassphrase';
+  }
+
+  /** At start: opens silently when the OS keystore still holds the key. */
+  async tryOpenWithKeystore(): Promise<boolean> {
+    if (this.opened || !existsSync(this.opts.dbFile) || !existsSync(keyFileOf(this.opts.dbFile))) return this.isOpen;
+    const key = await tryUnwrapWithKeystore(this.readKeyFile(), this.opts.keystore);
+    if (!key) return false;
+    this.opened = openEncryptedDatabase(this.opts.dbFile, key, { migrationsFolder: this.opts.migrationsFolder, create: false });
+    return true;
+  }
+
+  /** Opens with the administrator passphrase; on a brand-new station this creates the database and its key. */
+  async openWithPassphrase(passphrase: string): Promise<void> {
+    if (this.opened) return;
+    const dbExists = existsSync(this.opts.dbFile);
+    const keyFile = keyFileOf(this.opts.dbFile);
+    if (dbExists) {
+      if (!existsSync(keyFile)) throw new ApiError('DB_KEY_INVALID', `the key file ${keyFile} is missing; restore it from a backup`);
+      const file = this.readKeyFile();
+      const key = await unwrapWithPassphrase(passphraseWrapping(file), passphrase);
+      this.opened = openEncryptedDatabase(this.opts.dbFile, key, { migrationsFolder: this.opts.migrationsFolder, create: false });
+      // The keystore may have changed backend: re-wrap for it, keeping the passphrase wrapping.
+      await this.rewrapForKeystore(file, key);
+      return;
+    }
+    const key = newDatabaseKey();
+    const wrappings: KeyFile['wrappings'] = [await wrapWithPassphrase(key, passphrase)];
+    if (this.opts.keystore && (await keystoreIsStrong(this.opts.keystore))) wrappings.push(await wrapWithKeystore(key, this.opts.keystore));
+    // Key file first: a database must never exist without the means to open it.
+    writeFileAtomic(keyFile, JSON.stringify({ version: 1, wrappings } satisfies KeyFile));
+    this.opened = openEncryptedDatabase(this.opts.dbFile, key, { migrationsFolder: this.opts.migrationsFolder, create: true });
+  }
+
+  private async rewrapForKeystore(file: KeyFile, key: Buffer): Promise<void> {
+    const ks = this.opts.keystore;
+    if (!ks || !(await keystoreIsStrong(ks))) return;
+    const current = file.wrappings.find((w) => w.kind === 'safeStorage');
+    if (current && current.kind === 'safeStorage' && current.backend === ks.getSelectedStorageBackend()) return;
+    const wrappings = [...file.wrappings.filter((w) => w.kind !== 'safeStorage'), await wrapWithKeystore(key, ks)];
+    writeFileAtomic(keyFileOf(this.opts.dbFile), JSON.stringify({ version: 1, wrappings } satisfies KeyFile));
+  }
+
+  private readKeyFile(): KeyFile {
+    return parseKeyFile(readFileSync(keyFileOf(this.opts.dbFile), 'utf8'));
+  }
+
+  /** The open store; DB_LOCKED until it has been opened. */
+  get current(): OpenedStore {
+    if (!this.opened) throw new ApiError('DB_LOCKED', 'the database is not open yet');
+    return this.opened;
+  }
+
+  get dbFile(): string {
+    return this.opts.dbFile;
+  }
+
+  get migrationsFolder(): string {
+    return this.opts.migrationsFolder;
+  }
+
+  /** Unwraps the raw key again (backup and restore need it) from the passphrase. */
+  async keyFromPassphrase(passphrase: string): Promise<Buffer> {
+    return unwrapWithPassphrase(passphraseWrapping(this.readKeyFile()), passphrase);
+  }
+
+  close(): void {
+    if (!this.opened) return;
+    try {
+      this.opened.sqlite.pragma('wal_checkpoint(TRUNCATE)');
+    } catch {
+      /* closing anyway */
+    }
+    this.opened.sqlite.close();
+    this.opened = undefined;
+  }
+
+  /** Replaces the open handle (after a restore swapped the file). */
+  adopt(opened: OpenedStore): void {
+    this.opened = opened;
+  }
+}

@@ -1,0 +1,28 @@
+import { eq } from 'drizzle-orm';
+import { ApiError } from '../../shared/api/errors';
+import { DEFAULT_SECURITY_SETTINGS, type Settings, settingsSchema } from '../../shared/api/system';
+import type { Clock } from '../clock';
+import type { Db } from '../db/open';
+import { settings } from '../db/schema';
+
+const DEFAULTS: Settings = { security: DEFAULT_SECURITY_SETTINGS, facilityName: '', locale: 'zh-CN' };
+const KEY = 'station';
+
+export function readSettings(db: Db): Settings {
+  const row = db.select().from(settings).where(eq(settings.key, KEY)).get();
+  if (!row) return DEFAULTS;
+  const merged = { ...DEFAULTS, ...(JSON.parse(row.value) as Partial<Settings>) };
+  merged.security = { ...DEFAULTS.security, ...merged.security };
+  const parsed = settingsSchema.safeParse(merged);
+  return parsed.success ? parsed.data : DEFAULTS;
+}
+
+export function writeSettings(db: Db, patch: Partial<Settings>, clock: Clock): Settings {
+  const current = readSettings(db);
+  const next = settingsSchema.safeParse({ ...current, ...patch, security: { ...current.security, ...patch.security } });
+  if (!next.success) throw new ApiError('VALIDATION', next.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+  const value = JSON.stringify(next.data);
+  const updatedAt = clock.now().toISOString();
+  db.insert(settings).values({ key: KEY, value, updatedAt }).onConflictDoUpdate({ target: settings.key, set: { value, updatedAt } }).run();
+  return next.data;
+}

@@ -1,0 +1,5 @@
+export * from './contract';
+export * from './define';
+export * from './errors';
+export * from './auth';
+export * from './system';

@@ -1,0 +1,120 @@
+import { z } from 'zod';
+import { method } from './define';
+
+export const securitySettingsSchema = z.object({
+  /** Failed sign-ins before the account is locked. */
+  maxFailedSignIns: z.number().int().min(3).max(20),
+  lockoutMinutes: z.number().int().min(1).max(24 * 60),
+  idleLockMinutes: z.number().int().min(1).max(120),
+  passwordMinLength: z.number().int().min(8).max(64),
+});
+export type SecuritySettings = z.infer<typeof securitySettingsSchema>;
+
+export const DEFAULT_SECURITY_SETTINGS: SecuritySettings = {
+  maxFailedSignIns: 5,
+  lockoutMinutes: 15,
+  idleLockMinutes: 10,
+  passwordMinLength: 8,
+};
+
+export const settingsSchema = z.object({
+  security: securitySettingsSchema,
+  facilityName: z.string().max(60),
+  locale: z.enum(['zh-CN', 'en']),
+});
+export type Settings = z.infer<typeof settingsSchema>;
+
+export const storeStatusSchema = z.object({
+  /** open: ready. needsPassphrase: the OS keystore is weak or changed; the administrator passphrase unwraps the key. */
+  state: z.enum(['open', 'needsPassphrase', 'newNeedsPassphrase']),
+  keyProtection: z.enum(['safeStorage', 'passphrase']).nullable(),
+});
+
+export const systemStatusSchema = z.object({
+  online: z.boolean(),
+  sync: z.object({ state: z.enum(['idle', 'syncing', 'error', 'notConfigured']), pending: z.number().int(), lastSyncAt: z.string().nullable() }),
+  appVersion: z.string(),
+  schemaVersion: z.number().int(),
+});
+export type SystemStatus = z.infer<typeof systemStatusSchema>;
+
+export const auditEntrySchema = z.object({
+  id: z.number().int(),
+  at: z.string(),
+  userId: z.number().int().nullable(),
+  username: z.string().nullable(),
+  action: z.string(),
+  kind: z.string(),
+  patientId: z.string().nullable(),
+  outcome: z.string(),
+  details: z.string().nullable(),
+});
+export type AuditEntry = z.infer<typeof auditEntrySchema>;
+
+export const auditVerifySchema = z.object({
+  ok: z.boolean(),
+  checked: z.number().int(),
+  /** First row whose hash or link does not match (edited, deleted or inserted out of order). */
+  firstBadId: z.number().int().nullable(),
+  problem: z.enum(['hash', 'link', 'gap']).nullable(),
+});
+export type AuditVerifyResult = z.infer<typeof auditVerifySchema>;
+
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
+
+export const systemContract = {
+  status: method({ input: z.object({}), output: systemStatusSchema, access: 'public', audit: 'none' }),
+};
+
+export const storeContract = {
+  status: method({ input: z.object({}), output: storeStatusSchema, access: 'public', audit: 'none' }),
+  /** Opens the store when the OS keystore cannot; on a brand-new store this sets the passphrase. */
+  unlock: method({ input: z.object({ passphrase: z.string().min(10).max(256) }), output: storeStatusSchema, access: 'public', audit: 'none' }),
+};
+
+export const settingsContract = {
+  get: method({ input: z.object({}), output: settingsSchema, access: 'signedIn', audit: 'none' }),
+  update: method({ input: settingsSchema.partial(), output: settingsSchema, access: ['admin'], audit: 'admin' }),
+  /** The UI language is a per-station preference any user may change. */
+  setLocale: method({ input: z.object({ locale: z.enum(['zh-CN', 'en']) }), output: settingsSchema, access: 'public', audit: 'none' }),
+};
+
+export const auditContract = {
+  search: method({
+    input: z.object({
+      from: isoDate.optional(),
+      to: isoDate.optional(),
+      username: z.string().max(32).optional(),
+      action: z.string().max(64).optional(),
+      patientId: z.string().max(64).optional(),
+      outcome: z.enum(['ok', 'error', 'denied']).optional(),
+      limit: z.number().int().min(1).max(500).default(100),
+      beforeId: z.number().int().optional(),
+    }),
+    output: z.array(auditEntrySchema),
+    access: ['admin'],
+    audit: 'admin',
+  }),
+  verify: method({ input: z.object({}), output: auditVerifySchema, access: ['admin'], audit: 'admin' }),
+};
+
+export const backupContract = {
+  create: method({
+    input: z.object({ passphrase: z.string().min(10).max(256) }),
+    output: z.object({ path: z.string(), bytes: z.number().int(), createdAt: z.string() }),
+    access: ['admin'],
+    audit: 'export',
+  }),
+  list: method({
+    input: z.object({}),
+    output: z.array(z.object({ path: z.string(), bytes: z.number().int(), createdAt: z.string() })),
+    access: ['admin'],
+    audit: 'none',
+  }),
+  restore: method({
+    input: z.object({ path: z.string().min(1).max(4096), passphrase: z.string().min(1).max(256) }),
+    output: z.object({ restoredFrom: z.string(), patients: z.number().int() }),
+    access: ['admin'],
+    audit: 'admin',
+  }),
+};
