@@ -1,0 +1,64 @@
+/**
+ * Electron main: lifecycle, the one window, and wiring. Everything else lives in feature modules that know nothing
+ * about Electron and run for real in the harness and the tests.
+ */
+import { app, BrowserWindow, ipcMain, net, protocol, safeStorage, session } from 'electron';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { registerIpc, makeSenderCheck } from './api/ipc';
+import { systemClock } from './clock';
+import { defaultMigrationsFolder } from './db/open';
+import { createServices } from './services';
+import { APP_ORIGIN, APP_SCHEME, resolveAppUrl } from './shell/app-protocol';
+import { hardenSession, hardenWebContents, secureWindowOptions } from './shell/security';
+
+declare const MAIN_WINDOW_VITE_DEV_SERVER_URL: string | undefined;
+declare const MAIN_WINDOW_VITE_NAME: string;
+
+protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
+
+let mainWindow: BrowserWindow | null = null;
+
+async function start(): Promise<void> {
+  const dataDir = path.join(app.getPath('userData'), 'data');
+  mkdirSync(dataDir, { recursive: true });
+  const services = createServices({
+    dataDir,
+    migrationsFolder: defaultMigrationsFolder(),
+    clock: systemClock,
+    keystore: safeStorage,
+    appVersion: app.getVersion(),
+    online: () => net.isOnline(),
+  });
+  // Opens silently when the OS keystore holds the key; otherwise the renderer asks for the administrator passphrase.
+  await services.store.tryOpenWithKeystore();
+
+  const devUrl = MAIN_WINDOW_VITE_DEV_SERVER_URL;
+  const rendererRoot = path.join(__dirname, `../renderer/${MAIN_WINDOW_VITE_NAME}`);
+  const allowedOrigins = devUrl ? [new URL(devUrl).origin] : [APP_ORIGIN];
+
+  protocol.handle(APP_SCHEME, (request) => {
+    const file = resolveAppUrl(request.url, rendererRoot);
+    if (!file) return new Response('not found', { status: 404 });
+    return net.fetch(pathToFileURL(file).toString());
+  });
+  hardenSession(session.defaultSession, allowedOrigins);
+  app.on('web-contents-created', (_event, contents) => hardenWebContents(contents, allowedOrigins));
+
+  mainWindow = new BrowserWindow(secureWindowOptions(path.join(__dirname, 'preload.js')));
+  const windowId = mainWindow.webContents.id;
+  registerIpc(ipcMain, services.dispatch, makeSenderCheck({ webContentsId: () => windowId, allowedOrigins }));
+  mainWindow.once('ready-to-show', () => mainWindow?.show());
+  mainWindow.on('closed', () => {
+    mainWindow = null;
+    services.store.close();
+  });
+  await mainWindow.loadURL(devUrl ?? `${APP_ORIGIN}/index.html`);
+}
+
+app.whenReady().then(start, (err) => {
+  console.error('failed to start', err);
+  app.exit(1);
+});
+app.on('window-all-closed', () => app.quit());

@@ -1,0 +1,49 @@
+import { buildRawApi, type Api, type RawApi } from '../../shared/api/contract';
+import { ApiError, type ApiResult } from '../../shared/api/errors';
+
+declare global {
+  interface Window {
+    /** Set by the Electron preload; absent when the renderer runs against the loopback harness. */
+    api?: RawApi;
+  }
+}
+
+/** The harness transport: same envelopes, carried over loopback HTTP with the token the harness put in the page. */
+function httpRawApi(): RawApi {
+  const token = document.querySelector<HTMLMetaElement>('meta[name="api-token"]')?.content ?? '';
+  return buildRawApi(async (channel, input) => {
+    const res = await fetch(`/api/${encodeURIComponent(channel)}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-harness-token': token },
+      body: JSON.stringify(input ?? {}),
+    });
+    if (!res.ok) return { ok: false, error: { code: 'INTERNAL', message: `HTTP ${res.status}` } } satisfies ApiResult<unknown>;
+    return (await res.json()) as ApiResult<unknown>;
+  });
+}
+
+/** Every failure becomes an ApiError with a code the UI translates; the session-lock code is broadcast. */
+function unwrap(raw: RawApi): Api {
+  const api: Record<string, Record<string, (input: unknown) => Promise<unknown>>> = {};
+  for (const [ns, methods] of Object.entries(raw as unknown as Record<string, Record<string, (i: unknown) => Promise<ApiResult<unknown>>>>)) {
+    api[ns] = {};
+    for (const [name, fn] of Object.entries(methods)) {
+      api[ns][name] = async (input: unknown) => {
+        let result: ApiResult<unknown>;
+        try {
+          result = await fn(input ?? {});
+        } catch (err) {
+          throw new ApiError('INTERNAL', err instanceof Error ? err.message : String(err));
+        }
+        if (result.ok) return result.value;
+        if (result.error.code === 'SESSION_LOCKED' || result.error.code === 'UNAUTHENTICATED') {
+          window.dispatchEvent(new CustomEvent('workstation:auth-changed', { detail: result.error.code }));
+        }
+        throw new ApiError(result.error.code, result.error.message, result.error.details);
+      };
+    }
+  }
+  return api as unknown as Api;
+}
+
+export const api: Api = unwrap(window.api ?? httpRawApi());

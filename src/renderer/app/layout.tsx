@@ -1,0 +1,76 @@
+import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { NavLink, Outlet } from 'react-router';
+import type { SystemStatus } from '../../shared/api/system';
+import { api } from '../api/client';
+import { LockOverlay } from '../features/auth/lock-overlay';
+import { useAuth } from './auth-context';
+
+const NAV = ['today', 'patients', 'ecg', 'followup', 'consult', 'sync', 'settings'] as const;
+
+export function Layout() {
+  const { t } = useTranslation();
+  const { status, refresh } = useAuth();
+  const locked = status?.locked ?? false;
+  return (
+    <div className="shell">
+      <div className="shell-body" inert={locked}>
+        <nav className="sidebar" aria-label={t('app.title')}>
+          <div className="brand">{t('app.title')}</div>
+          {NAV.map((key) => (
+            <NavLink key={key} to={`/${key}`} className={({ isActive }) => (isActive ? 'active' : '')}>
+              {t(`nav.${key}`)}
+            </NavLink>
+          ))}
+          {status?.user?.role === 'admin' && <NavLink to="/audit">{t('nav.audit')}</NavLink>}
+        </nav>
+        <main className="content">
+          <Outlet />
+        </main>
+      </div>
+      <StatusBar
+        onSignOut={async () => {
+          await api.auth.signOut({});
+          await refresh();
+        }}
+      />
+      {locked && <LockOverlay />}
+    </div>
+  );
+}
+
+function StatusBar({ onSignOut }: { onSignOut: () => Promise<void> }) {
+  const { t } = useTranslation();
+  const { status } = useAuth();
+  const [system, setSystem] = useState<SystemStatus | null>(null);
+  const [browserOnline, setBrowserOnline] = useState(navigator.onLine);
+  useEffect(() => {
+    const load = () => void api.system.status({}).then(setSystem, () => {});
+    load();
+    const timer = setInterval(load, 10_000);
+    const on = () => setBrowserOnline(navigator.onLine);
+    window.addEventListener('online', on);
+    window.addEventListener('offline', on);
+    return () => {
+      clearInterval(timer);
+      window.removeEventListener('online', on);
+      window.removeEventListener('offline', on);
+    };
+  }, []);
+  const online = (system?.online ?? true) && browserOnline;
+  return (
+    <footer className="status-bar" role="status">
+      <span className={online ? 'dot online' : 'dot offline'} />
+      <span data-testid="online-state">{t(online ? 'status.online' : 'status.offline')}</span>
+      {system && <span>{t(`status.sync.${system.sync.state}`)}</span>}
+      {system && system.sync.pending > 0 && <span>{t('status.pending', { count: system.sync.pending })}</span>}
+      <span className="spacer" />
+      {status?.user && <span>{t('status.user', { name: status.user.displayName, role: t(`roles.${status.user.role}`) })}</span>}
+      {status?.user && (
+        <button type="button" className="link" onClick={() => void onSignOut()}>
+          {t('status.signOut')}
+        </button>
+      )}
+    </footer>
+  );
+}

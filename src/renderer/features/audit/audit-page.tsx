@@ -1,0 +1,102 @@
+import { useEffect, useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { AuditEntry, AuditVerifyResult } from '../../../shared/api/system';
+import { api } from '../../api/client';
+import { ErrorText } from '../../components/error-text';
+
+export function AuditPage() {
+  const { t } = useTranslation();
+  const [filter, setFilter] = useState({ from: '', to: '', username: '', action: '', patientId: '' });
+  const [rows, setRows] = useState<AuditEntry[]>([]);
+  const [verify, setVerify] = useState<AuditVerifyResult | null>(null);
+  const [error, setError] = useState<unknown>(null);
+
+  async function search(beforeId?: number) {
+    setError(null);
+    try {
+      const q = Object.fromEntries(Object.entries(filter).filter(([, v]) => v !== '')) as Partial<typeof filter>;
+      const result = await api.audit.search({ ...q, limit: 100, beforeId });
+      setRows(beforeId ? [...rows, ...result] : result);
+    } catch (err) {
+      setError(err);
+    }
+  }
+  useEffect(() => void search(), []); // eslint-disable-line react-hooks/exhaustive-deps
+
+  async function runVerify() {
+    setError(null);
+    try {
+      setVerify(await api.audit.verify({}));
+    } catch (err) {
+      setError(err);
+    }
+  }
+
+  const onSubmit = (e: FormEvent) => {
+    e.preventDefault();
+    void search();
+  };
+
+  return (
+    <section className="page">
+      <h1>{t('audit.title')}</h1>
+      <form className="card form-grid" onSubmit={onSubmit}>
+        {(['from', 'to'] as const).map((k) => (
+          <label key={k}>
+            {t(`audit.${k}`)}
+            <input type="date" value={filter[k]} onChange={(e) => setFilter({ ...filter, [k]: e.target.value })} />
+          </label>
+        ))}
+        <label>
+          {t('audit.user')}
+          <input value={filter.username} onChange={(e) => setFilter({ ...filter, username: e.target.value })} />
+        </label>
+        <label>
+          {t('audit.action')}
+          <input value={filter.action} onChange={(e) => setFilter({ ...filter, action: e.target.value })} />
+        </label>
+        <label>
+          {t('audit.patient')}
+          <input value={filter.patientId} onChange={(e) => setFilter({ ...filter, patientId: e.target.value })} />
+        </label>
+        <button type="submit" className="primary">
+          {t('audit.search')}
+        </button>
+        <button type="button" onClick={() => void runVerify()}>
+          {t('audit.verify')}
+        </button>
+      </form>
+      {verify && (
+        <p role="status" className={verify.ok ? 'ok-text' : 'error-text'}>
+          {verify.ok ? t('audit.verifyOk', { checked: verify.checked }) : t('audit.verifyBad', { id: verify.firstBadId, problem: verify.problem })}
+        </p>
+      )}
+      <ErrorText error={error} />
+      <table className="card">
+        <thead>
+          <tr>
+            <th>{t('audit.at')}</th>
+            <th>{t('audit.user')}</th>
+            <th>{t('audit.action')}</th>
+            <th>{t('audit.patient')}</th>
+            <th>{t('audit.outcome')}</th>
+            <th>{t('audit.details')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((r) => (
+            <tr key={r.id}>
+              <td>{new Date(r.at).toLocaleString()}</td>
+              <td>{r.username ?? '—'}</td>
+              <td>{r.action}</td>
+              <td>{r.patientId ?? ''}</td>
+              <td>{t(`audit.outcomes.${r.outcome}`)}</td>
+              <td>{r.details ?? ''}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {rows.length > 0 && rows.length % 100 === 0 && <button onClick={() => void search(rows[rows.length - 1].id)}>{t('audit.more')}</button>}
+    </section>
+  );
+}

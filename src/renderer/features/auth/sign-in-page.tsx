@@ -1,0 +1,52 @@
+import { useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import { api } from '../../api/client';
+import { ErrorText } from '../../components/error-text';
+import { useAuth } from '../../app/auth-context';
+import { LanguageSwitch } from '../settings/language-switch';
+
+export function SignInPage() {
+  const { t } = useTranslation();
+  const { refresh } = useAuth();
+  const [username, setUsername] = useState('');
+  const [password, setPassword] = useState('');
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    setError(null);
+    setBusy(true);
+    try {
+      await api.auth.signIn({ username, password });
+      setPassword('');
+      await refresh();
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <main className="auth-page">
+      <form className="card auth-card" onSubmit={submit}>
+        <h1>{t('app.title')}</h1>
+        <h2>{t('signIn.title')}</h2>
+        <label>
+          {t('signIn.username')}
+          <input value={username} onChange={(e) => setUsername(e.target.value)} autoFocus autoComplete="username" required />
+        </label>
+        <label>
+          {t('signIn.password')}
+          <input type="password" value={password} onChange={(e) => setPassword(e.target.value)} autoComplete="current-password" required />
+        </label>
+        <ErrorText error={error} />
+        <button type="submit" className="primary" disabled={busy}>
+          {t('signIn.submit')}
+        </button>
+        <LanguageSwitch />
+      </form>
+    </main>
+  );
+}

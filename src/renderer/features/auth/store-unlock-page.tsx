@@ -1,0 +1,55 @@
+import { useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import { api } from '../../api/client';
+import { ErrorText } from '../../components/error-text';
+
+/** Shown when the OS keystore cannot open the database (weak, changed) or on a brand-new station. */
+export function StoreUnlockPage({ isNew, onOpened }: { isNew: boolean; onOpened: () => void }) {
+  const { t } = useTranslation();
+  const [passphrase, setPassphrase] = useState('');
+  const [repeat, setRepeat] = useState('');
+  const [error, setError] = useState<unknown>(null);
+  const [localError, setLocalError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    setError(null);
+    setLocalError(null);
+    if (passphrase.length < 10) return setLocalError(t('store.tooShort'));
+    if (isNew && passphrase !== repeat) return setLocalError(t('store.mismatch'));
+    setBusy(true);
+    try {
+      await api.store.unlock({ passphrase });
+      onOpened();
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <main className="auth-page">
+      <form className="card auth-card" onSubmit={submit}>
+        <h1>{t(isNew ? 'store.newTitle' : 'store.unlockTitle')}</h1>
+        <p className="muted">{t(isNew ? 'store.newBody' : 'store.unlockBody')}</p>
+        <label>
+          {t('store.passphrase')}
+          <input type="password" value={passphrase} onChange={(e) => setPassphrase(e.target.value)} autoFocus autoComplete="off" />
+        </label>
+        {isNew && (
+          <label>
+            {t('store.passphraseRepeat')}
+            <input type="password" value={repeat} onChange={(e) => setRepeat(e.target.value)} autoComplete="off" />
+          </label>
+        )}
+        {localError && <p role="alert" className="error-text">{localError}</p>}
+        <ErrorText error={error} />
+        <button type="submit" className="primary" disabled={busy}>
+          {t('store.submit')}
+        </button>
+      </form>
+    </main>
+  );
+}

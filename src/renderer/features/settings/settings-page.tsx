@@ -1,0 +1,246 @@
+import { useEffect, useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { User } from '../../../shared/api/auth';
+import type { Role } from '../../../shared/api/define';
+import type { SecuritySettings } from '../../../shared/api/system';
+import { api } from '../../api/client';
+import { ErrorText } from '../../components/error-text';
+import { useAuth } from '../../app/auth-context';
+import { LanguageSwitch } from './language-switch';
+
+export function SettingsPage() {
+  const { t } = useTranslation();
+  const { status } = useAuth();
+  const isAdmin = status?.user?.role === 'admin';
+  return (
+    <section className="page">
+      <h1>{t('settings.title')}</h1>
+      <div className="card">
+        <LanguageSwitch />
+      </div>
+      <ChangePassword />
+      {isAdmin && <SecurityPolicy />}
+      {isAdmin && <Users />}
+      {isAdmin && <Backup />}
+    </section>
+  );
+}
+
+function ChangePassword() {
+  const { t } = useTranslation();
+  const [form, setForm] = useState({ currentPassword: '', newPassword: '' });
+  const [error, setError] = useState<unknown>(null);
+  const [saved, setSaved] = useState(false);
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    setError(null);
+    setSaved(false);
+    try {
+      await api.auth.changePassword(form);
+      setForm({ currentPassword: '', newPassword: '' });
+      setSaved(true);
+    } catch (err) {
+      setError(err);
+    }
+  }
+  return (
+    <form className="card" onSubmit={submit}>
+      <h2>{t('settings.changePassword')}</h2>
+      <div className="form-grid">
+        <label>
+          {t('settings.currentPassword')}
+          <input type="password" value={form.currentPassword} onChange={(e) => setForm({ ...form, currentPassword: e.target.value })} />
+        </label>
+        <label>
+          {t('settings.newPassword')}
+          <input type="password" value={form.newPassword} onChange={(e) => setForm({ ...form, newPassword: e.target.value })} />
+        </label>
+      </div>
+      <ErrorText error={error} />
+      {saved && <p className="ok-text">{t('settings.saved')}</p>}
+      <button type="submit">{t('settings.save')}</button>
+    </form>
+  );
+}
+
+const SECURITY_FIELDS: (keyof SecuritySettings)[] = ['maxFailedSignIns', 'lockoutMinutes', 'idleLockMinutes', 'passwordMinLength'];
+
+function SecurityPolicy() {
+  const { t } = useTranslation();
+  const [security, setSecurity] = useState<SecuritySettings | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const [saved, setSaved] = useState(false);
+  useEffect(() => {
+    void api.settings.get({}).then((s) => setSecurity(s.security), setError);
+  }, []);
+  if (!security) return <ErrorText error={error} />;
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    setError(null);
+    setSaved(false);
+    try {
+      setSecurity((await api.settings.update({ security: security! })).security);
+      setSaved(true);
+    } catch (err) {
+      setError(err);
+    }
+  }
+  return (
+    <form className="card" onSubmit={submit}>
+      <h2>{t('settings.security')}</h2>
+      <div className="form-grid">
+        {SECURITY_FIELDS.map((key) => (
+          <label key={key}>
+            {t(`settings.${key}`)}
+            <input type="number" value={security[key]} onChange={(e) => setSecurity({ ...security, [key]: Number(e.target.value) })} />
+          </label>
+        ))}
+      </div>
+      <ErrorText error={error} />
+      {saved && <p className="ok-text">{t('settings.saved')}</p>}
+      <button type="submit">{t('settings.save')}</button>
+    </form>
+  );
+}
+
+function Users() {
+  const { t } = useTranslation();
+  const [users, setUsers] = useState<User[]>([]);
+  const [form, setForm] = useState({ username: '', displayName: '', role: 'doctor' as Role, password: '' });
+  const [error, setError] = useState<unknown>(null);
+  const load = () => void api.users.list({}).then(setUsers, setError);
+  useEffect(load, []);
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    setError(null);
+    try {
+      await api.users.create(form);
+      setForm({ username: '', displayName: '', role: 'doctor', password: '' });
+      load();
+    } catch (err) {
+      setError(err);
+    }
+  }
+  async function toggle(user: User) {
+    try {
+      await api.users.update({ id: user.id, active: !user.active });
+      load();
+    } catch (err) {
+      setError(err);
+    }
+  }
+  return (
+    <div className="card">
+      <h2>{t('settings.users')}</h2>
+      <table>
+        <thead>
+          <tr>
+            <th>{t('setup.username')}</th>
+            <th>{t('setup.displayName')}</th>
+            <th>{t('settings.role')}</th>
+            <th>{t('settings.active')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {users.map((u) => (
+            <tr key={u.id}>
+              <td>{u.username}</td>
+              <td>{u.displayName}</td>
+              <td>{t(`roles.${u.role}`)}</td>
+              <td>
+                <input type="checkbox" checked={u.active} onChange={() => void toggle(u)} aria-label={`${t('settings.active')} ${u.username}`} />
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <form onSubmit={submit}>
+        <h3>{t('settings.newUser')}</h3>
+        <div className="form-grid">
+          <label>
+            {t('setup.username')}
+            <input value={form.username} onChange={(e) => setForm({ ...form, username: e.target.value })} required />
+          </label>
+          <label>
+            {t('setup.displayName')}
+            <input value={form.displayName} onChange={(e) => setForm({ ...form, displayName: e.target.value })} required />
+          </label>
+          <label>
+            {t('settings.role')}
+            <select value={form.role} onChange={(e) => setForm({ ...form, role: e.target.value as Role })}>
+              {(['doctor', 'nurse', 'admin'] as const).map((r) => (
+                <option key={r} value={r}>
+                  {t(`roles.${r}`)}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label>
+            {t('setup.password')}
+            <input type="password" value={form.password} onChange={(e) => setForm({ ...form, password: e.target.value })} required />
+          </label>
+        </div>
+        <ErrorText error={error} />
+        <button type="submit">{t('settings.create')}</button>
+      </form>
+    </div>
+  );
+}
+
+function Backup() {
+  const { t } = useTranslation();
+  const [passphrase, setPassphrase] = useState('');
+  const [restorePath, setRestorePath] = useState('');
+  const [restorePassphrase, setRestorePassphrase] = useState('');
+  const [message, setMessage] = useState<string | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  async function backup() {
+    setError(null);
+    setMessage(null);
+    try {
+      const r = await api.backup.create({ passphrase });
+      setMessage(t('settings.backupDone', { path: r.path }));
+      setRestorePath(r.path);
+    } catch (err) {
+      setError(err);
+    }
+  }
+  async function restore() {
+    setError(null);
+    setMessage(null);
+    if (!window.confirm(t('settings.restoreConfirm'))) return;
+    try {
+      const r = await api.backup.restore({ path: restorePath, passphrase: restorePassphrase });
+      setMessage(t('settings.restoreDone', { patients: r.patients }));
+    } catch (err) {
+      setError(err);
+    }
+  }
+  return (
+    <div className="card">
+      <h2>{t('settings.backup')}</h2>
+      <div className="form-grid">
+        <label>
+          {t('settings.backupPassphrase')}
+          <input type="password" value={passphrase} onChange={(e) => setPassphrase(e.target.value)} />
+        </label>
+        <button type="button" onClick={() => void backup()} disabled={passphrase.length < 10}>
+          {t('settings.createBackup')}
+        </button>
+        <label>
+          {t('settings.restorePath')}
+          <input value={restorePath} onChange={(e) => setRestorePath(e.target.value)} />
+        </label>
+        <label>
+          {t('settings.backupPassphrase')}
+          <input type="password" value={restorePassphrase} onChange={(e) => setRestorePassphrase(e.target.value)} />
+        </label>
+        <button type="button" onClick={() => void restore()} disabled={!restorePath}>
+          {t('settings.restore')}
+        </button>
+      </div>
+      {message && <p className="ok-text">{message}</p>}
+      <ErrorText error={error} />
+    </div>
+  );
+}
