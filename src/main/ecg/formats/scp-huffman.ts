@@ -1,0 +1,195 @@
+import { ByteReader } from './byte-reader';
+import { EcgFormatError } from './errors';
+
+/**
+ * SCP-ECG section 2 Huffman tables (EN 1064 §5.5) and the bit-stream decoder for sections 5 and 6.
+ *
+ * A code structure is: bits in the prefix, bits in the entire code, table-mode switch (1 = a value,
+ * 0 = switch to the table numbered by the base value), base value, base code. The entire code is the prefix followed
+ * by (entire − prefix) original bits, a two's-complement number added to the base value. Streams are read most
+ * significant bit first, but section 2 stores each base code bit-reversed (first transmitted bit in bit 0): a
+ * classic trap.
+ */
+
+export interface HuffmanCode {
+  prefixBits: number;
+  totalBits: number;
+  isSwitch: boolean;
+  baseValue: number;
+  /** Prefix bits in transmission order, first bit most significant. */
+  prefix: number;
+}
+
+export type HuffmanTables = HuffmanCode[][];
+
+/** Section 2 "number of tables" value that means "the default table of Annex C", with no table data following. */
+export const DEFAULT_TABLE_MARKER = 19999;
+
+/**
+ * EN 1064 default table: 0 → "0"; ±n (n = 1..8) → n ones, a zero, then the sign bit (0 = +, 1 = −);
+ * "1111111110" + 8-bit and "1111111111" + 16-bit original values.
+ */
+export const DEFAULT_HUFFMAN_TABLE: HuffmanCode[] = (() => {
+  const codes: HuffmanCode[] = [{ prefixBits: 1, totalBits: 1, isSwitch: false, baseValue: 0, prefix: 0b0 }];
+  for (let magnitude = 1; magnitude <= 8; magnitude++) {
+    const ones = (1 << magnitude) - 1;
+    const prefixBits = magnitude + 2;
+    codes.push({ prefixBits, totalBits: prefixBits, isSwitch: false, baseValue: magnitude, prefix: (ones << 2) | 0b00 });
+    codes.push({ prefixBits, totalBits: prefixBits, isSwitch: false, baseValue: -magnitude, prefix: (ones << 2) | 0b01 });
+  }
+  codes.push({ prefixBits: 10, totalBits: 18, isSwitch: false, baseValue: 0, prefix: 0b1111111110 });
+  codes.push({ prefixBits: 10, totalBits: 26, isSwitch: false, baseValue: 0, prefix: 0b1111111111 });
+  return codes;
+})();
+
+const MAX_CODE_BITS = 32;
+
+function reverseBits(value: number, bitCount: number): number {
+  let reversed = 0;
+  for (let i = 0; i < bitCount; i++) reversed = (reversed * 2) + ((value >>> i) & 1);
+  return reversed;
+}
+
+/** Reads section 2's body; undefined tables mean the data are not Huffman coded (raw 16-bit values). */
+export function parseHuffmanTables(body: Uint8Array): HuffmanTables | undefined {
+  const reader = new ByteReader(body);
+  const tableCount = reader.u16(0, 'SCP section 2 table count');
+  if (tableCount === DEFAULT_TABLE_MARKER) return [DEFAULT_HUFFMAN_TABLE];
+  if (tableCount === 0) return undefined;
+  const tables: HuffmanTables = [];
+  let offset = 2;
+  for (let table = 0; table < tableCount; table++) {
+    const codeCount = reader.u16(offset, `SCP section 2 table ${table + 1} size`);
+    offset += 2;
+    if (codeCount === 0) throw new EcgFormatError('CORRUPT', `SCP Huffman table ${table + 1} has no codes`);
+    const codes: HuffmanCode[] = [];
+    for (let index = 0; index < codeCount; index++, offset += 9) {
+      const where = `SCP Huffman table ${table + 1} code ${index + 1}`;
+      const prefixBits = reader.u8(offset, where);
+      const totalBits = reader.u8(offset + 1, where);
+      const mode = reader.u8(offset + 2, where);
+      if (prefixBits < 1 || prefixBits > MAX_CODE_BITS || totalBits < prefixBits || totalBits - prefixBits > MAX_CODE_BITS) {
+        throw new EcgFormatError('CORRUPT', `${where}: ${prefixBits}-bit prefix in a ${totalBits}-bit code`);
+      }
+      codes.push({
+        prefixBits,
+        totalBits,
+        isSwitch: mode === 0,
+        baseValue: reader.i16(offset + 3, where),
+        prefix: reverseBits(reader.u32(offset + 5, where), prefixBits),
+      });
+    }
+    tables.push(codes);
+  }
+  return tables;
+}
+
+/** Binary trie over prefixes: child arrays indexed by node, leaf = index of the code + 1 (0 = inner node). */
+interface Trie {
+  zero: Int32Array;
+  one: Int32Array;
+  leaf: Int32Array;
+}
+
+function buildTrie(codes: HuffmanCode[], tableNumber: number): Trie {
+  const capacity = codes.reduce((sum, code) => sum + code.prefixBits, 1);
+  const trie: Trie = { zero: new Int32Array(capacity).fill(-1), one: new Int32Array(capacity).fill(-1), leaf: new Int32Array(capacity) };
+  let nodeCount = 1;
+  codes.forEach((code, index) => {
+    let node = 0;
+    for (let bit = code.prefixBits - 1; bit >= 0; bit--) {
+      if (trie.leaf[node] !== 0) break;
+      const children = Math.floor(code.prefix / 2 ** bit) % 2 === 1 ? trie.one : trie.zero;
+      if (children[node] < 0) children[node] = nodeCount++;
+      node = children[node];
+    }
+    if (trie.leaf[node] !== 0 || trie.zero[node] >= 0 || trie.one[node] >= 0) {
+      throw new EcgFormatError('CORRUPT', `SCP Huffman table ${tableNumber}: code ${index + 1} is not prefix-free`);
+    }
+    trie.leaf[node] = index + 1;
+  });
+  return trie;
+}
+
+class BitStream {
+  private position = 0;
+  constructor(private readonly bytes: Uint8Array) {}
+
+  get remaining(): number {
+    return this.bytes.length * 8 - this.position;
+  }
+
+  bit(): number {
+    const value = (this.bytes[this.position >>> 3] >>> (7 - (this.position & 7))) & 1;
+    this.position++;
+    return value;
+  }
+
+  /** Two's-complement number of `count` bits, most significant first. */
+  signed(count: number): number {
+    let value = 0;
+    for (let i = 0; i < count; i++) value = value * 2 + this.bit();
+    return count > 0 && value >= 2 ** (count - 1) ? value - 2 ** count : value;
+  }
+}
+
+export class HuffmanDecoder {
+  private readonly tries: Trie[];
+
+  constructor(private readonly tables: HuffmanTables) {
+    this.tries = tables.map((codes, index) => buildTrie(codes, index + 1));
+  }
+
+  /** Decodes exactly `sampleCount` values from one lead's bytes (before undoing differences). */
+  decode(bytes: Uint8Array, sampleCount: number, where: string): Float64Array {
+    const values = new Float64Array(sampleCount);
+    const stream = new BitStream(bytes);
+    let table = 0;
+    let decoded = 0;
+    const runsOut = () =>
+      new EcgFormatError('CORRUPT', `${where}: Huffman data end after ${decoded} of ${sampleCount} samples`);
+    while (decoded < sampleCount) {
+      const trie = this.tries[table];
+      let node = 0;
+      while (trie.leaf[node] === 0) {
+        if (stream.remaining < 1) throw runsOut();
+        node = stream.bit() === 1 ? trie.one[node] : trie.zero[node];
+        if (node < 0) throw new EcgFormatError('CORRUPT', `${where}: bit pattern not in Huffman table ${table + 1}`);
+      }
+      const code = this.tables[table][trie.leaf[node] - 1];
+      if (code.isSwitch) {
+        // Tables are numbered from 1 in section 2.
+        if (code.baseValue < 1 || code.baseValue > this.tables.length) {
+          throw new EcgFormatError('CORRUPT', `${where}: switch to Huffman table ${code.baseValue}, which does not exist`);
+        }
+        table = code.baseValue - 1;
+        continue;
+      }
+      const extraBits = code.totalBits - code.prefixBits;
+      if (stream.remaining < extraBits) throw runsOut();
+      values[decoded++] = code.baseValue + stream.signed(extraBits);
+    }
+    return values;
+  }
+}
+
+/** Sections without Huffman coding (no section 2, or 0 tables) store each value as a signed 16-bit integer. */
+export function decodeRaw16(bytes: Uint8Array, sampleCount: number, where: string): Float64Array {
+  if (bytes.length < sampleCount * 2) {
+    throw new EcgFormatError('CORRUPT', `${where}: ${bytes.length} bytes cannot hold ${sampleCount} 16-bit samples`);
+  }
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  return Float64Array.from({ length: sampleCount }, (_, i) => view.getInt16(i * 2, true));
+}
+
+/** Undo first (1) or second (2) differences in place: x[n] = d[n] + x[n−1], or d[n] + 2x[n−1] − x[n−2]. */
+export function undoDifferences(values: Float64Array, order: number, where: string): Float64Array {
+  if (order === 1) {
+    for (let i = 1; i < values.length; i++) values[i] += values[i - 1];
+  } else if (order === 2) {
+    for (let i = 2; i < values.length; i++) values[i] += 2 * values[i - 1] - values[i - 2];
+  } else if (order !== 0) {
+    throw new EcgFormatError('CORRUPT', `${where}: difference order ${order} is not 0, 1 or 2`);
+  }
+  return values;
+}

@@ -1,0 +1,145 @@
+import { ByteReader } from './byte-reader';
+import { EcgFormatError } from './errors';
+import { decodeRaw16, undoDifferences, type HuffmanDecoder } from './scp-huffman';
+
+/**
+ * SCP-ECG waveform sections (EN 1064 §5.6–5.9):
+ * - 3, lead definition: lead count, flags (bit 0 = reference beat subtracted from the rhythm), then per lead the
+ *   first and last sample number (1-based, inclusive) and the lead code;
+ * - 4, QRS locations: reference beat length (ms), the fiducial's sample number inside the reference beat, the beat
+ *   count, then per beat (type, subtraction zone start, fiducial, subtraction zone end), then the protected zones;
+ * - 5 and 6, reference beat and rhythm: amplitude value multiplier (AVM, nV per unit), sample interval (µs),
+ *   difference order, a flag (bimodal compression in 6), byte length of each lead's stream, the streams.
+ */
+
+export interface LeadDefinition {
+  code: number;
+  firstSample: number;
+  lastSample: number;
+}
+
+export interface LeadDefinitions {
+  leads: LeadDefinition[];
+  referenceBeatSubtracted: boolean;
+}
+
+export interface QrsLocation {
+  type: number;
+  zoneStart: number;
+  fiducial: number;
+  zoneEnd: number;
+}
+
+export interface QrsLocations {
+  referenceBeatMs: number;
+  /** 1-based sample number of the fiducial point inside the reference beat. */
+  referenceFiducial: number;
+  beats: QrsLocation[];
+}
+
+export interface EncodedLeads {
+  nanovoltsPerUnit: number;
+  sampleIntervalUs: number;
+  differenceOrder: number;
+  bimodal: boolean;
+  streams: Uint8Array[];
+}
+
+const LEAD_DEFINITION_BYTES = 9;
+const QRS_LOCATION_BYTES = 14;
+const ENCODED_HEADER_BYTES = 6;
+
+export function parseLeadDefinitions(body: Uint8Array): LeadDefinitions {
+  const reader = new ByteReader(body);
+  const count = reader.u8(0, 'SCP section 3 lead count');
+  if (count === 0) throw new EcgFormatError('NO_SIGNAL', 'SCP section 3 defines no leads');
+  const flags = reader.u8(1, 'SCP section 3 flags');
+  const leads = Array.from({ length: count }, (_, index) => {
+    const offset = 2 + index * LEAD_DEFINITION_BYTES;
+    const where = `SCP section 3 lead ${index + 1}`;
+    const lead = { firstSample: reader.u32(offset, where), lastSample: reader.u32(offset + 4, where), code: reader.u8(offset + 8, where) };
+    if (lead.firstSample < 1 || lead.lastSample < lead.firstSample) {
+      throw new EcgFormatError('CORRUPT', `${where}: samples ${lead.firstSample}..${lead.lastSample} are not a range`);
+    }
+    return lead;
+  });
+  return { leads, referenceBeatSubtracted: (flags & 0x01) !== 0 };
+}
+
+export function parseQrsLocations(body: Uint8Array): QrsLocations {
+  const reader = new ByteReader(body);
+  const count = reader.u16(4, 'SCP section 4 QRS count');
+  const beats = Array.from({ length: count }, (_, index) => {
+    const offset = 6 + index * QRS_LOCATION_BYTES;
+    const where = `SCP section 4 QRS ${index + 1}`;
+    return {
+      type: reader.u16(offset, where),
+      zoneStart: reader.u32(offset + 2, where),
+      fiducial: reader.u32(offset + 6, where),
+      zoneEnd: reader.u32(offset + 10, where),
+    };
+  });
+  return { referenceBeatMs: reader.u16(0, 'SCP section 4 reference beat length'), referenceFiducial: reader.u16(2, 'SCP section 4 fiducial'), beats };
+}
+
+/**
+ * Some vendors (Healforce, for one) write one rhythm stream holding all leads interleaved as raw samples, while
+ * section 3 declares several leads. Read as EN 1064, the first length then covers every byte of the section.
+ */
+function isInterleavedSingleStream(body: Uint8Array, leadCount: number, firstLength: number): boolean {
+  const rest = body.length - ENCODED_HEADER_BYTES - 2;
+  return leadCount > 1 && (rest - firstLength === 0 || rest - firstLength === 1);
+}
+
+export function parseEncodedLeads(body: Uint8Array, leadCount: number, sectionId: 5 | 6): EncodedLeads {
+  const reader = new ByteReader(body);
+  const where = `SCP section ${sectionId}`;
+  const nanovoltsPerUnit = reader.u16(0, `${where} amplitude multiplier`);
+  const sampleIntervalUs = reader.u16(2, `${where} sample interval`);
+  if (nanovoltsPerUnit === 0) throw new EcgFormatError('CORRUPT', `${where}: amplitude value multiplier is 0`);
+  if (sampleIntervalUs === 0) throw new EcgFormatError('CORRUPT', `${where}: sample interval is 0`);
+  const lengths = Array.from({ length: leadCount }, (_, lead) => reader.u16(ENCODED_HEADER_BYTES + 2 * lead, `${where} lead ${lead + 1} length`));
+  if (sectionId === 6 && isInterleavedSingleStream(body, leadCount, lengths[0])) {
+    throw new EcgFormatError(
+      'NON_COMPLIANT',
+      `file claims SCP-ECG but section 6 holds one stream of ${leadCount} interleaved leads instead of one stream per lead (EN 1064)`,
+    );
+  }
+  let offset = ENCODED_HEADER_BYTES + 2 * leadCount;
+  const streams = lengths.map((length, lead) => {
+    if (!reader.has(offset, length)) {
+      throw new EcgFormatError('CORRUPT', `${where}: lead ${lead + 1} stream (${length} bytes) runs past the section`);
+    }
+    const stream = body.subarray(offset, offset + length);
+    offset += length;
+    return stream;
+  });
+  return {
+    nanovoltsPerUnit,
+    sampleIntervalUs,
+    differenceOrder: reader.u8(4, `${where} difference flag`),
+    bimodal: sectionId === 6 && reader.u8(5, `${where} bimodal flag`) === 1,
+    streams,
+  };
+}
+
+/** Fewest bits one sample can take: 1 with Huffman (the code "0"), 16 raw. Bounds allocation before decoding. */
+function assertStreamCanHold(stream: Uint8Array, sampleCount: number, huffman: boolean, where: string): void {
+  const capacity = huffman ? stream.length * 8 : Math.floor(stream.length / 2);
+  if (sampleCount > capacity) {
+    throw new EcgFormatError('CORRUPT', `${where}: ${stream.length} bytes cannot hold ${sampleCount} samples`);
+  }
+}
+
+/** One lead's values in units of the section's AVM, differences undone. */
+export function decodeLeadStream(
+  stream: Uint8Array,
+  sampleCount: number,
+  differenceOrder: number,
+  huffman: HuffmanDecoder | undefined,
+  where: string,
+): Float64Array {
+  assertStreamCanHold(stream, sampleCount, huffman !== undefined, where);
+  const values = huffman ? huffman.decode(stream, sampleCount, where) : decodeRaw16(stream, sampleCount, where);
+  return undoDifferences(values, differenceOrder, where);
+}
