@@ -1,5 +1,6 @@
 import { contractEntries, IPC_PREFIX } from '../../shared/api/contract';
 import type { ApiResult } from '../../shared/api/errors';
+import { originOf } from '../shell/origin';
 import type { Dispatch } from './dispatcher';
 
 /** The slice of Electron's IpcMainInvokeEvent we look at. */
@@ -37,12 +38,7 @@ export function makeSenderCheck(expected: { webContentsId: () => number | undefi
     if (event.sender.id !== expected.webContentsId()) return false;
     const frame = event.senderFrame;
     if (!frame || frame.parent) return false;
-    let origin: string;
-    try {
-      origin = new URL(frame.url).origin;
-    } catch {
-      return false;
-    }
-    return expected.allowedOrigins.includes(origin);
+    const origin = originOf(frame.url);
+    return origin !== null && expected.allowedOrigins.includes(origin);
   };
 }

@@ -3,6 +3,7 @@
  * https://www.electronjs.org/docs/latest/tutorial/security — items referenced as (#n).
  */
 import type { BrowserWindowConstructorOptions, Session, WebContents } from 'electron';
+import { originOf } from './origin';
 
 /** (#7) Our own code only: no remote scripts, no inline scripts, no eval; styles allow inline for React style props. */
 export const CONTENT_SECURITY_POLICY = [
@@ -62,11 +63,8 @@ export function hardenSession(session: Session, allowedOrigins: readonly string[
 /** Our own origins and in-page data/blob URLs; nothing from the network (no remote content). */
 export function isAllowedUrl(url: string, allowedOrigins: readonly string[]): boolean {
   if (url.startsWith('data:') || url.startsWith('blob:') || url.startsWith('devtools:')) return true;
-  try {
-    return allowedOrigins.includes(new URL(url).origin);
-  } catch {
-    return false;
-  }
+  const origin = originOf(url);
+  return origin !== null && allowedOrigins.includes(origin);
 }
 
 /** (#11 #12 #13 #14 #15) no navigation away, no new windows, no webviews. */

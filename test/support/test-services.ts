@@ -1,0 +1,59 @@
+import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { call } from '../../src/main/api/dispatcher';
+import { ManualClock } from '../../src/main/clock';
+import { defaultMigrationsFolder } from '../../src/main/db/open';
+import { createServices, type Services } from '../../src/main/services';
+import type { OsKeystore } from '../../src/main/db/key-protection';
+
+export const TEST_PASSPHRASE = 'test-store-passphrase';
+export const ADMIN = { username: 'admin', displayName: '管理员', password: 'Clinic2026ok' };
+
+export interface TestStation {
+  services: Services;
+  clock: ManualClock;
+  dataDir: string;
+  dispose(): void;
+}
+
+/** A real station (encrypted store, real services, the dispatcher) in a temp folder. */
+export async function openTestStation(opts: { dataDir?: string; keystore?: OsKeystore; open?: boolean; withAdmin?: boolean } = {}): Promise<TestStation> {
+  const dataDir = opts.dataDir ?? mkdtempSync(path.join(tmpdir(), 'tws-test-'));
+  const clock = new ManualClock();
+  const services = createServices({ dataDir, migrationsFolder: defaultMigrationsFolder(), clock, keystore: opts.keystore, appVersion: 'test' });
+  if (opts.open !== false) await services.store.openWithPassphrase(TEST_PASSPHRASE);
+  if (opts.withAdmin) await call(services.dispatch, 'auth', 'setupAdmin', ADMIN);
+  return {
+    services,
+    clock,
+    dataDir,
+    dispose: () => {
+      services.store.close();
+      if (!opts.dataDir) rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A real OsKeystore implementation (AES with an in-memory key) standing in for the OS's, with a switchable backend. */
+export function memoryKeystore(backend = 'gnome_libsecret'): OsKeystore & { backend: string } {
+  const secret = randomBytes(32);
+  const ks = {
+    backend,
+    isAsyncEncryptionAvailable: async () => true,
+    getSelectedStorageBackend: () => ks.backend,
+    encryptStringAsync: async (plain: string) => {
+      const iv = randomBytes(12);
+      const c = createCipheriv('aes-256-gcm', secret, iv);
+      const data = Buffer.concat([c.update(plain, 'utf8'), c.final()]);
+      return Buffer.concat([iv, c.getAuthTag(), data]);
+    },
+    decryptStringAsync: async (buf: Buffer) => {
+      const d = createDecipheriv('aes-256-gcm', secret, buf.subarray(0, 12));
+      d.setAuthTag(buf.subarray(12, 28));
+      return { result: Buffer.concat([d.update(buf.subarray(28)), d.final()]).toString('utf8'), shouldReEncrypt: false };
+    },
+  };
+  return ks;
+}
