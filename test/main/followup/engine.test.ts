@@ -325,6 +325,17 @@ describe('A7 — "within 2 weeks" is on time through day 14', () => {
     expect(outcome.nextDueDate).toBe('2025-06-03');
   });
 
+  it('A7 a referral check after a controlled visit leaves the +3-month date alone', () => {
+    const history: HistoryEntry[] = [
+      entry('2025-04-01', { sbp: 152, dbp: 88, classification: '控制不满意', action: 'refer', nextDueDate: '2025-04-15' }),
+      entry('2025-04-10', { sbp: 132, dbp: 80, classification: '控制满意', action: 'continue', nextDueDate: '2025-07-10' }),
+      { type: 'referral_tracking', date: '2025-04-12', outcome: 'completed' },
+    ];
+    const outcome = asOf('hypertension', ADULT, history, '2025-05-10');
+    expect(outcome.nextDueDate).toBe('2025-07-10');
+    expect(codes(outcome)).not.toContain('referral_followup_due');
+  });
+
   it('A7 after a referral the cadence continues until a controlled visit, then +3 months', () => {
     const history = record('hypertension', ADULT, [
       clinic('2025-03-01', { sbp: 150, dbp: 85 }), // row 6 → 03-15
