@@ -1,0 +1,235 @@
+import { butterworthHighPass, butterworthLowPass, filterZeroPhase } from './filters';
+
+/**
+ * QRS detection in the Pan–Tompkins family (Pan & Tompkins 1985; Hamilton & Tompkins 1986), written for offline
+ * analysis of a whole record: zero-phase band-pass, slope energy, a moving-window integral, then a pass over the
+ * integral's peaks with adaptive signal/noise levels, a refractory period, T-wave discrimination by slope and a
+ * search-back for beats missed while the threshold was too high. All time constants are in seconds, so the same
+ * code runs at 100–1000 Hz.
+ */
+
+/** QRS energy sits at 5–15 Hz: above baseline wander and T waves, below muscle noise and mains. */
+const BAND_LOW_HZ = 5;
+const BAND_HIGH_HZ = 15;
+/** About the widest QRS; the integral then has one hump per complex. */
+const INTEGRATION_SECONDS = 0.15;
+/** No two ventricular depolarisations closer than this (physiological refractory period). */
+const REFRACTORY_SECONDS = 0.2;
+/** A candidate this soon after a beat may be its T wave. */
+const T_WAVE_WINDOW_SECONDS = 0.36;
+/** A T wave's steepest slope is well below the QRS's (Pan–Tompkins use half). */
+const T_WAVE_SLOPE_RATIO = 0.5;
+/** Look back for a missed beat when the gap exceeds this multiple of the recent median RR. */
+const SEARCH_BACK_RR_FACTOR = 1.5;
+/** Searched-back peaks need this fraction of the normal threshold. */
+const SEARCH_BACK_THRESHOLD_FACTOR = 0.5;
+/**
+ * Threshold between the noise and signal levels. Pan–Tompkins go a quarter of the way up on squared slopes; the
+ * integral here is of |slope| (linear in amplitude, so tall ectopic beats do not dwarf normal ones), where the same
+ * amplitude criterion is half way.
+ */
+const THRESHOLD_FRACTION = 0.5;
+/** Training period for the initial levels. */
+const LEARNING_SECONDS = 2;
+
+export interface QrsFeatures {
+  /** Band-passed signal (µV), used to place each detection on its main deflection. */
+  bandPassed: Float32Array;
+  /** Squared slope, moving-window integrated and centred (µV²/s², arbitrary scale). */
+  integrated: Float32Array;
+  /** Absolute slope of the band-passed signal (µV/s). */
+  slope: Float32Array;
+}
+
+function bridgeInvalid(samples: Float32Array): Float32Array {
+  const out = new Float32Array(samples.length);
+  let last = samples.find((v) => !Number.isNaN(v)) ?? 0;
+  for (let i = 0; i < samples.length; i++) out[i] = Number.isNaN(samples[i]) ? last : (last = samples[i]);
+  return out;
+}
+
+function centredMovingAverage(input: Float32Array, width: number): Float32Array {
+  const out = new Float32Array(input.length);
+  const half = Math.floor(width / 2);
+  let sum = 0;
+  let count = 0;
+  // Running sum over [i - half, i + half], shrinking at the ends.
+  for (let i = 0; i < Math.min(half, input.length); i++) {
+    sum += input[i];
+    count++;
+  }
+  for (let i = 0; i < input.length; i++) {
+    const entering = i + half;
+    if (entering < input.length) {
+      sum += input[entering];
+      count++;
+    }
+    const leaving = i - half - 1;
+    if (leaving >= 0) {
+      sum -= input[leaving];
+      count--;
+    }
+    out[i] = sum / count;
+  }
+  return out;
+}
+
+export function qrsFeatures(microvolts: Float32Array, sampleRateHz: number): QrsFeatures {
+  const chain = [...butterworthHighPass(2, BAND_LOW_HZ, sampleRateHz), ...butterworthLowPass(2, BAND_HIGH_HZ, sampleRateHz)];
+  const bandPassed = filterZeroPhase(chain, bridgeInvalid(microvolts));
+  const n = bandPassed.length;
+  const slope = new Float32Array(n);
+  const energy = new Float32Array(n);
+  for (let i = 1; i < n - 1; i++) {
+    const derivative = ((bandPassed[i + 1] - bandPassed[i - 1]) * sampleRateHz) / 2;
+    slope[i] = Math.abs(derivative);
+    energy[i] = Math.abs(derivative);
+  }
+  const width = Math.max(1, Math.round(INTEGRATION_SECONDS * sampleRateHz));
+  return { bandPassed, slope, integrated: centredMovingAverage(energy, width) };
+}
+
+/** Local maxima of the integral that are the highest point within ± `halfWidth` samples. */
+export function integralPeaks(integrated: Float32Array, halfWidth: number): number[] {
+  const peaks: number[] = [];
+  const n = integrated.length;
+  for (let i = 1; i < n; i++) {
+    const value = integrated[i];
+    // The last sample counts as a peak while the integral still rises: a beat can end a record.
+    if (!(value > integrated[i - 1] && (i === n - 1 || value >= integrated[i + 1]))) continue;
+    let isHighest = true;
+    for (let k = Math.max(0, i - halfWidth); k <= Math.min(n - 1, i + halfWidth); k++) {
+      if (integrated[k] > value) {
+        isHighest = false;
+        break;
+      }
+    }
+    if (isHighest && (peaks.length === 0 || i - peaks[peaks.length - 1] > halfWidth)) peaks.push(i);
+  }
+  return peaks;
+}
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
+function maxIn(values: Float32Array, from: number, to: number): number {
+  let best = 0;
+  for (let i = Math.max(0, from); i <= Math.min(values.length - 1, to); i++) if (values[i] > best) best = values[i];
+  return best;
+}
+
+/** Index of the largest absolute band-passed value near an integral peak: the R (or QS) deflection. */
+function mainDeflection(bandPassed: Float32Array, centre: number, halfWidth: number): number {
+  let best = centre;
+  let bestValue = -1;
+  for (let i = Math.max(0, centre - halfWidth); i <= Math.min(bandPassed.length - 1, centre + halfWidth); i++) {
+    const value = Math.abs(bandPassed[i]);
+    if (value > bestValue) {
+      bestValue = value;
+      best = i;
+    }
+  }
+  return best;
+}
+
+interface Beat {
+  index: number;
+  height: number;
+  slope: number;
+}
+
+const HISTORY = 8;
+
+function pushBounded(values: number[], value: number, limit = HISTORY): void {
+  values.push(value);
+  if (values.length > limit) values.shift();
+}
+
+/**
+ * The decision pass over integral peaks; returns the integral-peak positions accepted as QRS. Levels are medians
+ * of the last eight beats and noise peaks, so one tall ectopic beat or one artefact does not blind the detector
+ * to the next normal complex (Hamilton & Tompkins 1986 found medians the best estimators).
+ */
+function classifyPeaks(features: QrsFeatures, peaks: readonly number[], sampleRateHz: number): number[] {
+  const { integrated, slope } = features;
+  const refractory = Math.round(REFRACTORY_SECONDS * sampleRateHz);
+  const tWaveWindow = Math.round(T_WAVE_WINDOW_SECONDS * sampleRateHz);
+  const slopeHalfWidth = Math.round(0.075 * sampleRateHz);
+  const learningEnd = Math.min(integrated.length, Math.round(LEARNING_SECONDS * sampleRateHz));
+
+  const learningPeaks = peaks.filter((p) => p < learningEnd).map((p) => integrated[p]);
+  const heights: number[] = learningPeaks.length > 0 ? [Math.max(...learningPeaks) / 2] : [];
+  const noiseHeights: number[] = learningPeaks.length > 0 ? [median(learningPeaks) / 2] : [0];
+  const rrs: number[] = [];
+  const beats: Beat[] = [];
+  /** Peaks seen since the last beat and rejected: the search-back candidates. */
+  let rejected: number[] = [];
+
+  const threshold = () => {
+    const noise = median(noiseHeights);
+    const signal = heights.length > 0 ? median(heights) : noise;
+    return noise + THRESHOLD_FRACTION * (signal - noise);
+  };
+  const slopeAt = (peak: number) => maxIn(slope, peak - slopeHalfWidth, peak + slopeHalfWidth);
+  /** A candidate soon after a beat with much gentler slopes is that beat's T wave. */
+  const isTWave = (peak: number) => {
+    const last = beats[beats.length - 1];
+    return last !== undefined && peak - last.index < tWaveWindow && slopeAt(peak) < T_WAVE_SLOPE_RATIO * last.slope;
+  };
+  const accept = (peak: number) => {
+    const last = beats[beats.length - 1];
+    if (last) pushBounded(rrs, peak - last.index);
+    pushBounded(heights, integrated[peak]);
+    beats.push({ index: peak, height: integrated[peak], slope: slopeAt(peak) });
+  };
+  const rejectAsNoise = (peak: number) => {
+    pushBounded(noiseHeights, integrated[peak]);
+    rejected.push(peak);
+  };
+  /** Before `upTo`: if the gap since the last beat is too long for the rhythm, take the best rejected peak. */
+  const searchBack = (upTo: number) => {
+    for (;;) {
+      const last = beats[beats.length - 1];
+      if (!last || rrs.length < 2 || upTo - last.index <= SEARCH_BACK_RR_FACTOR * median(rrs)) return;
+      const lowered = SEARCH_BACK_THRESHOLD_FACTOR * threshold();
+      let best = -1;
+      for (const candidate of rejected) {
+        if (candidate - last.index < refractory || upTo - candidate < refractory) continue;
+        if (integrated[candidate] <= lowered || isTWave(candidate)) continue;
+        if (best < 0 || integrated[candidate] > integrated[best]) best = candidate;
+      }
+      if (best < 0) return;
+      rejected = rejected.filter((p) => p > best);
+      accept(best);
+    }
+  };
+
+  for (const peak of peaks) {
+    searchBack(peak);
+    const last = beats[beats.length - 1];
+    if ((last && peak - last.index < refractory) || integrated[peak] <= threshold() || isTWave(peak)) {
+      rejectAsNoise(peak);
+      continue;
+    }
+    accept(peak);
+    rejected = [];
+  }
+  searchBack(integrated.length + refractory);
+  return beats.map((b) => b.index);
+}
+
+/**
+ * Sample indices of the QRS complexes in one lead (µV, NaN allowed for invalid samples), each placed on the
+ * complex's main deflection.
+ */
+export function detectQrs(microvolts: Float32Array, sampleRateHz: number): Int32Array {
+  if (microvolts.length < sampleRateHz) return new Int32Array(0);
+  const features = qrsFeatures(microvolts, sampleRateHz);
+  const peaks = integralPeaks(features.integrated, Math.round(REFRACTORY_SECONDS * sampleRateHz / 2));
+  const accepted = classifyPeaks(features, peaks, sampleRateHz);
+  const halfWidth = Math.round(0.08 * sampleRateHz);
+  return Int32Array.from(accepted, (peak) => mainDeflection(features.bandPassed, peak, halfWidth));
+}

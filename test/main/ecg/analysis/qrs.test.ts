@@ -1,0 +1,181 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { grossScore, referenceBeatSamples, scoreQrs, type QrsScore } from '../../../../src/main/ecg/analysis/ec57';
+import { detectQrs } from '../../../../src/main/ecg/analysis/qrs';
+import { edfReader } from '../../../../src/main/ecg/formats/edf';
+import type { ReaderInput } from '../../../../src/main/ecg/formats/reader';
+import { wfdbReader } from '../../../../src/main/ecg/formats/wfdb';
+import { decodeMitAnnotations } from '../../../../src/main/ecg/formats/wfdb-annotations';
+import { hasSharedSamples, samplePath, SKIP_REASON } from '../../../support/shared-samples';
+import { normalBeat, regularBeats, syntheticEcg, type BeatShape } from './synthetic-ecg';
+
+const wholeRecord = (sampleRateHz: number) => ({ sampleRateHz, scoreFromSeconds: 0 });
+
+function scoreSynthetic(ecg: ReturnType<typeof syntheticEcg>, lead = 0): QrsScore {
+  return scoreQrs(ecg.beats, detectQrs(ecg.leads[lead].microvolts, ecg.sampleRateHz), wholeRecord(ecg.sampleRateHz));
+}
+
+/** A wide, tall, opposite-polarity complex with a discordant T: a premature ventricular beat. */
+function ventricularBeat(): BeatShape {
+  return {
+    q: { at: -0.05, sigma: 0.012, amplitude: 200, angleDeg: 60 },
+    r: { at: 0, sigma: 0.03, amplitude: -1600, angleDeg: 60 },
+    s: { at: 0.05, sigma: 0.015, amplitude: 300, angleDeg: 60 },
+    t: { at: 0.3, sigma: 0.06, amplitude: 500, angleDeg: 60 },
+  };
+}
+
+describe('QRS detection on synthetic ECG (runs without the shared corpus)', () => {
+  it.each([100, 250, 360, 500, 1000])('finds every beat at %i Hz, on the R peak', (sampleRateHz) => {
+    const ecg = syntheticEcg({ sampleRateHz, seconds: 30, heartRateBpm: 75, noiseMicrovolts: 15, mainsMicrovolts: 60, wanderMicrovolts: 300 });
+    const detected = detectQrs(ecg.leads[0].microvolts, sampleRateHz);
+    expect(detected.length).toBe(ecg.beats.length);
+    detected.forEach((d, i) => expect(Math.abs(d - ecg.beats[i]) / sampleRateHz).toBeLessThanOrEqual(0.012));
+  });
+
+  it('holds across heart rates, amplitudes, noise and sampling rates (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(100, 250, 360, 500, 1000),
+        fc.integer({ min: 35, max: 190 }),
+        fc.double({ min: 0.3, max: 3, noNaN: true }),
+        fc.double({ min: 0, max: 25, noNaN: true }),
+        fc.integer({ min: 1, max: 1_000_000 }),
+        (sampleRateHz, heartRateBpm, scale, noiseMicrovolts, seed) => {
+          const base = normalBeat();
+          const shape = Object.fromEntries(Object.entries(base).map(([k, w]) => [k, { ...w, amplitude: w.amplitude * scale }])) as unknown as BeatShape;
+          const ecg = syntheticEcg({ sampleRateHz, seconds: 20, heartRateBpm, shape, noiseMicrovolts, mainsMicrovolts: 50, wanderMicrovolts: 200, seed });
+          const score = scoreSynthetic(ecg);
+          expect(score.falseNegatives).toBe(0);
+          expect(score.falsePositives).toBe(0);
+        },
+      ),
+      { numRuns: 25 },
+    );
+  });
+
+  it('does not count tall, peaked T waves as beats (T-wave discrimination)', () => {
+    const shape = normalBeat();
+    shape.t = { at: 0.24, sigma: 0.028, amplitude: 1000, angleDeg: 60 };
+    const score = scoreSynthetic(syntheticEcg({ sampleRateHz: 360, seconds: 60, heartRateBpm: 90, shape, noiseMicrovolts: 10 }));
+    expect(score.falsePositives).toBe(0);
+    expect(score.falseNegatives).toBe(0);
+  });
+
+  it('finds a small beat among tall ones (below the threshold, recovered by search-back)', () => {
+    const small = normalBeat();
+    for (const key of ['q', 'r', 's', 't'] as const) small[key] = { ...small[key], amplitude: small[key].amplitude * 0.4 };
+    const ecg = syntheticEcg({ sampleRateHz: 360, seconds: 60, heartRateBpm: 70, shapeOf: (i) => (i % 10 === 9 ? small : normalBeat()), noiseMicrovolts: 10 });
+    const score = scoreSynthetic(ecg);
+    expect(score.falseNegatives).toBe(0);
+    expect(score.falsePositives).toBe(0);
+  });
+
+  it('finds premature ventricular beats in bigeminy', () => {
+    const times: number[] = [];
+    for (let t = 0.5; t < 59; t += 1.6) times.push(t, t + 0.55); // normal, then early PVC, then compensatory pause
+    const ecg = syntheticEcg({ sampleRateHz: 360, seconds: 60, beatTimes: times, shapeOf: (i) => (i % 2 ? ventricularBeat() : normalBeat()), noiseMicrovolts: 10 });
+    const score = scoreSynthetic(ecg);
+    expect(score.falseNegatives).toBe(0);
+    expect(score.falsePositives).toBe(0);
+  });
+
+  it('detects nothing in a pause and resumes after it', () => {
+    const times = [...regularBeats(10, 70), ...regularBeats(30, 70, 14).filter((t) => t > 14)];
+    const ecg = syntheticEcg({ sampleRateHz: 500, seconds: 30, beatTimes: times, noiseMicrovolts: 10, wanderMicrovolts: 100 });
+    const score = scoreSynthetic(ecg);
+    expect(score.falsePositives).toBe(0);
+    expect(score.falseNegatives).toBe(0);
+  });
+
+  it('survives invalid samples and inputs too short to judge', () => {
+    const ecg = syntheticEcg({ sampleRateHz: 250, seconds: 20, heartRateBpm: 60 });
+    const signal = ecg.leads[0].microvolts;
+    signal.fill(NaN, 2500, 3000);
+    const detected = Array.from(detectQrs(signal, 250));
+    expect(detected.every((d) => d < 2500 || d >= 3000)).toBe(true);
+    expect(detected.length).toBeGreaterThanOrEqual(ecg.beats.length - 3);
+    expect(detectQrs(new Float32Array(100), 250).length).toBe(0);
+    expect(detectQrs(new Float32Array(5000), 250).length).toBe(0);
+  });
+});
+
+function diskInput(file: string): ReaderInput {
+  return {
+    path: file,
+    bytes: readFileSync(file),
+    readCompanion: async (name) => {
+      try {
+        return readFileSync(path.join(path.dirname(file), name));
+      } catch {
+        return undefined;
+      }
+    },
+  };
+}
+
+/** The suite name says why it was skipped, and nothing when it runs. */
+const corpusNote = hasSharedSamples ? '' : ` (${SKIP_REASON})`;
+
+const formatScore = (label: string, s: QrsScore) =>
+  `${label}: TP ${s.truePositives} FN ${s.falseNegatives} FP ${s.falsePositives} Se ${s.sensitivityPercent.toFixed(2)} % +P ${s.positivePredictivityPercent.toFixed(2)} %`;
+
+describe.skipIf(!hasSharedSamples)(`QRS detection scored EC57-style on the shared records${corpusNote}`, () => {
+  it('reaches gross Se and +P ≥ 99.5 % on MIT-BIH 100, 103, 105, 208 (lead MLII, from minute 5, 150 ms window)', async () => {
+    const scores: QrsScore[] = [];
+    for (const name of ['100', '103', '105', '208']) {
+      const record = await wfdbReader.read(diskInput(samplePath('wfdb/mitdb', `${name}.hea`)));
+      const score = scoreQrs(referenceBeatSamples(record.annotations ?? []), detectQrs(record.leads[0].microvolts, record.sampleRateHz), { sampleRateHz: record.sampleRateHz });
+      console.log(formatScore(`MIT-BIH ${name}`, score));
+      scores.push(score);
+    }
+    const gross = grossScore(scores);
+    console.log(formatScore('MIT-BIH gross', gross));
+    // Measured 99.76 / 99.56 (gqrs in reference.json: 99.74 / 99.41); floors leave a small margin.
+    expect(gross.sensitivityPercent).toBeGreaterThanOrEqual(99.6);
+    expect(gross.positivePredictivityPercent).toBeGreaterThanOrEqual(99.5);
+    // the clean records must be essentially perfect
+    for (const score of scores.slice(0, 2)) expect(score.falseNegatives + score.falsePositives).toBeLessThanOrEqual(2);
+  });
+
+  it('agrees with the twa01 .qrs annotations on every lead (500 Hz)', async () => {
+    const record = await wfdbReader.read(diskInput(samplePath('wfdb/twadb/twa01.hea')));
+    const reference = referenceBeatSamples(record.annotations ?? []);
+    for (const lead of record.leads) {
+      const score = scoreQrs(reference, detectQrs(lead.microvolts, record.sampleRateHz), wholeRecord(record.sampleRateHz));
+      expect(score.falseNegatives, lead.name).toBe(0);
+      // The .qrs file skips two real complexes (at 12.67 s and 108.77 s): detector-grade, not audited.
+      expect(score.falsePositives, lead.name).toBeLessThanOrEqual(2);
+    }
+  });
+
+  it('finds the fetal QRS complexes of r01 (direct scalp lead, 1000 Hz) given in r01.edf.qrs', async () => {
+    const record = await edfReader.read(diskInput(samplePath('edf/r01.edf')));
+    const direct = record.leads.find((lead) => lead.name === 'Direct_1');
+    expect(direct).toBeDefined();
+    const reference = referenceBeatSamples(decodeMitAnnotations(readFileSync(samplePath('edf/r01.edf.qrs'))));
+    const score = scoreQrs(reference, detectQrs(direct!.microvolts, record.sampleRateHz), wholeRecord(record.sampleRateHz));
+    console.log(formatScore('r01 Direct_1 (fetal)', score));
+    expect(score.sensitivityPercent).toBeGreaterThanOrEqual(99.5);
+    expect(score.positivePredictivityPercent).toBeGreaterThanOrEqual(99.5);
+  });
+
+  it('works on MIT-BIH 100 resampled to 100, 250, 500 and 1000 Hz', async () => {
+    const record = await wfdbReader.read(diskInput(samplePath('wfdb/mitdb/100.hea')));
+    const source = record.leads[0].microvolts;
+    const reference = referenceBeatSamples(record.annotations ?? []);
+    for (const rate of [100, 250, 500, 1000]) {
+      const ratio = record.sampleRateHz / rate;
+      const resampled = Float32Array.from({ length: Math.floor(source.length / ratio) - 1 }, (_, i) => {
+        const at = i * ratio;
+        const k = Math.floor(at);
+        return source[k] + (source[k + 1] - source[k]) * (at - k);
+      });
+      const scaledReference = Array.from(reference, (r) => Math.round(r / ratio));
+      const score = scoreQrs(scaledReference, detectQrs(resampled, rate), { sampleRateHz: rate });
+      expect(score.falseNegatives + score.falsePositives, `${rate} Hz`).toBeLessThanOrEqual(2);
+    }
+  });
+});

@@ -1,0 +1,131 @@
+/**
+ * A synthetic ECG for tests that must run without the shared corpus: each beat is P, Q, R, S and T gaussians at
+ * known times, projected from a frontal-plane cardiac vector onto the limb leads, so intervals, heart rate and
+ * axis are known exactly. Wave edges are defined where the tangent at a gaussian's steepest point meets the
+ * baseline: centre ± 2σ (the tangent method used for T end in clinical QT measurement).
+ */
+
+export interface Wave {
+  /** Centre relative to the R peak (s). */
+  at: number;
+  sigma: number;
+  /** Amplitude along the wave's vector (µV). */
+  amplitude: number;
+  /** Frontal-plane direction of the wave's vector (degrees, hexaxial: I = 0°, aVF = +90°). */
+  angleDeg: number;
+}
+
+export interface BeatShape {
+  p?: Wave;
+  q: Wave;
+  r: Wave;
+  s: Wave;
+  t: Wave;
+}
+
+/** Normal sinus beat: PR 160 ms, QRS ≈ 92 ms, QT 380 ms, axis +60°. */
+export function normalBeat(axisDeg = 60): BeatShape {
+  return {
+    p: { at: -0.15, sigma: 0.022, amplitude: 150, angleDeg: 50 },
+    q: { at: -0.022, sigma: 0.0065, amplitude: -120, angleDeg: axisDeg },
+    r: { at: 0, sigma: 0.01, amplitude: 1200, angleDeg: axisDeg },
+    s: { at: 0.024, sigma: 0.0075, amplitude: -250, angleDeg: axisDeg },
+    t: { at: 0.26, sigma: 0.04, amplitude: 300, angleDeg: 40 },
+  };
+}
+
+export const edges = {
+  pOnset: (b: BeatShape) => (b.p ? b.p.at - 2 * b.p.sigma : NaN),
+  qrsOnset: (b: BeatShape) => b.q.at - 2 * b.q.sigma,
+  qrsOffset: (b: BeatShape) => b.s.at + 2 * b.s.sigma,
+  tEnd: (b: BeatShape) => b.t.at + 2 * b.t.sigma,
+};
+
+export const LIMB_LEAD_ANGLES: Record<string, number> = { I: 0, II: 60, III: 120, aVR: -150, aVL: -30, aVF: 90 };
+
+export interface SyntheticOptions {
+  sampleRateHz: number;
+  seconds: number;
+  /** R-peak times (s); default: regular at `heartRateBpm`. */
+  beatTimes?: number[];
+  heartRateBpm?: number;
+  shape?: BeatShape;
+  /** Per-beat shape override (e.g. a wide ectopic beat). */
+  shapeOf?: (beatIndex: number) => BeatShape;
+  /** Leads to produce: limb leads by projection; V1–V6 get the lead II pattern scaled, enough for detection. */
+  leads?: string[];
+  noiseMicrovolts?: number;
+  mainsMicrovolts?: number;
+  wanderMicrovolts?: number;
+  seed?: number;
+}
+
+export interface SyntheticEcg {
+  sampleRateHz: number;
+  leads: { name: string; microvolts: Float32Array }[];
+  /** R-peak sample indices. */
+  beats: number[];
+}
+
+/** Deterministic pseudo-random numbers (mulberry32) so failures reproduce. */
+export function random(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function gaussianNoise(next: () => number): number {
+  return Math.sqrt(-2 * Math.log(next() + 1e-12)) * Math.cos(2 * Math.PI * next());
+}
+
+export function regularBeats(seconds: number, heartRateBpm: number, firstAt = 0.5): number[] {
+  const times: number[] = [];
+  for (let t = firstAt; t < seconds - 0.1; t += 60 / heartRateBpm) times.push(t);
+  return times;
+}
+
+export function syntheticEcg(options: SyntheticOptions): SyntheticEcg {
+  const fs = options.sampleRateHz;
+  const n = Math.round(options.seconds * fs);
+  const beatTimes = options.beatTimes ?? regularBeats(options.seconds, options.heartRateBpm ?? 72);
+  const leadNames = options.leads ?? ['II'];
+  const next = random(options.seed ?? 1);
+  const leads = leadNames.map((name) => ({ name, microvolts: new Float32Array(n) }));
+  const projection = (name: string, wave: Wave) => {
+    const angle = LIMB_LEAD_ANGLES[name] ?? LIMB_LEAD_ANGLES.II;
+    const scale = name.startsWith('V') ? 0.8 + 0.1 * Number(name.slice(1)) : 1;
+    return wave.amplitude * scale * Math.cos(((wave.angleDeg - angle) * Math.PI) / 180);
+  };
+  beatTimes.forEach((beatAt, beatIndex) => {
+    const shape = options.shapeOf?.(beatIndex) ?? options.shape ?? normalBeat();
+    const waves = [shape.p, shape.q, shape.r, shape.s, shape.t].filter((w): w is Wave => w !== undefined);
+    for (const wave of waves) {
+      const centre = (beatAt + wave.at) * fs;
+      const reach = Math.ceil(5 * wave.sigma * fs);
+      for (const lead of leads) {
+        const amplitude = projection(lead.name, wave);
+        for (let i = Math.max(0, Math.floor(centre - reach)); i <= Math.min(n - 1, Math.ceil(centre + reach)); i++) {
+          const z = (i - centre) / (wave.sigma * fs);
+          lead.microvolts[i] += amplitude * Math.exp(-0.5 * z * z);
+        }
+      }
+    }
+  });
+  const noise = options.noiseMicrovolts ?? 0;
+  const mains = options.mainsMicrovolts ?? 0;
+  const wander = options.wanderMicrovolts ?? 0;
+  const phase = next() * 2 * Math.PI;
+  for (const lead of leads) {
+    for (let i = 0; i < n; i++) {
+      const t = i / fs;
+      lead.microvolts[i] +=
+        noise * gaussianNoise(next) + mains * Math.sin(2 * Math.PI * 50 * t + phase) + wander * Math.sin(2 * Math.PI * 0.3 * t + phase);
+    }
+  }
+  return { sampleRateHz: fs, leads, beats: beatTimes.map((t) => Math.round(t * fs)) };
+}
