@@ -4,6 +4,7 @@ import type { BackupService } from '../backup/backup-service';
 import type { AuditQuery } from '../audit/audit-log';
 import type { Clock } from '../clock';
 import type { Store } from '../db/store';
+import type { PatientService } from '../patients/patient-service';
 import type { Session } from '../session/session';
 import { readSettings, writeSettings } from '../settings/settings-service';
 import type { AuditEntry, AuditVerifyResult } from '../../shared/api/system';
@@ -14,6 +15,7 @@ export interface ImplementationDeps {
   session: Session;
   auth: AuthService;
   backup: BackupService;
+  patients: PatientService;
   audit: { search(q: AuditQuery): AuditEntry[]; verify(): AuditVerifyResult };
   clock: Clock;
   appVersion: string;
@@ -80,6 +82,14 @@ export function buildImplementation(s: ImplementationDeps): Implementation {
       create: ({ passphrase }) => s.backup.create(passphrase),
       list: () => s.backup.list(),
       restore: ({ path, passphrase }) => s.backup.restore(path, passphrase),
+    },
+    patients: {
+      search: ({ query, limit }) => s.patients.search(query, limit),
+      get: ({ patientId }) => s.patients.get(patientId),
+      register: (input) => s.patients.register(input),
+      update: (input) => s.patients.update(input),
+      merge: ({ patientId, mergeId }) => s.patients.merge(patientId, mergeId),
+      villages: () => readSettings(db()).villages,
     },
   };
 }

@@ -5,7 +5,7 @@ import type { Clock } from '../clock';
 import type { Db } from '../db/open';
 import { settings } from '../db/schema';
 
-const DEFAULTS: Settings = { security: DEFAULT_SECURITY_SETTINGS, facilityName: '', locale: 'zh-CN' };
+const DEFAULTS: Settings = { security: DEFAULT_SECURITY_SETTINGS, facilityName: '', locale: 'zh-CN', villages: [] };
 const KEY = 'station';
 
 export function readSettings(db: Db): Settings {

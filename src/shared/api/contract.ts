@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { authContract, usersContract } from './auth';
 import { channelOf, type MethodDef } from './define';
 import type { ApiResult } from './errors';
+import { patientsContract } from './patients';
 import { auditContract, backupContract, settingsContract, storeContract, systemContract } from './system';
 
 /**
@@ -16,6 +17,7 @@ export const contract = {
   settings: settingsContract,
   audit: auditContract,
   backup: backupContract,
+  patients: patientsContract,
 } as const;
 
 export type Contract = typeof contract;

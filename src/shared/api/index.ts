@@ -3,3 +3,4 @@ export * from './define';
 export * from './errors';
 export * from './auth';
 export * from './system';
+export * from './patients';

@@ -21,6 +21,8 @@ export const settingsSchema = z.object({
   security: securitySettingsSchema,
   facilityName: z.string().max(60),
   locale: z.enum(['zh-CN', 'en']),
+  /** The township's villages, for registration and follow-up call lists. */
+  villages: z.array(z.string().trim().min(1).max(40)).max(500),
 });
 export type Settings = z.infer<typeof settingsSchema>;
 

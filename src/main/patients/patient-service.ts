@@ -1,0 +1,257 @@
+import { randomUUID } from 'node:crypto';
+import type { Patient, PatientSummary } from '../../shared/api/patients';
+import { patientInputSchema } from '../../shared/api/patients';
+import { ApiError } from '../../shared/api/errors';
+import { chinaLocalDate } from '../../shared/dates';
+import { parseResidentId } from '../../shared/resident-id';
+import type { z } from 'zod';
+import type { Clock } from '../clock';
+import type { Sqlite } from '../db/open';
+import { searchColumnsFor } from './patient-keys';
+import { searchPatients } from './patient-search';
+
+type PatientInputParsed = z.output<typeof patientInputSchema>;
+
+const COLUMNS = `id, name, id_number AS idNumber, no_id_reason AS noIdReason, sex, birth_date AS birthDate, phone,
+  health_card_number AS healthCardNumber, village, address, household, contract_doctor AS contractDoctor,
+  contract_date AS contractDate, hypertension, diabetes, allergies, merged_into AS mergedInto, version,
+  created_at AS createdAt, updated_at AS updatedAt`;
+
+type PatientRow = Omit<Patient, 'hypertension' | 'diabetes'> & { hypertension: number; diabetes: number };
+
+function toPatient(row: PatientRow): Patient {
+  return { ...row, hypertension: row.hypertension === 1, diabetes: row.diabetes === 1 };
+}
+
+/** Chinese names (with · for minority and transliterated names) or Latin names for foreign residents. */
+const NAME = /^(?:[\p{Script=Han}·•]{1,20}|[A-Za-z][A-Za-z .'-]{0,39})$/u;
+const MOBILE = /^1\d{10}$/;
+
+export interface ResolvedIdentity {
+  idNumber: string | null;
+  idSuffix: string | null;
+  noIdReason: string | null;
+  sex: 'M' | 'F' | 'U';
+  birthDate: string;
+}
+
+/**
+ * The ID decides birth date and sex (GB 11643); without an ID a reason is required, and then birth date and sex
+ * must be entered. A wrong ID is refused with every wrong part named (details.reason is the first).
+ */
+export function resolveIdentity(input: Pick<PatientInputParsed, 'idNumber' | 'noIdReason' | 'noIdNote' | 'sex' | 'birthDate'>, today: string): ResolvedIdentity {
+  if (input.idNumber) {
+    const parsed = parseResidentId(input.idNumber, today);
+    if (!parsed.ok) {
+      const first = parsed.errors[0];
+      throw new ApiError('VALIDATION', `resident ID is wrong: ${parsed.errors.map((e) => e.code).join(', ')}`, {
+        field: 'idNumber',
+        reason: first.code,
+        ...Object.fromEntries(Object.entries(first).filter(([k, v]) => k !== 'code' && (typeof v === 'string' || typeof v === 'number'))),
+      });
+    }
+    if (input.birthDate && input.birthDate !== parsed.birthDate) throw new ApiError('VALIDATION', 'birth date contradicts the resident ID', { field: 'birthDate', reason: 'ID_MISMATCH' });
+    if (input.sex && input.sex !== 'U' && input.sex !== parsed.sex) throw new ApiError('VALIDATION', 'sex contradicts the resident ID', { field: 'sex', reason: 'ID_MISMATCH' });
+    return { idNumber: parsed.normalized, idSuffix: parsed.normalized.slice(-6), noIdReason: null, sex: parsed.sex, birthDate: parsed.birthDate };
+  }
+  if (!input.noIdReason) throw new ApiError('VALIDATION', 'without a resident ID a reason is required', { field: 'noIdReason', reason: 'NO_ID_REASON_REQUIRED' });
+  if (input.noIdReason === 'other' && !input.noIdNote) throw new ApiError('VALIDATION', 'say why there is no resident ID', { field: 'noIdNote', reason: 'NO_ID_NOTE_REQUIRED' });
+  if (!input.birthDate || input.birthDate > today || input.birthDate < '1900-01-01') throw new ApiError('VALIDATION', 'birth date is required and must be a past date', { field: 'birthDate', reason: 'BIRTH_DATE_REQUIRED' });
+  if (!input.sex) throw new ApiError('VALIDATION', 'sex is required without a resident ID', { field: 'sex', reason: 'SEX_REQUIRED' });
+  return { idNumber: null, idSuffix: null, noIdReason: input.noIdNote ? `${input.noIdReason}: ${input.noIdNote}` : input.noIdReason, sex: input.sex, birthDate: input.birthDate };
+}
+
+export class PatientService {
+  constructor(
+    private readonly sqlite: () => Sqlite,
+    private readonly clock: Clock,
+    private readonly villages: () => string[],
+    /** Called inside the write transaction (outbox for sync). */
+    private readonly onChanged: (patientId: string, version: number) => void = () => {},
+  ) {}
+
+  search(query: string, limit: number) {
+    return searchPatients(this.sqlite(), query, limit);
+  }
+
+  get(id: string): Patient {
+    const row = this.sqlite().prepare(`SELECT ${COLUMNS} FROM patients WHERE id = ?`).get(id) as PatientRow | undefined;
+    if (!row) throw new ApiError('NOT_FOUND', `no patient ${id}`);
+    return toPatient(row);
+  }
+
+  private validateContact(input: Partial<PatientInputParsed>): void {
+    if (input.name !== undefined && !NAME.test(input.name)) throw new ApiError('VALIDATION', 'name has characters a name cannot have', { field: 'name', reason: 'NAME_INVALID' });
+    if (input.phone && !MOBILE.test(input.phone)) throw new ApiError('VALIDATION', 'mobile number must be 11 digits starting with 1', { field: 'phone', reason: 'PHONE_INVALID' });
+    const villages = this.villages();
+    if (input.village && villages.length > 0 && !villages.includes(input.village)) throw new ApiError('VALIDATION', 'village is not in the configured list', { field: 'village', reason: 'VILLAGE_UNKNOWN' });
+    if (input.contractDate && !input.contractDoctor) throw new ApiError('VALIDATION', 'a family-doctor contract needs the doctor', { field: 'contractDoctor', reason: 'CONTRACT_DOCTOR_REQUIRED' });
+  }
+
+  private findDuplicates(name: string, birthDate: string, phone: string | undefined): PatientSummary[] {
+    const sql = `SELECT id, name, id_number AS idNumber, sex, birth_date AS birthDate, phone, village FROM patients
+      WHERE merged_into IS NULL AND ((birth_date = @birthDate AND name = @name) OR (@phone IS NOT NULL AND phone = @phone)) LIMIT 10`;
+    return this.sqlite().prepare(sql).all({ name, birthDate, phone: phone ?? null }) as PatientSummary[];
+  }
+
+  register(input: PatientInputParsed & { confirmNotDuplicate: boolean }): { status: 'created'; patient: Patient } | { status: 'possibleDuplicates'; candidates: PatientSummary[] } {
+    this.validateContact(input);
+    const identity = resolveIdentity(input, chinaLocalDate(this.clock.now()));
+    const sqlite = this.sqlite();
+    if (identity.idNumber) {
+      const existing = sqlite.prepare('SELECT id FROM patients WHERE id_number = ?').get(identity.idNumber) as { id: string } | undefined;
+      if (existing) throw new ApiError('DUPLICATE', 'a patient with this resident ID exists', { patientId: existing.id, field: 'idNumber' });
+    }
+    const keys = searchColumnsFor(input.name);
+    if (!input.confirmNotDuplicate) {
+      const candidates = this.findDuplicates(keys.name, identity.birthDate, input.phone);
+      if (candidates.length > 0) return { status: 'possibleDuplicates', candidates };
+    }
+    const now = this.clock.now().toISOString();
+    const id = randomUUID();
+    sqlite.transaction(() => {
+      insertPatientRow(sqlite, {
+        id,
+        ...keys,
+        ...identity,
+        phone: input.phone ?? null,
+        healthCardNumber: input.healthCardNumber ?? null,
+        village: input.village ?? null,
+        address: input.address ?? null,
+        household: input.household ?? null,
+        contractDoctor: input.contractDoctor ?? null,
+        contractDate: input.contractDate ?? null,
+        hypertension: input.hypertension,
+        diabetes: input.diabetes,
+        allergies: input.allergies ?? null,
+        createdAt: now,
+      });
+      this.onChanged(id, 1);
+    }).immediate();
+    return { status: 'created', patient: this.get(id) };
+  }
+
+  update(input: Partial<PatientInputParsed> & { patientId: string; version: number }): Patient {
+    const current = this.get(input.patientId);
+    if (current.version !== input.version) throw new ApiError('CONFLICT', 'the record was changed by someone else; reload it', { field: 'version' });
+    this.validateContact(input);
+    const identityTouched = input.idNumber !== undefined || input.noIdReason !== undefined || input.birthDate !== undefined || input.sex !== undefined;
+    const identity = identityTouched
+      ? resolveIdentity(
+          {
+            idNumber: input.idNumber ?? current.idNumber ?? undefined,
+            noIdReason: input.noIdReason ?? ((current.noIdReason?.split(':')[0] as PatientInputParsed['noIdReason']) || undefined),
+            noIdNote: input.noIdNote,
+            sex: input.sex ?? current.sex,
+            birthDate: input.birthDate ?? current.birthDate,
+          },
+          chinaLocalDate(this.clock.now()),
+        )
+      : null;
+    if (identity?.idNumber && identity.idNumber !== current.idNumber) {
+      const existing = this.sqlite().prepare('SELECT id FROM patients WHERE id_number = ? AND id <> ?').get(identity.idNumber, current.id) as { id: string } | undefined;
+      if (existing) throw new ApiError('DUPLICATE', 'a patient with this resident ID exists', { patientId: existing.id, field: 'idNumber' });
+    }
+    const keys = input.name ? searchColumnsFor(input.name) : null;
+    const now = this.clock.now().toISOString();
+    const next = current.version + 1;
+    const set: Record<string, unknown> = {
+      ...(keys ?? {}),
+      ...(identity ?? {}),
+      phone: input.phone ?? current.phone,
+      healthCardNumber: input.healthCardNumber ?? current.healthCardNumber,
+      village: input.village ?? current.village,
+      address: input.address ?? current.address,
+      household: input.household ?? current.household,
+      contractDoctor: input.contractDoctor ?? current.contractDoctor,
+      contractDate: input.contractDate ?? current.contractDate,
+      hypertension: input.hypertension ?? current.hypertension,
+      diabetes: input.diabetes ?? current.diabetes,
+      allergies: input.allergies ?? current.allergies,
+    };
+    const columns: Record<string, string> = {
+      name: 'name', givenName: 'given_name', pinyinFull: 'pinyin_full', pinyinInitials: 'pinyin_initials', pinyinAltFull: 'pinyin_alt_full',
+      pinyinAltInitials: 'pinyin_alt_initials', idNumber: 'id_number', idSuffix: 'id_suffix', noIdReason: 'no_id_reason', sex: 'sex',
+      birthDate: 'birth_date', phone: 'phone', healthCardNumber: 'health_card_number', village: 'village', address: 'address',
+      household: 'household', contractDoctor: 'contract_doctor', contractDate: 'contract_date', hypertension: 'hypertension',
+      diabetes: 'diabetes', allergies: 'allergies',
+    };
+    const assignments = Object.keys(set).map((k) => `${columns[k]} = @${k}`);
+    const params = Object.fromEntries(Object.entries(set).map(([k, v]) => [k, typeof v === 'boolean' ? Number(v) : v ?? null]));
+    const sqlite = this.sqlite();
+    sqlite.transaction(() => {
+      const r = sqlite
+        .prepare(`UPDATE patients SET ${assignments.join(', ')}, version = @next, updated_at = @now WHERE id = @id AND version = @version`)
+        .run({ ...params, next, now, id: current.id, version: current.version });
+      if (r.changes !== 1) throw new ApiError('CONFLICT', 'the record was changed by someone else; reload it', { field: 'version' });
+      this.onChanged(current.id, next);
+    }).immediate();
+    return this.get(current.id);
+  }
+
+  /**
+   * Re-points every row that refers to `mergeId` (any table with a patient_id column) to `keepId`, in one
+   * transaction, and marks the merged record. The merged record's ID number moves to the kept one if it has none.
+   */
+  merge(keepId: string, mergeId: string): { patient: Patient; repointed: Record<string, number> } {
+    if (keepId === mergeId) throw new ApiError('VALIDATION', 'cannot merge a record into itself', { field: 'mergeId', reason: 'MERGE_SELF' });
+    const keep = this.get(keepId);
+    const gone = this.get(mergeId);
+    if (keep.mergedInto || gone.mergedInto) throw new ApiError('CONFLICT', 'one of the records is already merged');
+    const sqlite = this.sqlite();
+    const tables = (sqlite.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`).all() as { name: string }[])
+      .map((t) => t.name)
+      .filter((t) => (sqlite.prepare(`SELECT name FROM pragma_table_info(?)`).all(t) as { name: string }[]).some((c) => c.name === 'patient_id'))
+      .filter((t) => t !== 'audit_log'); // the audit log is history: it keeps the id that was used
+    const repointed: Record<string, number> = {};
+    const now = this.clock.now().toISOString();
+    sqlite.transaction(() => {
+      for (const t of tables) repointed[t] = sqlite.prepare(`UPDATE "${t}" SET patient_id = ? WHERE patient_id = ?`).run(keepId, mergeId).changes;
+      const movedId = !keep.idNumber && gone.idNumber ? gone.idNumber : null;
+      sqlite.prepare('UPDATE patients SET merged_into = ?, id_number = NULL, id_suffix = NULL, version = version + 1, updated_at = ? WHERE id = ?').run(keepId, now, mergeId);
+      if (movedId) sqlite.prepare('UPDATE patients SET id_number = ?, id_suffix = ?, no_id_reason = NULL WHERE id = ?').run(movedId, movedId.slice(-6), keepId);
+      sqlite.prepare('UPDATE patients SET version = version + 1, updated_at = ? WHERE id = ?').run(now, keepId);
+      this.onChanged(keepId, keep.version + 1);
+      this.onChanged(mergeId, gone.version + 1);
+    }).immediate();
+    return { patient: this.get(keepId), repointed };
+  }
+}
+
+export interface PatientRowInput {
+  id: string;
+  name: string;
+  givenName: string;
+  pinyinFull: string;
+  pinyinInitials: string;
+  pinyinAltFull: string | null;
+  pinyinAltInitials: string | null;
+  idNumber: string | null;
+  idSuffix: string | null;
+  noIdReason: string | null;
+  sex: 'M' | 'F' | 'U';
+  birthDate: string;
+  phone: string | null;
+  healthCardNumber: string | null;
+  village: string | null;
+  address: string | null;
+  household: string | null;
+  contractDoctor: string | null;
+  contractDate: string | null;
+  hypertension: boolean;
+  diabetes: boolean;
+  allergies: string | null;
+  createdAt: string;
+}
+
+const INSERT_SQL = `INSERT INTO patients (id, name, given_name, pinyin_full, pinyin_initials, pinyin_alt_full, pinyin_alt_initials,
+  id_number, id_suffix, no_id_reason, sex, birth_date, phone, health_card_number, village, address, household, contract_doctor,
+  contract_date, hypertension, diabetes, allergies, version, created_at, updated_at)
+  VALUES (@id, @name, @givenName, @pinyinFull, @pinyinInitials, @pinyinAltFull, @pinyinAltInitials, @idNumber, @idSuffix,
+  @noIdReason, @sex, @birthDate, @phone, @healthCardNumber, @village, @address, @household, @contractDoctor, @contractDate,
+  @hypertension, @diabetes, @allergies, 1, @createdAt, @createdAt)`;
+
+/** One insert statement shared by registration and the seed tool (same schema, same keys). */
+export function insertPatientRow(sqlite: Sqlite, row: PatientRowInput): void {
+  sqlite.prepare(INSERT_SQL).run({ ...row, hypertension: Number(row.hypertension), diabetes: Number(row.diabetes) });
+}
