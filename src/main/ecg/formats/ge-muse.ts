@@ -1,0 +1,229 @@
+import { STANDARD_LEADS, type EcgAnnotation, type EcgDeviceInfo, type EcgLead, type EcgPatientInfo, type EcgRecord } from '../../../shared/ecg';
+import { EcgFormatError } from './errors';
+import type { EcgReader } from './reader';
+import { childElements, firstChild, ownText, parseXml, sniffRootElement, textValue, type XmlElement } from './xml';
+
+/**
+ * GE MUSE RestingECG XML (MUSE 7–9 export). Waveforms are base64 little-endian int16 per lead, scaled by
+ * LeadAmplitudeUnitsPerBit; each lead carries a CRC-32 of its bytes. A resting ECG has a Median block (one
+ * averaged beat) and a Rhythm block (the 10 s strip); only the rhythm is a recording. MUSE stores 8 leads
+ * (I, II, V1–V6): the other limb leads follow from Einthoven's and Goldberger's relations.
+ */
+
+const corrupt = (message: string) => new EcgFormatError('CORRUPT', `GE MUSE: ${message}`);
+
+function requiredNumber(element: XmlElement | undefined, what: string): number {
+  const text = textValue(element);
+  if (text === undefined) throw corrupt(`${what} is missing`);
+  if (!/^[+-]?(?:\d+\.?\d*|\.\d+)$/.test(text)) throw corrupt(`${what} is not a number ("${text}")`);
+  return Number(text);
+}
+
+function optionalNumber(element: XmlElement | undefined, what: string): number | undefined {
+  return textValue(element) === undefined ? undefined : requiredNumber(element, what);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// CRC-32 (IEEE 802.3, reflected, as zlib computes it): MUSE's LeadDataCRC32 covers the decoded lead bytes.
+
+const CRC_TABLE = (() => {
+  const table = new Uint32Array(256);
+  for (let n = 0; n < 256; n++) {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    table[n] = c >>> 0;
+  }
+  return table;
+})();
+
+export function crc32(bytes: Uint8Array): number {
+  let crc = 0xffffffff;
+  for (let i = 0; i < bytes.length; i++) crc = CRC_TABLE[(crc ^ bytes[i]) & 0xff] ^ (crc >>> 8);
+  return (crc ^ 0xffffffff) >>> 0;
+}
+
+/** Strict base64 (RFC 4648 alphabet, padding only at the end); white space between characters is allowed. */
+export function decodeBase64(text: string, what: string): Uint8Array {
+  const compact = text.replace(/[ \t\r\n]+/g, '');
+  if (compact.length % 4 !== 0 || !/^[A-Za-z0-9+/]*={0,2}$/.test(compact)) throw corrupt(`${what} is not valid base64`);
+  return new Uint8Array(Buffer.from(compact, 'base64'));
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Leads
+
+const MICROVOLTS_PER_UNIT: Readonly<Record<string, number>> = { MICROVOLTS: 1, MILLIVOLTS: 1000 };
+
+const LEAD_NAME_FIXES: Readonly<Record<string, string>> = { AVR: 'aVR', AVL: 'aVL', AVF: 'aVF' };
+
+interface StoredLead {
+  name: string;
+  microvolts: Float64Array;
+}
+
+function readLeadData(leadData: XmlElement, index: number): StoredLead {
+  const id = textValue(firstChild(leadData, 'LeadID')) ?? `Lead ${index + 1}`;
+  const name = LEAD_NAME_FIXES[id.toUpperCase()] ?? id;
+  const sampleSize = optionalNumber(firstChild(leadData, 'LeadSampleSize'), `lead ${name} sample size`) ?? 2;
+  if (sampleSize !== 2) throw new EcgFormatError('UNSUPPORTED_VARIANT', `GE MUSE: lead ${name} has ${sampleSize}-byte samples`);
+  const unit = textValue(firstChild(leadData, 'LeadAmplitudeUnits')) ?? 'MICROVOLTS';
+  const unitFactor = MICROVOLTS_PER_UNIT[unit.toUpperCase()];
+  if (unitFactor === undefined) throw new EcgFormatError('UNSUPPORTED_VARIANT', `GE MUSE: lead ${name} amplitude unit ${unit}`);
+  const unitsPerBit = requiredNumber(firstChild(leadData, 'LeadAmplitudeUnitsPerBit'), `lead ${name} amplitude per bit`);
+  if (!(unitsPerBit > 0)) throw corrupt(`lead ${name} amplitude per bit is ${unitsPerBit}`);
+
+  const bytes = decodeBase64(ownText(firstChild(leadData, 'WaveFormData')), `lead ${name} waveform data`);
+  const sampleCount = optionalNumber(firstChild(leadData, 'LeadSampleCountTotal'), `lead ${name} sample count`) ?? bytes.length / 2;
+  const byteCount = optionalNumber(firstChild(leadData, 'LeadByteCountTotal'), `lead ${name} byte count`) ?? sampleCount * 2;
+  if (byteCount !== sampleCount * 2) throw corrupt(`lead ${name} declares ${sampleCount} samples in ${byteCount} bytes`);
+  if (bytes.length < byteCount) throw new EcgFormatError('TRUNCATED', `GE MUSE: lead ${name} has ${bytes.length} of ${byteCount} bytes`);
+  if (bytes.length > byteCount || !Number.isInteger(sampleCount)) throw corrupt(`lead ${name} has ${bytes.length} bytes, ${byteCount} declared`);
+  const declaredCrc = optionalNumber(firstChild(leadData, 'LeadDataCRC32'), `lead ${name} CRC`);
+  if (declaredCrc !== undefined && declaredCrc !== crc32(bytes)) throw corrupt(`lead ${name} fails its CRC-32 check`);
+
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const microvolts = new Float64Array(sampleCount);
+  const scale = unitsPerBit * unitFactor;
+  for (let i = 0; i < sampleCount; i++) microvolts[i] = view.getInt16(i * 2, true) * scale;
+  return { name, microvolts };
+}
+
+/** Einthoven (III = II − I) and Goldberger (aVR = −(I+II)/2, aVL = I − II/2, aVF = II − I/2) for the leads MUSE omits. */
+function deriveLimbLeads(stored: StoredLead[]): StoredLead[] {
+  const leadI = stored.find((lead) => lead.name === 'I')?.microvolts;
+  const leadII = stored.find((lead) => lead.name === 'II')?.microvolts;
+  if (!leadI || !leadII) return stored;
+  const derive = (name: string, formula: (i: number, ii: number) => number): StoredLead => ({
+    name,
+    microvolts: leadI.map((i, index) => formula(i, leadII[index])),
+  });
+  const derived = [
+    derive('III', (i, ii) => ii - i),
+    derive('aVR', (i, ii) => -(i + ii) / 2),
+    derive('aVL', (i, ii) => i - ii / 2),
+    derive('aVF', (i, ii) => ii - i / 2),
+  ].filter((lead) => !stored.some((existing) => existing.name === lead.name));
+  return [...stored, ...derived];
+}
+
+function displayOrder(name: string): number {
+  const index = (STANDARD_LEADS as readonly string[]).indexOf(name);
+  return index === -1 ? STANDARD_LEADS.length : index;
+}
+
+function toEcgLead(lead: StoredLead): EcgLead {
+  // "+ 0" turns −0 (from −(0 + 0)/2) into 0, so that equal signals compare equal.
+  return { name: lead.name, microvolts: Float32Array.from(lead.microvolts, (value) => value + 0) };
+}
+
+function readRhythm(root: XmlElement): { sampleRateHz: number; leads: EcgLead[] } {
+  const waveforms = childElements(root, 'Waveform');
+  const rhythm = waveforms.find((waveform) => textValue(firstChild(waveform, 'WaveformType'))?.toLowerCase() === 'rhythm');
+  if (!rhythm) {
+    const what = waveforms.length > 0 ? 'only a median beat, no rhythm waveform' : 'no waveform';
+    throw new EcgFormatError('NO_SIGNAL', `GE MUSE: the file has ${what}`);
+  }
+  const base = requiredNumber(firstChild(rhythm, 'SampleBase'), 'sample base');
+  const exponent = optionalNumber(firstChild(rhythm, 'SampleExponent'), 'sample exponent') ?? 0;
+  const sampleRateHz = base * 10 ** exponent;
+  if (!(sampleRateHz > 0 && sampleRateHz <= 1_000_000)) throw corrupt(`sample rate ${sampleRateHz} Hz is impossible`);
+  const stored = childElements(rhythm, 'LeadData').map(readLeadData);
+  if (stored.length === 0) throw new EcgFormatError('NO_SIGNAL', 'GE MUSE: the rhythm waveform has no leads');
+  const count = stored[0].microvolts.length;
+  const uneven = stored.find((lead) => lead.microvolts.length !== count);
+  if (uneven) throw corrupt(`lead ${uneven.name} has ${uneven.microvolts.length} samples, lead ${stored[0].name} has ${count}`);
+  if (count === 0) throw new EcgFormatError('NO_SIGNAL', 'GE MUSE: the rhythm leads hold no samples');
+  const leads = deriveLimbLeads(stored)
+    .map((lead, index) => ({ lead, index }))
+    .sort((a, b) => displayOrder(a.lead.name) - displayOrder(b.lead.name) || a.index - b.index)
+    .map(({ lead }) => toEcgLead(lead));
+  return { sampleRateHz, leads };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Demographics, acquisition, beats
+
+/** MUSE writes dates as MM-DD-YYYY (and sometimes MM/DD/YYYY). */
+function museDate(text: string | undefined): string | undefined {
+  const match = text === undefined ? null : /^(\d{1,2})[-/](\d{1,2})[-/](\d{4})$/.exec(text);
+  if (!match) return undefined;
+  const [month, day] = [Number(match[1]), Number(match[2])];
+  if (month < 1 || month > 12 || day < 1 || day > 31) return undefined;
+  return `${match[3]}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
+}
+
+function museTime(text: string | undefined): string | undefined {
+  const match = text === undefined ? null : /^(\d{1,2}):(\d{2})(?::(\d{2}))?$/.exec(text);
+  if (!match || Number(match[1]) > 23) return undefined;
+  return `${match[1].padStart(2, '0')}:${match[2]}:${match[3] ?? '00'}`;
+}
+
+const SEX_CODES: Readonly<Record<string, 'M' | 'F' | 'U'>> = { MALE: 'M', FEMALE: 'F', UNKNOWN: 'U' };
+
+function readPatient(root: XmlElement): EcgPatientInfo | undefined {
+  const demographics = firstChild(root, 'PatientDemographics');
+  if (!demographics) return undefined;
+  const value = (name: string) => textValue(firstChild(demographics, name));
+  const patient: EcgPatientInfo = {};
+  const id = value('PatientID');
+  if (id) patient.id = id;
+  const name = [value('PatientLastName'), value('PatientFirstName')].filter(Boolean).join(' ');
+  if (name) patient.name = name;
+  const sex = SEX_CODES[value('Gender')?.toUpperCase() ?? ''];
+  if (sex) patient.sex = sex;
+  const birthDate = museDate(value('DateofBirth'));
+  if (birthDate) patient.birthDate = birthDate;
+  const age = value('PatientAge');
+  const ageUnits = value('AgeUnits')?.toUpperCase() ?? 'YEARS';
+  if (age !== undefined && /^\d{1,3}$/.test(age) && ageUnits === 'YEARS') patient.ageYears = Number(age);
+  return Object.keys(patient).length > 0 ? patient : undefined;
+}
+
+function readRecordedAt(root: XmlElement): string | undefined {
+  const test = firstChild(root, 'TestDemographics');
+  const date = museDate(textValue(firstChild(test, 'AcquisitionDate')));
+  if (!date) return undefined;
+  const time = museTime(textValue(firstChild(test, 'AcquisitionTime')));
+  return time ? `${date}T${time}` : date;
+}
+
+function readDevice(root: XmlElement): EcgDeviceInfo | undefined {
+  const model = textValue(firstChild(firstChild(root, 'TestDemographics'), 'AcquisitionDevice'));
+  return model ? { model } : undefined;
+}
+
+/** QRSTimesTypes/QRS: Time in ms from the start of the strip; Type is GE's beat class (0 = the dominant class). */
+function readBeats(root: XmlElement, sampleRateHz: number, sampleCount: number): EcgAnnotation[] {
+  const beats: EcgAnnotation[] = [];
+  for (const qrs of childElements(firstChild(root, 'QRSTimesTypes') ?? root, 'QRS')) {
+    const time = textValue(firstChild(qrs, 'Time'));
+    if (time === undefined || !/^\d+(\.\d+)?$/.test(time)) continue;
+    const sample = Math.round((Number(time) * sampleRateHz) / 1000);
+    if (sample >= sampleCount) continue;
+    beats.push({ sample, symbol: textValue(firstChild(qrs, 'Type')) ?? '0' });
+  }
+  return beats.sort((a, b) => a.sample - b.sample);
+}
+
+/** Decodes a MUSE RestingECG document; throws EcgFormatError. */
+export function readMuse(bytes: Uint8Array): EcgRecord {
+  const root = parseXml(bytes);
+  if (root.localName !== 'RestingECG') throw new EcgFormatError('UNKNOWN_FORMAT', `GE MUSE: root element is <${root.name}>`);
+  const { sampleRateHz, leads } = readRhythm(root);
+  const record: EcgRecord = { format: 'ge-muse-xml', sampleRateHz, leads };
+  const recordedAt = readRecordedAt(root);
+  if (recordedAt) record.recordedAt = recordedAt;
+  const patient = readPatient(root);
+  if (patient) record.patient = patient;
+  const device = readDevice(root);
+  if (device) record.device = device;
+  const beats = readBeats(root, sampleRateHz, leads[0].microvolts.length);
+  if (beats.length > 0) record.annotations = beats;
+  return record;
+}
+
+export const museReader: EcgReader = {
+  format: 'ge-muse-xml',
+  sniff: (head) => sniffRootElement(head) === 'RestingECG',
+  read: async (input) => readMuse(input.bytes),
+};

@@ -1,0 +1,156 @@
+import { EcgFormatError } from './errors';
+
+/**
+ * Philips XLI waveform compression (Sierra ECG XML 1.03/1.04), as documented by the sierra-ecg-tools project
+ * (C. Watford, MIT) and checked here against its output on the shared sample.
+ *
+ * The decoded base64 is a series of chunks, one per lead:
+ *   int32 LE  size of the LZW data that follows
+ *   int16 LE  (unknown, 1 in every known file)
+ *   int16 LE  first delta code (signed)
+ *   size bytes of LZW codes, 10 bits each, most significant bit first.
+ * LZW: codes 0–255 are literal bytes, new strings take codes from 256 up to 1022, the dictionary is never reset,
+ * and code 1023 ends the stream. The bytes are 16-bit delta codes split into planes: the high bytes of all codes,
+ * then the low bytes. The delta codes predict each sample from the previous two (second-order, bias 64).
+ */
+
+const CODE_BITS = 10;
+const LAST_DICTIONARY_CODE = (1 << CODE_BITS) - 2; // 1022
+const END_OF_STREAM_CODE = LAST_DICTIONARY_CODE + 1; // 1023
+const CHUNK_HEADER_BYTES = 8;
+const DELTA_BIAS = 64;
+
+const corrupt = (message: string) => new EcgFormatError('CORRUPT', `Philips XLI: ${message}`);
+
+/**
+ * LZW decoder with 10-bit codes. `maxOutput` bounds the output so a hostile stream cannot expand without limit
+ * (10-bit LZW can grow a chunk ~800-fold).
+ */
+export function lzwDecode(input: Uint8Array, maxOutput: number): Uint8Array {
+  // Dictionary entries as (prefix code, last byte, length); strings are rebuilt by walking prefixes backwards.
+  const prefix = new Int32Array(LAST_DICTIONARY_CODE + 1);
+  const suffix = new Uint8Array(LAST_DICTIONARY_CODE + 1);
+  const length = new Int32Array(LAST_DICTIONARY_CODE + 1);
+  for (let code = 0; code < 256; code++) {
+    prefix[code] = -1;
+    suffix[code] = code;
+    length[code] = 1;
+  }
+  let nextCode = 256;
+  let output = new Uint8Array(Math.min(maxOutput, Math.max(1024, input.length * 4)));
+  let outLength = 0;
+  let previous = -1;
+  let bitBuffer = 0;
+  let bitCount = 0;
+  let inPos = 0;
+
+  const ensureCapacity = (extra: number) => {
+    if (outLength + extra > maxOutput) throw corrupt(`a lead expands beyond ${maxOutput} bytes`);
+    if (outLength + extra <= output.length) return;
+    const grown = new Uint8Array(Math.min(maxOutput, Math.max(output.length * 2, outLength + extra)));
+    grown.set(output.subarray(0, outLength));
+    output = grown;
+  };
+  const firstByteOf = (code: number) => {
+    let c = code;
+    while (prefix[c] !== -1) c = prefix[c];
+    return suffix[c];
+  };
+  const writeString = (code: number) => {
+    const n = length[code];
+    ensureCapacity(n);
+    let c = code;
+    for (let i = outLength + n - 1; i >= outLength; i--) {
+      output[i] = suffix[c];
+      c = prefix[c];
+    }
+    outLength += n;
+  };
+
+  for (;;) {
+    while (bitCount < CODE_BITS && inPos < input.length) {
+      bitBuffer = ((bitBuffer << 8) | input[inPos++]) & 0xffffff;
+      bitCount += 8;
+    }
+    if (bitCount < CODE_BITS) break;
+    const code = (bitBuffer >>> (bitCount - CODE_BITS)) & 0x3ff;
+    bitCount -= CODE_BITS;
+    if (code === END_OF_STREAM_CODE) break;
+    if (code < nextCode) {
+      writeString(code);
+      if (previous !== -1 && nextCode <= LAST_DICTIONARY_CODE) {
+        prefix[nextCode] = previous;
+        suffix[nextCode] = firstByteOf(code);
+        length[nextCode] = length[previous] + 1;
+        nextCode++;
+      }
+    } else if (code === nextCode && previous !== -1 && nextCode <= LAST_DICTIONARY_CODE) {
+      // The cScSc case: the code being defined is the previous string plus its own first byte.
+      prefix[nextCode] = previous;
+      suffix[nextCode] = firstByteOf(previous);
+      length[nextCode] = length[previous] + 1;
+      nextCode++;
+      writeString(code);
+    } else {
+      throw corrupt(`LZW code ${code} is not defined yet (next is ${nextCode})`);
+    }
+    previous = code;
+  }
+  return output.slice(0, outLength);
+}
+
+/** Rebuilds 16-bit delta codes from the high-byte plane followed by the low-byte plane (odd length: low byte 0). */
+export function unpackPlanes(bytes: Uint8Array): Int16Array {
+  const count = Math.ceil(bytes.length / 2);
+  const codes = new Int16Array(count);
+  for (let i = 0; i < count; i++) {
+    const low = count + i < bytes.length ? bytes[count + i] : 0;
+    codes[i] = (bytes[i] << 8) | low;
+  }
+  return codes;
+}
+
+/**
+ * Second-order delta decoding: sample[i] = 2·sample[i−1] − sample[i−2] − (code[i−1] − 64), with the chunk
+ * header's first code standing in for code[1]. The first two samples are stored as they are.
+ */
+export function decodeDeltas(codes: Int16Array, firstCode: number): Int32Array {
+  const samples = Int32Array.from(codes);
+  let last = firstCode;
+  for (let i = 2; i < samples.length; i++) {
+    const predicted = 2 * samples[i - 1] - samples[i - 2] - last;
+    last = codes[i] - DELTA_BIAS;
+    samples[i] = predicted;
+  }
+  return samples;
+}
+
+/**
+ * Decodes up to `leadCount` XLI chunks, each to exactly `samplesPerLead` samples (the DXL algorithm may append
+ * unused channels; they are not read).
+ */
+export function decodeXli(data: Uint8Array, leadCount: number, samplesPerLead: number): Int32Array[] {
+  const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
+  const leads: Int32Array[] = [];
+  // Each delta code is two bytes; known files decode to exactly that, the slack tolerates a writer that pads.
+  const maxOutput = samplesPerLead * 2 + 4096;
+  let offset = 0;
+  while (leads.length < leadCount) {
+    if (offset + CHUNK_HEADER_BYTES > data.length) {
+      throw new EcgFormatError('TRUNCATED', `Philips XLI: ${leads.length} of ${leadCount} leads present`);
+    }
+    const size = view.getInt32(offset, true);
+    const firstCode = view.getInt16(offset + 6, true);
+    offset += CHUNK_HEADER_BYTES;
+    if (size < 0) throw corrupt(`chunk ${leads.length + 1} declares ${size} bytes`);
+    if (offset + size > data.length) throw new EcgFormatError('TRUNCATED', `Philips XLI: chunk ${leads.length + 1} is cut short`);
+    const decompressed = lzwDecode(data.subarray(offset, offset + size), maxOutput);
+    offset += size;
+    const samples = decodeDeltas(unpackPlanes(decompressed), firstCode);
+    if (samples.length < samplesPerLead) {
+      throw new EcgFormatError('TRUNCATED', `Philips XLI: lead ${leads.length + 1} has ${samples.length} of ${samplesPerLead} samples`);
+    }
+    leads.push(samples.slice(0, samplesPerLead));
+  }
+  return leads;
+}
