@@ -1,3 +1,4 @@
+import { X509Certificate } from 'node:crypto';
 import { Agent } from 'node:https';
 import { isIP } from 'node:net';
 import {
@@ -60,20 +61,21 @@ export function parseBaseUrl(baseUrl: string): URL {
 }
 
 function openSecureContext(target: SyncTargetConfig): SecureContext {
+  const pfx = Buffer.from(target.clientPkcs12);
   try {
-    return createSecureContext({
-      ca: target.caCertificatePem,
-      pfx: Buffer.from(target.clientPkcs12),
-      passphrase: target.clientPassphrase,
-      minVersion: MIN_TLS_VERSION,
-    });
+    createSecureContext({ pfx, passphrase: target.clientPassphrase });
+  } catch (cause) {
+    // OpenSSL 3 says "mac verify failure" for a wrong passphrase and "Unsupported PKCS12 PFX data" for files
+    // protected with RC2-40/3DES (older Windows and CA tools); either way the user has to act on the file.
+    const reason = cause instanceof Error ? cause.message : String(cause);
+    throw new SyncError('TLS_BAD_PASSPHRASE', `Cannot open the client certificate: ${reason}`, { cause });
+  }
+  try {
+    // Node skips unparsable PEM in `ca` silently, which would leave no trust anchor at all: parse it first.
+    new X509Certificate(target.caCertificatePem);
+    return createSecureContext({ ca: target.caCertificatePem, pfx, passphrase: target.clientPassphrase, minVersion: MIN_TLS_VERSION });
   } catch (cause) {
     const reason = cause instanceof Error ? cause.message : String(cause);
-    // OpenSSL 3 says "mac verify failure" for a wrong passphrase and "Unsupported PKCS12 PFX data" for files
-    // protected with RC2-40/3DES (older Windows and CA tools); both need the user to act on the file.
-    if (/pkcs12|pfx|mac verify|not enough data|header too long|wrong tag|bad decrypt|asn1/i.test(reason)) {
-      throw new SyncError('TLS_BAD_PASSPHRASE', `Cannot open the client certificate: ${reason}`, { cause });
-    }
     throw new SyncError('TLS_UNKNOWN_CA', `Cannot load the CA certificate: ${reason}`, { cause });
   }
 }
