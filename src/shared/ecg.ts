@@ -49,3 +49,26 @@ export interface EcgRecord {
 export function sampleCount(record: EcgRecord): number {
   return record.leads[0]?.microvolts.length ?? 0;
 }
+
+/**
+ * Global interval measurements of a recording, taken on its median beat (all leads together) and its RR series.
+ * A field is absent when it cannot be measured: no P wave (e.g. atrial fibrillation) leaves PR out; no limb
+ * leads leave the axis out; fewer than two beats leave rate and every interval out.
+ */
+export interface EcgMeasurements {
+  heartRateBpm?: number;
+  rrMeanMs?: number;
+  prMs?: number;
+  qrsMs?: number;
+  qtMs?: number;
+  /** QT / √RR (RR in seconds), Bazett 1920. */
+  qtcBazettMs?: number;
+  /** QT / ∛RR (RR in seconds), Fridericia 1920. */
+  qtcFridericiaMs?: number;
+  /** Frontal-plane QRS axis in degrees, −180 < axis ≤ 180 (lead I = 0°, aVF = +90°). */
+  qrsAxisDeg?: number;
+  /** QRS complexes detected in the recording. */
+  beatCount: number;
+  /** Beats of the dominant shape averaged into the median beat. */
+  medianBeatCount: number;
+}
