@@ -13,12 +13,7 @@
  * Messages are codes with parameters; i18n keys are `vitals.<code>` in locales/<lang>/clinic-rules.json.
  */
 
-import {
-  assessValue,
-  type ClinicalRanges,
-  type FlagRange,
-  type FlagLevel,
-} from './clinical-ranges';
+import { assessValue, type ClinicalRanges, type Comparator, type FlagLevel, type FlagRange } from './clinical-ranges';
 
 export type Sex = 'M' | 'F';
 
@@ -71,7 +66,7 @@ export const FIELD_PREFIX = {
   glucose: 'GLU',
   bmi: 'BMI',
 } as const satisfies Record<VitalField, string>;
-type Prefix = (typeof FIELD_PREFIX)[VitalField];
+type MeasuredPrefix = (typeof FIELD_PREFIX)[Exclude<VitalField, 'bmi'>];
 
 export interface Limits {
   min: number;
@@ -110,8 +105,8 @@ export const MAX_BP_READINGS = 3;
 // Messages
 
 export type VitalsError =
-  | { code: `${Prefix}_NOT_A_NUMBER`; field: VitalField; reading?: number }
-  | { code: `${Prefix}_IMPOSSIBLE`; field: VitalField; value: number; min: number; max: number; reading?: number }
+  | { code: `${MeasuredPrefix}_NOT_A_NUMBER`; field: VitalField; reading?: number }
+  | { code: `${MeasuredPrefix}_IMPOSSIBLE`; field: VitalField; value: number; min: number; max: number; reading?: number }
   | { code: 'BP_SYSTOLIC_NOT_ABOVE_DIASTOLIC'; field: 'systolic'; reading: number; systolic: number; diastolic: number }
   | { code: 'BP_SYSTOLIC_MISSING'; field: 'systolic'; reading: number }
   | { code: 'BP_DIASTOLIC_MISSING'; field: 'diastolic'; reading: number }
@@ -135,10 +130,27 @@ export type VitalsFlag =
       field: VitalField;
       level: DisplayLevel;
       value: number;
+      /** How the value compares with the limit that was crossed, as configured: `≥ 140`. */
+      comparator: Comparator;
       limit: number;
     }
-  | { code: 'BMI_UNDERWEIGHT' | 'BMI_OVERWEIGHT' | 'BMI_OBESE'; field: 'bmi'; level: DisplayLevel; value: number; limit: number }
-  | { code: 'WAIST_CENTRAL_OBESITY'; field: 'waist'; level: DisplayLevel; value: number; limit: number; sex: Sex }
+  | {
+      code: 'BMI_UNDERWEIGHT' | 'BMI_OVERWEIGHT' | 'BMI_OBESE';
+      field: 'bmi';
+      level: DisplayLevel;
+      value: number;
+      comparator: Comparator;
+      limit: number;
+    }
+  | {
+      code: 'WAIST_CENTRAL_OBESITY';
+      field: 'waist';
+      level: DisplayLevel;
+      value: number;
+      comparator: '≥';
+      limit: number;
+      sex: Sex;
+    }
   | {
       code: 'BP_THIRD_READING_ADVISED';
       field: 'systolic';
@@ -164,13 +176,17 @@ export type VitalsAssessment =
   | { ok: true; derived: DerivedVitals; flags: VitalsFlag[] }
   | { ok: false; errors: VitalsError[] };
 
-const ALL_PREFIXES = Object.values(FIELD_PREFIX);
+// BMI is computed, never typed: its only refusal is BMI_IMPLAUSIBLE.
+const MEASURED_PREFIXES = Object.values(FIELD_PREFIX).filter((prefix) => prefix !== 'BMI');
 const RANGED_PREFIXES: RangedPrefix[] = ['SBP', 'DBP', 'HR', 'TEMP', 'SPO2', 'RR', 'FBG', 'RBG'];
 const LEVEL_SUFFIXES: LevelSuffix[] = ['LOW', 'HIGH', 'CRITICAL_LOW', 'CRITICAL_HIGH'];
 
-/** Every code assessVitals can produce (the locale files must have a text for each). */
+/**
+ * Every code assessVitals can produce (the locale files must have a text for each). Some need a configured bound
+ * the defaults leave out (DBP critical low, SpO2 high).
+ */
 export const VITALS_MESSAGE_CODES: readonly string[] = [
-  ...ALL_PREFIXES.flatMap((prefix) => [`${prefix}_NOT_A_NUMBER`, `${prefix}_IMPOSSIBLE`]),
+  ...MEASURED_PREFIXES.flatMap((prefix) => [`${prefix}_NOT_A_NUMBER`, `${prefix}_IMPOSSIBLE`]),
   'BP_SYSTOLIC_NOT_ABOVE_DIASTOLIC',
   'BP_SYSTOLIC_MISSING',
   'BP_DIASTOLIC_MISSING',
@@ -314,17 +330,21 @@ function rangeFlag(prefix: RangedPrefix, field: VitalField, value: number, range
   const hit = assessValue(value, range);
   if (!hit) return [];
   const { level, suffix } = DISPLAY_LEVEL[hit.level];
-  return [{ code: `${prefix}_${suffix}`, field, level, value, limit: hit.limit }];
+  return [{ code: `${prefix}_${suffix}`, field, level, value, comparator: hit.comparator, limit: hit.limit }];
 }
 
 function bmiFlags(bmi: number, category: BmiCategory, ranges: ClinicalRanges): VitalsFlag[] {
   switch (category) {
     case 'underweight':
-      return [{ code: 'BMI_UNDERWEIGHT', field: 'bmi', level: 'low', value: bmi, limit: ranges.bmi.underweightBelow }];
+      return [
+        { code: 'BMI_UNDERWEIGHT', field: 'bmi', level: 'low', value: bmi, comparator: '<', limit: ranges.bmi.underweightBelow },
+      ];
     case 'overweight':
-      return [{ code: 'BMI_OVERWEIGHT', field: 'bmi', level: 'high', value: bmi, limit: ranges.bmi.overweightAtOrAbove }];
+      return [
+        { code: 'BMI_OVERWEIGHT', field: 'bmi', level: 'high', value: bmi, comparator: '≥', limit: ranges.bmi.overweightAtOrAbove },
+      ];
     case 'obese':
-      return [{ code: 'BMI_OBESE', field: 'bmi', level: 'high', value: bmi, limit: ranges.bmi.obeseAtOrAbove }];
+      return [{ code: 'BMI_OBESE', field: 'bmi', level: 'high', value: bmi, comparator: '≥', limit: ranges.bmi.obeseAtOrAbove }];
     default:
       return [];
   }
@@ -405,7 +425,15 @@ export function assessVitals(input: VitalsInput, ranges: ClinicalRanges): Vitals
     const limit = ranges.waist.centralObesityAtOrAbove[input.sex];
     derived.centralObesity = input.waistCm >= limit;
     if (derived.centralObesity) {
-      flags.push({ code: 'WAIST_CENTRAL_OBESITY', field: 'waist', level: 'high', value: input.waistCm, limit, sex: input.sex });
+      flags.push({
+        code: 'WAIST_CENTRAL_OBESITY',
+        field: 'waist',
+        level: 'high',
+        value: input.waistCm,
+        comparator: '≥',
+        limit,
+        sex: input.sex,
+      });
     }
   }
   const adultOnlyGiven =

@@ -3,11 +3,14 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import en from '../../src/renderer/i18n/locales/en/clinic-rules.json';
+import zh from '../../src/renderer/i18n/locales/zh-CN/clinic-rules.json';
 import {
   classifySearchQuery,
   nameSearchKeys,
   parseSearchQuery,
   pinyinMatchesName,
+  SEARCH_QUERY_KINDS,
   type SearchQueryKind,
 } from '../../src/shared/pinyin-keys';
 
@@ -185,11 +188,17 @@ describe('classifySearchQuery', () => {
   it('never throws and always returns one of the kinds', () => {
     fc.assert(
       fc.property(fc.string({ maxLength: 30 }), (query) => {
-        expect(['empty', 'idFull', 'idSuffix', 'phone', 'healthCard', 'pinyin', 'hanzi']).toContain(
-          classifySearchQuery(query),
-        );
+        expect(SEARCH_QUERY_KINDS).toContain(classifySearchQuery(query));
       }),
     );
+  });
+
+  it('every kind has a hint text in both locales, and no other search.* key exists', () => {
+    for (const catalog of [zh, en] as Record<string, string>[]) {
+      const keys = Object.keys(catalog).filter((key) => key.startsWith('search.'));
+      expect(keys.sort()).toEqual(SEARCH_QUERY_KINDS.map((kind) => `search.${kind}`).sort());
+      for (const key of keys) expect(catalog[key].length).toBeGreaterThan(0);
+    }
   });
 });
 
