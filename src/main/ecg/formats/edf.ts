@@ -26,6 +26,14 @@ const BDF_MAGIC = '\xffBIOSEMI';
 const BYTES_PER_SAMPLE = 2;
 /** Output ceiling (all leads, including NaN-filled EDF+D gaps): 128 M samples = 512 MB of Float32. */
 const MAX_OUTPUT_SAMPLES = 128 * 1024 * 1024;
+/**
+ * EDF+D gaps are filled with NaN; a lying time stamp must not make us allocate gigabytes. Real gaps (a paused
+ * Holter, a sleep study between montages) stay well within 16× the recorded samples plus ten minutes.
+ */
+const MAX_GAP_FACTOR = 16;
+const MAX_GAP_FLOOR_S = 600;
+/** ECG is microvolts to millivolts; a physical range beyond a megavolt is a broken header, and would overflow Float32. */
+const MAX_PHYSICAL_MICROVOLTS = 1e12;
 /** WFDB annotation files PhysioNet ships beside EDF records (`r01.edf.qrs`), reference-grade first. */
 const COMPANION_ANNOTATION_EXTENSIONS = ['atr', 'qrs'];
 
@@ -156,6 +164,9 @@ function decodeLead(bytes: Uint8Array, header: EdfHeader, layout: DataLayout, le
   const digitalSpan = signal.digitalMax - signal.digitalMin;
   if (digitalSpan === 0) throw new EcgFormatError('CORRUPT', `EDF signal "${signal.label}": digital minimum equals maximum`);
   const unit = microvoltsPerUnit(signal.physicalDimension) ?? 1;
+  if (!(Math.max(Math.abs(signal.physicalMin), Math.abs(signal.physicalMax)) * unit <= MAX_PHYSICAL_MICROVOLTS)) {
+    throw new EcgFormatError('CORRUPT', `EDF signal "${signal.label}": physical range ${signal.physicalMin}..${signal.physicalMax} ${signal.physicalDimension} is not plausible`);
+  }
   // physical = (digital − dmin)·(pmax − pmin)/(dmax − dmin) + pmin, folded into one gain and offset per signal.
   const gain = ((signal.physicalMax - signal.physicalMin) / digitalSpan) * unit;
   const offset = signal.physicalMin * unit - signal.digitalMin * gain;
@@ -235,8 +246,10 @@ async function readEdf(input: ReaderInput): Promise<EcgRecord> {
   const sampleRateHz = samplesPerRecord / header.recordDurationS;
   const recordTals = Array.from({ length: layout.recordCount }, (_, record) => readRecordTals(bytes, header, layout, record));
   const timeline = buildTimeline(header, layout, recordTals, samplesPerRecord, sampleRateHz);
-  if (timeline.length * leadSignals.length > MAX_OUTPUT_SAMPLES) {
-    throw new EcgFormatError('TOO_LARGE', `EDF record would decode to ${timeline.length} samples per lead`);
+  const storedSamples = layout.recordCount * samplesPerRecord;
+  const allowedLength = storedSamples * MAX_GAP_FACTOR + MAX_GAP_FLOOR_S * sampleRateHz;
+  if (timeline.length > allowedLength || timeline.length * leadSignals.length > MAX_OUTPUT_SAMPLES) {
+    throw new EcgFormatError('TOO_LARGE', `EDF record would decode to ${timeline.length} samples per lead (${storedSamples} stored)`);
   }
   const leads = leadSignals.map((lead) => decodeLead(bytes, header, layout, lead, timeline));
   const annotations = mergeAnnotations(talAnnotations(recordTals, timeline, sampleRateHz), await companionAnnotations(input));

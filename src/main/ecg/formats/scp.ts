@@ -53,6 +53,12 @@ function sharedTimeline(definitions: LeadDefinitions): Timeline {
   const firstSample = Math.min(...definitions.leads.map((lead) => lead.firstSample));
   const lastSample = Math.max(...definitions.leads.map((lead) => lead.lastSample));
   const length = lastSample - firstSample + 1;
+  // Leads recorded in turn (e.g. four groups of three) cover the span together; a span longer than all leads
+  // together leaves time where nothing was recorded, which only a lying sample number produces.
+  const recorded = definitions.leads.reduce((sum, lead) => sum + sampleCountOf(lead), 0);
+  if (length > recorded) {
+    throw new EcgFormatError('CORRUPT', `SCP leads span ${length} samples but record only ${recorded} together`);
+  }
   if (length * definitions.leads.length > MAX_OUTPUT_SAMPLES) {
     throw new EcgFormatError('TOO_LARGE', `SCP leads span ${length} samples each`);
   }
@@ -107,8 +113,9 @@ function restoreReferenceBeats(
     );
   }
   const referenceLength = Math.round((qrs.referenceBeatMs * 1000) / median.sampleIntervalUs);
-  if (referenceLength === 0) throw new EcgFormatError('CORRUPT', 'SCP section 4 gives the reference beat a length of 0');
   const zones = qrs.beats.filter((beat) => beat.type === 0);
+  if (zones.length === 0) return;
+  if (referenceLength === 0) throw new EcgFormatError('CORRUPT', 'SCP section 4 gives the reference beat a length of 0');
   const zoneSamples = zones.reduce((sum, zone) => sum + Math.max(0, zone.zoneEnd - zone.zoneStart + 1), 0);
   if (zoneSamples > timeline.length) {
     throw new EcgFormatError('CORRUPT', `SCP subtraction zones cover ${zoneSamples} samples of a ${timeline.length}-sample record`);
