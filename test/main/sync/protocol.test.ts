@@ -1,4 +1,4 @@
-import type { Resource } from '@medplum/fhirtypes';
+import type { Patient, Resource } from '@medplum/fhirtypes';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { fullJitterDelay, retryDelayFor } from '../../../src/main/sync/backoff';
@@ -34,14 +34,14 @@ describe('grouping outbox entries per resource', () => {
     const groups = groupByResource([entry(3, a2, 'v1'), entry(1, a1, 'v1'), entry(2, b)]);
     expect(groups.map((group) => group.key)).toEqual(['Patient/a', 'Patient/b']);
     expect(groups[0].entryIds).toEqual(['e1', 'e3']);
-    expect(groups[0].snapshots[1].gender).toBe('female');
+    expect((groups[0].snapshots[1] as Patient).gender).toBe('female');
     const bundle = transactionBundle(groups, 'https://county.example/fhir/R4');
     expect(bundle.entry?.map((each) => each.request)).toEqual([
       { method: 'PUT', url: 'Patient/a', ifMatch: 'W/"v1"' },
       { method: 'PUT', url: 'Patient/b' },
     ]);
     expect(bundle.entry?.[0].fullUrl).toBe('https://county.example/fhir/R4/Patient/a');
-    expect((bundle.entry?.[0].resource as ResourceWithId).gender).toBe('female');
+    expect((bundle.entry?.[0].resource as Patient).gender).toBe('female');
   });
 
   it('never names one resource twice in a Bundle, whatever the entries', () => {

@@ -56,6 +56,10 @@ export interface FhirPeer {
   beforeRespond: ((context: ResponseContext) => Promise<void> | void) | undefined;
   /** Answers the next `count` requests with `status` without processing them. */
   failNextRequests(count: number, status?: number): void;
+  /** Drops the connection of the next `count` requests before processing them (nothing committed). */
+  dropNextRequests(count: number): void;
+  /** Processes (commits) the next `count` write requests, then drops the connection instead of answering. */
+  loseNextResponses(count: number): void;
   stop(): Promise<void>;
   restart(): Promise<void>;
 }
@@ -85,6 +89,8 @@ export async function startFhirPeer(options: FhirPeerOptions): Promise<FhirPeer>
   const stats: PeerStats = { requests: 0, transactions: 0, refusedHandshakes: 0, committedWrites: 0 };
   const sockets = new Set<Socket>();
   let failures: { remaining: number; status: number } = { remaining: 0, status: 503 };
+  let drops = 0;
+  let lostResponses = 0;
   let port = options.port ?? 0;
   let server: Server | undefined;
   let baseUrl = '';
@@ -105,6 +111,12 @@ export async function startFhirPeer(options: FhirPeerOptions): Promise<FhirPeer>
     failNextRequests(count, status = 503) {
       failures = { remaining: count, status };
     },
+    dropNextRequests(count) {
+      drops = count;
+    },
+    loseNextResponses(count) {
+      lostResponses = count;
+    },
     stop,
     async restart() {
       await stop();
@@ -117,6 +129,11 @@ export async function startFhirPeer(options: FhirPeerOptions): Promise<FhirPeer>
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     stats.requests++;
     const body = await readBody(request);
+    if (drops > 0) {
+      drops--;
+      request.socket.destroy();
+      return;
+    }
     if (failures.remaining > 0) {
       failures.remaining--;
       sendJson(response, failures.status, outcomeFor(failures.status, 'Injected failure'));
@@ -132,11 +149,23 @@ export async function startFhirPeer(options: FhirPeerOptions): Promise<FhirPeer>
       sendJson(response, 200, capabilityStatement());
       return;
     }
-    const [status, payload] = await route(router, repo, request, relative, url, body);
+    let parsed: unknown;
+    try {
+      parsed = body.length > 0 ? (JSON.parse(body.toString('utf8')) as unknown) : undefined;
+    } catch {
+      sendJson(response, 400, badRequest('Body is not JSON'));
+      return;
+    }
+    const [status, payload] = await route(router, repo, request, relative, url, parsed);
     if (request.method === 'POST' && relative === '') stats.transactions++;
     if (request.method !== 'GET' && status < 300) stats.committedWrites++;
     if (request.method !== 'GET' && peer.beforeRespond) {
       await peer.beforeRespond({ method: request.method ?? '', url: relative, status, request });
+    }
+    if (request.method !== 'GET' && lostResponses > 0 && !isReadBatch(parsed)) {
+      lostResponses--;
+      request.socket.destroy();
+      return;
     }
     if (response.destroyed || request.socket.destroyed) return;
     sendJson(response, status, payload);
@@ -194,22 +223,20 @@ export async function startFhirPeer(options: FhirPeerOptions): Promise<FhirPeer>
   return peer;
 }
 
+/** A batch of reads commits nothing, so losing its answer proves nothing: those are left alone. */
+function isReadBatch(request: unknown): boolean {
+  const bundle = request as Bundle | undefined;
+  return bundle?.resourceType === 'Bundle' && bundle.type === 'batch' && (bundle.entry ?? []).every((entry) => entry.request?.method === 'GET');
+}
+
 async function route(
   router: FhirRouter,
   repo: PeerRepository,
   request: IncomingMessage,
   relative: string,
   url: URL,
-  body: Buffer,
+  parsed: unknown,
 ): Promise<[number, Resource]> {
-  let parsed: unknown;
-  if (body.length > 0) {
-    try {
-      parsed = JSON.parse(body.toString('utf8'));
-    } catch {
-      return [400, badRequest('Body is not JSON')];
-    }
-  }
   const query: Record<string, string | string[]> = {};
   for (const key of new Set(url.searchParams.keys())) {
     const values = url.searchParams.getAll(key);
