@@ -36,6 +36,7 @@ export function daysInMonth(year: number, month: number): number {
 }
 
 const ZERO = 48;
+const DASH = 45;
 
 function digitAt(text: string, index: number): number {
   const digit = text.charCodeAt(index) - ZERO;
@@ -48,44 +49,58 @@ function twoDigits(text: string, index: number): number {
   return high < 0 || low < 0 ? -1 : high * 10 + low;
 }
 
-/** Parses without a RegExp or allocations: the reminder sweep parses a few hundred thousand dates per run. */
-function tryParse(text: unknown): CivilDate | null {
-  if (typeof text !== 'string' || text.length !== 10 || text[4] !== '-' || text[7] !== '-') return null;
+/**
+ * yyyy-mm-dd → year·10000 + month·100 + day, or −1. Packed into one integer so that the reminder sweep, which
+ * reads a few hundred thousand dates per run, allocates nothing while parsing.
+ */
+function scan(text: unknown): number {
+  if (typeof text !== 'string' || text.length !== 10 || text.charCodeAt(4) !== DASH || text.charCodeAt(7) !== DASH) return -1;
   const century = twoDigits(text, 0);
   const yearInCentury = twoDigits(text, 2);
   const month = twoDigits(text, 5);
   const day = twoDigits(text, 8);
-  if (century < 0 || yearInCentury < 0) return null;
+  if (century < 0 || yearInCentury < 0) return -1;
   const year = century * 100 + yearInCentury;
-  if (year < 1 || month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return null;
-  return { year, month, day };
+  if (year < 1 || month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return -1;
+  return year * 10000 + month * 100 + day;
+}
+
+function scanOrThrow(text: unknown): number {
+  const packed = scan(text);
+  if (packed < 0) throw new InvalidDateError(text);
+  return packed;
+}
+
+function unpack(packed: number): CivilDate {
+  return { year: Math.floor(packed / 10000), month: Math.floor(packed / 100) % 100, day: packed % 100 };
 }
 
 export function isIsoDate(text: unknown): text is IsoDate {
-  return tryParse(text) !== null;
+  return scan(text) >= 0;
 }
 
 export function parseIsoDate(text: IsoDate): CivilDate {
-  const civil = tryParse(text);
-  if (!civil) throw new InvalidDateError(text);
-  return civil;
+  return unpack(scanOrThrow(text));
 }
 
 export function assertIsoDate(text: unknown): asserts text is IsoDate {
-  if (!tryParse(text)) throw new InvalidDateError(text);
+  scanOrThrow(text);
 }
 
-function pad(value: number, width: number): string {
-  return String(value).padStart(width, '0');
+const TWO_DIGITS = Array.from({ length: 100 }, (_, i) => String(i).padStart(2, '0'));
+
+function format(year: number, month: number, day: number): IsoDate {
+  if (year < 1 || year > 9999) throw new InvalidDateError({ year, month, day });
+  const yyyy = year >= 1000 ? String(year) : String(year).padStart(4, '0');
+  return `${yyyy}-${TWO_DIGITS[month]}-${TWO_DIGITS[day]}`;
 }
 
 export function formatIsoDate({ year, month, day }: CivilDate): IsoDate {
-  if (year < 1 || year > 9999) throw new InvalidDateError({ year, month, day });
-  return `${pad(year, 4)}-${pad(month, 2)}-${pad(day, 2)}`;
+  return format(year, month, day);
 }
 
 /** Days since 1970-01-01 in the proleptic Gregorian calendar (H. Hinnant's days_from_civil). */
-export function civilToEpochDay({ year, month, day }: CivilDate): number {
+function epochDayOf(year: number, month: number, day: number): number {
   const y = month <= 2 ? year - 1 : year;
   const era = Math.floor(y / 400);
   const yearOfEra = y - era * 400;
@@ -94,7 +109,12 @@ export function civilToEpochDay({ year, month, day }: CivilDate): number {
   return era * 146097 + dayOfEra - 719468;
 }
 
-export function epochDayToCivil(epochDay: number): CivilDate {
+export function civilToEpochDay({ year, month, day }: CivilDate): number {
+  return epochDayOf(year, month, day);
+}
+
+/** Inverse of epochDayOf (Hinnant's civil_from_days), packed like scan(). */
+function packedOfEpochDay(epochDay: number): number {
   const z = epochDay + 719468;
   const era = Math.floor(z / 146097);
   const dayOfEra = z - era * 146097;
@@ -105,15 +125,25 @@ export function epochDayToCivil(epochDay: number): CivilDate {
   const shiftedMonth = Math.floor((5 * dayOfYear + 2) / 153); // 0 = March
   const day = dayOfYear - Math.floor((153 * shiftedMonth + 2) / 5) + 1;
   const month = shiftedMonth < 10 ? shiftedMonth + 3 : shiftedMonth - 9;
-  return { year: yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day };
+  const year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0);
+  return year * 10000 + month * 100 + day;
+}
+
+export function epochDayToCivil(epochDay: number): CivilDate {
+  return unpack(packedOfEpochDay(epochDay));
+}
+
+function epochDayOfPacked(packed: number): number {
+  return epochDayOf(Math.floor(packed / 10000), Math.floor(packed / 100) % 100, packed % 100);
 }
 
 export function toEpochDay(date: IsoDate): number {
-  return civilToEpochDay(parseIsoDate(date));
+  return epochDayOfPacked(scanOrThrow(date));
 }
 
 export function fromEpochDay(epochDay: number): IsoDate {
-  return formatIsoDate(epochDayToCivil(epochDay));
+  const packed = packedOfEpochDay(epochDay);
+  return format(Math.floor(packed / 10000), Math.floor(packed / 100) % 100, packed % 100);
 }
 
 export function addDays(date: IsoDate, days: number): IsoDate {
@@ -141,14 +171,37 @@ export function addMonthsClamped(date: IsoDate, months: number): IsoDate {
 }
 
 /**
+ * How many of the dates first, first + n months, first + 2n months, … (each step clamped from the previous date,
+ * as a schedule booked visit by visit would be) fall on or before `last`.
+ */
+export function countMonthlySteps(first: IsoDate, last: IsoDate, months: number): number {
+  if (!(months > 0)) throw new RangeError(`month step must be positive, got ${months}`);
+  const end = toEpochDay(last);
+  const packed = scanOrThrow(first);
+  let year = Math.floor(packed / 10000);
+  let month = Math.floor(packed / 100) % 100;
+  let day = packed % 100;
+  let count = 0;
+  while (epochDayOf(year, month, day) <= end) {
+    count += 1;
+    const monthIndex = year * 12 + month - 1 + months;
+    year = Math.floor(monthIndex / 12);
+    month = monthIndex - year * 12 + 1;
+    day = Math.min(day, daysInMonth(year, month));
+  }
+  return count;
+}
+
+/**
  * Completed years on a date (age as clinicians state it). A Feb-29 birthday is reached on Mar 1 in common years,
  * as java.time `Period` counts it (spec A2).
  */
 export function completedYears(birthDate: IsoDate, onDate: IsoDate): number {
-  const birth = parseIsoDate(birthDate);
-  const on = parseIsoDate(onDate);
-  const beforeBirthday = on.month < birth.month || (on.month === birth.month && on.day < birth.day);
-  return on.year - birth.year - (beforeBirthday ? 1 : 0);
+  const birth = scanOrThrow(birthDate);
+  const on = scanOrThrow(onDate);
+  // Packed yyyymmdd: the month-day part compares like the calendar.
+  const beforeBirthday = on % 10000 < birth % 10000;
+  return Math.floor(on / 10000) - Math.floor(birth / 10000) - (beforeBirthday ? 1 : 0);
 }
 
 /** ISO dates of equal length sort as strings; these exist so call sites read as dates, not strings. */

@@ -5,6 +5,7 @@ import {
   addMonthsClamped,
   chinaLocalDate,
   completedYears,
+  countMonthlySteps,
   daysBetween,
   daysInMonth,
   fromEpochDay,
@@ -115,6 +116,23 @@ describe('ISO dates: calendar months clamp to the month end (spec A7)', () => {
         expect(to.day).toBe(Math.min(from.day, daysInMonth(to.year, to.month)));
       }),
     );
+  });
+});
+
+describe('monthly schedules (spec A11 projection)', () => {
+  it.each([
+    ['2025-06-01', '2025-12-31', 3, 3, 'Jun 1, Sep 1, Dec 1'],
+    ['2025-10-01', '2025-12-31', 3, 1, 'Oct 1; Jan 1 is next year'],
+    ['2025-12-31', '2025-12-31', 3, 1, 'the last day itself counts'],
+    ['2026-01-01', '2025-12-31', 3, 0, 'starts after the end'],
+    ['2025-11-30', '2026-12-31', 3, 5, 'Nov 30, Feb 28, May 28, Aug 28, Nov 28 — each step from the clamped date'],
+    ['2025-08-31', '2025-11-30', 3, 2, 'Aug 31 → Nov 30 on the last day'],
+  ])('from %s to %s every %i months: %i (%s)', (first, last, months, count) => {
+    expect(countMonthlySteps(first, last, months)).toBe(count);
+  });
+
+  it('refuses a step that would never advance', () => {
+    expect(() => countMonthlySteps('2025-01-01', '2025-12-31', 0)).toThrow(RangeError);
   });
 });
 

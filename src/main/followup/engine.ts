@@ -6,13 +6,11 @@
 import {
   addDays,
   addMonthsClamped,
-  addMonthsClampedCivil,
   assertIsoDate,
-  civilToEpochDay,
   completedYears,
+  countMonthlySteps,
   daysBetween,
   laterOf,
-  parseIsoDate,
   toEpochDay,
   yearPeriodContaining,
   type IsoDate,
@@ -165,14 +163,7 @@ export function pendingReferralCheckDue(state: ScheduleState, rules: RuleSet): I
 
 /** A11: how many of the dates first, first + 3 months, … (each clamped, A7) fall on or before `lastDay`. */
 export function countScheduledVisits(first: IsoDate, lastDay: IsoDate, intervalMonths: number): number {
-  const end = toEpochDay(lastDay);
-  let date = parseIsoDate(first);
-  let count = 0;
-  while (civilToEpochDay(date) <= end) {
-    count += 1;
-    date = addMonthsClampedCivil(date, intervalMonths);
-  }
-  return count;
+  return countMonthlySteps(first, lastDay, intervalMonths);
 }
 
 function countInPeriod(dates: readonly IsoDate[], start: IsoDate, end: IsoDate): number {
@@ -202,16 +193,27 @@ export function quotaReminder(
   };
 }
 
+/** The date a reminder sweep runs for, with what every patient's check needs from it worked out once. */
+export interface SweepDay {
+  asOf: IsoDate;
+  asOfDay: number;
+  period: YearPeriod;
+}
+
+export function sweepDay(asOf: IsoDate, rules: RuleSet): SweepDay {
+  return { asOf, asOfDay: toEpochDay(asOf), period: yearPeriodContaining(asOf, rules.yearStartMonth) };
+}
+
 /** Annual health check; from the elderly age on it is the elderly health management service (§3). */
 export function annualCheckReminder(
   birthDate: IsoDate,
   healthCheckDone: boolean,
-  onDate: IsoDate,
+  day: SweepDay,
   rules: RuleSet,
 ): FollowUpReminder | null {
   if (healthCheckDone) return null;
-  const { year } = yearPeriodContaining(onDate, rules.yearStartMonth);
-  return completedYears(birthDate, onDate) >= rules.elderlyFromAge
+  const { year } = day.period;
+  return completedYears(birthDate, day.asOf) >= rules.elderlyFromAge
     ? { code: 'elderly_annual_health_management_due', year, reason: reminderReasons.elderlyAnnual(year) }
     : { code: 'annual_check_due', year, reason: reminderReasons.annualCheck(year) };
 }
@@ -219,28 +221,37 @@ export function annualCheckReminder(
 function missingAtLastVisit(state: ScheduleState, birthDate: IsoDate, rules: RuleSet): MeasureField[] | null {
   const last = state.lastFaceToFace;
   if (!last) return null;
+  if (state.disease === 'hypertension' && last.sbp != null && last.dbp != null) return null; // age cannot matter
+  if (state.disease === 't2dm') return last.fbg == null ? ['fbg'] : null;
   const status = controlStatus(state.disease, last, completedYears(birthDate, last.date), rules);
   return status.kind === 'undetermined' ? status.missing : null;
+}
+
+export interface ScheduleStatus {
+  /** The pending face-to-face due date (pendingFaceToFaceDue). */
+  due: IsoDate | null;
+  reminders: FollowUpReminder[];
 }
 
 /**
  * The disease-level reminders as of a date: overdue, referral check, face-to-face required, data incomplete,
  * quota at risk. The engine's reminder checks and phone contacts and the reminder list all use this one function.
  */
-export function scheduleReminders(state: ScheduleState, birthDate: IsoDate, asOf: IsoDate, rules: RuleSet): FollowUpReminder[] {
+export function scheduleStatus(state: ScheduleState, birthDate: IsoDate, day: SweepDay, rules: RuleSet): ScheduleStatus {
   const reminders: FollowUpReminder[] = [];
   const { disease } = state;
+  const { asOf } = day;
   const last = state.lastFaceToFace;
   const due = pendingFaceToFaceDue(state, rules);
 
   if (due !== null && asOf > due) {
-    const daysLate = daysBetween(due, asOf);
+    const daysLate = day.asOfDay - toEpochDay(due);
     reminders.push({ code: 'overdue', dueDate: due, daysLate, reason: reminderReasons.overdue(disease, due, daysLate) });
   }
 
   const referralDue = pendingReferralCheckDue(state, rules);
   if (referralDue !== null) {
-    const daysLate = Math.max(0, daysBetween(referralDue, asOf));
+    const daysLate = Math.max(0, day.asOfDay - toEpochDay(referralDue));
     reminders.push({
       code: 'referral_followup_due',
       dueDate: referralDue,
@@ -268,14 +279,17 @@ export function scheduleReminders(state: ScheduleState, birthDate: IsoDate, asOf
     reminders.push({ code: 'data_incomplete', fields: missing, reason: reminderReasons.dataIncomplete(disease, missing, last.date) });
   }
 
-  const period = yearPeriodContaining(asOf, rules.yearStartMonth);
-  const done = countInPeriod(state.recentFaceToFaceDates, period.start, asOf);
+  const done = countInPeriod(state.recentFaceToFaceDates, day.period.start, asOf);
   // A8: after a visit that could not be classified there is no next date and so no projection.
   const projectionStart = last && due === null ? null : laterOf(due ?? asOf, asOf);
-  const quota = quotaReminder(disease, period, done, projectionStart, rules);
+  const quota = quotaReminder(disease, day.period, done, projectionStart, rules);
   if (quota) reminders.push(quota);
 
-  return reminders;
+  return { due, reminders };
+}
+
+export function scheduleReminders(state: ScheduleState, birthDate: IsoDate, asOf: IsoDate, rules: RuleSet): FollowUpReminder[] {
+  return scheduleStatus(state, birthDate, sweepDay(asOf, rules), rules).reminders;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -659,7 +673,12 @@ function evaluateFaceToFace(input: FollowUpInput, visit: Visit, summary: History
       });
     }
   }
-  const annual = annualCheckReminder(patient.birthDate, visit.withHealthCheck === true || healthCheckDoneInYear(summary, visit.date, rules), visit.date, rules);
+  const annual = annualCheckReminder(
+    patient.birthDate,
+    visit.withHealthCheck === true || healthCheckDoneInYear(summary, visit.date, rules),
+    sweepDay(visit.date, rules),
+    rules,
+  );
   if (annual) reminders.push(annual);
   const period = yearPeriodContaining(visit.date, rules.yearStartMonth);
   const done = countInPeriod(summary.recentFaceToFaceDates, period.start, visit.date) + 1; // A11: including this visit
@@ -678,8 +697,9 @@ function evaluateFaceToFace(input: FollowUpInput, visit: Visit, summary: History
 }
 
 function statusAsOf(input: FollowUpInput, summary: HistorySummary, asOf: IsoDate, rules: RuleSet): FollowUpReminder[] {
-  const reminders = scheduleReminders(summary, input.patient.birthDate, asOf, rules);
-  const annual = annualCheckReminder(input.patient.birthDate, healthCheckDoneInYear(summary, asOf, rules), asOf, rules);
+  const day = sweepDay(asOf, rules);
+  const { reminders } = scheduleStatus(summary, input.patient.birthDate, day, rules);
+  const annual = annualCheckReminder(input.patient.birthDate, healthCheckDoneInYear(summary, asOf, rules), day, rules);
   if (annual) reminders.push(annual);
   return reminders;
 }
