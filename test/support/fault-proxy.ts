@@ -63,6 +63,8 @@ interface Link {
   doom: { direction: 'request' | 'response'; atByte: number } | undefined;
   /** Being cut: the other side is ended (flushing what was allowed through) rather than destroyed. */
   cutting: boolean;
+  /** Chunks still on their way (delayed or throttled), per direction. */
+  inFlight: { request: Promise<void>; response: Promise<void> };
 }
 
 export async function startFaultProxy(options: FaultProxyOptions): Promise<FaultProxy> {
@@ -126,28 +128,48 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
     setTimeout(() => to.destroy(), 1_000).unref();
   }
 
-  /** One chunk at a time per direction, so delays and throttling keep the byte order. */
+  /** One chunk at a time per direction, so delays and throttling keep the byte order (and the FIN last). */
   function pump(link: Link, from: Socket, to: Socket, direction: 'request' | 'response'): void {
     from.on('data', (chunk: Buffer) => {
       from.pause();
-      forward(link, from, to, direction, chunk)
+      link.inFlight[direction] = link.inFlight[direction]
+        .then(() => forward(link, from, to, direction, chunk))
         .catch(() => kill(link, 'drop'))
         .finally(() => {
           if (!from.destroyed) from.resume();
         });
     });
     from.on('end', () => {
-      if (fault.kind !== 'blackhole' && !to.destroyed) to.end();
+      link.inFlight[direction] = link.inFlight[direction].then(() => {
+        if (fault.kind !== 'blackhole' && !to.destroyed) to.end();
+      });
+    });
+  }
+
+  /** One side closed: the other follows once the bytes still in flight towards it have gone. */
+  function follow(link: Link, towards: 'request' | 'response', other: Socket): void {
+    if (link.cutting) return;
+    void link.inFlight[towards].then(() => {
+      other.end();
+      setTimeout(() => other.destroy(), 1_000).unref();
     });
   }
 
   function accept(client: Socket): void {
     stats.connections++;
-    const link: Link = { client, upstream: undefined, toServer: 0, toClient: 0, doom: undefined, cutting: false };
+    const link: Link = {
+      client,
+      upstream: undefined,
+      toServer: 0,
+      toClient: 0,
+      doom: undefined,
+      cutting: false,
+      inFlight: { request: Promise.resolve(), response: Promise.resolve() },
+    };
     links.add(link);
     client.on('error', () => kill(link, 'drop'));
     client.on('close', () => {
-      if (!link.cutting) link.upstream?.destroy();
+      if (link.upstream) follow(link, 'request', link.upstream);
       links.delete(link);
     });
     if (fault.kind === 'reset') {
@@ -169,7 +191,7 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
     link.upstream = upstream;
     upstream.on('error', () => kill(link, 'drop'));
     upstream.on('close', () => {
-      if (!link.cutting && !client.destroyed) client.destroy();
+      follow(link, 'response', client);
       links.delete(link);
     });
     upstream.once('connect', () => {
