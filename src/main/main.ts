@@ -2,7 +2,7 @@
  * Electron main: lifecycle, the one window, and wiring. Everything else lives in feature modules that know nothing
  * about Electron and run for real in the harness and the tests.
  */
-import { app, BrowserWindow, ipcMain, net, protocol, safeStorage, session } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, net, protocol, safeStorage, session } from 'electron';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -57,8 +57,13 @@ async function start(): Promise<void> {
   await mainWindow.loadURL(devUrl ?? `${APP_ORIGIN}/index.html`);
 }
 
-app.whenReady().then(start, (err) => {
-  console.error('failed to start', err);
-  app.exit(1);
-});
+// A failure inside start (store refused, migrations missing) must end the process visibly, not leave it windowless.
+app
+  .whenReady()
+  .then(start)
+  .catch((err: unknown) => {
+    console.error('failed to start', err);
+    dialog.showErrorBox('乡镇卫生院工作站 — 无法启动 / cannot start', err instanceof Error ? err.message : String(err));
+    app.exit(1);
+  });
 app.on('window-all-closed', () => app.quit());

@@ -4,6 +4,15 @@ import path from 'node:path';
 export const APP_SCHEME = 'app';
 export const APP_ORIGIN = `${APP_SCHEME}://workstation`;
 
+/** Percent-decoded path, or null when the escapes are malformed (decodeURIComponent would throw in the handler). */
+function decodedPath(pathname: string): string | null {
+  try {
+    return decodeURIComponent(pathname);
+  } catch {
+    return null;
+  }
+}
+
 /** Maps an app:// URL to a file inside the renderer folder; null for anything outside it (path traversal). */
 export function resolveAppUrl(url: string, rendererRoot: string): string | null {
   let parsed: URL;
@@ -13,7 +22,10 @@ export function resolveAppUrl(url: string, rendererRoot: string): string | null 
     return null;
   }
   if (`${parsed.protocol}//${parsed.host}` !== APP_ORIGIN) return null;
-  const rel = decodeURIComponent(parsed.pathname === '/' ? '/index.html' : parsed.pathname);
+  // Node's URL leaves the path of a non-special scheme empty for the bare origin; Electron would send "/".
+  const rel = decodedPath(parsed.pathname === '/' || parsed.pathname === '' ? '/index.html' : parsed.pathname);
+  // A NUL would reach the file system as a truncated or invalid path.
+  if (rel === null || rel.includes('\0')) return null;
   const file = path.normalize(path.join(rendererRoot, rel));
   return file.startsWith(path.normalize(rendererRoot + path.sep)) ? file : null;
 }

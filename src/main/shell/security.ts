@@ -44,6 +44,8 @@ export function secureWindowOptions(preloadPath: string): BrowserWindowConstruct
       spellcheck: false,
       safeDialogs: true,
       navigateOnDragDrop: false,
+      // Middle-click would otherwise ask for a new window; the open handler denies it anyway (belt and braces).
+      disableBlinkFeatures: 'Auxclick',
     },
   };
 }
@@ -63,17 +65,23 @@ export function hardenSession(session: Session, allowedOrigins: readonly string[
 /** Our own origins and in-page data/blob URLs; nothing from the network (no remote content). */
 export function isAllowedUrl(url: string, allowedOrigins: readonly string[]): boolean {
   if (url.startsWith('data:') || url.startsWith('blob:') || url.startsWith('devtools:')) return true;
+  return isOwnOrigin(url, allowedOrigins);
+}
+
+/** A page of our own: the app's origin exactly. Navigation needs this; data:, blob: and devtools: pages are not ours. */
+export function isOwnOrigin(url: string, allowedOrigins: readonly string[]): boolean {
   const origin = originOf(url);
   return origin !== null && allowedOrigins.includes(origin);
 }
 
 /** (#11 #12 #13 #14 #15) no navigation away, no new windows, no webviews. */
 export function hardenWebContents(contents: WebContents, allowedOrigins: readonly string[]): void {
+  // A data: or blob: document would run outside our CSP and origin checks, so only our own origin may be navigated to.
   contents.on('will-navigate', (event, url) => {
-    if (!isAllowedUrl(url, allowedOrigins)) event.preventDefault();
+    if (!isOwnOrigin(url, allowedOrigins)) event.preventDefault();
   });
   contents.on('will-redirect', (event, url) => {
-    if (!isAllowedUrl(url, allowedOrigins)) event.preventDefault();
+    if (!isOwnOrigin(url, allowedOrigins)) event.preventDefault();
   });
   contents.on('will-attach-webview', (event) => event.preventDefault());
   contents.setWindowOpenHandler(() => ({ action: 'deny' }));
