@@ -1,0 +1,279 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import type { EcgRecord } from '../../../../src/shared/ecg';
+import { EcgFormatError } from '../../../../src/main/ecg/formats/errors';
+import { dicomReader, personName, readDicom } from '../../../../src/main/ecg/formats/dicom';
+import { hasSharedSamples, loadReference, samplePath, SKIP_REASON } from '../../../support/shared-samples';
+import { buildDicom, leadChannel, SOP_CLASS, TRANSFER_SYNTAX, type DicomGroupSpec, type DicomSpec } from '../../../support/ecg-writers/dicom';
+
+function codeOf(action: () => unknown): string {
+  try {
+    action();
+  } catch (error) {
+    if (error instanceof EcgFormatError) return error.code;
+    throw error;
+  }
+  return 'no error';
+}
+
+const values = (record: EcgRecord, name: string) => Array.from(record.leads.find((lead) => lead.name === name)?.microvolts ?? []);
+
+describe.skipIf(!hasSharedSamples)(`dicomReader on the pydicom ECG matches reference.json (${SKIP_REASON})`, () => {
+  interface ChannelReference {
+    source_code: string;
+    first10_converted: number[];
+  }
+  interface GroupReference {
+    originality: string;
+    n_samples: number;
+    fs_hz: number;
+    channels: ChannelReference[];
+  }
+  interface DicomReference {
+    manufacturer: string;
+    multiplex_groups: GroupReference[];
+  }
+  const reference = () => (loadReference().records as Record<string, DicomReference>)['dicom/waveform_ecg.dcm'];
+  const record = () => readDicom(readFileSync(samplePath('dicom', 'waveform_ecg.dcm')));
+  const SCP_NAMES: Record<string, string> = { 1: 'I', 2: 'II', 3: 'V1', 4: 'V2', 5: 'V3', 6: 'V4', 7: 'V5', 8: 'V6', 61: 'III', 62: 'aVR', 63: 'aVL', 64: 'aVF' };
+
+  it('reads the ORIGINAL rhythm group, not the DERIVED median beat: rate, count, lead names, first values', () => {
+    const original = reference().multiplex_groups.find((group) => group.originality === 'ORIGINAL') as GroupReference;
+    const result = record();
+    expect(result.format).toBe('dicom');
+    expect(result.sampleRateHz).toBe(original.fs_hz);
+    expect(result.leads.map((lead) => lead.name)).toEqual(original.channels.map((channel) => SCP_NAMES[channel.source_code.split('-').pop() as string]));
+    original.channels.forEach((channel, index) => {
+      expect(result.leads[index].microvolts.length).toBe(original.n_samples);
+      expect(Array.from(result.leads[index].microvolts.subarray(0, 10))).toEqual(channel.first10_converted);
+    });
+  });
+
+  it('reads the manufacturer and is recognised by content', () => {
+    expect(record().device?.manufacturer).toBe(reference().manufacturer);
+    expect(dicomReader.sniff(readFileSync(samplePath('dicom', 'waveform_ecg.dcm')).subarray(0, 256))).toBe(true);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------------------
+
+const rhythm = (overrides: Partial<DicomGroupSpec> = {}): DicomGroupSpec => ({
+  originality: 'ORIGINAL',
+  sampleRate: '500',
+  channels: [leadChannel('I', [80, -65, 0]), leadChannel('II', [90, 85, -1])],
+  ...overrides,
+});
+
+describe('dicomReader on built objects', () => {
+  it.each([
+    ['explicit VR little endian Part 10', { transferSyntax: TRANSFER_SYNTAX.explicitLittle }],
+    ['implicit VR little endian Part 10', { transferSyntax: TRANSFER_SYNTAX.implicitLittle }],
+    ['undefined-length sequences and items', { undefinedLengths: true }],
+    ['implicit VR with undefined lengths', { transferSyntax: TRANSFER_SYNTAX.implicitLittle, undefinedLengths: true }],
+    ['a bare explicit data set without preamble', { preamble: false }],
+  ] as [string, Partial<DicomSpec>][])('reads %s: physical = raw × sensitivity', (_label, spec) => {
+    const record = readDicom(buildDicom({ groups: [rhythm()], ...spec }));
+    expect(record.sampleRateHz).toBe(500);
+    expect(record.leads.map((lead) => lead.name)).toEqual(['I', 'II']);
+    expect(values(record, 'I')).toEqual([100, -81.25, 0]);
+    expect(values(record, 'II')).toEqual([112.5, 106.25, -1.25]);
+  });
+
+  it('applies the correction factor, the baseline (in channel units) and mV units', () => {
+    const channels = [
+      leadChannel('V1', [10, -10], { sensitivity: '0.005', unit: 'mV', correction: '0.5', baseline: '0.1' }),
+      leadChannel('V2', [4, 0], { sensitivity: '2.5', correction: '2', baseline: '-3' }),
+    ];
+    const record = readDicom(buildDicom({ groups: [rhythm({ channels })] }));
+    // (10 × 0.005 × 0.5 + 0.1) mV = 0.125 mV; (4 × 2.5 × 2 − 3) µV = 17 µV.
+    expect(values(record, 'V1')).toEqual([125, 75]);
+    expect(values(record, 'V2')).toEqual([17, -3]);
+  });
+
+  it('names leads by SCPECG or MDC code, then by code meaning or label, then by position', () => {
+    const channels = [
+      leadChannel('I', [1], { code: { value: '2:62', scheme: 'MDC', meaning: 'Lead aVR' } }),
+      leadChannel('I', [1], { code: { value: '99', scheme: '99LOCAL', meaning: 'Lead V3' } }),
+      leadChannel('I', [1], { code: null, label: 'aVF lead' }),
+      leadChannel('I', [1], { code: null, label: 'Esophageal' }),
+      leadChannel('I', [1], { code: null }),
+    ];
+    expect(readDicom(buildDicom({ groups: [rhythm({ channels })] })).leads.map((lead) => lead.name)).toEqual(['aVR', 'V3', 'aVF', 'Esophageal', 'Channel 5']);
+  });
+
+  it('prefers the ORIGINAL group over a DERIVED one listed first, and falls back to DERIVED when alone', () => {
+    const median = rhythm({ originality: 'DERIVED', sampleRate: '1000', channels: [leadChannel('I', [7, 7, 7, 7])] });
+    expect(readDicom(buildDicom({ groups: [median, rhythm()] })).sampleRateHz).toBe(500);
+    expect(readDicom(buildDicom({ groups: [median] })).sampleRateHz).toBe(1000);
+  });
+
+  it('reads a hemodynamic study’s ECG channels and leaves pressure channels out', () => {
+    const channels = [leadChannel('II', [8, 16]), { ...leadChannel('I', [120, 80]), code: { value: 'PRESS', scheme: '99X', meaning: 'Arterial pressure' }, unit: 'mm[Hg]' }];
+    const record = readDicom(buildDicom({ sopClass: SOP_CLASS.hemodynamic, groups: [rhythm({ channels })] }));
+    expect(record.leads.map((lead) => lead.name)).toEqual(['II']);
+  });
+
+  it('reads 8-bit signed samples and turns the padding value into NaN', () => {
+    const record = readDicom(buildDicom({ groups: [rhythm({ bits: 8, padding: -128, channels: [leadChannel('I', [4, -128, -4])] })] }));
+    expect(values(record, 'I')).toEqual([5, NaN, -5]);
+  });
+
+  it.each([
+    ['UTF-8 (ISO_IR 192)', 'ISO_IR 192', new TextEncoder().encode('张^三')],
+    ['GB18030', 'GB18030', Uint8Array.of(0xd5, 0xc5, 0x5e, 0xc8, 0xfd)],
+    ['GB 2312 through ISO 2022 escapes', '\\ISO 2022 IR 58', Uint8Array.of(0x1b, 0x24, 0x29, 0x41, 0xd5, 0xc5, 0x5e, 0x1b, 0x24, 0x29, 0x41, 0xc8, 0xfd)],
+    ['pinyin with an ideographic component group', 'ISO_IR 192', new TextEncoder().encode('Zhang^San=张^三')],
+  ])('reads a Chinese patient name in %s', (_label, characterSet, patientName) => {
+    const record = readDicom(buildDicom({ characterSet, patientName, groups: [rhythm()] }));
+    expect(record.patient?.name).toBe('张三');
+  });
+
+  it('reads demographics, device and acquisition time (DT with offset, or content date and time with the time-zone offset)', () => {
+    const record = readDicom(
+      buildDicom({
+        patientName: 'Doe^John',
+        patientId: 'ID-42',
+        patientSex: 'O',
+        birthDate: '19530508',
+        age: '070Y',
+        manufacturer: 'ACME',
+        model: 'Cart 9',
+        serial: 'SN9',
+        acquisitionDateTime: '20240301083015.25+0800',
+        groups: [rhythm()],
+      }),
+    );
+    expect(record.patient).toEqual({ id: 'ID-42', name: 'Doe John', sex: 'U', birthDate: '1953-05-08', ageYears: 70 });
+    expect(record.device).toEqual({ manufacturer: 'ACME', model: 'Cart 9', serial: 'SN9' });
+    expect(record.recordedAt).toBe('2024-03-01T08:30:15.25+08:00');
+    const fallback = readDicom(buildDicom({ contentDate: '20240301', contentTime: '083015', timezoneOffset: '+0800', groups: [rhythm()] }));
+    expect(fallback.recordedAt).toBe('2024-03-01T08:30:15+08:00');
+  });
+
+  it('joins person-name components family first', () => {
+    expect(personName('Wang^Xiaoming^^Dr')).toBe('Wang Xiaoming');
+    expect(personName('=王^小明')).toBe('王小明');
+    expect(personName('^^')).toBeUndefined();
+  });
+
+  it.each<[string, DicomSpec, string]>([
+    ['explicit VR big endian', { transferSyntax: TRANSFER_SYNTAX.explicitBig, groups: [rhythm()] }, 'UNSUPPORTED_VARIANT'],
+    ['deflated transfer syntax', { transferSyntax: TRANSFER_SYNTAX.deflated, groups: [rhythm()] }, 'UNSUPPORTED_VARIANT'],
+    ['JPEG transfer syntax', { transferSyntax: TRANSFER_SYNTAX.jpegBaseline, groups: [rhythm()] }, 'UNSUPPORTED_VARIANT'],
+    ['µ-law audio samples', { groups: [rhythm({ bits: 8, interpretation: 'MB' })] }, 'UNSUPPORTED_VARIANT'],
+    ['an uncalibrated channel', { groups: [rhythm({ channels: [leadChannel('I', [1], { sensitivity: null })] })] }, 'UNSUPPORTED_VARIANT'],
+    ['an image object', { sopClass: SOP_CLASS.ctImage }, 'UNSUPPORTED_VARIANT'],
+    ['a waveform object without a Waveform Sequence', {}, 'NO_SIGNAL'],
+    ['no voltage channel at all', { groups: [rhythm({ channels: [leadChannel('I', [1], { unit: 'mm[Hg]' })] })] }, 'NO_SIGNAL'],
+    ['fewer waveform bytes than channels × samples', { groups: [rhythm({ sampleCount: 9 })] }, 'TRUNCATED'],
+    ['a channel count that contradicts the definitions', { groups: [rhythm({ channelCount: 3, data: new Uint8Array(18) })] }, 'CORRUPT'],
+    ['an impossible sampling frequency', { groups: [rhythm({ sampleRate: '0' })] }, 'CORRUPT'],
+    ['a sampling frequency that is not a decimal', { groups: [rhythm({ sampleRate: 'fast' })] }, 'CORRUPT'],
+  ])('refuses %s', (_label, spec, code) => {
+    expect(codeOf(() => readDicom(buildDicom(spec)))).toBe(code);
+  });
+
+  it('refuses files cut anywhere inside the data set as TRUNCATED or CORRUPT, never anything else', () => {
+    const bytes = buildDicom({ groups: [rhythm()], undefinedLengths: true });
+    for (let cut = 133; cut < bytes.length; cut += 7) {
+      expect(['TRUNCATED', 'CORRUPT', 'NO_SIGNAL']).toContain(codeOf(() => readDicom(bytes.subarray(0, cut))));
+    }
+  });
+
+  it('refuses what is not DICOM, and sniffs only DICOM', () => {
+    expect(codeOf(() => readDicom(new TextEncoder().encode('0       patient')))).toBe('UNKNOWN_FORMAT');
+    expect(dicomReader.sniff(buildDicom({ groups: [rhythm()] }).subarray(0, 200))).toBe(true);
+    expect(dicomReader.sniff(buildDicom({ groups: [rhythm()], preamble: false }).subarray(0, 200))).toBe(true);
+    expect(dicomReader.sniff(new TextEncoder().encode('<?xml version="1.0"?>'))).toBe(false);
+    expect(dicomReader.sniff(new Uint8Array(10))).toBe(false);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------------------
+
+function expectWellFormed(record: EcgRecord): void {
+  expect(record.format).toBe('dicom');
+  expect(Number.isFinite(record.sampleRateHz) && record.sampleRateHz > 0).toBe(true);
+  expect(record.leads.length).toBeGreaterThan(0);
+  const count = record.leads[0].microvolts.length;
+  expect(count).toBeGreaterThan(0);
+  for (const lead of record.leads) {
+    expect(lead.microvolts).toBeInstanceOf(Float32Array);
+    expect(lead.microvolts.length).toBe(count);
+    expect(lead.name.length).toBeGreaterThan(0);
+  }
+}
+
+const specArb: fc.Arbitrary<DicomSpec> = fc
+  .record({
+    transferSyntax: fc.constantFrom(TRANSFER_SYNTAX.explicitLittle, TRANSFER_SYNTAX.implicitLittle),
+    undefinedLengths: fc.boolean(),
+    preamble: fc.boolean(),
+    bits: fc.constantFrom(8 as const, 16 as const),
+    names: fc.uniqueArray(fc.constantFrom('I', 'II', 'III', 'aVR', 'V1', 'V6'), { minLength: 1, maxLength: 4 }),
+    length: fc.integer({ min: 1, max: 24 }),
+    seed: fc.array(fc.integer({ min: -128, max: 127 }), { minLength: 24, maxLength: 24 }),
+    withMedian: fc.boolean(),
+  })
+  .map(({ transferSyntax, undefinedLengths, preamble, bits, names, length, seed, withMedian }) => {
+    const group: DicomGroupSpec = {
+      bits,
+      channels: names.map((name, c) => leadChannel(name, Array.from({ length }, (_, i) => seed[(i + c * 5) % seed.length]))),
+    };
+    const median: DicomGroupSpec = { originality: 'DERIVED', channels: [leadChannel('I', [1, 2])] };
+    // A bare data set must be explicit VR to be recognised.
+    return { transferSyntax: preamble ? transferSyntax : TRANSFER_SYNTAX.explicitLittle, undefinedLengths, preamble, patientName: new TextEncoder().encode('张^三'), characterSet: 'ISO_IR 192', groups: withMedian ? [median, group] : [group] };
+  });
+
+type Mutation = { kind: 'truncate'; at: number } | { kind: 'flip'; at: number; byte: number } | { kind: 'word'; at: number; value: number } | { kind: 'insert'; at: number; bytes: number[] };
+
+const mutationArb: fc.Arbitrary<Mutation> = fc.oneof(
+  fc.record({ kind: fc.constant('truncate' as const), at: fc.nat() }),
+  fc.record({ kind: fc.constant('flip' as const), at: fc.nat(), byte: fc.integer({ min: 0, max: 255 }) }),
+  // Overwrites 4 bytes, which hits lengths, counts and tags: the fields a lying file lies in.
+  fc.record({ kind: fc.constant('word' as const), at: fc.nat(), value: fc.constantFrom(0, 1, 0xffffffff, 0x7fffffff, 0xfffee000, 0xfffee0dd, 0xfffee00d, 0x10000) }),
+  fc.record({ kind: fc.constant('insert' as const), at: fc.nat(), bytes: fc.array(fc.integer({ min: 0, max: 255 }), { minLength: 1, maxLength: 8 }) }),
+);
+
+function mutate(document: Uint8Array, mutations: readonly Mutation[]): Uint8Array {
+  let bytes = document;
+  for (const m of mutations) {
+    const at = bytes.length === 0 ? 0 : m.at % (bytes.length + 1);
+    if (m.kind === 'truncate') bytes = bytes.subarray(0, at);
+    else if (m.kind === 'insert') bytes = Buffer.concat([bytes.subarray(0, at), Uint8Array.from(m.bytes), bytes.subarray(at)]);
+    else if (at < bytes.length) {
+      bytes = bytes.slice();
+      if (m.kind === 'flip') bytes[at] = m.byte;
+      else if (bytes.length >= 4) new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).setUint32(Math.min(at, bytes.length - 4), m.value, true);
+    }
+  }
+  return bytes;
+}
+
+describe('dicomReader properties', () => {
+  it('reads back every generated object to its raw samples (1,000 objects)', () => {
+    fc.assert(
+      fc.property(specArb, (spec) => {
+        const record = readDicom(buildDicom(spec));
+        const original = (spec.groups ?? []).find((group) => group.originality !== 'DERIVED') as DicomGroupSpec;
+        expect(record.leads.map((lead) => Array.from(lead.microvolts))).toEqual(original.channels.map((channel) => channel.raw.map((raw) => raw * 1.25 + 0)));
+        expect(record.patient?.name).toBe('张三');
+      }),
+      { numRuns: 1_000 },
+    );
+  });
+
+  it('returns a well-formed record or throws EcgFormatError for truncated, corrupted and lying objects (10,000 mutants)', () => {
+    fc.assert(
+      fc.property(specArb, fc.array(mutationArb, { minLength: 1, maxLength: 3 }), (spec, mutations) => {
+        try {
+          expectWellFormed(readDicom(mutate(buildDicom(spec), mutations)));
+        } catch (error) {
+          if (!(error instanceof EcgFormatError)) throw error;
+        }
+      }),
+      { numRuns: 10_000 },
+    );
+  });
+});
