@@ -1,0 +1,79 @@
+/**
+ * The preload is the only bridge between the page and main (checklist #20: do not expose Electron APIs to web
+ * content). Importing it with electron mocked shows what it hands the page: one object, built from the contract.
+ */
+import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { contract, contractEntries, IPC_PREFIX } from '../../../src/shared/api/contract';
+
+const bridge = vi.hoisted(() => ({
+  exposed: [] as { key: string; value: unknown }[],
+  invoked: [] as { channel: string; args: unknown[] }[],
+}));
+
+vi.mock('electron', () => ({
+  contextBridge: {
+    exposeInMainWorld: (key: string, value: unknown) => void bridge.exposed.push({ key, value }),
+  },
+  ipcRenderer: {
+    invoke: async (channel: string, ...args: unknown[]) => {
+      bridge.invoked.push({ channel, args });
+      return { ok: true, value: { echoed: channel } };
+    },
+    // Present so the test would notice if the preload used them: it must not.
+    send: () => {
+      throw new Error('preload must not use ipcRenderer.send');
+    },
+    on: () => {
+      throw new Error('preload must not listen on raw IPC channels');
+    },
+  },
+}));
+
+type ExposedApi = Record<string, Record<string, (input?: unknown) => Promise<unknown>>>;
+
+describe('preload', () => {
+  let api: ExposedApi;
+  beforeAll(async () => {
+    await import('../../../src/preload/preload');
+    api = bridge.exposed[0]?.value as ExposedApi;
+  });
+
+  it('exposes exactly one key, `api`, through contextBridge', () => {
+    expect(bridge.exposed.map((e) => e.key)).toEqual(['api']);
+  });
+
+  it('has the contract’s namespaces and methods, nothing more and nothing less', () => {
+    expect(Object.keys(api).sort()).toEqual(Object.keys(contract).sort());
+    for (const [namespace, methods] of Object.entries(contract)) {
+      expect(Object.keys(api[namespace]).sort(), namespace).toEqual(Object.keys(methods).sort());
+      for (const name of Object.keys(methods)) expect(typeof api[namespace][name], `${namespace}.${name}`).toBe('function');
+    }
+  });
+
+  it('holds only plain objects of functions: no ipcRenderer, no Electron object, no other way to reach main', () => {
+    expect(Object.getPrototypeOf(api)).toBe(Object.prototype);
+    for (const [namespace, methods] of Object.entries(api)) {
+      expect(Object.getPrototypeOf(methods), namespace).toBe(Object.prototype);
+      for (const [name, fn] of Object.entries(methods)) {
+        expect(typeof fn, `${namespace}.${name}`).toBe('function');
+        expect(Object.keys(fn), `${namespace}.${name} carries properties`).toEqual([]);
+      }
+    }
+  });
+
+  it('invokes api:<channel> with the input for each method and returns main’s envelope unchanged', async () => {
+    for (const { namespace, name, channel } of contractEntries()) {
+      bridge.invoked.length = 0;
+      const input = { probe: channel };
+      const result = await api[namespace][name](input);
+      expect(bridge.invoked, channel).toEqual([{ channel: `${IPC_PREFIX}${channel}`, args: [input] }]);
+      expect(result, channel).toEqual({ ok: true, value: { echoed: `${IPC_PREFIX}${channel}` } });
+    }
+  });
+
+  it('sends an empty object when a method is called without input, so main’s schema sees an object', async () => {
+    bridge.invoked.length = 0;
+    await api.system.status();
+    expect(bridge.invoked).toEqual([{ channel: `${IPC_PREFIX}system.status`, args: [{}] }]);
+  });
+});
