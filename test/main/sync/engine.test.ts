@@ -100,7 +100,7 @@ describe('sync engine against a platform peer over mutual TLS', () => {
     expect(outbox.conflicts).toHaveLength(1);
     const [conflict] = outbox.conflicts;
     expect(conflict.ours).toEqual(ours);
-    expect(conflict.theirs?.name).toEqual([{ text: '县里更正的姓名' }]);
+    expect((conflict.theirs as Patient | null)?.name).toEqual([{ text: '县里更正的姓名' }]);
     expect(conflict.theirs?.meta?.versionId).toBe(theirs.meta?.versionId);
     expect(events).toContainEqual({ type: 'conflict', target: 'county', resourceType: 'Patient', resourceId: person.id });
     const onServer = await peer.repo.readResource<Patient>('Patient', person.id);

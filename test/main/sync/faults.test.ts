@@ -215,7 +215,7 @@ describe('sync through faults', () => {
           applyRemote: () => undefined,
           backoff: { baseMs: 1, capMs: 2 },
         });
-        const saved: ResourceWithId[] = [];
+        const saved: (ResourceWithId & Patient)[] = [];
         let counter = 0;
         try {
           for (const { fault: kind, faultCount, newPatients, edits } of steps) {
