@@ -227,9 +227,40 @@ function classifyPeaks(features: QrsFeatures, peaks: readonly number[], sampleRa
  */
 export function detectQrs(microvolts: Float32Array, sampleRateHz: number): Int32Array {
   if (microvolts.length < sampleRateHz) return new Int32Array(0);
-  const features = qrsFeatures(microvolts, sampleRateHz);
+  return detectOnFeatures(qrsFeatures(microvolts, sampleRateHz), sampleRateHz);
+}
+
+function detectOnFeatures(features: QrsFeatures, sampleRateHz: number): Int32Array {
   const peaks = integralPeaks(features.integrated, Math.round(REFRACTORY_SECONDS * sampleRateHz / 2));
   const accepted = classifyPeaks(features, peaks, sampleRateHz);
   const halfWidth = Math.round(0.08 * sampleRateHz);
   return Int32Array.from(accepted, (peak) => mainDeflection(features.bandPassed, peak, halfWidth));
+}
+
+/** Element-wise sum of the leads' features: the spatial slope of the heart's vector, whatever its direction. */
+function spatialFeatures(perLead: readonly QrsFeatures[]): QrsFeatures {
+  const n = perLead[0].integrated.length;
+  const combined: QrsFeatures = { bandPassed: new Float32Array(n), integrated: new Float32Array(n), slope: new Float32Array(n) };
+  for (const features of perLead) {
+    for (let i = 0; i < n; i++) {
+      combined.bandPassed[i] += Math.abs(features.bandPassed[i]);
+      combined.integrated[i] += features.integrated[i];
+      combined.slope[i] += features.slope[i];
+    }
+  }
+  return combined;
+}
+
+/**
+ * QRS complexes of a multi-lead recording, detected on the sum of the leads' slope features (spatial velocity).
+ * A lead that happens to be perpendicular to the QRS vector shows only P and T waves; voting lead by lead would let
+ * such leads outvote the others, while in the sum their gentle T slopes stay small beside the QRS slopes of the
+ * rest. With one or two leads (Holter: MIT-BIH MLII + V1/V5) the first lead decides, as is the convention there:
+ * the second is often noisier and would add its artefacts.
+ */
+export function detectQrsMultiLead(leads: readonly Float32Array[], sampleRateHz: number): Int32Array {
+  if (leads.length === 0) return new Int32Array(0);
+  if (leads.length <= 2) return detectQrs(leads[0], sampleRateHz);
+  if (leads[0].length < sampleRateHz) return new Int32Array(0);
+  return detectOnFeatures(spatialFeatures(leads.map((lead) => qrsFeatures(lead, sampleRateHz))), sampleRateHz);
 }

@@ -41,7 +41,31 @@ export const edges = {
   tEnd: (b: BeatShape) => b.t.at + 2 * b.t.sigma,
 };
 
-export const LIMB_LEAD_ANGLES: Record<string, number> = { I: 0, II: 60, III: 120, aVR: -150, aVL: -30, aVF: 90 };
+/** Einthoven's bipolar leads lie at 0°, 60° and 120° of the frontal plane. */
+const BIPOLAR_ANGLES: Record<string, number> = { I: 0, II: 60, III: 120 };
+
+/**
+ * Projection of a frontal vector onto a lead. Bipolar leads take the full projection; Goldberger's augmented leads
+ * are combinations of them (aVR = −(I + II)/2, aVL = I − II/2, aVF = II − I/2), which gives them √3/2 of the gain.
+ * V1–V6 get the lead II pattern, scaled: enough for detection and interval tests.
+ */
+export function leadProjection(name: string, amplitude: number, angleDeg: number): number {
+  const on = (lead: string) => amplitude * Math.cos(((angleDeg - BIPOLAR_ANGLES[lead]) * Math.PI) / 180);
+  switch (name) {
+    case 'I':
+    case 'II':
+    case 'III':
+      return on(name);
+    case 'aVR':
+      return -(on('I') + on('II')) / 2;
+    case 'aVL':
+      return on('I') - on('II') / 2;
+    case 'aVF':
+      return on('II') - on('I') / 2;
+    default:
+      return on('II') * (name.startsWith('V') ? 0.8 + 0.1 * Number(name.slice(1)) : 1);
+  }
+}
 
 export interface SyntheticOptions {
   sampleRateHz: number;
@@ -52,7 +76,7 @@ export interface SyntheticOptions {
   shape?: BeatShape;
   /** Per-beat shape override (e.g. a wide ectopic beat). */
   shapeOf?: (beatIndex: number) => BeatShape;
-  /** Leads to produce: limb leads by projection; V1–V6 get the lead II pattern scaled, enough for detection. */
+  /** Leads to produce (see `leadProjection`). */
   leads?: string[];
   noiseMicrovolts?: number;
   mainsMicrovolts?: number;
@@ -96,11 +120,6 @@ export function syntheticEcg(options: SyntheticOptions): SyntheticEcg {
   const leadNames = options.leads ?? ['II'];
   const next = random(options.seed ?? 1);
   const leads = leadNames.map((name) => ({ name, microvolts: new Float32Array(n) }));
-  const projection = (name: string, wave: Wave) => {
-    const angle = LIMB_LEAD_ANGLES[name] ?? LIMB_LEAD_ANGLES.II;
-    const scale = name.startsWith('V') ? 0.8 + 0.1 * Number(name.slice(1)) : 1;
-    return wave.amplitude * scale * Math.cos(((wave.angleDeg - angle) * Math.PI) / 180);
-  };
   beatTimes.forEach((beatAt, beatIndex) => {
     const shape = options.shapeOf?.(beatIndex) ?? options.shape ?? normalBeat();
     const waves = [shape.p, shape.q, shape.r, shape.s, shape.t].filter((w): w is Wave => w !== undefined);
@@ -108,7 +127,7 @@ export function syntheticEcg(options: SyntheticOptions): SyntheticEcg {
       const centre = (beatAt + wave.at) * fs;
       const reach = Math.ceil(5 * wave.sigma * fs);
       for (const lead of leads) {
-        const amplitude = projection(lead.name, wave);
+        const amplitude = leadProjection(lead.name, wave.amplitude, wave.angleDeg);
         for (let i = Math.max(0, Math.floor(centre - reach)); i <= Math.min(n - 1, Math.ceil(centre + reach)); i++) {
           const z = (i - centre) / (wave.sigma * fs);
           lead.microvolts[i] += amplitude * Math.exp(-0.5 * z * z);
