@@ -114,7 +114,8 @@ export function microvoltsToCounts(microvolts: ArrayLike<number>, microvoltsPerL
   const counts = new Float64Array(microvolts.length);
   for (let i = 0; i < microvolts.length; i++) {
     const value = microvolts[i];
-    counts[i] = Number.isNaN(value) ? NaN : Math.min(max, Math.max(min, Math.round(value / microvoltsPerLsb)));
+    // `+ 0` turns Math.round's −0 into 0: a code is an integer and has no sign of zero.
+    counts[i] = Number.isNaN(value) ? NaN : Math.min(max, Math.max(min, Math.round(value / microvoltsPerLsb))) + 0;
   }
   return counts;
 }

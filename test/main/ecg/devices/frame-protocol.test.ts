@@ -96,6 +96,7 @@ describe('encodeFrame / parseHeader', () => {
   it('quantises µV to codes with clamping, keeping NaN as the invalid sample', () => {
     const counts = microvoltsToCounts([1.26, -1e9, 1e9, NaN], 0.5, 'int16');
     expect([...counts]).toEqual([3, -32767, 32767, NaN]);
+    expect(Object.is(microvoltsToCounts([-0.2], 1, 'int16')[0], 0)).toBe(true);
   });
 });
 
