@@ -41,6 +41,7 @@ import {
   type LastFaceToFace,
   type MeasureField,
   type ReferralCriterion,
+  type Reason,
   type ReminderCheck,
   type RuleSet,
   type Visit,
@@ -179,17 +180,19 @@ export function quotaReminder(
   faceToFaceDone: number,
   firstScheduled: IsoDate | null,
   rules: RuleSet,
+  day?: SweepDay,
 ): FollowUpReminder | null {
   const required = rules.faceToFacePerYear;
   if (faceToFaceDone >= required || firstScheduled === null) return null;
   const projected = countScheduledVisits(firstScheduled, period.end, rules.controlledIntervalMonths);
   if (faceToFaceDone + projected >= required) return null;
+  const build = () => reminderReasons.quotaAtRisk(disease, period.year, faceToFaceDone, projected, required);
   return {
     code: 'quota_at_risk',
     year: period.year,
     faceToFaceDone,
     required,
-    reason: reminderReasons.quotaAtRisk(disease, period.year, faceToFaceDone, projected, required),
+    reason: day ? sharedReason(day, disease, `q${period.year}|${faceToFaceDone}|${projected}`, build) : build(),
   };
 }
 
@@ -198,10 +201,32 @@ export interface SweepDay {
   asOf: IsoDate;
   asOfDay: number;
   period: YearPeriod;
+  /**
+   * Reason texts by their inputs, per disease (null = per person). With one `today`, 60,000 reminders have a few
+   * hundred distinct texts; building each anew kept ~10 rope-string objects per item alive, and the garbage
+   * collector copying them dominated the sweep. Keys stay under 13 characters so V8 stores them flat.
+   */
+  reasons: Record<Disease | 'person', Map<string, Reason>>;
 }
 
 export function sweepDay(asOf: IsoDate, rules: RuleSet): SweepDay {
-  return { asOf, asOfDay: toEpochDay(asOf), period: yearPeriodContaining(asOf, rules.yearStartMonth) };
+  return {
+    asOf,
+    asOfDay: toEpochDay(asOf),
+    period: yearPeriodContaining(asOf, rules.yearStartMonth),
+    reasons: { hypertension: new Map(), t2dm: new Map(), person: new Map() },
+  };
+}
+
+/** Reasons are immutable and shared between the items that have the same one. */
+export function sharedReason(day: SweepDay, scope: Disease | null, key: string, build: () => Reason): Reason {
+  const cache = day.reasons[scope ?? 'person'];
+  let reason = cache.get(key);
+  if (!reason) {
+    reason = Object.freeze(build());
+    cache.set(key, reason);
+  }
+  return reason;
 }
 
 /** Annual health check; from the elderly age on it is the elderly health management service (§3). */
@@ -214,8 +239,8 @@ export function annualCheckReminder(
   if (healthCheckDone) return null;
   const { year } = day.period;
   return completedYears(birthDate, day.asOf) >= rules.elderlyFromAge
-    ? { code: 'elderly_annual_health_management_due', year, reason: reminderReasons.elderlyAnnual(year) }
-    : { code: 'annual_check_due', year, reason: reminderReasons.annualCheck(year) };
+    ? { code: 'elderly_annual_health_management_due', year, reason: sharedReason(day, null, `e${year}`, () => reminderReasons.elderlyAnnual(year)) }
+    : { code: 'annual_check_due', year, reason: sharedReason(day, null, `a${year}`, () => reminderReasons.annualCheck(year)) };
 }
 
 function missingAtLastVisit(state: ScheduleState, birthDate: IsoDate, rules: RuleSet): MeasureField[] | null {
@@ -246,7 +271,7 @@ export function scheduleStatus(state: ScheduleState, birthDate: IsoDate, day: Sw
 
   if (due !== null && asOf > due) {
     const daysLate = day.asOfDay - toEpochDay(due);
-    reminders.push({ code: 'overdue', dueDate: due, daysLate, reason: reminderReasons.overdue(disease, due, daysLate) });
+    reminders.push({ code: 'overdue', dueDate: due, daysLate, reason: sharedReason(day, disease, `o${due}`, () => reminderReasons.overdue(disease, due, daysLate)) });
   }
 
   const referralDue = pendingReferralCheckDue(state, rules);
@@ -256,7 +281,7 @@ export function scheduleStatus(state: ScheduleState, birthDate: IsoDate, day: Sw
       code: 'referral_followup_due',
       dueDate: referralDue,
       ...(daysLate > 0 ? { daysLate } : {}),
-      reason: reminderReasons.referralCheck(disease, referralDue, daysLate),
+      reason: sharedReason(day, disease, `r${referralDue}`, () => reminderReasons.referralCheck(disease, referralDue, daysLate)),
     });
   }
 
@@ -264,25 +289,30 @@ export function scheduleStatus(state: ScheduleState, birthDate: IsoDate, day: Sw
     reminders.push({
       code: 'face_to_face_required',
       ...(due ? { dueDate: due } : {}),
-      reason: reminderReasons.firstFaceToFaceRequired(disease, due),
+      reason: sharedReason(day, disease, `n${due}`, () => reminderReasons.firstFaceToFaceRequired(disease, due)),
     });
   } else if (state.lastPhoneContactDate !== null && state.lastPhoneContactDate > last.date) {
     reminders.push({
       code: 'face_to_face_required',
       ...(due ? { dueDate: due } : {}),
-      reason: reminderReasons.faceToFaceRequired(disease, due),
+      reason: sharedReason(day, disease, `f${due}`, () => reminderReasons.faceToFaceRequired(disease, due)),
     });
   }
 
   const missing = missingAtLastVisit(state, birthDate, rules);
   if (last && missing) {
-    reminders.push({ code: 'data_incomplete', fields: missing, reason: reminderReasons.dataIncomplete(disease, missing, last.date) });
+    const visitDate = last.date;
+    reminders.push({
+      code: 'data_incomplete',
+      fields: missing,
+      reason: sharedReason(day, disease, `d${missing.join('')}${visitDate}`, () => reminderReasons.dataIncomplete(disease, missing, visitDate)),
+    });
   }
 
   const done = countInPeriod(state.recentFaceToFaceDates, day.period.start, asOf);
   // A8: after a visit that could not be classified there is no next date and so no projection.
   const projectionStart = last && due === null ? null : laterOf(due ?? asOf, asOf);
-  const quota = quotaReminder(disease, day.period, done, projectionStart, rules);
+  const quota = quotaReminder(disease, day.period, done, projectionStart, rules, day);
   if (quota) reminders.push(quota);
 
   return { due, reminders };

@@ -235,3 +235,20 @@ describe('computeReminders agrees with evaluateFollowUp reminder checks', () => 
     );
   });
 });
+
+describe('computeReminders — shared reason texts stay specific', () => {
+  it('patients with different missing fields or due dates get their own texts', () => {
+    const missing = (id: string, sbp: number | null, dbp: number | null) =>
+      patient({ patientId: id, enrolments: [enrolment({ lastFaceToFace: { date: '2025-04-01', action: 'remeasure', nextDueDate: null, sbp, dbp } })] });
+    const late = (id: string, due: string) =>
+      patient({ patientId: id, enrolments: [enrolment({ lastFaceToFace: { date: '2025-01-01', action: 'continue', nextDueDate: due, sbp: 130, dbp: 80 } })] });
+    const items = computeReminders([missing('a', 130, null), missing('b', null, 80), late('c', '2025-05-01'), late('d', '2025-05-03'), late('e', '2025-05-01')], TODAY);
+    const text = (id: string, kind: string) => items.find((i) => i.patientId === id && i.kind === kind)!.reason.zh;
+    expect(text('a', 'data_incomplete')).toContain('缺少舒张压');
+    expect(text('b', 'data_incomplete')).toContain('缺少收缩压');
+    expect(text('c', 'overdue')).toContain('逾期9天');
+    expect(text('d', 'overdue')).toContain('逾期7天');
+    expect(text('e', 'overdue')).toBe(text('c', 'overdue'));
+    expect(Object.isFrozen(items.find((i) => i.patientId === 'c')!.reason)).toBe(true);
+  });
+});
