@@ -194,16 +194,6 @@ describe('FrameDecoder', () => {
 
 type Fate = 'ok' | 'drop' | 'corruptHeader' | 'corruptBody';
 
-interface PlannedFrame {
-  samplesPerLead: number;
-  fate: Fate;
-  /** Where in its region (header or body) a corrupted frame is hit, as a fraction, and the XOR mask. */
-  hitAt: number;
-  xor: number;
-  garbageBefore: Uint8Array;
-  seed: number;
-}
-
 const plannedFrame = fc.record({
   samplesPerLead: fc.integer({ min: 1, max: 50 }),
   fate: fc.constantFrom<Fate>('ok', 'ok', 'ok', 'drop', 'corruptHeader', 'corruptBody'),
