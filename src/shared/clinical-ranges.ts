@@ -124,10 +124,13 @@ export const DEFAULT_CLINICAL_RANGES: ClinicalRanges = {
 
 export type FlagLevel = 'criticalLow' | 'low' | 'high' | 'criticalHigh';
 
+export type Comparator = '<' | '≤' | '>' | '≥';
+
 export interface RangeHit {
   level: FlagLevel;
-  /** The limit that was crossed, as written in the range. */
+  /** The limit that was crossed, as written in the range, and how the value compares with it. */
   limit: number;
+  comparator: Comparator;
 }
 
 function lowerLimit(bound: LowerBound): number {
@@ -148,19 +151,20 @@ function isOver(value: number, bound: UpperBound): boolean {
 
 /** The most severe band a value falls in, or undefined when it is within range. */
 export function assessValue(value: number, range: FlagRange): RangeHit | undefined {
-  if (range.criticalLow && isUnder(value, range.criticalLow)) {
-    return { level: 'criticalLow', limit: lowerLimit(range.criticalLow) };
-  }
-  if (range.criticalHigh && isOver(value, range.criticalHigh)) {
-    return { level: 'criticalHigh', limit: upperLimit(range.criticalHigh) };
-  }
-  if (range.low && isUnder(value, range.low)) return { level: 'low', limit: lowerLimit(range.low) };
-  if (range.high && isOver(value, range.high)) return { level: 'high', limit: upperLimit(range.high) };
+  const hit = (level: FlagLevel, bound: LowerBound | UpperBound): RangeHit => ({
+    level,
+    limit: 'below' in bound || 'atOrBelow' in bound ? lowerLimit(bound) : upperLimit(bound),
+    comparator: boundComparator(bound),
+  });
+  if (range.criticalLow && isUnder(value, range.criticalLow)) return hit('criticalLow', range.criticalLow);
+  if (range.criticalHigh && isOver(value, range.criticalHigh)) return hit('criticalHigh', range.criticalHigh);
+  if (range.low && isUnder(value, range.low)) return hit('low', range.low);
+  if (range.high && isOver(value, range.high)) return hit('high', range.high);
   return undefined;
 }
 
 /** The comparison a bound makes, for messages: "≥ 140", "< 90". */
-export function boundComparator(bound: LowerBound | UpperBound): '<' | '≤' | '>' | '≥' {
+export function boundComparator(bound: LowerBound | UpperBound): Comparator {
   if ('below' in bound) return '<';
   if ('atOrBelow' in bound) return '≤';
   if ('above' in bound) return '>';

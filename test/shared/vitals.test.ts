@@ -150,9 +150,9 @@ describe('flags at and around every default limit', () => {
       ok: true,
       derived: { systolic: 182, diastolic: 95 },
       flags: [
-        { code: 'SBP_CRITICAL_HIGH', field: 'systolic', level: 'critical', value: 182, limit: 180 },
-        { code: 'DBP_HIGH', field: 'diastolic', level: 'high', value: 95, limit: 90 },
-        { code: 'SPO2_LOW', field: 'spo2', level: 'low', value: 93, limit: 95 },
+        { code: 'SBP_CRITICAL_HIGH', field: 'systolic', level: 'critical', value: 182, comparator: '≥', limit: 180 },
+        { code: 'DBP_HIGH', field: 'diastolic', level: 'high', value: 95, comparator: '≥', limit: 90 },
+        { code: 'SPO2_LOW', field: 'spo2', level: 'low', value: 93, comparator: '≤', limit: 95 },
       ],
     });
   });
@@ -314,8 +314,8 @@ describe('age', () => {
       ok: true,
       derived: { systolic: 100, diastolic: 58, bmi: 13.6 },
       flags: [
-        { code: 'TEMP_HIGH', field: 'temperature', level: 'high', value: 38.5, limit: 37.3 },
-        { code: 'SPO2_CRITICAL_LOW', field: 'spo2', level: 'critical', value: 90, limit: 91 },
+        { code: 'TEMP_HIGH', field: 'temperature', level: 'high', value: 38.5, comparator: '≥', limit: 37.3 },
+        { code: 'SPO2_CRITICAL_LOW', field: 'spo2', level: 'critical', value: 90, comparator: '≤', limit: 91 },
         { code: 'ADULT_RANGES_NOT_APPLIED', field: null, level: 'notice', ageYears: 6, adultFromAge: 18 },
       ],
     });
@@ -392,12 +392,12 @@ describe('clinical ranges as configuration', () => {
 
   it('assessValue picks the most severe band', () => {
     const range = { criticalLow: { below: 2 }, low: { below: 5 }, high: { above: 10 }, criticalHigh: { atOrAbove: 20 } };
-    expect(assessValue(1, range)).toEqual({ level: 'criticalLow', limit: 2 });
-    expect(assessValue(2, range)).toEqual({ level: 'low', limit: 5 });
+    expect(assessValue(1, range)).toEqual({ level: 'criticalLow', limit: 2, comparator: '<' });
+    expect(assessValue(2, range)).toEqual({ level: 'low', limit: 5, comparator: '<' });
     expect(assessValue(5, range)).toBeUndefined();
     expect(assessValue(10, range)).toBeUndefined();
-    expect(assessValue(10.1, range)).toEqual({ level: 'high', limit: 10 });
-    expect(assessValue(20, range)).toEqual({ level: 'criticalHigh', limit: 20 });
+    expect(assessValue(10.1, range)).toEqual({ level: 'high', limit: 10, comparator: '>' });
+    expect(assessValue(20, range)).toEqual({ level: 'criticalHigh', limit: 20, comparator: '≥' });
     expect(assessValue(50, {})).toBeUndefined();
   });
 });
