@@ -43,6 +43,7 @@ function leadLabels(parsed: XmlElement, signal: XmlElement | undefined): string[
   const count = numberFrom(attribute(parsed, 'numberofleads'), 'number of leads') ?? numberFrom(textValue(firstChild(signal, 'numberchannelsallocated')), 'channel count');
   if (declared !== undefined && declared.trim() !== '') {
     const labels = declared.trim().split(/\s+/);
+    if (count !== undefined && !(Number.isInteger(count) && count >= 1)) throw corrupt(`number of leads ${count} is impossible`);
     return count === undefined ? labels : labels.slice(0, count);
   }
   if (count === undefined || !Number.isInteger(count) || count < 1 || count > 64) throw corrupt('the number of leads is missing or impossible');

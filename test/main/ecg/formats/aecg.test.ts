@@ -226,12 +226,17 @@ const smallRecordArb: fc.Arbitrary<EcgRecord> = fc
   }));
 
 type Mutation =
+  | { kind: 'digit'; at: number; digit: number }
+  | { kind: 'afterTag'; at: number; snippet: string }
   | { kind: 'truncate'; at: number }
   | { kind: 'flip'; at: number; byte: number }
   | { kind: 'replace'; pattern: RegExp; replacement: string }
   | { kind: 'insert'; at: number; snippet: string };
 
 const aecgMutationArb: fc.Arbitrary<Mutation> = fc.oneof(
+  // Harmless edits keep a share of mutants readable, so both outcomes are exercised.
+  { weight: 4, arbitrary: fc.record({ kind: fc.constant('digit' as const), at: fc.nat(), digit: fc.integer({ min: 0, max: 9 }) }) },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant('afterTag' as const), at: fc.nat(), snippet: fc.constantFrom(' ', '\n', '<!-- note -->', '<?pi data?>') }) },
   fc.record({ kind: fc.constant('truncate' as const), at: fc.nat() }),
   fc.record({ kind: fc.constant('flip' as const), at: fc.nat(), byte: fc.integer({ min: 0, max: 255 }) }),
   fc.record({
@@ -252,9 +257,36 @@ const aecgMutationArb: fc.Arbitrary<Mutation> = fc.oneof(
   }),
 );
 
+/** Replaces the n-th ASCII digit with another digit: values change, structure stays. */
+function replaceDigit(bytes: Uint8Array, n: number, digit: number): Uint8Array {
+  const digits: number[] = [];
+  bytes.forEach((byte, index) => byte >= 0x30 && byte <= 0x39 && digits.push(index));
+  if (digits.length === 0) return bytes;
+  const copy = bytes.slice();
+  copy[digits[n % digits.length]] = 0x30 + digit;
+  return copy;
+}
+
+/** Inserts text after the n-th ">" (between markup, where comments, PIs and white space are allowed). */
+function insertAfterTag(bytes: Uint8Array, n: number, snippet: string): Uint8Array {
+  const ends: number[] = [];
+  bytes.forEach((byte, index) => byte === 0x3e && ends.push(index + 1));
+  if (ends.length === 0) return bytes;
+  const at = ends[n % ends.length];
+  return Buffer.concat([bytes.subarray(0, at), Buffer.from(snippet), bytes.subarray(at)]);
+}
+
 function mutate(document: string, mutations: readonly Mutation[]): Uint8Array {
-  let bytes = utf8(document);
+  let bytes: Uint8Array = utf8(document);
   for (const m of mutations) {
+    if (m.kind === 'digit') {
+      bytes = replaceDigit(bytes, m.at, m.digit);
+      continue;
+    }
+    if (m.kind === 'afterTag') {
+      bytes = insertAfterTag(bytes, m.at, m.snippet);
+      continue;
+    }
     if (m.kind === 'replace') {
       bytes = utf8(new TextDecoder().decode(bytes).replace(m.pattern, m.replacement));
       continue;

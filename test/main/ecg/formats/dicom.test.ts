@@ -226,9 +226,13 @@ const specArb: fc.Arbitrary<DicomSpec> = fc
     return { transferSyntax: preamble ? transferSyntax : TRANSFER_SYNTAX.explicitLittle, undefinedLengths, preamble, patientName: new TextEncoder().encode('张^三'), characterSet: 'ISO_IR 192', groups: withMedian ? [median, group] : [group] };
   });
 
-type Mutation = { kind: 'truncate'; at: number } | { kind: 'flip'; at: number; byte: number } | { kind: 'word'; at: number; value: number } | { kind: 'insert'; at: number; bytes: number[] };
+type Mutation =
+  | { kind: 'sample'; at: number; byte: number }
+  | { kind: 'truncate'; at: number } | { kind: 'flip'; at: number; byte: number } | { kind: 'word'; at: number; value: number } | { kind: 'insert'; at: number; bytes: number[] };
 
 const mutationArb: fc.Arbitrary<Mutation> = fc.oneof(
+  // A changed sample byte near the end (where Waveform Data sits) keeps a share of mutants readable.
+  { weight: 3, arbitrary: fc.record({ kind: fc.constant('sample' as const), at: fc.nat(), byte: fc.integer({ min: 0, max: 255 }) }) },
   fc.record({ kind: fc.constant('truncate' as const), at: fc.nat() }),
   fc.record({ kind: fc.constant('flip' as const), at: fc.nat(), byte: fc.integer({ min: 0, max: 255 }) }),
   // Overwrites 4 bytes, which hits lengths, counts and tags: the fields a lying file lies in.
@@ -239,6 +243,14 @@ const mutationArb: fc.Arbitrary<Mutation> = fc.oneof(
 function mutate(document: Uint8Array, mutations: readonly Mutation[]): Uint8Array {
   let bytes = document;
   for (const m of mutations) {
+    if (m.kind === 'sample') {
+      const tail = Math.max(1, Math.floor(bytes.length * 0.3));
+      if (bytes.length > 0) {
+        bytes = bytes.slice();
+        bytes[bytes.length - 1 - (m.at % tail)] = m.byte;
+      }
+      continue;
+    }
     const at = bytes.length === 0 ? 0 : m.at % (bytes.length + 1);
     if (m.kind === 'truncate') bytes = bytes.subarray(0, at);
     else if (m.kind === 'insert') bytes = Buffer.concat([bytes.subarray(0, at), Uint8Array.from(m.bytes), bytes.subarray(at)]);

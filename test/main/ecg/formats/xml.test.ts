@@ -260,6 +260,15 @@ const hostileSnippets = [
   '<?xml version="1.0"?>',
 ];
 
+/** Inserts text after the n-th ">" (between markup, where comments, PIs and white space are allowed). */
+function insertAfterTag(bytes: Uint8Array, n: number, snippet: string): Uint8Array {
+  const ends: number[] = [];
+  bytes.forEach((byte, index) => byte === 0x3e && ends.push(index + 1));
+  if (ends.length === 0) return bytes;
+  const at = ends[n % ends.length];
+  return Uint8Array.from([...bytes.subarray(0, at), ...utf8(snippet), ...bytes.subarray(at)]);
+}
+
 describe('parseXml properties', () => {
   it('reads back every generated document exactly (10,000 documents)', () => {
     fc.assert(
@@ -273,16 +282,19 @@ describe('parseXml properties', () => {
 
   it('returns a tree or throws EcgFormatError for truncated, corrupted and hostile documents (10,000 mutants)', () => {
     const mutation = fc.oneof(
+      // Harmless edits keep a share of mutants well-formed, so both outcomes are exercised.
+      { weight: 3, arbitrary: fc.record({ kind: fc.constant('afterTag' as const), at: fc.nat(), snippet: fc.constantFrom(' ', '\n', '<!-- note -->', '<?pi data?>', '<x/>') }) },
       fc.record({ kind: fc.constant('truncate' as const), at: fc.nat() }),
       fc.record({ kind: fc.constant('flip' as const), at: fc.nat(), byte: fc.integer({ min: 0, max: 255 }) }),
       fc.record({ kind: fc.constant('insert' as const), at: fc.nat(), snippet: fc.constantFrom(...hostileSnippets) }),
     );
     fc.assert(
       fc.property(elementArb, fc.array(mutation, { minLength: 1, maxLength: 3 }), (element, mutations) => {
-        let bytes = utf8(serialize(element));
+        let bytes: Uint8Array = utf8(serialize(element));
         for (const m of mutations) {
           const at = bytes.length === 0 ? 0 : m.at % (bytes.length + 1);
-          if (m.kind === 'truncate') bytes = bytes.subarray(0, at);
+          if (m.kind === 'afterTag') bytes = insertAfterTag(bytes, m.at, m.snippet);
+          else if (m.kind === 'truncate') bytes = bytes.subarray(0, at);
           else if (m.kind === 'flip' && at < bytes.length) bytes = Uint8Array.from(bytes, (b, i) => (i === at ? m.byte : b));
           else if (m.kind === 'insert') bytes = Uint8Array.from([...bytes.subarray(0, at), ...utf8(m.snippet), ...bytes.subarray(at)]);
         }
