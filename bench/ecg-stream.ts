@@ -1,0 +1,56 @@
+/**
+ * Live ECG stream figures from a 15 s run of the device simulator process (12 leads, 1 kHz, 40 ms frames) writing
+ * into a socat pty pair that the serial driver reads:
+ * - `ecg.stream.lostSamples`: samples per lead lost between device and driver (a count; 0 expected).
+ * - `ecg.stream.latencyMsP50`, `ecg.stream.latencyMsP95`: from the acquisition of a frame's last sample (device
+ *   UTC timestamp) to its block being delivered in main, ms; both clocks are this host's.
+ * Omitted (with a note on stderr) when socat is not installed.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { SerialDriver } from '../src/main/ecg/devices/serial-driver';
+import { percentile } from '../src/shared/ecg-stream';
+import { hasSocat, SOCAT_SKIP_REASON, startPtyPair } from '../test/support/device-sim/pty-pair';
+import { DEFAULT_SIM_OPTIONS, simSignal } from '../test/support/device-sim/sim-plan';
+import { spawnDeviceSim } from '../test/support/device-sim/spawn-sim';
+import { StreamCheck } from '../test/support/device-sim/stream-check';
+import { waitFor } from '../test/support/device-sim/wait';
+
+const DURATION_S = 15;
+
+export async function benchEcgStream(): Promise<Record<string, number>> {
+  if (!hasSocat) {
+    console.error(`ecg-stream bench ${SOCAT_SKIP_REASON}`);
+    return {};
+  }
+  const dir = mkdtempSync(path.join(tmpdir(), 'ecg-bench-'));
+  const pair = await startPtyPair(path.join(dir, 'device'), path.join(dir, 'host'));
+  const driver = new SerialDriver({ path: pair.b });
+  try {
+    const options = { ...DEFAULT_SIM_OPTIONS, durationS: DURATION_S };
+    const check = new StreamCheck(simSignal(options), options.microvoltsPerLsb);
+    driver.onBlock(check.onBlock);
+    await driver.start();
+    const summary = await spawnDeviceSim({ tty: pair.a, durationS: DURATION_S }).summary;
+    const samplesPerFrame = Math.round((options.sampleRateHz * options.frameMs) / 1000);
+    // The last frame may be lost too; then the wait ends at its deadline and the loss is in the count below.
+    await waitFor('the last frame', () => check.result.samples >= summary.framesPlanned * samplesPerFrame, 3000).catch(() => {});
+    const neverArrived = summary.framesPlanned * samplesPerFrame - check.result.samples;
+    return {
+      'ecg.stream.lostSamples': driver.status.lostSamples + neverArrived,
+      'ecg.stream.latencyMsP50': round2(percentile(check.result.latenciesMs, 50) ?? NaN),
+      'ecg.stream.latencyMsP95': round2(percentile(check.result.latenciesMs, 95) ?? NaN),
+    };
+  } finally {
+    await driver.stop();
+    await pair.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const round2 = (value: number) => Math.round(value * 100) / 100;
+
+if (require.main === module) {
+  benchEcgStream().then((figures) => console.log(JSON.stringify(figures, null, 2)));
+}
