@@ -122,7 +122,7 @@ describe('§7 rows 2–4 — referral, +14 d', () => {
     { spec: 'row 4 previous ADR gone now → row 7', disease: 'hypertension', history: adrBefore, visit: { sbp: 130, dbp: 80 }, classification: '控制满意', action: 'continue', nextDueDate: DAY_PLUS_3_MONTHS, referralReason: null },
     { spec: 'row 4 previous ADR known only from its classification', disease: 'hypertension', history: [entry('2025-04-20', { sbp: 130, dbp: 80, classification: '不良反应', action: 'adjust_medication' })], visit: { sbp: 130, dbp: 80, adr: true }, classification: '不良反应', action: 'refer', nextDueDate: DAY_PLUS_14, referralReason: '药物不良反应难以控制' },
     { spec: 'row 4 + A9 previous hypoglycaemia counts as the previous ADR', disease: 't2dm', history: [entry('2025-04-20', { fbg: 3.6, action: 'urgent_refer' })], visit: { fbg: 6.0, adr: true }, classification: '不良反应', action: 'refer', nextDueDate: DAY_PLUS_14, referralReason: '药物不良反应难以控制' },
-    { spec: 'rows 3 and 4 together: refer once, both criteria named; A4 不良反应 > 控制不满意', disease: 'hypertension', history: [entry('2025-04-20', { sbp: 150, dbp: 85, adr: true, classification: '不良反应', action: 'adjust_medication' })], visit: { sbp: 150, dbp: 85, adr: true }, classification: '不良反应', action: 'refer', nextDueDate: DAY_PLUS_14, referralReason: '连续两次出现血压控制不满意；药物不良反应难以控制' },
+    { spec: '§7 rows 3 and 4 together: refer once, both criteria named; A4 不良反应 > 控制不满意', disease: 'hypertension', history: [entry('2025-04-20', { sbp: 150, dbp: 85, adr: true, classification: '不良反应', action: 'adjust_medication' })], visit: { sbp: 150, dbp: 85, adr: true }, classification: '不良反应', action: 'refer', nextDueDate: DAY_PLUS_14, referralReason: '连续两次出现血压控制不满意；药物不良反应难以控制' },
     { spec: 'row 1 outranks row 3', disease: 'hypertension', history: uncontrolledBefore, visit: { sbp: 185, dbp: 85 }, classification: '控制不满意', action: 'urgent_refer', nextDueDate: DAY_PLUS_14, referralReason: BP_CRISIS },
   ];
   it.each(rows)('$spec', (row) => {
@@ -509,13 +509,13 @@ describe('thresholds are data in the rule pack', () => {
 
 describe('input errors are typed', () => {
   it.each([
-    ['a visit date that is not a calendar date', { disease: 'hypertension', patient: ADULT, history: [], visit: clinic('2025-02-29', { sbp: 130, dbp: 80 }) }],
-    ['a birth date in another format', { disease: 'hypertension', patient: { sex: 'M', birthDate: '15/06/1975' }, history: [], visit: clinic(DAY) }],
-    ['a negative blood pressure', { disease: 'hypertension', patient: ADULT, history: [], visit: clinic(DAY, { sbp: -130, dbp: 80 }) }],
-    ['NaN glucose', { disease: 't2dm', patient: ADULT, history: [], visit: clinic(DAY, { fbg: Number.NaN }) }],
-    ['a bad history date', { disease: 't2dm', patient: ADULT, history: [entry('2025-13-01')], visit: clinic(DAY, { fbg: 6 }) }],
-    ['an unknown disease', { disease: 'copd', patient: ADULT, history: [], visit: clinic(DAY) }],
-    ['an unknown mode', { disease: 't2dm', patient: ADULT, history: [], visit: { date: DAY, mode: 'video' } }],
+    ['§8 a visit date that is not a calendar date', { disease: 'hypertension', patient: ADULT, history: [], visit: clinic('2025-02-29', { sbp: 130, dbp: 80 }) }],
+    ['§8 a birth date in another format', { disease: 'hypertension', patient: { sex: 'M', birthDate: '15/06/1975' }, history: [], visit: clinic(DAY) }],
+    ['§8 a negative blood pressure', { disease: 'hypertension', patient: ADULT, history: [], visit: clinic(DAY, { sbp: -130, dbp: 80 }) }],
+    ['§8 NaN glucose', { disease: 't2dm', patient: ADULT, history: [], visit: clinic(DAY, { fbg: Number.NaN }) }],
+    ['§8 a bad history date', { disease: 't2dm', patient: ADULT, history: [entry('2025-13-01')], visit: clinic(DAY, { fbg: 6 }) }],
+    ['§8 an unknown disease', { disease: 'copd', patient: ADULT, history: [], visit: clinic(DAY) }],
+    ['§8 an unknown mode', { disease: 't2dm', patient: ADULT, history: [], visit: { date: DAY, mode: 'video' } }],
   ])('%s', (_name, input) => {
     expect(() => evaluateFollowUp(input as never)).toThrow(FollowUpInputError);
   });

@@ -42,12 +42,12 @@ const cases: { spec: string; patient: IndicatorPatient; managed: boolean; standa
   { spec: '§1 visits of other years do not count', patient: htn('h-other-years', visits('hypertension', [['2024-12-31', bp(120, 70)], ['2026-01-01', bp(120, 70)]])), managed: true, standard: false, atTarget: false, lost: true },
   { spec: 'A8 latest follow-up without DBP cannot show the target', patient: htn('h-missing', quarterly('hypertension', { sbp: 130 })), managed: true, standard: true, atTarget: false, missing: true },
   { spec: '§1 home visits are face-to-face', patient: htn('h-home', quarterly('hypertension', bp(130, 80)).map((v) => ({ ...v, mode: 'home' as const }))), managed: true, standard: true, atTarget: true },
-  { spec: 'latest by date even when given first', patient: htn('h-order', [...quarterly('hypertension', bp(150, 95)).reverse(), ...visits('hypertension', [['2025-11-30', bp(120, 75)]])]), managed: true, standard: true, atTarget: true },
+  { spec: '§1 "latest follow-up in the year" is by date, whatever the input order', patient: htn('h-order', [...quarterly('hypertension', bp(150, 95)).reverse(), ...visits('hypertension', [['2025-11-30', bp(120, 75)]])]), managed: true, standard: true, atTarget: true },
   { spec: 'A11 enrolled Nov 1 with one visit: managed, not pro-rated', patient: htn('h-new', visits('hypertension', [['2025-11-05', bp(130, 80)]]), { enrolments: [{ disease: 'hypertension', enrolledOn: '2025-11-01' }] }), managed: true, standard: false, atTarget: true },
-  { spec: 'enrolled after the year: not managed in 2025', patient: htn('h-future', visits('hypertension', [['2026-01-05', bp(130, 80)]]), { enrolments: [{ disease: 'hypertension', enrolledOn: '2026-01-05' }] }), managed: false, standard: false, atTarget: false },
-  { spec: 'left before the year: not managed in 2025', patient: htn('h-left', quarterly('hypertension', bp(130, 80)), { enrolments: [{ disease: 'hypertension', enrolledOn: '2019-01-01', endedOn: '2024-12-31' }] }), managed: false, standard: false, atTarget: false },
-  { spec: 'visits before enrolment are screening, not follow-up', patient: htn('h-screened', quarterly('hypertension', bp(130, 80)), { enrolments: [{ disease: 'hypertension', enrolledOn: '2025-06-01' }] }), managed: true, standard: false, atTarget: true },
-  { spec: 'a T2DM follow-up does not count for hypertension', patient: htn('h-dm-visits', quarterly('t2dm', { fbg: 6 })), managed: true, standard: false, atTarget: false, lost: true },
+  { spec: 'docs "managed in the year": enrolled after the year', patient: htn('h-future', visits('hypertension', [['2026-01-05', bp(130, 80)]]), { enrolments: [{ disease: 'hypertension', enrolledOn: '2026-01-05' }] }), managed: false, standard: false, atTarget: false },
+  { spec: 'docs "managed in the year": left before the year', patient: htn('h-left', quarterly('hypertension', bp(130, 80)), { enrolments: [{ disease: 'hypertension', enrolledOn: '2019-01-01', endedOn: '2024-12-31' }] }), managed: false, standard: false, atTarget: false },
+  { spec: 'docs 规范管理: visits before enrolment are screening, not follow-up', patient: htn('h-screened', quarterly('hypertension', bp(130, 80)), { enrolments: [{ disease: 'hypertension', enrolledOn: '2025-06-01' }] }), managed: true, standard: false, atTarget: true },
+  { spec: '§1/§2 each programme counts its own follow-ups', patient: htn('h-dm-visits', quarterly('t2dm', { fbg: 6 })), managed: true, standard: false, atTarget: false, lost: true },
 ];
 
 describe('computeIndicators — hypertension, 2025', () => {

@@ -42,10 +42,10 @@ function summary(items: ReminderItem[]) {
 const refer = (date: string, next: string) => ({ date, action: 'refer' as const, nextDueDate: next, sbp: 150, dbp: 85 });
 
 const rows: { spec: string; state: FollowUpPatientState; today?: string; expected: Expected[] }[] = [
-  { spec: 'controlled, due in 7 weeks, check done → nothing', state: patient(), expected: [] },
-  { spec: 'due this week: due today', state: patient({ enrolments: [enrolment({ lastFaceToFace: { date: '2025-02-10', action: 'continue', nextDueDate: TODAY, sbp: 130, dbp: 80 } })] }), expected: [{ kind: 'due_this_week', dueDate: TODAY, daysLate: 0 }] },
-  { spec: 'due this week: today + 6', state: patient({ enrolments: [enrolment({ lastFaceToFace: { date: '2025-02-16', action: 'continue', nextDueDate: '2025-05-16', sbp: 130, dbp: 80 } })] }), expected: [{ kind: 'due_this_week', dueDate: '2025-05-16' }] },
-  { spec: 'today + 7 is next week', state: patient({ enrolments: [enrolment({ lastFaceToFace: { date: '2025-02-17', action: 'continue', nextDueDate: '2025-05-17', sbp: 130, dbp: 80 } })] }), expected: [] },
+  { spec: 'A7 controlled, due in 7 weeks, check done → nothing', state: patient(), expected: [] },
+  { spec: 'docs "due this week" (today … today + 6): due today', state: patient({ enrolments: [enrolment({ lastFaceToFace: { date: '2025-02-10', action: 'continue', nextDueDate: TODAY, sbp: 130, dbp: 80 } })] }), expected: [{ kind: 'due_this_week', dueDate: TODAY, daysLate: 0 }] },
+  { spec: 'docs "due this week": today + 6', state: patient({ enrolments: [enrolment({ lastFaceToFace: { date: '2025-02-16', action: 'continue', nextDueDate: '2025-05-16', sbp: 130, dbp: 80 } })] }), expected: [{ kind: 'due_this_week', dueDate: '2025-05-16' }] },
+  { spec: 'docs "due this week": today + 7 is next week', state: patient({ enrolments: [enrolment({ lastFaceToFace: { date: '2025-02-17', action: 'continue', nextDueDate: '2025-05-17', sbp: 130, dbp: 80 } })] }), expected: [] },
   { spec: 'A7 overdue by one day', state: patient({ enrolments: [enrolment({ lastFaceToFace: { date: '2025-02-09', action: 'continue', nextDueDate: '2025-05-09', sbp: 130, dbp: 80 } })] }), expected: [{ kind: 'overdue', dueDate: '2025-05-09', daysLate: 1 }] },
   {
     spec: '§1 referral 10 days ago: referral check due in 4 days (and the face-to-face cadence)',
@@ -76,9 +76,9 @@ const rows: { spec: string; state: FollowUpPatientState; today?: string; expecte
   { spec: '§1 annual health check not done this year', state: patient({ lastHealthCheckDate: '2024-11-01' }), expected: [{ kind: 'annual_check_due', disease: null, year: 2025 }] },
   { spec: '§3 65+: elderly health management instead', state: patient({ birthDate: '1955-03-10', lastHealthCheckDate: null }), expected: [{ kind: 'elderly_annual_health_management_due', disease: null, year: 2025 }] },
   { spec: '§3 65+ and not in a chronic programme: elderly item only', state: patient({ birthDate: '1950-01-01', lastHealthCheckDate: null, enrolments: [] }), expected: [{ kind: 'elderly_annual_health_management_due', disease: null }] },
-  { spec: 'under 65 and not enrolled: nothing', state: patient({ lastHealthCheckDate: null, enrolments: [] }), expected: [] },
+  { spec: '§3 under 65 and not enrolled: nothing', state: patient({ lastHealthCheckDate: null, enrolments: [] }), expected: [] },
   {
-    spec: 'the annual check is once per person, not per programme',
+    spec: '§1/§3 the annual check is once per person, not per programme',
     state: patient({ lastHealthCheckDate: null, enrolments: [enrolment(), enrolment({ disease: 't2dm', lastFaceToFace: { date: '2025-04-01', action: 'continue', nextDueDate: '2025-07-01', fbg: 6.2 } })] }),
     expected: [{ kind: 'annual_check_due', disease: null }],
   },
@@ -98,15 +98,15 @@ const rows: { spec: string; state: FollowUpPatientState; today?: string; expecte
     state: patient({ enrolments: [enrolment({ lastPhoneContactDate: '2025-05-02' })] }),
     expected: [{ kind: 'face_to_face_required', dueDate: '2025-07-01', daysLate: 0 }],
   },
-  { spec: 'left the programme (ended May 1): nothing', state: patient({ lastHealthCheckDate: null, enrolments: [enrolment({ endedOn: '2025-05-01', lastFaceToFace: refer('2025-04-20', '2025-05-04') })] }), expected: [] },
-  { spec: 'enrolled from next month: nothing yet', state: patient({ lastHealthCheckDate: null, enrolments: [enrolment({ enrolledOn: '2025-06-01', lastFaceToFace: null, recentFaceToFaceDates: [] })] }), expected: [] },
+  { spec: 'docs enrolment: left the programme (ended May 1): nothing', state: patient({ lastHealthCheckDate: null, enrolments: [enrolment({ endedOn: '2025-05-01', lastFaceToFace: refer('2025-04-20', '2025-05-04') })] }), expected: [] },
+  { spec: 'docs enrolment: enrolled from next month: nothing yet', state: patient({ lastHealthCheckDate: null, enrolments: [enrolment({ enrolledOn: '2025-06-01', lastFaceToFace: null, recentFaceToFaceDates: [] })] }), expected: [] },
   {
     spec: 'new enrolment without a face-to-face visit: first due within 14 days; A11 not pro-rated',
     state: patient({ enrolments: [enrolment({ enrolledOn: '2025-05-01', lastFaceToFace: null, recentFaceToFaceDates: [] })] }),
     expected: [{ kind: 'due_this_week', dueDate: '2025-05-15' }, { kind: 'face_to_face_required', dueDate: '2025-05-15' }, { kind: 'quota_at_risk', faceToFaceDone: 0 }],
   },
   {
-    spec: 'enrolled in January and never seen: overdue since Jan 15',
+    spec: 'docs "no face-to-face visit yet": enrolled in January and never seen, overdue since Jan 15',
     state: patient({ enrolments: [enrolment({ enrolledOn: '2025-01-01', lastFaceToFace: null, recentFaceToFaceDates: [] })] }),
     expected: [{ kind: 'overdue', dueDate: '2025-01-15', daysLate: 115 }, { kind: 'face_to_face_required', dueDate: '2025-01-15' }, { kind: 'quota_at_risk', faceToFaceDone: 0 }],
   },
