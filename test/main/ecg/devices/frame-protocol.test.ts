@@ -69,6 +69,26 @@ describe('encodeFrame / parseHeader', () => {
     });
   });
 
+  it('produces the example frame of docs/ecg-serial-protocol.md byte for byte', () => {
+    const frame = encodeFrame({
+      encoding: 'int16',
+      leadNames: ['I', 'II'],
+      sampleRateHz: 500,
+      sequence: 16,
+      deviceTimestampUs: 1_700_000_000_000_000,
+      timestampIsUtc: true,
+      microvoltsPerLsb: 2.5,
+      counts: [
+        [100, -100],
+        [250, NaN],
+      ],
+    });
+    const documented =
+      'a5 5a 01 01 01 02 03 00 f4 01 02 00 10 00 00 00 00 40 1e 18 24 0a 06 00 00 00 20 40 db ba ' +
+      '64 00 fa 00 9c ff 00 80 7c 9c 70 ed';
+    expect(Buffer.from(frame).toString('hex').match(/../g)!.join(' ')).toBe(documented);
+  });
+
   it('rejects a header with any single byte changed', () => {
     const frame = encodeFrame(frameInput());
     for (let i = 0; i < HEADER_LENGTH; i++) {
