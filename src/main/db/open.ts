@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3-multiple-ciphers';
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
-import { existsSync, readFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ApiError } from '../../shared/api/errors';
 import * as schema from './schema';
@@ -67,6 +67,8 @@ function refuseNewerDatabase(sqlite: Sqlite, journal: Journal): void {
 export function openEncryptedDatabase(file: string, key: Buffer, opts: { migrationsFolder: string; create: boolean }): OpenedStore {
   if (!opts.create && !existsSync(file)) throw new ApiError('NOT_FOUND', `no database at ${file}`);
   const sqlite = new Database(file, { fileMustExist: !opts.create });
+  // Owner-only: encrypted, but nobody else on a shared clinic PC needs to copy it.
+  if (opts.create) chmodSync(file, 0o600);
   try {
     applyKey(sqlite, key);
     proveKey(sqlite);
