@@ -230,9 +230,89 @@ export function detectQrs(microvolts: Float32Array, sampleRateHz: number): Int32
   return detectOnFeatures(qrsFeatures(microvolts, sampleRateHz), sampleRateHz);
 }
 
+/** Intervals on each side of a detection that define its local rhythm. */
+const RHYTHM_CONTEXT = 8;
+/** Both parts of a split interval are shorter than this fraction of the local cycle. */
+const SPLIT_SHORT = 0.75;
+/** "On time" and "regular": within ±15 % of the local median cycle. */
+const SPLIT_TOLERANCE = 0.15;
+
+/** Complexes this alike (band-passed, ±60 ms, best lag within ±20 ms) are the same kind of beat. */
+const SAME_SHAPE_CORRELATION = 0.9;
+const SHAPE_HALF_WINDOW_SECONDS = 0.06;
+const SHAPE_MAX_LAG_SECONDS = 0.02;
+
+function correlationAt(signal: Float32Array, a: number, b: number, halfWindow: number): number {
+  let sab = 0;
+  let saa = 0;
+  let sbb = 0;
+  let sa = 0;
+  let sb = 0;
+  let n = 0;
+  for (let k = -halfWindow; k <= halfWindow; k++) {
+    const x = signal[a + k];
+    const y = signal[b + k];
+    if (x === undefined || y === undefined) continue;
+    sa += x;
+    sb += y;
+    saa += x * x;
+    sbb += y * y;
+    sab += x * y;
+    n++;
+  }
+  const cov = sab - (sa * sb) / n;
+  const va = saa - (sa * sa) / n;
+  const vb = sbb - (sb * sb) / n;
+  return n > 1 && va > 0 && vb > 0 ? cov / Math.sqrt(va * vb) : 0;
+}
+
+/** Highest Pearson correlation between the complexes at `a` and `b` over small misalignments. */
+export function bestCorrelation(signal: Float32Array, a: number, b: number, halfWindow: number, maxLag: number): number {
+  let best = -1;
+  for (let lag = -maxLag; lag <= maxLag; lag++) best = Math.max(best, correlationAt(signal, a, b + lag, halfWindow));
+  return best;
+}
+
+/** Share of the neighbouring intervals that must be on the local cycle for the rhythm to count as regular. */
+const REGULAR_SHARE = 0.7;
+
+/**
+ * In a regular rhythm, a detection that cuts one RR interval into two short ones, with the beats either side of it
+ * exactly one cycle apart, is an artefact: a premature beat would be followed by a pause, not by the next beat on
+ * time. "Regular" means most neighbouring intervals (±8) lie within 15 % of their median, which an irregularly
+ * irregular rhythm (atrial fibrillation) does not meet, so its beats are left alone. An interpolated ventricular
+ * beat in sinus rhythm looks the same and is dropped too: the price of not counting noise as beats.
+ */
+export function removeRhythmSplits(beats: readonly number[], sameShape: (a: number, b: number) => boolean = () => false): number[] {
+  const kept = [...beats];
+  for (let i = 1; i < kept.length - 1; i++) {
+    const context: number[] = [];
+    for (let k = Math.max(1, i - RHYTHM_CONTEXT); k <= Math.min(kept.length - 1, i + RHYTHM_CONTEXT + 1); k++) {
+      if (k !== i && k !== i + 1) context.push(kept[k] - kept[k - 1]);
+    }
+    if (context.length < RHYTHM_CONTEXT) continue;
+    const cycle = median(context);
+    const near = (interval: number) => Math.abs(interval - cycle) <= SPLIT_TOLERANCE * cycle;
+    const regular = context.filter(near).length >= REGULAR_SHARE * context.length;
+    const isSplit =
+      regular &&
+      kept[i] - kept[i - 1] < SPLIT_SHORT * cycle &&
+      kept[i + 1] - kept[i] < SPLIT_SHORT * cycle &&
+      near(kept[i + 1] - kept[i - 1]) &&
+      !sameShape(kept[i], kept[i - 1]) &&
+      !sameShape(kept[i], kept[i + 1]);
+    if (isSplit) kept.splice(i--, 1);
+  }
+  return kept;
+}
+
 function detectOnFeatures(features: QrsFeatures, sampleRateHz: number): Int32Array {
   const peaks = integralPeaks(features.integrated, Math.round(REFRACTORY_SECONDS * sampleRateHz / 2));
-  const accepted = classifyPeaks(features, peaks, sampleRateHz);
+  const halfWindow = Math.round(SHAPE_HALF_WINDOW_SECONDS * sampleRateHz);
+  const maxLag = Math.round(SHAPE_MAX_LAG_SECONDS * sampleRateHz);
+  const sameShape = (a: number, b: number) =>
+    bestCorrelation(features.bandPassed, a, b, halfWindow, maxLag) >= SAME_SHAPE_CORRELATION;
+  const accepted = removeRhythmSplits(classifyPeaks(features, peaks, sampleRateHz), sameShape);
   const halfWidth = Math.round(0.08 * sampleRateHz);
   return Int32Array.from(accepted, (peak) => mainDeflection(features.bandPassed, peak, halfWidth));
 }

@@ -9,7 +9,7 @@ import type { ReaderInput } from '../../../../src/main/ecg/formats/reader';
 import { wfdbReader } from '../../../../src/main/ecg/formats/wfdb';
 import { decodeMitAnnotations } from '../../../../src/main/ecg/formats/wfdb-annotations';
 import { hasSharedSamples, samplePath, SKIP_REASON } from '../../../support/shared-samples';
-import { normalBeat, regularBeats, syntheticEcg, type BeatShape } from './synthetic-ecg';
+import { normalBeat, random, regularBeats, syntheticEcg, type BeatShape } from './synthetic-ecg';
 
 const wholeRecord = (sampleRateHz: number) => ({ sampleRateHz, scoreFromSeconds: 0 });
 
@@ -82,6 +82,35 @@ describe('QRS detection on synthetic ECG (runs without the shared corpus)', () =
     expect(score.falsePositives).toBe(0);
   });
 
+  it('drops an artefact that splits a regular RR interval, where a real premature beat would be followed by a pause', () => {
+    const ecg = syntheticEcg({ sampleRateHz: 360, seconds: 60, heartRateBpm: 60, noiseMicrovolts: 10 });
+    const signal = ecg.leads[0].microvolts;
+    const artefactAt = [10.45, 20.5, 30.55, 40.4, 50.5].map((t) => Math.round(t * 360));
+    for (const centre of artefactAt) {
+      // a sharp biphasic electrode-motion spike as tall as the R wave
+      for (let k = -12; k <= 12; k++) signal[centre + k] += 1200 * (k / 6) * Math.exp(-0.5 * (k / 6) ** 2);
+    }
+    const score = scoreSynthetic(ecg);
+    expect(score.falsePositives).toBe(0);
+    expect(score.falseNegatives).toBe(0);
+  });
+
+  it('keeps every beat of an irregularly irregular rhythm (atrial fibrillation is not "split")', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 100_000 }), (seed) => {
+        const next = random(seed);
+        const times: number[] = [];
+        for (let t = 0.5; t < 59; t += 0.35 + 0.7 * next()) times.push(t);
+        const noP = normalBeat();
+        delete noP.p;
+        const score = scoreSynthetic(syntheticEcg({ sampleRateHz: 250, seconds: 60, beatTimes: times, shape: noP, noiseMicrovolts: 15, seed }));
+        expect(score.falseNegatives).toBe(0);
+        expect(score.falsePositives).toBe(0);
+      }),
+      { numRuns: 10 },
+    );
+  });
+
   it('detects nothing in a pause and resumes after it', () => {
     const times = [...regularBeats(10, 70), ...regularBeats(30, 70, 14).filter((t) => t > 14)];
     const ecg = syntheticEcg({ sampleRateHz: 500, seconds: 30, beatTimes: times, noiseMicrovolts: 10, wanderMicrovolts: 100 });
@@ -133,9 +162,9 @@ describe.skipIf(!hasSharedSamples)(`QRS detection scored EC57-style on the share
     }
     const gross = grossScore(scores);
     console.log(formatScore('MIT-BIH gross', gross));
-    // Measured 99.76 / 99.56 (gqrs in reference.json: 99.74 / 99.41); floors leave a small margin.
-    expect(gross.sensitivityPercent).toBeGreaterThanOrEqual(99.6);
-    expect(gross.positivePredictivityPercent).toBeGreaterThanOrEqual(99.5);
+    // Measured 99.76 / 99.65 (gqrs in reference.json: 99.74 / 99.41); the floors leave a margin of ~8 beats each.
+    expect(gross.sensitivityPercent).toBeGreaterThanOrEqual(99.65);
+    expect(gross.positivePredictivityPercent).toBeGreaterThanOrEqual(99.55);
     // the clean records must be essentially perfect
     for (const score of scores.slice(0, 2)) expect(score.falseNegatives + score.falsePositives).toBeLessThanOrEqual(2);
   });
