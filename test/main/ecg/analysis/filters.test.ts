@@ -90,6 +90,23 @@ describe.each<FilterMode>(['zero-phase', 'causal'])('ECG filter on synthetic sin
   });
 });
 
+describe.each<FilterMode>(['zero-phase', 'causal'])('diagnostic low-pass settings at 1000 Hz (%s)', (mode) => {
+  it.each([100, 150])('%i Hz low-pass keeps 40 Hz, is −3 dB at the cutoff and cuts 2.5× the cutoff', (cutoff) => {
+    const fs = 1000;
+    const pass = sine(40, fs, 10);
+    expect(Math.abs(gainOf(pass, filterEcg(pass, fs, { lowPassHz: cutoff }, mode)) - 1)).toBeLessThan(0.03);
+    const edge = sine(cutoff, fs, 10);
+    expect(gainOf(edge, filterEcg(edge, fs, { lowPassHz: cutoff }, mode))).toBeCloseTo(Math.SQRT1_2, 1);
+    const stop = sine(2.5 * cutoff, fs, 10);
+    expect(decibels(gainOf(stop, filterEcg(stop, fs, { lowPassHz: cutoff }, mode)))).toBeLessThan(-15);
+  });
+
+  it('0.05 Hz high-pass removes a slow electrode drift of 0.005 Hz', () => {
+    const drift = sine(0.005, 250, 800);
+    expect(decibels(gainOf(drift, filterEcg(drift, 250, { highPassHz: 0.05 }, mode)))).toBeLessThan(-15);
+  });
+});
+
 describe('zero-phase behaviour', () => {
   it('has its −3 dB point at the stated cutoff, like the causal one', () => {
     const fs = 500;

@@ -88,9 +88,13 @@ describe('measureEcg on synthetic 12-lead ECG with known intervals', () => {
     );
   });
 
-  it('derives the axis from II and III when I and aVF are missing (Einthoven)', () => {
-    const m = measureEcg(record({ sampleRateHz: 500, seconds: 8, heartRateBpm: 70, shape: normalBeat(-45), leads: ['II', 'III', 'V2'] }));
-    expect(Math.abs(m.qrsAxisDeg! - -45)).toBeLessThanOrEqual(4);
+  it.each([
+    [['II', 'III', 'V2'], -45],
+    [['I', 'II', 'V5'], 110],
+    [['III', 'I'], 75],
+  ])('derives the axis from %j when I or aVF is missing (Einthoven, Goldberger)', (leads, axisDeg) => {
+    const m = measureEcg(record({ sampleRateHz: 500, seconds: 8, heartRateBpm: 70, shape: normalBeat(axisDeg), leads }));
+    expect(Math.abs(m.qrsAxisDeg! - axisDeg)).toBeLessThanOrEqual(4);
   });
 });
 
