@@ -105,13 +105,34 @@ export interface AuditQuery {
 export function searchAudit(sqlite: Sqlite, q: AuditQuery): AuditEntry[] {
   const where: string[] = [];
   const params: Record<string, string | number> = { limit: q.limit };
-  if (q.from) (where.push('at >= @from'), (params.from = q.from));
-  if (q.to) (where.push('at < @to'), (params.to = nextDay(q.to)));
-  if (q.username) (where.push('username = @username'), (params.username = q.username));
-  if (q.action) (where.push('action LIKE @action'), (params.action = `${q.action}%`));
-  if (q.patientId) (where.push('patient_id = @patientId'), (params.patientId = q.patientId));
-  if (q.outcome) (where.push('outcome = @outcome'), (params.outcome = q.outcome));
-  if (q.beforeId) (where.push('id < @beforeId'), (params.beforeId = q.beforeId));
+  if (q.from) {
+    where.push('at >= @from');
+    params.from = q.from;
+  }
+  if (q.to) {
+    where.push('at < @to');
+    params.to = nextDay(q.to);
+  }
+  if (q.username) {
+    where.push('username = @username');
+    params.username = q.username;
+  }
+  if (q.action) {
+    where.push('action LIKE @action');
+    params.action = `${q.action}%`;
+  }
+  if (q.patientId) {
+    where.push('patient_id = @patientId');
+    params.patientId = q.patientId;
+  }
+  if (q.outcome) {
+    where.push('outcome = @outcome');
+    params.outcome = q.outcome;
+  }
+  if (q.beforeId) {
+    where.push('id < @beforeId');
+    params.beforeId = q.beforeId;
+  }
   const sql = `SELECT id, at, user_id AS userId, username, action, kind, patient_id AS patientId, outcome, details
                FROM audit_log ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT @limit`;
   return sqlite.prepare(sql).all(params) as AuditEntry[];

@@ -102,6 +102,7 @@ export function decodeXmlBytes(bytes: Uint8Array, limits: Readonly<XmlLimits> = 
 // Text → tree
 
 const NAME_START = 'A-Za-z_:\\u00C0-\\u00D6\\u00D8-\\u00F6\\u00F8-\\u02FF\\u0370-\\u037D\\u037F-\\u1FFF\\u200C\\u200D\\u2070-\\u218F\\u2C00-\\u2FEF\\u3001-\\uD7FF\\uF900-\\uFDCF\\uFDF0-\\uFFFD\\uD800-\\uDBFF\\uDC00-\\uDFFF';
+// eslint-disable-next-line no-misleading-character-class -- UTF-16 code-unit ranges on purpose (no u flag): surrogate halves are name characters
 const NAME_RE = new RegExp(`[${NAME_START}][${NAME_START}0-9.\\-\\u00B7\\u0300-\\u036F\\u203F\\u2040]*`, 'y');
 const WHITESPACE_RE = /[ \t\n]*/y;
 // XML 1.0 §2.2 Char: everything else below U+0020 and the two non-characters are forbidden anywhere.
