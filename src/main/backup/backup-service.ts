@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, s
 import path from 'node:path';
 import { ApiError } from '../../shared/api/errors';
 import type { Clock } from '../clock';
-import { applyKey, openEncryptedDatabase, proveKey, readJournal } from '../db/open';
+import { applyKey, openEncryptedDatabase, proveKey, rawKeyLiteral, readJournal } from '../db/open';
 import type { Store } from '../db/store';
 import { openBackup, sealBackup } from './backup-file';
 
@@ -19,7 +19,7 @@ function rekeyCopy(file: string, fromKey: Buffer, toKey: Buffer): void {
     applyKey(db, fromKey);
     proveKey(db);
     db.pragma('journal_mode = DELETE');
-    db.pragma(`hexrekey='${toKey.toString('hex')}'`);
+    db.pragma(`rekey=${rawKeyLiteral(toKey)}`);
   } finally {
     db.close();
   }

@@ -18,11 +18,17 @@ export interface OpenedStore {
   key: Buffer;
 }
 
+/** SQLCipher's raw-key literal: the bytes are the page key itself, so opening costs no PBKDF2 (256,000 rounds). */
+export function rawKeyLiteral(key: Buffer): string {
+  if (key.length !== 32) throw new Error('raw SQLCipher keys are 32 bytes');
+  return `"x'${key.toString('hex')}'"`;
+}
+
 /** Applies SQLCipher 4 settings and the raw key. Must run before anything else touches the file. */
 export function applyKey(sqlite: Sqlite, key: Buffer): void {
   sqlite.pragma(`cipher='sqlcipher'`);
   sqlite.pragma('legacy=4');
-  sqlite.pragma(`hexkey='${key.toString('hex')}'`);
+  sqlite.pragma(`key=${rawKeyLiteral(key)}`);
 }
 
 /** A read that fails unless the key is right. SQLCipher reports a wrong key as "file is not a database". */

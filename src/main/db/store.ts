@@ -1,4 +1,5 @@
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { ApiError } from '../../shared/api/errors';
 import {
   type KeyFile,
@@ -80,6 +81,7 @@ export class Store {
       await this.rewrapForKeystore(file, key);
       return;
     }
+    mkdirSync(path.dirname(this.opts.dbFile), { recursive: true });
     const key = newDatabaseKey();
     const wrappings: KeyFile['wrappings'] = [await wrapWithPassphrase(key, passphrase)];
     if (this.opts.keystore && (await keystoreIsStrong(this.opts.keystore))) wrappings.push(await wrapWithKeystore(key, this.opts.keystore));
