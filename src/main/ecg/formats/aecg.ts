@@ -269,7 +269,7 @@ function readBeatAnnotations(series: XmlElement, axis: TimeAxis, sampleCount: nu
 // Demographics and device
 
 /** HL7 PN: plain text, or family/given parts (family first, no space between Chinese characters). */
-export function personName(name: XmlElement | undefined): string | undefined {
+function personName(name: XmlElement | undefined): string | undefined {
   if (!name) return undefined;
   const family = childElements(name, 'family').map((part) => ownText(part).trim()).filter(Boolean);
   const given = childElements(name, 'given').map((part) => ownText(part).trim()).filter(Boolean);

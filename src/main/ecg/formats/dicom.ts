@@ -2,11 +2,11 @@ import type { EcgDeviceInfo, EcgLead, EcgPatientInfo, EcgRecord } from '../../..
 import { EcgFormatError } from './errors';
 import type { EcgReader } from './reader';
 import { hl7TimestampToIso, parseHl7Timestamp } from './aecg-time';
-import { DicomParser, KNOWN_VRS, tag, type DicomDataset, type DicomElement } from './dicom-parser';
+import { DicomParser, KNOWN_VRS, LONG_VRS, tag, type DicomDataset, type DicomElement } from './dicom-parser';
 
 /**
  * DICOM waveform objects (PS3.3 A.34, C.10.9): 12-Lead ECG, General ECG, Ambulatory ECG and Hemodynamic Waveform
- * Storage, as Part 10 files (128-byte preamble + "DICM" + meta group) or bare data sets. Transfer syntaxes:
+ * Storage, as Part 10 files (128-byte preamble + "DICM" + meta group) or bare explicit-VR data sets. Transfer syntaxes:
  * implicit and explicit VR little endian; big endian, deflate and compressed syntaxes are refused.
  *
  * The Waveform Sequence holds multiplex groups; the ORIGINAL group (the rhythm) is read, a DERIVED one (a median
@@ -126,7 +126,7 @@ function elementEnd(bytes: Uint8Array, pos: number): number {
   if (pos + 8 > bytes.length) throw new EcgFormatError('TRUNCATED', 'DICOM: the file ends inside the meta information');
   const vr = String.fromCharCode(bytes[pos + 4], bytes[pos + 5]);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  if (['OB', 'OW', 'UN', 'UT', 'UC', 'UR', 'SQ', 'OD', 'OF', 'OL', 'OV', 'SV', 'UV'].includes(vr)) {
+  if (LONG_VRS.has(vr)) {
     if (pos + 12 > bytes.length) throw new EcgFormatError('TRUNCATED', 'DICOM: the file ends inside the meta information');
     const length = view.getUint32(pos + 8, true);
     if (length === 0xffffffff) throw corrupt('undefined length in the meta information');
@@ -149,7 +149,7 @@ function asciiValue(element: DicomElement | undefined): string | undefined {
 /** PS3.3 C.12.1.1.2 defined terms → WHATWG encoding labels. ISO 2022 code extensions are handled by stripping escapes. */
 const CHARACTER_SETS: Readonly<Record<string, string>> = {
   '': 'latin1',
-  ISO_IR_6: 'latin1',
+  'ISO_IR 6': 'latin1',
   'ISO 2022 IR 6': 'latin1',
   'ISO_IR 100': 'latin1',
   'ISO 2022 IR 100': 'latin1',

@@ -195,7 +195,8 @@ function readDevice(root: XmlElement): EcgDeviceInfo | undefined {
 /** QRSTimesTypes/QRS: Time in ms from the start of the strip; Type is GE's beat class (0 = the dominant class). */
 function readBeats(root: XmlElement, sampleRateHz: number, sampleCount: number): EcgAnnotation[] {
   const beats: EcgAnnotation[] = [];
-  for (const qrs of childElements(firstChild(root, 'QRSTimesTypes') ?? root, 'QRS')) {
+  const list = firstChild(root, 'QRSTimesTypes');
+  for (const qrs of list ? childElements(list, 'QRS') : []) {
     const time = textValue(firstChild(qrs, 'Time'));
     if (time === undefined || !/^\d+(\.\d+)?$/.test(time)) continue;
     const sample = Math.round((Number(time) * sampleRateHz) / 1000);
