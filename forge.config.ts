@@ -169,6 +169,9 @@ const config: ForgeConfig = {
     // main reads process.resourcesPath/migrations when packaged (src/main/db/open.ts defaultMigrationsFolder).
     extraResource: ['migrations'],
   },
+  // Default: @electron/rebuild over production dependencies. Trap: `electron-forge start` runs it on the project's own
+  // node_modules (Electron loads them from there in development), which leaves better-sqlite3-multiple-ciphers built
+  // for Electron's ABI; `npm rebuild better-sqlite3-multiple-ciphers` puts it back for Node before `npm test`.
   rebuildConfig: {},
   makers: [
     new MakerSquirrel({ setupExe: `${EXECUTABLE_NAME}-setup.exe` }),
