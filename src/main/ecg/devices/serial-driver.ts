@@ -47,6 +47,8 @@ export class SerialDriver extends EcgDriverBase {
   private lastFrameAtMs = 0;
   private framesSinceOpen = 0;
   private reconnects = 0;
+  /** Failed opens since the port was last open, shown in the status message. */
+  private failedOpens = 0;
 
   constructor(options: SerialDriverOptions) {
     super(options.id ?? `serial:${options.path}`, options.label ?? `Serial ${options.path}`);
@@ -91,7 +93,8 @@ export class SerialDriver extends EcgDriverBase {
     try {
       await new Promise<void>((resolve, reject) => port.open((error) => (error ? reject(error) : resolve())));
     } catch (error) {
-      this.onDisconnected(`cannot open ${this.path}: ${(error as Error).message}`);
+      this.failedOpens++;
+      this.onDisconnected(`cannot open ${this.path}: ${(error as Error).message} (attempt ${this.failedOpens})`);
       return;
     }
     if (!this.running) {
@@ -105,6 +108,7 @@ export class SerialDriver extends EcgDriverBase {
     if (this.hasBeenOpen) this.reconnects++;
     this.hasBeenOpen = true;
     this.reconnectDelayMs = this.reconnectInitialMs;
+    this.failedOpens = 0;
     this.updateStatus({ state: 'connecting', reconnects: this.reconnects, message: `open at ${this.baudRate} Bd, waiting for frames` });
     port.on('data', (chunk: Buffer) => this.onData(chunk));
     port.on('close', (error: (Error & { disconnected?: boolean }) | null) => {
@@ -167,7 +171,7 @@ export class SerialDriver extends EcgDriverBase {
   private onDisconnected(message: string): void {
     this.decoder.discardBuffered();
     if (!this.running) return;
-    this.updateStatus({ state: 'disconnected', message });
+    this.updateStatus({ state: 'disconnected', message: `${message}; retrying in ${this.reconnectDelayMs} ms` });
     clearTimeout(this.reconnectTimer);
     this.reconnectTimer = setTimeout(() => void this.connect(), this.reconnectDelayMs);
     this.reconnectDelayMs = Math.min(this.reconnectMaxMs, this.reconnectDelayMs * 2);

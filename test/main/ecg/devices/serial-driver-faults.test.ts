@@ -124,4 +124,26 @@ describe.skipIf(!hasSocat)(title, () => {
       discontinuities: 0,
     });
   }, 60_000);
+
+  it('goes stalled while the device pauses, streams again on the same port, and counts the pause as lost samples', async () => {
+    // Frames due in [2 s, 4 s) are not sent: frames 50…99 (1-based), i.e. 50 frames.
+    const options = { ...DEFAULT_SIM_OPTIONS, durationS: 6, pauseAtS: 2, pauseForS: 2 };
+    const frames = 150;
+    driver = new SerialDriver({ path: pair.b, stallAfterMs: 500 });
+    const check = new StreamCheck(simSignal(options), options.microvoltsPerLsb);
+    driver.onBlock(check.onBlock);
+    const states: EcgStreamState[] = [];
+    driver.onStatus((status) => {
+      if (states[states.length - 1] !== status.state) states.push(status.state);
+    });
+    await driver.start();
+    const summary = await spawnDeviceSim({ tty: pair.a, ...options }).summary;
+    await waitFor('the last frame to arrive', () => check.result.samples >= frames * SAMPLES_PER_FRAME, 5000);
+
+    expect(summary).toMatchObject({ framesPaused: 50, framesSent: 100, reopens: 1 });
+    expect(states).toEqual(['connecting', 'streaming', 'stalled', 'streaming']);
+    expect(driver.status).toMatchObject({ lostSamples: 50 * SAMPLES_PER_FRAME, corruptFrames: 0, reconnects: 0 });
+    expect(check.result.nanRuns).toEqual([{ from: 49 * SAMPLES_PER_FRAME, length: 50 * SAMPLES_PER_FRAME }]);
+    expect(check.result).toMatchObject({ mismatches: 0, discontinuities: 0 });
+  }, 30_000);
 });
