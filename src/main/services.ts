@@ -7,6 +7,7 @@ import { Store } from './db/store';
 import type { OsKeystore } from './db/key-protection';
 import { createDispatcher, type Dispatch } from './api/dispatcher';
 import { buildImplementation } from './api/implementation';
+import { ClinicService } from './clinic/clinic-service';
 import { PatientService } from './patients/patient-service';
 import { Session } from './session/session';
 import { readSettings } from './settings/settings-service';
@@ -38,7 +39,8 @@ export function createServices(opts: ServicesOptions) {
     verify: () => verifyAuditChain(sqlite()),
   };
   const patients = new PatientService(sqlite, opts.clock, () => readSettings(db()).villages);
-  const services = { store, session, auth, backup, audit, patients, clock: opts.clock, appVersion: opts.appVersion, online: opts.online ?? (() => false) };
+  const clinic = new ClinicService(sqlite, opts.clock, session, patients);
+  const services = { store, session, auth, backup, audit, patients, clinic, clock: opts.clock, appVersion: opts.appVersion, online: opts.online ?? (() => false) };
   const implementation = buildImplementation(services);
   const dispatch: Dispatch = createDispatcher({
     implementation,

@@ -4,6 +4,7 @@ import type { BackupService } from '../backup/backup-service';
 import type { AuditQuery } from '../audit/audit-log';
 import type { Clock } from '../clock';
 import type { Store } from '../db/store';
+import type { ClinicService } from '../clinic/clinic-service';
 import type { PatientService } from '../patients/patient-service';
 import type { Session } from '../session/session';
 import { readSettings, writeSettings } from '../settings/settings-service';
@@ -16,6 +17,7 @@ export interface ImplementationDeps {
   auth: AuthService;
   backup: BackupService;
   patients: PatientService;
+  clinic: ClinicService;
   audit: { search(q: AuditQuery): AuditEntry[]; verify(): AuditVerifyResult };
   clock: Clock;
   appVersion: string;
@@ -90,6 +92,25 @@ export function buildImplementation(s: ImplementationDeps): Implementation {
       update: (input) => s.patients.update(input),
       merge: ({ patientId, mergeId }) => s.patients.merge(patientId, mergeId),
       villages: () => readSettings(db()).villages,
+    },
+    clinic: {
+      queue: (q) => s.clinic.queue(q),
+      checkIn: (input) => s.clinic.checkIn(input),
+      setStatus: ({ entryId, status }) => s.clinic.setStatus(entryId, status),
+      setPriority: ({ entryId, priority }) => s.clinic.setPriority(entryId, priority),
+      clinicians: () => s.clinic.clinicians(),
+    },
+    vitals: {
+      record: ({ patientId, visitId, input }) => s.clinic.recordVitals(patientId, visitId, input),
+      list: ({ patientId, limit }) => s.clinic.listVitals(patientId, limit),
+    },
+    visits: {
+      open: ({ patientId, queueEntryId }) => s.clinic.openVisit(patientId, queueEntryId),
+      save: ({ patientId, visitId, ...fields }) => s.clinic.saveVisit(patientId, visitId, fields),
+      close: ({ patientId, visitId }) => s.clinic.closeVisit(patientId, visitId),
+      correct: ({ patientId, visitId, reason, ...fields }) => s.clinic.correctVisit(patientId, visitId, fields, reason),
+      list: ({ patientId, includeSuperseded }) => s.clinic.listVisits(patientId, includeSuperseded),
+      get: ({ patientId, visitId }) => s.clinic.getVisit(patientId, visitId),
     },
   };
 }

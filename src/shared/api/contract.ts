@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { authContract, usersContract } from './auth';
 import { channelOf, type MethodDef } from './define';
 import type { ApiResult } from './errors';
+import { clinicContract, visitsContract, vitalsContract } from './clinic';
 import { patientsContract } from './patients';
 import { auditContract, backupContract, settingsContract, storeContract, systemContract } from './system';
 
@@ -18,6 +19,9 @@ export const contract = {
   audit: auditContract,
   backup: backupContract,
   patients: patientsContract,
+  clinic: clinicContract,
+  vitals: vitalsContract,
+  visits: visitsContract,
 } as const;
 
 export type Contract = typeof contract;

@@ -4,3 +4,4 @@ export * from './errors';
 export * from './auth';
 export * from './system';
 export * from './patients';
+export * from './clinic';
