@@ -54,6 +54,7 @@ export class SerialDriver extends EcgDriverBase {
     super(options.id ?? `serial:${options.path}`, options.label ?? `Serial ${options.path}`);
     this.path = options.path;
     this.baudRate = options.baudRate ?? 921600;
+    if (!Number.isInteger(this.baudRate) || this.baudRate <= 0) throw new RangeError(`baud rate ${this.baudRate} is not a positive integer`);
     this.stallAfterMs = options.stallAfterMs ?? 1000;
     this.reconnectInitialMs = options.reconnectInitialMs ?? 100;
     this.reconnectMaxMs = options.reconnectMaxMs ?? 2000;
@@ -86,11 +87,13 @@ export class SerialDriver extends EcgDriverBase {
     this.closeIterators();
   }
 
+  /** One open attempt; every failure ends in a status and (while running) a scheduled retry, never a rejection. */
   private async connect(): Promise<void> {
     if (!this.running) return;
-    const port = new SerialPort({ path: this.path, baudRate: this.baudRate, autoOpen: false });
-    port.on('error', (error: Error) => this.updateStatus({ message: `port error: ${error.message}` }));
+    let port: SerialPort;
     try {
+      port = new SerialPort({ path: this.path, baudRate: this.baudRate, autoOpen: false });
+      port.on('error', (error: Error) => this.updateStatus({ message: `port error: ${error.message}` }));
       await new Promise<void>((resolve, reject) => port.open((error) => (error ? reject(error) : resolve())));
     } catch (error) {
       this.failedOpens++;
@@ -102,7 +105,6 @@ export class SerialDriver extends EcgDriverBase {
       return;
     }
     this.port = port;
-    this.openedDevice = await realpath(this.path).catch(() => undefined);
     this.lastFrameAtMs = wallClockMs();
     this.framesSinceOpen = 0;
     if (this.hasBeenOpen) this.reconnects++;
@@ -116,6 +118,7 @@ export class SerialDriver extends EcgDriverBase {
       this.port = undefined;
       this.onDisconnected(error ? `port closed: ${error.message}` : 'port closed');
     });
+    this.openedDevice = await realpath(this.path).catch(() => undefined);
   }
 
   private onData(chunk: Buffer): void {

@@ -33,8 +33,9 @@ describe('SerialDriver with no device plugged in', () => {
     expect(statuses.length).toBe(after);
   });
 
-  it('names itself after its path unless told otherwise', () => {
+  it('names itself after its path unless told otherwise, and refuses a baud rate that is not one', () => {
     expect(new SerialDriver({ path: '/dev/ttyUSB0' })).toMatchObject({ id: 'serial:/dev/ttyUSB0', label: 'Serial /dev/ttyUSB0', kind: 'serial' });
     expect(new SerialDriver({ path: 'COM3', id: 'cart', label: 'Cart' })).toMatchObject({ id: 'cart', label: 'Cart' });
+    expect(() => new SerialDriver({ path: 'COM3', baudRate: 0 })).toThrow(RangeError);
   });
 });
