@@ -2,10 +2,11 @@ import { butterworthHighPass, butterworthLowPass, filterZeroPhase } from './filt
 
 /**
  * QRS detection in the Pan–Tompkins family (Pan & Tompkins 1985; Hamilton & Tompkins 1986), written for offline
- * analysis of a whole record: zero-phase band-pass, slope energy, a moving-window integral, then a pass over the
+ * analysis of a whole record: zero-phase band-pass, absolute slope, a moving-window integral, then a pass over the
  * integral's peaks with adaptive signal/noise levels, a refractory period, T-wave discrimination by slope and a
- * search-back for beats missed while the threshold was too high. All time constants are in seconds, so the same
- * code runs at 100–1000 Hz.
+ * search-back for beats missed while the threshold was too high; last, detections that merely split a regular RR
+ * interval and look unlike their neighbours are dropped as artefacts. All time constants are in seconds, so the
+ * same code runs at 100–1000 Hz.
  */
 
 /** QRS energy sits at 5–15 Hz: above baseline wander and T waves, below muscle noise and mains. */
@@ -33,9 +34,9 @@ const THRESHOLD_FRACTION = 0.5;
 const LEARNING_SECONDS = 2;
 
 export interface QrsFeatures {
-  /** Band-passed signal (µV), used to place each detection on its main deflection. */
+  /** Band-passed signal (µV; its magnitude summed over leads for several leads), to place each detection. */
   bandPassed: Float32Array;
-  /** Squared slope, moving-window integrated and centred (µV²/s², arbitrary scale). */
+  /** Absolute slope, moving-window integrated and centred (µV/s). */
   integrated: Float32Array;
   /** Absolute slope of the band-passed signal (µV/s). */
   slope: Float32Array;
@@ -79,14 +80,9 @@ export function qrsFeatures(microvolts: Float32Array, sampleRateHz: number): Qrs
   const bandPassed = filterZeroPhase(chain, bridgeInvalid(microvolts));
   const n = bandPassed.length;
   const slope = new Float32Array(n);
-  const energy = new Float32Array(n);
-  for (let i = 1; i < n - 1; i++) {
-    const derivative = ((bandPassed[i + 1] - bandPassed[i - 1]) * sampleRateHz) / 2;
-    slope[i] = Math.abs(derivative);
-    energy[i] = Math.abs(derivative);
-  }
+  for (let i = 1; i < n - 1; i++) slope[i] = (Math.abs(bandPassed[i + 1] - bandPassed[i - 1]) * sampleRateHz) / 2;
   const width = Math.max(1, Math.round(INTEGRATION_SECONDS * sampleRateHz));
-  return { bandPassed, slope, integrated: centredMovingAverage(energy, width) };
+  return { bandPassed, slope, integrated: centredMovingAverage(slope, width) };
 }
 
 /** Local maxima of the integral that are the highest point within ± `halfWidth` samples. */
@@ -137,7 +133,7 @@ function mainDeflection(bandPassed: Float32Array, centre: number, halfWidth: num
 
 interface Beat {
   index: number;
-  height: number;
+  /** Steepest slope of the complex, the yardstick for telling its T wave apart. */
   slope: number;
 }
 
@@ -183,7 +179,7 @@ function classifyPeaks(features: QrsFeatures, peaks: readonly number[], sampleRa
     const last = beats[beats.length - 1];
     if (last) pushBounded(rrs, peak - last.index);
     pushBounded(heights, integrated[peak]);
-    beats.push({ index: peak, height: integrated[peak], slope: slopeAt(peak) });
+    beats.push({ index: peak, slope: slopeAt(peak) });
   };
   const rejectAsNoise = (peak: number) => {
     pushBounded(noiseHeights, integrated[peak]);
