@@ -28,6 +28,9 @@ import { escapeXmlAttribute as attr, escapeXmlText as text } from './xml';
 /**
  * Writes an EcgRecord as an HL7 v3 Annotated ECG document, the exchange format for remote consults.
  *
+ * The document follows the HL7 schema PORT_MT020001 (2003-12 ballot, as the FDA accepts it): required elements are
+ * present (null-flavored when a consult has no value, e.g. the clinical-trial context) and in schema order.
+ *
  * Guarantee: `readAecg(writeAecg(record))` gives back the record (same rate, lead names and order, every sample
  * bit-identical as Float32, annotations, patient, device, recordedAt). Each lead is written with origin 0 µV and
  * a decimal scale 10^-k µV, k the smallest number of decimals that reproduces every sample exactly; values from
@@ -284,8 +287,10 @@ function annotationSetPart(annotations: readonly EcgAnnotation[] | undefined, sa
   ];
 }
 
+/** PORT_MT020001 requires effectiveTime on the AnnotatedECG and on each series; unknown is said with a null flavor. */
 function effectiveTimePart(start: Hl7Timestamp | undefined, indent: string): string[] {
-  return start ? [`${indent}<effectiveTime>`, `${indent}  <low value="${formatHl7Timestamp(start)}" inclusive="true"/>`, `${indent}</effectiveTime>`] : [];
+  if (!start) return [`${indent}<effectiveTime nullFlavor="UNK"/>`];
+  return [`${indent}<effectiveTime>`, `${indent}  <low value="${formatHl7Timestamp(start)}" inclusive="true"/>`, `${indent}</effectiveTime>`];
 }
 
 /** Serialises a record as an aECG document (UTF-8 text; write it with `Buffer.from(text, 'utf8')`). */

@@ -4,7 +4,7 @@ import type { EcgPatientInfo, EcgRecord } from '../../../../src/shared/ecg';
 import { readAecg } from '../../../../src/main/ecg/formats/aecg';
 import { quantizeLead, writeAecg } from '../../../../src/main/ecg/formats/aecg-writer';
 import { readEcgFile } from '../../../../src/main/ecg/formats/index';
-import { parseXmlText, xmlSafe } from '../../../../src/main/ecg/formats/xml';
+import { childElements, descendants, parseXmlText, xmlSafe } from '../../../../src/main/ecg/formats/xml';
 import { hasSharedSamples, loadReference, samplePath, SKIP_REASON } from '../../../support/shared-samples';
 
 /** A record with every sample as its Float32 bit pattern, so that "equal" means bit-identical (and -0 ≠ 0). */
@@ -63,10 +63,38 @@ describe('writeAecg', () => {
     expect(text).toContain('<origin value="0" unit="uV"/>');
   });
 
+  it('puts elements in PORT_MT020001 schema order, required ones included', () => {
+    // Sequences from the HL7 2003-12 aECG schema (PORT_MT020001.xsd); required elements marked with "!".
+    const schema: Record<string, string[]> = {
+      AnnotatedECG: ['!id', '!code', 'text', '!effectiveTime', 'confidentialityCode', 'reasonCode', '!componentOf', 'definition', 'location', 'controlVariable', 'pertainsTo', 'component'],
+      series: ['id', '!code', '!effectiveTime', 'author', 'secondaryPerformer', 'support', 'controlVariable', '!component', 'subjectOf', 'derivation'],
+      trialSubject: ['!id', 'code', 'subjectDemographicPerson'],
+      subjectDemographicPerson: ['name', 'administrativeGenderCode', 'birthTime', 'raceCode'],
+      manufacturedSeriesDevice: ['id', 'code', 'manufacturerModelName', 'softwareName'],
+      annotation: ['!code', 'text', 'value', 'support', 'component'],
+      sequence: ['!code', '!value', 'controlVariable'],
+    };
+    for (const record of [consultRecord, { ...consultRecord, recordedAt: undefined, patient: undefined, device: undefined }]) {
+      const root = parseXmlText(writeAecg(record, { organizationName: '某某乡镇卫生院', softwareName: 'workstation 0.1' }));
+      for (const [element, order] of Object.entries(schema)) {
+        const instances = element === root.localName ? [root] : descendants(root, element);
+        for (const instance of instances) {
+          const names = childElements(instance).map((child) => child.localName);
+          const positions = names.map((name) => order.findIndex((entry) => entry.replace('!', '') === name));
+          expect(positions.every((position) => position >= 0), `${element} children ${names.join(',')}`).toBe(true);
+          expect(positions, `${element} children in schema order`).toEqual([...positions].sort((a, b) => a - b));
+          for (const required of order.filter((entry) => entry.startsWith('!'))) expect(names).toContain(required.slice(1));
+        }
+      }
+    }
+  });
+
   it('uses a relative time axis when the record has no start time', () => {
     const { recordedAt: _unused, ...untimed } = consultRecord;
     const text = writeAecg(untimed);
     expect(text).toContain('<code code="TIME_RELATIVE"');
+    // PORT_MT020001 requires effectiveTime on the document and on the series, so both say "unknown".
+    expect(text.match(/<effectiveTime nullFlavor="UNK"\/>/g)).toHaveLength(2);
     expect(comparable(roundTrip(untimed))).toEqual(comparable(untimed));
   });
 
