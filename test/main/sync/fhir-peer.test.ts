@@ -1,4 +1,7 @@
+import { parseSearchRequest } from '@medplum/core';
 import type { Bundle, Patient, Task } from '@medplum/fhirtypes';
+import { MemoryRepository } from '@medplum/fhir-router';
+import fc from 'fast-check';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { transactionBundle, groupByResource } from '../../../src/main/sync/bundles';
 import { createFhirHttpClient, type FhirHttpClient } from '../../../src/main/sync/http';
@@ -162,6 +165,52 @@ describe('FHIR test peer (fhir-router + MemoryRepository behind https with clien
       signer: '王医生',
     });
     expect((await get(`DiagnosticReport/${report.id}`)).status).toBe(200);
+  });
+
+  it('answers _lastUpdated pages from its index exactly as MemoryRepository would (property)', async () => {
+    const operation = fc.record({
+      kind: fc.constantFrom('create', 'update', 'delete'),
+      which: fc.nat({ max: 12 }),
+      pause: fc.boolean(),
+    });
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(operation, { minLength: 1, maxLength: 40 }),
+        fc.nat(),
+        fc.constantFrom('ge', 'gt'),
+        fc.integer({ min: 1, max: 7 }),
+        async (operations, pick, comparator, pageSize) => {
+          peer.repo.clear();
+          for (const { kind, which, pause } of operations) {
+            const id = `p${which}`;
+            const exists = (await peer.repo.all('Patient')).some((each) => each.id === id);
+            if (kind === 'delete' && exists) await peer.repo.deleteResource('Patient', id);
+            else if (kind !== 'delete') await peer.repo.updateResource({ ...patient(which, id), active: kind === 'update' });
+            if (pause) await new Promise((resolve) => setTimeout(resolve, 1));
+          }
+          const instants = peer.repo.changes.map((change) => change.lastUpdated);
+          if (instants.length === 0) return;
+          const since = instants[pick % instants.length];
+          const query = { _lastUpdated: `${comparator}${since}`, _sort: '_lastUpdated' };
+          const indexed = await peer.repo.search(parseSearchRequest<Patient>('Patient', query));
+          const scanned = await MemoryRepository.prototype.search.call(peer.repo, parseSearchRequest<Patient>('Patient', query));
+          const order = (bundle: Bundle) =>
+            (bundle.entry ?? [])
+              .map((entry) => `${entry.resource?.meta?.lastUpdated} ${entry.resource?.id} ${entry.resource?.meta?.versionId}`)
+              .sort();
+          expect(order(indexed)).toEqual(order(scanned));
+          expect(indexed.total).toBe(scanned.total);
+          // Pages of the index partition its full answer, in order.
+          const paged: string[] = [];
+          for (let offset = 0; offset < (indexed.total ?? 0); offset += pageSize) {
+            const page = await peer.repo.search(parseSearchRequest<Patient>('Patient', { ...query, _count: String(pageSize), _offset: String(offset) }));
+            paged.push(...(page.entry ?? []).map((entry) => entry.resource?.id ?? ''));
+          }
+          expect(paged).toEqual((indexed.entry ?? []).map((entry) => entry.resource?.id ?? ''));
+        },
+      ),
+      { numRuns: 40 },
+    );
   });
 
   it('answers injected failures without processing the request', async () => {

@@ -57,10 +57,12 @@ describe.runIf(support.supported)('1,000 records through 20 % packet loss (nftab
     const settled = engine.whenSettled('county');
     engine.start();
     await settled;
-    const dropped = link.droppedPackets();
+    const packets = link.packetCounts();
     link.setLossPercent(0);
     const report = deliveryReport([...outbox.local.values()], await peer.census());
-    expect(dropped).toBeGreaterThan(50);
+    // The link really lost packets, at about the rate asked (binomial: far inside 10–30 % for thousands).
+    expect(packets.dropped / packets.seen).toBeGreaterThan(0.1);
+    expect(packets.dropped / packets.seen).toBeLessThan(0.3);
     expect(report).toEqual({ lost: [], duplicated: [], unexpected: [] });
     expect(outbox.countPending('county')).toBe(0);
   }, 600_000);

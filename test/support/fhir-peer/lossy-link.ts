@@ -58,8 +58,8 @@ export interface LossyLink {
   hostAddress: string;
   /** The namespace's end, where the peer listens. */
   peerAddress: string;
-  /** Packets nftables dropped so far, both directions. */
-  droppedPackets(): number;
+  /** Packets seen and dropped by nftables so far, both directions together. */
+  packetCounts(): { seen: number; dropped: number };
   setLossPercent(percent: number): void;
   destroy(): void;
 }
@@ -87,18 +87,19 @@ export function createLossyLink(lossPercent: number): LossyLink {
     ip('link', 'add', hostSide, 'type', 'veth', 'peer', 'name', peerSide);
     ip('link', 'set', peerSide, 'netns', namespace);
     ip('addr', 'add', `${hostAddress}/30`, 'dev', hostSide);
+    // Without this the kernel hands nftables 64 KB GSO super-packets, and "20 % of packets" would mean a
+    // few dozen giant ones: one wire-sized segment per packet makes the loss rate mean what it says.
+    ip('link', 'set', hostSide, 'gso_max_size', '1500', 'gso_max_segs', '1');
     ip('link', 'set', hostSide, 'up');
     ip('netns', 'exec', namespace, 'ip', 'addr', 'add', `${peerAddress}/30`, 'dev', peerSide);
+    ip('netns', 'exec', namespace, 'ip', 'link', 'set', peerSide, 'gso_max_size', '1500', 'gso_max_segs', '1');
     ip('netns', 'exec', namespace, 'ip', 'link', 'set', peerSide, 'up');
     ip('netns', 'exec', namespace, 'ip', 'link', 'set', 'lo', 'up');
     nft(namespace, 'add', 'table', 'inet', 'loss');
-    for (const [chain, hook, direction] of [
-      ['inbound', 'input', 'iifname'],
-      ['outbound', 'output', 'oifname'],
-    ] as const) {
+    for (const [chain, hook] of CHAINS) {
       nft(namespace, 'add', 'chain', 'inet', 'loss', chain, `{ type filter hook ${hook} priority 0; policy accept; }`);
-      nft(namespace, 'add', 'rule', 'inet', 'loss', chain, direction, peerSide, 'numgen', 'random', 'mod', '100', '<', String(lossPercent), 'counter', 'drop');
     }
+    addLossRules(namespace, peerSide, lossPercent);
   } catch (error) {
     destroyNamespace(namespace, hostSide);
     throw error;
@@ -107,23 +108,35 @@ export function createLossyLink(lossPercent: number): LossyLink {
     namespace,
     hostAddress,
     peerAddress,
-    droppedPackets() {
+    packetCounts() {
       const listing = nft(namespace, 'list', 'table', 'inet', 'loss');
-      return [...listing.matchAll(/counter packets (\d+)/g)].reduce((sum, match) => sum + Number(match[1]), 0);
+      const count = (verdict: 'seen' | 'drop') =>
+        [...listing.matchAll(/counter packets (\d+) bytes \d+( drop)?/g)]
+          .filter((match) => (verdict === 'drop') === (match[2] !== undefined))
+          .reduce((sum, match) => sum + Number(match[1]), 0);
+      return { seen: count('seen'), dropped: count('drop') };
     },
     setLossPercent(percent: number) {
-      nft(namespace, 'flush', 'table', 'inet', 'loss');
-      for (const [chain, direction] of [
-        ['inbound', 'iifname'],
-        ['outbound', 'oifname'],
-      ] as const) {
-        nft(namespace, 'add', 'rule', 'inet', 'loss', chain, direction, peerSide, 'numgen', 'random', 'mod', '100', '<', String(percent), 'counter', 'drop');
-      }
+      for (const [chain] of CHAINS) nft(namespace, 'flush', 'chain', 'inet', 'loss', chain);
+      addLossRules(namespace, peerSide, percent);
     },
     destroy() {
       destroyNamespace(namespace, hostSide);
     },
   };
+}
+
+const CHAINS = [
+  ['inbound', 'input', 'iifname'],
+  ['outbound', 'output', 'oifname'],
+] as const;
+
+/** Per direction: count every packet, then drop `percent` of them at random (numgen: uniform per packet). */
+function addLossRules(namespace: string, device: string, percent: number): void {
+  for (const [chain, , match] of CHAINS) {
+    nft(namespace, 'add', 'rule', 'inet', 'loss', chain, match, device, 'counter');
+    nft(namespace, 'add', 'rule', 'inet', 'loss', chain, match, device, 'numgen', 'random', 'mod', '100', '<', String(percent), 'counter', 'drop');
+  }
 }
 
 function destroyNamespace(namespace: string, hostSide: string): void {
