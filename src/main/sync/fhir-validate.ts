@@ -11,7 +11,7 @@ import type { Bundle, OperationOutcomeIssue, Resource } from '@medplum/fhirtypes
  * unknown properties, choice types. What it does not: terminology bindings (a `status` outside its value set
  * passes) and resource ids; the id rule is added below because client-assigned ids go into request URLs.
  *
- * Indexing the two definition bundles takes about a second and tens of MB of heap, so it happens once, on
+ * Indexing the two definition bundles takes a second or two (8 MB of heap stays), so it happens once, on
  * the first validation (or when the peer needs the schema), never at start-up.
  */
 
