@@ -6,6 +6,7 @@ import { app, BrowserWindow, dialog, ipcMain, net, protocol, safeStorage, sessio
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { EVENT_PREFIX } from '../shared/api/events';
 import { registerIpc, makeSenderCheck } from './api/ipc';
 import { systemClock } from './clock';
 import { defaultMigrationsFolder } from './db/open';
@@ -49,6 +50,10 @@ async function start(): Promise<void> {
   mainWindow = new BrowserWindow(secureWindowOptions(path.join(__dirname, 'preload.js')));
   const windowId = mainWindow.webContents.id;
   registerIpc(ipcMain, services.dispatch, makeSenderCheck({ webContentsId: () => windowId, allowedOrigins }));
+  // Typed events (live ECG, sync progress) go to our window only.
+  services.events.subscribe((name, payload) => {
+    if (mainWindow && !mainWindow.isDestroyed()) mainWindow.webContents.send(`${EVENT_PREFIX}${name}`, payload);
+  });
   mainWindow.once('ready-to-show', () => mainWindow?.show());
   mainWindow.on('closed', () => {
     mainWindow = null;

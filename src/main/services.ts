@@ -8,6 +8,10 @@ import type { OsKeystore } from './db/key-protection';
 import { createDispatcher, type Dispatch } from './api/dispatcher';
 import { buildImplementation } from './api/implementation';
 import { ClinicService } from './clinic/clinic-service';
+import { EcgService } from './ecg/ecg-service';
+import type { EcgDeviceDriver } from './ecg/devices/driver';
+import { SimulatorDriver } from './ecg/devices/simulator-driver';
+import { EventHub } from './events/event-hub';
 import { PatientService } from './patients/patient-service';
 import { Session } from './session/session';
 import { readSettings } from './settings/settings-service';
@@ -20,6 +24,8 @@ export interface ServicesOptions {
   appVersion: string;
   /** Reports link state for the status bar (the sync engine fills this in later). */
   online?: () => boolean;
+  /** ECG acquisition devices; by default the demo simulator (a synthetic 12-lead ECG in real time). */
+  ecgDevices?: EcgDeviceDriver[];
 }
 
 /**
@@ -40,7 +46,10 @@ export function createServices(opts: ServicesOptions) {
   };
   const patients = new PatientService(sqlite, opts.clock, () => readSettings(db()).villages);
   const clinic = new ClinicService(sqlite, opts.clock, session, patients);
-  const services = { store, session, auth, backup, audit, patients, clinic, clock: opts.clock, appVersion: opts.appVersion, online: opts.online ?? (() => false) };
+  const events = new EventHub();
+  const devices = new Map((opts.ecgDevices ?? [new SimulatorDriver({ id: 'demo', label: 'Demo 12-lead (synthetic)' })]).map((d) => [d.id, d]));
+  const ecg = new EcgService(sqlite, opts.clock, session, patients, events, devices);
+  const services = { store, session, auth, backup, audit, patients, clinic, ecg, events, clock: opts.clock, appVersion: opts.appVersion, online: opts.online ?? (() => false) };
   const implementation = buildImplementation(services);
   const dispatch: Dispatch = createDispatcher({
     implementation,

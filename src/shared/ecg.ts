@@ -1,6 +1,7 @@
 /** ECG domain model shared by main (readers, devices, analysis) and renderer (display). Pure: no Node, no DOM. */
 
-export type EcgFormat = 'wfdb' | 'scp-ecg' | 'hl7-aecg' | 'dicom' | 'edf' | 'ge-muse-xml' | 'philips-xml';
+/** 'device' marks a recording captured live from an acquisition device (not read from a file). */
+export type EcgFormat = 'wfdb' | 'scp-ecg' | 'hl7-aecg' | 'dicom' | 'edf' | 'ge-muse-xml' | 'philips-xml' | 'device';
 
 /** Standard 12-lead names in display order. Readers use these names where the file says so. */
 export const STANDARD_LEADS = ['I', 'II', 'III', 'aVR', 'aVL', 'aVF', 'V1', 'V2', 'V3', 'V4', 'V5', 'V6'] as const;

@@ -5,6 +5,7 @@ import type { AuditQuery } from '../audit/audit-log';
 import type { Clock } from '../clock';
 import type { Store } from '../db/store';
 import type { ClinicService } from '../clinic/clinic-service';
+import type { EcgService } from '../ecg/ecg-service';
 import type { PatientService } from '../patients/patient-service';
 import type { Session } from '../session/session';
 import { readSettings, writeSettings } from '../settings/settings-service';
@@ -18,6 +19,7 @@ export interface ImplementationDeps {
   backup: BackupService;
   patients: PatientService;
   clinic: ClinicService;
+  ecg: EcgService;
   audit: { search(q: AuditQuery): AuditEntry[]; verify(): AuditVerifyResult };
   clock: Clock;
   appVersion: string;
@@ -111,6 +113,19 @@ export function buildImplementation(s: ImplementationDeps): Implementation {
       correct: ({ patientId, visitId, reason, ...fields }) => s.clinic.correctVisit(patientId, visitId, fields, reason),
       list: ({ patientId, includeSuperseded }) => s.clinic.listVisits(patientId, includeSuperseded),
       get: ({ patientId, visitId }) => s.clinic.getVisit(patientId, visitId),
+    },
+    ecg: {
+      devices: () => s.ecg.deviceList(),
+      startLive: ({ deviceId }) => s.ecg.startLive(deviceId),
+      stopLive: ({ deviceId }) => s.ecg.stopLive(deviceId),
+      capture: ({ patientId, deviceId, seconds }) => s.ecg.capture(patientId, deviceId, seconds),
+      importFile: ({ patientId, path }) => s.ecg.importFile(patientId, path),
+      list: ({ patientId }) => s.ecg.list(patientId),
+      unassigned: () => s.ecg.unassigned(),
+      assign: ({ patientId, ecgId }) => s.ecg.assign(patientId, ecgId),
+      get: ({ patientId, ecgId, fromSample, count }) => s.ecg.get(patientId, ecgId, fromSample, count),
+      interpret: ({ patientId, ecgId, interpretation }) => s.ecg.interpret(patientId, ecgId, interpretation),
+      exportAecg: ({ patientId, ecgId }) => s.ecg.exportAecg(patientId, ecgId),
     },
   };
 }

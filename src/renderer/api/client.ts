@@ -1,10 +1,11 @@
 import { buildRawApi, type Api, type RawApi } from '../../shared/api/contract';
 import { ApiError, type ApiResult } from '../../shared/api/errors';
+import { EVENT_NAMES, type EventName, type EventPayload, type EventsApi } from '../../shared/api/events';
 
 declare global {
   interface Window {
     /** Set by the Electron preload; absent when the renderer runs against the loopback harness. */
-    api?: RawApi;
+    api?: RawApi & { $events: EventsApi };
   }
 }
 
@@ -47,3 +48,34 @@ function unwrap(raw: RawApi): Api {
 }
 
 export const api: Api = unwrap(window.api ?? httpRawApi());
+
+/** Harness transport for events: one EventSource per page, fanned out to subscribers. */
+function httpEvents(): EventsApi {
+  const token = document.querySelector<HTMLMetaElement>('meta[name="api-token"]')?.content ?? '';
+  let source: EventSource | null = null;
+  const listeners = new Map<EventName, Set<(payload: unknown) => void>>();
+  const ensure = () => {
+    if (source) return;
+    source = new EventSource(`/events?token=${encodeURIComponent(token)}`);
+    for (const name of EVENT_NAMES) {
+      source.addEventListener(name, (e) => {
+        const payload = JSON.parse((e as MessageEvent<string>).data) as unknown;
+        listeners.get(name)?.forEach((l) => l(payload));
+      });
+    }
+  };
+  return {
+    on(name, listener) {
+      ensure();
+      const set = listeners.get(name) ?? new Set();
+      listeners.set(name, set);
+      const l = listener as (payload: unknown) => void;
+      set.add(l);
+      return () => void set.delete(l);
+    },
+  };
+}
+
+/** Typed events from main (live ECG blocks, device status, sync progress). */
+export const events: EventsApi = window.api?.$events ?? httpEvents();
+export type { EventName, EventPayload };

@@ -3,6 +3,7 @@ import { authContract, usersContract } from './auth';
 import { channelOf, type MethodDef } from './define';
 import type { ApiResult } from './errors';
 import { clinicContract, visitsContract, vitalsContract } from './clinic';
+import { ecgContract } from './ecg';
 import { patientsContract } from './patients';
 import { auditContract, backupContract, settingsContract, storeContract, systemContract } from './system';
 
@@ -22,6 +23,7 @@ export const contract = {
   clinic: clinicContract,
   vitals: vitalsContract,
   visits: visitsContract,
+  ecg: ecgContract,
 } as const;
 
 export type Contract = typeof contract;

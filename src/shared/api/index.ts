@@ -5,3 +5,5 @@ export * from './auth';
 export * from './system';
 export * from './patients';
 export * from './clinic';
+export * from './ecg';
+export * from './events';

@@ -4,10 +4,12 @@
  */
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { contract, contractEntries, IPC_PREFIX } from '../../../src/shared/api/contract';
+import { EVENT_PREFIX } from '../../../src/shared/api/events';
 
 const bridge = vi.hoisted(() => ({
   exposed: [] as { key: string; value: unknown }[],
   invoked: [] as { channel: string; args: unknown[] }[],
+  listeners: new Map<string, (event: unknown, payload: unknown) => void>(),
 }));
 
 vi.mock('electron', () => ({
@@ -23,9 +25,11 @@ vi.mock('electron', () => ({
     send: () => {
       throw new Error('preload must not use ipcRenderer.send');
     },
-    on: () => {
-      throw new Error('preload must not listen on raw IPC channels');
+    on: (channel: string, handler: (event: unknown, payload: unknown) => void) => {
+      if (!channel.startsWith('event:')) throw new Error('preload may only listen on contract event channels');
+      bridge.listeners.set(channel, handler);
     },
+    removeListener: (channel: string) => void bridge.listeners.delete(channel),
   },
 }));
 
@@ -42,8 +46,8 @@ describe('preload', () => {
     expect(bridge.exposed.map((e) => e.key)).toEqual(['api']);
   });
 
-  it('has the contract’s namespaces and methods, nothing more and nothing less', () => {
-    expect(Object.keys(api).sort()).toEqual(Object.keys(contract).sort());
+  it('has the contract’s namespaces and methods (plus $events), nothing more and nothing less', () => {
+    expect(Object.keys(api).sort()).toEqual([...Object.keys(contract), '$events'].sort());
     for (const [namespace, methods] of Object.entries(contract)) {
       expect(Object.keys(api[namespace]).sort(), namespace).toEqual(Object.keys(methods).sort());
       for (const name of Object.keys(methods)) expect(typeof api[namespace][name], `${namespace}.${name}`).toBe('function');
@@ -54,6 +58,7 @@ describe('preload', () => {
     expect(Object.getPrototypeOf(api)).toBe(Object.prototype);
     for (const [namespace, methods] of Object.entries(api)) {
       expect(Object.getPrototypeOf(methods), namespace).toBe(Object.prototype);
+      if (namespace === '$events') continue;
       for (const [name, fn] of Object.entries(methods)) {
         expect(typeof fn, `${namespace}.${name}`).toBe('function');
         expect(Object.keys(fn), `${namespace}.${name} carries properties`).toEqual([]);
@@ -75,5 +80,16 @@ describe('preload', () => {
     bridge.invoked.length = 0;
     await api.system.status();
     expect(bridge.invoked).toEqual([{ channel: `${IPC_PREFIX}system.status`, args: [{}] }]);
+  });
+
+  it('$events delivers only the payload of a contract event, refuses unknown names, and unsubscribes', () => {
+    const events = api.$events as unknown as { on(name: string, l: (p: unknown) => void): () => void };
+    const got: unknown[] = [];
+    const off = events.on('ecgStatus', (p) => got.push(p));
+    bridge.listeners.get(`${EVENT_PREFIX}ecgStatus`)!({ sender: 'secret' }, { state: 'streaming' });
+    expect(got).toEqual([{ state: 'streaming' }]);
+    off();
+    expect(bridge.listeners.has(`${EVENT_PREFIX}ecgStatus`)).toBe(false);
+    expect(() => events.on('anything', () => {})).toThrow(/unknown event/);
   });
 });

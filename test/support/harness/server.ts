@@ -70,6 +70,18 @@ export async function startHarness(opts: HarnessOptions): Promise<Harness> {
   const server = http.createServer(async (req, res) => {
     try {
       const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+      if (url.pathname === '/events') {
+        // Server-sent events: EventSource cannot send headers, so the token comes as a query parameter.
+        if (url.searchParams.get('token') !== token) {
+          res.writeHead(403).end();
+          return;
+        }
+        res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive' });
+        res.write(': connected\n\n');
+        const off = services.events.subscribe((name, payload) => res.write(`event: ${name}\ndata: ${JSON.stringify(payload)}\n\n`));
+        req.on('close', off);
+        return;
+      }
       if (url.pathname.startsWith('/api/') || url.pathname.startsWith('/__test/')) {
         if (req.method !== 'POST' || req.headers['x-harness-token'] !== token) {
           res.writeHead(403).end();
@@ -108,8 +120,10 @@ export async function startHarness(opts: HarnessOptions): Promise<Harness> {
       new Promise<void>((resolve) => {
         server.closeAllConnections();
         server.close(() => {
-          services.store.close();
-          resolve();
+          void services.ecg.close().finally(() => {
+            services.store.close();
+            resolve();
+          });
         });
       }),
   };

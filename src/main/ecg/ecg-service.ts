@@ -1,0 +1,253 @@
+import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import type { EcgSummary } from '../../shared/api/ecg';
+import { ApiError } from '../../shared/api/errors';
+import { STANDARD_LEADS, type EcgRecord } from '../../shared/ecg';
+import type { Clock } from '../clock';
+import type { Sqlite } from '../db/open';
+import type { EventHub } from '../events/event-hub';
+import type { PatientService } from '../patients/patient-service';
+import type { Session } from '../session/session';
+import { measureEcg } from './analysis/measure';
+import type { EcgDeviceDriver } from './devices/driver';
+import { writeAecg } from './formats/aecg-writer';
+import { EcgFormatError } from './formats/errors';
+import { readEcgFile } from './formats/index';
+import { LiveEcgBuffer } from './live-buffer';
+
+interface EcgRow {
+  id: string;
+  patientId: string | null;
+  recordedAt: string;
+  source: EcgSummary['source'];
+  sourceName: string;
+  format: string;
+  sampleRateHz: number;
+  sampleCount: number;
+  leadNames: string;
+  annotationCount: number;
+  measurements: string;
+  interpretation: string | null;
+  interpretedBy: string | null;
+  signedAt: string | null;
+}
+
+const SUMMARY_SQL = `SELECT id, patient_id AS patientId, recorded_at AS recordedAt, source, source_name AS sourceName, format,
+  sample_rate_hz AS sampleRateHz, sample_count AS sampleCount, lead_names AS leadNames, annotation_count AS annotationCount,
+  measurements, interpretation, interpreted_by AS interpretedBy, signed_at AS signedAt FROM ecg_records`;
+
+function toSummary(r: EcgRow): EcgSummary {
+  return { ...r, durationS: r.sampleCount / r.sampleRateHz, leadNames: JSON.parse(r.leadNames) as string[], measurements: JSON.parse(r.measurements) as EcgSummary['measurements'] };
+}
+
+/** Display order: the standard 12 first, in their order, then anything else as the file had it. */
+function orderLeads(record: EcgRecord): EcgRecord['leads'] {
+  const rank = (name: string) => {
+    const i = (STANDARD_LEADS as readonly string[]).indexOf(name);
+    return i === -1 ? STANDARD_LEADS.length : i;
+  };
+  return [...record.leads].sort((a, b) => rank(a.name) - rank(b.name));
+}
+
+function ecgFormatToApi(err: unknown): never {
+  if (err instanceof EcgFormatError) throw new ApiError('ECG_FORMAT', err.message, { reason: err.code });
+  throw err;
+}
+
+export class EcgService {
+  private readonly buffers = new Map<string, LiveEcgBuffer>();
+  private readonly live = new Map<string, () => void>();
+
+  constructor(
+    private readonly sqlite: () => Sqlite,
+    private readonly clock: Clock,
+    private readonly session: Session,
+    private readonly patients: PatientService,
+    private readonly events: EventHub,
+    private readonly devices: Map<string, EcgDeviceDriver>,
+  ) {}
+
+  /** Stores a decoded record with its measurements; the one path for files, devices and the export folder. */
+  store(record: EcgRecord, source: EcgSummary['source'], sourceName: string, patientId: string | null): EcgSummary {
+    if (patientId) this.patients.get(patientId);
+    const leads = orderLeads(record);
+    const n = leads[0]?.microvolts.length ?? 0;
+    if (n === 0) throw new ApiError('ECG_FORMAT', 'the recording holds no samples', { reason: 'NO_SIGNAL' });
+    const samples = Buffer.alloc(leads.length * n * 4);
+    leads.forEach((lead, l) => Buffer.from(lead.microvolts.buffer, lead.microvolts.byteOffset, n * 4).copy(samples, l * n * 4));
+    let measurements;
+    try {
+      measurements = measureEcg({ ...record, leads });
+    } catch (err) {
+      console.error('[ecg] measurement failed', err);
+      measurements = { beatCount: 0, medianBeatCount: 0 };
+    }
+    const id = randomUUID();
+    const now = this.clock.now().toISOString();
+    this.sqlite()
+      .prepare(
+        `INSERT INTO ecg_records (id, patient_id, recorded_at, source, source_name, format, sample_rate_hz, sample_count, lead_names, samples,
+         annotation_count, measurements, metadata, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(
+        id,
+        patientId,
+        record.recordedAt ?? now,
+        source,
+        sourceName,
+        record.format,
+        record.sampleRateHz,
+        n,
+        JSON.stringify(leads.map((l) => l.name)),
+        samples,
+        record.annotations?.length ?? 0,
+        JSON.stringify(measurements),
+        JSON.stringify({ patient: record.patient ?? null, device: record.device ?? null }),
+        now,
+      );
+    return this.summary(id);
+  }
+
+  private summary(id: string): EcgSummary {
+    const row = this.sqlite().prepare(`${SUMMARY_SQL} WHERE id = ?`).get(id) as EcgRow | undefined;
+    if (!row) throw new ApiError('NOT_FOUND', `no ECG ${id}`);
+    return toSummary(row);
+  }
+
+  private owned(patientId: string, ecgId: string): EcgSummary {
+    const s = this.summary(ecgId);
+    if (s.patientId !== patientId) throw new ApiError('NOT_FOUND', `no ECG ${ecgId} for this patient`);
+    return s;
+  }
+
+  async importFile(patientId: string, filePath: string): Promise<EcgSummary> {
+    this.patients.get(patientId);
+    const record = await readEcgFile(filePath).catch(ecgFormatToApi);
+    return this.store(record, 'file', path.basename(filePath), patientId);
+  }
+
+  list(patientId: string): EcgSummary[] {
+    return (this.sqlite().prepare(`${SUMMARY_SQL} WHERE patient_id = ? ORDER BY recorded_at DESC`).all(patientId) as EcgRow[]).map(toSummary);
+  }
+
+  unassigned(): EcgSummary[] {
+    return (this.sqlite().prepare(`${SUMMARY_SQL} WHERE patient_id IS NULL ORDER BY created_at DESC LIMIT 200`).all() as EcgRow[]).map(toSummary);
+  }
+
+  assign(patientId: string, ecgId: string): EcgSummary {
+    this.patients.get(patientId);
+    const s = this.summary(ecgId);
+    if (s.patientId) throw new ApiError('CONFLICT', 'this ECG already belongs to a patient');
+    this.sqlite().prepare('UPDATE ecg_records SET patient_id = ? WHERE id = ? AND patient_id IS NULL').run(patientId, ecgId);
+    return this.summary(ecgId);
+  }
+
+  /** A window of samples (NaN → null for JSON). */
+  get(patientId: string, ecgId: string, fromSample: number, count: number) {
+    const summary = this.owned(patientId, ecgId);
+    const row = this.sqlite().prepare('SELECT samples FROM ecg_records WHERE id = ?').get(ecgId) as { samples: Buffer };
+    const n = summary.sampleCount;
+    const from = Math.min(fromSample, n);
+    const to = Math.min(n, from + count);
+    const all = new Float32Array(row.samples.buffer, row.samples.byteOffset, row.samples.byteLength / 4);
+    const leads = summary.leadNames.map((name, l) => ({
+      name,
+      microvolts: Array.from(all.subarray(l * n + from, l * n + to), (v) => (Number.isFinite(v) ? Math.round(v * 100) / 100 : null)),
+    }));
+    return { summary, fromSample: from, leads };
+  }
+
+  recordOf(patientId: string, ecgId: string): EcgRecord {
+    const summary = this.owned(patientId, ecgId);
+    const row = this.sqlite().prepare('SELECT samples FROM ecg_records WHERE id = ?').get(ecgId) as { samples: Buffer };
+    const n = summary.sampleCount;
+    const copy = new Float32Array(row.samples.byteLength / 4);
+    copy.set(new Float32Array(row.samples.buffer, row.samples.byteOffset, row.samples.byteLength / 4));
+    return {
+      format: summary.format as EcgRecord['format'],
+      sampleRateHz: summary.sampleRateHz,
+      recordedAt: summary.recordedAt,
+      leads: summary.leadNames.map((name, l) => ({ name, microvolts: copy.subarray(l * n, (l + 1) * n) })),
+    };
+  }
+
+  interpret(patientId: string, ecgId: string, interpretation: string): EcgSummary {
+    this.owned(patientId, ecgId);
+    const user = this.session.user;
+    if (!user) throw new ApiError('UNAUTHENTICATED', 'sign in first');
+    this.sqlite().prepare('UPDATE ecg_records SET interpretation = ?, interpreted_by = ?, signed_at = ? WHERE id = ?').run(interpretation, user.displayName, this.clock.now().toISOString(), ecgId);
+    return this.summary(ecgId);
+  }
+
+  exportAecg(patientId: string, ecgId: string): { fileName: string; xml: string } {
+    const patient = this.patients.get(patientId);
+    const record = this.recordOf(patientId, ecgId);
+    record.patient = { id: patient.idNumber ?? patient.id, name: patient.name, sex: patient.sex, birthDate: patient.birthDate };
+    return { fileName: `ecg-${ecgId}.xml`, xml: writeAecg(record) };
+  }
+
+  // Live devices
+
+  deviceList() {
+    return [...this.devices.values()].map((d) => this.deviceInfo(d));
+  }
+
+  private deviceInfo(d: EcgDeviceDriver) {
+    return { id: d.id, kind: d.kind, label: d.label, state: d.status.state, lostSamples: d.status.lostSamples, live: this.live.has(d.id) };
+  }
+
+  private device(deviceId: string): EcgDeviceDriver {
+    const d = this.devices.get(deviceId);
+    if (!d) throw new ApiError('NOT_FOUND', `no ECG device ${deviceId}`);
+    return d;
+  }
+
+  async startLive(deviceId: string) {
+    const d = this.device(deviceId);
+    if (!this.live.has(deviceId)) {
+      const buffer = new LiveEcgBuffer();
+      this.buffers.set(deviceId, buffer);
+      const offBlock = d.onBlock((block) => {
+        buffer.push(block);
+        this.events.publish('ecgBlock', {
+          deviceId: block.deviceId,
+          seq: block.seq,
+          sampleRateHz: block.sampleRateHz,
+          leadNames: block.leadNames,
+          firstSampleIndex: block.firstSampleIndex,
+          samples: block.samples.map((s) => Array.from(s, (v) => (Number.isFinite(v) ? Math.round(v) : null))),
+          receivedAt: block.receivedAt,
+        });
+      });
+      const offStatus = d.onStatus((st) => this.events.publish('ecgStatus', { deviceId, state: st.state, lostSamples: st.lostSamples, corruptFrames: st.corruptFrames, reconnects: st.reconnects, latencyMs: st.latencyMs }));
+      this.live.set(deviceId, () => {
+        offBlock();
+        offStatus();
+      });
+      await d.start();
+    }
+    return this.deviceInfo(d);
+  }
+
+  async stopLive(deviceId: string) {
+    const d = this.device(deviceId);
+    this.live.get(deviceId)?.();
+    this.live.delete(deviceId);
+    await d.stop();
+    return this.deviceInfo(d);
+  }
+
+  capture(patientId: string, deviceId: string, seconds: number): EcgSummary {
+    const d = this.device(deviceId);
+    const buffer = this.buffers.get(deviceId);
+    const last = buffer?.last(seconds);
+    if (!last || buffer!.seconds < seconds) {
+      throw new ApiError('CONFLICT', `need ${seconds} s of live signal before capturing; have ${Math.floor(buffer?.seconds ?? 0)} s`, { reason: 'ECG_NOT_ENOUGH_SIGNAL', seconds });
+    }
+    return this.store({ format: 'device', sampleRateHz: last.sampleRateHz, leads: last.leads, recordedAt: this.clock.now().toISOString(), device: { model: d.label } }, 'device', d.label, patientId);
+  }
+
+  async close(): Promise<void> {
+    for (const id of [...this.live.keys()]) await this.stopLive(id).catch(() => {});
+  }
+}

@@ -1,0 +1,78 @@
+import { z } from 'zod';
+import { method } from './define';
+
+const staff = ['admin', 'doctor', 'nurse'] as const;
+const clinicians = ['admin', 'doctor'] as const;
+const id = z.string().min(1).max(64);
+
+export const ecgMeasurementsSchema = z.object({
+  heartRateBpm: z.number().optional(),
+  rrMeanMs: z.number().optional(),
+  prMs: z.number().optional(),
+  qrsMs: z.number().optional(),
+  qtMs: z.number().optional(),
+  qtcBazettMs: z.number().optional(),
+  qtcFridericiaMs: z.number().optional(),
+  qrsAxisDeg: z.number().optional(),
+  beatCount: z.number().int(),
+  medianBeatCount: z.number().int(),
+});
+
+export const ecgSummarySchema = z.object({
+  id: z.string(),
+  patientId: z.string().nullable(),
+  recordedAt: z.string(),
+  source: z.enum(['file', 'device', 'folder']),
+  sourceName: z.string(),
+  format: z.string(),
+  sampleRateHz: z.number(),
+  sampleCount: z.number().int(),
+  durationS: z.number(),
+  leadNames: z.array(z.string()),
+  annotationCount: z.number().int(),
+  measurements: ecgMeasurementsSchema,
+  interpretation: z.string().nullable(),
+  interpretedBy: z.string().nullable(),
+  signedAt: z.string().nullable(),
+});
+export type EcgSummary = z.infer<typeof ecgSummarySchema>;
+
+export const ecgDeviceSchema = z.object({
+  id: z.string(),
+  kind: z.enum(['serial', 'simulator']),
+  label: z.string(),
+  state: z.enum(['connecting', 'streaming', 'stalled', 'disconnected', 'error']),
+  lostSamples: z.number().int(),
+  live: z.boolean(),
+});
+
+/** At most one minute of 12 leads per call: long Holter-like files are read in windows. */
+export const MAX_ECG_WINDOW_SAMPLES = 60_000;
+
+export const ecgContract = {
+  devices: method({ input: z.object({}), output: z.array(ecgDeviceSchema), access: staff, audit: 'none' }),
+  /** Starts streaming a device to the renderer (ecgBlock / ecgStatus events). */
+  startLive: method({ input: z.object({ deviceId: id }), output: ecgDeviceSchema, access: staff, audit: 'none' }),
+  stopLive: method({ input: z.object({ deviceId: id }), output: ecgDeviceSchema, access: staff, audit: 'none' }),
+  /** Stores the last `seconds` of a live device into the patient's chart. */
+  capture: method({ input: z.object({ patientId: id, deviceId: id, seconds: z.number().int().min(5).max(60).default(10) }), output: ecgSummarySchema, access: staff, audit: 'write' }),
+  importFile: method({ input: z.object({ patientId: id, path: z.string().min(1).max(4096) }), output: ecgSummarySchema, access: staff, audit: 'write' }),
+  list: method({ input: z.object({ patientId: id }), output: z.array(ecgSummarySchema), access: staff, audit: 'read' }),
+  /** Recordings a cart's export folder brought in, not yet assigned to a patient. */
+  unassigned: method({ input: z.object({}), output: z.array(ecgSummarySchema), access: staff, audit: 'none' }),
+  assign: method({ input: z.object({ patientId: id, ecgId: id }), output: ecgSummarySchema, access: staff, audit: 'write' }),
+  get: method({
+    input: z.object({ patientId: id, ecgId: id, fromSample: z.number().int().min(0).default(0), count: z.number().int().min(1).max(MAX_ECG_WINDOW_SAMPLES).default(10_000) }),
+    output: z.object({
+      summary: ecgSummarySchema,
+      fromSample: z.number().int(),
+      leads: z.array(z.object({ name: z.string(), microvolts: z.array(z.number().nullable()) })),
+    }),
+    access: staff,
+    audit: 'read',
+  }),
+  /** The clinician's interpretation, signed; a later change is audited with the previous text. */
+  interpret: method({ input: z.object({ patientId: id, ecgId: id, interpretation: z.string().trim().min(1).max(2000) }), output: ecgSummarySchema, access: clinicians, audit: 'write' }),
+  /** HL7 aECG of the recording (the exchange format for consults). */
+  exportAecg: method({ input: z.object({ patientId: id, ecgId: id }), output: z.object({ fileName: z.string(), xml: z.string() }), access: staff, audit: 'export' }),
+};

@@ -1,0 +1,88 @@
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { call } from '../../../../src/main/api/dispatcher';
+import { synthesizeEcg } from '../../../../src/main/ecg/devices/synthetic-ecg';
+import { aecgReader } from '../../../../src/main/ecg/formats/aecg';
+import { writeAecg } from '../../../../src/main/ecg/formats/aecg-writer';
+import { ApiError } from '../../../../src/shared/api/errors';
+import { openTestStation, type TestStation } from '../../../support/test-services';
+
+let station: TestStation | undefined;
+afterEach(async () => {
+  await station?.services.ecg.close();
+  station?.dispose();
+  station = undefined;
+});
+
+async function patient(s: TestStation) {
+  const r = await call(s.services.dispatch, 'patients', 'register', { name: '刘心电', noIdReason: 'unknown', birthDate: '1960-05-05', sex: 'M' });
+  if (r.status !== 'created') throw new Error('setup');
+  return r.patient;
+}
+
+describe('ECG in the chart (service over the encrypted store)', () => {
+  it('imports a file, measures it, serves sample windows, signs the interpretation and exports aECG that reads back', async () => {
+    station = await openTestStation({ withAdmin: true });
+    const d = station.services.dispatch;
+    const p = await patient(station);
+    const synthetic = synthesizeEcg({ seed: 3, durationS: 10, sampleRateHz: 500, heartRateBpm: 75 });
+    const file = path.join(station.dataDir, 'cart.xml');
+    writeFileSync(file, writeAecg({ format: 'hl7-aecg', sampleRateHz: synthetic.sampleRateHz, leads: synthetic.leads }));
+    const summary = await call(d, 'ecg', 'importFile', { patientId: p.id, path: file });
+    expect(summary).toMatchObject({ patientId: p.id, format: 'hl7-aecg', sampleRateHz: 500, source: 'file' });
+    expect(summary.leadNames.slice(0, 6)).toEqual(['I', 'II', 'III', 'aVR', 'aVL', 'aVF']);
+    expect(summary.measurements.heartRateBpm).toBeGreaterThan(65);
+    expect(summary.measurements.heartRateBpm).toBeLessThan(85);
+
+    const window = await call(d, 'ecg', 'get', { patientId: p.id, ecgId: summary.id, fromSample: 100, count: 50 });
+    const lead2 = synthetic.leads.find((l) => l.name === 'II')!;
+    const got = window.leads.find((l) => l.name === 'II')!.microvolts;
+    expect(got.length).toBe(50);
+    got.forEach((v, i) => expect(v).toBeCloseTo(lead2.microvolts[100 + i], 1));
+
+    const signed = await call(d, 'ecg', 'interpret', { patientId: p.id, ecgId: summary.id, interpretation: '窦性心律，正常心电图' });
+    expect(signed).toMatchObject({ interpretation: '窦性心律，正常心电图', interpretedBy: '管理员' });
+    expect(signed.signedAt).not.toBeNull();
+
+    const exported = await call(d, 'ecg', 'exportAecg', { patientId: p.id, ecgId: summary.id });
+    const back = await aecgReader.read({ path: 'x.xml', bytes: Buffer.from(exported.xml, 'utf8'), readCompanion: async () => undefined });
+    expect(back.patient?.name).toBe('刘心电');
+    expect(back.leads.find((l) => l.name === 'II')!.microvolts[150]).toBeCloseTo(lead2.microvolts[150], 1);
+    expect((await call(d, 'ecg', 'list', { patientId: p.id })).map((e) => e.id)).toEqual([summary.id]);
+  });
+
+  it('a file that is no ECG is refused with ECG_FORMAT and its reason; nothing is stored', async () => {
+    station = await openTestStation({ withAdmin: true });
+    const d = station.services.dispatch;
+    const p = await patient(station);
+    const file = path.join(station.dataDir, 'notes.txt');
+    writeFileSync(file, 'hello, not an ECG');
+    const err = (await call(d, 'ecg', 'importFile', { patientId: p.id, path: file }).catch((e) => e)) as ApiError;
+    expect(err.code).toBe('ECG_FORMAT');
+    expect(err.details?.reason).toBe('UNKNOWN_FORMAT');
+    expect(await call(d, 'ecg', 'list', { patientId: p.id })).toEqual([]);
+  });
+
+  it('streams the demo device as events and captures the last seconds into the chart', async () => {
+    station = await openTestStation({ withAdmin: true });
+    const d = station.services.dispatch;
+    const p = await patient(station);
+    const blocks: number[] = [];
+    station.services.events.subscribe((name, payload) => {
+      if (name === 'ecgBlock') blocks.push((payload as { seq: number }).seq);
+    });
+    const [device] = await call(d, 'ecg', 'devices', {});
+    expect(device.kind).toBe('simulator');
+    await expect(call(d, 'ecg', 'capture', { patientId: p.id, deviceId: device.id, seconds: 5 })).rejects.toMatchObject({ details: { reason: 'ECG_NOT_ENOUGH_SIGNAL' } });
+    await call(d, 'ecg', 'startLive', { deviceId: device.id });
+    await new Promise((r) => setTimeout(r, 5600));
+    const captured = await call(d, 'ecg', 'capture', { patientId: p.id, deviceId: device.id, seconds: 5 });
+    expect(captured).toMatchObject({ source: 'device', sampleRateHz: 500, sampleCount: 2500 });
+    expect(captured.leadNames).toHaveLength(12);
+    expect(blocks.length).toBeGreaterThan(100);
+    // Consecutive: no block dropped between the driver and the event hub.
+    expect(blocks.every((s, i) => i === 0 || s === blocks[i - 1] + 1)).toBe(true);
+    await call(d, 'ecg', 'stopLive', { deviceId: device.id });
+  });
+});
