@@ -76,7 +76,14 @@ function bundlesOf(list: ResourceWithId[], baseUrl: string): Bundle[] {
   for (let start = 0; start < list.length; start += 50) {
     const entries: OutboxEntry[] = list
       .slice(start, start + 50)
-      .map((resource, offset) => ({ id: `r${start + offset}`, seq: start + offset, target: 'county', resource, baseVersion: null, attempts: 0 }));
+      .map((resource, offset) => ({
+        id: `r${start + offset}`,
+        seq: start + offset,
+        target: 'county',
+        resource,
+        baseVersion: null,
+        attempts: 0,
+      }));
     bundles.push(transactionBundle(groupByResource(entries), baseUrl));
   }
   return bundles;
@@ -91,10 +98,16 @@ async function rawPost(config: SyncTargetConfig, bundles: Bundle[]): Promise<num
       await new Promise<void>((resolve, reject) => {
         const req = httpsRequest(
           config.baseUrl,
-          { method: 'POST', agent, headers: { 'content-type': 'application/fhir+json', 'content-length': body.length } },
+          {
+            method: 'POST',
+            agent,
+            headers: { 'content-type': 'application/fhir+json', 'content-length': body.length },
+          },
           (response) => {
             response.resume();
-            response.on('end', () => (response.statusCode === 200 ? resolve() : reject(new Error(`HTTP ${response.statusCode}`))));
+            response.on('end', () =>
+              response.statusCode === 200 ? resolve() : reject(new Error(`HTTP ${response.statusCode}`)),
+            );
           },
         );
         req.on('error', reject);
@@ -115,7 +128,12 @@ async function pushAndPull(pki: PlatformPki, peer: FhirPeer): Promise<Record<str
   peer.repo.clear();
   const outbox = new MemoryOutboxStore();
   for (const resource of list) outbox.save(resource, ['county']);
-  const pusher = createSyncEngine({ targets: [target(pki, peer.url)], outbox, http: createFhirHttpClient(), applyRemote: () => undefined });
+  const pusher = createSyncEngine({
+    targets: [target(pki, peer.url)],
+    outbox,
+    http: createFhirHttpClient(),
+    applyRemote: () => undefined,
+  });
   let started = performance.now();
   const pushed = await pusher.syncOnce('county');
   const pushS = (performance.now() - started) / 1000;
@@ -154,7 +172,10 @@ async function throughLoss(): Promise<Record<string, number>> {
       const peer = await startPeerInNamespace(link, pki, 8443);
       try {
         link.setLossPercent(20);
-        await runUntilSettled(target(pki, peer.url, { requestTimeoutMs: 8_000 }), outbox, { baseMs: 100, capMs: 2_000 });
+        await runUntilSettled(target(pki, peer.url, { requestTimeoutMs: 8_000 }), outbox, {
+          baseMs: 100,
+          capMs: 2_000,
+        });
         const packets = link.packetCounts();
         link.setLossPercent(0);
         const report = deliveryReport([...outbox.local.values()], await peer.census());
@@ -167,7 +188,11 @@ async function throughLoss(): Promise<Record<string, number>> {
     }
   }
   const pki = generatePlatformPki({ name: 'county' });
-  const peer = await startFhirPeer({ ca: pki.ca.certPem, serverCert: pki.server.certPem, serverKey: pki.server.keyPem });
+  const peer = await startFhirPeer({
+    ca: pki.ca.certPem,
+    serverCert: pki.server.certPem,
+    serverKey: pki.server.keyPem,
+  });
   const proxy = await startFaultProxy({ target: { host: peer.host, port: peer.port } });
   try {
     let seed = 20;
@@ -182,7 +207,11 @@ async function throughLoss(): Promise<Record<string, number>> {
   }
 }
 
-async function runUntilSettled(config: SyncTargetConfig, outbox: MemoryOutboxStore, backoff: { baseMs: number; capMs: number }) {
+async function runUntilSettled(
+  config: SyncTargetConfig,
+  outbox: MemoryOutboxStore,
+  backoff: { baseMs: number; capMs: number },
+) {
   const engine = createSyncEngine({
     targets: [{ ...config, pollIntervalMs: 600_000 }],
     outbox,
@@ -223,7 +252,11 @@ function round(value: number): number {
 export async function benchSync(): Promise<Record<string, number>> {
   const validation = validationFigures();
   const pki = generatePlatformPki({ name: 'county' });
-  const peer = await startFhirPeer({ ca: pki.ca.certPem, serverCert: pki.server.certPem, serverKey: pki.server.keyPem });
+  const peer = await startFhirPeer({
+    ca: pki.ca.certPem,
+    serverCert: pki.server.certPem,
+    serverKey: pki.server.keyPem,
+  });
   try {
     const transfer = await pushAndPull(pki, peer);
     peer.repo.clear();

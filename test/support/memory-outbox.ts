@@ -1,11 +1,5 @@
 import type { Resource } from '@medplum/fhirtypes';
-import type {
-  OutboxEntry,
-  OutboxStore,
-  ResourceWithId,
-  ServerVersion,
-  SyncConflict,
-} from '../../src/main/sync/outbox';
+import type { OutboxEntry, OutboxStore, ResourceWithId, ServerVersion, SyncConflict } from '../../src/main/sync/outbox';
 import type { SyncErrorInfo, SyncTargetId } from '../../src/shared/sync';
 
 /**
@@ -88,20 +82,23 @@ export class MemoryOutboxStore implements OutboxStore {
 
   pending(target: SyncTargetId, limit: number): OutboxEntry[] {
     const inConflict = new Set(
-      this.conflicts.filter((conflict) => conflict.target === target).map((conflict) => `${conflict.resourceType}/${conflict.resourceId}`),
+      this.conflicts
+        .filter((conflict) => conflict.target === target)
+        .map((conflict) => `${conflict.resourceType}/${conflict.resourceId}`),
     );
     return this.sendable(target, inConflict)
       .slice(0, limit)
       .map((row) => ({
         ...structuredClone(row.entry),
-        baseVersion:
-          this.known.get(versionKey(target, row.entry.resource.resourceType, row.entry.resource.id)) ?? null,
+        baseVersion: this.known.get(versionKey(target, row.entry.resource.resourceType, row.entry.resource.id)) ?? null,
       }));
   }
 
   countPending(target: SyncTargetId): number {
     const inConflict = new Set(
-      this.conflicts.filter((conflict) => conflict.target === target).map((conflict) => `${conflict.resourceType}/${conflict.resourceId}`),
+      this.conflicts
+        .filter((conflict) => conflict.target === target)
+        .map((conflict) => `${conflict.resourceType}/${conflict.resourceId}`),
     );
     return this.sendable(target, inConflict).length;
   }
@@ -148,7 +145,10 @@ export class MemoryOutboxStore implements OutboxStore {
 
   private dropConflict(conflict: SyncConflict): void {
     const index = this.conflicts.findIndex(
-      (each) => each.target === conflict.target && each.resourceType === conflict.resourceType && each.resourceId === conflict.resourceId,
+      (each) =>
+        each.target === conflict.target &&
+        each.resourceType === conflict.resourceType &&
+        each.resourceId === conflict.resourceId,
     );
     if (index >= 0) this.conflicts.splice(index, 1);
   }

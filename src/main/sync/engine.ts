@@ -230,7 +230,8 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     const refusal = new SyncError(code, refusalMessage(response), { status: response.status });
     // 412/409, 400/422 or 413 for the whole Bundle: some entry is at fault (and a non-atomic server may
     // have committed the entries before it). Find out entry by entry.
-    const entryLevel = code === 'CONFLICT' || code === 'VALIDATION_FAILED' || response.status === 400 || response.status === 413;
+    const entryLevel =
+      code === 'CONFLICT' || code === 'VALIDATION_FAILED' || response.status === 400 || response.status === 413;
     if (entryLevel && mode.isolateOnRefusal) return isolate(runtime, groups);
     if (entryLevel && code === 'CONFLICT') {
       await settleRejected(runtime, groups);
@@ -241,7 +242,10 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       return 0;
     }
     // 401/403/404/405 (the platform refuses us, not the record), 5xx, 429: nothing is the entries' fault.
-    throw new BatchFailure(refusal, groups.flatMap((group) => group.entryIds));
+    throw new BatchFailure(
+      refusal,
+      groups.flatMap((group) => group.entryIds),
+    );
   }
 
   async function acknowledgeResponse(runtime: TargetRuntime, groups: ResourceGroup[], body: unknown): Promise<number> {
@@ -259,10 +263,15 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     for (const [index, group] of groups.entries()) {
       const outcome = entryOutcome(entries[index]);
       const code = classifyHttpStatus(outcome.status || 500, outcome.resource);
-      if (code === undefined) acknowledged.push({ group, versionId: outcome.versionId, lastUpdated: outcome.lastUpdated });
+      if (code === undefined)
+        acknowledged.push({ group, versionId: outcome.versionId, lastUpdated: outcome.lastUpdated });
       else if (code === 'CONFLICT') rejected.push(group);
       else if (code === 'VALIDATION_FAILED' || code === 'HTTP_4XX') {
-        await hold(runtime, group, new SyncError(code, outcomeText(outcome.resource) ?? `HTTP ${outcome.status}`, { status: outcome.status }));
+        await hold(
+          runtime,
+          group,
+          new SyncError(code, outcomeText(outcome.resource) ?? `HTTP ${outcome.status}`, { status: outcome.status }),
+        );
       } else transient.push(group);
     }
     await acknowledge(runtime, acknowledged);
@@ -305,7 +314,8 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       const theirs = current[index];
       const decision = reconcile(group, theirs);
       if (decision.kind === 'acknowledge') acknowledged.push({ group, ...decision });
-      else if (decision.kind === 'send') toSend.push({ group: { ...group, baseVersion: decision.baseVersion, uncertain: false }, theirs });
+      else if (decision.kind === 'send')
+        toSend.push({ group: { ...group, baseVersion: decision.baseVersion, uncertain: false }, theirs });
       else await conflict(runtime, group, theirs);
     }
     await acknowledge(runtime, acknowledged);
@@ -318,7 +328,9 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     const entries = code === undefined ? responseEntries(response.body, 'batch-response', groups.length) : undefined;
     if (!entries) {
       throw new BatchFailure(
-        new SyncError(code ?? 'HTTP_5XX', `Reading current versions failed: ${refusalMessage(response)}`, { status: response.status }),
+        new SyncError(code ?? 'HTTP_5XX', `Reading current versions failed: ${refusalMessage(response)}`, {
+          status: response.status,
+        }),
         groups.flatMap((group) => group.entryIds),
       );
     }
@@ -328,7 +340,10 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       if (outcome.status === 200 && resource?.resourceType === group.resourceType) return resource;
       if (outcome.status === 404 || outcome.status === 410) return null;
       throw new BatchFailure(
-        new SyncError(classifyHttpStatus(outcome.status || 500) ?? 'HTTP_5XX', `Reading ${group.key} failed: HTTP ${outcome.status}`),
+        new SyncError(
+          classifyHttpStatus(outcome.status || 500) ?? 'HTTP_5XX',
+          `Reading ${group.key} failed: HTTP ${outcome.status}`,
+        ),
         groups.flatMap((each) => each.entryIds),
       );
     });
@@ -343,8 +358,12 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     try {
       return await http.send(runtime.config, call);
     } catch (error) {
-      const syncError = error instanceof SyncError ? error : new SyncError(classifySyncError(error), String(error), { cause: error });
-      throw new BatchFailure(syncError, groups.flatMap((group) => group.entryIds));
+      const syncError =
+        error instanceof SyncError ? error : new SyncError(classifySyncError(error), String(error), { cause: error });
+      throw new BatchFailure(
+        syncError,
+        groups.flatMap((group) => group.entryIds),
+      );
     }
   }
 
@@ -371,7 +390,13 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
   async function hold(runtime: TargetRuntime, group: ResourceGroup, error: SyncError): Promise<void> {
     const info = error.info();
     for (const entryId of group.entryIds) await outbox.markFailed(entryId, info, null);
-    emit({ type: 'entry-failed', target: runtime.config.id, resourceType: group.resourceType, resourceId: group.resourceId, error: info });
+    emit({
+      type: 'entry-failed',
+      target: runtime.config.id,
+      resourceType: group.resourceType,
+      resourceId: group.resourceId,
+      error: info,
+    });
   }
 
   async function conflict(runtime: TargetRuntime, group: ResourceGroup, theirs: ResourceWithId | null): Promise<void> {
@@ -385,7 +410,12 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       baseVersion: group.baseVersion,
       detectedAt: clock.now(),
     });
-    emit({ type: 'conflict', target: runtime.config.id, resourceType: group.resourceType, resourceId: group.resourceId });
+    emit({
+      type: 'conflict',
+      target: runtime.config.id,
+      resourceType: group.resourceType,
+      resourceId: group.resourceId,
+    });
   }
 
   function refusalMessage(response: FhirHttpResponse): string {
@@ -447,9 +477,13 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
         // Keep what was applied; the failed version is fetched again next time.
         await outbox.setCursor(runtime.config.id, pullStream(resource.resourceType), serializeCursor(cursor));
         const reason = error instanceof Error ? error.message : String(error);
-        throw new SyncError('VALIDATION_FAILED', `Could not store ${resource.resourceType}/${resource.id ?? '?'}: ${reason}`, {
-          cause: error,
-        });
+        throw new SyncError(
+          'VALIDATION_FAILED',
+          `Could not store ${resource.resourceType}/${resource.id ?? '?'}: ${reason}`,
+          {
+            cause: error,
+          },
+        );
       }
       cursor = advanceCursor(cursor, resource);
       onApplied();
@@ -457,12 +491,19 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     return cursor;
   }
 
-  async function fetchPage(runtime: TargetRuntime, resourceType: string, cursor: PullCursor, count: number): Promise<Resource[]> {
+  async function fetchPage(
+    runtime: TargetRuntime,
+    resourceType: string,
+    cursor: PullCursor,
+    count: number,
+  ): Promise<Resource[]> {
     const response = await http.send(runtime.config, { method: 'GET', path: pullQuery(resourceType, cursor, count) });
     const code = classifyHttpStatus(response.status, response.body);
-    if (code !== undefined) throw new SyncError(code, `Pull ${resourceType}: ${refusalMessage(response)}`, { status: response.status });
+    if (code !== undefined)
+      throw new SyncError(code, `Pull ${resourceType}: ${refusalMessage(response)}`, { status: response.status });
     const bundle = response.body as Bundle | undefined;
-    if (bundle?.resourceType !== 'Bundle') throw new SyncError('HTTP_5XX', `Pull ${resourceType}: the answer is not a Bundle`);
+    if (bundle?.resourceType !== 'Bundle')
+      throw new SyncError('HTTP_5XX', `Pull ${resourceType}: the answer is not a Bundle`);
     return (bundle.entry ?? [])
       .filter((entry) => entry.search?.mode === undefined || entry.search.mode === 'match')
       .map((entry) => entry.resource)
@@ -494,14 +535,22 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
 
   async function recordFailure(runtime: TargetRuntime, error: unknown): Promise<CycleReport> {
     const failure = error instanceof BatchFailure ? error.error : error;
-    const syncError = failure instanceof SyncError ? failure : new SyncError(classifySyncError(failure), String(failure), { cause: failure });
+    const syncError =
+      failure instanceof SyncError
+        ? failure
+        : new SyncError(classifySyncError(failure), String(failure), { cause: failure });
     const failures = runtime.status.consecutiveFailures + 1;
     const retryAt = clock.now() + retryDelayFor(syncError.code, failures, backoff, random);
     const info = syncError.info();
     if (error instanceof BatchFailure) {
       for (const entryId of error.entryIds) await outbox.markFailed(entryId, info, retryAt);
     }
-    await setStatus(runtime, { state: running ? 'waiting-retry' : 'stopped', lastError: info, nextAttemptAt: retryAt, consecutiveFailures: failures });
+    await setStatus(runtime, {
+      state: running ? 'waiting-retry' : 'stopped',
+      lastError: info,
+      nextAttemptAt: retryAt,
+      consecutiveFailures: failures,
+    });
     emit({ type: 'error', target: runtime.config.id, error: info, retryAt });
     return { ok: false, pushedResources: 0, pulledResources: 0, error: info };
   }
@@ -548,6 +597,8 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     async stop() {
       running = false;
       for (const runtime of runtimes.values()) runtime.wake.abort();
+      // Cuts requests in flight rather than waiting out their timeout; their entries come back as uncertain.
+      http.close();
       await Promise.all([...runtimes.values()].map((runtime) => runtime.loop));
       for (const runtime of runtimes.values()) {
         runtime.loop = undefined;

@@ -41,8 +41,7 @@ export interface ValidationIssue {
 }
 
 export type ValidationResult =
-  | { valid: true; warnings: ValidationIssue[] }
-  | { valid: false; issues: ValidationIssue[] };
+  { valid: true; warnings: ValidationIssue[] } | { valid: false; issues: ValidationIssue[] };
 
 // FHIR R4 datatypes: id is [A-Za-z0-9\-\.]{1,64}.
 const FHIR_ID = /^[A-Za-z0-9\-.]{1,64}$/;
@@ -51,9 +50,17 @@ export function validateForSend(resource: Resource): ValidationResult {
   indexFhirDefinitions();
   const issues: ValidationIssue[] = [];
   if (resource.id === undefined) {
-    issues.push({ severity: 'error', path: `${resource.resourceType}.id`, message: 'A client-assigned id is required' });
+    issues.push({
+      severity: 'error',
+      path: `${resource.resourceType}.id`,
+      message: 'A client-assigned id is required',
+    });
   } else if (!FHIR_ID.test(resource.id)) {
-    issues.push({ severity: 'error', path: `${resource.resourceType}.id`, message: 'Not a FHIR id ([A-Za-z0-9-.]{1,64})' });
+    issues.push({
+      severity: 'error',
+      path: `${resource.resourceType}.id`,
+      message: 'Not a FHIR id ([A-Za-z0-9-.]{1,64})',
+    });
   }
   let warnings: OperationOutcomeIssue[] = [];
   try {

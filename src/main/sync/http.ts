@@ -91,7 +91,9 @@ function toFailure(error: unknown): AttemptFailure {
 }
 
 function toSyncError(error: unknown): SyncError {
-  return error instanceof SyncError ? error : new SyncError(classifySyncError(error), describe(error), { cause: error });
+  return error instanceof SyncError
+    ? error
+    : new SyncError(classifySyncError(error), describe(error), { cause: error });
 }
 
 /** A reset right after a fresh handshake may be the server refusing our certificate in silence: ask. */
@@ -101,9 +103,13 @@ async function explain(target: SyncTargetConfig, failure: AttemptFailure): Promi
   if (!suspicious) return failure.syncError;
   const verdict = await probeClientCertificate(target);
   if (verdict === 'TLS_CLIENT_CERT_REJECTED') {
-    return new SyncError('TLS_CLIENT_CERT_REJECTED', 'The server closed the connection after checking our certificate', {
-      cause: failure.syncError,
-    });
+    return new SyncError(
+      'TLS_CLIENT_CERT_REJECTED',
+      'The server closed the connection after checking our certificate',
+      {
+        cause: failure.syncError,
+      },
+    );
   }
   return failure.syncError;
 }

@@ -73,7 +73,12 @@ function openSecureContext(target: SyncTargetConfig): SecureContext {
   try {
     // Node skips unparsable PEM in `ca` silently, which would leave no trust anchor at all: parse it first.
     new X509Certificate(target.caCertificatePem);
-    return createSecureContext({ ca: target.caCertificatePem, pfx, passphrase: target.clientPassphrase, minVersion: MIN_TLS_VERSION });
+    return createSecureContext({
+      ca: target.caCertificatePem,
+      pfx,
+      passphrase: target.clientPassphrase,
+      minVersion: MIN_TLS_VERSION,
+    });
   } catch (cause) {
     const reason = cause instanceof Error ? cause.message : String(cause);
     throw new SyncError('TLS_UNKNOWN_CA', `Cannot load the CA certificate: ${reason}`, { cause });
@@ -122,8 +127,10 @@ const RESET_CODES = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED', 'ERR_STREAM_
  * ERR_SSL_<VERSION>_ALERT_<NAME>. A server that checks client certificates answers with one of these
  * (116 certificate_required when none was sent, 48 unknown_ca, 42 bad_certificate, 45 expired, ...).
  */
-const CLIENT_CERT_ALERT = /ALERT_(CERTIFICATE_REQUIRED|BAD_CERTIFICATE|UNKNOWN_CA|CERTIFICATE_EXPIRED|CERTIFICATE_REVOKED|CERTIFICATE_UNKNOWN|UNSUPPORTED_CERTIFICATE|ACCESS_DENIED|HANDSHAKE_FAILURE)/;
-const CLIENT_CERT_ALERT_TEXT = /alert (certificate required|bad certificate|unknown ca|certificate expired|certificate revoked|certificate unknown|unsupported certificate|access denied|handshake failure)/i;
+const CLIENT_CERT_ALERT =
+  /ALERT_(CERTIFICATE_REQUIRED|BAD_CERTIFICATE|UNKNOWN_CA|CERTIFICATE_EXPIRED|CERTIFICATE_REVOKED|CERTIFICATE_UNKNOWN|UNSUPPORTED_CERTIFICATE|ACCESS_DENIED|HANDSHAKE_FAILURE)/;
+const CLIENT_CERT_ALERT_TEXT =
+  /alert (certificate required|bad certificate|unknown ca|certificate expired|certificate revoked|certificate unknown|unsupported certificate|access denied|handshake failure)/i;
 
 /** Maps any error from a sync request (Node, OpenSSL, ours) to the closed set of codes. */
 export function classifySyncError(error: unknown): SyncErrorCode {

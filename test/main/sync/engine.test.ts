@@ -102,7 +102,12 @@ describe('sync engine against a platform peer over mutual TLS', () => {
     expect(conflict.ours).toEqual(ours);
     expect((conflict.theirs as Patient | null)?.name).toEqual([{ text: '县里更正的姓名' }]);
     expect(conflict.theirs?.meta?.versionId).toBe(theirs.meta?.versionId);
-    expect(events).toContainEqual({ type: 'conflict', target: 'county', resourceType: 'Patient', resourceId: person.id });
+    expect(events).toContainEqual({
+      type: 'conflict',
+      target: 'county',
+      resourceType: 'Patient',
+      resourceId: person.id,
+    });
     const onServer = await peer.repo.readResource<Patient>('Patient', person.id);
     expect(onServer.address).toBeUndefined();
     expect(onServer.meta?.versionId).toBe(theirs.meta?.versionId);
@@ -130,7 +135,9 @@ describe('sync engine against a platform peer over mutual TLS', () => {
     expect(outbox.rows[1].lastError?.message).toContain('Observation.value');
     expect(await peer.repo.all('Observation')).toHaveLength(0);
     expect(await peer.repo.all('Patient')).toHaveLength(1);
-    expect(events.some((event) => event.type === 'entry-failed' && event.error.code === 'VALIDATION_FAILED')).toBe(true);
+    expect(events.some((event) => event.type === 'entry-failed' && event.error.code === 'VALIDATION_FAILED')).toBe(
+      true,
+    );
   });
 
   it('pulls what the county changed, once, and only what is new on the next pull', async () => {
@@ -200,7 +207,11 @@ describe('sync engine against a platform peer over mutual TLS', () => {
     const failed = await sync.syncOnce('county');
     expect(failed.ok).toBe(false);
     expect(failed.error?.message).toContain('disk full');
-    expect(applied.map((resource) => (resource as DiagnosticReport).conclusion)).toEqual(['报告 0', '报告 1', '报告 2']);
+    expect(applied.map((resource) => (resource as DiagnosticReport).conclusion)).toEqual([
+      '报告 0',
+      '报告 1',
+      '报告 2',
+    ]);
     const cursor = parseCursor(outbox.getCursor('county', pullStream('DiagnosticReport')));
     expect(cursor.since).toBe(applied[2].meta?.lastUpdated);
 
@@ -236,7 +247,11 @@ describe('two platforms at once', () => {
   it('keeps the county and the provincial platform apart, each with its own PKI', async () => {
     const county = generatePlatformPki({ name: 'county' });
     const province = generatePlatformPki({ name: 'provincial' });
-    const countyPeer = await startFhirPeer({ ca: county.ca.certPem, serverCert: county.server.certPem, serverKey: county.server.keyPem });
+    const countyPeer = await startFhirPeer({
+      ca: county.ca.certPem,
+      serverCert: county.server.certPem,
+      serverKey: county.server.keyPem,
+    });
     const provincePeer = await startFhirPeer({
       ca: province.ca.certPem,
       serverCert: province.server.certPem,
@@ -244,7 +259,10 @@ describe('two platforms at once', () => {
     });
     const outbox = new MemoryOutboxStore();
     const engine = createSyncEngine({
-      targets: [targetFor(county, countyPeer.url, {}, 'county'), targetFor(province, provincePeer.url, {}, 'provincial')],
+      targets: [
+        targetFor(county, countyPeer.url, {}, 'county'),
+        targetFor(province, provincePeer.url, {}, 'provincial'),
+      ],
       outbox,
       http: createFhirHttpClient(),
       applyRemote: (target, resource) => void outbox.acceptRemote(target, resource),
@@ -254,13 +272,18 @@ describe('two platforms at once', () => {
       const pulse: ResourceWithId & Observation = heartRate(person, 88);
       outbox.save(person, ['county', 'provincial']);
       outbox.save(pulse, ['county']);
-      const [countyReport, provinceReport] = await Promise.all([engine.syncOnce('county'), engine.syncOnce('provincial')]);
+      const [countyReport, provinceReport] = await Promise.all([
+        engine.syncOnce('county'),
+        engine.syncOnce('provincial'),
+      ]);
       expect(countyReport).toMatchObject({ ok: true, pushedResources: 2 });
       expect(provinceReport).toMatchObject({ ok: true, pushedResources: 1 });
       expect(await countyPeer.repo.all('Observation')).toHaveLength(1);
       expect(await provincePeer.repo.all('Observation')).toHaveLength(0);
       expect((await provincePeer.repo.all('Patient')).map((each) => each.id)).toEqual([person.id]);
-      expect(outbox.knownVersion('provincial', 'Patient', person.id)).not.toBe(outbox.knownVersion('county', 'Patient', person.id));
+      expect(outbox.knownVersion('provincial', 'Patient', person.id)).not.toBe(
+        outbox.knownVersion('county', 'Patient', person.id),
+      );
     } finally {
       await engine.stop();
       await Promise.all([countyPeer.stop(), provincePeer.stop()]);

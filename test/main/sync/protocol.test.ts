@@ -14,10 +14,23 @@ import {
 } from '../../../src/main/sync/bundles';
 import { classifyHttpStatus } from '../../../src/main/sync/errors';
 import type { OutboxEntry, ResourceWithId } from '../../../src/main/sync/outbox';
-import { advanceCursor, EMPTY_CURSOR, freshResources, parseCursor, pullQuery, serializeCursor, type PullCursor } from '../../../src/main/sync/pull-cursor';
+import {
+  advanceCursor,
+  EMPTY_CURSOR,
+  freshResources,
+  parseCursor,
+  pullQuery,
+  serializeCursor,
+  type PullCursor,
+} from '../../../src/main/sync/pull-cursor';
 import { patient } from './setup';
 
-const entry = (seq: number, resource: ResourceWithId, baseVersion: string | null = null, attempts = 0): OutboxEntry => ({
+const entry = (
+  seq: number,
+  resource: ResourceWithId,
+  baseVersion: string | null = null,
+  attempts = 0,
+): OutboxEntry => ({
   id: `e${seq}`,
   seq,
   target: 'county',
@@ -47,7 +60,9 @@ describe('grouping outbox entries per resource', () => {
   it('never names one resource twice in a Bundle, whatever the entries', () => {
     fc.assert(
       fc.property(fc.array(fc.tuple(fc.integer({ min: 0, max: 5 }), fc.boolean()), { maxLength: 40 }), (picks) => {
-        const entries = picks.map(([which, uncertain], index) => entry(index, patient(which, `p${which}`), null, uncertain ? 1 : 0));
+        const entries = picks.map(([which, uncertain], index) =>
+          entry(index, patient(which, `p${which}`), null, uncertain ? 1 : 0),
+        );
         const groups = groupByResource(entries);
         const urls = transactionBundle(groups, 'https://x/').entry?.map((each) => each.request?.url) ?? [];
         expect(new Set(urls).size).toBe(urls.length);
@@ -78,7 +93,11 @@ describe('reconciling an unknown or refused outcome', () => {
   });
 
   it('acknowledges when the server already holds our latest state (the response was lost)', () => {
-    expect(reconcile(group(), onServer(ours, 'v7'))).toEqual({ kind: 'acknowledge', versionId: 'v7', lastUpdated: '2025-01-01T00:00:00.000Z' });
+    expect(reconcile(group(), onServer(ours, 'v7'))).toEqual({
+      kind: 'acknowledge',
+      versionId: 'v7',
+      lastUpdated: '2025-01-01T00:00:00.000Z',
+    });
   });
 
   it('creates when the server has nothing and we never had a version', () => {
@@ -113,7 +132,10 @@ describe('comparing content', () => {
     const a = patient(1, 'x');
     const reordered = Object.fromEntries(Object.entries(a).reverse()) as ResourceWithId;
     const stamped = { ...a, meta: { versionId: '9', lastUpdated: '2025-01-01T00:00:00Z', source: 'x' } };
-    const narrated = { ...a, text: { status: 'generated' as const, div: '<div xmlns="http://www.w3.org/1999/xhtml">x</div>' } };
+    const narrated = {
+      ...a,
+      text: { status: 'generated' as const, div: '<div xmlns="http://www.w3.org/1999/xhtml">x</div>' },
+    };
     expect(sameContent(a, reordered)).toBe(true);
     expect(sameContent(a, stamped)).toBe(true);
     expect(sameContent(a, narrated)).toBe(true);
@@ -136,9 +158,15 @@ describe('reading responses', () => {
     expect(versionFromEtag('W/"3"')).toBe('3');
     expect(versionFromEtag('"abc"')).toBe('abc');
     expect(versionFromEtag('garbage')).toBeUndefined();
-    expect(entryOutcome({ response: { status: '201 Created', etag: 'W/"2"' } })).toMatchObject({ status: 201, versionId: '2' });
+    expect(entryOutcome({ response: { status: '201 Created', etag: 'W/"2"' } })).toMatchObject({
+      status: 201,
+      versionId: '2',
+    });
     expect(
-      entryOutcome({ response: { status: '200' }, resource: { resourceType: 'Patient', meta: { versionId: 'm', lastUpdated: 't' } } }),
+      entryOutcome({
+        response: { status: '200' },
+        resource: { resourceType: 'Patient', meta: { versionId: 'm', lastUpdated: 't' } },
+      }),
     ).toMatchObject({ status: 200, versionId: 'm', lastUpdated: 't' });
   });
 
@@ -162,7 +190,9 @@ describe('reading responses', () => {
     const outcome = { resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'structure' }] };
     expect(classifyHttpStatus(400, outcome)).toBe('VALIDATION_FAILED');
     expect(classifyHttpStatus(422, outcome)).toBe('VALIDATION_FAILED');
-    expect(classifyHttpStatus(400, { resourceType: 'OperationOutcome', issue: [{ code: 'too-costly' }] })).toBe('HTTP_4XX');
+    expect(classifyHttpStatus(400, { resourceType: 'OperationOutcome', issue: [{ code: 'too-costly' }] })).toBe(
+      'HTTP_4XX',
+    );
   });
 });
 
@@ -200,16 +230,19 @@ describe('backoff with full jitter', () => {
 });
 
 describe('pull cursor (keyset paging on _lastUpdated)', () => {
-  const version = (id: string, versionId: string, ms: number): Resource => ({
-    resourceType: 'Task',
-    id,
-    meta: { versionId, lastUpdated: new Date(Date.UTC(2025, 0, 1) + ms).toISOString() },
-  } as Resource);
+  const version = (id: string, versionId: string, ms: number): Resource =>
+    ({
+      resourceType: 'Task',
+      id,
+      meta: { versionId, lastUpdated: new Date(Date.UTC(2025, 0, 1) + ms).toISOString() },
+    }) as Resource;
 
   it('asks for ge since, sorted, with a page size', () => {
     const cursor: PullCursor = { since: '2025-01-01T00:00:00.000+08:00', seenAtSince: [] };
     expect(pullQuery('Task', EMPTY_CURSOR, 50)).toBe('Task?_sort=_lastUpdated&_count=50');
-    expect(pullQuery('Task', cursor, 50)).toBe('Task?_lastUpdated=ge2025-01-01T00%3A00%3A00.000%2B08%3A00&_sort=_lastUpdated&_count=50');
+    expect(pullQuery('Task', cursor, 50)).toBe(
+      'Task?_lastUpdated=ge2025-01-01T00%3A00%3A00.000%2B08%3A00&_sort=_lastUpdated&_count=50',
+    );
   });
 
   it('survives a round trip through the store, and a damaged one starts over', () => {

@@ -37,7 +37,11 @@ export function patient(index: number, id: string = randomUUID()): ResourceWithI
   };
 }
 
-export function heartRate(subject: { id: string }, bpm: number, id: string = randomUUID()): ResourceWithId & Observation {
+export function heartRate(
+  subject: { id: string },
+  bpm: number,
+  id: string = randomUUID(),
+): ResourceWithId & Observation {
   return {
     resourceType: 'Observation',
     id,

@@ -209,13 +209,25 @@ function issueLeaf(dir: string, ca: PemPair, base: string, spec: LeafSpec): PemP
     ].join('\n'),
   );
   openssl(['req', '-new', '-key', keyPath, '-config', configPath, '-out', csrPath], dir);
-  const dates = spec.validity
-    ? ['-startdate', spec.validity.start, '-enddate', spec.validity.end]
-    : ['-days', '825'];
+  const dates = spec.validity ? ['-startdate', spec.validity.start, '-enddate', spec.validity.end] : ['-days', '825'];
   openssl(
     [
-      'ca', '-batch', '-notext', '-config', configPath, '-extensions', 'leaf_ext',
-      '-cert', ca.certPath, '-keyfile', ca.keyPath, ...dates, '-in', csrPath, '-out', certPath,
+      'ca',
+      '-batch',
+      '-notext',
+      '-config',
+      configPath,
+      '-extensions',
+      'leaf_ext',
+      '-cert',
+      ca.certPath,
+      '-keyfile',
+      ca.keyPath,
+      ...dates,
+      '-in',
+      csrPath,
+      '-out',
+      certPath,
     ],
     dir,
   );
@@ -227,8 +239,18 @@ function exportPkcs12(dir: string, pair: PemPair, base: string, passphrase: stri
   // The passphrase goes through the environment so it never shows in a process listing.
   openssl(
     [
-      'pkcs12', '-export', '-inkey', pair.keyPath, '-in', pair.certPath, '-name', base,
-      '-passout', 'env:TEST_P12_PASSPHRASE', '-out', pfxPath,
+      'pkcs12',
+      '-export',
+      '-inkey',
+      pair.keyPath,
+      '-in',
+      pair.certPath,
+      '-name',
+      base,
+      '-passout',
+      'env:TEST_P12_PASSPHRASE',
+      '-out',
+      pfxPath,
     ],
     dir,
     { TEST_P12_PASSPHRASE: passphrase },

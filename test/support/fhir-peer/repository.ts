@@ -79,7 +79,9 @@ export class PeerRepository extends MemoryRepository {
       sort.length === 1 &&
       sort[0].code === '_lastUpdated' &&
       !sort[0].descending &&
-      filters.every((filter) => filter.code === '_lastUpdated' && (filter.operator === 'ge' || filter.operator === 'gt')) &&
+      filters.every(
+        (filter) => filter.code === '_lastUpdated' && (filter.operator === 'ge' || filter.operator === 'gt'),
+      ) &&
       !request.include?.length &&
       !request.revInclude?.length &&
       request.fields === undefined &&
@@ -109,7 +111,9 @@ export class PeerRepository extends MemoryRepository {
       resourceType: 'Bundle',
       type: 'searchset',
       total: matches.length,
-      entry: page.length ? page.map((change) => ({ resource: structuredClone(change.resource) as WithId<T> })) : undefined,
+      entry: page.length
+        ? page.map((change) => ({ resource: structuredClone(change.resource) as WithId<T> }))
+        : undefined,
     };
   }
 

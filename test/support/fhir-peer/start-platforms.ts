@@ -84,7 +84,7 @@ async function main(): Promise<void> {
       'passphrase. Play the county here:',
       '  tasks                          list consult Tasks on the county platform',
       '  task <id> <status>             accepted | in-progress | completed | rejected',
-      '  report <task id> <conclusion>  sign a DiagnosticReport for the Task\'s ServiceRequest',
+      "  report <task id> <conclusion>  sign a DiagnosticReport for the Task's ServiceRequest",
       'Ctrl+C stops both.',
       '',
     ].join('\n'),
