@@ -46,11 +46,16 @@ export type WindowOpenHandler = (details: { url: string; frameName: string; feat
 
 export class FakeWebContents extends Emitter {
   windowOpenHandler: WindowOpenHandler | undefined;
+  /** What main pushed to the page with webContents.send (typed events). */
+  readonly sent: { channel: string; args: unknown[] }[] = [];
   constructor(readonly id: number) {
     super();
   }
   setWindowOpenHandler(handler: WindowOpenHandler): void {
     this.windowOpenHandler = handler;
+  }
+  send(channel: string, ...args: unknown[]): void {
+    this.sent.push({ channel, args });
   }
   /** What Electron does before navigating: emit will-navigate and honour preventDefault. */
   navigate(url: string): boolean {
@@ -131,6 +136,7 @@ export interface FakeBrowserWindowInstance {
   readonly events: Emitter;
   loadedUrl: string | undefined;
   shown: boolean;
+  isDestroyed(): boolean;
 }
 
 /** A fresh fake `electron` module: what main.ts imports, plus the records the tests read. */
@@ -167,8 +173,10 @@ export function createFakeElectron(opts: { userData: string; version?: string })
     readonly events = new Emitter();
     loadedUrl: string | undefined;
     shown = false;
+    private destroyed = false;
     constructor(readonly options: Record<string, unknown>) {
       windows.push(this);
+      this.events.on('closed', () => void (this.destroyed = true));
       // Electron emits app 'web-contents-created' for the window's own contents while constructing it.
       appEvents.emit('web-contents-created', preventableEvent(), this.webContents);
     }
@@ -182,6 +190,9 @@ export function createFakeElectron(opts: { userData: string; version?: string })
     }
     show(): void {
       this.shown = true;
+    }
+    isDestroyed(): boolean {
+      return this.destroyed;
     }
     async loadURL(url: string): Promise<void> {
       this.loadedUrl = url;
