@@ -175,8 +175,13 @@ export function addMonthsClamped(date: IsoDate, months: number): IsoDate {
  * as a schedule booked visit by visit would be) fall on or before `last`.
  */
 export function countMonthlySteps(first: IsoDate, last: IsoDate, months: number): number {
+  return countMonthlyStepsUntil(first, toEpochDay(last), months);
+}
+
+/** countMonthlySteps with the last day as an epoch day (a sweep converts its year end once). */
+export function countMonthlyStepsUntil(first: IsoDate, lastEpochDay: number, months: number): number {
   if (!(months > 0)) throw new RangeError(`month step must be positive, got ${months}`);
-  const end = toEpochDay(last);
+  const end = lastEpochDay;
   const packed = scanOrThrow(first);
   let year = Math.floor(packed / 10000);
   let month = Math.floor(packed / 100) % 100;

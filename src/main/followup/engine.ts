@@ -8,7 +8,7 @@ import {
   addMonthsClamped,
   assertIsoDate,
   completedYears,
-  countMonthlySteps,
+  countMonthlyStepsUntil,
   daysBetween,
   laterOf,
   toEpochDay,
@@ -162,11 +162,6 @@ export function pendingReferralCheckDue(state: ScheduleState, rules: RuleSet): I
   return addDays(referral.date, rules.recheckDays);
 }
 
-/** A11: how many of the dates first, first + 3 months, … (each clamped, A7) fall on or before `lastDay`. */
-export function countScheduledVisits(first: IsoDate, lastDay: IsoDate, intervalMonths: number): number {
-  return countMonthlySteps(first, lastDay, intervalMonths);
-}
-
 function countInPeriod(dates: readonly IsoDate[], start: IsoDate, end: IsoDate): number {
   let count = 0;
   for (const date of dates) if (date >= start && date <= end) count += 1;
@@ -184,7 +179,8 @@ export function quotaReminder(
 ): FollowUpReminder | null {
   const required = rules.faceToFacePerYear;
   if (faceToFaceDone >= required || firstScheduled === null) return null;
-  const projected = countScheduledVisits(firstScheduled, period.end, rules.controlledIntervalMonths);
+  // A11, with each step clamped from the previous date (A7) as visits booked one by one would be.
+  const projected = countMonthlyStepsUntil(firstScheduled, day?.periodEndDay ?? toEpochDay(period.end), rules.controlledIntervalMonths);
   if (faceToFaceDone + projected >= required) return null;
   const build = () => reminderReasons.quotaAtRisk(disease, period.year, faceToFaceDone, projected, required);
   return {
@@ -201,6 +197,13 @@ export interface SweepDay {
   asOf: IsoDate;
   asOfDay: number;
   period: YearPeriod;
+  periodEndDay: number;
+  /**
+   * Born on or before this (as strings) ⇔ at least the elderly age on `asOf`. The cutoff is `asOf` with the
+   * year moved back; on Feb 29 it is itself no date, but as a string it still sorts between Feb 28 and Mar 1,
+   * which is exactly A2 (a Feb-29 birthday is reached on Mar 1 in common years).
+   */
+  elderlyBornBy: string;
   /**
    * Reason texts by their inputs, per disease (null = per person). With one `today`, 60,000 reminders have a few
    * hundred distinct texts; building each anew kept ~10 rope-string objects per item alive, and the garbage
@@ -210,10 +213,14 @@ export interface SweepDay {
 }
 
 export function sweepDay(asOf: IsoDate, rules: RuleSet): SweepDay {
+  const period = yearPeriodContaining(asOf, rules.yearStartMonth);
+  const year = Number(asOf.slice(0, 4)) - rules.elderlyFromAge;
   return {
     asOf,
     asOfDay: toEpochDay(asOf),
-    period: yearPeriodContaining(asOf, rules.yearStartMonth),
+    period,
+    periodEndDay: toEpochDay(period.end),
+    elderlyBornBy: `${String(year).padStart(4, '0')}${asOf.slice(4)}`,
     reasons: { hypertension: new Map(), t2dm: new Map(), person: new Map() },
   };
 }
@@ -234,11 +241,10 @@ export function annualCheckReminder(
   birthDate: IsoDate,
   healthCheckDone: boolean,
   day: SweepDay,
-  rules: RuleSet,
 ): FollowUpReminder | null {
   if (healthCheckDone) return null;
   const { year } = day.period;
-  return completedYears(birthDate, day.asOf) >= rules.elderlyFromAge
+  return birthDate <= day.elderlyBornBy
     ? { code: 'elderly_annual_health_management_due', year, reason: sharedReason(day, null, `e${year}`, () => reminderReasons.elderlyAnnual(year)) }
     : { code: 'annual_check_due', year, reason: sharedReason(day, null, `a${year}`, () => reminderReasons.annualCheck(year)) };
 }
@@ -277,26 +283,25 @@ export function scheduleStatus(state: ScheduleState, birthDate: IsoDate, day: Sw
   const referralDue = pendingReferralCheckDue(state, rules);
   if (referralDue !== null) {
     const daysLate = Math.max(0, day.asOfDay - toEpochDay(referralDue));
-    reminders.push({
+    const reminder: FollowUpReminder = {
       code: 'referral_followup_due',
       dueDate: referralDue,
-      ...(daysLate > 0 ? { daysLate } : {}),
       reason: sharedReason(day, disease, `r${referralDue}`, () => reminderReasons.referralCheck(disease, referralDue, daysLate)),
-    });
+    };
+    if (daysLate > 0) reminder.daysLate = daysLate;
+    reminders.push(reminder);
   }
 
-  if (!last) {
-    reminders.push({
+  const neverSeen = !last;
+  if (neverSeen || (state.lastPhoneContactDate !== null && state.lastPhoneContactDate > last.date)) {
+    const reminder: FollowUpReminder = {
       code: 'face_to_face_required',
-      ...(due ? { dueDate: due } : {}),
-      reason: sharedReason(day, disease, `n${due}`, () => reminderReasons.firstFaceToFaceRequired(disease, due)),
-    });
-  } else if (state.lastPhoneContactDate !== null && state.lastPhoneContactDate > last.date) {
-    reminders.push({
-      code: 'face_to_face_required',
-      ...(due ? { dueDate: due } : {}),
-      reason: sharedReason(day, disease, `f${due}`, () => reminderReasons.faceToFaceRequired(disease, due)),
-    });
+      reason: neverSeen
+        ? sharedReason(day, disease, `n${due}`, () => reminderReasons.firstFaceToFaceRequired(disease, due))
+        : sharedReason(day, disease, `f${due}`, () => reminderReasons.faceToFaceRequired(disease, due)),
+    };
+    if (due) reminder.dueDate = due;
+    reminders.push(reminder);
   }
 
   const missing = missingAtLastVisit(state, birthDate, rules);
@@ -707,7 +712,6 @@ function evaluateFaceToFace(input: FollowUpInput, visit: Visit, summary: History
     patient.birthDate,
     visit.withHealthCheck === true || healthCheckDoneInYear(summary, visit.date, rules),
     sweepDay(visit.date, rules),
-    rules,
   );
   if (annual) reminders.push(annual);
   const period = yearPeriodContaining(visit.date, rules.yearStartMonth);
@@ -729,7 +733,7 @@ function evaluateFaceToFace(input: FollowUpInput, visit: Visit, summary: History
 function statusAsOf(input: FollowUpInput, summary: HistorySummary, asOf: IsoDate, rules: RuleSet): FollowUpReminder[] {
   const day = sweepDay(asOf, rules);
   const { reminders } = scheduleStatus(summary, input.patient.birthDate, day, rules);
-  const annual = annualCheckReminder(input.patient.birthDate, healthCheckDoneInYear(summary, asOf, rules), day, rules);
+  const annual = annualCheckReminder(input.patient.birthDate, healthCheckDoneInYear(summary, asOf, rules), day);
   if (annual) reminders.push(annual);
   return reminders;
 }

@@ -3,7 +3,7 @@
  * query that fills FollowUpPatientState and the clock that gives `today` live elsewhere.
  */
 
-import { completedYears, toEpochDay, type IsoDate } from '../../shared/dates';
+import { toEpochDay, type IsoDate } from '../../shared/dates';
 import {
   reminderReasons,
   type Disease,
@@ -64,10 +64,10 @@ function patientReminders(patient: FollowUpPatientState, day: SweepDay, rules: R
     if (soon) out.push(soon);
   }
   // The annual check belongs to the person, once, whether enrolled in one programme, two, or (65+) none.
-  if (!enrolled && completedYears(patient.birthDate, day.asOf) < rules.elderlyFromAge) return;
+  if (!enrolled && patient.birthDate > day.elderlyBornBy) return;
   const last = patient.lastHealthCheckDate;
   const checkedThisYear = last !== null && last >= day.period.start && last <= day.asOf;
-  const annual = annualCheckReminder(patient.birthDate, checkedThisYear, day, rules);
+  const annual = annualCheckReminder(patient.birthDate, checkedThisYear, day);
   if (annual) out.push(toItem(patient, null, annual));
 }
 

@@ -414,6 +414,18 @@ describe('§1/§3 annual health check and elderly health management', () => {
   });
 });
 
+describe('A2 — the elderly age on the check date, Feb-29 birthdays included', () => {
+  it.each([
+    ['1960-02-29', '2025-02-28', 'annual_check_due', 'A2 born Feb 29: 64 on Feb 28 of a common year'],
+    ['1960-02-29', '2025-03-01', 'elderly_annual_health_management_due', 'A2 born Feb 29: 65 on Mar 1 of a common year'],
+    ['1959-02-28', '2024-02-29', 'elderly_annual_health_management_due', 'A2 turned 65 the day before a leap day'],
+    ['1959-03-01', '2024-02-29', 'annual_check_due', 'A2 turns 65 the day after a leap day'],
+  ])('born %s, checked %s → %s (%s)', (birthDate, date, code) => {
+    const codesDue = asOf('hypertension', { sex: 'M', birthDate }, [], date).reminders.map((r) => r.code);
+    expect(codesDue).toContain(code);
+  });
+});
+
 describe('reminder checks (visit = reminder_check)', () => {
   const controlled = entry('2025-04-01', { sbp: 130, dbp: 80, classification: '控制满意', action: 'continue', nextDueDate: '2025-07-01' });
 
