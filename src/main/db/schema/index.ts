@@ -5,3 +5,4 @@ export * from './ecg';
 export * from './patients';
 export * from './settings';
 export * from './sync';
+export * from './followup';
