@@ -1,6 +1,6 @@
 import type { DiagnosticReport, Observation, Patient, Resource, Task } from '@medplum/fhirtypes';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createSyncEngine, type ApplyRemote, type SyncEngine } from '../../../src/main/sync/engine';
+import { createSyncEngine, type ApplyRemote, type SyncClock, type SyncEngine } from '../../../src/main/sync/engine';
 import { createFhirHttpClient } from '../../../src/main/sync/http';
 import type { ResourceWithId } from '../../../src/main/sync/outbox';
 import { parseCursor, pullStream } from '../../../src/main/sync/pull-cursor';
@@ -240,6 +240,81 @@ describe('sync engine against a platform peer over mutual TLS', () => {
     const states = events.filter((event) => event.type === 'status').map((event) => event.status.state);
     expect(states).toContain('pushing');
     expect(states[states.length - 1]).toBe('idle');
+  });
+});
+
+describe('retry schedule (injected clock and random)', () => {
+  /** A clock whose sleeps are recorded and take no time, until `limit` sleeps have happened. */
+  function recordingClock(limit: number) {
+    let now = 1_000_000;
+    const sleeps: number[] = [];
+    let reached: () => void = () => undefined;
+    const done = new Promise<void>((resolve) => (reached = resolve));
+    const clock: SyncClock = {
+      now: () => now,
+      sleep: (ms, signal) => {
+        sleeps.push(ms);
+        now += ms;
+        if (sleeps.length < limit) return Promise.resolve();
+        reached();
+        return new Promise((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
+      },
+    };
+    return { clock, sleeps, done };
+  }
+
+  async function scheduleFor(target: SyncTargetConfig, limit: number) {
+    const outbox = new MemoryOutboxStore();
+    outbox.save(patient(1), ['county']);
+    const { clock, sleeps, done } = recordingClock(limit);
+    const errors: { code: string; retryAt: number | null }[] = [];
+    const engine = createSyncEngine({
+      targets: [target],
+      outbox,
+      http: createFhirHttpClient(),
+      applyRemote: () => undefined,
+      clock,
+      random: () => 0.5,
+      backoff: { baseMs: 100, capMs: 1_000 },
+      onEvent: (event) => {
+        if (event.type === 'error') errors.push({ code: event.error.code, retryAt: event.retryAt });
+      },
+    });
+    engine.start();
+    await done;
+    await engine.stop();
+    return { sleeps, errors, outbox };
+  }
+
+  it('backs off with full jitter, doubling up to the cap, while the platform is unreachable', async () => {
+    const pki = generatePlatformPki({ name: 'county' });
+    const closed = await startFhirPeer({
+      ca: pki.ca.certPem,
+      serverCert: pki.server.certPem,
+      serverKey: pki.server.keyPem,
+    });
+    const url = closed.url;
+    await closed.stop();
+    const { sleeps, errors, outbox } = await scheduleFor(targetFor(pki, url), 7);
+    // random() = 0.5 of min(1000, 100·2^(n−1)).
+    expect(sleeps).toEqual([50, 100, 200, 400, 500, 500, 500]);
+    expect(errors.map((error) => error.code)).toEqual(Array(7).fill('SERVER_UNREACHABLE'));
+    expect(outbox.rows[0].entry.attempts).toBe(7);
+    expect(outbox.rows[0].nextAttemptAt).toBe(errors[6].retryAt);
+  });
+
+  it('waits the longest interval when only a settings change can help', async () => {
+    const pki = generatePlatformPki({ name: 'county' });
+    const { sleeps, errors } = await scheduleFor(
+      targetFor(pki, 'https://127.0.0.1:9/fhir/R4/', { clientPassphrase: 'wrong' }),
+      3,
+    );
+    expect(sleeps).toEqual([1_000, 1_000, 1_000]);
+    expect(errors.map((error) => error.code)).toEqual([
+      'TLS_BAD_PASSPHRASE',
+      'TLS_BAD_PASSPHRASE',
+      'TLS_BAD_PASSPHRASE',
+    ]);
   });
 });
 
