@@ -12,7 +12,7 @@ import { systemClock } from './clock';
 import { defaultMigrationsFolder } from './db/open';
 import { createServices } from './services';
 import { APP_ORIGIN, APP_SCHEME, resolveAppUrl } from './shell/app-protocol';
-import { hardenSession, hardenWebContents, secureWindowOptions } from './shell/security';
+import { devContentSecurityPolicy, hardenSession, hardenWebContents, secureWindowOptions } from './shell/security';
 
 declare const MAIN_WINDOW_VITE_DEV_SERVER_URL: string | undefined;
 declare const MAIN_WINDOW_VITE_NAME: string;
@@ -44,7 +44,7 @@ async function start(): Promise<void> {
     if (!file) return new Response('not found', { status: 404 });
     return net.fetch(pathToFileURL(file).toString());
   });
-  hardenSession(session.defaultSession, allowedOrigins);
+  hardenSession(session.defaultSession, allowedOrigins, devUrl ? devContentSecurityPolicy(new URL(devUrl).origin) : undefined);
   app.on('web-contents-created', (_event, contents) => hardenWebContents(contents, allowedOrigins));
 
   mainWindow = new BrowserWindow(secureWindowOptions(path.join(__dirname, 'preload.js')));

@@ -51,11 +51,20 @@ export function secureWindowOptions(preloadPath: string): BrowserWindowConstruct
 }
 
 /** (#5) deny every permission request and check; (#7) CSP header on every response; (#1) refuse non-local requests. */
-export function hardenSession(session: Session, allowedOrigins: readonly string[]): void {
+/**
+ * Only under `npm start` (Vite dev server): React Fast Refresh injects an inline module script and Vite's client
+ * talks over a websocket to the dev server. Never used by a packaged app.
+ */
+export function devContentSecurityPolicy(devOrigin: string): string {
+  const ws = devOrigin.replace(/^http/, 'ws');
+  return CONTENT_SECURITY_POLICY.replace("script-src 'self'", "script-src 'self' 'unsafe-inline'").replace("connect-src 'self'", `connect-src 'self' ${ws}`);
+}
+
+export function hardenSession(session: Session, allowedOrigins: readonly string[], csp: string = CONTENT_SECURITY_POLICY): void {
   session.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
   session.setPermissionCheckHandler(() => false);
   session.webRequest.onHeadersReceived((details, callback) => {
-    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] } });
+    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [csp] } });
   });
   session.webRequest.onBeforeRequest((details, callback) => {
     callback({ cancel: !isAllowedUrl(details.url, allowedOrigins) });
