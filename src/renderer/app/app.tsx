@@ -1,9 +1,16 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { HashRouter, Navigate, Route, Routes } from 'react-router';
+import { createHashRouter, createRoutesFromElements, Navigate, Route, RouterProvider } from 'react-router';
 import { api } from '../api/client';
 import { ErrorText } from '../components/error-text';
 import { AuditPage } from '../features/audit/audit-page';
+import { TodayPage } from '../features/clinic/today-page';
+import { VisitPage } from '../features/clinic/visit-page';
+import { VitalsPage } from '../features/clinic/vitals-page';
+import { PatientChartPage } from '../features/patients/patient-chart-page';
+import { PatientsPage } from '../features/patients/patients-page';
+import { RegistrationPage } from '../features/patients/registration-page';
+import { VisitSummaryPrint } from '../features/print/visit-summary-print';
 import { SetupPage } from '../features/auth/setup-page';
 import { SignInPage } from '../features/auth/sign-in-page';
 import { StoreUnlockPage } from '../features/auth/store-unlock-page';
@@ -37,19 +44,41 @@ function SignedInGate() {
   if (!status) return <p className="muted">{t('app.loading')}</p>;
   if (status.firstRun) return <SetupPage />;
   if (!status.user) return <SignInPage />;
-  return (
-    <HashRouter>
-      <Routes>
-        <Route element={<Layout />}>
-          <Route index element={<Navigate to="/today" replace />} />
-          {(['today', 'patients', 'ecg', 'followup', 'consult', 'sync'] as const).map((f) => (
-            <Route key={f} path={`/${f}`} element={<ComingSoon feature={f} />} />
-          ))}
-          <Route path="/settings" element={<SettingsPage />} />
-          <Route path="/audit" element={status.user.role === 'admin' ? <AuditPage /> : <Navigate to="/today" replace />} />
-          <Route path="*" element={<Navigate to="/today" replace />} />
-        </Route>
-      </Routes>
-    </HashRouter>
+  const isAdmin = status.user.role === 'admin';
+  return <SignedInRoutes isAdmin={isAdmin} />;
+}
+
+/**
+ * A data router (not <HashRouter>) so that forms with unsaved input can ask before the user navigates away
+ * (useBlocker works only there). Built once per role: the hash keeps the current place when it is rebuilt.
+ */
+function SignedInRoutes({ isAdmin }: { isAdmin: boolean }) {
+  const router = useMemo(
+    () =>
+      createHashRouter(
+        createRoutesFromElements(
+          <>
+            {/* Printouts carry no app chrome: outside the Layout. */}
+            <Route path="/print/visit/:patientId/:visitId" element={<VisitSummaryPrint />} />
+            <Route element={<Layout />}>
+              <Route index element={<Navigate to="/today" replace />} />
+              <Route path="/today" element={<TodayPage />} />
+              <Route path="/patients" element={<PatientsPage />} />
+              <Route path="/patients/new" element={<RegistrationPage />} />
+              <Route path="/patients/:patientId" element={<PatientChartPage />} />
+              <Route path="/patients/:patientId/vitals" element={<VitalsPage />} />
+              <Route path="/patients/:patientId/visits/:visitId" element={<VisitPage />} />
+              {(['ecg', 'followup', 'consult', 'sync'] as const).map((f) => (
+                <Route key={f} path={`/${f}`} element={<ComingSoon feature={f} />} />
+              ))}
+              <Route path="/settings" element={<SettingsPage />} />
+              <Route path="/audit" element={isAdmin ? <AuditPage /> : <Navigate to="/today" replace />} />
+              <Route path="*" element={<Navigate to="/today" replace />} />
+            </Route>
+          </>,
+        ),
+      ),
+    [isAdmin],
   );
+  return <RouterProvider router={router} />;
 }

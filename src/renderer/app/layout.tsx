@@ -4,6 +4,7 @@ import { NavLink, Outlet } from 'react-router';
 import type { SystemStatus } from '../../shared/api/system';
 import { api } from '../api/client';
 import { LockOverlay } from '../features/auth/lock-overlay';
+import { PatientSearchBox } from '../features/patients/patient-search-box';
 import { useAuth } from './auth-context';
 
 const NAV = ['today', 'patients', 'ecg', 'followup', 'consult', 'sync', 'settings'] as const;
@@ -24,9 +25,14 @@ export function Layout() {
           ))}
           {status?.user?.role === 'admin' && <NavLink to="/audit">{t('nav.audit')}</NavLink>}
         </nav>
-        <main className="content">
-          <Outlet />
-        </main>
+        <div className="main-column">
+          <header className="topbar">
+            <PatientSearchBox />
+          </header>
+          <main className="content">
+            <Outlet />
+          </main>
+        </div>
       </div>
       <StatusBar
         onSignOut={async () => {

@@ -1,0 +1,189 @@
+import { useCallback, useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link, useNavigate } from 'react-router';
+import type { QueueEntry } from '../../../shared/api/clinic';
+import { api } from '../../api/client';
+import { useAuth } from '../../app/auth-context';
+import { formatTime, minutesBetween, todayInChina } from '../../components/dates';
+import { ErrorText } from '../../components/error-text';
+import { announceQueueChanged, createLatestGuard, QUEUE_CHANGED_EVENT } from '../../components/latest-only';
+import { maskIdNumber } from '../patients/patient-format';
+import { AgeText, SexText } from '../patients/patient-labels';
+
+export const QUEUE_REFRESH_MS = 15_000;
+const CLOCK_TICK_MS = 60_000;
+
+type Status = QueueEntry['status'];
+
+/** The moves a desk makes from each status (the service allows these and refuses the rest). */
+export const STATUS_ACTIONS: Record<Status, Status[]> = {
+  waiting: ['inConsultation', 'left'],
+  inConsultation: ['done', 'waiting'],
+  done: [],
+  left: ['waiting'],
+};
+
+/** Minutes waited: until now while waiting, until the consultation began once it has. */
+export function waitMinutes(entry: Pick<QueueEntry, 'status' | 'checkedInAt' | 'startedAt' | 'finishedAt'>, now: Date): number {
+  if (entry.status === 'waiting') return minutesBetween(entry.checkedInAt, now);
+  const end = entry.startedAt ?? entry.finishedAt;
+  return end ? minutesBetween(entry.checkedInAt, new Date(end)) : minutesBetween(entry.checkedInAt, now);
+}
+
+function useNow(tickMs: number): Date {
+  const [now, setNow] = useState(() => new Date());
+  useEffect(() => {
+    const timer = setInterval(() => setNow(new Date()), tickMs);
+    return () => clearInterval(timer);
+  }, [tickMs]);
+  return now;
+}
+
+export function TodayPage() {
+  const { t, i18n } = useTranslation();
+  const navigate = useNavigate();
+  const { status } = useAuth();
+  const clinician = status?.user?.role === 'doctor' || status?.user?.role === 'admin';
+  const [clinicianId, setClinicianId] = useState<number | 'all'>('all');
+  const [clinicians, setClinicians] = useState<{ id: number; displayName: string }[]>([]);
+  const [entries, setEntries] = useState<QueueEntry[] | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const [guard] = useState(createLatestGuard);
+  const now = useNow(CLOCK_TICK_MS);
+
+  const load = useCallback(() => {
+    const isCurrent = guard.begin();
+    api.clinic.queue({ clinicianId: clinicianId === 'all' ? undefined : clinicianId, includeFinished: true }).then(
+      (list) => {
+        if (!isCurrent()) return;
+        setEntries(list);
+        setError(null);
+      },
+      (e: unknown) => isCurrent() && setError(e),
+    );
+  }, [clinicianId, guard]);
+
+  useEffect(() => {
+    load();
+    const timer = setInterval(load, QUEUE_REFRESH_MS);
+    window.addEventListener(QUEUE_CHANGED_EVENT, load);
+    return () => {
+      clearInterval(timer);
+      window.removeEventListener(QUEUE_CHANGED_EVENT, load);
+    };
+  }, [load]);
+
+  useEffect(() => {
+    void api.clinic.clinicians({}).then(setClinicians, () => setClinicians([]));
+  }, []);
+
+  async function run(action: () => Promise<unknown>) {
+    setError(null);
+    try {
+      await action();
+      announceQueueChanged();
+    } catch (e) {
+      setError(e);
+    }
+  }
+
+  async function receive(entry: QueueEntry) {
+    setError(null);
+    try {
+      const visit = await api.visits.open({ patientId: entry.patient.id, queueEntryId: entry.id });
+      navigate(`/patients/${entry.patient.id}/visits/${visit.id}`);
+    } catch (e) {
+      setError(e);
+    }
+  }
+
+  const waiting = entries?.filter((e) => e.status === 'waiting').length ?? 0;
+  const names = new Map(clinicians.map((c) => [c.id, c.displayName]));
+  return (
+    <section className="page">
+      <div className="row page-head">
+        <h1>{t('clinic:queue.title', { date: todayInChina() })}</h1>
+        <span className="muted">{t('clinic:queue.waitingCount', { count: waiting })}</span>
+        <span className="spacer" />
+        <label className="inline">
+          {t('clinic:queue.clinicianFilter')}
+          <select value={clinicianId} onChange={(e) => setClinicianId(e.target.value === 'all' ? 'all' : Number(e.target.value))}>
+            <option value="all">{t('clinic:queue.allClinicians')}</option>
+            {clinicians.map((c) => (
+              <option key={c.id} value={c.id}>
+                {c.displayName}
+              </option>
+            ))}
+          </select>
+        </label>
+      </div>
+      <ErrorText error={error} />
+      {entries && entries.length === 0 && <p className="card muted">{t('clinic:queue.empty')}</p>}
+      {entries && entries.length > 0 && (
+        <table className="queue-table card">
+          <thead>
+            <tr>
+              <th>{t('clinic:queue.number')}</th>
+              <th>{t('clinic:queue.patient')}</th>
+              <th>{t('clinic:queue.idNumber')}</th>
+              <th>{t('clinic:queue.checkedIn')}</th>
+              <th>{t('clinic:queue.wait')}</th>
+              <th>{t('clinic:queue.statusLabel')}</th>
+              <th>{t('clinic:queue.clinician')}</th>
+              <th>{t('clinic:queue.priority')}</th>
+              <th>{t('clinic:queue.actions')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {entries.map((entry, i) => {
+              const minutes = waitMinutes(entry, now);
+              return (
+                <tr key={entry.id} className={`queue-row ${entry.status}${entry.priority ? ' priority' : ''}`} data-testid="queue-row">
+                  <td>{i + 1}</td>
+                  <td>
+                    <Link to={`/patients/${entry.patient.id}`}>{entry.patient.name}</Link>{' '}
+                    <span className="muted">
+                      <SexText sex={entry.patient.sex} /> · <AgeText birthDate={entry.patient.birthDate} />
+                    </span>
+                  </td>
+                  <td className="mono">{maskIdNumber(entry.patient.idNumber)}</td>
+                  <td>{formatTime(entry.checkedInAt, i18n.language)}</td>
+                  <td className={entry.status === 'waiting' && minutes >= 60 ? 'flag-high' : undefined}>{t('clinic:queue.minutes', { count: minutes })}</td>
+                  <td>
+                    <span className={`status-chip ${entry.status}`}>{t(`clinic:queue.status.${entry.status}`)}</span>
+                  </td>
+                  <td>{entry.clinicianId !== null ? (names.get(entry.clinicianId) ?? '') : ''}</td>
+                  <td>
+                    <label className="switch">
+                      <input
+                        type="checkbox"
+                        checked={entry.priority}
+                        aria-label={t('clinic:queue.priorityFor', { name: entry.patient.name })}
+                        onChange={(e) => void run(() => api.clinic.setPriority({ entryId: entry.id, priority: e.target.checked }))}
+                      />
+                      {entry.priority && <span className="badge danger">{t('clinic:queue.priority')}</span>}
+                    </label>
+                  </td>
+                  <td className="actions">
+                    {entry.status === 'waiting' && clinician && (
+                      <button type="button" className="primary" onClick={() => void receive(entry)}>
+                        {t('clinic:queue.receive')}
+                      </button>
+                    )}
+                    {STATUS_ACTIONS[entry.status]
+                      .filter((to) => !(to === 'inConsultation' && clinician))
+                      .map((to) => (
+                        <button key={to} type="button" onClick={() => void run(() => api.clinic.setStatus({ entryId: entry.id, status: to }))}>
+                          {t(`clinic:queue.to.${to}`)}
+                        </button>
+                      ))}
+                  </td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}

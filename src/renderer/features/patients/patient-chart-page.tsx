@@ -1,0 +1,220 @@
+import { useCallback, useEffect, useState } from 'react';
+import type { TFunction } from 'i18next';
+import { useTranslation } from 'react-i18next';
+import { Link, useLocation, useNavigate, useParams } from 'react-router';
+import type { QueueEntry, Visit, VitalsRecord } from '../../../shared/api/clinic';
+import type { Patient } from '../../../shared/api/patients';
+import { api } from '../../api/client';
+import { useAuth } from '../../app/auth-context';
+import { formatDateTime } from '../../components/dates';
+import { ErrorText } from '../../components/error-text';
+import { announceQueueChanged } from '../../components/latest-only';
+import { BpTrendChart } from '../clinic/bp-trend-chart';
+import { VitalsTable } from '../clinic/vitals-table';
+import { VisitTimeline } from '../clinic/visit-timeline';
+import { maskIdNumber, splitNoIdReason } from './patient-format';
+import { AgeText, SexText } from './patient-labels';
+
+interface ChartData {
+  patient: Patient;
+  vitals: VitalsRecord[];
+  visits: Visit[];
+  queueEntry: QueueEntry | null;
+}
+
+async function loadChart(patientId: string): Promise<ChartData> {
+  const [patient, vitals, visits, queue] = await Promise.all([
+    api.patients.get({ patientId }),
+    api.vitals.list({ patientId, limit: 100 }),
+    api.visits.list({ patientId, includeSuperseded: true }),
+    api.clinic.queue({ includeFinished: true }),
+  ]);
+  const mine = queue.filter((entry) => entry.patient.id === patientId);
+  const queueEntry = mine.find((entry) => entry.status === 'waiting' || entry.status === 'inConsultation') ?? mine[0] ?? null;
+  return { patient, vitals, visits, queueEntry };
+}
+
+export function PatientChartPage() {
+  const { t } = useTranslation();
+  const { patientId = '' } = useParams();
+  const location = useLocation();
+  const [data, setData] = useState<ChartData | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const reload = useCallback(() => {
+    loadChart(patientId).then(
+      (d) => {
+        setData(d);
+        setError(null);
+      },
+      (e: unknown) => setError(e),
+    );
+  }, [patientId]);
+  useEffect(reload, [reload]);
+
+  if (!data) return <section className="page">{error ? <ErrorText error={error} /> : <p className="muted">{t('app.loading')}</p>}</section>;
+  const { patient } = data;
+  const justRegistered = (location.state as { registered?: boolean } | null)?.registered === true;
+  return (
+    <section className="page chart-page">
+      {justRegistered && (
+        <p className="ok-text" role="status">
+          {t('clinic:chart.registered', { name: patient.name })}
+        </p>
+      )}
+      <header className="chart-header card">
+        <div>
+          <h1>
+            {patient.name}{' '}
+            <span className="muted header-facts">
+              <SexText sex={patient.sex} /> · <AgeText birthDate={patient.birthDate} />
+            </span>
+          </h1>
+          <div className="badges">
+            {patient.hypertension && <span className="badge">{t('clinic:enrolment.hypertension')}</span>}
+            {patient.diabetes && <span className="badge">{t('clinic:enrolment.diabetes')}</span>}
+            {patient.allergies && <span className="badge danger">{t('clinic:chart.allergyBadge', { allergies: patient.allergies })}</span>}
+          </div>
+        </div>
+        <ChartActions data={data} onChanged={reload} />
+      </header>
+      <ErrorText error={error} />
+
+      <div className="chart-grid">
+        <Demographics patient={patient} />
+        <div className="card">
+          <h2>{t('clinic:chart.enrolments')}</h2>
+          <dl className="facts">
+            <dt>{t('clinic:enrolment.hypertension')}</dt>
+            <dd>{t(patient.hypertension ? 'clinic:enrolment.enrolled' : 'clinic:enrolment.notEnrolled')}</dd>
+            <dt>{t('clinic:enrolment.diabetes')}</dt>
+            <dd>{t(patient.diabetes ? 'clinic:enrolment.enrolled' : 'clinic:enrolment.notEnrolled')}</dd>
+          </dl>
+        </div>
+      </div>
+
+      <div className="card">
+        <h2>{t('clinic:chart.vitals')}</h2>
+        <BpTrendChart records={data.vitals} />
+        <VitalsTable records={data.vitals} />
+      </div>
+
+      <div className="card">
+        <h2>{t('clinic:chart.visits')}</h2>
+        <VisitTimeline patientId={patient.id} visits={data.visits} />
+      </div>
+
+      {(['ecg', 'followup', 'consult'] as const).map((feature) => (
+        <div className="card placeholder" key={feature}>
+          <h2>{t(`clinic:chart.section.${feature}`)}</h2>
+          <p className="muted">{t(`clinic:chart.sectionLater.${feature}`)}</p>
+        </div>
+      ))}
+    </section>
+  );
+}
+
+function noIdText(t: TFunction, noId: ReturnType<typeof splitNoIdReason>): string {
+  if (!noId) return t('clinic:chart.noId');
+  const reason = t(`clinic:noIdReason.${noId.code}`);
+  return noId.note ? t('clinic:chart.noIdWithNote', { reason, note: noId.note }) : t('clinic:chart.noIdWith', { reason });
+}
+
+function Demographics({ patient }: { patient: Patient }) {
+  const { t } = useTranslation();
+  const noId = splitNoIdReason(patient.noIdReason);
+  const rows: [string, string][] = [
+    [t('clinic:register.idNumber'), patient.idNumber ? maskIdNumber(patient.idNumber) : noIdText(t, noId)],
+    [t('clinic:register.birthDate'), patient.birthDate],
+    [t('clinic:register.phone'), patient.phone ?? ''],
+    [t('clinic:register.village'), patient.village ?? ''],
+    [t('clinic:register.address'), patient.address ?? ''],
+    [t('clinic:register.household'), patient.household ?? ''],
+    [t('clinic:register.contractDoctor'), patient.contractDoctor
+        ? t(patient.contractDate ? 'clinic:chart.contractSince' : 'clinic:chart.contractDoctorOnly', { doctor: patient.contractDoctor, date: patient.contractDate })
+        : t('clinic:chart.noContract')],
+    [t('clinic:register.allergies'), patient.allergies ?? t('clinic:chart.noAllergies')],
+  ];
+  return (
+    <div className="card">
+      <h2>{t('clinic:chart.demographics')}</h2>
+      <dl className="facts">
+        {rows.map(([label, value]) => (
+          <div key={label} className="fact">
+            <dt>{label}</dt>
+            <dd>{value || '—'}</dd>
+          </div>
+        ))}
+      </dl>
+    </div>
+  );
+}
+
+function ChartActions({ data, onChanged }: { data: ChartData; onChanged(): void }) {
+  const { t, i18n } = useTranslation();
+  const navigate = useNavigate();
+  const { status } = useAuth();
+  const [priority, setPriority] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const clinician = status?.user?.role === 'doctor' || status?.user?.role === 'admin';
+  const { patient, queueEntry, visits } = data;
+  const inQueue = queueEntry && (queueEntry.status === 'waiting' || queueEntry.status === 'inConsultation');
+  const openVisit = visits.find((v) => v.status === 'open');
+
+  async function checkIn() {
+    setError(null);
+    try {
+      await api.clinic.checkIn({ patientId: patient.id, priority });
+      announceQueueChanged();
+      onChanged();
+    } catch (e) {
+      setError(e);
+    }
+  }
+
+  async function startVisit() {
+    setError(null);
+    try {
+      const visit = await api.visits.open({ patientId: patient.id, queueEntryId: inQueue ? queueEntry.id : undefined });
+      announceQueueChanged();
+      navigate(`/patients/${patient.id}/visits/${visit.id}`);
+    } catch (e) {
+      setError(e);
+    }
+  }
+
+  return (
+    <div className="chart-actions">
+      <div className="row wrap">
+        {inQueue ? (
+          <span className="queue-state">
+            {t('clinic:chart.inQueue', { status: t(`clinic:queue.status.${queueEntry.status}`), time: formatDateTime(queueEntry.checkedInAt, i18n.language) })}
+          </span>
+        ) : (
+          <>
+            <label className="switch">
+              <input type="checkbox" checked={priority} onChange={(e) => setPriority(e.target.checked)} />
+              {t('clinic:queue.priority')}
+            </label>
+            <button type="button" onClick={() => void checkIn()}>
+              {t('clinic:chart.checkIn')}
+            </button>
+          </>
+        )}
+        <Link className="button" to={`/patients/${patient.id}/vitals`}>
+          {t('clinic:chart.recordVitals')}
+        </Link>
+        {clinician &&
+          (openVisit ? (
+            <Link className="button primary" to={`/patients/${patient.id}/visits/${openVisit.id}`}>
+              {t('clinic:chart.continueVisit')}
+            </Link>
+          ) : (
+            <button type="button" className="primary" onClick={() => void startVisit()}>
+              {t('clinic:chart.startVisit')}
+            </button>
+          ))}
+      </div>
+      <ErrorText error={error} />
+    </div>
+  );
+}

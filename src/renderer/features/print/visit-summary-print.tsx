@@ -1,0 +1,175 @@
+import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link, useParams, useSearchParams } from 'react-router';
+import type { Visit, VitalsRecord } from '../../../shared/api/clinic';
+import type { Patient } from '../../../shared/api/patients';
+import { api } from '../../api/client';
+import { clinicDayOf, formatDateTime, formatTime } from '../../components/dates';
+import { ErrorText } from '../../components/error-text';
+import { toVitalsRow } from '../clinic/vitals-display';
+import { maskIdNumber } from '../patients/patient-format';
+import { AgeText, SexText } from '../patients/patient-labels';
+
+export const PAPER_SIZES = ['A5', 'A4'] as const;
+export type PaperSize = (typeof PAPER_SIZES)[number];
+
+export function paperSizeOf(query: string | null): PaperSize {
+  return query?.toUpperCase() === 'A4' ? 'A4' : 'A5';
+}
+
+/** The vitals that belong on the summary: recorded against this visit, or measured on the visit's clinic day. */
+export function vitalsOfVisitDay(records: readonly VitalsRecord[], visit: Pick<Visit, 'id' | 'openedAt'>): VitalsRecord[] {
+  const day = clinicDayOf(visit.openedAt);
+  return records.filter((r) => r.visitId === visit.id || clinicDayOf(r.measuredAt) === day);
+}
+
+interface SummaryData {
+  facilityName: string;
+  patient: Patient;
+  visit: Visit;
+  vitals: VitalsRecord[];
+}
+
+/**
+ * 门诊病历摘要 for the patient to take home. A5 portrait by default (what township clinics hand out), A4 on request.
+ * Rendered outside the app layout so the printout has no chrome; the toolbar is screen-only.
+ */
+export function VisitSummaryPrint() {
+  const { t, i18n } = useTranslation();
+  const { patientId = '', visitId = '' } = useParams();
+  const [params, setParams] = useSearchParams();
+  const size = paperSizeOf(params.get('size'));
+  const [data, setData] = useState<SummaryData | null>(null);
+  const [error, setError] = useState<unknown>(null);
+
+  useEffect(() => {
+    void Promise.all([
+      api.settings.get({}),
+      api.patients.get({ patientId }),
+      api.visits.get({ patientId, visitId }),
+      api.vitals.list({ patientId, limit: 500 }),
+    ]).then(([settings, patient, visit, vitals]) => setData({ facilityName: settings.facilityName, patient, visit, vitals: vitalsOfVisitDay(vitals, visit) }), setError);
+  }, [patientId, visitId]);
+
+  return (
+    <div className={`print-page paper-${size}`}>
+      {/* @page cannot be switched by a class: the size is written into the sheet for this route only. */}
+      <style>{`@page { size: ${size} portrait; margin: ${size === 'A5' ? '10mm 10mm 12mm' : '15mm 16mm 18mm'}; }`}</style>
+      <div className="print-toolbar no-print">
+        <Link to={`/patients/${patientId}`}>{t('clinic:print.back')}</Link>
+        <label className="inline">
+          {t('clinic:print.paper')}
+          <select value={size} onChange={(e) => setParams({ size: e.target.value }, { replace: true })}>
+            {PAPER_SIZES.map((s) => (
+              <option key={s} value={s}>
+                {s}
+              </option>
+            ))}
+          </select>
+        </label>
+        <button type="button" className="primary" onClick={() => window.print()} disabled={!data}>
+          {t('clinic:print.print')}
+        </button>
+      </div>
+      <ErrorText error={error} />
+      {!data && !error && <p className="muted">{t('app.loading')}</p>}
+      {data && <Summary data={data} locale={i18n.language} />}
+    </div>
+  );
+}
+
+function Summary({ data, locale }: { data: SummaryData; locale: string }) {
+  const { t } = useTranslation();
+  const { patient, visit, vitals } = data;
+  return (
+    <article className="sheet" aria-label={t('clinic:print.title')}>
+      <header className="sheet-head">
+        <div className="facility">{data.facilityName || t('app.title')}</div>
+        <h1>{t('clinic:print.title')}</h1>
+      </header>
+      <table className="sheet-patient">
+        <tbody>
+          <tr>
+            <th>{t('clinic:register.name')}</th>
+            <td>{patient.name}</td>
+            <th>{t('clinic:register.sex')}</th>
+            <td>
+              <SexText sex={patient.sex} />
+            </td>
+            <th>{t('clinic:print.age')}</th>
+            <td>
+              <AgeText birthDate={patient.birthDate} />
+            </td>
+          </tr>
+          <tr>
+            <th>{t('clinic:register.idNumber')}</th>
+            <td colSpan={3} className="mono">
+              {maskIdNumber(patient.idNumber) || '—'}
+            </td>
+            <th>{t('clinic:register.phone')}</th>
+            <td>{patient.phone ?? '—'}</td>
+          </tr>
+          <tr>
+            <th>{t('clinic:print.visitTime')}</th>
+            <td colSpan={3}>{formatDateTime(visit.openedAt, locale)}</td>
+            <th>{t('clinic:register.allergies')}</th>
+            <td>{patient.allergies ?? t('clinic:chart.noAllergies')}</td>
+          </tr>
+        </tbody>
+      </table>
+
+      <section>
+        <h2>{t('clinic:print.vitals')}</h2>
+        {vitals.length === 0 ? <p>—</p> : vitals.map((record) => <VitalsLine key={record.id} record={record} locale={locale} />)}
+      </section>
+      <section>
+        <h2>{t('clinic:visit.field.chiefComplaint')}</h2>
+        <p className="pre">{visit.chiefComplaint || '—'}</p>
+      </section>
+      <section>
+        <h2>{t('clinic:visit.field.diagnoses')}</h2>
+        <ol className="sheet-diagnoses">
+          {visit.diagnoses.map((d) => (
+            <li key={d.code}>
+              <span className="mono">{d.code}</span> {d.name}
+            </li>
+          ))}
+        </ol>
+      </section>
+      <section>
+        <h2>{t('clinic:visit.field.plan')}</h2>
+        <p className="pre">{visit.plan || '—'}</p>
+      </section>
+      <section>
+        <h2>{t('clinic:visit.field.prescription')}</h2>
+        <p className="pre">{visit.prescription || '—'}</p>
+      </section>
+      <footer className="sheet-foot">
+        <span>{t('clinic:print.clinician', { name: visit.clinicianName })}</span>
+        <span>{visit.closedAt ? t('clinic:print.signedAt', { time: formatDateTime(visit.closedAt, locale) }) : t('clinic:print.notSigned')}</span>
+        {visit.version > 1 && <span>{t('clinic:visit.versionN', { version: visit.version })}</span>}
+      </footer>
+    </article>
+  );
+}
+
+function VitalsLine({ record, locale }: { record: VitalsRecord; locale: string }) {
+  const { t } = useTranslation();
+  const row = toVitalsRow(record);
+  const parts: string[] = [];
+  if (row.bloodPressure) parts.push(t('clinic:print.bp', { value: row.bloodPressure }));
+  if (row.heartRate !== undefined) parts.push(t('clinic:print.hr', { value: row.heartRate }));
+  if (row.temperatureC !== undefined) parts.push(t('clinic:print.temp', { value: row.temperatureC }));
+  if (row.spo2 !== undefined) parts.push(t('clinic:print.spo2', { value: row.spo2 }));
+  if (row.respiratoryRate !== undefined) parts.push(t('clinic:print.rr', { value: row.respiratoryRate }));
+  if (row.weightKg !== undefined) parts.push(t('clinic:print.weight', { value: row.weightKg }));
+  if (row.heightCm !== undefined) parts.push(t('clinic:print.height', { value: row.heightCm }));
+  if (row.bmi !== undefined) parts.push(t('clinic:print.bmi', { value: row.bmi }));
+  if (row.waistCm !== undefined) parts.push(t('clinic:print.waist', { value: row.waistCm }));
+  if (row.glucose) parts.push(t(`clinic:print.glucose.${row.glucose.timing}`, { value: row.glucose.mmolPerL }));
+  return (
+    <p className="vitals-line">
+      <span className="muted">{formatTime(record.measuredAt, locale)}</span> {parts.join(t('clinic:listSeparator'))}
+    </p>
+  );
+}
