@@ -6,3 +6,4 @@ export * from './patients';
 export * from './settings';
 export * from './sync';
 export * from './followup';
+export * from './consult';
