@@ -1,0 +1,261 @@
+/**
+ * Canvas drawing of ECG paper at true size. Geometry comes from src/shared/ecg-paper.ts (mm); this module only
+ * turns mm into device pixels: px = mm × pxPerMm (CSS px, from the screen calibration) × devicePixelRatio.
+ *
+ * Speed: one Path2D per trace and one stroke per colour. A trace is drawn sample by sample while a sample interval
+ * is at least one device pixel wide; only when more than one sample falls on a device pixel column are the samples
+ * of each column reduced to their first, minimum, maximum and last values, which keeps every peak (a QRS is never
+ * thinned away) and bounds the work by the canvas width, not by the sample rate.
+ */
+
+import type { EcgLead } from '../../../shared/ecg';
+import {
+  calibrationPulsePath,
+  cellSampleRange,
+  gridLinePositions,
+  isLargeGridLine,
+  microvoltsToMm,
+  mmPerSample,
+  type PaperScale,
+  type PlacedCell,
+  type PlacedLayout,
+  SMALL_SQUARE_MM,
+  LARGE_SQUARE_MM,
+} from '../../../shared/ecg-paper';
+
+/** Pink paper of a thermal cart: light small squares, stronger large squares, black trace. */
+export const PAPER_COLOURS = {
+  background: '#fffafa',
+  smallGrid: '#f3c4c4',
+  largeGrid: '#e08a8a',
+  trace: '#111111',
+  calibration: '#111111',
+  label: '#1c2430',
+  separator: '#111111',
+} as const;
+
+export interface CanvasScale {
+  /** CSS px per mm on this screen (the user's ruler calibration). */
+  pxPerMm: number;
+  /** Device px per CSS px (window.devicePixelRatio). */
+  devicePixelRatio: number;
+}
+
+export function devicePxPerMm(scale: CanvasScale): number {
+  return scale.pxPerMm * scale.devicePixelRatio;
+}
+
+/** Backing-store size of a canvas that shows `widthMm` × `heightMm` of paper, and its CSS size. */
+export function canvasSize(widthMm: number, heightMm: number, scale: CanvasScale): { cssWidth: number; cssHeight: number; width: number; height: number } {
+  const cssWidth = widthMm * scale.pxPerMm;
+  const cssHeight = heightMm * scale.pxPerMm;
+  return { cssWidth, cssHeight, width: Math.ceil(cssWidth * scale.devicePixelRatio), height: Math.ceil(cssHeight * scale.devicePixelRatio) };
+}
+
+/** What a trace is drawn from: the layout's leads by name. */
+export interface DisplayRecording {
+  sampleRateHz: number;
+  leads: readonly Pick<EcgLead, 'name' | 'microvolts'>[];
+}
+
+/**
+ * Where a run of samples lands in device pixels: sample `from` at (x0, baseline) and `dx` px per sample; `dy` px
+ * per µV upwards.
+ */
+export interface TraceMapping {
+  x0: number;
+  dx: number;
+  baseline: number;
+  dy: number;
+}
+
+/**
+ * Vertices of a trace as a flat [x0, y0, x1, y1, …] list; a NaN pair ends a stroke (a lost sample breaks the
+ * line instead of drawing a false straight segment across the gap).
+ */
+export function traceVertices(samples: ArrayLike<number>, from: number, to: number, map: TraceMapping): Float32Array {
+  const count = Math.max(0, to - from);
+  if (count === 0) return new Float32Array(0);
+  return map.dx >= 1 ? everySample(samples, from, to, map) : columnExtremes(samples, from, to, map);
+}
+
+function everySample(samples: ArrayLike<number>, from: number, to: number, map: TraceMapping): Float32Array {
+  const out = new Float32Array((to - from) * 2);
+  for (let i = from, k = 0; i < to; i++, k += 2) {
+    const v = samples[i];
+    out[k] = Number.isNaN(v) ? NaN : map.x0 + (i - from) * map.dx;
+    out[k + 1] = Number.isNaN(v) ? NaN : map.baseline - v * map.dy;
+  }
+  return out;
+}
+
+/** Per device-pixel column: first, min, max, last in time order (at most four vertices), NaN where a gap falls. */
+function columnExtremes(samples: ArrayLike<number>, from: number, to: number, map: TraceMapping): Float32Array {
+  const columns = Math.ceil((to - from) * map.dx) + 1;
+  const out = new Float32Array(columns * 10);
+  let k = 0;
+  const push = (x: number, v: number) => {
+    out[k++] = x;
+    out[k++] = map.baseline - v * map.dy;
+  };
+  const breakStroke = () => {
+    if (k >= 2 && Number.isNaN(out[k - 2])) return;
+    out[k++] = NaN;
+    out[k++] = NaN;
+  };
+  let i = from;
+  while (i < to) {
+    const column = Math.floor((i - from) * map.dx);
+    const x = map.x0 + column;
+    let first = NaN;
+    let last = NaN;
+    let min = Infinity;
+    let max = -Infinity;
+    let minAt = -1;
+    let maxAt = -1;
+    let gap = false;
+    for (; i < to && Math.floor((i - from) * map.dx) === column; i++) {
+      const v = samples[i];
+      if (Number.isNaN(v)) {
+        gap = true;
+        continue;
+      }
+      if (Number.isNaN(first)) first = v;
+      last = v;
+      if (v < min) [min, minAt] = [v, i];
+      if (v > max) [max, maxAt] = [v, i];
+    }
+    if (Number.isNaN(first)) {
+      breakStroke();
+      continue;
+    }
+    push(x, first);
+    if (minAt <= maxAt) {
+      push(x, min);
+      push(x, max);
+    } else {
+      push(x, max);
+      push(x, min);
+    }
+    push(x, last);
+    if (gap) breakStroke();
+  }
+  return out.subarray(0, k);
+}
+
+/** Adds a vertex list to a path (Path2D or a context), starting a new stroke after each NaN pair. */
+export function appendVertices(path: Pick<Path2D, 'moveTo' | 'lineTo'>, vertices: Float32Array): void {
+  let penDown = false;
+  for (let k = 0; k < vertices.length; k += 2) {
+    const x = vertices[k];
+    if (Number.isNaN(x)) {
+      penDown = false;
+      continue;
+    }
+    if (penDown) path.lineTo(x, vertices[k + 1]);
+    else path.moveTo(x, vertices[k + 1]);
+    penDown = true;
+  }
+}
+
+/** The device-pixel mapping of a placed cell's samples, with `from` the first sample of the cell. */
+export function cellMapping(cell: PlacedCell, paper: PaperScale, sampleRateHz: number, from: number, scale: CanvasScale, origin = { xMm: 0, yMm: 0 }): TraceMapping {
+  const pxPerMm = devicePxPerMm(scale);
+  const startMm = cell.xMm + (from / sampleRateHz - cell.startS) * paper.speedMmPerS;
+  return {
+    x0: (origin.xMm + startMm) * pxPerMm,
+    dx: mmPerSample(paper, sampleRateHz) * pxPerMm,
+    baseline: (origin.yMm + cell.baselineMm) * pxPerMm,
+    dy: microvoltsToMm(1, paper) * pxPerMm,
+  };
+}
+
+/** A line position snapped to the centre of a device pixel, so a 1 px line is one crisp pixel wide. */
+function crisp(px: number): number {
+  return Math.round(px) + 0.5;
+}
+
+export function drawGrid(ctx: CanvasRenderingContext2D, widthMm: number, heightMm: number, scale: CanvasScale): void {
+  const pxPerMm = devicePxPerMm(scale);
+  const width = widthMm * pxPerMm;
+  const height = heightMm * pxPerMm;
+  ctx.fillStyle = PAPER_COLOURS.background;
+  ctx.fillRect(0, 0, width, height);
+  const small = new Path2D();
+  const large = new Path2D();
+  for (const x of gridLinePositions(widthMm, SMALL_SQUARE_MM)) {
+    const target = isLargeGridLine(x) ? large : small;
+    target.moveTo(crisp(x * pxPerMm), 0);
+    target.lineTo(crisp(x * pxPerMm), height);
+  }
+  for (const y of gridLinePositions(heightMm, SMALL_SQUARE_MM)) {
+    const target = isLargeGridLine(y) ? large : small;
+    target.moveTo(0, crisp(y * pxPerMm));
+    target.lineTo(width, crisp(y * pxPerMm));
+  }
+  // Small squares only where they are at least 2 device px apart; below that they turn the paper into a blur.
+  ctx.lineWidth = 1;
+  if (pxPerMm >= 2) {
+    ctx.strokeStyle = PAPER_COLOURS.smallGrid;
+    ctx.stroke(small);
+  }
+  ctx.strokeStyle = PAPER_COLOURS.largeGrid;
+  ctx.lineWidth = Math.max(1, Math.round(scale.devicePixelRatio));
+  ctx.stroke(large);
+}
+
+/** Calibration pulses at the start of each row, lead labels and the short ticks that mark a change of column. */
+export function drawFurniture(ctx: CanvasRenderingContext2D, placed: PlacedLayout, scale: CanvasScale): void {
+  const pxPerMm = devicePxPerMm(scale);
+  const traceWidth = Math.max(1, 1.2 * scale.devicePixelRatio);
+  const pulses = new Path2D();
+  for (const baseline of placed.rowBaselinesMm) {
+    const points = calibrationPulsePath(0, baseline, placed.scale);
+    points.forEach((p, i) => (i === 0 ? pulses.moveTo(p.xMm * pxPerMm, p.yMm * pxPerMm) : pulses.lineTo(p.xMm * pxPerMm, p.yMm * pxPerMm)));
+  }
+  const ticks = new Path2D();
+  for (const cell of placed.cells) {
+    if (cell.column === 0) continue;
+    const x = crisp(cell.xMm * pxPerMm);
+    ticks.moveTo(x, (cell.baselineMm - LARGE_SQUARE_MM / 2) * pxPerMm);
+    ticks.lineTo(x, (cell.baselineMm + LARGE_SQUARE_MM / 2) * pxPerMm);
+  }
+  ctx.lineWidth = traceWidth;
+  ctx.lineJoin = 'round';
+  ctx.strokeStyle = PAPER_COLOURS.calibration;
+  ctx.stroke(pulses);
+  ctx.strokeStyle = PAPER_COLOURS.separator;
+  ctx.stroke(ticks);
+  ctx.fillStyle = PAPER_COLOURS.label;
+  ctx.font = `${Math.round(3.2 * pxPerMm)}px sans-serif`;
+  ctx.textBaseline = 'top';
+  for (const cell of placed.cells) ctx.fillText(cell.lead, (cell.xMm + 1) * pxPerMm, (cell.topMm + 1) * pxPerMm);
+}
+
+/** Every cell's samples as one Path2D per cell, stroked together. Cells whose lead is absent stay blank. */
+export function drawTraces(ctx: CanvasRenderingContext2D, placed: PlacedLayout, recording: DisplayRecording, scale: CanvasScale, startSample = 0): void {
+  const byName = new Map(recording.leads.map((lead) => [lead.name, lead.microvolts]));
+  const total = recording.leads[0]?.microvolts.length ?? 0;
+  ctx.lineWidth = Math.max(1, 1.2 * scale.devicePixelRatio);
+  ctx.lineJoin = 'round';
+  ctx.strokeStyle = PAPER_COLOURS.trace;
+  const offsetS = startSample / recording.sampleRateHz;
+  for (const cell of placed.cells) {
+    const samples = byName.get(cell.lead);
+    if (!samples) continue;
+    // Paging moves every cell's time window, not its place on the paper.
+    const shifted = { ...cell, startS: cell.startS + offsetS };
+    const range = cellSampleRange(shifted, recording.sampleRateHz, total);
+    const path = new Path2D();
+    appendVertices(path, traceVertices(samples, range.from, range.to, cellMapping(shifted, placed.scale, recording.sampleRateHz, range.from, scale)));
+    ctx.stroke(path);
+  }
+}
+
+/** A full static ECG: paper, pulses, labels, traces. `startSample` pages through recordings longer than the layout. */
+export function drawEcgPaper(ctx: CanvasRenderingContext2D, placed: PlacedLayout, recording: DisplayRecording, scale: CanvasScale, startSample = 0): void {
+  ctx.setTransform(1, 0, 0, 1, 0, 0);
+  drawGrid(ctx, placed.widthMm, placed.heightMm, scale);
+  drawFurniture(ctx, placed, scale);
+  drawTraces(ctx, placed, recording, scale, startSample);
+}
