@@ -1,0 +1,284 @@
+import type { Resource } from '@medplum/fhirtypes';
+import type { RecordSyncState, SyncErrorInfo, SyncTargetId } from '../../shared/sync';
+import type { Sqlite } from '../db/open';
+import type { OutboxEntry, OutboxStore, ResourceWithId, ServerVersion, SyncConflict } from './outbox';
+
+/**
+ * The engine's OutboxStore over the station's encrypted SQLite (tables in db/schema/sync.ts), following every
+ * rule of outbox.ts. better-sqlite3 is synchronous, so each method is one short statement or one transaction.
+ *
+ * Entry ids are the outbox row's seq as text. The "same transaction as the change" half lives in enqueue(): it
+ * opens no transaction of its own, so called inside the domain write it commits or rolls back with it.
+ */
+
+/** A local change not yet on the server: pull must not overwrite it, nor move its known version. */
+const UNSENT_STATES = `('pending', 'held', 'conflict')`;
+
+/** pending's filter, shared by countPending so the two can never disagree. */
+const SENDABLE = `o.target = @target AND o.state = 'pending' AND NOT EXISTS (
+  SELECT 1 FROM sync_conflicts c WHERE c.target = o.target AND c.resource_type = o.resource_type
+    AND c.resource_id = o.resource_id AND c.resolution IS NULL)`;
+
+export interface StoredConflict extends SyncConflict {
+  id: number;
+  resolution: 'ours' | 'theirs' | null;
+}
+
+export interface RecordTargetState {
+  target: SyncTargetId;
+  state: RecordSyncState;
+  lastError: SyncErrorInfo | null;
+  knownVersion: string | null;
+}
+
+interface ConflictRow {
+  id: number;
+  target: SyncTargetId;
+  resourceType: string;
+  resourceId: string;
+  entryIds: string;
+  ours: string;
+  theirs: string | null;
+  baseVersion: string | null;
+  detectedAt: number;
+  resolution: 'ours' | 'theirs' | null;
+}
+
+const CONFLICT_COLUMNS = `id, target, resource_type AS resourceType, resource_id AS resourceId, entry_ids AS entryIds, ours, theirs,
+  base_version AS baseVersion, detected_at AS detectedAt, resolution`;
+
+function toConflict(row: ConflictRow): StoredConflict {
+  return {
+    id: row.id,
+    target: row.target,
+    resourceType: row.resourceType,
+    resourceId: row.resourceId,
+    entryIds: JSON.parse(row.entryIds) as string[],
+    ours: JSON.parse(row.ours) as ResourceWithId,
+    theirs: row.theirs === null ? null : (JSON.parse(row.theirs) as ResourceWithId),
+    baseVersion: row.baseVersion,
+    detectedAt: row.detectedAt,
+    resolution: row.resolution,
+  };
+}
+
+export class SqlOutboxStore implements OutboxStore {
+  constructor(
+    /** A getter: a restore swaps the open database under the store. */
+    private readonly sqlite: () => Sqlite,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  /** Queues a resource for the targets named. Call it inside the transaction that saved the record. */
+  enqueue(resource: ResourceWithId, targets: readonly SyncTargetId[]): void {
+    const insert = this.sqlite().prepare(
+      `INSERT INTO sync_outbox (target, resource_type, resource_id, resource, created_at) VALUES (?, ?, ?, ?, ?)`,
+    );
+    const json = JSON.stringify(resource);
+    const at = this.now().toISOString();
+    for (const target of targets) insert.run(target, resource.resourceType, resource.id, json, at);
+  }
+
+  pending(target: SyncTargetId, limit: number): OutboxEntry[] {
+    const rows = this.sqlite()
+      .prepare(
+        `SELECT o.seq, o.target, o.resource, o.attempts, k.version_id AS baseVersion FROM sync_outbox o
+         LEFT JOIN sync_known_versions k ON k.target = o.target AND k.resource_type = o.resource_type AND k.resource_id = o.resource_id
+         WHERE ${SENDABLE} ORDER BY o.seq LIMIT @limit`,
+      )
+      .all({ target, limit }) as {
+      seq: number;
+      target: SyncTargetId;
+      resource: string;
+      attempts: number;
+      baseVersion: string | null;
+    }[];
+    return rows.map((row) => ({
+      id: String(row.seq),
+      seq: row.seq,
+      target: row.target,
+      resource: JSON.parse(row.resource) as ResourceWithId,
+      baseVersion: row.baseVersion,
+      attempts: row.attempts,
+    }));
+  }
+
+  countPending(target: SyncTargetId): number {
+    return (this.sqlite().prepare(`SELECT count(*) AS n FROM sync_outbox o WHERE ${SENDABLE}`).get({ target }) as { n: number }).n;
+  }
+
+  markSent(entryIds: readonly string[], versions: readonly ServerVersion[]): void {
+    const sqlite = this.sqlite();
+    const sent = sqlite.prepare(`UPDATE sync_outbox SET state = 'sent', sent_at = ?, next_attempt_at = NULL WHERE seq = ?`);
+    const at = this.now().toISOString();
+    sqlite.transaction(() => {
+      for (const id of entryIds) sent.run(at, Number(id));
+      for (const version of versions) this.setKnownVersion(version);
+    })();
+  }
+
+  markFailed(entryId: string, error: SyncErrorInfo, nextAttemptAt: number | null): void {
+    this.sqlite()
+      .prepare(
+        `UPDATE sync_outbox SET attempts = attempts + 1, last_error = @error, next_attempt_at = @nextAttemptAt,
+           state = CASE WHEN @nextAttemptAt IS NULL THEN 'held' ELSE state END WHERE seq = @seq`,
+      )
+      .run({ seq: Number(entryId), error: JSON.stringify(error), nextAttemptAt });
+  }
+
+  recordConflict(conflict: SyncConflict): void {
+    const sqlite = this.sqlite();
+    const mark = sqlite.prepare(`UPDATE sync_outbox SET state = 'conflict' WHERE seq = ?`);
+    sqlite.transaction(() => {
+      sqlite
+        .prepare(
+          `INSERT INTO sync_conflicts (target, resource_type, resource_id, entry_ids, ours, theirs, base_version, detected_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+        )
+        .run(
+          conflict.target,
+          conflict.resourceType,
+          conflict.resourceId,
+          JSON.stringify(conflict.entryIds),
+          JSON.stringify(conflict.ours),
+          conflict.theirs === null ? null : JSON.stringify(conflict.theirs),
+          conflict.baseVersion,
+          conflict.detectedAt,
+        );
+      for (const id of conflict.entryIds) mark.run(Number(id));
+    })();
+  }
+
+  getCursor(target: SyncTargetId, stream: string): string | null {
+    const row = this.sqlite().prepare('SELECT cursor FROM sync_cursors WHERE target = ? AND stream = ?').get(target, stream) as
+      | { cursor: string }
+      | undefined;
+    return row?.cursor ?? null;
+  }
+
+  setCursor(target: SyncTargetId, stream: string, cursor: string): void {
+    this.sqlite()
+      .prepare('INSERT INTO sync_cursors (target, stream, cursor) VALUES (?, ?, ?) ON CONFLICT (target, stream) DO UPDATE SET cursor = excluded.cursor')
+      .run(target, stream, cursor);
+  }
+
+  // ---- beyond the engine's contract: pull, conflicts, per-record state -----------------------------------
+
+  knownVersion(target: SyncTargetId, resourceType: string, resourceId: string): string | null | undefined {
+    const row = this.sqlite()
+      .prepare('SELECT version_id AS versionId FROM sync_known_versions WHERE target = ? AND resource_type = ? AND resource_id = ?')
+      .get(target, resourceType, resourceId) as { versionId: string | null } | undefined;
+    return row === undefined ? undefined : row.versionId;
+  }
+
+  /** True while a local change to the resource is not on that target yet (pending, held or in conflict). */
+  hasUnsentChange(target: SyncTargetId, resourceType: string, resourceId: string): boolean {
+    return (
+      this.sqlite()
+        .prepare(`SELECT 1 FROM sync_outbox WHERE resource_type = ? AND resource_id = ? AND target = ? AND state IN ${UNSENT_STATES} LIMIT 1`)
+        .get(resourceType, resourceId, target) !== undefined
+    );
+  }
+
+  /**
+   * A pulled version: the caller stores it locally when this says 'applied' — call it inside the same
+   * transaction as that write. Over an unsent local change nothing moves, or the next push would carry the
+   * newer If-Match and silently overwrite the other side's change.
+   */
+  acceptRemoteVersion(target: SyncTargetId, resource: Resource): 'applied' | 'kept-local' {
+    const id = resource.id;
+    if (id === undefined) throw new Error(`A pulled ${resource.resourceType} has no id`);
+    if (this.hasUnsentChange(target, resource.resourceType, id)) return 'kept-local';
+    this.setKnownVersion({
+      target,
+      resourceType: resource.resourceType,
+      resourceId: id,
+      versionId: resource.meta?.versionId ?? null,
+      lastUpdated: resource.meta?.lastUpdated ?? null,
+    });
+    return 'applied';
+  }
+
+  openConflicts(target?: SyncTargetId): StoredConflict[] {
+    const rows = this.sqlite()
+      .prepare(`SELECT ${CONFLICT_COLUMNS} FROM sync_conflicts WHERE resolution IS NULL AND (@target IS NULL OR target = @target) ORDER BY id`)
+      .all({ target: target ?? null }) as ConflictRow[];
+    return rows.map(toConflict);
+  }
+
+  conflict(id: number): StoredConflict | undefined {
+    const row = this.sqlite().prepare(`SELECT ${CONFLICT_COLUMNS} FROM sync_conflicts WHERE id = ?`).get(id) as ConflictRow | undefined;
+    return row && toConflict(row);
+  }
+
+  /**
+   * Closes a conflict. Either way the server's current version becomes the known one: "ours" then re-sends
+   * `resend` on top of it (a new entry), "theirs" leaves the local copy to the caller (in the same transaction).
+   */
+  resolveConflict(id: number, resolution: 'ours' | 'theirs', resend?: ResourceWithId): StoredConflict {
+    const sqlite = this.sqlite();
+    const conflict = this.conflict(id);
+    if (!conflict || conflict.resolution !== null) throw new Error(`No open sync conflict ${id}`);
+    sqlite
+      .prepare('UPDATE sync_conflicts SET resolution = ?, resolved_at = ? WHERE id = ?')
+      .run(resolution, this.now().toISOString(), id);
+    // The entries it covered are settled by the decision; they must not count as unsent any more.
+    const settle = sqlite.prepare(`UPDATE sync_outbox SET state = 'sent', sent_at = ? WHERE seq = ? AND state = 'conflict'`);
+    for (const entryId of conflict.entryIds) settle.run(this.now().toISOString(), Number(entryId));
+    this.setKnownVersion({
+      target: conflict.target,
+      resourceType: conflict.resourceType,
+      resourceId: conflict.resourceId,
+      versionId: conflict.theirs?.meta?.versionId ?? null,
+      lastUpdated: conflict.theirs?.meta?.lastUpdated ?? null,
+    });
+    if (resolution === 'ours') this.enqueue(resend ?? conflict.ours, [conflict.target]);
+    return { ...conflict, resolution };
+  }
+
+  /** Puts held and retry-waiting entries of a target back in the queue (the user's "retry"). */
+  releaseHeld(target: SyncTargetId): number {
+    return this.sqlite()
+      .prepare(`UPDATE sync_outbox SET state = 'pending', next_attempt_at = NULL WHERE target = ? AND state = 'held'`)
+      .run(target).changes;
+  }
+
+  /** Per target, the state of the newest outbox entry for one resource (none: never queued for that target). */
+  recordStates(resourceType: string, resourceId: string): RecordTargetState[] {
+    const rows = this.sqlite()
+      .prepare(
+        `SELECT o.target, o.state, o.last_error AS lastError, o.next_attempt_at AS nextAttemptAt, k.version_id AS knownVersion
+         FROM sync_outbox o LEFT JOIN sync_known_versions k ON k.target = o.target AND k.resource_type = o.resource_type AND k.resource_id = o.resource_id
+         WHERE o.resource_type = ? AND o.resource_id = ?
+           AND o.seq = (SELECT max(seq) FROM sync_outbox l WHERE l.resource_type = o.resource_type AND l.resource_id = o.resource_id AND l.target = o.target)
+         ORDER BY o.target`,
+      )
+      .all(resourceType, resourceId) as {
+      target: SyncTargetId;
+      state: 'pending' | 'sent' | 'held' | 'conflict';
+      lastError: string | null;
+      nextAttemptAt: number | null;
+      knownVersion: string | null;
+    }[];
+    return rows.map((row) => ({
+      target: row.target,
+      state: recordState(row.state),
+      lastError: row.state === 'sent' || row.lastError === null ? null : (JSON.parse(row.lastError) as SyncErrorInfo),
+      knownVersion: row.knownVersion,
+    }));
+  }
+
+  private setKnownVersion(version: ServerVersion): void {
+    this.sqlite()
+      .prepare(
+        `INSERT INTO sync_known_versions (target, resource_type, resource_id, version_id, last_updated) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (target, resource_type, resource_id) DO UPDATE SET version_id = excluded.version_id, last_updated = excluded.last_updated`,
+      )
+      .run(version.target, version.resourceType, version.resourceId, version.versionId, version.lastUpdated);
+  }
+}
+
+/** Waiting for a retry is still 'pending' (its last error is shown beside it); only a held entry has 'failed'. */
+function recordState(state: 'pending' | 'sent' | 'held' | 'conflict'): RecordSyncState {
+  return state === 'held' ? 'failed' : state;
+}
