@@ -12,6 +12,7 @@ import { EcgService } from './ecg/ecg-service';
 import type { EcgDeviceDriver } from './ecg/devices/driver';
 import { SimulatorDriver } from './ecg/devices/simulator-driver';
 import { EventHub } from './events/event-hub';
+import { FollowupService } from './followup/followup-service';
 import { PatientService } from './patients/patient-service';
 import { Session } from './session/session';
 import { readSettings } from './settings/settings-service';
@@ -49,7 +50,8 @@ export function createServices(opts: ServicesOptions) {
   const events = new EventHub();
   const devices = new Map((opts.ecgDevices ?? [new SimulatorDriver({ id: 'demo', label: 'Demo 12-lead (synthetic)' })]).map((d) => [d.id, d]));
   const ecg = new EcgService(sqlite, opts.clock, session, patients, events, devices);
-  const services = { store, session, auth, backup, audit, patients, clinic, ecg, events, clock: opts.clock, appVersion: opts.appVersion, online: opts.online ?? (() => false) };
+  const followup = new FollowupService(sqlite, opts.clock, session, patients, (e) => audit.append(e));
+  const services = { store, session, auth, backup, audit, patients, clinic, ecg, followup, events, clock: opts.clock, appVersion: opts.appVersion, online: opts.online ?? (() => false) };
   const implementation = buildImplementation(services);
   const dispatch: Dispatch = createDispatcher({
     implementation,

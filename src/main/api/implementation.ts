@@ -6,6 +6,7 @@ import type { Clock } from '../clock';
 import type { Store } from '../db/store';
 import type { ClinicService } from '../clinic/clinic-service';
 import type { EcgService } from '../ecg/ecg-service';
+import type { FollowupService } from '../followup/followup-service';
 import type { PatientService } from '../patients/patient-service';
 import type { Session } from '../session/session';
 import { readSettings, writeSettings } from '../settings/settings-service';
@@ -20,6 +21,7 @@ export interface ImplementationDeps {
   patients: PatientService;
   clinic: ClinicService;
   ecg: EcgService;
+  followup: FollowupService;
   audit: { search(q: AuditQuery): AuditEntry[]; verify(): AuditVerifyResult };
   clock: Clock;
   appVersion: string;
@@ -126,6 +128,28 @@ export function buildImplementation(s: ImplementationDeps): Implementation {
       get: ({ patientId, ecgId, fromSample, count }) => s.ecg.get(patientId, ecgId, fromSample, count),
       interpret: ({ patientId, ecgId, interpretation }) => s.ecg.interpret(patientId, ecgId, interpretation),
       exportAecg: ({ patientId, ecgId }) => s.ecg.exportAecg(patientId, ecgId),
+    },
+    followup: {
+      enrolments: ({ patientId }) => s.followup.enrolments(patientId),
+      enrol: (input) => s.followup.enrol(input),
+      endEnrolment: ({ patientId, enrolmentId, endedOn, reason, note }) => s.followup.endEnrolment(patientId, enrolmentId, endedOn, reason, note),
+      evaluate: ({ patientId, disease, form }) => s.followup.evaluate(patientId, disease, form),
+      save: (input) => s.followup.save(input),
+      phoneContact: (input) => s.followup.phoneContact(input),
+      history: ({ patientId }) => s.followup.history(patientId),
+      recordHealthCheck: ({ patientId, date, selfCareScore, note }) => s.followup.recordHealthCheck(patientId, date, selfCareScore, note),
+      reminders: ({ limit, offset, ...filter }) => s.followup.reminders(filter, limit, offset),
+      callListCsv: ({ locale, ...filter }) => s.followup.callListCsv(filter, locale),
+      familyDoctors: () => s.followup.familyDoctors(),
+      referrals: (q) => s.followup.referrals(q),
+      updateReferral: ({ patientId, referralId, ...details }) => s.followup.updateReferral(patientId, referralId, details),
+      checkReferral: ({ patientId, referralId, date, mode, outcome, detail }) => s.followup.checkReferral(patientId, referralId, date, mode, outcome, detail),
+      recordReturn: ({ patientId, referralId, date, note }) => s.followup.recordReturn(patientId, referralId, date, note),
+      calendar: ({ from, to }) => s.followup.calendar(from, to),
+      setCapacity: ({ date, capacity }) => s.followup.setCapacity(date, capacity),
+      reschedule: ({ patientId, appointmentId, date, acceptLate }) => s.followup.reschedule(patientId, appointmentId, date, acceptLate),
+      indicators: ({ year }) => s.followup.indicators(year),
+      indicatorPatients: ({ year, disease, indicator, part }) => s.followup.indicatorPatients(year, disease, indicator, part),
     },
   };
 }

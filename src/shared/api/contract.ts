@@ -4,6 +4,7 @@ import { channelOf, type MethodDef } from './define';
 import type { ApiResult } from './errors';
 import { clinicContract, visitsContract, vitalsContract } from './clinic';
 import { ecgContract } from './ecg';
+import { followupContract } from './followup';
 import { patientsContract } from './patients';
 import { auditContract, backupContract, settingsContract, storeContract, systemContract } from './system';
 
@@ -24,6 +25,7 @@ export const contract = {
   vitals: vitalsContract,
   visits: visitsContract,
   ecg: ecgContract,
+  followup: followupContract,
 } as const;
 
 export type Contract = typeof contract;

@@ -6,4 +6,5 @@ export * from './system';
 export * from './patients';
 export * from './clinic';
 export * from './ecg';
+export * from './followup';
 export * from './events';
