@@ -3,6 +3,7 @@
  * about Electron and run for real in the harness and the tests.
  */
 import { app, BrowserWindow, dialog, ipcMain, net, protocol, safeStorage, session } from 'electron';
+import { spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -12,10 +13,18 @@ import { systemClock } from './clock';
 import { defaultMigrationsFolder } from './db/open';
 import { createServices } from './services';
 import { APP_ORIGIN, APP_SCHEME, resolveAppUrl } from './shell/app-protocol';
+import { squirrelCommand } from './shell/squirrel';
 import { devContentSecurityPolicy, hardenSession, hardenWebContents, secureWindowOptions } from './shell/security';
 
 declare const MAIN_WINDOW_VITE_DEV_SERVER_URL: string | undefined;
 declare const MAIN_WINDOW_VITE_NAME: string;
+
+// Windows installer events: make or remove shortcuts and quit before anything else starts.
+const squirrel = squirrelCommand(process.platform, process.argv, process.execPath);
+if (squirrel) {
+  if (squirrel !== 'quit') spawn(squirrel.updateExe, squirrel.args, { detached: true }).on('error', () => {});
+  setTimeout(() => app.quit(), squirrel === 'quit' ? 0 : 1000);
+}
 
 protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
 
@@ -63,12 +72,14 @@ async function start(): Promise<void> {
 }
 
 // A failure inside start (store refused, migrations missing) must end the process visibly, not leave it windowless.
-app
-  .whenReady()
-  .then(start)
-  .catch((err: unknown) => {
-    console.error('failed to start', err);
-    dialog.showErrorBox('乡镇卫生院工作站 — 无法启动 / cannot start', err instanceof Error ? err.message : String(err));
-    app.exit(1);
-  });
+if (!squirrel) {
+  app
+    .whenReady()
+    .then(start)
+    .catch((err: unknown) => {
+      console.error('failed to start', err);
+      dialog.showErrorBox('乡镇卫生院工作站 — 无法启动 / cannot start', err instanceof Error ? err.message : String(err));
+      app.exit(1);
+    });
+}
 app.on('window-all-closed', () => app.quit());
