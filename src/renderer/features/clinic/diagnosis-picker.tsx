@@ -93,7 +93,7 @@ export function DiagnosisPicker({ value, onChange, onBlur, disabled }: { value: 
           {open && hits.length > 0 && (
             <ul id={listId} role="listbox" className="picker-list" aria-label={t('clinic:visit.diagnosisResults')} onMouseDown={(e) => e.preventDefault()}>
               {hits.map((h, i) => (
-                <li key={h.code} id={`${listId}-${i}`} role="option" aria-selected={i === activeIndex} className={i === activeIndex ? 'active' : ''} onMouseEnter={() => setActive(i)} onClick={() => add(i)}>
+                <li key={h.code} id={`${listId}-${i}`} role="option" aria-selected={i === activeIndex} className={i === activeIndex ? 'active' : ''} onMouseMove={() => setActive(i)} onClick={() => add(i)}>
                   <span className="mono">{h.code}</span> {h.name}
                 </li>
               ))}

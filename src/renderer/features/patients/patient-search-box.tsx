@@ -157,7 +157,8 @@ export function PatientSearchBox() {
                 role="option"
                 aria-selected={i === active}
                 className={i === active ? 'active' : ''}
-                onMouseEnter={() => setActive(i)}
+                // Moving the mouse chooses; a list opening under a resting pointer must not.
+                onMouseMove={() => setActive(i)}
                 onClick={() => openChart(p)}
               >
                 <span className="result-name">{p.name}</span>

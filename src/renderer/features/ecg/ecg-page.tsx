@@ -1,0 +1,293 @@
+import { useCallback, useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router';
+import type { EcgSummary } from '../../../shared/api/ecg';
+import type { PatientSummary } from '../../../shared/api/patients';
+import { api, events, type EventPayload } from '../../api/client';
+import { ErrorText } from '../../components/error-text';
+import { CalibrationCard } from './calibration-card';
+import { DisplayControls } from './display-controls';
+import { LIVE_DEFAULTS, type DisplaySettings } from './display-settings';
+import { EcgError } from './ecg-error';
+import { formatEcgDateTime } from './ecg-format';
+import { LiveEcgView, type LiveStats } from './live-ecg-view';
+import { PatientPicker } from './patient-picker';
+import { usePxPerMm } from './screen-calibration';
+import './ecg.css';
+
+type Device = Awaited<ReturnType<typeof api.ecg.devices>>[number];
+type DeviceStatus = Pick<EventPayload<'ecgStatus'>, 'state' | 'lostSamples'> & Partial<Pick<EventPayload<'ecgStatus'>, 'latencyMs' | 'reconnects'>>;
+
+const CAPTURE_SECONDS = 10;
+
+/** 心电: a device's live view, a 10 s capture into the chosen patient, file import, and the unassigned recordings. */
+export function EcgPage() {
+  const { t } = useTranslation();
+  const [patient, setPatient] = useState<PatientSummary | null>(null);
+  const [saved, setSaved] = useState<{ summary: EcgSummary; patient: PatientSummary } | null>(null);
+  return (
+    <section className="page ecg-page">
+      <h1>{t('ecg:page.title')}</h1>
+      <div className="card">
+        <h2>{t('ecg:patient.title')}</h2>
+        <PatientPicker value={patient} onChange={setPatient} />
+      </div>
+      <LivePanel patient={patient} onSaved={(summary) => patient && setSaved({ summary, patient })} />
+      {saved && <SavedNotice summary={saved.summary} patient={saved.patient} />}
+      <ImportPanel patient={patient} onSaved={(summary) => patient && setSaved({ summary, patient })} />
+      <UnassignedPanel patient={patient} onSaved={(summary) => patient && setSaved({ summary, patient })} />
+      <CalibrationCard />
+    </section>
+  );
+}
+
+function SavedNotice({ summary, patient }: { summary: EcgSummary; patient: PatientSummary }) {
+  const { t, i18n } = useTranslation();
+  return (
+    <p className="ok-text" role="status">
+      {t('ecg:saved', { name: patient.name, time: formatEcgDateTime(summary.recordedAt, i18n.language) })}{' '}
+      <Link to={`/ecg/patient/${patient.id}?ecg=${summary.id}`}>{t('ecg:open')}</Link>
+    </p>
+  );
+}
+
+function LivePanel({ patient, onSaved }: { patient: PatientSummary | null; onSaved: (summary: EcgSummary) => void }) {
+  const { t } = useTranslation();
+  const [devices, setDevices] = useState<Device[] | null>(null);
+  const [deviceId, setDeviceId] = useState('');
+  const [liveId, setLiveId] = useState<string | null>(null);
+  const [status, setStatus] = useState<DeviceStatus | null>(null);
+  const [stats, setStats] = useState<LiveStats>({ receivedSeconds: 0, missedSamples: 0, lastBlockAt: null });
+  const [settings, setSettings] = useState<DisplaySettings>(LIVE_DEFAULTS);
+  const [pxPerMm] = usePxPerMm();
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+
+  useEffect(() => {
+    api.ecg.devices({}).then((list) => {
+      setDevices(list);
+      setDeviceId((current) => current || list[0]?.id || '');
+      const running = list.find((d) => d.live);
+      if (running) {
+        setLiveId(running.id);
+        setStatus({ state: running.state, lostSamples: running.lostSamples });
+      }
+    }, setError);
+  }, []);
+
+  useEffect(
+    () =>
+      events.on('ecgStatus', (s) => {
+        if (s.deviceId === liveId) setStatus(s);
+      }),
+    [liveId],
+  );
+
+  // Leaving the page stops the device: nobody is watching, and a forgotten stream would fill the capture buffer
+  // with whoever sits down next.
+  useEffect(() => {
+    if (!liveId) return;
+    return () => void api.ecg.stopLive({ deviceId: liveId }).catch(() => {});
+  }, [liveId]);
+
+  const onStats = useCallback((s: LiveStats) => setStats(s), []);
+
+  async function start() {
+    setBusy(true);
+    setError(null);
+    setStats({ receivedSeconds: 0, missedSamples: 0, lastBlockAt: null });
+    try {
+      const info = await api.ecg.startLive({ deviceId });
+      setStatus({ state: info.state, lostSamples: info.lostSamples });
+      setLiveId(info.id);
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  async function stop() {
+    if (!liveId) return;
+    setBusy(true);
+    try {
+      const info = await api.ecg.stopLive({ deviceId: liveId });
+      setStatus({ state: info.state, lostSamples: info.lostSamples });
+    } catch (err) {
+      setError(err);
+    } finally {
+      setLiveId(null);
+      setBusy(false);
+    }
+  }
+
+  async function capture() {
+    if (!liveId || !patient) return;
+    setBusy(true);
+    setError(null);
+    try {
+      onSaved(await api.ecg.capture({ patientId: patient.id, deviceId: liveId, seconds: CAPTURE_SECONDS }));
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  const enough = stats.receivedSeconds >= CAPTURE_SECONDS;
+  return (
+    <div className="card">
+      <h2>{t('ecg:live.title')}</h2>
+      <div className="ecg-toolbar">
+        <label className="inline">
+          {t('ecg:live.device')}
+          <select value={deviceId} onChange={(e) => setDeviceId(e.target.value)} disabled={liveId !== null || !devices}>
+            {devices?.length === 0 && <option value="">{t('ecg:live.noDevices')}</option>}
+            {devices?.map((d) => (
+              <option key={d.id} value={d.id}>
+                {d.label}
+              </option>
+            ))}
+          </select>
+        </label>
+        {liveId ? (
+          <button type="button" onClick={() => void stop()} disabled={busy}>
+            {t('ecg:live.stop')}
+          </button>
+        ) : (
+          <button type="button" className="primary" onClick={() => void start()} disabled={busy || !deviceId}>
+            {t('ecg:live.start')}
+          </button>
+        )}
+        <button type="button" className="primary" onClick={() => void capture()} disabled={busy || !liveId || !patient || !enough}>
+          {t('ecg:live.capture', { seconds: CAPTURE_SECONDS })}
+        </button>
+        <DeviceStatusText status={status} live={liveId !== null} stats={stats} />
+      </div>
+      {liveId && !enough && <p className="muted">{t('ecg:live.filling', { have: Math.floor(stats.receivedSeconds), need: CAPTURE_SECONDS })}</p>}
+      {liveId && !patient && <p className="muted">{t('ecg:live.choosePatient')}</p>}
+      <EcgError error={error} />
+      <DisplayControls value={settings} onChange={setSettings} showLayout={false} />
+      {liveId && <LiveEcgView deviceId={liveId} settings={settings} pxPerMm={pxPerMm} onStats={onStats} />}
+    </div>
+  );
+}
+
+/** A stream with no block for this long is shown as stalled even before the driver's own watchdog says so. */
+const QUIET_MS = 1500;
+
+function DeviceStatusText({ status, live, stats }: { status: DeviceStatus | null; live: boolean; stats: LiveStats }) {
+  const { t } = useTranslation();
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    if (!live) return;
+    const timer = setInterval(() => setNow(Date.now()), 500);
+    return () => clearInterval(timer);
+  }, [live]);
+  if (!status) return null;
+  const quiet = live && status.state === 'streaming' && stats.lastBlockAt !== null && now - stats.lastBlockAt > QUIET_MS;
+  const state = quiet ? 'stalled' : status.state;
+  const lost = status.lostSamples + stats.missedSamples;
+  return (
+    <span className={`ecg-status ecg-status-${state}`} role="status" aria-label={t('ecg:live.status')}>
+      <span className="dot" /> {t(`ecg:state.${state}`)}
+      {lost > 0 && <span className="ecg-lost">{t('ecg:live.lost', { count: lost })}</span>}
+      {status.latencyMs !== undefined && <span className="muted">{t('ecg:live.latency', { ms: Math.round(status.latencyMs) })}</span>}
+    </span>
+  );
+}
+
+function ImportPanel({ patient, onSaved }: { patient: PatientSummary | null; onSaved: (summary: EcgSummary) => void }) {
+  const { t } = useTranslation();
+  const [path, setPath] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  async function importFile() {
+    if (!patient) return;
+    setBusy(true);
+    setError(null);
+    try {
+      onSaved(await api.ecg.importFile({ patientId: patient.id, path: path.trim() }));
+      setPath('');
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  }
+  return (
+    <form
+      className="card"
+      onSubmit={(e) => {
+        e.preventDefault();
+        void importFile();
+      }}
+    >
+      <h2>{t('ecg:import.title')}</h2>
+      <p className="muted">{t('ecg:import.hint')}</p>
+      <div className="ecg-toolbar">
+        <label className="grow">
+          {t('ecg:import.path')}
+          <input value={path} onChange={(e) => setPath(e.target.value)} spellCheck={false} />
+        </label>
+        <button type="submit" className="primary" disabled={busy || !patient || path.trim() === ''}>
+          {t('ecg:import.submit')}
+        </button>
+      </div>
+      <EcgError error={error} />
+    </form>
+  );
+}
+
+function UnassignedPanel({ patient, onSaved }: { patient: PatientSummary | null; onSaved: (summary: EcgSummary) => void }) {
+  const { t, i18n } = useTranslation();
+  const [list, setList] = useState<EcgSummary[] | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const load = useCallback(() => void api.ecg.unassigned({}).then(setList, setError), []);
+  useEffect(load, [load]);
+  async function assign(ecg: EcgSummary) {
+    if (!patient) return;
+    setError(null);
+    try {
+      onSaved(await api.ecg.assign({ patientId: patient.id, ecgId: ecg.id }));
+      load();
+    } catch (err) {
+      setError(err);
+    }
+  }
+  return (
+    <div className="card">
+      <h2>{t('ecg:unassigned.title')}</h2>
+      <ErrorText error={error} />
+      {list && list.length === 0 && <p className="muted">{t('ecg:unassigned.none')}</p>}
+      {list && list.length > 0 && (
+        <table aria-label={t('ecg:unassigned.title')}>
+          <thead>
+            <tr>
+              <th>{t('ecg:list.recordedAt')}</th>
+              <th>{t('ecg:list.source')}</th>
+              <th>{t('ecg:list.fileName')}</th>
+              <th>{t('ecg:list.heartRate')}</th>
+              <th />
+            </tr>
+          </thead>
+          <tbody>
+            {list.map((ecg) => (
+              <tr key={ecg.id}>
+                <td>{formatEcgDateTime(ecg.recordedAt, i18n.language)}</td>
+                <td>{t(`ecg:source.${ecg.source}`)}</td>
+                <td className="mono">{ecg.sourceName}</td>
+                <td>{ecg.measurements.heartRateBpm !== undefined ? t('ecg:list.bpm', { value: Math.round(ecg.measurements.heartRateBpm) }) : '—'}</td>
+                <td>
+                  <button type="button" onClick={() => void assign(ecg)} disabled={!patient}>
+                    {patient ? t('ecg:unassigned.assignTo', { name: patient.name }) : t('ecg:unassigned.chooseFirst')}
+                  </button>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,169 @@
+import { useEffect, useMemo, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router';
+import type { EcgSummary } from '../../../shared/api/ecg';
+import type { Patient } from '../../../shared/api/patients';
+import { placeLayout } from '../../../shared/ecg-paper';
+import { api } from '../../api/client';
+import { useAuth } from '../../app/auth-context';
+import { ErrorText } from '../../components/error-text';
+import { DisplayControls } from './display-controls';
+import { filterOf, scaleOf, VIEWER_DEFAULTS, type DisplaySettings } from './display-settings';
+import { filterWindow, loadEcgWindow, nonStandardLeads, PAGE_SECONDS, type EcgWindow } from './ecg-data';
+import { ADULT_FROM_YEARS, ageAtRecording, formatEcgDateTime } from './ecg-format';
+import { EcgPaperCanvas } from './ecg-paper-canvas';
+import { MeasurementsTable } from './measurements-table';
+import { usePxPerMm } from './screen-calibration';
+
+/** One stored recording: paper with calipers, measurements, the signed interpretation, print and aECG export. */
+export function EcgViewer({ patient, summary, onChanged }: { patient: Patient; summary: EcgSummary; onChanged: (summary: EcgSummary) => void }) {
+  const { t, i18n } = useTranslation();
+  const [settings, setSettings] = useState<DisplaySettings>(VIEWER_DEFAULTS);
+  const [pxPerMm] = usePxPerMm();
+  const [page, setPage] = useState(0);
+  const [loaded, setLoaded] = useState<{ key: string; window: EcgWindow } | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const pages = Math.max(1, Math.ceil(summary.durationS / PAGE_SECONDS - 1e-9));
+  const fromSample = Math.round(page * PAGE_SECONDS * summary.sampleRateHz);
+  const key = `${summary.id}@${fromSample}`;
+
+  useEffect(() => {
+    let current = true;
+    loadEcgWindow(patient.id, summary, fromSample).then(
+      (window) => current && setLoaded({ key, window }),
+      (err: unknown) => current && setError(err),
+    );
+    return () => {
+      current = false;
+    };
+  }, [patient.id, summary, fromSample, key]);
+
+  const filter = useMemo(() => filterOf(settings), [settings]);
+  const shown = useMemo(() => (loaded?.key === key ? filterWindow(loaded.window, filter) : null), [loaded, key, filter]);
+  const placed = useMemo(
+    () => placeLayout(settings.layout, scaleOf(settings), { durationS: PAGE_SECONDS, otherLeads: nonStandardLeads(summary.leadNames) }),
+    [settings, summary.leadNames],
+  );
+  const adult = ageAtRecording(patient.birthDate, summary.recordedAt) >= ADULT_FROM_YEARS;
+
+  return (
+    <article className="card ecg-viewer" aria-label={t('ecg:viewer.title', { time: formatEcgDateTime(summary.recordedAt, i18n.language) })}>
+      <header className="ecg-viewer-head">
+        <h3>{t('ecg:viewer.title', { time: formatEcgDateTime(summary.recordedAt, i18n.language) })}</h3>
+        <span className="muted">
+          {t('ecg:viewer.facts', { source: t(`ecg:source.${summary.source}`), name: summary.sourceName, rate: summary.sampleRateHz, seconds: summary.durationS.toFixed(1), leads: summary.leadNames.length })}
+        </span>
+        <span className="spacer" />
+        <Link className="button" to={`/print/ecg/${patient.id}/${summary.id}`}>
+          {t('ecg:viewer.print')}
+        </Link>
+        <ExportButton patientId={patient.id} ecgId={summary.id} />
+      </header>
+      <DisplayControls value={settings} onChange={setSettings} showLayout />
+      {pages > 1 && (
+        <div className="ecg-toolbar">
+          <button type="button" onClick={() => setPage((p) => Math.max(0, p - 1))} disabled={page === 0}>
+            {t('ecg:viewer.earlier')}
+          </button>
+          <span>{t('ecg:viewer.pageOf', { from: page * PAGE_SECONDS, to: Math.min(summary.durationS, (page + 1) * PAGE_SECONDS).toFixed(1), total: summary.durationS.toFixed(1) })}</span>
+          <button type="button" onClick={() => setPage((p) => Math.min(pages - 1, p + 1))} disabled={page >= pages - 1}>
+            {t('ecg:viewer.later')}
+          </button>
+        </div>
+      )}
+      <ErrorText error={error} />
+      <div className="ecg-scroll">
+        {shown ? <EcgPaperCanvas placed={placed} recording={shown} pxPerMm={pxPerMm} label={t('ecg:viewer.paperLabel')} /> : <p className="muted">{t('app.loading')}</p>}
+      </div>
+      <div className="ecg-viewer-body">
+        <section>
+          <h4>{t('ecg:measurements.title')}</h4>
+          <MeasurementsTable measurements={summary.measurements} sex={patient.sex} adult={adult} />
+        </section>
+        <InterpretationForm key={summary.id} patientId={patient.id} summary={summary} onSigned={onChanged} />
+      </div>
+    </article>
+  );
+}
+
+function ExportButton({ patientId, ecgId }: { patientId: string; ecgId: string }) {
+  const { t } = useTranslation();
+  const [error, setError] = useState<unknown>(null);
+  async function exportAecg() {
+    setError(null);
+    try {
+      const { fileName, xml } = await api.ecg.exportAecg({ patientId, ecgId });
+      const url = URL.createObjectURL(new Blob([xml], { type: 'application/xml' }));
+      const link = document.createElement('a');
+      link.href = url;
+      link.download = fileName;
+      link.click();
+      // The download has taken its copy once the click is handled; the URL only holds memory after that.
+      setTimeout(() => URL.revokeObjectURL(url), 10_000);
+    } catch (err) {
+      setError(err);
+    }
+  }
+  return (
+    <>
+      <button type="button" onClick={() => void exportAecg()}>
+        {t('ecg:viewer.exportAecg')}
+      </button>
+      <ErrorText error={error} />
+    </>
+  );
+}
+
+function InterpretationForm({ patientId, summary, onSigned }: { patientId: string; summary: EcgSummary; onSigned: (summary: EcgSummary) => void }) {
+  const { t, i18n } = useTranslation();
+  const { status } = useAuth();
+  const mayInterpret = status?.user?.role === 'doctor' || status?.user?.role === 'admin';
+  const [text, setText] = useState(summary.interpretation ?? '');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+
+  async function sign() {
+    setBusy(true);
+    setError(null);
+    try {
+      onSigned(await api.ecg.interpret({ patientId, ecgId: summary.id, interpretation: text }));
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <section className="ecg-interpretation">
+      <h4>{t('ecg:interpretation.title')}</h4>
+      {summary.signedAt && summary.interpretedBy ? (
+        <p className="ecg-signature" data-testid="ecg-signature">
+          {t('ecg:interpretation.signedBy', { name: summary.interpretedBy, time: formatEcgDateTime(summary.signedAt, i18n.language) })}
+        </p>
+      ) : (
+        <p className="muted">{t('ecg:interpretation.unsigned')}</p>
+      )}
+      {mayInterpret ? (
+        <form
+          onSubmit={(e) => {
+            e.preventDefault();
+            void sign();
+          }}
+        >
+          <label>
+            {t('ecg:interpretation.text')}
+            <textarea rows={4} value={text} maxLength={2000} onChange={(e) => setText(e.target.value)} />
+          </label>
+          <button type="submit" className="primary" disabled={busy || text.trim() === '' || text.trim() === (summary.interpretation ?? '')}>
+            {summary.signedAt ? t('ecg:interpretation.resign') : t('ecg:interpretation.sign')}
+          </button>
+          {summary.signedAt && <p className="muted small">{t('ecg:interpretation.auditNote')}</p>}
+        </form>
+      ) : (
+        <p className="pre">{summary.interpretation ?? ''}</p>
+      )}
+      <ErrorText error={error} />
+    </section>
+  );
+}

@@ -1,0 +1,73 @@
+import { useEffect, useId, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { PatientSummary } from '../../../shared/api/patients';
+import { api } from '../../api/client';
+import { ErrorText } from '../../components/error-text';
+import { maskIdNumber } from './ecg-format';
+
+/** Waits for a pause in typing before asking, so every keystroke is not an audited search. */
+const SEARCH_DELAY_MS = 250;
+
+/** Whom a capture or import belongs to: search by name, pinyin initials, ID or phone (patients.search), pick one. */
+export function PatientPicker({ value, onChange }: { value: PatientSummary | null; onChange: (patient: PatientSummary | null) => void }) {
+  const { t } = useTranslation();
+  const [query, setQuery] = useState('');
+  const [results, setResults] = useState<{ query: string; list: PatientSummary[] } | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const inputId = useId();
+
+  useEffect(() => {
+    const text = query.trim();
+    if (text === '') return;
+    let current = true;
+    const timer = setTimeout(() => {
+      api.patients.search({ query: text.slice(0, 40), limit: 10 }).then(
+        (r) => current && setResults({ query: text, list: r.results }),
+        (err: unknown) => current && setError(err),
+      );
+    }, SEARCH_DELAY_MS);
+    return () => {
+      current = false;
+      clearTimeout(timer);
+    };
+  }, [query]);
+
+  if (value) {
+    return (
+      <div className="ecg-toolbar">
+        <span className="ecg-chosen-patient" data-testid="ecg-patient">
+          {t('ecg:patient.chosen', { name: value.name, sex: t(`ecg:sex.${value.sex}`), birthDate: value.birthDate })}
+          {value.idNumber && <span className="mono muted"> {maskIdNumber(value.idNumber)}</span>}
+        </span>
+        <button type="button" onClick={() => onChange(null)}>
+          {t('ecg:patient.change')}
+        </button>
+      </div>
+    );
+  }
+  const shown = results && results.query === query.trim() ? results.list : [];
+  return (
+    <div className="ecg-patient-picker">
+      <label htmlFor={inputId}>{t('ecg:patient.search')}</label>
+      <input id={inputId} value={query} onChange={(e) => setQuery(e.target.value)} placeholder={t('ecg:patient.placeholder')} autoComplete="off" />
+      <ErrorText error={error} />
+      {query.trim() !== '' && results?.query === query.trim() && shown.length === 0 && <p className="muted">{t('ecg:patient.noMatch')}</p>}
+      {shown.length > 0 && (
+        <ul className="ecg-patient-results" aria-label={t('ecg:patient.results')}>
+          {shown.map((p) => (
+            <li key={p.id}>
+              <button type="button" className="link" onClick={() => onChange(p)}>
+                {p.name}
+              </button>{' '}
+              <span className="muted">
+                {t(`ecg:sex.${p.sex}`)} · {p.birthDate}
+                {p.idNumber ? ` · ${maskIdNumber(p.idNumber)}` : ''}
+                {p.village ? ` · ${p.village}` : ''}
+              </span>
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}
