@@ -161,7 +161,24 @@ export function loadReminderPopulation(sqlite: Sqlite, today: string, yearStart:
     states.push(personState(row));
     people.set(row.patientId, { name: row.name, sex: row.sex, birthDate: row.birthDate });
   }
-  return { states, people };
+  return { states: states.sort(byVillageThenName(people)), people };
+}
+
+/**
+ * The reminder sort keeps the input order among equally urgent items, so this order is what a call list shows
+ * within a day: grouped by village (a village doctor calls one village at a time), then by name.
+ */
+export function byVillageThenName(people: ReadonlyMap<string, Pick<PersonFacts, 'name'>>) {
+  const text = (v: string | null | undefined) => v ?? '\uffff';
+  return (a: Pick<FollowUpPatientState, 'patientId' | 'village'>, b: Pick<FollowUpPatientState, 'patientId' | 'village'>): number => {
+    const va = text(a.village);
+    const vb = text(b.village);
+    if (va !== vb) return va < vb ? -1 : 1;
+    const na = text(people.get(a.patientId)?.name);
+    const nb = text(people.get(b.patientId)?.name);
+    if (na !== nb) return na < nb ? -1 : 1;
+    return a.patientId < b.patientId ? -1 : a.patientId > b.patientId ? 1 : 0;
+  };
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -201,3 +218,13 @@ export function loadIndicatorPatients(sqlite: Sqlite, period: YearPeriod): Indic
   }
   return [...byPatient.values()];
 }
+
+/** The statements, for tests that check their query plans (EXPLAIN QUERY PLAN). */
+export const POPULATION_SQL = {
+  openEnrolments: OPEN_ENROLMENTS_SQL,
+  yearFaceToFace: YEAR_FACE_TO_FACE_SQL,
+  elderlyUnenrolled: ELDERLY_UNENROLLED_SQL,
+  yearEnrolments: YEAR_ENROLMENTS_SQL,
+  yearRecords: YEAR_RECORDS_SQL,
+  yearChecks: YEAR_CHECKS_SQL,
+};
