@@ -9,6 +9,8 @@ import { bpSeries } from './vitals-display';
 // Only what a line chart on a numeric time axis needs: keeps the bundle small and startup quick on a slow PC.
 Chart.register(LineController, LineElement, PointElement, LinearScale, CategoryScale, Tooltip, Legend);
 
+const DAY_MS = 86_400_000;
+
 function upperLimit(bound: { above: number } | { atOrAbove: number } | undefined): number | undefined {
   if (!bound) return undefined;
   return 'above' in bound ? bound.above : bound.atOrAbove;
@@ -27,7 +29,15 @@ export function BpTrendChart({ records }: { records: readonly VitalsRecord[] }) 
   useEffect(() => {
     if (!canvas.current || points.length === 0) return;
     const xs = points.map((p) => p.at);
-    const span = [Math.min(...xs), Math.max(...xs)];
+    const first = Math.min(...xs);
+    const last = Math.max(...xs);
+    // A lone reading gets a day either side, so it sits mid-chart and the threshold lines have a length.
+    const span = first === last ? [first - DAY_MS, last + DAY_MS] : [first, last];
+    // Within a few days, ticks need the time too, or neighbouring ticks read as the same date.
+    const tickLabel = (ms: number) => {
+      const text = formatDateTime(new Date(ms).toISOString(), i18n.language);
+      return span[1] - span[0] <= 3 * DAY_MS ? text : text.slice(0, 10);
+    };
     const systolicLimit = upperLimit(DEFAULT_CLINICAL_RANGES.systolic.high);
     const diastolicLimit = upperLimit(DEFAULT_CLINICAL_RANGES.diastolic.high);
     const threshold = (value: number | undefined, color: string) =>
@@ -52,9 +62,9 @@ export function BpTrendChart({ records }: { records: readonly VitalsRecord[] }) 
         scales: {
           x: {
             type: 'linear',
-            min: points.length === 1 ? span[0] - 86_400_000 : undefined,
-            max: points.length === 1 ? span[1] + 86_400_000 : undefined,
-            ticks: { maxTicksLimit: 6, callback: (value) => formatDateTime(new Date(Number(value)).toISOString(), i18n.language).slice(0, 10) },
+            min: span[0],
+            max: span[1],
+            ticks: { maxTicksLimit: 6, callback: (value) => tickLabel(Number(value)) },
           },
           y: { title: { display: true, text: 'mmHg' }, suggestedMin: 50, suggestedMax: 180 },
         },

@@ -4,31 +4,15 @@ import { Link, useNavigate } from 'react-router';
 import type { QueueEntry } from '../../../shared/api/clinic';
 import { api } from '../../api/client';
 import { useAuth } from '../../app/auth-context';
-import { formatTime, minutesBetween, todayInChina } from '../../components/dates';
+import { formatTime, todayInChina } from '../../components/dates';
 import { ErrorText } from '../../components/error-text';
 import { announceQueueChanged, createLatestGuard, QUEUE_CHANGED_EVENT } from '../../components/latest-only';
 import { maskIdNumber } from '../patients/patient-format';
+import { STATUS_ACTIONS, waitMinutes } from './today-page-model';
 import { AgeText, SexText } from '../patients/patient-labels';
 
 export const QUEUE_REFRESH_MS = 15_000;
 const CLOCK_TICK_MS = 60_000;
-
-type Status = QueueEntry['status'];
-
-/** The moves a desk makes from each status (the service allows these and refuses the rest). */
-export const STATUS_ACTIONS: Record<Status, Status[]> = {
-  waiting: ['inConsultation', 'left'],
-  inConsultation: ['done', 'waiting'],
-  done: [],
-  left: ['waiting'],
-};
-
-/** Minutes waited: until now while waiting, until the consultation began once it has. */
-export function waitMinutes(entry: Pick<QueueEntry, 'status' | 'checkedInAt' | 'startedAt' | 'finishedAt'>, now: Date): number {
-  if (entry.status === 'waiting') return minutesBetween(entry.checkedInAt, now);
-  const end = entry.startedAt ?? entry.finishedAt;
-  return end ? minutesBetween(entry.checkedInAt, new Date(end)) : minutesBetween(entry.checkedInAt, now);
-}
 
 function useNow(tickMs: number): Date {
   const [now, setNow] = useState(() => new Date());
