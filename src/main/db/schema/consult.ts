@@ -72,7 +72,7 @@ export const consultReplies = sqliteTable(
     pdf: blob('pdf', { mode: 'buffer' }),
     critical: integer('critical', { mode: 'boolean' }).notNull(),
     criticalText: text('critical_text'),
-    /** Server versionId of the report this row holds: an older version arriving late is ignored. */
+    /** Server versionId of the report this row holds (pull applies versions oldest first; a repeat is skipped). */
     reportVersion: text('report_version'),
     receivedAt: text('received_at').notNull(),
   },

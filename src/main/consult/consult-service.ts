@@ -1,0 +1,366 @@
+import type { DiagnosticReport, Resource, Task } from '@medplum/fhirtypes';
+import { randomUUID } from 'node:crypto';
+import {
+  OPEN_CONSULT_STATUSES,
+  consultInputSchema,
+  type Consult,
+  type ConsultReply,
+  type ConsultStatus,
+  type CriticalAlert,
+} from '../../shared/api/consult';
+import { ApiError } from '../../shared/api/errors';
+import type { SyncTargetId } from '../../shared/sync';
+import type { AuditEvent } from '../audit/audit-log';
+import type { ClinicService } from '../clinic/clinic-service';
+import type { Clock } from '../clock';
+import type { Sqlite } from '../db/open';
+import type { EcgService } from '../ecg/ecg-service';
+import type { PatientService } from '../patients/patient-service';
+import type { Session } from '../session/session';
+import type { ResourceWithId } from '../sync/outbox';
+import {
+  consultResources,
+  consultTask,
+  nextConsultStatus,
+  pulledReply,
+  pulledTask,
+  type ConsultDiagnosis,
+  type ConsultDocument,
+  type ConsultForFhir,
+  type ConsultVitals,
+} from './consult-fhir';
+import type { z } from 'zod';
+
+/** Same shape as the sync module's `enqueueResources`: writes outbox rows, opens no transaction of its own. */
+export type EnqueueResources = (sqlite: Sqlite, items: { target: SyncTargetId; resource: ResourceWithId }[]) => void;
+
+export interface ConsultServiceDeps {
+  sqlite: () => Sqlite;
+  clock: Clock;
+  session: Session;
+  patients: PatientService;
+  clinic: ClinicService;
+  ecg: EcgService;
+  enqueue: EnqueueResources;
+  audit: (event: AuditEvent) => void;
+}
+
+/** Consults go to the county platform; the provincial one receives only the public-health subset. */
+const CONSULT_TARGET: SyncTargetId = 'county';
+/** The summary a county reader needs: the last few measurements and the standing diagnoses. */
+const SUMMARY_VITALS = 3;
+const SUMMARY_DIAGNOSES = 10;
+
+const STATUS_COLUMN: Partial<Record<ConsultStatus, string>> = {
+  accepted: 'accepted_at',
+  'in-progress': 'started_at',
+  completed: 'completed_at',
+  rejected: 'rejected_at',
+  cancelled: 'cancelled_at',
+};
+
+interface ConsultRow extends Omit<Consult, 'ecgIds' | 'includeVitals' | 'includeDiagnoses' | 'hasReply' | 'critical'> {
+  includeVitals: number;
+  includeDiagnoses: number;
+  ecgIds: string | null;
+  hasReply: number;
+  critical: number;
+  updatedAt: string;
+}
+
+const CONSULT_SQL = `SELECT c.id, c.task_id AS taskId, c.patient_id AS patientId, p.name AS patientName, c.question, c.urgency,
+  c.target_institution AS targetInstitution, c.specialty, c.include_vitals AS includeVitals, c.include_diagnoses AS includeDiagnoses,
+  c.status, c.status_note AS statusNote, c.requested_at AS requestedAt, c.accepted_at AS acceptedAt, c.started_at AS startedAt,
+  c.completed_at AS completedAt, c.rejected_at AS rejectedAt, c.cancelled_at AS cancelledAt, c.requester_name AS requesterName,
+  c.updated_at AS updatedAt,
+  (SELECT json_group_array(a.ecg_id) FROM consult_attachments a WHERE a.consult_id = c.id AND a.kind = 'aecg') AS ecgIds,
+  EXISTS (SELECT 1 FROM consult_replies r WHERE r.consult_id = c.id) AS hasReply,
+  EXISTS (SELECT 1 FROM consult_replies r WHERE r.consult_id = c.id AND r.critical = 1) AS critical
+  FROM consult_requests c JOIN patients p ON p.id = c.patient_id`;
+
+function toConsult(row: ConsultRow): Consult {
+  const { updatedAt: _updatedAt, ...rest } = row;
+  return {
+    ...rest,
+    includeVitals: row.includeVitals === 1,
+    includeDiagnoses: row.includeDiagnoses === 1,
+    ecgIds: row.ecgIds ? (JSON.parse(row.ecgIds) as string[]) : [],
+    hasReply: row.hasReply === 1,
+    critical: row.critical === 1,
+  };
+}
+
+const REPLY_SQL = `SELECT r.id, r.consult_id AS consultId, r.conclusion, r.signer, r.signed_at AS signedAt, r.pdf IS NOT NULL AS hasPdf,
+  r.critical, r.critical_text AS criticalText, r.received_at AS receivedAt FROM consult_replies r`;
+
+type ReplyRow = Omit<ConsultReply, 'hasPdf' | 'critical'> & { hasPdf: number; critical: number };
+const toReply = (row: ReplyRow): ConsultReply => ({ ...row, hasPdf: row.hasPdf === 1, critical: row.critical === 1 });
+
+const ALERT_SQL = `SELECT a.id, a.reply_id AS replyId, a.consult_id AS consultId, a.patient_id AS patientId, p.name AS patientName, a.text,
+  a.raised_at AS raisedAt, a.acknowledged_by_name AS acknowledgedByName, a.acknowledged_at AS acknowledgedAt
+  FROM critical_alerts a JOIN patients p ON p.id = a.patient_id`;
+
+export type PulledOutcome = 'applied' | 'unchanged' | 'not-ours';
+
+export class ConsultService {
+  constructor(private readonly deps: ConsultServiceDeps) {}
+
+  private get db(): Sqlite {
+    return this.deps.sqlite();
+  }
+
+  private user() {
+    const user = this.deps.session.user;
+    if (!user) throw new ApiError('UNAUTHENTICATED', 'sign in first');
+    return user;
+  }
+
+  private now(): string {
+    return this.deps.clock.now().toISOString();
+  }
+
+  /**
+   * Saves the request and queues ServiceRequest + Task + one DocumentReference per ECG in one transaction: the
+   * request exists locally at once and leaves whenever sync next reaches the county.
+   */
+  create(rawInput: z.input<typeof consultInputSchema>): Consult {
+    const input = consultInputSchema.parse(rawInput);
+    const user = this.user();
+    this.deps.patients.get(input.patientId);
+    const ecgIds = [...new Set(input.ecgIds)];
+    const documents: ConsultDocument[] = ecgIds.map((ecgId) => {
+      const summary = this.deps.ecg.list(input.patientId).find((ecg) => ecg.id === ecgId);
+      if (!summary) throw new ApiError('NOT_FOUND', `no ECG ${ecgId} for this patient`);
+      const { fileName, xml } = this.deps.ecg.exportAecg(input.patientId, ecgId);
+      return { id: randomUUID(), kind: 'aecg', ecgId, fileName, xml, recordedAt: summary.recordedAt };
+    });
+    const now = this.now();
+    const consult: ConsultForFhir = {
+      id: randomUUID(),
+      taskId: randomUUID(),
+      patientId: input.patientId,
+      question: input.question,
+      urgency: input.urgency,
+      targetInstitution: input.targetInstitution,
+      specialty: input.specialty,
+      status: 'requested',
+      requestedAt: now,
+      updatedAt: now,
+      requesterName: user.displayName,
+      documentIds: documents.map((document) => document.id),
+      vitals: input.includeVitals ? this.recentVitals(input.patientId) : [],
+      diagnoses: input.includeDiagnoses ? this.standingDiagnoses(input.patientId) : [],
+    };
+    const resources = consultResources(consult, documents);
+    this.db.transaction(() => {
+      this.db
+        .prepare(
+          `INSERT INTO consult_requests (id, task_id, patient_id, question, urgency, target_institution, specialty, include_vitals,
+           include_diagnoses, status, requested_at, requester_id, requester_name, created_at, updated_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'requested', ?, ?, ?, ?, ?)`,
+        )
+        .run(consult.id, consult.taskId, consult.patientId, consult.question, consult.urgency, consult.targetInstitution, consult.specialty,
+          input.includeVitals ? 1 : 0, input.includeDiagnoses ? 1 : 0, now, user.id, user.displayName, now, now);
+      const attach = this.db.prepare('INSERT INTO consult_attachments (id, consult_id, kind, ecg_id, created_at) VALUES (?, ?, ?, ?, ?)');
+      for (const document of documents) attach.run(document.id, consult.id, document.kind, document.ecgId, now);
+      this.deps.enqueue(this.db, resources.map((resource) => ({ target: CONSULT_TARGET, resource })));
+    })();
+    return this.consult(consult.id);
+  }
+
+  private recentVitals(patientId: string): ConsultVitals[] {
+    return this.deps.clinic.listVitals(patientId, SUMMARY_VITALS).map((record) => {
+      const derived = record.derived as { systolic?: number; diastolic?: number; bmi?: number };
+      return {
+        id: record.id,
+        measuredAt: record.measuredAt,
+        systolic: derived.systolic,
+        diastolic: derived.diastolic,
+        heartRate: record.input.heartRate,
+        weightKg: record.input.weightKg,
+        heightCm: record.input.heightCm,
+        bmi: derived.bmi,
+        glucose: record.input.glucose,
+      };
+    });
+  }
+
+  /** Distinct ICD-10 codes from current visit versions, newest first. */
+  private standingDiagnoses(patientId: string): ConsultDiagnosis[] {
+    const seen = new Map<string, ConsultDiagnosis>();
+    const visits = this.deps.clinic.listVisits(patientId, false).sort((a, b) => b.openedAt.localeCompare(a.openedAt));
+    for (const visit of visits) {
+      for (const diagnosis of visit.diagnoses) {
+        if (!seen.has(diagnosis.code)) seen.set(diagnosis.code, { ...diagnosis, recordedAt: visit.closedAt ?? visit.openedAt });
+      }
+    }
+    return [...seen.values()].slice(0, SUMMARY_DIAGNOSES);
+  }
+
+  private consult(consultId: string): Consult {
+    const row = this.db.prepare(`${CONSULT_SQL} WHERE c.id = ?`).get(consultId) as ConsultRow | undefined;
+    if (!row) throw new ApiError('NOT_FOUND', `no consult ${consultId}`);
+    return toConsult(row);
+  }
+
+  private owned(patientId: string, consultId: string): Consult {
+    const consult = this.consult(consultId);
+    if (consult.patientId !== patientId) throw new ApiError('NOT_FOUND', `no consult ${consultId} for this patient`);
+    return consult;
+  }
+
+  list(patientId: string): Consult[] {
+    this.deps.patients.get(patientId);
+    return (this.db.prepare(`${CONSULT_SQL} WHERE c.patient_id = ? ORDER BY c.requested_at DESC`).all(patientId) as ConsultRow[]).map(toConsult);
+  }
+
+  open(): Consult[] {
+    const placeholders = OPEN_CONSULT_STATUSES.map(() => '?').join(', ');
+    return (this.db.prepare(`${CONSULT_SQL} WHERE c.status IN (${placeholders}) ORDER BY c.requested_at`).all(...OPEN_CONSULT_STATUSES) as ConsultRow[]).map(toConsult);
+  }
+
+  get(patientId: string, consultId: string): { consult: Consult; replies: ConsultReply[] } {
+    const consult = this.owned(patientId, consultId);
+    const replies = (this.db.prepare(`${REPLY_SQL} WHERE r.consult_id = ? ORDER BY r.signed_at DESC`).all(consultId) as ReplyRow[]).map(toReply);
+    return { consult, replies };
+  }
+
+  /**
+   * Withdraws a request the county has not finished. Only the Task changes (the workflow lives there): if the county
+   * moved it meanwhile, the push meets their version and becomes a visible conflict instead of overwriting it.
+   */
+  cancel(patientId: string, consultId: string): Consult {
+    const consult = this.owned(patientId, consultId);
+    if (!OPEN_CONSULT_STATUSES.includes(consult.status)) {
+      throw new ApiError('CONFLICT', `the consult is already ${consult.status}`, { reason: 'CONSULT_CLOSED' });
+    }
+    const now = this.now();
+    const task = consultTask({ ...consult, status: 'cancelled', updatedAt: now, documentIds: [], vitals: [], diagnoses: [] });
+    this.db.transaction(() => {
+      this.db.prepare(`UPDATE consult_requests SET status = 'cancelled', cancelled_at = ?, updated_at = ? WHERE id = ?`).run(now, now, consultId);
+      this.deps.enqueue(this.db, [{ target: CONSULT_TARGET, resource: task }]);
+    })();
+    return this.consult(consultId);
+  }
+
+  replyPdf(patientId: string, replyId: string): { fileName: string; base64: string } {
+    const row = this.db
+      .prepare('SELECT r.pdf, c.patient_id AS patientId FROM consult_replies r JOIN consult_requests c ON c.id = r.consult_id WHERE r.id = ?')
+      .get(replyId) as { pdf: Buffer | null; patientId: string } | undefined;
+    if (!row || row.patientId !== patientId || !row.pdf) throw new ApiError('NOT_FOUND', `no signed PDF for reply ${replyId}`);
+    return { fileName: `consult-reply-${replyId}.pdf`, base64: row.pdf.toString('base64') };
+  }
+
+  /** The newest reply to any consult that carried this ECG. */
+  replyForEcg(patientId: string, ecgId: string): ConsultReply | null {
+    const row = this.db
+      .prepare(
+        `${REPLY_SQL} JOIN consult_requests c ON c.id = r.consult_id
+         WHERE c.patient_id = ? AND EXISTS (SELECT 1 FROM consult_attachments a WHERE a.consult_id = c.id AND a.ecg_id = ?)
+         ORDER BY r.signed_at DESC LIMIT 1`,
+      )
+      .get(patientId, ecgId) as ReplyRow | undefined;
+    return row ? toReply(row) : null;
+  }
+
+  alerts(): CriticalAlert[] {
+    return this.db.prepare(`${ALERT_SQL} WHERE a.acknowledged_at IS NULL ORDER BY a.raised_at`).all() as CriticalAlert[];
+  }
+
+  /** The first acknowledgement stands (who and when); acknowledging again changes nothing. */
+  acknowledge(patientId: string, alertId: string): CriticalAlert {
+    const user = this.user();
+    const before = this.alert(alertId);
+    if (before.patientId !== patientId) throw new ApiError('NOT_FOUND', `no alert ${alertId} for this patient`);
+    this.db
+      .prepare('UPDATE critical_alerts SET acknowledged_by = ?, acknowledged_by_name = ?, acknowledged_at = ? WHERE id = ? AND acknowledged_at IS NULL')
+      .run(user.id, user.displayName, this.now(), alertId);
+    return this.alert(alertId);
+  }
+
+  private alert(alertId: string): CriticalAlert {
+    const row = this.db.prepare(`${ALERT_SQL} WHERE a.id = ?`).get(alertId) as CriticalAlert | undefined;
+    if (!row) throw new ApiError('NOT_FOUND', `no alert ${alertId}`);
+    return row;
+  }
+
+  // ---- pulled from the county ---------------------------------------------------------------------------
+
+  /** The sync pull hook: Tasks and DiagnosticReports; anything that is not about one of our consults is left alone. */
+  applyPulled(resource: Resource): PulledOutcome {
+    if (resource.resourceType === 'Task') return this.applyTask(resource);
+    if (resource.resourceType === 'DiagnosticReport') return this.applyReport(resource);
+    return 'not-ours';
+  }
+
+  applyTask(task: Task): PulledOutcome {
+    const pulled = pulledTask(task);
+    if (!pulled) return 'not-ours';
+    const row = this.db.prepare('SELECT id, status, status_note AS statusNote FROM consult_requests WHERE task_id = ?').get(pulled.taskId) as
+      | { id: string; status: ConsultStatus; statusNote: string | null }
+      | undefined;
+    if (!row) return 'not-ours';
+    const next = nextConsultStatus(row.status, pulled.status);
+    const note = pulled.note ?? row.statusNote;
+    if (next === row.status && note === row.statusNote) return 'unchanged';
+    const now = this.now();
+    const column = next !== row.status ? STATUS_COLUMN[next] : undefined;
+    this.db
+      .prepare(`UPDATE consult_requests SET status = ?, status_note = ?, updated_at = ?${column ? `, ${column} = COALESCE(${column}, ?)` : ''} WHERE id = ?`)
+      .run(...[next, note, now, ...(column ? [pulled.changedAt ?? now] : []), row.id]);
+    return 'applied';
+  }
+
+  /** Stores the county's report as the reply (a later version replaces it) and raises one alert per critical report. */
+  applyReport(report: DiagnosticReport): PulledOutcome {
+    const reply = pulledReply(report);
+    if (!reply) return 'not-ours';
+    const consult = this.db.prepare('SELECT id, patient_id AS patientId FROM consult_requests WHERE id = ?').get(reply.serviceRequestId) as
+      | { id: string; patientId: string }
+      | undefined;
+    if (!consult) return 'not-ours';
+    const existing = this.db.prepare('SELECT report_version AS version FROM consult_replies WHERE id = ?').get(reply.reportId) as
+      | { version: string | null }
+      | undefined;
+    if (existing && reply.version !== null && existing.version === reply.version) return 'unchanged';
+    const now = this.now();
+    let raised: string | null = null;
+    this.db.transaction(() => {
+      this.db
+        .prepare(
+          `INSERT INTO consult_replies (id, consult_id, conclusion, signer, signed_at, pdf, critical, critical_text, report_version, received_at)
+           VALUES (@id, @consultId, @conclusion, @signer, @signedAt, @pdf, @critical, @criticalText, @version, @now)
+           ON CONFLICT (id) DO UPDATE SET conclusion = excluded.conclusion, signer = excluded.signer, signed_at = excluded.signed_at,
+             pdf = excluded.pdf, critical = excluded.critical, critical_text = excluded.critical_text,
+             report_version = excluded.report_version, received_at = excluded.received_at`,
+        )
+        .run({
+          id: reply.reportId,
+          consultId: consult.id,
+          conclusion: reply.conclusion,
+          signer: reply.signer,
+          signedAt: reply.signedAt || now,
+          pdf: reply.pdfBase64 ? Buffer.from(reply.pdfBase64, 'base64') : null,
+          critical: reply.critical ? 1 : 0,
+          criticalText: reply.criticalText,
+          version: reply.version,
+          now,
+        });
+      if (reply.critical) {
+        const alertId = randomUUID();
+        const inserted = this.db
+          .prepare(
+            `INSERT INTO critical_alerts (id, reply_id, consult_id, patient_id, text, raised_at) VALUES (?, ?, ?, ?, ?, ?)
+             ON CONFLICT (reply_id) DO NOTHING`,
+          )
+          .run(alertId, reply.reportId, consult.id, consult.patientId, reply.criticalText ?? reply.conclusion, now);
+        if (inserted.changes === 1) raised = alertId;
+      }
+    })();
+    if (raised) {
+      // Raised by the platform, not by a user: the audit row says so, and the acknowledgement names the user.
+      this.deps.audit({ userId: null, username: null, action: 'consult.criticalAlert.raised', kind: 'write', patientId: consult.patientId, outcome: 'ok', details: `alert ${raised}, report ${reply.reportId}` });
+    }
+    return 'applied';
+  }
+}
