@@ -16,6 +16,8 @@ import { FollowupService } from './followup/followup-service';
 import { PatientService } from './patients/patient-service';
 import { Session } from './session/session';
 import { readSettings } from './settings/settings-service';
+import { enqueueResources, recordChange } from './sync/outbox-writer';
+import { ConsultService } from './consult/consult-service';
 
 export interface ServicesOptions {
   dataDir: string;
@@ -45,13 +47,14 @@ export function createServices(opts: ServicesOptions) {
     search: (q: Parameters<typeof searchAudit>[1]) => searchAudit(sqlite(), q),
     verify: () => verifyAuditChain(sqlite()),
   };
-  const patients = new PatientService(sqlite, opts.clock, () => readSettings(db()).villages);
+  const patients = new PatientService(sqlite, opts.clock, () => readSettings(db()).villages, (patientId) => recordChange(sqlite(), 'patient', patientId));
   const clinic = new ClinicService(sqlite, opts.clock, session, patients);
   const events = new EventHub();
   const devices = new Map((opts.ecgDevices ?? [new SimulatorDriver({ id: 'demo', label: 'Demo 12-lead (synthetic)' })]).map((d) => [d.id, d]));
   const ecg = new EcgService(sqlite, opts.clock, session, patients, events, devices);
   const followup = new FollowupService(sqlite, opts.clock, session, patients, (e) => audit.append(e));
-  const services = { store, session, auth, backup, audit, patients, clinic, ecg, followup, events, clock: opts.clock, appVersion: opts.appVersion, online: opts.online ?? (() => false) };
+  const consult = new ConsultService({ sqlite, clock: opts.clock, session, patients, clinic, ecg, enqueue: enqueueResources, audit: (e) => audit.append(e) });
+  const services = { store, session, auth, backup, audit, patients, clinic, ecg, followup, consult, events, clock: opts.clock, appVersion: opts.appVersion, online: opts.online ?? (() => false) };
   const implementation = buildImplementation(services);
   const dispatch: Dispatch = createDispatcher({
     implementation,

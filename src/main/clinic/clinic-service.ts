@@ -9,6 +9,7 @@ import type { Clock } from '../clock';
 import type { Sqlite } from '../db/open';
 import type { PatientService } from '../patients/patient-service';
 import type { Session } from '../session/session';
+import { recordChange } from '../sync/outbox-writer';
 
 type VitalsInput = z.output<typeof vitalsInputSchema>;
 type VisitFields = z.output<typeof visitFieldsSchema>;
@@ -156,12 +157,16 @@ export class ClinicService {
     }
     const id = randomUUID();
     const now = this.clock.now().toISOString();
-    this.sqlite()
-      .prepare(
-        `INSERT INTO vitals (id, patient_id, visit_id, measured_at, input, derived, flags, systolic, diastolic, recorded_by, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      )
-      .run(id, patientId, visitId ?? null, now, JSON.stringify(input), JSON.stringify(assessment.derived), JSON.stringify(assessment.flags), assessment.derived.systolic ?? null, assessment.derived.diastolic ?? null, this.user().id, now);
+    const sqlite = this.sqlite();
+    sqlite.transaction(() => {
+      sqlite
+        .prepare(
+          `INSERT INTO vitals (id, patient_id, visit_id, measured_at, input, derived, flags, systolic, diastolic, recorded_by, created_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        )
+        .run(id, patientId, visitId ?? null, now, JSON.stringify(input), JSON.stringify(assessment.derived), JSON.stringify(assessment.flags), assessment.derived.systolic ?? null, assessment.derived.diastolic ?? null, this.user().id, now);
+      recordChange(sqlite, 'vitals', id);
+    })();
     return this.listVitals(patientId, 1)[0];
   }
 
@@ -217,6 +222,7 @@ export class ClinicService {
         const entry = this.entry(current.queueEntryId);
         if (entry.status === 'inConsultation') this.setStatus(current.queueEntryId, 'done');
       }
+      recordChange(this.sqlite(), 'visit', visitId);
     })();
     return this.visit(visitId, patientId);
   }
@@ -236,6 +242,7 @@ export class ClinicService {
            correction_reason, clinician_id, clinician_name, opened_at, closed_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, 'closed', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         )
         .run(id, current.recordId, current.version + 1, visitId, patientId, current.queueEntryId, fields.chiefComplaint, fields.history, fields.examination, JSON.stringify(fields.diagnoses), fields.plan, fields.prescription, reason, user.id, user.displayName, current.openedAt, now, now);
+      recordChange(this.sqlite(), 'visit', id);
     })();
     return this.visit(id, patientId);
   }

@@ -5,6 +5,7 @@ import { ApiError } from '../../shared/api/errors';
 import { STANDARD_LEADS, type EcgRecord } from '../../shared/ecg';
 import type { Clock } from '../clock';
 import type { Sqlite } from '../db/open';
+import { recordChange } from '../sync/outbox-writer';
 import type { EventHub } from '../events/event-hub';
 import type { PatientService } from '../patients/patient-service';
 import type { Session } from '../session/session';
@@ -84,27 +85,31 @@ export class EcgService {
     }
     const id = randomUUID();
     const now = this.clock.now().toISOString();
-    this.sqlite()
-      .prepare(
-        `INSERT INTO ecg_records (id, patient_id, recorded_at, source, source_name, format, sample_rate_hz, sample_count, lead_names, samples,
-         annotation_count, measurements, metadata, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      )
-      .run(
-        id,
-        patientId,
-        record.recordedAt ?? now,
-        source,
-        sourceName,
-        record.format,
-        record.sampleRateHz,
-        n,
-        JSON.stringify(leads.map((l) => l.name)),
-        samples,
-        record.annotations?.length ?? 0,
-        JSON.stringify(measurements),
-        JSON.stringify({ patient: record.patient ?? null, device: record.device ?? null }),
-        now,
-      );
+    const sqlite = this.sqlite();
+    sqlite.transaction(() => {
+      sqlite
+        .prepare(
+          `INSERT INTO ecg_records (id, patient_id, recorded_at, source, source_name, format, sample_rate_hz, sample_count, lead_names, samples,
+           annotation_count, measurements, metadata, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        )
+        .run(
+          id,
+          patientId,
+          record.recordedAt ?? now,
+          source,
+          sourceName,
+          record.format,
+          record.sampleRateHz,
+          n,
+          JSON.stringify(leads.map((l) => l.name)),
+          samples,
+          record.annotations?.length ?? 0,
+          JSON.stringify(measurements),
+          JSON.stringify({ patient: record.patient ?? null, device: record.device ?? null }),
+          now,
+        );
+      if (patientId) recordChange(sqlite, 'ecg', id);
+    })();
     return this.summary(id);
   }
 
@@ -138,7 +143,11 @@ export class EcgService {
     this.patients.get(patientId);
     const s = this.summary(ecgId);
     if (s.patientId) throw new ApiError('CONFLICT', 'this ECG already belongs to a patient');
-    this.sqlite().prepare('UPDATE ecg_records SET patient_id = ? WHERE id = ? AND patient_id IS NULL').run(patientId, ecgId);
+    const sqlite = this.sqlite();
+    sqlite.transaction(() => {
+      sqlite.prepare('UPDATE ecg_records SET patient_id = ? WHERE id = ? AND patient_id IS NULL').run(patientId, ecgId);
+      recordChange(sqlite, 'ecg', ecgId);
+    })();
     return this.summary(ecgId);
   }
 
@@ -175,7 +184,11 @@ export class EcgService {
     this.owned(patientId, ecgId);
     const user = this.session.user;
     if (!user) throw new ApiError('UNAUTHENTICATED', 'sign in first');
-    this.sqlite().prepare('UPDATE ecg_records SET interpretation = ?, interpreted_by = ?, signed_at = ? WHERE id = ?').run(interpretation, user.displayName, this.clock.now().toISOString(), ecgId);
+    const sqlite = this.sqlite();
+    sqlite.transaction(() => {
+      sqlite.prepare('UPDATE ecg_records SET interpretation = ?, interpreted_by = ?, signed_at = ? WHERE id = ?').run(interpretation, user.displayName, this.clock.now().toISOString(), ecgId);
+      recordChange(sqlite, 'ecgReport', ecgId);
+    })();
     return this.summary(ecgId);
   }
 

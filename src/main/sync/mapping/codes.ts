@@ -1,0 +1,59 @@
+import type { CodeableConcept, Quantity } from '@medplum/fhirtypes';
+
+/**
+ * Code systems and codes the station writes. LOINC codes are those of ARCHITECTURE §7; units are UCUM.
+ */
+export const SYSTEMS = {
+  loinc: 'http://loinc.org',
+  ucum: 'http://unitsofmeasure.org',
+  /**
+   * 居民身份证号 (GB 11643). The OID 2.16.156.10011.1.1 is the one the national health-information standards
+   * (WS 363/WS 364 family, 卫生信息数据元) give the resident identity card; a platform using another system
+   * for the same number maps it on its side.
+   */
+  residentId: 'urn:oid:2.16.156.10011.1.1',
+  /** 居民健康卡号: the township's local card number; no national URI is fixed, so a station-scoped one. */
+  healthCard: 'urn:township-workstation:health-card',
+  /** WHO ICD-10 URI; Chinese codes (GB/T 14396, 国家临床版) extend it with sub-codes after the dot. */
+  icd10: 'http://hl7.org/fhir/sid/icd-10',
+  /** IEEE 11073-10101 (MDC) for ECG leads, as in HL7's own FHIR ECG example. */
+  mdc: 'urn:oid:2.16.840.1.113883.6.24',
+  observationCategory: 'http://terminology.hl7.org/CodeSystem/observation-category',
+  conditionClinical: 'http://terminology.hl7.org/CodeSystem/condition-clinical',
+  conditionVerification: 'http://terminology.hl7.org/CodeSystem/condition-ver-status',
+  conditionCategory: 'http://terminology.hl7.org/CodeSystem/condition-category',
+  actCode: 'http://terminology.hl7.org/CodeSystem/v3-ActCode',
+  diagnosticService: 'http://terminology.hl7.org/CodeSystem/v2-0074',
+} as const;
+
+export function loinc(code: string, display: string, text?: string): CodeableConcept {
+  return { coding: [{ system: SYSTEMS.loinc, code, display }], ...(text ? { text } : {}) };
+}
+
+export function ucum(value: number, code: string, unit: string = code): Quantity {
+  return { value, unit, system: SYSTEMS.ucum, code };
+}
+
+/** FHIR ids are [A-Za-z0-9.-]{1,64}: our UUIDs plus a short suffix stay inside. */
+export function childId(parentId: string, suffix: string): string {
+  return `${parentId}-${suffix}`.replace(/[^A-Za-z0-9.-]/g, '-').slice(0, 64);
+}
+
+export const LOINC = {
+  bpPanel: ['85354-9', 'Blood pressure panel with all children optional'],
+  systolic: ['8480-6', 'Systolic blood pressure'],
+  diastolic: ['8462-4', 'Diastolic blood pressure'],
+  heartRate: ['8867-4', 'Heart rate'],
+  weight: ['29463-7', 'Body weight'],
+  height: ['8302-2', 'Body height'],
+  bmi: ['39156-5', 'Body mass index (BMI) [Ratio]'],
+  fastingGlucose: ['14771-0', 'Fasting glucose [Moles/volume] in Serum or Plasma'],
+  /** Not in §7: a random (non-fasting) glucose must not be reported as fasting. */
+  glucose: ['15074-8', 'Glucose [Moles/volume] in Blood'],
+  hba1c: ['4548-4', 'Hemoglobin A1c/Hemoglobin.total in Blood'],
+  temperature: ['8310-5', 'Body temperature'],
+  spo2: ['59408-5', 'Oxygen saturation in Arterial blood by Pulse oximetry'],
+  respiratoryRate: ['9279-1', 'Respiratory rate'],
+  waist: ['8280-0', 'Waist Circumference at umbilicus by Tape measure'],
+  ecgReport: ['45033-8', 'EKG study'],
+} as const satisfies Record<string, readonly [string, string]>;

@@ -1,0 +1,57 @@
+import type { Observation, ObservationComponent, Quantity } from '@medplum/fhirtypes';
+import type { VitalsRecord } from '../../../shared/api/clinic';
+import type { ResourceWithId } from '../outbox';
+import { childId, LOINC, loinc, SYSTEMS, ucum } from './codes';
+
+export type ObservationWithId = Observation & ResourceWithId;
+
+const VITAL_SIGNS = [{ coding: [{ system: SYSTEMS.observationCategory, code: 'vital-signs', display: 'Vital Signs' }] }];
+const LABORATORY = [{ coding: [{ system: SYSTEMS.observationCategory, code: 'laboratory', display: 'Laboratory' }] }];
+
+type Code = readonly [string, string];
+
+/**
+ * One vitals session as FHIR vital-signs Observations, one per measured quantity, with ids derived from the
+ * session's UUID (`<id>-bp`, `<id>-hr`, …) so a re-send updates rather than duplicates. Blood pressure is the
+ * mean of the readings (what the rules use) as the 85354-9 panel with its two components.
+ */
+export function vitalsToObservations(record: Pick<VitalsRecord, 'id' | 'patientId' | 'visitId' | 'measuredAt' | 'input' | 'derived'>): ObservationWithId[] {
+  const base = (suffix: string, code: Code, text: string, category = VITAL_SIGNS): ObservationWithId => ({
+    resourceType: 'Observation',
+    id: childId(record.id, suffix),
+    status: 'final',
+    category,
+    code: loinc(code[0], code[1], text),
+    subject: { reference: `Patient/${record.patientId}` },
+    ...(record.visitId ? { encounter: { reference: `Encounter/${record.visitId}` } } : {}),
+    effectiveDateTime: record.measuredAt,
+  });
+  const quantity = (suffix: string, code: Code, text: string, value: Quantity, category = VITAL_SIGNS): ObservationWithId => ({
+    ...base(suffix, code, text, category),
+    valueQuantity: value,
+  });
+  const { input } = record;
+  const derived = record.derived as { systolic?: number; diastolic?: number; bmi?: number };
+  const observations: ObservationWithId[] = [];
+  if (derived.systolic !== undefined || derived.diastolic !== undefined) {
+    const component: ObservationComponent[] = [];
+    if (derived.systolic !== undefined) component.push({ code: loinc(...LOINC.systolic), valueQuantity: ucum(derived.systolic, 'mm[Hg]', 'mmHg') });
+    if (derived.diastolic !== undefined) component.push({ code: loinc(...LOINC.diastolic), valueQuantity: ucum(derived.diastolic, 'mm[Hg]', 'mmHg') });
+    observations.push({ ...base('bp', LOINC.bpPanel, '血压'), component });
+  }
+  if (input.heartRate !== undefined) observations.push(quantity('hr', LOINC.heartRate, '心率', ucum(input.heartRate, '/min', 'beats/min')));
+  if (input.weightKg !== undefined) observations.push(quantity('wt', LOINC.weight, '体重', ucum(input.weightKg, 'kg')));
+  if (input.heightCm !== undefined) observations.push(quantity('ht', LOINC.height, '身高', ucum(input.heightCm, 'cm')));
+  if (derived.bmi !== undefined) observations.push(quantity('bmi', LOINC.bmi, '体质指数', ucum(derived.bmi, 'kg/m2')));
+  if (input.waistCm !== undefined) observations.push(quantity('waist', LOINC.waist, '腰围', ucum(input.waistCm, 'cm')));
+  if (input.temperatureC !== undefined) observations.push(quantity('temp', LOINC.temperature, '体温', ucum(input.temperatureC, 'Cel', '°C')));
+  if (input.spo2 !== undefined) observations.push(quantity('spo2', LOINC.spo2, '血氧饱和度', ucum(input.spo2, '%')));
+  if (input.respiratoryRate !== undefined) observations.push(quantity('rr', LOINC.respiratoryRate, '呼吸频率', ucum(input.respiratoryRate, '/min', 'breaths/min')));
+  if (input.glucose) {
+    const fasting = input.glucose.timing === 'fasting';
+    observations.push(
+      quantity('glu', fasting ? LOINC.fastingGlucose : LOINC.glucose, fasting ? '空腹血糖' : '随机血糖', ucum(input.glucose.mmolPerL, 'mmol/L'), LABORATORY),
+    );
+  }
+  return observations;
+}

@@ -1,0 +1,216 @@
+import type { Resource } from '@medplum/fhirtypes';
+import type { Visit, VitalsRecord } from '../../shared/api/clinic';
+import type { EcgSummary } from '../../shared/api/ecg';
+import type { Patient } from '../../shared/api/patients';
+import type { SyncTargetId } from '../../shared/sync';
+import type { Sqlite } from '../db/open';
+import { ecgToFhir } from './mapping/ecg';
+import { patientToFhir } from './mapping/patient';
+import { visitToFhir } from './mapping/visit';
+import { vitalsToObservations } from './mapping/vitals';
+import type { ResourceWithId } from './outbox';
+import { SqlOutboxStore } from './sql-outbox-store';
+
+/**
+ * The domain side of the transactional outbox: services call recordChange INSIDE their write transaction, so the
+ * FHIR copy of the record is queued exactly when the record commits. It reads the record as just written, maps
+ * it (mapping/*.ts) and queues each resource for the targets that take it.
+ *
+ * Only targets configured in 设置/同步 (rows of sync_targets, enabled or paused) get entries: a station that
+ * never syncs keeps no queue.
+ */
+
+export type ChangeKind =
+  /** Registration, edit or merge. */
+  | 'patient'
+  /** A vitals session; one taken inside an open visit goes with the visit when it is signed. */
+  | 'vitals'
+  /** A signed (closed) or corrected visit version: Encounter + ICD-10 Conditions + the visit's vitals. */
+  | 'visit'
+  /** An ECG stored for (or assigned to) a patient: DiagnosticReport + one Observation per lead. */
+  | 'ecg'
+  /** A new or changed interpretation: the DiagnosticReport only (the waveform did not change). */
+  | 'ecgReport';
+
+/** County: clinical records, ECGs, consults. Provincial: the public-health subset (see PROVINCIAL_TYPES). */
+const CLINICAL: readonly SyncTargetId[] = ['county'];
+const EVERYWHERE: readonly SyncTargetId[] = ['county', 'provincial'];
+
+/**
+ * Resource types the provincial public-health platform takes from the station (基本公共卫生 reporting):
+ * demographics, chronic-disease enrolment Conditions, follow-up Observations/Encounters and care plans.
+ * Clinic Observations and visit Encounters are not in it: recordChange routes them to the county only.
+ */
+export const PROVINCIAL_TYPES: ReadonlySet<string> = new Set(['Patient', 'Condition', 'Observation', 'Encounter', 'CarePlan']);
+
+type Listener = () => void;
+const enqueueListeners = new WeakMap<Sqlite, Set<Listener>>();
+
+/** Called after each enqueue (in a microtask, so after the surrounding transaction has committed). */
+export function onEnqueued(sqlite: Sqlite, listener: Listener): () => void {
+  let listeners = enqueueListeners.get(sqlite);
+  if (!listeners) {
+    listeners = new Set();
+    enqueueListeners.set(sqlite, listeners);
+  }
+  listeners.add(listener);
+  return () => listeners.delete(listener);
+}
+
+function announce(sqlite: Sqlite): void {
+  const listeners = enqueueListeners.get(sqlite);
+  if (!listeners || listeners.size === 0) return;
+  queueMicrotask(() => {
+    for (const listener of listeners) listener();
+  });
+}
+
+export function configuredTargets(sqlite: Sqlite): Set<SyncTargetId> {
+  const rows = sqlite.prepare('SELECT id FROM sync_targets').all() as { id: SyncTargetId }[];
+  return new Set(rows.map((row) => row.id));
+}
+
+/**
+ * For the follow-up and consult features: queue their own FHIR resources (with client-assigned ids) for the
+ * named target. Call it inside the write transaction. A target not configured on this station is skipped; the
+ * provincial target only takes PROVINCIAL_TYPES. Returns how many entries were queued.
+ */
+export function enqueueResources(sqlite: Sqlite, resources: readonly { target: SyncTargetId; resource: ResourceWithId }[]): number {
+  const configured = configuredTargets(sqlite);
+  const store = new SqlOutboxStore(() => sqlite);
+  let queued = 0;
+  for (const { target, resource } of resources) {
+    if (!configured.has(target)) continue;
+    if (target === 'provincial' && !PROVINCIAL_TYPES.has(resource.resourceType)) continue;
+    store.enqueue(resource, [target]);
+    queued++;
+  }
+  if (queued > 0) announce(sqlite);
+  return queued;
+}
+
+/** Maps the record as it now is and queues it. Throws (rolling the caller's transaction back) if it is missing. */
+export function recordChange(sqlite: Sqlite, kind: ChangeKind, id: string): number {
+  const routed = resourcesFor(sqlite, kind, id);
+  return enqueueResources(
+    sqlite,
+    routed.flatMap(({ resource, targets }) => targets.map((target) => ({ target, resource }))),
+  );
+}
+
+interface Routed {
+  resource: ResourceWithId;
+  targets: readonly SyncTargetId[];
+}
+
+function resourcesFor(sqlite: Sqlite, kind: ChangeKind, id: string): Routed[] {
+  const county = (resource: ResourceWithId): Routed => ({ resource, targets: CLINICAL });
+  switch (kind) {
+    case 'patient':
+      return [{ resource: patientToFhir(readPatient(sqlite, id)), targets: EVERYWHERE }];
+    case 'vitals': {
+      const vitals = readVitals(sqlite, 'id = ?', id)[0];
+      if (!vitals) throw new Error(`recordChange: no vitals ${id}`);
+      if (vitals.visitId && visitIsOpen(sqlite, vitals.visitId)) return [];
+      return vitalsToObservations(vitals).map(county);
+    }
+    case 'visit': {
+      const visit = readVisit(sqlite, id);
+      if (visit.status === 'open') return [];
+      const previous = visit.supersedes ? readVisit(sqlite, visit.supersedes).diagnoses : [];
+      const versionIds = (sqlite.prepare('SELECT id FROM visits WHERE record_id = ?').all(visit.recordId) as { id: string }[]).map((row) => row.id);
+      const vitals = versionIds.flatMap((versionId) => readVitals(sqlite, 'visit_id = ?', versionId));
+      return [...visitToFhir(visit, previous), ...vitals.flatMap((record) => vitalsToObservations(record))].map(county);
+    }
+    case 'ecg':
+    case 'ecgReport': {
+      const ecg = readEcg(sqlite, id);
+      if (ecg.summary.patientId === null) return [];
+      const [report, ...leads] = ecgToFhir({ ...ecg.summary, patientId: ecg.summary.patientId }, kind === 'ecg' ? ecg.leads() : []);
+      if (kind === 'ecgReport') {
+        // Keep the result references to the lead Observations already queued with the recording.
+        report.result = ecgToFhir({ ...ecg.summary, patientId: ecg.summary.patientId }, ecg.leadStubs())[0].result;
+      }
+      return [report, ...leads].map(county);
+    }
+  }
+}
+
+// ---- reads of the record as the transaction sees it ------------------------------------------------------
+
+type PatientRow = Omit<Patient, 'hypertension' | 'diabetes'> & { hypertension: number; diabetes: number };
+
+export function readPatient(sqlite: Sqlite, id: string): Patient {
+  const row = sqlite
+    .prepare(
+      `SELECT id, name, id_number AS idNumber, no_id_reason AS noIdReason, sex, birth_date AS birthDate, phone,
+        health_card_number AS healthCardNumber, village, address, household, contract_doctor AS contractDoctor,
+        contract_date AS contractDate, hypertension, diabetes, allergies, merged_into AS mergedInto, version,
+        created_at AS createdAt, updated_at AS updatedAt FROM patients WHERE id = ?`,
+    )
+    .get(id) as PatientRow | undefined;
+  if (!row) throw new Error(`recordChange: no patient ${id}`);
+  return { ...row, hypertension: row.hypertension === 1, diabetes: row.diabetes === 1 };
+}
+
+function readVitals(sqlite: Sqlite, where: string, value: string): VitalsRecord[] {
+  const rows = sqlite
+    .prepare(
+      `SELECT id, patient_id AS patientId, visit_id AS visitId, measured_at AS measuredAt, input, derived, flags, recorded_by AS recordedBy
+       FROM vitals WHERE ${where} ORDER BY measured_at`,
+    )
+    .all(value) as (Omit<VitalsRecord, 'input' | 'derived' | 'flags'> & { input: string; derived: string; flags: string })[];
+  return rows.map((row) => ({ ...row, input: JSON.parse(row.input), derived: JSON.parse(row.derived), flags: JSON.parse(row.flags) }));
+}
+
+function visitIsOpen(sqlite: Sqlite, visitId: string): boolean {
+  const row = sqlite.prepare('SELECT status FROM visits WHERE id = ?').get(visitId) as { status: string } | undefined;
+  return row?.status === 'open';
+}
+
+function readVisit(sqlite: Sqlite, id: string): Visit {
+  const row = sqlite
+    .prepare(
+      `SELECT id, record_id AS recordId, version, supersedes, patient_id AS patientId, queue_entry_id AS queueEntryId, status,
+        chief_complaint AS chiefComplaint, history, examination, diagnoses, plan, prescription, correction_reason AS correctionReason,
+        clinician_name AS clinicianName, opened_at AS openedAt, closed_at AS closedAt FROM visits WHERE id = ?`,
+    )
+    .get(id) as (Omit<Visit, 'diagnoses'> & { diagnoses: string }) | undefined;
+  if (!row) throw new Error(`recordChange: no visit ${id}`);
+  return { ...row, diagnoses: JSON.parse(row.diagnoses) as Visit['diagnoses'] };
+}
+
+function readEcg(sqlite: Sqlite, id: string) {
+  const row = sqlite
+    .prepare(
+      `SELECT id, patient_id AS patientId, recorded_at AS recordedAt, source, source_name AS sourceName, format,
+        sample_rate_hz AS sampleRateHz, sample_count AS sampleCount, lead_names AS leadNames, annotation_count AS annotationCount,
+        measurements, interpretation, interpreted_by AS interpretedBy, signed_at AS signedAt, samples FROM ecg_records WHERE id = ?`,
+    )
+    .get(id) as (Omit<EcgSummary, 'leadNames' | 'measurements' | 'durationS'> & { leadNames: string; measurements: string; samples: Buffer }) | undefined;
+  if (!row) throw new Error(`recordChange: no ECG ${id}`);
+  const { samples, ...rest } = row;
+  const leadNames = JSON.parse(rest.leadNames) as string[];
+  const summary: EcgSummary = {
+    ...rest,
+    leadNames,
+    measurements: JSON.parse(rest.measurements) as EcgSummary['measurements'],
+    durationS: rest.sampleCount / rest.sampleRateHz,
+  };
+  const n = rest.sampleCount;
+  return {
+    summary,
+    leads: () => {
+      // Copy out of the row's buffer: a Float32Array view needs 4-byte alignment the Buffer may not have.
+      const all = new Float32Array(samples.byteLength / 4);
+      all.set(new Float32Array(samples.buffer.slice(samples.byteOffset, samples.byteOffset + samples.byteLength)));
+      return leadNames.map((name, index) => ({ name, microvolts: all.subarray(index * n, (index + 1) * n) }));
+    },
+    leadStubs: () => leadNames.map((name) => ({ name, microvolts: new Float32Array(0) })),
+  };
+}
+
+/** For tests and tools: every FHIR resource a change would queue, without queueing it. */
+export function previewChange(sqlite: Sqlite, kind: ChangeKind, id: string): { resource: Resource; targets: readonly SyncTargetId[] }[] {
+  return resourcesFor(sqlite, kind, id);
+}
