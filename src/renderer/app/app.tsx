@@ -7,14 +7,21 @@ import { AuditPage } from '../features/audit/audit-page';
 import { TodayPage } from '../features/clinic/today-page';
 import { VisitPage } from '../features/clinic/visit-page';
 import { VitalsPage } from '../features/clinic/vitals-page';
+import { EcgPage } from '../features/ecg/ecg-page';
+import { PatientEcgPage } from '../features/ecg/patient-ecg-section';
 import { PatientChartPage } from '../features/patients/patient-chart-page';
 import { PatientsPage } from '../features/patients/patients-page';
 import { RegistrationPage } from '../features/patients/registration-page';
+import { EcgCalibrationPrint } from '../features/print/ecg-calibration-print';
+import { EcgReportPrint } from '../features/print/ecg-report-print';
 import { VisitSummaryPrint } from '../features/print/visit-summary-print';
 import { SetupPage } from '../features/auth/setup-page';
 import { SignInPage } from '../features/auth/sign-in-page';
 import { StoreUnlockPage } from '../features/auth/store-unlock-page';
 import { ComingSoon } from '../features/placeholder/coming-soon';
+import { ConsultDetailPage } from '../features/consult/consult-detail-page';
+import { ConsultListPage } from '../features/consult/consult-list-page';
+import { ConsultNewPage } from '../features/consult/consult-new-page';
 import { SettingsPage } from '../features/settings/settings-page';
 import { AuthProvider, useAuth } from './auth-context';
 import { Layout } from './layout';
@@ -60,6 +67,8 @@ function SignedInRoutes({ isAdmin }: { isAdmin: boolean }) {
           <>
             {/* Printouts carry no app chrome: outside the Layout. */}
             <Route path="/print/visit/:patientId/:visitId" element={<VisitSummaryPrint />} />
+            <Route path="/print/ecg/:patientId/:ecgId" element={<EcgReportPrint />} />
+            <Route path="/print/ecg-calibration" element={<EcgCalibrationPrint />} />
             <Route element={<Layout />}>
               <Route index element={<Navigate to="/today" replace />} />
               <Route path="/today" element={<TodayPage />} />
@@ -68,7 +77,12 @@ function SignedInRoutes({ isAdmin }: { isAdmin: boolean }) {
               <Route path="/patients/:patientId" element={<PatientChartPage />} />
               <Route path="/patients/:patientId/vitals" element={<VitalsPage />} />
               <Route path="/patients/:patientId/visits/:visitId" element={<VisitPage />} />
-              {(['ecg', 'followup', 'consult', 'sync'] as const).map((f) => (
+              <Route path="/ecg" element={<EcgPage />} />
+              <Route path="/ecg/patient/:patientId" element={<PatientEcgPage />} />
+              <Route path="/consult" element={<ConsultListPage />} />
+              <Route path="/consult/new/:patientId" element={<ConsultNewPage />} />
+              <Route path="/consult/:patientId/:consultId" element={<ConsultDetailPage />} />
+              {(['followup', 'sync'] as const).map((f) => (
                 <Route key={f} path={`/${f}`} element={<ComingSoon feature={f} />} />
               ))}
               <Route path="/settings" element={<SettingsPage />} />

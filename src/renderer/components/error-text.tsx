@@ -18,6 +18,8 @@ export function errorKeys(err: unknown): { keys: string[]; params: Record<string
   if (err instanceof ApiError) {
     const d = err.details ?? {};
     const variants: string[] = [];
+    // ECG readers name their failure (EcgFormatError codes, src/main/ecg/formats/errors.ts): ecg:formatError.<code>.
+    if (err.code === 'ECG_FORMAT' && typeof d.reason === 'string') variants.push(`ecg:formatError.${d.reason}`);
     if (typeof d.reason === 'string') variants.push(...reasonKeys(d.reason));
     if (typeof d.rule === 'string') variants.push(`errors:${err.code}_${d.rule}`);
     if (typeof d.remaining === 'number') variants.push(`errors:${err.code}_remaining`);
