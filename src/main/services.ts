@@ -17,6 +17,7 @@ import { PatientService } from './patients/patient-service';
 import { Session } from './session/session';
 import { readSettings } from './settings/settings-service';
 import { enqueueResources, recordChange } from './sync/outbox-writer';
+import { SyncService, type SyncServiceOptions } from './sync/sync-service';
 import { ConsultService } from './consult/consult-service';
 
 export interface ServicesOptions {
@@ -29,6 +30,8 @@ export interface ServicesOptions {
   online?: () => boolean;
   /** ECG acquisition devices; by default the demo simulator (a synthetic 12-lead ECG in real time). */
   ecgDevices?: EcgDeviceDriver[];
+  /** Sync engine overrides (tests: short backoff, no watch timer). */
+  sync?: Pick<SyncServiceOptions, 'backoff' | 'watchIntervalMs' | 'targetOverrides' | 'http'>;
 }
 
 /**
@@ -54,7 +57,9 @@ export function createServices(opts: ServicesOptions) {
   const ecg = new EcgService(sqlite, opts.clock, session, patients, events, devices);
   const followup = new FollowupService(sqlite, opts.clock, session, patients, (e) => audit.append(e));
   const consult = new ConsultService({ sqlite, clock: opts.clock, session, patients, clinic, ecg, enqueue: enqueueResources, audit: (e) => audit.append(e) });
-  const services = { store, session, auth, backup, audit, patients, clinic, ecg, followup, consult, events, clock: opts.clock, appVersion: opts.appVersion, online: opts.online ?? (() => false) };
+  const sync = new SyncService({ sqlite, storeOpen: () => store.isOpen, events, ...opts.sync });
+  for (const type of ['Task', 'DiagnosticReport']) sync.onPulled(type, (_db, resource) => void consult.applyPulled(resource));
+  const services = { store, session, auth, backup, audit, patients, clinic, ecg, followup, consult, sync, events, clock: opts.clock, appVersion: opts.appVersion, online: opts.online ?? (() => false) };
   const implementation = buildImplementation(services);
   const dispatch: Dispatch = createDispatcher({
     implementation,

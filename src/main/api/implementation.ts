@@ -8,6 +8,7 @@ import type { ClinicService } from '../clinic/clinic-service';
 import type { EcgService } from '../ecg/ecg-service';
 import type { FollowupService } from '../followup/followup-service';
 import type { PatientService } from '../patients/patient-service';
+import type { SyncService } from '../sync/sync-service';
 import type { Session } from '../session/session';
 import { readSettings, writeSettings } from '../settings/settings-service';
 import type { AuditEntry, AuditVerifyResult } from '../../shared/api/system';
@@ -22,6 +23,7 @@ export interface ImplementationDeps {
   clinic: ClinicService;
   ecg: EcgService;
   followup: FollowupService;
+  sync: SyncService;
   audit: { search(q: AuditQuery): AuditEntry[]; verify(): AuditVerifyResult };
   clock: Clock;
   appVersion: string;
@@ -36,7 +38,7 @@ export function buildImplementation(s: ImplementationDeps): Implementation {
     system: {
       status: () => ({
         online: s.online(),
-        sync: { state: 'notConfigured', pending: 0, lastSyncAt: null },
+        sync: s.sync.systemStatus(),
         appVersion: s.appVersion,
         schemaVersion: s.store.isOpen ? s.store.current.schemaVersion : 0,
       }),
@@ -150,6 +152,16 @@ export function buildImplementation(s: ImplementationDeps): Implementation {
       reschedule: ({ patientId, appointmentId, date, acceptLate }) => s.followup.reschedule(patientId, appointmentId, date, acceptLate),
       indicators: ({ year }) => s.followup.indicators(year),
       indicatorPatients: ({ year, disease, indicator, part }) => s.followup.indicatorPatients(year, disease, indicator, part),
+    },
+    sync: {
+      targets: () => s.sync.targets(),
+      configure: (input) => s.sync.configure(input),
+      setEnabled: ({ id, enabled }) => s.sync.setEnabled(id, enabled),
+      syncNow: ({ id }) => s.sync.syncNow(id),
+      retry: ({ id }) => s.sync.retry(id),
+      conflicts: ({ id }) => s.sync.conflicts(id),
+      resolve: ({ conflictId, keep }) => s.sync.resolve(conflictId, keep),
+      recordStates: ({ patientId }) => s.sync.recordStates(patientId),
     },
   };
 }

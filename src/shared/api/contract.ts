@@ -6,6 +6,7 @@ import { clinicContract, visitsContract, vitalsContract } from './clinic';
 import { ecgContract } from './ecg';
 import { followupContract } from './followup';
 import { patientsContract } from './patients';
+import { syncContract } from './sync';
 import { auditContract, backupContract, settingsContract, storeContract, systemContract } from './system';
 
 /**
@@ -26,6 +27,7 @@ export const contract = {
   visits: visitsContract,
   ecg: ecgContract,
   followup: followupContract,
+  sync: syncContract,
 } as const;
 
 export type Contract = typeof contract;

@@ -7,4 +7,5 @@ export * from './patients';
 export * from './clinic';
 export * from './ecg';
 export * from './followup';
+export * from './sync';
 export * from './events';
