@@ -7,6 +7,7 @@ import type { Store } from '../db/store';
 import type { ClinicService } from '../clinic/clinic-service';
 import type { EcgService } from '../ecg/ecg-service';
 import type { FollowupService } from '../followup/followup-service';
+import type { ConsultService } from '../consult/consult-service';
 import type { PatientService } from '../patients/patient-service';
 import type { SyncService } from '../sync/sync-service';
 import type { Session } from '../session/session';
@@ -24,6 +25,7 @@ export interface ImplementationDeps {
   ecg: EcgService;
   followup: FollowupService;
   sync: SyncService;
+  consult: ConsultService;
   audit: { search(q: AuditQuery): AuditEntry[]; verify(): AuditVerifyResult };
   clock: Clock;
   appVersion: string;
@@ -162,6 +164,17 @@ export function buildImplementation(s: ImplementationDeps): Implementation {
       conflicts: ({ id }) => s.sync.conflicts(id),
       resolve: ({ conflictId, keep }) => s.sync.resolve(conflictId, keep),
       recordStates: ({ patientId }) => s.sync.recordStates(patientId),
+    },
+    consult: {
+      create: (input) => s.consult.create(input),
+      list: ({ patientId }) => s.consult.list(patientId),
+      open: () => s.consult.open(),
+      get: ({ patientId, consultId }) => s.consult.get(patientId, consultId),
+      cancel: ({ patientId, consultId }) => s.consult.cancel(patientId, consultId),
+      replyPdf: ({ patientId, replyId }) => s.consult.replyPdf(patientId, replyId),
+      replyForEcg: ({ patientId, ecgId }) => s.consult.replyForEcg(patientId, ecgId),
+      alerts: () => s.consult.alerts(),
+      acknowledge: ({ patientId, alertId }) => s.consult.acknowledge(patientId, alertId),
     },
   };
 }

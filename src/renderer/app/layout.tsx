@@ -4,6 +4,7 @@ import { NavLink, Outlet } from 'react-router';
 import type { SystemStatus } from '../../shared/api/system';
 import { api } from '../api/client';
 import { LockOverlay } from '../features/auth/lock-overlay';
+import { CriticalAlertBanner } from '../features/consult/critical-alert-banner';
 import { PatientSearchBox } from '../features/patients/patient-search-box';
 import { useAuth } from './auth-context';
 
@@ -29,6 +30,7 @@ export function Layout() {
           <header className="topbar">
             <PatientSearchBox />
           </header>
+          <CriticalAlertBanner />
           <main className="content">
             <Outlet />
           </main>

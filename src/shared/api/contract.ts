@@ -5,6 +5,7 @@ import type { ApiResult } from './errors';
 import { clinicContract, visitsContract, vitalsContract } from './clinic';
 import { ecgContract } from './ecg';
 import { followupContract } from './followup';
+import { consultContract } from './consult';
 import { patientsContract } from './patients';
 import { syncContract } from './sync';
 import { auditContract, backupContract, settingsContract, storeContract, systemContract } from './system';
@@ -28,6 +29,7 @@ export const contract = {
   ecg: ecgContract,
   followup: followupContract,
   sync: syncContract,
+  consult: consultContract,
 } as const;
 
 export type Contract = typeof contract;

@@ -7,5 +7,6 @@ export * from './patients';
 export * from './clinic';
 export * from './ecg';
 export * from './followup';
+export * from './consult';
 export * from './sync';
 export * from './events';

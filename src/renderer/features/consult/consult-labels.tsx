@@ -1,0 +1,38 @@
+import { useTranslation } from 'react-i18next';
+import type { ConsultStatus, ConsultUrgency } from '../../../shared/api/consult';
+
+/** Chip colours follow the clinician's next step: waiting (neutral), county working (info), answered or not (end). */
+const STATUS_CLASS: Record<ConsultStatus, string> = {
+  requested: 'status-chip',
+  accepted: 'badge',
+  'in-progress': 'badge',
+  completed: 'badge ok',
+  rejected: 'badge danger',
+  cancelled: 'status-chip',
+};
+
+export function ConsultStatusChip({ status }: { status: ConsultStatus }) {
+  const { t } = useTranslation('consult');
+  return (
+    <span className={STATUS_CLASS[status]} data-testid="consult-status" data-status={status}>
+      {t(`status.${status}`)}
+    </span>
+  );
+}
+
+export function UrgencyText({ urgency }: { urgency: ConsultUrgency }) {
+  const { t } = useTranslation('consult');
+  return <span className={urgency === 'routine' ? '' : 'flag-high'}>{t(`urgency.${urgency}`)}</span>;
+}
+
+/** ISO instant → local date and time, as the rest of the app writes it. */
+export function formatInstant(value: string | null, locale: string): string {
+  if (!value) return '';
+  return new Date(value).toLocaleString(locale, { dateStyle: 'short', timeStyle: 'short' });
+}
+
+/** The signed PDF as a blob URL (the renderer never receives file paths). */
+export function pdfObjectUrl(base64: string): string {
+  const bytes = Uint8Array.from(atob(base64), (char) => char.charCodeAt(0));
+  return URL.createObjectURL(new Blob([bytes], { type: 'application/pdf' }));
+}

@@ -1,0 +1,122 @@
+import { useEffect, useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import { useNavigate, useParams } from 'react-router';
+import {
+  CONSULT_SPECIALTIES,
+  CONSULT_URGENCIES,
+  MAX_CONSULT_ECGS,
+  type ConsultSpecialty,
+  type ConsultUrgency,
+} from '../../../shared/api/consult';
+import type { EcgSummary } from '../../../shared/api/ecg';
+import type { Patient } from '../../../shared/api/patients';
+import { api } from '../../api/client';
+import { ErrorText } from '../../components/error-text';
+import { formatInstant } from './consult-labels';
+
+/** The county hospital most stations consult; the field stays editable for the others. */
+const DEFAULT_INSTITUTION_KEY = 'form.defaultInstitution';
+
+export function ConsultNewPage() {
+  const { patientId = '' } = useParams();
+  const { t, i18n } = useTranslation('consult');
+  const navigate = useNavigate();
+  const [patient, setPatient] = useState<Patient | null>(null);
+  const [ecgs, setEcgs] = useState<EcgSummary[]>([]);
+  const [question, setQuestion] = useState('');
+  const [urgency, setUrgency] = useState<ConsultUrgency>('routine');
+  const [institution, setInstitution] = useState(() => t(DEFAULT_INSTITUTION_KEY));
+  const [specialty, setSpecialty] = useState<ConsultSpecialty>('cardiology');
+  const [ecgIds, setEcgIds] = useState<string[]>([]);
+  const [includeVitals, setIncludeVitals] = useState(true);
+  const [includeDiagnoses, setIncludeDiagnoses] = useState(true);
+  const [error, setError] = useState<unknown>(null);
+  const [saving, setSaving] = useState(false);
+
+  useEffect(() => {
+    api.patients.get({ patientId }).then(setPatient, setError);
+    api.ecg.list({ patientId }).then(setEcgs, () => setEcgs([]));
+  }, [patientId]);
+
+  function toggleEcg(id: string, on: boolean) {
+    setEcgIds((current) => (on ? [...current, id].slice(0, MAX_CONSULT_ECGS) : current.filter((each) => each !== id)));
+  }
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    setSaving(true);
+    setError(null);
+    try {
+      const consult = await api.consult.create({ patientId, question, urgency, targetInstitution: institution, specialty, ecgIds, includeVitals, includeDiagnoses });
+      navigate(`/consult/${patientId}/${consult.id}`);
+    } catch (e) {
+      setError(e);
+      setSaving(false);
+    }
+  }
+
+  return (
+    <section className="page">
+      <h1>{t('form.title', { name: patient?.name ?? '' })}</h1>
+      <form className="card" onSubmit={(event) => void submit(event)}>
+        <label>
+          {t('field.question')}
+          <textarea required maxLength={2000} rows={5} value={question} onChange={(event) => setQuestion(event.target.value)} />
+        </label>
+        <div className="form-grid">
+          <label>
+            {t('field.urgency')}
+            <select value={urgency} onChange={(event) => setUrgency(event.target.value as ConsultUrgency)}>
+              {CONSULT_URGENCIES.map((value) => (
+                <option key={value} value={value}>
+                  {t(`urgency.${value}`)}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label>
+            {t('field.institution')}
+            <input required maxLength={80} value={institution} onChange={(event) => setInstitution(event.target.value)} />
+          </label>
+          <label>
+            {t('field.specialty')}
+            <select value={specialty} onChange={(event) => setSpecialty(event.target.value as ConsultSpecialty)}>
+              {CONSULT_SPECIALTIES.map((value) => (
+                <option key={value} value={value}>
+                  {t(`specialty.${value}`)}
+                </option>
+              ))}
+            </select>
+          </label>
+        </div>
+        <fieldset>
+          <legend>{t('form.attachEcgs', { max: MAX_CONSULT_ECGS })}</legend>
+          {ecgs.length === 0 && <p className="muted">{t('form.noEcgs')}</p>}
+          {ecgs.map((ecg) => (
+            <label key={ecg.id} className="inline">
+              <input type="checkbox" checked={ecgIds.includes(ecg.id)} onChange={(event) => toggleEcg(ecg.id, event.target.checked)} />
+              {t('form.ecgLabel', {
+                at: formatInstant(ecg.recordedAt, i18n.language),
+                rate: ecg.measurements.heartRateBpm === undefined ? '—' : Math.round(ecg.measurements.heartRateBpm),
+                interpretation: ecg.interpretation ?? t('form.notInterpreted'),
+              })}
+            </label>
+          ))}
+        </fieldset>
+        <label className="inline">
+          <input type="checkbox" checked={includeVitals} onChange={(event) => setIncludeVitals(event.target.checked)} />
+          {t('form.includeVitals')}
+        </label>
+        <label className="inline">
+          <input type="checkbox" checked={includeDiagnoses} onChange={(event) => setIncludeDiagnoses(event.target.checked)} />
+          {t('form.includeDiagnoses')}
+        </label>
+        <p className="muted small">{t('form.offlineNote')}</p>
+        <ErrorText error={error} />
+        <button type="submit" className="primary" disabled={saving || question.trim().length === 0}>
+          {t('form.submit')}
+        </button>
+      </form>
+    </section>
+  );
+}
