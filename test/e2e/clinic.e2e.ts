@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { checkCharacter, makeResidentId } from '../../src/shared/resident-id';
+import { call } from '../../src/main/api/dispatcher';
 import { advanceClock, launch, type E2eContext } from './browser';
 
 let ctx: E2eContext | undefined;
@@ -222,4 +223,76 @@ describe('daily clinic end to end (harness + Chromium)', () => {
     await page.getByText('李小花 登记成功').waitFor();
     expect(ctx.harness.services.patients.search('lxh', 10).results).toHaveLength(2);
   });
+
+  it('runs the queue (priority, left unseen, back), receives a patient, corrects a signed visit and prints on A4', async () => {
+    ctx = await launch();
+    const { page, harness } = ctx;
+    await createAdmin(page);
+    for (const [name, id] of [
+      ['赵春梅', makeResidentId('430522', '1958-04-02', 244)],
+      ['钱国强', makeResidentId('430522', '1949-10-01', 135)],
+    ]) {
+      await call(harness.services.dispatch, 'patients', 'register', { name, idNumber: id, hypertension: true });
+    }
+    const search = page.getByRole('combobox', { name: '查找患者' });
+    for (const initials of ['zcm', 'qgq']) {
+      await page.keyboard.press('Control+K');
+      await page.keyboard.type(initials);
+      const option = page.getByRole('option').first();
+      await option.waitFor();
+      await option.getByRole('button', { name: '签到' }).click();
+      await page.getByText(/已签到，进入今日候诊/).waitFor();
+      await search.press('Escape');
+    }
+    const rows = page.getByTestId('queue-row');
+    await expect.poll(() => rows.count()).toBe(2);
+    expect(await rows.first().textContent()).toContain('赵春梅');
+
+    // Priority moves 钱国强 ahead of an earlier check-in.
+    await page.getByLabel('钱国强 优先就诊').check();
+    await expect.poll(() => rows.first().textContent()).toContain('钱国强');
+    const zhao = rows.filter({ hasText: '赵春梅' });
+    await zhao.getByRole('button', { name: '未就诊离开' }).click();
+    await expect.poll(() => zhao.textContent()).toContain('未就诊离开');
+    await zhao.getByRole('button', { name: '退回候诊' }).click();
+    await expect.poll(() => zhao.textContent()).toContain('候诊中');
+
+    // Receiving opens the visit and puts the entry in consultation.
+    await rows.filter({ hasText: '钱国强' }).getByRole('button', { name: '接诊' }).click();
+    await page.getByRole('heading', { name: /门诊病历/ }).waitFor();
+    await page.getByLabel('主诉').fill('咳嗽两天');
+    const picker = page.getByRole('combobox', { name: '添加诊断' });
+    await picker.fill('上呼吸道');
+    await page.getByRole('option', { name: /J06\.9/ }).waitFor();
+    await picker.press('Enter');
+    await page.getByLabel('处理意见').fill('多饮水');
+    await page.getByRole('button', { name: '签名并结束' }).click();
+    await page.getByText('已签名', { exact: true }).waitFor();
+
+    // A correction needs a reason and makes version 2; version 1 is kept.
+    await page.getByRole('button', { name: '更正' }).click();
+    await page.getByLabel('处理意见').fill('多饮水，三天后复诊');
+    const sign = page.getByRole('button', { name: '签名保存更正' });
+    expect(await sign.isDisabled()).toBe(true);
+    await page.getByLabel('更正原因（必填）').fill('补充复诊时间');
+    await sign.click();
+    await page.getByText('第2版').first().waitFor();
+    await page.getByText('更正原因：补充复诊时间').waitFor();
+    await page.getByText('多饮水，三天后复诊').waitFor();
+    await page.getByRole('link', { name: '钱国强' }).click();
+    await page.getByText('历史版本 1 个').waitFor();
+
+    // The print route honours ?size=A4 through its own @page rule.
+    const patientId = /#\/patients\/([^/?]+)/.exec(page.url())?.[1] ?? '';
+    const [current] = harness.services.clinic.listVisits(patientId, false);
+    expect(current.version).toBe(2);
+    const visitId = current.id;
+    await page.goto(`${harness.url}/#/print/visit/${patientId}/${visitId}?size=A4`);
+    await page.getByText('多饮水，三天后复诊').waitFor();
+    const a4 = await pdfText(await page.pdf({ preferCSSPageSize: true }));
+    expect(Math.abs(a4.width - 595.3)).toBeLessThan(1); // A4 = 210 × 297 mm
+    expect(Math.abs(a4.height - 841.9)).toBeLessThan(1);
+    expect(a4.text.normalize('NFKC').replace(/\s+/g, '')).toContain('J06.9');
+  });
 });
+

@@ -45,6 +45,18 @@ export function devicePxPerMm(scale: CanvasScale): number {
   return scale.pxPerMm * scale.devicePixelRatio;
 }
 
+/** Thermal carts print a trace about 0.25 mm wide (our SVG report too). */
+export const TRACE_WIDTH_MM = 0.25;
+
+/**
+ * The trace's line width in device px: 0.25 mm, never thinner than one pixel. On a 96 dpi screen that is exactly
+ * one pixel, which Skia strokes on its hairline path; any wider line of a dense trace costs several times more
+ * to rasterise (measured by bench/ecg-render.ts), so nothing wider than the paper's trace is drawn.
+ */
+export function traceLineWidth(scale: CanvasScale): number {
+  return Math.max(1, Math.round(TRACE_WIDTH_MM * devicePxPerMm(scale)));
+}
+
 /** Backing-store size of a canvas that shows `widthMm` × `heightMm` of paper, and its CSS size. */
 export function canvasSize(widthMm: number, heightMm: number, scale: CanvasScale): { cssWidth: number; cssHeight: number; width: number; height: number } {
   const cssWidth = widthMm * scale.pxPerMm;
@@ -95,8 +107,12 @@ function columnExtremes(samples: ArrayLike<number>, from: number, to: number, ma
   const out = new Float32Array(columns * 10);
   let k = 0;
   const push = (x: number, v: number) => {
+    const y = map.baseline - v * map.dy;
+    // A repeat of the vertex just written (first = min, max = last, …) adds a zero-length segment the stroker
+    // still has to join: skipped.
+    if (k >= 2 && out[k - 2] === x && out[k - 1] === y) return;
     out[k++] = x;
-    out[k++] = map.baseline - v * map.dy;
+    out[k++] = y;
   };
   const breakStroke = () => {
     if (k >= 2 && Number.isNaN(out[k - 2])) return;
@@ -207,7 +223,7 @@ export function drawGrid(ctx: CanvasRenderingContext2D, widthMm: number, heightM
 /** Calibration pulses at the start of each row, lead labels and the short ticks that mark a change of column. */
 export function drawFurniture(ctx: CanvasRenderingContext2D, placed: PlacedLayout, scale: CanvasScale): void {
   const pxPerMm = devicePxPerMm(scale);
-  const traceWidth = Math.max(1, 1.2 * scale.devicePixelRatio);
+  const traceWidth = traceLineWidth(scale);
   const pulses = new Path2D();
   for (const baseline of placed.rowBaselinesMm) {
     const points = calibrationPulsePath(0, baseline, placed.scale);
@@ -236,7 +252,7 @@ export function drawFurniture(ctx: CanvasRenderingContext2D, placed: PlacedLayou
 export function drawTraces(ctx: CanvasRenderingContext2D, placed: PlacedLayout, recording: DisplayRecording, scale: CanvasScale, startSample = 0): void {
   const byName = new Map(recording.leads.map((lead) => [lead.name, lead.microvolts]));
   const total = recording.leads[0]?.microvolts.length ?? 0;
-  ctx.lineWidth = Math.max(1, 1.2 * scale.devicePixelRatio);
+  ctx.lineWidth = traceLineWidth(scale);
   ctx.lineJoin = 'round';
   ctx.strokeStyle = PAPER_COLOURS.trace;
   const offsetS = startSample / recording.sampleRateHz;

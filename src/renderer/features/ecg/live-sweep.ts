@@ -8,7 +8,7 @@
 import { createStreamingFilter, designEcgFilter, type EcgFilterSettings, type StreamingFilter } from '../../../shared/ecg-filters';
 import type { PlacedLayout } from '../../../shared/ecg-paper';
 import type { EventPayload } from '../../../shared/api/events';
-import { appendVertices, cellMapping, PAPER_COLOURS, traceVertices, type CanvasScale } from './ecg-canvas';
+import { appendVertices, cellMapping, PAPER_COLOURS, traceLineWidth, traceVertices, type CanvasScale } from './ecg-canvas';
 
 export type LiveBlock = Pick<EventPayload<'ecgBlock'>, 'sampleRateHz' | 'leadNames' | 'firstSampleIndex' | 'samples'>;
 
@@ -114,7 +114,7 @@ export function drawSweep(ctx: CanvasRenderingContext2D, placed: PlacedLayout, b
   const width = buffer.windowSamples;
   const position = buffer.sweepPosition;
   const resumeAt = Math.min(width, position + eraseSamples);
-  ctx.lineWidth = Math.max(1, 1.2 * scale.devicePixelRatio);
+  ctx.lineWidth = traceLineWidth(scale);
   ctx.lineJoin = 'round';
   ctx.strokeStyle = PAPER_COLOURS.trace;
   for (const cell of placed.cells) {

@@ -149,7 +149,9 @@ export function PatientSearchBox() {
             {!current && <span> · {t('clinic:search.searching')}</span>}
           </div>
           <ErrorText error={search?.error} />
-          <ul id={listId} role="listbox" aria-label={t('clinic:search.results')}>
+          {/* Results for earlier text stay in view (no flicker while typing) but cannot be chosen: a click must never
+              land on someone found for what was typed a moment ago. */}
+          <ul id={listId} role="listbox" aria-label={t('clinic:search.results')} inert={!current} className={current ? undefined : 'stale'}>
             {results.map((p, i) => (
               <li
                 key={p.id}

@@ -1,0 +1,134 @@
+import { useCallback, useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { SyncConflictView, SyncTargetView } from '../../../shared/api/sync';
+import type { SyncTargetId } from '../../../shared/sync';
+import { api, events } from '../../api/client';
+import { ErrorText } from '../../components/error-text';
+import { SyncConflicts } from './sync-conflicts';
+import { SyncTargetForm } from './sync-target-form';
+
+/** Refresh when no event arrives (the engine publishes syncProgress while it works). */
+export const SYNC_REFRESH_MS = 5_000;
+
+/** 同步: each platform's state, queue and last error with what to do, "立即同步", settings and conflicts. */
+export function SyncPage() {
+  const { t } = useTranslation('sync');
+  const [targets, setTargets] = useState<SyncTargetView[] | null>(null);
+  const [conflicts, setConflicts] = useState<SyncConflictView[]>([]);
+  const [progress, setProgress] = useState<Partial<Record<string, { pending: number; sent: number; state: string }>>>({});
+  const [editing, setEditing] = useState<SyncTargetId | null>(null);
+  const [error, setError] = useState<unknown>(null);
+
+  const load = useCallback(() => {
+    Promise.all([api.sync.targets({}), api.sync.conflicts({})]).then(([list, open]) => {
+      setTargets(list);
+      setConflicts(open);
+      setError(null);
+    }, setError);
+  }, []);
+
+  useEffect(() => {
+    load();
+    const timer = setInterval(load, SYNC_REFRESH_MS);
+    const off = events.on('syncProgress', (event) => {
+      setProgress((current) => ({ ...current, [event.target]: event }));
+      load();
+    });
+    return () => {
+      clearInterval(timer);
+      off();
+    };
+  }, [load]);
+
+  const act = (work: Promise<unknown>) => work.then(load, setError);
+
+  return (
+    <section className="page">
+      <div className="row page-head">
+        <h1>{t('title')}</h1>
+        <span className="spacer" />
+        <button type="button" className="primary" onClick={() => act(api.sync.syncNow({}))} disabled={!targets?.some((each) => each.enabled)}>
+          {t('syncNow')}
+        </button>
+      </div>
+      <ErrorText error={error} />
+      {targets?.map((target) => (
+        <article key={target.id} className="card" aria-label={t(`target.${target.id}`)}>
+          <div className="row">
+            <h2>{t(`target.${target.id}`)}</h2>
+            <span className="spacer" />
+            {target.configured && (
+              <label>
+                <input type="checkbox" checked={target.enabled} onChange={(e) => act(api.sync.setEnabled({ id: target.id, enabled: e.target.checked }))} /> {t('enabled')}
+              </label>
+            )}
+            <button type="button" onClick={() => setEditing(editing === target.id ? null : target.id)}>
+              {target.configured ? t('edit') : t('configure')}
+            </button>
+          </div>
+          {!target.configured && <p className="muted">{t('notConfigured')}</p>}
+          {target.configured && <TargetStatus target={target} progress={progress[target.id]} onRetry={() => act(api.sync.retry({ id: target.id }))} onSync={() => act(api.sync.syncNow({ id: target.id }))} />}
+          {editing === target.id && (
+            <SyncTargetForm
+              target={target}
+              onSaved={() => {
+                setEditing(null);
+                load();
+              }}
+            />
+          )}
+        </article>
+      ))}
+      <SyncConflicts conflicts={conflicts} onResolved={load} />
+    </section>
+  );
+}
+
+function TargetStatus(props: { target: SyncTargetView; progress?: { pending: number; sent: number; state: string }; onRetry: () => void; onSync: () => void }) {
+  const { t, i18n } = useTranslation('sync');
+  const { target } = props;
+  const busy = target.state === 'pushing' || target.state === 'pulling';
+  const total = (props.progress?.sent ?? 0) + target.queued;
+  return (
+    <div>
+      <dl className="facts">
+        <dt>{t('field.address')}</dt>
+        <dd>{target.baseUrl}</dd>
+        <dt>{t('field.state')}</dt>
+        <dd data-testid={`sync-state-${target.id}`}>{t(`state.${target.state}`)}</dd>
+        <dt>{t('field.queued')}</dt>
+        <dd data-testid={`sync-queued-${target.id}`}>{target.queued}</dd>
+        <dt>{t('field.lastSync')}</dt>
+        <dd>{target.lastSyncAt ? new Date(target.lastSyncAt).toLocaleString(i18n.language) : t('never')}</dd>
+        {target.openConflicts > 0 && (
+          <>
+            <dt>{t('field.conflicts')}</dt>
+            <dd>{target.openConflicts}</dd>
+          </>
+        )}
+      </dl>
+      {busy && total > 0 && <progress aria-label={t('progress')} max={total} value={props.progress?.sent ?? 0} />}
+      {target.lastError && (
+        <div role="alert" className="error">
+          <p>{t(`error.${target.lastError.code}`)}</p>
+          <p>{t(`action.${target.lastError.action}`)}</p>
+          {target.nextAttemptAt && <p className="muted">{t('nextAttempt', { time: new Date(target.nextAttemptAt).toLocaleTimeString(i18n.language) })}</p>}
+          <details>
+            <summary>{t('details')}</summary>
+            <code>{target.lastError.message}</code>
+          </details>
+        </div>
+      )}
+      <div className="row">
+        <button type="button" onClick={props.onSync} disabled={!target.enabled}>
+          {t('syncNow')}
+        </button>
+        {target.lastError && (
+          <button type="button" onClick={props.onRetry}>
+            {t('retry')}
+          </button>
+        )}
+      </div>
+    </div>
+  );
+}
