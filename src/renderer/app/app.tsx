@@ -23,6 +23,7 @@ import { ConsultDetailPage } from '../features/consult/consult-detail-page';
 import { ConsultListPage } from '../features/consult/consult-list-page';
 import { ConsultNewPage } from '../features/consult/consult-new-page';
 import { SettingsPage } from '../features/settings/settings-page';
+import { SyncPage } from '../features/sync/sync-page';
 import { AuthProvider, useAuth } from './auth-context';
 import { Layout } from './layout';
 
@@ -82,7 +83,8 @@ function SignedInRoutes({ isAdmin }: { isAdmin: boolean }) {
               <Route path="/consult" element={<ConsultListPage />} />
               <Route path="/consult/new/:patientId" element={<ConsultNewPage />} />
               <Route path="/consult/:patientId/:consultId" element={<ConsultDetailPage />} />
-              {(['followup', 'sync'] as const).map((f) => (
+              <Route path="/sync" element={<SyncPage />} />
+              {(['followup'] as const).map((f) => (
                 <Route key={f} path={`/${f}`} element={<ComingSoon feature={f} />} />
               ))}
               <Route path="/settings" element={<SettingsPage />} />

@@ -1,4 +1,4 @@
-import type { Patient as FhirPatient } from '@medplum/fhirtypes';
+import type { Observation, Patient as FhirPatient } from '@medplum/fhirtypes';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { call } from '../../../src/main/api/dispatcher';
 import { SqlOutboxStore } from '../../../src/main/sync/sql-outbox-store';
@@ -138,8 +138,8 @@ describe('sync in the app against county and provincial peers', () => {
     station.services.patients.update({ patientId: patient.id, version: edited.version, address: '河口村 5 组' });
     const conflicted = await until(() => call(d(), 'sync', 'conflicts', {}), (list) => list.length === 1, 'the conflict');
     expect(conflicted[0]).toMatchObject({ target: 'county', resourceType: 'Patient', resourceId: patient.id });
-    expect((conflicted[0].ours as FhirPatient).address?.[0].text).toBe('河口村 5 组');
-    expect((conflicted[0].theirs as FhirPatient).name?.[0].text).toBe('王晓明');
+    expect((conflicted[0].ours as unknown as FhirPatient).address?.[0].text).toBe('河口村 5 组');
+    expect((conflicted[0].theirs as unknown as FhirPatient).name?.[0].text).toBe('王晓明');
     expect((await county.repo.readResource<FhirPatient>('Patient', patient.id)).address).toBeUndefined();
     expect((await view('county')).openConflicts).toBe(1);
     expect(await call(d(), 'sync', 'recordStates', { patientId: patient.id })).toMatchObject([{ state: 'conflict' }]);
@@ -184,7 +184,7 @@ describe('sync in the app against county and provincial peers', () => {
     await until(() => call(d(), 'sync', 'targets', {}), (views) => views.every((each) => each.queued === 0 && each.lastSyncAt !== null), 'both queues to drain');
     expect((await provincial.repo.all('Patient')).map((each) => each.id)).toEqual([patient.id]);
     expect(await provincial.repo.all('Observation')).toEqual([]);
-    expect((await county.repo.all('Observation')).map((each) => each.code?.coding?.[0].code).sort()).toEqual(['85354-9', '8867-4']);
+    expect((await county.repo.all('Observation')).map((each) => (each as Observation).code?.coding?.[0].code).sort()).toEqual(['85354-9', '8867-4']);
     const states = await call(d(), 'sync', 'recordStates', { patientId: patient.id });
     expect(states.filter((each) => each.resourceType === 'Patient').map((each) => each.target)).toEqual(['county', 'provincial']);
     expect(states.every((each) => each.state === 'sent')).toBe(true);
