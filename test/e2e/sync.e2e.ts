@@ -1,0 +1,84 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { makeResidentId } from '../../src/shared/resident-id';
+import { generatePlatformPki, type PlatformPki } from '../support/fhir-peer/certs';
+import { startFhirPeer, type FhirPeer } from '../support/fhir-peer/peer';
+import { launch, type E2eContext } from './browser';
+
+let ctx: E2eContext | undefined;
+let county: FhirPeer;
+let countyPki: PlatformPki;
+let provincialPki: PlatformPki;
+let provincial: FhirPeer;
+
+beforeAll(async () => {
+  countyPki = generatePlatformPki({ name: 'county' });
+  provincialPki = generatePlatformPki({ name: 'provincial' });
+  county = await startFhirPeer({ ca: countyPki.ca.certPem, serverCert: countyPki.server.certPem, serverKey: countyPki.server.keyPem });
+  provincial = await startFhirPeer({ ca: provincialPki.ca.certPem, serverCert: provincialPki.server.certPem, serverKey: provincialPki.server.keyPem });
+});
+afterAll(async () => {
+  await county.stop();
+  await provincial.stop();
+});
+afterEach(async () => {
+  await ctx?.stop();
+  ctx = undefined;
+});
+
+async function createAdmin(c: E2eContext) {
+  const { page } = c;
+  await page.getByRole('heading', { name: '首次使用：创建管理员' }).waitFor();
+  await page.getByLabel('用户名').fill('admin');
+  await page.getByLabel('姓名').fill('王医生');
+  await page.getByLabel('密码', { exact: true }).fill('Clinic2026ok');
+  await page.getByLabel('再次输入密码').fill('Clinic2026ok');
+  await page.getByRole('button', { name: '创建管理员' }).click();
+  await page.getByRole('navigation').getByRole('link', { name: '今日门诊' }).waitFor();
+}
+
+async function configure(c: E2eContext, targetName: string, values: { baseUrl: string; caPath: string; pki: PlatformPki }) {
+  const card = c.page.getByRole('article', { name: targetName });
+  await card.getByRole('button', { name: '配置' }).click();
+  const form = card.getByRole('form', { name: '平台设置' });
+  await form.getByLabel('FHIR 服务器地址 (https)').fill(values.baseUrl);
+  await form.getByLabel('平台 CA 证书文件 (PEM)').fill(values.caPath);
+  await form.getByLabel('本站客户端证书文件 (.p12/.pfx)').fill(values.pki.client.pfxPath);
+  await form.getByLabel('证书口令').fill(values.pki.client.passphrase);
+  await form.getByRole('button', { name: '保存' }).click();
+  await card.getByText('服务器地址').waitFor();
+}
+
+describe('sync end to end (harness + Chromium + mTLS peers)', () => {
+  it('configures the county, sends a registered patient with 立即同步, and words a wrong CA', async () => {
+    ctx = await launch();
+    await createAdmin(ctx);
+    const { page } = ctx;
+    await page.getByRole('navigation').getByRole('link', { name: '同步' }).click();
+    await page.getByRole('heading', { name: '同步', level: 1 }).waitFor();
+
+    await configure(ctx, '县级平台', { baseUrl: county.url, caPath: countyPki.ca.certPath, pki: countyPki });
+    // A patient registered through the same API the registration screen uses.
+    const idNumber = makeResidentId('130321', '1962-07-08', 31);
+    const patientId = await page.evaluate(async (id) => {
+      const token = document.querySelector<HTMLMetaElement>('meta[name="api-token"]')?.content ?? '';
+      const res = await fetch('/api/patients.register', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-harness-token': token },
+        body: JSON.stringify({ name: '赵同步', idNumber: id }),
+      });
+      const body = (await res.json()) as { ok: boolean; value: { patient: { id: string } } };
+      return body.value.patient.id;
+    }, idNumber);
+
+    await page.getByRole('button', { name: '立即同步' }).first().click();
+    await expect.poll(() => page.getByTestId('sync-queued-county').textContent(), { timeout: 20_000 }).toBe('0');
+    await expect.poll(async () => (await county.repo.all('Patient')).map((each) => each.id), { timeout: 20_000 }).toEqual([patientId]);
+
+    // The provincial target configured with the county's CA: the platform's certificate is not trusted.
+    await configure(ctx, '省级平台', { baseUrl: provincial.url, caPath: countyPki.ca.certPath, pki: provincialPki });
+    await page.getByRole('button', { name: '立即同步' }).first().click();
+    const alert = page.getByRole('article', { name: '省级平台' }).getByRole('alert');
+    await expect.poll(() => alert.textContent(), { timeout: 20_000 }).toContain('平台证书不是由配置的 CA 证书签发');
+    expect(await alert.textContent()).toContain('请检查平台 CA 证书是否正确。');
+  });
+});
