@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { placeLayout, STANDARD_SCALE, DEFAULT_PX_PER_MM } from '../../../src/shared/ecg-paper';
-import { appendVertices, canvasSize, cellMapping, traceVertices, type TraceMapping } from '../../../src/renderer/features/ecg/ecg-canvas';
+import { appendVertices, canvasSize, cellMapping, traceLineWidth, traceVertices, type TraceMapping } from '../../../src/renderer/features/ecg/ecg-canvas';
 
 /** Records the strokes a path would draw: a list of polylines. */
 function strokesOf(vertices: Float32Array): [number, number][][] {
@@ -49,8 +49,9 @@ describe('trace vertices', () => {
     const ys = Array.from(v.filter((_, k) => k % 2 === 1));
     expect(Math.min(...ys)).toBeCloseTo(100 - 1500 * 0.05, 4);
     expect(Math.max(...ys)).toBeCloseTo(100 + 800 * 0.05, 4);
-    // Four vertices at most per column: 500 columns, not 5000 samples.
+    // Four vertices at most per column: 500 columns, not 5000 samples; a flat column is a single vertex.
     expect(v.length / 2).toBeLessThanOrEqual(4 * 501);
+    expect(v.length / 2).toBeLessThan(520);
   });
 
   it('only reduces when samples are denser than device pixels, and never loses an extreme or leaves the span', () => {
@@ -98,6 +99,16 @@ describe('cells in device pixels', () => {
     expect(1000 * m.dy).toBeCloseTo(10 * pxPerMm, 6);
     // Starting later inside the cell moves the origin by the elapsed time.
     expect(cellMapping(v1, STANDARD_SCALE, 500, 2550, scale).x0 - m.x0).toBeCloseTo(2.5 * pxPerMm, 6);
+  });
+
+  it.each([
+    [96 / 25.4, 1, 1], // 0.94 px: a one-pixel hairline
+    [96 / 25.4, 2, 2],
+    [5, 1, 1],
+    [6, 1, 2], // 1.5 px rounds up
+    [2, 1, 1], // never thinner than a pixel
+  ])('draws the 0.25 mm trace at %f px/mm × %i as %i device px', (pxPerMm, devicePixelRatio, width) => {
+    expect(traceLineWidth({ pxPerMm, devicePixelRatio })).toBe(width);
   });
 
   it('sizes the backing store in device pixels and the element in CSS pixels', () => {

@@ -1,0 +1,169 @@
+/**
+ * ECG display and import figures:
+ * - `ecg.renderFrameMs`: one full static ECG (12 leads × 10 s at 500 Hz, 12×1 layout, 25 mm/s, 10 mm/mV, grid,
+ *   pulses, labels) drawn by the app's own canvas code (src/renderer/features/ecg/ecg-canvas.ts, bundled with
+ *   Vite) in Debian Chromium; median of 30 draws after 3 warm-ups, timed inside the page with performance.now().
+ *   Each draw ends with a one-pixel getImageData, which makes Chromium rasterise the deferred canvas commands, so
+ *   the time is the whole frame and not only the recording of commands.
+ * - `ecg.renderFrameDevicePx`: device pixels of that canvas (a count, so the figure above can be compared across
+ *   screens).
+ * - `ecg.parseVsReadRatio`: readEcgFile (read + detect + decode) of the shared HL7 aECG, SCP-ECG and GE MUSE
+ *   samples ÷ fs.readFile of the same files, medians of interleaved runs in the same process. Without
+ *   ../shared/ecg-samples: a synthetic 12-lead aECG written with writeAecg.
+ * Omitted (with a note on stderr) when no Chromium is installed; the ratio is always measured. `performance` is the
+ * global one on both sides: the page function is serialised into Chromium, so it may not close over Node imports.
+ */
+
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { chromium } from 'playwright-core';
+import { build, type Rollup } from 'vite';
+import { synthesizeEcg } from '../src/main/ecg/devices/synthetic-ecg';
+import { writeAecg } from '../src/main/ecg/formats/aecg-writer';
+import { readEcgFile } from '../src/main/ecg/formats/index';
+import { STANDARD_LEADS } from '../src/shared/ecg';
+import { chromiumPath } from '../test/e2e/browser';
+import { hasSharedSamples, samplePath } from '../test/support/shared-samples';
+import { median, round } from './stats';
+
+const SAMPLE_RATE_HZ = 500;
+const SECONDS = 10;
+const WARM_UPS = 3;
+const DRAWS = 30;
+const PARSE_RUNS = 15;
+
+const ROOT = path.resolve(__dirname, '..');
+const ENTRY_ID = '\0ecg-render-bench-entry';
+
+/** The renderer's canvas code as one IIFE that puts what the bench needs on window.__ecgBench. */
+async function bundleCanvasCode(): Promise<string> {
+  const entry = `
+    import { drawEcgPaper } from ${JSON.stringify(path.join(ROOT, 'src/renderer/features/ecg/ecg-canvas.ts'))};
+    import { placeLayout } from ${JSON.stringify(path.join(ROOT, 'src/shared/ecg-paper.ts'))};
+    window.__ecgBench = { drawEcgPaper, placeLayout };
+  `;
+  const output = (await build({
+    configFile: false,
+    logLevel: 'silent',
+    root: ROOT,
+    plugins: [{ name: 'ecg-render-bench-entry', resolveId: (id) => (id === ENTRY_ID ? id : null), load: (id) => (id === ENTRY_ID ? entry : null) }],
+    build: { write: false, minify: false, rollupOptions: { input: ENTRY_ID, output: { format: 'iife' } } },
+  })) as Rollup.RollupOutput | Rollup.RollupOutput[];
+  const chunk = (Array.isArray(output) ? output[0] : output).output.find((o): o is Rollup.OutputChunk => o.type === 'chunk');
+  if (!chunk) throw new Error('vite produced no chunk for the render bench');
+  return chunk.code;
+}
+
+function twelveLeads(): number[][] {
+  const record = synthesizeEcg({ seed: 7, durationS: SECONDS + 2, sampleRateHz: SAMPLE_RATE_HZ });
+  const n = SECONDS * SAMPLE_RATE_HZ;
+  return STANDARD_LEADS.map((name) => {
+    const lead = record.leads.find((l) => l.name === name);
+    if (!lead || lead.microvolts.length < n) throw new Error(`synthetic ECG lacks ${SECONDS} s of ${name}`);
+    return Array.from(lead.microvolts.subarray(0, n));
+  });
+}
+
+interface PageBench {
+  drawEcgPaper: (ctx: CanvasRenderingContext2D, placed: unknown, recording: unknown, scale: unknown) => void;
+  placeLayout: (layout: string, scale: unknown, options: unknown) => { widthMm: number; heightMm: number };
+}
+
+async function renderFrameFigures(): Promise<Record<string, number>> {
+  const executablePath = chromiumPath();
+  if (!executablePath) {
+    console.error('ecg-render bench: no Chromium at /usr/bin/chromium; ecg.renderFrameMs omitted');
+    return {};
+  }
+  const code = await bundleCanvasCode();
+  const profile = mkdtempSync(path.join(tmpdir(), 'ecg-bench-chromium-'));
+  process.env.XDG_CONFIG_HOME = path.join(profile, 'config');
+  process.env.XDG_CACHE_HOME = path.join(profile, 'cache');
+  const browser = await chromium.launch({
+    executablePath,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+  try {
+    const page = await browser.newPage({ viewport: { width: 1366, height: 1000 }, deviceScaleFactor: 1 });
+    await page.setContent('<!doctype html><html><body style="margin:0"><canvas id="paper"></canvas></body></html>');
+    await page.addScriptTag({ content: code });
+    const result = await page.evaluate(
+      ({ leads, names, sampleRateHz, seconds, warmUps, draws }) => {
+        const bench = (window as unknown as { __ecgBench: PageBench }).__ecgBench;
+        const paper = { speedMmPerS: 25, gainMmPerMv: 10 };
+        const scale = { pxPerMm: 96 / 25.4, devicePixelRatio: 1 };
+        const placed = bench.placeLayout('12x1', paper, { durationS: seconds });
+        const recording = { sampleRateHz, leads: leads.map((values, i) => ({ name: names[i], microvolts: Float32Array.from(values) })) };
+        const canvas = document.getElementById('paper') as HTMLCanvasElement;
+        canvas.width = Math.ceil(placed.widthMm * scale.pxPerMm);
+        canvas.height = Math.ceil(placed.heightMm * scale.pxPerMm);
+        const ctx = canvas.getContext('2d')!;
+        const times: number[] = [];
+        for (let i = 0; i < warmUps + draws; i++) {
+          const started = performance.now();
+          bench.drawEcgPaper(ctx, placed, recording, scale);
+          ctx.getImageData(0, 0, 1, 1);
+          if (i >= warmUps) times.push(performance.now() - started);
+        }
+        return { times, devicePx: canvas.width * canvas.height };
+      },
+      { leads: twelveLeads(), names: [...STANDARD_LEADS], sampleRateHz: SAMPLE_RATE_HZ, seconds: SECONDS, warmUps: WARM_UPS, draws: DRAWS },
+    );
+    return { 'ecg.renderFrameMs': round(median(result.times), 2), 'ecg.renderFrameDevicePx': result.devicePx };
+  } finally {
+    await browser.close();
+    rmSync(profile, { recursive: true, force: true });
+  }
+}
+
+function parseSamples(): { files: string[]; cleanup: () => void } {
+  if (hasSharedSamples) {
+    return { files: [samplePath('hl7-aecg', 'Example_aECG.xml'), samplePath('scp-ecg', 'Example.scp'), samplePath('ge-muse-xml', 'example1.xml')], cleanup: () => {} };
+  }
+  const dir = mkdtempSync(path.join(tmpdir(), 'ecg-bench-aecg-'));
+  const record = synthesizeEcg({ seed: 3, durationS: SECONDS, sampleRateHz: SAMPLE_RATE_HZ });
+  const file = path.join(dir, 'synthetic-aecg.xml');
+  writeFileSync(file, writeAecg({ format: 'device', sampleRateHz: record.sampleRateHz, leads: record.leads }));
+  return { files: [file], cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+async function timeMs(fn: () => Promise<unknown>): Promise<number> {
+  const started = performance.now();
+  await fn();
+  return performance.now() - started;
+}
+
+/** Interleaved, so a noisy moment of the machine lands on both sides of the ratio. */
+async function parseVsRead(): Promise<number> {
+  const { files, cleanup } = parseSamples();
+  try {
+    let parse = 0;
+    let read = 0;
+    for (const file of files) {
+      await readEcgFile(file); // warm the page cache and the JIT for both sides
+      const parses: number[] = [];
+      const reads: number[] = [];
+      for (let run = 0; run < PARSE_RUNS; run++) {
+        reads.push(await timeMs(() => readFile(file)));
+        parses.push(await timeMs(() => readEcgFile(file)));
+      }
+      parse += median(parses);
+      read += median(reads);
+    }
+    return round(parse / read, 1);
+  } finally {
+    cleanup();
+  }
+}
+
+export async function benchEcgRender(): Promise<Record<string, number>> {
+  const figures = await renderFrameFigures();
+  figures['ecg.parseVsReadRatio'] = await parseVsRead();
+  return figures;
+}
+
+if (require.main === module) {
+  void benchEcgRender().then((figures) => process.stdout.write(`${JSON.stringify(figures, null, 2)}\n`));
+}
