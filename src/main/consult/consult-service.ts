@@ -15,6 +15,7 @@ import type { ClinicService } from '../clinic/clinic-service';
 import type { Clock } from '../clock';
 import type { Sqlite } from '../db/open';
 import type { EcgService } from '../ecg/ecg-service';
+import { writeAecg } from '../ecg/formats/aecg-writer';
 import type { PatientService } from '../patients/patient-service';
 import type { Session } from '../session/session';
 import type { ResourceWithId } from '../sync/outbox';
@@ -50,6 +51,8 @@ const CONSULT_TARGET: SyncTargetId = 'county';
 /** The summary a county reader needs: the last few measurements and the standing diagnoses. */
 const SUMMARY_VITALS = 3;
 const SUMMARY_DIAGNOSES = 10;
+/** Medplum's validator (ours before sending, and Medplum-based platforms) refuses any FHIR string over 1 MiB. */
+const MAX_FHIR_STRING_CHARS = 1024 * 1024;
 
 const STATUS_COLUMN: Partial<Record<ConsultStatus, string>> = {
   accepted: 'accepted_at',
@@ -131,8 +134,7 @@ export class ConsultService {
     const documents: ConsultDocument[] = ecgIds.map((ecgId) => {
       const summary = this.deps.ecg.list(input.patientId).find((ecg) => ecg.id === ecgId);
       if (!summary) throw new ApiError('NOT_FOUND', `no ECG ${ecgId} for this patient`);
-      const { fileName, xml } = this.deps.ecg.exportAecg(input.patientId, ecgId);
-      return { id: randomUUID(), kind: 'aecg', ecgId, fileName, xml, recordedAt: summary.recordedAt };
+      return { id: randomUUID(), kind: 'aecg', ecgId, fileName: `ecg-${ecgId}.xml`, xml: this.consultAecg(input.patientId, ecgId), recordedAt: summary.recordedAt };
     });
     const now = this.now();
     const consult: ConsultForFhir = {
@@ -166,6 +168,26 @@ export class ConsultService {
       this.deps.enqueue(this.db, resources.map((resource) => ({ target: CONSULT_TARGET, resource })));
     })();
     return this.consult(consult.id);
+  }
+
+  /**
+   * The aECG for the county, at 1 µV resolution: the writer keeps every float bit otherwise (~13 digits a sample,
+   * 0.8 MB for 10 s of 12 leads, over the limit below), and 1 µV is finer than diagnostic ECG amplifiers resolve
+   * (commonly 2.5–5 µV a step). Refused at once if it still exceeds what a FHIR string may hold, rather than being
+   * held by validation later where the clinician would not see it.
+   */
+  private consultAecg(patientId: string, ecgId: string): string {
+    const patient = this.deps.patients.get(patientId);
+    const record = this.deps.ecg.recordOf(patientId, ecgId);
+    const xml = writeAecg({
+      ...record,
+      patient: { id: patient.idNumber ?? patient.id, name: patient.name, sex: patient.sex, birthDate: patient.birthDate },
+      leads: record.leads.map((lead) => ({ name: lead.name, microvolts: Float32Array.from(lead.microvolts, Math.round) })),
+    });
+    if (Math.ceil(Buffer.byteLength(xml, 'utf8') / 3) * 4 > MAX_FHIR_STRING_CHARS) {
+      throw new ApiError('VALIDATION', `the ECG ${ecgId} is too long to attach to a consult`, { field: 'ecgIds', reason: 'ECG_TOO_LARGE' });
+    }
+    return xml;
   }
 
   private recentVitals(patientId: string): ConsultVitals[] {

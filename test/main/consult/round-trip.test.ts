@@ -129,6 +129,14 @@ describe('remote consult round trip through a county FHIR peer over mutual TLS',
     const sent = readAecg(Buffer.from(attachment.data ?? '', 'base64'));
     expect(sent.leads.map((lead) => lead.name)).toContain('V5');
     expect(sent.sampleRateHz).toBe(500);
+    // Sent at 1 µV resolution (small enough for a FHIR string), equal to the stored tracing within rounding.
+    const stored = services.ecg.recordOf(patient.id, ecg.id);
+    for (const lead of stored.leads) {
+      const out = sent.leads.find((each) => each.name === lead.name)?.microvolts ?? new Float32Array();
+      expect(out.length).toBe(lead.microvolts.length);
+      expect(Math.max(...lead.microvolts.map((value, index) => Math.abs(value - out[index])))).toBeLessThanOrEqual(0.5);
+    }
+    expect((attachment.data ?? '').length).toBeLessThan(1024 * 1024);
 
     // The county accepts: after pull the station shows it.
     await peer.county.setTaskStatus(created.taskId, 'accepted');
