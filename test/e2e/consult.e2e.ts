@@ -1,0 +1,151 @@
+import type { ServiceRequest, Task } from '@medplum/fhirtypes';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { CRITICAL_VALUE_EXTENSION } from '../../src/main/consult/consult-fhir';
+import { synthesizeEcg } from '../../src/main/ecg/devices/synthetic-ecg';
+import { writeAecg } from '../../src/main/ecg/formats/aecg-writer';
+import type { ApiResult } from '../../src/shared/api/errors';
+import { makeResidentId } from '../../src/shared/resident-id';
+import { generatePlatformPki, type PlatformPki } from '../support/fhir-peer/certs';
+import { startFhirPeer, type FhirPeer } from '../support/fhir-peer/peer';
+import { launch, type E2eContext } from './browser';
+
+const PASSWORD = 'Clinic2026ok';
+const SIGNED_PDF = Buffer.from('%PDF-1.4\n% county signed consult report\n%%EOF\n', 'latin1');
+
+let ctx: E2eContext | undefined;
+let pki: PlatformPki;
+let peer: FhirPeer;
+
+beforeAll(async () => {
+  pki = generatePlatformPki({ name: 'county' });
+  peer = await startFhirPeer({ ca: pki.ca.certPem, serverCert: pki.server.certPem, serverKey: pki.server.keyPem });
+});
+afterAll(() => peer.stop());
+afterEach(async () => {
+  await ctx?.stop();
+  ctx = undefined;
+});
+
+async function createAdmin(page: Page) {
+  await page.getByRole('heading', { name: '首次使用：创建管理员' }).waitFor();
+  await page.getByLabel('用户名').fill('admin');
+  await page.getByLabel('姓名').fill('王医生');
+  await page.getByLabel('密码', { exact: true }).fill(PASSWORD);
+  await page.getByLabel('再次输入密码').fill(PASSWORD);
+  await page.getByRole('button', { name: '创建管理员' }).click();
+  await page.getByRole('navigation').getByRole('link', { name: '今日门诊' }).waitFor();
+}
+
+/** A call through the harness's loopback API, in the session the browser signed in. */
+async function callApi<T>(c: E2eContext, channel: string, input: unknown): Promise<T> {
+  const res = await fetch(`${c.harness.url}/api/${channel}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-harness-token': c.harness.token },
+    body: JSON.stringify(input),
+  });
+  const result = (await res.json()) as ApiResult<T>;
+  if (!result.ok) throw new Error(`${channel}: ${result.error.code} ${result.error.message}`);
+  return result.value;
+}
+
+describe('remote consult in the browser, answered by the county through the FHIR peer', () => {
+  it('request from the UI, sync, county accepts and signs a critical report, reply and banner appear, acknowledged', async () => {
+    ctx = await launch();
+    const { page } = ctx;
+    await createAdmin(page);
+
+    await step('Given the county platform is configured and a patient has an ECG', async () => {
+      await callApi(ctx!, 'sync.configure', {
+        id: 'county',
+        baseUrl: peer.url,
+        caCertificatePath: pki.ca.certPath,
+        clientPkcs12Path: pki.client.pfxPath,
+        clientPassphrase: pki.client.passphrase,
+      });
+    });
+    const patient = (
+      await callApi<{ patient: { id: string } }>(ctx, 'patients.register', { name: '钱卫东', idNumber: makeResidentId('130321', '1961-04-09', 33), confirmNotDuplicate: true })
+    ).patient;
+    const synthetic = synthesizeEcg({ seed: 9, durationS: 10, sampleRateHz: 500, heartRateBpm: 88 });
+    const file = path.join(ctx.dataDir, 'cart.xml');
+    writeFileSync(file, writeAecg({ format: 'hl7-aecg', sampleRateHz: synthetic.sampleRateHz, leads: synthetic.leads }));
+    const ecg = await callApi<{ id: string }>(ctx, 'ecg.importFile', { patientId: patient.id, path: file });
+
+    await step('When I request a consult for the patient in 会诊', async () => {
+      await page.getByRole('navigation').getByRole('link', { name: '会诊' }).click();
+      await page.getByLabel('为患者新建会诊').fill('钱卫东');
+      await page.getByRole('link', { name: '为 钱卫东 申请会诊' }).click();
+      await page.getByRole('heading', { name: '会诊申请：钱卫东' }).waitFor();
+      await page.getByLabel('会诊问题').fill('活动后胸痛，心电图请上级医院判读');
+      await page.getByLabel('紧急程度').selectOption('stat');
+      await page.getByLabel('专科').selectOption('cardiology');
+      await page.getByRole('checkbox', { name: /心率/ }).check();
+      await page.getByRole('button', { name: '提交会诊申请' }).click();
+      await page.getByRole('heading', { name: '会诊：钱卫东' }).waitFor();
+      await expect.poll(() => page.getByTestId('consult-status').first().getAttribute('data-status')).toBe('requested');
+    });
+
+    const [consult] = await callApi<{ id: string; taskId: string; ecgIds: string[] }[]>(ctx, 'consult.list', { patientId: patient.id });
+    expect(consult.ecgIds).toEqual([ecg.id]);
+
+    await step('And sync runs: the request is on the county platform', async () => {
+      await callApi(ctx!, 'sync.syncNow', { id: 'county' });
+      await expect.poll(async () => (await peer.repo.all('Task')).length, { timeout: 30_000 }).toBe(1);
+      const request = await peer.repo.readResource<ServiceRequest>('ServiceRequest', consult.id);
+      expect(request).toMatchObject({ priority: 'stat', subject: { reference: `Patient/${patient.id}` } });
+      await expect.poll(async () => (await peer.repo.all('DocumentReference')).length).toBe(1);
+    });
+
+    await step('Then the county accepts, completes and signs a report with a critical value', async () => {
+      const task = (await peer.repo.all('Task'))[0] as Task & { id: string };
+      expect(task.id).toBe(consult.taskId);
+      await peer.county.setTaskStatus(task.id, 'accepted');
+      await peer.county.setTaskStatus(task.id, 'completed');
+      const report = await peer.county.createDiagnosticReport({
+        serviceRequest: { reference: `ServiceRequest/${consult.id}` },
+        subject: { reference: `Patient/${patient.id}` },
+        conclusion: '急性下壁心肌梗死（II、III、aVF ST段抬高）',
+        signer: '县医院心内科 孙主任',
+        presentedForm: [{ contentType: 'application/pdf', data: SIGNED_PDF.toString('base64') }],
+      });
+      await peer.repo.updateResource({ ...report, extension: [{ url: CRITICAL_VALUE_EXTENSION, valueString: '急性心肌梗死，立即转诊' }] });
+      await callApi(ctx!, 'sync.syncNow', { id: 'county' });
+      await expect
+        .poll(async () => (await callApi<{ consult: { status: string } }>(ctx!, 'consult.get', { patientId: patient.id, consultId: consult.id })).consult.status, { timeout: 30_000 })
+        .toBe('completed');
+      await expect.poll(async () => (await callApi<unknown[]>(ctx!, 'consult.alerts', {})).length).toBe(1);
+    });
+
+    await step('And the reply and the critical banner show; the banner stays until acknowledged', async () => {
+      await page.reload();
+      const banner = page.getByTestId('critical-banner');
+      await banner.getByText('钱卫东：急性心肌梗死，立即转诊', { exact: false }).waitFor();
+      await page.getByTestId('reply-conclusion').getByText('急性下壁心肌梗死（II、III、aVF ST段抬高）').waitFor();
+      await page.getByTestId('reply-signer').getByText('县医院心内科 孙主任', { exact: false }).waitFor();
+      await expect.poll(() => page.getByTestId('consult-status').first().getAttribute('data-status')).toBe('completed');
+      await page.getByRole('button', { name: '查看签名报告（PDF）' }).click();
+      await page.getByTestId('reply-pdf-link').waitFor();
+      // Navigating away does not clear it: only an acknowledgement does.
+      await page.getByRole('navigation').getByRole('link', { name: '今日门诊' }).click();
+      await banner.waitFor();
+      await banner.getByRole('button', { name: '已知晓并处理' }).click();
+      await banner.waitFor({ state: 'detached' });
+      expect(await callApi<unknown[]>(ctx!, 'consult.alerts', {})).toEqual([]);
+      const audit = await callApi<{ action: string; outcome: string }[]>(ctx!, 'audit.search', { patientId: patient.id, limit: 50 });
+      expect(audit.map((entry) => entry.action)).toEqual(expect.arrayContaining(['consult.acknowledge', 'consult.criticalAlert.raised']));
+    });
+
+    await step('And the county reply shows on the ECG it was about', async () => {
+      const reply = await callApi<{ conclusion: string } | null>(ctx!, 'consult.replyForEcg', { patientId: patient.id, ecgId: ecg.id });
+      expect(reply?.conclusion).toBe('急性下壁心肌梗死（II、III、aVF ST段抬高）');
+    });
+  });
+});
+
+/** Steps read like the task (OpenMRS style) without a Playwright test runner. */
+async function step(_title: string, body: () => Promise<void>): Promise<void> {
+  await body();
+}
