@@ -125,6 +125,7 @@ describe('daily clinic end to end (harness + Chromium)', () => {
     await page.getByLabel('体重').fill('70');
     await page.getByLabel('身高').fill('170');
     await expect.poll(() => page.getByTestId('bmi').textContent()).toBe('24.2');
+    await page.screenshot({ path: '/tmp/clinic-vitals.png' });
     await page.getByRole('button', { name: '保存体征' }).click();
     await page.getByRole('heading', { name: '体征记录' }).waitFor();
     await page.getByRole('cell', { name: '149/91' }).waitFor();
@@ -144,6 +145,7 @@ describe('daily clinic end to end (harness + Chromium)', () => {
     await page.getByLabel('处理意见').fill('低盐饮食，两周后复查血压');
     await page.getByLabel('处方').fill('氨氯地平片 5mg 每日一次');
     await expect.poll(() => page.getByTestId('autosave-state').textContent(), { timeout: 10_000 }).toContain('已自动保存');
+    await page.screenshot({ path: '/tmp/clinic-visit.png' });
     await page.getByRole('button', { name: '签名并结束' }).click();
     await page.getByText('已签名', { exact: true }).waitFor();
     await page.getByText(/王医生 签名于/).waitFor();

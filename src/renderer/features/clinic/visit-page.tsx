@@ -125,15 +125,20 @@ function OpenVisitEditor({ visit, onClosed }: { visit: Visit; onClosed(v: Visit)
         <Link className="button" to={`/patients/${visit.patientId}/vitals`}>
           {t('clinic:chart.recordVitals')}
         </Link>
-      </div>
-      {autosave.state === 'failed' && <ErrorText error={autosave.error} />}
-      <VisitFieldsEditor fields={fields} onChange={setFields} onBlur={() => void autosave.flush()} />
-      <ErrorText error={closeError} />
-      <div className="row">
         <button type="button" className="primary" disabled={closing} onClick={() => void signAndClose()}>
           {t('clinic:visit.signAndClose')}
         </button>
       </div>
+      <ErrorText error={closeError} />
+      {autosave.state === 'failed' && <ErrorText error={autosave.error} />}
+      <VisitFieldsEditor
+        fields={fields}
+        onChange={(next) => {
+          setFields(next);
+          setCloseError(null);
+        }}
+        onBlur={() => void autosave.flush()}
+      />
     </div>
   );
 }

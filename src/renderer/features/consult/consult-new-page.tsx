@@ -10,6 +10,7 @@ import {
 } from '../../../shared/api/consult';
 import type { EcgSummary } from '../../../shared/api/ecg';
 import type { Patient } from '../../../shared/api/patients';
+import { ApiError } from '../../../shared/api/errors';
 import { api } from '../../api/client';
 import { ErrorText } from '../../components/error-text';
 import { formatInstant } from './consult-labels';
@@ -53,6 +54,10 @@ export function ConsultNewPage() {
       setError(e);
       setSaving(false);
     }
+  }
+
+  function notConfigured(e: unknown): boolean {
+    return e instanceof ApiError && e.details?.reason === 'CONSULT_TARGET_NOT_CONFIGURED';
   }
 
   return (
@@ -112,7 +117,7 @@ export function ConsultNewPage() {
           {t('form.includeDiagnoses')}
         </label>
         <p className="muted small">{t('form.offlineNote')}</p>
-        <ErrorText error={error} />
+        {notConfigured(error) ? <p className="error-text">{t('form.notConfigured')}</p> : <ErrorText error={error} />}
         <button type="submit" className="primary" disabled={saving || question.trim().length === 0}>
           {t('form.submit')}
         </button>
