@@ -8,6 +8,9 @@
  * - sync.loss20.lost / .duplicated: 1,000 records through 20 % packet loss (nftables in a network namespace
  *   where this machine allows it, with sync.loss20.dropShare the share nftables actually dropped; else 20 %
  *   random connection cuts by the fault proxy, and sync.loss20.realPacketLoss says 0).
+ * - sync.appPush1kS: 1,000 patients registered through the patient service of a real encrypted station (each
+ *   with its outbox rows in the same transaction), then pushed by the SQL-store engine to the peer over mTLS;
+ *   sync.appRegister1kS is the registration part, with the outbox writer inside it.
  * - sync.fhirIndexS / sync.validateUs: the one-time StructureDefinition indexing and one validation.
  */
 
@@ -27,6 +30,9 @@ import { deliveryReport } from '../test/support/fhir-peer/census';
 import { createLossyLink, lossyLinkSupport, startPeerInNamespace } from '../test/support/fhir-peer/lossy-link';
 import { startFhirPeer, type FhirPeer } from '../test/support/fhir-peer/peer';
 import { MemoryOutboxStore } from '../test/support/memory-outbox';
+import { openTestStation } from '../test/support/test-services';
+import { makeResidentId } from '../src/shared/resident-id';
+import { patientInputSchema } from '../src/shared/api/patients';
 
 const PATIENTS = 5_000;
 const LOSS_RECORDS = 1_000;
@@ -245,6 +251,35 @@ function validationFigures(): Record<string, number> {
   };
 }
 
+async function appPush(pki: PlatformPki, peer: FhirPeer): Promise<Record<string, number>> {
+  const station = await openTestStation();
+  try {
+    const { sync, patients } = station.services;
+    await sync.configure({ id: 'county', baseUrl: peer.url, caCertificatePath: pki.ca.certPath, clientPkcs12Path: pki.client.pfxPath, clientPassphrase: pki.client.passphrase });
+    await sync.stop();
+    const registerStarted = performance.now();
+    for (let index = 0; index < 1_000; index++) {
+      const input = patientInputSchema.parse({ name: `同步${'甲乙丙丁戊己庚辛壬癸'[index % 10]}`, idNumber: makeResidentId('130321', '1960-01-01', index) });
+      const result = patients.register({ ...input, confirmNotDuplicate: true });
+      if (result.status !== 'created') throw new Error('bench registration refused');
+    }
+    const registerS = (performance.now() - registerStarted) / 1000;
+    const pushStarted = performance.now();
+    const engine = await sync.running();
+    if (!engine) throw new Error('the sync engine did not start');
+    const settled = engine.whenSettled('county');
+    engine.nudge('county', { force: true });
+    await settled;
+    const pushS = (performance.now() - pushStarted) / 1000;
+    const onPeer = (await peer.repo.all('Patient')).length;
+    if (onPeer !== 1_000) throw new Error(`expected 1000 patients on the peer, found ${onPeer}`);
+    return { 'sync.appRegister1kS': round(registerS), 'sync.appPush1kS': round(pushS) };
+  } finally {
+    await station.services.sync.close();
+    station.dispose();
+  }
+}
+
 function round(value: number): number {
   return Math.round(value * 1000) / 1000;
 }
@@ -260,7 +295,9 @@ export async function benchSync(): Promise<Record<string, number>> {
   try {
     const transfer = await pushAndPull(pki, peer);
     peer.repo.clear();
-    return { ...transfer, ...(await throughLoss()), ...validation };
+    const app = await appPush(pki, peer);
+    peer.repo.clear();
+    return { ...transfer, ...app, ...(await throughLoss()), ...validation };
   } finally {
     await peer.stop();
   }
