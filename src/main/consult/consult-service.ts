@@ -32,8 +32,11 @@ import {
 } from './consult-fhir';
 import type { z } from 'zod';
 
-/** Same shape as the sync module's `enqueueResources`: writes outbox rows, opens no transaction of its own. */
-export type EnqueueResources = (sqlite: Sqlite, items: { target: SyncTargetId; resource: ResourceWithId }[]) => void;
+/**
+ * Same shape as the sync module's `enqueueResources`: writes outbox rows, opens no transaction of its own, and
+ * returns how many it queued (none for a target this station has not configured).
+ */
+export type EnqueueResources = (sqlite: Sqlite, items: { target: SyncTargetId; resource: ResourceWithId }[]) => number;
 
 export interface ConsultServiceDeps {
   sqlite: () => Sqlite;
@@ -165,7 +168,11 @@ export class ConsultService {
           input.includeVitals ? 1 : 0, input.includeDiagnoses ? 1 : 0, now, user.id, user.displayName, now, now);
       const attach = this.db.prepare('INSERT INTO consult_attachments (id, consult_id, kind, ecg_id, created_at) VALUES (?, ?, ?, ?, ?)');
       for (const document of documents) attach.run(document.id, consult.id, document.kind, document.ecgId, now);
-      this.deps.enqueue(this.db, resources.map((resource) => ({ target: CONSULT_TARGET, resource })));
+      const queued = this.deps.enqueue(this.db, resources.map((resource) => ({ target: CONSULT_TARGET, resource })));
+      // Without a county target the request would wait forever with nobody told: refuse it (rolls back) instead.
+      if (queued === 0) {
+        throw new ApiError('VALIDATION', 'the county platform is not configured on this station', { reason: 'CONSULT_TARGET_NOT_CONFIGURED' });
+      }
     })();
     return this.consult(consult.id);
   }

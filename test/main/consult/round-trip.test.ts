@@ -84,6 +84,7 @@ describe('remote consult round trip through a county FHIR peer over mutual TLS',
       ecg: services.ecg,
       enqueue: (_sqlite, items) => {
         for (const { target, resource } of items) outbox.save(resource, [target]);
+        return items.length;
       },
       audit: (event) => services.audit.append(event),
     });
