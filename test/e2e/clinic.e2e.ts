@@ -253,6 +253,7 @@ describe('daily clinic end to end (harness + Chromium)', () => {
     // Priority moves 钱国强 ahead of an earlier check-in.
     await page.getByLabel('钱国强 优先就诊').check();
     await expect.poll(() => rows.first().textContent()).toContain('钱国强');
+    await page.screenshot({ path: '/tmp/clinic-queue.png' });
     const zhao = rows.filter({ hasText: '赵春梅' });
     await zhao.getByRole('button', { name: '未就诊离开' }).click();
     await expect.poll(() => zhao.textContent()).toContain('未就诊离开');
