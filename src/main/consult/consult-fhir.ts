@@ -29,7 +29,7 @@ const ICD10 = 'http://hl7.org/fhir/sid/icd-10';
 const OBSERVATION_CATEGORY = 'http://terminology.hl7.org/CodeSystem/observation-category';
 const V3_INTERPRETATION = 'http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation';
 
-/** Our own code systems and extension, under the project's namespace (docs/consult.md). */
+/** Our own code systems and extension. The namespace is the project's; a county platform adopting them may map them to its own. */
 export const CONSULT_NAMESPACE = 'https://township-workstation.cn/fhir';
 export const SPECIALTY_SYSTEM = `${CONSULT_NAMESPACE}/CodeSystem/consult-specialty`;
 export const BUSINESS_STATUS_SYSTEM = `${CONSULT_NAMESPACE}/CodeSystem/consult-business-status`;
