@@ -156,6 +156,7 @@ describe('ECG end to end (harness + Chromium)', () => {
     await createAdmin(page);
     // Born 1958-06-15, sequence 124 (even → female).
     const patient = await registerPatient(ctx, '李秀英', makeResidentId('430522', '1958-06-15', 124));
+    await callApi(ctx, 'settings.update', { facilityName: '石桥镇卫生院' });
 
     // 心电: choose the patient, start the demo device and watch the sweep draw.
     await page.getByRole('navigation').getByRole('link', { name: '心电' }).click();
@@ -253,6 +254,7 @@ describe('ECG end to end (harness + Chromium)', () => {
     const pulseTops = facts.segments.filter((s) => Math.abs(s.y1 - s.y2) < 0.005 && Math.abs(Math.abs(s.x2 - s.x1) - 5) < 0.05);
     expect(pulseTops.length).toBeGreaterThanOrEqual(4);
 
+    expect(facts.text).toContain('石桥镇卫生院');
     expect(facts.text).toContain('李秀英');
     expect(facts.text).toContain('窦性心律,正常心电图。'.normalize('NFKC'));
     expect(facts.text).toContain('430522********');

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { filterCausal, designEcgFilter } from '../../../src/shared/ecg-filters';
 import { SweepBuffer, toFloat32, type LiveBlock } from '../../../src/renderer/features/ecg/live-sweep';
+import { QUIET_MS, shownDeviceState } from '../../../src/renderer/features/ecg/device-state';
 
 const LEADS = ['I', 'II'];
 const block = (firstSampleIndex: number, values: (number | null)[][]): LiveBlock => ({ sampleRateHz: 500, leadNames: LEADS, firstSampleIndex, samples: values });
@@ -60,5 +61,22 @@ describe('live sweep buffer', () => {
     for (let from = 0; from < n; from += 20) b.push(block(from, [signal.slice(from, from + 20), signal.slice(from, from + 20)]));
     const whole = filterCausal(designEcgFilter(filter, 500, 'causal'), toFloat32(signal));
     for (let i = 0; i < n; i += 37) expect(b.ring(0)[i]).toBeCloseTo(whole[i], 2);
+  });
+});
+
+describe('device state shown on the 心电 page', () => {
+  // [driver state, live, ms since the last block (null: none yet), shown]
+  const cases: [Parameters<typeof shownDeviceState>[0], boolean, number | null, string][] = [
+    ['streaming', true, 100, 'streaming'],
+    ['streaming', true, QUIET_MS + 1, 'stalled'], // the driver still says streaming, but nothing reaches the page
+    ['streaming', true, null, 'streaming'], // just started: no block yet is not a stall
+    ['stalled', true, 100, 'stalled'],
+    ['disconnected', false, 60_000, 'disconnected'],
+    ['streaming', false, 60_000, 'streaming'], // not watching: no judgement from silence
+    ['error', true, QUIET_MS + 1, 'error'],
+  ];
+  it.each(cases)('%s, live %s, quiet for %s ms → %s', (state, live, quietFor, shown) => {
+    const now = 1_000_000;
+    expect(shownDeviceState(state, live, quietFor === null ? null : now - quietFor, now)).toBe(shown);
   });
 });

@@ -8,6 +8,7 @@ import { ErrorText } from '../../components/error-text';
 import { CalibrationCard } from './calibration-card';
 import { DisplayControls } from './display-controls';
 import { LIVE_DEFAULTS, type DisplaySettings } from './display-settings';
+import { shownDeviceState } from './device-state';
 import { EcgError } from './ecg-error';
 import { formatEcgDateTime } from './ecg-format';
 import { LiveEcgView, type LiveStats } from './live-ecg-view';
@@ -173,9 +174,6 @@ function LivePanel({ patient, onSaved }: { patient: PatientSummary | null; onSav
   );
 }
 
-/** A stream with no block for this long is shown as stalled even before the driver's own watchdog says so. */
-const QUIET_MS = 1500;
-
 function DeviceStatusText({ status, live, stats }: { status: DeviceStatus | null; live: boolean; stats: LiveStats }) {
   const { t } = useTranslation();
   const [now, setNow] = useState(() => Date.now());
@@ -185,8 +183,7 @@ function DeviceStatusText({ status, live, stats }: { status: DeviceStatus | null
     return () => clearInterval(timer);
   }, [live]);
   if (!status) return null;
-  const quiet = live && status.state === 'streaming' && stats.lastBlockAt !== null && now - stats.lastBlockAt > QUIET_MS;
-  const state = quiet ? 'stalled' : status.state;
+  const state = shownDeviceState(status.state, live, stats.lastBlockAt, now);
   const lost = status.lostSamples + stats.missedSamples;
   return (
     <span className={`ecg-status ecg-status-${state}`} role="status" aria-label={t('ecg:live.status')}>
