@@ -29,6 +29,7 @@ import type { PatientService } from '../patients/patient-service';
 import type { Session } from '../session/session';
 import { callListCsv, type CsvLocale } from './call-list';
 import { evaluateFollowUp, FollowUpInputError } from './engine';
+import { refreshEnrolmentState } from './enrolment-state';
 import { checkFormValues, formToVisit, mergeHistory, storedToEntry, type StoredFollowUp } from './followup-form';
 import { loadIndicatorPatients, loadReminderPopulation, type PersonFacts } from './followup-queries';
 import { computeIndicators } from './indicators';
@@ -442,6 +443,7 @@ export class FollowupService {
         if (faceToFace && isReferral(outcome.action)) {
           referralId = this.insertReferral(patient.id, enrolment.id, id, input.disease, form.date, outcome, input.referral ?? {}, user.id, now);
         }
+        refreshEnrolmentState(sqlite, enrolment.id);
         if (overridden) {
           this.audit({
             userId: user.id,
@@ -478,7 +480,10 @@ export class FollowupService {
     const id = randomUUID();
     const now = this.clock.now().toISOString();
     this.sqlite()
-      .transaction(() => this.insertRecord(id, patient.id, enrolment.id, input.disease, form, null, outcome, outcome.nextDueDate, null, this.user(), now))
+      .transaction(() => {
+        this.insertRecord(id, patient.id, enrolment.id, input.disease, form, null, outcome, outcome.nextDueDate, null, this.user(), now);
+        refreshEnrolmentState(this.sqlite(), enrolment.id);
+      })
       .immediate();
     return { record: this.record(id), outcome };
   }
@@ -723,12 +728,14 @@ export class FollowupService {
     return this.referral(patientId, referralId);
   }
 
+  /** A referral check, and the enrolment's schedule state recomputed with it (run inside a transaction). */
   private insertCheck(referral: Referral, enrolmentId: string, date: string, mode: 'phone' | 'visit' | 'return', outcome: 'completed' | 'not_completed', detail: string | null): void {
     this.sqlite()
       .prepare(
         `INSERT INTO followup_referral_checks (id, referral_id, enrolment_id, patient_id, check_date, mode, outcome, detail, recorded_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       .run(randomUUID(), referral.id, enrolmentId, referral.patientId, date, mode, outcome, detail, this.user().id, this.clock.now().toISOString());
+    refreshEnrolmentState(this.sqlite(), enrolmentId);
   }
 
   private enrolmentOfReferral(referralId: string): string {
@@ -740,7 +747,8 @@ export class FollowupService {
     this.notInFuture(date, 'date');
     if (date < referral.referredOn) refuse('FOLLOWUP_CHECK_BEFORE_REFERRAL', 'the check is dated before the referral', { field: 'date' });
     if (referral.state === 'returned') throw new ApiError('CONFLICT', 'the patient has already come back from this referral', { reason: 'FOLLOWUP_REFERRAL_RETURNED' });
-    this.insertCheck(referral, this.enrolmentOfReferral(referralId), date, mode, outcome, detail ?? null);
+    const sqlite = this.sqlite();
+    sqlite.transaction(() => this.insertCheck(referral, this.enrolmentOfReferral(referralId), date, mode, outcome, detail ?? null)).immediate();
     return this.referral(patientId, referralId);
   }
 

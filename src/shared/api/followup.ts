@@ -292,7 +292,7 @@ export const reminderFilterSchema = z.object({
   familyDoctor: optionalText(40),
   kind: z.enum(REMINDER_KINDS).optional(),
 });
-export type ReminderFilter = z.output<typeof reminderFilterSchema>;
+export type ReminderFilter = Partial<z.output<typeof reminderFilterSchema>>;
 
 const indicatorSchema = z.object({ numerator: z.number().int(), denominator: z.number().int(), rate: z.number().nullable() });
 const diseaseIndicatorsSchema = z.object({

@@ -1,8 +1,11 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call } from '../../../src/main/api/dispatcher';
+import { defaultMigrationsFolder } from '../../../src/main/db/open';
 import { evaluateFollowUp } from '../../../src/main/followup/engine';
+import { ENROLMENT_STATE_UPDATE } from '../../../src/main/followup/enrolment-state';
 import { byVillageThenName, POPULATION_SQL } from '../../../src/main/followup/followup-queries';
-import { elderlyBornBy } from '../../../src/main/followup/followup-service';
 import { computeIndicators } from '../../../src/main/followup/indicators';
 import { computeReminders } from '../../../src/main/followup/reminders';
 import type { OutputOf } from '../../../src/shared/api/contract';
@@ -195,19 +198,41 @@ describe('reminders from the database = the pure functions on the same data', ()
     }
   });
 
-  it('the reminder statements use their indexes (no scan of follow-up records)', () => {
+  it('the reminder statements read no follow-up record rows: sequential passes and covering indexes', () => {
     const sqlite = s.services.store.current.sqlite;
     const plan = (sql: string, params: object) =>
       (sqlite.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(params) as { detail: string }[]).map((r) => r.detail).join('\n');
     const today = s.services.followup.today();
-    const open = plan(POPULATION_SQL.openEnrolments, { today, village: null, doctor: null });
-    expect(open).toMatch(/SEARCH x USING (COVERING )?INDEX followup_records_enrolment_idx/);
-    expect(open).toMatch(/SEARCH y USING (COVERING )?INDEX followup_referrals_enrolment_idx/);
-    expect(open).toMatch(/SEARCH z USING (COVERING )?INDEX followup_referral_checks_enrolment_idx/);
-    expect(open).toMatch(/SEARCH h USING COVERING INDEX followup_health_checks_patient_idx/);
-    expect(open).not.toMatch(/SCAN (r|x|ph|rf|y|rc|z)\b/);
-    expect(plan(POPULATION_SQL.yearFaceToFace, { start: today, today })).toMatch(/SEARCH r USING COVERING INDEX followup_records_year_idx/);
-    expect(plan(POPULATION_SQL.elderlyUnenrolled, { today, bornBy: elderlyBornBy(today, 65), village: null, doctor: null })).toMatch(/SEARCH p USING INDEX patients_birth_idx/);
+    // The enrolment rows carry the schedule state: one pass, no follow-up, referral or check table touched.
+    expect(plan(POPULATION_SQL.openEnrolments, { today })).toBe('SCAN e');
+    expect(plan(POPULATION_SQL.people, { village: null, doctor: null })).toBe('SCAN p');
+    expect(plan(POPULATION_SQL.lastHealthChecks, {})).toBe('SCAN h USING COVERING INDEX followup_health_checks_patient_idx');
+    expect(plan(POPULATION_SQL.yearFaceToFace, { start: today, today })).toBe(
+      'SEARCH r USING COVERING INDEX followup_records_year_idx (face_to_face=? AND visit_date>? AND visit_date<?)',
+    );
+  });
+});
+
+describe('the enrolment schedule state', () => {
+  it('migration 0009 back-filled it with the very statement every write runs', () => {
+    const file = readFileSync(path.join(defaultMigrationsFolder(), '0009_followup_enrolment_state_backfill.sql'), 'utf8');
+    const statement = file
+      .split('\n')
+      .filter((line) => !line.startsWith('--'))
+      .join('\n')
+      .trim();
+    expect(statement).toBe(`${ENROLMENT_STATE_UPDATE};`);
+  });
+
+  it('equals a fresh recomputation after all the writes above', () => {
+    const sqlite = s.services.store.current.sqlite;
+    const columns = 'id, last_visit_date, last_visit_action, last_visit_next_due, last_visit_sbp, last_visit_dbp, last_visit_fbg, last_phone_date, last_referral_date, last_referral_urgent, last_check_date, last_check_outcome';
+    const stored = sqlite.prepare(`SELECT ${columns} FROM followup_enrolments ORDER BY id`).all();
+    expect(stored.some((row) => (row as { last_check_date: string | null }).last_check_date !== null)).toBe(true);
+    sqlite.exec(`SAVEPOINT recompute; ${ENROLMENT_STATE_UPDATE};`);
+    const recomputed = sqlite.prepare(`SELECT ${columns} FROM followup_enrolments ORDER BY id`).all();
+    sqlite.exec('ROLLBACK TO recompute; RELEASE recompute;');
+    expect(stored).toEqual(recomputed);
   });
 });
 

@@ -29,6 +29,22 @@ export const followupEnrolments = sqliteTable(
     endReason: text('end_reason', { enum: ['died', 'moved', 'refused', 'other'] }),
     endNote: text('end_note'),
     endedBy: integer('ended_by'),
+    // The schedule state the reminder list reads (EnrolmentState in src/shared/followup.ts), recomputed from the
+    // records, referrals and checks in the same transaction as every write to them (followup/enrolment-state.ts).
+    // Reading it is one pass over this table; looking it up per enrolment touched a wide record row each, which at
+    // 50,000 patients is a random page read and decrypt per patient (bench/followup.ts).
+    lastVisitDate: text('last_visit_date'),
+    lastVisitAction: text('last_visit_action'),
+    lastVisitNextDue: text('last_visit_next_due'),
+    /** Staff-measured values only: home-read BP is left out (spec A3). */
+    lastVisitSbp: integer('last_visit_sbp'),
+    lastVisitDbp: integer('last_visit_dbp'),
+    lastVisitFbg: real('last_visit_fbg'),
+    lastPhoneDate: text('last_phone_date'),
+    lastReferralDate: text('last_referral_date'),
+    lastReferralUrgent: integer('last_referral_urgent', { mode: 'boolean' }),
+    lastCheckDate: text('last_check_date'),
+    lastCheckOutcome: text('last_check_outcome', { enum: ['completed', 'not_completed'] }),
     ...timestamps,
   },
   (t) => [
