@@ -26,13 +26,13 @@ export class MemoryOutboxStore implements OutboxStore {
   private nextSeq = 1;
 
   /** A local change: the record and its outbox row, for every target named. */
-  save(resource: ResourceWithId, targets: readonly SyncTargetId[]): void {
+  save(resource: ResourceWithId, targets: readonly SyncTargetId[], options: { validatedAtEnqueue?: boolean } = {}): void {
     const snapshot = structuredClone(resource);
     this.local.set(key(resource), snapshot);
     for (const target of targets) {
       const seq = this.nextSeq++;
       this.rows.push({
-        entry: { id: `e${seq}`, seq, target, resource: structuredClone(snapshot), attempts: 0 },
+        entry: { id: `e${seq}`, seq, target, resource: structuredClone(snapshot), attempts: 0, ...(options.validatedAtEnqueue ? { validatedAtEnqueue: true } : {}) },
         state: 'pending',
         lastError: null,
         nextAttemptAt: null,

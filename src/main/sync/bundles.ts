@@ -17,6 +17,8 @@ export interface ResourceGroup {
   baseVersion: string | null;
   /** Some earlier attempt may have reached the server. */
   uncertain: boolean;
+  /** The last snapshot (the one sent) was validated when it was queued. */
+  latestValidated: boolean;
 }
 
 export function resourceKey(resource: { resourceType: string; id: string }): string {
@@ -38,6 +40,7 @@ export function groupByResource(entries: readonly OutboxEntry[]): ResourceGroup[
       group.snapshots.push(entry.resource);
       group.baseVersion = entry.baseVersion ?? group.baseVersion;
       group.uncertain ||= entry.attempts > 0;
+      group.latestValidated = entry.validatedAtEnqueue === true;
     } else {
       groups.set(key, {
         key,
@@ -47,6 +50,7 @@ export function groupByResource(entries: readonly OutboxEntry[]): ResourceGroup[
         snapshots: [entry.resource],
         baseVersion: entry.baseVersion,
         uncertain: entry.attempts > 0,
+        latestValidated: entry.validatedAtEnqueue === true,
       });
     }
   }

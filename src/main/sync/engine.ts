@@ -208,6 +208,10 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
   async function dropInvalid(runtime: TargetRuntime, groups: ResourceGroup[]): Promise<ResourceGroup[]> {
     const valid: ResourceGroup[] = [];
     for (const group of groups) {
+      if (group.latestValidated) {
+        valid.push(group);
+        continue;
+      }
       const result = validate(latestSnapshot(group));
       if (result.valid) valid.push(group);
       else await hold(runtime, group, new SyncError('VALIDATION_FAILED', describeIssues(result.issues)));

@@ -28,6 +28,12 @@ export interface OutboxEntry {
   baseVersion: string | null;
   /** Failed sends so far. Above zero, an earlier attempt may have reached the server (outcome unknown). */
   attempts: number;
+  /**
+   * The store validated exactly this resource (validateForSend) when it was queued, so the engine does not
+   * validate it again on every push: validation (~0.3 ms a resource) then costs the write that made the change,
+   * once, instead of every send and retry.
+   */
+  validatedAtEnqueue?: boolean;
 }
 
 /** What the server answered for one resource: becomes the resource's known version for that target. */

@@ -1,6 +1,7 @@
 import type { Resource } from '@medplum/fhirtypes';
-import type { RecordSyncState, SyncErrorInfo, SyncTargetId } from '../../shared/sync';
+import { syncErrorInfo, type RecordSyncState, type SyncErrorInfo, type SyncTargetId } from '../../shared/sync';
 import type { Sqlite } from '../db/open';
+import { describeIssues, validateForSend } from './fhir-validate';
 import type { OutboxEntry, OutboxStore, ResourceWithId, ServerVersion, SyncConflict } from './outbox';
 
 /**
@@ -70,13 +71,19 @@ export class SqlOutboxStore implements OutboxStore {
   ) {}
 
   /** Queues a resource for the targets named. Call it inside the transaction that saved the record. */
+  /**
+   * Validates the resource now (before it can ever be sent) and queues it. An invalid one is queued held with
+   * VALIDATION_FAILED — the clinical change itself is kept; the record shows the sync error.
+   */
   enqueue(resource: ResourceWithId, targets: readonly SyncTargetId[]): void {
     const insert = this.sqlite().prepare(
-      `INSERT INTO sync_outbox (target, resource_type, resource_id, resource, created_at) VALUES (?, ?, ?, ?, ?)`,
+      `INSERT INTO sync_outbox (target, resource_type, resource_id, resource, created_at, state, last_error) VALUES (?, ?, ?, ?, ?, ?, ?)`,
     );
     const json = JSON.stringify(resource);
     const at = this.now().toISOString();
-    for (const target of targets) insert.run(target, resource.resourceType, resource.id, json, at);
+    const result = validateForSend(resource);
+    const error: SyncErrorInfo | null = result.valid ? null : syncErrorInfo('VALIDATION_FAILED', describeIssues(result.issues));
+    for (const target of targets) insert.run(target, resource.resourceType, resource.id, json, at, error ? 'held' : 'pending', error ? JSON.stringify(error) : null);
   }
 
   pending(target: SyncTargetId, limit: number): OutboxEntry[] {
@@ -100,6 +107,8 @@ export class SqlOutboxStore implements OutboxStore {
       resource: JSON.parse(row.resource) as ResourceWithId,
       baseVersion: row.baseVersion,
       attempts: row.attempts,
+      // Validated at enqueue; a row released after a hold (attempts > 0) is validated again by the engine.
+      validatedAtEnqueue: row.attempts === 0,
     }));
   }
 

@@ -83,6 +83,7 @@ describe('reconciling an unknown or refused outcome', () => {
     resourceId: 'x',
     entryIds: ['e1'],
     snapshots: [ours],
+    latestValidated: false,
     baseVersion: null,
     uncertain: true,
     ...overrides,
