@@ -12,6 +12,7 @@ import { announceQueueChanged } from '../../components/latest-only';
 import { BpTrendChart } from '../clinic/bp-trend-chart';
 import { VitalsTable } from '../clinic/vitals-table';
 import { VisitTimeline } from '../clinic/visit-timeline';
+import { PatientEcgSection } from '../ecg/patient-ecg-section';
 import { maskIdNumber, splitNoIdReason } from './patient-format';
 import { AgeText, SexText } from './patient-labels';
 
@@ -103,12 +104,21 @@ export function PatientChartPage() {
         <VisitTimeline patientId={patient.id} visits={data.visits} />
       </div>
 
-      {(['ecg', 'followup', 'consult'] as const).map((feature) => (
-        <div className="card placeholder" key={feature}>
-          <h2>{t(`clinic:chart.section.${feature}`)}</h2>
-          <p className="muted">{t(`clinic:chart.sectionLater.${feature}`)}</p>
-        </div>
-      ))}
+      <div className="card">
+        <PatientEcgSection patientId={patient.id} />
+      </div>
+
+      <div className="card">
+        <h2>{t('clinic:chart.section.followup')}</h2>
+        <p className="muted">{t('clinic:chart.sectionBody.followup')}</p>
+        <Link to={`/followup/patient/${patient.id}`}>{t('clinic:chart.openFollowup')}</Link>
+      </div>
+
+      <div className="card">
+        <h2>{t('clinic:chart.section.consult')}</h2>
+        <p className="muted">{t('clinic:chart.sectionBody.consult')}</p>
+        <Link to={`/consult/new/${patient.id}`}>{t('clinic:chart.newConsult')}</Link>
+      </div>
     </section>
   );
 }
