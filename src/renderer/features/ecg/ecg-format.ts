@@ -11,11 +11,8 @@ export function formatEcgDateTime(iso: string, locale: string): string {
  * First 6 (the region) and last 4 digits shown: enough to tell two people apart on a printout that leaves the
  * clinic, without the full resident ID (GB/T 35273 de-identification practice; same rule as the chart header).
  */
-export function maskIdNumber(idNumber: string | null): string {
-  if (!idNumber) return '';
-  if (idNumber.length <= 10) return idNumber;
-  return `${idNumber.slice(0, 6)}${'*'.repeat(idNumber.length - 10)}${idNumber.slice(-4)}`;
-}
+/** One masking rule for resident IDs on every screen and printout. */
+export { maskIdNumber } from '../patients/patient-format';
 
 /** Completed years on the day of the recording (the age the ECG normal ranges need), in China's calendar. */
 export function ageAtRecording(birthDate: string, recordedAtIso: string): number {

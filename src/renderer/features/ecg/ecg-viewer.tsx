@@ -14,6 +14,7 @@ import { ADULT_FROM_YEARS, ageAtRecording, formatEcgDateTime } from './ecg-forma
 import { EcgPaperCanvas } from './ecg-paper-canvas';
 import { MeasurementsTable } from './measurements-table';
 import { usePxPerMm } from './screen-calibration';
+import { EcgConsultReply } from '../consult/consult-detail-page';
 
 /** One stored recording: paper with calipers, measurements, the signed interpretation, print and aECG export. */
 export function EcgViewer({ patient, summary, onChanged }: { patient: Patient; summary: EcgSummary; onChanged: (summary: EcgSummary) => void }) {
@@ -82,6 +83,7 @@ export function EcgViewer({ patient, summary, onChanged }: { patient: Patient; s
         </section>
         <InterpretationForm key={summary.id} patientId={patient.id} summary={summary} onSigned={onChanged} />
       </div>
+      <EcgConsultReply patientId={patient.id} ecgId={summary.id} />
     </article>
   );
 }
