@@ -2,6 +2,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import type { ApiResult } from '../../src/shared/api/errors';
 import { startHarness, type Harness } from '../support/harness/server';
 
 /** Debian's Chromium where present (Playwright's own browser download is not possible here). */
@@ -50,4 +51,30 @@ export async function launch(opts: { passphrase?: string | null; dataDir?: strin
 export async function advanceClock(ctx: E2eContext, ms: number): Promise<void> {
   const res = await fetch(`${ctx.harness.url}/__test/advance-clock`, { method: 'POST', headers: { 'x-harness-token': ctx.harness.token }, body: JSON.stringify({ ms }) });
   if (!res.ok) throw new Error(`advance-clock failed: ${res.status}`);
+}
+
+/** The administrator every e2e station starts with (the password meets the default policy). */
+export const E2E_ADMIN_PASSWORD = 'Clinic2026ok';
+
+/** First-run setup through the UI: creates the administrator 王医生 and waits for the app's navigation. */
+export async function createAdmin(page: Page, password = E2E_ADMIN_PASSWORD): Promise<void> {
+  await page.getByRole('heading', { name: '首次使用：创建管理员' }).waitFor();
+  await page.getByLabel('用户名').fill('admin');
+  await page.getByLabel('姓名').fill('王医生');
+  await page.getByLabel('密码', { exact: true }).fill(password);
+  await page.getByLabel('再次输入密码').fill(password);
+  await page.getByRole('button', { name: '创建管理员' }).click();
+  await page.getByRole('navigation').getByRole('link', { name: '今日门诊' }).waitFor();
+}
+
+/** A call through the harness's loopback API, in the session the browser signed in. */
+export async function callApi<T>(c: E2eContext, channel: string, input: unknown): Promise<T> {
+  const res = await fetch(`${c.harness.url}/api/${channel}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-harness-token': c.harness.token },
+    body: JSON.stringify(input),
+  });
+  const result = (await res.json()) as ApiResult<T>;
+  if (!result.ok) throw new Error(`${channel}: ${result.error.code} ${result.error.message}`);
+  return result.value;
 }

@@ -3,7 +3,7 @@ import type { Page } from 'playwright-core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { checkCharacter, makeResidentId } from '../../src/shared/resident-id';
 import { call } from '../../src/main/api/dispatcher';
-import { advanceClock, launch, type E2eContext } from './browser';
+import { advanceClock, createAdmin, E2E_ADMIN_PASSWORD, launch, type E2eContext } from './browser';
 
 let ctx: E2eContext | undefined;
 afterEach(async () => {
@@ -11,17 +11,7 @@ afterEach(async () => {
   ctx = undefined;
 });
 
-const PASSWORD = 'Clinic2026ok';
-
-async function createAdmin(page: Page) {
-  await page.getByRole('heading', { name: '首次使用：创建管理员' }).waitFor();
-  await page.getByLabel('用户名').fill('admin');
-  await page.getByLabel('姓名').fill('王医生');
-  await page.getByLabel('密码', { exact: true }).fill(PASSWORD);
-  await page.getByLabel('再次输入密码').fill(PASSWORD);
-  await page.getByRole('button', { name: '创建管理员' }).click();
-  await page.getByRole('navigation').getByRole('link', { name: '今日门诊' }).waitFor();
-}
+const PASSWORD = E2E_ADMIN_PASSWORD;
 
 async function openRegistration(page: Page) {
   await page.getByRole('navigation').getByRole('link', { name: '患者' }).click();

@@ -1,18 +1,15 @@
 import type { ServiceRequest, Task } from '@medplum/fhirtypes';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { CRITICAL_VALUE_EXTENSION } from '../../src/main/consult/consult-fhir';
 import { synthesizeEcg } from '../../src/main/ecg/devices/synthetic-ecg';
 import { writeAecg } from '../../src/main/ecg/formats/aecg-writer';
-import type { ApiResult } from '../../src/shared/api/errors';
 import { makeResidentId } from '../../src/shared/resident-id';
 import { generatePlatformPki, type PlatformPki } from '../support/fhir-peer/certs';
 import { startFhirPeer, type FhirPeer } from '../support/fhir-peer/peer';
-import { launch, type E2eContext } from './browser';
+import { callApi, createAdmin, launch, type E2eContext } from './browser';
 
-const PASSWORD = 'Clinic2026ok';
 const SIGNED_PDF = Buffer.from('%PDF-1.4\n% county signed consult report\n%%EOF\n', 'latin1');
 
 let ctx: E2eContext | undefined;
@@ -28,28 +25,6 @@ afterEach(async () => {
   await ctx?.stop();
   ctx = undefined;
 });
-
-async function createAdmin(page: Page) {
-  await page.getByRole('heading', { name: '首次使用：创建管理员' }).waitFor();
-  await page.getByLabel('用户名').fill('admin');
-  await page.getByLabel('姓名').fill('王医生');
-  await page.getByLabel('密码', { exact: true }).fill(PASSWORD);
-  await page.getByLabel('再次输入密码').fill(PASSWORD);
-  await page.getByRole('button', { name: '创建管理员' }).click();
-  await page.getByRole('navigation').getByRole('link', { name: '今日门诊' }).waitFor();
-}
-
-/** A call through the harness's loopback API, in the session the browser signed in. */
-async function callApi<T>(c: E2eContext, channel: string, input: unknown): Promise<T> {
-  const res = await fetch(`${c.harness.url}/api/${channel}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-harness-token': c.harness.token },
-    body: JSON.stringify(input),
-  });
-  const result = (await res.json()) as ApiResult<T>;
-  if (!result.ok) throw new Error(`${channel}: ${result.error.code} ${result.error.message}`);
-  return result.value;
-}
 
 describe('remote consult in the browser, answered by the county through the FHIR peer', () => {
   it('request from the UI, sync, county accepts and signs a critical report, reply and banner appear, acknowledged', async () => {

@@ -1,10 +1,9 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { ApiResult } from '../../src/shared/api/errors';
 import { makeResidentId } from '../../src/shared/resident-id';
 import { hasSharedSamples, samplePath, SKIP_REASON } from '../support/shared-samples';
-import { launch, type E2eContext } from './browser';
+import { callApi, createAdmin, launch, type E2eContext } from './browser';
 
 let ctx: E2eContext | undefined;
 afterEach(async () => {
@@ -12,30 +11,7 @@ afterEach(async () => {
   ctx = undefined;
 });
 
-const PASSWORD = 'Clinic2026ok';
 const MM_IN_PT = 72 / 25.4;
-
-async function createAdmin(page: Page) {
-  await page.getByRole('heading', { name: '首次使用：创建管理员' }).waitFor();
-  await page.getByLabel('用户名').fill('admin');
-  await page.getByLabel('姓名').fill('王医生');
-  await page.getByLabel('密码', { exact: true }).fill(PASSWORD);
-  await page.getByLabel('再次输入密码').fill(PASSWORD);
-  await page.getByRole('button', { name: '创建管理员' }).click();
-  await page.getByRole('navigation').getByRole('link', { name: '今日门诊' }).waitFor();
-}
-
-/** A call through the harness's loopback API, in the signed-in session the browser opened. */
-async function callApi<T>(c: E2eContext, channel: string, input: unknown): Promise<T> {
-  const res = await fetch(`${c.harness.url}/api/${channel}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-harness-token': c.harness.token },
-    body: JSON.stringify(input),
-  });
-  const result = (await res.json()) as ApiResult<T>;
-  if (!result.ok) throw new Error(`${channel}: ${result.error.code} ${result.error.message}`);
-  return result.value;
-}
 
 async function registerPatient(c: E2eContext, name: string, idNumber: string): Promise<{ id: string }> {
   const r = await callApi<{ status: string; patient: { id: string } }>(c, 'patients.register', { name, idNumber, phone: '13800001111', confirmNotDuplicate: true });

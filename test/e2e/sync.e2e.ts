@@ -2,7 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { makeResidentId } from '../../src/shared/resident-id';
 import { generatePlatformPki, type PlatformPki } from '../support/fhir-peer/certs';
 import { startFhirPeer, type FhirPeer } from '../support/fhir-peer/peer';
-import { launch, type E2eContext } from './browser';
+import { createAdmin, launch, type E2eContext } from './browser';
 
 let ctx: E2eContext | undefined;
 let county: FhirPeer;
@@ -25,17 +25,6 @@ afterEach(async () => {
   ctx = undefined;
 });
 
-async function createAdmin(c: E2eContext) {
-  const { page } = c;
-  await page.getByRole('heading', { name: '首次使用：创建管理员' }).waitFor();
-  await page.getByLabel('用户名').fill('admin');
-  await page.getByLabel('姓名').fill('王医生');
-  await page.getByLabel('密码', { exact: true }).fill('Clinic2026ok');
-  await page.getByLabel('再次输入密码').fill('Clinic2026ok');
-  await page.getByRole('button', { name: '创建管理员' }).click();
-  await page.getByRole('navigation').getByRole('link', { name: '今日门诊' }).waitFor();
-}
-
 async function configure(c: E2eContext, targetName: string, values: { baseUrl: string; caPath: string; pki: PlatformPki }) {
   const card = c.page.getByRole('article', { name: targetName });
   await card.getByRole('button', { name: '配置' }).click();
@@ -51,7 +40,7 @@ async function configure(c: E2eContext, targetName: string, values: { baseUrl: s
 describe('sync end to end (harness + Chromium + mTLS peers)', () => {
   it('configures the county, sends a registered patient with 立即同步, and words a wrong CA', async () => {
     ctx = await launch();
-    await createAdmin(ctx);
+    await createAdmin(ctx.page);
     const { page } = ctx;
     await page.getByRole('navigation').getByRole('link', { name: '同步' }).click();
     await page.getByRole('heading', { name: '同步', level: 1 }).waitFor();
