@@ -15,8 +15,11 @@ async function optional(modulePath: string, exportName: string): Promise<Bench |
 }
 
 async function main(): Promise<void> {
-  const onlyArg = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length) ?? process.argv[process.argv.indexOf('--only') + 1];
-  const only = process.argv.includes('--only') || onlyArg ? new Set(onlyArg?.split(',')) : null;
+  // `--only a,b` or `--only=a,b`; absent: every bench.
+  const args = process.argv.slice(2);
+  const onlyIndex = args.indexOf('--only');
+  const onlyArg = args.find((a) => a.startsWith('--only='))?.slice('--only='.length) ?? (onlyIndex >= 0 ? args[onlyIndex + 1] : undefined);
+  const only = onlyArg ? new Set(onlyArg.split(',')) : null;
   const benches: [string, Bench | undefined][] = [
     ['store', benchStore],
     ['search', () => benchSearch(Number(process.env.BENCH_PATIENTS ?? 500_000))],
