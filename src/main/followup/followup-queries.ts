@@ -36,8 +36,13 @@ SELECT e.id, e.patient_id, e.disease, e.enrolled_on, e.ended_on,
 FROM followup_enrolments e
 WHERE e.enrolled_on <= @today AND (e.ended_on IS NULL OR e.ended_on > @today)`;
 
+/**
+ * The reminder sort keeps the input order among equally urgent items, so this order is what a call list shows
+ * within a day: grouped by village (a village doctor calls one village at a time), then by name (code-point order).
+ */
 const PEOPLE_SQL = `
-SELECT p.id, p.name, p.sex, p.birth_date, p.village, p.contract_doctor, p.phone FROM patients p WHERE ${PATIENT_FILTER}`;
+SELECT p.id, p.name, p.sex, p.birth_date, p.village, p.contract_doctor, p.phone FROM patients p WHERE ${PATIENT_FILTER}
+ORDER BY p.village NULLS LAST, p.name, p.id`;
 
 const LAST_HEALTH_CHECKS_SQL = `SELECT h.patient_id, max(h.check_date) FROM followup_health_checks h GROUP BY h.patient_id`;
 
@@ -119,24 +124,7 @@ export function loadReminderPopulation(sqlite: Sqlite, today: string, yearStart:
     states.push({ patientId: id, birthDate, village, familyDoctor, phone, lastHealthCheckDate: lastCheck.get(id) ?? null, enrolments: enrolments ?? [] });
     people.set(id, { name, sex, birthDate });
   }
-  return { states: states.sort(byVillageThenName(people)), people };
-}
-
-/**
- * The reminder sort keeps the input order among equally urgent items, so this order is what a call list shows
- * within a day: grouped by village (a village doctor calls one village at a time), then by name.
- */
-export function byVillageThenName(people: ReadonlyMap<string, Pick<PersonFacts, 'name'>>) {
-  const text = (v: string | null | undefined) => v ?? '\uffff';
-  return (a: Pick<FollowUpPatientState, 'patientId' | 'village'>, b: Pick<FollowUpPatientState, 'patientId' | 'village'>): number => {
-    const va = text(a.village);
-    const vb = text(b.village);
-    if (va !== vb) return va < vb ? -1 : 1;
-    const na = text(people.get(a.patientId)?.name);
-    const nb = text(people.get(b.patientId)?.name);
-    if (na !== nb) return na < nb ? -1 : 1;
-    return a.patientId < b.patientId ? -1 : a.patientId > b.patientId ? 1 : 0;
-  };
+  return { states, people };
 }
 
 // ---------------------------------------------------------------------------------------------------------------
