@@ -14,11 +14,12 @@ import { PatientsPage } from '../features/patients/patients-page';
 import { RegistrationPage } from '../features/patients/registration-page';
 import { EcgCalibrationPrint } from '../features/print/ecg-calibration-print';
 import { EcgReportPrint } from '../features/print/ecg-report-print';
+import { FollowupPrintRoutes } from '../features/print/followup-print';
 import { VisitSummaryPrint } from '../features/print/visit-summary-print';
 import { SetupPage } from '../features/auth/setup-page';
 import { SignInPage } from '../features/auth/sign-in-page';
 import { StoreUnlockPage } from '../features/auth/store-unlock-page';
-import { ComingSoon } from '../features/placeholder/coming-soon';
+import { FollowupSection } from '../features/followup/followup-section';
 import { ConsultDetailPage } from '../features/consult/consult-detail-page';
 import { ConsultListPage } from '../features/consult/consult-list-page';
 import { ConsultNewPage } from '../features/consult/consult-new-page';
@@ -70,6 +71,7 @@ function SignedInRoutes({ isAdmin }: { isAdmin: boolean }) {
             <Route path="/print/visit/:patientId/:visitId" element={<VisitSummaryPrint />} />
             <Route path="/print/ecg/:patientId/:ecgId" element={<EcgReportPrint />} />
             <Route path="/print/ecg-calibration" element={<EcgCalibrationPrint />} />
+            <Route path="/print/followup/*" element={<FollowupPrintRoutes />} />
             <Route element={<Layout />}>
               <Route index element={<Navigate to="/today" replace />} />
               <Route path="/today" element={<TodayPage />} />
@@ -84,9 +86,7 @@ function SignedInRoutes({ isAdmin }: { isAdmin: boolean }) {
               <Route path="/consult/new/:patientId" element={<ConsultNewPage />} />
               <Route path="/consult/:patientId/:consultId" element={<ConsultDetailPage />} />
               <Route path="/sync" element={<SyncPage />} />
-              {(['followup'] as const).map((f) => (
-                <Route key={f} path={`/${f}`} element={<ComingSoon feature={f} />} />
-              ))}
+              <Route path="/followup/*" element={<FollowupSection />} />
               <Route path="/settings" element={<SettingsPage />} />
               <Route path="/audit" element={isAdmin ? <AuditPage /> : <Navigate to="/today" replace />} />
               <Route path="*" element={<Navigate to="/today" replace />} />

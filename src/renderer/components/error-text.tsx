@@ -20,6 +20,8 @@ export function errorKeys(err: unknown): { keys: string[]; params: Record<string
     const variants: string[] = [];
     // ECG readers name their failure (EcgFormatError codes, src/main/ecg/formats/errors.ts): ecg:formatError.<code>.
     if (err.code === 'ECG_FORMAT' && typeof d.reason === 'string') variants.push(`ecg:formatError.${d.reason}`);
+    // The follow-up service's own reasons (followup-service.ts) have their texts in followup:reasons.
+    if (typeof d.reason === 'string' && d.reason.startsWith('FOLLOWUP_')) variants.push(`followup:reasons.${d.reason}`);
     if (typeof d.reason === 'string') variants.push(...reasonKeys(d.reason));
     if (typeof d.rule === 'string') variants.push(`errors:${err.code}_${d.rule}`);
     if (typeof d.remaining === 'number') variants.push(`errors:${err.code}_remaining`);

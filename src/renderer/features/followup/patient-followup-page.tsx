@@ -1,0 +1,403 @@
+import { useCallback, useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link, useParams } from 'react-router';
+import { END_REASONS, HOW_FOUND, type Disease, type Enrolment, type OutputOf } from '../../../shared/api';
+import type { Patient } from '../../../shared/api/patients';
+import { api } from '../../api/client';
+import { useAuth } from '../../app/auth-context';
+import { todayInChina } from '../../components/dates';
+import { ErrorText } from '../../components/error-text';
+import { AgeText, SexText } from '../patients/patient-labels';
+import { FollowupNav } from './followup-nav';
+import { reasonIn } from './followup-form-model';
+import { ReferralList } from './referral-list';
+import { TrendCharts } from './trend-charts';
+import { VisitForm, type SavedVisit } from './visit-form';
+
+type History = OutputOf<'followup', 'history'>;
+
+/** A patient's follow-up: programmes, the visit form with the engine's proposal, referrals, trends and history. */
+export function PatientFollowupPage() {
+  const { t } = useTranslation('followup');
+  const { patientId = '' } = useParams();
+  const { status } = useAuth();
+  const clinician = status?.user?.role === 'doctor' || status?.user?.role === 'admin';
+  const [patient, setPatient] = useState<Patient | null>(null);
+  const [history, setHistory] = useState<History | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const [disease, setDisease] = useState<Disease | null>(null);
+  const [saved, setSaved] = useState<SavedVisit | null>(null);
+  const today = todayInChina();
+
+  const reload = useCallback(() => {
+    Promise.all([api.patients.get({ patientId }), api.followup.history({ patientId })]).then(
+      ([p, h]) => {
+        setPatient(p);
+        setHistory(h);
+        setError(null);
+      },
+      (e: unknown) => setError(e),
+    );
+  }, [patientId]);
+  useEffect(reload, [reload]);
+
+  const open = history?.enrolments.filter((e) => e.endedOn === null) ?? [];
+  const chosen = disease && open.some((e) => e.disease === disease) ? disease : (open[0]?.disease ?? null);
+
+  if (!patient || !history) return <section className="page">{error ? <ErrorText error={error} /> : <p className="muted">{t('loading')}</p>}</section>;
+  return (
+    <section className="page">
+      <FollowupNav />
+      <header className="card">
+        <h1>
+          {patient.name}{' '}
+          <span className="muted">
+            <SexText sex={patient.sex} /> · <AgeText birthDate={patient.birthDate} /> · {patient.village ?? ''}
+          </span>
+        </h1>
+        <p className="muted">
+          {t('patient.phone')}: <span className="mono">{patient.phone ?? '—'}</span> · {t('patient.familyDoctor')}: {patient.contractDoctor ?? '—'} ·{' '}
+          <Link to={`/patients/${patient.id}`}>{t('patient.chart')}</Link>
+        </p>
+      </header>
+      <ErrorText error={error} />
+      <EnrolmentCard patientId={patientId} enrolments={history.enrolments} clinician={clinician} today={today} onChanged={reload} />
+
+      {open.length > 0 && chosen && (
+        <>
+          {open.length > 1 && (
+            <div className="reminder-kinds" role="group" aria-label={t('patient.programme')}>
+              {open.map((e) => (
+                <button key={e.disease} type="button" aria-pressed={chosen === e.disease} onClick={() => setDisease(e.disease)}>
+                  {t(`disease.${e.disease}`)}
+                </button>
+              ))}
+            </div>
+          )}
+          {saved && <SavedBanner saved={saved} />}
+          {clinician ? (
+            <VisitForm
+              key={`${chosen}-${history.records.length}`}
+              patientId={patientId}
+              disease={chosen}
+              today={today}
+              onSaved={(s) => {
+                setSaved(s);
+                reload();
+              }}
+            />
+          ) : (
+            <PhoneContactForm patientId={patientId} disease={chosen} today={today} onSaved={(s) => {
+                setSaved(s);
+                reload();
+              }}
+            />
+          )}
+        </>
+      )}
+
+      <div className="card">
+        <h2>{t('referrals.title')}</h2>
+        <ReferralList referrals={history.referrals} onChanged={reload} showPatient={false} />
+      </div>
+      <div className="card">
+        <h2>{t('trend.title')}</h2>
+        <TrendCharts records={history.records} birthDate={patient.birthDate} today={today} />
+      </div>
+      <HistoryTable history={history} />
+      {clinician && <HealthCheckCard patientId={patientId} today={today} onSaved={reload} />}
+    </section>
+  );
+}
+
+function SavedBanner({ saved }: { saved: SavedVisit }) {
+  const { t } = useTranslation('followup');
+  return (
+    <div className="card ok-text" role="status" data-testid="followup-saved">
+      <strong>{t('saved.title')}</strong> {saved.classification ? `${t(`classification.${saved.classification}`)} · ` : ''}
+      {t(`action.${saved.action}`)}
+      {saved.nextDueDate ? ` · ${t('saved.next', { date: saved.nextDueDate })}` : ''}
+      {saved.referralReason ? ` · ${t('saved.referral', { reason: saved.referralReason })}` : ''}
+      <div className="muted">{saved.reason}</div>
+    </div>
+  );
+}
+
+function EnrolmentCard({ patientId, enrolments, clinician, today, onChanged }: { patientId: string; enrolments: Enrolment[]; clinician: boolean; today: string; onChanged: () => void }) {
+  const { t } = useTranslation('followup');
+  const [disease, setDisease] = useState<Disease>('hypertension');
+  const [howFound, setHowFound] = useState<(typeof HOW_FOUND)[number]>('clinic_visit');
+  const [diagnosedOn, setDiagnosedOn] = useState('');
+  const [ending, setEnding] = useState<{ id: string; date: string; reason: (typeof END_REASONS)[number]; note: string } | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const openDiseases = new Set(enrolments.filter((e) => e.endedOn === null).map((e) => e.disease));
+
+  async function run(action: () => Promise<unknown>) {
+    setError(null);
+    try {
+      await action();
+      setEnding(null);
+      onChanged();
+    } catch (e) {
+      setError(e);
+    }
+  }
+
+  return (
+    <div className="card">
+      <h2>{t('enrolment.title')}</h2>
+      {enrolments.length === 0 && <p className="muted">{t('enrolment.none')}</p>}
+      {enrolments.length > 0 && (
+        <table aria-label={t('enrolment.title')}>
+          <thead>
+            <tr>
+              <th>{t('columns.disease')}</th>
+              <th>{t('enrolment.enrolledOn')}</th>
+              <th>{t('enrolment.howFound')}</th>
+              <th>{t('enrolment.by')}</th>
+              <th>{t('enrolment.status')}</th>
+              <th />
+            </tr>
+          </thead>
+          <tbody>
+            {enrolments.map((e) => (
+              <tr key={e.id}>
+                <td>{t(`disease.${e.disease}`)}</td>
+                <td>{e.enrolledOn}</td>
+                <td>{t(`howFound.${e.howFound}`)}</td>
+                <td>{e.enrolledByName}</td>
+                <td>{e.endedOn ? t('enrolment.ended', { date: e.endedOn, reason: t(`endReason.${e.endReason}`), note: e.endNote ?? '' }) : t('enrolment.active')}</td>
+                <td>
+                  {clinician && !e.endedOn && ending?.id !== e.id && (
+                    <button type="button" className="link" onClick={() => setEnding({ id: e.id, date: today, reason: 'moved', note: '' })}>
+                      {t('enrolment.end')}
+                    </button>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {ending && (
+        <div className="form-grid">
+          <label>
+            {t('enrolment.endDate')}
+            <input type="date" value={ending.date} max={today} onChange={(e) => setEnding({ ...ending, date: e.target.value })} />
+          </label>
+          <label>
+            {t('enrolment.endReason')}
+            <select value={ending.reason} onChange={(e) => setEnding({ ...ending, reason: e.target.value as (typeof END_REASONS)[number] })}>
+              {END_REASONS.map((r) => (
+                <option key={r} value={r}>
+                  {t(`endReason.${r}`)}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label>
+            {t('enrolment.endNote')}
+            <input value={ending.note} onChange={(e) => setEnding({ ...ending, note: e.target.value })} />
+          </label>
+          <div className="row">
+            <button type="button" className="primary" onClick={() => void run(() => api.followup.endEnrolment({ patientId, enrolmentId: ending.id, endedOn: ending.date, reason: ending.reason, note: ending.note }))}>
+              {t('enrolment.confirmEnd')}
+            </button>
+            <button type="button" className="link" onClick={() => setEnding(null)}>
+              {t('common.cancel')}
+            </button>
+          </div>
+        </div>
+      )}
+      {clinician && openDiseases.size < 2 && (
+        <div className="form-grid">
+          <label>
+            {t('enrolment.disease')}
+            <select value={disease} onChange={(e) => setDisease(e.target.value as Disease)}>
+              {(['hypertension', 't2dm'] as const)
+                .filter((d) => !openDiseases.has(d))
+                .map((d) => (
+                  <option key={d} value={d}>
+                    {t(`disease.${d}`)}
+                  </option>
+                ))}
+            </select>
+          </label>
+          <label>
+            {t('enrolment.howFound')}
+            <select value={howFound} onChange={(e) => setHowFound(e.target.value as (typeof HOW_FOUND)[number])}>
+              {HOW_FOUND.map((h) => (
+                <option key={h} value={h}>
+                  {t(`howFound.${h}`)}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label>
+            {t('enrolment.diagnosedOn')}
+            <input type="date" value={diagnosedOn} max={today} onChange={(e) => setDiagnosedOn(e.target.value)} />
+          </label>
+          <button
+            type="button"
+            className="primary"
+            onClick={() => {
+              const chosen = openDiseases.has(disease) ? (['hypertension', 't2dm'] as const).find((d) => !openDiseases.has(d))! : disease;
+              void run(() => api.followup.enrol({ patientId, disease: chosen, howFound, diagnosedOn: diagnosedOn || undefined }));
+            }}
+          >
+            {t('enrolment.enrol')}
+          </button>
+        </div>
+      )}
+      <ErrorText error={error} />
+    </div>
+  );
+}
+
+/** Nurses record phone contacts (spec A3: recorded, never classified, never face-to-face). */
+function PhoneContactForm({ patientId, disease, today, onSaved }: { patientId: string; disease: Disease; today: string; onSaved: (s: SavedVisit) => void }) {
+  const { t, i18n } = useTranslation('followup');
+  const [date, setDate] = useState(today);
+  const [adherence, setAdherence] = useState<'' | '规律' | '间断' | '不服药'>('');
+  const [notes, setNotes] = useState('');
+  const [error, setError] = useState<unknown>(null);
+  async function save() {
+    setError(null);
+    try {
+      const { record } = await api.followup.phoneContact({ patientId, disease, date, adherence: adherence || undefined, notes });
+      onSaved({ classification: null, action: record.action, nextDueDate: record.nextDueDate, referralReason: null, reason: reasonIn(record.reason, i18n.language) });
+      setNotes('');
+    } catch (e) {
+      setError(e);
+    }
+  }
+  return (
+    <div className="card">
+      <h2>{t('phone.title', { disease: t(`disease.${disease}`) })}</h2>
+      <p className="muted">{t('form.phoneNote')}</p>
+      <div className="form-grid">
+        <label>
+          {t('form.date')}
+          <input type="date" value={date} max={today} onChange={(e) => setDate(e.target.value)} />
+        </label>
+        <label>
+          {t('form.adherence')}
+          <select value={adherence} onChange={(e) => setAdherence(e.target.value as typeof adherence)}>
+            <option value="">—</option>
+            {(['规律', '间断', '不服药'] as const).map((v) => (
+              <option key={v} value={v}>
+                {t(`adherence.${v}`)}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          {t('form.notes')}
+          <input value={notes} onChange={(e) => setNotes(e.target.value)} />
+        </label>
+      </div>
+      <ErrorText error={error} />
+      <button type="button" className="primary" onClick={() => void save()}>
+        {t('form.savePhone')}
+      </button>
+    </div>
+  );
+}
+
+function HistoryTable({ history }: { history: History }) {
+  const { t, i18n } = useTranslation('followup');
+  return (
+    <div className="card">
+      <h2>{t('history.title')}</h2>
+      {history.records.length === 0 ? (
+        <p className="muted">{t('history.none')}</p>
+      ) : (
+        <table aria-label={t('history.title')}>
+          <thead>
+            <tr>
+              <th>{t('form.date')}</th>
+              <th>{t('columns.disease')}</th>
+              <th>{t('form.mode')}</th>
+              <th>{t('history.values')}</th>
+              <th>{t('proposal.classification')}</th>
+              <th>{t('proposal.action')}</th>
+              <th>{t('proposal.nextDate')}</th>
+              <th>{t('history.doctor')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {history.records.map((r) => (
+              <tr key={r.id} data-testid="history-row" title={reasonIn(r.reason, i18n.language)}>
+                <td>{r.form.date}</td>
+                <td>{t(`disease.${r.disease}`)}</td>
+                <td>{t(`mode.${r.form.mode}`)}</td>
+                <td className="mono">
+                  {r.form.sbp !== undefined || r.form.dbp !== undefined ? `${r.form.sbp ?? '—'}/${r.form.dbp ?? '—'} mmHg ` : ''}
+                  {r.form.selfReportedHomeBp ? t('history.homeBp') : ''}
+                  {r.form.fbg !== undefined ? `FBG ${r.form.fbg}` : ''}
+                </td>
+                <td>{r.classification ? t(`classification.${r.classification}`) : '—'}</td>
+                <td>
+                  {t(`action.${r.action}`)}
+                  {r.referralReason && <div className="referral-reason small">{r.referralReason}</div>}
+                </td>
+                <td>
+                  {r.nextDueDate ?? '—'}
+                  {r.overrideReason && <div className="muted small">{t('history.overridden', { engine: r.engineNextDate ?? '—', reason: r.overrideReason })}</div>}
+                </td>
+                <td>{r.doctorName}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {history.healthChecks.length > 0 && (
+        <p className="muted">
+          {t('history.healthChecks')}: {history.healthChecks.map((h) => `${h.checkDate}（${t(`checkKind.${h.kind}`)}）`).join('、')}
+        </p>
+      )}
+    </div>
+  );
+}
+
+function HealthCheckCard({ patientId, today, onSaved }: { patientId: string; today: string; onSaved: () => void }) {
+  const { t } = useTranslation('followup');
+  const [date, setDate] = useState(today);
+  const [score, setScore] = useState('');
+  const [note, setNote] = useState('');
+  const [error, setError] = useState<unknown>(null);
+  async function save() {
+    setError(null);
+    try {
+      await api.followup.recordHealthCheck({ patientId, date, selfCareScore: score.trim() === '' ? undefined : Number(score), note });
+      setNote('');
+      setScore('');
+      onSaved();
+    } catch (e) {
+      setError(e);
+    }
+  }
+  return (
+    <div className="card">
+      <h2>{t('healthCheck.title')}</h2>
+      <div className="form-grid">
+        <label>
+          {t('healthCheck.date')}
+          <input type="date" value={date} max={today} onChange={(e) => setDate(e.target.value)} />
+        </label>
+        <label>
+          {t('healthCheck.selfCare')}
+          <input className="num" inputMode="numeric" value={score} onChange={(e) => setScore(e.target.value)} />
+        </label>
+        <label>
+          {t('healthCheck.note')}
+          <input value={note} onChange={(e) => setNote(e.target.value)} />
+        </label>
+        <button type="button" onClick={() => void save()}>
+          {t('healthCheck.save')}
+        </button>
+      </div>
+      <ErrorText error={error} />
+    </div>
+  );
+}

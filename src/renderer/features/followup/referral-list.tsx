@@ -1,0 +1,166 @@
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router';
+import type { Referral } from '../../../shared/api/followup';
+import { api } from '../../api/client';
+import { useAuth } from '../../app/auth-context';
+import { todayInChina } from '../../components/dates';
+import { ErrorText } from '../../components/error-text';
+
+/** Referrals with their 2-week check (到位 / 不到位, usually a phone call) and the patient's return. */
+export function ReferralList({ referrals, onChanged, showPatient }: { referrals: Referral[]; onChanged: () => void; showPatient: boolean }) {
+  const { t } = useTranslation('followup');
+  if (referrals.length === 0) return <p className="muted">{t('referrals.none')}</p>;
+  return (
+    <table aria-label={t('referrals.title')}>
+      <thead>
+        <tr>
+          {showPatient && <th>{t('columns.patient')}</th>}
+          <th>{t('referrals.referredOn')}</th>
+          <th>{t('columns.disease')}</th>
+          <th>{t('referrals.urgency')}</th>
+          <th>{t('referrals.reason')}</th>
+          <th>{t('referrals.to')}</th>
+          <th>{t('referrals.state')}</th>
+          <th>{t('referrals.actions')}</th>
+        </tr>
+      </thead>
+      <tbody>
+        {referrals.map((r) => (
+          <ReferralRow key={r.id} referral={r} onChanged={onChanged} showPatient={showPatient} />
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+function ReferralRow({ referral: r, onChanged, showPatient }: { referral: Referral; onChanged: () => void; showPatient: boolean }) {
+  const { t } = useTranslation('followup');
+  const { status } = useAuth();
+  const clinician = status?.user?.role === 'doctor' || status?.user?.role === 'admin';
+  const [mode, setMode] = useState<'none' | 'check' | 'return' | 'edit'>('none');
+  const [date, setDate] = useState(todayInChina());
+  const [text, setText] = useState('');
+  const [details, setDetails] = useState({ institution: r.institution ?? '', department: r.department ?? '', contactName: r.contactName ?? '', contactPhone: r.contactPhone ?? '' });
+  const [error, setError] = useState<unknown>(null);
+
+  async function run(action: () => Promise<unknown>) {
+    setError(null);
+    try {
+      await action();
+      setMode('none');
+      setText('');
+      onChanged();
+    } catch (e) {
+      setError(e);
+    }
+  }
+
+  const open = r.state === 'awaiting_check' || r.state === 'arrived';
+  return (
+    <tr data-testid="referral-row">
+      {showPatient && (
+        <td>
+          <Link to={`/followup/patient/${r.patientId}`}>{r.patientName}</Link>
+          <div className="muted mono">{r.phone ?? ''}</div>
+        </td>
+      )}
+      <td>{r.referredOn}</td>
+      <td>{t(`disease.${r.disease}`)}</td>
+      <td>{r.urgency === 'urgent' ? <span className="badge danger">{t('referrals.urgent')}</span> : t('referrals.routine')}</td>
+      <td>{r.reason}</td>
+      <td>
+        {[r.institution, r.department].filter(Boolean).join(' ') || '—'}
+        {r.contactName && <div className="muted">{[r.contactName, r.contactPhone].filter(Boolean).join(' ')}</div>}
+      </td>
+      <td>
+        {t(`referralState.${r.state}`)}
+        {r.checkDue && (
+          <div>
+            {t('referrals.checkBy', { date: r.checkDue })} {r.daysLate > 0 && <span className="days-late">{t('reminders.daysLate', { count: r.daysLate })}</span>}
+          </div>
+        )}
+        {r.checks.map((c) => (
+          <div key={c.id} className="muted small">
+            {c.checkDate} {t(`checkMode.${c.mode}`)} {t(`checkOutcome.${c.outcome}`)} {c.detail ?? ''}
+          </div>
+        ))}
+        {r.returnedOn && <div className="muted small">{t('referrals.returned', { date: r.returnedOn, note: r.returnNote ?? '' })}</div>}
+      </td>
+      <td>
+        {open && mode === 'none' && (
+          <div className="row">
+            {r.state === 'awaiting_check' && (
+              <button type="button" onClick={() => setMode('check')}>
+                {t('referrals.recordCheck')}
+              </button>
+            )}
+            {clinician && (
+              <button type="button" onClick={() => setMode('return')}>
+                {t('referrals.recordReturn')}
+              </button>
+            )}
+            {clinician && (
+              <button type="button" className="link" onClick={() => setMode('edit')}>
+                {t('referrals.edit')}
+              </button>
+            )}
+          </div>
+        )}
+        {mode !== 'none' && mode !== 'edit' && (
+          <div>
+            <label>
+              {t('referrals.date')}
+              <input type="date" value={date} max={todayInChina()} onChange={(e) => setDate(e.target.value)} />
+            </label>
+            <label>
+              {t(mode === 'check' ? 'referrals.detail' : 'referrals.returnNote')}
+              <input value={text} onChange={(e) => setText(e.target.value)} />
+            </label>
+            {mode === 'check' ? (
+              <div className="row">
+                <button type="button" onClick={() => void run(() => api.followup.checkReferral({ patientId: r.patientId, referralId: r.id, date, mode: 'phone', outcome: 'completed', detail: text }))}>
+                  {t('checkOutcome.completed')}
+                </button>
+                <button type="button" onClick={() => void run(() => api.followup.checkReferral({ patientId: r.patientId, referralId: r.id, date, mode: 'phone', outcome: 'not_completed', detail: text }))}>
+                  {t('checkOutcome.not_completed')}
+                </button>
+                <button type="button" className="link" onClick={() => setMode('none')}>
+                  {t('common.cancel')}
+                </button>
+              </div>
+            ) : (
+              <div className="row">
+                <button type="button" className="primary" onClick={() => void run(() => api.followup.recordReturn({ patientId: r.patientId, referralId: r.id, date, note: text }))}>
+                  {t('referrals.saveReturn')}
+                </button>
+                <button type="button" className="link" onClick={() => setMode('none')}>
+                  {t('common.cancel')}
+                </button>
+              </div>
+            )}
+          </div>
+        )}
+        {mode === 'edit' && (
+          <div>
+            {(['institution', 'department', 'contactName', 'contactPhone'] as const).map((key) => (
+              <label key={key}>
+                {t(`referral.${key}`)}
+                <input value={details[key]} onChange={(e) => setDetails((d) => ({ ...d, [key]: e.target.value }))} />
+              </label>
+            ))}
+            <div className="row">
+              <button type="button" className="primary" onClick={() => void run(() => api.followup.updateReferral({ patientId: r.patientId, referralId: r.id, ...details }))}>
+                {t('common.save')}
+              </button>
+              <button type="button" className="link" onClick={() => setMode('none')}>
+                {t('common.cancel')}
+              </button>
+            </div>
+          </div>
+        )}
+        <ErrorText error={error} />
+      </td>
+    </tr>
+  );
+}

@@ -1,0 +1,492 @@
+import { useEffect, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import {
+  HYPERTENSION_DANGER_SIGNS,
+  HYPERTENSION_SYMPTOMS,
+  T2DM_DANGER_SIGNS,
+  T2DM_SYMPTOMS,
+  type Disease,
+  type FollowUpFormInput,
+  type OutcomeData,
+} from '../../../shared/api/followup';
+import { api } from '../../api/client';
+import { ErrorText } from '../../components/error-text';
+import { createLatestGuard } from '../../components/latest-only';
+import { UnsavedGuard } from '../../components/unsaved-guard';
+import { emptyForm, HABITS, reasonIn, toFormInput, worthPreviewing, type FormState, type Habit } from './followup-form-model';
+
+/** Ask the engine after a pause in typing, not on every keystroke (each preview is an audited read). */
+const PREVIEW_DELAY_MS = 400;
+
+function NumberField({ label, unit, value, onChange }: { label: string; unit?: string; value: string; onChange: (v: string) => void }) {
+  return (
+    <label>
+      {label}
+      <span className="with-unit">
+        <input className="num" inputMode="decimal" value={value} onChange={(e) => onChange(e.target.value)} />
+        {unit && <span className="unit">{unit}</span>}
+      </span>
+    </label>
+  );
+}
+
+function Check({ label, checked, onChange }: { label: string; checked: boolean; onChange: (v: boolean) => void }) {
+  return (
+    <label className="check">
+      <input type="checkbox" checked={checked} onChange={(e) => onChange(e.target.checked)} />
+      {label}
+    </label>
+  );
+}
+
+/** The engine's proposal for what is typed so far, with its reason; saving re-decides in main. */
+export function Proposal({ outcome, pending, error }: { outcome: OutcomeData | null; pending: boolean; error: unknown }) {
+  const { t, i18n } = useTranslation('followup');
+  return (
+    <aside className={`card proposal${outcome ? ` action-${outcome.action}` : ''}`} aria-live="polite" data-testid="followup-proposal" aria-busy={pending}>
+      <h2>{t('proposal.title')}</h2>
+      {error ? <ErrorText error={error} /> : null}
+      {!outcome && !error && <p className="muted">{t('proposal.empty')}</p>}
+      {outcome && (
+        <>
+          <dl>
+            <dt>{t('proposal.classification')}</dt>
+            <dd data-testid="proposal-classification">{outcome.classification ? t(`classification.${outcome.classification}`) : t('proposal.noClassification')}</dd>
+            <dt>{t('proposal.action')}</dt>
+            <dd data-testid="proposal-action">{t(`action.${outcome.action}`)}</dd>
+            <dt>{t('proposal.nextDate')}</dt>
+            <dd data-testid="proposal-next-date">{outcome.nextDueDate ?? t('proposal.noNextDate')}</dd>
+            {outcome.referralReason && (
+              <>
+                <dt>{t('proposal.referralReason')}</dt>
+                <dd className="referral-reason" data-testid="proposal-referral-reason">
+                  {outcome.referralReason}
+                </dd>
+              </>
+            )}
+          </dl>
+          <p data-testid="proposal-reason">{reasonIn(outcome.reason, i18n.language)}</p>
+          {outcome.reminders.length > 0 && (
+            <>
+              <h3>{t('proposal.reminders')}</h3>
+              <ul>
+                {outcome.reminders.map((r, i) => (
+                  <li key={`${r.code}-${i}`}>{reasonIn(r.reason, i18n.language)}</li>
+                ))}
+              </ul>
+            </>
+          )}
+          {outcome.advisories.map((a, i) => (
+            <p key={`${a.code}-${i}`} className="advisory">
+              {reasonIn(a.reason, i18n.language)}
+            </p>
+          ))}
+          <p className="muted small">{t('proposal.ruleSet', { id: outcome.ruleSet.id, version: outcome.ruleSet.version })}</p>
+        </>
+      )}
+    </aside>
+  );
+}
+
+export interface SavedVisit {
+  classification: string | null;
+  action: string;
+  nextDueDate: string | null;
+  referralReason: string | null;
+  reason: string;
+}
+
+/**
+ * 随访服务记录表 for one programme (spec §4): the fields of that disease's form, the engine's proposal beside it as
+ * the clinician types, a different next date only with a reason, referral details when the engine refers.
+ */
+export function VisitForm({ patientId, disease, today, onSaved }: { patientId: string; disease: Disease; today: string; onSaved: (saved: SavedVisit) => void }) {
+  const { t, i18n } = useTranslation('followup');
+  const [form, setForm] = useState<FormState>(() => emptyForm(today));
+  const [preview, setPreview] = useState<{ key: string; outcome: OutcomeData | null; error: unknown } | null>(null);
+  const [override, setOverride] = useState({ date: '', reason: '' });
+  const [referral, setReferral] = useState({ institution: '', department: '', contactName: '', contactPhone: '' });
+  const [saveError, setSaveError] = useState<unknown>(null);
+  const [saving, setSaving] = useState(false);
+  const [guard] = useState(createLatestGuard);
+  const dirty = useRef(false);
+
+  const update = (patch: Partial<FormState>) => {
+    dirty.current = true;
+    setForm((f) => ({ ...f, ...patch }));
+  };
+  const setHabit = (which: 'habitsNow' | 'habitsTarget', habit: Habit, value: string) =>
+    update({ [which]: { ...form[which], [habit]: value } } as Partial<FormState>);
+  const toggleSymptom = (term: string, on: boolean) => {
+    const rest = form.symptoms.filter((s) => s !== term && !(on && term !== '无症状' && s === '无症状'));
+    update({ symptoms: on ? (term === '无症状' ? ['无症状'] : [...rest, term]) : rest });
+  };
+
+  // The preview belongs to the exact input it was made for: anything older is shown as pending, never as current.
+  const previewing = worthPreviewing(form);
+  const inputKey = previewing ? JSON.stringify(toFormInput(form, disease)) : '';
+  useEffect(() => {
+    if (!inputKey) {
+      guard.invalidate();
+      return;
+    }
+    const isCurrent = guard.begin();
+    const timer = setTimeout(() => {
+      api.followup.evaluate({ patientId, disease, form: JSON.parse(inputKey) as FollowUpFormInput }).then(
+        (outcome) => isCurrent() && setPreview({ key: inputKey, outcome, error: null }),
+        (error: unknown) => isCurrent() && setPreview({ key: inputKey, outcome: null, error }),
+      );
+    }, PREVIEW_DELAY_MS);
+    return () => clearTimeout(timer);
+  }, [inputKey, patientId, disease, guard]);
+  const current = preview && preview.key === inputKey && inputKey !== '' ? preview : null;
+  const outcome = current?.outcome ?? null;
+  const pending = inputKey !== '' && !current;
+
+  async function save() {
+    setSaving(true);
+    setSaveError(null);
+    try {
+      const referring = outcome?.action === 'refer' || outcome?.action === 'urgent_refer';
+      const result = await api.followup.save({
+        patientId,
+        disease,
+        form: toFormInput(form, disease),
+        ...(override.date ? { overrideNextDate: override.date, overrideReason: override.reason } : {}),
+        ...(referring ? { referral } : {}),
+      });
+      dirty.current = false;
+      onSaved({
+        classification: result.record.classification,
+        action: result.record.action,
+        nextDueDate: result.record.nextDueDate,
+        referralReason: result.record.referralReason,
+        reason: reasonIn(result.record.reason, i18n.language),
+      });
+      setForm(emptyForm(today));
+      setOverride({ date: '', reason: '' });
+      setReferral({ institution: '', department: '', contactName: '', contactPhone: '' });
+    } catch (e) {
+      setSaveError(e);
+    } finally {
+      setSaving(false);
+    }
+  }
+
+  const diabetes = disease === 't2dm';
+  const phone = form.mode === 'phone';
+  const symptoms = diabetes ? T2DM_SYMPTOMS : HYPERTENSION_SYMPTOMS;
+  const dangers = diabetes ? T2DM_DANGER_SIGNS : HYPERTENSION_DANGER_SIGNS;
+  const referring = outcome?.action === 'refer' || outcome?.action === 'urgent_refer';
+  const habits = HABITS.filter((h) => diabetes || h !== 'stapleFoodG');
+  return (
+    <div className="followup-grid">
+      <UnsavedGuard isDirty={() => dirty.current} />
+      <form
+        className="card followup-form"
+        aria-label={t('form.title', { disease: t(`disease.${disease}`) })}
+        onSubmit={(e) => {
+          e.preventDefault();
+          void save();
+        }}
+      >
+        <h2>{t('form.title', { disease: t(`disease.${disease}`) })}</h2>
+        <div className="form-grid">
+          <label>
+            {t('form.date')}
+            <input type="date" value={form.date} max={today} onChange={(e) => update({ date: e.target.value })} required />
+          </label>
+          <label>
+            {t('form.mode')}
+            <select value={form.mode} onChange={(e) => update({ mode: e.target.value as FormState['mode'] })}>
+              {(['clinic', 'home', 'phone'] as const).map((m) => (
+                <option key={m} value={m}>
+                  {t(`mode.${m}`)}
+                </option>
+              ))}
+            </select>
+          </label>
+        </div>
+        {phone && <p className="muted">{t('form.phoneNote')}</p>}
+
+        <fieldset>
+          <legend>{t('form.symptoms')}</legend>
+          <div className="checks">
+            {symptoms.map((s) => (
+              <Check key={s} label={s} checked={form.symptoms.includes(s)} onChange={(on) => toggleSymptom(s, on)} />
+            ))}
+          </div>
+          <p className="muted small">{t('form.dangerSigns')}</p>
+          <div className="checks danger-signs">
+            {dangers
+              .filter((s) => !(symptoms as readonly string[]).includes(s))
+              .map((s) => (
+                <Check key={s} label={s} checked={form.symptoms.includes(s)} onChange={(on) => toggleSymptom(s, on)} />
+              ))}
+          </div>
+          <label>
+            {t('form.symptomsOther')}
+            <input value={form.symptomsOther} onChange={(e) => update({ symptomsOther: e.target.value })} />
+          </label>
+        </fieldset>
+
+        {!phone && (
+          <fieldset>
+            <legend>{t('form.signs')}</legend>
+            <div className="form-grid">
+              <NumberField label={t('form.sbp')} unit="mmHg" value={form.sbp} onChange={(v) => update({ sbp: v })} />
+              <NumberField label={t('form.dbp')} unit="mmHg" value={form.dbp} onChange={(v) => update({ dbp: v })} />
+              <NumberField label={t('form.heartRate')} unit={t('units.perMinute')} value={form.heartRate} onChange={(v) => update({ heartRate: v })} />
+              <NumberField label={t('form.weight')} unit="kg" value={form.weightKg} onChange={(v) => update({ weightKg: v })} />
+              <NumberField label={t('form.weightTarget')} unit="kg" value={form.weightTargetKg} onChange={(v) => update({ weightTargetKg: v })} />
+              <NumberField label={t('form.height')} unit="cm" value={form.heightCm} onChange={(v) => update({ heightCm: v })} />
+              <NumberField label={t('form.bmiTarget')} unit="kg/m²" value={form.bmiTarget} onChange={(v) => update({ bmiTarget: v })} />
+              <NumberField label={t('form.temperature')} unit="℃" value={form.temperatureC} onChange={(v) => update({ temperatureC: v })} />
+              {diabetes && (
+                <label>
+                  {t('form.dorsalisPedis')}
+                  <select value={form.dorsalisPedis} onChange={(e) => update({ dorsalisPedis: e.target.value as FormState['dorsalisPedis'] })}>
+                    <option value="">—</option>
+                    {(['normal', 'weakened', 'absent'] as const).map((v) => (
+                      <option key={v} value={v}>
+                        {t(`dorsalisPedis.${v}`)}
+                      </option>
+                    ))}
+                  </select>
+                </label>
+              )}
+            </div>
+            <div className="checks">
+              <Check label={t('form.heartRatePersistent')} checked={form.heartRatePersistent} onChange={(v) => update({ heartRatePersistent: v })} />
+              <Check label={t('form.selfReportedHomeBp')} checked={form.selfReportedHomeBp} onChange={(v) => update({ selfReportedHomeBp: v })} />
+              <Check label={t('form.pregnant')} checked={form.pregnant} onChange={(v) => update({ pregnant: v })} />
+              <Check label={t('form.lactating')} checked={form.lactating} onChange={(v) => update({ lactating: v })} />
+            </div>
+            <label>
+              {t('form.signsOther')}
+              <input value={form.signsOther} onChange={(e) => update({ signsOther: e.target.value })} />
+            </label>
+          </fieldset>
+        )}
+
+        {!phone && (
+          <fieldset>
+            <legend>{t('form.tests')}</legend>
+            <div className="form-grid">
+              <NumberField label={t('form.fbg')} unit="mmol/L" value={form.fbg} onChange={(v) => update({ fbg: v })} />
+              {diabetes && <NumberField label={t('form.randomGlucose')} unit="mmol/L" value={form.randomGlucose} onChange={(v) => update({ randomGlucose: v })} />}
+              {diabetes && <NumberField label={t('form.hba1c')} unit="%" value={form.hba1c} onChange={(v) => update({ hba1c: v })} />}
+              {diabetes && (
+                <label>
+                  {t('form.hba1cDate')}
+                  <input type="date" value={form.hba1cDate} max={today} onChange={(e) => update({ hba1cDate: e.target.value })} />
+                </label>
+              )}
+            </div>
+            <label>
+              {t('form.testsOther')}
+              <input value={form.testsOther} onChange={(e) => update({ testsOther: e.target.value })} />
+            </label>
+          </fieldset>
+        )}
+
+        <fieldset>
+          <legend>{t('form.lifestyle')}</legend>
+          <table className="habit-table">
+            <thead>
+              <tr>
+                <th />
+                <th>{t('form.now')}</th>
+                <th>{t('form.target')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {habits.map((habit) => (
+                <tr key={habit}>
+                  <th>{t(`habit.${habit}`)}</th>
+                  <td>
+                    <input
+                      inputMode="decimal"
+                      aria-label={`${t(`habit.${habit}`)} ${t('form.now')}`}
+                      value={form.habitsNow[habit]}
+                      onChange={(e) => setHabit('habitsNow', habit, e.target.value)}
+                    />
+                  </td>
+                  <td>
+                    <input
+                      inputMode="decimal"
+                      aria-label={`${t(`habit.${habit}`)} ${t('form.target')}`}
+                      value={form.habitsTarget[habit]}
+                      onChange={(e) => setHabit('habitsTarget', habit, e.target.value)}
+                    />
+                  </td>
+                </tr>
+              ))}
+              <tr>
+                <th>{t('habit.salt')}</th>
+                {(['saltNow', 'saltTarget'] as const).map((key) => (
+                  <td key={key}>
+                    <select aria-label={`${t('habit.salt')} ${t(key === 'saltNow' ? 'form.now' : 'form.target')}`} value={form[key]} onChange={(e) => update({ [key]: e.target.value } as Partial<FormState>)}>
+                      <option value="">—</option>
+                      {(['light', 'moderate', 'heavy'] as const).map((v) => (
+                        <option key={v} value={v}>
+                          {t(`salt.${v}`)}
+                        </option>
+                      ))}
+                    </select>
+                  </td>
+                ))}
+              </tr>
+            </tbody>
+          </table>
+          <div className="form-grid">
+            {(['psychological', 'compliance'] as const).map((key) => (
+              <label key={key}>
+                {t(`form.${key}`)}
+                <select value={form[key]} onChange={(e) => update({ [key]: e.target.value } as Partial<FormState>)}>
+                  <option value="">—</option>
+                  {(['good', 'fair', 'poor'] as const).map((v) => (
+                    <option key={v} value={v}>
+                      {t(`level.${v}`)}
+                    </option>
+                  ))}
+                </select>
+              </label>
+            ))}
+          </div>
+        </fieldset>
+
+        <fieldset>
+          <legend>{t('form.medication')}</legend>
+          <div className="form-grid">
+            <label>
+              {t('form.adherence')}
+              <select value={form.adherence} onChange={(e) => update({ adherence: e.target.value as FormState['adherence'] })}>
+                <option value="">—</option>
+                {(['规律', '间断', '不服药'] as const).map((v) => (
+                  <option key={v} value={v}>
+                    {t(`adherence.${v}`)}
+                  </option>
+                ))}
+              </select>
+            </label>
+            {diabetes && (
+              <label>
+                {t('form.hypoglycemia')}
+                <select value={form.hypoglycemiaReaction} onChange={(e) => update({ hypoglycemiaReaction: e.target.value as FormState['hypoglycemiaReaction'] })}>
+                  <option value="">—</option>
+                  {(['none', 'occasional', 'frequent'] as const).map((v) => (
+                    <option key={v} value={v}>
+                      {t(`hypoglycemia.${v}`)}
+                    </option>
+                  ))}
+                </select>
+              </label>
+            )}
+          </div>
+          <div className="checks">
+            <Check label={t('form.adr')} checked={form.adr} onChange={(v) => update({ adr: v })} />
+            {!phone && <Check label={t('form.newComplication')} checked={form.newComplication} onChange={(v) => update({ newComplication: v })} />}
+          </div>
+          {form.adr && (
+            <label>
+              {t('form.adrDesc')}
+              <input value={form.adrDesc} onChange={(e) => update({ adrDesc: e.target.value })} />
+            </label>
+          )}
+          {form.newComplication && !phone && (
+            <label>
+              {t('form.complicationDesc')}
+              <input value={form.complicationDesc} onChange={(e) => update({ complicationDesc: e.target.value })} />
+            </label>
+          )}
+          {form.medications.map((m, i) => (
+            <div className="row" key={i}>
+              <label>
+                {t('form.drug')}
+                <input value={m.name} onChange={(e) => update({ medications: form.medications.map((x, j) => (j === i ? { ...x, name: e.target.value } : x)) })} />
+              </label>
+              <NumberField
+                label={t('form.timesPerDay')}
+                value={m.timesPerDay}
+                onChange={(v) => update({ medications: form.medications.map((x, j) => (j === i ? { ...x, timesPerDay: v } : x)) })}
+              />
+              <NumberField label={t('form.doseMg')} unit="mg" value={m.doseMg} onChange={(v) => update({ medications: form.medications.map((x, j) => (j === i ? { ...x, doseMg: v } : x)) })} />
+              <button type="button" className="link" onClick={() => update({ medications: form.medications.filter((_, j) => j !== i) })}>
+                {t('form.removeDrug')}
+              </button>
+            </div>
+          ))}
+          <button type="button" onClick={() => update({ medications: [...form.medications, { name: '', timesPerDay: '', doseMg: '' }] })}>
+            {t('form.addDrug')}
+          </button>
+          {diabetes && (
+            <div className="form-grid">
+              <label>
+                {t('form.insulinType')}
+                <input value={form.insulinType} onChange={(e) => update({ insulinType: e.target.value })} />
+              </label>
+              <label>
+                {t('form.insulinDose')}
+                <input value={form.insulinDose} onChange={(e) => update({ insulinDose: e.target.value })} />
+              </label>
+            </div>
+          )}
+          <label>
+            {t('form.medicationAdvice')}
+            <input value={form.medicationAdvice} onChange={(e) => update({ medicationAdvice: e.target.value })} />
+          </label>
+        </fieldset>
+
+        {!phone && (
+          <div className="checks">
+            <Check label={t('form.withHealthCheck')} checked={form.withHealthCheck} onChange={(v) => update({ withHealthCheck: v })} />
+          </div>
+        )}
+
+        {referring && (
+          <fieldset>
+            <legend>{t('form.referral')}</legend>
+            <div className="form-grid">
+              {(['institution', 'department', 'contactName', 'contactPhone'] as const).map((key) => (
+                <label key={key}>
+                  {t(`referral.${key}`)}
+                  <input value={referral[key]} onChange={(e) => setReferral((r) => ({ ...r, [key]: e.target.value }))} />
+                </label>
+              ))}
+            </div>
+          </fieldset>
+        )}
+
+        {!phone && (
+          <fieldset>
+            <legend>{t('form.override')}</legend>
+            <p className="muted small">{t('form.overrideHelp')}</p>
+            <div className="form-grid">
+              <label>
+                {t('form.overrideDate')}
+                <input type="date" value={override.date} min={form.date} onChange={(e) => setOverride((o) => ({ ...o, date: e.target.value }))} />
+              </label>
+              <label>
+                {t('form.overrideReason')}
+                <input value={override.reason} onChange={(e) => setOverride((o) => ({ ...o, reason: e.target.value }))} />
+              </label>
+            </div>
+          </fieldset>
+        )}
+
+        <label>
+          {t('form.notes')}
+          <textarea rows={2} value={form.notes} onChange={(e) => update({ notes: e.target.value })} />
+        </label>
+        <ErrorText error={saveError} />
+        <div className="row">
+          <button type="submit" className="primary" disabled={saving}>
+            {t(phone ? 'form.savePhone' : 'form.save')}
+          </button>
+        </div>
+      </form>
+      <Proposal outcome={outcome} pending={pending} error={current?.error ?? null} />
+    </div>
+  );
+}
