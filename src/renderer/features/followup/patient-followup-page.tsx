@@ -128,6 +128,7 @@ function EnrolmentCard({ patientId, enrolments, clinician, today, onChanged }: {
   const [disease, setDisease] = useState<Disease>('hypertension');
   const [howFound, setHowFound] = useState<(typeof HOW_FOUND)[number]>('clinic_visit');
   const [diagnosedOn, setDiagnosedOn] = useState('');
+  const [enrolledOn, setEnrolledOn] = useState(today);
   const [ending, setEnding] = useState<{ id: string; date: string; reason: (typeof END_REASONS)[number]; note: string } | null>(null);
   const [error, setError] = useState<unknown>(null);
   const openDiseases = new Set(enrolments.filter((e) => e.endedOn === null).map((e) => e.disease));
@@ -237,12 +238,16 @@ function EnrolmentCard({ patientId, enrolments, clinician, today, onChanged }: {
             {t('enrolment.diagnosedOn')}
             <input type="date" value={diagnosedOn} max={today} onChange={(e) => setDiagnosedOn(e.target.value)} />
           </label>
+          <label>
+            {t('enrolment.enrolledOn')}
+            <input type="date" value={enrolledOn} max={today} onChange={(e) => setEnrolledOn(e.target.value)} />
+          </label>
           <button
             type="button"
             className="primary"
             onClick={() => {
               const chosen = openDiseases.has(disease) ? (['hypertension', 't2dm'] as const).find((d) => !openDiseases.has(d))! : disease;
-              void run(() => api.followup.enrol({ patientId, disease: chosen, howFound, diagnosedOn: diagnosedOn || undefined }));
+              void run(() => api.followup.enrol({ patientId, disease: chosen, howFound, diagnosedOn: diagnosedOn || undefined, enrolledOn: enrolledOn || undefined }));
             }}
           >
             {t('enrolment.enrol')}

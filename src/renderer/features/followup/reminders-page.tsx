@@ -84,6 +84,8 @@ export function RemindersPage() {
   }
 
   const set = (patch: Partial<ReminderFilters>) => setFilters((f) => ({ ...f, ...patch }));
+  // The configured villages, and any other a listed patient lives in (registered before the list was set up).
+  const villageOptions = [...new Set([...villages, ...(data?.items.flatMap((i) => (i.village ? [i.village] : [])) ?? [])])];
   return (
     <section className="page">
       <div className="row page-head">
@@ -96,7 +98,7 @@ export function RemindersPage() {
           {t('filters.village')}
           <select value={filters.village} onChange={(e) => set({ village: e.target.value })}>
             <option value="">{t('filters.allVillages')}</option>
-            {villages.map((v) => (
+            {villageOptions.map((v) => (
               <option key={v} value={v}>
                 {v}
               </option>
