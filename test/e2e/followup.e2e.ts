@@ -178,4 +178,59 @@ describe('chronic-disease follow-up end to end (harness + Chromium)', () => {
     expect(lines).toContain(`赵强,${zhao.phone},东湾村,高血压：面对面随访已逾期16天（应于${addDays(today, -16)}前）,${addDays(today, -16)}`);
     expect(lines).toHaveLength(2);
   });
+
+  it('moves a booking on the calendar within the day capacity, drills into the indicators and prints the call list and the report', async () => {
+    ctx = await launch();
+    const { page } = ctx;
+    await createAdmin(ctx);
+    const today = chinaLocalDate(new Date());
+    const d = ctx.harness.services.dispatch;
+    const sun = await register(ctx, '孙丽', '1960-02-02', 21, '东湾村');
+    const zhou = await register(ctx, '周杰', '1968-07-07', 22, '东湾村');
+    for (const p of [sun, zhou]) await call(d, 'followup', 'enrol', { patientId: p.id, disease: 'hypertension', howFound: 'clinic_visit', enrolledOn: addDays(today, -100) });
+    // 孙丽 controlled, 周杰 not: the first is at target, the second is not; 周杰 is due back in 14 days.
+    await call(d, 'followup', 'save', { patientId: sun.id, disease: 'hypertension', form: { date: addDays(today, -3), mode: 'clinic', sbp: 126, dbp: 78 } });
+    const zhouSaved = await call(d, 'followup', 'save', { patientId: zhou.id, disease: 'hypertension', form: { date: addDays(today, -20), mode: 'clinic', sbp: 158, dbp: 98 } });
+    const zhouDue = addDays(today, -6);
+    expect(zhouSaved.appointment?.date).toBe(zhouDue);
+
+    // The calendar: today's week, then a day view, one slot a day; moving 周杰 to a full day is refused.
+    await page.goto(`${ctx.harness.url}/#/followup/calendar`);
+    await page.getByRole('button', { name: '日', exact: true }).click();
+    await page.getByLabel('转到日期').fill(zhouDue);
+    await expect.poll(() => page.getByTestId('calendar-day').textContent()).toContain('周杰');
+    await page.getByLabel('每日随访名额').fill('1');
+    await page.getByRole('button', { name: '设为默认名额' }).click();
+    await expect.poll(() => page.getByTestId('calendar-day').textContent()).toContain('已约 1/1');
+    const sunDue = addMonthsClamped(addDays(today, -3), 3);
+    await page.getByRole('button', { name: '改约' }).click();
+    await page.getByLabel('新日期').fill(sunDue);
+    await expect.poll(() => page.getByText(/晚于规则规定的/).isVisible()).toBe(true);
+    await page.getByRole('button', { name: '改约到此日期' }).click();
+    await expect.poll(() => page.getByRole('alert').first().textContent()).toBe(`${sunDue} 的随访名额已满，请选择其他日期`);
+    await page.getByLabel('新日期').fill(today);
+    await page.getByRole('button', { name: '改约到此日期' }).click();
+    await page.getByLabel('转到日期').fill(today);
+    await expect.poll(() => page.getByTestId('calendar-day').textContent()).toContain('周杰');
+
+    // Indicators: 1 of 2 at target; the drill-down names who is not and why.
+    await page.getByRole('link', { name: '管理指标' }).click();
+    const table = page.getByRole('table', { name: `${today.slice(0, 4)}年慢性病管理指标` });
+    await expect.poll(() => table.textContent()).toContain('50.0%');
+    await table.getByRole('row', { name: /高血压/ }).getByRole('button', { name: '未达标 1' }).last().click();
+    const drill = page.getByRole('table', { name: '患者名单' });
+    await expect.poll(() => drill.textContent()).toContain('周杰');
+    expect(await drill.textContent()).toContain('未达标');
+    expect(await drill.textContent()).not.toContain('孙丽');
+
+    // The printable report and the printable call list (overdue: 周杰, 6 days late).
+    await page.getByRole('link', { name: '打印指标报表' }).click();
+    const report = page.getByRole('article', { name: `${today.slice(0, 4)}年高血压、2型糖尿病患者健康管理指标` });
+    await expect.poll(() => report.textContent()).toContain('血压控制率');
+    await page.goto(`${ctx.harness.url}/#/print/followup/calls?kind=overdue`);
+    const sheet = page.getByRole('article', { name: '随访电话名单' });
+    await expect.poll(() => sheet.textContent()).toContain('周杰');
+    expect(await sheet.textContent()).toContain(`面对面随访已逾期6天（应于${zhouDue}前）`);
+    expect(await sheet.textContent()).not.toContain('孙丽');
+  });
 });

@@ -27,7 +27,10 @@ function dayLabel(epochDay: number): string {
   return new Date(epochDay * 86_400_000).toISOString().slice(0, 10);
 }
 
-/** A target band: a transparent lower edge and an upper edge filled down to it. */
+/**
+ * A target band: a transparent lower edge and an upper edge filled down to it. The lower edges (SBP 90, DBP 60,
+ * glucose 3.9) are where low values begin, so the shaded zone is "at target and not too low".
+ */
 function band(span: [number, number], low: number, high: number, color: string) {
   const edge = (y: number) => span.map((x) => ({ x, y }));
   return [
@@ -36,9 +39,23 @@ function band(span: [number, number], low: number, high: number, color: string) 
   ];
 }
 
-function LineChart({ label, unit, series, bands, suggested }: { label: string; unit: string; series: { label: string; points: Point[]; color: string }[]; bands: ReturnType<typeof band>; suggested: [number, number] }) {
+function LineChart({
+  label,
+  unit,
+  span,
+  series,
+  bands,
+  suggested,
+}: {
+  label: string;
+  unit: string;
+  span: [number, number];
+  series: { label: string; points: Point[]; color: string }[];
+  bands: ReturnType<typeof band>;
+  suggested: [number, number];
+}) {
   const canvas = useRef<HTMLCanvasElement>(null);
-  const key = JSON.stringify([series, bands]);
+  const key = JSON.stringify([span, series, bands]);
   useEffect(() => {
     if (!canvas.current) return;
     const chart = new Chart(canvas.current, {
@@ -55,7 +72,7 @@ function LineChart({ label, unit, series, bands, suggested }: { label: string; u
         maintainAspectRatio: false,
         parsing: false,
         scales: {
-          x: { type: 'linear', ticks: { maxTicksLimit: 6, callback: (v) => dayLabel(Number(v)) } },
+          x: { type: 'linear', min: span[0], max: span[1], ticks: { maxTicksLimit: 6, callback: (v) => dayLabel(Number(v)) } },
           y: { title: { display: true, text: unit }, suggestedMin: suggested[0], suggestedMax: suggested[1] },
         },
         plugins: {
@@ -92,6 +109,7 @@ export function TrendCharts({ records, birthDate, today }: { records: readonly F
         <LineChart
           label={t('trend.bpLabel', { count: sbp.length, sbp: sbpLimit, dbp: BP_TARGET.dbp })}
           unit="mmHg"
+          span={span}
           suggested={[50, 190]}
           series={[
             { label: t('form.sbp'), points: sbp, color: '#c62828' },
@@ -104,6 +122,7 @@ export function TrendCharts({ records, birthDate, today }: { records: readonly F
         <LineChart
           label={t('trend.fbgLabel', { count: fbg.length, low: FBG_BAND.low, high: FBG_BAND.high })}
           unit="mmol/L"
+          span={span}
           suggested={[3, 14]}
           series={[{ label: t('form.fbg'), points: fbg, color: '#6a4c93' }]}
           bands={band(span, FBG_BAND.low, FBG_BAND.high, 'rgba(46,125,50,0.12)')}
