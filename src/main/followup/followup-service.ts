@@ -434,7 +434,10 @@ export class FollowupService {
       .transaction(() => {
         this.insertRecord(id, patient.id, enrolment.id, input.disease, form, bmi, outcome, nextDue, overridden ? input.overrideReason! : null, user, now);
         if (faceToFace && form.withHealthCheck) this.insertHealthCheck(patient, form.date, null, null, id, now);
-        if (faceToFace) {
+        // A paper form typed in late (an earlier date than a visit already stored) changes no booking: the later
+        // visit decided the schedule.
+        const latest = faceToFace && !this.hasLaterFaceToFace(enrolment.id, form.date);
+        if (latest) {
           sqlite
             .prepare(`UPDATE followup_appointments SET status = 'done', done_record_id = ?, updated_at = ? WHERE enrolment_id = ? AND status = 'scheduled'`)
             .run(id, now, enrolment.id);
@@ -463,6 +466,12 @@ export class FollowupService {
       appointment: appointmentId ? this.appointment(appointmentId) : null,
       referral: referralId ? this.referral(patient.id, referralId) : null,
     };
+  }
+
+  private hasLaterFaceToFace(enrolmentId: string, date: string): boolean {
+    return (
+      this.sqlite().prepare(`SELECT 1 FROM followup_records WHERE enrolment_id = ? AND face_to_face = 1 AND visit_date > ? LIMIT 1`).get(enrolmentId, date) !== undefined
+    );
   }
 
   /** A phone contact recorded by any staff member: the engine's phone row (never classified, A3). */

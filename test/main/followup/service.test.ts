@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { call } from '../../../src/main/api/dispatcher';
-import { UTF8_BOM } from '../../../src/main/followup/call-list';
+import { csvCell, UTF8_BOM } from '../../../src/main/followup/call-list';
 import { ApiError } from '../../../src/shared/api/errors';
 import { addDays, addMonthsClamped } from '../../../src/shared/dates';
 import { openTestStation, type TestStation } from '../../support/test-services';
@@ -68,6 +68,19 @@ describe('enrolment', () => {
     const phone = await call(d, 'followup', 'phoneContact', { patientId: patient.id, disease: 'hypertension', date: dayFrom(s, 0), notes: '电话询问' });
     expect(phone.record.form.mode).toBe('phone');
     expect((await call(d, 'followup', 'history', { patientId: patient.id })).records).toHaveLength(1);
+  });
+
+  it('a nurse records the 2-week referral check (a phone call) but not the return', async () => {
+    const { s, d } = await stationWithAdmin();
+    const patient = await enrolled(s, 'hypertension');
+    const saved = await call(d, 'followup', 'save', { patientId: patient.id, disease: 'hypertension', form: clinicVisit(dayFrom(s, -5), { sbp: 182, dbp: 100 }) });
+    await call(d, 'users', 'create', { username: 'nurse1', displayName: '李护士', role: 'nurse', password: 'Nurse2026ok' });
+    await call(d, 'auth', 'signOut', {});
+    await call(d, 'auth', 'signIn', { username: 'nurse1', password: 'Nurse2026ok' });
+    const referralId = saved.referral!.id;
+    const checked = await call(d, 'followup', 'checkReferral', { patientId: patient.id, referralId, date: dayFrom(s, 0), mode: 'phone', outcome: 'completed', detail: '已在县医院住院' });
+    expect(checked).toMatchObject({ state: 'arrived', checkDue: null });
+    await expect(call(d, 'followup', 'recordReturn', { patientId: patient.id, referralId, date: dayFrom(s, 0), note: '出院' })).rejects.toMatchObject({ code: 'FORBIDDEN' });
   });
 });
 
@@ -149,6 +162,35 @@ describe('a visit and what the engine books', () => {
     expect((await refusal(call(d, 'followup', 'save', { patientId: patient.id, disease: 'hypertension', form: clinicVisit(dayFrom(s, -300), { sbp: 130, dbp: 80 }) }))).details?.reason).toBe(
       'FOLLOWUP_BEFORE_ENROLMENT',
     );
+  });
+});
+
+describe('the schedule follows the latest visit, not the latest entry', () => {
+  it('a visit entered late (back-dated) does not replace a later one', async () => {
+    const { s, d } = await stationWithAdmin();
+    const patient = await enrolled(s, 'hypertension');
+    const today = s.services.followup.today();
+    await call(d, 'followup', 'save', { patientId: patient.id, disease: 'hypertension', form: clinicVisit(today, { sbp: 128, dbp: 80 }) });
+    // The paper form of a visit ten days ago is typed in afterwards: it was uncontrolled (due 4 days ago).
+    const late = await call(d, 'followup', 'save', { patientId: patient.id, disease: 'hypertension', form: clinicVisit(dayFrom(s, -10), { sbp: 150, dbp: 96 }) });
+    expect(late.record.nextDueDate).toBe(dayFrom(s, 4));
+    const items = (await call(d, 'followup', 'reminders', { limit: 100 })).items.filter((r) => r.patientId === patient.id);
+    expect(items.map((r) => r.kind)).not.toContain('overdue');
+    expect(items.map((r) => r.kind)).not.toContain('due_this_week');
+    // Nor does it move the booking the later visit made.
+    const booked = (await call(d, 'followup', 'history', { patientId: patient.id })).appointments;
+    expect(booked.map((a) => [a.status, a.date])).toEqual([['scheduled', addMonthsClamped(today, 3)]]);
+    expect(late.appointment).toBeNull();
+  });
+
+  it('ending the programme cancels its bookings and takes the patient off the lists', async () => {
+    const { s, d } = await stationWithAdmin();
+    const patient = await enrolled(s, 'hypertension');
+    const saved = await call(d, 'followup', 'save', { patientId: patient.id, disease: 'hypertension', form: clinicVisit(dayFrom(s, -30), { sbp: 150, dbp: 96 }) });
+    expect((await call(d, 'followup', 'reminders', { kind: 'overdue' })).items.map((r) => r.patientId)).toEqual([patient.id]);
+    await call(d, 'followup', 'endEnrolment', { patientId: patient.id, enrolmentId: saved.record.enrolmentId, endedOn: dayFrom(s, 0), reason: 'died' });
+    expect((await call(d, 'followup', 'reminders', { limit: 100 })).items.filter((r) => r.patientId === patient.id && r.disease !== null)).toEqual([]);
+    expect((await call(d, 'followup', 'history', { patientId: patient.id })).appointments.map((a) => a.status)).toEqual(['cancelled']);
   });
 });
 
@@ -293,5 +335,21 @@ describe('call list CSV', () => {
     expect(csv).toMatchObject({ rows: 1, fileName: `随访电话名单-${s.services.followup.today()}.csv` });
     const audit = await call(d, 'audit', 'search', { action: 'followup.callListCsv' });
     expect(audit[0]).toMatchObject({ kind: 'export', outcome: 'ok' });
+  });
+});
+
+describe('CSV cells', () => {
+  it.each([
+    ['王建国', '王建国'],
+    ['高血压：逾期3天，请联系', '高血压：逾期3天，请联系'],
+    ['a,b', '"a,b"'],
+    ['he said "come"', '"he said ""come"""'],
+    ['two\nlines', '"two\nlines"'],
+    ['=HYPERLINK("x")', `"'=HYPERLINK(""x"")"`],
+    ['+86 139', "'+86 139"],
+    ['-5', "'-5"],
+    ['@cmd', "'@cmd"],
+  ])('%j → %j (RFC 4180 quoting; formulas defused)', (value, cell) => {
+    expect(csvCell(value)).toBe(cell);
   });
 });
