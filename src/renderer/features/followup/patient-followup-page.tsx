@@ -339,7 +339,7 @@ function HistoryTable({ history }: { history: History }) {
                 <td className="mono">
                   {r.form.sbp !== undefined || r.form.dbp !== undefined ? `${r.form.sbp ?? '—'}/${r.form.dbp ?? '—'} mmHg ` : ''}
                   {r.form.selfReportedHomeBp ? t('history.homeBp') : ''}
-                  {r.form.fbg !== undefined ? `FBG ${r.form.fbg}` : ''}
+                  {r.form.fbg !== undefined ? t('history.fbg', { value: r.form.fbg }) : ''}
                 </td>
                 <td>{r.classification ? t(`classification.${r.classification}`) : '—'}</td>
                 <td>
@@ -358,7 +358,7 @@ function HistoryTable({ history }: { history: History }) {
       )}
       {history.healthChecks.length > 0 && (
         <p className="muted">
-          {t('history.healthChecks')}: {history.healthChecks.map((h) => `${h.checkDate}（${t(`checkKind.${h.kind}`)}）`).join('、')}
+          {t('history.healthChecks')}: {history.healthChecks.map((h) => t('history.healthCheckItem', { date: h.checkDate, kind: t(`checkKind.${h.kind}`) })).join(t('history.listSeparator'))}
         </p>
       )}
     </div>

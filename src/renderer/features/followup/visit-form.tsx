@@ -213,7 +213,7 @@ export function VisitForm({ patientId, disease, today, onSaved }: { patientId: s
           <legend>{t('form.symptoms')}</legend>
           <div className="checks">
             {symptoms.map((s) => (
-              <Check key={s} label={s} checked={form.symptoms.includes(s)} onChange={(on) => toggleSymptom(s, on)} />
+              <Check key={s} label={t(`symptom.${s}`)} checked={form.symptoms.includes(s)} onChange={(on) => toggleSymptom(s, on)} />
             ))}
           </div>
           <p className="muted small">{t('form.dangerSigns')}</p>
@@ -221,7 +221,7 @@ export function VisitForm({ patientId, disease, today, onSaved }: { patientId: s
             {dangers
               .filter((s) => !(symptoms as readonly string[]).includes(s))
               .map((s) => (
-                <Check key={s} label={s} checked={form.symptoms.includes(s)} onChange={(on) => toggleSymptom(s, on)} />
+                <Check key={s} label={t(`symptom.${s}`)} checked={form.symptoms.includes(s)} onChange={(on) => toggleSymptom(s, on)} />
               ))}
           </div>
           <label>
