@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { call } from '../../../src/main/api/dispatcher';
 import { csvCell, UTF8_BOM } from '../../../src/main/followup/call-list';
@@ -351,5 +353,18 @@ describe('CSV cells', () => {
     ['@cmd', "'@cmd"],
   ])('%j → %j (RFC 4180 quoting; formulas defused)', (value, cell) => {
     expect(csvCell(value)).toBe(cell);
+  });
+});
+
+describe('every refusal the service can give has a text in both languages', () => {
+  const source = ['followup-service.ts', 'followup-form.ts'].map((f) => readFileSync(path.join(__dirname, '../../../src/main/followup', f), 'utf8')).join('\n');
+  const codes = [...new Set([...source.matchAll(/'(FOLLOWUP_[A-Z0-9_]+)'/g)].map((m) => m[1]))];
+  const catalogs = ['zh-CN', 'en'].map((lang) => JSON.parse(readFileSync(path.join(__dirname, `../../../src/renderer/i18n/locales/${lang}/followup.json`), 'utf8')) as { reasons: Record<string, string> });
+
+  it('finds the codes it checks', () => {
+    expect(codes.length).toBeGreaterThan(15);
+  });
+  it.each(codes)('%s', (code) => {
+    for (const catalog of catalogs) expect(catalog.reasons[code], code).toMatch(/\S/);
   });
 });
