@@ -4,24 +4,13 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { call } from '../../src/main/api/dispatcher';
 import { addDays, addMonthsClamped, chinaLocalDate, daysBetween } from '../../src/shared/dates';
 import { makeResidentId } from '../../src/shared/resident-id';
-import { launch, type E2eContext } from './browser';
+import { createAdmin, launch, type E2eContext } from './browser';
 
 let ctx: E2eContext | undefined;
 afterEach(async () => {
   await ctx?.stop();
   ctx = undefined;
 });
-
-async function createAdmin(c: E2eContext) {
-  const { page } = c;
-  await page.getByRole('heading', { name: '首次使用：创建管理员' }).waitFor();
-  await page.getByLabel('用户名').fill('admin');
-  await page.getByLabel('姓名').fill('王医生');
-  await page.getByLabel('密码', { exact: true }).fill('Clinic2026ok');
-  await page.getByLabel('再次输入密码').fill('Clinic2026ok');
-  await page.getByRole('button', { name: '创建管理员' }).click();
-  await page.getByRole('navigation').getByRole('link', { name: '今日门诊' }).waitFor();
-}
 
 /** Residents are registered through the API (the registration screen has its own e2e); follow-up is driven by hand. */
 async function register(c: E2eContext, name: string, birthDate: string, seq: number, village: string) {
@@ -53,7 +42,7 @@ describe('chronic-disease follow-up end to end (harness + Chromium)', () => {
   it('enrols, decides each visit by the rules, refers, records a phone contact, lists reminders and downloads the call list', async () => {
     ctx = await launch();
     const { page } = ctx;
-    await createAdmin(ctx);
+    await createAdmin(page);
     const today = chinaLocalDate(new Date());
     const d = ctx.harness.services.dispatch;
     await call(d, 'settings', 'update', { villages: ['东湾村', '西岭村'] });
@@ -182,7 +171,7 @@ describe('chronic-disease follow-up end to end (harness + Chromium)', () => {
   it('moves a booking on the calendar within the day capacity, drills into the indicators and prints the call list and the report', async () => {
     ctx = await launch();
     const { page } = ctx;
-    await createAdmin(ctx);
+    await createAdmin(page);
     const today = chinaLocalDate(new Date());
     const d = ctx.harness.services.dispatch;
     const sun = await register(ctx, '孙丽', '1960-02-02', 21, '东湾村');
