@@ -205,7 +205,7 @@ export class PatientService {
       .filter((t) => t !== 'audit_log'); // the audit log is history: it keeps the id that was used
     const repointed: Record<string, number> = {};
     const now = this.clock.now().toISOString();
-    sqlite.transaction(() => {
+    const repoint = sqlite.transaction(() => {
       for (const t of tables) repointed[t] = sqlite.prepare(`UPDATE "${t}" SET patient_id = ? WHERE patient_id = ?`).run(keepId, mergeId).changes;
       const movedId = !keep.idNumber && gone.idNumber ? gone.idNumber : null;
       sqlite.prepare('UPDATE patients SET merged_into = ?, id_number = NULL, id_suffix = NULL, version = version + 1, updated_at = ? WHERE id = ?').run(keepId, now, mergeId);
@@ -213,7 +213,16 @@ export class PatientService {
       sqlite.prepare('UPDATE patients SET version = version + 1, updated_at = ? WHERE id = ?').run(now, keepId);
       this.onChanged(keepId, keep.version + 1);
       this.onChanged(mergeId, gone.version + 1);
-    }).immediate();
+    });
+    try {
+      repoint.immediate();
+    } catch (err) {
+      // E.g. both records have an open enrolment in the same programme: nothing was changed (rolled back).
+      if ((err as { code?: string }).code?.startsWith('SQLITE_CONSTRAINT')) {
+        throw new ApiError('CONFLICT', `the two records hold records that cannot be combined: ${String((err as Error).message)}`, { reason: 'MERGE_CONFLICTING_RECORDS' });
+      }
+      throw err;
+    }
     return { patient: this.get(keepId), repointed };
   }
 }

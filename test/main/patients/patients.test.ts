@@ -112,3 +112,25 @@ describe('patients: registration, duplicates, search, merge', () => {
     expect(audit.map((x) => x.action)).toContain('patients.get');
   });
 });
+
+describe('merge refusals', () => {
+  it('two records with an open enrolment in the same programme cannot be merged; nothing changes', async () => {
+    const s = await openTestStation({ withAdmin: true });
+    try {
+      const d = s.services.dispatch;
+      const a = await call(d, 'patients', 'register', { name: '孙七', idNumber: makeResidentId('130321', '1950-02-02', 321) });
+      const b = await call(d, 'patients', 'register', { name: '孙七', noIdReason: 'unknown', birthDate: '1950-02-02', sex: 'M', confirmNotDuplicate: true });
+      if (a.status !== 'created' || b.status !== 'created') throw new Error('setup');
+      // The same kind of clash a one-open-enrolment-per-programme rule gives: a unique index over patient_id.
+      const { sqlite } = s.services.store.current;
+      sqlite.exec(`CREATE TABLE merge_probe (patient_id TEXT NOT NULL UNIQUE)`);
+      sqlite.prepare('INSERT INTO merge_probe VALUES (?), (?)').run(a.patient.id, b.patient.id);
+      const err = (await call(d, 'patients', 'merge', { patientId: a.patient.id, mergeId: b.patient.id }).catch((e) => e)) as ApiError;
+      expect(err.code).toBe('CONFLICT');
+      expect(err.details?.reason).toBe('MERGE_CONFLICTING_RECORDS');
+      expect((await call(d, 'patients', 'get', { patientId: b.patient.id })).mergedInto).toBeNull();
+    } finally {
+      s.dispose();
+    }
+  });
+});
