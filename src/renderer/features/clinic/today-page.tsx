@@ -68,6 +68,8 @@ export function TodayPage() {
       announceQueueChanged();
     } catch (e) {
       setError(e);
+      // Reload, so an optimistic change the server refused is undone on screen.
+      announceQueueChanged();
     }
   }
 
@@ -143,7 +145,12 @@ export function TodayPage() {
                         type="checkbox"
                         checked={entry.priority}
                         aria-label={t('clinic:queue.priorityFor', { name: entry.patient.name })}
-                        onChange={(e) => void run(() => api.clinic.setPriority({ entryId: entry.id, priority: e.target.checked }))}
+                        onChange={(e) => {
+                          // Shown at once (a click must not look ignored on a slow PC); the reload after the call confirms it.
+                          const priority = e.target.checked;
+                          setEntries((list) => list?.map((x) => (x.id === entry.id ? { ...x, priority } : x)) ?? list);
+                          void run(() => api.clinic.setPriority({ entryId: entry.id, priority }));
+                        }}
                       />
                       {entry.priority && <span className="badge danger">{t('clinic:queue.priority')}</span>}
                     </label>
