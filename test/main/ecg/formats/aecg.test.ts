@@ -6,6 +6,7 @@ import { EcgFormatError } from '../../../../src/main/ecg/formats/errors';
 import { aecgReader, rateFromInterval, readAecg } from '../../../../src/main/ecg/formats/aecg';
 import { writeAecg } from '../../../../src/main/ecg/formats/aecg-writer';
 import { hasSharedSamples, loadReference, samplePath, SKIP_REASON } from '../../../support/shared-samples';
+import { assertWellFormedRecord } from '../../../support/ecg-record-checks';
 
 const utf8 = (text: string) => new TextEncoder().encode(text);
 
@@ -189,19 +190,7 @@ describe('aecgReader on built documents', () => {
 
 /** What every reader promises: a record the rest of the program can use without checks. */
 function expectWellFormed(record: EcgRecord): void {
-  expect(record.format).toBe('hl7-aecg');
-  expect(Number.isFinite(record.sampleRateHz) && record.sampleRateHz > 0).toBe(true);
-  expect(record.leads.length).toBeGreaterThan(0);
-  const count = record.leads[0].microvolts.length;
-  expect(count).toBeGreaterThan(0);
-  for (const lead of record.leads) {
-    expect(lead.microvolts).toBeInstanceOf(Float32Array);
-    expect(lead.microvolts.length).toBe(count);
-    expect(lead.name.length).toBeGreaterThan(0);
-  }
-  for (const annotation of record.annotations ?? []) {
-    expect(Number.isInteger(annotation.sample) && annotation.sample >= 0 && annotation.sample < count).toBe(true);
-  }
+  assertWellFormedRecord(record, { format: 'hl7-aecg', namedLeads: true });
 }
 
 const smallRecordArb: fc.Arbitrary<EcgRecord> = fc

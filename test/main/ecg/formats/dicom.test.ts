@@ -6,6 +6,7 @@ import { EcgFormatError } from '../../../../src/main/ecg/formats/errors';
 import { dicomReader, personName, readDicom } from '../../../../src/main/ecg/formats/dicom';
 import { hasSharedSamples, loadReference, samplePath, SKIP_REASON } from '../../../support/shared-samples';
 import { buildDicom, leadChannel, SOP_CLASS, TRANSFER_SYNTAX, type DicomGroupSpec, type DicomSpec } from '../../../support/ecg-writers/dicom';
+import { assertWellFormedRecord } from '../../../support/ecg-record-checks';
 
 function codeOf(action: () => unknown): string {
   try {
@@ -193,16 +194,7 @@ describe('dicomReader on built objects', () => {
 // ---------------------------------------------------------------------------------------------------------------
 
 function expectWellFormed(record: EcgRecord): void {
-  expect(record.format).toBe('dicom');
-  expect(Number.isFinite(record.sampleRateHz) && record.sampleRateHz > 0).toBe(true);
-  expect(record.leads.length).toBeGreaterThan(0);
-  const count = record.leads[0].microvolts.length;
-  expect(count).toBeGreaterThan(0);
-  for (const lead of record.leads) {
-    expect(lead.microvolts).toBeInstanceOf(Float32Array);
-    expect(lead.microvolts.length).toBe(count);
-    expect(lead.name.length).toBeGreaterThan(0);
-  }
+  assertWellFormedRecord(record, { format: 'dicom', namedLeads: true });
 }
 
 const specArb: fc.Arbitrary<DicomSpec> = fc

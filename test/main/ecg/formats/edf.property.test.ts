@@ -4,6 +4,7 @@ import type { EcgRecord } from '../../../../src/shared/ecg';
 import { edfReader } from '../../../../src/main/ecg/formats/edf';
 import { EcgFormatError } from '../../../../src/main/ecg/formats/errors';
 import { writeEdf, type EdfSignalSpec, type EdfSpec, type TalSpec } from '../../../support/ecg-writers/edf';
+import { assertWellFormedRecord } from '../../../support/ecg-record-checks';
 
 /**
  * Property: whatever bytes arrive — a valid EDF/EDF+ file built by the test writer, then cut short, with bytes
@@ -15,19 +16,7 @@ const RUNS = 10_000;
 const VOLTAGE_UNITS: Record<string, number> = { uV: 1, mV: 1000, V: 1e6 };
 
 function assertWellFormed(record: EcgRecord): void {
-  if (record.leads.length === 0) throw new Error('no leads');
-  const length = record.leads[0].microvolts.length;
-  if (length === 0) throw new Error('no samples');
-  if (!Number.isFinite(record.sampleRateHz) || record.sampleRateHz <= 0) throw new Error(`sample rate ${record.sampleRateHz}`);
-  for (const lead of record.leads) {
-    if (!(lead.microvolts instanceof Float32Array) || lead.microvolts.length !== length) throw new Error(`lead ${lead.name} length`);
-    for (const value of lead.microvolts) if (value === Infinity || value === -Infinity) throw new Error(`lead ${lead.name} holds ${value}`);
-    if (typeof lead.name !== 'string') throw new Error('lead name');
-  }
-  for (const annotation of record.annotations ?? []) {
-    if (!Number.isInteger(annotation.sample) || annotation.sample < 0 || annotation.sample >= length) throw new Error(`annotation at ${annotation.sample}`);
-    if (typeof annotation.symbol !== 'string') throw new Error('annotation symbol');
-  }
+  assertWellFormedRecord(record);
 }
 
 const signalArbitrary = (samplesPerRecord: fc.Arbitrary<number>) =>

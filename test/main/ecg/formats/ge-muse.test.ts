@@ -6,6 +6,7 @@ import { EcgFormatError } from '../../../../src/main/ecg/formats/errors';
 import { crc32, museReader, readMuse } from '../../../../src/main/ecg/formats/ge-muse';
 import { hasSharedSamples, loadReference, samplePath, SKIP_REASON } from '../../../support/shared-samples';
 import { buildMuseXml, museBytes, type MuseLeadSpec, type MuseSpec } from '../../../support/ecg-writers/muse';
+import { assertWellFormedRecord } from '../../../support/ecg-record-checks';
 
 function codeOf(action: () => unknown): string {
   try {
@@ -156,17 +157,7 @@ describe('museReader on built documents', () => {
 // ---------------------------------------------------------------------------------------------------------------
 
 function expectWellFormed(record: EcgRecord): void {
-  expect(record.format).toBe('ge-muse-xml');
-  expect(Number.isFinite(record.sampleRateHz) && record.sampleRateHz > 0).toBe(true);
-  expect(record.leads.length).toBeGreaterThan(0);
-  const count = record.leads[0].microvolts.length;
-  expect(count).toBeGreaterThan(0);
-  for (const lead of record.leads) {
-    expect(lead.microvolts).toBeInstanceOf(Float32Array);
-    expect(lead.microvolts.length).toBe(count);
-    expect(lead.name.length).toBeGreaterThan(0);
-  }
-  for (const beat of record.annotations ?? []) expect(Number.isInteger(beat.sample) && beat.sample >= 0 && beat.sample < count).toBe(true);
+  assertWellFormedRecord(record, { format: 'ge-muse-xml', namedLeads: true });
 }
 
 type Mutation =

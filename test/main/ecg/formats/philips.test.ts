@@ -7,6 +7,7 @@ import { philipsReader, readPhilips, reconstructLimbLeads } from '../../../../sr
 import { decodeDeltas, decodeXli, lzwDecode, unpackPlanes } from '../../../../src/main/ecg/formats/philips-xli';
 import { hasSharedSamples, loadReference, samplePath, SKIP_REASON } from '../../../support/shared-samples';
 import { buildPhilipsXml, encodeDeltas, limbResiduals, lzwEncode, philipsBytes, xliPayload, type PhilipsSpec } from '../../../support/ecg-writers/philips';
+import { assertWellFormedRecord } from '../../../support/ecg-record-checks';
 
 function codeOf(action: () => unknown): string {
   try {
@@ -173,16 +174,7 @@ describe('philipsReader on built documents', () => {
 // ---------------------------------------------------------------------------------------------------------------
 
 function expectWellFormed(record: EcgRecord): void {
-  expect(record.format).toBe('philips-xml');
-  expect(Number.isFinite(record.sampleRateHz) && record.sampleRateHz > 0).toBe(true);
-  expect(record.leads.length).toBeGreaterThan(0);
-  const count = record.leads[0].microvolts.length;
-  expect(count).toBeGreaterThan(0);
-  for (const lead of record.leads) {
-    expect(lead.microvolts).toBeInstanceOf(Float32Array);
-    expect(lead.microvolts.length).toBe(count);
-    expect(lead.name.length).toBeGreaterThan(0);
-  }
+  assertWellFormedRecord(record, { format: 'philips-xml', namedLeads: true });
 }
 
 type Mutation =

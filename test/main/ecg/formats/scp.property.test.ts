@@ -4,6 +4,7 @@ import type { EcgRecord } from '../../../../src/shared/ecg';
 import { EcgFormatError } from '../../../../src/main/ecg/formats/errors';
 import { scpReader } from '../../../../src/main/ecg/formats/scp';
 import { fixScpCrcs, scpTags, writeScp, type ScpCoding, type ScpSpec, type ScpTag } from '../../../support/ecg-writers/scp';
+import { assertWellFormedRecord } from '../../../support/ecg-record-checks';
 
 /**
  * Property: a valid SCP-ECG file from the test writer, then cut short, with bytes flipped (CRCs left stale, or
@@ -15,17 +16,7 @@ import { fixScpCrcs, scpTags, writeScp, type ScpCoding, type ScpSpec, type ScpTa
 const RUNS = 10_000;
 
 function assertWellFormed(record: EcgRecord): void {
-  if (record.leads.length === 0) throw new Error('no leads');
-  const length = record.leads[0].microvolts.length;
-  if (length === 0) throw new Error('no samples');
-  if (!Number.isFinite(record.sampleRateHz) || record.sampleRateHz <= 0) throw new Error(`sample rate ${record.sampleRateHz}`);
-  for (const lead of record.leads) {
-    if (!(lead.microvolts instanceof Float32Array) || lead.microvolts.length !== length) throw new Error(`lead ${lead.name} length`);
-    for (const value of lead.microvolts) if (value === Infinity || value === -Infinity) throw new Error(`lead ${lead.name} holds ${value}`);
-  }
-  for (const value of [record.patient?.name, record.patient?.id, record.device?.model, record.device?.manufacturer, record.recordedAt]) {
-    if (value !== undefined && typeof value !== 'string') throw new Error('demographics must be strings');
-  }
+  assertWellFormedRecord(record);
 }
 
 const tagArbitrary: fc.Arbitrary<ScpTag> = fc.oneof(

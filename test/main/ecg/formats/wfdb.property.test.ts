@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { EcgRecord } from '../../../../src/shared/ecg';
 import { EcgFormatError } from '../../../../src/main/ecg/formats/errors';
 import { wfdbReader } from '../../../../src/main/ecg/formats/wfdb';
+import { assertWellFormedRecord } from '../../../support/ecg-record-checks';
 
 /**
  * Property: a valid WFDB record (header + signal file in format 16 or 212, written here), then cut short, with
@@ -115,13 +116,7 @@ function applyMutation(spec: Spec, m: Mutation): { hea: string; dat: Uint8Array 
 }
 
 function assertWellFormed(record: EcgRecord): void {
-  if (record.leads.length === 0) throw new Error('no leads');
-  const length = record.leads[0].microvolts.length;
-  if (!Number.isFinite(record.sampleRateHz) || record.sampleRateHz <= 0) throw new Error(`sample rate ${record.sampleRateHz}`);
-  for (const lead of record.leads) {
-    if (!(lead.microvolts instanceof Float32Array) || lead.microvolts.length !== length) throw new Error(`lead ${lead.name} length`);
-    for (const v of lead.microvolts) if (v === Infinity || v === -Infinity) throw new Error(`lead ${lead.name} holds ${v}`);
-  }
+  assertWellFormedRecord(record);
 }
 
 describe('WFDB reader under generated and mutated records (property)', () => {

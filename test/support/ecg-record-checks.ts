@@ -1,0 +1,26 @@
+import type { EcgFormat, EcgRecord } from '../../src/shared/ecg';
+
+/**
+ * The shape every reader promises, checked in the property tests of each format: leads of one length in
+ * Float32Array µV (NaN allowed, never ±Infinity), a positive finite rate, annotations inside the signal,
+ * demographics as strings. Throws an Error naming the first broken promise.
+ */
+export function assertWellFormedRecord(record: EcgRecord, expect: { format?: EcgFormat; namedLeads?: boolean } = {}): void {
+  if (expect.format && record.format !== expect.format) throw new Error(`format ${record.format}, expected ${expect.format}`);
+  if (!Number.isFinite(record.sampleRateHz) || record.sampleRateHz <= 0) throw new Error(`sample rate ${record.sampleRateHz}`);
+  if (record.leads.length === 0) throw new Error('no leads');
+  const length = record.leads[0].microvolts.length;
+  if (length === 0) throw new Error('no samples');
+  for (const lead of record.leads) {
+    if (typeof lead.name !== 'string' || (expect.namedLeads && lead.name.length === 0)) throw new Error('lead name');
+    if (!(lead.microvolts instanceof Float32Array) || lead.microvolts.length !== length) throw new Error(`lead ${lead.name} length`);
+    for (const value of lead.microvolts) if (value === Infinity || value === -Infinity) throw new Error(`lead ${lead.name} holds ${value}`);
+  }
+  for (const annotation of record.annotations ?? []) {
+    if (!Number.isInteger(annotation.sample) || annotation.sample < 0 || annotation.sample >= length) throw new Error(`annotation at ${annotation.sample}`);
+    if (typeof annotation.symbol !== 'string') throw new Error('annotation symbol');
+  }
+  for (const value of [record.patient?.name, record.patient?.id, record.device?.model, record.device?.manufacturer, record.recordedAt]) {
+    if (value !== undefined && typeof value !== 'string') throw new Error('demographics must be strings');
+  }
+}
