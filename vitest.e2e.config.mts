@@ -9,6 +9,9 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 120_000,
     fileParallelism: false,
+    // One retry, as Playwright's own CI default does: a browser on a shared 2-core machine can miss a render
+    // deadline. A test that fails twice fails; vitest reports every retried test (watch for them in the log).
+    retry: 1,
     pool: 'forks',
   },
 });

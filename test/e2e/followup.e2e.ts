@@ -130,23 +130,25 @@ describe('chronic-disease follow-up end to end (harness + Chromium)', () => {
     // The reminder lists name the right people, each with the reason.
     await page.getByRole('link', { name: '随访提醒' }).click();
     const rows = page.getByTestId('reminder-row');
-    const listed = async (list: RegExp) => {
+    // The rows re-render after the tab switches: wait for text that only the new list has, then read it whole.
+    const listed = async (list: RegExp, onlyInThisList: string) => {
       await page.getByRole('button', { name: list }).click();
       await expect.poll(() => page.getByRole('table', { name: list }).isVisible()).toBe(true);
+      await expect.poll(async () => (await rows.allTextContents()).join('\n')).toContain(onlyInThisList);
       return (await rows.allTextContents()).join('\n');
     };
-    const overdue = await listed(/^已逾期/);
+    const overdue = await listed(/^已逾期/, '逾期 16 天');
     expect(overdue).toContain('赵强');
     expect(overdue).toContain('逾期 16 天');
     expect(overdue).toContain(`面对面随访已逾期16天（应于${addDays(today, -16)}前）`);
     expect(overdue).not.toContain('张伟');
-    const referralChecks = await listed(/^转诊待随访/);
+    const referralChecks = await listed(/^转诊待随访/, '张伟');
     expect(referralChecks).toContain('张伟');
     expect(referralChecks).toContain('李娜');
     expect(referralChecks).not.toContain('赵强');
-    const dueSoon = await listed(/^本周到期/);
+    const dueSoon = await listed(/^本周到期/, '钱芳');
     expect(dueSoon).toContain('钱芳');
-    const phoneOnly = await listed(/^需面对面随访/);
+    const phoneOnly = await listed(/^需面对面随访/, '电话随访不能代替面对面随访');
     expect(phoneOnly).toContain('钱芳');
     expect(phoneOnly).toContain('电话随访不能代替面对面随访');
 
