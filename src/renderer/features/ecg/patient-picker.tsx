@@ -1,36 +1,17 @@
-import { useEffect, useId, useState } from 'react';
+import { useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { PatientSummary } from '../../../shared/api/patients';
-import { api } from '../../api/client';
 import { ErrorText } from '../../components/error-text';
+import { usePatientSearch } from '../patients/use-patient-search';
 import { maskIdNumber } from './ecg-format';
-
-/** Waits for a pause in typing before asking, so every keystroke is not an audited search. */
-const SEARCH_DELAY_MS = 250;
 
 /** Whom a capture or import belongs to: search by name, pinyin initials, ID or phone (patients.search), pick one. */
 export function PatientPicker({ value, onChange }: { value: PatientSummary | null; onChange: (patient: PatientSummary | null) => void }) {
   const { t } = useTranslation();
   const [query, setQuery] = useState('');
-  const [results, setResults] = useState<{ query: string; list: PatientSummary[] } | null>(null);
-  const [error, setError] = useState<unknown>(null);
   const inputId = useId();
-
-  useEffect(() => {
-    const text = query.trim();
-    if (text === '') return;
-    let current = true;
-    const timer = setTimeout(() => {
-      api.patients.search({ query: text.slice(0, 40), limit: 10 }).then(
-        (r) => current && setResults({ query: text, list: r.results }),
-        (err: unknown) => current && setError(err),
-      );
-    }, SEARCH_DELAY_MS);
-    return () => {
-      current = false;
-      clearTimeout(timer);
-    };
-  }, [query]);
+  const results = usePatientSearch(query);
+  const error = results?.error ?? null;
 
   if (value) {
     return (
@@ -45,7 +26,7 @@ export function PatientPicker({ value, onChange }: { value: PatientSummary | nul
       </div>
     );
   }
-  const shown = results && results.query === query.trim() ? results.list : [];
+  const shown = results && results.query === query.trim() ? results.results.slice(0, 10) : [];
   return (
     <div className="ecg-patient-picker">
       <label htmlFor={inputId}>{t('ecg:patient.search')}</label>

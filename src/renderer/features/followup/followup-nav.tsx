@@ -1,9 +1,8 @@
-import { useEffect, useId, useState } from 'react';
+import { useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, NavLink } from 'react-router';
-import type { PatientSummary } from '../../../shared/api/patients';
-import { api } from '../../api/client';
 import { ErrorText } from '../../components/error-text';
+import { usePatientSearch } from '../patients/use-patient-search';
 import './followup.css';
 
 const SECTIONS = [
@@ -30,31 +29,13 @@ export function FollowupNav() {
   );
 }
 
-/** Waits for a pause in typing, so every keystroke is not an audited search. */
-const SEARCH_DELAY_MS = 250;
-
 function PatientFinder() {
   const { t } = useTranslation('followup');
   const [query, setQuery] = useState('');
-  const [found, setFound] = useState<{ query: string; list: PatientSummary[] } | null>(null);
-  const [error, setError] = useState<unknown>(null);
   const id = useId();
-  useEffect(() => {
-    const text = query.trim();
-    if (text === '') return;
-    let current = true;
-    const timer = setTimeout(() => {
-      api.patients.search({ query: text.slice(0, 40), limit: 8 }).then(
-        (r) => current && setFound({ query: text, list: r.results }),
-        (err: unknown) => current && setError(err),
-      );
-    }, SEARCH_DELAY_MS);
-    return () => {
-      current = false;
-      clearTimeout(timer);
-    };
-  }, [query]);
-  const list = found && found.query === query.trim() ? found.list : [];
+  const found = usePatientSearch(query);
+  const error = found?.error ?? null;
+  const list = found && found.query === query.trim() ? found.results.slice(0, 8) : [];
   return (
     <div className="followup-toolbar">
       <label htmlFor={id}>{t('finder.label')}</label>
