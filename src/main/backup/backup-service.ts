@@ -5,7 +5,11 @@ import path from 'node:path';
 import { ApiError } from '../../shared/api/errors';
 import type { Clock } from '../clock';
 import { applyKey, openEncryptedDatabase, proveKey, rawKeyLiteral, readJournal } from '../db/open';
-import type { Store } from '../db/store';
+import { archiveDirOf, beforeRestoreOf, type Store } from '../db/store';
+import type { Sqlite } from '../db/open';
+
+export const RESTORE_STEPS = ['stagedWritten', 'staged', 'closed', 'movedAside', 'movedAsideSideFiles', 'swapped', 'opened', 'archived'] as const;
+export type RestoreStep = (typeof RESTORE_STEPS)[number];
 import { openBackup, sealBackup } from './backup-file';
 
 function removeDbFiles(file: string): void {
@@ -30,6 +34,10 @@ export class BackupService {
     private readonly store: Store,
     private readonly backupDir: string,
     private readonly clock: Clock,
+    /** Writes the restore into the restored database's own audit chain (who restored what, where the old one went). */
+    private readonly onRestored?: (sqlite: Sqlite, info: { from: string; archived: string; backupCreatedAt: string }) => void,
+    /** Test seam: called between the swap steps (the crash test kills the process there). */
+    private readonly step: (name: RestoreStep) => void = () => {},
   ) {}
 
   /**
@@ -83,6 +91,7 @@ export class BackupService {
     const staged = `${liveFile}.restore-${randomBytes(4).toString('hex')}`;
     try {
       writeFileSync(staged, payload, { flush: true });
+      this.step('stagedWritten');
       const check = new Database(staged, { fileMustExist: true });
       try {
         applyKey(check, backupKey);
@@ -101,15 +110,23 @@ export class BackupService {
       throw err;
     }
     // Swap: close live, move it aside, move staged in, open (migrating an older backup forward). Undo on failure.
-    const aside = `${liveFile}.before-restore`;
+    // Every state a crash can leave between these steps is finished or undone at the next start
+    // (recoverInterruptedRestore); the step names let the crash test kill the process at each one.
+    const aside = beforeRestoreOf(liveFile);
+    this.step('staged');
     this.store.close();
+    this.step('closed');
     removeDbFiles(aside);
     renameSync(liveFile, aside);
+    this.step('movedAside');
     for (const s of ['-wal', '-shm']) if (existsSync(`${liveFile}${s}`)) renameSync(`${liveFile}${s}`, `${aside}${s}`);
+    this.step('movedAsideSideFiles');
     try {
       renameSync(staged, liveFile);
+      this.step('swapped');
       const opened = openEncryptedDatabase(liveFile, liveKey, { migrationsFolder: this.store.migrationsFolder, create: false });
       this.store.adopt(opened);
+      this.step('opened');
     } catch (err) {
       removeDbFiles(liveFile);
       renameSync(aside, liveFile);
@@ -117,7 +134,12 @@ export class BackupService {
       this.store.adopt(openEncryptedDatabase(liveFile, liveKey, { migrationsFolder: this.store.migrationsFolder, create: false }));
       throw err;
     }
-    removeDbFiles(aside);
+    // The replaced database (its audit log included) is kept, still encrypted with the station key, not deleted.
+    const archived = path.join(archiveDirOf(liveFile), `${path.basename(liveFile)}.replaced-${this.clock.now().toISOString().replace(/[:.]/g, '-')}`);
+    mkdirSync(archiveDirOf(liveFile), { recursive: true });
+    for (const s of ['', '-wal', '-shm']) if (existsSync(`${aside}${s}`)) renameSync(`${aside}${s}`, `${archived}${s}`);
+    this.step('archived');
+    this.onRestored?.(this.store.current.sqlite, { from: file, archived, backupCreatedAt: header.createdAt });
     const { sqlite } = this.store.current;
     const hasPatients = sqlite.prepare(`SELECT 1 FROM sqlite_master WHERE type='table' AND name='patients'`).get();
     const patients = hasPatients ? (sqlite.prepare('SELECT count(*) AS n FROM patients').get() as { n: number }).n : 0;

@@ -29,6 +29,9 @@ export function applyKey(sqlite: Sqlite, key: Buffer): void {
   sqlite.pragma(`cipher='sqlcipher'`);
   sqlite.pragma('legacy=4');
   sqlite.pragma(`key=${rawKeyLiteral(key)}`);
+  // SQLite3MC encrypts the main file, its journal and WAL, but not temporary files (sorts, temp tables,
+  // VACUUM INTO scratch): keep them in memory so no plaintext page ever reaches the disk.
+  sqlite.pragma('temp_store = MEMORY');
 }
 
 /** A read that fails unless the key is right. SQLCipher reports a wrong key as "file is not a database". */

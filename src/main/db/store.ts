@@ -1,6 +1,7 @@
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ApiError } from '../../shared/api/errors';
+import type { SecurityReason } from '../../shared/api/system';
 import {
   type KeyFile,
   type OsKeystore,
@@ -28,6 +29,55 @@ export function keyFileOf(dbFile: string): string {
   return `${dbFile}.key.json`;
 }
 
+/** Where restore keeps the live database while the restored one is being swapped in (see recoverInterruptedRestore). */
+export function beforeRestoreOf(dbFile: string): string {
+  return `${dbFile}.before-restore`;
+}
+
+const SIDE_FILES = ['-wal', '-shm', '-journal'] as const;
+
+function moveDbFiles(from: string, to: string): void {
+  for (const s of ['', ...SIDE_FILES]) {
+    rmSync(`${to}${s}`, { force: true });
+    if (existsSync(`${from}${s}`)) renameSync(`${from}${s}`, `${to}${s}`);
+  }
+}
+
+/** Where replaced databases are kept (still encrypted with the station key), e.g. the log a restore replaced. */
+export function archiveDirOf(dbFile: string): string {
+  return path.join(path.dirname(dbFile), 'archive');
+}
+
+/**
+ * Finishes or undoes a restore that was interrupted (crash, power cut, kill -9), from what is on disk; each step
+ * of BackupService.restore leaves one of these states:
+ * - staged copies `<db>.restore-*` only: nothing was swapped yet, they are dropped;
+ * - live file gone, `.before-restore` present: the swap had begun, the old database goes back (roll back);
+ * - both present: the restored file (complete and re-keyed before the swap began) is in place; the old one is
+ *   archived as restore would have done (roll forward).
+ * Returns what it did, so the caller can audit it.
+ */
+export function recoverInterruptedRestore(dbFile: string, now: Date): 'none' | 'rolledBack' | 'rolledForward' {
+  const aside = beforeRestoreOf(dbFile);
+  const dir = path.dirname(dbFile);
+  const base = path.basename(dbFile);
+  let outcome: 'none' | 'rolledBack' | 'rolledForward' = 'none';
+  if (existsSync(aside)) {
+    if (!existsSync(dbFile)) {
+      moveDbFiles(aside, dbFile);
+      outcome = 'rolledBack';
+    } else {
+      mkdirSync(archiveDirOf(dbFile), { recursive: true });
+      moveDbFiles(aside, path.join(archiveDirOf(dbFile), `${base}.replaced-${now.toISOString().replace(/[:.]/g, '-')}`));
+      outcome = 'rolledForward';
+    }
+  }
+  if (existsSync(dir)) {
+    for (const f of readdirSync(dir)) if (f.startsWith(`${base}.restore-`)) rmSync(path.join(dir, f), { force: true });
+  }
+  return outcome;
+}
+
 function writeFileAtomic(file: string, text: string): void {
   const tmp = `${file}.tmp`;
   writeFileSync(tmp, text, { mode: 0o600, flush: true });
@@ -53,14 +103,29 @@ export class Store {
     return file.wrappings.some((w) => w.kind === 'safeStorage') ? 'safeStorage' : 'passphrase';
   }
 
+  /**
+   * A station with a key file (or an unfinished restore) is never "new": the database file may be missing
+   * (antivirus quarantine, a crash mid-restore), and making a new one would overwrite the only key to the old data.
+   */
   state(): StoreState {
     if (this.opened) return 'open';
-    return existsSync(this.opts.dbFile) ? 'needsPassphrase' : 'newNeedsPassphrase';
+    this.recover();
+    return existsSync(this.opts.dbFile) || existsSync(keyFileOf(this.opts.dbFile)) ? 'needsPassphrase' : 'newNeedsPassphrase';
+  }
+
+  /** What the last start found of an interrupted restore (the backup service audits it once the store is open). */
+  recovered: 'none' | 'rolledBack' | 'rolledForward' = 'none';
+
+  private recover(): void {
+    const outcome = recoverInterruptedRestore(this.opts.dbFile, new Date());
+    if (outcome !== 'none') this.recovered = outcome;
   }
 
   /** At start: opens silently when the OS keystore still holds the key. */
   async tryOpenWithKeystore(): Promise<boolean> {
-    if (this.opened || !existsSync(this.opts.dbFile) || !existsSync(keyFileOf(this.opts.dbFile))) return this.isOpen;
+    if (this.opened) return true;
+    this.recover();
+    if (!existsSync(this.opts.dbFile) || !existsSync(keyFileOf(this.opts.dbFile))) return false;
     const key = await tryUnwrapWithKeystore(this.readKeyFile(), this.opts.keystore);
     if (!key) return false;
     this.opened = openEncryptedDatabase(this.opts.dbFile, key, { migrationsFolder: this.opts.migrationsFolder, create: false });
@@ -70,8 +135,15 @@ export class Store {
   /** Opens with the administrator passphrase; on a brand-new station this creates the database and its key. */
   async openWithPassphrase(passphrase: string): Promise<void> {
     if (this.opened) return;
+    this.recover();
     const dbExists = existsSync(this.opts.dbFile);
     const keyFile = keyFileOf(this.opts.dbFile);
+    if (!dbExists && (existsSync(keyFile) || existsSync(beforeRestoreOf(this.opts.dbFile)))) {
+      throw new ApiError('NOT_FOUND', `the database file ${this.opts.dbFile} is missing but its key file is here: put the file back or restore a backup (a new database would overwrite the key)`, {
+        reason: 'SECURITY_DB_FILE_MISSING' satisfies SecurityReason,
+        file: this.opts.dbFile,
+      });
+    }
     if (dbExists) {
       if (!existsSync(keyFile)) throw new ApiError('DB_KEY_INVALID', `the key file ${keyFile} is missing; restore it from a backup`);
       const file = this.readKeyFile();
@@ -86,7 +158,8 @@ export class Store {
     const wrappings: KeyFile['wrappings'] = [await wrapWithPassphrase(key, passphrase)];
     if (this.opts.keystore && (await keystoreIsStrong(this.opts.keystore))) wrappings.push(await wrapWithKeystore(key, this.opts.keystore));
     // Key file first: a database must never exist without the means to open it.
-    writeFileAtomic(keyFile, JSON.stringify({ version: 1, wrappings } satisfies KeyFile));
+    // 'wx': fails if a key file appeared meanwhile; an existing key is never replaced by a new one.
+    writeFileSync(keyFile, JSON.stringify({ version: 1, wrappings } satisfies KeyFile), { mode: 0o600, flag: 'wx', flush: true });
     this.opened = openEncryptedDatabase(this.opts.dbFile, key, { migrationsFolder: this.opts.migrationsFolder, create: true });
   }
 

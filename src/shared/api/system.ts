@@ -68,6 +68,15 @@ export const systemContract = {
   status: method({ input: z.object({}), output: systemStatusSchema, access: 'public', audit: 'none' }),
 };
 
+/** Why the store, a backup or the audit chain refused (texts in errors:reasons.<REASON>). */
+export const SECURITY_REASONS = [
+  'SECURITY_DB_FILE_MISSING',
+  'SECURITY_BACKUP_FORMAT',
+  'SECURITY_BACKUP_KDF',
+  'SECURITY_BACKUP_HEADER',
+] as const;
+export type SecurityReason = (typeof SECURITY_REASONS)[number];
+
 export const storeContract = {
   status: method({ input: z.object({}), output: storeStatusSchema, access: 'public', audit: 'none' }),
   /** Opens the store when the OS keystore cannot; on a brand-new store this sets the passphrase. */
