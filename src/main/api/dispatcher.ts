@@ -4,9 +4,15 @@ import type { MethodDef } from '../../shared/api/define';
 import { ApiError, type ApiResult } from '../../shared/api/errors';
 import type { AuditEvent } from '../audit/audit-log';
 import type { Session } from '../session/session';
+import type { User } from '../../shared/api/auth';
+
+/** Who is calling, as the dispatcher checked it: services take the caller from here, never from the session. */
+export type Caller = User;
 
 export interface CallContext {
   session: Session;
+  /** The signed-in user for signed-in calls (access was checked before the handler runs); null for public calls. */
+  caller: Caller | null;
 }
 
 /** The service side of the contract: every method, typed from the contract (inputs already parsed). */
@@ -76,7 +82,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatch {
     if (def.access !== 'public') deps.session.touch();
     try {
       const fn = (deps.implementation as unknown as Record<string, Record<string, (i: unknown, c: CallContext) => unknown>>)[namespace][name];
-      const value = def.output.parse(await fn(input, { session: deps.session }));
+      const value = def.output.parse(await fn(input, { session: deps.session, caller: deps.session.user }));
       const who = def.audit === 'auth' && input && typeof input === 'object' && 'username' in input ? `username=${String((input as { username: unknown }).username)}` : null;
       record('ok', who, patientId);
       return { ok: true, value };
