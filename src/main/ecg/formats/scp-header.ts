@@ -54,7 +54,7 @@ export function readTags(body: Uint8Array): Tags {
   return tags;
 }
 
-function decoderFor(label: string): TextDecoder {
+function decoderFor(label: string): InstanceType<typeof TextDecoder> {
   try {
     return new TextDecoder(label, { fatal: false });
   } catch {

@@ -85,7 +85,7 @@ export function decodeXmlBytes(bytes: Uint8Array, limits: Readonly<XmlLimits> = 
     // A declaration cannot make ASCII-compatible bytes UTF-16; anything else it names is honoured.
     if (declared && !declared.startsWith('utf-16') && !declared.startsWith('ucs-2')) label = declared;
   }
-  let decoder: TextDecoder;
+  let decoder: InstanceType<typeof TextDecoder>;
   try {
     decoder = new TextDecoder(label, { fatal: true, ignoreBOM: true });
   } catch {
