@@ -26,3 +26,22 @@ export function writeSettings(db: Db, patch: Partial<Settings>, clock: Clock): S
   db.insert(settings).values({ key: KEY, value, updatedAt }).onConflictDoUpdate({ target: settings.key, set: { value, updatedAt } }).run();
   return next.data;
 }
+
+/**
+ * A feature's own setting under its own key (e.g. `followup.dailyCapacity`), JSON-valued; null when unset.
+ * Features read and write settings through these, not through the table.
+ */
+export function readFeatureSetting(db: Db, key: string): unknown {
+  const row = db.select().from(settings).where(eq(settings.key, key)).get();
+  return row ? (JSON.parse(row.value) as unknown) : null;
+}
+
+export function writeFeatureSetting(db: Db, key: string, value: unknown, clock: Clock): void {
+  if (value === null) {
+    db.delete(settings).where(eq(settings.key, key)).run();
+    return;
+  }
+  const text = JSON.stringify(value);
+  const updatedAt = clock.now().toISOString();
+  db.insert(settings).values({ key, value: text, updatedAt }).onConflictDoUpdate({ target: settings.key, set: { value: text, updatedAt } }).run();
+}
