@@ -1,11 +1,12 @@
 import { eq } from 'drizzle-orm';
+import { DEFAULT_CLINIC_TIME_ZONE } from '../../shared/date-format';
 import { ApiError } from '../../shared/api/errors';
 import { DEFAULT_SECURITY_SETTINGS, type Settings, settingsSchema } from '../../shared/api/system';
 import type { Clock } from '../clock';
 import type { Db } from '../db/open';
 import { settings } from '../db/schema';
 
-const DEFAULTS: Settings = { security: DEFAULT_SECURITY_SETTINGS, facilityName: '', locale: 'zh-CN', villages: [] };
+const DEFAULTS: Settings = { security: DEFAULT_SECURITY_SETTINGS, facilityName: '', locale: 'zh-CN', villages: [], clinicTimeZone: DEFAULT_CLINIC_TIME_ZONE };
 const KEY = 'station';
 
 export function readSettings(db: Db): Settings {
