@@ -80,8 +80,18 @@ describe('foundation end to end (harness + Chromium)', () => {
     await page.getByRole('link', { name: '设置' }).click();
     const facility = page.getByRole('textbox', { name: '姓名' });
     await facility.fill('李护士（填写中）');
-    await advanceClock(ctx, 11 * 60_000);
-    await page.getByRole('heading', { name: '工作站已锁定' }).waitFor({ timeout: 15_000 });
+    // Small steps with the page's own polls (alert banner, status bar) running between them, as real time would:
+    // the background calls must not keep the station open (issue 15 point 1).
+    const heading = page.getByRole('heading', { name: '工作站已锁定' });
+    for (let step = 0; step < 12 * 6 && !(await heading.isVisible()); step++) {
+      await advanceClock(ctx, 10_000);
+      await page.evaluate(() => new Promise((r) => setTimeout(r, 60)));
+      if (step === 6 * 6) await page.waitForTimeout(10_500); // one full banner poll period of real time
+    }
+    await heading.waitFor({ timeout: 15_000 });
+    // Locked: the patient-bearing page is out of the document, typed text included (issue 15 point 3).
+    expect(await page.evaluate(() => [...document.querySelectorAll('input')].some((i) => i.value === '李护士（填写中）'))).toBe(false);
+    expect(await page.locator('nav').count()).toBe(0);
     await page.getByRole('dialog').getByLabel('密码').fill('Clinic2026ok');
     await page.getByRole('button', { name: '解锁' }).click();
     await page.getByRole('heading', { name: '工作站已锁定' }).waitFor({ state: 'detached' });

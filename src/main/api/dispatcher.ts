@@ -3,6 +3,7 @@ import { contractEntries, type Contract, type InputOf, type MethodName, type Nam
 import type { MethodDef } from '../../shared/api/define';
 import { ApiError, type ApiResult } from '../../shared/api/errors';
 import type { AuditEvent } from '../audit/audit-log';
+import { resultAuditDetails } from '../audit/result-audit';
 import type { Session } from '../session/session';
 import type { User } from '../../shared/api/auth';
 
@@ -79,12 +80,14 @@ export function createDispatcher(deps: DispatcherDeps): Dispatch {
       record('denied', denied.code, patientId);
       return { ok: false, error: denied.toData() };
     }
-    if (def.access !== 'public') deps.session.touch();
+    // Calls do not reset the idle clock: the banner, queue and sync pages poll on their own, so only the
+    // renderer's auth.heartbeat (sent on real keyboard and pointer input) counts as someone being there.
     try {
       const fn = (deps.implementation as unknown as Record<string, Record<string, (i: unknown, c: CallContext) => unknown>>)[namespace][name];
       const value = def.output.parse(await fn(input, { session: deps.session, caller: deps.session.user }));
       const who = def.audit === 'auth' && input && typeof input === 'object' && 'username' in input ? `username=${String((input as { username: unknown }).username)}` : null;
-      record('ok', who, patientId);
+      const seen = resultAuditDetails(channel, input, value);
+      if (seen !== null) record('ok', seen ?? who, patientId);
       return { ok: true, value };
     } catch (err) {
       const apiError = toApiError(err);

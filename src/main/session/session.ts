@@ -2,7 +2,8 @@ import type { User } from '../../shared/api/auth';
 
 /**
  * The signed-in user of this station window. One per process: the workstation has one window, and the harness
- * mirrors that. Idle time is measured from the last call or renderer heartbeat (typing counts).
+ * mirrors that. Idle time is measured from sign-in, unlock or the last renderer heartbeat (sent on real keyboard
+ * and pointer input). API calls do not count: pages poll in the background, so a call says nothing about a person.
  */
 export class Session {
   user: User | null = null;

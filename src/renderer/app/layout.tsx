@@ -1,4 +1,5 @@
-import { useEffect, useState } from 'react';
+import { useLayoutEffect, useEffect, useRef, useState, type ReactNode } from 'react';
+import { createPortal } from 'react-dom';
 import { useTranslation } from 'react-i18next';
 import { NavLink, Outlet } from 'react-router';
 import type { SystemStatus } from '../../shared/api/system';
@@ -16,7 +17,7 @@ export function Layout() {
   const locked = status?.locked ?? false;
   return (
     <div className="shell">
-      <div className="shell-body" inert={locked}>
+      <LockablePage locked={locked}>
         <nav className="sidebar" aria-label={t('app.title')}>
           <div className="brand">{t('app.title')}</div>
           {NAV.map((key) => (
@@ -35,7 +36,7 @@ export function Layout() {
             <Outlet />
           </main>
         </div>
-      </div>
+      </LockablePage>
       <StatusBar
         onSignOut={async () => {
           await api.auth.signOut({});
@@ -43,6 +44,31 @@ export function Layout() {
         }}
       />
       {locked && <LockOverlay />}
+    </div>
+  );
+}
+
+/**
+ * While locked, the page (patient names, findings, whatever was being typed) is taken out of the document: nothing
+ * to see through the lock, to select, to read with accessibility tools or to print. The React tree stays mounted
+ * in a detached element, so a half-filled form keeps every typed character in memory and is back as it was on
+ * unlock (issue 15 point 3). Calls it makes meanwhile are refused by main (SESSION_LOCKED).
+ */
+function LockablePage({ locked, children }: { locked: boolean; children: ReactNode }) {
+  const slot = useRef<HTMLDivElement>(null);
+  const [page] = useState(() => {
+    const el = document.createElement('div');
+    el.className = 'shell-body';
+    return el;
+  });
+  useLayoutEffect(() => {
+    if (locked) page.remove();
+    else slot.current?.appendChild(page);
+  }, [locked, page]);
+  useLayoutEffect(() => () => page.remove(), [page]);
+  return (
+    <div ref={slot} className="shell-slot">
+      {createPortal(children, page)}
     </div>
   );
 }

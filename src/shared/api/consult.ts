@@ -128,7 +128,7 @@ export const consultContract = {
    * Open 危急值 alerts for the banner. Polled, so not audited per call: raising and acknowledging each alert is
    * what the audit log records.
    */
-  alerts: method({ input: z.object({}), output: z.array(criticalAlertSchema), access: staff, audit: 'none' }),
+  alerts: method({ input: z.object({}), output: z.array(criticalAlertSchema), access: staff, audit: 'read' }),
   acknowledge: method({
     input: z.object({ patientId: id, alertId: id }),
     output: criticalAlertSchema,

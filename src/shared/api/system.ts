@@ -81,7 +81,7 @@ export const settingsContract = {
   get: method({ input: z.object({}), output: settingsSchema, access: 'signedIn', audit: 'none' }),
   update: method({ input: settingsSchema.partial(), output: settingsSchema, access: ['admin'], audit: 'admin' }),
   /** The UI language is a per-station preference any user may change. */
-  setLocale: method({ input: z.object({ locale: z.enum(['zh-CN', 'en']) }), output: settingsSchema, access: 'public', audit: 'none' }),
+  setLocale: method({ input: z.object({ locale: z.enum(['zh-CN', 'en']) }), output: settingsSchema, access: 'public', audit: 'admin' }),
 };
 
 export const auditContract = {

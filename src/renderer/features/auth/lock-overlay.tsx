@@ -5,8 +5,8 @@ import { ErrorText } from '../../components/error-text';
 import { useAuth } from '../../app/auth-context';
 
 /**
- * Covers the page instead of replacing it, so a half-filled form underneath keeps every typed character.
- * `inert` on the page keeps keyboard focus from reaching it while locked.
+ * Replaces the page while locked (Layout takes the page out of the document and keeps its React state, so a
+ * half-filled form keeps every typed character); the overlay is opaque, there is nothing under it to see.
  */
 export function LockOverlay() {
   const { t } = useTranslation();
