@@ -15,7 +15,10 @@ import { ManualClock } from '../src/main/clock';
 import { defaultMigrationsFolder, type Sqlite } from '../src/main/db/open';
 import { evaluateFollowUp } from '../src/main/followup/engine';
 import { refreshEnrolmentState } from '../src/main/followup/enrolment-state';
-import { recordInsertStatement, type RecordInsertRow } from '../src/main/followup/followup-service';
+import { recordRowOf, type NewRecordRow } from '../src/main/followup/record-mapping';
+import { insertRecord } from '../src/main/followup/repository';
+import type { Db } from '../src/main/db/open';
+import { followUpFormSchema } from '../src/shared/api/followup';
 import { computeReminders } from '../src/main/followup/reminders';
 import { searchColumnsFor, type PatientSearchColumns } from '../src/main/patients/patient-keys';
 import { insertPatientRow } from '../src/main/patients/patient-service';
@@ -172,46 +175,42 @@ const GIVEN = ['建国', '秀英', '桂兰', '志强', '玉梅', '国华', '淑�
 const SURNAMES = ['王', '李', '张', '刘', '陈', '杨', '赵', '黄', '周', '吴'];
 const BATCH = 5_000;
 
-/** A controlled visit's columns: the bulk of a year of history, whose values the sweep never reads. */
-function recordRow(patientId: string, enrolmentId: string, disease: Disease, date: string, createdAt: string): RecordInsertRow {
-  const nulls = Object.fromEntries(
-    ['symptomsOther', 'heartRatePersistent', 'weightTargetKg', 'heightCm', 'bmi', 'bmiTarget', 'temperatureC', 'dorsalisPedis', 'signsOther', 'randomGlucose', 'hba1c', 'hba1cDate', 'testsOther', 'adrDesc', 'hypoglycemiaReaction', 'complicationDesc', 'insulin', 'medicationAdvice', 'overrideReason', 'referralReason', 'notes'].map((k) => [k, null]),
-  );
+/** A controlled visit as the app stores it (through the record mapping): the bulk of a year of history. */
+function recordRow(patientId: string, enrolmentId: string, disease: Disease, date: string, createdAt: string): NewRecordRow {
   const next = addMonthsClamped(date, 3);
-  return {
-    ...nulls,
+  const form = followUpFormSchema.parse({
+    date,
+    mode: 'clinic',
+    symptoms: ['无症状'],
+    sbp: disease === 'hypertension' ? 128 : undefined,
+    dbp: disease === 'hypertension' ? 82 : undefined,
+    heartRate: 74,
+    weightKg: 66,
+    fbg: disease === 't2dm' ? 6.2 : undefined,
+    adherence: '规律',
+  });
+  return recordRowOf({
     id: randomUUID(),
     patientId,
     enrolmentId,
     disease,
-    visitDate: date,
-    mode: 'clinic',
-    faceToFace: 1,
-    symptoms: '["无症状"]',
-    sbp: disease === 'hypertension' ? 128 : null,
-    dbp: disease === 'hypertension' ? 82 : null,
-    heartRate: 74,
-    weightKg: 66,
-    fbg: disease === 't2dm' ? 6.2 : null,
-    lifestyle: '{"now":{},"target":{}}',
-    adherence: '规律',
-    adr: 0,
-    newComplication: 0,
-    pregnant: 0,
-    lactating: 0,
-    selfReportedHomeBp: 0,
-    withHealthCheck: 0,
-    medications: '[]',
-    classification: '控制满意',
-    action: 'continue',
-    engineNextDate: next,
+    form,
+    bmi: null,
+    outcome: {
+      classification: '控制满意',
+      action: 'continue',
+      nextDueDate: next,
+      referralReason: null,
+      reason: { code: 'controlled', zh: '', en: '' },
+      reminders: [],
+      advisories: [],
+      ruleSet: { id: 'bphs-2017', version: '2017.3' },
+    },
     nextDueDate: next,
-    reasons: '{"reason":{"code":"controlled","zh":"","en":""},"reminders":[],"advisories":[]}',
-    ruleSet: 'bphs-2017@2017.3',
-    doctorId: 1,
-    doctorName: '管理员',
+    overrideReason: null,
+    doctor: { id: 1, displayName: '管理员' },
     createdAt,
-  };
+  });
 }
 
 /** Writes one synthetic patient's state as the rows the app would have stored (a visit per face-to-face date, …). */
@@ -249,12 +248,12 @@ function insertPatientHistory(sqlite: Sqlite, statements: ReturnType<typeof seed
       }
       if (enrolment.lastReferral?.date === date) {
         Object.assign(row, { action: enrolment.lastReferral.urgent ? 'urgent_refer' : 'refer' });
-        referralRecord = row.id as string;
+        referralRecord = row.id;
       }
       statements.record.run(row);
     }
     if (enrolment.lastPhoneContactDate) {
-      statements.record.run({ ...recordRow(patient.patientId, enrolmentId, enrolment.disease, enrolment.lastPhoneContactDate, now), mode: 'phone', faceToFace: 0, classification: null, action: 'schedule_face_to_face' });
+      statements.record.run({ ...recordRow(patient.patientId, enrolmentId, enrolment.disease, enrolment.lastPhoneContactDate, now), mode: 'phone', faceToFace: false, classification: null, action: 'schedule_face_to_face' });
     }
     if (enrolment.lastReferral && referralRecord) {
       const referralId = randomUUID();
@@ -267,9 +266,9 @@ function insertPatientHistory(sqlite: Sqlite, statements: ReturnType<typeof seed
   }
 }
 
-function seedStatements(sqlite: Sqlite) {
+function seedStatements(sqlite: Sqlite, db: Db) {
   return {
-    record: recordInsertStatement(sqlite),
+    record: { run: (row: NewRecordRow) => insertRecord(db, row) },
     enrolment: sqlite.prepare(
       `INSERT INTO followup_enrolments (id, patient_id, disease, how_found, enrolled_on, enrolled_at, enrolled_by, enrolled_by_name, created_at, updated_at) VALUES (?, ?, ?, 'clinic_visit', ?, ?, 1, '管理员', ?, ?)`,
     ),
@@ -284,9 +283,10 @@ function seedStatements(sqlite: Sqlite) {
 }
 
 /** Seeds the population in transactions of BATCH patients; returns the seconds it took and the rows written. */
-function seedStation(sqlite: Sqlite, patients: readonly FollowUpPatientState[]): { seconds: number; records: number } {
+function seedStation(db: Db, patients: readonly FollowUpPatientState[]): { seconds: number; records: number } {
+  const sqlite = db.$client;
   const started = performance.now();
-  const statements = seedStatements(sqlite);
+  const statements = seedStatements(sqlite, db);
   const keyCache = new Map<string, PatientSearchColumns>();
   const now = `${TODAY}T04:00:00.000Z`;
   const flush = sqlite.transaction((from: number, to: number) => {
@@ -311,7 +311,7 @@ async function remindersThroughService(patients: FollowUpPatientState[]) {
   try {
     await services.store.openWithPassphrase('bench-passphrase-1');
     await call(services.dispatch, 'auth', 'setupAdmin', { username: 'admin', displayName: '管理员', password: 'Clinic2026ok' });
-    const seeded = seedStation(services.store.current.sqlite, patients);
+    const seeded = seedStation(services.store.current.db, patients);
     let items = services.followup.reminderRows({}).length; // warm-up: page cache and statement compilation
     const full: number[] = [];
     const page: number[] = [];

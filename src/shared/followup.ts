@@ -664,6 +664,28 @@ export const reminderReasons = {
       ),
     );
   },
+  /** §8: the lateness of a face-to-face visit is part of its record, although the visit fulfils the due date. */
+  visitLate: (disease: Disease, dueDate: IsoDate, daysLate: number, visitDate: IsoDate): Reason =>
+    reason(
+      'overdue',
+      prefixed(
+        disease,
+        `${visitDate}面对面随访晚于应随访日期${dueDate}，逾期${daysLate}天`,
+        `the ${visitDate} face-to-face follow-up came ${daysLate} days after its due date ${dueDate}`,
+      ),
+    ),
+  /** §8 / A8: a value the form requires is missing, although the other value decided the classification. */
+  dataIncompleteClassified: (disease: Disease, fields: MeasureField[], visitDate: IsoDate): Reason => {
+    const names = fieldList(fields);
+    return reason(
+      'data_incomplete',
+      prefixed(
+        disease,
+        `${visitDate}随访缺少${names.zh}（分类已由其他测量值确定），请补测`,
+        `the ${visitDate} follow-up lacks ${names.en} (the other value decided the classification): measure it`,
+      ),
+    );
+  },
   annualCheck: (year: number): Reason =>
     reason('annual_check_due', {
       zh: `${year}年度健康体检尚未完成（可与随访结合进行）`,

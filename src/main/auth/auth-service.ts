@@ -62,7 +62,7 @@ export class AuthService {
     const passwordHash = await this.enforcePolicy(input.password, input.username);
     const now = this.clock.now().toISOString();
     const existing = this.db().select().from(users).where(eq(users.username, input.username)).get();
-    if (existing) throw new ApiError('DUPLICATE', `user ${input.username} exists`, { username: input.username });
+    if (existing) throw new ApiError('DUPLICATE', `user ${input.username} exists`, { reason: 'USER_EXISTS', username: input.username });
     const row = this.db()
       .insert(users)
       .values({ username: input.username, displayName: input.displayName, role: input.role, passwordHash, createdAt: now, updatedAt: now })
@@ -203,7 +203,7 @@ export class AuthService {
     const row = this.db().select().from(users).where(eq(users.id, input.id)).get();
     if (!row) throw new ApiError('NOT_FOUND', `no user ${input.id}`);
     if (row.role === 'admin' && (input.role && input.role !== 'admin' || input.active === false) && this.activeAdmins() <= 1) {
-      throw new ApiError('CONFLICT', 'the last active administrator cannot be demoted or disabled');
+      throw new ApiError('CONFLICT', 'the last active administrator cannot be demoted or disabled', { reason: 'LAST_ADMIN' });
     }
     const patch: Partial<UserRow> = { updatedAt: this.clock.now().toISOString() };
     if (input.displayName !== undefined) patch.displayName = input.displayName;

@@ -103,11 +103,11 @@ export class ClinicService {
 
   checkIn(input: { patientId: string; priority: boolean; clinicianId?: number }): QueueEntry {
     const patient = this.patients.get(input.patientId);
-    if (patient.mergedInto) throw new ApiError('CONFLICT', 'this record was merged into another', { patientId: patient.mergedInto });
+    if (patient.mergedInto) throw new ApiError('CONFLICT', 'this record was merged into another', { reason: 'PATIENT_MERGED', patientId: patient.mergedInto });
     const open = this.sqlite()
       .prepare(`SELECT id FROM queue_entries WHERE patient_id = ? AND clinic_date = ? AND status IN ('waiting', 'inConsultation')`)
       .get(input.patientId, this.today()) as { id: string } | undefined;
-    if (open) throw new ApiError('DUPLICATE', 'already in today’s queue', { entryId: open.id });
+    if (open) throw new ApiError('DUPLICATE', 'already in today’s queue', { reason: 'ALREADY_CHECKED_IN', entryId: open.id });
     const id = randomUUID();
     this.sqlite()
       .prepare(`INSERT INTO queue_entries (id, patient_id, clinic_date, status, priority, clinician_id, checked_in_at) VALUES (?, ?, ?, 'waiting', ?, ?, ?)`)
@@ -118,7 +118,7 @@ export class ClinicService {
   setStatus(entryId: string, status: QueueEntry['status']): QueueEntry {
     const current = this.entry(entryId);
     if (current.status === status) return current;
-    if (!ALLOWED[current.status].includes(status)) throw new ApiError('CONFLICT', `cannot go from ${current.status} to ${status}`, { from: current.status, to: status });
+    if (!ALLOWED[current.status].includes(status)) throw new ApiError('CONFLICT', `cannot go from ${current.status} to ${status}`, { reason: 'QUEUE_TRANSITION', from: current.status, to: status });
     const now = this.clock.now().toISOString();
     const started = status === 'inConsultation' ? now : current.startedAt;
     const finished = status === 'done' || status === 'left' ? now : null;

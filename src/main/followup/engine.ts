@@ -676,6 +676,18 @@ function decide(
   };
 }
 
+/** The values the form needs for control (HTN: SBP and DBP; T2DM: FBG) that the visit lacks. */
+export function requiredMissing(disease: Disease, values: MeasuredValues): MeasureField[] {
+  const missing: MeasureField[] = [];
+  if (disease === 'hypertension') {
+    if (values.sbp == null) missing.push('sbp');
+    if (values.dbp == null) missing.push('dbp');
+  } else if (values.fbg == null) {
+    missing.push('fbg');
+  }
+  return missing;
+}
+
 /** A3: only staff-measured BP classifies; a patient's own home readings still trigger the urgent lines. */
 function controlValues(visit: Visit, values: VisitValues): MeasuredValues {
   return visit.selfReportedHomeBP ? { sbp: null, dbp: null, fbg: values.fbg } : values;
@@ -691,8 +703,23 @@ function evaluateFaceToFace(input: FollowUpInput, visit: Visit, summary: History
   const decision = decide(disease, visit, values, status, adrNow, summary, age, rules);
 
   const reminders: FollowUpReminder[] = [];
-  if (status.kind === 'undetermined') {
-    reminders.push({ code: 'data_incomplete', fields: status.missing, reason: reminderReasons.dataIncomplete(disease, status.missing, visit.date) });
+  // §8: a visit after the pending due date reports its own lateness (it counts against 规范管理).
+  const pendingDue = pendingFaceToFaceDue(summary, rules);
+  if (pendingDue !== null && visit.date > pendingDue) {
+    const daysLate = daysBetween(pendingDue, visit.date);
+    reminders.push({ code: 'overdue', dueDate: pendingDue, daysLate, reason: reminderReasons.visitLate(disease, pendingDue, daysLate, visit.date) });
+  }
+  // §8 / A8: every required value missing from the form is reported, also when the other one decided control.
+  const missing = requiredMissing(disease, controlValues(visit, values));
+  if (missing.length > 0) {
+    reminders.push({
+      code: 'data_incomplete',
+      fields: missing,
+      reason:
+        status.kind === 'undetermined'
+          ? reminderReasons.dataIncomplete(disease, missing, visit.date)
+          : reminderReasons.dataIncompleteClassified(disease, missing, visit.date),
+    });
   }
   if (isReferral(decision.action) && decision.nextDueDate) {
     reminders.push({ code: 'referral_followup_due', dueDate: decision.nextDueDate, reason: reminderReasons.referralCheck(disease, decision.nextDueDate, 0) });

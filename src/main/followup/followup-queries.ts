@@ -175,3 +175,10 @@ export const POPULATION_SQL = {
   yearRecords: YEAR_RECORDS_SQL,
   yearChecks: YEAR_CHECKS_SQL,
 };
+
+const FAMILY_DOCTORS_SQL = `SELECT DISTINCT contract_doctor FROM patients WHERE contract_doctor IS NOT NULL AND merged_into IS NULL ORDER BY contract_doctor`;
+
+/** The family doctors the reminder filter offers. */
+export function loadFamilyDoctors(sqlite: Sqlite): string[] {
+  return sqlite.prepare(FAMILY_DOCTORS_SQL).pluck().all().filter((d): d is string => typeof d === 'string');
+}

@@ -100,7 +100,7 @@ export class PatientService {
     const sqlite = this.sqlite();
     if (identity.idNumber) {
       const existing = sqlite.prepare('SELECT id FROM patients WHERE id_number = ?').get(identity.idNumber) as { id: string } | undefined;
-      if (existing) throw new ApiError('DUPLICATE', 'a patient with this resident ID exists', { patientId: existing.id, field: 'idNumber' });
+      if (existing) throw new ApiError('DUPLICATE', 'a patient with this resident ID exists', { reason: 'DUPLICATE_ID', patientId: existing.id, field: 'idNumber' });
     }
     const keys = searchColumnsFor(input.name);
     if (!input.confirmNotDuplicate) {
@@ -133,7 +133,7 @@ export class PatientService {
 
   update(input: Partial<PatientInputParsed> & { patientId: string; version: number }): Patient {
     const current = this.get(input.patientId);
-    if (current.version !== input.version) throw new ApiError('CONFLICT', 'the record was changed by someone else; reload it', { field: 'version' });
+    if (current.version !== input.version) throw new ApiError('CONFLICT', 'the record was changed by someone else; reload it', { reason: 'STALE_VERSION', field: 'version' });
     this.validateContact(input);
     const identityTouched = input.idNumber !== undefined || input.noIdReason !== undefined || input.birthDate !== undefined || input.sex !== undefined;
     const identity = identityTouched
@@ -150,7 +150,7 @@ export class PatientService {
       : null;
     if (identity?.idNumber && identity.idNumber !== current.idNumber) {
       const existing = this.sqlite().prepare('SELECT id FROM patients WHERE id_number = ? AND id <> ?').get(identity.idNumber, current.id) as { id: string } | undefined;
-      if (existing) throw new ApiError('DUPLICATE', 'a patient with this resident ID exists', { patientId: existing.id, field: 'idNumber' });
+      if (existing) throw new ApiError('DUPLICATE', 'a patient with this resident ID exists', { reason: 'DUPLICATE_ID', patientId: existing.id, field: 'idNumber' });
     }
     const keys = input.name ? searchColumnsFor(input.name) : null;
     const now = this.clock.now().toISOString();
@@ -183,7 +183,7 @@ export class PatientService {
       const r = sqlite
         .prepare(`UPDATE patients SET ${assignments.join(', ')}, version = @next, updated_at = @now WHERE id = @id AND version = @version`)
         .run({ ...params, next, now, id: current.id, version: current.version });
-      if (r.changes !== 1) throw new ApiError('CONFLICT', 'the record was changed by someone else; reload it', { field: 'version' });
+      if (r.changes !== 1) throw new ApiError('CONFLICT', 'the record was changed by someone else; reload it', { reason: 'STALE_VERSION', field: 'version' });
       this.onChanged(current.id, next);
     }).immediate();
     return this.get(current.id);
@@ -197,7 +197,7 @@ export class PatientService {
     if (keepId === mergeId) throw new ApiError('VALIDATION', 'cannot merge a record into itself', { field: 'mergeId', reason: 'MERGE_SELF' });
     const keep = this.get(keepId);
     const gone = this.get(mergeId);
-    if (keep.mergedInto || gone.mergedInto) throw new ApiError('CONFLICT', 'one of the records is already merged');
+    if (keep.mergedInto || gone.mergedInto) throw new ApiError('CONFLICT', 'one of the records is already merged', { reason: 'ALREADY_MERGED' });
     const sqlite = this.sqlite();
     const tables = (sqlite.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`).all() as { name: string }[])
       .map((t) => t.name)

@@ -1,11 +1,12 @@
 import { eq } from 'drizzle-orm';
+import { DEFAULT_CLINIC_TIME_ZONE } from '../../shared/date-format';
 import { ApiError } from '../../shared/api/errors';
 import { DEFAULT_SECURITY_SETTINGS, type Settings, settingsSchema } from '../../shared/api/system';
 import type { Clock } from '../clock';
 import type { Db } from '../db/open';
 import { settings } from '../db/schema';
 
-const DEFAULTS: Settings = { security: DEFAULT_SECURITY_SETTINGS, facilityName: '', locale: 'zh-CN', villages: [] };
+const DEFAULTS: Settings = { security: DEFAULT_SECURITY_SETTINGS, facilityName: '', locale: 'zh-CN', villages: [], clinicTimeZone: DEFAULT_CLINIC_TIME_ZONE };
 const KEY = 'station';
 
 export function readSettings(db: Db): Settings {
@@ -25,4 +26,23 @@ export function writeSettings(db: Db, patch: Partial<Settings>, clock: Clock): S
   const updatedAt = clock.now().toISOString();
   db.insert(settings).values({ key: KEY, value, updatedAt }).onConflictDoUpdate({ target: settings.key, set: { value, updatedAt } }).run();
   return next.data;
+}
+
+/**
+ * A feature's own setting under its own key (e.g. `followup.dailyCapacity`), JSON-valued; null when unset.
+ * Features read and write settings through these, not through the table.
+ */
+export function readFeatureSetting(db: Db, key: string): unknown {
+  const row = db.select().from(settings).where(eq(settings.key, key)).get();
+  return row ? (JSON.parse(row.value) as unknown) : null;
+}
+
+export function writeFeatureSetting(db: Db, key: string, value: unknown, clock: Clock): void {
+  if (value === null) {
+    db.delete(settings).where(eq(settings.key, key)).run();
+    return;
+  }
+  const text = JSON.stringify(value);
+  const updatedAt = clock.now().toISOString();
+  db.insert(settings).values({ key, value: text, updatedAt }).onConflictDoUpdate({ target: settings.key, set: { value: text, updatedAt } }).run();
 }

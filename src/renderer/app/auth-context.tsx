@@ -21,6 +21,8 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   const refresh = useCallback(async () => setStatus(await api.auth.status({})), []);
 
   useEffect(() => {
+    // The state is set after the awaited status call, never synchronously in this effect.
+    // eslint-disable-next-line react-hooks/set-state-in-effect
     void refresh();
     const poll = setInterval(() => void refresh().catch(() => {}), STATUS_POLL_MS);
     const onAuthChanged = () => void refresh();

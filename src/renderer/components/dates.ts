@@ -1,31 +1,55 @@
-import { chinaLocalDate, completedYears, toEpochDay } from '../../shared/dates';
+import { completedYears, toEpochDay } from '../../shared/dates';
+import {
+  DEFAULT_CLINIC_TIME_ZONE,
+  clinicDateOf,
+  formatClinicDate,
+  formatClinicDateTime,
+  formatClinicDateTimeSeconds,
+  formatClinicTime,
+} from '../../shared/date-format';
 
-/** Clinic times are shown in China Standard Time whatever the PC's own time-zone setting is. */
-const CLINIC_TIME_ZONE = 'Asia/Shanghai';
+/**
+ * Clinic times are shown in the clinic's zone (settings → clinicTimeZone) whatever the PC's own setting is. The
+ * zone is read once after sign-in (see useClinicTimeZoneSetting) and kept here, so formatting stays a plain call.
+ */
+let clinicTimeZone = DEFAULT_CLINIC_TIME_ZONE;
 
+export function setClinicTimeZone(zone: string): void {
+  clinicTimeZone = zone;
+}
+
+export function getClinicTimeZone(): string {
+  return clinicTimeZone;
+}
+
+/** Today in the clinic's zone (yyyy-MM-dd). The name is kept from when the zone was fixed. */
 export function todayInChina(now: Date = new Date()): string {
-  return chinaLocalDate(now);
+  return clinicDateOf(now, clinicTimeZone);
 }
 
-export function formatDateTime(iso: string, locale: string): string {
-  return new Intl.DateTimeFormat(locale, {
-    timeZone: CLINIC_TIME_ZONE,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    hour12: false,
-  }).format(new Date(iso));
+export const clinicToday = todayInChina;
+
+/** yyyy-MM-dd HH:mm in every language (the second argument is kept for call sites; the format does not vary). */
+export function formatDateTime(iso: string | null | undefined, _locale?: string): string {
+  return formatClinicDateTime(iso, clinicTimeZone);
 }
 
-export function formatTime(iso: string, locale: string): string {
-  return new Intl.DateTimeFormat(locale, { timeZone: CLINIC_TIME_ZONE, hour: '2-digit', minute: '2-digit', hour12: false }).format(new Date(iso));
+export function formatDateTimeSeconds(iso: string | null | undefined): string {
+  return formatClinicDateTimeSeconds(iso, clinicTimeZone);
 }
 
-/** The calendar day of an instant in China (yyyy-mm-dd). */
+export function formatTime(iso: string | null | undefined, _locale?: string): string {
+  return formatClinicTime(iso, clinicTimeZone);
+}
+
+/** yyyy-MM-dd for a civil date or an instant. */
+export function formatDate(value: string | null | undefined): string {
+  return formatClinicDate(value, clinicTimeZone);
+}
+
+/** The calendar day of an instant in the clinic's zone (yyyy-mm-dd). */
 export function clinicDayOf(iso: string): string {
-  return chinaLocalDate(new Date(iso));
+  return clinicDateOf(iso, clinicTimeZone);
 }
 
 export type Age = { unit: 'years'; value: number } | { unit: 'months'; value: number } | { unit: 'days'; value: number };

@@ -29,6 +29,34 @@ export const ACTIONS = ['continue', 'adjust_medication', 'refer', 'urgent_refer'
 export const ADHERENCE = ['规律', '间断', '不服药'] as const;
 export const HOW_FOUND = ['clinic_visit', 'health_check', 'screening', 'referral_in', 'other'] as const;
 export const END_REASONS = ['died', 'moved', 'refused', 'other'] as const;
+
+/** Every typed refusal of the follow-up feature (ApiError details.reason); texts in followup:reasons.<REASON>. */
+export const FOLLOWUP_REASONS = [
+  'FOLLOWUP_AFTER_DUE_DATE',
+  'FOLLOWUP_ALREADY_ENROLLED',
+  'FOLLOWUP_APPOINTMENT_CLOSED',
+  'FOLLOWUP_BEFORE_ENROLMENT',
+  'FOLLOWUP_CALENDAR_RANGE',
+  'FOLLOWUP_CHECK_BEFORE_REFERRAL',
+  'FOLLOWUP_DATE_IN_FUTURE',
+  'FOLLOWUP_DATE_PAST',
+  'FOLLOWUP_DAY_FULL',
+  'FOLLOWUP_DIAGNOSIS_AFTER_ENROLMENT',
+  'FOLLOWUP_END_BEFORE_START',
+  'FOLLOWUP_END_NOTE_REQUIRED',
+  'FOLLOWUP_ENROLMENT_ENDED',
+  'FOLLOWUP_INPUT_INVALID',
+  'FOLLOWUP_NOT_ENROLLED',
+  'FOLLOWUP_OVERRIDE_DATE_INVALID',
+  'FOLLOWUP_OVERRIDE_PHONE',
+  'FOLLOWUP_OVERRIDE_REASON_REQUIRED',
+  'FOLLOWUP_PATIENT_MERGED',
+  'FOLLOWUP_PREGNANCY_MALE',
+  'FOLLOWUP_REFERRAL_RETURNED',
+  'FOLLOWUP_UNDER_PROGRAMME_AGE',
+  'FOLLOWUP_HBA1C_IMPOSSIBLE',
+] as const;
+export type FollowupReason = (typeof FOLLOWUP_REASONS)[number];
 export const REMINDER_KINDS = [
   'overdue',
   'due_this_week',

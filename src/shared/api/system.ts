@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULT_CLINIC_TIME_ZONE, isTimeZone } from '../date-format';
 import { method } from './define';
 
 export const securitySettingsSchema = z.object({
@@ -23,6 +24,8 @@ export const settingsSchema = z.object({
   locale: z.enum(['zh-CN', 'en']),
   /** The township's villages, for registration and follow-up call lists. */
   villages: z.array(z.string().trim().min(1).max(40)).max(500),
+  /** IANA zone every screen and print shows times in (the clinic's, not the PC's). */
+  clinicTimeZone: z.string().max(64).refine(isTimeZone, 'unknown time zone').default(DEFAULT_CLINIC_TIME_ZONE),
 });
 export type Settings = z.infer<typeof settingsSchema>;
 

@@ -208,8 +208,13 @@ describe('§7 row 5 and A8 — missing values', () => {
     { spec: 'A8 SBP 130, DBP missing: undeterminable → remeasure, no next date', disease: 'hypertension', visit: { sbp: 130 }, classification: null, action: 'remeasure', nextDueDate: null, fields: ['dbp'] },
     { spec: 'A8 DBP 85, SBP missing → remeasure', disease: 'hypertension', visit: { dbp: 85 }, classification: null, action: 'remeasure', nextDueDate: null, fields: ['sbp'] },
     { spec: 'A8 both missing → remeasure', disease: 'hypertension', visit: {}, classification: null, action: 'remeasure', nextDueDate: null, fields: ['sbp', 'dbp'] },
-    { spec: 'A8 SBP 150 already proves uncontrolled with DBP missing', disease: 'hypertension', visit: { sbp: 150 }, classification: '控制不满意', action: 'adjust_medication', nextDueDate: DAY_PLUS_14, fields: null },
-    { spec: 'A8 DBP 95 already proves uncontrolled with SBP missing', disease: 'hypertension', visit: { dbp: 95 }, classification: '控制不满意', action: 'adjust_medication', nextDueDate: DAY_PLUS_14, fields: null },
+    { spec: '§8 SBP 150 proves uncontrolled with DBP missing; the missing DBP is still reported', disease: 'hypertension', visit: { sbp: 150 }, classification: '控制不满意', action: 'adjust_medication', nextDueDate: DAY_PLUS_14, fields: ['dbp'] },
+    { spec: '§8 DBP 95 proves uncontrolled with SBP missing; the missing SBP is still reported', disease: 'hypertension', visit: { dbp: 95 }, classification: '控制不满意', action: 'adjust_medication', nextDueDate: DAY_PLUS_14, fields: ['sbp'] },
+    { spec: '§8 boundary: SBP 140 (the limit) with DBP missing → uncontrolled, DBP reported', disease: 'hypertension', visit: { sbp: 140 }, classification: '控制不满意', action: 'adjust_medication', nextDueDate: DAY_PLUS_14, fields: ['dbp'] },
+    { spec: '§8 SBP 185 alone: urgent referral, DBP reported', disease: 'hypertension', visit: { sbp: 185 }, classification: '控制不满意', action: 'urgent_refer', nextDueDate: DAY_PLUS_14, fields: ['dbp'] },
+    { spec: '§8 T2DM with FBG: nothing missing, BP not required', disease: 't2dm', visit: { fbg: 6.5 }, classification: '控制满意', action: 'continue', nextDueDate: DAY_PLUS_3_MONTHS, fields: null },
+    { spec: '§8 T2DM FBG missing but random glucose 17 urgent: FBG reported', disease: 't2dm', visit: { randomGlucose: 17 }, classification: null, action: 'urgent_refer', nextDueDate: DAY_PLUS_14, fields: ['fbg'] },
+    { spec: '§8 complete HTN values: nothing missing', disease: 'hypertension', visit: { sbp: 128, dbp: 78 }, classification: '控制满意', action: 'continue', nextDueDate: DAY_PLUS_3_MONTHS, fields: null },
     { spec: 'A8 + A10 at 65+, SBP 145 with DBP missing is undeterminable', disease: 'hypertension', patient: ELDER, visit: { sbp: 145 }, classification: null, action: 'remeasure', nextDueDate: null, fields: ['dbp'] },
     { spec: 'A8 FBG missing (random glucose 8.0 does not classify)', disease: 't2dm', visit: { randomGlucose: 8.0 }, classification: null, action: 'remeasure', nextDueDate: null, fields: ['fbg'] },
     { spec: 'A4 an ADR is known even when control is not (docs choice); row 5 before row 6', disease: 'hypertension', visit: { sbp: 130, adr: true }, classification: '不良反应', action: 'remeasure', nextDueDate: null, fields: ['dbp'] },
@@ -530,5 +535,60 @@ describe('input errors are typed', () => {
     ['§8 an unknown mode', { disease: 't2dm', patient: ADULT, history: [], visit: { date: DAY, mode: 'video' } }],
   ])('%s', (_name, input) => {
     expect(() => evaluateFollowUp(input as never)).toThrow(FollowUpInputError);
+  });
+});
+
+describe('§8 a late face-to-face visit reports overdue with its due date and days late', () => {
+  // The previous controlled visit booked 2025-05-10 + 3 months = 2025-08-10.
+  const history = [entry(DAY, { sbp: 128, dbp: 78, classification: '控制满意', action: 'continue', nextDueDate: DAY_PLUS_3_MONTHS })];
+  it.each([
+    ['2025-08-09', null],
+    ['2025-08-10', null], // on the due date: on time (A7 inclusive)
+    ['2025-08-11', 1], // the boundary day after
+    ['2025-09-10', 31],
+  ] as const)('clinic visit on %s → daysLate %s', (date, daysLate) => {
+    const outcome = evaluate('hypertension', ADULT, history, clinic(date, { sbp: 130, dbp: 80 }));
+    const found = outcome.reminders.find((r) => r.code === 'overdue');
+    if (daysLate === null) expect(found).toBeUndefined();
+    else expect(found).toMatchObject({ code: 'overdue', dueDate: DAY_PLUS_3_MONTHS, daysLate });
+    // The late visit still fulfils the due date: the outcome books the next one from it.
+    expect(outcome.action).toBe('continue');
+  });
+
+  it('a home visit is face-to-face too: overdue against the +14 d recheck date', () => {
+    const adjust = [entry(DAY, { sbp: 150, dbp: 85, classification: '控制不满意', action: 'adjust_medication', nextDueDate: DAY_PLUS_14 })];
+    const outcome = evaluate('hypertension', ADULT, adjust, { date: '2025-05-26', mode: 'home', sbp: 135, dbp: 85 });
+    expect(outcome.reminders).toContainEqual(expect.objectContaining({ code: 'overdue', dueDate: DAY_PLUS_14, daysLate: 2 }));
+  });
+
+  it('after a referral check the due date is 14 days after the check (A7 cadence)', () => {
+    const referred = [
+      entry(DAY, { sbp: 185, dbp: 100, classification: '控制不满意', action: 'urgent_refer', nextDueDate: DAY_PLUS_14 }),
+      { type: 'referral_tracking' as const, date: '2025-05-20', outcome: 'completed' as const },
+    ];
+    const late = evaluate('hypertension', ADULT, referred, clinic('2025-06-05', { sbp: 135, dbp: 85 }));
+    expect(late.reminders).toContainEqual(expect.objectContaining({ code: 'overdue', dueDate: '2025-06-03', daysLate: 2 }));
+    const onTime = evaluate('hypertension', ADULT, referred, clinic('2025-06-03', { sbp: 135, dbp: 85 }));
+    expect(codes(onTime)).not.toContain('overdue');
+  });
+
+  it('a T2DM late visit missing FBG reports both overdue and data_incomplete', () => {
+    const dm = [entry(DAY, { fbg: 6.2, classification: '控制满意', action: 'continue', nextDueDate: DAY_PLUS_3_MONTHS })];
+    const outcome = evaluate('t2dm', ADULT, dm, clinic('2025-08-20', { randomGlucose: 9 }));
+    expect(outcome.reminders).toContainEqual(expect.objectContaining({ code: 'overdue', dueDate: DAY_PLUS_3_MONTHS, daysLate: 10 }));
+    expect(outcome.reminders).toContainEqual(expect.objectContaining({ code: 'data_incomplete', fields: ['fbg'] }));
+  });
+
+  it('no pending date (first visit, or after a remeasure) → never overdue', () => {
+    expect(codes(evaluate('hypertension', ADULT, [], clinic('2025-12-01', { sbp: 130, dbp: 80 })))).not.toContain('overdue');
+    const remeasure = [entry(DAY, { sbp: 130, classification: null, action: 'remeasure', nextDueDate: null })];
+    expect(codes(evaluate('hypertension', ADULT, remeasure, clinic('2025-12-01', { sbp: 130, dbp: 80 })))).not.toContain('overdue');
+  });
+
+  it('the reminder check after a late visit no longer reports overdue (the visit fulfilled the date)', () => {
+    const visit = clinic('2025-08-20', { sbp: 130, dbp: 80 });
+    const outcome = evaluate('hypertension', ADULT, history, visit);
+    const after = [...history, entry(visit.date, { sbp: 130, dbp: 80, classification: outcome.classification, action: outcome.action, nextDueDate: outcome.nextDueDate })];
+    expect(codes(asOf('hypertension', ADULT, after, '2025-08-21'))).not.toContain('overdue');
   });
 });

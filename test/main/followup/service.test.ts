@@ -1,9 +1,10 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { call } from '../../../src/main/api/dispatcher';
 import { csvCell, UTF8_BOM } from '../../../src/main/followup/call-list';
 import { ApiError } from '../../../src/shared/api/errors';
+import { FOLLOWUP_REASONS } from '../../../src/shared/api/followup';
 import { addDays, addMonthsClamped } from '../../../src/shared/dates';
 import { openTestStation, type TestStation } from '../../support/test-services';
 import { clinicVisit, dayFrom, resident } from './service-fixtures';
@@ -357,14 +358,19 @@ describe('CSV cells', () => {
 });
 
 describe('every refusal the service can give has a text in both languages', () => {
-  const source = ['followup-service.ts', 'followup-form.ts'].map((f) => readFileSync(path.join(__dirname, '../../../src/main/followup', f), 'utf8')).join('\n');
-  const codes = [...new Set([...source.matchAll(/'(FOLLOWUP_[A-Z0-9_]+)'/g)].map((m) => m[1]))];
+  const folder = path.join(__dirname, '../../../src/main/followup');
+  const source = readdirSync(folder)
+    .filter((f) => f.endsWith('.ts'))
+    .map((f) => readFileSync(path.join(folder, f), 'utf8'))
+    .join('\n');
+  const used = [...new Set([...source.matchAll(/'(FOLLOWUP_[A-Z0-9_]+)'/g)].map((m) => m[1]))];
   const catalogs = ['zh-CN', 'en'].map((lang) => JSON.parse(readFileSync(path.join(__dirname, `../../../src/renderer/i18n/locales/${lang}/followup.json`), 'utf8')) as { reasons: Record<string, string> });
 
-  it('finds the codes it checks', () => {
-    expect(codes.length).toBeGreaterThan(15);
+  it('finds the codes it checks, and every code used is in the contract’s closed list', () => {
+    expect(used.length).toBeGreaterThan(15);
+    for (const code of used) expect(FOLLOWUP_REASONS as readonly string[], code).toContain(code);
   });
-  it.each(codes)('%s', (code) => {
+  it.each(FOLLOWUP_REASONS)('%s', (code) => {
     for (const catalog of catalogs) expect(catalog.reasons[code], code).toMatch(/\S/);
   });
 });

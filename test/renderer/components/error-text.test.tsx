@@ -38,9 +38,11 @@ describe('errors shown as translated messages for their reason', () => {
     expect(shown(new ApiError('CONFLICT', 'x', { reason: 'VISIT_CLOSED' }))).toBe('本次就诊已签名，不能再修改；如需修改请使用“更正”');
   });
 
-  it('codes without a reason are told apart by their details', () => {
-    expect(shown(new ApiError('DUPLICATE', 'x', { entryId: 'e1' }))).toBe('该患者今天已在候诊队列中');
-    expect(shown(new ApiError('CONFLICT', 'x', { from: 'done', to: 'left' }))).toBe('不能从“已完成”改为“未就诊离开”');
+  it('a refusal is worded from its reason, not from the shape of its details', () => {
+    expect(shown(new ApiError('DUPLICATE', 'x', { reason: 'ALREADY_CHECKED_IN', entryId: 'e1' }))).toBe('该患者今天已在候诊队列中');
+    expect(shown(new ApiError('CONFLICT', 'x', { reason: 'QUEUE_TRANSITION', from: 'done', to: 'left' }))).toBe('不能从“已完成”改为“未就诊离开”');
+    // The same details without a reason are just the code's text: nothing is guessed from them.
+    expect(shown(new ApiError('DUPLICATE', 'x', { entryId: 'e1' }))).toBe('记录已存在');
   });
 
   it('a schema failure names the field by its form label', () => {

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { index, integer, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { ACTIONS } from '../../../shared/api/followup';
 import { timestamps } from './columns';
 
 /**
@@ -34,7 +35,7 @@ export const followupEnrolments = sqliteTable(
     // Reading it is one pass over this table; looking it up per enrolment touched a wide record row each, which at
     // 50,000 patients is a random page read and decrypt per patient (bench/followup.ts).
     lastVisitDate: text('last_visit_date'),
-    lastVisitAction: text('last_visit_action'),
+    lastVisitAction: text('last_visit_action', { enum: ACTIONS }),
     lastVisitNextDue: text('last_visit_next_due'),
     /** Staff-measured values only: home-read BP is left out (spec A3). */
     lastVisitSbp: integer('last_visit_sbp'),
@@ -104,7 +105,7 @@ export const followupRecords = sqliteTable(
     insulin: text('insulin'),
     medicationAdvice: text('medication_advice'),
     classification: text('classification', { enum: ['控制满意', '控制不满意', '不良反应', '并发症'] }),
-    action: text('action').notNull(),
+    action: text('action', { enum: ACTIONS }).notNull(),
     engineNextDate: text('engine_next_date'),
     nextDueDate: text('next_due_date'),
     overrideReason: text('override_reason'),

@@ -34,6 +34,13 @@ export const patients = sqliteTable(
     hypertension: integer('hypertension', { mode: 'boolean' }).notNull().default(false),
     diabetes: integer('diabetes', { mode: 'boolean' }).notNull().default(false),
     allergies: text('allergies'),
+    // National codes of the 居民个人基本信息表 (src/shared/value-sets.ts; migration 0014); null = not recorded.
+    ethnicCode: text('ethnic_code'),
+    maritalCode: text('marital_code'),
+    educationCode: text('education_code'),
+    occupationCode: text('occupation_code'),
+    /** 身份证件类别 CV02.01.101 of id_number ('01' resident ID card for every 18-digit ID). */
+    idDocTypeCode: text('id_doc_type_code'),
     /** Set when an administrator merged this record into another; merged records are hidden from search. */
     mergedInto: text('merged_into'),
     version: integer('version').notNull().default(1),

@@ -87,5 +87,7 @@ export const syncTargets = sqliteTable('sync_targets', {
   clientPkcs12: blob('client_pkcs12', { mode: 'buffer' }).notNull(),
   clientPassphrase: text('client_passphrase').notNull(),
   serverName: text('server_name'),
+  /** What the platform speaks: FHIR R4, or the national shared documents (WS/T 483 / WS/T 500 via WS/T 790). */
+  kind: text('kind', { enum: ['fhir', 'documents'] }).notNull().default('fhir'),
   updatedAt: text('updated_at').notNull(),
 });

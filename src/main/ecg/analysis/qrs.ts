@@ -30,6 +30,9 @@ const SEARCH_BACK_THRESHOLD_FACTOR = 0.5;
  * amplitude criterion is half way.
  */
 const THRESHOLD_FRACTION = 0.5;
+/** Band for comparing complexes' shapes: the QRS with its notches and slurs, without baseline wander or mains. */
+const SHAPE_BAND_LOW_HZ = 1;
+const SHAPE_BAND_HIGH_HZ = 40;
 /** Training period for the initial levels. */
 const LEARNING_SECONDS = 2;
 
@@ -40,6 +43,11 @@ export interface QrsFeatures {
   integrated: Float32Array;
   /** Absolute slope of the band-passed signal (µV/s). */
   slope: Float32Array;
+  /**
+   * The signal in a wide band (1–40 Hz; magnitudes summed over leads), for comparing the shapes of complexes: in the
+   * narrow QRS band every burst of noise rings at the band's centre and looks like every other.
+   */
+  wideBand: Float32Array;
 }
 
 function bridgeInvalid(samples: Float32Array): Float32Array {
@@ -77,12 +85,14 @@ function centredMovingAverage(input: Float32Array, width: number): Float32Array 
 
 export function qrsFeatures(microvolts: Float32Array, sampleRateHz: number): QrsFeatures {
   const chain = [...butterworthHighPass(2, BAND_LOW_HZ, sampleRateHz), ...butterworthLowPass(2, BAND_HIGH_HZ, sampleRateHz)];
-  const bandPassed = filterZeroPhase(chain, bridgeInvalid(microvolts));
+  const bridged = bridgeInvalid(microvolts);
+  const bandPassed = filterZeroPhase(chain, bridged);
+  const wideBand = filterZeroPhase([...butterworthHighPass(2, SHAPE_BAND_LOW_HZ, sampleRateHz), ...butterworthLowPass(2, Math.min(SHAPE_BAND_HIGH_HZ, 0.45 * sampleRateHz), sampleRateHz)], bridged);
   const n = bandPassed.length;
   const slope = new Float32Array(n);
   for (let i = 1; i < n - 1; i++) slope[i] = (Math.abs(bandPassed[i + 1] - bandPassed[i - 1]) * sampleRateHz) / 2;
   const width = Math.max(1, Math.round(INTEGRATION_SECONDS * sampleRateHz));
-  return { bandPassed, slope, integrated: centredMovingAverage(slope, width) };
+  return { bandPassed, slope, integrated: centredMovingAverage(slope, width), wideBand };
 }
 
 /** Local maxima of the integral that are the highest point within ± `halfWidth` samples. */
@@ -273,6 +283,22 @@ export function bestCorrelation(signal: Float32Array, a: number, b: number, half
 const REGULAR_SHARE = 0.7;
 
 /**
+ * Share of the intervals that are on the cycle, counting the two halves of a split cycle (two adjacent intervals
+ * that are each short but add up to one cycle) as on it: a burst of noise puts several such splits close together,
+ * and counted as off-cycle they would make the rhythm around them look irregular and shield each other from removal.
+ */
+function onCycleShare(intervals: readonly number[], near: (interval: number) => boolean): number {
+  let onCycle = 0;
+  for (let k = 0; k < intervals.length; k++) {
+    const splitHalf =
+      (k > 0 && near(intervals[k - 1] + intervals[k]) && !near(intervals[k - 1])) ||
+      (k + 1 < intervals.length && near(intervals[k] + intervals[k + 1]) && !near(intervals[k + 1]));
+    if (near(intervals[k]) || (splitHalf && !near(intervals[k]))) onCycle++;
+  }
+  return onCycle / intervals.length;
+}
+
+/**
  * In a regular rhythm, a detection that cuts one RR interval into two short ones, with the beats either side of it
  * exactly one cycle apart, is an artefact: a premature beat would be followed by a pause, not by the next beat on
  * time. "Regular" means most neighbouring intervals (±8) lie within 15 % of their median, which an irregularly
@@ -280,6 +306,17 @@ const REGULAR_SHARE = 0.7;
  * beat in sinus rhythm looks the same and is dropped too: the price of not counting noise as beats.
  */
 export function removeRhythmSplits(beats: readonly number[], sameShape: (a: number, b: number) => boolean = () => false): number[] {
+  // Each removal makes the rhythm around it more regular, which can expose the next split of the same noise burst;
+  // repeat until nothing changes (each pass only removes, so this ends).
+  let kept = [...beats];
+  for (;;) {
+    const next = removeSplitsOnce(kept, sameShape);
+    if (next.length === kept.length) return next;
+    kept = next;
+  }
+}
+
+function removeSplitsOnce(beats: readonly number[], sameShape: (a: number, b: number) => boolean): number[] {
   const kept = [...beats];
   for (let i = 1; i < kept.length - 1; i++) {
     const context: number[] = [];
@@ -289,7 +326,7 @@ export function removeRhythmSplits(beats: readonly number[], sameShape: (a: numb
     if (context.length < RHYTHM_CONTEXT) continue;
     const cycle = median(context);
     const near = (interval: number) => Math.abs(interval - cycle) <= SPLIT_TOLERANCE * cycle;
-    const regular = context.filter(near).length >= REGULAR_SHARE * context.length;
+    const regular = onCycleShare(context, near) >= REGULAR_SHARE;
     const isSplit =
       regular &&
       kept[i] - kept[i - 1] < SPLIT_SHORT * cycle &&
@@ -307,7 +344,7 @@ function detectOnFeatures(features: QrsFeatures, sampleRateHz: number): Int32Arr
   const halfWindow = Math.round(SHAPE_HALF_WINDOW_SECONDS * sampleRateHz);
   const maxLag = Math.round(SHAPE_MAX_LAG_SECONDS * sampleRateHz);
   const sameShape = (a: number, b: number) =>
-    bestCorrelation(features.bandPassed, a, b, halfWindow, maxLag) >= SAME_SHAPE_CORRELATION;
+    bestCorrelation(features.wideBand, a, b, halfWindow, maxLag) >= SAME_SHAPE_CORRELATION;
   const accepted = removeRhythmSplits(classifyPeaks(features, peaks, sampleRateHz), sameShape);
   const halfWidth = Math.round(0.08 * sampleRateHz);
   return Int32Array.from(accepted, (peak) => mainDeflection(features.bandPassed, peak, halfWidth));
@@ -316,12 +353,13 @@ function detectOnFeatures(features: QrsFeatures, sampleRateHz: number): Int32Arr
 /** Element-wise sum of the leads' features: the spatial slope of the heart's vector, whatever its direction. */
 function spatialFeatures(perLead: readonly QrsFeatures[]): QrsFeatures {
   const n = perLead[0].integrated.length;
-  const combined: QrsFeatures = { bandPassed: new Float32Array(n), integrated: new Float32Array(n), slope: new Float32Array(n) };
+  const combined: QrsFeatures = { bandPassed: new Float32Array(n), integrated: new Float32Array(n), slope: new Float32Array(n), wideBand: new Float32Array(n) };
   for (const features of perLead) {
     for (let i = 0; i < n; i++) {
       combined.bandPassed[i] += Math.abs(features.bandPassed[i]);
       combined.integrated[i] += features.integrated[i];
       combined.slope[i] += features.slope[i];
+      combined.wideBand[i] += Math.abs(features.wideBand[i]);
     }
   }
   return combined;

@@ -21,7 +21,17 @@ export function AuditPage() {
       setError(err);
     }
   }
-  useEffect(() => void search(), []); // eslint-disable-line react-hooks/exhaustive-deps
+  // The first page, unfiltered; an answer that arrives after the page is gone is dropped.
+  useEffect(() => {
+    let stale = false;
+    api.audit.search({ limit: 100 }).then(
+      (result) => !stale && setRows(result),
+      (err: unknown) => !stale && setError(err),
+    );
+    return () => {
+      stale = true;
+    };
+  }, []);
 
   async function runVerify() {
     setError(null);
