@@ -1,3 +1,5 @@
+import { SECURITY_REASONS } from './system';
+
 /**
  * Refusals as data: every service refusal carries `details.reason` from one of these closed lists, and the
  * renderer words it from `<namespace>:reasons.<REASON>` in the user's language — never from the shape of the
@@ -43,7 +45,8 @@ export const SYNC_REASONS = ['SYNC_NOT_CONFIGURED', 'FILE_UNREADABLE', 'CA_REQUI
 /** Catalog namespace → its closed list. A reason is listed once, under the feature that refuses with it. */
 export const REFUSALS = {
   clinic: CLINIC_REASONS,
-  errors: AUTH_REASONS,
+  // Sign-in and users; the store and backups refusing to put data at risk (SECURITY_REASONS, system contract).
+  errors: [...AUTH_REASONS, ...SECURITY_REASONS],
   ecg: ECG_REASONS,
   consult: CONSULT_REASONS,
   sync: SYNC_REASONS,
