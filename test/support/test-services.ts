@@ -3,10 +3,22 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { call } from '../../src/main/api/dispatcher';
+import { ApiError } from '../../src/shared/api/errors';
 import { ManualClock } from '../../src/main/clock';
 import { defaultMigrationsFolder } from '../../src/main/db/open';
 import { createServices, type Services } from '../../src/main/services';
 import type { OsKeystore } from '../../src/main/db/key-protection';
+
+/** What a call ended with: 'ok', or the refusal's code (so a test can tabulate many attempts at once). */
+export async function codeOf(p: Promise<unknown>): Promise<string> {
+  try {
+    await p;
+    return 'ok';
+  } catch (err) {
+    if (err instanceof ApiError) return err.code;
+    throw err;
+  }
+}
 
 export const TEST_PASSPHRASE = 'test-store-passphrase';
 export const ADMIN = { username: 'admin', displayName: '管理员', password: 'Clinic2026ok' };

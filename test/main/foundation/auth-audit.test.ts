@@ -1,22 +1,13 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { call } from '../../../src/main/api/dispatcher';
 import { ApiError } from '../../../src/shared/api/errors';
-import { ADMIN, openTestStation, type TestStation } from '../../support/test-services';
+import { ADMIN, codeOf, openTestStation, type TestStation } from '../../support/test-services';
 
 let station: TestStation | undefined;
 afterEach(() => {
   station?.dispose();
   station = undefined;
 });
-
-async function codeOf(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-    return 'ok';
-  } catch (err) {
-    return (err as ApiError).code;
-  }
-}
 
 describe('sign-in, roles, lockout and idle lock', () => {
   it('first run creates the administrator once', async () => {

@@ -1,22 +1,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { call } from '../../../src/main/api/dispatcher';
-import { ApiError } from '../../../src/shared/api/errors';
-import { ADMIN, openTestStation, type TestStation } from '../../support/test-services';
+import { ADMIN, codeOf, openTestStation, type TestStation } from '../../support/test-services';
 
 let station: TestStation | undefined;
 afterEach(() => {
   station?.dispose();
   station = undefined;
 });
-
-async function codeOf(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-    return 'ok';
-  } catch (err) {
-    return (err as ApiError).code;
-  }
-}
 
 describe('idle lock with background polls running (issue 15 point 1)', () => {
   it('locks at the configured minute while the banner (10 s), queue (15 s) and sync page (5 s) keep polling', async () => {
