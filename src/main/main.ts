@@ -2,7 +2,7 @@
  * Electron main: lifecycle, the one window, and wiring. Everything else lives in feature modules that know nothing
  * about Electron and run for real in the harness and the tests.
  */
-import { app, BrowserWindow, dialog, ipcMain, net, protocol, safeStorage, session } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Menu, net, protocol, safeStorage, session } from 'electron';
 import { spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
@@ -14,7 +14,7 @@ import { defaultMigrationsFolder } from './db/open';
 import { createServices } from './services';
 import { APP_ORIGIN, APP_SCHEME, resolveAppUrl } from './shell/app-protocol';
 import { squirrelCommand } from './shell/squirrel';
-import { devContentSecurityPolicy, hardenSession, hardenWebContents, secureWindowOptions } from './shell/security';
+import { debuggingSwitchesIn, devContentSecurityPolicy, hardenSession, hardenWebContents, secureWindowOptions } from './shell/security';
 
 declare const MAIN_WINDOW_VITE_DEV_SERVER_URL: string | undefined;
 declare const MAIN_WINDOW_VITE_NAME: string;
@@ -24,6 +24,14 @@ const squirrel = squirrelCommand(process.platform, process.argv, process.execPat
 if (squirrel) {
   if (squirrel !== 'quit') spawn(squirrel.updateExe, squirrel.args, { detached: true }).on('error', () => {});
   setTimeout(() => app.quit(), squirrel === 'quit' ? 0 : 1000);
+}
+
+// An installed app never runs with a debugger attached from outside (issue 15.3): refuse before anything opens.
+const packaged = app.isPackaged;
+const debugSwitches = packaged ? debuggingSwitchesIn(process.argv) : [];
+if (debugSwitches.length > 0) {
+  dialog.showErrorBox('乡镇卫生院工作站 — 无法启动 / cannot start', `不允许以调试参数启动 / debugging switches are not allowed: --${debugSwitches.join(', --')}`);
+  app.exit(1);
 }
 
 protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
@@ -54,9 +62,11 @@ async function start(): Promise<void> {
     return net.fetch(pathToFileURL(file).toString());
   });
   hardenSession(session.defaultSession, allowedOrigins, devUrl ? devContentSecurityPolicy(new URL(devUrl).origin) : undefined);
-  app.on('web-contents-created', (_event, contents) => hardenWebContents(contents, allowedOrigins));
+  app.on('web-contents-created', (_event, contents) => hardenWebContents(contents, allowedOrigins, { packaged }));
+  // No default menu when installed: it carries Toggle Developer Tools (Ctrl+Shift+I) and Reload.
+  if (packaged) Menu.setApplicationMenu(null);
 
-  mainWindow = new BrowserWindow(secureWindowOptions(path.join(__dirname, 'preload.js')));
+  mainWindow = new BrowserWindow(secureWindowOptions(path.join(__dirname, 'preload.js'), { packaged }));
   const windowId = mainWindow.webContents.id;
   registerIpc(ipcMain, services.dispatch, makeSenderCheck({ webContentsId: () => windowId, allowedOrigins }));
   // Typed events (live ECG, sync progress) go to our window only.
@@ -72,7 +82,7 @@ async function start(): Promise<void> {
 }
 
 // A failure inside start (store refused, migrations missing) must end the process visibly, not leave it windowless.
-if (!squirrel) {
+if (!squirrel && debugSwitches.length === 0) {
   app
     .whenReady()
     .then(start)

@@ -21,8 +21,11 @@ export const CONTENT_SECURITY_POLICY = [
   "worker-src 'self' blob:",
 ].join('; ');
 
-/** (#2 #3 #4 #6 #8 #9 #10) */
-export function secureWindowOptions(preloadPath: string): BrowserWindowConstructorOptions {
+/**
+ * (#2 #3 #4 #6 #8 #9 #10) `packaged`: a clinic's installed app has no DevTools at all (a console in a signed-in window
+ * reads every patient the window can); development under `npm start` keeps them.
+ */
+export function secureWindowOptions(preloadPath: string, opts: { packaged: boolean }): BrowserWindowConstructorOptions {
   return {
     width: 1366,
     height: 860,
@@ -46,6 +49,7 @@ export function secureWindowOptions(preloadPath: string): BrowserWindowConstruct
       navigateOnDragDrop: false,
       // Middle-click would otherwise ask for a new window; the open handler denies it anyway (belt and braces).
       disableBlinkFeatures: 'Auxclick',
+      devTools: !opts.packaged,
     },
   };
 }
@@ -83,8 +87,37 @@ export function isOwnOrigin(url: string, allowedOrigins: readonly string[]): boo
   return origin !== null && allowedOrigins.includes(origin);
 }
 
-/** (#11 #12 #13 #14 #15) no navigation away, no new windows, no webviews. */
-export function hardenWebContents(contents: WebContents, allowedOrigins: readonly string[]): void {
+/**
+ * Switches that open the app to a debugger from outside: Chromium's DevTools protocol server (any local process, or
+ * with --remote-debugging-address any host, could then read the page and drive it) and V8's inspector. The fuses
+ * already turn off Node's --inspect; Chromium's switches are not covered by a fuse, so a packaged app refuses to
+ * start with any of them.
+ */
+export const DEBUGGING_SWITCHES = [
+  'remote-debugging-port',
+  'remote-debugging-pipe',
+  'remote-debugging-address',
+  'remote-allow-origins',
+  'inspect',
+  'inspect-brk',
+  'inspect-port',
+  'js-flags',
+] as const;
+
+/** The debugging switches present in a command line (`--name` or `--name=value`, Chromium also accepts one dash). */
+export function debuggingSwitchesIn(argv: readonly string[]): string[] {
+  const found = new Set<string>();
+  for (const arg of argv) {
+    const match = /^--?([a-z-]+)(?:=.*)?$/i.exec(arg);
+    const name = match?.[1]?.toLowerCase();
+    if (name && (DEBUGGING_SWITCHES as readonly string[]).includes(name)) found.add(name);
+  }
+  return [...found];
+}
+
+/** (#11 #12 #13 #14 #15) no navigation away, no new windows, no webviews; packaged: DevTools closed if ever opened. */
+export function hardenWebContents(contents: WebContents, allowedOrigins: readonly string[], opts: { packaged: boolean } = { packaged: true }): void {
+  if (opts.packaged) contents.on('devtools-opened', () => contents.closeDevTools());
   // A data: or blob: document would run outside our CSP and origin checks, so only our own origin may be navigated to.
   contents.on('will-navigate', (event, url) => {
     if (!isOwnOrigin(url, allowedOrigins)) event.preventDefault();

@@ -48,8 +48,17 @@ export class FakeWebContents extends Emitter {
   windowOpenHandler: WindowOpenHandler | undefined;
   /** What main pushed to the page with webContents.send (typed events). */
   readonly sent: { channel: string; args: unknown[] }[] = [];
+  devToolsOpen = false;
   constructor(readonly id: number) {
     super();
+  }
+  /** What Electron does when DevTools open (a shortcut, a menu, or code): the flag, then 'devtools-opened'. */
+  openDevTools(): void {
+    this.devToolsOpen = true;
+    this.emit('devtools-opened');
+  }
+  closeDevTools(): void {
+    this.devToolsOpen = false;
   }
   setWindowOpenHandler(handler: WindowOpenHandler): void {
     this.windowOpenHandler = handler;
@@ -140,7 +149,7 @@ export interface FakeBrowserWindowInstance {
 }
 
 /** A fresh fake `electron` module: what main.ts imports, plus the records the tests read. */
-export function createFakeElectron(opts: { userData: string; version?: string }) {
+export function createFakeElectron(opts: { userData: string; version?: string; packaged?: boolean }) {
   const appEvents = new Emitter();
   const windows: FakeBrowserWindowInstance[] = [];
   const ipcHandlers = new Map<string, (event: InvokeEventLike, ...args: unknown[]) => Promise<unknown>>();
@@ -149,11 +158,14 @@ export function createFakeElectron(opts: { userData: string; version?: string })
   const fetchedUrls: string[] = [];
   const errorBoxes: { title: string; content: string }[] = [];
   const exits: number[] = [];
+  /** Every Menu.setApplicationMenu call (null removes the default menu). */
+  const applicationMenus: unknown[] = [];
   let quits = 0;
   let nextWebContentsId = 7;
   const defaultSession = new FakeSession();
 
   const app = {
+    isPackaged: opts.packaged ?? false,
     whenReady: () => Promise.resolve(),
     getPath: (name: string) => {
       if (name !== 'userData') throw new Error(`the shell asked for app path ${name}`);
@@ -203,6 +215,7 @@ export function createFakeElectron(opts: { userData: string; version?: string })
     app,
     BrowserWindow,
     dialog: { showErrorBox: (title: string, content: string) => void errorBoxes.push({ title, content }) },
+    Menu: { setApplicationMenu: (menu: unknown) => void applicationMenus.push(menu) },
     ipcMain: { handle: (channel: string, listener: (event: InvokeEventLike, ...args: unknown[]) => Promise<unknown>) => void ipcHandlers.set(channel, listener) },
     net: {
       isOnline: () => false,
@@ -230,6 +243,7 @@ export function createFakeElectron(opts: { userData: string; version?: string })
       fetchedUrls,
       errorBoxes,
       exits,
+      applicationMenus,
       defaultSession,
       quits: () => quits,
     },

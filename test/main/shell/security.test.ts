@@ -10,7 +10,7 @@ import { pathToFileURL } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { makeSenderCheck, registerIpc, type InvokeEventLike } from '../../../src/main/api/ipc';
 import { APP_ORIGIN, APP_SCHEME, resolveAppUrl } from '../../../src/main/shell/app-protocol';
-import { CONTENT_SECURITY_POLICY, hardenSession, hardenWebContents, isAllowedUrl, secureWindowOptions } from '../../../src/main/shell/security';
+import { CONTENT_SECURITY_POLICY, debuggingSwitchesIn, hardenSession, hardenWebContents, isAllowedUrl, secureWindowOptions } from '../../../src/main/shell/security';
 import { contractEntries, IPC_PREFIX } from '../../../src/shared/api/contract';
 import type { ApiResult } from '../../../src/shared/api/errors';
 import { memoryKeystore } from '../../support/test-services';
@@ -29,6 +29,9 @@ vi.mock('electron', () => {
     },
     get BrowserWindow() {
       return part('BrowserWindow');
+    },
+    get Menu() {
+      return part('Menu');
     },
     get dialog() {
       return part('dialog');
@@ -74,8 +77,13 @@ const REMOTE_URLS = [
 ];
 
 describe('(#2 #3 #4 #6 #8 #9 #10) window options', () => {
-  const options = secureWindowOptions('/app/.vite/build/preload.js');
+  const options = secureWindowOptions('/app/.vite/build/preload.js', { packaged: true });
   const prefs = options.webPreferences!;
+
+  it('have no DevTools when packaged, and keep them for development', () => {
+    expect(prefs.devTools).toBe(false);
+    expect(secureWindowOptions('/p.js', { packaged: false }).webPreferences!.devTools).toBe(true);
+  });
 
   it('isolate the page: context isolation, sandbox, no Node in page, workers or frames', () => {
     expect(prefs.contextIsolation).toBe(true);
@@ -170,6 +178,27 @@ describe('(#11 #12 #13 #14) web contents', () => {
 
   it('never attaches a <webview>', () => {
     expect(contents.attachWebview()).toBe(false);
+  });
+
+  it('closes DevTools at once if they are opened anyway (packaged); development leaves them open', () => {
+    contents.openDevTools();
+    expect(contents.devToolsOpen).toBe(false);
+    const dev = new FakeWebContents(2);
+    hardenWebContents(dev as never, PACKAGED, { packaged: false });
+    dev.openDevTools();
+    expect(dev.devToolsOpen).toBe(true);
+  });
+});
+
+describe('debugging switches (refused when packaged)', () => {
+  it('finds Chromium and V8 debugging switches in any spelling Chromium accepts', () => {
+    expect(debuggingSwitchesIn(['/opt/app/workstation', '--remote-debugging-port=9222'])).toEqual(['remote-debugging-port']);
+    expect(debuggingSwitchesIn(['app', '-remote-debugging-port=0', '--inspect-brk', '--js-flags=--allow-natives-syntax'])).toEqual(['remote-debugging-port', 'inspect-brk', 'js-flags']);
+    expect(debuggingSwitchesIn(['app', '--remote-debugging-pipe', '--REMOTE-DEBUGGING-ADDRESS=0.0.0.0'])).toEqual(['remote-debugging-pipe', 'remote-debugging-address']);
+  });
+
+  it('leaves ordinary switches and file arguments alone', () => {
+    expect(debuggingSwitchesIn(['app', '--lang=zh-CN', '--squirrel-firstrun', 'C:\\ecg\\remote-debugging-port.scp', '--no-sandbox-x'])).toEqual([]);
   });
 });
 
@@ -325,7 +354,7 @@ describe('main.ts with Electron mocked', () => {
     let userData: string;
     beforeAll(async () => {
       userData = tempDir();
-      const fake = createFakeElectron({ userData });
+      const fake = createFakeElectron({ userData, packaged: true });
       fake.electron.safeStorage = keystore;
       launch = await launchMain(fake);
     });
@@ -337,7 +366,12 @@ describe('main.ts with Electron mocked', () => {
 
     it('opens one window with the secure options and the bundled preload beside main.js', () => {
       expect(launch.fake.records.windows).toHaveLength(1);
-      expect(launch.window.options).toEqual(secureWindowOptions(path.join(MAIN_DIR, 'preload.js')));
+      expect(launch.window.options).toEqual(secureWindowOptions(path.join(MAIN_DIR, 'preload.js'), { packaged: true }));
+      expect((launch.window.options.webPreferences as { devTools?: boolean }).devTools).toBe(false);
+    });
+
+    it('removes the default menu (it carries Toggle Developer Tools and Reload)', () => {
+      expect(launch.fake.records.applicationMenus).toEqual([null]);
       expect(launch.window.options.webPreferences).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false, webSecurity: true, webviewTag: false });
     });
 
@@ -426,6 +460,34 @@ describe('main.ts with Electron mocked', () => {
       const packagedFrame: InvokeEventLike = { sender: { id: launch.window.webContents.id }, senderFrame: { url: `${APP_ORIGIN}/index.html` } };
       expect(await launch.call('store.status', {}, packagedFrame)).toMatchObject({ ok: false, error: { code: 'FOREIGN_SENDER' } });
     });
+  });
+
+  it('a packaged app started with a remote-debugging switch refuses to start and opens no window', async () => {
+    const argv = process.argv;
+    process.argv = [...argv, '--remote-debugging-port=9222'];
+    try {
+      const fake = createFakeElectron({ userData: tempDir(), packaged: true });
+      await launchMain(fake);
+      expect(fake.records.exits).toEqual([1]);
+      expect(fake.records.errorBoxes[0].content).toContain('--remote-debugging-port');
+      expect(fake.records.windows).toHaveLength(0);
+      expect(fake.records.ipcHandlers.size).toBe(0);
+    } finally {
+      process.argv = argv;
+    }
+  });
+
+  it('the same switch under development is allowed (DevTools are how the app is debugged there)', async () => {
+    const argv = process.argv;
+    process.argv = [...argv, '--remote-debugging-port=9222'];
+    try {
+      const launch = await launchMain(createFakeElectron({ userData: tempDir() }), 'http://localhost:5173');
+      expect(launch.fake.records.exits).toEqual([]);
+      expect(launch.fake.records.applicationMenus).toEqual([]);
+      launch.close();
+    } finally {
+      process.argv = argv;
+    }
   });
 
   it('a start that fails shows the reason and exits with status 1, opening no window', async () => {
