@@ -22,7 +22,7 @@ export const STORE_PASSPHRASE = 'e2e-store-passphrase-0001';
 
 export async function launch(opts: { passphrase?: string | null; dataDir?: string } = {}): Promise<E2eContext> {
   const dataDir = opts.dataDir ?? mkdtempSync(path.join(tmpdir(), 'tws-e2e-'));
-  const harness = await startHarness({ dataDir, passphrase: opts.passphrase === null ? undefined : (opts.passphrase ?? STORE_PASSPHRASE) });
+  const harness = await startHarness({ dataDir, passphrase: opts.passphrase === null ? undefined : (opts.passphrase ?? STORE_PASSPHRASE), testControls: true });
   const profile = mkdtempSync(path.join(tmpdir(), 'tws-chromium-'));
   process.env.XDG_CONFIG_HOME = path.join(profile, 'config');
   process.env.XDG_CACHE_HOME = path.join(profile, 'cache');
@@ -32,7 +32,7 @@ export async function launch(opts: { passphrase?: string | null; dataDir?: strin
   });
   const page = await browser.newPage({ locale: 'zh-CN', viewport: { width: 1366, height: 860 } });
   page.on('pageerror', (err) => console.error('[page error]', err));
-  await page.goto(harness.url);
+  await page.goto(harness.launchUrl());
   return {
     harness,
     browser,

@@ -49,10 +49,9 @@ describe('sync end to end (harness + Chromium + mTLS peers)', () => {
     // A patient registered through the same API the registration screen uses.
     const idNumber = makeResidentId('130321', '1962-07-08', 31);
     const patientId = await page.evaluate(async (id) => {
-      const token = document.querySelector<HTMLMetaElement>('meta[name="api-token"]')?.content ?? '';
       const res = await fetch('/api/patients.register', {
         method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-harness-token': token },
+        headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ name: '赵同步', idNumber: id }),
       });
       const body = (await res.json()) as { ok: boolean; value: { patient: { id: string } } };

@@ -9,13 +9,15 @@ declare global {
   }
 }
 
-/** The harness transport: same envelopes, carried over loopback HTTP with the token the harness put in the page. */
+/**
+ * The harness transport: same envelopes, carried over loopback HTTP. The harness's HttpOnly session cookie (set when
+ * the page was opened with its launch code) authenticates each call; the page never holds a secret.
+ */
 function httpRawApi(): RawApi {
-  const token = document.querySelector<HTMLMetaElement>('meta[name="api-token"]')?.content ?? '';
   return buildRawApi(async (channel, input) => {
     const res = await fetch(`/api/${encodeURIComponent(channel)}`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-harness-token': token },
+      headers: { 'content-type': 'application/json' },
       body: JSON.stringify(input ?? {}),
     });
     if (!res.ok) return { ok: false, error: { code: 'INTERNAL', message: `HTTP ${res.status}` } } satisfies ApiResult<unknown>;
@@ -51,12 +53,11 @@ export const api: Api = unwrap(window.api ?? httpRawApi());
 
 /** Harness transport for events: one EventSource per page, fanned out to subscribers. */
 function httpEvents(): EventsApi {
-  const token = document.querySelector<HTMLMetaElement>('meta[name="api-token"]')?.content ?? '';
   let source: EventSource | null = null;
   const listeners = new Map<EventName, Set<(payload: unknown) => void>>();
   const ensure = () => {
     if (source) return;
-    source = new EventSource(`/events?token=${encodeURIComponent(token)}`);
+    source = new EventSource('/events');
     for (const name of EVENT_NAMES) {
       source.addEventListener(name, (e) => {
         const payload = JSON.parse((e as MessageEvent<string>).data) as unknown;

@@ -1,16 +1,17 @@
-import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { ManualClock } from '../../../src/main/clock';
+import { ManualClock, systemClock, type Clock } from '../../../src/main/clock';
 import { defaultMigrationsFolder } from '../../../src/main/db/open';
 import { createServices, type Services } from '../../../src/main/services';
+import { createHarnessAccess } from './access';
 
 /**
  * The loopback test harness (ARCHITECTURE §2): the same services and dispatcher as Electron main, carried over
- * HTTP on 127.0.0.1 and guarded by a random token, serving the built renderer. Playwright drives Debian Chromium
- * against it; the renderer cannot tell it from the Electron transport.
+ * HTTP on 127.0.0.1, serving the built renderer. Playwright drives Debian Chromium against it; the renderer cannot
+ * tell it from the Electron transport. Who may call it is decided in access.ts (host, origin, one-time launch code
+ * turned into an HttpOnly cookie).
  */
 export interface HarnessOptions {
   dataDir: string;
@@ -18,13 +19,21 @@ export interface HarnessOptions {
   passphrase?: string;
   rendererDir?: string;
   port?: number;
+  /**
+   * Tests only: a manual clock and the /__test/ routes that move it (idle lock and lockout without real waiting).
+   * `npm run harness` runs on the real clock with no such routes.
+   */
+  testControls?: boolean;
 }
 
 export interface Harness {
   url: string;
+  /** For in-process test code only (x-harness-token); never put in a page. */
   token: string;
+  /** A URL that opens the app in a new browser (a one-time launch code, exchanged for the session cookie). */
+  launchUrl(path?: string): string;
   services: Services;
-  clock: ManualClock;
+  clock: Clock;
   close(): Promise<void>;
 }
 
@@ -61,18 +70,32 @@ function readBody(req: http.IncomingMessage): Promise<string> {
 
 export async function startHarness(opts: HarnessOptions): Promise<Harness> {
   mkdirSync(opts.dataDir, { recursive: true });
-  const clock = new ManualClock();
+  const manualClock = opts.testControls ? new ManualClock() : null;
+  const clock: Clock = manualClock ?? systemClock;
   const services = createServices({ dataDir: opts.dataDir, migrationsFolder: defaultMigrationsFolder(), clock, appVersion: '0.1.0-harness', online: () => true });
   if (opts.passphrase) await services.store.openWithPassphrase(opts.passphrase);
-  const token = randomBytes(24).toString('hex');
   const rendererDir = opts.rendererDir ?? DEFAULT_RENDERER_DIR;
+  let port = 0;
+  const access = createHarnessAccess(() => port);
 
   const server = http.createServer(async (req, res) => {
     try {
+      // DNS rebinding: a page on another name that resolves here sends its own Host; answer it nothing.
+      if (!access.hostAllowed(req) || !access.originAllowed(req)) {
+        res.writeHead(403, { 'content-type': 'text/plain; charset=utf-8' }).end('forbidden');
+        return;
+      }
       const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+      const launchCode = url.searchParams.get('launch');
+      if (launchCode !== null) {
+        const cookie = access.redeem(launchCode);
+        url.searchParams.delete('launch');
+        res.writeHead(cookie ? 303 : 403, { ...(cookie ? { 'set-cookie': cookie, location: `${url.pathname}${url.search}` } : {}), 'cache-control': 'no-store' });
+        res.end();
+        return;
+      }
       if (url.pathname === '/events') {
-        // Server-sent events: EventSource cannot send headers, so the token comes as a query parameter.
-        if (url.searchParams.get('token') !== token) {
+        if (!access.authenticated(req)) {
           res.writeHead(403).end();
           return;
         }
@@ -83,7 +106,7 @@ export async function startHarness(opts: HarnessOptions): Promise<Harness> {
         return;
       }
       if (url.pathname.startsWith('/api/') || url.pathname.startsWith('/__test/')) {
-        if (req.method !== 'POST' || req.headers['x-harness-token'] !== token) {
+        if (req.method !== 'POST' || !access.authenticated(req)) {
           res.writeHead(403).end();
           return;
         }
@@ -95,7 +118,7 @@ export async function startHarness(opts: HarnessOptions): Promise<Harness> {
           input = Symbol('malformed');
         }
         if (url.pathname.startsWith('/__test/')) {
-          const result = testControl(url.pathname.slice('/__test/'.length), input, clock);
+          const result = manualClock ? testControl(url.pathname.slice('/__test/'.length), input, manualClock) : null;
           res.writeHead(result ? 200 : 404, { 'content-type': 'application/json' }).end(JSON.stringify(result ?? {}));
           return;
         }
@@ -103,17 +126,23 @@ export async function startHarness(opts: HarnessOptions): Promise<Harness> {
         res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' }).end(JSON.stringify(result));
         return;
       }
-      serveStatic(url.pathname, rendererDir, token, res);
+      serveStatic(url.pathname, rendererDir, access.authenticated(req), res);
     } catch (err) {
       console.error('[harness]', err);
       if (!res.headersSent) res.writeHead(500).end();
     }
   });
   await new Promise<void>((resolve) => server.listen(opts.port ?? 0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  port = (server.address() as AddressInfo).port;
+  const url = `http://127.0.0.1:${port}`;
   return {
-    url: `http://127.0.0.1:${port}`,
-    token,
+    url,
+    token: access.token,
+    launchUrl: (pagePath = '/') => {
+      const target = new URL(pagePath, url);
+      target.searchParams.set('launch', access.mintLaunchCode());
+      return target.toString();
+    },
     services,
     clock,
     close: () =>
@@ -140,7 +169,11 @@ function testControl(name: string, input: unknown, clock: ManualClock): object |
   return null;
 }
 
-function serveStatic(pathname: string, root: string, token: string, res: http.ServerResponse): void {
+/** What a browser without the session gets instead of the app (it could not call anything anyway). */
+const NOT_LAUNCHED_PAGE = `<!doctype html><html lang="zh-CN"><meta charset="utf-8"><title>乡镇卫生院工作站</title>
+<p>请用启动工作站时终端里显示的链接打开。</p><p>Open the workstation with the link printed when it started.</p></html>`;
+
+function serveStatic(pathname: string, root: string, signedIn: boolean, res: http.ServerResponse): void {
   if (!existsSync(path.join(root, 'index.html'))) {
     res.writeHead(503, { 'content-type': 'text/plain' }).end('renderer not built: run `npm run build:renderer`');
     return;
@@ -152,10 +185,11 @@ function serveStatic(pathname: string, root: string, token: string, res: http.Se
   }
   // Client-side routes fall back to index.html.
   if (!existsSync(file) || statSync(file).isDirectory()) file = path.join(root, 'index.html');
-  const ext = path.extname(file);
-  let body: Buffer | string = readFileSync(file);
-  if (file.endsWith('index.html')) {
-    body = body.toString('utf8').replace('<meta name="api-token" content="" />', `<meta name="api-token" content="${token}" />`);
+  if (file.endsWith('index.html') && !signedIn) {
+    res.writeHead(401, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' }).end(NOT_LAUNCHED_PAGE);
+    return;
   }
+  const ext = path.extname(file);
+  const body = readFileSync(file);
   res.writeHead(200, { 'content-type': MIME[ext] ?? 'application/octet-stream', 'cache-control': 'no-store' }).end(body);
 }

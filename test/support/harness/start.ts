@@ -9,7 +9,8 @@ import { startHarness } from './server';
 async function main(): Promise<void> {
   const dataDir = path.resolve(process.env.WORKSTATION_DATA ?? '.harness-data');
   const harness = await startHarness({ dataDir, passphrase: process.env.WORKSTATION_PASSPHRASE, port: Number(process.env.PORT ?? 5180) });
-  console.log(`workstation harness at ${harness.url} (data: ${dataDir})`);
+  // The link carries a one-time code: whoever opens it first gets the session (an HttpOnly cookie).
+  console.log(`workstation harness: open ${harness.launchUrl()} (data: ${dataDir})`);
   const stop = () => harness.close().then(() => process.exit(0));
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
