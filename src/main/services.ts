@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { anchorAuditHead } from './audit/anchor';
 import { appendAudit, searchAudit, verifyAuditChain } from './audit/audit-log';
 import { AuthService } from './auth/auth-service';
 import { BackupService } from './backup/backup-service';
@@ -44,11 +45,14 @@ export function createServices(opts: ServicesOptions) {
   const db = () => store.current.db;
   const sqlite = () => store.current.sqlite;
   const auth = new AuthService(db, session, opts.clock);
-  const backup = new BackupService(store, path.join(opts.dataDir, 'backups'), opts.clock);
+  // The restore is written into the restored database's own chain, naming the backup and where the replaced one went.
+  const backup = new BackupService(store, path.join(opts.dataDir, 'backups'), opts.clock, (restored, info) =>
+    appendAudit(restored, { userId: null, username: null, action: 'backup.restored', kind: 'admin', outcome: 'ok', details: JSON.stringify(info) }, opts.clock.now(), store.auditKey),
+  );
   const audit = {
-    append: (event: Parameters<typeof appendAudit>[1]) => appendAudit(sqlite(), event, opts.clock.now()),
+    append: (event: Parameters<typeof appendAudit>[1]) => void appendAudit(sqlite(), event, opts.clock.now(), store.auditKey),
     search: (q: Parameters<typeof searchAudit>[1]) => searchAudit(sqlite(), q),
-    verify: () => verifyAuditChain(sqlite()),
+    verify: () => verifyAuditChain(sqlite(), store.auditKey),
   };
   const patients = new PatientService(sqlite, opts.clock, () => readSettings(db()).villages, (patientId) => recordChange(sqlite(), 'patient', patientId));
   const clinic = new ClinicService(sqlite, opts.clock, session, patients);
@@ -59,6 +63,14 @@ export function createServices(opts: ServicesOptions) {
   const consult = new ConsultService({ sqlite, clock: opts.clock, session, patients, clinic, ecg, enqueue: enqueueResources, audit: (e) => audit.append(e) });
   const sync = new SyncService({ sqlite, storeOpen: () => store.isOpen, events, ...opts.sync });
   for (const type of ['Task', 'DiagnosticReport']) sync.onPulled(type, (_db, resource) => void consult.applyPulled(resource));
+  // Each finished county sync anchors the audit chain head at the county (issue 15.4); the anchor goes out with the
+  // next push, which its own enqueue triggers.
+  events.subscribe((name, payload) => {
+    if (name !== 'syncProgress' || !store.isOpen) return;
+    const progress = payload as { target: string; state: string };
+    if (progress.target !== 'county' || progress.state !== 'idle') return;
+    anchorAuditHead(sqlite(), { key: store.auditKey, at: opts.clock.now(), facilityName: readSettings(db()).facilityName });
+  });
   const services = { store, session, auth, backup, audit, patients, clinic, ecg, followup, consult, sync, events, clock: opts.clock, appVersion: opts.appVersion, online: opts.online ?? (() => false) };
   const implementation = buildImplementation(services);
   const dispatch: Dispatch = createDispatcher({

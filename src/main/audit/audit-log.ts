@@ -1,6 +1,7 @@
-import { createHash } from 'node:crypto';
+import { createHash, createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { AuditEntry, AuditVerifyResult } from '../../shared/api/system';
 import type { Sqlite } from '../db/open';
+import type { auditLog } from '../db/schema/audit';
 
 export interface AuditEvent {
   userId: number | null;
@@ -12,82 +13,228 @@ export interface AuditEvent {
   details?: string | null;
 }
 
-const GENESIS = '0'.repeat(64);
+type AuditRow = typeof auditLog.$inferSelect;
+type UnhashedRow = Omit<AuditRow, 'hash'>;
 
-interface Row {
-  id: number;
-  at: string;
-  user_id: number | null;
-  username: string | null;
-  action: string;
-  kind: string;
-  patient_id: string | null;
-  outcome: string;
-  details: string | null;
-  prev_hash: string;
-  hash: string;
+const GENESIS = '0'.repeat(64);
+const ROW_COLUMNS = 'id, at, user_id AS userId, username, action, kind, patient_id AS patientId, outcome, details, prev_hash AS prevHash, hash';
+
+/** Rows that open a segment of the chain HMAC'd with a new audit key, and rows that record an anchor. */
+export const SEAL_ACTION = 'audit.seal';
+export const ANCHOR_ACTION = 'audit.anchor';
+
+/**
+ * What a seal row says (its details, JSON): from here on rows are HMAC'd with the key named `keyId`; `digest` is
+ * SHA-256 over every earlier row (fields and stored hash), so rows written under a key this station no longer
+ * has (before an upgrade, before a key was lost, a restored backup of another station) are still covered.
+ */
+interface SealDetails {
+  chainId: string;
+  keyId: string;
+  through: number;
+  digest: string;
+  previousKeyId: string | null;
+}
+
+/** What an anchor row says: the head `through`/`headHash` was sent outside the station, MAC'd with the audit key. */
+export interface AnchorDetails {
+  chainId: string;
+  target: string;
+  through: number;
+  headHash: string;
+  mac: string;
 }
 
 /** The fields a row's hash covers, in a fixed order. */
-function rowHash(r: Omit<Row, 'hash'>): string {
-  const canonical = JSON.stringify([r.id, r.at, r.user_id, r.username, r.action, r.kind, r.patient_id, r.outcome, r.details, r.prev_hash]);
-  return createHash('sha256').update(canonical).digest('hex');
+function canonical(r: UnhashedRow): string {
+  return JSON.stringify([r.id, r.at, r.userId, r.username, r.action, r.kind, r.patientId, r.outcome, r.details, r.prevHash]);
+}
+
+/** Rows written before the audit key existed (schema ≤ 0014 stations): plain SHA-256, covered by the first seal. */
+function legacyHash(r: UnhashedRow): string {
+  return createHash('sha256').update(canonical(r)).digest('hex');
+}
+
+function keyedHash(key: Buffer, r: UnhashedRow): string {
+  return createHmac('sha256', key).update(canonical(r)).digest('hex');
+}
+
+/** A public name for a key (never the key): which key sealed a segment. */
+export function auditKeyId(key: Buffer): string {
+  return createHash('sha256').update('township-workstation audit key id\0').update(key).digest('hex').slice(0, 16);
+}
+
+/** The MAC an anchor carries: binds the head to this station's chain and audit key. */
+export function anchorMac(key: Buffer, a: Pick<AnchorDetails, 'chainId' | 'through' | 'headHash'>): string {
+  return createHmac('sha256', key).update(`audit-anchor\0${a.chainId}\0${a.through}\0${a.headHash}`).digest('hex');
+}
+
+function sameHex(a: string, b: string): boolean {
+  const x = Buffer.from(a, 'hex');
+  const y = Buffer.from(b, 'hex');
+  return x.length === y.length && x.length > 0 && timingSafeEqual(x, y);
+}
+
+function setting(sqlite: Sqlite, key: string): string | undefined {
+  return sqlite.prepare<[string], { value: string }>('SELECT value FROM settings WHERE key = ?').get(key)?.value;
+}
+
+function putSetting(sqlite: Sqlite, key: string, value: string, at: string): void {
+  sqlite
+    .prepare<{ key: string; value: string; at: string }>(`INSERT INTO settings (key, value, updated_at) VALUES (@key, @value, @at) ON CONFLICT(key) DO UPDATE SET value = @value, updated_at = @at`)
+    .run({ key, value, at });
+}
+
+/** This station's chain: a random id, so anchors of two stations of one center never collide at the platform. */
+export function auditChainId(sqlite: Sqlite, at: Date): string {
+  let id = setting(sqlite, 'audit.chainId');
+  if (!id) {
+    id = randomUUID();
+    putSetting(sqlite, 'audit.chainId', id, at.toISOString());
+  }
+  return id;
+}
+
+function rowsDigest(sqlite: Sqlite, through: number): string {
+  const digest = createHash('sha256');
+  for (const row of sqlite.prepare<[number], AuditRow>(`SELECT ${ROW_COLUMNS} FROM audit_log WHERE id <= ? ORDER BY id`).iterate(through)) {
+    digest.update(canonical(row)).update(row.hash);
+  }
+  return digest.digest('hex');
+}
+
+function insertRow(sqlite: Sqlite, row: UnhashedRow, key: Buffer): AuditRow {
+  const hashed: AuditRow = { ...row, hash: keyedHash(key, row) };
+  sqlite
+    .prepare<AuditRow>(
+      `INSERT INTO audit_log (id, at, user_id, username, action, kind, patient_id, outcome, details, prev_hash, hash)
+       VALUES (@id, @at, @userId, @username, @action, @kind, @patientId, @outcome, @details, @prevHash, @hash)`,
+    )
+    .run(hashed);
+  return hashed;
 }
 
 /**
- * Appends one hash-chained row. The chain head (last id and hash) is also kept in `audit_head` so that cutting
- * rows off the end is detected too, not only edits in the middle.
+ * Appends one row, HMAC'd with the audit key (issue 15.4) and chained to the previous row. The first row written
+ * under a key (a new station, an upgrade, a key that had to be replaced) is preceded by a seal row. The chain head
+ * (last id and hash) is also kept in settings so that cutting rows off the end is detected too.
  */
-export function appendAudit(sqlite: Sqlite, event: AuditEvent, at: Date): void {
-  const tx = sqlite.transaction(() => {
-    const last = sqlite.prepare('SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1').get() as { id: number; hash: string } | undefined;
-    const row: Omit<Row, 'hash'> = {
-      id: (last?.id ?? 0) + 1,
-      at: at.toISOString(),
-      user_id: event.userId,
-      username: event.username,
-      action: event.action,
-      kind: event.kind,
-      patient_id: event.patientId ?? null,
-      outcome: event.outcome,
-      details: event.details ?? null,
-      prev_hash: last?.hash ?? GENESIS,
-    };
-    const hash = rowHash(row);
-    sqlite
-      .prepare(
-        `INSERT INTO audit_log (id, at, user_id, username, action, kind, patient_id, outcome, details, prev_hash, hash)
-         VALUES (@id, @at, @user_id, @username, @action, @kind, @patient_id, @outcome, @details, @prev_hash, @hash)`,
-      )
-      .run({ ...row, hash });
-    sqlite
-      .prepare(`INSERT INTO settings (key, value, updated_at) VALUES ('audit.head', @value, @at) ON CONFLICT(key) DO UPDATE SET value = @value, updated_at = @at`)
-      .run({ value: JSON.stringify({ id: row.id, hash }), at: row.at });
+export function appendAudit(sqlite: Sqlite, event: AuditEvent, at: Date, key: Buffer): AuditRow {
+  const tx = sqlite.transaction((): AuditRow => {
+    let last = sqlite.prepare<[], { id: number; hash: string }>('SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1').get();
+    const iso = at.toISOString();
+    const keyId = auditKeyId(key);
+    const sealedWith = setting(sqlite, 'audit.keyId') ?? null;
+    if (sealedWith !== keyId) {
+      const through = last?.id ?? 0;
+      const seal: SealDetails = { chainId: auditChainId(sqlite, at), keyId, through, digest: rowsDigest(sqlite, through), previousKeyId: sealedWith };
+      last = insertRow(
+        sqlite,
+        { id: through + 1, at: iso, userId: null, username: null, action: SEAL_ACTION, kind: 'admin', patientId: null, outcome: 'ok', details: JSON.stringify(seal), prevHash: last?.hash ?? GENESIS },
+        key,
+      );
+      putSetting(sqlite, 'audit.keyId', keyId, iso);
+    }
+    const row = insertRow(
+      sqlite,
+      {
+        id: (last?.id ?? 0) + 1,
+        at: iso,
+        userId: event.userId,
+        username: event.username,
+        action: event.action,
+        kind: event.kind,
+        patientId: event.patientId ?? null,
+        outcome: event.outcome,
+        details: event.details ?? null,
+        prevHash: last?.hash ?? GENESIS,
+      },
+      key,
+    );
+    putSetting(sqlite, 'audit.head', JSON.stringify({ id: row.id, hash: row.hash }), iso);
+    return row;
   });
-  tx.immediate();
+  return tx.immediate();
 }
 
-export function verifyAuditChain(sqlite: Sqlite): AuditVerifyResult {
+function parseSeal(details: string | null): SealDetails | null {
+  try {
+    const seal = JSON.parse(details ?? '') as Partial<SealDetails>;
+    return typeof seal.keyId === 'string' && typeof seal.through === 'number' && typeof seal.digest === 'string' ? (seal as SealDetails) : null;
+  } catch {
+    return null;
+  }
+}
+
+export function parseAnchor(details: string | null): AnchorDetails | null {
+  try {
+    const anchor = JSON.parse(details ?? '') as Partial<AnchorDetails>;
+    return typeof anchor.through === 'number' && typeof anchor.headHash === 'string' && typeof anchor.mac === 'string' ? (anchor as AnchorDetails) : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Walks the whole chain: ids without gaps, each row linked to the one before, each row's hash recomputed (SHA-256
+ * before the first seal, HMAC with this station's audit key after a seal made with it), each seal's digest equal
+ * to the rows before it, the kept head equal to the last row. A segment under a key this station does not hold is
+ * accepted only when a later seal made with its own key covers it. Reports the last anchor sent outside the station
+ * and whether the chain still holds the head that anchor names.
+ */
+export function verifyAuditChain(sqlite: Sqlite, key: Buffer): AuditVerifyResult {
+  const ownKeyId = auditKeyId(key);
   let prevHash = GENESIS;
   let expectedId = 1;
   let checked = 0;
-  for (const r of sqlite.prepare('SELECT * FROM audit_log ORDER BY id').iterate() as IterableIterator<Row>) {
-    if (r.id !== expectedId) return { ok: false, checked, firstBadId: expectedId, problem: 'gap' };
-    if (r.prev_hash !== prevHash) return { ok: false, checked, firstBadId: r.id, problem: 'link' };
+  let mode: 'legacy' | 'own' | 'foreign' = 'legacy';
+  let foreignSealId = 0;
+  let lastAnchor: { row: AuditRow; anchor: AnchorDetails } | null = null;
+  const hashes = new Map<number, string>();
+  const digest = createHash('sha256');
+  const fail = (firstBadId: number, problem: NonNullable<AuditVerifyResult['problem']>): AuditVerifyResult => ({ ok: false, checked, firstBadId, problem, anchor: anchorReport(lastAnchor, hashes, key) });
+  for (const r of sqlite.prepare<[], AuditRow>(`SELECT ${ROW_COLUMNS} FROM audit_log ORDER BY id`).iterate()) {
+    if (r.id !== expectedId) return fail(expectedId, 'gap');
+    if (r.prevHash !== prevHash) return fail(r.id, 'link');
     const { hash, ...rest } = r;
-    if (rowHash(rest) !== hash) return { ok: false, checked, firstBadId: r.id, problem: 'hash' };
+    if (r.action === SEAL_ACTION) {
+      const seal = parseSeal(r.details);
+      if (!seal || seal.through !== r.id - 1 || seal.digest !== digest.copy().digest('hex')) return fail(r.id, 'seal');
+      mode = seal.keyId === ownKeyId ? 'own' : 'foreign';
+      if (mode === 'foreign') foreignSealId = r.id;
+    }
+    if (mode === 'legacy' && legacyHash(rest) !== hash) return fail(r.id, 'hash');
+    if (mode === 'own' && !sameHex(keyedHash(key, rest), hash)) return fail(r.id, 'hash');
+    if (r.action === ANCHOR_ACTION) {
+      const anchor = parseAnchor(r.details);
+      if (anchor) lastAnchor = { row: r, anchor };
+    }
+    digest.update(canonical(rest)).update(hash);
+    hashes.set(r.id, hash);
     prevHash = hash;
     expectedId++;
     checked++;
   }
-  const head = sqlite.prepare(`SELECT value FROM settings WHERE key = 'audit.head'`).get() as { value: string } | undefined;
+  // Rows under no key of ours at the end, or a chain never sealed although this station has an audit key: nothing
+  // vouches for them.
+  if (mode === 'foreign') return fail(foreignSealId, 'key');
+  if (mode === 'legacy' && checked > 0) return fail(1, 'key');
+  const head = setting(sqlite, 'audit.head');
   if (head) {
-    const { id, hash } = JSON.parse(head.value) as { id: number; hash: string };
-    if (id !== expectedId - 1 || hash !== prevHash) return { ok: false, checked, firstBadId: Math.min(id, expectedId), problem: 'gap' };
+    const { id, hash } = JSON.parse(head) as { id: number; hash: string };
+    if (id !== expectedId - 1 || hash !== prevHash) return fail(Math.min(id, expectedId), 'gap');
   } else if (checked > 0) {
-    return { ok: false, checked, firstBadId: 1, problem: 'gap' };
+    return fail(1, 'gap');
   }
-  return { ok: true, checked, firstBadId: null, problem: null };
+  return { ok: true, checked, firstBadId: null, problem: null, anchor: anchorReport(lastAnchor, hashes, key) };
+}
+
+function anchorReport(last: { row: AuditRow; anchor: AnchorDetails } | null, hashes: Map<number, string>, key: Buffer): AuditVerifyResult['anchor'] {
+  if (!last) return null;
+  const { anchor, row } = last;
+  const macOk = sameHex(anchorMac(key, anchor), anchor.mac);
+  const held = hashes.get(anchor.through);
+  return { through: anchor.through, at: row.at, target: anchor.target, headHash: anchor.headHash, matches: macOk && held === anchor.headHash };
 }
 
 export interface AuditQuery {
@@ -135,7 +282,7 @@ export function searchAudit(sqlite: Sqlite, q: AuditQuery): AuditEntry[] {
   }
   const sql = `SELECT id, at, user_id AS userId, username, action, kind, patient_id AS patientId, outcome, details
                FROM audit_log ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT @limit`;
-  return sqlite.prepare(sql).all(params) as AuditEntry[];
+  return sqlite.prepare<Record<string, string | number>, AuditEntry>(sql).all(params);
 }
 
 function nextDay(isoDate: string): string {

@@ -61,7 +61,7 @@ export async function runCommand(argv: string[]): Promise<object> {
       const a = parseArgs(rest, ['db', 'passphrase']);
       const store = await openStore(required(a, 'db'), required(a, 'passphrase'));
       try {
-        return verifyAuditChain(store.current.sqlite);
+        return verifyAuditChain(store.current.sqlite, store.auditKey);
       } finally {
         store.close();
       }

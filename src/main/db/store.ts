@@ -9,7 +9,8 @@ import {
   newDatabaseKey,
   parseKeyFile,
   passphraseWrapping,
-  tryUnwrapWithKeystore,
+  tryUnwrapAllWithKeystore,
+  unwrapAllWithPassphrase,
   unwrapWithPassphrase,
   wrapWithKeystore,
   wrapWithPassphrase,
@@ -90,6 +91,7 @@ function writeFileAtomic(file: string, text: string): void {
  */
 export class Store {
   private opened: OpenedStore | undefined;
+  private audit: Buffer | undefined;
 
   constructor(private readonly opts: StoreOptions) {}
 
@@ -126,10 +128,27 @@ export class Store {
     if (this.opened) return true;
     this.recover();
     if (!existsSync(this.opts.dbFile) || !existsSync(keyFileOf(this.opts.dbFile))) return false;
-    const key = await tryUnwrapWithKeystore(this.readKeyFile(), this.opts.keystore);
-    if (!key) return false;
-    this.opened = openEncryptedDatabase(this.opts.dbFile, key, { migrationsFolder: this.opts.migrationsFolder, create: false });
+    const file = this.readKeyFile();
+    const unwrapped = await tryUnwrapAllWithKeystore(file, this.opts.keystore);
+    if (!unwrapped) return false;
+    this.opened = openEncryptedDatabase(this.opts.dbFile, unwrapped.key, { migrationsFolder: this.opts.migrationsFolder, create: false });
+    this.audit = unwrapped.auditKey;
+    if (!this.audit) {
+      // A key file from before the audit key existed: the keystore wrapping gets one now, the passphrase wrapping at
+      // the next passphrase open (which copies this one while the keystore still answers).
+      this.audit = newDatabaseKey();
+      await this.writeWrappings(file, unwrapped.key, this.audit, undefined);
+    }
     return true;
+  }
+
+  /**
+   * The audit log's HMAC key (issue 15.4), held in the key file beside the database key but not derivable from it.
+   * Known whenever the store is open.
+   */
+  get auditKey(): Buffer {
+    if (!this.opened || !this.audit) throw new ApiError('DB_LOCKED', 'the database is not open yet');
+    return this.audit;
   }
 
   /** Opens with the administrator passphrase; on a brand-new station this creates the database and its key. */
@@ -147,29 +166,50 @@ export class Store {
     if (dbExists) {
       if (!existsSync(keyFile)) throw new ApiError('DB_KEY_INVALID', `the key file ${keyFile} is missing; restore it from a backup`);
       const file = this.readKeyFile();
-      const key = await unwrapWithPassphrase(passphraseWrapping(file), passphrase);
+      const wrapping = passphraseWrapping(file);
+      const { key, auditKey } = await unwrapAllWithPassphrase(wrapping, passphrase);
       this.opened = openEncryptedDatabase(this.opts.dbFile, key, { migrationsFolder: this.opts.migrationsFolder, create: false });
+      // An older key file has no audit key in its passphrase wrapping: take the keystore's if it holds one, else a
+      // new one (the audit log then starts a new sealed segment over what came before).
+      this.audit = auditKey ?? (await tryUnwrapAllWithKeystore(file, this.opts.keystore))?.auditKey ?? newDatabaseKey();
       // The keystore may have changed backend: re-wrap for it, keeping the passphrase wrapping.
-      await this.rewrapForKeystore(file, key);
+      await this.writeWrappings(file, key, this.audit, auditKey ? undefined : passphrase);
       return;
     }
     mkdirSync(path.dirname(this.opts.dbFile), { recursive: true });
     const key = newDatabaseKey();
-    const wrappings: KeyFile['wrappings'] = [await wrapWithPassphrase(key, passphrase)];
-    if (this.opts.keystore && (await keystoreIsStrong(this.opts.keystore))) wrappings.push(await wrapWithKeystore(key, this.opts.keystore));
+    const audit = newDatabaseKey();
+    const wrappings: KeyFile['wrappings'] = [await wrapWithPassphrase(key, passphrase, audit)];
+    if (this.opts.keystore && (await keystoreIsStrong(this.opts.keystore))) wrappings.push(await wrapWithKeystore(key, this.opts.keystore, audit));
     // Key file first: a database must never exist without the means to open it.
     // 'wx': fails if a key file appeared meanwhile; an existing key is never replaced by a new one.
     writeFileSync(keyFile, JSON.stringify({ version: 1, wrappings } satisfies KeyFile), { mode: 0o600, flag: 'wx', flush: true });
     this.opened = openEncryptedDatabase(this.opts.dbFile, key, { migrationsFolder: this.opts.migrationsFolder, create: true });
+    this.audit = audit;
   }
 
-  private async rewrapForKeystore(file: KeyFile, key: Buffer): Promise<void> {
+  /**
+   * Keeps the key file's wrappings current: the keystore wrapping for today's backend (with the audit key), and —
+   * when `passphrase` is given — a passphrase wrapping that also seals the audit key. The database key inside is
+   * always the same one: an existing key is re-wrapped, never replaced.
+   */
+  private async writeWrappings(file: KeyFile, key: Buffer, auditKey: Buffer, passphrase: string | undefined): Promise<void> {
+    let wrappings = file.wrappings;
+    let changed = false;
+    if (passphrase !== undefined) {
+      wrappings = [await wrapWithPassphrase(key, passphrase, auditKey), ...wrappings.filter((w) => w.kind !== 'passphrase')];
+      changed = true;
+    }
     const ks = this.opts.keystore;
-    if (!ks || !(await keystoreIsStrong(ks))) return;
-    const current = file.wrappings.find((w) => w.kind === 'safeStorage');
-    if (current && current.kind === 'safeStorage' && current.backend === ks.getSelectedStorageBackend()) return;
-    const wrappings = [...file.wrappings.filter((w) => w.kind !== 'safeStorage'), await wrapWithKeystore(key, ks)];
-    writeFileAtomic(keyFileOf(this.opts.dbFile), JSON.stringify({ version: 1, wrappings } satisfies KeyFile));
+    if (ks && (await keystoreIsStrong(ks))) {
+      const current = wrappings.find((w) => w.kind === 'safeStorage');
+      const upToDate = current?.kind === 'safeStorage' && current.backend === ks.getSelectedStorageBackend() && current.auditData !== undefined;
+      if (!upToDate) {
+        wrappings = [...wrappings.filter((w) => w.kind !== 'safeStorage'), await wrapWithKeystore(key, ks, auditKey)];
+        changed = true;
+      }
+    }
+    if (changed) writeFileAtomic(keyFileOf(this.opts.dbFile), JSON.stringify({ version: 1, wrappings } satisfies KeyFile));
   }
 
   private readKeyFile(): KeyFile {
@@ -204,6 +244,7 @@ export class Store {
     }
     this.opened.sqlite.close();
     this.opened = undefined;
+    // The audit key stays known: a restore closes the store and adopts the restored file under the same station keys.
   }
 
   /** Replaces the open handle (after a restore swapped the file). */

@@ -12,6 +12,7 @@ import { PatientEcgPage } from '../features/ecg/patient-ecg-section';
 import { PatientChartPage } from '../features/patients/patient-chart-page';
 import { PatientsPage } from '../features/patients/patients-page';
 import { RegistrationPage } from '../features/patients/registration-page';
+import { AuditAnchorPrint } from '../features/audit/audit-anchor-print';
 import { EcgCalibrationPrint } from '../features/print/ecg-calibration-print';
 import { EcgReportPrint } from '../features/print/ecg-report-print';
 import { FollowupPrintRoutes } from '../features/print/followup-print';
@@ -71,6 +72,7 @@ function SignedInRoutes({ isAdmin }: { isAdmin: boolean }) {
             <Route path="/print/visit/:patientId/:visitId" element={<VisitSummaryPrint />} />
             <Route path="/print/ecg/:patientId/:ecgId" element={<EcgReportPrint />} />
             <Route path="/print/ecg-calibration" element={<EcgCalibrationPrint />} />
+            <Route path="/print/audit-anchor" element={<AuditAnchorPrint />} />
             <Route path="/print/followup/*" element={<FollowupPrintRoutes />} />
             <Route element={<Layout />}>
               <Route index element={<Navigate to="/today" replace />} />

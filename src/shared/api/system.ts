@@ -61,7 +61,22 @@ export const auditVerifySchema = z.object({
   checked: z.number().int(),
   /** First row whose hash or link does not match (edited, deleted or inserted out of order). */
   firstBadId: z.number().int().nullable(),
-  problem: z.enum(['hash', 'link', 'gap']).nullable(),
+  /**
+   * hash: a row's content no longer matches its HMAC; link: a row does not follow the one before; gap: rows missing
+   * (in the middle or cut off the end); seal: a seal's digest does not match the rows before it; key: the newest rows
+   * are not under this station's audit key.
+   */
+  problem: z.enum(['hash', 'link', 'gap', 'seal', 'key']).nullable(),
+  /** The last chain head sent outside the station (county platform) and whether the chain still holds it. */
+  anchor: z
+    .object({
+      through: z.number().int(),
+      at: z.string(),
+      target: z.string(),
+      headHash: z.string(),
+      matches: z.boolean(),
+    })
+    .nullable(),
 });
 export type AuditVerifyResult = z.infer<typeof auditVerifySchema>;
 

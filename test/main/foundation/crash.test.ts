@@ -11,10 +11,10 @@ const TRIALS = 50;
 const WRITER = path.resolve(__dirname, '../../support/crash/writer.ts');
 
 /** Runs the writer until it has acknowledged some writes, kills it with SIGKILL, returns the last acknowledged id. */
-function runAndKill(file: string, key: Buffer, killAfterMs: number): Promise<number> {
+function runAndKill(file: string, key: Buffer, auditKey: Buffer, killAfterMs: number): Promise<number> {
   return new Promise((resolve, reject) => {
     // One process (node with tsx's loader), not the tsx wrapper: SIGKILL on a wrapper would orphan the real writer.
-    const child = spawn(process.execPath, ['--import', 'tsx', WRITER, file, key.toString('hex')], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', WRITER, file, key.toString('hex'), auditKey.toString('hex')], { stdio: ['ignore', 'pipe', 'pipe'] });
     let lastAck = 0;
     let buffer = '';
     let stderr = '';
@@ -37,17 +37,18 @@ describe('crash safety (SIGKILL during writes)', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'tws-crash-'));
     const file = path.join(dir, 'crash.db');
     const key = randomBytes(32);
+    const auditKey = randomBytes(32);
     const migrationsFolder = defaultMigrationsFolder();
     let totalAcked = 0;
     try {
       for (let trial = 0; trial < TRIALS; trial++) {
-        const acked = await runAndKill(file, key, 20 + Math.floor(Math.random() * 150));
+        const acked = await runAndKill(file, key, auditKey, 20 + Math.floor(Math.random() * 150));
         const { sqlite } = openEncryptedDatabase(file, key, { migrationsFolder, create: false });
         try {
           expect(sqlite.pragma('integrity_check', { simple: true }), `trial ${trial}`).toBe('ok');
           const { n } = sqlite.prepare('SELECT count(*) AS n FROM audit_log').get() as { n: number };
           expect(n, `trial ${trial}: acknowledged ${acked}, found ${n}`).toBeGreaterThanOrEqual(acked);
-          expect(verifyAuditChain(sqlite), `trial ${trial}`).toMatchObject({ ok: true });
+          expect(verifyAuditChain(sqlite, auditKey), `trial ${trial}`).toMatchObject({ ok: true });
           totalAcked = acked;
         } finally {
           sqlite.close();

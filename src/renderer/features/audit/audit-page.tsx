@@ -1,7 +1,9 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router';
 import type { AuditEntry, AuditVerifyResult } from '../../../shared/api/system';
 import { api } from '../../api/client';
+import { formatDateTime } from '../../components/dates';
 import { ErrorText } from '../../components/error-text';
 
 export function AuditPage() {
@@ -78,7 +80,15 @@ export function AuditPage() {
       </form>
       {verify && (
         <p role="status" className={verify.ok ? 'ok-text' : 'error-text'}>
-          {verify.ok ? t('audit.verifyOk', { checked: verify.checked }) : t('audit.verifyBad', { id: verify.firstBadId, problem: verify.problem })}
+          {verify.ok ? t('audit.verifyOk', { checked: verify.checked }) : t('audit.verifyBad', { id: verify.firstBadId, problem: t(`audit.problems.${verify.problem ?? 'hash'}`) })}
+        </p>
+      )}
+      {verify && (
+        <p role="status" aria-label={t('audit.anchorTitle')}>
+          {verify.anchor
+            ? t(verify.anchor.matches ? 'audit.anchorSummaryHeld' : 'audit.anchorSummaryLost', { through: verify.anchor.through, at: formatDateTime(verify.anchor.at) })
+            : t('audit.anchorNone')}{' '}
+          <Link to="/print/audit-anchor">{t('audit.anchorPrint')}</Link>
         </p>
       )}
       <ErrorText error={error} />

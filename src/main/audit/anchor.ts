@@ -1,0 +1,82 @@
+import type { AuditEvent as FhirAuditEvent } from '@medplum/fhirtypes';
+import type { Sqlite } from '../db/open';
+import { enqueueResources } from '../sync/outbox-writer';
+import { ANCHOR_ACTION, anchorMac, appendAudit, auditChainId, parseAnchor, type AnchorDetails } from './audit-log';
+
+/**
+ * Anchoring the audit chain outside the station (issue 15.4). Whoever holds the station's keys can rewrite its own
+ * log, HMAC or not; what they cannot rewrite is a copy of the chain head already held by the county platform. At
+ * each sync the head is written into the chain as an anchor row and sent to the county as a FHIR AuditEvent (queued
+ * in the same transaction, delivered by the outbox like every record); `audit-verify` then says how far the chain
+ * still matches the last anchor, and the county's copies say whether that anchor is genuine.
+ */
+
+/** The identifier system of anchors at the platform: one value per station chain and head. */
+export const ANCHOR_IDENTIFIER_SYSTEM = 'urn:township-workstation:audit-chain-anchor';
+/** DICOM audit event type 110100 Application Activity; subtype ours. */
+const EVENT_TYPE = { system: 'http://dicom.nema.org/resources/ontology/DCM', code: '110100', display: 'Application Activity' };
+const EVENT_SUBTYPE = { system: 'urn:township-workstation:audit', code: 'chain-anchor', display: '审计链锚点' };
+
+/** A new anchor at most this often: each anchor is itself an audit row, and a busy clinic syncs every few seconds. */
+export const MIN_ANCHOR_INTERVAL_MS = 60_000;
+
+export interface AnchorRecord extends AnchorDetails {
+  /** The anchor row's own id and time. */
+  id: number;
+  at: string;
+}
+
+export function lastAnchor(sqlite: Sqlite): AnchorRecord | null {
+  const row = sqlite
+    .prepare<[string], { id: number; at: string; details: string | null }>('SELECT id, at, details FROM audit_log WHERE action = ? ORDER BY id DESC LIMIT 1')
+    .get(ANCHOR_ACTION);
+  const details = row ? parseAnchor(row.details) : null;
+  return row && details ? { ...details, id: row.id, at: row.at } : null;
+}
+
+export function anchorToFhir(anchor: AnchorRecord, facilityName: string): FhirAuditEvent & { id: string } {
+  return {
+    resourceType: 'AuditEvent',
+    id: `audit-anchor-${anchor.chainId}-${anchor.through}`,
+    type: EVENT_TYPE,
+    subtype: [EVENT_SUBTYPE],
+    action: 'E',
+    recorded: anchor.at,
+    outcome: '0',
+    agent: [{ requestor: false, who: { display: facilityName || '乡镇卫生院工作站' } }],
+    source: { observer: { display: `${facilityName || '乡镇卫生院工作站'} · ${anchor.chainId}` } },
+    entity: [
+      {
+        what: { identifier: { system: ANCHOR_IDENTIFIER_SYSTEM, value: `${anchor.chainId}/${anchor.through}` } },
+        detail: [
+          { type: 'chainId', valueString: anchor.chainId },
+          { type: 'through', valueString: String(anchor.through) },
+          { type: 'headHash', valueString: anchor.headHash },
+          { type: 'mac', valueString: anchor.mac },
+          { type: 'macAlgorithm', valueString: 'HMAC-SHA256' },
+        ],
+      },
+    ],
+  };
+}
+
+/**
+ * Anchors the current head when there is something new to anchor (the last row is not itself an anchor) and the
+ * last anchor is old enough. The anchor row and the outbox entry commit together. Returns the anchor, or null.
+ */
+export function anchorAuditHead(sqlite: Sqlite, opts: { key: Buffer; at: Date; facilityName: string; target?: 'county'; force?: boolean }): AnchorRecord | null {
+  const target = opts.target ?? 'county';
+  const tx = sqlite.transaction((): AnchorRecord | null => {
+    const head = sqlite.prepare<[], { id: number; hash: string; action: string }>('SELECT id, hash, action FROM audit_log ORDER BY id DESC LIMIT 1').get();
+    if (!head || head.action === ANCHOR_ACTION) return null;
+    const previous = lastAnchor(sqlite);
+    if (!opts.force && previous && opts.at.getTime() - Date.parse(previous.at) < MIN_ANCHOR_INTERVAL_MS) return null;
+    const chainId = auditChainId(sqlite, opts.at);
+    const details: AnchorDetails = { chainId, target, through: head.id, headHash: head.hash, mac: anchorMac(opts.key, { chainId, through: head.id, headHash: head.hash }) };
+    const row = appendAudit(sqlite, { userId: null, username: null, action: ANCHOR_ACTION, kind: 'admin', outcome: 'ok', details: JSON.stringify(details) }, opts.at, opts.key);
+    const anchor: AnchorRecord = { ...details, id: row.id, at: row.at };
+    enqueueResources(sqlite, [{ target, resource: anchorToFhir(anchor, opts.facilityName) }]);
+    return anchor;
+  });
+  return tx.immediate();
+}
