@@ -61,16 +61,17 @@ export function createServices(opts: ServicesOptions) {
   const ecg = new EcgService(sqlite, opts.clock, session, patients, events, devices);
   const followup = new FollowupService({ db, clock: opts.clock, patients, audit: (e) => audit.append(e) });
   const consult = new ConsultService({ sqlite, clock: opts.clock, session, patients, clinic, ecg, enqueue: enqueueResources, audit: (e) => audit.append(e) });
-  const sync = new SyncService({ sqlite, storeOpen: () => store.isOpen, events, ...opts.sync });
-  for (const type of ['Task', 'DiagnosticReport']) sync.onPulled(type, (_db, resource) => void consult.applyPulled(resource));
-  // Each finished county sync anchors the audit chain head at the county (issue 15.4); the anchor goes out with the
-  // next push, which its own enqueue triggers.
-  events.subscribe((name, payload) => {
-    if (name !== 'syncProgress' || !store.isOpen) return;
-    const progress = payload as { target: string; state: string };
-    if (progress.target !== 'county' || progress.state !== 'idle') return;
-    anchorAuditHead(sqlite(), { key: store.auditKey, at: opts.clock.now(), facilityName: readSettings(db()).facilityName });
+  const sync = new SyncService({
+    sqlite,
+    storeOpen: () => store.isOpen,
+    events,
+    // Each push to the county ends by anchoring the audit chain head there (issue 15.4), sent in that same sync.
+    onDrained: (target) => {
+      if (target === 'county') anchorAuditHead(sqlite(), { key: store.auditKey, at: opts.clock.now(), facilityName: readSettings(db()).facilityName });
+    },
+    ...opts.sync,
   });
+  for (const type of ['Task', 'DiagnosticReport']) sync.onPulled(type, (_db, resource) => void consult.applyPulled(resource));
   const services = { store, session, auth, backup, audit, patients, clinic, ecg, followup, consult, sync, events, clock: opts.clock, appVersion: opts.appVersion, online: opts.online ?? (() => false) };
   const implementation = buildImplementation(services);
   const dispatch: Dispatch = createDispatcher({

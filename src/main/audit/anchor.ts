@@ -1,13 +1,13 @@
 import type { AuditEvent as FhirAuditEvent } from '@medplum/fhirtypes';
 import type { Sqlite } from '../db/open';
-import { enqueueResources } from '../sync/outbox-writer';
+import { SqlOutboxStore } from '../sync/sql-outbox-store';
 import { ANCHOR_ACTION, anchorMac, appendAudit, auditChainId, parseAnchor, type AnchorDetails } from './audit-log';
 
 /**
  * Anchoring the audit chain outside the station (issue 15.4). Whoever holds the station's keys can rewrite its own
  * log, HMAC or not; what they cannot rewrite is a copy of the chain head already held by the county platform. At
- * each sync the head is written into the chain as an anchor row and sent to the county as a FHIR AuditEvent (queued
- * in the same transaction, delivered by the outbox like every record); `audit-verify` then says how far the chain
+ * the end of each push to the county the head is written into the chain as an anchor row and sent there as a FHIR
+ * AuditEvent (queued in the same transaction, delivered in that push by the outbox like every record); `audit-verify` then says how far the chain
  * still matches the last anchor, and the county's copies say whether that anchor is genuine.
  */
 
@@ -75,7 +75,8 @@ export function anchorAuditHead(sqlite: Sqlite, opts: { key: Buffer; at: Date; f
     const details: AnchorDetails = { chainId, target, through: head.id, headHash: head.hash, mac: anchorMac(opts.key, { chainId, through: head.id, headHash: head.hash }) };
     const row = appendAudit(sqlite, { userId: null, username: null, action: ANCHOR_ACTION, kind: 'admin', outcome: 'ok', details: JSON.stringify(details) }, opts.at, opts.key);
     const anchor: AnchorRecord = { ...details, id: row.id, at: row.at };
-    enqueueResources(sqlite, [{ target, resource: anchorToFhir(anchor, opts.facilityName) }]);
+    // Queued without nudging the engine: this runs as a push has drained the queue, and that push takes it along.
+    new SqlOutboxStore(() => sqlite).enqueue(anchorToFhir(anchor, opts.facilityName), [target]);
     return anchor;
   });
   return tx.immediate();

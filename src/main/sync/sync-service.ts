@@ -41,6 +41,12 @@ export interface SyncServiceOptions {
   watchIntervalMs?: number;
   /** Per-target overrides (tests shorten timeouts). */
   targetOverrides?: Partial<SyncTargetConfig>;
+  /**
+   * Called when a push to a target has sent everything pending, before the engine moves on, so that what it queues
+   * (the audit chain anchor, issue 15.4) goes out in the same sync and counts nowhere as waiting. It must queue
+   * without nudging the engine.
+   */
+  onDrained?: (target: SyncTargetId) => void;
 }
 
 interface TargetRow {
@@ -89,6 +95,26 @@ export class SyncService {
     return new SqlOutboxStore(this.opts.sqlite);
   }
 
+  /** The outbox as the engine sees it: the same store, whose empty answer first gives onDrained its turn. */
+  private engineOutbox(): SqlOutboxStore {
+    const store = this.store();
+    const onDrained = this.opts.onDrained;
+    if (!onDrained) return store;
+    const pending = store.pending.bind(store);
+    store.pending = (target, limit) => {
+      const entries = pending(target, limit);
+      if (entries.length > 0) return entries;
+      try {
+        onDrained(target);
+      } catch (err) {
+        // What onDrained adds is a bonus to this sync; it never stops the sync itself.
+        console.error('[sync] onDrained failed', err);
+      }
+      return pending(target, limit);
+    };
+    return store;
+  }
+
   // ---- engine lifecycle -----------------------------------------------------------------------------------
 
   /** Starts, reconfigures or stops the engine to match the store and the saved targets. */
@@ -115,7 +141,7 @@ export class SyncService {
     this.engineDb = sqlite;
     this.engine = createSyncEngine({
       targets: configs,
-      outbox: this.store(),
+      outbox: this.engineOutbox(),
       http: this.opts.http ?? createFhirHttpClient(),
       applyRemote: (target, resource) => this.applyRemote(target, resource),
       onEvent: (event) => this.onEngineEvent(event),
