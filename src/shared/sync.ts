@@ -65,6 +65,7 @@ export const SYNC_ERROR_CODES = [
   'HTTP_5XX',
   'CONFLICT',
   'VALIDATION_FAILED',
+  'RESPONSE_TOO_LARGE',
 ] as const;
 export type SyncErrorCode = (typeof SYNC_ERROR_CODES)[number];
 
@@ -105,6 +106,8 @@ export const SYNC_ERROR_POLICY: Record<SyncErrorCode, SyncErrorPolicy> = {
   HTTP_5XX: { action: 'wait', retry: 'backoff' },
   CONFLICT: { action: 'resolve-conflict', retry: 'never' },
   VALIDATION_FAILED: { action: 'fix-record', retry: 'never' },
+  // The same request would bring the same answer: retried only at the longest delay or after a settings change.
+  RESPONSE_TOO_LARGE: { action: 'contact-platform', retry: 'after-change' },
 };
 
 export interface SyncErrorInfo {

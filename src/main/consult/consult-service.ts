@@ -348,9 +348,12 @@ export class ConsultService {
       | { id: string; patientId: string }
       | undefined;
     if (!consult) return 'not-ours';
-    const existing = this.db.prepare('SELECT report_version AS version FROM consult_replies WHERE id = ?').get(reply.reportId) as
-      | { version: string | null }
-      | undefined;
+    const existing = this.db
+      .prepare<[string], { version: string | null; consultId: string }>('SELECT report_version AS version, consult_id AS consultId FROM consult_replies WHERE id = ?')
+      .get(reply.reportId);
+    // A report id is the county's; one that arrives again naming ANOTHER consult is not a new version of this reply
+    // (a platform mix-up, or a crafted answer): it must never replace what a clinician already read (issue 15.13).
+    if (existing && existing.consultId !== consult.id) return 'not-ours';
     if (existing && reply.version !== null && existing.version === reply.version) return 'unchanged';
     const now = this.now();
     let raised: string | null = null;

@@ -30,7 +30,8 @@ export interface FhirHttpClient {
 
 const FHIR_JSON = 'application/fhir+json';
 
-export function createFhirHttpClient(options: { userAgent?: string } = {}): FhirHttpClient {
+export function createFhirHttpClient(options: { userAgent?: string; maxResponseBytes?: number } = {}): FhirHttpClient {
+  const maxResponseBytes = options.maxResponseBytes ?? MAX_RESPONSE_BYTES;
   const agents = new Map<string, { fingerprint: string; agent: Agent }>();
 
   function agentFor(target: SyncTargetConfig): Agent {
@@ -46,7 +47,7 @@ export function createFhirHttpClient(options: { userAgent?: string } = {}): Fhir
   async function send(target: SyncTargetConfig, request: FhirHttpRequest): Promise<FhirHttpResponse> {
     const agent = agentFor(target);
     try {
-      return await sendOnce(target, agent, request, options.userAgent);
+      return await sendOnce(target, agent, request, options.userAgent, maxResponseBytes);
     } catch (error) {
       const failure = toFailure(error);
       // A pooled keep-alive connection the server had already closed: the request never reached it.
@@ -54,7 +55,7 @@ export function createFhirHttpClient(options: { userAgent?: string } = {}): Fhir
       const { reusedSocket, gotResponse } = failure.connection;
       if (reusedSocket && !gotResponse && failure.syncError.code === 'CONNECTION_RESET') {
         try {
-          return await sendOnce(target, agent, request, options.userAgent);
+          return await sendOnce(target, agent, request, options.userAgent, maxResponseBytes);
         } catch (retryError) {
           throw await explain(target, toFailure(retryError));
         }
@@ -119,6 +120,7 @@ function sendOnce(
   agent: Agent,
   request: FhirHttpRequest,
   userAgent: string | undefined,
+  maxResponseBytes: number,
 ): Promise<FhirHttpResponse> {
   const base = parseBaseUrl(target.baseUrl.endsWith('/') ? target.baseUrl : `${target.baseUrl}/`);
   const url = new URL(request.path, base);
@@ -162,7 +164,19 @@ function sendOnce(
     req.on('response', (response) => {
       gotResponse = true;
       const chunks: Buffer[] = [];
-      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      let received = 0;
+      response.on('data', (chunk: Buffer) => {
+        received += chunk.length;
+        // Checked as it arrives: a platform (or whoever sits in between) cannot make main buffer without end.
+        if (received > maxResponseBytes) {
+          fail(new SyncError('RESPONSE_TOO_LARGE', `${url.host} sent more than ${maxResponseBytes} bytes in one response`));
+          chunks.length = 0;
+          response.destroy();
+          req.destroy();
+          return;
+        }
+        chunks.push(chunk);
+      });
       response.on('error', fail);
       response.on('aborted', () => fail(new SyncError('CONNECTION_RESET', 'Response cut short')));
       response.on('end', () => {
@@ -179,6 +193,12 @@ function sendOnce(
     req.end(payload);
   });
 }
+
+/**
+ * The largest answer read from a platform (issue 15.13): a pulled page of ECG reports with their waveforms runs to
+ * tens of MiB; anything far beyond that is refused, not buffered.
+ */
+export const MAX_RESPONSE_BYTES = 128 * 1024 * 1024;
 
 function parseJson(text: string): unknown {
   if (text.length === 0) return undefined;

@@ -60,6 +60,12 @@ describe('consult API', () => {
     expect(services.consult.applyPulled(report)).toBe('applied');
     expect(services.consult.applyPulled(report)).toBe('unchanged');
     expect(services.consult.applyPulled({ ...report, id: 'other', basedOn: [{ reference: 'ServiceRequest/unknown' }] })).toBe('not-ours');
+    // The same report id naming another of our consults does not overwrite this consult's reply (issue 15.13).
+    const second = await call(d, 'consult', 'create', request(patient.id));
+    const hijack = { ...report, meta: { versionId: '2' }, basedOn: [{ reference: `ServiceRequest/${second.id}` }], conclusion: '无需处理' };
+    expect(services.consult.applyPulled(hijack)).toBe('not-ours');
+    const kept = services.store.current.sqlite.prepare('SELECT consult_id AS consultId, conclusion FROM consult_replies WHERE id = ?').get('county-report-1');
+    expect(kept).toEqual({ consultId: created.id, conclusion: '考虑合并骨髓炎，建议转诊' });
 
     const [alert] = await call(d, 'consult', 'alerts', {});
     expect(alert).toMatchObject({ patientName: '孙丽华', text: '足部感染伴脓毒症征象' });
