@@ -108,6 +108,17 @@ const ALERT_SQL = `SELECT a.id, a.reply_id AS replyId, a.consult_id AS consultId
 
 export type PulledOutcome = 'applied' | 'unchanged' | 'not-ours';
 
+/** A signed report PDF is a few hundred KiB; one far larger is refused rather than stored in the database (issue 15.13). */
+export const MAX_REPLY_PDF_BYTES = 20 * 1024 * 1024;
+
+/** The decoded PDF, or null when it is too large or not a PDF at all. The size is checked before decoding. */
+export function acceptedReplyPdf(base64: string): Buffer | null {
+  if (Math.floor((base64.length * 3) / 4) > MAX_REPLY_PDF_BYTES + 3) return null;
+  const bytes = Buffer.from(base64, 'base64');
+  if (bytes.length > MAX_REPLY_PDF_BYTES || bytes.subarray(0, 5).toString('latin1') !== '%PDF-') return null;
+  return bytes;
+}
+
 export class ConsultService {
   constructor(private readonly deps: ConsultServiceDeps) {}
 
@@ -357,6 +368,7 @@ export class ConsultService {
     if (existing && reply.version !== null && existing.version === reply.version) return 'unchanged';
     const now = this.now();
     let raised: string | null = null;
+    const pdf = reply.pdfBase64 ? acceptedReplyPdf(reply.pdfBase64) : null;
     this.db.transaction(() => {
       this.db
         .prepare(
@@ -372,7 +384,7 @@ export class ConsultService {
           conclusion: reply.conclusion,
           signer: reply.signer,
           signedAt: reply.signedAt || now,
-          pdf: reply.pdfBase64 ? Buffer.from(reply.pdfBase64, 'base64') : null,
+          pdf,
           critical: reply.critical ? 1 : 0,
           criticalText: reply.criticalText,
           version: reply.version,
@@ -389,6 +401,10 @@ export class ConsultService {
         if (inserted.changes === 1) raised = alertId;
       }
     })();
+    if (reply.pdfBase64 && !pdf) {
+      // The conclusion still lands (it may be critical); only the attachment is refused, and the audit says so.
+      this.deps.audit({ userId: null, username: null, action: 'consult.reply.pdfRefused', kind: 'write', patientId: consult.patientId, outcome: 'denied', details: `report ${reply.reportId}: not a PDF of at most ${MAX_REPLY_PDF_BYTES} bytes` });
+    }
     if (raised) {
       // Raised by the platform, not by a user: the audit row says so, and the acknowledgement names the user.
       this.deps.audit({ userId: null, username: null, action: 'consult.criticalAlert.raised', kind: 'write', patientId: consult.patientId, outcome: 'ok', details: `alert ${raised}, report ${reply.reportId}` });

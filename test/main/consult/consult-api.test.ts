@@ -1,5 +1,6 @@
 import type { DiagnosticReport } from '@medplum/fhirtypes';
 import { afterEach, describe, expect, it } from 'vitest';
+import { acceptedReplyPdf, MAX_REPLY_PDF_BYTES } from '../../../src/main/consult/consult-service';
 import { call } from '../../../src/main/api/dispatcher';
 import { CRITICAL_VALUE_EXTENSION } from '../../../src/main/consult/consult-fhir';
 import { makeResidentId } from '../../../src/shared/resident-id';
@@ -66,6 +67,15 @@ describe('consult API', () => {
     expect(services.consult.applyPulled(hijack)).toBe('not-ours');
     const kept = services.store.current.sqlite.prepare('SELECT consult_id AS consultId, conclusion FROM consult_replies WHERE id = ?').get('county-report-1');
     expect(kept).toEqual({ consultId: created.id, conclusion: '考虑合并骨髓炎，建议转诊' });
+    // An attachment that is not a PDF, or far too large, is refused; the conclusion still lands.
+    const oversized = Buffer.concat([Buffer.from('%PDF-1.7\n'), Buffer.alloc(MAX_REPLY_PDF_BYTES)]).toString('base64');
+    for (const [id, data] of [['county-report-junk', Buffer.from('<html>not a pdf</html>').toString('base64')], ['county-report-big', oversized]] as const) {
+      const withPdf = { ...report, id, extension: undefined, basedOn: [{ reference: `ServiceRequest/${second.id}` }], presentedForm: [{ contentType: 'application/pdf', data }] };
+      expect(services.consult.applyPulled(withPdf)).toBe('applied');
+      const stored = services.store.current.sqlite.prepare('SELECT conclusion, pdf FROM consult_replies WHERE id = ?').get(id);
+      expect(stored).toEqual({ conclusion: report.conclusion, pdf: null });
+    }
+    expect(acceptedReplyPdf(Buffer.from('%PDF-1.4 small').toString('base64'))?.length).toBe(14);
 
     const [alert] = await call(d, 'consult', 'alerts', {});
     expect(alert).toMatchObject({ patientName: '孙丽华', text: '足部感染伴脓毒症征象' });
