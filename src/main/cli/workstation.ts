@@ -11,13 +11,17 @@ import { systemClock } from '../clock';
 import { defaultMigrationsFolder } from '../db/open';
 import { Store } from '../db/store';
 import { parseArgs, required, UsageError } from './args';
+import { secretArg, standardSecrets, type SecretSource, type Warn } from './secrets';
 import { seedDatabase } from './seed';
 
 const USAGE = `usage: npm run workstation -- <command> [options]
-  seed          --db <file> --patients <N> --passphrase <p> [--seed <n>]
-  backup        --db <file> --passphrase <p> --backup-passphrase <b> [--out <file>]
-  restore       --db <file> --passphrase <p> --backup-passphrase <b> --from <file>
-  audit-verify  --db <file> --passphrase <p>`;
+  seed          --db <file> --patients <N> [--seed <n>]
+  backup        --db <file> [--out <file>]
+  restore       --db <file> --from <file>
+  audit-verify  --db <file>
+Passphrases (database, then backup) are asked for at the terminal without echo, or read one per line from standard
+input; --passphrase - / --backup-passphrase - say so explicitly. Passing them as values works but shows them to
+other users of the machine.`;
 
 async function openStore(dbFile: string, passphrase: string): Promise<Store> {
   if (!existsSync(dbFile)) throw new ApiError('NOT_FOUND', `no database at ${dbFile}`);
@@ -26,22 +30,23 @@ async function openStore(dbFile: string, passphrase: string): Promise<Store> {
   return store;
 }
 
-export async function runCommand(argv: string[]): Promise<object> {
+export async function runCommand(argv: string[], secrets: SecretSource = standardSecrets(), warn: Warn = (m) => process.stderr.write(`${m}\n`)): Promise<object> {
   const [command, ...rest] = argv;
+  const secret = (a: Record<string, string>, name: string) => secretArg(a, name, secrets, warn);
   switch (command) {
     case 'seed': {
       const a = parseArgs(rest, ['db', 'patients', 'passphrase', 'seed']);
       const patients = Number(required(a, 'patients'));
       if (!Number.isInteger(patients) || patients < 0 || patients > 5_000_000) throw new UsageError('--patients must be a whole number from 0 to 5000000');
-      return seedDatabase({ dbFile: path.resolve(required(a, 'db')), patients, passphrase: required(a, 'passphrase'), seed: Number(a.seed ?? 1) });
+      return seedDatabase({ dbFile: path.resolve(required(a, 'db')), patients, passphrase: await secret(a, 'passphrase'), seed: Number(a.seed ?? 1) });
     }
     case 'backup': {
       const a = parseArgs(rest, ['db', 'passphrase', 'backup-passphrase', 'out']);
       const dbFile = path.resolve(required(a, 'db'));
-      const store = await openStore(dbFile, required(a, 'passphrase'));
+      const store = await openStore(dbFile, await secret(a, 'passphrase'));
       try {
         const service = new BackupService(store, path.join(path.dirname(dbFile), 'backups'), systemClock);
-        return await service.create(required(a, 'backup-passphrase'), a.out ? path.resolve(a.out) : undefined);
+        return await service.create(await secret(a, 'backup-passphrase'), a.out ? path.resolve(a.out) : undefined);
       } finally {
         store.close();
       }
@@ -49,17 +54,17 @@ export async function runCommand(argv: string[]): Promise<object> {
     case 'restore': {
       const a = parseArgs(rest, ['db', 'passphrase', 'backup-passphrase', 'from']);
       const dbFile = path.resolve(required(a, 'db'));
-      const store = await openStore(dbFile, required(a, 'passphrase'));
+      const store = await openStore(dbFile, await secret(a, 'passphrase'));
       try {
         const service = new BackupService(store, path.join(path.dirname(dbFile), 'backups'), systemClock);
-        return await service.restore(path.resolve(required(a, 'from')), required(a, 'backup-passphrase'));
+        return await service.restore(path.resolve(required(a, 'from')), await secret(a, 'backup-passphrase'));
       } finally {
         store.close();
       }
     }
     case 'audit-verify': {
       const a = parseArgs(rest, ['db', 'passphrase']);
-      const store = await openStore(required(a, 'db'), required(a, 'passphrase'));
+      const store = await openStore(required(a, 'db'), await secret(a, 'passphrase'));
       try {
         return verifyAuditChain(store.current.sqlite, store.auditKey);
       } finally {
