@@ -51,7 +51,7 @@ function orderLeads(record: EcgRecord): EcgRecord['leads'] {
 }
 
 function ecgFormatToApi(err: unknown): never {
-  if (err instanceof EcgFormatError) throw new ApiError('ECG_FORMAT', err.message, { reason: err.code });
+  if (err instanceof EcgFormatError) throw new ApiError('ECG_FORMAT', err.message, { reason: err.code, ...err.details });
   throw err;
 }
 

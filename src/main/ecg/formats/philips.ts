@@ -1,5 +1,6 @@
 import type { EcgDeviceInfo, EcgLead, EcgPatientInfo, EcgRecord } from '../../../shared/ecg';
 import { EcgFormatError } from './errors';
+import { assertSampleBudget } from './limits';
 import { decodeBase64 } from './ge-muse';
 import type { EcgReader } from './reader';
 import { decodeXli } from './philips-xli';
@@ -67,8 +68,11 @@ function readLayout(root: XmlElement, parsed: XmlElement): WaveformLayout {
   const durationMs = numberFrom(attribute(parsed, 'durationperchannel'), 'duration per channel');
   if (durationMs === undefined) throw corrupt('the duration per channel is missing');
   const samplesPerLead = Math.round((durationMs * sampleRateHz) / 1000);
-  if (!(samplesPerLead > 0 && samplesPerLead <= 10_000_000)) throw corrupt(`${durationMs} ms per channel is impossible`);
-  return { sampleRateHz, microvoltsPerUnit, offset, samplesPerLead, labels: leadLabels(parsed, signal) };
+  if (!(samplesPerLead > 0)) throw corrupt(`${durationMs} ms per channel is impossible`);
+  const labels = leadLabels(parsed, signal);
+  // Before any decoding: the lead count and duration are the file's word, and XLI's LZW output is sized from them.
+  assertSampleBudget(labels.length, samplesPerLead, 'Philips');
+  return { sampleRateHz, microvoltsPerUnit, offset, samplesPerLead, labels };
 }
 
 function compressionOf(parsed: XmlElement): string | undefined {

@@ -1,6 +1,8 @@
 import type { EcgAnnotation, EcgLead, EcgPatientInfo, EcgRecord } from '../../../shared/ecg';
 import { STANDARD_LEADS } from '../../../shared/ecg';
 import { EcgFormatError } from './errors';
+import { assertSampleBudget } from './limits';
+import { GapRecorder, withGaps } from './sample-check';
 import type { EcgReader, ReaderInput } from './reader';
 import { decodeMitAnnotationFile } from './wfdb-annotations';
 
@@ -14,8 +16,6 @@ import { decodeMitAnnotationFile } from './wfdb-annotations';
 const DEFAULT_SAMPLING_HZ = 250;
 const DEFAULT_GAIN_ADU_PER_UNIT = 200;
 const DEFAULT_UNITS = 'mV';
-/** A 12-lead 24-hour recording at 500 Hz is 518 M samples; beyond this the app would run out of memory anyway. */
-export const MAX_TOTAL_SAMPLES = 200_000_000;
 const MAX_SIGNALS = 1024;
 
 export const SUPPORTED_WFDB_FORMATS = [8, 16, 24, 32, 61, 80, 160, 212, 310, 311] as const;
@@ -360,9 +360,7 @@ async function decodeSignals(header: WfdbHeader, input: ReaderInput): Promise<{ 
     if (frames > framesInFile) {
       throw new EcgFormatError('TRUNCATED', `WFDB signal file ${fileName} holds ${framesInFile} samples per signal, header says ${frames}`);
     }
-    if (frames * header.signalCount > MAX_TOTAL_SAMPLES) {
-      throw new EcgFormatError('TOO_LARGE', `WFDB record of ${frames} × ${header.signalCount} samples exceeds the limit`);
-    }
+    assertSampleBudget(header.signalCount, frames, 'WFDB');
     const initialValues = specs.map((spec) => spec.initialValue ?? 0);
     const interleaved = decodeWfdbSamples(format, payload, frames * members.length, members.length, initialValues);
     perGroup.push({ members, interleaved, frames, format });
@@ -406,17 +404,19 @@ function toLead(signal: DecodedSignal, index: number): EcgLead | undefined {
   const invalid = isSupportedFormat(format) ? INVALID_SAMPLE[format] : undefined;
   const microvolts = new Float32Array(signal.digital.length);
   const factor = scale / gain;
+  const gaps = new GapRecorder();
   for (let i = 0; i < microvolts.length; i++) {
     // Skew: this signal's sample i was stored `skew` frames later in the file.
     const source = i + skew;
-    if (source < 0 || source >= signal.digital.length) {
+    const value = source < 0 || source >= signal.digital.length ? invalid : signal.digital[source];
+    if (value === invalid || value === undefined) {
       microvolts[i] = NaN;
-      continue;
+      gaps.add(i);
+    } else {
+      microvolts[i] = (value - baseline) * factor;
     }
-    const value = signal.digital[source];
-    microvolts[i] = value === invalid ? NaN : (value - baseline) * factor;
   }
-  return { name: standardLeadName(signal.spec.description, index), microvolts };
+  return withGaps({ name: standardLeadName(signal.spec.description, index), microvolts }, gaps.list());
 }
 
 async function readAnnotations(header: WfdbHeader, input: ReaderInput): Promise<EcgAnnotation[] | undefined> {
