@@ -141,7 +141,7 @@ export class HuffmanDecoder {
   }
 
   /** Decodes exactly `sampleCount` values from one lead's bytes (before undoing differences). */
-  decode(bytes: Uint8Array, sampleCount: number, where: string): Float64Array {
+  decode(bytes: Uint8Array, sampleCount: number, where: string, maxLeftoverBits = Infinity): Float64Array {
     const values = new Float64Array(sampleCount);
     const stream = new BitStream(bytes);
     let table = 0;
@@ -169,17 +169,25 @@ export class HuffmanDecoder {
       if (stream.remaining < extraBits) throw runsOut();
       values[decoded++] = code.baseValue + stream.signed(extraBits);
     }
+    if (stream.remaining > maxLeftoverBits) {
+      throw new EcgFormatError('CORRUPT', `${where}: ${stream.remaining} bits left after the ${sampleCount} samples the lead should hold`);
+    }
     return values;
   }
 }
 
 /** Sections without Huffman coding (no section 2, or 0 tables) store each value as a signed 16-bit integer. */
-export function decodeRaw16(bytes: Uint8Array, sampleCount: number, where: string): Float64Array {
+export function decodeRaw16(bytes: Uint8Array, sampleCount: number, where: string, maxLeftoverBytes = Infinity): Float64Array {
   if (bytes.length < sampleCount * 2) {
     throw new EcgFormatError('CORRUPT', `${where}: ${bytes.length} bytes cannot hold ${sampleCount} 16-bit samples`);
   }
+  if (bytes.length - sampleCount * 2 > maxLeftoverBytes) {
+    throw new EcgFormatError('CORRUPT', `${where}: ${bytes.length} bytes hold more than the ${sampleCount} samples the lead should have`);
+  }
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  return Float64Array.from({ length: sampleCount }, (_, i) => view.getInt16(i * 2, true));
+  const values = new Float64Array(sampleCount);
+  for (let i = 0; i < sampleCount; i++) values[i] = view.getInt16(i * 2, true);
+  return values;
 }
 
 /** Undo first (1) or second (2) differences in place: x[n] = d[n] + x[n−1], or d[n] + 2x[n−1] − x[n−2]. */

@@ -119,6 +119,7 @@ function decodeRhythm(rhythm: EncodedLeads, definitions: LeadDefinitions, plan: 
       rhythm.differenceOrder,
       huffman,
       where,
+      true,
     );
     const full = interpolateDecimated(stored, lead.firstSample, lead.lastSample, plan.zones, plan.decimation);
     return smoothOutsideProtected(full, lead.firstSample, lead.lastSample, plan.zones, plan.qrs?.beats ?? []);
@@ -200,7 +201,8 @@ function toLead(nanovolts: Float64Array, lead: LeadDefinition, index: number, ti
   if (offset > 0) gaps.push({ start: 0, end: offset });
   if (offset + nanovolts.length < timeline.length) gaps.push({ start: offset + nanovolts.length, end: timeline.length });
   for (const gap of gaps) microvolts.fill(Number.NaN, gap.start, gap.end);
-  for (let i = 0; i < nanovolts.length; i++) microvolts[offset + i] = nanovolts[i] / NANOVOLTS_PER_MICROVOLT;
+  // "+ 0": a truncated −0 from the reconstruction reads as 0, so equal signals compare equal.
+  for (let i = 0; i < nanovolts.length; i++) microvolts[offset + i] = nanovolts[i] / NANOVOLTS_PER_MICROVOLT + 0;
   return withGaps({ name: leadName(lead, index), microvolts }, gaps);
 }
 
