@@ -66,7 +66,7 @@ function inRange(annotation: EcgAnnotation, length: number): boolean {
  * range outside the lead's declared gaps, NaN inside them (sample-check.ts), else BAD_SAMPLE naming lead and sample. Annotations outside the signal (WFDB annotation files may run past
  * the record) are dropped rather than failing the whole recording.
  */
-function checkedRecord(record: EcgRecord, reader: EcgReader): EcgRecord {
+export function checkReaderOutput(record: EcgRecord, reader: Pick<EcgReader, 'format'>): EcgRecord {
   if (record.leads.length === 0) throw new EcgFormatError('NO_SIGNAL', `${reader.format} file holds no leads`);
   const length = record.leads[0].microvolts.length;
   if (length === 0) throw new EcgFormatError('NO_SIGNAL', `${reader.format} file holds no samples`);
@@ -98,7 +98,7 @@ export async function readEcgBytes(bytes: Uint8Array, filePath: string, readComp
     }
     const reader = detectReader(bytes);
     const record = await reader.read({ path: filePath, bytes, readCompanion });
-    return checkedRecord(record, reader);
+    return checkReaderOutput(record, reader);
   } catch (error) {
     throw asEcgFormatError(error);
   }

@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import type { EcgRecord } from '../../../../src/shared/ecg';
 import { EcgFormatError } from '../../../../src/main/ecg/formats/errors';
 import { dicomReader, personName, readDicom } from '../../../../src/main/ecg/formats/dicom';
-import { readEcgBytes } from '../../../../src/main/ecg/formats/index';
+import { checkReaderOutput, readEcgBytes } from '../../../../src/main/ecg/formats/index';
 import { hasSharedSamples, loadReference, samplePath, SKIP_REASON } from '../../../support/shared-samples';
 import { buildDicom, leadChannel, SOP_CLASS, TRANSFER_SYNTAX, type DicomGroupSpec, type DicomSpec } from '../../../support/ecg-writers/dicom';
 import { assertWellFormedRecord } from '../../../support/ecg-record-checks';
@@ -275,7 +275,7 @@ describe('dicomReader properties', () => {
     fc.assert(
       fc.property(specArb, fc.array(mutationArb, { minLength: 1, maxLength: 3 }), (spec, mutations) => {
         try {
-          expectWellFormed(readDicom(mutate(buildDicom(spec), mutations)));
+          expectWellFormed(checkReaderOutput(readDicom(mutate(buildDicom(spec), mutations)), dicomReader));
         } catch (error) {
           if (!(error instanceof EcgFormatError)) throw error;
         }
