@@ -111,9 +111,31 @@ function buildTrie(codes: HuffmanCode[], tableNumber: number): Trie {
   return trie;
 }
 
+/** Codes up to this many prefix bits are found with one table lookup instead of a walk down the trie. */
+const LOOKUP_BITS = 12;
+
+/** Per table: the LOOKUP_BITS-bit window starting at a code → index of that code + 1 (0 = longer code, walk). */
+function buildLookup(codes: HuffmanCode[]): Int32Array {
+  const lookup = new Int32Array(1 << LOOKUP_BITS);
+  codes.forEach((code, index) => {
+    if (code.prefixBits > LOOKUP_BITS) return;
+    const free = LOOKUP_BITS - code.prefixBits;
+    lookup.fill(index + 1, code.prefix << free, (code.prefix + 1) << free);
+  });
+  return lookup;
+}
+
 class BitStream {
-  private position = 0;
+  position = 0;
   constructor(private readonly bytes: Uint8Array) {}
+
+  /** The next LOOKUP_BITS bits (zeros past the end), without consuming them. */
+  peek(): number {
+    const at = this.position >>> 3;
+    const bytes = this.bytes;
+    const window = (bytes[at] << 16) | ((bytes[at + 1] ?? 0) << 8) | (bytes[at + 2] ?? 0);
+    return (window >>> (24 - LOOKUP_BITS - (this.position & 7))) & ((1 << LOOKUP_BITS) - 1);
+  }
 
   get remaining(): number {
     return this.bytes.length * 8 - this.position;
@@ -135,9 +157,11 @@ class BitStream {
 
 export class HuffmanDecoder {
   private readonly tries: Trie[];
+  private readonly lookups: Int32Array[];
 
   constructor(private readonly tables: HuffmanTables) {
     this.tries = tables.map((codes, index) => buildTrie(codes, index + 1));
+    this.lookups = tables.map(buildLookup);
   }
 
   /** Decodes exactly `sampleCount` values from one lead's bytes (before undoing differences). */
@@ -151,12 +175,18 @@ export class HuffmanDecoder {
     while (decoded < sampleCount) {
       const trie = this.tries[table];
       let node = 0;
-      while (trie.leaf[node] === 0) {
-        if (stream.remaining < 1) throw runsOut();
-        node = stream.bit() === 1 ? trie.one[node] : trie.zero[node];
-        if (node < 0) throw new EcgFormatError('CORRUPT', `${where}: bit pattern not in Huffman table ${table + 1}`);
+      const found = stream.remaining >= 1 ? this.lookups[table][stream.peek()] : 0;
+      if (found > 0 && stream.remaining >= this.tables[table][found - 1].prefixBits) {
+        stream.position += this.tables[table][found - 1].prefixBits;
+        node = -1;
+      } else {
+        while (trie.leaf[node] === 0) {
+          if (stream.remaining < 1) throw runsOut();
+          node = stream.bit() === 1 ? trie.one[node] : trie.zero[node];
+          if (node < 0) throw new EcgFormatError('CORRUPT', `${where}: bit pattern not in Huffman table ${table + 1}`);
+        }
       }
-      const code = this.tables[table][trie.leaf[node] - 1];
+      const code = this.tables[table][node === -1 ? found - 1 : trie.leaf[node] - 1];
       if (code.isSwitch) {
         // Tables are numbered from 1 in section 2.
         if (code.baseValue < 1 || code.baseValue > this.tables.length) {
