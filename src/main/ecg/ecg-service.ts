@@ -100,7 +100,8 @@ export class EcgService {
           samples,
           record.annotations?.length ?? 0,
           JSON.stringify(measurements),
-          JSON.stringify({ patient: record.patient ?? null, device: record.device ?? null }),
+          // Deviations the reader noted travel with the recording, for the screen to show (ecg:deviation.<code>).
+          JSON.stringify({ patient: record.patient ?? null, device: record.device ?? null, deviations: record.deviations ?? [] }),
           now,
         );
       if (patientId) recordChange(sqlite, 'ecg', id);
