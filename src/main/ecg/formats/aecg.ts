@@ -144,6 +144,8 @@ function parseDigits(text: string, originMicrovolts: number, scaleMicrovolts: nu
   // A digit and its separator take at least two characters: sized once, filled in place, trimmed at the end.
   const values = new Float32Array((text.length >> 1) + 1);
   let count = 0;
+  // A local copy: an imported function can compile to a property getter (CommonJS output), once per sample.
+  const sampleValue = aecgSampleValue;
   const length = text.length;
   let i = 0;
   while (i < length) {
@@ -166,7 +168,7 @@ function parseDigits(text: string, originMicrovolts: number, scaleMicrovolts: nu
     if (digitCount === 0 || !endsToken || digitCount > 15) {
       throw corrupt(`lead ${lead}: "${text.slice(start, Math.min(i + 1, start + 20))}" is not an integer digit`);
     }
-    values[count++] = aecgSampleValue(originMicrovolts, scaleMicrovolts, negative ? -digit : digit);
+    values[count++] = sampleValue(originMicrovolts, scaleMicrovolts, negative ? -digit : digit);
   }
   return values.slice(0, count);
 }

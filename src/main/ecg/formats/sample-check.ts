@@ -24,10 +24,12 @@ export function assertSamplesValid(lead: EcgLead, format: string): void {
 }
 
 function checkRecorded(values: Float32Array, from: number, to: number, lead: string, format: string): void {
+  // A local copy: an imported binding can compile to a property getter (CommonJS output), once per sample.
+  const max = MAX_ABS_MICROVOLTS;
   for (let i = from; i < to; i++) {
     const v = values[i];
     // One comparison pair catches NaN (both false), ±Infinity and out-of-range values.
-    if (!(v <= MAX_ABS_MICROVOLTS && v >= -MAX_ABS_MICROVOLTS)) {
+    if (!(v <= max && v >= -max)) {
       const what = Number.isNaN(v) ? 'an undecodable value (NaN)' : `${v} µV, beyond ±${MAX_ABS_MICROVOLTS} µV`;
       throw badSample(lead, i, `${format} lead ${lead} sample ${i + 1} is ${what} outside any declared gap`);
     }
