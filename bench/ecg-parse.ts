@@ -63,7 +63,8 @@ function syntheticCases(dir: string): Record<ParseFormat, ParseCase> {
   const view = new DataView(dat.buffer);
   raw[0].forEach((_, i) => raw.forEach((lead, l) => view.setInt16((i * raw.length + l) * 2, lead[i], true)));
   writeFileSync(path.join(dir, 'rec.dat'), dat);
-  const header = [`rec ${raw.length} 500 ${raw[0].length}`, ...names.map((name) => `rec.dat 16 200/mV 16 0 0 0 0 ${name}`)].join('\n');
+  const checksum = (lead: number[]) => lead.reduce((sum, v) => (sum + v) & 0xffff, 0);
+  const header = [`rec ${raw.length} 500 ${raw[0].length}`, ...names.map((name, i) => `rec.dat 16 200/mV 16 0 ${raw[i][0]} ${checksum(raw[i])} 0 ${name}`)].join('\n');
   const wfdb = write('rec.hea', `${header}\n`);
   return {
     wfdb: { file: wfdb.file, touched: [wfdb.file, path.join(dir, 'rec.dat')] },
