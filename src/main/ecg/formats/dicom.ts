@@ -346,7 +346,8 @@ interface Padding {
  * Waveform Padding Value (5400,100A) is stored in the data set's byte order. ECG Toolkit writes it big-endian in
  * little-endian files: bytes 80 00, meant as −32768, read as +128, which is an ordinary 320 µV sample at 2.5 µV per
  * unit. When the value as written is not the type's extreme but the swapped reading is, the writer's intent (the
- * usual "no sample" code) is unambiguous: the swapped value is used and the deviation noted.
+ * usual "no sample" code) is unambiguous: the swapped value is used and the deviation noted. Only an extreme value
+ * is honoured at all: a trailing run of an ordinary value such as 0 is a flat line, not missing data.
  */
 function paddingValue(group: DicomDataset, type: SampleType): Padding | undefined {
   const bytes = group.get(T.paddingValue)?.value;
@@ -354,11 +355,13 @@ function paddingValue(group: DicomDataset, type: SampleType): Padding | undefine
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const asWritten = readSample(view, 0, type);
   const extreme = (value: number) => value === type.min || value === type.max;
-  if (type.bytes > 1 && !extreme(asWritten)) {
+  if (extreme(asWritten)) return { value: asWritten, swapped: false };
+  if (type.bytes > 1) {
     const swapped = readSample(view, 0, type, false);
     if (extreme(swapped)) return { value: swapped, swapped: true };
   }
-  return { value: asWritten, swapped: false };
+  // A padding value inside the range of real samples (0, say) cannot be told from them: ignored, as pydicom does.
+  return undefined;
 }
 
 interface DecodedGroup {

@@ -304,6 +304,13 @@ describe('dicomReader: ECG Toolkit padding, sample widths, many channels, rhythm
     expect(record.deviations?.map((deviation) => deviation.code)).toEqual(['DICOM_PADDING_BYTE_SWAPPED']);
   });
 
+  it('ignores a padding value inside the range of real samples (0 here): a flat end is not missing data', () => {
+    const record = readDicom(buildDicom({ groups: [rhythm({ padding: 0, channels: [leadChannel('I', [8, 0, 0])] })] }));
+    expect(values(record, 'I')).toEqual([10, 0, 0]);
+    expect(record.leads[0].gaps).toBeUndefined();
+    expect(record.deviations).toBeUndefined();
+  });
+
   it('takes a run of padding at the end of a channel as a declared gap (NaN only there), and passes the final check', async () => {
     const channels = [leadChannel('I', [10, 20, -32768, -32768]), leadChannel('II', [1, 2, 3, 4])];
     const record = await readEcgBytes(buildDicom({ groups: [rhythm({ padding: -32768, channels })] }), 'short.dcm', async () => undefined);
