@@ -125,36 +125,6 @@ function buildLookup(codes: HuffmanCode[]): Int32Array {
   return lookup;
 }
 
-class BitStream {
-  position = 0;
-  constructor(private readonly bytes: Uint8Array) {}
-
-  /** The next LOOKUP_BITS bits (zeros past the end), without consuming them. */
-  peek(): number {
-    const at = this.position >>> 3;
-    const bytes = this.bytes;
-    const window = (bytes[at] << 16) | ((bytes[at + 1] ?? 0) << 8) | (bytes[at + 2] ?? 0);
-    return (window >>> (24 - LOOKUP_BITS - (this.position & 7))) & ((1 << LOOKUP_BITS) - 1);
-  }
-
-  get remaining(): number {
-    return this.bytes.length * 8 - this.position;
-  }
-
-  bit(): number {
-    const value = (this.bytes[this.position >>> 3] >>> (7 - (this.position & 7))) & 1;
-    this.position++;
-    return value;
-  }
-
-  /** Two's-complement number of `count` bits, most significant first. */
-  signed(count: number): number {
-    let value = 0;
-    for (let i = 0; i < count; i++) value = value * 2 + this.bit();
-    return count > 0 && value >= 2 ** (count - 1) ? value - 2 ** count : value;
-  }
-}
-
 export class HuffmanDecoder {
   private readonly tries: Trie[];
   private readonly lookups: Int32Array[];
@@ -167,40 +137,60 @@ export class HuffmanDecoder {
   /** Decodes exactly `sampleCount` values from one lead's bytes (before undoing differences). */
   decode(bytes: Uint8Array, sampleCount: number, where: string, maxLeftoverBits = Infinity): Float64Array {
     const values = new Float64Array(sampleCount);
-    const stream = new BitStream(bytes);
+    // The bit position lives in a local (not a stream object): this loop is most of an SCP file's decoding time.
+    const totalBits = bytes.length * 8;
+    const last = bytes.length - 1;
+    const byteAt = (index: number) => (index <= last ? bytes[index] : 0);
+    let position = 0;
     let table = 0;
+    let codes = this.tables[0];
+    let lookup = this.lookups[0];
+    let trie = this.tries[0];
     let decoded = 0;
-    const runsOut = () =>
-      new EcgFormatError('CORRUPT', `${where}: Huffman data end after ${decoded} of ${sampleCount} samples`);
+    const runsOut = () => new EcgFormatError('CORRUPT', `${where}: Huffman data end after ${decoded} of ${sampleCount} samples`);
     while (decoded < sampleCount) {
-      const trie = this.tries[table];
-      let node = 0;
-      const found = stream.remaining >= 1 ? this.lookups[table][stream.peek()] : 0;
-      if (found > 0 && stream.remaining >= this.tables[table][found - 1].prefixBits) {
-        stream.position += this.tables[table][found - 1].prefixBits;
-        node = -1;
-      } else {
-        while (trie.leaf[node] === 0) {
-          if (stream.remaining < 1) throw runsOut();
-          node = stream.bit() === 1 ? trie.one[node] : trie.zero[node];
-          if (node < 0) throw new EcgFormatError('CORRUPT', `${where}: bit pattern not in Huffman table ${table + 1}`);
+      let code: HuffmanCode | undefined;
+      if (position < totalBits) {
+        const at = position >>> 3;
+        const window = (((byteAt(at) << 16) | (byteAt(at + 1) << 8) | byteAt(at + 2)) >>> (24 - LOOKUP_BITS - (position & 7))) & ((1 << LOOKUP_BITS) - 1);
+        const found = lookup[window];
+        if (found > 0 && totalBits - position >= codes[found - 1].prefixBits) {
+          code = codes[found - 1];
+          position += code.prefixBits;
         }
       }
-      const code = this.tables[table][node === -1 ? found - 1 : trie.leaf[node] - 1];
+      if (code === undefined) {
+        let node = 0;
+        while (trie.leaf[node] === 0) {
+          if (position >= totalBits) throw runsOut();
+          const bit = (bytes[position >>> 3] >>> (7 - (position & 7))) & 1;
+          position++;
+          node = bit === 1 ? trie.one[node] : trie.zero[node];
+          if (node < 0) throw new EcgFormatError('CORRUPT', `${where}: bit pattern not in Huffman table ${table + 1}`);
+        }
+        code = codes[trie.leaf[node] - 1];
+      }
       if (code.isSwitch) {
         // Tables are numbered from 1 in section 2.
         if (code.baseValue < 1 || code.baseValue > this.tables.length) {
           throw new EcgFormatError('CORRUPT', `${where}: switch to Huffman table ${code.baseValue}, which does not exist`);
         }
         table = code.baseValue - 1;
+        codes = this.tables[table];
+        lookup = this.lookups[table];
+        trie = this.tries[table];
         continue;
       }
       const extraBits = code.totalBits - code.prefixBits;
-      if (stream.remaining < extraBits) throw runsOut();
-      values[decoded++] = code.baseValue + stream.signed(extraBits);
+      if (totalBits - position < extraBits) throw runsOut();
+      let value = 0;
+      for (let k = 0; k < extraBits; k++, position++) value = value * 2 + ((bytes[position >>> 3] >>> (7 - (position & 7))) & 1);
+      // Two's complement of `extraBits` bits, most significant first.
+      if (extraBits > 0 && value >= 2 ** (extraBits - 1)) value -= 2 ** extraBits;
+      values[decoded++] = code.baseValue + value;
     }
-    if (stream.remaining > maxLeftoverBits) {
-      throw new EcgFormatError('CORRUPT', `${where}: ${stream.remaining} bits left after the ${sampleCount} samples the lead should hold`);
+    if (totalBits - position > maxLeftoverBits) {
+      throw new EcgFormatError('CORRUPT', `${where}: ${totalBits - position} bits left after the ${sampleCount} samples the lead should hold`);
     }
     return values;
   }
