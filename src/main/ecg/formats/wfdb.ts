@@ -324,10 +324,17 @@ export function recordingStart(baseTime?: string, baseDate?: string): string | u
   return `${date[3]}-${two(date[2])}-${two(date[1])}T${two(time[1])}:${two(time[2])}:${two(time[3])}${time[4] ?? ''}`;
 }
 
+/**
+ * One signal's digital samples, left where they are in its file's interleaved frames (sample i at
+ * `interleaved[offset + i × stride]`): copying them out per signal was a whole extra pass over the record.
+ */
 interface DecodedSignal {
   spec: WfdbSignalSpec;
-  digital: Int32Array;
-  /** checksum16 of `digital`, summed while de-interleaving (one pass fewer over every sample). */
+  interleaved: Int32Array;
+  offset: number;
+  stride: number;
+  frames: number;
+  /** The 16-bit sum of the signal's samples (its header checksum, when the header gives one). */
   checksum: number;
 }
 
@@ -378,20 +385,22 @@ async function decodeSignals(header: WfdbHeader, input: ReaderInput): Promise<{ 
   const frames = Math.min(...perGroup.map((group) => group.frames));
   const signals: DecodedSignal[] = new Array(header.signalCount);
   for (const group of perGroup) {
+    const stride = group.members.length;
+    const sums = frameSums(group.interleaved, stride, frames);
     group.members.forEach((signalIndex, position) => {
-      const digital = new Int32Array(frames);
-      const stride = group.members.length;
-      const interleaved = group.interleaved;
-      let sum = 0;
-      for (let i = 0, at = position; i < frames; i++, at += stride) {
-        const value = interleaved[at];
-        digital[i] = value;
-        sum = (sum + value) & 0xffff;
-      }
-      signals[signalIndex] = { spec: header.signals[signalIndex], digital, checksum: sum };
+      signals[signalIndex] = { spec: header.signals[signalIndex], interleaved: group.interleaved, offset: position, stride, frames, checksum: sums[position] };
     });
   }
   return { signals, frames };
+}
+
+/** Per position in the frame, the 16-bit sum of the first `frames` frames (one read-only pass). */
+function frameSums(interleaved: Int32Array, stride: number, frames: number): Int32Array {
+  const sums = new Int32Array(stride);
+  for (let f = 0, at = 0; f < frames; f++) {
+    for (let k = 0; k < stride; k++, at++) sums[k] = (sums[k] + interleaved[at]) & 0xffff;
+  }
+  return sums;
 }
 
 /** WFDB checksums are the 16-bit sum of the digital samples; MIT-BIH prints them signed, PTB-XL unsigned. */
@@ -417,33 +426,25 @@ function toLead(signal: DecodedSignal, index: number): EcgLead | undefined {
   if (scale === undefined) return undefined;
   const { gain, baseline, skew, format } = signal.spec;
   const invalid = isSupportedFormat(format) ? INVALID_SAMPLE[format] : undefined;
-  const microvolts = new Float32Array(signal.digital.length);
+  const { interleaved, offset, stride, frames } = signal;
+  const microvolts = new Float32Array(frames);
   const factor = scale / gain;
   const gaps = new GapRecorder();
-  if (skew === 0) {
-    // The usual case, kept to one typed-array pass with a numeric sentinel (an Int32 sample never equals 2^40).
-    const digital = signal.digital;
-    const marker = invalid ?? 2 ** 40;
-    for (let i = 0; i < microvolts.length; i++) {
-      const value = digital[i];
-      if (value === marker) {
-        microvolts[i] = NaN;
-        gaps.add(i);
-      } else microvolts[i] = (value - baseline) * factor;
-    }
-    return withGaps({ name: standardLeadName(signal.spec.description, index), microvolts }, gaps.list());
-  }
-  for (let i = 0; i < microvolts.length; i++) {
-    // Skew: this signal's sample i was stored `skew` frames later in the file.
-    const source = i + skew;
-    const value = source < 0 || source >= signal.digital.length ? invalid : signal.digital[source];
-    if (value === invalid || value === undefined) {
+  // A numeric sentinel keeps the loop on one type: an Int32 sample never equals 2^40.
+  const marker = invalid ?? 2 ** 40;
+  // Skew: this signal's sample i was stored `skew` frames later in the file; outside the file it is missing.
+  const first = Math.max(0, -skew);
+  const end = Math.min(frames, frames - skew);
+  gaps.addRange(0, Math.min(first, frames));
+  for (let i = first, at = offset + (first + skew) * stride; i < end; i++, at += stride) {
+    const value = interleaved[at];
+    if (value === marker) {
       microvolts[i] = NaN;
       gaps.add(i);
-    } else {
-      microvolts[i] = (value - baseline) * factor;
-    }
+    } else microvolts[i] = (value - baseline) * factor;
   }
+  if (end < frames) gaps.addRange(Math.max(end, first), frames);
+  for (const gap of gaps.list()) microvolts.fill(Number.NaN, gap.start, gap.end);
   return withGaps({ name: standardLeadName(signal.spec.description, index), microvolts }, gaps.list());
 }
 
