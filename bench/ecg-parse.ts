@@ -33,8 +33,8 @@ interface ParseCase {
   touched: string[];
 }
 
-const WARM_UPS = 3;
-const RUNS = 15;
+const WARM_UPS = 5;
+const RUNS = 40;
 
 function sharedCases(): Record<ParseFormat, ParseCase> {
   const one = (...parts: string[]): ParseCase => ({ file: samplePath(...parts), touched: [samplePath(...parts)] });
