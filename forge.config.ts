@@ -188,6 +188,8 @@ const config: ForgeConfig = {
     new VitePlugin({
       build: [
         { entry: 'src/main/main.ts', config: 'vite.main.config.ts', target: 'main' },
+        // ECG files are decoded off the main thread (src/main/ecg/decode-in-worker.ts looks for decode-worker.js here).
+        { entry: 'src/main/ecg/decode-worker.ts', config: 'vite.main.config.ts', target: 'main' },
         { entry: 'src/preload/preload.ts', config: 'vite.preload.config.ts', target: 'preload' },
       ],
       renderer: [{ name: 'main_window', config: 'vite.renderer.config.ts' }],

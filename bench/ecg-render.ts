@@ -7,33 +7,28 @@
  *   the time is the whole frame and not only the recording of commands.
  * - `ecg.renderFrameDevicePx`: device pixels of that canvas (a count, so the figure above can be compared across
  *   screens).
- * - `ecg.parseVsReadRatio`: readEcgFile (read + detect + decode) of the shared HL7 aECG, SCP-ECG and GE MUSE
- *   samples ÷ fs.readFile of the same files, fastest of 25 interleaved runs of each in the same process. Without
- *   ../shared/ecg-samples: a synthetic 12-lead aECG written with writeAecg.
- * Omitted (with a note on stderr) when no Chromium is installed; the ratio is always measured. `performance` is the
+ * - `ecg.parseVsReadRatio` and `ecg.parseVsReadRatio.<format>`: see ecg-parse.ts.
+ * Chromium missing: installed with apt-get when running as root; otherwise the bench fails with the command to run
+ * (the parse figures are still printed with the failure). `performance` is the
  * global one on both sides: the page function is serialised into Chromium, so it may not close over Node imports.
  */
 
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
 import { build, type Rollup } from 'vite';
 import { synthesizeEcg } from '../src/main/ecg/devices/synthetic-ecg';
-import { writeAecg } from '../src/main/ecg/formats/aecg-writer';
-import { readEcgFile } from '../src/main/ecg/formats/index';
 import { STANDARD_LEADS } from '../src/shared/ecg';
 import { chromiumPath } from '../test/e2e/browser';
-import { hasSharedSamples, samplePath } from '../test/support/shared-samples';
+import { parseFigures } from './ecg-parse';
+import { ensureTool, PartialBenchError } from './ensure-tool';
 import { median, round } from './stats';
 
 const SAMPLE_RATE_HZ = 500;
 const SECONDS = 10;
 const WARM_UPS = 3;
 const DRAWS = 30;
-const PARSE_RUNS = 25;
-const PARSE_WARM_UPS = 3;
 
 const ROOT = path.resolve(__dirname, '..');
 const ENTRY_ID = '\0ecg-render-bench-entry';
@@ -73,11 +68,8 @@ interface PageBench {
 }
 
 async function renderFrameFigures(): Promise<Record<string, number>> {
-  const executablePath = chromiumPath();
-  if (!executablePath) {
-    console.error('ecg-render bench: no Chromium at /usr/bin/chromium; ecg.renderFrameMs omitted');
-    return {};
-  }
+  ensureTool('Chromium', 'chromium', () => chromiumPath() !== undefined, 'ecg.renderFrameMs and ecg.renderFrameDevicePx');
+  const executablePath = chromiumPath()!;
   const code = await bundleCanvasCode();
   const profile = mkdtempSync(path.join(tmpdir(), 'ecg-bench-chromium-'));
   process.env.XDG_CONFIG_HOME = path.join(profile, 'config');
@@ -119,54 +111,14 @@ async function renderFrameFigures(): Promise<Record<string, number>> {
   }
 }
 
-function parseSamples(): { files: string[]; cleanup: () => void } {
-  if (hasSharedSamples) {
-    return { files: [samplePath('hl7-aecg', 'Example_aECG.xml'), samplePath('scp-ecg', 'Example.scp'), samplePath('ge-muse-xml', 'example1.xml')], cleanup: () => {} };
-  }
-  const dir = mkdtempSync(path.join(tmpdir(), 'ecg-bench-aecg-'));
-  const record = synthesizeEcg({ seed: 3, durationS: SECONDS, sampleRateHz: SAMPLE_RATE_HZ });
-  const file = path.join(dir, 'synthetic-aecg.xml');
-  writeFileSync(file, writeAecg({ format: 'device', sampleRateHz: record.sampleRateHz, leads: record.leads }));
-  return { files: [file], cleanup: () => rmSync(dir, { recursive: true, force: true }) };
-}
-
-async function timeMs(fn: () => Promise<unknown>): Promise<number> {
-  const started = performance.now();
-  await fn();
-  return performance.now() - started;
-}
-
-/**
- * Each run reads and parses every file once, interleaved. On a shared machine the thread-pool read of ~0.7 MB was
- * seen to take anywhere from 0.9 to 100 ms while parsing stayed within 14–40 ms, so a median ratio swung from 1 to
- * 20 between runs; the figure is the ratio of each side's least-disturbed run (its minimum) instead.
- */
-async function parseVsRead(): Promise<number> {
-  const { files, cleanup } = parseSamples();
-  try {
-    // Warm the page cache and the JIT for both sides.
-    for (let i = 0; i < PARSE_WARM_UPS; i++) for (const file of files) await readEcgFile(file);
-    const parses: number[] = [];
-    const reads: number[] = [];
-    for (let run = 0; run < PARSE_RUNS; run++) {
-      let parse = 0;
-      let read = 0;
-      for (const file of files) {
-        read += await timeMs(() => readFile(file));
-        parse += await timeMs(() => readEcgFile(file));
-      }
-      parses.push(parse);
-      reads.push(read);
-    }
-    return round(Math.min(...parses) / Math.min(...reads), 1);
-  } finally {
-    cleanup();
-  }
-}
-
 export async function benchEcgRender(): Promise<Record<string, number>> {
-  const figures = await renderFrameFigures();
-  figures['ecg.parseVsReadRatio'] = await parseVsRead();
+  // Parse figures first: a render failure (no Chromium) must not take them with it, nor pass unnoticed.
+  const figures = await parseFigures();
+  try {
+    Object.assign(figures, await renderFrameFigures());
+  } catch (error) {
+    throw new PartialBenchError(`ecg.renderFrameMs not measured: ${error instanceof Error ? error.message : String(error)}`, figures, { cause: error });
+  }
   return figures;
 }
 

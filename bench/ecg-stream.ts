@@ -4,26 +4,24 @@
  * - `ecg.stream.lostSamples`: samples per lead lost between device and driver (a count; 0 expected).
  * - `ecg.stream.latencyMsP50`, `ecg.stream.latencyMsP95`: from the acquisition of a frame's last sample (device
  *   UTC timestamp) to its block being delivered in main, ms; both clocks are this host's.
- * Omitted (with a note on stderr) when socat is not installed.
+ * socat missing: installed with apt-get when running as root; otherwise the bench fails saying how to install it.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { SerialDriver } from '../src/main/ecg/devices/serial-driver';
 import { percentile } from '../src/shared/ecg-stream';
-import { hasSocat, SOCAT_SKIP_REASON, startPtyPair } from '../test/support/device-sim/pty-pair';
+import { hasSocat, startPtyPair } from '../test/support/device-sim/pty-pair';
 import { DEFAULT_SIM_OPTIONS, simSignal } from '../test/support/device-sim/sim-plan';
 import { spawnDeviceSim } from '../test/support/device-sim/spawn-sim';
 import { StreamCheck } from '../test/support/device-sim/stream-check';
 import { waitFor } from '../test/support/device-sim/wait';
+import { ensureTool, runs } from './ensure-tool';
 
 const DURATION_S = 15;
 
 export async function benchEcgStream(): Promise<Record<string, number>> {
-  if (!hasSocat) {
-    console.error(`ecg-stream bench ${SOCAT_SKIP_REASON}`);
-    return {};
-  }
+  ensureTool('socat', 'socat', () => hasSocat || runs('socat', ['-V']), 'ecg.stream.lostSamples, ecg.stream.latencyMsP50 and ecg.stream.latencyMsP95');
   const dir = mkdtempSync(path.join(tmpdir(), 'ecg-bench-'));
   const pair = await startPtyPair(path.join(dir, 'device'), path.join(dir, 'host'));
   const driver = new SerialDriver({ path: pair.b });

@@ -4,6 +4,7 @@
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { PartialBenchError } from './ensure-tool';
 import { benchSearch, benchStore } from './store-search';
 
 type Bench = () => Promise<Record<string, number>>;
@@ -37,6 +38,8 @@ async function main(): Promise<void> {
       Object.assign(figures, await bench());
     } catch (err) {
       process.stderr.write(`[bench] ${name} failed: ${err instanceof Error ? err.stack : String(err)}\n`);
+      // Figures measured before the failure still count (e.g. ECG parse ratios when Chromium is missing).
+      if (err instanceof PartialBenchError) Object.assign(figures, err.figures);
       figures[`${name}.failed`] = 1;
     }
     process.stderr.write(`[bench] ${name} done in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);

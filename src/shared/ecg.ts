@@ -7,11 +7,52 @@ export type EcgFormat = 'wfdb' | 'scp-ecg' | 'hl7-aecg' | 'dicom' | 'edf' | 'ge-
 export const STANDARD_LEADS = ['I', 'II', 'III', 'aVR', 'aVL', 'aVF', 'V1', 'V2', 'V3', 'V4', 'V5', 'V6'] as const;
 export type StandardLead = (typeof STANDARD_LEADS)[number];
 
+/**
+ * Samples [start, end) of one lead that the file declares not recorded or invalid (WFDB's invalid marker, EDF+D
+ * gaps, SCP leads recorded in turn, DICOM trailing padding). Every sample inside a gap is NaN; every sample outside
+ * one is a finite value within ±MAX_ABS_MICROVOLTS. Gaps are sorted, non-empty and do not touch or overlap.
+ */
+export interface EcgGap {
+  start: number;
+  end: number;
+}
+
+/**
+ * Largest physical value accepted from a file: 1 V. An ECG front end saturates far below (IEC 60601-2-25 asks for
+ * ±300 mV of electrode offset tolerance on top of a ±5 mV signal), so anything beyond is a decoding error.
+ */
+export const MAX_ABS_MICROVOLTS = 1_000_000;
+
 export interface EcgLead {
   /** Standard name (I, II, III, aVR, aVL, aVF, V1–V6) where the file identifies it, the file's own label otherwise. */
   name: string;
-  /** Physical values in microvolts. NaN marks a sample the file declares invalid/missing. */
+  /** Physical values in microvolts: finite outside `gaps`, NaN inside them. */
   microvolts: Float32Array;
+  /** Declared gaps; absent when the lead is complete. */
+  gaps?: EcgGap[];
+}
+
+/**
+ * Ways a file departs from its standard that a reader recognised and read anyway because the writer's intent is
+ * unambiguous; the record lists them so the screen can say the file was not standard (i18n `ecg:deviation.<code>`).
+ */
+export const ECG_DEVIATION_CODES = [
+  'DICOM_PADDING_BYTE_SWAPPED', // Waveform Padding Value stored big-endian in a little-endian file (ECG Toolkit)
+  'DICOM_PADDING_INSIDE_SIGNAL', // the padding value occurs inside the signal: read as an ordinary sample
+  'SCP_LEAD_LENGTH_OVERFLOW', // section 6 per-lead byte counts overflow 16 bits: derived from the section length
+] as const;
+export type EcgDeviationCode = (typeof ECG_DEVIATION_CODES)[number];
+
+export interface EcgDeviation {
+  code: EcgDeviationCode;
+  /** English detail for logs and support (the screen words the code itself). */
+  detail: string;
+}
+
+/** A second waveform of the same recording, e.g. the cart's median (representative) beat per lead. */
+export interface EcgWaveform {
+  sampleRateHz: number;
+  leads: EcgLead[];
 }
 
 export interface EcgAnnotation {
@@ -44,6 +85,10 @@ export interface EcgRecord {
   patient?: EcgPatientInfo;
   device?: EcgDeviceInfo;
   annotations?: EcgAnnotation[];
+  /** Vendor deviations read anyway (see ECG_DEVIATION_CODES); absent when the file follows its standard. */
+  deviations?: EcgDeviation[];
+  /** The cart's median beat when the file carries one beside the rhythm (DICOM derived group, SCP section 5). */
+  medianBeat?: EcgWaveform;
 }
 
 /** Samples per lead (all leads of a record have the same length). */

@@ -1,8 +1,8 @@
-import type { EcgFormat, EcgRecord } from '../../src/shared/ecg';
+import { MAX_ABS_MICROVOLTS, type EcgFormat, type EcgRecord } from '../../src/shared/ecg';
 
 /**
  * The shape every reader promises, checked in the property tests of each format: leads of one length in
- * Float32Array µV (NaN allowed, never ±Infinity), a positive finite rate, annotations inside the signal,
+ * Float32Array µV (finite within ±1 V outside the lead's declared gaps, NaN inside them), a positive finite rate, annotations inside the signal,
  * demographics as strings. Throws an Error naming the first broken promise.
  */
 export function assertWellFormedRecord(record: EcgRecord, expect: { format?: EcgFormat; namedLeads?: boolean } = {}): void {
@@ -14,7 +14,12 @@ export function assertWellFormedRecord(record: EcgRecord, expect: { format?: Ecg
   for (const lead of record.leads) {
     if (typeof lead.name !== 'string' || (expect.namedLeads && lead.name.length === 0)) throw new Error('lead name');
     if (!(lead.microvolts instanceof Float32Array) || lead.microvolts.length !== length) throw new Error(`lead ${lead.name} length`);
-    for (const value of lead.microvolts) if (value === Infinity || value === -Infinity) throw new Error(`lead ${lead.name} holds ${value}`);
+    const inGap = new Uint8Array(length);
+    for (const gap of lead.gaps ?? []) inGap.fill(1, gap.start, gap.end);
+    lead.microvolts.forEach((value, i) => {
+      const ok = inGap[i] ? Number.isNaN(value) : Number.isFinite(value) && Math.abs(value) <= MAX_ABS_MICROVOLTS;
+      if (!ok) throw new Error(`lead ${lead.name} sample ${i} holds ${value}${inGap[i] ? ' inside a declared gap' : ''}`);
+    });
   }
   for (const annotation of record.annotations ?? []) {
     if (!Number.isInteger(annotation.sample) || annotation.sample < 0 || annotation.sample >= length) throw new Error(`annotation at ${annotation.sample}`);

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import type { EcgSummary } from '../../shared/api/ecg';
 import { ApiError } from '../../shared/api/errors';
-import { STANDARD_LEADS, type EcgRecord } from '../../shared/ecg';
+import type { EcgMeasurements, EcgRecord } from '../../shared/ecg';
 import type { Clock } from '../clock';
 import type { Sqlite } from '../db/open';
 import { recordChange } from '../sync/outbox-writer';
@@ -13,7 +13,8 @@ import { measureEcg } from './analysis/measure';
 import type { EcgDeviceDriver } from './devices/driver';
 import { writeAecg } from './formats/aecg-writer';
 import { EcgFormatError } from './formats/errors';
-import { readEcgFile } from './formats/index';
+import { decodeEcgFileInWorker } from './decode-in-worker';
+import { orderLeads } from './lead-order';
 import { LiveEcgBuffer } from './live-buffer';
 
 interface EcgRow {
@@ -42,16 +43,8 @@ function toSummary(r: EcgRow): EcgSummary {
 }
 
 /** Display order: the standard 12 first, in their order, then anything else as the file had it. */
-function orderLeads(record: EcgRecord): EcgRecord['leads'] {
-  const rank = (name: string) => {
-    const i = (STANDARD_LEADS as readonly string[]).indexOf(name);
-    return i === -1 ? STANDARD_LEADS.length : i;
-  };
-  return [...record.leads].sort((a, b) => rank(a.name) - rank(b.name));
-}
-
 function ecgFormatToApi(err: unknown): never {
-  if (err instanceof EcgFormatError) throw new ApiError('ECG_FORMAT', err.message, { reason: err.code });
+  if (err instanceof EcgFormatError) throw new ApiError('ECG_FORMAT', err.message, { reason: err.code, ...err.details });
   throw err;
 }
 
@@ -69,19 +62,21 @@ export class EcgService {
   ) {}
 
   /** Stores a decoded record with its measurements; the one path for files, devices and the export folder. */
-  store(record: EcgRecord, source: EcgSummary['source'], sourceName: string, patientId: string | null): EcgSummary {
+  store(record: EcgRecord, source: EcgSummary['source'], sourceName: string, patientId: string | null, measured?: EcgMeasurements | null): EcgSummary {
     if (patientId) this.patients.get(patientId);
     const leads = orderLeads(record);
     const n = leads[0]?.microvolts.length ?? 0;
     if (n === 0) throw new ApiError('ECG_FORMAT', 'the recording holds no samples', { reason: 'NO_SIGNAL' });
     const samples = Buffer.alloc(leads.length * n * 4);
     leads.forEach((lead, l) => Buffer.from(lead.microvolts.buffer, lead.microvolts.byteOffset, n * 4).copy(samples, l * n * 4));
-    let measurements;
-    try {
-      measurements = measureEcg({ ...record, leads });
-    } catch (err) {
-      console.error('[ecg] measurement failed', err);
-      measurements = { beatCount: 0, medianBeatCount: 0 };
+    // File imports arrive measured by the decode worker; device captures are measured here.
+    let measurements: EcgMeasurements = measured ?? { beatCount: 0, medianBeatCount: 0 };
+    if (measured === undefined) {
+      try {
+        measurements = measureEcg({ ...record, leads });
+      } catch (err) {
+        console.error('[ecg] measurement failed', err);
+      }
     }
     const id = randomUUID();
     const now = this.clock.now().toISOString();
@@ -105,7 +100,8 @@ export class EcgService {
           samples,
           record.annotations?.length ?? 0,
           JSON.stringify(measurements),
-          JSON.stringify({ patient: record.patient ?? null, device: record.device ?? null }),
+          // Deviations the reader noted travel with the recording, for the screen to show (ecg:deviation.<code>).
+          JSON.stringify({ patient: record.patient ?? null, device: record.device ?? null, deviations: record.deviations ?? [] }),
           now,
         );
       if (patientId) recordChange(sqlite, 'ecg', id);
@@ -127,8 +123,8 @@ export class EcgService {
 
   async importFile(patientId: string, filePath: string): Promise<EcgSummary> {
     this.patients.get(patientId);
-    const record = await readEcgFile(filePath).catch(ecgFormatToApi);
-    return this.store(record, 'file', path.basename(filePath), patientId);
+    const { record, measurements } = await decodeEcgFileInWorker(filePath).catch(ecgFormatToApi);
+    return this.store(record, 'file', path.basename(filePath), patientId, measurements);
   }
 
   list(patientId: string): EcgSummary[] {

@@ -37,6 +37,8 @@ export interface DicomGroupSpec {
   bits?: 8 | 16;
   interpretation?: string;
   padding?: number;
+  /** ECG Toolkit writes the padding value big-endian inside little-endian files. */
+  paddingByteOrder?: 'little' | 'big';
   channels: DicomChannelSpec[];
   channelCount?: number;
   sampleCount?: number;
@@ -175,6 +177,17 @@ function channelItem(channel: DicomChannelSpec, index: number, explicit: boolean
   ]);
 }
 
+/** One sample in the group's width and signedness (SB/UB, SS/US), in the given byte order. */
+function setSample(view: DataView, offset: number, bits: 8 | 16, unsigned: boolean, value: number, littleEndian = true): void {
+  if (bits === 8) {
+    if (unsigned) view.setUint8(offset, value);
+    else view.setInt8(offset, value);
+  } else if (unsigned) view.setUint16(offset, value, littleEndian);
+  else view.setInt16(offset, value, littleEndian);
+}
+
+const isUnsigned = (group: DicomGroupSpec) => group.interpretation === 'UB' || group.interpretation === 'US';
+
 function interleave(group: DicomGroupSpec): Uint8Array {
   const bits = group.bits ?? 16;
   const bytesPerSample = bits / 8;
@@ -183,9 +196,7 @@ function interleave(group: DicomGroupSpec): Uint8Array {
   const view = new DataView(bytes.buffer);
   for (let s = 0; s < samples; s++) {
     group.channels.forEach((channel, c) => {
-      const offset = (s * group.channels.length + c) * bytesPerSample;
-      if (bits === 8) view.setInt8(offset, channel.raw[s]);
-      else view.setInt16(offset, channel.raw[s], true);
+      setSample(view, (s * group.channels.length + c) * bytesPerSample, bits, isUnsigned(group), channel.raw[s]);
     });
   }
   return bytes;
@@ -196,9 +207,7 @@ function groupItem(group: DicomGroupSpec, explicit: boolean, undefinedLength: bo
   const dataVr = bits === 8 ? 'OB' : 'OW';
   const padding = group.padding === undefined ? undefined : new Uint8Array(bits / 8);
   if (padding && group.padding !== undefined) {
-    const view = new DataView(padding.buffer);
-    if (bits === 8) view.setInt8(0, group.padding);
-    else view.setInt16(0, group.padding, true);
+    setSample(new DataView(padding.buffer), 0, bits, isUnsigned(group), group.padding, group.paddingByteOrder !== 'big');
   }
   return dataset([
     text(0x003a, 0x0004, 'CS', group.originality ?? 'ORIGINAL', explicit),

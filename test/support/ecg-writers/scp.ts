@@ -13,6 +13,8 @@ export interface ScpLeadSpec {
   /** Stored rhythm values (AVM units); with a reference beat these are the residuals. */
   values: number[];
   firstSample?: number;
+  /** Samples the lead spans at full rate when `values` is a decimated stream (default: values.length). */
+  sampleCount?: number;
 }
 
 export interface ScpBeatSpec {
@@ -34,6 +36,8 @@ export interface ScpReferenceBeatSpec {
   beats: ScpBeatSpec[];
   /** Set section 3's "reference beat subtracted" flag (default true). */
   subtracted?: boolean;
+  /** Protected zones per beat (1-based, inclusive); default: each beat's subtraction zone. */
+  protectedZones?: { start: number; end: number }[];
 }
 
 export interface ScpTag {
@@ -55,6 +59,11 @@ export interface ScpSpec {
   quirk?: 'interleaved-rhythm' | 'short-record-length';
   /** Sections to leave out (e.g. 4 and 5 while section 3 still flags reference-beat subtraction). */
   omitSections?: number[];
+  /**
+   * How section 6 writes a per-lead byte count beyond 16 bits: 'wrap' keeps the low 16 bits, 'saturate' writes
+   * 65534 (the Contec ECG90A). Without it, counts beyond 65535 are an error in the test.
+   */
+  longLengths?: 'wrap' | 'saturate';
 }
 
 class BitWriter {
@@ -158,9 +167,23 @@ function customTableSection(): Uint8Array {
   return writer.toBytes();
 }
 
-function encodedLeadsSection(nanovoltsPerUnit: number, intervalUs: number, order: 0 | 1 | 2, flag: number, streams: Uint8Array[]): Uint8Array {
+function lengthField(length: number, longLengths: ScpSpec['longLengths']): number {
+  if (length <= 0xffff) return length;
+  if (longLengths === 'wrap') return length & 0xffff;
+  if (longLengths === 'saturate') return 0xfffe;
+  throw new Error(`SCP writer: a ${length}-byte stream needs longLengths`);
+}
+
+function encodedLeadsSection(
+  nanovoltsPerUnit: number,
+  intervalUs: number,
+  order: 0 | 1 | 2,
+  flag: number,
+  streams: Uint8Array[],
+  longLengths?: ScpSpec['longLengths'],
+): Uint8Array {
   const writer = new ByteWriter().u16(nanovoltsPerUnit).u16(intervalUs).u8(order).u8(flag);
-  for (const stream of streams) writer.u16(stream.length);
+  for (const stream of streams) writer.u16(lengthField(stream.length, longLengths));
   for (const stream of streams) writer.bytes(stream);
   return writer.toBytes();
 }
@@ -170,7 +193,7 @@ function leadSection(spec: ScpSpec): Uint8Array {
   const writer = new ByteWriter().u8(spec.leads.length).u8(subtracted | 0x04 | (Math.min(spec.leads.length, 31) << 3));
   for (const lead of spec.leads) {
     const first = lead.firstSample ?? 1;
-    writer.u32(first).u32(first + lead.values.length - 1).u8(lead.code);
+    writer.u32(first).u32(first + (lead.sampleCount ?? lead.values.length) - 1).u8(lead.code);
   }
   return writer.toBytes();
 }
@@ -178,7 +201,8 @@ function leadSection(spec: ScpSpec): Uint8Array {
 function qrsSection(beat: ScpReferenceBeatSpec): Uint8Array {
   const writer = new ByteWriter().u16(beat.referenceBeatMs).u16(beat.fiducial).u16(beat.beats.length);
   for (const qrs of beat.beats) writer.u16(qrs.type).u32(qrs.zoneStart).u32(qrs.fiducial).u32(qrs.zoneEnd);
-  for (const qrs of beat.beats) writer.u32(qrs.zoneStart).u32(qrs.zoneEnd);
+  const zones = beat.protectedZones ?? beat.beats.map((qrs) => ({ start: qrs.zoneStart, end: qrs.zoneEnd }));
+  for (const zone of zones) writer.u32(zone.start).u32(zone.end);
   return writer.toBytes();
 }
 
@@ -212,7 +236,7 @@ function sectionBodies(spec: ScpSpec): Map<number, Uint8Array> {
   if (spec.quirk === 'interleaved-rhythm') bodies.set(6, interleavedRhythm(spec));
   else {
     const streams = spec.leads.map((lead) => encodeStream(lead.values, spec.differenceOrder, spec.coding));
-    bodies.set(6, encodedLeadsSection(spec.nanovoltsPerUnit, spec.sampleIntervalUs, spec.differenceOrder, spec.bimodal ? 1 : 0, streams));
+    bodies.set(6, encodedLeadsSection(spec.nanovoltsPerUnit, spec.sampleIntervalUs, spec.differenceOrder, spec.bimodal ? 1 : 0, streams, spec.longLengths));
   }
   for (const id of spec.omitSections ?? []) bodies.delete(id);
   return bodies;

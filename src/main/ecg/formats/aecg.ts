@@ -141,7 +141,11 @@ function amplitudeMicrovolts(element: XmlElement | undefined, what: string, fall
 
 /** Parses a `digits` list (whitespace-separated integers) straight into physical microvolts. */
 function parseDigits(text: string, originMicrovolts: number, scaleMicrovolts: number, lead: string): Float32Array {
-  const values: number[] = [];
+  // A digit and its separator take at least two characters: sized once, filled in place, trimmed at the end.
+  const values = new Float32Array((text.length >> 1) + 1);
+  let count = 0;
+  // A local copy: an imported function can compile to a property getter (CommonJS output), once per sample.
+  const sampleValue = aecgSampleValue;
   const length = text.length;
   let i = 0;
   while (i < length) {
@@ -164,9 +168,9 @@ function parseDigits(text: string, originMicrovolts: number, scaleMicrovolts: nu
     if (digitCount === 0 || !endsToken || digitCount > 15) {
       throw corrupt(`lead ${lead}: "${text.slice(start, Math.min(i + 1, start + 20))}" is not an integer digit`);
     }
-    values.push(aecgSampleValue(originMicrovolts, scaleMicrovolts, negative ? -digit : digit));
+    values[count++] = sampleValue(originMicrovolts, scaleMicrovolts, negative ? -digit : digit);
   }
-  return Float32Array.from(values);
+  return values.slice(0, count);
 }
 
 function readLead(sequence: XmlElement, index: number): EcgLead | undefined {

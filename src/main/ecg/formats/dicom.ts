@@ -1,5 +1,7 @@
-import type { EcgDeviceInfo, EcgLead, EcgPatientInfo, EcgRecord } from '../../../shared/ecg';
+import type { EcgDeviation, EcgDeviceInfo, EcgLead, EcgPatientInfo, EcgRecord } from '../../../shared/ecg';
 import { EcgFormatError } from './errors';
+import { assertSampleBudget } from './limits';
+import { withGaps } from './sample-check';
 import type { EcgReader } from './reader';
 import { hl7TimestampToIso, parseHl7Timestamp } from './aecg-time';
 import { DicomParser, KNOWN_VRS, LONG_VRS, tag, type DicomDataset, type DicomElement } from './dicom-parser';
@@ -9,8 +11,8 @@ import { DicomParser, KNOWN_VRS, LONG_VRS, tag, type DicomDataset, type DicomEle
  * Storage, as Part 10 files (128-byte preamble + "DICM" + meta group) or bare explicit-VR data sets. Transfer syntaxes:
  * implicit and explicit VR little endian; big endian, deflate and compressed syntaxes are refused.
  *
- * The Waveform Sequence holds multiplex groups; the ORIGINAL group (the rhythm) is read, a DERIVED one (a median
- * beat) only when it is all there is. Samples are interleaved by channel; each channel's physical value is
+ * The Waveform Sequence holds multiplex groups; the ORIGINAL group (the rhythm) is the record's leads, a DERIVED one
+ * beside it (the median beats) is kept as `medianBeat`, and a DERIVED group alone is read as the leads. Samples are interleaved by channel; each channel's physical value is
  * raw × Channel Sensitivity × Sensitivity Correction Factor + Channel Baseline, in the units of the Channel
  * Sensitivity Units Sequence (PS3.3 C.10.9.1.4.3: the baseline is in those units, as pydicom applies it).
  * Channels in other units (mmHg on a hemodynamic study) are not ECG leads and are left out.
@@ -280,22 +282,40 @@ function channelScale(channel: DicomDataset, index: number, decode: TextDecoderF
 // ---------------------------------------------------------------------------------------------------------------
 // Multiplex groups
 
-type SampleReader = (view: DataView, offset: number) => number;
-
-const SAMPLE_READERS: Readonly<Record<string, { bytes: number; read: SampleReader }>> = {
-  '8 SB': { bytes: 1, read: (view, offset) => view.getInt8(offset) },
-  '8 UB': { bytes: 1, read: (view, offset) => view.getUint8(offset) },
-  '16 SS': { bytes: 2, read: (view, offset) => view.getInt16(offset, true) },
-  '16 US': { bytes: 2, read: (view, offset) => view.getUint16(offset, true) },
-  '32 SL': { bytes: 4, read: (view, offset) => view.getInt32(offset, true) },
-  '32 UL': { bytes: 4, read: (view, offset) => view.getUint32(offset, true) },
-};
-
-function chooseGroup(groups: DicomDataset[]): DicomDataset {
-  return groups.find((group) => asciiValue(group.get(T.waveformOriginality)) === 'ORIGINAL') ?? groups[0];
+interface SampleType {
+  bytes: 1 | 2 | 4;
+  signed: boolean;
+  min: number;
+  max: number;
 }
 
-function readGroup(group: DicomDataset, decode: TextDecoderFn): { sampleRateHz: number; leads: EcgLead[] } {
+/** Waveform Bits Allocated + Sample Interpretation (PS3.3 C.10.9.1.5) that hold ECG; µ-law/A-law (MB/AB) are audio. */
+const SAMPLE_TYPES: Readonly<Record<string, SampleType>> = {
+  '8 SB': { bytes: 1, signed: true, min: -0x80, max: 0x7f },
+  '8 UB': { bytes: 1, signed: false, min: 0, max: 0xff },
+  '16 SS': { bytes: 2, signed: true, min: -0x8000, max: 0x7fff },
+  '16 US': { bytes: 2, signed: false, min: 0, max: 0xffff },
+  '32 SL': { bytes: 4, signed: true, min: -0x80000000, max: 0x7fffffff },
+  '32 UL': { bytes: 4, signed: false, min: 0, max: 0xffffffff },
+};
+
+function readSample(view: DataView, offset: number, type: SampleType, littleEndian = true): number {
+  if (type.bytes === 1) return type.signed ? view.getInt8(offset) : view.getUint8(offset);
+  if (type.bytes === 2) return type.signed ? view.getInt16(offset, littleEndian) : view.getUint16(offset, littleEndian);
+  return type.signed ? view.getInt32(offset, littleEndian) : view.getUint32(offset, littleEndian);
+}
+
+/** One multiplex group's frame: every channel, each a block of raw samples. */
+interface GroupLayout {
+  channelCount: number;
+  sampleCount: number;
+  sampleRateHz: number;
+  type: SampleType;
+  data: Uint8Array;
+  definitions: DicomDataset[];
+}
+
+function groupLayout(group: DicomDataset): GroupLayout {
   const channelCount = uint(group.get(T.channelCount), 2);
   const sampleCount = uint(group.get(T.sampleCount), 4);
   const sampleRateHz = decimalValue(group.get(T.samplingFrequency), 'sampling frequency');
@@ -304,33 +324,138 @@ function readGroup(group: DicomDataset, decode: TextDecoderFn): { sampleRateHz: 
   if (sampleRateHz === undefined || !(sampleRateHz > 0 && sampleRateHz <= 1_000_000)) throw corrupt(`sampling frequency ${sampleRateHz} Hz is impossible`);
   const bits = uint(group.get(T.bitsAllocated), 2);
   const interpretation = asciiValue(group.get(T.sampleInterpretation)) ?? (bits === 8 ? 'SB' : 'SS');
-  const reader = SAMPLE_READERS[`${bits} ${interpretation}`];
-  if (!reader) throw unsupported(`${bits}-bit ${interpretation} waveform samples (µ-law/A-law audio and others are not ECG)`);
+  const type = SAMPLE_TYPES[`${bits} ${interpretation}`];
+  if (!type) throw unsupported(`${bits}-bit ${interpretation} waveform samples (µ-law/A-law audio and others are not ECG)`);
+  assertSampleBudget(channelCount, sampleCount, 'DICOM');
   const data = group.get(T.waveformData)?.value;
   if (!data) throw new EcgFormatError('NO_SIGNAL', 'DICOM: the multiplex group has no Waveform Data');
-  const needed = channelCount * sampleCount * reader.bytes;
+  const needed = channelCount * sampleCount * type.bytes;
   if (data.length < needed) throw new EcgFormatError('TRUNCATED', `DICOM: ${data.length} of ${needed} waveform bytes`);
   const definitions = group.get(T.channelDefinitions)?.items ?? [];
   if (definitions.length !== channelCount) throw corrupt(`${channelCount} channels declared, ${definitions.length} defined`);
+  return { channelCount, sampleCount, sampleRateHz, type, data, definitions };
+}
 
-  const padding = group.get(T.paddingValue)?.value;
+interface Padding {
+  value: number;
+  /** Stored in the other byte order (see paddingValue). */
+  swapped: boolean;
+}
+
+/**
+ * Waveform Padding Value (5400,100A) is stored in the data set's byte order. ECG Toolkit writes it big-endian in
+ * little-endian files: bytes 80 00, meant as −32768, read as +128, which is an ordinary 320 µV sample at 2.5 µV per
+ * unit. When the value as written is not the type's extreme but the swapped reading is, the writer's intent (the
+ * usual "no sample" code) is unambiguous: the swapped value is used and the deviation noted. Only an extreme value
+ * is honoured at all: a trailing run of an ordinary value such as 0 is a flat line, not missing data.
+ */
+function paddingValue(group: DicomDataset, type: SampleType): Padding | undefined {
+  const bytes = group.get(T.paddingValue)?.value;
+  if (!bytes || bytes.length < type.bytes) return undefined;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const asWritten = readSample(view, 0, type);
+  const extreme = (value: number) => value === type.min || value === type.max;
+  if (extreme(asWritten)) return { value: asWritten, swapped: false };
+  if (type.bytes > 1) {
+    const swapped = readSample(view, 0, type, false);
+    if (extreme(swapped)) return { value: swapped, swapped: true };
+  }
+  // A padding value inside the range of real samples (0, say) cannot be told from them: ignored, as pydicom does.
+  return undefined;
+}
+
+interface DecodedGroup {
+  sampleRateHz: number;
+  leads: EcgLead[];
+  deviations: EcgDeviation[];
+}
+
+/**
+ * Decodes one channel: physical = raw × sensitivity × correction + baseline, the baseline in the sensitivity's
+ * units (pydicom's `multiplex_array` applies the same three attributes in the same order). Padding marks samples
+ * that were not acquired only as a run at the END of a channel (a channel shorter than its group); elsewhere the
+ * padding value is an ordinary sample, as pydicom reads it, and the record says so. Returns how many padding values
+ * were found inside the signal.
+ */
+function decodeChannel(layout: GroupLayout, channel: number, scale: ChannelScale, padding: Padding | undefined): { lead: EcgLead; paddedInside: number } {
+  const { sampleCount, channelCount, type, data } = layout;
   const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
-  const paddingValue = padding && padding.length >= reader.bytes ? reader.read(new DataView(padding.buffer, padding.byteOffset, padding.byteLength), 0) : undefined;
-  const frameBytes = channelCount * reader.bytes;
+  const stride = channelCount * type.bytes;
+  const first = channel * type.bytes;
+  let recorded = sampleCount;
+  if (padding !== undefined) {
+    while (recorded > 0 && readSample(view, first + (recorded - 1) * stride, type) === padding.value) recorded--;
+  }
+  const microvolts = new Float32Array(sampleCount);
+  const { factor, offset } = scale;
+  let paddedInside = 0;
+  const paddingRaw = padding?.value;
+  // One loop per sample width: DataView calls inline, no per-sample closure (this loop is the DICOM parse cost).
+  if (type.bytes === 2 && type.signed) {
+    for (let i = 0, at = first; i < recorded; i++, at += stride) {
+      const raw = view.getInt16(at, true);
+      if (raw === paddingRaw) paddedInside++;
+      microvolts[i] = raw * factor + offset;
+    }
+  } else {
+    for (let i = 0, at = first; i < recorded; i++, at += stride) {
+      const raw = readSample(view, at, type);
+      if (raw === paddingRaw) paddedInside++;
+      microvolts[i] = raw * factor + offset;
+    }
+  }
+  if (recorded < sampleCount) microvolts.fill(Number.NaN, recorded);
+  const lead = withGaps({ name: scale.name, microvolts }, recorded < sampleCount ? [{ start: recorded, end: sampleCount }] : []);
+  return { lead, paddedInside };
+}
+
+function readGroup(group: DicomDataset, decode: TextDecoderFn): DecodedGroup {
+  const layout = groupLayout(group);
+  const padding = paddingValue(group, layout.type);
+  const deviations: EcgDeviation[] = [];
+  if (padding?.swapped) {
+    deviations.push({ code: 'DICOM_PADDING_BYTE_SWAPPED', detail: `Waveform Padding Value is stored in the other byte order; read as ${padding.value}` });
+  }
   const leads: EcgLead[] = [];
-  definitions.forEach((definition, channel) => {
+  let paddedInside = 0;
+  layout.definitions.forEach((definition, channel) => {
     const scale = channelScale(definition, channel, decode);
     if (!scale) return;
-    const microvolts = new Float32Array(sampleCount);
-    for (let i = 0, offset = channel * reader.bytes; i < sampleCount; i++, offset += frameBytes) {
-      const raw = reader.read(view, offset);
-      // The padding value marks samples the modality did not acquire.
-      microvolts[i] = raw === paddingValue ? NaN : raw * scale.factor + scale.offset + 0;
-    }
-    leads.push({ name: scale.name, microvolts });
+    const decoded = decodeChannel(layout, channel, scale, padding);
+    leads.push(decoded.lead);
+    paddedInside += decoded.paddedInside;
   });
   if (leads.length === 0) throw new EcgFormatError('NO_SIGNAL', 'DICOM: no channel is calibrated in volts');
-  return { sampleRateHz, leads };
+  if (paddedInside > 0) {
+    deviations.push({
+      code: 'DICOM_PADDING_INSIDE_SIGNAL',
+      detail: `the padding value ${padding!.value} occurs ${paddedInside} times inside the signal; read as ordinary samples`,
+    });
+  }
+  return { sampleRateHz: layout.sampleRateHz, leads, deviations };
+}
+
+/** The median beats are an extra: a median group we cannot read leaves the rhythm readable rather than refusing it. */
+function readMedian(group: DicomDataset, decode: TextDecoderFn): DecodedGroup | undefined {
+  try {
+    return readGroup(group, decode);
+  } catch (error) {
+    if (error instanceof EcgFormatError && error.code !== 'TOO_LARGE') return undefined;
+    throw error;
+  }
+}
+
+const originality = (group: DicomDataset) => asciiValue(group.get(T.waveformOriginality));
+
+/**
+ * Carts put the rhythm (ORIGINAL) and the median beats (DERIVED) in one object, in either order. The rhythm is what
+ * the screen shows; a DERIVED group beside it is kept as the record's median beat. Only when nothing is ORIGINAL is
+ * the first group shown (a file of median beats alone).
+ */
+function chooseGroups(groups: DicomDataset[]): { rhythm: DicomDataset; median?: DicomDataset } {
+  const rhythm = groups.find((group) => originality(group) === 'ORIGINAL') ?? groups[0];
+  const median = groups.find((group) => group !== rhythm && originality(group) === 'DERIVED');
+  return { rhythm, median };
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -419,8 +544,16 @@ export function readDicom(bytes: Uint8Array): EcgRecord {
     throw new EcgFormatError('NO_SIGNAL', 'DICOM: the object has no Waveform Sequence');
   }
   const decode = characterSetDecoder(asciiValue(dataset.get(T.specificCharacterSet)));
-  const { sampleRateHz, leads } = readGroup(chooseGroup(groups), decode);
-  const record: EcgRecord = { format: 'dicom', sampleRateHz, leads };
+  const chosen = chooseGroups(groups);
+  const rhythm = readGroup(chosen.rhythm, decode);
+  const record: EcgRecord = { format: 'dicom', sampleRateHz: rhythm.sampleRateHz, leads: rhythm.leads };
+  const deviations = [...rhythm.deviations];
+  const median = chosen.median ? readMedian(chosen.median, decode) : undefined;
+  if (median) {
+    record.medianBeat = { sampleRateHz: median.sampleRateHz, leads: median.leads };
+    deviations.push(...median.deviations.filter((deviation) => !deviations.some((known) => known.code === deviation.code)));
+  }
+  if (deviations.length > 0) record.deviations = deviations;
   const recordedAt = dateTime(dataset);
   if (recordedAt) record.recordedAt = recordedAt;
   const patient = readPatient(dataset, decode);

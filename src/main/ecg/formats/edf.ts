@@ -1,11 +1,13 @@
 import path from 'node:path';
-import type { EcgAnnotation, EcgLead, EcgRecord } from '../../../shared/ecg';
+import type { EcgAnnotation, EcgGap, EcgLead, EcgRecord } from '../../../shared/ecg';
 import { parseTals } from './edf-annotations';
 import { isAnnotationSignal, parseEdfHeader, type EdfHeader, type EdfSignalHeader } from './edf-header';
 import { edfDevice, edfPatient, edfRecordedAt } from './edf-identification';
 import { leadNameFromLabel, microvoltsPerUnit } from './edf-labels';
 import { EcgFormatError } from './errors';
+import { assertSampleBudget } from './limits';
 import type { EcgReader, ReaderInput } from './reader';
+import { withGaps } from './sample-check';
 import { decodeMitAnnotations } from './wfdb-annotations';
 
 /**
@@ -24,8 +26,6 @@ import { decodeMitAnnotations } from './wfdb-annotations';
 const EDF_VERSION = '0       ';
 const BDF_MAGIC = '\xffBIOSEMI';
 const BYTES_PER_SAMPLE = 2;
-/** Output ceiling (all leads, including NaN-filled EDF+D gaps): 128 M samples = 512 MB of Float32. */
-const MAX_OUTPUT_SAMPLES = 128 * 1024 * 1024;
 /**
  * EDF+D gaps are filled with NaN; a lying time stamp must not make us allocate gigabytes. Real gaps (a paused
  * Holter, a sleep study between montages) stay well within 16× the recorded samples plus ten minutes.
@@ -128,14 +128,15 @@ interface Timeline {
   /** First sample of each data record in the output arrays. */
   recordOffsets: number[];
   length: number;
-  hasGaps: boolean;
+  /** Stretches between EDF+D records where nothing was recorded (NaN in every lead). */
+  gaps: EcgGap[];
   /** Seconds after the file's start time that output sample 0 stands for. */
   originS: number;
 }
 
 function contiguousTimeline(recordCount: number, samplesPerRecord: number, originS: number): Timeline {
   const recordOffsets = Array.from({ length: recordCount }, (_, record) => record * samplesPerRecord);
-  return { recordOffsets, length: recordCount * samplesPerRecord, hasGaps: false, originS };
+  return { recordOffsets, length: recordCount * samplesPerRecord, gaps: [], originS };
 }
 
 function discontinuousTimeline(recordTals: RecordTals[], samplesPerRecord: number, sampleRateHz: number): Timeline {
@@ -147,16 +148,18 @@ function discontinuousTimeline(recordTals: RecordTals[], samplesPerRecord: numbe
   });
   const originS = starts[0] ?? 0;
   const recordOffsets: number[] = [];
+  const gaps: EcgGap[] = [];
   let nextFree = 0;
   for (const [record, startS] of starts.entries()) {
     const offset = Math.round((startS - originS) * sampleRateHz);
     if (offset < nextFree) {
       throw new EcgFormatError('CORRUPT', `EDF+D data record ${record + 1} starts before the previous one ends`);
     }
+    if (offset > nextFree) gaps.push({ start: nextFree, end: offset });
     recordOffsets.push(offset);
     nextFree = offset + samplesPerRecord;
   }
-  return { recordOffsets, length: nextFree, hasGaps: nextFree !== starts.length * samplesPerRecord, originS };
+  return { recordOffsets, length: nextFree, gaps, originS };
 }
 
 function decodeLead(bytes: Uint8Array, header: EdfHeader, layout: DataLayout, lead: SignalLayout, timeline: Timeline): EcgLead {
@@ -171,7 +174,7 @@ function decodeLead(bytes: Uint8Array, header: EdfHeader, layout: DataLayout, le
   const gain = ((signal.physicalMax - signal.physicalMin) / digitalSpan) * unit;
   const offset = signal.physicalMin * unit - signal.digitalMin * gain;
   const microvolts = new Float32Array(timeline.length);
-  if (timeline.hasGaps) microvolts.fill(Number.NaN);
+  for (const gap of timeline.gaps) microvolts.fill(Number.NaN, gap.start, gap.end);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   for (let record = 0; record < layout.recordCount; record++) {
     const source = header.headerBytes + record * layout.bytesPerRecord + lead.offsetInRecord;
@@ -180,7 +183,7 @@ function decodeLead(bytes: Uint8Array, header: EdfHeader, layout: DataLayout, le
       microvolts[target + i] = view.getInt16(source + i * BYTES_PER_SAMPLE, true) * gain + offset;
     }
   }
-  return { name: leadNameFromLabel(signal.label), microvolts };
+  return withGaps({ name: leadNameFromLabel(signal.label), microvolts }, timeline.gaps.map((gap) => ({ ...gap })));
 }
 
 function talAnnotations(recordTals: RecordTals[], timeline: Timeline, sampleRateHz: number): EcgAnnotation[] {
@@ -248,9 +251,10 @@ async function readEdf(input: ReaderInput): Promise<EcgRecord> {
   const timeline = buildTimeline(header, layout, recordTals, samplesPerRecord, sampleRateHz);
   const storedSamples = layout.recordCount * samplesPerRecord;
   const allowedLength = storedSamples * MAX_GAP_FACTOR + MAX_GAP_FLOOR_S * sampleRateHz;
-  if (timeline.length > allowedLength || timeline.length * leadSignals.length > MAX_OUTPUT_SAMPLES) {
+  if (timeline.length > allowedLength) {
     throw new EcgFormatError('TOO_LARGE', `EDF record would decode to ${timeline.length} samples per lead (${storedSamples} stored)`);
   }
+  assertSampleBudget(leadSignals.length, timeline.length, 'EDF');
   const leads = leadSignals.map((lead) => decodeLead(bytes, header, layout, lead, timeline));
   const annotations = mergeAnnotations(talAnnotations(recordTals, timeline, sampleRateHz), await companionAnnotations(input));
   const record: EcgRecord = { format: 'edf', sampleRateHz, leads };

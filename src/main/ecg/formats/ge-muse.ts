@@ -93,10 +93,11 @@ function deriveLimbLeads(stored: StoredLead[]): StoredLead[] {
   const leadI = stored.find((lead) => lead.name === 'I')?.microvolts;
   const leadII = stored.find((lead) => lead.name === 'II')?.microvolts;
   if (!leadI || !leadII) return stored;
-  const derive = (name: string, formula: (i: number, ii: number) => number): StoredLead => ({
-    name,
-    microvolts: leadI.map((i, index) => formula(i, leadII[index])),
-  });
+  const derive = (name: string, formula: (i: number, ii: number) => number): StoredLead => {
+    const microvolts = new Float64Array(leadI.length);
+    for (let k = 0; k < microvolts.length; k++) microvolts[k] = formula(leadI[k], leadII[k]);
+    return { name, microvolts };
+  };
   const derived = [
     derive('III', (i, ii) => ii - i),
     derive('aVR', (i, ii) => -(i + ii) / 2),
@@ -113,7 +114,10 @@ function displayOrder(name: string): number {
 
 function toEcgLead(lead: StoredLead): EcgLead {
   // "+ 0" turns −0 (from −(0 + 0)/2) into 0, so that equal signals compare equal.
-  return { name: lead.name, microvolts: Float32Array.from(lead.microvolts, (value) => value + 0) };
+  const microvolts = new Float32Array(lead.microvolts.length);
+  // A plain loop: Float32Array.from with a map function goes through the iterator protocol per sample.
+  for (let i = 0; i < microvolts.length; i++) microvolts[i] = lead.microvolts[i] + 0;
+  return { name: lead.name, microvolts };
 }
 
 function readRhythm(root: XmlElement): { sampleRateHz: number; leads: EcgLead[] } {

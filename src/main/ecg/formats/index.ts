@@ -5,9 +5,11 @@ import { aecgReader } from './aecg';
 import { dicomReader } from './dicom';
 import { edfReader } from './edf';
 import { EcgFormatError } from './errors';
+export { MAX_TOTAL_SAMPLES } from './limits';
 import { museReader } from './ge-muse';
 import { philipsReader } from './philips';
 import type { EcgReader } from './reader';
+import { assertSamplesValid } from './sample-check';
 import { scpReader } from './scp';
 import { wfdbReader } from './wfdb';
 
@@ -60,10 +62,11 @@ function inRange(annotation: EcgAnnotation, length: number): boolean {
 
 /**
  * The invariants every caller relies on, checked once here for all readers: at least one lead, all leads the same
- * non-zero length, a positive finite sample rate. Annotations outside the signal (WFDB annotation files may run past
+ * non-zero length, a positive finite sample rate, and never a wrong number: every sample finite and within an ECG's
+ * range outside the lead's declared gaps, NaN inside them (sample-check.ts), else BAD_SAMPLE naming lead and sample. Annotations outside the signal (WFDB annotation files may run past
  * the record) are dropped rather than failing the whole recording.
  */
-function checkedRecord(record: EcgRecord, reader: EcgReader): EcgRecord {
+export function checkReaderOutput(record: EcgRecord, reader: Pick<EcgReader, 'format'>): EcgRecord {
   if (record.leads.length === 0) throw new EcgFormatError('NO_SIGNAL', `${reader.format} file holds no leads`);
   const length = record.leads[0].microvolts.length;
   if (length === 0) throw new EcgFormatError('NO_SIGNAL', `${reader.format} file holds no samples`);
@@ -72,6 +75,14 @@ function checkedRecord(record: EcgRecord, reader: EcgReader): EcgRecord {
   }
   if (!Number.isFinite(record.sampleRateHz) || record.sampleRateHz <= 0) {
     throw new EcgFormatError('CORRUPT', `${reader.format} sample rate ${record.sampleRateHz} Hz is not usable`);
+  }
+  for (const lead of record.leads) assertSamplesValid(lead, reader.format);
+  if (record.medianBeat) {
+    const median = record.medianBeat;
+    if (!(Number.isFinite(median.sampleRateHz) && median.sampleRateHz > 0) || median.leads.length === 0) {
+      throw new EcgFormatError('CORRUPT', `${reader.format} median beat has no usable rate or leads`);
+    }
+    for (const lead of median.leads) assertSamplesValid(lead, `${reader.format} median beat`);
   }
   if (!record.annotations) return record;
   const checked: EcgRecord = { ...record, annotations: record.annotations.filter((annotation) => inRange(annotation, length)) };
@@ -87,7 +98,7 @@ export async function readEcgBytes(bytes: Uint8Array, filePath: string, readComp
     }
     const reader = detectReader(bytes);
     const record = await reader.read({ path: filePath, bytes, readCompanion });
-    return checkedRecord(record, reader);
+    return checkReaderOutput(record, reader);
   } catch (error) {
     throw asEcgFormatError(error);
   }

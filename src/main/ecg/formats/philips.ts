@@ -1,5 +1,6 @@
 import type { EcgDeviceInfo, EcgLead, EcgPatientInfo, EcgRecord } from '../../../shared/ecg';
 import { EcgFormatError } from './errors';
+import { assertSampleBudget } from './limits';
 import { decodeBase64 } from './ge-muse';
 import type { EcgReader } from './reader';
 import { decodeXli } from './philips-xli';
@@ -67,8 +68,11 @@ function readLayout(root: XmlElement, parsed: XmlElement): WaveformLayout {
   const durationMs = numberFrom(attribute(parsed, 'durationperchannel'), 'duration per channel');
   if (durationMs === undefined) throw corrupt('the duration per channel is missing');
   const samplesPerLead = Math.round((durationMs * sampleRateHz) / 1000);
-  if (!(samplesPerLead > 0 && samplesPerLead <= 10_000_000)) throw corrupt(`${durationMs} ms per channel is impossible`);
-  return { sampleRateHz, microvoltsPerUnit, offset, samplesPerLead, labels: leadLabels(parsed, signal) };
+  if (!(samplesPerLead > 0)) throw corrupt(`${durationMs} ms per channel is impossible`);
+  const labels = leadLabels(parsed, signal);
+  // Before any decoding: the lead count and duration are the file's word, and XLI's LZW output is sized from them.
+  assertSampleBudget(labels.length, samplesPerLead, 'Philips');
+  return { sampleRateHz, microvoltsPerUnit, offset, samplesPerLead, labels };
 }
 
 function compressionOf(parsed: XmlElement): string | undefined {
@@ -83,7 +87,11 @@ function uncompressedBase64(data: Uint8Array, layout: WaveformLayout): Int32Arra
   const needed = labels.length * samplesPerLead * 2;
   if (data.length < needed) throw new EcgFormatError('TRUNCATED', `Philips: ${data.length} of ${needed} waveform bytes`);
   const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
-  return labels.map((_, lead) => Int32Array.from({ length: samplesPerLead }, (_unused, i) => view.getInt16((lead * samplesPerLead + i) * 2, true)));
+  return labels.map((_, lead) => {
+    const samples = new Int32Array(samplesPerLead);
+    for (let i = 0, at = lead * samplesPerLead * 2; i < samplesPerLead; i++, at += 2) samples[i] = view.getInt16(at, true);
+    return samples;
+  });
 }
 
 function plainIntegers(text: string, layout: WaveformLayout): Int32Array[] {
@@ -126,6 +134,14 @@ function readSamples(parsed: XmlElement, layout: WaveformLayout): Int32Array[] {
   const leads = decodeXli(data, layout.labels.length, layout.samplesPerLead);
   if (LIMB_RESIDUAL_ORDER.every((name, index) => layout.labels[index] === name)) reconstructLimbLeads(leads);
   return leads;
+}
+
+/** Raw units → µV in one typed loop ("+ 0" turns −0 into 0). */
+function toMicrovolts(values: Int32Array, layout: WaveformLayout): Float32Array {
+  const out = new Float32Array(values.length);
+  const { offset, microvoltsPerUnit } = layout;
+  for (let i = 0; i < values.length; i++) out[i] = (values[i] - offset) * microvoltsPerUnit + 0;
+  return out;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -194,7 +210,7 @@ export function readPhilips(bytes: Uint8Array): EcgRecord {
   const samples = readSamples(parsed, layout);
   const leads: EcgLead[] = samples.map((values, index) => ({
     name: layout.labels[index],
-    microvolts: Float32Array.from(values, (value) => (value - layout.offset) * layout.microvoltsPerUnit + 0),
+    microvolts: toMicrovolts(values, layout),
   }));
   const record: EcgRecord = { format: 'philips-xml', sampleRateHz: layout.sampleRateHz, leads };
   const recordedAt = readRecordedAt(root);

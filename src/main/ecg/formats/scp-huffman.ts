@@ -111,75 +111,103 @@ function buildTrie(codes: HuffmanCode[], tableNumber: number): Trie {
   return trie;
 }
 
-class BitStream {
-  private position = 0;
-  constructor(private readonly bytes: Uint8Array) {}
+/** Codes up to this many prefix bits are found with one table lookup instead of a walk down the trie. */
+const LOOKUP_BITS = 12;
 
-  get remaining(): number {
-    return this.bytes.length * 8 - this.position;
-  }
-
-  bit(): number {
-    const value = (this.bytes[this.position >>> 3] >>> (7 - (this.position & 7))) & 1;
-    this.position++;
-    return value;
-  }
-
-  /** Two's-complement number of `count` bits, most significant first. */
-  signed(count: number): number {
-    let value = 0;
-    for (let i = 0; i < count; i++) value = value * 2 + this.bit();
-    return count > 0 && value >= 2 ** (count - 1) ? value - 2 ** count : value;
-  }
+/** Per table: the LOOKUP_BITS-bit window starting at a code → index of that code + 1 (0 = longer code, walk). */
+function buildLookup(codes: HuffmanCode[]): Int32Array {
+  const lookup = new Int32Array(1 << LOOKUP_BITS);
+  codes.forEach((code, index) => {
+    if (code.prefixBits > LOOKUP_BITS) return;
+    const free = LOOKUP_BITS - code.prefixBits;
+    lookup.fill(index + 1, code.prefix << free, (code.prefix + 1) << free);
+  });
+  return lookup;
 }
 
 export class HuffmanDecoder {
   private readonly tries: Trie[];
+  private readonly lookups: Int32Array[];
 
   constructor(private readonly tables: HuffmanTables) {
     this.tries = tables.map((codes, index) => buildTrie(codes, index + 1));
+    this.lookups = tables.map(buildLookup);
   }
 
   /** Decodes exactly `sampleCount` values from one lead's bytes (before undoing differences). */
-  decode(bytes: Uint8Array, sampleCount: number, where: string): Float64Array {
+  decode(bytes: Uint8Array, sampleCount: number, where: string, maxLeftoverBits = Infinity): Float64Array {
     const values = new Float64Array(sampleCount);
-    const stream = new BitStream(bytes);
+    // The bit position lives in a local (not a stream object): this loop is most of an SCP file's decoding time.
+    const totalBits = bytes.length * 8;
+    const last = bytes.length - 1;
+    const byteAt = (index: number) => (index <= last ? bytes[index] : 0);
+    let position = 0;
     let table = 0;
+    let codes = this.tables[0];
+    let lookup = this.lookups[0];
+    let trie = this.tries[0];
     let decoded = 0;
-    const runsOut = () =>
-      new EcgFormatError('CORRUPT', `${where}: Huffman data end after ${decoded} of ${sampleCount} samples`);
+    const runsOut = () => new EcgFormatError('CORRUPT', `${where}: Huffman data end after ${decoded} of ${sampleCount} samples`);
     while (decoded < sampleCount) {
-      const trie = this.tries[table];
-      let node = 0;
-      while (trie.leaf[node] === 0) {
-        if (stream.remaining < 1) throw runsOut();
-        node = stream.bit() === 1 ? trie.one[node] : trie.zero[node];
-        if (node < 0) throw new EcgFormatError('CORRUPT', `${where}: bit pattern not in Huffman table ${table + 1}`);
+      let code: HuffmanCode | undefined;
+      if (position < totalBits) {
+        const at = position >>> 3;
+        const window = (((byteAt(at) << 16) | (byteAt(at + 1) << 8) | byteAt(at + 2)) >>> (24 - LOOKUP_BITS - (position & 7))) & ((1 << LOOKUP_BITS) - 1);
+        const found = lookup[window];
+        if (found > 0 && totalBits - position >= codes[found - 1].prefixBits) {
+          code = codes[found - 1];
+          position += code.prefixBits;
+        }
       }
-      const code = this.tables[table][trie.leaf[node] - 1];
+      if (code === undefined) {
+        let node = 0;
+        while (trie.leaf[node] === 0) {
+          if (position >= totalBits) throw runsOut();
+          const bit = (bytes[position >>> 3] >>> (7 - (position & 7))) & 1;
+          position++;
+          node = bit === 1 ? trie.one[node] : trie.zero[node];
+          if (node < 0) throw new EcgFormatError('CORRUPT', `${where}: bit pattern not in Huffman table ${table + 1}`);
+        }
+        code = codes[trie.leaf[node] - 1];
+      }
       if (code.isSwitch) {
         // Tables are numbered from 1 in section 2.
         if (code.baseValue < 1 || code.baseValue > this.tables.length) {
           throw new EcgFormatError('CORRUPT', `${where}: switch to Huffman table ${code.baseValue}, which does not exist`);
         }
         table = code.baseValue - 1;
+        codes = this.tables[table];
+        lookup = this.lookups[table];
+        trie = this.tries[table];
         continue;
       }
       const extraBits = code.totalBits - code.prefixBits;
-      if (stream.remaining < extraBits) throw runsOut();
-      values[decoded++] = code.baseValue + stream.signed(extraBits);
+      if (totalBits - position < extraBits) throw runsOut();
+      let value = 0;
+      for (let k = 0; k < extraBits; k++, position++) value = value * 2 + ((bytes[position >>> 3] >>> (7 - (position & 7))) & 1);
+      // Two's complement of `extraBits` bits, most significant first.
+      if (extraBits > 0 && value >= 2 ** (extraBits - 1)) value -= 2 ** extraBits;
+      values[decoded++] = code.baseValue + value;
+    }
+    if (totalBits - position > maxLeftoverBits) {
+      throw new EcgFormatError('CORRUPT', `${where}: ${totalBits - position} bits left after the ${sampleCount} samples the lead should hold`);
     }
     return values;
   }
 }
 
 /** Sections without Huffman coding (no section 2, or 0 tables) store each value as a signed 16-bit integer. */
-export function decodeRaw16(bytes: Uint8Array, sampleCount: number, where: string): Float64Array {
+export function decodeRaw16(bytes: Uint8Array, sampleCount: number, where: string, maxLeftoverBytes = Infinity): Float64Array {
   if (bytes.length < sampleCount * 2) {
     throw new EcgFormatError('CORRUPT', `${where}: ${bytes.length} bytes cannot hold ${sampleCount} 16-bit samples`);
   }
+  if (bytes.length - sampleCount * 2 > maxLeftoverBytes) {
+    throw new EcgFormatError('CORRUPT', `${where}: ${bytes.length} bytes hold more than the ${sampleCount} samples the lead should have`);
+  }
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  return Float64Array.from({ length: sampleCount }, (_, i) => view.getInt16(i * 2, true));
+  const values = new Float64Array(sampleCount);
+  for (let i = 0; i < sampleCount; i++) values[i] = view.getInt16(i * 2, true);
+  return values;
 }
 
 /** Undo first (1) or second (2) differences in place: x[n] = d[n] + x[n−1], or d[n] + 2x[n−1] − x[n−2]. */

@@ -1,6 +1,8 @@
 import type { EcgAnnotation, EcgLead, EcgPatientInfo, EcgRecord } from '../../../shared/ecg';
 import { STANDARD_LEADS } from '../../../shared/ecg';
 import { EcgFormatError } from './errors';
+import { assertSampleBudget } from './limits';
+import { GapRecorder, withGaps } from './sample-check';
 import type { EcgReader, ReaderInput } from './reader';
 import { decodeMitAnnotationFile } from './wfdb-annotations';
 
@@ -14,8 +16,6 @@ import { decodeMitAnnotationFile } from './wfdb-annotations';
 const DEFAULT_SAMPLING_HZ = 250;
 const DEFAULT_GAIN_ADU_PER_UNIT = 200;
 const DEFAULT_UNITS = 'mV';
-/** A 12-lead 24-hour recording at 500 Hz is 518 M samples; beyond this the app would run out of memory anyway. */
-export const MAX_TOTAL_SAMPLES = 200_000_000;
 const MAX_SIGNALS = 1024;
 
 export const SUPPORTED_WFDB_FORMATS = [8, 16, 24, 32, 61, 80, 160, 212, 310, 311] as const;
@@ -239,14 +239,21 @@ export function decodeWfdbSamples(
     case 32:
       for (let i = 0; i < count; i++) out[i] = view.getInt32(4 * i, true);
       break;
-    case 212:
+    case 212: {
       // Each pair: byte0 = low 8 bits of s0, byte1 = high nibbles (s0 low nibble, s1 high nibble), byte2 = low 8 of s1.
-      for (let i = 0; i < count; i++) {
-        const at = 3 * (i >> 1);
-        const raw = (i & 1) === 0 ? bytes[at] | ((bytes[at + 1] & 0x0f) << 8) : bytes[at + 2] | ((bytes[at + 1] & 0xf0) << 4);
-        out[i] = signExtend(raw, 12);
+      // Pairwise, with the sign extension inlined: this loop is most of a MIT-BIH record's decoding time.
+      const pairs = count >> 1;
+      for (let p = 0, at = 0, i = 0; p < pairs; p++, at += 3, i += 2) {
+        const middle = bytes[at + 1];
+        out[i] = ((bytes[at] | ((middle & 0x0f) << 8)) << 20) >> 20;
+        out[i + 1] = ((bytes[at + 2] | ((middle & 0xf0) << 4)) << 20) >> 20;
+      }
+      if (count & 1) {
+        const at = 3 * pairs;
+        out[count - 1] = signExtend(bytes[at] | ((bytes[at + 1] & 0x0f) << 8), 12);
       }
       break;
+    }
     case 310:
       // Two LE words hold three samples: bits 1–10 of each word, the third split over both words' bits 11–15.
       for (let i = 0; i < count; i++) {
@@ -317,9 +324,18 @@ export function recordingStart(baseTime?: string, baseDate?: string): string | u
   return `${date[3]}-${two(date[2])}-${two(date[1])}T${two(time[1])}:${two(time[2])}:${two(time[3])}${time[4] ?? ''}`;
 }
 
+/**
+ * One signal's digital samples, left where they are in its file's interleaved frames (sample i at
+ * `interleaved[offset + i × stride]`): copying them out per signal was a whole extra pass over the record.
+ */
 interface DecodedSignal {
   spec: WfdbSignalSpec;
-  digital: Int32Array;
+  interleaved: Int32Array;
+  offset: number;
+  stride: number;
+  frames: number;
+  /** The 16-bit sum of the signal's samples (its header checksum, when the header gives one). */
+  checksum: number;
 }
 
 /** Signals that share a file are interleaved frame by frame in header order. */
@@ -360,9 +376,7 @@ async function decodeSignals(header: WfdbHeader, input: ReaderInput): Promise<{ 
     if (frames > framesInFile) {
       throw new EcgFormatError('TRUNCATED', `WFDB signal file ${fileName} holds ${framesInFile} samples per signal, header says ${frames}`);
     }
-    if (frames * header.signalCount > MAX_TOTAL_SAMPLES) {
-      throw new EcgFormatError('TOO_LARGE', `WFDB record of ${frames} × ${header.signalCount} samples exceeds the limit`);
-    }
+    assertSampleBudget(header.signalCount, frames, 'WFDB');
     const initialValues = specs.map((spec) => spec.initialValue ?? 0);
     const interleaved = decodeWfdbSamples(format, payload, frames * members.length, members.length, initialValues);
     perGroup.push({ members, interleaved, frames, format });
@@ -371,13 +385,22 @@ async function decodeSignals(header: WfdbHeader, input: ReaderInput): Promise<{ 
   const frames = Math.min(...perGroup.map((group) => group.frames));
   const signals: DecodedSignal[] = new Array(header.signalCount);
   for (const group of perGroup) {
+    const stride = group.members.length;
+    const sums = frameSums(group.interleaved, stride, frames);
     group.members.forEach((signalIndex, position) => {
-      const digital = new Int32Array(frames);
-      for (let i = 0; i < frames; i++) digital[i] = group.interleaved[i * group.members.length + position];
-      signals[signalIndex] = { spec: header.signals[signalIndex], digital };
+      signals[signalIndex] = { spec: header.signals[signalIndex], interleaved: group.interleaved, offset: position, stride, frames, checksum: sums[position] };
     });
   }
   return { signals, frames };
+}
+
+/** Per position in the frame, the 16-bit sum of the first `frames` frames (one read-only pass). */
+function frameSums(interleaved: Int32Array, stride: number, frames: number): Int32Array {
+  const sums = new Int32Array(stride);
+  for (let f = 0, at = 0; f < frames; f++) {
+    for (let k = 0; k < stride; k++, at++) sums[k] = (sums[k] + interleaved[at]) & 0xffff;
+  }
+  return sums;
 }
 
 /** WFDB checksums are the 16-bit sum of the digital samples; MIT-BIH prints them signed, PTB-XL unsigned. */
@@ -390,9 +413,8 @@ export function checksum16(digital: Int32Array): number {
 function verifyChecksums(header: WfdbHeader, signals: readonly DecodedSignal[]): void {
   // A checksum covers the whole signal, so it can only be checked when the header states the length.
   if (header.sampleCount === undefined) return;
-  signals.forEach(({ spec, digital }, index) => {
+  signals.forEach(({ spec, checksum: computed }, index) => {
     if (spec.checksum === undefined) return;
-    const computed = checksum16(digital);
     if (computed !== (spec.checksum & 0xffff)) {
       throw new EcgFormatError('CORRUPT', `WFDB checksum mismatch on signal ${index} (${spec.description || spec.fileName}): header ${spec.checksum}, data ${computed}`);
     }
@@ -404,19 +426,26 @@ function toLead(signal: DecodedSignal, index: number): EcgLead | undefined {
   if (scale === undefined) return undefined;
   const { gain, baseline, skew, format } = signal.spec;
   const invalid = isSupportedFormat(format) ? INVALID_SAMPLE[format] : undefined;
-  const microvolts = new Float32Array(signal.digital.length);
+  const { interleaved, offset, stride, frames } = signal;
+  const microvolts = new Float32Array(frames);
   const factor = scale / gain;
-  for (let i = 0; i < microvolts.length; i++) {
-    // Skew: this signal's sample i was stored `skew` frames later in the file.
-    const source = i + skew;
-    if (source < 0 || source >= signal.digital.length) {
+  const gaps = new GapRecorder();
+  // A numeric sentinel keeps the loop on one type: an Int32 sample never equals 2^40.
+  const marker = invalid ?? 2 ** 40;
+  // Skew: this signal's sample i was stored `skew` frames later in the file; outside the file it is missing.
+  const first = Math.max(0, -skew);
+  const end = Math.min(frames, frames - skew);
+  gaps.addRange(0, Math.min(first, frames));
+  for (let i = first, at = offset + (first + skew) * stride; i < end; i++, at += stride) {
+    const value = interleaved[at];
+    if (value === marker) {
       microvolts[i] = NaN;
-      continue;
-    }
-    const value = signal.digital[source];
-    microvolts[i] = value === invalid ? NaN : (value - baseline) * factor;
+      gaps.add(i);
+    } else microvolts[i] = (value - baseline) * factor;
   }
-  return { name: standardLeadName(signal.spec.description, index), microvolts };
+  if (end < frames) gaps.addRange(Math.max(end, first), frames);
+  for (const gap of gaps.list()) microvolts.fill(Number.NaN, gap.start, gap.end);
+  return withGaps({ name: standardLeadName(signal.spec.description, index), microvolts }, gaps.list());
 }
 
 async function readAnnotations(header: WfdbHeader, input: ReaderInput): Promise<EcgAnnotation[] | undefined> {

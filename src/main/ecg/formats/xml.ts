@@ -463,8 +463,12 @@ export function descendants(element: XmlElement, localName: string): XmlElement[
   const stack: XmlElement[] = [element];
   while (stack.length > 0) {
     const current = stack.pop() as XmlElement;
-    const children = childElements(current);
-    for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]);
+    // Children pushed in reverse straight from the node list (no array per element): document order is kept.
+    const children = current.children;
+    for (let i = children.length - 1; i >= 0; i--) {
+      const child = children[i];
+      if (isElement(child)) stack.push(child);
+    }
     if (current !== element && current.localName === localName) result.push(current);
   }
   return result;

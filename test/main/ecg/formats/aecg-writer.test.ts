@@ -8,8 +8,9 @@ import { childElements, descendants, parseXmlText, xmlSafe } from '../../../../s
 import { hasSharedSamples, loadReference, samplePath, SKIP_REASON } from '../../../support/shared-samples';
 
 /** A record with every sample as its Float32 bit pattern, so that "equal" means bit-identical (and -0 ≠ 0). */
+/** The aECG export carries the rhythm; the median beat and the reader's deviation notes stay with the source file. */
 function comparable(record: EcgRecord): unknown {
-  const { format: _format, leads, ...rest } = record;
+  const { format: _format, leads, medianBeat: _medianBeat, deviations: _deviations, ...rest } = record;
   return {
     ...rest,
     leads: leads.map((lead) => ({

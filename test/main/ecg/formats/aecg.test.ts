@@ -7,6 +7,7 @@ import { aecgReader, rateFromInterval, readAecg } from '../../../../src/main/ecg
 import { writeAecg } from '../../../../src/main/ecg/formats/aecg-writer';
 import { hasSharedSamples, loadReference, samplePath, SKIP_REASON } from '../../../support/shared-samples';
 import { assertWellFormedRecord } from '../../../support/ecg-record-checks';
+import { checkReaderOutput } from '../../../../src/main/ecg/formats/index';
 
 const utf8 = (text: string) => new TextEncoder().encode(text);
 
@@ -294,7 +295,7 @@ describe('aecgReader properties', () => {
       fc.property(smallRecordArb, fc.array(aecgMutationArb, { minLength: 1, maxLength: 3 }), (record, mutations) => {
         const bytes = mutate(writeAecg(record, { documentId: 'd', seriesId: 's' }), mutations);
         try {
-          expectWellFormed(readAecg(bytes));
+          expectWellFormed(checkReaderOutput(readAecg(bytes), aecgReader));
         } catch (error) {
           if (!(error instanceof EcgFormatError)) throw error;
         }

@@ -4,6 +4,7 @@ import fc from 'fast-check';
 import type { EcgRecord } from '../../../../src/shared/ecg';
 import { EcgFormatError } from '../../../../src/main/ecg/formats/errors';
 import { dicomReader, personName, readDicom } from '../../../../src/main/ecg/formats/dicom';
+import { checkReaderOutput, readEcgBytes } from '../../../../src/main/ecg/formats/index';
 import { hasSharedSamples, loadReference, samplePath, SKIP_REASON } from '../../../support/shared-samples';
 import { buildDicom, leadChannel, SOP_CLASS, TRANSFER_SYNTAX, type DicomGroupSpec, type DicomSpec } from '../../../support/ecg-writers/dicom';
 import { assertWellFormedRecord } from '../../../support/ecg-record-checks';
@@ -115,9 +116,11 @@ describe('dicomReader on built objects', () => {
     expect(record.leads.map((lead) => lead.name)).toEqual(['II']);
   });
 
-  it('reads 8-bit signed samples and turns the padding value into NaN', () => {
+  it('reads 8-bit signed samples; a padding value inside the signal is an ordinary sample, noted on the record', () => {
     const record = readDicom(buildDicom({ groups: [rhythm({ bits: 8, padding: -128, channels: [leadChannel('I', [4, -128, -4])] })] }));
-    expect(values(record, 'I')).toEqual([5, NaN, -5]);
+    expect(values(record, 'I')).toEqual([5, -160, -5]);
+    expect(record.leads[0].gaps).toBeUndefined();
+    expect(record.deviations?.map((deviation) => deviation.code)).toEqual(['DICOM_PADDING_INSIDE_SIGNAL']);
   });
 
   it.each([
@@ -272,12 +275,127 @@ describe('dicomReader properties', () => {
     fc.assert(
       fc.property(specArb, fc.array(mutationArb, { minLength: 1, maxLength: 3 }), (spec, mutations) => {
         try {
-          expectWellFormed(readDicom(mutate(buildDicom(spec), mutations)));
+          expectWellFormed(checkReaderOutput(readDicom(mutate(buildDicom(spec), mutations)), dicomReader));
         } catch (error) {
           if (!(error instanceof EcgFormatError)) throw error;
         }
       }),
       { numRuns: 10_000 },
+    );
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------------------
+// Issue 11.2: the field cases and pydicom's decoding rules.
+//
+// pydicom cannot be installed here (no PyPI), so its documented `multiplex_array` rules are written as the
+// expectation instead: samples interleaved by channel, dtype from Waveform Bits Allocated + Sample Interpretation
+// (SB/UB int8/uint8, SS/US int16/uint16), then per channel × Channel Sensitivity, × Sensitivity Correction Factor,
+// + Channel Baseline, in that order, in the sensitivity's units; the padding value is not applied.
+
+describe('dicomReader: ECG Toolkit padding, sample widths, many channels, rhythm + median (issue 11.2)', () => {
+  it('reads the ECG Toolkit file shape: implicit VR, 2.5 µV, padding −32768 written big-endian, aVL raw 128 is 320 µV', async () => {
+    const raw = [0, 128, 200, 128, -40, 128];
+    const channels = ['I', 'II', 'aVL'].map((name) => leadChannel(name, name === 'aVL' ? raw : raw.map((v) => v - 1), { sensitivity: '2.5' }));
+    const bytes = buildDicom({ transferSyntax: TRANSFER_SYNTAX.implicitLittle, groups: [rhythm({ padding: -32768, paddingByteOrder: 'big', channels })] });
+    const record = await readEcgBytes(bytes, 'toolkit.dcm', async () => undefined);
+    expect(values(record, 'aVL')).toEqual([0, 320, 500, 320, -100, 320]);
+    expect(record.leads.every((lead) => lead.gaps === undefined)).toBe(true);
+    expect(record.deviations?.map((deviation) => deviation.code)).toEqual(['DICOM_PADDING_BYTE_SWAPPED']);
+  });
+
+  it('ignores a padding value inside the range of real samples (0 here): a flat end is not missing data', () => {
+    const record = readDicom(buildDicom({ groups: [rhythm({ padding: 0, channels: [leadChannel('I', [8, 0, 0])] })] }));
+    expect(values(record, 'I')).toEqual([10, 0, 0]);
+    expect(record.leads[0].gaps).toBeUndefined();
+    expect(record.deviations).toBeUndefined();
+  });
+
+  it('takes a run of padding at the end of a channel as a declared gap (NaN only there), and passes the final check', async () => {
+    const channels = [leadChannel('I', [10, 20, -32768, -32768]), leadChannel('II', [1, 2, 3, 4])];
+    const record = await readEcgBytes(buildDicom({ groups: [rhythm({ padding: -32768, channels })] }), 'short.dcm', async () => undefined);
+    expect(values(record, 'I')).toEqual([12.5, 25, NaN, NaN]);
+    expect(record.leads[0].gaps).toEqual([{ start: 2, end: 4 }]);
+    expect(record.leads[1].gaps).toBeUndefined();
+    expect(record.deviations).toBeUndefined();
+  });
+
+  it.each([
+    [8, 'SB', [-128, 0, 127]],
+    [8, 'UB', [0, 128, 255]],
+    [16, 'SS', [-32768, 0, 32767]],
+    [16, 'US', [0, 32768, 65535]],
+  ] as const)('reads %i-bit %s samples over their whole range', (bits, interpretation, raw) => {
+    const record = readDicom(buildDicom({ groups: [rhythm({ bits, interpretation, channels: [leadChannel('I', [...raw], { sensitivity: '1' })] })] }));
+    expect(values(record, 'I')).toEqual([...raw]);
+  });
+
+  it('keeps the rhythm for display and the DERIVED median beats beside it, in either order', () => {
+    const median = rhythm({ originality: 'DERIVED', sampleRate: '1000', channels: [leadChannel('I', [7, 8, 9, 8]), leadChannel('II', [1, 2, 3, 2])] });
+    for (const groups of [[median, rhythm()], [rhythm(), median]]) {
+      const record = readDicom(buildDicom({ groups }));
+      expect(record.sampleRateHz).toBe(500);
+      expect(values(record, 'I')).toEqual([100, -81.25, 0]);
+      expect(record.medianBeat?.sampleRateHz).toBe(1000);
+      expect(record.medianBeat?.leads.map((lead) => Array.from(lead.microvolts))).toEqual([
+        [8.75, 10, 11.25, 10],
+        [1.25, 2.5, 3.75, 2.5],
+      ]);
+    }
+  });
+
+  /** pydicom's rule, computed here in double precision from the spec, not from the reader. */
+  function pydicomValue(raw: number, channel: { sensitivity: number; correction: number; baseline: number; unit: string }): number {
+    const microvoltsPer = { uV: 1, mV: 1000 }[channel.unit as 'uV' | 'mV'];
+    return (raw * channel.sensitivity * channel.correction + channel.baseline) * microvoltsPer;
+  }
+
+  it('decodes any multiplex group as pydicom does: 1–16 channels, 8/16 bits, signed/unsigned, sensitivity, correction, baseline, implicit/explicit VR', () => {
+    const widths = { SB: [8, -128, 127], UB: [8, 0, 255], SS: [16, -32768, 32767], US: [16, 0, 65535] } as const;
+    const decimal = (min: number, max: number) => fc.integer({ min: min * 1000, max: max * 1000 }).map((v) => v / 1000);
+    const group = fc
+      .record({
+        interpretation: fc.constantFrom('SB', 'UB', 'SS', 'US') as fc.Arbitrary<keyof typeof widths>,
+        channelCount: fc.integer({ min: 1, max: 16 }),
+        sampleCount: fc.integer({ min: 1, max: 40 }),
+        implicit: fc.boolean(),
+      })
+      .chain(({ interpretation, channelCount, sampleCount, implicit }) => {
+        const [, min, max] = widths[interpretation];
+        const channel = fc.record({
+          sensitivity: decimal(0.001, 10).filter((v) => v !== 0),
+          correction: decimal(0.5, 2).filter((v) => v !== 0),
+          baseline: decimal(-50, 50),
+          unit: fc.constantFrom('uV', 'mV'),
+          raw: fc.array(fc.integer({ min, max }), { minLength: sampleCount, maxLength: sampleCount }),
+        });
+        return fc.record({ interpretation: fc.constant(interpretation), implicit: fc.constant(implicit), channels: fc.array(channel, { minLength: channelCount, maxLength: channelCount }) });
+      });
+    fc.assert(
+      fc.property(group, ({ interpretation, implicit, channels }) => {
+        const bits = widths[interpretation][0];
+        const names = ['I', 'II', 'III', 'aVR', 'aVL', 'aVF', 'V1', 'V2', 'V3', 'V4', 'V5', 'V6'];
+        const specs = channels.map((channel, index) =>
+          leadChannel(names[index % 12], channel.raw, {
+            sensitivity: String(channel.sensitivity),
+            correction: String(channel.correction),
+            baseline: String(channel.baseline),
+            unit: channel.unit,
+          }),
+        );
+        const bytes = buildDicom({ transferSyntax: implicit ? TRANSFER_SYNTAX.implicitLittle : TRANSFER_SYNTAX.explicitLittle, groups: [rhythm({ bits, interpretation, channels: specs })] });
+        const record = readDicom(bytes);
+        expect(record.leads).toHaveLength(channels.length);
+        channels.forEach((channel, c) => {
+          channel.raw.forEach((raw, i) => {
+            const expected = Math.fround(pydicomValue(raw, channel));
+            const got = record.leads[c].microvolts[i];
+            // Float32 storage: the reader folds the factors in another order, so allow one float32 step.
+            expect(Math.abs(got - expected)).toBeLessThanOrEqual(Math.max(1e-6, Math.abs(expected) * 2 ** -22));
+          });
+        });
+      }),
+      { numRuns: 150 },
     );
   });
 });

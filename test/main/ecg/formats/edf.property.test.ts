@@ -5,6 +5,7 @@ import { edfReader } from '../../../../src/main/ecg/formats/edf';
 import { EcgFormatError } from '../../../../src/main/ecg/formats/errors';
 import { writeEdf, type EdfSignalSpec, type EdfSpec, type TalSpec } from '../../../support/ecg-writers/edf';
 import { assertWellFormedRecord } from '../../../support/ecg-record-checks';
+import { checkReaderOutput } from '../../../../src/main/ecg/formats/index';
 
 /**
  * Property: whatever bytes arrive — a valid EDF/EDF+ file built by the test writer, then cut short, with bytes
@@ -176,7 +177,7 @@ describe('EDF reader under generated and mutated files (property)', () => {
         const bytes = mutate(writeEdf(spec), mutation, spec.signals.length + (spec.annotations ? 1 : 0));
         let record: EcgRecord;
         try {
-          record = await edfReader.read({ path: '/fuzz/f.edf', bytes, readCompanion: async () => undefined });
+          record = checkReaderOutput(await edfReader.read({ path: '/fuzz/f.edf', bytes, readCompanion: async () => undefined }), edfReader);
         } catch (error) {
           if (!(error instanceof EcgFormatError)) throw error;
           refused++;
@@ -198,8 +199,9 @@ describe('EDF reader under generated and mutated files (property)', () => {
       }),
       { numRuns: RUNS },
     );
-    // Both outcomes must actually occur, or the generators are not exercising the reader.
-    expect(decoded).toBeGreaterThan(RUNS / 10);
+    // Both outcomes must actually occur, or the generators are not exercising the reader. (Ranges in volts of
+    // thousands, which the generator also draws, are refused as BAD_SAMPLE, so fewer files decode than refuse.)
+    expect(decoded).toBeGreaterThan(RUNS / 20);
     expect(refused).toBeGreaterThan(RUNS / 10);
     expect(checkedExactly).toBeGreaterThan(RUNS / 100);
   });

@@ -8,6 +8,7 @@ import { decodeDeltas, decodeXli, lzwDecode, unpackPlanes } from '../../../../sr
 import { hasSharedSamples, loadReference, samplePath, SKIP_REASON } from '../../../support/shared-samples';
 import { buildPhilipsXml, encodeDeltas, limbResiduals, lzwEncode, philipsBytes, xliPayload, type PhilipsSpec } from '../../../support/ecg-writers/philips';
 import { assertWellFormedRecord } from '../../../support/ecg-record-checks';
+import { checkReaderOutput } from '../../../../src/main/ecg/formats/index';
 
 function codeOf(action: () => unknown): string {
   try {
@@ -280,7 +281,7 @@ describe('philipsReader properties', () => {
     fc.assert(
       fc.property(specArb, fc.array(mutationArb, { minLength: 1, maxLength: 3 }), (spec, mutations) => {
         try {
-          expectWellFormed(readPhilips(mutate(spec, mutations)));
+          expectWellFormed(checkReaderOutput(readPhilips(mutate(spec, mutations)), philipsReader));
         } catch (error) {
           if (!(error instanceof EcgFormatError)) throw error;
         }

@@ -5,6 +5,7 @@ import { EcgFormatError } from '../../../../src/main/ecg/formats/errors';
 import { scpReader } from '../../../../src/main/ecg/formats/scp';
 import { fixScpCrcs, scpTags, writeScp, type ScpCoding, type ScpSpec, type ScpTag } from '../../../support/ecg-writers/scp';
 import { assertWellFormedRecord } from '../../../support/ecg-record-checks';
+import { checkReaderOutput } from '../../../../src/main/ecg/formats/index';
 
 /**
  * Property: a valid SCP-ECG file from the test writer, then cut short, with bytes flipped (CRCs left stale, or
@@ -187,7 +188,7 @@ describe('SCP-ECG reader under generated and mutated files (property)', () => {
         const bytes = mutate(writeScp(spec), mutation);
         let record: EcgRecord;
         try {
-          record = await scpReader.read({ path: '/fuzz/f.scp', bytes, readCompanion: async () => undefined });
+          record = checkReaderOutput(await scpReader.read({ path: '/fuzz/f.scp', bytes, readCompanion: async () => undefined }), scpReader);
         } catch (error) {
           if (!(error instanceof EcgFormatError)) throw error;
           if (mutation.kind === 'none') throw new Error(`valid file refused: ${error.code} ${error.message}`);

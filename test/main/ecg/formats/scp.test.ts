@@ -163,12 +163,12 @@ describe('SCP-ECG reader on files written in the test', () => {
     ['a file cut short', () => writeScp(baseSpec()).subarray(0, 100), 'TRUNCATED'],
     ['all leads interleaved raw in one stream (vendor deviation)', () => writeScp({ ...baseSpec(), quirk: 'interleaved-rhythm' }), 'NON_COMPLIANT'],
     ['a 16-bit record length at the wrong place (vendor deviation)', () => writeScp({ ...baseSpec(), quirk: 'short-record-length' }), 'NON_COMPLIANT'],
-    ['bimodal compression', () => writeScp({ ...baseSpec(), bimodal: true }), 'UNSUPPORTED_VARIANT'],
+    ['bimodal compression without a reference beat (no full rate to rebuild)', () => writeScp({ ...baseSpec(), bimodal: true }), 'CORRUPT'],
     ['protocol version 3.0', () => writeScp({ ...baseSpec(), protocolVersion: 30 }), 'UNSUPPORTED_VARIANT'],
     ['no rhythm section', () => writeScp({ ...baseSpec(), omitSections: [6] }), 'NO_SIGNAL'],
     ['rhythm without lead definitions', () => writeScp({ ...baseSpec(), omitSections: [3] }), 'CORRUPT'],
     ['subtraction flagged but sections 4 and 5 missing', () => writeScp({ ...withReferenceBeat(), omitSections: [4, 5] }), 'CORRUPT'],
-    ['reference beat and rhythm at different rates without bimodal', () => writeScp(withReferenceBeat(1000)), 'UNSUPPORTED_VARIANT'],
+    ['a rhythm at half the reference beat rate whose stream holds every sample (not decimated as section 4 says)', () => writeScp(withReferenceBeat(1000)), 'CORRUPT'],
     ['a lead that claims more samples than its stream holds (CRCs valid)', () => fixScpCrcs(withLastSample(writeScp(baseSpec()), 400)), 'CORRUPT'],
   ])('refuses %s', async (_name, build, code) => {
     await expectFormatError(read(build()), code);

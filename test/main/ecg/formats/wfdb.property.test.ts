@@ -4,6 +4,7 @@ import type { EcgRecord } from '../../../../src/shared/ecg';
 import { EcgFormatError } from '../../../../src/main/ecg/formats/errors';
 import { wfdbReader } from '../../../../src/main/ecg/formats/wfdb';
 import { assertWellFormedRecord } from '../../../support/ecg-record-checks';
+import { checkReaderOutput } from '../../../../src/main/ecg/formats/index';
 
 /**
  * Property: a valid WFDB record (header + signal file in format 16 or 212, written here), then cut short, with
@@ -130,7 +131,10 @@ describe('WFDB reader under generated and mutated records (property)', () => {
         const enc = new TextEncoder();
         let record: EcgRecord;
         try {
-          record = await wfdbReader.read({ path: '/fuzz/rec.hea', bytes: enc.encode(hea), readCompanion: async (name) => (name === 'rec.dat' ? dat : undefined) });
+          record = checkReaderOutput(
+            await wfdbReader.read({ path: '/fuzz/rec.hea', bytes: enc.encode(hea), readCompanion: async (name) => (name === 'rec.dat' ? dat : undefined) }),
+            wfdbReader,
+          );
         } catch (error) {
           if (!(error instanceof EcgFormatError)) throw error;
           refused++;
