@@ -19,6 +19,8 @@ import { readSettings } from './settings/settings-service';
 import { enqueueResources, recordChange } from './sync/outbox-writer';
 import { SyncService, type SyncServiceOptions } from './sync/sync-service';
 import { ConsultService } from './consult/consult-service';
+import { CountyRecordService } from './county-record/county-record-service';
+import { createFhirHttpClient } from './sync/http';
 
 export interface ServicesOptions {
   dataDir: string;
@@ -59,7 +61,17 @@ export function createServices(opts: ServicesOptions) {
   const consult = new ConsultService({ sqlite, clock: opts.clock, session, patients, clinic, ecg, enqueue: enqueueResources, audit: (e) => audit.append(e) });
   const sync = new SyncService({ sqlite, storeOpen: () => store.isOpen, events, ...opts.sync });
   for (const type of ['Task', 'DiagnosticReport']) sync.onPulled(type, (_db, resource) => void consult.applyPulled(resource));
-  const services = { store, session, auth, backup, audit, patients, clinic, ecg, followup, consult, sync, events, clock: opts.clock, appVersion: opts.appVersion, online: opts.online ?? (() => false) };
+  const countyRecord = new CountyRecordService({
+    db,
+    clock: opts.clock,
+    patients,
+    countyTarget: () => sync.targetConfig('county'),
+    http: opts.sync?.http ?? createFhirHttpClient(),
+    // The station's own institution code arrives with station identity (issue 10, point 1); until then, "ours" is
+    // what this station queued.
+    institutionCode: () => null,
+  });
+  const services = { store, session, auth, backup, audit, patients, clinic, ecg, followup, consult, countyRecord, sync, events, clock: opts.clock, appVersion: opts.appVersion, online: opts.online ?? (() => false) };
   const implementation = buildImplementation(services);
   const dispatch: Dispatch = createDispatcher({
     implementation,

@@ -192,6 +192,15 @@ export class SyncService {
     }));
   }
 
+  /**
+   * The saved settings of an enabled target, for features that ask the platform directly rather than through the
+   * engine's queue (the county record on demand). undefined when the target is missing or paused.
+   */
+  targetConfig(id: SyncTargetId): SyncTargetConfig | undefined {
+    if (!this.opts.storeOpen()) return undefined;
+    return this.readConfigs().find((each) => each.enabled && each.config.id === id)?.config;
+  }
+
   async configure(input: SyncTargetInput): Promise<SyncTargetView> {
     const sqlite = this.opts.sqlite();
     const existing = this.readRows().find((row) => row.id === input.id);
