@@ -1,3 +1,4 @@
+import type { Encounter } from '@medplum/fhirtypes';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { call } from '../../../src/main/api/dispatcher';
 import { ApiError } from '../../../src/shared/api/errors';
@@ -82,7 +83,7 @@ describe('county record on demand against a county peer over mutual TLS', () => 
     await configureCounty();
     const patient = await registerZhao();
     await ownVisitOnPlatform(patient.id);
-    const ours = (await peer.repo.all('Encounter')).filter((encounter) => encounter.subject?.reference === `Patient/${patient.id}`);
+    const ours = (await peer.repo.all<Encounter>('Encounter')).filter((encounter) => encounter.subject?.reference === `Patient/${patient.id}`);
     expect(ours).toHaveLength(1); // our visit is on the platform, under our Patient id, same resident ID
 
     const view = await call(d(), 'countyRecord', 'fetch', { patientId: patient.id });

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { generatePlatformPki, type PlatformPki } from './certs';
+import { COUNTY_RESIDENTS, seedCountyHospitals } from './county-hospital';
 import { startFhirPeer, type FhirPeer } from './peer';
 
 /**
@@ -75,11 +76,18 @@ async function main(): Promise<void> {
     peers.push(peer);
     lines.push(describePlatform(spec, pki, peer));
   }
+  // The county platform already holds what the county hospitals wrote about a few residents (调阅县域档案).
+  await seedCountyHospitals(peers[0].repo);
+  const residents = COUNTY_RESIDENTS.map((resident) => `  ${resident.name}  ${resident.residentId}`);
   process.stdout.write(
     [
       'Test FHIR platforms are running (mutual TLS; in-memory data, gone when this stops).',
       '',
       ...lines.flatMap((line) => [line, '']),
+      'County hospital records (县人民医院, 县中医院) are on the county platform for these residents; register one',
+      'at the station by resident ID and press 调阅县域档案 in the chart:',
+      ...residents,
+      '',
       'In 同步 settings, enter the base URL, import the CA certificate and the station certificate with its',
       'passphrase. Play the county here:',
       '  tasks                          list consult Tasks on the county platform',
