@@ -21,6 +21,7 @@ import { SyncService, type SyncServiceOptions } from './sync/sync-service';
 import { ConsultService } from './consult/consult-service';
 import { CountyRecordService } from './county-record/county-record-service';
 import { createFhirHttpClient } from './sync/http';
+import type { RenderPdf } from './pdf/render-pdf';
 
 export interface ServicesOptions {
   dataDir: string;
@@ -32,6 +33,8 @@ export interface ServicesOptions {
   online?: () => boolean;
   /** ECG acquisition devices; by default the demo simulator (a synthetic 12-lead ECG in real time). */
   ecgDevices?: EcgDeviceDriver[];
+  /** Route → PDF (Electron printToPDF in the app, Chromium in the harness); consults attach the ECG report with it. */
+  renderPdf?: RenderPdf;
   /** Sync engine overrides (tests: short backoff, no watch timer). */
   sync?: Pick<SyncServiceOptions, 'backoff' | 'watchIntervalMs' | 'targetOverrides' | 'http'>;
 }
@@ -58,7 +61,7 @@ export function createServices(opts: ServicesOptions) {
   const devices = new Map((opts.ecgDevices ?? [new SimulatorDriver({ id: 'demo', label: 'Demo 12-lead (synthetic)' })]).map((d) => [d.id, d]));
   const ecg = new EcgService(sqlite, opts.clock, session, patients, events, devices);
   const followup = new FollowupService({ db, clock: opts.clock, patients, audit: (e) => audit.append(e) });
-  const consult = new ConsultService({ sqlite, clock: opts.clock, session, patients, clinic, ecg, enqueue: enqueueResources, audit: (e) => audit.append(e) });
+  const consult = new ConsultService({ sqlite, clock: opts.clock, session, patients, clinic, ecg, enqueue: enqueueResources, audit: (e) => audit.append(e), ...(opts.renderPdf ? { renderPdf: opts.renderPdf } : {}) });
   const sync = new SyncService({ sqlite, storeOpen: () => store.isOpen, events, ...opts.sync });
   for (const type of ['Task', 'DiagnosticReport']) sync.onPulled(type, (_db, resource) => void consult.applyPulled(resource));
   const countyRecord = new CountyRecordService({

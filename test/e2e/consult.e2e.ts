@@ -1,5 +1,5 @@
 import type { ServiceRequest, Task } from '@medplum/fhirtypes';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { CRITICAL_VALUE_EXTENSION } from '../../src/main/consult/consult-fhir';
@@ -7,6 +7,7 @@ import { synthesizeEcg } from '../../src/main/ecg/devices/synthetic-ecg';
 import { writeAecg } from '../../src/main/ecg/formats/aecg-writer';
 import { makeResidentId } from '../../src/shared/resident-id';
 import { generatePlatformPki, type PlatformPki } from '../support/fhir-peer/certs';
+import { createCountyDesk } from '../support/fhir-peer/county-desk';
 import { startFhirPeer, type FhirPeer } from '../support/fhir-peer/peer';
 import { callApi, createAdmin, launch, type E2eContext } from './browser';
 
@@ -71,7 +72,26 @@ describe('remote consult in the browser, answered by the county through the FHIR
       await expect.poll(async () => (await peer.repo.all('Task')).length, { timeout: 30_000 }).toBe(1);
       const request = await peer.repo.readResource<ServiceRequest>('ServiceRequest', consult.id);
       expect(request).toMatchObject({ priority: 'stat', subject: { reference: `Patient/${patient.id}` } });
-      await expect.poll(async () => (await peer.repo.all('DocumentReference')).length).toBe(1);
+      // The waveform (aECG) and the report as printed here (PDF), beside each other.
+      await expect.poll(async () => (await peer.repo.all('DocumentReference')).length).toBe(2);
+    });
+
+    await step('And the county reader opens the waveform and the PDF from the consult', async () => {
+      const desk = createCountyDesk(peer);
+      const open = await desk.openConsults();
+      expect(open.map((line) => [line.taskId, line.priority, line.patient])).toEqual([[consult.taskId, 'stat', '钱卫东']]);
+      const opened = await desk.open(consult.taskId, path.join(ctx!.dataDir, 'county-desk'));
+      expect(opened.question).toBe('活动后胸痛，心电图请上级医院判读');
+      expect(opened.ecgs).toHaveLength(1);
+      const [attached] = opened.ecgs;
+      expect(attached.leads).toContain('V5');
+      expect(attached.sampleRateHz).toBe(500);
+      const pdf = await pdfFacts(readFileSync(attached.pdfPath!));
+      // The ECG report route, A4 landscape, one page, with the patient's name in it.
+      expect(pdf.pages).toBe(1);
+      expect(Math.round(pdf.widthMm)).toBe(297);
+      expect(Math.round(pdf.heightMm)).toBe(210);
+      expect(pdf.text).toContain('钱卫东');
     });
 
     await step('Then the county accepts, completes and signs a report with a critical value', async () => {
@@ -119,6 +139,20 @@ describe('remote consult in the browser, answered by the county through the FHIR
     });
   });
 });
+
+/** Pages, sheet size in mm and text of a PDF, as pdfjs reads it. */
+async function pdfFacts(bytes: Buffer): Promise<{ pages: number; widthMm: number; heightMm: number; text: string }> {
+  const pdfjs = await import('pdfjs-dist/legacy/build/pdf.mjs');
+  const doc = await pdfjs.getDocument({ data: new Uint8Array(bytes), useSystemFonts: false, isEvalSupported: false }).promise;
+  let text = '';
+  for (let n = 1; n <= doc.numPages; n++) {
+    const content = await (await doc.getPage(n)).getTextContent();
+    text += content.items.map((item) => ('str' in item ? item.str : '')).join('') + '\n';
+  }
+  const [x0, y0, x1, y1] = (await doc.getPage(1)).view;
+  const mm = 25.4 / 72;
+  return { pages: doc.numPages, widthMm: (x1 - x0) * mm, heightMm: (y1 - y0) * mm, text };
+}
 
 /** Steps read like the task (OpenMRS style) without a Playwright test runner. */
 async function step(_title: string, body: () => Promise<void>): Promise<void> {

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { ManualClock } from '../../../src/main/clock';
 import { defaultMigrationsFolder } from '../../../src/main/db/open';
 import { createServices, type Services } from '../../../src/main/services';
+import { createChromiumPdf } from '../pdf/chromium-pdf';
 
 /**
  * The loopback test harness (ARCHITECTURE §2): the same services and dispatcher as Electron main, carried over
@@ -62,7 +63,17 @@ function readBody(req: http.IncomingMessage): Promise<string> {
 export async function startHarness(opts: HarnessOptions): Promise<Harness> {
   mkdirSync(opts.dataDir, { recursive: true });
   const clock = new ManualClock();
-  const services = createServices({ dataDir: opts.dataDir, migrationsFolder: defaultMigrationsFolder(), clock, appVersion: '0.1.0-harness', online: () => true });
+  let siteUrl = '';
+  // The harness's PDFs come from its own renderer in headless Chromium, as the app's come from Electron.
+  const pdf = createChromiumPdf(() => siteUrl);
+  const services = createServices({
+    dataDir: opts.dataDir,
+    migrationsFolder: defaultMigrationsFolder(),
+    clock,
+    appVersion: '0.1.0-harness',
+    online: () => true,
+    renderPdf: (route, options) => pdf.render(route, options),
+  });
   if (opts.passphrase) await services.store.openWithPassphrase(opts.passphrase);
   const token = randomBytes(24).toString('hex');
   const rendererDir = opts.rendererDir ?? DEFAULT_RENDERER_DIR;
@@ -111,6 +122,7 @@ export async function startHarness(opts: HarnessOptions): Promise<Harness> {
   });
   await new Promise<void>((resolve) => server.listen(opts.port ?? 0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
+  siteUrl = `http://127.0.0.1:${port}`;
   return {
     url: `http://127.0.0.1:${port}`,
     token,
@@ -120,7 +132,7 @@ export async function startHarness(opts: HarnessOptions): Promise<Harness> {
       new Promise<void>((resolve) => {
         server.closeAllConnections();
         server.close(() => {
-          void services.ecg.close().finally(() => {
+          void Promise.all([services.ecg.close(), pdf.close()]).finally(() => {
             services.store.close();
             resolve();
           });
