@@ -13,6 +13,7 @@ import { systemClock } from './clock';
 import { defaultMigrationsFolder } from './db/open';
 import { createServices } from './services';
 import { APP_ORIGIN, APP_SCHEME, resolveAppUrl } from './shell/app-protocol';
+import { createElectronPdf } from './shell/electron-pdf';
 import { squirrelCommand } from './shell/squirrel';
 import { devContentSecurityPolicy, hardenSession, hardenWebContents, secureWindowOptions } from './shell/security';
 
@@ -33,6 +34,9 @@ let mainWindow: BrowserWindow | null = null;
 async function start(): Promise<void> {
   const dataDir = path.join(app.getPath('userData'), 'data');
   mkdirSync(dataDir, { recursive: true });
+  const devUrl = MAIN_WINDOW_VITE_DEV_SERVER_URL;
+  const preloadPath = path.join(__dirname, 'preload.js');
+  const printWindows = new Set<number>();
   const services = createServices({
     dataDir,
     migrationsFolder: defaultMigrationsFolder(),
@@ -40,11 +44,11 @@ async function start(): Promise<void> {
     keystore: safeStorage,
     appVersion: app.getVersion(),
     online: () => net.isOnline(),
+    renderPdf: createElectronPdf({ openWindow: (options) => new BrowserWindow(options), preloadPath, pageUrl: (route) => `${devUrl ?? `${APP_ORIGIN}/index.html`}#${route}`, printWindows }),
   });
   // Opens silently when the OS keystore holds the key; otherwise the renderer asks for the administrator passphrase.
   await services.store.tryOpenWithKeystore();
 
-  const devUrl = MAIN_WINDOW_VITE_DEV_SERVER_URL;
   const rendererRoot = path.join(__dirname, `../renderer/${MAIN_WINDOW_VITE_NAME}`);
   const allowedOrigins = devUrl ? [new URL(devUrl).origin] : [APP_ORIGIN];
 
@@ -56,9 +60,9 @@ async function start(): Promise<void> {
   hardenSession(session.defaultSession, allowedOrigins, devUrl ? devContentSecurityPolicy(new URL(devUrl).origin) : undefined);
   app.on('web-contents-created', (_event, contents) => hardenWebContents(contents, allowedOrigins));
 
-  mainWindow = new BrowserWindow(secureWindowOptions(path.join(__dirname, 'preload.js')));
+  mainWindow = new BrowserWindow(secureWindowOptions(preloadPath));
   const windowId = mainWindow.webContents.id;
-  registerIpc(ipcMain, services.dispatch, makeSenderCheck({ webContentsId: () => windowId, allowedOrigins }));
+  registerIpc(ipcMain, services.dispatch, makeSenderCheck({ webContentsId: () => windowId, allowedOrigins, printWindows: () => printWindows }));
   // Typed events (live ECG, sync progress) go to our window only.
   services.events.subscribe((name, payload) => {
     if (mainWindow && !mainWindow.isDestroyed()) mainWindow.webContents.send(`${EVENT_PREFIX}${name}`, payload);
