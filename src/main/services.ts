@@ -20,6 +20,7 @@ import { enqueueResources, recordChange } from './sync/outbox-writer';
 import { SyncService, type SyncServiceOptions } from './sync/sync-service';
 import { ConsultService } from './consult/consult-service';
 import { CountyRecordService } from './county-record/county-record-service';
+import { watchConsultReplies, type Scheduler } from './consult/reply-watch';
 import { createFhirHttpClient } from './sync/http';
 import type { RenderPdf } from './pdf/render-pdf';
 
@@ -35,6 +36,8 @@ export interface ServicesOptions {
   ecgDevices?: EcgDeviceDriver[];
   /** Route → PDF (Electron printToPDF in the app, Chromium in the harness); consults attach the ECG report with it. */
   renderPdf?: RenderPdf;
+  /** Timer for the consult-reply poll (tests drive it by hand). */
+  consultPollScheduler?: Scheduler;
   /** Sync engine overrides (tests: short backoff, no watch timer). */
   sync?: Pick<SyncServiceOptions, 'backoff' | 'watchIntervalMs' | 'targetOverrides' | 'http'>;
 }
@@ -64,6 +67,12 @@ export function createServices(opts: ServicesOptions) {
   const consult = new ConsultService({ sqlite, clock: opts.clock, session, patients, clinic, ecg, enqueue: enqueueResources, audit: (e) => audit.append(e), ...(opts.renderPdf ? { renderPdf: opts.renderPdf } : {}) });
   const sync = new SyncService({ sqlite, storeOpen: () => store.isOpen, events, ...opts.sync });
   for (const type of ['Task', 'DiagnosticReport']) sync.onPulled(type, (_db, resource) => void consult.applyPulled(resource));
+  // A reply to an open consult (a critical read above all) comes in seconds while the link is up.
+  const stopConsultWatch = watchConsultReplies({
+    awaiting: () => store.isOpen && consult.awaitingReply(),
+    poll: () => sync.pollSoon('county'),
+    ...(opts.consultPollScheduler ? { scheduler: opts.consultPollScheduler } : {}),
+  });
   const countyRecord = new CountyRecordService({
     db,
     clock: opts.clock,
@@ -74,7 +83,7 @@ export function createServices(opts: ServicesOptions) {
     // what this station queued.
     institutionCode: () => null,
   });
-  const services = { store, session, auth, backup, audit, patients, clinic, ecg, followup, consult, countyRecord, sync, events, clock: opts.clock, appVersion: opts.appVersion, online: opts.online ?? (() => false) };
+  const services = { store, session, auth, backup, audit, patients, clinic, ecg, followup, consult, countyRecord, stopConsultWatch, sync, events, clock: opts.clock, appVersion: opts.appVersion, online: opts.online ?? (() => false) };
   const implementation = buildImplementation(services);
   const dispatch: Dispatch = createDispatcher({
     implementation,

@@ -278,6 +278,22 @@ export class ConsultService {
     return (this.db.prepare(`${CONSULT_SQL} WHERE c.status IN (${placeholders}) ORDER BY c.requested_at`).all(...OPEN_CONSULT_STATUSES) as ConsultRow[]).map(toConsult);
   }
 
+  /**
+   * Whether some consult still waits for the county: open, or completed within the last day with no report here
+   * yet (the Task can arrive completed a pull before its DiagnosticReport).
+   */
+  awaitingReply(): boolean {
+    const placeholders = OPEN_CONSULT_STATUSES.map(() => '?').join(', ');
+    const since = new Date(this.deps.clock.now().getTime() - 24 * 3600_000).toISOString();
+    const row = this.db
+      .prepare(
+        `SELECT EXISTS (SELECT 1 FROM consult_requests c WHERE c.status IN (${placeholders})
+           OR (c.status = 'completed' AND c.completed_at >= ? AND NOT EXISTS (SELECT 1 FROM consult_replies r WHERE r.consult_id = c.id))) AS waiting`,
+      )
+      .get(...OPEN_CONSULT_STATUSES, since) as { waiting: number };
+    return row.waiting === 1;
+  }
+
   get(patientId: string, consultId: string): { consult: Consult; replies: ConsultReply[] } {
     const consult = this.owned(patientId, consultId);
     const replies = (this.db.prepare(`${REPLY_SQL} WHERE r.consult_id = ? ORDER BY r.signed_at DESC`).all(consultId) as ReplyRow[]).map(toReply);

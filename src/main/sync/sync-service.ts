@@ -323,6 +323,14 @@ export class SyncService {
     return { state, pending: views.reduce((sum, view) => sum + view.queued, 0), lastSyncAt: lastSyncs.at(-1) ?? null };
   }
 
+  /**
+   * Asks for a cycle of `id` soon if its link is working: wakes an idle target, leaves one that waits out a failure
+   * to its backoff. For features that expect an answer from the platform (consult replies).
+   */
+  pollSoon(id: SyncTargetId): void {
+    this.engine?.nudge(id);
+  }
+
   async syncNow(id?: SyncTargetId): Promise<SyncTargetView[]> {
     await this.ensureStarted();
     if (!this.engine) throw new ApiError('CONFLICT', 'no sync target is configured and enabled', { reason: 'SYNC_NOT_CONFIGURED' });

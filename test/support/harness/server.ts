@@ -130,6 +130,7 @@ export async function startHarness(opts: HarnessOptions): Promise<Harness> {
     clock,
     close: () =>
       new Promise<void>((resolve) => {
+        services.stopConsultWatch();
         server.closeAllConnections();
         server.close(() => {
           void Promise.all([services.ecg.close(), pdf.close()]).finally(() => {
