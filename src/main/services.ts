@@ -65,7 +65,7 @@ export function createServices(opts: ServicesOptions) {
   const ecg = new EcgService(sqlite, opts.clock, session, patients, events, devices);
   const followup = new FollowupService({ db, clock: opts.clock, patients, audit: (e) => audit.append(e) });
   const consult = new ConsultService({ sqlite, clock: opts.clock, session, patients, clinic, ecg, enqueue: enqueueResources, audit: (e) => audit.append(e), ...(opts.renderPdf ? { renderPdf: opts.renderPdf } : {}) });
-  const sync = new SyncService({ sqlite, storeOpen: () => store.isOpen, events, ...opts.sync });
+  const sync = new SyncService({ sqlite, db, storeOpen: () => store.isOpen, events, ...opts.sync });
   for (const type of ['Task', 'DiagnosticReport']) sync.onPulled(type, (_db, resource) => void consult.applyPulled(resource));
   // A reply to an open consult (a critical read above all) comes in seconds while the link is up.
   const stopConsultWatch = watchConsultReplies({

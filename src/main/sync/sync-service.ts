@@ -2,10 +2,10 @@ import type { Patient as FhirPatient, Resource } from '@medplum/fhirtypes';
 import { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { ApiError } from '../../shared/api/errors';
-import type { RecordSyncStateView, SyncConflictView, SyncTargetInput, SyncTargetView } from '../../shared/api/sync';
+import type { RecordSyncStateView, SyncConflictView, SyncRecordList, SyncRecordListName, SyncTargetInput, SyncTargetView } from '../../shared/api/sync';
 import type { SystemStatus } from '../../shared/api/system';
 import { SYNC_TARGET_IDS, type SyncEvent, type SyncTargetConfig, type SyncTargetId, type SyncTargetStatus } from '../../shared/sync';
-import type { Sqlite } from '../db/open';
+import type { Db, Sqlite } from '../db/open';
 import type { EventHub } from '../events/event-hub';
 import { searchColumnsFor } from '../patients/patient-keys';
 import { insertPatientRow } from '../patients/patient-service';
@@ -17,6 +17,7 @@ import { patientFromFhir, patientToFhir, type PatientFromFhir } from './mapping/
 import type { ResourceWithId } from './outbox';
 import { onEnqueued, readPatient } from './outbox-writer';
 import { SqlOutboxStore } from './sql-outbox-store';
+import { listSyncRecords } from './record-lists';
 import { buildClientTls } from './tls';
 
 /**
@@ -33,6 +34,8 @@ export type PulledHandler = (sqlite: Sqlite, resource: Resource, target: SyncTar
 
 export interface SyncServiceOptions {
   sqlite: () => Sqlite;
+  /** The same store through drizzle (the 同步 screen's lists are typed from the schema). */
+  db: () => Db;
   storeOpen: () => boolean;
   events: EventHub;
   http?: FhirHttpClient;
@@ -379,6 +382,10 @@ export class SyncService {
     })();
     this.engine?.nudge(conflict.target);
     return { resolved: true };
+  }
+
+  records(id: SyncTargetId, list: SyncRecordListName, limit: number): SyncRecordList {
+    return listSyncRecords(this.opts.db(), id, list, limit);
   }
 
   recordStates(patientId: string): RecordSyncStateView[] {
