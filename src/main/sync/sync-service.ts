@@ -318,9 +318,12 @@ export class SyncService {
     const views = this.targets().filter((view) => view.enabled);
     if (views.length === 0) return { state: 'notConfigured', pending: 0, lastSyncAt: null };
     const lastSyncs = views.map((view) => view.lastSyncAt).filter((at): at is string => at !== null).sort();
-    const state = views.some((view) => view.lastError !== null)
+    // 已同步 only when it is true: every enabled target finished a cycle in this run and holds nothing it could not send.
+    const failing = (view: SyncTargetView) => view.lastError !== null || listSyncRecords(this.opts.db(), view.id, 'failed', 0).total > 0;
+    const unproven = (view: SyncTargetView) => !this.engine || !safeStatus(this.engine, view.id)?.lastSuccessAt;
+    const state = views.some(failing)
       ? 'error'
-      : views.some((view) => view.state === 'pushing' || view.state === 'pulling')
+      : views.some((view) => view.state === 'pushing' || view.state === 'pulling' || unproven(view))
         ? 'syncing'
         : 'idle';
     return { state, pending: views.reduce((sum, view) => sum + view.queued, 0), lastSyncAt: lastSyncs.at(-1) ?? null };

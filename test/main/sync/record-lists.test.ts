@@ -108,6 +108,7 @@ describe('sync record lists and target state against the county peer', () => {
     await call(d(), 'sync', 'syncNow', { id: 'county' });
     await until(view, (target) => target.state === 'idle' && target.queued === 0 && target.lastError === null, 'recovery');
     expect((await list('failed')).total).toBe(0);
+    expect((await call(d(), 'system', 'status', {})).sync.state).toBe('idle');
 
     // The county corrects the name; the station edits the address on the old version: a conflict, listed.
     const current = await peer.repo.readResource<FhirPatient>('Patient', li.id);
