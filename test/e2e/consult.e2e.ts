@@ -62,6 +62,8 @@ describe('remote consult in the browser, answered by the county through the FHIR
       await page.getByRole('button', { name: '提交会诊申请' }).click();
       await page.getByRole('heading', { name: '会诊：钱卫东' }).waitFor();
       await expect.poll(() => page.getByTestId('consult-status').first().getAttribute('data-status')).toBe('requested');
+      // The ECG went with its printed report (rendered by headless Chromium in the harness, printToPDF in the app).
+      await page.getByText('附心电图 1 份 · 报告 PDF 1 份', { exact: false }).waitFor();
     });
 
     const [consult] = await callApi<{ id: string; taskId: string; ecgIds: string[] }[]>(ctx, 'consult.list', { patientId: patient.id });

@@ -86,6 +86,7 @@ const CONSULT_SQL = `SELECT c.id, c.task_id AS taskId, c.patient_id AS patientId
   c.completed_at AS completedAt, c.rejected_at AS rejectedAt, c.cancelled_at AS cancelledAt, c.requester_name AS requesterName,
   c.updated_at AS updatedAt,
   (SELECT json_group_array(a.ecg_id) FROM consult_attachments a WHERE a.consult_id = c.id AND a.kind = 'aecg') AS ecgIds,
+  (SELECT count(*) FROM consult_attachments a WHERE a.consult_id = c.id AND a.kind = 'ecg-report-pdf') AS reportPdfs,
   EXISTS (SELECT 1 FROM consult_replies r WHERE r.consult_id = c.id) AS hasReply,
   EXISTS (SELECT 1 FROM consult_replies r WHERE r.consult_id = c.id AND r.critical = 1) AS critical
   FROM consult_requests c JOIN patients p ON p.id = c.patient_id`;
