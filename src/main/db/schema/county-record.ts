@@ -1,4 +1,5 @@
 import { index, integer, primaryKey, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+import { COUNTY_RECORD_KINDS } from '../../../shared/api/county-record';
 
 /**
  * 调阅县域档案: what the county platform holds about a patient that OTHER institutions wrote (the county hospital's
@@ -6,8 +7,6 @@ import { index, integer, primaryKey, sqliteTable, text } from 'drizzle-orm/sqlit
  * each fetch, never edited (triggers refuse UPDATE), never queued for sync, never read by indicators. The store is
  * SQLCipher, so the cache is encrypted like everything else.
  */
-
-export const COUNTY_RECORD_KINDS = ['encounter', 'diagnosis', 'lab', 'ecg', 'report', 'document', 'medication'] as const;
 
 /** One row per patient: when the record was last fetched, by whom, from where. */
 export const countyRecordFetches = sqliteTable('county_record_fetches', {
