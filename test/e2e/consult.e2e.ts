@@ -142,6 +142,35 @@ describe('remote consult in the browser, answered by the county through the FHIR
   });
 });
 
+describe('a critical county reply reaches the chart without 立即同步', () => {
+  it('the county desk signs a STEMI read; the banner appears while nobody presses 立即同步', async () => {
+    ctx = await launch();
+    const { page } = ctx;
+    await createAdmin(page);
+    await callApi(ctx, 'sync.configure', { id: 'county', baseUrl: peer.url, caCertificatePath: pki.ca.certPath, clientPkcs12Path: pki.client.pfxPath, clientPassphrase: pki.client.passphrase });
+    const { patient } = await callApi<{ patient: { id: string } }>(ctx, 'patients.register', { name: '郑急诊', idNumber: makeResidentId('130321', '1957-12-12', 71), confirmNotDuplicate: true });
+    const consult = await callApi<{ id: string; taskId: string }>(ctx, 'consult.create', {
+      patientId: patient.id,
+      question: '胸痛1小时，V1–V4 ST段抬高',
+      urgency: 'stat',
+      targetInstitution: '县人民医院',
+      specialty: 'cardiology',
+      includeVitals: false,
+      includeDiagnoses: false,
+    });
+    // Saving wakes sync: the request reaches the county with nobody pressing anything.
+    await expect.poll(async () => (await peer.repo.all('Task')).map((task) => task.id), { timeout: 30_000 }).toContain(consult.taskId);
+    await expect.poll(async () => (await callApi<{ id: string; state: string }[]>(ctx!, 'sync.targets', {}))[0]?.state, { timeout: 30_000 }).toBe('idle');
+
+    await createCountyDesk(peer).sign(consult.taskId, '急性前壁ST段抬高型心肌梗死', '县人民医院心内科 孙主任', '急性前壁心肌梗死，立即转诊');
+    // The station's 5-minute poll is far away; the consult watch (every 5 s) brings it, and the banner shows it.
+    const banner = page.getByTestId('critical-banner');
+    await banner.getByText('郑急诊：急性前壁心肌梗死，立即转诊', { exact: false }).waitFor({ timeout: 30_000 });
+    const answered = await callApi<{ consult: { status: string } }>(ctx, 'consult.get', { patientId: patient.id, consultId: consult.id });
+    expect(answered.consult.status).toBe('completed');
+  });
+});
+
 /** Pages, sheet size in mm and text of a PDF, as pdfjs reads it. */
 async function pdfFacts(bytes: Buffer): Promise<{ pages: number; widthMm: number; heightMm: number; text: string }> {
   const pdfjs = await import('pdfjs-dist/legacy/build/pdf.mjs');
