@@ -13,6 +13,7 @@ import { systemClock } from './clock';
 import { defaultMigrationsFolder } from './db/open';
 import { createServices } from './services';
 import { APP_ORIGIN, APP_SCHEME, resolveAppUrl } from './shell/app-protocol';
+import { createElectronPdf } from './shell/electron-pdf';
 import { squirrelCommand } from './shell/squirrel';
 import { debuggingSwitchesIn, devContentSecurityPolicy, hardenSession, hardenWebContents, secureWindowOptions } from './shell/security';
 
@@ -41,6 +42,9 @@ let mainWindow: BrowserWindow | null = null;
 async function start(): Promise<void> {
   const dataDir = path.join(app.getPath('userData'), 'data');
   mkdirSync(dataDir, { recursive: true });
+  const devUrl = MAIN_WINDOW_VITE_DEV_SERVER_URL;
+  const preloadPath = path.join(__dirname, 'preload.js');
+  const printWindows = new Set<number>();
   const services = createServices({
     dataDir,
     migrationsFolder: defaultMigrationsFolder(),
@@ -48,11 +52,11 @@ async function start(): Promise<void> {
     keystore: safeStorage,
     appVersion: app.getVersion(),
     online: () => net.isOnline(),
+    renderPdf: createElectronPdf({ openWindow: (options) => new BrowserWindow(options), preloadPath, packaged, pageUrl: (route) => `${devUrl ?? `${APP_ORIGIN}/index.html`}#${route}`, printWindows }),
   });
   // Opens silently when the OS keystore holds the key; otherwise the renderer asks for the administrator passphrase.
   await services.store.tryOpenWithKeystore();
 
-  const devUrl = MAIN_WINDOW_VITE_DEV_SERVER_URL;
   const rendererRoot = path.join(__dirname, `../renderer/${MAIN_WINDOW_VITE_NAME}`);
   const allowedOrigins = devUrl ? [new URL(devUrl).origin] : [APP_ORIGIN];
 
@@ -66,9 +70,9 @@ async function start(): Promise<void> {
   // No default menu when installed: it carries Toggle Developer Tools (Ctrl+Shift+I) and Reload.
   if (packaged) Menu.setApplicationMenu(null);
 
-  mainWindow = new BrowserWindow(secureWindowOptions(path.join(__dirname, 'preload.js'), { packaged }));
+  mainWindow = new BrowserWindow(secureWindowOptions(preloadPath, { packaged }));
   const windowId = mainWindow.webContents.id;
-  registerIpc(ipcMain, services.dispatch, makeSenderCheck({ webContentsId: () => windowId, allowedOrigins }));
+  registerIpc(ipcMain, services.dispatch, makeSenderCheck({ webContentsId: () => windowId, allowedOrigins, printWindows: () => printWindows }));
   // Typed events (live ECG, sync progress) go to our window only.
   services.events.subscribe((name, payload) => {
     if (mainWindow && !mainWindow.isDestroyed()) mainWindow.webContents.send(`${EVENT_PREFIX}${name}`, payload);

@@ -20,6 +20,10 @@ import { readSettings } from './settings/settings-service';
 import { enqueueResources, recordChange } from './sync/outbox-writer';
 import { SyncService, type SyncServiceOptions } from './sync/sync-service';
 import { ConsultService } from './consult/consult-service';
+import { CountyRecordService } from './county-record/county-record-service';
+import { watchConsultReplies, type Scheduler } from './consult/reply-watch';
+import { createFhirHttpClient } from './sync/http';
+import type { RenderPdf } from './pdf/render-pdf';
 
 export interface ServicesOptions {
   dataDir: string;
@@ -31,6 +35,10 @@ export interface ServicesOptions {
   online?: () => boolean;
   /** ECG acquisition devices; by default the demo simulator (a synthetic 12-lead ECG in real time). */
   ecgDevices?: EcgDeviceDriver[];
+  /** Route → PDF (Electron printToPDF in the app, Chromium in the harness); consults attach the ECG report with it. */
+  renderPdf?: RenderPdf;
+  /** Timer for the consult-reply poll (tests drive it by hand). */
+  consultPollScheduler?: Scheduler;
   /** Sync engine overrides (tests: short backoff, no watch timer). */
   sync?: Pick<SyncServiceOptions, 'backoff' | 'watchIntervalMs' | 'targetOverrides' | 'http'>;
 }
@@ -60,9 +68,10 @@ export function createServices(opts: ServicesOptions) {
   const devices = new Map((opts.ecgDevices ?? [new SimulatorDriver({ id: 'demo', label: 'Demo 12-lead (synthetic)' })]).map((d) => [d.id, d]));
   const ecg = new EcgService(sqlite, opts.clock, session, patients, events, devices);
   const followup = new FollowupService({ db, clock: opts.clock, patients, audit: (e) => audit.append(e) });
-  const consult = new ConsultService({ sqlite, clock: opts.clock, session, patients, clinic, ecg, enqueue: enqueueResources, audit: (e) => audit.append(e) });
+  const consult = new ConsultService({ sqlite, clock: opts.clock, session, patients, clinic, ecg, enqueue: enqueueResources, audit: (e) => audit.append(e), ...(opts.renderPdf ? { renderPdf: opts.renderPdf } : {}) });
   const sync = new SyncService({
     sqlite,
+    db,
     storeOpen: () => store.isOpen,
     events,
     // Each push to the county ends by anchoring the audit chain head there (issue 15.4), sent in that same sync.
@@ -72,7 +81,23 @@ export function createServices(opts: ServicesOptions) {
     ...opts.sync,
   });
   for (const type of ['Task', 'DiagnosticReport']) sync.onPulled(type, (_db, resource) => void consult.applyPulled(resource));
-  const services = { store, session, auth, backup, audit, patients, clinic, ecg, followup, consult, sync, events, clock: opts.clock, appVersion: opts.appVersion, online: opts.online ?? (() => false) };
+  // A reply to an open consult (a critical read above all) comes in seconds while the link is up.
+  const stopConsultWatch = watchConsultReplies({
+    awaiting: () => store.isOpen && consult.awaitingReply(),
+    poll: () => sync.pollSoon('county'),
+    ...(opts.consultPollScheduler ? { scheduler: opts.consultPollScheduler } : {}),
+  });
+  const countyRecord = new CountyRecordService({
+    db,
+    clock: opts.clock,
+    patients,
+    countyTarget: () => sync.targetConfig('county'),
+    http: opts.sync?.http ?? createFhirHttpClient(),
+    // The station's own institution code arrives with station identity (issue 10, point 1); until then, "ours" is
+    // what this station queued.
+    institutionCode: () => null,
+  });
+  const services = { store, session, auth, backup, audit, patients, clinic, ecg, followup, consult, countyRecord, stopConsultWatch, sync, events, clock: opts.clock, appVersion: opts.appVersion, online: opts.online ?? (() => false) };
   const implementation = buildImplementation(services);
   const dispatch: Dispatch = createDispatcher({
     implementation,

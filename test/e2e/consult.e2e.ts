@@ -1,5 +1,5 @@
 import type { ServiceRequest, Task } from '@medplum/fhirtypes';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { CRITICAL_VALUE_EXTENSION } from '../../src/main/consult/consult-fhir';
@@ -7,6 +7,7 @@ import { synthesizeEcg } from '../../src/main/ecg/devices/synthetic-ecg';
 import { writeAecg } from '../../src/main/ecg/formats/aecg-writer';
 import { makeResidentId } from '../../src/shared/resident-id';
 import { generatePlatformPki, type PlatformPki } from '../support/fhir-peer/certs';
+import { createCountyDesk } from '../support/fhir-peer/county-desk';
 import { startFhirPeer, type FhirPeer } from '../support/fhir-peer/peer';
 import { callApi, createAdmin, launch, type E2eContext } from './browser';
 
@@ -61,6 +62,8 @@ describe('remote consult in the browser, answered by the county through the FHIR
       await page.getByRole('button', { name: '提交会诊申请' }).click();
       await page.getByRole('heading', { name: '会诊：钱卫东' }).waitFor();
       await expect.poll(() => page.getByTestId('consult-status').first().getAttribute('data-status')).toBe('requested');
+      // The ECG went with its printed report (rendered by headless Chromium in the harness, printToPDF in the app).
+      await page.getByText('附心电图 1 份 · 报告 PDF 1 份', { exact: false }).waitFor();
     });
 
     const [consult] = await callApi<{ id: string; taskId: string; ecgIds: string[] }[]>(ctx, 'consult.list', { patientId: patient.id });
@@ -71,7 +74,26 @@ describe('remote consult in the browser, answered by the county through the FHIR
       await expect.poll(async () => (await peer.repo.all('Task')).length, { timeout: 30_000 }).toBe(1);
       const request = await peer.repo.readResource<ServiceRequest>('ServiceRequest', consult.id);
       expect(request).toMatchObject({ priority: 'stat', subject: { reference: `Patient/${patient.id}` } });
-      await expect.poll(async () => (await peer.repo.all('DocumentReference')).length).toBe(1);
+      // The waveform (aECG) and the report as printed here (PDF), beside each other.
+      await expect.poll(async () => (await peer.repo.all('DocumentReference')).length).toBe(2);
+    });
+
+    await step('And the county reader opens the waveform and the PDF from the consult', async () => {
+      const desk = createCountyDesk(peer);
+      const open = await desk.openConsults();
+      expect(open.map((line) => [line.taskId, line.priority, line.patient])).toEqual([[consult.taskId, 'stat', '钱卫东']]);
+      const opened = await desk.open(consult.taskId, path.join(ctx!.dataDir, 'county-desk'));
+      expect(opened.question).toBe('活动后胸痛，心电图请上级医院判读');
+      expect(opened.ecgs).toHaveLength(1);
+      const [attached] = opened.ecgs;
+      expect(attached.leads).toContain('V5');
+      expect(attached.sampleRateHz).toBe(500);
+      const pdf = await pdfFacts(readFileSync(attached.pdfPath!));
+      // The ECG report route, A4 landscape, one page, with the patient's name in it.
+      expect(pdf.pages).toBe(1);
+      expect(Math.round(pdf.widthMm)).toBe(297);
+      expect(Math.round(pdf.heightMm)).toBe(210);
+      expect(pdf.text).toContain('钱卫东');
     });
 
     await step('Then the county accepts, completes and signs a report with a critical value', async () => {
@@ -119,6 +141,49 @@ describe('remote consult in the browser, answered by the county through the FHIR
     });
   });
 });
+
+describe('a critical county reply reaches the chart without 立即同步', () => {
+  it('the county desk signs a STEMI read; the banner appears while nobody presses 立即同步', async () => {
+    ctx = await launch();
+    const { page } = ctx;
+    await createAdmin(page);
+    await callApi(ctx, 'sync.configure', { id: 'county', baseUrl: peer.url, caCertificatePath: pki.ca.certPath, clientPkcs12Path: pki.client.pfxPath, clientPassphrase: pki.client.passphrase });
+    const { patient } = await callApi<{ patient: { id: string } }>(ctx, 'patients.register', { name: '郑急诊', idNumber: makeResidentId('130321', '1957-12-12', 71), confirmNotDuplicate: true });
+    const consult = await callApi<{ id: string; taskId: string }>(ctx, 'consult.create', {
+      patientId: patient.id,
+      question: '胸痛1小时，V1–V4 ST段抬高',
+      urgency: 'stat',
+      targetInstitution: '县人民医院',
+      specialty: 'cardiology',
+      includeVitals: false,
+      includeDiagnoses: false,
+    });
+    // Saving wakes sync: the request reaches the county with nobody pressing anything.
+    await expect.poll(async () => (await peer.repo.all('Task')).map((task) => task.id), { timeout: 30_000 }).toContain(consult.taskId);
+    await expect.poll(async () => (await callApi<{ id: string; state: string }[]>(ctx!, 'sync.targets', {}))[0]?.state, { timeout: 30_000 }).toBe('idle');
+
+    await createCountyDesk(peer).sign(consult.taskId, '急性前壁ST段抬高型心肌梗死', '县人民医院心内科 孙主任', '急性前壁心肌梗死，立即转诊');
+    // The station's 5-minute poll is far away; the consult watch (every 5 s) brings it, and the banner shows it.
+    const banner = page.getByTestId('critical-banner');
+    await banner.getByText('郑急诊：急性前壁心肌梗死，立即转诊', { exact: false }).waitFor({ timeout: 30_000 });
+    const answered = await callApi<{ consult: { status: string } }>(ctx, 'consult.get', { patientId: patient.id, consultId: consult.id });
+    expect(answered.consult.status).toBe('completed');
+  });
+});
+
+/** Pages, sheet size in mm and text of a PDF, as pdfjs reads it. */
+async function pdfFacts(bytes: Buffer): Promise<{ pages: number; widthMm: number; heightMm: number; text: string }> {
+  const pdfjs = await import('pdfjs-dist/legacy/build/pdf.mjs');
+  const doc = await pdfjs.getDocument({ data: new Uint8Array(bytes), useSystemFonts: false, isEvalSupported: false }).promise;
+  let text = '';
+  for (let n = 1; n <= doc.numPages; n++) {
+    const content = await (await doc.getPage(n)).getTextContent();
+    text += content.items.map((item) => ('str' in item ? item.str : '')).join('') + '\n';
+  }
+  const [x0, y0, x1, y1] = (await doc.getPage(1)).view;
+  const mm = 25.4 / 72;
+  return { pages: doc.numPages, widthMm: (x1 - x0) * mm, heightMm: (y1 - y0) * mm, text };
+}
 
 /** Steps read like the task (OpenMRS style) without a Playwright test runner. */
 async function step(_title: string, body: () => Promise<void>): Promise<void> {

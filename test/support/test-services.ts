@@ -42,6 +42,7 @@ export async function openTestStation(opts: { dataDir?: string; keystore?: OsKey
     clock,
     dataDir,
     dispose: () => {
+      services.stopConsultWatch();
       services.store.close();
       if (!opts.dataDir) rmSync(dataDir, { recursive: true, force: true });
     },

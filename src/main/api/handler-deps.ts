@@ -4,6 +4,7 @@ import type { BackupService } from '../backup/backup-service';
 import type { Clock } from '../clock';
 import type { ClinicService } from '../clinic/clinic-service';
 import type { ConsultService } from '../consult/consult-service';
+import type { CountyRecordService } from '../county-record/county-record-service';
 import type { Store } from '../db/store';
 import type { EcgService } from '../ecg/ecg-service';
 import type { FollowupService } from '../followup/followup-service';
@@ -29,6 +30,7 @@ export interface HandlerDeps {
   followup: FollowupService;
   sync: SyncService;
   consult: ConsultService;
+  countyRecord: CountyRecordService;
   audit: { search(q: AuditQuery): AuditEntry[]; verify(): AuditVerifyResult };
   clock: Clock;
   appVersion: string;

@@ -3,6 +3,7 @@ import { authHandlers } from '../auth/handlers';
 import { backupHandlers } from '../backup/handlers';
 import { clinicHandlers } from '../clinic/handlers';
 import { consultHandlers } from '../consult/handlers';
+import { countyRecordHandlers } from '../county-record/handlers';
 import { ecgHandlers } from '../ecg/handlers';
 import { followupHandlers } from '../followup/handlers';
 import { patientsHandlers } from '../patients/handlers';
@@ -31,5 +32,6 @@ export function buildImplementation(s: HandlerDeps): Implementation {
     ...followupHandlers(s),
     ...syncHandlers(s),
     ...consultHandlers(s),
+    ...countyRecordHandlers(s),
   };
 }

@@ -17,6 +17,7 @@ import type { Sqlite } from '../db/open';
 import type { EcgService } from '../ecg/ecg-service';
 import { writeAecg } from '../ecg/formats/aecg-writer';
 import type { PatientService } from '../patients/patient-service';
+import type { RenderPdf } from '../pdf/render-pdf';
 import type { Session } from '../session/session';
 import type { ResourceWithId } from '../sync/outbox';
 import {
@@ -47,6 +48,11 @@ export interface ConsultServiceDeps {
   ecg: EcgService;
   enqueue: EnqueueResources;
   audit: (event: AuditEvent) => void;
+  /**
+   * Renders the ECG report route to the PDF that goes beside each aECG (Electron printToPDF in the app, Chromium
+   * in the harness). Absent where no renderer runs (the CLI): the consult then carries the aECG alone.
+   */
+  renderPdf?: RenderPdf;
 }
 
 /** Consults go to the county platform; the provincial one receives only the public-health subset. */
@@ -80,6 +86,7 @@ const CONSULT_SQL = `SELECT c.id, c.task_id AS taskId, c.patient_id AS patientId
   c.completed_at AS completedAt, c.rejected_at AS rejectedAt, c.cancelled_at AS cancelledAt, c.requester_name AS requesterName,
   c.updated_at AS updatedAt,
   (SELECT json_group_array(a.ecg_id) FROM consult_attachments a WHERE a.consult_id = c.id AND a.kind = 'aecg') AS ecgIds,
+  (SELECT count(*) FROM consult_attachments a WHERE a.consult_id = c.id AND a.kind = 'ecg-report-pdf') AS reportPdfs,
   EXISTS (SELECT 1 FROM consult_replies r WHERE r.consult_id = c.id) AS hasReply,
   EXISTS (SELECT 1 FROM consult_replies r WHERE r.consult_id = c.id AND r.critical = 1) AS critical
   FROM consult_requests c JOIN patients p ON p.id = c.patient_id`;
@@ -140,7 +147,7 @@ export class ConsultService {
    * Saves the request and queues ServiceRequest + Task + one DocumentReference per ECG in one transaction: the
    * request exists locally at once and leaves whenever sync next reaches the county.
    */
-  create(rawInput: z.input<typeof consultInputSchema>): Consult {
+  async create(rawInput: z.input<typeof consultInputSchema>): Promise<Consult> {
     const input = consultInputSchema.parse(rawInput);
     const user = this.user();
     this.deps.patients.get(input.patientId);
@@ -150,6 +157,11 @@ export class ConsultService {
       if (!summary) throw new ApiError('NOT_FOUND', `no ECG ${ecgId} for this patient`);
       return { id: randomUUID(), kind: 'aecg', ecgId, fileName: `ecg-${ecgId}.xml`, xml: this.consultAecg(input.patientId, ecgId), recordedAt: summary.recordedAt };
     });
+    // The report PDF beside each aECG, so a county reader without an aECG viewer sees the tracing as printed here.
+    for (const ecgId of ecgIds) {
+      const pdf = await this.reportPdf(input.patientId, ecgId);
+      if (pdf) documents.push({ id: randomUUID(), kind: 'ecg-report-pdf', ecgId, fileName: `ecg-${ecgId}.pdf`, pdf });
+    }
     const now = this.now();
     const consult: ConsultForFhir = {
       id: randomUUID(),
@@ -186,6 +198,25 @@ export class ConsultService {
       }
     })();
     return this.consult(consult.id);
+  }
+
+  /**
+   * The ECG report as printed (A4 landscape, true scale), or null when this process has no renderer. A renderer
+   * failure does not hold the consult back: the aECG carries the tracing, and a STEMI question must still go.
+   */
+  private async reportPdf(patientId: string, ecgId: string): Promise<Buffer | null> {
+    if (!this.deps.renderPdf) return null;
+    let pdf: Buffer;
+    try {
+      pdf = await this.deps.renderPdf(`/print/ecg/${patientId}/${ecgId}`, { pageSize: 'A4', landscape: true });
+    } catch (error) {
+      console.error('[consult] ECG report PDF not rendered; the consult goes with the aECG only', error);
+      return null;
+    }
+    if (Math.ceil(pdf.byteLength / 3) * 4 > MAX_FHIR_STRING_CHARS) {
+      throw new ApiError('VALIDATION', `the report PDF of ECG ${ecgId} is too large to attach to a consult`, { field: 'ecgIds', reason: 'ECG_TOO_LARGE' });
+    }
+    return pdf;
   }
 
   /**
@@ -257,6 +288,22 @@ export class ConsultService {
   open(): Consult[] {
     const placeholders = OPEN_CONSULT_STATUSES.map(() => '?').join(', ');
     return (this.db.prepare(`${CONSULT_SQL} WHERE c.status IN (${placeholders}) ORDER BY c.requested_at`).all(...OPEN_CONSULT_STATUSES) as ConsultRow[]).map(toConsult);
+  }
+
+  /**
+   * Whether some consult still waits for the county: open, or completed within the last day with no report here
+   * yet (the Task can arrive completed a pull before its DiagnosticReport).
+   */
+  awaitingReply(): boolean {
+    const placeholders = OPEN_CONSULT_STATUSES.map(() => '?').join(', ');
+    const since = new Date(this.deps.clock.now().getTime() - 24 * 3600_000).toISOString();
+    const row = this.db
+      .prepare(
+        `SELECT EXISTS (SELECT 1 FROM consult_requests c WHERE c.status IN (${placeholders})
+           OR (c.status = 'completed' AND c.completed_at >= ? AND NOT EXISTS (SELECT 1 FROM consult_replies r WHERE r.consult_id = c.id))) AS waiting`,
+      )
+      .get(...OPEN_CONSULT_STATUSES, since) as { waiting: number };
+    return row.waiting === 1;
   }
 
   get(patientId: string, consultId: string): { consult: Consult; replies: ConsultReply[] } {

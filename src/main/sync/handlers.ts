@@ -11,6 +11,7 @@ export function syncHandlers(s: Pick<HandlerDeps, 'sync'>): Handlers<'sync'> {
       retry: ({ id }) => s.sync.retry(id),
       conflicts: ({ id }) => s.sync.conflicts(id),
       resolve: ({ conflictId, keep }) => s.sync.resolve(conflictId, keep),
+      records: ({ id, list, limit }) => s.sync.records(id, list, limit),
       recordStates: ({ patientId }) => s.sync.recordStates(patientId),
     },
   };

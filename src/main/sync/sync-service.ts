@@ -2,10 +2,10 @@ import type { Patient as FhirPatient, Resource } from '@medplum/fhirtypes';
 import { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { ApiError } from '../../shared/api/errors';
-import type { RecordSyncStateView, SyncConflictView, SyncTargetInput, SyncTargetView } from '../../shared/api/sync';
+import type { RecordSyncStateView, SyncConflictView, SyncRecordList, SyncRecordListName, SyncTargetInput, SyncTargetView } from '../../shared/api/sync';
 import type { SystemStatus } from '../../shared/api/system';
 import { SYNC_TARGET_IDS, type SyncEvent, type SyncTargetConfig, type SyncTargetId, type SyncTargetStatus } from '../../shared/sync';
-import type { Sqlite } from '../db/open';
+import type { Db, Sqlite } from '../db/open';
 import type { EventHub } from '../events/event-hub';
 import { searchColumnsFor } from '../patients/patient-keys';
 import { insertPatientRow } from '../patients/patient-service';
@@ -17,6 +17,7 @@ import { patientFromFhir, patientToFhir, type PatientFromFhir } from './mapping/
 import type { ResourceWithId } from './outbox';
 import { onEnqueued, readPatient } from './outbox-writer';
 import { SqlOutboxStore } from './sql-outbox-store';
+import { listSyncRecords } from './record-lists';
 import { buildClientTls } from './tls';
 
 /**
@@ -33,6 +34,8 @@ export type PulledHandler = (sqlite: Sqlite, resource: Resource, target: SyncTar
 
 export interface SyncServiceOptions {
   sqlite: () => Sqlite;
+  /** The same store through drizzle (the 同步 screen's lists are typed from the schema). */
+  db: () => Db;
   storeOpen: () => boolean;
   events: EventHub;
   http?: FhirHttpClient;
@@ -218,6 +221,15 @@ export class SyncService {
     }));
   }
 
+  /**
+   * The saved settings of an enabled target, for features that ask the platform directly rather than through the
+   * engine's queue (the county record on demand). undefined when the target is missing or paused.
+   */
+  targetConfig(id: SyncTargetId): SyncTargetConfig | undefined {
+    if (!this.opts.storeOpen()) return undefined;
+    return this.readConfigs().find((each) => each.enabled && each.config.id === id)?.config;
+  }
+
   async configure(input: SyncTargetInput): Promise<SyncTargetView> {
     const sqlite = this.opts.sqlite();
     const existing = this.readRows().find((row) => row.id === input.id);
@@ -332,12 +344,23 @@ export class SyncService {
     const views = this.targets().filter((view) => view.enabled);
     if (views.length === 0) return { state: 'notConfigured', pending: 0, lastSyncAt: null };
     const lastSyncs = views.map((view) => view.lastSyncAt).filter((at): at is string => at !== null).sort();
-    const state = views.some((view) => view.lastError !== null)
+    // 已同步 only when it is true: every enabled target finished a cycle in this run and holds nothing it could not send.
+    const failing = (view: SyncTargetView) => view.lastError !== null || listSyncRecords(this.opts.db(), view.id, 'failed', 0).total > 0;
+    const unproven = (view: SyncTargetView) => !this.engine || !safeStatus(this.engine, view.id)?.lastSuccessAt;
+    const state = views.some(failing)
       ? 'error'
-      : views.some((view) => view.state === 'pushing' || view.state === 'pulling')
+      : views.some((view) => view.state === 'pushing' || view.state === 'pulling' || unproven(view))
         ? 'syncing'
         : 'idle';
     return { state, pending: views.reduce((sum, view) => sum + view.queued, 0), lastSyncAt: lastSyncs.at(-1) ?? null };
+  }
+
+  /**
+   * Asks for a cycle of `id` soon if its link is working: wakes an idle target, leaves one that waits out a failure
+   * to its backoff. For features that expect an answer from the platform (consult replies).
+   */
+  pollSoon(id: SyncTargetId): void {
+    this.engine?.nudge(id);
   }
 
   async syncNow(id?: SyncTargetId): Promise<SyncTargetView[]> {
@@ -388,6 +411,10 @@ export class SyncService {
     })();
     this.engine?.nudge(conflict.target);
     return { resolved: true };
+  }
+
+  records(id: SyncTargetId, list: SyncRecordListName, limit: number): SyncRecordList {
+    return listSyncRecords(this.opts.db(), id, list, limit);
   }
 
   recordStates(patientId: string): RecordSyncStateView[] {

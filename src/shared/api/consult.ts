@@ -55,6 +55,8 @@ export const consultSchema = z.object({
   includeVitals: z.boolean(),
   includeDiagnoses: z.boolean(),
   ecgIds: z.array(z.string()),
+  /** ECGs whose printed report went as a PDF beside the aECG (none where this process has no PDF renderer). */
+  reportPdfs: z.number().int(),
   status: z.enum(CONSULT_STATUSES),
   statusNote: z.string().nullable(),
   requestedAt: z.string(),

@@ -8,5 +8,6 @@ export * from './clinic';
 export * from './ecg';
 export * from './followup';
 export * from './consult';
+export * from './county-record';
 export * from './sync';
 export * from './events';

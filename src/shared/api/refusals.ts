@@ -40,6 +40,9 @@ export const ECG_REASONS = ['ECG_NOT_ENOUGH_SIGNAL'] as const;
 
 export const CONSULT_REASONS = ['CONSULT_TARGET_NOT_CONFIGURED', 'CONSULT_CLOSED', 'ECG_TOO_LARGE'] as const;
 
+/** 调阅县域档案: no county link set up, or nothing to ask the platform by (no resident ID). */
+export const COUNTY_RECORD_REASONS = ['COUNTY_RECORD_NOT_CONFIGURED', 'COUNTY_RECORD_NO_RESIDENT_ID', 'COUNTY_RECORD_UNREACHABLE'] as const;
+
 export const SYNC_REASONS = ['SYNC_NOT_CONFIGURED', 'FILE_UNREADABLE', 'CA_REQUIRED', 'CA_NOT_PEM', 'CLIENT_CERT_REQUIRED'] as const;
 
 /** Catalog namespace → its closed list. A reason is listed once, under the feature that refuses with it. */
@@ -50,6 +53,7 @@ export const REFUSALS = {
   ecg: ECG_REASONS,
   consult: CONSULT_REASONS,
   sync: SYNC_REASONS,
+  countyRecord: COUNTY_RECORD_REASONS,
 } as const;
 
 export type RefusalReason = (typeof REFUSALS)[keyof typeof REFUSALS][number];

@@ -74,6 +74,27 @@ export const recordSyncStateSchema = z.object({
 });
 export type RecordSyncStateView = z.infer<typeof recordSyncStateSchema>;
 
+/** The 同步 screen's lists per target (src/main/sync/record-lists.ts). */
+export const SYNC_RECORD_LISTS = ['waiting', 'failed', 'conflict'] as const;
+export type SyncRecordListName = (typeof SYNC_RECORD_LISTS)[number];
+
+export const syncRecordSchema = z.object({
+  resourceType: z.string(),
+  resourceId: z.string(),
+  /** The chart the record belongs to; null for records that name no patient. */
+  patientId: z.string().nullable(),
+  patientName: z.string().nullable(),
+  lastError: syncErrorSchema.nullable(),
+  attempts: z.number().int(),
+  /** When the change was queued (a conflict: when it was found). ISO instant. */
+  queuedAt: z.string(),
+  nextAttemptAt: z.string().nullable(),
+  conflictId: z.number().int().nullable(),
+});
+export type SyncRecordView = z.infer<typeof syncRecordSchema>;
+export const syncRecordListSchema = z.object({ total: z.number().int(), records: z.array(syncRecordSchema) });
+export type SyncRecordList = z.infer<typeof syncRecordListSchema>;
+
 export const syncContract = {
   targets: method({ input: z.object({}), output: z.array(syncTargetViewSchema), access: 'signedIn', audit: 'none' }),
   /** Saves a target's settings (admin): certificate files are read and validated, then stored encrypted. */
@@ -89,6 +110,13 @@ export const syncContract = {
     output: z.object({ resolved: z.boolean() }),
     access: staff,
     audit: 'write',
+  }),
+  /** One of a target's lists (waiting / failed / conflict), oldest first, with the patient each record belongs to. */
+  records: method({
+    input: z.object({ id: target, list: z.enum(SYNC_RECORD_LISTS), limit: z.number().int().min(0).max(500).default(100) }),
+    output: syncRecordListSchema,
+    access: staff,
+    audit: 'read',
   }),
   /** Every FHIR resource of one patient the station queued, with its state per target. */
   recordStates: method({ input: z.object({ patientId: z.string().min(1).max(64) }), output: z.array(recordSyncStateSchema), access: staff, audit: 'read' }),

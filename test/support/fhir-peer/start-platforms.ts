@@ -5,6 +5,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { generatePlatformPki, type PlatformPki } from './certs';
+import { createCountyDesk } from './county-desk';
+import { COUNTY_RESIDENTS, seedCountyHospitals } from './county-hospital';
 import { startFhirPeer, type FhirPeer } from './peer';
 
 /**
@@ -75,13 +77,24 @@ async function main(): Promise<void> {
     peers.push(peer);
     lines.push(describePlatform(spec, pki, peer));
   }
+  // The county platform already holds what the county hospitals wrote about a few residents (调阅县域档案).
+  await seedCountyHospitals(peers[0].repo);
+  const residents = COUNTY_RESIDENTS.map((resident) => `  ${resident.name}  ${resident.residentId}`);
   process.stdout.write(
     [
       'Test FHIR platforms are running (mutual TLS; in-memory data, gone when this stops).',
       '',
       ...lines.flatMap((line) => [line, '']),
+      'County hospital records (县人民医院, 县中医院) are on the county platform for these residents; register one',
+      'at the station by resident ID and press 调阅县域档案 in the chart:',
+      ...residents,
+      '',
       'In 同步 settings, enter the base URL, import the CA certificate and the station certificate with its',
       'passphrase. Play the county here:',
+      '  consults                       open consults, 危急 (stat) first',
+      '  open <task id>                 write the consult\'s aECG and ECG report PDF to files and print their paths',
+      '  sign <task id> <conclusion>    accept if needed, sign a DiagnosticReport, complete the Task',
+      '  critical <task id> <text>      the same, with <text> as a 危急值 (critical value) the station must acknowledge',
       '  tasks                          list consult Tasks on the county platform',
       '  task <id> <status>             accepted | in-progress | completed | rejected',
       "  report <task id> <conclusion>  sign a DiagnosticReport for the Task's ServiceRequest",
@@ -101,10 +114,26 @@ async function main(): Promise<void> {
 /** A few commands so a person can answer a consult as the county would. */
 async function playCounty(county: FhirPeer): Promise<void> {
   const say = (text: string) => process.stdout.write(`${text}\n`);
+  const desk = createCountyDesk(county);
   for await (const line of createInterface({ input: process.stdin })) {
     const [command, id, ...rest] = line.trim().split(/\s+/);
     try {
-      if (command === 'tasks') {
+      if (command === 'consults') {
+        const open = await desk.openConsults();
+        if (open.length === 0) say('No open consults.');
+        for (const consult of open) say(`${consult.taskId}  ${consult.priority}  ${consult.status}  ${consult.patient}  ${consult.question}`);
+      } else if (command === 'open' && id) {
+        const opened = await desk.open(id, path.join(ROOT, 'consults', id));
+        say(`Question: ${opened.question}`);
+        for (const ecg of opened.ecgs) {
+          say(`  waveform (HL7 aECG)  ${ecg.aecgPath ?? '-'}  ${ecg.leads.length} leads, ${ecg.sampleRateHz ?? '?'} Hz, ${ecg.durationS ?? '?'} s`);
+          say(`  report (PDF)         ${ecg.pdfPath ?? '- (not attached)'}`);
+        }
+      } else if ((command === 'sign' || command === 'critical') && id && rest.length > 0) {
+        const text = rest.join(' ');
+        const report = await desk.sign(id, text, '县人民医院心内科 演示医生', command === 'critical' ? text : undefined);
+        say(`DiagnosticReport/${report.id} signed${command === 'critical' ? ' with a critical value' : ''}; Task/${id} completed`);
+      } else if (command === 'tasks') {
         for (const task of await county.repo.all<Task>('Task')) {
           say(`${task.id}  ${task.status}  focus=${task.focus?.reference ?? '-'}  for=${task.for?.reference ?? '-'}`);
         }
@@ -123,7 +152,7 @@ async function playCounty(county: FhirPeer): Promise<void> {
         });
         say(`DiagnosticReport/${report.id} signed for ${serviceRequest}`);
       } else if (command) {
-        say('Commands: tasks | task <id> <status> | report <task id> <conclusion>');
+        say('Commands: consults | open <task id> | sign <task id> <conclusion> | critical <task id> <text> | tasks | task <id> <status> | report <task id> <conclusion>');
       }
     } catch (error) {
       say(`Failed: ${error instanceof Error ? error.message : String(error)}`);

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { ManualClock, systemClock, type Clock } from '../../../src/main/clock';
 import { defaultMigrationsFolder } from '../../../src/main/db/open';
 import { createServices, type Services } from '../../../src/main/services';
+import { createChromiumPdf } from '../pdf/chromium-pdf';
 import { createHarnessAccess } from './access';
 
 /**
@@ -72,7 +73,20 @@ export async function startHarness(opts: HarnessOptions): Promise<Harness> {
   mkdirSync(opts.dataDir, { recursive: true });
   const manualClock = opts.testControls ? new ManualClock() : null;
   const clock: Clock = manualClock ?? systemClock;
-  const services = createServices({ dataDir: opts.dataDir, migrationsFolder: defaultMigrationsFolder(), clock, appVersion: '0.1.0-harness', online: () => true });
+  let launchUrl: (pagePath?: string) => string = () => {
+    throw new Error('the harness is not listening yet');
+  };
+  // The harness's PDFs come from its own renderer in headless Chromium, as the app's come from Electron; that
+  // browser gets its session like any other, through a one-time launch link.
+  const pdf = createChromiumPdf((route) => `${launchUrl('/')}#${route}`);
+  const services = createServices({
+    dataDir: opts.dataDir,
+    migrationsFolder: defaultMigrationsFolder(),
+    clock,
+    appVersion: '0.1.0-harness',
+    online: () => true,
+    renderPdf: (route, options) => pdf.render(route, options),
+  });
   if (opts.passphrase) await services.store.openWithPassphrase(opts.passphrase);
   const rendererDir = opts.rendererDir ?? DEFAULT_RENDERER_DIR;
   let port = 0;
@@ -135,21 +149,23 @@ export async function startHarness(opts: HarnessOptions): Promise<Harness> {
   await new Promise<void>((resolve) => server.listen(opts.port ?? 0, '127.0.0.1', resolve));
   port = (server.address() as AddressInfo).port;
   const url = `http://127.0.0.1:${port}`;
+  launchUrl = (pagePath = '/') => {
+    const target = new URL(pagePath, url);
+    target.searchParams.set('launch', access.mintLaunchCode());
+    return target.toString();
+  };
   return {
     url,
     token: access.token,
-    launchUrl: (pagePath = '/') => {
-      const target = new URL(pagePath, url);
-      target.searchParams.set('launch', access.mintLaunchCode());
-      return target.toString();
-    },
+    launchUrl: (pagePath) => launchUrl(pagePath),
     services,
     clock,
     close: () =>
       new Promise<void>((resolve) => {
+        services.stopConsultWatch();
         server.closeAllConnections();
         server.close(() => {
-          void services.ecg.close().finally(() => {
+          void Promise.all([services.ecg.close(), pdf.close()]).finally(() => {
             services.store.close();
             resolve();
           });

@@ -65,6 +65,7 @@ export function ConsultDetailPage() {
         </p>
         <p className="muted small">
           {t('detail.attached', { count: consult.ecgIds.length })}
+          {consult.ecgIds.length > 0 && ` · ${t('detail.reportPdfs', { count: consult.reportPdfs })}`}
           {consult.includeVitals && ` · ${t('form.includeVitals')}`}
           {consult.includeDiagnoses && ` · ${t('form.includeDiagnoses')}`}
         </p>

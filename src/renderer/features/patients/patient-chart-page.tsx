@@ -12,6 +12,7 @@ import { announceQueueChanged } from '../../components/latest-only';
 import { BpTrendChart } from '../clinic/bp-trend-chart';
 import { VitalsTable } from '../clinic/vitals-table';
 import { VisitTimeline } from '../clinic/visit-timeline';
+import { CountyRecordSection } from '../county-record/county-record-section';
 import { PatientEcgSection } from '../ecg/patient-ecg-section';
 import { maskIdNumber, splitNoIdReason } from './patient-format';
 import { AgeText, SexText } from './patient-labels';
@@ -39,6 +40,7 @@ export function PatientChartPage() {
   const { t } = useTranslation();
   const { patientId = '' } = useParams();
   const location = useLocation();
+  const { status } = useAuth();
   const [data, setData] = useState<ChartData | null>(null);
   const [error, setError] = useState<unknown>(null);
   const reload = useCallback(() => {
@@ -54,6 +56,7 @@ export function PatientChartPage() {
 
   if (!data) return <section className="page">{error ? <ErrorText error={error} /> : <p className="muted">{t('app.loading')}</p>}</section>;
   const { patient } = data;
+  const clinician = status?.user?.role === 'doctor' || status?.user?.role === 'admin';
   const justRegistered = (location.state as { registered?: boolean } | null)?.registered === true;
   return (
     <section className="page chart-page">
@@ -107,6 +110,8 @@ export function PatientChartPage() {
       <div className="card">
         <PatientEcgSection patientId={patient.id} />
       </div>
+
+      {clinician && patient.idNumber && <CountyRecordSection patientId={patient.id} />}
 
       <div className="card">
         <h2>{t('clinic:chart.section.followup')}</h2>

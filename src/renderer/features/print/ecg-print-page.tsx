@@ -1,6 +1,7 @@
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
+import { PRINT_READY_ATTRIBUTE } from '../../../shared/print';
 import '../ecg/ecg.css';
 
 /** The A4 landscape sheet in mm: the SVG's user unit is one true millimetre on paper. */
@@ -16,7 +17,7 @@ export const PRINT_FONT = "'Noto Sans CJK SC', 'Microsoft YaHei', 'PingFang SC',
 export function EcgPrintPage({ back, ready, children }: { back: string; ready: boolean; children: ReactNode }) {
   const { t } = useTranslation();
   return (
-    <div className="ecg-print">
+    <div className="ecg-print" {...{ [PRINT_READY_ATTRIBUTE]: ready ? 'true' : 'false' }}>
       <style>{`
         @page { size: A4 landscape; margin: 0; }
         html, body { margin: 0; padding: 0; background: #e9edf2; }

@@ -3,16 +3,25 @@ import { useTranslation } from 'react-i18next';
 import type { SyncConflictView, SyncTargetView } from '../../../shared/api/sync';
 import type { SyncTargetId } from '../../../shared/sync';
 import { api, events } from '../../api/client';
+import { useAuth } from '../../app/auth-context';
+import { formatDateTime } from '../../components/dates';
 import { ErrorText } from '../../components/error-text';
 import { SyncConflicts } from './sync-conflicts';
+import { SyncRecordLists } from './sync-record-lists';
 import { SyncTargetForm } from './sync-target-form';
 
 /** Refresh when no event arrives (the engine publishes syncProgress while it works). */
 export const SYNC_REFRESH_MS = 5_000;
 
-/** 同步: each platform's state, queue and last error with what to do, "立即同步", settings and conflicts. */
+/**
+ * 同步: each platform's state (from its last attempt: a platform that is down shows its error, never 空闲), what is
+ * waiting, failed or in conflict, "立即同步", settings (administrators edit; others see them read-only) and conflicts.
+ */
 export function SyncPage() {
   const { t } = useTranslation('sync');
+  const { status } = useAuth();
+  const admin = status?.user?.role === 'admin';
+  const [refresh, setRefresh] = useState(0);
   const [targets, setTargets] = useState<SyncTargetView[] | null>(null);
   const [conflicts, setConflicts] = useState<SyncConflictView[]>([]);
   const [progress, setProgress] = useState<Partial<Record<string, { pending: number; sent: number; state: string }>>>({});
@@ -23,6 +32,7 @@ export function SyncPage() {
     Promise.all([api.sync.targets({}), api.sync.conflicts({})]).then(([list, open]) => {
       setTargets(list);
       setConflicts(open);
+      setRefresh((n) => n + 1);
       setError(null);
     }, setError);
   }, []);
@@ -57,18 +67,24 @@ export function SyncPage() {
           <div className="row">
             <h2>{t(`target.${target.id}`)}</h2>
             <span className="spacer" />
-            {target.configured && (
+            {admin && target.configured && (
               <label>
                 <input type="checkbox" checked={target.enabled} onChange={(e) => act(api.sync.setEnabled({ id: target.id, enabled: e.target.checked }))} /> {t('enabled')}
               </label>
             )}
-            <button type="button" onClick={() => setEditing(editing === target.id ? null : target.id)}>
-              {target.configured ? t('edit') : t('configure')}
-            </button>
+            {admin && (
+              <button type="button" onClick={() => setEditing(editing === target.id ? null : target.id)}>
+                {target.configured ? t('edit') : t('configure')}
+              </button>
+            )}
           </div>
-          {!target.configured && <p className="muted">{t('notConfigured')}</p>}
-          {target.configured && <TargetStatus target={target} progress={progress[target.id]} onRetry={() => act(api.sync.retry({ id: target.id }))} onSync={() => act(api.sync.syncNow({ id: target.id }))} />}
-          {editing === target.id && (
+          {!target.configured && <p className="muted">{admin ? t('notConfigured') : t('notConfiguredAskAdmin')}</p>}
+          {target.configured && (
+            <TargetStatus target={target} progress={progress[target.id]} onRetry={() => act(api.sync.retry({ id: target.id }))} onSync={() => act(api.sync.syncNow({ id: target.id }))} />
+          )}
+          {target.configured && <SyncRecordLists target={target.id} refresh={refresh} onRetry={() => act(api.sync.retry({ id: target.id }))} />}
+          {target.configured && !admin && <ReadOnlySettings target={target} />}
+          {admin && editing === target.id && (
             <SyncTargetForm
               target={target}
               onSaved={() => {
@@ -84,8 +100,31 @@ export function SyncPage() {
   );
 }
 
+/** What a non-administrator sees of a platform's settings: no form that would then be refused. */
+function ReadOnlySettings({ target }: { target: SyncTargetView }) {
+  const { t } = useTranslation('sync');
+  return (
+    <section className="sync-settings-readonly" aria-label={t('form.title')} data-testid={`sync-settings-${target.id}`}>
+      <h3>{t('form.title')}</h3>
+      <dl className="facts">
+        <dt>{t('form.baseUrl')}</dt>
+        <dd>{target.baseUrl}</dd>
+        <dt>{t('form.serverName')}</dt>
+        <dd>{target.serverName ?? '—'}</dd>
+        <dt>{t('readOnly.ca')}</dt>
+        <dd>{target.caSubject ?? '—'}</dd>
+        <dt>{t('readOnly.clientCertificate')}</dt>
+        <dd>{target.hasClientCertificate ? t('readOnly.present') : t('readOnly.missing')}</dd>
+        <dt>{t('enabled')}</dt>
+        <dd>{target.enabled ? t('readOnly.yes') : t('readOnly.no')}</dd>
+      </dl>
+      <p className="muted">{t('readOnly.adminOnly')}</p>
+    </section>
+  );
+}
+
 function TargetStatus(props: { target: SyncTargetView; progress?: { pending: number; sent: number; state: string }; onRetry: () => void; onSync: () => void }) {
-  const { t, i18n } = useTranslation('sync');
+  const { t } = useTranslation('sync');
   const { target } = props;
   const busy = target.state === 'pushing' || target.state === 'pulling';
   const total = (props.progress?.sent ?? 0) + target.queued;
@@ -99,7 +138,7 @@ function TargetStatus(props: { target: SyncTargetView; progress?: { pending: num
         <dt>{t('field.queued')}</dt>
         <dd data-testid={`sync-queued-${target.id}`}>{target.queued}</dd>
         <dt>{t('field.lastSync')}</dt>
-        <dd>{target.lastSyncAt ? new Date(target.lastSyncAt).toLocaleString(i18n.language) : t('never')}</dd>
+        <dd data-testid={`sync-last-${target.id}`}>{target.lastSyncAt ? formatDateTime(target.lastSyncAt) : t('never')}</dd>
         {target.openConflicts > 0 && (
           <>
             <dt>{t('field.conflicts')}</dt>
@@ -109,10 +148,11 @@ function TargetStatus(props: { target: SyncTargetView; progress?: { pending: num
       </dl>
       {busy && total > 0 && <progress aria-label={t('progress')} max={total} value={props.progress?.sent ?? 0} />}
       {target.lastError && (
-        <div role="alert" className="error">
+        <div role="alert" className="error" data-testid={`sync-error-${target.id}`}>
           <p>{t(`error.${target.lastError.code}`)}</p>
           <p>{t(`action.${target.lastError.action}`)}</p>
-          {target.nextAttemptAt && <p className="muted">{t('nextAttempt', { time: new Date(target.nextAttemptAt).toLocaleTimeString(i18n.language) })}</p>}
+          {target.consecutiveFailures > 1 && <p className="muted">{t('failures', { count: target.consecutiveFailures })}</p>}
+          {target.nextAttemptAt && <p className="muted">{t('nextAttempt', { time: formatDateTime(target.nextAttemptAt) })}</p>}
           <details>
             <summary>{t('details')}</summary>
             <code>{target.lastError.message}</code>
