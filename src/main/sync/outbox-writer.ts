@@ -145,7 +145,8 @@ export function readPatient(sqlite: Sqlite, id: string): Patient {
     .prepare(
       `SELECT id, name, id_number AS idNumber, no_id_reason AS noIdReason, sex, birth_date AS birthDate, phone,
         health_card_number AS healthCardNumber, village, address, household, contract_doctor AS contractDoctor,
-        contract_date AS contractDate, hypertension, diabetes, allergies, merged_into AS mergedInto, version,
+        contract_date AS contractDate, hypertension, diabetes, allergies, ethnic_code AS ethnicCode, marital_code AS maritalCode,
+        education_code AS educationCode, occupation_code AS occupationCode, id_doc_type_code AS idDocTypeCode, merged_into AS mergedInto, version,
         created_at AS createdAt, updated_at AS updatedAt FROM patients WHERE id = ?`,
     )
     .get(id) as PatientRow | undefined;
