@@ -9,8 +9,14 @@ import { z } from 'zod';
 export const SYNC_TARGET_IDS = ['county', 'provincial'] as const;
 export type SyncTargetId = (typeof SYNC_TARGET_IDS)[number];
 
+/** What a platform speaks: FHIR R4, or the national shared documents (WS/T 483 / WS/T 500 sent as a WS/T 790-style call). */
+export const SYNC_TARGET_KINDS = ['fhir', 'documents'] as const;
+export type SyncTargetKind = (typeof SYNC_TARGET_KINDS)[number];
+
 export interface SyncTargetConfig {
   id: SyncTargetId;
+  /** 'fhir' when absent. */
+  kind?: SyncTargetKind;
   /** FHIR base, e.g. https://fhir.county.example/fhir/R4/ — always https. */
   baseUrl: string;
   /** The platform's CA certificate(s), PEM. The only trust anchors for this target: no system store. */
@@ -65,6 +71,10 @@ export const SYNC_ERROR_CODES = [
   'HTTP_5XX',
   'CONFLICT',
   'VALIDATION_FAILED',
+  /** A national document failed the station's own check (CDA R2 schema, required elements) or no schema is configured. */
+  'DOCUMENT_INVALID',
+  /** A documents platform answered AE/AR (or a SOAP Client fault): the document was refused, with its reason. */
+  'DOCUMENT_REFUSED',
 ] as const;
 export type SyncErrorCode = (typeof SYNC_ERROR_CODES)[number];
 
@@ -105,6 +115,8 @@ export const SYNC_ERROR_POLICY: Record<SyncErrorCode, SyncErrorPolicy> = {
   HTTP_5XX: { action: 'wait', retry: 'backoff' },
   CONFLICT: { action: 'resolve-conflict', retry: 'never' },
   VALIDATION_FAILED: { action: 'fix-record', retry: 'never' },
+  DOCUMENT_INVALID: { action: 'fix-record', retry: 'never' },
+  DOCUMENT_REFUSED: { action: 'fix-record', retry: 'never' },
 };
 
 export interface SyncErrorInfo {

@@ -93,7 +93,9 @@ function TargetStatus(props: { target: SyncTargetView; progress?: { pending: num
     <div>
       <dl className="facts">
         <dt>{t('field.address')}</dt>
-        <dd>{target.baseUrl}</dd>
+        <dd>
+          {target.baseUrl} ({t(`kind.${target.kind}`)})
+        </dd>
         <dt>{t('field.state')}</dt>
         <dd data-testid={`sync-state-${target.id}`}>{t(`state.${target.state}`)}</dd>
         <dt>{t('field.queued')}</dt>
