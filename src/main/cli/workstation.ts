@@ -12,9 +12,12 @@ import { defaultMigrationsFolder } from '../db/open';
 import { Store } from '../db/store';
 import { parseArgs, required, UsageError } from './args';
 import { seedDatabase } from './seed';
+import { seedHistory } from './seed-history';
+import { exportDocuments } from './export-documents';
 
 const USAGE = `usage: npm run workstation -- <command> [options]
-  seed          --db <file> --patients <N> --passphrase <p> [--seed <n>]
+  seed          --db <file> --patients <N> --passphrase <p> [--seed <n>] [--with-history [--history-limit <n>]]
+  export-documents --db <file> --passphrase <p> --out <dir> [--schema <CDA schema folder>]
   backup        --db <file> --passphrase <p> --backup-passphrase <b> [--out <file>]
   restore       --db <file> --passphrase <p> --backup-passphrase <b> --from <file>
   audit-verify  --db <file> --passphrase <p>`;
@@ -30,10 +33,26 @@ export async function runCommand(argv: string[]): Promise<object> {
   const [command, ...rest] = argv;
   switch (command) {
     case 'seed': {
-      const a = parseArgs(rest, ['db', 'patients', 'passphrase', 'seed']);
+      const a = parseArgs(rest, ['db', 'patients', 'passphrase', 'seed', 'with-history', 'history-limit']);
       const patients = Number(required(a, 'patients'));
       if (!Number.isInteger(patients) || patients < 0 || patients > 5_000_000) throw new UsageError('--patients must be a whole number from 0 to 5000000');
-      return seedDatabase({ dbFile: path.resolve(required(a, 'db')), patients, passphrase: required(a, 'passphrase'), seed: Number(a.seed ?? 1) });
+      const limit = a['history-limit'] === undefined ? undefined : Number(a['history-limit']);
+      if (limit !== undefined && (!Number.isInteger(limit) || limit < 0)) throw new UsageError('--history-limit must be a whole number');
+      const dbFile = path.resolve(required(a, 'db'));
+      const seeded = await seedDatabase({ dbFile, patients, passphrase: required(a, 'passphrase'), seed: Number(a.seed ?? 1) });
+      if (a['with-history'] !== 'true') return seeded;
+      const history = await seedHistory({ dbFile, passphrase: required(a, 'passphrase'), seed: Number(a.seed ?? 1), ...(limit !== undefined ? { limit } : {}) });
+      return { ...seeded, history };
+    }
+    case 'export-documents': {
+      const a = parseArgs(rest, ['db', 'passphrase', 'out', 'schema']);
+      const store = await openStore(required(a, 'db'), required(a, 'passphrase'));
+      try {
+        const schemaDir = a.schema ?? process.env.TWS_CDA_SCHEMA_DIR;
+        return await exportDocuments(store.current.db, path.resolve(required(a, 'out')), schemaDir ? path.resolve(schemaDir) : undefined);
+      } finally {
+        store.close();
+      }
     }
     case 'backup': {
       const a = parseArgs(rest, ['db', 'passphrase', 'backup-passphrase', 'out']);

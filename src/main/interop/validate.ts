@@ -60,6 +60,23 @@ export async function validateAgainstSchema(xml: string, schema: SchemaFiles): P
   return problems.length > 0 ? problems : [{ kind: 'schema', message: 'the CDA R2 schema refused the document' }];
 }
 
+/**
+ * Many documents against one compiled schema (compiling the CDA schema costs more than checking a document): problems
+ * per file name. If libxml2 reports an error it cannot place in a file, each document is checked on its own instead.
+ */
+export async function validateManyAgainstSchema(documents: readonly { name: string; xml: string }[], schema: SchemaFiles): Promise<Map<string, DocumentProblem[]>> {
+  const problems = new Map(documents.map((document) => [document.name, [] as DocumentProblem[]]));
+  if (documents.length === 0) return problems;
+  const result = await validateXML({ xml: documents.map((document) => ({ fileName: document.name, contents: document.xml })), schema: schema.entry, preload: schema.preload });
+  if (result.valid) return problems;
+  if (result.errors.some((error) => !error.loc || !problems.has(error.loc.fileName))) {
+    for (const document of documents) problems.set(document.name, await validateAgainstSchema(document.xml, schema));
+    return problems;
+  }
+  for (const error of result.errors) problems.get(error.loc!.fileName)!.push({ kind: 'schema', message: error.message.trim() });
+  return problems;
+}
+
 /** WS 363 data elements each document type must carry (docs/interop.md §Documents lists them with sources). */
 export const REQUIRED_ELEMENTS: Record<NationalDocumentType, readonly { element: string; name: string }[]> = {
   'EHR-SD-1': [{ element: 'DE02.10.021.00', name: '既往患病种类代码' }],
