@@ -13,7 +13,7 @@ import { Store } from '../db/store';
 import { parseArgs, required, UsageError } from './args';
 import { seedDatabase } from './seed';
 import { seedHistory } from './seed-history';
-import { exportDocuments } from './export-documents';
+import { exportDocuments } from '../interop/export';
 
 const USAGE = `usage: npm run workstation -- <command> [options]
   seed          --db <file> --patients <N> --passphrase <p> [--seed <n>] [--with-history [--history-limit <n>]]

@@ -6,6 +6,7 @@ import { clinicContract, visitsContract, vitalsContract } from './clinic';
 import { ecgContract } from './ecg';
 import { followupContract } from './followup';
 import { consultContract } from './consult';
+import { interopContract } from './interop';
 import { patientsContract } from './patients';
 import { syncContract } from './sync';
 import { auditContract, backupContract, settingsContract, storeContract, systemContract } from './system';
@@ -30,6 +31,7 @@ export const contract = {
   followup: followupContract,
   sync: syncContract,
   consult: consultContract,
+  interop: interopContract,
 } as const;
 
 export type Contract = typeof contract;

@@ -40,7 +40,7 @@ export const ECG_REASONS = ['ECG_NOT_ENOUGH_SIGNAL'] as const;
 
 export const CONSULT_REASONS = ['CONSULT_TARGET_NOT_CONFIGURED', 'CONSULT_CLOSED', 'ECG_TOO_LARGE'] as const;
 
-export const SYNC_REASONS = ['SYNC_NOT_CONFIGURED', 'FILE_UNREADABLE', 'CA_REQUIRED', 'CA_NOT_PEM', 'CLIENT_CERT_REQUIRED', 'CDA_SCHEMA_NOT_FOUND'] as const;
+export const SYNC_REASONS = ['SYNC_NOT_CONFIGURED', 'FILE_UNREADABLE', 'CA_REQUIRED', 'CA_NOT_PEM', 'CLIENT_CERT_REQUIRED', 'CDA_SCHEMA_NOT_FOUND', 'EXPORT_FOLDER_NOT_ABSOLUTE'] as const;
 
 /** Catalog namespace → its closed list. A reason is listed once, under the feature that refuses with it. */
 export const REFUSALS = {

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call } from '../../../src/main/api/dispatcher';
@@ -111,4 +111,37 @@ describe('national documents from the station’s own records', () => {
     const broken = xml.replace('<recordTarget', '<notACdaElement/><recordTarget');
     expect((await validateAgainstSchema(broken, schema!)).length).toBeGreaterThan(0);
   }, 60_000);
+
+  it('公卫 export: the year’s follow-ups as the national form’s CSV (BOM, codes beside names, formulas defused)', async () => {
+    const year = Number(station.services.followup.today().slice(0, 4));
+    const yearOf = (id: string) => station.services.store.current.sqlite.prepare('SELECT visit_date AS d FROM followup_records WHERE id = ?').get(id) as { d: string };
+    const csv = await call(station.services.dispatch, 'interop', 'followUpCsv', { year: Number(yearOf(records.hypertensionVisitId).d.slice(0, 4)) });
+    expect(csv.content.startsWith('\uFEFF随访日期,疾病,健康档案标识号,姓名')).toBe(true);
+    const lines = csv.content.slice(1).trimEnd().split('\r\n');
+    expect(lines).toHaveLength(csv.rows + 1);
+    const header = lines[0]!.split(',');
+    const hypertension = lines.find((line) => line.includes('高血压'))!.split(',');
+    const cell = (row: string[], name: string) => row[header.indexOf(name)];
+    expect(cell(hypertension, '随访方式代码')).toBe('1');
+    expect(cell(hypertension, '服药依从性代码')).toBe('2');
+    expect(cell(hypertension, '服药依从性')).toBe('间断');
+    expect(cell(hypertension, '摄盐情况代码')).toBe('3');
+    expect(cell(hypertension, '收缩压(mmHg)')).toBe('184');
+    expect(cell(hypertension, '转诊机构及科室')).toBe('县人民医院 心内科');
+    const other = await call(station.services.dispatch, 'interop', 'followUpCsv', { year: year - 5 });
+    expect(other.rows).toBe(0);
+  });
+
+  it('公卫 export: the year’s national documents written to a folder, one file per record; a relative folder is refused', async () => {
+    const year = Number(station.services.followup.today().slice(0, 4));
+    const folder = path.join(station.dataDir, 'gongwei');
+    await expect(call(station.services.dispatch, 'interop', 'exportDocuments', { year, folder: 'relative/dir' })).rejects.toMatchObject({ details: { reason: 'EXPORT_FOLDER_NOT_ABSOLUTE' } });
+    const report = await call(station.services.dispatch, 'interop', 'exportDocuments', { year, folder });
+    expect(report.ok).toBe(true);
+    // The year's records (on 1–3 January the visits of the fixture fall in the year before).
+    const expected = listDocumentRefs(station.services.store.current.db, { from: `${year}-01-01`, to: `${year + 1}-01-01` });
+    expect(expected.map((ref) => ref.type)).toContain('EHR-SD-1');
+    expect(readdirSync(folder).sort()).toEqual(expected.map((ref) => `${ref.type}-${ref.recordId}.xml`).sort());
+    expect(report.written).toBe(expected.length);
+  });
 });

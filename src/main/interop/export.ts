@@ -2,9 +2,9 @@ import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ApiError } from '../../shared/api/errors';
 import type { Db } from '../db/open';
-import { writeCda } from '../interop/cda-writer';
-import { buildDocument, documentFileName, listDocumentRefs, type DocumentRef } from '../interop/document-sources';
-import { checkRequiredElements, loadCdaSchema, validateManyAgainstSchema, type SchemaFiles } from '../interop/validate';
+import { writeCda } from './cda-writer';
+import { buildDocument, documentFileName, listDocumentRefs, type DocumentRef } from './document-sources';
+import { checkRequiredElements, loadCdaSchema, validateManyAgainstSchema, type SchemaFiles } from './validate';
 
 /**
  * Writes every national document of the store's records to `outDir`, one file each (`<type>-<record id>.xml`), for
