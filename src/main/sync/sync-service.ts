@@ -342,6 +342,10 @@ export class SyncService {
       nextAttemptAt: iso(status?.nextAttemptAt),
       consecutiveFailures: status?.consecutiveFailures ?? 0,
       openConflicts: row ? store.openConflicts(id).length : 0,
+      ...(() => {
+        const held = row ? store.heldSummary(id) : { count: 0, latest: null };
+        return { held: held.count, lastHeldError: held.latest };
+      })(),
     };
   }
 

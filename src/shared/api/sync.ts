@@ -37,6 +37,10 @@ export const syncTargetViewSchema = z.object({
   nextAttemptAt: z.string().nullable(),
   consecutiveFailures: z.number().int(),
   openConflicts: z.number().int(),
+  /** Entries held after a refusal (a document the platform refused, a record that failed validation). */
+  held: z.number().int(),
+  /** The newest held entry's error: what the 同步 screen words for them. */
+  lastHeldError: syncErrorSchema.nullable(),
 });
 export type SyncTargetView = z.infer<typeof syncTargetViewSchema>;
 
