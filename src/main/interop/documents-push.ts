@@ -3,7 +3,7 @@ import { classifyHttpStatus, SyncError } from '../sync/errors';
 import type { FhirHttpClient } from '../sync/http';
 import type { ResourceWithId } from '../sync/outbox';
 import { documentOfResource } from './document-queue';
-import { checkDocument, type SchemaFiles } from './validate';
+import { checkRequiredElements, validateManyAgainstSchema, type DocumentProblem, type SchemaFiles } from './validate';
 import { invokeEnvelope, readAnswer, serviceFor, SOAP_ACTION, SOAP_CONTENT_TYPE, Wst790FormatError } from './wst790';
 import { attribute, firstChild, parseXmlText } from '../ecg/formats/xml';
 
@@ -27,17 +27,27 @@ export interface DocumentsPushDeps {
   schema: () => SchemaFiles | undefined;
 }
 
+/**
+ * The pre-send check of a batch (one schema compilation for all of it): per resource, the refusal it earns, or
+ * undefined when it may be sent.
+ */
+export async function checkBatch(deps: DocumentsPushDeps, resources: readonly ResourceWithId[]): Promise<(SyncError | undefined)[]> {
+  const schema = deps.schema();
+  const documents = resources.map((resource, index) => ({ index, resource, document: documentOfResource(resource) }));
+  const readable = documents.flatMap(({ index, document }) => (document ? [{ name: `document-${index}.xml`, xml: document.xml }] : []));
+  const schemaProblems = schema ? await validateManyAgainstSchema(readable, schema) : new Map<string, DocumentProblem[]>();
+  return documents.map(({ index, resource, document }) => {
+    if (!document) return new SyncError('DOCUMENT_INVALID', `${resource.resourceType}/${resource.id} is not a national document`);
+    if (!schema) return new SyncError('DOCUMENT_INVALID', 'no CDA R2 schema folder is configured (设置/同步), so the document cannot be checked before sending');
+    const problems = [...(schemaProblems.get(`document-${index}.xml`) ?? []), ...checkRequiredElements(document.xml)];
+    return problems.length > 0 ? new SyncError('DOCUMENT_INVALID', `${document.documentId}: ${problems.map((problem) => problem.message).join('; ')}`) : undefined;
+  });
+}
+
+/** Sends one document that passed checkBatch. */
 export async function sendDocument(deps: DocumentsPushDeps, target: SyncTargetConfig, resource: ResourceWithId): Promise<DocumentOutcome> {
   const document = documentOfResource(resource);
   if (!document) return { kind: 'refused', error: new SyncError('DOCUMENT_INVALID', `${resource.resourceType}/${resource.id} is not a national document`) };
-  const schema = deps.schema();
-  if (!schema) {
-    return { kind: 'refused', error: new SyncError('DOCUMENT_INVALID', 'no CDA R2 schema folder is configured (设置/同步), so the document cannot be checked before sending') };
-  }
-  const problems = await checkDocument(document.xml, schema);
-  if (problems.length > 0) {
-    return { kind: 'refused', error: new SyncError('DOCUMENT_INVALID', `${document.documentId}: ${problems.map((problem) => problem.message).join('; ')}`) };
-  }
   const response = await deps.http.send(target, {
     method: 'POST',
     path: '',

@@ -33,7 +33,7 @@ import {
   type PullCursor,
 } from './pull-cursor';
 import { classifySyncError } from './tls';
-import { sendDocument } from '../interop/documents-push';
+import { checkBatch, sendDocument } from '../interop/documents-push';
 import type { SchemaFiles } from '../interop/validate';
 
 export interface SyncClock {
@@ -436,12 +436,20 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
    * versions to reconcile: a lost answer is resolved by sending the same document id again (the platform
    * acknowledges a document it already holds), so `uncertain` groups are simply sent.
    */
-  async function pushDocuments(runtime: TargetRuntime, groups: ResourceGroup[]): Promise<number> {
+  async function pushDocuments(runtime: TargetRuntime, all: ResourceGroup[]): Promise<number> {
+    const deps = { http, schema: options.documentSchema ?? (() => undefined) };
+    const refusals = await checkBatch(deps, all.map(latestSnapshot));
+    const groups: ResourceGroup[] = [];
+    for (const [index, group] of all.entries()) {
+      const refusal = refusals[index];
+      if (refusal) await hold(runtime, group, refusal);
+      else groups.push(group);
+    }
     let sent = 0;
     for (const [index, group] of groups.entries()) {
       let outcome;
       try {
-        outcome = await sendDocument({ http, schema: options.documentSchema ?? (() => undefined) }, runtime.config, latestSnapshot(group));
+        outcome = await sendDocument(deps, runtime.config, latestSnapshot(group));
       } catch (error) {
         const syncError =
           error instanceof SyncError ? error : new SyncError(classifySyncError(error), String(error), { cause: error });
