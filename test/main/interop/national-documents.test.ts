@@ -144,4 +144,15 @@ describe('national documents from the station’s own records', () => {
     expect(readdirSync(folder).sort()).toEqual(expected.map((ref) => `${ref.type}-${ref.recordId}.xml`).sort());
     expect(report.written).toBe(expected.length);
   });
+
+  it('a changed record gets a new document id (a re-signed ECG keeps its version number, not its serial number)', async () => {
+    const db = station.services.store.current.db;
+    const before = buildDocument(db, { type: 'C0006', recordId: records.ecgId });
+    station.clock.advance(60_000);
+    await call(station.services.dispatch, 'ecg', 'interpret', { patientId: records.patientId, ecgId: records.ecgId, interpretation: '窦性心律，T波低平' });
+    const after = buildDocument(db, { type: 'C0006', recordId: records.ecgId });
+    expect(after.setId).toBe(before.setId);
+    expect(after.id).not.toBe(before.id);
+    expect(buildDocument(db, { type: 'C0006', recordId: records.ecgId }).id).toBe(after.id);
+  });
 });
