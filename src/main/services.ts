@@ -27,6 +27,8 @@ import type { RenderPdf } from './pdf/render-pdf';
 
 export interface ServicesOptions {
   dataDir: string;
+  /** The database file; `<dataDir>/workstation.db` when absent (the command line names its own). */
+  dbFile?: string;
   migrationsFolder: string;
   clock: Clock;
   keystore?: OsKeystore;
@@ -48,7 +50,7 @@ export interface ServicesOptions {
  * dispatcher everywhere, so what the tests exercise is what the app runs.
  */
 export function createServices(opts: ServicesOptions) {
-  const store = new Store({ dbFile: path.join(opts.dataDir, 'workstation.db'), migrationsFolder: opts.migrationsFolder, keystore: opts.keystore });
+  const store = new Store({ dbFile: opts.dbFile ?? path.join(opts.dataDir, 'workstation.db'), migrationsFolder: opts.migrationsFolder, keystore: opts.keystore });
   const session = new Session(() => opts.clock.now().getTime());
   const db = () => store.current.db;
   const sqlite = () => store.current.sqlite;

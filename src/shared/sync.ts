@@ -9,8 +9,14 @@ import { z } from 'zod';
 export const SYNC_TARGET_IDS = ['county', 'provincial'] as const;
 export type SyncTargetId = (typeof SYNC_TARGET_IDS)[number];
 
+/** What a platform speaks: FHIR R4, or the national shared documents (WS/T 483 / WS/T 500 sent as a WS/T 790-style call). */
+export const SYNC_TARGET_KINDS = ['fhir', 'documents'] as const;
+export type SyncTargetKind = (typeof SYNC_TARGET_KINDS)[number];
+
 export interface SyncTargetConfig {
   id: SyncTargetId;
+  /** 'fhir' when absent. */
+  kind?: SyncTargetKind;
   /** FHIR base, e.g. https://fhir.county.example/fhir/R4/ — always https. */
   baseUrl: string;
   /** The platform's CA certificate(s), PEM. The only trust anchors for this target: no system store. */
@@ -66,6 +72,10 @@ export const SYNC_ERROR_CODES = [
   'CONFLICT',
   'VALIDATION_FAILED',
   'RESPONSE_TOO_LARGE',
+  /** A national document failed the station's own check (CDA R2 schema, required elements) or no schema is configured. */
+  'DOCUMENT_INVALID',
+  /** A documents platform answered AE/AR (or a SOAP Client fault): the document was refused, with its reason. */
+  'DOCUMENT_REFUSED',
 ] as const;
 export type SyncErrorCode = (typeof SYNC_ERROR_CODES)[number];
 
@@ -108,6 +118,8 @@ export const SYNC_ERROR_POLICY: Record<SyncErrorCode, SyncErrorPolicy> = {
   VALIDATION_FAILED: { action: 'fix-record', retry: 'never' },
   // The same request would bring the same answer: retried only at the longest delay or after a settings change.
   RESPONSE_TOO_LARGE: { action: 'contact-platform', retry: 'after-change' },
+  DOCUMENT_INVALID: { action: 'fix-record', retry: 'never' },
+  DOCUMENT_REFUSED: { action: 'fix-record', retry: 'never' },
 };
 
 export interface SyncErrorInfo {

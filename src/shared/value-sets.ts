@@ -211,6 +211,11 @@ export function valueSetCodes<Id extends ValueSetId>(id: Id): [ValueSetCode<Id>,
   return VALUE_SETS[id].entries.map((entry) => entry.code) as [ValueSetCode<Id>, ...ValueSetCode<Id>[]];
 }
 
+/** Narrows a form's string to a code of the set (a select offers only those, but its value is typed string). */
+export function isValueSetCode<Id extends ValueSetId>(id: Id, value: string): value is ValueSetCode<Id> {
+  return VALUE_SETS[id].entries.some((entry) => entry.code === value);
+}
+
 export function lookupCode(id: ValueSetId, code: string | null | undefined): ValueSetEntry | undefined {
   if (code === null || code === undefined) return undefined;
   return VALUE_SETS[id].entries.find((entry) => entry.code === code);

@@ -6,6 +6,7 @@ import { consultHandlers } from '../consult/handlers';
 import { countyRecordHandlers } from '../county-record/handlers';
 import { ecgHandlers } from '../ecg/handlers';
 import { followupHandlers } from '../followup/handlers';
+import { interopHandlers } from '../interop/handlers';
 import { patientsHandlers } from '../patients/handlers';
 import { settingsHandlers } from '../settings/handlers';
 import { syncHandlers } from '../sync/handlers';
@@ -33,5 +34,6 @@ export function buildImplementation(s: HandlerDeps): Implementation {
     ...syncHandlers(s),
     ...consultHandlers(s),
     ...countyRecordHandlers(s),
+    ...interopHandlers(s),
   };
 }

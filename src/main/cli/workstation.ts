@@ -13,12 +13,15 @@ import { Store } from '../db/store';
 import { parseArgs, required, UsageError } from './args';
 import { secretArg, standardSecrets, type SecretSource, type Warn } from './secrets';
 import { seedDatabase } from './seed';
+import { seedHistory } from './seed-history';
+import { exportDocuments } from '../interop/export';
 
 const USAGE = `usage: npm run workstation -- <command> [options]
-  seed          --db <file> --patients <N> [--seed <n>]
-  backup        --db <file> [--out <file>]
-  restore       --db <file> --from <file>
-  audit-verify  --db <file>
+  seed             --db <file> --patients <N> [--seed <n>] [--with-history [--history-limit <n>]]
+  export-documents --db <file> --out <dir> [--schema <CDA schema folder>]
+  backup           --db <file> [--out <file>]
+  restore          --db <file> --from <file>
+  audit-verify     --db <file>
 Passphrases (database, then backup) are asked for at the terminal without echo, or read one per line from standard
 input; --passphrase - / --backup-passphrase - say so explicitly. Passing them as values works but shows them to
 other users of the machine.`;
@@ -35,10 +38,27 @@ export async function runCommand(argv: string[], secrets: SecretSource = standar
   const secret = (a: Record<string, string>, name: string) => secretArg(a, name, secrets, warn);
   switch (command) {
     case 'seed': {
-      const a = parseArgs(rest, ['db', 'patients', 'passphrase', 'seed']);
+      const a = parseArgs(rest, ['db', 'patients', 'passphrase', 'seed', 'with-history', 'history-limit']);
       const patients = Number(required(a, 'patients'));
       if (!Number.isInteger(patients) || patients < 0 || patients > 5_000_000) throw new UsageError('--patients must be a whole number from 0 to 5000000');
-      return seedDatabase({ dbFile: path.resolve(required(a, 'db')), patients, passphrase: await secret(a, 'passphrase'), seed: Number(a.seed ?? 1) });
+      const limit = a['history-limit'] === undefined ? undefined : Number(a['history-limit']);
+      if (limit !== undefined && (!Number.isInteger(limit) || limit < 0)) throw new UsageError('--history-limit must be a whole number');
+      const dbFile = path.resolve(required(a, 'db'));
+      const passphrase = await secret(a, 'passphrase');
+      const seeded = await seedDatabase({ dbFile, patients, passphrase, seed: Number(a.seed ?? 1) });
+      if (a['with-history'] !== 'true') return seeded;
+      const history = await seedHistory({ dbFile, passphrase, seed: Number(a.seed ?? 1), ...(limit !== undefined ? { limit } : {}) });
+      return { ...seeded, history };
+    }
+    case 'export-documents': {
+      const a = parseArgs(rest, ['db', 'passphrase', 'out', 'schema']);
+      const store = await openStore(required(a, 'db'), await secret(a, 'passphrase'));
+      try {
+        const schemaDir = a.schema ?? process.env.TWS_CDA_SCHEMA_DIR;
+        return await exportDocuments(store.current.db, path.resolve(required(a, 'out')), schemaDir ? path.resolve(schemaDir) : undefined);
+      } finally {
+        store.close();
+      }
     }
     case 'backup': {
       const a = parseArgs(rest, ['db', 'passphrase', 'backup-passphrase', 'out']);

@@ -32,6 +32,7 @@ import {
   type ConsultVitals,
 } from './consult-fhir';
 import type { z } from 'zod';
+import { recordDocumentChange } from '../sync/outbox-writer';
 
 /**
  * Same shape as the sync module's `enqueueResources`: writes outbox rows, opens no transaction of its own, and
@@ -191,7 +192,8 @@ export class ConsultService {
           input.includeVitals ? 1 : 0, input.includeDiagnoses ? 1 : 0, now, user.id, user.displayName, now, now);
       const attach = this.db.prepare('INSERT INTO consult_attachments (id, consult_id, kind, ecg_id, created_at) VALUES (?, ?, ?, ?, ?)');
       for (const document of documents) attach.run(document.id, consult.id, document.kind, document.ecgId, now);
-      const queued = this.deps.enqueue(this.db, resources.map((resource) => ({ target: CONSULT_TARGET, resource })));
+      const queued =
+        this.deps.enqueue(this.db, resources.map((resource) => ({ target: CONSULT_TARGET, resource }))) + recordDocumentChange(this.db, { kind: 'consult', id: consult.id });
       // Without a county target the request would wait forever with nobody told: refuse it (rolls back) instead.
       if (queued === 0) {
         throw new ApiError('VALIDATION', 'the county platform is not configured on this station', { reason: 'CONSULT_TARGET_NOT_CONFIGURED' });
@@ -326,6 +328,7 @@ export class ConsultService {
     this.db.transaction(() => {
       this.db.prepare(`UPDATE consult_requests SET status = 'cancelled', cancelled_at = ?, updated_at = ? WHERE id = ?`).run(now, now, consultId);
       this.deps.enqueue(this.db, [{ target: CONSULT_TARGET, resource: task }]);
+      recordDocumentChange(this.db, { kind: 'consult', id: consultId });
     })();
     return this.consult(consultId);
   }
@@ -437,6 +440,8 @@ export class ConsultService {
           version: reply.version,
           now,
         });
+      // The consult record now has its 会诊意见: a new version of EHR-SD-19 for platforms that take documents.
+      recordDocumentChange(this.db, { kind: 'consult', id: consult.id });
       if (reply.critical) {
         const alertId = randomUUID();
         const inserted = this.db

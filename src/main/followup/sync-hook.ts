@@ -5,7 +5,7 @@
  */
 
 import type { Sqlite } from '../db/open';
-import { recordChange, type ChangeKind } from '../sync/outbox-writer';
+import { recordChange, recordDocumentChange, type ChangeKind } from '../sync/outbox-writer';
 
 export const FOLLOWUP_CHANGE_KINDS = ['followupVisit', 'enrolment', 'referral', 'appointment', 'healthCheck'] as const;
 export type FollowupChangeKind = (typeof FOLLOWUP_CHANGE_KINDS)[number];
@@ -20,4 +20,6 @@ function knownToSync(kind: FollowupChangeKind): kind is FollowupChangeKind & Cha
 export function queueFollowupChange(sqlite: Sqlite, kind: FollowupChangeKind, id: string): void {
   if (!sqlite.inTransaction) throw new Error('queueFollowupChange must run inside the write transaction');
   if (knownToSync(kind)) recordChange(sqlite, kind, id);
+  // The national documents (EHR-SD-12/13 per visit, EHR-SD-20 per referral) for platforms that take documents.
+  if (kind === 'followupVisit' || kind === 'referral') recordDocumentChange(sqlite, { kind, id });
 }

@@ -70,9 +70,12 @@ function patientHeader(patient: PatientRow): CdaDocument['patient'] {
 }
 
 function header(type: NationalDocumentType, recordId: string, version: number, at: string, patient: PatientRow, institution: Institution, author: { id: string; name: string }) {
+  // The serial number changes with every change of the record (a re-signed ECG, a newer consult reply keep their
+  // version number but not their time): a platform that acknowledges a known id without reading it again must not
+  // mistake a changed document for a resend of the old one.
   return {
     type,
-    id: `${type}-${recordId}-v${version}`,
+    id: `${type}-${recordId}-v${version}-${tsFromInstant(at).slice(0, 14)}`,
     setId: `${type}-${recordId}`,
     version,
     effectiveTime: tsFromInstant(at),
@@ -265,7 +268,7 @@ export function buildReferral(referral: ReferralRow, patient: PatientRow, instit
 
 export function buildConsult(consult: ConsultRow, patient: PatientRow, institution: Institution, reply?: ConsultReplyRow): CdaDocument {
   return {
-    ...header('EHR-SD-19', consult.id, reply ? 2 : 1, consult.requestedAt, patient, institution, { id: String(consult.requesterId), name: consult.requesterName }),
+    ...header('EHR-SD-19', consult.id, reply ? 2 : 1, reply?.signedAt ?? consult.requestedAt, patient, institution, { id: String(consult.requesterId), name: consult.requesterName }),
     ...(reply ? { legalAuthenticator: { id: reply.signer, name: reply.signer, time: tsFromInstant(reply.signedAt) } } : {}),
     sections: nonEmpty([
       {

@@ -102,7 +102,7 @@ export interface CdaPatient {
 
 export interface CdaDocument {
   type: NationalDocumentType;
-  /** Document serial number (文档流水号), unique per version: `<type>-<record id>-v<version>`. */
+  /** Document serial number (文档流水号), unique per change: `<type>-<record id>-v<version>-<yyyymmddhhmmss>`. */
   id: string;
   /** Same for every version of one record's document. */
   setId: string;

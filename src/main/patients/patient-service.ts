@@ -14,7 +14,8 @@ type PatientInputParsed = z.output<typeof patientInputSchema>;
 
 const COLUMNS = `id, name, id_number AS idNumber, no_id_reason AS noIdReason, sex, birth_date AS birthDate, phone,
   health_card_number AS healthCardNumber, village, address, household, contract_doctor AS contractDoctor,
-  contract_date AS contractDate, hypertension, diabetes, allergies, merged_into AS mergedInto, version,
+  contract_date AS contractDate, hypertension, diabetes, allergies, ethnic_code AS ethnicCode, marital_code AS maritalCode,
+  education_code AS educationCode, occupation_code AS occupationCode, id_doc_type_code AS idDocTypeCode, merged_into AS mergedInto, version,
   created_at AS createdAt, updated_at AS updatedAt`;
 
 type PatientRow = Omit<Patient, 'hypertension' | 'diabetes'> & { hypertension: number; diabetes: number };
@@ -124,6 +125,11 @@ export class PatientService {
         hypertension: input.hypertension,
         diabetes: input.diabetes,
         allergies: input.allergies ?? null,
+        ethnicCode: input.ethnicCode ?? null,
+        maritalCode: input.maritalCode ?? null,
+        educationCode: input.educationCode ?? null,
+        occupationCode: input.occupationCode ?? null,
+        idDocTypeCode: input.idDocTypeCode ?? (identity.idNumber ? '01' : null),
         createdAt: now,
       });
       this.onChanged(id, 1);
@@ -168,13 +174,19 @@ export class PatientService {
       hypertension: input.hypertension ?? current.hypertension,
       diabetes: input.diabetes ?? current.diabetes,
       allergies: input.allergies ?? current.allergies,
+      ethnicCode: input.ethnicCode ?? current.ethnicCode,
+      maritalCode: input.maritalCode ?? current.maritalCode,
+      educationCode: input.educationCode ?? current.educationCode,
+      occupationCode: input.occupationCode ?? current.occupationCode,
+      idDocTypeCode: input.idDocTypeCode ?? (identity?.idNumber && !current.idDocTypeCode ? '01' : current.idDocTypeCode),
     };
     const columns: Record<string, string> = {
       name: 'name', givenName: 'given_name', pinyinFull: 'pinyin_full', pinyinInitials: 'pinyin_initials', pinyinAltFull: 'pinyin_alt_full',
       pinyinAltInitials: 'pinyin_alt_initials', idNumber: 'id_number', idSuffix: 'id_suffix', noIdReason: 'no_id_reason', sex: 'sex',
       birthDate: 'birth_date', phone: 'phone', healthCardNumber: 'health_card_number', village: 'village', address: 'address',
       household: 'household', contractDoctor: 'contract_doctor', contractDate: 'contract_date', hypertension: 'hypertension',
-      diabetes: 'diabetes', allergies: 'allergies',
+      diabetes: 'diabetes', allergies: 'allergies', ethnicCode: 'ethnic_code', maritalCode: 'marital_code', educationCode: 'education_code',
+      occupationCode: 'occupation_code', idDocTypeCode: 'id_doc_type_code',
     };
     const assignments = Object.keys(set).map((k) => `${columns[k]} = @${k}`);
     const params = Object.fromEntries(Object.entries(set).map(([k, v]) => [k, typeof v === 'boolean' ? Number(v) : v ?? null]));
@@ -250,17 +262,30 @@ export interface PatientRowInput {
   hypertension: boolean;
   diabetes: boolean;
   allergies: string | null;
+  ethnicCode?: string | null;
+  maritalCode?: string | null;
+  educationCode?: string | null;
+  occupationCode?: string | null;
+  idDocTypeCode?: string | null;
   createdAt: string;
 }
 
 const INSERT_SQL = `INSERT INTO patients (id, name, given_name, pinyin_full, pinyin_initials, pinyin_alt_full, pinyin_alt_initials,
   id_number, id_suffix, no_id_reason, sex, birth_date, phone, health_card_number, village, address, household, contract_doctor,
-  contract_date, hypertension, diabetes, allergies, version, created_at, updated_at)
+  contract_date, hypertension, diabetes, allergies, ethnic_code, marital_code, education_code, occupation_code, id_doc_type_code,
+  version, created_at, updated_at)
   VALUES (@id, @name, @givenName, @pinyinFull, @pinyinInitials, @pinyinAltFull, @pinyinAltInitials, @idNumber, @idSuffix,
   @noIdReason, @sex, @birthDate, @phone, @healthCardNumber, @village, @address, @household, @contractDoctor, @contractDate,
-  @hypertension, @diabetes, @allergies, 1, @createdAt, @createdAt)`;
+  @hypertension, @diabetes, @allergies, @ethnicCode, @maritalCode, @educationCode, @occupationCode, @idDocTypeCode, 1, @createdAt, @createdAt)`;
 
 /** One insert statement shared by registration and the seed tool (same schema, same keys). */
 export function insertPatientRow(sqlite: Sqlite, row: PatientRowInput): void {
-  sqlite.prepare(INSERT_SQL).run({ ...row, hypertension: Number(row.hypertension), diabetes: Number(row.diabetes) });
+  sqlite.prepare(INSERT_SQL).run({
+    ethnicCode: null,
+    maritalCode: null,
+    educationCode: null,
+    occupationCode: null,
+    idDocTypeCode: row.idNumber ? '01' : null,
+    ...row,
+    hypertension: Number(row.hypertension), diabetes: Number(row.diabetes) });
 }

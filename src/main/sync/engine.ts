@@ -33,6 +33,8 @@ import {
   type PullCursor,
 } from './pull-cursor';
 import { classifySyncError } from './tls';
+import { checkBatch, sendDocument } from '../interop/documents-push';
+import type { SchemaFiles } from '../interop/validate';
 
 export interface SyncClock {
   now(): number;
@@ -75,6 +77,8 @@ export interface SyncEngineOptions {
   onEvent?: (event: SyncEvent) => void;
   validate?: (resource: Resource) => ValidationResult;
   backoff?: BackoffPolicy;
+  /** For targets of kind 'documents': the CDA R2 schema every document is checked against before it is sent. */
+  documentSchema?: () => SchemaFiles | undefined;
 }
 
 export interface CycleReport {
@@ -197,6 +201,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
 
   /** Leaves every group acknowledged, held or in conflict, or throws a BatchFailure for the rest. */
   async function pushBatch(runtime: TargetRuntime, groups: ResourceGroup[]): Promise<number> {
+    if (runtime.config.kind === 'documents') return pushDocuments(runtime, groups);
     const valid = await dropInvalid(runtime, groups);
     const uncertain = valid.filter((group) => group.uncertain);
     const toSend = valid.filter((group) => !group.uncertain);
@@ -426,9 +431,48 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     return `HTTP ${response.status}${outcomeText(response.body) ? `: ${outcomeText(response.body)}` : ''}`;
   }
 
+  /**
+   * A national-documents target: one WS/T 790-style call per document, in queue order. Documents have no server
+   * versions to reconcile: a lost answer is resolved by sending the same document id again (the platform
+   * acknowledges a document it already holds), so `uncertain` groups are simply sent.
+   */
+  async function pushDocuments(runtime: TargetRuntime, all: ResourceGroup[]): Promise<number> {
+    const deps = { http, schema: options.documentSchema ?? (() => undefined) };
+    const refusals = await checkBatch(deps, all.map(latestSnapshot));
+    const groups: ResourceGroup[] = [];
+    for (const [index, group] of all.entries()) {
+      const refusal = refusals[index];
+      if (refusal) await hold(runtime, group, refusal);
+      else groups.push(group);
+    }
+    let sent = 0;
+    for (const [index, group] of groups.entries()) {
+      let outcome;
+      try {
+        outcome = await sendDocument(deps, runtime.config, latestSnapshot(group));
+      } catch (error) {
+        const syncError =
+          error instanceof SyncError ? error : new SyncError(classifySyncError(error), String(error), { cause: error });
+        throw new BatchFailure(
+          syncError,
+          groups.slice(index).flatMap((each) => each.entryIds),
+        );
+      }
+      if (outcome.kind === 'refused') {
+        await hold(runtime, group, outcome.error);
+        continue;
+      }
+      await acknowledge(runtime, [{ group, versionId: null, lastUpdated: null }]);
+      sent++;
+    }
+    return sent;
+  }
+
   // ---- pull -------------------------------------------------------------------------------------------
 
   async function pullAll(runtime: TargetRuntime): Promise<number> {
+    // A documents platform is written to, never read from (its answers come back as acknowledgements).
+    if (runtime.config.kind === 'documents') return 0;
     let pulled = 0;
     for (const resourceType of runtime.config.pullResourceTypes) pulled += await pullType(runtime, resourceType);
     return pulled;

@@ -9,6 +9,8 @@ export interface FhirHttpRequest {
   /** Relative to the target's base URL, query included: `Task?_lastUpdated=ge...` or '' for the base. */
   path: string;
   body?: unknown;
+  /** Sent as is instead of a JSON body: the national documents' SOAP call (interop/wst790.ts). */
+  raw?: { contentType: string; text: string; headers?: Record<string, string> };
 }
 
 export interface FhirHttpResponse {
@@ -16,6 +18,8 @@ export interface FhirHttpResponse {
   headers: Record<string, string | undefined>;
   /** Parsed JSON, or undefined when the body was empty or not JSON (an HTML error page, say). */
   body: unknown;
+  /** The body as text (for answers that are not JSON, e.g. a SOAP envelope). */
+  text?: string;
 }
 
 /**
@@ -124,11 +128,11 @@ function sendOnce(
 ): Promise<FhirHttpResponse> {
   const base = parseBaseUrl(target.baseUrl.endsWith('/') ? target.baseUrl : `${target.baseUrl}/`);
   const url = new URL(request.path, base);
-  const payload = request.body === undefined ? undefined : Buffer.from(JSON.stringify(request.body), 'utf8');
+  const payload = request.raw ? Buffer.from(request.raw.text, 'utf8') : request.body === undefined ? undefined : Buffer.from(JSON.stringify(request.body), 'utf8');
   const timeoutMs = target.requestTimeoutMs ?? SYNC_DEFAULTS.requestTimeoutMs;
-  const headers: Record<string, string> = { accept: FHIR_JSON };
+  const headers: Record<string, string> = { accept: request.raw ? request.raw.contentType : FHIR_JSON, ...request.raw?.headers };
   if (payload) {
-    headers['content-type'] = `${FHIR_JSON}; charset=utf-8`;
+    headers['content-type'] = request.raw ? request.raw.contentType : `${FHIR_JSON}; charset=utf-8`;
     headers['content-length'] = String(payload.length);
   }
   if (userAgent) headers['user-agent'] = userAgent;
@@ -187,7 +191,7 @@ function sendOnce(
         }
         settled = true;
         const text = Buffer.concat(chunks).toString('utf8');
-        resolve({ status: response.statusCode ?? 0, headers: flattenHeaders(response.headers), body: parseJson(text) });
+        resolve({ status: response.statusCode ?? 0, headers: flattenHeaders(response.headers), body: parseJson(text), text });
       });
     });
     req.end(payload);

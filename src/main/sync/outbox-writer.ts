@@ -8,6 +8,7 @@ import { ecgToFhir } from './mapping/ecg';
 import { patientToFhir } from './mapping/patient';
 import { visitToFhir } from './mapping/visit';
 import { vitalsToObservations } from './mapping/vitals';
+import { queueNationalDocument, type DocumentChange } from '../interop/document-queue';
 import type { ResourceWithId } from './outbox';
 import { SqlOutboxStore } from './sql-outbox-store';
 
@@ -65,8 +66,9 @@ function announce(sqlite: Sqlite): void {
   });
 }
 
+/** Targets that take FHIR resources; a target of kind 'documents' takes national documents instead (recordDocumentChange). */
 export function configuredTargets(sqlite: Sqlite): Set<SyncTargetId> {
-  const rows = sqlite.prepare('SELECT id FROM sync_targets').all() as { id: SyncTargetId }[];
+  const rows = sqlite.prepare(`SELECT id FROM sync_targets WHERE kind <> 'documents'`).all() as { id: SyncTargetId }[];
   return new Set(rows.map((row) => row.id));
 }
 
@@ -92,10 +94,24 @@ export function enqueueResources(sqlite: Sqlite, resources: readonly { target: S
 /** Maps the record as it now is and queues it. Throws (rolling the caller's transaction back) if it is missing. */
 export function recordChange(sqlite: Sqlite, kind: ChangeKind, id: string): number {
   const routed = resourcesFor(sqlite, kind, id);
-  return enqueueResources(
+  const queued = enqueueResources(
     sqlite,
     routed.flatMap(({ resource, targets }) => targets.map((target) => ({ target, resource }))),
   );
+  if (kind === 'patient') return queued + recordDocumentChange(sqlite, { kind: 'patient', id });
+  if (kind === 'ecg' || kind === 'ecgReport') return queued + recordDocumentChange(sqlite, { kind: 'ecg', id });
+  return queued;
+}
+
+/**
+ * Queues the national document of a changed record for the targets configured as "national documents" (WS/T 483 /
+ * WS/T 500), in the caller's write transaction. Every documents target takes every document type. Returns how many
+ * rows it queued.
+ */
+export function recordDocumentChange(sqlite: Sqlite, change: DocumentChange): number {
+  const queued = queueNationalDocument(sqlite, change);
+  if (queued > 0) announce(sqlite);
+  return queued;
 }
 
 interface Routed {
@@ -145,7 +161,8 @@ export function readPatient(sqlite: Sqlite, id: string): Patient {
     .prepare(
       `SELECT id, name, id_number AS idNumber, no_id_reason AS noIdReason, sex, birth_date AS birthDate, phone,
         health_card_number AS healthCardNumber, village, address, household, contract_doctor AS contractDoctor,
-        contract_date AS contractDate, hypertension, diabetes, allergies, merged_into AS mergedInto, version,
+        contract_date AS contractDate, hypertension, diabetes, allergies, ethnic_code AS ethnicCode, marital_code AS maritalCode,
+        education_code AS educationCode, occupation_code AS occupationCode, id_doc_type_code AS idDocTypeCode, merged_into AS mergedInto, version,
         created_at AS createdAt, updated_at AS updatedAt FROM patients WHERE id = ?`,
     )
     .get(id) as PatientRow | undefined;

@@ -252,6 +252,14 @@ export class SqlOutboxStore implements OutboxStore {
       .run(target).changes;
   }
 
+  /** How many entries of a target are held after a refusal, and the newest one's error (for the 同步 screen). */
+  heldSummary(target: SyncTargetId): { count: number; latest: SyncErrorInfo | null } {
+    const row = this.sqlite()
+      .prepare(`SELECT count(*) AS n, (SELECT last_error FROM sync_outbox WHERE target = @target AND state = 'held' ORDER BY seq DESC LIMIT 1) AS latest FROM sync_outbox WHERE target = @target AND state = 'held'`)
+      .get({ target }) as { n: number; latest: string | null };
+    return { count: row.n, latest: row.latest === null ? null : (JSON.parse(row.latest) as SyncErrorInfo) };
+  }
+
   /** Per target, the state of the newest outbox entry for one resource (none: never queued for that target). */
   recordStates(resourceType: string, resourceId: string): RecordTargetState[] {
     const rows = this.sqlite()

@@ -19,6 +19,8 @@ import { onEnqueued, readPatient } from './outbox-writer';
 import { SqlOutboxStore } from './sql-outbox-store';
 import { listSyncRecords } from './record-lists';
 import { buildClientTls } from './tls';
+import { queueNationalDocument } from '../interop/document-queue';
+import { loadCdaSchema, type SchemaFiles } from '../interop/validate';
 
 /**
  * Sync in the app: target settings (设置/同步), the engine running in the background of main, status for the
@@ -60,10 +62,17 @@ interface TargetRow {
   clientPkcs12: Buffer;
   clientPassphrase: string;
   serverName: string | null;
+  kind: 'fhir' | 'documents';
 }
 
 const TARGET_COLUMNS = `id, enabled, base_url AS baseUrl, ca_certificate_pem AS caCertificatePem, client_pkcs12 AS clientPkcs12,
-  client_passphrase AS clientPassphrase, server_name AS serverName`;
+  client_passphrase AS clientPassphrase, server_name AS serverName, kind`;
+
+/**
+ * Where the HL7 CDA R2 schema is read from for the documents targets' pre-send check: the folder saved in 设置/同步,
+ * else the TWS_CDA_SCHEMA_DIR environment variable (docs/interop.md §Schema says why the app does not ship it).
+ */
+export const CDA_SCHEMA_DIR_SETTING = 'interop.cdaSchemaDir';
 
 /** County is where remote Patients (and consult replies, via onPulled) come from; the provincial platform only receives. */
 const BUILT_IN_PULLS: Record<SyncTargetId, string[]> = { county: ['Patient'], provincial: [] };
@@ -77,6 +86,7 @@ export class SyncService {
   private readonly lastStatus = new Map<SyncTargetId, SyncTargetStatus>();
   private readonly sentThisSession = new Map<SyncTargetId, number>();
   private unsubscribeEnqueue: (() => void) | undefined;
+  private schemaCache: { dir: string; files: SchemaFiles | undefined } | undefined;
   private readonly timer: ReturnType<typeof setInterval> | undefined;
 
   constructor(private readonly opts: SyncServiceOptions) {
@@ -130,7 +140,7 @@ export class SyncService {
     const sqlite = this.opts.sqlite();
     if (this.engine && this.engineDb !== sqlite) await this.stop(); // a restore swapped the database
     const configs = this.readConfigs().filter((config) => config.enabled).map((config) => config.config);
-    const signature = JSON.stringify(configs.map((config) => [config.id, config.baseUrl, config.serverName, config.caCertificatePem, config.clientPassphrase, Buffer.from(config.clientPkcs12).toString('base64'), config.pullResourceTypes]));
+    const signature = JSON.stringify(configs.map((config) => [config.id, config.kind, config.baseUrl, config.serverName, config.caCertificatePem, config.clientPassphrase, Buffer.from(config.clientPkcs12).toString('base64'), config.pullResourceTypes]));
     if (configs.length === 0) {
       if (this.engine) await this.stop();
       return;
@@ -148,6 +158,7 @@ export class SyncService {
       http: this.opts.http ?? createFhirHttpClient(),
       applyRemote: (target, resource) => this.applyRemote(target, resource),
       onEvent: (event) => this.onEngineEvent(event),
+      documentSchema: () => this.documentSchema(),
       ...(this.opts.backoff ? { backoff: this.opts.backoff } : {}),
     });
     this.unsubscribeEnqueue = onEnqueued(sqlite, () => this.engine?.nudge());
@@ -200,6 +211,21 @@ export class SyncService {
 
   // ---- settings ---------------------------------------------------------------------------------------------
 
+  /** The configured CDA schema folder (or the environment's), or null when none is set. */
+  documentSchemaDir(): string | null {
+    const row = this.opts.sqlite().prepare('SELECT value FROM settings WHERE key = ?').get(CDA_SCHEMA_DIR_SETTING) as { value: string } | undefined;
+    const saved = row ? (JSON.parse(row.value) as unknown) : null;
+    if (typeof saved === 'string' && saved !== '') return saved;
+    return process.env.TWS_CDA_SCHEMA_DIR || null;
+  }
+
+  private documentSchema(): SchemaFiles | undefined {
+    const dir = this.documentSchemaDir();
+    if (!dir) return undefined;
+    if (this.schemaCache?.dir !== dir) this.schemaCache = { dir, files: loadCdaSchema(dir) };
+    return this.schemaCache.files;
+  }
+
   private readRows(): TargetRow[] {
     return this.opts.sqlite().prepare(`SELECT ${TARGET_COLUMNS} FROM sync_targets ORDER BY id`).all() as TargetRow[];
   }
@@ -215,7 +241,8 @@ export class SyncService {
         clientPkcs12: new Uint8Array(row.clientPkcs12),
         clientPassphrase: row.clientPassphrase,
         ...(row.serverName ? { serverName: row.serverName } : {}),
-        pullResourceTypes: row.id === 'county' ? [...BUILT_IN_PULLS.county, ...extraPulls] : BUILT_IN_PULLS[row.id],
+        kind: row.kind,
+        pullResourceTypes: row.kind === 'documents' ? [] : row.id === 'county' ? [...BUILT_IN_PULLS.county, ...extraPulls] : BUILT_IN_PULLS[row.id],
         ...this.opts.targetOverrides,
       },
     }));
@@ -239,6 +266,8 @@ export class SyncService {
     if (!caPem) throw new ApiError('VALIDATION', 'the platform CA certificate is required', { field: 'caCertificatePath', reason: 'CA_REQUIRED' });
     if (!pkcs12) throw new ApiError('VALIDATION', 'the station certificate (PKCS#12) is required', { field: 'clientPkcs12Path', reason: 'CLIENT_CERT_REQUIRED' });
     caSubjectOf(caPem); // throws VALIDATION when it is not a certificate
+    const kind = input.kind ?? existing?.kind ?? 'fhir';
+    if (input.cdaSchemaDir !== undefined) this.saveSchemaDir(input.cdaSchemaDir);
     const config: SyncTargetConfig = {
       id: input.id,
       baseUrl: input.baseUrl,
@@ -256,10 +285,11 @@ export class SyncService {
     }
     sqlite
       .prepare(
-        `INSERT INTO sync_targets (id, enabled, base_url, ca_certificate_pem, client_pkcs12, client_passphrase, server_name, updated_at)
-         VALUES (@id, @enabled, @baseUrl, @caPem, @pkcs12, @passphrase, @serverName, @now)
+        `INSERT INTO sync_targets (id, enabled, base_url, ca_certificate_pem, client_pkcs12, client_passphrase, server_name, kind, updated_at)
+         VALUES (@id, @enabled, @baseUrl, @caPem, @pkcs12, @passphrase, @serverName, @kind, @now)
          ON CONFLICT (id) DO UPDATE SET enabled = excluded.enabled, base_url = excluded.base_url, ca_certificate_pem = excluded.ca_certificate_pem,
-           client_pkcs12 = excluded.client_pkcs12, client_passphrase = excluded.client_passphrase, server_name = excluded.server_name, updated_at = excluded.updated_at`,
+           client_pkcs12 = excluded.client_pkcs12, client_passphrase = excluded.client_passphrase, server_name = excluded.server_name,
+           kind = excluded.kind, updated_at = excluded.updated_at`,
       )
       .run({
         id: input.id,
@@ -269,9 +299,10 @@ export class SyncService {
         pkcs12: Buffer.from(pkcs12),
         passphrase,
         serverName: input.serverName ?? null,
+        kind,
         now: new Date().toISOString(),
       });
-    if (!existing) this.backfill(input.id);
+    if (!existing || existing.kind !== kind) this.backfill(input.id, kind);
     // New settings may fix what the last error asked for: held entries get another chance.
     this.store().releaseHeld(input.id);
     await this.ensureStarted();
@@ -283,15 +314,35 @@ export class SyncService {
    * A target configured after the station was in use: queue the current patients for it, so the platform
    * is not missing everyone registered before the link existed. (Clinical history stays local.)
    */
-  private backfill(target: SyncTargetId): void {
+  private backfill(target: SyncTargetId, kind: 'fhir' | 'documents'): void {
     const sqlite = this.opts.sqlite();
     const store = this.store();
     const ids = sqlite.prepare('SELECT id FROM patients ORDER BY created_at').all() as { id: string }[];
     sqlite.transaction(() => {
       for (const { id } of ids) {
+        // A documents platform gets each resident's EHR-SD-1 (个人基本健康信息登记) instead of the FHIR Patient.
+        if (kind === 'documents') {
+          queueNationalDocument(sqlite, { kind: 'patient', id }, [target]);
+          continue;
+        }
         if (!store.hasUnsentChange(target, 'Patient', id)) store.enqueue(patientResource(sqlite, id), [target]);
       }
     })();
+  }
+
+  private saveSchemaDir(dir: string): void {
+    const trimmed = dir.trim();
+    if (trimmed !== '' && !loadCdaSchema(trimmed)) {
+      throw new ApiError('VALIDATION', `no HL7 CDA R2 schema (CDA.xsd or CDA_SDTC.xsd) under ${trimmed}`, { field: 'cdaSchemaDir', reason: 'CDA_SCHEMA_NOT_FOUND' });
+    }
+    const sqlite = this.opts.sqlite();
+    if (trimmed === '') sqlite.prepare('DELETE FROM settings WHERE key = ?').run(CDA_SCHEMA_DIR_SETTING);
+    else {
+      sqlite
+        .prepare('INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at')
+        .run(CDA_SCHEMA_DIR_SETTING, JSON.stringify(trimmed), new Date().toISOString());
+    }
+    this.schemaCache = undefined;
   }
 
   async setEnabled(id: SyncTargetId, enabled: boolean): Promise<SyncTargetView> {
@@ -316,6 +367,7 @@ export class SyncService {
     return {
       id,
       configured: row !== undefined,
+      kind: row?.kind ?? 'fhir',
       enabled: row?.enabled === 1,
       baseUrl: row?.baseUrl ?? null,
       serverName: row?.serverName ?? null,
@@ -328,6 +380,10 @@ export class SyncService {
       nextAttemptAt: iso(status?.nextAttemptAt),
       consecutiveFailures: status?.consecutiveFailures ?? 0,
       openConflicts: row ? store.openConflicts(id).length : 0,
+      ...(() => {
+        const held = row ? store.heldSummary(id) : { count: 0, latest: null };
+        return { held: held.count, lastHeldError: held.latest };
+      })(),
     };
   }
 
@@ -423,6 +479,7 @@ export class SyncService {
       .prepare(
         `SELECT DISTINCT resource_type AS resourceType, resource_id AS resourceId FROM sync_outbox
          WHERE (resource_type = 'Patient' AND resource_id = @id) OR json_extract(resource, '$.subject.reference') = 'Patient/' || @id
+           OR json_extract(resource, '$.securityContext.reference') = 'Patient/' || @id
          ORDER BY resource_type, resource_id`,
       )
       .all({ id: patientId }) as { resourceType: string; resourceId: string }[];

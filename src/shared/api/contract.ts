@@ -7,6 +7,7 @@ import { ecgContract } from './ecg';
 import { followupContract } from './followup';
 import { consultContract } from './consult';
 import { countyRecordContract } from './county-record';
+import { interopContract } from './interop';
 import { patientsContract } from './patients';
 import { syncContract } from './sync';
 import { auditContract, backupContract, settingsContract, storeContract, systemContract } from './system';
@@ -32,6 +33,7 @@ export const contract = {
   sync: syncContract,
   consult: consultContract,
   countyRecord: countyRecordContract,
+  interop: interopContract,
 } as const;
 
 export type Contract = typeof contract;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { method } from './define';
+import { valueSetCodes } from '../value-sets';
 
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
 const optionalText = (max: number) => z.string().trim().max(max).optional().transform((v) => (v === '' ? undefined : v));
@@ -21,6 +22,12 @@ export const patientSchema = z.object({
   hypertension: z.boolean(),
   diabetes: z.boolean(),
   allergies: z.string().nullable(),
+  /** National codes (WS 364 / GB/T, src/shared/value-sets.ts), picked from the same lists in the form. */
+  ethnicCode: z.string().nullable(),
+  maritalCode: z.string().nullable(),
+  educationCode: z.string().nullable(),
+  occupationCode: z.string().nullable(),
+  idDocTypeCode: z.string().nullable(),
   mergedInto: z.string().nullable(),
   version: z.number().int(),
   createdAt: z.string(),
@@ -51,6 +58,12 @@ export const patientInputSchema = z.object({
   hypertension: z.boolean().default(false),
   diabetes: z.boolean().default(false),
   allergies: optionalText(200),
+  ethnicCode: z.enum(valueSetCodes('ethnicGroup')).optional(),
+  maritalCode: z.enum(valueSetCodes('maritalStatus')).optional(),
+  educationCode: z.enum(valueSetCodes('education')).optional(),
+  occupationCode: z.enum(valueSetCodes('occupation')).optional(),
+  /** Defaults to 01 居民身份证 when a resident ID is given. */
+  idDocTypeCode: z.enum(valueSetCodes('idDocumentType')).optional(),
 });
 export type PatientInput = z.input<typeof patientInputSchema>;
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { RECORD_SYNC_STATES, SYNC_ACTIONS, SYNC_ERROR_CODES, SYNC_TARGET_IDS, SYNC_TARGET_STATES } from '../sync';
+import { RECORD_SYNC_STATES, SYNC_ACTIONS, SYNC_ERROR_CODES, SYNC_TARGET_IDS, SYNC_TARGET_KINDS, SYNC_TARGET_STATES } from '../sync';
 import { method } from './define';
 
 /**
@@ -21,6 +21,8 @@ export const syncErrorSchema = z.object({
 export const syncTargetViewSchema = z.object({
   id: target,
   configured: z.boolean(),
+  /** FHIR R4, or the national shared documents (WS/T 483 / WS/T 500 via a WS/T 790-style call). */
+  kind: z.enum(SYNC_TARGET_KINDS),
   enabled: z.boolean(),
   baseUrl: z.string().nullable(),
   serverName: z.string().nullable(),
@@ -35,6 +37,10 @@ export const syncTargetViewSchema = z.object({
   nextAttemptAt: z.string().nullable(),
   consecutiveFailures: z.number().int(),
   openConflicts: z.number().int(),
+  /** Entries held after a refusal (a document the platform refused, a record that failed validation). */
+  held: z.number().int(),
+  /** The newest held entry's error: what the 同步 screen words for them. */
+  lastHeldError: syncErrorSchema.nullable(),
 });
 export type SyncTargetView = z.infer<typeof syncTargetViewSchema>;
 
@@ -50,6 +56,9 @@ export const syncTargetInputSchema = z.object({
   /** The station's PKCS#12 (.p12/.pfx) issued by the platform: a file path main reads. Required the first time. */
   clientPkcs12Path: z.string().min(1).max(4096).optional(),
   clientPassphrase: z.string().max(1024).optional(),
+  kind: z.enum(SYNC_TARGET_KINDS).optional(),
+  /** Folder holding the HL7 CDA R2 schema, for checking documents before sending (station-wide; '' clears it). */
+  cdaSchemaDir: z.string().max(4096).optional(),
 });
 export type SyncTargetInput = z.input<typeof syncTargetInputSchema>;
 

@@ -10,6 +10,7 @@ import { enqueueResources, recordChange } from '../../../src/main/sync/outbox-wr
 import type { Patient } from '../../../src/shared/api/patients';
 import { makeResidentId } from '../../../src/shared/resident-id';
 import { openTestStation, type TestStation } from '../../support/test-services';
+import { valueSetCodes } from '../../../src/shared/value-sets';
 
 /** The FHIR mappings are valid R4 (validateForSend), carry the codes of ARCHITECTURE §7, and Patient maps back. */
 
@@ -42,6 +43,11 @@ const localPatient: fc.Arbitrary<Patient> = fc.record({
   hypertension: fc.boolean(),
   diabetes: fc.boolean(),
   allergies: fc.constant(null),
+  ethnicCode: fc.option(fc.constantFrom(...valueSetCodes('ethnicGroup'))),
+  maritalCode: fc.option(fc.constantFrom(...valueSetCodes('maritalStatus'))),
+  educationCode: fc.option(fc.constantFrom(...valueSetCodes('education'))),
+  occupationCode: fc.option(fc.constantFrom(...valueSetCodes('occupation'))),
+  idDocTypeCode: fc.option(fc.constantFrom(...valueSetCodes('idDocumentType'))),
   mergedInto: fc.option(fc.uuid()),
   version: fc.nat(),
   createdAt: fc.constant('2025-01-01T00:00:00.000Z'),
@@ -56,6 +62,18 @@ describe('FHIR mappings', () => {
         expectValid(resource);
         expect(resource.id).toBe(patient.id);
         if (patient.idNumber) expect(resource.identifier?.[0]).toMatchObject({ system: 'urn:oid:2.16.156.10011.1.1', value: patient.idNumber });
+        // National codes travel as Codings whose system is the value set (urn:oid:…), the same codes the documents carry.
+        const codings = [...(resource.extension ?? []).map((extension) => extension.valueCoding), ...(resource.maritalStatus?.coding ?? [])];
+        for (const [code, oid] of [
+          [patient.ethnicCode, '2.16.156.10011.2.3.3.3'],
+          [patient.maritalCode, '2.16.156.10011.2.3.3.5'],
+          [patient.educationCode, '2.16.156.10011.2.3.3.6'],
+          [patient.occupationCode, '2.16.156.10011.2.3.3.7'],
+          [{ M: '1', F: '2', U: '0' }[patient.sex], '2.16.156.10011.2.3.3.4'],
+        ] as const) {
+          if (code === null) expect(codings.some((coding) => coding?.system === `urn:oid:${oid}`)).toBe(false);
+          else expect(codings).toContainEqual(expect.objectContaining({ system: `urn:oid:${oid}`, code }));
+        }
         const back = patientFromFhir(JSON.parse(JSON.stringify(resource)) as FhirPatient);
         expect(back).toEqual({
           id: patient.id,

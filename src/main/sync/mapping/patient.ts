@@ -1,5 +1,6 @@
-import type { HumanName, Identifier, Patient as FhirPatient } from '@medplum/fhirtypes';
+import type { Extension, HumanName, Identifier, Patient as FhirPatient } from '@medplum/fhirtypes';
 import type { Patient } from '../../../shared/api/patients';
+import { nationalCoding, SEX_CODE, type ValueSetId } from '../../../shared/value-sets';
 import type { ResourceWithId } from '../outbox';
 import { SYSTEMS } from './codes';
 
@@ -7,10 +8,40 @@ export type FhirPatientWithId = FhirPatient & ResourceWithId;
 
 const GENDER_TO_FHIR = { M: 'male', F: 'female', U: 'unknown' } as const;
 
+/**
+ * Extensions carrying the national codes FHIR R4 Patient has no element for (sex as GB/T 2261.1 beside the
+ * administrative gender, ethnic group, education, occupation). The URLs are the station's own: the HL7 China
+ * profiles that may define these were not available (docs/interop.md, assumption F1); the Coding inside carries the
+ * national value set as its system, which is what a platform matches on.
+ */
+export const NATIONAL_EXTENSION_BASE = 'urn:township-workstation:fhir:StructureDefinition';
+const PATIENT_EXTENSIONS = [
+  ['national-sex', 'sex'],
+  ['ethnic-group', 'ethnicGroup'],
+  ['education', 'education'],
+  ['occupation', 'occupation'],
+] as const satisfies readonly (readonly [string, ValueSetId])[];
+
+function nationalExtensions(patient: Patient): Extension[] {
+  const codes: Record<(typeof PATIENT_EXTENSIONS)[number][1], string | null> = {
+    sex: SEX_CODE[patient.sex],
+    ethnicGroup: patient.ethnicCode,
+    education: patient.educationCode,
+    occupation: patient.occupationCode,
+  };
+  return PATIENT_EXTENSIONS.flatMap(([name, set]) => {
+    const coding = nationalCoding(set, codes[set]);
+    return coding ? [{ url: `${NATIONAL_EXTENSION_BASE}/${name}`, valueCoding: coding }] : [];
+  });
+}
+
 /** The station's patient as FHIR R4 Patient; the id is our UUID, so a retried PUT lands on the same record. */
 export function patientToFhir(patient: Patient): FhirPatientWithId {
   const identifier: Identifier[] = [];
-  if (patient.idNumber) identifier.push({ use: 'official', system: SYSTEMS.residentId, value: patient.idNumber });
+  if (patient.idNumber) {
+    const docType = nationalCoding('idDocumentType', patient.idDocTypeCode ?? '01');
+    identifier.push({ use: 'official', ...(docType ? { type: { coding: [docType] } } : {}), system: SYSTEMS.residentId, value: patient.idNumber });
+  }
   if (patient.healthCardNumber) identifier.push({ use: 'secondary', system: SYSTEMS.healthCard, value: patient.healthCardNumber });
   const resource: FhirPatientWithId = {
     resourceType: 'Patient',
@@ -22,6 +53,10 @@ export function patientToFhir(patient: Patient): FhirPatientWithId {
     birthDate: patient.birthDate,
   };
   if (identifier.length > 0) resource.identifier = identifier;
+  const extensions = nationalExtensions(patient);
+  if (extensions.length > 0) resource.extension = extensions;
+  const marital = nationalCoding('maritalStatus', patient.maritalCode);
+  if (marital) resource.maritalStatus = { coding: [marital], text: marital.display };
   if (patient.phone) resource.telecom = [{ system: 'phone', value: patient.phone, use: 'mobile' }];
   if (patient.address || patient.village) {
     resource.address = [

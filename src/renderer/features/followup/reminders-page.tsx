@@ -8,6 +8,7 @@ import { createLatestGuard } from '../../components/latest-only';
 import { AgeText, SexText } from '../patients/patient-labels';
 import { FollowupNav } from './followup-nav';
 import { reasonIn } from './followup-form-model';
+import { NationalExport } from './national-export';
 
 /** One screen of a list; the CSV and the printout carry all of it. */
 const PAGE = 200;
@@ -27,7 +28,7 @@ export function filterQuery(f: ReminderFilters): string {
   return params.toString();
 }
 
-function downloadText(fileName: string, content: string): void {
+export function downloadText(fileName: string, content: string): void {
   const url = URL.createObjectURL(new Blob([content], { type: 'text/csv;charset=utf-8' }));
   const a = document.createElement('a');
   a.href = url;
@@ -170,6 +171,7 @@ export function RemindersPage() {
         </table>
       )}
       {data && data.total > data.items.length && <p className="muted">{t('reminders.more', { shown: data.items.length, total: data.total })}</p>}
+      {data && <NationalExport today={data.today} download={downloadText} />}
     </section>
   );
 }

@@ -11,6 +11,8 @@ import { UnsavedGuard } from '../../components/unsaved-guard';
 import { idFeedback, IdNumberField } from './id-number-field';
 import { maskIdNumber } from './patient-format';
 import { AgeText, SexText } from './patient-labels';
+import { isValueSetCode } from '../../../shared/value-sets';
+import { NationalCodeSelect } from './national-code-select';
 
 type NoIdReason = (typeof NO_ID_REASONS)[number];
 
@@ -31,6 +33,11 @@ export interface RegistrationDraft {
   hypertension: boolean;
   diabetes: boolean;
   allergies: string;
+  /** National codes picked from the value-set lists ('' = not given). */
+  ethnicCode: string;
+  maritalCode: string;
+  educationCode: string;
+  occupationCode: string;
 }
 
 export const EMPTY_DRAFT: RegistrationDraft = {
@@ -50,6 +57,10 @@ export const EMPTY_DRAFT: RegistrationDraft = {
   hypertension: false,
   diabetes: false,
   allergies: '',
+  ethnicCode: '',
+  maritalCode: '',
+  educationCode: '',
+  occupationCode: '',
 };
 
 // YD/T 2740 numbering: mainland mobiles are 11 digits starting with 1 (the service checks the same).
@@ -85,6 +96,10 @@ export function toPatientInput(draft: RegistrationDraft): PatientInput {
     hypertension: draft.hypertension,
     diabetes: draft.diabetes,
     allergies: text(draft.allergies),
+    ...(isValueSetCode('ethnicGroup', draft.ethnicCode) ? { ethnicCode: draft.ethnicCode } : {}),
+    ...(isValueSetCode('maritalStatus', draft.maritalCode) ? { maritalCode: draft.maritalCode } : {}),
+    ...(isValueSetCode('education', draft.educationCode) ? { educationCode: draft.educationCode } : {}),
+    ...(isValueSetCode('occupation', draft.occupationCode) ? { occupationCode: draft.occupationCode } : {}),
   };
 }
 
@@ -309,6 +324,10 @@ export function RegistrationPage() {
               {t('clinic:enrolment.diabetes')}
             </label>
           </fieldset>
+          <NationalCodeSelect set="ethnicGroup" label={t('clinic:register.ethnicGroup')} value={draft.ethnicCode} onChange={(code) => set('ethnicCode', code)} />
+          <NationalCodeSelect set="maritalStatus" label={t('clinic:register.maritalStatus')} value={draft.maritalCode} onChange={(code) => set('maritalCode', code)} />
+          <NationalCodeSelect set="education" label={t('clinic:register.education')} value={draft.educationCode} onChange={(code) => set('educationCode', code)} />
+          <NationalCodeSelect set="occupation" label={t('clinic:register.occupation')} value={draft.occupationCode} onChange={(code) => set('occupationCode', code)} />
           <label className="wide">
             {t('clinic:register.allergies')}
             <input value={draft.allergies} onChange={(e) => set('allergies', e.target.value)} maxLength={200} placeholder={t('clinic:register.allergiesHint')} />

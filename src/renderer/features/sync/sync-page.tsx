@@ -132,7 +132,9 @@ function TargetStatus(props: { target: SyncTargetView; progress?: { pending: num
     <div>
       <dl className="facts">
         <dt>{t('field.address')}</dt>
-        <dd>{target.baseUrl}</dd>
+        <dd>
+          {target.baseUrl} ({t(`kind.${target.kind}`)})
+        </dd>
         <dt>{t('field.state')}</dt>
         <dd data-testid={`sync-state-${target.id}`}>{t(`state.${target.state}`)}</dd>
         <dt>{t('field.queued')}</dt>
@@ -159,11 +161,22 @@ function TargetStatus(props: { target: SyncTargetView; progress?: { pending: num
           </details>
         </div>
       )}
+      {target.held > 0 && target.lastHeldError && (
+        <div role="alert" className="error" data-testid={`sync-held-${target.id}`}>
+          <p>{t('held', { count: target.held })}</p>
+          <p>{t(`error.${target.lastHeldError.code}`)}</p>
+          <p>{t(`action.${target.lastHeldError.action}`)}</p>
+          <details>
+            <summary>{t('details')}</summary>
+            <code>{target.lastHeldError.message}</code>
+          </details>
+        </div>
+      )}
       <div className="row">
         <button type="button" onClick={props.onSync} disabled={!target.enabled}>
           {t('syncNow')}
         </button>
-        {target.lastError && (
+        {(target.lastError || target.held > 0) && (
           <button type="button" onClick={props.onRetry}>
             {t('retry')}
           </button>

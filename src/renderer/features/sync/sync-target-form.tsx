@@ -16,6 +16,8 @@ export function SyncTargetForm(props: { target: SyncTargetView; onSaved: () => v
   const [caPath, setCaPath] = useState('');
   const [pkcs12Path, setPkcs12Path] = useState('');
   const [passphrase, setPassphrase] = useState('');
+  const [kind, setKind] = useState<SyncTargetView['kind']>(target.kind);
+  const [schemaDir, setSchemaDir] = useState('');
   const [error, setError] = useState<unknown>(null);
   const [saving, setSaving] = useState(false);
 
@@ -31,6 +33,8 @@ export function SyncTargetForm(props: { target: SyncTargetView; onSaved: () => v
         ...(caPath.trim() ? { caCertificatePath: caPath.trim() } : {}),
         ...(pkcs12Path.trim() ? { clientPkcs12Path: pkcs12Path.trim() } : {}),
         ...(passphrase ? { clientPassphrase: passphrase } : {}),
+        kind,
+        ...(kind === 'documents' && schemaDir.trim() ? { cdaSchemaDir: schemaDir.trim() } : {}),
       })
       .then(props.onSaved, setError)
       .finally(() => setSaving(false));
@@ -38,6 +42,19 @@ export function SyncTargetForm(props: { target: SyncTargetView; onSaved: () => v
 
   return (
     <form className="form" onSubmit={submit} aria-label={t('form.title')}>
+      <label>
+        {t('form.kind')}
+        <select value={kind} onChange={(e) => setKind(e.target.value === 'documents' ? 'documents' : 'fhir')}>
+          <option value="fhir">{t('form.kindFhir')}</option>
+          <option value="documents">{t('form.kindDocuments')}</option>
+        </select>
+      </label>
+      {kind === 'documents' && (
+        <label>
+          {t('form.cdaSchemaDir')}
+          <input value={schemaDir} onChange={(e) => setSchemaDir(e.target.value)} placeholder={t('form.cdaSchemaHint')} />
+        </label>
+      )}
       <label>
         {t('form.baseUrl')}
         <input value={baseUrl} onChange={(e) => setBaseUrl(e.target.value)} required />

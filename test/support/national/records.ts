@@ -1,0 +1,107 @@
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { call } from '../../../src/main/api/dispatcher';
+import { synthesizeEcg } from '../../../src/main/ecg/devices/synthetic-ecg';
+import { writeAecg } from '../../../src/main/ecg/formats/aecg-writer';
+import { writeFeatureSetting, readFeatureSetting } from '../../../src/main/settings/settings-service';
+import { addDays } from '../../../src/shared/dates';
+import { makeResidentId } from '../../../src/shared/resident-id';
+import type { TestStation } from '../test-services';
+
+/**
+ * One enrolled resident with a record of every kind that makes a national document, written through the app's API
+ * (dispatcher, access rules, transactions): registration with national codes, a hypertension follow-up that refers, a
+ * diabetes follow-up, a consult (needs the county target configured, as in the app) and an interpreted ECG exam.
+ */
+export interface NationalRecords {
+  patientId: string;
+  hypertensionVisitId: string;
+  diabetesVisitId: string;
+  referralId: string;
+  consultId: string | null;
+  ecgId: string;
+}
+
+export const TEST_INSTITUTION = { code: '12130321MB0000000X', name: '示范镇卫生院' };
+
+/** Puts the institution code beside the facility name in the station settings (as 设置 does on main). */
+export function setInstitution(station: TestStation): void {
+  const db = station.services.store.current.db;
+  const current = readFeatureSetting(db, 'station');
+  const base = typeof current === 'object' && current !== null ? current : {};
+  writeFeatureSetting(db, 'station', { ...base, facilityName: TEST_INSTITUTION.name, institutionCode: TEST_INSTITUTION.code }, station.clock);
+}
+
+export async function writeNationalRecords(station: TestStation, opts: { withConsult: boolean }): Promise<NationalRecords> {
+  const d = station.services.dispatch;
+  const today = station.services.followup.today();
+  const birthDate = `${Number(today.slice(0, 4)) - 62}-03-15`;
+  const registered = await call(d, 'patients', 'register', {
+    name: '张国强',
+    idNumber: makeResidentId('130321', birthDate, 153),
+    phone: '13912345678',
+    village: '东湾村',
+    address: '东湾村3组12号',
+    contractDoctor: '刘医生',
+    allergies: '青霉素',
+    ethnicCode: '01',
+    maritalCode: '20',
+    educationCode: '70',
+    occupationCode: '4',
+    confirmNotDuplicate: true,
+  });
+  if (registered.status !== 'created') throw new Error('registration in the national fixture failed');
+  const patientId = registered.patient.id;
+  await call(d, 'followup', 'enrol', { patientId, disease: 'hypertension', howFound: 'clinic_visit', enrolledOn: addDays(today, -200) });
+  await call(d, 'followup', 'enrol', { patientId, disease: 't2dm', howFound: 'clinic_visit', enrolledOn: addDays(today, -200) });
+  const hypertension = await call(d, 'followup', 'save', {
+    patientId,
+    disease: 'hypertension',
+    form: {
+      date: addDays(today, -3),
+      mode: 'clinic',
+      symptoms: ['头痛头晕'],
+      sbp: 184,
+      dbp: 102,
+      heartRate: 78,
+      weightKg: 72,
+      heightCm: 168,
+      lifestyle: { now: { cigarettesPerDay: 10, alcoholLiangPerDay: 1, exerciseTimesPerWeek: 3, exerciseMinutes: 30, salt: 'heavy' }, target: {}, psychological: 'fair', compliance: 'good' },
+      adherence: '间断',
+      medications: [{ name: '硝苯地平缓释片', timesPerDay: 2, doseMg: 10 }],
+    },
+    referral: { institution: '县人民医院', department: '心内科' },
+  });
+  if (!hypertension.referral) throw new Error('the hypertension visit in the national fixture did not refer');
+  const diabetes = await call(d, 'followup', 'save', {
+    patientId,
+    disease: 't2dm',
+    form: {
+      date: addDays(today, -2),
+      mode: 'home',
+      symptoms: ['无症状'],
+      sbp: 128,
+      dbp: 78,
+      weightKg: 72,
+      heightCm: 168,
+      dorsalisPedis: 'normal',
+      fbg: 6.4,
+      hba1c: 6.8,
+      lifestyle: { now: { stapleFoodG: 300, exerciseTimesPerWeek: 5, exerciseMinutes: 40 }, target: {}, psychological: 'good', compliance: 'good' },
+      adherence: '规律',
+      hypoglycemiaReaction: 'none',
+      medications: [{ name: '二甲双胍', timesPerDay: 2, doseMg: 500 }],
+    },
+  });
+  let consultId: string | null = null;
+  if (opts.withConsult) {
+    const consult = await call(d, 'consult', 'create', { patientId, question: '血压控制差，请会诊调整用药', urgency: 'routine', targetInstitution: '县人民医院', specialty: 'cardiology' });
+    consultId = consult.id;
+  }
+  const synthetic = synthesizeEcg({ seed: 7, durationS: 10, sampleRateHz: 500, heartRateBpm: 72 });
+  const file = path.join(station.dataDir, `national-ecg-${patientId}.xml`);
+  writeFileSync(file, writeAecg({ format: 'hl7-aecg', sampleRateHz: synthetic.sampleRateHz, leads: synthetic.leads }));
+  const ecg = await call(d, 'ecg', 'importFile', { patientId, path: file });
+  await call(d, 'ecg', 'interpret', { patientId, ecgId: ecg.id, interpretation: '窦性心律，正常心电图' });
+  return { patientId, hypertensionVisitId: hypertension.record.id, diabetesVisitId: diabetes.record.id, referralId: hypertension.referral.id, consultId, ecgId: ecg.id };
+}
