@@ -15,7 +15,7 @@ import { SyncError } from './errors';
 import { createFhirHttpClient, type FhirHttpClient } from './http';
 import { patientFromFhir, patientToFhir, type PatientFromFhir } from './mapping/patient';
 import type { ResourceWithId } from './outbox';
-import { onEnqueued, readPatient } from './outbox-writer';
+import { configuredTargets, onEnqueued, queueIfChanged, readPatient, type ChangeKind } from './outbox-writer';
 import { SqlOutboxStore } from './sql-outbox-store';
 import { buildClientTls } from './tls';
 
@@ -64,7 +64,9 @@ export class SyncService {
   private engineDb: Sqlite | undefined;
   private engineTargets = '';
   private stopping: Promise<void> | undefined;
-  private readonly handlers = new Map<string, PulledHandler>([['Patient', applyPulledPatient]]);
+  /** Several features may take one type (a Task is a consult's or a referral's): each ignores what is not its own. */
+  private readonly handlers = new Map<string, PulledHandler[]>([['Patient', [applyPulledPatient]]]);
+  private readonly backfills = new Map<SyncTargetId, { running: Promise<void>; again: boolean }>();
   private readonly lastStatus = new Map<SyncTargetId, SyncTargetStatus>();
   private readonly sentThisSession = new Map<SyncTargetId, number>();
   private unsubscribeEnqueue: (() => void) | undefined;
@@ -80,7 +82,7 @@ export class SyncService {
 
   /** For the consult feature: pulled resources of this type are handed to `handler` (county only). */
   onPulled(resourceType: string, handler: PulledHandler): void {
-    this.handlers.set(resourceType, handler);
+    this.handlers.set(resourceType, [...(this.handlers.get(resourceType) ?? []), handler]);
     this.engineTargets = '';
     void this.ensureStarted();
   }
@@ -163,9 +165,9 @@ export class SyncService {
 
   private applyRemote(target: SyncTargetId, resource: Resource): void {
     const sqlite = this.opts.sqlite();
-    const handler = this.handlers.get(resource.resourceType);
+    const handlers = this.handlers.get(resource.resourceType) ?? [];
     sqlite.transaction(() => {
-      if (this.store().acceptRemoteVersion(target, resource) === 'applied') handler?.(sqlite, resource, target);
+      if (this.store().acceptRemoteVersion(target, resource) === 'applied') for (const handler of handlers) handler(sqlite, resource, target);
     })();
   }
 
@@ -233,7 +235,7 @@ export class SyncService {
         serverName: input.serverName ?? null,
         now: new Date().toISOString(),
       });
-    if (!existing) this.backfill(input.id);
+    if (!existing || existing.enabled !== 1) void this.backfill(input.id);
     // New settings may fix what the last error asked for: held entries get another chance.
     this.store().releaseHeld(input.id);
     await this.ensureStarted();
@@ -242,23 +244,81 @@ export class SyncService {
   }
 
   /**
-   * A target configured after the station was in use: queue the current patients for it, so the platform
-   * is not missing everyone registered before the link existed. (Clinical history stays local.)
+   * Back-fill (issue 10 item 3): queue for `target` everything already in the store that its routing takes — the
+   * institution, patients, enrolments, follow-ups, referrals, bookings, health checks, signed visits, vitals, ECGs
+   * — so a platform added (or enabled, or a station whose institution code was set) after the station was in use
+   * is not missing its past. Chunked: each transaction runs for at most BACKFILL_SLICE_MS, then the event loop
+   * gets a turn, so the UI and the sync engine are never blocked for long. Idempotent: a record whose newest
+   * queued entry already holds its current content is skipped. Progress goes out as `syncBackfill` events.
+   * Resolves when done; a second call while one runs makes it run once more after (new records, a new code).
    */
-  private backfill(target: SyncTargetId): void {
-    const sqlite = this.opts.sqlite();
-    const store = this.store();
-    const ids = sqlite.prepare('SELECT id FROM patients ORDER BY created_at').all() as { id: string }[];
-    sqlite.transaction(() => {
-      for (const { id } of ids) {
-        if (!store.hasUnsentChange(target, 'Patient', id)) store.enqueue(patientResource(sqlite, id), [target]);
+  backfill(target: SyncTargetId): Promise<void> {
+    const current = this.backfills.get(target);
+    if (current) {
+      current.again = true;
+      return current.running;
+    }
+    const state = { running: Promise.resolve(), again: false };
+    state.running = (async () => {
+      try {
+        do {
+          state.again = false;
+          await this.backfillOnce(target);
+        } while (state.again);
+      } finally {
+        this.backfills.delete(target);
       }
     })();
+    this.backfills.set(target, state);
+    return state.running;
+  }
+
+  /** For tests and the bench: resolves when no back-fill is running. */
+  async whenBackfilled(): Promise<void> {
+    while (this.backfills.size > 0) await Promise.all([...this.backfills.values()].map((each) => each.running));
+  }
+
+  /** The institution code or name changed: its Organization, and everything stamped with the old code, re-queued. */
+  institutionChanged(): Promise<void> {
+    if (!this.opts.storeOpen()) return Promise.resolve();
+    return Promise.all([...configuredTargets(this.opts.sqlite())].map((target) => this.backfill(target))).then(() => undefined);
+  }
+
+  private async backfillOnce(target: SyncTargetId): Promise<void> {
+    if (!this.opts.storeOpen()) return;
+    const sqlite = this.opts.sqlite();
+    if (!configuredTargets(sqlite).has(target)) return;
+    const work = backfillWork(sqlite);
+    const total = work.reduce((sum, [, ids]) => sum + ids.length, 0);
+    let done = 0;
+    let queued = 0;
+    const publish = (finished: boolean) => this.opts.events.publish('syncBackfill', { target, done, total, queued, finished });
+    publish(false);
+    for (const [kind, ids] of work) {
+      let index = 0;
+      while (index < ids.length) {
+        if (!this.opts.storeOpen() || this.opts.sqlite() !== sqlite) return; // closed or restored underneath
+        const started = performance.now();
+        sqlite.transaction(() => {
+          while (index < ids.length && performance.now() - started < BACKFILL_SLICE_MS) {
+            queued += queueIfChanged(sqlite, target, kind, ids[index]);
+            index++;
+            done++;
+          }
+        })();
+        publish(false);
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    }
+    publish(true);
+    if (queued > 0) this.engine?.nudge(target);
   }
 
   async setEnabled(id: SyncTargetId, enabled: boolean): Promise<SyncTargetView> {
+    const wasEnabled = this.readRows().find((row) => row.id === id)?.enabled === 1;
     const changed = this.opts.sqlite().prepare('UPDATE sync_targets SET enabled = ?, updated_at = ? WHERE id = ?').run(enabled ? 1 : 0, new Date().toISOString(), id);
     if (changed.changes === 0) throw new ApiError('NOT_FOUND', `the ${id} target is not configured`);
+    if (enabled && !wasEnabled) void this.backfill(id);
     await this.ensureStarted();
     return this.view(id);
   }
@@ -358,7 +418,7 @@ export class SyncService {
         return;
       }
       store.resolveConflict(conflictId, 'theirs');
-      if (conflict.theirs) this.handlers.get(conflict.resourceType)?.(sqlite, conflict.theirs, conflict.target);
+      if (conflict.theirs) for (const handler of this.handlers.get(conflict.resourceType) ?? []) handler(sqlite, conflict.theirs, conflict.target);
     })();
     this.engine?.nudge(conflict.target);
     return { resolved: true };
@@ -378,6 +438,30 @@ export class SyncService {
       store.recordStates(resourceType, resourceId).map((state) => ({ resourceType, resourceId, target: state.target, state: state.state, lastError: state.lastError })),
     );
   }
+}
+
+/** How long one back-fill transaction may hold the main thread (the goal is no block over 50 ms). */
+const BACKFILL_SLICE_MS = 15;
+
+/**
+ * What a back-fill walks, in the order a platform needs it (the Organization and the Patients before what
+ * references them). Visits: the current signed version of each (it carries its vitals); vitals taken outside a
+ * visit; ECGs assigned to a patient.
+ */
+function backfillWork(sqlite: Sqlite): [ChangeKind, string[]][] {
+  const ids = (sql: string) => (sqlite.prepare(sql).pluck().all() as string[]);
+  return [
+    ['institution', ['station']],
+    ['patient', ids('SELECT id FROM patients ORDER BY created_at, id')],
+    ['enrolment', ids('SELECT id FROM followup_enrolments ORDER BY rowid')],
+    ['followupVisit', ids('SELECT id FROM followup_records ORDER BY rowid')],
+    ['referral', ids('SELECT id FROM followup_referrals ORDER BY rowid')],
+    ['appointment', ids('SELECT id FROM followup_appointments ORDER BY rowid')],
+    ['healthCheck', ids('SELECT id FROM followup_health_checks ORDER BY rowid')],
+    ['visit', ids(`SELECT id FROM visits WHERE status = 'closed' ORDER BY rowid`)],
+    ['vitals', ids('SELECT id FROM vitals WHERE visit_id IS NULL ORDER BY rowid')],
+    ['ecg', ids('SELECT id FROM ecg_records WHERE patient_id IS NOT NULL ORDER BY rowid')],
+  ];
 }
 
 function safeStatus(engine: SyncEngine, id: SyncTargetId): SyncTargetStatus | undefined {
