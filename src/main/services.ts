@@ -17,6 +17,7 @@ import { PatientService } from './patients/patient-service';
 import { Session } from './session/session';
 import { readSettings } from './settings/settings-service';
 import { enqueueResources, recordChange } from './sync/outbox-writer';
+import { applyPulledFollowup, FOLLOWUP_PULLED_TYPES } from './followup/sync-apply';
 import { SyncService, type SyncServiceOptions } from './sync/sync-service';
 import { ConsultService } from './consult/consult-service';
 
@@ -59,6 +60,7 @@ export function createServices(opts: ServicesOptions) {
   const consult = new ConsultService({ sqlite, clock: opts.clock, session, patients, clinic, ecg, enqueue: enqueueResources, audit: (e) => audit.append(e) });
   const sync = new SyncService({ sqlite, storeOpen: () => store.isOpen, events, ...opts.sync });
   for (const type of ['Task', 'DiagnosticReport']) sync.onPulled(type, (_db, resource) => void consult.applyPulled(resource));
+  for (const type of FOLLOWUP_PULLED_TYPES) sync.onPulled(type, (pulledInto, resource) => void applyPulledFollowup(pulledInto, resource, opts.clock.now().toISOString()));
   const services = { store, session, auth, backup, audit, patients, clinic, ecg, followup, consult, sync, events, clock: opts.clock, appVersion: opts.appVersion, online: opts.online ?? (() => false) };
   const implementation = buildImplementation(services);
   const dispatch: Dispatch = createDispatcher({
