@@ -16,7 +16,7 @@ import { FollowupService } from './followup/followup-service';
 import { PatientService } from './patients/patient-service';
 import { Session } from './session/session';
 import { readSettings } from './settings/settings-service';
-import { enqueueResources, recordChange } from './sync/outbox-writer';
+import { enqueueResources, queuePatientRecords, recordChange } from './sync/outbox-writer';
 import { applyPulledFollowup, FOLLOWUP_PULLED_TYPES } from './followup/sync-apply';
 import { SyncService, type SyncServiceOptions } from './sync/sync-service';
 import { ConsultService } from './consult/consult-service';
@@ -51,7 +51,7 @@ export function createServices(opts: ServicesOptions) {
     search: (q: Parameters<typeof searchAudit>[1]) => searchAudit(sqlite(), q),
     verify: () => verifyAuditChain(sqlite()),
   };
-  const patients = new PatientService(sqlite, opts.clock, () => readSettings(db()).villages, (patientId) => recordChange(sqlite(), 'patient', patientId));
+  const patients = new PatientService(sqlite, opts.clock, () => readSettings(db()).villages, (patientId) => recordChange(sqlite(), 'patient', patientId), (keepId) => queuePatientRecords(sqlite(), keepId));
   const clinic = new ClinicService(sqlite, opts.clock, session, patients);
   const events = new EventHub();
   const devices = new Map((opts.ecgDevices ?? [new SimulatorDriver({ id: 'demo', label: 'Demo 12-lead (synthetic)' })]).map((d) => [d.id, d]));

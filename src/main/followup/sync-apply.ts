@@ -63,6 +63,7 @@ export function applyPulledFollowup(sqlite: Sqlite, resource: Resource, now: str
 function applyEnrolment(db: Db, episode: EpisodeOfCare, now: string): 'applied' | 'not-ours' {
   if (!isEnrolmentEpisode(episode)) return 'not-ours';
   const row = enrolmentFromFhir(episode, now);
+  if (episode.status === 'entered-in-error' && !repo.enrolmentById(db, row.id)) return 'applied'; // never here: nothing to undo
   if (row.endedOn === null) {
     // Two stations enrolled the patient in the same programme while apart: the partial unique index allows one
     // open enrolment. Said plainly instead of as a constraint error; the platform's copy waits until one ends.
@@ -83,6 +84,12 @@ function applyEnrolment(db: Db, episode: EpisodeOfCare, now: string): 'applied' 
 function applyFollowupVisit(db: Db, form: QuestionnaireResponse): 'applied' | 'not-ours' {
   if (!isFollowupForm(form)) return 'not-ours';
   const row = followupVisitFromFhir(form);
+  if (form.status === 'entered-in-error') {
+    // Recorded by mistake (wrong patient, a duplicate typed twice): gone from the history the rules read.
+    repo.deleteRecord(db, row.id);
+    refreshEnrolmentState(db.$client, row.enrolmentId);
+    return 'applied';
+  }
   const local = repo.recordById(db, row.id);
   repo.upsertRecord(db, local ? { ...row, doctorId: local.doctorId } : row);
   refreshEnrolmentState(db.$client, row.enrolmentId);
@@ -92,6 +99,11 @@ function applyFollowupVisit(db: Db, form: QuestionnaireResponse): 'applied' | 'n
 function applyReferral(db: Db, request: ServiceRequest, now: string): 'applied' | 'not-ours' {
   if (!isFollowupReferral(request)) return 'not-ours';
   const { referral, checks } = referralFromFhir(request, now);
+  if (request.status === 'entered-in-error') {
+    repo.deleteReferral(db, referral.id);
+    refreshEnrolmentState(db.$client, referral.enrolmentId);
+    return 'applied';
+  }
   const local = repo.referralById(db, referral.id);
   repo.upsertReferral(db, local ? { ...referral, createdBy: local.createdBy } : referral);
   const localChecks = new Map(repo.checksOfReferral(db, referral.id).map((check) => [check.id, check]));

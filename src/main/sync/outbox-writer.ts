@@ -177,6 +177,31 @@ export function queueIfChanged(sqlite: Sqlite, target: SyncTargetId, kind: Chang
   return queued;
 }
 
+/**
+ * A duplicate resolution re-pointed rows to `patientId`: every record of the patient whose content changed
+ * (its subject now names the kept record) is queued again for every configured target, in the merge's
+ * transaction. Records that were already the kept patient's are unchanged and skipped.
+ */
+export function queuePatientRecords(sqlite: Sqlite, patientId: string): number {
+  const ids = (sql: string) => sqlite.prepare(sql).pluck().all(patientId) as string[];
+  const work: [ChangeKind, string[]][] = [
+    ['enrolment', ids('SELECT id FROM followup_enrolments WHERE patient_id = ?')],
+    ['followupVisit', ids('SELECT id FROM followup_records WHERE patient_id = ?')],
+    ['referral', ids('SELECT id FROM followup_referrals WHERE patient_id = ?')],
+    ['appointment', ids('SELECT id FROM followup_appointments WHERE patient_id = ?')],
+    ['healthCheck', ids('SELECT id FROM followup_health_checks WHERE patient_id = ?')],
+    ['visit', ids(`SELECT id FROM visits WHERE patient_id = ? AND status = 'closed'`)],
+    ['vitals', ids('SELECT id FROM vitals WHERE patient_id = ? AND visit_id IS NULL')],
+    ['ecg', ids('SELECT id FROM ecg_records WHERE patient_id = ?')],
+  ];
+  let queued = 0;
+  for (const target of configuredTargets(sqlite)) {
+    for (const [kind, list] of work) for (const id of list) queued += queueIfChanged(sqlite, target, kind, id);
+  }
+  if (queued > 0) announce(sqlite);
+  return queued;
+}
+
 /** The FHIR resources of one change, unrouted. */
 function mapChange(sqlite: Sqlite, kind: ChangeKind, id: string): ResourceWithId[] {
   switch (kind) {

@@ -65,6 +65,8 @@ export function isEnrolmentEpisode(episode: EpisodeOfCare): boolean {
 }
 
 const DISEASES = ['hypertension', 't2dm'] as const;
+/** The end note of an enrolment the platform marked entered-in-error (kept in both languages: it is data). */
+export const ENTERED_IN_ERROR_NOTE = '录入错误 (entered in error)';
 const HOW_FOUND = ['clinic_visit', 'health_check', 'screening', 'referral_in', 'other'] as const;
 const END_REASONS = ['died', 'moved', 'refused', 'other'] as const;
 
@@ -84,8 +86,10 @@ export function enrolmentFromFhir(episode: EpisodeOfCare, now: string): NewEnrol
   const disease = oneOf(DISEASES, episode.type?.flatMap((type) => type.coding ?? []).find((coding) => coding.system === STATION.programme)?.code, what);
   const enrolledOn = episode.period?.start;
   if (!enrolledOn) throw new Error(`${what} has no start`);
-  const endedOn = episode.status === 'finished' || episode.status === 'cancelled' ? (episode.period?.end ?? null) : null;
-  const endReason = stationString(episode.extension, 'endReason');
+  // An enrolment made in error ends on the day it began (its follow-ups, if any, stay readable), marked as such.
+  const inError = episode.status === 'entered-in-error';
+  const endedOn = inError ? (episode.period?.end ?? enrolledOn) : episode.status === 'finished' || episode.status === 'cancelled' ? (episode.period?.end ?? null) : null;
+  const endReason = inError ? 'other' : stationString(episode.extension, 'endReason');
   return {
     id: episode.id,
     patientId: referencedId(episode.patient?.reference, 'Patient', what),
@@ -98,7 +102,7 @@ export function enrolmentFromFhir(episode: EpisodeOfCare, now: string): NewEnrol
     enrolledByName: episode.careManager?.display ?? '',
     endedOn,
     endReason: endedOn ? oneOf(END_REASONS, endReason ?? 'other', what) : null,
-    endNote: endedOn ? stationString(episode.extension, 'endNote') : null,
+    endNote: endedOn ? (inError ? ENTERED_IN_ERROR_NOTE : stationString(episode.extension, 'endNote')) : null,
     endedBy: endedOn ? 0 : null,
     createdAt: stationString(episode.extension, 'enrolledAt') ?? now,
     updatedAt: episode.meta?.lastUpdated ?? now,
