@@ -7,7 +7,7 @@ import { drizzle } from 'drizzle-orm/better-sqlite3';
 import type { Db, Sqlite } from '../db/open';
 import * as schema from '../db/schema';
 import * as followupRepo from '../followup/repository';
-import { organizationResource, stationInstitution } from './institution';
+import { organizationResource, stationInstitution, type StationInstitution } from './institution';
 import { appointmentToFhir } from './mapping/appointment';
 import { ecgToFhir } from './mapping/ecg';
 import { enrolmentToFhir } from './mapping/enrolment';
@@ -165,16 +165,26 @@ export function recordChange(sqlite: Sqlite, kind: ChangeKind, id: string): numb
  * For back-fill: queues the record for one target unless the newest entry already queued for it holds exactly
  * this content (so back-filling twice queues nothing new). Returns how many entries were queued.
  */
-export function queueIfChanged(sqlite: Sqlite, target: SyncTargetId, kind: ChangeKind, id: string): number {
-  if (!targetsFor(sqlite, FAMILY_OF[kind]).includes(target)) return 0;
+export function queueIfChanged(sqlite: Sqlite, target: SyncTargetId, kind: ChangeKind, id: string, settings: QueueSettings = queueSettings(sqlite)): number {
+  if (!settings.routing[target].includes(FAMILY_OF[kind])) return 0;
   const store = new SqlOutboxStore(() => sqlite);
   let queued = 0;
   for (const resource of mapChange(sqlite, kind, id)) {
-    if (store.latestQueued(target, resource) === 'same') continue;
-    store.enqueue(resource, [target]);
+    if (store.latestQueued(target, resource, settings.institution) === 'same') continue;
+    store.enqueue(resource, [target], settings.institution);
     queued++;
   }
   return queued;
+}
+
+/** What queueing reads from settings, read once per slice of a back-fill rather than once per record. */
+export interface QueueSettings {
+  routing: SyncRouting;
+  institution: StationInstitution | null;
+}
+
+export function queueSettings(sqlite: Sqlite): QueueSettings {
+  return { routing: syncRouting(sqlite), institution: stationInstitution(sqlite) };
 }
 
 /**
@@ -195,8 +205,9 @@ export function queuePatientRecords(sqlite: Sqlite, patientId: string): number {
     ['ecg', ids('SELECT id FROM ecg_records WHERE patient_id = ?')],
   ];
   let queued = 0;
+  const settings = queueSettings(sqlite);
   for (const target of configuredTargets(sqlite)) {
-    for (const [kind, list] of work) for (const id of list) queued += queueIfChanged(sqlite, target, kind, id);
+    for (const [kind, list] of work) for (const id of list) queued += queueIfChanged(sqlite, target, kind, id, settings);
   }
   if (queued > 0) announce(sqlite);
   return queued;

@@ -1,8 +1,9 @@
+import type Database from 'better-sqlite3-multiple-ciphers';
 import type { Resource } from '@medplum/fhirtypes';
 import { syncErrorInfo, type RecordSyncState, type SyncErrorInfo, type SyncTargetId } from '../../shared/sync';
 import type { Sqlite } from '../db/open';
 import { describeIssues, validateForSend } from './fhir-validate';
-import { stampInstitution, stationInstitution } from './institution';
+import { stampInstitution, stationInstitution, type StationInstitution } from './institution';
 import type { OutboxEntry, OutboxStore, ResourceWithId, ServerVersion, SyncConflict } from './outbox';
 
 /**
@@ -64,6 +65,16 @@ function toConflict(row: ConflictRow): StoredConflict {
   };
 }
 
+/** Prepared once per connection: enqueue and latestQueued run per resource during a back-fill. */
+const statements = new WeakMap<Sqlite, Map<string, Database.Statement<unknown[]>>>();
+function prepared(sqlite: Sqlite, sql: string): Database.Statement<unknown[]> {
+  let cache = statements.get(sqlite);
+  if (!cache) statements.set(sqlite, (cache = new Map()));
+  let statement = cache.get(sql);
+  if (!statement) cache.set(sql, (statement = sqlite.prepare(sql)));
+  return statement;
+}
+
 export class SqlOutboxStore implements OutboxStore {
   constructor(
     /** A getter: a restore swaps the open database under the store. */
@@ -76,12 +87,13 @@ export class SqlOutboxStore implements OutboxStore {
    * Validates the resource now (before it can ever be sent) and queues it. An invalid one is queued held with
    * VALIDATION_FAILED — the clinical change itself is kept; the record shows the sync error.
    */
-  enqueue(unstamped: ResourceWithId, targets: readonly SyncTargetId[]): void {
-    const insert = this.sqlite().prepare(
+  enqueue(unstamped: ResourceWithId, targets: readonly SyncTargetId[], institution: StationInstitution | null = stationInstitution(this.sqlite())): void {
+    const insert = prepared(
+      this.sqlite(),
       `INSERT INTO sync_outbox (target, resource_type, resource_id, resource, created_at, state, last_error) VALUES (?, ?, ?, ?, ?, ?, ?)`,
     );
     // Stored as it will be sent (institution.ts), so a back-fill can tell an unchanged record from a changed one.
-    const resource = stampInstitution(unstamped, stationInstitution(this.sqlite()));
+    const resource = stampInstitution(unstamped, institution);
     const json = JSON.stringify(resource);
     const at = this.now().toISOString();
     const result = validateForSend(resource);
@@ -191,13 +203,15 @@ export class SqlOutboxStore implements OutboxStore {
    * Whether the newest entry queued for this resource and target holds exactly what enqueue() would store now
    * (stamped with the current institution): the back-fill's idempotence test.
    */
-  latestQueued(target: SyncTargetId, resource: ResourceWithId): 'same' | 'different' | 'none' {
+  latestQueued(target: SyncTargetId, resource: ResourceWithId, institution: StationInstitution | null = stationInstitution(this.sqlite())): 'same' | 'different' | 'none' {
     const sqlite = this.sqlite();
-    const row = sqlite
-      .prepare(`SELECT resource FROM sync_outbox WHERE resource_type = ? AND resource_id = ? AND target = ? ORDER BY seq DESC LIMIT 1`)
-      .get(resource.resourceType, resource.id, target) as { resource: string } | undefined;
+    const row = prepared(sqlite, `SELECT resource FROM sync_outbox WHERE resource_type = ? AND resource_id = ? AND target = ? ORDER BY seq DESC LIMIT 1`).get(
+      resource.resourceType,
+      resource.id,
+      target,
+    ) as { resource: string } | undefined;
     if (!row) return 'none';
-    return row.resource === JSON.stringify(stampInstitution(resource, stationInstitution(sqlite))) ? 'same' : 'different';
+    return row.resource === JSON.stringify(stampInstitution(resource, institution)) ? 'same' : 'different';
   }
 
   /** True while a local change to the resource is not on that target yet (pending, held or in conflict). */

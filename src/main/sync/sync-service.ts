@@ -15,7 +15,8 @@ import { SyncError } from './errors';
 import { createFhirHttpClient, type FhirHttpClient } from './http';
 import { patientFromFhir, patientToFhir, type PatientFromFhir } from './mapping/patient';
 import type { ResourceWithId } from './outbox';
-import { configuredTargets, onEnqueued, queueIfChanged, readPatient, type ChangeKind } from './outbox-writer';
+import { configuredTargets, onEnqueued, queueIfChanged, queueSettings, readPatient, type ChangeKind } from './outbox-writer';
+import { indexFhirDefinitions } from './fhir-validate';
 import { SqlOutboxStore } from './sql-outbox-store';
 import { buildClientTls } from './tls';
 
@@ -288,6 +289,8 @@ export class SyncService {
     if (!this.opts.storeOpen()) return;
     const sqlite = this.opts.sqlite();
     if (!configuredTargets(sqlite).has(target)) return;
+    // Indexing the R4 definitions (once per process, 1–2 s) happens before the slices, not inside the first one.
+    indexFhirDefinitions();
     const work = backfillWork(sqlite);
     const total = work.reduce((sum, [, ids]) => sum + ids.length, 0);
     let done = 0;
@@ -299,9 +302,10 @@ export class SyncService {
       while (index < ids.length) {
         if (!this.opts.storeOpen() || this.opts.sqlite() !== sqlite) return; // closed or restored underneath
         const started = performance.now();
+        const settings = queueSettings(sqlite);
         sqlite.transaction(() => {
           while (index < ids.length && performance.now() - started < BACKFILL_SLICE_MS) {
-            queued += queueIfChanged(sqlite, target, kind, ids[index]);
+            queued += queueIfChanged(sqlite, target, kind, ids[index], settings);
             index++;
             done++;
           }
