@@ -68,6 +68,7 @@ export class SyncService {
   /** Several features may take one type (a Task is a consult's or a referral's): each ignores what is not its own. */
   private readonly handlers = new Map<string, PulledHandler[]>([['Patient', [applyPulledPatient]]]);
   private readonly backfills = new Map<SyncTargetId, { running: Promise<void>; again: boolean }>();
+  private resumedFor: Sqlite | undefined;
   private readonly lastStatus = new Map<SyncTargetId, SyncTargetStatus>();
   private readonly sentThisSession = new Map<SyncTargetId, number>();
   private unsubscribeEnqueue: (() => void) | undefined;
@@ -102,6 +103,7 @@ export class SyncService {
       return;
     }
     const sqlite = this.opts.sqlite();
+    this.resumeBackfills(sqlite);
     if (this.engine && this.engineDb !== sqlite) await this.stop(); // a restore swapped the database
     const configs = this.readConfigs().filter((config) => config.enabled).map((config) => config.config);
     const signature = JSON.stringify(configs.map((config) => [config.id, config.baseUrl, config.serverName, config.caCertificatePem, config.clientPassphrase, Buffer.from(config.clientPkcs12).toString('base64'), config.pullResourceTypes]));
@@ -288,11 +290,17 @@ export class SyncService {
   private async backfillOnce(target: SyncTargetId): Promise<void> {
     if (!this.opts.storeOpen()) return;
     const sqlite = this.opts.sqlite();
-    if (!configuredTargets(sqlite).has(target)) return;
+    if (!configuredTargets(sqlite).has(target)) {
+      if (pendingBackfills(sqlite).includes(target)) setBackfillPending(sqlite, target, false); // target removed since
+      return;
+    }
     // Indexing the R4 definitions (once per process, 1–2 s) happens before the slices, not inside the first one.
     indexFhirDefinitions();
     const work = backfillWork(sqlite);
     const total = work.reduce((sum, [, ids]) => sum + ids.length, 0);
+    // Durable before the first slice: a back-fill cut short (quit, crash, power) is run again at the next start.
+    setBackfillPending(sqlite, target, true);
+    const synchronous = sqlite.pragma('synchronous', { simple: true }) as number;
     let done = 0;
     let queued = 0;
     const publish = (finished: boolean) => this.opts.events.publish('syncBackfill', { target, done, total, queued, finished });
@@ -303,19 +311,37 @@ export class SyncService {
         if (!this.opts.storeOpen() || this.opts.sqlite() !== sqlite) return; // closed or restored underneath
         const started = performance.now();
         const settings = queueSettings(sqlite);
-        sqlite.transaction(() => {
-          while (index < ids.length && performance.now() - started < BACKFILL_SLICE_MS) {
-            queued += queueIfChanged(sqlite, target, kind, ids[index], settings);
-            index++;
-            done++;
-          }
-        })();
+        // The slices commit without waiting for the disk (WAL + synchronous=NORMAL survives a crash of the app,
+        // not of the machine): on a loaded PC that wait, not the work, is most of a slice. Durability comes from
+        // the FULL commit that clears the pending mark at the end, which syncs every frame before it; a power cut
+        // before that leaves the mark set, and the back-fill (idempotent) runs again. Nothing else can write
+        // between these statements: better-sqlite3 is synchronous and this is the main thread.
+        sqlite.pragma('synchronous = NORMAL');
+        try {
+          sqlite.transaction(() => {
+            while (index < ids.length && performance.now() - started < BACKFILL_SLICE_MS) {
+              queued += queueIfChanged(sqlite, target, kind, ids[index], settings);
+              index++;
+              done++;
+            }
+          })();
+        } finally {
+          sqlite.pragma(`synchronous = ${synchronous}`);
+        }
         publish(false);
         await new Promise((resolve) => setImmediate(resolve));
       }
     }
+    setBackfillPending(sqlite, target, false);
     publish(true);
     if (queued > 0) this.engine?.nudge(target);
+  }
+
+  /** Once per opened store: back-fills that did not finish last time run again. */
+  private resumeBackfills(sqlite: Sqlite): void {
+    if (this.resumedFor === sqlite) return;
+    this.resumedFor = sqlite;
+    for (const target of pendingBackfills(sqlite)) void this.backfill(target);
   }
 
   async setEnabled(id: SyncTargetId, enabled: boolean): Promise<SyncTargetView> {
@@ -442,6 +468,23 @@ export class SyncService {
       store.recordStates(resourceType, resourceId).map((state) => ({ resourceType, resourceId, target: state.target, state: state.state, lastError: state.lastError })),
     );
   }
+}
+
+const BACKFILL_PENDING = 'sync.backfillPending';
+
+function pendingBackfills(sqlite: Sqlite): SyncTargetId[] {
+  const row = sqlite.prepare('SELECT value FROM settings WHERE key = ?').get(BACKFILL_PENDING) as { value: string } | undefined;
+  const parsed: unknown = row ? JSON.parse(row.value) : [];
+  return SYNC_TARGET_IDS.filter((id) => Array.isArray(parsed) && parsed.includes(id));
+}
+
+function setBackfillPending(sqlite: Sqlite, target: SyncTargetId, pending: boolean): void {
+  const next = new Set(pendingBackfills(sqlite));
+  if (pending) next.add(target);
+  else next.delete(target);
+  sqlite
+    .prepare(`INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`)
+    .run(BACKFILL_PENDING, JSON.stringify([...next]), new Date().toISOString());
 }
 
 /** How long one back-fill transaction may hold the main thread (the goal is no block over 50 ms). */

@@ -175,6 +175,21 @@ describe('back-fill', () => {
     expect(afterNewCode.every((resource) => resource.meta?.tag?.some((tag) => tag.code === NEW_CODE) && !resource.meta.tag.some((tag) => tag.code === CODE))).toBe(true);
   });
 
+  it('a back-fill cut short (quit, crash) runs again when the store next opens, and clears its mark', async () => {
+    const { s } = await stationWithPatientHistory();
+    const sqlite = s.services.store.current.sqlite;
+    sqlite
+      .prepare(`INSERT INTO sync_targets (id, enabled, base_url, ca_certificate_pem, client_pkcs12, client_passphrase, updated_at) VALUES ('county', 0, 'https://127.0.0.1/fhir/R4/', '', x'00', '', '')`)
+      .run();
+    // As a back-fill leaves it when the process dies between its first and last slice.
+    sqlite.prepare(`INSERT INTO settings (key, value, updated_at) VALUES ('sync.backfillPending', '["county"]', '')`).run();
+    await s.services.sync.ensureStarted();
+    await s.services.sync.whenBackfilled();
+    expect(kinds(queued(sqlite, 'county'))).toEqual(['Appointment', 'Condition', 'Encounter', 'EpisodeOfCare', 'Observation', 'Patient', 'QuestionnaireResponse', 'ServiceRequest', 'Task']);
+    expect(sqlite.prepare(`SELECT value FROM settings WHERE key = 'sync.backfillPending'`).get()).toEqual({ value: '[]' });
+    expect(sqlite.pragma('synchronous', { simple: true })).toBe(2); // FULL again after the slices
+  });
+
   it('a mistyped institution code is refused with its reason and changes nothing', async () => {
     station = await openTestStation({ withAdmin: true });
     const error = await call(station.services.dispatch, 'settings', 'update', { institutionCode: '12100000400000624E' }).catch((err: unknown) => err);
