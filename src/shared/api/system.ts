@@ -25,7 +25,7 @@ export const settingsSchema = z.object({
    * The institution's national code (统一社会信用代码, or the older 组织机构代码; checked by src/shared/institution.ts).
    * Every record the station sends names it; '' until set at first run or in 设置.
    */
-  institutionCode: z.string().max(18).default(''),
+  institutionCode: z.string().max(40).default(''),
   locale: z.enum(['zh-CN', 'en']),
   /** The township's villages, for registration and follow-up call lists. */
   villages: z.array(z.string().trim().min(1).max(40)).max(500),
