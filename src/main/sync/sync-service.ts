@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { ApiError } from '../../shared/api/errors';
 import type { RecordSyncStateView, SyncConflictView, SyncTargetInput, SyncTargetView } from '../../shared/api/sync';
 import type { SystemStatus } from '../../shared/api/system';
-import { SYNC_TARGET_IDS, type SyncEvent, type SyncTargetConfig, type SyncTargetId, type SyncTargetStatus } from '../../shared/sync';
+import { SYNC_TARGET_IDS, type SyncRouting, type SyncEvent, type SyncTargetConfig, type SyncTargetId, type SyncTargetStatus } from '../../shared/sync';
 import type { Sqlite } from '../db/open';
 import type { EventHub } from '../events/event-hub';
 import { searchColumnsFor } from '../patients/patient-keys';
@@ -15,7 +15,7 @@ import { SyncError } from './errors';
 import { createFhirHttpClient, type FhirHttpClient } from './http';
 import { patientFromFhir, patientToFhir, type PatientFromFhir } from './mapping/patient';
 import type { ResourceWithId } from './outbox';
-import { configuredTargets, onEnqueued, queueIfChanged, queueSettings, readPatient, type ChangeKind } from './outbox-writer';
+import { configuredTargets, onEnqueued, queueIfChanged, queueSettings, readPatient, ROUTING_SETTING, syncRouting, type ChangeKind } from './outbox-writer';
 import { indexFhirDefinitions } from './fhir-validate';
 import { SqlOutboxStore } from './sql-outbox-store';
 import { buildClientTls } from './tls';
@@ -274,6 +274,23 @@ export class SyncService {
     })();
     this.backfills.set(target, state);
     return state.running;
+  }
+
+  routing(): SyncRouting {
+    return syncRouting(this.opts.sqlite());
+  }
+
+  /** Saves the routing; each configured target that now takes a family it did not is back-filled (idempotent). */
+  setRouting(routing: SyncRouting): SyncRouting {
+    const sqlite = this.opts.sqlite();
+    const before = syncRouting(sqlite);
+    sqlite
+      .prepare(`INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`)
+      .run(ROUTING_SETTING, JSON.stringify(routing), new Date().toISOString());
+    for (const target of configuredTargets(sqlite)) {
+      if (routing[target].some((family) => !before[target].includes(family))) void this.backfill(target);
+    }
+    return syncRouting(sqlite);
   }
 
   /** For tests and the bench: resolves when no back-fill is running. */

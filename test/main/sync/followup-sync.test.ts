@@ -4,8 +4,8 @@ import { call } from '../../../src/main/api/dispatcher';
 import type { Sqlite } from '../../../src/main/db/open';
 import { validateForSend } from '../../../src/main/sync/fhir-validate';
 import type { ResourceWithId } from '../../../src/main/sync/outbox';
-import { ROUTING_SETTING } from '../../../src/main/sync/outbox-writer';
 import { INSTITUTION_CODE_SYSTEM } from '../../../src/shared/institution';
+import { SYNC_FAMILIES } from '../../../src/shared/sync';
 import { openTestStation, type TestStation } from '../../support/test-services';
 import { clinicVisit, dayFrom, resident } from '../followup/service-fixtures';
 
@@ -123,19 +123,26 @@ describe('station identity and the follow-up family on the wire', () => {
     expect({ records: records(), outbox: queued(sqlite).length }).toEqual(before);
   });
 
-  it('routing is configuration: a family taken off the provincial list is no longer queued there', async () => {
+  it('routing is configuration (admin API): a family off the provincial list is not queued there; adding it back-fills it', async () => {
     station = await openTestStation({ withAdmin: true });
     const sqlite = station.services.store.current.sqlite;
     addTargets(sqlite);
-    sqlite
-      .prepare(`INSERT INTO settings (key, value, updated_at) VALUES (?, ?, '')`)
-      .run(ROUTING_SETTING, JSON.stringify({ county: ['patient', 'enrolment'], provincial: ['patient'] }));
+    const d = station.services.dispatch;
+    expect(await call(d, 'sync', 'routing', {})).toEqual({ county: [...SYNC_FAMILIES], provincial: ['institution', 'patient', 'followupVisit', 'enrolment', 'referral', 'healthCheck'] });
+    await call(d, 'sync', 'setRouting', { county: ['patient', 'enrolment'], provincial: ['patient'] });
     const s = station;
     const patient = await resident(s, { name: '李桂兰', age: 66 });
-    await call(s.services.dispatch, 'followup', 'enrol', { patientId: patient.id, disease: 'hypertension', howFound: 'clinic_visit', enrolledOn: dayFrom(s, -30) });
-    await call(s.services.dispatch, 'followup', 'save', { patientId: patient.id, disease: 'hypertension', form: clinicVisit(dayFrom(s, -1), { sbp: 128, dbp: 78 }) });
+    await call(d, 'followup', 'enrol', { patientId: patient.id, disease: 'hypertension', howFound: 'clinic_visit', enrolledOn: dayFrom(s, -30) });
+    await call(d, 'followup', 'save', { patientId: patient.id, disease: 'hypertension', form: clinicVisit(dayFrom(s, -1), { sbp: 128, dbp: 78 }) });
     expect(kinds(queued(sqlite, 'county'))).toEqual(['Condition', 'EpisodeOfCare', 'Patient']);
     expect(kinds(queued(sqlite, 'provincial'))).toEqual(['Patient']);
+
+    const patientsQueued = queued(sqlite, 'provincial').length;
+    await call(d, 'sync', 'setRouting', { county: ['patient', 'enrolment'], provincial: ['patient', 'enrolment'] });
+    await station.services.sync.whenBackfilled();
+    expect(kinds(queued(sqlite, 'provincial'))).toEqual(['Condition', 'EpisodeOfCare', 'Patient']);
+    // The unchanged Patient is not queued again: only the enrolment's two resources were added.
+    expect(queued(sqlite, 'provincial')).toHaveLength(patientsQueued + 2);
   });
 });
 
