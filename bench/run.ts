@@ -30,6 +30,7 @@ async function main(): Promise<void> {
     ['ecg-render', await optional('ecg-render', 'benchEcgRender')],
     ['sync', await optional('sync', 'benchSync')],
     ['national', await optional('national', 'benchNational')],
+    ['sync-backfill', await optional('sync-backfill', 'benchSyncBackfill')],
   ];
   const figures: Record<string, number> = {};
   for (const [name, bench] of benches) {

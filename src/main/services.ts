@@ -17,7 +17,9 @@ import { FollowupService } from './followup/followup-service';
 import { PatientService } from './patients/patient-service';
 import { Session } from './session/session';
 import { readSettings } from './settings/settings-service';
-import { enqueueResources, recordChange } from './sync/outbox-writer';
+import { enqueueResources, queuePatientRecords, recordChange } from './sync/outbox-writer';
+import { applyPulledFollowup, FOLLOWUP_PULLED_TYPES } from './followup/sync-apply';
+import { stationInstitution } from './sync/institution';
 import { SyncService, type SyncServiceOptions } from './sync/sync-service';
 import { ConsultService } from './consult/consult-service';
 import { CountyRecordService } from './county-record/county-record-service';
@@ -64,7 +66,7 @@ export function createServices(opts: ServicesOptions) {
     search: (q: Parameters<typeof searchAudit>[1]) => searchAudit(sqlite(), q),
     verify: () => verifyAuditChain(sqlite(), store.auditKey),
   };
-  const patients = new PatientService(sqlite, opts.clock, () => readSettings(db()).villages, (patientId) => recordChange(sqlite(), 'patient', patientId));
+  const patients = new PatientService(sqlite, opts.clock, () => readSettings(db()).villages, (patientId) => recordChange(sqlite(), 'patient', patientId), (keepId) => queuePatientRecords(sqlite(), keepId));
   const clinic = new ClinicService(sqlite, opts.clock, session, patients);
   const events = new EventHub();
   const devices = new Map((opts.ecgDevices ?? [new SimulatorDriver({ id: 'demo', label: 'Demo 12-lead (synthetic)' })]).map((d) => [d.id, d]));
@@ -83,6 +85,7 @@ export function createServices(opts: ServicesOptions) {
     ...opts.sync,
   });
   for (const type of ['Task', 'DiagnosticReport']) sync.onPulled(type, (_db, resource) => void consult.applyPulled(resource));
+  for (const type of FOLLOWUP_PULLED_TYPES) sync.onPulled(type, (pulledInto, resource) => void applyPulledFollowup(pulledInto, resource, opts.clock.now().toISOString()));
   // A reply to an open consult (a critical read above all) comes in seconds while the link is up.
   const stopConsultWatch = watchConsultReplies({
     awaiting: () => store.isOpen && consult.awaitingReply(),
@@ -95,9 +98,7 @@ export function createServices(opts: ServicesOptions) {
     patients,
     countyTarget: () => sync.targetConfig('county'),
     http: opts.sync?.http ?? createFhirHttpClient(),
-    // The station's own institution code arrives with station identity (issue 10, point 1); until then, "ours" is
-    // what this station queued.
-    institutionCode: () => null,
+    institutionCode: () => stationInstitution(sqlite())?.code ?? null,
   });
   const services = { store, session, auth, backup, audit, patients, clinic, ecg, followup, consult, countyRecord, stopConsultWatch, sync, events, clock: opts.clock, appVersion: opts.appVersion, online: opts.online ?? (() => false) };
   const implementation = buildImplementation(services);

@@ -12,6 +12,41 @@ export type SyncTargetId = (typeof SYNC_TARGET_IDS)[number];
 /** What a platform speaks: FHIR R4, or the national shared documents (WS/T 483 / WS/T 500 sent as a WS/T 790-style call). */
 export const SYNC_TARGET_KINDS = ['fhir', 'documents'] as const;
 export type SyncTargetKind = (typeof SYNC_TARGET_KINDS)[number];
+/**
+ * What the station sends, by record family (not by bare resource type: an Encounter or Observation is a clinic
+ * record in one family and a public-health one in another). Routing says which families go to which target.
+ */
+export const SYNC_FAMILIES = [
+  'institution',
+  'patient',
+  'visit',
+  'vitals',
+  'ecg',
+  'consult',
+  'followupVisit',
+  'enrolment',
+  'referral',
+  'appointment',
+  'healthCheck',
+] as const;
+export type SyncFamily = (typeof SYNC_FAMILIES)[number];
+export type SyncRouting = Record<SyncTargetId, readonly SyncFamily[]>;
+
+/**
+ * County: everything (it is the center's record and the way its stations converge). Provincial: the basic
+ * public-health reporting subset (基本公共卫生服务: resident records, chronic-disease management, follow-ups,
+ * referrals from them, health checks) and the institution they are reported under; not clinic visits, vitals,
+ * ECGs, consults or bookings.
+ */
+export const DEFAULT_SYNC_ROUTING: SyncRouting = {
+  county: SYNC_FAMILIES,
+  provincial: ['institution', 'patient', 'followupVisit', 'enrolment', 'referral', 'healthCheck'],
+};
+
+export const syncRoutingSchema = z.object({
+  county: z.array(z.enum(SYNC_FAMILIES)).max(SYNC_FAMILIES.length),
+  provincial: z.array(z.enum(SYNC_FAMILIES)).max(SYNC_FAMILIES.length),
+});
 
 export interface SyncTargetConfig {
   id: SyncTargetId;

@@ -91,6 +91,11 @@ export function upsertRecord(db: Db, row: NewRecordRow): void {
   db.insert(followupRecords).values(row).onConflictDoUpdate({ target: followupRecords.id, set: changes }).run();
 }
 
+/** A record the platform marked entered-in-error (a correction made on another station or by the county). */
+export function deleteRecord(db: Db, id: string): void {
+  db.delete(followupRecords).where(eq(followupRecords.id, id)).run();
+}
+
 export function hasLaterFaceToFace(db: Db, enrolmentId: string, date: string): boolean {
   const row = db
     .select({ id: followupRecords.id })
@@ -168,6 +173,12 @@ export function insertReferral(db: Db, row: NewReferralRow): void {
 export function upsertReferral(db: Db, row: NewReferralRow): void {
   const { id: _id, ...changes } = row;
   db.insert(followupReferrals).values(row).onConflictDoUpdate({ target: followupReferrals.id, set: changes }).run();
+}
+
+/** A referral the platform marked entered-in-error, with its checks. */
+export function deleteReferral(db: Db, id: string): void {
+  db.delete(followupReferralChecks).where(eq(followupReferralChecks.referralId, id)).run();
+  db.delete(followupReferrals).where(eq(followupReferrals.id, id)).run();
 }
 
 export function updateReferralRow(db: Db, id: string, changes: Partial<Omit<NewReferralRow, 'id'>>): void {

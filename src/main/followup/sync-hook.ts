@@ -11,7 +11,7 @@ export const FOLLOWUP_CHANGE_KINDS = ['followupVisit', 'enrolment', 'referral', 
 export type FollowupChangeKind = (typeof FOLLOWUP_CHANGE_KINDS)[number];
 
 /** The follow-up kinds the sync feature's recordChange knows today (it grows as sync maps them). */
-const KNOWN_TO_SYNC: ReadonlySet<string> = new Set<ChangeKind>([]);
+const KNOWN_TO_SYNC: ReadonlySet<string> = new Set<ChangeKind>(['followupVisit', 'enrolment', 'referral', 'appointment', 'healthCheck']);
 
 function knownToSync(kind: FollowupChangeKind): kind is FollowupChangeKind & ChangeKind {
   return KNOWN_TO_SYNC.has(kind);

@@ -69,6 +69,8 @@ export class PatientService {
     private readonly villages: () => string[],
     /** Called inside the write transaction (outbox for sync). */
     private readonly onChanged: (patientId: string, version: number) => void = () => {},
+    /** Called inside the merge transaction after the re-pointing (sync re-sends the re-pointed records). */
+    private readonly onMerged: (keepId: string, mergeId: string) => void = () => {},
   ) {}
 
   search(query: string, limit: number) {
@@ -225,6 +227,7 @@ export class PatientService {
       sqlite.prepare('UPDATE patients SET version = version + 1, updated_at = ? WHERE id = ?').run(now, keepId);
       this.onChanged(keepId, keep.version + 1);
       this.onChanged(mergeId, gone.version + 1);
+      this.onMerged(keepId, mergeId);
     });
     try {
       repoint.immediate();

@@ -2,9 +2,18 @@ import type { Resource } from '@medplum/fhirtypes';
 import type { Visit, VitalsRecord } from '../../shared/api/clinic';
 import type { EcgSummary } from '../../shared/api/ecg';
 import type { Patient } from '../../shared/api/patients';
-import type { SyncTargetId } from '../../shared/sync';
-import type { Sqlite } from '../db/open';
+import { DEFAULT_SYNC_ROUTING, syncRoutingSchema, type SyncFamily, type SyncRouting, type SyncTargetId } from '../../shared/sync';
+import { drizzle } from 'drizzle-orm/better-sqlite3';
+import type { Db, Sqlite } from '../db/open';
+import * as schema from '../db/schema';
+import * as followupRepo from '../followup/repository';
+import { organizationResource, stationInstitution, type StationInstitution } from './institution';
+import { appointmentToFhir } from './mapping/appointment';
 import { ecgToFhir } from './mapping/ecg';
+import { enrolmentToFhir } from './mapping/enrolment';
+import { followupVisitToFhir } from './mapping/followup-visit';
+import { healthCheckToFhir } from './mapping/health-check';
+import { referralToFhir } from './mapping/referral';
 import { patientToFhir } from './mapping/patient';
 import { visitToFhir } from './mapping/visit';
 import { vitalsToObservations } from './mapping/vitals';
@@ -31,11 +40,61 @@ export type ChangeKind =
   /** An ECG stored for (or assigned to) a patient: DiagnosticReport + one Observation per lead. */
   | 'ecg'
   /** A new or changed interpretation: the DiagnosticReport only (the waveform did not change). */
-  | 'ecgReport';
+  | 'ecgReport'
+  /** The station's Organization (id = the institution code): when the code or name is set or changed. */
+  | 'institution'
+  /** A follow-up (随访服务记录表): Encounter + QuestionnaireResponse of the whole form + LOINC Observations. */
+  | 'followupVisit'
+  /** An enrolment in a programme, or its end: EpisodeOfCare + problem-list Condition. */
+  | 'enrolment'
+  /** A referral out with its 2-week checks and return: ServiceRequest + Task. */
+  | 'referral'
+  /** A follow-up booking (booked, moved, done, cancelled): Appointment. */
+  | 'appointment'
+  /** An annual / elderly health check: Encounter (+ self-care score Observation). */
+  | 'healthCheck';
 
-/** County: clinical records, ECGs, consults. Provincial: the public-health subset (see PROVINCIAL_TYPES). */
-const CLINICAL: readonly SyncTargetId[] = ['county'];
-const EVERYWHERE: readonly SyncTargetId[] = ['county', 'provincial'];
+const FAMILY_OF: Record<ChangeKind, SyncFamily> = {
+  patient: 'patient',
+  vitals: 'vitals',
+  visit: 'visit',
+  ecg: 'ecg',
+  ecgReport: 'ecg',
+  institution: 'institution',
+  followupVisit: 'followupVisit',
+  enrolment: 'enrolment',
+  referral: 'referral',
+  appointment: 'appointment',
+  healthCheck: 'healthCheck',
+};
+
+/** Where the routing configuration is kept (settings feature key); absent: DEFAULT_SYNC_ROUTING. */
+export const ROUTING_SETTING = 'sync.routing';
+
+/** Which families go to which target: the configured routing, or the default (src/shared/sync.ts). */
+export function syncRouting(sqlite: Sqlite): SyncRouting {
+  const row = sqlite.prepare('SELECT value FROM settings WHERE key = ?').get(ROUTING_SETTING) as { value: string } | undefined;
+  if (!row) return DEFAULT_SYNC_ROUTING;
+  const parsed = syncRoutingSchema.safeParse(JSON.parse(row.value));
+  return parsed.success ? parsed.data : DEFAULT_SYNC_ROUTING;
+}
+
+function targetsFor(sqlite: Sqlite, family: SyncFamily): SyncTargetId[] {
+  const routing = syncRouting(sqlite);
+  return (Object.keys(routing) as SyncTargetId[]).filter((target) => routing[target].includes(family));
+}
+
+const drizzles = new WeakMap<Sqlite, Db>();
+
+/** The follow-up repository takes a drizzle Db; this one wraps the connection the transaction is running on. */
+function dbOf(sqlite: Sqlite): Db {
+  let db = drizzles.get(sqlite);
+  if (!db) {
+    db = Object.assign(drizzle(sqlite, { schema }), { $client: sqlite });
+    drizzles.set(sqlite, db);
+  }
+  return db;
+}
 
 /**
  * Resource types the provincial public-health platform takes from the station (基本公共卫生 reporting):
@@ -93,11 +152,17 @@ export function enqueueResources(sqlite: Sqlite, resources: readonly { target: S
 
 /** Maps the record as it now is and queues it. Throws (rolling the caller's transaction back) if it is missing. */
 export function recordChange(sqlite: Sqlite, kind: ChangeKind, id: string): number {
-  const routed = resourcesFor(sqlite, kind, id);
-  const queued = enqueueResources(
-    sqlite,
-    routed.flatMap(({ resource, targets }) => targets.map((target) => ({ target, resource }))),
-  );
+  const configured = configuredTargets(sqlite);
+  const targets = targetsFor(sqlite, FAMILY_OF[kind]).filter((target) => configured.has(target));
+  let queued = 0;
+  if (targets.length > 0) {
+    const store = new SqlOutboxStore(() => sqlite);
+    const resources = mapChange(sqlite, kind, id);
+    for (const resource of resources) store.enqueue(resource, targets);
+    queued = resources.length * targets.length;
+    if (queued > 0) announce(sqlite);
+  }
+  // Targets that take national documents get the record's document instead (WS/T 483 / WS/T 500).
   if (kind === 'patient') return queued + recordDocumentChange(sqlite, { kind: 'patient', id });
   if (kind === 'ecg' || kind === 'ecgReport') return queued + recordDocumentChange(sqlite, { kind: 'ecg', id });
   return queued;
@@ -114,21 +179,98 @@ export function recordDocumentChange(sqlite: Sqlite, change: DocumentChange): nu
   return queued;
 }
 
-interface Routed {
-  resource: ResourceWithId;
-  targets: readonly SyncTargetId[];
+/**
+ * For back-fill: queues the record for one target unless the newest entry already queued for it holds exactly
+ * this content (so back-filling twice queues nothing new). Returns how many entries were queued.
+ */
+export function queueIfChanged(sqlite: Sqlite, target: SyncTargetId, kind: ChangeKind, id: string, settings: QueueSettings = queueSettings(sqlite)): number {
+  if (!settings.routing[target].includes(FAMILY_OF[kind])) return 0;
+  const store = new SqlOutboxStore(() => sqlite);
+  let queued = 0;
+  for (const resource of mapChange(sqlite, kind, id)) {
+    if (store.latestQueued(target, resource, settings.institution) === 'same') continue;
+    store.enqueue(resource, [target], settings.institution);
+    queued++;
+  }
+  return queued;
 }
 
-function resourcesFor(sqlite: Sqlite, kind: ChangeKind, id: string): Routed[] {
-  const county = (resource: ResourceWithId): Routed => ({ resource, targets: CLINICAL });
+/** What queueing reads from settings, read once per slice of a back-fill rather than once per record. */
+export interface QueueSettings {
+  routing: SyncRouting;
+  institution: StationInstitution | null;
+}
+
+export function queueSettings(sqlite: Sqlite): QueueSettings {
+  return { routing: syncRouting(sqlite), institution: stationInstitution(sqlite) };
+}
+
+/**
+ * A duplicate resolution re-pointed rows to `patientId`: every record of the patient whose content changed
+ * (its subject now names the kept record) is queued again for every configured target, in the merge's
+ * transaction. Records that were already the kept patient's are unchanged and skipped.
+ */
+export function queuePatientRecords(sqlite: Sqlite, patientId: string): number {
+  const ids = (sql: string) => sqlite.prepare(sql).pluck().all(patientId) as string[];
+  const work: [ChangeKind, string[]][] = [
+    ['enrolment', ids('SELECT id FROM followup_enrolments WHERE patient_id = ?')],
+    ['followupVisit', ids('SELECT id FROM followup_records WHERE patient_id = ?')],
+    ['referral', ids('SELECT id FROM followup_referrals WHERE patient_id = ?')],
+    ['appointment', ids('SELECT id FROM followup_appointments WHERE patient_id = ?')],
+    ['healthCheck', ids('SELECT id FROM followup_health_checks WHERE patient_id = ?')],
+    ['visit', ids(`SELECT id FROM visits WHERE patient_id = ? AND status = 'closed'`)],
+    ['vitals', ids('SELECT id FROM vitals WHERE patient_id = ? AND visit_id IS NULL')],
+    ['ecg', ids('SELECT id FROM ecg_records WHERE patient_id = ?')],
+  ];
+  let queued = 0;
+  const settings = queueSettings(sqlite);
+  for (const target of configuredTargets(sqlite)) {
+    for (const [kind, list] of work) for (const id of list) queued += queueIfChanged(sqlite, target, kind, id, settings);
+  }
+  if (queued > 0) announce(sqlite);
+  return queued;
+}
+
+/** The FHIR resources of one change, unrouted. */
+function mapChange(sqlite: Sqlite, kind: ChangeKind, id: string): ResourceWithId[] {
   switch (kind) {
     case 'patient':
-      return [{ resource: patientToFhir(readPatient(sqlite, id)), targets: EVERYWHERE }];
+      return [patientToFhir(readPatient(sqlite, id))];
+    case 'institution': {
+      const institution = stationInstitution(sqlite);
+      return institution ? [organizationResource(institution)] : [];
+    }
+    case 'followupVisit': {
+      const row = followupRepo.recordById(dbOf(sqlite), id);
+      if (!row) throw new Error(`recordChange: no follow-up ${id}`);
+      return followupVisitToFhir(row);
+    }
+    case 'enrolment': {
+      const row = followupRepo.enrolmentById(dbOf(sqlite), id);
+      if (!row) throw new Error(`recordChange: no enrolment ${id}`);
+      return enrolmentToFhir(row);
+    }
+    case 'referral': {
+      const db = dbOf(sqlite);
+      const row = followupRepo.referralById(db, id);
+      if (!row) throw new Error(`recordChange: no referral ${id}`);
+      return referralToFhir(row, followupRepo.checksOfReferral(db, id));
+    }
+    case 'appointment': {
+      const row = followupRepo.appointmentById(dbOf(sqlite), id);
+      if (!row) throw new Error(`recordChange: no appointment ${id}`);
+      return [appointmentToFhir(row)];
+    }
+    case 'healthCheck': {
+      const row = followupRepo.healthCheckById(dbOf(sqlite), id);
+      if (!row) throw new Error(`recordChange: no health check ${id}`);
+      return healthCheckToFhir(row);
+    }
     case 'vitals': {
       const vitals = readVitals(sqlite, 'id = ?', id)[0];
       if (!vitals) throw new Error(`recordChange: no vitals ${id}`);
       if (vitals.visitId && visitIsOpen(sqlite, vitals.visitId)) return [];
-      return vitalsToObservations(vitals).map(county);
+      return vitalsToObservations(vitals);
     }
     case 'visit': {
       const visit = readVisit(sqlite, id);
@@ -136,7 +278,7 @@ function resourcesFor(sqlite: Sqlite, kind: ChangeKind, id: string): Routed[] {
       const previous = visit.supersedes ? readVisit(sqlite, visit.supersedes).diagnoses : [];
       const versionIds = (sqlite.prepare('SELECT id FROM visits WHERE record_id = ?').all(visit.recordId) as { id: string }[]).map((row) => row.id);
       const vitals = versionIds.flatMap((versionId) => readVitals(sqlite, 'visit_id = ?', versionId));
-      return [...visitToFhir(visit, previous), ...vitals.flatMap((record) => vitalsToObservations(record))].map(county);
+      return [...visitToFhir(visit, previous), ...vitals.flatMap((record) => vitalsToObservations(record))];
     }
     case 'ecg':
     case 'ecgReport': {
@@ -147,7 +289,7 @@ function resourcesFor(sqlite: Sqlite, kind: ChangeKind, id: string): Routed[] {
         // Keep the result references to the lead Observations already queued with the recording.
         report.result = ecgToFhir({ ...ecg.summary, patientId: ecg.summary.patientId }, ecg.leadStubs())[0].result;
       }
-      return [report, ...leads].map(county);
+      return [report, ...leads];
     }
   }
 }
@@ -229,5 +371,6 @@ function readEcg(sqlite: Sqlite, id: string) {
 
 /** For tests and tools: every FHIR resource a change would queue, without queueing it. */
 export function previewChange(sqlite: Sqlite, kind: ChangeKind, id: string): { resource: Resource; targets: readonly SyncTargetId[] }[] {
-  return resourcesFor(sqlite, kind, id);
+  const targets = targetsFor(sqlite, FAMILY_OF[kind]);
+  return mapChange(sqlite, kind, id).map((resource) => ({ resource, targets }));
 }

@@ -1,7 +1,9 @@
+import type Database from 'better-sqlite3-multiple-ciphers';
 import type { Resource } from '@medplum/fhirtypes';
 import { syncErrorInfo, type RecordSyncState, type SyncErrorInfo, type SyncTargetId } from '../../shared/sync';
 import type { Sqlite } from '../db/open';
 import { describeIssues, validateForSend } from './fhir-validate';
+import { stampInstitution, stationInstitution, type StationInstitution } from './institution';
 import type { OutboxEntry, OutboxStore, ResourceWithId, ServerVersion, SyncConflict } from './outbox';
 
 /**
@@ -63,6 +65,16 @@ function toConflict(row: ConflictRow): StoredConflict {
   };
 }
 
+/** Prepared once per connection: enqueue and latestQueued run per resource during a back-fill. */
+const statements = new WeakMap<Sqlite, Map<string, Database.Statement<unknown[]>>>();
+function prepared(sqlite: Sqlite, sql: string): Database.Statement<unknown[]> {
+  let cache = statements.get(sqlite);
+  if (!cache) statements.set(sqlite, (cache = new Map()));
+  let statement = cache.get(sql);
+  if (!statement) cache.set(sql, (statement = sqlite.prepare(sql)));
+  return statement;
+}
+
 export class SqlOutboxStore implements OutboxStore {
   constructor(
     /** A getter: a restore swaps the open database under the store. */
@@ -75,10 +87,13 @@ export class SqlOutboxStore implements OutboxStore {
    * Validates the resource now (before it can ever be sent) and queues it. An invalid one is queued held with
    * VALIDATION_FAILED — the clinical change itself is kept; the record shows the sync error.
    */
-  enqueue(resource: ResourceWithId, targets: readonly SyncTargetId[]): void {
-    const insert = this.sqlite().prepare(
+  enqueue(unstamped: ResourceWithId, targets: readonly SyncTargetId[], institution: StationInstitution | null = stationInstitution(this.sqlite())): void {
+    const insert = prepared(
+      this.sqlite(),
       `INSERT INTO sync_outbox (target, resource_type, resource_id, resource, created_at, state, last_error) VALUES (?, ?, ?, ?, ?, ?, ?)`,
     );
+    // Stored as it will be sent (institution.ts), so a back-fill can tell an unchanged record from a changed one.
+    const resource = stampInstitution(unstamped, institution);
     const json = JSON.stringify(resource);
     const at = this.now().toISOString();
     const result = validateForSend(resource);
@@ -86,25 +101,29 @@ export class SqlOutboxStore implements OutboxStore {
     for (const target of targets) insert.run(target, resource.resourceType, resource.id, json, at, error ? 'held' : 'pending', error ? JSON.stringify(error) : null);
   }
 
+  /**
+   * The station's Organization goes first (everything else references it: a platform that checks references in
+   * a transaction must see it before them); then queue order. Each resource is stamped with the institution as
+   * it is now, so entries queued before the code was set, or under an older one, go out under the current one.
+   */
   pending(target: SyncTargetId, limit: number): OutboxEntry[] {
-    const rows = this.sqlite()
-      .prepare(
-        `SELECT o.seq, o.target, o.resource, o.attempts, k.version_id AS baseVersion FROM sync_outbox o
-         LEFT JOIN sync_known_versions k ON k.target = o.target AND k.resource_type = o.resource_type AND k.resource_id = o.resource_id
-         WHERE ${SENDABLE} ORDER BY o.seq LIMIT @limit`,
-      )
-      .all({ target, limit }) as {
-      seq: number;
-      target: SyncTargetId;
-      resource: string;
-      attempts: number;
-      baseVersion: string | null;
-    }[];
+    const sqlite = this.sqlite();
+    const select = (where: string) =>
+      sqlite
+        .prepare(
+          `SELECT o.seq, o.target, o.resource, o.attempts, k.version_id AS baseVersion FROM sync_outbox o
+           LEFT JOIN sync_known_versions k ON k.target = o.target AND k.resource_type = o.resource_type AND k.resource_id = o.resource_id
+           WHERE ${SENDABLE} AND ${where} ORDER BY o.seq LIMIT @limit`,
+        )
+        .all({ target, limit }) as { seq: number; target: SyncTargetId; resource: string; attempts: number; baseVersion: string | null }[];
+    const organizations = select(`o.resource_type = 'Organization'`);
+    const rows = [...organizations, ...select(`o.resource_type <> 'Organization'`)].slice(0, limit);
+    const institution = stationInstitution(sqlite);
     return rows.map((row) => ({
       id: String(row.seq),
       seq: row.seq,
       target: row.target,
-      resource: JSON.parse(row.resource) as ResourceWithId,
+      resource: stampInstitution(JSON.parse(row.resource) as ResourceWithId, institution),
       baseVersion: row.baseVersion,
       attempts: row.attempts,
       // Validated at enqueue; a row released after a hold (attempts > 0) is validated again by the engine.
@@ -178,6 +197,21 @@ export class SqlOutboxStore implements OutboxStore {
       .prepare('SELECT version_id AS versionId FROM sync_known_versions WHERE target = ? AND resource_type = ? AND resource_id = ?')
       .get(target, resourceType, resourceId) as { versionId: string | null } | undefined;
     return row === undefined ? undefined : row.versionId;
+  }
+
+  /**
+   * Whether the newest entry queued for this resource and target holds exactly what enqueue() would store now
+   * (stamped with the current institution): the back-fill's idempotence test.
+   */
+  latestQueued(target: SyncTargetId, resource: ResourceWithId, institution: StationInstitution | null = stationInstitution(this.sqlite())): 'same' | 'different' | 'none' {
+    const sqlite = this.sqlite();
+    const row = prepared(sqlite, `SELECT resource FROM sync_outbox WHERE resource_type = ? AND resource_id = ? AND target = ? ORDER BY seq DESC LIMIT 1`).get(
+      resource.resourceType,
+      resource.id,
+      target,
+    ) as { resource: string } | undefined;
+    if (!row) return 'none';
+    return row.resource === JSON.stringify(stampInstitution(resource, institution)) ? 'same' : 'different';
   }
 
   /** True while a local change to the resource is not on that target yet (pending, held or in conflict). */

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { ApiError } from '../../shared/api/errors';
 import type { RecordSyncStateView, SyncConflictView, SyncRecordList, SyncRecordListName, SyncTargetInput, SyncTargetView } from '../../shared/api/sync';
 import type { SystemStatus } from '../../shared/api/system';
-import { SYNC_TARGET_IDS, type SyncEvent, type SyncTargetConfig, type SyncTargetId, type SyncTargetStatus } from '../../shared/sync';
+import { SYNC_TARGET_IDS, type SyncRouting, type SyncEvent, type SyncTargetConfig, type SyncTargetId, type SyncTargetStatus } from '../../shared/sync';
 import type { Db, Sqlite } from '../db/open';
 import type { EventHub } from '../events/event-hub';
 import { searchColumnsFor } from '../patients/patient-keys';
@@ -15,7 +15,8 @@ import { SyncError } from './errors';
 import { createFhirHttpClient, type FhirHttpClient } from './http';
 import { patientFromFhir, patientToFhir, type PatientFromFhir } from './mapping/patient';
 import type { ResourceWithId } from './outbox';
-import { onEnqueued, readPatient } from './outbox-writer';
+import { configuredTargets, onEnqueued, queueIfChanged, queueSettings, readPatient, ROUTING_SETTING, syncRouting, type ChangeKind } from './outbox-writer';
+import { indexFhirDefinitions } from './fhir-validate';
 import { SqlOutboxStore } from './sql-outbox-store';
 import { listSyncRecords } from './record-lists';
 import { buildClientTls } from './tls';
@@ -82,7 +83,10 @@ export class SyncService {
   private engineDb: Sqlite | undefined;
   private engineTargets = '';
   private stopping: Promise<void> | undefined;
-  private readonly handlers = new Map<string, PulledHandler>([['Patient', applyPulledPatient]]);
+  /** Several features may take one type (a Task is a consult's or a referral's): each ignores what is not its own. */
+  private readonly handlers = new Map<string, PulledHandler[]>([['Patient', [applyPulledPatient]]]);
+  private readonly backfills = new Map<SyncTargetId, { running: Promise<void>; again: boolean }>();
+  private resumedFor: Sqlite | undefined;
   private readonly lastStatus = new Map<SyncTargetId, SyncTargetStatus>();
   private readonly sentThisSession = new Map<SyncTargetId, number>();
   private unsubscribeEnqueue: (() => void) | undefined;
@@ -99,7 +103,7 @@ export class SyncService {
 
   /** For the consult feature: pulled resources of this type are handed to `handler` (county only). */
   onPulled(resourceType: string, handler: PulledHandler): void {
-    this.handlers.set(resourceType, handler);
+    this.handlers.set(resourceType, [...(this.handlers.get(resourceType) ?? []), handler]);
     this.engineTargets = '';
     void this.ensureStarted();
   }
@@ -138,6 +142,7 @@ export class SyncService {
       return;
     }
     const sqlite = this.opts.sqlite();
+    this.resumeBackfills(sqlite);
     if (this.engine && this.engineDb !== sqlite) await this.stop(); // a restore swapped the database
     const configs = this.readConfigs().filter((config) => config.enabled).map((config) => config.config);
     const signature = JSON.stringify(configs.map((config) => [config.id, config.kind, config.baseUrl, config.serverName, config.caCertificatePem, config.clientPassphrase, Buffer.from(config.clientPkcs12).toString('base64'), config.pullResourceTypes]));
@@ -203,9 +208,9 @@ export class SyncService {
 
   private applyRemote(target: SyncTargetId, resource: Resource): void {
     const sqlite = this.opts.sqlite();
-    const handler = this.handlers.get(resource.resourceType);
+    const handlers = this.handlers.get(resource.resourceType) ?? [];
     sqlite.transaction(() => {
-      if (this.store().acceptRemoteVersion(target, resource) === 'applied') handler?.(sqlite, resource, target);
+      if (this.store().acceptRemoteVersion(target, resource) === 'applied') for (const handler of handlers) handler(sqlite, resource, target);
     })();
   }
 
@@ -302,7 +307,10 @@ export class SyncService {
         kind,
         now: new Date().toISOString(),
       });
-    if (!existing || existing.kind !== kind) this.backfill(input.id, kind);
+    // A documents platform gets each resident's EHR-SD-1; a FHIR one everything its routing takes (back-fill).
+    if (kind === 'documents') {
+      if (!existing || existing.kind !== kind || existing.enabled !== 1) this.backfillDocuments(input.id);
+    } else if (!existing || existing.enabled !== 1 || existing.kind !== kind) void this.backfill(input.id);
     // New settings may fix what the last error asked for: held entries get another chance.
     this.store().releaseHeld(input.id);
     await this.ensureStarted();
@@ -311,22 +319,126 @@ export class SyncService {
   }
 
   /**
-   * A target configured after the station was in use: queue the current patients for it, so the platform
-   * is not missing everyone registered before the link existed. (Clinical history stays local.)
+   * Back-fill (issue 10 item 3): queue for `target` everything already in the store that its routing takes — the
+   * institution, patients, enrolments, follow-ups, referrals, bookings, health checks, signed visits, vitals, ECGs
+   * — so a platform added (or enabled, or a station whose institution code was set) after the station was in use
+   * is not missing its past. Chunked: each transaction runs for at most BACKFILL_SLICE_MS, then the event loop
+   * gets a turn, so the UI and the sync engine are never blocked for long. Idempotent: a record whose newest
+   * queued entry already holds its current content is skipped. Progress goes out as `syncBackfill` events.
+   * Resolves when done; a second call while one runs makes it run once more after (new records, a new code).
    */
-  private backfill(target: SyncTargetId, kind: 'fhir' | 'documents'): void {
-    const sqlite = this.opts.sqlite();
-    const store = this.store();
-    const ids = sqlite.prepare('SELECT id FROM patients ORDER BY created_at').all() as { id: string }[];
-    sqlite.transaction(() => {
-      for (const { id } of ids) {
-        // A documents platform gets each resident's EHR-SD-1 (个人基本健康信息登记) instead of the FHIR Patient.
-        if (kind === 'documents') {
-          queueNationalDocument(sqlite, { kind: 'patient', id }, [target]);
-          continue;
-        }
-        if (!store.hasUnsentChange(target, 'Patient', id)) store.enqueue(patientResource(sqlite, id), [target]);
+  backfill(target: SyncTargetId): Promise<void> {
+    const current = this.backfills.get(target);
+    if (current) {
+      current.again = true;
+      return current.running;
+    }
+    const state = { running: Promise.resolve(), again: false };
+    state.running = (async () => {
+      try {
+        do {
+          state.again = false;
+          await this.backfillOnce(target);
+        } while (state.again);
+      } finally {
+        this.backfills.delete(target);
       }
+    })();
+    this.backfills.set(target, state);
+    return state.running;
+  }
+
+  routing(): SyncRouting {
+    return syncRouting(this.opts.sqlite());
+  }
+
+  /** Saves the routing; each configured target that now takes a family it did not is back-filled (idempotent). */
+  setRouting(routing: SyncRouting): SyncRouting {
+    const sqlite = this.opts.sqlite();
+    const before = syncRouting(sqlite);
+    sqlite
+      .prepare(`INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`)
+      .run(ROUTING_SETTING, JSON.stringify(routing), new Date().toISOString());
+    for (const target of configuredTargets(sqlite)) {
+      if (routing[target].some((family) => !before[target].includes(family))) void this.backfill(target);
+    }
+    return syncRouting(sqlite);
+  }
+
+  /** For tests and the bench: resolves when no back-fill is running. */
+  async whenBackfilled(): Promise<void> {
+    while (this.backfills.size > 0) await Promise.all([...this.backfills.values()].map((each) => each.running));
+  }
+
+  /** The institution code or name changed: its Organization, and everything stamped with the old code, re-queued. */
+  institutionChanged(): Promise<void> {
+    if (!this.opts.storeOpen()) return Promise.resolve();
+    return Promise.all([...configuredTargets(this.opts.sqlite())].map((target) => this.backfill(target))).then(() => undefined);
+  }
+
+  private async backfillOnce(target: SyncTargetId): Promise<void> {
+    if (!this.opts.storeOpen()) return;
+    const sqlite = this.opts.sqlite();
+    if (!configuredTargets(sqlite).has(target)) {
+      if (pendingBackfills(sqlite).includes(target)) setBackfillPending(sqlite, target, false); // target removed since
+      return;
+    }
+    // Indexing the R4 definitions (once per process, 1–2 s) happens before the slices, not inside the first one.
+    indexFhirDefinitions();
+    const work = backfillWork(sqlite);
+    const total = work.reduce((sum, [, ids]) => sum + ids.length, 0);
+    // Durable before the first slice: a back-fill cut short (quit, crash, power) is run again at the next start.
+    setBackfillPending(sqlite, target, true);
+    const synchronous = sqlite.pragma('synchronous', { simple: true }) as number;
+    let done = 0;
+    let queued = 0;
+    const publish = (finished: boolean) => this.opts.events.publish('syncBackfill', { target, done, total, queued, finished });
+    publish(false);
+    for (const [kind, ids] of work) {
+      let index = 0;
+      while (index < ids.length) {
+        if (!this.opts.storeOpen() || this.opts.sqlite() !== sqlite) return; // closed or restored underneath
+        const started = performance.now();
+        const settings = queueSettings(sqlite);
+        // The slices commit without waiting for the disk (WAL + synchronous=NORMAL survives a crash of the app,
+        // not of the machine): on a loaded PC that wait, not the work, is most of a slice. Durability comes from
+        // the FULL commit that clears the pending mark at the end, which syncs every frame before it; a power cut
+        // before that leaves the mark set, and the back-fill (idempotent) runs again. Nothing else can write
+        // between these statements: better-sqlite3 is synchronous and this is the main thread.
+        sqlite.pragma('synchronous = NORMAL');
+        try {
+          sqlite.transaction(() => {
+            while (index < ids.length && performance.now() - started < BACKFILL_SLICE_MS) {
+              queued += queueIfChanged(sqlite, target, kind, ids[index], settings);
+              index++;
+              done++;
+            }
+          })();
+        } finally {
+          sqlite.pragma(`synchronous = ${synchronous}`);
+        }
+        publish(false);
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    }
+    setBackfillPending(sqlite, target, false);
+    publish(true);
+    if (queued > 0) this.engine?.nudge(target);
+  }
+
+  /** Once per opened store: back-fills that did not finish last time run again. */
+  private resumeBackfills(sqlite: Sqlite): void {
+    if (this.resumedFor === sqlite) return;
+    this.resumedFor = sqlite;
+    for (const target of pendingBackfills(sqlite)) void this.backfill(target);
+  }
+
+  /** A documents target added after the station was in use: each resident's EHR-SD-1 (个人基本健康信息登记). */
+  private backfillDocuments(target: SyncTargetId): void {
+    const sqlite = this.opts.sqlite();
+    const ids = sqlite.prepare<[], { id: string }>('SELECT id FROM patients ORDER BY created_at').all();
+    sqlite.transaction(() => {
+      for (const { id } of ids) queueNationalDocument(sqlite, { kind: 'patient', id }, [target]);
     })();
   }
 
@@ -346,8 +458,10 @@ export class SyncService {
   }
 
   async setEnabled(id: SyncTargetId, enabled: boolean): Promise<SyncTargetView> {
+    const wasEnabled = this.readRows().find((row) => row.id === id)?.enabled === 1;
     const changed = this.opts.sqlite().prepare('UPDATE sync_targets SET enabled = ?, updated_at = ? WHERE id = ?').run(enabled ? 1 : 0, new Date().toISOString(), id);
     if (changed.changes === 0) throw new ApiError('NOT_FOUND', `the ${id} target is not configured`);
+    if (enabled && !wasEnabled) void this.backfill(id);
     await this.ensureStarted();
     return this.view(id);
   }
@@ -463,7 +577,7 @@ export class SyncService {
         return;
       }
       store.resolveConflict(conflictId, 'theirs');
-      if (conflict.theirs) this.handlers.get(conflict.resourceType)?.(sqlite, conflict.theirs, conflict.target);
+      if (conflict.theirs) for (const handler of this.handlers.get(conflict.resourceType) ?? []) handler(sqlite, conflict.theirs, conflict.target);
     })();
     this.engine?.nudge(conflict.target);
     return { resolved: true };
@@ -488,6 +602,47 @@ export class SyncService {
       store.recordStates(resourceType, resourceId).map((state) => ({ resourceType, resourceId, target: state.target, state: state.state, lastError: state.lastError })),
     );
   }
+}
+
+const BACKFILL_PENDING = 'sync.backfillPending';
+
+function pendingBackfills(sqlite: Sqlite): SyncTargetId[] {
+  const row = sqlite.prepare('SELECT value FROM settings WHERE key = ?').get(BACKFILL_PENDING) as { value: string } | undefined;
+  const parsed: unknown = row ? JSON.parse(row.value) : [];
+  return SYNC_TARGET_IDS.filter((id) => Array.isArray(parsed) && parsed.includes(id));
+}
+
+function setBackfillPending(sqlite: Sqlite, target: SyncTargetId, pending: boolean): void {
+  const next = new Set(pendingBackfills(sqlite));
+  if (pending) next.add(target);
+  else next.delete(target);
+  sqlite
+    .prepare(`INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`)
+    .run(BACKFILL_PENDING, JSON.stringify([...next]), new Date().toISOString());
+}
+
+/** How long one back-fill transaction may hold the main thread (the goal is no block over 50 ms). */
+const BACKFILL_SLICE_MS = 15;
+
+/**
+ * What a back-fill walks, in the order a platform needs it (the Organization and the Patients before what
+ * references them). Visits: the current signed version of each (it carries its vitals); vitals taken outside a
+ * visit; ECGs assigned to a patient.
+ */
+function backfillWork(sqlite: Sqlite): [ChangeKind, string[]][] {
+  const ids = (sql: string) => (sqlite.prepare(sql).pluck().all() as string[]);
+  return [
+    ['institution', ['station']],
+    ['patient', ids('SELECT id FROM patients ORDER BY created_at, id')],
+    ['enrolment', ids('SELECT id FROM followup_enrolments ORDER BY rowid')],
+    ['followupVisit', ids('SELECT id FROM followup_records ORDER BY rowid')],
+    ['referral', ids('SELECT id FROM followup_referrals ORDER BY rowid')],
+    ['appointment', ids('SELECT id FROM followup_appointments ORDER BY rowid')],
+    ['healthCheck', ids('SELECT id FROM followup_health_checks ORDER BY rowid')],
+    ['visit', ids(`SELECT id FROM visits WHERE status = 'closed' ORDER BY rowid`)],
+    ['vitals', ids('SELECT id FROM vitals WHERE visit_id IS NULL ORDER BY rowid')],
+    ['ecg', ids('SELECT id FROM ecg_records WHERE patient_id IS NOT NULL ORDER BY rowid')],
+  ];
 }
 
 function safeStatus(engine: SyncEngine, id: SyncTargetId): SyncTargetStatus | undefined {

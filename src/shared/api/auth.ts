@@ -33,7 +33,19 @@ export type AuthStatus = z.infer<typeof authStatusSchema>;
 export const authContract = {
   status: method({ input: z.object({}), output: authStatusSchema, access: 'public', audit: 'none' }),
   setupAdmin: method({
-    input: z.object({ username: usernameSchema, displayName: z.string().trim().min(1).max(40), password: passwordSchema }),
+    input: z.object({
+      username: usernameSchema,
+      displayName: z.string().trim().min(1).max(40),
+      password: passwordSchema,
+      /** Who the station is (设置 can change it later): the institution's name, national code and villages. */
+      institution: z
+        .object({
+          facilityName: z.string().trim().max(60),
+          institutionCode: z.string().max(40),
+          villages: z.array(z.string().trim().min(1).max(40)).max(500).optional(),
+        })
+        .optional(),
+    }),
     output: userSchema,
     access: 'public',
     audit: 'auth',

@@ -30,6 +30,15 @@ export const eventsContract = {
     sent: z.number().int(),
     message: z.string().optional(),
   }),
+  /** Back-fill of what was in the store before a target (or the institution code) was set: records walked of total. */
+  syncBackfill: z.object({
+    target: z.string(),
+    done: z.number().int(),
+    total: z.number().int(),
+    /** Outbox entries it added so far (records already queued with the same content add none). */
+    queued: z.number().int(),
+    finished: z.boolean(),
+  }),
 };
 
 export type EventName = keyof typeof eventsContract;

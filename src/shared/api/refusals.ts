@@ -1,3 +1,4 @@
+import { INSTITUTION_REASONS } from '../institution';
 import { SECURITY_REASONS } from './system';
 
 /**
@@ -48,8 +49,9 @@ export const SYNC_REASONS = ['SYNC_NOT_CONFIGURED', 'FILE_UNREADABLE', 'CA_REQUI
 /** Catalog namespace → its closed list. A reason is listed once, under the feature that refuses with it. */
 export const REFUSALS = {
   clinic: CLINIC_REASONS,
-  // Sign-in and users; the store and backups refusing to put data at risk (SECURITY_REASONS, system contract).
-  errors: [...AUTH_REASONS, ...SECURITY_REASONS],
+  // Sign-in and users; the store and backups refusing to put data at risk (SECURITY_REASONS, system contract);
+  // the station's institution code (settings).
+  errors: [...AUTH_REASONS, ...SECURITY_REASONS, ...INSTITUTION_REASONS],
   ecg: ECG_REASONS,
   consult: CONSULT_REASONS,
   sync: SYNC_REASONS,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { RECORD_SYNC_STATES, SYNC_ACTIONS, SYNC_ERROR_CODES, SYNC_TARGET_IDS, SYNC_TARGET_KINDS, SYNC_TARGET_STATES } from '../sync';
+import { RECORD_SYNC_STATES, SYNC_ACTIONS, SYNC_ERROR_CODES, SYNC_TARGET_IDS, SYNC_TARGET_KINDS, SYNC_TARGET_STATES, syncRoutingSchema } from '../sync';
 import { method } from './define';
 
 /**
@@ -105,6 +105,10 @@ export const syncRecordListSchema = z.object({ total: z.number().int(), records:
 export type SyncRecordList = z.infer<typeof syncRecordListSchema>;
 
 export const syncContract = {
+  /** Which record families go to which platform (src/shared/sync.ts DEFAULT_SYNC_ROUTING when never set). */
+  routing: method({ input: z.object({}), output: syncRoutingSchema, access: 'signedIn', audit: 'none' }),
+  /** Changes the routing (admin); families newly routed to a configured target are back-filled to it. */
+  setRouting: method({ input: syncRoutingSchema, output: syncRoutingSchema, access: admin, audit: 'admin' }),
   targets: method({ input: z.object({}), output: z.array(syncTargetViewSchema), access: 'signedIn', audit: 'none' }),
   /** Saves a target's settings (admin): certificate files are read and validated, then stored encrypted. */
   configure: method({ input: syncTargetInputSchema, output: syncTargetViewSchema, access: admin, audit: 'admin' }),

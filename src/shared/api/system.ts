@@ -21,6 +21,11 @@ export const DEFAULT_SECURITY_SETTINGS: SecuritySettings = {
 export const settingsSchema = z.object({
   security: securitySettingsSchema,
   facilityName: z.string().max(60),
+  /**
+   * The institution's national code (统一社会信用代码, or the older 组织机构代码; checked by src/shared/institution.ts).
+   * Every record the station sends names it; '' until set at first run or in 设置.
+   */
+  institutionCode: z.string().max(40).default(''),
   locale: z.enum(['zh-CN', 'en']),
   /** The township's villages, for registration and follow-up call lists. */
   villages: z.array(z.string().trim().min(1).max(40)).max(500),

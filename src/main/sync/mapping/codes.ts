@@ -1,4 +1,4 @@
-import type { CodeableConcept, Quantity } from '@medplum/fhirtypes';
+import type { CodeableConcept, Extension, Quantity } from '@medplum/fhirtypes';
 
 /**
  * Code systems and codes the station writes. LOINC codes are those of ARCHITECTURE §7; units are UCUM.
@@ -57,3 +57,48 @@ export const LOINC = {
   waist: ['8280-0', 'Waist Circumference at umbilicus by Tape measure'],
   ecgReport: ['45033-8', 'EKG study'],
 } as const satisfies Record<string, readonly [string, string]>;
+
+/** The station's own code systems and extensions, where no standard one holds the national form's concept. */
+export const STATION = {
+  /** Programmes, follow-up kinds and health-check kinds (高血压/2型糖尿病患者健康管理, 健康体检). */
+  programme: 'urn:township-workstation:bphs-programme',
+  /** The follow-up form (随访服务记录表) as a Questionnaire: one item per field of the form. */
+  followupQuestionnaire: 'urn:township-workstation:Questionnaire:bphs-followup',
+  extension: (name: string) => `urn:township-workstation:extension:${name}`,
+} as const;
+
+export const SNOMED = 'http://snomed.info/sct';
+
+type ExtensionValue = string | number | boolean | null | undefined;
+
+/** Station extensions for the values a standard element cannot hold; null/undefined values are left out. */
+export function stationExtensions(values: Record<string, ExtensionValue>): Extension[] {
+  const out: Extension[] = [];
+  for (const [name, value] of Object.entries(values)) {
+    if (value === null || value === undefined || value === '') continue;
+    const url = STATION.extension(name);
+    if (typeof value === 'boolean') out.push({ url, valueBoolean: value });
+    else if (typeof value === 'number') out.push(Number.isInteger(value) ? { url, valueInteger: value } : { url, valueDecimal: value });
+    else out.push({ url, valueString: value });
+  }
+  return out;
+}
+
+/** Reads one station extension back (absent: null). */
+export function stationExtension(extensions: readonly Extension[] | undefined, name: string): string | number | boolean | null {
+  const found = extensions?.find((each) => each.url === STATION.extension(name));
+  if (!found) return null;
+  return found.valueString ?? found.valueInteger ?? found.valueDecimal ?? found.valueBoolean ?? null;
+}
+
+export function stationString(extensions: readonly Extension[] | undefined, name: string): string | null {
+  const value = stationExtension(extensions, name);
+  return value === null ? null : String(value);
+}
+
+/** "Patient/<id>" → id; throws for a missing or foreign reference (the record cannot be stored without it). */
+export function referencedId(reference: string | undefined, type: string, what: string): string {
+  const prefix = `${type}/`;
+  if (!reference?.startsWith(prefix)) throw new Error(`${what}: no ${type} reference`);
+  return reference.slice(prefix.length);
+}

@@ -8,6 +8,7 @@ export function SetupPage() {
   const { t } = useTranslation();
   const { refresh } = useAuth();
   const [form, setForm] = useState({ username: 'admin', displayName: '', password: '', repeat: '' });
+  const [institution, setInstitution] = useState({ facilityName: '', institutionCode: '' });
   const [error, setError] = useState<unknown>(null);
   const [mismatch, setMismatch] = useState(false);
 
@@ -17,7 +18,8 @@ export function SetupPage() {
     setMismatch(form.password !== form.repeat);
     if (form.password !== form.repeat) return;
     try {
-      await api.auth.setupAdmin({ username: form.username, displayName: form.displayName, password: form.password });
+      const named = institution.facilityName.trim() !== '' || institution.institutionCode.trim() !== '';
+      await api.auth.setupAdmin({ username: form.username, displayName: form.displayName, password: form.password, ...(named ? { institution } : {}) });
       await refresh();
     } catch (err) {
       setError(err);
@@ -41,6 +43,18 @@ export function SetupPage() {
         {field('password', 'password')}
         {field('repeat', 'password')}
         {mismatch && <p role="alert" className="error-text">{t('setup.mismatch')}</p>}
+        <fieldset>
+          <legend>{t('settings.station')}</legend>
+          <p className="muted">{t('setup.institutionHint')}</p>
+          <label>
+            {t('setup.facilityName')}
+            <input value={institution.facilityName} onChange={(e) => setInstitution({ ...institution, facilityName: e.target.value })} autoComplete="off" maxLength={60} />
+          </label>
+          <label>
+            {t('setup.institutionCode')}
+            <input value={institution.institutionCode} onChange={(e) => setInstitution({ ...institution, institutionCode: e.target.value })} autoComplete="off" maxLength={40} />
+          </label>
+        </fieldset>
         <ErrorText error={error} />
         <button type="submit" className="primary">
           {t('setup.submit')}

@@ -19,6 +19,7 @@ export function SettingsPage() {
         <LanguageSwitch />
       </div>
       <ChangePassword />
+      <Station editable={isAdmin} />
       {isAdmin && <SecurityPolicy />}
       {isAdmin && <Users />}
       {isAdmin && <Backup />}
@@ -59,6 +60,54 @@ function ChangePassword() {
       <ErrorText error={error} />
       {saved && <p className="ok-text">{t('settings.saved')}</p>}
       <button type="submit">{t('settings.save')}</button>
+    </form>
+  );
+}
+
+/** Who the station is: name, national code, villages served. Everyone sees it; only an administrator edits it. */
+function Station({ editable }: { editable: boolean }) {
+  const { t } = useTranslation();
+  const [station, setStation] = useState<{ facilityName: string; institutionCode: string; villages: string } | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const [saved, setSaved] = useState(false);
+  useEffect(() => {
+    void api.settings.get({}).then((s) => setStation({ facilityName: s.facilityName, institutionCode: s.institutionCode, villages: s.villages.join('\n') }), setError);
+  }, []);
+  if (!station) return <ErrorText error={error} />;
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    setError(null);
+    setSaved(false);
+    try {
+      const villages = station!.villages.split('\n').map((v) => v.trim()).filter(Boolean);
+      const s = await api.settings.update({ facilityName: station!.facilityName.trim(), institutionCode: station!.institutionCode, villages });
+      setStation({ facilityName: s.facilityName, institutionCode: s.institutionCode, villages: s.villages.join('\n') });
+      setSaved(true);
+    } catch (err) {
+      setError(err);
+    }
+  }
+  return (
+    <form className="card" onSubmit={submit} aria-label={t('settings.station')}>
+      <h2>{t('settings.station')}</h2>
+      <p className="muted">{editable ? t('settings.stationHint') : t('settings.readOnly')}</p>
+      <div className="form-grid">
+        <label>
+          {t('settings.facilityName')}
+          <input value={station.facilityName} readOnly={!editable} maxLength={60} onChange={(e) => setStation({ ...station, facilityName: e.target.value })} />
+        </label>
+        <label>
+          {t('settings.institutionCode')}
+          <input value={station.institutionCode} readOnly={!editable} maxLength={40} onChange={(e) => setStation({ ...station, institutionCode: e.target.value })} />
+        </label>
+        <label>
+          {t('settings.villages')}
+          <textarea value={station.villages} readOnly={!editable} rows={4} onChange={(e) => setStation({ ...station, villages: e.target.value })} />
+        </label>
+      </div>
+      <ErrorText error={error} />
+      {saved && <p className="ok-text">{t('settings.saved')}</p>}
+      {editable && <button type="submit">{t('settings.save')}</button>}
     </form>
   );
 }

@@ -25,6 +25,7 @@ export function SyncPage() {
   const [targets, setTargets] = useState<SyncTargetView[] | null>(null);
   const [conflicts, setConflicts] = useState<SyncConflictView[]>([]);
   const [progress, setProgress] = useState<Partial<Record<string, { pending: number; sent: number; state: string }>>>({});
+  const [backfill, setBackfill] = useState<Partial<Record<string, { done: number; total: number; finished: boolean }>>>({});
   const [editing, setEditing] = useState<SyncTargetId | null>(null);
   const [error, setError] = useState<unknown>(null);
 
@@ -44,9 +45,11 @@ export function SyncPage() {
       setProgress((current) => ({ ...current, [event.target]: event }));
       load();
     });
+    const offBackfill = events.on('syncBackfill', (event) => setBackfill((current) => ({ ...current, [event.target]: event })));
     return () => {
       clearInterval(timer);
       off();
+      offBackfill();
     };
   }, [load]);
 
@@ -79,6 +82,11 @@ export function SyncPage() {
             )}
           </div>
           {!target.configured && <p className="muted">{admin ? t('notConfigured') : t('notConfiguredAskAdmin')}</p>}
+          {backfill[target.id] && !backfill[target.id]!.finished && (
+            <p className="muted" role="status">
+              {t('backfill', { done: backfill[target.id]!.done, total: backfill[target.id]!.total })}
+            </p>
+          )}
           {target.configured && (
             <TargetStatus target={target} progress={progress[target.id]} onRetry={() => act(api.sync.retry({ id: target.id }))} onSync={() => act(api.sync.syncNow({ id: target.id }))} />
           )}

@@ -1,0 +1,127 @@
+/**
+ * The pull side of the follow-up feature (issue 10 item 5): a follow-up, enrolment, referral, booking or health
+ * check written on another station of the center and pulled from the platform lands in this station's tables
+ * field for field (same ids: every station names a record by the UUID it was created with), and the enrolment's
+ * kept due state is recomputed in the same transaction, exactly as a local write does (enrolment-state.ts).
+ *
+ * Each applier runs inside the transaction in which the sync service records the pulled version, and only when
+ * that version may be applied (no unsent local change to the same resource: that one goes out and meets the
+ * platform's version as a conflict instead). Our own pushes coming back are the same content: the upserts leave
+ * the row as it was. Nothing here queues an outbox entry, so a pulled record is never echoed back.
+ */
+
+import type { Appointment, Encounter, EpisodeOfCare, QuestionnaireResponse, Resource, ServiceRequest } from '@medplum/fhirtypes';
+import { and, eq, isNull, ne } from 'drizzle-orm';
+import { drizzle } from 'drizzle-orm/better-sqlite3';
+import type { Db, Sqlite } from '../db/open';
+import * as schema from '../db/schema';
+import { followupEnrolments } from '../db/schema/followup';
+import { appointmentFromFhir, isFollowupAppointment } from '../sync/mapping/appointment';
+import { enrolmentFromFhir, isEnrolmentEpisode } from '../sync/mapping/enrolment';
+import { followupVisitFromFhir, isFollowupForm } from '../sync/mapping/followup-visit';
+import { healthCheckFromFhir, healthCheckKind } from '../sync/mapping/health-check';
+import { isFollowupReferral, referralFromFhir } from '../sync/mapping/referral';
+import { refreshEnrolmentState } from './enrolment-state';
+import * as repo from './repository';
+
+/** The resource types the follow-up feature takes from the platform, in the order a first pull needs them. */
+export const FOLLOWUP_PULLED_TYPES = ['EpisodeOfCare', 'QuestionnaireResponse', 'ServiceRequest', 'Appointment', 'Encounter'] as const;
+
+const drizzles = new WeakMap<Sqlite, Db>();
+function dbOf(sqlite: Sqlite): Db {
+  let db = drizzles.get(sqlite);
+  if (!db) {
+    db = Object.assign(drizzle(sqlite, { schema }), { $client: sqlite });
+    drizzles.set(sqlite, db);
+  }
+  return db;
+}
+
+/**
+ * Applies one pulled resource if it is one of the follow-up feature's; others (a consult's Task, a clinic
+ * Encounter) are left to their own features. Throws when the resource is ours but cannot be stored: the sync
+ * engine then reports it and pulls that version again later.
+ */
+export function applyPulledFollowup(sqlite: Sqlite, resource: Resource, now: string = new Date().toISOString()): 'applied' | 'not-ours' {
+  const db = dbOf(sqlite);
+  switch (resource.resourceType) {
+    case 'EpisodeOfCare':
+      return applyEnrolment(db, resource, now);
+    case 'QuestionnaireResponse':
+      return applyFollowupVisit(db, resource);
+    case 'ServiceRequest':
+      return applyReferral(db, resource, now);
+    case 'Appointment':
+      return applyAppointment(db, resource, now);
+    case 'Encounter':
+      return applyHealthCheck(db, resource, now);
+    default:
+      return 'not-ours';
+  }
+}
+
+function applyEnrolment(db: Db, episode: EpisodeOfCare, now: string): 'applied' | 'not-ours' {
+  if (!isEnrolmentEpisode(episode)) return 'not-ours';
+  const row = enrolmentFromFhir(episode, now);
+  if (episode.status === 'entered-in-error' && !repo.enrolmentById(db, row.id)) return 'applied'; // never here: nothing to undo
+  if (row.endedOn === null) {
+    // Two stations enrolled the patient in the same programme while apart: the partial unique index allows one
+    // open enrolment. Said plainly instead of as a constraint error; the platform's copy waits until one ends.
+    const other = db
+      .select({ id: followupEnrolments.id })
+      .from(followupEnrolments)
+      .where(and(eq(followupEnrolments.patientId, row.patientId), eq(followupEnrolments.disease, row.disease), isNull(followupEnrolments.endedOn), ne(followupEnrolments.id, row.id)))
+      .get();
+    if (other) throw new Error(`EpisodeOfCare/${row.id}: the patient already has another open ${row.disease} enrolment here (${other.id}); end one of them`);
+  }
+  const local = repo.enrolmentById(db, row.id);
+  // Who enrolled or ended it is a user of the station that did it; an echo of our own keeps our user ids.
+  repo.upsertEnrolment(db, local ? { ...row, enrolledBy: local.enrolledBy, endedBy: row.endedOn ? (local.endedBy ?? 0) : null } : row);
+  refreshEnrolmentState(db.$client, row.id);
+  return 'applied';
+}
+
+function applyFollowupVisit(db: Db, form: QuestionnaireResponse): 'applied' | 'not-ours' {
+  if (!isFollowupForm(form)) return 'not-ours';
+  const row = followupVisitFromFhir(form);
+  if (form.status === 'entered-in-error') {
+    // Recorded by mistake (wrong patient, a duplicate typed twice): gone from the history the rules read.
+    repo.deleteRecord(db, row.id);
+    refreshEnrolmentState(db.$client, row.enrolmentId);
+    return 'applied';
+  }
+  const local = repo.recordById(db, row.id);
+  repo.upsertRecord(db, local ? { ...row, doctorId: local.doctorId } : row);
+  refreshEnrolmentState(db.$client, row.enrolmentId);
+  return 'applied';
+}
+
+function applyReferral(db: Db, request: ServiceRequest, now: string): 'applied' | 'not-ours' {
+  if (!isFollowupReferral(request)) return 'not-ours';
+  const { referral, checks } = referralFromFhir(request, now);
+  if (request.status === 'entered-in-error') {
+    repo.deleteReferral(db, referral.id);
+    refreshEnrolmentState(db.$client, referral.enrolmentId);
+    return 'applied';
+  }
+  const local = repo.referralById(db, referral.id);
+  repo.upsertReferral(db, local ? { ...referral, createdBy: local.createdBy } : referral);
+  const localChecks = new Map(repo.checksOfReferral(db, referral.id).map((check) => [check.id, check]));
+  for (const check of checks) repo.upsertReferralCheck(db, { ...check, recordedBy: localChecks.get(check.id)?.recordedBy ?? check.recordedBy });
+  refreshEnrolmentState(db.$client, referral.enrolmentId);
+  return 'applied';
+}
+
+function applyAppointment(db: Db, appointment: Appointment, now: string): 'applied' | 'not-ours' {
+  if (!isFollowupAppointment(appointment)) return 'not-ours';
+  repo.upsertAppointment(db, appointmentFromFhir(appointment, now));
+  return 'applied';
+}
+
+function applyHealthCheck(db: Db, encounter: Encounter, now: string): 'applied' | 'not-ours' {
+  if (healthCheckKind(encounter) === null) return 'not-ours';
+  const row = healthCheckFromFhir(encounter, now);
+  const local = repo.healthCheckById(db, row.id);
+  repo.upsertHealthCheck(db, local ? { ...row, recordedBy: local.recordedBy } : row);
+  return 'applied';
+}

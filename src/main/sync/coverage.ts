@@ -1,0 +1,43 @@
+import type { SyncFamily } from '../../shared/sync';
+
+/**
+ * Every table of the store, and what becomes of its rows on the county network (ARCHITECTURE §10: every
+ * clinical table has a sync mapping or a written reason to stay local). `sent`: the families (outbox-writer's
+ * ChangeKind, routed by src/shared/sync.ts) whose FHIR resources carry the table's rows. `local`: why not.
+ * test/main/sync/coverage.test.ts reads the tables from sqlite_master after all migrations and fails on a table
+ * missing here (a new table must say which it is) or an entry naming no table.
+ */
+export type TableSync = { sent: readonly SyncFamily[] } | { local: string };
+
+export const TABLE_SYNC: Readonly<Record<string, TableSync>> = {
+  patients: { sent: ['patient'] },
+  visits: { sent: ['visit'] },
+  vitals: { sent: ['vitals', 'visit'] },
+  ecg_records: { sent: ['ecg'] },
+  followup_enrolments: { sent: ['enrolment'] },
+  followup_records: { sent: ['followupVisit'] },
+  followup_referrals: { sent: ['referral'] },
+  followup_referral_checks: { sent: ['referral'] },
+  followup_appointments: { sent: ['appointment'] },
+  followup_health_checks: { sent: ['healthCheck'] },
+  consult_requests: { sent: ['consult'] },
+  consult_attachments: { sent: ['consult'] },
+  settings: {
+    local:
+      "the station's own configuration; the part others need — the institution's name and code — goes as its Organization (family 'institution')",
+  },
+  followup_day_capacity: { local: "this station's booking capacity per day: a working arrangement, not a record about a patient" },
+  queue_entries: {
+    local:
+      "the day's waiting list (check-in order, priority) of the PC it was taken on; what happened to the patient goes as the signed visit's Encounter and vitals. Sharing the live queue between a center's stations is issue 10 item 3 (the pull engine)",
+  },
+  consult_replies: { local: "the county's signed DiagnosticReports as pulled: theirs, never pushed back (issue 10 item 4)" },
+  critical_alerts: { local: "this station's acknowledgement state of alerts raised from pulled consult replies; the replies themselves are on the platform" },
+  users: { local: "accounts and password hashes of this PC's users; the platform authenticates the station by its certificate, not by our users" },
+  audit_log: { local: "this PC's append-only, hash-chained record of who read and wrote what (kept ≥ 180 days on the station, exported for inspection)" },
+  sync_outbox: { local: 'the sync machinery itself: what is queued for which target' },
+  sync_known_versions: { local: 'the sync machinery itself: the server version each record was last seen at' },
+  sync_conflicts: { local: 'the sync machinery itself: conflicts waiting for a user' },
+  sync_cursors: { local: 'the sync machinery itself: pull positions' },
+  sync_targets: { local: "the platforms' addresses and this station's certificates and key" },
+};
