@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { ManualClock, systemClock, type Clock } from '../../../src/main/clock';
+import { ManualClock } from '../../../src/main/clock';
 import { defaultMigrationsFolder } from '../../../src/main/db/open';
 import { createServices, type Services } from '../../../src/main/services';
 import { createChromiumPdf } from '../pdf/chromium-pdf';
@@ -34,7 +34,7 @@ export interface Harness {
   /** A URL that opens the app in a new browser (a one-time launch code, exchanged for the session cookie). */
   launchUrl(path?: string): string;
   services: Services;
-  clock: Clock;
+  clock: ManualClock;
   close(): Promise<void>;
 }
 
@@ -71,8 +71,9 @@ function readBody(req: http.IncomingMessage): Promise<string> {
 
 export async function startHarness(opts: HarnessOptions): Promise<Harness> {
   mkdirSync(opts.dataDir, { recursive: true });
-  const manualClock = opts.testControls ? new ManualClock() : null;
-  const clock: Clock = manualClock ?? systemClock;
+  // Real time until a test moves it; only a harness started for tests has the routes that move it.
+  const clock = new ManualClock();
+  const manualClock = opts.testControls ? clock : null;
   let launchUrl: (pagePath?: string) => string = () => {
     throw new Error('the harness is not listening yet');
   };
