@@ -283,7 +283,7 @@ function seedStatements(sqlite: Sqlite, db: Db) {
 }
 
 /** Seeds the population in transactions of BATCH patients; returns the seconds it took and the rows written. */
-function seedStation(db: Db, patients: readonly FollowUpPatientState[]): { seconds: number; records: number } {
+export function seedStation(db: Db, patients: readonly FollowUpPatientState[]): { seconds: number; records: number } {
   const sqlite = db.$client;
   const started = performance.now();
   const statements = seedStatements(sqlite, db);

@@ -8,7 +8,7 @@ import type { Disease } from '../../shared/followup';
 import type { Caller } from '../api/dispatcher';
 import type { Db } from '../db/open';
 import { inTransaction, notInFuture, nowIso, patientOf, refuse, signedIn, today, type FollowupContext } from './context';
-import { refreshEnrolmentState } from './enrolment-state';
+import { refreshDueState } from './due-state';
 import * as repo from './repository';
 import { queueFollowupChange } from './sync-hook';
 
@@ -86,7 +86,7 @@ export function enrol(ctx: FollowupContext, p: EnrolParams): Enrolment {
       createdAt: now,
       updatedAt: now,
     });
-    refreshEnrolmentState(db.$client, id);
+    refreshDueState(db, ctx.rules, id);
     // The chart's programme flags follow enrolment; through the patient service so the change is synced.
     const flag = p.disease === 'hypertension' ? 'hypertension' : 'diabetes';
     if (!patient[flag]) ctx.patients.update({ patientId: patient.id, version: patient.version, [flag]: true });
@@ -115,7 +115,7 @@ export function endEnrolment(ctx: FollowupContext, p: EndEnrolmentParams): Enrol
   inTransaction(ctx, (db) => {
     repo.endEnrolmentRow(db, { id: p.enrolmentId, endedOn: p.endedOn, endReason: p.reason, endNote: p.note ?? null, endedBy: user.id, now });
     const cancelled = repo.closeScheduledAppointments(db, { enrolmentId: p.enrolmentId, status: 'cancelled', now });
-    refreshEnrolmentState(db.$client, p.enrolmentId);
+    refreshDueState(db, ctx.rules, p.enrolmentId);
     queueFollowupChange(db.$client, 'enrolment', p.enrolmentId);
     for (const appointmentId of cancelled) queueFollowupChange(db.$client, 'appointment', appointmentId);
   });

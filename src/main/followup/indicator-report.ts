@@ -4,12 +4,14 @@ import type { IndicatorPatientRow, YearIndicatorsData } from '../../shared/api/f
 import { yearPeriod } from '../../shared/dates';
 import type { Disease, DiseaseIndicators } from '../../shared/followup';
 import type { FollowupContext } from './context';
-import { loadIndicatorPatients } from './followup-queries';
+import { birthDatesOf } from '../patients/population';
+import { indicatorPopulation } from './repository';
 import { computeIndicators } from './indicators';
 
 function yearIndicators(ctx: FollowupContext, year: number) {
   const period = yearPeriod(year, ctx.rules.yearStartMonth);
-  const patients = loadIndicatorPatients(ctx.db().$client, period);
+  const db = ctx.db();
+  const patients = indicatorPopulation(db, period, (ids) => birthDatesOf(db.$client, ids));
   return { period, patients, indicators: computeIndicators(patients, year, ctx.rules) };
 }
 

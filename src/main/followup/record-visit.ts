@@ -15,7 +15,7 @@ import type { Db } from '../db/open';
 import { inTransaction, notInFuture, nowIso, patientOf, refuse, signedIn, type FollowupContext } from './context';
 import { evaluateFollowUp, FollowUpInputError } from './engine';
 import { enrolmentOf, listEnrolments, openEnrolmentOn } from './enrol';
-import { refreshEnrolmentState } from './enrolment-state';
+import { refreshDueState } from './due-state';
 import { checkFormValues, formToVisit, mergeHistory, storedToEntry } from './followup-form';
 import { recordOf, recordRowOf, storedOf } from './record-mapping';
 import { createReferral, referralFor, referralsOf, type ReferralDetails } from './referral';
@@ -147,7 +147,7 @@ export function recordVisit(
     if (faceToFace && isReferral(outcome.action)) {
       referralId = createReferral(ctx, db, { patientId: patient.id, enrolmentId: enrolment.id, recordId: id, disease: p.disease, date: form.date, outcome, details: p.referral ?? {}, createdBy: user.id, now });
     }
-    refreshEnrolmentState(db.$client, enrolment.id);
+    refreshDueState(db, ctx.rules, enrolment.id);
     if (overridden) {
       ctx.audit({
         userId: user.id,
@@ -194,7 +194,7 @@ export function recordPhoneContact(ctx: FollowupContext, p: PhoneContactParams):
       db,
       recordRowOf({ id, patientId: decided.patient.id, enrolmentId: decided.enrolment.id, disease: p.disease, form, bmi: null, outcome: decided.outcome, nextDueDate: decided.outcome.nextDueDate, overrideReason: null, doctor: user, createdAt: now }),
     );
-    refreshEnrolmentState(db.$client, decided.enrolment.id);
+    refreshDueState(db, ctx.rules, decided.enrolment.id);
     queueFollowupChange(db.$client, 'followupVisit', id);
     return decided.outcome;
   });
