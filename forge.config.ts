@@ -189,6 +189,8 @@ const config: ForgeConfig = {
       build: [
         { entry: 'src/main/main.ts', config: 'vite.main.config.ts', target: 'main' },
         { entry: 'src/preload/preload.ts', config: 'vite.preload.config.ts', target: 'preload' },
+        // The reminder sweep's worker thread: reminder-worker-client.ts starts reminder-worker.js beside main.js.
+        { entry: 'src/main/followup/reminder-worker.ts', config: 'vite.main.config.ts', target: 'main' },
       ],
       renderer: [{ name: 'main_window', config: 'vite.renderer.config.ts' }],
     }),

@@ -12,12 +12,14 @@ import { defaultMigrationsFolder } from '../db/open';
 import { Store } from '../db/store';
 import { parseArgs, required, UsageError } from './args';
 import { seedDatabase } from './seed';
+import { rebuildDueStateReport } from '../followup/due-state-rebuild';
 
 const USAGE = `usage: npm run workstation -- <command> [options]
   seed          --db <file> --patients <N> --passphrase <p> [--seed <n>]
   backup        --db <file> --passphrase <p> --backup-passphrase <b> [--out <file>]
   restore       --db <file> --passphrase <p> --backup-passphrase <b> --from <file>
-  audit-verify  --db <file> --passphrase <p>`;
+  audit-verify  --db <file> --passphrase <p>
+  rebuild-due-state --db <file> --passphrase <p>`;
 
 async function openStore(dbFile: string, passphrase: string): Promise<Store> {
   if (!existsSync(dbFile)) throw new ApiError('NOT_FOUND', `no database at ${dbFile}`);
@@ -62,6 +64,15 @@ export async function runCommand(argv: string[]): Promise<object> {
       const store = await openStore(required(a, 'db'), required(a, 'passphrase'));
       try {
         return verifyAuditChain(store.current.sqlite);
+      } finally {
+        store.close();
+      }
+    }
+    case 'rebuild-due-state': {
+      const a = parseArgs(rest, ['db', 'passphrase']);
+      const store = await openStore(required(a, 'db'), required(a, 'passphrase'));
+      try {
+        return rebuildDueStateReport(store.current.db);
       } finally {
         store.close();
       }

@@ -16,7 +16,6 @@ import * as enrolment from './enrol';
 import * as indicators from './indicator-report';
 import * as visits from './record-visit';
 import * as referrals from './referral';
-import * as reminderList from './reminder-list';
 import type { ReminderAnswers, ReminderRequest } from './reminder-requests';
 import { runReminderRequest } from './reminder-requests';
 import { BPHS_2017 } from './rule-packs/bphs-2017';

@@ -11,10 +11,10 @@ import { computeIndicators } from '../../../src/main/followup/indicators';
 import { computeReminders } from '../../../src/main/followup/reminders';
 import type { OutputOf } from '../../../src/shared/api/contract';
 import type { Patient } from '../../../src/shared/api/patients';
-import { completedYears, yearPeriodContaining } from '../../../src/shared/dates';
-import type { EnrolmentState, FollowUpPatientState, IndicatorPatient } from '../../../src/shared/followup';
+import { completedYears } from '../../../src/shared/dates';
+import type { FollowUpPatientState, IndicatorPatient } from '../../../src/shared/followup';
 import { openTestStation, type TestStation } from '../../support/test-services';
-import { clinicVisit, dayFrom, resident } from './service-fixtures';
+import { clinicVisit, dayFrom, isOpen, resident, stateFromHistory } from './service-fixtures';
 
 /**
  * The reminder list and the indicators read the database with a few hand-written statements. Here a mixed township
@@ -97,55 +97,6 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(() => s?.dispose());
-
-function isOpen(enrolment: History['enrolments'][number], today: string): boolean {
-  return enrolment.enrolledOn <= today && (enrolment.endedOn === null || enrolment.endedOn > today);
-}
-
-/** FollowUpPatientState from the history API, by plain code (no SQL). */
-function stateFromHistory(patient: Patient, history: History, today: string): FollowUpPatientState {
-  const yearStart = yearPeriodContaining(today, 1).start;
-  const oldestFirst = [...history.records].reverse();
-  const enrolments: EnrolmentState[] = history.enrolments
-    .filter((e) => isOpen(e, today))
-    .map((e) => {
-      const records = oldestFirst.filter((r) => r.enrolmentId === e.id);
-      const faceToFace = records.filter((r) => r.form.mode !== 'phone');
-      const last = faceToFace.at(-1);
-      const referrals = history.referrals.filter((r) => r.disease === e.disease).reverse();
-      const checks = referrals.flatMap((r) => r.checks).sort((x, y) => (x.checkDate < y.checkDate ? -1 : x.checkDate > y.checkDate ? 1 : 0));
-      const homeBp = last?.form.selfReportedHomeBp === true;
-      return {
-        disease: e.disease,
-        enrolledOn: e.enrolledOn,
-        endedOn: e.endedOn,
-        lastFaceToFace: last
-          ? {
-              date: last.form.date,
-              action: last.action,
-              nextDueDate: last.nextDueDate,
-              sbp: homeBp ? null : (last.form.sbp ?? null),
-              dbp: homeBp ? null : (last.form.dbp ?? null),
-              fbg: last.form.fbg ?? null,
-            }
-          : null,
-        recentFaceToFaceDates: faceToFace.map((r) => r.form.date).filter((date) => date >= yearStart),
-        lastPhoneContactDate: records.filter((r) => r.form.mode === 'phone').at(-1)?.form.date ?? null,
-        lastReferral: referrals.length ? { date: referrals.at(-1)!.referredOn, urgent: referrals.at(-1)!.urgency === 'urgent' } : null,
-        lastReferralCheck: checks.length ? { date: checks.at(-1)!.checkDate, outcome: checks.at(-1)!.outcome } : null,
-      };
-    });
-  const checks = history.healthChecks.map((h) => h.checkDate).sort();
-  return {
-    patientId: patient.id,
-    birthDate: patient.birthDate,
-    village: patient.village,
-    familyDoctor: patient.contractDoctor,
-    phone: patient.phone,
-    lastHealthCheckDate: checks.at(-1) ?? null,
-    enrolments,
-  };
-}
 
 /** The order the list keeps among equally urgent items: village (none last), then name, then id. */
 function byVillageThenName(a: FollowUpPatientState, b: FollowUpPatientState): number {
