@@ -67,6 +67,7 @@ export class FollowupService {
 
   // The use cases, each `(params)` with named fields; the handlers pass the caller in.
   readonly enrolments = (p: { patientId: string }) => enrolment.listEnrolments(this.ctx, p);
+  readonly enrolmentStates = (p: { patientId: string }) => enrolment.enrolmentStates(this.ctx, p);
   readonly enrol = (p: enrolment.EnrolParams) => enrolment.enrol(this.ctx, p);
   readonly endEnrolment = (p: enrolment.EndEnrolmentParams) => enrolment.endEnrolment(this.ctx, p);
   readonly evaluate = (p: Parameters<typeof visits.previewVisit>[1]) => visits.previewVisit(this.ctx, p);

@@ -6,6 +6,7 @@ export function followupHandlers(s: Pick<HandlerDeps, 'followup'>): Handlers<'fo
   return {
     followup: {
       enrolments: ({ patientId }) => f.enrolments({ patientId }),
+      enrolmentStates: ({ patientId }) => f.enrolmentStates({ patientId }),
       enrol: (input, ctx) => f.enrol({ ...input, caller: ctx.caller }),
       endEnrolment: (input, ctx) => f.endEnrolment({ ...input, caller: ctx.caller }),
       evaluate: (input) => f.evaluate(input),

@@ -367,8 +367,23 @@ export type DaySchedule = z.infer<typeof dayScheduleSchema>;
 
 const patientInput = { patientId: id };
 
+export const ENROLMENT_STATES = ['enrolled', 'ended', 'proposed', 'none'] as const;
+/**
+ * The one enrolment state of a disease (issue 14.1), owned by follow-up: enrolled (an open enrolment), ended (the
+ * latest enrolment ended), proposed (ticked at registration, not enrolled yet: the follow-up page offers it), none.
+ */
+export const enrolmentStateSchema = z.object({
+  disease: z.enum(DISEASES),
+  state: z.enum(ENROLMENT_STATES),
+  enrolledOn: z.string().nullable(),
+  endedOn: z.string().nullable(),
+});
+export type EnrolmentStateData = z.infer<typeof enrolmentStateSchema>;
+
 export const followupContract = {
   enrolments: method({ input: z.object(patientInput), output: z.array(enrolmentSchema), access: staff, audit: 'read' }),
+  /** Per disease, the one enrolment state registration, the chart and the follow-up page all show. */
+  enrolmentStates: method({ input: z.object(patientInput), output: z.array(enrolmentStateSchema), access: staff, audit: 'read' }),
   /** Enrols in a programme (≥35 years, spec §1/§2) and sets the patient's hypertension/diabetes flag. */
   enrol: method({
     input: z.object({ ...patientInput, disease: z.enum(DISEASES), diagnosedOn: isoDate.optional(), howFound: z.enum(HOW_FOUND), enrolledOn: isoDate.optional() }),

@@ -2,6 +2,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
 import { END_REASONS, HOW_FOUND, type Disease, type Enrolment, type OutputOf } from '../../../shared/api';
+import type { EnrolmentStateData } from '../../../shared/api/followup';
 import type { Patient } from '../../../shared/api/patients';
 import { api } from '../../api/client';
 import { useAuth } from '../../app/auth-context';
@@ -24,16 +25,18 @@ export function PatientFollowupPage() {
   const clinician = status?.user?.role === 'doctor' || status?.user?.role === 'admin';
   const [patient, setPatient] = useState<Patient | null>(null);
   const [history, setHistory] = useState<History | null>(null);
+  const [states, setStates] = useState<EnrolmentStateData[]>([]);
   const [error, setError] = useState<unknown>(null);
   const [disease, setDisease] = useState<Disease | null>(null);
   const [saved, setSaved] = useState<SavedVisit | null>(null);
   const today = todayInChina();
 
   const reload = useCallback(() => {
-    Promise.all([api.patients.get({ patientId }), api.followup.history({ patientId })]).then(
-      ([p, h]) => {
+    Promise.all([api.patients.get({ patientId }), api.followup.history({ patientId }), api.followup.enrolmentStates({ patientId })]).then(
+      ([p, h, e]) => {
         setPatient(p);
         setHistory(h);
+        setStates(e);
         setError(null);
       },
       (e: unknown) => setError(e),
@@ -61,7 +64,14 @@ export function PatientFollowupPage() {
         </p>
       </header>
       <ErrorText error={error} />
-      <EnrolmentCard patientId={patientId} enrolments={history.enrolments} clinician={clinician} today={today} onChanged={reload} />
+      <EnrolmentCard
+        patientId={patientId}
+        enrolments={history.enrolments}
+        proposed={states.filter((e) => e.state === 'proposed').map((e) => e.disease)}
+        clinician={clinician}
+        today={today}
+        onChanged={reload}
+      />
 
       {open.length > 0 && chosen && (
         <>
@@ -123,7 +133,22 @@ function SavedBanner({ saved }: { saved: SavedVisit }) {
   );
 }
 
-function EnrolmentCard({ patientId, enrolments, clinician, today, onChanged }: { patientId: string; enrolments: Enrolment[]; clinician: boolean; today: string; onChanged: () => void }) {
+function EnrolmentCard({
+  patientId,
+  enrolments,
+  proposed,
+  clinician,
+  today,
+  onChanged,
+}: {
+  patientId: string;
+  enrolments: Enrolment[];
+  /** Ticked at registration and not enrolled: offered here, never a second state (issue 14.1). */
+  proposed: Disease[];
+  clinician: boolean;
+  today: string;
+  onChanged: () => void;
+}) {
   const { t } = useTranslation('followup');
   const [disease, setDisease] = useState<Disease>('hypertension');
   const [howFound, setHowFound] = useState<(typeof HOW_FOUND)[number]>('clinic_visit');
@@ -147,7 +172,17 @@ function EnrolmentCard({ patientId, enrolments, clinician, today, onChanged }: {
   return (
     <div className="card">
       <h2>{t('enrolment.title')}</h2>
-      {enrolments.length === 0 && <p className="muted">{t('enrolment.none')}</p>}
+      {proposed.map((d) => (
+        <div key={d} className="notice" role="status" data-proposed={d}>
+          {t('enrolment.proposed', { disease: t(`disease.${d}`) })}{' '}
+          {clinician && (
+            <button type="button" className="primary" onClick={() => void run(() => api.followup.enrol({ patientId, disease: d, howFound: 'clinic_visit', enrolledOn: today }))}>
+              {t('enrolment.enrolProposed', { disease: t(`disease.${d}`) })}
+            </button>
+          )}
+        </div>
+      ))}
+      {enrolments.length === 0 && proposed.length === 0 && <p className="muted">{t('enrolment.none')}</p>}
       {enrolments.length > 0 && (
         <table aria-label={t('enrolment.title')}>
           <thead>
