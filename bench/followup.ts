@@ -40,7 +40,7 @@ import { addDays, addMonthsClamped, fromEpochDay, toEpochDay } from '../src/shar
 import type { Disease, EnrolmentState, FollowUpInput, FollowUpPatientState, HistoryEntry } from '../src/shared/followup';
 
 const TODAY = '2025-06-15';
-const PATIENTS = 50_000;
+const PATIENTS = Number(process.env.FOLLOWUP_BENCH_PATIENTS ?? 50_000);
 
 /** Deterministic PRNG (mulberry32) so every run sweeps the same population. */
 function random(seed: number): () => number {

@@ -41,6 +41,8 @@ export class ReminderWorkerClient {
     const id = this.nextId++;
     return new Promise<ReminderAnswers[K]>((resolve, reject) => {
       this.pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
+      // Held while something waits for it (else a process with nothing else to do would exit mid-request).
+      worker.ref();
       worker.postMessage({ ...request, id });
     });
   }
@@ -63,6 +65,7 @@ export class ReminderWorkerClient {
       const waiting = this.pending.get(answer.id);
       if (!waiting) return;
       this.pending.delete(answer.id);
+      if (this.pending.size === 0) worker.unref();
       if (answer.ok) waiting.resolve(answer.value);
       else waiting.reject(isApiErrorData(answer.error) ? new ApiError(answer.error.code, answer.error.message, answer.error.details) : new Error(String(answer.error)));
     });
@@ -77,7 +80,7 @@ export class ReminderWorkerClient {
         this.failAll(new Error('the reminder worker stopped'));
       }
     });
-    // The worker must not keep a finished process (a CLI command, a test run) alive.
+    // An idle worker must not keep a finished process (a CLI command, a test run) alive.
     worker.unref();
     this.worker = worker;
     this.forStore = opened;
