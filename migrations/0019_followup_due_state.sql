@@ -67,6 +67,8 @@ ALTER TABLE `followup_enrolments` DROP COLUMN `last_referral_date`;--> statement
 ALTER TABLE `followup_enrolments` DROP COLUMN `last_referral_urgent`;--> statement-breakpoint
 ALTER TABLE `followup_enrolments` DROP COLUMN `last_check_date`;--> statement-breakpoint
 ALTER TABLE `followup_enrolments` DROP COLUMN `last_check_outcome`;--> statement-breakpoint
+DROP INDEX `followup_records_year_idx`;--> statement-breakpoint
+CREATE INDEX `followup_records_year_idx` ON `followup_records` (`face_to_face`,`visit_date`,`enrolment_id`,`patient_id`,`disease`,`mode`,`self_reported_home_bp`,`sbp`,`dbp`,`fbg`);--> statement-breakpoint
 CREATE INDEX `followup_health_checks_date_idx` ON `followup_health_checks` (`check_date`,`patient_id`);--> statement-breakpoint
 CREATE INDEX `patients_village_order_idx` ON `patients` (`village`,`name`,`id`,`birth_date`,`sex`,`contract_doctor`,`phone`,`merged_into`) WHERE merged_into IS NULL;--> statement-breakpoint
 CREATE INDEX `patients_doctor_order_idx` ON `patients` (`contract_doctor`,`village`,`name`,`id`,`birth_date`,`sex`,`phone`,`merged_into`) WHERE merged_into IS NULL;

@@ -13,7 +13,7 @@ import type { PatientService } from '../patients/patient-service';
 import * as appointments from './appointments';
 import { today, type FollowupContext } from './context';
 import * as enrolment from './enrol';
-import * as indicators from './indicator-report';
+import type * as indicators from './indicator-report';
 import * as visits from './record-visit';
 import * as referrals from './referral';
 import type { ReminderAnswers, ReminderRequest } from './reminder-requests';
@@ -86,6 +86,6 @@ export class FollowupService {
   readonly calendar = (p: { from: string; to: string }) => appointments.calendar(this.ctx, p);
   readonly setCapacity = (p: Parameters<typeof appointments.setCapacity>[1]) => appointments.setCapacity(this.ctx, p);
   readonly reschedule = (p: Parameters<typeof appointments.reschedule>[1]) => appointments.reschedule(this.ctx, p);
-  readonly indicators = (p: { year: number }) => indicators.indicatorReport(this.ctx, p);
-  readonly indicatorPatients = (p: indicators.IndicatorPatientsParams) => indicators.indicatorPatients(this.ctx, p);
+  readonly indicators = (p: { year: number }) => this.runner.ask({ op: 'indicators', year: p.year, rules: this.ctx.rules });
+  readonly indicatorPatients = (p: indicators.IndicatorPatientsParams) => this.runner.ask({ op: 'indicatorPatients', ...p, rules: this.ctx.rules });
 }

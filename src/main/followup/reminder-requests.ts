@@ -1,9 +1,10 @@
-/** What the reminder worker can be asked, shared by the worker (reminder-worker.ts) and its client. */
+/** What the reminder worker can be asked (the township-wide reads: reminder lists and indicators), shared by the worker (reminder-worker.ts) and its client. */
 
-import type { ReminderFilter, ReminderRow } from '../../shared/api/followup';
+import type { IndicatorPatientRow, ReminderFilter, ReminderRow, YearIndicatorsData } from '../../shared/api/followup';
 import type { RuleSet } from '../../shared/followup';
 import type { Db } from '../db/open';
 import type { CsvLocale } from './call-list';
+import { indicatorPatients, indicatorReport, type IndicatorPatientsParams } from './indicator-report';
 import { callListAsOf, familyDoctorsOf, reminderPageAsOf, reminderRowsAsOf, type ReminderPage } from './reminder-list';
 
 export interface ReminderWorkerData {
@@ -18,13 +19,17 @@ export type ReminderRequest =
   | ({ op: 'page'; limit: number; offset: number } & Scope)
   | ({ op: 'rows' } & Scope)
   | ({ op: 'callList'; locale: CsvLocale } & Scope)
-  | { op: 'familyDoctors' };
+  | { op: 'familyDoctors' }
+  | { op: 'indicators'; year: number; rules: RuleSet }
+  | ({ op: 'indicatorPatients'; rules: RuleSet } & IndicatorPatientsParams);
 
 export interface ReminderAnswers {
   page: ReminderPage;
   rows: ReminderRow[];
   callList: { fileName: string; content: string; rows: number };
   familyDoctors: string[];
+  indicators: YearIndicatorsData;
+  indicatorPatients: IndicatorPatientRow[];
 }
 
 export function runReminderRequest(db: Db, request: ReminderRequest): ReminderAnswers[ReminderRequest['op']] {
@@ -37,5 +42,9 @@ export function runReminderRequest(db: Db, request: ReminderRequest): ReminderAn
       return callListAsOf(db, request);
     case 'familyDoctors':
       return familyDoctorsOf(db);
+    case 'indicators':
+      return indicatorReport(db, request);
+    case 'indicatorPatients':
+      return indicatorPatients(db, request);
   }
 }

@@ -19,9 +19,9 @@ function openReadOnly(data: ReminderWorkerData): Db {
   applyKey(sqlite, Buffer.from(data.key));
   proveKey(sqlite);
   sqlite.pragma('busy_timeout = 5000');
-  // The sweep reads the due state, the residents' list index and this year's checks: a few MB that stay decrypted
-  // in this connection's cache between requests.
-  sqlite.pragma('cache_size = -32768');
+  // The sweep reads the due state, the residents' list index and this year's checks, the indicators a year's range
+  // of the follow-up index: tens of MB at 50,000 patients that stay decrypted in this connection's cache.
+  sqlite.pragma('cache_size = -65536');
   return drizzle(sqlite, { schema }) as Db;
 }
 

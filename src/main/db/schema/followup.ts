@@ -104,8 +104,9 @@ export const followupRecords = sqliteTable(
   (t) => [
     index('followup_records_enrolment_idx').on(t.enrolmentId, t.faceToFace, t.visitDate),
     index('followup_records_patient_idx').on(t.patientId, t.disease, t.visitDate),
-    // The year's face-to-face dates for the quota and the indicators: a range scan, covering.
-    index('followup_records_year_idx').on(t.faceToFace, t.visitDate, t.enrolmentId),
+    // The year's face-to-face follow-ups for the indicators: a range scan of the index alone (migration 0019), the
+    // wide record rows are never read.
+    index('followup_records_year_idx').on(t.faceToFace, t.visitDate, t.enrolmentId, t.patientId, t.disease, t.mode, t.selfReportedHomeBp, t.sbp, t.dbp, t.fbg),
   ],
 );
 
