@@ -421,6 +421,10 @@ export async function benchFollowUp(): Promise<Record<string, number>> {
     'followup.callListVillageMs': fixed(s.callListVillageMs),
     'followup.mainThreadBlockMsP99': fixed(s.blockP99),
     'followup.mainThreadBlockMsMax': fixed(s.blockMax),
+    // Side by side with the pure sweep of this run: the machine is shared, so these ratios travel better than ms.
+    'followup.filterVillageOverPure50k': fixed(s.filterVillageMs / sweep.ms, 3),
+    'followup.callListVillageOverPure50k': fixed(s.callListVillageMs / sweep.ms, 3),
+    'followup.indicators50kOverPure': fixed(s.indicatorsMs / sweep.ms, 2),
     'followup.indicators50kMs': fixed(s.indicatorsMs),
     'followup.trendPatientMs': fixed(s.trendMs, 2),
     'followup.rebuildDueState50kMs': fixed(s.rebuildMs),
