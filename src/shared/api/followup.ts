@@ -55,6 +55,7 @@ export const FOLLOWUP_REASONS = [
   'FOLLOWUP_REFERRAL_RETURNED',
   'FOLLOWUP_UNDER_PROGRAMME_AGE',
   'FOLLOWUP_HBA1C_IMPOSSIBLE',
+  'FOLLOWUP_SAME_DAY',
 ] as const;
 export type FollowupReason = (typeof FOLLOWUP_REASONS)[number];
 export const REMINDER_KINDS = [
@@ -411,6 +412,8 @@ export const followupContract = {
       overrideNextDate: isoDate.optional(),
       overrideReason: optionalText(300),
       referral: referralDetailsSchema.optional(),
+      /** A second follow-up of the patient in this programme on one day is refused (FOLLOWUP_SAME_DAY) until confirmed. */
+      confirmSameDay: z.boolean().default(false),
     }),
     output: z.object({ record: recordSchema, outcome: outcomeSchema, appointment: appointmentSchema.nullable(), referral: referralSchema.nullable() }),
     access: clinicians,
@@ -422,6 +425,7 @@ export const followupContract = {
       ...patientInput,
       disease: z.enum(DISEASES),
       date: isoDate,
+      confirmSameDay: z.boolean().default(false),
       symptoms: z.array(z.string().trim().min(1).max(30)).max(30).default([]),
       adherence: z.enum(ADHERENCE).optional(),
       adr: z.boolean().default(false),

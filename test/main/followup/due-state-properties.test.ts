@@ -74,10 +74,12 @@ async function apply(p: Patient, w: Write): Promise<void> {
         patientId: p.id,
         disease: w.disease,
         form: clinicVisit(date, { mode: w.mode, sbp: w.sbp, dbp: w.dbp, fbg: w.fbg, selfReportedHomeBp: w.homeBp }),
+        // Same-day pairs are what the kept state must order right: confirm them as a user would.
+        confirmSameDay: true,
       });
       return;
     case 'phone':
-      await call(d, 'followup', 'phoneContact', { patientId: p.id, disease: w.disease, date });
+      await call(d, 'followup', 'phoneContact', { patientId: p.id, disease: w.disease, date, confirmSameDay: true });
       return;
     case 'check':
     case 'return': {
@@ -150,7 +152,7 @@ describe('the kept due state after random writes', () => {
     const p = await resident(s, { name: '同日', age: 60, village: '东湾村' });
     const enrolment = await call(d, 'followup', 'enrol', { patientId: p.id, disease: 'hypertension', howFound: 'clinic_visit', enrolledOn: dayFrom(s, -100) });
     await call(d, 'followup', 'save', { patientId: p.id, disease: 'hypertension', form: clinicVisit(dayFrom(s, -30), { sbp: 130, dbp: 80 }) });
-    await call(d, 'followup', 'phoneContact', { patientId: p.id, disease: 'hypertension', date: dayFrom(s, -30) });
+    await call(d, 'followup', 'phoneContact', { patientId: p.id, disease: 'hypertension', date: dayFrom(s, -30), confirmSameDay: true });
     const db = s.services.store.current.db;
     // A phone call the day of the visit is not "since" it.
     expect(dueStateRow(db, enrolment.id)).toMatchObject({ lastVisitOn: dayFrom(s, -30), phoneSinceVisit: false, yearVisits: expect.any(Number) });

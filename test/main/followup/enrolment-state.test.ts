@@ -46,3 +46,28 @@ describe('one enrolment state per disease', () => {
     expect(await stateOf(p.id)).toEqual({ hypertension: 'enrolled', t2dm: 'none' });
   });
 });
+
+describe('a second follow-up the same day (issue 14.6)', () => {
+  it('is refused with FOLLOWUP_SAME_DAY until confirmed, for visits and phone contacts alike; nothing is written meanwhile', async () => {
+    const d = s.services.dispatch;
+    const p = await resident(s, { name: '同天', age: 58 });
+    await call(d, 'followup', 'enrol', { patientId: p.id, disease: 'hypertension', howFound: 'clinic_visit', enrolledOn: dayFrom(s, -30) });
+    const form = { date: dayFrom(s, -2), mode: 'clinic' as const, sbp: 132, dbp: 84 };
+    await call(d, 'followup', 'save', { patientId: p.id, disease: 'hypertension', form });
+    const refused = await call(d, 'followup', 'save', { patientId: p.id, disease: 'hypertension', form }).then(
+      () => null,
+      (err: { details?: { reason?: string } }) => err.details?.reason,
+    );
+    expect(refused).toBe('FOLLOWUP_SAME_DAY');
+    const phone = await call(d, 'followup', 'phoneContact', { patientId: p.id, disease: 'hypertension', date: dayFrom(s, -2) }).then(
+      () => null,
+      (err: { details?: { reason?: string } }) => err.details?.reason,
+    );
+    expect(phone).toBe('FOLLOWUP_SAME_DAY');
+    expect((await call(d, 'followup', 'history', { patientId: p.id })).records.length).toBe(1);
+    await call(d, 'followup', 'save', { patientId: p.id, disease: 'hypertension', form, confirmSameDay: true });
+    // Another day, or another programme the same day, asks nothing.
+    await call(d, 'followup', 'phoneContact', { patientId: p.id, disease: 'hypertension', date: dayFrom(s, -1) });
+    expect((await call(d, 'followup', 'history', { patientId: p.id })).records.length).toBe(3);
+  });
+});

@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { ApiError } from '../../../shared/api/errors';
 import { Link, useParams } from 'react-router';
 import { END_REASONS, HOW_FOUND, type Disease, type Enrolment, type OutputOf } from '../../../shared/api';
 import type { EnrolmentStateData } from '../../../shared/api/followup';
@@ -301,10 +302,10 @@ function PhoneContactForm({ patientId, disease, today, onSaved }: { patientId: s
   const [adherence, setAdherence] = useState<'' | '规律' | '间断' | '不服药'>('');
   const [notes, setNotes] = useState('');
   const [error, setError] = useState<unknown>(null);
-  async function save() {
+  async function save(confirmSameDay = false) {
     setError(null);
     try {
-      const { record } = await api.followup.phoneContact({ patientId, disease, date, adherence: adherence || undefined, notes });
+      const { record } = await api.followup.phoneContact({ patientId, disease, date, adherence: adherence || undefined, notes, confirmSameDay });
       onSaved({ classification: null, action: record.action, nextDueDate: record.nextDueDate, referralReason: null, reason: reasonIn(record.reason, i18n.language) });
       setNotes('');
     } catch (e) {
@@ -337,6 +338,11 @@ function PhoneContactForm({ patientId, disease, today, onSaved }: { patientId: s
         </label>
       </div>
       <ErrorText error={error} />
+      {error instanceof ApiError && error.details?.reason === 'FOLLOWUP_SAME_DAY' && (
+        <button type="button" onClick={() => void save(true)}>
+          {t('form.sameDayConfirm')}
+        </button>
+      )}
       <button type="button" className="primary" onClick={() => void save()}>
         {t('form.savePhone')}
       </button>
