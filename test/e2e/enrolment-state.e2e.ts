@@ -1,6 +1,7 @@
 import type { Page } from 'playwright-core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { call } from '../../src/main/api/dispatcher';
+import { addDays } from '../../src/shared/dates';
 import { makeResidentId } from '../../src/shared/resident-id';
 import { createAdmin, launch, type E2eContext } from './browser';
 
@@ -58,5 +59,32 @@ describe('one enrolment state on every screen (harness + Chromium)', () => {
     expect(await page.locator('.badges .badge', { hasText: '高血压' }).count()).toBe(1);
     const after = await call(ctx.harness.services.dispatch, 'followup', 'enrolmentStates', { patientId });
     expect(after.map((s) => s.state)).toEqual(['enrolled', 'none']);
+  });
+
+  it('a second follow-up the same day asks first, and is saved only when confirmed', async () => {
+    ctx = await launch();
+    const { page } = ctx;
+    await createAdmin(page);
+    const d = ctx.harness.services.dispatch;
+    const today = ctx.harness.services.followup.today();
+    const result = await call(d, 'patients', 'register', { name: '周同日', idNumber: makeResidentId('110105', '1960-05-01', 21), confirmNotDuplicate: true });
+    if (result.status !== 'created') throw new Error('registration failed');
+    const patientId = result.patient.id;
+    await call(d, 'followup', 'enrol', { patientId, disease: 'hypertension', howFound: 'clinic_visit', enrolledOn: addDays(today, -30) });
+    await page.goto(`${ctx.harness.url}/#/followup/patient/${patientId}`);
+    await page.getByRole('heading', { name: '慢性病管理' }).waitFor();
+    const visit = async () => {
+      await page.getByLabel('随访日期', { exact: true }).fill(today);
+      await page.getByRole('textbox', { name: '收缩压' }).fill('132');
+      await page.getByRole('textbox', { name: '舒张压' }).fill('84');
+      await page.getByRole('button', { name: '保存随访记录' }).click();
+    };
+    await visit();
+    await page.getByTestId('followup-saved').waitFor();
+    await visit();
+    await page.getByText(`该患者在 ${today} 已有一条此病种的随访记录；确认要再记录一条吗？`).waitFor();
+    expect((await call(d, 'followup', 'history', { patientId })).records.length).toBe(1);
+    await page.getByRole('button', { name: '仍然保存' }).click();
+    await expect.poll(async () => (await call(d, 'followup', 'history', { patientId })).records.length).toBe(2);
   });
 });
