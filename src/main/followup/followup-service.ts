@@ -84,6 +84,7 @@ export class FollowupService {
   readonly checkReferral = (p: referrals.CheckReferralParams) => referrals.checkReferral(this.ctx, p);
   readonly recordReturn = (p: Parameters<typeof referrals.recordReturn>[1]) => referrals.recordReturn(this.ctx, p);
   readonly calendar = (p: { from: string; to: string }) => appointments.calendar(this.ctx, p);
+  readonly missedAppointments = () => appointments.missedAppointments(this.ctx);
   readonly setCapacity = (p: Parameters<typeof appointments.setCapacity>[1]) => appointments.setCapacity(this.ctx, p);
   readonly reschedule = (p: Parameters<typeof appointments.reschedule>[1]) => appointments.reschedule(this.ctx, p);
   readonly indicators = (p: { year: number }) => this.runner.ask({ op: 'indicators', year: p.year, rules: this.ctx.rules });

@@ -284,7 +284,8 @@ export const appointmentSchema = z.object({
   date: z.string(),
   dueDate: z.string(),
   kind: z.enum(['followup', 'referral_check']),
-  status: z.enum(['scheduled', 'done', 'cancelled']),
+  /** missed (未到): still booked for a day that has passed; shown from the day after, kept until followed up. */
+  status: z.enum(['scheduled', 'missed', 'done', 'cancelled']),
   rescheduledFrom: z.string().nullable(),
 });
 export type Appointment = z.infer<typeof appointmentSchema>;
@@ -494,6 +495,8 @@ export const followupContract = {
     access: clinicians,
     audit: 'write',
   }),
+  /** Bookings the patient did not come to (未到), oldest first: the list to follow up. */
+  missedAppointments: method({ input: z.object({}), output: z.array(appointmentSchema), access: staff, audit: 'read' }),
   calendar: method({
     input: z.object({ from: isoDate, to: isoDate }),
     output: z.object({ defaultCapacity: z.number().int(), days: z.array(dayScheduleSchema) }),

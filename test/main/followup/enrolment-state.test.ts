@@ -71,3 +71,21 @@ describe('a second follow-up the same day (issue 14.6)', () => {
     expect((await call(d, 'followup', 'history', { patientId: p.id })).records.length).toBe(3);
   });
 });
+
+describe('missed bookings (issue 14.6)', () => {
+  it('a booking not kept is 未到 from the day after, listed to follow up, and a later visit still closes it', async () => {
+    const d = s.services.dispatch;
+    const p = await resident(s, { name: '未到', age: 62 });
+    await call(d, 'followup', 'enrol', { patientId: p.id, disease: 'hypertension', howFound: 'clinic_visit', enrolledOn: dayFrom(s, -40) });
+    const saved = await call(d, 'followup', 'save', { patientId: p.id, disease: 'hypertension', form: { date: dayFrom(s, -20), mode: 'clinic', sbp: 150, dbp: 96 } });
+    const booked = saved.appointment!;
+    expect(booked.date <= dayFrom(s, -6)).toBe(true); // first uncontrolled: back within 14 days, which have passed
+    const missed = await call(d, 'followup', 'missedAppointments', {});
+    expect(missed.find((a) => a.id === booked.id)).toMatchObject({ status: 'missed', patientName: '未到' });
+    const onItsDay = await call(d, 'followup', 'calendar', { from: booked.date, to: booked.date });
+    expect(onItsDay.days[0].appointments.find((a) => a.id === booked.id)?.status).toBe('missed');
+    // The patient comes late: the visit closes the booking, which leaves the list.
+    await call(d, 'followup', 'save', { patientId: p.id, disease: 'hypertension', form: { date: dayFrom(s, 0), mode: 'clinic', sbp: 132, dbp: 82 } });
+    expect((await call(d, 'followup', 'missedAppointments', {})).some((a) => a.id === booked.id)).toBe(false);
+  });
+});
