@@ -427,8 +427,13 @@ export function indicatorPopulation(db: Db, period: YearPeriod, birthDates: Read
     if (!orders) writtenOrder.set(patientId, (orders = []));
     let at = list.length;
     while (at > 0 && list[at - 1].date === date && orders[at - 1] > written) at -= 1;
-    list.splice(at, 0, visit);
-    orders.splice(at, 0, written);
+    if (at === list.length) {
+      list.push(visit);
+      orders.push(written);
+    } else {
+      list.splice(at, 0, visit);
+      orders.splice(at, 0, written);
+    }
   }
   for (const [patientId, dates] of healthCheckDatesBetween(db, period.start, period.end)) {
     const patient = byPatient.get(patientId);
