@@ -100,7 +100,7 @@ export function calendar(ctx: FollowupContext, p: { from: string; to: string }) 
   const days = [];
   for (let day = p.from; day <= p.to; day = addDays(day, 1)) {
     const mine = appointments.filter((a) => a.date === day);
-    days.push({ date: day, capacity: capacity.get(day) ?? fallback, booked: mine.filter((a) => a.status === 'scheduled').length, appointments: mine });
+    days.push({ date: day, capacity: capacity.get(day) ?? fallback, booked: mine.filter((a) => a.status === 'scheduled' || a.status === 'missed').length, appointments: mine });
   }
   return { defaultCapacity: fallback, days };
 }
