@@ -191,6 +191,8 @@ const config: ForgeConfig = {
         // ECG files are decoded off the main thread (src/main/ecg/decode-in-worker.ts looks for decode-worker.js here).
         { entry: 'src/main/ecg/decode-worker.ts', config: 'vite.main.config.ts', target: 'main' },
         { entry: 'src/preload/preload.ts', config: 'vite.preload.config.ts', target: 'preload' },
+        // The reminder sweep's worker thread: reminder-worker-client.ts starts reminder-worker.js beside main.js.
+        { entry: 'src/main/followup/reminder-worker.ts', config: 'vite.main.config.ts', target: 'main' },
       ],
       renderer: [{ name: 'main_window', config: 'vite.renderer.config.ts' }],
     }),

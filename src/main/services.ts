@@ -13,6 +13,7 @@ import { EcgService } from './ecg/ecg-service';
 import type { EcgDeviceDriver } from './ecg/devices/driver';
 import { SimulatorDriver } from './ecg/devices/simulator-driver';
 import { EventHub } from './events/event-hub';
+import { ReminderWorkerClient } from './followup/reminder-worker-client';
 import { FollowupService } from './followup/followup-service';
 import { PatientService } from './patients/patient-service';
 import { Session } from './session/session';
@@ -71,7 +72,7 @@ export function createServices(opts: ServicesOptions) {
   const events = new EventHub();
   const devices = new Map((opts.ecgDevices ?? [new SimulatorDriver({ id: 'demo', label: 'Demo 12-lead (synthetic)' })]).map((d) => [d.id, d]));
   const ecg = new EcgService(sqlite, opts.clock, session, patients, events, devices);
-  const followup = new FollowupService({ db, clock: opts.clock, patients, audit: (e) => audit.append(e) });
+  const followup = new FollowupService({ db, clock: opts.clock, patients, audit: (e) => audit.append(e), reminders: new ReminderWorkerClient(store) });
   const consult = new ConsultService({ sqlite, clock: opts.clock, session, patients, clinic, ecg, enqueue: enqueueResources, audit: (e) => audit.append(e), ...(opts.renderPdf ? { renderPdf: opts.renderPdf } : {}) });
   const sync = new SyncService({
     sqlite,

@@ -293,7 +293,58 @@ export interface EnrolmentState {
   lastReferralCheck: { date: IsoDate; outcome: 'completed' | 'not_completed' } | null;
 }
 
+/**
+ * What the reminder sweep needs of one open enrolment, worked out from its history once and independent of the
+ * sweep's date and of the patient's record (so a write to the history is the only thing that changes it). The
+ * station keeps one per open enrolment in `followup_due_state`, written in the transaction of every follow-up,
+ * enrolment or referral change; the pure sweep derives the same from an EnrolmentState (dueFactsOf, engine.ts).
+ */
+export interface DueFacts {
+  disease: Disease;
+  /** null only in the engine's own checks, whose input has no enrolment date. */
+  enrolledOn: IsoDate | null;
+  endedOn: IsoDate | null;
+  /** The pending face-to-face due date (pendingFaceToFaceDue). */
+  dueOn: IsoDate | null;
+  /** The open referral's check date (pendingReferralCheckDue); null when no check is pending. */
+  referralCheckDueOn: IsoDate | null;
+  /** The latest face-to-face visit; null when the patient was never seen face to face. */
+  lastVisitOn: IsoDate | null;
+  /** A phone contact came after the latest face-to-face visit. */
+  phoneSinceVisit: boolean;
+  /** Staff-measured values of the latest face-to-face visit (data_incomplete needs the patient's age at it). */
+  sbp: number | null;
+  dbp: number | null;
+  fbg: number | null;
+  /** Quota position (A11): the reporting year of the latest face-to-face visit and the visits made in it. */
+  yearStart: IsoDate | null;
+  yearVisits: number;
+}
+
+/** A person as the sweep sees them: what the reminders are computed from, nothing to show. */
+export interface DuePerson {
+  patientId: string;
+  birthDate: IsoDate;
+  /** Latest annual health check / elderly health management date known to be in the sweep's year, or null. */
+  lastHealthCheckDate: IsoDate | null;
+  enrolments: readonly DueFacts[];
+}
+
 export type ReminderKind = ReminderCode | 'due_this_week';
+
+/** One reminder of the sweep, pointing at the person it is about (names and villages are looked up to show it). */
+export interface DueItem<P extends DuePerson = DuePerson> {
+  kind: ReminderKind;
+  person: P;
+  disease: Disease | null;
+  dueDate: IsoDate | null;
+  daysLate: number;
+  year?: number;
+  faceToFaceDone?: number;
+  required?: number;
+  fields?: MeasureField[];
+  reason: Reason;
+}
 
 export interface ReminderItem {
   kind: ReminderKind;

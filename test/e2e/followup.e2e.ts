@@ -194,7 +194,11 @@ describe('chronic-disease follow-up end to end (harness + Chromium)', () => {
     await page.getByRole('button', { name: '设为默认名额' }).click();
     await expect.poll(() => page.getByTestId('calendar-day').textContent()).toContain('已约 1/1');
     const sunDue = addMonthsClamped(addDays(today, -3), 3);
-    await page.getByRole('button', { name: '改约' }).click();
+    // 周杰's day has passed: the booking shows as 未到 and is listed under the calendar to follow up (issue 14.6).
+    expect(await page.getByTestId('calendar-day').textContent()).toContain('未到');
+    const missed = page.getByRole('list', { name: '未到预约（待跟进）' });
+    await expect.poll(() => missed.textContent()).toContain('周杰');
+    await page.getByTestId('calendar-day').getByRole('button', { name: '改约' }).click();
     await page.getByLabel('新日期').fill(sunDue);
     await expect.poll(() => page.getByText(/晚于规则规定的/).isVisible()).toBe(true);
     await page.getByRole('button', { name: '改约到此日期' }).click();
@@ -203,6 +207,8 @@ describe('chronic-disease follow-up end to end (harness + Chromium)', () => {
     await page.getByRole('button', { name: '改约到此日期' }).click();
     await page.getByLabel('转到日期').fill(today);
     await expect.poll(() => page.getByTestId('calendar-day').textContent()).toContain('周杰');
+    // Moved to today, the booking is no longer missed.
+    await page.getByText('没有未到的预约。').waitFor();
 
     // Indicators: 1 of 2 at target; the drill-down names who is not and why.
     await page.getByRole('link', { name: '管理指标' }).click();

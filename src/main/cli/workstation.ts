@@ -15,6 +15,7 @@ import { secretArg, standardSecrets, type SecretSource, type Warn } from './secr
 import { seedDatabase } from './seed';
 import { seedHistory } from './seed-history';
 import { exportDocuments } from '../interop/export';
+import { rebuildDueStateReport } from '../followup/due-state-rebuild';
 
 const USAGE = `usage: npm run workstation -- <command> [options]
   seed             --db <file> --patients <N> [--seed <n>] [--with-history [--history-limit <n>]]
@@ -22,6 +23,7 @@ const USAGE = `usage: npm run workstation -- <command> [options]
   backup           --db <file> [--out <file>]
   restore          --db <file> --from <file>
   audit-verify     --db <file>
+  rebuild-due-state --db <file>
 Passphrases (database, then backup) are asked for at the terminal without echo, or read one per line from standard
 input; --passphrase - / --backup-passphrase - say so explicitly. Passing them as values works but shows them to
 other users of the machine.`;
@@ -87,6 +89,15 @@ export async function runCommand(argv: string[], secrets: SecretSource = standar
       const store = await openStore(required(a, 'db'), await secret(a, 'passphrase'));
       try {
         return verifyAuditChain(store.current.sqlite, store.auditKey);
+      } finally {
+        store.close();
+      }
+    }
+    case 'rebuild-due-state': {
+      const a = parseArgs(rest, ['db', 'passphrase']);
+      const store = await openStore(required(a, 'db'), await secret(a, 'passphrase'));
+      try {
+        return rebuildDueStateReport(store.current.db);
       } finally {
         store.close();
       }

@@ -92,6 +92,7 @@ function writeFileAtomic(file: string, text: string): void {
 export class Store {
   private opened: OpenedStore | undefined;
   private audit: Buffer | undefined;
+  private readonly closeListeners = new Set<() => void>();
 
   constructor(private readonly opts: StoreOptions) {}
 
@@ -235,8 +236,14 @@ export class Store {
     return unwrapWithPassphrase(passphraseWrapping(this.readKeyFile()), passphrase);
   }
 
+  /** Called before the database closes or its handle is replaced (e.g. a worker with its own connection stops). */
+  onClose(listener: () => void): void {
+    this.closeListeners.add(listener);
+  }
+
   close(): void {
     if (!this.opened) return;
+    for (const listener of this.closeListeners) listener();
     try {
       this.opened.sqlite.pragma('wal_checkpoint(TRUNCATE)');
     } catch {
@@ -249,6 +256,7 @@ export class Store {
 
   /** Replaces the open handle (after a restore swapped the file). */
   adopt(opened: OpenedStore): void {
+    for (const listener of this.closeListeners) listener();
     this.opened = opened;
   }
 }

@@ -27,7 +27,8 @@ export function appointmentOf(ctx: FollowupContext, row: repo.AppointmentRow): A
     date: row.apptDate,
     dueDate: row.dueDate,
     kind: row.kind,
-    status: row.status,
+    // 未到 from the day after: the booking is not changed, so a late visit still closes it as done.
+    status: row.status === 'scheduled' && row.apptDate < today(ctx) ? 'missed' : row.status,
     rescheduledFrom: row.rescheduledFrom,
   };
 }
@@ -81,6 +82,11 @@ function byCodePoint(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
+/** Bookings still open for a day that has passed (未到), oldest first, for the staff to call (issue 14.6). */
+export function missedAppointments(ctx: FollowupContext): Appointment[] {
+  return repo.scheduledBefore(ctx.db(), today(ctx)).map((row) => appointmentOf(ctx, row));
+}
+
 export function calendar(ctx: FollowupContext, p: { from: string; to: string }) {
   if (p.to < p.from || daysBetween(p.from, p.to) >= MAX_CALENDAR_DAYS) refuse('FOLLOWUP_CALENDAR_RANGE', `a calendar shows 1–${MAX_CALENDAR_DAYS} days`, { max: MAX_CALENDAR_DAYS });
   const db = ctx.db();
@@ -94,7 +100,7 @@ export function calendar(ctx: FollowupContext, p: { from: string; to: string }) 
   const days = [];
   for (let day = p.from; day <= p.to; day = addDays(day, 1)) {
     const mine = appointments.filter((a) => a.date === day);
-    days.push({ date: day, capacity: capacity.get(day) ?? fallback, booked: mine.filter((a) => a.status === 'scheduled').length, appointments: mine });
+    days.push({ date: day, capacity: capacity.get(day) ?? fallback, booked: mine.filter((a) => a.status === 'scheduled' || a.status === 'missed').length, appointments: mine });
   }
   return { defaultCapacity: fallback, days };
 }
@@ -111,7 +117,8 @@ export function reschedule(ctx: FollowupContext, p: { caller: Caller | null; pat
   signedIn(p.caller);
   const current = appointmentFor(ctx, ctx.db(), p.appointmentId);
   if (current.patientId !== p.patientId) throw new ApiError('NOT_FOUND', `no appointment ${p.appointmentId} for this patient`);
-  if (current.status !== 'scheduled') throw new ApiError('CONFLICT', 'only a booked appointment can be moved', { reason: 'FOLLOWUP_APPOINTMENT_CLOSED' });
+  // A missed booking (未到) is moved to a new day when the patient is reached.
+  if (current.status !== 'scheduled' && current.status !== 'missed') throw new ApiError('CONFLICT', 'only a booked appointment can be moved', { reason: 'FOLLOWUP_APPOINTMENT_CLOSED' });
   if (p.date === current.date) return current;
   if (p.date < today(ctx)) refuse('FOLLOWUP_DATE_PAST', 'an appointment cannot be moved into the past', { field: 'date' });
   if (p.date > current.dueDate && !p.acceptLate) refuse('FOLLOWUP_AFTER_DUE_DATE', 'the new date is after the date the rules set', { field: 'date', dueDate: current.dueDate });

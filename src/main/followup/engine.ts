@@ -33,6 +33,7 @@ import {
   type Classification,
   type ControlMeasure,
   type Disease,
+  type DueFacts,
   type FollowUpEntry,
   type FollowUpInput,
   type FollowUpOutcome,
@@ -249,12 +250,11 @@ export function annualCheckReminder(
     : { code: 'annual_check_due', year, reason: sharedReason(day, null, `a${year}`, () => reminderReasons.annualCheck(year)) };
 }
 
-function missingAtLastVisit(state: ScheduleState, birthDate: IsoDate, rules: RuleSet): MeasureField[] | null {
-  const last = state.lastFaceToFace;
-  if (!last) return null;
-  if (state.disease === 'hypertension' && last.sbp != null && last.dbp != null) return null; // age cannot matter
-  if (state.disease === 't2dm') return last.fbg == null ? ['fbg'] : null;
-  const status = controlStatus(state.disease, last, completedYears(birthDate, last.date), rules);
+function missingAtLastVisit(facts: DueFacts, birthDate: IsoDate, rules: RuleSet): MeasureField[] | null {
+  if (facts.lastVisitOn === null) return null;
+  if (facts.disease === 'hypertension' && facts.sbp != null && facts.dbp != null) return null; // age cannot matter
+  if (facts.disease === 't2dm') return facts.fbg == null ? ['fbg'] : null;
+  const status = controlStatus(facts.disease, facts, completedYears(birthDate, facts.lastVisitOn), rules);
   return status.kind === 'undetermined' ? status.missing : null;
 }
 
@@ -265,22 +265,49 @@ export interface ScheduleStatus {
 }
 
 /**
- * The disease-level reminders as of a date: overdue, referral check, face-to-face required, data incomplete,
- * quota at risk. The engine's reminder checks and phone contacts and the reminder list all use this one function.
+ * The reminder sweep's first half: what an enrolment's history says, before any date is chosen to sweep on. The
+ * quota position is the reporting year of the latest face-to-face date and the visits in it; on a later date in that
+ * year the count still holds (no visit is dated after the sweep's date: the write refuses future dates), in a later
+ * year it is 0.
  */
-export function scheduleStatus(state: ScheduleState, birthDate: IsoDate, day: SweepDay, rules: RuleSet): ScheduleStatus {
-  const reminders: FollowUpReminder[] = [];
-  const { disease } = state;
-  const { asOf } = day;
+export function dueFactsOf(state: ScheduleState & { endedOn?: IsoDate | null }, rules: RuleSet): DueFacts {
   const last = state.lastFaceToFace;
-  const due = pendingFaceToFaceDue(state, rules);
+  let latest: IsoDate | null = null;
+  for (const date of state.recentFaceToFaceDates) if (latest === null || date > latest) latest = date;
+  const yearStart = latest === null ? null : yearPeriodContaining(latest, rules.yearStartMonth).start;
+  return {
+    disease: state.disease,
+    enrolledOn: state.enrolledOn,
+    endedOn: state.endedOn ?? null,
+    dueOn: pendingFaceToFaceDue(state, rules),
+    referralCheckDueOn: pendingReferralCheckDue(state, rules),
+    lastVisitOn: last?.date ?? null,
+    phoneSinceVisit: last !== null && state.lastPhoneContactDate !== null && state.lastPhoneContactDate > last.date,
+    sbp: last?.sbp ?? null,
+    dbp: last?.dbp ?? null,
+    fbg: last?.fbg ?? null,
+    yearStart,
+    yearVisits: yearStart === null || latest === null ? 0 : countInPeriod(state.recentFaceToFaceDates, yearStart, latest),
+  };
+}
+
+/**
+ * The sweep's second half: the disease-level reminders as of a date (overdue, referral check, face-to-face
+ * required, data incomplete, quota at risk) from an enrolment's due facts. The engine's reminder checks and phone
+ * contacts, the pure sweep and the station's kept due state all come through here.
+ */
+export function dueStatus(facts: DueFacts, birthDate: IsoDate, day: SweepDay, rules: RuleSet): ScheduleStatus {
+  const reminders: FollowUpReminder[] = [];
+  const { disease } = facts;
+  const { asOf } = day;
+  const due = facts.dueOn;
 
   if (due !== null && asOf > due) {
     const daysLate = day.asOfDay - toEpochDay(due);
     reminders.push({ code: 'overdue', dueDate: due, daysLate, reason: sharedReason(day, disease, `o${due}`, () => reminderReasons.overdue(disease, due, daysLate)) });
   }
 
-  const referralDue = pendingReferralCheckDue(state, rules);
+  const referralDue = facts.referralCheckDueOn;
   if (referralDue !== null) {
     const daysLate = Math.max(0, day.asOfDay - toEpochDay(referralDue));
     const reminder: FollowUpReminder = {
@@ -292,8 +319,8 @@ export function scheduleStatus(state: ScheduleState, birthDate: IsoDate, day: Sw
     reminders.push(reminder);
   }
 
-  const neverSeen = !last;
-  if (neverSeen || (state.lastPhoneContactDate !== null && state.lastPhoneContactDate > last.date)) {
+  const neverSeen = facts.lastVisitOn === null;
+  if (neverSeen || facts.phoneSinceVisit) {
     const reminder: FollowUpReminder = {
       code: 'face_to_face_required',
       reason: neverSeen
@@ -304,9 +331,9 @@ export function scheduleStatus(state: ScheduleState, birthDate: IsoDate, day: Sw
     reminders.push(reminder);
   }
 
-  const missing = missingAtLastVisit(state, birthDate, rules);
-  if (last && missing) {
-    const visitDate = last.date;
+  const missing = missingAtLastVisit(facts, birthDate, rules);
+  if (missing) {
+    const visitDate = facts.lastVisitOn!;
     reminders.push({
       code: 'data_incomplete',
       fields: missing,
@@ -314,13 +341,18 @@ export function scheduleStatus(state: ScheduleState, birthDate: IsoDate, day: Sw
     });
   }
 
-  const done = countInPeriod(state.recentFaceToFaceDates, day.period.start, asOf);
+  const done = facts.yearStart === day.period.start ? facts.yearVisits : 0;
   // A8: after a visit that could not be classified there is no next date and so no projection.
-  const projectionStart = last && due === null ? null : laterOf(due ?? asOf, asOf);
+  const projectionStart = !neverSeen && due === null ? null : laterOf(due ?? asOf, asOf);
   const quota = quotaReminder(disease, day.period, done, projectionStart, rules, day);
   if (quota) reminders.push(quota);
 
   return { due, reminders };
+}
+
+/** Both halves at once, for one enrolment's state. */
+export function scheduleStatus(state: ScheduleState, birthDate: IsoDate, day: SweepDay, rules: RuleSet): ScheduleStatus {
+  return dueStatus(dueFactsOf(state, rules), birthDate, day, rules);
 }
 
 export function scheduleReminders(state: ScheduleState, birthDate: IsoDate, asOf: IsoDate, rules: RuleSet): FollowUpReminder[] {

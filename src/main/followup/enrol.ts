@@ -2,13 +2,13 @@
 
 import { randomUUID } from 'node:crypto';
 import { ApiError } from '../../shared/api/errors';
-import type { Enrolment } from '../../shared/api/followup';
+import { DISEASES, type Enrolment, type EnrolmentStateData } from '../../shared/api/followup';
 import { completedYears } from '../../shared/dates';
 import type { Disease } from '../../shared/followup';
 import type { Caller } from '../api/dispatcher';
 import type { Db } from '../db/open';
 import { inTransaction, notInFuture, nowIso, patientOf, refuse, signedIn, today, type FollowupContext } from './context';
-import { refreshEnrolmentState } from './enrolment-state';
+import { refreshDueState } from './due-state';
 import * as repo from './repository';
 import { queueFollowupChange } from './sync-hook';
 
@@ -34,6 +34,24 @@ export function enrolmentOf(row: repo.EnrolmentRow): Enrolment {
 export function listEnrolments(ctx: FollowupContext, p: { patientId: string }): Enrolment[] {
   patientOf(ctx, p.patientId);
   return repo.enrolmentsOfPatient(ctx.db(), p.patientId).map(enrolmentOf);
+}
+
+/**
+ * The one enrolment state per disease (issue 14.1): an open enrolment, else the latest ended one, else the
+ * registration's 慢病标记 as a proposal, else none. Registration's flag never makes a second state of its own.
+ */
+export function enrolmentStates(ctx: FollowupContext, p: { patientId: string }): EnrolmentStateData[] {
+  const patient = ctx.patients.get(p.patientId);
+  const enrolments = repo.enrolmentsOfPatient(ctx.db(), p.patientId); // newest first
+  return DISEASES.map((disease) => {
+    const mine = enrolments.filter((e) => e.disease === disease);
+    const open = mine.find((e) => e.endedOn === null);
+    if (open) return { disease, state: 'enrolled' as const, enrolledOn: open.enrolledOn, endedOn: null };
+    const ended = mine[0];
+    if (ended) return { disease, state: 'ended' as const, enrolledOn: ended.enrolledOn, endedOn: ended.endedOn };
+    const flagged = disease === 'hypertension' ? patient.hypertension : patient.diabetes;
+    return { disease, state: flagged ? ('proposed' as const) : ('none' as const), enrolledOn: null, endedOn: null };
+  });
 }
 
 export function enrolmentFor(db: Db, p: { patientId: string; enrolmentId: string }): repo.EnrolmentRow {
@@ -86,8 +104,9 @@ export function enrol(ctx: FollowupContext, p: EnrolParams): Enrolment {
       createdAt: now,
       updatedAt: now,
     });
-    refreshEnrolmentState(db.$client, id);
-    // The chart's programme flags follow enrolment; through the patient service so the change is synced.
+    refreshDueState(db, ctx.rules, id);
+    // Registration's 慢病标记 (the disease on the resident's record, which documents carry) follows enrolment;
+    // through the patient service so the change is synced. The enrolment state itself is enrolmentStates'.
     const flag = p.disease === 'hypertension' ? 'hypertension' : 'diabetes';
     if (!patient[flag]) ctx.patients.update({ patientId: patient.id, version: patient.version, [flag]: true });
     queueFollowupChange(db.$client, 'enrolment', id);
@@ -115,7 +134,7 @@ export function endEnrolment(ctx: FollowupContext, p: EndEnrolmentParams): Enrol
   inTransaction(ctx, (db) => {
     repo.endEnrolmentRow(db, { id: p.enrolmentId, endedOn: p.endedOn, endReason: p.reason, endNote: p.note ?? null, endedBy: user.id, now });
     const cancelled = repo.closeScheduledAppointments(db, { enrolmentId: p.enrolmentId, status: 'cancelled', now });
-    refreshEnrolmentState(db.$client, p.enrolmentId);
+    refreshDueState(db, ctx.rules, p.enrolmentId);
     queueFollowupChange(db.$client, 'enrolment', p.enrolmentId);
     for (const appointmentId of cancelled) queueFollowupChange(db.$client, 'appointment', appointmentId);
   });

@@ -6,6 +6,7 @@ export function followupHandlers(s: Pick<HandlerDeps, 'followup'>): Handlers<'fo
   return {
     followup: {
       enrolments: ({ patientId }) => f.enrolments({ patientId }),
+      enrolmentStates: ({ patientId }) => f.enrolmentStates({ patientId }),
       enrol: (input, ctx) => f.enrol({ ...input, caller: ctx.caller }),
       endEnrolment: (input, ctx) => f.endEnrolment({ ...input, caller: ctx.caller }),
       evaluate: (input) => f.evaluate(input),
@@ -21,6 +22,7 @@ export function followupHandlers(s: Pick<HandlerDeps, 'followup'>): Handlers<'fo
       checkReferral: (input, ctx) => f.checkReferral({ ...input, caller: ctx.caller }),
       recordReturn: (input, ctx) => f.recordReturn({ ...input, caller: ctx.caller }),
       calendar: ({ from, to }) => f.calendar({ from, to }),
+      missedAppointments: () => f.missedAppointments(),
       setCapacity: (input, ctx) => f.setCapacity({ ...input, caller: ctx.caller }),
       reschedule: (input, ctx) => f.reschedule({ ...input, caller: ctx.caller }),
       indicators: ({ year }) => f.indicators({ year }),

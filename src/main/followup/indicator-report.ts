@@ -1,20 +1,26 @@
-/** Use case: the yearly indicator report (规范管理率, 血压/血糖控制率) and the patients behind each number. */
+/**
+ * Use case: the yearly indicator report (规范管理率, 血压/血糖控制率) and the patients behind each number. Runs in
+ * the reminder worker (reminder-requests.ts) beside the reminder lists: it reads every patient managed in the year.
+ */
 
 import type { IndicatorPatientRow, YearIndicatorsData } from '../../shared/api/followup';
 import { yearPeriod } from '../../shared/dates';
-import type { Disease, DiseaseIndicators } from '../../shared/followup';
-import type { FollowupContext } from './context';
-import { loadIndicatorPatients } from './followup-queries';
+import type { Disease, DiseaseIndicators, RuleSet } from '../../shared/followup';
+import type { Db } from '../db/open';
+import { residentCardsById, residentKeys } from '../patients/population';
 import { computeIndicators } from './indicators';
+import { indicatorPopulation } from './repository';
 
-function yearIndicators(ctx: FollowupContext, year: number) {
-  const period = yearPeriod(year, ctx.rules.yearStartMonth);
-  const patients = loadIndicatorPatients(ctx.db().$client, period);
-  return { period, patients, indicators: computeIndicators(patients, year, ctx.rules) };
+function yearIndicators(db: Db, p: { year: number; rules: RuleSet }) {
+  const period = yearPeriod(p.year, p.rules.yearStartMonth);
+  // Every resident's birth date in one covering-index read: in a county most of them are managed in a year.
+  const births = new Map(residentKeys(db.$client).map((r) => [r.patientId, r.birthDate]));
+  const patients = indicatorPopulation(db, period, births);
+  return { period, patients, indicators: computeIndicators(patients, p.year, p.rules) };
 }
 
-export function indicatorReport(ctx: FollowupContext, p: { year: number }): YearIndicatorsData {
-  const { indicators } = yearIndicators(ctx, p.year);
+export function indicatorReport(db: Db, p: { year: number; rules: RuleSet }): YearIndicatorsData {
+  const { indicators } = yearIndicators(db, p);
   const summary = (d: DiseaseIndicators) => ({
     standardManagement: { numerator: d.standardManagement.numerator, denominator: d.standardManagement.denominator, rate: d.standardManagement.rate },
     control: { numerator: d.control.numerator, denominator: d.control.denominator, rate: d.control.rate },
@@ -32,8 +38,8 @@ export interface IndicatorPatientsParams {
 }
 
 /** The patients behind one number of the report, each with why they count where they do. */
-export function indicatorPatients(ctx: FollowupContext, p: IndicatorPatientsParams): IndicatorPatientRow[] {
-  const { period, patients, indicators } = yearIndicators(ctx, p.year);
+export function indicatorPatients(db: Db, p: IndicatorPatientsParams & { rules: RuleSet }): IndicatorPatientRow[] {
+  const { period, patients, indicators } = yearIndicators(db, p);
   const d = indicators[p.disease];
   const chosen = d[p.indicator];
   const numerator = new Set(chosen.numeratorIds);
@@ -41,12 +47,13 @@ export function indicatorPatients(ctx: FollowupContext, p: IndicatorPatientsPara
   const lost = new Set(d.lostToFollowUpIds);
   const missing = new Set(d.latestValueMissingIds);
   const byId = new Map(patients.map((patient) => [patient.patientId, patient]));
+  const cards = residentCardsById(db.$client, ids);
   return ids.flatMap((patientId) => {
     const facts = byId.get(patientId);
-    if (!facts) return [];
+    const card = cards.get(patientId);
+    if (!facts || !card) return [];
     const visits = facts.followups.filter((f) => f.disease === p.disease && f.date >= period.start && f.date <= period.end);
     const latest = visits.at(-1);
-    const person = ctx.patients.get(patientId);
     const status: IndicatorPatientRow['status'] = numerator.has(patientId)
       ? 'met'
       : lost.has(patientId)
@@ -59,11 +66,11 @@ export function indicatorPatients(ctx: FollowupContext, p: IndicatorPatientsPara
     return [
       {
         patientId,
-        name: person.name,
-        sex: person.sex,
-        village: person.village,
-        familyDoctor: person.contractDoctor,
-        phone: person.phone,
+        name: card.name,
+        sex: card.sex,
+        village: card.village,
+        familyDoctor: card.familyDoctor,
+        phone: card.phone,
         birthDate: facts.birthDate,
         faceToFaceInYear: visits.length,
         latestDate: latest?.date ?? null,

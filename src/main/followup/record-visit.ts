@@ -15,7 +15,7 @@ import type { Db } from '../db/open';
 import { inTransaction, notInFuture, nowIso, patientOf, refuse, signedIn, type FollowupContext } from './context';
 import { evaluateFollowUp, FollowUpInputError } from './engine';
 import { enrolmentOf, listEnrolments, openEnrolmentOn } from './enrol';
-import { refreshEnrolmentState } from './enrolment-state';
+import { refreshDueState } from './due-state';
 import { checkFormValues, formToVisit, mergeHistory, storedToEntry } from './followup-form';
 import { recordOf, recordRowOf, storedOf } from './record-mapping';
 import { createReferral, referralFor, referralsOf, type ReferralDetails } from './referral';
@@ -101,6 +101,13 @@ export interface RecordVisitParams {
   overrideNextDate?: string;
   overrideReason?: string;
   referral?: ReferralDetails;
+  confirmSameDay?: boolean;
+}
+
+/** A second follow-up of the patient in one programme on one day is asked about first (issue 14.6). */
+function askBeforeSameDay(db: Db, p: { patientId: string; disease: Disease; date: string; confirmed: boolean | undefined }): void {
+  if (p.confirmed) return;
+  if (repo.recordsOnDay(db, p.patientId, p.disease, p.date).length > 0) refuse('FOLLOWUP_SAME_DAY', 'there is already a follow-up on this day; confirm to record another', { date: p.date });
 }
 
 /**
@@ -119,6 +126,7 @@ export function recordVisit(
   const now = nowIso(ctx);
   const result = inTransaction(ctx, (db) => {
     const { patient, enrolment, bmi, outcome } = decide(ctx, db, p);
+    askBeforeSameDay(db, { patientId: patient.id, disease: p.disease, date: form.date, confirmed: p.confirmSameDay });
     const overridden = p.overrideNextDate !== undefined && p.overrideNextDate !== outcome.nextDueDate;
     if (overridden) {
       if (!faceToFace) refuse('FOLLOWUP_OVERRIDE_PHONE', 'a phone contact does not set the next face-to-face date', { field: 'overrideNextDate' });
@@ -147,7 +155,7 @@ export function recordVisit(
     if (faceToFace && isReferral(outcome.action)) {
       referralId = createReferral(ctx, db, { patientId: patient.id, enrolmentId: enrolment.id, recordId: id, disease: p.disease, date: form.date, outcome, details: p.referral ?? {}, createdBy: user.id, now });
     }
-    refreshEnrolmentState(db.$client, enrolment.id);
+    refreshDueState(db, ctx.rules, enrolment.id);
     if (overridden) {
       ctx.audit({
         userId: user.id,
@@ -180,6 +188,7 @@ export interface PhoneContactParams {
   adr?: boolean;
   adrDesc?: string;
   notes?: string;
+  confirmSameDay?: boolean;
 }
 
 /** A phone contact recorded by any staff member: the engine's phone row (never classified, A3). */
@@ -190,11 +199,12 @@ export function recordPhoneContact(ctx: FollowupContext, p: PhoneContactParams):
   const now = nowIso(ctx);
   const outcome = inTransaction(ctx, (db) => {
     const decided = decide(ctx, db, { patientId: p.patientId, disease: p.disease, form });
+    askBeforeSameDay(db, { patientId: decided.patient.id, disease: p.disease, date: p.date, confirmed: p.confirmSameDay });
     repo.insertRecord(
       db,
       recordRowOf({ id, patientId: decided.patient.id, enrolmentId: decided.enrolment.id, disease: p.disease, form, bmi: null, outcome: decided.outcome, nextDueDate: decided.outcome.nextDueDate, overrideReason: null, doctor: user, createdAt: now }),
     );
-    refreshEnrolmentState(db.$client, decided.enrolment.id);
+    refreshDueState(db, ctx.rules, decided.enrolment.id);
     queueFollowupChange(db.$client, 'followupVisit', id);
     return decided.outcome;
   });

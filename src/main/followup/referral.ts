@@ -9,7 +9,7 @@ import type { Disease } from '../../shared/followup';
 import type { Caller } from '../api/dispatcher';
 import type { Db } from '../db/open';
 import { inTransaction, notInFuture, nowIso, refuse, signedIn, today, type FollowupContext } from './context';
-import { refreshEnrolmentState } from './enrolment-state';
+import { refreshDueState } from './due-state';
 import * as repo from './repository';
 import { queueFollowupChange } from './sync-hook';
 
@@ -124,7 +124,7 @@ function insertCheck(
     recordedBy: p.recordedBy,
     createdAt: nowIso(ctx),
   });
-  refreshEnrolmentState(db.$client, p.referral.enrolmentId);
+  refreshDueState(db, ctx.rules, p.referral.enrolmentId);
   queueFollowupChange(db.$client, 'referral', p.referral.id);
 }
 

@@ -1,13 +1,20 @@
-/** Use case: the reminder list (all or one village / family doctor), its pages and counts, and the call list. */
+/**
+ * Use case: the reminder list (all or one village / family doctor), its pages and counts, and the call list.
+ *
+ * The list is swept from the kept due state (due-state.ts): the residents in list order with their birth dates
+ * (patients/population.ts, one covering-index read), each open enrolment's due facts (one pass over
+ * followup_due_state) and this year's health checks (a range of an index). Names, villages and phones are looked
+ * up only for what is shown: the page, or the call list's rows. reminder-worker.ts runs this off the main thread.
+ */
 
 import { REMINDER_KINDS, type ReminderFilter, type ReminderRow } from '../../shared/api/followup';
 import { yearPeriodContaining } from '../../shared/dates';
+import type { DueItem, DuePerson, RuleSet } from '../../shared/followup';
 import type { Db } from '../db/open';
+import { residentCards, residentCardsById, residentKeys, familyDoctors as doctorsOfResidents, type ResidentCard } from '../patients/population';
 import { callListCsv, type CsvLocale } from './call-list';
-import { today, type FollowupContext } from './context';
-import { loadFamilyDoctors, loadReminderPopulation } from './followup-queries';
-import { computeReminders } from './reminders';
-import type { RuleSet } from '../../shared/followup';
+import * as repo from './repository';
+import { sweepDueItems } from './reminders';
 
 /**
  * Born on or before this (compared as text) ⇔ at least `age` on `today`. On Feb 29 the cutoff is itself no date, but
@@ -17,39 +24,97 @@ export function elderlyBornBy(asOf: string, age: number): string {
   return `${String(Number(asOf.slice(0, 4)) - age).padStart(4, '0')}${asOf.slice(4)}`;
 }
 
-/** Every reminder as of `asOf` for the filtered population, most urgent first (reminders.ts). Pure of the clock. */
-export function reminderRowsAsOf(db: Db, p: { asOf: string; rules: RuleSet; filter: ReminderFilter }): ReminderRow[] {
-  const period = yearPeriodContaining(p.asOf, p.rules.yearStartMonth);
-  const population = loadReminderPopulation(db.$client, p.asOf, period.start, elderlyBornBy(p.asOf, p.rules.elderlyFromAge), p.filter);
-  const items = computeReminders(population.states, p.asOf, p.rules);
+export interface ReminderListParams {
+  asOf: string;
+  rules: RuleSet;
+  filter: Pick<ReminderFilter, 'village' | 'familyDoctor'>;
+}
+
+/**
+ * Every reminder as of `asOf` for the filtered population, most urgent first (reminders.ts); ties keep list order
+ * (village, name). Pure of the clock; read in one read transaction so the three reads see one state.
+ */
+export function sweepList(db: Db, p: ReminderListParams): DueItem[] {
+  return db.$client.transaction(() => {
+    const filter = { village: p.filter.village, familyDoctor: p.filter.familyDoctor };
+    const residents = residentKeys(db.$client, filter);
+    const whole = filter.village === undefined && filter.familyDoctor === undefined;
+    const facts = repo.dueFactsByPatient(db, whole ? undefined : residents.map((r) => r.patientId));
+    const period = yearPeriodContaining(p.asOf, p.rules.yearStartMonth);
+    const checks = repo.latestHealthChecksBetween(db, period.start, p.asOf);
+    const bornBy = elderlyBornBy(p.asOf, p.rules.elderlyFromAge);
+    const people: DuePerson[] = [];
+    for (const resident of residents) {
+      const enrolments = facts.get(resident.patientId);
+      if (!enrolments && resident.birthDate > bornBy) continue;
+      people.push({ patientId: resident.patientId, birthDate: resident.birthDate, lastHealthCheckDate: checks.get(resident.patientId) ?? null, enrolments: enrolments ?? [] });
+    }
+    return sweepDueItems(people, p.asOf, p.rules);
+  })();
+}
+
+export function rowOf(item: DueItem, card: ResidentCard): ReminderRow {
+  return {
+    kind: item.kind,
+    patientId: card.patientId,
+    name: card.name,
+    sex: card.sex,
+    birthDate: card.birthDate,
+    disease: item.disease,
+    dueDate: item.dueDate,
+    daysLate: item.daysLate,
+    year: item.year,
+    faceToFaceDone: item.faceToFaceDone,
+    required: item.required,
+    fields: item.fields,
+    village: card.village,
+    familyDoctor: card.familyDoctor,
+    phone: card.phone,
+    reason: item.reason,
+  };
+}
+
+/** Items with what they show: cards looked up for these items only. */
+export function rowsOf(db: Db, items: readonly DueItem[], cards?: Map<string, ResidentCard>): ReminderRow[] {
+  const known = cards ?? residentCardsById(db.$client, items.map((i) => i.person.patientId));
   const rows: ReminderRow[] = [];
   for (const item of items) {
-    if (p.filter.kind && item.kind !== p.filter.kind) continue;
-    const person = population.people.get(item.patientId);
-    if (!person) continue; // every item comes from a loaded person; the guard keeps the types honest
-    rows.push({ ...item, name: person.name, sex: person.sex, birthDate: person.birthDate, disease: item.disease });
+    const card = known.get(item.person.patientId);
+    if (card) rows.push(rowOf(item, card)); // every item comes from a listed resident; the guard keeps types honest
   }
   return rows;
 }
 
-export function reminderRows(ctx: FollowupContext, p: { filter: ReminderFilter }): ReminderRow[] {
-  return reminderRowsAsOf(ctx.db(), { asOf: today(ctx), rules: ctx.rules, filter: p.filter });
+export interface ReminderPage {
+  today: string;
+  counts: Record<string, number>;
+  total: number;
+  items: ReminderRow[];
 }
 
-export function reminderPage(ctx: FollowupContext, p: { filter: ReminderFilter; limit: number; offset: number }) {
-  const all = reminderRows(ctx, { filter: { village: p.filter.village, familyDoctor: p.filter.familyDoctor } });
+/** The screen's page: counts of every kind, the chosen kind's total and one page of rows. */
+export function reminderPageAsOf(db: Db, p: ReminderListParams & { kind?: ReminderFilter['kind']; limit: number; offset: number }): ReminderPage {
+  const all = sweepList(db, p);
   const counts: Record<string, number> = Object.fromEntries(REMINDER_KINDS.map((k) => [k, 0]));
-  for (const row of all) counts[row.kind] += 1;
-  const chosen = p.filter.kind ? all.filter((r) => r.kind === p.filter.kind) : all;
-  return { today: today(ctx), counts, total: chosen.length, items: chosen.slice(p.offset, p.offset + p.limit) };
+  for (const item of all) counts[item.kind] += 1;
+  const chosen = p.kind ? all.filter((item) => item.kind === p.kind) : all;
+  return { today: p.asOf, counts, total: chosen.length, items: rowsOf(db, chosen.slice(p.offset, p.offset + p.limit)) };
 }
 
-export function callList(ctx: FollowupContext, p: { filter: ReminderFilter; locale: CsvLocale }): { fileName: string; content: string; rows: number } {
-  const rows = reminderRows(ctx, { filter: p.filter });
-  const asOf = today(ctx);
-  return { fileName: p.locale === 'en' ? `follow-up-call-list-${asOf}.csv` : `随访电话名单-${asOf}.csv`, content: callListCsv(rows, p.locale), rows: rows.length };
+/** Every row of the list with what it shows (exports, tools and tests). */
+export function reminderRowsAsOf(db: Db, p: ReminderListParams & { kind?: ReminderFilter['kind'] }): ReminderRow[] {
+  const items = sweepList(db, p).filter((item) => !p.kind || item.kind === p.kind);
+  const whole = p.filter.village === undefined && p.filter.familyDoctor === undefined;
+  // A village's or doctor's rows are most of its residents: read their cards in one range rather than by id.
+  const cards = whole ? undefined : new Map(residentCards(db.$client, p.filter).map((c) => [c.patientId, c]));
+  return rowsOf(db, items, cards);
 }
 
-export function familyDoctors(ctx: FollowupContext): string[] {
-  return loadFamilyDoctors(ctx.db().$client);
+export function callListAsOf(db: Db, p: ReminderListParams & { kind?: ReminderFilter['kind']; locale: CsvLocale }): { fileName: string; content: string; rows: number } {
+  const rows = reminderRowsAsOf(db, p);
+  return { fileName: p.locale === 'en' ? `follow-up-call-list-${p.asOf}.csv` : `随访电话名单-${p.asOf}.csv`, content: callListCsv(rows, p.locale), rows: rows.length };
+}
+
+export function familyDoctorsOf(db: Db): string[] {
+  return doctorsOfResidents(db.$client);
 }

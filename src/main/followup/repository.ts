@@ -1,17 +1,19 @@
 /**
  * The follow-up feature's data interface: every read and write of its tables, typed from the drizzle schema
  * ($inferSelect / $inferInsert), functions taking the database first. Use cases (enrol.ts, record-visit.ts, …)
- * hold the rules and call these; nothing else in the feature writes SQL, except the two set-based statements the
- * reminder list and the kept due state need (followup-queries.ts, enrolment-state.ts).
- * Patients and settings are not read here: they belong to their features (patient-service, settings-service).
+ * hold the rules and call these; nothing else in the feature writes SQL, except the set-based statement that
+ * recomputes the kept due state (due-state.ts). Patients and settings are not read here: they belong to their
+ * features (patients/population.ts, patient-service, settings-service).
  */
 
 import { and, asc, count, desc, eq, gt, gte, inArray, isNull, lte, ne, sql } from 'drizzle-orm';
-import type { Disease } from '../../shared/followup';
+import type { Disease, DueFacts, IndicatorFollowUp, IndicatorPatient } from '../../shared/followup';
+import type { YearPeriod } from '../../shared/dates';
 import type { Db } from '../db/open';
 import {
   followupAppointments,
   followupDayCapacity,
+  followupDueState,
   followupEnrolments,
   followupHealthChecks,
   followupRecords,
@@ -292,4 +294,183 @@ export function scheduledBefore(db: Db, today: string): AppointmentRow[] {
     .where(and(eq(followupAppointments.status, 'scheduled'), sql`${followupAppointments.apptDate} < ${today}`))
     .orderBy(asc(followupAppointments.apptDate), asc(rowid))
     .all();
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Population reads: the reminder sweep and the indicators
+
+/*
+ * A township-wide read hands its rows over as one text (group_concat) that is split here: at 50,000 patients the
+ * driver's per-value conversion cost five times the reading itself (docs/followup-rules.md, "Reading at scale").
+ * Fields and rows are separated by the ASCII unit and record separators, which no stored value holds.
+ */
+const FIELD = '\x1f';
+const ROW = '\x1e';
+
+function lines(text: string | null | undefined): string[] {
+  return text ? text.split(ROW) : [];
+}
+
+function numberOrNull(field: string): number | null {
+  return field === '' ? null : Number(field);
+}
+
+function textOrNull(field: string): string | null {
+  return field === '' ? null : field;
+}
+
+function diseaseOf(field: string): Disease {
+  if (field === 'hypertension' || field === 't2dm') return field;
+  throw new Error(`followup_due_state holds an unknown disease: ${field}`);
+}
+
+const f = followupDueState;
+const DUE_LINE = sql<string>`${f.patientId} || char(31) || ${f.disease} || char(31) || ${f.enrolledOn} || char(31) || ifnull(${f.dueOn}, '') || char(31) ||
+  ifnull(${f.referralCheckDueOn}, '') || char(31) || ifnull(${f.lastVisitOn}, '') || char(31) || ${f.phoneSinceVisit} || char(31) ||
+  ifnull(${f.sbp}, '') || char(31) || ifnull(${f.dbp}, '') || char(31) || ifnull(${f.fbg}, '') || char(31) || ifnull(${f.yearStart}, '') || char(31) || ${f.yearVisits}`;
+
+/** Patient ids given as one JSON array bound once: a village is thousands of ids, more than SQL variables allow. */
+function amongPatients(column: typeof f.patientId, ids: readonly string[]) {
+  return sql`${column} IN (SELECT value FROM json_each(${JSON.stringify(ids)}))`;
+}
+
+/** The kept due state of every open enrolment (or of the given patients'), by patient. */
+export function dueFactsByPatient(db: Db, patientIds?: readonly string[]): Map<string, DueFacts[]> {
+  const query = db.select({ text: sql<string | null>`group_concat(${DUE_LINE}, char(30))` }).from(followupDueState);
+  const row = (patientIds ? query.where(amongPatients(f.patientId, patientIds)) : query).get();
+  const byPatient = new Map<string, DueFacts[]>();
+  for (const line of lines(row?.text)) {
+    const [patientId, disease, enrolledOn, dueOn, referralDue, lastVisitOn, phone, sbp, dbp, fbg, yearStart, yearVisits] = line.split(FIELD);
+    const facts: DueFacts = {
+      disease: diseaseOf(disease),
+      enrolledOn,
+      endedOn: null,
+      dueOn: textOrNull(dueOn),
+      referralCheckDueOn: textOrNull(referralDue),
+      lastVisitOn: textOrNull(lastVisitOn),
+      phoneSinceVisit: phone === '1',
+      sbp: numberOrNull(sbp),
+      dbp: numberOrNull(dbp),
+      fbg: numberOrNull(fbg),
+      yearStart: textOrNull(yearStart),
+      yearVisits: Number(yearVisits),
+    };
+    const list = byPatient.get(patientId);
+    if (list) list.push(facts);
+    else byPatient.set(patientId, [facts]);
+  }
+  return byPatient;
+}
+
+/** One enrolment's kept due state (tests and the rebuild check compare it with the history). */
+export function dueStateRow(db: Db, enrolmentId: string): typeof followupDueState.$inferSelect | undefined {
+  return db.select().from(followupDueState).where(eq(followupDueState.enrolmentId, enrolmentId)).get();
+}
+
+export function allDueStateRows(db: Db): (typeof followupDueState.$inferSelect)[] {
+  return db.select().from(followupDueState).orderBy(asc(followupDueState.enrolmentId)).all();
+}
+
+/** Each patient's latest health check within [from, to] (a range of followup_health_checks_date_idx). */
+export function latestHealthChecksBetween(db: Db, from: string, to: string): Map<string, string> {
+  const h = followupHealthChecks;
+  const row = db
+    .select({ text: sql<string | null>`group_concat(${h.patientId} || char(31) || ${h.checkDate}, char(30))` })
+    .from(h)
+    .where(and(gte(h.checkDate, from), lte(h.checkDate, to)))
+    .get();
+  const latest = new Map<string, string>();
+  for (const line of lines(row?.text)) {
+    const [patientId, date] = line.split(FIELD);
+    const known = latest.get(patientId);
+    if (known === undefined || date > known) latest.set(patientId, date);
+  }
+  return latest;
+}
+
+/**
+ * Every enrolment that overlaps the period (with the patient), the period's face-to-face follow-ups and health
+ * checks: what the indicators (indicators.ts) are computed from. Birth dates come from the patients feature; a
+ * patient without one (merged away) is left out, the kept record carries the enrolment now.
+ *
+ * The follow-ups are a range of the covering followup_records_year_idx handed over as one text, in date order;
+ * same-day entries of a patient are put in written order here, which costs less than SQLite sorting 200,000 lines.
+ */
+export function indicatorPopulation(db: Db, period: YearPeriod, birthDates: ReadonlyMap<string, string>): IndicatorPatient[] {
+  const e = followupEnrolments;
+  const enrolments = db
+    .select({ text: sql<string | null>`group_concat(${e.patientId} || char(31) || ${e.disease} || char(31) || ${e.enrolledOn} || char(31) || ifnull(${e.endedOn}, ''), char(30))` })
+    .from(e)
+    .where(and(lte(e.enrolledOn, period.end), sql`(${e.endedOn} IS NULL OR ${e.endedOn} >= ${period.start})`))
+    .get();
+  const byPatient = new Map<string, IndicatorPatient>();
+  for (const line of lines(enrolments?.text)) {
+    const [patientId, disease, enrolledOn, endedOn] = line.split(FIELD);
+    const birthDate = birthDates.get(patientId);
+    if (birthDate === undefined) continue;
+    let patient = byPatient.get(patientId);
+    if (!patient) byPatient.set(patientId, (patient = { patientId, birthDate, enrolments: [], followups: [], healthCheckDates: [] }));
+    patient.enrolments.push({ disease: diseaseOf(disease), enrolledOn, endedOn: textOrNull(endedOn) });
+  }
+  const r = followupRecords;
+  // Home-read BP is the patient's own reading, not a measurement by staff (spec A3): it never shows control.
+  const staffSbp = sql<number | null>`CASE WHEN ${r.selfReportedHomeBp} = 1 THEN NULL ELSE ${r.sbp} END`;
+  const staffDbp = sql<number | null>`CASE WHEN ${r.selfReportedHomeBp} = 1 THEN NULL ELSE ${r.dbp} END`;
+  const visits = db
+    .select({
+      text: sql<string | null>`group_concat(${r.patientId} || char(31) || ${r.disease} || char(31) || ${r.visitDate} || char(31) || ${r.mode} || char(31) ||
+        ifnull(${staffSbp}, '') || char(31) || ifnull(${staffDbp}, '') || char(31) || ifnull(${r.fbg}, '') || char(31) || ${rowid}, char(30))`,
+    })
+    .from(r)
+    .where(and(eq(r.faceToFace, true), gte(r.visitDate, period.start), lte(r.visitDate, period.end)))
+    .get();
+  // Rows arrive in index order, by date; a same-day pair of one patient is put in written order (insertion sort
+  // over that day only, so the usual case is a push).
+  const writtenOrder = new Map<string, number[]>();
+  for (const line of lines(visits?.text)) {
+    const [patientId, disease, date, mode, sbp, dbp, fbg, order] = line.split(FIELD);
+    const patient = byPatient.get(patientId);
+    if (!patient) continue;
+    const visit: IndicatorFollowUp = { disease: diseaseOf(disease), date, mode: modeOf(mode), sbp: numberOrNull(sbp), dbp: numberOrNull(dbp), fbg: numberOrNull(fbg) };
+    const written = Number(order);
+    const list = patient.followups;
+    let orders = writtenOrder.get(patientId);
+    if (!orders) writtenOrder.set(patientId, (orders = []));
+    let at = list.length;
+    while (at > 0 && list[at - 1].date === date && orders[at - 1] > written) at -= 1;
+    if (at === list.length) {
+      list.push(visit);
+      orders.push(written);
+    } else {
+      list.splice(at, 0, visit);
+      orders.splice(at, 0, written);
+    }
+  }
+  for (const [patientId, dates] of healthCheckDatesBetween(db, period.start, period.end)) {
+    const patient = byPatient.get(patientId);
+    if (patient) patient.healthCheckDates = dates;
+  }
+  return [...byPatient.values()];
+}
+
+function modeOf(field: string): IndicatorFollowUp['mode'] {
+  if (field === 'clinic' || field === 'home' || field === 'phone') return field;
+  throw new Error(`followup_records holds an unknown mode: ${field}`);
+}
+
+function healthCheckDatesBetween(db: Db, from: string, to: string): Map<string, string[]> {
+  const h = followupHealthChecks;
+  const row = db
+    .select({ text: sql<string | null>`group_concat(${h.patientId} || char(31) || ${h.checkDate}, char(30))` })
+    .from(h)
+    .where(and(gte(h.checkDate, from), lte(h.checkDate, to)))
+    .get();
+  const byPatient = new Map<string, string[]>();
+  for (const line of lines(row?.text)) {
+    const [patientId, date] = line.split(FIELD);
+    const list = byPatient.get(patientId);
+    if (list) list.push(date);
+    else byPatient.set(patientId, [date]);
+  }
+  return byPatient;
 }

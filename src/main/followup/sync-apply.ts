@@ -2,7 +2,7 @@
  * The pull side of the follow-up feature (issue 10 item 5): a follow-up, enrolment, referral, booking or health
  * check written on another station of the center and pulled from the platform lands in this station's tables
  * field for field (same ids: every station names a record by the UUID it was created with), and the enrolment's
- * kept due state is recomputed in the same transaction, exactly as a local write does (enrolment-state.ts).
+ * kept due state is recomputed in the same transaction, exactly as a local write does (due-state.ts).
  *
  * Each applier runs inside the transaction in which the sync service records the pulled version, and only when
  * that version may be applied (no unsent local change to the same resource: that one goes out and meets the
@@ -21,7 +21,8 @@ import { enrolmentFromFhir, isEnrolmentEpisode } from '../sync/mapping/enrolment
 import { followupVisitFromFhir, isFollowupForm } from '../sync/mapping/followup-visit';
 import { healthCheckFromFhir, healthCheckKind } from '../sync/mapping/health-check';
 import { isFollowupReferral, referralFromFhir } from '../sync/mapping/referral';
-import { refreshEnrolmentState } from './enrolment-state';
+import { refreshDueState } from './due-state';
+import { BPHS_2017 } from './rule-packs/bphs-2017';
 import * as repo from './repository';
 
 /** The resource types the follow-up feature takes from the platform, in the order a first pull needs them. */
@@ -77,7 +78,7 @@ function applyEnrolment(db: Db, episode: EpisodeOfCare, now: string): 'applied' 
   const local = repo.enrolmentById(db, row.id);
   // Who enrolled or ended it is a user of the station that did it; an echo of our own keeps our user ids.
   repo.upsertEnrolment(db, local ? { ...row, enrolledBy: local.enrolledBy, endedBy: row.endedOn ? (local.endedBy ?? 0) : null } : row);
-  refreshEnrolmentState(db.$client, row.id);
+  refreshDueState(db, BPHS_2017, row.id);
   return 'applied';
 }
 
@@ -87,12 +88,12 @@ function applyFollowupVisit(db: Db, form: QuestionnaireResponse): 'applied' | 'n
   if (form.status === 'entered-in-error') {
     // Recorded by mistake (wrong patient, a duplicate typed twice): gone from the history the rules read.
     repo.deleteRecord(db, row.id);
-    refreshEnrolmentState(db.$client, row.enrolmentId);
+    refreshDueState(db, BPHS_2017, row.enrolmentId);
     return 'applied';
   }
   const local = repo.recordById(db, row.id);
   repo.upsertRecord(db, local ? { ...row, doctorId: local.doctorId } : row);
-  refreshEnrolmentState(db.$client, row.enrolmentId);
+  refreshDueState(db, BPHS_2017, row.enrolmentId);
   return 'applied';
 }
 
@@ -101,14 +102,14 @@ function applyReferral(db: Db, request: ServiceRequest, now: string): 'applied' 
   const { referral, checks } = referralFromFhir(request, now);
   if (request.status === 'entered-in-error') {
     repo.deleteReferral(db, referral.id);
-    refreshEnrolmentState(db.$client, referral.enrolmentId);
+    refreshDueState(db, BPHS_2017, referral.enrolmentId);
     return 'applied';
   }
   const local = repo.referralById(db, referral.id);
   repo.upsertReferral(db, local ? { ...referral, createdBy: local.createdBy } : referral);
   const localChecks = new Map(repo.checksOfReferral(db, referral.id).map((check) => [check.id, check]));
   for (const check of checks) repo.upsertReferralCheck(db, { ...check, recordedBy: localChecks.get(check.id)?.recordedBy ?? check.recordedBy });
-  refreshEnrolmentState(db.$client, referral.enrolmentId);
+  refreshDueState(db, BPHS_2017, referral.enrolmentId);
   return 'applied';
 }
 

@@ -34,10 +34,18 @@ export const TABLE_SYNC: Readonly<Record<string, TableSync>> = {
   consult_replies: { local: "the county's signed DiagnosticReports as pulled: theirs, never pushed back (issue 10 item 4)" },
   critical_alerts: { local: "this station's acknowledgement state of alerts raised from pulled consult replies; the replies themselves are on the platform" },
   users: { local: "accounts and password hashes of this PC's users; the platform authenticates the station by its certificate, not by our users" },
-  audit_log: { local: "this PC's append-only, hash-chained record of who read and wrote what (kept ≥ 180 days on the station, exported for inspection)" },
+  audit_log: {
+    local:
+      "this PC's append-only, HMAC-chained record of who read and wrote what (kept for the station's life); its head goes to the county as an AuditEvent anchor at each sync (issue 15.4), the rows stay here",
+  },
   sync_outbox: { local: 'the sync machinery itself: what is queued for which target' },
   sync_known_versions: { local: 'the sync machinery itself: the server version each record was last seen at' },
   sync_conflicts: { local: 'the sync machinery itself: conflicts waiting for a user' },
   sync_cursors: { local: 'the sync machinery itself: pull positions' },
   sync_targets: { local: "the platforms' addresses and this station's certificates and key" },
+  followup_due_state: {
+    local: "derived: each open enrolment's due state, recomputed from the follow-up records in every write transaction (and on pull), so it is rebuilt wherever those records arrive",
+  },
+  county_record_fetches: { local: "a read-only cache of other institutions' records fetched from the county on demand (调阅县域档案): theirs, never pushed" },
+  county_record_items: { local: "a read-only cache of other institutions' records fetched from the county on demand (调阅县域档案): theirs, never pushed" },
 };

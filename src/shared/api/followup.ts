@@ -55,6 +55,7 @@ export const FOLLOWUP_REASONS = [
   'FOLLOWUP_REFERRAL_RETURNED',
   'FOLLOWUP_UNDER_PROGRAMME_AGE',
   'FOLLOWUP_HBA1C_IMPOSSIBLE',
+  'FOLLOWUP_SAME_DAY',
 ] as const;
 export type FollowupReason = (typeof FOLLOWUP_REASONS)[number];
 export const REMINDER_KINDS = [
@@ -283,7 +284,8 @@ export const appointmentSchema = z.object({
   date: z.string(),
   dueDate: z.string(),
   kind: z.enum(['followup', 'referral_check']),
-  status: z.enum(['scheduled', 'done', 'cancelled']),
+  /** missed (未到): still booked for a day that has passed; shown from the day after, kept until followed up. */
+  status: z.enum(['scheduled', 'missed', 'done', 'cancelled']),
   rescheduledFrom: z.string().nullable(),
 });
 export type Appointment = z.infer<typeof appointmentSchema>;
@@ -367,8 +369,23 @@ export type DaySchedule = z.infer<typeof dayScheduleSchema>;
 
 const patientInput = { patientId: id };
 
+export const ENROLMENT_STATES = ['enrolled', 'ended', 'proposed', 'none'] as const;
+/**
+ * The one enrolment state of a disease (issue 14.1), owned by follow-up: enrolled (an open enrolment), ended (the
+ * latest enrolment ended), proposed (ticked at registration, not enrolled yet: the follow-up page offers it), none.
+ */
+export const enrolmentStateSchema = z.object({
+  disease: z.enum(DISEASES),
+  state: z.enum(ENROLMENT_STATES),
+  enrolledOn: z.string().nullable(),
+  endedOn: z.string().nullable(),
+});
+export type EnrolmentStateData = z.infer<typeof enrolmentStateSchema>;
+
 export const followupContract = {
   enrolments: method({ input: z.object(patientInput), output: z.array(enrolmentSchema), access: staff, audit: 'read' }),
+  /** Per disease, the one enrolment state registration, the chart and the follow-up page all show. */
+  enrolmentStates: method({ input: z.object(patientInput), output: z.array(enrolmentStateSchema), access: staff, audit: 'read' }),
   /** Enrols in a programme (≥35 years, spec §1/§2) and sets the patient's hypertension/diabetes flag. */
   enrol: method({
     input: z.object({ ...patientInput, disease: z.enum(DISEASES), diagnosedOn: isoDate.optional(), howFound: z.enum(HOW_FOUND), enrolledOn: isoDate.optional() }),
@@ -396,6 +413,8 @@ export const followupContract = {
       overrideNextDate: isoDate.optional(),
       overrideReason: optionalText(300),
       referral: referralDetailsSchema.optional(),
+      /** A second follow-up of the patient in this programme on one day is refused (FOLLOWUP_SAME_DAY) until confirmed. */
+      confirmSameDay: z.boolean().default(false),
     }),
     output: z.object({ record: recordSchema, outcome: outcomeSchema, appointment: appointmentSchema.nullable(), referral: referralSchema.nullable() }),
     access: clinicians,
@@ -407,6 +426,7 @@ export const followupContract = {
       ...patientInput,
       disease: z.enum(DISEASES),
       date: isoDate,
+      confirmSameDay: z.boolean().default(false),
       symptoms: z.array(z.string().trim().min(1).max(30)).max(30).default([]),
       adherence: z.enum(ADHERENCE).optional(),
       adr: z.boolean().default(false),
@@ -475,6 +495,8 @@ export const followupContract = {
     access: clinicians,
     audit: 'write',
   }),
+  /** Bookings the patient did not come to (未到), oldest first: the list to follow up. */
+  missedAppointments: method({ input: z.object({}), output: z.array(appointmentSchema), access: staff, audit: 'read' }),
   calendar: method({
     input: z.object({ from: isoDate, to: isoDate }),
     output: z.object({ defaultCapacity: z.number().int(), days: z.array(dayScheduleSchema) }),

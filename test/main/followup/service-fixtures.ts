@@ -1,7 +1,9 @@
 import { call } from '../../../src/main/api/dispatcher';
+import type { OutputOf } from '../../../src/shared/api/contract';
 import type { FollowUpFormInput } from '../../../src/shared/api/followup';
+import type { EnrolmentState, FollowUpPatientState } from '../../../src/shared/followup';
 import type { Patient } from '../../../src/shared/api/patients';
-import { addDays } from '../../../src/shared/dates';
+import { addDays, yearPeriodContaining } from '../../../src/shared/dates';
 import { makeResidentId } from '../../../src/shared/resident-id';
 import type { TestStation } from '../../support/test-services';
 
@@ -34,3 +36,55 @@ export async function resident(station: TestStation, opts: { name: string; age: 
 export function clinicVisit(date: string, values: Partial<FollowUpFormInput> = {}): FollowUpFormInput {
   return { date, mode: 'clinic', symptoms: ['无症状'], adherence: '规律', ...values };
 }
+
+export type History = OutputOf<'followup', 'history'>;
+
+export function isOpen(enrolment: History['enrolments'][number], today: string): boolean {
+  return enrolment.enrolledOn <= today && (enrolment.endedOn === null || enrolment.endedOn > today);
+}
+
+/** FollowUpPatientState from the history API, by plain code (no SQL). */
+export function stateFromHistory(patient: Patient, history: History, today: string): FollowUpPatientState {
+  const yearStart = yearPeriodContaining(today, 1).start;
+  const oldestFirst = [...history.records].reverse();
+  const enrolments: EnrolmentState[] = history.enrolments
+    .filter((e) => isOpen(e, today))
+    .map((e) => {
+      const records = oldestFirst.filter((r) => r.enrolmentId === e.id);
+      const faceToFace = records.filter((r) => r.form.mode !== 'phone');
+      const last = faceToFace.at(-1);
+      const referrals = history.referrals.filter((r) => r.disease === e.disease).reverse();
+      const checks = referrals.flatMap((r) => r.checks).sort((x, y) => (x.checkDate < y.checkDate ? -1 : x.checkDate > y.checkDate ? 1 : 0));
+      const homeBp = last?.form.selfReportedHomeBp === true;
+      return {
+        disease: e.disease,
+        enrolledOn: e.enrolledOn,
+        endedOn: e.endedOn,
+        lastFaceToFace: last
+          ? {
+              date: last.form.date,
+              action: last.action,
+              nextDueDate: last.nextDueDate,
+              sbp: homeBp ? null : (last.form.sbp ?? null),
+              dbp: homeBp ? null : (last.form.dbp ?? null),
+              fbg: last.form.fbg ?? null,
+            }
+          : null,
+        recentFaceToFaceDates: faceToFace.map((r) => r.form.date).filter((date) => date >= yearStart),
+        lastPhoneContactDate: records.filter((r) => r.form.mode === 'phone').at(-1)?.form.date ?? null,
+        lastReferral: referrals.length ? { date: referrals.at(-1)!.referredOn, urgent: referrals.at(-1)!.urgency === 'urgent' } : null,
+        lastReferralCheck: checks.length ? { date: checks.at(-1)!.checkDate, outcome: checks.at(-1)!.outcome } : null,
+      };
+    });
+  const checks = history.healthChecks.map((h) => h.checkDate).sort();
+  return {
+    patientId: patient.id,
+    birthDate: patient.birthDate,
+    village: patient.village,
+    familyDoctor: patient.contractDoctor,
+    phone: patient.phone,
+    lastHealthCheckDate: checks.at(-1) ?? null,
+    enrolments,
+  };
+}
+

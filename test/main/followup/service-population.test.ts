@@ -3,17 +3,18 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call } from '../../../src/main/api/dispatcher';
 import { defaultMigrationsFolder } from '../../../src/main/db/open';
-import { evaluateFollowUp } from '../../../src/main/followup/engine';
-import { ENROLMENT_STATE_UPDATE } from '../../../src/main/followup/enrolment-state';
-import { POPULATION_SQL } from '../../../src/main/followup/followup-queries';
+import { dueFactsOf, evaluateFollowUp } from '../../../src/main/followup/engine';
+import { dueStateSql } from '../../../src/main/followup/due-state';
+import { allDueStateRows, dueStateRow } from '../../../src/main/followup/repository';
+import { BPHS_2017 } from '../../../src/main/followup/rule-packs/bphs-2017';
 import { computeIndicators } from '../../../src/main/followup/indicators';
 import { computeReminders } from '../../../src/main/followup/reminders';
 import type { OutputOf } from '../../../src/shared/api/contract';
 import type { Patient } from '../../../src/shared/api/patients';
-import { completedYears, yearPeriodContaining } from '../../../src/shared/dates';
-import type { EnrolmentState, FollowUpPatientState, IndicatorPatient } from '../../../src/shared/followup';
+import { completedYears } from '../../../src/shared/dates';
+import type { FollowUpPatientState, IndicatorPatient } from '../../../src/shared/followup';
 import { openTestStation, type TestStation } from '../../support/test-services';
-import { clinicVisit, dayFrom, resident } from './service-fixtures';
+import { clinicVisit, dayFrom, isOpen, resident, stateFromHistory } from './service-fixtures';
 
 /**
  * The reminder list and the indicators read the database with a few hand-written statements. Here a mixed township
@@ -97,55 +98,6 @@ beforeAll(async () => {
 
 afterAll(() => s?.dispose());
 
-function isOpen(enrolment: History['enrolments'][number], today: string): boolean {
-  return enrolment.enrolledOn <= today && (enrolment.endedOn === null || enrolment.endedOn > today);
-}
-
-/** FollowUpPatientState from the history API, by plain code (no SQL). */
-function stateFromHistory(patient: Patient, history: History, today: string): FollowUpPatientState {
-  const yearStart = yearPeriodContaining(today, 1).start;
-  const oldestFirst = [...history.records].reverse();
-  const enrolments: EnrolmentState[] = history.enrolments
-    .filter((e) => isOpen(e, today))
-    .map((e) => {
-      const records = oldestFirst.filter((r) => r.enrolmentId === e.id);
-      const faceToFace = records.filter((r) => r.form.mode !== 'phone');
-      const last = faceToFace.at(-1);
-      const referrals = history.referrals.filter((r) => r.disease === e.disease).reverse();
-      const checks = referrals.flatMap((r) => r.checks).sort((x, y) => (x.checkDate < y.checkDate ? -1 : x.checkDate > y.checkDate ? 1 : 0));
-      const homeBp = last?.form.selfReportedHomeBp === true;
-      return {
-        disease: e.disease,
-        enrolledOn: e.enrolledOn,
-        endedOn: e.endedOn,
-        lastFaceToFace: last
-          ? {
-              date: last.form.date,
-              action: last.action,
-              nextDueDate: last.nextDueDate,
-              sbp: homeBp ? null : (last.form.sbp ?? null),
-              dbp: homeBp ? null : (last.form.dbp ?? null),
-              fbg: last.form.fbg ?? null,
-            }
-          : null,
-        recentFaceToFaceDates: faceToFace.map((r) => r.form.date).filter((date) => date >= yearStart),
-        lastPhoneContactDate: records.filter((r) => r.form.mode === 'phone').at(-1)?.form.date ?? null,
-        lastReferral: referrals.length ? { date: referrals.at(-1)!.referredOn, urgent: referrals.at(-1)!.urgency === 'urgent' } : null,
-        lastReferralCheck: checks.length ? { date: checks.at(-1)!.checkDate, outcome: checks.at(-1)!.outcome } : null,
-      };
-    });
-  const checks = history.healthChecks.map((h) => h.checkDate).sort();
-  return {
-    patientId: patient.id,
-    birthDate: patient.birthDate,
-    village: patient.village,
-    familyDoctor: patient.contractDoctor,
-    phone: patient.phone,
-    lastHealthCheckDate: checks.at(-1) ?? null,
-    enrolments,
-  };
-}
-
 /** The order the list keeps among equally urgent items: village (none last), then name, then id. */
 function byVillageThenName(a: FollowUpPatientState, b: FollowUpPatientState): number {
   const key = (state: FollowUpPatientState) => [state.village ?? '\uffff', people.find((p) => p.id === state.patientId)!.name, state.patientId];
@@ -206,41 +158,63 @@ describe('reminders from the database = the pure functions on the same data', ()
     }
   });
 
-  it('the reminder statements read no follow-up record rows: sequential passes and covering indexes', () => {
+  it('the reminder reads touch no follow-up record row: the due state, a covering index of residents, a range of checks', () => {
     const sqlite = s.services.store.current.sqlite;
-    const plan = (sql: string, params: object) =>
-      (sqlite.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(params) as { detail: string }[]).map((r) => r.detail).join('\n');
-    const today = s.services.followup.today();
-    // The enrolment rows carry the schedule state: one pass, no follow-up, referral or check table touched.
-    expect(plan(POPULATION_SQL.openEnrolments, { today })).toBe('SCAN e');
-    expect(plan(POPULATION_SQL.people, { village: null, doctor: null })).toBe('SCAN p\nUSE TEMP B-TREE FOR ORDER BY');
-    expect(plan(POPULATION_SQL.lastHealthChecks, {})).toBe('SCAN h USING COVERING INDEX followup_health_checks_patient_idx');
-    expect(plan(POPULATION_SQL.yearFaceToFace, { start: today, today })).toBe(
-      'SEARCH r USING COVERING INDEX followup_records_year_idx (face_to_face=? AND visit_date>? AND visit_date<?)',
+    const plan = (sql: string, ...params: unknown[]) =>
+      (sqlite.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as { detail: string }[]).map((r) => r.detail).join('\n');
+    expect(plan(`SELECT id FROM patients INDEXED BY patients_village_order_idx WHERE merged_into IS NULL AND village IS NOT NULL ORDER BY village, name, id`)).toBe(
+      'SEARCH patients USING COVERING INDEX patients_village_order_idx (village>?)',
     );
+    expect(plan(`SELECT id FROM patients INDEXED BY patients_village_order_idx WHERE merged_into IS NULL AND village = ? ORDER BY village, name, id`, 'x')).toBe(
+      'SEARCH patients USING COVERING INDEX patients_village_order_idx (village=?)',
+    );
+    expect(plan(`SELECT id FROM patients INDEXED BY patients_doctor_order_idx WHERE merged_into IS NULL AND contract_doctor = ? AND village IS NOT NULL ORDER BY contract_doctor, village, name, id`, 'x')).toBe(
+      'SEARCH patients USING COVERING INDEX patients_doctor_order_idx (contract_doctor=? AND village>?)',
+    );
+    expect(plan(`SELECT patient_id, check_date FROM followup_health_checks WHERE check_date >= ? AND check_date <= ?`, 'a', 'b')).toBe(
+      'SEARCH followup_health_checks USING COVERING INDEX followup_health_checks_date_idx (check_date>? AND check_date<?)',
+    );
+    expect(plan(`SELECT * FROM followup_due_state`)).toBe('SCAN followup_due_state');
   });
 });
 
-describe('the enrolment schedule state', () => {
-  it('migration 0009 back-filled it with the very statement every write runs', () => {
-    const file = readFileSync(path.join(defaultMigrationsFolder(), '0009_followup_enrolment_state_backfill.sql'), 'utf8');
-    const statement = file
-      .split('\n')
-      .filter((line) => !line.startsWith('--'))
-      .join('\n')
-      .trim();
-    expect(statement).toBe(`${ENROLMENT_STATE_UPDATE};`);
+describe('the kept due state', () => {
+  it('migration 0019 filled it with the very statement the rebuild runs', () => {
+    const file = readFileSync(path.join(defaultMigrationsFolder(), '0019_followup_due_state.sql'), 'utf8');
+    const statements = file.split('--> statement-breakpoint').map((part) => part.trim());
+    const [, fill] = dueStateSql(BPHS_2017, 'all');
+    expect(statements).toContain(`${fill};`);
   });
 
-  it('equals a fresh recomputation after all the writes above', () => {
-    const sqlite = s.services.store.current.sqlite;
-    const columns = 'id, last_visit_date, last_visit_action, last_visit_next_due, last_visit_sbp, last_visit_dbp, last_visit_fbg, last_phone_date, last_referral_date, last_referral_urgent, last_check_date, last_check_outcome';
-    const stored = sqlite.prepare(`SELECT ${columns} FROM followup_enrolments ORDER BY id`).all();
-    expect(stored.some((row) => (row as { last_check_date: string | null }).last_check_date !== null)).toBe(true);
-    sqlite.exec(`SAVEPOINT recompute; ${ENROLMENT_STATE_UPDATE};`);
-    const recomputed = sqlite.prepare(`SELECT ${columns} FROM followup_enrolments ORDER BY id`).all();
+  it('equals a fresh rebuild after all the writes above', () => {
+    const db = s.services.store.current.db;
+    const stored = allDueStateRows(db);
+    expect(stored.some((row) => row.referralCheckDueOn !== null)).toBe(true);
+    const sqlite = db.$client;
+    sqlite.exec('SAVEPOINT recompute');
+    const [remove, insert] = dueStateSql(BPHS_2017, 'all');
+    sqlite.prepare(remove).run();
+    sqlite.prepare(insert).run();
+    const rebuilt = allDueStateRows(db);
     sqlite.exec('ROLLBACK TO recompute; RELEASE recompute;');
-    expect(stored).toEqual(recomputed);
+    expect(stored).toEqual(rebuilt);
+  });
+
+  it('equals the engine\'s dueFactsOf on the same history read back through the API', async () => {
+    const today = s.services.followup.today();
+    const all = await histories();
+    const db = s.services.store.current.db;
+    for (const p of people) {
+      const history = all.get(p.id)!;
+      const state = stateFromHistory(p, history, today);
+      const open = history.enrolments.filter((e) => e.endedOn === null);
+      for (const enrolment of open) {
+        const kept = dueStateRow(db, enrolment.id);
+        const expected = dueFactsOf({ ...state.enrolments.find((e) => e.disease === enrolment.disease)!, recentFaceToFaceDates: history.records.filter((r) => r.enrolmentId === enrolment.id && r.form.mode !== 'phone').map((r) => r.form.date) }, BPHS_2017);
+        expect(kept, `${p.name} ${enrolment.disease}`).toEqual({ enrolmentId: enrolment.id, patientId: p.id, ...expected, endedOn: undefined });
+      }
+      for (const ended of history.enrolments.filter((e) => e.endedOn !== null)) expect(dueStateRow(db, ended.id)).toBeUndefined();
+    }
   });
 });
 

@@ -78,6 +78,7 @@ describe('forge.config.ts as Forge loads it', () => {
     expect(vite.build).toEqual([
       { entry: 'src/main/main.ts', config: 'vite.main.config.ts', target: 'main' },
       { entry: 'src/preload/preload.ts', config: 'vite.preload.config.ts', target: 'preload' },
+      { entry: 'src/main/followup/reminder-worker.ts', config: 'vite.main.config.ts', target: 'main' },
     ]);
     expect(vite.renderer).toEqual([{ name: 'main_window', config: 'vite.renderer.config.ts' }]);
     for (const file of [...vite.build.flatMap((b) => [b.entry, b.config]), ...vite.renderer.map((r) => r.config)]) {
@@ -85,6 +86,8 @@ describe('forge.config.ts as Forge loads it', () => {
     }
     // main.ts loads path.join(__dirname, 'preload.js'); the preload build names its output after the entry.
     expect(path.basename(vite.build[1].entry, '.ts')).toBe('preload');
+    // reminder-worker-client.ts starts path.join(__dirname, 'reminder-worker.js') in the packaged app.
+    expect(path.basename(vite.build[2].entry, '.ts')).toBe('reminder-worker');
   });
 
   it('copies the native modules in its packageAfterCopy hook', () => {

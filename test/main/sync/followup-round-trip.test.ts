@@ -3,7 +3,8 @@ import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db, Sqlite } from '../../../src/main/db/open';
-import { refreshEnrolmentState } from '../../../src/main/followup/enrolment-state';
+import { refreshDueState } from '../../../src/main/followup/due-state';
+import { BPHS_2017 } from '../../../src/main/followup/rule-packs/bphs-2017';
 import { patientHistory } from '../../../src/main/followup/record-visit';
 import * as repo from '../../../src/main/followup/repository';
 import type { NewRecordRow } from '../../../src/main/followup/record-mapping';
@@ -205,7 +206,7 @@ describe('follow-up family round trip A → FHIR → B', () => {
             repo.insertHealthCheck(db, { ...check, patientId: patient.id, recordId: records[0]?.id ?? null, recordedBy: 1 });
             changes.push(['healthCheck', check.id]);
           }
-          refreshEnrolmentState(sqliteA, family.enrolment.id);
+          refreshDueState(a.services.store.current.db, BPHS_2017, family.enrolment.id);
         })();
 
         // On the wire: stamped, valid, through JSON; then into B in a random order (streams arrive independently).

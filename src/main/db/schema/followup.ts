@@ -30,22 +30,6 @@ export const followupEnrolments = sqliteTable(
     endReason: text('end_reason', { enum: ['died', 'moved', 'refused', 'other'] }),
     endNote: text('end_note'),
     endedBy: integer('ended_by'),
-    // The schedule state the reminder list reads (EnrolmentState in src/shared/followup.ts), recomputed from the
-    // records, referrals and checks in the same transaction as every write to them (followup/enrolment-state.ts).
-    // Reading it is one pass over this table; looking it up per enrolment touched a wide record row each, which at
-    // 50,000 patients is a random page read and decrypt per patient (bench/followup.ts).
-    lastVisitDate: text('last_visit_date'),
-    lastVisitAction: text('last_visit_action', { enum: ACTIONS }),
-    lastVisitNextDue: text('last_visit_next_due'),
-    /** Staff-measured values only: home-read BP is left out (spec A3). */
-    lastVisitSbp: integer('last_visit_sbp'),
-    lastVisitDbp: integer('last_visit_dbp'),
-    lastVisitFbg: real('last_visit_fbg'),
-    lastPhoneDate: text('last_phone_date'),
-    lastReferralDate: text('last_referral_date'),
-    lastReferralUrgent: integer('last_referral_urgent', { mode: 'boolean' }),
-    lastCheckDate: text('last_check_date'),
-    lastCheckOutcome: text('last_check_outcome', { enum: ['completed', 'not_completed'] }),
     ...timestamps,
   },
   (t) => [
@@ -120,9 +104,37 @@ export const followupRecords = sqliteTable(
   (t) => [
     index('followup_records_enrolment_idx').on(t.enrolmentId, t.faceToFace, t.visitDate),
     index('followup_records_patient_idx').on(t.patientId, t.disease, t.visitDate),
-    // The year's face-to-face dates for the quota and the indicators: a range scan, covering.
-    index('followup_records_year_idx').on(t.faceToFace, t.visitDate, t.enrolmentId),
+    // The year's face-to-face follow-ups for the indicators: a range scan of the index alone (migration 0019), the
+    // wide record rows are never read.
+    index('followup_records_year_idx').on(t.faceToFace, t.visitDate, t.enrolmentId, t.patientId, t.disease, t.mode, t.selfReportedHomeBp, t.sbp, t.dbp, t.fbg),
   ],
+);
+
+/**
+ * The kept due state (followup/due-state.ts): one row per open enrolment with what the reminder sweep needs of its
+ * history (DueFacts in src/shared/followup.ts), recomputed from the tables above in the transaction of every write
+ * to them. Reading it is one pass over a narrow table; it used to be a look-up of each patient's latest records.
+ * The table is WITHOUT ROWID in SQL (migration 0019), which drizzle cannot declare.
+ */
+export const followupDueState = sqliteTable(
+  'followup_due_state',
+  {
+    enrolmentId: text('enrolment_id').primaryKey(),
+    patientId: text('patient_id').notNull(),
+    disease: text('disease', { enum: DISEASES }).notNull(),
+    enrolledOn: text('enrolled_on').notNull(),
+    dueOn: text('due_on'),
+    referralCheckDueOn: text('referral_check_due_on'),
+    lastVisitOn: text('last_visit_on'),
+    phoneSinceVisit: integer('phone_since_visit', { mode: 'boolean' }).notNull(),
+    /** Staff-measured values only: home-read BP is left out (spec A3). */
+    sbp: integer('sbp'),
+    dbp: integer('dbp'),
+    fbg: real('fbg'),
+    yearStart: text('year_start'),
+    yearVisits: integer('year_visits').notNull(),
+  },
+  (t) => [index('followup_due_state_patient_idx').on(t.patientId)],
 );
 
 /** Annual health check (可与随访结合) or, from 65, elderly health management (老年人健康管理, spec §3). */
@@ -140,7 +152,11 @@ export const followupHealthChecks = sqliteTable(
     recordedBy: integer('recorded_by').notNull(),
     createdAt: text('created_at').notNull(),
   },
-  (t) => [index('followup_health_checks_patient_idx').on(t.patientId, t.checkDate)],
+  (t) => [
+    index('followup_health_checks_patient_idx').on(t.patientId, t.checkDate),
+    // This year's checks for the reminder sweep: a range, covering.
+    index('followup_health_checks_date_idx').on(t.checkDate, t.patientId),
+  ],
 );
 
 /**

@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import { timestamps } from './columns';
 
@@ -58,5 +59,10 @@ export const patients = sqliteTable(
     index('patients_phone_idx').on(t.phone),
     index('patients_health_card_idx').on(t.healthCardNumber),
     index('patients_birth_idx').on(t.birthDate, t.name),
+    // Township-wide lists in list order (village, name), whole or one village / one family doctor, read from the
+    // index alone (patients/population.ts; migration 0019). merged_into is always NULL in them, but without it
+    // SQLite would not count them as covering.
+    index('patients_village_order_idx').on(t.village, t.name, t.id, t.birthDate, t.sex, t.contractDoctor, t.phone, t.mergedInto).where(sql`merged_into IS NULL`),
+    index('patients_doctor_order_idx').on(t.contractDoctor, t.village, t.name, t.id, t.birthDate, t.sex, t.phone, t.mergedInto).where(sql`merged_into IS NULL`),
   ],
 );

@@ -24,14 +24,16 @@ export function CalendarPage() {
   const [view, setView] = useState<'day' | 'week'>('week');
   const [anchor, setAnchor] = useState(today);
   const [data, setData] = useState<{ defaultCapacity: number; days: DaySchedule[] } | null>(null);
+  const [missed, setMissed] = useState<Appointment[]>([]);
   const [error, setError] = useState<unknown>(null);
   const from = view === 'week' ? mondayOf(anchor) : anchor;
   const to = view === 'week' ? addDays(from, 6) : anchor;
 
   const load = useCallback(() => {
-    api.followup.calendar({ from, to }).then(
-      (d) => {
+    Promise.all([api.followup.calendar({ from, to }), api.followup.missedAppointments({})]).then(
+      ([d, m]) => {
         setData(d);
+        setMissed(m);
         setError(null);
       },
       (e: unknown) => setError(e),
@@ -78,6 +80,18 @@ export function CalendarPage() {
           ))}
         </div>
       )}
+      <div className="card">
+        <h2>{t('calendar.missedTitle')}</h2>
+        {missed.length === 0 ? (
+          <p className="muted">{t('calendar.missedNone')}</p>
+        ) : (
+          <ul aria-label={t('calendar.missedTitle')}>
+            {missed.map((a) => (
+              <AppointmentItem key={a.id} appointment={a} today={today} clinician={clinician} onChanged={load} />
+            ))}
+          </ul>
+        )}
+      </div>
     </section>
   );
 }
@@ -122,10 +136,11 @@ function AppointmentItem({ appointment: a, today, clinician, onChanged }: { appo
     <li>
       <Link to={`/followup/patient/${a.patientId}`}>{a.patientName}</Link> <span className="muted">{a.village ?? ''}</span>
       <div className="muted small">
-        {t(`disease.${a.disease}`)} · {t(`appointmentKind.${a.kind}`)} · {t(`appointmentStatus.${a.status}`)}
+        {a.status === 'missed' && `${a.date} · `}
+        {t(`disease.${a.disease}`)} · {t(`appointmentKind.${a.kind}`)} · <span className={a.status === 'missed' ? 'days-late' : undefined}>{t(`appointmentStatus.${a.status}`)}</span>
         {a.date !== a.dueDate && ` · ${t('calendar.dueBy', { date: a.dueDate })}`}
       </div>
-      {clinician && a.status === 'scheduled' && !moving && (
+      {clinician && (a.status === 'scheduled' || a.status === 'missed') && !moving && (
         <button type="button" className="link" onClick={() => setMoving(true)}>
           {t('calendar.reschedule')}
         </button>

@@ -1,7 +1,9 @@
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { ApiError } from '../../../shared/api/errors';
 import { Link, useParams } from 'react-router';
 import { END_REASONS, HOW_FOUND, type Disease, type Enrolment, type OutputOf } from '../../../shared/api';
+import type { EnrolmentStateData } from '../../../shared/api/followup';
 import type { Patient } from '../../../shared/api/patients';
 import { api } from '../../api/client';
 import { useAuth } from '../../app/auth-context';
@@ -24,16 +26,18 @@ export function PatientFollowupPage() {
   const clinician = status?.user?.role === 'doctor' || status?.user?.role === 'admin';
   const [patient, setPatient] = useState<Patient | null>(null);
   const [history, setHistory] = useState<History | null>(null);
+  const [states, setStates] = useState<EnrolmentStateData[]>([]);
   const [error, setError] = useState<unknown>(null);
   const [disease, setDisease] = useState<Disease | null>(null);
   const [saved, setSaved] = useState<SavedVisit | null>(null);
   const today = todayInChina();
 
   const reload = useCallback(() => {
-    Promise.all([api.patients.get({ patientId }), api.followup.history({ patientId })]).then(
-      ([p, h]) => {
+    Promise.all([api.patients.get({ patientId }), api.followup.history({ patientId }), api.followup.enrolmentStates({ patientId })]).then(
+      ([p, h, e]) => {
         setPatient(p);
         setHistory(h);
+        setStates(e);
         setError(null);
       },
       (e: unknown) => setError(e),
@@ -61,7 +65,14 @@ export function PatientFollowupPage() {
         </p>
       </header>
       <ErrorText error={error} />
-      <EnrolmentCard patientId={patientId} enrolments={history.enrolments} clinician={clinician} today={today} onChanged={reload} />
+      <EnrolmentCard
+        patientId={patientId}
+        enrolments={history.enrolments}
+        proposed={states.filter((e) => e.state === 'proposed').map((e) => e.disease)}
+        clinician={clinician}
+        today={today}
+        onChanged={reload}
+      />
 
       {open.length > 0 && chosen && (
         <>
@@ -123,7 +134,22 @@ function SavedBanner({ saved }: { saved: SavedVisit }) {
   );
 }
 
-function EnrolmentCard({ patientId, enrolments, clinician, today, onChanged }: { patientId: string; enrolments: Enrolment[]; clinician: boolean; today: string; onChanged: () => void }) {
+function EnrolmentCard({
+  patientId,
+  enrolments,
+  proposed,
+  clinician,
+  today,
+  onChanged,
+}: {
+  patientId: string;
+  enrolments: Enrolment[];
+  /** Ticked at registration and not enrolled: offered here, never a second state (issue 14.1). */
+  proposed: Disease[];
+  clinician: boolean;
+  today: string;
+  onChanged: () => void;
+}) {
   const { t } = useTranslation('followup');
   const [disease, setDisease] = useState<Disease>('hypertension');
   const [howFound, setHowFound] = useState<(typeof HOW_FOUND)[number]>('clinic_visit');
@@ -147,7 +173,17 @@ function EnrolmentCard({ patientId, enrolments, clinician, today, onChanged }: {
   return (
     <div className="card">
       <h2>{t('enrolment.title')}</h2>
-      {enrolments.length === 0 && <p className="muted">{t('enrolment.none')}</p>}
+      {proposed.map((d) => (
+        <div key={d} className="notice" role="status" data-proposed={d}>
+          {t('enrolment.proposed', { disease: t(`disease.${d}`) })}{' '}
+          {clinician && (
+            <button type="button" className="primary" onClick={() => void run(() => api.followup.enrol({ patientId, disease: d, howFound: 'clinic_visit', enrolledOn: today }))}>
+              {t('enrolment.enrolProposed', { disease: t(`disease.${d}`) })}
+            </button>
+          )}
+        </div>
+      ))}
+      {enrolments.length === 0 && proposed.length === 0 && <p className="muted">{t('enrolment.none')}</p>}
       {enrolments.length > 0 && (
         <table aria-label={t('enrolment.title')}>
           <thead>
@@ -266,10 +302,10 @@ function PhoneContactForm({ patientId, disease, today, onSaved }: { patientId: s
   const [adherence, setAdherence] = useState<'' | '规律' | '间断' | '不服药'>('');
   const [notes, setNotes] = useState('');
   const [error, setError] = useState<unknown>(null);
-  async function save() {
+  async function save(confirmSameDay = false) {
     setError(null);
     try {
-      const { record } = await api.followup.phoneContact({ patientId, disease, date, adherence: adherence || undefined, notes });
+      const { record } = await api.followup.phoneContact({ patientId, disease, date, adherence: adherence || undefined, notes, confirmSameDay });
       onSaved({ classification: null, action: record.action, nextDueDate: record.nextDueDate, referralReason: null, reason: reasonIn(record.reason, i18n.language) });
       setNotes('');
     } catch (e) {
@@ -302,6 +338,11 @@ function PhoneContactForm({ patientId, disease, today, onSaved }: { patientId: s
         </label>
       </div>
       <ErrorText error={error} />
+      {error instanceof ApiError && error.details?.reason === 'FOLLOWUP_SAME_DAY' && (
+        <button type="button" onClick={() => void save(true)}>
+          {t('form.sameDayConfirm')}
+        </button>
+      )}
       <button type="button" className="primary" onClick={() => void save()}>
         {t('form.savePhone')}
       </button>

@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { ApiError } from '../../../shared/api/errors';
 import {
   HYPERTENSION_DANGER_SIGNS,
   HYPERTENSION_SYMPTOMS,
@@ -40,6 +41,10 @@ function Check({ label, checked, onChange }: { label: string; checked: boolean; 
 }
 
 /** The engine's proposal for what is typed so far, with its reason; saving re-decides in main. */
+function sameDayAsked(error: unknown): boolean {
+  return error instanceof ApiError && error.details?.reason === 'FOLLOWUP_SAME_DAY';
+}
+
 export function Proposal({ outcome, pending, error }: { outcome: OutcomeData | null; pending: boolean; error: unknown }) {
   const { t, i18n } = useTranslation('followup');
   return (
@@ -143,7 +148,7 @@ export function VisitForm({ patientId, disease, today, onSaved }: { patientId: s
   const outcome = current?.outcome ?? null;
   const pending = inputKey !== '' && !current;
 
-  async function save() {
+  async function save(confirmSameDay = false) {
     setSaving(true);
     setSaveError(null);
     try {
@@ -154,6 +159,7 @@ export function VisitForm({ patientId, disease, today, onSaved }: { patientId: s
         form: toFormInput(form, disease),
         ...(override.date ? { overrideNextDate: override.date, overrideReason: override.reason } : {}),
         ...(referring ? { referral } : {}),
+        confirmSameDay,
       });
       dirty.current = false;
       onSaved({
@@ -480,6 +486,12 @@ export function VisitForm({ patientId, disease, today, onSaved }: { patientId: s
           <textarea rows={2} value={form.notes} onChange={(e) => update({ notes: e.target.value })} />
         </label>
         <ErrorText error={saveError} />
+        {sameDayAsked(saveError) && (
+          // A second follow-up the same day is asked about, not accepted silently (issue 14.6).
+          <button type="button" className="primary" onClick={() => void save(true)}>
+            {t('form.sameDayConfirm')}
+          </button>
+        )}
         <div className="row">
           <button type="submit" className="primary" disabled={saving}>
             {t(phone ? 'form.savePhone' : 'form.save')}

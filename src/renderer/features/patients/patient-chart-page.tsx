@@ -1,8 +1,9 @@
-import { useCallback, useEffect, useState } from 'react';
+import { Fragment, useCallback, useEffect, useState } from 'react';
 import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import { Link, useLocation, useNavigate, useParams } from 'react-router';
 import type { QueueEntry, Visit, VitalsRecord } from '../../../shared/api/clinic';
+import type { EnrolmentStateData } from '../../../shared/api/followup';
 import type { Patient } from '../../../shared/api/patients';
 import { api } from '../../api/client';
 import { useAuth } from '../../app/auth-context';
@@ -19,21 +20,31 @@ import { AgeText, SexText } from './patient-labels';
 
 interface ChartData {
   patient: Patient;
+  enrolment: EnrolmentStateData[];
   vitals: VitalsRecord[];
   visits: Visit[];
   queueEntry: QueueEntry | null;
 }
 
 async function loadChart(patientId: string): Promise<ChartData> {
-  const [patient, vitals, visits, queue] = await Promise.all([
+  const [patient, enrolment, vitals, visits, queue] = await Promise.all([
     api.patients.get({ patientId }),
+    api.followup.enrolmentStates({ patientId }),
     api.vitals.list({ patientId, limit: 100 }),
     api.visits.list({ patientId, includeSuperseded: true }),
     api.clinic.queue({ includeFinished: true }),
   ]);
   const mine = queue.filter((entry) => entry.patient.id === patientId);
   const queueEntry = mine.find((entry) => entry.status === 'waiting' || entry.status === 'inConsultation') ?? mine[0] ?? null;
-  return { patient, vitals, visits, queueEntry };
+  return { patient, enrolment, vitals, visits, queueEntry };
+}
+
+/** The one enrolment state of a disease (follow-up's), worded for the chart. */
+export function enrolmentStateText(t: TFunction, e: EnrolmentStateData): string {
+  if (e.state === 'enrolled') return t('clinic:enrolment.enrolled');
+  if (e.state === 'ended') return t('clinic:enrolment.ended', { date: e.endedOn ?? '' });
+  if (e.state === 'proposed') return t('clinic:enrolment.proposed');
+  return t('clinic:enrolment.notEnrolled');
 }
 
 export function PatientChartPage() {
@@ -74,8 +85,13 @@ export function PatientChartPage() {
             </span>
           </h1>
           <div className="badges">
-            {patient.hypertension && <span className="badge">{t('clinic:enrolment.hypertension')}</span>}
-            {patient.diabetes && <span className="badge">{t('clinic:enrolment.diabetes')}</span>}
+            {data.enrolment
+              .filter((e) => e.state === 'enrolled')
+              .map((e) => (
+                <span key={e.disease} className="badge">
+                  {t(e.disease === 'hypertension' ? 'clinic:enrolment.hypertension' : 'clinic:enrolment.diabetes')}
+                </span>
+              ))}
             {patient.allergies && <span className="badge danger">{t('clinic:chart.allergyBadge', { allergies: patient.allergies })}</span>}
           </div>
         </div>
@@ -88,10 +104,12 @@ export function PatientChartPage() {
         <div className="card">
           <h2>{t('clinic:chart.enrolments')}</h2>
           <dl className="facts">
-            <dt>{t('clinic:enrolment.hypertension')}</dt>
-            <dd>{t(patient.hypertension ? 'clinic:enrolment.enrolled' : 'clinic:enrolment.notEnrolled')}</dd>
-            <dt>{t('clinic:enrolment.diabetes')}</dt>
-            <dd>{t(patient.diabetes ? 'clinic:enrolment.enrolled' : 'clinic:enrolment.notEnrolled')}</dd>
+            {data.enrolment.map((e) => (
+              <Fragment key={e.disease}>
+                <dt>{t(e.disease === 'hypertension' ? 'clinic:enrolment.hypertension' : 'clinic:enrolment.diabetes')}</dt>
+                <dd data-enrolment-state={e.state}>{enrolmentStateText(t, e)}</dd>
+              </Fragment>
+            ))}
           </dl>
         </div>
       </div>

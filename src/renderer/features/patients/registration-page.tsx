@@ -315,6 +315,7 @@ export function RegistrationPage() {
           </label>
           <fieldset className="checks">
             <legend>{t('clinic:register.chronic')}</legend>
+            <p className="muted hint">{t('clinic:register.chronicHint')}</p>
             <label className="switch">
               <input type="checkbox" checked={draft.hypertension} onChange={(e) => set('hypertension', e.target.checked)} />
               {t('clinic:enrolment.hypertension')}
