@@ -1,6 +1,7 @@
-import { buildRawApi, type Api, type RawApi } from '../../shared/api/contract';
+import { buildRawApi, contract, type Api, type RawApi } from '../../shared/api/contract';
 import { ApiError, type ApiResult } from '../../shared/api/errors';
 import { EVENT_NAMES, type EventName, type EventPayload, type EventsApi } from '../../shared/api/events';
+import { invalidateAfterWrite } from './resource';
 
 declare global {
   interface Window {
@@ -29,6 +30,9 @@ function unwrap(raw: RawApi): Api {
   for (const [ns, methods] of Object.entries(raw as unknown as Record<string, Record<string, (i: unknown) => Promise<ApiResult<unknown>>>>)) {
     api[ns] = {};
     for (const [name, fn] of Object.entries(methods)) {
+      const def = (contract as unknown as Record<string, Record<string, { audit: string }>>)[ns][name];
+      // Settings are an administrator's write audited as 'admin' (as are some reads, so only this one counts).
+      const writes = def.audit === 'write' || `${ns}.${name}` === 'settings.update';
       api[ns][name] = async (input: unknown) => {
         let result: ApiResult<unknown>;
         try {
@@ -36,7 +40,10 @@ function unwrap(raw: RawApi): Api {
         } catch (err) {
           throw new ApiError('INTERNAL', err instanceof Error ? err.message : String(err));
         }
-        if (result.ok) return result.value;
+        if (result.ok) {
+          if (writes) invalidateAfterWrite(ns);
+          return result.value;
+        }
         if (result.error.code === 'SESSION_LOCKED' || result.error.code === 'UNAUTHENTICATED') {
           window.dispatchEvent(new CustomEvent('workstation:auth-changed', { detail: result.error.code }));
         }
