@@ -51,7 +51,7 @@ export function createServices(opts: ServicesOptions) {
     verify: () => verifyAuditChain(sqlite()),
   };
   const patients = new PatientService(sqlite, opts.clock, () => readSettings(db()).villages, (patientId) => recordChange(sqlite(), 'patient', patientId));
-  const clinic = new ClinicService(sqlite, opts.clock, session, patients);
+  const clinic = new ClinicService(sqlite, opts.clock, session, patients, db);
   const events = new EventHub();
   const devices = new Map((opts.ecgDevices ?? [new SimulatorDriver({ id: 'demo', label: 'Demo 12-lead (synthetic)' })]).map((d) => [d.id, d]));
   const ecg = new EcgService(sqlite, opts.clock, session, patients, events, devices);
