@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { call } from '../../src/main/api/dispatcher';
 import { addDays, chinaLocalDate } from '../../src/shared/dates';
 import { makeResidentId } from '../../src/shared/resident-id';
+import { generatePlatformPki } from '../support/fhir-peer/certs';
 import { advanceClock, createAdmin, E2E_ADMIN_PASSWORD, launch, type E2eContext } from './browser';
 
 /** Issue 14 "one patient, one truth": each point as a clinician meets it, in zh-CN. */
@@ -60,5 +61,93 @@ describe('one patient, one truth (issue 14)', () => {
     await expect.poll(() => page.getByRole('button', { name: /^已逾期/ }).textContent()).toMatch(/已逾期\s*1$/);
     expect(await page.getByText('工作站已锁定，请解锁后继续').count()).toBe(0);
     expect(await page.locator('.reminder-kinds .count', { hasText: '…' }).count()).toBe(0);
+  });
+
+  it('one blood-pressure history: clinic vitals and follow-up visits in the chart and the follow-up trend; the follow-up form offers the day\'s vitals', async () => {
+    ctx = await launch();
+    const c = ctx;
+    const { page } = c;
+    await createAdmin(page);
+    const today = chinaLocalDate(new Date());
+    const d = c.harness.services.dispatch;
+    const zhou = await register(c, '周梅', '1960-04-04', 31);
+    await call(d, 'followup', 'enrol', { patientId: zhou.id, disease: 'hypertension', howFound: 'clinic_visit', enrolledOn: addDays(today, -90) });
+    await call(d, 'followup', 'save', { patientId: zhou.id, disease: 'hypertension', form: { date: addDays(today, -30), mode: 'clinic', sbp: 156, dbp: 98 } });
+
+    // When the nurse records today's blood pressure on the vitals page…
+    await page.goto(`${c.harness.url}/#/patients/${zhou.id}/vitals`);
+    await page.getByLabel('第1次收缩压').fill('142');
+    await page.getByLabel('第1次舒张压').fill('88');
+    await page.getByRole('button', { name: '保存体征' }).click();
+    // …the chart shows both measurements, each with where it was taken, and the trend counts both.
+    const rows = page.getByRole('table', { name: '体征记录' }).getByTestId('vitals-row');
+    await expect.poll(() => rows.count()).toBe(2);
+    expect(await rows.nth(0).textContent()).toContain('门诊体征');
+    expect(await rows.nth(0).textContent()).toContain('142/88');
+    expect(await rows.nth(1).textContent()).toContain('慢病随访');
+    expect(await rows.nth(1).textContent()).toContain('156/98');
+    expect(await rows.nth(1).textContent()).toContain(addDays(today, -30));
+    await page.getByRole('img', { name: '血压趋势图，共 2 次测量（数值见下表）' }).waitFor();
+
+    // The follow-up page's trend reads the same series; its form offers today's clinic reading.
+    await page.goto(`${c.harness.url}/#/followup/patient/${zhou.id}`);
+    await page.getByRole('img', { name: /^血压趋势，2 次测量/ }).waitFor();
+    const offer = page.getByTestId('day-vitals');
+    await expect.poll(() => offer.textContent()).toContain('血压 142/88 mmHg');
+    await offer.getByRole('button', { name: '填入随访表' }).click();
+    await expect.poll(() => page.getByRole('textbox', { name: '收缩压' }).inputValue()).toBe('142');
+    expect(await page.getByRole('textbox', { name: '舒张压' }).inputValue()).toBe('88');
+    await page.getByRole('button', { name: '保存随访记录' }).click();
+    await page.getByTestId('followup-saved').waitFor();
+
+    // Taken over, the reading is still one measurement in the chart.
+    await page.goto(`${c.harness.url}/#/patients/${zhou.id}`);
+    await page.getByRole('heading', { name: /周梅/ }).waitFor();
+    await expect.poll(() => rows.count()).toBe(2);
+  });
+
+  it('consult history: the chart lists every consult with its state and answer; the consult list filters by state, open by default', async () => {
+    ctx = await launch();
+    const c = ctx;
+    const { page } = c;
+    await createAdmin(page);
+    const d = c.harness.services.dispatch;
+    const sun = await register(c, '孙丽华', '1970-02-03', 51);
+    const pki = generatePlatformPki({ name: 'county' });
+    await call(d, 'sync', 'configure', { id: 'county', baseUrl: 'https://127.0.0.1:9/fhir/R4/', enabled: false, caCertificatePem: pki.ca.certPem, clientPkcs12Path: pki.client.pfxPath, clientPassphrase: pki.client.passphrase });
+    const ask = (question: string) => call(d, 'consult', 'create', { patientId: sun.id, question, urgency: 'routine', targetInstitution: '县人民医院', specialty: 'cardiology' });
+    const answered = await ask('心电图ST段改变请判读');
+    await ask('血压控制不佳请给用药建议');
+    const consults = c.harness.services.consult;
+    consults.applyPulled({ resourceType: 'Task', id: answered.taskId, status: 'completed', intent: 'order', basedOn: [{ reference: `ServiceRequest/${answered.id}` }] });
+    consults.applyPulled({
+      resourceType: 'DiagnosticReport',
+      id: 'county-report-1',
+      status: 'final',
+      code: { text: '会诊意见' },
+      basedOn: [{ reference: `ServiceRequest/${answered.id}` }],
+      issued: '2026-03-03T08:00:00.000Z',
+      resultsInterpreter: [{ display: '县医院心内科 孙主任' }],
+      conclusion: '窦性心律，非特异性ST-T改变',
+    });
+
+    await page.goto(`${c.harness.url}/#/patients/${sun.id}`);
+    const history = page.getByRole('table', { name: '会诊记录' }).getByTestId('consult-history-row');
+    await expect.poll(() => history.count()).toBe(2);
+    const all = (await history.allTextContents()).join('\n');
+    expect(all).toMatch(/心电图ST段改变请判读.*已完成.*窦性心律，非特异性ST-T改变/);
+    expect(all).toContain('县医院心内科 孙主任 签发于 2026-03-03 16:00');
+    expect(all).toMatch(/血压控制不佳请给用药建议.*已申请.*尚未答复/);
+
+    await page.getByRole('navigation').getByRole('link', { name: '会诊' }).click();
+    const listRows = page.getByTestId('consult-row');
+    await expect.poll(() => listRows.count()).toBe(1);
+    expect(await page.getByLabel('状态').inputValue()).toBe('open');
+    expect(await listRows.first().textContent()).toContain('血压控制不佳');
+    await page.getByLabel('状态').selectOption('completed');
+    await expect.poll(async () => (await listRows.allTextContents()).join('\n')).toContain('心电图ST段改变请判读');
+    expect(await listRows.count()).toBe(1);
+    await page.getByLabel('状态').selectOption('all');
+    await expect.poll(() => listRows.count()).toBe(2);
   });
 });

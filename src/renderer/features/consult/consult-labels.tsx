@@ -1,5 +1,6 @@
 import { useTranslation } from 'react-i18next';
 import type { ConsultStatus, ConsultUrgency } from '../../../shared/api/consult';
+import { formatDateTime } from '../../components/dates';
 
 /** Chip colours follow the clinician's next step: waiting (neutral), county working (info), answered or not (end). */
 const STATUS_CLASS: Record<ConsultStatus, string> = {
@@ -25,10 +26,9 @@ export function UrgencyText({ urgency }: { urgency: ConsultUrgency }) {
   return <span className={urgency === 'routine' ? '' : 'flag-high'}>{t(`urgency.${urgency}`)}</span>;
 }
 
-/** ISO instant → local date and time, as the rest of the app writes it. */
-export function formatInstant(value: string | null, locale: string): string {
-  if (!value) return '';
-  return new Date(value).toLocaleString(locale, { dateStyle: 'short', timeStyle: 'short' });
+/** ISO instant → yyyy-MM-dd HH:mm in the clinic's zone, as every screen writes it. */
+export function formatInstant(value: string | null, _locale?: string): string {
+  return formatDateTime(value);
 }
 
 /** The signed PDF as a blob URL (the renderer never receives file paths). */

@@ -102,7 +102,7 @@ export function PatientFollowupPage() {
       </div>
       <div className="card">
         <h2>{t('trend.title')}</h2>
-        <TrendCharts records={history.records} birthDate={patient.birthDate} today={today} />
+        <TrendCharts patientId={patientId} birthDate={patient.birthDate} today={today} />
       </div>
       <HistoryTable history={history} />
       {clinician && <HealthCheckCard patientId={patientId} today={today} onSaved={reload} />}

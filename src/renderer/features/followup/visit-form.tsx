@@ -12,6 +12,7 @@ import {
 import { api } from '../../api/client';
 import { ErrorText } from '../../components/error-text';
 import { createLatestGuard } from '../../components/latest-only';
+import { DayVitalsOffer } from '../clinic/day-vitals-offer';
 import { UnsavedGuard } from '../../components/unsaved-guard';
 import { emptyForm, HABITS, reasonIn, toFormInput, worthPreviewing, type FormState, type Habit } from './followup-form-model';
 
@@ -230,6 +231,7 @@ export function VisitForm({ patientId, disease, today, onSaved }: { patientId: s
           </label>
         </fieldset>
 
+        {!phone && <DayVitalsOffer patientId={patientId} date={form.date} onUse={(values) => update(values)} />}
         {!phone && (
           <fieldset>
             <legend>{t('form.signs')}</legend>

@@ -1,8 +1,8 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useState } from 'react';
 import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import { Link, useLocation, useNavigate, useParams } from 'react-router';
-import type { QueueEntry, Visit, VitalsRecord } from '../../../shared/api/clinic';
+import type { QueueEntry, Visit } from '../../../shared/api/clinic';
 import type { Patient } from '../../../shared/api/patients';
 import { api } from '../../api/client';
 import { useAuth } from '../../app/auth-context';
@@ -10,50 +10,40 @@ import { formatDateTime } from '../../components/dates';
 import { ErrorText } from '../../components/error-text';
 import { announceQueueChanged } from '../../components/latest-only';
 import { BpTrendChart } from '../clinic/bp-trend-chart';
+import { useQueue, useVisits, useVitalSeries, useVitalsList } from '../clinic/clinic.resource';
+import { vitalsRowsOfSeries } from '../clinic/vitals-display';
 import { VitalsTable } from '../clinic/vitals-table';
 import { VisitTimeline } from '../clinic/visit-timeline';
+import { ConsultHistory } from '../consult/consult-history';
 import { PatientEcgSection } from '../ecg/patient-ecg-section';
 import { maskIdNumber, splitNoIdReason } from './patient-format';
 import { AgeText, SexText } from './patient-labels';
+import { usePatient } from './patients.resource';
 
 interface ChartData {
   patient: Patient;
-  vitals: VitalsRecord[];
   visits: Visit[];
   queueEntry: QueueEntry | null;
-}
-
-async function loadChart(patientId: string): Promise<ChartData> {
-  const [patient, vitals, visits, queue] = await Promise.all([
-    api.patients.get({ patientId }),
-    api.vitals.list({ patientId, limit: 100 }),
-    api.visits.list({ patientId, includeSuperseded: true }),
-    api.clinic.queue({ includeFinished: true }),
-  ]);
-  const mine = queue.filter((entry) => entry.patient.id === patientId);
-  const queueEntry = mine.find((entry) => entry.status === 'waiting' || entry.status === 'inConsultation') ?? mine[0] ?? null;
-  return { patient, vitals, visits, queueEntry };
 }
 
 export function PatientChartPage() {
   const { t } = useTranslation();
   const { patientId = '' } = useParams();
   const location = useLocation();
-  const [data, setData] = useState<ChartData | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const reload = useCallback(() => {
-    loadChart(patientId).then(
-      (d) => {
-        setData(d);
-        setError(null);
-      },
-      (e: unknown) => setError(e),
-    );
-  }, [patientId]);
-  useEffect(reload, [reload]);
+  // Each part of the chart is its own resource: a write anywhere (vitals, a follow-up visit, the queue) reloads
+  // only what it changed, and all of it loads again after the idle lock.
+  const patientRes = usePatient({ patientId });
+  const series = useVitalSeries({ patientId });
+  const records = useVitalsList({ patientId, limit: 100 });
+  const visits = useVisits({ patientId, includeSuperseded: true });
+  const queue = useQueue({ includeFinished: true });
+  const error = patientRes.error ?? series.error ?? records.error ?? visits.error ?? queue.error;
+  const patient = patientRes.data;
 
-  if (!data) return <section className="page">{error ? <ErrorText error={error} /> : <p className="muted">{t('app.loading')}</p>}</section>;
-  const { patient } = data;
+  if (!patient || !visits.data || !queue.data) return <section className="page">{error ? <ErrorText error={error} /> : <p className="muted">{t('app.loading')}</p>}</section>;
+  const mine = queue.data.filter((entry) => entry.patient.id === patientId);
+  const queueEntry = mine.find((entry) => entry.status === 'waiting' || entry.status === 'inConsultation') ?? mine[0] ?? null;
+  const data: ChartData = { patient, visits: visits.data, queueEntry };
   const justRegistered = (location.state as { registered?: boolean } | null)?.registered === true;
   return (
     <section className="page chart-page">
@@ -76,7 +66,7 @@ export function PatientChartPage() {
             {patient.allergies && <span className="badge danger">{t('clinic:chart.allergyBadge', { allergies: patient.allergies })}</span>}
           </div>
         </div>
-        <ChartActions data={data} onChanged={reload} />
+        <ChartActions data={data} />
       </header>
       <ErrorText error={error} />
 
@@ -95,8 +85,8 @@ export function PatientChartPage() {
 
       <div className="card">
         <h2>{t('clinic:chart.vitals')}</h2>
-        <BpTrendChart records={data.vitals} />
-        <VitalsTable records={data.vitals} />
+        <BpTrendChart series={series.data ?? []} />
+        <VitalsTable rows={vitalsRowsOfSeries(series.data ?? [], records.data ?? [])} />
       </div>
 
       <div className="card">
@@ -116,7 +106,7 @@ export function PatientChartPage() {
 
       <div className="card">
         <h2>{t('clinic:chart.section.consult')}</h2>
-        <p className="muted">{t('clinic:chart.sectionBody.consult')}</p>
+        <ConsultHistory patientId={patient.id} />
         <Link to={`/consult/new/${patient.id}`}>{t('clinic:chart.newConsult')}</Link>
       </div>
     </section>
@@ -159,7 +149,7 @@ function Demographics({ patient }: { patient: Patient }) {
   );
 }
 
-function ChartActions({ data, onChanged }: { data: ChartData; onChanged(): void }) {
+function ChartActions({ data }: { data: ChartData }) {
   const { t, i18n } = useTranslation();
   const navigate = useNavigate();
   const { status } = useAuth();
@@ -175,7 +165,6 @@ function ChartActions({ data, onChanged }: { data: ChartData; onChanged(): void 
     try {
       await api.clinic.checkIn({ patientId: patient.id, priority });
       announceQueueChanged();
-      onChanged();
     } catch (e) {
       setError(e);
     }
