@@ -150,4 +150,64 @@ describe('one patient, one truth (issue 14)', () => {
     await page.getByLabel('状态').selectOption('all');
     await expect.poll(() => listRows.count()).toBe(2);
   });
+
+  it('dates: one Chinese date field everywhere — typed forms, Monday-first picker, refusals in Chinese, plausibility per field; the enrolment form resets after saving', async () => {
+    ctx = await launch();
+    const c = ctx;
+    const { page } = c;
+    await createAdmin(page);
+    const today = chinaLocalDate(new Date());
+    const wu = await register(c, '吴刚', '1960-04-04', 41);
+
+    await page.goto(`${c.harness.url}/#/followup/patient/${wu.id}`);
+    await page.getByRole('heading', { name: '慢性病管理' }).waitFor();
+    // No browser date box anywhere: its mm/dd/yyyy and English messages are gone.
+    expect(await page.locator('input[type="date"], input[type="datetime-local"]').count()).toBe(0);
+
+    // A diagnosis before birth is refused beside the box, in Chinese; nothing is saved.
+    const diagnosed = page.getByLabel('确诊日期');
+    await diagnosed.fill('1950-01-01');
+    await diagnosed.blur();
+    await expect.poll(() => page.getByRole('alert').first().textContent()).toBe('日期不能早于出生日期（1960-04-04）');
+    await page.getByRole('button', { name: '纳入管理' }).click();
+    await expect.poll(() => diagnosed.evaluate((el) => el === document.activeElement)).toBe(true);
+    expect((await call(c.harness.services.dispatch, 'followup', 'history', { patientId: wu.id })).enrolments).toHaveLength(0);
+
+    // 20200501 is 2020-05-01 (the browser read it as year 0501).
+    await diagnosed.fill('20200501');
+    await diagnosed.blur();
+    await expect.poll(() => diagnosed.inputValue()).toBe('2020-05-01');
+
+    // The picker: weeks start on Monday; a day in the future cannot be picked for a past event.
+    const enrolledField = page.locator('.date-field', { has: page.getByLabel('纳入日期') });
+    const picker = page.getByRole('dialog', { name: '选择日期' });
+    expect(await page.getByLabel('纳入日期').inputValue()).toBe(today);
+    await enrolledField.getByRole('button', { name: '打开日历' }).click();
+    expect(await picker.locator('th').allTextContents()).toEqual(['一', '二', '三', '四', '五', '六', '日']);
+    const tomorrow = addDays(today, 1);
+    if (tomorrow.slice(0, 7) !== today.slice(0, 7)) await picker.getByRole('button', { name: '下个月' }).click();
+    expect(await picker.getByRole('button', { name: tomorrow }).isDisabled()).toBe(true);
+    await picker.getByRole('button', { name: '关闭' }).click();
+    await page.getByLabel('纳入日期').fill(addDays(today, -10));
+    await enrolledField.getByRole('button', { name: '打开日历' }).click();
+    // The picker opens on the month of what is typed; pick a neighbouring day of that month.
+    const shown = addDays(today, -10);
+    const picked = addDays(today, -9).slice(0, 7) === shown.slice(0, 7) ? addDays(today, -9) : addDays(today, -11);
+    await picker.getByRole('button', { name: picked }).click();
+    await expect.poll(() => page.getByLabel('纳入日期').inputValue()).toBe(picked);
+
+    await page.getByLabel('发现方式').selectOption('screening');
+    await page.getByRole('button', { name: '纳入管理' }).click();
+    await expect.poll(() => page.getByRole('table', { name: '慢性病管理' }).textContent()).toContain('管理中');
+    // Saved: the form is empty again for the next programme.
+    await expect.poll(() => diagnosed.inputValue()).toBe('');
+    expect(await page.getByLabel('纳入日期').inputValue()).toBe(today);
+    expect(await page.getByLabel('发现方式').inputValue()).toBe('clinic_visit');
+
+    // A follow-up date before enrolment is refused with the enrolment date named.
+    const visitDate = page.getByLabel('随访日期', { exact: true });
+    await visitDate.fill(addDays(picked, -1));
+    await visitDate.blur();
+    await expect.poll(async () => (await page.getByRole('alert').allTextContents()).join('|')).toContain(`日期不能早于纳入管理日期（${picked}）`);
+  });
 });

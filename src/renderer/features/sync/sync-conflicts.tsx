@@ -3,10 +3,11 @@ import { useTranslation } from 'react-i18next';
 import type { SyncConflictView } from '../../../shared/api/sync';
 import { api } from '../../api/client';
 import { ErrorText } from '../../components/error-text';
+import { formatDateTime } from '../../components/dates';
 
 /** Both versions side by side, field by field, with the two resolutions. */
 export function SyncConflicts(props: { conflicts: SyncConflictView[]; onResolved: () => void }) {
-  const { t, i18n } = useTranslation('sync');
+  const { t } = useTranslation('sync');
   const [error, setError] = useState<unknown>(null);
   if (props.conflicts.length === 0) return null;
   const resolve = (conflictId: number, keep: 'ours' | 'theirs') => api.sync.resolve({ conflictId, keep }).then(props.onResolved, setError);
@@ -19,7 +20,7 @@ export function SyncConflicts(props: { conflicts: SyncConflictView[]; onResolved
         return (
           <article key={conflict.id} className="card">
             <p>
-              {t(`target.${conflict.target}`)} · {conflict.resourceType}/{conflict.resourceId} · {new Date(conflict.detectedAt).toLocaleString(i18n.language)}
+              {t(`target.${conflict.target}`)} · {conflict.resourceType}/{conflict.resourceId} · {formatDateTime(conflict.detectedAt)}
             </p>
             <table>
               <thead>

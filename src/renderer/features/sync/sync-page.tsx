@@ -6,6 +6,7 @@ import { api, events } from '../../api/client';
 import { ErrorText } from '../../components/error-text';
 import { SyncConflicts } from './sync-conflicts';
 import { SyncTargetForm } from './sync-target-form';
+import { formatDateTime, formatDateTimeSeconds } from '../../components/dates';
 
 /** Refresh when no event arrives (the engine publishes syncProgress while it works). */
 export const SYNC_REFRESH_MS = 5_000;
@@ -85,7 +86,7 @@ export function SyncPage() {
 }
 
 function TargetStatus(props: { target: SyncTargetView; progress?: { pending: number; sent: number; state: string }; onRetry: () => void; onSync: () => void }) {
-  const { t, i18n } = useTranslation('sync');
+  const { t } = useTranslation('sync');
   const { target } = props;
   const busy = target.state === 'pushing' || target.state === 'pulling';
   const total = (props.progress?.sent ?? 0) + target.queued;
@@ -99,7 +100,7 @@ function TargetStatus(props: { target: SyncTargetView; progress?: { pending: num
         <dt>{t('field.queued')}</dt>
         <dd data-testid={`sync-queued-${target.id}`}>{target.queued}</dd>
         <dt>{t('field.lastSync')}</dt>
-        <dd>{target.lastSyncAt ? new Date(target.lastSyncAt).toLocaleString(i18n.language) : t('never')}</dd>
+        <dd>{target.lastSyncAt ? formatDateTimeSeconds(target.lastSyncAt) : t('never')}</dd>
         {target.openConflicts > 0 && (
           <>
             <dt>{t('field.conflicts')}</dt>
@@ -112,7 +113,7 @@ function TargetStatus(props: { target: SyncTargetView; progress?: { pending: num
         <div role="alert" className="error">
           <p>{t(`error.${target.lastError.code}`)}</p>
           <p>{t(`action.${target.lastError.action}`)}</p>
-          {target.nextAttemptAt && <p className="muted">{t('nextAttempt', { time: new Date(target.nextAttemptAt).toLocaleTimeString(i18n.language) })}</p>}
+          {target.nextAttemptAt && <p className="muted">{t('nextAttempt', { time: formatDateTime(target.nextAttemptAt) })}</p>}
           <details>
             <summary>{t('details')}</summary>
             <code>{target.lastError.message}</code>
