@@ -1,6 +1,10 @@
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { call } from '../../src/main/api/dispatcher';
+import { synthesizeEcg } from '../../src/main/ecg/devices/synthetic-ecg';
+import { writeAecg } from '../../src/main/ecg/formats/aecg-writer';
 import { addDays, chinaLocalDate } from '../../src/shared/dates';
 import { makeResidentId } from '../../src/shared/resident-id';
 import { generatePlatformPki } from '../support/fhir-peer/certs';
@@ -209,5 +213,45 @@ describe('one patient, one truth (issue 14)', () => {
     await visitDate.fill(addDays(picked, -1));
     await visitDate.blur();
     await expect.poll(async () => (await page.getByRole('alert').allTextContents()).join('|')).toContain(`日期不能早于纳入管理日期（${picked}）`);
+  });
+
+  it('small things: F2 → Enter lands on the chart, BP boxes have labels, the whole picker row picks, the demo device speaks Chinese, one term for an unread ECG', async () => {
+    ctx = await launch();
+    const c = ctx;
+    const { page } = c;
+    await createAdmin(page);
+    const zheng = await register(c, '郑小明', '1975-06-06', 61);
+
+    // F2, type, Enter: the chart opens and the focus is on it (the patient's name), not on the page body.
+    await page.keyboard.press('F2');
+    await page.keyboard.type('郑小明');
+    await page.getByRole('option', { name: /郑小明/ }).first().waitFor();
+    await page.keyboard.press('Enter');
+    await page.getByTestId('chart-heading').waitFor();
+    await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('chart-heading');
+
+    // The vitals page: each BP box has a label; clicking the label puts the cursor in its box.
+    await page.getByRole('link', { name: '记录体征' }).click();
+    const sbp2 = page.getByLabel('第2次收缩压');
+    await sbp2.waitFor();
+    expect(await sbp2.evaluate((el) => (el as HTMLInputElement).labels?.length ?? 0)).toBe(1);
+    await page.locator('label', { hasText: '舒张压' }).nth(1).click();
+    await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('id'))).toBe(await page.getByLabel('第2次舒张压').getAttribute('id'));
+
+    // The ECG room: the demo device is named in Chinese; a click on the row's details (not the name) picks the patient.
+    await page.getByRole('navigation').getByRole('link', { name: '心电' }).click();
+    await expect.poll(() => page.getByLabel('心电设备').locator('option').allTextContents()).toContain('演示心电设备（模拟12导联）');
+    await page.getByLabel('选择患者').fill('郑小明');
+    await page.getByTestId('ecg-picker-row').first().locator('.muted').click();
+    await page.getByTestId('ecg-patient').getByText('郑小明').waitFor();
+
+    // An ECG nobody has read is 待解读 in the chart, as everywhere (the catalogs hold no other name: terms.test.ts).
+    const synthetic = synthesizeEcg({ seed: 3, durationS: 10, sampleRateHz: 500, heartRateBpm: 72 });
+    const file = path.join(c.dataDir, 'cart.xml');
+    writeFileSync(file, writeAecg({ format: 'hl7-aecg', sampleRateHz: synthetic.sampleRateHz, leads: synthetic.leads }));
+    await call(c.harness.services.dispatch, 'ecg', 'importFile', { patientId: zheng.id, path: file });
+    await page.goto(`${c.harness.url}/#/patients/${zheng.id}`);
+    await expect.poll(() => page.locator('.chart-page').textContent()).toContain('待解读');
+    expect(await page.locator('.chart-page').textContent()).not.toMatch(/未判读|尚未解读/);
   });
 });

@@ -15,6 +15,7 @@ import { LiveEcgView, type LiveStats } from './live-ecg-view';
 import { PatientPicker } from './patient-picker';
 import { usePxPerMm } from './screen-calibration';
 import './ecg.css';
+import { deviceLabel } from './device-label';
 
 type Device = Awaited<ReturnType<typeof api.ecg.devices>>[number];
 type DeviceStatus = Pick<EventPayload<'ecgStatus'>, 'state' | 'lostSamples'> & Partial<Pick<EventPayload<'ecgStatus'>, 'latencyMs' | 'reconnects'>>;
@@ -146,7 +147,7 @@ function LivePanel({ patient, onSaved }: { patient: PatientSummary | null; onSav
             {devices?.length === 0 && <option value="">{t('ecg:live.noDevices')}</option>}
             {devices?.map((d) => (
               <option key={d.id} value={d.id}>
-                {d.label}
+                {deviceLabel(t, d)}
               </option>
             ))}
           </select>

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import { Link, useLocation, useNavigate, useParams } from 'react-router';
@@ -39,6 +39,13 @@ export function PatientChartPage() {
   const queue = useQueue({ includeFinished: true });
   const error = patientRes.error ?? series.error ?? records.error ?? visits.error ?? queue.error;
   const patient = patientRes.data;
+  const ready = Boolean(patient && visits.data && queue.data);
+  const heading = useRef<HTMLHeadingElement>(null);
+  // Opening a chart (F2 → Enter, a link) moves the focus to it, so the keyboard and the screen reader start on the
+  // patient's name rather than on the page body.
+  useEffect(() => {
+    if (ready) heading.current?.focus();
+  }, [ready, patientId]);
 
   if (!patient || !visits.data || !queue.data) return <section className="page">{error ? <ErrorText error={error} /> : <p className="muted">{t('app.loading')}</p>}</section>;
   const mine = queue.data.filter((entry) => entry.patient.id === patientId);
@@ -54,7 +61,7 @@ export function PatientChartPage() {
       )}
       <header className="chart-header card">
         <div>
-          <h1>
+          <h1 ref={heading} tabIndex={-1} data-testid="chart-heading">
             {patient.name}{' '}
             <span className="muted header-facts">
               <SexText sex={patient.sex} /> · <AgeText birthDate={patient.birthDate} />
