@@ -13,6 +13,7 @@ import { systemClock } from './clock';
 import { defaultMigrationsFolder } from './db/open';
 import { createServices } from './services';
 import { APP_ORIGIN, APP_SCHEME, resolveAppUrl } from './shell/app-protocol';
+import { downloadDecision, electronFileDialogs } from './shell/file-dialogs';
 import { squirrelCommand } from './shell/squirrel';
 import { devContentSecurityPolicy, hardenSession, hardenWebContents, secureWindowOptions } from './shell/security';
 
@@ -40,6 +41,8 @@ async function start(): Promise<void> {
     keystore: safeStorage,
     appVersion: app.getVersion(),
     online: () => net.isOnline(),
+    // The renderer never types a path: main's dialog picks the file, the renderer gets a handle (issue 15 point 8).
+    fileDialogs: electronFileDialogs((options) => (mainWindow ? dialog.showOpenDialog(mainWindow, options) : dialog.showOpenDialog(options))),
   });
   // Opens silently when the OS keystore holds the key; otherwise the renderer asks for the administrator passphrase.
   await services.store.tryOpenWithKeystore();
@@ -55,6 +58,12 @@ async function start(): Promise<void> {
   });
   hardenSession(session.defaultSession, allowedOrigins, devUrl ? devContentSecurityPolicy(new URL(devUrl).origin) : undefined);
   app.on('web-contents-created', (_event, contents) => hardenWebContents(contents, allowedOrigins));
+  // Exports (CSV, aECG, PDF) leave through main's save dialog; downloads from anywhere else are cancelled.
+  session.defaultSession.on('will-download', (event, item) => {
+    const decision = downloadDecision(item.getURL(), allowedOrigins, item.getFilename(), app.getPath('documents'));
+    if (!decision.allow) return event.preventDefault();
+    item.setSaveDialogOptions({ defaultPath: decision.defaultPath });
+  });
 
   mainWindow = new BrowserWindow(secureWindowOptions(path.join(__dirname, 'preload.js')));
   const windowId = mainWindow.webContents.id;

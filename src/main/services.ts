@@ -19,6 +19,7 @@ import { readSettings } from './settings/settings-service';
 import { enqueueResources, recordChange } from './sync/outbox-writer';
 import { SyncService, type SyncServiceOptions } from './sync/sync-service';
 import { ConsultService } from './consult/consult-service';
+import { FileHandleStore, NO_FILE_DIALOGS, type FileDialogs } from './files/file-handles';
 
 export interface ServicesOptions {
   dataDir: string;
@@ -30,6 +31,8 @@ export interface ServicesOptions {
   online?: () => boolean;
   /** ECG acquisition devices; by default the demo simulator (a synthetic 12-lead ECG in real time). */
   ecgDevices?: EcgDeviceDriver[];
+  /** Main's open dialog (Electron); elsewhere none, and the harness's transport uploads the chosen file instead. */
+  fileDialogs?: FileDialogs;
   /** Sync engine overrides (tests: short backoff, no watch timer). */
   sync?: Pick<SyncServiceOptions, 'backoff' | 'watchIntervalMs' | 'targetOverrides' | 'http'>;
 }
@@ -59,7 +62,27 @@ export function createServices(opts: ServicesOptions) {
   const consult = new ConsultService({ sqlite, clock: opts.clock, session, patients, clinic, ecg, enqueue: enqueueResources, audit: (e) => audit.append(e) });
   const sync = new SyncService({ sqlite, storeOpen: () => store.isOpen, events, ...opts.sync });
   for (const type of ['Task', 'DiagnosticReport']) sync.onPulled(type, (_db, resource) => void consult.applyPulled(resource));
-  const services = { store, session, auth, backup, audit, patients, clinic, ecg, followup, consult, sync, events, clock: opts.clock, appVersion: opts.appVersion, online: opts.online ?? (() => false) };
+  const files = new FileHandleStore(path.join(opts.dataDir, 'uploads'), () => opts.clock.now().getTime());
+  const fileDialogs = opts.fileDialogs ?? NO_FILE_DIALOGS;
+  const services = {
+    store,
+    session,
+    auth,
+    backup,
+    audit,
+    patients,
+    clinic,
+    ecg,
+    files,
+    fileDialogs,
+    followup,
+    consult,
+    sync,
+    events,
+    clock: opts.clock,
+    appVersion: opts.appVersion,
+    online: opts.online ?? (() => false),
+  };
   const implementation = buildImplementation(services);
   const dispatch: Dispatch = createDispatcher({
     implementation,

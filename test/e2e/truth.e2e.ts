@@ -249,7 +249,7 @@ describe('one patient, one truth (issue 14)', () => {
     const synthetic = synthesizeEcg({ seed: 3, durationS: 10, sampleRateHz: 500, heartRateBpm: 72 });
     const file = path.join(c.dataDir, 'cart.xml');
     writeFileSync(file, writeAecg({ format: 'hl7-aecg', sampleRateHz: synthetic.sampleRateHz, leads: synthetic.leads }));
-    await call(c.harness.services.dispatch, 'ecg', 'importFile', { patientId: zheng.id, path: file });
+    await call(c.harness.services.dispatch, 'ecg', 'importFile', { patientId: zheng.id, file: c.harness.services.files.register(file, 'ecg').handle });
     await page.goto(`${c.harness.url}/#/patients/${zheng.id}`);
     await expect.poll(() => page.locator('.chart-page').textContent()).toContain('待解读');
     expect(await page.locator('.chart-page').textContent()).not.toMatch(/未判读|尚未解读/);

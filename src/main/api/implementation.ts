@@ -4,6 +4,7 @@ import { backupHandlers } from '../backup/handlers';
 import { clinicHandlers } from '../clinic/handlers';
 import { consultHandlers } from '../consult/handlers';
 import { ecgHandlers } from '../ecg/handlers';
+import { filesHandlers } from '../files/handlers';
 import { followupHandlers } from '../followup/handlers';
 import { patientsHandlers } from '../patients/handlers';
 import { settingsHandlers } from '../settings/handlers';
@@ -28,6 +29,7 @@ export function buildImplementation(s: HandlerDeps): Implementation {
     ...patientsHandlers(s),
     ...clinicHandlers(s),
     ...ecgHandlers(s),
+    ...filesHandlers(s),
     ...followupHandlers(s),
     ...syncHandlers(s),
     ...consultHandlers(s),

@@ -10,10 +10,42 @@ declare global {
   }
 }
 
+/** Base64 of a chosen file's bytes (FileReader: btoa over a large binary string is slow and memory-hungry). */
+function base64Of(file: File): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const reader = new FileReader();
+    reader.onload = () => resolve(String(reader.result).replace(/^data:[^,]*,/, ''));
+    reader.onerror = () => reject(reader.error ?? new Error('read failed'));
+    reader.readAsDataURL(file);
+  });
+}
+
+/**
+ * The harness has no main-process dialog: the transport shows the browser's file chooser in its place and uploads
+ * what was chosen (files.upload), so `files.open` answers with a handle exactly as in Electron. Null on cancel.
+ */
+function chooseAndUpload(purpose: string, send: (channel: string, input: unknown) => Promise<ApiResult<unknown>>): Promise<ApiResult<unknown>> {
+  return new Promise((resolve) => {
+    const picker = document.createElement('input');
+    picker.type = 'file';
+    // A WFDB record is a header and its signal file: both are chosen together.
+    picker.multiple = purpose === 'ecg';
+    picker.addEventListener('cancel', () => resolve({ ok: true, value: null }));
+    picker.addEventListener('change', () => {
+      const files = [...(picker.files ?? [])];
+      if (files.length === 0) return resolve({ ok: true, value: null });
+      Promise.all(files.map(async (f) => ({ name: f.name, base64: await base64Of(f) })))
+        .then((encoded) => send('files.upload', { purpose, files: encoded }))
+        .then(resolve, (err: unknown) => resolve({ ok: false, error: { code: 'INTERNAL', message: String(err) } }));
+    });
+    picker.click();
+  });
+}
+
 /** The harness transport: same envelopes, carried over loopback HTTP with the token the harness put in the page. */
 function httpRawApi(): RawApi {
   const token = document.querySelector<HTMLMetaElement>('meta[name="api-token"]')?.content ?? '';
-  return buildRawApi(async (channel, input) => {
+  const send = async (channel: string, input: unknown): Promise<ApiResult<unknown>> => {
     const res = await fetch(`/api/${encodeURIComponent(channel)}`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'x-harness-token': token },
@@ -21,7 +53,8 @@ function httpRawApi(): RawApi {
     });
     if (!res.ok) return { ok: false, error: { code: 'INTERNAL', message: `HTTP ${res.status}` } } satisfies ApiResult<unknown>;
     return (await res.json()) as ApiResult<unknown>;
-  });
+  };
+  return buildRawApi((channel, input) => (channel === 'files.open' ? chooseAndUpload(String((input as { purpose?: unknown }).purpose), send) : send(channel, input)));
 }
 
 /** Every failure becomes an ApiError with a code the UI translates; the session-lock code is broadcast. */

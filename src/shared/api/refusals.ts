@@ -42,11 +42,14 @@ export const CONSULT_REASONS = ['CONSULT_TARGET_NOT_CONFIGURED', 'CONSULT_CLOSED
 
 export const SYNC_REASONS = ['SYNC_NOT_CONFIGURED', 'FILE_UNREADABLE', 'CA_REQUIRED', 'CA_NOT_PEM', 'CLIENT_CERT_REQUIRED'] as const;
 
+/** A file handle that names no file the user chose for this purpose (unknown, spent, expired), or no dialog to show. */
+export const FILE_REASONS = ['FILE_HANDLE_INVALID', 'FILE_NO_DIALOG'] as const;
+
 /** Catalog namespace → its closed list. A reason is listed once, under the feature that refuses with it. */
 export const REFUSALS = {
   clinic: CLINIC_REASONS,
   // Sign-in and users; the store and backups refusing to put data at risk (SECURITY_REASONS, system contract).
-  errors: [...AUTH_REASONS, ...SECURITY_REASONS],
+  errors: [...AUTH_REASONS, ...SECURITY_REASONS, ...FILE_REASONS],
   ecg: ECG_REASONS,
   consult: CONSULT_REASONS,
   sync: SYNC_REASONS,
