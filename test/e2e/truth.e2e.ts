@@ -254,4 +254,40 @@ describe('one patient, one truth (issue 14)', () => {
     await expect.poll(() => page.locator('.chart-page').textContent()).toContain('待解读');
     expect(await page.locator('.chart-page').textContent()).not.toMatch(/未判读|尚未解读/);
   });
+
+  it('files are chosen, never typed: ECG import and backup restore go through the file dialog (the harness uploads in its place)', async () => {
+    ctx = await launch();
+    const c = ctx;
+    const { page } = c;
+    await createAdmin(page);
+    await register(c, '冯建华', '1966-01-01', 71);
+
+    // ECG import: a button opens the dialog; there is no box to type a path into.
+    await page.getByRole('navigation').getByRole('link', { name: '心电' }).click();
+    await page.getByLabel('选择患者').fill('冯建华');
+    await page.getByTestId('ecg-picker-row').first().click();
+    expect(await page.getByLabel(/文件路径/).count()).toBe(0);
+    const synthetic = synthesizeEcg({ seed: 5, durationS: 10, sampleRateHz: 500, heartRateBpm: 66 });
+    const xml = writeAecg({ format: 'hl7-aecg', sampleRateHz: synthetic.sampleRateHz, leads: synthetic.leads });
+    const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.getByRole('button', { name: '选择文件…' }).click()]);
+    await chooser.setFiles({ name: '门诊心电.xml', mimeType: 'text/xml', buffer: Buffer.from(xml) });
+    await expect.poll(() => page.getByTestId('ecg-import-file').textContent()).toContain('已选择：门诊心电.xml');
+    await page.getByRole('button', { name: '导入到所选患者' }).click();
+    await page.getByText('已保存到 冯建华 的病历').waitFor();
+
+    // Backup restore: the backup is chosen in the dialog, not typed.
+    await page.getByRole('navigation').getByRole('link', { name: '设置' }).click();
+    expect(await page.getByLabel(/备份文件路径/).count()).toBe(0);
+    await page.getByLabel('备份口令（至少 10 个字符）').first().fill('backup-pass-2026');
+    await page.getByRole('button', { name: '立即备份' }).click();
+    await page.getByText(/^备份完成：/).waitFor();
+    const [backup] = c.harness.services.backup.list();
+    const [restoreChooser] = await Promise.all([page.waitForEvent('filechooser'), page.getByRole('button', { name: '选择备份文件…' }).click()]);
+    await restoreChooser.setFiles(backup.path);
+    await expect.poll(() => page.getByTestId('restore-file').textContent()).toBe(path.basename(backup.path));
+    await page.getByLabel('备份口令（至少 10 个字符）').nth(1).fill('backup-pass-2026');
+    page.once('dialog', (d) => void d.accept());
+    await page.getByRole('button', { name: '从备份恢复' }).click();
+    await page.getByText('已恢复，患者 1 人').waitFor();
+  });
 });
