@@ -28,6 +28,8 @@ export interface ResourceState<T> {
 export interface ResourceHandle<T> extends ResourceState<T> {
   /** Loads again now (e.g. a "refresh" button). */
   reload(): void;
+  /** Shows a change at once, before the server confirms it (the reload that follows a write puts the truth back). */
+  mutate(update: (data: T) => T): void;
 }
 
 interface Entry {
@@ -128,7 +130,7 @@ export interface Resource<I, T> {
   invalidateOne(input: I): void;
 }
 
-const NOTHING: ResourceHandle<never> = { data: undefined, error: null, loading: false, reload: () => {} };
+const NOTHING: ResourceHandle<never> = { data: undefined, error: null, loading: false, reload: () => {}, mutate: () => {} };
 const noopSubscribe = () => () => {};
 
 /** Which API namespaces' writes make each resource stale. */
@@ -177,7 +179,14 @@ export function defineResource<I, T>(name: string, fetcher: (input: I) => Promis
       if (key !== null) run(entryFor(key, () => fetcher(input as I)));
       // eslint-disable-next-line react-hooks/exhaustive-deps
     }, [key]);
-    return key === null ? NOTHING : { ...(state as ResourceState<T>), reload };
+    const mutate = useCallback(
+      (update: (data: T) => T) => {
+        const entry = key === null ? undefined : entries.get(key);
+        if (entry && entry.state.data !== undefined) publish(entry, { ...entry.state, data: update(entry.state.data as T) });
+      },
+      [key],
+    );
+    return key === null ? NOTHING : { ...(state as ResourceState<T>), reload, mutate };
   }
   return {
     name,

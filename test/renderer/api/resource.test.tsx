@@ -92,6 +92,25 @@ describe('resource hooks', () => {
     expect(calls).toHaveLength(2);
   });
 
+  it('mutate shows a change at once; the next answer replaces it', async () => {
+    const { calls, fetcher } = controlled<string>();
+    const r = defineResource('t8.list', (i: { q: string }) => fetcher(i));
+    let handle: ReturnType<typeof r.use> | undefined;
+    function Probe() {
+      handle = r.use({ q: 'a' });
+      return <p data-testid="out">{handle.data ?? '-'}</p>;
+    }
+    render(<Probe />);
+    calls[0].resolve('server');
+    await flush();
+    act(() => handle!.mutate((d) => `${d}+local`));
+    expect(out()).toBe('server+local');
+    act(() => r.invalidate());
+    calls[1].resolve('server again');
+    await flush();
+    expect(out()).toBe('server again');
+  });
+
   it('null input loads nothing', () => {
     const { calls, fetcher } = controlled<string>();
     const r = defineResource('t6.list', (i: { q: string }) => fetcher(i));
