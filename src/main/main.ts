@@ -14,6 +14,7 @@ import { defaultMigrationsFolder } from './db/open';
 import { createServices } from './services';
 import { APP_ORIGIN, APP_SCHEME, resolveAppUrl } from './shell/app-protocol';
 import { createElectronPdf } from './shell/electron-pdf';
+import { downloadDecision, electronFileDialogs } from './shell/file-dialogs';
 import { squirrelCommand } from './shell/squirrel';
 import { debuggingSwitchesIn, devContentSecurityPolicy, hardenSession, hardenWebContents, secureWindowOptions } from './shell/security';
 
@@ -53,6 +54,8 @@ async function start(): Promise<void> {
     appVersion: app.getVersion(),
     online: () => net.isOnline(),
     renderPdf: createElectronPdf({ openWindow: (options) => new BrowserWindow(options), preloadPath, packaged, pageUrl: (route) => `${devUrl ?? `${APP_ORIGIN}/index.html`}#${route}`, printWindows }),
+    // The renderer never types a path: main's dialog picks the file, the renderer gets a handle (issue 15 point 8).
+    fileDialogs: electronFileDialogs((options) => (mainWindow ? dialog.showOpenDialog(mainWindow, options) : dialog.showOpenDialog(options))),
   });
   // Opens silently when the OS keystore holds the key; otherwise the renderer asks for the administrator passphrase.
   await services.store.tryOpenWithKeystore();
@@ -69,6 +72,12 @@ async function start(): Promise<void> {
   app.on('web-contents-created', (_event, contents) => hardenWebContents(contents, allowedOrigins, { packaged }));
   // No default menu when installed: it carries Toggle Developer Tools (Ctrl+Shift+I) and Reload.
   if (packaged) Menu.setApplicationMenu(null);
+  // Exports (CSV, aECG, PDF) leave through main's save dialog; downloads from anywhere else are cancelled.
+  session.defaultSession.on('will-download', (event, item) => {
+    const decision = downloadDecision(item.getURL(), allowedOrigins, item.getFilename(), app.getPath('documents'));
+    if (!decision.allow) return event.preventDefault();
+    item.setSaveDialogOptions({ defaultPath: decision.defaultPath });
+  });
 
   mainWindow = new BrowserWindow(secureWindowOptions(preloadPath, { packaged }));
   const windowId = mainWindow.webContents.id;

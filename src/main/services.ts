@@ -27,6 +27,7 @@ import { CountyRecordService } from './county-record/county-record-service';
 import { watchConsultReplies, type Scheduler } from './consult/reply-watch';
 import { createFhirHttpClient } from './sync/http';
 import type { RenderPdf } from './pdf/render-pdf';
+import { FileHandleStore, NO_FILE_DIALOGS, type FileDialogs } from './files/file-handles';
 
 export interface ServicesOptions {
   dataDir: string;
@@ -44,6 +45,8 @@ export interface ServicesOptions {
   renderPdf?: RenderPdf;
   /** Timer for the consult-reply poll (tests drive it by hand). */
   consultPollScheduler?: Scheduler;
+  /** Main's open dialog (Electron); elsewhere none, and the harness's transport uploads the chosen file instead. */
+  fileDialogs?: FileDialogs;
   /** Sync engine overrides (tests: short backoff, no watch timer). */
   sync?: Pick<SyncServiceOptions, 'backoff' | 'watchIntervalMs' | 'targetOverrides' | 'http'>;
 }
@@ -68,7 +71,7 @@ export function createServices(opts: ServicesOptions) {
     verify: () => verifyAuditChain(sqlite(), store.auditKey),
   };
   const patients = new PatientService(sqlite, opts.clock, () => readSettings(db()).villages, (patientId) => recordChange(sqlite(), 'patient', patientId), (keepId) => queuePatientRecords(sqlite(), keepId));
-  const clinic = new ClinicService(sqlite, opts.clock, session, patients);
+  const clinic = new ClinicService(sqlite, opts.clock, session, patients, db);
   const events = new EventHub();
   const devices = new Map((opts.ecgDevices ?? [new SimulatorDriver({ id: 'demo', label: 'Demo 12-lead (synthetic)' })]).map((d) => [d.id, d]));
   const ecg = new EcgService(sqlite, opts.clock, session, patients, events, devices);
@@ -101,7 +104,29 @@ export function createServices(opts: ServicesOptions) {
     http: opts.sync?.http ?? createFhirHttpClient(),
     institutionCode: () => stationInstitution(sqlite())?.code ?? null,
   });
-  const services = { store, session, auth, backup, audit, patients, clinic, ecg, followup, consult, countyRecord, stopConsultWatch, sync, events, clock: opts.clock, appVersion: opts.appVersion, online: opts.online ?? (() => false) };
+  const files = new FileHandleStore(path.join(opts.dataDir, 'uploads'), () => opts.clock.now().getTime());
+  const fileDialogs = opts.fileDialogs ?? NO_FILE_DIALOGS;
+  const services = {
+    store,
+    session,
+    auth,
+    backup,
+    audit,
+    patients,
+    clinic,
+    ecg,
+    files,
+    fileDialogs,
+    followup,
+    consult,
+    countyRecord,
+    stopConsultWatch,
+    sync,
+    events,
+    clock: opts.clock,
+    appVersion: opts.appVersion,
+    online: opts.online ?? (() => false),
+  };
   const implementation = buildImplementation(services);
   const dispatch: Dispatch = createDispatcher({
     implementation,

@@ -48,7 +48,7 @@ describe('remote consult in the browser, answered by the county through the FHIR
     const synthetic = synthesizeEcg({ seed: 9, durationS: 10, sampleRateHz: 500, heartRateBpm: 88 });
     const file = path.join(ctx.dataDir, 'cart.xml');
     writeFileSync(file, writeAecg({ format: 'hl7-aecg', sampleRateHz: synthetic.sampleRateHz, leads: synthetic.leads }));
-    const ecg = await callApi<{ id: string }>(ctx, 'ecg.importFile', { patientId: patient.id, path: file });
+    const ecg = await callApi<{ id: string }>(ctx, 'ecg.importFile', { patientId: patient.id, file: ctx.harness.services.files.register(file, 'ecg').handle });
 
     await step('When I request a consult for the patient in 会诊', async () => {
       await page.getByRole('navigation').getByRole('link', { name: '会诊' }).click();

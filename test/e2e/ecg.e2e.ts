@@ -1,5 +1,5 @@
 import { readFileSync, writeFileSync } from 'node:fs';
-import type { Page } from 'playwright-core';
+import type { FileChooser, Page } from 'playwright-core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { makeResidentId } from '../../src/shared/resident-id';
 import { hasSharedSamples, samplePath, SKIP_REASON } from '../support/shared-samples';
@@ -22,6 +22,13 @@ async function choosePatient(page: Page, name: string) {
   await page.getByLabel('选择患者').fill(name);
   await page.getByRole('list', { name: '查找结果' }).getByRole('button', { name }).click();
   await page.getByTestId('ecg-patient').getByText(name).waitFor();
+}
+
+/** The import's file dialog: in the harness the browser's chooser stands in for main's dialog. */
+async function chooseFiles(page: Page, files: Parameters<FileChooser['setFiles']>[0]) {
+  const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.getByRole('button', { name: '选择文件…' }).click()]);
+  await chooser.setFiles(files);
+  await page.getByTestId('ecg-import-file').getByText('已选择：').waitFor();
 }
 
 /** The trace canvas as an image, and how many of its pixels are inked (not transparent). */
@@ -191,7 +198,7 @@ describe('ECG end to end (harness + Chromium)', () => {
     // Sign the reading: who and when is shown, and the list says it is signed.
     await page.getByLabel('医师解读').fill('窦性心律，正常心电图。');
     await page.getByRole('button', { name: '签名确认' }).click();
-    await expect.poll(() => page.getByTestId('ecg-signature').textContent()).toMatch(/^王医生 签名于 \d{4}\/\d{2}\/\d{2} \d{2}:\d{2}:\d{2}$/);
+    await expect.poll(() => page.getByTestId('ecg-signature').textContent()).toMatch(/^王医生 签名于 \d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/);
     await expect.poll(() => row.textContent()).toContain('已签名（王医生）');
 
     // aECG export downloads the HL7 XML of this recording.
@@ -239,14 +246,15 @@ describe('ECG end to end (harness + Chromium)', () => {
     expect(facts.fonts.filter((f) => !f.embedded)).toEqual([]);
   });
 
-  it('names a bad import path in zh-CN and prints the calibration page at true scale', async () => {
+  it('names a bad import file in zh-CN and prints the calibration page at true scale', async () => {
     ctx = await launch();
     const { page } = ctx;
     await createAdmin(page);
     await registerPatient(ctx, '赵建国', makeResidentId('430522', '1970-01-20', 123));
     await page.goto(`${ctx.harness.url}/#/ecg`);
     await choosePatient(page, '赵建国');
-    await page.getByLabel('文件路径').fill('/nonexistent/ecg/record.xml');
+    // A WFDB header chosen without its .dat: no path is typed, main's dialog (here: the harness's upload) picks it.
+    await chooseFiles(page, [{ name: 'record.hea', mimeType: 'text/plain', buffer: Buffer.from('record 1 250 2500\nrecord.dat 16 200 16 0 0 0 0 I\n') }]);
     await page.getByRole('button', { name: '导入到所选患者' }).click();
     await expect.poll(() => page.getByRole('alert').first().textContent()).toBe('找不到心电文件或其配套文件（如 WFDB 的 .dat）');
 
@@ -272,7 +280,7 @@ describe('ECG end to end (harness + Chromium)', () => {
       const patient = await registerPatient(ctx, '孙丽', makeResidentId('430522', '1985-09-09', 222));
       await page.goto(`${ctx.harness.url}/#/ecg`);
       await choosePatient(page, '孙丽');
-      await page.getByLabel('文件路径').fill(samplePath('hl7-aecg', 'Example_aECG.xml'));
+      await chooseFiles(page, samplePath('hl7-aecg', 'Example_aECG.xml'));
       await page.getByRole('button', { name: '导入到所选患者' }).click();
       await page.getByText('已保存到 孙丽 的病历').waitFor();
       await page.goto(`${ctx.harness.url}/#/ecg/patient/${patient.id}`);

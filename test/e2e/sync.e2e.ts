@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { makeResidentId } from '../../src/shared/resident-id';
 import { generatePlatformPki, type PlatformPki } from '../support/fhir-peer/certs';
@@ -30,8 +31,12 @@ async function configure(c: E2eContext, targetName: string, values: { baseUrl: s
   await card.getByRole('button', { name: '配置' }).click();
   const form = card.getByRole('form', { name: '平台设置' });
   await form.getByLabel('FHIR 服务器地址 (https)').fill(values.baseUrl);
-  await form.getByLabel('平台 CA 证书文件 (PEM)').fill(values.caPath);
-  await form.getByLabel('本站客户端证书文件 (.p12/.pfx)').fill(values.pki.client.pfxPath);
+  // Certificates are chosen in the file dialog (the harness's chooser stands in for main's), never typed.
+  for (const [label, file] of [['平台 CA 证书文件 (PEM)', values.caPath], ['本站客户端证书文件 (.p12/.pfx)', values.pki.client.pfxPath]]) {
+    const [chooser] = await Promise.all([c.page.waitForEvent('filechooser'), form.getByRole('button', { name: `${label} — 选择文件…` }).click()]);
+    await chooser.setFiles(file);
+    await form.getByText(path.basename(file)).waitFor();
+  }
   await form.getByLabel('证书口令').fill(values.pki.client.passphrase);
   await form.getByRole('button', { name: '保存' }).click();
   await card.getByText('服务器地址').waitFor();

@@ -7,6 +7,7 @@ import type { ConsultService } from '../consult/consult-service';
 import type { CountyRecordService } from '../county-record/county-record-service';
 import type { Store } from '../db/store';
 import type { EcgService } from '../ecg/ecg-service';
+import type { FileDialogs, FileHandleStore } from '../files/file-handles';
 import type { FollowupService } from '../followup/followup-service';
 import type { PatientService } from '../patients/patient-service';
 import type { Session } from '../session/session';
@@ -27,6 +28,8 @@ export interface HandlerDeps {
   patients: PatientService;
   clinic: ClinicService;
   ecg: EcgService;
+  files: FileHandleStore;
+  fileDialogs: FileDialogs;
   followup: FollowupService;
   sync: SyncService;
   consult: ConsultService;

@@ -5,6 +5,7 @@ import { clinicHandlers } from '../clinic/handlers';
 import { consultHandlers } from '../consult/handlers';
 import { countyRecordHandlers } from '../county-record/handlers';
 import { ecgHandlers } from '../ecg/handlers';
+import { filesHandlers } from '../files/handlers';
 import { followupHandlers } from '../followup/handlers';
 import { interopHandlers } from '../interop/handlers';
 import { patientsHandlers } from '../patients/handlers';
@@ -30,6 +31,7 @@ export function buildImplementation(s: HandlerDeps): Implementation {
     ...patientsHandlers(s),
     ...clinicHandlers(s),
     ...ecgHandlers(s),
+    ...filesHandlers(s),
     ...followupHandlers(s),
     ...syncHandlers(s),
     ...consultHandlers(s),

@@ -138,7 +138,7 @@ export async function seedHistory(opts: { dbFile: string; passphrase: string; se
         if (quarter === 1) {
           const synthetic = synthesizeEcg({ seed: opts.seed + index, durationS: 10, sampleRateHz: 500, heartRateBpm: pick(60, 90) });
           writeFileSync(ecgFile, writeAecg({ format: 'hl7-aecg', sampleRateHz: synthetic.sampleRateHz, leads: synthetic.leads }));
-          const ecg = await call(d, 'ecg', 'importFile', { patientId: patient.id, path: ecgFile });
+          const ecg = await call(d, 'ecg', 'importFile', { patientId: patient.id, file: services.files.register(ecgFile, 'ecg').handle });
           await call(d, 'ecg', 'interpret', { patientId: patient.id, ecgId: ecg.id, interpretation: '窦性心律，大致正常心电图' });
           summary.ecgExams++;
           if (countyConfigured && high) {

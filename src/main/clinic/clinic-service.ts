@@ -1,15 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
-import type { QueueEntry, Visit, VitalsRecord, vitalsInputSchema, visitFieldsSchema } from '../../shared/api/clinic';
+import { desc, eq, sql } from 'drizzle-orm';
+import type { QueueEntry, Visit, VitalPoint, VitalsRecord, vitalsInputSchema, visitFieldsSchema } from '../../shared/api/clinic';
 import { ApiError } from '../../shared/api/errors';
 import { DEFAULT_CLINICAL_RANGES } from '../../shared/clinical-ranges';
 import { chinaLocalDate, completedYears } from '../../shared/dates';
 import { assessVitals } from '../../shared/vitals';
 import type { Clock } from '../clock';
-import type { Sqlite } from '../db/open';
+import type { Db, Sqlite } from '../db/open';
+import { vitals } from '../db/schema/clinic';
 import type { PatientService } from '../patients/patient-service';
 import type { Session } from '../session/session';
+import { readSettings } from '../settings/settings-service';
 import { recordChange } from '../sync/outbox-writer';
+import { vitalSeries, type VitalSeriesQuery } from './vital-series';
 
 type VitalsInput = z.output<typeof vitalsInputSchema>;
 type VisitFields = z.output<typeof visitFieldsSchema>;
@@ -73,6 +77,7 @@ export class ClinicService {
     private readonly clock: Clock,
     private readonly session: Session,
     private readonly patients: PatientService,
+    private readonly db: () => Db,
   ) {}
 
   private today(): string {
@@ -140,7 +145,7 @@ export class ClinicService {
     }[];
   }
 
-  recordVitals(patientId: string, visitId: string | undefined, input: VitalsInput): VitalsRecord {
+  recordVitals(patientId: string, visitId: string | undefined, input: VitalsInput, source: VitalsRecord['source'] = 'clinic'): VitalsRecord {
     const patient = this.patients.get(patientId);
     const today = this.today();
     const assessment = assessVitals(
@@ -161,20 +166,41 @@ export class ClinicService {
     sqlite.transaction(() => {
       sqlite
         .prepare(
-          `INSERT INTO vitals (id, patient_id, visit_id, measured_at, input, derived, flags, systolic, diastolic, recorded_by, created_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          `INSERT INTO vitals (id, patient_id, visit_id, measured_at, input, derived, flags, systolic, diastolic, source, recorded_by, created_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         )
-        .run(id, patientId, visitId ?? null, now, JSON.stringify(input), JSON.stringify(assessment.derived), JSON.stringify(assessment.flags), assessment.derived.systolic ?? null, assessment.derived.diastolic ?? null, this.user().id, now);
+        .run(id, patientId, visitId ?? null, now, JSON.stringify(input), JSON.stringify(assessment.derived), JSON.stringify(assessment.flags), assessment.derived.systolic ?? null, assessment.derived.diastolic ?? null, source, this.user().id, now);
       recordChange(sqlite, 'vitals', id);
     })();
     return this.listVitals(patientId, 1)[0];
   }
 
   listVitals(patientId: string, limit: number): VitalsRecord[] {
-    const rows = this.sqlite()
-      .prepare(`SELECT id, patient_id AS patientId, visit_id AS visitId, measured_at AS measuredAt, input, derived, flags, recorded_by AS recordedBy FROM vitals WHERE patient_id = ? ORDER BY measured_at DESC, rowid DESC LIMIT ?`)
-      .all(patientId, limit) as (Omit<VitalsRecord, 'input' | 'derived' | 'flags'> & { input: string; derived: string; flags: string })[];
-    return rows.map((r) => ({ ...r, input: JSON.parse(r.input), derived: JSON.parse(r.derived), flags: JSON.parse(r.flags) }));
+    const rows = this.db()
+      .select()
+      .from(vitals)
+      .where(eq(vitals.patientId, patientId))
+      .orderBy(desc(vitals.measuredAt), desc(sql`rowid`))
+      .limit(limit)
+      .all();
+    // The JSON columns hold what the contract's schema accepted when written; the output schema checks them again.
+    return rows.map((r) => ({
+      id: r.id,
+      patientId: r.patientId,
+      visitId: r.visitId,
+      source: r.source,
+      measuredAt: r.measuredAt,
+      input: JSON.parse(r.input),
+      derived: JSON.parse(r.derived),
+      flags: JSON.parse(r.flags),
+      recordedBy: r.recordedBy,
+    }));
+  }
+
+  /** The one vital-sign history: clinic, ECG room and follow-up measurements (vital-series.ts). */
+  vitalSeries(query: VitalSeriesQuery): VitalPoint[] {
+    const db = this.db();
+    return vitalSeries(db, query, readSettings(db).clinicTimeZone);
   }
 
   private visit(visitId: string, patientId: string): Visit {

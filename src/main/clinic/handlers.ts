@@ -11,8 +11,9 @@ export function clinicHandlers(s: Pick<HandlerDeps, 'clinic'>): Handlers<'clinic
       clinicians: () => s.clinic.clinicians(),
     },
     vitals: {
-      record: ({ patientId, visitId, input }) => s.clinic.recordVitals(patientId, visitId, input),
+      record: ({ patientId, visitId, input, source }) => s.clinic.recordVitals(patientId, visitId, input, source),
       list: ({ patientId, limit }) => s.clinic.listVitals(patientId, limit),
+      series: (query) => s.clinic.vitalSeries(query),
     },
     visits: {
       open: ({ patientId, queueEntryId }) => s.clinic.openVisit(patientId, queueEntryId),

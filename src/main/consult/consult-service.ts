@@ -72,7 +72,8 @@ const STATUS_COLUMN: Partial<Record<ConsultStatus, string>> = {
   cancelled: 'cancelled_at',
 };
 
-interface ConsultRow extends Omit<Consult, 'ecgIds' | 'includeVitals' | 'includeDiagnoses' | 'hasReply' | 'critical'> {
+interface ConsultRow extends Omit<Consult, 'ecgIds' | 'includeVitals' | 'includeDiagnoses' | 'hasReply' | 'critical' | 'answer'> {
+  answer: string | null;
   includeVitals: number;
   includeDiagnoses: number;
   ecgIds: string | null;
@@ -89,7 +90,9 @@ const CONSULT_SQL = `SELECT c.id, c.task_id AS taskId, c.patient_id AS patientId
   (SELECT json_group_array(a.ecg_id) FROM consult_attachments a WHERE a.consult_id = c.id AND a.kind = 'aecg') AS ecgIds,
   (SELECT count(*) FROM consult_attachments a WHERE a.consult_id = c.id AND a.kind = 'ecg-report-pdf') AS reportPdfs,
   EXISTS (SELECT 1 FROM consult_replies r WHERE r.consult_id = c.id) AS hasReply,
-  EXISTS (SELECT 1 FROM consult_replies r WHERE r.consult_id = c.id AND r.critical = 1) AS critical
+  EXISTS (SELECT 1 FROM consult_replies r WHERE r.consult_id = c.id AND r.critical = 1) AS critical,
+  (SELECT json_object('conclusion', r.conclusion, 'signer', r.signer, 'signedAt', r.signed_at, 'critical', r.critical)
+    FROM consult_replies r WHERE r.consult_id = c.id ORDER BY r.signed_at DESC LIMIT 1) AS answer
   FROM consult_requests c JOIN patients p ON p.id = c.patient_id`;
 
 function toConsult(row: ConsultRow): Consult {
@@ -101,7 +104,15 @@ function toConsult(row: ConsultRow): Consult {
     ecgIds: row.ecgIds ? (JSON.parse(row.ecgIds) as string[]) : [],
     hasReply: row.hasReply === 1,
     critical: row.critical === 1,
+    answer: parseAnswer(row.answer),
   };
+}
+
+/** The latest reply as json_object() built it (critical is SQLite's 0/1). */
+function parseAnswer(json: string | null): Consult['answer'] {
+  if (!json) return null;
+  const a = JSON.parse(json) as { conclusion: string; signer: string; signedAt: string; critical: number };
+  return { conclusion: a.conclusion, signer: a.signer, signedAt: a.signedAt, critical: a.critical === 1 };
 }
 
 const REPLY_SQL = `SELECT r.id, r.consult_id AS consultId, r.conclusion, r.signer, r.signed_at AS signedAt, r.pdf IS NOT NULL AS hasPdf,
@@ -306,6 +317,11 @@ export class ConsultService {
       )
       .get(...OPEN_CONSULT_STATUSES, since) as { waiting: number };
     return row.waiting === 1;
+  }
+
+  byStatus(statuses: readonly ConsultStatus[], limit: number): Consult[] {
+    const placeholders = statuses.map(() => '?').join(', ');
+    return (this.db.prepare(`${CONSULT_SQL} WHERE c.status IN (${placeholders}) ORDER BY c.requested_at DESC LIMIT ?`).all(...statuses, limit) as ConsultRow[]).map(toConsult);
   }
 
   get(patientId: string, consultId: string): { consult: Consult; replies: ConsultReply[] } {

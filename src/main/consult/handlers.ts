@@ -7,6 +7,7 @@ export function consultHandlers(s: Pick<HandlerDeps, 'consult'>): Handlers<'cons
       create: (input) => s.consult.create(input),
       list: ({ patientId }) => s.consult.list(patientId),
       open: () => s.consult.open(),
+      byStatus: ({ statuses, limit }) => s.consult.byStatus(statuses, limit),
       get: ({ patientId, consultId }) => s.consult.get(patientId, consultId),
       cancel: ({ patientId, consultId }) => s.consult.cancel(patientId, consultId),
       replyPdf: ({ patientId, replyId }) => s.consult.replyPdf(patientId, replyId),

@@ -1,14 +1,14 @@
 import type { HandlerDeps, Handlers } from '../api/handler-deps';
 
 /** The ecg namespace of the contract, bound to its services. */
-export function ecgHandlers(s: Pick<HandlerDeps, 'ecg'>): Handlers<'ecg'> {
+export function ecgHandlers(s: Pick<HandlerDeps, 'ecg' | 'files'>): Handlers<'ecg'> {
   return {
     ecg: {
       devices: () => s.ecg.deviceList(),
       startLive: ({ deviceId }) => s.ecg.startLive(deviceId),
       stopLive: ({ deviceId }) => s.ecg.stopLive(deviceId),
       capture: ({ patientId, deviceId, seconds }) => s.ecg.capture(patientId, deviceId, seconds),
-      importFile: ({ patientId, path }) => s.ecg.importFile(patientId, path),
+      importFile: ({ patientId, file }) => s.files.withFile(file, 'ecg', (filePath) => s.ecg.importFile(patientId, filePath)),
       list: ({ patientId }) => s.ecg.list(patientId),
       unassigned: () => s.ecg.unassigned(),
       assign: ({ patientId, ecgId }) => s.ecg.assign(patientId, ecgId),

@@ -1,6 +1,7 @@
-import { buildRawApi, type Api, type RawApi } from '../../shared/api/contract';
+import { buildRawApi, contract, type Api, type RawApi } from '../../shared/api/contract';
 import { ApiError, type ApiResult } from '../../shared/api/errors';
 import { EVENT_NAMES, type EventName, type EventPayload, type EventsApi } from '../../shared/api/events';
+import { invalidateAfterWrite } from './resource';
 
 declare global {
   interface Window {
@@ -9,12 +10,44 @@ declare global {
   }
 }
 
+/** Base64 of a chosen file's bytes (FileReader: btoa over a large binary string is slow and memory-hungry). */
+function base64Of(file: File): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const reader = new FileReader();
+    reader.onload = () => resolve(String(reader.result).replace(/^data:[^,]*,/, ''));
+    reader.onerror = () => reject(reader.error ?? new Error('read failed'));
+    reader.readAsDataURL(file);
+  });
+}
+
+/**
+ * The harness has no main-process dialog: the transport shows the browser's file chooser in its place and uploads
+ * what was chosen (files.upload), so `files.open` answers with a handle exactly as in Electron. Null on cancel.
+ */
+function chooseAndUpload(purpose: string, send: (channel: string, input: unknown) => Promise<ApiResult<unknown>>): Promise<ApiResult<unknown>> {
+  return new Promise((resolve) => {
+    const picker = document.createElement('input');
+    picker.type = 'file';
+    // A WFDB record is a header and its signal file: both are chosen together.
+    picker.multiple = purpose === 'ecg';
+    picker.addEventListener('cancel', () => resolve({ ok: true, value: null }));
+    picker.addEventListener('change', () => {
+      const files = [...(picker.files ?? [])];
+      if (files.length === 0) return resolve({ ok: true, value: null });
+      Promise.all(files.map(async (f) => ({ name: f.name, base64: await base64Of(f) })))
+        .then((encoded) => send('files.upload', { purpose, files: encoded }))
+        .then(resolve, (err: unknown) => resolve({ ok: false, error: { code: 'INTERNAL', message: String(err) } }));
+    });
+    picker.click();
+  });
+}
+
 /**
  * The harness transport: same envelopes, carried over loopback HTTP. The harness's HttpOnly session cookie (set when
  * the page was opened with its launch code) authenticates each call; the page never holds a secret.
  */
 function httpRawApi(): RawApi {
-  return buildRawApi(async (channel, input) => {
+  const send = async (channel: string, input: unknown): Promise<ApiResult<unknown>> => {
     const res = await fetch(`/api/${encodeURIComponent(channel)}`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -22,7 +55,8 @@ function httpRawApi(): RawApi {
     });
     if (!res.ok) return { ok: false, error: { code: 'INTERNAL', message: `HTTP ${res.status}` } } satisfies ApiResult<unknown>;
     return (await res.json()) as ApiResult<unknown>;
-  });
+  };
+  return buildRawApi((channel, input) => (channel === 'files.open' ? chooseAndUpload(String((input as { purpose?: unknown }).purpose), send) : send(channel, input)));
 }
 
 /** Every failure becomes an ApiError with a code the UI translates; the session-lock code is broadcast. */
@@ -31,6 +65,9 @@ function unwrap(raw: RawApi): Api {
   for (const [ns, methods] of Object.entries(raw as unknown as Record<string, Record<string, (i: unknown) => Promise<ApiResult<unknown>>>>)) {
     api[ns] = {};
     for (const [name, fn] of Object.entries(methods)) {
+      const def = (contract as unknown as Record<string, Record<string, { audit: string }>>)[ns][name];
+      // Settings are an administrator's write audited as 'admin' (as are some reads, so only this one counts).
+      const writes = def.audit === 'write' || `${ns}.${name}` === 'settings.update';
       api[ns][name] = async (input: unknown) => {
         let result: ApiResult<unknown>;
         try {
@@ -38,7 +75,10 @@ function unwrap(raw: RawApi): Api {
         } catch (err) {
           throw new ApiError('INTERNAL', err instanceof Error ? err.message : String(err));
         }
-        if (result.ok) return result.value;
+        if (result.ok) {
+          if (writes) invalidateAfterWrite(ns);
+          return result.value;
+        }
         if (result.error.code === 'SESSION_LOCKED' || result.error.code === 'UNAUTHENTICATED') {
           window.dispatchEvent(new CustomEvent('workstation:auth-changed', { detail: result.error.code }));
         }

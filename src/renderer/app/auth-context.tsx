@@ -1,6 +1,7 @@
-import { createContext, useCallback, useContext, useEffect, useState, type ReactNode } from 'react';
+import { createContext, useCallback, useContext, useEffect, useRef, useState, type ReactNode } from 'react';
 import type { AuthStatus } from '../../shared/api/auth';
 import { api } from '../api/client';
+import { clearResources, revalidateAll } from '../api/resource';
 
 interface AuthContextValue {
   status: AuthStatus | null;
@@ -18,7 +19,19 @@ const HEARTBEAT_MIN_GAP_MS = 15_000;
  */
 export function AuthProvider({ children }: { children: ReactNode }) {
   const [status, setStatus] = useState<AuthStatus | null>(null);
-  const refresh = useCallback(async () => setStatus(await api.auth.status({})), []);
+  const open = useRef<{ userId: number | null; usable: boolean }>({ userId: null, usable: false });
+  const refresh = useCallback(async () => {
+    const next = await api.auth.status({});
+    // Resources follow the session: another user sees nothing of the last one's answers, and whatever the lock
+    // interrupted (or what changed while it was on) loads again the moment the station is usable again.
+    const userId = next.user?.id ?? null;
+    const usable = userId !== null && !next.locked;
+    const before = open.current;
+    open.current = { userId, usable };
+    if (before.userId !== null && before.userId !== userId) clearResources();
+    if (usable && !before.usable) revalidateAll();
+    setStatus(next);
+  }, []);
 
   useEffect(() => {
     // The state is set after the awaited status call, never synchronously in this effect.

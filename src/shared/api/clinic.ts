@@ -5,6 +5,7 @@ import { patientSummarySchema } from './patients';
 const staff = ['admin', 'doctor', 'nurse'] as const;
 const clinicians = ['admin', 'doctor'] as const;
 const id = z.string().min(1).max(64);
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
 
 export const QUEUE_STATUSES = ['waiting', 'inConsultation', 'done', 'left'] as const;
 
@@ -34,11 +35,41 @@ export const vitalsInputSchema = z.object({
   glucose: z.object({ mmolPerL: finite, timing: z.enum(['fasting', 'random']) }).optional(),
 });
 
+/** Where a vital sign was taken. Clinic vitals and the ECG room write `vitals` rows; a follow-up visit keeps its own. */
+export const VITAL_SOURCES = ['clinic', 'ecg', 'followup'] as const;
+export type VitalSource = (typeof VITAL_SOURCES)[number];
+export const VITALS_ROW_SOURCES = ['clinic', 'ecg'] as const;
+
+/** What the one series can be asked for. */
+export const VITAL_KINDS = ['bp', 'heartRate', 'weight', 'glucose'] as const;
+export type VitalKind = (typeof VITAL_KINDS)[number];
+
+/**
+ * One measurement in the patient's one vital-sign history (issue 14 point 2): wherever it was taken, with its
+ * source. `measuredAt` is the instant when the source records one (clinic, ECG room); a follow-up visit records its
+ * day only, so `date` (the clinic's calendar day) is what every point has.
+ */
+export const vitalPointSchema = z.object({
+  source: z.enum(VITAL_SOURCES),
+  sourceId: z.string(),
+  date: z.string(),
+  measuredAt: z.string().nullable(),
+  sbp: z.number().nullable(),
+  dbp: z.number().nullable(),
+  heartRate: z.number().nullable(),
+  weightKg: z.number().nullable(),
+  glucose: z.object({ mmolPerL: z.number(), timing: z.enum(['fasting', 'random']) }).nullable(),
+  /** A home reading told by phone or brought by the patient: shown, not plotted as a staff measurement. */
+  selfReported: z.boolean(),
+});
+export type VitalPoint = z.infer<typeof vitalPointSchema>;
+
 /** Flags and derived values are the shared rules' own types (src/shared/vitals.ts), carried as data. */
 export const vitalsRecordSchema = z.object({
   id: z.string(),
   patientId: z.string(),
   visitId: z.string().nullable(),
+  source: z.enum(VITALS_ROW_SOURCES),
   measuredAt: z.string(),
   input: vitalsInputSchema,
   derived: z.record(z.string(), z.unknown()),
@@ -88,8 +119,28 @@ export const clinicContract = {
 
 export const vitalsContract = {
   /** Impossible values are refused (VALIDATION, details.reason = the rule's code); abnormal ones are stored with flags. */
-  record: method({ input: z.object({ patientId: id, visitId: id.optional(), input: vitalsInputSchema }), output: vitalsRecordSchema, access: staff, audit: 'write' }),
+  record: method({
+    input: z.object({ patientId: id, visitId: id.optional(), source: z.enum(VITALS_ROW_SOURCES).default('clinic'), input: vitalsInputSchema }),
+    output: vitalsRecordSchema,
+    access: staff,
+    audit: 'write',
+  }),
   list: method({ input: z.object({ patientId: id, limit: z.number().int().min(1).max(500).default(100) }), output: z.array(vitalsRecordSchema), access: staff, audit: 'read' }),
+  /**
+   * The patient's one vital-sign history: clinic vitals, the ECG room and follow-up visits, oldest first. The
+   * chart, the follow-up trend and the follow-up form's "today's vitals" all read this.
+   */
+  series: method({
+    input: z.object({
+      patientId: id,
+      kinds: z.array(z.enum(VITAL_KINDS)).min(1).default([...VITAL_KINDS]),
+      from: isoDate.optional(),
+      to: isoDate.optional(),
+    }),
+    output: z.array(vitalPointSchema),
+    access: staff,
+    audit: 'read',
+  }),
 };
 
 export const visitsContract = {

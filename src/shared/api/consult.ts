@@ -68,6 +68,8 @@ export const consultSchema = z.object({
   requesterName: z.string(),
   hasReply: z.boolean(),
   critical: z.boolean(),
+  /** The county's latest signed answer, so a history reads without opening each consult. */
+  answer: z.object({ conclusion: z.string(), signer: z.string(), signedAt: z.string(), critical: z.boolean() }).nullable(),
 });
 export type Consult = z.infer<typeof consultSchema>;
 
@@ -105,6 +107,13 @@ export const consultContract = {
   list: method({ input: z.object({ patientId: id }), output: z.array(consultSchema), access: staff, audit: 'read' }),
   /** Every request still waiting for the county (requested, accepted, in progress), oldest first. */
   open: method({ input: z.object({}), output: z.array(consultSchema), access: staff, audit: 'read' }),
+  /** Every patient's consults in the given states (the list page's filter; open ones by default), newest first. */
+  byStatus: method({
+    input: z.object({ statuses: z.array(z.enum(CONSULT_STATUSES)).min(1).default([...OPEN_CONSULT_STATUSES]), limit: z.number().int().min(1).max(500).default(200) }),
+    output: z.array(consultSchema),
+    access: staff,
+    audit: 'read',
+  }),
   get: method({
     input: consultRef,
     output: z.object({ consult: consultSchema, replies: z.array(consultReplySchema) }),

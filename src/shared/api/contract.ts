@@ -4,6 +4,7 @@ import { channelOf, type MethodDef } from './define';
 import type { ApiResult } from './errors';
 import { clinicContract, visitsContract, vitalsContract } from './clinic';
 import { ecgContract } from './ecg';
+import { filesContract } from './files';
 import { followupContract } from './followup';
 import { consultContract } from './consult';
 import { countyRecordContract } from './county-record';
@@ -29,6 +30,7 @@ export const contract = {
   vitals: vitalsContract,
   visits: visitsContract,
   ecg: ecgContract,
+  files: filesContract,
   followup: followupContract,
   sync: syncContract,
   consult: consultContract,

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { method } from './define';
+import { fileHandleSchema } from './files';
 
 const staff = ['admin', 'doctor', 'nurse'] as const;
 const clinicians = ['admin', 'doctor'] as const;
@@ -56,7 +57,8 @@ export const ecgContract = {
   stopLive: method({ input: z.object({ deviceId: id }), output: ecgDeviceSchema, access: staff, audit: 'none' }),
   /** Stores the last `seconds` of a live device into the patient's chart. */
   capture: method({ input: z.object({ patientId: id, deviceId: id, seconds: z.number().int().min(5).max(60).default(10) }), output: ecgSummarySchema, access: staff, audit: 'write' }),
-  importFile: method({ input: z.object({ patientId: id, path: z.string().min(1).max(4096) }), output: ecgSummarySchema, access: staff, audit: 'write' }),
+  /** The file comes as a handle from files.open (main's dialog), never as a path typed in the renderer. */
+  importFile: method({ input: z.object({ patientId: id, file: fileHandleSchema }), output: ecgSummarySchema, access: staff, audit: 'write' }),
   list: method({ input: z.object({ patientId: id }), output: z.array(ecgSummarySchema), access: staff, audit: 'read' }),
   /** Recordings a cart's export folder brought in, not yet assigned to a patient. */
   unassigned: method({ input: z.object({}), output: z.array(ecgSummarySchema), access: staff, audit: 'none' }),

@@ -46,12 +46,15 @@ export const COUNTY_RECORD_REASONS = ['COUNTY_RECORD_NOT_CONFIGURED', 'COUNTY_RE
 
 export const SYNC_REASONS = ['SYNC_NOT_CONFIGURED', 'FILE_UNREADABLE', 'CA_REQUIRED', 'CA_NOT_PEM', 'CLIENT_CERT_REQUIRED', 'CDA_SCHEMA_NOT_FOUND', 'EXPORT_FOLDER_NOT_ABSOLUTE'] as const;
 
+/** A file handle that names no file the user chose for this purpose (unknown, spent, expired), or no dialog to show. */
+export const FILE_REASONS = ['FILE_HANDLE_INVALID', 'FILE_NO_DIALOG'] as const;
+
 /** Catalog namespace → its closed list. A reason is listed once, under the feature that refuses with it. */
 export const REFUSALS = {
   clinic: CLINIC_REASONS,
   // Sign-in and users; the store and backups refusing to put data at risk (SECURITY_REASONS, system contract);
-  // the station's institution code (settings).
-  errors: [...AUTH_REASONS, ...SECURITY_REASONS, ...INSTITUTION_REASONS],
+  // the station's institution code (settings); file handles from main's dialogs.
+  errors: [...AUTH_REASONS, ...SECURITY_REASONS, ...INSTITUTION_REASONS, ...FILE_REASONS],
   ecg: ECG_REASONS,
   consult: CONSULT_REASONS,
   sync: SYNC_REASONS,

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { RECORD_SYNC_STATES, SYNC_ACTIONS, SYNC_ERROR_CODES, SYNC_TARGET_IDS, SYNC_TARGET_KINDS, SYNC_TARGET_STATES, syncRoutingSchema } from '../sync';
 import { method } from './define';
+import { fileHandleSchema } from './files';
 
 /**
  * 同步: platform targets, their status, conflicts and per-record state. Certificates and the client key are
@@ -55,6 +56,9 @@ export const syncTargetInputSchema = z.object({
   caCertificatePath: z.string().min(1).max(4096).optional(),
   /** The station's PKCS#12 (.p12/.pfx) issued by the platform: a file path main reads. Required the first time. */
   clientPkcs12Path: z.string().min(1).max(4096).optional(),
+  /** What the 同步 screen sends: the certificates chosen in main's file dialog, as handles (files.open), no paths. */
+  caCertificateFile: fileHandleSchema.optional(),
+  clientPkcs12File: fileHandleSchema.optional(),
   clientPassphrase: z.string().max(1024).optional(),
   kind: z.enum(SYNC_TARGET_KINDS).optional(),
   /** Folder holding the HL7 CDA R2 schema, for checking documents before sending (station-wide; '' clears it). */

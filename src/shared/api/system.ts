@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { DEFAULT_CLINIC_TIME_ZONE, isTimeZone } from '../date-format';
 import { method } from './define';
+import { fileHandleSchema } from './files';
 
 export const securitySettingsSchema = z.object({
   /** Failed sign-ins before the account is locked. */
@@ -146,7 +147,8 @@ export const backupContract = {
     audit: 'none',
   }),
   restore: method({
-    input: z.object({ path: z.string().min(1).max(4096), passphrase: z.string().min(1).max(256) }),
+    /** The backup file comes as a handle from files.open (main's dialog), never as a typed path. */
+    input: z.object({ file: fileHandleSchema, passphrase: z.string().min(1).max(256) }),
     output: z.object({ restoredFrom: z.string(), patients: z.number().int() }),
     access: ['admin'],
     audit: 'admin',

@@ -34,7 +34,7 @@ async function consultWith(renderPdf: RenderPdf) {
   const synthetic = synthesizeEcg({ seed: 3, durationS: 10, sampleRateHz: 500, heartRateBpm: 70 });
   const file = path.join(station.dataDir, 'cart.xml');
   writeFileSync(file, writeAecg({ format: 'hl7-aecg', sampleRateHz: synthetic.sampleRateHz, leads: synthetic.leads }));
-  const ecg = await call(d, 'ecg', 'importFile', { patientId: registered.patient.id, path: file });
+  const ecg = await call(d, 'ecg', 'importFile', { patientId: registered.patient.id, file: services.files.register(file, 'ecg').handle });
   const queued: ResourceWithId[] = [];
   const consults = new ConsultService({
     sqlite: () => services.store.current.sqlite,

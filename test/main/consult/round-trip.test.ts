@@ -72,7 +72,7 @@ describe('remote consult round trip through a county FHIR peer over mutual TLS',
     const synthetic = synthesizeEcg({ seed: 5, durationS: 10, sampleRateHz: 500, heartRateBpm: 96 });
     const file = path.join(station.dataDir, 'cart.xml');
     writeFileSync(file, writeAecg({ format: 'hl7-aecg', sampleRateHz: synthetic.sampleRateHz, leads: synthetic.leads }));
-    const ecg = await call(d, 'ecg', 'importFile', { patientId: patient.id, path: file });
+    const ecg = await call(d, 'ecg', 'importFile', { patientId: patient.id, file: services.files.register(file, 'ecg').handle });
 
     const outbox = new MemoryOutboxStore();
     const consults = new ConsultService({

@@ -52,7 +52,7 @@ describe('sign-in, roles, lockout and idle lock', () => {
     await call(d, 'auth', 'signIn', { username: 'nurse1', password: 'Nurse2026ok' });
     expect(await codeOf(call(d, 'users', 'list', {}))).toBe('FORBIDDEN');
     expect(await codeOf(call(d, 'audit', 'search', {}))).toBe('FORBIDDEN');
-    expect(await codeOf(call(d, 'backup', 'restore', { path: '/tmp/x', passphrase: 'x' }))).toBe('FORBIDDEN');
+    expect(await codeOf(call(d, 'backup', 'restore', { file: 'fh_aaaaaaaaaaaaaaaaaaaaaaaa', passphrase: 'x' }))).toBe('FORBIDDEN');
     expect(await codeOf(call(d, 'settings', 'get', {}))).toBe('ok');
   });
 

@@ -10,6 +10,8 @@ afterEach(() => {
   station = undefined;
 });
 
+/** Restore takes a file the user chose (main's dialog hands a handle, issue 15 point 8). */
+const handleOf = (file: string) => station!.services.files.register(file, 'backup').handle;
 const BACKUP_PASS = 'backup-passphrase-1';
 
 function facility(s: TestStation): string {
@@ -29,7 +31,7 @@ describe('backup and restore', () => {
     expect(bytes.includes(Buffer.from('110101199003077777'))).toBe(false);
 
     await call(d, 'settings', 'update', { facilityName: '改过的名字' });
-    await call(d, 'backup', 'restore', { path: backup.path, passphrase: BACKUP_PASS });
+    await call(d, 'backup', 'restore', { file: handleOf(backup.path), passphrase: BACKUP_PASS });
     expect(facility(station)).toBe('张家镇卫生院 110101199003077777');
     // The store is usable after the swap.
     await call(d, 'settings', 'update', { facilityName: '恢复后可写' });
@@ -44,16 +46,16 @@ describe('backup and restore', () => {
     await call(d, 'settings', 'update', { facilityName: '现在的数据' });
     const codeOf = (p: Promise<unknown>) => p.then(() => 'ok', (e: ApiError) => e.code);
 
-    expect(await codeOf(call(d, 'backup', 'restore', { path: backup.path, passphrase: 'wrong-passphrase' }))).toBe('BACKUP_PASSPHRASE');
+    expect(await codeOf(call(d, 'backup', 'restore', { file: handleOf(backup.path), passphrase: 'wrong-passphrase' }))).toBe('BACKUP_PASSPHRASE');
     const bytes = readFileSync(backup.path);
     const damaged = Buffer.from(bytes);
     damaged[damaged.length - 100] ^= 0xff;
     writeFileSync(`${backup.path}.damaged`, damaged);
-    expect(await codeOf(call(d, 'backup', 'restore', { path: `${backup.path}.damaged`, passphrase: BACKUP_PASS }))).toBe('BACKUP_INVALID');
+    expect(await codeOf(call(d, 'backup', 'restore', { file: handleOf(`${backup.path}.damaged`), passphrase: BACKUP_PASS }))).toBe('BACKUP_INVALID');
     writeFileSync(`${backup.path}.short`, bytes.subarray(0, bytes.length / 2));
-    expect(await codeOf(call(d, 'backup', 'restore', { path: `${backup.path}.short`, passphrase: BACKUP_PASS }))).toBe('BACKUP_INVALID');
+    expect(await codeOf(call(d, 'backup', 'restore', { file: handleOf(`${backup.path}.short`), passphrase: BACKUP_PASS }))).toBe('BACKUP_INVALID');
     writeFileSync(`${backup.path}.junk`, 'not a backup');
-    expect(await codeOf(call(d, 'backup', 'restore', { path: `${backup.path}.junk`, passphrase: BACKUP_PASS }))).toBe('BACKUP_INVALID');
+    expect(await codeOf(call(d, 'backup', 'restore', { file: handleOf(`${backup.path}.junk`), passphrase: BACKUP_PASS }))).toBe('BACKUP_INVALID');
     expect(facility(station)).toBe('现在的数据');
     expect(station.services.store.current.sqlite.pragma('integrity_check', { simple: true })).toBe('ok');
   });

@@ -113,7 +113,7 @@ describe('audit chain keyed apart from the database (issue 15.4)', () => {
     await someActivity(a, 3);
     const backup = await call(a.services.dispatch, 'backup', 'create', { passphrase: 'backup-passphrase-01' });
     const b = await station();
-    const restored = await call(b.services.dispatch, 'backup', 'restore', { path: backup.path, passphrase: 'backup-passphrase-01' });
+    const restored = await call(b.services.dispatch, 'backup', 'restore', { file: b.services.files.register(backup.path, 'backup').handle, passphrase: 'backup-passphrase-01' });
     expect(restored.restoredFrom).toBe(backup.path);
     const { sqlite } = b.services.store.current;
     const actions = sqlite.prepare<[], { action: string; details: string | null }>('SELECT action, details FROM audit_log ORDER BY id').all();

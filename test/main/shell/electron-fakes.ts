@@ -2,6 +2,7 @@
  * Recording stand-ins for the parts of Electron the shell touches. The binary cannot run here, so the tests call
  * the handlers the shell registers, exactly as Electron would, and look at what they decide.
  */
+import path from 'node:path';
 import type { InvokeEventLike } from '../../../src/main/api/ipc';
 import { memoryKeystore } from '../../support/test-services';
 
@@ -105,6 +106,19 @@ export class FakeSession {
     onHeadersReceived: (listener: HeadersListener) => void (this.headersListener = listener),
     onBeforeRequest: (listener: BeforeRequestListener) => void (this.beforeRequestListener = listener),
   };
+  readonly events = new Emitter();
+  on(event: string, listener: Listener): this {
+    this.events.on(event, listener);
+    return this;
+  }
+  /** A download the page starts: what main decided (cancelled, or the save dialog's starting path). */
+  download(url: string, filename: string): { cancelled: boolean; defaultPath?: string } {
+    const outcome: { cancelled: boolean; defaultPath?: string } = { cancelled: false };
+    const event = { preventDefault: () => void (outcome.cancelled = true) };
+    const item = { getURL: () => url, getFilename: () => filename, setSaveDialogOptions: (o: { defaultPath?: string }) => void (outcome.defaultPath = o.defaultPath) };
+    this.events.emit('will-download', event, item);
+    return outcome;
+  }
   setPermissionRequestHandler(handler: PermissionRequestHandler): void {
     this.permissionRequestHandler = handler;
   }
@@ -168,6 +182,7 @@ export function createFakeElectron(opts: { userData: string; version?: string; p
     isPackaged: opts.packaged ?? false,
     whenReady: () => Promise.resolve(),
     getPath: (name: string) => {
+      if (name === 'documents') return path.join(opts.userData, 'Documents');
       if (name !== 'userData') throw new Error(`the shell asked for app path ${name}`);
       return opts.userData;
     },

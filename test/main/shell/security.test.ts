@@ -404,6 +404,14 @@ describe('main.ts with Electron mocked', () => {
       expect(session.allowsRequest('http://localhost:5173/')).toBe(false);
     });
 
+    it('exports leave through main’s save dialog in Documents; downloads from elsewhere are cancelled', () => {
+      const session = launch.fake.records.defaultSession;
+      const ours = session.download(`blob:${APP_ORIGIN}/5f1c`, '随访电话名单.csv');
+      expect(ours.cancelled).toBe(false);
+      expect(ours.defaultPath).toMatch(/Documents[\\/]随访电话名单\.csv$/);
+      expect(session.download('https://example.com/setup.exe', 'setup.exe').cancelled).toBe(true);
+    });
+
     it('hardens every web contents, the window’s own and any created later', () => {
       const later = new FakeWebContents(99);
       launch.fake.records.appEvents.emit('web-contents-created', {}, later);

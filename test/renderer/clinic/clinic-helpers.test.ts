@@ -5,6 +5,7 @@ import { createLatestGuard } from '../../../src/renderer/components/latest-only'
 import { STATUS_ACTIONS, waitMinutes } from '../../../src/renderer/features/clinic/today-page-model';
 import { groupVisits } from '../../../src/renderer/features/clinic/visit-timeline';
 import { bpSeries, levelsByField } from '../../../src/renderer/features/clinic/vitals-display';
+import type { VitalPoint } from '../../../src/shared/api/clinic';
 import { maskIdNumber, splitNoIdReason } from '../../../src/renderer/features/patients/patient-format';
 import { paperSizeOf, vitalsOfVisitDay } from '../../../src/renderer/features/print/visit-summary-model';
 
@@ -84,7 +85,7 @@ describe('visit versions', () => {
 });
 
 const vitals = (over: Partial<VitalsRecord>): VitalsRecord => ({
-  id: 'x', patientId: 'p', visitId: null, measuredAt: '2025-06-15T01:00:00.000Z', input: {}, derived: {}, flags: [], recordedBy: 1, ...over,
+  id: 'x', patientId: 'p', visitId: null, source: 'clinic', measuredAt: '2025-06-15T01:00:00.000Z', input: {}, derived: {}, flags: [], recordedBy: 1, ...over,
 });
 
 describe('vitals display', () => {
@@ -100,13 +101,32 @@ describe('vitals display', () => {
     ).toEqual({ systolic: 'critical', spo2: 'low' });
   });
 
-  it('the BP trend is oldest first and skips records without a complete mean', () => {
+  it('the BP trend is oldest first, takes every source of the one series, and skips incomplete and home readings', () => {
+    const point = (p: Partial<VitalPoint>): VitalPoint => ({
+      source: 'clinic',
+      sourceId: 'x',
+      date: '2025-06-01',
+      measuredAt: null,
+      sbp: null,
+      dbp: null,
+      heartRate: null,
+      weightKg: null,
+      glucose: null,
+      selfReported: false,
+      ...p,
+    });
     const series = bpSeries([
-      vitals({ measuredAt: '2025-06-15T01:00:00.000Z', derived: { systolic: 150, diastolic: 95 } }),
-      vitals({ measuredAt: '2025-06-10T01:00:00.000Z', derived: { bmi: 24 } }),
-      vitals({ measuredAt: '2025-06-01T01:00:00.000Z', derived: { systolic: 160, diastolic: 98 } }),
+      point({ measuredAt: '2025-06-15T01:00:00.000Z', date: '2025-06-15', sbp: 150, dbp: 95 }),
+      point({ measuredAt: '2025-06-10T01:00:00.000Z', date: '2025-06-10', weightKg: 70 }),
+      point({ source: 'followup', date: '2025-06-05', sbp: 156, dbp: 97 }),
+      point({ source: 'followup', date: '2025-06-07', sbp: 130, dbp: 80, selfReported: true }),
+      point({ source: 'ecg', measuredAt: '2025-06-01T01:00:00.000Z', sbp: 160, dbp: 98 }),
     ]);
-    expect(series.map((p) => p.systolic)).toEqual([160, 150]);
+    expect(series.map((p) => [p.source, p.systolic])).toEqual([
+      ['ecg', 160],
+      ['followup', 156],
+      ['clinic', 150],
+    ]);
   });
 });
 

@@ -101,7 +101,7 @@ export async function writeNationalRecords(station: TestStation, opts: { withCon
   const synthetic = synthesizeEcg({ seed: 7, durationS: 10, sampleRateHz: 500, heartRateBpm: 72 });
   const file = path.join(station.dataDir, `national-ecg-${patientId}.xml`);
   writeFileSync(file, writeAecg({ format: 'hl7-aecg', sampleRateHz: synthetic.sampleRateHz, leads: synthetic.leads }));
-  const ecg = await call(d, 'ecg', 'importFile', { patientId, path: file });
+  const ecg = await call(d, 'ecg', 'importFile', { patientId, file: station.services.files.register(file, 'ecg').handle });
   await call(d, 'ecg', 'interpret', { patientId, ecgId: ecg.id, interpretation: '窦性心律，正常心电图' });
   return { patientId, hypertensionVisitId: hypertension.record.id, diabetesVisitId: diabetes.record.id, referralId: hypertension.referral.id, consultId, ecgId: ecg.id };
 }

@@ -5,6 +5,8 @@ import type { AuditEntry, AuditVerifyResult } from '../../../shared/api/system';
 import { api } from '../../api/client';
 import { formatDateTime } from '../../components/dates';
 import { ErrorText } from '../../components/error-text';
+import { DateInput } from '../../components/date-input';
+import { formatDateTimeSeconds } from '../../components/dates';
 
 export function AuditPage() {
   const { t } = useTranslation();
@@ -54,10 +56,7 @@ export function AuditPage() {
       <h1>{t('audit.title')}</h1>
       <form className="card form-grid" onSubmit={onSubmit}>
         {(['from', 'to'] as const).map((k) => (
-          <label key={k}>
-            {t(`audit.${k}`)}
-            <input type="date" value={filter[k]} onChange={(e) => setFilter({ ...filter, [k]: e.target.value })} />
-          </label>
+          <DateInput key={k} label={t(`audit.${k}`)} kind="any" value={filter[k]} onChange={(v) => setFilter({ ...filter, [k]: v })} />
         ))}
         <label>
           {t('audit.user')}
@@ -106,7 +105,7 @@ export function AuditPage() {
         <tbody>
           {rows.map((r) => (
             <tr key={r.id}>
-              <td>{new Date(r.at).toLocaleString()}</td>
+              <td>{formatDateTimeSeconds(r.at)}</td>
               <td>{r.username ?? '—'}</td>
               <td>{r.action}</td>
               <td>{r.patientId ?? ''}</td>

@@ -2,7 +2,7 @@ import { CategoryScale, Chart, Legend, LinearScale, LineController, LineElement,
 import { useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import { DEFAULT_CLINICAL_RANGES } from '../../../shared/clinical-ranges';
-import type { VitalsRecord } from '../../../shared/api/clinic';
+import type { VitalPoint } from '../../../shared/api/clinic';
 import { formatDateTime } from '../../components/dates';
 import { bpSeries } from './vitals-display';
 
@@ -20,10 +20,10 @@ function upperLimit(bound: { above: number } | { atOrAbove: number } | undefined
  * Systolic and diastolic means over time on a true time axis (x = milliseconds, labelled as dates: no date adapter
  * is bundled), with the hypertension thresholds of the clinic's ranges as dashed lines.
  */
-export function BpTrendChart({ records }: { records: readonly VitalsRecord[] }) {
+export function BpTrendChart({ series }: { series: readonly VitalPoint[] }) {
   const { t, i18n } = useTranslation();
   const canvas = useRef<HTMLCanvasElement>(null);
-  const points = bpSeries(records);
+  const points = bpSeries(series);
   const key = JSON.stringify(points);
 
   useEffect(() => {

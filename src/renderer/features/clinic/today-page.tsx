@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router';
 import type { QueueEntry } from '../../../shared/api/clinic';
@@ -6,7 +6,8 @@ import { api } from '../../api/client';
 import { useAuth } from '../../app/auth-context';
 import { formatTime, todayInChina } from '../../components/dates';
 import { ErrorText } from '../../components/error-text';
-import { announceQueueChanged, createLatestGuard, QUEUE_CHANGED_EVENT } from '../../components/latest-only';
+import { announceQueueChanged, QUEUE_CHANGED_EVENT } from '../../components/latest-only';
+import { queueResource, useQueue } from './clinic.resource';
 import { maskIdNumber } from '../patients/patient-format';
 import { STATUS_ACTIONS, waitMinutes } from './today-page-model';
 import { AgeText, SexText } from '../patients/patient-labels';
@@ -30,32 +31,23 @@ export function TodayPage() {
   const clinician = status?.user?.role === 'doctor' || status?.user?.role === 'admin';
   const [clinicianId, setClinicianId] = useState<number | 'all'>('all');
   const [clinicians, setClinicians] = useState<{ id: number; displayName: string }[]>([]);
-  const [entries, setEntries] = useState<QueueEntry[] | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const [guard] = useState(createLatestGuard);
+  // The queue is a resource: stale answers dropped, reloaded after every clinic write and after the idle lock.
+  const queue = useQueue({ clinicianId: clinicianId === 'all' ? undefined : clinicianId, includeFinished: true });
+  const entries = queue.data ?? null;
+  const [actionError, setError] = useState<unknown>(null);
+  const error = actionError ?? queue.error;
   const now = useNow(CLOCK_TICK_MS);
-
-  const load = useCallback(() => {
-    const isCurrent = guard.begin();
-    api.clinic.queue({ clinicianId: clinicianId === 'all' ? undefined : clinicianId, includeFinished: true }).then(
-      (list) => {
-        if (!isCurrent()) return;
-        setEntries(list);
-        setError(null);
-      },
-      (e: unknown) => isCurrent() && setError(e),
-    );
-  }, [clinicianId, guard]);
+  const { reload } = queue;
 
   useEffect(() => {
-    load();
-    const timer = setInterval(load, QUEUE_REFRESH_MS);
-    window.addEventListener(QUEUE_CHANGED_EVENT, load);
+    const timer = setInterval(reload, QUEUE_REFRESH_MS);
+    const onChanged = () => queueResource.invalidate();
+    window.addEventListener(QUEUE_CHANGED_EVENT, onChanged);
     return () => {
       clearInterval(timer);
-      window.removeEventListener(QUEUE_CHANGED_EVENT, load);
+      window.removeEventListener(QUEUE_CHANGED_EVENT, onChanged);
     };
-  }, [load]);
+  }, [reload]);
 
   useEffect(() => {
     void api.clinic.clinicians({}).then(setClinicians, () => setClinicians([]));
@@ -148,7 +140,7 @@ export function TodayPage() {
                         onChange={(e) => {
                           // Shown at once (a click must not look ignored on a slow PC); the reload after the call confirms it.
                           const priority = e.target.checked;
-                          setEntries((list) => list?.map((x) => (x.id === entry.id ? { ...x, priority } : x)) ?? list);
+                          queue.mutate((list) => list.map((x) => (x.id === entry.id ? { ...x, priority } : x)));
                           void run(() => api.clinic.setPriority({ entryId: entry.id, priority }));
                         }}
                       />

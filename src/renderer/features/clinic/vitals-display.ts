@@ -1,4 +1,4 @@
-import type { VitalsRecord } from '../../../shared/api/clinic';
+import type { VitalPoint, VitalSource, VitalsRecord } from '../../../shared/api/clinic';
 import type { DisplayLevel, VitalField } from '../../../shared/vitals';
 
 /** Worst first: a cell with a critical and a high flag is shown critical. */
@@ -19,7 +19,10 @@ export function levelsByField(flags: readonly Record<string, unknown>[]): Partia
 
 export interface VitalsRow {
   id: string;
+  source: VitalSource;
+  /** An instant (clinic, ECG room) or a calendar day (a follow-up visit records the day only). */
   measuredAt: string;
+  selfReported?: boolean;
   bloodPressure: string;
   systolic?: number;
   diastolic?: number;
@@ -43,6 +46,7 @@ export function toVitalsRow(record: VitalsRecord): VitalsRow {
   const diastolic = num(record.derived.diastolic);
   return {
     id: record.id,
+    source: record.source,
     measuredAt: record.measuredAt,
     bloodPressure: systolic !== undefined && diastolic !== undefined ? `${systolic}/${diastolic}` : '',
     systolic,
@@ -61,20 +65,53 @@ export function toVitalsRow(record: VitalsRecord): VitalsRow {
   };
 }
 
+const opt = (value: number | null): number | undefined => (value === null ? undefined : value);
+
+/**
+ * The chart's table rows from the one series, newest first: a clinic or ECG-room point shows its whole record
+ * (temperature, SpO2, flags) when the record is at hand; a follow-up point shows what the visit measured.
+ */
+export function vitalsRowsOfSeries(points: readonly VitalPoint[], records: readonly VitalsRecord[]): VitalsRow[] {
+  const byId = new Map(records.map((r) => [r.id, r]));
+  const rows = points.map((p): VitalsRow => {
+    const record = p.source !== 'followup' ? byId.get(p.sourceId) : undefined;
+    if (record) return toVitalsRow(record);
+    return {
+      id: `${p.source}:${p.sourceId}`,
+      source: p.source,
+      measuredAt: p.measuredAt ?? p.date,
+      selfReported: p.selfReported,
+      bloodPressure: p.sbp !== null && p.dbp !== null ? `${p.sbp}/${p.dbp}` : '',
+      systolic: opt(p.sbp),
+      diastolic: opt(p.dbp),
+      heartRate: opt(p.heartRate),
+      weightKg: opt(p.weightKg),
+      glucose: p.glucose ?? undefined,
+      levels: {},
+      flagCodes: [],
+    };
+  });
+  return rows.reverse();
+}
+
 export interface BpPoint {
   at: number;
   systolic: number;
   diastolic: number;
+  source: VitalSource;
 }
 
-/** Blood-pressure means over time, oldest first (the list comes newest first). */
-export function bpSeries(records: readonly VitalsRecord[]): BpPoint[] {
-  const points: BpPoint[] = [];
-  for (const record of records) {
-    const systolic = num(record.derived.systolic);
-    const diastolic = num(record.derived.diastolic);
-    if (systolic === undefined || diastolic === undefined) continue;
-    points.push({ at: new Date(record.measuredAt).getTime(), systolic, diastolic });
+/** Noon of a calendar day in China time: a day-only follow-up reading sits mid-day on a time axis. */
+function dayNoon(date: string): number {
+  return new Date(`${date}T12:00:00+08:00`).getTime();
+}
+
+/** Staff-measured blood pressure over time, oldest first; home readings told by phone are not plotted. */
+export function bpSeries(points: readonly VitalPoint[]): BpPoint[] {
+  const out: BpPoint[] = [];
+  for (const p of points) {
+    if (p.sbp === null || p.dbp === null || p.selfReported) continue;
+    out.push({ at: p.measuredAt ? new Date(p.measuredAt).getTime() : dayNoon(p.date), systolic: p.sbp, diastolic: p.dbp, source: p.source });
   }
-  return points.sort((a, b) => a.at - b.at);
+  return out.sort((a, b) => a.at - b.at);
 }

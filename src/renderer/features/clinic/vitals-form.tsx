@@ -1,4 +1,4 @@
-import { useState, type FormEvent, type ReactNode } from 'react';
+import { useId, useState, type FormEvent, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { VitalsError, VitalsFlag } from '../../../shared/vitals';
 import { assessDraft, EMPTY_VITALS, isVitalsDraftEmpty, messageSlot, toVitalsInput, type PatientFacts, type VitalsDraft, type VitalsInput } from './vitals-form-model';
@@ -46,6 +46,7 @@ function worstLevel(flags: readonly VitalsFlag[] | undefined): string {
  */
 export function VitalsForm({ patient, onSave, serverError, onDirtyChange }: Props) {
   const { t } = useTranslation();
+  const formId = useId();
   const [draft, setDraft] = useState<VitalsDraft>(EMPTY_VITALS);
   const [tried, setTried] = useState(false);
   const [busy, setBusy] = useState(false);
@@ -77,14 +78,15 @@ export function VitalsForm({ patient, onSave, serverError, onDirtyChange }: Prop
   const messages = (slot: string) => (
     <Messages errors={errors.get(slot)} flags={flags.get(slot)} />
   );
-  const input = (value: string, onChange: (v: string) => void, label: string, slot: string, extra?: { autoFocus?: boolean }) => {
+  const input = (value: string, onChange: (v: string) => void, label: string, slot: string, extra?: { autoFocus?: boolean; id?: string }) => {
     const wrong = errors.has(slot);
     const level = worstLevel(flags.get(slot));
     return (
       <input
         value={value}
         onChange={(e) => onChange(e.target.value)}
-        aria-label={label}
+        // A box with its own <label> is named by it; the others carry their name here.
+        aria-label={extra?.id ? undefined : label}
         aria-invalid={wrong}
         inputMode="decimal"
         autoComplete="off"
@@ -101,9 +103,22 @@ export function VitalsForm({ patient, onSave, serverError, onDirtyChange }: Prop
         {draft.bp.slice(0, showThird ? 3 : 2).map((reading, i) => (
           <div className="bp-row" key={i}>
             <span className="bp-label">{t('clinic:vitals.readingN', { n: i + 1 })}</span>
-            {input(reading.systolic, (v) => setBp(i, 'systolic', v), t('clinic:vitals.systolicN', { n: i + 1 }), `bp-${i + 1}`, i === 0 ? { autoFocus: true } : undefined)}
-            <span>/</span>
-            {input(reading.diastolic, (v) => setBp(i, 'diastolic', v), t('clinic:vitals.diastolicN', { n: i + 1 }), `bp-${i + 1}`)}
+            <span className="bp-part">
+              {/* Visible "收缩压" with the reading number for screen readers: the name stays "第1次收缩压", and a click on it focuses the box. */}
+              <label htmlFor={`${formId}-sbp-${i}`}>
+                <span className="sr-only">{t('clinic:vitals.readingN', { n: i + 1 })}</span>
+                {t('clinic:vitals.systolic')}
+              </label>
+              {input(reading.systolic, (v) => setBp(i, 'systolic', v), t('clinic:vitals.systolicN', { n: i + 1 }), `bp-${i + 1}`, { autoFocus: i === 0, id: `${formId}-sbp-${i}` })}
+            </span>
+            <span className="bp-slash">/</span>
+            <span className="bp-part">
+              <label htmlFor={`${formId}-dbp-${i}`}>
+                <span className="sr-only">{t('clinic:vitals.readingN', { n: i + 1 })}</span>
+                {t('clinic:vitals.diastolic')}
+              </label>
+              {input(reading.diastolic, (v) => setBp(i, 'diastolic', v), t('clinic:vitals.diastolicN', { n: i + 1 }), `bp-${i + 1}`, { id: `${formId}-dbp-${i}` })}
+            </span>
             <span className="unit">mmHg</span>
             {messages(`bp-${i + 1}`)}
           </div>

@@ -1,7 +1,6 @@
-import { useEffect, useRef, useState } from 'react';
+import { useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useParams } from 'react-router';
-import type { Visit } from '../../../shared/api/clinic';
 import type { Patient } from '../../../shared/api/patients';
 import { completedYears } from '../../../shared/dates';
 import { api } from '../../api/client';
@@ -9,6 +8,8 @@ import { todayInChina } from '../../components/dates';
 import { ErrorText } from '../../components/error-text';
 import { UnsavedGuard } from '../../components/unsaved-guard';
 import { AgeText, SexText } from '../patients/patient-labels';
+import { usePatient } from '../patients/patients.resource';
+import { useVisits } from './clinic.resource';
 import { VitalsForm } from './vitals-form';
 import type { PatientFacts, VitalsInput } from './vitals-form-model';
 
@@ -21,18 +22,13 @@ export function VitalsPage() {
   const { t } = useTranslation();
   const navigate = useNavigate();
   const { patientId = '' } = useParams();
-  const [patient, setPatient] = useState<Patient | null>(null);
-  const [openVisit, setOpenVisit] = useState<Visit | null>(null);
-  const [error, setError] = useState<unknown>(null);
+  const patientRes = usePatient({ patientId });
+  const visits = useVisits({ patientId, includeSuperseded: false });
+  const patient = visits.data ? patientRes.data : undefined;
+  const openVisit = visits.data?.find((v) => v.status === 'open') ?? null;
+  const error = patientRes.error ?? visits.error;
   const [saveError, setSaveError] = useState<unknown>(null);
   const dirty = useRef(false);
-
-  useEffect(() => {
-    void Promise.all([api.patients.get({ patientId }), api.visits.list({ patientId, includeSuperseded: false })]).then(([p, visits]) => {
-      setPatient(p);
-      setOpenVisit(visits.find((v) => v.status === 'open') ?? null);
-    }, setError);
-  }, [patientId]);
 
   async function save(input: VitalsInput) {
     setSaveError(null);

@@ -1,8 +1,7 @@
 import { useTranslation } from 'react-i18next';
-import type { VitalsRecord } from '../../../shared/api/clinic';
 import type { VitalField } from '../../../shared/vitals';
-import { formatDateTime } from '../../components/dates';
-import { toVitalsRow, type VitalsRow } from './vitals-display';
+import { formatDate, formatDateTime } from '../../components/dates';
+import type { VitalsRow } from './vitals-display';
 
 const COLUMNS: { key: string; field?: VitalField; fields?: VitalField[]; value(row: VitalsRow): string }[] = [
   { key: 'bloodPressure', fields: ['systolic', 'diastolic'], value: (r) => r.bloodPressure },
@@ -21,17 +20,20 @@ function text(value: number | undefined): string {
   return value === undefined ? '' : String(value);
 }
 
-/** Newest first, each abnormal cell coloured by its worst flag, the flag texts in the row's title. */
-export function VitalsTable({ records }: { records: readonly VitalsRecord[] }) {
+/**
+ * Newest first, each abnormal cell coloured by its worst flag, the flag texts in the row's title; each row says
+ * where it was measured (clinic, ECG room, follow-up visit).
+ */
+export function VitalsTable({ rows }: { rows: readonly VitalsRow[] }) {
   const { t, i18n } = useTranslation();
-  if (records.length === 0) return <p className="muted">{t('clinic:chart.noVitals')}</p>;
-  const rows = records.map(toVitalsRow);
+  if (rows.length === 0) return <p className="muted">{t('clinic:chart.noVitals')}</p>;
   return (
     <div className="table-scroll">
-      <table className="vitals-table">
+      <table className="vitals-table" aria-label={t('clinic:chart.vitals')}>
         <thead>
           <tr>
             <th>{t('clinic:vitals.measuredAt')}</th>
+            <th>{t('clinic:vitals.sourceColumn')}</th>
             {COLUMNS.map((c) => (
               <th key={c.key}>{t(`clinic:vitals.column.${c.key}`)}</th>
             ))}
@@ -40,8 +42,12 @@ export function VitalsTable({ records }: { records: readonly VitalsRecord[] }) {
         </thead>
         <tbody>
           {rows.map((row) => (
-            <tr key={row.id}>
-              <td>{formatDateTime(row.measuredAt, i18n.language)}</td>
+            <tr key={row.id} data-testid="vitals-row">
+              <td>{row.measuredAt.length === 10 ? formatDate(row.measuredAt) : formatDateTime(row.measuredAt, i18n.language)}</td>
+              <td>
+                {t(`clinic:vitals.source.${row.source}`)}
+                {row.selfReported && <span className="muted small"> {t('clinic:vitals.selfReported')}</span>}
+              </td>
               {COLUMNS.map((c) => {
                 const level = c.fields ? c.fields.map((f) => row.levels[f]).find(Boolean) : c.field && row.levels[c.field];
                 const glucoseTiming = c.key === 'glucose' && row.glucose ? t(`clinic:vitals.glucoseTiming.${row.glucose.timing}`) : '';

@@ -26,7 +26,7 @@ export function UrgencyText({ urgency }: { urgency: ConsultUrgency }) {
   return <span className={urgency === 'routine' ? '' : 'flag-high'}>{t(`urgency.${urgency}`)}</span>;
 }
 
-/** ISO instant → yyyy-MM-dd HH:mm in the clinic's time zone (the shared formatter); the locale no longer matters. */
+/** ISO instant → yyyy-MM-dd HH:mm in the clinic's zone, as every screen writes it. */
 export function formatInstant(value: string | null, _locale?: string): string {
   return formatDateTime(value);
 }

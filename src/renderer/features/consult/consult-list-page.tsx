@@ -1,53 +1,68 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router';
-import type { Consult } from '../../../shared/api/consult';
+import { CONSULT_STATUSES, OPEN_CONSULT_STATUSES, type ConsultStatus } from '../../../shared/api/consult';
 import type { PatientSummary } from '../../../shared/api/patients';
 import { api } from '../../api/client';
+import { formatDateTime } from '../../components/dates';
 import { ErrorText } from '../../components/error-text';
-import { ConsultStatusChip, formatInstant, UrgencyText } from './consult-labels';
+import { PageHeader, Select } from '../../components/form';
+import { ConsultStatusChip, UrgencyText } from './consult-labels';
+import { useConsultsByStatus, usePatientConsults } from './consult.resource';
 
 export const CONSULT_REFRESH_MS = 15_000;
 
-/** 会诊: every request still open (or one patient's, with ?patientId=), and where a new one starts. */
+/** The list's state filter: the open ones (the default: what still needs the county), one closed state, or all. */
+const FILTERS = ['open', 'completed', 'rejected', 'cancelled', 'all'] as const;
+type Filter = (typeof FILTERS)[number];
+
+export function statusesOf(filter: Filter): ConsultStatus[] {
+  if (filter === 'open') return [...OPEN_CONSULT_STATUSES];
+  if (filter === 'all') return [...CONSULT_STATUSES];
+  return [filter];
+}
+
+/** 会诊: every patient's requests filtered by state, open by default (or one patient's, with ?patientId=). */
 export function ConsultListPage() {
-  const { t, i18n } = useTranslation('consult');
-  const [params] = useSearchParams();
+  const { t } = useTranslation('consult');
+  const [params, setParams] = useSearchParams();
   const patientId = params.get('patientId');
-  const [consults, setConsults] = useState<Consult[] | null>(null);
-  const [error, setError] = useState<unknown>(null);
+  const filterParam = params.get('status');
+  const filter: Filter = FILTERS.includes(filterParam as Filter) ? (filterParam as Filter) : 'open';
+  const byStatus = useConsultsByStatus(patientId ? null : { statuses: statusesOf(filter) });
+  const ofPatient = usePatientConsults(patientId ? { patientId } : null);
+  const shown = patientId ? ofPatient : byStatus;
+  const consults = shown.data;
+  const { reload } = shown;
 
-  const load = useCallback(() => {
-    const request = patientId ? api.consult.list({ patientId }) : api.consult.open({});
-    request.then(
-      (list) => {
-        setConsults(list);
-        setError(null);
-      },
-      setError,
-    );
-  }, [patientId]);
-
+  // Answers arrive with sync in the background: look again now and then.
   useEffect(() => {
-    load();
-    const timer = setInterval(load, CONSULT_REFRESH_MS);
+    const timer = setInterval(reload, CONSULT_REFRESH_MS);
     return () => clearInterval(timer);
-  }, [load]);
+  }, [reload]);
 
   return (
     <section className="page">
-      <div className="row page-head">
-        <h1>{patientId ? t('list.patientTitle') : t('list.title')}</h1>
-        <span className="spacer" />
+      <PageHeader title={patientId ? t('list.patientTitle') : t('list.title')}>
         {patientId && (
           <Link className="button primary" to={`/consult/new/${patientId}`}>
             {t('list.newForPatient')}
           </Link>
         )}
-      </div>
+      </PageHeader>
       {!patientId && <PatientPicker />}
-      <ErrorText error={error} />
-      {consults && consults.length === 0 && <p className="card muted">{patientId ? t('list.emptyPatient') : t('list.empty')}</p>}
+      {!patientId && (
+        <div className="row">
+          <Select
+            label={t('list.statusFilter')}
+            value={filter}
+            options={FILTERS.map((f) => ({ value: f, label: t(`filter.${f}`) }))}
+            onChange={(f) => setParams(f === 'open' ? {} : { status: f }, { replace: true })}
+          />
+        </div>
+      )}
+      <ErrorText error={shown.error} />
+      {consults && consults.length === 0 && <p className="card muted">{patientId ? t('list.emptyPatient') : filter === 'open' ? t('list.empty') : t('list.emptyFiltered')}</p>}
       {consults && consults.length > 0 && (
         <table className="card" aria-label={t('list.title')}>
           <thead>
@@ -73,7 +88,7 @@ export function ConsultListPage() {
                 <td>
                   {consult.targetInstitution} · {t(`specialty.${consult.specialty}`)}
                 </td>
-                <td>{formatInstant(consult.requestedAt, i18n.language)}</td>
+                <td>{formatDateTime(consult.requestedAt)}</td>
                 <td>
                   <ConsultStatusChip status={consult.status} />
                   {consult.hasReply && <span className="badge">{t('list.replied')}</span>}

@@ -1,10 +1,9 @@
 import { chinaLocalDate, completedYears } from '../../../shared/dates';
+import { formatDateTimeSeconds } from '../../components/dates';
 
-/** Clinic times read in China Standard Time whatever the PC's own zone (the recordings are stored in UTC). */
-const CLINIC_TIME_ZONE = 'Asia/Shanghai';
-
-export function formatEcgDateTime(iso: string, locale: string): string {
-  return new Intl.DateTimeFormat(locale, { timeZone: CLINIC_TIME_ZONE, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false }).format(new Date(iso));
+/** yyyy-MM-dd HH:mm:ss in the clinic's zone, as every screen writes times (the recordings are stored in UTC). */
+export function formatEcgDateTime(iso: string, _locale?: string): string {
+  return formatDateTimeSeconds(iso);
 }
 
 /**

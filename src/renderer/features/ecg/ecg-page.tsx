@@ -15,6 +15,8 @@ import { LiveEcgView, type LiveStats } from './live-ecg-view';
 import { PatientPicker } from './patient-picker';
 import { usePxPerMm } from './screen-calibration';
 import './ecg.css';
+import { deviceLabel } from './device-label';
+import type { ChosenFile } from '../../../shared/api/files';
 
 type Device = Awaited<ReturnType<typeof api.ecg.devices>>[number];
 type DeviceStatus = Pick<EventPayload<'ecgStatus'>, 'state' | 'lostSamples'> & Partial<Pick<EventPayload<'ecgStatus'>, 'latencyMs' | 'reconnects'>>;
@@ -146,7 +148,7 @@ function LivePanel({ patient, onSaved }: { patient: PatientSummary | null; onSav
             {devices?.length === 0 && <option value="">{t('ecg:live.noDevices')}</option>}
             {devices?.map((d) => (
               <option key={d.id} value={d.id}>
-                {d.label}
+                {deviceLabel(t, d)}
               </option>
             ))}
           </select>
@@ -196,17 +198,29 @@ function DeviceStatusText({ status, live, stats }: { status: DeviceStatus | null
 
 function ImportPanel({ patient, onSaved }: { patient: PatientSummary | null; onSaved: (summary: EcgSummary) => void }) {
   const { t } = useTranslation();
-  const [path, setPath] = useState('');
+  // Main's file dialog picks the file and answers with a handle: no path is typed or seen here (issue 15 point 8).
+  const [chosen, setChosen] = useState<ChosenFile | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
+  async function choose() {
+    setError(null);
+    try {
+      const file = await api.files.open({ purpose: 'ecg' });
+      if (file) setChosen(file);
+    } catch (err) {
+      setError(err);
+    }
+  }
   async function importFile() {
-    if (!patient) return;
+    if (!patient || !chosen) return;
     setBusy(true);
     setError(null);
     try {
-      onSaved(await api.ecg.importFile({ patientId: patient.id, path: path.trim() }));
-      setPath('');
+      onSaved(await api.ecg.importFile({ patientId: patient.id, file: chosen.handle }));
+      setChosen(null);
     } catch (err) {
+      // A handle is spent by its one use: choose again after a refusal.
+      setChosen(null);
       setError(err);
     } finally {
       setBusy(false);
@@ -223,11 +237,13 @@ function ImportPanel({ patient, onSaved }: { patient: PatientSummary | null; onS
       <h2>{t('ecg:import.title')}</h2>
       <p className="muted">{t('ecg:import.hint')}</p>
       <div className="ecg-toolbar">
-        <label className="grow">
-          {t('ecg:import.path')}
-          <input value={path} onChange={(e) => setPath(e.target.value)} spellCheck={false} />
-        </label>
-        <button type="submit" className="primary" disabled={busy || !patient || path.trim() === ''}>
+        <button type="button" onClick={() => void choose()} disabled={busy}>
+          {t('ecg:import.choose')}
+        </button>
+        <span className="grow" data-testid="ecg-import-file">
+          {chosen ? t('ecg:import.chosen', { name: chosen.name, kb: Math.max(1, Math.round(chosen.bytes / 1024)) }) : <span className="muted">{t('ecg:import.none')}</span>}
+        </span>
+        <button type="submit" className="primary" disabled={busy || !patient || !chosen}>
           {t('ecg:import.submit')}
         </button>
       </div>

@@ -37,14 +37,15 @@ export function PatientPicker({ value, onChange }: { value: PatientSummary | nul
         <ul className="ecg-patient-results" aria-label={t('ecg:patient.results')}>
           {shown.map((p) => (
             <li key={p.id}>
-              <button type="button" className="link" onClick={() => onChange(p)}>
-                {p.name}
-              </button>{' '}
-              <span className="muted">
-                {t(`ecg:sex.${p.sex}`)} · {p.birthDate}
-                {p.idNumber ? ` · ${maskIdNumber(p.idNumber)}` : ''}
-                {p.village ? ` · ${p.village}` : ''}
-              </span>
+              {/* The whole row is the target: a click anywhere on the person picks them, not only on the name. */}
+              <button type="button" className="picker-row" data-testid="ecg-picker-row" onClick={() => onChange(p)}>
+                <strong>{p.name}</strong>{' '}
+                <span className="muted">
+                  {t(`ecg:sex.${p.sex}`)} · {p.birthDate}
+                  {p.idNumber ? ` · ${maskIdNumber(p.idNumber)}` : ''}
+                  {p.village ? ` · ${p.village}` : ''}
+                </span>
+              </button>
             </li>
           ))}
         </ul>

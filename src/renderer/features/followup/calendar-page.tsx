@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import type { Appointment, DaySchedule } from '../../../shared/api/followup';
@@ -8,6 +8,7 @@ import { useAuth } from '../../app/auth-context';
 import { todayInChina } from '../../components/dates';
 import { ErrorText } from '../../components/error-text';
 import { FollowupNav } from './followup-nav';
+import { DateInput, focusRefusedDate } from '../../components/date-input';
 
 /** Monday of the week containing `date` (China's week starts on Monday, GB/T 7408). 1970-01-01 was a Thursday. */
 export function mondayOf(date: string): string {
@@ -65,10 +66,7 @@ export function CalendarPage() {
         <button type="button" onClick={() => setAnchor(addDays(anchor, step))}>
           {t('calendar.next')}
         </button>
-        <label>
-          {t('calendar.goTo')}
-          <input type="date" value={anchor} onChange={(e) => e.target.value && setAnchor(e.target.value)} />
-        </label>
+        <DateInput label={t('calendar.goTo')} kind="any" value={anchor} onChange={(v, check) => check?.ok && setAnchor(v)} />
         <span className="spacer" />
         {data && clinician && <CapacityControl defaultCapacity={data.defaultCapacity} day={view === 'day' ? anchor : null} onChanged={load} />}
       </div>
@@ -116,13 +114,15 @@ function DayColumn({ day, today, clinician, onChanged }: { day: DaySchedule; tod
   );
 }
 
-function AppointmentItem({ appointment: a, today, clinician, onChanged }: { appointment: Appointment; today: string; clinician: boolean; onChanged: () => void }) {
+function AppointmentItem({ appointment: a, clinician, onChanged }: { appointment: Appointment; today: string; clinician: boolean; onChanged: () => void }) {
   const { t } = useTranslation('followup');
   const [moving, setMoving] = useState(false);
   const [date, setDate] = useState(a.date);
   const [error, setError] = useState<unknown>(null);
+  const box = useRef<HTMLLIElement>(null);
   async function move(acceptLate: boolean) {
     setError(null);
+    if (focusRefusedDate(box.current)) return;
     try {
       await api.followup.reschedule({ patientId: a.patientId, appointmentId: a.id, date, acceptLate });
       setMoving(false);
@@ -133,7 +133,7 @@ function AppointmentItem({ appointment: a, today, clinician, onChanged }: { appo
   }
   const late = date > a.dueDate;
   return (
-    <li>
+    <li ref={box}>
       <Link to={`/followup/patient/${a.patientId}`}>{a.patientName}</Link> <span className="muted">{a.village ?? ''}</span>
       <div className="muted small">
         {a.status === 'missed' && `${a.date} · `}
@@ -147,7 +147,7 @@ function AppointmentItem({ appointment: a, today, clinician, onChanged }: { appo
       )}
       {moving && (
         <div>
-          <input type="date" aria-label={t('calendar.newDate')} value={date} min={today} onChange={(e) => setDate(e.target.value)} />
+          <DateInput label={t('calendar.newDate')} kind="booking" required value={date} onChange={(v) => setDate(v)} />
           {late && <p className="flag-high small">{t('calendar.lateWarning', { date: a.dueDate })}</p>}
           <button type="button" onClick={() => void move(late)}>
             {t('calendar.move')}

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError } from '../../../shared/api/errors';
 import { Link, useParams } from 'react-router';
@@ -15,6 +15,7 @@ import { reasonIn } from './followup-form-model';
 import { ReferralList } from './referral-list';
 import { TrendCharts } from './trend-charts';
 import { VisitForm, type SavedVisit } from './visit-form';
+import { DateInput, focusRefusedDate } from '../../components/date-input';
 
 type History = OutputOf<'followup', 'history'>;
 
@@ -67,6 +68,7 @@ export function PatientFollowupPage() {
       <ErrorText error={error} />
       <EnrolmentCard
         patientId={patientId}
+        birthDate={patient.birthDate}
         enrolments={history.enrolments}
         proposed={states.filter((e) => e.state === 'proposed').map((e) => e.disease)}
         clinician={clinician}
@@ -92,13 +94,21 @@ export function PatientFollowupPage() {
               patientId={patientId}
               disease={chosen}
               today={today}
+              birthDate={patient.birthDate}
+              enrolledOn={open.find((e) => e.disease === chosen)?.enrolledOn}
               onSaved={(s) => {
                 setSaved(s);
                 reload();
               }}
             />
           ) : (
-            <PhoneContactForm patientId={patientId} disease={chosen} today={today} onSaved={(s) => {
+            <PhoneContactForm
+              patientId={patientId}
+              disease={chosen}
+              today={today}
+              birthDate={patient.birthDate}
+              enrolledOn={open.find((e) => e.disease === chosen)?.enrolledOn}
+              onSaved={(s) => {
                 setSaved(s);
                 reload();
               }}
@@ -113,10 +123,10 @@ export function PatientFollowupPage() {
       </div>
       <div className="card">
         <h2>{t('trend.title')}</h2>
-        <TrendCharts records={history.records} birthDate={patient.birthDate} today={today} />
+        <TrendCharts patientId={patientId} birthDate={patient.birthDate} today={today} />
       </div>
       <HistoryTable history={history} />
-      {clinician && <HealthCheckCard patientId={patientId} today={today} onSaved={reload} />}
+      {clinician && <HealthCheckCard patientId={patientId} birthDate={patient.birthDate} today={today} onSaved={reload} />}
     </section>
   );
 }
@@ -136,6 +146,7 @@ function SavedBanner({ saved }: { saved: SavedVisit }) {
 
 function EnrolmentCard({
   patientId,
+  birthDate,
   enrolments,
   proposed,
   clinician,
@@ -143,6 +154,7 @@ function EnrolmentCard({
   onChanged,
 }: {
   patientId: string;
+  birthDate: string;
   enrolments: Enrolment[];
   /** Ticked at registration and not enrolled: offered here, never a second state (issue 14.1). */
   proposed: Disease[];
@@ -151,6 +163,7 @@ function EnrolmentCard({
   onChanged: () => void;
 }) {
   const { t } = useTranslation('followup');
+  const card = useRef<HTMLDivElement>(null);
   const [disease, setDisease] = useState<Disease>('hypertension');
   const [howFound, setHowFound] = useState<(typeof HOW_FOUND)[number]>('clinic_visit');
   const [diagnosedOn, setDiagnosedOn] = useState('');
@@ -161,9 +174,14 @@ function EnrolmentCard({
 
   async function run(action: () => Promise<unknown>) {
     setError(null);
+    if (focusRefusedDate(card.current)) return;
     try {
       await action();
+      // A new enrolment starts from a clean form (it kept the last one's values).
       setEnding(null);
+      setDiagnosedOn('');
+      setEnrolledOn(today);
+      setHowFound('clinic_visit');
       onChanged();
     } catch (e) {
       setError(e);
@@ -171,7 +189,7 @@ function EnrolmentCard({
   }
 
   return (
-    <div className="card">
+    <div className="card" ref={card}>
       <h2>{t('enrolment.title')}</h2>
       {proposed.map((d) => (
         <div key={d} className="notice" role="status" data-proposed={d}>
@@ -218,10 +236,15 @@ function EnrolmentCard({
       )}
       {ending && (
         <div className="form-grid">
-          <label>
-            {t('enrolment.endDate')}
-            <input type="date" value={ending.date} max={today} onChange={(e) => setEnding({ ...ending, date: e.target.value })} />
-          </label>
+          <DateInput
+            label={t('enrolment.endDate')}
+            kind="followUpEvent"
+            required
+            birthDate={birthDate}
+            enrolledOn={enrolments.find((e) => e.id === ending.id)?.enrolledOn}
+            value={ending.date}
+            onChange={(v) => setEnding({ ...ending, date: v })}
+          />
           <label>
             {t('enrolment.endReason')}
             <select value={ending.reason} onChange={(e) => setEnding({ ...ending, reason: e.target.value as (typeof END_REASONS)[number] })}>
@@ -270,14 +293,8 @@ function EnrolmentCard({
               ))}
             </select>
           </label>
-          <label>
-            {t('enrolment.diagnosedOn')}
-            <input type="date" value={diagnosedOn} max={today} onChange={(e) => setDiagnosedOn(e.target.value)} />
-          </label>
-          <label>
-            {t('enrolment.enrolledOn')}
-            <input type="date" value={enrolledOn} max={today} onChange={(e) => setEnrolledOn(e.target.value)} />
-          </label>
+          <DateInput label={t('enrolment.diagnosedOn')} kind="pastEvent" birthDate={birthDate} value={diagnosedOn} onChange={(v) => setDiagnosedOn(v)} />
+          <DateInput label={t('enrolment.enrolledOn')} kind="pastEvent" birthDate={birthDate} value={enrolledOn} onChange={(v) => setEnrolledOn(v)} />
           <button
             type="button"
             className="primary"
@@ -296,14 +313,30 @@ function EnrolmentCard({
 }
 
 /** Nurses record phone contacts (spec A3: recorded, never classified, never face-to-face). */
-function PhoneContactForm({ patientId, disease, today, onSaved }: { patientId: string; disease: Disease; today: string; onSaved: (s: SavedVisit) => void }) {
+function PhoneContactForm({
+  patientId,
+  disease,
+  today,
+  birthDate,
+  enrolledOn,
+  onSaved,
+}: {
+  patientId: string;
+  disease: Disease;
+  today: string;
+  birthDate: string;
+  enrolledOn?: string;
+  onSaved: (s: SavedVisit) => void;
+}) {
   const { t, i18n } = useTranslation('followup');
+  const card = useRef<HTMLDivElement>(null);
   const [date, setDate] = useState(today);
   const [adherence, setAdherence] = useState<'' | '规律' | '间断' | '不服药'>('');
   const [notes, setNotes] = useState('');
   const [error, setError] = useState<unknown>(null);
   async function save(confirmSameDay = false) {
     setError(null);
+    if (focusRefusedDate(card.current)) return;
     try {
       const { record } = await api.followup.phoneContact({ patientId, disease, date, adherence: adherence || undefined, notes, confirmSameDay });
       onSaved({ classification: null, action: record.action, nextDueDate: record.nextDueDate, referralReason: null, reason: reasonIn(record.reason, i18n.language) });
@@ -313,14 +346,11 @@ function PhoneContactForm({ patientId, disease, today, onSaved }: { patientId: s
     }
   }
   return (
-    <div className="card">
+    <div className="card" ref={card}>
       <h2>{t('phone.title', { disease: t(`disease.${disease}`) })}</h2>
       <p className="muted">{t('form.phoneNote')}</p>
       <div className="form-grid">
-        <label>
-          {t('form.date')}
-          <input type="date" value={date} max={today} onChange={(e) => setDate(e.target.value)} />
-        </label>
+        <DateInput label={t('form.date')} kind="followUpEvent" required birthDate={birthDate} enrolledOn={enrolledOn} value={date} onChange={(v) => setDate(v)} />
         <label>
           {t('form.adherence')}
           <select value={adherence} onChange={(e) => setAdherence(e.target.value as typeof adherence)}>
@@ -406,14 +436,16 @@ function HistoryTable({ history }: { history: History }) {
   );
 }
 
-function HealthCheckCard({ patientId, today, onSaved }: { patientId: string; today: string; onSaved: () => void }) {
+function HealthCheckCard({ patientId, birthDate, today, onSaved }: { patientId: string; birthDate: string; today: string; onSaved: () => void }) {
   const { t } = useTranslation('followup');
+  const card = useRef<HTMLDivElement>(null);
   const [date, setDate] = useState(today);
   const [score, setScore] = useState('');
   const [note, setNote] = useState('');
   const [error, setError] = useState<unknown>(null);
   async function save() {
     setError(null);
+    if (focusRefusedDate(card.current)) return;
     try {
       await api.followup.recordHealthCheck({ patientId, date, selfCareScore: score.trim() === '' ? undefined : Number(score), note });
       setNote('');
@@ -424,13 +456,10 @@ function HealthCheckCard({ patientId, today, onSaved }: { patientId: string; tod
     }
   }
   return (
-    <div className="card">
+    <div className="card" ref={card}>
       <h2>{t('healthCheck.title')}</h2>
       <div className="form-grid">
-        <label>
-          {t('healthCheck.date')}
-          <input type="date" value={date} max={today} onChange={(e) => setDate(e.target.value)} />
-        </label>
+        <DateInput label={t('healthCheck.date')} kind="pastEvent" required birthDate={birthDate} value={date} onChange={(v) => setDate(v)} />
         <label>
           {t('healthCheck.selfCare')}
           <input className="num" inputMode="numeric" value={score} onChange={(e) => setScore(e.target.value)} />

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import type { Referral } from '../../../shared/api/followup';
@@ -6,6 +6,7 @@ import { api } from '../../api/client';
 import { useAuth } from '../../app/auth-context';
 import { todayInChina } from '../../components/dates';
 import { ErrorText } from '../../components/error-text';
+import { DateInput, focusRefusedDate } from '../../components/date-input';
 
 /** Referrals with their 2-week check (到位 / 不到位, usually a phone call) and the patient's return. */
 export function ReferralList({ referrals, onChanged, showPatient }: { referrals: Referral[]; onChanged: () => void; showPatient: boolean }) {
@@ -44,8 +45,10 @@ function ReferralRow({ referral: r, onChanged, showPatient }: { referral: Referr
   const [details, setDetails] = useState({ institution: r.institution ?? '', department: r.department ?? '', contactName: r.contactName ?? '', contactPhone: r.contactPhone ?? '' });
   const [error, setError] = useState<unknown>(null);
 
+  const row = useRef<HTMLTableRowElement>(null);
   async function run(action: () => Promise<unknown>) {
     setError(null);
+    if (focusRefusedDate(row.current)) return;
     try {
       await action();
       setMode('none');
@@ -58,7 +61,7 @@ function ReferralRow({ referral: r, onChanged, showPatient }: { referral: Referr
 
   const open = r.state === 'awaiting_check' || r.state === 'arrived';
   return (
-    <tr data-testid="referral-row">
+    <tr data-testid="referral-row" ref={row}>
       {showPatient && (
         <td>
           <Link to={`/followup/patient/${r.patientId}`}>{r.patientName}</Link>
@@ -109,10 +112,7 @@ function ReferralRow({ referral: r, onChanged, showPatient }: { referral: Referr
         )}
         {mode !== 'none' && mode !== 'edit' && (
           <div>
-            <label>
-              {t('referrals.date')}
-              <input type="date" value={date} max={todayInChina()} onChange={(e) => setDate(e.target.value)} />
-            </label>
+            <DateInput label={t('referrals.date')} kind="pastEvent" required value={date} onChange={(v) => setDate(v)} />
             <label>
               {t(mode === 'check' ? 'referrals.detail' : 'referrals.returnNote')}
               <input value={text} onChange={(e) => setText(e.target.value)} />

@@ -1,14 +1,15 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
-import { REMINDER_KINDS, type ReminderKindName, type ReminderRow } from '../../../shared/api/followup';
+import { REMINDER_KINDS, type ReminderKindName } from '../../../shared/api/followup';
 import { api } from '../../api/client';
 import { ErrorText } from '../../components/error-text';
-import { createLatestGuard } from '../../components/latest-only';
+import { useVillages } from '../patients/patients.resource';
 import { AgeText, SexText } from '../patients/patient-labels';
 import { FollowupNav } from './followup-nav';
 import { reasonIn } from './followup-form-model';
 import { NationalExport } from './national-export';
+import { useFamilyDoctors, useReminders } from './followup.resource';
 
 /** One screen of a list; the CSV and the printout carry all of it. */
 const PAGE = 200;
@@ -43,34 +44,15 @@ export function downloadText(fileName: string, content: string): void {
 export function RemindersPage() {
   const { t, i18n } = useTranslation('followup');
   const [filters, setFilters] = useState<ReminderFilters>({ village: '', familyDoctor: '', kind: 'overdue' });
-  const [villages, setVillages] = useState<string[]>([]);
-  const [doctors, setDoctors] = useState<string[]>([]);
-  const [data, setData] = useState<{ today: string; counts: Record<string, number>; total: number; items: ReminderRow[] } | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const [guard] = useState(createLatestGuard);
-
-  useEffect(() => {
-    void api.patients.villages({}).then(setVillages, () => setVillages([]));
-    void api.followup.familyDoctors({}).then(setDoctors, () => setDoctors([]));
-  }, []);
-
-  const load = useCallback(() => {
-    const isCurrent = guard.begin();
-    api.followup
-      .reminders({ village: filters.village || undefined, familyDoctor: filters.familyDoctor || undefined, kind: filters.kind, limit: PAGE })
-      .then(
-        (result) => {
-          if (!isCurrent()) return;
-          setData(result);
-          setError(null);
-        },
-        (e: unknown) => isCurrent() && setError(e),
-      );
-  }, [filters, guard]);
-  useEffect(load, [load]);
+  const villages = useVillages({}).data ?? [];
+  const doctors = useFamilyDoctors({}).data ?? [];
+  const reminders = useReminders({ village: filters.village || undefined, familyDoctor: filters.familyDoctor || undefined, kind: filters.kind, limit: PAGE, offset: 0 });
+  const data = reminders.data;
+  const [csvError, setCsvError] = useState<unknown>(null);
+  const error = csvError ?? reminders.error;
 
   async function downloadCsv() {
-    setError(null);
+    setCsvError(null);
     try {
       const csv = await api.followup.callListCsv({
         village: filters.village || undefined,
@@ -80,7 +62,7 @@ export function RemindersPage() {
       });
       downloadText(csv.fileName, csv.content);
     } catch (e) {
-      setError(e);
+      setCsvError(e);
     }
   }
 

@@ -1,8 +1,9 @@
 import { CategoryScale, Chart, Filler, Legend, LinearScale, LineController, LineElement, PointElement, Tooltip } from 'chart.js';
 import { useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { FollowUpRecord } from '../../../shared/api/followup';
+import type { VitalPoint } from '../../../shared/api/clinic';
 import { completedYears, toEpochDay } from '../../../shared/dates';
+import { useVitalSeries } from '../clinic/clinic.resource';
 
 Chart.register(LineController, LineElement, PointElement, LinearScale, CategoryScale, Tooltip, Legend, Filler);
 
@@ -15,11 +16,15 @@ interface Point {
   y: number;
 }
 
-/** Face-to-face staff measurements only: home readings and phone contacts are not plotted as measured values. */
-export function trendPoints(records: readonly FollowUpRecord[], field: 'sbp' | 'dbp' | 'fbg'): Point[] {
-  return records
-    .filter((r) => r.form.mode !== 'phone' && !(field !== 'fbg' && r.form.selfReportedHomeBp) && typeof r.form[field] === 'number')
-    .map((r) => ({ x: toEpochDay(r.form.date), y: r.form[field] as number }))
+/**
+ * From the patient's one vital-sign series (clinic, ECG room, follow-up visits): staff measurements only, home
+ * readings and phone contacts are not plotted as measured values; glucose is the fasting value.
+ */
+export function trendPoints(series: readonly VitalPoint[], field: 'sbp' | 'dbp' | 'fbg'): Point[] {
+  const valueOf = (p: VitalPoint) => (field === 'fbg' ? (p.glucose?.timing === 'fasting' ? p.glucose.mmolPerL : null) : p[field]);
+  return series
+    .filter((p) => !p.selfReported && valueOf(p) !== null)
+    .map((p) => ({ x: toEpochDay(p.date), y: valueOf(p) as number }))
     .sort((a, b) => a.x - b.x);
 }
 
@@ -93,11 +98,12 @@ function LineChart({
 }
 
 /** Blood pressure and fasting glucose over time, with the 2017 target bands shaded. */
-export function TrendCharts({ records, birthDate, today }: { records: readonly FollowUpRecord[]; birthDate: string; today: string }) {
+export function TrendCharts({ patientId, birthDate, today }: { patientId: string; birthDate: string; today: string }) {
   const { t } = useTranslation('followup');
-  const sbp = trendPoints(records, 'sbp');
-  const dbp = trendPoints(records, 'dbp');
-  const fbg = trendPoints(records, 'fbg');
+  const series = useVitalSeries({ patientId, kinds: ['bp', 'glucose'] }).data ?? [];
+  const sbp = trendPoints(series, 'sbp');
+  const dbp = trendPoints(series, 'dbp');
+  const fbg = trendPoints(series, 'fbg');
   if (sbp.length + dbp.length + fbg.length === 0) return <p className="muted">{t('trend.none')}</p>;
   const all = [...sbp, ...dbp, ...fbg].map((p) => p.x);
   const span: [number, number] = [Math.min(...all) - 7, Math.max(...all) + 7];

@@ -13,6 +13,8 @@ import {
 import { api } from '../../api/client';
 import { ErrorText } from '../../components/error-text';
 import { createLatestGuard } from '../../components/latest-only';
+import { DateInput } from '../../components/date-input';
+import { DayVitalsOffer } from '../clinic/day-vitals-offer';
 import { UnsavedGuard } from '../../components/unsaved-guard';
 import { emptyForm, HABITS, reasonIn, toFormInput, worthPreviewing, type FormState, type Habit } from './followup-form-model';
 
@@ -105,7 +107,21 @@ export interface SavedVisit {
  * 随访服务记录表 for one programme (spec §4): the fields of that disease's form, the engine's proposal beside it as
  * the clinician types, a different next date only with a reason, referral details when the engine refers.
  */
-export function VisitForm({ patientId, disease, today, onSaved }: { patientId: string; disease: Disease; today: string; onSaved: (saved: SavedVisit) => void }) {
+export function VisitForm({
+  patientId,
+  disease,
+  today,
+  birthDate,
+  enrolledOn,
+  onSaved,
+}: {
+  patientId: string;
+  disease: Disease;
+  today: string;
+  birthDate?: string;
+  enrolledOn?: string;
+  onSaved: (saved: SavedVisit) => void;
+}) {
   const { t, i18n } = useTranslation('followup');
   const [form, setForm] = useState<FormState>(() => emptyForm(today));
   const [preview, setPreview] = useState<{ key: string; outcome: OutcomeData | null; error: unknown } | null>(null);
@@ -198,10 +214,7 @@ export function VisitForm({ patientId, disease, today, onSaved }: { patientId: s
       >
         <h2>{t('form.title', { disease: t(`disease.${disease}`) })}</h2>
         <div className="form-grid">
-          <label>
-            {t('form.date')}
-            <input type="date" value={form.date} max={today} onChange={(e) => update({ date: e.target.value })} required />
-          </label>
+          <DateInput label={t('form.date')} kind="followUpEvent" required birthDate={birthDate} enrolledOn={enrolledOn} value={form.date} onChange={(v) => update({ date: v })} />
           <label>
             {t('form.mode')}
             <select value={form.mode} onChange={(e) => update({ mode: e.target.value as FormState['mode'] })}>
@@ -236,6 +249,7 @@ export function VisitForm({ patientId, disease, today, onSaved }: { patientId: s
           </label>
         </fieldset>
 
+        {!phone && <DayVitalsOffer patientId={patientId} date={form.date} onUse={(values) => update(values)} />}
         {!phone && (
           <fieldset>
             <legend>{t('form.signs')}</legend>
@@ -283,10 +297,7 @@ export function VisitForm({ patientId, disease, today, onSaved }: { patientId: s
               {diabetes && <NumberField label={t('form.randomGlucose')} unit="mmol/L" value={form.randomGlucose} onChange={(v) => update({ randomGlucose: v })} />}
               {diabetes && <NumberField label={t('form.hba1c')} unit="%" value={form.hba1c} onChange={(v) => update({ hba1c: v })} />}
               {diabetes && (
-                <label>
-                  {t('form.hba1cDate')}
-                  <input type="date" value={form.hba1cDate} max={today} onChange={(e) => update({ hba1cDate: e.target.value })} />
-                </label>
+                <DateInput label={t('form.hba1cDate')} kind="pastEvent" birthDate={birthDate} value={form.hba1cDate} onChange={(v) => update({ hba1cDate: v })} />
               )}
             </div>
             <label>
@@ -469,10 +480,7 @@ export function VisitForm({ patientId, disease, today, onSaved }: { patientId: s
             <legend>{t('form.override')}</legend>
             <p className="muted small">{t('form.overrideHelp')}</p>
             <div className="form-grid">
-              <label>
-                {t('form.overrideDate')}
-                <input type="date" value={override.date} min={form.date} onChange={(e) => setOverride((o) => ({ ...o, date: e.target.value }))} />
-              </label>
+              <DateInput label={t('form.overrideDate')} kind="any" notBefore={form.date || null} value={override.date} onChange={(v) => setOverride((o) => ({ ...o, date: v }))} />
               <label>
                 {t('form.overrideReason')}
                 <input value={override.reason} onChange={(e) => setOverride((o) => ({ ...o, reason: e.target.value }))} />

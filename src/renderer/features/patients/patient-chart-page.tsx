@@ -1,8 +1,8 @@
-import { Fragment, useCallback, useEffect, useState } from 'react';
+import { Fragment, useEffect, useRef, useState } from 'react';
 import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import { Link, useLocation, useNavigate, useParams } from 'react-router';
-import type { QueueEntry, Visit, VitalsRecord } from '../../../shared/api/clinic';
+import type { QueueEntry, Visit } from '../../../shared/api/clinic';
 import type { EnrolmentStateData } from '../../../shared/api/followup';
 import type { Patient } from '../../../shared/api/patients';
 import { api } from '../../api/client';
@@ -11,32 +11,22 @@ import { formatDateTime } from '../../components/dates';
 import { ErrorText } from '../../components/error-text';
 import { announceQueueChanged } from '../../components/latest-only';
 import { BpTrendChart } from '../clinic/bp-trend-chart';
+import { useQueue, useVisits, useVitalSeries, useVitalsList } from '../clinic/clinic.resource';
+import { vitalsRowsOfSeries } from '../clinic/vitals-display';
 import { VitalsTable } from '../clinic/vitals-table';
 import { VisitTimeline } from '../clinic/visit-timeline';
+import { ConsultHistory } from '../consult/consult-history';
 import { CountyRecordSection } from '../county-record/county-record-section';
 import { PatientEcgSection } from '../ecg/patient-ecg-section';
+import { useEnrolmentStates } from '../followup/followup.resource';
 import { maskIdNumber, splitNoIdReason } from './patient-format';
 import { AgeText, SexText } from './patient-labels';
+import { usePatient } from './patients.resource';
 
 interface ChartData {
   patient: Patient;
-  enrolment: EnrolmentStateData[];
-  vitals: VitalsRecord[];
   visits: Visit[];
   queueEntry: QueueEntry | null;
-}
-
-async function loadChart(patientId: string): Promise<ChartData> {
-  const [patient, enrolment, vitals, visits, queue] = await Promise.all([
-    api.patients.get({ patientId }),
-    api.followup.enrolmentStates({ patientId }),
-    api.vitals.list({ patientId, limit: 100 }),
-    api.visits.list({ patientId, includeSuperseded: true }),
-    api.clinic.queue({ includeFinished: true }),
-  ]);
-  const mine = queue.filter((entry) => entry.patient.id === patientId);
-  const queueEntry = mine.find((entry) => entry.status === 'waiting' || entry.status === 'inConsultation') ?? mine[0] ?? null;
-  return { patient, enrolment, vitals, visits, queueEntry };
 }
 
 /** The one enrolment state of a disease (follow-up's), worded for the chart. */
@@ -51,23 +41,31 @@ export function PatientChartPage() {
   const { t } = useTranslation();
   const { patientId = '' } = useParams();
   const location = useLocation();
+  // Each part of the chart is its own resource: a write anywhere (vitals, a follow-up visit, the queue) reloads
+  // only what it changed, and all of it loads again after the idle lock.
+  const patientRes = usePatient({ patientId });
+  const series = useVitalSeries({ patientId });
+  const records = useVitalsList({ patientId, limit: 100 });
+  const visits = useVisits({ patientId, includeSuperseded: true });
+  const queue = useQueue({ includeFinished: true });
+  // The one enrolment state per disease, owned by follow-up (issue 14.1): not the registration flags.
+  const enrolment = useEnrolmentStates({ patientId });
   const { status } = useAuth();
-  const [data, setData] = useState<ChartData | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const reload = useCallback(() => {
-    loadChart(patientId).then(
-      (d) => {
-        setData(d);
-        setError(null);
-      },
-      (e: unknown) => setError(e),
-    );
-  }, [patientId]);
-  useEffect(reload, [reload]);
-
-  if (!data) return <section className="page">{error ? <ErrorText error={error} /> : <p className="muted">{t('app.loading')}</p>}</section>;
-  const { patient } = data;
   const clinician = status?.user?.role === 'doctor' || status?.user?.role === 'admin';
+  const error = patientRes.error ?? series.error ?? records.error ?? visits.error ?? queue.error ?? enrolment.error;
+  const patient = patientRes.data;
+  const ready = Boolean(patient && visits.data && queue.data);
+  const heading = useRef<HTMLHeadingElement>(null);
+  // Opening a chart (F2 → Enter, a link) moves the focus to it, so the keyboard and the screen reader start on the
+  // patient's name rather than on the page body.
+  useEffect(() => {
+    if (ready) heading.current?.focus();
+  }, [ready, patientId]);
+
+  if (!patient || !visits.data || !queue.data) return <section className="page">{error ? <ErrorText error={error} /> : <p className="muted">{t('app.loading')}</p>}</section>;
+  const mine = queue.data.filter((entry) => entry.patient.id === patientId);
+  const queueEntry = mine.find((entry) => entry.status === 'waiting' || entry.status === 'inConsultation') ?? mine[0] ?? null;
+  const data: ChartData = { patient, visits: visits.data, queueEntry };
   const justRegistered = (location.state as { registered?: boolean } | null)?.registered === true;
   return (
     <section className="page chart-page">
@@ -78,14 +76,14 @@ export function PatientChartPage() {
       )}
       <header className="chart-header card">
         <div>
-          <h1>
+          <h1 ref={heading} tabIndex={-1} data-testid="chart-heading">
             {patient.name}{' '}
             <span className="muted header-facts">
               <SexText sex={patient.sex} /> · <AgeText birthDate={patient.birthDate} />
             </span>
           </h1>
           <div className="badges">
-            {data.enrolment
+            {(enrolment.data ?? [])
               .filter((e) => e.state === 'enrolled')
               .map((e) => (
                 <span key={e.disease} className="badge">
@@ -95,7 +93,7 @@ export function PatientChartPage() {
             {patient.allergies && <span className="badge danger">{t('clinic:chart.allergyBadge', { allergies: patient.allergies })}</span>}
           </div>
         </div>
-        <ChartActions data={data} onChanged={reload} />
+        <ChartActions data={data} />
       </header>
       <ErrorText error={error} />
 
@@ -104,7 +102,7 @@ export function PatientChartPage() {
         <div className="card">
           <h2>{t('clinic:chart.enrolments')}</h2>
           <dl className="facts">
-            {data.enrolment.map((e) => (
+            {(enrolment.data ?? []).map((e) => (
               <Fragment key={e.disease}>
                 <dt>{t(e.disease === 'hypertension' ? 'clinic:enrolment.hypertension' : 'clinic:enrolment.diabetes')}</dt>
                 <dd data-enrolment-state={e.state}>{enrolmentStateText(t, e)}</dd>
@@ -114,10 +112,12 @@ export function PatientChartPage() {
         </div>
       </div>
 
+      {clinician && patient.idNumber && <CountyRecordSection patientId={patient.id} />}
+
       <div className="card">
         <h2>{t('clinic:chart.vitals')}</h2>
-        <BpTrendChart records={data.vitals} />
-        <VitalsTable records={data.vitals} />
+        <BpTrendChart series={series.data ?? []} />
+        <VitalsTable rows={vitalsRowsOfSeries(series.data ?? [], records.data ?? [])} />
       </div>
 
       <div className="card">
@@ -129,8 +129,6 @@ export function PatientChartPage() {
         <PatientEcgSection patientId={patient.id} />
       </div>
 
-      {clinician && patient.idNumber && <CountyRecordSection patientId={patient.id} />}
-
       <div className="card">
         <h2>{t('clinic:chart.section.followup')}</h2>
         <p className="muted">{t('clinic:chart.sectionBody.followup')}</p>
@@ -139,7 +137,7 @@ export function PatientChartPage() {
 
       <div className="card">
         <h2>{t('clinic:chart.section.consult')}</h2>
-        <p className="muted">{t('clinic:chart.sectionBody.consult')}</p>
+        <ConsultHistory patientId={patient.id} />
         <Link to={`/consult/new/${patient.id}`}>{t('clinic:chart.newConsult')}</Link>
       </div>
     </section>
@@ -182,7 +180,7 @@ function Demographics({ patient }: { patient: Patient }) {
   );
 }
 
-function ChartActions({ data, onChanged }: { data: ChartData; onChanged(): void }) {
+function ChartActions({ data }: { data: ChartData }) {
   const { t, i18n } = useTranslation();
   const navigate = useNavigate();
   const { status } = useAuth();
@@ -198,7 +196,6 @@ function ChartActions({ data, onChanged }: { data: ChartData; onChanged(): void 
     try {
       await api.clinic.checkIn({ patientId: patient.id, priority });
       announceQueueChanged();
-      onChanged();
     } catch (e) {
       setError(e);
     }

@@ -5,6 +5,7 @@ import { ApiError } from '../../../shared/api/errors';
 import { NO_ID_REASONS, type PatientInput, type PatientSummary } from '../../../shared/api/patients';
 import { normalizeResidentIdInput } from '../../../shared/resident-id';
 import { api } from '../../api/client';
+import { DateInput, focusRefusedDate } from '../../components/date-input';
 import { todayInChina } from '../../components/dates';
 import { ErrorText } from '../../components/error-text';
 import { UnsavedGuard } from '../../components/unsaved-guard';
@@ -122,6 +123,7 @@ export function RegistrationPage() {
   const [busy, setBusy] = useState(false);
   const [phoneLeft, setPhoneLeft] = useState(false);
   const saved = useRef(false);
+  const form = useRef<HTMLFormElement>(null);
   const today = todayInChina();
 
   useEffect(() => {
@@ -142,6 +144,7 @@ export function RegistrationPage() {
   const generalError = serverError && !['name', 'idNumber', 'noIdReason', 'noIdNote', 'birthDate', 'sex', 'phone', 'village', 'contractDoctor'].includes(fieldOf(serverError) ?? '') ? serverError : null;
 
   async function register(confirmNotDuplicate: boolean) {
+    if (focusRefusedDate(form.current)) return;
     if (id && id.state === 'invalid' && draft.idNumber.trim() !== '') {
       // The field already says what is wrong; do not send a number that cannot be right.
       document.querySelector<HTMLInputElement>('.id-field input')?.focus();
@@ -182,7 +185,7 @@ export function RegistrationPage() {
     <section className="page">
       <UnsavedGuard isDirty={() => !saved.current && isDraftTouched(draft)} />
       <h1>{t('clinic:register.title')}</h1>
-      <form className="card" onSubmit={submit} noValidate>
+      <form className="card" onSubmit={submit} noValidate ref={form}>
         <h2>{t('clinic:register.identity')}</h2>
         <div className="form-grid">
           <label>
@@ -222,16 +225,19 @@ export function RegistrationPage() {
           </div>
         )}
         <div className="form-grid">
-          <label>
-            {t('clinic:register.birthDate')}
-            {fromId ? (
+          {fromId ? (
+            <label>
+              {t('clinic:register.birthDate')}
               <input value={fromId.birthDate} readOnly aria-readonly="true" className="locked" />
-            ) : (
-              <input type="date" value={draft.birthDate} max={today} min="1900-01-01" disabled={!draft.noId} onChange={(e) => set('birthDate', e.target.value)} />
-            )}
-            {fromId && <span className="hint">{t('clinic:register.fromId')}</span>}
-            {errorFor('birthDate')}
-          </label>
+              <span className="hint">{t('clinic:register.fromId')}</span>
+              {errorFor('birthDate')}
+            </label>
+          ) : (
+            <span className="field">
+              <DateInput label={t('clinic:register.birthDate')} kind="birthDate" value={draft.birthDate} disabled={!draft.noId} required={draft.noId} onChange={(v) => set('birthDate', v)} />
+              {errorFor('birthDate')}
+            </span>
+          )}
           <label>
             {t('clinic:register.sex')}
             {fromId ? (
@@ -309,10 +315,13 @@ export function RegistrationPage() {
             </datalist>
             {errorFor('contractDoctor')}
           </label>
-          <label>
-            {t('clinic:register.contractDate')}
-            <input type="date" value={draft.contractDate} max={today} onChange={(e) => set('contractDate', e.target.value)} />
-          </label>
+          <DateInput
+            label={t('clinic:register.contractDate')}
+            kind="pastEvent"
+            birthDate={fromId?.birthDate ?? (draft.birthDate || null)}
+            value={draft.contractDate}
+            onChange={(v) => set('contractDate', v)}
+          />
           <fieldset className="checks">
             <legend>{t('clinic:register.chronic')}</legend>
             <p className="muted hint">{t('clinic:register.chronicHint')}</p>

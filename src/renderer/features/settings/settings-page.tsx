@@ -7,6 +7,7 @@ import { api } from '../../api/client';
 import { ErrorText } from '../../components/error-text';
 import { useAuth } from '../../app/auth-context';
 import { LanguageSwitch } from './language-switch';
+import type { ChosenFile } from '../../../shared/api/files';
 
 export function SettingsPage() {
   const { t } = useTranslation();
@@ -239,7 +240,8 @@ function Users() {
 function Backup() {
   const { t } = useTranslation();
   const [passphrase, setPassphrase] = useState('');
-  const [restorePath, setRestorePath] = useState('');
+  // The backup to restore is chosen in main's file dialog; only its handle and name are known here.
+  const [restoreFile, setRestoreFile] = useState<ChosenFile | null>(null);
   const [restorePassphrase, setRestorePassphrase] = useState('');
   const [message, setMessage] = useState<string | null>(null);
   const [error, setError] = useState<unknown>(null);
@@ -249,7 +251,6 @@ function Backup() {
     try {
       const r = await api.backup.create({ passphrase });
       setMessage(t('settings.backupDone', { path: r.path }));
-      setRestorePath(r.path);
     } catch (err) {
       setError(err);
     }
@@ -257,10 +258,22 @@ function Backup() {
   async function restore() {
     setError(null);
     setMessage(null);
-    if (!window.confirm(t('settings.restoreConfirm'))) return;
+    if (!restoreFile || !window.confirm(t('settings.restoreConfirm'))) return;
     try {
-      const r = await api.backup.restore({ path: restorePath, passphrase: restorePassphrase });
+      const r = await api.backup.restore({ file: restoreFile.handle, passphrase: restorePassphrase });
       setMessage(t('settings.restoreDone', { patients: r.patients }));
+    } catch (err) {
+      setError(err);
+    } finally {
+      // A handle serves one attempt: choose the file again to retry.
+      setRestoreFile(null);
+    }
+  }
+  async function chooseBackup() {
+    setError(null);
+    try {
+      const chosen = await api.files.open({ purpose: 'backup' });
+      if (chosen) setRestoreFile(chosen);
     } catch (err) {
       setError(err);
     }
@@ -276,15 +289,20 @@ function Backup() {
         <button type="button" onClick={() => void backup()} disabled={passphrase.length < 10}>
           {t('settings.createBackup')}
         </button>
-        <label>
+        <span className="field">
           {t('settings.restorePath')}
-          <input value={restorePath} onChange={(e) => setRestorePath(e.target.value)} />
-        </label>
+          <span className="row">
+            <button type="button" onClick={() => void chooseBackup()}>
+              {t('settings.chooseBackup')}
+            </button>
+            <span data-testid="restore-file">{restoreFile ? restoreFile.name : <span className="muted">{t('settings.noBackupChosen')}</span>}</span>
+          </span>
+        </span>
         <label>
           {t('settings.backupPassphrase')}
           <input type="password" value={restorePassphrase} onChange={(e) => setRestorePassphrase(e.target.value)} />
         </label>
-        <button type="button" onClick={() => void restore()} disabled={!restorePath}>
+        <button type="button" onClick={() => void restore()} disabled={!restoreFile}>
           {t('settings.restore')}
         </button>
       </div>

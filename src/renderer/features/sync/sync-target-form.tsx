@@ -1,20 +1,22 @@
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
+import type { ChosenFile, FilePurpose } from '../../../shared/api/files';
 import type { SyncTargetView } from '../../../shared/api/sync';
 import { api } from '../../api/client';
 import { ErrorText } from '../../components/error-text';
 
 /**
- * 设置/同步 for one platform. Certificates are named by file path (main reads them); the passphrase and the key
- * never come back, so the form leaves them empty and keeps the stored ones unless new ones are given.
+ * 设置/同步 for one platform. Certificates are chosen in main's file dialog (the form holds handles, never paths);
+ * the passphrase and the key never come back, so the form leaves them empty and keeps the stored ones unless new
+ * ones are given.
  */
 export function SyncTargetForm(props: { target: SyncTargetView; onSaved: () => void }) {
   const { t } = useTranslation('sync');
   const { target } = props;
   const [baseUrl, setBaseUrl] = useState(target.baseUrl ?? 'https://');
   const [serverName, setServerName] = useState(target.serverName ?? '');
-  const [caPath, setCaPath] = useState('');
-  const [pkcs12Path, setPkcs12Path] = useState('');
+  const [caFile, setCaFile] = useState<ChosenFile | null>(null);
+  const [pkcs12File, setPkcs12File] = useState<ChosenFile | null>(null);
   const [passphrase, setPassphrase] = useState('');
   const [kind, setKind] = useState<SyncTargetView['kind']>(target.kind);
   const [schemaDir, setSchemaDir] = useState('');
@@ -30,14 +32,19 @@ export function SyncTargetForm(props: { target: SyncTargetView; onSaved: () => v
         baseUrl: baseUrl.trim(),
         enabled: target.configured ? target.enabled : true,
         ...(serverName.trim() ? { serverName: serverName.trim() } : {}),
-        ...(caPath.trim() ? { caCertificatePath: caPath.trim() } : {}),
-        ...(pkcs12Path.trim() ? { clientPkcs12Path: pkcs12Path.trim() } : {}),
+        ...(caFile ? { caCertificateFile: caFile.handle } : {}),
+        ...(pkcs12File ? { clientPkcs12File: pkcs12File.handle } : {}),
         ...(passphrase ? { clientPassphrase: passphrase } : {}),
         kind,
         ...(kind === 'documents' && schemaDir.trim() ? { cdaSchemaDir: schemaDir.trim() } : {}),
       })
       .then(props.onSaved, setError)
-      .finally(() => setSaving(false));
+      .finally(() => {
+        setSaving(false);
+        // Each handle serves one save: a retry chooses the files again.
+        setCaFile(null);
+        setPkcs12File(null);
+      });
   };
 
   return (
@@ -63,14 +70,15 @@ export function SyncTargetForm(props: { target: SyncTargetView; onSaved: () => v
         {t('form.serverName')}
         <input value={serverName} onChange={(e) => setServerName(e.target.value)} placeholder={t('form.optional')} />
       </label>
-      <label>
-        {t('form.caPath')}
-        <input value={caPath} onChange={(e) => setCaPath(e.target.value)} placeholder={target.caSubject ?? t('form.caHint')} required={!target.configured} />
-      </label>
-      <label>
-        {t('form.pkcs12Path')}
-        <input value={pkcs12Path} onChange={(e) => setPkcs12Path(e.target.value)} placeholder={target.hasClientCertificate ? t('form.keepStored') : ''} required={!target.configured} />
-      </label>
+      <FileChoice label={t('form.caPath')} purpose="certificate" chosen={caFile} onChosen={setCaFile} onError={setError} placeholder={target.caSubject ?? t('form.caHint')} />
+      <FileChoice
+        label={t('form.pkcs12Path')}
+        purpose="pkcs12"
+        chosen={pkcs12File}
+        onChosen={setPkcs12File}
+        onError={setError}
+        placeholder={target.hasClientCertificate ? t('form.keepStored') : ''}
+      />
       <label>
         {t('form.passphrase')}
         <input type="password" value={passphrase} onChange={(e) => setPassphrase(e.target.value)} autoComplete="off" placeholder={target.configured ? t('form.keepStored') : ''} />
@@ -80,5 +88,27 @@ export function SyncTargetForm(props: { target: SyncTargetView; onSaved: () => v
         {t('form.save')}
       </button>
     </form>
+  );
+}
+
+/** A file chosen in main's dialog: a button, and the chosen file's name (or what is kept). */
+function FileChoice(props: { label: string; purpose: FilePurpose; chosen: ChosenFile | null; onChosen(file: ChosenFile): void; onError(error: unknown): void; placeholder: string }) {
+  const { t } = useTranslation('common');
+  return (
+    <span className="field">
+      {props.label}
+      <span className="row">
+        <button
+          type="button"
+          aria-label={`${props.label} — ${t('files.choose')}`}
+          onClick={() =>
+            void api.files.open({ purpose: props.purpose }).then((file) => file && props.onChosen(file), props.onError)
+          }
+        >
+          {t('files.choose')}
+        </button>
+        <span data-testid={`chosen-${props.purpose}`}>{props.chosen ? props.chosen.name : <span className="muted">{props.placeholder}</span>}</span>
+      </span>
+    </span>
   );
 }

@@ -29,7 +29,7 @@ describe('ECG in the chart (service over the encrypted store)', () => {
     const synthetic = synthesizeEcg({ seed: 3, durationS: 10, sampleRateHz: 500, heartRateBpm: 75 });
     const file = path.join(station.dataDir, 'cart.xml');
     writeFileSync(file, writeAecg({ format: 'hl7-aecg', sampleRateHz: synthetic.sampleRateHz, leads: synthetic.leads }));
-    const summary = await call(d, 'ecg', 'importFile', { patientId: p.id, path: file });
+    const summary = await call(d, 'ecg', 'importFile', { patientId: p.id, file: station.services.files.register(file, 'ecg').handle });
     expect(summary).toMatchObject({ patientId: p.id, format: 'hl7-aecg', sampleRateHz: 500, source: 'file' });
     expect(summary.leadNames.slice(0, 6)).toEqual(['I', 'II', 'III', 'aVR', 'aVL', 'aVF']);
     expect(summary.measurements.heartRateBpm).toBeGreaterThan(65);
@@ -58,7 +58,7 @@ describe('ECG in the chart (service over the encrypted store)', () => {
     const p = await patient(station);
     const file = path.join(station.dataDir, 'notes.txt');
     writeFileSync(file, 'hello, not an ECG');
-    const err = (await call(d, 'ecg', 'importFile', { patientId: p.id, path: file }).catch((e) => e)) as ApiError;
+    const err = (await call(d, 'ecg', 'importFile', { patientId: p.id, file: station.services.files.register(file, 'ecg').handle }).catch((e) => e)) as ApiError;
     expect(err.code).toBe('ECG_FORMAT');
     expect(err.details?.reason).toBe('UNKNOWN_FORMAT');
     expect(await call(d, 'ecg', 'list', { patientId: p.id })).toEqual([]);

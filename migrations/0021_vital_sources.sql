@@ -1,0 +1,1 @@
+ALTER TABLE `vitals` ADD `source` text DEFAULT 'clinic' NOT NULL;

@@ -1,0 +1,70 @@
+import { useId, type ReactNode } from 'react';
+import { ErrorText } from './error-text';
+
+/**
+ * The form pieces every page uses, so each label is tied to its control (screen readers read it, a click on the
+ * text focuses the box) and each page header looks the same.
+ */
+
+export function PageHeader({ title, children }: { title: ReactNode; children?: ReactNode }) {
+  return (
+    <div className="row page-head">
+      <h1>{title}</h1>
+      {children && <span className="spacer" />}
+      {children}
+    </div>
+  );
+}
+
+/** A labelled control with its own error line under it. */
+export function Field({ label, error, children, className }: { label: ReactNode; error?: unknown; children: ReactNode; className?: string }) {
+  return (
+    <label className={className}>
+      {label}
+      {children}
+      {error ? <ErrorText error={error} /> : null}
+    </label>
+  );
+}
+
+export interface SelectOption<T extends string> {
+  value: T;
+  label: string;
+}
+
+export function Select<T extends string>({
+  label,
+  value,
+  options,
+  onChange,
+  testId,
+}: {
+  label: ReactNode;
+  value: T;
+  options: readonly SelectOption<T>[];
+  onChange(value: T): void;
+  testId?: string;
+}) {
+  const id = useId();
+  return (
+    <span className="field">
+      <label htmlFor={id}>{label}</label>
+      <select id={id} value={value} data-testid={testId} onChange={(e) => onChange(e.target.value as T)}>
+        {options.map((o) => (
+          <option key={o.value} value={o.value}>
+            {o.label}
+          </option>
+        ))}
+      </select>
+    </span>
+  );
+}
+
+/** The form's one primary action; disabled while its request runs, so a double click saves once. */
+export function SubmitButton({ busy = false, children }: { busy?: boolean; children: ReactNode }) {
+  return (
+    <button type="submit" className="primary" disabled={busy} aria-busy={busy}>
+      {children}
+    </button>
+  );
+}

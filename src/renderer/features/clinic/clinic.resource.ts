@@ -1,0 +1,23 @@
+import { api } from '../../api/client';
+import { defineResource } from '../../api/resource';
+
+type SeriesQuery = Parameters<typeof api.vitals.series>[0];
+
+/**
+ * The patient's one vital-sign history. A follow-up visit records blood pressure too, so follow-up writes make it
+ * stale as well as vitals writes.
+ */
+export const vitalSeriesResource = defineResource('vitals.series', (input: SeriesQuery) => api.vitals.series(input), { after: ['vitals', 'followup'] });
+export const useVitalSeries = vitalSeriesResource.use;
+
+/** Whole clinic vitals records (temperature, SpO2, flags): the table's detail for the series' clinic points. */
+export const vitalsListResource = defineResource('vitals.list', (input: { patientId: string; limit?: number }) => api.vitals.list(input));
+export const useVitalsList = vitalsListResource.use;
+
+export const visitsResource = defineResource('visits.list', (input: { patientId: string; includeSuperseded?: boolean }) => api.visits.list(input));
+export const useVisits = visitsResource.use;
+
+export const queueResource = defineResource('clinic.queue', (input: { includeFinished?: boolean; clinicianId?: number }) => api.clinic.queue(input), {
+  after: ['clinic', 'visits'],
+});
+export const useQueue = queueResource.use;
