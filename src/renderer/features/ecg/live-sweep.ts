@@ -8,7 +8,7 @@
 import { createStreamingFilter, designEcgFilter, type EcgFilterSettings, type StreamingFilter } from '../../../shared/ecg-filters';
 import type { PlacedLayout } from '../../../shared/ecg-paper';
 import type { EventPayload } from '../../../shared/api/events';
-import { appendVertices, cellMapping, PAPER_COLOURS, traceLineWidth, traceVertices, type CanvasScale } from './ecg-canvas';
+import { cellMapping, PAPER_COLOURS, traceLineWidth, VertexScratch, type CanvasScale } from './ecg-canvas';
 
 export type LiveBlock = Pick<EventPayload<'ecgBlock'>, 'sampleRateHz' | 'leadNames' | 'firstSampleIndex' | 'samples'>;
 
@@ -110,7 +110,7 @@ export class SweepBuffer {
  * The traces of a sweep: each cell of the live layout shows its lead's ring from x = cell start, with the part
  * just ahead of the write position left blank (the erase bar) so old and new trace never touch.
  */
-export function drawSweep(ctx: CanvasRenderingContext2D, placed: PlacedLayout, buffer: SweepBuffer, scale: CanvasScale, eraseSamples: number): void {
+export function drawSweep(ctx: CanvasRenderingContext2D, placed: PlacedLayout, buffer: SweepBuffer, scale: CanvasScale, eraseSamples: number, scratch = new VertexScratch()): void {
   const width = buffer.windowSamples;
   const position = buffer.sweepPosition;
   const resumeAt = Math.min(width, position + eraseSamples);
@@ -121,12 +121,14 @@ export function drawSweep(ctx: CanvasRenderingContext2D, placed: PlacedLayout, b
     const lead = buffer.leadNames.indexOf(cell.lead);
     if (lead < 0) continue;
     const ring = buffer.ring(lead);
-    const mapping = cellMapping({ ...cell, startS: 0 }, placed.scale, buffer.sampleRateHz, 0, scale);
-    const path = new Path2D();
-    appendVertices(path, traceVertices(ring, 0, position, mapping));
+    const mapping = cellMapping(cell, placed.scale, buffer.sampleRateHz, cell.startS * buffer.sampleRateHz, scale);
+    ctx.beginPath();
+    scratch.append(ctx, ring, 0, position, mapping);
     if (resumeAt < width) {
-      appendVertices(path, traceVertices(ring, resumeAt, width, { ...mapping, x0: mapping.x0 + resumeAt * mapping.dx }));
+      const x0 = mapping.x0;
+      mapping.x0 = x0 + resumeAt * mapping.dx;
+      scratch.append(ctx, ring, resumeAt, width, mapping);
     }
-    ctx.stroke(path);
+    ctx.stroke();
   }
 }
