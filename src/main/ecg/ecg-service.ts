@@ -151,7 +151,7 @@ export class EcgService {
     return this.summary(ecgId);
   }
 
-  /** A window of samples (NaN → null for JSON). */
+  /** A window of samples as typed arrays (copies: the row's buffer belongs to the statement). */
   get(patientId: string, ecgId: string, fromSample: number, count: number) {
     const summary = this.owned(patientId, ecgId);
     const row = this.sqlite().prepare('SELECT samples FROM ecg_records WHERE id = ?').get(ecgId) as { samples: Buffer };
@@ -161,7 +161,7 @@ export class EcgService {
     const all = new Float32Array(row.samples.buffer, row.samples.byteOffset, row.samples.byteLength / 4);
     const leads = summary.leadNames.map((name, l) => ({
       name,
-      microvolts: Array.from(all.subarray(l * n + from, l * n + to), (v) => (Number.isFinite(v) ? Math.round(v * 100) / 100 : null)),
+      microvolts: all.slice(l * n + from, l * n + to),
     }));
     return { summary, fromSample: from, leads };
   }
@@ -228,7 +228,7 @@ export class EcgService {
           sampleRateHz: block.sampleRateHz,
           leadNames: block.leadNames,
           firstSampleIndex: block.firstSampleIndex,
-          samples: block.samples.map((s) => Array.from(s, (v) => (Number.isFinite(v) ? Math.round(v) : null))),
+          samples: block.samples.map((s) => Float32Array.from(s)),
           receivedAt: block.receivedAt,
         });
       });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { float32Schema } from './binary';
 import { method } from './define';
 
 const staff = ['admin', 'doctor', 'nurse'] as const;
@@ -66,7 +67,8 @@ export const ecgContract = {
     output: z.object({
       summary: ecgSummarySchema,
       fromSample: z.number().int(),
-      leads: z.array(z.object({ name: z.string(), microvolts: z.array(z.number().nullable()) })),
+      /** µV as Float32Array (NaN where the file marks a sample invalid): binary on every transport, never JSON numbers. */
+      leads: z.array(z.object({ name: z.string(), microvolts: float32Schema })),
     }),
     access: staff,
     audit: 'read',

@@ -10,3 +10,4 @@ export * from './followup';
 export * from './consult';
 export * from './sync';
 export * from './events';
+export * from './binary';

@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
+import { BINARY_CONTENT_TYPE, encodeFrame, hasTypedArrays, streamFrame } from '../../../src/shared/api/binary';
 import { ManualClock } from '../../../src/main/clock';
 import { defaultMigrationsFolder } from '../../../src/main/db/open';
 import { createServices, type Services } from '../../../src/main/services';
@@ -71,15 +72,16 @@ export async function startHarness(opts: HarnessOptions): Promise<Harness> {
     try {
       const url = new URL(req.url ?? '/', 'http://127.0.0.1');
       if (url.pathname === '/events') {
-        // Server-sent events: EventSource cannot send headers, so the token comes as a query parameter.
-        if (url.searchParams.get('token') !== token) {
+        // A long response of length-prefixed binary frames ({ name, payload }), so sample blocks stay Float32Arrays.
+        if (req.method !== 'POST' || req.headers['x-harness-token'] !== token) {
           res.writeHead(403).end();
           return;
         }
-        res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive' });
-        res.write(': connected\n\n');
-        const off = services.events.subscribe((name, payload) => res.write(`event: ${name}\ndata: ${JSON.stringify(payload)}\n\n`));
+        res.writeHead(200, { 'content-type': BINARY_CONTENT_TYPE, 'cache-control': 'no-store', connection: 'keep-alive' });
+        res.flushHeaders();
+        const off = services.events.subscribe((name, payload) => res.write(streamFrame(encodeFrame({ name, payload }))));
         req.on('close', off);
+        res.on('close', off);
         return;
       }
       if (url.pathname.startsWith('/api/') || url.pathname.startsWith('/__test/')) {
@@ -100,7 +102,8 @@ export async function startHarness(opts: HarnessOptions): Promise<Harness> {
           return;
         }
         const result = await services.dispatch(decodeURIComponent(url.pathname.slice('/api/'.length)), typeof input === 'symbol' ? undefined : input);
-        res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' }).end(JSON.stringify(result));
+        if (hasTypedArrays(result)) res.writeHead(200, { 'content-type': BINARY_CONTENT_TYPE, 'cache-control': 'no-store' }).end(encodeFrame(result));
+        else res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' }).end(JSON.stringify(result));
         return;
       }
       serveStatic(url.pathname, rendererDir, token, res);

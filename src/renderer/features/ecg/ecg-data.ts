@@ -3,7 +3,6 @@ import { STANDARD_LEADS } from '../../../shared/ecg';
 import { filterEcg, type EcgFilterSettings } from '../../../shared/ecg-filters';
 import { api } from '../../api/client';
 import type { DisplayRecording } from './ecg-canvas';
-import { toFloat32 } from './live-sweep';
 
 export interface EcgWindow extends DisplayRecording {
   summary: EcgSummary;
@@ -21,7 +20,7 @@ export async function loadEcgWindow(patientId: string, summary: Pick<EcgSummary,
     summary: w.summary,
     fromSample: w.fromSample,
     sampleRateHz: w.summary.sampleRateHz,
-    leads: w.leads.map((lead) => ({ name: lead.name, microvolts: toFloat32(lead.microvolts) })),
+    leads: w.leads,
   };
 }
 

@@ -12,12 +12,14 @@ import { cellMapping, PAPER_COLOURS, traceLineWidth, VertexScratch, type CanvasS
 
 export type LiveBlock = Pick<EventPayload<'ecgBlock'>, 'sampleRateHz' | 'leadNames' | 'firstSampleIndex' | 'samples'>;
 
-/** JSON carries a lost sample as null; the filters and the drawing expect NaN. */
-export function toFloat32(values: readonly (number | null)[]): Float32Array {
+/** Numbers (null for a lost sample) as the Float32Array the filters and the drawing take, NaN for null. */
+export function toFloat32(values: ArrayLike<number | null>): Float32Array {
   const out = new Float32Array(values.length);
   for (let i = 0; i < values.length; i++) out[i] = values[i] ?? NaN;
   return out;
 }
+
+const NO_SAMPLES = new Float32Array(0);
 
 export class SweepBuffer {
   readonly leadNames: readonly string[];
@@ -78,7 +80,7 @@ export class SweepBuffer {
     if (!this.started) this.next = block.firstSampleIndex;
     this.started = true;
     this.leadNames.forEach((_, lead) => {
-      const filtered = this.filters[lead].process(toFloat32(block.samples[lead] ?? []).subarray(skip));
+      const filtered = this.filters[lead].process((block.samples[lead] ?? NO_SAMPLES).subarray(skip));
       this.write(lead, filtered, this.next);
     });
     this.next += length - skip;

@@ -38,6 +38,7 @@ describe('ECG in the chart (service over the encrypted store)', () => {
     const window = await call(d, 'ecg', 'get', { patientId: p.id, ecgId: summary.id, fromSample: 100, count: 50 });
     const lead2 = synthetic.leads.find((l) => l.name === 'II')!;
     const got = window.leads.find((l) => l.name === 'II')!.microvolts;
+    expect(got).toBeInstanceOf(Float32Array);
     expect(got.length).toBe(50);
     got.forEach((v, i) => expect(v).toBeCloseTo(lead2.microvolts[100 + i], 1));
 
