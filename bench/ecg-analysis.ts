@@ -1,8 +1,9 @@
 /**
  * ECG analysis figures:
- * - `ecg.qrs.se`, `ecg.qrs.ppv`: gross QRS sensitivity and positive predictivity (percent) of detectQrs on the
- *   shared MIT-BIH records 100, 103, 105, 208, scored the EC57 way (150 ms window, from minute 5). Omitted when
- *   ../shared/ecg-samples is not beside the clone.
+ * - `ecg.qrs.se`, `ecg.qrs.ppv`: gross QRS sensitivity and positive predictivity (percent) of the screen's own
+ *   beat detection (detectRecordBeats on the record after normaliseLeads: the pipeline the viewer's measurements
+ *   use, on the whole record) on the shared MIT-BIH records 100, 103, 105, 208, scored the EC57 way (150 ms
+ *   window, from minute 5). Omitted when ../shared/ecg-samples is not beside the clone.
  * - `ecg.qrs.realtimeFactor`: seconds of signal detected per second of wall time (median of three passes) — on
  *   those same records when present, else on 30 minutes of synthetic ECG at 360 Hz.
  */
@@ -11,7 +12,9 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { grossScore, referenceBeatSamples, scoreQrs, type QrsScore } from '../src/main/ecg/analysis/ec57';
-import { detectQrs } from '../src/main/ecg/analysis/qrs';
+import { detectRecordBeats } from '../src/main/ecg/analysis/measure';
+import { normaliseLeads } from '../src/main/ecg/analysis/record';
+import type { EcgRecord } from '../src/shared/ecg';
 import type { ReaderInput } from '../src/main/ecg/formats/reader';
 import { wfdbReader } from '../src/main/ecg/formats/wfdb';
 import { hasSharedSamples, samplePath } from '../test/support/shared-samples';
@@ -21,8 +24,7 @@ const MIT_RECORDS = ['100', '103', '105', '208'];
 const PASSES = 3;
 
 interface Signal {
-  microvolts: Float32Array;
-  sampleRateHz: number;
+  record: EcgRecord;
   referenceBeats?: Int32Array;
 }
 
@@ -44,18 +46,14 @@ async function mitSignals(): Promise<Signal[]> {
   const signals: Signal[] = [];
   for (const name of MIT_RECORDS) {
     const record = await wfdbReader.read(diskInput(samplePath('wfdb/mitdb', `${name}.hea`)));
-    signals.push({
-      microvolts: record.leads[0].microvolts,
-      sampleRateHz: record.sampleRateHz,
-      referenceBeats: referenceBeatSamples(record.annotations ?? []),
-    });
+    signals.push({ record: normaliseLeads(record), referenceBeats: referenceBeatSamples(record.annotations ?? []) });
   }
   return signals;
 }
 
 function syntheticSignals(): Signal[] {
   const ecg = syntheticEcg({ sampleRateHz: 360, seconds: 1800, heartRateBpm: 75, noiseMicrovolts: 20, mainsMicrovolts: 50, wanderMicrovolts: 200 });
-  return [{ microvolts: ecg.leads[0].microvolts, sampleRateHz: 360 }];
+  return [{ record: normaliseLeads({ format: 'device', sampleRateHz: 360, leads: ecg.leads }) }];
 }
 
 function median(values: number[]): number {
@@ -68,17 +66,17 @@ const round = (value: number, digits: number) => Math.round(value * 10 ** digits
 
 export async function benchEcgAnalysis(): Promise<Record<string, number>> {
   const signals = hasSharedSamples ? await mitSignals() : syntheticSignals();
-  const signalSeconds = signals.reduce((total, s) => total + s.microvolts.length / s.sampleRateHz, 0);
+  const signalSeconds = signals.reduce((total, s) => total + (s.record.leads[0]?.microvolts.length ?? 0) / s.record.sampleRateHz, 0);
   const passSeconds: number[] = [];
   let detections: Int32Array[] = [];
   for (let pass = 0; pass < PASSES; pass++) {
     const started = performance.now();
-    detections = signals.map((s) => detectQrs(s.microvolts, s.sampleRateHz));
+    detections = signals.map((s) => detectRecordBeats(s.record));
     passSeconds.push((performance.now() - started) / 1000);
   }
   const figures: Record<string, number> = {};
   if (hasSharedSamples) {
-    const scores: QrsScore[] = signals.map((s, i) => scoreQrs(s.referenceBeats!, detections[i], { sampleRateHz: s.sampleRateHz }));
+    const scores: QrsScore[] = signals.map((s, i) => scoreQrs(s.referenceBeats!, detections[i], { sampleRateHz: s.record.sampleRateHz }));
     const gross = grossScore(scores);
     figures['ecg.qrs.se'] = round(gross.sensitivityPercent, 2);
     figures['ecg.qrs.ppv'] = round(gross.positivePredictivityPercent, 2);

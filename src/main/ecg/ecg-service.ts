@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import type { EcgSummary } from '../../shared/api/ecg';
 import { ApiError } from '../../shared/api/errors';
-import { STANDARD_LEADS, type EcgRecord } from '../../shared/ecg';
+import type { EcgRecord } from '../../shared/ecg';
 import type { Clock } from '../clock';
 import type { Sqlite } from '../db/open';
 import { recordChange } from '../sync/outbox-writer';
@@ -10,6 +10,7 @@ import type { EventHub } from '../events/event-hub';
 import type { PatientService } from '../patients/patient-service';
 import type { Session } from '../session/session';
 import { measureEcg } from './analysis/measure';
+import { normaliseLeads } from './analysis/record';
 import type { EcgDeviceDriver } from './devices/driver';
 import { writeAecg } from './formats/aecg-writer';
 import { EcgFormatError } from './formats/errors';
@@ -41,15 +42,6 @@ function toSummary(r: EcgRow): EcgSummary {
   return { ...r, durationS: r.sampleCount / r.sampleRateHz, leadNames: JSON.parse(r.leadNames) as string[], measurements: JSON.parse(r.measurements) as EcgSummary['measurements'] };
 }
 
-/** Display order: the standard 12 first, in their order, then anything else as the file had it. */
-function orderLeads(record: EcgRecord): EcgRecord['leads'] {
-  const rank = (name: string) => {
-    const i = (STANDARD_LEADS as readonly string[]).indexOf(name);
-    return i === -1 ? STANDARD_LEADS.length : i;
-  };
-  return [...record.leads].sort((a, b) => rank(a.name) - rank(b.name));
-}
-
 function ecgFormatToApi(err: unknown): never {
   if (err instanceof EcgFormatError) throw new ApiError('ECG_FORMAT', err.message, { reason: err.code });
   throw err;
@@ -71,7 +63,9 @@ export class EcgService {
   /** Stores a decoded record with its measurements; the one path for files, devices and the export folder. */
   store(record: EcgRecord, source: EcgSummary['source'], sourceName: string, patientId: string | null): EcgSummary {
     if (patientId) this.patients.get(patientId);
-    const leads = orderLeads(record);
+    // Standard names for aliases (MLII → II) and standard order, before storing: screens, analysis and exports
+    // then all see one naming.
+    const leads = normaliseLeads(record).leads;
     const n = leads[0]?.microvolts.length ?? 0;
     if (n === 0) throw new ApiError('ECG_FORMAT', 'the recording holds no samples', { reason: 'NO_SIGNAL' });
     const samples = Buffer.alloc(leads.length * n * 4);

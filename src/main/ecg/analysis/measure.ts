@@ -386,12 +386,33 @@ const round = (value: number, digits = 0) => {
   return Math.round(value * factor) / factor;
 };
 
+/** Leads holding at least one valid sample, in the record's order. */
+function usableLeadsOf(record: EcgRecord): EcgRecord['leads'] {
+  return record.leads.filter((lead) => lead.microvolts.some((v) => Number.isFinite(v)));
+}
+
+/** The leads as analysis sees them: measurement band, zero phase. */
+function analysisLeads(record: EcgRecord): Float32Array[] {
+  return usableLeadsOf(record).map((lead) => filterEcg(lead.microvolts, record.sampleRateHz, MEASUREMENT_FILTER, 'zero-phase'));
+}
+
+/**
+ * The QRS complexes of a whole record as the screen finds them (measurement filter, then the multi-lead detector);
+ * the bench scores this same function, so the figures it prints are the screen's. Give it a record whose leads went
+ * through normaliseLeads (standard names first).
+ */
+export function detectRecordBeats(record: EcgRecord): Int32Array {
+  if (!(record.sampleRateHz > 0)) return new Int32Array(0);
+  const leads = analysisLeads(record);
+  return leads.length === 0 ? new Int32Array(0) : detectQrsMultiLead(leads, record.sampleRateHz);
+}
+
 export function measureEcg(record: EcgRecord): EcgMeasurements {
   const fs = record.sampleRateHz;
-  const usableLeads = record.leads.filter((lead) => lead.microvolts.some((v) => Number.isFinite(v)));
+  const usableLeads = usableLeadsOf(record);
   const none: EcgMeasurements = { beatCount: 0, medianBeatCount: 0 };
   if (usableLeads.length === 0 || !(fs > 0)) return none;
-  const filtered = usableLeads.map((lead) => filterEcg(lead.microvolts, fs, MEASUREMENT_FILTER, 'zero-phase'));
+  const filtered = analysisLeads(record);
   const beats = detectQrsMultiLead(filtered, fs);
   const result: EcgMeasurements = { beatCount: beats.length, medianBeatCount: 0 };
   const intervals = rrIntervals(beats);

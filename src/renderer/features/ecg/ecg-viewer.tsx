@@ -9,7 +9,7 @@ import { useAuth } from '../../app/auth-context';
 import { ErrorText } from '../../components/error-text';
 import { DisplayControls } from './display-controls';
 import { filterOf, scaleOf, VIEWER_DEFAULTS, type DisplaySettings } from './display-settings';
-import { filterWindow, loadEcgWindow, nonStandardLeads, PAGE_SECONDS, type EcgWindow } from './ecg-data';
+import { filterWindow, loadEcgWindow, PAGE_SECONDS, rhythmViewLeads, type EcgWindow } from './ecg-data';
 import { ADULT_FROM_YEARS, ageAtRecording, formatEcgDateTime } from './ecg-format';
 import { EcgPaperCanvas } from './ecg-paper-canvas';
 import { MeasurementsTable } from './measurements-table';
@@ -41,10 +41,8 @@ export function EcgViewer({ patient, summary, onChanged }: { patient: Patient; s
 
   const filter = useMemo(() => filterOf(settings), [settings]);
   const shown = useMemo(() => (loaded?.key === key ? filterWindow(loaded.window, filter) : null), [loaded, key, filter]);
-  const placed = useMemo(
-    () => placeLayout(settings.layout, scaleOf(settings), { durationS: PAGE_SECONDS, otherLeads: nonStandardLeads(summary.leadNames) }),
-    [settings, summary.leadNames],
-  );
+  const rhythmRows = useMemo(() => rhythmViewLeads(summary.leadNames, summary.durationS), [summary.leadNames, summary.durationS]);
+  const placed = useMemo(() => placeLayout(settings.layout, scaleOf(settings), { durationS: PAGE_SECONDS, otherLeads: rhythmRows }), [settings, rhythmRows]);
   const adult = ageAtRecording(patient.birthDate, summary.recordedAt) >= ADULT_FROM_YEARS;
 
   return (
@@ -60,7 +58,8 @@ export function EcgViewer({ patient, summary, onChanged }: { patient: Patient; s
         </Link>
         <ExportButton patientId={patient.id} ecgId={summary.id} />
       </header>
-      <DisplayControls value={settings} onChange={setSettings} showLayout />
+      <DisplayControls value={settings} onChange={setSettings} showLayout={!rhythmRows} />
+      {rhythmRows && <p className="muted small" data-testid="ecg-rhythm-view">{t('ecg:viewer.rhythmView', { leads: rhythmRows.join(', ') })}</p>}
       {pages > 1 && (
         <div className="ecg-toolbar">
           <button type="button" onClick={() => setPage((p) => Math.max(0, p - 1))} disabled={page === 0}>
@@ -70,6 +69,14 @@ export function EcgViewer({ patient, summary, onChanged }: { patient: Patient; s
           <button type="button" onClick={() => setPage((p) => Math.min(pages - 1, p + 1))} disabled={page >= pages - 1}>
             {t('ecg:viewer.later')}
           </button>
+          <input
+            type="range"
+            aria-label={t('ecg:viewer.position')}
+            min={0}
+            max={pages - 1}
+            value={page}
+            onChange={(e) => setPage(Number(e.target.value))}
+          />
         </div>
       )}
       <ErrorText error={error} />

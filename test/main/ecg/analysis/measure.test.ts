@@ -2,7 +2,9 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { measureEcg } from '../../../../src/main/ecg/analysis/measure';
+import { referenceBeatSamples, scoreQrs } from '../../../../src/main/ecg/analysis/ec57';
+import { detectRecordBeats, measureEcg } from '../../../../src/main/ecg/analysis/measure';
+import { normaliseLeads } from '../../../../src/main/ecg/analysis/record';
 import type { ReaderInput } from '../../../../src/main/ecg/formats/reader';
 import { wfdbReader } from '../../../../src/main/ecg/formats/wfdb';
 import type { EcgRecord } from '../../../../src/shared/ecg';
@@ -180,4 +182,26 @@ describe.skipIf(!hasSharedSamples)(`measureEcg on the 12-lead shared records${co
     expect(m.qrsAxisDeg).toBeGreaterThanOrEqual(-30);
     expect(m.qrsAxisDeg).toBeLessThanOrEqual(90);
   });
+});
+
+describe.skipIf(!hasSharedSamples)(`the screen's analysis on MIT-BIH 208 (II + V1, 30 min)${hasSharedSamples ? '' : ` — ${SKIP_REASON}`}`, () => {
+  it('takes MLII as II, finds about the 2,955 reference beats on the whole record and a rate of about 98', async () => {
+    const file = samplePath('wfdb/mitdb', '208.hea');
+    const input: ReaderInput = {
+      path: file,
+      bytes: readFileSync(file),
+      readCompanion: async (name) => readFileSync(path.join(path.dirname(file), name)),
+    };
+    const record = normaliseLeads(await wfdbReader.read(input));
+    expect(record.leads.map((l) => l.name)).toEqual(['II', 'V1']);
+    const beats = detectRecordBeats(record);
+    const score = scoreQrs(referenceBeatSamples(record.annotations ?? []), beats, { sampleRateHz: record.sampleRateHz, scoreFromSeconds: 0 });
+    expect(score.sensitivityPercent).toBeGreaterThan(99);
+    expect(score.positivePredictivityPercent).toBeGreaterThan(99);
+    const m = measureEcg(record);
+    expect(m.beatCount).toBe(beats.length);
+    expect(Math.abs(m.beatCount - 2955)).toBeLessThan(40);
+    expect(m.heartRateBpm).toBeGreaterThanOrEqual(96);
+    expect(m.heartRateBpm).toBeLessThanOrEqual(100);
+  }, 60_000);
 });
