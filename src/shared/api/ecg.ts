@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { float32Schema } from './binary';
 import { method } from './define';
+import { STANDARD_LEADS } from '../ecg';
 
 const staff = ['admin', 'doctor', 'nurse'] as const;
 const clinicians = ['admin', 'doctor'] as const;
@@ -15,6 +16,11 @@ export const ecgMeasurementsSchema = z.object({
   qtcBazettMs: z.number().optional(),
   qtcFridericiaMs: z.number().optional(),
   qrsAxisDeg: z.number().optional(),
+  pAxisDeg: z.number().optional(),
+  tAxisDeg: z.number().optional(),
+  rrIrregularity: z.number().optional(),
+  qrsAmplitudes: z.record(z.enum(STANDARD_LEADS), z.object({ rUv: z.number(), sUv: z.number() })).optional(),
+  sokolowLyonUv: z.number().optional(),
   beatCount: z.number().int(),
   medianBeatCount: z.number().int(),
 });

@@ -13,6 +13,7 @@ import { filterWindow, loadEcgWindow, PAGE_SECONDS, rhythmViewLeads, type EcgWin
 import { ADULT_FROM_YEARS, ageAtRecording, formatEcgDateTime } from './ecg-format';
 import { EcgPaperCanvas } from './ecg-paper-canvas';
 import { MeasurementsTable } from './measurements-table';
+import { EcgStatementsPanel } from './ecg-statements-panel';
 import { usePxPerMm } from './screen-calibration';
 import { EcgConsultReply } from '../consult/consult-detail-page';
 
@@ -44,6 +45,7 @@ export function EcgViewer({ patient, summary, onChanged }: { patient: Patient; s
   const rhythmRows = useMemo(() => rhythmViewLeads(summary.leadNames, summary.durationS), [summary.leadNames, summary.durationS]);
   const placed = useMemo(() => placeLayout(settings.layout, scaleOf(settings), { durationS: PAGE_SECONDS, otherLeads: rhythmRows }), [settings, rhythmRows]);
   const adult = ageAtRecording(patient.birthDate, summary.recordedAt) >= ADULT_FROM_YEARS;
+  const [draft, setDraft] = useState<{ id: string; text: string } | null>(null);
 
   return (
     <article className="card ecg-viewer" aria-label={t('ecg:viewer.title', { time: formatEcgDateTime(summary.recordedAt, i18n.language) })}>
@@ -88,7 +90,8 @@ export function EcgViewer({ patient, summary, onChanged }: { patient: Patient; s
           <h4>{t('ecg:measurements.title')}</h4>
           <MeasurementsTable measurements={summary.measurements} sex={patient.sex} adult={adult} />
         </section>
-        <InterpretationForm key={summary.id} patientId={patient.id} summary={summary} onSigned={onChanged} />
+        <EcgStatementsPanel measurements={summary.measurements} sex={patient.sex} adult={adult} onAdopt={(text) => setDraft({ id: summary.id, text })} />
+        <InterpretationForm key={`${summary.id}:${draft?.id === summary.id ? draft.text : ''}`} patientId={patient.id} summary={summary} onSigned={onChanged} draft={draft?.id === summary.id ? draft.text : undefined} />
       </div>
       <EcgConsultReply patientId={patient.id} ecgId={summary.id} />
     </article>
@@ -123,11 +126,12 @@ function ExportButton({ patientId, ecgId }: { patientId: string; ecgId: string }
   );
 }
 
-function InterpretationForm({ patientId, summary, onSigned }: { patientId: string; summary: EcgSummary; onSigned: (summary: EcgSummary) => void }) {
+function InterpretationForm({ patientId, summary, onSigned, draft }: { patientId: string; summary: EcgSummary; onSigned: (summary: EcgSummary) => void; draft?: string }) {
   const { t, i18n } = useTranslation();
   const { status } = useAuth();
   const mayInterpret = status?.user?.role === 'doctor' || status?.user?.role === 'admin';
-  const [text, setText] = useState(summary.interpretation ?? '');
+  // A draft copied from the automatic statements is only a starting text: the clinician edits and signs it.
+  const [text, setText] = useState(draft ?? summary.interpretation ?? '');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
 

@@ -90,6 +90,29 @@ describe('measureEcg on synthetic 12-lead ECG with known intervals', () => {
     );
   });
 
+  it('finds the P and T axes from their own waves (property: P and T at their own angles)', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: -60, max: 150 }), fc.integer({ min: -60, max: 150 }), (pDeg, tDeg) => {
+        const beat = normalBeat(30);
+        const shape = { ...beat, p: { ...beat.p!, angleDeg: pDeg }, t: { ...beat.t!, angleDeg: tDeg } };
+        const m = measureEcg(record({ sampleRateHz: 500, seconds: 8, heartRateBpm: 70, shape, leads: TWELVE, noiseMicrovolts: 5 }));
+        const off = (a: number, b: number) => Math.abs(((a - b + 540) % 360) - 180);
+        expect(off(m.pAxisDeg!, pDeg)).toBeLessThanOrEqual(10);
+        expect(off(m.tAxisDeg!, tDeg)).toBeLessThanOrEqual(10);
+      }),
+      { numRuns: 12 },
+    );
+  });
+
+  it('reads R and S per lead and the Sokolow–Lyon index SV1 + RV5/RV6', () => {
+    const m = measureEcg(record({ sampleRateHz: 500, seconds: 8, heartRateBpm: 70, shape: normalBeat(60), leads: TWELVE, noiseMicrovolts: 5 }));
+    const a = m.qrsAmplitudes!;
+    // Lead II lies on the 60° axis: the full R (1200 µV) above the onset level, S below it.
+    expect(a.II!.rUv).toBeGreaterThan(1000);
+    expect(a.II!.rUv).toBeLessThan(1300);
+    expect(m.sokolowLyonUv).toBe(a.V1!.sUv + Math.max(a.V5!.rUv, a.V6!.rUv));
+  });
+
   it.each([
     [['II', 'III', 'V2'], -45],
     [['I', 'II', 'V5'], 110],
