@@ -4,6 +4,10 @@
  *   beat detection (detectRecordBeats on the record after normaliseLeads: the pipeline the viewer's measurements
  *   use, on the whole record) on the shared MIT-BIH records 100, 103, 105, 208, scored the EC57 way (150 ms
  *   window, from minute 5). Omitted when ../shared/ecg-samples is not beside the clone.
+ * - `ecg.measure.<name>.meanDiffMs` / `.sdMs` (intervals), `.meanDiffBpm` / `.sdBpm` (rate), `.meanDiffDeg` /
+ *   `.sdDeg` (axes): ours − the cart's own value, over every shared file that carries the cart's measurements (GE
+ *   MUSE example1.xml, Philips 129DYPRG.XML), mean and sample SD; `ecg.measure.files` counts them. P duration is not
+ *   compared: we do not delineate the P offset. Omitted without ../shared/ecg-samples.
  * - `ecg.qrs.realtimeFactor`: seconds of signal detected per second of wall time (median of three passes) — on
  *   those same records when present, else on 30 minutes of synthetic ECG at 360 Hz.
  */
@@ -12,7 +16,9 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { grossScore, referenceBeatSamples, scoreQrs, type QrsScore } from '../src/main/ecg/analysis/ec57';
-import { detectRecordBeats } from '../src/main/ecg/analysis/measure';
+import { readCartReport } from '../src/main/ecg/analysis/cart-report';
+import { detectRecordBeats, measureEcg } from '../src/main/ecg/analysis/measure';
+import { readEcgFile } from '../src/main/ecg/formats/index';
 import { normaliseLeads } from '../src/main/ecg/analysis/record';
 import type { EcgRecord } from '../src/shared/ecg';
 import type { ReaderInput } from '../src/main/ecg/formats/reader';
@@ -64,6 +70,44 @@ function median(values: number[]): number {
 
 const round = (value: number, digits: number) => Math.round(value * 10 ** digits) / 10 ** digits;
 
+const CART_FILES = [['ge-muse-xml', 'example1.xml'], ['philips-xml', '129DYPRG.XML']] as const;
+
+/** Ours against the cart's own measurements, per measurement, over the shared files that carry them. */
+async function cartAgreement(): Promise<Record<string, number>> {
+  const pairs: { name: string; unit: 'Ms' | 'Bpm' | 'Deg'; ours?: number; cart?: number }[] = [];
+  for (const [folder, name] of CART_FILES) {
+    const file = samplePath(folder, name);
+    const cart = readCartReport(readFileSync(file));
+    if (!cart) throw new Error(`${folder}/${name}: the cart's measurements could not be read`);
+    const ours = measureEcg(normaliseLeads(await readEcgFile(file)));
+    const c = cart.measurements;
+    pairs.push(
+      { name: 'hr', unit: 'Bpm', ours: ours.heartRateBpm, cart: c.heartRateBpm },
+      { name: 'pr', unit: 'Ms', ours: ours.prMs, cart: c.prMs },
+      { name: 'qrs', unit: 'Ms', ours: ours.qrsMs, cart: c.qrsMs },
+      { name: 'qt', unit: 'Ms', ours: ours.qtMs, cart: c.qtMs },
+      { name: 'qtc', unit: 'Ms', ours: ours.qtcBazettMs, cart: c.qtcMs },
+      { name: 'pAxis', unit: 'Deg', ours: ours.pAxisDeg, cart: c.pAxisDeg },
+      { name: 'qrsAxis', unit: 'Deg', ours: ours.qrsAxisDeg, cart: c.qrsAxisDeg },
+      { name: 'tAxis', unit: 'Deg', ours: ours.tAxisDeg, cart: c.tAxisDeg },
+    );
+  }
+  const figures: Record<string, number> = { 'ecg.measure.files': CART_FILES.length };
+  for (const name of new Set(pairs.map((p) => p.name))) {
+    const rows = pairs.filter((p) => p.name === name);
+    const unit = rows[0].unit;
+    const diffs = rows.filter((p) => p.ours !== undefined && p.cart !== undefined).map((p) => (unit === 'Deg' ? (((p.ours! - p.cart! + 540) % 360) - 180) : p.ours! - p.cart!));
+    // A measurement we could not take on some file is counted, not hidden.
+    figures[`ecg.measure.${name}.missing`] = rows.length - diffs.length;
+    if (diffs.length === 0) continue;
+    const mean = diffs.reduce((a, b) => a + b, 0) / diffs.length;
+    const sd = diffs.length > 1 ? Math.sqrt(diffs.reduce((a, d) => a + (d - mean) ** 2, 0) / (diffs.length - 1)) : 0;
+    figures[`ecg.measure.${name}.meanDiff${unit}`] = round(mean, 1);
+    figures[`ecg.measure.${name}.sd${unit}`] = round(sd, 1);
+  }
+  return figures;
+}
+
 export async function benchEcgAnalysis(): Promise<Record<string, number>> {
   const signals = hasSharedSamples ? await mitSignals() : syntheticSignals();
   const signalSeconds = signals.reduce((total, s) => total + (s.record.leads[0]?.microvolts.length ?? 0) / s.record.sampleRateHz, 0);
@@ -82,5 +126,6 @@ export async function benchEcgAnalysis(): Promise<Record<string, number>> {
     figures['ecg.qrs.ppv'] = round(gross.positivePredictivityPercent, 2);
   }
   figures['ecg.qrs.realtimeFactor'] = Math.round(signalSeconds / median(passSeconds));
+  if (hasSharedSamples) Object.assign(figures, await cartAgreement());
   return figures;
 }

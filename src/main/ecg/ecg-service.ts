@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { EcgSummary } from '../../shared/api/ecg';
+import { cartReportSchema, type CartReport, type EcgSummary } from '../../shared/api/ecg';
 import { ApiError } from '../../shared/api/errors';
 import type { EcgRecord } from '../../shared/ecg';
 import type { Clock } from '../clock';
@@ -9,6 +10,7 @@ import { recordChange } from '../sync/outbox-writer';
 import type { EventHub } from '../events/event-hub';
 import type { PatientService } from '../patients/patient-service';
 import type { Session } from '../session/session';
+import { readCartReport } from './analysis/cart-report';
 import { measureEcg } from './analysis/measure';
 import { normaliseLeads } from './analysis/record';
 import type { EcgDeviceDriver } from './devices/driver';
@@ -32,14 +34,29 @@ interface EcgRow {
   interpretation: string | null;
   interpretedBy: string | null;
   signedAt: string | null;
+  metadata: string | null;
 }
 
 const SUMMARY_SQL = `SELECT id, patient_id AS patientId, recorded_at AS recordedAt, source, source_name AS sourceName, format,
   sample_rate_hz AS sampleRateHz, sample_count AS sampleCount, lead_names AS leadNames, annotation_count AS annotationCount,
-  measurements, interpretation, interpreted_by AS interpretedBy, signed_at AS signedAt FROM ecg_records`;
+  measurements, interpretation, interpreted_by AS interpretedBy, signed_at AS signedAt, metadata FROM ecg_records`;
 
-function toSummary(r: EcgRow): EcgSummary {
-  return { ...r, durationS: r.sampleCount / r.sampleRateHz, leadNames: JSON.parse(r.leadNames) as string[], measurements: JSON.parse(r.measurements) as EcgSummary['measurements'] };
+/** The cart's report kept in the row's metadata; a malformed one is left out rather than shown wrong. */
+function cartOf(metadata: string | null): CartReport | undefined {
+  if (!metadata) return undefined;
+  const parsed = cartReportSchema.safeParse((JSON.parse(metadata) as { cart?: unknown }).cart);
+  return parsed.success ? parsed.data : undefined;
+}
+
+function toSummary({ metadata, ...r }: EcgRow): EcgSummary {
+  const cart = cartOf(metadata);
+  return {
+    ...r,
+    durationS: r.sampleCount / r.sampleRateHz,
+    leadNames: JSON.parse(r.leadNames) as string[],
+    measurements: JSON.parse(r.measurements) as EcgSummary['measurements'],
+    ...(cart ? { cart } : {}),
+  };
 }
 
 function ecgFormatToApi(err: unknown): never {
@@ -61,7 +78,7 @@ export class EcgService {
   ) {}
 
   /** Stores a decoded record with its measurements; the one path for files, devices and the export folder. */
-  store(record: EcgRecord, source: EcgSummary['source'], sourceName: string, patientId: string | null): EcgSummary {
+  store(record: EcgRecord, source: EcgSummary['source'], sourceName: string, patientId: string | null, cart?: CartReport): EcgSummary {
     if (patientId) this.patients.get(patientId);
     // Standard names for aliases (MLII → II) and standard order, before storing: screens, analysis and exports
     // then all see one naming.
@@ -99,7 +116,7 @@ export class EcgService {
           samples,
           record.annotations?.length ?? 0,
           JSON.stringify(measurements),
-          JSON.stringify({ patient: record.patient ?? null, device: record.device ?? null }),
+          JSON.stringify({ patient: record.patient ?? null, device: record.device ?? null, cart: cart ?? null }),
           now,
         );
       if (patientId) recordChange(sqlite, 'ecg', id);
@@ -122,7 +139,9 @@ export class EcgService {
   async importFile(patientId: string, filePath: string): Promise<EcgSummary> {
     this.patients.get(patientId);
     const record = await readEcgFile(filePath).catch(ecgFormatToApi);
-    return this.store(record, 'file', path.basename(filePath), patientId);
+    // The reader has just read these bytes, so the second read comes from the page cache.
+    const cart = readCartReport(await readFile(filePath));
+    return this.store(record, 'file', path.basename(filePath), patientId, cart);
   }
 
   list(patientId: string): EcgSummary[] {

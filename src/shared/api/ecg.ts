@@ -25,6 +25,24 @@ export const ecgMeasurementsSchema = z.object({
   medianBeatCount: z.number().int(),
 });
 
+/** The cart's own measurements and statements, as its file carries them (GE MUSE, Philips), shown beside ours. */
+export const cartReportSchema = z.object({
+  vendor: z.enum(['ge-muse', 'philips']),
+  measurements: z.object({
+    heartRateBpm: z.number().optional(),
+    prMs: z.number().optional(),
+    qrsMs: z.number().optional(),
+    qtMs: z.number().optional(),
+    qtcMs: z.number().optional(),
+    pAxisDeg: z.number().optional(),
+    qrsAxisDeg: z.number().optional(),
+    tAxisDeg: z.number().optional(),
+    pDurationMs: z.number().optional(),
+  }),
+  statements: z.array(z.string()),
+});
+export type CartReport = z.infer<typeof cartReportSchema>;
+
 export const ecgSummarySchema = z.object({
   id: z.string(),
   patientId: z.string().nullable(),
@@ -41,6 +59,8 @@ export const ecgSummarySchema = z.object({
   interpretation: z.string().nullable(),
   interpretedBy: z.string().nullable(),
   signedAt: z.string().nullable(),
+  /** What the cart itself measured and said, when the file carries it. */
+  cart: cartReportSchema.optional(),
 });
 export type EcgSummary = z.infer<typeof ecgSummarySchema>;
 

@@ -14,6 +14,7 @@ import { ADULT_FROM_YEARS, ageAtRecording, formatEcgDateTime } from './ecg-forma
 import { EcgPaperCanvas } from './ecg-paper-canvas';
 import { MeasurementsTable } from './measurements-table';
 import { EcgStatementsPanel } from './ecg-statements-panel';
+import { CartReportPanel } from './cart-report-panel';
 import { usePxPerMm } from './screen-calibration';
 import { EcgConsultReply } from '../consult/consult-detail-page';
 
@@ -90,6 +91,7 @@ export function EcgViewer({ patient, summary, onChanged }: { patient: Patient; s
           <h4>{t('ecg:measurements.title')}</h4>
           <MeasurementsTable measurements={summary.measurements} sex={patient.sex} adult={adult} />
         </section>
+        {summary.cart && <CartReportPanel cart={summary.cart} ours={summary.measurements} />}
         <EcgStatementsPanel measurements={summary.measurements} sex={patient.sex} adult={adult} onAdopt={(text) => setDraft({ id: summary.id, text })} />
         <InterpretationForm key={`${summary.id}:${draft?.id === summary.id ? draft.text : ''}`} patientId={patient.id} summary={summary} onSigned={onChanged} draft={draft?.id === summary.id ? draft.text : undefined} />
       </div>
