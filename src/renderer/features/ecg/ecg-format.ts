@@ -1,10 +1,13 @@
 import { chinaLocalDate, completedYears } from '../../../shared/dates';
+import { formatDateTime } from '../../components/dates';
 
-/** Clinic times read in China Standard Time whatever the PC's own zone (the recordings are stored in UTC). */
-const CLINIC_TIME_ZONE = 'Asia/Shanghai';
-
-export function formatEcgDateTime(iso: string, locale: string): string {
-  return new Intl.DateTimeFormat(locale, { timeZone: CLINIC_TIME_ZONE, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false }).format(new Date(iso));
+/**
+ * The one date-time format (yyyy-MM-dd HH:mm, the clinic's zone) for an ECG on every screen and on paper. A cart's
+ * time without a zone is shown as the cart wrote it (see src/shared/date-format.ts). The locale argument is kept
+ * for the call sites; the format does not vary with the language.
+ */
+export function formatEcgDateTime(iso: string, _locale?: string): string {
+  return formatDateTime(iso);
 }
 
 /**
