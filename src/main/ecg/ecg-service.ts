@@ -10,6 +10,7 @@ import { recordChange } from '../sync/outbox-writer';
 import type { EventHub } from '../events/event-hub';
 import type { PatientService } from '../patients/patient-service';
 import type { Session } from '../session/session';
+import { identityMismatches } from '../../shared/ecg-identity';
 import { readCartReport } from './analysis/cart-report';
 import { measureEcg } from './analysis/measure';
 import { normaliseLeads } from './analysis/record';
@@ -136,9 +137,18 @@ export class EcgService {
     return s;
   }
 
-  async importFile(patientId: string, filePath: string): Promise<EcgSummary> {
-    this.patients.get(patientId);
+  async importFile(patientId: string, filePath: string, confirmPatient = false): Promise<EcgSummary> {
+    const patient = this.patients.get(patientId);
     const record = await readEcgFile(filePath).catch(ecgFormatToApi);
+    const mismatches = identityMismatches(record.patient, patient);
+    if (mismatches.length > 0 && !confirmPatient) {
+      throw new ApiError('CONFLICT', `the file names another patient (${mismatches.join(', ')})`, {
+        reason: 'ECG_PATIENT_MISMATCH',
+        mismatches: mismatches.join(','),
+        fileName: record.patient?.name ?? '',
+        fileId: record.patient?.id ?? '',
+      });
+    }
     // The reader has just read these bytes, so the second read comes from the page cache.
     const cart = readCartReport(await readFile(filePath));
     return this.store(record, 'file', path.basename(filePath), patientId, cart);

@@ -8,7 +8,7 @@ export function ecgHandlers(s: Pick<HandlerDeps, 'ecg'>): Handlers<'ecg'> {
       startLive: ({ deviceId }) => s.ecg.startLive(deviceId),
       stopLive: ({ deviceId }) => s.ecg.stopLive(deviceId),
       capture: ({ patientId, deviceId, seconds }) => s.ecg.capture(patientId, deviceId, seconds),
-      importFile: ({ patientId, path }) => s.ecg.importFile(patientId, path),
+      importFile: ({ patientId, path, confirmPatient }) => s.ecg.importFile(patientId, path, confirmPatient),
       list: ({ patientId }) => s.ecg.list(patientId),
       unassigned: () => s.ecg.unassigned(),
       assign: ({ patientId, ecgId }) => s.ecg.assign(patientId, ecgId),

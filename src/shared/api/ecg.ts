@@ -83,7 +83,11 @@ export const ecgContract = {
   stopLive: method({ input: z.object({ deviceId: id }), output: ecgDeviceSchema, access: staff, audit: 'none' }),
   /** Stores the last `seconds` of a live device into the patient's chart. */
   capture: method({ input: z.object({ patientId: id, deviceId: id, seconds: z.number().int().min(5).max(60).default(10) }), output: ecgSummarySchema, access: staff, audit: 'write' }),
-  importFile: method({ input: z.object({ patientId: id, path: z.string().min(1).max(4096) }), output: ecgSummarySchema, access: staff, audit: 'write' }),
+  /**
+   * A file naming another patient (name or ID) is refused with ECG_PATIENT_MISMATCH and the file's identity, unless
+   * the clinician confirmed it (`confirmPatient`) after seeing both.
+   */
+  importFile: method({ input: z.object({ patientId: id, path: z.string().min(1).max(4096), confirmPatient: z.boolean().default(false) }), output: ecgSummarySchema, access: staff, audit: 'write' }),
   list: method({ input: z.object({ patientId: id }), output: z.array(ecgSummarySchema), access: staff, audit: 'read' }),
   /** Recordings a cart's export folder brought in, not yet assigned to a patient. */
   unassigned: method({ input: z.object({}), output: z.array(ecgSummarySchema), access: staff, audit: 'none' }),

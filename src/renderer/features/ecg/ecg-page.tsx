@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { ApiError } from '../../../shared/api/errors';
 import { Link } from 'react-router';
 import type { EcgSummary } from '../../../shared/api/ecg';
 import type { PatientSummary } from '../../../shared/api/patients';
@@ -199,15 +200,21 @@ function ImportPanel({ patient, onSaved }: { patient: PatientSummary | null; onS
   const [path, setPath] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
-  async function importFile() {
+  /** The file's identity when it names someone else: the clinician decides before anything is attached. */
+  const [mismatch, setMismatch] = useState<{ fileName: string; fileId: string; path: string } | null>(null);
+  async function importFile(confirmPatient = false) {
     if (!patient) return;
     setBusy(true);
     setError(null);
+    const filePath = mismatch && confirmPatient ? mismatch.path : path.trim();
     try {
-      onSaved(await api.ecg.importFile({ patientId: patient.id, path: path.trim() }));
+      onSaved(await api.ecg.importFile({ patientId: patient.id, path: filePath, confirmPatient }));
       setPath('');
+      setMismatch(null);
     } catch (err) {
-      setError(err);
+      if (err instanceof ApiError && err.details?.reason === 'ECG_PATIENT_MISMATCH') {
+        setMismatch({ fileName: String(err.details.fileName ?? ''), fileId: String(err.details.fileId ?? ''), path: filePath });
+      } else setError(err);
     } finally {
       setBusy(false);
     }
@@ -231,6 +238,21 @@ function ImportPanel({ patient, onSaved }: { patient: PatientSummary | null; onS
           {t('ecg:import.submit')}
         </button>
       </div>
+      {mismatch && patient && (
+        <div role="alertdialog" aria-label={t('ecg:identity.title')} className="ecg-identity-check" data-testid="ecg-identity-check">
+          <p>
+            <strong>{t('ecg:identity.title')}</strong>
+          </p>
+          <p>{t('ecg:identity.file', { name: mismatch.fileName || '—', id: mismatch.fileId || '—' })}</p>
+          <p>{t('ecg:identity.chosen', { name: patient.name })}</p>
+          <button type="button" className="primary" disabled={busy} onClick={() => void importFile(true)}>
+            {t('ecg:identity.attachAnyway')}
+          </button>
+          <button type="button" onClick={() => setMismatch(null)}>
+            {t('ecg:identity.cancel')}
+          </button>
+        </div>
+      )}
       <EcgError error={error} />
     </form>
   );

@@ -87,3 +87,26 @@ describe('ECG in the chart (service over the encrypted store)', () => {
     await call(d, 'ecg', 'stopLive', { deviceId: device.id });
   });
 });
+
+describe('a file that names another patient', () => {
+  it('is refused with ECG_PATIENT_MISMATCH and the file\'s identity, nothing stored; attached once the clinician confirms', async () => {
+    station = await openTestStation({ withAdmin: true });
+    const d = station.services.dispatch;
+    const p = await patient(station);
+    const synthetic = synthesizeEcg({ seed: 5, durationS: 10, sampleRateHz: 500, heartRateBpm: 70 });
+    const other = path.join(station.dataDir, 'other.xml');
+    writeFileSync(other, writeAecg({ format: 'hl7-aecg', sampleRateHz: 500, leads: synthetic.leads, patient: { name: '王五', id: 'OP-778' } }));
+    await expect(call(d, 'ecg', 'importFile', { patientId: p.id, path: other })).rejects.toMatchObject({
+      code: 'CONFLICT',
+      details: { reason: 'ECG_PATIENT_MISMATCH', fileName: '王五', fileId: 'OP-778', mismatches: 'name,id' },
+    });
+    expect(await call(d, 'ecg', 'list', { patientId: p.id })).toHaveLength(0);
+    const confirmed = await call(d, 'ecg', 'importFile', { patientId: p.id, path: other, confirmPatient: true });
+    expect(confirmed.patientId).toBe(p.id);
+
+    // The same patient under the pinyin a cart stores, and no identity at all: attached without asking.
+    const same = path.join(station.dataDir, 'same.xml');
+    writeFileSync(same, writeAecg({ format: 'hl7-aecg', sampleRateHz: 500, leads: synthetic.leads, patient: { name: 'LIU^XINDIAN' } }));
+    await expect(call(d, 'ecg', 'importFile', { patientId: p.id, path: same })).resolves.toMatchObject({ patientId: p.id });
+  }, 30_000);
+});
