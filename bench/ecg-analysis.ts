@@ -8,6 +8,10 @@
  *   `.sdDeg` (axes): ours − the cart's own value, over every shared file that carries the cart's measurements (GE
  *   MUSE example1.xml, Philips 129DYPRG.XML), mean and sample SD; `ecg.measure.files` counts them. P duration is not
  *   compared: we do not delineate the P offset. Omitted without ../shared/ecg-samples.
+ * - `ecg.qrs.noise.se.<snr>dB`, `ecg.qrs.noise.ppv.<snr>dB` for SNR 24, 18, 12, 6, 0, −6 dB: the EC57 noise stress
+ *   test on the same MIT-BIH records (both leads noised, from minute 5 in alternating 2-minute segments, as in
+ *   NSTDB) with noise generated to NSTDB's character (test/support/ecg-noise.ts: baseline wander, muscle artifact,
+ *   electrode motion), scored from minute 5 with the same detector and pipeline. Omitted without the samples.
  * - `ecg.qrs.realtimeFactor`: seconds of signal detected per second of wall time (median of three passes) — on
  *   those same records when present, else on 30 minutes of synthetic ECG at 360 Hz.
  */
@@ -25,6 +29,7 @@ import type { ReaderInput } from '../src/main/ecg/formats/reader';
 import { wfdbReader } from '../src/main/ecg/formats/wfdb';
 import { hasSharedSamples, samplePath } from '../test/support/shared-samples';
 import { syntheticEcg } from '../test/main/ecg/analysis/synthetic-ecg';
+import { addNoiseAtSnr, nstNoise, qrsSignalPower } from '../test/support/ecg-noise';
 
 const MIT_RECORDS = ['100', '103', '105', '208'];
 const PASSES = 3;
@@ -69,6 +74,28 @@ function median(values: number[]): number {
 }
 
 const round = (value: number, digits: number) => Math.round(value * 10 ** digits) / 10 ** digits;
+
+const NOISE_SNRS_DB = [24, 18, 12, 6, 0, -6];
+
+async function noiseStress(signals: readonly Signal[]): Promise<Record<string, number>> {
+  const figures: Record<string, number> = {};
+  for (const snr of NOISE_SNRS_DB) {
+    const scores = signals.map((s, r) => {
+      const fs = s.record.sampleRateHz;
+      const leads = s.record.leads.map((lead, l) => {
+        const power = qrsSignalPower(lead.microvolts, s.referenceBeats!, fs);
+        // One noise realisation per record and lead, the same at every SNR (only its scale changes), as in NSTDB.
+        return { ...lead, microvolts: addNoiseAtSnr(lead.microvolts, nstNoise(lead.microvolts.length, fs, 1000 * (r + 1) + l), power, snr, fs) };
+      });
+      return scoreQrs(s.referenceBeats!, detectRecordBeats({ ...s.record, leads }), { sampleRateHz: fs });
+    });
+    const gross = grossScore(scores);
+    const key = `${snr}dB`;
+    figures[`ecg.qrs.noise.se.${key}`] = round(gross.sensitivityPercent, 2);
+    figures[`ecg.qrs.noise.ppv.${key}`] = round(gross.positivePredictivityPercent, 2);
+  }
+  return figures;
+}
 
 const CART_FILES = [['ge-muse-xml', 'example1.xml'], ['philips-xml', '129DYPRG.XML']] as const;
 
@@ -126,6 +153,6 @@ export async function benchEcgAnalysis(): Promise<Record<string, number>> {
     figures['ecg.qrs.ppv'] = round(gross.positivePredictivityPercent, 2);
   }
   figures['ecg.qrs.realtimeFactor'] = Math.round(signalSeconds / median(passSeconds));
-  if (hasSharedSamples) Object.assign(figures, await cartAgreement());
+  if (hasSharedSamples) Object.assign(figures, await cartAgreement(), await noiseStress(signals));
   return figures;
 }
