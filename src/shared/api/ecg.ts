@@ -19,7 +19,7 @@ export const ecgMeasurementsSchema = z.object({
   pAxisDeg: z.number().optional(),
   tAxisDeg: z.number().optional(),
   rrIrregularity: z.number().optional(),
-  qrsAmplitudes: z.record(z.enum(STANDARD_LEADS), z.object({ rUv: z.number(), sUv: z.number() })).optional(),
+  qrsAmplitudes: z.partialRecord(z.enum(STANDARD_LEADS), z.object({ rUv: z.number(), sUv: z.number() })).optional(),
   sokolowLyonUv: z.number().optional(),
   beatCount: z.number().int(),
   medianBeatCount: z.number().int(),
