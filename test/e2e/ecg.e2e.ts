@@ -138,6 +138,7 @@ describe('ECG end to end (harness + Chromium)', () => {
     await page.getByRole('navigation').getByRole('link', { name: '心电' }).click();
     await page.getByRole('heading', { name: '心电', exact: true }).waitFor();
     await choosePatient(page, '李秀英');
+    await page.getByLabel('门诊号（可选）').fill('MZ20261206-017');
     const capture = page.getByRole('button', { name: '采集10秒' });
     expect(await capture.isDisabled()).toBe(true);
     await page.getByLabel('心电设备').selectOption('demo');
@@ -231,6 +232,7 @@ describe('ECG end to end (harness + Chromium)', () => {
     expect(pulseTops.length).toBeGreaterThanOrEqual(4);
 
     expect(facts.text).toContain('石桥镇卫生院');
+    expect(facts.text).toContain('MZ20261206-017');
     expect(facts.text).toContain('李秀英');
     expect(facts.text).toContain('窦性心律,正常心电图。'.normalize('NFKC'));
     expect(facts.text).toContain('430522********');

@@ -36,11 +36,12 @@ interface EcgRow {
   interpretedBy: string | null;
   signedAt: string | null;
   metadata: string | null;
+  outpatientNumber: string | null;
 }
 
 const SUMMARY_SQL = `SELECT id, patient_id AS patientId, recorded_at AS recordedAt, source, source_name AS sourceName, format,
   sample_rate_hz AS sampleRateHz, sample_count AS sampleCount, lead_names AS leadNames, annotation_count AS annotationCount,
-  measurements, interpretation, interpreted_by AS interpretedBy, signed_at AS signedAt, metadata FROM ecg_records`;
+  measurements, interpretation, interpreted_by AS interpretedBy, signed_at AS signedAt, metadata, outpatient_number AS outpatientNumber FROM ecg_records`;
 
 /** The cart's report kept in the row's metadata; a malformed one is left out rather than shown wrong. */
 function cartOf(metadata: string | null): CartReport | undefined {
@@ -79,7 +80,7 @@ export class EcgService {
   ) {}
 
   /** Stores a decoded record with its measurements; the one path for files, devices and the export folder. */
-  store(record: EcgRecord, source: EcgSummary['source'], sourceName: string, patientId: string | null, cart?: CartReport): EcgSummary {
+  store(record: EcgRecord, source: EcgSummary['source'], sourceName: string, patientId: string | null, cart?: CartReport, outpatientNumber?: string): EcgSummary {
     if (patientId) this.patients.get(patientId);
     // Standard names for aliases (MLII → II) and standard order, before storing: screens, analysis and exports
     // then all see one naming.
@@ -102,7 +103,7 @@ export class EcgService {
       sqlite
         .prepare(
           `INSERT INTO ecg_records (id, patient_id, recorded_at, source, source_name, format, sample_rate_hz, sample_count, lead_names, samples,
-           annotation_count, measurements, metadata, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+           annotation_count, measurements, metadata, created_at, outpatient_number) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         )
         .run(
           id,
@@ -119,6 +120,7 @@ export class EcgService {
           JSON.stringify(measurements),
           JSON.stringify({ patient: record.patient ?? null, device: record.device ?? null, cart: cart ?? null }),
           now,
+          outpatientNumber ?? null,
         );
       if (patientId) recordChange(sqlite, 'ecg', id);
     })();
@@ -137,7 +139,7 @@ export class EcgService {
     return s;
   }
 
-  async importFile(patientId: string, filePath: string, confirmPatient = false): Promise<EcgSummary> {
+  async importFile(patientId: string, filePath: string, confirmPatient = false, outpatientNumber?: string): Promise<EcgSummary> {
     const patient = this.patients.get(patientId);
     const record = await readEcgFile(filePath).catch(ecgFormatToApi);
     const mismatches = identityMismatches(record.patient, patient);
@@ -151,7 +153,7 @@ export class EcgService {
     }
     // The reader has just read these bytes, so the second read comes from the page cache.
     const cart = readCartReport(await readFile(filePath));
-    return this.store(record, 'file', path.basename(filePath), patientId, cart);
+    return this.store(record, 'file', path.basename(filePath), patientId, cart, outpatientNumber);
   }
 
   list(patientId: string): EcgSummary[] {
@@ -273,14 +275,14 @@ export class EcgService {
     return this.deviceInfo(d);
   }
 
-  capture(patientId: string, deviceId: string, seconds: number): EcgSummary {
+  capture(patientId: string, deviceId: string, seconds: number, outpatientNumber?: string): EcgSummary {
     const d = this.device(deviceId);
     const buffer = this.buffers.get(deviceId);
     const last = buffer?.last(seconds);
     if (!last || buffer!.seconds < seconds) {
       throw new ApiError('CONFLICT', `need ${seconds} s of live signal before capturing; have ${Math.floor(buffer?.seconds ?? 0)} s`, { reason: 'ECG_NOT_ENOUGH_SIGNAL', seconds });
     }
-    return this.store({ format: 'device', sampleRateHz: last.sampleRateHz, leads: last.leads, recordedAt: this.clock.now().toISOString(), device: { model: d.label } }, 'device', d.label, patientId);
+    return this.store({ format: 'device', sampleRateHz: last.sampleRateHz, leads: last.leads, recordedAt: this.clock.now().toISOString(), device: { model: d.label } }, 'device', d.label, patientId, undefined, outpatientNumber);
   }
 
   async close(): Promise<void> {

@@ -59,6 +59,8 @@ export const ecgSummarySchema = z.object({
   interpretation: z.string().nullable(),
   interpretedBy: z.string().nullable(),
   signedAt: z.string().nullable(),
+  /** 门诊号: the outpatient number the ECG was taken under, for the report header; absent when none was given. */
+  outpatientNumber: z.string().nullable().optional(),
   /** What the cart itself measured and said, when the file carries it. */
   cart: cartReportSchema.optional(),
 });
@@ -73,6 +75,14 @@ export const ecgDeviceSchema = z.object({
   live: z.boolean(),
 });
 
+/** 门诊号 as typed at the desk; blank means none. */
+const outpatientNumberSchema = z
+  .string()
+  .trim()
+  .max(30)
+  .optional()
+  .transform((v) => (v ? v : undefined));
+
 /** At most one minute of 12 leads per call: long Holter-like files are read in windows. */
 export const MAX_ECG_WINDOW_SAMPLES = 60_000;
 
@@ -82,12 +92,22 @@ export const ecgContract = {
   startLive: method({ input: z.object({ deviceId: id }), output: ecgDeviceSchema, access: staff, audit: 'none' }),
   stopLive: method({ input: z.object({ deviceId: id }), output: ecgDeviceSchema, access: staff, audit: 'none' }),
   /** Stores the last `seconds` of a live device into the patient's chart. */
-  capture: method({ input: z.object({ patientId: id, deviceId: id, seconds: z.number().int().min(5).max(60).default(10) }), output: ecgSummarySchema, access: staff, audit: 'write' }),
+  capture: method({
+    input: z.object({ patientId: id, deviceId: id, seconds: z.number().int().min(5).max(60).default(10), outpatientNumber: outpatientNumberSchema }),
+    output: ecgSummarySchema,
+    access: staff,
+    audit: 'write',
+  }),
   /**
    * A file naming another patient (name or ID) is refused with ECG_PATIENT_MISMATCH and the file's identity, unless
    * the clinician confirmed it (`confirmPatient`) after seeing both.
    */
-  importFile: method({ input: z.object({ patientId: id, path: z.string().min(1).max(4096), confirmPatient: z.boolean().default(false) }), output: ecgSummarySchema, access: staff, audit: 'write' }),
+  importFile: method({
+    input: z.object({ patientId: id, path: z.string().min(1).max(4096), confirmPatient: z.boolean().default(false), outpatientNumber: outpatientNumberSchema }),
+    output: ecgSummarySchema,
+    access: staff,
+    audit: 'write',
+  }),
   list: method({ input: z.object({ patientId: id }), output: z.array(ecgSummarySchema), access: staff, audit: 'read' }),
   /** Recordings a cart's export folder brought in, not yet assigned to a patient. */
   unassigned: method({ input: z.object({}), output: z.array(ecgSummarySchema), access: staff, audit: 'none' }),

@@ -27,16 +27,22 @@ export function EcgPage() {
   const { t } = useTranslation();
   const [patient, setPatient] = useState<PatientSummary | null>(null);
   const [saved, setSaved] = useState<{ summary: EcgSummary; patient: PatientSummary } | null>(null);
+  /** 门诊号 of today's visit: stored with what is captured or imported next, printed in the report header. */
+  const [outpatientNumber, setOutpatientNumber] = useState('');
   return (
     <section className="page ecg-page">
       <h1>{t('ecg:page.title')}</h1>
       <div className="card">
         <h2>{t('ecg:patient.title')}</h2>
         <PatientPicker value={patient} onChange={setPatient} />
+        <label>
+          {t('ecg:patient.outpatientNumber')}
+          <input value={outpatientNumber} maxLength={30} onChange={(e) => setOutpatientNumber(e.target.value)} spellCheck={false} />
+        </label>
       </div>
-      <LivePanel patient={patient} onSaved={(summary) => patient && setSaved({ summary, patient })} />
+      <LivePanel patient={patient} outpatientNumber={outpatientNumber} onSaved={(summary) => patient && setSaved({ summary, patient })} />
       {saved && <SavedNotice summary={saved.summary} patient={saved.patient} />}
-      <ImportPanel patient={patient} onSaved={(summary) => patient && setSaved({ summary, patient })} />
+      <ImportPanel patient={patient} outpatientNumber={outpatientNumber} onSaved={(summary) => patient && setSaved({ summary, patient })} />
       <UnassignedPanel patient={patient} onSaved={(summary) => patient && setSaved({ summary, patient })} />
       <CalibrationCard />
     </section>
@@ -53,7 +59,7 @@ function SavedNotice({ summary, patient }: { summary: EcgSummary; patient: Patie
   );
 }
 
-function LivePanel({ patient, onSaved }: { patient: PatientSummary | null; onSaved: (summary: EcgSummary) => void }) {
+function LivePanel({ patient, outpatientNumber, onSaved }: { patient: PatientSummary | null; outpatientNumber: string; onSaved: (summary: EcgSummary) => void }) {
   const { t } = useTranslation();
   const [devices, setDevices] = useState<Device[] | null>(null);
   const [deviceId, setDeviceId] = useState('');
@@ -128,7 +134,7 @@ function LivePanel({ patient, onSaved }: { patient: PatientSummary | null; onSav
     setBusy(true);
     setError(null);
     try {
-      onSaved(await api.ecg.capture({ patientId: patient.id, deviceId: liveId, seconds: CAPTURE_SECONDS }));
+      onSaved(await api.ecg.capture({ patientId: patient.id, deviceId: liveId, seconds: CAPTURE_SECONDS, outpatientNumber }));
     } catch (err) {
       setError(err);
     } finally {
@@ -195,7 +201,7 @@ function DeviceStatusText({ status, live, stats }: { status: DeviceStatus | null
   );
 }
 
-function ImportPanel({ patient, onSaved }: { patient: PatientSummary | null; onSaved: (summary: EcgSummary) => void }) {
+function ImportPanel({ patient, outpatientNumber, onSaved }: { patient: PatientSummary | null; outpatientNumber: string; onSaved: (summary: EcgSummary) => void }) {
   const { t } = useTranslation();
   const [path, setPath] = useState('');
   const [busy, setBusy] = useState(false);
@@ -208,7 +214,7 @@ function ImportPanel({ patient, onSaved }: { patient: PatientSummary | null; onS
     setError(null);
     const filePath = mismatch && confirmPatient ? mismatch.path : path.trim();
     try {
-      onSaved(await api.ecg.importFile({ patientId: patient.id, path: filePath, confirmPatient }));
+      onSaved(await api.ecg.importFile({ patientId: patient.id, path: filePath, confirmPatient, outpatientNumber }));
       setPath('');
       setMismatch(null);
     } catch (err) {

@@ -110,6 +110,7 @@ function ReportSheet({ data }: { data: ReportData }) {
           t('ecg:report.sex', { value: t(`ecg:sex.${patient.sex}`) }),
           t('ecg:report.age', { value: age }),
           t('ecg:report.idNumber', { value: maskIdNumber(patient.idNumber) || '—' }),
+          t('ecg:report.outpatientNumber', { value: summary.outpatientNumber || '—' }),
           t('ecg:report.recordedAt', { value: formatEcgDateTime(summary.recordedAt, i18n.language) }),
         ].join('　')}
       </text>

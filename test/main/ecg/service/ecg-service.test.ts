@@ -101,12 +101,14 @@ describe('a file that names another patient', () => {
       details: { reason: 'ECG_PATIENT_MISMATCH', fileName: '王五', fileId: 'OP-778', mismatches: 'name,id' },
     });
     expect(await call(d, 'ecg', 'list', { patientId: p.id })).toHaveLength(0);
-    const confirmed = await call(d, 'ecg', 'importFile', { patientId: p.id, path: other, confirmPatient: true });
+    const confirmed = await call(d, 'ecg', 'importFile', { patientId: p.id, path: other, confirmPatient: true, outpatientNumber: ' MZ-0042 ' });
     expect(confirmed.patientId).toBe(p.id);
+    // The outpatient number (migration 0025) is kept trimmed for the report header.
+    expect(confirmed.outpatientNumber).toBe('MZ-0042');
 
     // The same patient under the pinyin a cart stores, and no identity at all: attached without asking.
     const same = path.join(station.dataDir, 'same.xml');
     writeFileSync(same, writeAecg({ format: 'hl7-aecg', sampleRateHz: 500, leads: synthetic.leads, patient: { name: 'LIU^XINDIAN' } }));
-    await expect(call(d, 'ecg', 'importFile', { patientId: p.id, path: same })).resolves.toMatchObject({ patientId: p.id });
+    await expect(call(d, 'ecg', 'importFile', { patientId: p.id, path: same, outpatientNumber: '  ' })).resolves.toMatchObject({ patientId: p.id, outpatientNumber: null });
   }, 30_000);
 });
