@@ -327,7 +327,11 @@ describe('ECG end to end (harness + Chromium)', () => {
           const half = (data.length / 4 / 2) | 0;
           let top = 0;
           let bottom = 0;
-          for (let p = 0; p < data.length / 4; p++) if (data[p * 4 + 3] > 0) (p < half ? top++ : bottom++);
+          for (let p = 0; p < data.length / 4; p++) {
+            if (data[p * 4 + 3] === 0) continue;
+            if (p < half) top++;
+            else bottom++;
+          }
           return { top, bottom };
         });
       await expect.poll(async () => Math.min(...Object.values(await ink()))).toBeGreaterThan(500);
