@@ -1,5 +1,6 @@
 import { STANDARD_LEADS, type EcgMeasurements, type EcgRecord, type StandardLead } from '../../../shared/ecg';
 import { filterEcg } from './filters';
+import { removePacingSpikes } from './pacing';
 import { detectQrsMultiLead } from './qrs';
 
 /**
@@ -423,9 +424,12 @@ function usableLeadsOf(record: EcgRecord): EcgRecord['leads'] {
   return record.leads.filter((lead) => lead.microvolts.some((v) => Number.isFinite(v)));
 }
 
-/** The leads as analysis sees them: measurement band, zero phase. */
+/**
+ * The leads as analysis sees them: pacemaker stimuli bridged (before filtering, which would smear a 1 ms pulse into
+ * a QRS-like bump), then the measurement band, zero phase.
+ */
 function analysisLeads(record: EcgRecord): Float32Array[] {
-  return usableLeadsOf(record).map((lead) => filterEcg(lead.microvolts, record.sampleRateHz, MEASUREMENT_FILTER, 'zero-phase'));
+  return usableLeadsOf(record).map((lead) => filterEcg(removePacingSpikes(lead.microvolts, record.sampleRateHz).signal, record.sampleRateHz, MEASUREMENT_FILTER, 'zero-phase'));
 }
 
 /**
