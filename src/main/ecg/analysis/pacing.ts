@@ -26,6 +26,9 @@ export interface PacingSpikes {
 export function removePacingSpikes(microvolts: Float32Array, sampleRateHz: number): PacingSpikes {
   const signal = Float32Array.from(microvolts);
   const spikes: number[] = [];
+  // Below 250 Hz one sample is longer than a stimulus and a sharp R wave can be one sample tall: nothing can be told
+  // apart there (and such records have lost their stimuli to the low-pass anyway).
+  if (1 / sampleRateHz > PACING_SPIKE_MAX_SECONDS) return { signal, spikes };
   const maxWidth = Math.max(1, Math.round(PACING_SPIKE_MAX_SECONDS * sampleRateHz));
   const n = signal.length;
   let i = 1;
