@@ -1,8 +1,17 @@
 /**
  * ECG analysis figures:
- * - `ecg.qrs.se`, `ecg.qrs.ppv`: gross QRS sensitivity and positive predictivity (percent) of detectQrs on the
- *   shared MIT-BIH records 100, 103, 105, 208, scored the EC57 way (150 ms window, from minute 5). Omitted when
- *   ../shared/ecg-samples is not beside the clone.
+ * - `ecg.qrs.se`, `ecg.qrs.ppv`: gross QRS sensitivity and positive predictivity (percent) of the screen's own
+ *   beat detection (detectRecordBeats on the record after normaliseLeads: the pipeline the viewer's measurements
+ *   use, on the whole record) on the shared MIT-BIH records 100, 103, 105, 208, scored the EC57 way (150 ms
+ *   window, from minute 5). Omitted when ../shared/ecg-samples is not beside the clone.
+ * - `ecg.measure.<name>.meanDiffMs` / `.sdMs` (intervals), `.meanDiffBpm` / `.sdBpm` (rate), `.meanDiffDeg` /
+ *   `.sdDeg` (axes): ours − the cart's own value, over every shared file that carries the cart's measurements (GE
+ *   MUSE example1.xml, Philips 129DYPRG.XML), mean and sample SD; `ecg.measure.files` counts them. P duration is not
+ *   compared: we do not delineate the P offset. Omitted without ../shared/ecg-samples.
+ * - `ecg.qrs.noise.se.<snr>dB`, `ecg.qrs.noise.ppv.<snr>dB` for SNR 24, 18, 12, 6, 0, −6 dB: the EC57 noise stress
+ *   test on the same MIT-BIH records (both leads noised, from minute 5 in alternating 2-minute segments, as in
+ *   NSTDB) with noise generated to NSTDB's character (test/support/ecg-noise.ts: baseline wander, muscle artifact,
+ *   electrode motion), scored from minute 5 with the same detector and pipeline. Omitted without the samples.
  * - `ecg.qrs.realtimeFactor`: seconds of signal detected per second of wall time (median of three passes) — on
  *   those same records when present, else on 30 minutes of synthetic ECG at 360 Hz.
  */
@@ -11,18 +20,22 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { grossScore, referenceBeatSamples, scoreQrs, type QrsScore } from '../src/main/ecg/analysis/ec57';
-import { detectQrs } from '../src/main/ecg/analysis/qrs';
+import { readCartReport } from '../src/main/ecg/analysis/cart-report';
+import { detectRecordBeats, measureEcg } from '../src/main/ecg/analysis/measure';
+import { readEcgFile } from '../src/main/ecg/formats/index';
+import { normaliseLeads } from '../src/main/ecg/analysis/record';
+import type { EcgRecord } from '../src/shared/ecg';
 import type { ReaderInput } from '../src/main/ecg/formats/reader';
 import { wfdbReader } from '../src/main/ecg/formats/wfdb';
 import { hasSharedSamples, samplePath } from '../test/support/shared-samples';
 import { syntheticEcg } from '../test/main/ecg/analysis/synthetic-ecg';
+import { addNoiseAtSnr, nstNoise, qrsSignalPower } from '../test/support/ecg-noise';
 
 const MIT_RECORDS = ['100', '103', '105', '208'];
 const PASSES = 3;
 
 interface Signal {
-  microvolts: Float32Array;
-  sampleRateHz: number;
+  record: EcgRecord;
   referenceBeats?: Int32Array;
 }
 
@@ -44,18 +57,14 @@ async function mitSignals(): Promise<Signal[]> {
   const signals: Signal[] = [];
   for (const name of MIT_RECORDS) {
     const record = await wfdbReader.read(diskInput(samplePath('wfdb/mitdb', `${name}.hea`)));
-    signals.push({
-      microvolts: record.leads[0].microvolts,
-      sampleRateHz: record.sampleRateHz,
-      referenceBeats: referenceBeatSamples(record.annotations ?? []),
-    });
+    signals.push({ record: normaliseLeads(record), referenceBeats: referenceBeatSamples(record.annotations ?? []) });
   }
   return signals;
 }
 
 function syntheticSignals(): Signal[] {
   const ecg = syntheticEcg({ sampleRateHz: 360, seconds: 1800, heartRateBpm: 75, noiseMicrovolts: 20, mainsMicrovolts: 50, wanderMicrovolts: 200 });
-  return [{ microvolts: ecg.leads[0].microvolts, sampleRateHz: 360 }];
+  return [{ record: normaliseLeads({ format: 'device', sampleRateHz: 360, leads: ecg.leads }) }];
 }
 
 function median(values: number[]): number {
@@ -66,23 +75,84 @@ function median(values: number[]): number {
 
 const round = (value: number, digits: number) => Math.round(value * 10 ** digits) / 10 ** digits;
 
+const NOISE_SNRS_DB = [24, 18, 12, 6, 0, -6];
+
+async function noiseStress(signals: readonly Signal[]): Promise<Record<string, number>> {
+  const figures: Record<string, number> = {};
+  for (const snr of NOISE_SNRS_DB) {
+    const scores = signals.map((s, r) => {
+      const fs = s.record.sampleRateHz;
+      const leads = s.record.leads.map((lead, l) => {
+        const power = qrsSignalPower(lead.microvolts, s.referenceBeats!, fs);
+        // One noise realisation per record and lead, the same at every SNR (only its scale changes), as in NSTDB.
+        return { ...lead, microvolts: addNoiseAtSnr(lead.microvolts, nstNoise(lead.microvolts.length, fs, 1000 * (r + 1) + l), power, snr, fs) };
+      });
+      return scoreQrs(s.referenceBeats!, detectRecordBeats({ ...s.record, leads }), { sampleRateHz: fs });
+    });
+    const gross = grossScore(scores);
+    const key = `${snr}dB`;
+    figures[`ecg.qrs.noise.se.${key}`] = round(gross.sensitivityPercent, 2);
+    figures[`ecg.qrs.noise.ppv.${key}`] = round(gross.positivePredictivityPercent, 2);
+  }
+  return figures;
+}
+
+const CART_FILES = [['ge-muse-xml', 'example1.xml'], ['philips-xml', '129DYPRG.XML']] as const;
+
+/** Ours against the cart's own measurements, per measurement, over the shared files that carry them. */
+async function cartAgreement(): Promise<Record<string, number>> {
+  const pairs: { name: string; unit: 'Ms' | 'Bpm' | 'Deg'; ours?: number; cart?: number }[] = [];
+  for (const [folder, name] of CART_FILES) {
+    const file = samplePath(folder, name);
+    const cart = readCartReport(readFileSync(file));
+    if (!cart) throw new Error(`${folder}/${name}: the cart's measurements could not be read`);
+    const ours = measureEcg(normaliseLeads(await readEcgFile(file)));
+    const c = cart.measurements;
+    pairs.push(
+      { name: 'hr', unit: 'Bpm', ours: ours.heartRateBpm, cart: c.heartRateBpm },
+      { name: 'pr', unit: 'Ms', ours: ours.prMs, cart: c.prMs },
+      { name: 'qrs', unit: 'Ms', ours: ours.qrsMs, cart: c.qrsMs },
+      { name: 'qt', unit: 'Ms', ours: ours.qtMs, cart: c.qtMs },
+      { name: 'qtc', unit: 'Ms', ours: ours.qtcBazettMs, cart: c.qtcMs },
+      { name: 'pAxis', unit: 'Deg', ours: ours.pAxisDeg, cart: c.pAxisDeg },
+      { name: 'qrsAxis', unit: 'Deg', ours: ours.qrsAxisDeg, cart: c.qrsAxisDeg },
+      { name: 'tAxis', unit: 'Deg', ours: ours.tAxisDeg, cart: c.tAxisDeg },
+    );
+  }
+  const figures: Record<string, number> = { 'ecg.measure.files': CART_FILES.length };
+  for (const name of new Set(pairs.map((p) => p.name))) {
+    const rows = pairs.filter((p) => p.name === name);
+    const unit = rows[0].unit;
+    const diffs = rows.filter((p) => p.ours !== undefined && p.cart !== undefined).map((p) => (unit === 'Deg' ? (((p.ours! - p.cart! + 540) % 360) - 180) : p.ours! - p.cart!));
+    // A measurement we could not take on some file is counted, not hidden.
+    figures[`ecg.measure.${name}.missing`] = rows.length - diffs.length;
+    if (diffs.length === 0) continue;
+    const mean = diffs.reduce((a, b) => a + b, 0) / diffs.length;
+    const sd = diffs.length > 1 ? Math.sqrt(diffs.reduce((a, d) => a + (d - mean) ** 2, 0) / (diffs.length - 1)) : 0;
+    figures[`ecg.measure.${name}.meanDiff${unit}`] = round(mean, 1);
+    figures[`ecg.measure.${name}.sd${unit}`] = round(sd, 1);
+  }
+  return figures;
+}
+
 export async function benchEcgAnalysis(): Promise<Record<string, number>> {
   const signals = hasSharedSamples ? await mitSignals() : syntheticSignals();
-  const signalSeconds = signals.reduce((total, s) => total + s.microvolts.length / s.sampleRateHz, 0);
+  const signalSeconds = signals.reduce((total, s) => total + (s.record.leads[0]?.microvolts.length ?? 0) / s.record.sampleRateHz, 0);
   const passSeconds: number[] = [];
   let detections: Int32Array[] = [];
   for (let pass = 0; pass < PASSES; pass++) {
     const started = performance.now();
-    detections = signals.map((s) => detectQrs(s.microvolts, s.sampleRateHz));
+    detections = signals.map((s) => detectRecordBeats(s.record));
     passSeconds.push((performance.now() - started) / 1000);
   }
   const figures: Record<string, number> = {};
   if (hasSharedSamples) {
-    const scores: QrsScore[] = signals.map((s, i) => scoreQrs(s.referenceBeats!, detections[i], { sampleRateHz: s.sampleRateHz }));
+    const scores: QrsScore[] = signals.map((s, i) => scoreQrs(s.referenceBeats!, detections[i], { sampleRateHz: s.record.sampleRateHz }));
     const gross = grossScore(scores);
     figures['ecg.qrs.se'] = round(gross.sensitivityPercent, 2);
     figures['ecg.qrs.ppv'] = round(gross.positivePredictivityPercent, 2);
   }
   figures['ecg.qrs.realtimeFactor'] = Math.round(signalSeconds / median(passSeconds));
+  if (hasSharedSamples) Object.assign(figures, await cartAgreement(), await noiseStress(signals));
   return figures;
 }

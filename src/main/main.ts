@@ -2,12 +2,12 @@
  * Electron main: lifecycle, the one window, and wiring. Everything else lives in feature modules that know nothing
  * about Electron and run for real in the harness and the tests.
  */
-import { app, BrowserWindow, dialog, ipcMain, Menu, net, protocol, safeStorage, session } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Menu, MessageChannelMain, net, protocol, safeStorage, session } from 'electron';
 import { spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { EVENT_PREFIX } from '../shared/api/events';
+import { forwardEventsToPort } from './api/event-port';
 import { registerIpc, makeSenderCheck } from './api/ipc';
 import { systemClock } from './clock';
 import { defaultMigrationsFolder } from './db/open';
@@ -82,10 +82,8 @@ async function start(): Promise<void> {
   mainWindow = new BrowserWindow(secureWindowOptions(preloadPath, { packaged }));
   const windowId = mainWindow.webContents.id;
   registerIpc(ipcMain, services.dispatch, makeSenderCheck({ webContentsId: () => windowId, allowedOrigins, printWindows: () => printWindows }));
-  // Typed events (live ECG, sync progress) go to our window only.
-  services.events.subscribe((name, payload) => {
-    if (mainWindow && !mainWindow.isDestroyed()) mainWindow.webContents.send(`${EVENT_PREFIX}${name}`, payload);
-  });
+  // Typed events (live ECG, sync progress) go to our window only, over a MessagePort (typed arrays cross as such).
+  forwardEventsToPort(mainWindow.webContents, (listener) => services.events.subscribe(listener), () => new MessageChannelMain());
   mainWindow.once('ready-to-show', () => mainWindow?.show());
   mainWindow.on('closed', () => {
     mainWindow = null;

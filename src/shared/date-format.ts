@@ -44,7 +44,14 @@ interface WallClock {
   ss: string;
 }
 
+/** yyyy-MM-ddTHH:mm[:ss[.fff]] with no zone or offset: a wall-clock time as a device wrote it. */
+const ZONELESS = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?$/;
+
 function wallClock(instant: string | Date, timeZone: string): WallClock | null {
+  // A time without a zone (an ECG cart's local clock) is shown as written: reading it as UTC and converting to the
+  // clinic's zone would move it by the zone's offset (+8 h in China).
+  const zoneless = typeof instant === 'string' ? ZONELESS.exec(instant) : null;
+  if (zoneless) return { date: zoneless[1] as IsoDate, hh: zoneless[2], mm: zoneless[3], ss: zoneless[4] ?? '00' };
   const date = typeof instant === 'string' ? new Date(instant) : instant;
   if (Number.isNaN(date.getTime())) return null;
   const parts: Record<string, string> = {};

@@ -113,6 +113,22 @@ export interface EcgMeasurements {
   qtcFridericiaMs?: number;
   /** Frontal-plane QRS axis in degrees, −180 < axis ≤ 180 (lead I = 0°, aVF = +90°). */
   qrsAxisDeg?: number;
+  /** Frontal P axis (net P area in I and aVF), same convention; absent without a P wave. */
+  pAxisDeg?: number;
+  /** Frontal T axis (net T area in I and aVF), same convention. */
+  tAxisDeg?: number;
+  /**
+   * Normalised RMSSD of the RR series (root mean square of successive RR differences ÷ mean RR): near 0 in sinus
+   * rhythm, above ~0.1 in atrial fibrillation (Dash et al. 2009).
+   */
+  rrIrregularity?: number;
+  /**
+   * Median-beat QRS amplitudes per standard lead, µV above (R) and below (S) the QRS-onset level; what the voltage
+   * criteria (Sokolow–Lyon RV5+SV1, Cornell RaVL+SV3, low voltage) read.
+   */
+  qrsAmplitudes?: Partial<Record<StandardLead, { rUv: number; sUv: number }>>;
+  /** Sokolow–Lyon index: S in V1 + the larger R of V5/V6 (µV), when those leads were recorded. */
+  sokolowLyonUv?: number;
   /** QRS complexes detected in the recording. */
   beatCount: number;
   /** Beats of the dominant shape averaged into the median beat. */

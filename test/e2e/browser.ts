@@ -2,6 +2,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { BINARY_CONTENT_TYPE, decodeFrame } from '../../src/shared/api/binary';
 import type { ApiResult } from '../../src/shared/api/errors';
 import { startHarness, type Harness } from '../support/harness/server';
 
@@ -74,7 +75,8 @@ export async function callApi<T>(c: E2eContext, channel: string, input: unknown)
     headers: { 'content-type': 'application/json', 'x-harness-token': c.harness.token },
     body: JSON.stringify(input),
   });
-  const result = (await res.json()) as ApiResult<T>;
+  // Answers carrying samples come as binary frames, as the renderer receives them.
+  const result = (res.headers.get('content-type') === BINARY_CONTENT_TYPE ? decodeFrame(new Uint8Array(await res.arrayBuffer())) : await res.json()) as ApiResult<T>;
   if (!result.ok) throw new Error(`${channel}: ${result.error.code} ${result.error.message}`);
   return result.value;
 }

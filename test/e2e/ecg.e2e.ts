@@ -145,6 +145,7 @@ describe('ECG end to end (harness + Chromium)', () => {
     await page.getByRole('navigation').getByRole('link', { name: '心电' }).click();
     await page.getByRole('heading', { name: '心电', exact: true }).waitFor();
     await choosePatient(page, '李秀英');
+    await page.getByLabel('门诊号（可选）').fill('MZ20261206-017');
     const capture = page.getByRole('button', { name: '采集10秒' });
     expect(await capture.isDisabled()).toBe(true);
     await page.getByLabel('心电设备').selectOption('demo');
@@ -198,7 +199,7 @@ describe('ECG end to end (harness + Chromium)', () => {
     // Sign the reading: who and when is shown, and the list says it is signed.
     await page.getByLabel('医师解读').fill('窦性心律，正常心电图。');
     await page.getByRole('button', { name: '签名确认' }).click();
-    await expect.poll(() => page.getByTestId('ecg-signature').textContent()).toMatch(/^王医生 签名于 \d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/);
+    await expect.poll(() => page.getByTestId('ecg-signature').textContent()).toMatch(/^王医生 签名于 \d{4}-\d{2}-\d{2} \d{2}:\d{2}$/);
     await expect.poll(() => row.textContent()).toContain('已签名（王医生）');
 
     // aECG export downloads the HL7 XML of this recording.
@@ -238,6 +239,7 @@ describe('ECG end to end (harness + Chromium)', () => {
     expect(pulseTops.length).toBeGreaterThanOrEqual(4);
 
     expect(facts.text).toContain('石桥镇卫生院');
+    expect(facts.text).toContain('MZ20261206-017');
     expect(facts.text).toContain('李秀英');
     expect(facts.text).toContain('窦性心律,正常心电图。'.normalize('NFKC'));
     expect(facts.text).toContain('430522********');
@@ -273,7 +275,7 @@ describe('ECG end to end (harness + Chromium)', () => {
   });
 
   describe.skipIf(!hasSharedSamples)(`imports a shared sample file (${SKIP_REASON.replace('skipped: ', 'skipped when ')})`, () => {
-    it('imports the HL7 aECG example by path and shows it in the patient section', async () => {
+    it('asks before attaching a file that names another patient, then shows its time as the cart wrote it and the automatic statements for the clinician', async () => {
       ctx = await launch();
       const { page } = ctx;
       await createAdmin(page);
@@ -282,12 +284,69 @@ describe('ECG end to end (harness + Chromium)', () => {
       await choosePatient(page, '孙丽');
       await chooseFiles(page, samplePath('hl7-aecg', 'Example_aECG.xml'));
       await page.getByRole('button', { name: '导入到所选患者' }).click();
+      // The file is Clark's (SBJ-123): nothing is attached until the clinician says it is this patient.
+      const check = page.getByTestId('ecg-identity-check');
+      await check.waitFor();
+      expect(await check.textContent()).toContain('Clark');
+      expect(await check.textContent()).toContain('SBJ-123');
+      expect(await callApi<unknown[]>(ctx, 'ecg.list', { patientId: patient.id })).toHaveLength(0);
+      await check.getByRole('button', { name: '确认是该患者，导入' }).click();
       await page.getByText('已保存到 孙丽 的病历').waitFor();
       await page.goto(`${ctx.harness.url}/#/ecg/patient/${patient.id}`);
       const row = page.getByRole('table', { name: '心电图' }).getByRole('row').nth(1);
       await expect.poll(() => row.textContent()).toContain('Example_aECG.xml');
+      // The cart's clock says 09:10 with no zone: shown as written, not 17:10.
+      expect(await row.textContent()).toContain('2002-11-22 09:10');
       await row.getByRole('button', { name: '查看' }).click();
       await page.getByRole('img', { name: '心电图波形' }).waitFor();
+      await page.getByRole('heading', { name: '心电图 2002-11-22 09:10' }).waitFor();
+      await page.getByTestId('ecg-machine-note').getByText('机器自动分析，需医师确认').waitFor();
+      const statements = (await page.getByTestId('ecg-statements').allTextContents()).join('');
+      expect(statements).toMatch(/窦性|心房颤动可能/);
+      await page.getByRole('button', { name: '采用到诊断意见' }).click();
+      const reading = page.getByLabel('医师解读');
+      await expect.poll(() => reading.inputValue()).toMatch(/窦性|心房颤动可能/);
+      // Copied, editable, and not signed by itself.
+      await page.getByText('尚未解读').waitFor();
+      expect(await page.getByTestId('ecg-signature').count()).toBe(0);
+    });
+
+    it('opens MIT-BIH 208 (MLII + V1, 30 min) in a rhythm view of II and V1 with paging, analysed on the whole record', async () => {
+      ctx = await launch();
+      const { page } = ctx;
+      await createAdmin(page);
+      const patient = await registerPatient(ctx, '钱多', makeResidentId('430522', '1960-02-02', 331));
+      await page.goto(`${ctx.harness.url}/#/ecg`);
+      await choosePatient(page, '钱多');
+      await page.getByLabel('文件路径').fill(samplePath('wfdb/mitdb', '208.hea'));
+      await page.getByRole('button', { name: '导入到所选患者' }).click();
+      await page.getByText('已保存到 钱多 的病历').waitFor({ timeout: 30_000 });
+      const [summary] = await callApi<{ leadNames: string[]; measurements: { beatCount: number; heartRateBpm: number } }[]>(ctx, 'ecg.list', { patientId: patient.id });
+      expect(summary.leadNames).toEqual(['II', 'V1']);
+      expect(Math.abs(summary.measurements.beatCount - 2955)).toBeLessThan(40);
+      await page.goto(`${ctx.harness.url}/#/ecg/patient/${patient.id}`);
+      await page.getByRole('table', { name: '心电图' }).getByRole('row').nth(1).getByRole('button', { name: '查看' }).click();
+      await page.getByTestId('ecg-rhythm-view').getByText('II, V1').waitFor();
+      await page.getByText(/0–10\.0 秒 \/ 共 1805\.\d 秒/).waitFor();
+      // Both rows drawn, not a 3×4 grid of empty cells: ink in the top and the bottom half of the trace layer.
+      const ink = () =>
+        page.getByRole('img', { name: '心电图波形' }).evaluate((canvas: HTMLCanvasElement) => {
+          const { data } = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height);
+          const half = (data.length / 4 / 2) | 0;
+          let top = 0;
+          let bottom = 0;
+          for (let p = 0; p < data.length / 4; p++) {
+            if (data[p * 4 + 3] === 0) continue;
+            if (p < half) top++;
+            else bottom++;
+          }
+          return { top, bottom };
+        });
+      await expect.poll(async () => Math.min(...Object.values(await ink()))).toBeGreaterThan(500);
+      await page.getByRole('button', { name: '后 10 秒' }).click();
+      await page.getByText(/10–20\.0 秒 \/ 共/).waitFor();
+      const table = page.getByRole('table', { name: '自动测量' });
+      await expect.poll(() => table.textContent()).toMatch(/9[6-9] 次\/分|100 次\/分/);
     });
   });
 });

@@ -38,4 +38,12 @@ describe('one display format in the clinic time zone', () => {
     expect(formatClinicDate('2026-12-04')).toBe('2026-12-04');
     expect(formatClinicDateTime('2026-01-02T03:04:05Z', 'UTC')).toBe('2026-01-02 03:04');
   });
+
+  it('shows a time without a zone (an ECG cart\'s local clock) as written, not shifted by the zone offset', () => {
+    expect(formatClinicDateTime('2011-12-01T07:27:34')).toBe('2011-12-01 07:27');
+    expect(formatClinicDateTimeSeconds('2011-12-01T07:27:34')).toBe('2011-12-01 07:27:34');
+    expect(formatClinicDateTime('2011-12-01T07:27', 'America/New_York')).toBe('2011-12-01 07:27');
+    expect(formatClinicDateTime('2011-12-01T07:27:34+08:00')).toBe('2011-12-01 07:27');
+    expect(formatClinicDateTime('2011-12-01T07:27:34Z')).toBe('2011-12-01 15:27');
+  });
 });

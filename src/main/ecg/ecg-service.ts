@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { EcgSummary } from '../../shared/api/ecg';
+import { cartReportSchema, type CartReport, type EcgSummary } from '../../shared/api/ecg';
 import { ApiError } from '../../shared/api/errors';
 import type { EcgMeasurements, EcgRecord } from '../../shared/ecg';
 import type { Clock } from '../clock';
@@ -9,12 +10,14 @@ import { recordChange } from '../sync/outbox-writer';
 import type { EventHub } from '../events/event-hub';
 import type { PatientService } from '../patients/patient-service';
 import type { Session } from '../session/session';
+import { identityMismatches } from '../../shared/ecg-identity';
+import { readCartReport } from './analysis/cart-report';
 import { measureEcg } from './analysis/measure';
+import { normaliseLeads } from './analysis/record';
 import type { EcgDeviceDriver } from './devices/driver';
 import { writeAecg } from './formats/aecg-writer';
 import { EcgFormatError } from './formats/errors';
 import { decodeEcgFileInWorker } from './decode-in-worker';
-import { orderLeads } from './lead-order';
 import { LiveEcgBuffer } from './live-buffer';
 
 interface EcgRow {
@@ -32,17 +35,32 @@ interface EcgRow {
   interpretation: string | null;
   interpretedBy: string | null;
   signedAt: string | null;
+  metadata: string | null;
+  outpatientNumber: string | null;
 }
 
 const SUMMARY_SQL = `SELECT id, patient_id AS patientId, recorded_at AS recordedAt, source, source_name AS sourceName, format,
   sample_rate_hz AS sampleRateHz, sample_count AS sampleCount, lead_names AS leadNames, annotation_count AS annotationCount,
-  measurements, interpretation, interpreted_by AS interpretedBy, signed_at AS signedAt FROM ecg_records`;
+  measurements, interpretation, interpreted_by AS interpretedBy, signed_at AS signedAt, metadata, outpatient_number AS outpatientNumber FROM ecg_records`;
 
-function toSummary(r: EcgRow): EcgSummary {
-  return { ...r, durationS: r.sampleCount / r.sampleRateHz, leadNames: JSON.parse(r.leadNames) as string[], measurements: JSON.parse(r.measurements) as EcgSummary['measurements'] };
+/** The cart's report kept in the row's metadata; a malformed one is left out rather than shown wrong. */
+function cartOf(metadata: string | null): CartReport | undefined {
+  if (!metadata) return undefined;
+  const parsed = cartReportSchema.safeParse((JSON.parse(metadata) as { cart?: unknown }).cart);
+  return parsed.success ? parsed.data : undefined;
 }
 
-/** Display order: the standard 12 first, in their order, then anything else as the file had it. */
+function toSummary({ metadata, ...r }: EcgRow): EcgSummary {
+  const cart = cartOf(metadata);
+  return {
+    ...r,
+    durationS: r.sampleCount / r.sampleRateHz,
+    leadNames: JSON.parse(r.leadNames) as string[],
+    measurements: JSON.parse(r.measurements) as EcgSummary['measurements'],
+    ...(cart ? { cart } : {}),
+  };
+}
+
 function ecgFormatToApi(err: unknown): never {
   if (err instanceof EcgFormatError) throw new ApiError('ECG_FORMAT', err.message, { reason: err.code, ...err.details });
   throw err;
@@ -62,9 +80,18 @@ export class EcgService {
   ) {}
 
   /** Stores a decoded record with its measurements; the one path for files, devices and the export folder. */
-  store(record: EcgRecord, source: EcgSummary['source'], sourceName: string, patientId: string | null, measured?: EcgMeasurements | null): EcgSummary {
+  store(
+    record: EcgRecord,
+    source: EcgSummary['source'],
+    sourceName: string,
+    patientId: string | null,
+    extras: { measured?: EcgMeasurements | null; cart?: CartReport; outpatientNumber?: string } = {},
+  ): EcgSummary {
+    const { measured, cart, outpatientNumber } = extras;
     if (patientId) this.patients.get(patientId);
-    const leads = orderLeads(record);
+    // Standard names for aliases (MLII → II) and standard order, before storing: screens, analysis and exports
+    // then all see one naming.
+    const leads = normaliseLeads(record).leads;
     const n = leads[0]?.microvolts.length ?? 0;
     if (n === 0) throw new ApiError('ECG_FORMAT', 'the recording holds no samples', { reason: 'NO_SIGNAL' });
     const samples = Buffer.alloc(leads.length * n * 4);
@@ -85,7 +112,7 @@ export class EcgService {
       sqlite
         .prepare(
           `INSERT INTO ecg_records (id, patient_id, recorded_at, source, source_name, format, sample_rate_hz, sample_count, lead_names, samples,
-           annotation_count, measurements, metadata, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+           annotation_count, measurements, metadata, created_at, outpatient_number) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         )
         .run(
           id,
@@ -100,9 +127,10 @@ export class EcgService {
           samples,
           record.annotations?.length ?? 0,
           JSON.stringify(measurements),
-          // Deviations the reader noted travel with the recording, for the screen to show (ecg:deviation.<code>).
-          JSON.stringify({ patient: record.patient ?? null, device: record.device ?? null, deviations: record.deviations ?? [] }),
+          // Deviations the reader noted and the cart's own report travel with the recording, for the screen to show.
+          JSON.stringify({ patient: record.patient ?? null, device: record.device ?? null, deviations: record.deviations ?? [], cart: cart ?? null }),
           now,
+          outpatientNumber ?? null,
         );
       if (patientId) recordChange(sqlite, 'ecg', id);
     })();
@@ -121,10 +149,22 @@ export class EcgService {
     return s;
   }
 
-  async importFile(patientId: string, filePath: string): Promise<EcgSummary> {
-    this.patients.get(patientId);
+  async importFile(patientId: string, filePath: string, confirmPatient = false, outpatientNumber?: string): Promise<EcgSummary> {
+    const patient = this.patients.get(patientId);
+    // Decoded and measured in a worker: a large file never blocks main (issue 15.7).
     const { record, measurements } = await decodeEcgFileInWorker(filePath).catch(ecgFormatToApi);
-    return this.store(record, 'file', path.basename(filePath), patientId, measurements);
+    const mismatches = identityMismatches(record.patient, patient);
+    if (mismatches.length > 0 && !confirmPatient) {
+      throw new ApiError('CONFLICT', `the file names another patient (${mismatches.join(', ')})`, {
+        reason: 'ECG_PATIENT_MISMATCH',
+        mismatches: mismatches.join(','),
+        fileName: record.patient?.name ?? '',
+        fileId: record.patient?.id ?? '',
+      });
+    }
+    // The worker has just read these bytes, so this read comes from the page cache.
+    const cart = readCartReport(await readFile(filePath));
+    return this.store(record, 'file', path.basename(filePath), patientId, { measured: measurements, cart, outpatientNumber });
   }
 
   list(patientId: string): EcgSummary[] {
@@ -147,7 +187,7 @@ export class EcgService {
     return this.summary(ecgId);
   }
 
-  /** A window of samples (NaN → null for JSON). */
+  /** A window of samples as typed arrays (copies: the row's buffer belongs to the statement). */
   get(patientId: string, ecgId: string, fromSample: number, count: number) {
     const summary = this.owned(patientId, ecgId);
     const row = this.sqlite().prepare('SELECT samples FROM ecg_records WHERE id = ?').get(ecgId) as { samples: Buffer };
@@ -157,7 +197,7 @@ export class EcgService {
     const all = new Float32Array(row.samples.buffer, row.samples.byteOffset, row.samples.byteLength / 4);
     const leads = summary.leadNames.map((name, l) => ({
       name,
-      microvolts: Array.from(all.subarray(l * n + from, l * n + to), (v) => (Number.isFinite(v) ? Math.round(v * 100) / 100 : null)),
+      microvolts: all.slice(l * n + from, l * n + to),
     }));
     return { summary, fromSample: from, leads };
   }
@@ -224,7 +264,7 @@ export class EcgService {
           sampleRateHz: block.sampleRateHz,
           leadNames: block.leadNames,
           firstSampleIndex: block.firstSampleIndex,
-          samples: block.samples.map((s) => Array.from(s, (v) => (Number.isFinite(v) ? Math.round(v) : null))),
+          samples: block.samples.map((s) => Float32Array.from(s)),
           receivedAt: block.receivedAt,
         });
       });
@@ -246,14 +286,14 @@ export class EcgService {
     return this.deviceInfo(d);
   }
 
-  capture(patientId: string, deviceId: string, seconds: number): EcgSummary {
+  capture(patientId: string, deviceId: string, seconds: number, outpatientNumber?: string): EcgSummary {
     const d = this.device(deviceId);
     const buffer = this.buffers.get(deviceId);
     const last = buffer?.last(seconds);
     if (!last || buffer!.seconds < seconds) {
       throw new ApiError('CONFLICT', `need ${seconds} s of live signal before capturing; have ${Math.floor(buffer?.seconds ?? 0)} s`, { reason: 'ECG_NOT_ENOUGH_SIGNAL', seconds });
     }
-    return this.store({ format: 'device', sampleRateHz: last.sampleRateHz, leads: last.leads, recordedAt: this.clock.now().toISOString(), device: { model: d.label } }, 'device', d.label, patientId);
+    return this.store({ format: 'device', sampleRateHz: last.sampleRateHz, leads: last.leads, recordedAt: this.clock.now().toISOString(), device: { model: d.label } }, 'device', d.label, patientId, { outpatientNumber });
   }
 
   async close(): Promise<void> {

@@ -1,3 +1,4 @@
+import { ApiError } from '../../shared/api/errors';
 import type { HandlerDeps, Handlers } from '../api/handler-deps';
 
 /** The ecg namespace of the contract, bound to its services. */
@@ -7,8 +8,12 @@ export function ecgHandlers(s: Pick<HandlerDeps, 'ecg' | 'files'>): Handlers<'ec
       devices: () => s.ecg.deviceList(),
       startLive: ({ deviceId }) => s.ecg.startLive(deviceId),
       stopLive: ({ deviceId }) => s.ecg.stopLive(deviceId),
-      capture: ({ patientId, deviceId, seconds }) => s.ecg.capture(patientId, deviceId, seconds),
-      importFile: ({ patientId, file }) => s.files.withFile(file, 'ecg', (filePath) => s.ecg.importFile(patientId, filePath)),
+      capture: ({ patientId, deviceId, seconds, outpatientNumber }) => s.ecg.capture(patientId, deviceId, seconds, outpatientNumber),
+      // A file naming another patient keeps its handle: the clinician confirms (or not) without choosing it again.
+      importFile: ({ patientId, file, confirmPatient, outpatientNumber }) =>
+        s.files.withFile(file, 'ecg', (filePath) => s.ecg.importFile(patientId, filePath, confirmPatient, outpatientNumber), {
+          keepFor: (error) => error instanceof ApiError && error.details?.reason === 'ECG_PATIENT_MISMATCH',
+        }),
       list: ({ patientId }) => s.ecg.list(patientId),
       unassigned: () => s.ecg.unassigned(),
       assign: ({ patientId, ecgId }) => s.ecg.assign(patientId, ecgId),

@@ -3,8 +3,8 @@ import type { EventName, EventPayload } from '../../shared/api/events';
 type Listener = (name: EventName, payload: unknown) => void;
 
 /**
- * Fan-out of typed events from services to whatever carries them to the renderer (Electron webContents, the
- * harness's server-sent events). A failing subscriber never affects the publisher or the others.
+ * Fan-out of typed events from services to whatever carries them to the renderer (Electron's MessagePort,
+ * the harness's binary event stream). A failing subscriber never affects the publisher or the others.
  */
 export class EventHub {
   private readonly listeners = new Set<Listener>();

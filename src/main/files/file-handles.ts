@@ -68,13 +68,27 @@ export class FileHandleStore {
     return { path: entry.path, release: () => entry.ownedDir && rmSync(entry.ownedDir, { recursive: true, force: true }) };
   }
 
-  /** Runs `use` with the file's path and cleans up an uploaded copy afterwards, whatever happens. */
-  async withFile<T>(handle: string, purpose: FilePurpose, use: (filePath: string) => Promise<T> | T): Promise<T> {
-    const file = this.take(handle, purpose);
+  /**
+   * Runs `use` with the file's path and cleans up an uploaded copy afterwards, whatever happens — except when
+   * `keepFor(error)` says the refusal waits for the user (e.g. "this file names another patient: attach anyway?"):
+   * then the handle stays valid for the one retry the user confirms, until it expires.
+   */
+  async withFile<T>(handle: string, purpose: FilePurpose, use: (filePath: string) => Promise<T> | T, opts: { keepFor?: (error: unknown) => boolean } = {}): Promise<T> {
+    this.sweep();
+    const entry = this.entries.get(handle);
+    if (!entry || entry.purpose !== purpose) throw new ApiError('VALIDATION', 'unknown or spent file handle', { reason: 'FILE_HANDLE_INVALID' });
+    this.entries.delete(handle);
+    let kept = false;
     try {
-      return await use(file.path);
+      return await use(entry.path);
+    } catch (error) {
+      if (opts.keepFor?.(error)) {
+        this.entries.set(handle, entry);
+        kept = true;
+      }
+      throw error;
     } finally {
-      file.release();
+      if (!kept && entry.ownedDir) rmSync(entry.ownedDir, { recursive: true, force: true });
     }
   }
 

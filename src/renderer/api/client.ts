@@ -1,6 +1,7 @@
 import { buildRawApi, contract, type Api, type RawApi } from '../../shared/api/contract';
 import { ApiError, type ApiResult } from '../../shared/api/errors';
-import { EVENT_NAMES, type EventName, type EventPayload, type EventsApi } from '../../shared/api/events';
+import { BINARY_CONTENT_TYPE, decodeFrame, FrameStreamReader } from '../../shared/api/binary';
+import { type EventName, type EventPayload, type EventsApi } from '../../shared/api/events';
 import { invalidateAfterWrite } from './resource';
 
 declare global {
@@ -54,6 +55,8 @@ function httpRawApi(): RawApi {
       body: JSON.stringify(input ?? {}),
     });
     if (!res.ok) return { ok: false, error: { code: 'INTERNAL', message: `HTTP ${res.status}` } } satisfies ApiResult<unknown>;
+    // Answers that carry samples come as a binary frame: Float32Arrays, not JSON number lists.
+    if (res.headers.get('content-type') === BINARY_CONTENT_TYPE) return decodeFrame(new Uint8Array(await res.arrayBuffer())) as ApiResult<unknown>;
     return (await res.json()) as ApiResult<unknown>;
   };
   return buildRawApi((channel, input) => (channel === 'files.open' ? chooseAndUpload(String((input as { purpose?: unknown }).purpose), send) : send(channel, input)));
@@ -91,19 +94,37 @@ function unwrap(raw: RawApi): Api {
 
 export const api: Api = unwrap(window.api ?? httpRawApi());
 
-/** Harness transport for events: one EventSource per page, fanned out to subscribers. */
+/**
+ * Harness transport for events: one long POST per page whose answer is a stream of binary frames ({ name,
+ * payload }), fanned out to subscribers; it reconnects after a second if the stream ends (harness restart).
+ */
 function httpEvents(): EventsApi {
-  let source: EventSource | null = null;
+  let started = false;
   const listeners = new Map<EventName, Set<(payload: unknown) => void>>();
-  const ensure = () => {
-    if (source) return;
-    source = new EventSource('/events');
-    for (const name of EVENT_NAMES) {
-      source.addEventListener(name, (e) => {
-        const payload = JSON.parse((e as MessageEvent<string>).data) as unknown;
-        listeners.get(name)?.forEach((l) => l(payload));
-      });
+  const dispatch = (frame: Uint8Array) => {
+    const { name, payload } = decodeFrame(frame) as { name: EventName; payload: unknown };
+    listeners.get(name)?.forEach((l) => l(payload));
+  };
+  const connect = async () => {
+    try {
+      const res = await fetch('/events', { method: 'POST' });
+      const reader = res.body?.getReader();
+      if (!res.ok || !reader) throw new Error(`events: HTTP ${res.status}`);
+      const frames = new FrameStreamReader();
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        for (const frame of frames.push(value)) dispatch(frame);
+      }
+    } catch {
+      // The stream is gone (page unloading or harness stopped): try again below.
     }
+    setTimeout(() => void connect(), 1000);
+  };
+  const ensure = () => {
+    if (started) return;
+    started = true;
+    void connect();
   };
   return {
     on(name, listener) {

@@ -1,6 +1,8 @@
 import { z } from 'zod';
+import { float32Schema } from './binary';
 import { method } from './define';
 import { fileHandleSchema } from './files';
+import { STANDARD_LEADS } from '../ecg';
 
 const staff = ['admin', 'doctor', 'nurse'] as const;
 const clinicians = ['admin', 'doctor'] as const;
@@ -15,9 +17,32 @@ export const ecgMeasurementsSchema = z.object({
   qtcBazettMs: z.number().optional(),
   qtcFridericiaMs: z.number().optional(),
   qrsAxisDeg: z.number().optional(),
+  pAxisDeg: z.number().optional(),
+  tAxisDeg: z.number().optional(),
+  rrIrregularity: z.number().optional(),
+  qrsAmplitudes: z.partialRecord(z.enum(STANDARD_LEADS), z.object({ rUv: z.number(), sUv: z.number() })).optional(),
+  sokolowLyonUv: z.number().optional(),
   beatCount: z.number().int(),
   medianBeatCount: z.number().int(),
 });
+
+/** The cart's own measurements and statements, as its file carries them (GE MUSE, Philips), shown beside ours. */
+export const cartReportSchema = z.object({
+  vendor: z.enum(['ge-muse', 'philips']),
+  measurements: z.object({
+    heartRateBpm: z.number().optional(),
+    prMs: z.number().optional(),
+    qrsMs: z.number().optional(),
+    qtMs: z.number().optional(),
+    qtcMs: z.number().optional(),
+    pAxisDeg: z.number().optional(),
+    qrsAxisDeg: z.number().optional(),
+    tAxisDeg: z.number().optional(),
+    pDurationMs: z.number().optional(),
+  }),
+  statements: z.array(z.string()),
+});
+export type CartReport = z.infer<typeof cartReportSchema>;
 
 export const ecgSummarySchema = z.object({
   id: z.string(),
@@ -35,6 +60,10 @@ export const ecgSummarySchema = z.object({
   interpretation: z.string().nullable(),
   interpretedBy: z.string().nullable(),
   signedAt: z.string().nullable(),
+  /** 门诊号: the outpatient number the ECG was taken under, for the report header; absent when none was given. */
+  outpatientNumber: z.string().nullable().optional(),
+  /** What the cart itself measured and said, when the file carries it. */
+  cart: cartReportSchema.optional(),
 });
 export type EcgSummary = z.infer<typeof ecgSummarySchema>;
 
@@ -47,6 +76,14 @@ export const ecgDeviceSchema = z.object({
   live: z.boolean(),
 });
 
+/** 门诊号 as typed at the desk; blank means none. */
+const outpatientNumberSchema = z
+  .string()
+  .trim()
+  .max(30)
+  .optional()
+  .transform((v) => (v ? v : undefined));
+
 /** At most one minute of 12 leads per call: long Holter-like files are read in windows. */
 export const MAX_ECG_WINDOW_SAMPLES = 60_000;
 
@@ -56,9 +93,23 @@ export const ecgContract = {
   startLive: method({ input: z.object({ deviceId: id }), output: ecgDeviceSchema, access: staff, audit: 'none' }),
   stopLive: method({ input: z.object({ deviceId: id }), output: ecgDeviceSchema, access: staff, audit: 'none' }),
   /** Stores the last `seconds` of a live device into the patient's chart. */
-  capture: method({ input: z.object({ patientId: id, deviceId: id, seconds: z.number().int().min(5).max(60).default(10) }), output: ecgSummarySchema, access: staff, audit: 'write' }),
-  /** The file comes as a handle from files.open (main's dialog), never as a path typed in the renderer. */
-  importFile: method({ input: z.object({ patientId: id, file: fileHandleSchema }), output: ecgSummarySchema, access: staff, audit: 'write' }),
+  capture: method({
+    input: z.object({ patientId: id, deviceId: id, seconds: z.number().int().min(5).max(60).default(10), outpatientNumber: outpatientNumberSchema }),
+    output: ecgSummarySchema,
+    access: staff,
+    audit: 'write',
+  }),
+  /**
+   * The file comes as a handle from files.open (main's dialog), never as a path typed in the renderer.
+   * A file naming another patient (name or ID) is refused with ECG_PATIENT_MISMATCH and the file's identity, unless
+   * the clinician confirmed it (`confirmPatient`) after seeing both.
+   */
+  importFile: method({
+    input: z.object({ patientId: id, file: fileHandleSchema, confirmPatient: z.boolean().default(false), outpatientNumber: outpatientNumberSchema }),
+    output: ecgSummarySchema,
+    access: staff,
+    audit: 'write',
+  }),
   list: method({ input: z.object({ patientId: id }), output: z.array(ecgSummarySchema), access: staff, audit: 'read' }),
   /** Recordings a cart's export folder brought in, not yet assigned to a patient. */
   unassigned: method({ input: z.object({}), output: z.array(ecgSummarySchema), access: staff, audit: 'none' }),
@@ -68,7 +119,8 @@ export const ecgContract = {
     output: z.object({
       summary: ecgSummarySchema,
       fromSample: z.number().int(),
-      leads: z.array(z.object({ name: z.string(), microvolts: z.array(z.number().nullable()) })),
+      /** µV as Float32Array (NaN where the file marks a sample invalid): binary on every transport, never JSON numbers. */
+      leads: z.array(z.object({ name: z.string(), microvolts: float32Schema })),
     }),
     access: staff,
     audit: 'read',

@@ -1,8 +1,10 @@
 import { z } from 'zod';
+import { float32Schema } from './binary';
 
 /**
  * Typed events main pushes to the renderer (ARCHITECTURE §2, streams). Electron: webContents.send on
- * `event:<name>`, delivered through window.api.$events; harness: server-sent events. Payloads are plain JSON.
+ * Electron: one MessagePort per window, delivered through window.api.$events; harness: a stream of binary frames
+ * (src/shared/api/binary.ts). Payloads are JSON values and Float32Arrays (sample blocks cross as typed arrays).
  */
 export const eventsContract = {
   ecgBlock: z.object({
@@ -11,8 +13,8 @@ export const eventsContract = {
     sampleRateHz: z.number(),
     leadNames: z.array(z.string()),
     firstSampleIndex: z.number().int(),
-    /** Per lead, µV; null where a sample was lost (NaN is not JSON). */
-    samples: z.array(z.array(z.number().nullable())),
+    /** Per lead, µV; NaN where a sample was lost. */
+    samples: z.array(float32Schema),
     receivedAt: z.number(),
   }),
   ecgStatus: z.object({
@@ -45,6 +47,8 @@ export type EventName = keyof typeof eventsContract;
 export type EventPayload<E extends EventName> = z.infer<(typeof eventsContract)[E]>;
 export const EVENT_NAMES = Object.keys(eventsContract) as EventName[];
 export const EVENT_PREFIX = 'event:';
+/** Electron: the IPC message that hands the preload the MessagePort all events then arrive on. */
+export const EVENT_PORT_CHANNEL = `${EVENT_PREFIX}port`;
 
 /** The event half of window.api (preload) and of the harness client. */
 export interface EventsApi {

@@ -11,3 +11,4 @@ export * from './consult';
 export * from './county-record';
 export * from './sync';
 export * from './events';
+export * from './binary';

@@ -37,7 +37,7 @@ export const CLINIC_REASONS = [
 
 export const AUTH_REASONS = ['USER_EXISTS', 'LAST_ADMIN'] as const;
 
-export const ECG_REASONS = ['ECG_NOT_ENOUGH_SIGNAL'] as const;
+export const ECG_REASONS = ['ECG_NOT_ENOUGH_SIGNAL', 'ECG_PATIENT_MISMATCH'] as const;
 
 export const CONSULT_REASONS = ['CONSULT_TARGET_NOT_CONFIGURED', 'CONSULT_CLOSED', 'ECG_TOO_LARGE'] as const;
 

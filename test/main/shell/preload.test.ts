@@ -4,7 +4,7 @@
  */
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { contract, contractEntries, IPC_PREFIX } from '../../../src/shared/api/contract';
-import { EVENT_PREFIX } from '../../../src/shared/api/events';
+import { EVENT_PORT_CHANNEL } from '../../../src/shared/api/events';
 
 const bridge = vi.hoisted(() => ({
   exposed: [] as { key: string; value: unknown }[],
@@ -82,14 +82,31 @@ describe('preload', () => {
     expect(bridge.invoked).toEqual([{ channel: `${IPC_PREFIX}system.status`, args: [{}] }]);
   });
 
-  it('$events delivers only the payload of a contract event, refuses unknown names, and unsubscribes', () => {
+  it('$events delivers only the payload of a contract event from main\'s MessagePort, typed arrays intact, refuses unknown names, and unsubscribes', () => {
     const events = api.$events as unknown as { on(name: string, l: (p: unknown) => void): () => void };
     const got: unknown[] = [];
-    const off = events.on('ecgStatus', (p) => got.push(p));
-    bridge.listeners.get(`${EVENT_PREFIX}ecgStatus`)!({ sender: 'secret' }, { state: 'streaming' });
-    expect(got).toEqual([{ state: 'streaming' }]);
-    off();
-    expect(bridge.listeners.has(`${EVENT_PREFIX}ecgStatus`)).toBe(false);
-    expect(() => events.on('anything', () => {})).toThrow(/unknown event/);
+    const off = events.on('ecgBlock', (p) => got.push(p));
+    // A real MessageChannel (Node's): what crosses it is a structured clone, as in Electron.
+    const channel = new MessageChannel();
+    bridge.listeners.get(EVENT_PORT_CHANNEL)!({ sender: 'secret', ports: [channel.port2] }, null);
+    const samples = Float32Array.from([1, Number.NaN, -3]);
+    channel.port1.postMessage({ name: 'ecgBlock', payload: { seq: 1, samples: [samples] } });
+    channel.port1.postMessage({ name: 'ecgStatus', payload: { state: 'streaming' } });
+    return new Promise<void>((resolve) =>
+      setTimeout(() => {
+        expect(got).toHaveLength(1);
+        const block = got[0] as { seq: number; samples: Float32Array[] };
+        expect(block.samples[0]).toBeInstanceOf(Float32Array);
+        expect(Array.from(block.samples[0])).toEqual([1, Number.NaN, -3]);
+        off();
+        channel.port1.postMessage({ name: 'ecgBlock', payload: { seq: 2, samples: [] } });
+        setTimeout(() => {
+          expect(got).toHaveLength(1);
+          expect(() => events.on('anything', () => {})).toThrow(/unknown event/);
+          channel.port1.close();
+          resolve();
+        }, 20);
+      }, 20),
+    );
   });
 });

@@ -31,7 +31,7 @@ describe('measurement rows', () => {
   it('flags an adult man against the adult ranges with the finding code', () => {
     const rows = measurementRows(measured, 'M', true);
     const byKey = Object.fromEntries(rows.map((r) => [r.key, r]));
-    expect(rows.map((r) => r.key)).toEqual(['heartRateBpm', 'rrMeanMs', 'prMs', 'qrsMs', 'qtMs', 'qtcBazettMs', 'qtcFridericiaMs', 'qrsAxisDeg']);
+    expect(rows.map((r) => r.key)).toEqual(['heartRateBpm', 'rrMeanMs', 'prMs', 'qrsMs', 'qtMs', 'qtcBazettMs', 'qtcFridericiaMs', 'pAxisDeg', 'qrsAxisDeg', 'tAxisDeg', 'sokolowLyonUv']);
     expect(byKey.heartRateBpm).toEqual({ key: 'heartRateBpm', unit: 'bpm', value: 49, range: '60–100', flag: 'low', finding: 'bradycardia' });
     expect(byKey.prMs).toMatchObject({ flag: 'high', finding: 'firstDegreeAvBlock' });
     expect(byKey.qrsMs).toMatchObject({ flag: 'normal' });

@@ -4,7 +4,7 @@ import { SweepBuffer, toFloat32, type LiveBlock } from '../../../src/renderer/fe
 import { QUIET_MS, shownDeviceState } from '../../../src/renderer/features/ecg/device-state';
 
 const LEADS = ['I', 'II'];
-const block = (firstSampleIndex: number, values: (number | null)[][]): LiveBlock => ({ sampleRateHz: 500, leadNames: LEADS, firstSampleIndex, samples: values });
+const block = (firstSampleIndex: number, values: (number | null)[][]): LiveBlock => ({ sampleRateHz: 500, leadNames: LEADS, firstSampleIndex, samples: values.map(toFloat32) });
 const ramp = (from: number, n: number) => Array.from({ length: n }, (_, i) => from + i);
 const NO_FILTER = {};
 

@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
+import { BINARY_CONTENT_TYPE, encodeFrame, hasTypedArrays, streamFrame } from '../../../src/shared/api/binary';
 import { ManualClock } from '../../../src/main/clock';
 import { defaultMigrationsFolder } from '../../../src/main/db/open';
 import { createServices, type Services } from '../../../src/main/services';
@@ -110,14 +111,16 @@ export async function startHarness(opts: HarnessOptions): Promise<Harness> {
         return;
       }
       if (url.pathname === '/events') {
-        if (!access.authenticated(req)) {
+        // A long response of length-prefixed binary frames ({ name, payload }), so sample blocks stay Float32Arrays.
+        if (req.method !== 'POST' || !access.authenticated(req)) {
           res.writeHead(403).end();
           return;
         }
-        res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive' });
-        res.write(': connected\n\n');
-        const off = services.events.subscribe((name, payload) => res.write(`event: ${name}\ndata: ${JSON.stringify(payload)}\n\n`));
+        res.writeHead(200, { 'content-type': BINARY_CONTENT_TYPE, 'cache-control': 'no-store', connection: 'keep-alive' });
+        res.flushHeaders();
+        const off = services.events.subscribe((name, payload) => res.write(streamFrame(encodeFrame({ name, payload }))));
         req.on('close', off);
+        res.on('close', off);
         return;
       }
       if (url.pathname.startsWith('/api/') || url.pathname.startsWith('/__test/')) {
@@ -138,7 +141,8 @@ export async function startHarness(opts: HarnessOptions): Promise<Harness> {
           return;
         }
         const result = await services.dispatch(decodeURIComponent(url.pathname.slice('/api/'.length)), typeof input === 'symbol' ? undefined : input);
-        res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' }).end(JSON.stringify(result));
+        if (hasTypedArrays(result)) res.writeHead(200, { 'content-type': BINARY_CONTENT_TYPE, 'cache-control': 'no-store' }).end(encodeFrame(result));
+        else res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' }).end(JSON.stringify(result));
         return;
       }
       serveStatic(url.pathname, rendererDir, access.authenticated(req), res);

@@ -24,6 +24,8 @@ export const ecgRecords = sqliteTable(
     interpretation: text('interpretation'),
     interpretedBy: text('interpreted_by'),
     signedAt: text('signed_at'),
+    /** The outpatient (visit) number the ECG was taken under, printed in the report header (migration 0025). */
+    outpatientNumber: text('outpatient_number'),
     createdAt: text('created_at').notNull(),
   },
   (t) => [index('ecg_patient_idx').on(t.patientId, t.recordedAt)],

@@ -1,5 +1,6 @@
-import type { EcgMeasurements, EcgRecord } from '../../../shared/ecg';
+import { STANDARD_LEADS, type EcgMeasurements, type EcgRecord, type StandardLead } from '../../../shared/ecg';
 import { filterEcg } from './filters';
+import { removePacingSpikes } from './pacing';
 import { detectQrsMultiLead } from './qrs';
 
 /**
@@ -372,8 +373,8 @@ function netArea(lead: Float32Array, from: number, to: number, level: number): n
  * Frontal QRS axis from the net QRS areas of I and aVF. aVF sees the frontal vector with √3/2 of lead I's gain
  * (it is II − I/2), so its area is scaled back before the angle is taken.
  */
-export function frontalAxis(leadI: Float32Array, leadAvf: Float32Array, onset: number, offset: number): number | undefined {
-  const level = (lead: Float32Array) => lead[onset];
+export function frontalAxis(leadI: Float32Array, leadAvf: Float32Array, onset: number, offset: number, levelAt = onset): number | undefined {
+  const level = (lead: Float32Array) => lead[levelAt];
   const x = netArea(leadI, onset, offset, level(leadI));
   const y = (2 / Math.sqrt(3)) * netArea(leadAvf, onset, offset, level(leadAvf));
   if (x === 0 && y === 0) return undefined;
@@ -381,17 +382,73 @@ export function frontalAxis(leadI: Float32Array, leadAvf: Float32Array, onset: n
   return degrees === -180 ? 180 : degrees;
 }
 
+/** Root mean square of successive RR differences ÷ mean RR (Dash et al. 2009, atrial fibrillation screening). */
+export function normalisedRmssd(intervals: readonly number[]): number {
+  let sumSquares = 0;
+  for (let i = 1; i < intervals.length; i++) sumSquares += (intervals[i] - intervals[i - 1]) ** 2;
+  const mean = intervals.reduce((a, b) => a + b, 0) / intervals.length;
+  return Math.sqrt(sumSquares / (intervals.length - 1)) / mean;
+}
+
+/**
+ * R and S amplitudes of each standard lead's median beat: the largest excursion above and below the level at QRS
+ * onset, within the QRS. Leads without a standard name are left out (their voltage criteria are not defined).
+ */
+export function qrsAmplitudes(names: readonly string[], beat: MedianBeats, waves: WaveBoundaries): EcgMeasurements['qrsAmplitudes'] {
+  const out: NonNullable<EcgMeasurements['qrsAmplitudes']> = {};
+  let any = false;
+  names.forEach((name, i) => {
+    if (!(STANDARD_LEADS as readonly string[]).includes(name)) return;
+    const lead = beat.leads[i];
+    const level = lead[waves.qrsOnset];
+    let r = 0;
+    let s = 0;
+    for (let k = waves.qrsOnset; k <= waves.qrsOffset; k++) {
+      const v = lead[k] - level;
+      if (v > r) r = v;
+      if (-v > s) s = -v;
+    }
+    out[name as StandardLead] = { rUv: Math.round(r), sUv: Math.round(s) };
+    any = true;
+  });
+  return any ? out : undefined;
+}
+
 const round = (value: number, digits = 0) => {
   const factor = 10 ** digits;
   return Math.round(value * factor) / factor;
 };
 
+/** Leads holding at least one valid sample, in the record's order. */
+function usableLeadsOf(record: EcgRecord): EcgRecord['leads'] {
+  return record.leads.filter((lead) => lead.microvolts.some((v) => Number.isFinite(v)));
+}
+
+/**
+ * The leads as analysis sees them: pacemaker stimuli bridged (before filtering, which would smear a 1 ms pulse into
+ * a QRS-like bump), then the measurement band, zero phase.
+ */
+function analysisLeads(record: EcgRecord): Float32Array[] {
+  return usableLeadsOf(record).map((lead) => filterEcg(removePacingSpikes(lead.microvolts, record.sampleRateHz).signal, record.sampleRateHz, MEASUREMENT_FILTER, 'zero-phase'));
+}
+
+/**
+ * The QRS complexes of a whole record as the screen finds them (measurement filter, then the multi-lead detector);
+ * the bench scores this same function, so the figures it prints are the screen's. Give it a record whose leads went
+ * through normaliseLeads (standard names first).
+ */
+export function detectRecordBeats(record: EcgRecord): Int32Array {
+  if (!(record.sampleRateHz > 0)) return new Int32Array(0);
+  const leads = analysisLeads(record);
+  return leads.length === 0 ? new Int32Array(0) : detectQrsMultiLead(leads, record.sampleRateHz);
+}
+
 export function measureEcg(record: EcgRecord): EcgMeasurements {
   const fs = record.sampleRateHz;
-  const usableLeads = record.leads.filter((lead) => lead.microvolts.some((v) => Number.isFinite(v)));
+  const usableLeads = usableLeadsOf(record);
   const none: EcgMeasurements = { beatCount: 0, medianBeatCount: 0 };
   if (usableLeads.length === 0 || !(fs > 0)) return none;
-  const filtered = usableLeads.map((lead) => filterEcg(lead.microvolts, fs, MEASUREMENT_FILTER, 'zero-phase'));
+  const filtered = analysisLeads(record);
   const beats = detectQrsMultiLead(filtered, fs);
   const result: EcgMeasurements = { beatCount: beats.length, medianBeatCount: 0 };
   const intervals = rrIntervals(beats);
@@ -415,10 +472,29 @@ export function measureEcg(record: EcgRecord): EcgMeasurements {
     result.qtcBazettMs = round((qtSeconds / Math.sqrt(rrSeconds)) * 1000);
     result.qtcFridericiaMs = round((qtSeconds / Math.cbrt(rrSeconds)) * 1000);
   }
-  const limbs = limbLeads(usableLeads.map((lead) => lead.name), beat);
+  const names = usableLeads.map((lead) => lead.name);
+  const limbs = limbLeads(names, beat);
   if (limbs) {
     const axis = frontalAxis(limbs.leadI, limbs.leadAvf, waves.qrsOnset, waves.qrsOffset);
     if (axis !== undefined) result.qrsAxisDeg = round(axis);
+    if (waves.pOnset !== undefined) {
+      // The P wave from its onset to the PR segment; levels from the P onset (the T–P baseline).
+      const pEnd = Math.max(waves.pOnset + 1, waves.qrsOnset - Math.round(P_QRS_GAP_SECONDS * fs));
+      const p = frontalAxis(limbs.leadI, limbs.leadAvf, waves.pOnset, pEnd);
+      if (p !== undefined) result.pAxisDeg = round(p);
+    }
+    if (waves.tEnd !== undefined) {
+      // The ST–T from QRS end to T end, against the PR level (the QRS onset), as the T area is taken.
+      const t = frontalAxis(limbs.leadI, limbs.leadAvf, waves.qrsOffset, Math.floor(waves.tEnd), waves.qrsOnset);
+      if (t !== undefined) result.tAxisDeg = round(t);
+    }
   }
+  const amplitudes = qrsAmplitudes(names, beat, waves);
+  if (amplitudes) {
+    result.qrsAmplitudes = amplitudes;
+    const rv = Math.max(amplitudes.V5?.rUv ?? -Infinity, amplitudes.V6?.rUv ?? -Infinity);
+    if (amplitudes.V1 && Number.isFinite(rv)) result.sokolowLyonUv = round(amplitudes.V1.sUv + rv);
+  }
+  if (intervals.length >= 2) result.rrIrregularity = round(normalisedRmssd(intervals), 3);
   return result;
 }

@@ -1,4 +1,5 @@
 import { butterworthHighPass, butterworthLowPass, filterZeroPhase } from './filters';
+import { removePacingSpikes } from './pacing';
 
 /**
  * QRS detection in the Pan–Tompkins family (Pan & Tompkins 1985; Hamilton & Tompkins 1986), written for offline
@@ -85,7 +86,8 @@ function centredMovingAverage(input: Float32Array, width: number): Float32Array 
 
 export function qrsFeatures(microvolts: Float32Array, sampleRateHz: number): QrsFeatures {
   const chain = [...butterworthHighPass(2, BAND_LOW_HZ, sampleRateHz), ...butterworthLowPass(2, BAND_HIGH_HZ, sampleRateHz)];
-  const bridged = bridgeInvalid(microvolts);
+  // Pacemaker stimuli out first: band-passed, a 1 ms pulse rings like a QRS (see pacing.ts).
+  const bridged = removePacingSpikes(bridgeInvalid(microvolts), sampleRateHz).signal;
   const bandPassed = filterZeroPhase(chain, bridged);
   const wideBand = filterZeroPhase([...butterworthHighPass(2, SHAPE_BAND_LOW_HZ, sampleRateHz), ...butterworthLowPass(2, Math.min(SHAPE_BAND_HIGH_HZ, 0.45 * sampleRateHz), sampleRateHz)], bridged);
   const n = bandPassed.length;

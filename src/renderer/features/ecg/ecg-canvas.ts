@@ -2,16 +2,16 @@
  * Canvas drawing of ECG paper at true size. Geometry comes from src/shared/ecg-paper.ts (mm); this module only
  * turns mm into device pixels: px = mm × pxPerMm (CSS px, from the screen calibration) × devicePixelRatio.
  *
- * Speed: one Path2D per trace and one stroke per colour. A trace is drawn sample by sample while a sample interval
+ * Speed: one path per trace, vertices written into a buffer kept between frames (VertexScratch), the paper on its
+ * own layer drawn once (drawPaperLayer) under the trace layer (TraceLayer). A trace is drawn sample by sample while a sample interval
  * is at least one device pixel wide; only when more than one sample falls on a device pixel column are the samples
- * of each column reduced to their first, minimum, maximum and last values, which keeps every peak (a QRS is never
+ * of each column reduced to their minimum and maximum in time order, which keeps every peak (a QRS is never
  * thinned away) and bounds the work by the canvas width, not by the sample rate.
  */
 
 import type { EcgLead } from '../../../shared/ecg';
 import {
   calibrationPulsePath,
-  cellSampleRange,
   gridLinePositions,
   isLargeGridLine,
   microvoltsToMm,
@@ -83,86 +83,109 @@ export interface TraceMapping {
 
 /**
  * Vertices of a trace as a flat [x0, y0, x1, y1, …] list; a NaN pair ends a stroke (a lost sample breaks the
- * line instead of drawing a false straight segment across the gap).
+ * line instead of drawing a false straight segment across the gap). Allocates its answer: for tests and one-off
+ * drawing; frames use writeTraceVertices into a buffer they keep.
  */
 export function traceVertices(samples: ArrayLike<number>, from: number, to: number, map: TraceMapping): Float32Array {
   const count = Math.max(0, to - from);
   if (count === 0) return new Float32Array(0);
-  return map.dx >= 1 ? everySample(samples, from, to, map) : columnExtremes(samples, from, to, map);
+  const out = new Float32Array(traceVertexCapacity(from, to, map));
+  return out.slice(0, writeTraceVertices(out, samples, from, to, map));
 }
 
-function everySample(samples: ArrayLike<number>, from: number, to: number, map: TraceMapping): Float32Array {
-  const out = new Float32Array((to - from) * 2);
-  for (let i = from, k = 0; i < to; i++, k += 2) {
+/** Floats writeTraceVertices may write for this run of samples. */
+export function traceVertexCapacity(from: number, to: number, map: TraceMapping): number {
+  const count = Math.max(0, to - from);
+  return map.dx >= 1 ? count * 2 : (Math.ceil(count * map.dx) + 1) * 6;
+}
+
+/**
+ * Writes the vertices of samples [from, to) into `out` (at least traceVertexCapacity floats) and returns how many
+ * floats it wrote. Every sample while a sample is at least one device pixel wide; otherwise each device-pixel
+ * column's min and max in time order, so no peak is thinned away and the work is bounded by the width.
+ */
+export function writeTraceVertices(out: Float32Array, samples: ArrayLike<number>, from: number, to: number, map: TraceMapping): number {
+  if (to <= from) return 0;
+  return map.dx >= 1 ? everySample(out, samples, from, to, map) : columnExtremes(out, samples, from, to, map);
+}
+
+function everySample(out: Float32Array, samples: ArrayLike<number>, from: number, to: number, map: TraceMapping): number {
+  let k = 0;
+  for (let i = from; i < to; i++, k += 2) {
     const v = samples[i];
     out[k] = Number.isNaN(v) ? NaN : map.x0 + (i - from) * map.dx;
     out[k + 1] = Number.isNaN(v) ? NaN : map.baseline - v * map.dy;
   }
-  return out;
+  return k;
 }
 
-/** Per device-pixel column: first, min, max, last in time order (at most four vertices), NaN where a gap falls. */
-function columnExtremes(samples: ArrayLike<number>, from: number, to: number, map: TraceMapping): Float32Array {
-  const columns = Math.ceil((to - from) * map.dx) + 1;
-  const out = new Float32Array(columns * 10);
+/** Appends (x, y) unless it repeats the vertex just written (a zero-length segment the stroker would still join). */
+function pushVertex(out: Float32Array, k: number, x: number, y: number): number {
+  if (k >= 2 && out[k - 2] === x && out[k - 1] === y) return k;
+  out[k] = x;
+  out[k + 1] = y;
+  return k + 2;
+}
+
+function breakStroke(out: Float32Array, k: number): number {
+  if (k >= 2 && Number.isNaN(out[k - 2])) return k;
+  out[k] = NaN;
+  out[k + 1] = NaN;
+  return k + 2;
+}
+
+/** Per device-pixel column: min and max in time order (at most two vertices), NaN where a gap falls. */
+function columnExtremes(out: Float32Array, samples: ArrayLike<number>, from: number, to: number, map: TraceMapping): number {
+  const { baseline, dy, dx } = map;
   let k = 0;
-  const push = (x: number, v: number) => {
-    const y = map.baseline - v * map.dy;
-    // A repeat of the vertex just written (first = min, max = last, …) adds a zero-length segment the stroker
-    // still has to join: skipped.
-    if (k >= 2 && out[k - 2] === x && out[k - 1] === y) return;
-    out[k++] = x;
-    out[k++] = y;
-  };
-  const breakStroke = () => {
-    if (k >= 2 && Number.isNaN(out[k - 2])) return;
-    out[k++] = NaN;
-    out[k++] = NaN;
-  };
   let i = from;
   while (i < to) {
-    const column = Math.floor((i - from) * map.dx);
+    const column = Math.floor((i - from) * dx);
     const x = map.x0 + column;
-    let first = NaN;
-    let last = NaN;
+    let seen = false;
     let min = Infinity;
     let max = -Infinity;
     let minAt = -1;
     let maxAt = -1;
     let gap = false;
-    for (; i < to && Math.floor((i - from) * map.dx) === column; i++) {
+    for (; i < to && Math.floor((i - from) * dx) === column; i++) {
       const v = samples[i];
       if (Number.isNaN(v)) {
         gap = true;
         continue;
       }
-      if (Number.isNaN(first)) first = v;
-      last = v;
-      if (v < min) [min, minAt] = [v, i];
-      if (v > max) [max, maxAt] = [v, i];
+      seen = true;
+      if (v < min) {
+        min = v;
+        minAt = i;
+      }
+      if (v > max) {
+        max = v;
+        maxAt = i;
+      }
     }
-    if (Number.isNaN(first)) {
-      breakStroke();
+    if (!seen) {
+      k = breakStroke(out, k);
       continue;
     }
-    push(x, first);
+    // The column's span in time order; the segment from the previous column lands on its first extreme, which
+    // within one device pixel is indistinguishable from its first sample.
     if (minAt <= maxAt) {
-      push(x, min);
-      push(x, max);
+      k = pushVertex(out, k, x, baseline - min * dy);
+      k = pushVertex(out, k, x, baseline - max * dy);
     } else {
-      push(x, max);
-      push(x, min);
+      k = pushVertex(out, k, x, baseline - max * dy);
+      k = pushVertex(out, k, x, baseline - min * dy);
     }
-    push(x, last);
-    if (gap) breakStroke();
+    if (gap) k = breakStroke(out, k);
   }
-  return out.subarray(0, k);
+  return k;
 }
 
 /** Adds a vertex list to a path (Path2D or a context), starting a new stroke after each NaN pair. */
-export function appendVertices(path: Pick<Path2D, 'moveTo' | 'lineTo'>, vertices: Float32Array): void {
+export function appendVertices(path: Pick<Path2D, 'moveTo' | 'lineTo'>, vertices: Float32Array, count = vertices.length): void {
   let penDown = false;
-  for (let k = 0; k < vertices.length; k += 2) {
+  for (let k = 0; k < count; k += 2) {
     const x = vertices[k];
     if (Number.isNaN(x)) {
       penDown = false;
@@ -248,30 +271,68 @@ export function drawFurniture(ctx: CanvasRenderingContext2D, placed: PlacedLayou
   for (const cell of placed.cells) ctx.fillText(cell.lead, (cell.xMm + 1) * pxPerMm, (cell.topMm + 1) * pxPerMm);
 }
 
-/** Every cell's samples as one Path2D per cell, stroked together. Cells whose lead is absent stay blank. */
-export function drawTraces(ctx: CanvasRenderingContext2D, placed: PlacedLayout, recording: DisplayRecording, scale: CanvasScale, startSample = 0): void {
-  const byName = new Map(recording.leads.map((lead) => [lead.name, lead.microvolts]));
-  const total = recording.leads[0]?.microvolts.length ?? 0;
-  ctx.lineWidth = traceLineWidth(scale);
-  ctx.lineJoin = 'round';
-  ctx.strokeStyle = PAPER_COLOURS.trace;
-  const offsetS = startSample / recording.sampleRateHz;
-  for (const cell of placed.cells) {
-    const samples = byName.get(cell.lead);
-    if (!samples) continue;
-    // Paging moves every cell's time window, not its place on the paper.
-    const shifted = { ...cell, startS: cell.startS + offsetS };
-    const range = cellSampleRange(shifted, recording.sampleRateHz, total);
-    const path = new Path2D();
-    appendVertices(path, traceVertices(samples, range.from, range.to, cellMapping(shifted, placed.scale, recording.sampleRateHz, range.from, scale)));
-    ctx.stroke(path);
+/** A vertex buffer kept between frames, grown only when a wider layout needs more: frames allocate nothing. */
+export class VertexScratch {
+  private buffer = new Float32Array(0);
+
+  /** Writes the vertices of samples [from, to) and adds them to the context's current path. */
+  append(ctx: Pick<Path2D, 'moveTo' | 'lineTo'>, samples: ArrayLike<number>, from: number, to: number, map: TraceMapping): void {
+    const needed = traceVertexCapacity(from, to, map);
+    if (this.buffer.length < needed) this.buffer = new Float32Array(needed);
+    appendVertices(ctx, this.buffer, writeTraceVertices(this.buffer, samples, from, to, map));
   }
 }
 
-/** A full static ECG: paper, pulses, labels, traces. `startSample` pages through recordings longer than the layout. */
-export function drawEcgPaper(ctx: CanvasRenderingContext2D, placed: PlacedLayout, recording: DisplayRecording, scale: CanvasScale, startSample = 0): void {
+/**
+ * Draws the traces of a layout on their own (transparent) layer above the paper layer; what a frame redraws when
+ * the page, filter or gain changes. One path per lead (the context's own path: no Path2D per frame) and one
+ * vertex buffer kept between frames, grown only when a wider layout needs more.
+ */
+export class TraceLayer {
+  private readonly scratch = new VertexScratch();
+
+  /** `clear`: false when the traces share a canvas with the paper (one-off images). */
+  draw(ctx: CanvasRenderingContext2D, placed: PlacedLayout, recording: DisplayRecording, scale: CanvasScale, startSample = 0, clear = true): void {
+    ctx.setTransform(1, 0, 0, 1, 0, 0);
+    if (clear) ctx.clearRect(0, 0, ctx.canvas.width, ctx.canvas.height);
+    ctx.lineWidth = traceLineWidth(scale);
+    ctx.lineJoin = 'round';
+    ctx.strokeStyle = PAPER_COLOURS.trace;
+    const total = recording.leads[0]?.microvolts.length ?? 0;
+    const fs = recording.sampleRateHz;
+    const offsetS = startSample / fs;
+    const pxPerMm = devicePxPerMm(scale);
+    const dx = mmPerSample(placed.scale, fs) * pxPerMm;
+    const dy = microvoltsToMm(1, placed.scale) * pxPerMm;
+    for (const cell of placed.cells) {
+      const samples = leadSamples(recording, cell.lead);
+      if (!samples) continue;
+      // Paging moves every cell's time window, not its place on the paper.
+      const startS = cell.startS + offsetS;
+      const from = Math.min(total, Math.max(0, Math.round(startS * fs)));
+      const to = Math.min(total, Math.max(from, Math.round((startS + cell.durationS) * fs)));
+      const map = { x0: (cell.xMm + (from / fs - startS) * placed.scale.speedMmPerS) * pxPerMm, dx, baseline: cell.baselineMm * pxPerMm, dy };
+      ctx.beginPath();
+      this.scratch.append(ctx, samples, from, to, map);
+      ctx.stroke();
+    }
+  }
+}
+
+function leadSamples(recording: DisplayRecording, name: string): Float32Array | undefined {
+  for (const lead of recording.leads) if (lead.name === name) return lead.microvolts;
+  return undefined;
+}
+
+/** The paper layer: grid, calibration pulses and labels. Drawn once per layout and scale, under the trace layer. */
+export function drawPaperLayer(ctx: CanvasRenderingContext2D, placed: PlacedLayout, scale: CanvasScale): void {
   ctx.setTransform(1, 0, 0, 1, 0, 0);
   drawGrid(ctx, placed.widthMm, placed.heightMm, scale);
   drawFurniture(ctx, placed, scale);
-  drawTraces(ctx, placed, recording, scale, startSample);
+}
+
+/** A full static ECG on one canvas (paper and traces together): for one-off images, not for frames. */
+export function drawEcgPaper(ctx: CanvasRenderingContext2D, placed: PlacedLayout, recording: DisplayRecording, scale: CanvasScale, startSample = 0): void {
+  drawPaperLayer(ctx, placed, scale);
+  new TraceLayer().draw(ctx, placed, recording, scale, startSample, false);
 }

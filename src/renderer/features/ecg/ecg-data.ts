@@ -1,9 +1,8 @@
 import { MAX_ECG_WINDOW_SAMPLES, type EcgSummary } from '../../../shared/api/ecg';
-import { STANDARD_LEADS } from '../../../shared/ecg';
+import { hasTwelveLeads, opensInRhythmView } from '../../../shared/ecg-leads';
 import { filterEcg, type EcgFilterSettings } from '../../../shared/ecg-filters';
 import { api } from '../../api/client';
 import type { DisplayRecording } from './ecg-canvas';
-import { toFloat32 } from './live-sweep';
 
 export interface EcgWindow extends DisplayRecording {
   summary: EcgSummary;
@@ -21,7 +20,7 @@ export async function loadEcgWindow(patientId: string, summary: Pick<EcgSummary,
     summary: w.summary,
     fromSample: w.fromSample,
     sampleRateHz: w.summary.sampleRateHz,
-    leads: w.leads.map((lead) => ({ name: lead.name, microvolts: toFloat32(lead.microvolts) })),
+    leads: w.leads,
   };
 }
 
@@ -33,8 +32,17 @@ export function filterWindow(window: EcgWindow, filter: EcgFilterSettings): EcgW
   return { ...window, leads: window.leads.map((lead) => ({ name: lead.name, microvolts: filterEcg(lead.microvolts, window.sampleRateHz, filter, 'zero-phase') })) };
 }
 
-/** A recording without the standard lead names (e.g. a Holter's MLII + V5) is shown as one full row per lead. */
-export function nonStandardLeads(leadNames: readonly string[]): string[] | undefined {
-  const standard = leadNames.filter((name) => (STANDARD_LEADS as readonly string[]).includes(name));
-  return standard.length === 0 ? [...leadNames] : undefined;
+/**
+ * The rows of the rhythm view (one full-length row per lead the record has, paged through the whole recording) for
+ * records with fewer than twelve standard leads (a Holter's II + V1) or longer than a resting ECG; undefined when
+ * the record opens in the 12-lead layouts. MIT-BIH 208 (II + V1, 30 min) thus shows its two leads, not a 3×4 grid
+ * with ten empty cells.
+ */
+export function rhythmViewLeads(leadNames: readonly string[], durationS: number): string[] | undefined {
+  return opensInRhythmView(leadNames, durationS) ? [...leadNames] : undefined;
+}
+
+/** On paper (the A4 report), only a record without the twelve leads needs its own rows: a long 12-lead prints its first 10 s in the standard layout. */
+export function paperRowsFor(leadNames: readonly string[]): string[] | undefined {
+  return hasTwelveLeads(leadNames) ? undefined : [...leadNames];
 }

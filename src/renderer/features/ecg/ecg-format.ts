@@ -1,9 +1,13 @@
 import { chinaLocalDate, completedYears } from '../../../shared/dates';
-import { formatDateTimeSeconds } from '../../components/dates';
+import { formatDateTime } from '../../components/dates';
 
-/** yyyy-MM-dd HH:mm:ss in the clinic's zone, as every screen writes times (the recordings are stored in UTC). */
+/**
+ * The one date-time format (yyyy-MM-dd HH:mm, the clinic's zone) for an ECG on every screen and on paper. A cart's
+ * time without a zone is shown as the cart wrote it (see src/shared/date-format.ts). The locale argument is kept
+ * for the call sites; the format does not vary with the language.
+ */
 export function formatEcgDateTime(iso: string, _locale?: string): string {
-  return formatDateTimeSeconds(iso);
+  return formatDateTime(iso);
 }
 
 /**

@@ -1,12 +1,12 @@
 import type { EcgMeasurements } from '../../../shared/ecg';
 import { ADULT_ECG_NORMALS, classifyMeasurement, type ClassifiedMeasurement, type EcgNormalRange, type LowerLimit, type MeasurementClass, type UpperLimit } from '../../../shared/ecg-normals';
 
-export type MeasurementKey = Exclude<keyof EcgMeasurements, 'beatCount' | 'medianBeatCount'>;
+export type MeasurementKey = Exclude<keyof EcgMeasurements, 'beatCount' | 'medianBeatCount' | 'qrsAmplitudes' | 'rrIrregularity'>;
 
 /** Report order: rate and rhythm first, then the intervals in the order they occur in a beat, then the axis. */
-export const MEASUREMENT_ORDER: readonly MeasurementKey[] = ['heartRateBpm', 'rrMeanMs', 'prMs', 'qrsMs', 'qtMs', 'qtcBazettMs', 'qtcFridericiaMs', 'qrsAxisDeg'];
+export const MEASUREMENT_ORDER: readonly MeasurementKey[] = ['heartRateBpm', 'rrMeanMs', 'prMs', 'qrsMs', 'qtMs', 'qtcBazettMs', 'qtcFridericiaMs', 'pAxisDeg', 'qrsAxisDeg', 'tAxisDeg', 'sokolowLyonUv'];
 
-const UNITS: Record<MeasurementKey, 'bpm' | 'ms' | 'deg'> = {
+const UNITS: Record<MeasurementKey, MeasurementUnit> = {
   heartRateBpm: 'bpm',
   rrMeanMs: 'ms',
   prMs: 'ms',
@@ -15,13 +15,18 @@ const UNITS: Record<MeasurementKey, 'bpm' | 'ms' | 'deg'> = {
   qtcBazettMs: 'ms',
   qtcFridericiaMs: 'ms',
   qrsAxisDeg: 'deg',
+  pAxisDeg: 'deg',
+  tAxisDeg: 'deg',
+  sokolowLyonUv: 'mv',
 };
+
+export type MeasurementUnit = 'bpm' | 'ms' | 'deg' | 'mv';
 
 export interface MeasurementRow {
   key: MeasurementKey;
   /** Rounded to the unit (ms, bpm, degree); undefined when not measurable. */
   value?: number;
-  unit: 'bpm' | 'ms' | 'deg';
+  unit: MeasurementUnit;
   /** The normal range as printed beside the value ('' where none applies). */
   range: string;
   /** Flag against the adult range; undefined for a child, an unmeasured value or a value without a range. */
@@ -58,7 +63,8 @@ export function measurementRows(measurements: EcgMeasurements, sex: 'M' | 'F' | 
   return MEASUREMENT_ORDER.map((key) => {
     const raw = measurements[key];
     const row: MeasurementRow = { key, unit: UNITS[key], range: '' };
-    if (raw !== undefined && Number.isFinite(raw)) row.value = Math.round(raw);
+    // Voltages are held in µV and shown in mV to two decimals, as carts print them.
+    if (raw !== undefined && Number.isFinite(raw)) row.value = row.unit === 'mv' ? Math.round(raw / 10) / 100 : Math.round(raw);
     if (!isClassified(key)) return row;
     const range = ADULT_ECG_NORMALS[key];
     if (!adult) return row;

@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { ApiError } from '../../../shared/api/errors';
 import { Link } from 'react-router';
 import type { EcgSummary } from '../../../shared/api/ecg';
 import type { PatientSummary } from '../../../shared/api/patients';
@@ -28,16 +29,22 @@ export function EcgPage() {
   const { t } = useTranslation();
   const [patient, setPatient] = useState<PatientSummary | null>(null);
   const [saved, setSaved] = useState<{ summary: EcgSummary; patient: PatientSummary } | null>(null);
+  /** 门诊号 of today's visit: stored with what is captured or imported next, printed in the report header. */
+  const [outpatientNumber, setOutpatientNumber] = useState('');
   return (
     <section className="page ecg-page">
       <h1>{t('ecg:page.title')}</h1>
       <div className="card">
         <h2>{t('ecg:patient.title')}</h2>
         <PatientPicker value={patient} onChange={setPatient} />
+        <label>
+          {t('ecg:patient.outpatientNumber')}
+          <input value={outpatientNumber} maxLength={30} onChange={(e) => setOutpatientNumber(e.target.value)} spellCheck={false} />
+        </label>
       </div>
-      <LivePanel patient={patient} onSaved={(summary) => patient && setSaved({ summary, patient })} />
+      <LivePanel patient={patient} outpatientNumber={outpatientNumber} onSaved={(summary) => patient && setSaved({ summary, patient })} />
       {saved && <SavedNotice summary={saved.summary} patient={saved.patient} />}
-      <ImportPanel patient={patient} onSaved={(summary) => patient && setSaved({ summary, patient })} />
+      <ImportPanel patient={patient} outpatientNumber={outpatientNumber} onSaved={(summary) => patient && setSaved({ summary, patient })} />
       <UnassignedPanel patient={patient} onSaved={(summary) => patient && setSaved({ summary, patient })} />
       <CalibrationCard />
     </section>
@@ -54,7 +61,7 @@ function SavedNotice({ summary, patient }: { summary: EcgSummary; patient: Patie
   );
 }
 
-function LivePanel({ patient, onSaved }: { patient: PatientSummary | null; onSaved: (summary: EcgSummary) => void }) {
+function LivePanel({ patient, outpatientNumber, onSaved }: { patient: PatientSummary | null; outpatientNumber: string; onSaved: (summary: EcgSummary) => void }) {
   const { t } = useTranslation();
   const [devices, setDevices] = useState<Device[] | null>(null);
   const [deviceId, setDeviceId] = useState('');
@@ -129,7 +136,7 @@ function LivePanel({ patient, onSaved }: { patient: PatientSummary | null; onSav
     setBusy(true);
     setError(null);
     try {
-      onSaved(await api.ecg.capture({ patientId: patient.id, deviceId: liveId, seconds: CAPTURE_SECONDS }));
+      onSaved(await api.ecg.capture({ patientId: patient.id, deviceId: liveId, seconds: CAPTURE_SECONDS, outpatientNumber }));
     } catch (err) {
       setError(err);
     } finally {
@@ -196,14 +203,17 @@ function DeviceStatusText({ status, live, stats }: { status: DeviceStatus | null
   );
 }
 
-function ImportPanel({ patient, onSaved }: { patient: PatientSummary | null; onSaved: (summary: EcgSummary) => void }) {
+function ImportPanel({ patient, outpatientNumber, onSaved }: { patient: PatientSummary | null; outpatientNumber: string; onSaved: (summary: EcgSummary) => void }) {
   const { t } = useTranslation();
   // Main's file dialog picks the file and answers with a handle: no path is typed or seen here (issue 15 point 8).
   const [chosen, setChosen] = useState<ChosenFile | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
+  /** The file's identity when it names someone else: the clinician decides before anything is attached. */
+  const [mismatch, setMismatch] = useState<{ fileName: string; fileId: string } | null>(null);
   async function choose() {
     setError(null);
+    setMismatch(null);
     try {
       const file = await api.files.open({ purpose: 'ecg' });
       if (file) setChosen(file);
@@ -211,17 +221,23 @@ function ImportPanel({ patient, onSaved }: { patient: PatientSummary | null; onS
       setError(err);
     }
   }
-  async function importFile() {
+  async function importFile(confirmPatient = false) {
     if (!patient || !chosen) return;
     setBusy(true);
     setError(null);
     try {
-      onSaved(await api.ecg.importFile({ patientId: patient.id, file: chosen.handle }));
+      onSaved(await api.ecg.importFile({ patientId: patient.id, file: chosen.handle, confirmPatient, outpatientNumber }));
       setChosen(null);
+      setMismatch(null);
     } catch (err) {
-      // A handle is spent by its one use: choose again after a refusal.
-      setChosen(null);
-      setError(err);
+      if (err instanceof ApiError && err.details?.reason === 'ECG_PATIENT_MISMATCH') {
+        // The handle stays valid for the confirmation (main keeps it for this refusal).
+        setMismatch({ fileName: String(err.details.fileName ?? ''), fileId: String(err.details.fileId ?? '') });
+      } else {
+        // A handle is spent by its one use: choose again after any other refusal.
+        setChosen(null);
+        setError(err);
+      }
     } finally {
       setBusy(false);
     }
@@ -247,6 +263,21 @@ function ImportPanel({ patient, onSaved }: { patient: PatientSummary | null; onS
           {t('ecg:import.submit')}
         </button>
       </div>
+      {mismatch && patient && (
+        <div role="alertdialog" aria-label={t('ecg:identity.title')} className="ecg-identity-check" data-testid="ecg-identity-check">
+          <p>
+            <strong>{t('ecg:identity.title')}</strong>
+          </p>
+          <p>{t('ecg:identity.file', { name: mismatch.fileName || '—', id: mismatch.fileId || '—' })}</p>
+          <p>{t('ecg:identity.chosen', { name: patient.name })}</p>
+          <button type="button" className="primary" disabled={busy} onClick={() => void importFile(true)}>
+            {t('ecg:identity.attachAnyway')}
+          </button>
+          <button type="button" onClick={() => setMismatch(null)}>
+            {t('ecg:identity.cancel')}
+          </button>
+        </div>
+      )}
       <EcgError error={error} />
     </form>
   );

@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState, type PointerEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { caliperReading, type PaperPoint, type PlacedLayout } from '../../../shared/ecg-paper';
-import { canvasSize, drawEcgPaper, type DisplayRecording } from './ecg-canvas';
+import { canvasSize, drawPaperLayer, TraceLayer, type DisplayRecording } from './ecg-canvas';
 import { useDevicePixelRatio } from './screen-calibration';
 
 interface Caliper {
@@ -26,7 +26,9 @@ export function EcgPaperCanvas({
   label: string;
 }) {
   const { t } = useTranslation();
+  const paperCanvas = useRef<HTMLCanvasElement>(null);
   const canvas = useRef<HTMLCanvasElement>(null);
+  const [traceLayer] = useState(() => new TraceLayer());
   const devicePixelRatio = useDevicePixelRatio();
   const size = canvasSize(placed.widthMm, placed.heightMm, { pxPerMm, devicePixelRatio });
   const [drawnCaliper, setCaliper] = useState<Caliper | null>(null);
@@ -34,11 +36,16 @@ export function EcgPaperCanvas({
   const caliper = drawnCaliper && drawnCaliper.paper.every((v, i) => v === paperKey[i]) ? drawnCaliper : null;
   const dragging = useRef(false);
 
+  // The paper changes with the layout and scale only; paging and filtering redraw the trace layer alone.
+  useEffect(() => {
+    const ctx = paperCanvas.current?.getContext('2d');
+    if (ctx) drawPaperLayer(ctx, placed, { pxPerMm, devicePixelRatio });
+  }, [placed, pxPerMm, devicePixelRatio, size.width, size.height]);
+
   useEffect(() => {
     const ctx = canvas.current?.getContext('2d');
-    if (!ctx) return;
-    drawEcgPaper(ctx, placed, recording, { pxPerMm, devicePixelRatio }, startSample);
-  }, [placed, recording, startSample, pxPerMm, devicePixelRatio, size.width, size.height]);
+    if (ctx) traceLayer.draw(ctx, placed, recording, { pxPerMm, devicePixelRatio }, startSample);
+  }, [traceLayer, placed, recording, startSample, pxPerMm, devicePixelRatio, size.width, size.height]);
 
   const paperPoint = (e: PointerEvent<HTMLElement>): PaperPoint => {
     const box = e.currentTarget.getBoundingClientRect();
@@ -65,7 +72,8 @@ export function EcgPaperCanvas({
           dragging.current = false;
         }}
       >
-        <canvas ref={canvas} role="img" aria-label={label} width={size.width} height={size.height} style={{ width: size.cssWidth, height: size.cssHeight }} />
+        <canvas ref={paperCanvas} aria-hidden="true" width={size.width} height={size.height} style={{ width: size.cssWidth, height: size.cssHeight }} />
+        <canvas ref={canvas} role="img" aria-label={label} className="ecg-traces" width={size.width} height={size.height} style={{ width: size.cssWidth, height: size.cssHeight }} />
         {caliper && <CaliperOverlay caliper={caliper} pxPerMm={pxPerMm} width={size.cssWidth} height={size.cssHeight} />}
       </div>
       <figcaption>{caliper ? <CaliperText caliper={caliper} placed={placed} /> : <span className="muted">{t('ecg:viewer.caliperHint')}</span>}</figcaption>

@@ -9,10 +9,12 @@ import { useAuth } from '../../app/auth-context';
 import { ErrorText } from '../../components/error-text';
 import { DisplayControls } from './display-controls';
 import { filterOf, scaleOf, VIEWER_DEFAULTS, type DisplaySettings } from './display-settings';
-import { filterWindow, loadEcgWindow, nonStandardLeads, PAGE_SECONDS, type EcgWindow } from './ecg-data';
+import { filterWindow, loadEcgWindow, PAGE_SECONDS, rhythmViewLeads, type EcgWindow } from './ecg-data';
 import { ADULT_FROM_YEARS, ageAtRecording, formatEcgDateTime } from './ecg-format';
 import { EcgPaperCanvas } from './ecg-paper-canvas';
 import { MeasurementsTable } from './measurements-table';
+import { EcgStatementsPanel } from './ecg-statements-panel';
+import { CartReportPanel } from './cart-report-panel';
 import { usePxPerMm } from './screen-calibration';
 import { EcgConsultReply } from '../consult/consult-detail-page';
 
@@ -41,11 +43,10 @@ export function EcgViewer({ patient, summary, onChanged }: { patient: Patient; s
 
   const filter = useMemo(() => filterOf(settings), [settings]);
   const shown = useMemo(() => (loaded?.key === key ? filterWindow(loaded.window, filter) : null), [loaded, key, filter]);
-  const placed = useMemo(
-    () => placeLayout(settings.layout, scaleOf(settings), { durationS: PAGE_SECONDS, otherLeads: nonStandardLeads(summary.leadNames) }),
-    [settings, summary.leadNames],
-  );
+  const rhythmRows = useMemo(() => rhythmViewLeads(summary.leadNames, summary.durationS), [summary.leadNames, summary.durationS]);
+  const placed = useMemo(() => placeLayout(settings.layout, scaleOf(settings), { durationS: PAGE_SECONDS, otherLeads: rhythmRows }), [settings, rhythmRows]);
   const adult = ageAtRecording(patient.birthDate, summary.recordedAt) >= ADULT_FROM_YEARS;
+  const [draft, setDraft] = useState<{ id: string; text: string } | null>(null);
 
   return (
     <article className="card ecg-viewer" aria-label={t('ecg:viewer.title', { time: formatEcgDateTime(summary.recordedAt, i18n.language) })}>
@@ -60,7 +61,8 @@ export function EcgViewer({ patient, summary, onChanged }: { patient: Patient; s
         </Link>
         <ExportButton patientId={patient.id} ecgId={summary.id} />
       </header>
-      <DisplayControls value={settings} onChange={setSettings} showLayout />
+      <DisplayControls value={settings} onChange={setSettings} showLayout={!rhythmRows} />
+      {rhythmRows && <p className="muted small" data-testid="ecg-rhythm-view">{t('ecg:viewer.rhythmView', { leads: rhythmRows.join(', ') })}</p>}
       {pages > 1 && (
         <div className="ecg-toolbar">
           <button type="button" onClick={() => setPage((p) => Math.max(0, p - 1))} disabled={page === 0}>
@@ -70,6 +72,14 @@ export function EcgViewer({ patient, summary, onChanged }: { patient: Patient; s
           <button type="button" onClick={() => setPage((p) => Math.min(pages - 1, p + 1))} disabled={page >= pages - 1}>
             {t('ecg:viewer.later')}
           </button>
+          <input
+            type="range"
+            aria-label={t('ecg:viewer.position')}
+            min={0}
+            max={pages - 1}
+            value={page}
+            onChange={(e) => setPage(Number(e.target.value))}
+          />
         </div>
       )}
       <ErrorText error={error} />
@@ -81,7 +91,9 @@ export function EcgViewer({ patient, summary, onChanged }: { patient: Patient; s
           <h4>{t('ecg:measurements.title')}</h4>
           <MeasurementsTable measurements={summary.measurements} sex={patient.sex} adult={adult} />
         </section>
-        <InterpretationForm key={summary.id} patientId={patient.id} summary={summary} onSigned={onChanged} />
+        {summary.cart && <CartReportPanel cart={summary.cart} ours={summary.measurements} />}
+        <EcgStatementsPanel measurements={summary.measurements} sex={patient.sex} adult={adult} onAdopt={(text) => setDraft({ id: summary.id, text })} />
+        <InterpretationForm key={`${summary.id}:${draft?.id === summary.id ? draft.text : ''}`} patientId={patient.id} summary={summary} onSigned={onChanged} draft={draft?.id === summary.id ? draft.text : undefined} />
       </div>
       <EcgConsultReply patientId={patient.id} ecgId={summary.id} />
     </article>
@@ -116,11 +128,12 @@ function ExportButton({ patientId, ecgId }: { patientId: string; ecgId: string }
   );
 }
 
-function InterpretationForm({ patientId, summary, onSigned }: { patientId: string; summary: EcgSummary; onSigned: (summary: EcgSummary) => void }) {
+function InterpretationForm({ patientId, summary, onSigned, draft }: { patientId: string; summary: EcgSummary; onSigned: (summary: EcgSummary) => void; draft?: string }) {
   const { t, i18n } = useTranslation();
   const { status } = useAuth();
   const mayInterpret = status?.user?.role === 'doctor' || status?.user?.role === 'admin';
-  const [text, setText] = useState(summary.interpretation ?? '');
+  // A draft copied from the automatic statements is only a starting text: the clinician edits and signs it.
+  const [text, setText] = useState(draft ?? summary.interpretation ?? '');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
 

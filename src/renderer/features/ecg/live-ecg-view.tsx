@@ -2,7 +2,7 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { events } from '../../api/client';
 import { calibrationZoneMm, LARGE_SQUARE_MM, placeLayout, type PaperScale, type PlacedLayout } from '../../../shared/ecg-paper';
-import { canvasSize, drawFurniture, drawGrid, type CanvasScale } from './ecg-canvas';
+import { canvasSize, drawPaperLayer, VertexScratch, type CanvasScale } from './ecg-canvas';
 import { filterOf, scaleOf, type DisplaySettings } from './display-settings';
 import { drawSweep, SweepBuffer } from './live-sweep';
 import { useDevicePixelRatio } from './screen-calibration';
@@ -83,14 +83,13 @@ export function LiveEcgView({ deviceId, settings, pxPerMm, onStats }: { deviceId
   useEffect(() => {
     const ctx = paper.current?.getContext('2d');
     if (!ctx) return;
-    ctx.setTransform(1, 0, 0, 1, 0, 0);
-    drawGrid(ctx, placed.widthMm, placed.heightMm, canvasScale);
-    drawFurniture(ctx, placed, canvasScale);
+    drawPaperLayer(ctx, placed, canvasScale);
     dirty.current = true;
   }, [placed, canvasScale, size.width, size.height]);
 
   useEffect(() => {
     let frame = 0;
+    const scratch = new VertexScratch();
     const draw = () => {
       frame = requestAnimationFrame(draw);
       const ctx = traces.current?.getContext('2d');
@@ -99,7 +98,7 @@ export function LiveEcgView({ deviceId, settings, pxPerMm, onStats }: { deviceId
       dirty.current = false;
       ctx.setTransform(1, 0, 0, 1, 0, 0);
       ctx.clearRect(0, 0, ctx.canvas.width, ctx.canvas.height);
-      if (b) drawSweep(ctx, placed, b, canvasScale, Math.round(ERASE_SECONDS * b.sampleRateHz));
+      if (b) drawSweep(ctx, placed, b, canvasScale, Math.round(ERASE_SECONDS * b.sampleRateHz), scratch);
     };
     frame = requestAnimationFrame(draw);
     return () => cancelAnimationFrame(frame);

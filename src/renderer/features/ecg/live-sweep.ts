@@ -8,16 +8,18 @@
 import { createStreamingFilter, designEcgFilter, type EcgFilterSettings, type StreamingFilter } from '../../../shared/ecg-filters';
 import type { PlacedLayout } from '../../../shared/ecg-paper';
 import type { EventPayload } from '../../../shared/api/events';
-import { appendVertices, cellMapping, PAPER_COLOURS, traceLineWidth, traceVertices, type CanvasScale } from './ecg-canvas';
+import { cellMapping, PAPER_COLOURS, traceLineWidth, VertexScratch, type CanvasScale } from './ecg-canvas';
 
 export type LiveBlock = Pick<EventPayload<'ecgBlock'>, 'sampleRateHz' | 'leadNames' | 'firstSampleIndex' | 'samples'>;
 
-/** JSON carries a lost sample as null; the filters and the drawing expect NaN. */
-export function toFloat32(values: readonly (number | null)[]): Float32Array {
+/** Numbers (null for a lost sample) as the Float32Array the filters and the drawing take, NaN for null. */
+export function toFloat32(values: ArrayLike<number | null>): Float32Array {
   const out = new Float32Array(values.length);
   for (let i = 0; i < values.length; i++) out[i] = values[i] ?? NaN;
   return out;
 }
+
+const NO_SAMPLES = new Float32Array(0);
 
 export class SweepBuffer {
   readonly leadNames: readonly string[];
@@ -78,7 +80,7 @@ export class SweepBuffer {
     if (!this.started) this.next = block.firstSampleIndex;
     this.started = true;
     this.leadNames.forEach((_, lead) => {
-      const filtered = this.filters[lead].process(toFloat32(block.samples[lead] ?? []).subarray(skip));
+      const filtered = this.filters[lead].process((block.samples[lead] ?? NO_SAMPLES).subarray(skip));
       this.write(lead, filtered, this.next);
     });
     this.next += length - skip;
@@ -110,7 +112,7 @@ export class SweepBuffer {
  * The traces of a sweep: each cell of the live layout shows its lead's ring from x = cell start, with the part
  * just ahead of the write position left blank (the erase bar) so old and new trace never touch.
  */
-export function drawSweep(ctx: CanvasRenderingContext2D, placed: PlacedLayout, buffer: SweepBuffer, scale: CanvasScale, eraseSamples: number): void {
+export function drawSweep(ctx: CanvasRenderingContext2D, placed: PlacedLayout, buffer: SweepBuffer, scale: CanvasScale, eraseSamples: number, scratch = new VertexScratch()): void {
   const width = buffer.windowSamples;
   const position = buffer.sweepPosition;
   const resumeAt = Math.min(width, position + eraseSamples);
@@ -121,12 +123,14 @@ export function drawSweep(ctx: CanvasRenderingContext2D, placed: PlacedLayout, b
     const lead = buffer.leadNames.indexOf(cell.lead);
     if (lead < 0) continue;
     const ring = buffer.ring(lead);
-    const mapping = cellMapping({ ...cell, startS: 0 }, placed.scale, buffer.sampleRateHz, 0, scale);
-    const path = new Path2D();
-    appendVertices(path, traceVertices(ring, 0, position, mapping));
+    const mapping = cellMapping(cell, placed.scale, buffer.sampleRateHz, cell.startS * buffer.sampleRateHz, scale);
+    ctx.beginPath();
+    scratch.append(ctx, ring, 0, position, mapping);
     if (resumeAt < width) {
-      appendVertices(path, traceVertices(ring, resumeAt, width, { ...mapping, x0: mapping.x0 + resumeAt * mapping.dx }));
+      const x0 = mapping.x0;
+      mapping.x0 = x0 + resumeAt * mapping.dx;
+      scratch.append(ctx, ring, resumeAt, width, mapping);
     }
-    ctx.stroke(path);
+    ctx.stroke();
   }
 }

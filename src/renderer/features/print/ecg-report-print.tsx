@@ -9,7 +9,7 @@ import { DIAGNOSTIC_FILTER } from '../../../shared/ecg-filters';
 import { placeLayout, STANDARD_SCALE, type PaperPoint } from '../../../shared/ecg-paper';
 import { api } from '../../api/client';
 import { ErrorText } from '../../components/error-text';
-import { filterWindow, loadEcgWindow, nonStandardLeads, PAGE_SECONDS, type EcgWindow } from '../ecg/ecg-data';
+import { filterWindow, loadEcgWindow, PAGE_SECONDS, paperRowsFor, type EcgWindow } from '../ecg/ecg-data';
 import { ADULT_FROM_YEARS, ageAtRecording, formatEcgDateTime, maskIdNumber } from '../ecg/ecg-format';
 import { measurementRows } from '../ecg/ecg-measurements';
 import { gridPathData, pulsePathData, tracePathData } from '../ecg/ecg-svg';
@@ -69,7 +69,7 @@ function ReportSheet({ data }: { data: ReportData }) {
   const { t, i18n } = useTranslation();
   const { patient, summary, ecg } = data;
   const placed = useMemo(
-    () => placeLayout('3x4+rhythm', STANDARD_SCALE, { durationS: PAGE_SECONDS, rowHeightMm: ROW_HEIGHT_MM, otherLeads: nonStandardLeads(summary.leadNames) }),
+    () => placeLayout('3x4+rhythm', STANDARD_SCALE, { durationS: PAGE_SECONDS, rowHeightMm: ROW_HEIGHT_MM, otherLeads: paperRowsFor(summary.leadNames) }),
     [summary.leadNames],
   );
   const grid = useMemo(() => gridPathData(PAPER_ORIGIN.xMm, PAPER_ORIGIN.yMm, placed.widthMm, placed.heightMm), [placed]);
@@ -110,6 +110,7 @@ function ReportSheet({ data }: { data: ReportData }) {
           t('ecg:report.sex', { value: t(`ecg:sex.${patient.sex}`) }),
           t('ecg:report.age', { value: age }),
           t('ecg:report.idNumber', { value: maskIdNumber(patient.idNumber) || '—' }),
+          t('ecg:report.outpatientNumber', { value: summary.outpatientNumber || '—' }),
           t('ecg:report.recordedAt', { value: formatEcgDateTime(summary.recordedAt, i18n.language) }),
         ].join('　')}
       </text>

@@ -2,7 +2,9 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { measureEcg } from '../../../../src/main/ecg/analysis/measure';
+import { referenceBeatSamples, scoreQrs } from '../../../../src/main/ecg/analysis/ec57';
+import { detectRecordBeats, measureEcg } from '../../../../src/main/ecg/analysis/measure';
+import { normaliseLeads } from '../../../../src/main/ecg/analysis/record';
 import type { ReaderInput } from '../../../../src/main/ecg/formats/reader';
 import { wfdbReader } from '../../../../src/main/ecg/formats/wfdb';
 import type { EcgRecord } from '../../../../src/shared/ecg';
@@ -86,6 +88,29 @@ describe('measureEcg on synthetic 12-lead ECG with known intervals', () => {
       }),
       { numRuns: 24 },
     );
+  });
+
+  it('finds the P and T axes from their own waves (property: P and T at their own angles)', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: -60, max: 150 }), fc.integer({ min: -60, max: 150 }), (pDeg, tDeg) => {
+        const beat = normalBeat(30);
+        const shape = { ...beat, p: { ...beat.p!, angleDeg: pDeg }, t: { ...beat.t!, angleDeg: tDeg } };
+        const m = measureEcg(record({ sampleRateHz: 500, seconds: 8, heartRateBpm: 70, shape, leads: TWELVE, noiseMicrovolts: 5 }));
+        const off = (a: number, b: number) => Math.abs(((a - b + 540) % 360) - 180);
+        expect(off(m.pAxisDeg!, pDeg)).toBeLessThanOrEqual(10);
+        expect(off(m.tAxisDeg!, tDeg)).toBeLessThanOrEqual(10);
+      }),
+      { numRuns: 12 },
+    );
+  });
+
+  it('reads R and S per lead and the Sokolow–Lyon index SV1 + RV5/RV6', () => {
+    const m = measureEcg(record({ sampleRateHz: 500, seconds: 8, heartRateBpm: 70, shape: normalBeat(60), leads: TWELVE, noiseMicrovolts: 5 }));
+    const a = m.qrsAmplitudes!;
+    // Lead II lies on the 60° axis: the full R (1200 µV) above the onset level, S below it.
+    expect(a.II!.rUv).toBeGreaterThan(1000);
+    expect(a.II!.rUv).toBeLessThan(1300);
+    expect(m.sokolowLyonUv).toBe(a.V1!.sUv + Math.max(a.V5!.rUv, a.V6!.rUv));
   });
 
   it.each([
@@ -180,4 +205,26 @@ describe.skipIf(!hasSharedSamples)(`measureEcg on the 12-lead shared records${co
     expect(m.qrsAxisDeg).toBeGreaterThanOrEqual(-30);
     expect(m.qrsAxisDeg).toBeLessThanOrEqual(90);
   });
+});
+
+describe.skipIf(!hasSharedSamples)(`the screen's analysis on MIT-BIH 208 (II + V1, 30 min)${hasSharedSamples ? '' : ` — ${SKIP_REASON}`}`, () => {
+  it('takes MLII as II, finds about the 2,955 reference beats on the whole record and a rate of about 98', async () => {
+    const file = samplePath('wfdb/mitdb', '208.hea');
+    const input: ReaderInput = {
+      path: file,
+      bytes: readFileSync(file),
+      readCompanion: async (name) => readFileSync(path.join(path.dirname(file), name)),
+    };
+    const record = normaliseLeads(await wfdbReader.read(input));
+    expect(record.leads.map((l) => l.name)).toEqual(['II', 'V1']);
+    const beats = detectRecordBeats(record);
+    const score = scoreQrs(referenceBeatSamples(record.annotations ?? []), beats, { sampleRateHz: record.sampleRateHz, scoreFromSeconds: 0 });
+    expect(score.sensitivityPercent).toBeGreaterThan(99);
+    expect(score.positivePredictivityPercent).toBeGreaterThan(99);
+    const m = measureEcg(record);
+    expect(m.beatCount).toBe(beats.length);
+    expect(Math.abs(m.beatCount - 2955)).toBeLessThan(40);
+    expect(m.heartRateBpm).toBeGreaterThanOrEqual(96);
+    expect(m.heartRateBpm).toBeLessThanOrEqual(100);
+  }, 60_000);
 });

@@ -3,6 +3,8 @@ import path from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { grossScore, referenceBeatSamples, scoreQrs, type QrsScore } from '../../../../src/main/ecg/analysis/ec57';
+import { detectRecordBeats, measureEcg } from '../../../../src/main/ecg/analysis/measure';
+import { removePacingSpikes } from '../../../../src/main/ecg/analysis/pacing';
 import { detectQrs } from '../../../../src/main/ecg/analysis/qrs';
 import { edfReader } from '../../../../src/main/ecg/formats/edf';
 import type { ReaderInput } from '../../../../src/main/ecg/formats/reader';
@@ -71,6 +73,58 @@ describe('QRS detection on synthetic ECG (runs without the shared corpus)', () =
     const score = scoreSynthetic(ecg);
     expect(score.falseNegatives).toBe(0);
     expect(score.falsePositives).toBe(0);
+  });
+
+  it.each([360, 500, 1000])('counts paced beats and never the pacemaker spikes, captured or not (%i Hz)', (fs) => {
+    // A ventricular-paced rhythm at 70/min: a 0.5 ms, 4 mV stimulus 20 ms before each wide paced complex, and a
+    // stimulus that fails to capture in the middle of every third interval.
+    const beatTimes: number[] = [];
+    for (let t = 0.6; t < 59; t += 60 / 70) beatTimes.push(t);
+    const ecg = syntheticEcg({ sampleRateHz: fs, seconds: 60, beatTimes, shape: ventricularBeat(), noiseMicrovolts: 10 });
+    const lead = ecg.leads[0].microvolts;
+    const spike = (t: number) => {
+      const at = Math.round(t * fs);
+      const width = Math.max(1, Math.round(0.0005 * fs));
+      for (let k = 0; k < width; k++) lead[at + k] += 4000;
+    };
+    const uncaptured: number[] = [];
+    beatTimes.forEach((t, i) => {
+      spike(t - 0.02 - 0.05);
+      if (i % 3 === 1 && i + 1 < beatTimes.length) {
+        const mid = (t + beatTimes[i + 1]) / 2;
+        spike(mid);
+        uncaptured.push(Math.round(mid * fs));
+      }
+    });
+    const detected = detectRecordBeats({ format: 'wfdb', sampleRateHz: fs, leads: [{ name: 'II', microvolts: lead }] });
+    const score = scoreQrs(ecg.beats, detected, { sampleRateHz: fs, scoreFromSeconds: 0 });
+    expect(score.falseNegatives).toBe(0);
+    expect(score.falsePositives).toBe(0);
+    for (const at of uncaptured) expect(Array.from(detected).some((d) => Math.abs(d - at) < 0.15 * fs)).toBe(false);
+    expect(removePacingSpikes(lead, fs).spikes.length).toBe(beatTimes.length + uncaptured.length);
+  });
+
+  it('measures a paced complex from its own onset, not from the stimulus before it', () => {
+    const fs = 500;
+    const beatTimes: number[] = [];
+    for (let t = 0.6; t < 19; t += 60 / 70) beatTimes.push(t);
+    const clean = syntheticEcg({ sampleRateHz: fs, seconds: 20, beatTimes, shape: ventricularBeat(), leads: ['I', 'II', 'III', 'aVR', 'aVL', 'aVF', 'V1', 'V2', 'V3', 'V4', 'V5', 'V6'], noiseMicrovolts: 5 });
+    const paced = clean.leads.map((lead) => {
+      const out = Float32Array.from(lead.microvolts);
+      for (const t of beatTimes) out[Math.round((t - 0.09) * fs)] += 4000;
+      return { name: lead.name, microvolts: out };
+    });
+    const withSpikes = measureEcg({ format: 'wfdb', sampleRateHz: fs, leads: paced });
+    const without = measureEcg({ format: 'wfdb', sampleRateHz: fs, leads: clean.leads });
+    expect(withSpikes.beatCount).toBe(beatTimes.length);
+    expect(Math.abs(withSpikes.qrsMs! - without.qrsMs!)).toBeLessThanOrEqual(4);
+  });
+
+  it('leaves a signal without stimuli exactly as it was (no QRS is mistaken for a spike)', () => {
+    for (const fs of [100, 250, 360, 500, 1000]) {
+      const ecg = syntheticEcg({ sampleRateHz: fs, seconds: 20, heartRateBpm: 80, noiseMicrovolts: 20, shapeOf: (i) => (i % 4 ? normalBeat() : ventricularBeat()) });
+      for (const lead of ecg.leads) expect(removePacingSpikes(lead.microvolts, fs).spikes).toEqual([]);
+    }
   });
 
   it('finds premature ventricular beats in bigeminy', () => {

@@ -38,6 +38,7 @@ describe('ECG in the chart (service over the encrypted store)', () => {
     const window = await call(d, 'ecg', 'get', { patientId: p.id, ecgId: summary.id, fromSample: 100, count: 50 });
     const lead2 = synthetic.leads.find((l) => l.name === 'II')!;
     const got = window.leads.find((l) => l.name === 'II')!.microvolts;
+    expect(got).toBeInstanceOf(Float32Array);
     expect(got.length).toBe(50);
     got.forEach((v, i) => expect(v).toBeCloseTo(lead2.microvolts[100 + i], 1));
 
@@ -85,4 +86,31 @@ describe('ECG in the chart (service over the encrypted store)', () => {
     expect(blocks.every((s, i) => i === 0 || s === blocks[i - 1] + 1)).toBe(true);
     await call(d, 'ecg', 'stopLive', { deviceId: device.id });
   });
+});
+
+describe('a file that names another patient', () => {
+  it('is refused with ECG_PATIENT_MISMATCH and the file\'s identity, nothing stored; attached once the clinician confirms', async () => {
+    station = await openTestStation({ withAdmin: true });
+    const d = station.services.dispatch;
+    const p = await patient(station);
+    const synthetic = synthesizeEcg({ seed: 5, durationS: 10, sampleRateHz: 500, heartRateBpm: 70 });
+    const other = path.join(station.dataDir, 'other.xml');
+    writeFileSync(other, writeAecg({ format: 'hl7-aecg', sampleRateHz: 500, leads: synthetic.leads, patient: { name: '王五', id: 'OP-778' } }));
+    // The refusal keeps the file's handle: the confirmation uses the same one, no second dialog.
+    const otherFile = station.services.files.register(other, 'ecg').handle;
+    await expect(call(d, 'ecg', 'importFile', { patientId: p.id, file: otherFile })).rejects.toMatchObject({
+      code: 'CONFLICT',
+      details: { reason: 'ECG_PATIENT_MISMATCH', fileName: '王五', fileId: 'OP-778', mismatches: 'name,id' },
+    });
+    expect(await call(d, 'ecg', 'list', { patientId: p.id })).toHaveLength(0);
+    const confirmed = await call(d, 'ecg', 'importFile', { patientId: p.id, file: otherFile, confirmPatient: true, outpatientNumber: ' MZ-0042 ' });
+    expect(confirmed.patientId).toBe(p.id);
+    // The outpatient number (migration 0025) is kept trimmed for the report header.
+    expect(confirmed.outpatientNumber).toBe('MZ-0042');
+
+    // The same patient under the pinyin a cart stores, and no identity at all: attached without asking.
+    const same = path.join(station.dataDir, 'same.xml');
+    writeFileSync(same, writeAecg({ format: 'hl7-aecg', sampleRateHz: 500, leads: synthetic.leads, patient: { name: 'LIU^XINDIAN' } }));
+    await expect(call(d, 'ecg', 'importFile', { patientId: p.id, file: station!.services.files.register(same, 'ecg').handle, outpatientNumber: '  ' })).resolves.toMatchObject({ patientId: p.id, outpatientNumber: null });
+  }, 30_000);
 });

@@ -1,0 +1,1 @@
+ALTER TABLE `ecg_records` ADD `outpatient_number` text;
