@@ -19,6 +19,7 @@ import { readSettings } from './settings/settings-service';
 import { enqueueResources, recordChange } from './sync/outbox-writer';
 import { SyncService, type SyncServiceOptions } from './sync/sync-service';
 import { ConsultService } from './consult/consult-service';
+import { consultReplyScope, consultTaskScope } from './consult/consult-pull';
 
 export interface ServicesOptions {
   dataDir: string;
@@ -58,7 +59,8 @@ export function createServices(opts: ServicesOptions) {
   const followup = new FollowupService({ db, clock: opts.clock, patients, audit: (e) => audit.append(e) });
   const consult = new ConsultService({ sqlite, clock: opts.clock, session, patients, clinic, ecg, enqueue: enqueueResources, audit: (e) => audit.append(e) });
   const sync = new SyncService({ sqlite, storeOpen: () => store.isOpen, events, ...opts.sync });
-  for (const type of ['Task', 'DiagnosticReport']) sync.onPulled(type, (_db, resource) => void consult.applyPulled(resource));
+  sync.onPulled('Task', (_db, resource) => void consult.applyPulled(resource), { name: 'consult-tasks', params: consultTaskScope });
+  sync.onPulled('DiagnosticReport', (_db, resource) => void consult.applyPulled(resource), { name: 'consult-replies', params: consultReplyScope });
   const services = { store, session, auth, backup, audit, patients, clinic, ecg, followup, consult, sync, events, clock: opts.clock, appVersion: opts.appVersion, online: opts.online ?? (() => false) };
   const implementation = buildImplementation(services);
   const dispatch: Dispatch = createDispatcher({

@@ -28,8 +28,15 @@ export interface SyncTargetConfig {
   pullPageSize?: number;
   /** A request with no byte moving for this long is abandoned (inactivity, not total duration). */
   requestTimeoutMs?: number;
-  /** How often to pull when nothing is pushed. */
+  /** How often to pull when nothing is pushed and the target pulls nothing (provincial). */
   pollIntervalMs?: number;
+  /**
+   * While the link is up, how often a target with pull streams polls them (near-real-time between the
+   * stations of one center); 0 falls back to pollIntervalMs.
+   */
+  livePollMs?: number;
+  /** Pulled resources stored per local transaction; the main thread is yielded between chunks. */
+  applyChunkSize?: number;
 }
 
 export const SYNC_DEFAULTS = {
@@ -37,6 +44,8 @@ export const SYNC_DEFAULTS = {
   pullPageSize: 200,
   requestTimeoutMs: 30_000,
   pollIntervalMs: 5 * 60_000,
+  livePollMs: 3_000,
+  applyChunkSize: 100,
 } as const;
 
 /** The settings a user edits (certificates arrive as files and are handled by the import flow). */
@@ -146,6 +155,8 @@ export type SyncEvent =
   | { type: 'status'; status: SyncTargetStatus }
   | { type: 'pushed'; target: SyncTargetId; resources: number; entries: number; queued: number }
   | { type: 'pulled'; target: SyncTargetId; resourceType: string; resources: number }
+  /** First sync of a new or replaced station: how much of what the platform holds for it has arrived. */
+  | { type: 'pull-progress'; target: SyncTargetId; received: number; total: number; startedAt: number }
   | { type: 'conflict'; target: SyncTargetId; resourceType: string; resourceId: string }
   | { type: 'entry-failed'; target: SyncTargetId; resourceType: string; resourceId: string; error: SyncErrorInfo }
   | { type: 'error'; target: SyncTargetId; error: SyncErrorInfo; retryAt: number | null };
@@ -182,6 +193,13 @@ export const syncEventSchema = z.discriminatedUnion('type', [
     target: z.enum(SYNC_TARGET_IDS),
     resourceType: z.string(),
     resources: z.number().int(),
+  }),
+  z.object({
+    type: z.literal('pull-progress'),
+    target: z.enum(SYNC_TARGET_IDS),
+    received: z.number().int().nonnegative(),
+    total: z.number().int().nonnegative(),
+    startedAt: z.number(),
   }),
   z.object({
     type: z.literal('conflict'),

@@ -25,12 +25,14 @@ import type { FhirHttpClient, FhirHttpResponse } from './http';
 import type { OutboxStore, ResourceWithId, ServerVersion } from './outbox';
 import {
   advanceCursor,
+  countQuery,
   freshResources,
   parseCursor,
   pullQuery,
-  pullStream,
   serializeCursor,
+  typeStream,
   type PullCursor,
+  type PullStreamSpec,
 } from './pull-cursor';
 import { classifySyncError } from './tls';
 
@@ -60,6 +62,17 @@ export const systemClock: SyncClock = {
 
 export type ApplyRemote = (target: SyncTargetId, resource: Resource) => Promise<void> | void;
 
+/**
+ * Stores a chunk of pulled resources and the stream's cursor after them in ONE local transaction: a crash
+ * (kill -9) leaves either all of the chunk with its cursor or none of it, so a restart neither loses nor
+ * re-counts anything. Throwing rolls the chunk back; the engine then applies it one by one to find the culprit.
+ */
+export type ApplyRemoteChunk = (
+  target: SyncTargetId,
+  resources: readonly Resource[],
+  commit: { stream: string; cursor: string },
+) => Promise<void> | void;
+
 export interface SyncEngineOptions {
   targets: readonly SyncTargetConfig[];
   outbox: OutboxStore;
@@ -69,6 +82,14 @@ export interface SyncEngineOptions {
    * must not move the known server version over a pending local change (see OutboxStore).
    */
   applyRemote: ApplyRemote;
+  applyRemoteChunk?: ApplyRemoteChunk;
+  /**
+   * The streams to pull from a target, asked at every cycle (the scope can change: settings, open consults).
+   * Default: one unscoped stream per `pullResourceTypes` entry.
+   */
+  pullPlan?: (target: SyncTargetId) => Promise<readonly PullStreamSpec[]> | readonly PullStreamSpec[];
+  /** Lets the event loop run between applied chunks (default: setImmediate). */
+  yieldToLoop?: () => Promise<void>;
   clock?: SyncClock;
   /** [0, 1), for backoff jitter. */
   random?: () => number;
@@ -81,6 +102,8 @@ export interface CycleReport {
   ok: boolean;
   pushedResources: number;
   pulledResources: number;
+  /** Streams polled in this cycle (0: the target only receives). */
+  pulledStreams: number;
   error: SyncErrorInfo | null;
 }
 
@@ -137,6 +160,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
   const backoff = options.backoff ?? DEFAULT_BACKOFF;
   const validate = options.validate ?? validateForSend;
   const { outbox, http } = options;
+  const yieldToLoop = options.yieldToLoop ?? (() => new Promise<void>((resolve) => setImmediate(resolve)));
   const runtimes = new Map<SyncTargetId, TargetRuntime>();
   let running = false;
 
@@ -428,22 +452,62 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
 
   // ---- pull -------------------------------------------------------------------------------------------
 
-  async function pullAll(runtime: TargetRuntime): Promise<number> {
-    let pulled = 0;
-    for (const resourceType of runtime.config.pullResourceTypes) pulled += await pullType(runtime, resourceType);
-    return pulled;
+  interface PullProgress {
+    received: number;
+    total: number;
+    startedAt: number;
   }
 
-  async function pullType(runtime: TargetRuntime, resourceType: string): Promise<number> {
+  async function pullAll(runtime: TargetRuntime): Promise<{ pulled: number; streams: number }> {
     const target = runtime.config.id;
-    const stream = pullStream(resourceType);
-    let cursor = parseCursor(await outbox.getCursor(target, stream));
+    const plan = options.pullPlan
+      ? await options.pullPlan(target)
+      : runtime.config.pullResourceTypes.map((resourceType) => typeStream(resourceType));
+    const streams = await Promise.all(
+      plan.map(async (spec) => ({ spec, cursor: parseCursor(await outbox.getCursor(target, spec.stream)) })),
+    );
+    const progress = streams.some(({ cursor }) => !cursor.caughtUp) ? await startProgress(runtime, streams) : undefined;
+    let pulled = 0;
+    for (const { spec, cursor } of streams) pulled += await pullStreamOf(runtime, spec, cursor, progress);
+    return { pulled, streams: streams.length };
+  }
+
+  /** First sync: what each unfinished stream still has to deliver, counted once at the start (resumes count from the cursor). */
+  async function startProgress(
+    runtime: TargetRuntime,
+    streams: readonly { spec: PullStreamSpec; cursor: PullCursor }[],
+  ): Promise<PullProgress> {
+    let total = 0;
+    for (const { spec, cursor } of streams) {
+      if (cursor.caughtUp) continue;
+      const response = await http.send(runtime.config, {
+        method: 'GET',
+        path: countQuery(spec.resourceType, cursor, spec.params),
+      });
+      const code = classifyHttpStatus(response.status, response.body);
+      if (code !== undefined)
+        throw new SyncError(code, `Count ${spec.resourceType}: ${refusalMessage(response)}`, { status: response.status });
+      total += (response.body as Bundle | undefined)?.total ?? 0;
+    }
+    const progress = { received: 0, total, startedAt: clock.now() };
+    emit({ type: 'pull-progress', target: runtime.config.id, ...progress });
+    return progress;
+  }
+
+  async function pullStreamOf(
+    runtime: TargetRuntime,
+    spec: PullStreamSpec,
+    start: PullCursor,
+    progress: PullProgress | undefined,
+  ): Promise<number> {
+    const target = runtime.config.id;
+    let cursor = start;
     const pageSize = runtime.config.pullPageSize ?? SYNC_DEFAULTS.pullPageSize;
     let count = pageSize;
     let applied = 0;
     let announced = false;
     for (;;) {
-      const page = await fetchPage(runtime, resourceType, cursor, count);
+      const page = await fetchPage(runtime, spec, cursor, count);
       const fresh = freshResources(page, cursor);
       if (fresh.length === 0) {
         // A full page of versions already applied (more than a page share one instant): widen the page.
@@ -458,20 +522,62 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
         announced = true;
       }
       const before = applied;
-      cursor = await applyPage(runtime, fresh, cursor, () => applied++);
-      await outbox.setCursor(target, stream, serializeCursor(cursor));
-      emit({ type: 'pulled', target, resourceType, resources: applied - before });
+      cursor = await applyPage(runtime, spec, fresh, cursor, (n) => {
+        applied += n;
+        if (progress) {
+          progress.received += n;
+          emit({ type: 'pull-progress', target, ...progress, total: Math.max(progress.total, progress.received) });
+        }
+      });
+      emit({ type: 'pulled', target, resourceType: spec.resourceType, resources: applied - before });
       count = pageSize;
       if (page.length < count) break;
+    }
+    if (!cursor.caughtUp) {
+      cursor = { ...cursor, caughtUp: true };
+      await outbox.setCursor(target, spec.stream, serializeCursor(cursor));
     }
     return applied;
   }
 
+  /** Applies a page in chunks, each with its cursor in one local transaction, yielding to the event loop between them. */
   async function applyPage(
     runtime: TargetRuntime,
+    spec: PullStreamSpec,
     resources: Resource[],
     start: PullCursor,
-    onApplied: () => void,
+    onApplied: (count: number) => void,
+  ): Promise<PullCursor> {
+    let cursor = start;
+    const chunkSize = Math.max(1, runtime.config.applyChunkSize ?? SYNC_DEFAULTS.applyChunkSize);
+    for (let offset = 0; offset < resources.length; offset += chunkSize) {
+      const chunk = resources.slice(offset, offset + chunkSize);
+      let after = cursor;
+      for (const resource of chunk) after = advanceCursor(after, resource);
+      if (options.applyRemoteChunk) {
+        try {
+          await options.applyRemoteChunk(runtime.config.id, chunk, { stream: spec.stream, cursor: serializeCursor(after) });
+          cursor = after;
+          onApplied(chunk.length);
+          await yieldToLoop();
+          continue;
+        } catch {
+          // Rolled back as a whole: go one by one, keeping what stores and stopping at the first refusal.
+        }
+      }
+      cursor = await applyOneByOne(runtime, spec, chunk, cursor, onApplied);
+      await outbox.setCursor(runtime.config.id, spec.stream, serializeCursor(cursor));
+      await yieldToLoop();
+    }
+    return cursor;
+  }
+
+  async function applyOneByOne(
+    runtime: TargetRuntime,
+    spec: PullStreamSpec,
+    resources: readonly Resource[],
+    start: PullCursor,
+    onApplied: (count: number) => void,
   ): Promise<PullCursor> {
     let cursor = start;
     for (const resource of resources) {
@@ -479,7 +585,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
         await options.applyRemote(runtime.config.id, resource);
       } catch (error) {
         // Keep what was applied; the failed version is fetched again next time.
-        await outbox.setCursor(runtime.config.id, pullStream(resource.resourceType), serializeCursor(cursor));
+        await outbox.setCursor(runtime.config.id, spec.stream, serializeCursor(cursor));
         const reason = error instanceof Error ? error.message : String(error);
         throw new SyncError(
           'VALIDATION_FAILED',
@@ -490,18 +596,22 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
         );
       }
       cursor = advanceCursor(cursor, resource);
-      onApplied();
+      onApplied(1);
     }
     return cursor;
   }
 
   async function fetchPage(
     runtime: TargetRuntime,
-    resourceType: string,
+    spec: PullStreamSpec,
     cursor: PullCursor,
     count: number,
   ): Promise<Resource[]> {
-    const response = await http.send(runtime.config, { method: 'GET', path: pullQuery(resourceType, cursor, count) });
+    const { resourceType } = spec;
+    const response = await http.send(runtime.config, {
+      method: 'GET',
+      path: pullQuery(resourceType, cursor, count, spec.params),
+    });
     const code = classifyHttpStatus(response.status, response.body);
     if (code !== undefined)
       throw new SyncError(code, `Pull ${resourceType}: ${refusalMessage(response)}`, { status: response.status });
@@ -520,7 +630,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     runtime.nudged = 'none';
     try {
       const pushedResources = await pushAll(runtime);
-      const pulledResources = await pullAll(runtime);
+      const { pulled: pulledResources, streams: pulledStreams } = await pullAll(runtime);
       await setStatus(runtime, {
         state: running ? 'idle' : 'stopped',
         lastSuccessAt: clock.now(),
@@ -531,7 +641,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       if (runtime.status.queued === 0) {
         for (const resolve of runtime.settledWaiters.splice(0)) resolve();
       }
-      return { ok: true, pushedResources, pulledResources, error: null };
+      return { ok: true, pushedResources, pulledResources, pulledStreams, error: null };
     } catch (error) {
       return recordFailure(runtime, error);
     }
@@ -556,7 +666,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       consecutiveFailures: failures,
     });
     emit({ type: 'error', target: runtime.config.id, error: info, retryAt });
-    return { ok: false, pushedResources: 0, pulledResources: 0, error: info };
+    return { ok: false, pushedResources: 0, pulledResources: 0, pulledStreams: 0, error: info };
   }
 
   /** One cycle at a time per target, whether the loop or syncOnce asked. */
@@ -578,11 +688,21 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       // Changes saved while the cycle ran: go again now rather than at the next poll.
       if (runtime.nudged === 'force' || (report.ok && runtime.nudged === 'soft')) continue;
       const waitMs = report.ok
-        ? (runtime.config.pollIntervalMs ?? SYNC_DEFAULTS.pollIntervalMs)
+        ? okWait(runtime, report)
         : Math.max(0, (runtime.status.nextAttemptAt ?? clock.now()) - clock.now());
       runtime.wake = new AbortController();
       await clock.sleep(waitMs, runtime.wake.signal);
     }
+  }
+
+  /**
+   * After a good cycle: a target that pulls polls again after livePollMs (the stations of one center see each
+   * other's changes within seconds while the link is up); one that only receives waits pollIntervalMs.
+   */
+  function okWait(runtime: TargetRuntime, report: CycleReport): number {
+    const live = runtime.config.livePollMs ?? SYNC_DEFAULTS.livePollMs;
+    const slow = runtime.config.pollIntervalMs ?? SYNC_DEFAULTS.pollIntervalMs;
+    return report.pulledStreams > 0 && live > 0 ? Math.min(live, slow) : slow;
   }
 
   function startLoop(runtime: TargetRuntime): void {

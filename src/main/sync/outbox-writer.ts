@@ -8,6 +8,7 @@ import { ecgToFhir } from './mapping/ecg';
 import { patientToFhir } from './mapping/patient';
 import { visitToFhir } from './mapping/visit';
 import { vitalsToObservations } from './mapping/vitals';
+import { stationInstitutionCode, withInstitutionTag } from './institution';
 import type { ResourceWithId } from './outbox';
 import { SqlOutboxStore } from './sql-outbox-store';
 
@@ -77,12 +78,15 @@ export function configuredTargets(sqlite: Sqlite): Set<SyncTargetId> {
  */
 export function enqueueResources(sqlite: Sqlite, resources: readonly { target: SyncTargetId; resource: ResourceWithId }[]): number {
   const configured = configuredTargets(sqlite);
+  if (configured.size === 0) return 0;
   const store = new SqlOutboxStore(() => sqlite);
+  const institution = stationInstitutionCode(sqlite);
   let queued = 0;
   for (const { target, resource } of resources) {
     if (!configured.has(target)) continue;
     if (target === 'provincial' && !PROVINCIAL_TYPES.has(resource.resourceType)) continue;
-    store.enqueue(resource, [target]);
+    // The institution tag is what the center's other stations pull by; without a code the record goes untagged.
+    store.enqueue(institution ? withInstitutionTag(resource, institution) : resource, [target]);
     queued++;
   }
   if (queued > 0) announce(sqlite);

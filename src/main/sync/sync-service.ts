@@ -16,7 +16,14 @@ import { createFhirHttpClient, type FhirHttpClient } from './http';
 import { patientFromFhir, patientToFhir, type PatientFromFhir } from './mapping/patient';
 import type { ResourceWithId } from './outbox';
 import { onEnqueued, readPatient } from './outbox-writer';
+import { institutionScope, stationInstitutionCode, withInstitutionTag } from './institution';
+import { applyPulledCondition, applyPulledEncounter } from './pulled/visit';
+import { applyPulledEcgReport, applyPulledObservation } from './pulled/observations';
+import type { PullStreamSpec } from './pull-cursor';
 import { SqlOutboxStore } from './sql-outbox-store';
+import { dbOf, MissingDependency } from './pulled/store';
+import { syncPulledParts } from '../db/schema';
+import { and, eq } from 'drizzle-orm';
 import { buildClientTls } from './tls';
 
 /**
@@ -30,6 +37,16 @@ import { buildClientTls } from './tls';
 
 /** Stores one pulled resource locally, inside the transaction that also moves its known version. */
 export type PulledHandler = (sqlite: Sqlite, resource: Resource, target: SyncTargetId) => void;
+
+/**
+ * A pull scope other than the institution's: what a feature asked the platform for itself (e.g. the replies to
+ * its own consults by `based-on`). `params` returns null when there is nothing to ask for right now.
+ */
+export interface PullScope {
+  /** Short, stable: part of the cursor's stream name. */
+  name: string;
+  params: (sqlite: Sqlite) => Record<string, string> | null;
+}
 
 export interface SyncServiceOptions {
   sqlite: () => Sqlite;
@@ -56,15 +73,29 @@ interface TargetRow {
 const TARGET_COLUMNS = `id, enabled, base_url AS baseUrl, ca_certificate_pem AS caCertificatePem, client_pkcs12 AS clientPkcs12,
   client_passphrase AS clientPassphrase, server_name AS serverName`;
 
-/** County is where remote Patients (and consult replies, via onPulled) come from; the provincial platform only receives. */
-const BUILT_IN_PULLS: Record<SyncTargetId, string[]> = { county: ['Patient'], provincial: [] };
+/**
+ * The clinic's own types, pulled from the county by the institution's tag and stored by pulled/*.ts. Order
+ * matters a little: a chart's patient before its records, an ECG's report before its leads (either order
+ * works, the leads then wait in sync_pulled_parts). The provincial platform only receives.
+ */
+const CLINIC_PULLS: readonly [string, PulledHandler][] = [
+  ['Patient', applyPulledPatient],
+  ['Encounter', applyPulledEncounter],
+  ['Condition', applyPulledCondition],
+  ['DiagnosticReport', applyPulledEcgReport],
+  ['Observation', applyPulledObservation],
+];
 
 export class SyncService {
   private engine: SyncEngine | undefined;
   private engineDb: Sqlite | undefined;
   private engineTargets = '';
   private stopping: Promise<void> | undefined;
-  private readonly handlers = new Map<string, PulledHandler>([['Patient', applyPulledPatient]]);
+  /** Every handler of a type sees every pulled version of it and ignores what is not its own. */
+  private readonly handlers = new Map<string, PulledHandler[]>(CLINIC_PULLS.map(([type, handler]) => [type, [handler]]));
+  /** Types pulled by the institution's tag, in order; and the features' own scopes per type. */
+  private readonly institutionTypes: string[] = CLINIC_PULLS.map(([type]) => type);
+  private readonly scopes: { resourceType: string; scope: PullScope }[] = [];
   private readonly lastStatus = new Map<SyncTargetId, SyncTargetStatus>();
   private readonly sentThisSession = new Map<SyncTargetId, number>();
   private unsubscribeEnqueue: (() => void) | undefined;
@@ -78,11 +109,32 @@ export class SyncService {
     }
   }
 
-  /** For the consult feature: pulled resources of this type are handed to `handler` (county only). */
-  onPulled(resourceType: string, handler: PulledHandler): void {
-    this.handlers.set(resourceType, handler);
+  /**
+   * For other features: pulled resources of this type are handed to `handler` (county only). Without a scope
+   * the type is pulled by the station's institution tag (the center's own records); with one, by that scope
+   * only (what the feature asked for, e.g. replies to its consults) — never the whole county.
+   */
+  onPulled(resourceType: string, handler: PulledHandler, scope?: PullScope): void {
+    this.handlers.set(resourceType, [...(this.handlers.get(resourceType) ?? []), handler]);
+    if (scope) this.scopes.push({ resourceType, scope });
+    else if (!this.institutionTypes.includes(resourceType)) this.institutionTypes.push(resourceType);
     this.engineTargets = '';
     void this.ensureStarted();
+  }
+
+  /** The county's streams for this cycle: the institution's types by tag, then the features' own scopes. */
+  pullPlan(target: SyncTargetId): PullStreamSpec[] {
+    if (target !== 'county') return [];
+    const sqlite = this.opts.sqlite();
+    const code = stationInstitutionCode(sqlite);
+    const streams: PullStreamSpec[] = code
+      ? this.institutionTypes.map((resourceType) => ({ stream: `pull:${resourceType}@institution:${code}`, resourceType, params: institutionScope(code) }))
+      : [];
+    for (const { resourceType, scope } of this.scopes) {
+      const params = scope.params(sqlite);
+      if (params) streams.push({ stream: `pull:${resourceType}@${scope.name}`, resourceType, params });
+    }
+    return streams;
   }
 
   private store(): SqlOutboxStore {
@@ -118,6 +170,8 @@ export class SyncService {
       outbox: this.store(),
       http: this.opts.http ?? createFhirHttpClient(),
       applyRemote: (target, resource) => this.applyRemote(target, resource),
+      applyRemoteChunk: (target, resources, commit) => this.applyRemoteChunk(target, resources, commit),
+      pullPlan: (target) => this.pullPlan(target),
       onEvent: (event) => this.onEngineEvent(event),
       ...(this.opts.backoff ? { backoff: this.opts.backoff } : {}),
     });
@@ -163,9 +217,56 @@ export class SyncService {
 
   private applyRemote(target: SyncTargetId, resource: Resource): void {
     const sqlite = this.opts.sqlite();
-    const handler = this.handlers.get(resource.resourceType);
+    sqlite.transaction(() => this.applyOne(sqlite, this.store(), target, resource))();
+  }
+
+  private applyOne(sqlite: Sqlite, store: SqlOutboxStore, target: SyncTargetId, resource: Resource): void {
+    if (store.acceptRemoteVersion(target, resource) !== 'applied') return;
+    this.storeLocally(sqlite, target, resource);
+  }
+
+  /**
+   * Runs the type's handlers. One that needs a record not here yet parks the version in sync_pulled_parts; once
+   * a record is stored, the versions waiting for it are stored too (and so on down the chain).
+   */
+  private storeLocally(sqlite: Sqlite, target: SyncTargetId, resource: Resource): void {
+    const db = dbOf(sqlite);
+    const id = resource.id ?? '';
+    try {
+      for (const handler of this.handlers.get(resource.resourceType) ?? []) handler(sqlite, resource, target);
+    } catch (error) {
+      if (!(error instanceof MissingDependency)) throw error;
+      const part = { target, resourceType: resource.resourceType, resourceId: id, waitingType: error.resourceType, waitingId: error.resourceId, resource: JSON.stringify(resource), receivedAt: new Date().toISOString() };
+      db.insert(syncPulledParts)
+        .values(part)
+        .onConflictDoUpdate({ target: [syncPulledParts.target, syncPulledParts.resourceType, syncPulledParts.resourceId], set: part })
+        .run();
+      return;
+    }
+    // A newer version stored directly supersedes one parked earlier.
+    db.delete(syncPulledParts)
+      .where(and(eq(syncPulledParts.target, target), eq(syncPulledParts.resourceType, resource.resourceType), eq(syncPulledParts.resourceId, id)))
+      .run();
+    const waiting = db
+      .select()
+      .from(syncPulledParts)
+      .where(and(eq(syncPulledParts.target, target), eq(syncPulledParts.waitingType, resource.resourceType), eq(syncPulledParts.waitingId, id)))
+      .all();
+    for (const part of waiting) {
+      db.delete(syncPulledParts)
+        .where(and(eq(syncPulledParts.target, target), eq(syncPulledParts.resourceType, part.resourceType), eq(syncPulledParts.resourceId, part.resourceId)))
+        .run();
+      this.storeLocally(sqlite, target, JSON.parse(part.resource) as Resource);
+    }
+  }
+
+  /** A chunk and the cursor after it in one transaction (see ApplyRemoteChunk): kill -9 loses or repeats nothing. */
+  private applyRemoteChunk(target: SyncTargetId, resources: readonly Resource[], commit: { stream: string; cursor: string }): void {
+    const sqlite = this.opts.sqlite();
+    const store = this.store();
     sqlite.transaction(() => {
-      if (this.store().acceptRemoteVersion(target, resource) === 'applied') handler?.(sqlite, resource, target);
+      for (const resource of resources) this.applyOne(sqlite, store, target, resource);
+      store.setCursor(target, commit.stream, commit.cursor);
     })();
   }
 
@@ -176,7 +277,6 @@ export class SyncService {
   }
 
   private readConfigs(): { enabled: boolean; config: SyncTargetConfig }[] {
-    const extraPulls = [...this.handlers.keys()].filter((type) => type !== 'Patient');
     return this.readRows().map((row) => ({
       enabled: row.enabled === 1,
       config: {
@@ -186,7 +286,8 @@ export class SyncService {
         clientPkcs12: new Uint8Array(row.clientPkcs12),
         clientPassphrase: row.clientPassphrase,
         ...(row.serverName ? { serverName: row.serverName } : {}),
-        pullResourceTypes: row.id === 'county' ? [...BUILT_IN_PULLS.county, ...extraPulls] : BUILT_IN_PULLS[row.id],
+        // The streams themselves come from pullPlan at each cycle; this lists the types for the signature.
+        pullResourceTypes: row.id === 'county' ? [...new Set([...this.institutionTypes, ...this.scopes.map((each) => each.resourceType)])] : [],
         ...this.opts.targetOverrides,
       },
     }));
@@ -251,9 +352,14 @@ export class SyncService {
     const ids = sqlite.prepare('SELECT id FROM patients ORDER BY created_at').all() as { id: string }[];
     sqlite.transaction(() => {
       for (const { id } of ids) {
-        if (!store.hasUnsentChange(target, 'Patient', id)) store.enqueue(patientResource(sqlite, id), [target]);
+        if (!store.hasUnsentChange(target, 'Patient', id)) store.enqueue(this.tagged(sqlite, patientResource(sqlite, id)), [target]);
       }
     })();
+  }
+
+  private tagged(sqlite: Sqlite, resource: ResourceWithId): ResourceWithId {
+    const code = stationInstitutionCode(sqlite);
+    return code ? withInstitutionTag(resource, code) : resource;
   }
 
   async setEnabled(id: SyncTargetId, enabled: boolean): Promise<SyncTargetView> {
@@ -354,11 +460,12 @@ export class SyncService {
     if (!conflict || conflict.resolution !== null) throw new ApiError('NOT_FOUND', `no open sync conflict ${conflictId}`);
     sqlite.transaction(() => {
       if (keep === 'ours') {
-        store.resolveConflict(conflictId, 'ours', latestLocal(sqlite, conflict.ours));
+        store.resolveConflict(conflictId, 'ours', this.tagged(sqlite, latestLocal(sqlite, conflict.ours)));
         return;
       }
       store.resolveConflict(conflictId, 'theirs');
-      if (conflict.theirs) this.handlers.get(conflict.resourceType)?.(sqlite, conflict.theirs, conflict.target);
+      const theirs = conflict.theirs;
+      if (theirs) this.storeLocally(sqlite, conflict.target, theirs);
     })();
     this.engine?.nudge(conflict.target);
     return { resolved: true };
