@@ -28,6 +28,7 @@ async function main(): Promise<void> {
     ['ecg-stream', await optional('ecg-stream', 'benchEcgStream')],
     ['ecg-render', await optional('ecg-render', 'benchEcgRender')],
     ['sync', await optional('sync', 'benchSync')],
+    ['sync-network', await optional('sync-network', 'benchSyncNetwork')],
   ];
   const figures: Record<string, number> = {};
   for (const [name, bench] of benches) {

@@ -35,7 +35,7 @@ export interface SyncTargetConfig {
    * stations of one center); 0 falls back to pollIntervalMs.
    */
   livePollMs?: number;
-  /** Pulled resources stored per local transaction; the main thread is yielded between chunks. */
+  /** At most this many pulled resources per local transaction (the engine adapts below it to ~12 ms a chunk). */
   applyChunkSize?: number;
 }
 
@@ -45,7 +45,7 @@ export const SYNC_DEFAULTS = {
   requestTimeoutMs: 30_000,
   pollIntervalMs: 5 * 60_000,
   livePollMs: 3_000,
-  applyChunkSize: 100,
+  applyChunkSize: 500,
 } as const;
 
 /** The settings a user edits (certificates arrive as files and are handled by the import flow). */

@@ -1,4 +1,5 @@
 import type { Bundle, Resource } from '@medplum/fhirtypes';
+import { performance } from 'node:perf_hooks';
 import {
   SYNC_DEFAULTS,
   type SyncErrorInfo,
@@ -132,6 +133,8 @@ interface TargetRuntime {
   busy: Promise<unknown> | undefined;
   /** The strongest nudge since the current cycle began. */
   nudged: 'none' | 'soft' | 'force';
+  /** Pulled resources per local transaction, adapted to how long the last chunk took. */
+  chunkSize: number;
   settledWaiters: (() => void)[];
 }
 
@@ -150,6 +153,9 @@ interface Acknowledgement {
   versionId: string | null;
   lastUpdated: string | null;
 }
+
+/** How long one applied chunk may hold the (main) thread; the UI's budget is 50 ms, this leaves room. */
+const CHUNK_TARGET_MS = 12;
 
 /** Upper bound when a pull page has to widen past versions sharing one instant. */
 const MAX_PULL_PAGE = 10_000;
@@ -182,6 +188,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       loop: undefined,
       busy: undefined,
       nudged: 'none',
+      chunkSize: 10,
       settledWaiters: [],
     };
   }
@@ -540,7 +547,12 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     return applied;
   }
 
-  /** Applies a page in chunks, each with its cursor in one local transaction, yielding to the event loop between them. */
+  /**
+   * Applies a page in chunks, each with its cursor in one local transaction, yielding to the event loop between
+   * them. The chunk size adapts so one chunk takes about CHUNK_TARGET_MS: what a resource costs to store varies
+   * (a patient's pinyin keys, an ECG's samples) and so does the machine's load, and a fixed count would either
+   * block the UI or commit far more often than needed.
+   */
   async function applyPage(
     runtime: TargetRuntime,
     spec: PullStreamSpec,
@@ -549,24 +561,32 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     onApplied: (count: number) => void,
   ): Promise<PullCursor> {
     let cursor = start;
-    const chunkSize = Math.max(1, runtime.config.applyChunkSize ?? SYNC_DEFAULTS.applyChunkSize);
-    for (let offset = 0; offset < resources.length; offset += chunkSize) {
-      const chunk = resources.slice(offset, offset + chunkSize);
+    const maxChunk = Math.max(1, runtime.config.applyChunkSize ?? SYNC_DEFAULTS.applyChunkSize);
+    for (let offset = 0; offset < resources.length; ) {
+      const size = Math.min(maxChunk, runtime.chunkSize);
+      const chunk = resources.slice(offset, offset + size);
+      offset += chunk.length;
       let after = cursor;
       for (const resource of chunk) after = advanceCursor(after, resource);
+      const started = performance.now();
+      let stored = false;
       if (options.applyRemoteChunk) {
         try {
           await options.applyRemoteChunk(runtime.config.id, chunk, { stream: spec.stream, cursor: serializeCursor(after) });
-          cursor = after;
-          onApplied(chunk.length);
-          await yieldToLoop();
-          continue;
+          stored = true;
         } catch {
           // Rolled back as a whole: go one by one, keeping what stores and stopping at the first refusal.
         }
       }
-      cursor = await applyOneByOne(runtime, spec, chunk, cursor, onApplied);
-      await outbox.setCursor(runtime.config.id, spec.stream, serializeCursor(cursor));
+      if (stored) {
+        cursor = after;
+        onApplied(chunk.length);
+        const elapsed = Math.max(0.1, performance.now() - started);
+        runtime.chunkSize = Math.max(1, Math.min(maxChunk, Math.round((chunk.length * CHUNK_TARGET_MS) / elapsed)));
+      } else {
+        cursor = await applyOneByOne(runtime, spec, chunk, cursor, onApplied);
+        await outbox.setCursor(runtime.config.id, spec.stream, serializeCursor(cursor));
+      }
       await yieldToLoop();
     }
     return cursor;

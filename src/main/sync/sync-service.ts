@@ -202,6 +202,10 @@ export class SyncService {
   }
 
   private onEngineEvent(event: SyncEvent): void {
+    if (event.type === 'pull-progress') {
+      this.publishPullProgress(event);
+      return;
+    }
     if (event.type === 'status') this.lastStatus.set(event.status.target, event.status);
     if (event.type === 'pushed') this.sentThisSession.set(event.target, (this.sentThisSession.get(event.target) ?? 0) + event.resources);
     const target = 'target' in event ? event.target : event.status.target;
@@ -215,14 +219,42 @@ export class SyncService {
     });
   }
 
+  /** At most a few progress events a second reach the renderer; the first and the last always do. */
+  private lastProgressAt = 0;
+  private publishPullProgress(event: Extract<SyncEvent, { type: 'pull-progress' }>): void {
+    const now = Date.now();
+    const done = event.received >= event.total;
+    if (!done && event.received > 0 && now - this.lastProgressAt < 250) return;
+    this.lastProgressAt = now;
+    const status = this.lastStatus.get(event.target);
+    const elapsedS = (now - event.startedAt) / 1000;
+    // Time left at the rate so far; unknown until something has arrived.
+    const etaS = event.received > 0 && elapsedS > 0 ? Math.max(0, Math.round(((event.total - event.received) * elapsedS) / event.received)) : null;
+    this.opts.events.publish('syncProgress', {
+      target: event.target,
+      state: done ? (status?.state ?? 'idle') : 'pulling',
+      pending: status?.queued ?? 0,
+      sent: this.sentThisSession.get(event.target) ?? 0,
+      pull: { received: event.received, total: event.total, etaS },
+    });
+  }
+
   private applyRemote(target: SyncTargetId, resource: Resource): void {
     const sqlite = this.opts.sqlite();
+    this.refreshPartsWaiting(sqlite);
     sqlite.transaction(() => this.applyOne(sqlite, this.store(), target, resource))();
   }
+
+  /** Whether any pulled version waits in sync_pulled_parts (checked once per chunk: usually none do). */
+  private partsWaiting = true;
 
   private applyOne(sqlite: Sqlite, store: SqlOutboxStore, target: SyncTargetId, resource: Resource): void {
     if (store.acceptRemoteVersion(target, resource) !== 'applied') return;
     this.storeLocally(sqlite, target, resource);
+  }
+
+  private refreshPartsWaiting(sqlite: Sqlite): void {
+    this.partsWaiting = dbOf(sqlite).select({ id: syncPulledParts.resourceId }).from(syncPulledParts).limit(1).get() !== undefined;
   }
 
   /**
@@ -241,8 +273,10 @@ export class SyncService {
         .values(part)
         .onConflictDoUpdate({ target: [syncPulledParts.target, syncPulledParts.resourceType, syncPulledParts.resourceId], set: part })
         .run();
+      this.partsWaiting = true;
       return;
     }
+    if (!this.partsWaiting) return;
     // A newer version stored directly supersedes one parked earlier.
     db.delete(syncPulledParts)
       .where(and(eq(syncPulledParts.target, target), eq(syncPulledParts.resourceType, resource.resourceType), eq(syncPulledParts.resourceId, id)))
@@ -264,10 +298,19 @@ export class SyncService {
   private applyRemoteChunk(target: SyncTargetId, resources: readonly Resource[], commit: { stream: string; cursor: string }): void {
     const sqlite = this.opts.sqlite();
     const store = this.store();
-    sqlite.transaction(() => {
-      for (const resource of resources) this.applyOne(sqlite, store, target, resource);
-      store.setCursor(target, commit.stream, commit.cursor);
-    })();
+    this.refreshPartsWaiting(sqlite);
+    // The platform keeps what we pulled: a chunk lost to a power cut is pulled again (its cursor is in the same
+    // transaction), so it need not wait for an fsync — at first sync that wait was most of the time. WAL with
+    // synchronous=NORMAL stays consistent; the next local clinical write (synchronous=FULL) syncs the log anyway.
+    sqlite.pragma('synchronous = NORMAL');
+    try {
+      sqlite.transaction(() => {
+        for (const resource of resources) this.applyOne(sqlite, store, target, resource);
+        store.setCursor(target, commit.stream, commit.cursor);
+      })();
+    } finally {
+      sqlite.pragma('synchronous = FULL');
+    }
   }
 
   // ---- settings ---------------------------------------------------------------------------------------------

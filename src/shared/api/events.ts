@@ -29,6 +29,8 @@ export const eventsContract = {
     pending: z.number().int(),
     sent: z.number().int(),
     message: z.string().optional(),
+    /** First sync of a new or replaced station: resources received of the total, and the time left (s). */
+    pull: z.object({ received: z.number().int(), total: z.number().int(), etaS: z.number().nullable() }).optional(),
   }),
 };
 

@@ -142,6 +142,40 @@ export class PeerRepository extends MemoryRepository {
     };
   }
 
+  /**
+   * Bulk load for benches and large tests (a center's year of records): the same stored state and change log
+   * as creating each resource, without MemoryRepository's per-call serialise/parse/clone (~0.3 ms a resource,
+   * minutes at 250,000). The resources must be fresh objects the caller no longer touches.
+   */
+  seed(resources: readonly Resource[]): void {
+    const store = this as unknown as { resources: Map<string, Map<string, Resource>>; history: Map<string, Map<string, Resource[]>> };
+    for (const resource of resources) {
+      if (!resource.id) throw new Error('seed needs ids');
+      const lastUpdated = new Date().toISOString();
+      const stored = { ...resource, meta: { ...resource.meta, versionId: generateId(), lastUpdated } } as WithId<Resource>;
+      let byId = store.resources.get(stored.resourceType);
+      if (!byId) store.resources.set(stored.resourceType, (byId = new Map()));
+      const key = `${stored.resourceType}/${stored.id}`;
+      const existed = this.live.has(key);
+      byId.set(stored.id, stored);
+      let versions = store.history.get(stored.resourceType);
+      if (!versions) store.history.set(stored.resourceType, (versions = new Map()));
+      versions.set(stored.id, [...(versions.get(stored.id) ?? []), stored]);
+      this.live.add(key);
+      this.record({
+        seq: this.changes.length + 1,
+        resourceType: stored.resourceType,
+        id: stored.id,
+        versionId: stored.meta?.versionId ?? '',
+        lastUpdated,
+        method: existed ? 'PUT' : 'POST',
+        resource: stored,
+        ms: Date.parse(lastUpdated),
+        tags: (stored.meta?.tag ?? []).map((tag) => `${tag.system ?? ''}|${tag.code ?? ''}`),
+      });
+    }
+  }
+
   override async deleteResource(resourceType: string, id: string): Promise<void> {
     await super.deleteResource(resourceType, id);
     this.live.delete(`${resourceType}/${id}`);

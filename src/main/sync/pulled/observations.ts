@@ -1,5 +1,5 @@
 import type { DiagnosticReport, Observation, Resource } from '@medplum/fhirtypes';
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { DEFAULT_CLINICAL_RANGES } from '../../../shared/clinical-ranges';
 import { chinaLocalDate, completedYears } from '../../../shared/dates';
 import { assessVitals } from '../../../shared/vitals';
@@ -7,7 +7,7 @@ import type { Sqlite } from '../../db/open';
 import { ecgRecords, vitals } from '../../db/schema';
 import { ecgLeadFromFhir, ecgReportFromFhir } from '../mapping/ecg';
 import { mergeVitalsInput, vitalsPartFromFhir } from '../mapping/vitals';
-import { dbOf, MissingDependency, requirePatient } from './store';
+import { dbOf, MissingDependency, prepared, requirePatient } from './store';
 
 /**
  * Observations from the center's other stations: vitals (one Observation per quantity, merged back into their
@@ -26,7 +26,7 @@ export function applyPulledObservation(sqlite: Sqlite, resource: Resource): void
   if (!part) return;
   const db = dbOf(sqlite);
   const patient = requirePatient(db, part.patientId);
-  const row = db.select({ input: vitals.input }).from(vitals).where(eq(vitals.id, part.sessionId)).get();
+  const row = prepared(db, 'vitals', () => db.select({ input: vitals.input }).from(vitals).where(eq(vitals.id, sql.placeholder('id'))).prepare()).get({ id: part.sessionId });
   const current = row ? (JSON.parse(row.input) as typeof part.input) : {};
   const input = mergeVitalsInput(current, part.input);
   if (row && JSON.stringify(input) === JSON.stringify(current)) return;
@@ -84,7 +84,7 @@ export function applyPulledEcgReport(sqlite: Sqlite, resource: Resource): void {
   if (!report) return;
   const db = dbOf(sqlite);
   requirePatient(db, report.patientId);
-  const existing = db.select({ id: ecgRecords.id }).from(ecgRecords).where(eq(ecgRecords.id, report.id)).get();
+  const existing = prepared(db, 'ecg', () => db.select({ id: ecgRecords.id }).from(ecgRecords).where(eq(ecgRecords.id, sql.placeholder('id'))).prepare()).get({ id: report.id });
   const reading = {
     patientId: report.patientId,
     measurements: report.measurements,

@@ -1,4 +1,4 @@
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
 import type { Db, Sqlite } from '../../db/open';
 import * as schema from '../../db/schema';
@@ -29,8 +29,24 @@ export function dbOf(sqlite: Sqlite): Db {
   return db;
 }
 
+const statements = new WeakMap<Db, Map<string, unknown>>();
+
+/** A drizzle query built and prepared once per database (building and preparing cost more than running it). */
+export function prepared<T>(db: Db, key: string, build: () => T): T {
+  let byKey = statements.get(db);
+  if (!byKey) statements.set(db, (byKey = new Map()));
+  let statement = byKey.get(key) as T | undefined;
+  if (statement === undefined) {
+    statement = build();
+    byKey.set(key, statement);
+  }
+  return statement;
+}
+
 export function requirePatient(db: Db, patientId: string): { sex: 'M' | 'F' | 'U'; birthDate: string } {
-  const row = db.select({ sex: schema.patients.sex, birthDate: schema.patients.birthDate }).from(schema.patients).where(eq(schema.patients.id, patientId)).get();
+  const row = prepared(db, 'patient', () =>
+    db.select({ sex: schema.patients.sex, birthDate: schema.patients.birthDate }).from(schema.patients).where(eq(schema.patients.id, sql.placeholder('id'))).prepare(),
+  ).get({ id: patientId });
   if (!row) throw new MissingDependency('Patient', patientId);
   return row;
 }

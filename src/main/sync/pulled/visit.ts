@@ -1,9 +1,9 @@
 import type { Encounter, Resource } from '@medplum/fhirtypes';
-import { and, eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import type { Sqlite } from '../../db/open';
 import { visits } from '../../db/schema';
 import { visitFromFhir } from '../mapping/visit';
-import { dbOf, requirePatient } from './store';
+import { dbOf, prepared, requirePatient } from './store';
 
 /**
  * A signed visit from another station of the center: stored as that version (same ids, same fields), the
@@ -17,7 +17,9 @@ export function applyPulledEncounter(sqlite: Sqlite, resource: Resource): void {
   if (!visit) return;
   const db = dbOf(sqlite);
   requirePatient(db, visit.patientId);
-  const versions = db.select({ id: visits.id, version: visits.version }).from(visits).where(eq(visits.recordId, visit.recordId)).all();
+  const versions = prepared(db, 'visit-versions', () =>
+    db.select({ id: visits.id, version: visits.version }).from(visits).where(eq(visits.recordId, sql.placeholder('recordId'))).prepare(),
+  ).all({ recordId: visit.recordId });
   if (versions.some((each) => each.id === visit.id || each.version >= visit.version)) return;
   const now = new Date().toISOString();
   db.update(visits)
