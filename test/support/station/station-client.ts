@@ -11,6 +11,10 @@ export interface StationProcess {
   readonly name: string;
   readonly child: ChildProcess;
   readonly dataDir: string;
+  /** The last first-sync progress the station reported (received of total), if any. */
+  readonly progress: { received: number; total: number } | undefined;
+  /** Resolves at the next progress line. */
+  nextProgress(): Promise<{ received: number; total: number }>;
   /** Calls `<namespace>.<method>`; resolves the value, rejects with the refusal. */
   call<T = unknown>(method: string, input?: unknown): Promise<T>;
   stop(): Promise<void>;
@@ -25,13 +29,25 @@ export async function startStationProcess(name: string, options: { institutionCo
   let stderr = '';
   child.stderr!.setEncoding('utf8');
   child.stderr!.on('data', (text: string) => (stderr += text));
+  let progress: { received: number; total: number } | undefined;
+  let progressWaiters: ((value: { received: number; total: number }) => void)[] = [];
   const ready = await new Promise<{ url: string; token: string }>((resolve, reject) => {
     let buffered = '';
     child.stdout!.setEncoding('utf8');
     child.stdout!.on('data', (text: string) => {
       buffered += text;
-      const line = buffered.split('\n').find((each) => each.startsWith('{'));
-      if (line) resolve(JSON.parse(line) as { url: string; token: string });
+      const lines = buffered.split('\n');
+      buffered = lines.pop() ?? '';
+      for (const line of lines) {
+        if (line.startsWith('{')) resolve(JSON.parse(line) as { url: string; token: string });
+        const match = /^progress (\d+) (\d+)$/.exec(line);
+        if (match) {
+          const current = { received: Number(match[1]), total: Number(match[2]) };
+          progress = current;
+          for (const waiter of progressWaiters) waiter(current);
+          progressWaiters = [];
+        }
+      }
     });
     child.once('exit', (code) => reject(new Error(`station ${name} exited (${code}): ${stderr}`)));
   });
@@ -39,6 +55,10 @@ export async function startStationProcess(name: string, options: { institutionCo
     name,
     child,
     dataDir,
+    get progress() {
+      return progress;
+    },
+    nextProgress: () => new Promise((resolve) => progressWaiters.push(resolve)),
     async call<T>(method: string, input: unknown = {}): Promise<T> {
       const response = await fetch(`${ready.url}/api/${method}`, {
         method: 'POST',
