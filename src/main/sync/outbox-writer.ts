@@ -6,7 +6,7 @@ import type { SyncTargetId } from '../../shared/sync';
 import type { Sqlite } from '../db/open';
 import { ecgToFhir } from './mapping/ecg';
 import { patientToFhir } from './mapping/patient';
-import { visitToFhir } from './mapping/visit';
+import { queueEntryToFhir, visitToFhir, type QueueEntryForFhir } from './mapping/visit';
 import { vitalsToObservations } from './mapping/vitals';
 import { stationInstitutionCode, withInstitutionTag } from './institution';
 import type { ResourceWithId } from './outbox';
@@ -31,7 +31,9 @@ export type ChangeKind =
   /** An ECG stored for (or assigned to) a patient: DiagnosticReport + one Observation per lead. */
   | 'ecg'
   /** A new or changed interpretation: the DiagnosticReport only (the waveform did not change). */
-  | 'ecgReport';
+  | 'ecgReport'
+  /** A check-in or its change (status, priority, clinician): the day's queue the center's stations share. */
+  | 'queue';
 
 /** County: clinical records, ECGs, consults. Provincial: the public-health subset (see PROVINCIAL_TYPES). */
 const CLINICAL: readonly SyncTargetId[] = ['county'];
@@ -126,6 +128,8 @@ function resourcesFor(sqlite: Sqlite, kind: ChangeKind, id: string): Routed[] {
       const vitals = versionIds.flatMap((versionId) => readVitals(sqlite, 'visit_id = ?', versionId));
       return [...visitToFhir(visit, previous), ...vitals.flatMap((record) => vitalsToObservations(record))].map(county);
     }
+    case 'queue':
+      return [county(queueEntryToFhir(readQueueEntry(sqlite, id)))];
     case 'ecg':
     case 'ecgReport': {
       const ecg = readEcg(sqlite, id);
@@ -165,6 +169,18 @@ function readVitals(sqlite: Sqlite, where: string, value: string): VitalsRecord[
     )
     .all(value) as (Omit<VitalsRecord, 'input' | 'derived' | 'flags'> & { input: string; derived: string; flags: string })[];
   return rows.map((row) => ({ ...row, input: JSON.parse(row.input), derived: JSON.parse(row.derived), flags: JSON.parse(row.flags) }));
+}
+
+function readQueueEntry(sqlite: Sqlite, id: string): QueueEntryForFhir {
+  const row = sqlite
+    .prepare(
+      `SELECT q.id, q.patient_id AS patientId, q.clinic_date AS clinicDate, q.status, q.priority, u.display_name AS clinicianName,
+        q.checked_in_at AS checkedInAt, q.started_at AS startedAt, q.finished_at AS finishedAt
+       FROM queue_entries q LEFT JOIN users u ON u.id = q.clinician_id WHERE q.id = ?`,
+    )
+    .get(id) as (Omit<QueueEntryForFhir, 'priority'> & { priority: number }) | undefined;
+  if (!row) throw new Error(`recordChange: no queue entry ${id}`);
+  return { ...row, priority: row.priority === 1 };
 }
 
 function visitIsOpen(sqlite: Sqlite, visitId: string): boolean {

@@ -89,7 +89,7 @@ const ecgShape = fc.record({
 });
 const clinicRecords = fc.record({
   vitals: fc.array(vitalsInput, { maxLength: 2 }),
-  visit: fc.option(fc.record({ fields: visitFields, vitalsInside: fc.option(vitalsInput), correction: fc.option(visitFields) })),
+  visit: fc.option(fc.record({ checkedIn: fc.option(fc.boolean()), fields: visitFields, vitalsInside: fc.option(vitalsInput), correction: fc.option(visitFields) })),
   ecg: fc.option(ecgShape),
 });
 
@@ -104,18 +104,19 @@ async function chart(services: Services, patientId: string) {
   const visits = await call(d, 'visits', 'list', { patientId, includeSuperseded: false });
   const ecgs = await call(d, 'ecg', 'list', { patientId });
   const waveforms = await Promise.all(ecgs.map((ecg) => call(d, 'ecg', 'get', { patientId, ecgId: ecg.id, fromSample: 0, count: 10_000 })));
+  const queue = (await call(d, 'clinic', 'queue', { includeFinished: true })).filter((entry) => entry.patient.id === patientId);
   return {
+    queue,
     patient: { ...patient, version: 0, createdAt: '', updatedAt: '' },
     vitals,
-    // The queue entry is the station's own day list; it stays local (docs/sync.md).
-    visits: visits.map((visit) => ({ ...visit, queueEntryId: null })),
+    visits,
     ecgs,
     waveforms,
   };
 }
 
 describe('pull-back: a record written on station A is the same record on station B', () => {
-  it('vitals, signed and corrected visits with diagnoses, ECGs with waveform and interpretation (property)', async () => {
+  it('queue entries, vitals, signed and corrected visits with diagnoses, ECGs with waveform and interpretation (property)', async () => {
     await fc.assert(
       fc.asyncProperty(clinicRecords, async (records) => {
         const d = a.services.dispatch;
@@ -125,7 +126,8 @@ describe('pull-back: a record written on station A is the same record on station
         const patientId = registered.patient.id;
         for (const input of records.vitals) await call(d, 'vitals', 'record', { patientId, input });
         if (records.visit) {
-          const visit = await call(d, 'visits', 'open', { patientId });
+          const entry = records.visit.checkedIn === null ? undefined : await call(d, 'clinic', 'checkIn', { patientId, priority: records.visit.checkedIn });
+          const visit = await call(d, 'visits', 'open', { patientId, ...(entry ? { queueEntryId: entry.id } : {}) });
           if (records.visit.vitalsInside) await call(d, 'vitals', 'record', { patientId, visitId: visit.id, input: records.visit.vitalsInside });
           await call(d, 'visits', 'save', { patientId, visitId: visit.id, ...records.visit.fields });
           await call(d, 'visits', 'close', { patientId, visitId: visit.id });

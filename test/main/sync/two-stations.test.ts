@@ -66,7 +66,7 @@ async function chart(station: StationProcess, patientId: string): Promise<Chart>
   return {
     patient: { ...patient, version: 0, createdAt: '', updatedAt: '' },
     vitals: vitals.map(({ recordedBy: _perStation, ...rest }) => rest),
-    visits: visits.map((visit) => ({ ...visit, queueEntryId: null })),
+    visits,
     ecgs,
   };
 }
@@ -86,16 +86,18 @@ afterAll(async () => {
 });
 
 describe('two stations of one center converge through the county platform', () => {
-  it('registration on A, vitals on B, visit and ECG on A: the same chart on both', async () => {
+  it('registration and check-in on A, vitals on B, visit and ECG on A: the same chart and the same day\'s queue on both', async () => {
     expect(a.child.pid).not.toBe(b.child.pid);
     const registered = await a.call<{ status: string; patient: { id: string } }>('patients.register', { name: '双站同步', idNumber: makeResidentId('130321', '1958-09-09', 77), village: '东村' });
     const patientId = registered.patient.id;
     await until(() => b.call('patients.get', { patientId }), () => true, 'the registration on B');
+    const entry = await a.call<{ id: string }>('clinic.checkIn', { patientId, priority: true });
+    await until(() => b.call<{ id: string; status: string }[]>('clinic.queue', { includeFinished: true }), (queue) => queue.some((each) => each.id === entry.id && each.status === 'waiting'), 'the check-in in B\'s queue');
 
     await b.call('vitals.record', { patientId, input: { bloodPressure: [{ systolic: 158, diastolic: 96 }], heartRate: 84, glucose: { mmolPerL: 8.1, timing: 'fasting' } } });
     await until(() => a.call<unknown[]>('vitals.list', { patientId, limit: 10 }), (list) => list.length === 1, 'the vitals on A');
 
-    const visit = await a.call<{ id: string }>('visits.open', { patientId });
+    const visit = await a.call<{ id: string }>('visits.open', { patientId, queueEntryId: entry.id });
     await a.call('visits.save', { patientId, visitId: visit.id, chiefComplaint: '头晕', history: '高血压 5 年', examination: '心肺无异常', diagnoses: [{ code: 'I10', name: '原发性高血压' }], plan: '复查血压', prescription: '氨氯地平 5mg qd' });
     await a.call('visits.close', { patientId, visitId: visit.id });
     const leads = ['I', 'II', 'V1'].map((name, index) => ({ name, microvolts: Float32Array.from({ length: 2500 }, (_, i) => Math.round(Math.sin(i / 25) * 800) + index * 10) }));
@@ -112,5 +114,11 @@ describe('two stations of one center converge through the county platform', () =
     const waveA = await a.call<{ leads: unknown }>('ecg.get', { patientId, ecgId: ecg.id, fromSample: 0, count: 2500 });
     const waveB = await b.call<{ leads: unknown }>('ecg.get', { patientId, ecgId: ecg.id, fromSample: 0, count: 2500 });
     expect(waveB.leads).toEqual(waveA.leads);
+    // Signing the visit finished the queue entry on A; B's day list says so too.
+    const queueA = await a.call<{ id: string; status: string }[]>('clinic.queue', { includeFinished: true });
+    expect(queueA).toMatchObject([{ id: entry.id, status: 'done', priority: true }]);
+    const queueB = await until(() => b.call<unknown[]>('clinic.queue', { includeFinished: true }), (queue) => JSON.stringify(queue) === JSON.stringify(queueA), 'the same queue on B');
+    expect(queueB).toEqual(queueA);
+    expect(onB.visits).toMatchObject([{ queueEntryId: entry.id }]);
   }, 180_000);
 });

@@ -41,6 +41,8 @@ export const EXT = {
   visitPlan: `${STATION_NS}/StructureDefinition/visit-plan`,
   visitPrescription: `${STATION_NS}/StructureDefinition/visit-prescription`,
   vitalsSession: `${STATION_NS}/StructureDefinition/vitals-session`,
+  queueClinicDate: `${STATION_NS}/StructureDefinition/queue-clinic-date`,
+  queueStartedAt: `${STATION_NS}/StructureDefinition/queue-started-at`,
   /** Complex: one per typed blood-pressure reading, sub-extensions `systolic` / `diastolic` (valueQuantity). */
   bpReading: `${STATION_NS}/StructureDefinition/bp-reading`,
   ecgSource: `${STATION_NS}/StructureDefinition/ecg-source`,

@@ -1,8 +1,8 @@
 import type { Encounter, Resource } from '@medplum/fhirtypes';
 import { and, eq, sql } from 'drizzle-orm';
 import type { Sqlite } from '../../db/open';
-import { visits } from '../../db/schema';
-import { visitFromFhir } from '../mapping/visit';
+import { queueEntries, users, visits } from '../../db/schema';
+import { queueEntryFromFhir, visitFromFhir } from '../mapping/visit';
 import { dbOf, prepared, requirePatient } from './store';
 
 /**
@@ -14,7 +14,10 @@ import { dbOf, prepared, requirePatient } from './store';
 export function applyPulledEncounter(sqlite: Sqlite, resource: Resource): void {
   if (resource.resourceType !== 'Encounter') return;
   const visit = visitFromFhir(resource as Encounter);
-  if (!visit) return;
+  if (!visit) {
+    applyQueueEntry(sqlite, resource as Encounter);
+    return;
+  }
   const db = dbOf(sqlite);
   requirePatient(db, visit.patientId);
   const versions = prepared(db, 'visit-versions', () =>
@@ -33,7 +36,7 @@ export function applyPulledEncounter(sqlite: Sqlite, resource: Resource): void {
       version: visit.version,
       supersedes: visit.supersedes,
       patientId: visit.patientId,
-      queueEntryId: null,
+      queueEntryId: visit.queueEntryId,
       status: 'closed',
       chiefComplaint: visit.chiefComplaint,
       history: visit.history,
@@ -56,3 +59,29 @@ export function applyPulledEncounter(sqlite: Sqlite, resource: Resource): void {
  * nothing is stored; pulling it keeps its known version, the If-Match of this station's own later correction.
  */
 export function applyPulledCondition(): void {}
+
+/**
+ * The day's queue shared by the center's stations: the desk checks a patient in, the doctor's room sees them
+ * waiting. Upserted by id (the last version wins; a change made here while this one was in flight is kept
+ * local and goes out as a conflict). The clinician is matched by name among this station's users.
+ */
+function applyQueueEntry(sqlite: Sqlite, encounter: Encounter): void {
+  const entry = queueEntryFromFhir(encounter);
+  if (!entry) return;
+  const db = dbOf(sqlite);
+  requirePatient(db, entry.patientId);
+  const clinician = entry.clinicianName
+    ? prepared(db, 'user-by-name', () => db.select({ id: users.id }).from(users).where(eq(users.displayName, sql.placeholder('name'))).prepare()).get({ name: entry.clinicianName })
+    : undefined;
+  const row = {
+    patientId: entry.patientId,
+    clinicDate: entry.clinicDate,
+    status: entry.status,
+    priority: entry.priority,
+    clinicianId: clinician?.id ?? null,
+    checkedInAt: entry.checkedInAt,
+    startedAt: entry.startedAt,
+    finishedAt: entry.finishedAt,
+  };
+  db.insert(queueEntries).values({ id: entry.id, ...row }).onConflictDoUpdate({ target: queueEntries.id, set: row }).run();
+}
