@@ -35,6 +35,9 @@ export interface SyncTargetConfig {
    * stations of one center); 0 falls back to pollIntervalMs.
    */
   livePollMs?: number;
+  /** How far behind its cursor a stream re-reads, every lookbackEveryMs (closes the cursor gap; docs/sync.md). */
+  lookbackMs?: number;
+  lookbackEveryMs?: number;
   /** At most this many pulled resources per local transaction (the engine adapts below it to ~12 ms a chunk). */
   applyChunkSize?: number;
 }
@@ -46,6 +49,8 @@ export const SYNC_DEFAULTS = {
   pollIntervalMs: 5 * 60_000,
   livePollMs: 3_000,
   applyChunkSize: 500,
+  lookbackMs: 5 * 60_000,
+  lookbackEveryMs: 10 * 60_000,
 } as const;
 
 /** The settings a user edits (certificates arrive as files and are handled by the import flow). */

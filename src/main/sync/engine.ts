@@ -135,6 +135,8 @@ interface TargetRuntime {
   nudged: 'none' | 'soft' | 'force';
   /** Pulled resources per local transaction, adapted to how long the last chunk took. */
   chunkSize: number;
+  /** Per stream, when it last re-read its lookback window (see pullStreamOf). */
+  lookedBackAt: Map<string, number>;
   settledWaiters: (() => void)[];
 }
 
@@ -189,6 +191,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       busy: undefined,
       nudged: 'none',
       chunkSize: 10,
+      lookedBackAt: new Map(),
       settledWaiters: [],
     };
   }
@@ -501,6 +504,25 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     return progress;
   }
 
+  /**
+   * The cursor gap: a server that stamps lastUpdated when a transaction starts but makes it visible when it commits
+   * can show a version *behind* a cursor that already moved past that instant. So every lookbackEveryMs a stream
+   * starts lookbackMs before its cursor instead of at it, and whatever is found again is applied again
+   * (idempotently; a version already known changes nothing). The first look back is one period after the stream
+   * is first seen, so a cycle right after start costs no more than before.
+   */
+  function lookbackStart(runtime: TargetRuntime, spec: PullStreamSpec, cursor: PullCursor): PullCursor {
+    if (cursor.since === null || !cursor.caughtUp) return cursor;
+    const every = runtime.config.lookbackEveryMs ?? SYNC_DEFAULTS.lookbackEveryMs;
+    const window = runtime.config.lookbackMs ?? SYNC_DEFAULTS.lookbackMs;
+    const now = clock.now();
+    const last = runtime.lookedBackAt.get(spec.stream);
+    if (last === undefined) runtime.lookedBackAt.set(spec.stream, now);
+    if (last === undefined || now - last < every || window <= 0) return cursor;
+    runtime.lookedBackAt.set(spec.stream, now);
+    return { since: new Date(Date.parse(cursor.since) - window).toISOString(), seenAtSince: [], caughtUp: true };
+  }
+
   async function pullStreamOf(
     runtime: TargetRuntime,
     spec: PullStreamSpec,
@@ -508,7 +530,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     progress: PullProgress | undefined,
   ): Promise<number> {
     const target = runtime.config.id;
-    let cursor = start;
+    let cursor = lookbackStart(runtime, spec, start);
     const pageSize = runtime.config.pullPageSize ?? SYNC_DEFAULTS.pullPageSize;
     let count = pageSize;
     let applied = 0;

@@ -147,11 +147,12 @@ export class PeerRepository extends MemoryRepository {
    * as creating each resource, without MemoryRepository's per-call serialise/parse/clone (~0.3 ms a resource,
    * minutes at 250,000). The resources must be fresh objects the caller no longer touches.
    */
-  seed(resources: readonly Resource[]): void {
+  seed(resources: readonly Resource[], options: { lastUpdated?: string } = {}): void {
     const store = this as unknown as { resources: Map<string, Map<string, Resource>>; history: Map<string, Map<string, Resource[]>> };
     for (const resource of resources) {
       if (!resource.id) throw new Error('seed needs ids');
-      const lastUpdated = new Date().toISOString();
+      // A past instant plays a server whose commit became visible after it stamped the version (the cursor gap).
+      const lastUpdated = options.lastUpdated ?? new Date().toISOString();
       const stored = { ...resource, meta: { ...resource.meta, versionId: generateId(), lastUpdated } } as WithId<Resource>;
       let byId = store.resources.get(stored.resourceType);
       if (!byId) store.resources.set(stored.resourceType, (byId = new Map()));
