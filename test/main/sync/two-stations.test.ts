@@ -102,7 +102,7 @@ describe('two stations of one center converge through the county platform', () =
     await a.call('visits.close', { patientId, visitId: visit.id });
     const leads = ['I', 'II', 'V1'].map((name, index) => ({ name, microvolts: Float32Array.from({ length: 2500 }, (_, i) => Math.round(Math.sin(i / 25) * 800) + index * 10) }));
     const file = path.join(files, 'a.xml');
-    writeFileSync(file, writeAecg({ format: 'aecg', sampleRateHz: 500, leads, recordedAt: '2026-12-06T08:00:00.000Z' }));
+    writeFileSync(file, writeAecg({ format: 'hl7-aecg', sampleRateHz: 500, leads, recordedAt: '2026-12-06T08:00:00.000Z' }));
     const ecg = await a.call<{ id: string }>('ecg.importFile', { patientId, path: file });
     await a.call('ecg.interpret', { patientId, ecgId: ecg.id, interpretation: '窦性心律，左室高电压' });
 
