@@ -39,16 +39,18 @@ export function centerPatientResources(seed: CenterSeed, index: number): Resourc
   const day = new Date(Date.UTC(2026, 0, 1) + (index % 365) * 86_400_000);
   const at = (hour: number) => new Date(day.getTime() + hour * 3_600_000).toISOString();
   const name = `${SURNAMES[index % SURNAMES.length]}${GIVEN[Math.floor(index / SURNAMES.length) % GIVEN.length]}${GIVEN[Math.floor(index / 400) % GIVEN.length]}`;
-  const birthYear = 1940 + (index % 60);
+  // Resident IDs must be unique across the whole center (the station refuses a second patient with one): the
+  // sequence number takes index % 1000 and the birth date moves one day per thousand patients.
+  const birth = new Date(Date.UTC(1940 + (index % 60), 0, 1) + Math.floor(index / 1000) * 86_400_000).toISOString().slice(0, 10);
   const resources: Resource[] = [
     tag(
       patientToFhir({
         id: patientId,
         name,
-        idNumber: makeResidentId(seed.areaCode ?? '130321', `${birthYear}-0${1 + (index % 9)}-1${index % 10}`, index % 1000),
+        idNumber: makeResidentId(seed.areaCode ?? '130321', birth, index % 1000),
         noIdReason: null,
         sex: index % 2 ? 'M' : 'F',
-        birthDate: `${birthYear}-0${1 + (index % 9)}-1${index % 10}`,
+        birthDate: birth,
         phone: null,
         healthCardNumber: null,
         village: ['东村', '西庄', '河口村'][index % 3],
