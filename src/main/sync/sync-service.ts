@@ -584,7 +584,10 @@ export function applyPulledPatient(sqlite: Sqlite, resource: Resource): void {
   const local = sqlite.prepare('SELECT id FROM patients WHERE id = ?').get(remote.id) as { id: string } | undefined;
   if (remote.idNumber) {
     const other = sqlite.prepare('SELECT id FROM patients WHERE id_number = ? AND id <> ?').get(remote.idNumber, remote.id) as { id: string } | undefined;
-    if (other) throw new Error(`resident ID of Patient/${remote.id} belongs to local patient ${other.id}; merge them first`);
+    // The same resident registered on two stations while offline: two records, one resident ID. Storing it would
+    // break the unique ID; failing would stop the center's whole Patient stream at this record. It waits (with its
+    // records, which wait for it) until the duplicate is resolved — see docs/sync.md.
+    if (other) throw new MissingDependency('PatientMerge', other.id);
   }
   const now = new Date().toISOString();
   if (!local) {

@@ -190,4 +190,22 @@ describe('pull-back: a record written on station A is the same record on station
     expect((server as { telecom?: { value?: string }[] }).telecom?.[0]?.value).toBe('13911111111');
     expect(JSON.stringify(server)).not.toContain('河口村 5 组');
   });
+
+  it('the same resident registered on both stations offline does not stop the center\'s pull: the second waits for the merge', async () => {
+    const idNumber = makeResidentId('130321', '1949-10-01', 901);
+    const onA = await call(a.services.dispatch, 'patients', 'register', { name: '重复登记', idNumber });
+    const onB = await call(b.services.dispatch, 'patients', 'register', { name: '重复登记', idNumber });
+    if (onA.status !== 'created' || onB.status !== 'created') throw new Error('setup');
+    await sync(a);
+    await sync(b);
+    const later = await call(a.services.dispatch, 'patients', 'register', { name: '后来登记', idNumber: makeResidentId('130321', '1949-10-02', 902) });
+    if (later.status !== 'created') throw new Error('setup');
+    await sync(a);
+    await sync(b);
+    // The stream went on past the clash…
+    expect((await call(b.services.dispatch, 'patients', 'get', { patientId: later.patient.id })).name).toBe('后来登记');
+    // …and A's record of the same resident waits for the duplicate to be resolved, next to B's own.
+    const parked = b.services.store.current.sqlite.prepare(`SELECT resource_id AS id, waiting_type AS type, waiting_id AS waitingId FROM sync_pulled_parts`).all();
+    expect(parked).toContainEqual({ id: onA.patient.id, type: 'PatientMerge', waitingId: onB.patient.id });
+  });
 });
