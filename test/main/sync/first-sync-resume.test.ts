@@ -45,29 +45,34 @@ describe('first sync of a new station survives kill -9 at any point', () => {
     let seed = 12_345;
     const random = () => ((seed = (seed * 16807) % 2147483647) - 1) / 2147483646;
     let station = await startStationProcess('resume', { institutionCode: CENTER.institutionCode, dataDir });
-    await station.call('auth.setupAdmin', ADMIN);
-    await station.call('sync.configure', { id: 'county', baseUrl: peer.url, caCertificatePath: pki.ca.certPath, clientPkcs12Path: pki.client.pfxPath, clientPassphrase: pki.client.passphrase });
-    const killedAt: { received: number; total: number }[] = [];
-    for (let kill = 0; kill < 4; kill++) {
-      // Once it is pulling, at a random moment within the next second and a half.
-      await station.nextProgress();
-      await new Promise((resolve) => setTimeout(resolve, random() * 1_500));
-      killedAt.push(station.progress ?? { received: 0, total: 0 });
-      await killHard(station);
-      station = await startStationProcess('resume', { institutionCode: CENTER.institutionCode, dataDir });
+    try {
+      await station.call('auth.setupAdmin', ADMIN);
+      await station.call('sync.configure', { id: 'county', baseUrl: peer.url, caCertificatePath: pki.ca.certPath, clientPkcs12Path: pki.client.pfxPath, clientPassphrase: pki.client.passphrase });
+      const killedAt: { received: number; total: number }[] = [];
+      for (let kill = 0; kill < 4; kill++) {
+        // Once it is pulling, at a random moment within the next second and a half.
+        await station.nextProgress();
+        await new Promise((resolve) => setTimeout(resolve, random() * 1_500));
+        killedAt.push(station.progress ?? { received: 0, total: 0 });
+        await killHard(station);
+        station = await startStationProcess('resume', { institutionCode: CENTER.institutionCode, dataDir });
+      }
+      // The kills fell inside the pull, not before or after it.
+      expect(killedAt.filter((at) => at.received < at.total).length).toBeGreaterThanOrEqual(3);
+      // Left alone, it finishes (the engine started by itself with the store): the first completed cycle pulled everything.
+      await station.call('auth.signIn', { username: ADMIN.username, password: ADMIN.password });
+      const deadline = Date.now() + 240_000;
+      for (;;) {
+        const [county] = (await station.call<{ id: string; lastSyncAt: string | null; lastError: unknown }[]>('sync.targets')).filter((each) => each.id === 'county');
+        if (county.lastSyncAt !== null && county.lastError === null) break;
+        if (Date.now() > deadline) throw new Error(`the first sync did not finish: ${JSON.stringify(county)}`);
+        await new Promise((resolve) => setTimeout(resolve, 500));
+      }
+      await station.stop();
+    } finally {
+      // A failed run must not leave the station process behind.
+      await station.stop();
     }
-    // The kills fell inside the pull, not before or after it.
-    expect(killedAt.filter((at) => at.received < at.total).length).toBeGreaterThanOrEqual(3);
-    // Left alone, it finishes (the engine started by itself with the store): the first completed cycle pulled everything.
-    await station.call('auth.signIn', { username: ADMIN.username, password: ADMIN.password });
-    const deadline = Date.now() + 240_000;
-    for (;;) {
-      const [county] = (await station.call<{ id: string; lastSyncAt: string | null; lastError: unknown }[]>('sync.targets')).filter((each) => each.id === 'county');
-      if (county.lastSyncAt !== null && county.lastError === null) break;
-      if (Date.now() > deadline) throw new Error(`the first sync did not finish: ${JSON.stringify(county)}`);
-      await new Promise((resolve) => setTimeout(resolve, 500));
-    }
-    await station.stop();
 
     const opened = await openTestStation({ dataDir });
     try {
