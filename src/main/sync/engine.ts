@@ -535,13 +535,17 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     let count = pageSize;
     let applied = 0;
     let announced = false;
+    // The next page is asked for while this one is being stored (its cursor is known before storing): the
+    // platform's work and the round trip overlap the local writes instead of adding to them.
+    let pending = prefetch(runtime, spec, cursor, count);
     for (;;) {
-      const page = await fetchPage(runtime, spec, cursor, count);
+      const page = await pending;
       const fresh = freshResources(page, cursor);
       if (fresh.length === 0) {
         // A full page of versions already applied (more than a page share one instant): widen the page.
         if (page.length >= count && count < MAX_PULL_PAGE) {
           count = Math.min(count * 2, MAX_PULL_PAGE);
+          pending = prefetch(runtime, spec, cursor, count);
           continue;
         }
         break;
@@ -550,6 +554,11 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
         await setStatus(runtime, { state: 'pulling' });
         announced = true;
       }
+      const more = page.length >= count;
+      let next = cursor;
+      for (const resource of fresh) next = advanceCursor(next, resource);
+      count = pageSize;
+      if (more) pending = prefetch(runtime, spec, next, count);
       const before = applied;
       cursor = await applyPage(runtime, spec, fresh, cursor, (n) => {
         applied += n;
@@ -559,8 +568,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
         }
       });
       emit({ type: 'pulled', target, resourceType: spec.resourceType, resources: applied - before });
-      count = pageSize;
-      if (page.length < count) break;
+      if (!more) break;
     }
     if (!cursor.caughtUp) {
       cursor = { ...cursor, caughtUp: true };
@@ -641,6 +649,13 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       onApplied(1);
     }
     return cursor;
+  }
+
+  /** fetchPage, started now; a failure surfaces when the page is awaited (never as an unhandled rejection). */
+  function prefetch(runtime: TargetRuntime, spec: PullStreamSpec, cursor: PullCursor, count: number): Promise<Resource[]> {
+    const page = fetchPage(runtime, spec, cursor, count);
+    page.catch(() => undefined);
+    return page;
   }
 
   async function fetchPage(
