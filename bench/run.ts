@@ -31,6 +31,7 @@ async function main(): Promise<void> {
     ['sync', await optional('sync', 'benchSync')],
     ['national', await optional('national', 'benchNational')],
     ['sync-backfill', await optional('sync-backfill', 'benchSyncBackfill')],
+    ['sync-network', await optional('sync-network', 'benchSyncNetwork')],
   ];
   const figures: Record<string, number> = {};
   for (const [name, bench] of benches) {

@@ -28,6 +28,7 @@ import { watchConsultReplies, type Scheduler } from './consult/reply-watch';
 import { createFhirHttpClient } from './sync/http';
 import type { RenderPdf } from './pdf/render-pdf';
 import { FileHandleStore, NO_FILE_DIALOGS, type FileDialogs } from './files/file-handles';
+import { consultReplyScope, consultTaskScope } from './consult/consult-pull';
 
 export interface ServicesOptions {
   dataDir: string;
@@ -88,7 +89,9 @@ export function createServices(opts: ServicesOptions) {
     },
     ...opts.sync,
   });
-  for (const type of ['Task', 'DiagnosticReport']) sync.onPulled(type, (_db, resource) => void consult.applyPulled(resource));
+  // The consult asks only for its own Task and reply records (named scopes), never the county's.
+  sync.onPulled('Task', (_db, resource) => void consult.applyPulled(resource), { name: 'consult-tasks', params: consultTaskScope });
+  sync.onPulled('DiagnosticReport', (_db, resource) => void consult.applyPulled(resource), { name: 'consult-replies', params: consultReplyScope });
   for (const type of FOLLOWUP_PULLED_TYPES) sync.onPulled(type, (pulledInto, resource) => void applyPulledFollowup(pulledInto, resource, opts.clock.now().toISOString()));
   // A reply to an open consult (a critical read above all) comes in seconds while the link is up.
   const stopConsultWatch = watchConsultReplies({

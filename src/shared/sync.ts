@@ -28,6 +28,7 @@ export const SYNC_FAMILIES = [
   'referral',
   'appointment',
   'healthCheck',
+  'queue',
 ] as const;
 export type SyncFamily = (typeof SYNC_FAMILIES)[number];
 export type SyncRouting = Record<SyncTargetId, readonly SyncFamily[]>;
@@ -69,8 +70,18 @@ export interface SyncTargetConfig {
   pullPageSize?: number;
   /** A request with no byte moving for this long is abandoned (inactivity, not total duration). */
   requestTimeoutMs?: number;
-  /** How often to pull when nothing is pushed. */
+  /** How often to pull when nothing is pushed and the target pulls nothing (provincial). */
   pollIntervalMs?: number;
+  /**
+   * While the link is up, how often a target with pull streams polls them (near-real-time between the
+   * stations of one center); 0 falls back to pollIntervalMs.
+   */
+  livePollMs?: number;
+  /** How far behind its cursor a stream re-reads, every lookbackEveryMs (closes the cursor gap; docs/sync.md). */
+  lookbackMs?: number;
+  lookbackEveryMs?: number;
+  /** At most this many pulled resources per local transaction (the engine adapts below it to ~12 ms a chunk). */
+  applyChunkSize?: number;
 }
 
 export const SYNC_DEFAULTS = {
@@ -78,6 +89,10 @@ export const SYNC_DEFAULTS = {
   pullPageSize: 200,
   requestTimeoutMs: 30_000,
   pollIntervalMs: 5 * 60_000,
+  livePollMs: 3_000,
+  applyChunkSize: 500,
+  lookbackMs: 5 * 60_000,
+  lookbackEveryMs: 10 * 60_000,
 } as const;
 
 /** The settings a user edits (certificates arrive as files and are handled by the import flow). */
@@ -196,6 +211,8 @@ export type SyncEvent =
   | { type: 'status'; status: SyncTargetStatus }
   | { type: 'pushed'; target: SyncTargetId; resources: number; entries: number; queued: number }
   | { type: 'pulled'; target: SyncTargetId; resourceType: string; resources: number }
+  /** First sync of a new or replaced station: how much of what the platform holds for it has arrived. */
+  | { type: 'pull-progress'; target: SyncTargetId; received: number; total: number; startedAt: number }
   | { type: 'conflict'; target: SyncTargetId; resourceType: string; resourceId: string }
   | { type: 'entry-failed'; target: SyncTargetId; resourceType: string; resourceId: string; error: SyncErrorInfo }
   | { type: 'error'; target: SyncTargetId; error: SyncErrorInfo; retryAt: number | null };
@@ -232,6 +249,13 @@ export const syncEventSchema = z.discriminatedUnion('type', [
     target: z.enum(SYNC_TARGET_IDS),
     resourceType: z.string(),
     resources: z.number().int(),
+  }),
+  z.object({
+    type: z.literal('pull-progress'),
+    target: z.enum(SYNC_TARGET_IDS),
+    received: z.number().int().nonnegative(),
+    total: z.number().int().nonnegative(),
+    startedAt: z.number(),
   }),
   z.object({
     type: z.literal('conflict'),

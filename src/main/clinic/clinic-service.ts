@@ -114,9 +114,14 @@ export class ClinicService {
       .get(input.patientId, this.today()) as { id: string } | undefined;
     if (open) throw new ApiError('DUPLICATE', 'already in today’s queue', { reason: 'ALREADY_CHECKED_IN', entryId: open.id });
     const id = randomUUID();
-    this.sqlite()
-      .prepare(`INSERT INTO queue_entries (id, patient_id, clinic_date, status, priority, clinician_id, checked_in_at) VALUES (?, ?, ?, 'waiting', ?, ?, ?)`)
-      .run(id, input.patientId, this.today(), Number(input.priority), input.clinicianId ?? null, this.clock.now().toISOString());
+    const sqlite = this.sqlite();
+    sqlite.transaction(() => {
+      sqlite
+        .prepare(`INSERT INTO queue_entries (id, patient_id, clinic_date, status, priority, clinician_id, checked_in_at) VALUES (?, ?, ?, 'waiting', ?, ?, ?)`)
+        .run(id, input.patientId, this.today(), Number(input.priority), input.clinicianId ?? null, this.clock.now().toISOString());
+      // The center's other stations show the same day's queue (sync maps it to an attendance Encounter).
+      recordChange(sqlite, 'queue', id);
+    })();
     return this.entry(id);
   }
 
@@ -128,13 +133,21 @@ export class ClinicService {
     const started = status === 'inConsultation' ? now : current.startedAt;
     const finished = status === 'done' || status === 'left' ? now : null;
     const clinician = status === 'inConsultation' && current.clinicianId === null ? this.user().id : current.clinicianId;
-    this.sqlite().prepare('UPDATE queue_entries SET status = ?, started_at = ?, finished_at = ?, clinician_id = ? WHERE id = ?').run(status, started, finished, clinician, entryId);
+    const sqlite = this.sqlite();
+    sqlite.transaction(() => {
+      sqlite.prepare('UPDATE queue_entries SET status = ?, started_at = ?, finished_at = ?, clinician_id = ? WHERE id = ?').run(status, started, finished, clinician, entryId);
+      recordChange(sqlite, 'queue', entryId);
+    })();
     return this.entry(entryId);
   }
 
   setPriority(entryId: string, priority: boolean): QueueEntry {
     this.entry(entryId);
-    this.sqlite().prepare('UPDATE queue_entries SET priority = ? WHERE id = ?').run(Number(priority), entryId);
+    const sqlite = this.sqlite();
+    sqlite.transaction(() => {
+      sqlite.prepare('UPDATE queue_entries SET priority = ? WHERE id = ?').run(Number(priority), entryId);
+      recordChange(sqlite, 'queue', entryId);
+    })();
     return this.entry(entryId);
   }
 

@@ -27,10 +27,7 @@ export const TABLE_SYNC: Readonly<Record<string, TableSync>> = {
       "the station's own configuration; the part others need — the institution's name and code — goes as its Organization (family 'institution')",
   },
   followup_day_capacity: { local: "this station's booking capacity per day: a working arrangement, not a record about a patient" },
-  queue_entries: {
-    local:
-      "the day's waiting list (check-in order, priority) of the PC it was taken on; what happened to the patient goes as the signed visit's Encounter and vitals. Sharing the live queue between a center's stations is issue 10 item 3 (the pull engine)",
-  },
+  queue_entries: { sent: ['queue'] },
   consult_replies: { local: "the county's signed DiagnosticReports as pulled: theirs, never pushed back (issue 10 item 4)" },
   critical_alerts: { local: "this station's acknowledgement state of alerts raised from pulled consult replies; the replies themselves are on the platform" },
   users: { local: "accounts and password hashes of this PC's users; the platform authenticates the station by its certificate, not by our users" },
@@ -46,6 +43,7 @@ export const TABLE_SYNC: Readonly<Record<string, TableSync>> = {
   followup_due_state: {
     local: "derived: each open enrolment's due state, recomputed from the follow-up records in every write transaction (and on pull), so it is rebuilt wherever those records arrive",
   },
+  sync_pulled_parts: { local: 'the sync machinery itself: pulled records waiting for the record they belong to (a lead before its report)' },
   county_record_fetches: { local: "a read-only cache of other institutions' records fetched from the county on demand (调阅县域档案): theirs, never pushed" },
   county_record_items: { local: "a read-only cache of other institutions' records fetched from the county on demand (调阅县域档案): theirs, never pushed" },
 };

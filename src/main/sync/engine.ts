@@ -1,4 +1,5 @@
 import type { Bundle, Resource } from '@medplum/fhirtypes';
+import { performance } from 'node:perf_hooks';
 import {
   SYNC_DEFAULTS,
   type SyncErrorInfo,
@@ -25,12 +26,14 @@ import type { FhirHttpClient, FhirHttpResponse } from './http';
 import type { OutboxStore, ResourceWithId, ServerVersion } from './outbox';
 import {
   advanceCursor,
+  countQuery,
   freshResources,
   parseCursor,
   pullQuery,
-  pullStream,
   serializeCursor,
+  typeStream,
   type PullCursor,
+  type PullStreamSpec,
 } from './pull-cursor';
 import { classifySyncError } from './tls';
 import { checkBatch, sendDocument } from '../interop/documents-push';
@@ -62,6 +65,17 @@ export const systemClock: SyncClock = {
 
 export type ApplyRemote = (target: SyncTargetId, resource: Resource) => Promise<void> | void;
 
+/**
+ * Stores a chunk of pulled resources and the stream's cursor after them in ONE local transaction: a crash
+ * (kill -9) leaves either all of the chunk with its cursor or none of it, so a restart neither loses nor
+ * re-counts anything. Throwing rolls the chunk back; the engine then applies it one by one to find the culprit.
+ */
+export type ApplyRemoteChunk = (
+  target: SyncTargetId,
+  resources: readonly Resource[],
+  commit: { stream: string; cursor: string },
+) => Promise<void> | void;
+
 export interface SyncEngineOptions {
   targets: readonly SyncTargetConfig[];
   outbox: OutboxStore;
@@ -71,6 +85,14 @@ export interface SyncEngineOptions {
    * must not move the known server version over a pending local change (see OutboxStore).
    */
   applyRemote: ApplyRemote;
+  applyRemoteChunk?: ApplyRemoteChunk;
+  /**
+   * The streams to pull from a target, asked at every cycle (the scope can change: settings, open consults).
+   * Default: one unscoped stream per `pullResourceTypes` entry.
+   */
+  pullPlan?: (target: SyncTargetId) => Promise<readonly PullStreamSpec[]> | readonly PullStreamSpec[];
+  /** Lets the event loop run between applied chunks (default: setImmediate). */
+  yieldToLoop?: () => Promise<void>;
   clock?: SyncClock;
   /** [0, 1), for backoff jitter. */
   random?: () => number;
@@ -85,6 +107,8 @@ export interface CycleReport {
   ok: boolean;
   pushedResources: number;
   pulledResources: number;
+  /** Streams polled in this cycle (0: the target only receives). */
+  pulledStreams: number;
   error: SyncErrorInfo | null;
 }
 
@@ -113,6 +137,10 @@ interface TargetRuntime {
   busy: Promise<unknown> | undefined;
   /** The strongest nudge since the current cycle began. */
   nudged: 'none' | 'soft' | 'force';
+  /** Pulled resources per local transaction, adapted to how long the last chunk took. */
+  chunkSize: number;
+  /** Per stream, when it last re-read its lookback window (see pullStreamOf). */
+  lookedBackAt: Map<string, number>;
   settledWaiters: (() => void)[];
 }
 
@@ -132,6 +160,9 @@ interface Acknowledgement {
   lastUpdated: string | null;
 }
 
+/** How long one applied chunk may hold the (main) thread; the UI's budget is 50 ms, this leaves room. */
+const CHUNK_TARGET_MS = 12;
+
 /** Upper bound when a pull page has to widen past versions sharing one instant. */
 const MAX_PULL_PAGE = 10_000;
 
@@ -141,6 +172,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
   const backoff = options.backoff ?? DEFAULT_BACKOFF;
   const validate = options.validate ?? validateForSend;
   const { outbox, http } = options;
+  const yieldToLoop = options.yieldToLoop ?? (() => new Promise<void>((resolve) => setImmediate(resolve)));
   const runtimes = new Map<SyncTargetId, TargetRuntime>();
   let running = false;
 
@@ -162,6 +194,8 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       loop: undefined,
       busy: undefined,
       nudged: 'none',
+      chunkSize: 10,
+      lookedBackAt: new Map(),
       settledWaiters: [],
     };
   }
@@ -470,29 +504,92 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
 
   // ---- pull -------------------------------------------------------------------------------------------
 
-  async function pullAll(runtime: TargetRuntime): Promise<number> {
-    // A documents platform is written to, never read from (its answers come back as acknowledgements).
-    if (runtime.config.kind === 'documents') return 0;
-    let pulled = 0;
-    for (const resourceType of runtime.config.pullResourceTypes) pulled += await pullType(runtime, resourceType);
-    return pulled;
+  interface PullProgress {
+    received: number;
+    total: number;
+    startedAt: number;
   }
 
-  async function pullType(runtime: TargetRuntime, resourceType: string): Promise<number> {
+  async function pullAll(runtime: TargetRuntime): Promise<{ pulled: number; streams: number }> {
+    // A documents platform is written to, never read from (its answers come back as acknowledgements).
+    if (runtime.config.kind === 'documents') return { pulled: 0, streams: 0 };
     const target = runtime.config.id;
-    const stream = pullStream(resourceType);
-    let cursor = parseCursor(await outbox.getCursor(target, stream));
+    const plan = options.pullPlan
+      ? await options.pullPlan(target)
+      : runtime.config.pullResourceTypes.map((resourceType) => typeStream(resourceType));
+    const streams = await Promise.all(
+      plan.map(async (spec) => ({ spec, cursor: parseCursor(await outbox.getCursor(target, spec.stream)) })),
+    );
+    const progress = streams.some(({ cursor }) => !cursor.caughtUp) ? await startProgress(runtime, streams) : undefined;
+    let pulled = 0;
+    for (const { spec, cursor } of streams) pulled += await pullStreamOf(runtime, spec, cursor, progress);
+    return { pulled, streams: streams.length };
+  }
+
+  /** First sync: what each unfinished stream still has to deliver, counted once at the start (resumes count from the cursor). */
+  async function startProgress(
+    runtime: TargetRuntime,
+    streams: readonly { spec: PullStreamSpec; cursor: PullCursor }[],
+  ): Promise<PullProgress> {
+    let total = 0;
+    for (const { spec, cursor } of streams) {
+      if (cursor.caughtUp) continue;
+      const response = await http.send(runtime.config, {
+        method: 'GET',
+        path: countQuery(spec.resourceType, cursor, spec.params),
+      });
+      const code = classifyHttpStatus(response.status, response.body);
+      if (code !== undefined)
+        throw new SyncError(code, `Count ${spec.resourceType}: ${refusalMessage(response)}`, { status: response.status });
+      total += (response.body as Bundle | undefined)?.total ?? 0;
+    }
+    const progress = { received: 0, total, startedAt: clock.now() };
+    emit({ type: 'pull-progress', target: runtime.config.id, ...progress });
+    return progress;
+  }
+
+  /**
+   * The cursor gap: a server that stamps lastUpdated when a transaction starts but makes it visible when it commits
+   * can show a version *behind* a cursor that already moved past that instant. So every lookbackEveryMs a stream
+   * starts lookbackMs before its cursor instead of at it, and whatever is found again is applied again
+   * (idempotently; a version already known changes nothing). The first look back is one period after the stream
+   * is first seen, so a cycle right after start costs no more than before.
+   */
+  function lookbackStart(runtime: TargetRuntime, spec: PullStreamSpec, cursor: PullCursor): PullCursor {
+    if (cursor.since === null || !cursor.caughtUp) return cursor;
+    const every = runtime.config.lookbackEveryMs ?? SYNC_DEFAULTS.lookbackEveryMs;
+    const window = runtime.config.lookbackMs ?? SYNC_DEFAULTS.lookbackMs;
+    const now = clock.now();
+    const last = runtime.lookedBackAt.get(spec.stream);
+    if (last === undefined) runtime.lookedBackAt.set(spec.stream, now);
+    if (last === undefined || now - last < every || window <= 0) return cursor;
+    runtime.lookedBackAt.set(spec.stream, now);
+    return { since: new Date(Date.parse(cursor.since) - window).toISOString(), seenAtSince: [], caughtUp: true };
+  }
+
+  async function pullStreamOf(
+    runtime: TargetRuntime,
+    spec: PullStreamSpec,
+    start: PullCursor,
+    progress: PullProgress | undefined,
+  ): Promise<number> {
+    const target = runtime.config.id;
+    let cursor = lookbackStart(runtime, spec, start);
     const pageSize = runtime.config.pullPageSize ?? SYNC_DEFAULTS.pullPageSize;
     let count = pageSize;
     let applied = 0;
     let announced = false;
+    // The next page is asked for while this one is being stored (its cursor is known before storing): the
+    // platform's work and the round trip overlap the local writes instead of adding to them.
+    let pending = prefetch(runtime, spec, cursor, count);
     for (;;) {
-      const page = await fetchPage(runtime, resourceType, cursor, count);
+      const page = await pending;
       const fresh = freshResources(page, cursor);
       if (fresh.length === 0) {
         // A full page of versions already applied (more than a page share one instant): widen the page.
         if (page.length >= count && count < MAX_PULL_PAGE) {
           count = Math.min(count * 2, MAX_PULL_PAGE);
+          pending = prefetch(runtime, spec, cursor, count);
           continue;
         }
         break;
@@ -501,21 +598,80 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
         await setStatus(runtime, { state: 'pulling' });
         announced = true;
       }
-      const before = applied;
-      cursor = await applyPage(runtime, fresh, cursor, () => applied++);
-      await outbox.setCursor(target, stream, serializeCursor(cursor));
-      emit({ type: 'pulled', target, resourceType, resources: applied - before });
+      const more = page.length >= count;
+      let next = cursor;
+      for (const resource of fresh) next = advanceCursor(next, resource);
       count = pageSize;
-      if (page.length < count) break;
+      if (more) pending = prefetch(runtime, spec, next, count);
+      const before = applied;
+      cursor = await applyPage(runtime, spec, fresh, cursor, (n) => {
+        applied += n;
+        if (progress) {
+          progress.received += n;
+          emit({ type: 'pull-progress', target, ...progress, total: Math.max(progress.total, progress.received) });
+        }
+      });
+      emit({ type: 'pulled', target, resourceType: spec.resourceType, resources: applied - before });
+      if (!more) break;
+    }
+    if (!cursor.caughtUp) {
+      cursor = { ...cursor, caughtUp: true };
+      await outbox.setCursor(target, spec.stream, serializeCursor(cursor));
     }
     return applied;
   }
 
+  /**
+   * Applies a page in chunks, each with its cursor in one local transaction, yielding to the event loop between
+   * them. The chunk size adapts so one chunk takes about CHUNK_TARGET_MS: what a resource costs to store varies
+   * (a patient's pinyin keys, an ECG's samples) and so does the machine's load, and a fixed count would either
+   * block the UI or commit far more often than needed.
+   */
   async function applyPage(
     runtime: TargetRuntime,
+    spec: PullStreamSpec,
     resources: Resource[],
     start: PullCursor,
-    onApplied: () => void,
+    onApplied: (count: number) => void,
+  ): Promise<PullCursor> {
+    let cursor = start;
+    const maxChunk = Math.max(1, runtime.config.applyChunkSize ?? SYNC_DEFAULTS.applyChunkSize);
+    for (let offset = 0; offset < resources.length; ) {
+      const size = Math.min(maxChunk, runtime.chunkSize);
+      const chunk = resources.slice(offset, offset + size);
+      offset += chunk.length;
+      let after = cursor;
+      for (const resource of chunk) after = advanceCursor(after, resource);
+      const started = performance.now();
+      let stored = false;
+      if (options.applyRemoteChunk) {
+        try {
+          await options.applyRemoteChunk(runtime.config.id, chunk, { stream: spec.stream, cursor: serializeCursor(after) });
+          stored = true;
+        } catch {
+          // Rolled back as a whole: go one by one, keeping what stores and stopping at the first refusal.
+        }
+      }
+      if (stored) {
+        cursor = after;
+        onApplied(chunk.length);
+        const elapsed = Math.max(0.1, performance.now() - started);
+        runtime.chunkSize = Math.max(1, Math.min(maxChunk, Math.round((chunk.length * CHUNK_TARGET_MS) / elapsed)));
+      } else {
+        cursor = await applyOneByOne(runtime, spec, chunk, cursor, onApplied);
+        await outbox.setCursor(runtime.config.id, spec.stream, serializeCursor(cursor));
+      }
+      await yieldToLoop();
+    }
+    return cursor;
+  }
+
+  async function applyOneByOne(
+    runtime: TargetRuntime,
+    spec: PullStreamSpec,
+    resources: readonly Resource[],
+    start: PullCursor,
+    onApplied: (count: number) => void,
   ): Promise<PullCursor> {
     let cursor = start;
     for (const resource of resources) {
@@ -523,7 +679,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
         await options.applyRemote(runtime.config.id, resource);
       } catch (error) {
         // Keep what was applied; the failed version is fetched again next time.
-        await outbox.setCursor(runtime.config.id, pullStream(resource.resourceType), serializeCursor(cursor));
+        await outbox.setCursor(runtime.config.id, spec.stream, serializeCursor(cursor));
         const reason = error instanceof Error ? error.message : String(error);
         throw new SyncError(
           'VALIDATION_FAILED',
@@ -534,18 +690,29 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
         );
       }
       cursor = advanceCursor(cursor, resource);
-      onApplied();
+      onApplied(1);
     }
     return cursor;
   }
 
+  /** fetchPage, started now; a failure surfaces when the page is awaited (never as an unhandled rejection). */
+  function prefetch(runtime: TargetRuntime, spec: PullStreamSpec, cursor: PullCursor, count: number): Promise<Resource[]> {
+    const page = fetchPage(runtime, spec, cursor, count);
+    page.catch(() => undefined);
+    return page;
+  }
+
   async function fetchPage(
     runtime: TargetRuntime,
-    resourceType: string,
+    spec: PullStreamSpec,
     cursor: PullCursor,
     count: number,
   ): Promise<Resource[]> {
-    const response = await http.send(runtime.config, { method: 'GET', path: pullQuery(resourceType, cursor, count) });
+    const { resourceType } = spec;
+    const response = await http.send(runtime.config, {
+      method: 'GET',
+      path: pullQuery(resourceType, cursor, count, spec.params),
+    });
     const code = classifyHttpStatus(response.status, response.body);
     if (code !== undefined)
       throw new SyncError(code, `Pull ${resourceType}: ${refusalMessage(response)}`, { status: response.status });
@@ -564,7 +731,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     runtime.nudged = 'none';
     try {
       const pushedResources = await pushAll(runtime);
-      const pulledResources = await pullAll(runtime);
+      const { pulled: pulledResources, streams: pulledStreams } = await pullAll(runtime);
       await setStatus(runtime, {
         state: running ? 'idle' : 'stopped',
         lastSuccessAt: clock.now(),
@@ -575,7 +742,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       if (runtime.status.queued === 0) {
         for (const resolve of runtime.settledWaiters.splice(0)) resolve();
       }
-      return { ok: true, pushedResources, pulledResources, error: null };
+      return { ok: true, pushedResources, pulledResources, pulledStreams, error: null };
     } catch (error) {
       return recordFailure(runtime, error);
     }
@@ -600,7 +767,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       consecutiveFailures: failures,
     });
     emit({ type: 'error', target: runtime.config.id, error: info, retryAt });
-    return { ok: false, pushedResources: 0, pulledResources: 0, error: info };
+    return { ok: false, pushedResources: 0, pulledResources: 0, pulledStreams: 0, error: info };
   }
 
   /** One cycle at a time per target, whether the loop or syncOnce asked. */
@@ -622,11 +789,21 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       // Changes saved while the cycle ran: go again now rather than at the next poll.
       if (runtime.nudged === 'force' || (report.ok && runtime.nudged === 'soft')) continue;
       const waitMs = report.ok
-        ? (runtime.config.pollIntervalMs ?? SYNC_DEFAULTS.pollIntervalMs)
+        ? okWait(runtime, report)
         : Math.max(0, (runtime.status.nextAttemptAt ?? clock.now()) - clock.now());
       runtime.wake = new AbortController();
       await clock.sleep(waitMs, runtime.wake.signal);
     }
+  }
+
+  /**
+   * After a good cycle: a target that pulls polls again after livePollMs (the stations of one center see each
+   * other's changes within seconds while the link is up); one that only receives waits pollIntervalMs.
+   */
+  function okWait(runtime: TargetRuntime, report: CycleReport): number {
+    const live = runtime.config.livePollMs ?? SYNC_DEFAULTS.livePollMs;
+    const slow = runtime.config.pollIntervalMs ?? SYNC_DEFAULTS.pollIntervalMs;
+    return report.pulledStreams > 0 && live > 0 ? Math.min(live, slow) : slow;
   }
 
   function startLoop(runtime: TargetRuntime): void {

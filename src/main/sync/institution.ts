@@ -1,6 +1,6 @@
-import type { Meta, Organization, Reference, Resource } from '@medplum/fhirtypes';
+import type { Coding, Meta, Organization, Reference, Resource } from '@medplum/fhirtypes';
 import { settingsSchema } from '../../shared/api/system';
-import { INSTITUTION_CODE_SYSTEM, institutionOrganizationId } from '../../shared/institution';
+import { INSTITUTION_CODE_SYSTEM, institutionOrganizationId, institutionTagQuery } from '../../shared/institution';
 import type { Sqlite } from '../db/open';
 import type { ResourceWithId } from './outbox';
 
@@ -113,4 +113,32 @@ export function stampInstitution<T extends Resource>(resource: T, institution: S
       break;
   }
   return stamped as T;
+}
+
+/** The station's institution code, for pull scope; null while unset (then nothing is pulled by institution). */
+export function stationInstitutionCode(sqlite: Sqlite): string | null {
+  return stationInstitution(sqlite)?.code ?? null;
+}
+
+export function institutionTag(code: string): Coding {
+  return { system: INSTITUTION_CODE_SYSTEM, code };
+}
+
+/**
+ * The resource with the institution's meta.tag (once): what lets the center's other stations select it with
+ * `_tag=<system>|<code>`. Other tags are kept; a tag of another institution is replaced (a record has one owner).
+ * stampInstitution does this and names the institution in the type's element; this is the tag alone.
+ */
+export function withInstitutionTag<T extends Resource>(resource: T, code: string): T {
+  return { ...resource, meta: withTag(resource.meta, code) };
+}
+
+/** The search parameters that scope a pull to the institution's own records. */
+export function institutionScope(code: string): Record<string, string> {
+  return { _tag: institutionTagQuery(code) };
+}
+
+/** True when the resource carries another institution's tag (or none): it is not this center's record. */
+export function isForeign(resource: Resource, code: string): boolean {
+  return !(resource.meta?.tag ?? []).some((tag) => tag.system === INSTITUTION_CODE_SYSTEM && tag.code === code);
 }

@@ -15,7 +15,7 @@ import { followupVisitToFhir } from './mapping/followup-visit';
 import { healthCheckToFhir } from './mapping/health-check';
 import { referralToFhir } from './mapping/referral';
 import { patientToFhir } from './mapping/patient';
-import { visitToFhir } from './mapping/visit';
+import { queueEntryToFhir, visitToFhir, type QueueEntryForFhir } from './mapping/visit';
 import { vitalsToObservations } from './mapping/vitals';
 import { queueNationalDocument, type DocumentChange } from '../interop/document-queue';
 import type { ResourceWithId } from './outbox';
@@ -52,7 +52,9 @@ export type ChangeKind =
   /** A follow-up booking (booked, moved, done, cancelled): Appointment. */
   | 'appointment'
   /** An annual / elderly health check: Encounter (+ self-care score Observation). */
-  | 'healthCheck';
+  | 'healthCheck'
+  /** A check-in or its change (status, priority, clinician): the day's queue the center's stations share. */
+  | 'queue';
 
 const FAMILY_OF: Record<ChangeKind, SyncFamily> = {
   patient: 'patient',
@@ -66,6 +68,7 @@ const FAMILY_OF: Record<ChangeKind, SyncFamily> = {
   referral: 'referral',
   appointment: 'appointment',
   healthCheck: 'healthCheck',
+  queue: 'queue',
 };
 
 /** Where the routing configuration is kept (settings feature key); absent: DEFAULT_SYNC_ROUTING. */
@@ -138,11 +141,13 @@ export function configuredTargets(sqlite: Sqlite): Set<SyncTargetId> {
  */
 export function enqueueResources(sqlite: Sqlite, resources: readonly { target: SyncTargetId; resource: ResourceWithId }[]): number {
   const configured = configuredTargets(sqlite);
+  if (configured.size === 0) return 0;
   const store = new SqlOutboxStore(() => sqlite);
   let queued = 0;
   for (const { target, resource } of resources) {
     if (!configured.has(target)) continue;
     if (target === 'provincial' && !PROVINCIAL_TYPES.has(resource.resourceType)) continue;
+    // The store stamps the institution (tag and standard element) on the way in and again on the way out.
     store.enqueue(resource, [target]);
     queued++;
   }
@@ -280,6 +285,8 @@ function mapChange(sqlite: Sqlite, kind: ChangeKind, id: string): ResourceWithId
       const vitals = versionIds.flatMap((versionId) => readVitals(sqlite, 'visit_id = ?', versionId));
       return [...visitToFhir(visit, previous), ...vitals.flatMap((record) => vitalsToObservations(record))];
     }
+    case 'queue':
+      return [queueEntryToFhir(readQueueEntry(sqlite, id))];
     case 'ecg':
     case 'ecgReport': {
       const ecg = readEcg(sqlite, id);
@@ -320,6 +327,18 @@ function readVitals(sqlite: Sqlite, where: string, value: string): VitalsRecord[
     )
     .all(value) as (Omit<VitalsRecord, 'input' | 'derived' | 'flags'> & { input: string; derived: string; flags: string })[];
   return rows.map((row) => ({ ...row, input: JSON.parse(row.input), derived: JSON.parse(row.derived), flags: JSON.parse(row.flags) }));
+}
+
+function readQueueEntry(sqlite: Sqlite, id: string): QueueEntryForFhir {
+  const row = sqlite
+    .prepare(
+      `SELECT q.id, q.patient_id AS patientId, q.clinic_date AS clinicDate, q.status, q.priority, u.display_name AS clinicianName,
+        q.checked_in_at AS checkedInAt, q.started_at AS startedAt, q.finished_at AS finishedAt
+       FROM queue_entries q LEFT JOIN users u ON u.id = q.clinician_id WHERE q.id = ?`,
+    )
+    .get(id) as (Omit<QueueEntryForFhir, 'priority'> & { priority: number }) | undefined;
+  if (!row) throw new Error(`recordChange: no queue entry ${id}`);
+  return { ...row, priority: row.priority === 1 };
 }
 
 function visitIsOpen(sqlite: Sqlite, visitId: string): boolean {

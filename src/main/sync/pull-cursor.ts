@@ -12,16 +12,42 @@ export interface PullCursor {
   since: string | null;
   /** Versions already applied whose lastUpdated equals `since`. */
   seenAtSince: string[];
+  /**
+   * The stream has reached the server's end at least once. Until then the station is in its first sync of
+   * this stream (a new or replaced station): the engine counts what is left and reports progress.
+   */
+  caughtUp: boolean;
 }
 
-export const EMPTY_CURSOR: PullCursor = { since: null, seenAtSince: [] };
+export const EMPTY_CURSOR: PullCursor = { since: null, seenAtSince: [], caughtUp: false };
+
+/**
+ * One pulled stream: a resource type and the search that scopes it (e.g. `_tag=<institution>`), with its own
+ * cursor. The stream name keys the cursor, so a changed scope starts a fresh cursor instead of resuming
+ * another scope's position.
+ */
+export interface PullStreamSpec {
+  stream: string;
+  resourceType: string;
+  params: Readonly<Record<string, string>>;
+}
+
+/** The unscoped stream of a type (engine tests, and targets configured with bare pullResourceTypes). */
+export function typeStream(resourceType: string): PullStreamSpec {
+  return { stream: pullStream(resourceType), resourceType, params: {} };
+}
 
 export function parseCursor(text: string | null): PullCursor {
   if (text === null) return EMPTY_CURSOR;
   try {
     const value = JSON.parse(text) as Partial<PullCursor>;
     if ((typeof value.since === 'string' || value.since === null) && Array.isArray(value.seenAtSince)) {
-      return { since: value.since, seenAtSince: value.seenAtSince.filter((key) => typeof key === 'string') };
+      return {
+        since: value.since,
+        seenAtSince: value.seenAtSince.filter((key) => typeof key === 'string'),
+        // Cursors written before the flag existed had finished at least one pull whenever they hold a position.
+        caughtUp: typeof value.caughtUp === 'boolean' ? value.caughtUp : value.since !== null,
+      };
     }
   } catch {
     // A damaged cursor costs a full re-pull, which applyRemote absorbs (it is idempotent per version).
@@ -42,8 +68,8 @@ export function versionKey(resource: Resource): string {
   return `${resource.resourceType}/${resource.id ?? ''}/_history/${resource.meta?.versionId ?? ''}`;
 }
 
-export function pullQuery(resourceType: string, cursor: PullCursor, count: number): string {
-  const params = new URLSearchParams();
+export function pullQuery(resourceType: string, cursor: PullCursor, count: number, scope: Readonly<Record<string, string>> = {}): string {
+  const params = new URLSearchParams(scope);
   if (cursor.since !== null) params.set('_lastUpdated', `ge${cursor.since}`);
   params.set('_sort', '_lastUpdated');
   params.set('_count', String(count));
@@ -74,7 +100,15 @@ export function advanceCursor(cursor: PullCursor, resource: Resource): PullCurso
   if (lastUpdated === undefined) return cursor;
   const key = versionKey(resource);
   if (cursor.since !== null && Date.parse(lastUpdated) === Date.parse(cursor.since)) {
-    return { since: cursor.since, seenAtSince: [...cursor.seenAtSince, key] };
+    return { ...cursor, seenAtSince: [...cursor.seenAtSince, key] };
   }
-  return { since: lastUpdated, seenAtSince: [key] };
+  return { since: lastUpdated, seenAtSince: [key], caughtUp: cursor.caughtUp };
+}
+
+/** `_summary=count` for what a stream still has to deliver from the cursor on (first-sync progress). */
+export function countQuery(resourceType: string, cursor: PullCursor, scope: Readonly<Record<string, string>> = {}): string {
+  const params = new URLSearchParams(scope);
+  if (cursor.since !== null) params.set('_lastUpdated', `ge${cursor.since}`);
+  params.set('_summary', 'count');
+  return `${resourceType}?${params.toString()}`;
 }

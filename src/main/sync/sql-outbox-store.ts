@@ -22,6 +22,28 @@ const SENDABLE = `o.target = @target AND o.state = 'pending' AND NOT EXISTS (
   SELECT 1 FROM sync_conflicts c WHERE c.target = o.target AND c.resource_type = o.resource_type
     AND c.resource_id = o.resource_id AND c.resolution IS NULL)`;
 
+/**
+ * Statements used per pulled resource, prepared once per open database: preparing is most of a small
+ * statement's cost, and a first sync runs these hundreds of thousands of times.
+ */
+const hotStatements = new WeakMap<Sqlite, { unsent: Statement; known: Statement }>();
+type Statement = Database.Statement<unknown[]>;
+
+function hot(sqlite: Sqlite) {
+  let statements = hotStatements.get(sqlite);
+  if (!statements) {
+    statements = {
+      unsent: sqlite.prepare(`SELECT 1 FROM sync_outbox WHERE resource_type = ? AND resource_id = ? AND target = ? AND state IN ${UNSENT_STATES} LIMIT 1`),
+      known: sqlite.prepare(
+        `INSERT INTO sync_known_versions (target, resource_type, resource_id, version_id, last_updated) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (target, resource_type, resource_id) DO UPDATE SET version_id = excluded.version_id, last_updated = excluded.last_updated`,
+      ),
+    };
+    hotStatements.set(sqlite, statements);
+  }
+  return statements;
+}
+
 export interface StoredConflict extends SyncConflict {
   id: number;
   resolution: 'ours' | 'theirs' | null;
@@ -216,11 +238,7 @@ export class SqlOutboxStore implements OutboxStore {
 
   /** True while a local change to the resource is not on that target yet (pending, held or in conflict). */
   hasUnsentChange(target: SyncTargetId, resourceType: string, resourceId: string): boolean {
-    return (
-      this.sqlite()
-        .prepare(`SELECT 1 FROM sync_outbox WHERE resource_type = ? AND resource_id = ? AND target = ? AND state IN ${UNSENT_STATES} LIMIT 1`)
-        .get(resourceType, resourceId, target) !== undefined
-    );
+    return hot(this.sqlite()).unsent.get(resourceType, resourceId, target) !== undefined;
   }
 
   /**
@@ -320,12 +338,7 @@ export class SqlOutboxStore implements OutboxStore {
   }
 
   private setKnownVersion(version: ServerVersion): void {
-    this.sqlite()
-      .prepare(
-        `INSERT INTO sync_known_versions (target, resource_type, resource_id, version_id, last_updated) VALUES (?, ?, ?, ?, ?)
-         ON CONFLICT (target, resource_type, resource_id) DO UPDATE SET version_id = excluded.version_id, last_updated = excluded.last_updated`,
-      )
-      .run(version.target, version.resourceType, version.resourceId, version.versionId, version.lastUpdated);
+    hot(this.sqlite()).known.run(version.target, version.resourceType, version.resourceId, version.versionId, version.lastUpdated);
   }
 }
 

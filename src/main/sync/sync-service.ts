@@ -19,6 +19,13 @@ import { configuredTargets, onEnqueued, queueIfChanged, queueSettings, readPatie
 import { indexFhirDefinitions } from './fhir-validate';
 import { SqlOutboxStore } from './sql-outbox-store';
 import { listSyncRecords } from './record-lists';
+import { institutionScope, stationInstitutionCode, withInstitutionTag } from './institution';
+import { applyPulledCondition, applyPulledEncounter } from './pulled/visit';
+import { applyPulledEcgReport, applyPulledObservation } from './pulled/observations';
+import type { PullStreamSpec } from './pull-cursor';
+import { dbOf, MissingDependency } from './pulled/store';
+import { syncPulledParts } from '../db/schema';
+import { and, eq } from 'drizzle-orm';
 import { buildClientTls } from './tls';
 import { queueNationalDocument } from '../interop/document-queue';
 import { loadCdaSchema, type SchemaFiles } from '../interop/validate';
@@ -34,6 +41,16 @@ import { loadCdaSchema, type SchemaFiles } from '../interop/validate';
 
 /** Stores one pulled resource locally, inside the transaction that also moves its known version. */
 export type PulledHandler = (sqlite: Sqlite, resource: Resource, target: SyncTargetId) => void;
+
+/**
+ * A pull scope other than the institution's: what a feature asked the platform for itself (e.g. the replies to
+ * its own consults by `based-on`). `params` returns null when there is nothing to ask for right now.
+ */
+export interface PullScope {
+  /** Short, stable: part of the cursor's stream name. */
+  name: string;
+  params: (sqlite: Sqlite) => Record<string, string> | null;
+}
 
 export interface SyncServiceOptions {
   sqlite: () => Sqlite;
@@ -75,16 +92,29 @@ const TARGET_COLUMNS = `id, enabled, base_url AS baseUrl, ca_certificate_pem AS 
  */
 export const CDA_SCHEMA_DIR_SETTING = 'interop.cdaSchemaDir';
 
-/** County is where remote Patients (and consult replies, via onPulled) come from; the provincial platform only receives. */
-const BUILT_IN_PULLS: Record<SyncTargetId, string[]> = { county: ['Patient'], provincial: [] };
+/**
+ * The clinic's own types, pulled from the county by the institution's tag and stored by pulled/*.ts. Order
+ * matters a little: a chart's patient before its records, an ECG's report before its leads (either order
+ * works, the leads then wait in sync_pulled_parts). The provincial platform only receives.
+ */
+const CLINIC_PULLS: readonly [string, PulledHandler][] = [
+  ['Patient', applyPulledPatient],
+  ['Encounter', applyPulledEncounter],
+  ['Condition', applyPulledCondition],
+  ['DiagnosticReport', applyPulledEcgReport],
+  ['Observation', applyPulledObservation],
+];
 
 export class SyncService {
   private engine: SyncEngine | undefined;
   private engineDb: Sqlite | undefined;
   private engineTargets = '';
   private stopping: Promise<void> | undefined;
-  /** Several features may take one type (a Task is a consult's or a referral's): each ignores what is not its own. */
-  private readonly handlers = new Map<string, PulledHandler[]>([['Patient', [applyPulledPatient]]]);
+  /** Every handler of a type sees every pulled version of it and ignores what is not its own. */
+  private readonly handlers = new Map<string, PulledHandler[]>(CLINIC_PULLS.map(([type, handler]) => [type, [handler]]));
+  /** Types pulled by the institution's tag, in order; and the features' own scopes per type. */
+  private readonly institutionTypes: string[] = CLINIC_PULLS.map(([type]) => type);
+  private readonly scopes: { resourceType: string; scope: PullScope }[] = [];
   private readonly backfills = new Map<SyncTargetId, { running: Promise<void>; again: boolean }>();
   private resumedFor: Sqlite | undefined;
   private readonly lastStatus = new Map<SyncTargetId, SyncTargetStatus>();
@@ -101,11 +131,32 @@ export class SyncService {
     }
   }
 
-  /** For the consult feature: pulled resources of this type are handed to `handler` (county only). */
-  onPulled(resourceType: string, handler: PulledHandler): void {
+  /**
+   * For other features: pulled resources of this type are handed to `handler` (county only). Without a scope
+   * the type is pulled by the station's institution tag (the center's own records); with one, by that scope
+   * only (what the feature asked for, e.g. replies to its consults) — never the whole county.
+   */
+  onPulled(resourceType: string, handler: PulledHandler, scope?: PullScope): void {
     this.handlers.set(resourceType, [...(this.handlers.get(resourceType) ?? []), handler]);
+    if (scope) this.scopes.push({ resourceType, scope });
+    else if (!this.institutionTypes.includes(resourceType)) this.institutionTypes.push(resourceType);
     this.engineTargets = '';
     void this.ensureStarted();
+  }
+
+  /** The county's streams for this cycle: the institution's types by tag, then the features' own scopes. */
+  pullPlan(target: SyncTargetId): PullStreamSpec[] {
+    if (target !== 'county') return [];
+    const sqlite = this.opts.sqlite();
+    const code = stationInstitutionCode(sqlite);
+    const streams: PullStreamSpec[] = code
+      ? this.institutionTypes.map((resourceType) => ({ stream: `pull:${resourceType}@institution:${code}`, resourceType, params: institutionScope(code) }))
+      : [];
+    for (const { resourceType, scope } of this.scopes) {
+      const params = scope.params(sqlite);
+      if (params) streams.push({ stream: `pull:${resourceType}@${scope.name}`, resourceType, params });
+    }
+    return streams;
   }
 
   private store(): SqlOutboxStore {
@@ -162,6 +213,8 @@ export class SyncService {
       outbox: this.engineOutbox(),
       http: this.opts.http ?? createFhirHttpClient(),
       applyRemote: (target, resource) => this.applyRemote(target, resource),
+      applyRemoteChunk: (target, resources, commit) => this.applyRemoteChunk(target, resources, commit),
+      pullPlan: (target) => this.pullPlan(target),
       onEvent: (event) => this.onEngineEvent(event),
       documentSchema: () => this.documentSchema(),
       ...(this.opts.backoff ? { backoff: this.opts.backoff } : {}),
@@ -193,6 +246,10 @@ export class SyncService {
   }
 
   private onEngineEvent(event: SyncEvent): void {
+    if (event.type === 'pull-progress') {
+      this.publishPullProgress(event);
+      return;
+    }
     if (event.type === 'status') this.lastStatus.set(event.status.target, event.status);
     if (event.type === 'pushed') this.sentThisSession.set(event.target, (this.sentThisSession.get(event.target) ?? 0) + event.resources);
     const target = 'target' in event ? event.target : event.status.target;
@@ -206,12 +263,98 @@ export class SyncService {
     });
   }
 
+  /** At most a few progress events a second reach the renderer; the first and the last always do. */
+  private lastProgressAt = 0;
+  private publishPullProgress(event: Extract<SyncEvent, { type: 'pull-progress' }>): void {
+    const now = Date.now();
+    const done = event.received >= event.total;
+    if (!done && event.received > 0 && now - this.lastProgressAt < 250) return;
+    this.lastProgressAt = now;
+    const status = this.lastStatus.get(event.target);
+    const elapsedS = (now - event.startedAt) / 1000;
+    // Time left at the rate so far; unknown until something has arrived.
+    const etaS = event.received > 0 && elapsedS > 0 ? Math.max(0, Math.round(((event.total - event.received) * elapsedS) / event.received)) : null;
+    this.opts.events.publish('syncProgress', {
+      target: event.target,
+      state: done ? (status?.state ?? 'idle') : 'pulling',
+      pending: status?.queued ?? 0,
+      sent: this.sentThisSession.get(event.target) ?? 0,
+      pull: { received: event.received, total: event.total, etaS },
+    });
+  }
+
   private applyRemote(target: SyncTargetId, resource: Resource): void {
     const sqlite = this.opts.sqlite();
-    const handlers = this.handlers.get(resource.resourceType) ?? [];
-    sqlite.transaction(() => {
-      if (this.store().acceptRemoteVersion(target, resource) === 'applied') for (const handler of handlers) handler(sqlite, resource, target);
-    })();
+    this.refreshPartsWaiting(sqlite);
+    sqlite.transaction(() => this.applyOne(sqlite, this.store(), target, resource))();
+  }
+
+  /** Whether any pulled version waits in sync_pulled_parts (checked once per chunk: usually none do). */
+  private partsWaiting = true;
+
+  private applyOne(sqlite: Sqlite, store: SqlOutboxStore, target: SyncTargetId, resource: Resource): void {
+    if (store.acceptRemoteVersion(target, resource) !== 'applied') return;
+    this.storeLocally(sqlite, target, resource);
+  }
+
+  private refreshPartsWaiting(sqlite: Sqlite): void {
+    this.partsWaiting = dbOf(sqlite).select({ id: syncPulledParts.resourceId }).from(syncPulledParts).limit(1).get() !== undefined;
+  }
+
+  /**
+   * Runs the type's handlers. One that needs a record not here yet parks the version in sync_pulled_parts; once
+   * a record is stored, the versions waiting for it are stored too (and so on down the chain).
+   */
+  private storeLocally(sqlite: Sqlite, target: SyncTargetId, resource: Resource): void {
+    const db = dbOf(sqlite);
+    const id = resource.id ?? '';
+    try {
+      for (const handler of this.handlers.get(resource.resourceType) ?? []) handler(sqlite, resource, target);
+    } catch (error) {
+      if (!(error instanceof MissingDependency)) throw error;
+      const part = { target, resourceType: resource.resourceType, resourceId: id, waitingType: error.resourceType, waitingId: error.resourceId, resource: JSON.stringify(resource), receivedAt: new Date().toISOString() };
+      db.insert(syncPulledParts)
+        .values(part)
+        .onConflictDoUpdate({ target: [syncPulledParts.target, syncPulledParts.resourceType, syncPulledParts.resourceId], set: part })
+        .run();
+      this.partsWaiting = true;
+      return;
+    }
+    if (!this.partsWaiting) return;
+    // A newer version stored directly supersedes one parked earlier.
+    db.delete(syncPulledParts)
+      .where(and(eq(syncPulledParts.target, target), eq(syncPulledParts.resourceType, resource.resourceType), eq(syncPulledParts.resourceId, id)))
+      .run();
+    const waiting = db
+      .select()
+      .from(syncPulledParts)
+      .where(and(eq(syncPulledParts.target, target), eq(syncPulledParts.waitingType, resource.resourceType), eq(syncPulledParts.waitingId, id)))
+      .all();
+    for (const part of waiting) {
+      db.delete(syncPulledParts)
+        .where(and(eq(syncPulledParts.target, target), eq(syncPulledParts.resourceType, part.resourceType), eq(syncPulledParts.resourceId, part.resourceId)))
+        .run();
+      this.storeLocally(sqlite, target, JSON.parse(part.resource) as Resource);
+    }
+  }
+
+  /** A chunk and the cursor after it in one transaction (see ApplyRemoteChunk): kill -9 loses or repeats nothing. */
+  private applyRemoteChunk(target: SyncTargetId, resources: readonly Resource[], commit: { stream: string; cursor: string }): void {
+    const sqlite = this.opts.sqlite();
+    const store = this.store();
+    this.refreshPartsWaiting(sqlite);
+    // The platform keeps what we pulled: a chunk lost to a power cut is pulled again (its cursor is in the same
+    // transaction), so it need not wait for an fsync — at first sync that wait was most of the time. WAL with
+    // synchronous=NORMAL stays consistent; the next local clinical write (synchronous=FULL) syncs the log anyway.
+    sqlite.pragma('synchronous = NORMAL');
+    try {
+      sqlite.transaction(() => {
+        for (const resource of resources) this.applyOne(sqlite, store, target, resource);
+        store.setCursor(target, commit.stream, commit.cursor);
+      })();
+    } finally {
+      sqlite.pragma('synchronous = FULL');
+    }
   }
 
   // ---- settings ---------------------------------------------------------------------------------------------
@@ -236,7 +379,6 @@ export class SyncService {
   }
 
   private readConfigs(): { enabled: boolean; config: SyncTargetConfig }[] {
-    const extraPulls = [...this.handlers.keys()].filter((type) => type !== 'Patient');
     return this.readRows().map((row) => ({
       enabled: row.enabled === 1,
       config: {
@@ -247,7 +389,8 @@ export class SyncService {
         clientPassphrase: row.clientPassphrase,
         ...(row.serverName ? { serverName: row.serverName } : {}),
         kind: row.kind,
-        pullResourceTypes: row.kind === 'documents' ? [] : row.id === 'county' ? [...BUILT_IN_PULLS.county, ...extraPulls] : BUILT_IN_PULLS[row.id],
+        // The streams themselves come from pullPlan at each cycle; this lists the types for the signature.
+        pullResourceTypes: row.kind === 'documents' || row.id !== 'county' ? [] : [...new Set([...this.institutionTypes, ...this.scopes.map((each) => each.resourceType)])],
         ...this.opts.targetOverrides,
       },
     }));
@@ -457,6 +600,11 @@ export class SyncService {
     this.schemaCache = undefined;
   }
 
+  private tagged(sqlite: Sqlite, resource: ResourceWithId): ResourceWithId {
+    const code = stationInstitutionCode(sqlite);
+    return code ? withInstitutionTag(resource, code) : resource;
+  }
+
   async setEnabled(id: SyncTargetId, enabled: boolean): Promise<SyncTargetView> {
     const wasEnabled = this.readRows().find((row) => row.id === id)?.enabled === 1;
     const changed = this.opts.sqlite().prepare('UPDATE sync_targets SET enabled = ?, updated_at = ? WHERE id = ?').run(enabled ? 1 : 0, new Date().toISOString(), id);
@@ -573,11 +721,12 @@ export class SyncService {
     if (!conflict || conflict.resolution !== null) throw new ApiError('NOT_FOUND', `no open sync conflict ${conflictId}`);
     sqlite.transaction(() => {
       if (keep === 'ours') {
-        store.resolveConflict(conflictId, 'ours', latestLocal(sqlite, conflict.ours));
+        store.resolveConflict(conflictId, 'ours', this.tagged(sqlite, latestLocal(sqlite, conflict.ours)));
         return;
       }
       store.resolveConflict(conflictId, 'theirs');
-      if (conflict.theirs) for (const handler of this.handlers.get(conflict.resourceType) ?? []) handler(sqlite, conflict.theirs, conflict.target);
+      const theirs = conflict.theirs;
+      if (theirs) this.storeLocally(sqlite, conflict.target, theirs);
     })();
     this.engine?.nudge(conflict.target);
     return { resolved: true };
@@ -699,7 +848,10 @@ export function applyPulledPatient(sqlite: Sqlite, resource: Resource): void {
   const local = sqlite.prepare('SELECT id FROM patients WHERE id = ?').get(remote.id) as { id: string } | undefined;
   if (remote.idNumber) {
     const other = sqlite.prepare('SELECT id FROM patients WHERE id_number = ? AND id <> ?').get(remote.idNumber, remote.id) as { id: string } | undefined;
-    if (other) throw new Error(`resident ID of Patient/${remote.id} belongs to local patient ${other.id}; merge them first`);
+    // The same resident registered on two stations while offline: two records, one resident ID. Storing it would
+    // break the unique ID; failing would stop the center's whole Patient stream at this record. It waits (with its
+    // records, which wait for it) until the duplicate is resolved — see docs/sync.md.
+    if (other) throw new MissingDependency('PatientMerge', other.id);
   }
   const now = new Date().toISOString();
   if (!local) {

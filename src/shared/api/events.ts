@@ -31,6 +31,8 @@ export const eventsContract = {
     pending: z.number().int(),
     sent: z.number().int(),
     message: z.string().optional(),
+    /** First sync of a new or replaced station: resources received of the total, and the time left (s). */
+    pull: z.object({ received: z.number().int(), total: z.number().int(), etaS: z.number().nullable() }).optional(),
   }),
   /** Back-fill of what was in the store before a target (or the institution code) was set: records walked of total. */
   syncBackfill: z.object({

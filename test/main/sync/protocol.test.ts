@@ -239,7 +239,7 @@ describe('pull cursor (keyset paging on _lastUpdated)', () => {
     }) as Resource;
 
   it('asks for ge since, sorted, with a page size', () => {
-    const cursor: PullCursor = { since: '2025-01-01T00:00:00.000+08:00', seenAtSince: [] };
+    const cursor: PullCursor = { since: '2025-01-01T00:00:00.000+08:00', seenAtSince: [], caughtUp: true };
     expect(pullQuery('Task', EMPTY_CURSOR, 50)).toBe('Task?_sort=_lastUpdated&_count=50');
     expect(pullQuery('Task', cursor, 50)).toBe(
       'Task?_lastUpdated=ge2025-01-01T00%3A00%3A00.000%2B08%3A00&_sort=_lastUpdated&_count=50',

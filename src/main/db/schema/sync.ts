@@ -91,3 +91,21 @@ export const syncTargets = sqliteTable('sync_targets', {
   kind: text('kind', { enum: ['fhir', 'documents'] }).notNull().default('fhir'),
   updatedAt: text('updated_at').notNull(),
 });
+
+/**
+ * Pulled versions that arrived before what they belong to (an ECG lead before its report, vitals before their
+ * patient): kept here, already accepted as the known version, and stored as soon as that record is applied.
+ */
+export const syncPulledParts = sqliteTable(
+  'sync_pulled_parts',
+  {
+    target: text('target', { enum: SYNC_TARGETS }).notNull(),
+    resourceType: text('resource_type').notNull(),
+    resourceId: text('resource_id').notNull(),
+    waitingType: text('waiting_type').notNull(),
+    waitingId: text('waiting_id').notNull(),
+    resource: text('resource').notNull(),
+    receivedAt: text('received_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.target, t.resourceType, t.resourceId] }), index('sync_pulled_parts_waiting_idx').on(t.waitingType, t.waitingId)],
+);

@@ -26,6 +26,37 @@ export const SYSTEMS = {
   diagnosticService: 'http://terminology.hl7.org/CodeSystem/v2-0074',
 } as const;
 
+/**
+ * The station's own extensions (same namespace as the consult's): what a record holds that FHIR's core elements do
+ * not, carried so a record written on one station is the same record on the center's others (pulled/*.ts).
+ */
+export const STATION_NS = 'https://township-workstation.cn/fhir';
+export const EXT = {
+  visitVersion: `${STATION_NS}/StructureDefinition/visit-version`,
+  visitVersionId: `${STATION_NS}/StructureDefinition/visit-version-id`,
+  visitSupersedes: `${STATION_NS}/StructureDefinition/visit-supersedes`,
+  visitCorrectionReason: `${STATION_NS}/StructureDefinition/visit-correction-reason`,
+  visitHistory: `${STATION_NS}/StructureDefinition/visit-history`,
+  visitExamination: `${STATION_NS}/StructureDefinition/visit-examination`,
+  visitPlan: `${STATION_NS}/StructureDefinition/visit-plan`,
+  visitPrescription: `${STATION_NS}/StructureDefinition/visit-prescription`,
+  vitalsSession: `${STATION_NS}/StructureDefinition/vitals-session`,
+  queueClinicDate: `${STATION_NS}/StructureDefinition/queue-clinic-date`,
+  queueStartedAt: `${STATION_NS}/StructureDefinition/queue-started-at`,
+  /** Complex: one per typed blood-pressure reading, sub-extensions `systolic` / `diastolic` (valueQuantity). */
+  bpReading: `${STATION_NS}/StructureDefinition/bp-reading`,
+  ecgSource: `${STATION_NS}/StructureDefinition/ecg-source`,
+  ecgSourceName: `${STATION_NS}/StructureDefinition/ecg-source-name`,
+  ecgFormat: `${STATION_NS}/StructureDefinition/ecg-format`,
+  ecgSampleCount: `${STATION_NS}/StructureDefinition/ecg-sample-count`,
+  ecgSampleRateHz: `${STATION_NS}/StructureDefinition/ecg-sample-rate-hz`,
+  ecgAnnotationCount: `${STATION_NS}/StructureDefinition/ecg-annotation-count`,
+  /** The station's measurement set as JSON (HR, PR, QRS, QT/QTc, axis…): one value, read back whole. */
+  ecgMeasurements: `${STATION_NS}/StructureDefinition/ecg-measurements`,
+  ecgRecord: `${STATION_NS}/StructureDefinition/ecg-record`,
+  ecgLeadIndex: `${STATION_NS}/StructureDefinition/ecg-lead-index`,
+} as const;
+
 export function loinc(code: string, display: string, text?: string): CodeableConcept {
   return { coding: [{ system: SYSTEMS.loinc, code, display }], ...(text ? { text } : {}) };
 }

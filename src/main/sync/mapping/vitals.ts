@@ -1,7 +1,7 @@
 import type { Observation, ObservationComponent, Quantity } from '@medplum/fhirtypes';
 import type { VitalsRecord } from '../../../shared/api/clinic';
 import type { ResourceWithId } from '../outbox';
-import { childId, LOINC, loinc, SYSTEMS, ucum } from './codes';
+import { childId, EXT, LOINC, loinc, SYSTEMS, ucum } from './codes';
 
 export type ObservationWithId = Observation & ResourceWithId;
 
@@ -25,6 +25,7 @@ export function vitalsToObservations(record: Pick<VitalsRecord, 'id' | 'patientI
     subject: { reference: `Patient/${record.patientId}` },
     ...(record.visitId ? { encounter: { reference: `Encounter/${record.visitId}` } } : {}),
     effectiveDateTime: record.measuredAt,
+    extension: [{ url: EXT.vitalsSession, valueString: record.id }],
   });
   const quantity = (suffix: string, code: Code, text: string, value: Quantity, category = VITAL_SIGNS): ObservationWithId => ({
     ...base(suffix, code, text, category),
@@ -37,7 +38,16 @@ export function vitalsToObservations(record: Pick<VitalsRecord, 'id' | 'patientI
     const component: ObservationComponent[] = [];
     if (derived.systolic !== undefined) component.push({ code: loinc(...LOINC.systolic), valueQuantity: ucum(derived.systolic, 'mm[Hg]', 'mmHg') });
     if (derived.diastolic !== undefined) component.push({ code: loinc(...LOINC.diastolic), valueQuantity: ucum(derived.diastolic, 'mm[Hg]', 'mmHg') });
-    observations.push({ ...base('bp', LOINC.bpPanel, '血压'), component });
+    const panel = base('bp', LOINC.bpPanel, '血压');
+    // The readings as typed (the panel's components are their mean, what the rules use).
+    const readings = (input.bloodPressure ?? []).map((reading) => ({
+      url: EXT.bpReading,
+      extension: [
+        ...(reading.systolic !== undefined ? [{ url: 'systolic', valueQuantity: ucum(reading.systolic, 'mm[Hg]', 'mmHg') }] : []),
+        ...(reading.diastolic !== undefined ? [{ url: 'diastolic', valueQuantity: ucum(reading.diastolic, 'mm[Hg]', 'mmHg') }] : []),
+      ],
+    }));
+    observations.push({ ...panel, extension: [...(panel.extension ?? []), ...readings], component });
   }
   if (input.heartRate !== undefined) observations.push(quantity('hr', LOINC.heartRate, '心率', ucum(input.heartRate, '/min', 'beats/min')));
   if (input.weightKg !== undefined) observations.push(quantity('wt', LOINC.weight, '体重', ucum(input.weightKg, 'kg')));
@@ -54,4 +64,68 @@ export function vitalsToObservations(record: Pick<VitalsRecord, 'id' | 'patientI
     );
   }
   return observations;
+}
+
+type VitalsInput = VitalsRecord['input'];
+
+/** What one pulled vitals Observation says about its session (pulled/observations.ts merges the parts). */
+export interface VitalsPart {
+  sessionId: string;
+  patientId: string;
+  visitId: string | null;
+  measuredAt: string;
+  input: VitalsInput;
+}
+
+/**
+ * One vitals Observation back to its share of the session's typed input, or null when it is not one of the
+ * station's vitals (no session extension, or a code the station does not write). BMI is derived, so it adds nothing.
+ */
+export function vitalsPartFromFhir(observation: Observation): VitalsPart | null {
+  const sessionId = observation.extension?.find((each) => each.url === EXT.vitalsSession)?.valueString;
+  const patientRef = observation.subject?.reference;
+  const patientId = patientRef?.startsWith('Patient/') ? patientRef.slice('Patient/'.length) : null;
+  const measuredAt = observation.effectiveDateTime;
+  if (!sessionId || !patientId || !measuredAt) return null;
+  const code = observation.code.coding?.find((each) => each.system === SYSTEMS.loinc)?.code;
+  const value = observation.valueQuantity?.value;
+  const encounterRef = observation.encounter?.reference;
+  const part: VitalsPart = {
+    sessionId,
+    patientId,
+    visitId: encounterRef?.startsWith('Encounter/') ? encounterRef.slice('Encounter/'.length) : null,
+    measuredAt,
+    input: {},
+  };
+  const single: Record<string, keyof VitalsInput> = {
+    [LOINC.heartRate[0]]: 'heartRate',
+    [LOINC.weight[0]]: 'weightKg',
+    [LOINC.height[0]]: 'heightCm',
+    [LOINC.waist[0]]: 'waistCm',
+    [LOINC.temperature[0]]: 'temperatureC',
+    [LOINC.spo2[0]]: 'spo2',
+    [LOINC.respiratoryRate[0]]: 'respiratoryRate',
+  };
+  if (code === LOINC.bpPanel[0]) {
+    part.input.bloodPressure = (observation.extension ?? [])
+      .filter((each) => each.url === EXT.bpReading)
+      .map((reading) => {
+        const sub = (url: string) => reading.extension?.find((each) => each.url === url)?.valueQuantity?.value;
+        const systolic = sub('systolic');
+        const diastolic = sub('diastolic');
+        return { ...(systolic !== undefined ? { systolic } : {}), ...(diastolic !== undefined ? { diastolic } : {}) };
+      });
+  } else if ((code === LOINC.fastingGlucose[0] || code === LOINC.glucose[0]) && value !== undefined) {
+    part.input.glucose = { mmolPerL: value, timing: code === LOINC.fastingGlucose[0] ? 'fasting' : 'random' };
+  } else if (code !== undefined && single[code] && value !== undefined) {
+    (part.input as Record<string, number>)[single[code]] = value;
+  } else if (code !== LOINC.bmi[0]) {
+    return null;
+  }
+  return part;
+}
+
+/** The session's input with one more part merged in (the keys the part carries replace the session's). */
+export function mergeVitalsInput(session: VitalsInput, part: VitalsInput): VitalsInput {
+  return { ...session, ...part };
 }

@@ -24,7 +24,7 @@ export function SyncPage() {
   const [refresh, setRefresh] = useState(0);
   const [targets, setTargets] = useState<SyncTargetView[] | null>(null);
   const [conflicts, setConflicts] = useState<SyncConflictView[]>([]);
-  const [progress, setProgress] = useState<Partial<Record<string, { pending: number; sent: number; state: string }>>>({});
+  const [progress, setProgress] = useState<Partial<Record<string, Progress>>>({});
   const [backfill, setBackfill] = useState<Partial<Record<string, { done: number; total: number; finished: boolean }>>>({});
   const [editing, setEditing] = useState<SyncTargetId | null>(null);
   const [error, setError] = useState<unknown>(null);
@@ -42,7 +42,8 @@ export function SyncPage() {
     load();
     const timer = setInterval(load, SYNC_REFRESH_MS);
     const off = events.on('syncProgress', (event) => {
-      setProgress((current) => ({ ...current, [event.target]: event }));
+      // Events about pushes and state carry no pull figures: keep the last ones while the pull goes on.
+      setProgress((current) => ({ ...current, [event.target]: { ...event, pull: event.pull ?? (event.state === 'pulling' ? current[event.target]?.pull : undefined) } }));
       load();
     });
     const offBackfill = events.on('syncBackfill', (event) => setBackfill((current) => ({ ...current, [event.target]: event })));
@@ -108,6 +109,30 @@ export function SyncPage() {
   );
 }
 
+interface Progress {
+  pending: number;
+  sent: number;
+  state: string;
+  /** Present while a new or replaced station pulls its center's records for the first time. */
+  pull?: { received: number; total: number; etaS: number | null };
+}
+
+/** A first sync's count of total and the time left, while it runs (a restart resumes it and shows it again). */
+export function FirstPull({ targetId, pull }: { targetId: SyncTargetId; pull: NonNullable<Progress['pull']> }) {
+  const { t } = useTranslation('sync');
+  if (pull.total === 0 || pull.received >= pull.total) return null;
+  return (
+    <div data-testid={`sync-first-pull-${targetId}`}>
+      <p>
+        {t('firstPull', { received: pull.received.toLocaleString(), total: pull.total.toLocaleString() })}
+        {' · '}
+        {pull.etaS === null ? t('firstPullEtaUnknown') : t('firstPullEta', { minutes: Math.floor(pull.etaS / 60), seconds: pull.etaS % 60 })}
+      </p>
+      <progress aria-label={t('firstPullLabel')} max={pull.total} value={pull.received} />
+    </div>
+  );
+}
+
 /** What a non-administrator sees of a platform's settings: no form that would then be refused. */
 function ReadOnlySettings({ target }: { target: SyncTargetView }) {
   const { t } = useTranslation('sync');
@@ -131,7 +156,7 @@ function ReadOnlySettings({ target }: { target: SyncTargetView }) {
   );
 }
 
-function TargetStatus(props: { target: SyncTargetView; progress?: { pending: number; sent: number; state: string }; onRetry: () => void; onSync: () => void }) {
+function TargetStatus(props: { target: SyncTargetView; progress?: Progress; onRetry: () => void; onSync: () => void }) {
   const { t } = useTranslation('sync');
   const { target } = props;
   const busy = target.state === 'pushing' || target.state === 'pulling';
@@ -157,6 +182,7 @@ function TargetStatus(props: { target: SyncTargetView; progress?: { pending: num
         )}
       </dl>
       {busy && total > 0 && <progress aria-label={t('progress')} max={total} value={props.progress?.sent ?? 0} />}
+      {props.progress?.pull && <FirstPull targetId={target.id} pull={props.progress.pull} />}
       {target.lastError && (
         <div role="alert" className="error" data-testid={`sync-error-${target.id}`}>
           <p>{t(`error.${target.lastError.code}`)}</p>
