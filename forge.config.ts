@@ -188,6 +188,8 @@ const config: ForgeConfig = {
     new VitePlugin({
       build: [
         { entry: 'src/main/main.ts', config: 'vite.main.config.ts', target: 'main' },
+        // The ID-card reader's process (Electron utilityProcess): .vite/build/sdt-worker.js beside main.js.
+        { entry: 'src/main/idcard/sdt-worker.ts', config: 'vite.main.config.ts', target: 'main' },
         { entry: 'src/preload/preload.ts', config: 'vite.preload.config.ts', target: 'preload' },
       ],
       renderer: [{ name: 'main_window', config: 'vite.renderer.config.ts' }],

@@ -12,6 +12,7 @@ import { registerIpc, makeSenderCheck } from './api/ipc';
 import { systemClock } from './clock';
 import { defaultMigrationsFolder } from './db/open';
 import { createServices } from './services';
+import { utilityProcessLauncher } from './idcard/utility-launcher';
 import { APP_ORIGIN, APP_SCHEME, resolveAppUrl } from './shell/app-protocol';
 import { squirrelCommand } from './shell/squirrel';
 import { debuggingSwitchesIn, devContentSecurityPolicy, hardenSession, hardenWebContents, secureWindowOptions } from './shell/security';
@@ -48,6 +49,7 @@ async function start(): Promise<void> {
     keystore: safeStorage,
     appVersion: app.getVersion(),
     online: () => net.isOnline(),
+    idcardLauncher: utilityProcessLauncher(path.join(__dirname, 'sdt-worker.js')),
   });
   // Opens silently when the OS keystore holds the key; otherwise the renderer asks for the administrator passphrase.
   await services.store.tryOpenWithKeystore();

@@ -14,6 +14,8 @@ import type { EcgDeviceDriver } from './ecg/devices/driver';
 import { SimulatorDriver } from './ecg/devices/simulator-driver';
 import { EventHub } from './events/event-hub';
 import { FollowupService } from './followup/followup-service';
+import { IdCardService } from './idcard/idcard-service';
+import { nodeForkLauncher, type ReaderProcessLauncher } from './idcard/launcher';
 import { PatientService } from './patients/patient-service';
 import { Session } from './session/session';
 import { readSettings } from './settings/settings-service';
@@ -33,6 +35,16 @@ export interface ServicesOptions {
   ecgDevices?: EcgDeviceDriver[];
   /** Sync engine overrides (tests: short backoff, no watch timer). */
   sync?: Pick<SyncServiceOptions, 'backoff' | 'watchIntervalMs' | 'targetOverrides' | 'http'>;
+  /**
+   * Starts the process that loads the ID-card reader's vendor library (Electron: utilityProcess; harness and tests:
+   * a Node fork of the TypeScript worker through tsx).
+   */
+  idcardLauncher?: ReaderProcessLauncher;
+}
+
+/** The reader worker run from source (harness, tests, CLI). */
+export function sourceIdCardLauncher(): ReaderProcessLauncher {
+  return nodeForkLauncher(path.join(__dirname, 'idcard', 'sdt-worker.ts'), ['--import', 'tsx']);
 }
 
 /**
@@ -72,7 +84,8 @@ export function createServices(opts: ServicesOptions) {
     ...opts.sync,
   });
   for (const type of ['Task', 'DiagnosticReport']) sync.onPulled(type, (_db, resource) => void consult.applyPulled(resource));
-  const services = { store, session, auth, backup, audit, patients, clinic, ecg, followup, consult, sync, events, clock: opts.clock, appVersion: opts.appVersion, online: opts.online ?? (() => false) };
+  const idcard = new IdCardService({ db, clock: opts.clock, launcher: opts.idcardLauncher ?? sourceIdCardLauncher(), onPatientChanged: (patientId) => recordChange(sqlite(), 'patient', patientId) });
+  const services = { store, session, auth, backup, audit, patients, clinic, ecg, followup, consult, sync, idcard, events, clock: opts.clock, appVersion: opts.appVersion, online: opts.online ?? (() => false) };
   const implementation = buildImplementation(services);
   const dispatch: Dispatch = createDispatcher({
     implementation,

@@ -7,6 +7,7 @@ import type { ConsultService } from '../consult/consult-service';
 import type { Store } from '../db/store';
 import type { EcgService } from '../ecg/ecg-service';
 import type { FollowupService } from '../followup/followup-service';
+import type { IdCardService } from '../idcard/idcard-service';
 import type { PatientService } from '../patients/patient-service';
 import type { Session } from '../session/session';
 import type { SyncService } from '../sync/sync-service';
@@ -29,6 +30,7 @@ export interface HandlerDeps {
   followup: FollowupService;
   sync: SyncService;
   consult: ConsultService;
+  idcard: IdCardService;
   audit: { search(q: AuditQuery): AuditEntry[]; verify(): AuditVerifyResult };
   clock: Clock;
   appVersion: string;

@@ -5,6 +5,7 @@ import { clinicHandlers } from '../clinic/handlers';
 import { consultHandlers } from '../consult/handlers';
 import { ecgHandlers } from '../ecg/handlers';
 import { followupHandlers } from '../followup/handlers';
+import { idcardHandlers } from '../idcard/handlers';
 import { patientsHandlers } from '../patients/handlers';
 import { settingsHandlers } from '../settings/handlers';
 import { syncHandlers } from '../sync/handlers';
@@ -31,5 +32,6 @@ export function buildImplementation(s: HandlerDeps): Implementation {
     ...followupHandlers(s),
     ...syncHandlers(s),
     ...consultHandlers(s),
+    ...idcardHandlers(s),
   };
 }

@@ -5,6 +5,7 @@ import type { ApiResult } from './errors';
 import { clinicContract, visitsContract, vitalsContract } from './clinic';
 import { ecgContract } from './ecg';
 import { followupContract } from './followup';
+import { idcardContract } from './idcard';
 import { consultContract } from './consult';
 import { patientsContract } from './patients';
 import { syncContract } from './sync';
@@ -30,6 +31,7 @@ export const contract = {
   followup: followupContract,
   sync: syncContract,
   consult: consultContract,
+  idcard: idcardContract,
 } as const;
 
 export type Contract = typeof contract;

@@ -1,3 +1,4 @@
+import { IDCARD_REASONS } from './idcard';
 import { SECURITY_REASONS } from './system';
 
 /**
@@ -50,6 +51,7 @@ export const REFUSALS = {
   ecg: ECG_REASONS,
   consult: CONSULT_REASONS,
   sync: SYNC_REASONS,
+  idcard: IDCARD_REASONS,
 } as const;
 
 export type RefusalReason = (typeof REFUSALS)[keyof typeof REFUSALS][number];

@@ -7,3 +7,4 @@ export * from './settings';
 export * from './sync';
 export * from './followup';
 export * from './consult';
+export * from './idcard';
