@@ -2,7 +2,7 @@
  * Electron main: lifecycle, the one window, and wiring. Everything else lives in feature modules that know nothing
  * about Electron and run for real in the harness and the tests.
  */
-import { app, BrowserWindow, dialog, ipcMain, Menu, net, protocol, safeStorage, session } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Menu, net, protocol, safeStorage, session, utilityProcess } from 'electron';
 import { spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
@@ -49,7 +49,7 @@ async function start(): Promise<void> {
     keystore: safeStorage,
     appVersion: app.getVersion(),
     online: () => net.isOnline(),
-    idcardLauncher: utilityProcessLauncher(path.join(__dirname, 'sdt-worker.js')),
+    idcardLauncher: utilityProcessLauncher(utilityProcess, path.join(__dirname, 'sdt-worker.js')),
   });
   // Opens silently when the OS keystore holds the key; otherwise the renderer asks for the administrator passphrase.
   await services.store.tryOpenWithKeystore();
