@@ -16,9 +16,16 @@ export interface ReaderChild {
   kill(): void;
 }
 
+/**
+ * Starting the process (Node, and tsx compiling the worker in development) is not the reader's time: the read's
+ * timeout starts when the worker says it is ready; a worker that never gets ready is a crash after STARTUP_MS.
+ */
+const STARTUP_MS = 30_000;
+
 export function superviseRead(child: ReaderChild, req: WorkerRequest, timeoutMs: number): Promise<WorkerReply> {
   return new Promise((resolve) => {
     let settled = false;
+    let timer: NodeJS.Timeout | undefined;
     const settle = (reply: WorkerReply) => {
       if (settled) return;
       settled = true;
@@ -26,10 +33,17 @@ export function superviseRead(child: ReaderChild, req: WorkerRequest, timeoutMs:
       child.kill();
       resolve(reply);
     };
-    const timer = setTimeout(() => settle({ kind: 'refusal', reason: 'IDCARD_TIMEOUT', detail: `no answer within ${timeoutMs} ms` }), timeoutMs);
-    child.onMessage((m) => settle(m as WorkerReply));
+    timer = setTimeout(() => settle({ kind: 'refusal', reason: 'IDCARD_DRIVER_CRASHED', detail: `reader process not ready within ${STARTUP_MS} ms` }), STARTUP_MS);
+    child.onMessage((m) => {
+      if ((m as { kind?: string }).kind === 'ready') {
+        clearTimeout(timer);
+        timer = setTimeout(() => settle({ kind: 'refusal', reason: 'IDCARD_TIMEOUT', detail: `no answer within ${timeoutMs} ms` }), timeoutMs);
+        child.send(req);
+        return;
+      }
+      settle(m as WorkerReply);
+    });
     child.onExit((code, signal) => settle({ kind: 'refusal', reason: 'IDCARD_DRIVER_CRASHED', detail: `reader process ended (code ${code}, signal ${signal})` }));
-    child.send(req);
   });
 }
 

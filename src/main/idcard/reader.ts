@@ -29,6 +29,7 @@ export class SdtReader implements IdCardReader {
   async read(): Promise<IdCardData> {
     const reply = await this.launch({ libraryPath: this.settings.libraryPath, port: this.settings.port }, this.settings.timeoutMs);
     if (reply.kind === 'refusal') throw refuse(reply.reason, reply.detail);
+    if (reply.kind !== 'card') throw refuse('IDCARD_DRIVER_CRASHED', 'the reader process answered out of turn');
     const photoBytes = reply.photo ? new Uint8Array(Buffer.from(reply.photo, 'base64')) : null;
     const decoded = decodeCardText(new Uint8Array(Buffer.from(reply.text, 'base64')), photoBytes ? { format: photoFormatOf(photoBytes), bytes: photoBytes } : null);
     if (!decoded.ok) throw refuse('IDCARD_BAD_TEXT', 'the card text could not be decoded');

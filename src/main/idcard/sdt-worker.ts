@@ -71,3 +71,5 @@ ch.on('message', (message) => {
   }
   ch.send(reply);
 });
+// Tells main the process is up, so the read's timeout counts the reader, not the start-up.
+ch.send({ kind: 'ready' });

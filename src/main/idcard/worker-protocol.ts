@@ -7,4 +7,4 @@ export interface WorkerRequest {
 }
 
 /** Buffers travel as base64: both Node's IPC and Electron's structured clone carry strings the same way. */
-export type WorkerReply = { kind: 'card'; text: string; photo: string | null } | { kind: 'refusal'; reason: IdCardRefusal; detail: string };
+export type WorkerReply = { kind: 'ready' } | { kind: 'card'; text: string; photo: string | null } | { kind: 'refusal'; reason: IdCardRefusal; detail: string };
