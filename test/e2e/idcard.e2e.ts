@@ -1,5 +1,6 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { call } from '../../src/main/api/dispatcher';
+import { makeResidentId } from '../../src/shared/resident-id';
 import { buildStandinLibrary, STANDIN_CARD, STANDIN_PORT } from '../support/idcard/standin';
 import { createAdmin, launch, type E2eContext } from './browser';
 
@@ -68,5 +69,37 @@ describe('identity at the desk: the ID-card reader (harness + Chromium, stand-in
     await page.getByRole('option').filter({ hasText: STANDIN_CARD.name }).waitFor();
     await search.press('Enter');
     await expect.poll(() => page.url()).toContain(`#/patients/${patientId}`);
+    // The chart shows the stored card photo (a WLT, so as a note, not a picture).
+    await page.getByTestId('chart-card').getByText('WLT 格式').waitFor();
+
+    // Keyboard mode: a QR scanner types a plain payload and Enter into the header search, which searches its ID.
+    await page.getByRole('navigation').getByRole('link', { name: '今日门诊' }).click();
+    await search.click();
+    await search.fill(`姓名=${STANDIN_CARD.name}&身份证号=${STANDIN_CARD.idNumber}`);
+    await search.press('Enter');
+    await expect.poll(() => page.url()).toContain(`#/patients/${patientId}`);
+  }, 120_000);
+
+  it('keyboard mode on registration: a scanner burst (plain QR payload) fills the ID number and name, and saves', async () => {
+    ctx = await launch();
+    const { page } = ctx;
+    await createAdmin(page);
+    await page.getByRole('navigation').getByRole('link', { name: '患者' }).click();
+    await page.getByRole('link', { name: '患者登记' }).click();
+    await page.getByRole('heading', { name: '患者登记' }).waitFor();
+    const id = makeResidentId('130608', '1972-08-15', 35);
+    // A scanner is a keyboard typing faster than anyone: the keys arrive in one burst (dispatched in one task here,
+    // so the gaps are real sub-millisecond ones, not Playwright's round trips), then Enter.
+    await page.getByLabel('姓名').focus();
+    await page.evaluate((payload) => {
+      const target = document.activeElement ?? document.body;
+      for (const key of [...payload, 'Enter']) target.dispatchEvent(new KeyboardEvent('keydown', { key, bubbles: true, cancelable: true }));
+    }, `xm=李扫码&sfzh=${id}&sjhm=13912345678`);
+    await expect.poll(() => page.getByLabel('身份证号', { exact: true }).inputValue()).toBe(id);
+    expect(await page.getByLabel('姓名').inputValue()).toBe('李扫码');
+    expect(await page.getByLabel('手机号').inputValue()).toBe('13912345678');
+    await expect.poll(() => page.getByLabel('出生日期').inputValue()).toBe('1972-08-15');
+    await page.getByRole('button', { name: '登记', exact: true }).click();
+    await page.getByRole('heading', { name: /李扫码/ }).waitFor();
   }, 120_000);
 });

@@ -7,6 +7,7 @@ import type { Patient } from '../../../shared/api/patients';
 import { api } from '../../api/client';
 import { useAuth } from '../../app/auth-context';
 import { formatDateTime } from '../../components/dates';
+import { ChartCardSection } from '../idcard/chart-card-section';
 import { ErrorText } from '../../components/error-text';
 import { announceQueueChanged } from '../../components/latest-only';
 import { BpTrendChart } from '../clinic/bp-trend-chart';
@@ -55,6 +56,7 @@ export function PatientChartPage() {
   if (!data) return <section className="page">{error ? <ErrorText error={error} /> : <p className="muted">{t('app.loading')}</p>}</section>;
   const { patient } = data;
   const justRegistered = (location.state as { registered?: boolean } | null)?.registered === true;
+  const cardNotStored = (location.state as { cardNotStored?: boolean } | null)?.cardNotStored === true;
   return (
     <section className="page chart-page">
       {justRegistered && (
@@ -78,6 +80,7 @@ export function PatientChartPage() {
         </div>
         <ChartActions data={data} onChanged={reload} />
       </header>
+      <ChartCardSection patientId={patient.id} idNumber={patient.idNumber} notStored={cardNotStored} />
       <ErrorText error={error} />
 
       <div className="chart-grid">

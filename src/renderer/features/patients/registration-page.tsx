@@ -187,8 +187,15 @@ export function RegistrationPage() {
       if (result.status === 'created') {
         saved.current = true;
         // The card (photo, ethnicity, validity) goes with the patient only when the ID number is still the card's.
-        if (card && normalizeResidentIdInput(draft.idNumber) === card.idNumber) await api.idcard.attach({ patientId: result.patient.id, readId: card.readId }).catch(() => undefined);
-        navigate(`/patients/${result.patient.id}`, { state: { registered: true } });
+        let cardNotStored = false;
+        if (card && normalizeResidentIdInput(draft.idNumber) === card.idNumber) {
+          // The patient is saved either way; the chart says when the card was not, and reads it again there.
+          cardNotStored = await api.idcard.attach({ patientId: result.patient.id, readId: card.readId }).then(
+            () => false,
+            () => true,
+          );
+        }
+        navigate(`/patients/${result.patient.id}`, { state: { registered: true, cardNotStored } });
       } else {
         setOutcome({ kind: 'possibleDuplicates', candidates: result.candidates });
       }
