@@ -48,6 +48,7 @@ describe('identity at the desk: the ID-card reader (harness + Chromium, stand-in
     expect(await page.getByLabel('性别').inputValue()).toBe('女');
     expect(await page.getByLabel('详细地址').inputValue()).toBe('河北省保定市清苑区东闾乡东闾村12号');
     await page.getByTestId('card-filled').getByText('WLT 格式').waitFor();
+    expect(await page.getByTestId('card-facts').textContent()).toBe('民族：汉族 · 清苑县公安局 · 有效期至 2035-06-01');
     await page.screenshot({ path: '/tmp/idcard-registration.png', fullPage: true });
 
     await page.getByRole('button', { name: '登记', exact: true }).click();
@@ -60,6 +61,8 @@ describe('identity at the desk: the ID-card reader (harness + Chromium, stand-in
     const photo = await call(services.dispatch, 'idcard', 'photo', { patientId });
     expect(photo).toMatchObject({ format: 'wlt', size: 1024 });
     expect((await call(services.dispatch, 'patients', 'get', { patientId })).idNumber).toBe(STANDIN_CARD.idNumber);
+    const row = services.store.current.sqlite.prepare('SELECT ethnic_code AS ethnicCode FROM patients WHERE id = ?').get(patientId) as { ethnicCode: string | null };
+    expect(row.ethnicCode).toBe('01');
 
     // Check-in: 读身份证 beside the header search finds the registered patient; Enter opens the chart.
     await page.getByRole('navigation').getByRole('link', { name: '今日门诊' }).click();

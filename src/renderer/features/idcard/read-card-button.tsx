@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { OutputOf } from '../../../shared/api/contract';
+import { lookupCode } from '../../../shared/value-sets';
 import { api } from '../../api/client';
 import { ErrorText } from '../../components/error-text';
 
@@ -43,4 +44,17 @@ export function CardPhoto({ photo }: { photo: CardReadResult['card']['photo'] })
   if (!photo) return null;
   if (photo.dataUrl) return <img className="card-photo" src={photo.dataUrl} alt={t('idcard:readButton')} width={102} height={126} />;
   return <span className="muted small">{t('idcard:photoWlt', { size: photo.size })}</span>;
+}
+
+/** What the card says beyond the form's fields: ethnicity (kept with the patient on save), authority and validity. */
+export function CardFacts({ card }: { card: CardReadResult['card'] }) {
+  const { t, i18n } = useTranslation();
+  const ethnic = lookupCode('ethnicGroup', card.ethnicCode);
+  const ethnicName = ethnic ? (i18n.language === 'en' ? ethnic.en : ethnic.zh) : null;
+  const validTo = card.validTo === 'long-term' ? t('idcard:longTerm') : card.validTo;
+  return (
+    <p className="muted small" data-testid="card-facts">
+      {[ethnicName && t('idcard:ethnicity', { name: ethnicName }), card.authority, t('idcard:validTo', { date: validTo })].filter(Boolean).join(' · ')}
+    </p>
+  );
 }

@@ -9,7 +9,7 @@ import { api } from '../../api/client';
 import { todayInChina } from '../../components/dates';
 import { ErrorText } from '../../components/error-text';
 import { UnsavedGuard } from '../../components/unsaved-guard';
-import { CardPhoto, ReadCardButton, type CardReadResult } from '../idcard/read-card-button';
+import { CardFacts, CardPhoto, ReadCardButton, type CardReadResult } from '../idcard/read-card-button';
 import { useScanListener } from '../idcard/use-scan-listener';
 import { idFeedback, IdNumberField } from './id-number-field';
 import { maskIdNumber } from './patient-format';
@@ -232,6 +232,7 @@ export function RegistrationPage() {
         {card && (
           <div className="notice" role="status" data-testid="card-filled">
             <p>{t('idcard:filled', { name: card.name, idNumber: maskIdNumber(card.idNumber) })}</p>
+            <CardFacts card={card} />
             <CardPhoto photo={card.photo} />
           </div>
         )}
