@@ -28,6 +28,7 @@ async function main(): Promise<void> {
     ['ecg-stream', await optional('ecg-stream', 'benchEcgStream')],
     ['ecg-render', await optional('ecg-render', 'benchEcgRender')],
     ['sync', await optional('sync', 'benchSync')],
+    ['idcard', await optional('idcard', 'benchIdCard')],
   ];
   const figures: Record<string, number> = {};
   for (const [name, bench] of benches) {
