@@ -10,7 +10,7 @@ import { FusesPlugin } from '@electron-forge/plugin-fuses';
 import { VitePlugin } from '@electron-forge/plugin-vite';
 import type { ForgeConfig } from '@electron-forge/shared-types';
 import { FuseV1Options, FuseVersion } from '@electron/fuses';
-import { cpSync, existsSync, readFileSync } from 'node:fs';
+import { cpSync, existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
 const PROJECT_DIR = __dirname;
@@ -76,7 +76,14 @@ function resolvePackageDir(name: string, fromDir: string, projectDir: string): s
 
 /** A compiled addon: node-gyp source (binding.gyp / gypfile) or prebuildify binaries shipped in prebuilds/. */
 function hasNativeAddon(dir: string, manifest: PackageManifest): boolean {
-  return manifest.gypfile === true || existsSync(path.join(dir, 'binding.gyp')) || existsSync(path.join(dir, 'prebuilds'));
+  return manifest.gypfile === true || existsSync(path.join(dir, 'binding.gyp')) || existsSync(path.join(dir, 'prebuilds')) || hasPlatformBinary(dir);
+}
+
+/** koffi ships its Node-API binary in a per-platform optional package (@koromix/koffi-linux-x64/linux_x64/koffi.node). */
+function hasPlatformBinary(dir: string): boolean {
+  return readdirSync(dir, { withFileTypes: true }).some(
+    (entry) => entry.isDirectory() && entry.name !== 'node_modules' && readdirSync(path.join(dir, entry.name)).some((name) => name.endsWith('.node')),
+  );
 }
 
 interface TreeNode {
@@ -193,6 +200,8 @@ const config: ForgeConfig = {
         { entry: 'src/preload/preload.ts', config: 'vite.preload.config.ts', target: 'preload' },
         // The reminder sweep's worker thread: reminder-worker-client.ts starts reminder-worker.js beside main.js.
         { entry: 'src/main/followup/reminder-worker.ts', config: 'vite.main.config.ts', target: 'main' },
+        // The ID-card reader's process (Electron utilityProcess): .vite/build/sdt-worker.js beside main.js.
+        { entry: 'src/main/idcard/sdt-worker.ts', config: 'vite.main.config.ts', target: 'main' },
       ],
       renderer: [{ name: 'main_window', config: 'vite.renderer.config.ts' }],
     }),

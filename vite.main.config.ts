@@ -4,7 +4,7 @@ import { defineConfig } from 'vite';
 export default defineConfig({
   build: {
     rollupOptions: {
-      external: ['better-sqlite3-multiple-ciphers', 'serialport', '@serialport/bindings-cpp'],
+      external: ['better-sqlite3-multiple-ciphers', 'serialport', '@serialport/bindings-cpp', 'koffi'],
     },
   },
 });

@@ -32,6 +32,7 @@ async function main(): Promise<void> {
     ['national', await optional('national', 'benchNational')],
     ['sync-backfill', await optional('sync-backfill', 'benchSyncBackfill')],
     ['sync-network', await optional('sync-network', 'benchSyncNetwork')],
+    ['idcard', await optional('idcard', 'benchIdCard')],
   ];
   const figures: Record<string, number> = {};
   for (const [name, bench] of benches) {

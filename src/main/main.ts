@@ -2,7 +2,7 @@
  * Electron main: lifecycle, the one window, and wiring. Everything else lives in feature modules that know nothing
  * about Electron and run for real in the harness and the tests.
  */
-import { app, BrowserWindow, dialog, ipcMain, Menu, MessageChannelMain, net, protocol, safeStorage, session } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Menu, MessageChannelMain, net, protocol, safeStorage, session, utilityProcess } from 'electron';
 import { spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
@@ -12,6 +12,7 @@ import { registerIpc, makeSenderCheck } from './api/ipc';
 import { systemClock } from './clock';
 import { defaultMigrationsFolder } from './db/open';
 import { createServices } from './services';
+import { utilityProcessLauncher } from './idcard/utility-launcher';
 import { APP_ORIGIN, APP_SCHEME, resolveAppUrl } from './shell/app-protocol';
 import { createElectronPdf } from './shell/electron-pdf';
 import { downloadDecision, electronFileDialogs } from './shell/file-dialogs';
@@ -56,6 +57,7 @@ async function start(): Promise<void> {
     renderPdf: createElectronPdf({ openWindow: (options) => new BrowserWindow(options), preloadPath, packaged, pageUrl: (route) => `${devUrl ?? `${APP_ORIGIN}/index.html`}#${route}`, printWindows }),
     // The renderer never types a path: main's dialog picks the file, the renderer gets a handle (issue 15 point 8).
     fileDialogs: electronFileDialogs((options) => (mainWindow ? dialog.showOpenDialog(mainWindow, options) : dialog.showOpenDialog(options))),
+    idcardLauncher: utilityProcessLauncher(utilityProcess, path.join(__dirname, 'sdt-worker.js')),
   });
   // Opens silently when the OS keystore holds the key; otherwise the renderer asks for the administrator passphrase.
   await services.store.tryOpenWithKeystore();

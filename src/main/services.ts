@@ -15,6 +15,8 @@ import { SimulatorDriver } from './ecg/devices/simulator-driver';
 import { EventHub } from './events/event-hub';
 import { ReminderWorkerClient } from './followup/reminder-worker-client';
 import { FollowupService } from './followup/followup-service';
+import { IdCardService } from './idcard/idcard-service';
+import { nodeForkLauncher, type ReaderProcessLauncher } from './idcard/launcher';
 import { PatientService } from './patients/patient-service';
 import { Session } from './session/session';
 import { readSettings } from './settings/settings-service';
@@ -50,6 +52,16 @@ export interface ServicesOptions {
   fileDialogs?: FileDialogs;
   /** Sync engine overrides (tests: short backoff, no watch timer). */
   sync?: Pick<SyncServiceOptions, 'backoff' | 'watchIntervalMs' | 'targetOverrides' | 'http'>;
+  /**
+   * Starts the process that loads the ID-card reader's vendor library (Electron: utilityProcess; harness and tests:
+   * a Node fork of the TypeScript worker through tsx).
+   */
+  idcardLauncher?: ReaderProcessLauncher;
+}
+
+/** The reader worker run from source (harness, tests, CLI). */
+export function sourceIdCardLauncher(): ReaderProcessLauncher {
+  return nodeForkLauncher(path.join(__dirname, 'idcard', 'sdt-worker.ts'), ['--import', 'tsx']);
 }
 
 /**
@@ -107,6 +119,7 @@ export function createServices(opts: ServicesOptions) {
     http: opts.sync?.http ?? createFhirHttpClient(),
     institutionCode: () => stationInstitution(sqlite())?.code ?? null,
   });
+  const idcard = new IdCardService({ db, clock: opts.clock, launcher: opts.idcardLauncher ?? sourceIdCardLauncher(), onPatientChanged: (patientId) => recordChange(sqlite(), 'patient', patientId) });
   const files = new FileHandleStore(path.join(opts.dataDir, 'uploads'), () => opts.clock.now().getTime());
   const fileDialogs = opts.fileDialogs ?? NO_FILE_DIALOGS;
   const services = {
@@ -125,6 +138,7 @@ export function createServices(opts: ServicesOptions) {
     countyRecord,
     stopConsultWatch,
     sync,
+    idcard,
     events,
     clock: opts.clock,
     appVersion: opts.appVersion,

@@ -9,6 +9,7 @@ import type { Store } from '../db/store';
 import type { EcgService } from '../ecg/ecg-service';
 import type { FileDialogs, FileHandleStore } from '../files/file-handles';
 import type { FollowupService } from '../followup/followup-service';
+import type { IdCardService } from '../idcard/idcard-service';
 import type { PatientService } from '../patients/patient-service';
 import type { Session } from '../session/session';
 import type { SyncService } from '../sync/sync-service';
@@ -34,6 +35,7 @@ export interface HandlerDeps {
   sync: SyncService;
   consult: ConsultService;
   countyRecord: CountyRecordService;
+  idcard: IdCardService;
   audit: { search(q: AuditQuery): AuditEntry[]; verify(): AuditVerifyResult };
   clock: Clock;
   appVersion: string;

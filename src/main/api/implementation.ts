@@ -8,6 +8,7 @@ import { ecgHandlers } from '../ecg/handlers';
 import { filesHandlers } from '../files/handlers';
 import { followupHandlers } from '../followup/handlers';
 import { interopHandlers } from '../interop/handlers';
+import { idcardHandlers } from '../idcard/handlers';
 import { patientsHandlers } from '../patients/handlers';
 import { settingsHandlers } from '../settings/handlers';
 import { syncHandlers } from '../sync/handlers';
@@ -37,5 +38,6 @@ export function buildImplementation(s: HandlerDeps): Implementation {
     ...consultHandlers(s),
     ...countyRecordHandlers(s),
     ...interopHandlers(s),
+    ...idcardHandlers(s),
   };
 }

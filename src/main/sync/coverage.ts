@@ -44,6 +44,9 @@ export const TABLE_SYNC: Readonly<Record<string, TableSync>> = {
     local: "derived: each open enrolment's due state, recomputed from the follow-up records in every write transaction (and on pull), so it is rebuilt wherever those records arrive",
   },
   sync_pulled_parts: { local: 'the sync machinery itself: pulled records waiting for the record they belong to (a lead before its report)' },
+  patient_id_cards: {
+    local: "the resident ID card as read at the desk (photo, issuing authority, validity): personal data the platform has no use for; the identity it proves goes as the Patient",
+  },
   county_record_fetches: { local: "a read-only cache of other institutions' records fetched from the county on demand (调阅县域档案): theirs, never pushed" },
   county_record_items: { local: "a read-only cache of other institutions' records fetched from the county on demand (调阅县域档案): theirs, never pushed" },
 };

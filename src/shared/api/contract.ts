@@ -6,6 +6,7 @@ import { clinicContract, visitsContract, vitalsContract } from './clinic';
 import { ecgContract } from './ecg';
 import { filesContract } from './files';
 import { followupContract } from './followup';
+import { idcardContract } from './idcard';
 import { consultContract } from './consult';
 import { countyRecordContract } from './county-record';
 import { interopContract } from './interop';
@@ -36,6 +37,7 @@ export const contract = {
   consult: consultContract,
   countyRecord: countyRecordContract,
   interop: interopContract,
+  idcard: idcardContract,
 } as const;
 
 export type Contract = typeof contract;

@@ -23,6 +23,7 @@ export const API_ERROR_CODES = [
   'UNKNOWN_METHOD',
   'ECG_FORMAT', // details.code = EcgFormatError code
   'SYNC', // details.code = SyncErrorCode
+  'DEVICE', // a desk device (ID-card reader) could not do it; details.reason from IDCARD_REASONS
   'INTERNAL',
 ] as const;
 export type ApiErrorCode = (typeof API_ERROR_CODES)[number];

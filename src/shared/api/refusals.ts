@@ -1,4 +1,5 @@
 import { INSTITUTION_REASONS } from '../institution';
+import { IDCARD_REASONS } from './idcard';
 import { SECURITY_REASONS } from './system';
 
 /**
@@ -59,6 +60,7 @@ export const REFUSALS = {
   consult: CONSULT_REASONS,
   sync: SYNC_REASONS,
   countyRecord: COUNTY_RECORD_REASONS,
+  idcard: IDCARD_REASONS,
 } as const;
 
 export type RefusalReason = (typeof REFUSALS)[keyof typeof REFUSALS][number];

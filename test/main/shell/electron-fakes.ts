@@ -245,6 +245,12 @@ export function createFakeElectron(opts: { userData: string; version?: string; p
     },
     safeStorage: memoryKeystore('gnome_libsecret'),
     session: { defaultSession },
+    // The ID-card reader's process; main.ts only hands it to the launcher, which forks on the first card read.
+    utilityProcess: {
+      fork: () => {
+        throw new Error('no utility processes in the shell tests');
+      },
+    },
   };
 
   return {

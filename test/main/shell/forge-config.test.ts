@@ -79,6 +79,7 @@ describe('forge.config.ts as Forge loads it', () => {
       { entry: 'src/main/main.ts', config: 'vite.main.config.ts', target: 'main' },
       { entry: 'src/preload/preload.ts', config: 'vite.preload.config.ts', target: 'preload' },
       { entry: 'src/main/followup/reminder-worker.ts', config: 'vite.main.config.ts', target: 'main' },
+      { entry: 'src/main/idcard/sdt-worker.ts', config: 'vite.main.config.ts', target: 'main' },
     ]);
     expect(vite.renderer).toEqual([{ name: 'main_window', config: 'vite.renderer.config.ts' }]);
     for (const file of [...vite.build.flatMap((b) => [b.entry, b.config]), ...vite.renderer.map((r) => r.config)]) {

@@ -51,6 +51,9 @@ vi.mock('electron', () => {
     get session() {
       return part('session');
     },
+    get utilityProcess() {
+      return part('utilityProcess');
+    },
   };
 });
 

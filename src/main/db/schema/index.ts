@@ -8,3 +8,4 @@ export * from './sync';
 export * from './followup';
 export * from './consult';
 export * from './county-record';
+export * from './idcard';

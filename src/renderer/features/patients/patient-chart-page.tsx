@@ -8,6 +8,7 @@ import type { Patient } from '../../../shared/api/patients';
 import { api } from '../../api/client';
 import { useAuth } from '../../app/auth-context';
 import { formatDateTime } from '../../components/dates';
+import { ChartCardSection } from '../idcard/chart-card-section';
 import { ErrorText } from '../../components/error-text';
 import { announceQueueChanged } from '../../components/latest-only';
 import { BpTrendChart } from '../clinic/bp-trend-chart';
@@ -67,6 +68,7 @@ export function PatientChartPage() {
   const queueEntry = mine.find((entry) => entry.status === 'waiting' || entry.status === 'inConsultation') ?? mine[0] ?? null;
   const data: ChartData = { patient, visits: visits.data, queueEntry };
   const justRegistered = (location.state as { registered?: boolean } | null)?.registered === true;
+  const cardNotStored = (location.state as { cardNotStored?: boolean } | null)?.cardNotStored === true;
   return (
     <section className="page chart-page">
       {justRegistered && (
@@ -95,6 +97,7 @@ export function PatientChartPage() {
         </div>
         <ChartActions data={data} />
       </header>
+      <ChartCardSection patientId={patient.id} idNumber={patient.idNumber} notStored={cardNotStored} />
       <ErrorText error={error} />
 
       <div className="chart-grid">

@@ -2,9 +2,12 @@ import { useEffect, useId, useRef, useState, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
 import type { PatientSummary } from '../../../shared/api/patients';
+import { parseScannedInput } from '../../../shared/idcard';
 import { api } from '../../api/client';
+import { todayInChina } from '../../components/dates';
 import { ErrorText } from '../../components/error-text';
 import { announceQueueChanged } from '../../components/latest-only';
+import { ReadCardButton, type CardReadResult } from '../idcard/read-card-button';
 import { maskIdNumber } from './patient-format';
 import { AgeText, SexText } from './patient-labels';
 import { usePatientSearch } from './use-patient-search';
@@ -71,6 +74,29 @@ export function PatientSearchBox() {
     }
   }
 
+  /** The desk reader read a card: find the registered person (then Enter opens, Alt+Enter checks in), or register. */
+  function onCardRead({ card, existing }: CardReadResult) {
+    if (!existing) {
+      reset();
+      navigate('/patients/new', { state: { card } });
+      return;
+    }
+    setText(card.idNumber);
+    setActive(0);
+    setOpen(true);
+    inputRef.current?.focus();
+  }
+
+  /**
+   * Keyboard-mode readers type the ID number and Enter (the search already finds by ID); a QR scanner types a whole
+   * payload and Enter, of which only the ID number is searched.
+   */
+  function scannedId(value: string): string | null {
+    if (!/[=:{]/.test(value)) return null;
+    const scanned = parseScannedInput(value, todayInChina());
+    return scanned.kind === 'qr' ? scanned.idNumber : null;
+  }
+
   function act(action: 'open' | 'checkIn') {
     const patient = results[Math.min(active, results.length - 1)];
     if (!patient) return;
@@ -97,6 +123,12 @@ export function PatientSearchBox() {
       e.preventDefault();
       if (!text.trim()) return;
       const action = e.altKey ? 'checkIn' : 'open';
+      const id = scannedId(text);
+      if (id) {
+        setText(id);
+        pendingAction.current = action;
+        return;
+      }
       if (current) act(action);
       else pendingAction.current = action;
     } else if (e.key === 'Escape') {
@@ -135,6 +167,7 @@ export function PatientSearchBox() {
         spellCheck={false}
       />
       <span className="shortcut-hint muted">{t('clinic:search.shortcut')}</span>
+      <ReadCardButton onRead={onCardRead} className="search-read-card" />
       {notice && (
         <div className="search-notice">
           {notice.kind === 'ok' ? <p className="ok-text" role="status">{notice.text}</p> : <ErrorText error={notice.error} />}

@@ -1,14 +1,17 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useNavigate } from 'react-router';
+import { useLocation, useNavigate } from 'react-router';
 import { ApiError } from '../../../shared/api/errors';
 import { NO_ID_REASONS, type PatientInput, type PatientSummary } from '../../../shared/api/patients';
+import { parseScannedInput } from '../../../shared/idcard';
 import { normalizeResidentIdInput } from '../../../shared/resident-id';
 import { api } from '../../api/client';
 import { DateInput, focusRefusedDate } from '../../components/date-input';
 import { todayInChina } from '../../components/dates';
 import { ErrorText } from '../../components/error-text';
 import { UnsavedGuard } from '../../components/unsaved-guard';
+import { CardFacts, CardPhoto, ReadCardButton, type CardReadResult } from '../idcard/read-card-button';
+import { useScanListener } from '../idcard/use-scan-listener';
 import { idFeedback, IdNumberField } from './id-number-field';
 import { maskIdNumber } from './patient-format';
 import { AgeText, SexText } from './patient-labels';
@@ -113,10 +116,20 @@ function fieldOf(error: unknown): string | undefined {
   return error instanceof ApiError && typeof error.details?.field === 'string' ? error.details.field : undefined;
 }
 
+/** The draft as the ID card fills it: the card is the source for name, ID number and address. */
+export function draftFromCard(draft: RegistrationDraft, card: CardReadResult['card']): RegistrationDraft {
+  return { ...draft, name: card.name, idNumber: card.idNumber, noId: false, noIdReason: '', noIdNote: '', address: card.address || draft.address };
+}
+
 export function RegistrationPage() {
   const { t } = useTranslation();
   const navigate = useNavigate();
-  const [draft, setDraft] = useState<RegistrationDraft>(EMPTY_DRAFT);
+  const location = useLocation();
+  // Check-in search hands over a card it read for someone not yet registered.
+  const handedCard = (location.state as { card?: CardReadResult['card'] } | null)?.card ?? null;
+  const [draft, setDraft] = useState<RegistrationDraft>(() => (handedCard ? draftFromCard(EMPTY_DRAFT, handedCard) : EMPTY_DRAFT));
+  const [card, setCard] = useState<CardReadResult['card'] | null>(handedCard);
+  const [cardExisting, setCardExisting] = useState<CardReadResult['existing']>(null);
   const [villages, setVillages] = useState<string[]>([]);
   const [doctors, setDoctors] = useState<string[]>([]);
   const [outcome, setOutcome] = useState<Outcome | null>(null);
@@ -135,6 +148,41 @@ export function RegistrationPage() {
     setDraft((d) => ({ ...d, [key]: value }));
     setOutcome(null);
   };
+
+  // A scanner's burst lands in whichever box had the focus; the recognised ID (and name) replace what it typed there.
+  useScanListener((scanned) => {
+    setOutcome(null);
+    setDraft((d) => ({
+      ...d,
+      noId: false,
+      idNumber: scanned.idNumber,
+      name: scanned.kind === 'qr' && scanned.name ? scanned.name : d.name.includes(scanned.idNumber) ? '' : d.name,
+      phone: scanned.kind === 'qr' && scanned.phone ? scanned.phone : d.phone,
+    }));
+  });
+
+  function onCardRead(result: CardReadResult) {
+    setOutcome(null);
+    if (result.existing) {
+      setCardExisting(result.existing);
+      setCard(null);
+      return;
+    }
+    setCardExisting(null);
+    setCard(result.card);
+    setDraft((d) => draftFromCard(d, result.card));
+  }
+
+  /** A QR scanner in keyboard mode types its whole payload into the ID box: keep the ID, and the name if it has one. */
+  function onIdTyped(value: string) {
+    const scanned = /[=:{]/.test(value) ? parseScannedInput(value, today) : null;
+    if (scanned?.kind === 'qr') {
+      setDraft((d) => ({ ...d, idNumber: scanned.idNumber, name: d.name || scanned.name || '', phone: d.phone || scanned.phone || '' }));
+      setOutcome(null);
+      return;
+    }
+    set('idNumber', value);
+  }
 
   const id = draft.noId ? null : idFeedback(draft.idNumber, today, true);
   const fromId = id?.state === 'valid' ? id.info : null;
@@ -156,7 +204,16 @@ export function RegistrationPage() {
       const result = await api.patients.register({ ...toPatientInput(draft), confirmNotDuplicate });
       if (result.status === 'created') {
         saved.current = true;
-        navigate(`/patients/${result.patient.id}`, { state: { registered: true } });
+        // The card (photo, ethnicity, validity) goes with the patient only when the ID number is still the card's.
+        let cardNotStored = false;
+        if (card && normalizeResidentIdInput(draft.idNumber) === card.idNumber) {
+          // The patient is saved either way; the chart says when the card was not, and reads it again there.
+          cardNotStored = await api.idcard.attach({ patientId: result.patient.id, readId: card.readId }).then(
+            () => false,
+            () => true,
+          );
+        }
+        navigate(`/patients/${result.patient.id}`, { state: { registered: true, cardNotStored } });
       } else {
         setOutcome({ kind: 'possibleDuplicates', candidates: result.candidates });
       }
@@ -186,7 +243,25 @@ export function RegistrationPage() {
       <UnsavedGuard isDirty={() => !saved.current && isDraftTouched(draft)} />
       <h1>{t('clinic:register.title')}</h1>
       <form className="card" onSubmit={submit} noValidate ref={form}>
-        <h2>{t('clinic:register.identity')}</h2>
+        <div className="row">
+          <h2>{t('clinic:register.identity')}</h2>
+          <ReadCardButton onRead={onCardRead} />
+        </div>
+        {card && (
+          <div className="notice" role="status" data-testid="card-filled">
+            <p>{t('idcard:filled', { name: card.name, idNumber: maskIdNumber(card.idNumber) })}</p>
+            <CardFacts card={card} />
+            <CardPhoto photo={card.photo} />
+          </div>
+        )}
+        {cardExisting && (
+          <div className="notice warn" role="alert">
+            <p>{t('idcard:existing', { name: cardExisting.name, idNumber: maskIdNumber(cardExisting.idNumber) })}</p>
+            <button type="button" className="primary" onClick={() => openExisting(cardExisting.id)}>
+              {t('idcard:openChart')}
+            </button>
+          </div>
+        )}
         <div className="form-grid">
           <label>
             {t('clinic:register.name')}
@@ -194,7 +269,7 @@ export function RegistrationPage() {
             {errorFor('name')}
           </label>
           {!draft.noId && (
-            <IdNumberField value={draft.idNumber} onChange={(v) => set('idNumber', v)} today={today} serverError={errorFor('idNumber')} />
+            <IdNumberField value={draft.idNumber} onChange={onIdTyped} today={today} serverError={errorFor('idNumber')} />
           )}
           <label className="switch">
             <input type="checkbox" checked={draft.noId} onChange={(e) => set('noId', e.target.checked)} />

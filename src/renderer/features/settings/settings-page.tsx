@@ -6,6 +6,7 @@ import type { SecuritySettings } from '../../../shared/api/system';
 import { api } from '../../api/client';
 import { ErrorText } from '../../components/error-text';
 import { useAuth } from '../../app/auth-context';
+import { IdCardSettingsForm } from '../idcard/idcard-settings';
 import { LanguageSwitch } from './language-switch';
 import type { ChosenFile } from '../../../shared/api/files';
 
@@ -24,6 +25,7 @@ export function SettingsPage() {
       {isAdmin && <SecurityPolicy />}
       {isAdmin && <Users />}
       {isAdmin && <Backup />}
+      {isAdmin && <IdCardSettingsForm />}
     </section>
   );
 }

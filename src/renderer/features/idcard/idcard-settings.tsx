@@ -1,0 +1,81 @@
+import { useEffect, useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import { IDCARD_DRIVERS, type IdCardSettings } from '../../../shared/api/idcard';
+import { api } from '../../api/client';
+import { ErrorText } from '../../components/error-text';
+import { ReadCardButton } from './read-card-button';
+
+/** Administrator: which driver reads ID cards at this desk, and where its library is. */
+export function IdCardSettingsForm() {
+  const { t } = useTranslation();
+  const [form, setForm] = useState<IdCardSettings | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const [saved, setSaved] = useState(false);
+  const [tested, setTested] = useState<string | null>(null);
+
+  useEffect(() => {
+    void api.idcard.settings({}).then(setForm, setError);
+  }, []);
+
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    if (!form) return;
+    setError(null);
+    setSaved(false);
+    try {
+      setForm(await api.idcard.updateSettings(form));
+      setSaved(true);
+    } catch (err) {
+      setError(err);
+    }
+  }
+
+  if (!form) return <ErrorText error={error} />;
+  const set = <K extends keyof IdCardSettings>(key: K, value: IdCardSettings[K]) => {
+    setForm({ ...form, [key]: value });
+    setSaved(false);
+  };
+  return (
+    <form className="card" onSubmit={submit} aria-label={t('idcard:settings.title')}>
+      <h2>{t('idcard:settings.title')}</h2>
+      <div className="form-grid">
+        <label>
+          {t('idcard:settings.driver')}
+          <select value={form.driver} onChange={(e) => set('driver', e.target.value as IdCardSettings['driver'])}>
+            {IDCARD_DRIVERS.map((d) => (
+              <option key={d} value={d}>
+                {t(`idcard:settings.drivers.${d}`)}
+              </option>
+            ))}
+          </select>
+        </label>
+        {form.driver === 'sdt' && (
+          <>
+            <label className="wide">
+              {t('idcard:settings.libraryPath')}
+              <input value={form.libraryPath} onChange={(e) => set('libraryPath', e.target.value)} maxLength={400} placeholder={t('idcard:settings.libraryPathHint')} spellCheck={false} />
+            </label>
+            <label>
+              {t('idcard:settings.port')}
+              <input type="number" min={1} max={9999} value={form.port} onChange={(e) => set('port', Number(e.target.value))} />
+              <span className="hint">{t('idcard:settings.portHint')}</span>
+            </label>
+            <label>
+              {t('idcard:settings.timeoutMs')}
+              <input type="number" min={1000} max={60000} step={1000} value={form.timeoutMs} onChange={(e) => set('timeoutMs', Number(e.target.value))} />
+            </label>
+          </>
+        )}
+      </div>
+      <ErrorText error={error} />
+      {saved && <p className="ok-text">{t('idcard:settings.saved')}</p>}
+      <div className="row">
+        <button type="submit" className="primary">
+          {t('idcard:settings.save')}
+        </button>
+        <ReadCardButton onRead={({ card }) => setTested(card.name)} />
+      </div>
+      {tested && <p className="ok-text">{t('idcard:settings.testOk', { name: tested })}</p>}
+    </form>
+  );
+}
