@@ -39,7 +39,10 @@ function noDynamicInto(folders, message) {
 function restrictImports({ paths = [], patterns = [] }) {
   const dynamic = patterns.filter((p) => p.folders).flatMap((p) => noDynamicInto(p.folders, p.message));
   return {
-    '@typescript-eslint/no-restricted-imports': ['error', { paths, patterns: patterns.map(({ regex, group, message }) => (regex ? { regex, message } : { group, message })) }],
+    '@typescript-eslint/no-restricted-imports': [
+      'error',
+      { paths, patterns: patterns.map(({ regex, group, message }) => (regex ? { regex, message } : { group, message })) },
+    ],
     ...(dynamic.length > 0 ? { 'no-restricted-syntax': ['error', ...dynamic] } : {}),
   };
 }
@@ -57,7 +60,10 @@ export default defineConfig(
       // A binding read in a closure declared before its one assignment (a callback set up first) cannot be const.
       'prefer-const': ['error', { ignoreReadBeforeAssign: true }],
       // `_`-prefixed parameters and bindings are deliberately unused (handler signatures, destructuring to omit a key).
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrorsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_', ignoreRestSiblings: true }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrorsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_', ignoreRestSiblings: true },
+      ],
     },
   },
   {
@@ -86,7 +92,10 @@ export default defineConfig(
     rules: restrictImports({
       paths: NODE_BUILTINS.paths,
       patterns: [
-        intoFolders(['main', 'renderer', 'preload'], 'src/shared is pure TypeScript that every process imports; it imports nothing from main, renderer or preload.'),
+        intoFolders(
+          ['main', 'renderer', 'preload'],
+          'src/shared is pure TypeScript that every process imports; it imports nothing from main, renderer or preload.',
+        ),
         NODE_BUILTINS.pattern,
         ...NO_ELECTRON,
       ],

@@ -11,7 +11,9 @@ function devCsp(): Plugin {
     name: 'workstation-dev-csp',
     apply: 'serve',
     transformIndexHtml(html) {
-      return html.replace("script-src 'self';", "script-src 'self' 'unsafe-inline';").replace("connect-src 'self';", "connect-src 'self' ws: http://localhost:*;");
+      return html
+        .replace("script-src 'self';", "script-src 'self' 'unsafe-inline';")
+        .replace("connect-src 'self';", "connect-src 'self' ws: http://localhost:*;");
     },
   };
 }

@@ -97,7 +97,10 @@ async function noiseStress(signals: readonly Signal[]): Promise<Record<string, n
   return figures;
 }
 
-const CART_FILES = [['ge-muse-xml', 'example1.xml'], ['philips-xml', '129DYPRG.XML']] as const;
+const CART_FILES = [
+  ['ge-muse-xml', 'example1.xml'],
+  ['philips-xml', '129DYPRG.XML'],
+] as const;
 
 /** Ours against the cart's own measurements, per measurement, over the shared files that carry them. */
 async function cartAgreement(): Promise<Record<string, number>> {
@@ -123,7 +126,9 @@ async function cartAgreement(): Promise<Record<string, number>> {
   for (const name of new Set(pairs.map((p) => p.name))) {
     const rows = pairs.filter((p) => p.name === name);
     const unit = rows[0].unit;
-    const diffs = rows.filter((p) => p.ours !== undefined && p.cart !== undefined).map((p) => (unit === 'Deg' ? (((p.ours! - p.cart! + 540) % 360) - 180) : p.ours! - p.cart!));
+    const diffs = rows
+      .filter((p) => p.ours !== undefined && p.cart !== undefined)
+      .map((p) => (unit === 'Deg' ? ((p.ours! - p.cart! + 540) % 360) - 180 : p.ours! - p.cart!));
     // A measurement we could not take on some file is counted, not hidden.
     figures[`ecg.measure.${name}.missing`] = rows.length - diffs.length;
     if (diffs.length === 0) continue;

@@ -64,23 +64,52 @@ function syntheticCases(dir: string): Record<ParseFormat, ParseCase> {
   raw[0].forEach((_, i) => raw.forEach((lead, l) => view.setInt16((i * raw.length + l) * 2, lead[i], true)));
   writeFileSync(path.join(dir, 'rec.dat'), dat);
   const checksum = (lead: number[]) => lead.reduce((sum, v) => (sum + v) & 0xffff, 0);
-  const header = [`rec ${raw.length} 500 ${raw[0].length}`, ...names.map((name, i) => `rec.dat 16 200/mV 16 0 ${raw[i][0]} ${checksum(raw[i])} 0 ${name}`)].join('\n');
+  const header = [
+    `rec ${raw.length} 500 ${raw[0].length}`,
+    ...names.map((name, i) => `rec.dat 16 200/mV 16 0 ${raw[i][0]} ${checksum(raw[i])} 0 ${name}`),
+  ].join('\n');
   const wfdb = write('rec.hea', `${header}\n`);
   return {
     wfdb: { file: wfdb.file, touched: [wfdb.file, path.join(dir, 'rec.dat')] },
-    scp: write('a.scp', writeScp({ nanovoltsPerUnit: 5000, sampleIntervalUs: 2000, differenceOrder: 2, coding: 'default-huffman', leads: raw.map((values, i) => ({ code: [1, 2, 61, 62, 63, 64, 3, 4, 5, 6, 7, 8][i], values })) })),
+    scp: write(
+      'a.scp',
+      writeScp({
+        nanovoltsPerUnit: 5000,
+        sampleIntervalUs: 2000,
+        differenceOrder: 2,
+        coding: 'default-huffman',
+        leads: raw.map((values, i) => ({ code: [1, 2, 61, 62, 63, 64, 3, 4, 5, 6, 7, 8][i], values })),
+      }),
+    ),
     aecg: write('a-aecg.xml', writeAecg({ format: 'device', sampleRateHz: 500, leads: record.leads })),
-    dicom: write('a.dcm', buildDicom({ groups: [{ originality: 'ORIGINAL', sampleRate: '500', channels: raw.map((values, i) => leadChannel(names[i], values, { sensitivity: '5' })) }] })),
+    dicom: write(
+      'a.dcm',
+      buildDicom({
+        groups: [{ originality: 'ORIGINAL', sampleRate: '500', channels: raw.map((values, i) => leadChannel(names[i], values, { sensitivity: '5' })) }],
+      }),
+    ),
     edf: write(
       'a.edf',
       writeEdf({
         variant: 'EDF+C',
         recordDurationS: 1,
         recordCount: 10,
-        signals: raw.map((digital, i) => ({ label: `ECG ${names[i]}`, physicalDimension: 'uV', physicalMin: -163840, physicalMax: 163835, digitalMin: -32768, digitalMax: 32767, samplesPerRecord: 500, digital })),
+        signals: raw.map((digital, i) => ({
+          label: `ECG ${names[i]}`,
+          physicalDimension: 'uV',
+          physicalMin: -163840,
+          physicalMax: 163835,
+          digitalMin: -32768,
+          digitalMax: 32767,
+          samplesPerRecord: 500,
+          digital,
+        })),
       }),
     ),
-    muse: write('a-muse.xml', museBytes({ rhythm: ['I', 'II', 'V1', 'V2', 'V3', 'V4', 'V5', 'V6'].map((id) => ({ id, raw: raw[names.indexOf(id)], unitsPerBit: 5 })) })),
+    muse: write(
+      'a-muse.xml',
+      museBytes({ rhythm: ['I', 'II', 'V1', 'V2', 'V3', 'V4', 'V5', 'V6'].map((id) => ({ id, raw: raw[names.indexOf(id)], unitsPerBit: 5 })) }),
+    ),
     philips: write('a-philips.xml', philipsBytes({ version: '1.04', leads: raw, resolution: 5, sampleRateHz: 500 })),
   };
 }

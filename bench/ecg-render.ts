@@ -86,7 +86,9 @@ async function renderFrameFigures(): Promise<Record<string, number>> {
   try {
     const page = await browser.newPage({ viewport: { width: 1366, height: 1000 }, deviceScaleFactor: 1 });
     // Two stacked canvases, as on the screen: the paper layer drawn once, the trace layer redrawn per frame.
-    await page.setContent('<!doctype html><html><body style="margin:0"><div style="position:relative"><canvas id="paper"></canvas><canvas id="traces" style="position:absolute;left:0;top:0"></canvas><canvas id="single"></canvas></div></body></html>');
+    await page.setContent(
+      '<!doctype html><html><body style="margin:0"><div style="position:relative"><canvas id="paper"></canvas><canvas id="traces" style="position:absolute;left:0;top:0"></canvas><canvas id="single"></canvas></div></body></html>',
+    );
     await page.addScriptTag({ content: code });
     // tsx compiles with keepNames: the page function's inner closures call esbuild's __name helper.
     await page.addScriptTag({ content: 'window.__name = (fn) => fn;' });

@@ -10,7 +10,11 @@ export function ensureTool(tool: string, aptPackage: string, isPresent: () => bo
   const root = typeof process.getuid === 'function' && process.getuid() === 0;
   if (root) {
     process.stderr.write(`[bench] ${tool} is missing: apt-get install ${aptPackage}\n`);
-    const install = () => spawnSync('apt-get', ['install', '-y', '--no-install-recommends', aptPackage], { stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+    const install = () =>
+      spawnSync('apt-get', ['install', '-y', '--no-install-recommends', aptPackage], {
+        stdio: ['ignore', 'inherit', 'inherit'],
+        env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+      });
     if (install().status !== 0) {
       spawnSync('apt-get', ['update'], { stdio: ['ignore', 'inherit', 'inherit'] });
       install();

@@ -227,7 +227,14 @@ function recordRow(patientId: string, enrolmentId: string, disease: Disease, dat
 }
 
 /** Writes one synthetic patient's state as the rows the app would have stored (a visit per face-to-face date, …). */
-function insertPatientHistory(sqlite: Sqlite, statements: ReturnType<typeof seedStatements>, patient: FollowUpPatientState, index: number, keys: PatientSearchColumns, now: string): void {
+function insertPatientHistory(
+  sqlite: Sqlite,
+  statements: ReturnType<typeof seedStatements>,
+  patient: FollowUpPatientState,
+  index: number,
+  keys: PatientSearchColumns,
+  now: string,
+): void {
   insertPatientRow(sqlite, {
     id: patient.patientId,
     ...keys,
@@ -257,7 +264,14 @@ function insertPatientHistory(sqlite: Sqlite, statements: ReturnType<typeof seed
     for (const date of enrolment.recentFaceToFaceDates) {
       const row = recordRow(patient.patientId, enrolmentId, enrolment.disease, date, now);
       if (last && date === last.date) {
-        Object.assign(row, { action: last.action, nextDueDate: last.nextDueDate, engineNextDate: last.nextDueDate, sbp: last.sbp ?? null, dbp: last.dbp ?? null, fbg: last.fbg ?? null });
+        Object.assign(row, {
+          action: last.action,
+          nextDueDate: last.nextDueDate,
+          engineNextDate: last.nextDueDate,
+          sbp: last.sbp ?? null,
+          dbp: last.dbp ?? null,
+          fbg: last.fbg ?? null,
+        });
       }
       if (enrolment.lastReferral?.date === date) {
         Object.assign(row, { action: enrolment.lastReferral.urgent ? 'urgent_refer' : 'refer' });
@@ -266,12 +280,29 @@ function insertPatientHistory(sqlite: Sqlite, statements: ReturnType<typeof seed
       statements.record.run(row);
     }
     if (enrolment.lastPhoneContactDate) {
-      statements.record.run({ ...recordRow(patient.patientId, enrolmentId, enrolment.disease, enrolment.lastPhoneContactDate, now), mode: 'phone', faceToFace: false, classification: null, action: 'schedule_face_to_face' });
+      statements.record.run({
+        ...recordRow(patient.patientId, enrolmentId, enrolment.disease, enrolment.lastPhoneContactDate, now),
+        mode: 'phone',
+        faceToFace: false,
+        classification: null,
+        action: 'schedule_face_to_face',
+      });
     }
     if (enrolment.lastReferral && referralRecord) {
       const referralId = randomUUID();
       const { date, urgent } = enrolment.lastReferral;
-      statements.referral.run(referralId, patient.patientId, enrolmentId, referralRecord, enrolment.disease, date, urgent ? 'urgent' : 'routine', addDays(date, 14), now, now);
+      statements.referral.run(
+        referralId,
+        patient.patientId,
+        enrolmentId,
+        referralRecord,
+        enrolment.disease,
+        date,
+        urgent ? 'urgent' : 'routine',
+        addDays(date, 14),
+        now,
+        now,
+      );
       const check = enrolment.lastReferralCheck;
       if (check) statements.check.run(randomUUID(), referralId, enrolmentId, patient.patientId, check.date, check.outcome, now);
     }
@@ -285,7 +316,9 @@ function seedStatements(sqlite: Sqlite, db: Db) {
     enrolment: sqlite.prepare(
       `INSERT INTO followup_enrolments (id, patient_id, disease, how_found, enrolled_on, enrolled_at, enrolled_by, enrolled_by_name, created_at, updated_at) VALUES (?, ?, ?, 'clinic_visit', ?, ?, 1, '管理员', ?, ?)`,
     ),
-    healthCheck: sqlite.prepare(`INSERT INTO followup_health_checks (id, patient_id, check_date, kind, recorded_by, created_at) VALUES (?, ?, ?, 'annual', 1, ?)`),
+    healthCheck: sqlite.prepare(
+      `INSERT INTO followup_health_checks (id, patient_id, check_date, kind, recorded_by, created_at) VALUES (?, ?, ?, 'annual', 1, ?)`,
+    ),
     referral: sqlite.prepare(
       `INSERT INTO followup_referrals (id, patient_id, enrolment_id, record_id, disease, referred_on, urgency, reason, check_due, created_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, '', ?, 1, ?, ?)`,
     ),

@@ -23,7 +23,10 @@ export async function benchIdCard(): Promise<Record<string, number>> {
   const reads = 12;
 
   // Isolated: one process per read, as the app does (tsx start-up included, as in the harness).
-  const reader = new SdtReader({ libraryPath: library, port: STANDIN_PORT.ok, timeoutMs: 10_000 }, nodeForkLauncher(path.join(__dirname, '../src/main/idcard/sdt-worker.ts'), ['--import', 'tsx']));
+  const reader = new SdtReader(
+    { libraryPath: library, port: STANDIN_PORT.ok, timeoutMs: 10_000 },
+    nodeForkLauncher(path.join(__dirname, '../src/main/idcard/sdt-worker.ts'), ['--import', 'tsx']),
+  );
   const isolated: number[] = [];
   let maxLag = 0;
   let last = performance.now();
@@ -45,7 +48,9 @@ export async function benchIdCard(): Promise<Record<string, number>> {
   const close = lib.func('int SDT_ClosePort(int port)');
   const find = lib.func('int SDT_StartFindIDCard(int port, _Out_ uint8_t *manage, int ifOpen)');
   const select = lib.func('int SDT_SelectIDCard(int port, _Out_ uint8_t *manage, int ifOpen)');
-  const readBase = lib.func('int SDT_ReadBaseMsg(int port, _Out_ uint8_t *text, _Out_ uint32_t *textLen, _Out_ uint8_t *photo, _Out_ uint32_t *photoLen, int ifOpen)');
+  const readBase = lib.func(
+    'int SDT_ReadBaseMsg(int port, _Out_ uint8_t *text, _Out_ uint32_t *textLen, _Out_ uint8_t *photo, _Out_ uint32_t *photoLen, int ifOpen)',
+  );
   const inProcess: number[] = [];
   for (let i = 0; i < 200; i++) {
     const t = performance.now();

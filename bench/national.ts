@@ -30,7 +30,13 @@ export async function benchNational(): Promise<Record<string, number>> {
     await store.openWithPassphrase(passphrase);
     try {
       const db = store.current.db;
-      const refs = listDocumentRefs(db).filter((ref) => ref.type !== 'EHR-SD-1').concat(listDocumentRefs(db).filter((ref) => ref.type === 'EHR-SD-1').slice(0, 20));
+      const refs = listDocumentRefs(db)
+        .filter((ref) => ref.type !== 'EHR-SD-1')
+        .concat(
+          listDocumentRefs(db)
+            .filter((ref) => ref.type === 'EHR-SD-1')
+            .slice(0, 20),
+        );
       const buildStarted = performance.now();
       const documents = refs.map((ref, index) => ({ name: `d${index}.xml`, xml: writeCda(buildDocument(db, ref)) }));
       const buildMs = performance.now() - buildStarted;

@@ -20,7 +20,17 @@ function insertRows(db: Database.Database, n: number): number {
   const stmt = db.prepare('INSERT INTO t VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
   const t = performance.now();
   const tx = db.transaction(() => {
-    for (let i = 0; i < n; i++) stmt.run(`p-${i}`, `张${i % 977}${i % 13}`, `zhang${i}`, `430599${String(19000000000 + i).slice(0, 12)}`, `138${String(i).padStart(8, '0')}`, '长岭村', '1960-01-01', '2026-01-01T00:00:00Z');
+    for (let i = 0; i < n; i++)
+      stmt.run(
+        `p-${i}`,
+        `张${i % 977}${i % 13}`,
+        `zhang${i}`,
+        `430599${String(19000000000 + i).slice(0, 12)}`,
+        `138${String(i).padStart(8, '0')}`,
+        '长岭村',
+        '1960-01-01',
+        '2026-01-01T00:00:00Z',
+      );
   });
   tx();
   return performance.now() - t;
@@ -58,7 +68,10 @@ export async function benchStore(): Promise<Record<string, number>> {
         tEnc = insertRows(enc, 100_000);
       }
       ratios.push(tEnc / tPlain);
-      if (r === 3) lookups = timeEach(2000, (i) => enc.prepare('SELECT * FROM t WHERE id_number = ?').get(`430599${String(19000000000 + ((i * 37) % 100_000)).slice(0, 12)}`));
+      if (r === 3)
+        lookups = timeEach(2000, (i) =>
+          enc.prepare('SELECT * FROM t WHERE id_number = ?').get(`430599${String(19000000000 + ((i * 37) % 100_000)).slice(0, 12)}`),
+        );
       enc.close();
       plain.close();
     }
@@ -75,7 +88,12 @@ export async function benchStore(): Promise<Record<string, number>> {
 
 /** How long one API call holds the (single) main thread, p99 over a mix of the calls a clinic makes all day. */
 async function apiBlockP99(dir: string): Promise<number> {
-  const services = createServices({ dataDir: path.join(dir, 'api'), migrationsFolder: defaultMigrationsFolder(), clock: new ManualClock(), appVersion: 'bench' });
+  const services = createServices({
+    dataDir: path.join(dir, 'api'),
+    migrationsFolder: defaultMigrationsFolder(),
+    clock: new ManualClock(),
+    appVersion: 'bench',
+  });
   await services.store.openWithPassphrase('bench-passphrase-1');
   await call(services.dispatch, 'auth', 'setupAdmin', { username: 'admin', displayName: '管理员', password: 'Clinic2026ok' });
   const times: number[] = [];
@@ -85,7 +103,15 @@ async function apiBlockP99(dir: string): Promise<number> {
     times.push(performance.now() - t);
   };
   for (let i = 0; i < 300; i++) {
-    await timed(() => call(services.dispatch, 'patients', 'register', { name: `王${'一二三四五六七八九十'[i % 10]}${'春夏秋冬'[i % 4]}`, noIdReason: 'unknown', birthDate: '1970-01-01', sex: 'M', confirmNotDuplicate: true }));
+    await timed(() =>
+      call(services.dispatch, 'patients', 'register', {
+        name: `王${'一二三四五六七八九十'[i % 10]}${'春夏秋冬'[i % 4]}`,
+        noIdReason: 'unknown',
+        birthDate: '1970-01-01',
+        sex: 'M',
+        confirmNotDuplicate: true,
+      }),
+    );
     await timed(() => call(services.dispatch, 'patients', 'search', { query: 'wy' }));
     await timed(() => call(services.dispatch, 'settings', 'get', {}));
   }

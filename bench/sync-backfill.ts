@@ -20,7 +20,13 @@ const PATIENTS = Number(process.env.BENCH_BACKFILL_PATIENTS ?? 5_000);
 
 export async function benchSyncBackfill(): Promise<Record<string, number>> {
   const dir = mkdtempSync(path.join(tmpdir(), 'tws-bench-backfill-'));
-  const services = createServices({ dataDir: dir, migrationsFolder: defaultMigrationsFolder(), clock: new ManualClock(() => Date.parse('2025-06-15T04:00:00Z')), appVersion: 'bench', sync: { watchIntervalMs: 0 } });
+  const services = createServices({
+    dataDir: dir,
+    migrationsFolder: defaultMigrationsFolder(),
+    clock: new ManualClock(() => Date.parse('2025-06-15T04:00:00Z')),
+    appVersion: 'bench',
+    sync: { watchIntervalMs: 0 },
+  });
   try {
     await services.store.openWithPassphrase('bench-passphrase-1');
     await call(services.dispatch, 'auth', 'setupAdmin', {
@@ -33,7 +39,9 @@ export async function benchSyncBackfill(): Promise<Record<string, number>> {
     const sqlite = services.store.current.sqlite;
     // A paused target: the back-fill queues for it, the engine never starts (no network in this figure).
     sqlite
-      .prepare(`INSERT INTO sync_targets (id, enabled, base_url, ca_certificate_pem, client_pkcs12, client_passphrase, updated_at) VALUES ('county', 0, 'https://127.0.0.1/fhir/R4/', '', x'00', '', '')`)
+      .prepare(
+        `INSERT INTO sync_targets (id, enabled, base_url, ca_certificate_pem, client_pkcs12, client_passphrase, updated_at) VALUES ('county', 0, 'https://127.0.0.1/fhir/R4/', '', x'00', '', '')`,
+      )
       .run();
     let walked = 0;
     services.events.subscribe((name, payload) => {

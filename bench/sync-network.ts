@@ -74,7 +74,8 @@ export async function initialPull(patients: number): Promise<Record<string, numb
       cpuBefore = process.cpuUsage();
       lateness.push(Math.max(0, now - expected));
       busy.push(Math.max(0, Math.min(now - expected, (cpu.user + cpu.system) / 1000 - 5)));
-      if (process.env.BENCH_DEBUG && now - expected > 50) process.stderr.write(`[block] ${(now - expected).toFixed(0)} ms at ${(now - benchStart).toFixed(0)} ms\n`);
+      if (process.env.BENCH_DEBUG && now - expected > 50)
+        process.stderr.write(`[block] ${(now - expected).toFixed(0)} ms at ${(now - benchStart).toFixed(0)} ms\n`);
       expected = now + 5;
       setTimeout(tick, 5);
     };
@@ -96,7 +97,13 @@ export async function initialPull(patients: number): Promise<Record<string, numb
 
     const started = performance.now();
     const cpuAtStart = process.cpuUsage();
-    await call(services.dispatch, 'sync', 'configure', { id: 'county', baseUrl: peer.url, caCertificatePath: pki.ca.certPath, clientPkcs12Path: pki.client.pfxPath, clientPassphrase: pki.client.passphrase });
+    await call(services.dispatch, 'sync', 'configure', {
+      id: 'county',
+      baseUrl: peer.url,
+      caCertificatePath: pki.ca.certPath,
+      clientPkcs12Path: pki.client.pfxPath,
+      clientPassphrase: pki.client.passphrase,
+    });
     const engine = await services.sync.running();
     if (!engine) throw new Error('the sync engine did not start');
     // The first cycle pulls everything; settled = it ended with nothing left to send and no error.
@@ -115,7 +122,8 @@ export async function initialPull(patients: number): Promise<Record<string, numb
     const sqlite = services.store.current.sqlite;
     const count = (sql: string) => (sqlite.prepare(sql).get() as { n: number }).n;
     const applied = count(`SELECT count(*) AS n FROM sync_known_versions WHERE target = 'county'`);
-    const foreign = count(`SELECT count(*) AS n FROM sync_known_versions WHERE resource_id LIKE 'bb%'`) + count(`SELECT count(*) AS n FROM patients WHERE id LIKE 'bb%'`);
+    const foreign =
+      count(`SELECT count(*) AS n FROM sync_known_versions WHERE resource_id LIKE 'bb%'`) + count(`SELECT count(*) AS n FROM patients WHERE id LIKE 'bb%'`);
     const localPatients = count(`SELECT count(*) AS n FROM patients`);
     if (localPatients !== patients) throw new Error(`expected ${patients} patients on the station, found ${localPatients}`);
     return {
@@ -153,7 +161,13 @@ async function twoStation(): Promise<Record<string, number>> {
     stations.push(a, b);
     for (const station of [a, b]) {
       await station.call('auth.setupAdmin', ADMIN);
-      await station.call('sync.configure', { id: 'county', baseUrl: peer.url, caCertificatePath: pki.ca.certPath, clientPkcs12Path: pki.client.pfxPath, clientPassphrase: pki.client.passphrase });
+      await station.call('sync.configure', {
+        id: 'county',
+        baseUrl: peer.url,
+        caCertificatePath: pki.ca.certPath,
+        clientPkcs12Path: pki.client.pfxPath,
+        clientPassphrase: pki.client.passphrase,
+      });
     }
     const visible: number[] = [];
     const patientIds: string[] = [];
@@ -168,7 +182,10 @@ async function twoStation(): Promise<Record<string, number>> {
     for (let index = 0; index < 10; index++) {
       const [writer, reader] = index % 2 === 0 ? [a, b] : [b, a];
       const started = performance.now();
-      const registered = await writer.call<{ patient: { id: string } }>('patients.register', { name: `双站${'甲乙丙丁戊己庚辛壬癸'[index]}`, idNumber: makeResidentId('130321', '1966-06-06', 500 + index) });
+      const registered = await writer.call<{ patient: { id: string } }>('patients.register', {
+        name: `双站${'甲乙丙丁戊己庚辛壬癸'[index]}`,
+        idNumber: makeResidentId('130321', '1966-06-06', 500 + index),
+      });
       const patientId = registered.patient.id;
       patientIds.push(patientId);
       await waitFor(async () => Boolean(await reader.call('patients.get', { patientId })));
@@ -205,7 +222,9 @@ async function twoStation(): Promise<Record<string, number>> {
     }
     const settled = async (station: StationProcess) =>
       waitFor(async () => {
-        const [view] = (await station.call<{ id: string; queued: number; lastError: unknown; state: string }[]>('sync.targets')).filter((each) => each.id === 'county');
+        const [view] = (await station.call<{ id: string; queued: number; lastError: unknown; state: string }[]>('sync.targets')).filter(
+          (each) => each.id === 'county',
+        );
         return view.queued === 0 && view.lastError === null && view.state === 'idle';
       });
     await a.call('sync.setEnabled', { id: 'county', enabled: true });

@@ -80,16 +80,14 @@ function target(pki: PlatformPki, baseUrl: string, overrides: Partial<SyncTarget
 function bundlesOf(list: ResourceWithId[], baseUrl: string): Bundle[] {
   const bundles: Bundle[] = [];
   for (let start = 0; start < list.length; start += 50) {
-    const entries: OutboxEntry[] = list
-      .slice(start, start + 50)
-      .map((resource, offset) => ({
-        id: `r${start + offset}`,
-        seq: start + offset,
-        target: 'county',
-        resource,
-        baseVersion: null,
-        attempts: 0,
-      }));
+    const entries: OutboxEntry[] = list.slice(start, start + 50).map((resource, offset) => ({
+      id: `r${start + offset}`,
+      seq: start + offset,
+      target: 'county',
+      resource,
+      baseVersion: null,
+      attempts: 0,
+    }));
     bundles.push(transactionBundle(groupByResource(entries), baseUrl));
   }
   return bundles;
@@ -111,9 +109,7 @@ async function rawPost(config: SyncTargetConfig, bundles: Bundle[]): Promise<num
           },
           (response) => {
             response.resume();
-            response.on('end', () =>
-              response.statusCode === 200 ? resolve() : reject(new Error(`HTTP ${response.statusCode}`)),
-            );
+            response.on('end', () => (response.statusCode === 200 ? resolve() : reject(new Error(`HTTP ${response.statusCode}`))));
           },
         );
         req.on('error', reject);
@@ -168,11 +164,7 @@ export async function pushAndPull(pki: PlatformPki, peer: FhirPeer): Promise<Rec
   };
 }
 
-async function enginePush(
-  pki: PlatformPki,
-  peer: FhirPeer,
-  list: ResourceWithId[],
-): Promise<{ pushS: number; enqueueS: number }> {
+async function enginePush(pki: PlatformPki, peer: FhirPeer, list: ResourceWithId[]): Promise<{ pushS: number; enqueueS: number }> {
   const outbox = new MemoryOutboxStore();
   // As in the app (SqlOutboxStore.enqueue): each resource is validated when its change is queued, not on push.
   const enqueueStarted = performance.now();
@@ -242,11 +234,7 @@ async function throughLoss(): Promise<Record<string, number>> {
   }
 }
 
-async function runUntilSettled(
-  config: SyncTargetConfig,
-  outbox: MemoryOutboxStore,
-  backoff: { baseMs: number; capMs: number },
-) {
+async function runUntilSettled(config: SyncTargetConfig, outbox: MemoryOutboxStore, backoff: { baseMs: number; capMs: number }) {
   const engine = createSyncEngine({
     targets: [{ ...config, pollIntervalMs: 600_000 }],
     outbox,
@@ -284,7 +272,13 @@ async function appPush(pki: PlatformPki, peer: FhirPeer): Promise<Record<string,
   const station = await openTestStation();
   try {
     const { sync, patients } = station.services;
-    await sync.configure({ id: 'county', baseUrl: peer.url, caCertificatePath: pki.ca.certPath, clientPkcs12Path: pki.client.pfxPath, clientPassphrase: pki.client.passphrase });
+    await sync.configure({
+      id: 'county',
+      baseUrl: peer.url,
+      caCertificatePath: pki.ca.certPath,
+      clientPkcs12Path: pki.client.pfxPath,
+      clientPassphrase: pki.client.passphrase,
+    });
     await sync.stop();
     const registerStarted = performance.now();
     for (let index = 0; index < 1_000; index++) {

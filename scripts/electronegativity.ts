@@ -99,7 +99,9 @@ export function rateFindings(results: SarifResult[], issues: ScannerIssue[]): Fi
     const file = normalizeFile(location?.artifactLocation?.uri ?? '');
     const line = location?.region?.startLine ?? 0;
     const column = location?.region?.startColumn ?? 0;
-    const issue = issues.find((i) => i.id === result.ruleId && normalizeFile(i.file) === file && sarifLine(i.location.line) === line && i.location.column + 1 === column);
+    const issue = issues.find(
+      (i) => i.id === result.ruleId && normalizeFile(i.file) === file && sarifLine(i.location.line) === line && i.location.column + 1 === column,
+    );
     return {
       check: result.ruleId,
       file,

@@ -33,7 +33,10 @@ if (squirrel) {
 const packaged = app.isPackaged;
 const debugSwitches = packaged ? debuggingSwitchesIn(process.argv) : [];
 if (debugSwitches.length > 0) {
-  dialog.showErrorBox('乡镇卫生院工作站 — 无法启动 / cannot start', `不允许以调试参数启动 / debugging switches are not allowed: --${debugSwitches.join(', --')}`);
+  dialog.showErrorBox(
+    '乡镇卫生院工作站 — 无法启动 / cannot start',
+    `不允许以调试参数启动 / debugging switches are not allowed: --${debugSwitches.join(', --')}`,
+  );
   app.exit(1);
 }
 
@@ -54,7 +57,13 @@ async function start(): Promise<void> {
     keystore: safeStorage,
     appVersion: app.getVersion(),
     online: () => net.isOnline(),
-    renderPdf: createElectronPdf({ openWindow: (options) => new BrowserWindow(options), preloadPath, packaged, pageUrl: (route) => `${devUrl ?? `${APP_ORIGIN}/index.html`}#${route}`, printWindows }),
+    renderPdf: createElectronPdf({
+      openWindow: (options) => new BrowserWindow(options),
+      preloadPath,
+      packaged,
+      pageUrl: (route) => `${devUrl ?? `${APP_ORIGIN}/index.html`}#${route}`,
+      printWindows,
+    }),
     // The renderer never types a path: main's dialog picks the file, the renderer gets a handle (issue 15 point 8).
     fileDialogs: electronFileDialogs((options) => (mainWindow ? dialog.showOpenDialog(mainWindow, options) : dialog.showOpenDialog(options))),
     idcardLauncher: utilityProcessLauncher(utilityProcess, path.join(__dirname, 'sdt-worker.js')),
@@ -85,7 +94,11 @@ async function start(): Promise<void> {
   const windowId = mainWindow.webContents.id;
   registerIpc(ipcMain, services.dispatch, makeSenderCheck({ webContentsId: () => windowId, allowedOrigins, printWindows: () => printWindows }));
   // Typed events (live ECG, sync progress) go to our window only, over a MessagePort (typed arrays cross as such).
-  forwardEventsToPort(mainWindow.webContents, (listener) => services.events.subscribe(listener), () => new MessageChannelMain());
+  forwardEventsToPort(
+    mainWindow.webContents,
+    (listener) => services.events.subscribe(listener),
+    () => new MessageChannelMain(),
+  );
   mainWindow.once('ready-to-show', () => mainWindow?.show());
   mainWindow.on('closed', () => {
     mainWindow = null;

@@ -69,27 +69,52 @@ export function sourceIdCardLauncher(): ReaderProcessLauncher {
  * dispatcher everywhere, so what the tests exercise is what the app runs.
  */
 export function createServices(opts: ServicesOptions) {
-  const store = new Store({ dbFile: opts.dbFile ?? path.join(opts.dataDir, 'workstation.db'), migrationsFolder: opts.migrationsFolder, keystore: opts.keystore });
+  const store = new Store({
+    dbFile: opts.dbFile ?? path.join(opts.dataDir, 'workstation.db'),
+    migrationsFolder: opts.migrationsFolder,
+    keystore: opts.keystore,
+  });
   const session = new Session(() => opts.clock.now().getTime());
   const db = () => store.current.db;
   const sqlite = () => store.current.sqlite;
   const auth = new AuthService(db, session, opts.clock);
   // The restore is written into the restored database's own chain, naming the backup and where the replaced one went.
   const backup = new BackupService(store, path.join(opts.dataDir, 'backups'), opts.clock, (restored, info) =>
-    appendAudit(restored, { userId: null, username: null, action: 'backup.restored', kind: 'admin', outcome: 'ok', details: JSON.stringify(info) }, opts.clock.now(), store.auditKey),
+    appendAudit(
+      restored,
+      { userId: null, username: null, action: 'backup.restored', kind: 'admin', outcome: 'ok', details: JSON.stringify(info) },
+      opts.clock.now(),
+      store.auditKey,
+    ),
   );
   const audit = {
     append: (event: Parameters<typeof appendAudit>[1]) => void appendAudit(sqlite(), event, opts.clock.now(), store.auditKey),
     search: (q: Parameters<typeof searchAudit>[1]) => searchAudit(sqlite(), q),
     verify: () => verifyAuditChain(sqlite(), store.auditKey),
   };
-  const patients = new PatientService(sqlite, opts.clock, () => readSettings(db()).villages, (patientId) => recordChange(sqlite(), 'patient', patientId), (keepId) => queuePatientRecords(sqlite(), keepId));
+  const patients = new PatientService(
+    sqlite,
+    opts.clock,
+    () => readSettings(db()).villages,
+    (patientId) => recordChange(sqlite(), 'patient', patientId),
+    (keepId) => queuePatientRecords(sqlite(), keepId),
+  );
   const clinic = new ClinicService(sqlite, opts.clock, session, patients, db);
   const events = new EventHub();
   const devices = new Map((opts.ecgDevices ?? [new SimulatorDriver({ id: 'demo', label: 'Demo 12-lead (synthetic)' })]).map((d) => [d.id, d]));
   const ecg = new EcgService(sqlite, opts.clock, session, patients, events, devices);
   const followup = new FollowupService({ db, clock: opts.clock, patients, audit: (e) => audit.append(e), reminders: new ReminderWorkerClient(store) });
-  const consult = new ConsultService({ sqlite, clock: opts.clock, session, patients, clinic, ecg, enqueue: enqueueResources, audit: (e) => audit.append(e), ...(opts.renderPdf ? { renderPdf: opts.renderPdf } : {}) });
+  const consult = new ConsultService({
+    sqlite,
+    clock: opts.clock,
+    session,
+    patients,
+    clinic,
+    ecg,
+    enqueue: enqueueResources,
+    audit: (e) => audit.append(e),
+    ...(opts.renderPdf ? { renderPdf: opts.renderPdf } : {}),
+  });
   const sync = new SyncService({
     sqlite,
     db,
@@ -104,7 +129,8 @@ export function createServices(opts: ServicesOptions) {
   // The consult asks only for its own Task and reply records (named scopes), never the county's.
   sync.onPulled('Task', (_db, resource) => void consult.applyPulled(resource), { name: 'consult-tasks', params: consultTaskScope });
   sync.onPulled('DiagnosticReport', (_db, resource) => void consult.applyPulled(resource), { name: 'consult-replies', params: consultReplyScope });
-  for (const type of FOLLOWUP_PULLED_TYPES) sync.onPulled(type, (pulledInto, resource) => void applyPulledFollowup(pulledInto, resource, opts.clock.now().toISOString()));
+  for (const type of FOLLOWUP_PULLED_TYPES)
+    sync.onPulled(type, (pulledInto, resource) => void applyPulledFollowup(pulledInto, resource, opts.clock.now().toISOString()));
   // A reply to an open consult (a critical read above all) comes in seconds while the link is up.
   const stopConsultWatch = watchConsultReplies({
     awaiting: () => store.isOpen && consult.awaitingReply(),
@@ -119,7 +145,12 @@ export function createServices(opts: ServicesOptions) {
     http: opts.sync?.http ?? createFhirHttpClient(),
     institutionCode: () => stationInstitution(sqlite())?.code ?? null,
   });
-  const idcard = new IdCardService({ db, clock: opts.clock, launcher: opts.idcardLauncher ?? sourceIdCardLauncher(), onPatientChanged: (patientId) => recordChange(sqlite(), 'patient', patientId) });
+  const idcard = new IdCardService({
+    db,
+    clock: opts.clock,
+    launcher: opts.idcardLauncher ?? sourceIdCardLauncher(),
+    onPatientChanged: (patientId) => recordChange(sqlite(), 'patient', patientId),
+  });
   const files = new FileHandleStore(path.join(opts.dataDir, 'uploads'), () => opts.clock.now().getTime());
   const fileDialogs = opts.fileDialogs ?? NO_FILE_DIALOGS;
   const services = {

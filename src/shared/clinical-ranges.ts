@@ -191,16 +191,7 @@ export interface ClinicalRangesOverride {
   adultFromAge?: number;
 }
 
-export const FLAG_RANGE_KEYS = [
-  'systolic',
-  'diastolic',
-  'heartRate',
-  'temperature',
-  'spo2',
-  'respiratoryRate',
-  'glucoseFasting',
-  'glucoseRandom',
-] as const;
+export const FLAG_RANGE_KEYS = ['systolic', 'diastolic', 'heartRate', 'temperature', 'spo2', 'respiratoryRate', 'glucoseFasting', 'glucoseRandom'] as const;
 export type FlagRangeKey = (typeof FLAG_RANGE_KEYS)[number];
 
 const BOUND_KEYS = ['criticalLow', 'low', 'high', 'criticalHigh'] as const;

@@ -6,7 +6,15 @@
 import { daysInMonth, formatIsoDate, type IsoDate } from './dates';
 
 /** Closed list of refusals; each has a zh-CN and an English text under `dates.reasons.<REASON>` in common.json. */
-export const DATE_REASONS = ['DATE_INVALID', 'DATE_REQUIRED', 'DATE_TOO_EARLY', 'DATE_IN_FUTURE', 'DATE_IN_PAST', 'DATE_BEFORE_BIRTH', 'DATE_BEFORE_ENROLMENT'] as const;
+export const DATE_REASONS = [
+  'DATE_INVALID',
+  'DATE_REQUIRED',
+  'DATE_TOO_EARLY',
+  'DATE_IN_FUTURE',
+  'DATE_IN_PAST',
+  'DATE_BEFORE_BIRTH',
+  'DATE_BEFORE_ENROLMENT',
+] as const;
 export type DateReason = (typeof DATE_REASONS)[number];
 
 /** The earliest date any clinical field accepts (birth dates of the oldest residents included). */

@@ -74,10 +74,7 @@ export function classifyMeasurement(
 }
 
 /** Every classified measurement of a result at once, for the report's flags. */
-export function classifyMeasurements(
-  measurements: EcgMeasurements,
-  sex?: 'M' | 'F' | 'U',
-): Partial<Record<ClassifiedMeasurement, MeasurementClass>> {
+export function classifyMeasurements(measurements: EcgMeasurements, sex?: 'M' | 'F' | 'U'): Partial<Record<ClassifiedMeasurement, MeasurementClass>> {
   const out: Partial<Record<ClassifiedMeasurement, MeasurementClass>> = {};
   for (const key of Object.keys(ADULT_ECG_NORMALS) as ClassifiedMeasurement[]) {
     const result = classifyMeasurement(key, measurements[key], sex);

@@ -86,7 +86,9 @@ export function rhythmStatements(m: EcgMeasurements): EcgStatement[] {
   if (rate === undefined) return [];
   const irregular = m.rrIrregularity !== undefined && m.rrIrregularity > AF_RR_IRREGULARITY;
   if (m.prMs === undefined) {
-    return irregular ? [{ code: 'possibleAtrialFibrillation', criterion: { rule: 'afNoPIrregularRr', rrIrregularity: m.rrIrregularity!, limit: AF_RR_IRREGULARITY } }] : [];
+    return irregular
+      ? [{ code: 'possibleAtrialFibrillation', criterion: { rule: 'afNoPIrregularRr', rrIrregularity: m.rrIrregularity!, limit: AF_RR_IRREGULARITY } }]
+      : [];
   }
   if (irregular) return [];
   if (rate < 60) return [{ code: 'sinusBradycardia', criterion: { rule: 'bradycardia', heartRateBpm: rate, limit: 60 } }];
@@ -99,7 +101,8 @@ export function conductionStatements(m: EcgMeasurements, sinus: boolean, sex: St
   if (sinus && m.prMs !== undefined && m.prMs > 200) out.push({ code: 'firstDegreeAvBlock', criterion: { rule: 'prOver200', prMs: m.prMs, limit: 200 } });
   if (m.qrsMs !== undefined && m.qrsMs >= 120) out.push({ code: 'wideQrs', criterion: { rule: 'qrsAtLeast120', qrsMs: m.qrsMs, limit: 120 } });
   const qtcLimit = sex === 'M' ? 450 : 460;
-  if (m.qtcBazettMs !== undefined && m.qtcBazettMs >= qtcLimit) out.push({ code: 'prolongedQtc', criterion: { rule: 'qtcBazett', qtcMs: m.qtcBazettMs, limit: qtcLimit } });
+  if (m.qtcBazettMs !== undefined && m.qtcBazettMs >= qtcLimit)
+    out.push({ code: 'prolongedQtc', criterion: { rule: 'qtcBazett', qtcMs: m.qtcBazettMs, limit: qtcLimit } });
   return out;
 }
 

@@ -16,15 +16,7 @@ export type Disease = 'hypertension' | 't2dm';
 /** clinic and home are face-to-face; phone is not (spec A3). */
 export type Mode = 'clinic' | 'home' | 'phone';
 export type Classification = '控制满意' | '控制不满意' | '不良反应' | '并发症';
-export type Action =
-  | 'continue'
-  | 'adjust_medication'
-  | 'refer'
-  | 'urgent_refer'
-  | 'remeasure'
-  | 'schedule_face_to_face'
-  | 'contact_patient'
-  | 'none';
+export type Action = 'continue' | 'adjust_medication' | 'refer' | 'urgent_refer' | 'remeasure' | 'schedule_face_to_face' | 'contact_patient' | 'none';
 export type ReminderCode =
   | 'overdue'
   | 'referral_followup_due'
@@ -591,12 +583,7 @@ export const decisionReasons = {
       prefixed(disease, `存在危急情况（${joined.zh}），紧急转诊；${check.zh}`, `danger sign (${joined.en}): urgent referral; ${check.en}`),
     );
   },
-  referral: (
-    code: 'complication' | 'uncontrolled_twice' | 'adr_twice',
-    disease: Disease,
-    criteria: ReferralCriterion[],
-    checkDue: IsoDate,
-  ): Reason => {
+  referral: (code: 'complication' | 'uncontrolled_twice' | 'adr_twice', disease: Disease, criteria: ReferralCriterion[], checkDue: IsoDate): Reason => {
     const joined = joinCriteria(criteria);
     const check = checkBy(checkDue);
     return reason(code, prefixed(disease, `${joined.zh}，转诊；${check.zh}`, `${joined.en}: refer; ${check.en}`));
@@ -605,11 +592,7 @@ export const decisionReasons = {
     const fields = fieldList(missing);
     return reason(
       'control_undetermined',
-      prefixed(
-        disease,
-        `缺少${fields.zh}，无法判断控制情况，请重新测量`,
-        `${fields.en} missing, control cannot be determined: remeasure`,
-      ),
+      prefixed(disease, `缺少${fields.zh}，无法判断控制情况，请重新测量`, `${fields.en} missing, control cannot be determined: remeasure`),
     );
   },
   firstUncontrolled: (disease: Disease, measure: ControlMeasure, due: IsoDate, recheckDays: number): Reason =>
@@ -633,11 +616,7 @@ export const decisionReasons = {
   controlled: (disease: Disease, measure: ControlMeasure, due: IsoDate, months: number): Reason =>
     reason(
       'controlled',
-      prefixed(
-        disease,
-        `控制满意，${measure.zh}；${months}个月后随访（${due}）`,
-        `controlled, ${measure.en}; next follow-up in ${months} months (${due})`,
-      ),
+      prefixed(disease, `控制满意，${measure.zh}；${months}个月后随访（${due}）`, `controlled, ${measure.en}; next follow-up in ${months} months (${due})`),
     ),
   phoneContact: (disease: Disease, pendingDue: IsoDate | null): Reason =>
     reason(
@@ -651,17 +630,16 @@ export const decisionReasons = {
       ),
     ),
   checkContactPatient: (disease: Disease): Reason =>
-    reason('check_contact_patient', prefixed(disease, '有逾期或待随访的转诊，请联系患者', 'something is overdue or a referral needs checking: contact the patient')),
+    reason(
+      'check_contact_patient',
+      prefixed(disease, '有逾期或待随访的转诊，请联系患者', 'something is overdue or a referral needs checking: contact the patient'),
+    ),
   checkScheduleFaceToFace: (disease: Disease): Reason =>
     reason('check_schedule_face_to_face', prefixed(disease, '请安排面对面随访', 'schedule a face-to-face follow-up')),
   checkNothingDue: (disease: Disease, nextDue: IsoDate | null): Reason =>
     reason(
       'check_nothing_due',
-      prefixed(
-        disease,
-        nextDue ? `暂无待办，下次随访${nextDue}` : '暂无待办',
-        nextDue ? `nothing due; next follow-up ${nextDue}` : 'nothing due',
-      ),
+      prefixed(disease, nextDue ? `暂无待办，下次随访${nextDue}` : '暂无待办', nextDue ? `nothing due; next follow-up ${nextDue}` : 'nothing due'),
     ),
 };
 
@@ -762,8 +740,6 @@ export const advisoryReasons = {
   build: (code: AdvisoryCode, met: boolean, label: LocalizedText, measured: string, target: string, packTitle: LocalizedText): Reason =>
     reason(code, {
       zh: `参考（${packTitle.zh}，不影响分类）：${label.zh}${measured}，目标${target}，${met ? '已达标' : '未达标'}`,
-      en: `advisory (${packTitle.en}, does not change the classification): ${label.en} ${measured}, target ${target}, ${
-        met ? 'met' : 'not met'
-      }`,
+      en: `advisory (${packTitle.en}, does not change the classification): ${label.en} ${measured}, target ${target}, ${met ? 'met' : 'not met'}`,
     }),
 };

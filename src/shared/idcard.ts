@@ -89,7 +89,8 @@ export function decodeCardText(text: Uint8Array, photo: IdCardData['photo']): { 
   const validFrom = cardDate(f.validFrom);
   const validTo = cardDate(f.validTo);
   const idNumber = normalizeResidentIdInput(f.idNumber);
-  if (!f.name || !birthDate || birthDate === 'long-term' || !validFrom || !validTo || !/^\d{17}[\dX]$/.test(idNumber)) return { ok: false, error: 'IDCARD_BAD_TEXT' };
+  if (!f.name || !birthDate || birthDate === 'long-term' || !validFrom || !validTo || !/^\d{17}[\dX]$/.test(idNumber))
+    return { ok: false, error: 'IDCARD_BAD_TEXT' };
   return {
     ok: true,
     card: {

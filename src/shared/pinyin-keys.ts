@@ -121,15 +121,7 @@ export function nameSearchKeys(name: string): NameSearchKeys {
 
 export type SearchQueryKind = 'empty' | 'idFull' | 'idSuffix' | 'phone' | 'healthCard' | 'pinyin' | 'hanzi';
 
-export const SEARCH_QUERY_KINDS: readonly SearchQueryKind[] = [
-  'empty',
-  'idFull',
-  'idSuffix',
-  'phone',
-  'healthCard',
-  'pinyin',
-  'hanzi',
-];
+export const SEARCH_QUERY_KINDS: readonly SearchQueryKind[] = ['empty', 'idFull', 'idSuffix', 'phone', 'healthCard', 'pinyin', 'hanzi'];
 
 export interface SearchQuery {
   kind: SearchQueryKind;

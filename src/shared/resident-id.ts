@@ -76,9 +76,7 @@ export const COUNTYLESS_PREFECTURE_CITIES: Readonly<Record<string, string>> = {
   '620200': '嘉峪关市',
 };
 
-const PROVINCE_BY_CODE = new Map<string, Province>(
-  [...PROVINCES, RESIDENCE_PERMIT_TAIWAN].map((province) => [province.code, province]),
-);
+const PROVINCE_BY_CODE = new Map<string, Province>([...PROVINCES, RESIDENCE_PERMIT_TAIWAN].map((province) => [province.code, province]));
 
 export function provinceByCode(code: string): Province | undefined {
   return PROVINCE_BY_CODE.get(code);
@@ -182,9 +180,7 @@ function checkRegion(regionCode: string): ResidentIdError[] {
   if (!province) return [{ code: 'ID_REGION_PROVINCE', provinceCode }];
   if (UNSUBDIVIDED_PROVINCES.has(provinceCode)) {
     const expected = `${provinceCode}0000`;
-    return regionCode === expected
-      ? []
-      : [{ code: 'ID_REGION_NOT_SUBDIVIDED', regionCode, expected, province: province.zh }];
+    return regionCode === expected ? [] : [{ code: 'ID_REGION_NOT_SUBDIVIDED', regionCode, expected, province: province.zh }];
   }
   if (regionCode.slice(2, 4) === '00') return [{ code: 'ID_REGION_PREFECTURE', regionCode, province: province.zh }];
   if (regionCode.slice(4, 6) === '00' && !(regionCode in COUNTYLESS_PREFECTURE_CITIES)) {
@@ -264,8 +260,7 @@ const FIRST_POSITION: Record<ResidentIdErrorCode, number> = {
 
 /** Errors in reading order, so the list matches the number left to right. */
 function byPosition(a: ResidentIdError, b: ResidentIdError): number {
-  const position = (error: ResidentIdError) =>
-    error.code === 'ID_CHARACTER' ? error.position : FIRST_POSITION[error.code];
+  const position = (error: ResidentIdError) => (error.code === 'ID_CHARACTER' ? error.position : FIRST_POSITION[error.code]);
   return position(a) - position(b);
 }
 

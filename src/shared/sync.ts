@@ -182,9 +182,7 @@ export interface SyncErrorInfo {
 }
 
 export function syncErrorInfo(code: SyncErrorCode, message: string, status?: number): SyncErrorInfo {
-  return status === undefined
-    ? { code, action: SYNC_ERROR_POLICY[code].action, message }
-    : { code, action: SYNC_ERROR_POLICY[code].action, message, status };
+  return status === undefined ? { code, action: SYNC_ERROR_POLICY[code].action, message } : { code, action: SYNC_ERROR_POLICY[code].action, message, status };
 }
 
 export const SYNC_TARGET_STATES = ['idle', 'pushing', 'pulling', 'waiting-retry', 'stopped'] as const;

@@ -31,17 +31,119 @@ export const LOCAL_VALUE_SET_ARC = '2.16.156.10011.2.3.9999';
 const e = (code: string, zh: string, en: string): ValueSetEntry => ({ code, zh, en });
 
 const ETHNIC_NAMES = [
-  '汉族', '蒙古族', '回族', '藏族', '维吾尔族', '苗族', '彝族', '壮族', '布依族', '朝鲜族', '满族', '侗族', '瑶族', '白族',
-  '土家族', '哈尼族', '哈萨克族', '傣族', '黎族', '傈僳族', '佤族', '畲族', '高山族', '拉祜族', '水族', '东乡族', '纳西族',
-  '景颇族', '柯尔克孜族', '土族', '达斡尔族', '仫佬族', '羌族', '布朗族', '撒拉族', '毛南族', '仡佬族', '锡伯族', '阿昌族',
-  '普米族', '塔吉克族', '怒族', '乌孜别克族', '俄罗斯族', '鄂温克族', '德昂族', '保安族', '裕固族', '京族', '塔塔尔族',
-  '独龙族', '鄂伦春族', '赫哲族', '门巴族', '珞巴族', '基诺族',
+  '汉族',
+  '蒙古族',
+  '回族',
+  '藏族',
+  '维吾尔族',
+  '苗族',
+  '彝族',
+  '壮族',
+  '布依族',
+  '朝鲜族',
+  '满族',
+  '侗族',
+  '瑶族',
+  '白族',
+  '土家族',
+  '哈尼族',
+  '哈萨克族',
+  '傣族',
+  '黎族',
+  '傈僳族',
+  '佤族',
+  '畲族',
+  '高山族',
+  '拉祜族',
+  '水族',
+  '东乡族',
+  '纳西族',
+  '景颇族',
+  '柯尔克孜族',
+  '土族',
+  '达斡尔族',
+  '仫佬族',
+  '羌族',
+  '布朗族',
+  '撒拉族',
+  '毛南族',
+  '仡佬族',
+  '锡伯族',
+  '阿昌族',
+  '普米族',
+  '塔吉克族',
+  '怒族',
+  '乌孜别克族',
+  '俄罗斯族',
+  '鄂温克族',
+  '德昂族',
+  '保安族',
+  '裕固族',
+  '京族',
+  '塔塔尔族',
+  '独龙族',
+  '鄂伦春族',
+  '赫哲族',
+  '门巴族',
+  '珞巴族',
+  '基诺族',
 ] as const;
 const ETHNIC_EN = [
-  'Han', 'Mongol', 'Hui', 'Tibetan', 'Uyghur', 'Miao', 'Yi', 'Zhuang', 'Bouyei', 'Korean', 'Manchu', 'Dong', 'Yao', 'Bai',
-  'Tujia', 'Hani', 'Kazakh', 'Dai', 'Li', 'Lisu', 'Va', 'She', 'Gaoshan', 'Lahu', 'Sui', 'Dongxiang', 'Naxi', 'Jingpo',
-  'Kyrgyz', 'Tu', 'Daur', 'Mulao', 'Qiang', 'Blang', 'Salar', 'Maonan', 'Gelao', 'Xibe', 'Achang', 'Pumi', 'Tajik', 'Nu',
-  'Uzbek', 'Russian', 'Evenki', "De'ang", 'Bonan', 'Yugur', 'Gin', 'Tatar', 'Derung', 'Oroqen', 'Hezhen', 'Monpa', 'Lhoba',
+  'Han',
+  'Mongol',
+  'Hui',
+  'Tibetan',
+  'Uyghur',
+  'Miao',
+  'Yi',
+  'Zhuang',
+  'Bouyei',
+  'Korean',
+  'Manchu',
+  'Dong',
+  'Yao',
+  'Bai',
+  'Tujia',
+  'Hani',
+  'Kazakh',
+  'Dai',
+  'Li',
+  'Lisu',
+  'Va',
+  'She',
+  'Gaoshan',
+  'Lahu',
+  'Sui',
+  'Dongxiang',
+  'Naxi',
+  'Jingpo',
+  'Kyrgyz',
+  'Tu',
+  'Daur',
+  'Mulao',
+  'Qiang',
+  'Blang',
+  'Salar',
+  'Maonan',
+  'Gelao',
+  'Xibe',
+  'Achang',
+  'Pumi',
+  'Tajik',
+  'Nu',
+  'Uzbek',
+  'Russian',
+  'Evenki',
+  "De'ang",
+  'Bonan',
+  'Yugur',
+  'Gin',
+  'Tatar',
+  'Derung',
+  'Oroqen',
+  'Hezhen',
+  'Monpa',
+  'Lhoba',
   'Jino',
 ] as const;
 
@@ -59,8 +161,13 @@ const TABLE = {
     source: 'GB/T 2261.2-2003; OID from WS/T 500 templates (bzrrr/cda)',
     certainty: 'confirmed',
     entries: [
-      e('10', '未婚', 'never married'), e('20', '已婚', 'married'), e('21', '初婚', 'first marriage'), e('22', '再婚', 'remarried'),
-      e('23', '复婚', 'remarried to former spouse'), e('30', '丧偶', 'widowed'), e('40', '离婚', 'divorced'),
+      e('10', '未婚', 'never married'),
+      e('20', '已婚', 'married'),
+      e('21', '初婚', 'first marriage'),
+      e('22', '再婚', 'remarried'),
+      e('23', '复婚', 'remarried to former spouse'),
+      e('30', '丧偶', 'widowed'),
+      e('40', '离婚', 'divorced'),
       e('90', '未说明的婚姻状况', 'not stated'),
     ],
   },
@@ -81,9 +188,14 @@ const TABLE = {
     source: 'GB/T 4658-2006 (the major levels used by the 居民个人基本信息表); OID from the WS/T 483 draft SD.11.3.6',
     certainty: 'inferred',
     entries: [
-      e('10', '研究生教育', 'postgraduate'), e('20', '大学本科', 'bachelor'), e('30', '大学专科和专科学校', 'college'),
-      e('40', '中等职业教育', 'secondary vocational'), e('60', '普通高级中学教育', 'senior high school'),
-      e('70', '初级中学教育', 'junior high school'), e('80', '小学教育', 'primary school'), e('90', '其他', 'other or none'),
+      e('10', '研究生教育', 'postgraduate'),
+      e('20', '大学本科', 'bachelor'),
+      e('30', '大学专科和专科学校', 'college'),
+      e('40', '中等职业教育', 'secondary vocational'),
+      e('60', '普通高级中学教育', 'senior high school'),
+      e('70', '初级中学教育', 'junior high school'),
+      e('80', '小学教育', 'primary school'),
+      e('90', '其他', 'other or none'),
     ],
   },
   occupation: {
@@ -92,11 +204,15 @@ const TABLE = {
     source: 'GB/T 6565-2009 major groups, numbered 0–8 as on the 2017 BPHS resident form; OID from the WS/T 483 draft SD.11.3.7',
     certainty: 'inferred',
     entries: [
-      e('0', '国家机关、党群组织、企业、事业单位负责人', 'heads of organisations'), e('1', '专业技术人员', 'professionals'),
-      e('2', '办事人员和有关人员', 'clerical staff'), e('3', '商业、服务业人员', 'commerce and services'),
+      e('0', '国家机关、党群组织、企业、事业单位负责人', 'heads of organisations'),
+      e('1', '专业技术人员', 'professionals'),
+      e('2', '办事人员和有关人员', 'clerical staff'),
+      e('3', '商业、服务业人员', 'commerce and services'),
       e('4', '农、林、牧、渔、水利业生产人员', 'farming, forestry, animal husbandry, fishery'),
-      e('5', '生产、运输设备操作人员及有关人员', 'production and transport operators'), e('6', '军人', 'armed forces'),
-      e('7', '不便分类的其他从业人员', 'other workers'), e('8', '无职业', 'no occupation'),
+      e('5', '生产、运输设备操作人员及有关人员', 'production and transport operators'),
+      e('6', '军人', 'armed forces'),
+      e('7', '不便分类的其他从业人员', 'other workers'),
+      e('8', '无职业', 'no occupation'),
     ],
   },
   idDocumentType: {
@@ -105,9 +221,13 @@ const TABLE = {
     source: 'WS 364.3 CV02.01.101; the OID arc number (.2.3.1.2) is not confirmed by any public sample',
     certainty: 'inferred',
     entries: [
-      e('01', '居民身份证', 'resident identity card'), e('02', '居民户口簿', 'household register'), e('03', '护照', 'passport'),
-      e('04', '军官证', 'military officer card'), e('05', '驾驶证', 'driving licence'),
-      e('06', '港澳居民来往内地通行证', 'Hong Kong/Macao travel permit'), e('07', '台湾居民来往大陆通行证', 'Taiwan travel permit'),
+      e('01', '居民身份证', 'resident identity card'),
+      e('02', '居民户口簿', 'household register'),
+      e('03', '护照', 'passport'),
+      e('04', '军官证', 'military officer card'),
+      e('05', '驾驶证', 'driving licence'),
+      e('06', '港澳居民来往内地通行证', 'Hong Kong/Macao travel permit'),
+      e('07', '台湾居民来往大陆通行证', 'Taiwan travel permit'),
       e('99', '其他法定有效证件', 'other legal document'),
     ],
   },
@@ -123,7 +243,12 @@ const TABLE = {
     name: '此次随访分类 (DE05.10.066.00)',
     source: 'Codes of the 2017 BPHS follow-up form; OID from the WS/T 483 draft SD.11.1.150',
     certainty: 'inferred',
-    entries: [e('1', '控制满意', 'controlled'), e('2', '控制不满意', 'not controlled'), e('3', '不良反应', 'adverse reaction'), e('4', '并发症', 'complication')],
+    entries: [
+      e('1', '控制满意', 'controlled'),
+      e('2', '控制不满意', 'not controlled'),
+      e('3', '不良反应', 'adverse reaction'),
+      e('4', '并发症', 'complication'),
+    ],
   },
   medicationAdherence: {
     oid: '2.16.156.10011.2.3.2.12',
@@ -180,10 +305,19 @@ const TABLE = {
     source: 'Codes of the 2017 BPHS 居民个人基本信息表 (既往史: 1 无 … 13 其他); OID from the WS/T 483 draft SD.11.1.12',
     certainty: 'inferred',
     entries: [
-      e('1', '无', 'none'), e('2', '高血压', 'hypertension'), e('3', '糖尿病', 'diabetes'), e('4', '冠心病', 'coronary heart disease'),
-      e('5', '慢性阻塞性肺疾病', 'COPD'), e('6', '恶性肿瘤', 'malignant tumour'), e('7', '脑卒中', 'stroke'),
-      e('8', '严重精神障碍', 'severe mental disorder'), e('9', '结核病', 'tuberculosis'), e('10', '肝炎', 'hepatitis'),
-      e('11', '其他法定传染病', 'other notifiable infectious disease'), e('12', '职业病', 'occupational disease'), e('13', '其他', 'other'),
+      e('1', '无', 'none'),
+      e('2', '高血压', 'hypertension'),
+      e('3', '糖尿病', 'diabetes'),
+      e('4', '冠心病', 'coronary heart disease'),
+      e('5', '慢性阻塞性肺疾病', 'COPD'),
+      e('6', '恶性肿瘤', 'malignant tumour'),
+      e('7', '脑卒中', 'stroke'),
+      e('8', '严重精神障碍', 'severe mental disorder'),
+      e('9', '结核病', 'tuberculosis'),
+      e('10', '肝炎', 'hepatitis'),
+      e('11', '其他法定传染病', 'other notifiable infectious disease'),
+      e('12', '职业病', 'occupational disease'),
+      e('13', '其他', 'other'),
     ],
   },
   examResult: {
@@ -245,26 +379,14 @@ export function valueSetBySystem(system: string | undefined): ValueSet | undefin
 // ---- the station's enumerations → national codes (the enum already is the code's meaning, so no extra columns) ----
 
 export const SEX_CODE = { M: '1', F: '2', U: '0' } as const satisfies Record<'M' | 'F' | 'U', ValueSetCode<'sex'>>;
-export const FOLLOW_UP_MODE_CODE = { clinic: '1', home: '2', phone: '3' } as const satisfies Record<
-  'clinic' | 'home' | 'phone',
-  ValueSetCode<'followUpMode'>
->;
+export const FOLLOW_UP_MODE_CODE = { clinic: '1', home: '2', phone: '3' } as const satisfies Record<'clinic' | 'home' | 'phone', ValueSetCode<'followUpMode'>>;
 export const CLASSIFICATION_CODE = { 控制满意: '1', 控制不满意: '2', 不良反应: '3', 并发症: '4' } as const satisfies Record<
   '控制满意' | '控制不满意' | '不良反应' | '并发症',
   ValueSetCode<'followUpClassification'>
 >;
-export const ADHERENCE_CODE = { 规律: '1', 间断: '2', 不服药: '3' } as const satisfies Record<
-  '规律' | '间断' | '不服药',
-  ValueSetCode<'medicationAdherence'>
->;
-export const SALT_CODE = { light: '1', moderate: '2', heavy: '3' } as const satisfies Record<
-  'light' | 'moderate' | 'heavy',
-  ValueSetCode<'saltIntake'>
->;
-export const LEVEL_CODE = { good: '1', fair: '2', poor: '3' } as const satisfies Record<
-  'good' | 'fair' | 'poor',
-  ValueSetCode<'psychologicalAdjustment'>
->;
+export const ADHERENCE_CODE = { 规律: '1', 间断: '2', 不服药: '3' } as const satisfies Record<'规律' | '间断' | '不服药', ValueSetCode<'medicationAdherence'>>;
+export const SALT_CODE = { light: '1', moderate: '2', heavy: '3' } as const satisfies Record<'light' | 'moderate' | 'heavy', ValueSetCode<'saltIntake'>>;
+export const LEVEL_CODE = { good: '1', fair: '2', poor: '3' } as const satisfies Record<'good' | 'fair' | 'poor', ValueSetCode<'psychologicalAdjustment'>>;
 export const HYPOGLYCEMIA_CODE = { none: '1', occasional: '2', frequent: '3' } as const satisfies Record<
   'none' | 'occasional' | 'frequent',
   ValueSetCode<'hypoglycemiaReaction'>
@@ -273,10 +395,7 @@ export const DORSALIS_PEDIS_CODE = { normal: '1', weakened: '2', absent: '3' } a
   'normal' | 'weakened' | 'absent',
   ValueSetCode<'dorsalisPedis'>
 >;
-export const REFERRAL_URGENCY_CODE = { urgent: '1', routine: '2' } as const satisfies Record<
-  'urgent' | 'routine',
-  ValueSetCode<'referralUrgency'>
->;
+export const REFERRAL_URGENCY_CODE = { urgent: '1', routine: '2' } as const satisfies Record<'urgent' | 'routine', ValueSetCode<'referralUrgency'>>;
 
 /** Patient-level coded fields kept as columns (migration 0014); the registration form picks from these sets. */
 export const PATIENT_CODED_FIELDS = {

@@ -40,17 +40,7 @@ export interface VitalsInput {
 
 /** The form field a message belongs to (the renderer highlights it). */
 export type VitalField =
-  | 'systolic'
-  | 'diastolic'
-  | 'heartRate'
-  | 'temperature'
-  | 'spo2'
-  | 'respiratoryRate'
-  | 'weight'
-  | 'height'
-  | 'waist'
-  | 'glucose'
-  | 'bmi';
+  'systolic' | 'diastolic' | 'heartRate' | 'temperature' | 'spo2' | 'respiratoryRate' | 'weight' | 'height' | 'waist' | 'glucose' | 'bmi';
 
 /** Message code prefix per field: `SBP_IMPOSSIBLE`, `HR_HIGH`, … */
 export const FIELD_PREFIX = {
@@ -172,9 +162,7 @@ export interface DerivedVitals {
   centralObesity?: boolean;
 }
 
-export type VitalsAssessment =
-  | { ok: true; derived: DerivedVitals; flags: VitalsFlag[] }
-  | { ok: false; errors: VitalsError[] };
+export type VitalsAssessment = { ok: true; derived: DerivedVitals; flags: VitalsFlag[] } | { ok: false; errors: VitalsError[] };
 
 // BMI is computed, never typed: its only refusal is BMI_IMPLAUSIBLE.
 const MEASURED_PREFIXES = Object.values(FIELD_PREFIX).filter((prefix) => prefix !== 'BMI');
@@ -253,22 +241,14 @@ function unitHint(field: VitalField, value: number): VitalsError | undefined {
   switch (field) {
     case 'temperature':
       // Adult body temperatures in °F run about 90–110.
-      return value >= 90 && value <= 110
-        ? { code: 'TEMP_LOOKS_FAHRENHEIT', field, value, celsius: roundHalfUp(((value - 32) * 5) / 9, 1) }
-        : undefined;
+      return value >= 90 && value <= 110 ? { code: 'TEMP_LOOKS_FAHRENHEIT', field, value, celsius: roundHalfUp(((value - 32) * 5) / 9, 1) } : undefined;
     case 'height':
-      return value >= 0.3 && value <= 2.5
-        ? { code: 'HEIGHT_LOOKS_METRES', field, value, centimetres: roundHalfUp(value * 100, 1) }
-        : undefined;
+      return value >= 0.3 && value <= 2.5 ? { code: 'HEIGHT_LOOKS_METRES', field, value, centimetres: roundHalfUp(value * 100, 1) } : undefined;
     case 'weight':
       // A newborn's weight in grams typed into the kg box.
-      return value >= 400 && value <= 7000
-        ? { code: 'WEIGHT_LOOKS_GRAMS', field, value, kilograms: roundHalfUp(value / 1000, 3) }
-        : undefined;
+      return value >= 400 && value <= 7000 ? { code: 'WEIGHT_LOOKS_GRAMS', field, value, kilograms: roundHalfUp(value / 1000, 3) } : undefined;
     case 'spo2':
-      return value > 0 && value <= 1
-        ? { code: 'SPO2_LOOKS_FRACTION', field, value, percent: roundHalfUp(value * 100, 1) }
-        : undefined;
+      return value > 0 && value <= 1 ? { code: 'SPO2_LOOKS_FRACTION', field, value, percent: roundHalfUp(value * 100, 1) } : undefined;
     case 'glucose':
       // mg/dL → mmol/L: divide by 18.0 (molar mass of glucose 180.16 g/mol).
       return value > PLAUSIBLE_LIMITS.glucose.max && value <= 1000
@@ -336,13 +316,9 @@ function rangeFlag(prefix: RangedPrefix, field: VitalField, value: number, range
 function bmiFlags(bmi: number, category: BmiCategory, ranges: ClinicalRanges): VitalsFlag[] {
   switch (category) {
     case 'underweight':
-      return [
-        { code: 'BMI_UNDERWEIGHT', field: 'bmi', level: 'low', value: bmi, comparator: '<', limit: ranges.bmi.underweightBelow },
-      ];
+      return [{ code: 'BMI_UNDERWEIGHT', field: 'bmi', level: 'low', value: bmi, comparator: '<', limit: ranges.bmi.underweightBelow }];
     case 'overweight':
-      return [
-        { code: 'BMI_OVERWEIGHT', field: 'bmi', level: 'high', value: bmi, comparator: '≥', limit: ranges.bmi.overweightAtOrAbove },
-      ];
+      return [{ code: 'BMI_OVERWEIGHT', field: 'bmi', level: 'high', value: bmi, comparator: '≥', limit: ranges.bmi.overweightAtOrAbove }];
     case 'obese':
       return [{ code: 'BMI_OBESE', field: 'bmi', level: 'high', value: bmi, comparator: '≥', limit: ranges.bmi.obeseAtOrAbove }];
     default:
@@ -436,8 +412,7 @@ export function assessVitals(input: VitalsInput, ranges: ClinicalRanges): Vitals
       });
     }
   }
-  const adultOnlyGiven =
-    bp.complete.length > 0 || derived.bmi !== undefined || [input.heartRate, input.respiratoryRate, input.waistCm].some(present);
+  const adultOnlyGiven = bp.complete.length > 0 || derived.bmi !== undefined || [input.heartRate, input.respiratoryRate, input.waistCm].some(present);
   if (!adult && adultOnlyGiven) {
     flags.push({
       code: 'ADULT_RANGES_NOT_APPLIED',

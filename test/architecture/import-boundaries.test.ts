@@ -26,7 +26,11 @@ describe('import direction over every file in src/', () => {
   const rel = (file: string) => path.relative(PROJECT, file).split(path.sep).join('/');
 
   it('finds the process folders and their imports (the check is not vacuous)', () => {
-    for (const folder of PROCESSES) expect(files.some((f) => processOf(SRC, f) === folder), folder).toBe(true);
+    for (const folder of PROCESSES)
+      expect(
+        files.some((f) => processOf(SRC, f) === folder),
+        folder,
+      ).toBe(true);
     const has = (file: string, specifier: string) => edges.some((e) => rel(e.file) === file && e.ref.specifier === specifier);
     expect(has('src/main/main.ts', 'electron')).toBe(true);
     expect(has('src/preload/preload.ts', '../shared/api/contract')).toBe(true);

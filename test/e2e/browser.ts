@@ -29,7 +29,16 @@ export async function launch(opts: { passphrase?: string | null; dataDir?: strin
   process.env.XDG_CACHE_HOME = path.join(profile, 'cache');
   const browser = await chromium.launch({
     executablePath: chromiumPath(),
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic', '--lang=zh-CN'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      '--disable-quic',
+      '--lang=zh-CN',
+    ],
   });
   const page = await browser.newPage({ locale: 'zh-CN', viewport: { width: 1366, height: 860 } });
   page.on('pageerror', (err) => console.error('[page error]', err));
@@ -50,7 +59,11 @@ export async function launch(opts: { passphrase?: string | null; dataDir?: strin
 
 /** Moves the harness clock (idle lock, lockout expiry) without real waiting. */
 export async function advanceClock(ctx: E2eContext, ms: number): Promise<void> {
-  const res = await fetch(`${ctx.harness.url}/__test/advance-clock`, { method: 'POST', headers: { 'x-harness-token': ctx.harness.token }, body: JSON.stringify({ ms }) });
+  const res = await fetch(`${ctx.harness.url}/__test/advance-clock`, {
+    method: 'POST',
+    headers: { 'x-harness-token': ctx.harness.token },
+    body: JSON.stringify({ ms }),
+  });
   if (!res.ok) throw new Error(`advance-clock failed: ${res.status}`);
 }
 
@@ -76,7 +89,9 @@ export async function callApi<T>(c: E2eContext, channel: string, input: unknown)
     body: JSON.stringify(input),
   });
   // Answers carrying samples come as binary frames, as the renderer receives them.
-  const result = (res.headers.get('content-type') === BINARY_CONTENT_TYPE ? decodeFrame(new Uint8Array(await res.arrayBuffer())) : await res.json()) as ApiResult<T>;
+  const result = (
+    res.headers.get('content-type') === BINARY_CONTENT_TYPE ? decodeFrame(new Uint8Array(await res.arrayBuffer())) : await res.json()
+  ) as ApiResult<T>;
   if (!result.ok) throw new Error(`${channel}: ${result.error.code} ${result.error.message}`);
   return result.value;
 }

@@ -288,4 +288,3 @@ describe('daily clinic end to end (harness + Chromium)', () => {
     expect(a4.text.normalize('NFKC').replace(/\s+/g, '')).toContain('J06.9');
   });
 });
-

@@ -43,7 +43,11 @@ describe('remote consult in the browser, answered by the county through the FHIR
       });
     });
     const patient = (
-      await callApi<{ patient: { id: string } }>(ctx, 'patients.register', { name: '钱卫东', idNumber: makeResidentId('130321', '1961-04-09', 33), confirmNotDuplicate: true })
+      await callApi<{ patient: { id: string } }>(ctx, 'patients.register', {
+        name: '钱卫东',
+        idNumber: makeResidentId('130321', '1961-04-09', 33),
+        confirmNotDuplicate: true,
+      })
     ).patient;
     const synthetic = synthesizeEcg({ seed: 9, durationS: 10, sampleRateHz: 500, heartRateBpm: 88 });
     const file = path.join(ctx.dataDir, 'cart.xml');
@@ -111,7 +115,10 @@ describe('remote consult in the browser, answered by the county through the FHIR
       await peer.repo.updateResource({ ...report, extension: [{ url: CRITICAL_VALUE_EXTENSION, valueString: '急性心肌梗死，立即转诊' }] });
       await callApi(ctx!, 'sync.syncNow', { id: 'county' });
       await expect
-        .poll(async () => (await callApi<{ consult: { status: string } }>(ctx!, 'consult.get', { patientId: patient.id, consultId: consult.id })).consult.status, { timeout: 30_000 })
+        .poll(
+          async () => (await callApi<{ consult: { status: string } }>(ctx!, 'consult.get', { patientId: patient.id, consultId: consult.id })).consult.status,
+          { timeout: 30_000 },
+        )
         .toBe('completed');
       await expect.poll(async () => (await callApi<unknown[]>(ctx!, 'consult.alerts', {})).length).toBe(1);
     });
@@ -147,8 +154,18 @@ describe('a critical county reply reaches the chart without 立即同步', () =>
     ctx = await launch();
     const { page } = ctx;
     await createAdmin(page);
-    await callApi(ctx, 'sync.configure', { id: 'county', baseUrl: peer.url, caCertificatePath: pki.ca.certPath, clientPkcs12Path: pki.client.pfxPath, clientPassphrase: pki.client.passphrase });
-    const { patient } = await callApi<{ patient: { id: string } }>(ctx, 'patients.register', { name: '郑急诊', idNumber: makeResidentId('130321', '1957-12-12', 71), confirmNotDuplicate: true });
+    await callApi(ctx, 'sync.configure', {
+      id: 'county',
+      baseUrl: peer.url,
+      caCertificatePath: pki.ca.certPath,
+      clientPkcs12Path: pki.client.pfxPath,
+      clientPassphrase: pki.client.passphrase,
+    });
+    const { patient } = await callApi<{ patient: { id: string } }>(ctx, 'patients.register', {
+      name: '郑急诊',
+      idNumber: makeResidentId('130321', '1957-12-12', 71),
+      confirmNotDuplicate: true,
+    });
     const consult = await callApi<{ id: string; taskId: string }>(ctx, 'consult.create', {
       patientId: patient.id,
       question: '胸痛1小时，V1–V4 ST段抬高',

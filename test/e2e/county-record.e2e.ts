@@ -32,7 +32,11 @@ describe('调阅县域档案 in the chart, against the county FHIR peer (zh-CN)'
       clientPassphrase: pki.client.passphrase,
     });
     const resident = COUNTY_RESIDENTS[0];
-    const { patient } = await callApi<{ patient: { id: string } }>(ctx, 'patients.register', { name: resident.name, idNumber: resident.residentId, confirmNotDuplicate: true });
+    const { patient } = await callApi<{ patient: { id: string } }>(ctx, 'patients.register', {
+      name: resident.name,
+      idNumber: resident.residentId,
+      confirmNotDuplicate: true,
+    });
 
     await page.goto(`${harness.url}/#/patients/${patient.id}`);
     const section = page.getByTestId('county-record');

@@ -14,7 +14,12 @@ afterEach(async () => {
 const MM_IN_PT = 72 / 25.4;
 
 async function registerPatient(c: E2eContext, name: string, idNumber: string): Promise<{ id: string }> {
-  const r = await callApi<{ status: string; patient: { id: string } }>(c, 'patients.register', { name, idNumber, phone: '13800001111', confirmNotDuplicate: true });
+  const r = await callApi<{ status: string; patient: { id: string } }>(c, 'patients.register', {
+    name,
+    idNumber,
+    phone: '13800001111',
+    confirmNotDuplicate: true,
+  });
   return r.patient;
 }
 
@@ -79,7 +84,10 @@ async function readPdf(bytes: Buffer): Promise<PdfFacts> {
   const content = await page.getTextContent();
   // Chromium's subset CJK fonts map glyphs shared with a Kangxi radical (心 / ⼼) back to the radical in ToUnicode;
   // NFKC folds them into the ideographs a reader searches for (and full-width punctuation into ASCII).
-  const text = content.items.map((item) => ('str' in item ? item.str : '')).join('').normalize('NFKC');
+  const text = content.items
+    .map((item) => ('str' in item ? item.str : ''))
+    .join('')
+    .normalize('NFKC');
   const ops = await page.getOperatorList();
   const segments: PdfFacts['segments'] = [];
   let ctm: Matrix = [1, 0, 0, 1, 0, 0];
@@ -95,7 +103,7 @@ async function readPdf(bytes: Buffer): Promise<PdfFacts> {
       const data = (args[1] as (Float32Array | null)[])[0];
       if (!data) continue;
       let pen: number[] | null = null;
-      for (let k = 0; k < data.length; ) {
+      for (let k = 0; k < data.length;) {
         const op = data[k++];
         if (op === DRAW.moveTo) {
           pen = apply(ctm, data[k], data[k + 1]);
@@ -321,7 +329,9 @@ describe('ECG end to end (harness + Chromium)', () => {
       await page.getByLabel('文件路径').fill(samplePath('wfdb/mitdb', '208.hea'));
       await page.getByRole('button', { name: '导入到所选患者' }).click();
       await page.getByText('已保存到 钱多 的病历').waitFor({ timeout: 30_000 });
-      const [summary] = await callApi<{ leadNames: string[]; measurements: { beatCount: number; heartRateBpm: number } }[]>(ctx, 'ecg.list', { patientId: patient.id });
+      const [summary] = await callApi<{ leadNames: string[]; measurements: { beatCount: number; heartRateBpm: number } }[]>(ctx, 'ecg.list', {
+        patientId: patient.id,
+      });
       expect(summary.leadNames).toEqual(['II', 'V1']);
       expect(Math.abs(summary.measurements.beatCount - 2955)).toBeLessThan(40);
       await page.goto(`${ctx.harness.url}/#/ecg/patient/${patient.id}`);

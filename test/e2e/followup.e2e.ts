@@ -57,10 +57,12 @@ describe('chronic-disease follow-up end to end (harness + Chromium)', () => {
     // 赵强: first uncontrolled 30 days ago, due back within 14 days: 16 days overdue today.
     await call(d, 'followup', 'save', { patientId: zhao.id, disease: 'hypertension', form: { date: addDays(today, -30), mode: 'clinic', sbp: 156, dbp: 98 } });
     // 钱芳: a controlled visit whose 3-month date falls within the coming week.
-    const qianVisit = [...Array(40).keys()].map((k) => addDays(today, -80 - k)).find((day) => {
-      const due = addMonthsClamped(day, 3);
-      return due > today && daysBetween(today, due) <= 5;
-    })!;
+    const qianVisit = [...Array(40).keys()]
+      .map((k) => addDays(today, -80 - k))
+      .find((day) => {
+        const due = addMonthsClamped(day, 3);
+        return due > today && daysBetween(today, due) <= 5;
+      })!;
     await call(d, 'followup', 'save', { patientId: qian.id, disease: 'hypertension', form: { date: qianVisit, mode: 'clinic', sbp: 128, dbp: 80 } });
 
     // When I open 随访 and find 张伟, I enrol him in the hypertension programme.
@@ -178,10 +180,15 @@ describe('chronic-disease follow-up end to end (harness + Chromium)', () => {
     const d = ctx.harness.services.dispatch;
     const sun = await register(ctx, '孙丽', '1960-02-02', 21, '东湾村');
     const zhou = await register(ctx, '周杰', '1968-07-07', 22, '东湾村');
-    for (const p of [sun, zhou]) await call(d, 'followup', 'enrol', { patientId: p.id, disease: 'hypertension', howFound: 'clinic_visit', enrolledOn: addDays(today, -100) });
+    for (const p of [sun, zhou])
+      await call(d, 'followup', 'enrol', { patientId: p.id, disease: 'hypertension', howFound: 'clinic_visit', enrolledOn: addDays(today, -100) });
     // 孙丽 controlled, 周杰 not: the first is at target, the second is not; 周杰 is due back in 14 days.
     await call(d, 'followup', 'save', { patientId: sun.id, disease: 'hypertension', form: { date: addDays(today, -3), mode: 'clinic', sbp: 126, dbp: 78 } });
-    const zhouSaved = await call(d, 'followup', 'save', { patientId: zhou.id, disease: 'hypertension', form: { date: addDays(today, -20), mode: 'clinic', sbp: 158, dbp: 98 } });
+    const zhouSaved = await call(d, 'followup', 'save', {
+      patientId: zhou.id,
+      disease: 'hypertension',
+      form: { date: addDays(today, -20), mode: 'clinic', sbp: 158, dbp: 98 },
+    });
     const zhouDue = addDays(today, -6);
     expect(zhouSaved.appointment?.date).toBe(zhouDue);
 
@@ -214,7 +221,11 @@ describe('chronic-disease follow-up end to end (harness + Chromium)', () => {
     await page.getByRole('link', { name: '管理指标' }).click();
     const table = page.getByRole('table', { name: `${today.slice(0, 4)}年慢性病管理指标` });
     await expect.poll(() => table.textContent()).toContain('50.0%');
-    await table.getByRole('row', { name: /高血压/ }).getByRole('button', { name: '未达标 1' }).last().click();
+    await table
+      .getByRole('row', { name: /高血压/ })
+      .getByRole('button', { name: '未达标 1' })
+      .last()
+      .click();
     const drill = page.getByRole('table', { name: '患者名单' });
     await expect.poll(() => drill.textContent()).toContain('周杰');
     expect(await drill.textContent()).toContain('未达标');

@@ -61,7 +61,9 @@ describe('identity at the desk: the ID-card reader (harness + Chromium, stand-in
     const photo = await call(services.dispatch, 'idcard', 'photo', { patientId });
     expect(photo).toMatchObject({ format: 'wlt', size: 1024 });
     expect((await call(services.dispatch, 'patients', 'get', { patientId })).idNumber).toBe(STANDIN_CARD.idNumber);
-    const row = services.store.current.sqlite.prepare('SELECT ethnic_code AS ethnicCode FROM patients WHERE id = ?').get(patientId) as { ethnicCode: string | null };
+    const row = services.store.current.sqlite.prepare('SELECT ethnic_code AS ethnicCode FROM patients WHERE id = ?').get(patientId) as {
+      ethnicCode: string | null;
+    };
     expect(row.ethnicCode).toBe('01');
 
     // Check-in: 读身份证 beside the header search finds the registered patient; Enter opens the chart.

@@ -23,9 +23,17 @@ describe('同步 screen in the browser (zh-CN)', () => {
     ctx = await launch();
     const { page } = ctx;
     await createAdmin(page);
-    await callApi(ctx, 'sync.configure', { id: 'county', baseUrl: peer.url, caCertificatePath: pki.ca.certPath, clientPkcs12Path: pki.client.pfxPath, clientPassphrase: pki.client.passphrase });
+    await callApi(ctx, 'sync.configure', {
+      id: 'county',
+      baseUrl: peer.url,
+      caCertificatePath: pki.ca.certPath,
+      clientPkcs12Path: pki.client.pfxPath,
+      clientPassphrase: pki.client.passphrase,
+    });
     await callApi(ctx, 'users.create', { username: 'doctor1', displayName: '李医生', role: 'doctor', password: 'Doctor2026ok' });
-    await expect.poll(async () => (await callApi<{ id: string; state: string; queued: number }[]>(ctx!, 'sync.targets', {}))[0], { timeout: 20_000 }).toMatchObject({ state: 'idle', queued: 0 });
+    await expect
+      .poll(async () => (await callApi<{ id: string; state: string; queued: number }[]>(ctx!, 'sync.targets', {}))[0], { timeout: 20_000 })
+      .toMatchObject({ state: 'idle', queued: 0 });
 
     await page.getByRole('button', { name: '退出登录' }).click();
     await page.getByLabel('用户名').fill('doctor1');
@@ -47,7 +55,11 @@ describe('同步 screen in the browser (zh-CN)', () => {
     // The county platform goes down while a registration waits to go.
     await peer.stop();
     try {
-      const { patient } = await callApi<{ patient: { id: string } }>(ctx, 'patients.register', { name: '孙断网', idNumber: makeResidentId('130321', '1966-06-06', 51), confirmNotDuplicate: true });
+      const { patient } = await callApi<{ patient: { id: string } }>(ctx, 'patients.register', {
+        name: '孙断网',
+        idNumber: makeResidentId('130321', '1966-06-06', 51),
+        confirmNotDuplicate: true,
+      });
       await card.getByTestId('sync-error-county').getByText('无法连接平台服务器').waitFor({ timeout: 20_000 });
       await expect.poll(() => card.getByTestId('sync-state-county').innerText()).not.toBe('空闲');
       expect(await card.getByTestId('sync-last-county').innerText()).toBe(lastSync);

@@ -32,7 +32,10 @@ async function configure(c: E2eContext, targetName: string, values: { baseUrl: s
   const form = card.getByRole('form', { name: '平台设置' });
   await form.getByLabel('FHIR 服务器地址 (https)').fill(values.baseUrl);
   // Certificates are chosen in the file dialog (the harness's chooser stands in for main's), never typed.
-  for (const [label, file] of [['平台 CA 证书文件 (PEM)', values.caPath], ['本站客户端证书文件 (.p12/.pfx)', values.pki.client.pfxPath]]) {
+  for (const [label, file] of [
+    ['平台 CA 证书文件 (PEM)', values.caPath],
+    ['本站客户端证书文件 (.p12/.pfx)', values.pki.client.pfxPath],
+  ]) {
     const [chooser] = await Promise.all([c.page.waitForEvent('filechooser'), form.getByRole('button', { name: `${label} — 选择文件…` }).click()]);
     await chooser.setFiles(file);
     await form.getByText(path.basename(file)).waitFor();

@@ -67,7 +67,7 @@ describe('one patient, one truth (issue 14)', () => {
     expect(await page.locator('.reminder-kinds .count', { hasText: '…' }).count()).toBe(0);
   });
 
-  it('one blood-pressure history: clinic vitals and follow-up visits in the chart and the follow-up trend; the follow-up form offers the day\'s vitals', async () => {
+  it("one blood-pressure history: clinic vitals and follow-up visits in the chart and the follow-up trend; the follow-up form offers the day's vitals", async () => {
     ctx = await launch();
     const c = ctx;
     const { page } = c;
@@ -118,12 +118,26 @@ describe('one patient, one truth (issue 14)', () => {
     const d = c.harness.services.dispatch;
     const sun = await register(c, '孙丽华', '1970-02-03', 51);
     const pki = generatePlatformPki({ name: 'county' });
-    await call(d, 'sync', 'configure', { id: 'county', baseUrl: 'https://127.0.0.1:9/fhir/R4/', enabled: false, caCertificatePem: pki.ca.certPem, clientPkcs12Path: pki.client.pfxPath, clientPassphrase: pki.client.passphrase });
-    const ask = (question: string) => call(d, 'consult', 'create', { patientId: sun.id, question, urgency: 'routine', targetInstitution: '县人民医院', specialty: 'cardiology' });
+    await call(d, 'sync', 'configure', {
+      id: 'county',
+      baseUrl: 'https://127.0.0.1:9/fhir/R4/',
+      enabled: false,
+      caCertificatePem: pki.ca.certPem,
+      clientPkcs12Path: pki.client.pfxPath,
+      clientPassphrase: pki.client.passphrase,
+    });
+    const ask = (question: string) =>
+      call(d, 'consult', 'create', { patientId: sun.id, question, urgency: 'routine', targetInstitution: '县人民医院', specialty: 'cardiology' });
     const answered = await ask('心电图ST段改变请判读');
     await ask('血压控制不佳请给用药建议');
     const consults = c.harness.services.consult;
-    consults.applyPulled({ resourceType: 'Task', id: answered.taskId, status: 'completed', intent: 'order', basedOn: [{ reference: `ServiceRequest/${answered.id}` }] });
+    consults.applyPulled({
+      resourceType: 'Task',
+      id: answered.taskId,
+      status: 'completed',
+      intent: 'order',
+      basedOn: [{ reference: `ServiceRequest/${answered.id}` }],
+    });
     consults.applyPulled({
       resourceType: 'DiagnosticReport',
       id: 'county-report-1',
@@ -225,7 +239,10 @@ describe('one patient, one truth (issue 14)', () => {
     // F2, type, Enter: the chart opens and the focus is on it (the patient's name), not on the page body.
     await page.keyboard.press('F2');
     await page.keyboard.type('郑小明');
-    await page.getByRole('option', { name: /郑小明/ }).first().waitFor();
+    await page
+      .getByRole('option', { name: /郑小明/ })
+      .first()
+      .waitFor();
     await page.keyboard.press('Enter');
     await page.getByTestId('chart-heading').waitFor();
     await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('chart-heading');

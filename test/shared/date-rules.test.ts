@@ -39,7 +39,7 @@ describe('one display format in the clinic time zone', () => {
     expect(formatClinicDateTime('2026-01-02T03:04:05Z', 'UTC')).toBe('2026-01-02 03:04');
   });
 
-  it('shows a time without a zone (an ECG cart\'s local clock) as written, not shifted by the zone offset', () => {
+  it("shows a time without a zone (an ECG cart's local clock) as written, not shifted by the zone offset", () => {
     expect(formatClinicDateTime('2011-12-01T07:27:34')).toBe('2011-12-01 07:27');
     expect(formatClinicDateTimeSeconds('2011-12-01T07:27:34')).toBe('2011-12-01 07:27:34');
     expect(formatClinicDateTime('2011-12-01T07:27', 'America/New_York')).toBe('2011-12-01 07:27');

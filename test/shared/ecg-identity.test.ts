@@ -3,7 +3,7 @@ import { identityMismatches } from '../../src/shared/ecg-identity';
 
 const chosen = { id: 'p-1', name: '张三', idNumber: '11010119900307451X', healthCardNumber: 'HC-0042' };
 
-describe('the file\'s patient against the chosen one', () => {
+describe("the file's patient against the chosen one", () => {
   it.each<[string, { name?: string; id?: string } | undefined, string[]]>([
     ['no identity in the file', undefined, []],
     ['blank fields', { name: '  ', id: '' }, []],

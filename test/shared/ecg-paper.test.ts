@@ -66,10 +66,15 @@ describe('paper scale conversions', () => {
 
   it('sample ↔ mm round trips for every speed and rate', () => {
     fc.assert(
-      fc.property(fc.constantFrom(...PAPER_SPEEDS_MM_PER_S), fc.constantFrom(100, 250, 360, 500, 1000), fc.integer({ min: 0, max: 600_000 }), (speed, hz, index) => {
-        const s = scale(speed, 10);
-        expect(mmToSample(sampleToMm(index, s, hz), s, hz)).toBeCloseTo(index, 6);
-      }),
+      fc.property(
+        fc.constantFrom(...PAPER_SPEEDS_MM_PER_S),
+        fc.constantFrom(100, 250, 360, 500, 1000),
+        fc.integer({ min: 0, max: 600_000 }),
+        (speed, hz, index) => {
+          const s = scale(speed, 10);
+          expect(mmToSample(sampleToMm(index, s, hz), s, hz)).toBeCloseTo(index, 6);
+        },
+      ),
     );
   });
 
@@ -156,7 +161,10 @@ describe('grid', () => {
     const lines = gridLinePositions(297, 1);
     expect(lines).toHaveLength(298);
     expect(lines[297]).toBe(297);
-    expect(lines.filter(isLargeGridLine)).toEqual([0, 5, 10, 15, 20, 25, 30, 35, 40, 45, 50, 55, 60, 65, 70, 75, 80, 85, 90, 95, 100, 105, 110, 115, 120, 125, 130, 135, 140, 145, 150, 155, 160, 165, 170, 175, 180, 185, 190, 195, 200, 205, 210, 215, 220, 225, 230, 235, 240, 245, 250, 255, 260, 265, 270, 275, 280, 285, 290, 295]);
+    expect(lines.filter(isLargeGridLine)).toEqual([
+      0, 5, 10, 15, 20, 25, 30, 35, 40, 45, 50, 55, 60, 65, 70, 75, 80, 85, 90, 95, 100, 105, 110, 115, 120, 125, 130, 135, 140, 145, 150, 155, 160, 165, 170,
+      175, 180, 185, 190, 195, 200, 205, 210, 215, 220, 225, 230, 235, 240, 245, 250, 255, 260, 265, 270, 275, 280, 285, 290, 295,
+    ]);
     expect(gridLinePositions(210, 5)).toHaveLength(43);
     expect(gridLinePositions(7.5, 5)).toEqual([0, 5]);
   });
@@ -194,7 +202,9 @@ describe('layouts', () => {
   });
 
   it.each(['3x4+rhythm', '6x2', '12x1'] as EcgLayout[])('%s shows each of the 12 leads exactly once (besides the rhythm strip)', (layout) => {
-    const leads = layoutCells(layout).filter((c) => !c.rhythm).map((c) => c.lead);
+    const leads = layoutCells(layout)
+      .filter((c) => !c.rhythm)
+      .map((c) => c.lead);
     expect([...leads].sort()).toEqual(['I', 'II', 'III', 'V1', 'V2', 'V3', 'V4', 'V5', 'V6', 'aVL', 'aVF', 'aVR'].sort());
   });
 
@@ -253,17 +263,22 @@ describe('placing a layout on paper', () => {
 
   it('puts every cell inside the paper for every layout, speed and gain', () => {
     fc.assert(
-      fc.property(fc.constantFrom<EcgLayout>('3x4+rhythm', '6x2', '12x1'), fc.constantFrom(...PAPER_SPEEDS_MM_PER_S), fc.constantFrom(...PAPER_GAINS_MM_PER_MV), (layout, speed, gain) => {
-        const placed = placeLayout(layout, scale(speed, gain));
-        for (const c of placed.cells) {
-          expect(c.xMm + c.widthMm).toBeLessThanOrEqual(placed.widthMm + 1e-9);
-          expect(c.topMm + c.heightMm).toBeLessThanOrEqual(placed.heightMm + 1e-9);
-          expect(c.baselineMm).toBeGreaterThan(c.topMm);
-          expect(c.baselineMm).toBeLessThan(c.topMm + c.heightMm);
-          // A 1 mV calibration pulse fits above the baseline.
-          expect(c.baselineMm - gain).toBeGreaterThanOrEqual(c.topMm - 1e-9);
-        }
-      }),
+      fc.property(
+        fc.constantFrom<EcgLayout>('3x4+rhythm', '6x2', '12x1'),
+        fc.constantFrom(...PAPER_SPEEDS_MM_PER_S),
+        fc.constantFrom(...PAPER_GAINS_MM_PER_MV),
+        (layout, speed, gain) => {
+          const placed = placeLayout(layout, scale(speed, gain));
+          for (const c of placed.cells) {
+            expect(c.xMm + c.widthMm).toBeLessThanOrEqual(placed.widthMm + 1e-9);
+            expect(c.topMm + c.heightMm).toBeLessThanOrEqual(placed.heightMm + 1e-9);
+            expect(c.baselineMm).toBeGreaterThan(c.topMm);
+            expect(c.baselineMm).toBeLessThan(c.topMm + c.heightMm);
+            // A 1 mV calibration pulse fits above the baseline.
+            expect(c.baselineMm - gain).toBeGreaterThanOrEqual(c.topMm - 1e-9);
+          }
+        },
+      ),
     );
   });
 });

@@ -5,9 +5,7 @@ import { buildIcd10SearchKeys, formatIcd10SearchKeys, icd10NameKeys } from '../.
 describe('ICD-10 pinyin keys', () => {
   // The generated JSON must be what pinyin-pro makes of the list today; `npx vitest run -u` rewrites it.
   it('icd10-search-keys.json matches the list', async () => {
-    await expect(formatIcd10SearchKeys(buildIcd10SearchKeys(LIST))).toMatchFileSnapshot(
-      '../../src/shared/icd10/icd10-search-keys.json',
-    );
+    await expect(formatIcd10SearchKeys(buildIcd10SearchKeys(LIST))).toMatchFileSnapshot('../../src/shared/icd10/icd10-search-keys.json');
   });
 
   it.each<[string, string, string]>([

@@ -5,8 +5,7 @@ import { icd10NameKeys } from '../../src/shared/icd10/search-keys';
 import { DEFAULT_PREFERRED_CODES, icd10ByCode, searchIcd10 } from '../../src/shared/icd10/search';
 
 const CODES = new Set(LIST.map((entry) => entry.code));
-const codesStartingWith = (...prefixes: string[]) =>
-  LIST.filter((entry) => prefixes.some((prefix) => entry.code.startsWith(prefix)));
+const codesStartingWith = (...prefixes: string[]) => LIST.filter((entry) => prefixes.some((prefix) => entry.code.startsWith(prefix)));
 
 describe('the primary-care ICD-10 list', () => {
   it('has at least 400 codes, each once, in code order', () => {

@@ -29,7 +29,18 @@ describe('card text layout (256 bytes of fixed-width UCS-2LE)', () => {
     const r = decodeCardText(encodeCardText(FIELDS), null);
     expect(r).toEqual({
       ok: true,
-      card: { name: '阿依古丽·买买提', sex: 'F', ethnicCode: '05', birthDate: '1965-03-12', address: '新疆维吾尔自治区喀什市', idNumber: ID, authority: '喀什市公安局', validFrom: '2015-06-01', validTo: 'long-term', photo: null },
+      card: {
+        name: '阿依古丽·买买提',
+        sex: 'F',
+        ethnicCode: '05',
+        birthDate: '1965-03-12',
+        address: '新疆维吾尔自治区喀什市',
+        idNumber: ID,
+        authority: '喀什市公安局',
+        validFrom: '2015-06-01',
+        validTo: 'long-term',
+        photo: null,
+      },
     });
   });
 
@@ -83,7 +94,11 @@ describe('keyboard-mode readers and QR scanners', () => {
     ['an 18-digit ID typed by a reader', `${ID}\n`, { kind: 'residentId', idNumber: ID }],
     ['lower-case x', ID_X.toLowerCase(), { kind: 'residentId', idNumber: ID_X }],
     ['full-width digits from an IME', ID.replace(/\d/g, (d) => String.fromCharCode(0xff10 + Number(d))), { kind: 'residentId', idNumber: ID }],
-    ['key=value with name and phone', `name=%E5%BC%A0%E4%B8%89&idNo=${ID}&phone=13812345678`, { kind: 'qr', idNumber: ID, name: '张三', phone: '13812345678', source: 'keyValue' }],
+    [
+      'key=value with name and phone',
+      `name=%E5%BC%A0%E4%B8%89&idNo=${ID}&phone=13812345678`,
+      { kind: 'qr', idNumber: ID, name: '张三', phone: '13812345678', source: 'keyValue' },
+    ],
     ['Chinese keys separated by |', `姓名=李四|身份证号=${ID}`, { kind: 'qr', idNumber: ID, name: '李四', phone: null, source: 'keyValue' }],
     ['JSON object', JSON.stringify({ xm: '王五', sfzh: ID }), { kind: 'qr', idNumber: ID, name: '王五', phone: null, source: 'json' }],
     ['plain ehc health-card form', `ehc:1:ID:${ID}:13`, { kind: 'qr', idNumber: ID, name: null, phone: null, source: 'healthCard' }],

@@ -25,7 +25,8 @@ function thrownReasons(): Map<string, string> {
   for (const file of files(path.join(root, 'src/main'))) {
     const text = readFileSync(file, 'utf8');
     // ECG_FORMAT refusals carry a reader code (ecg:formatError), not a service reason.
-    for (const m of text.matchAll(/new ApiError\('(\w+)'[^;]*?\{[^}]*?reason: '([A-Z][A-Z0-9_]+)'/gs)) if (m[1] !== 'ECG_FORMAT') found.set(m[2], path.relative(root, file));
+    for (const m of text.matchAll(/new ApiError\('(\w+)'[^;]*?\{[^}]*?reason: '([A-Z][A-Z0-9_]+)'/gs))
+      if (m[1] !== 'ECG_FORMAT') found.set(m[2], path.relative(root, file));
     for (const m of text.matchAll(/\brefuse\('([A-Z][A-Z0-9_]+)'/g)) found.set(m[1], path.relative(root, file));
   }
   return found;

@@ -2,13 +2,7 @@ import i18next, { type i18n } from 'i18next';
 import { beforeAll, describe, expect, it } from 'vitest';
 import en from '../../src/renderer/i18n/locales/en/clinic-rules.json';
 import zh from '../../src/renderer/i18n/locales/zh-CN/clinic-rules.json';
-import {
-  checkCharacter,
-  makeResidentId,
-  parseResidentId,
-  RESIDENT_ID_ERROR_CODES,
-  type ResidentIdError,
-} from '../../src/shared/resident-id';
+import { checkCharacter, makeResidentId, parseResidentId, RESIDENT_ID_ERROR_CODES, type ResidentIdError } from '../../src/shared/resident-id';
 
 const TODAY = '2025-06-15';
 const withCheck = (first17: string) => first17 + checkCharacter(first17);
@@ -76,9 +70,7 @@ describe('resident ID messages (clinic-rules.json)', () => {
   it('names the wrong part precisely in Chinese', () => {
     const t = (error: ResidentIdError) => translator.t(`idCard.${error.code}`, { ...error, lng: 'zh-CN' });
     expect(t({ code: 'ID_CHECKSUM', expected: 'X', actual: '3' })).toBe('第18位校验码应为 X，实际为 3');
-    expect(t({ code: 'ID_BIRTH_DAY', year: 1990, month: 2, day: '29', daysInMonth: 28 })).toBe(
-      '第13–14位出生日29无效：1990年2月只有28天',
-    );
+    expect(t({ code: 'ID_BIRTH_DAY', year: 1990, month: 2, day: '29', daysInMonth: 28 })).toBe('第13–14位出生日29无效：1990年2月只有28天');
     expect(t({ code: 'ID_REGION_PROVINCE', provinceCode: '99' })).toBe('第1–2位省级代码99不存在');
   });
 });

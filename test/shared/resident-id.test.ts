@@ -1,13 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  checkCharacter,
-  makeResidentId,
-  normalizeResidentIdInput,
-  parseResidentId,
-  PROVINCES,
-  type ResidentIdError,
-} from '../../src/shared/resident-id';
+import { checkCharacter, makeResidentId, normalizeResidentIdInput, parseResidentId, PROVINCES, type ResidentIdError } from '../../src/shared/resident-id';
 
 const TODAY = '2025-06-15';
 
@@ -99,59 +92,37 @@ describe('parseResidentId: each wrong part is named', () => {
     ['too short', valid.slice(0, 17), [{ code: 'ID_LENGTH', length: 17 }]],
     ['too long', `${valid}1`, [{ code: 'ID_LENGTH', length: 19 }]],
     ['15 characters but not all digits', '11010549123100X', [{ code: 'ID_LENGTH', length: 15 }]],
-    ['wrong check character', `${valid.slice(0, 17)}${valid[17] === '0' ? '1' : '0'}`, [
-      { code: 'ID_CHECKSUM', expected: valid[17], actual: valid[17] === '0' ? '1' : '0' },
-    ]],
+    [
+      'wrong check character',
+      `${valid.slice(0, 17)}${valid[17] === '0' ? '1' : '0'}`,
+      [{ code: 'ID_CHECKSUM', expected: valid[17], actual: valid[17] === '0' ? '1' : '0' }],
+    ],
     ['letter inside', `4305A2${valid.slice(6)}`, [{ code: 'ID_CHARACTER', position: 5, char: 'A' }]],
     ['X in the middle', `${valid.slice(0, 16)}X${valid[17]}`, [{ code: 'ID_CHARACTER', position: 17, char: 'X' }]],
     ['bad last character', `${valid.slice(0, 17)}Y`, [{ code: 'ID_CHARACTER', position: 18, char: 'Y' }]],
     ['unknown province', withCheck('99052219900307123'), [{ code: 'ID_REGION_PROVINCE', provinceCode: '99' }]],
     ['province 00', withCheck('00052219900307123'), [{ code: 'ID_REGION_PROVINCE', provinceCode: '00' }]],
     ['abolished-looking 20', withCheck('20052219900307123'), [{ code: 'ID_REGION_PROVINCE', provinceCode: '20' }]],
-    ['Hong Kong subdivided', withCheck('81010119900307123'), [
-      { code: 'ID_REGION_NOT_SUBDIVIDED', regionCode: '810101', expected: '810000', province: '香港特别行政区' },
-    ]],
-    ['Taiwan subdivided', withCheck('71020019900307123'), [
-      { code: 'ID_REGION_NOT_SUBDIVIDED', regionCode: '710200', expected: '710000', province: '台湾省' },
-    ]],
-    ['province code alone', withCheck('43000019900307123'), [
-      { code: 'ID_REGION_PREFECTURE', regionCode: '430000', province: '湖南省' },
-    ]],
-    ['prefecture 00 with a county', withCheck('43001219900307123'), [
-      { code: 'ID_REGION_PREFECTURE', regionCode: '430012', province: '湖南省' },
-    ]],
-    ['prefecture without county', withCheck('43050019900307123'), [
-      { code: 'ID_REGION_COUNTY', regionCode: '430500', province: '湖南省' },
-    ]],
-    ['Beijing 市辖区 without district', withCheck('11010019900307123'), [
-      { code: 'ID_REGION_COUNTY', regionCode: '110100', province: '北京市' },
-    ]],
+    [
+      'Hong Kong subdivided',
+      withCheck('81010119900307123'),
+      [{ code: 'ID_REGION_NOT_SUBDIVIDED', regionCode: '810101', expected: '810000', province: '香港特别行政区' }],
+    ],
+    ['Taiwan subdivided', withCheck('71020019900307123'), [{ code: 'ID_REGION_NOT_SUBDIVIDED', regionCode: '710200', expected: '710000', province: '台湾省' }]],
+    ['province code alone', withCheck('43000019900307123'), [{ code: 'ID_REGION_PREFECTURE', regionCode: '430000', province: '湖南省' }]],
+    ['prefecture 00 with a county', withCheck('43001219900307123'), [{ code: 'ID_REGION_PREFECTURE', regionCode: '430012', province: '湖南省' }]],
+    ['prefecture without county', withCheck('43050019900307123'), [{ code: 'ID_REGION_COUNTY', regionCode: '430500', province: '湖南省' }]],
+    ['Beijing 市辖区 without district', withCheck('11010019900307123'), [{ code: 'ID_REGION_COUNTY', regionCode: '110100', province: '北京市' }]],
     ['month 13', withCheck('43052219901307123'), [{ code: 'ID_BIRTH_MONTH', month: '13' }]],
     ['month 00', withCheck('43052219900007123'), [{ code: 'ID_BIRTH_MONTH', month: '00' }]],
-    ['day 00', withCheck('43052219900300123'), [
-      { code: 'ID_BIRTH_DAY', year: 1990, month: 3, day: '00', daysInMonth: 31 },
-    ]],
-    ['April 31', withCheck('43052219900431123'), [
-      { code: 'ID_BIRTH_DAY', year: 1990, month: 4, day: '31', daysInMonth: 30 },
-    ]],
-    ['Feb 29 in a common year', withCheck('43052219900229123'), [
-      { code: 'ID_BIRTH_DAY', year: 1990, month: 2, day: '29', daysInMonth: 28 },
-    ]],
-    ['Feb 29 in 1900 (century, not leap)', withCheck('43052219000229123'), [
-      { code: 'ID_BIRTH_DAY', year: 1900, month: 2, day: '29', daysInMonth: 28 },
-    ]],
-    ['Feb 30 in a leap year', withCheck('43052220240230123'), [
-      { code: 'ID_BIRTH_DAY', year: 2024, month: 2, day: '30', daysInMonth: 29 },
-    ]],
-    ['born 1899', withCheck('43052218991231123'), [
-      { code: 'ID_BIRTH_BEFORE_1900', birthDate: '1899-12-31', earliest: '1900-01-01' },
-    ]],
-    ['born tomorrow', withCheck('43052220250616123'), [
-      { code: 'ID_BIRTH_FUTURE', birthDate: '2025-06-16', today: TODAY },
-    ]],
-    ['born next century', withCheck('43052221000101123'), [
-      { code: 'ID_BIRTH_FUTURE', birthDate: '2100-01-01', today: TODAY },
-    ]],
+    ['day 00', withCheck('43052219900300123'), [{ code: 'ID_BIRTH_DAY', year: 1990, month: 3, day: '00', daysInMonth: 31 }]],
+    ['April 31', withCheck('43052219900431123'), [{ code: 'ID_BIRTH_DAY', year: 1990, month: 4, day: '31', daysInMonth: 30 }]],
+    ['Feb 29 in a common year', withCheck('43052219900229123'), [{ code: 'ID_BIRTH_DAY', year: 1990, month: 2, day: '29', daysInMonth: 28 }]],
+    ['Feb 29 in 1900 (century, not leap)', withCheck('43052219000229123'), [{ code: 'ID_BIRTH_DAY', year: 1900, month: 2, day: '29', daysInMonth: 28 }]],
+    ['Feb 30 in a leap year', withCheck('43052220240230123'), [{ code: 'ID_BIRTH_DAY', year: 2024, month: 2, day: '30', daysInMonth: 29 }]],
+    ['born 1899', withCheck('43052218991231123'), [{ code: 'ID_BIRTH_BEFORE_1900', birthDate: '1899-12-31', earliest: '1900-01-01' }]],
+    ['born tomorrow', withCheck('43052220250616123'), [{ code: 'ID_BIRTH_FUTURE', birthDate: '2025-06-16', today: TODAY }]],
+    ['born next century', withCheck('43052221000101123'), [{ code: 'ID_BIRTH_FUTURE', birthDate: '2100-01-01', today: TODAY }]],
   ])('%s', (_label, id, expected) => {
     expect(errorsOf(id)).toEqual(expected);
   });

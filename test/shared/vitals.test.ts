@@ -8,14 +8,7 @@ import {
   DEFAULT_CLINICAL_RANGES,
   type ClinicalRanges,
 } from '../../src/shared/clinical-ranges';
-import {
-  assessVitals,
-  bodyMassIndex,
-  meanBloodPressure,
-  PLAUSIBLE_LIMITS,
-  roundHalfUp,
-  type VitalsInput,
-} from '../../src/shared/vitals';
+import { assessVitals, bodyMassIndex, meanBloodPressure, PLAUSIBLE_LIMITS, roundHalfUp, type VitalsInput } from '../../src/shared/vitals';
 
 const RANGES = DEFAULT_CLINICAL_RANGES;
 
@@ -160,16 +153,44 @@ describe('flags at and around every default limit', () => {
 
 describe('blood pressure readings', () => {
   it('flags the rounded mean, not a single reading', () => {
-    const result = assessVitals({ bloodPressure: [{ systolic: 138, diastolic: 88 }, { systolic: 141, diastolic: 89 }] }, RANGES);
+    const result = assessVitals(
+      {
+        bloodPressure: [
+          { systolic: 138, diastolic: 88 },
+          { systolic: 141, diastolic: 89 },
+        ],
+      },
+      RANGES,
+    );
     expect(result).toMatchObject({ ok: true, derived: { systolic: 140, diastolic: 89 } });
-    expect(flagCodes({ bloodPressure: [{ systolic: 138, diastolic: 88 }, { systolic: 141, diastolic: 89 }] })).toEqual([
-      'SBP_HIGH',
-    ]);
+    expect(
+      flagCodes({
+        bloodPressure: [
+          { systolic: 138, diastolic: 88 },
+          { systolic: 141, diastolic: 89 },
+        ],
+      }),
+    ).toEqual(['SBP_HIGH']);
   });
 
   it('advises a third reading when two differ by more than 5 mmHg', () => {
-    expect(flagCodes({ bloodPressure: [{ systolic: 130, diastolic: 80 }, { systolic: 135, diastolic: 85 }] })).toEqual([]);
-    const result = assessVitals({ bloodPressure: [{ systolic: 130, diastolic: 80 }, { systolic: 136, diastolic: 84 }] }, RANGES);
+    expect(
+      flagCodes({
+        bloodPressure: [
+          { systolic: 130, diastolic: 80 },
+          { systolic: 135, diastolic: 85 },
+        ],
+      }),
+    ).toEqual([]);
+    const result = assessVitals(
+      {
+        bloodPressure: [
+          { systolic: 130, diastolic: 80 },
+          { systolic: 136, diastolic: 84 },
+        ],
+      },
+      RANGES,
+    );
     expect(result.ok && result.flags).toEqual([
       {
         code: 'BP_THIRD_READING_ADVISED',
@@ -210,11 +231,7 @@ describe('impossible values are refused with the reason', () => {
     ['SBP below DBP (swapped)', { bloodPressure: [{ systolic: 80, diastolic: 120 }] }, ['BP_SYSTOLIC_NOT_ABOVE_DIASTOLIC']],
     ['DBP missing', { bloodPressure: [{ systolic: 120 }] }, ['BP_DIASTOLIC_MISSING']],
     ['SBP missing', { bloodPressure: [{ diastolic: 80 }] }, ['BP_SYSTOLIC_MISSING']],
-    [
-      'four readings',
-      { bloodPressure: [1, 2, 3, 4].map(() => ({ systolic: 120, diastolic: 80 })) },
-      ['BP_TOO_MANY_READINGS'],
-    ],
+    ['four readings', { bloodPressure: [1, 2, 3, 4].map(() => ({ systolic: 120, diastolic: 80 })) }, ['BP_TOO_MANY_READINGS']],
     ['HR 301', { heartRate: 301 }, ['HR_IMPOSSIBLE']],
     ['HR 0', { heartRate: 0 }, ['HR_IMPOSSIBLE']],
     ['SpO2 101', { spo2: 101 }, ['SPO2_IMPOSSIBLE']],
@@ -251,7 +268,14 @@ describe('impossible values are refused with the reason', () => {
 
   it('reports every wrong field at once, with the limits', () => {
     const result = assessVitals(
-      { bloodPressure: [{ systolic: 320, diastolic: 80 }, { systolic: 120, diastolic: 130 }], spo2: 104, heartRate: 72 },
+      {
+        bloodPressure: [
+          { systolic: 320, diastolic: 80 },
+          { systolic: 120, diastolic: 130 },
+        ],
+        spo2: 104,
+        heartRate: 72,
+      },
       RANGES,
     );
     expect(result).toEqual({
@@ -265,8 +289,7 @@ describe('impossible values are refused with the reason', () => {
   });
 
   it('accepts any combination of plausible values', () => {
-    const within = (field: keyof typeof PLAUSIBLE_LIMITS) =>
-      fc.double({ min: PLAUSIBLE_LIMITS[field].min, max: PLAUSIBLE_LIMITS[field].max, noNaN: true });
+    const within = (field: keyof typeof PLAUSIBLE_LIMITS) => fc.double({ min: PLAUSIBLE_LIMITS[field].min, max: PLAUSIBLE_LIMITS[field].max, noNaN: true });
     const reading = fc
       .tuple(fc.integer({ min: 40, max: 300 }), fc.integer({ min: 20, max: 200 }))
       .filter(([s, d]) => s > d)
@@ -359,24 +382,32 @@ describe('clinical ranges as configuration', () => {
   });
 
   it.each<[string, Parameters<typeof applyRangeOverrides>[1], unknown[]]>([
-    ['low above high', { heartRate: { low: { below: 110 } } }, [
-      { code: 'RANGE_ORDER', field: 'heartRate', lower: 'low', upper: 'high', lowerLimit: 110, upperLimit: 100 },
-    ]],
-    ['critical inside normal', { systolic: { criticalHigh: { atOrAbove: 130 } } }, [
-      { code: 'RANGE_ORDER', field: 'systolic', lower: 'high', upper: 'criticalHigh', lowerLimit: 140, upperLimit: 130 },
-    ]],
-    ['critical low above low', { temperature: { criticalLow: { below: 36.5 } } }, [
-      { code: 'RANGE_ORDER', field: 'temperature', lower: 'criticalLow', upper: 'low', lowerLimit: 36.5, upperLimit: 36 },
-    ]],
-    ['no normal values left', { diastolic: { low: { below: 90 } } }, [
-      { code: 'RANGE_ORDER', field: 'diastolic', lower: 'low', upper: 'high', lowerLimit: 90, upperLimit: 90 },
-    ]],
-    ['not a number', { spo2: { low: { atOrBelow: Number.NaN } } }, [
-      { code: 'RANGE_NOT_A_NUMBER', field: 'spo2', bound: 'low' },
-    ]],
-    ['BMI obese below overweight', { bmi: { obeseAtOrAbove: 23 } }, [
-      { code: 'RANGE_ORDER', field: 'bmi', lower: 'overweight', upper: 'obese', lowerLimit: 24, upperLimit: 23 },
-    ]],
+    [
+      'low above high',
+      { heartRate: { low: { below: 110 } } },
+      [{ code: 'RANGE_ORDER', field: 'heartRate', lower: 'low', upper: 'high', lowerLimit: 110, upperLimit: 100 }],
+    ],
+    [
+      'critical inside normal',
+      { systolic: { criticalHigh: { atOrAbove: 130 } } },
+      [{ code: 'RANGE_ORDER', field: 'systolic', lower: 'high', upper: 'criticalHigh', lowerLimit: 140, upperLimit: 130 }],
+    ],
+    [
+      'critical low above low',
+      { temperature: { criticalLow: { below: 36.5 } } },
+      [{ code: 'RANGE_ORDER', field: 'temperature', lower: 'criticalLow', upper: 'low', lowerLimit: 36.5, upperLimit: 36 }],
+    ],
+    [
+      'no normal values left',
+      { diastolic: { low: { below: 90 } } },
+      [{ code: 'RANGE_ORDER', field: 'diastolic', lower: 'low', upper: 'high', lowerLimit: 90, upperLimit: 90 }],
+    ],
+    ['not a number', { spo2: { low: { atOrBelow: Number.NaN } } }, [{ code: 'RANGE_NOT_A_NUMBER', field: 'spo2', bound: 'low' }]],
+    [
+      'BMI obese below overweight',
+      { bmi: { obeseAtOrAbove: 23 } },
+      [{ code: 'RANGE_ORDER', field: 'bmi', lower: 'overweight', upper: 'obese', lowerLimit: 24, upperLimit: 23 }],
+    ],
   ])('%s is a problem', (_label, override, problems) => {
     expect(checkClinicalRanges(applyRangeOverrides(RANGES, override))).toEqual(problems);
   });

@@ -41,7 +41,14 @@ export class MemoryOutboxStore implements OutboxStore {
     for (const target of targets) {
       const seq = this.nextSeq++;
       const row: Row = {
-        entry: { id: `e${seq}`, seq, target, resource: structuredClone(snapshot), attempts: 0, ...(options.validatedAtEnqueue ? { validatedAtEnqueue: true } : {}) },
+        entry: {
+          id: `e${seq}`,
+          seq,
+          target,
+          resource: structuredClone(snapshot),
+          attempts: 0,
+          ...(options.validatedAtEnqueue ? { validatedAtEnqueue: true } : {}),
+        },
         state: 'pending',
         lastError: null,
         nextAttemptAt: null,
@@ -60,10 +67,7 @@ export class MemoryOutboxStore implements OutboxStore {
   acceptRemote(target: SyncTargetId, resource: Resource): 'applied' | 'kept-local' {
     const resourceWithId = resource as ResourceWithId;
     const hasPending = this.rows.some(
-      (row) =>
-        row.entry.target === target &&
-        (row.state === 'pending' || row.state === 'conflict') &&
-        key(row.entry.resource) === key(resourceWithId),
+      (row) => row.entry.target === target && (row.state === 'pending' || row.state === 'conflict') && key(row.entry.resource) === key(resourceWithId),
     );
     if (hasPending) return 'kept-local';
     this.local.set(key(resourceWithId), structuredClone(resourceWithId));
@@ -74,10 +78,7 @@ export class MemoryOutboxStore implements OutboxStore {
   /** The user kept their version (or a merge): it goes out again on top of the server's current version. */
   resolveConflictWithOurs(conflict: SyncConflict, merged: ResourceWithId = conflict.ours): void {
     this.dropConflict(conflict);
-    this.known.set(
-      versionKey(conflict.target, conflict.resourceType, conflict.resourceId),
-      conflict.theirs?.meta?.versionId ?? null,
-    );
+    this.known.set(versionKey(conflict.target, conflict.resourceType, conflict.resourceId), conflict.theirs?.meta?.versionId ?? null);
     this.save(merged, [conflict.target]);
   }
 
@@ -85,10 +86,7 @@ export class MemoryOutboxStore implements OutboxStore {
     this.dropConflict(conflict);
     if (conflict.theirs) {
       this.local.set(key(conflict.theirs), structuredClone(conflict.theirs));
-      this.known.set(
-        versionKey(conflict.target, conflict.resourceType, conflict.resourceId),
-        conflict.theirs.meta?.versionId ?? null,
-      );
+      this.known.set(versionKey(conflict.target, conflict.resourceType, conflict.resourceId), conflict.theirs.meta?.versionId ?? null);
     }
   }
 
@@ -145,11 +143,7 @@ export class MemoryOutboxStore implements OutboxStore {
   }
 
   private inConflict(target: SyncTargetId): Set<string> {
-    return new Set(
-      this.conflicts
-        .filter((conflict) => conflict.target === target)
-        .map((conflict) => `${conflict.resourceType}/${conflict.resourceId}`),
-    );
+    return new Set(this.conflicts.filter((conflict) => conflict.target === target).map((conflict) => `${conflict.resourceType}/${conflict.resourceId}`));
   }
 
   /** Pending rows of the target in seq order (the array's order), skipping resources in conflict. */
@@ -167,10 +161,7 @@ export class MemoryOutboxStore implements OutboxStore {
 
   private dropConflict(conflict: SyncConflict): void {
     const index = this.conflicts.findIndex(
-      (each) =>
-        each.target === conflict.target &&
-        each.resourceType === conflict.resourceType &&
-        each.resourceId === conflict.resourceId,
+      (each) => each.target === conflict.target && each.resourceType === conflict.resourceType && each.resourceId === conflict.resourceId,
     );
     if (index >= 0) this.conflicts.splice(index, 1);
   }

@@ -19,7 +19,10 @@ export interface CallContext {
 /** The service side of the contract: every method, typed from the contract (inputs already parsed). */
 export type Implementation = {
   [N in NamespaceName]: {
-    [M in MethodName<N>]: (input: z.output<Contract[N][M] extends MethodDef<infer I> ? I : never>, ctx: CallContext) => Promise<OutputOf<N, M>> | OutputOf<N, M>;
+    [M in MethodName<N>]: (
+      input: z.output<Contract[N][M] extends MethodDef<infer I> ? I : never>,
+      ctx: CallContext,
+    ) => Promise<OutputOf<N, M>> | OutputOf<N, M>;
   };
 };
 
@@ -65,7 +68,15 @@ export function createDispatcher(deps: DispatcherDeps): Dispatch {
     const auditing = def.audit !== 'none';
     const record = (outcome: AuditEvent['outcome'], details: string | null, patientId: string | null) => {
       if (!auditing || !deps.storeOpen()) return;
-      deps.audit({ userId: user?.id ?? deps.session.user?.id ?? null, username: user?.username ?? deps.session.user?.username ?? null, action: channel, kind: def.audit, patientId, outcome, details });
+      deps.audit({
+        userId: user?.id ?? deps.session.user?.id ?? null,
+        username: user?.username ?? deps.session.user?.username ?? null,
+        action: channel,
+        kind: def.audit,
+        patientId,
+        outcome,
+        details,
+      });
     };
     const parsed = def.input.safeParse(rawInput ?? {});
     if (!parsed.success) {
@@ -85,13 +96,19 @@ export function createDispatcher(deps: DispatcherDeps): Dispatch {
     try {
       const fn = (deps.implementation as unknown as Record<string, Record<string, (i: unknown, c: CallContext) => unknown>>)[namespace][name];
       const value = def.output.parse(await fn(input, { session: deps.session, caller: deps.session.user }));
-      const who = def.audit === 'auth' && input && typeof input === 'object' && 'username' in input ? `username=${String((input as { username: unknown }).username)}` : null;
+      const who =
+        def.audit === 'auth' && input && typeof input === 'object' && 'username' in input
+          ? `username=${String((input as { username: unknown }).username)}`
+          : null;
       const seen = resultAuditDetails(channel, input, value);
       if (seen !== null) record('ok', seen ?? who, patientId);
       return { ok: true, value };
     } catch (err) {
       const apiError = toApiError(err);
-      const who = def.audit === 'auth' && input && typeof input === 'object' && 'username' in input ? ` username=${String((input as { username: unknown }).username)}` : '';
+      const who =
+        def.audit === 'auth' && input && typeof input === 'object' && 'username' in input
+          ? ` username=${String((input as { username: unknown }).username)}`
+          : '';
       try {
         record(apiError.code === 'FORBIDDEN' ? 'denied' : 'error', `${apiError.code}${who}`, patientId);
       } catch (auditErr) {
@@ -112,7 +129,12 @@ function checkAccess(def: MethodDef, deps: DispatcherDeps): ApiError | null {
 }
 
 /** Typed helper for tests and the CLI: call a method in-process through the same dispatcher. */
-export async function call<N extends NamespaceName, M extends MethodName<N>>(dispatch: Dispatch, namespace: N, name: M, input: InputOf<N, M>): Promise<OutputOf<N, M>> {
+export async function call<N extends NamespaceName, M extends MethodName<N>>(
+  dispatch: Dispatch,
+  namespace: N,
+  name: M,
+  input: InputOf<N, M>,
+): Promise<OutputOf<N, M>> {
   const result = await dispatch(`${namespace}.${name}`, input);
   if (!result.ok) throw new ApiError(result.error.code, result.error.message, result.error.details);
   return result.value as OutputOf<N, M>;

@@ -36,7 +36,11 @@ export function registerIpc(ipcMain: IpcMainLike, dispatch: Dispatch, isTrustedS
  * Our window's top frame, loaded from the app's own origin (dev server or the packaged app:// origin). `printWindows`:
  * the hidden windows main opened itself to print a route to PDF (they load the same app and call the same API).
  */
-export function makeSenderCheck(expected: { webContentsId: () => number | undefined; allowedOrigins: readonly string[]; printWindows?: () => ReadonlySet<number> }) {
+export function makeSenderCheck(expected: {
+  webContentsId: () => number | undefined;
+  allowedOrigins: readonly string[];
+  printWindows?: () => ReadonlySet<number>;
+}) {
   return (event: InvokeEventLike): boolean => {
     if (event.sender.id !== expected.webContentsId() && !expected.printWindows?.().has(event.sender.id)) return false;
     const frame = event.senderFrame;

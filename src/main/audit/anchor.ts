@@ -64,7 +64,10 @@ export function anchorToFhir(anchor: AnchorRecord, facilityName: string): FhirAu
  * Anchors the current head when there is something new to anchor (the last row is not itself an anchor) and the
  * last anchor is old enough. The anchor row and the outbox entry commit together. Returns the anchor, or null.
  */
-export function anchorAuditHead(sqlite: Sqlite, opts: { key: Buffer; at: Date; facilityName: string; target?: 'county'; force?: boolean }): AnchorRecord | null {
+export function anchorAuditHead(
+  sqlite: Sqlite,
+  opts: { key: Buffer; at: Date; facilityName: string; target?: 'county'; force?: boolean },
+): AnchorRecord | null {
   const target = opts.target ?? 'county';
   const tx = sqlite.transaction((): AnchorRecord | null => {
     const head = sqlite.prepare<[], { id: number; hash: string; action: string }>('SELECT id, hash, action FROM audit_log ORDER BY id DESC LIMIT 1').get();
@@ -72,8 +75,19 @@ export function anchorAuditHead(sqlite: Sqlite, opts: { key: Buffer; at: Date; f
     const previous = lastAnchor(sqlite);
     if (!opts.force && previous && opts.at.getTime() - Date.parse(previous.at) < MIN_ANCHOR_INTERVAL_MS) return null;
     const chainId = auditChainId(sqlite, opts.at);
-    const details: AnchorDetails = { chainId, target, through: head.id, headHash: head.hash, mac: anchorMac(opts.key, { chainId, through: head.id, headHash: head.hash }) };
-    const row = appendAudit(sqlite, { userId: null, username: null, action: ANCHOR_ACTION, kind: 'admin', outcome: 'ok', details: JSON.stringify(details) }, opts.at, opts.key);
+    const details: AnchorDetails = {
+      chainId,
+      target,
+      through: head.id,
+      headHash: head.hash,
+      mac: anchorMac(opts.key, { chainId, through: head.id, headHash: head.hash }),
+    };
+    const row = appendAudit(
+      sqlite,
+      { userId: null, username: null, action: ANCHOR_ACTION, kind: 'admin', outcome: 'ok', details: JSON.stringify(details) },
+      opts.at,
+      opts.key,
+    );
     const anchor: AnchorRecord = { ...details, id: row.id, at: row.at };
     // Queued without nudging the engine: this runs as a push has drained the queue, and that push takes it along.
     new SqlOutboxStore(() => sqlite).enqueue(anchorToFhir(anchor, opts.facilityName), [target]);

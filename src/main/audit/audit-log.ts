@@ -81,7 +81,9 @@ function setting(sqlite: Sqlite, key: string): string | undefined {
 
 function putSetting(sqlite: Sqlite, key: string, value: string, at: string): void {
   sqlite
-    .prepare<{ key: string; value: string; at: string }>(`INSERT INTO settings (key, value, updated_at) VALUES (@key, @value, @at) ON CONFLICT(key) DO UPDATE SET value = @value, updated_at = @at`)
+    .prepare<{ key: string; value: string; at: string }>(
+      `INSERT INTO settings (key, value, updated_at) VALUES (@key, @value, @at) ON CONFLICT(key) DO UPDATE SET value = @value, updated_at = @at`,
+    )
     .run({ key, value, at });
 }
 
@@ -130,7 +132,18 @@ export function appendAudit(sqlite: Sqlite, event: AuditEvent, at: Date, key: Bu
       const seal: SealDetails = { chainId: auditChainId(sqlite, at), keyId, through, digest: rowsDigest(sqlite, through), previousKeyId: sealedWith };
       last = insertRow(
         sqlite,
-        { id: through + 1, at: iso, userId: null, username: null, action: SEAL_ACTION, kind: 'admin', patientId: null, outcome: 'ok', details: JSON.stringify(seal), prevHash: last?.hash ?? GENESIS },
+        {
+          id: through + 1,
+          at: iso,
+          userId: null,
+          username: null,
+          action: SEAL_ACTION,
+          kind: 'admin',
+          patientId: null,
+          outcome: 'ok',
+          details: JSON.stringify(seal),
+          prevHash: last?.hash ?? GENESIS,
+        },
         key,
       );
       putSetting(sqlite, 'audit.keyId', keyId, iso);
@@ -192,7 +205,13 @@ export function verifyAuditChain(sqlite: Sqlite, key: Buffer): AuditVerifyResult
   let lastAnchor: { row: AuditRow; anchor: AnchorDetails } | null = null;
   const hashes = new Map<number, string>();
   const digest = createHash('sha256');
-  const fail = (firstBadId: number, problem: NonNullable<AuditVerifyResult['problem']>): AuditVerifyResult => ({ ok: false, checked, firstBadId, problem, anchor: anchorReport(lastAnchor, hashes, key) });
+  const fail = (firstBadId: number, problem: NonNullable<AuditVerifyResult['problem']>): AuditVerifyResult => ({
+    ok: false,
+    checked,
+    firstBadId,
+    problem,
+    anchor: anchorReport(lastAnchor, hashes, key),
+  });
   for (const r of sqlite.prepare<[], AuditRow>(`SELECT ${ROW_COLUMNS} FROM audit_log ORDER BY id`).iterate()) {
     if (r.id !== expectedId) return fail(expectedId, 'gap');
     if (r.prevHash !== prevHash) return fail(r.id, 'link');

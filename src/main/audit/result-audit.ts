@@ -35,14 +35,39 @@ interface ResultAudit {
 }
 
 const RESULT_AUDITS: Record<string, ResultAudit> = {
-  'patients.search': { patients: (out) => asArray(field(out, 'results')).map((r) => str(field(r, 'id'))).filter((x): x is string => x !== null) },
-  'clinic.queue': { patients: (out) => asArray(out).map((e) => str(field(field(e, 'patient'), 'id'))).filter((x): x is string => x !== null) },
-  'sync.records': { patients: (out) => asArray(field(out, 'records')).map((r) => str(field(r, 'patientId'))).filter((x): x is string => x !== null), skipWhenEmpty: true },
-  'consult.alerts': { patients: (out) => asArray(out).map((a) => str(field(a, 'patientId'))).filter((x): x is string => x !== null), skipWhenEmpty: true },
+  'patients.search': {
+    patients: (out) =>
+      asArray(field(out, 'results'))
+        .map((r) => str(field(r, 'id')))
+        .filter((x): x is string => x !== null),
+  },
+  'clinic.queue': {
+    patients: (out) =>
+      asArray(out)
+        .map((e) => str(field(field(e, 'patient'), 'id')))
+        .filter((x): x is string => x !== null),
+  },
+  'sync.records': {
+    patients: (out) =>
+      asArray(field(out, 'records'))
+        .map((r) => str(field(r, 'patientId')))
+        .filter((x): x is string => x !== null),
+    skipWhenEmpty: true,
+  },
+  'consult.alerts': {
+    patients: (out) =>
+      asArray(out)
+        .map((a) => str(field(a, 'patientId')))
+        .filter((x): x is string => x !== null),
+    skipWhenEmpty: true,
+  },
   'sync.conflicts': {
     patients: (out) =>
       asArray(out)
-        .map((c) => fhirPatient(field(c, 'ours')) ?? fhirPatient(field(c, 'theirs')) ?? (field(c, 'resourceType') === 'Patient' ? str(field(c, 'resourceId')) : null))
+        .map(
+          (c) =>
+            fhirPatient(field(c, 'ours')) ?? fhirPatient(field(c, 'theirs')) ?? (field(c, 'resourceType') === 'Patient' ? str(field(c, 'resourceId')) : null),
+        )
         .filter((x): x is string => x !== null),
   },
 };

@@ -202,7 +202,7 @@ export class AuthService {
   async updateUser(input: { id: number; displayName?: string; role?: Role; active?: boolean; resetPassword?: string }): Promise<User> {
     const row = this.db().select().from(users).where(eq(users.id, input.id)).get();
     if (!row) throw new ApiError('NOT_FOUND', `no user ${input.id}`);
-    if (row.role === 'admin' && (input.role && input.role !== 'admin' || input.active === false) && this.activeAdmins() <= 1) {
+    if (row.role === 'admin' && ((input.role && input.role !== 'admin') || input.active === false) && this.activeAdmins() <= 1) {
       throw new ApiError('CONFLICT', 'the last active administrator cannot be demoted or disabled', { reason: 'LAST_ADMIN' });
     }
     const patch: Partial<UserRow> = { updatedAt: this.clock.now().toISOString() };

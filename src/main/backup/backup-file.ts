@@ -33,7 +33,10 @@ export interface BackupHeader {
 
 /** The header fields the wrapping authenticates, in a fixed order (the wrapped key itself cannot be among them). */
 function headerAad(h: Omit<BackupHeader, 'wrappedKey'>): Buffer {
-  return Buffer.concat([BACKUP_MAGIC, Buffer.from(JSON.stringify([h.format, h.createdAt, h.schemaVersion, h.kdf.salt, h.kdf.N, h.kdf.r, h.kdf.p, h.payloadSha256, h.payloadBytes]), 'utf8')]);
+  return Buffer.concat([
+    BACKUP_MAGIC,
+    Buffer.from(JSON.stringify([h.format, h.createdAt, h.schemaVersion, h.kdf.salt, h.kdf.N, h.kdf.r, h.kdf.p, h.payloadSha256, h.payloadBytes]), 'utf8'),
+  ]);
 }
 
 /** What this app accepts from a file: scrypt costs from 2^14 to 2^17, at most 256 MiB of memory, r ≤ 16, p ≤ 4, a real salt. */
@@ -50,23 +53,41 @@ export function checkKdfBounds(kdf: unknown): asserts kdf is BackupHeader['kdf']
     saltBytes >= 16 &&
     saltBytes <= 64 &&
     128 * k.N! * k.r! <= KDF_MAX_MEMORY;
-  if (!ok) throw new ApiError('BACKUP_INVALID', 'the backup names key-derivation parameters outside what this app accepts', { reason: 'SECURITY_BACKUP_KDF' satisfies SecurityReason });
+  if (!ok)
+    throw new ApiError('BACKUP_INVALID', 'the backup names key-derivation parameters outside what this app accepts', {
+      reason: 'SECURITY_BACKUP_KDF' satisfies SecurityReason,
+    });
 }
 
 const KDF_MAX_MEMORY = 256 * 1024 * 1024;
 
 async function kek(passphrase: string, kdf: BackupHeader['kdf']): Promise<Buffer> {
-  return scrypt(passphrase.normalize('NFC'), Buffer.from(kdf.salt, 'base64'), 32, { N: kdf.N, r: kdf.r, p: kdf.p, maxmem: Math.max(96 * 1024 * 1024, 128 * kdf.N * kdf.r + 16 * 1024 * 1024) });
+  return scrypt(passphrase.normalize('NFC'), Buffer.from(kdf.salt, 'base64'), 32, {
+    N: kdf.N,
+    r: kdf.r,
+    p: kdf.p,
+    maxmem: Math.max(96 * 1024 * 1024, 128 * kdf.N * kdf.r + 16 * 1024 * 1024),
+  });
 }
 
 export async function sealBackup(payload: Buffer, backupKey: Buffer, passphrase: string, meta: { createdAt: string; schemaVersion: number }): Promise<Buffer> {
   const kdf = { salt: randomBytes(16).toString('base64'), ...SCRYPT };
   const iv = randomBytes(12);
-  const unsealed = { format: 2 as const, createdAt: meta.createdAt, schemaVersion: meta.schemaVersion, kdf, payloadSha256: createHash('sha256').update(payload).digest('hex'), payloadBytes: payload.length };
+  const unsealed = {
+    format: 2 as const,
+    createdAt: meta.createdAt,
+    schemaVersion: meta.schemaVersion,
+    kdf,
+    payloadSha256: createHash('sha256').update(payload).digest('hex'),
+    payloadBytes: payload.length,
+  };
   const cipher = createCipheriv('aes-256-gcm', await kek(passphrase, kdf), iv);
   cipher.setAAD(headerAad(unsealed));
   const data = Buffer.concat([cipher.update(backupKey), cipher.final()]);
-  const header: BackupHeader = { ...unsealed, wrappedKey: { iv: iv.toString('base64'), tag: cipher.getAuthTag().toString('base64'), data: data.toString('base64') } };
+  const header: BackupHeader = {
+    ...unsealed,
+    wrappedKey: { iv: iv.toString('base64'), tag: cipher.getAuthTag().toString('base64'), data: data.toString('base64') },
+  };
   const headerBytes = Buffer.from(JSON.stringify(header), 'utf8');
   const len = Buffer.alloc(4);
   len.writeUInt32BE(headerBytes.length);
@@ -85,7 +106,9 @@ export async function openBackup(file: Buffer, passphrase: string): Promise<{ he
     throw new ApiError('BACKUP_INVALID', 'backup header is damaged');
   }
   if (header?.format !== 2 || !header.wrappedKey || typeof header.createdAt !== 'string' || !Number.isInteger(header.schemaVersion)) {
-    throw new ApiError('BACKUP_INVALID', 'unknown backup format (backups from pre-release builds must be made again)', { reason: 'SECURITY_BACKUP_FORMAT' satisfies SecurityReason });
+    throw new ApiError('BACKUP_INVALID', 'unknown backup format (backups from pre-release builds must be made again)', {
+      reason: 'SECURITY_BACKUP_FORMAT' satisfies SecurityReason,
+    });
   }
   checkKdfBounds(header.kdf);
   const payload = file.subarray(12 + headerLength);

@@ -85,7 +85,8 @@ export class BackupService {
     if (!existsSync(file)) throw new ApiError('NOT_FOUND', `no backup at ${file}`);
     const { header, payload, backupKey } = await openBackup(readFileSync(file), passphrase);
     const known = readJournal(this.store.migrationsFolder).entries.length;
-    if (header.schemaVersion > known) throw new ApiError('DB_TOO_NEW', 'the backup comes from a newer version of the workstation', { dbVersion: header.schemaVersion, appVersion: known });
+    if (header.schemaVersion > known)
+      throw new ApiError('DB_TOO_NEW', 'the backup comes from a newer version of the workstation', { dbVersion: header.schemaVersion, appVersion: known });
     const liveFile = this.store.dbFile;
     const liveKey = this.store.current.key;
     const staged = `${liveFile}.restore-${randomBytes(4).toString('hex')}`;

@@ -54,7 +54,14 @@ export async function seedHistory(opts: { dbFile: string; passphrase: string; se
   const pick = (low: number, high: number) => Math.round(low + random() * (high - low));
   const startMs = Date.now() - 365 * DAY_MS;
   const clock = new ManualClock(() => startMs);
-  const services = createServices({ dataDir: path.dirname(opts.dbFile), dbFile: opts.dbFile, migrationsFolder: defaultMigrationsFolder(), clock, appVersion: 'seed', sync: { watchIntervalMs: 0 } });
+  const services = createServices({
+    dataDir: path.dirname(opts.dbFile),
+    dbFile: opts.dbFile,
+    migrationsFolder: defaultMigrationsFolder(),
+    clock,
+    appVersion: 'seed',
+    sync: { watchIntervalMs: 0 },
+  });
   const scratch = mkdtempSync(path.join(tmpdir(), 'tws-seed-ecg-'));
   const summary: HistorySummary = {
     enrolled: 0,
@@ -74,7 +81,12 @@ export async function seedHistory(opts: { dbFile: string; passphrase: string; se
     const station = readFeatureSetting(services.store.current.db, 'station');
     const settings = typeof station === 'object' && station !== null ? station : {};
     if (!('institutionCode' in settings)) {
-      writeFeatureSetting(services.store.current.db, 'station', { ...settings, facilityName: '示范镇卫生院', institutionCode: SYNTHETIC_INSTITUTION_CODE }, clock);
+      writeFeatureSetting(
+        services.store.current.db,
+        'station',
+        { ...settings, facilityName: '示范镇卫生院', institutionCode: SYNTHETIC_INSTITUTION_CODE },
+        clock,
+      );
     }
     const countyConfigured = (await call(d, 'sync', 'targets', {})).some((target) => target.id === 'county' && target.configured);
     const enrolled = services.store.current.sqlite
@@ -104,7 +116,13 @@ export async function seedHistory(opts: { dbFile: string; passphrase: string; se
         await call(d, 'vitals', 'record', {
           patientId: patient.id,
           visitId: visit.id,
-          input: { bloodPressure: [{ systolic: sbp, diastolic: dbp }], heartRate: pick(62, 88), weightKg: pick(55, 85), heightCm: pick(150, 178), ...(patient.diabetes ? { glucose: { mmolPerL: fbg, timing: 'fasting' as const } } : {}) },
+          input: {
+            bloodPressure: [{ systolic: sbp, diastolic: dbp }],
+            heartRate: pick(62, 88),
+            weightKg: pick(55, 85),
+            heightCm: pick(150, 178),
+            ...(patient.diabetes ? { glucose: { mmolPerL: fbg, timing: 'fasting' as const } } : {}),
+          },
         });
         summary.vitals++;
         const diagnoses = [
@@ -126,9 +144,20 @@ export async function seedHistory(opts: { dbFile: string; passphrase: string; se
               dbp,
               heartRate: pick(62, 88),
               ...(disease === 't2dm' ? { fbg, dorsalisPedis: 'normal' as const, hypoglycemiaReaction: 'none' as const } : {}),
-              lifestyle: { now: { exerciseTimesPerWeek: pick(0, 7), exerciseMinutes: pick(10, 60), ...(disease === 'hypertension' ? { salt: 'moderate' as const } : { stapleFoodG: pick(200, 400) }) }, target: {}, psychological: 'good', compliance: 'good' },
+              lifestyle: {
+                now: {
+                  exerciseTimesPerWeek: pick(0, 7),
+                  exerciseMinutes: pick(10, 60),
+                  ...(disease === 'hypertension' ? { salt: 'moderate' as const } : { stapleFoodG: pick(200, 400) }),
+                },
+                target: {},
+                psychological: 'good',
+                compliance: 'good',
+              },
               adherence: '规律',
-              medications: [disease === 'hypertension' ? { name: '氨氯地平片', timesPerDay: 1, doseMg: 5 } : { name: '二甲双胍片', timesPerDay: 2, doseMg: 500 }],
+              medications: [
+                disease === 'hypertension' ? { name: '氨氯地平片', timesPerDay: 1, doseMg: 5 } : { name: '二甲双胍片', timesPerDay: 2, doseMg: 500 },
+              ],
             },
             referral: { institution: '县人民医院', department: disease === 'hypertension' ? '心内科' : '内分泌科' },
           });
@@ -142,7 +171,13 @@ export async function seedHistory(opts: { dbFile: string; passphrase: string; se
           await call(d, 'ecg', 'interpret', { patientId: patient.id, ecgId: ecg.id, interpretation: '窦性心律，大致正常心电图' });
           summary.ecgExams++;
           if (countyConfigured && high) {
-            await call(d, 'consult', 'create', { patientId: patient.id, question: '血压控制不佳，请协助调整方案', urgency: 'routine', targetInstitution: '县人民医院', specialty: 'cardiology' });
+            await call(d, 'consult', 'create', {
+              patientId: patient.id,
+              question: '血压控制不佳，请协助调整方案',
+              urgency: 'routine',
+              targetInstitution: '县人民医院',
+              specialty: 'cardiology',
+            });
             summary.consults++;
           }
         }

@@ -55,7 +55,8 @@ export async function seedDatabase(opts: { dbFile: string; patients: number; pas
         allergies: null,
         createdAt: now,
       });
-      if (inserted % sampleEvery === 0 && samplePatients.length < SAMPLES) samplePatients.push({ name: r.name, idNumber: r.residentId, phone: r.phone ?? null, village: r.village });
+      if (inserted % sampleEvery === 0 && samplePatients.length < SAMPLES)
+        samplePatients.push({ name: r.name, idNumber: r.residentId, phone: r.phone ?? null, village: r.village });
       inserted++;
       if (batch.length >= BATCH) {
         flush(batch);

@@ -35,7 +35,11 @@ async function openStore(dbFile: string, passphrase: string): Promise<Store> {
   return store;
 }
 
-export async function runCommand(argv: string[], secrets: SecretSource = standardSecrets(), warn: Warn = (m) => process.stderr.write(`${m}\n`)): Promise<object> {
+export async function runCommand(
+  argv: string[],
+  secrets: SecretSource = standardSecrets(),
+  warn: Warn = (m) => process.stderr.write(`${m}\n`),
+): Promise<object> {
   const [command, ...rest] = argv;
   const secret = (a: Record<string, string>, name: string) => secretArg(a, name, secrets, warn);
   switch (command) {

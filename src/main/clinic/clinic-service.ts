@@ -95,7 +95,9 @@ export class ClinicService {
     if (opts.clinicianId !== undefined) where.push('q.clinician_id = @clinicianId');
     if (!opts.includeFinished) where.push(`q.status IN ('waiting', 'inConsultation')`);
     const rows = this.sqlite()
-      .prepare(`${QUEUE_SQL} WHERE ${where.join(' AND ')} ORDER BY CASE q.status WHEN 'inConsultation' THEN 0 WHEN 'waiting' THEN 1 ELSE 2 END, q.priority DESC, q.checked_in_at`)
+      .prepare(
+        `${QUEUE_SQL} WHERE ${where.join(' AND ')} ORDER BY CASE q.status WHEN 'inConsultation' THEN 0 WHEN 'waiting' THEN 1 ELSE 2 END, q.priority DESC, q.checked_in_at`,
+      )
       .all({ today: this.today(), clinicianId: opts.clinicianId ?? null }) as QueueRow[];
     return rows.map(toQueueEntry);
   }
@@ -128,14 +130,17 @@ export class ClinicService {
   setStatus(entryId: string, status: QueueEntry['status']): QueueEntry {
     const current = this.entry(entryId);
     if (current.status === status) return current;
-    if (!ALLOWED[current.status].includes(status)) throw new ApiError('CONFLICT', `cannot go from ${current.status} to ${status}`, { reason: 'QUEUE_TRANSITION', from: current.status, to: status });
+    if (!ALLOWED[current.status].includes(status))
+      throw new ApiError('CONFLICT', `cannot go from ${current.status} to ${status}`, { reason: 'QUEUE_TRANSITION', from: current.status, to: status });
     const now = this.clock.now().toISOString();
     const started = status === 'inConsultation' ? now : current.startedAt;
     const finished = status === 'done' || status === 'left' ? now : null;
     const clinician = status === 'inConsultation' && current.clinicianId === null ? this.user().id : current.clinicianId;
     const sqlite = this.sqlite();
     sqlite.transaction(() => {
-      sqlite.prepare('UPDATE queue_entries SET status = ?, started_at = ?, finished_at = ?, clinician_id = ? WHERE id = ?').run(status, started, finished, clinician, entryId);
+      sqlite
+        .prepare('UPDATE queue_entries SET status = ?, started_at = ?, finished_at = ?, clinician_id = ? WHERE id = ?')
+        .run(status, started, finished, clinician, entryId);
       recordChange(sqlite, 'queue', entryId);
     })();
     return this.entry(entryId);
@@ -152,7 +157,9 @@ export class ClinicService {
   }
 
   clinicians(): { id: number; displayName: string }[] {
-    return this.sqlite().prepare(`SELECT id, display_name AS displayName FROM users WHERE active = 1 AND role IN ('doctor', 'admin') ORDER BY display_name`).all() as {
+    return this.sqlite()
+      .prepare(`SELECT id, display_name AS displayName FROM users WHERE active = 1 AND role IN ('doctor', 'admin') ORDER BY display_name`)
+      .all() as {
       id: number;
       displayName: string;
     }[];
@@ -182,7 +189,20 @@ export class ClinicService {
           `INSERT INTO vitals (id, patient_id, visit_id, measured_at, input, derived, flags, systolic, diastolic, source, recorded_by, created_at)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         )
-        .run(id, patientId, visitId ?? null, now, JSON.stringify(input), JSON.stringify(assessment.derived), JSON.stringify(assessment.flags), assessment.derived.systolic ?? null, assessment.derived.diastolic ?? null, source, this.user().id, now);
+        .run(
+          id,
+          patientId,
+          visitId ?? null,
+          now,
+          JSON.stringify(input),
+          JSON.stringify(assessment.derived),
+          JSON.stringify(assessment.flags),
+          assessment.derived.systolic ?? null,
+          assessment.derived.diastolic ?? null,
+          source,
+          this.user().id,
+          now,
+        );
       recordChange(sqlite, 'vitals', id);
     })();
     return this.listVitals(patientId, 1)[0];
@@ -224,13 +244,16 @@ export class ClinicService {
 
   openVisit(patientId: string, queueEntryId?: string): Visit {
     this.patients.get(patientId);
-    const existing = this.sqlite().prepare(`SELECT id FROM visits WHERE patient_id = ? AND status = 'open' ORDER BY opened_at DESC LIMIT 1`).get(patientId) as { id: string } | undefined;
+    const existing = this.sqlite().prepare(`SELECT id FROM visits WHERE patient_id = ? AND status = 'open' ORDER BY opened_at DESC LIMIT 1`).get(patientId) as
+      { id: string } | undefined;
     if (existing) return this.visit(existing.id, patientId);
     const user = this.user();
     const id = randomUUID();
     const now = this.clock.now().toISOString();
     this.sqlite()
-      .prepare(`INSERT INTO visits (id, record_id, version, patient_id, queue_entry_id, status, clinician_id, clinician_name, opened_at, updated_at) VALUES (?, ?, 1, ?, ?, 'open', ?, ?, ?, ?)`)
+      .prepare(
+        `INSERT INTO visits (id, record_id, version, patient_id, queue_entry_id, status, clinician_id, clinician_name, opened_at, updated_at) VALUES (?, ?, 1, ?, ?, 'open', ?, ?, ?, ?)`,
+      )
       .run(id, id, patientId, queueEntryId ?? null, user.id, user.displayName, now, now);
     if (queueEntryId) {
       const entry = this.entry(queueEntryId);
@@ -244,19 +267,33 @@ export class ClinicService {
     if (current.status !== 'open') throw new ApiError('CONFLICT', 'a signed visit is read-only; record a correction instead', { reason: 'VISIT_CLOSED' });
     const next = { ...current, ...fields };
     this.sqlite()
-      .prepare(`UPDATE visits SET chief_complaint = ?, history = ?, examination = ?, diagnoses = ?, plan = ?, prescription = ?, updated_at = ? WHERE id = ? AND status = 'open'`)
-      .run(next.chiefComplaint, next.history, next.examination, JSON.stringify(next.diagnoses), next.plan, next.prescription, this.clock.now().toISOString(), visitId);
+      .prepare(
+        `UPDATE visits SET chief_complaint = ?, history = ?, examination = ?, diagnoses = ?, plan = ?, prescription = ?, updated_at = ? WHERE id = ? AND status = 'open'`,
+      )
+      .run(
+        next.chiefComplaint,
+        next.history,
+        next.examination,
+        JSON.stringify(next.diagnoses),
+        next.plan,
+        next.prescription,
+        this.clock.now().toISOString(),
+        visitId,
+      );
     return this.visit(visitId, patientId);
   }
 
   closeVisit(patientId: string, visitId: string): Visit {
     const current = this.visit(visitId, patientId);
     if (current.status !== 'open') throw new ApiError('CONFLICT', 'this visit is already signed', { reason: 'VISIT_CLOSED' });
-    if (current.diagnoses.length === 0) throw new ApiError('VALIDATION', 'a visit needs at least one diagnosis before it is signed', { field: 'diagnoses', reason: 'DIAGNOSIS_REQUIRED' });
+    if (current.diagnoses.length === 0)
+      throw new ApiError('VALIDATION', 'a visit needs at least one diagnosis before it is signed', { field: 'diagnoses', reason: 'DIAGNOSIS_REQUIRED' });
     const user = this.user();
     const now = this.clock.now().toISOString();
     this.sqlite().transaction(() => {
-      this.sqlite().prepare(`UPDATE visits SET status = 'closed', closed_at = ?, clinician_id = ?, clinician_name = ?, updated_at = ? WHERE id = ?`).run(now, user.id, user.displayName, now, visitId);
+      this.sqlite()
+        .prepare(`UPDATE visits SET status = 'closed', closed_at = ?, clinician_id = ?, clinician_name = ?, updated_at = ? WHERE id = ?`)
+        .run(now, user.id, user.displayName, now, visitId);
       if (current.queueEntryId) {
         const entry = this.entry(current.queueEntryId);
         if (entry.status === 'inConsultation') this.setStatus(current.queueEntryId, 'done');
@@ -269,7 +306,8 @@ export class ClinicService {
   correctVisit(patientId: string, visitId: string, fields: VisitFields, reason: string): Visit {
     const current = this.visit(visitId, patientId);
     if (current.status !== 'closed') throw new ApiError('CONFLICT', 'only the current signed version can be corrected', { reason: 'VISIT_NOT_CLOSED' });
-    if (fields.diagnoses.length === 0) throw new ApiError('VALIDATION', 'a visit needs at least one diagnosis', { field: 'diagnoses', reason: 'DIAGNOSIS_REQUIRED' });
+    if (fields.diagnoses.length === 0)
+      throw new ApiError('VALIDATION', 'a visit needs at least one diagnosis', { field: 'diagnoses', reason: 'DIAGNOSIS_REQUIRED' });
     const user = this.user();
     const id = randomUUID();
     const now = this.clock.now().toISOString();
@@ -280,7 +318,26 @@ export class ClinicService {
           `INSERT INTO visits (id, record_id, version, supersedes, patient_id, queue_entry_id, status, chief_complaint, history, examination, diagnoses, plan, prescription,
            correction_reason, clinician_id, clinician_name, opened_at, closed_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, 'closed', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         )
-        .run(id, current.recordId, current.version + 1, visitId, patientId, current.queueEntryId, fields.chiefComplaint, fields.history, fields.examination, JSON.stringify(fields.diagnoses), fields.plan, fields.prescription, reason, user.id, user.displayName, current.openedAt, now, now);
+        .run(
+          id,
+          current.recordId,
+          current.version + 1,
+          visitId,
+          patientId,
+          current.queueEntryId,
+          fields.chiefComplaint,
+          fields.history,
+          fields.examination,
+          JSON.stringify(fields.diagnoses),
+          fields.plan,
+          fields.prescription,
+          reason,
+          user.id,
+          user.displayName,
+          current.openedAt,
+          now,
+          now,
+        );
       recordChange(this.sqlite(), 'visit', id);
     })();
     return this.visit(id, patientId);

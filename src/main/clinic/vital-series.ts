@@ -50,7 +50,12 @@ export function pointOfVitals(row: VitalsRow, timeZone: string): VitalPoint {
 
 /** A follow-up visit as a point: fasting glucose when measured, else a random one; phone BP is a home reading. */
 export function pointOfFollowup(row: FollowupRow): VitalPoint {
-  const glucose = row.fbg !== null ? { mmolPerL: row.fbg, timing: 'fasting' as const } : row.randomGlucose !== null ? { mmolPerL: row.randomGlucose, timing: 'random' as const } : null;
+  const glucose =
+    row.fbg !== null
+      ? { mmolPerL: row.fbg, timing: 'fasting' as const }
+      : row.randomGlucose !== null
+        ? { mmolPerL: row.randomGlucose, timing: 'random' as const }
+        : null;
   return {
     source: 'followup',
     sourceId: row.id,
@@ -106,7 +111,14 @@ export function orderPoints(points: VitalPoint[]): VitalPoint[] {
 /** The series for the kinds asked: points holding at least one of them, each keeping all its values. */
 export function vitalSeries(db: Db, query: VitalSeriesQuery, timeZone: string): VitalPoint[] {
   const clinicRows = db
-    .select({ id: vitals.id, source: vitals.source, measuredAt: vitals.measuredAt, systolic: vitals.systolic, diastolic: vitals.diastolic, input: vitals.input })
+    .select({
+      id: vitals.id,
+      source: vitals.source,
+      measuredAt: vitals.measuredAt,
+      systolic: vitals.systolic,
+      diastolic: vitals.diastolic,
+      input: vitals.input,
+    })
     .from(vitals)
     .where(eq(vitals.patientId, query.patientId))
     .orderBy(asc(vitals.measuredAt))

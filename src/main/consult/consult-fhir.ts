@@ -243,8 +243,14 @@ export function vitalsObservations(patientId: string, vitals: ConsultVitals): Ob
     out.push({
       ...vitalSign(patientId, `${prefix}-bp`, at, ['85354-9', 'Blood pressure panel'], 'vital-signs'),
       component: [
-        { code: { coding: [{ system: LOINC, code: '8480-6', display: 'Systolic blood pressure' }] }, valueQuantity: quantity(vitals.systolic, 'mmHg', 'mm[Hg]') },
-        { code: { coding: [{ system: LOINC, code: '8462-4', display: 'Diastolic blood pressure' }] }, valueQuantity: quantity(vitals.diastolic, 'mmHg', 'mm[Hg]') },
+        {
+          code: { coding: [{ system: LOINC, code: '8480-6', display: 'Systolic blood pressure' }] },
+          valueQuantity: quantity(vitals.systolic, 'mmHg', 'mm[Hg]'),
+        },
+        {
+          code: { coding: [{ system: LOINC, code: '8462-4', display: 'Diastolic blood pressure' }] },
+          valueQuantity: quantity(vitals.diastolic, 'mmHg', 'mm[Hg]'),
+        },
       ],
     });
   }
@@ -261,9 +267,7 @@ export function vitalsObservations(patientId: string, vitals: ConsultVitals): Ob
   if (vitals.glucose) {
     // 14771-0 is fasting glucose; a random draw is plain blood glucose (15074-8).
     const loinc: [string, string] =
-      vitals.glucose.timing === 'fasting'
-        ? ['14771-0', 'Fasting glucose [Moles/volume] in Serum or Plasma']
-        : ['15074-8', 'Glucose [Moles/volume] in Blood'];
+      vitals.glucose.timing === 'fasting' ? ['14771-0', 'Fasting glucose [Moles/volume] in Serum or Plasma'] : ['15074-8', 'Glucose [Moles/volume] in Blood'];
     out.push({
       ...vitalSign(patientId, `${prefix}-glu`, at, loinc, 'laboratory'),
       valueQuantity: quantity(vitals.glucose.mmolPerL, 'mmol/L', 'mmol/L'),
@@ -280,9 +284,7 @@ export function diagnosisCondition(patientId: string, diagnosis: ConsultDiagnosi
     verificationStatus: {
       coding: [{ system: 'http://terminology.hl7.org/CodeSystem/condition-ver-status', code: 'confirmed' }],
     },
-    category: [
-      { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/condition-category', code: 'encounter-diagnosis' }] },
-    ],
+    category: [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/condition-category', code: 'encounter-diagnosis' }] }],
     code: { coding: [{ system: ICD10, code: diagnosis.code, display: diagnosis.name }], text: diagnosis.name },
     subject: patientRef(patientId),
     recordedDate: diagnosis.recordedAt,
@@ -291,11 +293,7 @@ export function diagnosisCondition(patientId: string, diagnosis: ConsultDiagnosi
 
 /** Everything a new request sends, in an order where each reference points back to something already listed. */
 export function consultResources(consult: ConsultForFhir, documents: readonly ConsultDocument[]): ResourceWithId[] {
-  return [
-    ...documents.map((document) => consultDocumentReference(consult, document)),
-    consultServiceRequest(consult),
-    consultTask(consult),
-  ];
+  return [...documents.map((document) => consultDocumentReference(consult, document)), consultServiceRequest(consult), consultTask(consult)];
 }
 
 // ---- back from the county ---------------------------------------------------------------------------------
@@ -381,14 +379,19 @@ export interface PulledReply {
 /** A report answers a consult when it is based on one of our ServiceRequests; anything else is not a reply. */
 export function pulledReply(report: DiagnosticReport): PulledReply | null {
   if (!report.id) return null;
-  const serviceRequestId =
-    (report.basedOn ?? []).map((ref) => referencedId(ref, 'ServiceRequest')).find((id) => id !== null) ?? null;
+  const serviceRequestId = (report.basedOn ?? []).map((ref) => referencedId(ref, 'ServiceRequest')).find((id) => id !== null) ?? null;
   if (!serviceRequestId) return null;
   const critical = criticalFinding(report);
   return {
     reportId: report.id,
     serviceRequestId,
-    conclusion: report.conclusion ?? report.conclusionCode?.map((code) => code.text).filter(Boolean).join('; ') ?? '',
+    conclusion:
+      report.conclusion ??
+      report.conclusionCode
+        ?.map((code) => code.text)
+        .filter(Boolean)
+        .join('; ') ??
+      '',
     signer: signerOf(report),
     signedAt: report.issued ?? report.meta?.lastUpdated ?? '',
     pdfBase64: report.presentedForm?.find((form) => form.contentType?.startsWith('application/pdf') && form.data)?.data ?? null,

@@ -1,13 +1,6 @@
 import type { DiagnosticReport, Resource, Task } from '@medplum/fhirtypes';
 import { randomUUID } from 'node:crypto';
-import {
-  OPEN_CONSULT_STATUSES,
-  consultInputSchema,
-  type Consult,
-  type ConsultReply,
-  type ConsultStatus,
-  type CriticalAlert,
-} from '../../shared/api/consult';
+import { OPEN_CONSULT_STATUSES, consultInputSchema, type Consult, type ConsultReply, type ConsultStatus, type CriticalAlert } from '../../shared/api/consult';
 import { ApiError } from '../../shared/api/errors';
 import type { SyncTargetId } from '../../shared/sync';
 import type { AuditEvent } from '../audit/audit-log';
@@ -167,7 +160,14 @@ export class ConsultService {
     const documents: ConsultDocument[] = ecgIds.map((ecgId) => {
       const summary = this.deps.ecg.list(input.patientId).find((ecg) => ecg.id === ecgId);
       if (!summary) throw new ApiError('NOT_FOUND', `no ECG ${ecgId} for this patient`);
-      return { id: randomUUID(), kind: 'aecg', ecgId, fileName: `ecg-${ecgId}.xml`, xml: this.consultAecg(input.patientId, ecgId), recordedAt: summary.recordedAt };
+      return {
+        id: randomUUID(),
+        kind: 'aecg',
+        ecgId,
+        fileName: `ecg-${ecgId}.xml`,
+        xml: this.consultAecg(input.patientId, ecgId),
+        recordedAt: summary.recordedAt,
+      };
     });
     // The report PDF beside each aECG, so a county reader without an aECG viewer sees the tracing as printed here.
     for (const ecgId of ecgIds) {
@@ -199,12 +199,29 @@ export class ConsultService {
            include_diagnoses, status, requested_at, requester_id, requester_name, created_at, updated_at)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'requested', ?, ?, ?, ?, ?)`,
         )
-        .run(consult.id, consult.taskId, consult.patientId, consult.question, consult.urgency, consult.targetInstitution, consult.specialty,
-          input.includeVitals ? 1 : 0, input.includeDiagnoses ? 1 : 0, now, user.id, user.displayName, now, now);
+        .run(
+          consult.id,
+          consult.taskId,
+          consult.patientId,
+          consult.question,
+          consult.urgency,
+          consult.targetInstitution,
+          consult.specialty,
+          input.includeVitals ? 1 : 0,
+          input.includeDiagnoses ? 1 : 0,
+          now,
+          user.id,
+          user.displayName,
+          now,
+          now,
+        );
       const attach = this.db.prepare('INSERT INTO consult_attachments (id, consult_id, kind, ecg_id, created_at) VALUES (?, ?, ?, ?, ?)');
       for (const document of documents) attach.run(document.id, consult.id, document.kind, document.ecgId, now);
       const queued =
-        this.deps.enqueue(this.db, resources.map((resource) => ({ target: CONSULT_TARGET, resource }))) + recordDocumentChange(this.db, { kind: 'consult', id: consult.id });
+        this.deps.enqueue(
+          this.db,
+          resources.map((resource) => ({ target: CONSULT_TARGET, resource })),
+        ) + recordDocumentChange(this.db, { kind: 'consult', id: consult.id });
       // Without a county target the request would wait forever with nobody told: refuse it (rolls back) instead.
       if (queued === 0) {
         throw new ApiError('VALIDATION', 'the county platform is not configured on this station', { reason: 'CONSULT_TARGET_NOT_CONFIGURED' });
@@ -300,7 +317,9 @@ export class ConsultService {
 
   open(): Consult[] {
     const placeholders = OPEN_CONSULT_STATUSES.map(() => '?').join(', ');
-    return (this.db.prepare(`${CONSULT_SQL} WHERE c.status IN (${placeholders}) ORDER BY c.requested_at`).all(...OPEN_CONSULT_STATUSES) as ConsultRow[]).map(toConsult);
+    return (this.db.prepare(`${CONSULT_SQL} WHERE c.status IN (${placeholders}) ORDER BY c.requested_at`).all(...OPEN_CONSULT_STATUSES) as ConsultRow[]).map(
+      toConsult,
+    );
   }
 
   /**
@@ -321,7 +340,9 @@ export class ConsultService {
 
   byStatus(statuses: readonly ConsultStatus[], limit: number): Consult[] {
     const placeholders = statuses.map(() => '?').join(', ');
-    return (this.db.prepare(`${CONSULT_SQL} WHERE c.status IN (${placeholders}) ORDER BY c.requested_at DESC LIMIT ?`).all(...statuses, limit) as ConsultRow[]).map(toConsult);
+    return (
+      this.db.prepare(`${CONSULT_SQL} WHERE c.status IN (${placeholders}) ORDER BY c.requested_at DESC LIMIT ?`).all(...statuses, limit) as ConsultRow[]
+    ).map(toConsult);
   }
 
   get(patientId: string, consultId: string): { consult: Consult; replies: ConsultReply[] } {
@@ -403,8 +424,7 @@ export class ConsultService {
     const pulled = pulledTask(task);
     if (!pulled) return 'not-ours';
     const row = this.db.prepare('SELECT id, status, status_note AS statusNote FROM consult_requests WHERE task_id = ?').get(pulled.taskId) as
-      | { id: string; status: ConsultStatus; statusNote: string | null }
-      | undefined;
+      { id: string; status: ConsultStatus; statusNote: string | null } | undefined;
     if (!row) return 'not-ours';
     const next = nextConsultStatus(row.status, pulled.status);
     const note = pulled.note ?? row.statusNote;
@@ -422,11 +442,12 @@ export class ConsultService {
     const reply = pulledReply(report);
     if (!reply) return 'not-ours';
     const consult = this.db.prepare('SELECT id, patient_id AS patientId FROM consult_requests WHERE id = ?').get(reply.serviceRequestId) as
-      | { id: string; patientId: string }
-      | undefined;
+      { id: string; patientId: string } | undefined;
     if (!consult) return 'not-ours';
     const existing = this.db
-      .prepare<[string], { version: string | null; consultId: string }>('SELECT report_version AS version, consult_id AS consultId FROM consult_replies WHERE id = ?')
+      .prepare<[string], { version: string | null; consultId: string }>(
+        'SELECT report_version AS version, consult_id AS consultId FROM consult_replies WHERE id = ?',
+      )
       .get(reply.reportId);
     // A report id is the county's; one that arrives again naming ANOTHER consult is not a new version of this reply
     // (a platform mix-up, or a crafted answer): it must never replace what a clinician already read (issue 15.13).
@@ -471,11 +492,27 @@ export class ConsultService {
     })();
     if (reply.pdfBase64 && !pdf) {
       // The conclusion still lands (it may be critical); only the attachment is refused, and the audit says so.
-      this.deps.audit({ userId: null, username: null, action: 'consult.reply.pdfRefused', kind: 'write', patientId: consult.patientId, outcome: 'denied', details: `report ${reply.reportId}: not a PDF of at most ${MAX_REPLY_PDF_BYTES} bytes` });
+      this.deps.audit({
+        userId: null,
+        username: null,
+        action: 'consult.reply.pdfRefused',
+        kind: 'write',
+        patientId: consult.patientId,
+        outcome: 'denied',
+        details: `report ${reply.reportId}: not a PDF of at most ${MAX_REPLY_PDF_BYTES} bytes`,
+      });
     }
     if (raised) {
       // Raised by the platform, not by a user: the audit row says so, and the acknowledgement names the user.
-      this.deps.audit({ userId: null, username: null, action: 'consult.criticalAlert.raised', kind: 'write', patientId: consult.patientId, outcome: 'ok', details: `alert ${raised}, report ${reply.reportId}` });
+      this.deps.audit({
+        userId: null,
+        username: null,
+        action: 'consult.criticalAlert.raised',
+        kind: 'write',
+        patientId: consult.patientId,
+        outcome: 'ok',
+        details: `alert ${raised}, report ${reply.reportId}`,
+      });
     }
     return 'applied';
   }

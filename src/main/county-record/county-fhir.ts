@@ -165,9 +165,11 @@ export function narrativeText(xhtml: string | undefined): string | null {
 function observationValue(observation: Observation): string | null {
   if (observation.valueQuantity) {
     const { value, unit, code } = observation.valueQuantity;
-    return value === undefined ? null : `${value}${unit ?? code ? ` ${unit ?? code}` : ''}`;
+    return value === undefined ? null : `${value}${(unit ?? code) ? ` ${unit ?? code}` : ''}`;
   }
-  return observation.valueString ?? text(observation.valueCodeableConcept) ?? (observation.valueBoolean === undefined ? null : String(observation.valueBoolean));
+  return (
+    observation.valueString ?? text(observation.valueCodeableConcept) ?? (observation.valueBoolean === undefined ? null : String(observation.valueBoolean))
+  );
 }
 
 function referenceRange(observation: Observation): string | null {
@@ -205,7 +207,10 @@ function describe(resource: Resource): { title: string; detail: string | null } 
     case 'Condition': {
       const condition = resource as Condition;
       const icd = condition.code?.coding?.find((coding) => coding.system?.includes('icd'))?.code;
-      return { title: text(condition.code) ?? 'Condition', detail: joinParts([icd, text(condition.clinicalStatus), ...(condition.note ?? []).map((note) => note.text)]) };
+      return {
+        title: text(condition.code) ?? 'Condition',
+        detail: joinParts([icd, text(condition.clinicalStatus), ...(condition.note ?? []).map((note) => note.text)]),
+      };
     }
     case 'Observation': {
       const observation = resource as Observation;
@@ -236,11 +241,17 @@ function describe(resource: Resource): { title: string; detail: string | null } 
     }
     case 'MedicationRequest': {
       const request = resource as MedicationRequest;
-      return { title: text(request.medicationCodeableConcept) ?? request.medicationReference?.display ?? 'MedicationRequest', detail: joinParts((request.dosageInstruction ?? []).map((dose) => dose.text)) };
+      return {
+        title: text(request.medicationCodeableConcept) ?? request.medicationReference?.display ?? 'MedicationRequest',
+        detail: joinParts((request.dosageInstruction ?? []).map((dose) => dose.text)),
+      };
     }
     case 'MedicationStatement': {
       const statement = resource as MedicationStatement;
-      return { title: text(statement.medicationCodeableConcept) ?? statement.medicationReference?.display ?? 'MedicationStatement', detail: joinParts((statement.dosage ?? []).map((dose) => dose.text)) };
+      return {
+        title: text(statement.medicationCodeableConcept) ?? statement.medicationReference?.display ?? 'MedicationStatement',
+        detail: joinParts((statement.dosage ?? []).map((dose) => dose.text)),
+      };
     }
     default:
       return { title: resource.resourceType, detail: null };
@@ -251,7 +262,14 @@ function describe(resource: Resource): { title: string; detail: string | null } 
 function withdrawn(resource: Resource): boolean {
   const status = 'status' in resource ? (resource as { status?: string }).status : undefined;
   const verification = resource.resourceType === 'Condition' ? codes(resource.verificationStatus).map((coding) => coding.code) : [];
-  return status === 'entered-in-error' || status === 'cancelled' || status === 'preliminary' || status === 'draft' || verification.includes('entered-in-error') || verification.includes('refuted');
+  return (
+    status === 'entered-in-error' ||
+    status === 'cancelled' ||
+    status === 'preliminary' ||
+    status === 'draft' ||
+    verification.includes('entered-in-error') ||
+    verification.includes('refuted')
+  );
 }
 
 export interface OwnRecords {

@@ -105,7 +105,10 @@ export class CountyRecordService {
    * own id), then each record type by subject. Throws SyncError for anything but a readable answer.
    */
   private async download(target: SyncTargetConfig, residentId: string): Promise<Resource[]> {
-    const people = await this.search<FhirPatient>(target, `Patient?identifier=${encodeURIComponent(`${SYSTEMS.residentId}|${residentId}`)}&_count=${PAGE_SIZE}`);
+    const people = await this.search<FhirPatient>(
+      target,
+      `Patient?identifier=${encodeURIComponent(`${SYSTEMS.residentId}|${residentId}`)}&_count=${PAGE_SIZE}`,
+    );
     const subjects = people.filter((person) => person.id).map((person) => `Patient/${person.id}`);
     if (subjects.length === 0) return [];
     const subject = encodeURIComponent(subjects.join(','));

@@ -44,7 +44,10 @@ export function replaceCountyRecord(db: Db, replacement: CountyRecordReplacement
     tx.delete(countyRecordItems).where(eq(countyRecordItems.patientId, replacement.patientId)).run();
     const rows: NewCountyRecordItemRow[] = replacement.items.map((item) => ({ ...item, patientId: replacement.patientId, fetchedAt: replacement.fetchedAt }));
     // SQLite caps bound parameters per statement; 50 rows × 11 columns stays well under it.
-    for (let start = 0; start < rows.length; start += 50) tx.insert(countyRecordItems).values(rows.slice(start, start + 50)).run();
+    for (let start = 0; start < rows.length; start += 50)
+      tx.insert(countyRecordItems)
+        .values(rows.slice(start, start + 50))
+        .run();
     const fetch = {
       residentId: replacement.residentId,
       sourceUrl: replacement.sourceUrl,

@@ -134,7 +134,12 @@ export async function keystoreIsStrong(keystore: OsKeystore | undefined): Promis
 export async function wrapWithKeystore(key: Buffer, keystore: OsKeystore, auditKey?: Buffer): Promise<SafeStorageWrapping> {
   const data = await keystore.encryptStringAsync(key.toString('base64'));
   const auditData = auditKey ? (await keystore.encryptStringAsync(auditKey.toString('base64'))).toString('base64') : undefined;
-  return { kind: 'safeStorage', backend: keystore.getSelectedStorageBackend?.() ?? 'unknown', data: data.toString('base64'), ...(auditData ? { auditData } : {}) };
+  return {
+    kind: 'safeStorage',
+    backend: keystore.getSelectedStorageBackend?.() ?? 'unknown',
+    data: data.toString('base64'),
+    ...(auditData ? { auditData } : {}),
+  };
 }
 
 /** undefined when the keystore is weak, changed backend, or cannot decrypt: then the passphrase is needed. */
@@ -142,7 +147,10 @@ export async function tryUnwrapWithKeystore(file: KeyFile, keystore: OsKeystore 
   return (await tryUnwrapAllWithKeystore(file, keystore))?.key;
 }
 
-export async function tryUnwrapAllWithKeystore(file: KeyFile, keystore: OsKeystore | undefined): Promise<{ key: Buffer; auditKey: Buffer | undefined } | undefined> {
+export async function tryUnwrapAllWithKeystore(
+  file: KeyFile,
+  keystore: OsKeystore | undefined,
+): Promise<{ key: Buffer; auditKey: Buffer | undefined } | undefined> {
   if (!keystore || !(await keystoreIsStrong(keystore))) return undefined;
   const w = file.wrappings.find((x): x is SafeStorageWrapping => x.kind === 'safeStorage');
   if (!w || w.backend !== keystore.getSelectedStorageBackend()) return undefined;

@@ -62,10 +62,14 @@ function refuseNewerDatabase(sqlite: Sqlite, journal: Journal): void {
   const row = sqlite.prepare('SELECT count(*) AS n, max(created_at) AS last FROM __drizzle_migrations').get() as { n: number; last: number | null };
   const newestKnown = Math.max(...journal.entries.map((e) => e.when));
   if (row.n > journal.entries.length || (row.last ?? 0) > newestKnown) {
-    throw new ApiError('DB_TOO_NEW', `this database was written by a newer version of the workstation (${row.n} migrations, this app knows ${journal.entries.length}); update the app`, {
-      dbVersion: row.n,
-      appVersion: journal.entries.length,
-    });
+    throw new ApiError(
+      'DB_TOO_NEW',
+      `this database was written by a newer version of the workstation (${row.n} migrations, this app knows ${journal.entries.length}); update the app`,
+      {
+        dbVersion: row.n,
+        appVersion: journal.entries.length,
+      },
+    );
   }
 }
 

@@ -159,10 +159,14 @@ export class Store {
     const dbExists = existsSync(this.opts.dbFile);
     const keyFile = keyFileOf(this.opts.dbFile);
     if (!dbExists && (existsSync(keyFile) || existsSync(beforeRestoreOf(this.opts.dbFile)))) {
-      throw new ApiError('NOT_FOUND', `the database file ${this.opts.dbFile} is missing but its key file is here: put the file back or restore a backup (a new database would overwrite the key)`, {
-        reason: 'SECURITY_DB_FILE_MISSING' satisfies SecurityReason,
-        file: this.opts.dbFile,
-      });
+      throw new ApiError(
+        'NOT_FOUND',
+        `the database file ${this.opts.dbFile} is missing but its key file is here: put the file back or restore a backup (a new database would overwrite the key)`,
+        {
+          reason: 'SECURITY_DB_FILE_MISSING' satisfies SecurityReason,
+          file: this.opts.dbFile,
+        },
+      );
     }
     if (dbExists) {
       if (!existsSync(keyFile)) throw new ApiError('DB_KEY_INVALID', `the key file ${keyFile} is missing; restore it from a backup`);

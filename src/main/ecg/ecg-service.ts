@@ -222,7 +222,9 @@ export class EcgService {
     if (!user) throw new ApiError('UNAUTHENTICATED', 'sign in first');
     const sqlite = this.sqlite();
     sqlite.transaction(() => {
-      sqlite.prepare('UPDATE ecg_records SET interpretation = ?, interpreted_by = ?, signed_at = ? WHERE id = ?').run(interpretation, user.displayName, this.clock.now().toISOString(), ecgId);
+      sqlite
+        .prepare('UPDATE ecg_records SET interpretation = ?, interpreted_by = ?, signed_at = ? WHERE id = ?')
+        .run(interpretation, user.displayName, this.clock.now().toISOString(), ecgId);
       recordChange(sqlite, 'ecgReport', ecgId);
     })();
     return this.summary(ecgId);
@@ -268,7 +270,16 @@ export class EcgService {
           receivedAt: block.receivedAt,
         });
       });
-      const offStatus = d.onStatus((st) => this.events.publish('ecgStatus', { deviceId, state: st.state, lostSamples: st.lostSamples, corruptFrames: st.corruptFrames, reconnects: st.reconnects, latencyMs: st.latencyMs }));
+      const offStatus = d.onStatus((st) =>
+        this.events.publish('ecgStatus', {
+          deviceId,
+          state: st.state,
+          lostSamples: st.lostSamples,
+          corruptFrames: st.corruptFrames,
+          reconnects: st.reconnects,
+          latencyMs: st.latencyMs,
+        }),
+      );
       this.live.set(deviceId, () => {
         offBlock();
         offStatus();
@@ -291,9 +302,18 @@ export class EcgService {
     const buffer = this.buffers.get(deviceId);
     const last = buffer?.last(seconds);
     if (!last || buffer!.seconds < seconds) {
-      throw new ApiError('CONFLICT', `need ${seconds} s of live signal before capturing; have ${Math.floor(buffer?.seconds ?? 0)} s`, { reason: 'ECG_NOT_ENOUGH_SIGNAL', seconds });
+      throw new ApiError('CONFLICT', `need ${seconds} s of live signal before capturing; have ${Math.floor(buffer?.seconds ?? 0)} s`, {
+        reason: 'ECG_NOT_ENOUGH_SIGNAL',
+        seconds,
+      });
     }
-    return this.store({ format: 'device', sampleRateHz: last.sampleRateHz, leads: last.leads, recordedAt: this.clock.now().toISOString(), device: { model: d.label } }, 'device', d.label, patientId, { outpatientNumber });
+    return this.store(
+      { format: 'device', sampleRateHz: last.sampleRateHz, leads: last.leads, recordedAt: this.clock.now().toISOString(), device: { model: d.label } },
+      'device',
+      d.label,
+      patientId,
+      { outpatientNumber },
+    );
   }
 
   async close(): Promise<void> {

@@ -73,7 +73,12 @@ export class FileHandleStore {
    * `keepFor(error)` says the refusal waits for the user (e.g. "this file names another patient: attach anyway?"):
    * then the handle stays valid for the one retry the user confirms, until it expires.
    */
-  async withFile<T>(handle: string, purpose: FilePurpose, use: (filePath: string) => Promise<T> | T, opts: { keepFor?: (error: unknown) => boolean } = {}): Promise<T> {
+  async withFile<T>(
+    handle: string,
+    purpose: FilePurpose,
+    use: (filePath: string) => Promise<T> | T,
+    opts: { keepFor?: (error: unknown) => boolean } = {},
+  ): Promise<T> {
     this.sweep();
     const entry = this.entries.get(handle);
     if (!entry || entry.purpose !== purpose) throw new ApiError('VALIDATION', 'unknown or spent file handle', { reason: 'FILE_HANDLE_INVALID' });

@@ -8,7 +8,11 @@ export function filesHandlers(s: Pick<HandlerDeps, 'files' | 'fileDialogs'>): Ha
         const chosen = await s.fileDialogs.open(purpose);
         return chosen ? s.files.register(chosen, purpose) : null;
       },
-      upload: ({ purpose, files }) => s.files.registerUpload(files.map((f) => ({ name: f.name, bytes: Buffer.from(f.base64, 'base64') })), purpose),
+      upload: ({ purpose, files }) =>
+        s.files.registerUpload(
+          files.map((f) => ({ name: f.name, bytes: Buffer.from(f.base64, 'base64') })),
+          purpose,
+        ),
     },
   };
 }

@@ -55,7 +55,16 @@ function freeSlots(db: Db, p: { from: string; to: string; except?: string }): (d
 export function bookNext(
   ctx: FollowupContext,
   db: Db,
-  p: { patientId: string; enrolmentId: string; disease: Disease; visitDate: string; due: string; kind: repo.AppointmentRow['kind']; recordId: string; now: string },
+  p: {
+    patientId: string;
+    enrolmentId: string;
+    disease: Disease;
+    visitDate: string;
+    due: string;
+    kind: repo.AppointmentRow['kind'];
+    recordId: string;
+    now: string;
+  },
 ): string {
   const earliest = addDays(p.visitDate, 1);
   const day = bookingDay(p.due, earliest, freeSlots(db, { from: earliest, to: p.due }));
@@ -88,7 +97,8 @@ export function missedAppointments(ctx: FollowupContext): Appointment[] {
 }
 
 export function calendar(ctx: FollowupContext, p: { from: string; to: string }) {
-  if (p.to < p.from || daysBetween(p.from, p.to) >= MAX_CALENDAR_DAYS) refuse('FOLLOWUP_CALENDAR_RANGE', `a calendar shows 1–${MAX_CALENDAR_DAYS} days`, { max: MAX_CALENDAR_DAYS });
+  if (p.to < p.from || daysBetween(p.from, p.to) >= MAX_CALENDAR_DAYS)
+    refuse('FOLLOWUP_CALENDAR_RANGE', `a calendar shows 1–${MAX_CALENDAR_DAYS} days`, { max: MAX_CALENDAR_DAYS });
   const db = ctx.db();
   // Within a day: by village, then name, as a village doctor works through them.
   const appointments = repo
@@ -100,7 +110,12 @@ export function calendar(ctx: FollowupContext, p: { from: string; to: string }) 
   const days = [];
   for (let day = p.from; day <= p.to; day = addDays(day, 1)) {
     const mine = appointments.filter((a) => a.date === day);
-    days.push({ date: day, capacity: capacity.get(day) ?? fallback, booked: mine.filter((a) => a.status === 'scheduled' || a.status === 'missed').length, appointments: mine });
+    days.push({
+      date: day,
+      capacity: capacity.get(day) ?? fallback,
+      booked: mine.filter((a) => a.status === 'scheduled' || a.status === 'missed').length,
+      appointments: mine,
+    });
   }
   return { defaultCapacity: fallback, days };
 }
@@ -113,17 +128,23 @@ export function setCapacity(ctx: FollowupContext, p: { caller: Caller | null; da
   return { defaultCapacity: defaultCapacity(db) };
 }
 
-export function reschedule(ctx: FollowupContext, p: { caller: Caller | null; patientId: string; appointmentId: string; date: string; acceptLate: boolean }): Appointment {
+export function reschedule(
+  ctx: FollowupContext,
+  p: { caller: Caller | null; patientId: string; appointmentId: string; date: string; acceptLate: boolean },
+): Appointment {
   signedIn(p.caller);
   const current = appointmentFor(ctx, ctx.db(), p.appointmentId);
   if (current.patientId !== p.patientId) throw new ApiError('NOT_FOUND', `no appointment ${p.appointmentId} for this patient`);
   // A missed booking (未到) is moved to a new day when the patient is reached.
-  if (current.status !== 'scheduled' && current.status !== 'missed') throw new ApiError('CONFLICT', 'only a booked appointment can be moved', { reason: 'FOLLOWUP_APPOINTMENT_CLOSED' });
+  if (current.status !== 'scheduled' && current.status !== 'missed')
+    throw new ApiError('CONFLICT', 'only a booked appointment can be moved', { reason: 'FOLLOWUP_APPOINTMENT_CLOSED' });
   if (p.date === current.date) return current;
   if (p.date < today(ctx)) refuse('FOLLOWUP_DATE_PAST', 'an appointment cannot be moved into the past', { field: 'date' });
-  if (p.date > current.dueDate && !p.acceptLate) refuse('FOLLOWUP_AFTER_DUE_DATE', 'the new date is after the date the rules set', { field: 'date', dueDate: current.dueDate });
+  if (p.date > current.dueDate && !p.acceptLate)
+    refuse('FOLLOWUP_AFTER_DUE_DATE', 'the new date is after the date the rules set', { field: 'date', dueDate: current.dueDate });
   inTransaction(ctx, (db) => {
-    if (freeSlots(db, { from: p.date, to: p.date, except: p.appointmentId })(p.date) <= 0) throw new ApiError('CONFLICT', 'that day is fully booked', { reason: 'FOLLOWUP_DAY_FULL', date: p.date });
+    if (freeSlots(db, { from: p.date, to: p.date, except: p.appointmentId })(p.date) <= 0)
+      throw new ApiError('CONFLICT', 'that day is fully booked', { reason: 'FOLLOWUP_DAY_FULL', date: p.date });
     repo.moveAppointment(db, { id: p.appointmentId, date: p.date, from: current.date, now: nowIso(ctx) });
     queueFollowupChange(db.$client, 'appointment', p.appointmentId);
   });

@@ -95,8 +95,10 @@ export function refreshDueState(db: Db, rules: DueRules, enrolmentId: string): v
 /** Recomputes every enrolment's due state from the history, in one transaction; returns the rows written. */
 export function rebuildDueState(sqlite: Sqlite, rules: DueRules): { enrolments: number } {
   const [remove, insert] = dueStateSql(rules, 'all');
-  return sqlite.transaction(() => {
-    sqlite.prepare(remove).run();
-    return { enrolments: sqlite.prepare(insert).run().changes };
-  }).immediate();
+  return sqlite
+    .transaction(() => {
+      sqlite.prepare(remove).run();
+      return { enrolments: sqlite.prepare(insert).run().changes };
+    })
+    .immediate();
 }

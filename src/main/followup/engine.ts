@@ -59,10 +59,7 @@ export class FollowUpInputError extends Error {
 // ---------------------------------------------------------------------------------------------------------------
 // Control status
 
-export type ControlStatus =
-  | { kind: 'controlled' }
-  | { kind: 'uncontrolled' }
-  | { kind: 'undetermined'; missing: MeasureField[] };
+export type ControlStatus = { kind: 'controlled' } | { kind: 'uncontrolled' } | { kind: 'undetermined'; missing: MeasureField[] };
 
 const CONTROLLED: ControlStatus = { kind: 'controlled' };
 const UNCONTROLLED: ControlStatus = { kind: 'uncontrolled' };
@@ -238,11 +235,7 @@ export function sharedReason(day: SweepDay, scope: Disease | null, key: string, 
 }
 
 /** Annual health check; from the elderly age on it is the elderly health management service (§3). */
-export function annualCheckReminder(
-  birthDate: IsoDate,
-  healthCheckDone: boolean,
-  day: SweepDay,
-): FollowUpReminder | null {
+export function annualCheckReminder(birthDate: IsoDate, healthCheckDone: boolean, day: SweepDay): FollowUpReminder | null {
   if (healthCheckDone) return null;
   const { year } = day.period;
   return birthDate <= day.elderlyBornBy
@@ -304,7 +297,12 @@ export function dueStatus(facts: DueFacts, birthDate: IsoDate, day: SweepDay, ru
 
   if (due !== null && asOf > due) {
     const daysLate = day.asOfDay - toEpochDay(due);
-    reminders.push({ code: 'overdue', dueDate: due, daysLate, reason: sharedReason(day, disease, `o${due}`, () => reminderReasons.overdue(disease, due, daysLate)) });
+    reminders.push({
+      code: 'overdue',
+      dueDate: due,
+      daysLate,
+      reason: sharedReason(day, disease, `o${due}`, () => reminderReasons.overdue(disease, due, daysLate)),
+    });
   }
 
   const referralDue = facts.referralCheckDueOn;
@@ -593,7 +591,15 @@ function advisories(disease: Disease, visit: Visit, values: VisitValues, age: nu
     const { hba1cBelow, hba1cSource, fbgRange, bpTarget } = pack.t2dm;
     if (values.hba1c != null) {
       shown.push(
-        advisory(pack, 'advisory_hba1c_target', { zh: '糖化血红蛋白', en: 'HbA1c' }, values.hba1c < hba1cBelow, `${values.hba1c.toFixed(1)} %`, `<${hba1cBelow.toFixed(1)} %`, hba1cSource),
+        advisory(
+          pack,
+          'advisory_hba1c_target',
+          { zh: '糖化血红蛋白', en: 'HbA1c' },
+          values.hba1c < hba1cBelow,
+          `${values.hba1c.toFixed(1)} %`,
+          `<${hba1cBelow.toFixed(1)} %`,
+          hba1cSource,
+        ),
       );
     }
     if (values.fbg != null) {
@@ -695,7 +701,12 @@ function decide(
     };
   }
   if (adrNow) {
-    return { action: 'adjust_medication', nextDueDate: recheckDue, referralReason: null, reason: decisionReasons.firstAdr(disease, recheckDue, rules.recheckDays) };
+    return {
+      action: 'adjust_medication',
+      nextDueDate: recheckDue,
+      referralReason: null,
+      reason: decisionReasons.firstAdr(disease, recheckDue, rules.recheckDays),
+    };
   }
 
   // Row 7: controlled → +3 calendar months, clamped (A7).

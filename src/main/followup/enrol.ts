@@ -64,7 +64,8 @@ export function enrolmentFor(db: Db, p: { patientId: string; enrolmentId: string
 export function openEnrolmentOn(db: Db, p: { patientId: string; disease: Disease; date: string }): repo.EnrolmentRow {
   const enrolment = repo.openEnrolment(db, p.patientId, p.disease);
   if (!enrolment) refuse('FOLLOWUP_NOT_ENROLLED', `the patient is not enrolled for ${p.disease}`, { disease: p.disease });
-  if (p.date < enrolment.enrolledOn) refuse('FOLLOWUP_BEFORE_ENROLMENT', 'the follow-up is dated before the enrolment', { field: 'date', enrolledOn: enrolment.enrolledOn });
+  if (p.date < enrolment.enrolledOn)
+    refuse('FOLLOWUP_BEFORE_ENROLMENT', 'the follow-up is dated before the enrolment', { field: 'date', enrolledOn: enrolment.enrolledOn });
   return enrolment;
 }
 
@@ -84,7 +85,8 @@ export function enrol(ctx: FollowupContext, p: EnrolParams): Enrolment {
   notInFuture(ctx, enrolledOn, 'enrolledOn');
   if (p.diagnosedOn && p.diagnosedOn > enrolledOn) refuse('FOLLOWUP_DIAGNOSIS_AFTER_ENROLMENT', 'diagnosis date after the enrolment', { field: 'diagnosedOn' });
   const age = completedYears(patient.birthDate, enrolledOn);
-  if (age < PROGRAMME_MIN_AGE) refuse('FOLLOWUP_UNDER_PROGRAMME_AGE', `the programme is for residents aged ${PROGRAMME_MIN_AGE} and over`, { age, minAge: PROGRAMME_MIN_AGE });
+  if (age < PROGRAMME_MIN_AGE)
+    refuse('FOLLOWUP_UNDER_PROGRAMME_AGE', `the programme is for residents aged ${PROGRAMME_MIN_AGE} and over`, { age, minAge: PROGRAMME_MIN_AGE });
   const id = randomUUID();
   const now = nowIso(ctx);
   inTransaction(ctx, (db) => {

@@ -78,7 +78,12 @@ export function checkFormValues(form: FollowUpForm): { bmi: number | null } {
     if (error) refuse(error, 'weightTargetKg');
   }
   if (form.hba1c !== undefined && (form.hba1c < HBA1C_PERCENT_LIMITS.min || form.hba1c > HBA1C_PERCENT_LIMITS.max)) {
-    throw new ApiError('VALIDATION', 'HbA1c must be a percentage', { reason: 'FOLLOWUP_HBA1C_IMPOSSIBLE', field: 'hba1c', value: form.hba1c, ...HBA1C_PERCENT_LIMITS });
+    throw new ApiError('VALIDATION', 'HbA1c must be a percentage', {
+      reason: 'FOLLOWUP_HBA1C_IMPOSSIBLE',
+      field: 'hba1c',
+      value: form.hba1c,
+      ...HBA1C_PERCENT_LIMITS,
+    });
   }
   if (form.weightKg !== undefined && form.heightCm !== undefined) {
     const assessment = assessVitals({ weightKg: form.weightKg, heightCm: form.heightCm }, DEFAULT_CLINICAL_RANGES);

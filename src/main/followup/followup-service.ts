@@ -77,7 +77,8 @@ export class FollowupService {
   readonly history = (p: { patientId: string }) => visits.patientHistory(this.ctx, p);
   readonly reminders = (p: { filter: ReminderFilter; limit: number; offset: number }) =>
     this.runner.ask({ op: 'page', ...this.scope({ filter: p.filter, kind: p.filter.kind }), limit: p.limit, offset: p.offset });
-  readonly callListCsv = (p: { filter: ReminderFilter; locale: CsvLocale }) => this.runner.ask({ op: 'callList', ...this.scope({ filter: p.filter, kind: p.filter.kind }), locale: p.locale });
+  readonly callListCsv = (p: { filter: ReminderFilter; locale: CsvLocale }) =>
+    this.runner.ask({ op: 'callList', ...this.scope({ filter: p.filter, kind: p.filter.kind }), locale: p.locale });
   readonly familyDoctors = () => this.runner.ask({ op: 'familyDoctors' });
   readonly referrals = (p: { patientId?: string; open: boolean }) => referrals.referralsOf(this.ctx, p);
   readonly updateReferral = (p: Parameters<typeof referrals.updateReferral>[1]) => referrals.updateReferral(this.ctx, p);

@@ -43,7 +43,8 @@ export function indicatorPatients(db: Db, p: IndicatorPatientsParams & { rules: 
   const d = indicators[p.disease];
   const chosen = d[p.indicator];
   const numerator = new Set(chosen.numeratorIds);
-  const ids = p.part === 'numerator' ? chosen.numeratorIds : p.part === 'denominator' ? chosen.denominatorIds : chosen.denominatorIds.filter((i) => !numerator.has(i));
+  const ids =
+    p.part === 'numerator' ? chosen.numeratorIds : p.part === 'denominator' ? chosen.denominatorIds : chosen.denominatorIds.filter((i) => !numerator.has(i));
   const lost = new Set(d.lostToFollowUpIds);
   const missing = new Set(d.latestValueMissingIds);
   const byId = new Map(patients.map((patient) => [patient.patientId, patient]));

@@ -4,15 +4,7 @@
  */
 
 import { completedYears, yearPeriod, type IsoDate, type YearPeriod } from '../../shared/dates';
-import type {
-  Disease,
-  DiseaseIndicators,
-  Indicator,
-  IndicatorFollowUp,
-  IndicatorPatient,
-  RuleSet,
-  YearIndicators,
-} from '../../shared/followup';
+import type { Disease, DiseaseIndicators, Indicator, IndicatorFollowUp, IndicatorPatient, RuleSet, YearIndicators } from '../../shared/followup';
 import { controlStatus } from './engine';
 import { BPHS_2017 } from './rule-packs/bphs-2017';
 

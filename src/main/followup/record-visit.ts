@@ -6,7 +6,15 @@
 
 import { randomUUID } from 'node:crypto';
 import { ApiError } from '../../shared/api/errors';
-import { followUpFormSchema, type Appointment, type FollowUpForm, type FollowUpRecord, type HealthCheck, type OutcomeData, type Referral } from '../../shared/api/followup';
+import {
+  followUpFormSchema,
+  type Appointment,
+  type FollowUpForm,
+  type FollowUpRecord,
+  type HealthCheck,
+  type OutcomeData,
+  type Referral,
+} from '../../shared/api/followup';
 import type { Patient } from '../../shared/api/patients';
 import { completedYears } from '../../shared/dates';
 import type { Disease, FollowUpInput, FollowUpOutcome, HistoryEntry } from '../../shared/followup';
@@ -63,7 +71,8 @@ function decide(ctx: FollowupContext, db: Db, p: { patientId: string; disease: D
   const patient = patientOf(ctx, p.patientId);
   notInFuture(ctx, p.form.date, 'date');
   const enrolment = openEnrolmentOn(db, { patientId: p.patientId, disease: p.disease, date: p.form.date });
-  if (patient.sex === 'M' && (p.form.pregnant || p.form.lactating)) refuse('FOLLOWUP_PREGNANCY_MALE', 'pregnancy or lactation recorded for a male patient', { field: 'pregnant' });
+  if (patient.sex === 'M' && (p.form.pregnant || p.form.lactating))
+    refuse('FOLLOWUP_PREGNANCY_MALE', 'pregnancy or lactation recorded for a male patient', { field: 'pregnant' });
   const { bmi } = checkFormValues(p.form);
   const input: FollowUpInput = {
     disease: p.disease,
@@ -107,7 +116,8 @@ export interface RecordVisitParams {
 /** A second follow-up of the patient in one programme on one day is asked about first (issue 14.6). */
 function askBeforeSameDay(db: Db, p: { patientId: string; disease: Disease; date: string; confirmed: boolean | undefined }): void {
   if (p.confirmed) return;
-  if (repo.recordsOnDay(db, p.patientId, p.disease, p.date).length > 0) refuse('FOLLOWUP_SAME_DAY', 'there is already a follow-up on this day; confirm to record another', { date: p.date });
+  if (repo.recordsOnDay(db, p.patientId, p.disease, p.date).length > 0)
+    refuse('FOLLOWUP_SAME_DAY', 'there is already a follow-up on this day; confirm to record another', { date: p.date });
 }
 
 /**
@@ -130,16 +140,30 @@ export function recordVisit(
     const overridden = p.overrideNextDate !== undefined && p.overrideNextDate !== outcome.nextDueDate;
     if (overridden) {
       if (!faceToFace) refuse('FOLLOWUP_OVERRIDE_PHONE', 'a phone contact does not set the next face-to-face date', { field: 'overrideNextDate' });
-      if (!p.overrideReason || p.overrideReason.length < 2) refuse('FOLLOWUP_OVERRIDE_REASON_REQUIRED', 'a next date other than the rules’ needs a reason', { field: 'overrideReason' });
+      if (!p.overrideReason || p.overrideReason.length < 2)
+        refuse('FOLLOWUP_OVERRIDE_REASON_REQUIRED', 'a next date other than the rules’ needs a reason', { field: 'overrideReason' });
       if (p.overrideNextDate! <= form.date) refuse('FOLLOWUP_OVERRIDE_DATE_INVALID', 'the next date must be after the visit', { field: 'overrideNextDate' });
     }
     const nextDue = overridden ? p.overrideNextDate! : outcome.nextDueDate;
     repo.insertRecord(
       db,
-      recordRowOf({ id, patientId: patient.id, enrolmentId: enrolment.id, disease: p.disease, form, bmi, outcome, nextDueDate: nextDue, overrideReason: overridden ? p.overrideReason! : null, doctor: user, createdAt: now }),
+      recordRowOf({
+        id,
+        patientId: patient.id,
+        enrolmentId: enrolment.id,
+        disease: p.disease,
+        form,
+        bmi,
+        outcome,
+        nextDueDate: nextDue,
+        overrideReason: overridden ? p.overrideReason! : null,
+        doctor: user,
+        createdAt: now,
+      }),
     );
     queueFollowupChange(db.$client, 'followupVisit', id);
-    if (faceToFace && form.withHealthCheck) insertHealthCheck(ctx, db, { patient, date: form.date, selfCareScore: null, note: null, recordId: id, recordedBy: user.id, now });
+    if (faceToFace && form.withHealthCheck)
+      insertHealthCheck(ctx, db, { patient, date: form.date, selfCareScore: null, note: null, recordId: id, recordedBy: user.id, now });
     let appointmentId: string | null = null;
     let referralId: string | null = null;
     // A paper form typed in late (an earlier date than a visit already stored) changes no booking: the later
@@ -149,11 +173,30 @@ export function recordVisit(
         queueFollowupChange(db.$client, 'appointment', done);
       }
       if (nextDue) {
-        appointmentId = bookNext(ctx, db, { patientId: patient.id, enrolmentId: enrolment.id, disease: p.disease, visitDate: form.date, due: nextDue, kind: isReferral(outcome.action) ? 'referral_check' : 'followup', recordId: id, now });
+        appointmentId = bookNext(ctx, db, {
+          patientId: patient.id,
+          enrolmentId: enrolment.id,
+          disease: p.disease,
+          visitDate: form.date,
+          due: nextDue,
+          kind: isReferral(outcome.action) ? 'referral_check' : 'followup',
+          recordId: id,
+          now,
+        });
       }
     }
     if (faceToFace && isReferral(outcome.action)) {
-      referralId = createReferral(ctx, db, { patientId: patient.id, enrolmentId: enrolment.id, recordId: id, disease: p.disease, date: form.date, outcome, details: p.referral ?? {}, createdBy: user.id, now });
+      referralId = createReferral(ctx, db, {
+        patientId: patient.id,
+        enrolmentId: enrolment.id,
+        recordId: id,
+        disease: p.disease,
+        date: form.date,
+        outcome,
+        details: p.referral ?? {},
+        createdBy: user.id,
+        now,
+      });
     }
     refreshDueState(db, ctx.rules, enrolment.id);
     if (overridden) {
@@ -194,7 +237,15 @@ export interface PhoneContactParams {
 /** A phone contact recorded by any staff member: the engine's phone row (never classified, A3). */
 export function recordPhoneContact(ctx: FollowupContext, p: PhoneContactParams): { record: FollowUpRecord; outcome: OutcomeData } {
   const user = signedIn(p.caller);
-  const form = followUpFormSchema.parse({ date: p.date, mode: 'phone', symptoms: p.symptoms, adherence: p.adherence, adr: p.adr, adrDesc: p.adrDesc, notes: p.notes });
+  const form = followUpFormSchema.parse({
+    date: p.date,
+    mode: 'phone',
+    symptoms: p.symptoms,
+    adherence: p.adherence,
+    adr: p.adr,
+    adrDesc: p.adrDesc,
+    notes: p.notes,
+  });
   const id = randomUUID();
   const now = nowIso(ctx);
   const outcome = inTransaction(ctx, (db) => {
@@ -202,7 +253,19 @@ export function recordPhoneContact(ctx: FollowupContext, p: PhoneContactParams):
     askBeforeSameDay(db, { patientId: decided.patient.id, disease: p.disease, date: p.date, confirmed: p.confirmSameDay });
     repo.insertRecord(
       db,
-      recordRowOf({ id, patientId: decided.patient.id, enrolmentId: decided.enrolment.id, disease: p.disease, form, bmi: null, outcome: decided.outcome, nextDueDate: decided.outcome.nextDueDate, overrideReason: null, doctor: user, createdAt: now }),
+      recordRowOf({
+        id,
+        patientId: decided.patient.id,
+        enrolmentId: decided.enrolment.id,
+        disease: p.disease,
+        form,
+        bmi: null,
+        outcome: decided.outcome,
+        nextDueDate: decided.outcome.nextDueDate,
+        overrideReason: null,
+        doctor: user,
+        createdAt: now,
+      }),
     );
     refreshDueState(db, ctx.rules, decided.enrolment.id);
     queueFollowupChange(db.$client, 'followupVisit', id);
@@ -212,7 +275,15 @@ export function recordPhoneContact(ctx: FollowupContext, p: PhoneContactParams):
 }
 
 function healthCheckOf(row: repo.HealthCheckRow): HealthCheck {
-  return { id: row.id, patientId: row.patientId, checkDate: row.checkDate, kind: row.kind, selfCareScore: row.selfCareScore, recordId: row.recordId, note: row.note };
+  return {
+    id: row.id,
+    patientId: row.patientId,
+    checkDate: row.checkDate,
+    kind: row.kind,
+    selfCareScore: row.selfCareScore,
+    recordId: row.recordId,
+    note: row.note,
+  };
 }
 
 function insertHealthCheck(
@@ -222,17 +293,38 @@ function insertHealthCheck(
 ): string {
   const id = randomUUID();
   const kind = completedYears(p.patient.birthDate, p.date) >= ctx.rules.elderlyFromAge ? 'elderly' : 'annual';
-  repo.insertHealthCheck(db, { id, patientId: p.patient.id, checkDate: p.date, kind, selfCareScore: p.selfCareScore, recordId: p.recordId, note: p.note, recordedBy: p.recordedBy, createdAt: p.now });
+  repo.insertHealthCheck(db, {
+    id,
+    patientId: p.patient.id,
+    checkDate: p.date,
+    kind,
+    selfCareScore: p.selfCareScore,
+    recordId: p.recordId,
+    note: p.note,
+    recordedBy: p.recordedBy,
+    createdAt: p.now,
+  });
   queueFollowupChange(db.$client, 'healthCheck', id);
   return id;
 }
 
-export function recordHealthCheck(ctx: FollowupContext, p: { caller: Caller | null; patientId: string; date: string; selfCareScore?: number; note?: string }): HealthCheck {
+export function recordHealthCheck(
+  ctx: FollowupContext,
+  p: { caller: Caller | null; patientId: string; date: string; selfCareScore?: number; note?: string },
+): HealthCheck {
   const user = signedIn(p.caller);
   const patient = patientOf(ctx, p.patientId);
   notInFuture(ctx, p.date, 'date');
   const id = inTransaction(ctx, (db) =>
-    insertHealthCheck(ctx, db, { patient, date: p.date, selfCareScore: p.selfCareScore ?? null, note: p.note ?? null, recordId: null, recordedBy: user.id, now: nowIso(ctx) }),
+    insertHealthCheck(ctx, db, {
+      patient,
+      date: p.date,
+      selfCareScore: p.selfCareScore ?? null,
+      note: p.note ?? null,
+      recordId: null,
+      recordedBy: user.id,
+      now: nowIso(ctx),
+    }),
   );
   return healthCheckOf(repo.healthCheckById(ctx.db(), id)!);
 }

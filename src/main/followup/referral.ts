@@ -18,7 +18,17 @@ export type ReferralDetails = Partial<z.output<typeof referralDetailsSchema>>;
 export function createReferral(
   ctx: FollowupContext,
   db: Db,
-  p: { patientId: string; enrolmentId: string; recordId: string; disease: Disease; date: string; outcome: OutcomeData; details: ReferralDetails; createdBy: number; now: string },
+  p: {
+    patientId: string;
+    enrolmentId: string;
+    recordId: string;
+    disease: Disease;
+    date: string;
+    outcome: OutcomeData;
+    details: ReferralDetails;
+    createdBy: number;
+    now: string;
+  },
 ): string {
   const id = randomUUID();
   repo.insertReferral(db, {
@@ -77,7 +87,10 @@ function referralOf(ctx: FollowupContext, row: repo.ReferralRow, checks: repo.Re
 export function referralsOf(ctx: FollowupContext, p: { patientId?: string; open: boolean }): Referral[] {
   const db = ctx.db();
   const rows = p.patientId ? repo.referralsOfPatient(db, p.patientId) : repo.referralsNotReturned(db, !p.open);
-  const latest = repo.latestReferralIds(db, rows.map((r) => r.enrolmentId));
+  const latest = repo.latestReferralIds(
+    db,
+    rows.map((r) => r.enrolmentId),
+  );
   const asOf = today(ctx);
   const referrals = rows.map((row) => referralOf(ctx, row, repo.checksOfReferral(db, row.id), latest.has(row.id), asOf));
   return p.open ? referrals.filter((r) => r.state === 'awaiting_check') : referrals;
@@ -110,7 +123,14 @@ export function updateReferral(ctx: FollowupContext, p: { caller: Caller | null;
 function insertCheck(
   ctx: FollowupContext,
   db: Db,
-  p: { referral: repo.ReferralRow; date: string; mode: repo.ReferralCheckRow['mode']; outcome: repo.ReferralCheckRow['outcome']; detail: string | null; recordedBy: number },
+  p: {
+    referral: repo.ReferralRow;
+    date: string;
+    mode: repo.ReferralCheckRow['mode'];
+    outcome: repo.ReferralCheckRow['outcome'];
+    detail: string | null;
+    recordedBy: number;
+  },
 ): void {
   repo.insertReferralCheck(db, {
     id: randomUUID(),
@@ -143,7 +163,8 @@ export function checkReferral(ctx: FollowupContext, p: CheckReferralParams): Ref
   const referral = referralFor(ctx, ctx.db(), p);
   notInFuture(ctx, p.date, 'date');
   if (p.date < referral.referredOn) refuse('FOLLOWUP_CHECK_BEFORE_REFERRAL', 'the check is dated before the referral', { field: 'date' });
-  if (referral.state === 'returned') throw new ApiError('CONFLICT', 'the patient has already come back from this referral', { reason: 'FOLLOWUP_REFERRAL_RETURNED' });
+  if (referral.state === 'returned')
+    throw new ApiError('CONFLICT', 'the patient has already come back from this referral', { reason: 'FOLLOWUP_REFERRAL_RETURNED' });
   inTransaction(ctx, (db) => {
     const row = repo.referralById(db, p.referralId)!;
     insertCheck(ctx, db, { referral: row, date: p.date, mode: p.mode, outcome: p.outcome, detail: p.detail ?? null, recordedBy: user.id });
@@ -160,7 +181,8 @@ export function recordReturn(ctx: FollowupContext, p: { caller: Caller | null; p
   inTransaction(ctx, (db) => {
     const row = repo.referralById(db, p.referralId)!;
     // Coming back with the result proves the patient got there (到位), which the 2-week check asks.
-    if (referral.state !== 'arrived') insertCheck(ctx, db, { referral: row, date: p.date, mode: 'return', outcome: 'completed', detail: p.note, recordedBy: user.id });
+    if (referral.state !== 'arrived')
+      insertCheck(ctx, db, { referral: row, date: p.date, mode: 'return', outcome: 'completed', detail: p.note, recordedBy: user.id });
     repo.updateReferralRow(db, p.referralId, { returnedOn: p.date, returnNote: p.note, updatedAt: nowIso(ctx) });
     queueFollowupChange(db.$client, 'referral', p.referralId);
   });

@@ -47,7 +47,12 @@ export function sweepList(db: Db, p: ReminderListParams): DueItem[] {
     for (const resident of residents) {
       const enrolments = facts.get(resident.patientId);
       if (!enrolments && resident.birthDate > bornBy) continue;
-      people.push({ patientId: resident.patientId, birthDate: resident.birthDate, lastHealthCheckDate: checks.get(resident.patientId) ?? null, enrolments: enrolments ?? [] });
+      people.push({
+        patientId: resident.patientId,
+        birthDate: resident.birthDate,
+        lastHealthCheckDate: checks.get(resident.patientId) ?? null,
+        enrolments: enrolments ?? [],
+      });
     }
     return sweepDueItems(people, p.asOf, p.rules);
   })();
@@ -76,7 +81,12 @@ export function rowOf(item: DueItem, card: ResidentCard): ReminderRow {
 
 /** Items with what they show: cards looked up for these items only. */
 export function rowsOf(db: Db, items: readonly DueItem[], cards?: Map<string, ResidentCard>): ReminderRow[] {
-  const known = cards ?? residentCardsById(db.$client, items.map((i) => i.person.patientId));
+  const known =
+    cards ??
+    residentCardsById(
+      db.$client,
+      items.map((i) => i.person.patientId),
+    );
   const rows: ReminderRow[] = [];
   for (const item of items) {
     const card = known.get(item.person.patientId);
@@ -110,9 +120,16 @@ export function reminderRowsAsOf(db: Db, p: ReminderListParams & { kind?: Remind
   return rowsOf(db, items, cards);
 }
 
-export function callListAsOf(db: Db, p: ReminderListParams & { kind?: ReminderFilter['kind']; locale: CsvLocale }): { fileName: string; content: string; rows: number } {
+export function callListAsOf(
+  db: Db,
+  p: ReminderListParams & { kind?: ReminderFilter['kind']; locale: CsvLocale },
+): { fileName: string; content: string; rows: number } {
   const rows = reminderRowsAsOf(db, p);
-  return { fileName: p.locale === 'en' ? `follow-up-call-list-${p.asOf}.csv` : `随访电话名单-${p.asOf}.csv`, content: callListCsv(rows, p.locale), rows: rows.length };
+  return {
+    fileName: p.locale === 'en' ? `follow-up-call-list-${p.asOf}.csv` : `随访电话名单-${p.asOf}.csv`,
+    content: callListCsv(rows, p.locale),
+    rows: rows.length,
+  };
 }
 
 export function familyDoctorsOf(db: Db): string[] {

@@ -67,7 +67,10 @@ export class ReminderWorkerClient {
       this.pending.delete(answer.id);
       if (this.pending.size === 0) worker.unref();
       if (answer.ok) waiting.resolve(answer.value);
-      else waiting.reject(isApiErrorData(answer.error) ? new ApiError(answer.error.code, answer.error.message, answer.error.details) : new Error(String(answer.error)));
+      else
+        waiting.reject(
+          isApiErrorData(answer.error) ? new ApiError(answer.error.code, answer.error.message, answer.error.details) : new Error(String(answer.error)),
+        );
     });
     worker.on('error', (err) => {
       if (this.worker === worker) this.stop();

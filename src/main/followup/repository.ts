@@ -40,7 +40,12 @@ const rowid = sql`rowid`;
 // Enrolments
 
 export function enrolmentsOfPatient(db: Db, patientId: string): EnrolmentRow[] {
-  return db.select().from(followupEnrolments).where(eq(followupEnrolments.patientId, patientId)).orderBy(desc(followupEnrolments.enrolledOn), desc(rowid)).all();
+  return db
+    .select()
+    .from(followupEnrolments)
+    .where(eq(followupEnrolments.patientId, patientId))
+    .orderBy(desc(followupEnrolments.enrolledOn), desc(rowid))
+    .all();
 }
 
 export function enrolmentById(db: Db, id: string): EnrolmentRow | undefined {
@@ -64,8 +69,14 @@ export function upsertEnrolment(db: Db, row: NewEnrolmentRow): void {
   db.insert(followupEnrolments).values(row).onConflictDoUpdate({ target: followupEnrolments.id, set: changes }).run();
 }
 
-export function endEnrolmentRow(db: Db, p: { id: string; endedOn: string; endReason: NonNullable<EnrolmentRow['endReason']>; endNote: string | null; endedBy: number; now: string }): void {
-  db.update(followupEnrolments).set({ endedOn: p.endedOn, endReason: p.endReason, endNote: p.endNote, endedBy: p.endedBy, updatedAt: p.now }).where(eq(followupEnrolments.id, p.id)).run();
+export function endEnrolmentRow(
+  db: Db,
+  p: { id: string; endedOn: string; endReason: NonNullable<EnrolmentRow['endReason']>; endNote: string | null; endedBy: number; now: string },
+): void {
+  db.update(followupEnrolments)
+    .set({ endedOn: p.endedOn, endReason: p.endReason, endNote: p.endNote, endedBy: p.endedBy, updatedAt: p.now })
+    .where(eq(followupEnrolments.id, p.id))
+    .run();
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -121,7 +132,12 @@ export function recordsOnDay(db: Db, patientId: string, disease: Disease, date: 
 // Health checks
 
 export function healthChecksOfPatient(db: Db, patientId: string): HealthCheckRow[] {
-  return db.select().from(followupHealthChecks).where(eq(followupHealthChecks.patientId, patientId)).orderBy(desc(followupHealthChecks.checkDate), desc(rowid)).all();
+  return db
+    .select()
+    .from(followupHealthChecks)
+    .where(eq(followupHealthChecks.patientId, patientId))
+    .orderBy(desc(followupHealthChecks.checkDate), desc(rowid))
+    .all();
 }
 
 export function healthCheckById(db: Db, id: string): HealthCheckRow | undefined {
@@ -188,11 +204,21 @@ export function updateReferralRow(db: Db, id: string, changes: Partial<Omit<NewR
 }
 
 export function checksOfReferral(db: Db, referralId: string): ReferralCheckRow[] {
-  return db.select().from(followupReferralChecks).where(eq(followupReferralChecks.referralId, referralId)).orderBy(asc(followupReferralChecks.checkDate), asc(rowid)).all();
+  return db
+    .select()
+    .from(followupReferralChecks)
+    .where(eq(followupReferralChecks.referralId, referralId))
+    .orderBy(asc(followupReferralChecks.checkDate), asc(rowid))
+    .all();
 }
 
 export function checksOfEnrolment(db: Db, enrolmentId: string): ReferralCheckRow[] {
-  return db.select().from(followupReferralChecks).where(eq(followupReferralChecks.enrolmentId, enrolmentId)).orderBy(asc(followupReferralChecks.checkDate), asc(rowid)).all();
+  return db
+    .select()
+    .from(followupReferralChecks)
+    .where(eq(followupReferralChecks.enrolmentId, enrolmentId))
+    .orderBy(asc(followupReferralChecks.checkDate), asc(rowid))
+    .all();
 }
 
 export function insertReferralCheck(db: Db, row: NewReferralCheckRow): void {
@@ -212,7 +238,12 @@ export function appointmentById(db: Db, id: string): AppointmentRow | undefined 
 }
 
 export function appointmentsOfPatient(db: Db, patientId: string): AppointmentRow[] {
-  return db.select().from(followupAppointments).where(eq(followupAppointments.patientId, patientId)).orderBy(desc(followupAppointments.apptDate), desc(rowid)).all();
+  return db
+    .select()
+    .from(followupAppointments)
+    .where(eq(followupAppointments.patientId, patientId))
+    .orderBy(desc(followupAppointments.apptDate), desc(rowid))
+    .all();
 }
 
 export function appointmentsInRange(db: Db, from: string, to: string): AppointmentRow[] {
@@ -243,7 +274,12 @@ export function moveAppointment(db: Db, p: { id: string; date: string; from: str
 /** The enrolment's booked appointments closed (done by a record, or cancelled); returns the ids closed. */
 export function closeScheduledAppointments(db: Db, p: { enrolmentId: string; status: 'done' | 'cancelled'; doneRecordId?: string; now: string }): string[] {
   const where = and(eq(followupAppointments.enrolmentId, p.enrolmentId), eq(followupAppointments.status, 'scheduled'));
-  const ids = db.select({ id: followupAppointments.id }).from(followupAppointments).where(where).all().map((r) => r.id);
+  const ids = db
+    .select({ id: followupAppointments.id })
+    .from(followupAppointments)
+    .where(where)
+    .all()
+    .map((r) => r.id);
   if (ids.length > 0) {
     db.update(followupAppointments)
       .set({ status: p.status, doneRecordId: p.doneRecordId ?? null, updatedAt: p.now })
@@ -254,7 +290,11 @@ export function closeScheduledAppointments(db: Db, p: { enrolmentId: string; sta
 }
 
 export function dayCapacities(db: Db, from: string, to: string): Map<string, number> {
-  const rows = db.select().from(followupDayCapacity).where(and(gte(followupDayCapacity.day, from), lte(followupDayCapacity.day, to))).all();
+  const rows = db
+    .select()
+    .from(followupDayCapacity)
+    .where(and(gte(followupDayCapacity.day, from), lte(followupDayCapacity.day, to)))
+    .all();
   return new Map(rows.map((r) => [r.day, r.capacity]));
 }
 
@@ -399,7 +439,11 @@ export function latestHealthChecksBetween(db: Db, from: string, to: string): Map
 export function indicatorPopulation(db: Db, period: YearPeriod, birthDates: ReadonlyMap<string, string>): IndicatorPatient[] {
   const e = followupEnrolments;
   const enrolments = db
-    .select({ text: sql<string | null>`group_concat(${e.patientId} || char(31) || ${e.disease} || char(31) || ${e.enrolledOn} || char(31) || ifnull(${e.endedOn}, ''), char(30))` })
+    .select({
+      text: sql<
+        string | null
+      >`group_concat(${e.patientId} || char(31) || ${e.disease} || char(31) || ${e.enrolledOn} || char(31) || ifnull(${e.endedOn}, ''), char(30))`,
+    })
     .from(e)
     .where(and(lte(e.enrolledOn, period.end), sql`(${e.endedOn} IS NULL OR ${e.endedOn} >= ${period.start})`))
     .get();
@@ -431,7 +475,14 @@ export function indicatorPopulation(db: Db, period: YearPeriod, birthDates: Read
     const [patientId, disease, date, mode, sbp, dbp, fbg, order] = line.split(FIELD);
     const patient = byPatient.get(patientId);
     if (!patient) continue;
-    const visit: IndicatorFollowUp = { disease: diseaseOf(disease), date, mode: modeOf(mode), sbp: numberOrNull(sbp), dbp: numberOrNull(dbp), fbg: numberOrNull(fbg) };
+    const visit: IndicatorFollowUp = {
+      disease: diseaseOf(disease),
+      date,
+      mode: modeOf(mode),
+      sbp: numberOrNull(sbp),
+      dbp: numberOrNull(dbp),
+      fbg: numberOrNull(fbg),
+    };
     const written = Number(order);
     const list = patient.followups;
     let orders = writtenOrder.get(patientId);

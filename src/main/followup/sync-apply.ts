@@ -71,7 +71,14 @@ function applyEnrolment(db: Db, episode: EpisodeOfCare, now: string): 'applied' 
     const other = db
       .select({ id: followupEnrolments.id })
       .from(followupEnrolments)
-      .where(and(eq(followupEnrolments.patientId, row.patientId), eq(followupEnrolments.disease, row.disease), isNull(followupEnrolments.endedOn), ne(followupEnrolments.id, row.id)))
+      .where(
+        and(
+          eq(followupEnrolments.patientId, row.patientId),
+          eq(followupEnrolments.disease, row.disease),
+          isNull(followupEnrolments.endedOn),
+          ne(followupEnrolments.id, row.id),
+        ),
+      )
       .get();
     if (other) throw new Error(`EpisodeOfCare/${row.id}: the patient already has another open ${row.disease} enrolment here (${other.id}); end one of them`);
   }

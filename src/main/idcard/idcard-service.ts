@@ -69,7 +69,15 @@ export class IdCardService {
     const existing =
       this.deps
         .db()
-        .select({ id: patients.id, name: patients.name, idNumber: patients.idNumber, sex: patients.sex, birthDate: patients.birthDate, phone: patients.phone, village: patients.village })
+        .select({
+          id: patients.id,
+          name: patients.name,
+          idNumber: patients.idNumber,
+          sex: patients.sex,
+          birthDate: patients.birthDate,
+          phone: patients.phone,
+          village: patients.village,
+        })
         .from(patients)
         .where(and(eq(patients.idNumber, card.idNumber), isNull(patients.mergedInto)))
         .get() ?? null;
@@ -88,7 +96,8 @@ export class IdCardService {
     const result = db.transaction((tx) => {
       const patient = tx.select({ idNumber: patients.idNumber, ethnicCode: patients.ethnicCode }).from(patients).where(eq(patients.id, patientId)).get();
       if (!patient) throw new ApiError('NOT_FOUND', `no patient ${patientId}`);
-      if (patient.idNumber !== card.idNumber) throw new ApiError('VALIDATION', 'the card belongs to another ID number', { field: 'idNumber', reason: 'ID_MISMATCH' });
+      if (patient.idNumber !== card.idNumber)
+        throw new ApiError('VALIDATION', 'the card belongs to another ID number', { field: 'idNumber', reason: 'ID_MISMATCH' });
       const now = this.deps.clock.now().toISOString();
       const row: NewPatientIdCardRow = {
         patientId,

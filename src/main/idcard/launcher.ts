@@ -33,7 +33,10 @@ export function superviseRead(child: ReaderChild, req: WorkerRequest, timeoutMs:
       child.kill();
       resolve(reply);
     };
-    timer = setTimeout(() => settle({ kind: 'refusal', reason: 'IDCARD_DRIVER_CRASHED', detail: `reader process not ready within ${STARTUP_MS} ms` }), STARTUP_MS);
+    timer = setTimeout(
+      () => settle({ kind: 'refusal', reason: 'IDCARD_DRIVER_CRASHED', detail: `reader process not ready within ${STARTUP_MS} ms` }),
+      STARTUP_MS,
+    );
     child.onMessage((m) => {
       if ((m as { kind?: string }).kind === 'ready') {
         clearTimeout(timer);
@@ -43,7 +46,9 @@ export function superviseRead(child: ReaderChild, req: WorkerRequest, timeoutMs:
       }
       settle(m as WorkerReply);
     });
-    child.onExit((code, signal) => settle({ kind: 'refusal', reason: 'IDCARD_DRIVER_CRASHED', detail: `reader process ended (code ${code}, signal ${signal})` }));
+    child.onExit((code, signal) =>
+      settle({ kind: 'refusal', reason: 'IDCARD_DRIVER_CRASHED', detail: `reader process ended (code ${code}, signal ${signal})` }),
+    );
   });
 }
 

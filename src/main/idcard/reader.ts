@@ -23,7 +23,8 @@ export class SdtReader implements IdCardReader {
   ) {}
 
   async open(): Promise<void> {
-    if (!this.settings.libraryPath || !existsSync(this.settings.libraryPath)) throw refuse('IDCARD_DRIVER_NOT_INSTALLED', `no reader library at ${JSON.stringify(this.settings.libraryPath)}`);
+    if (!this.settings.libraryPath || !existsSync(this.settings.libraryPath))
+      throw refuse('IDCARD_DRIVER_NOT_INSTALLED', `no reader library at ${JSON.stringify(this.settings.libraryPath)}`);
   }
 
   async read(): Promise<IdCardData> {
@@ -31,7 +32,10 @@ export class SdtReader implements IdCardReader {
     if (reply.kind === 'refusal') throw refuse(reply.reason, reply.detail);
     if (reply.kind !== 'card') throw refuse('IDCARD_DRIVER_CRASHED', 'the reader process answered out of turn');
     const photoBytes = reply.photo ? new Uint8Array(Buffer.from(reply.photo, 'base64')) : null;
-    const decoded = decodeCardText(new Uint8Array(Buffer.from(reply.text, 'base64')), photoBytes ? { format: photoFormatOf(photoBytes), bytes: photoBytes } : null);
+    const decoded = decodeCardText(
+      new Uint8Array(Buffer.from(reply.text, 'base64')),
+      photoBytes ? { format: photoFormatOf(photoBytes), bytes: photoBytes } : null,
+    );
     if (!decoded.ok) throw refuse('IDCARD_BAD_TEXT', 'the card text could not be decoded');
     return decoded.card;
   }

@@ -41,8 +41,7 @@ const pq = (element: string, name: string, value: number | null | undefined, uni
 const st = (element: string, name: string, value: string | null | undefined): CdaEntry[] =>
   value === null || value === undefined || value.trim() === '' ? [] : [{ element, name, value: { type: 'ST', text: value } }];
 const bl = (element: string, name: string, value: boolean): CdaEntry[] => [{ element, name, value: { type: 'BL', value } }];
-const ts = (element: string, name: string, value: string | null | undefined): CdaEntry[] =>
-  value ? [{ element, name, value: { type: 'TS', value } }] : [];
+const ts = (element: string, name: string, value: string | null | undefined): CdaEntry[] => (value ? [{ element, name, value: { type: 'TS', value } }] : []);
 
 function cd(set: ValueSetId, code: string | null | undefined): CdaValue | undefined {
   if (code === null || code === undefined) return undefined;
@@ -69,7 +68,15 @@ function patientHeader(patient: PatientRow): CdaDocument['patient'] {
   };
 }
 
-function header(type: NationalDocumentType, recordId: string, version: number, at: string, patient: PatientRow, institution: Institution, author: { id: string; name: string }) {
+function header(
+  type: NationalDocumentType,
+  recordId: string,
+  version: number,
+  at: string,
+  patient: PatientRow,
+  institution: Institution,
+  author: { id: string; name: string },
+) {
   // The serial number changes with every change of the record (a re-signed ECG, a newer consult reply keep their
   // version number but not their time): a platform that acknowledges a known id without reading it again must not
   // mistake a changed document for a resend of the old one.
@@ -158,7 +165,9 @@ export function buildFollowUp(record: FollowUpRow, patient: PatientRow, institut
     sections: nonEmpty([
       {
         title: '随访事件',
-        entries: [{ element: 'DE06.00.108.00', name: '随访方式代码', value: cd('followUpMode', FOLLOW_UP_MODE_CODE[record.mode]) as CdaValue, time: visitTime }],
+        entries: [
+          { element: 'DE06.00.108.00', name: '随访方式代码', value: cd('followUpMode', FOLLOW_UP_MODE_CODE[record.mode]) as CdaValue, time: visitTime },
+        ],
       },
       {
         code: LOINC('11450-4', 'Problem list'),
@@ -174,7 +183,9 @@ export function buildFollowUp(record: FollowUpRow, patient: PatientRow, institut
           ...pq('DE04.10.188.00', '体重', record.weightKg, 'kg'),
           ...pq('DE04.10.167.00', '身高', record.heightCm, 'cm'),
           ...pq('DE05.10.075.00', '体质指数', record.bmi, 'kg/m2'),
-          ...(diabetes ? coded('DE04.10.237.00', '足背动脉搏动', 'dorsalisPedis', record.dorsalisPedis ? DORSALIS_PEDIS_CODE[record.dorsalisPedis] : null) : pq('DE04.10.206.00', '心率', record.heartRate, '/min')),
+          ...(diabetes
+            ? coded('DE04.10.237.00', '足背动脉搏动', 'dorsalisPedis', record.dorsalisPedis ? DORSALIS_PEDIS_CODE[record.dorsalisPedis] : null)
+            : pq('DE04.10.206.00', '心率', record.heartRate, '/min')),
           ...st('DE04.10.143.00', '其他阳性体征', record.signsOther),
         ],
       },
@@ -185,7 +196,9 @@ export function buildFollowUp(record: FollowUpRow, patient: PatientRow, institut
           ...pq('DE03.00.054.00', '日饮酒量', now.alcoholLiangPerDay, '两'),
           ...pq('DE03.00.087.00', '运动频率', now.exerciseTimesPerWeek, '次/周'),
           ...pq('DE03.00.088.00', '每次运动时间', now.exerciseMinutes, 'min'),
-          ...(diabetes ? pq('DE03.00.055.00', '日主食量', now.stapleFoodG, 'g') : coded('DE03.00.094.00', '摄盐情况', 'saltIntake', now.salt ? SALT_CODE[now.salt] : null)),
+          ...(diabetes
+            ? pq('DE03.00.055.00', '日主食量', now.stapleFoodG, 'g')
+            : coded('DE03.00.094.00', '摄盐情况', 'saltIntake', now.salt ? SALT_CODE[now.salt] : null)),
           ...coded('DE05.10.083.00', '心理调整评价', 'psychologicalAdjustment', lifestyle.psychological ? LEVEL_CODE[lifestyle.psychological] : null),
           ...coded('DE05.10.068.00', '遵医行为评价', 'complianceBehaviour', lifestyle.compliance ? LEVEL_CODE[lifestyle.compliance] : null),
         ],
@@ -206,10 +219,18 @@ export function buildFollowUp(record: FollowUpRow, patient: PatientRow, institut
           ...coded('DE06.00.027.00', '服药依从性代码', 'medicationAdherence', record.adherence ? ADHERENCE_CODE[record.adherence] : null),
           ...bl('DE06.00.129.00', '药物不良反应标志', record.adr),
           ...st('DE06.00.128.00', '药物不良反应描述', record.adrDesc),
-          ...(diabetes ? coded('DE04.50.024.00', '低血糖反应', 'hypoglycemiaReaction', record.hypoglycemiaReaction ? HYPOGLYCEMIA_CODE[record.hypoglycemiaReaction] : null) : []),
+          ...(diabetes
+            ? coded('DE04.50.024.00', '低血糖反应', 'hypoglycemiaReaction', record.hypoglycemiaReaction ? HYPOGLYCEMIA_CODE[record.hypoglycemiaReaction] : null)
+            : []),
           ...(diabetes && insulin ? st('DE08.50.013.00', '胰岛素用法用量', `${insulin.type} ${insulin.dose}`.trim()) : []),
           ...medications.flatMap((medication) =>
-            st('DE08.50.022.00', '药物名称', [medication.name, medication.timesPerDay ? `每日${medication.timesPerDay}次` : '', medication.doseMg ? `每次${medication.doseMg}mg` : ''].filter(Boolean).join(' ')),
+            st(
+              'DE08.50.022.00',
+              '药物名称',
+              [medication.name, medication.timesPerDay ? `每日${medication.timesPerDay}次` : '', medication.doseMg ? `每次${medication.doseMg}mg` : '']
+                .filter(Boolean)
+                .join(' '),
+            ),
           ),
         ],
       },
@@ -247,7 +268,9 @@ export function buildReferral(referral: ReferralRow, patient: PatientRow, instit
       {
         code: LOINC('46241-6', 'Hospital admission diagnosis'),
         title: '诊断',
-        entries: [{ element: 'DE05.01.024.00', name: '疾病诊断编码', value: { type: 'CD', code: diagnosis.code, codeSystem: OIDS.icd10, displayName: diagnosis.name } }],
+        entries: [
+          { element: 'DE05.01.024.00', name: '疾病诊断编码', value: { type: 'CD', code: diagnosis.code, codeSystem: OIDS.icd10, displayName: diagnosis.name } },
+        ],
       },
       {
         title: '转诊',
@@ -268,12 +291,19 @@ export function buildReferral(referral: ReferralRow, patient: PatientRow, instit
 
 export function buildConsult(consult: ConsultRow, patient: PatientRow, institution: Institution, reply?: ConsultReplyRow): CdaDocument {
   return {
-    ...header('EHR-SD-19', consult.id, reply ? 2 : 1, reply?.signedAt ?? consult.requestedAt, patient, institution, { id: String(consult.requesterId), name: consult.requesterName }),
+    ...header('EHR-SD-19', consult.id, reply ? 2 : 1, reply?.signedAt ?? consult.requestedAt, patient, institution, {
+      id: String(consult.requesterId),
+      name: consult.requesterName,
+    }),
     ...(reply ? { legalAuthenticator: { id: reply.signer, name: reply.signer, time: tsFromInstant(reply.signedAt) } } : {}),
     sections: nonEmpty([
       {
         title: '会诊原因',
-        entries: [...st('DE06.00.039.00', '会诊原因', consult.question), ...st('DE08.10.013.00', '会诊医疗机构名称', consult.targetInstitution), ...st('DE08.10.026.00', '会诊科室名称', consult.specialty)],
+        entries: [
+          ...st('DE06.00.039.00', '会诊原因', consult.question),
+          ...st('DE08.10.013.00', '会诊医疗机构名称', consult.targetInstitution),
+          ...st('DE08.10.026.00', '会诊科室名称', consult.specialty),
+        ],
       },
       { title: '会诊意见', entries: st('DE06.00.038.00', '会诊意见', reply?.conclusion) },
     ]),
@@ -306,7 +336,9 @@ export function buildEcgExam(ecg: EcgRow, patient: PatientRow, institution: Inst
   const measurements = JSON.parse(ecg.measurements) as Measurements;
   const quantitative = ECG_MEASURES.flatMap(({ key, name, unit }) => {
     const value = measurements[key];
-    return typeof value === 'number' && Number.isFinite(value) ? [{ element: 'DE04.30.015.00', name, value: { type: 'PQ' as const, value: Math.round(value), unit } }] : [];
+    return typeof value === 'number' && Number.isFinite(value)
+      ? [{ element: 'DE04.30.015.00', name, value: { type: 'PQ' as const, value: Math.round(value), unit } }]
+      : [];
   });
   const findings = quantitative.map((entry) => `${entry.name} ${entry.value.value} ${entry.value.unit}`).join('，');
   const signer = ecg.interpretedBy ?? institution.name;
@@ -319,7 +351,11 @@ export function buildEcgExam(ecg: EcgRow, patient: PatientRow, institution: Inst
         title: '检查',
         entries: [
           { element: 'DE04.30.018.00', name: '检查类别', value: { type: 'ST', text: '心电图' }, time: tsFromInstant(ecg.recordedAt) },
-          { element: 'DE04.30.019.00', name: '检查项目代码', value: { type: 'ST', text: `${ecg.leadNames.startsWith('[') ? (JSON.parse(ecg.leadNames) as string[]).length : 12}导联静息心电图` } },
+          {
+            element: 'DE04.30.019.00',
+            name: '检查项目代码',
+            value: { type: 'ST', text: `${ecg.leadNames.startsWith('[') ? (JSON.parse(ecg.leadNames) as string[]).length : 12}导联静息心电图` },
+          },
           ...quantitative,
         ],
       },
@@ -330,7 +366,13 @@ export function buildEcgExam(ecg: EcgRow, patient: PatientRow, institution: Inst
           ...st('DE04.50.131.00', '检查报告结果-主观提示', ecg.interpretation),
           ...st('DE08.10.013.00', '检查报告机构名称', institution.name),
         ],
-        ...(pdf ? { media: [{ id: `ecg-report-${ecg.id}`.replace(/[^A-Za-z0-9_.-]/g, '-'), mediaType: 'application/pdf', base64: Buffer.from(pdf).toString('base64') }] } : {}),
+        ...(pdf
+          ? {
+              media: [
+                { id: `ecg-report-${ecg.id}`.replace(/[^A-Za-z0-9_.-]/g, '-'), mediaType: 'application/pdf', base64: Buffer.from(pdf).toString('base64') },
+              ],
+            }
+          : {}),
       },
     ]),
   };

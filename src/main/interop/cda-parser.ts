@@ -63,7 +63,12 @@ export function parseCda(xml: string): CdaDocument {
       time: need(attribute(child(root, 'author', 'time'), 'value'), 'author/time'),
     },
     ...(legal
-      ? { legalAuthenticator: { ...person(need(child(legal, 'assignedEntity'), 'legalAuthenticator/assignedEntity')), time: need(attribute(child(legal, 'time'), 'value'), 'legalAuthenticator/time') } }
+      ? {
+          legalAuthenticator: {
+            ...person(need(child(legal, 'assignedEntity'), 'legalAuthenticator/assignedEntity')),
+            time: need(attribute(child(legal, 'time'), 'value'), 'legalAuthenticator/time'),
+          },
+        }
       : {}),
     custodian: {
       code: need(attribute(child(root, 'custodian', 'assignedCustodian', 'representedCustodianOrganization', 'id'), 'extension'), 'custodian id'),
@@ -104,12 +109,22 @@ function readSection(section: XmlElement): CdaSection {
     const item = child(entry, 'observationMedia');
     if (item) {
       const value = need(child(item, 'value'), 'observationMedia/value');
-      media.push({ id: need(attribute(item, 'ID'), 'observationMedia/@ID'), mediaType: need(attribute(value, 'mediaType'), 'mediaType'), base64: ownText(value).trim() });
+      media.push({
+        id: need(attribute(item, 'ID'), 'observationMedia/@ID'),
+        mediaType: need(attribute(value, 'mediaType'), 'mediaType'),
+        base64: ownText(value).trim(),
+      });
     }
   }
   return {
     ...(code
-      ? { code: { code: need(attribute(code, 'code'), 'section code'), codeSystem: need(attribute(code, 'codeSystem'), 'section codeSystem'), displayName: attribute(code, 'displayName') ?? '' } }
+      ? {
+          code: {
+            code: need(attribute(code, 'code'), 'section code'),
+            codeSystem: need(attribute(code, 'codeSystem'), 'section codeSystem'),
+            displayName: attribute(code, 'displayName') ?? '',
+          },
+        }
       : {}),
     title: textValue(child(section, 'title')) ?? '',
     entries,
@@ -134,7 +149,12 @@ function readValue(value: XmlElement): CdaValue {
     case 'PQ':
       return { type: 'PQ', value: Number(need(attribute(value, 'value'), 'PQ value')), unit: attribute(value, 'unit') ?? '1' };
     case 'CD':
-      return { type: 'CD', code: need(attribute(value, 'code'), 'CD code'), codeSystem: need(attribute(value, 'codeSystem'), 'CD codeSystem'), displayName: attribute(value, 'displayName') ?? '' };
+      return {
+        type: 'CD',
+        code: need(attribute(value, 'code'), 'CD code'),
+        codeSystem: need(attribute(value, 'codeSystem'), 'CD codeSystem'),
+        displayName: attribute(value, 'displayName') ?? '',
+      };
     case 'ST':
       return { type: 'ST', text: ownText(value) };
     case 'TS':

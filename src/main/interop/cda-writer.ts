@@ -168,14 +168,24 @@ export function writeCda(doc: CdaDocument): string {
         ),
       ),
     ),
-    el('author', { typeCode: 'AUT', contextControlCode: 'OP' }, el('time', { value: doc.author.time }), el('assignedAuthor', { classCode: 'ASSIGNED' }, assignedPerson(doc.author, doc.custodian))),
+    el(
+      'author',
+      { typeCode: 'AUT', contextControlCode: 'OP' },
+      el('time', { value: doc.author.time }),
+      el('assignedAuthor', { classCode: 'ASSIGNED' }, assignedPerson(doc.author, doc.custodian)),
+    ),
     el(
       'custodian',
       { typeCode: 'CST' },
       el(
         'assignedCustodian',
         { classCode: 'ASSIGNED' },
-        el('representedCustodianOrganization', { classCode: 'ORG', determinerCode: 'INSTANCE' }, el('id', { root: OIDS.organisation, extension: doc.custodian.code }), el('name', {}, text(doc.custodian.name))),
+        el(
+          'representedCustodianOrganization',
+          { classCode: 'ORG', determinerCode: 'INSTANCE' },
+          el('id', { root: OIDS.organisation, extension: doc.custodian.code }),
+          el('name', {}, text(doc.custodian.name)),
+        ),
       ),
     ),
     doc.legalAuthenticator &&
@@ -184,7 +194,12 @@ export function writeCda(doc: CdaDocument): string {
         {},
         el('time', { value: doc.legalAuthenticator.time }),
         el('signatureCode', { code: 'S' }),
-        el('assignedEntity', {}, el('id', { root: OIDS.author, extension: doc.legalAuthenticator.id }), el('assignedPerson', {}, el('name', {}, text(doc.legalAuthenticator.name)))),
+        el(
+          'assignedEntity',
+          {},
+          el('id', { root: OIDS.author, extension: doc.legalAuthenticator.id }),
+          el('assignedPerson', {}, el('name', {}, text(doc.legalAuthenticator.name))),
+        ),
       ),
     el('component', {}, el('structuredBody', {}, ...doc.sections.map(sectionXml))),
   );

@@ -52,7 +52,11 @@ export function buildDocument(db: Db, ref: DocumentRef, institution: Institution
     case 'EHR-SD-20': {
       const referral = db.select().from(followupReferrals).where(eq(followupReferrals.id, ref.recordId)).get();
       if (!referral) throw new DocumentSourceMissing(`no referral ${ref.recordId}`);
-      const record = db.select({ doctorId: followupRecords.doctorId, doctorName: followupRecords.doctorName }).from(followupRecords).where(eq(followupRecords.id, referral.recordId)).get();
+      const record = db
+        .select({ doctorId: followupRecords.doctorId, doctorName: followupRecords.doctorName })
+        .from(followupRecords)
+        .where(eq(followupRecords.id, referral.recordId))
+        .get();
       const doctor = record ? { id: String(record.doctorId), name: record.doctorName } : { id: String(referral.createdBy), name: institution.name };
       return buildReferral(referral, patientRow(db, referral.patientId), institution, doctor);
     }
@@ -85,16 +89,33 @@ export function listDocumentRefs(db: Db, range?: { from: string; to: string }): 
   for (const row of db.select({ id: patients.id }).from(patients).where(within(patients.createdAt)).orderBy(asc(patients.createdAt)).all()) {
     refs.push({ type: 'EHR-SD-1', recordId: row.id });
   }
-  for (const row of db.select({ id: followupRecords.id, disease: followupRecords.disease }).from(followupRecords).where(within(followupRecords.visitDate)).orderBy(asc(followupRecords.visitDate)).all()) {
+  for (const row of db
+    .select({ id: followupRecords.id, disease: followupRecords.disease })
+    .from(followupRecords)
+    .where(within(followupRecords.visitDate))
+    .orderBy(asc(followupRecords.visitDate))
+    .all()) {
     refs.push({ type: row.disease === 't2dm' ? 'EHR-SD-13' : 'EHR-SD-12', recordId: row.id });
   }
-  for (const row of db.select({ id: followupReferrals.id }).from(followupReferrals).where(within(followupReferrals.referredOn)).orderBy(asc(followupReferrals.referredOn)).all()) {
+  for (const row of db
+    .select({ id: followupReferrals.id })
+    .from(followupReferrals)
+    .where(within(followupReferrals.referredOn))
+    .orderBy(asc(followupReferrals.referredOn))
+    .all()) {
     refs.push({ type: 'EHR-SD-20', recordId: row.id });
   }
-  for (const row of db.select({ id: consultRequests.id }).from(consultRequests).where(within(consultRequests.requestedAt)).orderBy(asc(consultRequests.requestedAt)).all()) {
+  for (const row of db
+    .select({ id: consultRequests.id })
+    .from(consultRequests)
+    .where(within(consultRequests.requestedAt))
+    .orderBy(asc(consultRequests.requestedAt))
+    .all()) {
     refs.push({ type: 'EHR-SD-19', recordId: row.id });
   }
-  const ecgWhere = range ? and(isNotNull(ecgRecords.patientId), gte(ecgRecords.recordedAt, range.from), lt(ecgRecords.recordedAt, range.to)) : isNotNull(ecgRecords.patientId);
+  const ecgWhere = range
+    ? and(isNotNull(ecgRecords.patientId), gte(ecgRecords.recordedAt, range.from), lt(ecgRecords.recordedAt, range.to))
+    : isNotNull(ecgRecords.patientId);
   for (const row of db.select({ id: ecgRecords.id }).from(ecgRecords).where(ecgWhere).orderBy(asc(ecgRecords.recordedAt)).all()) {
     refs.push({ type: 'C0006', recordId: row.id });
   }

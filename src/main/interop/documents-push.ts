@@ -38,9 +38,12 @@ export async function checkBatch(deps: DocumentsPushDeps, resources: readonly Re
   const schemaProblems = schema ? await validateManyAgainstSchema(readable, schema) : new Map<string, DocumentProblem[]>();
   return documents.map(({ index, resource, document }) => {
     if (!document) return new SyncError('DOCUMENT_INVALID', `${resource.resourceType}/${resource.id} is not a national document`);
-    if (!schema) return new SyncError('DOCUMENT_INVALID', 'no CDA R2 schema folder is configured (设置/同步), so the document cannot be checked before sending');
+    if (!schema)
+      return new SyncError('DOCUMENT_INVALID', 'no CDA R2 schema folder is configured (设置/同步), so the document cannot be checked before sending');
     const problems = [...(schemaProblems.get(`document-${index}.xml`) ?? []), ...checkRequiredElements(document.xml)];
-    return problems.length > 0 ? new SyncError('DOCUMENT_INVALID', `${document.documentId}: ${problems.map((problem) => problem.message).join('; ')}`) : undefined;
+    return problems.length > 0
+      ? new SyncError('DOCUMENT_INVALID', `${document.documentId}: ${problems.map((problem) => problem.message).join('; ')}`)
+      : undefined;
   });
 }
 
@@ -78,7 +81,10 @@ export async function sendDocument(deps: DocumentsPushDeps, target: SyncTargetCo
     return { kind: 'accepted' };
   }
   if (answer?.outcome === 'refused') {
-    return { kind: 'refused', error: new SyncError('DOCUMENT_REFUSED', `${document.documentId}: ${answer.code} ${answer.reason}`, { status: response.status }) };
+    return {
+      kind: 'refused',
+      error: new SyncError('DOCUMENT_REFUSED', `${document.documentId}: ${answer.code} ${answer.reason}`, { status: response.status }),
+    };
   }
   if (answer?.outcome === 'failed') throw new SyncError('HTTP_5XX', `platform fault: ${answer.reason}`, { status: response.status });
   const code = classifyHttpStatus(response.status) ?? 'HTTP_5XX';

@@ -77,7 +77,7 @@ function contentStream(input: EcgReportInput): string {
     for (let i = 0; i < count; i += step) {
       const x = strip.x + (i / rate) * 25 * MM;
       const microvolts = lead.microvolts[i] ?? 0;
-      const y = Math.min(strip.y + strip.height, Math.max(strip.y, baseline + (Number.isFinite(microvolts) ? microvolts : 0) / 1000 * 10 * MM));
+      const y = Math.min(strip.y + strip.height, Math.max(strip.y, baseline + ((Number.isFinite(microvolts) ? microvolts : 0) / 1000) * 10 * MM));
       points.push(`${num(x)} ${num(y)} ${points.length === 0 ? 'm' : 'l'}`);
     }
     ops.push('0 0 0 RG', '0.6 w', ...points, 'S');

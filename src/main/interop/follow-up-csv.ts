@@ -23,18 +23,57 @@ import {
  */
 
 const COLUMNS = [
-  '随访日期', '疾病', '健康档案标识号', '姓名', '身份证号', '性别代码', '随访方式代码', '随访方式', '症状', '收缩压(mmHg)',
-  '舒张压(mmHg)', '体重(kg)', '身高(cm)', '体质指数', '心率(次/分)', '足背动脉搏动', '空腹血糖(mmol/L)', '糖化血红蛋白(%)',
-  '日吸烟量(支)', '日饮酒量(两)', '运动(次/周)', '每次运动(分钟)', '摄盐情况代码', '日主食量(克)', '心理调整代码',
-  '遵医行为代码', '服药依从性代码', '服药依从性', '药物不良反应', '低血糖反应代码', '此次随访分类代码', '此次随访分类',
-  '用药情况', '转诊原因', '转诊机构及科室', '下次随访日期', '随访医生',
+  '随访日期',
+  '疾病',
+  '健康档案标识号',
+  '姓名',
+  '身份证号',
+  '性别代码',
+  '随访方式代码',
+  '随访方式',
+  '症状',
+  '收缩压(mmHg)',
+  '舒张压(mmHg)',
+  '体重(kg)',
+  '身高(cm)',
+  '体质指数',
+  '心率(次/分)',
+  '足背动脉搏动',
+  '空腹血糖(mmol/L)',
+  '糖化血红蛋白(%)',
+  '日吸烟量(支)',
+  '日饮酒量(两)',
+  '运动(次/周)',
+  '每次运动(分钟)',
+  '摄盐情况代码',
+  '日主食量(克)',
+  '心理调整代码',
+  '遵医行为代码',
+  '服药依从性代码',
+  '服药依从性',
+  '药物不良反应',
+  '低血糖反应代码',
+  '此次随访分类代码',
+  '此次随访分类',
+  '用药情况',
+  '转诊原因',
+  '转诊机构及科室',
+  '下次随访日期',
+  '随访医生',
 ] as const;
 
 const num = (value: number | null | undefined) => (value === null || value === undefined ? '' : String(value));
 const named = (set: ValueSetId, code: string | undefined) => (code ? (lookupCode(set, code)?.zh ?? '') : '');
 
 interface Lifestyle {
-  now?: { cigarettesPerDay?: number; alcoholLiangPerDay?: number; exerciseTimesPerWeek?: number; exerciseMinutes?: number; salt?: keyof typeof SALT_CODE; stapleFoodG?: number };
+  now?: {
+    cigarettesPerDay?: number;
+    alcoholLiangPerDay?: number;
+    exerciseTimesPerWeek?: number;
+    exerciseMinutes?: number;
+    salt?: keyof typeof SALT_CODE;
+    stapleFoodG?: number;
+  };
   psychological?: keyof typeof LEVEL_CODE;
   compliance?: keyof typeof LEVEL_CODE;
 }

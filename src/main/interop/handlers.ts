@@ -10,7 +10,8 @@ export function interopHandlers(s: Pick<HandlerDeps, 'store' | 'sync'>): Handler
     interop: {
       followUpCsv: ({ year }) => followUpYearCsv(s.store.current.db, year),
       exportDocuments: async ({ year, folder }) => {
-        if (!path.isAbsolute(folder)) throw new ApiError('VALIDATION', 'the export folder must be an absolute path', { field: 'folder', reason: 'EXPORT_FOLDER_NOT_ABSOLUTE' });
+        if (!path.isAbsolute(folder))
+          throw new ApiError('VALIDATION', 'the export folder must be an absolute path', { field: 'folder', reason: 'EXPORT_FOLDER_NOT_ABSOLUTE' });
         const schemaDir = s.sync.documentSchemaDir();
         return exportDocuments(s.store.current.db, folder, schemaDir ?? undefined, { from: `${year}-01-01`, to: `${year + 1}-01-01` });
       },

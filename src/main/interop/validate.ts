@@ -27,7 +27,12 @@ export interface SchemaFiles {
 }
 
 /** Entry points tried in order: the SDTC-extended schema most validators use, then the 2005 normative one. */
-const ENTRY_POINTS = ['extensions/SDTC/infrastructure/cda/CDA_SDTC.xsd', 'infrastructure/cda/CDA_SDTC.xsd', 'normative/infrastructure/cda/CDA.xsd', 'infrastructure/cda/CDA.xsd'];
+const ENTRY_POINTS = [
+  'extensions/SDTC/infrastructure/cda/CDA_SDTC.xsd',
+  'infrastructure/cda/CDA_SDTC.xsd',
+  'normative/infrastructure/cda/CDA.xsd',
+  'infrastructure/cda/CDA.xsd',
+];
 
 /**
  * Loads the .xsd files under `dir` (the HL7 CDA R2 `schema/` folder, or one of its `normative` / `extensions/SDTC`
@@ -64,10 +69,17 @@ export async function validateAgainstSchema(xml: string, schema: SchemaFiles): P
  * Many documents against one compiled schema (compiling the CDA schema costs more than checking a document): problems
  * per file name. If libxml2 reports an error it cannot place in a file, each document is checked on its own instead.
  */
-export async function validateManyAgainstSchema(documents: readonly { name: string; xml: string }[], schema: SchemaFiles): Promise<Map<string, DocumentProblem[]>> {
+export async function validateManyAgainstSchema(
+  documents: readonly { name: string; xml: string }[],
+  schema: SchemaFiles,
+): Promise<Map<string, DocumentProblem[]>> {
   const problems = new Map(documents.map((document) => [document.name, [] as DocumentProblem[]]));
   if (documents.length === 0) return problems;
-  const result = await validateXML({ xml: documents.map((document) => ({ fileName: document.name, contents: document.xml })), schema: schema.entry, preload: schema.preload });
+  const result = await validateXML({
+    xml: documents.map((document) => ({ fileName: document.name, contents: document.xml })),
+    schema: schema.entry,
+    preload: schema.preload,
+  });
   if (result.valid) return problems;
   if (result.errors.some((error) => !error.loc || !problems.has(error.loc.fileName))) {
     for (const document of documents) problems.set(document.name, await validateAgainstSchema(document.xml, schema));
@@ -100,7 +112,8 @@ export const REQUIRED_ELEMENTS: Record<NationalDocumentType, readonly { element:
   ],
 };
 
-const child = (element: XmlElement | undefined, ...names: string[]) => names.reduce<XmlElement | undefined>((current, name) => firstChild(current, name), element);
+const child = (element: XmlElement | undefined, ...names: string[]) =>
+  names.reduce<XmlElement | undefined>((current, name) => firstChild(current, name), element);
 
 function descendants(element: XmlElement, name: string, into: XmlElement[] = []): XmlElement[] {
   for (const node of element.children) {
@@ -125,18 +138,21 @@ export function checkRequiredElements(xml: string): DocumentProblem[] {
   const type = NATIONAL_DOCUMENT_TYPES.find((each) => each === code);
   if (!type) return [{ kind: 'required', message: `document type code ${code ?? '(none)'} is not a national document type` }];
   if (attribute(child(root, 'code'), 'codeSystem') !== OIDS.documentTypes) missing(`code/@codeSystem ${OIDS.documentTypes}`);
-  if (!childElements(root, 'templateId').some((item) => attribute(item, 'root') === DOCUMENT_TYPES[type].templateId)) missing(`templateId ${DOCUMENT_TYPES[type].templateId}`);
+  if (!childElements(root, 'templateId').some((item) => attribute(item, 'root') === DOCUMENT_TYPES[type].templateId))
+    missing(`templateId ${DOCUMENT_TYPES[type].templateId}`);
   if (!attribute(child(root, 'id'), 'extension')) missing('document id (文档流水号)');
   if (!attribute(child(root, 'effectiveTime'), 'value')) missing('effectiveTime');
   const role = child(root, 'recordTarget', 'patientRole');
-  if (!childElements(role ?? root, 'id').some((id) => attribute(id, 'root') === OIDS.healthRecordNumber && attribute(id, 'extension'))) missing('health record number (健康档案标识号)');
+  if (!childElements(role ?? root, 'id').some((id) => attribute(id, 'root') === OIDS.healthRecordNumber && attribute(id, 'extension')))
+    missing('health record number (健康档案标识号)');
   if (!textValue(child(role, 'patient', 'name'))) missing('patient name');
   if (!attribute(child(role, 'patient', 'administrativeGenderCode'), 'code')) missing('patient sex code');
   if (!attribute(child(role, 'patient', 'birthTime'), 'value')) missing('patient birth date');
   if (!attribute(child(root, 'author', 'time'), 'value')) missing('author/time');
   if (!textValue(child(root, 'author', 'assignedAuthor', 'assignedPerson', 'name'))) missing('author name');
   const custodian = child(root, 'custodian', 'assignedCustodian', 'representedCustodianOrganization');
-  if (attribute(child(custodian, 'id'), 'root') !== OIDS.organisation || !attribute(child(custodian, 'id'), 'extension')) missing('custodian institution code (医疗卫生机构代码)');
+  if (attribute(child(custodian, 'id'), 'root') !== OIDS.organisation || !attribute(child(custodian, 'id'), 'extension'))
+    missing('custodian institution code (医疗卫生机构代码)');
   if (!textValue(child(custodian, 'name'))) missing('custodian name');
 
   const observations = descendants(root, 'observation');
@@ -144,7 +160,12 @@ export function checkRequiredElements(xml: string): DocumentProblem[] {
   for (const required of REQUIRED_ELEMENTS[type]) {
     if (!present.has(required.element)) missing(`${required.element} ${required.name}`);
   }
-  for (const coded of [...descendants(root, 'value'), ...descendants(root, 'administrativeGenderCode'), ...descendants(root, 'maritalStatusCode'), ...descendants(root, 'ethnicGroupCode')]) {
+  for (const coded of [
+    ...descendants(root, 'value'),
+    ...descendants(root, 'administrativeGenderCode'),
+    ...descendants(root, 'maritalStatusCode'),
+    ...descendants(root, 'ethnicGroupCode'),
+  ]) {
     const system = attribute(coded, 'codeSystem');
     const value = attribute(coded, 'code');
     if (!system || value === undefined) continue;

@@ -110,7 +110,10 @@ export function readAnswer(xml: string): InvokeAnswer {
   if (!result) throw new Wst790FormatError('the answer holds neither invokeResponse/result nor a Fault');
   const code = textValue(firstChild(result, 'code'));
   const documentId = textValue(firstChild(result, 'documentId')) ?? '';
-  const reason = childElements(result, 'reason').map((each) => textValue(each) ?? '').filter(Boolean).join('; ');
+  const reason = childElements(result, 'reason')
+    .map((each) => textValue(each) ?? '')
+    .filter(Boolean)
+    .join('; ');
   if (code === 'AA') return { outcome: 'accepted', documentId };
   if (code === 'AE' || code === 'AR') return { outcome: 'refused', code, reason: reason || code };
   throw new Wst790FormatError(`unknown acknowledgement code ${code ?? '(none)'}`);

@@ -11,7 +11,38 @@ export interface PatientSearchColumns {
 }
 
 // Compound surnames whose given name starts at the third character.
-const COMPOUND_SURNAMES = new Set(['欧阳', '司马', '上官', '诸葛', '东方', '皇甫', '尉迟', '公孙', '慕容', '长孙', '宇文', '司徒', '夏侯', '令狐', '万俟', '端木', '独孤', '南宫', '西门', '呼延', '澹台', '公冶', '轩辕', '钟离', '闻人', '赫连', '申屠', '太史', '东郭', '百里']);
+const COMPOUND_SURNAMES = new Set([
+  '欧阳',
+  '司马',
+  '上官',
+  '诸葛',
+  '东方',
+  '皇甫',
+  '尉迟',
+  '公孙',
+  '慕容',
+  '长孙',
+  '宇文',
+  '司徒',
+  '夏侯',
+  '令狐',
+  '万俟',
+  '端木',
+  '独孤',
+  '南宫',
+  '西门',
+  '呼延',
+  '澹台',
+  '公冶',
+  '轩辕',
+  '钟离',
+  '闻人',
+  '赫连',
+  '申屠',
+  '太史',
+  '东郭',
+  '百里',
+]);
 
 export function givenNameOf(name: string): string {
   if (name.length > 2 && COMPOUND_SURNAMES.has(name.slice(0, 2))) return name.slice(2);

@@ -40,7 +40,10 @@ export interface ResolvedIdentity {
  * The ID decides birth date and sex (GB 11643); without an ID a reason is required, and then birth date and sex
  * must be entered. A wrong ID is refused with every wrong part named (details.reason is the first).
  */
-export function resolveIdentity(input: Pick<PatientInputParsed, 'idNumber' | 'noIdReason' | 'noIdNote' | 'sex' | 'birthDate'>, today: string): ResolvedIdentity {
+export function resolveIdentity(
+  input: Pick<PatientInputParsed, 'idNumber' | 'noIdReason' | 'noIdNote' | 'sex' | 'birthDate'>,
+  today: string,
+): ResolvedIdentity {
   if (input.idNumber) {
     const parsed = parseResidentId(input.idNumber, today);
     if (!parsed.ok) {
@@ -51,15 +54,26 @@ export function resolveIdentity(input: Pick<PatientInputParsed, 'idNumber' | 'no
         ...Object.fromEntries(Object.entries(first).filter(([k, v]) => k !== 'code' && (typeof v === 'string' || typeof v === 'number'))),
       });
     }
-    if (input.birthDate && input.birthDate !== parsed.birthDate) throw new ApiError('VALIDATION', 'birth date contradicts the resident ID', { field: 'birthDate', reason: 'ID_MISMATCH' });
-    if (input.sex && input.sex !== 'U' && input.sex !== parsed.sex) throw new ApiError('VALIDATION', 'sex contradicts the resident ID', { field: 'sex', reason: 'ID_MISMATCH' });
+    if (input.birthDate && input.birthDate !== parsed.birthDate)
+      throw new ApiError('VALIDATION', 'birth date contradicts the resident ID', { field: 'birthDate', reason: 'ID_MISMATCH' });
+    if (input.sex && input.sex !== 'U' && input.sex !== parsed.sex)
+      throw new ApiError('VALIDATION', 'sex contradicts the resident ID', { field: 'sex', reason: 'ID_MISMATCH' });
     return { idNumber: parsed.normalized, idSuffix: parsed.normalized.slice(-6), noIdReason: null, sex: parsed.sex, birthDate: parsed.birthDate };
   }
-  if (!input.noIdReason) throw new ApiError('VALIDATION', 'without a resident ID a reason is required', { field: 'noIdReason', reason: 'NO_ID_REASON_REQUIRED' });
-  if (input.noIdReason === 'other' && !input.noIdNote) throw new ApiError('VALIDATION', 'say why there is no resident ID', { field: 'noIdNote', reason: 'NO_ID_NOTE_REQUIRED' });
-  if (!input.birthDate || input.birthDate > today || input.birthDate < '1900-01-01') throw new ApiError('VALIDATION', 'birth date is required and must be a past date', { field: 'birthDate', reason: 'BIRTH_DATE_REQUIRED' });
+  if (!input.noIdReason)
+    throw new ApiError('VALIDATION', 'without a resident ID a reason is required', { field: 'noIdReason', reason: 'NO_ID_REASON_REQUIRED' });
+  if (input.noIdReason === 'other' && !input.noIdNote)
+    throw new ApiError('VALIDATION', 'say why there is no resident ID', { field: 'noIdNote', reason: 'NO_ID_NOTE_REQUIRED' });
+  if (!input.birthDate || input.birthDate > today || input.birthDate < '1900-01-01')
+    throw new ApiError('VALIDATION', 'birth date is required and must be a past date', { field: 'birthDate', reason: 'BIRTH_DATE_REQUIRED' });
   if (!input.sex) throw new ApiError('VALIDATION', 'sex is required without a resident ID', { field: 'sex', reason: 'SEX_REQUIRED' });
-  return { idNumber: null, idSuffix: null, noIdReason: input.noIdNote ? `${input.noIdReason}: ${input.noIdNote}` : input.noIdReason, sex: input.sex, birthDate: input.birthDate };
+  return {
+    idNumber: null,
+    idSuffix: null,
+    noIdReason: input.noIdNote ? `${input.noIdReason}: ${input.noIdNote}` : input.noIdReason,
+    sex: input.sex,
+    birthDate: input.birthDate,
+  };
 }
 
 export class PatientService {
@@ -84,26 +98,35 @@ export class PatientService {
   }
 
   private validateContact(input: Partial<PatientInputParsed>): void {
-    if (input.name !== undefined && !NAME.test(input.name)) throw new ApiError('VALIDATION', 'name has characters a name cannot have', { field: 'name', reason: 'NAME_INVALID' });
-    if (input.phone && !MOBILE.test(input.phone)) throw new ApiError('VALIDATION', 'mobile number must be 11 digits starting with 1', { field: 'phone', reason: 'PHONE_INVALID' });
+    if (input.name !== undefined && !NAME.test(input.name))
+      throw new ApiError('VALIDATION', 'name has characters a name cannot have', { field: 'name', reason: 'NAME_INVALID' });
+    if (input.phone && !MOBILE.test(input.phone))
+      throw new ApiError('VALIDATION', 'mobile number must be 11 digits starting with 1', { field: 'phone', reason: 'PHONE_INVALID' });
     const villages = this.villages();
-    if (input.village && villages.length > 0 && !villages.includes(input.village)) throw new ApiError('VALIDATION', 'village is not in the configured list', { field: 'village', reason: 'VILLAGE_UNKNOWN' });
-    if (input.contractDate && !input.contractDoctor) throw new ApiError('VALIDATION', 'a family-doctor contract needs the doctor', { field: 'contractDoctor', reason: 'CONTRACT_DOCTOR_REQUIRED' });
+    if (input.village && villages.length > 0 && !villages.includes(input.village))
+      throw new ApiError('VALIDATION', 'village is not in the configured list', { field: 'village', reason: 'VILLAGE_UNKNOWN' });
+    if (input.contractDate && !input.contractDoctor)
+      throw new ApiError('VALIDATION', 'a family-doctor contract needs the doctor', { field: 'contractDoctor', reason: 'CONTRACT_DOCTOR_REQUIRED' });
   }
 
   private findDuplicates(name: string, birthDate: string, phone: string | undefined): PatientSummary[] {
     const sql = `SELECT id, name, id_number AS idNumber, sex, birth_date AS birthDate, phone, village FROM patients
       WHERE merged_into IS NULL AND ((birth_date = @birthDate AND name = @name) OR (@phone IS NOT NULL AND phone = @phone)) LIMIT 10`;
-    return this.sqlite().prepare(sql).all({ name, birthDate, phone: phone ?? null }) as PatientSummary[];
+    return this.sqlite()
+      .prepare(sql)
+      .all({ name, birthDate, phone: phone ?? null }) as PatientSummary[];
   }
 
-  register(input: PatientInputParsed & { confirmNotDuplicate: boolean }): { status: 'created'; patient: Patient } | { status: 'possibleDuplicates'; candidates: PatientSummary[] } {
+  register(
+    input: PatientInputParsed & { confirmNotDuplicate: boolean },
+  ): { status: 'created'; patient: Patient } | { status: 'possibleDuplicates'; candidates: PatientSummary[] } {
     this.validateContact(input);
     const identity = resolveIdentity(input, chinaLocalDate(this.clock.now()));
     const sqlite = this.sqlite();
     if (identity.idNumber) {
       const existing = sqlite.prepare('SELECT id FROM patients WHERE id_number = ?').get(identity.idNumber) as { id: string } | undefined;
-      if (existing) throw new ApiError('DUPLICATE', 'a patient with this resident ID exists', { reason: 'DUPLICATE_ID', patientId: existing.id, field: 'idNumber' });
+      if (existing)
+        throw new ApiError('DUPLICATE', 'a patient with this resident ID exists', { reason: 'DUPLICATE_ID', patientId: existing.id, field: 'idNumber' });
     }
     const keys = searchColumnsFor(input.name);
     if (!input.confirmNotDuplicate) {
@@ -112,36 +135,39 @@ export class PatientService {
     }
     const now = this.clock.now().toISOString();
     const id = randomUUID();
-    sqlite.transaction(() => {
-      insertPatientRow(sqlite, {
-        id,
-        ...keys,
-        ...identity,
-        phone: input.phone ?? null,
-        healthCardNumber: input.healthCardNumber ?? null,
-        village: input.village ?? null,
-        address: input.address ?? null,
-        household: input.household ?? null,
-        contractDoctor: input.contractDoctor ?? null,
-        contractDate: input.contractDate ?? null,
-        hypertension: input.hypertension,
-        diabetes: input.diabetes,
-        allergies: input.allergies ?? null,
-        ethnicCode: input.ethnicCode ?? null,
-        maritalCode: input.maritalCode ?? null,
-        educationCode: input.educationCode ?? null,
-        occupationCode: input.occupationCode ?? null,
-        idDocTypeCode: input.idDocTypeCode ?? (identity.idNumber ? '01' : null),
-        createdAt: now,
-      });
-      this.onChanged(id, 1);
-    }).immediate();
+    sqlite
+      .transaction(() => {
+        insertPatientRow(sqlite, {
+          id,
+          ...keys,
+          ...identity,
+          phone: input.phone ?? null,
+          healthCardNumber: input.healthCardNumber ?? null,
+          village: input.village ?? null,
+          address: input.address ?? null,
+          household: input.household ?? null,
+          contractDoctor: input.contractDoctor ?? null,
+          contractDate: input.contractDate ?? null,
+          hypertension: input.hypertension,
+          diabetes: input.diabetes,
+          allergies: input.allergies ?? null,
+          ethnicCode: input.ethnicCode ?? null,
+          maritalCode: input.maritalCode ?? null,
+          educationCode: input.educationCode ?? null,
+          occupationCode: input.occupationCode ?? null,
+          idDocTypeCode: input.idDocTypeCode ?? (identity.idNumber ? '01' : null),
+          createdAt: now,
+        });
+        this.onChanged(id, 1);
+      })
+      .immediate();
     return { status: 'created', patient: this.get(id) };
   }
 
   update(input: Partial<PatientInputParsed> & { patientId: string; version: number }): Patient {
     const current = this.get(input.patientId);
-    if (current.version !== input.version) throw new ApiError('CONFLICT', 'the record was changed by someone else; reload it', { reason: 'STALE_VERSION', field: 'version' });
+    if (current.version !== input.version)
+      throw new ApiError('CONFLICT', 'the record was changed by someone else; reload it', { reason: 'STALE_VERSION', field: 'version' });
     this.validateContact(input);
     const identityTouched = input.idNumber !== undefined || input.noIdReason !== undefined || input.birthDate !== undefined || input.sex !== undefined;
     const identity = identityTouched
@@ -157,8 +183,10 @@ export class PatientService {
         )
       : null;
     if (identity?.idNumber && identity.idNumber !== current.idNumber) {
-      const existing = this.sqlite().prepare('SELECT id FROM patients WHERE id_number = ? AND id <> ?').get(identity.idNumber, current.id) as { id: string } | undefined;
-      if (existing) throw new ApiError('DUPLICATE', 'a patient with this resident ID exists', { reason: 'DUPLICATE_ID', patientId: existing.id, field: 'idNumber' });
+      const existing = this.sqlite().prepare('SELECT id FROM patients WHERE id_number = ? AND id <> ?').get(identity.idNumber, current.id) as
+        { id: string } | undefined;
+      if (existing)
+        throw new ApiError('DUPLICATE', 'a patient with this resident ID exists', { reason: 'DUPLICATE_ID', patientId: existing.id, field: 'idNumber' });
     }
     const keys = input.name ? searchColumnsFor(input.name) : null;
     const now = this.clock.now().toISOString();
@@ -183,23 +211,45 @@ export class PatientService {
       idDocTypeCode: input.idDocTypeCode ?? (identity?.idNumber && !current.idDocTypeCode ? '01' : current.idDocTypeCode),
     };
     const columns: Record<string, string> = {
-      name: 'name', givenName: 'given_name', pinyinFull: 'pinyin_full', pinyinInitials: 'pinyin_initials', pinyinAltFull: 'pinyin_alt_full',
-      pinyinAltInitials: 'pinyin_alt_initials', idNumber: 'id_number', idSuffix: 'id_suffix', noIdReason: 'no_id_reason', sex: 'sex',
-      birthDate: 'birth_date', phone: 'phone', healthCardNumber: 'health_card_number', village: 'village', address: 'address',
-      household: 'household', contractDoctor: 'contract_doctor', contractDate: 'contract_date', hypertension: 'hypertension',
-      diabetes: 'diabetes', allergies: 'allergies', ethnicCode: 'ethnic_code', maritalCode: 'marital_code', educationCode: 'education_code',
-      occupationCode: 'occupation_code', idDocTypeCode: 'id_doc_type_code',
+      name: 'name',
+      givenName: 'given_name',
+      pinyinFull: 'pinyin_full',
+      pinyinInitials: 'pinyin_initials',
+      pinyinAltFull: 'pinyin_alt_full',
+      pinyinAltInitials: 'pinyin_alt_initials',
+      idNumber: 'id_number',
+      idSuffix: 'id_suffix',
+      noIdReason: 'no_id_reason',
+      sex: 'sex',
+      birthDate: 'birth_date',
+      phone: 'phone',
+      healthCardNumber: 'health_card_number',
+      village: 'village',
+      address: 'address',
+      household: 'household',
+      contractDoctor: 'contract_doctor',
+      contractDate: 'contract_date',
+      hypertension: 'hypertension',
+      diabetes: 'diabetes',
+      allergies: 'allergies',
+      ethnicCode: 'ethnic_code',
+      maritalCode: 'marital_code',
+      educationCode: 'education_code',
+      occupationCode: 'occupation_code',
+      idDocTypeCode: 'id_doc_type_code',
     };
     const assignments = Object.keys(set).map((k) => `${columns[k]} = @${k}`);
-    const params = Object.fromEntries(Object.entries(set).map(([k, v]) => [k, typeof v === 'boolean' ? Number(v) : v ?? null]));
+    const params = Object.fromEntries(Object.entries(set).map(([k, v]) => [k, typeof v === 'boolean' ? Number(v) : (v ?? null)]));
     const sqlite = this.sqlite();
-    sqlite.transaction(() => {
-      const r = sqlite
-        .prepare(`UPDATE patients SET ${assignments.join(', ')}, version = @next, updated_at = @now WHERE id = @id AND version = @version`)
-        .run({ ...params, next, now, id: current.id, version: current.version });
-      if (r.changes !== 1) throw new ApiError('CONFLICT', 'the record was changed by someone else; reload it', { reason: 'STALE_VERSION', field: 'version' });
-      this.onChanged(current.id, next);
-    }).immediate();
+    sqlite
+      .transaction(() => {
+        const r = sqlite
+          .prepare(`UPDATE patients SET ${assignments.join(', ')}, version = @next, updated_at = @now WHERE id = @id AND version = @version`)
+          .run({ ...params, next, now, id: current.id, version: current.version });
+        if (r.changes !== 1) throw new ApiError('CONFLICT', 'the record was changed by someone else; reload it', { reason: 'STALE_VERSION', field: 'version' });
+        this.onChanged(current.id, next);
+      })
+      .immediate();
     return this.get(current.id);
   }
 
@@ -222,7 +272,9 @@ export class PatientService {
     const repoint = sqlite.transaction(() => {
       for (const t of tables) repointed[t] = sqlite.prepare(`UPDATE "${t}" SET patient_id = ? WHERE patient_id = ?`).run(keepId, mergeId).changes;
       const movedId = !keep.idNumber && gone.idNumber ? gone.idNumber : null;
-      sqlite.prepare('UPDATE patients SET merged_into = ?, id_number = NULL, id_suffix = NULL, version = version + 1, updated_at = ? WHERE id = ?').run(keepId, now, mergeId);
+      sqlite
+        .prepare('UPDATE patients SET merged_into = ?, id_number = NULL, id_suffix = NULL, version = version + 1, updated_at = ? WHERE id = ?')
+        .run(keepId, now, mergeId);
       if (movedId) sqlite.prepare('UPDATE patients SET id_number = ?, id_suffix = ?, no_id_reason = NULL WHERE id = ?').run(movedId, movedId.slice(-6), keepId);
       sqlite.prepare('UPDATE patients SET version = version + 1, updated_at = ? WHERE id = ?').run(now, keepId);
       this.onChanged(keepId, keep.version + 1);
@@ -234,7 +286,9 @@ export class PatientService {
     } catch (err) {
       // E.g. both records have an open enrolment in the same programme: nothing was changed (rolled back).
       if ((err as { code?: string }).code?.startsWith('SQLITE_CONSTRAINT')) {
-        throw new ApiError('CONFLICT', `the two records hold records that cannot be combined: ${String((err as Error).message)}`, { reason: 'MERGE_CONFLICTING_RECORDS' });
+        throw new ApiError('CONFLICT', `the two records hold records that cannot be combined: ${String((err as Error).message)}`, {
+          reason: 'MERGE_CONFLICTING_RECORDS',
+        });
       }
       throw err;
     }
@@ -290,5 +344,7 @@ export function insertPatientRow(sqlite: Sqlite, row: PatientRowInput): void {
     occupationCode: null,
     idDocTypeCode: row.idNumber ? '01' : null,
     ...row,
-    hypertension: Number(row.hypertension), diabetes: Number(row.diabetes) });
+    hypertension: Number(row.hypertension),
+    diabetes: Number(row.diabetes),
+  });
 }

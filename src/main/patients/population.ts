@@ -53,7 +53,10 @@ function orderedSelect(columns: string, filter: PopulationFilter): { sql: string
   const from = `FROM patients INDEXED BY ${index}`;
   const parts: { sql: string; params: Record<string, string> }[] = [];
   if (filter.village !== undefined) {
-    parts.push({ sql: `SELECT ${columns} ${from} WHERE ${[...where, 'village = @village'].join(' AND ')} ORDER BY village, name, id`, params: { ...params, village: filter.village } });
+    parts.push({
+      sql: `SELECT ${columns} ${from} WHERE ${[...where, 'village = @village'].join(' AND ')} ORDER BY village, name, id`,
+      params: { ...params, village: filter.village },
+    });
     return parts;
   }
   const prefix = filter.familyDoctor !== undefined ? 'contract_doctor, ' : '';
@@ -114,7 +117,9 @@ export function residentCardsById(sqlite: Sqlite, ids: readonly string[]): Map<s
 /** The family doctors residents are contracted with (the reminder filter offers them). */
 export function familyDoctors(sqlite: Sqlite): string[] {
   return sqlite
-    .prepare(`SELECT DISTINCT contract_doctor FROM patients INDEXED BY patients_doctor_order_idx WHERE merged_into IS NULL AND contract_doctor IS NOT NULL ORDER BY contract_doctor`)
+    .prepare(
+      `SELECT DISTINCT contract_doctor FROM patients INDEXED BY patients_doctor_order_idx WHERE merged_into IS NULL AND contract_doctor IS NOT NULL ORDER BY contract_doctor`,
+    )
     .pluck()
     .all()
     .filter((d): d is string => typeof d === 'string');

@@ -126,19 +126,122 @@ export class WeightedTable<T> {
  * then uncommon ones that matter for search (polyphonic and compound surnames) at small weights.
  */
 const SURNAMES: readonly (readonly [string, number])[] = [
-  ['王', 71], ['李', 70], ['张', 68], ['刘', 54], ['陈', 46], ['杨', 31], ['黄', 24], ['赵', 23], ['吴', 20],
-  ['周', 19], ['徐', 14], ['孙', 14], ['马', 12], ['朱', 12], ['胡', 11], ['郭', 11], ['何', 10], ['林', 10],
-  ['高', 10], ['罗', 9], ['郑', 8], ['梁', 8], ['谢', 7], ['宋', 6], ['唐', 6], ['许', 6], ['韩', 6], ['冯', 6],
-  ['邓', 6], ['曹', 5], ['彭', 5], ['曾', 5], ['肖', 5], ['田', 5], ['董', 5], ['袁', 5], ['潘', 4], ['于', 4],
-  ['蒋', 4], ['蔡', 4], ['余', 4], ['杜', 4], ['叶', 4], ['程', 4], ['苏', 3], ['魏', 3], ['吕', 3], ['丁', 3],
-  ['任', 3], ['沈', 3], ['姚', 3], ['卢', 3], ['姜', 3], ['崔', 3], ['钟', 3], ['谭', 3], ['陆', 3], ['汪', 3],
-  ['范', 3], ['金', 3], ['石', 3], ['廖', 3], ['贾', 3], ['夏', 2], ['韦', 2], ['付', 2], ['方', 2], ['白', 2],
-  ['邹', 2], ['孟', 2], ['熊', 2], ['秦', 2], ['邱', 2], ['江', 2], ['尹', 2], ['薛', 2], ['闫', 2], ['段', 2],
-  ['雷', 2], ['侯', 2], ['龙', 2], ['史', 2], ['陶', 2], ['黎', 2], ['贺', 2], ['顾', 2], ['毛', 2], ['郝', 2],
-  ['龚', 2], ['邵', 2], ['万', 2], ['钱', 2], ['严', 2], ['武', 2], ['戴', 2], ['覃', 1.5], ['翟', 1],
-  ['单', 0.5], ['缪', 0.3], ['解', 0.3], ['仇', 0.3], ['查', 0.3], ['区', 0.2], ['朴', 0.2], ['盖', 0.2], ['乐', 0.2],
-  ['欧阳', 0.5], ['司马', 0.1], ['上官', 0.1], ['东方', 0.05], ['皇甫', 0.05], ['令狐', 0.05], ['诸葛', 0.05],
-  ['尉迟', 0.02], ['长孙', 0.02], ['万俟', 0.01],
+  ['王', 71],
+  ['李', 70],
+  ['张', 68],
+  ['刘', 54],
+  ['陈', 46],
+  ['杨', 31],
+  ['黄', 24],
+  ['赵', 23],
+  ['吴', 20],
+  ['周', 19],
+  ['徐', 14],
+  ['孙', 14],
+  ['马', 12],
+  ['朱', 12],
+  ['胡', 11],
+  ['郭', 11],
+  ['何', 10],
+  ['林', 10],
+  ['高', 10],
+  ['罗', 9],
+  ['郑', 8],
+  ['梁', 8],
+  ['谢', 7],
+  ['宋', 6],
+  ['唐', 6],
+  ['许', 6],
+  ['韩', 6],
+  ['冯', 6],
+  ['邓', 6],
+  ['曹', 5],
+  ['彭', 5],
+  ['曾', 5],
+  ['肖', 5],
+  ['田', 5],
+  ['董', 5],
+  ['袁', 5],
+  ['潘', 4],
+  ['于', 4],
+  ['蒋', 4],
+  ['蔡', 4],
+  ['余', 4],
+  ['杜', 4],
+  ['叶', 4],
+  ['程', 4],
+  ['苏', 3],
+  ['魏', 3],
+  ['吕', 3],
+  ['丁', 3],
+  ['任', 3],
+  ['沈', 3],
+  ['姚', 3],
+  ['卢', 3],
+  ['姜', 3],
+  ['崔', 3],
+  ['钟', 3],
+  ['谭', 3],
+  ['陆', 3],
+  ['汪', 3],
+  ['范', 3],
+  ['金', 3],
+  ['石', 3],
+  ['廖', 3],
+  ['贾', 3],
+  ['夏', 2],
+  ['韦', 2],
+  ['付', 2],
+  ['方', 2],
+  ['白', 2],
+  ['邹', 2],
+  ['孟', 2],
+  ['熊', 2],
+  ['秦', 2],
+  ['邱', 2],
+  ['江', 2],
+  ['尹', 2],
+  ['薛', 2],
+  ['闫', 2],
+  ['段', 2],
+  ['雷', 2],
+  ['侯', 2],
+  ['龙', 2],
+  ['史', 2],
+  ['陶', 2],
+  ['黎', 2],
+  ['贺', 2],
+  ['顾', 2],
+  ['毛', 2],
+  ['郝', 2],
+  ['龚', 2],
+  ['邵', 2],
+  ['万', 2],
+  ['钱', 2],
+  ['严', 2],
+  ['武', 2],
+  ['戴', 2],
+  ['覃', 1.5],
+  ['翟', 1],
+  ['单', 0.5],
+  ['缪', 0.3],
+  ['解', 0.3],
+  ['仇', 0.3],
+  ['查', 0.3],
+  ['区', 0.2],
+  ['朴', 0.2],
+  ['盖', 0.2],
+  ['乐', 0.2],
+  ['欧阳', 0.5],
+  ['司马', 0.1],
+  ['上官', 0.1],
+  ['东方', 0.05],
+  ['皇甫', 0.05],
+  ['令狐', 0.05],
+  ['诸葛', 0.05],
+  ['尉迟', 0.02],
+  ['长孙', 0.02],
+  ['万俟', 0.01],
 ];
 
 /** Villages of the township; a lineage village (张家湾) has a dominant surname. */
@@ -170,9 +273,7 @@ const LINEAGE_SHARE = 0.35;
  * Weights of 5-year age bands (0–4 … 95–99), a rural age pyramid in the shape of the 2020 census rural population:
  * a bulge at 45–69, thin young adulthood (registered but working away), an ageing top.
  */
-const AGE_BANDS: readonly number[] = [
-  4.5, 5.5, 5.5, 5.0, 4.0, 4.0, 5.5, 6.0, 6.0, 7.5, 9.0, 8.5, 6.5, 7.0, 5.5, 3.5, 2.3, 1.2, 0.4, 0.1,
-];
+const AGE_BANDS: readonly number[] = [4.5, 5.5, 5.5, 5.0, 4.0, 4.0, 5.5, 6.0, 6.0, 7.5, 9.0, 8.5, 6.5, 7.0, 5.5, 3.5, 2.3, 1.2, 0.4, 0.1];
 
 type Era = 'before1960' | 'from1960' | 'from1990';
 
@@ -212,10 +313,42 @@ const SINGLE_CHARACTER_SHARE: Record<Era, number> = { before1960: 0.3, from1960:
 
 /** Mobile number blocks of the three operators (13x, 15x, 18x, 19x). */
 const MOBILE_PREFIXES: readonly string[] = [
-  '130', '131', '132', '133', '134', '135', '136', '137', '138', '139',
-  '150', '151', '152', '153', '155', '156', '157', '158', '159',
-  '180', '181', '182', '183', '184', '185', '186', '187', '188', '189',
-  '191', '193', '195', '196', '197', '198', '199',
+  '130',
+  '131',
+  '132',
+  '133',
+  '134',
+  '135',
+  '136',
+  '137',
+  '138',
+  '139',
+  '150',
+  '151',
+  '152',
+  '153',
+  '155',
+  '156',
+  '157',
+  '158',
+  '159',
+  '180',
+  '181',
+  '182',
+  '183',
+  '184',
+  '185',
+  '186',
+  '187',
+  '188',
+  '189',
+  '191',
+  '193',
+  '195',
+  '196',
+  '197',
+  '198',
+  '199',
 ];
 
 /**
@@ -224,10 +357,17 @@ const MOBILE_PREFIXES: readonly string[] = [
  * likelier with hypertension, as in the clinic.
  */
 const HYPERTENSION_BY_AGE: readonly (readonly [number, number])[] = [
-  [75, 0.4], [65, 0.35], [55, 0.28], [45, 0.19], [35, 0.09],
+  [75, 0.4],
+  [65, 0.35],
+  [55, 0.28],
+  [45, 0.19],
+  [35, 0.09],
 ];
 const DIABETES_BY_AGE: readonly (readonly [number, number])[] = [
-  [65, 0.13], [55, 0.12], [45, 0.085], [35, 0.045],
+  [65, 0.13],
+  [55, 0.12],
+  [45, 0.085],
+  [35, 0.045],
 ];
 const DIABETES_RISK_WITH_HYPERTENSION = 1.6;
 const DIABETES_RISK_WITHOUT_HYPERTENSION = 0.8;
@@ -251,7 +391,10 @@ const FEMALE_STEP = 211;
 class SequenceAllocator {
   private readonly used = new Map<number, number>(); // epochDay * 2 + sex bit → count
 
-  constructor(private readonly maleOffset: number, private readonly femaleOffset: number) {}
+  constructor(
+    private readonly maleOffset: number,
+    private readonly femaleOffset: number,
+  ) {}
 
   /** A free 顺序码 for the day and sex, or undefined when all are taken. */
   take(epochDay: number, sex: Sex): number | undefined {
@@ -287,7 +430,12 @@ interface Context {
 }
 
 /** Children a rural couple has had (shares by count 0–3). */
-const CHILDREN_BORN = new WeightedTable<number>([[0, 5], [1, 35], [2, 45], [3, 15]]);
+const CHILDREN_BORN = new WeightedTable<number>([
+  [0, 5],
+  [1, 35],
+  [2, 45],
+  [3, 15],
+]);
 
 function chance(random: Random, probability: number): boolean {
   return random.next() < probability;
@@ -413,11 +561,7 @@ function adultAgeTable(): WeightedTable<number> {
  * `count` residents, household by household (the last household may be cut short). The same seed and options
  * give the same residents in the same order.
  */
-export function* generateResidents(
-  count: number,
-  seed: number,
-  options: SyntheticOptions = {},
-): Generator<SyntheticResident, void, undefined> {
+export function* generateResidents(count: number, seed: number, options: SyntheticOptions = {}): Generator<SyntheticResident, void, undefined> {
   if (!Number.isInteger(count) || count < 0) throw new RangeError(`count must be a whole number ≥ 0, got ${count}`);
   const random = createRandom(seed);
   const asOf = options.asOf ?? DEFAULT_AS_OF;

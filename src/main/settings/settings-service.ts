@@ -7,7 +7,14 @@ import type { Clock } from '../clock';
 import type { Db } from '../db/open';
 import { settings } from '../db/schema';
 
-const DEFAULTS: Settings = { security: DEFAULT_SECURITY_SETTINGS, facilityName: '', institutionCode: '', locale: 'zh-CN', villages: [], clinicTimeZone: DEFAULT_CLINIC_TIME_ZONE };
+const DEFAULTS: Settings = {
+  security: DEFAULT_SECURITY_SETTINGS,
+  facilityName: '',
+  institutionCode: '',
+  locale: 'zh-CN',
+  villages: [],
+  clinicTimeZone: DEFAULT_CLINIC_TIME_ZONE,
+};
 const KEY = 'station';
 
 export function readSettings(db: Db): Settings {
@@ -55,5 +62,8 @@ export function writeFeatureSetting(db: Db, key: string, value: unknown, clock: 
   }
   const text = JSON.stringify(value);
   const updatedAt = clock.now().toISOString();
-  db.insert(settings).values({ key, value: text, updatedAt }).onConflictDoUpdate({ target: settings.key, set: { value: text, updatedAt } }).run();
+  db.insert(settings)
+    .values({ key, value: text, updatedAt })
+    .onConflictDoUpdate({ target: settings.key, set: { value: text, updatedAt } })
+    .run();
 }

@@ -28,7 +28,12 @@ export interface ElectronPdfOptions {
 export function createElectronPdf(options: ElectronPdfOptions): RenderPdf {
   return async (route, pdf) => {
     checkPrintRoute(route);
-    const window = options.openWindow({ ...secureWindowOptions(options.preloadPath, { packaged: options.packaged ?? true }), show: false, width: 1400, height: 1000 });
+    const window = options.openWindow({
+      ...secureWindowOptions(options.preloadPath, { packaged: options.packaged ?? true }),
+      show: false,
+      width: 1400,
+      height: 1000,
+    });
     const id = window.webContents.id;
     options.printWindows.add(id);
     try {

@@ -18,7 +18,13 @@ export const OPEN_FILTERS: Record<FilePurpose, { title: string; filters: { name:
       { name: '* ', extensions: ['*'] },
     ],
   },
-  backup: { title: '选择备份文件 / Choose a backup', filters: [{ name: '备份 Backup', extensions: ['twsbak', 'bak'] }, { name: '* ', extensions: ['*'] }] },
+  backup: {
+    title: '选择备份文件 / Choose a backup',
+    filters: [
+      { name: '备份 Backup', extensions: ['twsbak', 'bak'] },
+      { name: '* ', extensions: ['*'] },
+    ],
+  },
   certificate: { title: '选择 CA 证书 / Choose a CA certificate', filters: [{ name: 'PEM', extensions: ['pem', 'crt', 'cer'] }] },
   pkcs12: { title: '选择客户端证书 / Choose a client certificate', filters: [{ name: 'PKCS#12', extensions: ['p12', 'pfx'] }] },
 };
@@ -47,7 +53,12 @@ export function isUncPath(p: string): boolean {
  * Downloads the page starts (CSV call lists, aECG and PDF exports are blob: links) go through main's save dialog,
  * starting in Documents under the page's file name; anything that is not our own blob or data URL is cancelled.
  */
-export function downloadDecision(url: string, allowedOrigins: readonly string[], fileName: string, documentsDir: string): { allow: false } | { allow: true; defaultPath: string } {
+export function downloadDecision(
+  url: string,
+  allowedOrigins: readonly string[],
+  fileName: string,
+  documentsDir: string,
+): { allow: false } | { allow: true; defaultPath: string } {
   const ours = url.startsWith('data:') || allowedOrigins.some((origin) => url.startsWith(`blob:${origin}/`));
   if (!ours) return { allow: false };
   return { allow: true, defaultPath: path.join(documentsDir, path.basename(fileName) || 'export') };

@@ -23,12 +23,7 @@ export function fullJitterDelay(failures: number, policy: BackoffPolicy, random:
  * Errors that retrying cannot fix (a certificate the server refuses) wait the longest interval, or until the
  * settings change; everything transient backs off with jitter.
  */
-export function retryDelayFor(
-  code: SyncErrorCode,
-  failures: number,
-  policy: BackoffPolicy,
-  random: () => number,
-): number {
+export function retryDelayFor(code: SyncErrorCode, failures: number, policy: BackoffPolicy, random: () => number): number {
   if (SYNC_ERROR_POLICY[code].retry === 'backoff') return fullJitterDelay(failures, policy, random);
   return policy.capMs;
 }

@@ -171,9 +171,7 @@ export function canonicalJson(value: unknown): string {
 }
 
 export type Reconciliation =
-  | { kind: 'acknowledge'; versionId: string | null; lastUpdated: string | null }
-  | { kind: 'send'; baseVersion: string | null }
-  | { kind: 'conflict' };
+  { kind: 'acknowledge'; versionId: string | null; lastUpdated: string | null } | { kind: 'send'; baseVersion: string | null } | { kind: 'conflict' };
 
 /**
  * Given the server's current version of a resource (null: the server does not have it), what does our

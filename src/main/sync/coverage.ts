@@ -23,8 +23,7 @@ export const TABLE_SYNC: Readonly<Record<string, TableSync>> = {
   consult_requests: { sent: ['consult'] },
   consult_attachments: { sent: ['consult'] },
   settings: {
-    local:
-      "the station's own configuration; the part others need — the institution's name and code — goes as its Organization (family 'institution')",
+    local: "the station's own configuration; the part others need — the institution's name and code — goes as its Organization (family 'institution')",
   },
   followup_day_capacity: { local: "this station's booking capacity per day: a working arrangement, not a record about a patient" },
   queue_entries: { sent: ['queue'] },
@@ -41,11 +40,13 @@ export const TABLE_SYNC: Readonly<Record<string, TableSync>> = {
   sync_cursors: { local: 'the sync machinery itself: pull positions' },
   sync_targets: { local: "the platforms' addresses and this station's certificates and key" },
   followup_due_state: {
-    local: "derived: each open enrolment's due state, recomputed from the follow-up records in every write transaction (and on pull), so it is rebuilt wherever those records arrive",
+    local:
+      "derived: each open enrolment's due state, recomputed from the follow-up records in every write transaction (and on pull), so it is rebuilt wherever those records arrive",
   },
   sync_pulled_parts: { local: 'the sync machinery itself: pulled records waiting for the record they belong to (a lead before its report)' },
   patient_id_cards: {
-    local: "the resident ID card as read at the desk (photo, issuing authority, validity): personal data the platform has no use for; the identity it proves goes as the Patient",
+    local:
+      'the resident ID card as read at the desk (photo, issuing authority, validity): personal data the platform has no use for; the identity it proves goes as the Patient',
   },
   county_record_fetches: { local: "a read-only cache of other institutions' records fetched from the county on demand (调阅县域档案): theirs, never pushed" },
   county_record_items: { local: "a read-only cache of other institutions' records fetched from the county on demand (调阅县域档案): theirs, never pushed" },

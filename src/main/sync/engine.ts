@@ -10,16 +10,7 @@ import {
   type SyncTargetStatus,
 } from '../../shared/sync';
 import { DEFAULT_BACKOFF, retryDelayFor, type BackoffPolicy } from './backoff';
-import {
-  entryOutcome,
-  groupByResource,
-  latestSnapshot,
-  readBatchBundle,
-  reconcile,
-  responseEntries,
-  transactionBundle,
-  type ResourceGroup,
-} from './bundles';
+import { entryOutcome, groupByResource, latestSnapshot, readBatchBundle, reconcile, responseEntries, transactionBundle, type ResourceGroup } from './bundles';
 import { classifyHttpStatus, outcomeText, SyncError } from './errors';
 import { describeIssues, validateForSend, type ValidationResult } from './fhir-validate';
 import type { FhirHttpClient, FhirHttpResponse } from './http';
@@ -70,11 +61,7 @@ export type ApplyRemote = (target: SyncTargetId, resource: Resource) => Promise<
  * (kill -9) leaves either all of the chunk with its cursor or none of it, so a restart neither loses nor
  * re-counts anything. Throwing rolls the chunk back; the engine then applies it one by one to find the culprit.
  */
-export type ApplyRemoteChunk = (
-  target: SyncTargetId,
-  resources: readonly Resource[],
-  commit: { stream: string; cursor: string },
-) => Promise<void> | void;
+export type ApplyRemoteChunk = (target: SyncTargetId, resources: readonly Resource[], commit: { stream: string; cursor: string }) => Promise<void> | void;
 
 export interface SyncEngineOptions {
   targets: readonly SyncTargetConfig[];
@@ -258,11 +245,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     return valid;
   }
 
-  async function sendTransaction(
-    runtime: TargetRuntime,
-    groups: ResourceGroup[],
-    mode: { isolateOnRefusal: boolean },
-  ): Promise<number> {
+  async function sendTransaction(runtime: TargetRuntime, groups: ResourceGroup[], mode: { isolateOnRefusal: boolean }): Promise<number> {
     const response = await request(runtime, groups, {
       method: 'POST',
       path: '',
@@ -273,8 +256,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     const refusal = new SyncError(code, refusalMessage(response), { status: response.status });
     // 412/409, 400/422 or 413 for the whole Bundle: some entry is at fault (and a non-atomic server may
     // have committed the entries before it). Find out entry by entry.
-    const entryLevel =
-      code === 'CONFLICT' || code === 'VALIDATION_FAILED' || response.status === 400 || response.status === 413;
+    const entryLevel = code === 'CONFLICT' || code === 'VALIDATION_FAILED' || response.status === 400 || response.status === 413;
     if (entryLevel && mode.isolateOnRefusal) return isolate(runtime, groups);
     if (entryLevel && code === 'CONFLICT') {
       await settleRejected(runtime, groups);
@@ -306,15 +288,10 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     for (const [index, group] of groups.entries()) {
       const outcome = entryOutcome(entries[index]);
       const code = classifyHttpStatus(outcome.status || 500, outcome.resource);
-      if (code === undefined)
-        acknowledged.push({ group, versionId: outcome.versionId, lastUpdated: outcome.lastUpdated });
+      if (code === undefined) acknowledged.push({ group, versionId: outcome.versionId, lastUpdated: outcome.lastUpdated });
       else if (code === 'CONFLICT') rejected.push(group);
       else if (code === 'VALIDATION_FAILED' || code === 'HTTP_4XX') {
-        await hold(
-          runtime,
-          group,
-          new SyncError(code, outcomeText(outcome.resource) ?? `HTTP ${outcome.status}`, { status: outcome.status }),
-        );
+        await hold(runtime, group, new SyncError(code, outcomeText(outcome.resource) ?? `HTTP ${outcome.status}`, { status: outcome.status }));
       } else transient.push(group);
     }
     await acknowledge(runtime, acknowledged);
@@ -346,10 +323,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
    * Reads the server's current version of each group and settles what it can: acknowledges our own landed
    * writes, records conflicts. Returns the groups still to send, each with the base version to send it on.
    */
-  async function reconcileGroups(
-    runtime: TargetRuntime,
-    groups: ResourceGroup[],
-  ): Promise<{ group: ResourceGroup; theirs: ResourceWithId | null }[]> {
+  async function reconcileGroups(runtime: TargetRuntime, groups: ResourceGroup[]): Promise<{ group: ResourceGroup; theirs: ResourceWithId | null }[]> {
     const current = await readMany(runtime, groups);
     const toSend: { group: ResourceGroup; theirs: ResourceWithId | null }[] = [];
     const acknowledged: Acknowledgement[] = [];
@@ -357,8 +331,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       const theirs = current[index];
       const decision = reconcile(group, theirs);
       if (decision.kind === 'acknowledge') acknowledged.push({ group, ...decision });
-      else if (decision.kind === 'send')
-        toSend.push({ group: { ...group, baseVersion: decision.baseVersion, uncertain: false }, theirs });
+      else if (decision.kind === 'send') toSend.push({ group: { ...group, baseVersion: decision.baseVersion, uncertain: false }, theirs });
       else await conflict(runtime, group, theirs);
     }
     await acknowledge(runtime, acknowledged);
@@ -383,26 +356,18 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       if (outcome.status === 200 && resource?.resourceType === group.resourceType) return resource;
       if (outcome.status === 404 || outcome.status === 410) return null;
       throw new BatchFailure(
-        new SyncError(
-          classifyHttpStatus(outcome.status || 500) ?? 'HTTP_5XX',
-          `Reading ${group.key} failed: HTTP ${outcome.status}`,
-        ),
+        new SyncError(classifyHttpStatus(outcome.status || 500) ?? 'HTTP_5XX', `Reading ${group.key} failed: HTTP ${outcome.status}`),
         groups.flatMap((each) => each.entryIds),
       );
     });
   }
 
   /** Any failure below HTTP leaves the outcome unknown for the whole request. */
-  async function request(
-    runtime: TargetRuntime,
-    groups: ResourceGroup[],
-    call: Parameters<FhirHttpClient['send']>[1],
-  ): Promise<FhirHttpResponse> {
+  async function request(runtime: TargetRuntime, groups: ResourceGroup[], call: Parameters<FhirHttpClient['send']>[1]): Promise<FhirHttpResponse> {
     try {
       return await http.send(runtime.config, call);
     } catch (error) {
-      const syncError =
-        error instanceof SyncError ? error : new SyncError(classifySyncError(error), String(error), { cause: error });
+      const syncError = error instanceof SyncError ? error : new SyncError(classifySyncError(error), String(error), { cause: error });
       throw new BatchFailure(
         syncError,
         groups.flatMap((group) => group.entryIds),
@@ -485,8 +450,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       try {
         outcome = await sendDocument(deps, runtime.config, latestSnapshot(group));
       } catch (error) {
-        const syncError =
-          error instanceof SyncError ? error : new SyncError(classifySyncError(error), String(error), { cause: error });
+        const syncError = error instanceof SyncError ? error : new SyncError(classifySyncError(error), String(error), { cause: error });
         throw new BatchFailure(
           syncError,
           groups.slice(index).flatMap((each) => each.entryIds),
@@ -514,12 +478,8 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     // A documents platform is written to, never read from (its answers come back as acknowledgements).
     if (runtime.config.kind === 'documents') return { pulled: 0, streams: 0 };
     const target = runtime.config.id;
-    const plan = options.pullPlan
-      ? await options.pullPlan(target)
-      : runtime.config.pullResourceTypes.map((resourceType) => typeStream(resourceType));
-    const streams = await Promise.all(
-      plan.map(async (spec) => ({ spec, cursor: parseCursor(await outbox.getCursor(target, spec.stream)) })),
-    );
+    const plan = options.pullPlan ? await options.pullPlan(target) : runtime.config.pullResourceTypes.map((resourceType) => typeStream(resourceType));
+    const streams = await Promise.all(plan.map(async (spec) => ({ spec, cursor: parseCursor(await outbox.getCursor(target, spec.stream)) })));
     const progress = streams.some(({ cursor }) => !cursor.caughtUp) ? await startProgress(runtime, streams) : undefined;
     let pulled = 0;
     for (const { spec, cursor } of streams) pulled += await pullStreamOf(runtime, spec, cursor, progress);
@@ -527,10 +487,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
   }
 
   /** First sync: what each unfinished stream still has to deliver, counted once at the start (resumes count from the cursor). */
-  async function startProgress(
-    runtime: TargetRuntime,
-    streams: readonly { spec: PullStreamSpec; cursor: PullCursor }[],
-  ): Promise<PullProgress> {
+  async function startProgress(runtime: TargetRuntime, streams: readonly { spec: PullStreamSpec; cursor: PullCursor }[]): Promise<PullProgress> {
     let total = 0;
     for (const { spec, cursor } of streams) {
       if (cursor.caughtUp) continue;
@@ -539,8 +496,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
         path: countQuery(spec.resourceType, cursor, spec.params),
       });
       const code = classifyHttpStatus(response.status, response.body);
-      if (code !== undefined)
-        throw new SyncError(code, `Count ${spec.resourceType}: ${refusalMessage(response)}`, { status: response.status });
+      if (code !== undefined) throw new SyncError(code, `Count ${spec.resourceType}: ${refusalMessage(response)}`, { status: response.status });
       total += (response.body as Bundle | undefined)?.total ?? 0;
     }
     const progress = { received: 0, total, startedAt: clock.now() };
@@ -567,12 +523,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     return { since: new Date(Date.parse(cursor.since) - window).toISOString(), seenAtSince: [], caughtUp: true };
   }
 
-  async function pullStreamOf(
-    runtime: TargetRuntime,
-    spec: PullStreamSpec,
-    start: PullCursor,
-    progress: PullProgress | undefined,
-  ): Promise<number> {
+  async function pullStreamOf(runtime: TargetRuntime, spec: PullStreamSpec, start: PullCursor, progress: PullProgress | undefined): Promise<number> {
     const target = runtime.config.id;
     let cursor = lookbackStart(runtime, spec, start);
     const pageSize = runtime.config.pullPageSize ?? SYNC_DEFAULTS.pullPageSize;
@@ -636,7 +587,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
   ): Promise<PullCursor> {
     let cursor = start;
     const maxChunk = Math.max(1, runtime.config.applyChunkSize ?? SYNC_DEFAULTS.applyChunkSize);
-    for (let offset = 0; offset < resources.length; ) {
+    for (let offset = 0; offset < resources.length;) {
       const size = Math.min(maxChunk, runtime.chunkSize);
       const chunk = resources.slice(offset, offset + size);
       offset += chunk.length;
@@ -681,13 +632,9 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
         // Keep what was applied; the failed version is fetched again next time.
         await outbox.setCursor(runtime.config.id, spec.stream, serializeCursor(cursor));
         const reason = error instanceof Error ? error.message : String(error);
-        throw new SyncError(
-          'VALIDATION_FAILED',
-          `Could not store ${resource.resourceType}/${resource.id ?? '?'}: ${reason}`,
-          {
-            cause: error,
-          },
-        );
+        throw new SyncError('VALIDATION_FAILED', `Could not store ${resource.resourceType}/${resource.id ?? '?'}: ${reason}`, {
+          cause: error,
+        });
       }
       cursor = advanceCursor(cursor, resource);
       onApplied(1);
@@ -702,23 +649,16 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     return page;
   }
 
-  async function fetchPage(
-    runtime: TargetRuntime,
-    spec: PullStreamSpec,
-    cursor: PullCursor,
-    count: number,
-  ): Promise<Resource[]> {
+  async function fetchPage(runtime: TargetRuntime, spec: PullStreamSpec, cursor: PullCursor, count: number): Promise<Resource[]> {
     const { resourceType } = spec;
     const response = await http.send(runtime.config, {
       method: 'GET',
       path: pullQuery(resourceType, cursor, count, spec.params),
     });
     const code = classifyHttpStatus(response.status, response.body);
-    if (code !== undefined)
-      throw new SyncError(code, `Pull ${resourceType}: ${refusalMessage(response)}`, { status: response.status });
+    if (code !== undefined) throw new SyncError(code, `Pull ${resourceType}: ${refusalMessage(response)}`, { status: response.status });
     const bundle = response.body as Bundle | undefined;
-    if (bundle?.resourceType !== 'Bundle')
-      throw new SyncError('HTTP_5XX', `Pull ${resourceType}: the answer is not a Bundle`);
+    if (bundle?.resourceType !== 'Bundle') throw new SyncError('HTTP_5XX', `Pull ${resourceType}: the answer is not a Bundle`);
     return (bundle.entry ?? [])
       .filter((entry) => entry.search?.mode === undefined || entry.search.mode === 'match')
       .map((entry) => entry.resource)
@@ -750,10 +690,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
 
   async function recordFailure(runtime: TargetRuntime, error: unknown): Promise<CycleReport> {
     const failure = error instanceof BatchFailure ? error.error : error;
-    const syncError =
-      failure instanceof SyncError
-        ? failure
-        : new SyncError(classifySyncError(failure), String(failure), { cause: failure });
+    const syncError = failure instanceof SyncError ? failure : new SyncError(classifySyncError(failure), String(failure), { cause: failure });
     const failures = runtime.status.consecutiveFailures + 1;
     const retryAt = clock.now() + retryDelayFor(syncError.code, failures, backoff, random);
     const info = syncError.info();
@@ -788,9 +725,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       if (!running) break;
       // Changes saved while the cycle ran: go again now rather than at the next poll.
       if (runtime.nudged === 'force' || (report.ok && runtime.nudged === 'soft')) continue;
-      const waitMs = report.ok
-        ? okWait(runtime, report)
-        : Math.max(0, (runtime.status.nextAttemptAt ?? clock.now()) - clock.now());
+      const waitMs = report.ok ? okWait(runtime, report) : Math.max(0, (runtime.status.nextAttemptAt ?? clock.now()) - clock.now());
       runtime.wake = new AbortController();
       await clock.sleep(waitMs, runtime.wake.signal);
     }

@@ -20,15 +20,7 @@ export class SyncError extends Error {
 }
 
 // OperationOutcome issue types (R4 issue-type value set) that mean "your content is wrong".
-const CONTENT_ISSUES = new Set([
-  'invalid',
-  'structure',
-  'required',
-  'value',
-  'invariant',
-  'code-invalid',
-  'business-rule',
-]);
+const CONTENT_ISSUES = new Set(['invalid', 'structure', 'required', 'value', 'invariant', 'code-invalid', 'business-rule']);
 
 /** The code for an HTTP status, or undefined for success. `body` is the parsed response, if any. */
 export function classifyHttpStatus(status: number, body?: unknown): SyncErrorCode | undefined {

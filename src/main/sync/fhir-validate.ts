@@ -40,8 +40,7 @@ export interface ValidationIssue {
   message: string;
 }
 
-export type ValidationResult =
-  { valid: true; warnings: ValidationIssue[] } | { valid: false; issues: ValidationIssue[] };
+export type ValidationResult = { valid: true; warnings: ValidationIssue[] } | { valid: false; issues: ValidationIssue[] };
 
 // FHIR R4 datatypes: id is [A-Za-z0-9\-\.]{1,64}.
 const FHIR_ID = /^[A-Za-z0-9\-.]{1,64}$/;

@@ -96,9 +96,7 @@ function toFailure(error: unknown): AttemptFailure {
 }
 
 function toSyncError(error: unknown): SyncError {
-  return error instanceof SyncError
-    ? error
-    : new SyncError(classifySyncError(error), describe(error), { cause: error });
+  return error instanceof SyncError ? error : new SyncError(classifySyncError(error), describe(error), { cause: error });
 }
 
 /** A reset right after a fresh handshake may be the server refusing our certificate in silence: ask. */
@@ -108,13 +106,9 @@ async function explain(target: SyncTargetConfig, failure: AttemptFailure): Promi
   if (!suspicious) return failure.syncError;
   const verdict = await probeClientCertificate(target);
   if (verdict === 'TLS_CLIENT_CERT_REJECTED') {
-    return new SyncError(
-      'TLS_CLIENT_CERT_REJECTED',
-      'The server closed the connection after checking our certificate',
-      {
-        cause: failure.syncError,
-      },
-    );
+    return new SyncError('TLS_CLIENT_CERT_REJECTED', 'The server closed the connection after checking our certificate', {
+      cause: failure.syncError,
+    });
   }
   return failure.syncError;
 }
@@ -128,7 +122,11 @@ function sendOnce(
 ): Promise<FhirHttpResponse> {
   const base = parseBaseUrl(target.baseUrl.endsWith('/') ? target.baseUrl : `${target.baseUrl}/`);
   const url = new URL(request.path, base);
-  const payload = request.raw ? Buffer.from(request.raw.text, 'utf8') : request.body === undefined ? undefined : Buffer.from(JSON.stringify(request.body), 'utf8');
+  const payload = request.raw
+    ? Buffer.from(request.raw.text, 'utf8')
+    : request.body === undefined
+      ? undefined
+      : Buffer.from(JSON.stringify(request.body), 'utf8');
   const timeoutMs = target.requestTimeoutMs ?? SYNC_DEFAULTS.requestTimeoutMs;
   const headers: Record<string, string> = { accept: request.raw ? request.raw.contentType : FHIR_JSON, ...request.raw?.headers };
   if (payload) {

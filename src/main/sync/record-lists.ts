@@ -91,6 +91,15 @@ export function listSyncRecords(db: Db, target: SyncTargetId, list: SyncRecordLi
     }
   }
   const ids = [...new Set(rows.map((row) => row.patientId).filter((id): id is string => id !== null))];
-  const names = new Map(ids.length === 0 ? [] : db.select({ id: patients.id, name: patients.name }).from(patients).where(inArray(patients.id, ids)).all().map((row) => [row.id, row.name]));
+  const names = new Map(
+    ids.length === 0
+      ? []
+      : db
+          .select({ id: patients.id, name: patients.name })
+          .from(patients)
+          .where(inArray(patients.id, ids))
+          .all()
+          .map((row) => [row.id, row.name]),
+  );
   return { total, records: rows.map((row) => ({ ...row, patientName: row.patientId ? (names.get(row.patientId) ?? null) : null })) };
 }

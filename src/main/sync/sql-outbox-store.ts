@@ -120,7 +120,8 @@ export class SqlOutboxStore implements OutboxStore {
     const at = this.now().toISOString();
     const result = validateForSend(resource);
     const error: SyncErrorInfo | null = result.valid ? null : syncErrorInfo('VALIDATION_FAILED', describeIssues(result.issues));
-    for (const target of targets) insert.run(target, resource.resourceType, resource.id, json, at, error ? 'held' : 'pending', error ? JSON.stringify(error) : null);
+    for (const target of targets)
+      insert.run(target, resource.resourceType, resource.id, json, at, error ? 'held' : 'pending', error ? JSON.stringify(error) : null);
   }
 
   /**
@@ -200,9 +201,7 @@ export class SqlOutboxStore implements OutboxStore {
   }
 
   getCursor(target: SyncTargetId, stream: string): string | null {
-    const row = this.sqlite().prepare('SELECT cursor FROM sync_cursors WHERE target = ? AND stream = ?').get(target, stream) as
-      | { cursor: string }
-      | undefined;
+    const row = this.sqlite().prepare('SELECT cursor FROM sync_cursors WHERE target = ? AND stream = ?').get(target, stream) as { cursor: string } | undefined;
     return row?.cursor ?? null;
   }
 
@@ -225,7 +224,11 @@ export class SqlOutboxStore implements OutboxStore {
    * Whether the newest entry queued for this resource and target holds exactly what enqueue() would store now
    * (stamped with the current institution): the back-fill's idempotence test.
    */
-  latestQueued(target: SyncTargetId, resource: ResourceWithId, institution: StationInstitution | null = stationInstitution(this.sqlite())): 'same' | 'different' | 'none' {
+  latestQueued(
+    target: SyncTargetId,
+    resource: ResourceWithId,
+    institution: StationInstitution | null = stationInstitution(this.sqlite()),
+  ): 'same' | 'different' | 'none' {
     const sqlite = this.sqlite();
     const row = prepared(sqlite, `SELECT resource FROM sync_outbox WHERE resource_type = ? AND resource_id = ? AND target = ? ORDER BY seq DESC LIMIT 1`).get(
       resource.resourceType,
@@ -280,9 +283,7 @@ export class SqlOutboxStore implements OutboxStore {
     const sqlite = this.sqlite();
     const conflict = this.conflict(id);
     if (!conflict || conflict.resolution !== null) throw new Error(`No open sync conflict ${id}`);
-    sqlite
-      .prepare('UPDATE sync_conflicts SET resolution = ?, resolved_at = ? WHERE id = ?')
-      .run(resolution, this.now().toISOString(), id);
+    sqlite.prepare('UPDATE sync_conflicts SET resolution = ?, resolved_at = ? WHERE id = ?').run(resolution, this.now().toISOString(), id);
     // The entries it covered are settled by the decision; they must not count as unsent any more.
     const settle = sqlite.prepare(`UPDATE sync_outbox SET state = 'sent', sent_at = ? WHERE seq = ? AND state = 'conflict'`);
     for (const entryId of conflict.entryIds) settle.run(this.now().toISOString(), Number(entryId));
@@ -299,15 +300,15 @@ export class SqlOutboxStore implements OutboxStore {
 
   /** Puts held and retry-waiting entries of a target back in the queue (the user's "retry"). */
   releaseHeld(target: SyncTargetId): number {
-    return this.sqlite()
-      .prepare(`UPDATE sync_outbox SET state = 'pending', next_attempt_at = NULL WHERE target = ? AND state = 'held'`)
-      .run(target).changes;
+    return this.sqlite().prepare(`UPDATE sync_outbox SET state = 'pending', next_attempt_at = NULL WHERE target = ? AND state = 'held'`).run(target).changes;
   }
 
   /** How many entries of a target are held after a refusal, and the newest one's error (for the 同步 screen). */
   heldSummary(target: SyncTargetId): { count: number; latest: SyncErrorInfo | null } {
     const row = this.sqlite()
-      .prepare(`SELECT count(*) AS n, (SELECT last_error FROM sync_outbox WHERE target = @target AND state = 'held' ORDER BY seq DESC LIMIT 1) AS latest FROM sync_outbox WHERE target = @target AND state = 'held'`)
+      .prepare(
+        `SELECT count(*) AS n, (SELECT last_error FROM sync_outbox WHERE target = @target AND state = 'held' ORDER BY seq DESC LIMIT 1) AS latest FROM sync_outbox WHERE target = @target AND state = 'held'`,
+      )
       .get({ target }) as { n: number; latest: string | null };
     return { count: row.n, latest: row.latest === null ? null : (JSON.parse(row.latest) as SyncErrorInfo) };
   }

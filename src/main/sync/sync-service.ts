@@ -195,8 +195,21 @@ export class SyncService {
     const sqlite = this.opts.sqlite();
     this.resumeBackfills(sqlite);
     if (this.engine && this.engineDb !== sqlite) await this.stop(); // a restore swapped the database
-    const configs = this.readConfigs().filter((config) => config.enabled).map((config) => config.config);
-    const signature = JSON.stringify(configs.map((config) => [config.id, config.kind, config.baseUrl, config.serverName, config.caCertificatePem, config.clientPassphrase, Buffer.from(config.clientPkcs12).toString('base64'), config.pullResourceTypes]));
+    const configs = this.readConfigs()
+      .filter((config) => config.enabled)
+      .map((config) => config.config);
+    const signature = JSON.stringify(
+      configs.map((config) => [
+        config.id,
+        config.kind,
+        config.baseUrl,
+        config.serverName,
+        config.caCertificatePem,
+        config.clientPassphrase,
+        Buffer.from(config.clientPkcs12).toString('base64'),
+        config.pullResourceTypes,
+      ]),
+    );
     if (configs.length === 0) {
       if (this.engine) await this.stop();
       return;
@@ -312,7 +325,15 @@ export class SyncService {
       for (const handler of this.handlers.get(resource.resourceType) ?? []) handler(sqlite, resource, target);
     } catch (error) {
       if (!(error instanceof MissingDependency)) throw error;
-      const part = { target, resourceType: resource.resourceType, resourceId: id, waitingType: error.resourceType, waitingId: error.resourceId, resource: JSON.stringify(resource), receivedAt: new Date().toISOString() };
+      const part = {
+        target,
+        resourceType: resource.resourceType,
+        resourceId: id,
+        waitingType: error.resourceType,
+        waitingId: error.resourceId,
+        resource: JSON.stringify(resource),
+        receivedAt: new Date().toISOString(),
+      };
       db.insert(syncPulledParts)
         .values(part)
         .onConflictDoUpdate({ target: [syncPulledParts.target, syncPulledParts.resourceType, syncPulledParts.resourceId], set: part })
@@ -390,7 +411,8 @@ export class SyncService {
         ...(row.serverName ? { serverName: row.serverName } : {}),
         kind: row.kind,
         // The streams themselves come from pullPlan at each cycle; this lists the types for the signature.
-        pullResourceTypes: row.kind === 'documents' || row.id !== 'county' ? [] : [...new Set([...this.institutionTypes, ...this.scopes.map((each) => each.resourceType)])],
+        pullResourceTypes:
+          row.kind === 'documents' || row.id !== 'county' ? [] : [...new Set([...this.institutionTypes, ...this.scopes.map((each) => each.resourceType)])],
         ...this.opts.targetOverrides,
       },
     }));
@@ -408,11 +430,14 @@ export class SyncService {
   async configure(input: SyncTargetInput): Promise<SyncTargetView> {
     const sqlite = this.opts.sqlite();
     const existing = this.readRows().find((row) => row.id === input.id);
-    const caPem = input.caCertificatePem ?? (input.caCertificatePath ? readInputFile(input.caCertificatePath, 'caCertificatePath').toString('utf8') : existing?.caCertificatePem);
+    const caPem =
+      input.caCertificatePem ??
+      (input.caCertificatePath ? readInputFile(input.caCertificatePath, 'caCertificatePath').toString('utf8') : existing?.caCertificatePem);
     const pkcs12 = input.clientPkcs12Path ? readInputFile(input.clientPkcs12Path, 'clientPkcs12Path') : existing?.clientPkcs12;
     const passphrase = input.clientPassphrase ?? existing?.clientPassphrase ?? '';
     if (!caPem) throw new ApiError('VALIDATION', 'the platform CA certificate is required', { field: 'caCertificatePath', reason: 'CA_REQUIRED' });
-    if (!pkcs12) throw new ApiError('VALIDATION', 'the station certificate (PKCS#12) is required', { field: 'clientPkcs12Path', reason: 'CLIENT_CERT_REQUIRED' });
+    if (!pkcs12)
+      throw new ApiError('VALIDATION', 'the station certificate (PKCS#12) is required', { field: 'clientPkcs12Path', reason: 'CLIENT_CERT_REQUIRED' });
     caSubjectOf(caPem); // throws VALIDATION when it is not a certificate
     const kind = input.kind ?? existing?.kind ?? 'fhir';
     if (input.cdaSchemaDir !== undefined) this.saveSchemaDir(input.cdaSchemaDir);
@@ -500,7 +525,9 @@ export class SyncService {
     const sqlite = this.opts.sqlite();
     const before = syncRouting(sqlite);
     sqlite
-      .prepare(`INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`)
+      .prepare(
+        `INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`,
+      )
       .run(ROUTING_SETTING, JSON.stringify(routing), new Date().toISOString());
     for (const target of configuredTargets(sqlite)) {
       if (routing[target].some((family) => !before[target].includes(family))) void this.backfill(target);
@@ -588,13 +615,18 @@ export class SyncService {
   private saveSchemaDir(dir: string): void {
     const trimmed = dir.trim();
     if (trimmed !== '' && !loadCdaSchema(trimmed)) {
-      throw new ApiError('VALIDATION', `no HL7 CDA R2 schema (CDA.xsd or CDA_SDTC.xsd) under ${trimmed}`, { field: 'cdaSchemaDir', reason: 'CDA_SCHEMA_NOT_FOUND' });
+      throw new ApiError('VALIDATION', `no HL7 CDA R2 schema (CDA.xsd or CDA_SDTC.xsd) under ${trimmed}`, {
+        field: 'cdaSchemaDir',
+        reason: 'CDA_SCHEMA_NOT_FOUND',
+      });
     }
     const sqlite = this.opts.sqlite();
     if (trimmed === '') sqlite.prepare('DELETE FROM settings WHERE key = ?').run(CDA_SCHEMA_DIR_SETTING);
     else {
       sqlite
-        .prepare('INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at')
+        .prepare(
+          'INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at',
+        )
         .run(CDA_SCHEMA_DIR_SETTING, JSON.stringify(trimmed), new Date().toISOString());
     }
     this.schemaCache = undefined;
@@ -607,7 +639,10 @@ export class SyncService {
 
   async setEnabled(id: SyncTargetId, enabled: boolean): Promise<SyncTargetView> {
     const wasEnabled = this.readRows().find((row) => row.id === id)?.enabled === 1;
-    const changed = this.opts.sqlite().prepare('UPDATE sync_targets SET enabled = ?, updated_at = ? WHERE id = ?').run(enabled ? 1 : 0, new Date().toISOString(), id);
+    const changed = this.opts
+      .sqlite()
+      .prepare('UPDATE sync_targets SET enabled = ?, updated_at = ? WHERE id = ?')
+      .run(enabled ? 1 : 0, new Date().toISOString(), id);
     if (changed.changes === 0) throw new ApiError('NOT_FOUND', `the ${id} target is not configured`);
     if (enabled && !wasEnabled) void this.backfill(id);
     await this.ensureStarted();
@@ -661,7 +696,10 @@ export class SyncService {
     void this.ensureStarted();
     const views = this.targets().filter((view) => view.enabled);
     if (views.length === 0) return { state: 'notConfigured', pending: 0, lastSyncAt: null };
-    const lastSyncs = views.map((view) => view.lastSyncAt).filter((at): at is string => at !== null).sort();
+    const lastSyncs = views
+      .map((view) => view.lastSyncAt)
+      .filter((at): at is string => at !== null)
+      .sort();
     // 已同步 only when it is true: every enabled target finished a cycle in this run and holds nothing it could not send.
     const failing = (view: SyncTargetView) => view.lastError !== null || listSyncRecords(this.opts.db(), view.id, 'failed', 0).total > 0;
     const unproven = (view: SyncTargetView) => !this.engine || !safeStatus(this.engine, view.id)?.lastSuccessAt;
@@ -748,7 +786,9 @@ export class SyncService {
       .all({ id: patientId }) as { resourceType: string; resourceId: string }[];
     const store = this.store();
     return resources.flatMap(({ resourceType, resourceId }) =>
-      store.recordStates(resourceType, resourceId).map((state) => ({ resourceType, resourceId, target: state.target, state: state.state, lastError: state.lastError })),
+      store
+        .recordStates(resourceType, resourceId)
+        .map((state) => ({ resourceType, resourceId, target: state.target, state: state.state, lastError: state.lastError })),
     );
   }
 }
@@ -766,7 +806,9 @@ function setBackfillPending(sqlite: Sqlite, target: SyncTargetId, pending: boole
   if (pending) next.add(target);
   else next.delete(target);
   sqlite
-    .prepare(`INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`)
+    .prepare(
+      `INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`,
+    )
     .run(BACKFILL_PENDING, JSON.stringify([...next]), new Date().toISOString());
 }
 
@@ -779,7 +821,7 @@ const BACKFILL_SLICE_MS = 15;
  * visit; ECGs assigned to a patient.
  */
 function backfillWork(sqlite: Sqlite): [ChangeKind, string[]][] {
-  const ids = (sql: string) => (sqlite.prepare(sql).pluck().all() as string[]);
+  const ids = (sql: string) => sqlite.prepare(sql).pluck().all() as string[];
   return [
     ['institution', ['station']],
     ['patient', ids('SELECT id FROM patients ORDER BY created_at, id')],

@@ -1,14 +1,7 @@
 import { X509Certificate } from 'node:crypto';
 import { Agent } from 'node:https';
 import { isIP } from 'node:net';
-import {
-  checkServerIdentity,
-  connect,
-  createSecureContext,
-  type ConnectionOptions,
-  type PeerCertificate,
-  type SecureContext,
-} from 'node:tls';
+import { checkServerIdentity, connect, createSecureContext, type ConnectionOptions, type PeerCertificate, type SecureContext } from 'node:tls';
 import type { SyncErrorCode, SyncTargetConfig } from '../../shared/sync';
 import { SyncError } from './errors';
 
@@ -43,8 +36,7 @@ export function buildClientTls(target: SyncTargetConfig): ClientTls {
     rejectUnauthorized: true,
     // RFC 6066 forbids an IP address in SNI; the identity check below still runs for IPs (against IP SANs).
     ...(isIP(expectedName) === 0 ? { servername: expectedName } : {}),
-    checkServerIdentity: (_hostname: string, certificate: PeerCertificate) =>
-      checkServerIdentity(expectedName, certificate),
+    checkServerIdentity: (_hostname: string, certificate: PeerCertificate) => checkServerIdentity(expectedName, certificate),
   };
   return { options, host, port };
 }

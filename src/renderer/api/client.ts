@@ -59,7 +59,9 @@ function httpRawApi(): RawApi {
     if (res.headers.get('content-type') === BINARY_CONTENT_TYPE) return decodeFrame(new Uint8Array(await res.arrayBuffer())) as ApiResult<unknown>;
     return (await res.json()) as ApiResult<unknown>;
   };
-  return buildRawApi((channel, input) => (channel === 'files.open' ? chooseAndUpload(String((input as { purpose?: unknown }).purpose), send) : send(channel, input)));
+  return buildRawApi((channel, input) =>
+    channel === 'files.open' ? chooseAndUpload(String((input as { purpose?: unknown }).purpose), send) : send(channel, input),
+  );
 }
 
 /** Every failure becomes an ApiError with a code the UI translates; the session-lock code is broadcast. */

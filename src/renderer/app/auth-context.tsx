@@ -53,7 +53,10 @@ export function AuthProvider({ children }: { children: ReactNode }) {
       const now = Date.now();
       if (now - last < HEARTBEAT_MIN_GAP_MS) return;
       last = now;
-      void api.auth.heartbeat({}).then((r) => r.locked && void refresh()).catch(() => {});
+      void api.auth
+        .heartbeat({})
+        .then((r) => r.locked && void refresh())
+        .catch(() => {});
     };
     const events = ['keydown', 'pointerdown', 'wheel'] as const;
     events.forEach((e) => window.addEventListener(e, onActivity, { passive: true }));

@@ -101,14 +101,23 @@ export function DateInput(props: DateInputProps) {
           }}
           onInvalid={() => setTouched(true)}
         />
-        <button type="button" className="date-picker-toggle" aria-label={t('dates.openCalendar')} aria-expanded={open} disabled={disabled} onClick={() => setOpen((o) => !o)}>
+        <button
+          type="button"
+          className="date-picker-toggle"
+          aria-label={t('dates.openCalendar')}
+          aria-expanded={open}
+          disabled={disabled}
+          onClick={() => setOpen((o) => !o)}
+        >
           📅
         </button>
       </span>
       {open && (
         <CalendarPopup
           selected={parseDateInput(text)}
-          isAllowed={(date) => checkDate(date, props.kind, { today, birthDate: props.birthDate, enrolledOn: props.enrolledOn }).ok && !(props.notBefore && date < props.notBefore)}
+          isAllowed={(date) =>
+            checkDate(date, props.kind, { today, birthDate: props.birthDate, enrolledOn: props.enrolledOn }).ok && !(props.notBefore && date < props.notBefore)
+          }
           today={today}
           onPick={(date) => {
             change(date);

@@ -24,7 +24,10 @@ export type QueueEntry = z.infer<typeof queueEntrySchema>;
 
 const finite = z.number().finite();
 export const vitalsInputSchema = z.object({
-  bloodPressure: z.array(z.object({ systolic: finite.optional(), diastolic: finite.optional() })).max(3).optional(),
+  bloodPressure: z
+    .array(z.object({ systolic: finite.optional(), diastolic: finite.optional() }))
+    .max(3)
+    .optional(),
   heartRate: finite.optional(),
   temperatureC: finite.optional(),
   spo2: finite.optional(),
@@ -111,7 +114,12 @@ export const clinicContract = {
     access: staff,
     audit: 'read',
   }),
-  checkIn: method({ input: z.object({ patientId: id, priority: z.boolean().default(false), clinicianId: z.number().int().optional() }), output: queueEntrySchema, access: staff, audit: 'write' }),
+  checkIn: method({
+    input: z.object({ patientId: id, priority: z.boolean().default(false), clinicianId: z.number().int().optional() }),
+    output: queueEntrySchema,
+    access: staff,
+    audit: 'write',
+  }),
   setStatus: method({ input: z.object({ entryId: id, status: z.enum(QUEUE_STATUSES) }), output: queueEntrySchema, access: staff, audit: 'write' }),
   setPriority: method({ input: z.object({ entryId: id, priority: z.boolean() }), output: queueEntrySchema, access: staff, audit: 'write' }),
   clinicians: method({ input: z.object({}), output: z.array(z.object({ id: z.number().int(), displayName: z.string() })), access: staff, audit: 'none' }),
@@ -125,7 +133,12 @@ export const vitalsContract = {
     access: staff,
     audit: 'write',
   }),
-  list: method({ input: z.object({ patientId: id, limit: z.number().int().min(1).max(500).default(100) }), output: z.array(vitalsRecordSchema), access: staff, audit: 'read' }),
+  list: method({
+    input: z.object({ patientId: id, limit: z.number().int().min(1).max(500).default(100) }),
+    output: z.array(vitalsRecordSchema),
+    access: staff,
+    audit: 'read',
+  }),
   /**
    * The patient's one vital-sign history: clinic vitals, the ECG room and follow-up visits, oldest first. The
    * chart, the follow-up trend and the follow-up form's "today's vitals" all read this.
@@ -133,7 +146,10 @@ export const vitalsContract = {
   series: method({
     input: z.object({
       patientId: id,
-      kinds: z.array(z.enum(VITAL_KINDS)).min(1).default([...VITAL_KINDS]),
+      kinds: z
+        .array(z.enum(VITAL_KINDS))
+        .min(1)
+        .default([...VITAL_KINDS]),
       from: isoDate.optional(),
       to: isoDate.optional(),
     }),
@@ -150,7 +166,17 @@ export const visitsContract = {
   /** Signs and closes: the version becomes read-only. Needs at least one diagnosis. */
   close: method({ input: z.object({ patientId: id, visitId: id }), output: visitSchema, access: clinicians, audit: 'write' }),
   /** A later correction of a closed visit: a new signed version; the old one is kept as superseded. */
-  correct: method({ input: visitFieldsSchema.extend({ patientId: id, visitId: id, reason: z.string().trim().min(2).max(500) }), output: visitSchema, access: clinicians, audit: 'write' }),
-  list: method({ input: z.object({ patientId: id, includeSuperseded: z.boolean().default(false) }), output: z.array(visitSchema), access: staff, audit: 'read' }),
+  correct: method({
+    input: visitFieldsSchema.extend({ patientId: id, visitId: id, reason: z.string().trim().min(2).max(500) }),
+    output: visitSchema,
+    access: clinicians,
+    audit: 'write',
+  }),
+  list: method({
+    input: z.object({ patientId: id, includeSuperseded: z.boolean().default(false) }),
+    output: z.array(visitSchema),
+    access: staff,
+    audit: 'read',
+  }),
   get: method({ input: z.object({ patientId: id, visitId: id }), output: visitSchema, access: staff, audit: 'read' }),
 };

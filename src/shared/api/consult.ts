@@ -109,7 +109,13 @@ export const consultContract = {
   open: method({ input: z.object({}), output: z.array(consultSchema), access: staff, audit: 'read' }),
   /** Every patient's consults in the given states (the list page's filter; open ones by default), newest first. */
   byStatus: method({
-    input: z.object({ statuses: z.array(z.enum(CONSULT_STATUSES)).min(1).default([...OPEN_CONSULT_STATUSES]), limit: z.number().int().min(1).max(500).default(200) }),
+    input: z.object({
+      statuses: z
+        .array(z.enum(CONSULT_STATUSES))
+        .min(1)
+        .default([...OPEN_CONSULT_STATUSES]),
+      limit: z.number().int().min(1).max(500).default(200),
+    }),
     output: z.array(consultSchema),
     access: staff,
     audit: 'read',

@@ -115,7 +115,12 @@ export const ecgContract = {
   unassigned: method({ input: z.object({}), output: z.array(ecgSummarySchema), access: staff, audit: 'none' }),
   assign: method({ input: z.object({ patientId: id, ecgId: id }), output: ecgSummarySchema, access: staff, audit: 'write' }),
   get: method({
-    input: z.object({ patientId: id, ecgId: id, fromSample: z.number().int().min(0).default(0), count: z.number().int().min(1).max(MAX_ECG_WINDOW_SAMPLES).default(10_000) }),
+    input: z.object({
+      patientId: id,
+      ecgId: id,
+      fromSample: z.number().int().min(0).default(0),
+      count: z.number().int().min(1).max(MAX_ECG_WINDOW_SAMPLES).default(10_000),
+    }),
     output: z.object({
       summary: ecgSummarySchema,
       fromSample: z.number().int(),
@@ -126,7 +131,17 @@ export const ecgContract = {
     audit: 'read',
   }),
   /** The clinician's interpretation, signed; a later change is audited with the previous text. */
-  interpret: method({ input: z.object({ patientId: id, ecgId: id, interpretation: z.string().trim().min(1).max(2000) }), output: ecgSummarySchema, access: clinicians, audit: 'write' }),
+  interpret: method({
+    input: z.object({ patientId: id, ecgId: id, interpretation: z.string().trim().min(1).max(2000) }),
+    output: ecgSummarySchema,
+    access: clinicians,
+    audit: 'write',
+  }),
   /** HL7 aECG of the recording (the exchange format for consults). */
-  exportAecg: method({ input: z.object({ patientId: id, ecgId: id }), output: z.object({ fileName: z.string(), xml: z.string() }), access: staff, audit: 'export' }),
+  exportAecg: method({
+    input: z.object({ patientId: id, ecgId: id }),
+    output: z.object({ fileName: z.string(), xml: z.string() }),
+    access: staff,
+    audit: 'export',
+  }),
 };

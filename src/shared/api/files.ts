@@ -30,7 +30,10 @@ export const filesContract = {
   upload: method({
     input: z.object({
       purpose: z.enum(FILE_PURPOSES),
-      files: z.array(z.object({ name: z.string().min(1).max(255), base64: z.string().max(Math.ceil(MAX_UPLOAD_BYTES / 3) * 4) })).min(1).max(4),
+      files: z
+        .array(z.object({ name: z.string().min(1).max(255), base64: z.string().max(Math.ceil(MAX_UPLOAD_BYTES / 3) * 4) }))
+        .min(1)
+        .max(4),
     }),
     output: chosenFileSchema,
     access: staff,

@@ -74,7 +74,19 @@ export const HYPERTENSION_SYMPTOMS = ['无症状', '头痛头晕', '恶心呕吐
 export const T2DM_SYMPTOMS = ['无症状', '多饮', '多食', '多尿', '视力模糊', '感染', '手脚麻木', '下肢浮肿', '体重明显下降'] as const;
 /** Danger signs asked at every visit (spec §1 and §2) beyond the form's routine list. */
 export const HYPERTENSION_DANGER_SIGNS = ['意识改变', '剧烈头痛或头晕', '视力模糊', '眼痛', '心悸', '胸闷', '喘憋不能平卧'] as const;
-export const T2DM_DANGER_SIGNS = ['意识或行为改变', '呼气烂苹果味', '心悸', '出汗', '食欲减退', '恶心', '呕吐', '腹痛', '深大呼吸', '皮肤潮红', '视力骤降'] as const;
+export const T2DM_DANGER_SIGNS = [
+  '意识或行为改变',
+  '呼气烂苹果味',
+  '心悸',
+  '出汗',
+  '食欲减退',
+  '恶心',
+  '呕吐',
+  '腹痛',
+  '深大呼吸',
+  '皮肤潮红',
+  '视力骤降',
+] as const;
 
 export type Disease = (typeof DISEASES)[number];
 export type ReminderKindName = (typeof REMINDER_KINDS)[number];
@@ -388,7 +400,13 @@ export const followupContract = {
   enrolmentStates: method({ input: z.object(patientInput), output: z.array(enrolmentStateSchema), access: staff, audit: 'read' }),
   /** Enrols in a programme (≥35 years, spec §1/§2) and sets the patient's hypertension/diabetes flag. */
   enrol: method({
-    input: z.object({ ...patientInput, disease: z.enum(DISEASES), diagnosedOn: isoDate.optional(), howFound: z.enum(HOW_FOUND), enrolledOn: isoDate.optional() }),
+    input: z.object({
+      ...patientInput,
+      disease: z.enum(DISEASES),
+      diagnosedOn: isoDate.optional(),
+      howFound: z.enum(HOW_FOUND),
+      enrolledOn: isoDate.optional(),
+    }),
     output: enrolmentSchema,
     access: clinicians,
     audit: 'write',
@@ -400,7 +418,12 @@ export const followupContract = {
     audit: 'write',
   }),
   /** Preview: what the engine makes of the form given the stored history. Nothing is written. */
-  evaluate: method({ input: z.object({ ...patientInput, disease: z.enum(DISEASES), form: followUpFormSchema }), output: outcomeSchema, access: staff, audit: 'read' }),
+  evaluate: method({
+    input: z.object({ ...patientInput, disease: z.enum(DISEASES), form: followUpFormSchema }),
+    output: outcomeSchema,
+    access: staff,
+    audit: 'read',
+  }),
   /**
    * Re-evaluates in main, stores the record and books the next date. A different next date needs
    * `overrideReason` and is written to the audit log with both dates.
@@ -480,10 +503,22 @@ export const followupContract = {
     access: staff,
     audit: 'read',
   }),
-  updateReferral: method({ input: referralDetailsSchema.extend({ ...patientInput, referralId: id }), output: referralSchema, access: clinicians, audit: 'write' }),
+  updateReferral: method({
+    input: referralDetailsSchema.extend({ ...patientInput, referralId: id }),
+    output: referralSchema,
+    access: clinicians,
+    audit: 'write',
+  }),
   /** The 2-week check (usually a phone call, so nurses may record it): 到位 = completed, 不到位 = not_completed. */
   checkReferral: method({
-    input: z.object({ ...patientInput, referralId: id, date: isoDate, mode: z.enum(['phone', 'visit']), outcome: z.enum(['completed', 'not_completed']), detail: optionalText(300) }),
+    input: z.object({
+      ...patientInput,
+      referralId: id,
+      date: isoDate,
+      mode: z.enum(['phone', 'visit']),
+      outcome: z.enum(['completed', 'not_completed']),
+      detail: optionalText(300),
+    }),
     output: referralSchema,
     access: staff,
     audit: 'write',

@@ -45,7 +45,15 @@ export const CONSULT_REASONS = ['CONSULT_TARGET_NOT_CONFIGURED', 'CONSULT_CLOSED
 /** 调阅县域档案: no county link set up, or nothing to ask the platform by (no resident ID). */
 export const COUNTY_RECORD_REASONS = ['COUNTY_RECORD_NOT_CONFIGURED', 'COUNTY_RECORD_NO_RESIDENT_ID', 'COUNTY_RECORD_UNREACHABLE'] as const;
 
-export const SYNC_REASONS = ['SYNC_NOT_CONFIGURED', 'FILE_UNREADABLE', 'CA_REQUIRED', 'CA_NOT_PEM', 'CLIENT_CERT_REQUIRED', 'CDA_SCHEMA_NOT_FOUND', 'EXPORT_FOLDER_NOT_ABSOLUTE'] as const;
+export const SYNC_REASONS = [
+  'SYNC_NOT_CONFIGURED',
+  'FILE_UNREADABLE',
+  'CA_REQUIRED',
+  'CA_NOT_PEM',
+  'CLIENT_CERT_REQUIRED',
+  'CDA_SCHEMA_NOT_FOUND',
+  'EXPORT_FOLDER_NOT_ABSOLUTE',
+] as const;
 
 /** A file handle that names no file the user chose for this purpose (unknown, spent, expired), or no dialog to show. */
 export const FILE_REASONS = ['FILE_HANDLE_INVALID', 'FILE_NO_DIALOG'] as const;

@@ -6,7 +6,11 @@ import { fileHandleSchema } from './files';
 export const securitySettingsSchema = z.object({
   /** Failed sign-ins before the account is locked. */
   maxFailedSignIns: z.number().int().min(3).max(20),
-  lockoutMinutes: z.number().int().min(1).max(24 * 60),
+  lockoutMinutes: z
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 60),
   idleLockMinutes: z.number().int().min(1).max(120),
   passwordMinLength: z.number().int().min(8).max(64),
 });
@@ -93,12 +97,7 @@ export const systemContract = {
 };
 
 /** Why the store, a backup or the audit chain refused (texts in errors:reasons.<REASON>). */
-export const SECURITY_REASONS = [
-  'SECURITY_DB_FILE_MISSING',
-  'SECURITY_BACKUP_FORMAT',
-  'SECURITY_BACKUP_KDF',
-  'SECURITY_BACKUP_HEADER',
-] as const;
+export const SECURITY_REASONS = ['SECURITY_DB_FILE_MISSING', 'SECURITY_BACKUP_FORMAT', 'SECURITY_BACKUP_KDF', 'SECURITY_BACKUP_HEADER'] as const;
 export type SecurityReason = (typeof SECURITY_REASONS)[number];
 
 export const storeContract = {

@@ -64,11 +64,7 @@ function tokensOf(segment: string): Token[] {
 }
 
 export function icd10NameKeys(name: string): NameKeys {
-  const tokens = name
-    .normalize('NFKC')
-    .split(FIXED_WORDS)
-    .filter(Boolean)
-    .flatMap(tokensOf);
+  const tokens = name.normalize('NFKC').split(FIXED_WORDS).filter(Boolean).flatMap(tokensOf);
   return { syllables: tokens.map((token) => token.text).join(' '), initials: tokens.map((token) => token.initial).join('') };
 }
 

@@ -100,10 +100,56 @@ function scorePinyin(indexed: IndexedEntry, query: string): number | undefined {
  * choice, not a published ranking: pass a clinic's own most-used codes as `preferred` once usage data exists.
  */
 export const DEFAULT_PREFERRED_CODES: readonly string[] = [
-  'I10', 'E11.9', 'J06.9', 'J00', 'J20.9', 'J18.9', 'K29.5', 'A09.9', 'K52.9', 'Z76.0', 'Z00.0', 'M54.5', 'M17.9',
-  'I25.1', 'I63.9', 'I69.3', 'J44.9', 'J45.9', 'N39.0', 'R50.9', 'R05', 'R51', 'R42', 'J02.9', 'J03.9', 'K29.7',
-  'E78.5', 'K59.0', 'L30.9', 'L50.9', 'B02.9', 'B08.4', 'H10.9', 'M47.8', 'M51.2', 'M75.0', 'F51.0', 'T14.1',
-  'S93.4', 'Z48.0', 'E11.8', 'I50.9', 'K21.9', 'K76.0', 'M81.9', 'D64.9', 'G47.0', 'F32.9', 'N40', 'E03.9',
+  'I10',
+  'E11.9',
+  'J06.9',
+  'J00',
+  'J20.9',
+  'J18.9',
+  'K29.5',
+  'A09.9',
+  'K52.9',
+  'Z76.0',
+  'Z00.0',
+  'M54.5',
+  'M17.9',
+  'I25.1',
+  'I63.9',
+  'I69.3',
+  'J44.9',
+  'J45.9',
+  'N39.0',
+  'R50.9',
+  'R05',
+  'R51',
+  'R42',
+  'J02.9',
+  'J03.9',
+  'K29.7',
+  'E78.5',
+  'K59.0',
+  'L30.9',
+  'L50.9',
+  'B02.9',
+  'B08.4',
+  'H10.9',
+  'M47.8',
+  'M51.2',
+  'M75.0',
+  'F51.0',
+  'T14.1',
+  'S93.4',
+  'Z48.0',
+  'E11.8',
+  'I50.9',
+  'K21.9',
+  'K76.0',
+  'M81.9',
+  'D64.9',
+  'G47.0',
+  'F32.9',
+  'N40',
+  'E03.9',
 ];
 
 function rankWith(preferred: ReadonlyMap<string, number>, kind: Icd10MatchKind) {
@@ -124,7 +170,10 @@ function classify(query: string): { kind: Icd10MatchKind; text: string } | undef
   if (HAN.test(query)) return { kind: 'name', text: query };
   const upper = query.toUpperCase();
   if (CODE_QUERY.test(upper)) return { kind: 'code', text: upper.replace('.', '') };
-  const lower = query.toLowerCase().replace(/ü|u:/g, 'v').replace(/[^a-z0-9]/g, '');
+  const lower = query
+    .toLowerCase()
+    .replace(/ü|u:/g, 'v')
+    .replace(/[^a-z0-9]/g, '');
   return PINYIN_QUERY.test(lower) ? { kind: 'pinyin', text: lower } : undefined;
 }
 
@@ -148,9 +197,7 @@ export function searchIcd10(query: string, limit = 20, options: Icd10SearchOptio
     const value = score(indexed, parsed.text);
     if (value !== undefined) hits.push({ indexed, score: value, matchedBy: parsed.kind });
   }
-  const preferred = options.preferred
-    ? new Map(options.preferred.map((code, rank) => [code, rank]))
-    : DEFAULT_PREFERENCE;
+  const preferred = options.preferred ? new Map(options.preferred.map((code, rank) => [code, rank])) : DEFAULT_PREFERENCE;
   hits.sort(rankWith(preferred, parsed.kind));
   return hits.slice(0, limit).map(({ indexed, matchedBy }) => ({ ...indexed.entry, matchedBy }));
 }

@@ -14,9 +14,29 @@ const hasSchema = existsSync(SCHEMA_DIR);
 describe('seed --with-history and export-documents', () => {
   it('seeds a year of care through the app and exports one checked national document per record, named <type>-<record id>.xml', async () => {
     const db = path.join(dir, 'history.db');
-    const seeded = (await runCommand(['seed', '--db', db, '--patients', '40', '--passphrase', 'cli-passphrase-2', '--seed', '3', '--with-history', '--history-limit', '4'])) as {
+    const seeded = (await runCommand([
+      'seed',
+      '--db',
+      db,
+      '--patients',
+      '40',
+      '--passphrase',
+      'cli-passphrase-2',
+      '--seed',
+      '3',
+      '--with-history',
+      '--history-limit',
+      '4',
+    ])) as {
       patients: number;
-      history: { enrolled: number; clinicVisits: number; vitals: number; followUps: { hypertension: number; t2dm: number }; referrals: number; ecgExams: number };
+      history: {
+        enrolled: number;
+        clinicVisits: number;
+        vitals: number;
+        followUps: { hypertension: number; t2dm: number };
+        referrals: number;
+        ecgExams: number;
+      };
     };
     expect(seeded.patients).toBe(40);
     const { history } = seeded;
@@ -27,7 +47,16 @@ describe('seed --with-history and export-documents', () => {
     expect(history.ecgExams).toBe(history.enrolled);
 
     const out = path.join(dir, 'documents');
-    const report = (await runCommand(['export-documents', '--db', db, '--passphrase', 'cli-passphrase-2', '--out', out, ...(hasSchema ? ['--schema', SCHEMA_DIR] : [])])) as {
+    const report = (await runCommand([
+      'export-documents',
+      '--db',
+      db,
+      '--passphrase',
+      'cli-passphrase-2',
+      '--out',
+      out,
+      ...(hasSchema ? ['--schema', SCHEMA_DIR] : []),
+    ])) as {
       written: number;
       byType: Record<string, number>;
       schemaChecked: boolean;
@@ -53,7 +82,9 @@ describe('seed --with-history and export-documents', () => {
 
   it('refuses a schema folder with no CDA schema in it', async () => {
     const db = path.join(dir, 'history.db');
-    await expect(runCommand(['export-documents', '--db', db, '--passphrase', 'cli-passphrase-2', '--out', path.join(dir, 'x'), '--schema', dir])).rejects.toMatchObject({
+    await expect(
+      runCommand(['export-documents', '--db', db, '--passphrase', 'cli-passphrase-2', '--out', path.join(dir, 'x'), '--schema', dir]),
+    ).rejects.toMatchObject({
       details: { reason: 'CDA_SCHEMA_NOT_FOUND' },
     });
   });

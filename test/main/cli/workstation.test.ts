@@ -18,7 +18,22 @@ function noPlaintext(file: string, needles: string[]) {
 describe('administrator command line', () => {
   it('seed (as a real process) creates an encrypted database with valid synthetic residents and prints JSON', () => {
     const db = path.join(dir, 'seeded.db');
-    const out = execFileSync(process.execPath, ['--import', 'tsx', path.resolve(__dirname, '../../../src/main/cli/workstation.ts'), 'seed', '--db', db, '--patients', '3000', '--passphrase', 'cli-passphrase-1'], { encoding: 'utf8' });
+    const out = execFileSync(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        path.resolve(__dirname, '../../../src/main/cli/workstation.ts'),
+        'seed',
+        '--db',
+        db,
+        '--patients',
+        '3000',
+        '--passphrase',
+        'cli-passphrase-1',
+      ],
+      { encoding: 'utf8' },
+    );
     const result = JSON.parse(out);
     expect(result).toMatchObject({ db, patients: 3000 });
     expect(result.samplePatients.length).toBeGreaterThan(0);
@@ -33,11 +48,23 @@ describe('administrator command line', () => {
   it('backup, audit-verify and restore work on the seeded database; a wrong passphrase is a clear error', async () => {
     const db = path.join(dir, 'seeded.db');
     const backupFile = path.join(dir, 'seeded.twsbak');
-    const backup = (await runCommand(['backup', '--db', db, '--passphrase', 'cli-passphrase-1', '--backup-passphrase', 'backup-pass-1', '--out', backupFile])) as { path: string };
+    const backup = (await runCommand([
+      'backup',
+      '--db',
+      db,
+      '--passphrase',
+      'cli-passphrase-1',
+      '--backup-passphrase',
+      'backup-pass-1',
+      '--out',
+      backupFile,
+    ])) as { path: string };
     expect(backup.path).toBe(backupFile);
     noPlaintext(backupFile, []);
     expect(await runCommand(['audit-verify', '--db', db, '--passphrase', 'cli-passphrase-1'])).toMatchObject({ ok: true });
-    expect(await runCommand(['restore', '--db', db, '--passphrase', 'cli-passphrase-1', '--backup-passphrase', 'backup-pass-1', '--from', backupFile])).toMatchObject({ patients: 3000 });
+    expect(
+      await runCommand(['restore', '--db', db, '--passphrase', 'cli-passphrase-1', '--backup-passphrase', 'backup-pass-1', '--from', backupFile]),
+    ).toMatchObject({ patients: 3000 });
     await expect(runCommand(['audit-verify', '--db', db, '--passphrase', 'wrong-passphrase'])).rejects.toMatchObject({ code: 'DB_KEY_INVALID' });
     await expect(runCommand(['seed', '--db', db, '--patients', '1', '--passphrase', 'x'])).rejects.toMatchObject({ code: 'CONFLICT' });
     await expect(runCommand(['seed', '--db', db, '--patients', '-5', '--passphrase', 'x'])).rejects.toThrow(/whole number/);

@@ -48,13 +48,25 @@ describe('clinic: queue, vitals, visits', () => {
     station = await openTestStation({ withAdmin: true });
     const d = station.services.dispatch;
     const p = await registered(station);
-    const err = (await call(d, 'vitals', 'record', { patientId: p.id, input: { bloodPressure: [{ systolic: 80, diastolic: 120 }] } }).catch((e) => e)) as ApiError;
+    const err = (await call(d, 'vitals', 'record', { patientId: p.id, input: { bloodPressure: [{ systolic: 80, diastolic: 120 }] } }).catch(
+      (e) => e,
+    )) as ApiError;
     expect(err.code).toBe('VALIDATION');
     expect(err.details?.reason).toBe('BP_SYSTOLIC_NOT_ABOVE_DIASTOLIC');
-    expect(((await call(d, 'vitals', 'record', { patientId: p.id, input: { spo2: 130 } }).catch((e) => e)) as ApiError).details?.reason).toBe('SPO2_IMPOSSIBLE');
+    expect(((await call(d, 'vitals', 'record', { patientId: p.id, input: { spo2: 130 } }).catch((e) => e)) as ApiError).details?.reason).toBe(
+      'SPO2_IMPOSSIBLE',
+    );
     const v = await call(d, 'vitals', 'record', {
       patientId: p.id,
-      input: { bloodPressure: [{ systolic: 152, diastolic: 94 }, { systolic: 148, diastolic: 92 }], weightKg: 80, heightCm: 170, glucose: { mmolPerL: 7.4, timing: 'fasting' } },
+      input: {
+        bloodPressure: [
+          { systolic: 152, diastolic: 94 },
+          { systolic: 148, diastolic: 92 },
+        ],
+        weightKg: 80,
+        heightCm: 170,
+        glucose: { mmolPerL: 7.4, timing: 'fasting' },
+      },
     });
     expect(v.derived).toMatchObject({ systolic: 150, diastolic: 93, bmi: 27.7 });
     expect(v.flags.map((f) => f.code)).toEqual(expect.arrayContaining(['SBP_HIGH', 'DBP_HIGH', 'BMI_OVERWEIGHT', 'FBG_HIGH']));
@@ -74,7 +86,17 @@ describe('clinic: queue, vitals, visits', () => {
     expect(closed).toMatchObject({ status: 'closed', clinicianName: ADMIN.displayName });
     expect((await call(d, 'clinic', 'queue', {}))[0].status).toBe('done');
     await expect(call(d, 'visits', 'save', { patientId: p.id, visitId: visit.id, plan: 'x' })).rejects.toMatchObject({ code: 'CONFLICT' });
-    const fields = { chiefComplaint: '头晕三天', history: '', examination: '', diagnoses: [{ code: 'I10', name: '原发性高血压' }, { code: 'E11.9', name: '2型糖尿病不伴有并发症' }], plan: '', prescription: '' };
+    const fields = {
+      chiefComplaint: '头晕三天',
+      history: '',
+      examination: '',
+      diagnoses: [
+        { code: 'I10', name: '原发性高血压' },
+        { code: 'E11.9', name: '2型糖尿病不伴有并发症' },
+      ],
+      plan: '',
+      prescription: '',
+    };
     const v2 = await call(d, 'visits', 'correct', { patientId: p.id, visitId: visit.id, reason: '补充诊断', ...fields });
     expect(v2).toMatchObject({ version: 2, supersedes: visit.id, status: 'closed', correctionReason: '补充诊断' });
     expect((await call(d, 'visits', 'list', { patientId: p.id })).map((v) => v.version)).toEqual([2]);

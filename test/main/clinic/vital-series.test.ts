@@ -30,10 +30,18 @@ describe('one series: merging a follow-up that took over the day’s clinic read
   const clinic = point({ source: 'clinic', sourceId: 'c1', measuredAt: '2026-03-01T01:00:00.000Z', sbp: 150, dbp: 92, heartRate: 70, weightKg: 70 });
   const cases: { name: string; followup: Partial<VitalPoint>; expected: Partial<VitalPoint> | null }[] = [
     { name: 'same BP, HR and weight on the same day: one measurement', followup: { sbp: 150, dbp: 92, heartRate: 70, weightKg: 70 }, expected: null },
-    { name: 'same BP, a glucose of its own: the glucose stays', followup: { sbp: 150, dbp: 92, glucose: { mmolPerL: 7.2, timing: 'fasting' } }, expected: { sbp: null, dbp: null, glucose: { mmolPerL: 7.2, timing: 'fasting' } } },
+    {
+      name: 'same BP, a glucose of its own: the glucose stays',
+      followup: { sbp: 150, dbp: 92, glucose: { mmolPerL: 7.2, timing: 'fasting' } },
+      expected: { sbp: null, dbp: null, glucose: { mmolPerL: 7.2, timing: 'fasting' } },
+    },
     { name: 'a different BP the same day: a second measurement', followup: { sbp: 146, dbp: 90 }, expected: { sbp: 146, dbp: 90 } },
     { name: 'the same BP on another day: its own point', followup: { sbp: 150, dbp: 92, date: '2026-03-02' }, expected: { sbp: 150, dbp: 92 } },
-    { name: 'a home reading told by phone is never the clinic’s', followup: { sbp: 150, dbp: 92, selfReported: true }, expected: { sbp: 150, dbp: 92, selfReported: true } },
+    {
+      name: 'a home reading told by phone is never the clinic’s',
+      followup: { sbp: 150, dbp: 92, selfReported: true },
+      expected: { sbp: 150, dbp: 92, selfReported: true },
+    },
   ];
   for (const c of cases) {
     it(c.name, () => {
@@ -75,8 +83,15 @@ describe('vitals.series through the API', () => {
     if (r.status !== 'created') throw new Error('setup');
     const patientId = r.patient.id;
     await call(d, 'followup', 'enrol', { patientId, disease: 'hypertension', howFound: 'clinic_visit', enrolledOn: addDays(today, -90) });
-    await call(d, 'followup', 'save', { patientId, disease: 'hypertension', form: { date: addDays(today, -30), mode: 'clinic', sbp: 156, dbp: 98, weightKg: 66 } });
-    await call(d, 'vitals', 'record', { patientId, input: { bloodPressure: [{ systolic: 142, diastolic: 88 }], glucose: { mmolPerL: 6.1, timing: 'fasting' } } });
+    await call(d, 'followup', 'save', {
+      patientId,
+      disease: 'hypertension',
+      form: { date: addDays(today, -30), mode: 'clinic', sbp: 156, dbp: 98, weightKg: 66 },
+    });
+    await call(d, 'vitals', 'record', {
+      patientId,
+      input: { bloodPressure: [{ systolic: 142, diastolic: 88 }], glucose: { mmolPerL: 6.1, timing: 'fasting' } },
+    });
     await call(d, 'vitals', 'record', { patientId, source: 'ecg', input: { bloodPressure: [{ systolic: 140, diastolic: 86 }], heartRate: 64 } });
     // The follow-up of today takes over the clinic reading (same numbers): one measurement, not two.
     await call(d, 'followup', 'save', { patientId, disease: 'hypertension', form: { date: today, mode: 'clinic', sbp: 142, dbp: 88 } });

@@ -24,16 +24,27 @@ async function stationWithPatient() {
   return { d, patient: registered.patient, services: station.services };
 }
 
-const request = (patientId: string) => ({ patientId, question: '糖尿病足溃疡换药效果差', urgency: 'urgent' as const, targetInstitution: '县人民医院', specialty: 'general-surgery' as const });
+const request = (patientId: string) => ({
+  patientId,
+  question: '糖尿病足溃疡换药效果差',
+  urgency: 'urgent' as const,
+  targetInstitution: '县人民医院',
+  specialty: 'general-surgery' as const,
+});
 
 function outboxTypes(services: TestStation['services']): string[] {
-  return (services.store.current.sqlite.prepare('SELECT resource_type AS type FROM sync_outbox ORDER BY seq').all() as { type: string }[]).map((row) => row.type);
+  return (services.store.current.sqlite.prepare('SELECT resource_type AS type FROM sync_outbox ORDER BY seq').all() as { type: string }[]).map(
+    (row) => row.type,
+  );
 }
 
 describe('consult API', () => {
   it('refuses a request while no county platform is configured, and stores nothing', async () => {
     const { d, patient, services } = await stationWithPatient();
-    await expect(call(d, 'consult', 'create', request(patient.id))).rejects.toMatchObject({ code: 'VALIDATION', details: { reason: 'CONSULT_TARGET_NOT_CONFIGURED' } });
+    await expect(call(d, 'consult', 'create', request(patient.id))).rejects.toMatchObject({
+      code: 'VALIDATION',
+      details: { reason: 'CONSULT_TARGET_NOT_CONFIGURED' },
+    });
     expect(await call(d, 'consult', 'list', { patientId: patient.id })).toEqual([]);
     expect(outboxTypes(services)).toEqual([]);
   });
@@ -41,7 +52,14 @@ describe('consult API', () => {
   it('with the county configured: queued in the outbox with the request, pulled reply raises an alert, acknowledgement audited', async () => {
     const { d, patient, services } = await stationWithPatient();
     const pki = generatePlatformPki({ name: 'county' });
-    await call(d, 'sync', 'configure', { id: 'county', baseUrl: 'https://127.0.0.1:9/fhir/R4/', enabled: false, caCertificatePem: pki.ca.certPem, clientPkcs12Path: pki.client.pfxPath, clientPassphrase: pki.client.passphrase });
+    await call(d, 'sync', 'configure', {
+      id: 'county',
+      baseUrl: 'https://127.0.0.1:9/fhir/R4/',
+      enabled: false,
+      caCertificatePem: pki.ca.certPem,
+      clientPkcs12Path: pki.client.pfxPath,
+      clientPassphrase: pki.client.passphrase,
+    });
     const created = await call(d, 'consult', 'create', request(patient.id));
     expect(outboxTypes(services).filter((type) => type !== 'Patient')).toEqual(['ServiceRequest', 'Task']);
     expect((await call(d, 'consult', 'open', {})).map((each) => each.id)).toEqual([created.id]);
@@ -69,8 +87,17 @@ describe('consult API', () => {
     expect(kept).toEqual({ consultId: created.id, conclusion: '考虑合并骨髓炎，建议转诊' });
     // An attachment that is not a PDF, or far too large, is refused; the conclusion still lands.
     const oversized = Buffer.concat([Buffer.from('%PDF-1.7\n'), Buffer.alloc(MAX_REPLY_PDF_BYTES)]).toString('base64');
-    for (const [id, data] of [['county-report-junk', Buffer.from('<html>not a pdf</html>').toString('base64')], ['county-report-big', oversized]] as const) {
-      const withPdf = { ...report, id, extension: undefined, basedOn: [{ reference: `ServiceRequest/${second.id}` }], presentedForm: [{ contentType: 'application/pdf', data }] };
+    for (const [id, data] of [
+      ['county-report-junk', Buffer.from('<html>not a pdf</html>').toString('base64')],
+      ['county-report-big', oversized],
+    ] as const) {
+      const withPdf = {
+        ...report,
+        id,
+        extension: undefined,
+        basedOn: [{ reference: `ServiceRequest/${second.id}` }],
+        presentedForm: [{ contentType: 'application/pdf', data }],
+      };
       expect(services.consult.applyPulled(withPdf)).toBe('applied');
       const stored = services.store.current.sqlite.prepare('SELECT conclusion, pdf FROM consult_replies WHERE id = ?').get(id);
       expect(stored).toEqual({ conclusion: report.conclusion, pdf: null });
@@ -83,7 +110,12 @@ describe('consult API', () => {
     await call(d, 'consult', 'acknowledge', { patientId: patient.id, alertId: alert.id });
     expect(await call(d, 'consult', 'alerts', {})).toEqual([]);
     const actions = services.audit.search({ patientId: patient.id, limit: 50 }).map((entry) => [entry.action, entry.outcome]);
-    expect(actions).toEqual(expect.arrayContaining([['consult.criticalAlert.raised', 'ok'], ['consult.acknowledge', 'ok']]));
+    expect(actions).toEqual(
+      expect.arrayContaining([
+        ['consult.criticalAlert.raised', 'ok'],
+        ['consult.acknowledge', 'ok'],
+      ]),
+    );
     await expect(call(d, 'consult', 'replyPdf', { patientId: patient.id, replyId: 'county-report-1' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });
 });

@@ -51,7 +51,14 @@ const consult: ConsultForFhir = {
 };
 
 const documents: ConsultDocument[] = [
-  { id: consult.documentIds[0], kind: 'aecg', ecgId: 'ecg-1', fileName: 'ecg-1.xml', xml: '<AnnotatedECG>心电</AnnotatedECG>', recordedAt: '2026-03-02T09:20:00+08:00' },
+  {
+    id: consult.documentIds[0],
+    kind: 'aecg',
+    ecgId: 'ecg-1',
+    fileName: 'ecg-1.xml',
+    xml: '<AnnotatedECG>心电</AnnotatedECG>',
+    recordedAt: '2026-03-02T09:20:00+08:00',
+  },
   { id: consult.documentIds[1], kind: 'ecg-report-pdf', ecgId: 'ecg-1', fileName: 'ecg-1.pdf', pdf: new Uint8Array([0x25, 0x50, 0x44, 0x46, 0x2d]) },
 ];
 
@@ -216,7 +223,10 @@ describe('FHIR → consult', () => {
     issued: '2026-03-02T02:55:00.000Z',
     resultsInterpreter: [{ display: '王主任' }],
     conclusion: '窦性心律，V4–V6 ST段压低 0.2 mV',
-    presentedForm: [{ contentType: 'text/plain', data: 'eA==' }, { contentType: 'application/pdf', data: 'JVBERi0=' }],
+    presentedForm: [
+      { contentType: 'text/plain', data: 'eA==' },
+      { contentType: 'application/pdf', data: 'JVBERi0=' },
+    ],
     ...change,
   });
 
@@ -242,7 +252,9 @@ describe('FHIR → consult', () => {
     const byExtension = pulledReply(report({ extension: [{ url: CRITICAL_VALUE_EXTENSION, valueString: '急性前壁心肌梗死' }] }));
     expect(byExtension).toMatchObject({ critical: true, criticalText: '急性前壁心肌梗死' });
     const byCode = pulledReply(
-      report({ conclusionCode: [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation', code: 'AA' }], text: '室性心动过速' }] }),
+      report({
+        conclusionCode: [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation', code: 'AA' }], text: '室性心动过速' }],
+      }),
     );
     expect(byCode).toMatchObject({ critical: true, criticalText: '室性心动过速' });
     const abnormalOnly = pulledReply(

@@ -21,14 +21,28 @@ describe('consult history', () => {
     if (registered.status !== 'created') throw new Error('setup');
     const patientId = registered.patient.id;
     const pki = generatePlatformPki({ name: 'county' });
-    await call(d, 'sync', 'configure', { id: 'county', baseUrl: 'https://127.0.0.1:9/fhir/R4/', enabled: false, caCertificatePem: pki.ca.certPem, clientPkcs12Path: pki.client.pfxPath, clientPassphrase: pki.client.passphrase });
-    const ask = (question: string) => call(d, 'consult', 'create', { patientId, question, urgency: 'routine', targetInstitution: '县人民医院', specialty: 'cardiology' });
+    await call(d, 'sync', 'configure', {
+      id: 'county',
+      baseUrl: 'https://127.0.0.1:9/fhir/R4/',
+      enabled: false,
+      caCertificatePem: pki.ca.certPem,
+      clientPkcs12Path: pki.client.pfxPath,
+      clientPassphrase: pki.client.passphrase,
+    });
+    const ask = (question: string) =>
+      call(d, 'consult', 'create', { patientId, question, urgency: 'routine', targetInstitution: '县人民医院', specialty: 'cardiology' });
     const answered = await ask('心电图ST段改变请判读');
     const waiting = await ask('血压控制不佳，用药建议');
     const withdrawn = await ask('重复申请');
     await call(d, 'consult', 'cancel', { patientId, consultId: withdrawn.id });
 
-    station.services.consult.applyPulled({ resourceType: 'Task', id: answered.taskId, status: 'completed', intent: 'order', basedOn: [{ reference: `ServiceRequest/${answered.id}` }] });
+    station.services.consult.applyPulled({
+      resourceType: 'Task',
+      id: answered.taskId,
+      status: 'completed',
+      intent: 'order',
+      basedOn: [{ reference: `ServiceRequest/${answered.id}` }],
+    });
     station.services.consult.applyPulled({
       resourceType: 'DiagnosticReport',
       id: 'county-report-9',
@@ -53,7 +67,9 @@ describe('consult history', () => {
 
     expect((await call(d, 'consult', 'byStatus', {})).map((c) => c.id)).toEqual([waiting.id]);
     expect((await call(d, 'consult', 'byStatus', { statuses: ['completed'] })).map((c) => c.id)).toEqual([answered.id]);
-    expect((await call(d, 'consult', 'byStatus', { statuses: ['completed', 'cancelled', 'requested'] })).map((c) => c.id).sort()).toEqual([answered.id, waiting.id, withdrawn.id].sort());
+    expect((await call(d, 'consult', 'byStatus', { statuses: ['completed', 'cancelled', 'requested'] })).map((c) => c.id).sort()).toEqual(
+      [answered.id, waiting.id, withdrawn.id].sort(),
+    );
     await expect(call(d, 'consult', 'byStatus', { statuses: [] })).rejects.toMatchObject({ code: 'VALIDATION' });
   });
 });

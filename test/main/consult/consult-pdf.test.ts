@@ -50,7 +50,14 @@ async function consultWith(renderPdf: RenderPdf) {
     audit: (event) => services.audit.append(event),
     renderPdf,
   });
-  const input = { patientId: registered.patient.id, question: '请判读', urgency: 'urgent' as const, targetInstitution: '县人民医院', specialty: 'cardiology' as const, ecgIds: [ecg.id] };
+  const input = {
+    patientId: registered.patient.id,
+    question: '请判读',
+    urgency: 'urgent' as const,
+    targetInstitution: '县人民医院',
+    specialty: 'cardiology' as const,
+    ecgIds: [ecg.id],
+  };
   return { consults, input, queued, ecgId: ecg.id, patientId: registered.patient.id };
 }
 

@@ -80,12 +80,24 @@ describe('a critical consult reply arrives without 立即同步, through the cou
   it('the watch tick brings the signed STEMI read and its alert; the 5-minute poll alone would not', async () => {
     const dataDir = mkdtempSync(path.join(tmpdir(), 'tws-watch-'));
     const scheduler = manualScheduler();
-    const services = createServices({ dataDir, migrationsFolder: defaultMigrationsFolder(), clock: new ManualClock(), appVersion: 'test', consultPollScheduler: scheduler });
+    const services = createServices({
+      dataDir,
+      migrationsFolder: defaultMigrationsFolder(),
+      clock: new ManualClock(),
+      appVersion: 'test',
+      consultPollScheduler: scheduler,
+    });
     try {
       await services.store.openWithPassphrase(TEST_PASSPHRASE);
       const d = services.dispatch;
       await call(d, 'auth', 'setupAdmin', ADMIN);
-      await call(d, 'sync', 'configure', { id: 'county', baseUrl: peer.url, caCertificatePath: pki.ca.certPath, clientPkcs12Path: pki.client.pfxPath, clientPassphrase: pki.client.passphrase });
+      await call(d, 'sync', 'configure', {
+        id: 'county',
+        baseUrl: peer.url,
+        caCertificatePath: pki.ca.certPath,
+        clientPkcs12Path: pki.client.pfxPath,
+        clientPassphrase: pki.client.passphrase,
+      });
       const registered = await call(d, 'patients', 'register', { name: '周国强', idNumber: makeResidentId('130321', '1958-03-03', 41) });
       if (registered.status !== 'created') throw new Error('setup');
       const consult = await call(d, 'consult', 'create', {
@@ -98,8 +110,16 @@ describe('a critical consult reply arrives without 立即同步, through the cou
         includeDiagnoses: false,
       });
       // Saving nudged sync: the request reaches the county, then the target goes idle until its 5-minute poll.
-      await until(async () => (await peer.repo.all('Task')).length, (n) => n === 1, 'the Task on the county platform');
-      await until(async () => (await call(d, 'sync', 'targets', {})).find((t) => t.id === 'county')!, (t) => t.state === 'idle' && t.queued === 0, 'county idle');
+      await until(
+        async () => (await peer.repo.all('Task')).length,
+        (n) => n === 1,
+        'the Task on the county platform',
+      );
+      await until(
+        async () => (await call(d, 'sync', 'targets', {})).find((t) => t.id === 'county')!,
+        (t) => t.state === 'idle' && t.queued === 0,
+        'county idle',
+      );
       expect(services.consult.awaitingReply()).toBe(true);
 
       await createCountyDesk(peer).sign(consult.taskId, '急性前壁ST段抬高型心肌梗死', '县人民医院心内科 孙主任', '急性前壁心肌梗死，立即转诊');
@@ -108,7 +128,11 @@ describe('a critical consult reply arrives without 立即同步, through the cou
       expect(await call(d, 'consult', 'alerts', {})).toEqual([]);
 
       scheduler.tick();
-      const alerts = await until(() => call(d, 'consult', 'alerts', {}), (list) => list.length === 1, 'the critical alert');
+      const alerts = await until(
+        () => call(d, 'consult', 'alerts', {}),
+        (list) => list.length === 1,
+        'the critical alert',
+      );
       expect(alerts[0]).toMatchObject({ patientId: registered.patient.id, text: '急性前壁心肌梗死，立即转诊' });
       const answered = await call(d, 'consult', 'get', { patientId: registered.patient.id, consultId: consult.id });
       expect(answered.consult.status).toBe('completed');

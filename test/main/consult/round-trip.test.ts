@@ -189,7 +189,15 @@ describe('remote consult round trip through a county FHIR peer over mutual TLS',
 
   it('the county declines: the station shows rejected with the county note, and a withdrawn request cannot be cancelled again', async () => {
     const { patient, consults, sync } = await stationWithChart();
-    const created = await consults.create({ patientId: patient.id, question: '血压控制不佳，请调整方案', urgency: 'routine', targetInstitution: '某某县中医院', specialty: 'internal-medicine', includeVitals: false, includeDiagnoses: false });
+    const created = await consults.create({
+      patientId: patient.id,
+      question: '血压控制不佳，请调整方案',
+      urgency: 'routine',
+      targetInstitution: '某某县中医院',
+      specialty: 'internal-medicine',
+      includeVitals: false,
+      includeDiagnoses: false,
+    });
     await sync.syncOnce('county');
     expect((await peer.repo.readResource<ServiceRequest>('ServiceRequest', created.id)).contained).toBeUndefined();
     await peer.county.setTaskStatus(created.taskId, 'rejected', '本院该专科暂停远程会诊，请联系市医院');
@@ -201,7 +209,13 @@ describe('remote consult round trip through a county FHIR peer over mutual TLS',
 
   it('a withdrawal goes out as the cancelled Task, on top of the version the station knows', async () => {
     const { patient, consults, sync, outbox } = await stationWithChart();
-    const created = await consults.create({ patientId: patient.id, question: '复查心电图', urgency: 'urgent', targetInstitution: '某某县人民医院', specialty: 'cardiology' });
+    const created = await consults.create({
+      patientId: patient.id,
+      question: '复查心电图',
+      urgency: 'urgent',
+      targetInstitution: '某某县人民医院',
+      specialty: 'cardiology',
+    });
     await sync.syncOnce('county');
     expect(consults.open().map((each) => each.id)).toEqual([created.id]);
     expect(consults.cancel(patient.id, created.id).status).toBe('cancelled');

@@ -10,12 +10,42 @@ const nobodyOwns: OwnRecords = { has: () => false, institutionCode: null };
 
 describe('sourceInstitutionOf', () => {
   it.each<[string, Resource, { name: string | null; code: string | null }]>([
-    ['institution tag wins', { resourceType: 'Encounter', status: 'finished', class: { code: 'AMB' }, meta: { tag: [{ system: INSTITUTION_CODE_SYSTEM, code: 'T1', display: '县中医院' }] }, serviceProvider: hospital }, { name: '县中医院', code: 'T1' }],
-    ['Encounter.serviceProvider', { resourceType: 'Encounter', status: 'finished', class: { code: 'AMB' }, serviceProvider: hospital }, { name: '县人民医院', code: 'H1' }],
-    ['Observation.performer', { resourceType: 'Observation', status: 'final', code: {}, performer: [{ reference: 'Practitioner/1' }, hospital] }, { name: '县人民医院', code: 'H1' }],
-    ['DocumentReference.custodian', { resourceType: 'DocumentReference', status: 'current', content: [], custodian: { display: '县妇幼保健院' } }, { name: '县妇幼保健院', code: null }],
-    ['MedicationRequest.requester', { resourceType: 'MedicationRequest', status: 'active', intent: 'order', subject, requester: hospital }, { name: '县人民医院', code: 'H1' }],
-    ['a tag of another system is not an institution', { resourceType: 'Condition', subject, meta: { tag: [{ system: 'urn:other', code: 'x', display: 'y' }] } }, { name: null, code: null }],
+    [
+      'institution tag wins',
+      {
+        resourceType: 'Encounter',
+        status: 'finished',
+        class: { code: 'AMB' },
+        meta: { tag: [{ system: INSTITUTION_CODE_SYSTEM, code: 'T1', display: '县中医院' }] },
+        serviceProvider: hospital,
+      },
+      { name: '县中医院', code: 'T1' },
+    ],
+    [
+      'Encounter.serviceProvider',
+      { resourceType: 'Encounter', status: 'finished', class: { code: 'AMB' }, serviceProvider: hospital },
+      { name: '县人民医院', code: 'H1' },
+    ],
+    [
+      'Observation.performer',
+      { resourceType: 'Observation', status: 'final', code: {}, performer: [{ reference: 'Practitioner/1' }, hospital] },
+      { name: '县人民医院', code: 'H1' },
+    ],
+    [
+      'DocumentReference.custodian',
+      { resourceType: 'DocumentReference', status: 'current', content: [], custodian: { display: '县妇幼保健院' } },
+      { name: '县妇幼保健院', code: null },
+    ],
+    [
+      'MedicationRequest.requester',
+      { resourceType: 'MedicationRequest', status: 'active', intent: 'order', subject, requester: hospital },
+      { name: '县人民医院', code: 'H1' },
+    ],
+    [
+      'a tag of another system is not an institution',
+      { resourceType: 'Condition', subject, meta: { tag: [{ system: 'urn:other', code: 'x', display: 'y' }] } },
+      { name: null, code: null },
+    ],
     ['nothing said', { resourceType: 'Condition', subject }, { name: null, code: null }],
   ])('%s', (_name, resource, expected) => {
     expect(sourceInstitutionOf(resource)).toEqual(expected);
@@ -30,7 +60,11 @@ describe('countyRecordItem', () => {
     ['lab result', { resourceType: 'Observation', id: 'o', status: 'final', code: { text: '肌酐' } }, 'lab'],
     ['lab entered in error', { resourceType: 'Observation', id: 'o2', status: 'entered-in-error', code: { text: '血糖' } }, null],
     ['ECG report by category', { resourceType: 'DiagnosticReport', id: 'd', status: 'final', code: {}, category: [{ coding: [{ code: 'EC' }] }] }, 'ecg'],
-    ['ECG report by LOINC', { resourceType: 'DiagnosticReport', id: 'd2', status: 'final', code: { coding: [{ system: 'http://loinc.org', code: '11524-6' }] } }, 'ecg'],
+    [
+      'ECG report by LOINC',
+      { resourceType: 'DiagnosticReport', id: 'd2', status: 'final', code: { coding: [{ system: 'http://loinc.org', code: '11524-6' }] } },
+      'ecg',
+    ],
     ['lab panel report', { resourceType: 'DiagnosticReport', id: 'd3', status: 'final', code: {}, category: [{ coding: [{ code: 'LAB' }] }] }, 'lab'],
     ['imaging report', { resourceType: 'DiagnosticReport', id: 'd4', status: 'final', code: { text: '胸部CT' } }, 'report'],
     ['preliminary report', { resourceType: 'DiagnosticReport', id: 'd5', status: 'preliminary', code: { text: '胸部CT' } }, null],
@@ -44,7 +78,13 @@ describe('countyRecordItem', () => {
   });
 
   it("leaves out the center's own records: queued by this station, or tagged with its institution code", () => {
-    const condition: Resource = { resourceType: 'Condition', id: 'mine', subject, code: { text: '高血压' }, meta: { tag: [{ system: INSTITUTION_CODE_SYSTEM, code: 'OURS' }] } };
+    const condition: Resource = {
+      resourceType: 'Condition',
+      id: 'mine',
+      subject,
+      code: { text: '高血压' },
+      meta: { tag: [{ system: INSTITUTION_CODE_SYSTEM, code: 'OURS' }] },
+    };
     expect(countyRecordItem(condition, { has: (key) => key === 'Condition/mine', institutionCode: null })).toBeNull();
     expect(countyRecordItem(condition, { has: () => false, institutionCode: 'OURS' })).toBeNull();
     expect(countyRecordItem(condition, { has: () => false, institutionCode: 'OTHER' })).toMatchObject({ title: '高血压', sourceInstitutionCode: 'OURS' });
@@ -52,12 +92,28 @@ describe('countyRecordItem', () => {
 
   it('words a lab value with unit, interpretation and range, and decodes a text discharge summary', () => {
     const lab = countyRecordItem(
-      { resourceType: 'Observation', id: 'o', status: 'final', code: { text: '空腹血糖' }, valueQuantity: { value: 9.8, unit: 'mmol/L' }, interpretation: [{ text: '偏高' }], referenceRange: [{ low: { value: 3.9 }, high: { value: 6.1 } }], effectiveDateTime: '2026-05-10T07:50:00+08:00' },
+      {
+        resourceType: 'Observation',
+        id: 'o',
+        status: 'final',
+        code: { text: '空腹血糖' },
+        valueQuantity: { value: 9.8, unit: 'mmol/L' },
+        interpretation: [{ text: '偏高' }],
+        referenceRange: [{ low: { value: 3.9 }, high: { value: 6.1 } }],
+        effectiveDateTime: '2026-05-10T07:50:00+08:00',
+      },
       nobodyOwns,
     );
     expect(lab).toMatchObject({ title: '空腹血糖', detail: '9.8 mmol/L；偏高；(3.9–6.1)', effectiveAt: '2026-05-10T07:50:00+08:00' });
     const summary = countyRecordItem(
-      { resourceType: 'DocumentReference', id: 'r', status: 'current', type: { text: '出院小结' }, date: '2026-03-12', content: [{ attachment: { contentType: 'text/plain; charset=utf-8', data: Buffer.from('好转出院', 'utf8').toString('base64') } }] },
+      {
+        resourceType: 'DocumentReference',
+        id: 'r',
+        status: 'current',
+        type: { text: '出院小结' },
+        date: '2026-03-12',
+        content: [{ attachment: { contentType: 'text/plain; charset=utf-8', data: Buffer.from('好转出院', 'utf8').toString('base64') } }],
+      },
       nobodyOwns,
     );
     expect(summary).toMatchObject({ title: '出院小结', detail: '好转出院', effectiveAt: '2026-03-12' });

@@ -131,7 +131,12 @@ describe('county record on demand against a county peer over mutual TLS', () => 
     await configureCounty();
     const patient = await registerZhao();
     await ownVisitOnPlatform(patient.id);
-    const versionsBefore = new Map((peer.repo.changes as { resourceType: string; id: string; versionId: string }[]).map((change) => [`${change.resourceType}/${change.id}`, change.versionId]));
+    const versionsBefore = new Map(
+      (peer.repo.changes as { resourceType: string; id: string; versionId: string }[]).map((change) => [
+        `${change.resourceType}/${change.id}`,
+        change.versionId,
+      ]),
+    );
     const sqlite = station.services.store.current.sqlite;
     const outboxBefore = (sqlite.prepare('SELECT count(*) AS n FROM sync_outbox').get() as { n: number }).n;
 

@@ -74,7 +74,11 @@ describe('file handles', () => {
   });
 
   it('main’s dialog: cancel is null, a UNC path is refused, the chosen path is handed on', async () => {
-    const answers = [{ canceled: true, filePaths: [] }, { canceled: false, filePaths: ['\\\\evil-host\\share\\ecg.xml'] }, { canceled: false, filePaths: ['C:\\ECG\\cart.xml'] }];
+    const answers = [
+      { canceled: true, filePaths: [] },
+      { canceled: false, filePaths: ['\\\\evil-host\\share\\ecg.xml'] },
+      { canceled: false, filePaths: ['C:\\ECG\\cart.xml'] },
+    ];
     const asked: string[] = [];
     const dialogs = electronFileDialogs(async (options) => {
       asked.push(options.title);
@@ -89,7 +93,10 @@ describe('file handles', () => {
 
   it('downloads: our blob and data URLs go to the save dialog in Documents; anything else is cancelled', () => {
     const origins = ['app://workstation'];
-    expect(downloadDecision('blob:app://workstation/1234', origins, '随访电话名单.csv', '/home/u/Documents')).toEqual({ allow: true, defaultPath: path.join('/home/u/Documents', '随访电话名单.csv') });
+    expect(downloadDecision('blob:app://workstation/1234', origins, '随访电话名单.csv', '/home/u/Documents')).toEqual({
+      allow: true,
+      defaultPath: path.join('/home/u/Documents', '随访电话名单.csv'),
+    });
     expect(downloadDecision('data:text/csv,a', origins, '../../evil.csv', '/docs')).toEqual({ allow: true, defaultPath: path.join('/docs', 'evil.csv') });
     expect(downloadDecision('https://example.com/x.exe', origins, 'x.exe', '/docs')).toEqual({ allow: false });
     expect(downloadDecision('blob:https://evil.example/1', origins, 'x', '/docs')).toEqual({ allow: false });
@@ -107,7 +114,10 @@ describe('ECG import through a handle', () => {
     const chosen = await call(d, 'files', 'upload', { purpose: 'ecg', files: [{ name: 'cart.xml', base64: Buffer.from(xml).toString('base64') }] });
     const summary = await call(d, 'ecg', 'importFile', { patientId: r.patient.id, file: chosen.handle });
     expect(station.services.ecg.list(r.patient.id).map((e) => e.id)).toEqual([summary.id]);
-    await expect(call(d, 'ecg', 'importFile', { patientId: r.patient.id, file: chosen.handle })).rejects.toMatchObject({ code: 'VALIDATION', details: { reason: 'FILE_HANDLE_INVALID' } });
+    await expect(call(d, 'ecg', 'importFile', { patientId: r.patient.id, file: chosen.handle })).rejects.toMatchObject({
+      code: 'VALIDATION',
+      details: { reason: 'FILE_HANDLE_INVALID' },
+    });
     // A path is not a handle: the contract refuses it before any file is touched.
     await expect(call(d, 'ecg', 'importFile', { patientId: r.patient.id, file: '/etc/passwd' } as never)).rejects.toMatchObject({ code: 'VALIDATION' });
     await expect(call(d, 'files', 'open', { purpose: 'ecg' })).rejects.toMatchObject({ details: { reason: 'FILE_NO_DIALOG' } });

@@ -88,7 +88,14 @@ async function apply(p: Patient, w: Write): Promise<void> {
       if (!referral) return;
       const later = addDays(referral.referredOn, w.after);
       const date = later > s.services.followup.today() ? s.services.followup.today() : later;
-      if (w.kind === 'check') await call(d, 'followup', 'checkReferral', { patientId: p.id, referralId: referral.id, date, mode: 'phone', outcome: w.completed ? 'completed' : 'not_completed' });
+      if (w.kind === 'check')
+        await call(d, 'followup', 'checkReferral', {
+          patientId: p.id,
+          referralId: referral.id,
+          date,
+          mode: 'phone',
+          outcome: w.completed ? 'completed' : 'not_completed',
+        });
       else await call(d, 'followup', 'recordReturn', { patientId: p.id, referralId: referral.id, date, note: '回转' });
       return;
     }
@@ -139,8 +146,13 @@ describe('the kept due state after random writes', () => {
           const facts = dueFactsOf({ ...state, recentFaceToFaceDates: records.filter((r) => r.form.mode !== 'phone').map((r) => r.form.date) }, BPHS_2017);
           expect(kept).toEqual({ enrolmentId: enrolment.id, patientId: p.id, ...facts, endedOn: undefined });
         }
-        const expected = computeReminders([stateFromHistory(p, history, today)], today).map(key).sort();
-        const listed = (await s.services.followup.reminderRows({ village: p.village ?? undefined })).filter((r) => r.patientId === p.id).map(key).sort();
+        const expected = computeReminders([stateFromHistory(p, history, today)], today)
+          .map(key)
+          .sort();
+        const listed = (await s.services.followup.reminderRows({ village: p.village ?? undefined }))
+          .filter((r) => r.patientId === p.id)
+          .map(key)
+          .sort();
         expect(listed).toEqual(expected);
       }),
       { numRuns: 50 },
@@ -168,7 +180,9 @@ describe('the kept due state after random writes', () => {
     const before = s.services.store.current.db;
     const rows = before.$client.prepare('SELECT count(*) FROM followup_due_state').pluck().get();
     // Break one row the way a bug would, then let the command repair it.
-    before.$client.prepare(`UPDATE followup_due_state SET due_on = '1999-01-01' WHERE enrolment_id = (SELECT enrolment_id FROM followup_due_state LIMIT 1)`).run();
+    before.$client
+      .prepare(`UPDATE followup_due_state SET due_on = '1999-01-01' WHERE enrolment_id = (SELECT enrolment_id FROM followup_due_state LIMIT 1)`)
+      .run();
     s.services.store.close();
     const first = await runCommand(['rebuild-due-state', '--db', dbFile, '--passphrase', TEST_PASSPHRASE]);
     expect(first).toMatchObject({ enrolments: rows, corrected: 1 });

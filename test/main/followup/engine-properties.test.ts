@@ -9,7 +9,9 @@ const START = toEpochDay('2023-06-01');
 const tenths = (min: number, max: number) => fc.integer({ min: min * 10, max: max * 10 }).map((x) => x / 10);
 const maybe = <T>(arb: fc.Arbitrary<T>) => fc.option(arb, { nil: undefined, freq: 3 });
 const rare = fc.oneof({ weight: 6, arbitrary: fc.constant(false) }, { weight: 1, arbitrary: fc.constant(true) });
-const symptomPool = [...new Set([...BPHS_2017.hypertension.urgent.dangerSymptoms, ...BPHS_2017.t2dm.urgent.dangerSymptoms, '头痛头晕', '眼花耳鸣', '多食', '手脚麻木'])];
+const symptomPool = [
+  ...new Set([...BPHS_2017.hypertension.urgent.dangerSymptoms, ...BPHS_2017.t2dm.urgent.dangerSymptoms, '头痛头晕', '眼花耳鸣', '多食', '手脚麻木']),
+];
 
 const visitFields = fc.record({
   mode: fc.constantFrom<Visit['mode']>('clinic', 'clinic', 'home', 'phone'),
@@ -136,7 +138,11 @@ describe('decision invariants over random courses (§7)', () => {
   it('raising blood pressure never turns an uncontrolled hypertension visit into a controlled one', () => {
     fc.assert(
       fc.property(course, fc.integer({ min: 1, max: 40 }), (c, rise) => {
-        const base = { ...c, disease: 'hypertension' as const, last: { ...c.last, fields: { ...c.last.fields, mode: 'clinic' as const, adr: false, newComplication: false } } };
+        const base = {
+          ...c,
+          disease: 'hypertension' as const,
+          last: { ...c.last, fields: { ...c.last.fields, mode: 'clinic' as const, adr: false, newComplication: false } },
+        };
         const before = run(base, BPHS_2017);
         if (before.classification !== '控制不满意') return;
         const fields = base.last.fields;

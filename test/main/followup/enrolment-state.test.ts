@@ -77,7 +77,11 @@ describe('missed bookings (issue 14.6)', () => {
     const d = s.services.dispatch;
     const p = await resident(s, { name: '未到', age: 62 });
     await call(d, 'followup', 'enrol', { patientId: p.id, disease: 'hypertension', howFound: 'clinic_visit', enrolledOn: dayFrom(s, -40) });
-    const saved = await call(d, 'followup', 'save', { patientId: p.id, disease: 'hypertension', form: { date: dayFrom(s, -20), mode: 'clinic', sbp: 150, dbp: 96 } });
+    const saved = await call(d, 'followup', 'save', {
+      patientId: p.id,
+      disease: 'hypertension',
+      form: { date: dayFrom(s, -20), mode: 'clinic', sbp: 150, dbp: 96 },
+    });
     const booked = saved.appointment!;
     expect(booked.date <= dayFrom(s, -6)).toBe(true); // first uncontrolled: back within 14 days, which have passed
     const missed = await call(d, 'followup', 'missedAppointments', {});

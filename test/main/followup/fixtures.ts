@@ -1,13 +1,5 @@
 import { evaluateFollowUp } from '../../../src/main/followup/engine';
-import type {
-  Disease,
-  FollowUpEntry,
-  FollowUpOutcome,
-  FollowUpPatient,
-  HistoryEntry,
-  RuleSet,
-  Visit,
-} from '../../../src/shared/followup';
+import type { Disease, FollowUpEntry, FollowUpOutcome, FollowUpPatient, HistoryEntry, RuleSet, Visit } from '../../../src/shared/followup';
 
 /** 49 on the default visit date, so the <140/90 target applies. */
 export const ADULT: FollowUpPatient = { sex: 'M', birthDate: '1975-06-15' };
@@ -32,13 +24,7 @@ export function entry(date: string, fields: Partial<FollowUpEntry> = {}): Follow
   return { type: 'followup', date, mode: 'clinic', classification: null, action: 'continue', nextDueDate: null, ...fields };
 }
 
-export function evaluate(
-  disease: Disease,
-  patient: FollowUpPatient,
-  history: HistoryEntry[],
-  visit: Visit,
-  rules?: RuleSet,
-): FollowUpOutcome {
+export function evaluate(disease: Disease, patient: FollowUpPatient, history: HistoryEntry[], visit: Visit, rules?: RuleSet): FollowUpOutcome {
   return evaluateFollowUp({ disease, patient, history, visit }, rules);
 }
 

@@ -29,25 +29,154 @@ function dm(patientId: string, followups: IndicatorFollowUp[], extra: Partial<In
 
 /** Each case names the spec line it covers and how it must be counted in 2025. */
 const cases: { spec: string; patient: IndicatorPatient; managed: boolean; standard: boolean; atTarget: boolean; lost?: boolean; missing?: boolean }[] = [
-  { spec: '§1 4 face-to-face visits, latest 130/80', patient: htn('h-standard-controlled', quarterly('hypertension', bp(130, 80))), managed: true, standard: true, atTarget: true },
-  { spec: 'A3 3 face-to-face + 2 phone is not 规范管理', patient: htn('h-phone', [...quarterly('hypertension', bp(130, 80)).slice(1), ...visits('hypertension', [['2025-02-10', {}, 'phone'], ['2025-12-10', bp(120, 70), 'phone']])]), managed: true, standard: false, atTarget: true },
-  { spec: '§1 control = the latest follow-up of the year, not the best (139/89 → 145/85)', patient: htn('h-latest-high', quarterly('hypertension', bp(145, 85))), managed: true, standard: true, atTarget: false },
-  { spec: '§1 at target needs SBP <140 (boundary 140)', patient: htn('h-140', quarterly('hypertension', bp(140, 80))), managed: true, standard: true, atTarget: false },
-  { spec: '§1 at target needs DBP <90 (boundary 90)', patient: htn('h-90', quarterly('hypertension', bp(120, 90))), managed: true, standard: true, atTarget: false },
+  {
+    spec: '§1 4 face-to-face visits, latest 130/80',
+    patient: htn('h-standard-controlled', quarterly('hypertension', bp(130, 80))),
+    managed: true,
+    standard: true,
+    atTarget: true,
+  },
+  {
+    spec: 'A3 3 face-to-face + 2 phone is not 规范管理',
+    patient: htn('h-phone', [
+      ...quarterly('hypertension', bp(130, 80)).slice(1),
+      ...visits('hypertension', [
+        ['2025-02-10', {}, 'phone'],
+        ['2025-12-10', bp(120, 70), 'phone'],
+      ]),
+    ]),
+    managed: true,
+    standard: false,
+    atTarget: true,
+  },
+  {
+    spec: '§1 control = the latest follow-up of the year, not the best (139/89 → 145/85)',
+    patient: htn('h-latest-high', quarterly('hypertension', bp(145, 85))),
+    managed: true,
+    standard: true,
+    atTarget: false,
+  },
+  {
+    spec: '§1 at target needs SBP <140 (boundary 140)',
+    patient: htn('h-140', quarterly('hypertension', bp(140, 80))),
+    managed: true,
+    standard: true,
+    atTarget: false,
+  },
+  {
+    spec: '§1 at target needs DBP <90 (boundary 90)',
+    patient: htn('h-90', quarterly('hypertension', bp(120, 90))),
+    managed: true,
+    standard: true,
+    atTarget: false,
+  },
   { spec: '§1 139/89 is at target', patient: htn('h-139', quarterly('hypertension', bp(139, 89))), managed: true, standard: true, atTarget: true },
-  { spec: 'A10 65+: 145/85 at target (<150/90)', patient: htn('h-elder', quarterly('hypertension', bp(145, 85)), { birthDate: ELDER_BIRTH }), managed: true, standard: true, atTarget: true },
-  { spec: 'A10 65+: 150/85 not at target', patient: htn('h-elder-150', quarterly('hypertension', bp(150, 85)), { birthDate: ELDER_BIRTH }), managed: true, standard: true, atTarget: false },
-  { spec: 'A2/A10 age on the date of the latest follow-up: 64 on Oct 10 → <140/90', patient: htn('h-turning-65', quarterly('hypertension', bp(145, 85)), { birthDate: '1960-10-11' }), managed: true, standard: true, atTarget: false },
-  { spec: '§1 lost to follow-up (phone only) counts as not at target', patient: htn('h-lost', visits('hypertension', [['2025-03-01', bp(120, 70), 'phone']])), managed: true, standard: false, atTarget: false, lost: true },
-  { spec: '§1 visits of other years do not count', patient: htn('h-other-years', visits('hypertension', [['2024-12-31', bp(120, 70)], ['2026-01-01', bp(120, 70)]])), managed: true, standard: false, atTarget: false, lost: true },
-  { spec: 'A8 latest follow-up without DBP cannot show the target', patient: htn('h-missing', quarterly('hypertension', { sbp: 130 })), managed: true, standard: true, atTarget: false, missing: true },
-  { spec: '§1 home visits are face-to-face', patient: htn('h-home', quarterly('hypertension', bp(130, 80)).map((v) => ({ ...v, mode: 'home' as const }))), managed: true, standard: true, atTarget: true },
-  { spec: '§1 "latest follow-up in the year" is by date, whatever the input order', patient: htn('h-order', [...quarterly('hypertension', bp(150, 95)).reverse(), ...visits('hypertension', [['2025-11-30', bp(120, 75)]])]), managed: true, standard: true, atTarget: true },
-  { spec: 'A11 enrolled Nov 1 with one visit: managed, not pro-rated', patient: htn('h-new', visits('hypertension', [['2025-11-05', bp(130, 80)]]), { enrolments: [{ disease: 'hypertension', enrolledOn: '2025-11-01' }] }), managed: true, standard: false, atTarget: true },
-  { spec: 'docs "managed in the year": enrolled after the year', patient: htn('h-future', visits('hypertension', [['2026-01-05', bp(130, 80)]]), { enrolments: [{ disease: 'hypertension', enrolledOn: '2026-01-05' }] }), managed: false, standard: false, atTarget: false },
-  { spec: 'docs "managed in the year": left before the year', patient: htn('h-left', quarterly('hypertension', bp(130, 80)), { enrolments: [{ disease: 'hypertension', enrolledOn: '2019-01-01', endedOn: '2024-12-31' }] }), managed: false, standard: false, atTarget: false },
-  { spec: 'docs 规范管理: visits before enrolment are screening, not follow-up', patient: htn('h-screened', quarterly('hypertension', bp(130, 80)), { enrolments: [{ disease: 'hypertension', enrolledOn: '2025-06-01' }] }), managed: true, standard: false, atTarget: true },
-  { spec: '§1/§2 each programme counts its own follow-ups', patient: htn('h-dm-visits', quarterly('t2dm', { fbg: 6 })), managed: true, standard: false, atTarget: false, lost: true },
+  {
+    spec: 'A10 65+: 145/85 at target (<150/90)',
+    patient: htn('h-elder', quarterly('hypertension', bp(145, 85)), { birthDate: ELDER_BIRTH }),
+    managed: true,
+    standard: true,
+    atTarget: true,
+  },
+  {
+    spec: 'A10 65+: 150/85 not at target',
+    patient: htn('h-elder-150', quarterly('hypertension', bp(150, 85)), { birthDate: ELDER_BIRTH }),
+    managed: true,
+    standard: true,
+    atTarget: false,
+  },
+  {
+    spec: 'A2/A10 age on the date of the latest follow-up: 64 on Oct 10 → <140/90',
+    patient: htn('h-turning-65', quarterly('hypertension', bp(145, 85)), { birthDate: '1960-10-11' }),
+    managed: true,
+    standard: true,
+    atTarget: false,
+  },
+  {
+    spec: '§1 lost to follow-up (phone only) counts as not at target',
+    patient: htn('h-lost', visits('hypertension', [['2025-03-01', bp(120, 70), 'phone']])),
+    managed: true,
+    standard: false,
+    atTarget: false,
+    lost: true,
+  },
+  {
+    spec: '§1 visits of other years do not count',
+    patient: htn(
+      'h-other-years',
+      visits('hypertension', [
+        ['2024-12-31', bp(120, 70)],
+        ['2026-01-01', bp(120, 70)],
+      ]),
+    ),
+    managed: true,
+    standard: false,
+    atTarget: false,
+    lost: true,
+  },
+  {
+    spec: 'A8 latest follow-up without DBP cannot show the target',
+    patient: htn('h-missing', quarterly('hypertension', { sbp: 130 })),
+    managed: true,
+    standard: true,
+    atTarget: false,
+    missing: true,
+  },
+  {
+    spec: '§1 home visits are face-to-face',
+    patient: htn(
+      'h-home',
+      quarterly('hypertension', bp(130, 80)).map((v) => ({ ...v, mode: 'home' as const })),
+    ),
+    managed: true,
+    standard: true,
+    atTarget: true,
+  },
+  {
+    spec: '§1 "latest follow-up in the year" is by date, whatever the input order',
+    patient: htn('h-order', [...quarterly('hypertension', bp(150, 95)).reverse(), ...visits('hypertension', [['2025-11-30', bp(120, 75)]])]),
+    managed: true,
+    standard: true,
+    atTarget: true,
+  },
+  {
+    spec: 'A11 enrolled Nov 1 with one visit: managed, not pro-rated',
+    patient: htn('h-new', visits('hypertension', [['2025-11-05', bp(130, 80)]]), { enrolments: [{ disease: 'hypertension', enrolledOn: '2025-11-01' }] }),
+    managed: true,
+    standard: false,
+    atTarget: true,
+  },
+  {
+    spec: 'docs "managed in the year": enrolled after the year',
+    patient: htn('h-future', visits('hypertension', [['2026-01-05', bp(130, 80)]]), { enrolments: [{ disease: 'hypertension', enrolledOn: '2026-01-05' }] }),
+    managed: false,
+    standard: false,
+    atTarget: false,
+  },
+  {
+    spec: 'docs "managed in the year": left before the year',
+    patient: htn('h-left', quarterly('hypertension', bp(130, 80)), {
+      enrolments: [{ disease: 'hypertension', enrolledOn: '2019-01-01', endedOn: '2024-12-31' }],
+    }),
+    managed: false,
+    standard: false,
+    atTarget: false,
+  },
+  {
+    spec: 'docs 规范管理: visits before enrolment are screening, not follow-up',
+    patient: htn('h-screened', quarterly('hypertension', bp(130, 80)), { enrolments: [{ disease: 'hypertension', enrolledOn: '2025-06-01' }] }),
+    managed: true,
+    standard: false,
+    atTarget: true,
+  },
+  {
+    spec: '§1/§2 each programme counts its own follow-ups',
+    patient: htn('h-dm-visits', quarterly('t2dm', { fbg: 6 })),
+    managed: true,
+    standard: false,
+    atTarget: false,
+    lost: true,
+  },
 ];
 
 describe('computeIndicators — hypertension, 2025', () => {
@@ -120,7 +249,16 @@ describe('computeIndicators — configuration', () => {
   });
 
   it('A1 a July-to-June year takes the visits of that period', () => {
-    const patient = htn('fy', visits('hypertension', [['2025-07-01', bp(130, 80)], ['2025-10-01', bp(130, 80)], ['2026-01-01', bp(130, 80)], ['2026-06-30', bp(150, 80)], ['2026-07-01', bp(120, 70)]]));
+    const patient = htn(
+      'fy',
+      visits('hypertension', [
+        ['2025-07-01', bp(130, 80)],
+        ['2025-10-01', bp(130, 80)],
+        ['2026-01-01', bp(130, 80)],
+        ['2026-06-30', bp(150, 80)],
+        ['2026-07-01', bp(120, 70)],
+      ]),
+    );
     const result = computeIndicators([patient], 2025, { ...BPHS_2017, yearStartMonth: 7 });
     expect(result).toMatchObject({ start: '2025-07-01', end: '2026-06-30' });
     expect(result.hypertension.standardManagement.numeratorIds).toEqual(['fy']);

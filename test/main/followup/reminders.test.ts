@@ -36,50 +36,127 @@ function patient(fields: Partial<FollowUpPatientState> = {}): FollowUpPatientSta
 type Expected = Partial<ReminderItem> & { kind: ReminderItem['kind'] };
 
 function summary(items: ReminderItem[]) {
-  return items.map(({ kind, disease, dueDate, daysLate, year, faceToFaceDone, fields }) => ({ kind, disease, dueDate, daysLate, year, faceToFaceDone, fields }));
+  return items.map(({ kind, disease, dueDate, daysLate, year, faceToFaceDone, fields }) => ({
+    kind,
+    disease,
+    dueDate,
+    daysLate,
+    year,
+    faceToFaceDone,
+    fields,
+  }));
 }
 
 const refer = (date: string, next: string) => ({ date, action: 'refer' as const, nextDueDate: next, sbp: 150, dbp: 85 });
 
 const rows: { spec: string; state: FollowUpPatientState; today?: string; expected: Expected[] }[] = [
   { spec: 'A7 controlled, due in 7 weeks, check done → nothing', state: patient(), expected: [] },
-  { spec: 'docs "due this week" (today … today + 6): due today', state: patient({ enrolments: [enrolment({ lastFaceToFace: { date: '2025-02-10', action: 'continue', nextDueDate: TODAY, sbp: 130, dbp: 80 } })] }), expected: [{ kind: 'due_this_week', dueDate: TODAY, daysLate: 0 }] },
-  { spec: 'docs "due this week": today + 6', state: patient({ enrolments: [enrolment({ lastFaceToFace: { date: '2025-02-16', action: 'continue', nextDueDate: '2025-05-16', sbp: 130, dbp: 80 } })] }), expected: [{ kind: 'due_this_week', dueDate: '2025-05-16' }] },
-  { spec: 'docs "due this week": today + 7 is next week', state: patient({ enrolments: [enrolment({ lastFaceToFace: { date: '2025-02-17', action: 'continue', nextDueDate: '2025-05-17', sbp: 130, dbp: 80 } })] }), expected: [] },
-  { spec: 'A7 overdue by one day', state: patient({ enrolments: [enrolment({ lastFaceToFace: { date: '2025-02-09', action: 'continue', nextDueDate: '2025-05-09', sbp: 130, dbp: 80 } })] }), expected: [{ kind: 'overdue', dueDate: '2025-05-09', daysLate: 1 }] },
+  {
+    spec: 'docs "due this week" (today … today + 6): due today',
+    state: patient({ enrolments: [enrolment({ lastFaceToFace: { date: '2025-02-10', action: 'continue', nextDueDate: TODAY, sbp: 130, dbp: 80 } })] }),
+    expected: [{ kind: 'due_this_week', dueDate: TODAY, daysLate: 0 }],
+  },
+  {
+    spec: 'docs "due this week": today + 6',
+    state: patient({ enrolments: [enrolment({ lastFaceToFace: { date: '2025-02-16', action: 'continue', nextDueDate: '2025-05-16', sbp: 130, dbp: 80 } })] }),
+    expected: [{ kind: 'due_this_week', dueDate: '2025-05-16' }],
+  },
+  {
+    spec: 'docs "due this week": today + 7 is next week',
+    state: patient({ enrolments: [enrolment({ lastFaceToFace: { date: '2025-02-17', action: 'continue', nextDueDate: '2025-05-17', sbp: 130, dbp: 80 } })] }),
+    expected: [],
+  },
+  {
+    spec: 'A7 overdue by one day',
+    state: patient({ enrolments: [enrolment({ lastFaceToFace: { date: '2025-02-09', action: 'continue', nextDueDate: '2025-05-09', sbp: 130, dbp: 80 } })] }),
+    expected: [{ kind: 'overdue', dueDate: '2025-05-09', daysLate: 1 }],
+  },
   {
     spec: '§1 referral 10 days ago: referral check due in 4 days (and the face-to-face cadence)',
     state: patient({ enrolments: [enrolment({ lastFaceToFace: refer('2025-04-30', '2025-05-14'), lastReferral: { date: '2025-04-30', urgent: false } })] }),
-    expected: [{ kind: 'due_this_week', dueDate: '2025-05-14' }, { kind: 'referral_followup_due', dueDate: '2025-05-14', daysLate: 0 }],
+    expected: [
+      { kind: 'due_this_week', dueDate: '2025-05-14' },
+      { kind: 'referral_followup_due', dueDate: '2025-05-14', daysLate: 0 },
+    ],
   },
   {
     spec: '§1 referral 20 days ago, not checked: 6 days late',
     state: patient({ enrolments: [enrolment({ lastFaceToFace: refer('2025-04-20', '2025-05-04'), lastReferral: { date: '2025-04-20', urgent: true } })] }),
-    expected: [{ kind: 'overdue', dueDate: '2025-05-04', daysLate: 6 }, { kind: 'referral_followup_due', dueDate: '2025-05-04', daysLate: 6 }],
+    expected: [
+      { kind: 'overdue', dueDate: '2025-05-04', daysLate: 6 },
+      { kind: 'referral_followup_due', dueDate: '2025-05-04', daysLate: 6 },
+    ],
   },
   {
     spec: 'A7 referral checked (到位) on May 1: no referral reminder, face-to-face due May 15',
-    state: patient({ enrolments: [enrolment({ lastFaceToFace: refer('2025-04-20', '2025-05-04'), lastReferral: { date: '2025-04-20', urgent: false }, lastReferralCheck: { date: '2025-05-01', outcome: 'completed' } })] }),
+    state: patient({
+      enrolments: [
+        enrolment({
+          lastFaceToFace: refer('2025-04-20', '2025-05-04'),
+          lastReferral: { date: '2025-04-20', urgent: false },
+          lastReferralCheck: { date: '2025-05-01', outcome: 'completed' },
+        }),
+      ],
+    }),
     expected: [{ kind: 'due_this_week', dueDate: '2025-05-15' }],
   },
   {
     spec: 'A7 referral 不到位 on May 1: check again by May 15',
-    state: patient({ enrolments: [enrolment({ lastFaceToFace: refer('2025-04-20', '2025-05-04'), lastReferral: { date: '2025-04-20', urgent: false }, lastReferralCheck: { date: '2025-05-01', outcome: 'not_completed' } })] }),
-    expected: [{ kind: 'due_this_week', dueDate: '2025-05-15' }, { kind: 'referral_followup_due', dueDate: '2025-05-15', daysLate: 0 }],
+    state: patient({
+      enrolments: [
+        enrolment({
+          lastFaceToFace: refer('2025-04-20', '2025-05-04'),
+          lastReferral: { date: '2025-04-20', urgent: false },
+          lastReferralCheck: { date: '2025-05-01', outcome: 'not_completed' },
+        }),
+      ],
+    }),
+    expected: [
+      { kind: 'due_this_week', dueDate: '2025-05-15' },
+      { kind: 'referral_followup_due', dueDate: '2025-05-15', daysLate: 0 },
+    ],
   },
   {
     spec: 'A11 quota at risk: 2 visits by Oct 2, next due Oct 5, Jan 5 is next year',
     today: '2025-10-02',
-    state: patient({ enrolments: [enrolment({ lastFaceToFace: { date: '2025-07-05', action: 'continue', nextDueDate: '2025-10-05', sbp: 130, dbp: 80 }, recentFaceToFaceDates: ['2024-12-01', '2025-07-05', '2025-01-10'] })] }),
-    expected: [{ kind: 'due_this_week', dueDate: '2025-10-05' }, { kind: 'quota_at_risk', year: 2025, faceToFaceDone: 2, dueDate: null }],
+    state: patient({
+      enrolments: [
+        enrolment({
+          lastFaceToFace: { date: '2025-07-05', action: 'continue', nextDueDate: '2025-10-05', sbp: 130, dbp: 80 },
+          recentFaceToFaceDates: ['2024-12-01', '2025-07-05', '2025-01-10'],
+        }),
+      ],
+    }),
+    expected: [
+      { kind: 'due_this_week', dueDate: '2025-10-05' },
+      { kind: 'quota_at_risk', year: 2025, faceToFaceDone: 2, dueDate: null },
+    ],
   },
-  { spec: '§1 annual health check not done this year', state: patient({ lastHealthCheckDate: '2024-11-01' }), expected: [{ kind: 'annual_check_due', disease: null, year: 2025 }] },
-  { spec: '§3 65+: elderly health management instead', state: patient({ birthDate: '1955-03-10', lastHealthCheckDate: null }), expected: [{ kind: 'elderly_annual_health_management_due', disease: null, year: 2025 }] },
-  { spec: '§3 65+ and not in a chronic programme: elderly item only', state: patient({ birthDate: '1950-01-01', lastHealthCheckDate: null, enrolments: [] }), expected: [{ kind: 'elderly_annual_health_management_due', disease: null }] },
+  {
+    spec: '§1 annual health check not done this year',
+    state: patient({ lastHealthCheckDate: '2024-11-01' }),
+    expected: [{ kind: 'annual_check_due', disease: null, year: 2025 }],
+  },
+  {
+    spec: '§3 65+: elderly health management instead',
+    state: patient({ birthDate: '1955-03-10', lastHealthCheckDate: null }),
+    expected: [{ kind: 'elderly_annual_health_management_due', disease: null, year: 2025 }],
+  },
+  {
+    spec: '§3 65+ and not in a chronic programme: elderly item only',
+    state: patient({ birthDate: '1950-01-01', lastHealthCheckDate: null, enrolments: [] }),
+    expected: [{ kind: 'elderly_annual_health_management_due', disease: null }],
+  },
   { spec: '§3 under 65 and not enrolled: nothing', state: patient({ lastHealthCheckDate: null, enrolments: [] }), expected: [] },
   {
     spec: '§1/§3 the annual check is once per person, not per programme',
-    state: patient({ lastHealthCheckDate: null, enrolments: [enrolment(), enrolment({ disease: 't2dm', lastFaceToFace: { date: '2025-04-01', action: 'continue', nextDueDate: '2025-07-01', fbg: 6.2 } })] }),
+    state: patient({
+      lastHealthCheckDate: null,
+      enrolments: [
+        enrolment(),
+        enrolment({ disease: 't2dm', lastFaceToFace: { date: '2025-04-01', action: 'continue', nextDueDate: '2025-07-01', fbg: 6.2 } }),
+      ],
+    }),
     expected: [{ kind: 'annual_check_due', disease: null }],
   },
   {
@@ -98,17 +175,33 @@ const rows: { spec: string; state: FollowUpPatientState; today?: string; expecte
     state: patient({ enrolments: [enrolment({ lastPhoneContactDate: '2025-05-02' })] }),
     expected: [{ kind: 'face_to_face_required', dueDate: '2025-07-01', daysLate: 0 }],
   },
-  { spec: 'docs enrolment: left the programme (ended May 1): nothing', state: patient({ lastHealthCheckDate: null, enrolments: [enrolment({ endedOn: '2025-05-01', lastFaceToFace: refer('2025-04-20', '2025-05-04') })] }), expected: [] },
-  { spec: 'docs enrolment: enrolled from next month: nothing yet', state: patient({ lastHealthCheckDate: null, enrolments: [enrolment({ enrolledOn: '2025-06-01', lastFaceToFace: null, recentFaceToFaceDates: [] })] }), expected: [] },
+  {
+    spec: 'docs enrolment: left the programme (ended May 1): nothing',
+    state: patient({ lastHealthCheckDate: null, enrolments: [enrolment({ endedOn: '2025-05-01', lastFaceToFace: refer('2025-04-20', '2025-05-04') })] }),
+    expected: [],
+  },
+  {
+    spec: 'docs enrolment: enrolled from next month: nothing yet',
+    state: patient({ lastHealthCheckDate: null, enrolments: [enrolment({ enrolledOn: '2025-06-01', lastFaceToFace: null, recentFaceToFaceDates: [] })] }),
+    expected: [],
+  },
   {
     spec: 'new enrolment without a face-to-face visit: first due within 14 days; A11 not pro-rated',
     state: patient({ enrolments: [enrolment({ enrolledOn: '2025-05-01', lastFaceToFace: null, recentFaceToFaceDates: [] })] }),
-    expected: [{ kind: 'due_this_week', dueDate: '2025-05-15' }, { kind: 'face_to_face_required', dueDate: '2025-05-15' }, { kind: 'quota_at_risk', faceToFaceDone: 0 }],
+    expected: [
+      { kind: 'due_this_week', dueDate: '2025-05-15' },
+      { kind: 'face_to_face_required', dueDate: '2025-05-15' },
+      { kind: 'quota_at_risk', faceToFaceDone: 0 },
+    ],
   },
   {
     spec: 'docs "no face-to-face visit yet": enrolled in January and never seen, overdue since Jan 15',
     state: patient({ enrolments: [enrolment({ enrolledOn: '2025-01-01', lastFaceToFace: null, recentFaceToFaceDates: [] })] }),
-    expected: [{ kind: 'overdue', dueDate: '2025-01-15', daysLate: 115 }, { kind: 'face_to_face_required', dueDate: '2025-01-15' }, { kind: 'quota_at_risk', faceToFaceDone: 0 }],
+    expected: [
+      { kind: 'overdue', dueDate: '2025-01-15', daysLate: 115 },
+      { kind: 'face_to_face_required', dueDate: '2025-01-15' },
+      { kind: 'quota_at_risk', faceToFaceDone: 0 },
+    ],
   },
 ];
 
@@ -129,7 +222,11 @@ describe('computeReminders — one patient at a time', () => {
 describe('computeReminders — the list', () => {
   it('puts the longest overdue first, then by due date; per-person items without a date last', () => {
     const late = (id: string, due: string) =>
-      patient({ patientId: id, lastHealthCheckDate: null, enrolments: [enrolment({ lastFaceToFace: { date: '2025-01-01', action: 'continue', nextDueDate: due, sbp: 130, dbp: 80 } })] });
+      patient({
+        patientId: id,
+        lastHealthCheckDate: null,
+        enrolments: [enrolment({ lastFaceToFace: { date: '2025-01-01', action: 'continue', nextDueDate: due, sbp: 130, dbp: 80 } })],
+      });
     const items = computeReminders([late('a', '2025-05-08'), late('b', '2025-04-01'), late('c', '2025-05-12')], TODAY);
     expect(items.map((i) => `${i.patientId}:${i.kind}`)).toEqual([
       'b:overdue',
@@ -171,7 +268,9 @@ function stateFromHistory(disease: Disease, birthDate: string, history: HistoryE
         disease,
         enrolledOn: history[0].date,
         lastFaceToFace:
-          last && last.type === 'followup' ? { date: last.date, action: last.action, nextDueDate: last.nextDueDate, sbp: last.sbp, dbp: last.dbp, fbg: last.fbg } : null,
+          last && last.type === 'followup'
+            ? { date: last.date, action: last.action, nextDueDate: last.nextDueDate, sbp: last.sbp, dbp: last.dbp, fbg: last.fbg }
+            : null,
         recentFaceToFaceDates: faceToFace.map((e) => e.date),
         lastPhoneContactDate: phones.at(-1)?.date ?? null,
         lastReferral: lastReferral && lastReferral.type === 'followup' ? { date: lastReferral.date, urgent: lastReferral.action === 'urgent_refer' } : null,
@@ -186,7 +285,10 @@ const step = fc.record({
   mode: fc.constantFrom<Visit['mode']>('clinic', 'clinic', 'home', 'phone'),
   sbp: fc.option(fc.integer({ min: 100, max: 190 }), { nil: undefined, freq: 6 }),
   dbp: fc.option(fc.integer({ min: 60, max: 115 }), { nil: undefined, freq: 6 }),
-  fbg: fc.option(fc.integer({ min: 35, max: 180 }).map((x) => x / 10), { nil: undefined, freq: 6 }),
+  fbg: fc.option(
+    fc.integer({ min: 35, max: 180 }).map((x) => x / 10),
+    { nil: undefined, freq: 6 },
+  ),
   adr: fc.boolean(),
   tracking: fc.option(fc.constantFrom<'completed' | 'not_completed'>('completed', 'not_completed'), { nil: undefined, freq: 3 }),
   healthCheck: fc.boolean(),
@@ -204,7 +306,19 @@ describe('computeReminders agrees with evaluateFollowUp reminder checks', () => 
           const birthDate = `${birthYear}-03-01`;
           const patientInfo = { sex: 'M' as const, birthDate };
           let day = toEpochDay('2024-01-01');
-          const history: HistoryEntry[] = [{ type: 'followup', date: '2023-12-31', mode: 'clinic', sbp: 130, dbp: 80, fbg: 6, classification: '控制满意', action: 'continue', nextDueDate: '2024-03-31' }];
+          const history: HistoryEntry[] = [
+            {
+              type: 'followup',
+              date: '2023-12-31',
+              mode: 'clinic',
+              sbp: 130,
+              dbp: 80,
+              fbg: 6,
+              classification: '控制满意',
+              action: 'continue',
+              nextDueDate: '2024-03-31',
+            },
+          ];
           for (const s of steps) {
             day += s.gap;
             const visit: Visit = { date: fromEpochDay(day), mode: s.mode, sbp: s.sbp, dbp: s.dbp, fbg: s.fbg, adr: s.adr };
@@ -242,7 +356,10 @@ describe('computeReminders — shared reason texts stay specific', () => {
       patient({ patientId: id, enrolments: [enrolment({ lastFaceToFace: { date: '2025-04-01', action: 'remeasure', nextDueDate: null, sbp, dbp } })] });
     const late = (id: string, due: string) =>
       patient({ patientId: id, enrolments: [enrolment({ lastFaceToFace: { date: '2025-01-01', action: 'continue', nextDueDate: due, sbp: 130, dbp: 80 } })] });
-    const items = computeReminders([missing('a', 130, null), missing('b', null, 80), late('c', '2025-05-01'), late('d', '2025-05-03'), late('e', '2025-05-01')], TODAY);
+    const items = computeReminders(
+      [missing('a', 130, null), missing('b', null, 80), late('c', '2025-05-01'), late('d', '2025-05-03'), late('e', '2025-05-01')],
+      TODAY,
+    );
     const text = (id: string, kind: string) => items.find((i) => i.patientId === id && i.kind === kind)!.reason.zh;
     expect(text('a', 'data_incomplete')).toContain('缺少舒张压');
     expect(text('b', 'data_incomplete')).toContain('缺少收缩压');

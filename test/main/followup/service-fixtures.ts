@@ -15,7 +15,10 @@ export function dayFrom(station: TestStation, offset: number): string {
 let sequence = 100;
 
 /** Registers a resident aged `age` or `age` + 1 today (born on a 1 July), in `village`, with a family doctor. */
-export async function resident(station: TestStation, opts: { name: string; age: number; village?: string; doctor?: string; sex?: 'M' | 'F' }): Promise<Patient> {
+export async function resident(
+  station: TestStation,
+  opts: { name: string; age: number; village?: string; doctor?: string; sex?: 'M' | 'F' },
+): Promise<Patient> {
   const today = station.services.followup.today();
   const birthDate = `${Number(today.slice(0, 4)) - opts.age - 1}-07-01`;
   sequence += 2;
@@ -87,4 +90,3 @@ export function stateFromHistory(patient: Patient, history: History, today: stri
     enrolments,
   };
 }
-

@@ -130,7 +130,14 @@ describe('reminders from the database = the pure functions on the same data', ()
     }
     const kinds = new Set((await call(s.services.dispatch, 'followup', 'reminders', { limit: 2000 })).items.map((r) => r.kind));
     // The scenario reaches every kind of list the screen shows.
-    for (const kind of ['overdue', 'due_this_week', 'referral_followup_due', 'face_to_face_required', 'data_incomplete', 'elderly_annual_health_management_due']) {
+    for (const kind of [
+      'overdue',
+      'due_this_week',
+      'referral_followup_due',
+      'face_to_face_required',
+      'data_incomplete',
+      'elderly_annual_health_management_due',
+    ]) {
       expect(kinds.has(kind as never), kind).toBe(true);
     }
   });
@@ -162,15 +169,18 @@ describe('reminders from the database = the pure functions on the same data', ()
     const sqlite = s.services.store.current.sqlite;
     const plan = (sql: string, ...params: unknown[]) =>
       (sqlite.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as { detail: string }[]).map((r) => r.detail).join('\n');
-    expect(plan(`SELECT id FROM patients INDEXED BY patients_village_order_idx WHERE merged_into IS NULL AND village IS NOT NULL ORDER BY village, name, id`)).toBe(
-      'SEARCH patients USING COVERING INDEX patients_village_order_idx (village>?)',
-    );
-    expect(plan(`SELECT id FROM patients INDEXED BY patients_village_order_idx WHERE merged_into IS NULL AND village = ? ORDER BY village, name, id`, 'x')).toBe(
-      'SEARCH patients USING COVERING INDEX patients_village_order_idx (village=?)',
-    );
-    expect(plan(`SELECT id FROM patients INDEXED BY patients_doctor_order_idx WHERE merged_into IS NULL AND contract_doctor = ? AND village IS NOT NULL ORDER BY contract_doctor, village, name, id`, 'x')).toBe(
-      'SEARCH patients USING COVERING INDEX patients_doctor_order_idx (contract_doctor=? AND village>?)',
-    );
+    expect(
+      plan(`SELECT id FROM patients INDEXED BY patients_village_order_idx WHERE merged_into IS NULL AND village IS NOT NULL ORDER BY village, name, id`),
+    ).toBe('SEARCH patients USING COVERING INDEX patients_village_order_idx (village>?)');
+    expect(
+      plan(`SELECT id FROM patients INDEXED BY patients_village_order_idx WHERE merged_into IS NULL AND village = ? ORDER BY village, name, id`, 'x'),
+    ).toBe('SEARCH patients USING COVERING INDEX patients_village_order_idx (village=?)');
+    expect(
+      plan(
+        `SELECT id FROM patients INDEXED BY patients_doctor_order_idx WHERE merged_into IS NULL AND contract_doctor = ? AND village IS NOT NULL ORDER BY contract_doctor, village, name, id`,
+        'x',
+      ),
+    ).toBe('SEARCH patients USING COVERING INDEX patients_doctor_order_idx (contract_doctor=? AND village>?)');
     expect(plan(`SELECT patient_id, check_date FROM followup_health_checks WHERE check_date >= ? AND check_date <= ?`, 'a', 'b')).toBe(
       'SEARCH followup_health_checks USING COVERING INDEX followup_health_checks_date_idx (check_date>? AND check_date<?)',
     );
@@ -200,7 +210,7 @@ describe('the kept due state', () => {
     expect(stored).toEqual(rebuilt);
   });
 
-  it('equals the engine\'s dueFactsOf on the same history read back through the API', async () => {
+  it("equals the engine's dueFactsOf on the same history read back through the API", async () => {
     const today = s.services.followup.today();
     const all = await histories();
     const db = s.services.store.current.db;
@@ -210,7 +220,13 @@ describe('the kept due state', () => {
       const open = history.enrolments.filter((e) => e.endedOn === null);
       for (const enrolment of open) {
         const kept = dueStateRow(db, enrolment.id);
-        const expected = dueFactsOf({ ...state.enrolments.find((e) => e.disease === enrolment.disease)!, recentFaceToFaceDates: history.records.filter((r) => r.enrolmentId === enrolment.id && r.form.mode !== 'phone').map((r) => r.form.date) }, BPHS_2017);
+        const expected = dueFactsOf(
+          {
+            ...state.enrolments.find((e) => e.disease === enrolment.disease)!,
+            recentFaceToFaceDates: history.records.filter((r) => r.enrolmentId === enrolment.id && r.form.mode !== 'phone').map((r) => r.form.date),
+          },
+          BPHS_2017,
+        );
         expect(kept, `${p.name} ${enrolment.disease}`).toEqual({ enrolmentId: enrolment.id, patientId: p.id, ...expected, endedOn: undefined });
       }
       for (const ended of history.enrolments.filter((e) => e.endedOn !== null)) expect(dueStateRow(db, ended.id)).toBeUndefined();
@@ -267,7 +283,12 @@ describe('indicators from the database = computeIndicators on the same data', ()
     expect(reported.t2dm.control.denominator).toBeGreaterThan(0);
     // 65+ with 146/86 is at target (<150/90, A10) by the database's reckoning too.
     const b = people.find((p) => p.name === '王二')!;
-    const control = await call(s.services.dispatch, 'followup', 'indicatorPatients', { year: thisYear, disease: 'hypertension', indicator: 'control', part: 'denominator' });
+    const control = await call(s.services.dispatch, 'followup', 'indicatorPatients', {
+      year: thisYear,
+      disease: 'hypertension',
+      indicator: 'control',
+      part: 'denominator',
+    });
     if (completedYears(b.birthDate, s.services.followup.today()) >= 65) expect(control.find((r) => r.patientId === b.id)?.status).toBe('met');
   });
 });

@@ -40,21 +40,44 @@ describe('enrolment', () => {
     const { s, d } = await stationWithAdmin();
     const patient = await resident(s, { name: '王建国', age: 58 });
     expect(patient.hypertension).toBe(false);
-    const enrolment = await call(d, 'followup', 'enrol', { patientId: patient.id, disease: 'hypertension', howFound: 'screening', diagnosedOn: dayFrom(s, -30) });
-    expect(enrolment).toMatchObject({ disease: 'hypertension', howFound: 'screening', enrolledOn: s.services.followup.today(), enrolledByName: '管理员', endedOn: null });
+    const enrolment = await call(d, 'followup', 'enrol', {
+      patientId: patient.id,
+      disease: 'hypertension',
+      howFound: 'screening',
+      diagnosedOn: dayFrom(s, -30),
+    });
+    expect(enrolment).toMatchObject({
+      disease: 'hypertension',
+      howFound: 'screening',
+      enrolledOn: s.services.followup.today(),
+      enrolledByName: '管理员',
+      endedOn: null,
+    });
     expect((await call(d, 'patients', 'get', { patientId: patient.id })).hypertension).toBe(true);
 
     const again = await refusal(call(d, 'followup', 'enrol', { patientId: patient.id, disease: 'hypertension', howFound: 'screening' }));
     expect(again).toMatchObject({ code: 'DUPLICATE', details: { reason: 'FOLLOWUP_ALREADY_ENROLLED' } });
     const young = await resident(s, { name: '李小明', age: 28 });
-    expect((await refusal(call(d, 'followup', 'enrol', { patientId: young.id, disease: 't2dm', howFound: 'clinic_visit' }))).details?.reason).toBe('FOLLOWUP_UNDER_PROGRAMME_AGE');
+    expect((await refusal(call(d, 'followup', 'enrol', { patientId: young.id, disease: 't2dm', howFound: 'clinic_visit' }))).details?.reason).toBe(
+      'FOLLOWUP_UNDER_PROGRAMME_AGE',
+    );
 
-    const noNote = await refusal(call(d, 'followup', 'endEnrolment', { patientId: patient.id, enrolmentId: enrolment.id, endedOn: s.services.followup.today(), reason: 'other' }));
+    const noNote = await refusal(
+      call(d, 'followup', 'endEnrolment', { patientId: patient.id, enrolmentId: enrolment.id, endedOn: s.services.followup.today(), reason: 'other' }),
+    );
     expect(noNote.details?.reason).toBe('FOLLOWUP_END_NOTE_REQUIRED');
-    const ended = await call(d, 'followup', 'endEnrolment', { patientId: patient.id, enrolmentId: enrolment.id, endedOn: s.services.followup.today(), reason: 'moved', note: '迁往县城' });
+    const ended = await call(d, 'followup', 'endEnrolment', {
+      patientId: patient.id,
+      enrolmentId: enrolment.id,
+      endedOn: s.services.followup.today(),
+      reason: 'moved',
+      note: '迁往县城',
+    });
     expect(ended).toMatchObject({ endReason: 'moved', endNote: '迁往县城', endedOn: s.services.followup.today() });
     // Ended: a follow-up has no programme to belong to.
-    const visit = await refusal(call(d, 'followup', 'save', { patientId: patient.id, disease: 'hypertension', form: clinicVisit(s.services.followup.today(), { sbp: 130, dbp: 80 }) }));
+    const visit = await refusal(
+      call(d, 'followup', 'save', { patientId: patient.id, disease: 'hypertension', form: clinicVisit(s.services.followup.today(), { sbp: 130, dbp: 80 }) }),
+    );
     expect(visit.details?.reason).toBe('FOLLOWUP_NOT_ENROLLED');
   });
 
@@ -64,8 +87,12 @@ describe('enrolment', () => {
     await call(d, 'users', 'create', { username: 'nurse1', displayName: '李护士', role: 'nurse', password: 'Nurse2026ok' });
     await call(d, 'auth', 'signOut', {});
     await call(d, 'auth', 'signIn', { username: 'nurse1', password: 'Nurse2026ok' });
-    await expect(call(d, 'followup', 'enrol', { patientId: patient.id, disease: 't2dm', howFound: 'clinic_visit' })).rejects.toMatchObject({ code: 'FORBIDDEN' });
-    await expect(call(d, 'followup', 'save', { patientId: patient.id, disease: 'hypertension', form: clinicVisit(dayFrom(s, 0), { sbp: 130, dbp: 80 }) })).rejects.toMatchObject({
+    await expect(call(d, 'followup', 'enrol', { patientId: patient.id, disease: 't2dm', howFound: 'clinic_visit' })).rejects.toMatchObject({
+      code: 'FORBIDDEN',
+    });
+    await expect(
+      call(d, 'followup', 'save', { patientId: patient.id, disease: 'hypertension', form: clinicVisit(dayFrom(s, 0), { sbp: 130, dbp: 80 }) }),
+    ).rejects.toMatchObject({
       code: 'FORBIDDEN',
     });
     const phone = await call(d, 'followup', 'phoneContact', { patientId: patient.id, disease: 'hypertension', date: dayFrom(s, 0), notes: '电话询问' });
@@ -76,14 +103,27 @@ describe('enrolment', () => {
   it('a nurse records the 2-week referral check (a phone call) but not the return', async () => {
     const { s, d } = await stationWithAdmin();
     const patient = await enrolled(s, 'hypertension');
-    const saved = await call(d, 'followup', 'save', { patientId: patient.id, disease: 'hypertension', form: clinicVisit(dayFrom(s, -5), { sbp: 182, dbp: 100 }) });
+    const saved = await call(d, 'followup', 'save', {
+      patientId: patient.id,
+      disease: 'hypertension',
+      form: clinicVisit(dayFrom(s, -5), { sbp: 182, dbp: 100 }),
+    });
     await call(d, 'users', 'create', { username: 'nurse1', displayName: '李护士', role: 'nurse', password: 'Nurse2026ok' });
     await call(d, 'auth', 'signOut', {});
     await call(d, 'auth', 'signIn', { username: 'nurse1', password: 'Nurse2026ok' });
     const referralId = saved.referral!.id;
-    const checked = await call(d, 'followup', 'checkReferral', { patientId: patient.id, referralId, date: dayFrom(s, 0), mode: 'phone', outcome: 'completed', detail: '已在县医院住院' });
+    const checked = await call(d, 'followup', 'checkReferral', {
+      patientId: patient.id,
+      referralId,
+      date: dayFrom(s, 0),
+      mode: 'phone',
+      outcome: 'completed',
+      detail: '已在县医院住院',
+    });
     expect(checked).toMatchObject({ state: 'arrived', checkDue: null });
-    await expect(call(d, 'followup', 'recordReturn', { patientId: patient.id, referralId, date: dayFrom(s, 0), note: '出院' })).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    await expect(call(d, 'followup', 'recordReturn', { patientId: patient.id, referralId, date: dayFrom(s, 0), note: '出院' })).rejects.toMatchObject({
+      code: 'FORBIDDEN',
+    });
   });
 });
 
@@ -92,10 +132,19 @@ describe('a visit and what the engine books', () => {
     const { s, d } = await stationWithAdmin();
     const patient = await enrolled(s, 'hypertension');
     const today = s.services.followup.today();
-    const saved = await call(d, 'followup', 'save', { patientId: patient.id, disease: 'hypertension', form: clinicVisit(today, { sbp: 132, dbp: 82, heartRate: 72, weightKg: 70, heightCm: 170 }) });
+    const saved = await call(d, 'followup', 'save', {
+      patientId: patient.id,
+      disease: 'hypertension',
+      form: clinicVisit(today, { sbp: 132, dbp: 82, heartRate: 72, weightKg: 70, heightCm: 170 }),
+    });
     expect(saved.outcome).toMatchObject({ classification: '控制满意', action: 'continue', nextDueDate: addMonthsClamped(today, 3), referralReason: null });
     expect(saved.outcome.reason.code).toBe('controlled');
-    expect(saved.record).toMatchObject({ nextDueDate: addMonthsClamped(today, 3), engineNextDate: addMonthsClamped(today, 3), overrideReason: null, bmi: 24.2 });
+    expect(saved.record).toMatchObject({
+      nextDueDate: addMonthsClamped(today, 3),
+      engineNextDate: addMonthsClamped(today, 3),
+      overrideReason: null,
+      bmi: 24.2,
+    });
     expect(saved.appointment).toMatchObject({ date: addMonthsClamped(today, 3), dueDate: addMonthsClamped(today, 3), kind: 'followup', status: 'scheduled' });
     expect(saved.referral).toBeNull();
   });
@@ -117,8 +166,20 @@ describe('a visit and what the engine books', () => {
       form: clinicVisit(today, { sbp: 148, dbp: 92 }),
       referral: { institution: '县人民医院', department: '心内科' },
     });
-    expect(two.outcome).toMatchObject({ classification: '控制不满意', action: 'refer', nextDueDate: addDays(today, 14), referralReason: '连续两次出现血压控制不满意' });
-    expect(two.referral).toMatchObject({ urgency: 'routine', reason: '连续两次出现血压控制不满意', institution: '县人民医院', department: '心内科', checkDue: addDays(today, 14), state: 'awaiting_check' });
+    expect(two.outcome).toMatchObject({
+      classification: '控制不满意',
+      action: 'refer',
+      nextDueDate: addDays(today, 14),
+      referralReason: '连续两次出现血压控制不满意',
+    });
+    expect(two.referral).toMatchObject({
+      urgency: 'routine',
+      reason: '连续两次出现血压控制不满意',
+      institution: '县人民医院',
+      department: '心内科',
+      checkDue: addDays(today, 14),
+      state: 'awaiting_check',
+    });
     expect(two.appointment).toMatchObject({ kind: 'referral_check', dueDate: addDays(today, 14) });
     // The first visit's appointment was kept by this visit.
     const history = await call(d, 'followup', 'history', { patientId: patient.id });
@@ -130,7 +191,12 @@ describe('a visit and what the engine books', () => {
     const patient = await enrolled(s, 't2dm');
     const today = s.services.followup.today();
     const saved = await call(d, 'followup', 'save', { patientId: patient.id, disease: 't2dm', form: clinicVisit(today, { fbg: 18.2, sbp: 136, dbp: 84 }) });
-    expect(saved.outcome).toMatchObject({ action: 'urgent_refer', classification: '控制不满意', referralReason: '血糖≥16.7mmol/L', nextDueDate: addDays(today, 14) });
+    expect(saved.outcome).toMatchObject({
+      action: 'urgent_refer',
+      classification: '控制不满意',
+      referralReason: '血糖≥16.7mmol/L',
+      nextDueDate: addDays(today, 14),
+    });
     expect(saved.outcome.reason.code).toBe('danger_sign');
     expect(saved.referral).toMatchObject({ urgency: 'urgent', reason: '血糖≥16.7mmol/L' });
     const open = await call(d, 'followup', 'referrals', {});
@@ -156,15 +222,20 @@ describe('a visit and what the engine books', () => {
   it('impossible values are refused with the vitals rules’ reasons', async () => {
     const { s, d } = await stationWithAdmin();
     const patient = await enrolled(s, 'hypertension');
-    const save = (values: object) => refusal(call(d, 'followup', 'save', { patientId: patient.id, disease: 'hypertension', form: clinicVisit(dayFrom(s, 0), values) }));
+    const save = (values: object) =>
+      refusal(call(d, 'followup', 'save', { patientId: patient.id, disease: 'hypertension', form: clinicVisit(dayFrom(s, 0), values) }));
     expect((await save({ sbp: 80, dbp: 120 })).details).toMatchObject({ reason: 'BP_SYSTOLIC_NOT_ABOVE_DIASTOLIC', field: 'sbp' });
     expect((await save({ sbp: 1400 })).details).toMatchObject({ reason: 'SBP_IMPOSSIBLE', field: 'sbp' });
     expect((await save({ sbp: 130, dbp: 80, fbg: 126 })).details).toMatchObject({ reason: 'GLU_LOOKS_MG_DL', field: 'fbg' });
     expect((await save({ sbp: 130, dbp: 80, hba1c: 53 })).details).toMatchObject({ reason: 'FOLLOWUP_HBA1C_IMPOSSIBLE', field: 'hba1c' });
     expect((await save({ sbp: 130, dbp: 80, date: dayFrom(s, 1) })).details).toMatchObject({ reason: 'FOLLOWUP_DATE_IN_FUTURE' });
-    expect((await refusal(call(d, 'followup', 'save', { patientId: patient.id, disease: 'hypertension', form: clinicVisit(dayFrom(s, -300), { sbp: 130, dbp: 80 }) }))).details?.reason).toBe(
-      'FOLLOWUP_BEFORE_ENROLMENT',
-    );
+    expect(
+      (
+        await refusal(
+          call(d, 'followup', 'save', { patientId: patient.id, disease: 'hypertension', form: clinicVisit(dayFrom(s, -300), { sbp: 130, dbp: 80 }) }),
+        )
+      ).details?.reason,
+    ).toBe('FOLLOWUP_BEFORE_ENROLMENT');
   });
 });
 
@@ -175,7 +246,11 @@ describe('the schedule follows the latest visit, not the latest entry', () => {
     const today = s.services.followup.today();
     await call(d, 'followup', 'save', { patientId: patient.id, disease: 'hypertension', form: clinicVisit(today, { sbp: 128, dbp: 80 }) });
     // The paper form of a visit ten days ago is typed in afterwards: it was uncontrolled (due 4 days ago).
-    const late = await call(d, 'followup', 'save', { patientId: patient.id, disease: 'hypertension', form: clinicVisit(dayFrom(s, -10), { sbp: 150, dbp: 96 }) });
+    const late = await call(d, 'followup', 'save', {
+      patientId: patient.id,
+      disease: 'hypertension',
+      form: clinicVisit(dayFrom(s, -10), { sbp: 150, dbp: 96 }),
+    });
     expect(late.record.nextDueDate).toBe(dayFrom(s, 4));
     const items = (await call(d, 'followup', 'reminders', { limit: 100 })).items.filter((r) => r.patientId === patient.id);
     expect(items.map((r) => r.kind)).not.toContain('overdue');
@@ -189,7 +264,11 @@ describe('the schedule follows the latest visit, not the latest entry', () => {
   it('ending the programme cancels its bookings and takes the patient off the lists', async () => {
     const { s, d } = await stationWithAdmin();
     const patient = await enrolled(s, 'hypertension');
-    const saved = await call(d, 'followup', 'save', { patientId: patient.id, disease: 'hypertension', form: clinicVisit(dayFrom(s, -30), { sbp: 150, dbp: 96 }) });
+    const saved = await call(d, 'followup', 'save', {
+      patientId: patient.id,
+      disease: 'hypertension',
+      form: clinicVisit(dayFrom(s, -30), { sbp: 150, dbp: 96 }),
+    });
     expect((await call(d, 'followup', 'reminders', { kind: 'overdue' })).items.map((r) => r.patientId)).toEqual([patient.id]);
     await call(d, 'followup', 'endEnrolment', { patientId: patient.id, enrolmentId: saved.record.enrolmentId, endedOn: dayFrom(s, 0), reason: 'died' });
     expect((await call(d, 'followup', 'reminders', { limit: 100 })).items.filter((r) => r.patientId === patient.id && r.disease !== null)).toEqual([]);
@@ -206,7 +285,13 @@ describe('phone contacts (spec A3)', () => {
     const due = visit.record.nextDueDate!;
     expect(due).toBe(addMonthsClamped(visitDay, 3));
 
-    const phone = await call(d, 'followup', 'phoneContact', { patientId: patient.id, disease: 'hypertension', date: dayFrom(s, -1), adherence: '规律', notes: '患者外出务工' });
+    const phone = await call(d, 'followup', 'phoneContact', {
+      patientId: patient.id,
+      disease: 'hypertension',
+      date: dayFrom(s, -1),
+      adherence: '规律',
+      notes: '患者外出务工',
+    });
     expect(phone.outcome).toMatchObject({ classification: null, action: 'schedule_face_to_face', nextDueDate: due });
     expect(phone.record).toMatchObject({ classification: null, nextDueDate: due });
     expect(phone.outcome.reason.code).toBe('phone_contact');
@@ -218,14 +303,30 @@ describe('phone contacts (spec A3)', () => {
     const reminders = (await call(d, 'followup', 'reminders', { limit: 100 })).items.filter((r) => r.patientId === patient.id);
     const kinds = reminders.map((r) => r.kind);
     expect(kinds).toEqual(expect.arrayContaining(['overdue', 'face_to_face_required']));
-    expect(reminders.find((r) => r.kind === 'overdue')).toMatchObject({ dueDate: due, daysLate: -((new Date(`${due}T00:00Z`).getTime() - new Date(`${dayFrom(s, 0)}T00:00Z`).getTime()) / 86_400_000) });
+    expect(reminders.find((r) => r.kind === 'overdue')).toMatchObject({
+      dueDate: due,
+      daysLate: -((new Date(`${due}T00:00Z`).getTime() - new Date(`${dayFrom(s, 0)}T00:00Z`).getTime()) / 86_400_000),
+    });
 
     // Phone contacts neither classify nor count toward the four face-to-face visits.
     const year = Number(dayFrom(s, 0).slice(0, 4));
-    const indicatorRows = await call(d, 'followup', 'indicatorPatients', { year, disease: 'hypertension', indicator: 'standardManagement', part: 'denominator' });
+    const indicatorRows = await call(d, 'followup', 'indicatorPatients', {
+      year,
+      disease: 'hypertension',
+      indicator: 'standardManagement',
+      part: 'denominator',
+    });
     const row = indicatorRows.find((r) => r.patientId === patient.id)!;
     expect(row.faceToFaceInYear).toBe(visitDay.slice(0, 4) === String(year) ? 1 : 0);
-    await expect(call(d, 'followup', 'save', { patientId: patient.id, disease: 'hypertension', form: { date: dayFrom(s, 0), mode: 'phone' }, overrideNextDate: dayFrom(s, 30), overrideReason: '患者外出' })).rejects.toMatchObject({
+    await expect(
+      call(d, 'followup', 'save', {
+        patientId: patient.id,
+        disease: 'hypertension',
+        form: { date: dayFrom(s, 0), mode: 'phone' },
+        overrideNextDate: dayFrom(s, 30),
+        overrideReason: '患者外出',
+      }),
+    ).rejects.toMatchObject({
       details: { reason: 'FOLLOWUP_OVERRIDE_PHONE' },
     });
   });
@@ -238,26 +339,48 @@ describe('overriding the next date', () => {
     const today = s.services.followup.today();
     const form = clinicVisit(today, { sbp: 130, dbp: 80 });
     const wanted = addDays(addMonthsClamped(today, 3), 10);
-    expect((await refusal(call(d, 'followup', 'save', { patientId: patient.id, disease: 'hypertension', form, overrideNextDate: wanted }))).details).toMatchObject({
+    expect(
+      (await refusal(call(d, 'followup', 'save', { patientId: patient.id, disease: 'hypertension', form, overrideNextDate: wanted }))).details,
+    ).toMatchObject({
       reason: 'FOLLOWUP_OVERRIDE_REASON_REQUIRED',
       field: 'overrideReason',
     });
-    expect((await refusal(call(d, 'followup', 'save', { patientId: patient.id, disease: 'hypertension', form, overrideNextDate: today, overrideReason: '春节返乡' }))).details?.reason).toBe(
-      'FOLLOWUP_OVERRIDE_DATE_INVALID',
-    );
+    expect(
+      (
+        await refusal(
+          call(d, 'followup', 'save', { patientId: patient.id, disease: 'hypertension', form, overrideNextDate: today, overrideReason: '春节返乡' }),
+        )
+      ).details?.reason,
+    ).toBe('FOLLOWUP_OVERRIDE_DATE_INVALID');
     // Nothing was stored by the refused attempts.
     expect((await call(d, 'followup', 'history', { patientId: patient.id })).records).toHaveLength(0);
 
-    const saved = await call(d, 'followup', 'save', { patientId: patient.id, disease: 'hypertension', form, overrideNextDate: wanted, overrideReason: '患者外出务工，返乡后随访' });
+    const saved = await call(d, 'followup', 'save', {
+      patientId: patient.id,
+      disease: 'hypertension',
+      form,
+      overrideNextDate: wanted,
+      overrideReason: '患者外出务工，返乡后随访',
+    });
     expect(saved.record).toMatchObject({ engineNextDate: addMonthsClamped(today, 3), nextDueDate: wanted, overrideReason: '患者外出务工，返乡后随访' });
     expect(saved.appointment).toMatchObject({ dueDate: wanted });
     const audit = await call(d, 'audit', 'search', { action: 'followup.overrideNextDate' });
     expect(audit).toHaveLength(1);
     expect(audit[0]).toMatchObject({ patientId: patient.id, outcome: 'ok', username: 'admin' });
-    expect(JSON.parse(audit[0].details!)).toEqual({ recordId: saved.record.id, engine: addMonthsClamped(today, 3), chosen: wanted, reason: '患者外出务工，返乡后随访' });
+    expect(JSON.parse(audit[0].details!)).toEqual({
+      recordId: saved.record.id,
+      engine: addMonthsClamped(today, 3),
+      chosen: wanted,
+      reason: '患者外出务工，返乡后随访',
+    });
     // The engine's own date is no override: no reason asked, nothing audited.
     const other = await enrolled(s, 't2dm');
-    await call(d, 'followup', 'save', { patientId: other.id, disease: 't2dm', form: clinicVisit(today, { fbg: 6.1 }), overrideNextDate: addMonthsClamped(today, 3) });
+    await call(d, 'followup', 'save', {
+      patientId: other.id,
+      disease: 't2dm',
+      form: clinicVisit(today, { fbg: 6.1 }),
+      overrideNextDate: addMonthsClamped(today, 3),
+    });
     expect(await call(d, 'audit', 'search', { action: 'followup.overrideNextDate' })).toHaveLength(1);
   });
 });
@@ -271,12 +394,24 @@ describe('referral tracking', () => {
     const referralId = saved.referral!.id;
     expect(saved.referral).toMatchObject({ checkDue: addDays(referredOn, 14), daysLate: 6, state: 'awaiting_check' });
 
-    const checked = await call(d, 'followup', 'checkReferral', { patientId: patient.id, referralId, date: dayFrom(s, -10), mode: 'phone', outcome: 'not_completed', detail: '尚未去县医院' });
+    const checked = await call(d, 'followup', 'checkReferral', {
+      patientId: patient.id,
+      referralId,
+      date: dayFrom(s, -10),
+      mode: 'phone',
+      outcome: 'not_completed',
+      detail: '尚未去县医院',
+    });
     expect(checked).toMatchObject({ state: 'awaiting_check', checkDue: dayFrom(s, 4), daysLate: 0 });
     const due = (await call(d, 'followup', 'reminders', { kind: 'referral_followup_due' })).items;
     expect(due.map((r) => [r.patientId, r.dueDate])).toEqual([[patient.id, dayFrom(s, 4)]]);
 
-    const returned = await call(d, 'followup', 'recordReturn', { patientId: patient.id, referralId, date: dayFrom(s, -2), note: '县医院调整为氨氯地平5mg每日一次' });
+    const returned = await call(d, 'followup', 'recordReturn', {
+      patientId: patient.id,
+      referralId,
+      date: dayFrom(s, -2),
+      note: '县医院调整为氨氯地平5mg每日一次',
+    });
     expect(returned).toMatchObject({ state: 'returned', returnedOn: dayFrom(s, -2), checkDue: null });
     expect(returned.checks.map((c) => [c.mode, c.outcome])).toEqual([
       ['phone', 'not_completed'],
@@ -284,7 +419,9 @@ describe('referral tracking', () => {
     ]);
     expect((await call(d, 'followup', 'reminders', { kind: 'referral_followup_due' })).items).toEqual([]);
     expect(await call(d, 'followup', 'referrals', {})).toEqual([]);
-    await expect(call(d, 'followup', 'recordReturn', { patientId: patient.id, referralId, date: dayFrom(s, 0), note: '再次' })).rejects.toMatchObject({ details: { reason: 'FOLLOWUP_REFERRAL_RETURNED' } });
+    await expect(call(d, 'followup', 'recordReturn', { patientId: patient.id, referralId, date: dayFrom(s, 0), note: '再次' })).rejects.toMatchObject({
+      details: { reason: 'FOLLOWUP_REFERRAL_RETURNED' },
+    });
   });
 });
 
@@ -365,7 +502,10 @@ describe('every refusal the service can give has a text in both languages', () =
     .map((f) => readFileSync(path.join(folder, f), 'utf8'))
     .join('\n');
   const used = [...new Set([...source.matchAll(/'(FOLLOWUP_[A-Z0-9_]+)'/g)].map((m) => m[1]))];
-  const catalogs = ['zh-CN', 'en'].map((lang) => JSON.parse(readFileSync(path.join(__dirname, `../../../src/renderer/i18n/locales/${lang}/followup.json`), 'utf8')) as { reasons: Record<string, string> });
+  const catalogs = ['zh-CN', 'en'].map(
+    (lang) =>
+      JSON.parse(readFileSync(path.join(__dirname, `../../../src/renderer/i18n/locales/${lang}/followup.json`), 'utf8')) as { reasons: Record<string, string> },
+  );
 
   it('finds the codes it checks, and every code used is in the contract’s closed list', () => {
     expect(used.length).toBeGreaterThan(15);

@@ -44,7 +44,11 @@ describe('backup and restore', () => {
     await call(d, 'settings', 'update', { facilityName: '备份时' });
     const backup = await call(d, 'backup', 'create', { passphrase: BACKUP_PASS });
     await call(d, 'settings', 'update', { facilityName: '现在的数据' });
-    const codeOf = (p: Promise<unknown>) => p.then(() => 'ok', (e: ApiError) => e.code);
+    const codeOf = (p: Promise<unknown>) =>
+      p.then(
+        () => 'ok',
+        (e: ApiError) => e.code,
+      );
 
     expect(await codeOf(call(d, 'backup', 'restore', { file: handleOf(backup.path), passphrase: 'wrong-passphrase' }))).toBe('BACKUP_PASSPHRASE');
     const bytes = readFileSync(backup.path);

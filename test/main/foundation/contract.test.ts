@@ -10,7 +10,10 @@ const ORIGIN = 'app://workstation';
 
 function recordIpc() {
   const handlers = new Map<string, (event: InvokeEventLike, ...args: unknown[]) => Promise<unknown>>();
-  return { handlers, ipcMain: { handle: (channel: string, fn: (event: InvokeEventLike, ...args: unknown[]) => Promise<unknown>) => void handlers.set(channel, fn) } };
+  return {
+    handlers,
+    ipcMain: { handle: (channel: string, fn: (event: InvokeEventLike, ...args: unknown[]) => Promise<unknown>) => void handlers.set(channel, fn) },
+  };
 }
 
 const ourEvent: InvokeEventLike = { sender: { id: 1 }, senderFrame: { url: `${ORIGIN}/index.html` } };
@@ -52,9 +55,12 @@ describe('the API contract, over IPC', () => {
 
   it('refuses malformed input for every method before any service runs', async () => {
     const called: string[] = [];
-    const implementation = new Proxy({}, {
-      get: (_t, ns: string) => new Proxy({}, { get: (_u, name: string) => () => called.push(`${ns}.${name}`) }),
-    }) as Implementation;
+    const implementation = new Proxy(
+      {},
+      {
+        get: (_t, ns: string) => new Proxy({}, { get: (_u, name: string) => () => called.push(`${ns}.${name}`) }),
+      },
+    ) as Implementation;
     const session = new Session(() => Date.now());
     session.signIn({ id: 1, username: 'admin', displayName: 'a', role: 'admin', active: true });
     const dispatch = createDispatcher({ implementation, session, idleLockMinutes: () => 10, audit: () => {}, storeOpen: () => false });

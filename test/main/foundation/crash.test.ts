@@ -14,7 +14,9 @@ const WRITER = path.resolve(__dirname, '../../support/crash/writer.ts');
 function runAndKill(file: string, key: Buffer, auditKey: Buffer, killAfterMs: number): Promise<number> {
   return new Promise((resolve, reject) => {
     // One process (node with tsx's loader), not the tsx wrapper: SIGKILL on a wrapper would orphan the real writer.
-    const child = spawn(process.execPath, ['--import', 'tsx', WRITER, file, key.toString('hex'), auditKey.toString('hex')], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', WRITER, file, key.toString('hex'), auditKey.toString('hex')], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let lastAck = 0;
     let buffer = '';
     let stderr = '';

@@ -26,11 +26,15 @@ describe('events to the Electron window over a MessagePort', () => {
       isDestroyed: () => false,
     };
     const ports: FakePort[] = [];
-    const stop = forwardEventsToPort(contents, (l: (name: EventName, payload: unknown) => void) => hub.subscribe(l), () => {
-      const pair = { port1: new FakePort(), port2: new FakePort() };
-      ports.push(pair.port1);
-      return pair;
-    });
+    const stop = forwardEventsToPort(
+      contents,
+      (l: (name: EventName, payload: unknown) => void) => hub.subscribe(l),
+      () => {
+        const pair = { port1: new FakePort(), port2: new FakePort() };
+        ports.push(pair.port1);
+        return pair;
+      },
+    );
     hub.publish('ecgStatus', { deviceId: 'd', state: 'streaming', lostSamples: 0, corruptFrames: 0, reconnects: 0 });
     expect(handed).toEqual([]); // no page yet: nothing to post to
     loaded!();

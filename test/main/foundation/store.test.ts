@@ -84,7 +84,9 @@ describe('encrypted store', () => {
     // Same key, re-wrapped for the new backend; the passphrase wrapping is kept.
     const after = JSON.parse(readFileSync(keyFileOf(file), 'utf8'));
     expect(after.wrappings.map((w: { kind: string }) => w.kind).sort()).toEqual(['passphrase', 'safeStorage']);
-    expect(after.wrappings.find((w: { kind: string }) => w.kind === 'passphrase')).toEqual(JSON.parse(keyFileBefore).wrappings.find((w: { kind: string }) => w.kind === 'passphrase'));
+    expect(after.wrappings.find((w: { kind: string }) => w.kind === 'passphrase')).toEqual(
+      JSON.parse(keyFileBefore).wrappings.find((w: { kind: string }) => w.kind === 'passphrase'),
+    );
     changed.close();
 
     const weak = memoryKeystore('basic_text');

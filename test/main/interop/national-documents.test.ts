@@ -25,7 +25,14 @@ describe('national documents from the station’s own records', () => {
     station = await openTestStation({ withAdmin: true });
     setInstitution(station);
     const pki = generatePlatformPki({ name: 'county' });
-    await call(station.services.dispatch, 'sync', 'configure', { id: 'county', baseUrl: 'https://127.0.0.1:9/fhir/R4/', enabled: false, caCertificatePem: pki.ca.certPem, clientPkcs12Path: pki.client.pfxPath, clientPassphrase: pki.client.passphrase });
+    await call(station.services.dispatch, 'sync', 'configure', {
+      id: 'county',
+      baseUrl: 'https://127.0.0.1:9/fhir/R4/',
+      enabled: false,
+      caCertificatePem: pki.ca.certPem,
+      clientPkcs12Path: pki.client.pfxPath,
+      clientPassphrase: pki.client.passphrase,
+    });
     records = await writeNationalRecords(station, { withConsult: true });
     const db = station.services.store.current.db;
     refs = listDocumentRefs(db);
@@ -74,7 +81,11 @@ describe('national documents from the station’s own records', () => {
     expect(values.find((entry) => entry.element === 'DE03.00.094.00')?.value).toMatchObject({ type: 'CD', code: '3' });
     expect(values.find((entry) => entry.element === 'DE06.00.174.00')?.value).toEqual({ type: 'BL', value: true });
     const sd13 = built.get(`EHR-SD-13/${records.diabetesVisitId}`)!.doc;
-    expect(sd13.sections.flatMap((section) => section.entries).find((entry) => entry.element === 'DE04.50.037.00')?.value).toEqual({ type: 'PQ', value: 6.4, unit: 'mmol/L' });
+    expect(sd13.sections.flatMap((section) => section.entries).find((entry) => entry.element === 'DE04.50.037.00')?.value).toEqual({
+      type: 'PQ',
+      value: 6.4,
+      unit: 'mmol/L',
+    });
   });
 
   it('the ECG exam embeds its report as a PDF', () => {
@@ -103,18 +114,23 @@ describe('national documents from the station’s own records', () => {
     expect(checkRequiredElements(noCustodian).map((problem) => problem.message)).toContain('missing custodian institution code (医疗卫生机构代码)');
   });
 
-  it.skipIf(!schema)(`every document is valid against the HL7 CDA R2 schema (${schema ? 'SDTC' : SKIP})`, async () => {
-    for (const [key, { xml }] of built) {
-      expect({ key, problems: await validateAgainstSchema(xml, schema!) }).toEqual({ key, problems: [] });
-    }
-    const xml = built.get(`EHR-SD-19/${records.consultId}`)!.xml;
-    const broken = xml.replace('<recordTarget', '<notACdaElement/><recordTarget');
-    expect((await validateAgainstSchema(broken, schema!)).length).toBeGreaterThan(0);
-  }, 60_000);
+  it.skipIf(!schema)(
+    `every document is valid against the HL7 CDA R2 schema (${schema ? 'SDTC' : SKIP})`,
+    async () => {
+      for (const [key, { xml }] of built) {
+        expect({ key, problems: await validateAgainstSchema(xml, schema!) }).toEqual({ key, problems: [] });
+      }
+      const xml = built.get(`EHR-SD-19/${records.consultId}`)!.xml;
+      const broken = xml.replace('<recordTarget', '<notACdaElement/><recordTarget');
+      expect((await validateAgainstSchema(broken, schema!)).length).toBeGreaterThan(0);
+    },
+    60_000,
+  );
 
   it('公卫 export: the year’s follow-ups as the national form’s CSV (BOM, codes beside names, formulas defused)', async () => {
     const year = Number(station.services.followup.today().slice(0, 4));
-    const yearOf = (id: string) => station.services.store.current.sqlite.prepare('SELECT visit_date AS d FROM followup_records WHERE id = ?').get(id) as { d: string };
+    const yearOf = (id: string) =>
+      station.services.store.current.sqlite.prepare('SELECT visit_date AS d FROM followup_records WHERE id = ?').get(id) as { d: string };
     const csv = await call(station.services.dispatch, 'interop', 'followUpCsv', { year: Number(yearOf(records.hypertensionVisitId).d.slice(0, 4)) });
     expect(csv.content.startsWith('\uFEFF随访日期,疾病,健康档案标识号,姓名')).toBe(true);
     const lines = csv.content.slice(1).trimEnd().split('\r\n');
@@ -135,7 +151,9 @@ describe('national documents from the station’s own records', () => {
   it('公卫 export: the year’s national documents written to a folder, one file per record; a relative folder is refused', async () => {
     const year = Number(station.services.followup.today().slice(0, 4));
     const folder = path.join(station.dataDir, 'gongwei');
-    await expect(call(station.services.dispatch, 'interop', 'exportDocuments', { year, folder: 'relative/dir' })).rejects.toMatchObject({ details: { reason: 'EXPORT_FOLDER_NOT_ABSOLUTE' } });
+    await expect(call(station.services.dispatch, 'interop', 'exportDocuments', { year, folder: 'relative/dir' })).rejects.toMatchObject({
+      details: { reason: 'EXPORT_FOLDER_NOT_ABSOLUTE' },
+    });
     const report = await call(station.services.dispatch, 'interop', 'exportDocuments', { year, folder });
     expect(report.ok).toBe(true);
     // The year's records (on 1–3 January the visits of the fixture fall in the year before).

@@ -56,7 +56,14 @@ describe('patients: registration, duplicates, search, merge', () => {
     expect((again as ApiError).details?.patientId).toBe(first.status === 'created' ? first.patient.id : '');
     const samePhone = await call(d, 'patients', 'register', { name: '张三', noIdReason: 'unknown', birthDate: '1960-01-01', sex: 'M', phone: '13812345678' });
     expect(samePhone.status).toBe('possibleDuplicates');
-    const confirmed = await call(d, 'patients', 'register', { name: '张三', noIdReason: 'unknown', birthDate: '1960-01-01', sex: 'M', phone: '13812345678', confirmNotDuplicate: true });
+    const confirmed = await call(d, 'patients', 'register', {
+      name: '张三',
+      noIdReason: 'unknown',
+      birthDate: '1960-01-01',
+      sex: 'M',
+      phone: '13812345678',
+      confirmNotDuplicate: true,
+    });
     expect(confirmed.status).toBe('created');
   });
 
@@ -82,10 +89,15 @@ describe('patients: registration, duplicates, search, merge', () => {
     station = await openTestStation();
     const { sqlite } = station.services.store.current;
     for (const kind of ['idFull', 'idSuffix', 'phone', 'healthCard', 'hanzi', 'pinyin'] as const) {
-      const plan = (sqlite.prepare(`EXPLAIN QUERY PLAN ${searchSql(kind)}`).all({ q: 'x', lo: 'a', hi: 'b', limit: 20 }) as { detail: string }[]).map((r) => r.detail);
+      const plan = (sqlite.prepare(`EXPLAIN QUERY PLAN ${searchSql(kind)}`).all({ q: 'x', lo: 'a', hi: 'b', limit: 20 }) as { detail: string }[]).map(
+        (r) => r.detail,
+      );
       const scans = plan.filter((p) => /^SCAN patients\b/.test(p));
       expect(scans, `${kind}: ${plan.join(' | ')}`).toEqual([]);
-      expect(plan.some((p) => /USING (COVERING )?INDEX patients_/.test(p)), `${kind}: ${plan.join(' | ')}`).toBe(true);
+      expect(
+        plan.some((p) => /USING (COVERING )?INDEX patients_/.test(p)),
+        `${kind}: ${plan.join(' | ')}`,
+      ).toBe(true);
     }
   });
 

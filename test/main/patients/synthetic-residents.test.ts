@@ -42,11 +42,7 @@ describe('generateResidents: identity numbers', () => {
     const wrong: string[] = [];
     for (const resident of residents) {
       const parsed = parseResidentId(resident.residentId, DEFAULT_AS_OF);
-      const agrees =
-        parsed.ok &&
-        parsed.regionCode === SYNTHETIC_REGION_CODE &&
-        parsed.birthDate === resident.birthDate &&
-        parsed.sex === resident.sex;
+      const agrees = parsed.ok && parsed.regionCode === SYNTHETIC_REGION_CODE && parsed.birthDate === resident.birthDate && parsed.sex === resident.sex;
       if (!agrees) wrong.push(`${resident.residentId} ${resident.birthDate} ${resident.sex}: ${JSON.stringify(parsed)}`);
     }
     expect(wrong).toEqual([]);
@@ -116,7 +112,10 @@ describe('generateResidents: a plausible township', () => {
   it('surnames: 王 李 张 刘 陈 lead, with compound and polyphonic surnames present', () => {
     const counts = new Map<string, number>();
     for (const { name } of residents) counts.set(surnameOf(name), (counts.get(surnameOf(name)) ?? 0) + 1);
-    const top5 = [...counts].sort((a, b) => b[1] - a[1]).slice(0, 5).map(([surname]) => surname);
+    const top5 = [...counts]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 5)
+      .map(([surname]) => surname);
     expect(new Set(top5)).toEqual(new Set(['王', '李', '张', '刘', '陈']));
     for (const surname of ['欧阳', '单', '曾', '解', '仇', '查', '朴']) expect(counts.get(surname), surname).toBeGreaterThan(0);
     expect(counts.size).toBeGreaterThan(80);
@@ -179,9 +178,7 @@ describe('generateResidents: a plausible township', () => {
     expect(younger.some((r) => r.hypertension || r.type2Diabetes)).toBe(false);
     const old = adults35.filter((resident) => ageOf(resident) >= 65);
     const middle = adults35.filter((resident) => ageOf(resident) < 45);
-    expect(share(old.filter((r) => r.hypertension).length, old.length)).toBeGreaterThan(
-      share(middle.filter((r) => r.hypertension).length, middle.length),
-    );
+    expect(share(old.filter((r) => r.hypertension).length, old.length)).toBeGreaterThan(share(middle.filter((r) => r.hypertension).length, middle.length));
   });
 });
 
@@ -203,7 +200,11 @@ describe('seeded randomness', () => {
 
   it('picks by weight', () => {
     const random = createRandom(7);
-    const table = new WeightedTable([['a', 1], ['b', 3], ['never', 0]] as const);
+    const table = new WeightedTable([
+      ['a', 1],
+      ['b', 3],
+      ['never', 0],
+    ] as const);
     const counts = { a: 0, b: 0, never: 0 };
     for (let i = 0; i < 40_000; i++) counts[table.pick(random)]++;
     expect(counts.never).toBe(0);

@@ -54,7 +54,9 @@ function rewriteWithSha256(sqlite: Sqlite, fromId: number, edit: (row: RawRow) =
   sqlite.exec('DROP TRIGGER IF EXISTS audit_log_no_update; DROP TRIGGER IF EXISTS audit_log_no_delete;');
   const rows = sqlite.prepare<[], RawRow>('SELECT * FROM audit_log ORDER BY id').all();
   let prev = fromId > 1 ? rows[fromId - 2].hash : '0'.repeat(64);
-  const update = sqlite.prepare('UPDATE audit_log SET action = @action, username = @username, details = @details, prev_hash = @prev_hash, hash = @hash WHERE id = @id');
+  const update = sqlite.prepare(
+    'UPDATE audit_log SET action = @action, username = @username, details = @details, prev_hash = @prev_hash, hash = @hash WHERE id = @id',
+  );
   for (const original of rows.filter((r) => r.id >= fromId)) {
     const row = original.id === fromId ? edit(original) : original;
     const canonical = JSON.stringify([row.id, row.at, row.user_id, row.username, row.action, row.kind, row.patient_id, row.outcome, row.details, prev]);
@@ -113,7 +115,10 @@ describe('audit chain keyed apart from the database (issue 15.4)', () => {
     await someActivity(a, 3);
     const backup = await call(a.services.dispatch, 'backup', 'create', { passphrase: 'backup-passphrase-01' });
     const b = await station();
-    const restored = await call(b.services.dispatch, 'backup', 'restore', { file: b.services.files.register(backup.path, 'backup').handle, passphrase: 'backup-passphrase-01' });
+    const restored = await call(b.services.dispatch, 'backup', 'restore', {
+      file: b.services.files.register(backup.path, 'backup').handle,
+      passphrase: 'backup-passphrase-01',
+    });
     expect(restored.restoredFrom).toBe(backup.path);
     const { sqlite } = b.services.store.current;
     const actions = sqlite.prepare<[], { action: string; details: string | null }>('SELECT action, details FROM audit_log ORDER BY id').all();

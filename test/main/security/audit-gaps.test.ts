@@ -36,7 +36,17 @@ describe('audit gaps (issue 15 point 10)', () => {
 
   it('consult.alerts rows name the patients whose critical findings the banner showed', () => {
     const shown = [
-      { id: 'a1', replyId: 'r1', consultId: 'c1', patientId: 'P-7', patientName: '李四', text: 'STEMI', raisedAt: '2026-01-01T00:00:00Z', acknowledgedByName: null, acknowledgedAt: null },
+      {
+        id: 'a1',
+        replyId: 'r1',
+        consultId: 'c1',
+        patientId: 'P-7',
+        patientName: '李四',
+        text: 'STEMI',
+        raisedAt: '2026-01-01T00:00:00Z',
+        acknowledgedByName: null,
+        acknowledgedAt: null,
+      },
     ];
     expect(resultAuditDetails('consult.alerts', {}, shown)).toBe('query={} patients=P-7');
     expect(resultAuditDetails('consult.alerts', {}, [])).toBeNull();

@@ -30,8 +30,22 @@ describe('backup header (issue 15 point 12)', () => {
   it('is authenticated: a changed schema version or date is refused, an untouched file opens', async () => {
     const sealed = await sealBackup(randomBytes(4096), randomBytes(32), PASS, { createdAt: '2026-12-01T00:00:00.000Z', schemaVersion: 10 });
     expect((await openBackup(sealed, PASS)).header.schemaVersion).toBe(10);
-    expect(await refusal(openBackup(editHeader(sealed, (h) => (h.schemaVersion = 3)), PASS))).toBe('BACKUP_PASSPHRASE:');
-    expect(await refusal(openBackup(editHeader(sealed, (h) => (h.createdAt = '2020-01-01T00:00:00.000Z')), PASS))).toBe('BACKUP_PASSPHRASE:');
+    expect(
+      await refusal(
+        openBackup(
+          editHeader(sealed, (h) => (h.schemaVersion = 3)),
+          PASS,
+        ),
+      ),
+    ).toBe('BACKUP_PASSPHRASE:');
+    expect(
+      await refusal(
+        openBackup(
+          editHeader(sealed, (h) => (h.createdAt = '2020-01-01T00:00:00.000Z')),
+          PASS,
+        ),
+      ),
+    ).toBe('BACKUP_PASSPHRASE:');
   });
 
   it('bounds the KDF parameters read from the file before doing any work', async () => {

@@ -25,11 +25,18 @@ describe('lockout under parallel attempts (issue 15 point 2) and no account disc
     const d = station.services.dispatch;
     await call(d, 'settings', 'update', { security: { maxFailedSignIns: 5, lockoutMinutes: 15, idleLockMinutes: 10, passwordMinLength: 8 } });
     await call(d, 'auth', 'signOut', {});
-    const results = await Promise.all(Array.from({ length: 50 }, (_, i) => outcome(call(d, 'auth', 'signIn', { username: 'admin', password: `Wrong${i}pass` }))));
+    const results = await Promise.all(
+      Array.from({ length: 50 }, (_, i) => outcome(call(d, 'auth', 'signIn', { username: 'admin', password: `Wrong${i}pass` }))),
+    );
     const codes = results.map((r) => r.code);
     expect(codes.filter((c) => c === 'BAD_CREDENTIALS')).toHaveLength(4);
     expect(codes.filter((c) => c === 'LOCKED_OUT')).toHaveLength(46);
-    expect(results.filter((r) => r.code === 'BAD_CREDENTIALS').map((r) => r.remaining).sort()).toEqual([1, 2, 3, 4]);
+    expect(
+      results
+        .filter((r) => r.code === 'BAD_CREDENTIALS')
+        .map((r) => r.remaining)
+        .sort(),
+    ).toEqual([1, 2, 3, 4]);
     expect((await outcome(call(d, 'auth', 'signIn', { username: 'admin', password: ADMIN.password }))).code).toBe('LOCKED_OUT');
     station.clock.advance(15 * 60_000 + 1);
     expect((await outcome(call(d, 'auth', 'signIn', { username: 'admin', password: ADMIN.password }))).code).toBe('ok');

@@ -78,7 +78,10 @@ describe('restore survives kill -9 at every step (issue 15 point 5)', () => {
       rmSync(dbFile); // antivirus quarantine, a user's mistake
       const again = new Store({ dbFile, migrationsFolder: defaultMigrationsFolder() });
       expect(again.state()).toBe('needsPassphrase');
-      const err = await again.openWithPassphrase(PASS).then(() => null, (e: unknown) => e);
+      const err = await again.openWithPassphrase(PASS).then(
+        () => null,
+        (e: unknown) => e,
+      );
       expect(err).toBeInstanceOf(ApiError);
       expect((err as ApiError).details?.reason).toBe('SECURITY_DB_FILE_MISSING');
       expect(existsSync(dbFile)).toBe(false);

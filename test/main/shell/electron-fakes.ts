@@ -115,7 +115,11 @@ export class FakeSession {
   download(url: string, filename: string): { cancelled: boolean; defaultPath?: string } {
     const outcome: { cancelled: boolean; defaultPath?: string } = { cancelled: false };
     const event = { preventDefault: () => void (outcome.cancelled = true) };
-    const item = { getURL: () => url, getFilename: () => filename, setSaveDialogOptions: (o: { defaultPath?: string }) => void (outcome.defaultPath = o.defaultPath) };
+    const item = {
+      getURL: () => url,
+      getFilename: () => filename,
+      setSaveDialogOptions: (o: { defaultPath?: string }) => void (outcome.defaultPath = o.defaultPath),
+    };
     this.events.emit('will-download', event, item);
     return outcome;
   }
@@ -231,7 +235,9 @@ export function createFakeElectron(opts: { userData: string; version?: string; p
     BrowserWindow,
     dialog: { showErrorBox: (title: string, content: string) => void errorBoxes.push({ title, content }) },
     Menu: { setApplicationMenu: (menu: unknown) => void applicationMenus.push(menu) },
-    ipcMain: { handle: (channel: string, listener: (event: InvokeEventLike, ...args: unknown[]) => Promise<unknown>) => void ipcHandlers.set(channel, listener) },
+    ipcMain: {
+      handle: (channel: string, listener: (event: InvokeEventLike, ...args: unknown[]) => Promise<unknown>) => void ipcHandlers.set(channel, listener),
+    },
     net: {
       isOnline: () => false,
       fetch: async (url: string) => {

@@ -67,11 +67,16 @@ class BrowserWindow {
   }
 }
 
-
 const ORIGIN = 'app://workstation';
 function renderer() {
   const printWindows = new Set<number>();
-  const render = createElectronPdf({ openWindow: (options) => new BrowserWindow(options), preloadPath: '/app/preload.js', pageUrl: (route) => `${ORIGIN}/index.html#${route}`, printWindows, pollMs: 1 });
+  const render = createElectronPdf({
+    openWindow: (options) => new BrowserWindow(options),
+    preloadPath: '/app/preload.js',
+    pageUrl: (route) => `${ORIGIN}/index.html#${route}`,
+    printWindows,
+    pollMs: 1,
+  });
   return { render, printWindows };
 }
 
@@ -83,7 +88,10 @@ describe('Electron printToPDF renderer', () => {
     const pdf = await render('/print/ecg/p1/e1', { pageSize: 'A4', landscape: true });
     expect(pdf.subarray(0, 5).toString('latin1')).toBe('%PDF-');
     const [window] = state.windows;
-    expect(window.options).toMatchObject({ show: false, webPreferences: { sandbox: true, contextIsolation: true, nodeIntegration: false, preload: '/app/preload.js' } });
+    expect(window.options).toMatchObject({
+      show: false,
+      webPreferences: { sandbox: true, contextIsolation: true, nodeIntegration: false, preload: '/app/preload.js' },
+    });
     expect(window.loaded).toEqual([`${ORIGIN}/index.html#/print/ecg/p1/e1`]);
     expect(window.probes).toHaveLength(3);
     expect(window.probes[0]).toContain(JSON.stringify(PRINT_READY_SELECTOR));

@@ -34,10 +34,12 @@ function finding(check: string, file: string, severity: Finding['severity'], lin
 
 describe('reading the scan', () => {
   it('rates each SARIF result with the severity and confidence of the issue at the same place (columns from 1)', () => {
-    const results = parseSarif(sarif([
-      { ruleId: 'SANDBOX_JS_CHECK', uri: 'main/main.ts', line: 49, column: 16 },
-      { ruleId: 'CSP_GLOBAL_CHECK', uri: 'renderer/index.html', line: 1, column: 1 },
-    ]));
+    const results = parseSarif(
+      sarif([
+        { ruleId: 'SANDBOX_JS_CHECK', uri: 'main/main.ts', line: 49, column: 16 },
+        { ruleId: 'CSP_GLOBAL_CHECK', uri: 'renderer/index.html', line: 1, column: 1 },
+      ]),
+    );
     const findings = rateFindings(results, [
       issue('SANDBOX_JS_CHECK', 'main/main.ts', 49, 15, 'MEDIUM', 'FIRM'),
       issue('CSP_GLOBAL_CHECK', 'renderer/index.html', 0, 0, 'LOW', 'TENTATIVE'),
@@ -60,12 +62,17 @@ describe('reading the scan', () => {
 });
 
 describe('judging findings against the justifications', () => {
-  const justifications = parseJustifications(JSON.stringify({
-    justifications: [{ check: 'SANDBOX_JS_CHECK', file: 'src/main/main.ts', why: 'options come from secureWindowOptions(), asserted in a test' }],
-  }));
+  const justifications = parseJustifications(
+    JSON.stringify({
+      justifications: [{ check: 'SANDBOX_JS_CHECK', file: 'src/main/main.ts', why: 'options come from secureWindowOptions(), asserted in a test' }],
+    }),
+  );
 
   it('passes justified HIGH/MEDIUM findings and any LOW or INFORMATIONAL one', () => {
-    const v = judge([finding('SANDBOX_JS_CHECK', 'main/main.ts', 'MEDIUM'), finding('CSP_GLOBAL_CHECK', 'renderer/index.html', 'LOW'), finding('X', 'a.ts', 'INFORMATIONAL')], justifications);
+    const v = judge(
+      [finding('SANDBOX_JS_CHECK', 'main/main.ts', 'MEDIUM'), finding('CSP_GLOBAL_CHECK', 'renderer/index.html', 'LOW'), finding('X', 'a.ts', 'INFORMATIONAL')],
+      justifications,
+    );
     expect(v.blocking).toEqual([]);
     expect(v.justified).toHaveLength(1);
     expect(v.bySeverity).toMatchObject({ HIGH: 0, MEDIUM: 1, LOW: 1, INFORMATIONAL: 1 });
@@ -82,7 +89,11 @@ describe('judging findings against the justifications', () => {
       justifications,
     );
     expect(v.justified.map((f) => f.line)).toEqual([10]);
-    expect(v.blocking.map((f) => `${f.check} ${f.file}:${f.line}`)).toEqual(['SANDBOX_JS_CHECK main/main.ts:20', 'SANDBOX_JS_CHECK main/other.ts:1', 'NODE_INTEGRATION_JS_CHECK main/main.ts:1']);
+    expect(v.blocking.map((f) => `${f.check} ${f.file}:${f.line}`)).toEqual([
+      'SANDBOX_JS_CHECK main/main.ts:20',
+      'SANDBOX_JS_CHECK main/other.ts:1',
+      'NODE_INTEGRATION_JS_CHECK main/main.ts:1',
+    ]);
   });
 
   it('reports entries that match nothing any more as stale', () => {
@@ -91,7 +102,9 @@ describe('judging findings against the justifications', () => {
 
   it('refuses an entry without a real reason', () => {
     expect(() => parseJustifications(JSON.stringify({ justifications: [{ check: 'A', file: 'b.ts', why: 'ok' }] }))).toThrow(/why/);
-    expect(() => parseJustifications(JSON.stringify({ justifications: [{ check: 'A', file: 'b.ts', why: 'a reason long enough to count', count: 0 }] }))).toThrow(/count/);
+    expect(() =>
+      parseJustifications(JSON.stringify({ justifications: [{ check: 'A', file: 'b.ts', why: 'a reason long enough to count', count: 0 }] })),
+    ).toThrow(/count/);
   });
 
   it('prints one line with the counts', () => {

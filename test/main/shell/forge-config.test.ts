@@ -102,10 +102,24 @@ describe('the modules shipped beside the Vite bundle', () => {
   const names = new Set(shipped.map((m) => m.name));
 
   it('include the SQLCipher driver with its runtime dependencies, the better-sqlite3 alias and serialport', () => {
-    for (const name of ['better-sqlite3-multiple-ciphers', 'bindings', 'file-uri-to-path', 'better-sqlite3', 'serialport', '@serialport/bindings-cpp', '@serialport/stream', '@serialport/bindings-interface', 'node-gyp-build', 'debug', 'ms']) {
+    for (const name of [
+      'better-sqlite3-multiple-ciphers',
+      'bindings',
+      'file-uri-to-path',
+      'better-sqlite3',
+      'serialport',
+      '@serialport/bindings-cpp',
+      '@serialport/stream',
+      '@serialport/bindings-interface',
+      'node-gyp-build',
+      'debug',
+      'ms',
+    ]) {
       expect(names, name).toContain(name);
     }
-    expect(byTarget.get(path.join('node_modules', 'better-sqlite3'))?.version).toBe(byTarget.get(path.join('node_modules', 'better-sqlite3-multiple-ciphers'))?.version);
+    expect(byTarget.get(path.join('node_modules', 'better-sqlite3'))?.version).toBe(
+      byTarget.get(path.join('node_modules', 'better-sqlite3-multiple-ciphers'))?.version,
+    );
   });
 
   it('keep nested versions nested, where Node will look for them', () => {

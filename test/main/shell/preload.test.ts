@@ -82,7 +82,7 @@ describe('preload', () => {
     expect(bridge.invoked).toEqual([{ channel: `${IPC_PREFIX}system.status`, args: [{}] }]);
   });
 
-  it('$events delivers only the payload of a contract event from main\'s MessagePort, typed arrays intact, refuses unknown names, and unsubscribes', () => {
+  it("$events delivers only the payload of a contract event from main's MessagePort, typed arrays intact, refuses unknown names, and unsubscribes", () => {
     const events = api.$events as unknown as { on(name: string, l: (p: unknown) => void): () => void };
     const got: unknown[] = [];
     const off = events.on('ecgBlock', (p) => got.push(p));

@@ -10,7 +10,14 @@ import { pathToFileURL } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { makeSenderCheck, registerIpc, type InvokeEventLike } from '../../../src/main/api/ipc';
 import { APP_ORIGIN, APP_SCHEME, resolveAppUrl } from '../../../src/main/shell/app-protocol';
-import { CONTENT_SECURITY_POLICY, debuggingSwitchesIn, hardenSession, hardenWebContents, isAllowedUrl, secureWindowOptions } from '../../../src/main/shell/security';
+import {
+  CONTENT_SECURITY_POLICY,
+  debuggingSwitchesIn,
+  hardenSession,
+  hardenWebContents,
+  isAllowedUrl,
+  secureWindowOptions,
+} from '../../../src/main/shell/security';
 import { contractEntries, IPC_PREFIX } from '../../../src/shared/api/contract';
 import type { ApiResult } from '../../../src/shared/api/errors';
 import { memoryKeystore } from '../../support/test-services';
@@ -58,10 +65,33 @@ vi.mock('electron', () => {
 });
 
 const PACKAGED = [APP_ORIGIN];
-const CHANNELS = contractEntries().map((e) => `${IPC_PREFIX}${e.channel}`).sort();
+const CHANNELS = contractEntries()
+  .map((e) => `${IPC_PREFIX}${e.channel}`)
+  .sort();
 
 /** Permissions a page can ask Chromium for; every one must be refused. */
-const PERMISSIONS = ['media', 'geolocation', 'notifications', 'midi', 'midiSysex', 'pointerLock', 'fullscreen', 'openExternal', 'clipboard-read', 'clipboard-sanitized-write', 'display-capture', 'mediaKeySystem', 'idle-detection', 'window-management', 'unknown', 'fileSystem', 'hid', 'serial', 'usb', 'storage-access'];
+const PERMISSIONS = [
+  'media',
+  'geolocation',
+  'notifications',
+  'midi',
+  'midiSysex',
+  'pointerLock',
+  'fullscreen',
+  'openExternal',
+  'clipboard-read',
+  'clipboard-sanitized-write',
+  'display-capture',
+  'mediaKeySystem',
+  'idle-detection',
+  'window-management',
+  'unknown',
+  'fileSystem',
+  'hid',
+  'serial',
+  'usb',
+  'storage-access',
+];
 
 const REMOTE_URLS = [
   'https://example.com/',
@@ -130,7 +160,11 @@ describe('(#5 #7 #1) the session', () => {
   });
 
   it('the policy allows our own scripts only: no inline, no eval, no remote, no plugins, no framing', () => {
-    const directives = new Map(CONTENT_SECURITY_POLICY.split(';').map((d) => d.trim().split(/\s+/)).map(([name, ...values]) => [name, values]));
+    const directives = new Map(
+      CONTENT_SECURITY_POLICY.split(';')
+        .map((d) => d.trim().split(/\s+/))
+        .map(([name, ...values]) => [name, values]),
+    );
     expect(directives.get('default-src')).toEqual(["'self'"]);
     expect(directives.get('script-src')).toEqual(["'self'"]);
     expect(directives.get('connect-src')).toEqual(["'self'"]);
@@ -144,7 +178,13 @@ describe('(#5 #7 #1) the session', () => {
   });
 
   it('lets our own pages and in-page data through', () => {
-    for (const url of [`${APP_ORIGIN}/index.html`, `${APP_ORIGIN}/assets/index-abc.js`, 'data:image/png;base64,AAAA', `blob:${APP_ORIGIN}/5b1c`, 'devtools://devtools/bundled/inspector.html']) {
+    for (const url of [
+      `${APP_ORIGIN}/index.html`,
+      `${APP_ORIGIN}/assets/index-abc.js`,
+      'data:image/png;base64,AAAA',
+      `blob:${APP_ORIGIN}/5b1c`,
+      'devtools://devtools/bundled/inspector.html',
+    ]) {
       expect(session.allowsRequest(url), url).toBe(true);
     }
   });
@@ -196,8 +236,15 @@ describe('(#11 #12 #13 #14) web contents', () => {
 describe('debugging switches (refused when packaged)', () => {
   it('finds Chromium and V8 debugging switches in any spelling Chromium accepts', () => {
     expect(debuggingSwitchesIn(['/opt/app/workstation', '--remote-debugging-port=9222'])).toEqual(['remote-debugging-port']);
-    expect(debuggingSwitchesIn(['app', '-remote-debugging-port=0', '--inspect-brk', '--js-flags=--allow-natives-syntax'])).toEqual(['remote-debugging-port', 'inspect-brk', 'js-flags']);
-    expect(debuggingSwitchesIn(['app', '--remote-debugging-pipe', '--REMOTE-DEBUGGING-ADDRESS=0.0.0.0'])).toEqual(['remote-debugging-pipe', 'remote-debugging-address']);
+    expect(debuggingSwitchesIn(['app', '-remote-debugging-port=0', '--inspect-brk', '--js-flags=--allow-natives-syntax'])).toEqual([
+      'remote-debugging-port',
+      'inspect-brk',
+      'js-flags',
+    ]);
+    expect(debuggingSwitchesIn(['app', '--remote-debugging-pipe', '--REMOTE-DEBUGGING-ADDRESS=0.0.0.0'])).toEqual([
+      'remote-debugging-pipe',
+      'remote-debugging-address',
+    ]);
   });
 
   it('leaves ordinary switches and file arguments alone', () => {
@@ -261,7 +308,10 @@ describe('(#17 IPC) the sender of every call is checked before the services see 
   const ours: InvokeEventLike = { sender: { id: OUR_WINDOW }, senderFrame: { url: `${APP_ORIGIN}/index.html#/clinic` } };
   const foreign: [string, InvokeEventLike][] = [
     ['another webContents', { sender: { id: OUR_WINDOW + 1 }, senderFrame: { url: `${APP_ORIGIN}/index.html` } }],
-    ['a sub-frame of our window', { sender: { id: OUR_WINDOW }, senderFrame: { url: `${APP_ORIGIN}/index.html`, parent: { url: `${APP_ORIGIN}/index.html` } } }],
+    [
+      'a sub-frame of our window',
+      { sender: { id: OUR_WINDOW }, senderFrame: { url: `${APP_ORIGIN}/index.html`, parent: { url: `${APP_ORIGIN}/index.html` } } },
+    ],
     ['a foreign origin in our window', { sender: { id: OUR_WINDOW }, senderFrame: { url: 'https://example.com/' } }],
     ['a data: page in our window', { sender: { id: OUR_WINDOW }, senderFrame: { url: 'data:text/html,hi' } }],
     ['a file: page in our window', { sender: { id: OUR_WINDOW }, senderFrame: { url: 'file:///opt/tws/index.html' } }],
@@ -290,12 +340,18 @@ describe('(#17 IPC) the sender of every call is checked before the services see 
     const { handlers, dispatched } = recorded();
     const handler = handlers.get(`${IPC_PREFIX}system.status`)!;
     await fc.assert(
-      fc.asyncProperty(fc.oneof(fc.webUrl(), fc.webPath().map((p) => `${APP_ORIGIN}${p}`)), async (url) => {
-        const before = dispatched.length;
-        const result = (await handler({ sender: { id: OUR_WINDOW }, senderFrame: { url } }, {})) as ApiResult<unknown>;
-        const ourOrigin = url.startsWith(`${APP_ORIGIN}/`) || url === APP_ORIGIN;
-        return ourOrigin ? dispatched.length === before + 1 && result.ok : dispatched.length === before && !result.ok;
-      }),
+      fc.asyncProperty(
+        fc.oneof(
+          fc.webUrl(),
+          fc.webPath().map((p) => `${APP_ORIGIN}${p}`),
+        ),
+        async (url) => {
+          const before = dispatched.length;
+          const result = (await handler({ sender: { id: OUR_WINDOW }, senderFrame: { url } }, {})) as ApiResult<unknown>;
+          const ourOrigin = url.startsWith(`${APP_ORIGIN}/`) || url === APP_ORIGIN;
+          return ourOrigin ? dispatched.length === before + 1 && result.ok : dispatched.length === before && !result.ok;
+        },
+      ),
     );
   });
 });
@@ -375,7 +431,13 @@ describe('main.ts with Electron mocked', () => {
 
     it('removes the default menu (it carries Toggle Developer Tools and Reload)', () => {
       expect(launch.fake.records.applicationMenus).toEqual([null]);
-      expect(launch.window.options.webPreferences).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false, webSecurity: true, webviewTag: false });
+      expect(launch.window.options.webPreferences).toMatchObject({
+        contextIsolation: true,
+        sandbox: true,
+        nodeIntegration: false,
+        webSecurity: true,
+        webviewTag: false,
+      });
     });
 
     it('loads the renderer from app://workstation, a secure standard scheme without CSP bypass', () => {
@@ -429,10 +491,16 @@ describe('main.ts with Electron mocked', () => {
     it('carries calls from its window to the real services, and refuses them from anywhere else', async () => {
       expect(await launch.call('store.status', {})).toEqual({ ok: true, value: { state: 'newNeedsPassphrase', keyProtection: null } });
       const foreign: InvokeEventLike = { sender: { id: launch.window.webContents.id + 1 }, senderFrame: { url: `${APP_ORIGIN}/index.html` } };
-      expect(await launch.call('store.unlock', { passphrase: 'a passphrase of ours' }, foreign)).toMatchObject({ ok: false, error: { code: 'FOREIGN_SENDER' } });
+      expect(await launch.call('store.unlock', { passphrase: 'a passphrase of ours' }, foreign)).toMatchObject({
+        ok: false,
+        error: { code: 'FOREIGN_SENDER' },
+      });
       expect(await launch.call('store.status', {})).toMatchObject({ ok: true, value: { state: 'newNeedsPassphrase' } });
       // First run: the passphrase creates the encrypted store, and the key is also wrapped with the OS keystore.
-      expect(await launch.call('store.unlock', { passphrase: 'a passphrase of ours' })).toEqual({ ok: true, value: { state: 'open', keyProtection: 'safeStorage' } });
+      expect(await launch.call('store.unlock', { passphrase: 'a passphrase of ours' })).toEqual({
+        ok: true,
+        value: { state: 'open', keyProtection: 'safeStorage' },
+      });
     });
 
     it('quits when the window is closed', () => {
@@ -451,7 +519,6 @@ describe('main.ts with Electron mocked', () => {
         second.close();
       }
     });
-
   });
 
   describe('under electron-forge start (dev server)', () => {

@@ -133,7 +133,19 @@ describe('outbox writer in the domain transactions', () => {
     const patientId = registered.patient.id;
     expect(queued(sqlite).map((row) => `${row.target}:${row.resource.resourceType}`)).toEqual(['county:Patient', 'provincial:Patient']);
 
-    await call(d, 'vitals', 'record', { patientId, input: { bloodPressure: [{ systolic: 150, diastolic: 95 }, { systolic: 146, diastolic: 91 }], heartRate: 72, weightKg: 70, heightCm: 170, glucose: { mmolPerL: 7.2, timing: 'fasting' } } });
+    await call(d, 'vitals', 'record', {
+      patientId,
+      input: {
+        bloodPressure: [
+          { systolic: 150, diastolic: 95 },
+          { systolic: 146, diastolic: 91 },
+        ],
+        heartRate: 72,
+        weightKg: 70,
+        heightCm: 170,
+        glucose: { mmolPerL: 7.2, timing: 'fasting' },
+      },
+    });
     const afterVitals = queued(sqlite).slice(2);
     const codes = afterVitals.map((row) => (row.resource as Observation).code.coding?.[0].code);
     expect(codes).toEqual(['85354-9', '8867-4', '29463-7', '8302-2', '39156-5', '14771-0']);
@@ -148,7 +160,15 @@ describe('outbox writer in the domain transactions', () => {
     await call(d, 'vitals', 'record', { patientId, visitId: visit.id, input: { heartRate: 80 } });
     const beforeClose = queued(sqlite).length;
     expect(beforeClose).toBe(8); // vitals inside an open visit wait for the signature
-    await call(d, 'visits', 'save', { patientId, visitId: visit.id, chiefComplaint: '头晕三天', diagnoses: [{ code: 'I10', name: '原发性高血压' }, { code: 'E11.9', name: '2型糖尿病' }] });
+    await call(d, 'visits', 'save', {
+      patientId,
+      visitId: visit.id,
+      chiefComplaint: '头晕三天',
+      diagnoses: [
+        { code: 'I10', name: '原发性高血压' },
+        { code: 'E11.9', name: '2型糖尿病' },
+      ],
+    });
     await call(d, 'visits', 'close', { patientId, visitId: visit.id });
     const closed = queued(sqlite).slice(beforeClose);
     expect(closed.map((row) => row.resource.resourceType)).toEqual(['Encounter', 'Condition', 'Condition', 'Observation']);
@@ -157,7 +177,17 @@ describe('outbox writer in the domain transactions', () => {
     expect((closed[1].resource as Condition).code?.coding?.[0]).toEqual({ system: 'http://hl7.org/fhir/sid/icd-10', code: 'I10', display: '原发性高血压' });
     expect((closed[3].resource as Observation).encounter?.reference).toBe(`Encounter/${visit.id}`);
 
-    await call(d, 'visits', 'correct', { patientId, visitId: visit.id, reason: '诊断更正', chiefComplaint: '头晕三天', history: '', examination: '', plan: '', prescription: '', diagnoses: [{ code: 'I10', name: '原发性高血压' }] });
+    await call(d, 'visits', 'correct', {
+      patientId,
+      visitId: visit.id,
+      reason: '诊断更正',
+      chiefComplaint: '头晕三天',
+      history: '',
+      examination: '',
+      plan: '',
+      prescription: '',
+      diagnoses: [{ code: 'I10', name: '原发性高血压' }],
+    });
     const corrected = queued(sqlite).slice(beforeClose + closed.length);
     const conditions = corrected.filter((row) => row.resource.resourceType === 'Condition').map((row) => row.resource as Condition);
     expect(conditions.map((c) => [c.code?.coding?.[0].code, c.verificationStatus?.coding?.[0].code])).toEqual([
@@ -167,7 +197,12 @@ describe('outbox writer in the domain transactions', () => {
     expect(corrected[0].resource.id).toBe(visit.recordId);
 
     const leads = ['I', 'II', 'V1'].map((name, index) => ({ name, microvolts: Float32Array.from({ length: 500 }, (_, i) => Math.sin(i / 20) * 1000 + index) }));
-    const ecg = station!.services.ecg.store({ format: 'device', sampleRateHz: 500, leads, recordedAt: '2025-03-01T08:00:00.000Z' }, 'device', 'test', patientId);
+    const ecg = station!.services.ecg.store(
+      { format: 'device', sampleRateHz: 500, leads, recordedAt: '2025-03-01T08:00:00.000Z' },
+      'device',
+      'test',
+      patientId,
+    );
     await call(d, 'ecg', 'interpret', { patientId, ecgId: ecg.id, interpretation: '窦性心律，正常心电图' });
     const ecgRows = queued(sqlite).filter((row) => row.resource.resourceType === 'DiagnosticReport' || (row.resource as Observation).valueSampledData);
     expect(ecgRows.map((row) => row.resource.resourceType)).toEqual(['DiagnosticReport', 'Observation', 'Observation', 'Observation', 'DiagnosticReport']);
@@ -196,7 +231,23 @@ describe('outbox writer in the domain transactions', () => {
     const { sqlite } = await stationWithTargets();
     sqlite.prepare(`DELETE FROM sync_targets WHERE id = 'county'`).run();
     const [report] = ecgToFhir(
-      { id: 'e1', patientId: 'p1', recordedAt: '2025-01-01T00:00:00Z', source: 'device', sourceName: '', format: 'device', sampleRateHz: 500, sampleCount: 0, durationS: 0, leadNames: [], annotationCount: 0, measurements: { beatCount: 0, medianBeatCount: 0 }, interpretation: null, interpretedBy: null, signedAt: null },
+      {
+        id: 'e1',
+        patientId: 'p1',
+        recordedAt: '2025-01-01T00:00:00Z',
+        source: 'device',
+        sourceName: '',
+        format: 'device',
+        sampleRateHz: 500,
+        sampleCount: 0,
+        durationS: 0,
+        leadNames: [],
+        annotationCount: 0,
+        measurements: { beatCount: 0, medianBeatCount: 0 },
+        interpretation: null,
+        interpretedBy: null,
+        signedAt: null,
+      },
       [],
     );
     const carePlan = { resourceType: 'CarePlan' as const, id: 'cp1', status: 'active' as const, intent: 'plan' as const, subject: { reference: 'Patient/p1' } };

@@ -90,7 +90,13 @@ describe('sync in the app against county and provincial peers', () => {
     expect(configured.caSubject).toContain('county platform test CA');
     expect(JSON.stringify(await call(d(), 'sync', 'targets', {}))).not.toContain(countyPki.client.passphrase);
     await expect(
-      call(d(), 'sync', 'configure', { id: 'provincial', baseUrl: provincial.url, caCertificatePath: provincialPki.ca.certPath, clientPkcs12Path: provincialPki.client.pfxPath, clientPassphrase: 'wrong' }),
+      call(d(), 'sync', 'configure', {
+        id: 'provincial',
+        baseUrl: provincial.url,
+        caCertificatePath: provincialPki.ca.certPath,
+        clientPkcs12Path: provincialPki.client.pfxPath,
+        clientPassphrase: 'wrong',
+      }),
     ).rejects.toMatchObject({ code: 'VALIDATION', details: { reason: 'TLS_BAD_PASSPHRASE' } });
   });
 
@@ -98,7 +104,11 @@ describe('sync in the app against county and provincial peers', () => {
     await proxy.setFault({ kind: 'down' });
     await configureCounty();
     const patient = await register(11);
-    const failing = await until(() => view('county'), (each) => each.lastError !== null, 'the outage to show');
+    const failing = await until(
+      () => view('county'),
+      (each) => each.lastError !== null,
+      'the outage to show',
+    );
     // Waiting: the patient, and the audit chain anchor the first (failed) push queued for the county (issue 15.4).
     expect(failing).toMatchObject({ queued: 2, lastError: { code: 'SERVER_UNREACHABLE', action: 'check-network-or-address' } });
     expect((await call(d(), 'system', 'status', {})).sync).toMatchObject({ state: 'error', pending: 2 });
@@ -106,7 +116,11 @@ describe('sync in the app against county and provincial peers', () => {
 
     await proxy.setFault({ kind: 'pass' });
     await call(d(), 'sync', 'syncNow', { id: 'county' });
-    await until(() => view('county'), (each) => each.queued === 0 && each.lastError === null, 'the queue to drain');
+    await until(
+      () => view('county'),
+      (each) => each.queued === 0 && each.lastError === null,
+      'the queue to drain',
+    );
     expect(county.repo.versionsOf('Patient', patient.id)).toHaveLength(1);
     const onServer = await county.repo.readResource<FhirPatient>('Patient', patient.id);
     expect(onServer.name?.[0].text).toBe('王小明');
@@ -119,7 +133,11 @@ describe('sync in the app against county and provincial peers', () => {
   it('an edit goes with If-Match on the known version; a change made on the county surfaces as a conflict and resolves', async () => {
     await configureCounty();
     const patient = await register(12);
-    await until(() => view('county'), (each) => each.queued === 0 && each.lastSyncAt !== null, 'the first push');
+    await until(
+      () => view('county'),
+      (each) => each.queued === 0 && each.lastSyncAt !== null,
+      'the first push',
+    );
     const store = new SqlOutboxStore(() => station.services.store.current.sqlite);
     const first = (await county.repo.readResource('Patient', patient.id)).meta?.versionId;
     expect(store.knownVersion('county', 'Patient', patient.id)).toBe(first);
@@ -130,14 +148,22 @@ describe('sync in the app against county and provincial peers', () => {
     expect(store.pending('county', 10)).toMatchObject([{ baseVersion: first, resource: { telecom: [{ value: '13912345678' }] } }]);
     await station.services.sync.ensureStarted();
     await call(d(), 'sync', 'syncNow', { id: 'county' });
-    await until(() => view('county'), (each) => each.queued === 0, 'the edit to go');
+    await until(
+      () => view('county'),
+      (each) => each.queued === 0,
+      'the edit to go',
+    );
     expect(county.repo.versionsOf('Patient', patient.id)).toHaveLength(2);
 
     // The county corrects the name; the station, unaware, edits the address.
     const current = await county.repo.readResource<FhirPatient>('Patient', patient.id);
     await county.repo.updateResource<FhirPatient>({ ...current, name: [{ use: 'official', text: '王晓明' }] });
     station.services.patients.update({ patientId: patient.id, version: edited.version, address: '河口村 5 组' });
-    const conflicted = await until(() => call(d(), 'sync', 'conflicts', {}), (list) => list.length === 1, 'the conflict');
+    const conflicted = await until(
+      () => call(d(), 'sync', 'conflicts', {}),
+      (list) => list.length === 1,
+      'the conflict',
+    );
     expect(conflicted[0]).toMatchObject({ target: 'county', resourceType: 'Patient', resourceId: patient.id });
     expect((conflicted[0].ours as unknown as FhirPatient).address?.[0].text).toBe('河口村 5 组');
     expect((conflicted[0].theirs as unknown as FhirPatient).name?.[0].text).toBe('王晓明');
@@ -151,27 +177,47 @@ describe('sync in the app against county and provincial peers', () => {
     expect(await call(d(), 'sync', 'conflicts', {})).toEqual([]);
     const versionsBefore = county.repo.versionsOf('Patient', patient.id).length;
     await call(d(), 'sync', 'syncNow', { id: 'county' });
-    await until(() => view('county'), (each) => each.queued === 0 && each.state === 'idle', 'a quiet cycle');
+    await until(
+      () => view('county'),
+      (each) => each.queued === 0 && each.state === 'idle',
+      'a quiet cycle',
+    );
     expect(county.repo.versionsOf('Patient', patient.id)).toHaveLength(versionsBefore);
   });
 
   it('keep ours: the station version goes out on top of the county version', async () => {
     await configureCounty();
     const patient = await register(13);
-    await until(() => view('county'), (each) => each.queued === 0 && each.lastSyncAt !== null, 'the first push');
+    await until(
+      () => view('county'),
+      (each) => each.queued === 0 && each.lastSyncAt !== null,
+      'the first push',
+    );
     const current = await county.repo.readResource<FhirPatient>('Patient', patient.id);
     await county.repo.updateResource<FhirPatient>({ ...current, telecom: [{ system: 'phone', value: '13800000000' }] });
     station.services.patients.update({ patientId: patient.id, version: patient.version, address: '东村 1 组' });
-    const [conflict] = await until(() => call(d(), 'sync', 'conflicts', {}), (list) => list.length === 1, 'the conflict');
+    const [conflict] = await until(
+      () => call(d(), 'sync', 'conflicts', {}),
+      (list) => list.length === 1,
+      'the conflict',
+    );
     await call(d(), 'sync', 'resolve', { conflictId: conflict.id, keep: 'ours' });
-    await until(() => county.repo.readResource<FhirPatient>('Patient', patient.id), (each) => each.address?.[0].text === '东村 1 组', 'ours on the county');
+    await until(
+      () => county.repo.readResource<FhirPatient>('Patient', patient.id),
+      (each) => each.address?.[0].text === '东村 1 组',
+      'ours on the county',
+    );
     expect(await call(d(), 'sync', 'conflicts', {})).toEqual([]);
   });
 
   it('a CA that did not sign the platform shows TLS_UNKNOWN_CA in the status', async () => {
     await configureProvincial(countyPki.ca.certPath);
     await register(14);
-    const refused = await until(() => view('provincial'), (each) => each.lastError !== null, 'the TLS refusal');
+    const refused = await until(
+      () => view('provincial'),
+      (each) => each.lastError !== null,
+      'the TLS refusal',
+    );
     expect(refused.lastError).toMatchObject({ code: 'TLS_UNKNOWN_CA', action: 'check-ca-certificate' });
     expect(refused.queued).toBe(1);
   });
@@ -182,7 +228,11 @@ describe('sync in the app against county and provincial peers', () => {
     const patient = await register(15);
     await call(d(), 'vitals', 'record', { patientId: patient.id, input: { bloodPressure: [{ systolic: 150, diastolic: 95 }], heartRate: 70 } });
     await call(d(), 'sync', 'syncNow', {});
-    await until(() => call(d(), 'sync', 'targets', {}), (views) => views.every((each) => each.queued === 0 && each.lastSyncAt !== null), 'both queues to drain');
+    await until(
+      () => call(d(), 'sync', 'targets', {}),
+      (views) => views.every((each) => each.queued === 0 && each.lastSyncAt !== null),
+      'both queues to drain',
+    );
     expect((await provincial.repo.all('Patient')).map((each) => each.id)).toEqual([patient.id]);
     expect(await provincial.repo.all('Observation')).toEqual([]);
     expect((await county.repo.all('Observation')).map((each) => (each as Observation).code?.coding?.[0].code).sort()).toEqual(['85354-9', '8867-4']);

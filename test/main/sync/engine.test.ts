@@ -135,9 +135,7 @@ describe('sync engine against a platform peer over mutual TLS', () => {
     expect(outbox.rows[1].lastError?.message).toContain('Observation.value');
     expect(await peer.repo.all('Observation')).toHaveLength(0);
     expect(await peer.repo.all('Patient')).toHaveLength(1);
-    expect(events.some((event) => event.type === 'entry-failed' && event.error.code === 'VALIDATION_FAILED')).toBe(
-      true,
-    );
+    expect(events.some((event) => event.type === 'entry-failed' && event.error.code === 'VALIDATION_FAILED')).toBe(true);
   });
 
   it('pulls what the county changed, once, and only what is new on the next pull', async () => {
@@ -158,10 +156,7 @@ describe('sync engine against a platform peer over mutual TLS', () => {
       signer: '县医院 王医生',
     });
     await sync.syncOnce('county');
-    expect(applied.map((resource) => `${resource.resourceType}/${resource.id}`)).toEqual([
-      'Task/consult-1',
-      `DiagnosticReport/${report.id}`,
-    ]);
+    expect(applied.map((resource) => `${resource.resourceType}/${resource.id}`)).toEqual(['Task/consult-1', `DiagnosticReport/${report.id}`]);
     expect((outbox.local.get('Task/consult-1') as Task).status).toBe('in-progress');
     expect((outbox.local.get(`DiagnosticReport/${report.id}`) as DiagnosticReport).conclusion).toContain('窦性心律');
 
@@ -207,24 +202,13 @@ describe('sync engine against a platform peer over mutual TLS', () => {
     const failed = await sync.syncOnce('county');
     expect(failed.ok).toBe(false);
     expect(failed.error?.message).toContain('disk full');
-    expect(applied.map((resource) => (resource as DiagnosticReport).conclusion)).toEqual([
-      '报告 0',
-      '报告 1',
-      '报告 2',
-    ]);
+    expect(applied.map((resource) => (resource as DiagnosticReport).conclusion)).toEqual(['报告 0', '报告 1', '报告 2']);
     const cursor = parseCursor(outbox.getCursor('county', pullStream('DiagnosticReport')));
     expect(cursor.since).toBe(applied[2].meta?.lastUpdated);
 
     refuse = false;
     expect((await sync.syncOnce('county')).ok).toBe(true);
-    expect(applied.map((resource) => (resource as DiagnosticReport).conclusion)).toEqual([
-      '报告 0',
-      '报告 1',
-      '报告 2',
-      '报告 3',
-      '报告 4',
-      '报告 5',
-    ]);
+    expect(applied.map((resource) => (resource as DiagnosticReport).conclusion)).toEqual(['报告 0', '报告 1', '报告 2', '报告 3', '报告 4', '报告 5']);
   });
 
   it('runs by itself once started: a saved change goes out after a nudge', async () => {
@@ -305,16 +289,9 @@ describe('retry schedule (injected clock and random)', () => {
 
   it('waits the longest interval when only a settings change can help', async () => {
     const pki = generatePlatformPki({ name: 'county' });
-    const { sleeps, errors } = await scheduleFor(
-      targetFor(pki, 'https://127.0.0.1:9/fhir/R4/', { clientPassphrase: 'wrong' }),
-      3,
-    );
+    const { sleeps, errors } = await scheduleFor(targetFor(pki, 'https://127.0.0.1:9/fhir/R4/', { clientPassphrase: 'wrong' }), 3);
     expect(sleeps).toEqual([1_000, 1_000, 1_000]);
-    expect(errors.map((error) => error.code)).toEqual([
-      'TLS_BAD_PASSPHRASE',
-      'TLS_BAD_PASSPHRASE',
-      'TLS_BAD_PASSPHRASE',
-    ]);
+    expect(errors.map((error) => error.code)).toEqual(['TLS_BAD_PASSPHRASE', 'TLS_BAD_PASSPHRASE', 'TLS_BAD_PASSPHRASE']);
   });
 });
 
@@ -334,10 +311,7 @@ describe('two platforms at once', () => {
     });
     const outbox = new MemoryOutboxStore();
     const engine = createSyncEngine({
-      targets: [
-        targetFor(county, countyPeer.url, {}, 'county'),
-        targetFor(province, provincePeer.url, {}, 'provincial'),
-      ],
+      targets: [targetFor(county, countyPeer.url, {}, 'county'), targetFor(province, provincePeer.url, {}, 'provincial')],
       outbox,
       http: createFhirHttpClient(),
       applyRemote: (target, resource) => void outbox.acceptRemote(target, resource),
@@ -347,18 +321,13 @@ describe('two platforms at once', () => {
       const pulse: ResourceWithId & Observation = heartRate(person, 88);
       outbox.save(person, ['county', 'provincial']);
       outbox.save(pulse, ['county']);
-      const [countyReport, provinceReport] = await Promise.all([
-        engine.syncOnce('county'),
-        engine.syncOnce('provincial'),
-      ]);
+      const [countyReport, provinceReport] = await Promise.all([engine.syncOnce('county'), engine.syncOnce('provincial')]);
       expect(countyReport).toMatchObject({ ok: true, pushedResources: 2 });
       expect(provinceReport).toMatchObject({ ok: true, pushedResources: 1 });
       expect(await countyPeer.repo.all('Observation')).toHaveLength(1);
       expect(await provincePeer.repo.all('Observation')).toHaveLength(0);
       expect((await provincePeer.repo.all('Patient')).map((each) => each.id)).toEqual([person.id]);
-      expect(outbox.knownVersion('provincial', 'Patient', person.id)).not.toBe(
-        outbox.knownVersion('county', 'Patient', person.id),
-      );
+      expect(outbox.knownVersion('provincial', 'Patient', person.id)).not.toBe(outbox.knownVersion('county', 'Patient', person.id));
     } finally {
       await engine.stop();
       await Promise.all([countyPeer.stop(), provincePeer.stop()]);

@@ -48,9 +48,7 @@ describe('sync through faults', () => {
 
   function startEngine(overrides: Partial<SyncTargetConfig> = {}): SyncEngine {
     engine = createSyncEngine({
-      targets: [
-        targetFor(pki, proxy.urlFor('/fhir/R4/'), { requestTimeoutMs: 1_500, pollIntervalMs: 60_000, ...overrides }),
-      ],
+      targets: [targetFor(pki, proxy.urlFor('/fhir/R4/'), { requestTimeoutMs: 1_500, pollIntervalMs: 60_000, ...overrides })],
       outbox,
       http: createFhirHttpClient(),
       applyRemote: (target, resource) => void outbox.acceptRemote(target, resource),
@@ -177,8 +175,7 @@ describe('sync through faults', () => {
     for (const person of people) outbox.save(person, ['county']);
     const sync = startEngine();
     await settle(sync);
-    for (const person of people)
-      outbox.save({ ...person, telecom: [{ system: 'phone', value: '13900000000' }] }, ['county']);
+    for (const person of people) outbox.save({ ...person, telecom: [{ system: 'phone', value: '13900000000' }] }, ['county']);
     let restarts = 0;
     peer.beforeRespond = async ({ url }) => {
       if (url === '' && restarts === 0) {
@@ -241,8 +238,7 @@ describe('sync through faults', () => {
           peer.dropNextRequests(0);
           peer.loseNextResponses(0);
           peer.failNextRequests(0);
-          for (let attempt = 0; attempt < 10 && store.countPending('county') > 0; attempt++)
-            await run.syncOnce('county');
+          for (let attempt = 0; attempt < 10 && store.countPending('county') > 0; attempt++) await run.syncOnce('county');
         } finally {
           await run.stop();
         }

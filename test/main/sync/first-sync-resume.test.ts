@@ -47,7 +47,13 @@ describe('first sync of a new station survives kill -9 at any point', () => {
     let station = await startStationProcess('resume', { institutionCode: CENTER.institutionCode, dataDir });
     try {
       await station.call('auth.setupAdmin', ADMIN);
-      await station.call('sync.configure', { id: 'county', baseUrl: peer.url, caCertificatePath: pki.ca.certPath, clientPkcs12Path: pki.client.pfxPath, clientPassphrase: pki.client.passphrase });
+      await station.call('sync.configure', {
+        id: 'county',
+        baseUrl: peer.url,
+        caCertificatePath: pki.ca.certPath,
+        clientPkcs12Path: pki.client.pfxPath,
+        clientPassphrase: pki.client.passphrase,
+      });
       const killedAt: { received: number; total: number }[] = [];
       for (let kill = 0; kill < 4; kill++) {
         // Once it is pulling, at a random moment within the next 0.8 s (a station that already finished reports no
@@ -65,7 +71,9 @@ describe('first sync of a new station survives kill -9 at any point', () => {
       await station.call('auth.signIn', { username: ADMIN.username, password: ADMIN.password });
       const deadline = Date.now() + 240_000;
       for (;;) {
-        const [county] = (await station.call<{ id: string; lastSyncAt: string | null; lastError: unknown }[]>('sync.targets')).filter((each) => each.id === 'county');
+        const [county] = (await station.call<{ id: string; lastSyncAt: string | null; lastError: unknown }[]>('sync.targets')).filter(
+          (each) => each.id === 'county',
+        );
         if (county.lastSyncAt !== null && county.lastError === null) break;
         if (Date.now() > deadline) throw new Error(`the first sync did not finish: ${JSON.stringify(county)}`);
         await new Promise((resolve) => setTimeout(resolve, 500));
@@ -94,7 +102,9 @@ describe('first sync of a new station survives kill -9 at any point', () => {
         expect(values.some((value) => Number.isNaN(value))).toBe(false);
       }
       // Each vitals session merged from its two Observations, not half of it.
-      const partial = count(`SELECT count(*) AS n FROM vitals WHERE json_extract(input, '$.glucose') IS NULL OR json_extract(input, '$.bloodPressure') IS NULL`);
+      const partial = count(
+        `SELECT count(*) AS n FROM vitals WHERE json_extract(input, '$.glucose') IS NULL OR json_extract(input, '$.bloodPressure') IS NULL`,
+      );
       expect(partial).toBe(0);
     } finally {
       opened.dispose();

@@ -23,14 +23,18 @@ async function twoStations() {
   const [a, b] = await Promise.all([openTestStation({ withAdmin: true }), openTestStation({ withAdmin: true })]);
   stations.push(a, b);
   a.services.store.current.sqlite
-    .prepare(`INSERT INTO sync_targets (id, enabled, base_url, ca_certificate_pem, client_pkcs12, client_passphrase, updated_at) VALUES ('county', 1, 'https://127.0.0.1/fhir/R4/', '', x'00', '', '')`)
+    .prepare(
+      `INSERT INTO sync_targets (id, enabled, base_url, ca_certificate_pem, client_pkcs12, client_passphrase, updated_at) VALUES ('county', 1, 'https://127.0.0.1/fhir/R4/', '', x'00', '', '')`,
+    )
     .run();
   return { a, b };
 }
 
 /** What A has queued since `after` (outbox seq), newest state per resource, in queue order: the wire. */
 function sentSince(sqlite: Sqlite, after = 0): Resource[] {
-  const rows = sqlite.prepare(`SELECT seq, resource_type AS type, resource_id AS id, resource FROM sync_outbox WHERE target = 'county' AND seq > ? ORDER BY seq`).all(after) as {
+  const rows = sqlite
+    .prepare(`SELECT seq, resource_type AS type, resource_id AS id, resource FROM sync_outbox WHERE target = 'county' AND seq > ? ORDER BY seq`)
+    .all(after) as {
     seq: number;
     type: string;
     id: string;
@@ -69,13 +73,24 @@ describe('corrections travel (follow-up family)', () => {
     const { a, b } = await twoStations();
     const d = a.services.dispatch;
     const patient = await resident(a, { name: '孙福贵', age: 70, village: '西岭村' });
-    const enrolment = await call(d, 'followup', 'enrol', { patientId: patient.id, disease: 'hypertension', howFound: 'health_check', enrolledOn: dayFrom(a, -120) });
+    const enrolment = await call(d, 'followup', 'enrol', {
+      patientId: patient.id,
+      disease: 'hypertension',
+      howFound: 'health_check',
+      enrolledOn: dayFrom(a, -120),
+    });
     await call(d, 'followup', 'save', { patientId: patient.id, disease: 'hypertension', form: clinicVisit(dayFrom(a, -20), { sbp: 132, dbp: 82 }) });
     pullInto(b, sentSince(a.services.store.current.sqlite));
     expect(patientHistory(b.services.followup.ctx, { patientId: patient.id }).appointments.map((each) => each.status)).toEqual(['scheduled']);
 
     const mark = lastSeq(a.services.store.current.sqlite);
-    await call(d, 'followup', 'endEnrolment', { patientId: patient.id, enrolmentId: enrolment.id, endedOn: dayFrom(a, -1), reason: 'moved', note: '随子女迁往县城' });
+    await call(d, 'followup', 'endEnrolment', {
+      patientId: patient.id,
+      enrolmentId: enrolment.id,
+      endedOn: dayFrom(a, -1),
+      reason: 'moved',
+      note: '随子女迁往县城',
+    });
     const wire = sentSince(a.services.store.current.sqlite, mark);
     expect(wire.map((resource) => resource.resourceType).sort()).toEqual(['Appointment', 'Condition', 'EpisodeOfCare']);
     pullInto(b, wire);
@@ -96,7 +111,9 @@ describe('corrections travel (follow-up family)', () => {
     const stateAfterFirst = enrolmentState(a, enrolment.id);
     const mark = lastSeq(a.services.store.current.sqlite);
     await call(d, 'followup', 'save', { patientId: patient.id, disease: 't2dm', form: clinicVisit(dayFrom(a, -2), { fbg: 9.8 }) });
-    const second = sentSince(a.services.store.current.sqlite, mark).find((resource): resource is QuestionnaireResponse => resource.resourceType === 'QuestionnaireResponse')!;
+    const second = sentSince(a.services.store.current.sqlite, mark).find(
+      (resource): resource is QuestionnaireResponse => resource.resourceType === 'QuestionnaireResponse',
+    )!;
     pullInto(b, sentSince(a.services.store.current.sqlite));
     expect(patientHistory(b.services.followup.ctx, { patientId: patient.id }).records).toHaveLength(2);
 
@@ -116,7 +133,14 @@ describe('corrections travel (follow-up family)', () => {
     const d = a.services.dispatch;
     const keep = await resident(a, { name: '郑国强', age: 59, village: '东湾村' });
     // The same man registered again without his ID card (a typical duplicate), followed up under that record.
-    const duplicate = await call(d, 'patients', 'register', { name: '郑国强', sex: 'M', birthDate: keep.birthDate, noIdReason: 'unknown', village: '东湾村', confirmNotDuplicate: true });
+    const duplicate = await call(d, 'patients', 'register', {
+      name: '郑国强',
+      sex: 'M',
+      birthDate: keep.birthDate,
+      noIdReason: 'unknown',
+      village: '东湾村',
+      confirmNotDuplicate: true,
+    });
     if (duplicate.status !== 'created') throw new Error('setup');
     const gone = duplicate.patient;
     await call(d, 'followup', 'enrol', { patientId: gone.id, disease: 'hypertension', howFound: 'clinic_visit', enrolledOn: dayFrom(a, -60) });

@@ -66,22 +66,40 @@ describe('follow-up family through the county platform', () => {
     await call(d, 'settings', 'update', { facilityName: '东湾镇卫生院', institutionCode: CODE });
     const patient = await resident(a, { name: '钱桂花', age: 67, village: '东湾村', doctor: '刘医生' });
     await call(d, 'followup', 'enrol', { patientId: patient.id, disease: 'hypertension', howFound: 'clinic_visit', enrolledOn: dayFrom(a, -200) });
-    await call(d, 'followup', 'save', { patientId: patient.id, disease: 'hypertension', form: clinicVisit(dayFrom(a, -100), { sbp: 156, dbp: 97, heartRate: 80 }) });
+    await call(d, 'followup', 'save', {
+      patientId: patient.id,
+      disease: 'hypertension',
+      form: clinicVisit(dayFrom(a, -100), { sbp: 156, dbp: 97, heartRate: 80 }),
+    });
     await call(d, 'followup', 'save', { patientId: patient.id, disease: 'hypertension', form: clinicVisit(dayFrom(a, -8), { sbp: 170, dbp: 104 }) });
     await call(d, 'followup', 'recordHealthCheck', { patientId: patient.id, date: dayFrom(a, -8), selfCareScore: 3 });
     expect(a.services.store.current.sqlite.prepare('SELECT count(*) AS n FROM sync_outbox').get()).toEqual({ n: 0 });
 
     await connect(a);
     await a.services.sync.whenBackfilled();
-    await until(async () => (await call(d, 'sync', 'targets', {})).find((each) => each.id === 'county')!, (view) => view.queued === 0 && view.lastSyncAt !== null, 'A pushed');
+    await until(
+      async () => (await call(d, 'sync', 'targets', {})).find((each) => each.id === 'county')!,
+      (view) => view.queued === 0 && view.lastSyncAt !== null,
+      'A pushed',
+    );
 
     // Scope: every resource A wrote is found by the institution tag, type by type.
     const tagged = async (type: string) => onPlatform(`${type}?_tag=${encodeURIComponent(institutionTagQuery(CODE))}`);
-    for (const [type, count] of [['Organization', 1], ['Patient', 1], ['EpisodeOfCare', 1], ['QuestionnaireResponse', 2], ['ServiceRequest', 1], ['Task', 1]] as const) {
+    for (const [type, count] of [
+      ['Organization', 1],
+      ['Patient', 1],
+      ['EpisodeOfCare', 1],
+      ['QuestionnaireResponse', 2],
+      ['ServiceRequest', 1],
+      ['Task', 1],
+    ] as const) {
       expect((await tagged(type)).length, type).toBe(count);
     }
     const everything = await Promise.all(['Encounter', 'Observation', 'Condition', 'Appointment'].map((type) => onPlatform(type)));
-    for (const resource of everything.flat()) expect(resource.meta?.tag, `${resource.resourceType}/${resource.id}`).toContainEqual(expect.objectContaining({ system: INSTITUTION_CODE_SYSTEM, code: CODE }));
+    for (const resource of everything.flat())
+      expect(resource.meta?.tag, `${resource.resourceType}/${resource.id}`).toContainEqual(
+        expect.objectContaining({ system: INSTITUTION_CODE_SYSTEM, code: CODE }),
+      );
 
     const b = await openTestStation({ withAdmin: true });
     stations.push(b);

@@ -39,7 +39,9 @@ const INSTITUTION = { code: '12100000400000624D', name: '东湾镇卫生院' };
 
 const day = fc.integer({ min: 0, max: 3 * 365 }).map((n) => new Date(Date.UTC(2023, 0, 1) + n * 86_400_000).toISOString().slice(0, 10));
 const instant = fc.integer({ min: 0, max: 3 * 365 * 86_400 }).map((s) => new Date(Date.UTC(2023, 0, 1) + s * 1000).toISOString());
-const words = fc.array(fc.constantFrom('头晕', '乏力', '血压偏高', '已复查', '县医院心内科', 'note', '服药规律', '家属陪同', '72'), { minLength: 1, maxLength: 4 }).map((parts) => parts.join(' '));
+const words = fc
+  .array(fc.constantFrom('头晕', '乏力', '血压偏高', '已复查', '县医院心内科', 'note', '服药规律', '家属陪同', '72'), { minLength: 1, maxLength: 4 })
+  .map((parts) => parts.join(' '));
 const opt = <T>(arb: fc.Arbitrary<T>) => fc.option(arb, { nil: null });
 const tenth = (min: number, max: number) => fc.integer({ min: min * 10, max: max * 10 }).map((n) => n / 10);
 const json = <T>(arb: fc.Arbitrary<T>) => arb.map((value) => JSON.stringify(value));
@@ -90,7 +92,13 @@ function recordRow(): fc.Arbitrary<Omit<NewRecordRow, 'patientId' | 'enrolmentId
       nextDueDate: opt(day),
       overrideReason: opt(words),
       referralReason: opt(words),
-      reasons: json(fc.record({ reason: fc.record({ code: fc.constantFrom('controlled', 'uncontrolled_first') }), reminders: fc.constant([]), advisories: fc.constant([]) })),
+      reasons: json(
+        fc.record({
+          reason: fc.record({ code: fc.constantFrom('controlled', 'uncontrolled_first') }),
+          reminders: fc.constant([]),
+          advisories: fc.constant([]),
+        }),
+      ),
       ruleSet: fc.constant('bphs-2017@1'),
       notes: opt(words),
       doctorId: fc.integer({ min: 1, max: 50 }),
@@ -109,7 +117,9 @@ const familyArb = fc.record({
     enrolledOn: day,
     enrolledAt: instant,
     enrolledByName: fc.constantFrom('刘医生', '陈医生'),
-    end: opt(fc.record({ endedOn: day, endReason: fc.constantFrom('died' as const, 'moved' as const, 'refused' as const, 'other' as const), endNote: opt(words) })),
+    end: opt(
+      fc.record({ endedOn: day, endReason: fc.constantFrom('died' as const, 'moved' as const, 'refused' as const, 'other' as const), endNote: opt(words) }),
+    ),
   }),
   records: fc.array(recordRow(), { maxLength: 3 }),
   referrals: fc.array(
@@ -127,7 +137,14 @@ const familyArb = fc.record({
       returnNote: opt(words),
       createdAt: instant,
       checks: fc.array(
-        fc.record({ id: fc.uuid(), checkDate: day, mode: fc.constantFrom('phone' as const, 'visit' as const, 'return' as const), outcome: fc.constantFrom('completed' as const, 'not_completed' as const), detail: opt(words), createdAt: instant }),
+        fc.record({
+          id: fc.uuid(),
+          checkDate: day,
+          mode: fc.constantFrom('phone' as const, 'visit' as const, 'return' as const),
+          outcome: fc.constantFrom('completed' as const, 'not_completed' as const),
+          detail: opt(words),
+          createdAt: instant,
+        }),
         { maxLength: 2 },
       ),
     }),
@@ -145,7 +162,17 @@ const familyArb = fc.record({
     }),
     { maxLength: 2 },
   ),
-  healthChecks: fc.array(fc.record({ id: fc.uuid(), checkDate: day, kind: fc.constantFrom('annual' as const, 'elderly' as const), selfCareScore: opt(fc.integer({ min: 0, max: 30 })), note: opt(words), createdAt: instant }), { maxLength: 2 }),
+  healthChecks: fc.array(
+    fc.record({
+      id: fc.uuid(),
+      checkDate: day,
+      kind: fc.constantFrom('annual' as const, 'elderly' as const),
+      selfCareScore: opt(fc.integer({ min: 0, max: 30 })),
+      note: opt(words),
+      createdAt: instant,
+    }),
+    { maxLength: 2 },
+  ),
 });
 
 function dbOf(station: TestStation): Db {
@@ -158,13 +185,21 @@ describe('follow-up family round trip A → FHIR → B', () => {
     await fc.assert(
       fc.asyncProperty(familyArb, fc.infiniteStream(fc.nat()), async (family, shuffle) => {
         n++;
-        const patient = await resident(a, { name: `王${'一二三四五六七八九十'[n % 10]}${'甲乙丙丁戊己庚辛壬癸'[Math.floor(n / 10) % 10]}`, age: 60, village: '东湾村' });
+        const patient = await resident(a, {
+          name: `王${'一二三四五六七八九十'[n % 10]}${'甲乙丙丁戊己庚辛壬癸'[Math.floor(n / 10) % 10]}`,
+          age: 60,
+          village: '东湾村',
+        });
         // Fresh ids per run: shrinking repeats generated ones, and A keeps every run's rows.
         family = {
           ...family,
           enrolment: { ...family.enrolment, id: randomUUID() },
           records: family.records.map((record) => ({ ...record, id: randomUUID() })),
-          referrals: family.referrals.map((referral) => ({ ...referral, id: randomUUID(), checks: referral.checks.map((check) => ({ ...check, id: randomUUID() })) })),
+          referrals: family.referrals.map((referral) => ({
+            ...referral,
+            id: randomUUID(),
+            checks: referral.checks.map((check) => ({ ...check, id: randomUUID() })),
+          })),
           appointments: family.appointments.map((appointment) => ({ ...appointment, id: randomUUID() })),
           healthChecks: family.healthChecks.map((check) => ({ ...check, id: randomUUID() })),
         };
@@ -194,12 +229,29 @@ describe('follow-up family round trip A → FHIR → B', () => {
           }
           const recordId = records[0]?.id ?? family.enrolment.id;
           for (const { checks, ...referral } of family.referrals) {
-            repo.insertReferral(db, { ...referral, patientId: patient.id, enrolmentId: family.enrolment.id, recordId, disease: family.disease, createdBy: 1, updatedAt: referral.createdAt });
-            for (const check of checks) repo.insertReferralCheck(db, { ...check, referralId: referral.id, enrolmentId: family.enrolment.id, patientId: patient.id, recordedBy: 1 });
+            repo.insertReferral(db, {
+              ...referral,
+              patientId: patient.id,
+              enrolmentId: family.enrolment.id,
+              recordId,
+              disease: family.disease,
+              createdBy: 1,
+              updatedAt: referral.createdAt,
+            });
+            for (const check of checks)
+              repo.insertReferralCheck(db, { ...check, referralId: referral.id, enrolmentId: family.enrolment.id, patientId: patient.id, recordedBy: 1 });
             changes.push(['referral', referral.id]);
           }
           for (const appointment of family.appointments) {
-            repo.insertAppointment(db, { ...appointment, patientId: patient.id, enrolmentId: family.enrolment.id, disease: family.disease, sourceRecordId: records[0]?.id ?? null, doneRecordId: appointment.status === 'done' ? (records.at(-1)?.id ?? null) : null, updatedAt: appointment.createdAt });
+            repo.insertAppointment(db, {
+              ...appointment,
+              patientId: patient.id,
+              enrolmentId: family.enrolment.id,
+              disease: family.disease,
+              sourceRecordId: records[0]?.id ?? null,
+              doneRecordId: appointment.status === 'done' ? (records.at(-1)?.id ?? null) : null,
+              updatedAt: appointment.createdAt,
+            });
             changes.push(['appointment', appointment.id]);
           }
           for (const check of family.healthChecks) {

@@ -31,7 +31,9 @@ function addTargets(sqlite: Sqlite, ids: string[] = ['county', 'provincial']) {
 }
 
 function queued(sqlite: Sqlite, target?: string): ResourceWithId[] {
-  const rows = sqlite.prepare('SELECT resource FROM sync_outbox WHERE (@target IS NULL OR target = @target) ORDER BY seq').all({ target: target ?? null }) as { resource: string }[];
+  const rows = sqlite.prepare('SELECT resource FROM sync_outbox WHERE (@target IS NULL OR target = @target) ORDER BY seq').all({ target: target ?? null }) as {
+    resource: string;
+  }[];
   return rows.map((row) => JSON.parse(row.resource) as ResourceWithId);
 }
 
@@ -67,8 +69,16 @@ async function stationWithPatientHistory() {
   const patient = await resident(s, { name: '王建国', age: 62, village: '东湾村', doctor: '刘医生' });
   await call(d, 'followup', 'enrol', { patientId: patient.id, disease: 'hypertension', howFound: 'clinic_visit', enrolledOn: dayFrom(s, -200) });
   // Uncontrolled twice in a row: the second is referred (a referral, its Task, a referral-check booking).
-  await call(d, 'followup', 'save', { patientId: patient.id, disease: 'hypertension', form: clinicVisit(dayFrom(s, -100), { sbp: 152, dbp: 96, heartRate: 76, weightKg: 68, heightCm: 168 }) });
-  const second = await call(d, 'followup', 'save', { patientId: patient.id, disease: 'hypertension', form: clinicVisit(dayFrom(s, -10), { sbp: 168, dbp: 102 }) });
+  await call(d, 'followup', 'save', {
+    patientId: patient.id,
+    disease: 'hypertension',
+    form: clinicVisit(dayFrom(s, -100), { sbp: 152, dbp: 96, heartRate: 76, weightKg: 68, heightCm: 168 }),
+  });
+  const second = await call(d, 'followup', 'save', {
+    patientId: patient.id,
+    disease: 'hypertension',
+    form: clinicVisit(dayFrom(s, -10), { sbp: 168, dbp: 102 }),
+  });
   await call(d, 'followup', 'phoneContact', { patientId: patient.id, disease: 'hypertension', date: dayFrom(s, -5), symptoms: ['头晕'] });
   await call(d, 'followup', 'recordHealthCheck', { patientId: patient.id, date: dayFrom(s, -3), selfCareScore: 2, note: '生活可自理' });
   return { s, d, patient, second };
@@ -85,21 +95,50 @@ describe('station identity and the follow-up family on the wire', () => {
     const d = s.services.dispatch;
     const patient = await resident(s, { name: '王建国', age: 62, village: '东湾村', doctor: '刘医生' });
     await call(d, 'followup', 'enrol', { patientId: patient.id, disease: 'hypertension', howFound: 'clinic_visit', enrolledOn: dayFrom(s, -200) });
-    await call(d, 'followup', 'save', { patientId: patient.id, disease: 'hypertension', form: clinicVisit(dayFrom(s, -100), { sbp: 152, dbp: 96, heartRate: 76, weightKg: 68, heightCm: 168 }) });
+    await call(d, 'followup', 'save', {
+      patientId: patient.id,
+      disease: 'hypertension',
+      form: clinicVisit(dayFrom(s, -100), { sbp: 152, dbp: 96, heartRate: 76, weightKg: 68, heightCm: 168 }),
+    });
     await call(d, 'followup', 'save', { patientId: patient.id, disease: 'hypertension', form: clinicVisit(dayFrom(s, -10), { sbp: 168, dbp: 102 }) });
     await call(d, 'followup', 'recordHealthCheck', { patientId: patient.id, date: dayFrom(s, -3), selfCareScore: 2 });
 
     const county = queued(sqlite, 'county');
     const provincial = queued(sqlite, 'provincial');
-    expect(kinds(county)).toEqual(['Appointment', 'Condition', 'Encounter', 'EpisodeOfCare', 'Observation', 'Organization', 'Patient', 'QuestionnaireResponse', 'ServiceRequest', 'Task']);
+    expect(kinds(county)).toEqual([
+      'Appointment',
+      'Condition',
+      'Encounter',
+      'EpisodeOfCare',
+      'Observation',
+      'Organization',
+      'Patient',
+      'QuestionnaireResponse',
+      'ServiceRequest',
+      'Task',
+    ]);
     // Bookings are the center's business, not public-health reporting.
-    expect(kinds(provincial)).toEqual(['Condition', 'Encounter', 'EpisodeOfCare', 'Observation', 'Organization', 'Patient', 'QuestionnaireResponse', 'ServiceRequest', 'Task']);
+    expect(kinds(provincial)).toEqual([
+      'Condition',
+      'Encounter',
+      'EpisodeOfCare',
+      'Observation',
+      'Organization',
+      'Patient',
+      'QuestionnaireResponse',
+      'ServiceRequest',
+      'Task',
+    ]);
     for (const resource of [...county, ...provincial]) {
       const result = validateForSend(resource);
       expect(result.valid ? [] : result.issues, `${resource.resourceType}/${resource.id}`).toEqual([]);
       expect(resource.meta?.tag, `${resource.resourceType}/${resource.id}`).toContainEqual({ system: INSTITUTION_CODE_SYSTEM, code: CODE });
       const ref = institutionRef(resource);
-      if (ref !== null) expect(ref, `${resource.resourceType}/${resource.id}`).toMatchObject({ reference: `Organization/org-${CODE}`, identifier: { system: INSTITUTION_CODE_SYSTEM, value: CODE } });
+      if (ref !== null)
+        expect(ref, `${resource.resourceType}/${resource.id}`).toMatchObject({
+          reference: `Organization/org-${CODE}`,
+          identifier: { system: INSTITUTION_CODE_SYSTEM, value: CODE },
+        });
     }
     const organization = county.find((resource) => resource.resourceType === 'Organization');
     expect(organization).toMatchObject({ id: `org-${CODE}`, name: '东湾镇卫生院', identifier: [{ system: INSTITUTION_CODE_SYSTEM, value: CODE }] });
@@ -118,8 +157,12 @@ describe('station identity and the follow-up family on the wire', () => {
     const records = () => (sqlite.prepare('SELECT count(*) AS n FROM followup_records').get() as { n: number }).n;
     const before = { records: records(), outbox: queued(sqlite).length };
     // The outbox insert fails inside the follow-up's transaction: nothing of the follow-up may remain.
-    sqlite.exec(`CREATE TRIGGER refuse_outbox BEFORE INSERT ON sync_outbox WHEN NEW.resource_type = 'QuestionnaireResponse' BEGIN SELECT RAISE(ABORT, 'outbox refused'); END`);
-    await expect(call(s.services.dispatch, 'followup', 'save', { patientId: patient.id, disease: 't2dm', form: clinicVisit(dayFrom(s, -1), { fbg: 6.5 }) })).rejects.toThrow();
+    sqlite.exec(
+      `CREATE TRIGGER refuse_outbox BEFORE INSERT ON sync_outbox WHEN NEW.resource_type = 'QuestionnaireResponse' BEGIN SELECT RAISE(ABORT, 'outbox refused'); END`,
+    );
+    await expect(
+      call(s.services.dispatch, 'followup', 'save', { patientId: patient.id, disease: 't2dm', form: clinicVisit(dayFrom(s, -1), { fbg: 6.5 }) }),
+    ).rejects.toThrow();
     expect({ records: records(), outbox: queued(sqlite).length }).toEqual(before);
   });
 
@@ -128,7 +171,10 @@ describe('station identity and the follow-up family on the wire', () => {
     const sqlite = station.services.store.current.sqlite;
     addTargets(sqlite);
     const d = station.services.dispatch;
-    expect(await call(d, 'sync', 'routing', {})).toEqual({ county: [...SYNC_FAMILIES], provincial: ['institution', 'patient', 'followupVisit', 'enrolment', 'referral', 'healthCheck'] });
+    expect(await call(d, 'sync', 'routing', {})).toEqual({
+      county: [...SYNC_FAMILIES],
+      provincial: ['institution', 'patient', 'followupVisit', 'enrolment', 'referral', 'healthCheck'],
+    });
     await call(d, 'sync', 'setRouting', { county: ['patient', 'enrolment'], provincial: ['patient'] });
     const s = station;
     const patient = await resident(s, { name: '李桂兰', age: 66 });
@@ -160,7 +206,17 @@ describe('back-fill', () => {
     await s.services.sync.backfill('county');
     const first = queued(sqlite, 'county');
     // No institution code yet: the records go without it (and the Organization does not exist).
-    expect(kinds(first)).toEqual(['Appointment', 'Condition', 'Encounter', 'EpisodeOfCare', 'Observation', 'Patient', 'QuestionnaireResponse', 'ServiceRequest', 'Task']);
+    expect(kinds(first)).toEqual([
+      'Appointment',
+      'Condition',
+      'Encounter',
+      'EpisodeOfCare',
+      'Observation',
+      'Patient',
+      'QuestionnaireResponse',
+      'ServiceRequest',
+      'Task',
+    ]);
     expect(progress.at(-1)).toMatchObject({ finished: true });
     expect(progress.at(-1)!.done).toBe(progress.at(-1)!.total);
 
@@ -179,20 +235,34 @@ describe('back-fill', () => {
     await s.services.sync.whenBackfilled();
     const afterNewCode = queued(sqlite, 'county').slice(first.length * 2 + 1);
     expect(afterNewCode).toHaveLength(first.length + 1);
-    expect(afterNewCode.every((resource) => resource.meta?.tag?.some((tag) => tag.code === NEW_CODE) && !resource.meta.tag.some((tag) => tag.code === CODE))).toBe(true);
+    expect(
+      afterNewCode.every((resource) => resource.meta?.tag?.some((tag) => tag.code === NEW_CODE) && !resource.meta.tag.some((tag) => tag.code === CODE)),
+    ).toBe(true);
   });
 
   it('a back-fill cut short (quit, crash) runs again when the store next opens, and clears its mark', async () => {
     const { s } = await stationWithPatientHistory();
     const sqlite = s.services.store.current.sqlite;
     sqlite
-      .prepare(`INSERT INTO sync_targets (id, enabled, base_url, ca_certificate_pem, client_pkcs12, client_passphrase, updated_at) VALUES ('county', 0, 'https://127.0.0.1/fhir/R4/', '', x'00', '', '')`)
+      .prepare(
+        `INSERT INTO sync_targets (id, enabled, base_url, ca_certificate_pem, client_pkcs12, client_passphrase, updated_at) VALUES ('county', 0, 'https://127.0.0.1/fhir/R4/', '', x'00', '', '')`,
+      )
       .run();
     // As a back-fill leaves it when the process dies between its first and last slice.
     sqlite.prepare(`INSERT INTO settings (key, value, updated_at) VALUES ('sync.backfillPending', '["county"]', '')`).run();
     await s.services.sync.ensureStarted();
     await s.services.sync.whenBackfilled();
-    expect(kinds(queued(sqlite, 'county'))).toEqual(['Appointment', 'Condition', 'Encounter', 'EpisodeOfCare', 'Observation', 'Patient', 'QuestionnaireResponse', 'ServiceRequest', 'Task']);
+    expect(kinds(queued(sqlite, 'county'))).toEqual([
+      'Appointment',
+      'Condition',
+      'Encounter',
+      'EpisodeOfCare',
+      'Observation',
+      'Patient',
+      'QuestionnaireResponse',
+      'ServiceRequest',
+      'Task',
+    ]);
     expect(sqlite.prepare(`SELECT value FROM settings WHERE key = 'sync.backfillPending'`).get()).toEqual({ value: '[]' });
     expect(sqlite.pragma('synchronous', { simple: true })).toBe(2); // FULL again after the slices
   });
@@ -207,10 +277,20 @@ describe('back-fill', () => {
   it('first run can name the institution; a bad code there creates no administrator', async () => {
     station = await openTestStation();
     const d = station.services.dispatch;
-    const bad = await call(d, 'auth', 'setupAdmin', { username: 'admin', displayName: '院长', password: 'Clinic2026ok', institution: { facilityName: '东湾镇卫生院', institutionCode: '123' } }).catch((err: unknown) => err);
+    const bad = await call(d, 'auth', 'setupAdmin', {
+      username: 'admin',
+      displayName: '院长',
+      password: 'Clinic2026ok',
+      institution: { facilityName: '东湾镇卫生院', institutionCode: '123' },
+    }).catch((err: unknown) => err);
     expect(bad).toMatchObject({ details: { reason: 'INSTITUTION_CODE_LENGTH' } });
     expect((await call(d, 'auth', 'status', {})).firstRun).toBe(true);
-    await call(d, 'auth', 'setupAdmin', { username: 'admin', displayName: '院长', password: 'Clinic2026ok', institution: { facilityName: '东湾镇卫生院', institutionCode: '1210 0000 4000 0062 4d', villages: ['东湾村', '西岭村'] } });
+    await call(d, 'auth', 'setupAdmin', {
+      username: 'admin',
+      displayName: '院长',
+      password: 'Clinic2026ok',
+      institution: { facilityName: '东湾镇卫生院', institutionCode: '1210 0000 4000 0062 4d', villages: ['东湾村', '西岭村'] },
+    });
     expect(await call(d, 'settings', 'get', {})).toMatchObject({ facilityName: '东湾镇卫生院', institutionCode: CODE, villages: ['东湾村', '西岭村'] });
   });
 });

@@ -4,13 +4,7 @@ import { createFhirHttpClient } from '../../../src/main/sync/http';
 import { startFaultProxy, type FaultProxy } from '../../support/fault-proxy';
 import { generatePlatformPki, type PlatformPki } from '../../support/fhir-peer/certs';
 import { deliveryReport } from '../../support/fhir-peer/census';
-import {
-  createLossyLink,
-  lossyLinkSupport,
-  startPeerInNamespace,
-  type LossyLink,
-  type RemotePeer,
-} from '../../support/fhir-peer/lossy-link';
+import { createLossyLink, lossyLinkSupport, startPeerInNamespace, type LossyLink, type RemotePeer } from '../../support/fhir-peer/lossy-link';
 import { startFhirPeer, type FhirPeer } from '../../support/fhir-peer/peer';
 import { MemoryOutboxStore } from '../../support/memory-outbox';
 import { clinicDay, targetFor } from './setup';
@@ -110,10 +104,7 @@ describe.runIf(!support.supported)(
         await engine.stop();
       }
       expect(proxy.stats.cuts).toBeGreaterThan(0);
-      const report = deliveryReport(
-        [...outbox.local.values()],
-        [...(await peer.repo.all('Patient')), ...(await peer.repo.all('Observation'))],
-      );
+      const report = deliveryReport([...outbox.local.values()], [...(await peer.repo.all('Patient')), ...(await peer.repo.all('Observation'))]);
       expect(report).toEqual({ lost: [], duplicated: [], unexpected: [] });
     }, 600_000);
   },

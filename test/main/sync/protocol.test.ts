@@ -14,23 +14,10 @@ import {
 } from '../../../src/main/sync/bundles';
 import { classifyHttpStatus } from '../../../src/main/sync/errors';
 import type { OutboxEntry, ResourceWithId } from '../../../src/main/sync/outbox';
-import {
-  advanceCursor,
-  EMPTY_CURSOR,
-  freshResources,
-  parseCursor,
-  pullQuery,
-  serializeCursor,
-  type PullCursor,
-} from '../../../src/main/sync/pull-cursor';
+import { advanceCursor, EMPTY_CURSOR, freshResources, parseCursor, pullQuery, serializeCursor, type PullCursor } from '../../../src/main/sync/pull-cursor';
 import { patient } from './setup';
 
-const entry = (
-  seq: number,
-  resource: ResourceWithId,
-  baseVersion: string | null = null,
-  attempts = 0,
-): OutboxEntry => ({
+const entry = (seq: number, resource: ResourceWithId, baseVersion: string | null = null, attempts = 0): OutboxEntry => ({
   id: `e${seq}`,
   seq,
   target: 'county',
@@ -60,9 +47,7 @@ describe('grouping outbox entries per resource', () => {
   it('never names one resource twice in a Bundle, whatever the entries', () => {
     fc.assert(
       fc.property(fc.array(fc.tuple(fc.integer({ min: 0, max: 5 }), fc.boolean()), { maxLength: 40 }), (picks) => {
-        const entries = picks.map(([which, uncertain], index) =>
-          entry(index, patient(which, `p${which}`), null, uncertain ? 1 : 0),
-        );
+        const entries = picks.map(([which, uncertain], index) => entry(index, patient(which, `p${which}`), null, uncertain ? 1 : 0));
         const groups = groupByResource(entries);
         const urls = transactionBundle(groups, 'https://x/').entry?.map((each) => each.request?.url) ?? [];
         expect(new Set(urls).size).toBe(urls.length);
@@ -191,9 +176,7 @@ describe('reading responses', () => {
     const outcome = { resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'structure' }] };
     expect(classifyHttpStatus(400, outcome)).toBe('VALIDATION_FAILED');
     expect(classifyHttpStatus(422, outcome)).toBe('VALIDATION_FAILED');
-    expect(classifyHttpStatus(400, { resourceType: 'OperationOutcome', issue: [{ code: 'too-costly' }] })).toBe(
-      'HTTP_4XX',
-    );
+    expect(classifyHttpStatus(400, { resourceType: 'OperationOutcome', issue: [{ code: 'too-costly' }] })).toBe('HTTP_4XX');
   });
 });
 
@@ -241,9 +224,7 @@ describe('pull cursor (keyset paging on _lastUpdated)', () => {
   it('asks for ge since, sorted, with a page size', () => {
     const cursor: PullCursor = { since: '2025-01-01T00:00:00.000+08:00', seenAtSince: [], caughtUp: true };
     expect(pullQuery('Task', EMPTY_CURSOR, 50)).toBe('Task?_sort=_lastUpdated&_count=50');
-    expect(pullQuery('Task', cursor, 50)).toBe(
-      'Task?_lastUpdated=ge2025-01-01T00%3A00%3A00.000%2B08%3A00&_sort=_lastUpdated&_count=50',
-    );
+    expect(pullQuery('Task', cursor, 50)).toBe('Task?_lastUpdated=ge2025-01-01T00%3A00%3A00.000%2B08%3A00&_sort=_lastUpdated&_count=50');
   });
 
   it('survives a round trip through the store, and a damaged one starts over', () => {

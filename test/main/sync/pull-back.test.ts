@@ -58,9 +58,7 @@ afterAll(async () => {
 });
 
 const finite = (min: number, max: number, decimals = 0) => fc.integer({ min: min * 10 ** decimals, max: max * 10 ** decimals }).map((n) => n / 10 ** decimals);
-const reading = fc
-  .tuple(finite(100, 190), finite(55, 95))
-  .map(([systolic, diastolic]) => ({ systolic, diastolic }));
+const reading = fc.tuple(finite(100, 190), finite(55, 95)).map(([systolic, diastolic]) => ({ systolic, diastolic }));
 const vitalsInput = fc.record(
   {
     bloodPressure: fc.array(reading, { minLength: 1, maxLength: 3 }),
@@ -75,21 +73,35 @@ const vitalsInput = fc.record(
   },
   { requiredKeys: [] },
 );
-const text = (max: number) => fc.array(fc.constantFrom(...'头晕胸闷三天血压偏高咳嗽乏力，。双肺呼吸音清心律齐'), { minLength: 0, maxLength: max }).map((chars) => chars.join(''));
-const diagnoses = fc.uniqueArray(fc.constantFrom({ code: 'I10', name: '原发性高血压' }, { code: 'E11.9', name: '2型糖尿病' }, { code: 'J06.9', name: '急性上呼吸道感染' }, { code: 'R51', name: '头痛' }), {
-  minLength: 1,
-  maxLength: 3,
-  selector: (each) => each.code,
-});
+const text = (max: number) =>
+  fc.array(fc.constantFrom(...'头晕胸闷三天血压偏高咳嗽乏力，。双肺呼吸音清心律齐'), { minLength: 0, maxLength: max }).map((chars) => chars.join(''));
+const diagnoses = fc.uniqueArray(
+  fc.constantFrom(
+    { code: 'I10', name: '原发性高血压' },
+    { code: 'E11.9', name: '2型糖尿病' },
+    { code: 'J06.9', name: '急性上呼吸道感染' },
+    { code: 'R51', name: '头痛' },
+  ),
+  {
+    minLength: 1,
+    maxLength: 3,
+    selector: (each) => each.code,
+  },
+);
 const visitFields = fc.record({ chiefComplaint: text(20), history: text(60), examination: text(60), diagnoses, plan: text(40), prescription: text(40) });
 const ecgShape = fc.record({
   leads: fc.integer({ min: 1, max: 3 }),
-  samples: fc.array(fc.oneof({ weight: 20, arbitrary: fc.integer({ min: -3000, max: 3000 }) }, { weight: 1, arbitrary: fc.constant(Number.NaN) }), { minLength: 30, maxLength: 120 }),
+  samples: fc.array(fc.oneof({ weight: 20, arbitrary: fc.integer({ min: -3000, max: 3000 }) }, { weight: 1, arbitrary: fc.constant(Number.NaN) }), {
+    minLength: 30,
+    maxLength: 120,
+  }),
   interpretation: fc.option(text(30).filter((each) => each.length > 0)),
 });
 const clinicRecords = fc.record({
   vitals: fc.array(vitalsInput, { maxLength: 2 }),
-  visit: fc.option(fc.record({ checkedIn: fc.option(fc.boolean()), fields: visitFields, vitalsInside: fc.option(vitalsInput), correction: fc.option(visitFields) })),
+  visit: fc.option(
+    fc.record({ checkedIn: fc.option(fc.boolean()), fields: visitFields, vitalsInside: fc.option(vitalsInput), correction: fc.option(visitFields) }),
+  ),
   ecg: fc.option(ecgShape),
 });
 
@@ -121,7 +133,11 @@ describe('pull-back: a record written on station A is the same record on station
       fc.asyncProperty(clinicRecords, async (records) => {
         const d = a.services.dispatch;
         seq++;
-        const registered = await call(d, 'patients', 'register', { name: `往返${chineseDigits(seq)}`, idNumber: makeResidentId('130321', `19${50 + (seq % 40)}-04-05`, seq), village: '东村' });
+        const registered = await call(d, 'patients', 'register', {
+          name: `往返${chineseDigits(seq)}`,
+          idNumber: makeResidentId('130321', `19${50 + (seq % 40)}-04-05`, seq),
+          village: '东村',
+        });
         if (registered.status !== 'created') throw new Error(`setup: ${registered.status}`);
         const patientId = registered.patient.id;
         for (const input of records.vitals) await call(d, 'vitals', 'record', { patientId, input });
@@ -135,8 +151,15 @@ describe('pull-back: a record written on station A is the same record on station
         }
         if (records.ecg) {
           const shape = records.ecg;
-          const leads = ['I', 'II', 'V1'].slice(0, shape.leads).map((name, index) => ({ name, microvolts: Float32Array.from(shape.samples, (value) => value + index) }));
-          const ecg = a.services.ecg.store({ format: 'device', sampleRateHz: 500, leads, recordedAt: '2026-03-01T08:00:00.000Z' }, 'device', '演示设备', patientId);
+          const leads = ['I', 'II', 'V1']
+            .slice(0, shape.leads)
+            .map((name, index) => ({ name, microvolts: Float32Array.from(shape.samples, (value) => value + index) }));
+          const ecg = a.services.ecg.store(
+            { format: 'device', sampleRateHz: 500, leads, recordedAt: '2026-03-01T08:00:00.000Z' },
+            'device',
+            '演示设备',
+            patientId,
+          );
           if (shape.interpretation) await call(d, 'ecg', 'interpret', { patientId, ecgId: ecg.id, interpretation: shape.interpretation });
         }
         await sync(a);
@@ -162,7 +185,9 @@ describe('pull-back: a record written on station A is the same record on station
       expect(onPeer.meta?.tag).toContainEqual({ system: INSTITUTION_CODE_SYSTEM, code: OTHER_CENTER });
       await sync(b);
       await expect(call(b.services.dispatch, 'patients', 'get', { patientId: registered.patient.id })).rejects.toMatchObject({ code: 'NOT_FOUND' });
-      const foreign = b.services.store.current.sqlite.prepare(`SELECT count(*) AS n FROM sync_known_versions WHERE resource_id = ?`).get(registered.patient.id) as { n: number };
+      const foreign = b.services.store.current.sqlite
+        .prepare(`SELECT count(*) AS n FROM sync_known_versions WHERE resource_id = ?`)
+        .get(registered.patient.id) as { n: number };
       expect(foreign.n).toBe(0);
     } finally {
       await other.services.sync.close();
@@ -171,7 +196,11 @@ describe('pull-back: a record written on station A is the same record on station
   });
 
   it('the same patient edited on both stations while offline: a visible conflict on the second to sync, nothing overwritten', async () => {
-    const registered = await call(a.services.dispatch, 'patients', 'register', { name: '冲突测试', idNumber: makeResidentId('130321', '1955-02-03', 900), phone: '13900000000' });
+    const registered = await call(a.services.dispatch, 'patients', 'register', {
+      name: '冲突测试',
+      idNumber: makeResidentId('130321', '1955-02-03', 900),
+      phone: '13900000000',
+    });
     if (registered.status !== 'created') throw new Error('setup');
     const patientId = registered.patient.id;
     await sync(a);
@@ -191,7 +220,7 @@ describe('pull-back: a record written on station A is the same record on station
     expect(JSON.stringify(server)).not.toContain('河口村 5 组');
   });
 
-  it('the same resident registered on both stations offline does not stop the center\'s pull: the second waits for the merge', async () => {
+  it("the same resident registered on both stations offline does not stop the center's pull: the second waits for the merge", async () => {
     const idNumber = makeResidentId('130321', '1949-10-01', 901);
     const onA = await call(a.services.dispatch, 'patients', 'register', { name: '重复登记', idNumber });
     const onB = await call(b.services.dispatch, 'patients', 'register', { name: '重复登记', idNumber });
@@ -205,7 +234,9 @@ describe('pull-back: a record written on station A is the same record on station
     // The stream went on past the clash…
     expect((await call(b.services.dispatch, 'patients', 'get', { patientId: later.patient.id })).name).toBe('后来登记');
     // …and A's record of the same resident waits for the duplicate to be resolved, next to B's own.
-    const parked = b.services.store.current.sqlite.prepare(`SELECT resource_id AS id, waiting_type AS type, waiting_id AS waitingId FROM sync_pulled_parts`).all();
+    const parked = b.services.store.current.sqlite
+      .prepare(`SELECT resource_id AS id, waiting_type AS type, waiting_id AS waitingId FROM sync_pulled_parts`)
+      .all();
     expect(parked).toContainEqual({ id: onA.patient.id, type: 'PatientMerge', waitingId: onB.patient.id });
   });
 });

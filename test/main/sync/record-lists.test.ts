@@ -67,14 +67,22 @@ describe('sync record lists and target state against the county peer', () => {
   }
 
   it('waiting, then sent; down: failed with reason and action, state waiting-retry, last sync not moved; conflict with its patient', async () => {
-    await call(d(), 'sync', 'configure', { id: 'county', baseUrl: peer.url, caCertificatePath: pki.ca.certPath, clientPkcs12Path: pki.client.pfxPath, clientPassphrase: pki.client.passphrase });
+    await call(d(), 'sync', 'configure', {
+      id: 'county',
+      baseUrl: peer.url,
+      caCertificatePath: pki.ca.certPath,
+      clientPkcs12Path: pki.client.pfxPath,
+      clientPassphrase: pki.client.passphrase,
+    });
     await call(d(), 'sync', 'setEnabled', { id: 'county', enabled: false });
 
     // Paused: the change waits, named by its patient.
     const li = await register(11, '李等待');
     const waiting = await list('waiting');
     expect(waiting.total).toBe(1);
-    expect(waiting.records).toEqual([expect.objectContaining({ resourceType: 'Patient', resourceId: li.id, patientId: li.id, patientName: '李等待', lastError: null })]);
+    expect(waiting.records).toEqual([
+      expect.objectContaining({ resourceType: 'Patient', resourceId: li.id, patientId: li.id, patientName: '李等待', lastError: null }),
+    ]);
     expect((await list('failed')).total).toBe(0);
     // The count alone names nobody: no audit row for it; the list did write one, naming the patient.
     await call(d(), 'sync', 'records', { id: 'county', list: 'waiting', limit: 0 });
@@ -98,8 +106,16 @@ describe('sync record lists and target state against the county peer', () => {
       expect(down.lastError).toMatchObject({ code: 'SERVER_UNREACHABLE', action: 'check-network-or-address' });
       expect(down.lastSyncAt).toBe(lastSync);
       expect(down.nextAttemptAt).not.toBeNull();
-      const failed = await until(() => list('failed'), (result) => result.total === 1, 'the failed list');
-      expect(failed.records[0]).toMatchObject({ resourceId: wang.id, patientName: '王失败', lastError: { code: 'SERVER_UNREACHABLE', action: 'check-network-or-address' } });
+      const failed = await until(
+        () => list('failed'),
+        (result) => result.total === 1,
+        'the failed list',
+      );
+      expect(failed.records[0]).toMatchObject({
+        resourceId: wang.id,
+        patientName: '王失败',
+        lastError: { code: 'SERVER_UNREACHABLE', action: 'check-network-or-address' },
+      });
       expect(failed.records[0].attempts).toBeGreaterThan(0);
       expect((await call(d(), 'system', 'status', {})).sync.state).toBe('error');
     } finally {
@@ -115,8 +131,17 @@ describe('sync record lists and target state against the county peer', () => {
     await peer.repo.updateResource<FhirPatient>({ ...current, name: [{ text: '李更正' }] });
     const local = await call(d(), 'patients', 'get', { patientId: li.id });
     await call(d(), 'patients', 'update', { patientId: li.id, version: local.version, address: '东风村3组' });
-    const conflicts = await until(() => list('conflict'), (result) => result.total === 1, 'the conflict');
-    expect(conflicts.records[0]).toMatchObject({ resourceType: 'Patient', resourceId: li.id, patientId: li.id, lastError: { code: 'CONFLICT', action: 'resolve-conflict' } });
+    const conflicts = await until(
+      () => list('conflict'),
+      (result) => result.total === 1,
+      'the conflict',
+    );
+    expect(conflicts.records[0]).toMatchObject({
+      resourceType: 'Patient',
+      resourceId: li.id,
+      patientId: li.id,
+      lastError: { code: 'CONFLICT', action: 'resolve-conflict' },
+    });
     expect(conflicts.records[0].conflictId).not.toBeNull();
     expect((await list('waiting')).total + (await list('failed')).total).toBe(0);
   });

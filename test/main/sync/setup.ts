@@ -8,12 +8,7 @@ import type { PeerRepository } from '../../support/fhir-peer/repository';
 
 /** Shared fixtures for the sync tests: target settings over a test PKI, and clinical-looking resources. */
 
-export function targetFor(
-  pki: PlatformPki,
-  baseUrl: string,
-  overrides: Partial<SyncTargetConfig> = {},
-  id: SyncTargetId = 'county',
-): SyncTargetConfig {
+export function targetFor(pki: PlatformPki, baseUrl: string, overrides: Partial<SyncTargetConfig> = {}, id: SyncTargetId = 'county'): SyncTargetConfig {
   return {
     id,
     baseUrl,
@@ -37,18 +32,12 @@ export function patient(index: number, id: string = randomUUID()): ResourceWithI
   };
 }
 
-export function heartRate(
-  subject: { id: string },
-  bpm: number,
-  id: string = randomUUID(),
-): ResourceWithId & Observation {
+export function heartRate(subject: { id: string }, bpm: number, id: string = randomUUID()): ResourceWithId & Observation {
   return {
     resourceType: 'Observation',
     id,
     status: 'final',
-    category: [
-      { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/observation-category', code: 'vital-signs' }] },
-    ],
+    category: [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/observation-category', code: 'vital-signs' }] }],
     code: { coding: [{ system: 'http://loinc.org', code: '8867-4', display: 'Heart rate' }] },
     subject: { reference: `Patient/${subject.id}` },
     effectiveDateTime: '2025-03-01T08:30:00+08:00',

@@ -69,10 +69,22 @@ describe('SqlOutboxStore rules', () => {
             store.markFailed(entry.id, syncErrorInfo('HTTP_5XX', 'x'), step.hold ? null : 1);
           } else if (step.kind === 'sent') {
             const entry = queue[step.pick % queue.length];
-            store.markSent([entry.id], [{ target: 'county', resourceType: 'Patient', resourceId: entry.resource.id, versionId: `v${entry.seq}`, lastUpdated: null }]);
+            store.markSent(
+              [entry.id],
+              [{ target: 'county', resourceType: 'Patient', resourceId: entry.resource.id, versionId: `v${entry.seq}`, lastUpdated: null }],
+            );
           } else {
             const entry = queue[step.pick % queue.length];
-            store.recordConflict({ target: 'county', resourceType: 'Patient', resourceId: entry.resource.id, entryIds: [entry.id], ours: entry.resource, theirs: null, baseVersion: null, detectedAt: 0 });
+            store.recordConflict({
+              target: 'county',
+              resourceType: 'Patient',
+              resourceId: entry.resource.id,
+              entryIds: [entry.id],
+              ours: entry.resource,
+              theirs: null,
+              baseVersion: null,
+              detectedAt: 0,
+            });
           }
           for (const target of ['county', 'provincial'] as const) {
             const all = store.pending(target, 10_000);

@@ -4,13 +4,7 @@ import { SyncError } from '../../../src/main/sync/errors';
 import { createFhirHttpClient } from '../../../src/main/sync/http';
 import { buildClientTls, classifySyncError, probeClientCertificate } from '../../../src/main/sync/tls';
 import { SYNC_ERROR_POLICY, type SyncErrorCode, type SyncTargetConfig } from '../../../src/shared/sync';
-import {
-  generatePlatformPki,
-  generateRefusalFixtures,
-  type PemPair,
-  type PlatformPki,
-  type RefusalFixtures,
-} from '../../support/fhir-peer/certs';
+import { generatePlatformPki, generateRefusalFixtures, type PemPair, type PlatformPki, type RefusalFixtures } from '../../support/fhir-peer/certs';
 import { startFhirPeer, type FhirPeer } from '../../support/fhir-peer/peer';
 import { targetFor } from './setup';
 
@@ -103,9 +97,7 @@ describe('mutual TLS between the station and a platform peer', () => {
     const target = targetFor(pki, peer.url, { clientPassphrase: fixtures.wrongPassphrase });
     expect(() => buildClientTls(target)).toThrowError(SyncError);
     expect(await outcome(target)).toBe('TLS_BAD_PASSPHRASE');
-    expect(
-      await outcome(targetFor(pki, peer.url, { clientPkcs12: new Uint8Array([0x30, 0x03, 0x02, 0x01, 0x03]) })),
-    ).toBe('TLS_BAD_PASSPHRASE');
+    expect(await outcome(targetFor(pki, peer.url, { clientPkcs12: new Uint8Array([0x30, 0x03, 0x02, 0x01, 0x03]) }))).toBe('TLS_BAD_PASSPHRASE');
   });
 
   it('reports an unreadable CA certificate as a CA problem', async () => {

@@ -86,28 +86,63 @@ afterAll(async () => {
 });
 
 describe('two stations of one center converge through the county platform', () => {
-  it('registration and check-in on A, vitals on B, visit and ECG on A: the same chart and the same day\'s queue on both', async () => {
+  it("registration and check-in on A, vitals on B, visit and ECG on A: the same chart and the same day's queue on both", async () => {
     expect(a.child.pid).not.toBe(b.child.pid);
-    const registered = await a.call<{ status: string; patient: { id: string } }>('patients.register', { name: '双站同步', idNumber: makeResidentId('130321', '1958-09-09', 77), village: '东村' });
+    const registered = await a.call<{ status: string; patient: { id: string } }>('patients.register', {
+      name: '双站同步',
+      idNumber: makeResidentId('130321', '1958-09-09', 77),
+      village: '东村',
+    });
     const patientId = registered.patient.id;
-    await until(() => b.call('patients.get', { patientId }), () => true, 'the registration on B');
+    await until(
+      () => b.call('patients.get', { patientId }),
+      () => true,
+      'the registration on B',
+    );
     const entry = await a.call<{ id: string }>('clinic.checkIn', { patientId, priority: true });
-    await until(() => b.call<{ id: string; status: string }[]>('clinic.queue', { includeFinished: true }), (queue) => queue.some((each) => each.id === entry.id && each.status === 'waiting'), 'the check-in in B\'s queue');
+    await until(
+      () => b.call<{ id: string; status: string }[]>('clinic.queue', { includeFinished: true }),
+      (queue) => queue.some((each) => each.id === entry.id && each.status === 'waiting'),
+      "the check-in in B's queue",
+    );
 
-    await b.call('vitals.record', { patientId, input: { bloodPressure: [{ systolic: 158, diastolic: 96 }], heartRate: 84, glucose: { mmolPerL: 8.1, timing: 'fasting' } } });
-    await until(() => a.call<unknown[]>('vitals.list', { patientId, limit: 10 }), (list) => list.length === 1, 'the vitals on A');
+    await b.call('vitals.record', {
+      patientId,
+      input: { bloodPressure: [{ systolic: 158, diastolic: 96 }], heartRate: 84, glucose: { mmolPerL: 8.1, timing: 'fasting' } },
+    });
+    await until(
+      () => a.call<unknown[]>('vitals.list', { patientId, limit: 10 }),
+      (list) => list.length === 1,
+      'the vitals on A',
+    );
 
     const visit = await a.call<{ id: string }>('visits.open', { patientId, queueEntryId: entry.id });
-    await a.call('visits.save', { patientId, visitId: visit.id, chiefComplaint: '头晕', history: '高血压 5 年', examination: '心肺无异常', diagnoses: [{ code: 'I10', name: '原发性高血压' }], plan: '复查血压', prescription: '氨氯地平 5mg qd' });
+    await a.call('visits.save', {
+      patientId,
+      visitId: visit.id,
+      chiefComplaint: '头晕',
+      history: '高血压 5 年',
+      examination: '心肺无异常',
+      diagnoses: [{ code: 'I10', name: '原发性高血压' }],
+      plan: '复查血压',
+      prescription: '氨氯地平 5mg qd',
+    });
     await a.call('visits.close', { patientId, visitId: visit.id });
-    const leads = ['I', 'II', 'V1'].map((name, index) => ({ name, microvolts: Float32Array.from({ length: 2500 }, (_, i) => Math.round(Math.sin(i / 25) * 800) + index * 10) }));
+    const leads = ['I', 'II', 'V1'].map((name, index) => ({
+      name,
+      microvolts: Float32Array.from({ length: 2500 }, (_, i) => Math.round(Math.sin(i / 25) * 800) + index * 10),
+    }));
     const file = path.join(files, 'a.xml');
     writeFileSync(file, writeAecg({ format: 'hl7-aecg', sampleRateHz: 500, leads, recordedAt: '2026-12-06T08:00:00.000Z' }));
     const ecg = await a.call<{ id: string }>('ecg.importFile', { patientId, path: file });
     await a.call('ecg.interpret', { patientId, ecgId: ecg.id, interpretation: '窦性心律，左室高电压' });
 
     const onA = await chart(a, patientId);
-    const onB = await until(() => chart(b, patientId), (each) => JSON.stringify(each) === JSON.stringify(onA), 'the same chart on B');
+    const onB = await until(
+      () => chart(b, patientId),
+      (each) => JSON.stringify(each) === JSON.stringify(onA),
+      'the same chart on B',
+    );
     expect(onB).toEqual(onA);
     expect(onB.visits).toHaveLength(1);
     expect(onB.ecgs).toMatchObject([{ interpretation: '窦性心律，左室高电压', leadNames: ['I', 'II', 'V1'] }]);
@@ -117,7 +152,11 @@ describe('two stations of one center converge through the county platform', () =
     // Signing the visit finished the queue entry on A; B's day list says so too.
     const queueA = await a.call<{ id: string; status: string }[]>('clinic.queue', { includeFinished: true });
     expect(queueA).toMatchObject([{ id: entry.id, status: 'done', priority: true }]);
-    const queueB = await until(() => b.call<unknown[]>('clinic.queue', { includeFinished: true }), (queue) => JSON.stringify(queue) === JSON.stringify(queueA), 'the same queue on B');
+    const queueB = await until(
+      () => b.call<unknown[]>('clinic.queue', { includeFinished: true }),
+      (queue) => JSON.stringify(queue) === JSON.stringify(queueA),
+      'the same queue on B',
+    );
     expect(queueB).toEqual(queueA);
     expect(onB.visits).toMatchObject([{ queueEntryId: entry.id }]);
   }, 180_000);

@@ -16,7 +16,13 @@ function controlled<T>() {
   return { calls, fetcher };
 }
 
-function View({ use, input }: { use: (i: { q: string } | null) => { data: string | undefined; error: unknown; loading: boolean }; input: { q: string } | null }) {
+function View({
+  use,
+  input,
+}: {
+  use: (i: { q: string } | null) => { data: string | undefined; error: unknown; loading: boolean };
+  input: { q: string } | null;
+}) {
   const r = use(input);
   return (
     <p data-testid="out">
@@ -119,7 +125,7 @@ describe('resource hooks', () => {
     expect(out()).toBe('idle|-|-');
   });
 
-  it('sign-out forgets answers: the next mount starts from loading, not the last user\'s data', async () => {
+  it("sign-out forgets answers: the next mount starts from loading, not the last user's data", async () => {
     const { calls, fetcher } = controlled<string>();
     const r = defineResource('t7.list', (i: { q: string }) => fetcher(i));
     const first = render(<View use={r.use} input={{ q: 'a' }} />);

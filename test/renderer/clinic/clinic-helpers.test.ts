@@ -64,9 +64,24 @@ describe('stale answers', () => {
 });
 
 const visit = (over: Partial<Visit>): Visit => ({
-  id: 'v1', recordId: 'r1', version: 1, supersedes: null, patientId: 'p', queueEntryId: null, status: 'closed', correctionReason: null,
-  clinicianName: '王医生', openedAt: '2025-06-15T01:00:00.000Z', closedAt: '2025-06-15T01:20:00.000Z',
-  chiefComplaint: '', history: '', examination: '', diagnoses: [], plan: '', prescription: '', ...over,
+  id: 'v1',
+  recordId: 'r1',
+  version: 1,
+  supersedes: null,
+  patientId: 'p',
+  queueEntryId: null,
+  status: 'closed',
+  correctionReason: null,
+  clinicianName: '王医生',
+  openedAt: '2025-06-15T01:00:00.000Z',
+  closedAt: '2025-06-15T01:20:00.000Z',
+  chiefComplaint: '',
+  history: '',
+  examination: '',
+  diagnoses: [],
+  plan: '',
+  prescription: '',
+  ...over,
 });
 
 describe('visit versions', () => {
@@ -85,7 +100,16 @@ describe('visit versions', () => {
 });
 
 const vitals = (over: Partial<VitalsRecord>): VitalsRecord => ({
-  id: 'x', patientId: 'p', visitId: null, source: 'clinic', measuredAt: '2025-06-15T01:00:00.000Z', input: {}, derived: {}, flags: [], recordedBy: 1, ...over,
+  id: 'x',
+  patientId: 'p',
+  visitId: null,
+  source: 'clinic',
+  measuredAt: '2025-06-15T01:00:00.000Z',
+  input: {},
+  derived: {},
+  flags: [],
+  recordedBy: 1,
+  ...over,
 });
 
 describe('vitals display', () => {

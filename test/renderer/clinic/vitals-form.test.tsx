@@ -115,7 +115,14 @@ describe('vitals form model', () => {
   });
 
   it('keeps a gap in the BP rows so messages name the reading the nurse sees', () => {
-    const draft = { ...EMPTY_VITALS, bp: [{ systolic: '', diastolic: '' }, { systolic: '140', diastolic: '' }, { systolic: '', diastolic: '' }] };
+    const draft = {
+      ...EMPTY_VITALS,
+      bp: [
+        { systolic: '', diastolic: '' },
+        { systolic: '140', diastolic: '' },
+        { systolic: '', diastolic: '' },
+      ],
+    };
     expect(toVitalsInput(draft).bloodPressure).toEqual([
       { systolic: undefined, diastolic: undefined },
       { systolic: 140, diastolic: undefined },

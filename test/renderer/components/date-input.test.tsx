@@ -52,7 +52,7 @@ describe('DateInput', () => {
     });
   }
 
-  it('refuses what is not a date, in Chinese, beside the box and as the box\'s validity', () => {
+  it("refuses what is not a date, in Chinese, beside the box and as the box's validity", () => {
     render(<Harness kind="pastEvent" />);
     typeInto('2020-02-30');
     const alert = screen.getByRole('alert').textContent ?? '';

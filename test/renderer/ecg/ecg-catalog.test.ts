@@ -24,7 +24,9 @@ function lookup(c: Catalog, key: string): unknown {
 }
 
 function sources(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? sources(path.join(dir, e.name)) : /\.tsx?$/.test(e.name) ? [path.join(dir, e.name)] : []));
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? sources(path.join(dir, e.name)) : /\.tsx?$/.test(e.name) ? [path.join(dir, e.name)] : [],
+  );
 }
 
 describe('ecg catalogs', () => {
@@ -42,7 +44,10 @@ describe('ecg catalogs', () => {
   });
 
   it('has a text for every key the ECG screens use', () => {
-    const files = [...sources(path.join(ROOT, 'src/renderer/features/ecg')), ...sources(path.join(ROOT, 'src/renderer/features/print')).filter((f) => path.basename(f).startsWith('ecg-'))];
+    const files = [
+      ...sources(path.join(ROOT, 'src/renderer/features/ecg')),
+      ...sources(path.join(ROOT, 'src/renderer/features/print')).filter((f) => path.basename(f).startsWith('ecg-')),
+    ];
     const literal = new Set(files.flatMap((f) => [...readFileSync(f, 'utf8').matchAll(/'ecg:([A-Za-z0-9_.]+)'/g)].map((m) => m[1])));
     expect(literal.size).toBeGreaterThan(80);
     // Keys built from data: every value the data can take.
@@ -54,7 +59,10 @@ describe('ecg catalogs', () => {
       ...MEASUREMENT_ORDER.flatMap((k) => [`measure.${k}`, `measureShort.${k}`]),
       ...['bpm', 'ms', 'deg'].map((u) => `unit.${u}`),
       ...['low', 'high'].map((f) => `flag.${f}`),
-      ...Object.values(ADULT_ECG_NORMALS).flatMap((r) => [r.lowFinding, r.highFinding]).filter((f): f is string => !!f).map((f) => `finding.${f}`),
+      ...Object.values(ADULT_ECG_NORMALS)
+        .flatMap((r) => [r.lowFinding, r.highFinding])
+        .filter((f): f is string => !!f)
+        .map((f) => `finding.${f}`),
     ];
     const missing = [...literal, ...built].filter((key) => lookup(zh, key) === undefined || lookup(en, key) === undefined);
     expect(missing).toEqual([]);

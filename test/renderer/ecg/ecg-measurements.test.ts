@@ -26,12 +26,35 @@ describe('normal range text', () => {
 });
 
 describe('measurement rows', () => {
-  const measured = { heartRateBpm: 48.6, rrMeanMs: 1234.4, prMs: 212, qrsMs: 96, qtMs: 470, qtcBazettMs: 455.2, qtcFridericiaMs: 459.9, qrsAxisDeg: -45, beatCount: 9, medianBeatCount: 8 };
+  const measured = {
+    heartRateBpm: 48.6,
+    rrMeanMs: 1234.4,
+    prMs: 212,
+    qrsMs: 96,
+    qtMs: 470,
+    qtcBazettMs: 455.2,
+    qtcFridericiaMs: 459.9,
+    qrsAxisDeg: -45,
+    beatCount: 9,
+    medianBeatCount: 8,
+  };
 
   it('flags an adult man against the adult ranges with the finding code', () => {
     const rows = measurementRows(measured, 'M', true);
     const byKey = Object.fromEntries(rows.map((r) => [r.key, r]));
-    expect(rows.map((r) => r.key)).toEqual(['heartRateBpm', 'rrMeanMs', 'prMs', 'qrsMs', 'qtMs', 'qtcBazettMs', 'qtcFridericiaMs', 'pAxisDeg', 'qrsAxisDeg', 'tAxisDeg', 'sokolowLyonUv']);
+    expect(rows.map((r) => r.key)).toEqual([
+      'heartRateBpm',
+      'rrMeanMs',
+      'prMs',
+      'qrsMs',
+      'qtMs',
+      'qtcBazettMs',
+      'qtcFridericiaMs',
+      'pAxisDeg',
+      'qrsAxisDeg',
+      'tAxisDeg',
+      'sokolowLyonUv',
+    ]);
     expect(byKey.heartRateBpm).toEqual({ key: 'heartRateBpm', unit: 'bpm', value: 49, range: '60–100', flag: 'low', finding: 'bradycardia' });
     expect(byKey.prMs).toMatchObject({ flag: 'high', finding: 'firstDegreeAvBlock' });
     expect(byKey.qrsMs).toMatchObject({ flag: 'normal' });
@@ -42,7 +65,7 @@ describe('measurement rows', () => {
     expect(byKey.rrMeanMs).toEqual({ key: 'rrMeanMs', unit: 'ms', value: 1234, range: '' });
   });
 
-  it('uses the women\'s QTc limit', () => {
+  it("uses the women's QTc limit", () => {
     const qtc = measurementRows(measured, 'F', true).find((r) => r.key === 'qtcBazettMs');
     expect(qtc).toMatchObject({ flag: 'normal', range: '< 460' });
   });

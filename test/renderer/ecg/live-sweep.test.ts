@@ -4,7 +4,12 @@ import { SweepBuffer, toFloat32, type LiveBlock } from '../../../src/renderer/fe
 import { QUIET_MS, shownDeviceState } from '../../../src/renderer/features/ecg/device-state';
 
 const LEADS = ['I', 'II'];
-const block = (firstSampleIndex: number, values: (number | null)[][]): LiveBlock => ({ sampleRateHz: 500, leadNames: LEADS, firstSampleIndex, samples: values.map(toFloat32) });
+const block = (firstSampleIndex: number, values: (number | null)[][]): LiveBlock => ({
+  sampleRateHz: 500,
+  leadNames: LEADS,
+  firstSampleIndex,
+  samples: values.map(toFloat32),
+});
 const ramp = (from: number, n: number) => Array.from({ length: n }, (_, i) => from + i);
 const NO_FILTER = {};
 
@@ -30,7 +35,12 @@ describe('live sweep buffer', () => {
 
   it('shows a device-reported lost sample (null) as a blank', () => {
     const b = new SweepBuffer(LEADS, 500, 8, NO_FILTER);
-    b.push(block(0, [[1, null, 3], [1, 2, null]]));
+    b.push(
+      block(0, [
+        [1, null, 3],
+        [1, 2, null],
+      ]),
+    );
     expect(Number.isNaN(b.ring(0)[1])).toBe(true);
     expect(Number.isNaN(b.ring(1)[2])).toBe(true);
     expect(b.ring(0)[2]).toBe(3);
@@ -39,7 +49,12 @@ describe('live sweep buffer', () => {
   it('ignores a repeated block and keeps the part of an overlapping one that is new', () => {
     const b = new SweepBuffer(LEADS, 500, 10, NO_FILTER);
     b.push(block(0, [ramp(0, 4), ramp(0, 4)]));
-    b.push(block(0, [[9, 9, 9, 9], [9, 9, 9, 9]]));
+    b.push(
+      block(0, [
+        [9, 9, 9, 9],
+        [9, 9, 9, 9],
+      ]),
+    );
     b.push(block(2, [ramp(2, 4), ramp(2, 4)]));
     expect(Array.from(b.ring(0).subarray(0, 6))).toEqual([0, 1, 2, 3, 4, 5]);
     expect(b.streamIndex).toBe(6);

@@ -11,7 +11,12 @@ const auditKey = Buffer.from(hexAuditKey, 'hex');
 const { sqlite } = openEncryptedDatabase(file, Buffer.from(hexKey, 'hex'), { migrationsFolder: defaultMigrationsFolder(), create: true });
 process.stdout.write('ready\n');
 for (let i = 0; ; i++) {
-  appendAudit(sqlite, { userId: 1, username: 'crash', action: 'crash.write', kind: 'write', patientId: `p-${i}`, outcome: 'ok', details: 'x'.repeat(i % 500) }, new Date(), auditKey);
+  appendAudit(
+    sqlite,
+    { userId: 1, username: 'crash', action: 'crash.write', kind: 'write', patientId: `p-${i}`, outcome: 'ok', details: 'x'.repeat(i % 500) },
+    new Date(),
+    auditKey,
+  );
   const { id } = sqlite.prepare('SELECT max(id) AS id FROM audit_log').get() as { id: number };
   process.stdout.write(`${id}\n`);
 }

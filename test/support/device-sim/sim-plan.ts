@@ -96,12 +96,7 @@ export function signalSlice(signal: SimSignal, lead: number, from: number, lengt
 }
 
 /** The bytes written for frame k (garbage first, when due), or undefined when its fate is not to be sent. */
-export function frameBytes(
-  k: number,
-  options: Omit<DeviceSimOptions, 'tty'>,
-  signal: SimSignal,
-  startUtcUs: number,
-): Uint8Array | undefined {
+export function frameBytes(k: number, options: Omit<DeviceSimOptions, 'tty'>, signal: SimSignal, startUtcUs: number): Uint8Array | undefined {
   const fate = frameFate(k, options);
   if (fate === 'drop' || fate === 'pause') return undefined;
   const perFrame = samplesPerFrame(options);

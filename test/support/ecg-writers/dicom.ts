@@ -215,7 +215,13 @@ function groupItem(group: DicomGroupSpec, explicit: boolean, undefinedLength: bo
     uint(0x003a, 0x0010, 'UL', group.sampleCount ?? group.channels[0]?.raw.length ?? 0, explicit),
     text(0x003a, 0x001a, 'DS', group.sampleRate ?? '500', explicit),
     text(0x003a, 0x0020, 'SH', group.label ?? (group.originality === 'DERIVED' ? 'MEDIAN BEAT' : 'RHYTHM'), explicit),
-    sequence(0x003a, 0x0200, group.channels.map((channel, index) => channelItem(channel, index, explicit, undefinedLength)), explicit, undefinedLength),
+    sequence(
+      0x003a,
+      0x0200,
+      group.channels.map((channel, index) => channelItem(channel, index, explicit, undefinedLength)),
+      explicit,
+      undefinedLength,
+    ),
     uint(0x5400, 0x1004, 'US', bits, explicit),
     text(0x5400, 0x1006, 'CS', group.interpretation ?? (bits === 8 ? 'SB' : 'SS'), explicit),
     padding ? element(0x5400, 0x100a, dataVr, padding, explicit) : undefined,
@@ -258,7 +264,15 @@ export function buildDicom(spec: DicomSpec): Uint8Array {
     optional(spec.patientSex, (v) => text(0x0010, 0x0040, 'CS', v, explicit)),
     optional(spec.age, (v) => text(0x0010, 0x1010, 'AS', v, explicit)),
     optional(spec.serial, (v) => text(0x0018, 0x1000, 'LO', v, explicit)),
-    spec.groups ? sequence(0x5400, 0x0100, spec.groups.map((group) => groupItem(group, explicit, undefinedLength)), explicit, undefinedLength) : undefined,
+    spec.groups
+      ? sequence(
+          0x5400,
+          0x0100,
+          spec.groups.map((group) => groupItem(group, explicit, undefinedLength)),
+          explicit,
+          undefinedLength,
+        )
+      : undefined,
   ]);
   const preamble = spec.preamble ?? true;
   return concat(preamble ? [new Uint8Array(128), ascii('DICM'), metaGroup(sopClass, transferSyntax), body] : [body]);

@@ -38,7 +38,11 @@ function int16Bytes(values: readonly number[]): Uint8Array {
 
 function leadData(lead: MuseLeadSpec): string {
   const bytes = int16Bytes(lead.raw);
-  const base64 = lead.base64 ?? Buffer.from(bytes).toString('base64').replace(/(.{76})/g, '$1\n');
+  const base64 =
+    lead.base64 ??
+    Buffer.from(bytes)
+      .toString('base64')
+      .replace(/(.{76})/g, '$1\n');
   const crc = lead.crc === undefined ? crc32(bytes) : lead.crc;
   return [
     '      <LeadData>',

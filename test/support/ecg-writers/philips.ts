@@ -130,7 +130,9 @@ function waveformText(spec: PhilipsSpec, labels: string[]): string {
     return Buffer.from(bytes).toString('base64');
   }
   const limbOrder = TWELVE.slice(0, 6).every((name, index) => labels[index] === name);
-  return Buffer.from(xliPayload(spec.leads, limbOrder)).toString('base64').replace(/(.{76})/g, '$1\n');
+  return Buffer.from(xliPayload(spec.leads, limbOrder))
+    .toString('base64')
+    .replace(/(.{76})/g, '$1\n');
 }
 
 export function buildPhilipsXml(spec: PhilipsSpec): string {

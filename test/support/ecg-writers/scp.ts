@@ -193,7 +193,10 @@ function leadSection(spec: ScpSpec): Uint8Array {
   const writer = new ByteWriter().u8(spec.leads.length).u8(subtracted | 0x04 | (Math.min(spec.leads.length, 31) << 3));
   for (const lead of spec.leads) {
     const first = lead.firstSample ?? 1;
-    writer.u32(first).u32(first + (lead.sampleCount ?? lead.values.length) - 1).u8(lead.code);
+    writer
+      .u32(first)
+      .u32(first + (lead.sampleCount ?? lead.values.length) - 1)
+      .u8(lead.code);
   }
   return writer.toBytes();
 }
@@ -269,7 +272,10 @@ export function writeScp(spec: ScpSpec): Uint8Array {
   pointers.u16(0).u32(section0Length).u32(7);
   for (let id = 1; id < SECTION_COUNT; id++) {
     const section = sections.get(id);
-    pointers.u16(id).u32(section?.length ?? 0).u32(section ? index : 0);
+    pointers
+      .u16(id)
+      .u32(section?.length ?? 0)
+      .u32(section ? index : 0);
     if (section) index += section.length;
   }
   const parts = [sectionBytes(0, pointers.toBytes(), protocolVersion), ...[...sections.entries()].sort(([a], [b]) => a - b).map(([, bytes]) => bytes)];

@@ -105,7 +105,10 @@ export function centerPatientResources(seed: CenterSeed, index: number): Resourc
   resources.push(...vitals.map(tag));
   if (seed.ecgEvery && index % seed.ecgEvery === 0) {
     const n = 1000;
-    const leads = ['I', 'II', 'V1'].map((lead, l) => ({ name: lead, microvolts: Float32Array.from({ length: n }, (_, i) => Math.round(Math.sin(i / 20) * 900) + l) }));
+    const leads = ['I', 'II', 'V1'].map((lead, l) => ({
+      name: lead,
+      microvolts: Float32Array.from({ length: n }, (_, i) => Math.round(Math.sin(i / 20) * 900) + l),
+    }));
     const ecg = ecgToFhir(
       {
         id: uuidLike(seed.prefix, 'd', index),

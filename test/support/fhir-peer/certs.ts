@@ -140,10 +140,7 @@ function makeCa(dir: string, base: string, commonName: string): PemPair {
       '',
     ].join('\n'),
   );
-  openssl(
-    ['req', '-x509', '-new', '-key', keyPath, '-sha256', '-days', '3650', '-config', configPath, '-out', certPath],
-    dir,
-  );
+  openssl(['req', '-x509', '-new', '-key', keyPath, '-sha256', '-days', '3650', '-config', configPath, '-out', certPath], dir);
   return readPair(certPath, keyPath);
 }
 
@@ -237,24 +234,9 @@ function issueLeaf(dir: string, ca: PemPair, base: string, spec: LeafSpec): PemP
 function exportPkcs12(dir: string, pair: PemPair, base: string, passphrase: string): ClientBundle {
   const pfxPath = path.join(dir, `${base}.p12`);
   // The passphrase goes through the environment so it never shows in a process listing.
-  openssl(
-    [
-      'pkcs12',
-      '-export',
-      '-inkey',
-      pair.keyPath,
-      '-in',
-      pair.certPath,
-      '-name',
-      base,
-      '-passout',
-      'env:TEST_P12_PASSPHRASE',
-      '-out',
-      pfxPath,
-    ],
-    dir,
-    { TEST_P12_PASSPHRASE: passphrase },
-  );
+  openssl(['pkcs12', '-export', '-inkey', pair.keyPath, '-in', pair.certPath, '-name', base, '-passout', 'env:TEST_P12_PASSPHRASE', '-out', pfxPath], dir, {
+    TEST_P12_PASSPHRASE: passphrase,
+  });
   return { ...pair, pfx: readFileSync(pfxPath), pfxPath, passphrase };
 }
 

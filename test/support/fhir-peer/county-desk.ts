@@ -36,7 +36,6 @@ export interface CountyDesk {
   sign(taskId: string, conclusion: string, signer: string, critical?: string): Promise<DiagnosticReport>;
 }
 
-
 function requestOf(task: Task): string | undefined {
   return task.focus?.reference ?? task.basedOn?.[0]?.reference;
 }
@@ -118,7 +117,9 @@ export function createCountyDesk(peer: FhirPeer): CountyDesk {
         conclusion,
         signer,
       });
-      const signed = critical ? await repo.updateResource<DiagnosticReport>({ ...report, extension: [{ url: CRITICAL_VALUE_EXTENSION, valueString: critical }] }) : report;
+      const signed = critical
+        ? await repo.updateResource<DiagnosticReport>({ ...report, extension: [{ url: CRITICAL_VALUE_EXTENSION, valueString: critical }] })
+        : report;
       await peer.county.setTaskStatus(taskId, 'completed');
       return signed;
     },

@@ -44,7 +44,16 @@ interface Builder {
   id: (suffix: string) => string;
 }
 
-function lab(b: Builder, suffix: string, at: string, code: ReturnType<typeof loinc>, value: number, unit: string, range: string, abnormal: boolean): Observation {
+function lab(
+  b: Builder,
+  suffix: string,
+  at: string,
+  code: ReturnType<typeof loinc>,
+  value: number,
+  unit: string,
+  range: string,
+  abnormal: boolean,
+): Observation {
   return {
     resourceType: 'Observation',
     id: b.id(suffix),
@@ -271,7 +280,13 @@ function liChunsheng(b: Builder): Resource[] {
       title: '出院小结（呼吸内科）',
       section: [
         { title: '出院诊断', text: { status: 'generated', div: '<div xmlns="http://www.w3.org/1999/xhtml">慢性阻塞性肺疾病伴急性加重；肺部感染</div>' } },
-        { title: '出院医嘱', text: { status: 'generated', div: '<div xmlns="http://www.w3.org/1999/xhtml">噻托溴铵吸入剂 18 μg 每日一次；戒烟；乡镇卫生院随访，气喘加重及时就诊</div>' } },
+        {
+          title: '出院医嘱',
+          text: {
+            status: 'generated',
+            div: '<div xmlns="http://www.w3.org/1999/xhtml">噻托溴铵吸入剂 18 μg 每日一次；戒烟；乡镇卫生院随访，气喘加重及时就诊</div>',
+          },
+        },
       ],
     },
   ];

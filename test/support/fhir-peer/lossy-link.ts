@@ -135,24 +135,7 @@ const CHAINS = [
 function addLossRules(namespace: string, device: string, percent: number): void {
   for (const [chain, , match] of CHAINS) {
     nft(namespace, 'add', 'rule', 'inet', 'loss', chain, match, device, 'counter');
-    nft(
-      namespace,
-      'add',
-      'rule',
-      'inet',
-      'loss',
-      chain,
-      match,
-      device,
-      'numgen',
-      'random',
-      'mod',
-      '100',
-      '<',
-      String(percent),
-      'counter',
-      'drop',
-    );
+    nft(namespace, 'add', 'rule', 'inet', 'loss', chain, match, device, 'numgen', 'random', 'mod', '100', '<', String(percent), 'counter', 'drop');
   }
 }
 

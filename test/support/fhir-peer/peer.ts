@@ -226,11 +226,7 @@ export async function startFhirPeer(options: FhirPeerOptions): Promise<FhirPeer>
 /** A batch of reads commits nothing, so losing its answer proves nothing: those are left alone. */
 function isReadBatch(request: unknown): boolean {
   const bundle = request as Bundle | undefined;
-  return (
-    bundle?.resourceType === 'Bundle' &&
-    bundle.type === 'batch' &&
-    (bundle.entry ?? []).every((entry) => entry.request?.method === 'GET')
-  );
+  return bundle?.resourceType === 'Bundle' && bundle.type === 'batch' && (bundle.entry ?? []).every((entry) => entry.request?.method === 'GET');
 }
 
 async function route(
@@ -335,12 +331,10 @@ function readBody(request: IncomingMessage): Promise<Buffer> {
 
 function sendJson(response: ServerResponse, status: number, payload: Resource): void {
   const headers: Record<string, string> = { 'content-type': 'application/fhir+json; charset=utf-8' };
-  const meta =
-    payload.resourceType === 'OperationOutcome' || payload.resourceType === 'Bundle' ? undefined : payload.meta;
+  const meta = payload.resourceType === 'OperationOutcome' || payload.resourceType === 'Bundle' ? undefined : payload.meta;
   if (meta?.versionId) headers.etag = `W/"${meta.versionId}"`;
   if (meta?.lastUpdated) headers['last-modified'] = new Date(meta.lastUpdated).toUTCString();
-  if (status === 201 && payload.id)
-    headers.location = `${payload.resourceType}/${payload.id}/_history/${meta?.versionId ?? ''}`;
+  if (status === 201 && payload.id) headers.location = `${payload.resourceType}/${payload.id}/_history/${meta?.versionId ?? ''}`;
   response.writeHead(status, headers);
   response.end(JSON.stringify(payload));
 }
@@ -348,8 +342,6 @@ function sendJson(response: ServerResponse, status: number, payload: Resource): 
 function outcomeFor(status: number, text: string): OperationOutcome {
   return {
     resourceType: 'OperationOutcome',
-    issue: [
-      { severity: 'error', code: status >= 500 ? 'transient' : 'processing', details: { text: `${status} ${text}` } },
-    ],
+    issue: [{ severity: 'error', code: status >= 500 ? 'transient' : 'processing', details: { text: `${status} ${text}` } }],
   };
 }

@@ -136,9 +136,7 @@ export class PeerRepository extends MemoryRepository {
       resourceType: 'Bundle',
       type: 'searchset',
       ...(wantTotal || reachedEnd ? { total: matches.length } : {}),
-      entry: page.length
-        ? page.map((change) => ({ resource: structuredClone(change.resource) as WithId<T> }))
-        : undefined,
+      entry: page.length ? page.map((change) => ({ resource: structuredClone(change.resource) as WithId<T> })) : undefined,
     };
   }
 

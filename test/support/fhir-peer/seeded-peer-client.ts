@@ -14,11 +14,15 @@ export interface SeededPeerProcess {
 
 /** Starts seeded-peer-process.ts with the platform's TLS material and waits until it has loaded its seeds. */
 export async function startSeededPeer(pki: PlatformPki, seeds: readonly CenterSeed[]): Promise<SeededPeerProcess> {
-  const child = spawn(process.execPath, ['--max-old-space-size=8192', '--import', 'tsx', path.join(__dirname, 'seeded-peer-process.ts'), JSON.stringify(seeds)], {
-    cwd: REPO_ROOT,
-    env: { ...process.env, PEER_TLS: JSON.stringify({ ca: pki.ca.certPem, cert: pki.server.certPem, key: pki.server.keyPem }) },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--max-old-space-size=8192', '--import', 'tsx', path.join(__dirname, 'seeded-peer-process.ts'), JSON.stringify(seeds)],
+    {
+      cwd: REPO_ROOT,
+      env: { ...process.env, PEER_TLS: JSON.stringify({ ca: pki.ca.certPem, cert: pki.server.certPem, key: pki.server.keyPem }) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let stderr = '';
   child.stderr!.setEncoding('utf8');
   child.stderr!.on('data', (text: string) => (stderr += text));

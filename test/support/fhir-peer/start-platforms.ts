@@ -92,7 +92,7 @@ async function main(): Promise<void> {
       'In 同步 settings, enter the base URL, import the CA certificate and the station certificate with its',
       'passphrase. Play the county here:',
       '  consults                       open consults, 危急 (stat) first',
-      '  open <task id>                 write the consult\'s aECG and ECG report PDF to files and print their paths',
+      "  open <task id>                 write the consult's aECG and ECG report PDF to files and print their paths",
       '  sign <task id> <conclusion>    accept if needed, sign a DiagnosticReport, complete the Task',
       '  critical <task id> <text>      the same, with <text> as a 危急值 (critical value) the station must acknowledge',
       '  tasks                          list consult Tasks on the county platform',
@@ -152,7 +152,9 @@ async function playCounty(county: FhirPeer): Promise<void> {
         });
         say(`DiagnosticReport/${report.id} signed for ${serviceRequest}`);
       } else if (command) {
-        say('Commands: consults | open <task id> | sign <task id> <conclusion> | critical <task id> <text> | tasks | task <id> <status> | report <task id> <conclusion>');
+        say(
+          'Commands: consults | open <task id> | sign <task id> <conclusion> | critical <task id> <text> | tasks | task <id> <status> | report <task id> <conclusion>',
+        );
       }
     } catch (error) {
       say(`Failed: ${error instanceof Error ? error.message : String(error)}`);

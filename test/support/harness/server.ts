@@ -106,7 +106,10 @@ export async function startHarness(opts: HarnessOptions): Promise<Harness> {
       if (launchCode !== null) {
         const cookie = access.redeem(launchCode);
         url.searchParams.delete('launch');
-        res.writeHead(cookie ? 303 : 403, { ...(cookie ? { 'set-cookie': cookie, location: `${url.pathname}${url.search}` } : {}), 'cache-control': 'no-store' });
+        res.writeHead(cookie ? 303 : 403, {
+          ...(cookie ? { 'set-cookie': cookie, location: `${url.pathname}${url.search}` } : {}),
+          'cache-control': 'no-store',
+        });
         res.end();
         return;
       }

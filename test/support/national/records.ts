@@ -66,7 +66,12 @@ export async function writeNationalRecords(station: TestStation, opts: { withCon
       heartRate: 78,
       weightKg: 72,
       heightCm: 168,
-      lifestyle: { now: { cigarettesPerDay: 10, alcoholLiangPerDay: 1, exerciseTimesPerWeek: 3, exerciseMinutes: 30, salt: 'heavy' }, target: {}, psychological: 'fair', compliance: 'good' },
+      lifestyle: {
+        now: { cigarettesPerDay: 10, alcoholLiangPerDay: 1, exerciseTimesPerWeek: 3, exerciseMinutes: 30, salt: 'heavy' },
+        target: {},
+        psychological: 'fair',
+        compliance: 'good',
+      },
       adherence: '间断',
       medications: [{ name: '硝苯地平缓释片', timesPerDay: 2, doseMg: 10 }],
     },
@@ -95,7 +100,13 @@ export async function writeNationalRecords(station: TestStation, opts: { withCon
   });
   let consultId: string | null = null;
   if (opts.withConsult) {
-    const consult = await call(d, 'consult', 'create', { patientId, question: '血压控制差，请会诊调整用药', urgency: 'routine', targetInstitution: '县人民医院', specialty: 'cardiology' });
+    const consult = await call(d, 'consult', 'create', {
+      patientId,
+      question: '血压控制差，请会诊调整用药',
+      urgency: 'routine',
+      targetInstitution: '县人民医院',
+      specialty: 'cardiology',
+    });
     consultId = consult.id;
   }
   const synthetic = synthesizeEcg({ seed: 7, durationS: 10, sampleRateHz: 500, heartRateBpm: 72 });
@@ -103,5 +114,12 @@ export async function writeNationalRecords(station: TestStation, opts: { withCon
   writeFileSync(file, writeAecg({ format: 'hl7-aecg', sampleRateHz: synthetic.sampleRateHz, leads: synthetic.leads }));
   const ecg = await call(d, 'ecg', 'importFile', { patientId, file: station.services.files.register(file, 'ecg').handle });
   await call(d, 'ecg', 'interpret', { patientId, ecgId: ecg.id, interpretation: '窦性心律，正常心电图' });
-  return { patientId, hypertensionVisitId: hypertension.record.id, diabetesVisitId: diabetes.record.id, referralId: hypertension.referral.id, consultId, ecgId: ecg.id };
+  return {
+    patientId,
+    hypertensionVisitId: hypertension.record.id,
+    diabetesVisitId: diabetes.record.id,
+    referralId: hypertension.referral.id,
+    consultId,
+    ecgId: ecg.id,
+  };
 }

@@ -66,7 +66,8 @@ export async function startStationProcess(name: string, options: { institutionCo
         body: JSON.stringify(input),
       });
       const body = (await response.json()) as { ok: true; value: T } | { ok: false; error: { code: string; message: string; details?: unknown } };
-      if (!body.ok) throw Object.assign(new Error(`${name} ${method}: ${body.error.code} ${body.error.message}`), { code: body.error.code, details: body.error.details });
+      if (!body.ok)
+        throw Object.assign(new Error(`${name} ${method}: ${body.error.code} ${body.error.message}`), { code: body.error.code, details: body.error.details });
       return body.value;
     },
     async stop() {

@@ -31,7 +31,9 @@ export const vitals = sqliteTable(
     systolic: integer('systolic'),
     diastolic: integer('diastolic'),
     /** Where the measurement was taken (the clinic's vitals page, the ECG room); follow-up visits keep theirs. */
-    source: text('source', { enum: ['clinic', 'ecg'] }).notNull().default('clinic'),
+    source: text('source', { enum: ['clinic', 'ecg'] })
+      .notNull()
+      .default('clinic'),
     recordedBy: integer('recorded_by').notNull(),
     createdAt: text('created_at').notNull(),
   },

@@ -95,6 +95,8 @@ export const criticalAlerts = sqliteTable(
   },
   (t) => [
     uniqueIndex('critical_alerts_reply_uq').on(t.replyId),
-    index('critical_alerts_open_idx').on(t.raisedAt).where(sql`acknowledged_at IS NULL`),
+    index('critical_alerts_open_idx')
+      .on(t.raisedAt)
+      .where(sql`acknowledged_at IS NULL`),
   ],
 );

@@ -38,10 +38,7 @@ export const countyRecordItems = sqliteTable(
     resource: text('resource').notNull(),
     fetchedAt: text('fetched_at').notNull(),
   },
-  (t) => [
-    primaryKey({ columns: [t.patientId, t.resourceType, t.resourceId] }),
-    index('county_record_items_patient_idx').on(t.patientId, t.effectiveAt),
-  ],
+  (t) => [primaryKey({ columns: [t.patientId, t.resourceType, t.resourceId] }), index('county_record_items_patient_idx').on(t.patientId, t.effectiveAt)],
 );
 
 export type CountyRecordFetchRow = typeof countyRecordFetches.$inferSelect;

@@ -33,7 +33,9 @@ export const followupEnrolments = sqliteTable(
     ...timestamps,
   },
   (t) => [
-    uniqueIndex('followup_enrolments_open_uq').on(t.patientId, t.disease).where(sql`ended_on IS NULL`),
+    uniqueIndex('followup_enrolments_open_uq')
+      .on(t.patientId, t.disease)
+      .where(sql`ended_on IS NULL`),
     index('followup_enrolments_patient_idx').on(t.patientId, t.disease, t.enrolledOn),
   ],
 );
@@ -184,10 +186,7 @@ export const followupReferrals = sqliteTable(
     createdBy: integer('created_by').notNull(),
     ...timestamps,
   },
-  (t) => [
-    index('followup_referrals_enrolment_idx').on(t.enrolmentId, t.referredOn),
-    index('followup_referrals_patient_idx').on(t.patientId, t.referredOn),
-  ],
+  (t) => [index('followup_referrals_enrolment_idx').on(t.enrolmentId, t.referredOn), index('followup_referrals_patient_idx').on(t.patientId, t.referredOn)],
 );
 
 /** The 2-week checks of a referral: 到位 (completed) or 不到位 (not completed), usually by phone. */
@@ -229,10 +228,7 @@ export const followupAppointments = sqliteTable(
     rescheduledFrom: text('rescheduled_from'),
     ...timestamps,
   },
-  (t) => [
-    index('followup_appointments_day_idx').on(t.apptDate, t.status),
-    index('followup_appointments_enrolment_idx').on(t.enrolmentId, t.status),
-  ],
+  (t) => [index('followup_appointments_day_idx').on(t.apptDate, t.status), index('followup_appointments_enrolment_idx').on(t.enrolmentId, t.status)],
 );
 
 /** Follow-up slots per day where a date differs from the default (market days, holidays, the doctor away). */

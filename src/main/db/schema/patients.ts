@@ -62,7 +62,11 @@ export const patients = sqliteTable(
     // Township-wide lists in list order (village, name), whole or one village / one family doctor, read from the
     // index alone (patients/population.ts; migration 0019). merged_into is always NULL in them, but without it
     // SQLite would not count them as covering.
-    index('patients_village_order_idx').on(t.village, t.name, t.id, t.birthDate, t.sex, t.contractDoctor, t.phone, t.mergedInto).where(sql`merged_into IS NULL`),
-    index('patients_doctor_order_idx').on(t.contractDoctor, t.village, t.name, t.id, t.birthDate, t.sex, t.phone, t.mergedInto).where(sql`merged_into IS NULL`),
+    index('patients_village_order_idx')
+      .on(t.village, t.name, t.id, t.birthDate, t.sex, t.contractDoctor, t.phone, t.mergedInto)
+      .where(sql`merged_into IS NULL`),
+    index('patients_doctor_order_idx')
+      .on(t.contractDoctor, t.village, t.name, t.id, t.birthDate, t.sex, t.phone, t.mergedInto)
+      .where(sql`merged_into IS NULL`),
   ],
 );

@@ -16,7 +16,9 @@ export const syncOutbox = sqliteTable(
     resourceId: text('resource_id').notNull(),
     resource: text('resource').notNull(),
     /** pending: to send (also while waiting for a retry); held: needs the record to change or the user; conflict: see sync_conflicts. */
-    state: text('state', { enum: ['pending', 'sent', 'held', 'conflict'] }).notNull().default('pending'),
+    state: text('state', { enum: ['pending', 'sent', 'held', 'conflict'] })
+      .notNull()
+      .default('pending'),
     attempts: integer('attempts').notNull().default(0),
     /** Epoch ms of the next automatic try; null while held. */
     nextAttemptAt: integer('next_attempt_at'),
@@ -25,10 +27,7 @@ export const syncOutbox = sqliteTable(
     createdAt: text('created_at').notNull(),
     sentAt: text('sent_at'),
   },
-  (t) => [
-    index('sync_outbox_pending_idx').on(t.target, t.state, t.seq),
-    index('sync_outbox_resource_idx').on(t.resourceType, t.resourceId, t.target),
-  ],
+  (t) => [index('sync_outbox_pending_idx').on(t.target, t.state, t.seq), index('sync_outbox_resource_idx').on(t.resourceType, t.resourceId, t.target)],
 );
 
 /** The server's versionId of each resource per target: the If-Match of the next update. */
@@ -88,7 +87,9 @@ export const syncTargets = sqliteTable('sync_targets', {
   clientPassphrase: text('client_passphrase').notNull(),
   serverName: text('server_name'),
   /** What the platform speaks: FHIR R4, or the national shared documents (WS/T 483 / WS/T 500 via WS/T 790). */
-  kind: text('kind', { enum: ['fhir', 'documents'] }).notNull().default('fhir'),
+  kind: text('kind', { enum: ['fhir', 'documents'] })
+    .notNull()
+    .default('fhir'),
   updatedAt: text('updated_at').notNull(),
 });
 

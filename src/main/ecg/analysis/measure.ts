@@ -429,7 +429,9 @@ function usableLeadsOf(record: EcgRecord): EcgRecord['leads'] {
  * a QRS-like bump), then the measurement band, zero phase.
  */
 function analysisLeads(record: EcgRecord): Float32Array[] {
-  return usableLeadsOf(record).map((lead) => filterEcg(removePacingSpikes(lead.microvolts, record.sampleRateHz).signal, record.sampleRateHz, MEASUREMENT_FILTER, 'zero-phase'));
+  return usableLeadsOf(record).map((lead) =>
+    filterEcg(removePacingSpikes(lead.microvolts, record.sampleRateHz).signal, record.sampleRateHz, MEASUREMENT_FILTER, 'zero-phase'),
+  );
 }
 
 /**

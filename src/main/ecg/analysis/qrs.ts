@@ -89,7 +89,10 @@ export function qrsFeatures(microvolts: Float32Array, sampleRateHz: number): Qrs
   // Pacemaker stimuli out first: band-passed, a 1 ms pulse rings like a QRS (see pacing.ts).
   const bridged = removePacingSpikes(bridgeInvalid(microvolts), sampleRateHz).signal;
   const bandPassed = filterZeroPhase(chain, bridged);
-  const wideBand = filterZeroPhase([...butterworthHighPass(2, SHAPE_BAND_LOW_HZ, sampleRateHz), ...butterworthLowPass(2, Math.min(SHAPE_BAND_HIGH_HZ, 0.45 * sampleRateHz), sampleRateHz)], bridged);
+  const wideBand = filterZeroPhase(
+    [...butterworthHighPass(2, SHAPE_BAND_LOW_HZ, sampleRateHz), ...butterworthLowPass(2, Math.min(SHAPE_BAND_HIGH_HZ, 0.45 * sampleRateHz), sampleRateHz)],
+    bridged,
+  );
   const n = bandPassed.length;
   const slope = new Float32Array(n);
   for (let i = 1; i < n - 1; i++) slope[i] = (Math.abs(bandPassed[i + 1] - bandPassed[i - 1]) * sampleRateHz) / 2;
@@ -342,11 +345,10 @@ function removeSplitsOnce(beats: readonly number[], sameShape: (a: number, b: nu
 }
 
 function detectOnFeatures(features: QrsFeatures, sampleRateHz: number): Int32Array {
-  const peaks = integralPeaks(features.integrated, Math.round(REFRACTORY_SECONDS * sampleRateHz / 2));
+  const peaks = integralPeaks(features.integrated, Math.round((REFRACTORY_SECONDS * sampleRateHz) / 2));
   const halfWindow = Math.round(SHAPE_HALF_WINDOW_SECONDS * sampleRateHz);
   const maxLag = Math.round(SHAPE_MAX_LAG_SECONDS * sampleRateHz);
-  const sameShape = (a: number, b: number) =>
-    bestCorrelation(features.wideBand, a, b, halfWindow, maxLag) >= SAME_SHAPE_CORRELATION;
+  const sameShape = (a: number, b: number) => bestCorrelation(features.wideBand, a, b, halfWindow, maxLag) >= SAME_SHAPE_CORRELATION;
   const accepted = removeRhythmSplits(classifyPeaks(features, peaks, sampleRateHz), sameShape);
   const halfWidth = Math.round(0.08 * sampleRateHz);
   return Int32Array.from(accepted, (peak) => mainDeflection(features.bandPassed, peak, halfWidth));

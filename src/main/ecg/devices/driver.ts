@@ -2,13 +2,7 @@
  * The contract every ECG acquisition device meets (serial cart, demo simulator), a base that implements the
  * plumbing once (listeners, status, async iteration, latency), and the registry main keeps its devices in.
  */
-import {
-  blockLatencyMs,
-  type EcgSampleBlock,
-  type EcgStreamStatus,
-  initialStreamStatus,
-  percentile,
-} from '../../../shared/ecg-stream';
+import { blockLatencyMs, type EcgSampleBlock, type EcgStreamStatus, initialStreamStatus, percentile } from '../../../shared/ecg-stream';
 
 export type EcgDeviceKind = 'serial' | 'simulator';
 

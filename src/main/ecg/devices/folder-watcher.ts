@@ -85,8 +85,7 @@ function errnoCode(error: unknown): string | undefined {
 const TRANSIENT_ERRNO = new Set(['EBUSY', 'EACCES', 'EPERM', 'EAGAIN', 'EIO', 'ETIMEDOUT', 'EHOSTDOWN', 'ENOENT']);
 
 export class EcgFolderWatcher {
-  private readonly options: Required<Omit<FolderWatcherOptions, 'onError' | 'onImported'>> &
-    Pick<FolderWatcherOptions, 'onError' | 'onImported'>;
+  private readonly options: Required<Omit<FolderWatcherOptions, 'onError' | 'onImported'>> & Pick<FolderWatcherOptions, 'onError' | 'onImported'>;
   private readonly observations = new Map<string, Observation>();
   private readonly outcomes = new Map<string, FileOutcome>();
   private timer: ReturnType<typeof setTimeout> | undefined;
@@ -147,10 +146,12 @@ export class EcgFolderWatcher {
       const group = [name, ...[...files.keys()].filter((other) => isCompanion(other) && stemOf(other) === stemOf(name)).sort()];
       const outcome = this.outcomes.get(name);
       // The whole group: a WFDB header that failed for want of its .dat is tried again when the .dat arrives.
-      const fingerprint = group.map((member) => {
-        const o = this.observations.get(member)!;
-        return `${member}|${o.size}|${o.mtimeMs}`;
-      }).join('/');
+      const fingerprint = group
+        .map((member) => {
+          const o = this.observations.get(member)!;
+          return `${member}|${o.size}|${o.mtimeMs}`;
+        })
+        .join('/');
       if (outcome?.fingerprint === fingerprint && outcome.settled) continue;
       const complete = group.every((member) => {
         const o = this.observations.get(member)!;
@@ -201,8 +202,7 @@ export class EcgFolderWatcher {
   /** Reads, delivers and moves one primary file with its companions; false when it failed (reported). */
   private async importGroup(name: string, group: string[], fingerprint: string, previous: FileOutcome | undefined): Promise<boolean> {
     const filePath = path.join(this.options.folder, name);
-    const outcome: FileOutcome =
-      previous?.fingerprint === fingerprint ? previous : { fingerprint, attempts: 0, settled: false };
+    const outcome: FileOutcome = previous?.fingerprint === fingerprint ? previous : { fingerprint, attempts: 0, settled: false };
     this.outcomes.set(name, outcome);
     outcome.attempts++;
     const lastChance = outcome.attempts >= this.options.maxAttempts;

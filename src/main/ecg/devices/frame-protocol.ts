@@ -240,10 +240,7 @@ function decodeSamples(bytes: Uint8Array, offset: number, header: FrameHeader): 
   let position = offset;
   for (let s = 0; s < header.samplesPerLead; s++) {
     for (let lead = 0; lead < leadCount; lead++) {
-      const code =
-        width === 2
-          ? view.getInt16(position, true)
-          : ((bytes[position] | (bytes[position + 1] << 8) | (bytes[position + 2] << 16)) << 8) >> 8;
+      const code = width === 2 ? view.getInt16(position, true) : ((bytes[position] | (bytes[position + 1] << 8) | (bytes[position + 2] << 16)) << 8) >> 8;
       leads[lead][s] = code === invalidCode ? NaN : code * header.microvoltsPerLsb;
       position += width;
     }

@@ -19,10 +19,7 @@ export type EcgDeviceConfig =
   | { kind: 'serial'; id?: string; label?: string; path: string; baudRate?: number };
 
 /** Builds (does not start) a driver; a replay file is read now, so a bad file fails here with its EcgFormatError. */
-export async function createEcgDriver(
-  config: EcgDeviceConfig,
-  reader?: (path: string) => Promise<EcgRecord>,
-): Promise<EcgDeviceDriver> {
+export async function createEcgDriver(config: EcgDeviceConfig, reader?: (path: string) => Promise<EcgRecord>): Promise<EcgDeviceDriver> {
   if (config.kind === 'serial') {
     return new SerialDriver({ path: config.path, baudRate: config.baudRate, id: config.id, label: config.label });
   }

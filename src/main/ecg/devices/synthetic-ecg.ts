@@ -210,8 +210,6 @@ export function synthesizeEcg(options: SyntheticEcgOptions = {}): SyntheticEcg {
     return [name, addNuisances(signal, nuisance(25, 0.4 * k), random)];
   });
   const leads: EcgLead[] = [...limb, ...precordial].map(([name, values]) => ({ name, microvolts: Float32Array.from(values) }));
-  const annotations = beats
-    .map((beat) => ({ sample: Math.round(beat.rPeakS * sampleRateHz) % total, symbol: 'N' }))
-    .sort((a, b) => a.sample - b.sample);
+  const annotations = beats.map((beat) => ({ sample: Math.round(beat.rPeakS * sampleRateHz) % total, symbol: 'N' })).sort((a, b) => a.sample - b.sample);
   return { sampleRateHz, leads, annotations };
 }

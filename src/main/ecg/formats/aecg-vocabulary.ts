@@ -62,7 +62,7 @@ export function beatCodeFromSymbol(symbol: string): string {
 }
 
 /** Factors from aECG amplitude units (UCUM) to microvolts. */
-const MICROVOLTS_PER_UNIT: Readonly<Record<string, number>> = { uV: 1, 'µV': 1, mV: 1000, V: 1_000_000, nV: 0.001 };
+const MICROVOLTS_PER_UNIT: Readonly<Record<string, number>> = { uV: 1, µV: 1, mV: 1000, V: 1_000_000, nV: 0.001 };
 
 export function microvoltsPerUnit(unit: string): number | undefined {
   return MICROVOLTS_PER_UNIT[unit];

@@ -16,18 +16,7 @@ import {
   secondsPerUnit,
 } from './aecg-vocabulary';
 import { hl7TimestampSeconds, hl7TimestampToIso, parseHl7Timestamp, type Hl7Timestamp } from './aecg-time';
-import {
-  attribute,
-  childElements,
-  childPath,
-  descendants,
-  firstChild,
-  ownText,
-  parseXml,
-  sniffRootElement,
-  textValue,
-  type XmlElement,
-} from './xml';
+import { attribute, childElements, childPath, descendants, firstChild, ownText, parseXml, sniffRootElement, textValue, type XmlElement } from './xml';
 
 /**
  * HL7 v3 Annotated ECG (ANSI/HL7 V3 ECG R1-2004, the FDA's exchange format).
@@ -275,8 +264,12 @@ function readBeatAnnotations(series: XmlElement, axis: TimeAxis, sampleCount: nu
 /** HL7 PN: plain text, or family/given parts (family first, no space between Chinese characters). */
 function personName(name: XmlElement | undefined): string | undefined {
   if (!name) return undefined;
-  const family = childElements(name, 'family').map((part) => ownText(part).trim()).filter(Boolean);
-  const given = childElements(name, 'given').map((part) => ownText(part).trim()).filter(Boolean);
+  const family = childElements(name, 'family')
+    .map((part) => ownText(part).trim())
+    .filter(Boolean);
+  const given = childElements(name, 'given')
+    .map((part) => ownText(part).trim())
+    .filter(Boolean);
   if (family.length === 0 && given.length === 0) return textValue(name);
   const parts = [...family, ...given];
   const separator = parts.some((part) => /[\u3400-\u9fff\uf900-\ufaff]/.test(part)) ? '' : ' ';

@@ -21,10 +21,7 @@ export class ByteReader {
 
   require(offset: number, byteCount: number, what: string): void {
     if (!this.has(offset, byteCount)) {
-      throw new EcgFormatError(
-        'TRUNCATED',
-        `${what}: needs ${byteCount} bytes at offset ${offset}, the data ends at ${this.bytes.length}`,
-      );
+      throw new EcgFormatError('TRUNCATED', `${what}: needs ${byteCount} bytes at offset ${offset}, the data ends at ${this.bytes.length}`);
     }
   }
 

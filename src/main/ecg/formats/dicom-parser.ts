@@ -29,8 +29,40 @@ const MAX_SEQUENCE_DEPTH = 16;
 /** PS3.5 Table 7.1-1: VRs with a 2-byte reserved field and a 4-byte length. */
 export const LONG_VRS: ReadonlySet<string> = new Set(['OB', 'OD', 'OF', 'OL', 'OV', 'OW', 'SQ', 'SV', 'UC', 'UN', 'UR', 'UT', 'UV']);
 export const KNOWN_VRS: ReadonlySet<string> = new Set([
-  'AE', 'AS', 'AT', 'CS', 'DA', 'DS', 'DT', 'FD', 'FL', 'IS', 'LO', 'LT', 'OB', 'OD', 'OF', 'OL', 'OV', 'OW', 'PN',
-  'SH', 'SL', 'SQ', 'SS', 'ST', 'SV', 'TM', 'UC', 'UI', 'UL', 'UN', 'UR', 'US', 'UT', 'UV',
+  'AE',
+  'AS',
+  'AT',
+  'CS',
+  'DA',
+  'DS',
+  'DT',
+  'FD',
+  'FL',
+  'IS',
+  'LO',
+  'LT',
+  'OB',
+  'OD',
+  'OF',
+  'OL',
+  'OV',
+  'OW',
+  'PN',
+  'SH',
+  'SL',
+  'SQ',
+  'SS',
+  'ST',
+  'SV',
+  'TM',
+  'UC',
+  'UI',
+  'UL',
+  'UN',
+  'UR',
+  'US',
+  'UT',
+  'UV',
 ]);
 
 /** Sequences this project descends into when the VR is implicit (undefined-length sequences are found anyway). */
@@ -86,7 +118,7 @@ export class DicomParser {
     let vr: string | undefined;
     let length: number;
     let valueStart: number;
-    if (this.explicitVr && (elementTag >>> 16) !== 0xfffe) {
+    if (this.explicitVr && elementTag >>> 16 !== 0xfffe) {
       this.need(pos, 8, 'an element header');
       vr = String.fromCharCode(this.bytes[pos + 4], this.bytes[pos + 5]);
       if (!KNOWN_VRS.has(vr)) throw corrupt(`unknown value representation "${vr}" at byte ${pos}`);

@@ -119,7 +119,8 @@ function readFraming(bytes: Uint8Array): Framing {
   }
   if (transferSyntax === IMPLICIT_LITTLE_ENDIAN) return { datasetStart: pos, explicitVr: false };
   if (transferSyntax === EXPLICIT_LITTLE_ENDIAN) return { datasetStart: pos, explicitVr: true };
-  const name = REFUSED_SYNTAXES[transferSyntax] ?? (transferSyntax.startsWith('1.2.840.10008.1.2.4.') ? 'JPEG-family compression' : 'an unknown transfer syntax');
+  const name =
+    REFUSED_SYNTAXES[transferSyntax] ?? (transferSyntax.startsWith('1.2.840.10008.1.2.4.') ? 'JPEG-family compression' : 'an unknown transfer syntax');
   throw unsupported(`transfer syntax ${transferSyntax} (${name}) is not read; export as little endian uncompressed`);
 }
 
@@ -202,7 +203,9 @@ function stripIso2022Escapes(bytes: Uint8Array): Uint8Array {
 
 function textValue(element: DicomElement | undefined, decode: TextDecoderFn): string | undefined {
   if (!element) return undefined;
-  const trimmed = decode(element.value).replace(/[\0 ]+$/, '').replace(/^ +/, '');
+  const trimmed = decode(element.value)
+    .replace(/[\0 ]+$/, '')
+    .replace(/^ +/, '');
   return trimmed === '' ? undefined : trimmed;
 }
 
@@ -225,7 +228,18 @@ function decimalValue(element: DicomElement | undefined, what: string): number |
 
 /** SCP-ECG lead codes (EN 1064 Table 14), used by DICOM CID 3001 as SCPECG "5.6.3-9-n" and MDC "2:n". */
 const SCP_LEAD_NUMBERS: Readonly<Record<number, string>> = {
-  1: 'I', 2: 'II', 3: 'V1', 4: 'V2', 5: 'V3', 6: 'V4', 7: 'V5', 8: 'V6', 61: 'III', 62: 'aVR', 63: 'aVL', 64: 'aVF',
+  1: 'I',
+  2: 'II',
+  3: 'V1',
+  4: 'V2',
+  5: 'V3',
+  6: 'V4',
+  7: 'V5',
+  8: 'V6',
+  61: 'III',
+  62: 'aVR',
+  63: 'aVL',
+  64: 'aVF',
 };
 
 const LEAD_IN_TEXT_RE = /^(?:lead\s+)?(III|II|I|aVR|aVL|aVF|V[1-6])(?![A-Za-z0-9])/i;

@@ -89,8 +89,7 @@ function signalFieldOffset(field: SignalField, index: number, signalCount: numbe
 }
 
 function parseSignalHeader(reader: ByteReader, index: number, signalCount: number): EdfSignalHeader {
-  const field = (name: SignalField) =>
-    reader.ascii(signalFieldOffset(name, index, signalCount), SIGNAL_FIELD_WIDTHS[name], `EDF signal ${index + 1} ${name}`);
+  const field = (name: SignalField) => reader.ascii(signalFieldOffset(name, index, signalCount), SIGNAL_FIELD_WIDTHS[name], `EDF signal ${index + 1} ${name}`);
   const signal: EdfSignalHeader = {
     label: field('label').trim(),
     transducer: field('transducer').trim(),
@@ -119,10 +118,7 @@ export function parseEdfHeader(bytes: Uint8Array): EdfHeader {
   const headerBytes = parseInteger(text(184, 8, 'header size'), 'number of header bytes');
   const expectedHeaderBytes = FIXED_HEADER_BYTES + BYTES_PER_SIGNAL_HEADER * signalCount;
   if (headerBytes !== expectedHeaderBytes) {
-    throw new EcgFormatError(
-      'CORRUPT',
-      `EDF header size field says ${headerBytes} bytes, but ${signalCount} signals need ${expectedHeaderBytes}`,
-    );
+    throw new EcgFormatError('CORRUPT', `EDF header size field says ${headerBytes} bytes, but ${signalCount} signals need ${expectedHeaderBytes}`);
   }
   reader.require(0, headerBytes, 'EDF signal headers');
   const recordCount = parseInteger(text(236, 8, 'record count'), 'number of data records');

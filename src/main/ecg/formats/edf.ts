@@ -66,10 +66,7 @@ function dataLayout(header: EdfHeader, fileBytes: number): DataLayout {
   if (bytesPerRecord === 0) throw new EcgFormatError('NO_SIGNAL', 'EDF data records hold no samples');
   const availableRecords = Math.floor((fileBytes - header.headerBytes) / bytesPerRecord);
   if (header.recordCount > availableRecords) {
-    throw new EcgFormatError(
-      'TRUNCATED',
-      `EDF header declares ${header.recordCount} data records, the file holds ${availableRecords}`,
-    );
+    throw new EcgFormatError('TRUNCATED', `EDF header declares ${header.recordCount} data records, the file holds ${availableRecords}`);
   }
   const recordCount = header.recordCount === -1 ? availableRecords : header.recordCount;
   return { signals, bytesPerRecord, recordCount };
@@ -86,8 +83,7 @@ function describeRates(signals: SignalLayout[], recordDurationS: number): string
 /** The voltage signals that become leads, all at one rate (see the module comment for the rule). */
 function chooseLeadSignals(layout: DataLayout, recordDurationS: number): SignalLayout[] {
   const voltage = layout.signals.filter(
-    ({ signal }) =>
-      !isAnnotationSignal(signal) && signal.samplesPerRecord > 0 && microvoltsPerUnit(signal.physicalDimension) !== undefined,
+    ({ signal }) => !isAnnotationSignal(signal) && signal.samplesPerRecord > 0 && microvoltsPerUnit(signal.physicalDimension) !== undefined,
   );
   if (voltage.length === 0) {
     const labels = layout.signals.map(({ signal }) => `${signal.label} [${signal.physicalDimension}]`).join(', ');
@@ -168,7 +164,10 @@ function decodeLead(bytes: Uint8Array, header: EdfHeader, layout: DataLayout, le
   if (digitalSpan === 0) throw new EcgFormatError('CORRUPT', `EDF signal "${signal.label}": digital minimum equals maximum`);
   const unit = microvoltsPerUnit(signal.physicalDimension) ?? 1;
   if (!(Math.max(Math.abs(signal.physicalMin), Math.abs(signal.physicalMax)) * unit <= MAX_PHYSICAL_MICROVOLTS)) {
-    throw new EcgFormatError('CORRUPT', `EDF signal "${signal.label}": physical range ${signal.physicalMin}..${signal.physicalMax} ${signal.physicalDimension} is not plausible`);
+    throw new EcgFormatError(
+      'CORRUPT',
+      `EDF signal "${signal.label}": physical range ${signal.physicalMin}..${signal.physicalMax} ${signal.physicalDimension} is not plausible`,
+    );
   }
   // physical = (digital − dmin)·(pmax − pmin)/(dmax − dmin) + pmin, folded into one gain and offset per signal.
   const gain = ((signal.physicalMax - signal.physicalMin) / digitalSpan) * unit;
@@ -183,7 +182,10 @@ function decodeLead(bytes: Uint8Array, header: EdfHeader, layout: DataLayout, le
       microvolts[target + i] = view.getInt16(source + i * BYTES_PER_SAMPLE, true) * gain + offset;
     }
   }
-  return withGaps({ name: leadNameFromLabel(signal.label), microvolts }, timeline.gaps.map((gap) => ({ ...gap })));
+  return withGaps(
+    { name: leadNameFromLabel(signal.label), microvolts },
+    timeline.gaps.map((gap) => ({ ...gap })),
+  );
 }
 
 function talAnnotations(recordTals: RecordTals[], timeline: Timeline, sampleRateHz: number): EcgAnnotation[] {

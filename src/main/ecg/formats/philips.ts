@@ -41,7 +41,8 @@ interface WaveformLayout {
 
 function leadLabels(parsed: XmlElement, signal: XmlElement | undefined): string[] {
   const declared = attribute(parsed, 'leadlabels');
-  const count = numberFrom(attribute(parsed, 'numberofleads'), 'number of leads') ?? numberFrom(textValue(firstChild(signal, 'numberchannelsallocated')), 'channel count');
+  const count =
+    numberFrom(attribute(parsed, 'numberofleads'), 'number of leads') ?? numberFrom(textValue(firstChild(signal, 'numberchannelsallocated')), 'channel count');
   if (declared !== undefined && declared.trim() !== '') {
     const labels = declared.trim().split(/\s+/);
     if (count !== undefined && !(Number.isInteger(count) && count >= 1)) throw corrupt(`number of leads ${count} is impossible`);
@@ -64,7 +65,8 @@ function readLayout(root: XmlElement, parsed: XmlElement): WaveformLayout {
     numberFrom(textValue(firstChild(signal, 'signalresolution')), 'signal resolution');
   if (microvoltsPerUnit === undefined || !(microvoltsPerUnit > 0)) throw corrupt('the signal resolution is missing or impossible');
   // Schema: "value of any offset which must be subtracted from the data".
-  const offset = numberFrom(attribute(parsed, 'signaloffset'), 'signal offset') ?? numberFrom(textValue(firstChild(signal, 'signaloffset')), 'signal offset') ?? 0;
+  const offset =
+    numberFrom(attribute(parsed, 'signaloffset'), 'signal offset') ?? numberFrom(textValue(firstChild(signal, 'signaloffset')), 'signal offset') ?? 0;
   const durationMs = numberFrom(attribute(parsed, 'durationperchannel'), 'duration per channel');
   if (durationMs === undefined) throw corrupt('the duration per channel is missing');
   const samplesPerLead = Math.round((durationMs * sampleRateHz) / 1000);

@@ -40,7 +40,9 @@ function assertGapsWellFormed(gaps: readonly EcgGap[], length: number, lead: str
   let previousEnd = -1;
   for (const gap of gaps) {
     if (!Number.isInteger(gap.start) || !Number.isInteger(gap.end) || gap.start < 0 || gap.end > length || gap.start >= gap.end || gap.start <= previousEnd) {
-      throw new EcgFormatError('CORRUPT', `${format} lead ${lead}: gap ${gap.start}..${gap.end} is not a sorted, disjoint range inside ${length} samples`, { lead });
+      throw new EcgFormatError('CORRUPT', `${format} lead ${lead}: gap ${gap.start}..${gap.end} is not a sorted, disjoint range inside ${length} samples`, {
+        lead,
+      });
     }
     previousEnd = gap.end;
   }

@@ -25,17 +25,45 @@ const DEVICE = { manufacturerCode: 7, model: 8, modelBytes: 6, languageSupport: 
 
 /** EN 1064 manufacturer codes, used only when the manufacturer string is absent. */
 const MANUFACTURERS: Record<number, string> = {
-  1: 'Burdick', 2: 'Cambridge', 3: 'Compumed', 4: 'Datamed', 5: 'Fukuda', 6: 'Hewlett-Packard',
-  7: 'Marquette Electronics', 8: 'Mortara Instruments', 9: 'Nihon Kohden', 10: 'Okin', 11: 'Quinton',
-  12: 'Siemens', 13: 'Spacelabs', 14: 'Telemed', 15: 'Hellige', 16: 'ESA-OTE', 17: 'Schiller',
-  18: 'Picker-Schwarzer', 19: 'et medical devices', 20: 'Zwönitz',
+  1: 'Burdick',
+  2: 'Cambridge',
+  3: 'Compumed',
+  4: 'Datamed',
+  5: 'Fukuda',
+  6: 'Hewlett-Packard',
+  7: 'Marquette Electronics',
+  8: 'Mortara Instruments',
+  9: 'Nihon Kohden',
+  10: 'Okin',
+  11: 'Quinton',
+  12: 'Siemens',
+  13: 'Spacelabs',
+  14: 'Telemed',
+  15: 'Hellige',
+  16: 'ESA-OTE',
+  17: 'Schiller',
+  18: 'Picker-Schwarzer',
+  19: 'et medical devices',
+  20: 'Zwönitz',
 };
 
 /** Language support byte → WHATWG encoding label (EN 1064:2005+A1 table of character sets). */
 const ENCODINGS: Record<number, string> = {
-  0x01: 'iso-8859-1', 0x03: 'iso-8859-2', 0x0b: 'iso-8859-4', 0x13: 'iso-8859-5', 0x1b: 'iso-8859-6',
-  0x23: 'iso-8859-7', 0x2b: 'iso-8859-8', 0x33: 'windows-874', 0x3b: 'iso-8859-15', 0x07: 'utf-8',
-  0x0f: 'euc-jp', 0x17: 'euc-jp', 0x1f: 'euc-jp', 0x27: 'gb18030', 0x2f: 'euc-kr',
+  0x01: 'iso-8859-1',
+  0x03: 'iso-8859-2',
+  0x0b: 'iso-8859-4',
+  0x13: 'iso-8859-5',
+  0x1b: 'iso-8859-6',
+  0x23: 'iso-8859-7',
+  0x2b: 'iso-8859-8',
+  0x33: 'windows-874',
+  0x3b: 'iso-8859-15',
+  0x07: 'utf-8',
+  0x0f: 'euc-jp',
+  0x17: 'euc-jp',
+  0x1f: 'euc-jp',
+  0x27: 'gb18030',
+  0x2f: 'euc-kr',
 };
 
 type Tags = Map<number, Uint8Array>;

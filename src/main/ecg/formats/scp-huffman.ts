@@ -46,7 +46,7 @@ const MAX_CODE_BITS = 32;
 
 function reverseBits(value: number, bitCount: number): number {
   let reversed = 0;
-  for (let i = 0; i < bitCount; i++) reversed = (reversed * 2) + ((value >>> i) & 1);
+  for (let i = 0; i < bitCount; i++) reversed = reversed * 2 + ((value >>> i) & 1);
   return reversed;
 }
 

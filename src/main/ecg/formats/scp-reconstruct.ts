@@ -34,14 +34,23 @@ export function assertZonesUsable(zones: readonly SampleZone[], first: number, l
   let previousEnd = first - 1;
   for (const [index, zone] of zones.entries()) {
     if (zone.start > zone.end || zone.start <= previousEnd || zone.end > last) {
-      throw new EcgFormatError('CORRUPT', `SCP section 4 protected zone ${index + 1} (${zone.start}..${zone.end}) is out of order or outside samples ${first}..${last}`);
+      throw new EcgFormatError(
+        'CORRUPT',
+        `SCP section 4 protected zone ${index + 1} (${zone.start}..${zone.end}) is out of order or outside samples ${first}..${last}`,
+      );
     }
     previousEnd = zone.end;
   }
 }
 
 /** The stretches outside the protected zones, in order, with the zones between them. */
-function forEachStretch(first: number, last: number, zones: readonly SampleZone[], stretch: (a: number, b: number) => void, zone: (z: SampleZone) => void): void {
+function forEachStretch(
+  first: number,
+  last: number,
+  zones: readonly SampleZone[],
+  stretch: (a: number, b: number) => void,
+  zone: (z: SampleZone) => void,
+): void {
   let a = first;
   for (const z of zones) {
     stretch(a, z.start - 1);
@@ -125,7 +134,13 @@ function smoothStretch(input: Float64Array, out: Float64Array, from: number, cou
  * Step 2. `beats` and `zones` are index-aligned (beat i's subtraction zone, beat i's protected zone), as section 4
  * lists them; the cuts at subtraction-zone edges keep the jump where the reference beat is added back unsmoothed.
  */
-export function smoothOutsideProtected(input: Float64Array, first: number, last: number, zones: readonly SampleZone[], beats: readonly SubtractionBeat[]): Float64Array {
+export function smoothOutsideProtected(
+  input: Float64Array,
+  first: number,
+  last: number,
+  zones: readonly SampleZone[],
+  beats: readonly SubtractionBeat[],
+): Float64Array {
   const out = new Float64Array(input.length);
   const run = (a: number, b: number) => smoothStretch(input, out, a - first, b - a + 1);
   let a = first;

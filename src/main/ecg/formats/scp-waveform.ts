@@ -83,7 +83,11 @@ export function parseQrsLocations(body: Uint8Array): QrsLocations {
       zoneEnd: reader.u32(offset + 10, where),
     };
   });
-  const locations: QrsLocations = { referenceBeatMs: reader.u16(0, 'SCP section 4 reference beat length'), referenceFiducial: reader.u16(2, 'SCP section 4 fiducial'), beats };
+  const locations: QrsLocations = {
+    referenceBeatMs: reader.u16(0, 'SCP section 4 reference beat length'),
+    referenceFiducial: reader.u16(2, 'SCP section 4 fiducial'),
+    beats,
+  };
   // The protected zones follow the beats, 2 × 4 bytes per beat (EN 1064 §5.7.3).
   const zonesAt = 6 + count * QRS_LOCATION_BYTES;
   if (count > 0 && reader.has(zonesAt, count * 8)) {
@@ -147,7 +151,8 @@ const SATURATED_COUNTS = new Set([0xfffe, 0xffff]);
  */
 function derivedLengths(declared: number[], available: number, expectation: StreamExpectation | undefined): number[] | undefined {
   if (!expectation) return undefined;
-  const consistent = (declaredLength: number, actual: number) => actual >= U16_WRAP && (SATURATED_COUNTS.has(declaredLength) || declaredLength === actual % U16_WRAP);
+  const consistent = (declaredLength: number, actual: number) =>
+    actual >= U16_WRAP && (SATURATED_COUNTS.has(declaredLength) || declaredLength === actual % U16_WRAP);
   if (!expectation.huffman) {
     const lengths = expectation.samplesPerLead.map((samples) => samples * 2);
     const total = lengths.reduce((sum, length) => sum + length, 0);
@@ -219,8 +224,6 @@ export function decodeLeadStream(
   assertStreamCanHold(stream, sampleCount, huffman !== undefined, where);
   // A decimated stream's sample count comes from the zones; one that holds more samples than they allow was not
   // decimated the way section 4 says, and reading its beginning would place every value at the wrong time.
-  const values = huffman
-    ? huffman.decode(stream, sampleCount, where, exact ? 15 : Infinity)
-    : decodeRaw16(stream, sampleCount, where, exact ? 1 : Infinity);
+  const values = huffman ? huffman.decode(stream, sampleCount, where, exact ? 15 : Infinity) : decodeRaw16(stream, sampleCount, where, exact ? 1 : Infinity);
   return undoDifferences(values, differenceOrder, where);
 }

@@ -99,7 +99,10 @@ function planRhythm(rhythm: EncodedLeadsHeader, definitions: LeadDefinitions, se
   const qrs = section4 ? parseQrsLocations(section4.body) : undefined;
   if (ratio === 1) return { decimation: 1, sampleIntervalUs: rhythm.sampleIntervalUs, qrs, zones: [] };
   if (!Number.isInteger(ratio) || ratio < 1) {
-    throw new EcgFormatError('CORRUPT', `SCP rhythm interval ${rhythm.sampleIntervalUs} µs is not a whole multiple of the reference beat's ${referenceInterval} µs`);
+    throw new EcgFormatError(
+      'CORRUPT',
+      `SCP rhythm interval ${rhythm.sampleIntervalUs} µs is not a whole multiple of the reference beat's ${referenceInterval} µs`,
+    );
   }
   if (!qrs) throw new EcgFormatError('CORRUPT', 'SCP decimated rhythm without section 4 (the protected zones)');
   const zones = qrs.protectedZones ?? (qrs.beats.length === 0 ? [] : undefined);
@@ -155,7 +158,12 @@ interface ReferenceBeat {
   leads: Float64Array[];
 }
 
-function decodeReferenceBeat(sections: Map<number, ScpSection>, definitions: LeadDefinitions, qrs: QrsLocations, huffman: HuffmanDecoder | undefined): ReferenceBeat {
+function decodeReferenceBeat(
+  sections: Map<number, ScpSection>,
+  definitions: LeadDefinitions,
+  qrs: QrsLocations,
+  huffman: HuffmanDecoder | undefined,
+): ReferenceBeat {
   const median = parseEncodedLeads(requireSection(sections.get(5), 5, 'CORRUPT', 'reference beat').body, definitions.leads.length, 5);
   const referenceLength = Math.round((qrs.referenceBeatMs * 1000) / median.sampleIntervalUs);
   if (referenceLength === 0) throw new EcgFormatError('CORRUPT', 'SCP section 4 gives the reference beat a length of 0');
@@ -172,7 +180,12 @@ function decodeReferenceBeat(sections: Map<number, ScpSection>, definitions: Lea
  * The reference beat is needed where it was subtracted; otherwise it is only the median beat shown beside the
  * rhythm, and a broken one leaves the rhythm readable.
  */
-function referenceBeat(sections: Map<number, ScpSection>, definitions: LeadDefinitions, qrs: QrsLocations, huffman: HuffmanDecoder | undefined): ReferenceBeat | undefined {
+function referenceBeat(
+  sections: Map<number, ScpSection>,
+  definitions: LeadDefinitions,
+  qrs: QrsLocations,
+  huffman: HuffmanDecoder | undefined,
+): ReferenceBeat | undefined {
   if (definitions.referenceBeatSubtracted) return decodeReferenceBeat(sections, definitions, qrs, huffman);
   try {
     return decodeReferenceBeat(sections, definitions, qrs, huffman);
@@ -182,7 +195,13 @@ function referenceBeat(sections: Map<number, ScpSection>, definitions: LeadDefin
   }
 }
 
-function restoreReferenceBeats(rhythmNanovolts: Float64Array[], definitions: LeadDefinitions, plan: RhythmPlan, reference: ReferenceBeat, timeline: Timeline): void {
+function restoreReferenceBeats(
+  rhythmNanovolts: Float64Array[],
+  definitions: LeadDefinitions,
+  plan: RhythmPlan,
+  reference: ReferenceBeat,
+  timeline: Timeline,
+): void {
   const qrs = plan.qrs!;
   const zones = qrs.beats.filter((beat) => beat.type === 0);
   if (zones.length === 0) return;
@@ -245,7 +264,10 @@ async function readScp(input: ReaderInput): Promise<EcgRecord> {
   const timeline = sharedTimeline(definitions);
   const plan = planRhythm(parseEncodedHeader(rhythmSection.body, 6), definitions, sections);
   const huffman = huffmanDecoder(sections.get(2));
-  const rhythm = parseEncodedLeads(rhythmSection.body, definitions.leads.length, 6, { samplesPerLead: streamSampleCounts(definitions, plan), huffman: huffman !== undefined });
+  const rhythm = parseEncodedLeads(rhythmSection.body, definitions.leads.length, 6, {
+    samplesPerLead: streamSampleCounts(definitions, plan),
+    huffman: huffman !== undefined,
+  });
   const nanovolts = decodeRhythm(rhythm, definitions, plan, huffman);
   for (const values of nanovolts) scaleInPlace(values, rhythm.nanovoltsPerUnit);
   const section4 = sections.get(4);
@@ -271,7 +293,10 @@ async function readScp(input: ReaderInput): Promise<EcgRecord> {
   }
   if (rhythm.lengthsDerived) {
     record.deviations = [
-      { code: 'SCP_LEAD_LENGTH_OVERFLOW', detail: `section 6 per-lead byte counts overflow 16 bits; taken from the section length (${rhythm.streams.map((stream) => stream.length).join(', ')})` },
+      {
+        code: 'SCP_LEAD_LENGTH_OVERFLOW',
+        detail: `section 6 per-lead byte counts overflow 16 bits; taken from the section length (${rhythm.streams.map((stream) => stream.length).join(', ')})`,
+      },
     ];
   }
   return withDemographics(record, sections.get(1));

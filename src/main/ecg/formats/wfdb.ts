@@ -167,12 +167,29 @@ function parseSignalLine(line: string, index: number): WfdbSignalSpec {
 
 /** Bits per stored sample, for sizing; format 8 is a difference per sample, 212 packs two in three bytes. */
 const BITS_PER_SAMPLE: Record<WfdbFormat, number> = {
-  8: 8, 16: 16, 24: 24, 32: 32, 61: 16, 80: 8, 160: 16, 212: 12, 310: 32 / 3, 311: 32 / 3,
+  8: 8,
+  16: 16,
+  24: 24,
+  32: 32,
+  61: 16,
+  80: 8,
+  160: 16,
+  212: 12,
+  310: 32 / 3,
+  311: 32 / 3,
 };
 
 /** The value each format reserves for "no sample here" (WFDB_INVALID_SAMPLE after decoding). */
 const INVALID_SAMPLE: Partial<Record<WfdbFormat, number>> = {
-  16: -32768, 24: -8388608, 32: -2147483648, 61: -32768, 80: -128, 160: -32768, 212: -2048, 310: -512, 311: -512,
+  16: -32768,
+  24: -8388608,
+  32: -2147483648,
+  61: -32768,
+  80: -128,
+  160: -32768,
+  212: -2048,
+  310: -512,
+  311: -512,
 };
 
 export function isSupportedFormat(format: number): format is WfdbFormat {
@@ -199,13 +216,7 @@ const signExtend = (value: number, bits: number): number => (value << (32 - bits
  * Decodes `count` interleaved digital samples. For format 8 (first differences) `initialValues[k]` starts the
  * running sum of the k-th signal in the frame, so `framesize` must be the number of signals in the file.
  */
-export function decodeWfdbSamples(
-  format: WfdbFormat,
-  bytes: Uint8Array,
-  count: number,
-  frameSize = 1,
-  initialValues: readonly number[] = [],
-): Int32Array {
+export function decodeWfdbSamples(format: WfdbFormat, bytes: Uint8Array, count: number, frameSize = 1, initialValues: readonly number[] = []): Int32Array {
   const out = new Int32Array(count);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   switch (format) {
@@ -279,10 +290,20 @@ export function decodeWfdbSamples(
 
 /** Microvolts per physical unit; signals in other units (mmHg, %, ...) are not ECG and are left out. */
 const MICROVOLTS_PER_UNIT = new Map<string, number>([
-  ['v', 1e6], ['volt', 1e6], ['volts', 1e6],
-  ['mv', 1e3], ['millivolt', 1e3], ['millivolts', 1e3],
-  ['uv', 1], ['µv', 1], ['μv', 1], ['microvolt', 1], ['microvolts', 1],
-  ['nv', 1e-3], ['nanovolt', 1e-3], ['nanovolts', 1e-3],
+  ['v', 1e6],
+  ['volt', 1e6],
+  ['volts', 1e6],
+  ['mv', 1e3],
+  ['millivolt', 1e3],
+  ['millivolts', 1e3],
+  ['uv', 1],
+  ['µv', 1],
+  ['μv', 1],
+  ['microvolt', 1],
+  ['microvolts', 1],
+  ['nv', 1e-3],
+  ['nanovolt', 1e-3],
+  ['nanovolts', 1e-3],
 ]);
 
 export function microvoltsPerUnit(units: string): number | undefined {
@@ -416,7 +437,10 @@ function verifyChecksums(header: WfdbHeader, signals: readonly DecodedSignal[]):
   signals.forEach(({ spec, checksum: computed }, index) => {
     if (spec.checksum === undefined) return;
     if (computed !== (spec.checksum & 0xffff)) {
-      throw new EcgFormatError('CORRUPT', `WFDB checksum mismatch on signal ${index} (${spec.description || spec.fileName}): header ${spec.checksum}, data ${computed}`);
+      throw new EcgFormatError(
+        'CORRUPT',
+        `WFDB checksum mismatch on signal ${index} (${spec.description || spec.fileName}): header ${spec.checksum}, data ${computed}`,
+      );
     }
   });
 }

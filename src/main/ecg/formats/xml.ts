@@ -101,7 +101,8 @@ export function decodeXmlBytes(bytes: Uint8Array, limits: Readonly<XmlLimits> = 
 // ---------------------------------------------------------------------------------------------------------------
 // Text → tree
 
-const NAME_START = 'A-Za-z_:\\u00C0-\\u00D6\\u00D8-\\u00F6\\u00F8-\\u02FF\\u0370-\\u037D\\u037F-\\u1FFF\\u200C\\u200D\\u2070-\\u218F\\u2C00-\\u2FEF\\u3001-\\uD7FF\\uF900-\\uFDCF\\uFDF0-\\uFFFD\\uD800-\\uDBFF\\uDC00-\\uDFFF';
+const NAME_START =
+  'A-Za-z_:\\u00C0-\\u00D6\\u00D8-\\u00F6\\u00F8-\\u02FF\\u0370-\\u037D\\u037F-\\u1FFF\\u200C\\u200D\\u2070-\\u218F\\u2C00-\\u2FEF\\u3001-\\uD7FF\\uF900-\\uFDCF\\uFDF0-\\uFFFD\\uD800-\\uDBFF\\uDC00-\\uDFFF';
 // eslint-disable-next-line no-misleading-character-class -- UTF-16 code-unit ranges on purpose (no u flag): surrogate halves are name characters
 const NAME_RE = new RegExp(`[${NAME_START}][${NAME_START}0-9.\\-\\u00B7\\u0300-\\u036F\\u203F\\u2040]*`, 'y');
 const WHITESPACE_RE = /[ \t\n]*/y;
@@ -243,10 +244,7 @@ class XmlParser {
         if (end === -1) break;
         i = end + 2;
       } else if (inSubset && (text.startsWith('<!ENTITY', i) || ch === '%')) {
-        throw new EcgFormatError(
-          'UNSUPPORTED_VARIANT',
-          'XML: DTD entity declarations are refused (they enable entity-expansion and external-entity attacks)',
-        );
+        throw new EcgFormatError('UNSUPPORTED_VARIANT', 'XML: DTD entity declarations are refused (they enable entity-expansion and external-entity attacks)');
       } else if (ch === '[') inSubset = true;
       else if (ch === ']') inSubset = false;
       else if (ch === '>' && !inSubset) {

@@ -55,7 +55,12 @@ export function appointmentFromFhir(appointment: Appointment, now: string): NewA
   const code = appointment.serviceType?.flatMap((type) => type.coding ?? []).find((coding) => coding.system === STATION.programme)?.code;
   const kind = KINDS.find((each) => code === `appointment-${each}`);
   const disease = DISEASES.find((each) => each === ext('disease'));
-  const status = appointment.status === 'fulfilled' ? 'done' : appointment.status === 'cancelled' || appointment.status === 'noshow' || appointment.status === 'entered-in-error' ? 'cancelled' : 'scheduled';
+  const status =
+    appointment.status === 'fulfilled'
+      ? 'done'
+      : appointment.status === 'cancelled' || appointment.status === 'noshow' || appointment.status === 'entered-in-error'
+        ? 'cancelled'
+        : 'scheduled';
   const enrolmentId = ext('enrolmentId');
   const patient = appointment.participant.find((each) => each.actor?.reference?.startsWith('Patient/'));
   const apptDate = appointment.start?.slice(0, 10);

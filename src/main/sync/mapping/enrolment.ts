@@ -88,7 +88,11 @@ export function enrolmentFromFhir(episode: EpisodeOfCare, now: string): NewEnrol
   if (!enrolledOn) throw new Error(`${what} has no start`);
   // An enrolment made in error ends on the day it began (its follow-ups, if any, stay readable), marked as such.
   const inError = episode.status === 'entered-in-error';
-  const endedOn = inError ? (episode.period?.end ?? enrolledOn) : episode.status === 'finished' || episode.status === 'cancelled' ? (episode.period?.end ?? null) : null;
+  const endedOn = inError
+    ? (episode.period?.end ?? enrolledOn)
+    : episode.status === 'finished' || episode.status === 'cancelled'
+      ? (episode.period?.end ?? null)
+      : null;
   const endReason = inError ? 'other' : stationString(episode.extension, 'endReason');
   return {
     id: episode.id,

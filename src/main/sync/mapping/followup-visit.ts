@@ -30,7 +30,12 @@ const MODE_CLASS = {
 /** Fields that live outside the items: the record's id (the Encounter's), the patient (subject), the local user id. */
 const OUTSIDE_ITEMS = new Set(['id', 'patientId', 'doctorId', 'createdAt']);
 const COLUMNS = Object.entries(getTableColumns(followupRecords)).filter(([key]) => !OUTSIDE_ITEMS.has(key));
-const JS_TYPE: Record<string, 'boolean' | 'number' | 'string'> = { SQLiteBoolean: 'boolean', SQLiteInteger: 'number', SQLiteReal: 'number', SQLiteText: 'string' };
+const JS_TYPE: Record<string, 'boolean' | 'number' | 'string'> = {
+  SQLiteBoolean: 'boolean',
+  SQLiteInteger: 'number',
+  SQLiteReal: 'number',
+  SQLiteText: 'string',
+};
 const DATE_FIELDS = new Set(['visitDate', 'hba1cDate', 'engineNextDate', 'nextDueDate']);
 
 export function followupFormId(recordId: string): string {
@@ -68,21 +73,19 @@ export function followupVisitToFhir(row: RecordRow): [EncounterWithId, Questionn
     authored: row.createdAt,
     item,
   };
-  const observations = measured(row).map(
-    (each): ObservationWithId => ({
-      resourceType: 'Observation',
-      id: childId(row.id, each.suffix),
-      status: 'final',
-      category: [{ coding: [{ system: SYSTEMS.observationCategory, code: each.category }] }],
-      code: loinc(each.code[0], each.code[1], each.text),
-      subject,
-      encounter: encounterRef,
-      effectiveDateTime: each.date ?? row.visitDate,
-      derivedFrom: [formRef],
-      ...(each.value ? { valueQuantity: each.value } : {}),
-      ...(each.component ? { component: each.component } : {}),
-    }),
-  );
+  const observations = measured(row).map((each): ObservationWithId => ({
+    resourceType: 'Observation',
+    id: childId(row.id, each.suffix),
+    status: 'final',
+    category: [{ coding: [{ system: SYSTEMS.observationCategory, code: each.category }] }],
+    code: loinc(each.code[0], each.code[1], each.text),
+    subject,
+    encounter: encounterRef,
+    effectiveDateTime: each.date ?? row.visitDate,
+    derivedFrom: [formRef],
+    ...(each.value ? { valueQuantity: each.value } : {}),
+    ...(each.component ? { component: each.component } : {}),
+  }));
   return [encounter, form, ...observations];
 }
 
@@ -118,8 +121,14 @@ function measured(row: RecordRow): Measured[] {
     if (row.dbp !== null) component.push({ code: loinc(...LOINC.diastolic), valueQuantity: ucum(row.dbp, 'mm[Hg]', 'mmHg') });
     out.push({ suffix: 'bp', code: LOINC.bpPanel, text: row.selfReportedHomeBp ? '血压（家庭自测）' : '血压', category: 'vital-signs', component });
   }
-  const quantity = (suffix: string, code: readonly [string, string], text: string, value: Quantity, category: Measured['category'] = 'vital-signs', date?: string) =>
-    out.push({ suffix, code, text, category, value, ...(date ? { date } : {}) });
+  const quantity = (
+    suffix: string,
+    code: readonly [string, string],
+    text: string,
+    value: Quantity,
+    category: Measured['category'] = 'vital-signs',
+    date?: string,
+  ) => out.push({ suffix, code, text, category, value, ...(date ? { date } : {}) });
   if (row.heartRate !== null) quantity('hr', LOINC.heartRate, '心率', ucum(row.heartRate, '/min', 'beats/min'));
   if (row.weightKg !== null) quantity('wt', LOINC.weight, '体重', ucum(row.weightKg, 'kg'));
   if (row.heightCm !== null) quantity('ht', LOINC.height, '身高', ucum(row.heightCm, 'cm'));
@@ -148,14 +157,17 @@ export function followupVisitFromFhir(form: QuestionnaireResponse): RecordRow {
   const row: Record<string, unknown> = { id, patientId, doctorId: 0, createdAt: form.authored };
   for (const [key, column] of COLUMNS) {
     const answer = answers.get(key);
-    let value: unknown = answer === undefined ? null : (answer.valueBoolean ?? answer.valueInteger ?? answer.valueDecimal ?? answer.valueDate ?? answer.valueString ?? null);
+    let value: unknown =
+      answer === undefined ? null : (answer.valueBoolean ?? answer.valueInteger ?? answer.valueDecimal ?? answer.valueDate ?? answer.valueString ?? null);
     if (value === null && column.notNull) {
       if (!column.hasDefault) throw new Error(`QuestionnaireResponse/${form.id}: the form has no ${key}`);
       value = column.default;
     }
-    if (value !== null && typeof value !== JS_TYPE[column.columnType]) throw new Error(`QuestionnaireResponse/${form.id}: ${key} is not a ${JS_TYPE[column.columnType]}`);
+    if (value !== null && typeof value !== JS_TYPE[column.columnType])
+      throw new Error(`QuestionnaireResponse/${form.id}: ${key} is not a ${JS_TYPE[column.columnType]}`);
     const allowed = (column as { enumValues?: readonly string[] }).enumValues;
-    if (value !== null && allowed && allowed.length > 0 && !allowed.includes(String(value))) throw new Error(`QuestionnaireResponse/${form.id}: ${key} = ${String(value)} is not one of ${allowed.join(', ')}`);
+    if (value !== null && allowed && allowed.length > 0 && !allowed.includes(String(value)))
+      throw new Error(`QuestionnaireResponse/${form.id}: ${key} = ${String(value)} is not one of ${allowed.join(', ')}`);
     row[key] = value;
   }
   // Every column was checked against its schema type (and enum) above, so the row is what the table holds.

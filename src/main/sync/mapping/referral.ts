@@ -54,19 +54,17 @@ export function referralToFhir(row: ReferralRow, checks: readonly CheckRow[]): [
         returnNote: row.returnNote,
         createdAt: row.createdAt,
       }),
-      ...checks.map(
-        (check): Extension => ({
-          url: CHECK,
-          extension: stationExtensions({
-            id: check.id,
-            checkDate: check.checkDate,
-            mode: check.mode,
-            outcome: check.outcome,
-            detail: check.detail,
-            createdAt: check.createdAt,
-          }),
+      ...checks.map((check): Extension => ({
+        url: CHECK,
+        extension: stationExtensions({
+          id: check.id,
+          checkDate: check.checkDate,
+          mode: check.mode,
+          outcome: check.outcome,
+          detail: check.detail,
+          createdAt: check.createdAt,
         }),
-      ),
+      })),
     ],
   };
   const task: TaskWithId = {

@@ -56,7 +56,8 @@ export function vitalsToObservations(record: Pick<VitalsRecord, 'id' | 'patientI
   if (input.waistCm !== undefined) observations.push(quantity('waist', LOINC.waist, '腰围', ucum(input.waistCm, 'cm')));
   if (input.temperatureC !== undefined) observations.push(quantity('temp', LOINC.temperature, '体温', ucum(input.temperatureC, 'Cel', '°C')));
   if (input.spo2 !== undefined) observations.push(quantity('spo2', LOINC.spo2, '血氧饱和度', ucum(input.spo2, '%')));
-  if (input.respiratoryRate !== undefined) observations.push(quantity('rr', LOINC.respiratoryRate, '呼吸频率', ucum(input.respiratoryRate, '/min', 'breaths/min')));
+  if (input.respiratoryRate !== undefined)
+    observations.push(quantity('rr', LOINC.respiratoryRate, '呼吸频率', ucum(input.respiratoryRate, '/min', 'breaths/min')));
   if (input.glucose) {
     const fasting = input.glucose.timing === 'fasting';
     observations.push(

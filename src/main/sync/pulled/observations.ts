@@ -26,7 +26,13 @@ export function applyPulledObservation(sqlite: Sqlite, resource: Resource): void
   if (!part) return;
   const db = dbOf(sqlite);
   const patient = requirePatient(db, part.patientId);
-  const row = prepared(db, 'vitals', () => db.select({ input: vitals.input }).from(vitals).where(eq(vitals.id, sql.placeholder('id'))).prepare()).get({ id: part.sessionId });
+  const row = prepared(db, 'vitals', () =>
+    db
+      .select({ input: vitals.input })
+      .from(vitals)
+      .where(eq(vitals.id, sql.placeholder('id')))
+      .prepare(),
+  ).get({ id: part.sessionId });
   const current = row ? (JSON.parse(row.input) as typeof part.input) : {};
   const input = mergeVitalsInput(current, part.input);
   if (row && JSON.stringify(input) === JSON.stringify(current)) return;
@@ -62,7 +68,11 @@ export function applyPulledObservation(sqlite: Sqlite, resource: Resource): void
 
 function applyLead(sqlite: Sqlite, lead: NonNullable<ReturnType<typeof ecgLeadFromFhir>>): void {
   const db = dbOf(sqlite);
-  const row = db.select({ samples: ecgRecords.samples, sampleCount: ecgRecords.sampleCount, leadNames: ecgRecords.leadNames }).from(ecgRecords).where(eq(ecgRecords.id, lead.ecgId)).get();
+  const row = db
+    .select({ samples: ecgRecords.samples, sampleCount: ecgRecords.sampleCount, leadNames: ecgRecords.leadNames })
+    .from(ecgRecords)
+    .where(eq(ecgRecords.id, lead.ecgId))
+    .get();
   if (!row) throw new MissingDependency('DiagnosticReport', lead.ecgId);
   const leadCount = (JSON.parse(row.leadNames) as string[]).length;
   if (lead.index >= leadCount || lead.microvolts.length !== row.sampleCount) {
@@ -84,7 +94,13 @@ export function applyPulledEcgReport(sqlite: Sqlite, resource: Resource): void {
   if (!report) return;
   const db = dbOf(sqlite);
   requirePatient(db, report.patientId);
-  const existing = prepared(db, 'ecg', () => db.select({ id: ecgRecords.id }).from(ecgRecords).where(eq(ecgRecords.id, sql.placeholder('id'))).prepare()).get({ id: report.id });
+  const existing = prepared(db, 'ecg', () =>
+    db
+      .select({ id: ecgRecords.id })
+      .from(ecgRecords)
+      .where(eq(ecgRecords.id, sql.placeholder('id')))
+      .prepare(),
+  ).get({ id: report.id });
   const reading = {
     patientId: report.patientId,
     measurements: report.measurements,

@@ -45,9 +45,12 @@ export function prepared<T>(db: Db, key: string, build: () => T): T {
 
 export function requirePatient(db: Db, patientId: string): { sex: 'M' | 'F' | 'U'; birthDate: string } {
   const row = prepared(db, 'patient', () =>
-    db.select({ sex: schema.patients.sex, birthDate: schema.patients.birthDate }).from(schema.patients).where(eq(schema.patients.id, sql.placeholder('id'))).prepare(),
+    db
+      .select({ sex: schema.patients.sex, birthDate: schema.patients.birthDate })
+      .from(schema.patients)
+      .where(eq(schema.patients.id, sql.placeholder('id')))
+      .prepare(),
   ).get({ id: patientId });
   if (!row) throw new MissingDependency('Patient', patientId);
   return row;
 }
-

@@ -21,7 +21,11 @@ export function applyPulledEncounter(sqlite: Sqlite, resource: Resource): void {
   const db = dbOf(sqlite);
   requirePatient(db, visit.patientId);
   const versions = prepared(db, 'visit-versions', () =>
-    db.select({ id: visits.id, version: visits.version }).from(visits).where(eq(visits.recordId, sql.placeholder('recordId'))).prepare(),
+    db
+      .select({ id: visits.id, version: visits.version })
+      .from(visits)
+      .where(eq(visits.recordId, sql.placeholder('recordId')))
+      .prepare(),
   ).all({ recordId: visit.recordId });
   if (versions.some((each) => each.id === visit.id || each.version >= visit.version)) return;
   const now = new Date().toISOString();
@@ -71,7 +75,13 @@ function applyQueueEntry(sqlite: Sqlite, encounter: Encounter): void {
   const db = dbOf(sqlite);
   requirePatient(db, entry.patientId);
   const clinician = entry.clinicianName
-    ? prepared(db, 'user-by-name', () => db.select({ id: users.id }).from(users).where(eq(users.displayName, sql.placeholder('name'))).prepare()).get({ name: entry.clinicianName })
+    ? prepared(db, 'user-by-name', () =>
+        db
+          .select({ id: users.id })
+          .from(users)
+          .where(eq(users.displayName, sql.placeholder('name')))
+          .prepare(),
+      ).get({ name: entry.clinicianName })
     : undefined;
   const row = {
     patientId: entry.patientId,
@@ -83,5 +93,8 @@ function applyQueueEntry(sqlite: Sqlite, encounter: Encounter): void {
     startedAt: entry.startedAt,
     finishedAt: entry.finishedAt,
   };
-  db.insert(queueEntries).values({ id: entry.id, ...row }).onConflictDoUpdate({ target: queueEntries.id, set: row }).run();
+  db.insert(queueEntries)
+    .values({ id: entry.id, ...row })
+    .onConflictDoUpdate({ target: queueEntries.id, set: row })
+    .run();
 }

@@ -42,7 +42,11 @@ export function AuditAnchorPrint() {
           <h1>
             {data.facilityName} · {t('audit.anchorTitle')}
           </h1>
-          <p>{data.verify.ok ? t('audit.verifyOk', { checked: data.verify.checked }) : t('audit.verifyBad', { id: data.verify.firstBadId, problem: t(`audit.problems.${data.verify.problem ?? 'hash'}`) })}</p>
+          <p>
+            {data.verify.ok
+              ? t('audit.verifyOk', { checked: data.verify.checked })
+              : t('audit.verifyBad', { id: data.verify.firstBadId, problem: t(`audit.problems.${data.verify.problem ?? 'hash'}`) })}
+          </p>
           {anchor ? (
             <dl className="anchor-facts">
               <dt>{t('audit.anchorThrough')}</dt>

@@ -79,13 +79,18 @@ export function AuditPage() {
       </form>
       {verify && (
         <p role="status" className={verify.ok ? 'ok-text' : 'error-text'}>
-          {verify.ok ? t('audit.verifyOk', { checked: verify.checked }) : t('audit.verifyBad', { id: verify.firstBadId, problem: t(`audit.problems.${verify.problem ?? 'hash'}`) })}
+          {verify.ok
+            ? t('audit.verifyOk', { checked: verify.checked })
+            : t('audit.verifyBad', { id: verify.firstBadId, problem: t(`audit.problems.${verify.problem ?? 'hash'}`) })}
         </p>
       )}
       {verify && (
         <p role="status" aria-label={t('audit.anchorTitle')}>
           {verify.anchor
-            ? t(verify.anchor.matches ? 'audit.anchorSummaryHeld' : 'audit.anchorSummaryLost', { through: verify.anchor.through, at: formatDateTime(verify.anchor.at) })
+            ? t(verify.anchor.matches ? 'audit.anchorSummaryHeld' : 'audit.anchorSummaryLost', {
+                through: verify.anchor.through,
+                at: formatDateTime(verify.anchor.at),
+              })
             : t('audit.anchorNone')}{' '}
           <Link to="/print/audit-anchor">{t('audit.anchorPrint')}</Link>
         </p>

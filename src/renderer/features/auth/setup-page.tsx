@@ -42,17 +42,31 @@ export function SetupPage() {
         {field('displayName')}
         {field('password', 'password')}
         {field('repeat', 'password')}
-        {mismatch && <p role="alert" className="error-text">{t('setup.mismatch')}</p>}
+        {mismatch && (
+          <p role="alert" className="error-text">
+            {t('setup.mismatch')}
+          </p>
+        )}
         <fieldset>
           <legend>{t('settings.station')}</legend>
           <p className="muted">{t('setup.institutionHint')}</p>
           <label>
             {t('setup.facilityName')}
-            <input value={institution.facilityName} onChange={(e) => setInstitution({ ...institution, facilityName: e.target.value })} autoComplete="off" maxLength={60} />
+            <input
+              value={institution.facilityName}
+              onChange={(e) => setInstitution({ ...institution, facilityName: e.target.value })}
+              autoComplete="off"
+              maxLength={60}
+            />
           </label>
           <label>
             {t('setup.institutionCode')}
-            <input value={institution.institutionCode} onChange={(e) => setInstitution({ ...institution, institutionCode: e.target.value })} autoComplete="off" maxLength={40} />
+            <input
+              value={institution.institutionCode}
+              onChange={(e) => setInstitution({ ...institution, institutionCode: e.target.value })}
+              autoComplete="off"
+              maxLength={40}
+            />
           </label>
         </fieldset>
         <ErrorText error={error} />

@@ -44,7 +44,11 @@ export function StoreUnlockPage({ isNew, onOpened }: { isNew: boolean; onOpened:
             <input type="password" value={repeat} onChange={(e) => setRepeat(e.target.value)} autoComplete="off" />
           </label>
         )}
-        {localError && <p role="alert" className="error-text">{localError}</p>}
+        {localError && (
+          <p role="alert" className="error-text">
+            {localError}
+          </p>
+        )}
         <ErrorText error={error} />
         <button type="submit" className="primary" disabled={busy}>
           {t('store.submit')}

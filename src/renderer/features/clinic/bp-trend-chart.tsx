@@ -48,8 +48,20 @@ export function BpTrendChart({ series }: { series: readonly VitalPoint[] }) {
       type: 'line',
       data: {
         datasets: [
-          { label: t('clinic:vitals.systolic'), data: points.map((p) => ({ x: p.at, y: p.systolic })), borderColor: '#c62828', backgroundColor: '#c62828', tension: 0 },
-          { label: t('clinic:vitals.diastolic'), data: points.map((p) => ({ x: p.at, y: p.diastolic })), borderColor: '#0b6bcb', backgroundColor: '#0b6bcb', tension: 0 },
+          {
+            label: t('clinic:vitals.systolic'),
+            data: points.map((p) => ({ x: p.at, y: p.systolic })),
+            borderColor: '#c62828',
+            backgroundColor: '#c62828',
+            tension: 0,
+          },
+          {
+            label: t('clinic:vitals.diastolic'),
+            data: points.map((p) => ({ x: p.at, y: p.diastolic })),
+            borderColor: '#0b6bcb',
+            backgroundColor: '#0b6bcb',
+            tension: 0,
+          },
           ...threshold(systolicLimit, 'rgba(198,40,40,0.45)'),
           ...threshold(diastolicLimit, 'rgba(11,107,203,0.45)'),
         ],

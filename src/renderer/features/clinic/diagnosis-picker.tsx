@@ -15,14 +15,28 @@ const SHOWN = 12;
  * Type, arrows, Enter adds; Backspace in the empty box removes the last chip. The list is searched in the page
  * (a pure function over 765 entries), so it keeps up with typing without a round trip.
  */
-export function DiagnosisPicker({ value, onChange, onBlur, disabled }: { value: Diagnosis[]; onChange(next: Diagnosis[]): void; onBlur?(): void; disabled?: boolean }) {
+export function DiagnosisPicker({
+  value,
+  onChange,
+  onBlur,
+  disabled,
+}: {
+  value: Diagnosis[];
+  onChange(next: Diagnosis[]): void;
+  onBlur?(): void;
+  disabled?: boolean;
+}) {
   const { t } = useTranslation();
   const [query, setQuery] = useState('');
   const [active, setActive] = useState(0);
   const [open, setOpen] = useState(false);
   const listId = useId();
   const chosen = new Set(value.map((d) => d.code));
-  const hits = query.trim() ? searchIcd10(query, SHOWN + chosen.size).filter((h) => !chosen.has(h.code)).slice(0, SHOWN) : [];
+  const hits = query.trim()
+    ? searchIcd10(query, SHOWN + chosen.size)
+        .filter((h) => !chosen.has(h.code))
+        .slice(0, SHOWN)
+    : [];
   const activeIndex = Math.min(active, hits.length - 1);
 
   function add(index: number) {
@@ -58,7 +72,12 @@ export function DiagnosisPicker({ value, onChange, onBlur, disabled }: { value: 
           <li key={d.code} className="chip">
             <span className="mono">{d.code}</span> {d.name}
             {!disabled && (
-              <button type="button" className="chip-remove" aria-label={t('clinic:visit.removeDiagnosis', { code: d.code, name: d.name })} onClick={() => onChange(value.filter((x) => x.code !== d.code))}>
+              <button
+                type="button"
+                className="chip-remove"
+                aria-label={t('clinic:visit.removeDiagnosis', { code: d.code, name: d.name })}
+                onClick={() => onChange(value.filter((x) => x.code !== d.code))}
+              >
                 ×
               </button>
             )}
@@ -93,7 +112,15 @@ export function DiagnosisPicker({ value, onChange, onBlur, disabled }: { value: 
           {open && hits.length > 0 && (
             <ul id={listId} role="listbox" className="picker-list" aria-label={t('clinic:visit.diagnosisResults')} onMouseDown={(e) => e.preventDefault()}>
               {hits.map((h, i) => (
-                <li key={h.code} id={`${listId}-${i}`} role="option" aria-selected={i === activeIndex} className={i === activeIndex ? 'active' : ''} onMouseMove={() => setActive(i)} onClick={() => add(i)}>
+                <li
+                  key={h.code}
+                  id={`${listId}-${i}`}
+                  role="option"
+                  aria-selected={i === activeIndex}
+                  className={i === activeIndex ? 'active' : ''}
+                  onMouseMove={() => setActive(i)}
+                  onClick={() => add(i)}
+                >
                   <span className="mono">{h.code}</span> {h.name}
                 </li>
               ))}

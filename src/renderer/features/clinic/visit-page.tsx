@@ -43,7 +43,8 @@ export function VisitPage() {
     }, setError);
   }, [patientId, visitId]);
 
-  if (!patient || !visit || visit.id !== visitId) return <section className="page">{error ? <ErrorText error={error} /> : <p className="muted">{t('app.loading')}</p>}</section>;
+  if (!patient || !visit || visit.id !== visitId)
+    return <section className="page">{error ? <ErrorText error={error} /> : <p className="muted">{t('app.loading')}</p>}</section>;
   return (
     <section className="page visit-page">
       <h1>
@@ -66,7 +67,13 @@ function VisitFieldsEditor({ fields, onChange, onBlur }: { fields: VisitFields; 
   const text = (spec: { key: 'chiefComplaint' | 'history' | 'examination' | 'plan' | 'prescription'; rows: number; max: number }) => (
     <label key={spec.key}>
       {t(`clinic:visit.field.${spec.key}`)}
-      <textarea rows={spec.rows} maxLength={spec.max} value={fields[spec.key]} onChange={(e) => onChange({ ...fields, [spec.key]: e.target.value })} onBlur={onBlur} />
+      <textarea
+        rows={spec.rows}
+        maxLength={spec.max}
+        value={fields[spec.key]}
+        onChange={(e) => onChange({ ...fields, [spec.key]: e.target.value })}
+        onBlur={onBlur}
+      />
     </label>
   );
   return (
@@ -120,7 +127,9 @@ function OpenVisitEditor({ visit, onClosed }: { visit: Visit; onClosed(v: Visit)
         <span className={`autosave-state ${autosave.state}`} role="status" data-testid="autosave-state">
           {saveState}
         </span>
-        <span className="muted small">{t('clinic:visit.openedBy', { name: visit.clinicianName })} · {formatDateTime(visit.openedAt, i18n.language)}</span>
+        <span className="muted small">
+          {t('clinic:visit.openedBy', { name: visit.clinicianName })} · {formatDateTime(visit.openedAt, i18n.language)}
+        </span>
         <span className="spacer" />
         <Link className="button" to={`/patients/${visit.patientId}/vitals`}>
           {t('clinic:chart.recordVitals')}
@@ -194,7 +203,9 @@ function ClosedVisit({ visit, patient }: { visit: Visit; patient: Patient }) {
       <div className="row visit-toolbar">
         <span className={`status-chip ${visit.status}`}>{t(`clinic:visit.status.${visit.status}`)}</span>
         {visit.version > 1 && <span className="muted">{t('clinic:visit.versionN', { version: visit.version })}</span>}
-        <span className="muted small">{visit.closedAt && t('clinic:visit.signedBy', { name: visit.clinicianName, time: formatDateTime(visit.closedAt, i18n.language) })}</span>
+        <span className="muted small">
+          {visit.closedAt && t('clinic:visit.signedBy', { name: visit.clinicianName, time: formatDateTime(visit.closedAt, i18n.language) })}
+        </span>
         <span className="spacer" />
         {visit.status === 'closed' && (
           <>

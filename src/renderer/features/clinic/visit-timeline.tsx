@@ -40,9 +40,7 @@ export function VisitTimeline({ patientId, visits }: { patientId: string; visits
             {current.version > 1 && <span className="muted">{t('clinic:visit.versionN', { version: current.version })}</span>}
             <span className="spacer" />
             <Link to={`/patients/${patientId}/visits/${current.id}`}>{t(current.status === 'open' ? 'clinic:chart.continueVisit' : 'clinic:visit.view')}</Link>
-            {current.status === 'closed' && (
-              <Link to={`/print/visit/${patientId}/${current.id}`}>{t('clinic:visit.print')}</Link>
-            )}
+            {current.status === 'closed' && <Link to={`/print/visit/${patientId}/${current.id}`}>{t('clinic:visit.print')}</Link>}
           </div>
           <div>
             {current.chiefComplaint && <span>{current.chiefComplaint}</span>}
@@ -69,11 +67,11 @@ export function VisitTimeline({ patientId, visits }: { patientId: string; visits
               <ul>
                 {earlier.map((v) => (
                   <li key={v.id}>
-                    {t('clinic:visit.versionN', { version: v.version })} · {t('clinic:visit.signedBy', { name: v.clinicianName, time: v.closedAt ? formatDateTime(v.closedAt, i18n.language) : '' })}
+                    {t('clinic:visit.versionN', { version: v.version })} ·{' '}
+                    {t('clinic:visit.signedBy', { name: v.clinicianName, time: v.closedAt ? formatDateTime(v.closedAt, i18n.language) : '' })}
                     {v.correctionReason && <> · {t('clinic:visit.correctionReason', { reason: v.correctionReason })}</>}
                     {' · '}
-                    {v.diagnoses.map((d) => `${d.code} ${d.name}`).join(t('clinic:listSeparator'))}
-                    {' '}
+                    {v.diagnoses.map((d) => `${d.code} ${d.name}`).join(t('clinic:listSeparator'))}{' '}
                     <Link to={`/patients/${patientId}/visits/${v.id}`}>{t('clinic:visit.view')}</Link>
                   </li>
                 ))}

@@ -1,7 +1,16 @@
 import { useId, useState, type FormEvent, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { VitalsError, VitalsFlag } from '../../../shared/vitals';
-import { assessDraft, EMPTY_VITALS, isVitalsDraftEmpty, messageSlot, toVitalsInput, type PatientFacts, type VitalsDraft, type VitalsInput } from './vitals-form-model';
+import {
+  assessDraft,
+  EMPTY_VITALS,
+  isVitalsDraftEmpty,
+  messageSlot,
+  toVitalsInput,
+  type PatientFacts,
+  type VitalsDraft,
+  type VitalsInput,
+} from './vitals-form-model';
 
 interface Props {
   patient: PatientFacts;
@@ -75,9 +84,7 @@ export function VitalsForm({ patient, onSave, serverError, onDirtyChange }: Prop
     }
   }
 
-  const messages = (slot: string) => (
-    <Messages errors={errors.get(slot)} flags={flags.get(slot)} />
-  );
+  const messages = (slot: string) => <Messages errors={errors.get(slot)} flags={flags.get(slot)} />;
   const input = (value: string, onChange: (v: string) => void, label: string, slot: string, extra?: { autoFocus?: boolean; id?: string }) => {
     const wrong = errors.has(slot);
     const level = worstLevel(flags.get(slot));
@@ -109,7 +116,10 @@ export function VitalsForm({ patient, onSave, serverError, onDirtyChange }: Prop
                 <span className="sr-only">{t('clinic:vitals.readingN', { n: i + 1 })}</span>
                 {t('clinic:vitals.systolic')}
               </label>
-              {input(reading.systolic, (v) => setBp(i, 'systolic', v), t('clinic:vitals.systolicN', { n: i + 1 }), `bp-${i + 1}`, { autoFocus: i === 0, id: `${formId}-sbp-${i}` })}
+              {input(reading.systolic, (v) => setBp(i, 'systolic', v), t('clinic:vitals.systolicN', { n: i + 1 }), `bp-${i + 1}`, {
+                autoFocus: i === 0,
+                id: `${formId}-sbp-${i}`,
+              })}
             </span>
             <span className="bp-slash">/</span>
             <span className="bp-part">
@@ -117,13 +127,22 @@ export function VitalsForm({ patient, onSave, serverError, onDirtyChange }: Prop
                 <span className="sr-only">{t('clinic:vitals.readingN', { n: i + 1 })}</span>
                 {t('clinic:vitals.diastolic')}
               </label>
-              {input(reading.diastolic, (v) => setBp(i, 'diastolic', v), t('clinic:vitals.diastolicN', { n: i + 1 }), `bp-${i + 1}`, { id: `${formId}-dbp-${i}` })}
+              {input(reading.diastolic, (v) => setBp(i, 'diastolic', v), t('clinic:vitals.diastolicN', { n: i + 1 }), `bp-${i + 1}`, {
+                id: `${formId}-dbp-${i}`,
+              })}
             </span>
             <span className="unit">mmHg</span>
             {messages(`bp-${i + 1}`)}
           </div>
         ))}
-        {live.thirdReadingAdvised && <p className="notice-text">{t('clinic-rules:vitals.BP_THIRD_READING_ADVISED', live.flags.find((f) => f.code === 'BP_THIRD_READING_ADVISED'))}</p>}
+        {live.thirdReadingAdvised && (
+          <p className="notice-text">
+            {t(
+              'clinic-rules:vitals.BP_THIRD_READING_ADVISED',
+              live.flags.find((f) => f.code === 'BP_THIRD_READING_ADVISED'),
+            )}
+          </p>
+        )}
         <div className="bp-mean" data-testid="bp-mean">
           {t('clinic:vitals.mean')}{' '}
           <output className={`num-out flag-${worstLevel(flags.get('bp-mean'))}`}>
@@ -167,7 +186,12 @@ export function VitalsForm({ patient, onSave, serverError, onDirtyChange }: Prop
             <div className="row" role="radiogroup" aria-label={t('clinic:vitals.glucoseTimingLabel')}>
               {(['fasting', 'random'] as const).map((timing) => (
                 <label className="switch" key={timing}>
-                  <input type="radio" name="glucose-timing" checked={draft.glucoseTiming === timing} onChange={() => update({ ...draft, glucoseTiming: timing })} />
+                  <input
+                    type="radio"
+                    name="glucose-timing"
+                    checked={draft.glucoseTiming === timing}
+                    onChange={() => update({ ...draft, glucoseTiming: timing })}
+                  />
                   {t(`clinic:vitals.glucoseTiming.${timing}`)}
                 </label>
               ))}
@@ -177,8 +201,16 @@ export function VitalsForm({ patient, onSave, serverError, onDirtyChange }: Prop
         </div>
         {messages('general')}
       </fieldset>
-      {tried && empty && <p className="error-text" role="alert">{t('clinic:vitals.nothingEntered')}</p>}
-      {tried && !live.ok && <p className="error-text" role="alert">{t('clinic:vitals.fixFirst', { count: live.errors.length })}</p>}
+      {tried && empty && (
+        <p className="error-text" role="alert">
+          {t('clinic:vitals.nothingEntered')}
+        </p>
+      )}
+      {tried && !live.ok && (
+        <p className="error-text" role="alert">
+          {t('clinic:vitals.fixFirst', { count: live.errors.length })}
+        </p>
+      )}
       {serverError}
       <div className="row">
         <button type="submit" className="primary" disabled={busy}>

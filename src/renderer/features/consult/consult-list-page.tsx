@@ -62,7 +62,9 @@ export function ConsultListPage() {
         </div>
       )}
       <ErrorText error={shown.error} />
-      {consults && consults.length === 0 && <p className="card muted">{patientId ? t('list.emptyPatient') : filter === 'open' ? t('list.empty') : t('list.emptyFiltered')}</p>}
+      {consults && consults.length === 0 && (
+        <p className="card muted">{patientId ? t('list.emptyPatient') : filter === 'open' ? t('list.empty') : t('list.emptyFiltered')}</p>
+      )}
       {consults && consults.length > 0 && (
         <table className="card" aria-label={t('list.title')}>
           <thead>

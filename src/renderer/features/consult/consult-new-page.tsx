@@ -1,13 +1,7 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate, useParams } from 'react-router';
-import {
-  CONSULT_SPECIALTIES,
-  CONSULT_URGENCIES,
-  MAX_CONSULT_ECGS,
-  type ConsultSpecialty,
-  type ConsultUrgency,
-} from '../../../shared/api/consult';
+import { CONSULT_SPECIALTIES, CONSULT_URGENCIES, MAX_CONSULT_ECGS, type ConsultSpecialty, type ConsultUrgency } from '../../../shared/api/consult';
 import type { EcgSummary } from '../../../shared/api/ecg';
 import type { Patient } from '../../../shared/api/patients';
 import { ApiError } from '../../../shared/api/errors';
@@ -48,7 +42,16 @@ export function ConsultNewPage() {
     setSaving(true);
     setError(null);
     try {
-      const consult = await api.consult.create({ patientId, question, urgency, targetInstitution: institution, specialty, ecgIds, includeVitals, includeDiagnoses });
+      const consult = await api.consult.create({
+        patientId,
+        question,
+        urgency,
+        targetInstitution: institution,
+        specialty,
+        ecgIds,
+        includeVitals,
+        includeDiagnoses,
+      });
       navigate(`/consult/${patientId}/${consult.id}`);
     } catch (e) {
       setError(e);

@@ -39,13 +39,16 @@ export function CriticalAlertBanner() {
 
   if (alerts.length === 0) return null;
   return (
-    <div role="alert" aria-label={t('critical.label')} data-testid="critical-banner" style={{ background: 'var(--flag-critical, #b00020)', color: '#fff', padding: '8px 22px' }}>
+    <div
+      role="alert"
+      aria-label={t('critical.label')}
+      data-testid="critical-banner"
+      style={{ background: 'var(--flag-critical, #b00020)', color: '#fff', padding: '8px 22px' }}
+    >
       {alerts.map((alert) => (
         <div key={alert.id} className="row" style={{ alignItems: 'center' }}>
           <strong>{t('critical.label')}</strong>
-          <span>
-            {t('critical.text', { name: alert.patientName, text: alert.text, at: formatInstant(alert.raisedAt, i18n.language) })}
-          </span>
+          <span>{t('critical.text', { name: alert.patientName, text: alert.text, at: formatInstant(alert.raisedAt, i18n.language) })}</span>
           <Link to={`/consult/${alert.patientId}/${alert.consultId}`} style={{ color: '#fff' }}>
             {t('critical.open')}
           </Link>

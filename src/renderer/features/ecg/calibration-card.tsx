@@ -33,7 +33,13 @@ export function CalibrationCard() {
     >
       <h2>{t('ecg:calibration.title')}</h2>
       <p className="muted">{t('ecg:calibration.instructions', { mm: CALIBRATION_BAR_MM })}</p>
-      <div className="ecg-ruler-bar" data-testid="calibration-bar" style={{ width: drawnPx }} aria-label={t('ecg:calibration.bar', { mm: CALIBRATION_BAR_MM })} role="img" />
+      <div
+        className="ecg-ruler-bar"
+        data-testid="calibration-bar"
+        style={{ width: drawnPx }}
+        aria-label={t('ecg:calibration.bar', { mm: CALIBRATION_BAR_MM })}
+        role="img"
+      />
       <p className="muted">{t('ecg:calibration.current', { pxPerMm: pxPerMm.toFixed(3), dpi: Math.round(pxPerMm * 25.4) })}</p>
       <div className="ecg-toolbar">
         <label className="inline">

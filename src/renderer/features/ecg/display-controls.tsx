@@ -3,15 +3,7 @@ import { ECG_LAYOUTS, type EcgLayout } from '../../../shared/ecg-paper';
 import { GAINS, HIGH_PASS_CHOICES_HZ, LOW_PASS_CHOICES_HZ, SPEEDS, type DisplaySettings } from './display-settings';
 
 /** Speed, gain, filters and (for stored ECGs) the layout, as one toolbar. */
-export function DisplayControls({
-  value,
-  onChange,
-  showLayout,
-}: {
-  value: DisplaySettings;
-  onChange: (next: DisplaySettings) => void;
-  showLayout: boolean;
-}) {
+export function DisplayControls({ value, onChange, showLayout }: { value: DisplaySettings; onChange: (next: DisplaySettings) => void; showLayout: boolean }) {
   const { t } = useTranslation();
   const set = <K extends keyof DisplaySettings>(key: K, v: DisplaySettings[K]) => onChange({ ...value, [key]: v });
   return (

@@ -198,7 +198,14 @@ export function appendVertices(path: Pick<Path2D, 'moveTo' | 'lineTo'>, vertices
 }
 
 /** The device-pixel mapping of a placed cell's samples, with `from` the first sample of the cell. */
-export function cellMapping(cell: PlacedCell, paper: PaperScale, sampleRateHz: number, from: number, scale: CanvasScale, origin = { xMm: 0, yMm: 0 }): TraceMapping {
+export function cellMapping(
+  cell: PlacedCell,
+  paper: PaperScale,
+  sampleRateHz: number,
+  from: number,
+  scale: CanvasScale,
+  origin = { xMm: 0, yMm: 0 },
+): TraceMapping {
   const pxPerMm = devicePxPerMm(scale);
   const startMm = cell.xMm + (from / sampleRateHz - cell.startS) * paper.speedMmPerS;
   return {

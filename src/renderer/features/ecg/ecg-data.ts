@@ -13,7 +13,12 @@ export interface EcgWindow extends DisplayRecording {
 /** Seconds on one page of paper: the standard resting ECG. */
 export const PAGE_SECONDS = 10;
 
-export async function loadEcgWindow(patientId: string, summary: Pick<EcgSummary, 'id' | 'sampleRateHz'>, fromSample: number, seconds = PAGE_SECONDS): Promise<EcgWindow> {
+export async function loadEcgWindow(
+  patientId: string,
+  summary: Pick<EcgSummary, 'id' | 'sampleRateHz'>,
+  fromSample: number,
+  seconds = PAGE_SECONDS,
+): Promise<EcgWindow> {
   const count = Math.min(MAX_ECG_WINDOW_SAMPLES, Math.max(1, Math.round(seconds * summary.sampleRateHz)));
   const w = await api.ecg.get({ patientId, ecgId: summary.id, fromSample, count });
   return {
@@ -29,7 +34,10 @@ export async function loadEcgWindow(patientId: string, summary: Pick<EcgSummary,
  * timing must not be shifted by the filter (AHA 2007 Part I), which a causal filter would do.
  */
 export function filterWindow(window: EcgWindow, filter: EcgFilterSettings): EcgWindow {
-  return { ...window, leads: window.leads.map((lead) => ({ name: lead.name, microvolts: filterEcg(lead.microvolts, window.sampleRateHz, filter, 'zero-phase') })) };
+  return {
+    ...window,
+    leads: window.leads.map((lead) => ({ name: lead.name, microvolts: filterEcg(lead.microvolts, window.sampleRateHz, filter, 'zero-phase') })),
+  };
 }
 
 /**

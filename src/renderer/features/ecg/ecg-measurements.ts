@@ -1,10 +1,30 @@
 import type { EcgMeasurements } from '../../../shared/ecg';
-import { ADULT_ECG_NORMALS, classifyMeasurement, type ClassifiedMeasurement, type EcgNormalRange, type LowerLimit, type MeasurementClass, type UpperLimit } from '../../../shared/ecg-normals';
+import {
+  ADULT_ECG_NORMALS,
+  classifyMeasurement,
+  type ClassifiedMeasurement,
+  type EcgNormalRange,
+  type LowerLimit,
+  type MeasurementClass,
+  type UpperLimit,
+} from '../../../shared/ecg-normals';
 
 export type MeasurementKey = Exclude<keyof EcgMeasurements, 'beatCount' | 'medianBeatCount' | 'qrsAmplitudes' | 'rrIrregularity'>;
 
 /** Report order: rate and rhythm first, then the intervals in the order they occur in a beat, then the axis. */
-export const MEASUREMENT_ORDER: readonly MeasurementKey[] = ['heartRateBpm', 'rrMeanMs', 'prMs', 'qrsMs', 'qtMs', 'qtcBazettMs', 'qtcFridericiaMs', 'pAxisDeg', 'qrsAxisDeg', 'tAxisDeg', 'sokolowLyonUv'];
+export const MEASUREMENT_ORDER: readonly MeasurementKey[] = [
+  'heartRateBpm',
+  'rrMeanMs',
+  'prMs',
+  'qrsMs',
+  'qtMs',
+  'qtcBazettMs',
+  'qtcFridericiaMs',
+  'pAxisDeg',
+  'qrsAxisDeg',
+  'tAxisDeg',
+  'sokolowLyonUv',
+];
 
 const UNITS: Record<MeasurementKey, MeasurementUnit> = {
   heartRateBpm: 'bpm',

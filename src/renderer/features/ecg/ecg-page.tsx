@@ -61,7 +61,15 @@ function SavedNotice({ summary, patient }: { summary: EcgSummary; patient: Patie
   );
 }
 
-function LivePanel({ patient, outpatientNumber, onSaved }: { patient: PatientSummary | null; outpatientNumber: string; onSaved: (summary: EcgSummary) => void }) {
+function LivePanel({
+  patient,
+  outpatientNumber,
+  onSaved,
+}: {
+  patient: PatientSummary | null;
+  outpatientNumber: string;
+  onSaved: (summary: EcgSummary) => void;
+}) {
   const { t } = useTranslation();
   const [devices, setDevices] = useState<Device[] | null>(null);
   const [deviceId, setDeviceId] = useState('');
@@ -203,7 +211,15 @@ function DeviceStatusText({ status, live, stats }: { status: DeviceStatus | null
   );
 }
 
-function ImportPanel({ patient, outpatientNumber, onSaved }: { patient: PatientSummary | null; outpatientNumber: string; onSaved: (summary: EcgSummary) => void }) {
+function ImportPanel({
+  patient,
+  outpatientNumber,
+  onSaved,
+}: {
+  patient: PatientSummary | null;
+  outpatientNumber: string;
+  onSaved: (summary: EcgSummary) => void;
+}) {
   const { t } = useTranslation();
   // Main's file dialog picks the file and answers with a handle: no path is typed or seen here (issue 15 point 8).
   const [chosen, setChosen] = useState<ChosenFile | null>(null);
@@ -257,7 +273,11 @@ function ImportPanel({ patient, outpatientNumber, onSaved }: { patient: PatientS
           {t('ecg:import.choose')}
         </button>
         <span className="grow" data-testid="ecg-import-file">
-          {chosen ? t('ecg:import.chosen', { name: chosen.name, kb: Math.max(1, Math.round(chosen.bytes / 1024)) }) : <span className="muted">{t('ecg:import.none')}</span>}
+          {chosen ? (
+            t('ecg:import.chosen', { name: chosen.name, kb: Math.max(1, Math.round(chosen.bytes / 1024)) })
+          ) : (
+            <span className="muted">{t('ecg:import.none')}</span>
+          )}
         </span>
         <button type="submit" className="primary" disabled={busy || !patient || !chosen}>
           {t('ecg:import.submit')}

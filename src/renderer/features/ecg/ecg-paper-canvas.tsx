@@ -73,7 +73,15 @@ export function EcgPaperCanvas({
         }}
       >
         <canvas ref={paperCanvas} aria-hidden="true" width={size.width} height={size.height} style={{ width: size.cssWidth, height: size.cssHeight }} />
-        <canvas ref={canvas} role="img" aria-label={label} className="ecg-traces" width={size.width} height={size.height} style={{ width: size.cssWidth, height: size.cssHeight }} />
+        <canvas
+          ref={canvas}
+          role="img"
+          aria-label={label}
+          className="ecg-traces"
+          width={size.width}
+          height={size.height}
+          style={{ width: size.cssWidth, height: size.cssHeight }}
+        />
         {caliper && <CaliperOverlay caliper={caliper} pxPerMm={pxPerMm} width={size.cssWidth} height={size.cssHeight} />}
       </div>
       <figcaption>{caliper ? <CaliperText caliper={caliper} placed={placed} /> : <span className="muted">{t('ecg:viewer.caliperHint')}</span>}</figcaption>

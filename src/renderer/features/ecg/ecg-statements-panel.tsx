@@ -11,7 +11,17 @@ export function statementLines(statements: readonly EcgStatement[], t: (key: str
  * Our automatic statements, each with the criterion it used, marked as machine analysis. "Copy into the reading"
  * only fills the editable text: signing stays the clinician's act.
  */
-export function EcgStatementsPanel({ measurements, sex, adult, onAdopt }: { measurements: EcgMeasurements; sex: 'M' | 'F' | 'U'; adult: boolean; onAdopt?: (text: string) => void }) {
+export function EcgStatementsPanel({
+  measurements,
+  sex,
+  adult,
+  onAdopt,
+}: {
+  measurements: EcgMeasurements;
+  sex: 'M' | 'F' | 'U';
+  adult: boolean;
+  onAdopt?: (text: string) => void;
+}) {
   const { t } = useTranslation();
   const statements = ecgStatements({ measurements, sex, adult });
   return (
@@ -26,7 +36,8 @@ export function EcgStatementsPanel({ measurements, sex, adult, onAdopt }: { meas
         <ul data-testid="ecg-statements">
           {statements.map((s) => (
             <li key={`${s.code}-${s.criterion.rule}`}>
-              <strong>{t(`ecg:statements.code.${s.code}`)}</strong> <span className="muted small">— {t(`ecg:statements.criterion.${s.criterion.rule}`, { ...s.criterion })}</span>
+              <strong>{t(`ecg:statements.code.${s.code}`)}</strong>{' '}
+              <span className="muted small">— {t(`ecg:statements.criterion.${s.criterion.rule}`, { ...s.criterion })}</span>
             </li>
           ))}
         </ul>

@@ -4,7 +4,16 @@
  * 0.042 mm), and a 12-lead page stays a few hundred kB.
  */
 
-import { calibrationPulsePath, cellSampleRange, cellPoint, gridLinePositions, isLargeGridLine, type PaperPoint, type PaperScale, type PlacedCell } from '../../../shared/ecg-paper';
+import {
+  calibrationPulsePath,
+  cellSampleRange,
+  cellPoint,
+  gridLinePositions,
+  isLargeGridLine,
+  type PaperPoint,
+  type PaperScale,
+  type PlacedCell,
+} from '../../../shared/ecg-paper';
 
 export function mm(value: number): string {
   const fixed = value.toFixed(2);

@@ -53,7 +53,13 @@ export function EcgViewer({ patient, summary, onChanged }: { patient: Patient; s
       <header className="ecg-viewer-head">
         <h3>{t('ecg:viewer.title', { time: formatEcgDateTime(summary.recordedAt, i18n.language) })}</h3>
         <span className="muted">
-          {t('ecg:viewer.facts', { source: t(`ecg:source.${summary.source}`), name: summary.sourceName, rate: summary.sampleRateHz, seconds: summary.durationS.toFixed(1), leads: summary.leadNames.length })}
+          {t('ecg:viewer.facts', {
+            source: t(`ecg:source.${summary.source}`),
+            name: summary.sourceName,
+            rate: summary.sampleRateHz,
+            seconds: summary.durationS.toFixed(1),
+            leads: summary.leadNames.length,
+          })}
         </span>
         <span className="spacer" />
         <Link className="button" to={`/print/ecg/${patient.id}/${summary.id}`}>
@@ -62,29 +68,36 @@ export function EcgViewer({ patient, summary, onChanged }: { patient: Patient; s
         <ExportButton patientId={patient.id} ecgId={summary.id} />
       </header>
       <DisplayControls value={settings} onChange={setSettings} showLayout={!rhythmRows} />
-      {rhythmRows && <p className="muted small" data-testid="ecg-rhythm-view">{t('ecg:viewer.rhythmView', { leads: rhythmRows.join(', ') })}</p>}
+      {rhythmRows && (
+        <p className="muted small" data-testid="ecg-rhythm-view">
+          {t('ecg:viewer.rhythmView', { leads: rhythmRows.join(', ') })}
+        </p>
+      )}
       {pages > 1 && (
         <div className="ecg-toolbar">
           <button type="button" onClick={() => setPage((p) => Math.max(0, p - 1))} disabled={page === 0}>
             {t('ecg:viewer.earlier')}
           </button>
-          <span>{t('ecg:viewer.pageOf', { from: page * PAGE_SECONDS, to: Math.min(summary.durationS, (page + 1) * PAGE_SECONDS).toFixed(1), total: summary.durationS.toFixed(1) })}</span>
+          <span>
+            {t('ecg:viewer.pageOf', {
+              from: page * PAGE_SECONDS,
+              to: Math.min(summary.durationS, (page + 1) * PAGE_SECONDS).toFixed(1),
+              total: summary.durationS.toFixed(1),
+            })}
+          </span>
           <button type="button" onClick={() => setPage((p) => Math.min(pages - 1, p + 1))} disabled={page >= pages - 1}>
             {t('ecg:viewer.later')}
           </button>
-          <input
-            type="range"
-            aria-label={t('ecg:viewer.position')}
-            min={0}
-            max={pages - 1}
-            value={page}
-            onChange={(e) => setPage(Number(e.target.value))}
-          />
+          <input type="range" aria-label={t('ecg:viewer.position')} min={0} max={pages - 1} value={page} onChange={(e) => setPage(Number(e.target.value))} />
         </div>
       )}
       <ErrorText error={error} />
       <div className="ecg-scroll">
-        {shown ? <EcgPaperCanvas placed={placed} recording={shown} pxPerMm={pxPerMm} label={t('ecg:viewer.paperLabel')} /> : <p className="muted">{t('app.loading')}</p>}
+        {shown ? (
+          <EcgPaperCanvas placed={placed} recording={shown} pxPerMm={pxPerMm} label={t('ecg:viewer.paperLabel')} />
+        ) : (
+          <p className="muted">{t('app.loading')}</p>
+        )}
       </div>
       <div className="ecg-viewer-body">
         <section>
@@ -93,7 +106,13 @@ export function EcgViewer({ patient, summary, onChanged }: { patient: Patient; s
         </section>
         {summary.cart && <CartReportPanel cart={summary.cart} ours={summary.measurements} />}
         <EcgStatementsPanel measurements={summary.measurements} sex={patient.sex} adult={adult} onAdopt={(text) => setDraft({ id: summary.id, text })} />
-        <InterpretationForm key={`${summary.id}:${draft?.id === summary.id ? draft.text : ''}`} patientId={patient.id} summary={summary} onSigned={onChanged} draft={draft?.id === summary.id ? draft.text : undefined} />
+        <InterpretationForm
+          key={`${summary.id}:${draft?.id === summary.id ? draft.text : ''}`}
+          patientId={patient.id}
+          summary={summary}
+          onSigned={onChanged}
+          draft={draft?.id === summary.id ? draft.text : undefined}
+        />
       </div>
       <EcgConsultReply patientId={patient.id} ecgId={summary.id} />
     </article>
@@ -128,7 +147,17 @@ function ExportButton({ patientId, ecgId }: { patientId: string; ecgId: string }
   );
 }
 
-function InterpretationForm({ patientId, summary, onSigned, draft }: { patientId: string; summary: EcgSummary; onSigned: (summary: EcgSummary) => void; draft?: string }) {
+function InterpretationForm({
+  patientId,
+  summary,
+  onSigned,
+  draft,
+}: {
+  patientId: string;
+  summary: EcgSummary;
+  onSigned: (summary: EcgSummary) => void;
+  draft?: string;
+}) {
   const { t, i18n } = useTranslation();
   const { status } = useAuth();
   const mayInterpret = status?.user?.role === 'doctor' || status?.user?.role === 'admin';

@@ -29,7 +29,17 @@ export function liveLayout(availableWidthMm: number, scale: PaperScale): PlacedL
   return placeLayout('6x2', scale, { durationS: 2 * columnSeconds, rowHeightMm: Math.max(15, 2.5 * scale.gainMmPerMv) });
 }
 
-export function LiveEcgView({ deviceId, settings, pxPerMm, onStats }: { deviceId: string; settings: DisplaySettings; pxPerMm: number; onStats: (stats: LiveStats) => void }) {
+export function LiveEcgView({
+  deviceId,
+  settings,
+  pxPerMm,
+  onStats,
+}: {
+  deviceId: string;
+  settings: DisplaySettings;
+  pxPerMm: number;
+  onStats: (stats: LiveStats) => void;
+}) {
   const { t } = useTranslation();
   const host = useRef<HTMLDivElement>(null);
   const paper = useRef<HTMLCanvasElement>(null);

@@ -112,7 +112,14 @@ export class SweepBuffer {
  * The traces of a sweep: each cell of the live layout shows its lead's ring from x = cell start, with the part
  * just ahead of the write position left blank (the erase bar) so old and new trace never touch.
  */
-export function drawSweep(ctx: CanvasRenderingContext2D, placed: PlacedLayout, buffer: SweepBuffer, scale: CanvasScale, eraseSamples: number, scratch = new VertexScratch()): void {
+export function drawSweep(
+  ctx: CanvasRenderingContext2D,
+  placed: PlacedLayout,
+  buffer: SweepBuffer,
+  scale: CanvasScale,
+  eraseSamples: number,
+  scratch = new VertexScratch(),
+): void {
   const width = buffer.windowSamples;
   const position = buffer.sweepPosition;
   const resumeAt = Math.min(width, position + eraseSamples);

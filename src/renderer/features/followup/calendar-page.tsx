@@ -137,7 +137,8 @@ function AppointmentItem({ appointment: a, clinician, onChanged }: { appointment
       <Link to={`/followup/patient/${a.patientId}`}>{a.patientName}</Link> <span className="muted">{a.village ?? ''}</span>
       <div className="muted small">
         {a.status === 'missed' && `${a.date} · `}
-        {t(`disease.${a.disease}`)} · {t(`appointmentKind.${a.kind}`)} · <span className={a.status === 'missed' ? 'days-late' : undefined}>{t(`appointmentStatus.${a.status}`)}</span>
+        {t(`disease.${a.disease}`)} · {t(`appointmentKind.${a.kind}`)} ·{' '}
+        <span className={a.status === 'missed' ? 'days-late' : undefined}>{t(`appointmentStatus.${a.status}`)}</span>
         {a.date !== a.dueDate && ` · ${t('calendar.dueBy', { date: a.dueDate })}`}
       </div>
       {clinician && (a.status === 'scheduled' || a.status === 'missed') && !moving && (

@@ -195,7 +195,11 @@ function EnrolmentCard({
         <div key={d} className="notice" role="status" data-proposed={d}>
           {t('enrolment.proposed', { disease: t(`disease.${d}`) })}{' '}
           {clinician && (
-            <button type="button" className="primary" onClick={() => void run(() => api.followup.enrol({ patientId, disease: d, howFound: 'clinic_visit', enrolledOn: today }))}>
+            <button
+              type="button"
+              className="primary"
+              onClick={() => void run(() => api.followup.enrol({ patientId, disease: d, howFound: 'clinic_visit', enrolledOn: today }))}
+            >
               {t('enrolment.enrolProposed', { disease: t(`disease.${d}`) })}
             </button>
           )}
@@ -221,7 +225,9 @@ function EnrolmentCard({
                 <td>{e.enrolledOn}</td>
                 <td>{t(`howFound.${e.howFound}`)}</td>
                 <td>{e.enrolledByName}</td>
-                <td>{e.endedOn ? t('enrolment.ended', { date: e.endedOn, reason: t(`endReason.${e.endReason}`), note: e.endNote ?? '' }) : t('enrolment.active')}</td>
+                <td>
+                  {e.endedOn ? t('enrolment.ended', { date: e.endedOn, reason: t(`endReason.${e.endReason}`), note: e.endNote ?? '' }) : t('enrolment.active')}
+                </td>
                 <td>
                   {clinician && !e.endedOn && ending?.id !== e.id && (
                     <button type="button" className="link" onClick={() => setEnding({ id: e.id, date: today, reason: 'moved', note: '' })}>
@@ -260,7 +266,13 @@ function EnrolmentCard({
             <input value={ending.note} onChange={(e) => setEnding({ ...ending, note: e.target.value })} />
           </label>
           <div className="row">
-            <button type="button" className="primary" onClick={() => void run(() => api.followup.endEnrolment({ patientId, enrolmentId: ending.id, endedOn: ending.date, reason: ending.reason, note: ending.note }))}>
+            <button
+              type="button"
+              className="primary"
+              onClick={() =>
+                void run(() => api.followup.endEnrolment({ patientId, enrolmentId: ending.id, endedOn: ending.date, reason: ending.reason, note: ending.note }))
+              }
+            >
               {t('enrolment.confirmEnd')}
             </button>
             <button type="button" className="link" onClick={() => setEnding(null)}>
@@ -300,7 +312,9 @@ function EnrolmentCard({
             className="primary"
             onClick={() => {
               const chosen = openDiseases.has(disease) ? (['hypertension', 't2dm'] as const).find((d) => !openDiseases.has(d))! : disease;
-              void run(() => api.followup.enrol({ patientId, disease: chosen, howFound, diagnosedOn: diagnosedOn || undefined, enrolledOn: enrolledOn || undefined }));
+              void run(() =>
+                api.followup.enrol({ patientId, disease: chosen, howFound, diagnosedOn: diagnosedOn || undefined, enrolledOn: enrolledOn || undefined }),
+              );
             }}
           >
             {t('enrolment.enrol')}
@@ -339,7 +353,13 @@ function PhoneContactForm({
     if (focusRefusedDate(card.current)) return;
     try {
       const { record } = await api.followup.phoneContact({ patientId, disease, date, adherence: adherence || undefined, notes, confirmSameDay });
-      onSaved({ classification: null, action: record.action, nextDueDate: record.nextDueDate, referralReason: null, reason: reasonIn(record.reason, i18n.language) });
+      onSaved({
+        classification: null,
+        action: record.action,
+        nextDueDate: record.nextDueDate,
+        referralReason: null,
+        reason: reasonIn(record.reason, i18n.language),
+      });
       setNotes('');
     } catch (e) {
       setError(e);
@@ -350,7 +370,15 @@ function PhoneContactForm({
       <h2>{t('phone.title', { disease: t(`disease.${disease}`) })}</h2>
       <p className="muted">{t('form.phoneNote')}</p>
       <div className="form-grid">
-        <DateInput label={t('form.date')} kind="followUpEvent" required birthDate={birthDate} enrolledOn={enrolledOn} value={date} onChange={(v) => setDate(v)} />
+        <DateInput
+          label={t('form.date')}
+          kind="followUpEvent"
+          required
+          birthDate={birthDate}
+          enrolledOn={enrolledOn}
+          value={date}
+          onChange={(v) => setDate(v)}
+        />
         <label>
           {t('form.adherence')}
           <select value={adherence} onChange={(e) => setAdherence(e.target.value as typeof adherence)}>
@@ -419,7 +447,9 @@ function HistoryTable({ history }: { history: History }) {
                 </td>
                 <td>
                   {r.nextDueDate ?? '—'}
-                  {r.overrideReason && <div className="muted small">{t('history.overridden', { engine: r.engineNextDate ?? '—', reason: r.overrideReason })}</div>}
+                  {r.overrideReason && (
+                    <div className="muted small">{t('history.overridden', { engine: r.engineNextDate ?? '—', reason: r.overrideReason })}</div>
+                  )}
                 </td>
                 <td>{r.doctorName}</td>
               </tr>
@@ -429,7 +459,10 @@ function HistoryTable({ history }: { history: History }) {
       )}
       {history.healthChecks.length > 0 && (
         <p className="muted">
-          {t('history.healthChecks')}: {history.healthChecks.map((h) => t('history.healthCheckItem', { date: h.checkDate, kind: t(`checkKind.${h.kind}`) })).join(t('history.listSeparator'))}
+          {t('history.healthChecks')}:{' '}
+          {history.healthChecks
+            .map((h) => t('history.healthCheckItem', { date: h.checkDate, kind: t(`checkKind.${h.kind}`) }))
+            .join(t('history.listSeparator'))}
         </p>
       )}
     </div>

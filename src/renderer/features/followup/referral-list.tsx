@@ -42,7 +42,12 @@ function ReferralRow({ referral: r, onChanged, showPatient }: { referral: Referr
   const [mode, setMode] = useState<'none' | 'check' | 'return' | 'edit'>('none');
   const [date, setDate] = useState(todayInChina());
   const [text, setText] = useState('');
-  const [details, setDetails] = useState({ institution: r.institution ?? '', department: r.department ?? '', contactName: r.contactName ?? '', contactPhone: r.contactPhone ?? '' });
+  const [details, setDetails] = useState({
+    institution: r.institution ?? '',
+    department: r.department ?? '',
+    contactName: r.contactName ?? '',
+    contactPhone: r.contactPhone ?? '',
+  });
   const [error, setError] = useState<unknown>(null);
 
   const row = useRef<HTMLTableRowElement>(null);
@@ -80,7 +85,8 @@ function ReferralRow({ referral: r, onChanged, showPatient }: { referral: Referr
         {t(`referralState.${r.state}`)}
         {r.checkDue && (
           <div>
-            {t('referrals.checkBy', { date: r.checkDue })} {r.daysLate > 0 && <span className="days-late">{t('reminders.daysLate', { count: r.daysLate })}</span>}
+            {t('referrals.checkBy', { date: r.checkDue })}{' '}
+            {r.daysLate > 0 && <span className="days-late">{t('reminders.daysLate', { count: r.daysLate })}</span>}
           </div>
         )}
         {r.checks.map((c) => (
@@ -119,10 +125,24 @@ function ReferralRow({ referral: r, onChanged, showPatient }: { referral: Referr
             </label>
             {mode === 'check' ? (
               <div className="row">
-                <button type="button" onClick={() => void run(() => api.followup.checkReferral({ patientId: r.patientId, referralId: r.id, date, mode: 'phone', outcome: 'completed', detail: text }))}>
+                <button
+                  type="button"
+                  onClick={() =>
+                    void run(() =>
+                      api.followup.checkReferral({ patientId: r.patientId, referralId: r.id, date, mode: 'phone', outcome: 'completed', detail: text }),
+                    )
+                  }
+                >
                   {t('checkOutcome.completed')}
                 </button>
-                <button type="button" onClick={() => void run(() => api.followup.checkReferral({ patientId: r.patientId, referralId: r.id, date, mode: 'phone', outcome: 'not_completed', detail: text }))}>
+                <button
+                  type="button"
+                  onClick={() =>
+                    void run(() =>
+                      api.followup.checkReferral({ patientId: r.patientId, referralId: r.id, date, mode: 'phone', outcome: 'not_completed', detail: text }),
+                    )
+                  }
+                >
                   {t('checkOutcome.not_completed')}
                 </button>
                 <button type="button" className="link" onClick={() => setMode('none')}>
@@ -131,7 +151,11 @@ function ReferralRow({ referral: r, onChanged, showPatient }: { referral: Referr
               </div>
             ) : (
               <div className="row">
-                <button type="button" className="primary" onClick={() => void run(() => api.followup.recordReturn({ patientId: r.patientId, referralId: r.id, date, note: text }))}>
+                <button
+                  type="button"
+                  className="primary"
+                  onClick={() => void run(() => api.followup.recordReturn({ patientId: r.patientId, referralId: r.id, date, note: text }))}
+                >
                   {t('referrals.saveReturn')}
                 </button>
                 <button type="button" className="link" onClick={() => setMode('none')}>
@@ -150,7 +174,11 @@ function ReferralRow({ referral: r, onChanged, showPatient }: { referral: Referr
               </label>
             ))}
             <div className="row">
-              <button type="button" className="primary" onClick={() => void run(() => api.followup.updateReferral({ patientId: r.patientId, referralId: r.id, ...details }))}>
+              <button
+                type="button"
+                className="primary"
+                onClick={() => void run(() => api.followup.updateReferral({ patientId: r.patientId, referralId: r.id, ...details }))}
+              >
                 {t('common.save')}
               </button>
               <button type="button" className="link" onClick={() => setMode('none')}>

@@ -46,7 +46,13 @@ export function RemindersPage() {
   const [filters, setFilters] = useState<ReminderFilters>({ village: '', familyDoctor: '', kind: 'overdue' });
   const villages = useVillages({}).data ?? [];
   const doctors = useFamilyDoctors({}).data ?? [];
-  const reminders = useReminders({ village: filters.village || undefined, familyDoctor: filters.familyDoctor || undefined, kind: filters.kind, limit: PAGE, offset: 0 });
+  const reminders = useReminders({
+    village: filters.village || undefined,
+    familyDoctor: filters.familyDoctor || undefined,
+    kind: filters.kind,
+    limit: PAGE,
+    offset: 0,
+  });
   const data = reminders.data;
   const [csvError, setCsvError] = useState<unknown>(null);
   const error = csvError ?? reminders.error;

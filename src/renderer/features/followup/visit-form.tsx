@@ -58,7 +58,9 @@ export function Proposal({ outcome, pending, error }: { outcome: OutcomeData | n
         <>
           <dl>
             <dt>{t('proposal.classification')}</dt>
-            <dd data-testid="proposal-classification">{outcome.classification ? t(`classification.${outcome.classification}`) : t('proposal.noClassification')}</dd>
+            <dd data-testid="proposal-classification">
+              {outcome.classification ? t(`classification.${outcome.classification}`) : t('proposal.noClassification')}
+            </dd>
             <dt>{t('proposal.action')}</dt>
             <dd data-testid="proposal-action">{t(`action.${outcome.action}`)}</dd>
             <dt>{t('proposal.nextDate')}</dt>
@@ -214,7 +216,15 @@ export function VisitForm({
       >
         <h2>{t('form.title', { disease: t(`disease.${disease}`) })}</h2>
         <div className="form-grid">
-          <DateInput label={t('form.date')} kind="followUpEvent" required birthDate={birthDate} enrolledOn={enrolledOn} value={form.date} onChange={(v) => update({ date: v })} />
+          <DateInput
+            label={t('form.date')}
+            kind="followUpEvent"
+            required
+            birthDate={birthDate}
+            enrolledOn={enrolledOn}
+            value={form.date}
+            onChange={(v) => update({ date: v })}
+          />
           <label>
             {t('form.mode')}
             <select value={form.mode} onChange={(e) => update({ mode: e.target.value as FormState['mode'] })}>
@@ -294,10 +304,18 @@ export function VisitForm({
             <legend>{t('form.tests')}</legend>
             <div className="form-grid">
               <NumberField label={t('form.fbg')} unit="mmol/L" value={form.fbg} onChange={(v) => update({ fbg: v })} />
-              {diabetes && <NumberField label={t('form.randomGlucose')} unit="mmol/L" value={form.randomGlucose} onChange={(v) => update({ randomGlucose: v })} />}
+              {diabetes && (
+                <NumberField label={t('form.randomGlucose')} unit="mmol/L" value={form.randomGlucose} onChange={(v) => update({ randomGlucose: v })} />
+              )}
               {diabetes && <NumberField label={t('form.hba1c')} unit="%" value={form.hba1c} onChange={(v) => update({ hba1c: v })} />}
               {diabetes && (
-                <DateInput label={t('form.hba1cDate')} kind="pastEvent" birthDate={birthDate} value={form.hba1cDate} onChange={(v) => update({ hba1cDate: v })} />
+                <DateInput
+                  label={t('form.hba1cDate')}
+                  kind="pastEvent"
+                  birthDate={birthDate}
+                  value={form.hba1cDate}
+                  onChange={(v) => update({ hba1cDate: v })}
+                />
               )}
             </div>
             <label>
@@ -343,7 +361,11 @@ export function VisitForm({
                 <th>{t('habit.salt')}</th>
                 {(['saltNow', 'saltTarget'] as const).map((key) => (
                   <td key={key}>
-                    <select aria-label={`${t('habit.salt')} ${t(key === 'saltNow' ? 'form.now' : 'form.target')}`} value={form[key]} onChange={(e) => update({ [key]: e.target.value } as Partial<FormState>)}>
+                    <select
+                      aria-label={`${t('habit.salt')} ${t(key === 'saltNow' ? 'form.now' : 'form.target')}`}
+                      value={form[key]}
+                      onChange={(e) => update({ [key]: e.target.value } as Partial<FormState>)}
+                    >
                       <option value="">—</option>
                       {(['light', 'moderate', 'heavy'] as const).map((v) => (
                         <option key={v} value={v}>
@@ -390,7 +412,10 @@ export function VisitForm({
             {diabetes && (
               <label>
                 {t('form.hypoglycemia')}
-                <select value={form.hypoglycemiaReaction} onChange={(e) => update({ hypoglycemiaReaction: e.target.value as FormState['hypoglycemiaReaction'] })}>
+                <select
+                  value={form.hypoglycemiaReaction}
+                  onChange={(e) => update({ hypoglycemiaReaction: e.target.value as FormState['hypoglycemiaReaction'] })}
+                >
                   <option value="">—</option>
                   {(['none', 'occasional', 'frequent'] as const).map((v) => (
                     <option key={v} value={v}>
@@ -421,14 +446,22 @@ export function VisitForm({
             <div className="row" key={i}>
               <label>
                 {t('form.drug')}
-                <input value={m.name} onChange={(e) => update({ medications: form.medications.map((x, j) => (j === i ? { ...x, name: e.target.value } : x)) })} />
+                <input
+                  value={m.name}
+                  onChange={(e) => update({ medications: form.medications.map((x, j) => (j === i ? { ...x, name: e.target.value } : x)) })}
+                />
               </label>
               <NumberField
                 label={t('form.timesPerDay')}
                 value={m.timesPerDay}
                 onChange={(v) => update({ medications: form.medications.map((x, j) => (j === i ? { ...x, timesPerDay: v } : x)) })}
               />
-              <NumberField label={t('form.doseMg')} unit="mg" value={m.doseMg} onChange={(v) => update({ medications: form.medications.map((x, j) => (j === i ? { ...x, doseMg: v } : x)) })} />
+              <NumberField
+                label={t('form.doseMg')}
+                unit="mg"
+                value={m.doseMg}
+                onChange={(v) => update({ medications: form.medications.map((x, j) => (j === i ? { ...x, doseMg: v } : x)) })}
+              />
               <button type="button" className="link" onClick={() => update({ medications: form.medications.filter((_, j) => j !== i) })}>
                 {t('form.removeDrug')}
               </button>
@@ -480,7 +513,13 @@ export function VisitForm({
             <legend>{t('form.override')}</legend>
             <p className="muted small">{t('form.overrideHelp')}</p>
             <div className="form-grid">
-              <DateInput label={t('form.overrideDate')} kind="any" notBefore={form.date || null} value={override.date} onChange={(v) => setOverride((o) => ({ ...o, date: v }))} />
+              <DateInput
+                label={t('form.overrideDate')}
+                kind="any"
+                notBefore={form.date || null}
+                value={override.date}
+                onChange={(v) => setOverride((o) => ({ ...o, date: v }))}
+              />
               <label>
                 {t('form.overrideReason')}
                 <input value={override.reason} onChange={(e) => setOverride((o) => ({ ...o, reason: e.target.value }))} />

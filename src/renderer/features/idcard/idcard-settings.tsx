@@ -53,7 +53,13 @@ export function IdCardSettingsForm() {
           <>
             <label className="wide">
               {t('idcard:settings.libraryPath')}
-              <input value={form.libraryPath} onChange={(e) => set('libraryPath', e.target.value)} maxLength={400} placeholder={t('idcard:settings.libraryPathHint')} spellCheck={false} />
+              <input
+                value={form.libraryPath}
+                onChange={(e) => set('libraryPath', e.target.value)}
+                maxLength={400}
+                placeholder={t('idcard:settings.libraryPathHint')}
+                spellCheck={false}
+              />
             </label>
             <label>
               {t('idcard:settings.port')}

@@ -1,19 +1,11 @@
 import { useId, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import {
-  normalizeResidentIdInput,
-  parseResidentId,
-  type ResidentIdError,
-  type ResidentIdInfo,
-} from '../../../shared/resident-id';
+import { normalizeResidentIdInput, parseResidentId, type ResidentIdError, type ResidentIdInfo } from '../../../shared/resident-id';
 
 export const RESIDENT_ID_LENGTH = 18;
 
 export type IdFeedback =
-  | { state: 'empty' }
-  | { state: 'incomplete'; length: number }
-  | { state: 'invalid'; errors: ResidentIdError[] }
-  | { state: 'valid'; info: ResidentIdInfo };
+  { state: 'empty' } | { state: 'incomplete'; length: number } | { state: 'invalid'; errors: ResidentIdError[] } | { state: 'valid'; info: ResidentIdInfo };
 
 /** Characters typed so far that can never be right, reported while the number is still being typed. */
 function earlyCharacterErrors(id: string): ResidentIdError[] {

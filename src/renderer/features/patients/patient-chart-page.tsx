@@ -63,7 +63,8 @@ export function PatientChartPage() {
     if (ready) heading.current?.focus();
   }, [ready, patientId]);
 
-  if (!patient || !visits.data || !queue.data) return <section className="page">{error ? <ErrorText error={error} /> : <p className="muted">{t('app.loading')}</p>}</section>;
+  if (!patient || !visits.data || !queue.data)
+    return <section className="page">{error ? <ErrorText error={error} /> : <p className="muted">{t('app.loading')}</p>}</section>;
   const mine = queue.data.filter((entry) => entry.patient.id === patientId);
   const queueEntry = mine.find((entry) => entry.status === 'waiting' || entry.status === 'inConsultation') ?? mine[0] ?? null;
   const data: ChartData = { patient, visits: visits.data, queueEntry };
@@ -163,9 +164,15 @@ function Demographics({ patient }: { patient: Patient }) {
     [t('clinic:register.village'), patient.village ?? ''],
     [t('clinic:register.address'), patient.address ?? ''],
     [t('clinic:register.household'), patient.household ?? ''],
-    [t('clinic:register.contractDoctor'), patient.contractDoctor
-        ? t(patient.contractDate ? 'clinic:chart.contractSince' : 'clinic:chart.contractDoctorOnly', { doctor: patient.contractDoctor, date: patient.contractDate })
-        : t('clinic:chart.noContract')],
+    [
+      t('clinic:register.contractDoctor'),
+      patient.contractDoctor
+        ? t(patient.contractDate ? 'clinic:chart.contractSince' : 'clinic:chart.contractDoctorOnly', {
+            doctor: patient.contractDoctor,
+            date: patient.contractDate,
+          })
+        : t('clinic:chart.noContract'),
+    ],
     [t('clinic:register.allergies'), patient.allergies ?? t('clinic:chart.noAllergies')],
   ];
   return (

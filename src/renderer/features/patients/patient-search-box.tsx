@@ -170,7 +170,13 @@ export function PatientSearchBox() {
       <ReadCardButton onRead={onCardRead} className="search-read-card" />
       {notice && (
         <div className="search-notice">
-          {notice.kind === 'ok' ? <p className="ok-text" role="status">{notice.text}</p> : <ErrorText error={notice.error} />}
+          {notice.kind === 'ok' ? (
+            <p className="ok-text" role="status">
+              {notice.text}
+            </p>
+          ) : (
+            <ErrorText error={notice.error} />
+          )}
         </div>
       )}
       {showList && (

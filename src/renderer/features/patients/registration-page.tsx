@@ -107,10 +107,7 @@ export function toPatientInput(draft: RegistrationDraft): PatientInput {
   };
 }
 
-type Outcome =
-  | { kind: 'duplicateId'; patientId: string }
-  | { kind: 'possibleDuplicates'; candidates: PatientSummary[] }
-  | { kind: 'error'; error: unknown };
+type Outcome = { kind: 'duplicateId'; patientId: string } | { kind: 'possibleDuplicates'; candidates: PatientSummary[] } | { kind: 'error'; error: unknown };
 
 function fieldOf(error: unknown): string | undefined {
   return error instanceof ApiError && typeof error.details?.field === 'string' ? error.details.field : undefined;
@@ -141,7 +138,10 @@ export function RegistrationPage() {
 
   useEffect(() => {
     void api.patients.villages({}).then(setVillages, () => setVillages([]));
-    void api.clinic.clinicians({}).then((list) => setDoctors(list.map((c) => c.displayName)), () => setDoctors([]));
+    void api.clinic.clinicians({}).then(
+      (list) => setDoctors(list.map((c) => c.displayName)),
+      () => setDoctors([]),
+    );
   }, []);
 
   const set = <K extends keyof RegistrationDraft>(key: K, value: RegistrationDraft[K]) => {
@@ -189,7 +189,11 @@ export function RegistrationPage() {
   const phoneWrong = phoneLeft && draft.phone.trim() !== '' && !MOBILE.test(draft.phone.replace(/[\s-]/g, ''));
   const serverError = outcome?.kind === 'error' ? outcome.error : null;
   const errorFor = (field: string) => (fieldOf(serverError) === field ? <ErrorText error={serverError} /> : null);
-  const generalError = serverError && !['name', 'idNumber', 'noIdReason', 'noIdNote', 'birthDate', 'sex', 'phone', 'village', 'contractDoctor'].includes(fieldOf(serverError) ?? '') ? serverError : null;
+  const generalError =
+    serverError &&
+    !['name', 'idNumber', 'noIdReason', 'noIdNote', 'birthDate', 'sex', 'phone', 'village', 'contractDoctor'].includes(fieldOf(serverError) ?? '')
+      ? serverError
+      : null;
 
   async function register(confirmNotDuplicate: boolean) {
     if (focusRefusedDate(form.current)) return;
@@ -268,9 +272,7 @@ export function RegistrationPage() {
             <input value={draft.name} onChange={(e) => set('name', e.target.value)} autoFocus required maxLength={30} autoComplete="off" />
             {errorFor('name')}
           </label>
-          {!draft.noId && (
-            <IdNumberField value={draft.idNumber} onChange={onIdTyped} today={today} serverError={errorFor('idNumber')} />
-          )}
+          {!draft.noId && <IdNumberField value={draft.idNumber} onChange={onIdTyped} today={today} serverError={errorFor('idNumber')} />}
           <label className="switch">
             <input type="checkbox" checked={draft.noId} onChange={(e) => set('noId', e.target.checked)} />
             {t('clinic:register.noId')}
@@ -309,7 +311,14 @@ export function RegistrationPage() {
             </label>
           ) : (
             <span className="field">
-              <DateInput label={t('clinic:register.birthDate')} kind="birthDate" value={draft.birthDate} disabled={!draft.noId} required={draft.noId} onChange={(v) => set('birthDate', v)} />
+              <DateInput
+                label={t('clinic:register.birthDate')}
+                kind="birthDate"
+                value={draft.birthDate}
+                disabled={!draft.noId}
+                required={draft.noId}
+                onChange={(v) => set('birthDate', v)}
+              />
               {errorFor('birthDate')}
             </span>
           )}
@@ -409,13 +418,38 @@ export function RegistrationPage() {
               {t('clinic:enrolment.diabetes')}
             </label>
           </fieldset>
-          <NationalCodeSelect set="ethnicGroup" label={t('clinic:register.ethnicGroup')} value={draft.ethnicCode} onChange={(code) => set('ethnicCode', code)} />
-          <NationalCodeSelect set="maritalStatus" label={t('clinic:register.maritalStatus')} value={draft.maritalCode} onChange={(code) => set('maritalCode', code)} />
-          <NationalCodeSelect set="education" label={t('clinic:register.education')} value={draft.educationCode} onChange={(code) => set('educationCode', code)} />
-          <NationalCodeSelect set="occupation" label={t('clinic:register.occupation')} value={draft.occupationCode} onChange={(code) => set('occupationCode', code)} />
+          <NationalCodeSelect
+            set="ethnicGroup"
+            label={t('clinic:register.ethnicGroup')}
+            value={draft.ethnicCode}
+            onChange={(code) => set('ethnicCode', code)}
+          />
+          <NationalCodeSelect
+            set="maritalStatus"
+            label={t('clinic:register.maritalStatus')}
+            value={draft.maritalCode}
+            onChange={(code) => set('maritalCode', code)}
+          />
+          <NationalCodeSelect
+            set="education"
+            label={t('clinic:register.education')}
+            value={draft.educationCode}
+            onChange={(code) => set('educationCode', code)}
+          />
+          <NationalCodeSelect
+            set="occupation"
+            label={t('clinic:register.occupation')}
+            value={draft.occupationCode}
+            onChange={(code) => set('occupationCode', code)}
+          />
           <label className="wide">
             {t('clinic:register.allergies')}
-            <input value={draft.allergies} onChange={(e) => set('allergies', e.target.value)} maxLength={200} placeholder={t('clinic:register.allergiesHint')} />
+            <input
+              value={draft.allergies}
+              onChange={(e) => set('allergies', e.target.value)}
+              maxLength={200}
+              placeholder={t('clinic:register.allergiesHint')}
+            />
           </label>
         </div>
 

@@ -49,7 +49,12 @@ export function FollowupCallsPrint() {
             <div className="facility">{data.facility || t('print.facilityFallback')}</div>
             <h1>{t('print.callsTitle')}</h1>
             <p>
-              {[kind ? t(`kinds.${kind}`) : t('print.allKinds'), village ?? t('filters.allVillages'), familyDoctor ?? t('filters.allDoctors'), t('print.asOf', { date: data.today })].join(' · ')}
+              {[
+                kind ? t(`kinds.${kind}`) : t('print.allKinds'),
+                village ?? t('filters.allVillages'),
+                familyDoctor ?? t('filters.allDoctors'),
+                t('print.asOf', { date: data.today }),
+              ].join(' · ')}
             </p>
           </header>
           <table className="calls">

@@ -16,7 +16,10 @@ export function FollowupIndicatorsPrint() {
   const [data, setData] = useState<{ indicators: YearIndicatorsData; facility: string } | null>(null);
   const [error, setError] = useState<unknown>(null);
   useEffect(() => {
-    Promise.all([api.followup.indicators({ year }), api.settings.get({})]).then(([indicators, settings]) => setData({ indicators, facility: settings.facilityName }), setError);
+    Promise.all([api.followup.indicators({ year }), api.settings.get({})]).then(
+      ([indicators, settings]) => setData({ indicators, facility: settings.facilityName }),
+      setError,
+    );
   }, [year]);
   return (
     <div className="print-page paper-A4">

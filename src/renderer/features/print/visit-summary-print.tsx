@@ -36,7 +36,10 @@ export function VisitSummaryPrint() {
       api.patients.get({ patientId }),
       api.visits.get({ patientId, visitId }),
       api.vitals.list({ patientId, limit: 500 }),
-    ]).then(([settings, patient, visit, vitals]) => setData({ facilityName: settings.facilityName, patient, visit, vitals: vitalsOfVisitDay(vitals, visit) }), setError);
+    ]).then(
+      ([settings, patient, visit, vitals]) => setData({ facilityName: settings.facilityName, patient, visit, vitals: vitalsOfVisitDay(vitals, visit) }),
+      setError,
+    );
   }, [patientId, visitId]);
 
   return (

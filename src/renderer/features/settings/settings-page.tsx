@@ -74,7 +74,9 @@ function Station({ editable }: { editable: boolean }) {
   const [error, setError] = useState<unknown>(null);
   const [saved, setSaved] = useState(false);
   useEffect(() => {
-    void api.settings.get({}).then((s) => setStation({ facilityName: s.facilityName, institutionCode: s.institutionCode, villages: s.villages.join('\n') }), setError);
+    void api.settings
+      .get({})
+      .then((s) => setStation({ facilityName: s.facilityName, institutionCode: s.institutionCode, villages: s.villages.join('\n') }), setError);
   }, []);
   if (!station) return <ErrorText error={error} />;
   async function submit(e: FormEvent) {
@@ -82,7 +84,10 @@ function Station({ editable }: { editable: boolean }) {
     setError(null);
     setSaved(false);
     try {
-      const villages = station!.villages.split('\n').map((v) => v.trim()).filter(Boolean);
+      const villages = station!.villages
+        .split('\n')
+        .map((v) => v.trim())
+        .filter(Boolean);
       const s = await api.settings.update({ facilityName: station!.facilityName.trim(), institutionCode: station!.institutionCode, villages });
       setStation({ facilityName: s.facilityName, institutionCode: s.institutionCode, villages: s.villages.join('\n') });
       setSaved(true);
@@ -101,7 +106,12 @@ function Station({ editable }: { editable: boolean }) {
         </label>
         <label>
           {t('settings.institutionCode')}
-          <input value={station.institutionCode} readOnly={!editable} maxLength={40} onChange={(e) => setStation({ ...station, institutionCode: e.target.value })} />
+          <input
+            value={station.institutionCode}
+            readOnly={!editable}
+            maxLength={40}
+            onChange={(e) => setStation({ ...station, institutionCode: e.target.value })}
+          />
         </label>
         <label>
           {t('settings.villages')}

@@ -43,7 +43,10 @@ export function SyncPage() {
     const timer = setInterval(load, SYNC_REFRESH_MS);
     const off = events.on('syncProgress', (event) => {
       // Events about pushes and state carry no pull figures: keep the last ones while the pull goes on.
-      setProgress((current) => ({ ...current, [event.target]: { ...event, pull: event.pull ?? (event.state === 'pulling' ? current[event.target]?.pull : undefined) } }));
+      setProgress((current) => ({
+        ...current,
+        [event.target]: { ...event, pull: event.pull ?? (event.state === 'pulling' ? current[event.target]?.pull : undefined) },
+      }));
       load();
     });
     const offBackfill = events.on('syncBackfill', (event) => setBackfill((current) => ({ ...current, [event.target]: event })));
@@ -73,7 +76,8 @@ export function SyncPage() {
             <span className="spacer" />
             {admin && target.configured && (
               <label>
-                <input type="checkbox" checked={target.enabled} onChange={(e) => act(api.sync.setEnabled({ id: target.id, enabled: e.target.checked }))} /> {t('enabled')}
+                <input type="checkbox" checked={target.enabled} onChange={(e) => act(api.sync.setEnabled({ id: target.id, enabled: e.target.checked }))} />{' '}
+                {t('enabled')}
               </label>
             )}
             {admin && (
@@ -89,7 +93,12 @@ export function SyncPage() {
             </p>
           )}
           {target.configured && (
-            <TargetStatus target={target} progress={progress[target.id]} onRetry={() => act(api.sync.retry({ id: target.id }))} onSync={() => act(api.sync.syncNow({ id: target.id }))} />
+            <TargetStatus
+              target={target}
+              progress={progress[target.id]}
+              onRetry={() => act(api.sync.retry({ id: target.id }))}
+              onSync={() => act(api.sync.syncNow({ id: target.id }))}
+            />
           )}
           {target.configured && <SyncRecordLists target={target.id} refresh={refresh} onRetry={() => act(api.sync.retry({ id: target.id }))} />}
           {target.configured && !admin && <ReadOnlySettings target={target} />}

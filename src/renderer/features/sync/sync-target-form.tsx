@@ -70,7 +70,14 @@ export function SyncTargetForm(props: { target: SyncTargetView; onSaved: () => v
         {t('form.serverName')}
         <input value={serverName} onChange={(e) => setServerName(e.target.value)} placeholder={t('form.optional')} />
       </label>
-      <FileChoice label={t('form.caPath')} purpose="certificate" chosen={caFile} onChosen={setCaFile} onError={setError} placeholder={target.caSubject ?? t('form.caHint')} />
+      <FileChoice
+        label={t('form.caPath')}
+        purpose="certificate"
+        chosen={caFile}
+        onChosen={setCaFile}
+        onError={setError}
+        placeholder={target.caSubject ?? t('form.caHint')}
+      />
       <FileChoice
         label={t('form.pkcs12Path')}
         purpose="pkcs12"
@@ -81,7 +88,13 @@ export function SyncTargetForm(props: { target: SyncTargetView; onSaved: () => v
       />
       <label>
         {t('form.passphrase')}
-        <input type="password" value={passphrase} onChange={(e) => setPassphrase(e.target.value)} autoComplete="off" placeholder={target.configured ? t('form.keepStored') : ''} />
+        <input
+          type="password"
+          value={passphrase}
+          onChange={(e) => setPassphrase(e.target.value)}
+          autoComplete="off"
+          placeholder={target.configured ? t('form.keepStored') : ''}
+        />
       </label>
       <ErrorText error={error} />
       <button type="submit" className="primary" disabled={saving}>
@@ -92,7 +105,14 @@ export function SyncTargetForm(props: { target: SyncTargetView; onSaved: () => v
 }
 
 /** A file chosen in main's dialog: a button, and the chosen file's name (or what is kept). */
-function FileChoice(props: { label: string; purpose: FilePurpose; chosen: ChosenFile | null; onChosen(file: ChosenFile): void; onError(error: unknown): void; placeholder: string }) {
+function FileChoice(props: {
+  label: string;
+  purpose: FilePurpose;
+  chosen: ChosenFile | null;
+  onChosen(file: ChosenFile): void;
+  onError(error: unknown): void;
+  placeholder: string;
+}) {
   const { t } = useTranslation('common');
   return (
     <span className="field">
@@ -101,9 +121,7 @@ function FileChoice(props: { label: string; purpose: FilePurpose; chosen: Chosen
         <button
           type="button"
           aria-label={`${props.label} — ${t('files.choose')}`}
-          onClick={() =>
-            void api.files.open({ purpose: props.purpose }).then((file) => file && props.onChosen(file), props.onError)
-          }
+          onClick={() => void api.files.open({ purpose: props.purpose }).then((file) => file && props.onChosen(file), props.onError)}
         >
           {t('files.choose')}
         </button>

@@ -33,14 +33,33 @@ describe("the cart's own report from its file", () => {
     it('reads the Philips sample: its measurements and its four statements', () => {
       const report = readCartReport(readFileSync(samplePath('philips-xml', '129DYPRG.XML')))!;
       expect(report.vendor).toBe('philips');
-      expect(report.measurements).toMatchObject({ heartRateBpm: 41, prMs: 151, qrsMs: 135, qtMs: 476, qtcMs: 393, pAxisDeg: 66, qrsAxisDeg: -21, tAxisDeg: 59 });
+      expect(report.measurements).toMatchObject({
+        heartRateBpm: 41,
+        prMs: 151,
+        qrsMs: 135,
+        qtMs: 476,
+        qtcMs: 393,
+        pAxisDeg: 66,
+        qrsAxisDeg: -21,
+        tAxisDeg: 59,
+      });
       expect(report.statements[0]).toBe('Sinus bradycardia — rate< 50');
       expect(report.statements).toHaveLength(4);
     });
 
     it('reads the GE MUSE sample', () => {
       const report = readCartReport(readFileSync(samplePath('ge-muse-xml', 'example1.xml')))!;
-      expect(report.measurements).toMatchObject({ heartRateBpm: 48, prMs: 138, qrsMs: 96, qtMs: 452, qtcMs: 403, pAxisDeg: 51, qrsAxisDeg: 20, tAxisDeg: 40, pDurationMs: 106 });
+      expect(report.measurements).toMatchObject({
+        heartRateBpm: 48,
+        prMs: 138,
+        qrsMs: 96,
+        qtMs: 452,
+        qtcMs: 403,
+        pAxisDeg: 51,
+        qrsAxisDeg: 20,
+        tAxisDeg: 40,
+        pDurationMs: 106,
+      });
     });
   });
 });

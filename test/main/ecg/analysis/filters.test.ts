@@ -15,7 +15,10 @@ import {
 } from '../../../../src/main/ecg/analysis/filters';
 
 function sine(frequencyHz: number, sampleRateHz: number, seconds: number, amplitude = 1000, offset = 0): Float32Array {
-  return Float32Array.from({ length: Math.round(seconds * sampleRateHz) }, (_, i) => offset + amplitude * Math.sin((2 * Math.PI * frequencyHz * i) / sampleRateHz));
+  return Float32Array.from(
+    { length: Math.round(seconds * sampleRateHz) },
+    (_, i) => offset + amplitude * Math.sin((2 * Math.PI * frequencyHz * i) / sampleRateHz),
+  );
 }
 
 /** Ratio of output to input RMS over the middle half, away from start-up effects. */
@@ -110,7 +113,10 @@ describe.each<FilterMode>(['zero-phase', 'causal'])('diagnostic low-pass setting
 describe('zero-phase behaviour', () => {
   it('has its −3 dB point at the stated cutoff, like the causal one', () => {
     const fs = 500;
-    for (const [settings, hz] of [[{ lowPassHz: 40 }, 40], [{ highPassHz: 0.5 }, 0.5]] as const) {
+    for (const [settings, hz] of [
+      [{ lowPassHz: 40 }, 40],
+      [{ highPassHz: 0.5 }, 0.5],
+    ] as const) {
       const input = sine(hz, fs, 60);
       expect(gainOf(input, filterEcg(input, fs, settings, 'zero-phase'))).toBeCloseTo(Math.SQRT1_2, 1);
     }

@@ -35,7 +35,9 @@ describe('measureEcg on synthetic 12-lead ECG with known intervals', () => {
   const tolerance = { 250: 10, 500: 8, 1000: 8 } as const;
 
   it.each([250, 500, 1000] as const)('recovers rate, PR, QRS, QT, QTc and axis at %i Hz', (sampleRateHz) => {
-    const m = measureEcg(record({ sampleRateHz, seconds: 10, heartRateBpm: 72, leads: TWELVE, noiseMicrovolts: 10, mainsMicrovolts: 30, wanderMicrovolts: 150 }));
+    const m = measureEcg(
+      record({ sampleRateHz, seconds: 10, heartRateBpm: 72, leads: TWELVE, noiseMicrovolts: 10, mainsMicrovolts: 30, wanderMicrovolts: 150 }),
+    );
     const rrSeconds = 60 / 72;
     expect(m.heartRateBpm).toBe(72);
     expect(m.rrMeanMs).toBeCloseTo(ms(rrSeconds), -1);

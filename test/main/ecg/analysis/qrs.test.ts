@@ -108,7 +108,14 @@ describe('QRS detection on synthetic ECG (runs without the shared corpus)', () =
     const fs = 500;
     const beatTimes: number[] = [];
     for (let t = 0.6; t < 19; t += 60 / 70) beatTimes.push(t);
-    const clean = syntheticEcg({ sampleRateHz: fs, seconds: 20, beatTimes, shape: ventricularBeat(), leads: ['I', 'II', 'III', 'aVR', 'aVL', 'aVF', 'V1', 'V2', 'V3', 'V4', 'V5', 'V6'], noiseMicrovolts: 5 });
+    const clean = syntheticEcg({
+      sampleRateHz: fs,
+      seconds: 20,
+      beatTimes,
+      shape: ventricularBeat(),
+      leads: ['I', 'II', 'III', 'aVR', 'aVL', 'aVF', 'V1', 'V2', 'V3', 'V4', 'V5', 'V6'],
+      noiseMicrovolts: 5,
+    });
     const paced = clean.leads.map((lead) => {
       const out = Float32Array.from(lead.microvolts);
       for (const t of beatTimes) out[Math.round((t - 0.09) * fs)] += 4000;
@@ -122,7 +129,13 @@ describe('QRS detection on synthetic ECG (runs without the shared corpus)', () =
 
   it('leaves a signal without stimuli exactly as it was (no QRS is mistaken for a spike)', () => {
     for (const fs of [100, 250, 360, 500, 1000]) {
-      const ecg = syntheticEcg({ sampleRateHz: fs, seconds: 20, heartRateBpm: 80, noiseMicrovolts: 20, shapeOf: (i) => (i % 4 ? normalBeat() : ventricularBeat()) });
+      const ecg = syntheticEcg({
+        sampleRateHz: fs,
+        seconds: 20,
+        heartRateBpm: 80,
+        noiseMicrovolts: 20,
+        shapeOf: (i) => (i % 4 ? normalBeat() : ventricularBeat()),
+      });
       for (const lead of ecg.leads) expect(removePacingSpikes(lead.microvolts, fs).spikes).toEqual([]);
     }
   });
@@ -130,7 +143,13 @@ describe('QRS detection on synthetic ECG (runs without the shared corpus)', () =
   it('finds premature ventricular beats in bigeminy', () => {
     const times: number[] = [];
     for (let t = 0.5; t < 59; t += 1.6) times.push(t, t + 0.55); // normal, then early PVC, then compensatory pause
-    const ecg = syntheticEcg({ sampleRateHz: 360, seconds: 60, beatTimes: times, shapeOf: (i) => (i % 2 ? ventricularBeat() : normalBeat()), noiseMicrovolts: 10 });
+    const ecg = syntheticEcg({
+      sampleRateHz: 360,
+      seconds: 60,
+      beatTimes: times,
+      shapeOf: (i) => (i % 2 ? ventricularBeat() : normalBeat()),
+      noiseMicrovolts: 10,
+    });
     const score = scoreSynthetic(ecg);
     expect(score.falseNegatives).toBe(0);
     expect(score.falsePositives).toBe(0);
@@ -210,7 +229,9 @@ describe.skipIf(!hasSharedSamples)(`QRS detection scored EC57-style on the share
     const scores: QrsScore[] = [];
     for (const name of ['100', '103', '105', '208']) {
       const record = await wfdbReader.read(diskInput(samplePath('wfdb/mitdb', `${name}.hea`)));
-      const score = scoreQrs(referenceBeatSamples(record.annotations ?? []), detectQrs(record.leads[0].microvolts, record.sampleRateHz), { sampleRateHz: record.sampleRateHz });
+      const score = scoreQrs(referenceBeatSamples(record.annotations ?? []), detectQrs(record.leads[0].microvolts, record.sampleRateHz), {
+        sampleRateHz: record.sampleRateHz,
+      });
       console.log(formatScore(`MIT-BIH ${name}`, score));
       scores.push(score);
     }

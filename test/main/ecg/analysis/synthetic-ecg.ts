@@ -142,8 +142,7 @@ export function syntheticEcg(options: SyntheticOptions): SyntheticEcg {
   for (const lead of leads) {
     for (let i = 0; i < n; i++) {
       const t = i / fs;
-      lead.microvolts[i] +=
-        noise * gaussianNoise(next) + mains * Math.sin(2 * Math.PI * 50 * t + phase) + wander * Math.sin(2 * Math.PI * 0.3 * t + phase);
+      lead.microvolts[i] += noise * gaussianNoise(next) + mains * Math.sin(2 * Math.PI * 50 * t + phase) + wander * Math.sin(2 * Math.PI * 0.3 * t + phase);
     }
   }
   return { sampleRateHz: fs, leads, beats: beatTimes.map((t) => Math.round(t * fs)) };

@@ -83,9 +83,7 @@ describe('encodeFrame / parseHeader', () => {
         [250, NaN],
       ],
     });
-    const documented =
-      'a5 5a 01 01 01 02 03 00 f4 01 02 00 10 00 00 00 00 40 1e 18 24 0a 06 00 00 00 20 40 db ba ' +
-      '64 00 fa 00 9c ff 00 80 7c 9c 70 ed';
+    const documented = 'a5 5a 01 01 01 02 03 00 f4 01 02 00 10 00 00 00 00 40 1e 18 24 0a 06 00 00 00 20 40 db ba ' + '64 00 fa 00 9c ff 00 80 7c 9c 70 ed';
     expect(Buffer.from(frame).toString('hex').match(/../g)!.join(' ')).toBe(documented);
   });
 
@@ -124,7 +122,14 @@ describe('FrameDecoder', () => {
   it('decodes int16 and int24 samples to µV, the invalid code to NaN', () => {
     for (const encoding of ['int16', 'int24'] as SampleEncoding[]) {
       const { max } = SAMPLE_RANGE[encoding];
-      const input = frameInput({ encoding, microvoltsPerLsb: 0.25, counts: [[-max, max, NaN], [0, -1, 1]] });
+      const input = frameInput({
+        encoding,
+        microvoltsPerLsb: 0.25,
+        counts: [
+          [-max, max, NaN],
+          [0, -1, 1],
+        ],
+      });
       const [frame] = framesOf(new FrameDecoder().push(encodeFrame(input)));
       expect([...frame.samples[0]]).toEqual([-max * 0.25, max * 0.25, NaN]);
       expect([...frame.samples[1]]).toEqual([0, -0.25, 0.25]);
@@ -237,9 +242,7 @@ function countsFor(leads: number, length: number, seed: number, encoding: Sample
   const { max } = SAMPLE_RANGE[encoding];
   let state = seed >>> 0 || 1;
   const next = () => (state = (Math.imul(state, 1664525) + 1013904223) >>> 0);
-  return Array.from({ length: leads }, () =>
-    Array.from({ length }, () => (next() % 97 === 0 ? NaN : (next() % (2 * max + 1)) - max)),
-  );
+  return Array.from({ length: leads }, () => Array.from({ length }, () => (next() % 97 === 0 ? NaN : (next() % (2 * max + 1)) - max)));
 }
 
 describe('FrameDecoder properties', () => {
@@ -283,9 +286,7 @@ describe('FrameDecoder properties', () => {
             expectedCorrupt++;
           }
           const lsb = Math.fround(plan.microvoltsPerLsb);
-          counts.forEach((lead, l) =>
-            expectedTimeline[l].push(...lead.map((code) => (planned.fate === 'ok' ? Math.fround(code * lsb) : NaN))),
-          );
+          counts.forEach((lead, l) => expectedTimeline[l].push(...lead.map((code) => (planned.fate === 'ok' ? Math.fround(code * lsb) : NaN))));
           wire.push(bytes);
         }
         const stream = Buffer.concat(wire);

@@ -10,9 +10,7 @@ import { spawnDeviceSim } from '../../../support/device-sim/spawn-sim';
 import { StreamCheck } from '../../../support/device-sim/stream-check';
 import { pause, waitFor } from '../../../support/device-sim/wait';
 
-const title = hasSocat
-  ? 'serial driver faults over a socat pty pair'
-  : `serial driver faults over a socat pty pair (${SOCAT_SKIP_REASON})`;
+const title = hasSocat ? 'serial driver faults over a socat pty pair' : `serial driver faults over a socat pty pair (${SOCAT_SKIP_REASON})`;
 
 const SAMPLES_PER_FRAME = 40; // 40 ms frames at 1 kHz
 

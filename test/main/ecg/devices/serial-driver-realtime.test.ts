@@ -10,9 +10,7 @@ import { spawnDeviceSim } from '../../../support/device-sim/spawn-sim';
 import { StreamCheck } from '../../../support/device-sim/stream-check';
 import { waitFor } from '../../../support/device-sim/wait';
 
-const title = hasSocat
-  ? 'serial driver, real time over a socat pty pair'
-  : `serial driver, real time over a socat pty pair (${SOCAT_SKIP_REASON})`;
+const title = hasSocat ? 'serial driver, real time over a socat pty pair' : `serial driver, real time over a socat pty pair (${SOCAT_SKIP_REASON})`;
 
 describe.skipIf(!hasSocat)(title, () => {
   let dir: string;

@@ -106,7 +106,13 @@ describe('SimulatorDriver', () => {
 
   it('refuses a recording it cannot replay', () => {
     expect(() => new SimulatorDriver({ recording: { sampleRateHz: 500, leads: [] } })).toThrow(RangeError);
-    const uneven = { sampleRateHz: 500, leads: [{ name: 'I', microvolts: new Float32Array(3) }, { name: 'II', microvolts: new Float32Array(2) }] };
+    const uneven = {
+      sampleRateHz: 500,
+      leads: [
+        { name: 'I', microvolts: new Float32Array(3) },
+        { name: 'II', microvolts: new Float32Array(2) },
+      ],
+    };
     expect(() => new SimulatorDriver({ recording: uneven })).toThrow(RangeError);
   });
 });

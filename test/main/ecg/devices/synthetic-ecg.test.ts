@@ -24,12 +24,7 @@ describe('synthesizeEcg', () => {
     const [I, II, III, aVR, aVL, aVF] = ['I', 'II', 'III', 'aVR', 'aVL', 'aVF'].map(lead);
     let worst = 0;
     for (let n = 0; n < I.length; n++) {
-      worst = Math.max(
-        worst,
-        Math.abs(III[n] - (II[n] - I[n])),
-        Math.abs(aVR[n] + aVL[n] + aVF[n]),
-        Math.abs(aVF[n] - (II[n] - I[n] / 2)),
-      );
+      worst = Math.max(worst, Math.abs(III[n] - (II[n] - I[n])), Math.abs(aVR[n] + aVL[n] + aVF[n]), Math.abs(aVF[n] - (II[n] - I[n] / 2)));
     }
     // float32 rounding of values near 1 mV is ~1e-4 µV; anything model-made would be whole µV.
     expect(worst).toBeLessThan(0.01);

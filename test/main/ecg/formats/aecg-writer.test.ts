@@ -67,7 +67,20 @@ describe('writeAecg', () => {
   it('puts elements in PORT_MT020001 schema order, required ones included', () => {
     // Sequences from the HL7 2003-12 aECG schema (PORT_MT020001.xsd); required elements marked with "!".
     const schema: Record<string, string[]> = {
-      AnnotatedECG: ['!id', '!code', 'text', '!effectiveTime', 'confidentialityCode', 'reasonCode', '!componentOf', 'definition', 'location', 'controlVariable', 'pertainsTo', 'component'],
+      AnnotatedECG: [
+        '!id',
+        '!code',
+        'text',
+        '!effectiveTime',
+        'confidentialityCode',
+        'reasonCode',
+        '!componentOf',
+        'definition',
+        'location',
+        'controlVariable',
+        'pertainsTo',
+        'component',
+      ],
       series: ['id', '!code', '!effectiveTime', 'author', 'secondaryPerformer', 'support', 'controlVariable', '!component', 'subjectOf', 'derivation'],
       trialSubject: ['!id', 'code', 'subjectDemographicPerson'],
       subjectDemographicPerson: ['name', 'administrativeGenderCode', 'birthTime', 'raceCode'],
@@ -82,7 +95,10 @@ describe('writeAecg', () => {
         for (const instance of instances) {
           const names = childElements(instance).map((child) => child.localName);
           const positions = names.map((name) => order.findIndex((entry) => entry.replace('!', '') === name));
-          expect(positions.every((position) => position >= 0), `${element} children ${names.join(',')}`).toBe(true);
+          expect(
+            positions.every((position) => position >= 0),
+            `${element} children ${names.join(',')}`,
+          ).toBe(true);
           expect(positions, `${element} children in schema order`).toEqual([...positions].sort((a, b) => a - b));
           for (const required of order.filter((entry) => entry.startsWith('!'))) expect(names).toContain(required.slice(1));
         }
@@ -121,8 +137,7 @@ describe('writeAecg', () => {
 
 describe.skipIf(!hasSharedSamples)(`aECG round trip of every shared sample, whatever its format (${SKIP_REASON})`, () => {
   // Every recording in reference.json; WFDB records are opened through their header.
-  const recordings = () =>
-    Object.keys(loadReference().records as Record<string, unknown>).map((key) => (key.startsWith('wfdb/') ? `${key}.hea` : key));
+  const recordings = () => Object.keys(loadReference().records as Record<string, unknown>).map((key) => (key.startsWith('wfdb/') ? `${key}.hea` : key));
 
   it('covers all twelve shared recordings', () => {
     expect(recordings()).toHaveLength(12);
@@ -189,7 +204,7 @@ const leadValuesArb = (length: number) =>
       .map(([resolution, digits]) => Float32Array.from(digits, (digit) => digit * resolution + 0)),
     fc
       .array(
-        fc.float({ min: -5000, max: 5000, noNaN: true }).filter((value) => value === 0 ? !Object.is(value, -0) : Math.abs(value) >= 1e-3),
+        fc.float({ min: -5000, max: 5000, noNaN: true }).filter((value) => (value === 0 ? !Object.is(value, -0) : Math.abs(value) >= 1e-3)),
         { minLength: length, maxLength: length },
       )
       .map((values) => Float32Array.from(values)),

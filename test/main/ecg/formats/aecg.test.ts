@@ -70,8 +70,7 @@ describe.skipIf(!hasSharedSamples)(`aecgReader on the HL7 example matches refere
     fs_hz: number;
     leads: LeadReference[];
   }
-  const reference = () =>
-    (loadReference().records as Record<string, { series: SeriesReference[] }>)['hl7-aecg/Example_aECG.xml'].series;
+  const reference = () => (loadReference().records as Record<string, { series: SeriesReference[] }>)['hl7-aecg/Example_aECG.xml'].series;
   const record = () => readAecg(readFileSync(samplePath('hl7-aecg', 'Example_aECG.xml')));
 
   it('reads the RHYTHM series, not the representative beat: rate, count, lead names in file order, first values', () => {
@@ -138,7 +137,9 @@ describe('aecgReader on built documents', () => {
   });
 
   it('falls back to a representative beat when the file has nothing else', () => {
-    const record = readAecg(utf8(aecgDocument({ seriesCode: 'REPRESENTATIVE_BEAT', timeCode: 'TIME_RELATIVE', sequences: [{ code: 'MDC_ECG_LEAD_V1', digits: '4 5' }] })));
+    const record = readAecg(
+      utf8(aecgDocument({ seriesCode: 'REPRESENTATIVE_BEAT', timeCode: 'TIME_RELATIVE', sequences: [{ code: 'MDC_ECG_LEAD_V1', digits: '4 5' }] })),
+    );
     expect(record.leads[0].name).toBe('V1');
     expect(record.recordedAt).toBeUndefined();
   });
@@ -158,11 +159,28 @@ describe('aecgReader on built documents', () => {
 
   it.each([
     ['digits that are not integers', { sequences: [{ code: 'MDC_ECG_LEAD_I', digits: '1 2.5 3' }] }, 'CORRUPT'],
-    ['leads of different lengths', { sequences: [{ code: 'MDC_ECG_LEAD_I', digits: '1 2 3' }, { code: 'MDC_ECG_LEAD_II', digits: '1 2' }] }, 'CORRUPT'],
+    [
+      'leads of different lengths',
+      {
+        sequences: [
+          { code: 'MDC_ECG_LEAD_I', digits: '1 2 3' },
+          { code: 'MDC_ECG_LEAD_II', digits: '1 2' },
+        ],
+      },
+      'CORRUPT',
+    ],
     ['no sample interval', { increment: '', sequences: [{ code: 'MDC_ECG_LEAD_I', digits: '1' }] }, 'CORRUPT'],
     ['a zero sample interval', { increment: '<increment value="0" unit="s"/>', sequences: [{ code: 'MDC_ECG_LEAD_I', digits: '1' }] }, 'CORRUPT'],
-    ['a scale that is not a voltage', { sequences: [{ code: 'MDC_ECG_LEAD_I', digits: '1', scale: '<scale value="1" unit="mm[Hg]"/>' }] }, 'UNSUPPORTED_VARIANT'],
-    ['an interval in an unknown unit', { increment: '<increment value="2" unit="fortnight"/>', sequences: [{ code: 'MDC_ECG_LEAD_I', digits: '1' }] }, 'UNSUPPORTED_VARIANT'],
+    [
+      'a scale that is not a voltage',
+      { sequences: [{ code: 'MDC_ECG_LEAD_I', digits: '1', scale: '<scale value="1" unit="mm[Hg]"/>' }] },
+      'UNSUPPORTED_VARIANT',
+    ],
+    [
+      'an interval in an unknown unit',
+      { increment: '<increment value="2" unit="fortnight"/>', sequences: [{ code: 'MDC_ECG_LEAD_I', digits: '1' }] },
+      'UNSUPPORTED_VARIANT',
+    ],
     ['empty digits', { sequences: [{ code: 'MDC_ECG_LEAD_I', digits: ' ' }] }, 'NO_SIGNAL'],
     ['no lead sequences', { sequences: [] }, 'NO_SIGNAL'],
   ])('refuses %s', (_label, options, code) => {
@@ -226,13 +244,29 @@ type Mutation =
 const aecgMutationArb: fc.Arbitrary<Mutation> = fc.oneof(
   // Harmless edits keep a share of mutants readable, so both outcomes are exercised.
   { weight: 4, arbitrary: fc.record({ kind: fc.constant('digit' as const), at: fc.nat(), digit: fc.integer({ min: 0, max: 9 }) }) },
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant('afterTag' as const), at: fc.nat(), snippet: fc.constantFrom(' ', '\n', '<!-- note -->', '<?pi data?>') }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({ kind: fc.constant('afterTag' as const), at: fc.nat(), snippet: fc.constantFrom(' ', '\n', '<!-- note -->', '<?pi data?>') }),
+  },
   fc.record({ kind: fc.constant('truncate' as const), at: fc.nat() }),
   fc.record({ kind: fc.constant('flip' as const), at: fc.nat(), byte: fc.integer({ min: 0, max: 255 }) }),
   fc.record({
     kind: fc.constant('replace' as const),
     pattern: fc.constantFrom(/-?\d+(?= )/, /value="0\.\d+"/, /unit="uV"/, /<\/digits>/, /<digits>/, /MDC_ECG_LEAD_\w+/, /<sequenceSet>/),
-    replacement: fc.constantFrom('', '1.5', 'x', '--3', '99999999999999999999', 'value="0"', 'value="-1"', 'value="1e400"', 'unit="mmHg"', '<digits>', '&bogus;', '<!-- -->'),
+    replacement: fc.constantFrom(
+      '',
+      '1.5',
+      'x',
+      '--3',
+      '99999999999999999999',
+      'value="0"',
+      'value="-1"',
+      'value="1e400"',
+      'unit="mmHg"',
+      '<digits>',
+      '&bogus;',
+      '<!-- -->',
+    ),
   }),
   fc.record({
     kind: fc.constant('insert' as const),

@@ -38,7 +38,20 @@ describe.skipIf(!hasSharedSamples)(`dicomReader on the pydicom ECG matches refer
   }
   const reference = () => (loadReference().records as Record<string, DicomReference>)['dicom/waveform_ecg.dcm'];
   const record = () => readDicom(readFileSync(samplePath('dicom', 'waveform_ecg.dcm')));
-  const SCP_NAMES: Record<string, string> = { 1: 'I', 2: 'II', 3: 'V1', 4: 'V2', 5: 'V3', 6: 'V4', 7: 'V5', 8: 'V6', 61: 'III', 62: 'aVR', 63: 'aVL', 64: 'aVF' };
+  const SCP_NAMES: Record<string, string> = {
+    1: 'I',
+    2: 'II',
+    3: 'V1',
+    4: 'V2',
+    5: 'V3',
+    6: 'V4',
+    7: 'V5',
+    8: 'V6',
+    61: 'III',
+    62: 'aVR',
+    63: 'aVL',
+    64: 'aVF',
+  };
 
   it('reads the ORIGINAL rhythm group, not the DERIVED median beat: rate, count, lead names, first values', () => {
     const original = reference().multiplex_groups.find((group) => group.originality === 'ORIGINAL') as GroupReference;
@@ -111,7 +124,10 @@ describe('dicomReader on built objects', () => {
   });
 
   it('reads a hemodynamic study’s ECG channels and leaves pressure channels out', () => {
-    const channels = [leadChannel('II', [8, 16]), { ...leadChannel('I', [120, 80]), code: { value: 'PRESS', scheme: '99X', meaning: 'Arterial pressure' }, unit: 'mm[Hg]' }];
+    const channels = [
+      leadChannel('II', [8, 16]),
+      { ...leadChannel('I', [120, 80]), code: { value: 'PRESS', scheme: '99X', meaning: 'Arterial pressure' }, unit: 'mm[Hg]' },
+    ];
     const record = readDicom(buildDicom({ sopClass: SOP_CLASS.hemodynamic, groups: [rhythm({ channels })] }));
     expect(record.leads.map((lead) => lead.name)).toEqual(['II']);
   });
@@ -214,16 +230,31 @@ const specArb: fc.Arbitrary<DicomSpec> = fc
   .map(({ transferSyntax, undefinedLengths, preamble, bits, names, length, seed, withMedian }) => {
     const group: DicomGroupSpec = {
       bits,
-      channels: names.map((name, c) => leadChannel(name, Array.from({ length }, (_, i) => seed[(i + c * 5) % seed.length]))),
+      channels: names.map((name, c) =>
+        leadChannel(
+          name,
+          Array.from({ length }, (_, i) => seed[(i + c * 5) % seed.length]),
+        ),
+      ),
     };
     const median: DicomGroupSpec = { originality: 'DERIVED', channels: [leadChannel('I', [1, 2])] };
     // A bare data set must be explicit VR to be recognised.
-    return { transferSyntax: preamble ? transferSyntax : TRANSFER_SYNTAX.explicitLittle, undefinedLengths, preamble, patientName: new TextEncoder().encode('张^三'), characterSet: 'ISO_IR 192', groups: withMedian ? [median, group] : [group] };
+    return {
+      transferSyntax: preamble ? transferSyntax : TRANSFER_SYNTAX.explicitLittle,
+      undefinedLengths,
+      preamble,
+      patientName: new TextEncoder().encode('张^三'),
+      characterSet: 'ISO_IR 192',
+      groups: withMedian ? [median, group] : [group],
+    };
   });
 
 type Mutation =
   | { kind: 'sample'; at: number; byte: number }
-  | { kind: 'truncate'; at: number } | { kind: 'flip'; at: number; byte: number } | { kind: 'word'; at: number; value: number } | { kind: 'insert'; at: number; bytes: number[] };
+  | { kind: 'truncate'; at: number }
+  | { kind: 'flip'; at: number; byte: number }
+  | { kind: 'word'; at: number; value: number }
+  | { kind: 'insert'; at: number; bytes: number[] };
 
 const mutationArb: fc.Arbitrary<Mutation> = fc.oneof(
   // A changed sample byte near the end (where Waveform Data sits) keeps a share of mutants readable.
@@ -231,7 +262,11 @@ const mutationArb: fc.Arbitrary<Mutation> = fc.oneof(
   fc.record({ kind: fc.constant('truncate' as const), at: fc.nat() }),
   fc.record({ kind: fc.constant('flip' as const), at: fc.nat(), byte: fc.integer({ min: 0, max: 255 }) }),
   // Overwrites 4 bytes, which hits lengths, counts and tags: the fields a lying file lies in.
-  fc.record({ kind: fc.constant('word' as const), at: fc.nat(), value: fc.constantFrom(0, 1, 0xffffffff, 0x7fffffff, 0xfffee000, 0xfffee0dd, 0xfffee00d, 0x10000) }),
+  fc.record({
+    kind: fc.constant('word' as const),
+    at: fc.nat(),
+    value: fc.constantFrom(0, 1, 0xffffffff, 0x7fffffff, 0xfffee000, 0xfffee0dd, 0xfffee00d, 0x10000),
+  }),
   fc.record({ kind: fc.constant('insert' as const), at: fc.nat(), bytes: fc.array(fc.integer({ min: 0, max: 255 }), { minLength: 1, maxLength: 8 }) }),
 );
 
@@ -332,7 +367,10 @@ describe('dicomReader: ECG Toolkit padding, sample widths, many channels, rhythm
 
   it('keeps the rhythm for display and the DERIVED median beats beside it, in either order', () => {
     const median = rhythm({ originality: 'DERIVED', sampleRate: '1000', channels: [leadChannel('I', [7, 8, 9, 8]), leadChannel('II', [1, 2, 3, 2])] });
-    for (const groups of [[median, rhythm()], [rhythm(), median]]) {
+    for (const groups of [
+      [median, rhythm()],
+      [rhythm(), median],
+    ]) {
       const record = readDicom(buildDicom({ groups }));
       expect(record.sampleRateHz).toBe(500);
       expect(values(record, 'I')).toEqual([100, -81.25, 0]);
@@ -369,7 +407,11 @@ describe('dicomReader: ECG Toolkit padding, sample widths, many channels, rhythm
           unit: fc.constantFrom('uV', 'mV'),
           raw: fc.array(fc.integer({ min, max }), { minLength: sampleCount, maxLength: sampleCount }),
         });
-        return fc.record({ interpretation: fc.constant(interpretation), implicit: fc.constant(implicit), channels: fc.array(channel, { minLength: channelCount, maxLength: channelCount }) });
+        return fc.record({
+          interpretation: fc.constant(interpretation),
+          implicit: fc.constant(implicit),
+          channels: fc.array(channel, { minLength: channelCount, maxLength: channelCount }),
+        });
       });
     fc.assert(
       fc.property(group, ({ interpretation, implicit, channels }) => {
@@ -383,7 +425,10 @@ describe('dicomReader: ECG Toolkit padding, sample widths, many channels, rhythm
             unit: channel.unit,
           }),
         );
-        const bytes = buildDicom({ transferSyntax: implicit ? TRANSFER_SYNTAX.implicitLittle : TRANSFER_SYNTAX.explicitLittle, groups: [rhythm({ bits, interpretation, channels: specs })] });
+        const bytes = buildDicom({
+          transferSyntax: implicit ? TRANSFER_SYNTAX.implicitLittle : TRANSFER_SYNTAX.explicitLittle,
+          groups: [rhythm({ bits, interpretation, channels: specs })],
+        });
         const record = readDicom(bytes);
         expect(record.leads).toHaveLength(channels.length);
         channels.forEach((channel, c) => {

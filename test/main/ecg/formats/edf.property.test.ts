@@ -99,7 +99,11 @@ const mutationArbitrary: fc.Arbitrary<Mutation> = fc.oneof(
     positions: fc.array(fc.nat(), { minLength: 1, maxLength: 8 }),
     values: fc.array(fc.integer({ min: 0, max: 255 }), { minLength: 8, maxLength: 8 }),
   }),
-  fc.record({ kind: fc.constant('header-field' as const), field: fc.constantFrom('headerBytes' as const, 'recordCount' as const, 'duration' as const, 'signalCount' as const), text: lyingNumber }),
+  fc.record({
+    kind: fc.constant('header-field' as const),
+    field: fc.constantFrom('headerBytes' as const, 'recordCount' as const, 'duration' as const, 'signalCount' as const),
+    text: lyingNumber,
+  }),
   fc.record({
     kind: fc.constant('signal-field' as const),
     field: fc.constantFrom('physicalMin' as const, 'physicalMax' as const, 'digitalMin' as const, 'digitalMax' as const, 'samplesPerRecord' as const),
@@ -154,7 +158,8 @@ function expectedLeads(spec: EdfSpec): number[][] | undefined {
     for (let record = 0; record < spec.recordCount; record++) {
       for (let i = 0; i < rate; i++) {
         const digital = signal.digital[record * rate + i];
-        const physical = ((digital - signal.digitalMin) * (signal.physicalMax - signal.physicalMin)) / (signal.digitalMax - signal.digitalMin) + signal.physicalMin;
+        const physical =
+          ((digital - signal.digitalMin) * (signal.physicalMax - signal.physicalMin)) / (signal.digitalMax - signal.digitalMin) + signal.physicalMin;
         values[offsets[record] + i] = physical * unit;
       }
     }

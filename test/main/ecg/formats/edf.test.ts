@@ -25,8 +25,7 @@ async function expectFormatError(promise: Promise<unknown>, code: EcgFormatError
 function expectedMicrovolts(signal: EdfSignalSpec, microvoltsPerUnit: number): number[] {
   return Array.from(signal.digital, (digital) =>
     Math.fround(
-      (((digital - signal.digitalMin) * (signal.physicalMax - signal.physicalMin)) / (signal.digitalMax - signal.digitalMin) +
-        signal.physicalMin) *
+      (((digital - signal.digitalMin) * (signal.physicalMax - signal.physicalMin)) / (signal.digitalMax - signal.digitalMin) + signal.physicalMin) *
         microvoltsPerUnit,
     ),
   );
@@ -62,7 +61,16 @@ const twoLeadSpec = (): EdfSpec => ({
   signals: [
     signal('ECG I', 'uV', 4, [0, 1, -1, 32767, -32768, 100, -100, 5, 10, 20, 30, 40]),
     // mV with a narrow, asymmetric range: checks both the unit and the offset term of the formula.
-    { label: 'EKG II', physicalDimension: 'mV', physicalMin: -2, physicalMax: 6, digitalMin: -2048, digitalMax: 2047, samplesPerRecord: 4, digital: [-2048, 2047, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9] },
+    {
+      label: 'EKG II',
+      physicalDimension: 'mV',
+      physicalMin: -2,
+      physicalMax: 6,
+      digitalMin: -2048,
+      digitalMax: 2047,
+      samplesPerRecord: 4,
+      digital: [-2048, 2047, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9],
+    },
   ],
   annotations: {
     samplesPerRecord: 30,
@@ -164,8 +172,24 @@ describe('EDF+ reader on files written in the test', () => {
       variant: 'EDF+C',
       recordDurationS: 1,
       recordCount: 1,
-      signals: [signal('Direct_1', 'uV', 100, Array.from({ length: 100 }, (_, i) => i))],
-      annotations: { samplesPerRecord: 40, perRecord: [[{ onsetS: 0.1, texts: ['QRS'] }, { onsetS: 0.5, texts: ['QRS'] }, { onsetS: 0.9, texts: ['Event'] }]] },
+      signals: [
+        signal(
+          'Direct_1',
+          'uV',
+          100,
+          Array.from({ length: 100 }, (_, i) => i),
+        ),
+      ],
+      annotations: {
+        samplesPerRecord: 40,
+        perRecord: [
+          [
+            { onsetS: 0.1, texts: ['QRS'] },
+            { onsetS: 0.5, texts: ['QRS'] },
+            { onsetS: 0.9, texts: ['Event'] },
+          ],
+        ],
+      },
     };
     const companions = { 'r99.edf.qrs': mitAnnotationBytes([10, 49]) };
     const record = await readBytes(writeEdf(spec), companions, '/data/r99.edf');
@@ -182,7 +206,11 @@ describe('EDF+ reader on files written in the test', () => {
     ['a header cut short', (spec) => writeEdf(spec).subarray(0, 300), 'TRUNCATED'],
     ['a header size that contradicts the signal count', (spec) => writeEdf({ ...spec, headerBytesField: '512' }), 'CORRUPT'],
     ['a record count that is not a number', (spec) => writeEdf({ ...spec, recordCountField: 'many' }), 'CORRUPT'],
-    ['equal digital minimum and maximum', (spec) => writeEdf({ ...spec, signals: [{ ...spec.signals[0], digitalMin: 5, digitalMax: 5 }, spec.signals[1]] }), 'CORRUPT'],
+    [
+      'equal digital minimum and maximum',
+      (spec) => writeEdf({ ...spec, signals: [{ ...spec.signals[0], digitalMin: 5, digitalMax: 5 }, spec.signals[1]] }),
+      'CORRUPT',
+    ],
     ['no voltage signal', (spec) => writeEdf({ ...spec, signals: spec.signals.map((s) => ({ ...s, physicalDimension: 'degC' })) }), 'NO_SIGNAL'],
     ['no data records', (spec) => writeEdf({ ...spec, recordCount: 0 }), 'NO_SIGNAL'],
   ])('refuses a file with %s', async (_name, build, code) => {

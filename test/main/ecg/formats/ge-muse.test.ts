@@ -80,7 +80,12 @@ const eightLeads = (length: number, seed = 1): MuseLeadSpec[] =>
 
 describe('museReader on built documents', () => {
   it('scales int16 samples by units per bit and derives the limb leads exactly', () => {
-    const spec: MuseSpec = { rhythm: [{ id: 'I', raw: [10, -4, 0] }, { id: 'II', raw: [30, 2, 0] }] };
+    const spec: MuseSpec = {
+      rhythm: [
+        { id: 'I', raw: [10, -4, 0] },
+        { id: 'II', raw: [30, 2, 0] },
+      ],
+    };
     const record = readMuse(museBytes(spec));
     expect(values(record, 'I')).toEqual(f32([48.8, -19.52, 0]));
     expect(values(record, 'III')).toEqual(f32([97.6, 29.28, 0]));
@@ -114,7 +119,10 @@ describe('museReader on built documents', () => {
         encoding: 'UTF-8',
         patient: { id: 'MRN-7', lastName: 'Zhang', firstName: 'San', gender: 'FEMALE', birthDate: '05-08-1953', age: '70', ageUnits: 'YEARS' },
         acquisition: { date: '03-01-2024', time: '08:30:15', device: 'MAC55' },
-        qrs: [{ time: 2, type: 0 }, { time: 100, type: 1 }],
+        qrs: [
+          { time: 2, type: 0 },
+          { time: 100, type: 1 },
+        ],
       }),
     );
     expect(record.sampleRateHz).toBe(250);
@@ -135,7 +143,16 @@ describe('museReader on built documents', () => {
     ['more bytes than declared', { rhythm: [{ id: 'I', raw: [1, 2, 3], sampleCount: 2, byteCount: 4, crc: null }] }, 'CORRUPT'],
     ['a byte count that contradicts the sample count', { rhythm: [{ id: 'I', raw: [1, 2], byteCount: 5 }] }, 'CORRUPT'],
     ['base64 with foreign characters', { rhythm: [{ id: 'I', raw: [1], base64: 'AQ*A' }] }, 'CORRUPT'],
-    ['leads of different lengths', { rhythm: [{ id: 'I', raw: [1, 2] }, { id: 'II', raw: [1] }] }, 'CORRUPT'],
+    [
+      'leads of different lengths',
+      {
+        rhythm: [
+          { id: 'I', raw: [1, 2] },
+          { id: 'II', raw: [1] },
+        ],
+      },
+      'CORRUPT',
+    ],
     ['only a median beat', { median: [{ id: 'I', raw: [1, 2] }] }, 'NO_SIGNAL'],
     ['a rhythm block without leads', { rhythm: [] }, 'NO_SIGNAL'],
     ['an amplitude unit it does not know', { rhythm: [{ id: 'I', raw: [1], units: 'FURLONGS' }] }, 'UNSUPPORTED_VARIANT'],
@@ -171,13 +188,36 @@ type Mutation =
 const mutationArb: fc.Arbitrary<Mutation> = fc.oneof(
   // Harmless edits keep a share of mutants readable, so both outcomes are exercised.
   { weight: 4, arbitrary: fc.record({ kind: fc.constant('digit' as const), at: fc.nat(), digit: fc.integer({ min: 0, max: 9 }) }) },
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant('afterTag' as const), at: fc.nat(), snippet: fc.constantFrom(' ', '\n', '<!-- note -->', '<?pi data?>') }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({ kind: fc.constant('afterTag' as const), at: fc.nat(), snippet: fc.constantFrom(' ', '\n', '<!-- note -->', '<?pi data?>') }),
+  },
   fc.record({ kind: fc.constant('truncate' as const), at: fc.nat() }),
   fc.record({ kind: fc.constant('flip' as const), at: fc.nat(), byte: fc.integer({ min: 0, max: 255 }) }),
   fc.record({
     kind: fc.constant('replace' as const),
-    pattern: fc.constantFrom(/[A-Za-z0-9+/]{4}(?=[A-Za-z0-9+/=]*<\/WaveFormData>)/, /<LeadSampleCountTotal>\d+/, /<LeadByteCountTotal>\d+/, /<SampleBase>\d+/, /Rhythm/, /<LeadAmplitudeUnitsPerBit>[\d.]+/, /<LeadDataCRC32>\d+<\/LeadDataCRC32>/, /<\/LeadData>/),
-    replacement: fc.constantFrom('', '!!!!', '====', 'AAAA', '<LeadSampleCountTotal>7', '<LeadByteCountTotal>1', '<SampleBase>-1', 'Median', '<LeadAmplitudeUnitsPerBit>abc', '&ent;'),
+    pattern: fc.constantFrom(
+      /[A-Za-z0-9+/]{4}(?=[A-Za-z0-9+/=]*<\/WaveFormData>)/,
+      /<LeadSampleCountTotal>\d+/,
+      /<LeadByteCountTotal>\d+/,
+      /<SampleBase>\d+/,
+      /Rhythm/,
+      /<LeadAmplitudeUnitsPerBit>[\d.]+/,
+      /<LeadDataCRC32>\d+<\/LeadDataCRC32>/,
+      /<\/LeadData>/,
+    ),
+    replacement: fc.constantFrom(
+      '',
+      '!!!!',
+      '====',
+      'AAAA',
+      '<LeadSampleCountTotal>7',
+      '<LeadByteCountTotal>1',
+      '<SampleBase>-1',
+      'Median',
+      '<LeadAmplitudeUnitsPerBit>abc',
+      '&ent;',
+    ),
   }),
   fc.record({
     kind: fc.constant('insert' as const),
@@ -231,11 +271,15 @@ function mutate(document: Uint8Array, mutations: readonly Mutation[]): Uint8Arra
 }
 
 const museSpecArb: fc.Arbitrary<MuseSpec> = fc.record({
-  rhythm: fc.integer({ min: 1, max: 12 }).chain((length) =>
-    fc.uniqueArray(fc.constantFrom('I', 'II', 'III', 'V1', 'V5', 'aVR'), { minLength: 1, maxLength: 4 }).chain((ids) =>
-      fc.tuple(...ids.map((id) => fc.array(fc.integer({ min: -32768, max: 32767 }), { minLength: length, maxLength: length }).map((raw) => ({ id, raw })))),
+  rhythm: fc
+    .integer({ min: 1, max: 12 })
+    .chain((length) =>
+      fc
+        .uniqueArray(fc.constantFrom('I', 'II', 'III', 'V1', 'V5', 'aVR'), { minLength: 1, maxLength: 4 })
+        .chain((ids) =>
+          fc.tuple(...ids.map((id) => fc.array(fc.integer({ min: -32768, max: 32767 }), { minLength: length, maxLength: length }).map((raw) => ({ id, raw })))),
+        ),
     ),
-  ),
   median: fc.constant([{ id: 'I', raw: [1, 2, 3] }]),
   qrs: fc.array(fc.record({ time: fc.nat(100), type: fc.nat(3) }), { maxLength: 3 }),
 });

@@ -71,10 +71,21 @@ const RUNS = { numRuns: 120 };
 
 describe('no reader returns a non-finite or out-of-range sample outside a declared gap (issue 11.1)', () => {
   it('DICOM', async () => {
-    const spec = fc.record({ sensitivity: scale, baseline: fc.oneof(fc.constant(0), fc.double({ min: -1e9, max: 1e9, noNaN: true })), raw: raw16(12), m: mutation });
+    const spec = fc.record({
+      sensitivity: scale,
+      baseline: fc.oneof(fc.constant(0), fc.double({ min: -1e9, max: 1e9, noNaN: true })),
+      raw: raw16(12),
+      m: mutation,
+    });
     await fc.assert(
       fc.asyncProperty(spec, async ({ sensitivity, baseline, raw, m }) => {
-        const channels = [leadChannel('I', raw, { sensitivity: sensitivity.toPrecision(10), baseline: baseline.toPrecision(10) }), leadChannel('II', raw.map((v) => -v >> 1))];
+        const channels = [
+          leadChannel('I', raw, { sensitivity: sensitivity.toPrecision(10), baseline: baseline.toPrecision(10) }),
+          leadChannel(
+            'II',
+            raw.map((v) => -v >> 1),
+          ),
+        ];
         const bytes = buildDicom({ groups: [{ originality: 'ORIGINAL', sampleRate: '500', padding: -32768, channels }] });
         checkOutcome(await readOrRefuse(mutate(bytes, m), 'a.dcm'), 'DICOM');
       }),
@@ -84,10 +95,24 @@ describe('no reader returns a non-finite or out-of-range sample outside a declar
   });
 
   it('SCP-ECG', async () => {
-    const spec = fc.record({ avm: fc.integer({ min: 1, max: 65535 }), raw: raw16(20), m: mutation, coding: fc.constantFrom('default-huffman', 'raw-no-section-2') as fc.Arbitrary<'default-huffman' | 'raw-no-section-2'> });
+    const spec = fc.record({
+      avm: fc.integer({ min: 1, max: 65535 }),
+      raw: raw16(20),
+      m: mutation,
+      coding: fc.constantFrom('default-huffman', 'raw-no-section-2') as fc.Arbitrary<'default-huffman' | 'raw-no-section-2'>,
+    });
     await fc.assert(
       fc.asyncProperty(spec, async ({ avm, raw, m, coding }) => {
-        const bytes = writeScp({ nanovoltsPerUnit: avm, sampleIntervalUs: 2000, differenceOrder: 0, coding, leads: [{ code: 1, values: raw }, { code: 2, values: raw.map((v) => v >> 2), firstSample: 5 }] });
+        const bytes = writeScp({
+          nanovoltsPerUnit: avm,
+          sampleIntervalUs: 2000,
+          differenceOrder: 0,
+          coding,
+          leads: [
+            { code: 1, values: raw },
+            { code: 2, values: raw.map((v) => v >> 2), firstSample: 5 },
+          ],
+        });
         checkOutcome(await readOrRefuse(mutate(bytes, m), 'a.scp'), 'SCP');
       }),
       RUNS,
@@ -99,7 +124,16 @@ describe('no reader returns a non-finite or out-of-range sample outside a declar
     const spec = fc.record({ physicalMax: scale, raw: raw16(10), m: mutation });
     await fc.assert(
       fc.asyncProperty(spec, async ({ physicalMax, raw, m }) => {
-        const signal = { label: 'ECG I', physicalDimension: 'uV', physicalMin: -physicalMax, physicalMax, digitalMin: -32768, digitalMax: 32767, samplesPerRecord: 5, digital: raw };
+        const signal = {
+          label: 'ECG I',
+          physicalDimension: 'uV',
+          physicalMin: -physicalMax,
+          physicalMax,
+          digitalMin: -32768,
+          digitalMax: 32767,
+          samplesPerRecord: 5,
+          digital: raw,
+        };
         let bytes: Uint8Array;
         try {
           bytes = writeEdf({ variant: 'EDF+C', recordDurationS: 0.01, recordCount: 2, signals: [signal] });
@@ -122,15 +156,21 @@ describe('no reader returns a non-finite or out-of-range sample outside a declar
         const checksum = raw.reduce((sum, v) => (sum + v) & 0xffff, 0);
         const header = new TextEncoder().encode(`rec 1 360 ${raw.length}\nrec.dat 16 ${gain.toPrecision(8)}/mV 16 0 ${raw[0]} ${checksum} 0 MLII\n`);
         const outcome =
-          target === 'hea' ? await readOrRefuse(mutate(header, m), 'rec.hea', { 'rec.dat': dat }) : await readOrRefuse(header, 'rec.hea', { 'rec.dat': mutate(dat, m) });
+          target === 'hea'
+            ? await readOrRefuse(mutate(header, m), 'rec.hea', { 'rec.dat': dat })
+            : await readOrRefuse(header, 'rec.hea', { 'rec.dat': mutate(dat, m) });
         checkOutcome(outcome, 'WFDB');
         if (!(outcome instanceof EcgFormatError) && m.kind === 'none') {
-          expect(outcome.leads[0].gaps ?? []).toEqual(raw.flatMap((v, i) => (v === -32768 ? [i] : [])).reduce<{ start: number; end: number }[]>((gaps, i) => {
-            const last = gaps[gaps.length - 1];
-            if (last && last.end === i) last.end++;
-            else gaps.push({ start: i, end: i + 1 });
-            return gaps;
-          }, []));
+          expect(outcome.leads[0].gaps ?? []).toEqual(
+            raw
+              .flatMap((v, i) => (v === -32768 ? [i] : []))
+              .reduce<{ start: number; end: number }[]>((gaps, i) => {
+                const last = gaps[gaps.length - 1];
+                if (last && last.end === i) last.end++;
+                else gaps.push({ start: i, end: i + 1 });
+                return gaps;
+              }, []),
+          );
         }
       }),
       RUNS,
@@ -151,7 +191,12 @@ describe('no reader returns a non-finite or out-of-range sample outside a declar
   });
 
   it('Philips XML (XLI and plain)', async () => {
-    const spec = fc.record({ resolution: scale, raw: fc.array(fc.integer({ min: -3000, max: 3000 }), { minLength: 10, maxLength: 10 }), m: mutation, compression: fc.constantFrom('XLI', 'none') });
+    const spec = fc.record({
+      resolution: scale,
+      raw: fc.array(fc.integer({ min: -3000, max: 3000 }), { minLength: 10, maxLength: 10 }),
+      m: mutation,
+      compression: fc.constantFrom('XLI', 'none'),
+    });
     await fc.assert(
       fc.asyncProperty(spec, async ({ resolution, raw, m, compression }) => {
         const leads = Array.from({ length: 12 }, (_, lead) => raw.map((v) => v + lead));
@@ -200,7 +245,18 @@ describe('the final check itself', () => {
 
   it('accepts NaN inside declared gaps and ±1 V exactly, and refuses gaps that overlap or leave the lead', () => {
     expect(() => assertSamplesValid(lead([1e6, NaN, NaN, -1e6], [{ start: 1, end: 3 }]), 'test')).not.toThrow();
-    expect(() => assertSamplesValid(lead([NaN, NaN, 1], [{ start: 0, end: 1 }, { start: 1, end: 2 }]), 'test')).toThrow(EcgFormatError);
+    expect(() =>
+      assertSamplesValid(
+        lead(
+          [NaN, NaN, 1],
+          [
+            { start: 0, end: 1 },
+            { start: 1, end: 2 },
+          ],
+        ),
+        'test',
+      ),
+    ).toThrow(EcgFormatError);
     expect(() => assertSamplesValid(lead([1, 2], [{ start: 1, end: 3 }]), 'test')).toThrow(EcgFormatError);
   });
 

@@ -115,7 +115,13 @@ describe('philipsReader on built documents', () => {
         version: '1.03',
         leads,
         patient: { id: 'P-1', lastName: '张', firstName: '三', sex: 'Female', years: '63' },
-        acquisition: { date: '2024-03-01', time: '08:30:15', machine: 'PageWriter TC', machineId: 'TC50-01', detail: 'Philips Medical Products:860315:A.07.07' },
+        acquisition: {
+          date: '2024-03-01',
+          time: '08:30:15',
+          machine: 'PageWriter TC',
+          machineId: 'TC50-01',
+          detail: 'Philips Medical Products:860315:A.07.07',
+        },
       }),
     );
     expect(record.sampleRateHz).toBe(500);
@@ -153,7 +159,11 @@ describe('philipsReader on built documents', () => {
   it.each<[string, PhilipsSpec, string]>([
     ['an empty waveform', { version: '1.03', leads: twelveLeads(4), waveformText: '' }, 'TRUNCATED'],
     ['waveform base64 with foreign characters', { version: '1.03', leads: twelveLeads(4), waveformText: 'AA*=' }, 'CORRUPT'],
-    ['fewer chunks than leads', { version: '1.03', leads: twelveLeads(4), waveformText: Buffer.from(xliPayload(twelveLeads(4).slice(0, 5), false)).toString('base64') }, 'TRUNCATED'],
+    [
+      'fewer chunks than leads',
+      { version: '1.03', leads: twelveLeads(4), waveformText: Buffer.from(xliPayload(twelveLeads(4).slice(0, 5), false)).toString('base64') },
+      'TRUNCATED',
+    ],
     ['a compression method it does not know', { version: '1.04', leads: twelveLeads(4), compression: 'Huffman' }, 'UNSUPPORTED_VARIANT'],
     ['a plain sample that is not an integer', { version: '1.03', leads: [[1, 2]], labels: ['I'], encoding: 'Plain', waveformText: '1 2.5' }, 'CORRUPT'],
     ['a zero duration', { version: '1.03', leads: twelveLeads(4), durationMs: 0 }, 'CORRUPT'],
@@ -189,13 +199,36 @@ type Mutation =
 const mutationArb: fc.Arbitrary<Mutation> = fc.oneof(
   // Harmless edits keep a share of mutants readable, so both outcomes are exercised.
   { weight: 4, arbitrary: fc.record({ kind: fc.constant('digit' as const), at: fc.nat(), digit: fc.integer({ min: 0, max: 9 }) }) },
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant('afterTag' as const), at: fc.nat(), snippet: fc.constantFrom(' ', '\n', '<!-- note -->', '<?pi data?>') }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({ kind: fc.constant('afterTag' as const), at: fc.nat(), snippet: fc.constantFrom(' ', '\n', '<!-- note -->', '<?pi data?>') }),
+  },
   fc.record({ kind: fc.constant('truncate' as const), at: fc.nat() }),
   fc.record({ kind: fc.constant('flip' as const), at: fc.nat(), byte: fc.integer({ min: 0, max: 255 }) }),
   fc.record({
     kind: fc.constant('replace' as const),
-    pattern: fc.constantFrom(/[A-Za-z0-9+/]{8}(?=[^<]*<\/parsedwaveforms>)/, /durationperchannel="[\d.]+"/, /<samplingrate>\d+/, /leadlabels="[^"]*"/, /numberofleads="\d+"/, /compressmethod="XLI"/, /<\/parsedwaveforms>/),
-    replacement: fc.constantFrom('', 'AAAAAAAA', '////////', '+++++++=', 'durationperchannel="1e9"', 'durationperchannel="-4"', '<samplingrate>0', 'leadlabels=""', 'numberofleads="99"', 'compressmethod="LZ77"', '&ent;'),
+    pattern: fc.constantFrom(
+      /[A-Za-z0-9+/]{8}(?=[^<]*<\/parsedwaveforms>)/,
+      /durationperchannel="[\d.]+"/,
+      /<samplingrate>\d+/,
+      /leadlabels="[^"]*"/,
+      /numberofleads="\d+"/,
+      /compressmethod="XLI"/,
+      /<\/parsedwaveforms>/,
+    ),
+    replacement: fc.constantFrom(
+      '',
+      'AAAAAAAA',
+      '////////',
+      '+++++++=',
+      'durationperchannel="1e9"',
+      'durationperchannel="-4"',
+      '<samplingrate>0',
+      'leadlabels=""',
+      'numberofleads="99"',
+      'compressmethod="LZ77"',
+      '&ent;',
+    ),
   }),
   fc.record({
     kind: fc.constant('insert' as const),

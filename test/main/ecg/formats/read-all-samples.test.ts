@@ -168,7 +168,9 @@ describe.skipIf(!hasSharedSamples)(sharedTitle('every shared sample through read
     for (const { lead, microvolts } of expected.firstValues) {
       const found = typeof lead === 'number' ? record.leads[lead] : record.leads.find((candidate) => candidate.name === lead);
       expect(found, `lead ${lead}`).toBeDefined();
-      Array.from(found!.microvolts.subarray(0, microvolts.length)).forEach((value, i) => expect(value, `lead ${lead} sample ${i}`).toBeCloseTo(microvolts[i], 3));
+      Array.from(found!.microvolts.subarray(0, microvolts.length)).forEach((value, i) =>
+        expect(value, `lead ${lead} sample ${i}`).toBeCloseTo(microvolts[i], 3),
+      );
     }
     if (expected.annotationCount !== undefined) expect(record.annotations ?? []).toHaveLength(expected.annotationCount);
     expected.check?.(record);
@@ -192,9 +194,26 @@ describe('readEcgFile: detection by content, limits and error wrapping', () => {
     variant: 'EDF+C',
     recordDurationS: 1,
     recordCount: 1,
-    signals: [{ label: 'ECG II', physicalDimension: 'uV', physicalMin: -100, physicalMax: 100, digitalMin: -100, digitalMax: 100, samplesPerRecord: 4, digital: [1, 2, 3, 4] }],
+    signals: [
+      {
+        label: 'ECG II',
+        physicalDimension: 'uV',
+        physicalMin: -100,
+        physicalMax: 100,
+        digitalMin: -100,
+        digitalMax: 100,
+        samplesPerRecord: 4,
+        digital: [1, 2, 3, 4],
+      },
+    ],
   });
-  const scpBytes = writeScp({ nanovoltsPerUnit: 1000, sampleIntervalUs: 1000, differenceOrder: 2, coding: 'default-huffman', leads: [{ code: 1, values: [1, 2, 3] }] });
+  const scpBytes = writeScp({
+    nanovoltsPerUnit: 1000,
+    sampleIntervalUs: 1000,
+    differenceOrder: 2,
+    coding: 'default-huffman',
+    leads: [{ code: 1, values: [1, 2, 3] }],
+  });
   const file = (name: string, bytes: Uint8Array | string) => {
     const filePath = path.join(folder, name);
     writeFileSync(filePath, bytes);
@@ -221,11 +240,15 @@ describe('readEcgFile: detection by content, limits and error wrapping', () => {
     ['unknown content', () => file('notes.txt', 'just some text, no ECG here'), 'UNKNOWN_FORMAT'],
     ['an empty file', () => file('empty.edf', new Uint8Array(0)), 'UNKNOWN_FORMAT'],
     ['a missing file', () => path.join(folder, 'nowhere.edf'), 'MISSING_FILE'],
-    ['a folder', () => {
-      const sub = path.join(folder, 'a-folder');
-      mkdirSync(sub, { recursive: true });
-      return sub;
-    }, 'UNKNOWN_FORMAT'],
+    [
+      'a folder',
+      () => {
+        const sub = path.join(folder, 'a-folder');
+        mkdirSync(sub, { recursive: true });
+        return sub;
+      },
+      'UNKNOWN_FORMAT',
+    ],
   ])('refuses %s', async (_name, target, code) => {
     await expectFormatError(readEcgFile(target()), code);
   });

@@ -53,12 +53,18 @@ describe('one total-sample cap, checked before allocation (issue 15.7)', () => {
     ['SCP-ECG: section 3 declares 12 leads just over the cap', () => scpDeclaringSamples(perLeadOverCap), 'a.scp'],
     [
       'DICOM: a multiplex group declares 12 channels × 100 M samples',
-      () => buildDicom({ groups: [{ originality: 'ORIGINAL', sampleRate: '1000', sampleCount: 100_000_000, channels: Array.from({ length: 12 }, () => leadChannel('I', [1, 2])) }] }),
+      () =>
+        buildDicom({
+          groups: [
+            { originality: 'ORIGINAL', sampleRate: '1000', sampleCount: 100_000_000, channels: Array.from({ length: 12 }, () => leadChannel('I', [1, 2])) },
+          ],
+        }),
       'a.dcm',
     ],
     [
       'Philips: 200 leads of 24 h each (lead count and duration from the file, XLI never decoded)',
-      () => philipsBytes({ version: '1.04', leads: [[1, 2]], labels: Array.from({ length: 200 }, (_, i) => `C${i}`), sampleRateHz: 500, durationMs: 86_400_000 }),
+      () =>
+        philipsBytes({ version: '1.04', leads: [[1, 2]], labels: Array.from({ length: 200 }, (_, i) => `C${i}`), sampleRateHz: 500, durationMs: 86_400_000 }),
       'a.xml',
     ],
   ])('refuses %s as TOO_LARGE without allocating', async (_name, build, name) => {
@@ -68,8 +74,24 @@ describe('one total-sample cap, checked before allocation (issue 15.7)', () => {
   });
 
   it('EDF+D: records timed to spread over more than the cap are refused before the timeline is allocated', async () => {
-    const signal = { label: 'ECG I', physicalDimension: 'uV', physicalMin: -3276.8, physicalMax: 3276.7, digitalMin: -32768, digitalMax: 32767, samplesPerRecord: 1000, digital: new Array(2000).fill(0) };
-    const bytes = writeEdf({ variant: 'EDF+D', recordDurationS: 1, recordCount: 2, signals: Array.from({ length: 12 }, () => signal), annotations: { samplesPerRecord: 30, perRecord: [[], []] }, recordStartsS: [0, 90_000] });
+    const signal = {
+      label: 'ECG I',
+      physicalDimension: 'uV',
+      physicalMin: -3276.8,
+      physicalMax: 3276.7,
+      digitalMin: -32768,
+      digitalMax: 32767,
+      samplesPerRecord: 1000,
+      digital: new Array(2000).fill(0),
+    };
+    const bytes = writeEdf({
+      variant: 'EDF+D',
+      recordDurationS: 1,
+      recordCount: 2,
+      signals: Array.from({ length: 12 }, () => signal),
+      annotations: { samplesPerRecord: 30, perRecord: [[], []] },
+      recordStartsS: [0, 90_000],
+    });
     const { code, grewBytes } = await refusalOf(bytes, 'a.edf');
     expect(code).toBe('TOO_LARGE');
     expect(grewBytes).toBeLessThan(64 * 1024 * 1024);
@@ -78,7 +100,10 @@ describe('one total-sample cap, checked before allocation (issue 15.7)', () => {
 
 describe('ECG files are decoded and measured in a worker thread (issue 15.7)', () => {
   it('returns the record and its measurements from another thread, samples intact', async () => {
-    const leads = Array.from({ length: 3 }, (_, i) => ({ code: i + 1, values: Array.from({ length: 2000 }, (_, k) => Math.round(200 * Math.sin(k / 20)) + i) }));
+    const leads = Array.from({ length: 3 }, (_, i) => ({
+      code: i + 1,
+      values: Array.from({ length: 2000 }, (_, k) => Math.round(200 * Math.sin(k / 20)) + i),
+    }));
     const file = path.join(dir, 'ok.scp');
     writeFileSync(file, writeScp({ nanovoltsPerUnit: 5000, sampleIntervalUs: 2000, differenceOrder: 1, coding: 'default-huffman', leads }));
     const decoded = await decodeEcgFileInWorker(file);

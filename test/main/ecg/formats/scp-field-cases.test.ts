@@ -161,11 +161,14 @@ describe('SCP-ECG reconstruction of decimated rhythms (issue 11.3)', () => {
     },
   );
 
-  it.each<ScpCoding>(['default-huffman', 'custom-huffman'])('reads bimodal compression (decimated outside protected zones, nothing subtracted) (%s)', async (coding) => {
-    const record = await read(writeScp(burdickSpec(coding, true)));
-    expect(record.sampleRateHz).toBe(500);
-    [0, 1].forEach((lead) => expect(Array.from(record.leads[lead].microvolts)).toEqual(expectedMicrovolts(lead, false)));
-  });
+  it.each<ScpCoding>(['default-huffman', 'custom-huffman'])(
+    'reads bimodal compression (decimated outside protected zones, nothing subtracted) (%s)',
+    async (coding) => {
+      const record = await read(writeScp(burdickSpec(coding, true)));
+      expect(record.sampleRateHz).toBe(500);
+      [0, 1].forEach((lead) => expect(Array.from(record.leads[lead].microvolts)).toEqual(expectedMicrovolts(lead, false)));
+    },
+  );
 
   it('refuses bimodal compression without a reference beat to give the full rate', async () => {
     const spec = burdickSpec('default-huffman', true);
@@ -202,7 +205,10 @@ describe('SCP-ECG reconstruction of decimated rhythms (issue 11.3)', () => {
       })
       .filter(({ zones: z, beats: b, length }) =>
         // Subtraction zones apart from each other, as carts write them (the decoder's cuts assume that order).
-        z.every((zone, i) => zone.start > 4 && zone.end < length - 4 && b[i].zoneStart > 1 && b[i].zoneEnd < length && (i === 0 || b[i - 1].zoneEnd + 1 < b[i].zoneStart)),
+        z.every(
+          (zone, i) =>
+            zone.start > 4 && zone.end < length - 4 && b[i].zoneStart > 1 && b[i].zoneEnd < length && (i === 0 || b[i - 1].zoneEnd + 1 < b[i].zoneStart),
+        ),
       );
     await fc.assert(
       fc.asyncProperty(scenario, async ({ length, zones: z, beats: b, full, coding }) => {
@@ -214,7 +220,17 @@ describe('SCP-ECG reconstruction of decimated rhythms (issue 11.3)', () => {
           coding,
           bimodal: true,
           leads: [{ code: 1, values: stored, sampleCount: length }],
-          referenceBeat: { nanovoltsPerUnit: 5000, sampleIntervalUs: 2000, differenceOrder: 0, referenceBeatMs: 20, fiducial: 5, values: [Array(10).fill(0)], beats: b, protectedZones: z, subtracted: false },
+          referenceBeat: {
+            nanovoltsPerUnit: 5000,
+            sampleIntervalUs: 2000,
+            differenceOrder: 0,
+            referenceBeatMs: 20,
+            fiducial: 5,
+            values: [Array(10).fill(0)],
+            beats: b,
+            protectedZones: z,
+            subtracted: false,
+          },
         });
         const record = await read(bytes);
         const expected = standardDecoder(stored, length, z, b, 4).map((v) => Math.fround((v * 5000) / 1000) + 0);
@@ -231,7 +247,9 @@ describe('SCP-ECG long recordings: section 6 byte counts beyond 16 bits (issue 1
 
   it('reads a 47 s, 800 Hz, 12-lead raw file whose counts saturate at 65534, noting the deviation', async () => {
     const leads = Array.from({ length: 12 }, (_, lead) => ({ code: [1, 2, 61, 62, 63, 64, 3, 4, 5, 6, 7, 8][lead], values: wave(lead) }));
-    const record = await read(writeScp({ nanovoltsPerUnit: 5000, sampleIntervalUs: 1250, differenceOrder: 0, coding: 'raw-no-section-2', leads, longLengths: 'saturate' }));
+    const record = await read(
+      writeScp({ nanovoltsPerUnit: 5000, sampleIntervalUs: 1250, differenceOrder: 0, coding: 'raw-no-section-2', leads, longLengths: 'saturate' }),
+    );
     expect(record.sampleRateHz).toBe(800);
     expect(record.leads).toHaveLength(12);
     record.leads.forEach((lead, index) => {
@@ -247,7 +265,9 @@ describe('SCP-ECG long recordings: section 6 byte counts beyond 16 bits (issue 1
     // 50 is coded in 18 bits by the default table: 37 855 × 18 bits overflows 65 535 bytes.
     const values = Array.from({ length: SAMPLES }, (_, i) => (i % 2 === 0 ? 50 : -50));
     const leads = [1, 2].map((code) => ({ code, values }));
-    const record = await read(writeScp({ nanovoltsPerUnit: 1000, sampleIntervalUs: 1250, differenceOrder: 0, coding: 'default-huffman', leads, longLengths: 'wrap' }));
+    const record = await read(
+      writeScp({ nanovoltsPerUnit: 1000, sampleIntervalUs: 1250, differenceOrder: 0, coding: 'default-huffman', leads, longLengths: 'wrap' }),
+    );
     expect(Array.from(record.leads[1].microvolts)).toEqual(values);
     expect(record.deviations?.[0].code).toBe('SCP_LEAD_LENGTH_OVERFLOW');
   });
@@ -258,7 +278,9 @@ describe('SCP-ECG long recordings: section 6 byte counts beyond 16 bits (issue 1
       { code: 1, values: long },
       { code: 2, values: long.map((v, i) => (i % 3 === 0 ? 0 : v)) },
     ];
-    const error = await read(writeScp({ nanovoltsPerUnit: 1000, sampleIntervalUs: 1250, differenceOrder: 0, coding: 'default-huffman', leads, longLengths: 'wrap' })).catch((caught: unknown) => caught);
+    const error = await read(
+      writeScp({ nanovoltsPerUnit: 1000, sampleIntervalUs: 1250, differenceOrder: 0, coding: 'default-huffman', leads, longLengths: 'wrap' }),
+    ).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(EcgFormatError);
     expect((error as EcgFormatError).code).toBe('CORRUPT');
   });

@@ -31,7 +31,12 @@ const tagArbitrary: fc.Arbitrary<ScpTag> = fc.oneof(
   fc.integer({ min: 0, max: 200 }).map((age) => scpTags.age(age)),
   fc.integer({ min: -32768, max: 32767 }).map((minutes) => scpTags.timeZone(minutes)),
   fc
-    .record({ model: fc.string({ maxLength: 6 }), manufacturer: fc.string({ maxLength: 8 }), serial: fc.string({ maxLength: 8 }), languageSupport: fc.constantFrom(0, 1, 3, 7, 0x27, 0x2f, 0x0f, 0xff) })
+    .record({
+      model: fc.string({ maxLength: 6 }),
+      manufacturer: fc.string({ maxLength: 8 }),
+      serial: fc.string({ maxLength: 8 }),
+      languageSupport: fc.constantFrom(0, 1, 3, 7, 0x27, 0x2f, 0x0f, 0xff),
+    })
     .map((device) => scpTags.device(device)),
 );
 
@@ -53,7 +58,12 @@ const specArbitrary: fc.Arbitrary<ScpSpec> = fc
         fiducial: fc.integer({ min: 1, max: 12 }),
         values: fc.array(fc.integer({ min: -3000, max: 3000 }), { minLength: 12, maxLength: 12 }),
         beats: fc.array(
-          fc.record({ type: fc.constantFrom(0, 0, 1, 2), zoneStart: fc.integer({ min: 1, max: 40 }), width: fc.integer({ min: 0, max: 10 }), fiducialOffset: fc.integer({ min: 0, max: 10 }) }),
+          fc.record({
+            type: fc.constantFrom(0, 0, 1, 2),
+            zoneStart: fc.integer({ min: 1, max: 40 }),
+            width: fc.integer({ min: 0, max: 10 }),
+            fiducialOffset: fc.integer({ min: 0, max: 10 }),
+          }),
           { maxLength: 3 },
         ),
       }),

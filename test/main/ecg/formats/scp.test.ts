@@ -103,14 +103,28 @@ describe('SCP-ECG reader on files written in the test', () => {
     const spec: ScpSpec = {
       ...baseSpec(),
       leads: [{ code: 1, values: leadI }],
-      referenceBeat: { nanovoltsPerUnit: 1000, differenceOrder: 0, referenceBeatMs: 4, fiducial: 1, values: [[100, 100]], beats: [{ type: 0, zoneStart: 1, fiducial: 1, zoneEnd: 2 }], subtracted: false },
+      referenceBeat: {
+        nanovoltsPerUnit: 1000,
+        differenceOrder: 0,
+        referenceBeatMs: 4,
+        fiducial: 1,
+        values: [[100, 100]],
+        beats: [{ type: 0, zoneStart: 1, fiducial: 1, zoneEnd: 2 }],
+        subtracted: false,
+      },
     };
     const record = await read(writeScp(spec));
     expect(Array.from(record.leads[0].microvolts)).toEqual(microvolts(leadI, 2500));
   });
 
   it('puts leads recorded at different times on one time axis, NaN where a lead was not recorded', async () => {
-    const spec: ScpSpec = { ...baseSpec(), leads: [{ code: 1, values: [1, 2, 3, 4] }, { code: 7, values: [5, 6, 7, 8], firstSample: 5 }] };
+    const spec: ScpSpec = {
+      ...baseSpec(),
+      leads: [
+        { code: 1, values: [1, 2, 3, 4] },
+        { code: 7, values: [5, 6, 7, 8], firstSample: 5 },
+      ],
+    };
     const record = await read(writeScp(spec));
     const [first, second] = record.leads.map((lead) => Array.from(lead.microvolts));
     expect(first.slice(0, 4)).toEqual([2.5, 5, 7.5, 10]);
@@ -168,7 +182,11 @@ describe('SCP-ECG reader on files written in the test', () => {
     ['no rhythm section', () => writeScp({ ...baseSpec(), omitSections: [6] }), 'NO_SIGNAL'],
     ['rhythm without lead definitions', () => writeScp({ ...baseSpec(), omitSections: [3] }), 'CORRUPT'],
     ['subtraction flagged but sections 4 and 5 missing', () => writeScp({ ...withReferenceBeat(), omitSections: [4, 5] }), 'CORRUPT'],
-    ['a rhythm at half the reference beat rate whose stream holds every sample (not decimated as section 4 says)', () => writeScp(withReferenceBeat(1000)), 'CORRUPT'],
+    [
+      'a rhythm at half the reference beat rate whose stream holds every sample (not decimated as section 4 says)',
+      () => writeScp(withReferenceBeat(1000)),
+      'CORRUPT',
+    ],
     ['a lead that claims more samples than its stream holds (CRCs valid)', () => fixScpCrcs(withLastSample(writeScp(baseSpec()), 400)), 'CORRUPT'],
   ])('refuses %s', async (_name, build, code) => {
     await expectFormatError(read(build()), code);

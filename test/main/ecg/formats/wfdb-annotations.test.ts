@@ -2,11 +2,7 @@ import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { EcgFormatError } from '../../../../src/main/ecg/formats/errors';
-import {
-  decodeMitAnnotationFile,
-  decodeMitAnnotations,
-  isBeatSymbol,
-} from '../../../../src/main/ecg/formats/wfdb-annotations';
+import { decodeMitAnnotationFile, decodeMitAnnotations, isBeatSymbol } from '../../../../src/main/ecg/formats/wfdb-annotations';
 import { hasSharedSamples, loadReference, samplePath, SKIP_REASON } from '../../../support/shared-samples';
 
 /** Writes the MIT format the way WFDB's putann does, so decoding can be checked against known input. */

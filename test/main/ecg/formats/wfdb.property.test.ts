@@ -66,16 +66,14 @@ const specArbitrary = fc
     gains: fc.array(fc.integer({ min: 1, max: 2000 }), { minLength: 3, maxLength: 3 }),
     baselines: fc.array(fc.integer({ min: -100, max: 100 }), { minLength: 3, maxLength: 3 }),
   })
-  .map(
-    (g): Spec => ({
-      format: g.format,
-      rate: g.rate,
-      gains: g.gains.slice(0, g.signals),
-      baselines: g.baselines.slice(0, g.signals),
-      // Values inside both formats' ranges and never the invalid-sample markers (−2048 / −32768).
-      samples: Array.from({ length: g.signals }, (_, s) => Array.from({ length: g.length }, (_, i) => g.seed[(i * 7 + s * 3) % g.seed.length])),
-    }),
-  );
+  .map((g): Spec => ({
+    format: g.format,
+    rate: g.rate,
+    gains: g.gains.slice(0, g.signals),
+    baselines: g.baselines.slice(0, g.signals),
+    // Values inside both formats' ranges and never the invalid-sample markers (−2048 / −32768).
+    samples: Array.from({ length: g.signals }, (_, s) => Array.from({ length: g.length }, (_, i) => g.seed[(i * 7 + s * 3) % g.seed.length])),
+  }));
 
 type Mutation =
   | { kind: 'none' }

@@ -4,14 +4,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { EcgFormatError } from '../../../../src/main/ecg/formats/errors';
 import type { ReaderInput } from '../../../../src/main/ecg/formats/reader';
-import {
-  checksum16,
-  decodeWfdbSamples,
-  parseWfdbHeader,
-  samplesInBytes,
-  wfdbReader,
-  type WfdbFormat,
-} from '../../../../src/main/ecg/formats/wfdb';
+import { checksum16, decodeWfdbSamples, parseWfdbHeader, samplesInBytes, wfdbReader, type WfdbFormat } from '../../../../src/main/ecg/formats/wfdb';
 import { hasSharedSamples, loadReference, samplePath, SKIP_REASON } from '../../../support/shared-samples';
 
 const text = (s: string) => new TextEncoder().encode(s);
@@ -96,8 +89,16 @@ const ENCODE: Record<WfdbFormat, (values: number[], frameSize: number, initial: 
 };
 
 const RANGE: Record<WfdbFormat, [number, number]> = {
-  8: [-2000, 2000], 16: [-32767, 32767], 24: [-8388607, 8388607], 32: [-2147483647, 2147483647], 61: [-32767, 32767],
-  80: [-127, 127], 160: [-32767, 32767], 212: [-2047, 2047], 310: [-511, 511], 311: [-511, 511],
+  8: [-2000, 2000],
+  16: [-32767, 32767],
+  24: [-8388607, 8388607],
+  32: [-2147483647, 2147483647],
+  61: [-32767, 32767],
+  80: [-127, 127],
+  160: [-32767, 32767],
+  212: [-2047, 2047],
+  310: [-511, 511],
+  311: [-511, 511],
 };
 
 describe('WFDB sample formats (synthetic)', () => {
@@ -137,7 +138,17 @@ describe('WFDB header parsing', () => {
       ].join('\r\n'),
     );
     expect(header).toMatchObject({ recordName: 'rec', signalCount: 2, samplingHz: 500, counterHz: 250, sampleCount: 1000 });
-    expect(header.signals[0]).toMatchObject({ fileName: 'rec.dat', format: 16, byteOffset: 512, gain: 400, baseline: 12, units: 'uV', initialValue: 5, checksum: -1234, description: 'chest lead one' });
+    expect(header.signals[0]).toMatchObject({
+      fileName: 'rec.dat',
+      format: 16,
+      byteOffset: 512,
+      gain: 400,
+      baseline: 12,
+      units: 'uV',
+      initialValue: 5,
+      checksum: -1234,
+      description: 'chest lead one',
+    });
     // gain 0 means uncalibrated → WFDB's default 200; baseline defaults to ADC zero
     expect(header.signals[1]).toMatchObject({ fileName: 'rec.xyz', format: 212, skew: 2, gain: 200, baseline: 1024, adcZero: 1024, units: 'mV' });
     expect(header.comments).toEqual(['leading comment', '63 F']);
@@ -162,7 +173,11 @@ describe('WFDB header parsing', () => {
 function synthRecord(options: { checksum?: number; format?: number } = {}) {
   const lead1 = [0, 100, -100, 2047, -2048, 5];
   const lead2 = [10, 20, 30, 40, 50, 60];
-  const dat = ENCODE[212](lead1.flatMap((v, i) => [v, lead2[i]]), 2, []);
+  const dat = ENCODE[212](
+    lead1.flatMap((v, i) => [v, lead2[i]]),
+    2,
+    [],
+  );
   const hea = [
     'syn 3 500/250 6 08:00:00 02/01/2025',
     `syn.dat 212 200(0)/mV 12 0 0 ${options.checksum ?? checksum16(Int32Array.from(lead1))} 0 II`,
@@ -210,7 +225,10 @@ describe('WFDB reader (synthetic records)', () => {
     );
     expect(record.leads[0].microvolts.length).toBe(7);
     expect(record.leads[0].microvolts[6]).toBe(7);
-    expect(record.annotations).toEqual([{ sample: 2, symbol: 'N' }, { sample: 5, symbol: 'V' }]);
+    expect(record.annotations).toEqual([
+      { sample: 2, symbol: 'N' },
+      { sample: 5, symbol: 'V' },
+    ]);
   });
 
   it('skips signals that are not voltages and reads MIT-style age and sex', async () => {

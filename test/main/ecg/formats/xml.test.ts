@@ -283,7 +283,14 @@ describe('parseXml properties', () => {
   it('returns a tree or throws EcgFormatError for truncated, corrupted and hostile documents (10,000 mutants)', () => {
     const mutation = fc.oneof(
       // Harmless edits keep a share of mutants well-formed, so both outcomes are exercised.
-      { weight: 3, arbitrary: fc.record({ kind: fc.constant('afterTag' as const), at: fc.nat(), snippet: fc.constantFrom(' ', '\n', '<!-- note -->', '<?pi data?>', '<x/>') }) },
+      {
+        weight: 3,
+        arbitrary: fc.record({
+          kind: fc.constant('afterTag' as const),
+          at: fc.nat(),
+          snippet: fc.constantFrom(' ', '\n', '<!-- note -->', '<?pi data?>', '<x/>'),
+        }),
+      },
       fc.record({ kind: fc.constant('truncate' as const), at: fc.nat() }),
       fc.record({ kind: fc.constant('flip' as const), at: fc.nat(), byte: fc.integer({ min: 0, max: 255 }) }),
       fc.record({ kind: fc.constant('insert' as const), at: fc.nat(), snippet: fc.constantFrom(...hostileSnippets) }),

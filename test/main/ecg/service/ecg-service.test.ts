@@ -59,7 +59,9 @@ describe('ECG in the chart (service over the encrypted store)', () => {
     const p = await patient(station);
     const file = path.join(station.dataDir, 'notes.txt');
     writeFileSync(file, 'hello, not an ECG');
-    const err = (await call(d, 'ecg', 'importFile', { patientId: p.id, file: station.services.files.register(file, 'ecg').handle }).catch((e) => e)) as ApiError;
+    const err = (await call(d, 'ecg', 'importFile', { patientId: p.id, file: station.services.files.register(file, 'ecg').handle }).catch(
+      (e) => e,
+    )) as ApiError;
     expect(err.code).toBe('ECG_FORMAT');
     expect(err.details?.reason).toBe('UNKNOWN_FORMAT');
     expect(await call(d, 'ecg', 'list', { patientId: p.id })).toEqual([]);
@@ -75,7 +77,9 @@ describe('ECG in the chart (service over the encrypted store)', () => {
     });
     const [device] = await call(d, 'ecg', 'devices', {});
     expect(device.kind).toBe('simulator');
-    await expect(call(d, 'ecg', 'capture', { patientId: p.id, deviceId: device.id, seconds: 5 })).rejects.toMatchObject({ details: { reason: 'ECG_NOT_ENOUGH_SIGNAL' } });
+    await expect(call(d, 'ecg', 'capture', { patientId: p.id, deviceId: device.id, seconds: 5 })).rejects.toMatchObject({
+      details: { reason: 'ECG_NOT_ENOUGH_SIGNAL' },
+    });
     await call(d, 'ecg', 'startLive', { deviceId: device.id });
     await new Promise((r) => setTimeout(r, 5600));
     const captured = await call(d, 'ecg', 'capture', { patientId: p.id, deviceId: device.id, seconds: 5 });
@@ -89,7 +93,7 @@ describe('ECG in the chart (service over the encrypted store)', () => {
 });
 
 describe('a file that names another patient', () => {
-  it('is refused with ECG_PATIENT_MISMATCH and the file\'s identity, nothing stored; attached once the clinician confirms', async () => {
+  it("is refused with ECG_PATIENT_MISMATCH and the file's identity, nothing stored; attached once the clinician confirms", async () => {
     station = await openTestStation({ withAdmin: true });
     const d = station.services.dispatch;
     const p = await patient(station);
@@ -111,6 +115,8 @@ describe('a file that names another patient', () => {
     // The same patient under the pinyin a cart stores, and no identity at all: attached without asking.
     const same = path.join(station.dataDir, 'same.xml');
     writeFileSync(same, writeAecg({ format: 'hl7-aecg', sampleRateHz: 500, leads: synthetic.leads, patient: { name: 'LIU^XINDIAN' } }));
-    await expect(call(d, 'ecg', 'importFile', { patientId: p.id, file: station!.services.files.register(same, 'ecg').handle, outpatientNumber: '  ' })).resolves.toMatchObject({ patientId: p.id, outpatientNumber: null });
+    await expect(
+      call(d, 'ecg', 'importFile', { patientId: p.id, file: station!.services.files.register(same, 'ecg').handle, outpatientNumber: '  ' }),
+    ).resolves.toMatchObject({ patientId: p.id, outpatientNumber: null });
   }, 30_000);
 });
