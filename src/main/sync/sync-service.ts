@@ -65,7 +65,7 @@ export interface SyncServiceOptions {
   /** Per-target overrides (tests shorten timeouts). */
   targetOverrides?: Partial<SyncTargetConfig>;
   /**
-   * Called when a push to a target has sent everything pending, before the engine moves on, so that what it queues
+   * Called when a push to a target has sent everything pending (and sent something), before the engine moves on, so that what it queues
    * (the audit chain anchor, issue 15.4) goes out in the same sync and counts nowhere as waiting. It must queue
    * without nudging the engine.
    */
@@ -169,9 +169,16 @@ export class SyncService {
     const onDrained = this.opts.onDrained;
     if (!onDrained) return store;
     const pending = store.pending.bind(store);
+    // Only a push that has sent something ends with onDrained: an idle cycle, or one that failed before its queue
+    // was empty, adds nothing of its own.
+    const sentSomething = new Set<SyncTargetId>();
     store.pending = (target, limit) => {
       const entries = pending(target, limit);
-      if (entries.length > 0) return entries;
+      if (entries.length > 0) {
+        sentSomething.add(target);
+        return entries;
+      }
+      if (!sentSomething.delete(target)) return entries;
       try {
         onDrained(target);
       } catch (err) {

@@ -7,6 +7,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { call } from '../../../src/main/api/dispatcher';
 import { anchorAuditHead, lastAnchor } from '../../../src/main/audit/anchor';
 import { auditKeyId } from '../../../src/main/audit/audit-log';
+import { makeResidentId } from '../../../src/shared/resident-id';
 import { keyFileOf } from '../../../src/main/db/store';
 import type { Sqlite } from '../../../src/main/db/open';
 import { generatePlatformPki, type PlatformPki } from '../../support/fhir-peer/certs';
@@ -152,6 +153,8 @@ describe('audit chain head anchored at the county (issue 15.4)', () => {
     });
     try {
       await someActivity(s, 2);
+      // A sync that sends a record ends by anchoring the head (an idle one adds nothing of its own).
+      await call(s.services.dispatch, 'patients', 'register', { name: '锚定患者', idNumber: makeResidentId('130321', '1961-02-03', 17) });
       await call(s.services.dispatch, 'sync', 'syncNow', {});
       const deadline = Date.now() + 20_000;
       let events: AuditEvent[] = [];

@@ -83,7 +83,8 @@ describe('sync record lists and target state against the county peer', () => {
     expect(waiting.records).toEqual([
       expect.objectContaining({ resourceType: 'Patient', resourceId: li.id, patientId: li.id, patientName: '李等待', lastError: null }),
     ]);
-    expect((await list('failed')).total).toBe(0);
+    const failedList = await list('failed');
+    expect(failedList.total, JSON.stringify(failedList.records)).toBe(0);
     // The count alone names nobody: no audit row for it; the list did write one, naming the patient.
     await call(d(), 'sync', 'records', { id: 'county', list: 'waiting', limit: 0 });
     const sqlite = station.services.store.current.sqlite;
