@@ -84,7 +84,9 @@ describe('county record on demand against a county peer over mutual TLS', () => 
     const patient = await registerZhao();
     await ownVisitOnPlatform(patient.id);
     const ours = (await peer.repo.all<Encounter>('Encounter')).filter((encounter) => encounter.subject?.reference === `Patient/${patient.id}`);
-    expect(ours).toHaveLength(1); // our visit is on the platform, under our Patient id, same resident ID
+    // Our visit and the check-in it came from (the shared queue's attendance Encounter) are on the platform, under
+    // our Patient id, same resident ID.
+    expect(ours).toHaveLength(2);
 
     const view = await call(d(), 'countyRecord', 'fetch', { patientId: patient.id });
     expect(view.fetchedAt).not.toBeNull();
