@@ -23,8 +23,8 @@ import { addDays, chinaLocalDate } from '../../shared/dates';
  */
 
 const DAY_MS = 86_400_000;
-/** Shaped like a 统一社会信用代码 of a public institution (12…); synthetic, for seeded databases only. */
-export const SYNTHETIC_INSTITUTION_CODE = '12430599SEED00001X';
+/** A valid 统一社会信用代码 of a public institution (12…, both check characters right); synthetic, for seeded databases only. */
+export const SYNTHETIC_INSTITUTION_CODE = '124305995EED00013F';
 
 /** Deterministic PRNG (mulberry32) so the same --seed gives the same history. */
 function prng(seed: number): () => number {
@@ -80,7 +80,7 @@ export async function seedHistory(opts: { dbFile: string; passphrase: string; se
     // The custodian of the national documents: a synthetic institution, unless the station already names its own.
     const station = readFeatureSetting(services.store.current.db, 'station');
     const settings = typeof station === 'object' && station !== null ? station : {};
-    if (!('institutionCode' in settings)) {
+    if (!(settings as { institutionCode?: unknown }).institutionCode) {
       writeFeatureSetting(
         services.store.current.db,
         'station',
