@@ -19,7 +19,7 @@
  */
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { call } from '../src/main/api/dispatcher';
-import { writeFeatureSetting } from '../src/main/settings/settings-service';
+import { readFeatureSetting, writeFeatureSetting } from '../src/main/settings/settings-service';
 import { makeResidentId } from '../src/shared/resident-id';
 import { generatePlatformPki } from '../test/support/fhir-peer/certs';
 import { startFhirPeer } from '../test/support/fhir-peer/peer';
@@ -27,8 +27,8 @@ import { startSeededPeer } from '../test/support/fhir-peer/seeded-peer-client';
 import { startStationProcess, type StationProcess } from '../test/support/station/station-client';
 import { ADMIN, openTestStation } from '../test/support/test-services';
 
-const CENTER = '12130321MB0000001X';
-const OTHER = '12130322MB0000002Y';
+const CENTER = '12130321MB0000019T';
+const OTHER = '12130322MB00000274';
 
 function percentile(values: number[], p: number): number {
   if (values.length === 0) return Number.NaN;
@@ -47,7 +47,12 @@ export async function initialPull(patients: number): Promise<Record<string, numb
   const station = await openTestStation({ withAdmin: true });
   try {
     const { services } = station;
-    writeFeatureSetting(services.store.current.db, 'institutionCode', CENTER, station.clock);
+    writeFeatureSetting(
+      services.store.current.db,
+      'station',
+      { ...(readFeatureSetting(services.store.current.db, 'station') ?? {}), institutionCode: CENTER },
+      station.clock,
+    );
     let progressEvents = 0;
     let lastProgress: { received: number; total: number } | undefined;
     const unsubscribe = services.events.subscribe((name, payload) => {

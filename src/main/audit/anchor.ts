@@ -69,6 +69,9 @@ export function anchorAuditHead(
   opts: { key: Buffer; at: Date; facilityName: string; target?: 'county'; force?: boolean },
 ): AnchorRecord | null {
   const target = opts.target ?? 'county';
+  // A platform of kind 'documents' takes national CDA documents only; the anchor is a FHIR AuditEvent.
+  const kind = sqlite.prepare<[string], { kind: string }>('SELECT kind FROM sync_targets WHERE id = ?').get(target)?.kind;
+  if (kind === 'documents') return null;
   const tx = sqlite.transaction((): AnchorRecord | null => {
     const head = sqlite.prepare<[], { id: number; hash: string; action: string }>('SELECT id, hash, action FROM audit_log ORDER BY id DESC LIMIT 1').get();
     if (!head || head.action === ANCHOR_ACTION) return null;

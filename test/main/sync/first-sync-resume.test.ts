@@ -14,8 +14,8 @@ import { ADMIN, openTestStation } from '../../support/test-services';
  * and nothing of the other center — whatever the moments were.
  */
 
-const CENTER: CenterSeed = { institutionCode: '12130321MB0000001X', patients: 1_500, prefix: 'aa', ecgEvery: 50 };
-const OTHER: CenterSeed = { institutionCode: '12130322MB0000002Y', patients: 40, prefix: 'bb', areaCode: '130322' };
+const CENTER: CenterSeed = { institutionCode: '12130321MB0000019T', patients: 1_500, prefix: 'aa', ecgEvery: 50 };
+const OTHER: CenterSeed = { institutionCode: '12130322MB00000274', patients: 40, prefix: 'bb', areaCode: '130322' };
 
 let pki: PlatformPki;
 let peer: FhirPeer;
@@ -71,10 +71,14 @@ describe('first sync of a new station survives kill -9 at any point', () => {
       await station.call('auth.signIn', { username: ADMIN.username, password: ADMIN.password });
       const deadline = Date.now() + 240_000;
       for (;;) {
-        const [county] = (await station.call<{ id: string; lastSyncAt: string | null; lastError: unknown }[]>('sync.targets')).filter(
-          (each) => each.id === 'county',
-        );
-        if (county.lastSyncAt !== null && county.lastError === null) break;
+        const [county] = (
+          await station.call<{ id: string; lastSyncAt: string | null; lastError: unknown; state: string; queued: number }[]>('sync.targets')
+        ).filter((each) => each.id === 'county');
+        // Done: a successful cycle, idle with nothing queued, and the first pull's own count reached (the station
+        // now also pushes its Organization and an audit anchor, so a cycle can end its push before the pull is through).
+        const pull = station.progress;
+        const pulledAll = pull === undefined || pull === null || pull.received >= pull.total;
+        if (county.lastSyncAt !== null && county.lastError === null && county.state === 'idle' && county.queued === 0 && pulledAll) break;
         if (Date.now() > deadline) throw new Error(`the first sync did not finish: ${JSON.stringify(county)}`);
         await new Promise((resolve) => setTimeout(resolve, 500));
       }
@@ -89,7 +93,10 @@ describe('first sync of a new station survives kill -9 at any point', () => {
       const sqlite = opened.services.store.current.sqlite;
       const count = (sql: string) => (sqlite.prepare(sql).get() as { n: number }).n;
       const ownIds = Array.from({ length: CENTER.patients }, (_, index) => centerPatientResources(CENTER, index)).flat();
-      expect(count(`SELECT count(*) AS n FROM sync_known_versions WHERE target = 'county'`)).toBe(expected);
+      // What it pulled; besides that the station pushed its own Organization and the audit anchor after it.
+      expect(count(`SELECT count(*) AS n FROM sync_known_versions WHERE target = 'county' AND resource_type NOT IN ('Organization', 'AuditEvent')`)).toBe(
+        expected,
+      );
       expect(count(`SELECT count(*) AS n FROM sync_known_versions WHERE resource_id LIKE 'bb%'`)).toBe(0);
       expect(count(`SELECT count(*) AS n FROM patients`)).toBe(CENTER.patients);
       expect(count(`SELECT count(*) AS n FROM visits`)).toBe(CENTER.patients);

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call } from '../../../src/main/api/dispatcher';
 import type { Services } from '../../../src/main/services';
-import { writeFeatureSetting } from '../../../src/main/settings/settings-service';
+import { readFeatureSetting, writeFeatureSetting } from '../../../src/main/settings/settings-service';
 import { INSTITUTION_CODE_SYSTEM } from '../../../src/shared/institution';
 import { makeResidentId } from '../../../src/shared/resident-id';
 import { generatePlatformPki, type PlatformPki } from '../../support/fhir-peer/certs';
@@ -15,8 +15,8 @@ import { openTestStation, type TestStation } from '../../support/test-services';
  * compared through the services' own read functions. Syncs are driven with syncOnce (no timing involved).
  */
 
-const CENTER = '12130321MB0000001X';
-const OTHER_CENTER = '12130322MB0000002Y';
+const CENTER = '12130321MB0000019T';
+const OTHER_CENTER = '12130322MB00000274';
 
 let pki: PlatformPki;
 let peer: FhirPeer;
@@ -25,7 +25,12 @@ let b: TestStation;
 
 async function station(code: string): Promise<TestStation> {
   const opened = await openTestStation({ withAdmin: true });
-  writeFeatureSetting(opened.services.store.current.db, 'institutionCode', code, opened.clock);
+  writeFeatureSetting(
+    opened.services.store.current.db,
+    'station',
+    { ...(readFeatureSetting(opened.services.store.current.db, 'station') ?? {}), institutionCode: code },
+    opened.clock,
+  );
   await call(opened.services.dispatch, 'sync', 'configure', {
     id: 'county',
     baseUrl: peer.url,

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,7 +16,7 @@ import { ADMIN } from '../../support/test-services';
  * timing is asserted (the bench measures how soon).
  */
 
-const CENTER = '12130321MB0000001X';
+const CENTER = '12130321MB0000019T';
 
 let pki: PlatformPki;
 let peer: FhirPeer;
@@ -134,7 +134,12 @@ describe('two stations of one center converge through the county platform', () =
     }));
     const file = path.join(files, 'a.xml');
     writeFileSync(file, writeAecg({ format: 'hl7-aecg', sampleRateHz: 500, leads, recordedAt: '2026-12-06T08:00:00.000Z' }));
-    const ecg = await a.call<{ id: string }>('ecg.importFile', { patientId, path: file });
+    // As the harness's page does it: the chosen file is uploaded for a handle (no path crosses the API).
+    const chosen = await a.call<{ handle: string }>('files.upload', {
+      purpose: 'ecg',
+      files: [{ name: 'a.xml', base64: readFileSync(file).toString('base64') }],
+    });
+    const ecg = await a.call<{ id: string }>('ecg.importFile', { patientId, file: chosen.handle });
     await a.call('ecg.interpret', { patientId, ecgId: ecg.id, interpretation: '窦性心律，左室高电压' });
 
     const onA = await chart(a, patientId);

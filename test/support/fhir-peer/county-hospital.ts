@@ -12,8 +12,8 @@ import type { PeerRepository } from './repository';
  * of each type (Encounter.serviceProvider, performer, custodian, requester).
  */
 
-export const COUNTY_HOSPITAL = { code: '12130324401234567X', name: '县人民医院' } as const;
-export const COUNTY_TCM_HOSPITAL = { code: '12130324401234568Y', name: '县中医院' } as const;
+export const COUNTY_HOSPITAL = { code: '12130324401234561N', name: '县人民医院' } as const;
+export const COUNTY_TCM_HOSPITAL = { code: '1213032440123457XE', name: '县中医院' } as const;
 
 export interface CountyResident {
   residentId: string;

@@ -1,3 +1,4 @@
+import { BINARY_CONTENT_TYPE, decodeFrame } from '../../../src/shared/api/binary';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -65,7 +66,10 @@ export async function startStationProcess(name: string, options: { institutionCo
         headers: { 'content-type': 'application/json', 'x-harness-token': ready.token },
         body: JSON.stringify(input),
       });
-      const body = (await response.json()) as { ok: true; value: T } | { ok: false; error: { code: string; message: string; details?: unknown } };
+      // Answers that carry samples come as a binary frame (Float32Arrays), the rest as JSON: as the page reads them.
+      const body = (
+        response.headers.get('content-type') === BINARY_CONTENT_TYPE ? decodeFrame(new Uint8Array(await response.arrayBuffer())) : await response.json()
+      ) as { ok: true; value: T } | { ok: false; error: { code: string; message: string; details?: unknown } };
       if (!body.ok)
         throw Object.assign(new Error(`${name} ${method}: ${body.error.code} ${body.error.message}`), { code: body.error.code, details: body.error.details });
       return body.value;

@@ -3,7 +3,7 @@
  * its own encrypted store. Prints one JSON line {url, token} when ready; the parent drives it over the harness
  * API as the renderer would. Usage: station-process.ts <dataDir> [institutionCode]
  */
-import { writeFeatureSetting } from '../../../src/main/settings/settings-service';
+import { readFeatureSetting, writeFeatureSetting } from '../../../src/main/settings/settings-service';
 import { startHarness } from '../harness/server';
 import { TEST_PASSPHRASE } from '../test-services';
 
@@ -12,7 +12,13 @@ async function main(): Promise<void> {
   if (!dataDir) throw new Error('usage: station-process.ts <dataDir> [institutionCode]');
   const harness = await startHarness({ dataDir, passphrase: TEST_PASSPHRASE, port: 0 });
   // Until the station settings carry it (first-run setup), the institution code is the feature setting the sync reads.
-  if (institutionCode) writeFeatureSetting(harness.services.store.current.db, 'institutionCode', institutionCode, harness.clock);
+  if (institutionCode)
+    writeFeatureSetting(
+      harness.services.store.current.db,
+      'station',
+      { ...(readFeatureSetting(harness.services.store.current.db, 'station') ?? {}), institutionCode: institutionCode },
+      harness.clock,
+    );
   process.stdout.write(`${JSON.stringify({ url: harness.url, token: harness.token, pid: process.pid })}\n`);
   // First-sync progress as the event channel carries it, one line each, for a parent that watches the pull.
   harness.services.events.subscribe((name, payload) => {
