@@ -103,6 +103,8 @@ describe('follow-up family through the county platform', () => {
 
     const b = await openTestStation({ withAdmin: true });
     stations.push(b);
+    // B is another station of the same center: it pulls by the center's institution code.
+    await call(b.services.dispatch, 'settings', 'update', { facilityName: '东湾镇卫生院', institutionCode: CODE });
     await connect(b);
     const onA = patientHistory(a.services.followup.ctx, { patientId: patient.id });
     const read = () => {
@@ -116,7 +118,9 @@ describe('follow-up family through the county platform', () => {
     expect(onB).toEqual(onA);
     expect(onB!.records).toHaveLength(2);
     expect(onB!.referrals).toHaveLength(1);
-    // Nothing B pulled went back out.
-    expect(b.services.store.current.sqlite.prepare(`SELECT count(*) AS n FROM sync_outbox`).get()).toEqual({ n: 0 });
+    // Nothing B pulled went back out (B sends only what is its own: the center's Organization, its audit anchor).
+    expect(
+      b.services.store.current.sqlite.prepare(`SELECT count(*) AS n FROM sync_outbox WHERE resource_type NOT IN ('Organization', 'AuditEvent')`).get(),
+    ).toEqual({ n: 0 });
   });
 });
