@@ -851,7 +851,20 @@ function safeStatus(engine: SyncEngine, id: SyncTargetId): SyncTargetStatus | un
   }
 }
 
+/**
+ * Paths still accepted here come from the CLI and the tests; the screens send file handles from main's dialog
+ * (issue 15.8). A network or device path is refused before anything touches it: opening \\host\share makes
+ * Windows attempt an SMB sign-in that hands the user's password hash to that host.
+ */
+function isNetworkOrDevicePath(filePath: string): boolean {
+  // \\host\share, and the \\?\ and \\.\ device forms, all start with two separators (either slash on Windows).
+  return /^[\\/]{2}/.test(filePath);
+}
+
 function readInputFile(filePath: string, field: string): Buffer {
+  if (isNetworkOrDevicePath(filePath)) {
+    throw new ApiError('VALIDATION', `network and device paths are not read: ${field}`, { field, reason: 'FILE_UNREADABLE' });
+  }
   try {
     return readFileSync(filePath);
   } catch (error) {

@@ -40,3 +40,32 @@ describe('platform answers are capped', () => {
     expect(MAX_RESPONSE_BYTES).toBeLessThanOrEqual(256 * 1024 * 1024);
   });
 });
+
+describe('certificate paths from the API (issue 15.8)', () => {
+  it('a network or device path is refused before it is opened; the screens send file handles instead', async () => {
+    const { openTestStation } = await import('../../support/test-services');
+    const { call } = await import('../../../src/main/api/dispatcher');
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const path = await import('node:path');
+    const station = await openTestStation({ withAdmin: true });
+    try {
+      // On Linux //tmp/… is an ordinary local path that reads fine: refused all the same, by its form alone.
+      const dir = mkdtempSync(path.join(tmpdir(), 'tws-unc-'));
+      const local = path.join(dir, 'ca.pem');
+      writeFileSync(local, 'not read');
+      for (const caCertificatePath of [`/${local}`, '\\\\attacker.example\\share\\ca.pem', '\\\\?\\C:\\ca.pem']) {
+        await expect(
+          call(station.services.dispatch, 'sync', 'configure', {
+            id: 'county',
+            baseUrl: 'https://127.0.0.1:9/fhir/R4/',
+            caCertificatePath,
+            clientPassphrase: 'x',
+          }),
+        ).rejects.toMatchObject({ code: 'VALIDATION', details: { reason: 'FILE_UNREADABLE', field: 'caCertificatePath' } });
+      }
+    } finally {
+      station.dispose();
+    }
+  });
+});
