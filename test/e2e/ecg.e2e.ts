@@ -326,7 +326,8 @@ describe('ECG end to end (harness + Chromium)', () => {
       const patient = await registerPatient(ctx, '钱多', makeResidentId('430522', '1960-02-02', 331));
       await page.goto(`${ctx.harness.url}/#/ecg`);
       await choosePatient(page, '钱多');
-      await page.getByLabel('文件路径').fill(samplePath('wfdb/mitdb', '208.hea'));
+      // A WFDB record is its header, its signal file and its annotations, chosen together.
+      await chooseFiles(page, [samplePath('wfdb/mitdb', '208.hea'), samplePath('wfdb/mitdb', '208.dat'), samplePath('wfdb/mitdb', '208.atr')]);
       await page.getByRole('button', { name: '导入到所选患者' }).click();
       await page.getByText('已保存到 钱多 的病历').waitFor({ timeout: 30_000 });
       const [summary] = await callApi<{ leadNames: string[]; measurements: { beatCount: number; heartRateBpm: number } }[]>(ctx, 'ecg.list', {

@@ -48,8 +48,15 @@ async function configure(c: E2eContext, targetName: string, values: { baseUrl: s
     await form.getByLabel('HL7 CDA R2 模式文件夹（用于校验文档）').fill(SCHEMA_DIR);
   }
   await form.getByLabel('FHIR 服务器地址 (https)').fill(values.baseUrl);
-  await form.getByLabel('平台 CA 证书文件 (PEM)').fill(values.pki.ca.certPath);
-  await form.getByLabel('本站客户端证书文件 (.p12/.pfx)').fill(values.pki.client.pfxPath);
+  // Certificates are chosen in the file dialog (the harness's chooser stands in for main's), never typed.
+  for (const [label, file] of [
+    ['平台 CA 证书文件 (PEM)', values.pki.ca.certPath],
+    ['本站客户端证书文件 (.p12/.pfx)', values.pki.client.pfxPath],
+  ]) {
+    const [chooser] = await Promise.all([c.page.waitForEvent('filechooser'), form.getByRole('button', { name: `${label} — 选择文件…` }).click()]);
+    await chooser.setFiles(file);
+    await form.getByText(path.basename(file)).waitFor();
+  }
   await form.getByLabel('证书口令').fill(values.pki.client.passphrase);
   await form.getByRole('button', { name: '保存' }).click();
   await card.getByText('服务器地址').waitFor();

@@ -8,7 +8,7 @@ import { ErrorText } from '../../components/error-text';
 import { SyncConflicts } from './sync-conflicts';
 import { SyncRecordLists } from './sync-record-lists';
 import { SyncTargetForm } from './sync-target-form';
-import { formatDateTime, formatDateTimeSeconds } from '../../components/dates';
+import { formatDateTime } from '../../components/dates';
 
 /** Refresh when no event arrives (the engine publishes syncProgress while it works). */
 export const SYNC_REFRESH_MS = 5_000;
@@ -182,7 +182,7 @@ function TargetStatus(props: { target: SyncTargetView; progress?: Progress; onRe
         <dt>{t('field.queued')}</dt>
         <dd data-testid={`sync-queued-${target.id}`}>{target.queued}</dd>
         <dt>{t('field.lastSync')}</dt>
-        <dd data-testid={`sync-last-${target.id}`}>{target.lastSyncAt ? formatDateTimeSeconds(target.lastSyncAt) : t('never')}</dd>
+        <dd data-testid={`sync-last-${target.id}`}>{target.lastSyncAt ? formatDateTime(target.lastSyncAt) : t('never')}</dd>
         {target.openConflicts > 0 && (
           <>
             <dt>{t('field.conflicts')}</dt>
