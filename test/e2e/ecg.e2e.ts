@@ -315,7 +315,8 @@ describe('ECG end to end (harness + Chromium)', () => {
       const reading = page.getByLabel('医师解读');
       await expect.poll(() => reading.inputValue()).toMatch(/窦性|心房颤动可能/);
       // Copied, editable, and not signed by itself.
-      await page.getByText('尚未解读').waitFor();
+      // One term for an unread recording everywhere (issue 14.9): 待解读.
+      await page.getByText('待解读').first().waitFor();
       expect(await page.getByTestId('ecg-signature').count()).toBe(0);
     });
 

@@ -3,7 +3,7 @@ import type { EcgMeasurements, EcgRecord } from '../../shared/ecg';
 import { measureEcg } from './analysis/measure';
 import { EcgFormatError } from './formats/errors';
 import { readEcgFile } from './formats/index';
-import { orderLeads } from './lead-order';
+import { normaliseLeads } from './analysis/record';
 
 /**
  * Worker body of decode-in-worker.ts (issue 15.7): reads and decodes one ECG file and takes its measurements off
@@ -39,7 +39,9 @@ async function decode({ filePath }: DecodeRequest): Promise<{ reply: DecodeReply
   let measurements: EcgMeasurements | null = null;
   let measureError: string | undefined;
   try {
-    measurements = measureEcg({ ...record, leads: orderLeads(record) });
+    // Measured as it will be stored: standard lead names (MLII → II) in standard order, so the same pipeline the
+    // screen and the bench use finds lead II on a 2-lead Holter record too.
+    measurements = measureEcg(normaliseLeads(record));
   } catch (error) {
     measureError = error instanceof Error ? error.message : String(error);
   }
