@@ -515,6 +515,10 @@ export class SyncService {
           state.again = false;
           await this.backfillOnce(target);
         } while (state.again);
+      } catch (error) {
+        // Callers start it and move on: a failure is logged, never an unhandled rejection. The pending mark stays
+        // set, so the back-fill runs again when the store next opens. A store closed underneath is not a failure.
+        if (this.opts.storeOpen()) console.error('[sync] back-fill failed', error);
       } finally {
         this.backfills.delete(target);
       }
@@ -598,6 +602,7 @@ export class SyncService {
         await new Promise((resolve) => setImmediate(resolve));
       }
     }
+    if (!this.opts.storeOpen() || this.opts.sqlite() !== sqlite) return; // closed during the last yield: resumes at next open
     setBackfillPending(sqlite, target, false);
     publish(true);
     if (queued > 0) this.engine?.nudge(target);
