@@ -19,7 +19,7 @@ import { configuredTargets, onEnqueued, queueIfChanged, queueSettings, readPatie
 import { indexFhirDefinitions } from './fhir-validate';
 import { SqlOutboxStore } from './sql-outbox-store';
 import { listSyncRecords } from './record-lists';
-import { institutionScope, stationInstitutionCode, withInstitutionTag } from './institution';
+import { institutionScope, stationInstitutionCode } from './institution';
 import { applyPulledCondition, applyPulledEncounter } from './pulled/visit';
 import { applyPulledEcgReport, applyPulledObservation } from './pulled/observations';
 import type { PullStreamSpec } from './pull-cursor';
@@ -644,11 +644,6 @@ export class SyncService {
     this.schemaCache = undefined;
   }
 
-  private tagged(sqlite: Sqlite, resource: ResourceWithId): ResourceWithId {
-    const code = stationInstitutionCode(sqlite);
-    return code ? withInstitutionTag(resource, code) : resource;
-  }
-
   async setEnabled(id: SyncTargetId, enabled: boolean): Promise<SyncTargetView> {
     const wasEnabled = this.readRows().find((row) => row.id === id)?.enabled === 1;
     const changed = this.opts
@@ -771,7 +766,8 @@ export class SyncService {
     if (!conflict || conflict.resolution !== null) throw new ApiError('NOT_FOUND', `no open sync conflict ${conflictId}`);
     sqlite.transaction(() => {
       if (keep === 'ours') {
-        store.resolveConflict(conflictId, 'ours', this.tagged(sqlite, latestLocal(sqlite, conflict.ours)));
+        // The outbox store stamps the institution (tag and element) on the way in and out.
+        store.resolveConflict(conflictId, 'ours', latestLocal(sqlite, conflict.ours));
         return;
       }
       store.resolveConflict(conflictId, 'theirs');
