@@ -4,6 +4,7 @@ import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { BINARY_CONTENT_TYPE, decodeFrame } from '../../src/shared/api/binary';
 import type { ApiResult } from '../../src/shared/api/errors';
+import type { PlatformPki } from '../support/fhir-peer/certs';
 import { startHarness, type Harness } from '../support/harness/server';
 
 /** Debian's Chromium where present (Playwright's own browser download is not possible here). */
@@ -94,4 +95,35 @@ export async function callApi<T>(c: E2eContext, channel: string, input: unknown)
   ) as ApiResult<T>;
   if (!result.ok) throw new Error(`${channel}: ${result.error.code} ${result.error.message}`);
   return result.value;
+}
+
+/**
+ * Configures a platform on the 同步 screen as an administrator does: address, certificates chosen in the file
+ * dialog (the harness's chooser stands in for main's; never typed), passphrase; `documents` sets a national-documents
+ * platform with its CDA schema folder. `caPath` defaults to the platform's own CA.
+ */
+export async function configurePlatform(
+  c: E2eContext,
+  targetName: string,
+  values: { baseUrl: string; pki: PlatformPki; caPath?: string; documents?: { schemaDir: string } },
+): Promise<void> {
+  const card = c.page.getByRole('article', { name: targetName });
+  await card.getByRole('button', { name: '配置' }).click();
+  const form = card.getByRole('form', { name: '平台设置' });
+  if (values.documents) {
+    await form.getByLabel('平台接收格式').selectOption('documents');
+    await form.getByLabel('HL7 CDA R2 模式文件夹（用于校验文档）').fill(values.documents.schemaDir);
+  }
+  await form.getByLabel('FHIR 服务器地址 (https)').fill(values.baseUrl);
+  for (const [label, file] of [
+    ['平台 CA 证书文件 (PEM)', values.caPath ?? values.pki.ca.certPath],
+    ['本站客户端证书文件 (.p12/.pfx)', values.pki.client.pfxPath],
+  ]) {
+    const [chooser] = await Promise.all([c.page.waitForEvent('filechooser'), form.getByRole('button', { name: `${label} — 选择文件…` }).click()]);
+    await chooser.setFiles(file);
+    await form.getByText(path.basename(file)).waitFor();
+  }
+  await form.getByLabel('证书口令').fill(values.pki.client.passphrase);
+  await form.getByRole('button', { name: '保存' }).click();
+  await card.getByText('服务器地址').waitFor();
 }

@@ -8,7 +8,7 @@ import { startDocumentsPeer, type DocumentsPeer } from '../support/documents-pee
 import { generatePlatformPki, type PlatformPki } from '../support/fhir-peer/certs';
 import { startFhirPeer, type FhirPeer } from '../support/fhir-peer/peer';
 import { setInstitution, TEST_INSTITUTION, writeNationalRecords } from '../support/national/records';
-import { createAdmin, launch, type E2eContext } from './browser';
+import { configurePlatform, createAdmin, launch, type E2eContext } from './browser';
 
 const SCHEMA_DIR = path.resolve(__dirname, '../../../shared/cda-schema');
 const schema = existsSync(SCHEMA_DIR) ? loadCdaSchema(SCHEMA_DIR) : undefined;
@@ -39,29 +39,6 @@ afterEach(async () => {
   ctx = undefined;
 });
 
-async function configure(c: E2eContext, targetName: string, values: { baseUrl: string; pki: PlatformPki; documents?: boolean }) {
-  const card = c.page.getByRole('article', { name: targetName });
-  await card.getByRole('button', { name: '配置' }).click();
-  const form = card.getByRole('form', { name: '平台设置' });
-  if (values.documents) {
-    await form.getByLabel('平台接收格式').selectOption('documents');
-    await form.getByLabel('HL7 CDA R2 模式文件夹（用于校验文档）').fill(SCHEMA_DIR);
-  }
-  await form.getByLabel('FHIR 服务器地址 (https)').fill(values.baseUrl);
-  // Certificates are chosen in the file dialog (the harness's chooser stands in for main's), never typed.
-  for (const [label, file] of [
-    ['平台 CA 证书文件 (PEM)', values.pki.ca.certPath],
-    ['本站客户端证书文件 (.p12/.pfx)', values.pki.client.pfxPath],
-  ]) {
-    const [chooser] = await Promise.all([c.page.waitForEvent('filechooser'), form.getByRole('button', { name: `${label} — 选择文件…` }).click()]);
-    await chooser.setFiles(file);
-    await form.getByText(path.basename(file)).waitFor();
-  }
-  await form.getByLabel('证书口令').fill(values.pki.client.passphrase);
-  await form.getByRole('button', { name: '保存' }).click();
-  await card.getByText('服务器地址').waitFor();
-}
-
 describe('national documents end to end (harness + Chromium + mTLS peers)', () => {
   it.skipIf(!schema)(
     'county FHIR + province documents set up on 同步; each record leaves as a schema-valid national document; a refusal is worded on 同步',
@@ -72,8 +49,8 @@ describe('national documents end to end (harness + Chromium + mTLS peers)', () =
       setInstitution({ services: harness.services, clock: harness.clock, dataDir: ctx.dataDir, dispose: () => undefined });
       await page.getByRole('navigation').getByRole('link', { name: '同步' }).click();
       await page.getByRole('heading', { name: '同步', level: 1 }).waitFor();
-      await configure(ctx, '县级平台', { baseUrl: county.url, pki: countyPki });
-      await configure(ctx, '省级平台', { baseUrl: province.url, pki: provincePki, documents: true });
+      await configurePlatform(ctx, '县级平台', { baseUrl: county.url, pki: countyPki });
+      await configurePlatform(ctx, '省级平台', { baseUrl: province.url, pki: provincePki, documents: { schemaDir: SCHEMA_DIR } });
       await expect.poll(() => page.getByRole('article', { name: '省级平台' }).textContent()).toContain('国家共享文档');
 
       // The province's rule refuses referrals: that one is held and worded; the others go.

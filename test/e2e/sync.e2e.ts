@@ -1,9 +1,8 @@
-import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { makeResidentId } from '../../src/shared/resident-id';
 import { generatePlatformPki, type PlatformPki } from '../support/fhir-peer/certs';
 import { startFhirPeer, type FhirPeer } from '../support/fhir-peer/peer';
-import { createAdmin, launch, type E2eContext } from './browser';
+import { configurePlatform, createAdmin, launch, type E2eContext } from './browser';
 
 let ctx: E2eContext | undefined;
 let county: FhirPeer;
@@ -26,25 +25,6 @@ afterEach(async () => {
   ctx = undefined;
 });
 
-async function configure(c: E2eContext, targetName: string, values: { baseUrl: string; caPath: string; pki: PlatformPki }) {
-  const card = c.page.getByRole('article', { name: targetName });
-  await card.getByRole('button', { name: '配置' }).click();
-  const form = card.getByRole('form', { name: '平台设置' });
-  await form.getByLabel('FHIR 服务器地址 (https)').fill(values.baseUrl);
-  // Certificates are chosen in the file dialog (the harness's chooser stands in for main's), never typed.
-  for (const [label, file] of [
-    ['平台 CA 证书文件 (PEM)', values.caPath],
-    ['本站客户端证书文件 (.p12/.pfx)', values.pki.client.pfxPath],
-  ]) {
-    const [chooser] = await Promise.all([c.page.waitForEvent('filechooser'), form.getByRole('button', { name: `${label} — 选择文件…` }).click()]);
-    await chooser.setFiles(file);
-    await form.getByText(path.basename(file)).waitFor();
-  }
-  await form.getByLabel('证书口令').fill(values.pki.client.passphrase);
-  await form.getByRole('button', { name: '保存' }).click();
-  await card.getByText('服务器地址').waitFor();
-}
-
 describe('sync end to end (harness + Chromium + mTLS peers)', () => {
   it('configures the county, sends a registered patient with 立即同步, and words a wrong CA', async () => {
     ctx = await launch();
@@ -53,7 +33,7 @@ describe('sync end to end (harness + Chromium + mTLS peers)', () => {
     await page.getByRole('navigation').getByRole('link', { name: '同步' }).click();
     await page.getByRole('heading', { name: '同步', level: 1 }).waitFor();
 
-    await configure(ctx, '县级平台', { baseUrl: county.url, caPath: countyPki.ca.certPath, pki: countyPki });
+    await configurePlatform(ctx, '县级平台', { baseUrl: county.url, caPath: countyPki.ca.certPath, pki: countyPki });
     // A patient registered through the same API the registration screen uses.
     const idNumber = makeResidentId('130321', '1962-07-08', 31);
     const patientId = await page.evaluate(async (id) => {
@@ -71,7 +51,7 @@ describe('sync end to end (harness + Chromium + mTLS peers)', () => {
     await expect.poll(async () => (await county.repo.all('Patient')).map((each) => each.id), { timeout: 20_000 }).toEqual([patientId]);
 
     // The provincial target configured with the county's CA: the platform's certificate is not trusted.
-    await configure(ctx, '省级平台', { baseUrl: provincial.url, caPath: countyPki.ca.certPath, pki: provincialPki });
+    await configurePlatform(ctx, '省级平台', { baseUrl: provincial.url, caPath: countyPki.ca.certPath, pki: provincialPki });
     await page.getByRole('button', { name: '立即同步' }).first().click();
     const alert = page.getByRole('article', { name: '省级平台' }).getByRole('alert');
     await expect.poll(() => alert.textContent(), { timeout: 20_000 }).toContain('平台证书不是由配置的 CA 证书签发');
