@@ -41,6 +41,7 @@ export function CartReportPanel({ cart, ours }: { cart: CartReport; ours: EcgMea
       {cart.statements.length > 0 && (
         <>
           <h5>{t('ecg:cart.statements')}</h5>
+          {cart.confirmed !== undefined && <p className="ecg-cart-confirmed">{t(cart.confirmed ? 'ecg:cart.confirmed' : 'ecg:cart.unconfirmed')}</p>}
           <ul>
             {cart.statements.map((s, i) => (
               <li key={i}>{s}</li>
