@@ -12,6 +12,8 @@ export const ecgMeasurementsSchema = z.object({
   heartRateBpm: z.number().optional(),
   rrMeanMs: z.number().optional(),
   prMs: z.number().optional(),
+  /** P wave duration (P onset to P offset on the median beat). */
+  pDurationMs: z.number().optional(),
   qrsMs: z.number().optional(),
   qtMs: z.number().optional(),
   qtcBazettMs: z.number().optional(),

@@ -5,6 +5,7 @@ import type { EcgMeasurements } from '../../../shared/ecg';
 const ROWS = [
   ['heartRateBpm', 'heartRateBpm', 'bpm'],
   ['prMs', 'prMs', 'ms'],
+  ['pDurationMs', 'pDurationMs', 'ms'],
   ['qrsMs', 'qrsMs', 'ms'],
   ['qtMs', 'qtMs', 'ms'],
   ['qtcBazettMs', 'qtcMs', 'ms'],
