@@ -234,6 +234,8 @@ function classifyPeaks(features: QrsFeatures, peaks: readonly number[], sampleRa
   const isPWave = (index: number) => {
     const peak = peaks[index];
     const own = slopeAt(peak);
+    // A complex as steep as the recent beats is a QRS whatever follows it (noise, an R-on-T beat).
+    if (beats.length > 0 && own >= P_WAVE_SLOPE_RATIO * median(beats.slice(-HISTORY).map((b) => b.slope))) return false;
     for (let j = index + 1; j < peaks.length && peaks[j] - peak <= pWaveWindow; j++) {
       if (integrated[peaks[j]] > threshold() && own < P_WAVE_SLOPE_RATIO * slopeAt(peaks[j])) return true;
     }
