@@ -483,7 +483,7 @@ function usableLeadsOf(record: EcgRecord): EcgRecord['leads'] {
  * The leads as analysis sees them: pacemaker stimuli bridged (before filtering, which would smear a 1 ms pulse into
  * a QRS-like bump), then the measurement band, zero phase.
  */
-export function analysisLeads(record: EcgRecord): Float32Array[] {
+function analysisLeads(record: EcgRecord): Float32Array[] {
   return usableLeadsOf(record).map((lead) =>
     filterEcg(removePacingSpikes(lead.microvolts, record.sampleRateHz).signal, record.sampleRateHz, MEASUREMENT_FILTER, 'zero-phase'),
   );
