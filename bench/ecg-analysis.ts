@@ -6,12 +6,19 @@
  *   window, from minute 5). Omitted when ../shared/ecg-samples is not beside the clone.
  * - `ecg.measure.<name>.meanDiffMs` / `.sdMs` (intervals), `.meanDiffBpm` / `.sdBpm` (rate), `.meanDiffDeg` /
  *   `.sdDeg` (axes): ours − the cart's own value, over every shared file that carries the cart's measurements (GE
- *   MUSE example1.xml, Philips 129DYPRG.XML), mean and sample SD; `ecg.measure.files` counts them. P duration is not
- *   compared: we do not delineate the P offset. Omitted without ../shared/ecg-samples.
+ *   MUSE example1.xml, Philips 129DYPRG.XML, HL7 aECG Example_aECG.xml), mean and sample SD; `ecg.measure.files`
+ *   counts them, `.missing` counts files where ours or the cart's value is absent. Omitted without the samples.
  * - `ecg.qrs.noise.se.<snr>dB`, `ecg.qrs.noise.ppv.<snr>dB` for SNR 24, 18, 12, 6, 0, −6 dB: the EC57 noise stress
  *   test on the same MIT-BIH records (both leads noised, from minute 5 in alternating 2-minute segments, as in
  *   NSTDB) with noise generated to NSTDB's character (test/support/ecg-noise.ts: baseline wander, muscle artifact,
  *   electrode motion), scored from minute 5 with the same detector and pipeline. Omitted without the samples.
+ * - `ecg.qrs.se.<record>`, `ecg.qrs.ppv.<record>`: the same per MIT-BIH record, so a gross figure cannot hide a
+ *   record that got worse.
+ * - `ecg.qrs.twa01.se`, `ecg.qrs.twa01.ppv`: the same pipeline on twadb twa01 (12 leads, 500 Hz) against its shipped
+ *   .qrs annotations, scored whole (a 2-minute record has no learning period to skip): a record the detector was not
+ *   developed on.
+ * - `ecg.qrs.baseline.<gqrs|wqrs|sqrs>.se` / `.ppv`: WFDB's own detectors on the same MIT-BIH records, gross, from
+ *   the bxb counts in ../shared/ecg-samples/reference.json (computed there with WFDB 10.7.0), printed beside ours.
  * - `ecg.qrs.realtimeFactor`: seconds of signal detected per second of wall time (median of three passes) — on
  *   those same records when present, else on 30 minutes of synthetic ECG at 360 Hz.
  */
@@ -19,7 +26,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { grossScore, referenceBeatSamples, scoreQrs, type QrsScore } from '../src/main/ecg/analysis/ec57';
+import { z } from 'zod';
+import { grossScore, referenceBeatSamples, scoreFromCounts, scoreQrs, type QrsScore } from '../src/main/ecg/analysis/ec57';
 import { readCartReport } from '../src/main/ecg/analysis/cart-report';
 import { detectRecordBeats, measureEcg } from '../src/main/ecg/analysis/measure';
 import { readEcgFile } from '../src/main/ecg/formats/index';
@@ -97,9 +105,56 @@ async function noiseStress(signals: readonly Signal[]): Promise<Record<string, n
   return figures;
 }
 
+/** twadb twa01 against its .qrs annotations: 12 leads at 500 Hz, nothing like the Holter records above. */
+async function unseenRecord(): Promise<Record<string, number>> {
+  const record = await wfdbReader.read(diskInput(samplePath('wfdb/twadb', 'twa01.hea')));
+  const reference = referenceBeatSamples(record.annotations ?? []);
+  const score = scoreQrs(reference, detectRecordBeats(normaliseLeads(record)), { sampleRateHz: record.sampleRateHz, scoreFromSeconds: 0 });
+  return { 'ecg.qrs.twa01.se': round(score.sensitivityPercent, 2), 'ecg.qrs.twa01.ppv': round(score.positivePredictivityPercent, 2) };
+}
+
+const baselineCounts = z.record(z.string(), z.number());
+const baselineFile = z.object({
+  qrs_detector_baselines: z.object({
+    records: z.record(z.string(), z.record(z.string(), z.object({ bxb_line_counts: baselineCounts }))),
+  }),
+});
+
+/**
+ * WFDB's detectors scored by bxb on the same records (reference.json). bxb's table rows are reference × algorithm
+ * classes: N/V/F against n/v is a match, against o a missed beat; O (no reference beat) against n/v a false one.
+ */
+function wfdbBaselines(): Record<string, number> {
+  const file = baselineFile.parse(JSON.parse(readFileSync(samplePath('reference.json'), 'utf8')));
+  const figures: Record<string, number> = {};
+  for (const detector of ['gqrs', 'wqrs', 'sqrs']) {
+    const scores = MIT_RECORDS.map((name) => {
+      const counts = file.qrs_detector_baselines.records[`wfdb/mitdb/${name}`]?.[detector]?.bxb_line_counts;
+      if (!counts) throw new Error(`reference.json has no ${detector} baseline for MIT-BIH ${name}`);
+      const sum = (test: (reference: string, algorithm: string) => boolean) =>
+        Object.entries(counts).reduce((total, [key, n]) => total + (test(key[0], key[1]) ? n : 0), 0);
+      const beat = (c: string) => 'NVF'.includes(c);
+      return scoreFromCounts(
+        sum((r, a) => beat(r) && 'nv'.includes(a)),
+        sum((r, a) => beat(r) && a === 'o'),
+        sum((r, a) => r === 'O' && 'nv'.includes(a)),
+      );
+    });
+    const gross = grossScore(scores);
+    figures[`ecg.qrs.baseline.${detector}.se`] = round(gross.sensitivityPercent, 2);
+    figures[`ecg.qrs.baseline.${detector}.ppv`] = round(gross.positivePredictivityPercent, 2);
+  }
+  return figures;
+}
+
+/**
+ * Every shared file that carries a cart's measurements, each recording once: Example.scp carries the same analysis
+ * of the same recording as Example_aECG.xml (it was converted from it), so only the aECG file counts.
+ */
 const CART_FILES = [
   ['ge-muse-xml', 'example1.xml'],
   ['philips-xml', '129DYPRG.XML'],
+  ['hl7-aecg', 'Example_aECG.xml'],
 ] as const;
 
 /** Ours against the cart's own measurements, per measurement, over the shared files that carry them. */
@@ -114,6 +169,7 @@ async function cartAgreement(): Promise<Record<string, number>> {
     pairs.push(
       { name: 'hr', unit: 'Bpm', ours: ours.heartRateBpm, cart: c.heartRateBpm },
       { name: 'pr', unit: 'Ms', ours: ours.prMs, cart: c.prMs },
+      { name: 'pDuration', unit: 'Ms', ours: ours.pDurationMs, cart: c.pDurationMs },
       { name: 'qrs', unit: 'Ms', ours: ours.qrsMs, cart: c.qrsMs },
       { name: 'qt', unit: 'Ms', ours: ours.qtMs, cart: c.qtMs },
       { name: 'qtc', unit: 'Ms', ours: ours.qtcBazettMs, cart: c.qtcMs },
@@ -156,6 +212,11 @@ export async function benchEcgAnalysis(): Promise<Record<string, number>> {
     const gross = grossScore(scores);
     figures['ecg.qrs.se'] = round(gross.sensitivityPercent, 2);
     figures['ecg.qrs.ppv'] = round(gross.positivePredictivityPercent, 2);
+    scores.forEach((score, i) => {
+      figures[`ecg.qrs.se.${MIT_RECORDS[i]}`] = round(score.sensitivityPercent, 2);
+      figures[`ecg.qrs.ppv.${MIT_RECORDS[i]}`] = round(score.positivePredictivityPercent, 2);
+    });
+    Object.assign(figures, await unseenRecord(), wfdbBaselines());
   }
   figures['ecg.qrs.realtimeFactor'] = Math.round(signalSeconds / median(passSeconds));
   if (hasSharedSamples) Object.assign(figures, await cartAgreement(), await noiseStress(signals));

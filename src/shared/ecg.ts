@@ -105,6 +105,8 @@ export interface EcgMeasurements {
   heartRateBpm?: number;
   rrMeanMs?: number;
   prMs?: number;
+  /** P wave duration, P onset to P offset on the median beat; absent without a P wave. */
+  pDurationMs?: number;
   qrsMs?: number;
   qtMs?: number;
   /** QT / √RR (RR in seconds), Bazett 1920. */

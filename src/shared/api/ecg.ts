@@ -12,6 +12,8 @@ export const ecgMeasurementsSchema = z.object({
   heartRateBpm: z.number().optional(),
   rrMeanMs: z.number().optional(),
   prMs: z.number().optional(),
+  /** P wave duration (P onset to P offset on the median beat). */
+  pDurationMs: z.number().optional(),
   qrsMs: z.number().optional(),
   qtMs: z.number().optional(),
   qtcBazettMs: z.number().optional(),
@@ -26,9 +28,12 @@ export const ecgMeasurementsSchema = z.object({
   medianBeatCount: z.number().int(),
 });
 
-/** The cart's own measurements and statements, as its file carries them (GE MUSE, Philips), shown beside ours. */
+/**
+ * The cart's own measurements and statements, as its file carries them (GE MUSE, Philips, SCP-ECG sections 7/8/10,
+ * HL7 aECG annotations), shown beside ours.
+ */
 export const cartReportSchema = z.object({
-  vendor: z.enum(['ge-muse', 'philips']),
+  vendor: z.enum(['ge-muse', 'philips', 'scp-ecg', 'hl7-aecg']),
   measurements: z.object({
     heartRateBpm: z.number().optional(),
     prMs: z.number().optional(),
@@ -41,6 +46,8 @@ export const cartReportSchema = z.object({
     pDurationMs: z.number().optional(),
   }),
   statements: z.array(z.string()),
+  /** SCP section 8: a physician confirmed the cart's statements (false: the machine's, not overread). */
+  confirmed: z.boolean().optional(),
 });
 export type CartReport = z.infer<typeof cartReportSchema>;
 

@@ -45,6 +45,7 @@ describe('measurement rows', () => {
     expect(rows.map((r) => r.key)).toEqual([
       'heartRateBpm',
       'rrMeanMs',
+      'pDurationMs',
       'prMs',
       'qrsMs',
       'qtMs',

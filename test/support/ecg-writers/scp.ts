@@ -64,6 +64,8 @@ export interface ScpSpec {
    * 65534 (the Contec ECG90A). Without it, counts beyond 65535 are an error in the test.
    */
   longLengths?: 'wrap' | 'saturate';
+  /** Further sections by ID (7, 8, 10: the cart's measurements and statements), bodies as written by the caller. */
+  extraSections?: { id: number; body: Uint8Array }[];
 }
 
 class BitWriter {
@@ -127,7 +129,7 @@ function reverseBits(value: number, count: number): number {
   return reversed;
 }
 
-class ByteWriter {
+export class ByteWriter {
   private readonly parts: number[] = [];
   u8(value: number): this {
     this.parts.push(value & 0xff);
@@ -241,6 +243,7 @@ function sectionBodies(spec: ScpSpec): Map<number, Uint8Array> {
     const streams = spec.leads.map((lead) => encodeStream(lead.values, spec.differenceOrder, spec.coding));
     bodies.set(6, encodedLeadsSection(spec.nanovoltsPerUnit, spec.sampleIntervalUs, spec.differenceOrder, spec.bimodal ? 1 : 0, streams, spec.longLengths));
   }
+  for (const { id, body } of spec.extraSections ?? []) bodies.set(id, body);
   for (const id of spec.omitSections ?? []) bodies.delete(id);
   return bodies;
 }

@@ -1,14 +1,19 @@
 import type { CartReport } from '../../../shared/api/ecg';
+import { readAecgCartReport } from '../formats/aecg-report';
+import { readScpCartReport } from '../formats/scp-report';
 import { childElements, childPath, descendants, parseXml, sniffRootElement, textValue, type XmlElement } from '../formats/xml';
 
 /**
- * The cart's own analysis from its export file: GE MUSE XML (RestingECGMeasurements, Diagnosis) and Philips XML
- * (globalmeasurements, interpretation statements). Read beside the waveform readers, not by them, so a file whose
- * report part is odd still opens; anything missing is left out, never guessed. Other formats carry no report we
- * read (SCP-ECG sections 8/10 and aECG annotations are not read yet).
+ * The cart's own analysis from its export file: GE MUSE XML (RestingECGMeasurements, Diagnosis), Philips XML
+ * (globalmeasurements, interpretation statements), SCP-ECG (sections 7, 8, 10: formats/scp-report.ts) and HL7 aECG
+ * (the device's annotation set: formats/aecg-report.ts). Read beside the waveform readers, not by them, so a file
+ * whose report part is odd still opens; anything missing is left out, never guessed.
  */
 export function readCartReport(bytes: Uint8Array): CartReport | undefined {
+  const scp = readScpCartReport(bytes);
+  if (scp) return scp;
   const root = sniffRootElement(bytes.subarray(0, 4096));
+  if (root === 'AnnotatedECG') return readAecgCartReport(bytes);
   if (root !== 'RestingECG' && root !== 'restingecgdata') return undefined;
   let doc: XmlElement;
   try {

@@ -14,9 +14,9 @@ import { detectQrsMultiLead } from './qrs';
  * - T end: the tangent method on the RMS deviation of the leads from their PR-segment level — the tangent at the
  *   steepest point of the descending limb, extended to the level the deviation settles to (the method used for
  *   manual QT measurement, Postema & Wilde 2014);
- * - P onset: between the previous beat's T end and QRS onset, each lead levelled by the line joining the two ends,
- *   the largest hump of the RMS deviation; its onset is where it falls to e⁻² (13.5 %) of its height, which is where
- *   the tangent at the steepest point of a smooth wave meets the baseline, so P onset and T end follow one rule.
+ * - P onset and offset: between the previous beat's T end and QRS onset, each lead levelled by the line joining the
+ *   two ends, the largest hump of the RMS deviation; its edges by the same tangent method as T end (for a smooth
+ *   wave, centre ± 2σ), so P edges and T end follow one rule.
  *
  * Synthetic ECGs with known intervals and the shared PTB-XL and TWA records are the tests; there is no CSE
  * database here, so agreement with cardiologists' manual measurements is not claimed beyond those.
@@ -38,10 +38,10 @@ const QRS_SLOPE_FRACTION = 0.05;
 const QRS_NOISE_FACTOR = 3;
 const QUIET_SECONDS = 0.016;
 const P_SEARCH_SECONDS = 0.3;
+/** The longest P wave taken as normal-to-wide (a P of 120 ms or more is already left atrial enlargement). */
+const P_MAX_DURATION_SECONDS = 0.12;
 /** The PR segment: the P wave must end at least this long before the QRS. */
 const P_QRS_GAP_SECONDS = 0.03;
-/** e⁻²: the level at which a gaussian's steepest tangent meets the baseline (centre ± 2σ). */
-const WAVE_EDGE_FRACTION = Math.exp(-2);
 /** A P wave smaller than this (RMS over the leads, µV) on the median beat is not called present. */
 const MIN_P_MICROVOLTS = 10;
 /** The tangent-method T end falls a little before the T wave has fully settled; P search starts after the tail. */
@@ -58,6 +58,7 @@ export interface MedianBeats {
 export interface WaveBoundaries {
   /** Sample offsets within the median beat. */
   pOnset?: number;
+  pOffset?: number;
   qrsOnset: number;
   qrsOffset: number;
   tEnd?: number;
@@ -267,12 +268,15 @@ function isoelectricLevels(beat: MedianBeats, velocity: Float64Array, qrsOnset: 
 }
 
 /**
- * P onset. The search runs from the end of the previous beat's T wave (or 300 ms before QRS onset, whichever is
- * later) to 30 ms before QRS onset. Each lead is levelled by the straight line joining its values at the two ends
- * of that stretch (TP level to PR level), so a sloping baseline is not taken for a P wave; the P wave is then the
- * largest hump of the RMS deviation that falls away on both sides.
+ * P wave edges. The search runs from the end of the previous beat's T wave (or the longest physiological PR, 300 ms,
+ * before QRS onset, whichever is later) to 30 ms before QRS onset. Each lead is levelled by the straight line
+ * joining its values at the two ends of that stretch (TP level to PR level), so a sloping baseline is not taken for
+ * a P wave; the P wave is the largest hump of the RMS deviation that falls away on both sides. Its onset and offset
+ * are found as T end is: the tangent at the steepest point of the rising (falling) limb, within half the longest P
+ * wave of the apex, extended to the level the deviation rests at on that side. A slow hump of the T–P segment
+ * ahead of the P wave then no longer drags the onset back, as walking down to a fixed fraction of the height did.
  */
-function pOnset(beat: MedianBeats, qrsOnset: number, searchFrom: number, sampleRateHz: number): number | undefined {
+function pWave(beat: MedianBeats, qrsOnset: number, searchFrom: number, sampleRateHz: number): { onset: number; offset: number } | undefined {
   const from = Math.max(1, Math.ceil(searchFrom), qrsOnset - Math.round(P_SEARCH_SECONDS * sampleRateHz));
   const to = qrsOnset - Math.round(P_QRS_GAP_SECONDS * sampleRateHz);
   if (to - from < Math.round(0.04 * sampleRateHz)) return undefined;
@@ -296,10 +300,35 @@ function pOnset(beat: MedianBeats, qrsOnset: number, searchFrom: number, sampleR
     if (!best || prominence > best.prominence) best = { peak: k, prominence };
   }
   if (!best || best.prominence < MIN_P_MICROVOLTS) return undefined;
-  const floor = Math.min(...smoothed.subarray(0, best.peak + 1));
-  const edge = floor + WAVE_EDGE_FRACTION * (smoothed[best.peak] - floor);
-  for (let k = best.peak; k >= 0; k--) if (smoothed[k] <= edge) return from + k;
-  return undefined;
+  const peak = best.peak;
+  const limb = Math.round((P_MAX_DURATION_SECONDS / 2) * sampleRateHz);
+  const onset = tangentEdge(smoothed, peak, -1, Math.max(1, peak - limb), Math.max(0, peak - 2 * limb));
+  const offset = tangentEdge(smoothed, peak, 1, Math.min(span - 1, peak + limb), span);
+  if (onset === undefined || offset === undefined) return undefined;
+  return { onset: from + onset, offset: Math.min(to, from + offset) };
+}
+
+/**
+ * Where the tangent at the steepest point of a wave's limb meets the level the signal rests at beyond it: walking
+ * from the apex by `step` up to `limbEnd` for the steepest slope, and taking the resting level as the lowest value
+ * between the apex and `restEnd`.
+ */
+function tangentEdge(values: Float64Array, apex: number, step: 1 | -1, limbEnd: number, restEnd: number): number | undefined {
+  let steepest = -1;
+  let steepestSlope = 0;
+  for (let k = apex + step; step > 0 ? k <= limbEnd : k >= limbEnd; k += step) {
+    // Slope measured walking away from the apex: negative while the limb falls away from it.
+    const slope = (values[k + step] - values[k - step]) / 2;
+    if (slope < steepestSlope) {
+      steepestSlope = slope;
+      steepest = k;
+    }
+  }
+  if (steepest < 0) return undefined;
+  let rest = values[apex];
+  for (let k = apex; step > 0 ? k <= restEnd : k >= restEnd; k += step) rest = Math.min(rest, values[k]);
+  const edge = steepest + (step * (rest - values[steepest])) / steepestSlope;
+  return Number.isFinite(edge) ? Math.round(edge) : undefined;
 }
 
 /** T end by the tangent method on the RMS deviation, the tangent meeting the level the deviation settles to. */
@@ -339,8 +368,11 @@ export function delineate(beat: MedianBeats, rrSamples: number, sampleRateHz: nu
   if (t !== undefined) boundaries.tEnd = t;
   // The previous beat's T wave ends RR earlier than this one's; the P wave cannot start before it.
   const previousTEnd = t !== undefined && Number.isFinite(rrSamples) ? t - rrSamples + Math.round(T_TAIL_SECONDS * sampleRateHz) : 0;
-  const p = pOnset(beat, qrs.onset, previousTEnd, sampleRateHz);
-  if (p !== undefined) boundaries.pOnset = p;
+  const p = pWave(beat, qrs.onset, previousTEnd, sampleRateHz);
+  if (p !== undefined) {
+    boundaries.pOnset = p.onset;
+    boundaries.pOffset = p.offset;
+  }
   return boundaries;
 }
 
@@ -377,6 +409,29 @@ export function frontalAxis(leadI: Float32Array, leadAvf: Float32Array, onset: n
   const level = (lead: Float32Array) => lead[levelAt];
   const x = netArea(leadI, onset, offset, level(leadI));
   const y = (2 / Math.sqrt(3)) * netArea(leadAvf, onset, offset, level(leadAvf));
+  if (x === 0 && y === 0) return undefined;
+  const degrees = (Math.atan2(y, x) * 180) / Math.PI;
+  return degrees === -180 ? 180 : degrees;
+}
+
+/** Net area above the chord joining a lead's values at `from` and `to`: a wave's area on a baseline that drifts. */
+function areaAboveChord(lead: Float32Array, from: number, to: number): number {
+  const a = lead[from];
+  const b = lead[to];
+  let area = 0;
+  for (let k = from; k <= to; k++) if (!Number.isNaN(lead[k])) area += lead[k] - (a + ((b - a) * (k - from)) / (to - from));
+  return area;
+}
+
+/**
+ * Frontal P axis: as the QRS axis, but each lead's P area is taken above the line joining its values at P onset and
+ * P offset (T–P level to PR level), which the P wave's small area needs: a tilt of a few µV across 100 ms would
+ * otherwise turn its axis.
+ */
+function chordAxis(leadI: Float32Array, leadAvf: Float32Array, from: number, to: number): number | undefined {
+  if (to <= from) return undefined;
+  const x = areaAboveChord(leadI, from, to);
+  const y = (2 / Math.sqrt(3)) * areaAboveChord(leadAvf, from, to);
   if (x === 0 && y === 0) return undefined;
   const degrees = (Math.atan2(y, x) * 180) / Math.PI;
   return degrees === -180 ? 180 : degrees;
@@ -468,6 +523,7 @@ export function measureEcg(record: EcgRecord): EcgMeasurements {
   const ms = (samples: number) => round((samples / fs) * 1000);
   result.qrsMs = ms(waves.qrsOffset - waves.qrsOnset);
   if (waves.pOnset !== undefined) result.prMs = ms(waves.qrsOnset - waves.pOnset);
+  if (waves.pOnset !== undefined && waves.pOffset !== undefined) result.pDurationMs = ms(waves.pOffset - waves.pOnset);
   if (waves.tEnd !== undefined) {
     const qtSeconds = (waves.tEnd - waves.qrsOnset) / fs;
     result.qtMs = round(qtSeconds * 1000);
@@ -480,9 +536,9 @@ export function measureEcg(record: EcgRecord): EcgMeasurements {
     const axis = frontalAxis(limbs.leadI, limbs.leadAvf, waves.qrsOnset, waves.qrsOffset);
     if (axis !== undefined) result.qrsAxisDeg = round(axis);
     if (waves.pOnset !== undefined) {
-      // The P wave from its onset to the PR segment; levels from the P onset (the T–P baseline).
-      const pEnd = Math.max(waves.pOnset + 1, waves.qrsOnset - Math.round(P_QRS_GAP_SECONDS * fs));
-      const p = frontalAxis(limbs.leadI, limbs.leadAvf, waves.pOnset, pEnd);
+      // The P wave from its onset to its offset; levels from the P onset (the T–P baseline).
+      const pEnd = Math.max(waves.pOnset + 1, waves.pOffset ?? waves.qrsOnset - Math.round(P_QRS_GAP_SECONDS * fs));
+      const p = chordAxis(limbs.leadI, limbs.leadAvf, waves.pOnset, pEnd);
       if (p !== undefined) result.pAxisDeg = round(p);
     }
     if (waves.tEnd !== undefined) {

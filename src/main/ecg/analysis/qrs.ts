@@ -21,6 +21,13 @@ const REFRACTORY_SECONDS = 0.2;
 const T_WAVE_WINDOW_SECONDS = 0.36;
 /** A T wave's steepest slope is well below the QRS's (Pan–Tompkins use half). */
 const T_WAVE_SLOPE_RATIO = 0.5;
+/**
+ * From a P wave's apex to its QRS's: half a P wave (≤ 60 ms) plus the longest PR interval commonly seen in first
+ * degree block (300 ms).
+ */
+const P_WAVE_WINDOW_SECONDS = 0.36;
+/** A P wave's steepest slope is well below its QRS's: the same ratio as for T waves. */
+const P_WAVE_SLOPE_RATIO = 0.5;
 /** Look back for a missed beat when the gap exceeds this multiple of the recent median RR. */
 const SEARCH_BACK_RR_FACTOR = 1.5;
 /** Searched-back peaks need this fraction of the normal threshold. */
@@ -168,6 +175,7 @@ function classifyPeaks(features: QrsFeatures, peaks: readonly number[], sampleRa
   const { integrated, slope } = features;
   const refractory = Math.round(REFRACTORY_SECONDS * sampleRateHz);
   const tWaveWindow = Math.round(T_WAVE_WINDOW_SECONDS * sampleRateHz);
+  const pWaveWindow = Math.round(P_WAVE_WINDOW_SECONDS * sampleRateHz);
   const slopeHalfWidth = Math.round(0.075 * sampleRateHz);
   const learningEnd = Math.min(integrated.length, Math.round(LEARNING_SECONDS * sampleRateHz));
 
@@ -218,10 +226,27 @@ function classifyPeaks(features: QrsFeatures, peaks: readonly number[], sampleRa
     }
   };
 
-  for (const peak of peaks) {
+  /**
+   * The mirror of the T-wave rule: a candidate followed, within the longest P-to-R distance, by a candidate with more
+   * than twice its steepest slope is that complex's P wave (tall P waves and long PR intervals put it far enough
+   * ahead to clear the refractory period).
+   */
+  const isPWave = (index: number) => {
+    const peak = peaks[index];
+    const own = slopeAt(peak);
+    // A complex as steep as the recent beats is a QRS whatever follows it (noise, an R-on-T beat).
+    if (beats.length > 0 && own >= P_WAVE_SLOPE_RATIO * median(beats.slice(-HISTORY).map((b) => b.slope))) return false;
+    for (let j = index + 1; j < peaks.length && peaks[j] - peak <= pWaveWindow; j++) {
+      if (integrated[peaks[j]] > threshold() && own < P_WAVE_SLOPE_RATIO * slopeAt(peaks[j])) return true;
+    }
+    return false;
+  };
+
+  for (let index = 0; index < peaks.length; index++) {
+    const peak = peaks[index];
     searchBack(peak);
     const last = beats[beats.length - 1];
-    if ((last && peak - last.index < refractory) || integrated[peak] <= threshold() || isTWave(peak)) {
+    if ((last && peak - last.index < refractory) || integrated[peak] <= threshold() || isTWave(peak) || isPWave(index)) {
       rejectAsNoise(peak);
       continue;
     }

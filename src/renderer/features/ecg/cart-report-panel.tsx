@@ -5,6 +5,7 @@ import type { EcgMeasurements } from '../../../shared/ecg';
 const ROWS = [
   ['heartRateBpm', 'heartRateBpm', 'bpm'],
   ['prMs', 'prMs', 'ms'],
+  ['pDurationMs', 'pDurationMs', 'ms'],
   ['qrsMs', 'qrsMs', 'ms'],
   ['qtMs', 'qtMs', 'ms'],
   ['qtcBazettMs', 'qtcMs', 'ms'],
@@ -41,6 +42,7 @@ export function CartReportPanel({ cart, ours }: { cart: CartReport; ours: EcgMea
       {cart.statements.length > 0 && (
         <>
           <h5>{t('ecg:cart.statements')}</h5>
+          {cart.confirmed !== undefined && <p className="ecg-cart-confirmed">{t(cart.confirmed ? 'ecg:cart.confirmed' : 'ecg:cart.unconfirmed')}</p>}
           <ul>
             {cart.statements.map((s, i) => (
               <li key={i}>{s}</li>

@@ -15,6 +15,7 @@ export type MeasurementKey = Exclude<keyof EcgMeasurements, 'beatCount' | 'media
 export const MEASUREMENT_ORDER: readonly MeasurementKey[] = [
   'heartRateBpm',
   'rrMeanMs',
+  'pDurationMs',
   'prMs',
   'qrsMs',
   'qtMs',
@@ -30,6 +31,7 @@ const UNITS: Record<MeasurementKey, MeasurementUnit> = {
   heartRateBpm: 'bpm',
   rrMeanMs: 'ms',
   prMs: 'ms',
+  pDurationMs: 'ms',
   qrsMs: 'ms',
   qtMs: 'ms',
   qtcBazettMs: 'ms',

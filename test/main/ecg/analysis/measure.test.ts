@@ -52,6 +52,21 @@ describe('measureEcg on synthetic 12-lead ECG with known intervals', () => {
     expect(m.medianBeatCount).toBeGreaterThanOrEqual(8);
   });
 
+  it.each([250, 500, 1000] as const)('measures the P wave duration between its tangent feet at %i Hz', (sampleRateHz) => {
+    const m = measureEcg(record({ sampleRateHz, seconds: 10, heartRateBpm: 72, leads: TWELVE, noiseMicrovolts: 10, mainsMicrovolts: 30, wanderMicrovolts: 150 }));
+    expect(Math.abs(m.pDurationMs! - ms(edges.pOffset(truth) - edges.pOnset(truth)))).toBeLessThanOrEqual(tolerance[sampleRateHz]);
+  });
+
+  it('keeps P onset on the P wave when a slow hump fills the T–P segment of a slow rhythm (48/min)', () => {
+    // The GE example's trouble: a broad hump as tall as the P wave, 210 ms ahead of it, kept the curve above the old
+    // fixed-fraction level and pulled P onset into the hump (PR 284 ms here before; truth 159 ms). The P wave rides
+    // on the hump's tail, so its foot is uncertain by about 20 ms; the point is that it no longer jumps.
+    const shape: BeatShape = { ...normalBeat(60), extra: [{ at: -0.36, sigma: 0.05, amplitude: 150, angleDeg: 60 }] };
+    const m = measureEcg(record({ sampleRateHz: 500, seconds: 12, heartRateBpm: 48, leads: TWELVE, shape, noiseMicrovolts: 5 }));
+    expect(Math.abs(m.prMs! - ms(edges.qrsOnset(shape) - edges.pOnset(shape)))).toBeLessThanOrEqual(20);
+    expect(m.pDurationMs).toBeGreaterThan(0);
+  });
+
   it('measures within one sample period at 100 Hz (PTB-XL rate)', () => {
     const m = measureEcg(record({ sampleRateHz: 100, seconds: 10, heartRateBpm: 60, leads: TWELVE, noiseMicrovolts: 5 }));
     expect(Math.abs(m.prMs! - ms(edges.qrsOnset(truth) - edges.pOnset(truth)))).toBeLessThanOrEqual(25);

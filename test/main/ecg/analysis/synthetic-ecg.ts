@@ -21,6 +21,8 @@ export interface BeatShape {
   r: Wave;
   s: Wave;
   t: Wave;
+  /** Further waves (a U wave, a slow hump in the T–P segment), drawn like the others. */
+  extra?: Wave[];
 }
 
 /** Normal sinus beat: PR 160 ms, QRS ≈ 92 ms, QT 380 ms, axis +60°. */
@@ -36,6 +38,7 @@ export function normalBeat(axisDeg = 60): BeatShape {
 
 export const edges = {
   pOnset: (b: BeatShape) => (b.p ? b.p.at - 2 * b.p.sigma : NaN),
+  pOffset: (b: BeatShape) => (b.p ? b.p.at + 2 * b.p.sigma : NaN),
   qrsOnset: (b: BeatShape) => b.q.at - 2 * b.q.sigma,
   qrsOffset: (b: BeatShape) => b.s.at + 2 * b.s.sigma,
   tEnd: (b: BeatShape) => b.t.at + 2 * b.t.sigma,
@@ -122,7 +125,7 @@ export function syntheticEcg(options: SyntheticOptions): SyntheticEcg {
   const leads = leadNames.map((name) => ({ name, microvolts: new Float32Array(n) }));
   beatTimes.forEach((beatAt, beatIndex) => {
     const shape = options.shapeOf?.(beatIndex) ?? options.shape ?? normalBeat();
-    const waves = [shape.p, shape.q, shape.r, shape.s, shape.t].filter((w): w is Wave => w !== undefined);
+    const waves = [shape.p, shape.q, shape.r, shape.s, shape.t, ...(shape.extra ?? [])].filter((w): w is Wave => w !== undefined);
     for (const wave of waves) {
       const centre = (beatAt + wave.at) * fs;
       const reach = Math.ceil(5 * wave.sigma * fs);

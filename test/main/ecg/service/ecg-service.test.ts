@@ -6,6 +6,8 @@ import { synthesizeEcg } from '../../../../src/main/ecg/devices/synthetic-ecg';
 import { aecgReader } from '../../../../src/main/ecg/formats/aecg';
 import { writeAecg } from '../../../../src/main/ecg/formats/aecg-writer';
 import { ApiError } from '../../../../src/shared/api/errors';
+import { writeScp } from '../../../support/ecg-writers/scp';
+import { section7, section8 } from '../../../support/ecg-writers/scp-report';
 import { openTestStation, type TestStation } from '../../../support/test-services';
 
 let station: TestStation | undefined;
@@ -51,6 +53,41 @@ describe('ECG in the chart (service over the encrypted store)', () => {
     expect(back.patient?.name).toBe('刘心电');
     expect(back.leads.find((l) => l.name === 'II')!.microvolts[150]).toBeCloseTo(lead2.microvolts[150], 1);
     expect((await call(d, 'ecg', 'list', { patientId: p.id })).map((e) => e.id)).toEqual([summary.id]);
+  });
+
+  it("keeps an SCP-ECG cart's own measurements and statements with the record and serves them beside ours", async () => {
+    station = await openTestStation({ withAdmin: true });
+    const d = station.services.dispatch;
+    const p = await patient(station);
+    const synthetic = synthesizeEcg({ seed: 5, durationS: 10, sampleRateHz: 500, heartRateBpm: 70 });
+    const lead = (name: string) => synthetic.leads.find((l) => l.name === name)!.microvolts;
+    const bytes = writeScp({
+      nanovoltsPerUnit: 5000,
+      sampleIntervalUs: 2000,
+      differenceOrder: 0,
+      coding: 'default-huffman',
+      // SCP lead codes 1 = I, 2 = II; values in 5 µV units.
+      leads: [
+        { code: 1, values: Array.from(lead('I'), (v) => Math.round(v / 5)) },
+        { code: 2, values: Array.from(lead('II'), (v) => Math.round(v / 5)) },
+      ],
+      extraSections: [
+        { id: 7, body: section7({ averageRrMs: 857, blocks: [{ pOnset: 100, pOffset: 200, qrsOnset: 260, qrsOffset: 350, tOffset: 650, pAxis: 50, qrsAxis: 45, tAxis: 40 }] }) },
+        { id: 8, body: section8(0, [new TextEncoder().encode('Sinus rhythm'), new TextEncoder().encode('Normal ECG')]) },
+      ],
+    });
+    const file = path.join(station.dataDir, 'cart.scp');
+    writeFileSync(file, bytes);
+    const summary = await call(d, 'ecg', 'importFile', { patientId: p.id, file: station.services.files.register(file, 'ecg').handle });
+    const expected = {
+      vendor: 'scp-ecg',
+      measurements: { heartRateBpm: 70, prMs: 160, qrsMs: 90, qtMs: 390, pAxisDeg: 50, qrsAxisDeg: 45, tAxisDeg: 40, pDurationMs: 100 },
+      statements: ['Sinus rhythm', 'Normal ECG'],
+      confirmed: false,
+    };
+    expect(summary.cart).toEqual(expected);
+    // Read back from the store, not only from the import's answer.
+    expect((await call(d, 'ecg', 'list', { patientId: p.id }))[0].cart).toEqual(expected);
   });
 
   it('a file that is no ECG is refused with ECG_FORMAT and its reason; nothing is stored', async () => {
