@@ -46,3 +46,6 @@ export type ReadDb = Pick<WriteDb, 'select' | 'selectDistinct' | '$count' | '$wi
 
 /** A write handle's raw client, for the statements drizzle cannot express (dynamic table names, pragmas). */
 export type WriteClient = Sqlite;
+
+/** What a read function takes: a read handle, or only its raw client (raw reads through read-sql.ts need no more). */
+export type Reader = ReadDb | ReadClient;

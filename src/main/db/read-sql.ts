@@ -62,7 +62,7 @@ export interface ReadQuery<S extends Shape> {
   readonly shape: S;
 }
 
-/** Declares a raw read: keep queries as module constants (their identity keys the prepared-statement cache). */
+/** Declares a raw read. The statement cache is keyed by the SQL text, so a query built per call (a filter's parts) is fine. */
 export function readQuery<S extends Shape>(source: string, shape: S): ReadQuery<S> {
   return { source, shape };
 }
@@ -76,6 +76,7 @@ interface Check {
 
 interface Prepared {
   statement: ReadStatement;
+  shape: Shape;
   checks: Check[];
 }
 
@@ -110,7 +111,9 @@ function checkOf(key: string, field: Field): Check {
   return { key, storage: field.computed, nullable: field.nullable, decode: field === value.flag ? (v) => v === 1 : null };
 }
 
-const cache = new WeakMap<object, Map<ReadQuery<Shape>, Prepared>>();
+const cache = new WeakMap<object, Map<string, Prepared>>();
+/** Distinct SQL texts kept per connection; past it the cache starts over (only a query with values spliced in gets there). */
+const CACHE_LIMIT = 500;
 
 function prepare(client: ReadClient, query: ReadQuery<Shape>): Prepared {
   let perClient = cache.get(client);
@@ -118,8 +121,9 @@ function prepare(client: ReadClient, query: ReadQuery<Shape>): Prepared {
     perClient = new Map();
     cache.set(client, perClient);
   }
-  const hit = perClient.get(query);
-  if (hit) return hit;
+  const hit = perClient.get(query.source);
+  if (hit && hit.shape === query.shape) return hit;
+  if (perClient.size >= CACHE_LIMIT) perClient.clear();
   const statement = client.prepare(query.source);
   const where = `read query ${JSON.stringify(query.source.replace(/\s+/g, ' ').slice(0, 120))}`;
   if (!statement.reader || !statement.readonly) throw new Error(`${where} is not a read-only SELECT`);
@@ -137,8 +141,8 @@ function prepare(client: ReadClient, query: ReadQuery<Shape>): Prepared {
       throw new Error(`${where}: ${c.name} comes from ${c.table}.${c.column} but is declared as ${getTableName(column.table)}.${column.name}`);
     }
   }
-  const prepared = { statement, checks: keys.map((k) => checkOf(k, query.shape[k])) };
-  perClient.set(query, prepared);
+  const prepared = { statement, shape: query.shape, checks: keys.map((k) => checkOf(k, query.shape[k])) };
+  perClient.set(query.source, prepared);
   return prepared;
 }
 
