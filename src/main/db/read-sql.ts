@@ -150,8 +150,8 @@ function fits(v: unknown, storage: Check['storage']): boolean {
   switch (storage) {
     case 'text':
       return typeof v === 'string';
+    // SQLite keeps a fractional value in an INTEGER column as REAL; TypeScript has one number type for both.
     case 'integer':
-      return typeof v === 'number' && Number.isInteger(v);
     case 'real':
     case 'number':
       return typeof v === 'number';
