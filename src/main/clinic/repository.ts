@@ -8,33 +8,14 @@ import type { ReadDb, WriteDb } from '../db/handles';
 import { users } from '../db/schema/auth';
 import { queueEntries, visits, vitals } from '../db/schema/clinic';
 import { patients } from '../db/schema/patients';
+import { columnsExcept } from '../db/read-sql';
+import { SUMMARY_SHAPE } from '../patients/repository';
 
-export type QueueEntryRow = typeof queueEntries.$inferSelect;
-export type NewQueueEntryRow = typeof queueEntries.$inferInsert;
-export type VitalsRow = typeof vitals.$inferSelect;
-export type NewVitalsRow = typeof vitals.$inferInsert;
+type NewQueueEntryRow = typeof queueEntries.$inferInsert;
 export type VisitRow = typeof visits.$inferSelect;
-export type NewVisitRow = typeof visits.$inferInsert;
+type NewVisitRow = typeof visits.$inferInsert;
 
-const queueColumns = {
-  id: queueEntries.id,
-  clinicDate: queueEntries.clinicDate,
-  status: queueEntries.status,
-  priority: queueEntries.priority,
-  clinicianId: queueEntries.clinicianId,
-  checkedInAt: queueEntries.checkedInAt,
-  startedAt: queueEntries.startedAt,
-  finishedAt: queueEntries.finishedAt,
-  patient: {
-    id: patients.id,
-    name: patients.name,
-    idNumber: patients.idNumber,
-    sex: patients.sex,
-    birthDate: patients.birthDate,
-    phone: patients.phone,
-    village: patients.village,
-  },
-};
+const queueColumns = { ...columnsExcept(queueEntries, 'patientId'), patient: SUMMARY_SHAPE };
 
 function queueSelect(db: ReadDb, where: SQL | undefined) {
   return db.select(queueColumns).from(queueEntries).innerJoin(patients, eq(patients.id, queueEntries.patientId)).where(where);
@@ -126,12 +107,12 @@ export function updateVisit(db: WriteDb, id: string, whileStatus: VisitRow['stat
     .run().changes > 0;
 }
 
-export function insertVitals(db: WriteDb, row: NewVitalsRow): void {
+export function insertVitals(db: WriteDb, row: typeof vitals.$inferInsert): void {
   db.insert(vitals).values(row).run();
 }
 
 /** Newest first; insertion order breaks ties between measurements of the same instant. */
-export function vitalsOfPatient(db: ReadDb, patientId: string, limit: number): VitalsRow[] {
+export function vitalsOfPatient(db: ReadDb, patientId: string, limit: number): (typeof vitals.$inferSelect)[] {
   return db
     .select()
     .from(vitals)

@@ -8,35 +8,16 @@
 import type { ConsultStatus } from '../../shared/api/consult';
 import { OPEN_CONSULT_STATUSES } from '../../shared/api/consult';
 import type { Reader, WriteClient } from '../db/handles';
-import { readQuery, readRow, readRows, value, type RowOf } from '../db/read-sql';
+import { columnsExcept, columnsOf, readQuery, readRow, readRows, selectList, value, type RowOf } from '../db/read-sql';
 import { consultAttachments, consultReplies, consultRequests, criticalAlerts } from '../db/schema/consult';
 import { patients } from '../db/schema/patients';
 
-export type ConsultRequestRow = typeof consultRequests.$inferSelect;
 export type NewConsultRequestRow = typeof consultRequests.$inferInsert;
 export type NewConsultAttachmentRow = typeof consultAttachments.$inferInsert;
 
 const CONSULT_SHAPE = {
-  id: consultRequests.id,
-  taskId: consultRequests.taskId,
-  patientId: consultRequests.patientId,
+  ...columnsExcept(consultRequests, 'requesterId', 'createdAt'),
   patientName: patients.name,
-  question: consultRequests.question,
-  urgency: consultRequests.urgency,
-  targetInstitution: consultRequests.targetInstitution,
-  specialty: consultRequests.specialty,
-  includeVitals: consultRequests.includeVitals,
-  includeDiagnoses: consultRequests.includeDiagnoses,
-  status: consultRequests.status,
-  statusNote: consultRequests.statusNote,
-  requestedAt: consultRequests.requestedAt,
-  acceptedAt: consultRequests.acceptedAt,
-  startedAt: consultRequests.startedAt,
-  completedAt: consultRequests.completedAt,
-  rejectedAt: consultRequests.rejectedAt,
-  cancelledAt: consultRequests.cancelledAt,
-  requesterName: consultRequests.requesterName,
-  updatedAt: consultRequests.updatedAt,
   /** JSON array of the aECG attachments' ECG ids. */
   ecgIds: value.textOrNull,
   reportPdfs: value.integer,
@@ -47,11 +28,7 @@ const CONSULT_SHAPE = {
 };
 export type ConsultListRow = RowOf<typeof CONSULT_SHAPE>;
 
-const CONSULT_SQL = `SELECT c.id, c.task_id AS taskId, c.patient_id AS patientId, p.name AS patientName, c.question, c.urgency,
-  c.target_institution AS targetInstitution, c.specialty, c.include_vitals AS includeVitals, c.include_diagnoses AS includeDiagnoses,
-  c.status, c.status_note AS statusNote, c.requested_at AS requestedAt, c.accepted_at AS acceptedAt, c.started_at AS startedAt,
-  c.completed_at AS completedAt, c.rejected_at AS rejectedAt, c.cancelled_at AS cancelledAt, c.requester_name AS requesterName,
-  c.updated_at AS updatedAt,
+const CONSULT_SQL = `SELECT ${selectList(columnsExcept(consultRequests, 'requesterId', 'createdAt'), 'c')}, p.name AS patientName,
   (SELECT json_group_array(a.ecg_id) FROM consult_attachments a WHERE a.consult_id = c.id AND a.kind = 'aecg') AS ecgIds,
   (SELECT count(*) FROM consult_attachments a WHERE a.consult_id = c.id AND a.kind = 'ecg-report-pdf') AS reportPdfs,
   EXISTS (SELECT 1 FROM consult_replies r WHERE r.consult_id = c.id) AS hasReply,
@@ -95,21 +72,10 @@ export function someConsultAwaitsReply(db: Reader, since: string): boolean {
   return readRow(db, awaiting, ...OPEN_CONSULT_STATUSES, since)?.waiting ?? false;
 }
 
-const REPLY_SHAPE = {
-  id: consultReplies.id,
-  consultId: consultReplies.consultId,
-  conclusion: consultReplies.conclusion,
-  signer: consultReplies.signer,
-  signedAt: consultReplies.signedAt,
-  hasPdf: value.flag,
-  critical: consultReplies.critical,
-  criticalText: consultReplies.criticalText,
-  receivedAt: consultReplies.receivedAt,
-};
+const REPLY_COLUMNS = columnsExcept(consultReplies, 'pdf', 'reportVersion');
+const REPLY_SHAPE = { ...REPLY_COLUMNS, hasPdf: value.flag };
 export type ReplyListRow = RowOf<typeof REPLY_SHAPE>;
-
-const REPLY_SQL = `SELECT r.id, r.consult_id AS consultId, r.conclusion, r.signer, r.signed_at AS signedAt, r.pdf IS NOT NULL AS hasPdf,
-  r.critical, r.critical_text AS criticalText, r.received_at AS receivedAt FROM consult_replies r`;
+const REPLY_SQL = `SELECT ${selectList(REPLY_COLUMNS, 'r')}, r.pdf IS NOT NULL AS hasPdf FROM consult_replies r`;
 
 const repliesOfConsult = readQuery(`${REPLY_SQL} WHERE r.consult_id = ? ORDER BY r.signed_at DESC`, REPLY_SHAPE);
 const replyForEcg = readQuery(
@@ -137,21 +103,9 @@ export function replyPdfRow(db: Reader, replyId: string) {
   return readRow(db, replyPdf, replyId);
 }
 
-const ALERT_SHAPE = {
-  id: criticalAlerts.id,
-  replyId: criticalAlerts.replyId,
-  consultId: criticalAlerts.consultId,
-  patientId: criticalAlerts.patientId,
-  patientName: patients.name,
-  text: criticalAlerts.text,
-  raisedAt: criticalAlerts.raisedAt,
-  acknowledgedByName: criticalAlerts.acknowledgedByName,
-  acknowledgedAt: criticalAlerts.acknowledgedAt,
-};
-
-const ALERT_SQL = `SELECT a.id, a.reply_id AS replyId, a.consult_id AS consultId, a.patient_id AS patientId, p.name AS patientName, a.text,
-  a.raised_at AS raisedAt, a.acknowledged_by_name AS acknowledgedByName, a.acknowledged_at AS acknowledgedAt
-  FROM critical_alerts a JOIN patients p ON p.id = a.patient_id`;
+const ALERT_COLUMNS = columnsExcept(criticalAlerts, 'acknowledgedBy');
+const ALERT_SHAPE = { ...ALERT_COLUMNS, patientName: patients.name };
+const ALERT_SQL = `SELECT ${selectList(ALERT_COLUMNS, 'a')}, p.name AS patientName FROM critical_alerts a JOIN patients p ON p.id = a.patient_id`;
 
 const unacknowledged = readQuery(`${ALERT_SQL} WHERE a.acknowledged_at IS NULL ORDER BY a.raised_at`, ALERT_SHAPE);
 const alertById = readQuery(`${ALERT_SQL} WHERE a.id = ?`, ALERT_SHAPE);
@@ -164,21 +118,16 @@ export function alertRow(db: Reader, id: string) {
   return readRow(db, alertById, id);
 }
 
-const byTask = readQuery(`SELECT id, status, status_note AS statusNote FROM consult_requests WHERE task_id = ?`, {
-  id: consultRequests.id,
-  status: consultRequests.status,
-  statusNote: consultRequests.statusNote,
-});
+const STATUS_SHAPE = columnsOf(consultRequests, 'id', 'status', 'statusNote');
+const byTask = readQuery(`SELECT ${selectList(STATUS_SHAPE)} FROM consult_requests WHERE task_id = ?`, STATUS_SHAPE);
 
 /** Our consult behind a county Task, if it is ours. */
 export function consultStatusByTask(db: Reader, taskId: string) {
   return readRow(db, byTask, taskId);
 }
 
-const patientOfConsult = readQuery(`SELECT id, patient_id AS patientId FROM consult_requests WHERE id = ?`, {
-  id: consultRequests.id,
-  patientId: consultRequests.patientId,
-});
+const PATIENT_SHAPE = columnsOf(consultRequests, 'id', 'patientId');
+const patientOfConsult = readQuery(`SELECT ${selectList(PATIENT_SHAPE)} FROM consult_requests WHERE id = ?`, PATIENT_SHAPE);
 
 export function consultPatient(db: Reader, consultId: string) {
   return readRow(db, patientOfConsult, consultId);

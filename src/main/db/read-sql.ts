@@ -11,7 +11,7 @@
  * Statements are prepared once per connection and query, so a hot read (patient search) costs no re-prepare.
  */
 
-import { Column, getTableName, type GetColumnData } from 'drizzle-orm';
+import { Column, getTableColumns, getTableName, type GetColumnData, type Table } from 'drizzle-orm';
 import type { ReadClient, ReadDb, ReadStatement } from './handles';
 
 type Storage = 'text' | 'integer' | 'real' | 'blob';
@@ -199,4 +199,33 @@ export function readRow<S extends Shape>(handle: ReadDb | ReadClient, query: Rea
 export function* iterateRows<S extends Shape>(handle: ReadDb | ReadClient, query: ReadQuery<S>, ...params: unknown[]): Generator<RowOf<S>> {
   const { statement, checks } = prepare(clientOf(handle), query);
   for (const r of statement.iterate(...params)) yield typed(query, checks, r);
+}
+
+type ColumnsOf<T extends Table> = T['_']['columns'];
+
+/** Some columns of a table by their schema keys: a shape for readQuery, or a selection for drizzle. */
+export function columnsOf<T extends Table, K extends keyof ColumnsOf<T> & string>(table: T, ...keys: K[]): Pick<ColumnsOf<T>, K> {
+  const all = getTableColumns(table);
+  return Object.fromEntries(keys.map((k) => [k, all[k]])) as Pick<ColumnsOf<T>, K>;
+}
+
+/** Every column of a table but the named ones. */
+export function columnsExcept<T extends Table, K extends keyof ColumnsOf<T> & string>(table: T, ...keys: K[]): Omit<ColumnsOf<T>, K> {
+  const skip = new Set<string>(keys);
+  return Object.fromEntries(Object.entries(getTableColumns(table)).filter(([k]) => !skip.has(k))) as Omit<ColumnsOf<T>, K>;
+}
+
+/**
+ * The select list for a shape's schema columns, each under its key (`id_number AS "idNumber"`), optionally
+ * qualified by a table alias: the SQL and the declared shape cannot drift apart.
+ */
+export function selectList(shape: Shape, alias?: string): string {
+  return Object.entries(shape)
+    .map(([key, field]) => {
+      const column = field instanceof Column ? field : 'nullableColumn' in field ? field.nullableColumn : null;
+      if (!column) throw new Error(`selectList: ${key} is computed; write it in the SQL`);
+      const name = alias ? `${alias}.${column.name}` : column.name;
+      return column.name === key ? name : `${name} AS "${key}"`;
+    })
+    .join(', ');
 }

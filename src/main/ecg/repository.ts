@@ -4,37 +4,15 @@
  */
 
 import type { Reader, WriteClient } from '../db/handles';
-import { readQuery, readRow, readRows } from '../db/read-sql';
+import { columnsExcept, readQuery, readRow, readRows, selectList, type RowOf } from '../db/read-sql';
 import { ecgRecords } from '../db/schema/ecg';
 
-export type EcgRecordRow = typeof ecgRecords.$inferSelect;
 export type NewEcgRecordRow = typeof ecgRecords.$inferInsert;
 
-const SUMMARY_SHAPE = {
-  id: ecgRecords.id,
-  patientId: ecgRecords.patientId,
-  recordedAt: ecgRecords.recordedAt,
-  source: ecgRecords.source,
-  sourceName: ecgRecords.sourceName,
-  format: ecgRecords.format,
-  sampleRateHz: ecgRecords.sampleRateHz,
-  sampleCount: ecgRecords.sampleCount,
-  leadNames: ecgRecords.leadNames,
-  annotationCount: ecgRecords.annotationCount,
-  measurements: ecgRecords.measurements,
-  interpretation: ecgRecords.interpretation,
-  interpretedBy: ecgRecords.interpretedBy,
-  signedAt: ecgRecords.signedAt,
-  metadata: ecgRecords.metadata,
-  outpatientNumber: ecgRecords.outpatientNumber,
-};
-
-/** Everything of a record but its samples and its creation time. */
-export type EcgSummaryRow = Omit<EcgRecordRow, 'samples' | 'createdAt'>;
-
-const SUMMARY_SQL = `SELECT id, patient_id AS patientId, recorded_at AS recordedAt, source, source_name AS sourceName, format,
-  sample_rate_hz AS sampleRateHz, sample_count AS sampleCount, lead_names AS leadNames, annotation_count AS annotationCount,
-  measurements, interpretation, interpreted_by AS interpretedBy, signed_at AS signedAt, metadata, outpatient_number AS outpatientNumber FROM ecg_records`;
+// Everything of a record but its samples (only samplesOf reads those) and its creation time.
+const SUMMARY_SHAPE = columnsExcept(ecgRecords, 'samples', 'createdAt');
+export type EcgSummaryRow = RowOf<typeof SUMMARY_SHAPE>;
+const SUMMARY_SQL = `SELECT ${selectList(SUMMARY_SHAPE)} FROM ecg_records`;
 
 const byId = readQuery(`${SUMMARY_SQL} WHERE id = ?`, SUMMARY_SHAPE);
 const ofPatient = readQuery(`${SUMMARY_SQL} WHERE patient_id = ? ORDER BY recorded_at DESC`, SUMMARY_SHAPE);

@@ -2,7 +2,11 @@ import type { Binary } from '@medplum/fhirtypes';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
 import type { SyncTargetId } from '../../shared/sync';
 import type { Db, Sqlite } from '../db/open';
+import type { Reader } from '../db/handles';
+import { readQuery, readRow, readRows } from '../db/read-sql';
 import * as schema from '../db/schema';
+import { followupRecords } from '../db/schema/followup';
+import { syncTargets } from '../db/schema/sync';
 import type { ResourceWithId } from '../sync/outbox';
 import { SqlOutboxStore } from '../sync/sql-outbox-store';
 import { writeCda } from './cda-writer';
@@ -26,12 +30,15 @@ export type DocumentChange =
   | { kind: 'consult'; id: string }
   | { kind: 'ecg'; id: string };
 
-export function documentRefFor(sqlite: Sqlite, change: DocumentChange): DocumentRef {
+const recordDisease = readQuery(`SELECT disease FROM followup_records WHERE id = ?`, { disease: followupRecords.disease });
+const documentsTargets = readQuery(`SELECT id FROM sync_targets WHERE kind = 'documents' ORDER BY id`, { id: syncTargets.id });
+
+export function documentRefFor(db: Reader, change: DocumentChange): DocumentRef {
   switch (change.kind) {
     case 'patient':
       return { type: 'EHR-SD-1', recordId: change.id };
     case 'followupVisit': {
-      const row = sqlite.prepare('SELECT disease FROM followup_records WHERE id = ?').get(change.id) as { disease: string } | undefined;
+      const row = readRow(db, recordDisease, change.id);
       if (!row) throw new DocumentSourceMissing(`no follow-up ${change.id}`);
       return { type: row.disease === 't2dm' ? 'EHR-SD-13' : 'EHR-SD-12', recordId: change.id };
     }
@@ -44,8 +51,8 @@ export function documentRefFor(sqlite: Sqlite, change: DocumentChange): Document
   }
 }
 
-export function documentTargets(sqlite: Sqlite): SyncTargetId[] {
-  return (sqlite.prepare(`SELECT id FROM sync_targets WHERE kind = 'documents' ORDER BY id`).all() as { id: SyncTargetId }[]).map((row) => row.id);
+export function documentTargets(db: Reader): SyncTargetId[] {
+  return readRows(db, documentsTargets).map((row) => row.id);
 }
 
 const drizzles = new WeakMap<Sqlite, Db>();

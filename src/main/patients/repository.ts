@@ -8,52 +8,19 @@
 
 import { getTableColumns } from 'drizzle-orm';
 import type { Reader, WriteClient } from '../db/handles';
-import { readQuery, readRow, readRows, value } from '../db/read-sql';
+import { columnsExcept, columnsOf, readQuery, readRow, readRows, selectList, value } from '../db/read-sql';
 import { patients } from '../db/schema/patients';
 
 export type PatientRow = typeof patients.$inferSelect;
 export type NewPatientRow = typeof patients.$inferInsert;
 
 /** What a list or a duplicate warning shows of a resident (the contract's PatientSummary). */
-export const SUMMARY_SHAPE = {
-  id: patients.id,
-  name: patients.name,
-  idNumber: patients.idNumber,
-  sex: patients.sex,
-  birthDate: patients.birthDate,
-  phone: patients.phone,
-  village: patients.village,
-};
-export const SUMMARY_COLUMNS = `id, name, id_number AS idNumber, sex, birth_date AS birthDate, phone, village`;
+export const SUMMARY_SHAPE = columnsOf(patients, 'id', 'name', 'idNumber', 'sex', 'birthDate', 'phone', 'village');
+export const SUMMARY_COLUMNS = selectList(SUMMARY_SHAPE);
 
-const patientById = readQuery(
-  `SELECT id, name, id_number AS idNumber, no_id_reason AS noIdReason, sex, birth_date AS birthDate, phone,
-  health_card_number AS healthCardNumber, village, address, household, contract_doctor AS contractDoctor,
-  contract_date AS contractDate, hypertension, diabetes, allergies, ethnic_code AS ethnicCode, marital_code AS maritalCode,
-  education_code AS educationCode, occupation_code AS occupationCode, id_doc_type_code AS idDocTypeCode, merged_into AS mergedInto, version,
-  created_at AS createdAt, updated_at AS updatedAt FROM patients WHERE id = ?`,
-  {
-    ...SUMMARY_SHAPE,
-    noIdReason: patients.noIdReason,
-    healthCardNumber: patients.healthCardNumber,
-    address: patients.address,
-    household: patients.household,
-    contractDoctor: patients.contractDoctor,
-    contractDate: patients.contractDate,
-    hypertension: patients.hypertension,
-    diabetes: patients.diabetes,
-    allergies: patients.allergies,
-    ethnicCode: patients.ethnicCode,
-    maritalCode: patients.maritalCode,
-    educationCode: patients.educationCode,
-    occupationCode: patients.occupationCode,
-    idDocTypeCode: patients.idDocTypeCode,
-    mergedInto: patients.mergedInto,
-    version: patients.version,
-    createdAt: patients.createdAt,
-    updatedAt: patients.updatedAt,
-  },
-);
+// The search keys are the store's business; everything else is the contract's Patient.
+const RECORD_SHAPE = columnsExcept(patients, 'givenName', 'pinyinFull', 'pinyinInitials', 'pinyinAltFull', 'pinyinAltInitials', 'idSuffix');
+const patientById = readQuery(`SELECT ${selectList(RECORD_SHAPE)} FROM patients WHERE id = ?`, RECORD_SHAPE);
 
 /** A resident as the contract's Patient has it (every column but the search keys). */
 export function patientRecord(db: Reader, id: string) {
