@@ -6,9 +6,10 @@
 
 import type { Reader, WriteClient } from '../db/handles';
 import { getTableColumns } from 'drizzle-orm';
-import { columnsExcept, iterateRows, readQuery, readRow, readRows, selectList } from '../db/read-sql';
+import { columnsExcept, columnsOf, iterateRows, readQuery, readRow, readRows, selectList } from '../db/read-sql';
 import { auditLog } from '../db/schema/audit';
 import { settings } from '../db/schema/settings';
+import { syncTargets } from '../db/schema/sync';
 
 export type AuditRow = typeof auditLog.$inferSelect;
 
@@ -59,4 +60,27 @@ export function putAuditSetting(sqlite: WriteClient, key: string, value: string,
   sqlite
     .prepare(`INSERT INTO settings (key, value, updated_at) VALUES (@key, @value, @at) ON CONFLICT(key) DO UPDATE SET value = @value, updated_at = @at`)
     .run({ key, value, at });
+}
+
+const LAST_ROW_OF_ACTION = columnsOf(auditLog, 'id', 'at', 'details');
+const lastOfAction = readQuery(`SELECT ${selectList(LAST_ROW_OF_ACTION)} FROM audit_log WHERE action = ? ORDER BY id DESC LIMIT 1`, LAST_ROW_OF_ACTION);
+
+/** The newest row of an action (the last anchor, say). */
+export function lastAuditRowOf(db: Reader, action: string) {
+  return readRow(db, lastOfAction, action);
+}
+
+const HEAD = columnsOf(auditLog, 'id', 'hash', 'action');
+const head = readQuery(`SELECT ${selectList(HEAD)} FROM audit_log ORDER BY id DESC LIMIT 1`, HEAD);
+
+/** The chain head with its action (an anchor is not anchored again). */
+export function auditHead(db: Reader) {
+  return readRow(db, head);
+}
+
+const targetKind = readQuery(`SELECT kind FROM sync_targets WHERE id = ?`, { kind: syncTargets.kind });
+
+/** What kind of platform a sync target is ('fhir', 'documents'), or undefined when it is not configured. */
+export function syncTargetKind(db: Reader, target: string) {
+  return readRow(db, targetKind, target)?.kind;
 }
