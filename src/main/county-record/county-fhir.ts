@@ -1,13 +1,7 @@
 import type {
   CodeableConcept,
   Coding,
-  Composition,
-  Condition,
-  DiagnosticReport,
   DocumentReference,
-  Encounter,
-  MedicationRequest,
-  MedicationStatement,
   Observation,
   Reference,
   Resource,
