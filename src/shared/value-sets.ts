@@ -42,6 +42,13 @@ function table(text: string): ValueSetEntry[] {
     });
 }
 
+/** The follow-up form's three-step rating (psychological adjustment, compliance). */
+const GOOD_FAIR_POOR = table(`
+  1 | 良好 | good
+  2 | 一般 | fair
+  3 | 差 | poor
+`);
+
 const ETHNIC_NAMES = [
   '汉族',
   '蒙古族',
@@ -298,22 +305,14 @@ const TABLE = {
     name: '心理调整评价 (DE05.10.083.00)',
     source: 'Codes of the 2017 BPHS follow-up form (良好/一般/差); OID from the WS/T 483 draft SD.11.2.26',
     certainty: 'inferred',
-    entries: table(`
-      1 | 良好 | good
-      2 | 一般 | fair
-      3 | 差 | poor
-    `),
+    entries: GOOD_FAIR_POOR,
   },
   complianceBehaviour: {
     oid: '2.16.156.10011.2.3.2.27',
     name: '遵医行为评价 (DE05.10.068.00)',
     source: 'Codes of the 2017 BPHS follow-up form (良好/一般/差); OID from the WS/T 483 draft SD.11.2.27',
     certainty: 'inferred',
-    entries: table(`
-      1 | 良好 | good
-      2 | 一般 | fair
-      3 | 差 | poor
-    `),
+    entries: GOOD_FAIR_POOR,
   },
   hypoglycemiaReaction: {
     oid: '2.16.156.10011.2.3.2.28',

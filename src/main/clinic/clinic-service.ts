@@ -32,27 +32,10 @@ import { vitalSeries, type VitalSeriesQuery } from './vital-series';
 type VitalsInput = z.output<typeof vitalsInputSchema>;
 type VisitFields = z.output<typeof visitFieldsSchema>;
 
-function toVisit(r: VisitRow): Visit {
-  return {
-    id: r.id,
-    recordId: r.recordId,
-    version: r.version,
-    supersedes: r.supersedes,
-    patientId: r.patientId,
-    queueEntryId: r.queueEntryId,
-    status: r.status,
-    chiefComplaint: r.chiefComplaint,
-    history: r.history,
-    examination: r.examination,
-    // The JSON column holds what the contract's schema accepted when written; the output schema checks it again.
-    diagnoses: JSON.parse(r.diagnoses) as Visit['diagnoses'],
-    plan: r.plan,
-    prescription: r.prescription,
-    correctionReason: r.correctionReason,
-    clinicianName: r.clinicianName,
-    openedAt: r.openedAt,
-    closedAt: r.closedAt,
-  };
+function toVisit(row: VisitRow): Visit {
+  const { clinicianId: _clinicianId, updatedAt: _updatedAt, diagnoses, ...visit } = row;
+  // The JSON column holds what the contract's schema accepted when written; the output schema checks it again.
+  return { ...visit, diagnoses: JSON.parse(diagnoses) as Visit['diagnoses'] };
 }
 
 /** Waiting → in consultation → done, or left unseen; a finished entry can be reopened by a clinician. */

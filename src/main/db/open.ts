@@ -19,6 +19,18 @@ export interface OpenedStore {
   key: Buffer;
 }
 
+const drizzles = new WeakMap<Sqlite, Db>();
+
+/** The drizzle handle over a raw client (one per connection), for code that is handed the client. */
+export function drizzleOf(sqlite: Sqlite): Db {
+  let db = drizzles.get(sqlite);
+  if (!db) {
+    db = drizzle(sqlite, { schema });
+    drizzles.set(sqlite, db);
+  }
+  return db;
+}
+
 /** SQLCipher's raw-key literal: the bytes are the page key itself, so opening costs no PBKDF2 (256,000 rounds). */
 export function rawKeyLiteral(key: Buffer): string {
   if (key.length !== 32) throw new Error('raw SQLCipher keys are 32 bytes');

@@ -1,10 +1,8 @@
 import type { Binary } from '@medplum/fhirtypes';
-import { drizzle } from 'drizzle-orm/better-sqlite3';
 import type { SyncTargetId } from '../../shared/sync';
-import type { Db, Sqlite } from '../db/open';
+import { drizzleOf, type Sqlite } from '../db/open';
 import type { Reader } from '../db/handles';
 import { readQuery, readRow, readRows } from '../db/read-sql';
-import * as schema from '../db/schema';
 import { followupRecords } from '../db/schema/followup';
 import { syncTargets } from '../db/schema/sync';
 import type { ResourceWithId } from '../sync/outbox';
@@ -55,16 +53,6 @@ export function documentTargets(db: Reader): SyncTargetId[] {
   return readRows(db, documentsTargets).map((row) => row.id);
 }
 
-const drizzles = new WeakMap<Sqlite, Db>();
-function dbOf(sqlite: Sqlite): Db {
-  let db = drizzles.get(sqlite);
-  if (!db) {
-    db = Object.assign(drizzle(sqlite, { schema }), { $client: sqlite });
-    drizzles.set(sqlite, db);
-  }
-  return db;
-}
-
 /** The outbox row's resource: FHIR ids allow [A-Za-z0-9.-]{1,64}, which the set id (type + UUID) fits. */
 export function documentResource(ref: DocumentRef, xml: string, patientId: string, documentId: string): ResourceWithId & Binary {
   return {
@@ -97,7 +85,7 @@ export function queueNationalDocument(sqlite: Sqlite, change: DocumentChange, ta
   const ref = documentRefFor(sqlite, change);
   let doc;
   try {
-    doc = buildDocument(dbOf(sqlite), ref);
+    doc = buildDocument(drizzleOf(sqlite), ref);
   } catch (error) {
     if (error instanceof DocumentSourceMissing && ref.type === 'C0006') return 0;
     throw error;
