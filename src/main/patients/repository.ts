@@ -126,6 +126,9 @@ const OPTIONAL_COLUMNS = [
   'occupationCode',
 ] as const satisfies readonly (keyof PatientRowInput)[];
 
+// Prepared once per connection: the seed tool and a first sync insert tens of thousands of rows.
+const inserts = new WeakMap<WriteClient, ReturnType<WriteClient['prepare']>>();
+
 /** One insert statement shared by registration, the seed tool and sync (same schema, same keys). */
 export function insertPatientRow(sqlite: WriteClient, row: PatientRowInput): void {
   const params: Record<string, unknown> = { ...row };
@@ -134,5 +137,10 @@ export function insertPatientRow(sqlite: WriteClient, row: PatientRowInput): voi
   params.idDocTypeCode = row.idDocTypeCode !== undefined ? row.idDocTypeCode : row.idNumber ? '01' : null;
   params.hypertension = Number(row.hypertension ?? false);
   params.diabetes = Number(row.diabetes ?? false);
-  sqlite.prepare(INSERT_SQL).run(params);
+  let insert = inserts.get(sqlite);
+  if (!insert) {
+    insert = sqlite.prepare(INSERT_SQL);
+    inserts.set(sqlite, insert);
+  }
+  insert.run(params);
 }
