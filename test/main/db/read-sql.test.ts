@@ -3,7 +3,7 @@ import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { defaultMigrationsFolder, type Db } from '../../../src/main/db/open';
-import { iterateRows, orNull, readQuery, readRow, readRows, value } from '../../../src/main/db/read-sql';
+import { columnsExcept, columnsOf, iterateRows, orNull, readQuery, readRow, readRows, selectList, value } from '../../../src/main/db/read-sql';
 import * as schema from '../../../src/main/db/schema';
 import { patients, users } from '../../../src/main/db/schema';
 
@@ -69,5 +69,19 @@ describe('typed raw reads', () => {
     const sneaky = readQuery(`DELETE FROM patients WHERE id = 'p2' RETURNING id`, { id: patients.id });
     expect(() => readRows(db, sneaky)).toThrow(/not a read-only SELECT/);
     expect(readRow(db, byId, 'p2')).toBeDefined();
+  });
+
+  it('select lists generated from a shape picked from the schema read back under its keys', () => {
+    const summary = columnsOf(patients, 'id', 'birthDate', 'diabetes');
+    expect(selectList(summary, 'p')).toBe('p.id, p.birth_date AS "birthDate", p.diabetes');
+    expect(readRows(db, readQuery(`SELECT ${selectList(summary, 'p')} FROM patients p ORDER BY p.id`, summary))).toEqual([
+      { id: 'p1', birthDate: '1950-01-01', diabetes: false },
+      { id: 'p2', birthDate: '1950-01-01', diabetes: false },
+    ]);
+    const rest = columnsExcept(patients, 'givenName', 'pinyinFull', 'pinyinInitials', 'pinyinAltFull', 'pinyinAltInitials');
+    const row = readRow(db, readQuery(`SELECT ${selectList(rest)} FROM patients WHERE id = ?`, rest), 'p1');
+    expect(row).toMatchObject({ id: 'p1', name: '张三', idNumber: null, hypertension: true, version: 1 });
+    expect(Object.keys(row ?? {})).not.toContain('givenName');
+    expect(() => selectList({ n: value.integer })).toThrow(/computed/);
   });
 });
