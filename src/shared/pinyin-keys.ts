@@ -47,7 +47,7 @@ interface Syllables {
 }
 
 /** Tone marks and ü dropped to plain ASCII; pinyin-pro's `v` option already wrote ü as v. */
-function toAscii(syllable: string): string {
+export function toAscii(syllable: string): string {
   return syllable
     .normalize('NFD')
     .replace(/\p{M}/gu, '')

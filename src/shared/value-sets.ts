@@ -30,6 +30,25 @@ export const LOCAL_VALUE_SET_ARC = '2.16.156.10011.2.3.9999';
 
 const e = (code: string, zh: string, en: string): ValueSetEntry => ({ code, zh, en });
 
+/** A set's entries written as a table, one `code | 中文 | English` a line: the sets read as the standards print them. */
+function table(text: string): ValueSetEntry[] {
+  return text
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line.length > 0)
+    .map((line) => {
+      const [code, zh, en] = line.split('|').map((cell) => cell.trim());
+      return e(code, zh, en);
+    });
+}
+
+/** The follow-up form's three-step rating (psychological adjustment, compliance). */
+const GOOD_FAIR_POOR = table(`
+  1 | 良好 | good
+  2 | 一般 | fair
+  3 | 差 | poor
+`);
+
 const ETHNIC_NAMES = [
   '汉族',
   '蒙古族',
@@ -153,23 +172,28 @@ const TABLE = {
     name: '生理性别代码 (GB/T 2261.1-2003)',
     source: 'GB/T 2261.1-2003; OID from WS/T 500 templates (bzrrr/cda template06.ftl)',
     certainty: 'confirmed',
-    entries: [e('0', '未知的性别', 'unknown'), e('1', '男性', 'male'), e('2', '女性', 'female'), e('9', '未说明的性别', 'not stated')],
+    entries: table(`
+      0 | 未知的性别 | unknown
+      1 | 男性 | male
+      2 | 女性 | female
+      9 | 未说明的性别 | not stated
+    `),
   },
   maritalStatus: {
     oid: '2.16.156.10011.2.3.3.5',
     name: '婚姻状况代码 (GB/T 2261.2-2003)',
     source: 'GB/T 2261.2-2003; OID from WS/T 500 templates (bzrrr/cda)',
     certainty: 'confirmed',
-    entries: [
-      e('10', '未婚', 'never married'),
-      e('20', '已婚', 'married'),
-      e('21', '初婚', 'first marriage'),
-      e('22', '再婚', 'remarried'),
-      e('23', '复婚', 'remarried to former spouse'),
-      e('30', '丧偶', 'widowed'),
-      e('40', '离婚', 'divorced'),
-      e('90', '未说明的婚姻状况', 'not stated'),
-    ],
+    entries: table(`
+      10 | 未婚 | never married
+      20 | 已婚 | married
+      21 | 初婚 | first marriage
+      22 | 再婚 | remarried
+      23 | 复婚 | remarried to former spouse
+      30 | 丧偶 | widowed
+      40 | 离婚 | divorced
+      90 | 未说明的婚姻状况 | not stated
+    `),
   },
   ethnicGroup: {
     oid: '2.16.156.10011.2.3.3.3',
@@ -187,145 +211,172 @@ const TABLE = {
     name: '学历代码 (GB/T 4658-2006)',
     source: 'GB/T 4658-2006 (the major levels used by the 居民个人基本信息表); OID from the WS/T 483 draft SD.11.3.6',
     certainty: 'inferred',
-    entries: [
-      e('10', '研究生教育', 'postgraduate'),
-      e('20', '大学本科', 'bachelor'),
-      e('30', '大学专科和专科学校', 'college'),
-      e('40', '中等职业教育', 'secondary vocational'),
-      e('60', '普通高级中学教育', 'senior high school'),
-      e('70', '初级中学教育', 'junior high school'),
-      e('80', '小学教育', 'primary school'),
-      e('90', '其他', 'other or none'),
-    ],
+    entries: table(`
+      10 | 研究生教育 | postgraduate
+      20 | 大学本科 | bachelor
+      30 | 大学专科和专科学校 | college
+      40 | 中等职业教育 | secondary vocational
+      60 | 普通高级中学教育 | senior high school
+      70 | 初级中学教育 | junior high school
+      80 | 小学教育 | primary school
+      90 | 其他 | other or none
+    `),
   },
   occupation: {
     oid: '2.16.156.10011.2.3.3.7',
     name: '职业分类与代码 (GB/T 6565, major groups as numbered on the 居民个人基本信息表)',
     source: 'GB/T 6565-2009 major groups, numbered 0–8 as on the 2017 BPHS resident form; OID from the WS/T 483 draft SD.11.3.7',
     certainty: 'inferred',
-    entries: [
-      e('0', '国家机关、党群组织、企业、事业单位负责人', 'heads of organisations'),
-      e('1', '专业技术人员', 'professionals'),
-      e('2', '办事人员和有关人员', 'clerical staff'),
-      e('3', '商业、服务业人员', 'commerce and services'),
-      e('4', '农、林、牧、渔、水利业生产人员', 'farming, forestry, animal husbandry, fishery'),
-      e('5', '生产、运输设备操作人员及有关人员', 'production and transport operators'),
-      e('6', '军人', 'armed forces'),
-      e('7', '不便分类的其他从业人员', 'other workers'),
-      e('8', '无职业', 'no occupation'),
-    ],
+    entries: table(`
+      0 | 国家机关、党群组织、企业、事业单位负责人 | heads of organisations
+      1 | 专业技术人员 | professionals
+      2 | 办事人员和有关人员 | clerical staff
+      3 | 商业、服务业人员 | commerce and services
+      4 | 农、林、牧、渔、水利业生产人员 | farming, forestry, animal husbandry, fishery
+      5 | 生产、运输设备操作人员及有关人员 | production and transport operators
+      6 | 军人 | armed forces
+      7 | 不便分类的其他从业人员 | other workers
+      8 | 无职业 | no occupation
+    `),
   },
   idDocumentType: {
     oid: '2.16.156.10011.2.3.1.2',
     name: '身份证件类别代码 (WS 364 CV02.01.101)',
     source: 'WS 364.3 CV02.01.101; the OID arc number (.2.3.1.2) is not confirmed by any public sample',
     certainty: 'inferred',
-    entries: [
-      e('01', '居民身份证', 'resident identity card'),
-      e('02', '居民户口簿', 'household register'),
-      e('03', '护照', 'passport'),
-      e('04', '军官证', 'military officer card'),
-      e('05', '驾驶证', 'driving licence'),
-      e('06', '港澳居民来往内地通行证', 'Hong Kong/Macao travel permit'),
-      e('07', '台湾居民来往大陆通行证', 'Taiwan travel permit'),
-      e('99', '其他法定有效证件', 'other legal document'),
-    ],
+    entries: table(`
+      01 | 居民身份证 | resident identity card
+      02 | 居民户口簿 | household register
+      03 | 护照 | passport
+      04 | 军官证 | military officer card
+      05 | 驾驶证 | driving licence
+      06 | 港澳居民来往内地通行证 | Hong Kong/Macao travel permit
+      07 | 台湾居民来往大陆通行证 | Taiwan travel permit
+      99 | 其他法定有效证件 | other legal document
+    `),
   },
   followUpMode: {
     oid: '2.16.156.10011.2.3.1.183',
     name: '随访方式代码 (WS 364, DE06.00.108.00)',
     source: 'Codes of the 2017 BPHS follow-up form (1 门诊 2 家庭 3 电话); OID from the WS/T 483 draft SD.11.1.183',
     certainty: 'inferred',
-    entries: [e('1', '门诊', 'clinic'), e('2', '家庭', 'home'), e('3', '电话', 'phone')],
+    entries: table(`
+      1 | 门诊 | clinic
+      2 | 家庭 | home
+      3 | 电话 | phone
+    `),
   },
   followUpClassification: {
     oid: '2.16.156.10011.2.3.1.150',
     name: '此次随访分类 (DE05.10.066.00)',
     source: 'Codes of the 2017 BPHS follow-up form; OID from the WS/T 483 draft SD.11.1.150',
     certainty: 'inferred',
-    entries: [
-      e('1', '控制满意', 'controlled'),
-      e('2', '控制不满意', 'not controlled'),
-      e('3', '不良反应', 'adverse reaction'),
-      e('4', '并发症', 'complication'),
-    ],
+    entries: table(`
+      1 | 控制满意 | controlled
+      2 | 控制不满意 | not controlled
+      3 | 不良反应 | adverse reaction
+      4 | 并发症 | complication
+    `),
   },
   medicationAdherence: {
     oid: '2.16.156.10011.2.3.2.12',
     name: '服药依从性代码 (DE06.00.027.00)',
     source: 'Codes of the 2017 BPHS follow-up form; OID from the WS/T 483 draft SD.11.2.12',
     certainty: 'inferred',
-    entries: [e('1', '规律', 'regular'), e('2', '间断', 'intermittent'), e('3', '不服药', 'not taking')],
+    entries: table(`
+      1 | 规律 | regular
+      2 | 间断 | intermittent
+      3 | 不服药 | not taking
+    `),
   },
   saltIntake: {
     oid: '2.16.156.10011.2.3.2.25',
     name: '摄盐情况 (DE03.00.094.00)',
     source: 'Codes of the 2017 BPHS hypertension form (轻/中/重); OID from the WS/T 483 draft SD.11.2.25',
     certainty: 'inferred',
-    entries: [e('1', '轻', 'light'), e('2', '中', 'moderate'), e('3', '重', 'heavy')],
+    entries: table(`
+      1 | 轻 | light
+      2 | 中 | moderate
+      3 | 重 | heavy
+    `),
   },
   psychologicalAdjustment: {
     oid: '2.16.156.10011.2.3.2.26',
     name: '心理调整评价 (DE05.10.083.00)',
     source: 'Codes of the 2017 BPHS follow-up form (良好/一般/差); OID from the WS/T 483 draft SD.11.2.26',
     certainty: 'inferred',
-    entries: [e('1', '良好', 'good'), e('2', '一般', 'fair'), e('3', '差', 'poor')],
+    entries: GOOD_FAIR_POOR,
   },
   complianceBehaviour: {
     oid: '2.16.156.10011.2.3.2.27',
     name: '遵医行为评价 (DE05.10.068.00)',
     source: 'Codes of the 2017 BPHS follow-up form (良好/一般/差); OID from the WS/T 483 draft SD.11.2.27',
     certainty: 'inferred',
-    entries: [e('1', '良好', 'good'), e('2', '一般', 'fair'), e('3', '差', 'poor')],
+    entries: GOOD_FAIR_POOR,
   },
   hypoglycemiaReaction: {
     oid: '2.16.156.10011.2.3.2.28',
     name: '低血糖反应 (DE04.50.024.00)',
     source: 'Codes of the 2017 BPHS diabetes form (无/偶尔/频繁); OID from the WS/T 483 draft SD.11.2.28',
     certainty: 'inferred',
-    entries: [e('1', '无', 'none'), e('2', '偶尔', 'occasional'), e('3', '频繁', 'frequent')],
+    entries: table(`
+      1 | 无 | none
+      2 | 偶尔 | occasional
+      3 | 频繁 | frequent
+    `),
   },
   dorsalisPedis: {
     oid: `${LOCAL_VALUE_SET_ARC}.1`,
     name: '足背动脉搏动 (DE04.10.237.00)',
     source: 'Codes of the 2017 BPHS diabetes form (1 触及正常 2 减弱 3 消失); no published OID found',
     certainty: 'local',
-    entries: [e('1', '触及正常', 'normal'), e('2', '减弱', 'weakened'), e('3', '消失', 'absent')],
+    entries: table(`
+      1 | 触及正常 | normal
+      2 | 减弱 | weakened
+      3 | 消失 | absent
+    `),
   },
   referralUrgency: {
     oid: `${LOCAL_VALUE_SET_ARC}.2`,
     name: '转诊紧急程度',
     source: 'Station terms (紧急转诊 within 2 hours / 常规转诊, spec §1); no published OID found',
     certainty: 'local',
-    entries: [e('1', '紧急', 'urgent'), e('2', '常规', 'routine')],
+    entries: table(`
+      1 | 紧急 | urgent
+      2 | 常规 | routine
+    `),
   },
   pastDisease: {
     oid: '2.16.156.10011.2.3.1.12',
     name: '既往常见疾病种类代码 (DE02.10.021.00)',
     source: 'Codes of the 2017 BPHS 居民个人基本信息表 (既往史: 1 无 … 13 其他); OID from the WS/T 483 draft SD.11.1.12',
     certainty: 'inferred',
-    entries: [
-      e('1', '无', 'none'),
-      e('2', '高血压', 'hypertension'),
-      e('3', '糖尿病', 'diabetes'),
-      e('4', '冠心病', 'coronary heart disease'),
-      e('5', '慢性阻塞性肺疾病', 'COPD'),
-      e('6', '恶性肿瘤', 'malignant tumour'),
-      e('7', '脑卒中', 'stroke'),
-      e('8', '严重精神障碍', 'severe mental disorder'),
-      e('9', '结核病', 'tuberculosis'),
-      e('10', '肝炎', 'hepatitis'),
-      e('11', '其他法定传染病', 'other notifiable infectious disease'),
-      e('12', '职业病', 'occupational disease'),
-      e('13', '其他', 'other'),
-    ],
+    entries: table(`
+      1 | 无 | none
+      2 | 高血压 | hypertension
+      3 | 糖尿病 | diabetes
+      4 | 冠心病 | coronary heart disease
+      5 | 慢性阻塞性肺疾病 | COPD
+      6 | 恶性肿瘤 | malignant tumour
+      7 | 脑卒中 | stroke
+      8 | 严重精神障碍 | severe mental disorder
+      9 | 结核病 | tuberculosis
+      10 | 肝炎 | hepatitis
+      11 | 其他法定传染病 | other notifiable infectious disease
+      12 | 职业病 | occupational disease
+      13 | 其他 | other
+    `),
   },
   examResult: {
     oid: '2.16.156.10011.2.3.2.38',
     name: '检查(检验)结果代码 (DE04.30.017.00)',
     source: 'WS 364; OID from the WS/T 500 检查报告 template (bzrrr/cda template06.ftl); codes assumed 1 正常 2 异常 3 不确定',
     certainty: 'confirmed',
-    entries: [e('1', '正常', 'normal'), e('2', '异常', 'abnormal'), e('3', '不确定', 'indeterminate')],
+    entries: table(`
+      1 | 正常 | normal
+      2 | 异常 | abnormal
+      3 | 不确定 | indeterminate
+    `),
   },
 } as const satisfies Record<string, Omit<ValueSet, 'id'>>;
 

@@ -1,7 +1,9 @@
 import type { AuditEvent as FhirAuditEvent } from '@medplum/fhirtypes';
+import type { Reader } from '../db/handles';
 import type { Sqlite } from '../db/open';
 import { SqlOutboxStore } from '../sync/sql-outbox-store';
 import { ANCHOR_ACTION, anchorMac, appendAudit, auditChainId, parseAnchor, type AnchorDetails } from './audit-log';
+import { auditHead, lastAuditRowOf, syncTargetKind } from './repository';
 
 /**
  * Anchoring the audit chain outside the station (issue 15.4). Whoever holds the station's keys can rewrite its own
@@ -26,10 +28,8 @@ export interface AnchorRecord extends AnchorDetails {
   at: string;
 }
 
-export function lastAnchor(sqlite: Sqlite): AnchorRecord | null {
-  const row = sqlite
-    .prepare<[string], { id: number; at: string; details: string | null }>('SELECT id, at, details FROM audit_log WHERE action = ? ORDER BY id DESC LIMIT 1')
-    .get(ANCHOR_ACTION);
+export function lastAnchor(sqlite: Reader): AnchorRecord | null {
+  const row = lastAuditRowOf(sqlite, ANCHOR_ACTION);
   const details = row ? parseAnchor(row.details) : null;
   return row && details ? { ...details, id: row.id, at: row.at } : null;
 }
@@ -70,10 +70,10 @@ export function anchorAuditHead(
 ): AnchorRecord | null {
   const target = opts.target ?? 'county';
   // A platform of kind 'documents' takes national CDA documents only; the anchor is a FHIR AuditEvent.
-  const kind = sqlite.prepare<[string], { kind: string }>('SELECT kind FROM sync_targets WHERE id = ?').get(target)?.kind;
+  const kind = syncTargetKind(sqlite, target);
   if (kind === 'documents') return null;
   const tx = sqlite.transaction((): AnchorRecord | null => {
-    const head = sqlite.prepare<[], { id: number; hash: string; action: string }>('SELECT id, hash, action FROM audit_log ORDER BY id DESC LIMIT 1').get();
+    const head = auditHead(sqlite);
     if (!head || head.action === ANCHOR_ACTION) return null;
     const previous = lastAnchor(sqlite);
     if (!opts.force && previous && opts.at.getTime() - Date.parse(previous.at) < MIN_ANCHOR_INTERVAL_MS) return null;

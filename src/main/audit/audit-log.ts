@@ -1,7 +1,8 @@
 import { createHash, createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { AuditEntry, AuditVerifyResult } from '../../shared/api/system';
 import type { Sqlite } from '../db/open';
-import type { auditLog } from '../db/schema/audit';
+import type { Reader } from '../db/handles';
+import { auditEntriesWhere, auditRowsInOrder, auditSetting as setting, insertAuditRow, lastAuditRow, putAuditSetting as putSetting, type AuditRow } from './repository';
 
 export interface AuditEvent {
   userId: number | null;
@@ -13,11 +14,9 @@ export interface AuditEvent {
   details?: string | null;
 }
 
-type AuditRow = typeof auditLog.$inferSelect;
 type UnhashedRow = Omit<AuditRow, 'hash'>;
 
 const GENESIS = '0'.repeat(64);
-const ROW_COLUMNS = 'id, at, user_id AS userId, username, action, kind, patient_id AS patientId, outcome, details, prev_hash AS prevHash, hash';
 
 /** Rows that open a segment of the chain HMAC'd with a new audit key, and rows that record an anchor. */
 export const SEAL_ACTION = 'audit.seal';
@@ -75,18 +74,6 @@ function sameHex(a: string, b: string): boolean {
   return x.length === y.length && x.length > 0 && timingSafeEqual(x, y);
 }
 
-function setting(sqlite: Sqlite, key: string): string | undefined {
-  return sqlite.prepare<[string], { value: string }>('SELECT value FROM settings WHERE key = ?').get(key)?.value;
-}
-
-function putSetting(sqlite: Sqlite, key: string, value: string, at: string): void {
-  sqlite
-    .prepare<{ key: string; value: string; at: string }>(
-      `INSERT INTO settings (key, value, updated_at) VALUES (@key, @value, @at) ON CONFLICT(key) DO UPDATE SET value = @value, updated_at = @at`,
-    )
-    .run({ key, value, at });
-}
-
 /** This station's chain: a random id, so anchors of two stations of one center never collide at the platform. */
 export function auditChainId(sqlite: Sqlite, at: Date): string {
   let id = setting(sqlite, 'audit.chainId');
@@ -97,9 +84,9 @@ export function auditChainId(sqlite: Sqlite, at: Date): string {
   return id;
 }
 
-function rowsDigest(sqlite: Sqlite, through: number): string {
+function rowsDigest(sqlite: Reader, through: number): string {
   const digest = createHash('sha256');
-  for (const row of sqlite.prepare<[number], AuditRow>(`SELECT ${ROW_COLUMNS} FROM audit_log WHERE id <= ? ORDER BY id`).iterate(through)) {
+  for (const row of auditRowsInOrder(sqlite, through)) {
     digest.update(canonical(row)).update(row.hash);
   }
   return digest.digest('hex');
@@ -107,12 +94,7 @@ function rowsDigest(sqlite: Sqlite, through: number): string {
 
 function insertRow(sqlite: Sqlite, row: UnhashedRow, key: Buffer): AuditRow {
   const hashed: AuditRow = { ...row, hash: keyedHash(key, row) };
-  sqlite
-    .prepare<AuditRow>(
-      `INSERT INTO audit_log (id, at, user_id, username, action, kind, patient_id, outcome, details, prev_hash, hash)
-       VALUES (@id, @at, @userId, @username, @action, @kind, @patientId, @outcome, @details, @prevHash, @hash)`,
-    )
-    .run(hashed);
+  insertAuditRow(sqlite, hashed);
   return hashed;
 }
 
@@ -123,7 +105,7 @@ function insertRow(sqlite: Sqlite, row: UnhashedRow, key: Buffer): AuditRow {
  */
 export function appendAudit(sqlite: Sqlite, event: AuditEvent, at: Date, key: Buffer): AuditRow {
   const tx = sqlite.transaction((): AuditRow => {
-    let last = sqlite.prepare<[], { id: number; hash: string }>('SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1').get();
+    let last = lastAuditRow(sqlite);
     const iso = at.toISOString();
     const keyId = auditKeyId(key);
     const sealedWith = setting(sqlite, 'audit.keyId') ?? null;
@@ -195,7 +177,7 @@ export function parseAnchor(details: string | null): AnchorDetails | null {
  * accepted only when a later seal made with its own key covers it. Reports the last anchor sent outside the station
  * and whether the chain still holds the head that anchor names.
  */
-export function verifyAuditChain(sqlite: Sqlite, key: Buffer): AuditVerifyResult {
+export function verifyAuditChain(sqlite: Reader, key: Buffer): AuditVerifyResult {
   const ownKeyId = auditKeyId(key);
   let prevHash = GENESIS;
   let expectedId = 1;
@@ -212,7 +194,7 @@ export function verifyAuditChain(sqlite: Sqlite, key: Buffer): AuditVerifyResult
     problem,
     anchor: anchorReport(lastAnchor, hashes, key),
   });
-  for (const r of sqlite.prepare<[], AuditRow>(`SELECT ${ROW_COLUMNS} FROM audit_log ORDER BY id`).iterate()) {
+  for (const r of auditRowsInOrder(sqlite)) {
     if (r.id !== expectedId) return fail(expectedId, 'gap');
     if (r.prevHash !== prevHash) return fail(r.id, 'link');
     const { hash, ...rest } = r;
@@ -268,9 +250,9 @@ export interface AuditQuery {
 }
 
 /** Newest first; `to` is inclusive of the whole day. Uses the at/patient/user indexes. */
-export function searchAudit(sqlite: Sqlite, q: AuditQuery): AuditEntry[] {
+export function searchAudit(sqlite: Reader, q: AuditQuery): AuditEntry[] {
   const where: string[] = [];
-  const params: Record<string, string | number> = { limit: q.limit };
+  const params: Record<string, string | number> & { limit: number } = { limit: q.limit };
   if (q.from) {
     where.push('at >= @from');
     params.from = q.from;
@@ -299,9 +281,7 @@ export function searchAudit(sqlite: Sqlite, q: AuditQuery): AuditEntry[] {
     where.push('id < @beforeId');
     params.beforeId = q.beforeId;
   }
-  const sql = `SELECT id, at, user_id AS userId, username, action, kind, patient_id AS patientId, outcome, details
-               FROM audit_log ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT @limit`;
-  return sqlite.prepare<Record<string, string | number>, AuditEntry>(sql).all(params);
+  return auditEntriesWhere(sqlite, where, params);
 }
 
 function nextDay(isoDate: string): string {

@@ -6,7 +6,9 @@ import { ApiError } from '../../shared/api/errors';
 import type { Clock } from '../clock';
 import { applyKey, openEncryptedDatabase, proveKey, rawKeyLiteral, readJournal } from '../db/open';
 import { archiveDirOf, beforeRestoreOf, type Store } from '../db/store';
+import type { Reader } from '../db/handles';
 import type { Sqlite } from '../db/open';
+import { readQuery, readRow, value } from '../db/read-sql';
 
 export const RESTORE_STEPS = ['stagedWritten', 'staged', 'closed', 'movedAside', 'movedAsideSideFiles', 'swapped', 'opened', 'archived'] as const;
 export type RestoreStep = (typeof RESTORE_STEPS)[number];
@@ -142,8 +144,15 @@ export class BackupService {
     this.step('archived');
     this.onRestored?.(this.store.current.sqlite, { from: file, archived, backupCreatedAt: header.createdAt });
     const { sqlite } = this.store.current;
-    const hasPatients = sqlite.prepare(`SELECT 1 FROM sqlite_master WHERE type='table' AND name='patients'`).get();
-    const patients = hasPatients ? (sqlite.prepare('SELECT count(*) AS n FROM patients').get() as { n: number }).n : 0;
-    return { restoredFrom: file, patients };
+    return { restoredFrom: file, patients: patientCount(sqlite) };
   }
+}
+
+// A backup of a station that never registered anyone may predate the patients table.
+const hasPatientsTable = readQuery(`SELECT count(*) AS n FROM sqlite_master WHERE type = 'table' AND name = 'patients'`, { n: value.integer });
+const patientsCount = readQuery(`SELECT count(*) AS n FROM patients`, { n: value.integer });
+
+/** How many residents a restored database holds (the restore screen says so). */
+function patientCount(db: Reader): number {
+  return readRow(db, hasPatientsTable)?.n ? (readRow(db, patientsCount)?.n ?? 0) : 0;
 }

@@ -5,11 +5,14 @@ import path from 'node:path';
 import { call } from '../api/dispatcher';
 import { ManualClock } from '../clock';
 import { defaultMigrationsFolder } from '../db/open';
+import { readQuery, readRows } from '../db/read-sql';
+import { patients } from '../db/schema/patients';
 import { synthesizeEcg } from '../ecg/devices/synthetic-ecg';
 import { writeAecg } from '../ecg/formats/aecg-writer';
 import { createServices } from '../services';
 import { readFeatureSetting, writeFeatureSetting } from '../settings/settings-service';
 import { addDays, chinaLocalDate } from '../../shared/dates';
+import { mulberry32 } from '../../shared/mulberry32';
 
 /**
  * `seed --with-history`: a year of care for every resident the seed flagged with hypertension or type 2 diabetes,
@@ -23,20 +26,16 @@ import { addDays, chinaLocalDate } from '../../shared/dates';
  */
 
 const DAY_MS = 86_400_000;
+
+/** Residents with a chronic disease flag, in registration order: the ones the seeded history enrols. */
+const chronicResidents = readQuery(
+  `SELECT id, hypertension, diabetes, birth_date AS birthDate FROM patients WHERE hypertension = 1 OR diabetes = 1 ORDER BY created_at LIMIT ?`,
+  { id: patients.id, hypertension: patients.hypertension, diabetes: patients.diabetes, birthDate: patients.birthDate },
+);
+
 /** A valid 统一社会信用代码 of a public institution (12…, both check characters right); synthetic, for seeded databases only. */
 export const SYNTHETIC_INSTITUTION_CODE = '124305995EED00013F';
 
-/** Deterministic PRNG (mulberry32) so the same --seed gives the same history. */
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export interface HistorySummary {
   enrolled: number;
@@ -50,7 +49,7 @@ export interface HistorySummary {
 }
 
 export async function seedHistory(opts: { dbFile: string; passphrase: string; seed: number; limit?: number }): Promise<HistorySummary> {
-  const random = prng(opts.seed * 7919 + 17);
+  const random = mulberry32(opts.seed * 7919 + 17);
   const pick = (low: number, high: number) => Math.round(low + random() * (high - low));
   const startMs = Date.now() - 365 * DAY_MS;
   const clock = new ManualClock(() => startMs);
@@ -80,7 +79,7 @@ export async function seedHistory(opts: { dbFile: string; passphrase: string; se
     // The custodian of the national documents: a synthetic institution, unless the station already names its own.
     const station = readFeatureSetting(services.store.current.db, 'station');
     const settings = typeof station === 'object' && station !== null ? station : {};
-    if (!(settings as { institutionCode?: unknown }).institutionCode) {
+    if (!('institutionCode' in settings && settings.institutionCode)) {
       writeFeatureSetting(
         services.store.current.db,
         'station',
@@ -89,9 +88,7 @@ export async function seedHistory(opts: { dbFile: string; passphrase: string; se
       );
     }
     const countyConfigured = (await call(d, 'sync', 'targets', {})).some((target) => target.id === 'county' && target.configured);
-    const enrolled = services.store.current.sqlite
-      .prepare(`SELECT id, hypertension, diabetes, birth_date AS birthDate FROM patients WHERE hypertension = 1 OR diabetes = 1 ORDER BY created_at LIMIT ?`)
-      .all(opts.limit ?? -1) as { id: string; hypertension: number; diabetes: number; birthDate: string }[];
+    const enrolled = readRows(services.store.current.db, chronicResidents, opts.limit ?? -1);
     const startDay = chinaLocalDate(new Date(startMs));
     const ecgFile = path.join(scratch, 'exam.xml');
     for (const [index, patient] of enrolled.entries()) {

@@ -26,6 +26,29 @@ import {
 } from './consult-fhir';
 import type { z } from 'zod';
 import { recordDocumentChange } from '../sync/outbox-writer';
+import {
+  acknowledgeAlertRow,
+  alertRow,
+  consultPatient,
+  consultRow,
+  consultRowsInStatus,
+  consultRowsOfPatient,
+  consultStatusByTask,
+  insertConsultAttachments,
+  insertConsultRequest,
+  insertCriticalAlert,
+  latestReplyRowForEcg,
+  markConsultCancelled,
+  openConsultRows,
+  replyPdfRow,
+  replyRowsOfConsult,
+  someConsultAwaitsReply,
+  storedReplyVersion,
+  unacknowledgedAlertRows,
+  updateConsultStatus,
+  upsertReply,
+  type ConsultListRow,
+} from './repository';
 
 /**
  * Same shape as the sync module's `enqueueResources`: writes outbox rows, opens no transaction of its own, and
@@ -57,46 +80,11 @@ const SUMMARY_DIAGNOSES = 10;
 /** Medplum's validator (ours before sending, and Medplum-based platforms) refuses any FHIR string over 1 MiB. */
 const MAX_FHIR_STRING_CHARS = 1024 * 1024;
 
-const STATUS_COLUMN: Partial<Record<ConsultStatus, string>> = {
-  accepted: 'accepted_at',
-  'in-progress': 'started_at',
-  completed: 'completed_at',
-  rejected: 'rejected_at',
-  cancelled: 'cancelled_at',
-};
-
-interface ConsultRow extends Omit<Consult, 'ecgIds' | 'includeVitals' | 'includeDiagnoses' | 'hasReply' | 'critical' | 'answer'> {
-  answer: string | null;
-  includeVitals: number;
-  includeDiagnoses: number;
-  ecgIds: string | null;
-  hasReply: number;
-  critical: number;
-  updatedAt: string;
-}
-
-const CONSULT_SQL = `SELECT c.id, c.task_id AS taskId, c.patient_id AS patientId, p.name AS patientName, c.question, c.urgency,
-  c.target_institution AS targetInstitution, c.specialty, c.include_vitals AS includeVitals, c.include_diagnoses AS includeDiagnoses,
-  c.status, c.status_note AS statusNote, c.requested_at AS requestedAt, c.accepted_at AS acceptedAt, c.started_at AS startedAt,
-  c.completed_at AS completedAt, c.rejected_at AS rejectedAt, c.cancelled_at AS cancelledAt, c.requester_name AS requesterName,
-  c.updated_at AS updatedAt,
-  (SELECT json_group_array(a.ecg_id) FROM consult_attachments a WHERE a.consult_id = c.id AND a.kind = 'aecg') AS ecgIds,
-  (SELECT count(*) FROM consult_attachments a WHERE a.consult_id = c.id AND a.kind = 'ecg-report-pdf') AS reportPdfs,
-  EXISTS (SELECT 1 FROM consult_replies r WHERE r.consult_id = c.id) AS hasReply,
-  EXISTS (SELECT 1 FROM consult_replies r WHERE r.consult_id = c.id AND r.critical = 1) AS critical,
-  (SELECT json_object('conclusion', r.conclusion, 'signer', r.signer, 'signedAt', r.signed_at, 'critical', r.critical)
-    FROM consult_replies r WHERE r.consult_id = c.id ORDER BY r.signed_at DESC LIMIT 1) AS answer
-  FROM consult_requests c JOIN patients p ON p.id = c.patient_id`;
-
-function toConsult(row: ConsultRow): Consult {
+function toConsult(row: ConsultListRow): Consult {
   const { updatedAt: _updatedAt, ...rest } = row;
   return {
     ...rest,
-    includeVitals: row.includeVitals === 1,
-    includeDiagnoses: row.includeDiagnoses === 1,
     ecgIds: row.ecgIds ? (JSON.parse(row.ecgIds) as string[]) : [],
-    hasReply: row.hasReply === 1,
-    critical: row.critical === 1,
     answer: parseAnswer(row.answer),
   };
 }
@@ -107,16 +95,6 @@ function parseAnswer(json: string | null): Consult['answer'] {
   const a = JSON.parse(json) as { conclusion: string; signer: string; signedAt: string; critical: number };
   return { conclusion: a.conclusion, signer: a.signer, signedAt: a.signedAt, critical: a.critical === 1 };
 }
-
-const REPLY_SQL = `SELECT r.id, r.consult_id AS consultId, r.conclusion, r.signer, r.signed_at AS signedAt, r.pdf IS NOT NULL AS hasPdf,
-  r.critical, r.critical_text AS criticalText, r.received_at AS receivedAt FROM consult_replies r`;
-
-type ReplyRow = Omit<ConsultReply, 'hasPdf' | 'critical'> & { hasPdf: number; critical: number };
-const toReply = (row: ReplyRow): ConsultReply => ({ ...row, hasPdf: row.hasPdf === 1, critical: row.critical === 1 });
-
-const ALERT_SQL = `SELECT a.id, a.reply_id AS replyId, a.consult_id AS consultId, a.patient_id AS patientId, p.name AS patientName, a.text,
-  a.raised_at AS raisedAt, a.acknowledged_by_name AS acknowledgedByName, a.acknowledged_at AS acknowledgedAt
-  FROM critical_alerts a JOIN patients p ON p.id = a.patient_id`;
 
 export type PulledOutcome = 'applied' | 'unchanged' | 'not-ours';
 
@@ -193,30 +171,26 @@ export class ConsultService {
     };
     const resources = consultResources(consult, documents);
     this.db.transaction(() => {
-      this.db
-        .prepare(
-          `INSERT INTO consult_requests (id, task_id, patient_id, question, urgency, target_institution, specialty, include_vitals,
-           include_diagnoses, status, requested_at, requester_id, requester_name, created_at, updated_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'requested', ?, ?, ?, ?, ?)`,
-        )
-        .run(
-          consult.id,
-          consult.taskId,
-          consult.patientId,
-          consult.question,
-          consult.urgency,
-          consult.targetInstitution,
-          consult.specialty,
-          input.includeVitals ? 1 : 0,
-          input.includeDiagnoses ? 1 : 0,
-          now,
-          user.id,
-          user.displayName,
-          now,
-          now,
-        );
-      const attach = this.db.prepare('INSERT INTO consult_attachments (id, consult_id, kind, ecg_id, created_at) VALUES (?, ?, ?, ?, ?)');
-      for (const document of documents) attach.run(document.id, consult.id, document.kind, document.ecgId, now);
+      insertConsultRequest(this.db, {
+        id: consult.id,
+        taskId: consult.taskId,
+        patientId: consult.patientId,
+        question: consult.question,
+        urgency: consult.urgency,
+        targetInstitution: consult.targetInstitution,
+        specialty: consult.specialty,
+        includeVitals: input.includeVitals,
+        includeDiagnoses: input.includeDiagnoses,
+        requestedAt: now,
+        requesterId: user.id,
+        requesterName: user.displayName,
+        createdAt: now,
+        updatedAt: now,
+      });
+      insertConsultAttachments(
+        this.db,
+        documents.map((document) => ({ id: document.id, consultId: consult.id, kind: document.kind, ecgId: document.ecgId, createdAt: now })),
+      );
       const queued =
         this.deps.enqueue(
           this.db,
@@ -299,7 +273,7 @@ export class ConsultService {
   }
 
   private consult(consultId: string): Consult {
-    const row = this.db.prepare(`${CONSULT_SQL} WHERE c.id = ?`).get(consultId) as ConsultRow | undefined;
+    const row = consultRow(this.db, consultId);
     if (!row) throw new ApiError('NOT_FOUND', `no consult ${consultId}`);
     return toConsult(row);
   }
@@ -312,14 +286,11 @@ export class ConsultService {
 
   list(patientId: string): Consult[] {
     this.deps.patients.get(patientId);
-    return (this.db.prepare(`${CONSULT_SQL} WHERE c.patient_id = ? ORDER BY c.requested_at DESC`).all(patientId) as ConsultRow[]).map(toConsult);
+    return consultRowsOfPatient(this.db, patientId).map(toConsult);
   }
 
   open(): Consult[] {
-    const placeholders = OPEN_CONSULT_STATUSES.map(() => '?').join(', ');
-    return (this.db.prepare(`${CONSULT_SQL} WHERE c.status IN (${placeholders}) ORDER BY c.requested_at`).all(...OPEN_CONSULT_STATUSES) as ConsultRow[]).map(
-      toConsult,
-    );
+    return openConsultRows(this.db).map(toConsult);
   }
 
   /**
@@ -327,27 +298,17 @@ export class ConsultService {
    * yet (the Task can arrive completed a pull before its DiagnosticReport).
    */
   awaitingReply(): boolean {
-    const placeholders = OPEN_CONSULT_STATUSES.map(() => '?').join(', ');
     const since = new Date(this.deps.clock.now().getTime() - 24 * 3600_000).toISOString();
-    const row = this.db
-      .prepare(
-        `SELECT EXISTS (SELECT 1 FROM consult_requests c WHERE c.status IN (${placeholders})
-           OR (c.status = 'completed' AND c.completed_at >= ? AND NOT EXISTS (SELECT 1 FROM consult_replies r WHERE r.consult_id = c.id))) AS waiting`,
-      )
-      .get(...OPEN_CONSULT_STATUSES, since) as { waiting: number };
-    return row.waiting === 1;
+    return someConsultAwaitsReply(this.db, since);
   }
 
   byStatus(statuses: readonly ConsultStatus[], limit: number): Consult[] {
-    const placeholders = statuses.map(() => '?').join(', ');
-    return (
-      this.db.prepare(`${CONSULT_SQL} WHERE c.status IN (${placeholders}) ORDER BY c.requested_at DESC LIMIT ?`).all(...statuses, limit) as ConsultRow[]
-    ).map(toConsult);
+    return consultRowsInStatus(this.db, statuses, limit).map(toConsult);
   }
 
   get(patientId: string, consultId: string): { consult: Consult; replies: ConsultReply[] } {
     const consult = this.owned(patientId, consultId);
-    const replies = (this.db.prepare(`${REPLY_SQL} WHERE r.consult_id = ? ORDER BY r.signed_at DESC`).all(consultId) as ReplyRow[]).map(toReply);
+    const replies = replyRowsOfConsult(this.db, consultId);
     return { consult, replies };
   }
 
@@ -363,7 +324,7 @@ export class ConsultService {
     const now = this.now();
     const task = consultTask({ ...consult, status: 'cancelled', updatedAt: now, documentIds: [], vitals: [], diagnoses: [] });
     this.db.transaction(() => {
-      this.db.prepare(`UPDATE consult_requests SET status = 'cancelled', cancelled_at = ?, updated_at = ? WHERE id = ?`).run(now, now, consultId);
+      markConsultCancelled(this.db, consultId, now);
       this.deps.enqueue(this.db, [{ target: CONSULT_TARGET, resource: task }]);
       recordDocumentChange(this.db, { kind: 'consult', id: consultId });
     })();
@@ -371,27 +332,18 @@ export class ConsultService {
   }
 
   replyPdf(patientId: string, replyId: string): { fileName: string; base64: string } {
-    const row = this.db
-      .prepare('SELECT r.pdf, c.patient_id AS patientId FROM consult_replies r JOIN consult_requests c ON c.id = r.consult_id WHERE r.id = ?')
-      .get(replyId) as { pdf: Buffer | null; patientId: string } | undefined;
+    const row = replyPdfRow(this.db, replyId);
     if (!row || row.patientId !== patientId || !row.pdf) throw new ApiError('NOT_FOUND', `no signed PDF for reply ${replyId}`);
     return { fileName: `consult-reply-${replyId}.pdf`, base64: row.pdf.toString('base64') };
   }
 
   /** The newest reply to any consult that carried this ECG. */
   replyForEcg(patientId: string, ecgId: string): ConsultReply | null {
-    const row = this.db
-      .prepare(
-        `${REPLY_SQL} JOIN consult_requests c ON c.id = r.consult_id
-         WHERE c.patient_id = ? AND EXISTS (SELECT 1 FROM consult_attachments a WHERE a.consult_id = c.id AND a.ecg_id = ?)
-         ORDER BY r.signed_at DESC LIMIT 1`,
-      )
-      .get(patientId, ecgId) as ReplyRow | undefined;
-    return row ? toReply(row) : null;
+    return latestReplyRowForEcg(this.db, patientId, ecgId) ?? null;
   }
 
   alerts(): CriticalAlert[] {
-    return this.db.prepare(`${ALERT_SQL} WHERE a.acknowledged_at IS NULL ORDER BY a.raised_at`).all() as CriticalAlert[];
+    return unacknowledgedAlertRows(this.db);
   }
 
   /** The first acknowledgement stands (who and when); acknowledging again changes nothing. */
@@ -399,14 +351,12 @@ export class ConsultService {
     const user = this.user();
     const before = this.alert(alertId);
     if (before.patientId !== patientId) throw new ApiError('NOT_FOUND', `no alert ${alertId} for this patient`);
-    this.db
-      .prepare('UPDATE critical_alerts SET acknowledged_by = ?, acknowledged_by_name = ?, acknowledged_at = ? WHERE id = ? AND acknowledged_at IS NULL')
-      .run(user.id, user.displayName, this.now(), alertId);
+    acknowledgeAlertRow(this.db, alertId, { userId: user.id, name: user.displayName, at: this.now() });
     return this.alert(alertId);
   }
 
   private alert(alertId: string): CriticalAlert {
-    const row = this.db.prepare(`${ALERT_SQL} WHERE a.id = ?`).get(alertId) as CriticalAlert | undefined;
+    const row = alertRow(this.db, alertId);
     if (!row) throw new ApiError('NOT_FOUND', `no alert ${alertId}`);
     return row;
   }
@@ -423,17 +373,13 @@ export class ConsultService {
   applyTask(task: Task): PulledOutcome {
     const pulled = pulledTask(task);
     if (!pulled) return 'not-ours';
-    const row = this.db.prepare('SELECT id, status, status_note AS statusNote FROM consult_requests WHERE task_id = ?').get(pulled.taskId) as
-      { id: string; status: ConsultStatus; statusNote: string | null } | undefined;
+    const row = consultStatusByTask(this.db, pulled.taskId);
     if (!row) return 'not-ours';
     const next = nextConsultStatus(row.status, pulled.status);
     const note = pulled.note ?? row.statusNote;
     if (next === row.status && note === row.statusNote) return 'unchanged';
     const now = this.now();
-    const column = next !== row.status ? STATUS_COLUMN[next] : undefined;
-    this.db
-      .prepare(`UPDATE consult_requests SET status = ?, status_note = ?, updated_at = ?${column ? `, ${column} = COALESCE(${column}, ?)` : ''} WHERE id = ?`)
-      .run(...[next, note, now, ...(column ? [pulled.changedAt ?? now] : []), row.id]);
+    updateConsultStatus(this.db, { id: row.id, status: next, statusNote: note, now, statusChanged: next !== row.status, reachedAt: pulled.changedAt ?? now });
     return 'applied';
   }
 
@@ -441,14 +387,9 @@ export class ConsultService {
   applyReport(report: DiagnosticReport): PulledOutcome {
     const reply = pulledReply(report);
     if (!reply) return 'not-ours';
-    const consult = this.db.prepare('SELECT id, patient_id AS patientId FROM consult_requests WHERE id = ?').get(reply.serviceRequestId) as
-      { id: string; patientId: string } | undefined;
+    const consult = consultPatient(this.db, reply.serviceRequestId);
     if (!consult) return 'not-ours';
-    const existing = this.db
-      .prepare<[string], { version: string | null; consultId: string }>(
-        'SELECT report_version AS version, consult_id AS consultId FROM consult_replies WHERE id = ?',
-      )
-      .get(reply.reportId);
+    const existing = storedReplyVersion(this.db, reply.reportId);
     // A report id is the county's; one that arrives again naming ANOTHER consult is not a new version of this reply
     // (a platform mix-up, or a crafted answer): it must never replace what a clinician already read (issue 15.13).
     if (existing && existing.consultId !== consult.id) return 'not-ours';
@@ -457,37 +398,31 @@ export class ConsultService {
     let raised: string | null = null;
     const pdf = reply.pdfBase64 ? acceptedReplyPdf(reply.pdfBase64) : null;
     this.db.transaction(() => {
-      this.db
-        .prepare(
-          `INSERT INTO consult_replies (id, consult_id, conclusion, signer, signed_at, pdf, critical, critical_text, report_version, received_at)
-           VALUES (@id, @consultId, @conclusion, @signer, @signedAt, @pdf, @critical, @criticalText, @version, @now)
-           ON CONFLICT (id) DO UPDATE SET conclusion = excluded.conclusion, signer = excluded.signer, signed_at = excluded.signed_at,
-             pdf = excluded.pdf, critical = excluded.critical, critical_text = excluded.critical_text,
-             report_version = excluded.report_version, received_at = excluded.received_at`,
-        )
-        .run({
-          id: reply.reportId,
-          consultId: consult.id,
-          conclusion: reply.conclusion,
-          signer: reply.signer,
-          signedAt: reply.signedAt || now,
-          pdf,
-          critical: reply.critical ? 1 : 0,
-          criticalText: reply.criticalText,
-          version: reply.version,
-          now,
-        });
+      upsertReply(this.db, {
+        id: reply.reportId,
+        consultId: consult.id,
+        conclusion: reply.conclusion,
+        signer: reply.signer,
+        signedAt: reply.signedAt || now,
+        pdf,
+        critical: reply.critical,
+        criticalText: reply.criticalText,
+        version: reply.version,
+        now,
+      });
       // The consult record now has its 会诊意见: a new version of EHR-SD-19 for platforms that take documents.
       recordDocumentChange(this.db, { kind: 'consult', id: consult.id });
       if (reply.critical) {
         const alertId = randomUUID();
-        const inserted = this.db
-          .prepare(
-            `INSERT INTO critical_alerts (id, reply_id, consult_id, patient_id, text, raised_at) VALUES (?, ?, ?, ?, ?, ?)
-             ON CONFLICT (reply_id) DO NOTHING`,
-          )
-          .run(alertId, reply.reportId, consult.id, consult.patientId, reply.criticalText ?? reply.conclusion, now);
-        if (inserted.changes === 1) raised = alertId;
+        const inserted = insertCriticalAlert(this.db, {
+          id: alertId,
+          replyId: reply.reportId,
+          consultId: consult.id,
+          patientId: consult.patientId,
+          text: reply.criticalText ?? reply.conclusion,
+          raisedAt: now,
+        });
+        if (inserted) raised = alertId;
       }
     })();
     if (reply.pdfBase64 && !pdf) {

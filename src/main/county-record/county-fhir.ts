@@ -1,13 +1,7 @@
 import type {
   CodeableConcept,
   Coding,
-  Composition,
-  Condition,
-  DiagnosticReport,
   DocumentReference,
-  Encounter,
-  MedicationRequest,
-  MedicationStatement,
   Observation,
   Reference,
   Resource,
@@ -193,7 +187,7 @@ function attachmentText(document: DocumentReference): string | null {
 function describe(resource: Resource): { title: string; detail: string | null } {
   switch (resource.resourceType) {
     case 'Encounter': {
-      const encounter = resource as Encounter;
+      const encounter = resource;
       const title = text(encounter.type?.[0]) ?? encounter.class?.display ?? encounter.class?.code ?? 'Encounter';
       return {
         title,
@@ -205,7 +199,7 @@ function describe(resource: Resource): { title: string; detail: string | null } 
       };
     }
     case 'Condition': {
-      const condition = resource as Condition;
+      const condition = resource;
       const icd = condition.code?.coding?.find((coding) => coding.system?.includes('icd'))?.code;
       return {
         title: text(condition.code) ?? 'Condition',
@@ -213,7 +207,7 @@ function describe(resource: Resource): { title: string; detail: string | null } 
       };
     }
     case 'Observation': {
-      const observation = resource as Observation;
+      const observation = resource;
       return {
         title: text(observation.code) ?? 'Observation',
         detail: joinParts([
@@ -224,15 +218,15 @@ function describe(resource: Resource): { title: string; detail: string | null } 
       };
     }
     case 'DiagnosticReport': {
-      const report = resource as DiagnosticReport;
+      const report = resource;
       return { title: text(report.code) ?? 'DiagnosticReport', detail: report.conclusion ?? narrativeText(report.text?.div) };
     }
     case 'DocumentReference': {
-      const document = resource as DocumentReference;
+      const document = resource;
       return { title: text(document.type) ?? document.description ?? 'DocumentReference', detail: attachmentText(document) ?? document.description ?? null };
     }
     case 'Composition': {
-      const composition = resource as Composition;
+      const composition = resource;
       const sections = (composition.section ?? []).map((section) => {
         const body = narrativeText(section.text?.div);
         return section.title ? `${section.title}：${body ?? ''}` : body;
@@ -240,14 +234,14 @@ function describe(resource: Resource): { title: string; detail: string | null } 
       return { title: composition.title || text(composition.type) || 'Composition', detail: sections.filter(Boolean).join('\n') || null };
     }
     case 'MedicationRequest': {
-      const request = resource as MedicationRequest;
+      const request = resource;
       return {
         title: text(request.medicationCodeableConcept) ?? request.medicationReference?.display ?? 'MedicationRequest',
         detail: joinParts((request.dosageInstruction ?? []).map((dose) => dose.text)),
       };
     }
     case 'MedicationStatement': {
-      const statement = resource as MedicationStatement;
+      const statement = resource;
       return {
         title: text(statement.medicationCodeableConcept) ?? statement.medicationReference?.display ?? 'MedicationStatement',
         detail: joinParts((statement.dosage ?? []).map((dose) => dose.text)),
@@ -260,7 +254,7 @@ function describe(resource: Resource): { title: string; detail: string | null } 
 
 /** Not a record to show: drafts, entered-in-error and cancelled records are the writer's own business. */
 function withdrawn(resource: Resource): boolean {
-  const status = 'status' in resource ? (resource as { status?: string }).status : undefined;
+  const status = 'status' in resource && typeof resource.status === 'string' ? resource.status : undefined;
   const verification = resource.resourceType === 'Condition' ? codes(resource.verificationStatus).map((coding) => coding.code) : [];
   return (
     status === 'entered-in-error' ||

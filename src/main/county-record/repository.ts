@@ -1,7 +1,9 @@
 import { and, eq, sql } from 'drizzle-orm';
 import type { CountyRecordItem } from '../../shared/api/county-record';
-import type { Db } from '../db/open';
+import type { ReadDb, WriteDb } from '../db/handles';
 import { countyRecordFetches, countyRecordItems, syncOutbox, type CountyRecordFetchRow, type NewCountyRecordItemRow } from '../db/schema';
+
+type NewCountyRecordFetchRow = typeof countyRecordFetches.$inferInsert;
 
 /** The county-record cache: read by the chart, replaced whole by a fetch (never updated in place). */
 
@@ -10,7 +12,7 @@ export interface CachedCountyRecord {
   items: CountyRecordItem[];
 }
 
-export function readCountyRecord(db: Db, patientId: string): CachedCountyRecord {
+export function readCountyRecord(db: ReadDb, patientId: string): CachedCountyRecord {
   const fetch = db.select().from(countyRecordFetches).where(eq(countyRecordFetches.patientId, patientId)).get();
   const rows = db.select().from(countyRecordItems).where(eq(countyRecordItems.patientId, patientId)).all();
   return {
@@ -39,7 +41,7 @@ export interface CountyRecordReplacement {
 }
 
 /** One transaction: the old cache of this patient goes, the new one comes, or neither. */
-export function replaceCountyRecord(db: Db, replacement: CountyRecordReplacement): void {
+export function replaceCountyRecord(db: WriteDb, replacement: CountyRecordReplacement): void {
   db.transaction((tx) => {
     tx.delete(countyRecordItems).where(eq(countyRecordItems.patientId, replacement.patientId)).run();
     const rows: NewCountyRecordItemRow[] = replacement.items.map((item) => ({ ...item, patientId: replacement.patientId, fetchedAt: replacement.fetchedAt }));
@@ -48,23 +50,14 @@ export function replaceCountyRecord(db: Db, replacement: CountyRecordReplacement
       tx.insert(countyRecordItems)
         .values(rows.slice(start, start + 50))
         .run();
-    const fetch = {
-      residentId: replacement.residentId,
-      sourceUrl: replacement.sourceUrl,
-      fetchedAt: replacement.fetchedAt,
-      fetchedBy: replacement.fetchedBy,
-      fetchedByName: replacement.fetchedByName,
-      itemCount: rows.length,
-    };
-    tx.insert(countyRecordFetches)
-      .values({ patientId: replacement.patientId, ...fetch })
-      .onConflictDoUpdate({ target: countyRecordFetches.patientId, set: fetch })
-      .run();
+    const { patientId, residentId, sourceUrl, fetchedAt, fetchedBy, fetchedByName } = replacement;
+    const fetch: NewCountyRecordFetchRow = { patientId, residentId, sourceUrl, fetchedAt, fetchedBy, fetchedByName, itemCount: rows.length };
+    tx.insert(countyRecordFetches).values(fetch).onConflictDoUpdate({ target: countyRecordFetches.patientId, set: fetch }).run();
   });
 }
 
 /** Whether this station ever queued `type/id` for a platform: then the record is the center's own, not the county's. */
-export function queuedByThisStation(db: Db, resourceType: string, resourceId: string): boolean {
+export function queuedByThisStation(db: ReadDb, resourceType: string, resourceId: string): boolean {
   return (
     db
       .select({ one: sql<number>`1` })

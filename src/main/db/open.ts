@@ -4,6 +4,7 @@ import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { chmodSync, existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ApiError } from '../../shared/api/errors';
+import { readQuery, readRow, value } from './read-sql';
 import * as schema from './schema';
 
 export type Sqlite = Database.Database;
@@ -16,6 +17,18 @@ export interface OpenedStore {
   schemaVersion: number;
   /** The raw key, kept in main's memory only: backup and restore re-key copies with it. */
   key: Buffer;
+}
+
+const drizzles = new WeakMap<Sqlite, Db>();
+
+/** The drizzle handle over a raw client (one per connection), for code that is handed the client. */
+export function drizzleOf(sqlite: Sqlite): Db {
+  let db = drizzles.get(sqlite);
+  if (!db) {
+    db = drizzle(sqlite, { schema });
+    drizzles.set(sqlite, db);
+  }
+  return db;
 }
 
 /** SQLCipher's raw-key literal: the bytes are the page key itself, so opening costs no PBKDF2 (256,000 rounds). */
@@ -55,11 +68,19 @@ export function readJournal(migrationsFolder: string): Journal {
   return JSON.parse(readFileSync(path.join(migrationsFolder, 'meta', '_journal.json'), 'utf8')) as Journal;
 }
 
+// drizzle's own bookkeeping table, not part of the schema: its two figures are declared as computed values.
+const migrationsTableCount = readQuery(`SELECT count(*) AS n FROM sqlite_master WHERE type = 'table' AND name = '__drizzle_migrations'`, {
+  n: value.integer,
+});
+const appliedMigrations = readQuery('SELECT count(*) AS n, max(created_at) AS last FROM __drizzle_migrations', {
+  n: value.integer,
+  last: value.numberOrNull,
+});
+
 /** Refuses a database that has migrations this app does not know: it was written by a newer version. */
 function refuseNewerDatabase(sqlite: Sqlite, journal: Journal): void {
-  const hasTable = sqlite.prepare(`SELECT 1 FROM sqlite_master WHERE type='table' AND name='__drizzle_migrations'`).get();
-  if (!hasTable) return;
-  const row = sqlite.prepare('SELECT count(*) AS n, max(created_at) AS last FROM __drizzle_migrations').get() as { n: number; last: number | null };
+  if (!readRow(sqlite, migrationsTableCount)?.n) return;
+  const row = readRow(sqlite, appliedMigrations) ?? { n: 0, last: null };
   const newestKnown = Math.max(...journal.entries.map((e) => e.when));
   if (row.n > journal.entries.length || (row.last ?? 0) > newestKnown) {
     throw new ApiError(
@@ -91,7 +112,7 @@ export function openEncryptedDatabase(file: string, key: Buffer, opts: { migrati
     sqlite.pragma('busy_timeout = 5000');
     const journal = readJournal(opts.migrationsFolder);
     refuseNewerDatabase(sqlite, journal);
-    const db = drizzle(sqlite, { schema }) as Db;
+    const db: Db = drizzle(sqlite, { schema });
     migrate(db, { migrationsFolder: opts.migrationsFolder });
     return { sqlite, db, schemaVersion: journal.entries.length, key };
   } catch (err) {

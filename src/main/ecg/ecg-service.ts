@@ -19,38 +19,25 @@ import { writeAecg } from './formats/aecg-writer';
 import { EcgFormatError } from './formats/errors';
 import { decodeEcgFileInWorker } from './decode-in-worker';
 import { LiveEcgBuffer } from './live-buffer';
-
-interface EcgRow {
-  id: string;
-  patientId: string | null;
-  recordedAt: string;
-  source: EcgSummary['source'];
-  sourceName: string;
-  format: string;
-  sampleRateHz: number;
-  sampleCount: number;
-  leadNames: string;
-  annotationCount: number;
-  measurements: string;
-  interpretation: string | null;
-  interpretedBy: string | null;
-  signedAt: string | null;
-  metadata: string | null;
-  outpatientNumber: string | null;
-}
-
-const SUMMARY_SQL = `SELECT id, patient_id AS patientId, recorded_at AS recordedAt, source, source_name AS sourceName, format,
-  sample_rate_hz AS sampleRateHz, sample_count AS sampleCount, lead_names AS leadNames, annotation_count AS annotationCount,
-  measurements, interpretation, interpreted_by AS interpretedBy, signed_at AS signedAt, metadata, outpatient_number AS outpatientNumber FROM ecg_records`;
+import {
+  assignEcgRecord,
+  ecgSummaryRow,
+  ecgSummaryRowsOfPatient,
+  insertEcgRecord,
+  samplesOf,
+  signEcgRecord,
+  unassignedEcgSummaryRows,
+  type EcgSummaryRow,
+} from './repository';
 
 /** The cart's report kept in the row's metadata; a malformed one is left out rather than shown wrong. */
-function cartOf(metadata: string | null): CartReport | undefined {
+function cartOf(metadata: string): CartReport | undefined {
   if (!metadata) return undefined;
   const parsed = cartReportSchema.safeParse((JSON.parse(metadata) as { cart?: unknown }).cart);
   return parsed.success ? parsed.data : undefined;
 }
 
-function toSummary({ metadata, ...r }: EcgRow): EcgSummary {
+function toSummary({ metadata, ...r }: EcgSummaryRow): EcgSummary {
   const cart = cartOf(metadata);
   return {
     ...r,
@@ -109,38 +96,39 @@ export class EcgService {
     const now = this.clock.now().toISOString();
     const sqlite = this.sqlite();
     sqlite.transaction(() => {
-      sqlite
-        .prepare(
-          `INSERT INTO ecg_records (id, patient_id, recorded_at, source, source_name, format, sample_rate_hz, sample_count, lead_names, samples,
-           annotation_count, measurements, metadata, created_at, outpatient_number) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        )
-        .run(
-          id,
-          patientId,
-          record.recordedAt ?? now,
-          source,
-          sourceName,
-          record.format,
-          record.sampleRateHz,
-          n,
-          JSON.stringify(leads.map((l) => l.name)),
-          samples,
-          record.annotations?.length ?? 0,
-          JSON.stringify(measurements),
-          // Deviations the reader noted and the cart's own report travel with the recording, for the screen to show.
-          JSON.stringify({ patient: record.patient ?? null, device: record.device ?? null, deviations: record.deviations ?? [], cart: cart ?? null }),
-          now,
-          outpatientNumber ?? null,
-        );
+      insertEcgRecord(sqlite, {
+        id,
+        patientId,
+        recordedAt: record.recordedAt ?? now,
+        source,
+        sourceName,
+        format: record.format,
+        sampleRateHz: record.sampleRateHz,
+        sampleCount: n,
+        leadNames: JSON.stringify(leads.map((l) => l.name)),
+        samples,
+        annotationCount: record.annotations?.length ?? 0,
+        measurements: JSON.stringify(measurements),
+        // Deviations the reader noted and the cart's own report travel with the recording, for the screen to show.
+        metadata: JSON.stringify({ patient: record.patient ?? null, device: record.device ?? null, deviations: record.deviations ?? [], cart: cart ?? null }),
+        createdAt: now,
+        outpatientNumber: outpatientNumber ?? null,
+      });
       if (patientId) recordChange(sqlite, 'ecg', id);
     })();
     return this.summary(id);
   }
 
   private summary(id: string): EcgSummary {
-    const row = this.sqlite().prepare(`${SUMMARY_SQL} WHERE id = ?`).get(id) as EcgRow | undefined;
+    const row = ecgSummaryRow(this.sqlite(), id);
     if (!row) throw new ApiError('NOT_FOUND', `no ECG ${id}`);
     return toSummary(row);
+  }
+
+  private samples(ecgId: string): Buffer {
+    const samples = samplesOf(this.sqlite(), ecgId);
+    if (!samples) throw new ApiError('NOT_FOUND', `no ECG ${ecgId}`);
+    return samples;
   }
 
   private owned(patientId: string, ecgId: string): EcgSummary {
@@ -168,11 +156,11 @@ export class EcgService {
   }
 
   list(patientId: string): EcgSummary[] {
-    return (this.sqlite().prepare(`${SUMMARY_SQL} WHERE patient_id = ? ORDER BY recorded_at DESC`).all(patientId) as EcgRow[]).map(toSummary);
+    return ecgSummaryRowsOfPatient(this.sqlite(), patientId).map(toSummary);
   }
 
   unassigned(): EcgSummary[] {
-    return (this.sqlite().prepare(`${SUMMARY_SQL} WHERE patient_id IS NULL ORDER BY created_at DESC LIMIT 200`).all() as EcgRow[]).map(toSummary);
+    return unassignedEcgSummaryRows(this.sqlite()).map(toSummary);
   }
 
   assign(patientId: string, ecgId: string): EcgSummary {
@@ -181,7 +169,7 @@ export class EcgService {
     if (s.patientId) throw new ApiError('CONFLICT', 'this ECG already belongs to a patient');
     const sqlite = this.sqlite();
     sqlite.transaction(() => {
-      sqlite.prepare('UPDATE ecg_records SET patient_id = ? WHERE id = ? AND patient_id IS NULL').run(patientId, ecgId);
+      assignEcgRecord(sqlite, ecgId, patientId);
       recordChange(sqlite, 'ecg', ecgId);
     })();
     return this.summary(ecgId);
@@ -190,11 +178,11 @@ export class EcgService {
   /** A window of samples as typed arrays (copies: the row's buffer belongs to the statement). */
   get(patientId: string, ecgId: string, fromSample: number, count: number) {
     const summary = this.owned(patientId, ecgId);
-    const row = this.sqlite().prepare('SELECT samples FROM ecg_records WHERE id = ?').get(ecgId) as { samples: Buffer };
+    const samples = this.samples(ecgId);
     const n = summary.sampleCount;
     const from = Math.min(fromSample, n);
     const to = Math.min(n, from + count);
-    const all = new Float32Array(row.samples.buffer, row.samples.byteOffset, row.samples.byteLength / 4);
+    const all = new Float32Array(samples.buffer, samples.byteOffset, samples.byteLength / 4);
     const leads = summary.leadNames.map((name, l) => ({
       name,
       microvolts: all.slice(l * n + from, l * n + to),
@@ -204,10 +192,10 @@ export class EcgService {
 
   recordOf(patientId: string, ecgId: string): EcgRecord {
     const summary = this.owned(patientId, ecgId);
-    const row = this.sqlite().prepare('SELECT samples FROM ecg_records WHERE id = ?').get(ecgId) as { samples: Buffer };
+    const samples = this.samples(ecgId);
     const n = summary.sampleCount;
-    const copy = new Float32Array(row.samples.byteLength / 4);
-    copy.set(new Float32Array(row.samples.buffer, row.samples.byteOffset, row.samples.byteLength / 4));
+    const copy = new Float32Array(samples.byteLength / 4);
+    copy.set(new Float32Array(samples.buffer, samples.byteOffset, samples.byteLength / 4));
     return {
       format: summary.format as EcgRecord['format'],
       sampleRateHz: summary.sampleRateHz,
@@ -222,9 +210,7 @@ export class EcgService {
     if (!user) throw new ApiError('UNAUTHENTICATED', 'sign in first');
     const sqlite = this.sqlite();
     sqlite.transaction(() => {
-      sqlite
-        .prepare('UPDATE ecg_records SET interpretation = ?, interpreted_by = ?, signed_at = ? WHERE id = ?')
-        .run(interpretation, user.displayName, this.clock.now().toISOString(), ecgId);
+      signEcgRecord(sqlite, ecgId, { interpretation, interpretedBy: user.displayName, signedAt: this.clock.now().toISOString() });
       recordChange(sqlite, 'ecgReport', ecgId);
     })();
     return this.summary(ecgId);

@@ -1,8 +1,10 @@
 import type { Binary } from '@medplum/fhirtypes';
-import { drizzle } from 'drizzle-orm/better-sqlite3';
 import type { SyncTargetId } from '../../shared/sync';
-import type { Db, Sqlite } from '../db/open';
-import * as schema from '../db/schema';
+import { drizzleOf, type Sqlite } from '../db/open';
+import type { Reader } from '../db/handles';
+import { readQuery, readRow, readRows } from '../db/read-sql';
+import { followupRecords } from '../db/schema/followup';
+import { syncTargets } from '../db/schema/sync';
 import type { ResourceWithId } from '../sync/outbox';
 import { SqlOutboxStore } from '../sync/sql-outbox-store';
 import { writeCda } from './cda-writer';
@@ -26,12 +28,15 @@ export type DocumentChange =
   | { kind: 'consult'; id: string }
   | { kind: 'ecg'; id: string };
 
-export function documentRefFor(sqlite: Sqlite, change: DocumentChange): DocumentRef {
+const recordDisease = readQuery(`SELECT disease FROM followup_records WHERE id = ?`, { disease: followupRecords.disease });
+const documentsTargets = readQuery(`SELECT id FROM sync_targets WHERE kind = 'documents' ORDER BY id`, { id: syncTargets.id });
+
+export function documentRefFor(db: Reader, change: DocumentChange): DocumentRef {
   switch (change.kind) {
     case 'patient':
       return { type: 'EHR-SD-1', recordId: change.id };
     case 'followupVisit': {
-      const row = sqlite.prepare('SELECT disease FROM followup_records WHERE id = ?').get(change.id) as { disease: string } | undefined;
+      const row = readRow(db, recordDisease, change.id);
       if (!row) throw new DocumentSourceMissing(`no follow-up ${change.id}`);
       return { type: row.disease === 't2dm' ? 'EHR-SD-13' : 'EHR-SD-12', recordId: change.id };
     }
@@ -44,18 +49,8 @@ export function documentRefFor(sqlite: Sqlite, change: DocumentChange): Document
   }
 }
 
-export function documentTargets(sqlite: Sqlite): SyncTargetId[] {
-  return (sqlite.prepare(`SELECT id FROM sync_targets WHERE kind = 'documents' ORDER BY id`).all() as { id: SyncTargetId }[]).map((row) => row.id);
-}
-
-const drizzles = new WeakMap<Sqlite, Db>();
-function dbOf(sqlite: Sqlite): Db {
-  let db = drizzles.get(sqlite);
-  if (!db) {
-    db = Object.assign(drizzle(sqlite, { schema }), { $client: sqlite });
-    drizzles.set(sqlite, db);
-  }
-  return db;
+export function documentTargets(db: Reader): SyncTargetId[] {
+  return readRows(db, documentsTargets).map((row) => row.id);
 }
 
 /** The outbox row's resource: FHIR ids allow [A-Za-z0-9.-]{1,64}, which the set id (type + UUID) fits. */
@@ -90,7 +85,7 @@ export function queueNationalDocument(sqlite: Sqlite, change: DocumentChange, ta
   const ref = documentRefFor(sqlite, change);
   let doc;
   try {
-    doc = buildDocument(dbOf(sqlite), ref);
+    doc = buildDocument(drizzleOf(sqlite), ref);
   } catch (error) {
     if (error instanceof DocumentSourceMissing && ref.type === 'C0006') return 0;
     throw error;

@@ -2,18 +2,7 @@ import { and, asc, eq, gte, lt } from 'drizzle-orm';
 import type { Db } from '../db/open';
 import { followupRecords, followupReferrals, patients } from '../db/schema';
 import { csvLine, UTF8_BOM } from '../followup/call-list';
-import {
-  ADHERENCE_CODE,
-  CLASSIFICATION_CODE,
-  DORSALIS_PEDIS_CODE,
-  FOLLOW_UP_MODE_CODE,
-  HYPOGLYCEMIA_CODE,
-  LEVEL_CODE,
-  lookupCode,
-  SALT_CODE,
-  SEX_CODE,
-  type ValueSetId,
-} from '../../shared/value-sets';
+import * as codes from '../../shared/value-sets';
 
 /**
  * The year's follow-ups as one CSV row per visit, in the order of the national follow-up forms (国家基本公共卫生服务
@@ -63,7 +52,7 @@ const COLUMNS = [
 ] as const;
 
 const num = (value: number | null | undefined) => (value === null || value === undefined ? '' : String(value));
-const named = (set: ValueSetId, code: string | undefined) => (code ? (lookupCode(set, code)?.zh ?? '') : '');
+const named = (set: codes.ValueSetId, code: string | undefined) => (code ? (codes.lookupCode(set, code)?.zh ?? '') : '');
 
 interface Lifestyle {
   now?: {
@@ -71,11 +60,11 @@ interface Lifestyle {
     alcoholLiangPerDay?: number;
     exerciseTimesPerWeek?: number;
     exerciseMinutes?: number;
-    salt?: keyof typeof SALT_CODE;
+    salt?: keyof typeof codes.SALT_CODE;
     stapleFoodG?: number;
   };
-  psychological?: keyof typeof LEVEL_CODE;
-  compliance?: keyof typeof LEVEL_CODE;
+  psychological?: keyof typeof codes.LEVEL_CODE;
+  compliance?: keyof typeof codes.LEVEL_CODE;
 }
 
 export function followUpYearCsv(db: Db, year: number): { fileName: string; content: string; rows: number } {
@@ -97,9 +86,9 @@ export function followUpYearCsv(db: Db, year: number): { fileName: string; conte
       .map((m) => [m.name, m.timesPerDay ? `每日${m.timesPerDay}次` : '', m.doseMg ? `每次${m.doseMg}mg` : ''].filter(Boolean).join(' '))
       .join('；');
     const referral = db.select().from(followupReferrals).where(eq(followupReferrals.recordId, record.id)).get();
-    const mode = FOLLOW_UP_MODE_CODE[record.mode];
-    const adherence = record.adherence ? ADHERENCE_CODE[record.adherence] : undefined;
-    const classification = record.classification ? CLASSIFICATION_CODE[record.classification] : undefined;
+    const mode = codes.FOLLOW_UP_MODE_CODE[record.mode];
+    const adherence = record.adherence ? codes.ADHERENCE_CODE[record.adherence] : undefined;
+    const classification = record.classification ? codes.CLASSIFICATION_CODE[record.classification] : undefined;
     lines.push(
       csvLine([
         record.visitDate,
@@ -107,7 +96,7 @@ export function followUpYearCsv(db: Db, year: number): { fileName: string; conte
         patient.id,
         patient.name,
         patient.idNumber ?? '',
-        SEX_CODE[patient.sex],
+        codes.SEX_CODE[patient.sex],
         mode,
         named('followUpMode', mode),
         symptoms,
@@ -117,21 +106,21 @@ export function followUpYearCsv(db: Db, year: number): { fileName: string; conte
         num(record.heightCm),
         num(record.bmi),
         num(record.heartRate),
-        record.dorsalisPedis ? named('dorsalisPedis', DORSALIS_PEDIS_CODE[record.dorsalisPedis]) : '',
+        record.dorsalisPedis ? named('dorsalisPedis', codes.DORSALIS_PEDIS_CODE[record.dorsalisPedis]) : '',
         num(record.fbg),
         num(record.hba1c),
         num(now.cigarettesPerDay),
         num(now.alcoholLiangPerDay),
         num(now.exerciseTimesPerWeek),
         num(now.exerciseMinutes),
-        now.salt ? SALT_CODE[now.salt] : '',
+        now.salt ? codes.SALT_CODE[now.salt] : '',
         num(now.stapleFoodG),
-        lifestyle.psychological ? LEVEL_CODE[lifestyle.psychological] : '',
-        lifestyle.compliance ? LEVEL_CODE[lifestyle.compliance] : '',
+        lifestyle.psychological ? codes.LEVEL_CODE[lifestyle.psychological] : '',
+        lifestyle.compliance ? codes.LEVEL_CODE[lifestyle.compliance] : '',
         adherence ?? '',
         named('medicationAdherence', adherence),
         record.adr ? (record.adrDesc ?? '有') : '无',
-        record.hypoglycemiaReaction ? HYPOGLYCEMIA_CODE[record.hypoglycemiaReaction] : '',
+        record.hypoglycemiaReaction ? codes.HYPOGLYCEMIA_CODE[record.hypoglycemiaReaction] : '',
         classification ?? '',
         named('followUpClassification', classification),
         medications,

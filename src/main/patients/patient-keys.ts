@@ -1,14 +1,8 @@
 import { nameSearchKeys, normalizeName } from '../../shared/pinyin-keys';
+import type { NewPatientRow } from './repository';
 
 /** The precomputed search columns of one patient row. */
-export interface PatientSearchColumns {
-  name: string;
-  givenName: string;
-  pinyinFull: string;
-  pinyinInitials: string;
-  pinyinAltFull: string | null;
-  pinyinAltInitials: string | null;
-}
+export type PatientSearchColumns = Required<Pick<NewPatientRow, 'name' | 'givenName' | 'pinyinFull' | 'pinyinInitials' | 'pinyinAltFull' | 'pinyinAltInitials'>>;
 
 // Compound surnames whose given name starts at the third character.
 const COMPOUND_SURNAMES = new Set([

@@ -1,9 +1,9 @@
 import { parseSearchQuery, type SearchQueryKind } from '../../shared/pinyin-keys';
 import type { PatientSummary } from '../../shared/api/patients';
-import type { Sqlite } from '../db/open';
+import type { Reader } from '../db/handles';
+import { readQuery, readRows } from '../db/read-sql';
 import { prefixRange } from './patient-keys';
-
-const SUMMARY = `id, name, id_number AS idNumber, sex, birth_date AS birthDate, phone, village`;
+import { SUMMARY_COLUMNS as SUMMARY, SUMMARY_SHAPE } from './repository';
 
 /**
  * One-box search. Every branch is an index lookup or an index range scan (asserted by EXPLAIN QUERY PLAN in the
@@ -42,11 +42,11 @@ export function searchSql(kind: SearchQueryKind): string | null {
   }
 }
 
-export function searchPatients(sqlite: Sqlite, rawQuery: string, limit: number): { kind: SearchQueryKind; results: PatientSummary[] } {
+export function searchPatients(db: Reader, rawQuery: string, limit: number): { kind: SearchQueryKind; results: PatientSummary[] } {
   const query = parseSearchQuery(rawQuery);
   const sql = searchSql(query.kind);
   if (!sql) return { kind: query.kind, results: [] };
   const [lo, hi] = prefixRange(query.text);
-  const results = sqlite.prepare(sql).all({ q: query.text, lo, hi, limit }) as PatientSummary[];
+  const results = readRows(db, readQuery(sql, SUMMARY_SHAPE), { q: query.text, lo, hi, limit });
   return { kind: query.kind, results };
 }

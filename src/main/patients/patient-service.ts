@@ -9,20 +9,21 @@ import type { Clock } from '../clock';
 import type { Sqlite } from '../db/open';
 import { searchColumnsFor } from './patient-keys';
 import { searchPatients } from './patient-search';
+import {
+  insertPatientRow,
+  markMerged,
+  patientIdWithIdNumber,
+  patientRecord,
+  possibleDuplicates,
+  repointPatientRows,
+  tablesReferringToPatients,
+  updatePatientAtVersion,
+  type PatientChanges,
+} from './repository';
+
+export { insertPatientRow, type PatientRowInput } from './repository';
 
 type PatientInputParsed = z.output<typeof patientInputSchema>;
-
-const COLUMNS = `id, name, id_number AS idNumber, no_id_reason AS noIdReason, sex, birth_date AS birthDate, phone,
-  health_card_number AS healthCardNumber, village, address, household, contract_doctor AS contractDoctor,
-  contract_date AS contractDate, hypertension, diabetes, allergies, ethnic_code AS ethnicCode, marital_code AS maritalCode,
-  education_code AS educationCode, occupation_code AS occupationCode, id_doc_type_code AS idDocTypeCode, merged_into AS mergedInto, version,
-  created_at AS createdAt, updated_at AS updatedAt`;
-
-type PatientRow = Omit<Patient, 'hypertension' | 'diabetes'> & { hypertension: number; diabetes: number };
-
-function toPatient(row: PatientRow): Patient {
-  return { ...row, hypertension: row.hypertension === 1, diabetes: row.diabetes === 1 };
-}
 
 /** Chinese names (with · for minority and transliterated names) or Latin names for foreign residents. */
 const NAME = /^(?:[\p{Script=Han}·•]{1,20}|[A-Za-z][A-Za-z .'-]{0,39})$/u;
@@ -92,9 +93,9 @@ export class PatientService {
   }
 
   get(id: string): Patient {
-    const row = this.sqlite().prepare(`SELECT ${COLUMNS} FROM patients WHERE id = ?`).get(id) as PatientRow | undefined;
+    const row = patientRecord(this.sqlite(), id);
     if (!row) throw new ApiError('NOT_FOUND', `no patient ${id}`);
-    return toPatient(row);
+    return row;
   }
 
   private validateContact(input: Partial<PatientInputParsed>): void {
@@ -110,11 +111,7 @@ export class PatientService {
   }
 
   private findDuplicates(name: string, birthDate: string, phone: string | undefined): PatientSummary[] {
-    const sql = `SELECT id, name, id_number AS idNumber, sex, birth_date AS birthDate, phone, village FROM patients
-      WHERE merged_into IS NULL AND ((birth_date = @birthDate AND name = @name) OR (@phone IS NOT NULL AND phone = @phone)) LIMIT 10`;
-    return this.sqlite()
-      .prepare(sql)
-      .all({ name, birthDate, phone: phone ?? null }) as PatientSummary[];
+    return possibleDuplicates(this.sqlite(), { name, birthDate, phone: phone ?? null });
   }
 
   register(
@@ -124,9 +121,8 @@ export class PatientService {
     const identity = resolveIdentity(input, chinaLocalDate(this.clock.now()));
     const sqlite = this.sqlite();
     if (identity.idNumber) {
-      const existing = sqlite.prepare('SELECT id FROM patients WHERE id_number = ?').get(identity.idNumber) as { id: string } | undefined;
-      if (existing)
-        throw new ApiError('DUPLICATE', 'a patient with this resident ID exists', { reason: 'DUPLICATE_ID', patientId: existing.id, field: 'idNumber' });
+      const existing = patientIdWithIdNumber(sqlite, identity.idNumber);
+      if (existing) throw new ApiError('DUPLICATE', 'a patient with this resident ID exists', { reason: 'DUPLICATE_ID', patientId: existing, field: 'idNumber' });
     }
     const keys = searchColumnsFor(input.name);
     if (!input.confirmNotDuplicate) {
@@ -183,15 +179,13 @@ export class PatientService {
         )
       : null;
     if (identity?.idNumber && identity.idNumber !== current.idNumber) {
-      const existing = this.sqlite().prepare('SELECT id FROM patients WHERE id_number = ? AND id <> ?').get(identity.idNumber, current.id) as
-        { id: string } | undefined;
-      if (existing)
-        throw new ApiError('DUPLICATE', 'a patient with this resident ID exists', { reason: 'DUPLICATE_ID', patientId: existing.id, field: 'idNumber' });
+      const existing = patientIdWithIdNumber(this.sqlite(), identity.idNumber, current.id);
+      if (existing) throw new ApiError('DUPLICATE', 'a patient with this resident ID exists', { reason: 'DUPLICATE_ID', patientId: existing, field: 'idNumber' });
     }
     const keys = input.name ? searchColumnsFor(input.name) : null;
     const now = this.clock.now().toISOString();
     const next = current.version + 1;
-    const set: Record<string, unknown> = {
+    const changes: PatientChanges = {
       ...(keys ?? {}),
       ...(identity ?? {}),
       phone: input.phone ?? current.phone,
@@ -210,43 +204,10 @@ export class PatientService {
       occupationCode: input.occupationCode ?? current.occupationCode,
       idDocTypeCode: input.idDocTypeCode ?? (identity?.idNumber && !current.idDocTypeCode ? '01' : current.idDocTypeCode),
     };
-    const columns: Record<string, string> = {
-      name: 'name',
-      givenName: 'given_name',
-      pinyinFull: 'pinyin_full',
-      pinyinInitials: 'pinyin_initials',
-      pinyinAltFull: 'pinyin_alt_full',
-      pinyinAltInitials: 'pinyin_alt_initials',
-      idNumber: 'id_number',
-      idSuffix: 'id_suffix',
-      noIdReason: 'no_id_reason',
-      sex: 'sex',
-      birthDate: 'birth_date',
-      phone: 'phone',
-      healthCardNumber: 'health_card_number',
-      village: 'village',
-      address: 'address',
-      household: 'household',
-      contractDoctor: 'contract_doctor',
-      contractDate: 'contract_date',
-      hypertension: 'hypertension',
-      diabetes: 'diabetes',
-      allergies: 'allergies',
-      ethnicCode: 'ethnic_code',
-      maritalCode: 'marital_code',
-      educationCode: 'education_code',
-      occupationCode: 'occupation_code',
-      idDocTypeCode: 'id_doc_type_code',
-    };
-    const assignments = Object.keys(set).map((k) => `${columns[k]} = @${k}`);
-    const params = Object.fromEntries(Object.entries(set).map(([k, v]) => [k, typeof v === 'boolean' ? Number(v) : (v ?? null)]));
     const sqlite = this.sqlite();
     sqlite
       .transaction(() => {
-        const r = sqlite
-          .prepare(`UPDATE patients SET ${assignments.join(', ')}, version = @next, updated_at = @now WHERE id = @id AND version = @version`)
-          .run({ ...params, next, now, id: current.id, version: current.version });
-        if (r.changes !== 1) throw new ApiError('CONFLICT', 'the record was changed by someone else; reload it', { reason: 'STALE_VERSION', field: 'version' });
+        if (!updatePatientAtVersion(sqlite, { id: current.id, version: current.version, now, changes })) throw new ApiError('CONFLICT', 'the record was changed by someone else; reload it', { reason: 'STALE_VERSION', field: 'version' });
         this.onChanged(current.id, next);
       })
       .immediate();
@@ -263,20 +224,12 @@ export class PatientService {
     const gone = this.get(mergeId);
     if (keep.mergedInto || gone.mergedInto) throw new ApiError('CONFLICT', 'one of the records is already merged', { reason: 'ALREADY_MERGED' });
     const sqlite = this.sqlite();
-    const tables = (sqlite.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`).all() as { name: string }[])
-      .map((t) => t.name)
-      .filter((t) => (sqlite.prepare(`SELECT name FROM pragma_table_info(?)`).all(t) as { name: string }[]).some((c) => c.name === 'patient_id'))
-      .filter((t) => t !== 'audit_log'); // the audit log is history: it keeps the id that was used
+    const tables = tablesReferringToPatients(sqlite).filter((t) => t !== 'audit_log'); // the audit log is history: it keeps the id that was used
     const repointed: Record<string, number> = {};
     const now = this.clock.now().toISOString();
     const repoint = sqlite.transaction(() => {
-      for (const t of tables) repointed[t] = sqlite.prepare(`UPDATE "${t}" SET patient_id = ? WHERE patient_id = ?`).run(keepId, mergeId).changes;
-      const movedId = !keep.idNumber && gone.idNumber ? gone.idNumber : null;
-      sqlite
-        .prepare('UPDATE patients SET merged_into = ?, id_number = NULL, id_suffix = NULL, version = version + 1, updated_at = ? WHERE id = ?')
-        .run(keepId, now, mergeId);
-      if (movedId) sqlite.prepare('UPDATE patients SET id_number = ?, id_suffix = ?, no_id_reason = NULL WHERE id = ?').run(movedId, movedId.slice(-6), keepId);
-      sqlite.prepare('UPDATE patients SET version = version + 1, updated_at = ? WHERE id = ?').run(now, keepId);
+      for (const t of tables) repointed[t] = repointPatientRows(sqlite, t, keepId, mergeId);
+      markMerged(sqlite, { keepId, mergeId, movedIdNumber: !keep.idNumber && gone.idNumber ? gone.idNumber : null, now });
       this.onChanged(keepId, keep.version + 1);
       this.onChanged(mergeId, gone.version + 1);
       this.onMerged(keepId, mergeId);
@@ -294,57 +247,4 @@ export class PatientService {
     }
     return { patient: this.get(keepId), repointed };
   }
-}
-
-export interface PatientRowInput {
-  id: string;
-  name: string;
-  givenName: string;
-  pinyinFull: string;
-  pinyinInitials: string;
-  pinyinAltFull: string | null;
-  pinyinAltInitials: string | null;
-  idNumber: string | null;
-  idSuffix: string | null;
-  noIdReason: string | null;
-  sex: 'M' | 'F' | 'U';
-  birthDate: string;
-  phone: string | null;
-  healthCardNumber: string | null;
-  village: string | null;
-  address: string | null;
-  household: string | null;
-  contractDoctor: string | null;
-  contractDate: string | null;
-  hypertension: boolean;
-  diabetes: boolean;
-  allergies: string | null;
-  ethnicCode?: string | null;
-  maritalCode?: string | null;
-  educationCode?: string | null;
-  occupationCode?: string | null;
-  idDocTypeCode?: string | null;
-  createdAt: string;
-}
-
-const INSERT_SQL = `INSERT INTO patients (id, name, given_name, pinyin_full, pinyin_initials, pinyin_alt_full, pinyin_alt_initials,
-  id_number, id_suffix, no_id_reason, sex, birth_date, phone, health_card_number, village, address, household, contract_doctor,
-  contract_date, hypertension, diabetes, allergies, ethnic_code, marital_code, education_code, occupation_code, id_doc_type_code,
-  version, created_at, updated_at)
-  VALUES (@id, @name, @givenName, @pinyinFull, @pinyinInitials, @pinyinAltFull, @pinyinAltInitials, @idNumber, @idSuffix,
-  @noIdReason, @sex, @birthDate, @phone, @healthCardNumber, @village, @address, @household, @contractDoctor, @contractDate,
-  @hypertension, @diabetes, @allergies, @ethnicCode, @maritalCode, @educationCode, @occupationCode, @idDocTypeCode, 1, @createdAt, @createdAt)`;
-
-/** One insert statement shared by registration and the seed tool (same schema, same keys). */
-export function insertPatientRow(sqlite: Sqlite, row: PatientRowInput): void {
-  sqlite.prepare(INSERT_SQL).run({
-    ethnicCode: null,
-    maritalCode: null,
-    educationCode: null,
-    occupationCode: null,
-    idDocTypeCode: row.idNumber ? '01' : null,
-    ...row,
-    hypertension: Number(row.hypertension),
-    diabetes: Number(row.diabetes),
-  });
 }

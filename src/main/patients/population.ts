@@ -10,7 +10,9 @@
  * docs/followup-rules.md).
  */
 
-import type { Sqlite } from '../db/open';
+import type { Reader } from '../db/handles';
+import { readQuery, readRow, readRows, value } from '../db/read-sql';
+import { patients } from '../db/schema/patients';
 
 export interface PopulationFilter {
   village?: string;
@@ -65,16 +67,18 @@ function orderedSelect(columns: string, filter: PopulationFilter): { sql: string
   return parts;
 }
 
-function concatenated(sqlite: Sqlite, sql: string, params: Record<string, string>): string[] {
-  const text: unknown = sqlite.prepare(`SELECT group_concat(line, char(30)) FROM (${sql})`).pluck().get(params);
-  return typeof text === 'string' && text.length > 0 ? text.split(ROW) : [];
+const CONCATENATED = { lines: value.textOrNull };
+
+function concatenated(db: Reader, sql: string, params: Record<string, string>): string[] {
+  const text = readRow(db, readQuery(`SELECT group_concat(line, char(30)) AS lines FROM (${sql})`, CONCATENATED), params)?.lines;
+  return text ? text.split(ROW) : [];
 }
 
 /** Residents (not merged away) in list order: id and birth date. */
-export function residentKeys(sqlite: Sqlite, filter: PopulationFilter = {}): ResidentKey[] {
+export function residentKeys(db: Reader, filter: PopulationFilter = {}): ResidentKey[] {
   const out: ResidentKey[] = [];
   for (const part of orderedSelect(`id || char(31) || birth_date AS line`, filter)) {
-    for (const line of concatenated(sqlite, part.sql, part.params)) {
+    for (const line of concatenated(db, part.sql, part.params)) {
       const tab = line.indexOf(FIELD);
       out.push({ patientId: line.slice(0, tab), birthDate: line.slice(tab + 1) });
     }
@@ -96,41 +100,41 @@ function cardOf(line: string): ResidentCard {
 }
 
 /** Residents in list order with what a list shows (a village's call list, one doctor's patients). */
-export function residentCards(sqlite: Sqlite, filter: PopulationFilter = {}): ResidentCard[] {
+export function residentCards(db: Reader, filter: PopulationFilter = {}): ResidentCard[] {
   const out: ResidentCard[] = [];
-  for (const part of orderedSelect(CARD_LINE, filter)) for (const line of concatenated(sqlite, part.sql, part.params)) out.push(cardOf(line));
+  for (const part of orderedSelect(CARD_LINE, filter)) for (const line of concatenated(db, part.sql, part.params)) out.push(cardOf(line));
   return out;
 }
 
 /** The cards of the given residents (a page of a list), by id; merged-away ids are still answered. */
-export function residentCardsById(sqlite: Sqlite, ids: readonly string[]): Map<string, ResidentCard> {
+export function residentCardsById(db: Reader, ids: readonly string[]): Map<string, ResidentCard> {
   const cards = new Map<string, ResidentCard>();
   if (ids.length === 0) return cards;
   const sql = `SELECT ${CARD_LINE} FROM patients WHERE id IN (SELECT value FROM json_each(@ids))`;
-  for (const line of concatenated(sqlite, sql, { ids: JSON.stringify([...new Set(ids)]) })) {
+  for (const line of concatenated(db, sql, { ids: JSON.stringify([...new Set(ids)]) })) {
     const card = cardOf(line);
     cards.set(card.patientId, card);
   }
   return cards;
 }
 
+const doctors = readQuery(
+  `SELECT DISTINCT contract_doctor AS doctor FROM patients INDEXED BY patients_doctor_order_idx
+   WHERE merged_into IS NULL AND contract_doctor IS NOT NULL ORDER BY contract_doctor`,
+  { doctor: patients.contractDoctor },
+);
+
 /** The family doctors residents are contracted with (the reminder filter offers them). */
-export function familyDoctors(sqlite: Sqlite): string[] {
-  return sqlite
-    .prepare(
-      `SELECT DISTINCT contract_doctor FROM patients INDEXED BY patients_doctor_order_idx WHERE merged_into IS NULL AND contract_doctor IS NOT NULL ORDER BY contract_doctor`,
-    )
-    .pluck()
-    .all()
-    .filter((d): d is string => typeof d === 'string');
+export function familyDoctors(db: Reader): string[] {
+  return readRows(db, doctors).flatMap((d) => (d.doctor === null ? [] : [d.doctor]));
 }
 
 /** Birth dates of the given residents that are not merged away, by id. */
-export function birthDatesOf(sqlite: Sqlite, ids: readonly string[]): Map<string, string> {
+export function birthDatesOf(db: Reader, ids: readonly string[]): Map<string, string> {
   const births = new Map<string, string>();
   if (ids.length === 0) return births;
   const sql = `SELECT id || char(31) || birth_date AS line FROM patients WHERE merged_into IS NULL AND id IN (SELECT value FROM json_each(@ids))`;
-  for (const line of concatenated(sqlite, sql, { ids: JSON.stringify(ids) })) {
+  for (const line of concatenated(db, sql, { ids: JSON.stringify(ids) })) {
     const cut = line.indexOf(FIELD);
     births.set(line.slice(0, cut), line.slice(cut + 1));
   }

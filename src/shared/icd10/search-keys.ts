@@ -8,6 +8,7 @@
  */
 
 import { pinyin } from 'pinyin-pro';
+import { toAscii } from '../pinyin-keys';
 
 export interface NameKeys {
   /** Syllables separated by one space, ASCII, ü as v: 糖尿病 → tang niao bing (spaces mark where a match may start). */
@@ -29,14 +30,6 @@ interface Token {
   text: string;
   /** Han syllables contribute their first letter to the initials, digits and latin runs themselves. */
   initial: string;
-}
-
-function toAscii(syllable: string): string {
-  return syllable
-    .normalize('NFD')
-    .replace(/\p{M}/gu, '')
-    .toLowerCase()
-    .replace(/[^a-z]/g, '');
 }
 
 function tokensOf(segment: string): Token[] {

@@ -1,10 +1,9 @@
-import type { DiagnosticReport } from '@medplum/fhirtypes';
 import { afterEach, describe, expect, it } from 'vitest';
 import { acceptedReplyPdf, MAX_REPLY_PDF_BYTES } from '../../../src/main/consult/consult-service';
 import { call } from '../../../src/main/api/dispatcher';
 import { CRITICAL_VALUE_EXTENSION } from '../../../src/main/consult/consult-fhir';
 import { makeResidentId } from '../../../src/shared/resident-id';
-import { generatePlatformPki } from '../../support/fhir-peer/certs';
+import { configureIdleCounty, countyReport } from '../../support/consult';
 import { openTestStation, type TestStation } from '../../support/test-services';
 
 /** The consult API as the renderer reaches it: the dispatcher, its access rules and its audit rows. */
@@ -21,7 +20,7 @@ async function stationWithPatient() {
   const d = station.services.dispatch;
   const registered = await call(d, 'patients', 'register', { name: '孙丽华', idNumber: makeResidentId('130321', '1970-02-03', 51) });
   if (registered.status !== 'created') throw new Error('setup');
-  return { d, patient: registered.patient, services: station.services };
+  return { d, patient: registered.patient, services: station.services, station };
 }
 
 const request = (patientId: string) => ({
@@ -50,32 +49,18 @@ describe('consult API', () => {
   });
 
   it('with the county configured: queued in the outbox with the request, pulled reply raises an alert, acknowledgement audited', async () => {
-    const { d, patient, services } = await stationWithPatient();
-    const pki = generatePlatformPki({ name: 'county' });
-    await call(d, 'sync', 'configure', {
-      id: 'county',
-      baseUrl: 'https://127.0.0.1:9/fhir/R4/',
-      enabled: false,
-      caCertificatePem: pki.ca.certPem,
-      clientPkcs12Path: pki.client.pfxPath,
-      clientPassphrase: pki.client.passphrase,
-    });
+    const { d, patient, services, station: opened } = await stationWithPatient();
+    await configureIdleCounty(opened);
     const created = await call(d, 'consult', 'create', request(patient.id));
     expect(outboxTypes(services).filter((type) => type !== 'Patient')).toEqual(['ServiceRequest', 'Task']);
     expect((await call(d, 'consult', 'open', {})).map((each) => each.id)).toEqual([created.id]);
 
-    const report: DiagnosticReport = {
-      resourceType: 'DiagnosticReport',
+    const report = countyReport(created.id, {
       id: 'county-report-1',
-      meta: { versionId: '1' },
-      status: 'final',
-      code: { text: '会诊意见' },
-      basedOn: [{ reference: `ServiceRequest/${created.id}` }],
-      issued: '2026-03-03T08:00:00.000Z',
-      resultsInterpreter: [{ display: '县医院外科 周主任' }],
+      interpreter: '县医院外科 周主任',
       conclusion: '考虑合并骨髓炎，建议转诊',
       extension: [{ url: CRITICAL_VALUE_EXTENSION, valueString: '足部感染伴脓毒症征象' }],
-    };
+    });
     expect(services.consult.applyPulled(report)).toBe('applied');
     expect(services.consult.applyPulled(report)).toBe('unchanged');
     expect(services.consult.applyPulled({ ...report, id: 'other', basedOn: [{ reference: 'ServiceRequest/unknown' }] })).toBe('not-ours');

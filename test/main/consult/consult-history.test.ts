@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { call } from '../../../src/main/api/dispatcher';
 import { makeResidentId } from '../../../src/shared/resident-id';
-import { generatePlatformPki } from '../../support/fhir-peer/certs';
+import { configureIdleCounty, countyReport } from '../../support/consult';
 import { openTestStation, type TestStation } from '../../support/test-services';
 
 /** Issue 14 point 7: the chart lists every consult with its state and answer; the list filters by state. */
@@ -20,15 +20,7 @@ describe('consult history', () => {
     const registered = await call(d, 'patients', 'register', { name: '孙丽华', idNumber: makeResidentId('130321', '1970-02-03', 51) });
     if (registered.status !== 'created') throw new Error('setup');
     const patientId = registered.patient.id;
-    const pki = generatePlatformPki({ name: 'county' });
-    await call(d, 'sync', 'configure', {
-      id: 'county',
-      baseUrl: 'https://127.0.0.1:9/fhir/R4/',
-      enabled: false,
-      caCertificatePem: pki.ca.certPem,
-      clientPkcs12Path: pki.client.pfxPath,
-      clientPassphrase: pki.client.passphrase,
-    });
+    await configureIdleCounty(station);
     const ask = (question: string) =>
       call(d, 'consult', 'create', { patientId, question, urgency: 'routine', targetInstitution: '县人民医院', specialty: 'cardiology' });
     const answered = await ask('心电图ST段改变请判读');
@@ -43,17 +35,7 @@ describe('consult history', () => {
       intent: 'order',
       basedOn: [{ reference: `ServiceRequest/${answered.id}` }],
     });
-    station.services.consult.applyPulled({
-      resourceType: 'DiagnosticReport',
-      id: 'county-report-9',
-      meta: { versionId: '1' },
-      status: 'final',
-      code: { text: '会诊意见' },
-      basedOn: [{ reference: `ServiceRequest/${answered.id}` }],
-      issued: '2026-03-03T08:00:00.000Z',
-      resultsInterpreter: [{ display: '县医院心内科 孙主任' }],
-      conclusion: '窦性心律，非特异性ST-T改变',
-    });
+    station.services.consult.applyPulled(countyReport(answered.id, { id: 'county-report-9', interpreter: '县医院心内科 孙主任', conclusion: '窦性心律，非特异性ST-T改变' }));
 
     const history = await call(d, 'consult', 'list', { patientId });
     const byId = new Map(history.map((c) => [c.id, c]));

@@ -3,13 +3,13 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { call } from '../../../src/main/api/dispatcher';
-import { ConsultService } from '../../../src/main/consult/consult-service';
 import { synthesizeEcg } from '../../../src/main/ecg/devices/synthetic-ecg';
 import { writeAecg } from '../../../src/main/ecg/formats/aecg-writer';
 import type { RenderPdf } from '../../../src/main/pdf/render-pdf';
 import type { ResourceWithId } from '../../../src/main/sync/outbox';
 import { ApiError } from '../../../src/shared/api/errors';
 import { makeResidentId } from '../../../src/shared/resident-id';
+import { consultServiceOf } from '../../support/consult';
 import { openTestStation, type TestStation } from '../../support/test-services';
 
 /**
@@ -36,18 +36,11 @@ async function consultWith(renderPdf: RenderPdf) {
   writeFileSync(file, writeAecg({ format: 'hl7-aecg', sampleRateHz: synthetic.sampleRateHz, leads: synthetic.leads }));
   const ecg = await call(d, 'ecg', 'importFile', { patientId: registered.patient.id, file: services.files.register(file, 'ecg').handle });
   const queued: ResourceWithId[] = [];
-  const consults = new ConsultService({
-    sqlite: () => services.store.current.sqlite,
-    clock: station.clock,
-    session: services.session,
-    patients: services.patients,
-    clinic: services.clinic,
-    ecg: services.ecg,
+  const consults = consultServiceOf(station, {
     enqueue: (_sqlite, items) => {
       queued.push(...items.map((item) => item.resource));
       return items.length;
     },
-    audit: (event) => services.audit.append(event),
     renderPdf,
   });
   const input = {

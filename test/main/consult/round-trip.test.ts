@@ -4,7 +4,6 @@ import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { call } from '../../../src/main/api/dispatcher';
 import { CRITICAL_VALUE_EXTENSION } from '../../../src/main/consult/consult-fhir';
-import { ConsultService } from '../../../src/main/consult/consult-service';
 import { synthesizeEcg } from '../../../src/main/ecg/devices/synthetic-ecg';
 import { readAecg } from '../../../src/main/ecg/formats/aecg';
 import { writeAecg } from '../../../src/main/ecg/formats/aecg-writer';
@@ -15,6 +14,7 @@ import type { SyncTargetConfig } from '../../../src/shared/sync';
 import { generatePlatformPki, type PlatformPki } from '../../support/fhir-peer/certs';
 import { startFhirPeer, type FhirPeer } from '../../support/fhir-peer/peer';
 import { MemoryOutboxStore } from '../../support/memory-outbox';
+import { consultServiceOf } from '../../support/consult';
 import { openTestStation, type TestStation } from '../../support/test-services';
 
 /**
@@ -75,18 +75,11 @@ describe('remote consult round trip through a county FHIR peer over mutual TLS',
     const ecg = await call(d, 'ecg', 'importFile', { patientId: patient.id, file: services.files.register(file, 'ecg').handle });
 
     const outbox = new MemoryOutboxStore();
-    const consults = new ConsultService({
-      sqlite: () => services.store.current.sqlite,
-      clock: station.clock,
-      session: services.session,
-      patients: services.patients,
-      clinic: services.clinic,
-      ecg: services.ecg,
+    const consults = consultServiceOf(station, {
       enqueue: (_sqlite, items) => {
         for (const { target, resource } of items) outbox.save(resource, [target]);
         return items.length;
       },
-      audit: (event) => services.audit.append(event),
     });
     engine = createSyncEngine({
       targets: [countyTarget()],

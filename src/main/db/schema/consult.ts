@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { blob, index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { CONSULT_SPECIALTIES } from '../../../shared/api/consult';
 import { timestamps } from './columns';
 
 /**
@@ -22,7 +23,8 @@ export const consultRequests = sqliteTable(
     question: text('question').notNull(),
     urgency: text('urgency', { enum: CONSULT_URGENCIES }).notNull(),
     targetInstitution: text('target_institution').notNull(),
-    specialty: text('specialty').notNull(),
+    // The contract's closed list; SQLite keeps it as text (the enum types the rows, no CHECK needed).
+    specialty: text('specialty', { enum: CONSULT_SPECIALTIES }).notNull(),
     includeVitals: integer('include_vitals', { mode: 'boolean' }).notNull(),
     includeDiagnoses: integer('include_diagnoses', { mode: 'boolean' }).notNull(),
     status: text('status', { enum: CONSULT_STATUSES }).notNull(),

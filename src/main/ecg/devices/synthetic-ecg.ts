@@ -15,6 +15,7 @@
  * The signal is periodic over the record: beats and breathing are laid out so the record loops without a seam.
  */
 import type { EcgAnnotation, EcgLead, EcgRecord } from '../../../shared/ecg';
+import { mulberry32 } from '../../../shared/mulberry32';
 
 export interface SyntheticEcgOptions {
   seed?: number;
@@ -83,17 +84,6 @@ const RSA_FRACTION = 0.035;
 const RANDOM_RR_FRACTION = 0.012;
 const FIRST_R_PEAK_S = 0.4;
 
-/** mulberry32: a small seeded PRNG with a full 2^32 period, good enough for noise. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-}
 
 function gaussian(random: () => number): number {
   const u = Math.max(random(), Number.EPSILON);
@@ -177,7 +167,7 @@ function addNuisances(
 export function synthesizeEcg(options: SyntheticEcgOptions = {}): SyntheticEcg {
   const sampleRateHz = options.sampleRateHz ?? 500;
   const meanRrS = 60 / (options.heartRateBpm ?? 72);
-  const random = seededRandom(options.seed ?? 1);
+  const random = mulberry32(options.seed ?? 1);
   const { beats, lengthS } = planBeats(meanRrS, options.durationS ?? 30, random);
   const total = Math.round(lengthS * sampleRateHz);
   const dipole = [new Float64Array(total), new Float64Array(total), new Float64Array(total)];
