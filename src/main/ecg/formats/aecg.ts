@@ -1,6 +1,7 @@
-import type { EcgAnnotation, EcgDeviceInfo, EcgLead, EcgPatientInfo, EcgRecord } from '../../../shared/ecg';
+import { MAX_ABS_MICROVOLTS, type EcgAnnotation, type EcgDeviceInfo, type EcgLead, type EcgPatientInfo, type EcgRecord } from '../../../shared/ecg';
 import { EcgFormatError } from './errors';
 import type { EcgReader } from './reader';
+import { markRangeProven } from './sample-check';
 import {
   BEAT_CODE,
   LOINC_REPORTED_AGE,
@@ -135,6 +136,8 @@ function parseDigits(text: string, originMicrovolts: number, scaleMicrovolts: nu
   let count = 0;
   // A local copy: an imported function can compile to a property getter (CommonJS output), once per sample.
   const sampleValue = aecgSampleValue;
+  const max = MAX_ABS_MICROVOLTS;
+  let inRange = true;
   const length = text.length;
   let i = 0;
   while (i < length) {
@@ -157,9 +160,13 @@ function parseDigits(text: string, originMicrovolts: number, scaleMicrovolts: nu
     if (digitCount === 0 || !endsToken || digitCount > 15) {
       throw corrupt(`lead ${lead}: "${text.slice(start, Math.min(i + 1, start + 20))}" is not an integer digit`);
     }
-    values[count++] = sampleValue(originMicrovolts, scaleMicrovolts, negative ? -digit : digit);
+    const value = sampleValue(originMicrovolts, scaleMicrovolts, negative ? -digit : digit);
+    values[count++] = value;
+    // index.ts's range check, folded into this loop (the value is Float32 already).
+    if (!(value <= max && value >= -max)) inRange = false;
   }
-  return values.slice(0, count);
+  const trimmed = values.slice(0, count);
+  return inRange ? markRangeProven(trimmed) : trimmed;
 }
 
 function readLead(sequence: XmlElement, index: number): EcgLead | undefined {
