@@ -2,10 +2,10 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { EcgRecord } from '../../../../src/shared/ecg';
 import { edfReader } from '../../../../src/main/ecg/formats/edf';
-import { EcgFormatError } from '../../../../src/main/ecg/formats/errors';
 import { writeEdf, type EdfSignalSpec, type EdfSpec, type TalSpec } from '../../../support/ecg-writers/edf';
 import { assertWellFormedRecord } from '../../../support/ecg-record-checks';
 import { checkReaderOutput } from '../../../../src/main/ecg/formats/index';
+import { readOrRefuse } from '../../../support/ecg-format-helpers';
 
 /**
  * Property: whatever bytes arrive — a valid EDF/EDF+ file built by the test writer, then cut short, with bytes
@@ -180,11 +180,10 @@ describe('EDF reader under generated and mutated files (property)', () => {
     await fc.assert(
       fc.asyncProperty(specArbitrary, mutationArbitrary, async (spec, mutation) => {
         const bytes = mutate(writeEdf(spec), mutation, spec.signals.length + (spec.annotations ? 1 : 0));
-        let record: EcgRecord;
-        try {
-          record = checkReaderOutput(await edfReader.read({ path: '/fuzz/f.edf', bytes, readCompanion: async () => undefined }), edfReader);
-        } catch (error) {
-          if (!(error instanceof EcgFormatError)) throw error;
+        const record = await readOrRefuse(async () =>
+          checkReaderOutput(await edfReader.read({ path: '/fuzz/f.edf', bytes, readCompanion: async () => undefined }), edfReader),
+        );
+        if (!record) {
           refused++;
           return;
         }

@@ -16,8 +16,7 @@ import {
   xmlSafe,
   type XmlElement,
 } from '../../../../src/main/ecg/formats/xml';
-
-const utf8 = (text: string) => new TextEncoder().encode(text);
+import { codeOf, utf8 } from '../../../support/ecg-format-helpers';
 
 function utf16(text: string, littleEndian: boolean, withBom: boolean): Uint8Array {
   const body = withBom ? `\uFEFF${text}` : text;
@@ -25,16 +24,6 @@ function utf16(text: string, littleEndian: boolean, withBom: boolean): Uint8Arra
   const view = new DataView(bytes.buffer);
   for (let i = 0; i < body.length; i++) view.setUint16(i * 2, body.charCodeAt(i), littleEndian);
   return bytes;
-}
-
-function codeOf(action: () => unknown): string {
-  try {
-    action();
-  } catch (error) {
-    if (error instanceof EcgFormatError) return error.code;
-    throw error;
-  }
-  return 'no error';
 }
 
 describe('parseXml: well-formed documents', () => {
