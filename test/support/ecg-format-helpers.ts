@@ -125,3 +125,22 @@ export function mutateXml(document: Uint8Array, mutations: readonly XmlMutation[
   }
   return bytes;
 }
+
+// ---------------------------------------------------------------------------------------------------------------
+// Binary file mutations
+
+/** The mutations every binary-format fuzzer starts from: the file as written, cut short, or bytes overwritten. */
+export type ByteMutation = { kind: 'none' } | { kind: 'truncate'; at: number } | { kind: 'flip'; positions: number[]; values: number[] };
+
+export const unchangedArb = fc.constant<{ kind: 'none' }>({ kind: 'none' });
+
+export const truncateArb = fc.record({ kind: fc.constant('truncate' as const), at: fc.nat() });
+
+/** Up to `most` positions (taken modulo the file length) overwritten with the values at the same index. */
+export function flipArb(most: number): fc.Arbitrary<{ kind: 'flip'; positions: number[]; values: number[] }> {
+  return fc.record({
+    kind: fc.constant('flip' as const),
+    positions: fc.array(fc.nat(), { minLength: 1, maxLength: most }),
+    values: fc.array(fc.integer({ min: 0, max: 255 }), { minLength: most, maxLength: most }),
+  });
+}

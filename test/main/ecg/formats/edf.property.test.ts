@@ -5,7 +5,7 @@ import { edfReader } from '../../../../src/main/ecg/formats/edf';
 import { writeEdf, type EdfSignalSpec, type EdfSpec, type TalSpec } from '../../../support/ecg-writers/edf';
 import { assertWellFormedRecord } from '../../../support/ecg-record-checks';
 import { checkReaderOutput } from '../../../../src/main/ecg/formats/index';
-import { readOrRefuse } from '../../../support/ecg-format-helpers';
+import { type ByteMutation, flipArb, readOrRefuse, truncateArb, unchangedArb } from '../../../support/ecg-format-helpers';
 
 /**
  * Property: whatever bytes arrive — a valid EDF/EDF+ file built by the test writer, then cut short, with bytes
@@ -83,22 +83,16 @@ const specArbitrary = fc
   });
 
 type Mutation =
-  | { kind: 'none' }
-  | { kind: 'truncate'; at: number }
-  | { kind: 'flip'; positions: number[]; values: number[] }
+  | ByteMutation
   | { kind: 'header-field'; field: 'headerBytes' | 'recordCount' | 'duration' | 'signalCount'; text: string }
   | { kind: 'signal-field'; field: 'physicalMin' | 'physicalMax' | 'digitalMin' | 'digitalMax' | 'samplesPerRecord'; signal: number; text: string };
 
 const lyingNumber = fc.constantFrom('-1', '0', '1', '2', '7', '255', '99999999', '-32768', '1e99', '1e-9', 'abc', '', '+0.5', '65536', '3276.8', 'NaN');
 
 const mutationArbitrary: fc.Arbitrary<Mutation> = fc.oneof(
-  fc.constant<Mutation>({ kind: 'none' }),
-  fc.record({ kind: fc.constant('truncate' as const), at: fc.nat() }),
-  fc.record({
-    kind: fc.constant('flip' as const),
-    positions: fc.array(fc.nat(), { minLength: 1, maxLength: 8 }),
-    values: fc.array(fc.integer({ min: 0, max: 255 }), { minLength: 8, maxLength: 8 }),
-  }),
+  unchangedArb,
+  truncateArb,
+  flipArb(8),
   fc.record({
     kind: fc.constant('header-field' as const),
     field: fc.constantFrom('headerBytes' as const, 'recordCount' as const, 'duration' as const, 'signalCount' as const),
