@@ -43,8 +43,8 @@ interface ParseCase {
 
 const WARM_UPS = 5;
 const RUNS = 40;
-const CPU_ROUNDS = 5;
-const CPU_BATCH = 10;
+const CPU_ROUNDS = 10;
+const CPU_BATCH = 20;
 
 /** Every key parseFigures prints (the bench fails rather than print fewer). */
 export const PARSE_KEYS = [
