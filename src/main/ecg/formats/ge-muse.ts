@@ -1,4 +1,12 @@
-import { MAX_ABS_MICROVOLTS, STANDARD_LEADS, type EcgAnnotation, type EcgDeviceInfo, type EcgLead, type EcgPatientInfo, type EcgRecord } from '../../../shared/ecg';
+import {
+  MAX_ABS_MICROVOLTS,
+  STANDARD_LEADS,
+  type EcgAnnotation,
+  type EcgDeviceInfo,
+  type EcgLead,
+  type EcgPatientInfo,
+  type EcgRecord,
+} from '../../../shared/ecg';
 import { EcgFormatError } from './errors';
 import type { EcgReader } from './reader';
 import { markRangeProven } from './sample-check';

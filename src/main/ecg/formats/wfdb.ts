@@ -396,7 +396,8 @@ function decodeFused(format: 16 | 212, bytes: Uint8Array, frames: number, specs:
     const recorder = new GapRecorder();
     const baseline = specs[k].baseline;
     const factor = scales[k] / specs[k].gain;
-    const sum = format === 212 ? fill212(bytes, k, stride, frames, baseline, factor, out, recorder) : fill16(bytes, k, stride, frames, baseline, factor, out, recorder);
+    const sum =
+      format === 212 ? fill212(bytes, k, stride, frames, baseline, factor, out, recorder) : fill16(bytes, k, stride, frames, baseline, factor, out, recorder);
     sums[k] = sum;
     if (rangeProven(low, high, baseline, factor)) markRangeProven(out);
     microvolts.push(out);
@@ -446,8 +447,7 @@ function fill212(bytes: Uint8Array, k: number, stride: number, frames: number, b
   for (let f = 0, j = k; f < frames; f++, j += stride) {
     // Sample j is the low (even j) or high (odd j) half of the three-byte pair j >> 1.
     const at = (j >> 1) * 3;
-    const value =
-      (j & 1) === 0 ? ((bytes[at] | ((bytes[at + 1] & 0x0f) << 8)) << 20) >> 20 : ((bytes[at + 2] | ((bytes[at + 1] & 0xf0) << 4)) << 20) >> 20;
+    const value = (j & 1) === 0 ? ((bytes[at] | ((bytes[at + 1] & 0x0f) << 8)) << 20) >> 20 : ((bytes[at + 2] | ((bytes[at + 1] & 0xf0) << 4)) << 20) >> 20;
     sum = (sum + value) & 0xffff;
     if (value === -2048) {
       out[f] = NaN;
@@ -502,7 +502,11 @@ async function decodeSignals(header: WfdbHeader, input: ReaderInput): Promise<{ 
     assertSampleBudget(header.signalCount, frames, 'WFDB');
     // Without a declared length a later file may be shorter and cut this one, so only then the slower path.
     const scales = specs.map((spec) => microvoltsPerUnit(spec.units));
-    if ((format === 212 || format === 16) && (header.sampleCount !== undefined || groups.size === 1) && specs.every((spec, i) => spec.skew === 0 && scales[i] !== undefined)) {
+    if (
+      (format === 212 || format === 16) &&
+      (header.sampleCount !== undefined || groups.size === 1) &&
+      specs.every((spec, i) => spec.skew === 0 && scales[i] !== undefined)
+    ) {
       const fused = decodeFused(format, payload, frames, specs, scales as number[]);
       perGroup.push({ members, interleaved: new Int32Array(0), frames, format, fused });
       continue;

@@ -224,23 +224,14 @@ const smallRecordArb: fc.Arbitrary<EcgRecord> = fc
 
 const aecgMutationArb = xmlMutationArb({
   patterns: [/-?\d+(?= )/, /value="0\.\d+"/, /unit="uV"/, /<\/digits>/, /<digits>/, /MDC_ECG_LEAD_\w+/, /<sequenceSet>/],
-  replacements: ['',
-      '1.5',
-      'x',
-      '--3',
-      '99999999999999999999',
-      'value="0"',
-      'value="-1"',
-      'value="1e400"',
-      'unit="mmHg"',
-      '<digits>',
-      '&bogus;',
-      '<!-- -->'],
-  inserts: ['<!DOCTYPE AnnotatedECG [<!ENTITY a "&a;&a;">]>',
-      '<component>'.repeat(400),
-      '&lol;',
-      '<![CDATA[',
-      '<component><series><code code="RHYTHM"/></series></component>'],
+  replacements: ['', '1.5', 'x', '--3', '99999999999999999999', 'value="0"', 'value="-1"', 'value="1e400"', 'unit="mmHg"', '<digits>', '&bogus;', '<!-- -->'],
+  inserts: [
+    '<!DOCTYPE AnnotatedECG [<!ENTITY a "&a;&a;">]>',
+    '<component>'.repeat(400),
+    '&lol;',
+    '<![CDATA[',
+    '<component><series><code code="RHYTHM"/></series></component>',
+  ],
 });
 
 describe('aecgReader properties', () => {
