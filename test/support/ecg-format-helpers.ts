@@ -144,3 +144,11 @@ export function flipArb(most: number): fc.Arbitrary<{ kind: 'flip'; positions: n
     values: fc.array(fc.integer({ min: 0, max: 255 }), { minLength: most, maxLength: most }),
   });
 }
+
+/** A copy of `valid` with a ByteMutation applied (the copy may be shorter; `valid` is never changed). */
+export function applyByteMutation(valid: Uint8Array, mutation: ByteMutation): Uint8Array {
+  const bytes = valid.slice();
+  if (mutation.kind === 'truncate') return bytes.subarray(0, mutation.at % bytes.length);
+  if (mutation.kind === 'flip') mutation.positions.forEach((position, i) => (bytes[position % bytes.length] = mutation.values[i]));
+  return bytes;
+}

@@ -5,7 +5,7 @@ import { edfReader } from '../../../../src/main/ecg/formats/edf';
 import { writeEdf, type EdfSignalSpec, type EdfSpec, type TalSpec } from '../../../support/ecg-writers/edf';
 import { assertWellFormedRecord } from '../../../support/ecg-record-checks';
 import { checkReaderOutput } from '../../../../src/main/ecg/formats/index';
-import { type ByteMutation, flipArb, readOrRefuse, truncateArb, unchangedArb } from '../../../support/ecg-format-helpers';
+import { applyByteMutation, type ByteMutation, flipArb, readOrRefuse, truncateArb, unchangedArb } from '../../../support/ecg-format-helpers';
 
 /**
  * Property: whatever bytes arrive — a valid EDF/EDF+ file built by the test writer, then cut short, with bytes
@@ -119,12 +119,9 @@ function mutate(valid: Uint8Array, mutation: Mutation, signalCount: number): Uin
   const bytes = valid.slice();
   switch (mutation.kind) {
     case 'none':
-      return bytes;
     case 'truncate':
-      return bytes.subarray(0, mutation.at % bytes.length);
     case 'flip':
-      mutation.positions.forEach((position, i) => (bytes[position % bytes.length] = mutation.values[i]));
-      return bytes;
+      return applyByteMutation(valid, mutation);
     case 'header-field': {
       const [offset, width] = HEADER_FIELDS[mutation.field];
       writeField(bytes, offset, width, mutation.text);

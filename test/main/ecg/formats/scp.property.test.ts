@@ -6,7 +6,7 @@ import { scpReader } from '../../../../src/main/ecg/formats/scp';
 import { fixScpCrcs, scpTags, writeScp, type ScpCoding, type ScpSpec, type ScpTag } from '../../../support/ecg-writers/scp';
 import { assertWellFormedRecord } from '../../../support/ecg-record-checks';
 import { checkReaderOutput } from '../../../../src/main/ecg/formats/index';
-import { type ByteMutation, flipArb, truncateArb, unchangedArb } from '../../../support/ecg-format-helpers';
+import { applyByteMutation, type ByteMutation, flipArb, truncateArb, unchangedArb } from '../../../support/ecg-format-helpers';
 
 /**
  * Property: a valid SCP-ECG file from the test writer, then cut short, with bytes flipped (CRCs left stale, or
@@ -158,17 +158,16 @@ function sectionStart(bytes: Uint8Array, id: number): number | undefined {
 }
 
 function mutate(valid: Uint8Array, mutation: Mutation): Uint8Array {
-  const bytes = valid.slice();
   switch (mutation.kind) {
     case 'none':
-      return bytes;
     case 'truncate':
-      return bytes.subarray(0, mutation.at % bytes.length);
+      return applyByteMutation(valid, mutation);
     case 'flip': {
-      mutation.positions.forEach((position, i) => (bytes[position % bytes.length] = mutation.values[i]));
-      return mutation.fixCrcs ? fixScpCrcs(bytes) : bytes;
+      const flipped = applyByteMutation(valid, mutation);
+      return mutation.fixCrcs ? fixScpCrcs(flipped) : flipped;
     }
     case 'lie': {
+      const bytes = valid.slice();
       const start = sectionStart(bytes, mutation.section);
       if (start === undefined) return bytes;
       // Section header fields (ID, length) and the first fields of the body: counts, lengths, sample numbers.
