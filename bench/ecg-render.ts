@@ -24,8 +24,8 @@ import { build, type Rollup } from 'vite';
 import { synthesizeEcg } from '../src/main/ecg/devices/synthetic-ecg';
 import { STANDARD_LEADS } from '../src/shared/ecg';
 import { chromiumPath } from '../test/e2e/browser';
-import { parseFigures } from './ecg-parse';
-import { ensureTool, PartialBenchError } from './ensure-tool';
+import { PARSE_KEYS, parseFigures } from './ecg-parse';
+import { ensureTool, missingFigures, PartialBenchError } from './ensure-tool';
 import { median, round } from './stats';
 
 const SAMPLE_RATE_HZ = 500;
@@ -34,6 +34,9 @@ const WARM_UPS = 3;
 const DRAWS = 30;
 
 const ROOT = path.resolve(__dirname, '..');
+
+/** Every key this section prints: a missing or non-finite one fails the section with its name (issue 11.8). */
+export const RENDER_KEYS = [...PARSE_KEYS, 'ecg.renderFrameMs', 'ecg.renderPaperLayerMs', 'ecg.renderSingleCanvasMs', 'ecg.renderFrameDevicePx'];
 const ENTRY_ID = '\0ecg-render-bench-entry';
 
 /** The renderer's canvas code as one IIFE that puts what the bench needs on window.__ecgBench. */
@@ -149,6 +152,8 @@ export async function benchEcgRender(): Promise<Record<string, number>> {
   } catch (error) {
     throw new PartialBenchError(`ecg.renderFrameMs not measured: ${error instanceof Error ? error.message : String(error)}`, figures, { cause: error });
   }
+  const missing = missingFigures(figures, RENDER_KEYS);
+  if (missing.length > 0) throw new PartialBenchError(`ECG render figures not measured: ${missing.join(', ')}`, figures);
   return figures;
 }
 

@@ -16,9 +16,12 @@ import { DEFAULT_SIM_OPTIONS, simSignal } from '../test/support/device-sim/sim-p
 import { spawnDeviceSim } from '../test/support/device-sim/spawn-sim';
 import { StreamCheck } from '../test/support/device-sim/stream-check';
 import { waitFor } from '../test/support/device-sim/wait';
-import { ensureTool, runs } from './ensure-tool';
+import { ensureTool, missingFigures, runs } from './ensure-tool';
 
 const DURATION_S = 15;
+
+/** Every key this section prints (issue 11.8: never fewer, never null). */
+export const STREAM_KEYS = ['ecg.stream.lostSamples', 'ecg.stream.latencyMsP50', 'ecg.stream.latencyMsP95'];
 
 export async function benchEcgStream(): Promise<Record<string, number>> {
   ensureTool('socat', 'socat', () => hasSocat || runs('socat', ['-V']), 'ecg.stream.lostSamples, ecg.stream.latencyMsP50 and ecg.stream.latencyMsP95');
@@ -35,11 +38,15 @@ export async function benchEcgStream(): Promise<Record<string, number>> {
     // The last frame may be lost too; then the wait ends at its deadline and the loss is in the count below.
     await waitFor('the last frame', () => check.result.samples >= summary.framesPlanned * samplesPerFrame, 3000).catch(() => {});
     const neverArrived = summary.framesPlanned * samplesPerFrame - check.result.samples;
-    return {
+    const figures = {
       'ecg.stream.lostSamples': driver.status.lostSamples + neverArrived,
       'ecg.stream.latencyMsP50': round2(percentile(check.result.latenciesMs, 50) ?? NaN),
       'ecg.stream.latencyMsP95': round2(percentile(check.result.latenciesMs, 95) ?? NaN),
     };
+    // No block arrived: the latencies are NaN (null in JSON); fail naming them rather than print a hollow figure.
+    const missing = missingFigures(figures, STREAM_KEYS);
+    if (missing.length > 0) throw new Error(`ECG stream figures not measured (no frame reached the driver?): ${missing.join(', ')}`);
+    return figures;
   } finally {
     await driver.stop();
     await pair.stop();

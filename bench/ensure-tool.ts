@@ -5,11 +5,29 @@ import { spawnSync } from 'node:child_process';
  * never left out quietly. A missing tool is installed with apt-get when the bench runs as root; otherwise, or when
  * the install fails, this throws with the command to run and the figures that could not be measured.
  */
-export function ensureTool(tool: string, aptPackage: string, isPresent: () => boolean, figures: string): void {
+export function ensureTool(tool: string, aptPackage: string, isPresent: () => boolean, figures: string, system: ToolSystem = HOST): void {
   if (isPresent()) return;
-  const root = typeof process.getuid === 'function' && process.getuid() === 0;
+  const root = system.isRoot();
   if (root) {
     process.stderr.write(`[bench] ${tool} is missing: apt-get install ${aptPackage}\n`);
+    system.aptInstall(aptPackage);
+    if (isPresent()) return;
+  }
+  throw new Error(
+    `${tool} is not installed${root ? ' and apt-get could not install it' : ''}: ${figures} cannot be measured. Install it with "apt-get install ${aptPackage}" (as root) and run the bench again.`,
+  );
+}
+
+/** What ensureTool does to the machine, apart so its decisions can be tested without installing anything. */
+export interface ToolSystem {
+  isRoot(): boolean;
+  /** apt-get install (after apt-get update when the first try fails); the caller checks presence afterwards. */
+  aptInstall(aptPackage: string): void;
+}
+
+const HOST: ToolSystem = {
+  isRoot: () => typeof process.getuid === 'function' && process.getuid() === 0,
+  aptInstall: (aptPackage) => {
     const install = () =>
       spawnSync('apt-get', ['install', '-y', '--no-install-recommends', aptPackage], {
         stdio: ['ignore', 'inherit', 'inherit'],
@@ -19,11 +37,15 @@ export function ensureTool(tool: string, aptPackage: string, isPresent: () => bo
       spawnSync('apt-get', ['update'], { stdio: ['ignore', 'inherit', 'inherit'] });
       install();
     }
-    if (isPresent()) return;
-  }
-  throw new Error(
-    `${tool} is not installed${root ? ' and apt-get could not install it' : ''}: ${figures} cannot be measured. Install it with "apt-get install ${aptPackage}" (as root) and run the bench again.`,
-  );
+  },
+};
+
+/**
+ * The keys of `expected` that `figures` lacks or holds as a non-finite number (JSON would print those as null). A
+ * bench throws naming them instead of printing fewer figures than it promises.
+ */
+export function missingFigures(figures: Record<string, number>, expected: readonly string[]): string[] {
+  return expected.filter((key) => !(key in figures) || !Number.isFinite(figures[key]));
 }
 
 /** True when `command args` runs and exits 0 (a probe that does not depend on PATH lookups done at import time). */

@@ -1,6 +1,7 @@
-import type { EcgAnnotation, EcgDeviceInfo, EcgLead, EcgPatientInfo, EcgRecord } from '../../../shared/ecg';
+import { MAX_ABS_MICROVOLTS, type EcgAnnotation, type EcgDeviceInfo, type EcgLead, type EcgPatientInfo, type EcgRecord } from '../../../shared/ecg';
 import { EcgFormatError } from './errors';
 import type { EcgReader } from './reader';
+import { markRangeProven } from './sample-check';
 import {
   BEAT_CODE,
   LOINC_REPORTED_AGE,
@@ -128,13 +129,59 @@ function amplitudeMicrovolts(element: XmlElement | undefined, what: string, fall
   return value * factor;
 }
 
-/** Parses a `digits` list (whitespace-separated integers) straight into physical microvolts. */
+/**
+ * Parses a `digits` list (whitespace-separated integers) straight into physical microvolts. The loop runs over the
+ * text's UTF-8 bytes (one native copy): a byte loop is several times faster than charCodeAt on the slice of the
+ * document the text is. ASCII text has the same positions either way; any other character is a byte ≥ 0x80, never a
+ * digit or a separator, so a text the byte loop refuses goes to the character loop, which names the bad token.
+ */
 function parseDigits(text: string, originMicrovolts: number, scaleMicrovolts: number, lead: string): Float32Array {
+  return parseDigitBytes(Buffer.from(text, 'utf8'), originMicrovolts, scaleMicrovolts) ?? parseDigitText(text, originMicrovolts, scaleMicrovolts, lead);
+}
+
+/** The byte loop of parseDigits; undefined when a token is not an integer (the caller then reports it). */
+function parseDigitBytes(bytes: Uint8Array, originMicrovolts: number, scaleMicrovolts: number): Float32Array | undefined {
+  const values = new Float32Array((bytes.length >> 1) + 1);
+  let count = 0;
+  const sampleValue = aecgSampleValue;
+  const max = MAX_ABS_MICROVOLTS;
+  let inRange = true;
+  const length = bytes.length;
+  let i = 0;
+  while (i < length) {
+    let ch = bytes[i];
+    if (ch === 0x20 || ch === 0x0a || ch === 0x09 || ch === 0x0d) {
+      i++;
+      continue;
+    }
+    const negative = ch === 0x2d;
+    if (negative || ch === 0x2b) ch = ++i < length ? bytes[i] : -1;
+    let digit = 0;
+    let digitCount = 0;
+    while (ch >= 0x30 && ch <= 0x39) {
+      digit = digit * 10 + (ch - 0x30);
+      digitCount++;
+      ch = ++i < length ? bytes[i] : -1;
+    }
+    const endsToken = i >= length || ch === 0x20 || ch === 0x0a || ch === 0x09 || ch === 0x0d;
+    if (digitCount === 0 || !endsToken || digitCount > 15) return undefined;
+    const value = sampleValue(originMicrovolts, scaleMicrovolts, negative ? -digit : digit);
+    values[count++] = value;
+    if (!(value <= max && value >= -max)) inRange = false;
+  }
+  const trimmed = values.slice(0, count);
+  return inRange ? markRangeProven(trimmed) : trimmed;
+}
+
+/** The character loop: the same parse over the text itself, for the error message naming the bad token. */
+function parseDigitText(text: string, originMicrovolts: number, scaleMicrovolts: number, lead: string): Float32Array {
   // A digit and its separator take at least two characters: sized once, filled in place, trimmed at the end.
   const values = new Float32Array((text.length >> 1) + 1);
   let count = 0;
   // A local copy: an imported function can compile to a property getter (CommonJS output), once per sample.
   const sampleValue = aecgSampleValue;
+  const max = MAX_ABS_MICROVOLTS;
+  let inRange = true;
   const length = text.length;
   let i = 0;
   while (i < length) {
@@ -157,9 +204,13 @@ function parseDigits(text: string, originMicrovolts: number, scaleMicrovolts: nu
     if (digitCount === 0 || !endsToken || digitCount > 15) {
       throw corrupt(`lead ${lead}: "${text.slice(start, Math.min(i + 1, start + 20))}" is not an integer digit`);
     }
-    values[count++] = sampleValue(originMicrovolts, scaleMicrovolts, negative ? -digit : digit);
+    const value = sampleValue(originMicrovolts, scaleMicrovolts, negative ? -digit : digit);
+    values[count++] = value;
+    // index.ts's range check, folded into this loop (the value is Float32 already).
+    if (!(value <= max && value >= -max)) inRange = false;
   }
-  return values.slice(0, count);
+  const trimmed = values.slice(0, count);
+  return inRange ? markRangeProven(trimmed) : trimmed;
 }
 
 function readLead(sequence: XmlElement, index: number): EcgLead | undefined {

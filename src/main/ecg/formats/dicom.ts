@@ -1,7 +1,7 @@
-import type { EcgDeviation, EcgDeviceInfo, EcgLead, EcgPatientInfo, EcgRecord } from '../../../shared/ecg';
+import { MAX_ABS_MICROVOLTS, type EcgDeviation, type EcgDeviceInfo, type EcgLead, type EcgPatientInfo, type EcgRecord } from '../../../shared/ecg';
 import { EcgFormatError } from './errors';
 import { assertSampleBudget } from './limits';
-import { withGaps } from './sample-check';
+import { markRangeProven, withGaps } from './sample-check';
 import type { EcgReader } from './reader';
 import { hl7TimestampToIso, parseHl7Timestamp } from './aecg-time';
 import { DicomParser, KNOWN_VRS, LONG_VRS, tag, type DicomDataset, type DicomElement } from './dicom-parser';
@@ -404,20 +404,28 @@ function decodeChannel(layout: GroupLayout, channel: number, scale: ChannelScale
   const { factor, offset } = scale;
   let paddedInside = 0;
   const paddingRaw = padding?.value;
+  // index.ts's range check folded into the decode loop: when every recorded value passes, its extra pass is skipped.
+  const max = MAX_ABS_MICROVOLTS;
+  let inRange = true;
   // One loop per sample width: DataView calls inline, no per-sample closure (this loop is the DICOM parse cost).
   if (type.bytes === 2 && type.signed) {
     for (let i = 0, at = first; i < recorded; i++, at += stride) {
       const raw = view.getInt16(at, true);
       if (raw === paddingRaw) paddedInside++;
-      microvolts[i] = raw * factor + offset;
+      const value = raw * factor + offset;
+      microvolts[i] = value;
+      if (!(value <= max && value >= -max)) inRange = false;
     }
   } else {
     for (let i = 0, at = first; i < recorded; i++, at += stride) {
       const raw = readSample(view, at, type);
       if (raw === paddingRaw) paddedInside++;
-      microvolts[i] = raw * factor + offset;
+      const value = raw * factor + offset;
+      microvolts[i] = value;
+      if (!(value <= max && value >= -max)) inRange = false;
     }
   }
+  if (inRange) markRangeProven(microvolts);
   if (recorded < sampleCount) microvolts.fill(Number.NaN, recorded);
   const lead = withGaps({ name: scale.name, microvolts }, recorded < sampleCount ? [{ start: recorded, end: sampleCount }] : []);
   return { lead, paddedInside };

@@ -7,7 +7,7 @@ import { leadNameFromLabel, microvoltsPerUnit } from './edf-labels';
 import { EcgFormatError } from './errors';
 import { assertSampleBudget } from './limits';
 import type { EcgReader, ReaderInput } from './reader';
-import { withGaps } from './sample-check';
+import { markRangeProven, rangeProven, withGaps } from './sample-check';
 import { decodeMitAnnotations } from './wfdb-annotations';
 
 /**
@@ -158,6 +158,20 @@ function discontinuousTimeline(recordTals: RecordTals[], samplesPerRecord: numbe
   return { recordOffsets, length: nextFree, gaps, originS };
 }
 
+/** One data record's run of little-endian Int16 samples, scaled, into `out` from `target` (bytes assembled by hand: no DataView per sample). */
+function fillInt16(bytes: Uint8Array, source: number, count: number, gain: number, offset: number, out: Float32Array, target: number): void {
+  for (let i = 0, at = source; i < count; i++, at += 2) {
+    out[target + i] = (((bytes[at] | (bytes[at + 1] << 8)) << 16) >> 16) * gain + offset;
+  }
+}
+
+/** The same through an Int16Array view of the file (little-endian host, file data at an even address): one load per sample. */
+function fillInt16Aligned(words: Int16Array, source: number, count: number, gain: number, offset: number, out: Float32Array, target: number): void {
+  for (let i = 0, at = source >> 1; i < count; i++, at++) out[target + i] = words[at] * gain + offset;
+}
+
+const LITTLE_ENDIAN_HOST = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1;
+
 function decodeLead(bytes: Uint8Array, header: EdfHeader, layout: DataLayout, lead: SignalLayout, timeline: Timeline): EcgLead {
   const { signal } = lead;
   const digitalSpan = signal.digitalMax - signal.digitalMin;
@@ -174,14 +188,16 @@ function decodeLead(bytes: Uint8Array, header: EdfHeader, layout: DataLayout, le
   const offset = signal.physicalMin * unit - signal.digitalMin * gain;
   const microvolts = new Float32Array(timeline.length);
   for (const gap of timeline.gaps) microvolts.fill(Number.NaN, gap.start, gap.end);
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const perRecord = signal.samplesPerRecord;
+  // Header and records are whole numbers of 16-bit words, so every sample is aligned when the file's bytes are.
+  const words = LITTLE_ENDIAN_HOST && bytes.byteOffset % 2 === 0 ? new Int16Array(bytes.buffer, bytes.byteOffset, bytes.byteLength >> 1) : undefined;
   for (let record = 0; record < layout.recordCount; record++) {
     const source = header.headerBytes + record * layout.bytesPerRecord + lead.offsetInRecord;
-    const target = timeline.recordOffsets[record];
-    for (let i = 0; i < signal.samplesPerRecord; i++) {
-      microvolts[target + i] = view.getInt16(source + i * BYTES_PER_SAMPLE, true) * gain + offset;
-    }
+    if (words && source % 2 === 0) fillInt16Aligned(words, source, perRecord, gain, offset, microvolts, timeline.recordOffsets[record]);
+    else fillInt16(bytes, source, perRecord, gain, offset, microvolts, timeline.recordOffsets[record]);
   }
+  // Every Int16 maps inside the range (the usual case): index.ts's final pass over the samples is not needed.
+  if (rangeProven(-32768, 32767, 0, gain, offset)) markRangeProven(microvolts);
   return withGaps(
     { name: leadNameFromLabel(signal.label), microvolts },
     timeline.gaps.map((gap) => ({ ...gap })),

@@ -1,6 +1,15 @@
-import { STANDARD_LEADS, type EcgAnnotation, type EcgDeviceInfo, type EcgLead, type EcgPatientInfo, type EcgRecord } from '../../../shared/ecg';
+import {
+  MAX_ABS_MICROVOLTS,
+  STANDARD_LEADS,
+  type EcgAnnotation,
+  type EcgDeviceInfo,
+  type EcgLead,
+  type EcgPatientInfo,
+  type EcgRecord,
+} from '../../../shared/ecg';
 import { EcgFormatError } from './errors';
 import type { EcgReader } from './reader';
+import { markRangeProven } from './sample-check';
 import { childElements, firstChild, ownText, parseXml, sniffRootElement, textValue, type XmlElement } from './xml';
 
 /**
@@ -42,11 +51,34 @@ export function crc32(bytes: Uint8Array): number {
   return (crc ^ 0xffffffff) >>> 0;
 }
 
-/** Strict base64 (RFC 4648 alphabet, padding only at the end); white space between characters is allowed. */
+/** 1 for the RFC 4648 base64 alphabet, 2 for white space, 0 otherwise (indexed by char code < 128). */
+const BASE64_CLASS = (() => {
+  const table = new Uint8Array(128);
+  for (const ch of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/') table[ch.charCodeAt(0)] = 1;
+  for (const ch of ' \t\r\n') table[ch.charCodeAt(0)] = 2;
+  return table;
+})();
+
+/**
+ * Strict base64 (RFC 4648 alphabet, padding only at the end); white space between characters is allowed. Checked in
+ * one char-code pass over the text as it is (no copy without the white space, no regular expression), then decoded
+ * once by Buffer, which skips the same white space, into a view of Buffer's memory.
+ */
 export function decodeBase64(text: string, what: string): Uint8Array {
-  const compact = text.replace(/[ \t\r\n]+/g, '');
-  if (compact.length % 4 !== 0 || !/^[A-Za-z0-9+/]*={0,2}$/.test(compact)) throw corrupt(`${what} is not valid base64`);
-  return new Uint8Array(Buffer.from(compact, 'base64'));
+  const classes = BASE64_CLASS;
+  let symbols = 0;
+  let padding = 0;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text.charCodeAt(i);
+    const kind = ch < 128 ? classes[ch] : 0;
+    if (kind === 2) continue;
+    if (kind === 1 && padding === 0) symbols++;
+    else if (ch === 0x3d && padding < 2) padding++;
+    else throw corrupt(`${what} is not valid base64`);
+  }
+  if ((symbols + padding) % 4 !== 0) throw corrupt(`${what} is not valid base64`);
+  const decoded = Buffer.from(text, 'base64');
+  return new Uint8Array(decoded.buffer, decoded.byteOffset, decoded.length);
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -81,29 +113,40 @@ function readLeadData(leadData: XmlElement, index: number): StoredLead {
   const declaredCrc = optionalNumber(firstChild(leadData, 'LeadDataCRC32'), `lead ${name} CRC`);
   if (declaredCrc !== undefined && declaredCrc !== crc32(bytes)) throw corrupt(`lead ${name} fails its CRC-32 check`);
 
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const microvolts = new Float64Array(sampleCount);
   const scale = unitsPerBit * unitFactor;
-  for (let i = 0; i < sampleCount; i++) microvolts[i] = view.getInt16(i * 2, true) * scale;
+  for (let i = 0, at = 0; i < sampleCount; i++, at += 2) microvolts[i] = (((bytes[at] | (bytes[at + 1] << 8)) << 16) >> 16) * scale;
   return { name, microvolts };
 }
 
 /** Einthoven (III = II − I) and Goldberger (aVR = −(I+II)/2, aVL = I − II/2, aVF = II − I/2) for the leads MUSE omits. */
+const DERIVED_LIMB_LEADS = ['III', 'aVR', 'aVL', 'aVF'] as const;
+
+function deriveLimbLead(name: (typeof DERIVED_LIMB_LEADS)[number], leadI: Float64Array, leadII: Float64Array): StoredLead {
+  const microvolts = new Float64Array(leadI.length);
+  // One plain loop per formula: a formula passed as a function was a call per sample.
+  switch (name) {
+    case 'III':
+      for (let k = 0; k < microvolts.length; k++) microvolts[k] = leadII[k] - leadI[k];
+      break;
+    case 'aVR':
+      for (let k = 0; k < microvolts.length; k++) microvolts[k] = -(leadI[k] + leadII[k]) / 2;
+      break;
+    case 'aVL':
+      for (let k = 0; k < microvolts.length; k++) microvolts[k] = leadI[k] - leadII[k] / 2;
+      break;
+    case 'aVF':
+      for (let k = 0; k < microvolts.length; k++) microvolts[k] = leadII[k] - leadI[k] / 2;
+      break;
+  }
+  return { name, microvolts };
+}
+
 function deriveLimbLeads(stored: StoredLead[]): StoredLead[] {
   const leadI = stored.find((lead) => lead.name === 'I')?.microvolts;
   const leadII = stored.find((lead) => lead.name === 'II')?.microvolts;
   if (!leadI || !leadII) return stored;
-  const derive = (name: string, formula: (i: number, ii: number) => number): StoredLead => {
-    const microvolts = new Float64Array(leadI.length);
-    for (let k = 0; k < microvolts.length; k++) microvolts[k] = formula(leadI[k], leadII[k]);
-    return { name, microvolts };
-  };
-  const derived = [
-    derive('III', (i, ii) => ii - i),
-    derive('aVR', (i, ii) => -(i + ii) / 2),
-    derive('aVL', (i, ii) => i - ii / 2),
-    derive('aVF', (i, ii) => ii - i / 2),
-  ].filter((lead) => !stored.some((existing) => existing.name === lead.name));
+  const derived = DERIVED_LIMB_LEADS.filter((name) => !stored.some((existing) => existing.name === name)).map((name) => deriveLimbLead(name, leadI, leadII));
   return [...stored, ...derived];
 }
 
@@ -115,8 +158,16 @@ function displayOrder(name: string): number {
 function toEcgLead(lead: StoredLead): EcgLead {
   // "+ 0" turns −0 (from −(0 + 0)/2) into 0, so that equal signals compare equal.
   const microvolts = new Float32Array(lead.microvolts.length);
-  // A plain loop: Float32Array.from with a map function goes through the iterator protocol per sample.
-  for (let i = 0; i < microvolts.length; i++) microvolts[i] = lead.microvolts[i] + 0;
+  const source = lead.microvolts;
+  // The range check of index.ts folded into the copy: when every value passes here, the final pass is skipped.
+  const max = MAX_ABS_MICROVOLTS;
+  let inRange = true;
+  for (let i = 0; i < microvolts.length; i++) {
+    const value = source[i] + 0;
+    microvolts[i] = value;
+    if (!(value <= max && value >= -max)) inRange = false;
+  }
+  if (inRange) markRangeProven(microvolts);
   return { name: lead.name, microvolts };
 }
 

@@ -1,4 +1,4 @@
-import { readFile, stat } from 'node:fs/promises';
+import { open, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import type { EcgAnnotation, EcgRecord } from '../../../shared/ecg';
 import { aecgReader } from './aecg';
@@ -108,25 +108,41 @@ function errorCode(error: unknown): string | undefined {
   return typeof error === 'object' && error !== null && 'code' in error ? String((error as { code: unknown }).code) : undefined;
 }
 
-/** Reads a whole file after checking its size, so an oversized file is refused before it is loaded. */
+/**
+ * Reads a whole file after checking its size, so an oversized file is refused before it is loaded. One open handle
+ * for the check and the read (the size checked is the size of the file read), read straight into one buffer of that
+ * size: no second stat, no chunked reads into a growing buffer, no copy. A file still being written is read as far
+ * as its size when it was opened.
+ */
 async function readLimited(filePath: string): Promise<Uint8Array> {
-  let size: number;
+  let handle: FileHandle;
   try {
-    const info = await stat(filePath);
-    if (!info.isFile()) throw new EcgFormatError('UNKNOWN_FORMAT', `${filePath} is not a file`);
-    size = info.size;
+    handle = await open(filePath, 'r');
   } catch (error) {
     const code = errorCode(error);
     if (code === 'ENOENT' || code === 'ENOTDIR') throw new EcgFormatError('MISSING_FILE', `${filePath} does not exist`);
+    if (code === 'EISDIR') throw new EcgFormatError('UNKNOWN_FORMAT', `${filePath} is not a file`);
     throw error;
   }
-  if (size > MAX_ECG_FILE_BYTES) {
-    throw new EcgFormatError('TOO_LARGE', `${path.basename(filePath)} is ${size} bytes, over the ${MAX_ECG_FILE_BYTES}-byte limit`);
+  try {
+    const info = await handle.stat();
+    if (!info.isFile()) throw new EcgFormatError('UNKNOWN_FORMAT', `${filePath} is not a file`);
+    const size = info.size;
+    if (size > MAX_ECG_FILE_BYTES) {
+      throw new EcgFormatError('TOO_LARGE', `${path.basename(filePath)} is ${size} bytes, over the ${MAX_ECG_FILE_BYTES}-byte limit`);
+    }
+    // Unzeroed: every byte handed on is one the read wrote (a file that shrank meanwhile is cut to what was read).
+    const buffer = Buffer.allocUnsafe(size);
+    let filled = 0;
+    while (filled < size) {
+      const { bytesRead } = await handle.read(buffer, filled, size - filled, filled);
+      if (bytesRead === 0) break;
+      filled += bytesRead;
+    }
+    return new Uint8Array(buffer.buffer, buffer.byteOffset, filled);
+  } finally {
+    await handle.close();
   }
-  const bytes = new Uint8Array(await readFile(filePath));
-  // The file may have grown between stat and read.
-  if (bytes.length > MAX_ECG_FILE_BYTES) throw new EcgFormatError('TOO_LARGE', `${path.basename(filePath)} grew past the size limit`);
-  return bytes;
 }
 
 /**

@@ -27,48 +27,30 @@ const corrupt = (message: string) => new EcgFormatError('CORRUPT', `Philips XLI:
  * (10-bit LZW can grow a chunk ~800-fold).
  */
 export function lzwDecode(input: Uint8Array, maxOutput: number): Uint8Array {
-  // Dictionary entries as (prefix code, last byte, length); strings are rebuilt by walking prefixes backwards.
+  // Dictionary entries as (prefix code, last byte, length, first byte); strings are rebuilt by walking prefixes
+  // backwards. Keeping each entry's first byte makes a new entry O(1) instead of a walk down its prefix chain.
   const prefix = new Int32Array(LAST_DICTIONARY_CODE + 1);
   const suffix = new Uint8Array(LAST_DICTIONARY_CODE + 1);
+  const first = new Uint8Array(LAST_DICTIONARY_CODE + 1);
   const length = new Int32Array(LAST_DICTIONARY_CODE + 1);
   for (let code = 0; code < 256; code++) {
     prefix[code] = -1;
     suffix[code] = code;
+    first[code] = code;
     length[code] = 1;
   }
   let nextCode = 256;
-  let output = new Uint8Array(Math.min(maxOutput, Math.max(1024, input.length * 4)));
+  // Sized for a typical ratio up front (XLI leads expand about threefold), grown rarely; never past maxOutput.
+  let output = new Uint8Array(Math.min(maxOutput, Math.max(4096, input.length * 8)));
   let outLength = 0;
   let previous = -1;
   let bitBuffer = 0;
   let bitCount = 0;
   let inPos = 0;
-
-  const ensureCapacity = (extra: number) => {
-    if (outLength + extra > maxOutput) throw corrupt(`a lead expands beyond ${maxOutput} bytes`);
-    if (outLength + extra <= output.length) return;
-    const grown = new Uint8Array(Math.min(maxOutput, Math.max(output.length * 2, outLength + extra)));
-    grown.set(output.subarray(0, outLength));
-    output = grown;
-  };
-  const firstByteOf = (code: number) => {
-    let c = code;
-    while (prefix[c] !== -1) c = prefix[c];
-    return suffix[c];
-  };
-  const writeString = (code: number) => {
-    const n = length[code];
-    ensureCapacity(n);
-    let c = code;
-    for (let i = outLength + n - 1; i >= outLength; i--) {
-      output[i] = suffix[c];
-      c = prefix[c];
-    }
-    outLength += n;
-  };
+  const inLength = input.length;
 
   for (;;) {
-    while (bitCount < CODE_BITS && inPos < input.length) {
+    while (bitCount < CODE_BITS && inPos < inLength) {
       bitBuffer = ((bitBuffer << 8) | input[inPos++]) & 0xffffff;
       bitCount += 8;
     }
@@ -77,26 +59,38 @@ export function lzwDecode(input: Uint8Array, maxOutput: number): Uint8Array {
     bitCount -= CODE_BITS;
     if (code === END_OF_STREAM_CODE) break;
     if (code < nextCode) {
-      writeString(code);
       if (previous !== -1 && nextCode <= LAST_DICTIONARY_CODE) {
         prefix[nextCode] = previous;
-        suffix[nextCode] = firstByteOf(code);
+        suffix[nextCode] = first[code];
+        first[nextCode] = first[previous];
         length[nextCode] = length[previous] + 1;
         nextCode++;
       }
     } else if (code === nextCode && previous !== -1 && nextCode <= LAST_DICTIONARY_CODE) {
       // The cScSc case: the code being defined is the previous string plus its own first byte.
       prefix[nextCode] = previous;
-      suffix[nextCode] = firstByteOf(previous);
+      suffix[nextCode] = first[previous];
+      first[nextCode] = first[previous];
       length[nextCode] = length[previous] + 1;
       nextCode++;
-      writeString(code);
     } else {
       throw corrupt(`LZW code ${code} is not defined yet (next is ${nextCode})`);
     }
+    const n = length[code];
+    if (outLength + n > output.length) {
+      if (outLength + n > maxOutput) throw corrupt(`a lead expands beyond ${maxOutput} bytes`);
+      const grown = new Uint8Array(Math.min(maxOutput, Math.max(output.length * 2, outLength + n)));
+      grown.set(output.subarray(0, outLength));
+      output = grown;
+    }
+    for (let i = outLength + n - 1, c = code; i >= outLength; i--) {
+      output[i] = suffix[c];
+      c = prefix[c];
+    }
+    outLength += n;
     previous = code;
   }
-  return output.slice(0, outLength);
+  return output.subarray(0, outLength);
 }
 
 /** Rebuilds 16-bit delta codes from the high-byte plane followed by the low-byte plane (odd length: low byte 0). */

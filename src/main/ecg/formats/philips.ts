@@ -1,8 +1,9 @@
-import type { EcgDeviceInfo, EcgLead, EcgPatientInfo, EcgRecord } from '../../../shared/ecg';
+import { MAX_ABS_MICROVOLTS, type EcgDeviceInfo, type EcgLead, type EcgPatientInfo, type EcgRecord } from '../../../shared/ecg';
 import { EcgFormatError } from './errors';
 import { assertSampleBudget } from './limits';
 import { decodeBase64 } from './ge-muse';
 import type { EcgReader } from './reader';
+import { markRangeProven } from './sample-check';
 import { decodeXli } from './philips-xli';
 import { attribute, childPath, descendants, firstChild, ownText, parseXml, sniffRootElement, textValue, type XmlElement } from './xml';
 
@@ -142,8 +143,15 @@ function readSamples(parsed: XmlElement, layout: WaveformLayout): Int32Array[] {
 function toMicrovolts(values: Int32Array, layout: WaveformLayout): Float32Array {
   const out = new Float32Array(values.length);
   const { offset, microvoltsPerUnit } = layout;
-  for (let i = 0; i < values.length; i++) out[i] = (values[i] - offset) * microvoltsPerUnit + 0;
-  return out;
+  // The range check of index.ts folded into this loop: when every value passes, the final pass is skipped.
+  const max = MAX_ABS_MICROVOLTS;
+  let inRange = true;
+  for (let i = 0; i < values.length; i++) {
+    const value = (values[i] - offset) * microvoltsPerUnit + 0;
+    out[i] = value;
+    if (!(value <= max && value >= -max)) inRange = false;
+  }
+  return inRange ? markRangeProven(out) : out;
 }
 
 // ---------------------------------------------------------------------------------------------------------------

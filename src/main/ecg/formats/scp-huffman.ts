@@ -125,13 +125,35 @@ function buildLookup(codes: HuffmanCode[]): Int32Array {
   return lookup;
 }
 
+/**
+ * Per table, for the common codes (no extra bits, not a table switch, at most LOOKUP_BITS long): the window → the
+ * code's length (0 = not such a code) and its value, in flat typed arrays, so the hot path reads no code object.
+ */
+interface FastTable {
+  length: Uint8Array;
+  value: Float64Array;
+}
+
+function buildFast(codes: HuffmanCode[]): FastTable {
+  const fast: FastTable = { length: new Uint8Array(1 << LOOKUP_BITS), value: new Float64Array(1 << LOOKUP_BITS) };
+  for (const code of codes) {
+    if (code.prefixBits > LOOKUP_BITS || code.prefixBits === 0 || code.isSwitch || code.totalBits !== code.prefixBits) continue;
+    const free = LOOKUP_BITS - code.prefixBits;
+    fast.length.fill(code.prefixBits, code.prefix << free, (code.prefix + 1) << free);
+    fast.value.fill(code.baseValue, code.prefix << free, (code.prefix + 1) << free);
+  }
+  return fast;
+}
+
 export class HuffmanDecoder {
   private readonly tries: Trie[];
   private readonly lookups: Int32Array[];
+  private readonly fast: FastTable[];
 
   constructor(private readonly tables: HuffmanTables) {
     this.tries = tables.map((codes, index) => buildTrie(codes, index + 1));
     this.lookups = tables.map(buildLookup);
+    this.fast = tables.map(buildFast);
   }
 
   /** Decodes exactly `sampleCount` values from one lead's bytes (before undoing differences). */
@@ -146,9 +168,25 @@ export class HuffmanDecoder {
     let codes = this.tables[0];
     let lookup = this.lookups[0];
     let trie = this.tries[0];
+    let fastLength = this.fast[0].length;
+    let fastValue = this.fast[0].value;
     let decoded = 0;
     const runsOut = () => new EcgFormatError('CORRUPT', `${where}: Huffman data end after ${decoded} of ${sampleCount} samples`);
+    const shift = 24 - LOOKUP_BITS;
+    const mask = (1 << LOOKUP_BITS) - 1;
+    // Three whole bytes from the code's first byte: at least 17 bits in view, more than any fast code needs.
+    const fastEnd = bytes.length - 2;
     while (decoded < sampleCount) {
+      const first = position >>> 3;
+      if (first < fastEnd) {
+        const window = (((bytes[first] << 16) | (bytes[first + 1] << 8) | bytes[first + 2]) >>> (shift - (position & 7))) & mask;
+        const length = fastLength[window];
+        if (length > 0) {
+          values[decoded++] = fastValue[window];
+          position += length;
+          continue;
+        }
+      }
       let code: HuffmanCode | undefined;
       if (position < totalBits) {
         const at = position >>> 3;
@@ -179,6 +217,8 @@ export class HuffmanDecoder {
         codes = this.tables[table];
         lookup = this.lookups[table];
         trie = this.tries[table];
+        fastLength = this.fast[table].length;
+        fastValue = this.fast[table].value;
         continue;
       }
       const extraBits = code.totalBits - code.prefixBits;

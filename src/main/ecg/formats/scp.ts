@@ -1,8 +1,8 @@
-import type { EcgGap, EcgLead, EcgRecord } from '../../../shared/ecg';
+import { MAX_ABS_MICROVOLTS, type EcgGap, type EcgLead, type EcgRecord } from '../../../shared/ecg';
 import { EcgFormatError } from './errors';
 import { assertSampleBudget } from './limits';
 import type { EcgReader, ReaderInput } from './reader';
-import { withGaps } from './sample-check';
+import { markRangeProven, withGaps } from './sample-check';
 import { readTags, scpDevice, scpPatient, scpRecordedAt, textDecoderFor } from './scp-header';
 import { HuffmanDecoder, parseHuffmanTables } from './scp-huffman';
 import { scpLeadName } from './scp-leads';
@@ -221,7 +221,7 @@ function toLead(nanovolts: Float64Array, lead: LeadDefinition, index: number, ti
   if (offset + nanovolts.length < timeline.length) gaps.push({ start: offset + nanovolts.length, end: timeline.length });
   for (const gap of gaps) microvolts.fill(Number.NaN, gap.start, gap.end);
   // "+ 0": a truncated −0 from the reconstruction reads as 0, so equal signals compare equal.
-  for (let i = 0; i < nanovolts.length; i++) microvolts[offset + i] = nanovolts[i] / NANOVOLTS_PER_MICROVOLT + 0;
+  if (storeMicrovolts(nanovolts, microvolts, offset)) markRangeProven(microvolts);
   return withGaps({ name: leadName(lead, index), microvolts }, gaps);
 }
 
@@ -230,10 +230,25 @@ function scaleInPlace(values: Float64Array, factor: number): void {
   for (let i = 0; i < values.length; i++) values[i] *= factor;
 }
 
+/**
+ * nV → µV into `out` from `at`, with index.ts's range check folded in: true when every value is finite and in range,
+ * so the caller can mark the lead and spare the final pass.
+ */
+function storeMicrovolts(nanovolts: Float64Array, out: Float32Array, at: number): boolean {
+  const divisor = NANOVOLTS_PER_MICROVOLT;
+  const max = MAX_ABS_MICROVOLTS;
+  let inRange = true;
+  for (let i = 0; i < nanovolts.length; i++) {
+    const value = nanovolts[i] / divisor + 0;
+    out[at + i] = value;
+    if (!(value <= max && value >= -max)) inRange = false;
+  }
+  return inRange;
+}
+
 function toMicrovolts(nanovolts: Float64Array): Float32Array {
   const out = new Float32Array(nanovolts.length);
-  for (let i = 0; i < out.length; i++) out[i] = nanovolts[i] / NANOVOLTS_PER_MICROVOLT + 0;
-  return out;
+  return storeMicrovolts(nanovolts, out, 0) ? markRangeProven(out) : out;
 }
 
 function leadName(lead: LeadDefinition, index: number): string {

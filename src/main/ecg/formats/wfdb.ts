@@ -2,7 +2,7 @@ import type { EcgAnnotation, EcgLead, EcgPatientInfo, EcgRecord } from '../../..
 import { STANDARD_LEADS } from '../../../shared/ecg';
 import { EcgFormatError } from './errors';
 import { assertSampleBudget } from './limits';
-import { GapRecorder, withGaps } from './sample-check';
+import { GapRecorder, markRangeProven, rangeProven, withGaps } from './sample-check';
 import type { EcgReader, ReaderInput } from './reader';
 import { decodeMitAnnotationFile } from './wfdb-annotations';
 
@@ -351,12 +351,12 @@ export function recordingStart(baseTime?: string, baseDate?: string): string | u
  */
 interface DecodedSignal {
   spec: WfdbSignalSpec;
+  /** Set when the fused decoder already produced the lead and its checksum straight from the file's bytes. */
+  ready?: { lead: EcgLead; checksum: number };
   interleaved: Int32Array;
   offset: number;
   stride: number;
   frames: number;
-  /** The 16-bit sum of the signal's samples (its header checksum, when the header gives one). */
-  checksum: number;
 }
 
 /** Signals that share a file are interleaved frame by frame in header order. */
@@ -370,9 +370,111 @@ function groupByFile(signals: readonly WfdbSignalSpec[]): Map<string, number[]> 
   return groups;
 }
 
+interface FusedGroup {
+  microvolts: Float32Array[];
+  gaps: GapRecorder[];
+  sums: Int32Array;
+}
+
+/**
+ * Formats 212 (MIT-BIH) and 16 (PTB-XL and most others), unskewed and all in volts: one pass from the file's bytes
+ * to each lead's Float32Array, with the invalid-sample gaps and the 16-bit checksums in the same loop, instead of an
+ * Int32Array of the whole file and a second pass per signal. The arithmetic is the general path's, so the values are
+ * the same bits.
+ */
+function decodeFused(format: 16 | 212, bytes: Uint8Array, frames: number, specs: readonly WfdbSignalSpec[], scales: readonly number[]): FusedGroup {
+  const stride = specs.length;
+  const microvolts: Float32Array[] = [];
+  const gaps: GapRecorder[] = [];
+  const sums = new Int32Array(stride);
+  const [low, high] = DIGITAL_RANGE[format]!;
+  // Signal by signal, striding through the frames: each loop then has one output array and its own constants in
+  // locals, which V8 keeps in registers (indexing an array of outputs per sample was slower than two passes).
+  if (format === 212 && stride === 2) return fill212Pair(bytes, frames, specs, scales);
+  for (let k = 0; k < stride; k++) {
+    const out = new Float32Array(frames);
+    const recorder = new GapRecorder();
+    const baseline = specs[k].baseline;
+    const factor = scales[k] / specs[k].gain;
+    const sum =
+      format === 212 ? fill212(bytes, k, stride, frames, baseline, factor, out, recorder) : fill16(bytes, k, stride, frames, baseline, factor, out, recorder);
+    sums[k] = sum;
+    if (rangeProven(low, high, baseline, factor)) markRangeProven(out);
+    microvolts.push(out);
+    gaps.push(recorder);
+  }
+  return { microvolts, gaps, sums };
+}
+
+/**
+ * Two signals in format 212 (every MIT-BIH record): each three-byte group is one frame, so one loop reads each byte
+ * once and fills both leads.
+ */
+function fill212Pair(bytes: Uint8Array, frames: number, specs: readonly WfdbSignalSpec[], scales: readonly number[]): FusedGroup {
+  const out0 = new Float32Array(frames);
+  const out1 = new Float32Array(frames);
+  const gaps0 = new GapRecorder();
+  const gaps1 = new GapRecorder();
+  const baseline0 = specs[0].baseline;
+  const baseline1 = specs[1].baseline;
+  const factor0 = scales[0] / specs[0].gain;
+  const factor1 = scales[1] / specs[1].gain;
+  let sum0 = 0;
+  let sum1 = 0;
+  for (let f = 0, at = 0; f < frames; f++, at += 3) {
+    const middle = bytes[at + 1];
+    const v0 = ((bytes[at] | ((middle & 0x0f) << 8)) << 20) >> 20;
+    const v1 = ((bytes[at + 2] | ((middle & 0xf0) << 4)) << 20) >> 20;
+    sum0 = (sum0 + v0) & 0xffff;
+    sum1 = (sum1 + v1) & 0xffff;
+    if (v0 === -2048) {
+      out0[f] = NaN;
+      gaps0.add(f);
+    } else out0[f] = (v0 - baseline0) * factor0;
+    if (v1 === -2048) {
+      out1[f] = NaN;
+      gaps1.add(f);
+    } else out1[f] = (v1 - baseline1) * factor1;
+  }
+  if (rangeProven(-2048, 2047, baseline0, factor0)) markRangeProven(out0);
+  if (rangeProven(-2048, 2047, baseline1, factor1)) markRangeProven(out1);
+  return { microvolts: [out0, out1], gaps: [gaps0, gaps1], sums: Int32Array.of(sum0, sum1) };
+}
+
+/** Format 212 samples k, k+stride, … into `out`; returns their 16-bit sum. -2048 marks an invalid sample (a gap). */
+function fill212(bytes: Uint8Array, k: number, stride: number, frames: number, baseline: number, factor: number, out: Float32Array, gaps: GapRecorder): number {
+  let sum = 0;
+  for (let f = 0, j = k; f < frames; f++, j += stride) {
+    // Sample j is the low (even j) or high (odd j) half of the three-byte pair j >> 1.
+    const at = (j >> 1) * 3;
+    const value = (j & 1) === 0 ? ((bytes[at] | ((bytes[at + 1] & 0x0f) << 8)) << 20) >> 20 : ((bytes[at + 2] | ((bytes[at + 1] & 0xf0) << 4)) << 20) >> 20;
+    sum = (sum + value) & 0xffff;
+    if (value === -2048) {
+      out[f] = NaN;
+      gaps.add(f);
+    } else out[f] = (value - baseline) * factor;
+  }
+  return sum;
+}
+
+/** Format 16 (little-endian 16-bit) samples k, k+stride, … into `out`; returns their 16-bit sum. -32768 is a gap. */
+function fill16(bytes: Uint8Array, k: number, stride: number, frames: number, baseline: number, factor: number, out: Float32Array, gaps: GapRecorder): number {
+  let sum = 0;
+  const step = 2 * stride;
+  for (let f = 0, at = 2 * k; f < frames; f++, at += step) {
+    const value = ((bytes[at] | (bytes[at + 1] << 8)) << 16) >> 16;
+    sum = (sum + value) & 0xffff;
+    if (value === -32768) {
+      out[f] = NaN;
+      gaps.add(f);
+    } else out[f] = (value - baseline) * factor;
+  }
+  return sum;
+}
+
 async function decodeSignals(header: WfdbHeader, input: ReaderInput): Promise<{ signals: DecodedSignal[]; frames: number }> {
   const groups = groupByFile(header.signals);
-  const perGroup: { members: number[]; interleaved: Int32Array; frames: number; format: WfdbFormat }[] = [];
+  const perGroup: { members: number[]; interleaved: Int32Array; frames: number; format: WfdbFormat; fused?: FusedGroup }[] = [];
   for (const [fileName, members] of groups) {
     const specs = members.map((index) => header.signals[index]);
     const format = specs[0].format;
@@ -398,6 +500,17 @@ async function decodeSignals(header: WfdbHeader, input: ReaderInput): Promise<{ 
       throw new EcgFormatError('TRUNCATED', `WFDB signal file ${fileName} holds ${framesInFile} samples per signal, header says ${frames}`);
     }
     assertSampleBudget(header.signalCount, frames, 'WFDB');
+    // Without a declared length a later file may be shorter and cut this one, so only then the slower path.
+    const scales = specs.map((spec) => microvoltsPerUnit(spec.units));
+    if (
+      (format === 212 || format === 16) &&
+      (header.sampleCount !== undefined || groups.size === 1) &&
+      specs.every((spec, i) => spec.skew === 0 && scales[i] !== undefined)
+    ) {
+      const fused = decodeFused(format, payload, frames, specs, scales as number[]);
+      perGroup.push({ members, interleaved: new Int32Array(0), frames, format, fused });
+      continue;
+    }
     const initialValues = specs.map((spec) => spec.initialValue ?? 0);
     const interleaved = decodeWfdbSamples(format, payload, frames * members.length, members.length, initialValues);
     perGroup.push({ members, interleaved, frames, format });
@@ -407,21 +520,18 @@ async function decodeSignals(header: WfdbHeader, input: ReaderInput): Promise<{ 
   const signals: DecodedSignal[] = new Array(header.signalCount);
   for (const group of perGroup) {
     const stride = group.members.length;
-    const sums = frameSums(group.interleaved, stride, frames);
     group.members.forEach((signalIndex, position) => {
-      signals[signalIndex] = { spec: header.signals[signalIndex], interleaved: group.interleaved, offset: position, stride, frames, checksum: sums[position] };
+      const spec = header.signals[signalIndex];
+      const signal: DecodedSignal = { spec, interleaved: group.interleaved, offset: position, stride, frames };
+      if (group.fused) {
+        const microvolts = group.fused.microvolts[position];
+        const lead = withGaps({ name: standardLeadName(spec.description, signalIndex), microvolts }, group.fused.gaps[position].list());
+        signal.ready = { lead, checksum: group.fused.sums[position] };
+      }
+      signals[signalIndex] = signal;
     });
   }
   return { signals, frames };
-}
-
-/** Per position in the frame, the 16-bit sum of the first `frames` frames (one read-only pass). */
-function frameSums(interleaved: Int32Array, stride: number, frames: number): Int32Array {
-  const sums = new Int32Array(stride);
-  for (let f = 0, at = 0; f < frames; f++) {
-    for (let k = 0; k < stride; k++, at++) sums[k] = (sums[k] + interleaved[at]) & 0xffff;
-  }
-  return sums;
 }
 
 /** WFDB checksums are the 16-bit sum of the digital samples; MIT-BIH prints them signed, PTB-XL unsigned. */
@@ -431,11 +541,12 @@ export function checksum16(digital: Int32Array): number {
   return sum;
 }
 
-function verifyChecksums(header: WfdbHeader, signals: readonly DecodedSignal[]): void {
+function verifyChecksums(header: WfdbHeader, signals: readonly DecodedSignal[], sums: Int32Array): void {
   // A checksum covers the whole signal, so it can only be checked when the header states the length.
   if (header.sampleCount === undefined) return;
-  signals.forEach(({ spec, checksum: computed }, index) => {
+  signals.forEach(({ spec }, index) => {
     if (spec.checksum === undefined) return;
+    const computed = sums[index];
     if (computed !== (spec.checksum & 0xffff)) {
       throw new EcgFormatError(
         'CORRUPT',
@@ -445,11 +556,44 @@ function verifyChecksums(header: WfdbHeader, signals: readonly DecodedSignal[]):
   });
 }
 
-function toLead(signal: DecodedSignal, index: number): EcgLead | undefined {
+/** Digital values each format can hold; format 8 (running sums of differences) has no bound of its own. */
+const DIGITAL_RANGE: Partial<Record<WfdbFormat, readonly [number, number]>> = {
+  16: [-32768, 32767],
+  61: [-32768, 32767],
+  160: [-32768, 32767],
+  80: [-128, 127],
+  212: [-2048, 2047],
+  24: [-8388608, 8388607],
+  32: [-2147483648, 2147483647],
+  310: [-512, 511],
+  311: [-512, 511],
+};
+
+/** The 16-bit sum of one signal's first `frames` samples, for signals that are not turned into leads (or are skewed). */
+function signalChecksum({ interleaved, offset, stride, frames }: DecodedSignal): number {
+  let sum = 0;
+  for (let i = 0, at = offset; i < frames; i++, at += stride) sum = (sum + interleaved[at]) & 0xffff;
+  return sum;
+}
+
+/**
+ * One pass over a signal's samples: physical value, invalid-sample gaps and, for an unskewed signal, the checksum
+ * (`sums[index]`) in the same loop. The range check is proven for the whole format instead of run per sample when
+ * the calibration allows (rangeProven); otherwise index.ts's final check still runs on the lead.
+ */
+function toLead(signal: DecodedSignal, index: number, sums: Int32Array): EcgLead | undefined {
+  if (signal.ready) {
+    sums[index] = signal.ready.checksum;
+    return signal.ready.lead;
+  }
   const scale = microvoltsPerUnit(signal.spec.units);
-  if (scale === undefined) return undefined;
+  if (scale === undefined) {
+    sums[index] = signalChecksum(signal);
+    return undefined;
+  }
   const { gain, baseline, skew, format } = signal.spec;
-  const invalid = isSupportedFormat(format) ? INVALID_SAMPLE[format] : undefined;
+  const supported = isSupportedFormat(format);
+  const invalid = supported ? INVALID_SAMPLE[format] : undefined;
   const { interleaved, offset, stride, frames } = signal;
   const microvolts = new Float32Array(frames);
   const factor = scale / gain;
@@ -460,15 +604,31 @@ function toLead(signal: DecodedSignal, index: number): EcgLead | undefined {
   const first = Math.max(0, -skew);
   const end = Math.min(frames, frames - skew);
   gaps.addRange(0, Math.min(first, frames));
-  for (let i = first, at = offset + (first + skew) * stride; i < end; i++, at += stride) {
-    const value = interleaved[at];
-    if (value === marker) {
-      microvolts[i] = NaN;
-      gaps.add(i);
-    } else microvolts[i] = (value - baseline) * factor;
+  let sum = 0;
+  if (skew === 0) {
+    for (let i = 0, at = offset; i < frames; i++, at += stride) {
+      const value = interleaved[at];
+      sum = (sum + value) & 0xffff;
+      if (value === marker) {
+        microvolts[i] = NaN;
+        gaps.add(i);
+      } else microvolts[i] = (value - baseline) * factor;
+    }
+  } else {
+    sum = signalChecksum(signal);
+    for (let i = first, at = offset + (first + skew) * stride; i < end; i++, at += stride) {
+      const value = interleaved[at];
+      if (value === marker) {
+        microvolts[i] = NaN;
+        gaps.add(i);
+      } else microvolts[i] = (value - baseline) * factor;
+    }
   }
+  sums[index] = sum;
   if (end < frames) gaps.addRange(Math.max(end, first), frames);
   for (const gap of gaps.list()) microvolts.fill(Number.NaN, gap.start, gap.end);
+  const range = supported ? DIGITAL_RANGE[format] : undefined;
+  if (range && rangeProven(range[0], range[1], baseline, factor)) markRangeProven(microvolts);
   return withGaps({ name: standardLeadName(signal.spec.description, index), microvolts }, gaps.list());
 }
 
@@ -494,8 +654,10 @@ export async function readWfdb(input: ReaderInput): Promise<EcgRecord> {
   if (header.signalCount === 0) throw new EcgFormatError('NO_SIGNAL', `WFDB record ${header.recordName} has no signals`);
   const { signals, frames } = await decodeSignals(header, input);
   if (frames === 0) throw new EcgFormatError('NO_SIGNAL', `WFDB record ${header.recordName} has no samples`);
-  verifyChecksums(header, signals);
-  const leads = signals.map(toLead).filter((lead): lead is EcgLead => lead !== undefined);
+  const sums = new Int32Array(signals.length);
+  const converted = signals.map((signal, index) => toLead(signal, index, sums));
+  verifyChecksums(header, signals, sums);
+  const leads = converted.filter((lead): lead is EcgLead => lead !== undefined);
   if (leads.length === 0) throw new EcgFormatError('NO_SIGNAL', `WFDB record ${header.recordName} has no signal in volts`);
   const record: EcgRecord = { format: 'wfdb', sampleRateHz: header.samplingHz, leads };
   const recordedAt = recordingStart(header.baseTime, header.baseDate);

@@ -398,25 +398,43 @@ export function parseXml(bytes: Uint8Array, limits: Partial<XmlLimits> = {}): Xm
 export function sniffRootElement(head: Uint8Array): string | undefined {
   try {
     const detected = detectEncoding(head);
-    const slice = head.subarray(detected.bomLength, Math.min(head.length, 64 * 1024));
-    const text = new TextDecoder(detected.certain ? detected.label : 'latin1').decode(slice);
-    let pos = 0;
-    for (let guard = 0; guard < 1000 && pos < text.length; guard++) {
-      const lt = text.indexOf('<', pos);
-      if (lt === -1) return undefined;
-      if (text.startsWith('<!--', lt)) pos = skipPast(text, '-->', lt + 4);
-      else if (text.startsWith('<?', lt)) pos = skipPast(text, '?>', lt + 2);
-      else if (text.startsWith('<!', lt)) pos = skipPast(text, '>', lt + 2);
-      else {
-        NAME_RE.lastIndex = lt + 1;
-        const match = NAME_RE.exec(text);
-        return match ? localPart(match[0]) : undefined;
-      }
+    const limit = Math.min(head.length, 64 * 1024);
+    const decoder = new TextDecoder(detected.certain ? detected.label : 'latin1');
+    // Each reader sniffs in turn, and decoding the whole 64 KB head each time cost more than reading a small file:
+    // the root element is nearly always in the first kilobyte, so the head is decoded in growing prefixes. A
+    // prefix's text equals the whole head's up to its last character, so an answer found before that is the same.
+    for (let end = Math.min(limit, detected.bomLength + 1024); ; end = Math.min(limit, end * 8)) {
+      const complete = end >= limit;
+      const found = rootElementIn(decoder.decode(head.subarray(detected.bomLength, end)), complete);
+      if (found !== MORE || complete) return found === MORE ? undefined : found;
     }
-    return undefined;
   } catch {
     return undefined;
   }
+}
+
+const MORE = Symbol('more text needed');
+
+/** The root element's local name in `text`, or MORE when the text ends before it is known (and is not the whole head). */
+function rootElementIn(text: string, complete: boolean): string | undefined | typeof MORE {
+  let pos = 0;
+  for (let guard = 0; guard < 1000 && pos < text.length; guard++) {
+    const lt = text.indexOf('<', pos);
+    if (lt === -1) return complete ? undefined : MORE;
+    if (text.startsWith('<!--', lt)) pos = skipPast(text, '-->', lt + 4);
+    else if (text.startsWith('<?', lt)) pos = skipPast(text, '?>', lt + 2);
+    else if (text.startsWith('<!', lt)) pos = skipPast(text, '>', lt + 2);
+    else {
+      // A name that reaches the end of a prefix may go on (or end in a character cut in half): ask for more.
+      if (!complete && lt + 1 >= text.length - 1) return MORE;
+      NAME_RE.lastIndex = lt + 1;
+      const match = NAME_RE.exec(text);
+      if (!complete && match && match.index + match[0].length >= text.length) return MORE;
+      return match ? localPart(match[0]) : undefined;
+    }
+  }
+  if (!complete && pos >= text.length) return MORE;
+  return undefined;
 }
 
 function skipPast(text: string, terminator: string, from: number): number {

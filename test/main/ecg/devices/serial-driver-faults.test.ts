@@ -1,10 +1,7 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SerialDriver } from '../../../../src/main/ecg/devices/serial-driver';
-import type { EcgStreamState } from '../../../../src/shared/ecg-stream';
-import { hasSocat, type PtyPair, SOCAT_SKIP_REASON, startPtyPair } from '../../../support/device-sim/pty-pair';
+import { hasSocat, SOCAT_SKIP_REASON, startPtyPair } from '../../../support/device-sim/pty-pair';
+import { usePtyPair, watchDriver } from '../../../support/device-sim/pty-fixture';
 import { DEFAULT_SIM_OPTIONS, GARBAGE_BYTES, simSignal } from '../../../support/device-sim/sim-plan';
 import { spawnDeviceSim } from '../../../support/device-sim/spawn-sim';
 import { StreamCheck } from '../../../support/device-sim/stream-check';
@@ -18,20 +15,7 @@ const SAMPLES_PER_FRAME = 40; // 40 ms frames at 1 kHz
 const multiples = (n: number, every: number) => Array.from({ length: n }, (_, i) => i + 1).filter((k) => k % every === 0);
 
 describe.skipIf(!hasSocat)(title, () => {
-  let dir: string;
-  let pair: PtyPair;
-  let driver: SerialDriver | undefined;
-
-  beforeEach(async () => {
-    dir = mkdtempSync(path.join(tmpdir(), 'ecg-pty-'));
-    pair = await startPtyPair(path.join(dir, 'device'), path.join(dir, 'host'));
-  });
-
-  afterEach(async () => {
-    await driver?.stop();
-    await pair.stop();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const pty = usePtyPair();
 
   it('counts dropped and corrupted frames and garbage exactly, across a sequence wrap-around', async () => {
     const options = {
@@ -49,11 +33,11 @@ describe.skipIf(!hasSocat)(title, () => {
     const withGarbage = multiples(frames, 23).filter((k) => !dropped.includes(k));
     const lostFrames = [...dropped, ...corrupted].sort((a, b) => a - b);
 
-    driver = new SerialDriver({ path: pair.b });
+    const driver = (pty.driver = new SerialDriver({ path: pty.pair.b }));
     const check = new StreamCheck(simSignal(options), options.microvoltsPerLsb);
     driver.onBlock(check.onBlock);
     await driver.start();
-    const summary = await spawnDeviceSim({ tty: pair.a, ...options }).summary;
+    const summary = await spawnDeviceSim({ tty: pty.pair.a, ...options }).summary;
     await waitFor('the last frame to arrive', () => check.result.samples >= frames * SAMPLES_PER_FRAME, 5000);
 
     expect(summary).toMatchObject({ framesPlanned: frames, framesDropped: dropped.length, framesCorrupted: corrupted.length });
@@ -73,32 +57,27 @@ describe.skipIf(!hasSocat)(title, () => {
   it('goes disconnected on unplug, reconnects on replug at the same path, and keeps time true across both', async () => {
     const options = { ...DEFAULT_SIM_OPTIONS, durationS: 14 };
     const frames = 350;
-    driver = new SerialDriver({ path: pair.b, reconnectInitialMs: 50, reconnectMaxMs: 400 });
-    const check = new StreamCheck(simSignal(options), options.microvoltsPerLsb);
-    driver.onBlock(check.onBlock);
-    const states: EcgStreamState[] = [];
-    driver.onStatus((status) => {
-      if (states[states.length - 1] !== status.state) states.push(status.state);
-    });
+    const driver = (pty.driver = new SerialDriver({ path: pty.pair.b, reconnectInitialMs: 50, reconnectMaxMs: 400 }));
+    const { check, states } = watchDriver(driver, options);
     await driver.start();
-    const sim = spawnDeviceSim({ tty: pair.a, ...options });
+    const sim = spawnDeviceSim({ tty: pty.pair.a, ...options });
     const d = driver;
 
     await waitFor('streaming', () => check.result.blocks >= 50);
     // Unplug 1: abrupt (SIGKILL leaves the links dangling, like a yanked USB adapter).
-    await pair.stop('SIGKILL');
+    await pty.pair.stop('SIGKILL');
     await waitFor('disconnected after the abrupt unplug', () => d.status.state === 'disconnected');
     await pause(1000);
-    pair = await startPtyPair(pair.a, pair.b);
+    pty.pair = await startPtyPair(pty.pair.a, pty.pair.b);
     await waitFor('streaming after replug 1', () => d.status.state === 'streaming' && d.status.reconnects === 1);
 
     const blocksBefore = check.result.blocks;
     await waitFor('streaming after replug 1', () => check.result.blocks >= blocksBefore + 50);
     // Unplug 2: orderly (socat removes the device links, as udev does when the adapter goes).
-    await pair.stop('SIGTERM');
+    await pty.pair.stop('SIGTERM');
     await waitFor('disconnected after the orderly unplug', () => d.status.state === 'disconnected');
     await pause(1000);
-    pair = await startPtyPair(pair.a, pair.b);
+    pty.pair = await startPtyPair(pty.pair.a, pty.pair.b);
     await waitFor('streaming after replug 2', () => d.status.state === 'streaming' && d.status.reconnects === 2);
 
     const summary = await sim.summary;
@@ -127,15 +106,10 @@ describe.skipIf(!hasSocat)(title, () => {
     // Frames due in [2 s, 4 s) are not sent: frames 50…99 (1-based), i.e. 50 frames.
     const options = { ...DEFAULT_SIM_OPTIONS, durationS: 6, pauseAtS: 2, pauseForS: 2 };
     const frames = 150;
-    driver = new SerialDriver({ path: pair.b, stallAfterMs: 500 });
-    const check = new StreamCheck(simSignal(options), options.microvoltsPerLsb);
-    driver.onBlock(check.onBlock);
-    const states: EcgStreamState[] = [];
-    driver.onStatus((status) => {
-      if (states[states.length - 1] !== status.state) states.push(status.state);
-    });
+    const driver = (pty.driver = new SerialDriver({ path: pty.pair.b, stallAfterMs: 500 }));
+    const { check, states } = watchDriver(driver, options);
     await driver.start();
-    const summary = await spawnDeviceSim({ tty: pair.a, ...options }).summary;
+    const summary = await spawnDeviceSim({ tty: pty.pair.a, ...options }).summary;
     await waitFor('the last frame to arrive', () => check.result.samples >= frames * SAMPLES_PER_FRAME, 5000);
 
     expect(summary).toMatchObject({ framesPaused: 50, framesSent: 100, reopens: 1 });

@@ -1,10 +1,8 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SerialDriver } from '../../../../src/main/ecg/devices/serial-driver';
 import { percentile } from '../../../../src/shared/ecg-stream';
-import { hasSocat, type PtyPair, SOCAT_SKIP_REASON, startPtyPair } from '../../../support/device-sim/pty-pair';
+import { hasSocat, SOCAT_SKIP_REASON } from '../../../support/device-sim/pty-pair';
+import { usePtyPair } from '../../../support/device-sim/pty-fixture';
 import { DEFAULT_SIM_OPTIONS, simSignal } from '../../../support/device-sim/sim-plan';
 import { spawnDeviceSim } from '../../../support/device-sim/spawn-sim';
 import { StreamCheck } from '../../../support/device-sim/stream-check';
@@ -13,29 +11,16 @@ import { waitFor } from '../../../support/device-sim/wait';
 const title = hasSocat ? 'serial driver, real time over a socat pty pair' : `serial driver, real time over a socat pty pair (${SOCAT_SKIP_REASON})`;
 
 describe.skipIf(!hasSocat)(title, () => {
-  let dir: string;
-  let pair: PtyPair;
-  let driver: SerialDriver | undefined;
-
-  beforeEach(async () => {
-    dir = mkdtempSync(path.join(tmpdir(), 'ecg-pty-'));
-    pair = await startPtyPair(path.join(dir, 'device'), path.join(dir, 'host'));
-  });
-
-  afterEach(async () => {
-    await driver?.stop();
-    await pair.stop();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const pty = usePtyPair();
 
   it('streams 12 leads at 1 kHz for 60 s with no sample lost and every value intact', async () => {
     const options = { ...DEFAULT_SIM_OPTIONS, durationS: 60 };
-    driver = new SerialDriver({ path: pair.b });
+    const driver = (pty.driver = new SerialDriver({ path: pty.pair.b }));
     const check = new StreamCheck(simSignal(options), options.microvoltsPerLsb);
     driver.onBlock(check.onBlock);
     await driver.start();
 
-    const sim = spawnDeviceSim({ tty: pair.a, durationS: options.durationS });
+    const sim = spawnDeviceSim({ tty: pty.pair.a, durationS: options.durationS });
     const summary = await sim.summary;
     const expectedSamples = summary.framesPlanned * 40;
     await waitFor('the last frame to arrive', () => check.result.samples >= expectedSamples, 5000);

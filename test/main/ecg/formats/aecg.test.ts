@@ -8,18 +8,7 @@ import { writeAecg } from '../../../../src/main/ecg/formats/aecg-writer';
 import { hasSharedSamples, loadReference, samplePath, SKIP_REASON } from '../../../support/shared-samples';
 import { assertWellFormedRecord } from '../../../support/ecg-record-checks';
 import { checkReaderOutput } from '../../../../src/main/ecg/formats/index';
-
-const utf8 = (text: string) => new TextEncoder().encode(text);
-
-function codeOf(action: () => unknown): string {
-  try {
-    action();
-  } catch (error) {
-    if (error instanceof EcgFormatError) return error.code;
-    throw error;
-  }
-  return 'no error';
-}
+import { codeOf, mutateXml, utf8, xmlMutationArb } from '../../../support/ecg-format-helpers';
 
 interface SequenceSpec {
   code: string;
@@ -233,101 +222,23 @@ const smallRecordArb: fc.Arbitrary<EcgRecord> = fc
     annotations: [...new Set(beats.filter((beat) => beat < length))].sort((a, b) => a - b).map((sample) => ({ sample, symbol: 'N' })),
   }));
 
-type Mutation =
-  | { kind: 'digit'; at: number; digit: number }
-  | { kind: 'afterTag'; at: number; snippet: string }
-  | { kind: 'truncate'; at: number }
-  | { kind: 'flip'; at: number; byte: number }
-  | { kind: 'replace'; pattern: RegExp; replacement: string }
-  | { kind: 'insert'; at: number; snippet: string };
-
-const aecgMutationArb: fc.Arbitrary<Mutation> = fc.oneof(
-  // Harmless edits keep a share of mutants readable, so both outcomes are exercised.
-  { weight: 4, arbitrary: fc.record({ kind: fc.constant('digit' as const), at: fc.nat(), digit: fc.integer({ min: 0, max: 9 }) }) },
-  {
-    weight: 2,
-    arbitrary: fc.record({ kind: fc.constant('afterTag' as const), at: fc.nat(), snippet: fc.constantFrom(' ', '\n', '<!-- note -->', '<?pi data?>') }),
-  },
-  fc.record({ kind: fc.constant('truncate' as const), at: fc.nat() }),
-  fc.record({ kind: fc.constant('flip' as const), at: fc.nat(), byte: fc.integer({ min: 0, max: 255 }) }),
-  fc.record({
-    kind: fc.constant('replace' as const),
-    pattern: fc.constantFrom(/-?\d+(?= )/, /value="0\.\d+"/, /unit="uV"/, /<\/digits>/, /<digits>/, /MDC_ECG_LEAD_\w+/, /<sequenceSet>/),
-    replacement: fc.constantFrom(
-      '',
-      '1.5',
-      'x',
-      '--3',
-      '99999999999999999999',
-      'value="0"',
-      'value="-1"',
-      'value="1e400"',
-      'unit="mmHg"',
-      '<digits>',
-      '&bogus;',
-      '<!-- -->',
-    ),
-  }),
-  fc.record({
-    kind: fc.constant('insert' as const),
-    at: fc.nat(),
-    snippet: fc.constantFrom(
-      '<!DOCTYPE AnnotatedECG [<!ENTITY a "&a;&a;">]>',
-      '<component>'.repeat(400),
-      '&lol;',
-      '<![CDATA[',
-      '<component><series><code code="RHYTHM"/></series></component>',
-    ),
-  }),
-);
-
-/** Replaces the n-th ASCII digit with another digit: values change, structure stays. */
-function replaceDigit(bytes: Uint8Array, n: number, digit: number): Uint8Array {
-  const digits: number[] = [];
-  bytes.forEach((byte, index) => byte >= 0x30 && byte <= 0x39 && digits.push(index));
-  if (digits.length === 0) return bytes;
-  const copy = bytes.slice();
-  copy[digits[n % digits.length]] = 0x30 + digit;
-  return copy;
-}
-
-/** Inserts text after the n-th ">" (between markup, where comments, PIs and white space are allowed). */
-function insertAfterTag(bytes: Uint8Array, n: number, snippet: string): Uint8Array {
-  const ends: number[] = [];
-  bytes.forEach((byte, index) => byte === 0x3e && ends.push(index + 1));
-  if (ends.length === 0) return bytes;
-  const at = ends[n % ends.length];
-  return Buffer.concat([bytes.subarray(0, at), Buffer.from(snippet), bytes.subarray(at)]);
-}
-
-function mutate(document: string, mutations: readonly Mutation[]): Uint8Array {
-  let bytes: Uint8Array = utf8(document);
-  for (const m of mutations) {
-    if (m.kind === 'digit') {
-      bytes = replaceDigit(bytes, m.at, m.digit);
-      continue;
-    }
-    if (m.kind === 'afterTag') {
-      bytes = insertAfterTag(bytes, m.at, m.snippet);
-      continue;
-    }
-    if (m.kind === 'replace') {
-      bytes = utf8(new TextDecoder().decode(bytes).replace(m.pattern, m.replacement));
-      continue;
-    }
-    const at = bytes.length === 0 ? 0 : m.at % (bytes.length + 1);
-    if (m.kind === 'truncate') bytes = bytes.subarray(0, at);
-    else if (m.kind === 'flip' && at < bytes.length) bytes = Uint8Array.from(bytes, (b, i) => (i === at ? m.byte : b));
-    else if (m.kind === 'insert') bytes = Uint8Array.from([...bytes.subarray(0, at), ...utf8(m.snippet), ...bytes.subarray(at)]);
-  }
-  return bytes;
-}
+const aecgMutationArb = xmlMutationArb({
+  patterns: [/-?\d+(?= )/, /value="0\.\d+"/, /unit="uV"/, /<\/digits>/, /<digits>/, /MDC_ECG_LEAD_\w+/, /<sequenceSet>/],
+  replacements: ['', '1.5', 'x', '--3', '99999999999999999999', 'value="0"', 'value="-1"', 'value="1e400"', 'unit="mmHg"', '<digits>', '&bogus;', '<!-- -->'],
+  inserts: [
+    '<!DOCTYPE AnnotatedECG [<!ENTITY a "&a;&a;">]>',
+    '<component>'.repeat(400),
+    '&lol;',
+    '<![CDATA[',
+    '<component><series><code code="RHYTHM"/></series></component>',
+  ],
+});
 
 describe('aecgReader properties', () => {
   it('returns a well-formed record or throws EcgFormatError for truncated, corrupted and hostile documents (10,000 mutants)', () => {
     fc.assert(
       fc.property(smallRecordArb, fc.array(aecgMutationArb, { minLength: 1, maxLength: 3 }), (record, mutations) => {
-        const bytes = mutate(writeAecg(record, { documentId: 'd', seriesId: 's' }), mutations);
+        const bytes = mutateXml(utf8(writeAecg(record, { documentId: 'd', seriesId: 's' })), mutations, 'utf8');
         try {
           expectWellFormed(checkReaderOutput(readAecg(bytes), aecgReader));
         } catch (error) {

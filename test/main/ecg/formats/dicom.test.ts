@@ -8,18 +8,9 @@ import { checkReaderOutput, readEcgBytes } from '../../../../src/main/ecg/format
 import { hasSharedSamples, loadReference, samplePath, SKIP_REASON } from '../../../support/shared-samples';
 import { buildDicom, leadChannel, SOP_CLASS, TRANSFER_SYNTAX, type DicomGroupSpec, type DicomSpec } from '../../../support/ecg-writers/dicom';
 import { assertWellFormedRecord } from '../../../support/ecg-record-checks';
+import { codeOf, leadValues } from '../../../support/ecg-format-helpers';
 
-function codeOf(action: () => unknown): string {
-  try {
-    action();
-  } catch (error) {
-    if (error instanceof EcgFormatError) return error.code;
-    throw error;
-  }
-  return 'no error';
-}
-
-const values = (record: EcgRecord, name: string) => Array.from(record.leads.find((lead) => lead.name === name)?.microvolts ?? []);
+const values = leadValues;
 
 describe.skipIf(!hasSharedSamples)(`dicomReader on the pydicom ECG matches reference.json (${SKIP_REASON})`, () => {
   interface ChannelReference {

@@ -2,10 +2,10 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { EcgRecord } from '../../../../src/shared/ecg';
 import { edfReader } from '../../../../src/main/ecg/formats/edf';
-import { EcgFormatError } from '../../../../src/main/ecg/formats/errors';
 import { writeEdf, type EdfSignalSpec, type EdfSpec, type TalSpec } from '../../../support/ecg-writers/edf';
 import { assertWellFormedRecord } from '../../../support/ecg-record-checks';
 import { checkReaderOutput } from '../../../../src/main/ecg/formats/index';
+import { applyByteMutation, type ByteMutation, flipArb, readOrRefuse, truncateArb, unchangedArb } from '../../../support/ecg-format-helpers';
 
 /**
  * Property: whatever bytes arrive — a valid EDF/EDF+ file built by the test writer, then cut short, with bytes
@@ -83,22 +83,16 @@ const specArbitrary = fc
   });
 
 type Mutation =
-  | { kind: 'none' }
-  | { kind: 'truncate'; at: number }
-  | { kind: 'flip'; positions: number[]; values: number[] }
+  | ByteMutation
   | { kind: 'header-field'; field: 'headerBytes' | 'recordCount' | 'duration' | 'signalCount'; text: string }
   | { kind: 'signal-field'; field: 'physicalMin' | 'physicalMax' | 'digitalMin' | 'digitalMax' | 'samplesPerRecord'; signal: number; text: string };
 
 const lyingNumber = fc.constantFrom('-1', '0', '1', '2', '7', '255', '99999999', '-32768', '1e99', '1e-9', 'abc', '', '+0.5', '65536', '3276.8', 'NaN');
 
 const mutationArbitrary: fc.Arbitrary<Mutation> = fc.oneof(
-  fc.constant<Mutation>({ kind: 'none' }),
-  fc.record({ kind: fc.constant('truncate' as const), at: fc.nat() }),
-  fc.record({
-    kind: fc.constant('flip' as const),
-    positions: fc.array(fc.nat(), { minLength: 1, maxLength: 8 }),
-    values: fc.array(fc.integer({ min: 0, max: 255 }), { minLength: 8, maxLength: 8 }),
-  }),
+  unchangedArb,
+  truncateArb,
+  flipArb(8),
   fc.record({
     kind: fc.constant('header-field' as const),
     field: fc.constantFrom('headerBytes' as const, 'recordCount' as const, 'duration' as const, 'signalCount' as const),
@@ -125,12 +119,9 @@ function mutate(valid: Uint8Array, mutation: Mutation, signalCount: number): Uin
   const bytes = valid.slice();
   switch (mutation.kind) {
     case 'none':
-      return bytes;
     case 'truncate':
-      return bytes.subarray(0, mutation.at % bytes.length);
     case 'flip':
-      mutation.positions.forEach((position, i) => (bytes[position % bytes.length] = mutation.values[i]));
-      return bytes;
+      return applyByteMutation(valid, mutation);
     case 'header-field': {
       const [offset, width] = HEADER_FIELDS[mutation.field];
       writeField(bytes, offset, width, mutation.text);
@@ -180,11 +171,10 @@ describe('EDF reader under generated and mutated files (property)', () => {
     await fc.assert(
       fc.asyncProperty(specArbitrary, mutationArbitrary, async (spec, mutation) => {
         const bytes = mutate(writeEdf(spec), mutation, spec.signals.length + (spec.annotations ? 1 : 0));
-        let record: EcgRecord;
-        try {
-          record = checkReaderOutput(await edfReader.read({ path: '/fuzz/f.edf', bytes, readCompanion: async () => undefined }), edfReader);
-        } catch (error) {
-          if (!(error instanceof EcgFormatError)) throw error;
+        const record = await readOrRefuse(async () =>
+          checkReaderOutput(await edfReader.read({ path: '/fuzz/f.edf', bytes, readCompanion: async () => undefined }), edfReader),
+        );
+        if (!record) {
           refused++;
           return;
         }

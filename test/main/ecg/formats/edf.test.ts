@@ -3,22 +3,13 @@ import { describe, expect, it } from 'vitest';
 import type { EcgRecord } from '../../../../src/shared/ecg';
 import { edfReader } from '../../../../src/main/ecg/formats/edf';
 import { leadNameFromLabel, microvoltsPerUnit } from '../../../../src/main/ecg/formats/edf-labels';
-import { EcgFormatError, type EcgFormatErrorCode } from '../../../../src/main/ecg/formats/errors';
+import type { EcgFormatErrorCode } from '../../../../src/main/ecg/formats/errors';
 import { writeEdf, type EdfSignalSpec, type EdfSpec } from '../../../support/ecg-writers/edf';
 import { hasSharedSamples, loadReference, samplePath, SKIP_REASON } from '../../../support/shared-samples';
+import { expectFormatError } from '../../../support/ecg-format-helpers';
 
 function readBytes(bytes: Uint8Array, companions: Record<string, Uint8Array> = {}, path = '/data/test.edf'): Promise<EcgRecord> {
   return edfReader.read({ path, bytes, readCompanion: async (name) => companions[name] });
-}
-
-async function expectFormatError(promise: Promise<unknown>, code: EcgFormatErrorCode): Promise<EcgFormatError> {
-  const error = await promise.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  expect(error).toBeInstanceOf(EcgFormatError);
-  expect((error as EcgFormatError).code).toBe(code);
-  return error as EcgFormatError;
 }
 
 /** The EDF formula, evaluated independently of the reader, rounded to Float32 like the stored lead. */

@@ -7,18 +7,9 @@ import { crc32, museReader, readMuse } from '../../../../src/main/ecg/formats/ge
 import { hasSharedSamples, loadReference, samplePath, SKIP_REASON } from '../../../support/shared-samples';
 import { buildMuseXml, museBytes, type MuseLeadSpec, type MuseSpec } from '../../../support/ecg-writers/muse';
 import { assertWellFormedRecord } from '../../../support/ecg-record-checks';
+import { codeOf, leadValues, mutateXml, xmlMutationArb } from '../../../support/ecg-format-helpers';
 
-function codeOf(action: () => unknown): string {
-  try {
-    action();
-  } catch (error) {
-    if (error instanceof EcgFormatError) return error.code;
-    throw error;
-  }
-  return 'no error';
-}
-
-const values = (record: EcgRecord, name: string) => Array.from(record.leads.find((lead) => lead.name === name)?.microvolts ?? []);
+const values = leadValues;
 const f32 = (numbers: number[]) => numbers.map((value) => Math.fround(value));
 
 describe.skipIf(!hasSharedSamples)(`museReader on the BRAVEHEART example matches reference.json (${SKIP_REASON})`, () => {
@@ -177,98 +168,31 @@ function expectWellFormed(record: EcgRecord): void {
   assertWellFormedRecord(record, { format: 'ge-muse-xml', namedLeads: true });
 }
 
-type Mutation =
-  | { kind: 'digit'; at: number; digit: number }
-  | { kind: 'afterTag'; at: number; snippet: string }
-  | { kind: 'truncate'; at: number }
-  | { kind: 'flip'; at: number; byte: number }
-  | { kind: 'replace'; pattern: RegExp; replacement: string }
-  | { kind: 'insert'; at: number; snippet: string };
-
-const mutationArb: fc.Arbitrary<Mutation> = fc.oneof(
-  // Harmless edits keep a share of mutants readable, so both outcomes are exercised.
-  { weight: 4, arbitrary: fc.record({ kind: fc.constant('digit' as const), at: fc.nat(), digit: fc.integer({ min: 0, max: 9 }) }) },
-  {
-    weight: 2,
-    arbitrary: fc.record({ kind: fc.constant('afterTag' as const), at: fc.nat(), snippet: fc.constantFrom(' ', '\n', '<!-- note -->', '<?pi data?>') }),
-  },
-  fc.record({ kind: fc.constant('truncate' as const), at: fc.nat() }),
-  fc.record({ kind: fc.constant('flip' as const), at: fc.nat(), byte: fc.integer({ min: 0, max: 255 }) }),
-  fc.record({
-    kind: fc.constant('replace' as const),
-    pattern: fc.constantFrom(
-      /[A-Za-z0-9+/]{4}(?=[A-Za-z0-9+/=]*<\/WaveFormData>)/,
-      /<LeadSampleCountTotal>\d+/,
-      /<LeadByteCountTotal>\d+/,
-      /<SampleBase>\d+/,
-      /Rhythm/,
-      /<LeadAmplitudeUnitsPerBit>[\d.]+/,
-      /<LeadDataCRC32>\d+<\/LeadDataCRC32>/,
-      /<\/LeadData>/,
-    ),
-    replacement: fc.constantFrom(
-      '',
-      '!!!!',
-      '====',
-      'AAAA',
-      '<LeadSampleCountTotal>7',
-      '<LeadByteCountTotal>1',
-      '<SampleBase>-1',
-      'Median',
-      '<LeadAmplitudeUnitsPerBit>abc',
-      '&ent;',
-    ),
-  }),
-  fc.record({
-    kind: fc.constant('insert' as const),
-    at: fc.nat(),
-    snippet: fc.constantFrom('<!DOCTYPE RestingECG [<!ENTITY a "&a;&a;">]>', '<Waveform>'.repeat(400), '&lol;', '<![CDATA[', '<LeadData></LeadData>'),
-  }),
-);
-
-/** Replaces the n-th ASCII digit with another digit: values change, structure stays. */
-function replaceDigit(bytes: Uint8Array, n: number, digit: number): Uint8Array {
-  const digits: number[] = [];
-  bytes.forEach((byte, index) => byte >= 0x30 && byte <= 0x39 && digits.push(index));
-  if (digits.length === 0) return bytes;
-  const copy = bytes.slice();
-  copy[digits[n % digits.length]] = 0x30 + digit;
-  return copy;
-}
-
-/** Inserts text after the n-th ">" (between markup, where comments, PIs and white space are allowed). */
-function insertAfterTag(bytes: Uint8Array, n: number, snippet: string): Uint8Array {
-  const ends: number[] = [];
-  bytes.forEach((byte, index) => byte === 0x3e && ends.push(index + 1));
-  if (ends.length === 0) return bytes;
-  const at = ends[n % ends.length];
-  return Buffer.concat([bytes.subarray(0, at), Buffer.from(snippet), bytes.subarray(at)]);
-}
-
-function mutate(document: Uint8Array, mutations: readonly Mutation[]): Uint8Array {
-  let bytes = document;
-  for (const m of mutations) {
-    if (m.kind === 'digit') {
-      bytes = replaceDigit(bytes, m.at, m.digit);
-      continue;
-    }
-    if (m.kind === 'afterTag') {
-      bytes = insertAfterTag(bytes, m.at, m.snippet);
-      continue;
-    }
-    if (m.kind === 'replace') {
-      bytes = Buffer.from(Buffer.from(bytes).toString('latin1').replace(m.pattern, m.replacement), 'latin1');
-      continue;
-    }
-    const at = bytes.length === 0 ? 0 : m.at % (bytes.length + 1);
-    if (m.kind === 'truncate') bytes = bytes.subarray(0, at);
-    else if (m.kind === 'flip' && at < bytes.length) {
-      bytes = bytes.slice();
-      bytes[at] = m.byte;
-    } else if (m.kind === 'insert') bytes = Buffer.concat([bytes.subarray(0, at), Buffer.from(m.snippet, 'utf8'), bytes.subarray(at)]);
-  }
-  return bytes;
-}
+const mutationArb = xmlMutationArb({
+  patterns: [
+    /[A-Za-z0-9+/]{4}(?=[A-Za-z0-9+/=]*<\/WaveFormData>)/,
+    /<LeadSampleCountTotal>\d+/,
+    /<LeadByteCountTotal>\d+/,
+    /<SampleBase>\d+/,
+    /Rhythm/,
+    /<LeadAmplitudeUnitsPerBit>[\d.]+/,
+    /<LeadDataCRC32>\d+<\/LeadDataCRC32>/,
+    /<\/LeadData>/,
+  ],
+  replacements: [
+    '',
+    '!!!!',
+    '====',
+    'AAAA',
+    '<LeadSampleCountTotal>7',
+    '<LeadByteCountTotal>1',
+    '<SampleBase>-1',
+    'Median',
+    '<LeadAmplitudeUnitsPerBit>abc',
+    '&ent;',
+  ],
+  inserts: ['<!DOCTYPE RestingECG [<!ENTITY a "&a;&a;">]>', '<Waveform>'.repeat(400), '&lol;', '<![CDATA[', '<LeadData></LeadData>'],
+});
 
 const museSpecArb: fc.Arbitrary<MuseSpec> = fc.record({
   rhythm: fc
@@ -289,7 +213,7 @@ describe('museReader properties', () => {
     fc.assert(
       fc.property(museSpecArb, fc.array(mutationArb, { minLength: 1, maxLength: 3 }), (spec, mutations) => {
         try {
-          expectWellFormed(readMuse(mutate(museBytes(spec), mutations)));
+          expectWellFormed(readMuse(mutateXml(museBytes(spec), mutations, 'latin1')));
         } catch (error) {
           if (!(error instanceof EcgFormatError)) throw error;
         }

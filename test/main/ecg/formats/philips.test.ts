@@ -9,16 +9,7 @@ import { hasSharedSamples, loadReference, samplePath, SKIP_REASON } from '../../
 import { buildPhilipsXml, encodeDeltas, limbResiduals, lzwEncode, philipsBytes, xliPayload, type PhilipsSpec } from '../../../support/ecg-writers/philips';
 import { assertWellFormedRecord } from '../../../support/ecg-record-checks';
 import { checkReaderOutput } from '../../../../src/main/ecg/formats/index';
-
-function codeOf(action: () => unknown): string {
-  try {
-    action();
-  } catch (error) {
-    if (error instanceof EcgFormatError) return error.code;
-    throw error;
-  }
-  return 'no error';
-}
+import { codeOf, mutateXml, type XmlMutation, xmlMutationArb } from '../../../support/ecg-format-helpers';
 
 const rawValues = (record: EcgRecord, index: number, resolution = 5) => Array.from(record.leads[index].microvolts, (value) => value / resolution);
 
@@ -188,97 +179,35 @@ function expectWellFormed(record: EcgRecord): void {
   assertWellFormedRecord(record, { format: 'philips-xml', namedLeads: true });
 }
 
-type Mutation =
-  | { kind: 'digit'; at: number; digit: number }
-  | { kind: 'afterTag'; at: number; snippet: string }
-  | { kind: 'truncate'; at: number }
-  | { kind: 'flip'; at: number; byte: number }
-  | { kind: 'replace'; pattern: RegExp; replacement: string }
-  | { kind: 'insert'; at: number; snippet: string };
-
-const mutationArb: fc.Arbitrary<Mutation> = fc.oneof(
-  // Harmless edits keep a share of mutants readable, so both outcomes are exercised.
-  { weight: 4, arbitrary: fc.record({ kind: fc.constant('digit' as const), at: fc.nat(), digit: fc.integer({ min: 0, max: 9 }) }) },
-  {
-    weight: 2,
-    arbitrary: fc.record({ kind: fc.constant('afterTag' as const), at: fc.nat(), snippet: fc.constantFrom(' ', '\n', '<!-- note -->', '<?pi data?>') }),
-  },
-  fc.record({ kind: fc.constant('truncate' as const), at: fc.nat() }),
-  fc.record({ kind: fc.constant('flip' as const), at: fc.nat(), byte: fc.integer({ min: 0, max: 255 }) }),
-  fc.record({
-    kind: fc.constant('replace' as const),
-    pattern: fc.constantFrom(
-      /[A-Za-z0-9+/]{8}(?=[^<]*<\/parsedwaveforms>)/,
-      /durationperchannel="[\d.]+"/,
-      /<samplingrate>\d+/,
-      /leadlabels="[^"]*"/,
-      /numberofleads="\d+"/,
-      /compressmethod="XLI"/,
-      /<\/parsedwaveforms>/,
-    ),
-    replacement: fc.constantFrom(
-      '',
-      'AAAAAAAA',
-      '////////',
-      '+++++++=',
-      'durationperchannel="1e9"',
-      'durationperchannel="-4"',
-      '<samplingrate>0',
-      'leadlabels=""',
-      'numberofleads="99"',
-      'compressmethod="LZ77"',
-      '&ent;',
-    ),
-  }),
-  fc.record({
-    kind: fc.constant('insert' as const),
-    at: fc.nat(),
-    snippet: fc.constantFrom('<!DOCTYPE r [<!ENTITY a "&a;&a;">]>', '<patient>'.repeat(400), '&lol;', '<![CDATA[', '</waveforms>'),
-  }),
-);
+const mutationArb = xmlMutationArb({
+  patterns: [
+    /[A-Za-z0-9+/]{8}(?=[^<]*<\/parsedwaveforms>)/,
+    /durationperchannel="[\d.]+"/,
+    /<samplingrate>\d+/,
+    /leadlabels="[^"]*"/,
+    /numberofleads="\d+"/,
+    /compressmethod="XLI"/,
+    /<\/parsedwaveforms>/,
+  ],
+  replacements: [
+    '',
+    'AAAAAAAA',
+    '////////',
+    '+++++++=',
+    'durationperchannel="1e9"',
+    'durationperchannel="-4"',
+    '<samplingrate>0',
+    'leadlabels=""',
+    'numberofleads="99"',
+    'compressmethod="LZ77"',
+    '&ent;',
+  ],
+  inserts: ['<!DOCTYPE r [<!ENTITY a "&a;&a;">]>', '<patient>'.repeat(400), '&lol;', '<![CDATA[', '</waveforms>'],
+});
 
 /** Mutations act on the document's bytes as UTF-8; a 1.04 document is then encoded as UTF-16 LE with its BOM. */
-/** Replaces the n-th ASCII digit with another digit: values change, structure stays. */
-function replaceDigit(bytes: Uint8Array, n: number, digit: number): Uint8Array {
-  const digits: number[] = [];
-  bytes.forEach((byte, index) => byte >= 0x30 && byte <= 0x39 && digits.push(index));
-  if (digits.length === 0) return bytes;
-  const copy = bytes.slice();
-  copy[digits[n % digits.length]] = 0x30 + digit;
-  return copy;
-}
-
-/** Inserts text after the n-th ">" (between markup, where comments, PIs and white space are allowed). */
-function insertAfterTag(bytes: Uint8Array, n: number, snippet: string): Uint8Array {
-  const ends: number[] = [];
-  bytes.forEach((byte, index) => byte === 0x3e && ends.push(index + 1));
-  if (ends.length === 0) return bytes;
-  const at = ends[n % ends.length];
-  return Buffer.concat([bytes.subarray(0, at), Buffer.from(snippet), bytes.subarray(at)]);
-}
-
-function mutate(spec: PhilipsSpec, mutations: readonly Mutation[]): Uint8Array {
-  let bytes: Uint8Array = Buffer.from(buildPhilipsXml(spec), 'utf8');
-  for (const m of mutations) {
-    if (m.kind === 'digit') {
-      bytes = replaceDigit(bytes, m.at, m.digit);
-      continue;
-    }
-    if (m.kind === 'afterTag') {
-      bytes = insertAfterTag(bytes, m.at, m.snippet);
-      continue;
-    }
-    if (m.kind === 'replace') {
-      bytes = Buffer.from(Buffer.from(bytes).toString('latin1').replace(m.pattern, m.replacement), 'latin1');
-      continue;
-    }
-    const at = bytes.length === 0 ? 0 : m.at % (bytes.length + 1);
-    if (m.kind === 'truncate') bytes = bytes.subarray(0, at);
-    else if (m.kind === 'flip' && at < bytes.length) {
-      bytes = bytes.slice();
-      bytes[at] = m.byte;
-    } else if (m.kind === 'insert') bytes = Buffer.concat([bytes.subarray(0, at), Buffer.from(m.snippet), bytes.subarray(at)]);
-  }
+function mutate(spec: PhilipsSpec, mutations: readonly XmlMutation[]): Uint8Array {
+  const bytes = mutateXml(Buffer.from(buildPhilipsXml(spec), 'utf8'), mutations, 'latin1');
   if (spec.version === '1.03') return bytes;
   return Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(Buffer.from(bytes).toString('latin1'), 'utf16le')]);
 }

@@ -3,11 +3,12 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { EcgFormat, EcgRecord } from '../../../../src/shared/ecg';
-import { EcgFormatError, type EcgFormatErrorCode } from '../../../../src/main/ecg/formats/errors';
+import type { EcgFormatErrorCode } from '../../../../src/main/ecg/formats/errors';
 import { companionReaderFor, MAX_ECG_FILE_BYTES, readEcgBytes, readEcgFile } from '../../../../src/main/ecg/formats/index';
 import { writeEdf } from '../../../support/ecg-writers/edf';
 import { writeScp } from '../../../support/ecg-writers/scp';
 import { hasSharedSamples, loadReference, samplePath, SKIP_REASON } from '../../../support/shared-samples';
+import { expectFormatError } from '../../../support/ecg-format-helpers';
 
 /**
  * Every file of the shared corpus through the public entry point, checked against reference.json (values computed
@@ -176,16 +177,6 @@ describe.skipIf(!hasSharedSamples)(sharedTitle('every shared sample through read
     expected.check?.(record);
   });
 });
-
-async function expectFormatError(promise: Promise<unknown>, code: EcgFormatErrorCode): Promise<EcgFormatError> {
-  const error = await promise.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  expect(error).toBeInstanceOf(EcgFormatError);
-  expect((error as EcgFormatError).code).toBe(code);
-  return error as EcgFormatError;
-}
 
 describe('readEcgFile: detection by content, limits and error wrapping', () => {
   const folder = mkdtempSync(path.join(tmpdir(), 'ecg-dispatch-'));

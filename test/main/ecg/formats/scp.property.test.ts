@@ -6,6 +6,7 @@ import { scpReader } from '../../../../src/main/ecg/formats/scp';
 import { fixScpCrcs, scpTags, writeScp, type ScpCoding, type ScpSpec, type ScpTag } from '../../../support/ecg-writers/scp';
 import { assertWellFormedRecord } from '../../../support/ecg-record-checks';
 import { checkReaderOutput } from '../../../../src/main/ecg/formats/index';
+import { applyByteMutation, type ByteMutation, flipArb, truncateArb, unchangedArb } from '../../../support/ecg-format-helpers';
 
 /**
  * Property: a valid SCP-ECG file from the test writer, then cut short, with bytes flipped (CRCs left stale, or
@@ -128,20 +129,15 @@ function expectedMicrovolts(spec: ScpSpec): number[][] {
 }
 
 type Mutation =
-  | { kind: 'none' }
-  | { kind: 'truncate'; at: number }
+  | Exclude<ByteMutation, { kind: 'flip' }>
   | { kind: 'flip'; positions: number[]; values: number[]; fixCrcs: boolean }
   | { kind: 'lie'; section: number; offset: number; width: 1 | 2 | 4; value: number };
 
 const mutationArbitrary: fc.Arbitrary<Mutation> = fc.oneof(
-  fc.constant<Mutation>({ kind: 'none' }),
-  fc.record({ kind: fc.constant('truncate' as const), at: fc.nat() }),
-  fc.record({
-    kind: fc.constant('flip' as const),
-    positions: fc.array(fc.nat(), { minLength: 1, maxLength: 6 }),
-    values: fc.array(fc.integer({ min: 0, max: 255 }), { minLength: 6, maxLength: 6 }),
-    fixCrcs: fc.boolean(),
-  }),
+  unchangedArb,
+  truncateArb,
+  // With the section CRCs recomputed half the time, so a flip also reaches the decoders behind the CRC check.
+  fc.tuple(flipArb(6), fc.boolean()).map(([flip, fixCrcs]) => ({ ...flip, fixCrcs })),
   fc.record({
     kind: fc.constant('lie' as const),
     section: fc.integer({ min: 0, max: 6 }),
@@ -162,17 +158,16 @@ function sectionStart(bytes: Uint8Array, id: number): number | undefined {
 }
 
 function mutate(valid: Uint8Array, mutation: Mutation): Uint8Array {
-  const bytes = valid.slice();
   switch (mutation.kind) {
     case 'none':
-      return bytes;
     case 'truncate':
-      return bytes.subarray(0, mutation.at % bytes.length);
+      return applyByteMutation(valid, mutation);
     case 'flip': {
-      mutation.positions.forEach((position, i) => (bytes[position % bytes.length] = mutation.values[i]));
-      return mutation.fixCrcs ? fixScpCrcs(bytes) : bytes;
+      const flipped = applyByteMutation(valid, mutation);
+      return mutation.fixCrcs ? fixScpCrcs(flipped) : flipped;
     }
     case 'lie': {
+      const bytes = valid.slice();
       const start = sectionStart(bytes, mutation.section);
       if (start === undefined) return bytes;
       // Section header fields (ID, length) and the first fields of the body: counts, lengths, sample numbers.

@@ -2,25 +2,16 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { EcgRecord } from '../../../../src/shared/ecg';
 import { crcCcitt } from '../../../../src/main/ecg/formats/crc';
-import { EcgFormatError, type EcgFormatErrorCode } from '../../../../src/main/ecg/formats/errors';
+import type { EcgFormatErrorCode } from '../../../../src/main/ecg/formats/errors';
 import { scpReader } from '../../../../src/main/ecg/formats/scp';
 import { differences, fixScpCrcs, scpTags, writeScp, type ScpCoding, type ScpSpec } from '../../../support/ecg-writers/scp';
 import { hasSharedSamples, loadReference, samplePath, SKIP_REASON } from '../../../support/shared-samples';
+import { expectFormatError } from '../../../support/ecg-format-helpers';
 
 const sharedTitle = (title: string) => (hasSharedSamples ? title : `${title} (${SKIP_REASON})`);
 
 function read(bytes: Uint8Array): Promise<EcgRecord> {
   return scpReader.read({ path: '/data/test.scp', bytes, readCompanion: async () => undefined });
-}
-
-async function expectFormatError(promise: Promise<unknown>, code: EcgFormatErrorCode): Promise<EcgFormatError> {
-  const error = await promise.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  expect(error).toBeInstanceOf(EcgFormatError);
-  expect((error as EcgFormatError).code).toBe(code);
-  return error as EcgFormatError;
 }
 
 /**

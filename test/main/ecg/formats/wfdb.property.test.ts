@@ -1,10 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { EcgRecord } from '../../../../src/shared/ecg';
-import { EcgFormatError } from '../../../../src/main/ecg/formats/errors';
 import { wfdbReader } from '../../../../src/main/ecg/formats/wfdb';
 import { assertWellFormedRecord } from '../../../support/ecg-record-checks';
 import { checkReaderOutput } from '../../../../src/main/ecg/formats/index';
+import { readOrRefuse } from '../../../support/ecg-format-helpers';
 
 /**
  * Property: a valid WFDB record (header + signal file in format 16 or 212, written here), then cut short, with
@@ -127,14 +127,13 @@ describe('WFDB reader under generated and mutated records (property)', () => {
       fc.asyncProperty(specArbitrary, mutationArbitrary, async (spec, mutation) => {
         const { hea, dat } = applyMutation(spec, mutation);
         const enc = new TextEncoder();
-        let record: EcgRecord;
-        try {
-          record = checkReaderOutput(
+        const record = await readOrRefuse(async () =>
+          checkReaderOutput(
             await wfdbReader.read({ path: '/fuzz/rec.hea', bytes: enc.encode(hea), readCompanion: async (name) => (name === 'rec.dat' ? dat : undefined) }),
             wfdbReader,
-          );
-        } catch (error) {
-          if (!(error instanceof EcgFormatError)) throw error;
+          ),
+        );
+        if (!record) {
           refused++;
           return;
         }

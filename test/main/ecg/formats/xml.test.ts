@@ -16,8 +16,7 @@ import {
   xmlSafe,
   type XmlElement,
 } from '../../../../src/main/ecg/formats/xml';
-
-const utf8 = (text: string) => new TextEncoder().encode(text);
+import { codeOf, utf8 } from '../../../support/ecg-format-helpers';
 
 function utf16(text: string, littleEndian: boolean, withBom: boolean): Uint8Array {
   const body = withBom ? `\uFEFF${text}` : text;
@@ -25,16 +24,6 @@ function utf16(text: string, littleEndian: boolean, withBom: boolean): Uint8Arra
   const view = new DataView(bytes.buffer);
   for (let i = 0; i < body.length; i++) view.setUint16(i * 2, body.charCodeAt(i), littleEndian);
   return bytes;
-}
-
-function codeOf(action: () => unknown): string {
-  try {
-    action();
-  } catch (error) {
-    if (error instanceof EcgFormatError) return error.code;
-    throw error;
-  }
-  return 'no error';
 }
 
 describe('parseXml: well-formed documents', () => {
@@ -178,6 +167,20 @@ describe('sniffRootElement', () => {
     expect(sniffRootElement(Uint8Array.from([0, 1, 2, 3, 0xff]))).toBeUndefined();
     expect(sniffRootElement(utf8('<!-- never closed'))).toBeUndefined();
     expect(sniffRootElement(new Uint8Array(0))).toBeUndefined();
+  });
+
+  it('finds the root past the first kilobyte, and a name cut at any prefix boundary in full', () => {
+    // The sniff decodes growing prefixes of the head; a name or a multi-byte character split by a prefix end must
+    // give the same answer as decoding the whole head.
+    for (const padding of [990, 1000, 1010, 1015, 1017, 1020, 1023, 5000, 8180]) {
+      const comment = `<!--${'x'.repeat(padding)}-->`;
+      expect(sniffRootElement(utf8(`${comment}<RestingECG/>`))).toBe('RestingECG');
+      // With a BOM, UTF-8 is certain, so a three-byte character can straddle a prefix end.
+      expect(sniffRootElement(utf8(`\uFEFF${comment}<心电图根元素/>`))).toBe('心电图根元素');
+      expect(sniffRootElement(utf16(`${comment}<restingecgdata/>`, true, true))).toBe('restingecgdata');
+    }
+    const longName = `R${'e'.repeat(3000)}`;
+    expect(sniffRootElement(utf8(`<?xml version="1.0"?><${longName} a="1">`))).toBe(longName);
   });
 });
 
