@@ -408,11 +408,27 @@ function PhoneContactForm({
   );
 }
 
+/** 打印随访记录表: the national paper form of each programme the patient is (or was) in. */
+function PrintFormLinks({ patientId, diseases }: { patientId: string | undefined; diseases: Disease[] }) {
+  const { t } = useTranslation(['followupForms', 'followup']);
+  if (!patientId || diseases.length === 0) return null;
+  return (
+    <div className="row no-print">
+      {diseases.map((d) => (
+        <Link key={d} className="button" to={`/print/followup-record/${patientId}/${d}`}>
+          {diseases.length > 1 ? `${t('record.print')}（${t(`followup:disease.${d}`)}）` : t('record.print')}
+        </Link>
+      ))}
+    </div>
+  );
+}
+
 function HistoryTable({ history }: { history: History }) {
   const { t, i18n } = useTranslation('followup');
   return (
     <div className="card">
       <h2>{t('history.title')}</h2>
+      <PrintFormLinks patientId={history.enrolments[0]?.patientId} diseases={[...new Set(history.enrolments.map((e) => e.disease))]} />
       {history.records.length === 0 ? (
         <p className="muted">{t('history.none')}</p>
       ) : (
