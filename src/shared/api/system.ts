@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { DEFAULT_CLINIC_TIME_ZONE, isTimeZone } from '../date-format';
 import { method } from './define';
 import { fileHandleSchema } from './files';
+import { workingCalendarSchema } from '../working-calendar';
 
 export const securitySettingsSchema = z.object({
   /** Failed sign-ins before the account is locked. */
@@ -111,6 +112,9 @@ export const settingsContract = {
   update: method({ input: settingsSchema.partial(), output: settingsSchema, access: ['admin'], audit: 'admin' }),
   /** The UI language is a per-station preference any user may change. */
   setLocale: method({ input: z.object({ locale: z.enum(['zh-CN', 'en']) }), output: settingsSchema, access: 'public', audit: 'admin' }),
+  /** The clinic's working weekdays, holidays and 调休 days (issue 14.6): follow-up dates and bookings keep to them. */
+  workingCalendar: method({ input: z.object({}), output: workingCalendarSchema, access: 'signedIn', audit: 'none' }),
+  setWorkingCalendar: method({ input: workingCalendarSchema, output: workingCalendarSchema, access: ['admin'], audit: 'admin' }),
 };
 
 export const auditContract = {
