@@ -5,7 +5,7 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { call } from '../../src/main/api/dispatcher';
-import { addDays, chinaLocalDate } from '../../src/shared/dates';
+import { addDays, addMonthsClamped, chinaLocalDate } from '../../src/shared/dates';
 import { makeResidentId } from '../../src/shared/resident-id';
 import { createAdmin, launch, type E2eContext } from './browser';
 
@@ -174,5 +174,64 @@ describe('national printed forms (harness + Chromium, zh-CN)', () => {
     const calls = await page.pdf({ format: 'A4', printBackground: true });
     if (havePoppler()) expect(lightGreyShare(calls)).toBeLessThan(0.01);
     else console.warn('pdftoppm (poppler-utils) is not installed: the rendered call list was not checked for grey pixels');
+  });
+
+  it('moves a next date that falls on a holiday set in settings to the next working day, says so, and refuses a booking on the holiday', async () => {
+    ctx = await launch();
+    const { page } = ctx;
+    await createAdmin(page);
+    const d = ctx.harness.services.dispatch;
+    const today = chinaLocalDate(new Date());
+    const registered = await call(d, 'patients', 'register', {
+      name: '冯桂芳',
+      idNumber: makeResidentId('130321', '1958-08-08', 42),
+      phone: '13900000042',
+      village: '西岭村',
+      confirmNotDuplicate: true,
+    });
+    if (registered.status !== 'created') throw new Error('registration failed');
+    const patient = registered.patient;
+    await call(d, 'followup', 'enrol', { patientId: patient.id, disease: 'hypertension', howFound: 'clinic_visit', enrolledOn: addDays(today, -200) });
+    const visitDate = addDays(today, -10);
+    const engineDate = addMonthsClamped(visitDate, 3);
+    const moved = addDays(engineDate, 2);
+
+    // The administrator sets a two-day holiday where the rules will put the next visit.
+    await page.getByRole('navigation').getByRole('link', { name: '设置' }).click();
+    const card = page.getByRole('form', { name: '工作日与节假日' });
+    await card.getByLabel('起始日期').fill(engineDate);
+    await card.getByLabel('结束日期').fill(addDays(engineDate, 1));
+    await card.getByLabel('名称').fill('国庆节');
+    await card.getByRole('button', { name: '添加' }).click();
+    await expect.poll(() => card.getByTestId('calendar-entry').count()).toBe(2);
+    await card.getByRole('button', { name: '保存工作日设置' }).click();
+    await card.getByText('已保存。').waitFor();
+
+    // A controlled visit: the rules say +3 months; that day is 国庆节, so the next date moves and the screen says so.
+    await page.goto(`${ctx.harness.url}/#/followup/patient/${patient.id}`);
+    await page.getByRole('heading', { name: '高血压患者随访服务记录表' }).waitFor();
+    await page.getByLabel('随访日期', { exact: true }).fill(visitDate);
+    await page.getByRole('textbox', { name: '收缩压' }).fill('128');
+    await page.getByRole('textbox', { name: '舒张压' }).fill('80');
+    await expect.poll(() => page.getByTestId('proposal-next-date').textContent()).toBe(engineDate);
+    await page.getByRole('button', { name: '保存随访记录' }).click();
+    await page.getByTestId('followup-saved').waitFor();
+    await expect.poll(() => page.getByTestId('followup-saved').textContent()).toContain(`下次随访 ${moved}`);
+    expect(await page.getByTestId('followup-next-shift').textContent()).toBe(`下次随访日期顺延至 ${moved}（国庆节）`);
+    // The saved visit keeps both dates and the reason: in the history, and after a reload.
+    await page.reload();
+    await expect
+      .poll(() => page.getByRole('table', { name: '随访记录' }).textContent())
+      .toContain(`按规则应于 ${engineDate}，顺延至 ${moved}（国庆节）`);
+
+    // The booking is on the moved day; moving it onto the holiday is refused with the holiday named.
+    await page.goto(`${ctx.harness.url}/#/followup/calendar`);
+    await page.getByRole('button', { name: '日', exact: true }).click();
+    await page.getByLabel('转到日期').fill(moved);
+    await expect.poll(() => page.getByTestId('calendar-day').textContent()).toContain('冯桂芳');
+    await page.getByTestId('calendar-day').getByRole('button', { name: '改约' }).click();
+    await page.getByLabel('新日期').fill(engineDate);
+    await page.getByRole('button', { name: '改约到此日期' }).click();
+    await expect.poll(() => page.getByRole('alert').first().textContent()).toBe(`${engineDate} 是节假日（国庆节），不安排随访，请选择其他日期`);
   });
 });

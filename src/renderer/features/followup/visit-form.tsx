@@ -8,6 +8,7 @@ import {
   T2DM_SYMPTOMS,
   type Disease,
   type FollowUpFormInput,
+  type FollowUpRecord,
   type OutcomeData,
 } from '../../../shared/api/followup';
 import { api } from '../../api/client';
@@ -101,6 +102,8 @@ export interface SavedVisit {
   classification: string | null;
   action: string;
   nextDueDate: string | null;
+  /** Set when the engine's date fell on a closed day and the next date moved to the next working day. */
+  nextDateShift?: FollowUpRecord['nextDateShift'];
   referralReason: string | null;
   reason: string;
 }
@@ -184,6 +187,7 @@ export function VisitForm({
         classification: result.record.classification,
         action: result.record.action,
         nextDueDate: result.record.nextDueDate,
+        nextDateShift: result.record.nextDateShift,
         referralReason: result.record.referralReason,
         reason: reasonIn(result.record.reason, i18n.language),
       });
