@@ -48,8 +48,8 @@ async function printed(page: Page, name: string): Promise<Awaited<ReturnType<typ
 }
 
 /**
- * Grey in a rendered PDF page (pdftoppm, 8-bit grey PGM): the share of pixels that are light grey (a fill such as
- * #f5f7fa or #e9edf2), not white paper and not black ink. Anti-aliased text edges make a few; a block behind a
+ * Grey in a rendered PDF page (pdftoppm, 8-bit grey PGM): the share of pixels that are light grey (230–250, a fill
+ * such as #f5f7fa or #e9edf2), not white paper and not black ink. Anti-aliased text edges make a few; a block behind a
  * table makes a large share.
  */
 function lightGreyShare(pdf: Buffer): number {
@@ -63,7 +63,7 @@ function lightGreyShare(pdf: Buffer): number {
     const header = /^P5\s+(\d+)\s+(\d+)\s+(\d+)\s/.exec(bytes.subarray(0, 64).toString('latin1'))!;
     const pixels = bytes.subarray(header[0].length);
     let grey = 0;
-    for (const value of pixels) if (value >= 215 && value <= 250) grey++;
+    for (const value of pixels) if (value >= 230 && value <= 250) grey++;
     return grey / pixels.length;
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -172,7 +172,8 @@ describe('national printed forms (harness + Chromium, zh-CN)', () => {
     await page.emulateMedia({ media: null });
     expect(fills.filter((color) => color !== 'rgba(0, 0, 0, 0)' && color !== 'rgb(255, 255, 255)')).toEqual([]);
     const calls = await page.pdf({ format: 'A4', printBackground: true });
-    if (havePoppler()) expect(lightGreyShare(calls)).toBeLessThan(0.01);
+    // Measured: 52% of the page light grey with the app's tint printed, 0.4% (text edges) without.
+    if (havePoppler()) expect(lightGreyShare(calls)).toBeLessThan(0.02);
     else console.warn('pdftoppm (poppler-utils) is not installed: the rendered call list was not checked for grey pixels');
   });
 
