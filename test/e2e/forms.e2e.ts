@@ -215,6 +215,7 @@ describe('national printed forms (harness + Chromium, zh-CN)', () => {
     await page.getByRole('textbox', { name: '收缩压' }).fill('128');
     await page.getByRole('textbox', { name: '舒张压' }).fill('80');
     await expect.poll(() => page.getByTestId('proposal-next-date').textContent()).toBe(engineDate);
+    await expect.poll(() => page.getByTestId('proposal-next-shift').textContent()).toBe(`逢国庆节，保存后顺延至 ${moved}`);
     await page.getByRole('button', { name: '保存随访记录' }).click();
     await page.getByTestId('followup-saved').waitFor();
     await expect.poll(() => page.getByTestId('followup-saved').textContent()).toContain(`下次随访 ${moved}`);
