@@ -17,9 +17,9 @@ afterEach(async () => {
 
 /**
  * Chromium's PDF maps some glyphs of Noto Sans CJK back to radicals: Kangxi radicals (⾼ for 高), which NFKC folds,
- * and CJK Radicals Supplement simplified forms (⺠ 民, ⻔ 门, ⻚ 页 …), which it does not; these are folded here.
+ * and CJK Radicals Supplement simplified forms (⺠ 民, ⻔ 门, ⻚ 页, ⻝ 食 …), which it does not; these are folded here.
  */
-const RADICAL_SUPPLEMENT: Record<string, string> = { '⺠': '民', '⻔': '门', '⻚': '页', '⻅': '见', '⻓': '长', '⻢': '马', '⻋': '车' };
+const RADICAL_SUPPLEMENT: Record<string, string> = { '⺠': '民', '⻔': '门', '⻚': '页', '⻅': '见', '⻓': '长', '⻢': '马', '⻋': '车', '⻝': '食' };
 const fold = (text: string) => text.normalize('NFKC').replace(/[\u2E80-\u2EFF]/g, (c) => RADICAL_SUPPLEMENT[c] ?? c).replace(/\s+/g, '');
 
 /** Pages, first page size in pt and the text of each page, as pdfjs reads a printed PDF. */
@@ -145,6 +145,38 @@ describe('national printed forms (harness + Chromium, zh-CN)', () => {
     // A cell's text wraps onto lines of its own, so longer values are looked for in parts.
     for (const part of ['县人民医院', '心内科', '连续两次出现血压控制']) expect(form.texts[1]).toContain(part);
     expect(form.texts[1]).toContain('王医生');
+
+    // The diabetes form has its own rows (足背动脉搏动, 空腹血糖值, 低血糖反应, 主食, 胰岛素); one visit, one sheet.
+    const diabetic = await call(d, 'patients', 'register', {
+      name: '韩立新',
+      idNumber: makeResidentId('130321', '1961-02-14', 33),
+      village: '东湾村',
+      confirmNotDuplicate: true,
+    });
+    if (diabetic.status !== 'created') throw new Error('registration failed');
+    await call(d, 'followup', 'enrol', { patientId: diabetic.patient.id, disease: 't2dm', howFound: 'clinic_visit', enrolledOn: addDays(today, -100) });
+    await call(d, 'followup', 'save', {
+      patientId: diabetic.patient.id,
+      disease: 't2dm',
+      form: {
+        date: addDays(today, -5),
+        mode: 'home',
+        fbg: 6.4,
+        hba1c: 6.8,
+        hba1cDate: addDays(today, -5),
+        dorsalisPedis: 'normal',
+        hypoglycemiaReaction: 'none',
+        lifestyle: { now: { stapleFoodG: 300 }, target: { stapleFoodG: 250 } },
+        medications: [{ name: '二甲双胍片', timesPerDay: 2, doseMg: 500 }],
+        insulin: { type: '甘精胰岛素', dose: '睡前 10 单位' },
+      },
+    });
+    await page.goto(`${ctx.harness.url}/#/print/followup-record/${diabetic.patient.id}/t2dm`);
+    const t2dm = await printed(page, 't2dm');
+    expect(t2dm.pages).toBe(1);
+    for (const expected of ['2型糖尿病患者随访服务记录表', '韩立新', '足背动脉搏动', '触及正常', '空腹血糖值', '6.4mmol/L', '糖化血红蛋白6.8%', '低血糖反应', '主食', '300/250', '家庭', '二甲双胍片', '甘精胰岛素'])
+      expect(t2dm.texts[0]).toContain(fold(expected));
+    expect(t2dm.texts[0]).not.toContain(fold('摄盐情况'));
 
     // 双向转诊单 from the referral list: the stub and the referral out on one sheet, the return on the next.
     await page.goto(`${ctx.harness.url}/#/followup/referrals`);
