@@ -15,6 +15,7 @@ function record(id: string, date: string, disease: FollowUpRecord['disease'] = '
     engineNextDate: null,
     nextDueDate: null,
     overrideReason: null,
+    nextDateShift: null,
     referralReason: null,
     reason: { code: 'x', zh: 'x', en: 'x' },
     reminders: [],
