@@ -263,6 +263,11 @@ describe('national printed forms (harness + Chromium, zh-CN)', () => {
     await page.getByRole('button', { name: '日', exact: true }).click();
     await page.getByLabel('转到日期').fill(moved);
     await expect.poll(() => page.getByTestId('calendar-day').textContent()).toContain('冯桂芳');
+    // The calendar marks the holiday.
+    await page.getByLabel('转到日期').fill(engineDate);
+    await expect.poll(() => page.getByTestId('calendar-day-closed').textContent()).toBe('国庆节，休息（不安排随访）');
+    await page.getByLabel('转到日期').fill(moved);
+    await expect.poll(() => page.getByTestId('calendar-day').textContent()).toContain('冯桂芳');
     await page.getByTestId('calendar-day').getByRole('button', { name: '改约' }).click();
     await page.getByLabel('新日期').fill(engineDate);
     await page.getByRole('button', { name: '改约到此日期' }).click();
