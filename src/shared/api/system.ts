@@ -40,6 +40,18 @@ export const settingsSchema = z.object({
 });
 export type Settings = z.infer<typeof settingsSchema>;
 
+/**
+ * What settings.update takes: any of the fields, and only those sent. Zod applies a field's default inside
+ * `.partial()`, so the stored schema's defaults ('' code, the default zone) would overwrite the stored values of
+ * fields a form did not send (saving the security policy cleared the institution code); here they have none.
+ */
+export const settingsPatchSchema = settingsSchema
+  .extend({
+    institutionCode: z.string().max(40),
+    clinicTimeZone: z.string().max(64).refine(isTimeZone, 'unknown time zone'),
+  })
+  .partial();
+
 export const storeStatusSchema = z.object({
   /** open: ready. needsPassphrase: the OS keystore is weak or changed; the administrator passphrase unwraps the key. */
   state: z.enum(['open', 'needsPassphrase', 'newNeedsPassphrase']),
@@ -109,7 +121,7 @@ export const storeContract = {
 
 export const settingsContract = {
   get: method({ input: z.object({}), output: settingsSchema, access: 'signedIn', audit: 'none' }),
-  update: method({ input: settingsSchema.partial(), output: settingsSchema, access: ['admin'], audit: 'admin' }),
+  update: method({ input: settingsPatchSchema, output: settingsSchema, access: ['admin'], audit: 'admin' }),
   /** The UI language is a per-station preference any user may change. */
   setLocale: method({ input: z.object({ locale: z.enum(['zh-CN', 'en']) }), output: settingsSchema, access: 'public', audit: 'admin' }),
   /** The clinic's working weekdays, holidays and 调休 days (issue 14.6): follow-up dates and bookings keep to them. */
