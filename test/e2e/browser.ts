@@ -6,6 +6,9 @@ import { BINARY_CONTENT_TYPE, decodeFrame } from '../../src/shared/api/binary';
 import type { ApiResult } from '../../src/shared/api/errors';
 import type { PlatformPki } from '../support/fhir-peer/certs';
 import { startHarness, type Harness } from '../support/harness/server';
+import { EVERY_DAY_CALENDAR } from '../support/test-services';
+import { readFeatureSetting } from '../../src/main/settings/settings-service';
+import { writeWorkingCalendar } from '../../src/main/settings/working-calendar';
 
 /** Debian's Chromium where present (Playwright's own browser download is not possible here). */
 export function chromiumPath(): string | undefined {
@@ -22,9 +25,16 @@ export interface E2eContext {
 
 export const STORE_PASSPHRASE = 'e2e-store-passphrase-0001';
 
-export async function launch(opts: { passphrase?: string | null; dataDir?: string } = {}): Promise<E2eContext> {
+/**
+ * `clinicCalendar`: e2e stations are open every day (EVERY_DAY_CALENDAR) unless a test asks for the clinic default
+ * (Monday–Friday), so dates computed from today do not move with the weekday the test runs on.
+ */
+export async function launch(opts: { passphrase?: string | null; dataDir?: string; clinicCalendar?: 'every-day' | 'default' } = {}): Promise<E2eContext> {
   const dataDir = opts.dataDir ?? mkdtempSync(path.join(tmpdir(), 'tws-e2e-'));
   const harness = await startHarness({ dataDir, passphrase: opts.passphrase === null ? undefined : (opts.passphrase ?? STORE_PASSPHRASE), testControls: true });
+  const store = harness.services.store;
+  if (store.isOpen && opts.clinicCalendar !== 'default' && readFeatureSetting(store.current.db, 'workingCalendar') === null)
+    writeWorkingCalendar(store.current.db, EVERY_DAY_CALENDAR, harness.services.clock);
   const profile = mkdtempSync(path.join(tmpdir(), 'tws-chromium-'));
   process.env.XDG_CONFIG_HOME = path.join(profile, 'config');
   process.env.XDG_CACHE_HOME = path.join(profile, 'cache');

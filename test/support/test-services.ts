@@ -7,6 +7,9 @@ import { ApiError } from '../../src/shared/api/errors';
 import { ManualClock } from '../../src/main/clock';
 import { defaultMigrationsFolder } from '../../src/main/db/open';
 import { createServices, type Services } from '../../src/main/services';
+import { readFeatureSetting } from '../../src/main/settings/settings-service';
+import { writeWorkingCalendar } from '../../src/main/settings/working-calendar';
+import type { WorkingCalendar } from '../../src/shared/working-calendar';
 import type { OsKeystore } from '../../src/main/db/key-protection';
 
 /** What a call ended with: 'ok', or the refusal's code (so a test can tabulate many attempts at once). */
@@ -31,11 +34,23 @@ export interface TestStation {
 }
 
 /** A real station (encrypted store, real services, the dispatcher) in a temp folder. */
-export async function openTestStation(opts: { dataDir?: string; keystore?: OsKeystore; open?: boolean; withAdmin?: boolean } = {}): Promise<TestStation> {
+/**
+ * A clinic open every day: what test stations use unless a test asks for the clinic default (Monday–Friday), so that
+ * tests of the rules' intervals do not depend on which weekday the computed date falls (issue 14.6; the calendar's
+ * own tests ask for `clinicCalendar: 'default'` or set one).
+ */
+export const EVERY_DAY_CALENDAR: WorkingCalendar = { workingWeekdays: [1, 2, 3, 4, 5, 6, 7], days: [] };
+
+export async function openTestStation(
+  opts: { dataDir?: string; keystore?: OsKeystore; open?: boolean; withAdmin?: boolean; clinicCalendar?: 'every-day' | 'default' } = {},
+): Promise<TestStation> {
   const dataDir = opts.dataDir ?? mkdtempSync(path.join(tmpdir(), 'tws-test-'));
   const clock = new ManualClock();
   const services = createServices({ dataDir, migrationsFolder: defaultMigrationsFolder(), clock, keystore: opts.keystore, appVersion: 'test' });
   if (opts.open !== false) await services.store.openWithPassphrase(TEST_PASSPHRASE);
+  // A station reopened keeps the calendar it has.
+  if (services.store.isOpen && opts.clinicCalendar !== 'default' && readFeatureSetting(services.store.current.db, 'workingCalendar') === null)
+    writeWorkingCalendar(services.store.current.db, EVERY_DAY_CALENDAR, clock);
   if (opts.withAdmin) await call(services.dispatch, 'auth', 'setupAdmin', ADMIN);
   return {
     services,

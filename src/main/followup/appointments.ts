@@ -12,6 +12,8 @@ import { inTransaction, nowIso, refuse, signedIn, today, type FollowupContext } 
 import * as repo from './repository';
 import { bookingDay, DEFAULT_DAILY_CAPACITY, MAX_CALENDAR_DAYS } from './schedule';
 import { queueFollowupChange } from './sync-hook';
+import { refuseClosedDay, workingCalendarOf } from './working-days';
+import { calendarLookup } from '../../shared/working-calendar';
 
 const CAPACITY_KEY = 'followup.dailyCapacity';
 
@@ -44,11 +46,13 @@ export function defaultCapacity(db: Db): number {
   return Number.isInteger(value) && value >= 0 ? value : DEFAULT_DAILY_CAPACITY;
 }
 
+/** Free follow-up slots of a day; none on a day the clinic is closed (holiday, rest day: issue 14.6). */
 function freeSlots(db: Db, p: { from: string; to: string; except?: string }): (day: string) => number {
   const capacity = repo.dayCapacities(db, p.from, p.to);
   const booked = repo.bookedCounts(db, p);
   const fallback = defaultCapacity(db);
-  return (day) => (capacity.get(day) ?? fallback) - (booked.get(day) ?? 0);
+  const closed = calendarLookup(workingCalendarOf(db));
+  return (day) => (closed(day) ? 0 : (capacity.get(day) ?? fallback) - (booked.get(day) ?? 0));
 }
 
 /** Books the engine's next date, moved up to a free day when that one is full (never later than the rule's). */
@@ -140,6 +144,7 @@ export function reschedule(
     throw new ApiError('CONFLICT', 'only a booked appointment can be moved', { reason: 'FOLLOWUP_APPOINTMENT_CLOSED' });
   if (p.date === current.date) return current;
   if (p.date < today(ctx)) refuse('FOLLOWUP_DATE_PAST', 'an appointment cannot be moved into the past', { field: 'date' });
+  refuseClosedDay(workingCalendarOf(ctx.db()), p.date, 'date');
   if (p.date > current.dueDate && !p.acceptLate)
     refuse('FOLLOWUP_AFTER_DUE_DATE', 'the new date is after the date the rules set', { field: 'date', dueDate: current.dueDate });
   inTransaction(ctx, (db) => {

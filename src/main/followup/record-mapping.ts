@@ -107,6 +107,8 @@ export interface RecordWrite {
   /** What applies: the engine's date, or the clinician's with `overrideReason`. */
   nextDueDate: string | null;
   overrideReason: string | null;
+  /** Why the applied date is later than the engine's: the engine's fell on a closed day (null when it did not). */
+  shift?: { reason: 'holiday' | 'rest_day'; name: string | null } | null;
   doctor: { id: number; displayName: string };
   createdAt: string;
 }
@@ -124,6 +126,8 @@ export function recordRowOf(w: RecordWrite): NewRecordRow {
     engineNextDate: w.outcome.nextDueDate,
     nextDueDate: w.nextDueDate,
     overrideReason: w.overrideReason,
+    nextDateShiftReason: w.shift?.reason ?? null,
+    nextDateShiftName: w.shift?.name ?? null,
     referralReason: w.outcome.referralReason,
     reasons: JSON.stringify({ reason: w.outcome.reason, reminders: w.outcome.reminders, advisories: w.outcome.advisories }),
     ruleSet: `${w.outcome.ruleSet.id}@${w.outcome.ruleSet.version}`,
@@ -147,6 +151,8 @@ export function recordOf(r: RecordRow): FollowUpRecord {
     engineNextDate: r.engineNextDate,
     nextDueDate: r.nextDueDate,
     overrideReason: r.overrideReason,
+    nextDateShift:
+      r.nextDateShiftReason && r.engineNextDate ? { from: r.engineNextDate, reason: r.nextDateShiftReason, name: r.nextDateShiftName } : null,
     referralReason: r.referralReason,
     reason: reasons.reason,
     reminders: reasons.reminders,

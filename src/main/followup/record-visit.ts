@@ -30,6 +30,7 @@ import { createReferral, referralFor, referralsOf, type ReferralDetails } from '
 import * as repo from './repository';
 import { appointmentFor, appointmentOf, bookNext } from './appointments';
 import { queueFollowupChange } from './sync-hook';
+import { appliedNextDate, refuseClosedDay, workingCalendarOf } from './working-days';
 
 function isReferral(action: OutcomeData['action']): boolean {
   return action === 'refer' || action === 'urgent_refer';
@@ -144,7 +145,12 @@ export function recordVisit(
         refuse('FOLLOWUP_OVERRIDE_REASON_REQUIRED', 'a next date other than the rules’ needs a reason', { field: 'overrideReason' });
       if (p.overrideNextDate! <= form.date) refuse('FOLLOWUP_OVERRIDE_DATE_INVALID', 'the next date must be after the visit', { field: 'overrideNextDate' });
     }
-    const nextDue = overridden ? p.overrideNextDate! : outcome.nextDueDate;
+    // The clinic's calendar (issue 14.6): a date the clinician chose must be a working day; the engine's date moves
+    // to the next one and the record says why. Only face-to-face visits set the schedule.
+    const calendar = workingCalendarOf(db);
+    if (overridden) refuseClosedDay(calendar, p.overrideNextDate!, 'overrideNextDate');
+    const applied = !overridden && faceToFace && outcome.nextDueDate ? appliedNextDate(calendar, outcome.nextDueDate) : null;
+    const nextDue = overridden ? p.overrideNextDate! : (applied?.date ?? outcome.nextDueDate);
     repo.insertRecord(
       db,
       recordRowOf({
@@ -157,6 +163,7 @@ export function recordVisit(
         outcome,
         nextDueDate: nextDue,
         overrideReason: overridden ? p.overrideReason! : null,
+        shift: applied?.shift ?? null,
         doctor: user,
         createdAt: now,
       }),
@@ -263,6 +270,7 @@ export function recordPhoneContact(ctx: FollowupContext, p: PhoneContactParams):
         outcome: decided.outcome,
         nextDueDate: decided.outcome.nextDueDate,
         overrideReason: null,
+        shift: null,
         doctor: user,
         createdAt: now,
       }),

@@ -1,6 +1,7 @@
 import type { HandlerDeps, Handlers } from '../api/handler-deps';
 import { ApiError } from '../../shared/api/errors';
 import { readSettings, writeSettings } from './settings-service';
+import { readWorkingCalendar, writeWorkingCalendar } from './working-calendar';
 
 /** The settings namespace of the contract, bound to its services. */
 export function settingsHandlers(s: Pick<HandlerDeps, 'clock' | 'store' | 'sync'>): Handlers<'settings'> {
@@ -19,6 +20,8 @@ export function settingsHandlers(s: Pick<HandlerDeps, 'clock' | 'store' | 'sync'
         if (!s.store.isOpen) throw new ApiError('DB_LOCKED', 'the database is not open yet');
         return writeSettings(db(), { locale }, s.clock);
       },
+      workingCalendar: () => readWorkingCalendar(db()),
+      setWorkingCalendar: (calendar) => writeWorkingCalendar(db(), calendar, s.clock),
     },
   };
 }

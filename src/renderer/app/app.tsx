@@ -16,6 +16,8 @@ import { AuditAnchorPrint } from '../features/audit/audit-anchor-print';
 import { EcgCalibrationPrint } from '../features/print/ecg-calibration-print';
 import { EcgReportPrint } from '../features/print/ecg-report-print';
 import { FollowupPrintRoutes } from '../features/print/followup-print';
+import { FollowupRecordPrint } from '../features/followup/print/record-form-print';
+import { ReferralFormPrint } from '../features/followup/print/referral-form-print';
 import { VisitSummaryPrint } from '../features/print/visit-summary-print';
 import { SetupPage } from '../features/auth/setup-page';
 import { SignInPage } from '../features/auth/sign-in-page';
@@ -74,6 +76,8 @@ function SignedInRoutes({ isAdmin }: { isAdmin: boolean }) {
             <Route path="/print/ecg-calibration" element={<EcgCalibrationPrint />} />
             <Route path="/print/audit-anchor" element={<AuditAnchorPrint />} />
             <Route path="/print/followup/*" element={<FollowupPrintRoutes />} />
+            <Route path="/print/followup-record/:patientId/:disease" element={<FollowupRecordPrint />} />
+            <Route path="/print/referral/:patientId/:referralId" element={<ReferralFormPrint />} />
             <Route element={<Layout />}>
               <Route index element={<Navigate to="/today" replace />} />
               <Route path="/today" element={<TodayPage />} />

@@ -56,6 +56,8 @@ export const FOLLOWUP_REASONS = [
   'FOLLOWUP_UNDER_PROGRAMME_AGE',
   'FOLLOWUP_HBA1C_IMPOSSIBLE',
   'FOLLOWUP_SAME_DAY',
+  'FOLLOWUP_HOLIDAY',
+  'FOLLOWUP_REST_DAY',
 ] as const;
 export type FollowupReason = (typeof FOLLOWUP_REASONS)[number];
 export const REMINDER_KINDS = [
@@ -226,6 +228,11 @@ export const recordSchema = z.object({
   engineNextDate: z.string().nullable(),
   nextDueDate: z.string().nullable(),
   overrideReason: z.string().nullable(),
+  /**
+   * Set when the engine's date fell on a day the clinic is closed and the next date applied is the next working day
+   * (issue 14.6): from the engine's date, because of a named holiday or a rest day.
+   */
+  nextDateShift: z.object({ from: z.string(), reason: z.enum(['holiday', 'rest_day']), name: z.string().nullable() }).nullable(),
   referralReason: z.string().nullable(),
   reason: reasonSchema,
   reminders: z.array(engineReminderSchema),

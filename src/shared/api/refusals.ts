@@ -58,12 +58,15 @@ export const SYNC_REASONS = [
 /** A file handle that names no file the user chose for this purpose (unknown, spent, expired), or no dialog to show. */
 export const FILE_REASONS = ['FILE_HANDLE_INVALID', 'FILE_NO_DIALOG'] as const;
 
+/** The clinic's working calendar (settings): a date that is not a calendar date, or closing the clinic for over a month. */
+export const WORKING_CALENDAR_REASONS = ['CALENDAR_DATE_INVALID', 'CALENDAR_CLOSED_TOO_LONG'] as const;
+
 /** Catalog namespace → its closed list. A reason is listed once, under the feature that refuses with it. */
 export const REFUSALS = {
   clinic: CLINIC_REASONS,
   // Sign-in and users; the store and backups refusing to put data at risk (SECURITY_REASONS, system contract);
-  // the station's institution code (settings); file handles from main's dialogs.
-  errors: [...AUTH_REASONS, ...SECURITY_REASONS, ...INSTITUTION_REASONS, ...FILE_REASONS],
+  // the station's institution code and working calendar (settings); file handles from main's dialogs.
+  errors: [...AUTH_REASONS, ...SECURITY_REASONS, ...INSTITUTION_REASONS, ...WORKING_CALENDAR_REASONS, ...FILE_REASONS],
   ecg: ECG_REASONS,
   consult: CONSULT_REASONS,
   sync: SYNC_REASONS,

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { DEFAULT_CLINIC_TIME_ZONE, isTimeZone } from '../date-format';
 import { method } from './define';
 import { fileHandleSchema } from './files';
+import { workingCalendarSchema } from '../working-calendar';
 
 export const securitySettingsSchema = z.object({
   /** Failed sign-ins before the account is locked. */
@@ -38,6 +39,18 @@ export const settingsSchema = z.object({
   clinicTimeZone: z.string().max(64).refine(isTimeZone, 'unknown time zone').default(DEFAULT_CLINIC_TIME_ZONE),
 });
 export type Settings = z.infer<typeof settingsSchema>;
+
+/**
+ * What settings.update takes: any of the fields, and only those sent. Zod applies a field's default inside
+ * `.partial()`, so the stored schema's defaults ('' code, the default zone) would overwrite the stored values of
+ * fields a form did not send (saving the security policy cleared the institution code); here they have none.
+ */
+export const settingsPatchSchema = settingsSchema
+  .extend({
+    institutionCode: z.string().max(40),
+    clinicTimeZone: z.string().max(64).refine(isTimeZone, 'unknown time zone'),
+  })
+  .partial();
 
 export const storeStatusSchema = z.object({
   /** open: ready. needsPassphrase: the OS keystore is weak or changed; the administrator passphrase unwraps the key. */
@@ -108,9 +121,12 @@ export const storeContract = {
 
 export const settingsContract = {
   get: method({ input: z.object({}), output: settingsSchema, access: 'signedIn', audit: 'none' }),
-  update: method({ input: settingsSchema.partial(), output: settingsSchema, access: ['admin'], audit: 'admin' }),
+  update: method({ input: settingsPatchSchema, output: settingsSchema, access: ['admin'], audit: 'admin' }),
   /** The UI language is a per-station preference any user may change. */
   setLocale: method({ input: z.object({ locale: z.enum(['zh-CN', 'en']) }), output: settingsSchema, access: 'public', audit: 'admin' }),
+  /** The clinic's working weekdays, holidays and 调休 days (issue 14.6): follow-up dates and bookings keep to them. */
+  workingCalendar: method({ input: z.object({}), output: workingCalendarSchema, access: 'signedIn', audit: 'none' }),
+  setWorkingCalendar: method({ input: workingCalendarSchema, output: workingCalendarSchema, access: ['admin'], audit: 'admin' }),
 };
 
 export const auditContract = {

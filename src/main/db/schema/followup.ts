@@ -44,7 +44,9 @@ export const followupEnrolments = sqliteTable(
  * A follow-up (随访服务记录表, spec §4): face-to-face (clinic, home) or phone. Values the rules and indicators read
  * are columns; the form's grouped parts (symptoms, lifestyle now/target, medications) are JSON checked by the
  * contract's zod schema. `engine_next_date` is what the engine proposed; `next_due_date` is what applies (they
- * differ only with an `override_reason`). `reasons` holds the engine's reason, reminders and advisories.
+ * differ with an `override_reason`, or when the engine's date fell on a day the clinic is closed and was moved to
+ * the next working day: `next_date_shift_reason` holiday / rest_day, with the holiday's name, migration 0027).
+ * `reasons` holds the engine's reason, reminders and advisories.
  */
 export const followupRecords = sqliteTable(
   'followup_records',
@@ -95,6 +97,8 @@ export const followupRecords = sqliteTable(
     engineNextDate: text('engine_next_date'),
     nextDueDate: text('next_due_date'),
     overrideReason: text('override_reason'),
+    nextDateShiftReason: text('next_date_shift_reason', { enum: ['holiday', 'rest_day'] }),
+    nextDateShiftName: text('next_date_shift_name'),
     referralReason: text('referral_reason'),
     reasons: text('reasons').notNull(),
     ruleSet: text('rule_set').notNull(),

@@ -8,6 +8,7 @@ import { useAuth } from '../../app/auth-context';
 import { todayInChina } from '../../components/dates';
 import { ErrorText } from '../../components/error-text';
 import { FollowupNav } from './followup-nav';
+import { closedReason, type ClosedReason, type WorkingCalendar } from '../../../shared/working-calendar';
 import { DateInput, focusRefusedDate } from '../../components/date-input';
 
 /** Monday of the week containing `date` (China's week starts on Monday, GB/T 7408). 1970-01-01 was a Thursday. */
@@ -27,6 +28,11 @@ export function CalendarPage() {
   const [data, setData] = useState<{ defaultCapacity: number; days: DaySchedule[] } | null>(null);
   const [missed, setMissed] = useState<Appointment[]>([]);
   const [error, setError] = useState<unknown>(null);
+  // Closed days (holidays, rest days) are marked: nothing is booked there (issue 14.6).
+  const [workingCalendar, setWorkingCalendar] = useState<WorkingCalendar | null>(null);
+  useEffect(() => {
+    void api.settings.workingCalendar({}).then(setWorkingCalendar, () => setWorkingCalendar(null));
+  }, []);
   const from = view === 'week' ? mondayOf(anchor) : anchor;
   const to = view === 'week' ? addDays(from, 6) : anchor;
 
@@ -74,7 +80,14 @@ export function CalendarPage() {
       {data && (
         <div className={view === 'week' ? 'calendar-week' : ''}>
           {data.days.map((day) => (
-            <DayColumn key={day.date} day={day} today={today} clinician={clinician} onChanged={load} />
+            <DayColumn
+              key={day.date}
+              day={day}
+              closed={workingCalendar ? closedReason(workingCalendar, day.date) : null}
+              today={today}
+              clinician={clinician}
+              onChanged={load}
+            />
           ))}
         </div>
       )}
@@ -94,7 +107,19 @@ export function CalendarPage() {
   );
 }
 
-function DayColumn({ day, today, clinician, onChanged }: { day: DaySchedule; today: string; clinician: boolean; onChanged: () => void }) {
+function DayColumn({
+  day,
+  closed,
+  today,
+  clinician,
+  onChanged,
+}: {
+  day: DaySchedule;
+  closed: ClosedReason | null;
+  today: string;
+  clinician: boolean;
+  onChanged: () => void;
+}) {
   const { t } = useTranslation('followup');
   const full = day.booked >= day.capacity;
   return (
@@ -105,6 +130,11 @@ function DayColumn({ day, today, clinician, onChanged }: { day: DaySchedule; tod
         </span>
         <span className={full ? 'days-late' : 'muted'}>{t('calendar.slots', { booked: day.booked, capacity: day.capacity })}</span>
       </h3>
+      {closed && (
+        <p className="muted" data-testid="calendar-day-closed">
+          {closed.reason === 'holiday' ? t('calendar.closedHoliday', { name: closed.name }) : t('calendar.closedRestDay')}
+        </p>
+      )}
       <ul>
         {day.appointments.map((a) => (
           <AppointmentItem key={a.id} appointment={a} today={today} clinician={clinician} onChanged={onChanged} />

@@ -131,6 +131,11 @@ export function PatientFollowupPage() {
   );
 }
 
+/** Why a next date moved: the holiday's name, or 休息日. */
+function shiftWhy(shift: NonNullable<SavedVisit['nextDateShift']>, t: (key: string) => string): string {
+  return shift.reason === 'holiday' && shift.name ? shift.name : t('saved.restDay');
+}
+
 function SavedBanner({ saved }: { saved: SavedVisit }) {
   const { t } = useTranslation('followup');
   return (
@@ -139,6 +144,9 @@ function SavedBanner({ saved }: { saved: SavedVisit }) {
       {t(`action.${saved.action}`)}
       {saved.nextDueDate ? ` · ${t('saved.next', { date: saved.nextDueDate })}` : ''}
       {saved.referralReason ? ` · ${t('saved.referral', { reason: saved.referralReason })}` : ''}
+      {saved.nextDateShift && saved.nextDueDate && (
+        <div data-testid="followup-next-shift">{t('saved.shifted', { date: saved.nextDueDate, why: shiftWhy(saved.nextDateShift, t) })}</div>
+      )}
       <div className="muted">{saved.reason}</div>
     </div>
   );
@@ -408,11 +416,27 @@ function PhoneContactForm({
   );
 }
 
+/** 打印随访记录表: the national paper form of each programme the patient is (or was) in. */
+function PrintFormLinks({ patientId, diseases }: { patientId: string | undefined; diseases: Disease[] }) {
+  const { t } = useTranslation(['followupForms', 'followup']);
+  if (!patientId || diseases.length === 0) return null;
+  return (
+    <div className="row no-print">
+      {diseases.map((d) => (
+        <Link key={d} className="button" to={`/print/followup-record/${patientId}/${d}`}>
+          {diseases.length > 1 ? `${t('record.print')}（${t(`followup:disease.${d}`)}）` : t('record.print')}
+        </Link>
+      ))}
+    </div>
+  );
+}
+
 function HistoryTable({ history }: { history: History }) {
   const { t, i18n } = useTranslation('followup');
   return (
     <div className="card">
       <h2>{t('history.title')}</h2>
+      <PrintFormLinks patientId={history.enrolments[0]?.patientId} diseases={[...new Set(history.enrolments.map((e) => e.disease))]} />
       {history.records.length === 0 ? (
         <p className="muted">{t('history.none')}</p>
       ) : (
@@ -449,6 +473,11 @@ function HistoryTable({ history }: { history: History }) {
                   {r.nextDueDate ?? '—'}
                   {r.overrideReason && (
                     <div className="muted small">{t('history.overridden', { engine: r.engineNextDate ?? '—', reason: r.overrideReason })}</div>
+                  )}
+                  {r.nextDateShift && r.nextDueDate && (
+                    <div className="muted small">
+                      {t('history.shifted', { engine: r.nextDateShift.from, date: r.nextDueDate, why: shiftWhy(r.nextDateShift, t) })}
+                    </div>
                   )}
                 </td>
                 <td>{r.doctorName}</td>

@@ -97,6 +97,9 @@ function ReferralRow({ referral: r, onChanged, showPatient }: { referral: Referr
         {r.returnedOn && <div className="muted small">{t('referrals.returned', { date: r.returnedOn, note: r.returnNote ?? '' })}</div>}
       </td>
       <td>
+        <Link className="no-print" to={`/print/referral/${r.patientId}/${r.id}`}>
+          {t('followupForms:referral.print')}
+        </Link>
         {open && mode === 'none' && (
           <div className="row">
             {r.state === 'awaiting_check' && (

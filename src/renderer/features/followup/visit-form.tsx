@@ -8,8 +8,10 @@ import {
   T2DM_SYMPTOMS,
   type Disease,
   type FollowUpFormInput,
+  type FollowUpRecord,
   type OutcomeData,
 } from '../../../shared/api/followup';
+import { nextWorkingDay, type WorkingCalendar } from '../../../shared/working-calendar';
 import { api } from '../../api/client';
 import { ErrorText } from '../../components/error-text';
 import { createLatestGuard } from '../../components/latest-only';
@@ -47,8 +49,20 @@ function sameDayAsked(error: unknown): boolean {
   return error instanceof ApiError && error.details?.reason === 'FOLLOWUP_SAME_DAY';
 }
 
-export function Proposal({ outcome, pending, error }: { outcome: OutcomeData | null; pending: boolean; error: unknown }) {
+export function Proposal({
+  outcome,
+  pending,
+  error,
+  calendar,
+}: {
+  outcome: OutcomeData | null;
+  pending: boolean;
+  error: unknown;
+  /** The clinic's working calendar: a face-to-face next date on a closed day is shown with the day it moves to. */
+  calendar?: WorkingCalendar | null;
+}) {
   const { t, i18n } = useTranslation('followup');
+  const moved = outcome?.nextDueDate && calendar ? nextWorkingDay(calendar, outcome.nextDueDate) : null;
   return (
     <aside className={`card proposal${outcome ? ` action-${outcome.action}` : ''}`} aria-live="polite" data-testid="followup-proposal" aria-busy={pending}>
       <h2>{t('proposal.title')}</h2>
@@ -65,6 +79,11 @@ export function Proposal({ outcome, pending, error }: { outcome: OutcomeData | n
             <dd data-testid="proposal-action">{t(`action.${outcome.action}`)}</dd>
             <dt>{t('proposal.nextDate')}</dt>
             <dd data-testid="proposal-next-date">{outcome.nextDueDate ?? t('proposal.noNextDate')}</dd>
+            {moved?.because && (
+              <dd className="muted" data-testid="proposal-next-shift">
+                {t('proposal.shifted', { date: moved.date, why: moved.because.reason === 'holiday' ? moved.because.name : t('saved.restDay') })}
+              </dd>
+            )}
             {outcome.referralReason && (
               <>
                 <dt>{t('proposal.referralReason')}</dt>
@@ -101,6 +120,8 @@ export interface SavedVisit {
   classification: string | null;
   action: string;
   nextDueDate: string | null;
+  /** Set when the engine's date fell on a closed day and the next date moved to the next working day. */
+  nextDateShift?: FollowUpRecord['nextDateShift'];
   referralReason: string | null;
   reason: string;
 }
@@ -133,6 +154,11 @@ export function VisitForm({
   const [saving, setSaving] = useState(false);
   const [guard] = useState(createLatestGuard);
   const dirty = useRef(false);
+  // Only for showing where the date will move; main applies the calendar again on save.
+  const [calendar, setCalendar] = useState<WorkingCalendar | null>(null);
+  useEffect(() => {
+    void api.settings.workingCalendar({}).then(setCalendar, () => setCalendar(null));
+  }, []);
 
   const update = (patch: Partial<FormState>) => {
     dirty.current = true;
@@ -184,6 +210,7 @@ export function VisitForm({
         classification: result.record.classification,
         action: result.record.action,
         nextDueDate: result.record.nextDueDate,
+        nextDateShift: result.record.nextDateShift,
         referralReason: result.record.referralReason,
         reason: reasonIn(result.record.reason, i18n.language),
       });
@@ -545,7 +572,7 @@ export function VisitForm({
           </button>
         </div>
       </form>
-      <Proposal outcome={outcome} pending={pending} error={current?.error ?? null} />
+      <Proposal outcome={outcome} pending={pending} error={current?.error ?? null} calendar={phone ? null : calendar} />
     </div>
   );
 }

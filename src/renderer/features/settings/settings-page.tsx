@@ -8,6 +8,7 @@ import { ErrorText } from '../../components/error-text';
 import { useAuth } from '../../app/auth-context';
 import { IdCardSettingsForm } from '../idcard/idcard-settings';
 import { LanguageSwitch } from './language-switch';
+import { WorkingCalendarCard } from './working-calendar-card';
 import type { ChosenFile } from '../../../shared/api/files';
 
 export function SettingsPage() {
@@ -22,6 +23,7 @@ export function SettingsPage() {
       </div>
       <ChangePassword />
       <Station editable={isAdmin} />
+      {isAdmin && <WorkingCalendarCard />}
       {isAdmin && <SecurityPolicy />}
       {isAdmin && <Users />}
       {isAdmin && <Backup />}
