@@ -16,6 +16,7 @@ import {
   followupDueState,
   followupEnrolments,
   followupHealthChecks,
+  followupIndicatorYears,
   followupRecords,
   followupReferralChecks,
   followupReferrals,
@@ -409,6 +410,12 @@ export function dueStateRow(db: Db, enrolmentId: string): typeof followupDueStat
 
 export function allDueStateRows(db: Db): (typeof followupDueState.$inferSelect)[] {
   return db.select().from(followupDueState).orderBy(asc(followupDueState.enrolmentId)).all();
+}
+
+/** Every kept indicator row (tests and the rebuild check compare them with the history). */
+export function allIndicatorYearRows(db: Db): (typeof followupIndicatorYears.$inferSelect)[] {
+  const y = followupIndicatorYears;
+  return db.select().from(y).orderBy(asc(y.residentId), asc(y.disease), asc(y.yearStart)).all();
 }
 
 /** Each patient's latest health check within [from, to] (a range of followup_health_checks_date_idx). */
