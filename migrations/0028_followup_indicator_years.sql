@@ -2,6 +2,7 @@
 -- follow-ups counted and the latest of them, recomputed by followup/indicator-years.ts in every write transaction
 -- that keeps the due state; filled here from the history with the very same statement
 -- (indicatorYearsSql(BPHS_2017, 'all')). resident_id, not patient_id: a merge recomputes these rows itself.
+-- The due state's patient index becomes covering: one village's or doctor's due state is read from the index alone.
 CREATE TABLE `followup_indicator_years` (
 	`year_start` text NOT NULL,
 	`disease` text NOT NULL,
@@ -13,6 +14,8 @@ CREATE TABLE `followup_indicator_years` (
 	`fbg` real,
 	PRIMARY KEY(`year_start`, `disease`, `resident_id`)
 ) WITHOUT ROWID;--> statement-breakpoint
+DROP INDEX `followup_due_state_patient_idx`;--> statement-breakpoint
+CREATE INDEX `followup_due_state_patient_cover_idx` ON `followup_due_state` (`patient_id`,`disease`,`enrolled_on`,`due_on`,`referral_check_due_on`,`last_visit_on`,`phone_since_visit`,`sbp`,`dbp`,`fbg`,`year_start`,`year_visits`);--> statement-breakpoint
 CREATE INDEX `followup_indicator_years_resident_idx` ON `followup_indicator_years` (`resident_id`,`disease`);--> statement-breakpoint
 INSERT INTO followup_indicator_years (year_start, disease, resident_id, visits, latest_on, sbp, dbp, fbg)
 SELECT year_start, disease, patient_id, visits, visit_date, sbp, dbp, fbg FROM (

@@ -136,7 +136,23 @@ export const followupDueState = sqliteTable(
     yearStart: text('year_start'),
     yearVisits: integer('year_visits').notNull(),
   },
-  (t) => [index('followup_due_state_patient_idx').on(t.patientId)],
+  // Covering (0028): one village's or family doctor's due state is read by patient id from the index alone.
+  (t) => [
+    index('followup_due_state_patient_cover_idx').on(
+      t.patientId,
+      t.disease,
+      t.enrolledOn,
+      t.dueOn,
+      t.referralCheckDueOn,
+      t.lastVisitOn,
+      t.phoneSinceVisit,
+      t.sbp,
+      t.dbp,
+      t.fbg,
+      t.yearStart,
+      t.yearVisits,
+    ),
+  ],
 );
 
 /**
