@@ -159,6 +159,26 @@ describe('the kept indicator facts after random writes', () => {
     expectReportsAgree();
   });
 
+  it('a merge of two residents with rows of the same programme and year (one enrolment ended) combines them', async () => {
+    const d = s.services.dispatch;
+    const [keep, gone] = [await resident(s, { name: '合并丙', age: 66 }), await resident(s, { name: '合并丁', age: 66 })];
+    for (const p of [keep, gone]) {
+      await call(d, 'followup', 'enrol', { patientId: p.id, disease: 'hypertension', howFound: 'clinic_visit', enrolledOn: dayFrom(s, -300) });
+    }
+    await call(d, 'followup', 'save', { patientId: gone.id, disease: 'hypertension', form: clinicVisit(dayFrom(s, -40), { sbp: 160, dbp: 95 }) });
+    await call(d, 'followup', 'save', { patientId: keep.id, disease: 'hypertension', form: clinicVisit(dayFrom(s, -30), { sbp: 130, dbp: 80 }) });
+    const open = (await call(d, 'followup', 'enrolments', { patientId: gone.id })).find((e) => e.endedOn === null);
+    await call(d, 'followup', 'endEnrolment', { patientId: gone.id, enrolmentId: open!.id, endedOn: dayFrom(s, -20), reason: 'moved' });
+    await call(d, 'patients', 'merge', { patientId: keep.id, mergeId: gone.id });
+    const rows = allIndicatorYearRows(s.services.store.current.db).filter((r) => r.residentId === keep.id || r.residentId === gone.id);
+    const keptYears = new Set(rows.map((r) => r.yearStart));
+    expect(rows.every((r) => r.residentId === keep.id)).toBe(true);
+    // Both visits now count for the kept resident in their year(s).
+    expect(rows.reduce((n, r) => n + r.visits, 0)).toBe(2);
+    expect(keptYears.size).toBe(rows.length);
+    expectReportsAgree();
+  });
+
   it('migration 0028 filled the table with the very statement the rebuild runs', () => {
     const file = readFileSync(path.join(defaultMigrationsFolder(), '0028_followup_indicator_years.sql'), 'utf8');
     const statements = file.split('--> statement-breakpoint').map((part) => part.trim());
