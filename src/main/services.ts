@@ -15,6 +15,7 @@ import { SimulatorDriver } from './ecg/devices/simulator-driver';
 import { EventHub } from './events/event-hub';
 import { ReminderWorkerClient } from './followup/reminder-worker-client';
 import { FollowupService } from './followup/followup-service';
+import { onPatientsMerged } from './followup/indicator-years';
 import { IdCardService } from './idcard/idcard-service';
 import { nodeForkLauncher, type ReaderProcessLauncher } from './idcard/launcher';
 import { PatientService } from './patients/patient-service';
@@ -97,7 +98,11 @@ export function createServices(opts: ServicesOptions) {
     opts.clock,
     () => readSettings(db()).villages,
     (patientId) => recordChange(sqlite(), 'patient', patientId),
-    (keepId) => queuePatientRecords(sqlite(), keepId),
+    (keepId, mergeId) => {
+      queuePatientRecords(sqlite(), keepId);
+      // The kept indicator facts are per resident: the merge moved follow-ups and enrolments, so recompute both.
+      onPatientsMerged(sqlite(), followup.rules, keepId, mergeId);
+    },
   );
   const clinic = new ClinicService(sqlite, opts.clock, session, patients, db);
   const events = new EventHub();

@@ -12,6 +12,7 @@
 
 import type { RuleSet } from '../../shared/followup';
 import type { Db, Sqlite } from '../db/open';
+import { rebuildIndicatorYears, refreshIndicatorYears } from './indicator-years';
 
 type DueRules = Pick<RuleSet, 'recheckDays' | 'yearStartMonth'>;
 
@@ -83,22 +84,28 @@ function statements(sqlite: Sqlite, rules: DueRules): ReturnType<Sqlite['prepare
 }
 
 /**
- * Recomputes one enrolment's due state; call it inside the write transaction of every change to the enrolment, its
- * follow-ups, referrals or referral checks (including rows applied from sync). An ended enrolment has no row.
+ * Recomputes one enrolment's due state, and its resident's kept indicator facts in the programme
+ * (indicator-years.ts); call it inside the write transaction of every change to the enrolment, its follow-ups,
+ * referrals or referral checks (including rows applied from sync). An ended enrolment has no due-state row.
  */
 export function refreshDueState(db: Db, rules: DueRules, enrolmentId: string): void {
   const sqlite = db.$client;
   if (!sqlite.inTransaction) throw new Error('refreshDueState must run inside the write transaction');
   for (const statement of statements(sqlite, rules)) statement.run({ enrolmentId });
+  refreshIndicatorYears(sqlite, rules, enrolmentId);
 }
 
-/** Recomputes every enrolment's due state from the history, in one transaction; returns the rows written. */
-export function rebuildDueState(sqlite: Sqlite, rules: DueRules): { enrolments: number } {
+/**
+ * Recomputes every enrolment's due state and everyone's kept indicator facts from the history, in one transaction;
+ * returns the rows written.
+ */
+export function rebuildDueState(sqlite: Sqlite, rules: DueRules): { enrolments: number; indicatorYears: number } {
   const [remove, insert] = dueStateSql(rules, 'all');
   return sqlite
     .transaction(() => {
       sqlite.prepare(remove).run();
-      return { enrolments: sqlite.prepare(insert).run().changes };
+      const enrolments = sqlite.prepare(insert).run().changes;
+      return { enrolments, indicatorYears: rebuildIndicatorYears(sqlite, rules) };
     })
     .immediate();
 }

@@ -9,9 +9,11 @@ import type { Disease, DiseaseIndicators, RuleSet } from '../../shared/followup'
 import type { Db } from '../db/open';
 import { residentCardsById, residentKeys } from '../patients/population';
 import { computeIndicators } from './indicators';
+import { keptIndicators } from './indicator-years';
 import { indicatorPopulation } from './repository';
 
-function yearIndicators(db: Db, p: { year: number; rules: RuleSet }) {
+/** The report computed from every follow-up of the year (the drill-down shows each patient's visits). */
+export function yearIndicators(db: Db, p: { year: number; rules: RuleSet }) {
   const period = yearPeriod(p.year, p.rules.yearStartMonth);
   // Every resident's birth date in one covering-index read: in a county most of them are managed in a year.
   const births = new Map(residentKeys(db.$client).map((r) => [r.patientId, r.birthDate]));
@@ -19,8 +21,9 @@ function yearIndicators(db: Db, p: { year: number; rules: RuleSet }) {
   return { period, patients, indicators: computeIndicators(patients, p.year, p.rules) };
 }
 
+/** The report's figures, from the kept per-year facts (indicator-years.ts): one row per managed resident. */
 export function indicatorReport(db: Db, p: { year: number; rules: RuleSet }): YearIndicatorsData {
-  const { indicators } = yearIndicators(db, p);
+  const indicators = db.$client.transaction(() => keptIndicators(db, p))();
   const summary = (d: DiseaseIndicators) => ({
     standardManagement: { numerator: d.standardManagement.numerator, denominator: d.standardManagement.denominator, rate: d.standardManagement.rate },
     control: { numerator: d.control.numerator, denominator: d.control.denominator, rate: d.control.rate },

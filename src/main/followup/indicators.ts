@@ -40,26 +40,43 @@ function latest(followups: readonly IndicatorFollowUp[]): IndicatorFollowUp | nu
   return chosen;
 }
 
-function tallyPatient(patient: IndicatorPatient, disease: Disease, period: YearPeriod, rules: RuleSet, tally: Tally): void {
-  const enrolments = patient.enrolments.filter((e) => e.disease === disease && overlapsPeriod(e, period));
-  if (enrolments.length === 0) return;
-  const id = patient.patientId;
+/**
+ * What the indicators need of one patient in one programme for one year: the face-to-face follow-ups counted
+ * (inside the year and an enrolment), the latest of them, and whether a health check fell in the year. The pure
+ * path derives it from the history (tallyPatient); the station keeps it per resident, programme and year
+ * (indicator-years.ts) and both tally it here, so the two reports cannot differ in their rules.
+ */
+export interface IndicatorYearFacts {
+  patientId: string;
+  disease: Disease;
+  birthDate: IsoDate;
+  visits: number;
+  latest: Pick<IndicatorFollowUp, 'date' | 'sbp' | 'dbp' | 'fbg'> | null;
+  checkedInYear: boolean;
+}
+
+function tallyFacts(facts: IndicatorYearFacts, rules: RuleSet, tally: Tally): void {
+  const id = facts.patientId;
   tally.managed.push(id);
-
-  const visits = yearFaceToFace(patient, disease, enrolments, period);
   const { minFaceToFace, requireAnnualHealthCheck } = rules.standardManagement;
-  const checked = (patient.healthCheckDates ?? []).some((d) => d >= period.start && d <= period.end);
-  if (visits.length >= minFaceToFace && (!requireAnnualHealthCheck || checked)) tally.standard.push(id);
-
+  if (facts.visits >= minFaceToFace && (!requireAnnualHealthCheck || facts.checkedInYear)) tally.standard.push(id);
   // Control: the latest face-to-face follow-up of the year decides; none at all = lost = not at target.
-  const last = latest(visits);
+  const last = facts.latest;
   if (!last) {
     tally.lost.push(id);
     return;
   }
-  const status = controlStatus(disease, last, completedYears(patient.birthDate, last.date), rules);
+  const status = controlStatus(facts.disease, last, completedYears(facts.birthDate, last.date), rules);
   if (status.kind === 'controlled') tally.atTarget.push(id);
   else if (status.kind === 'undetermined') tally.latestMissing.push(id);
+}
+
+function tallyPatient(patient: IndicatorPatient, disease: Disease, period: YearPeriod, rules: RuleSet, tally: Tally): void {
+  const enrolments = patient.enrolments.filter((e) => e.disease === disease && overlapsPeriod(e, period));
+  if (enrolments.length === 0) return;
+  const visits = yearFaceToFace(patient, disease, enrolments, period);
+  const checkedInYear = (patient.healthCheckDates ?? []).some((d) => d >= period.start && d <= period.end);
+  tallyFacts({ patientId: patient.patientId, disease, birthDate: patient.birthDate, visits: visits.length, latest: latest(visits), checkedInYear }, rules, tally);
 }
 
 function indicator(numeratorIds: string[], denominatorIds: string[]): Indicator {
@@ -72,15 +89,23 @@ function indicator(numeratorIds: string[], denominatorIds: string[]): Indicator 
   };
 }
 
-function diseaseIndicators(patients: readonly IndicatorPatient[], disease: Disease, period: YearPeriod, rules: RuleSet): DiseaseIndicators {
-  const tally: Tally = { managed: [], standard: [], atTarget: [], lost: [], latestMissing: [] };
-  for (const patient of patients) tallyPatient(patient, disease, period, rules, tally);
+function emptyTally(): Tally {
+  return { managed: [], standard: [], atTarget: [], lost: [], latestMissing: [] };
+}
+
+function fromTally(tally: Tally): DiseaseIndicators {
   return {
     standardManagement: indicator(tally.standard, tally.managed),
     control: indicator(tally.atTarget, tally.managed),
     lostToFollowUpIds: tally.lost,
     latestValueMissingIds: tally.latestMissing,
   };
+}
+
+function diseaseIndicators(patients: readonly IndicatorPatient[], disease: Disease, period: YearPeriod, rules: RuleSet): DiseaseIndicators {
+  const tally = emptyTally();
+  for (const patient of patients) tallyPatient(patient, disease, period, rules, tally);
+  return fromTally(tally);
 }
 
 /**
@@ -98,4 +123,16 @@ export function computeIndicators(patients: readonly IndicatorPatient[], year: n
     hypertension: diseaseIndicators(patients, 'hypertension', period, rules),
     t2dm: diseaseIndicators(patients, 't2dm', period, rules),
   };
+}
+
+/**
+ * The same report from kept per-year facts (one per patient managed in the year and programme, in any order): what
+ * the station computes from followup_indicator_years. Equal to computeIndicators on the history the facts came from
+ * (test/main/followup/indicator-years.test.ts, `followup.indicators50kDbMinusPure` in the bench).
+ */
+export function indicatorsFromYearFacts(facts: readonly IndicatorYearFacts[], year: number, rules: RuleSet = BPHS_2017): YearIndicators {
+  const period = yearPeriod(year, rules.yearStartMonth);
+  const tallies: Record<Disease, Tally> = { hypertension: emptyTally(), t2dm: emptyTally() };
+  for (const f of facts) tallyFacts(f, rules, tallies[f.disease]);
+  return { year, start: period.start, end: period.end, hypertension: fromTally(tallies.hypertension), t2dm: fromTally(tallies.t2dm) };
 }

@@ -11,7 +11,14 @@ import { REMINDER_KINDS, type ReminderFilter, type ReminderRow } from '../../sha
 import { yearPeriodContaining } from '../../shared/dates';
 import type { DueItem, DuePerson, RuleSet } from '../../shared/followup';
 import type { Db } from '../db/open';
-import { residentCards, residentCardsById, residentKeys, familyDoctors as doctorsOfResidents, type ResidentCard } from '../patients/population';
+import {
+  residentCards,
+  residentCardsById,
+  residentKeys,
+  familyDoctors as doctorsOfResidents,
+  type ResidentCard,
+  type ResidentKey,
+} from '../patients/population';
 import { callListCsv, type CsvLocale } from './call-list';
 import * as repo from './repository';
 import { sweepDueItems } from './reminders';
@@ -34,10 +41,11 @@ export interface ReminderListParams {
  * Every reminder as of `asOf` for the filtered population, most urgent first (reminders.ts); ties keep list order
  * (village, name). Pure of the clock; read in one read transaction so the three reads see one state.
  */
-export function sweepList(db: Db, p: ReminderListParams): DueItem[] {
+export function sweepList(db: Db, p: ReminderListParams & { residents?: readonly ResidentKey[] }): DueItem[] {
   return db.$client.transaction(() => {
     const filter = { village: p.filter.village, familyDoctor: p.filter.familyDoctor };
-    const residents = residentKeys(db.$client, filter);
+    // A caller that shows every row (the call list) has read the residents' cards already: they carry the keys.
+    const residents = p.residents ?? residentKeys(db.$client, filter);
     const whole = filter.village === undefined && filter.familyDoctor === undefined;
     const facts = repo.dueFactsByPatient(db, whole ? undefined : residents.map((r) => r.patientId));
     const period = yearPeriodContaining(p.asOf, p.rules.yearStartMonth);
@@ -113,11 +121,15 @@ export function reminderPageAsOf(db: Db, p: ReminderListParams & { kind?: Remind
 
 /** Every row of the list with what it shows (exports, tools and tests). */
 export function reminderRowsAsOf(db: Db, p: ReminderListParams & { kind?: ReminderFilter['kind'] }): ReminderRow[] {
-  const items = sweepList(db, p).filter((item) => !p.kind || item.kind === p.kind);
-  const whole = p.filter.village === undefined && p.filter.familyDoctor === undefined;
-  // A village's or doctor's rows are most of its residents: read their cards in one range rather than by id.
-  const cards = whole ? undefined : new Map(residentCards(db.$client, p.filter).map((c) => [c.patientId, c]));
-  return rowsOf(db, items, cards);
+  return db.$client.transaction(() => {
+    const whole = p.filter.village === undefined && p.filter.familyDoctor === undefined;
+    if (whole) return rowsOf(db, sweepList(db, p).filter((item) => !p.kind || item.kind === p.kind));
+    // A village's or doctor's rows are most of its residents: read their cards in one range, which also gives the
+    // sweep its residents (one read instead of two).
+    const cards = residentCards(db.$client, p.filter);
+    const items = sweepList(db, { ...p, residents: cards }).filter((item) => !p.kind || item.kind === p.kind);
+    return rowsOf(db, items, new Map(cards.map((c) => [c.patientId, c])));
+  })();
 }
 
 export function callListAsOf(

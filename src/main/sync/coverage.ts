@@ -43,6 +43,10 @@ export const TABLE_SYNC: Readonly<Record<string, TableSync>> = {
     local:
       "derived: each open enrolment's due state, recomputed from the follow-up records in every write transaction (and on pull), so it is rebuilt wherever those records arrive",
   },
+  followup_indicator_years: {
+    local:
+      "derived: per resident, programme and year, the follow-ups the yearly indicators count, recomputed with the due state in every write transaction (and on pull)",
+  },
   sync_pulled_parts: { local: 'the sync machinery itself: pulled records waiting for the record they belong to (a lead before its report)' },
   patient_id_cards: {
     local:

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { computeIndicators } from '../../../src/main/followup/indicators';
+import { computeIndicators, indicatorsFromYearFacts } from '../../../src/main/followup/indicators';
 import { BPHS_2017 } from '../../../src/main/followup/rule-packs/bphs-2017';
 import type { Disease, IndicatorFollowUp, IndicatorPatient } from '../../../src/shared/followup';
 
@@ -271,5 +271,54 @@ describe('computeIndicators — configuration', () => {
     const withoutCheck = htn('unchecked', quarterly('hypertension', bp(130, 80)), { healthCheckDates: ['2024-05-01'] });
     expect(computeIndicators([withCheck, withoutCheck], 2025, strict).hypertension.standardManagement.numeratorIds).toEqual(['checked']);
     expect(computeIndicators([withCheck, withoutCheck], 2025).hypertension.standardManagement.numeratorIds).toEqual(['checked', 'unchecked']);
+  });
+});
+
+describe('indicatorsFromYearFacts (the report from kept per-year facts)', () => {
+  type Facts = Parameters<typeof indicatorsFromYearFacts>[0][number];
+  const fact = (patientId: string, disease: Disease, visits: number, latest: Facts['latest'], extra: Partial<Facts> = {}): Facts => ({
+    patientId,
+    disease,
+    birthDate: ADULT_BIRTH,
+    visits,
+    latest,
+    checkedInYear: false,
+    ...extra,
+  });
+  const cases: { name: string; facts: Facts; standard: boolean; control: 'met' | 'lost' | 'missing' | 'not' }[] = [
+    { name: 'four visits, last at target', facts: fact('a', 'hypertension', 4, { date: '2025-10-10', sbp: 130, dbp: 80 }), standard: true, control: 'met' },
+    { name: 'three visits are too few', facts: fact('b', 'hypertension', 3, { date: '2025-10-10', sbp: 130, dbp: 80 }), standard: false, control: 'met' },
+    { name: 'no visit in the year: lost', facts: fact('c', 'hypertension', 0, null), standard: false, control: 'lost' },
+    { name: '145/85 at 64 is not at target', facts: fact('d', 'hypertension', 4, { date: '2020-03-09', sbp: 145, dbp: 85 }, { birthDate: ELDER_BIRTH }), standard: true, control: 'not' },
+    { name: '145/85 on the 65th birthday is', facts: fact('e', 'hypertension', 4, { date: '2020-03-10', sbp: 145, dbp: 85 }, { birthDate: ELDER_BIRTH }), standard: true, control: 'met' },
+    { name: 'latest BP missing', facts: fact('f', 'hypertension', 5, { date: '2025-10-10', sbp: null, dbp: 80 }), standard: true, control: 'missing' },
+    { name: 'FBG 7.0 is not below 7.0', facts: fact('g', 't2dm', 4, { date: '2025-10-10', fbg: 7.0 }), standard: true, control: 'not' },
+    { name: 'FBG 6.9 is', facts: fact('h', 't2dm', 4, { date: '2025-10-10', fbg: 6.9 }), standard: true, control: 'met' },
+  ];
+  it.each(cases)('$name', ({ facts, standard, control }) => {
+    const d = indicatorsFromYearFacts([facts], 2025)[facts.disease];
+    expect(d.standardManagement.denominatorIds).toEqual([facts.patientId]);
+    expect(d.standardManagement.numeratorIds).toEqual(standard ? [facts.patientId] : []);
+    expect(d.control.numeratorIds).toEqual(control === 'met' ? [facts.patientId] : []);
+    expect(d.lostToFollowUpIds).toEqual(control === 'lost' ? [facts.patientId] : []);
+    expect(d.latestValueMissingIds).toEqual(control === 'missing' ? [facts.patientId] : []);
+  });
+
+  it('the annual check counts only when the settings require it', () => {
+    const required = { ...BPHS_2017, standardManagement: { ...BPHS_2017.standardManagement, requireAnnualHealthCheck: true } };
+    const unchecked = fact('x', 'hypertension', 4, { date: '2025-10-10', sbp: 130, dbp: 80 });
+    expect(indicatorsFromYearFacts([unchecked], 2025, required).hypertension.standardManagement.numerator).toBe(0);
+    expect(indicatorsFromYearFacts([{ ...unchecked, checkedInYear: true }], 2025, required).hypertension.standardManagement.numerator).toBe(1);
+    expect(indicatorsFromYearFacts([unchecked], 2025).hypertension.standardManagement.numerator).toBe(1);
+  });
+
+  it('gives computeIndicators’ result on the facts of the same history', () => {
+    const patients = [htn('p1', quarterly('hypertension', bp(128, 78))), htn('p2', []), dm('p3', visits('t2dm', [['2025-05-01', { fbg: 8.1 }]]))];
+    const facts: Facts[] = [
+      fact('p1', 'hypertension', 4, { date: '2025-10-10', sbp: 128, dbp: 78 }),
+      fact('p2', 'hypertension', 0, null),
+      fact('p3', 't2dm', 1, { date: '2025-05-01', fbg: 8.1 }),
+    ];
+    expect(indicatorsFromYearFacts(facts, 2025)).toEqual(computeIndicators(patients, 2025));
   });
 });

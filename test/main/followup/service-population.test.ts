@@ -184,7 +184,17 @@ describe('reminders from the database = the pure functions on the same data', ()
     expect(plan(`SELECT patient_id, check_date FROM followup_health_checks WHERE check_date >= ? AND check_date <= ?`, 'a', 'b')).toBe(
       'SEARCH followup_health_checks USING COVERING INDEX followup_health_checks_date_idx (check_date>? AND check_date<?)',
     );
-    expect(plan(`SELECT * FROM followup_due_state`)).toBe('SCAN followup_due_state');
+    // The whole township's due state: one pass, over the table or its covering index (same columns).
+    expect(plan(`SELECT * FROM followup_due_state`)).toMatch(/^SCAN followup_due_state( USING COVERING INDEX followup_due_state_patient_cover_idx)?$/);
+    // One village's or doctor's due state: by patient id from the covering index (0028), no table row.
+    const columns = 'patient_id, disease, enrolled_on, due_on, referral_check_due_on, last_visit_on, phone_since_visit, sbp, dbp, fbg, year_start, year_visits';
+    expect(plan(`SELECT ${columns} FROM followup_due_state WHERE patient_id IN (SELECT value FROM json_each(?))`, '["a"]')).toContain(
+      'SEARCH followup_due_state USING COVERING INDEX followup_due_state_patient_cover_idx (patient_id=?)',
+    );
+    // The indicator report joins each managed resident to the year's kept row by its key.
+    expect(
+      plan(`SELECT y.visits FROM followup_indicator_years y WHERE y.year_start = ? AND y.disease = ? AND y.resident_id = ?`, '2025-01-01', 't2dm', 'x'),
+    ).toBe('SEARCH y USING PRIMARY KEY (year_start=? AND disease=? AND resident_id=?)');
   });
 });
 

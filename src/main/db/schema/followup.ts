@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { index, integer, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import { ACTIONS } from '../../../shared/api/followup';
 import { timestamps } from './columns';
 
@@ -140,7 +140,44 @@ export const followupDueState = sqliteTable(
     yearStart: text('year_start'),
     yearVisits: integer('year_visits').notNull(),
   },
-  (t) => [index('followup_due_state_patient_idx').on(t.patientId)],
+  // Covering (0028): one village's or family doctor's due state is read by patient id from the index alone.
+  (t) => [
+    index('followup_due_state_patient_cover_idx').on(
+      t.patientId,
+      t.disease,
+      t.enrolledOn,
+      t.dueOn,
+      t.referralCheckDueOn,
+      t.lastVisitOn,
+      t.phoneSinceVisit,
+      t.sbp,
+      t.dbp,
+      t.fbg,
+      t.yearStart,
+      t.yearVisits,
+    ),
+  ],
+);
+
+/**
+ * Kept indicator facts (migration 0028, followup/indicator-years.ts): per resident, programme and reporting year, the
+ * face-to-face follow-ups inside an enrolment and the latest of them. `resident_id` rather than `patient_id` so a
+ * patient merge does not re-point it blindly (it recomputes the kept resident's rows instead).
+ */
+export const followupIndicatorYears = sqliteTable(
+  'followup_indicator_years',
+  {
+    yearStart: text('year_start').notNull(),
+    disease: text('disease', { enum: DISEASES }).notNull(),
+    residentId: text('resident_id').notNull(),
+    visits: integer('visits').notNull(),
+    latestOn: text('latest_on').notNull(),
+    /** Staff-measured values of the latest visit: home-read BP is left out (spec A3). */
+    sbp: integer('sbp'),
+    dbp: integer('dbp'),
+    fbg: real('fbg'),
+  },
+  (t) => [primaryKey({ columns: [t.yearStart, t.disease, t.residentId] }), index('followup_indicator_years_resident_idx').on(t.residentId, t.disease)],
 );
 
 /** Annual health check (可与随访结合) or, from 65, elderly health management (老年人健康管理, spec §3). */
