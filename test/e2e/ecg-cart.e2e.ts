@@ -118,7 +118,8 @@ describe('ECG cart report beside ours (harness + Chromium, zh-CN)', () => {
     // Ours stay marked as machine suggestions, beside the cart's.
     await page.getByTestId('ecg-machine-note').getByText('机器自动分析，需医师确认').waitFor();
     expect((await page.getByTestId('ecg-statements').allTextContents()).join('')).toContain('窦性');
-    await page.screenshot({ path: '/tmp/ecg-cart-scp.png', fullPage: true });
+    await panel.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: '/tmp/ecg-cart-scp.png' });
   });
 
   describe.skipIf(!hasSharedSamples)(`the shared Example.scp (${SKIP_REASON.replace('skipped: ', 'skipped when ')})`, () => {
