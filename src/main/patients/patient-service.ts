@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Patient, PatientSummary } from '../../shared/api/patients';
+import type { Patient, PatientDuplicate, PatientRecordCounts, PatientSummary } from '../../shared/api/patients';
 import { patientInputSchema } from '../../shared/api/patients';
 import { ApiError } from '../../shared/api/errors';
 import { chinaLocalDate } from '../../shared/dates';
@@ -8,6 +8,7 @@ import type { z } from 'zod';
 import type { Clock } from '../clock';
 import type { Sqlite } from '../db/open';
 import { searchColumnsFor } from './patient-keys';
+import { repointPatient } from './patient-merge';
 import { searchPatients } from './patient-search';
 
 type PatientInputParsed = z.output<typeof patientInputSchema>;
@@ -115,6 +116,22 @@ export class PatientService {
     return this.sqlite()
       .prepare(sql)
       .all({ name, birthDate, phone: phone ?? null }) as PatientSummary[];
+  }
+
+  /**
+   * Pulled records that carry the resident ID of a local one (the same resident registered on two stations while
+   * offline), each beside the local record with what each holds, for a user to merge.
+   */
+  duplicates(): PatientDuplicate[] {
+    const sqlite = this.sqlite();
+    const pairs = sqlite
+      .prepare('SELECT id, duplicate_of AS duplicateOf FROM patients WHERE duplicate_of IS NOT NULL AND merged_into IS NULL ORDER BY created_at, id')
+      .all() as { id: string; duplicateOf: string }[];
+    return pairs.map(({ id, duplicateOf }) => ({
+      local: this.get(duplicateOf),
+      pulled: this.get(id),
+      records: { local: recordCounts(sqlite, duplicateOf), pulled: recordCounts(sqlite, id) },
+    }));
   }
 
   register(
@@ -256,6 +273,8 @@ export class PatientService {
   /**
    * Re-points every row that refers to `mergeId` (any table with a patient_id column) to `keepId`, in one
    * transaction, and marks the merged record. The merged record's ID number moves to the kept one if it has none.
+   * Resolving a pulled duplicate (either side may be kept) is the same merge; sync sends it as the merged Patient
+   * (active false, link replaced-by) with the re-pointed records, and the other station applies the same merge.
    */
   merge(keepId: string, mergeId: string): { patient: Patient; repointed: Record<string, number> } {
     if (keepId === mergeId) throw new ApiError('VALIDATION', 'cannot merge a record into itself', { field: 'mergeId', reason: 'MERGE_SELF' });
@@ -263,20 +282,10 @@ export class PatientService {
     const gone = this.get(mergeId);
     if (keep.mergedInto || gone.mergedInto) throw new ApiError('CONFLICT', 'one of the records is already merged', { reason: 'ALREADY_MERGED' });
     const sqlite = this.sqlite();
-    const tables = (sqlite.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`).all() as { name: string }[])
-      .map((t) => t.name)
-      .filter((t) => (sqlite.prepare(`SELECT name FROM pragma_table_info(?)`).all(t) as { name: string }[]).some((c) => c.name === 'patient_id'))
-      .filter((t) => t !== 'audit_log'); // the audit log is history: it keeps the id that was used
-    const repointed: Record<string, number> = {};
+    let repointed: Record<string, number> = {};
     const now = this.clock.now().toISOString();
     const repoint = sqlite.transaction(() => {
-      for (const t of tables) repointed[t] = sqlite.prepare(`UPDATE "${t}" SET patient_id = ? WHERE patient_id = ?`).run(keepId, mergeId).changes;
-      const movedId = !keep.idNumber && gone.idNumber ? gone.idNumber : null;
-      sqlite
-        .prepare('UPDATE patients SET merged_into = ?, id_number = NULL, id_suffix = NULL, version = version + 1, updated_at = ? WHERE id = ?')
-        .run(keepId, now, mergeId);
-      if (movedId) sqlite.prepare('UPDATE patients SET id_number = ?, id_suffix = ?, no_id_reason = NULL WHERE id = ?').run(movedId, movedId.slice(-6), keepId);
-      sqlite.prepare('UPDATE patients SET version = version + 1, updated_at = ? WHERE id = ?').run(now, keepId);
+      repointed = repointPatient(sqlite, keepId, mergeId, now);
       this.onChanged(keepId, keep.version + 1);
       this.onChanged(mergeId, gone.version + 1);
       this.onMerged(keepId, mergeId);
@@ -294,6 +303,17 @@ export class PatientService {
     }
     return { patient: this.get(keepId), repointed };
   }
+}
+
+const COUNTS = `SELECT
+  (SELECT count(*) FROM visits WHERE patient_id = @id AND status = 'closed') AS visits,
+  (SELECT count(*) FROM vitals WHERE patient_id = @id) AS vitals,
+  (SELECT count(*) FROM ecg_records WHERE patient_id = @id) AS ecgs,
+  (SELECT count(*) FROM followup_enrolments WHERE patient_id = @id) AS enrolments,
+  (SELECT count(*) FROM followup_records WHERE patient_id = @id) AS followups`;
+
+function recordCounts(sqlite: Sqlite, id: string): PatientRecordCounts {
+  return sqlite.prepare(COUNTS).get({ id }) as PatientRecordCounts;
 }
 
 export interface PatientRowInput {
@@ -324,16 +344,18 @@ export interface PatientRowInput {
   educationCode?: string | null;
   occupationCode?: string | null;
   idDocTypeCode?: string | null;
+  /** A pulled record carrying another local record's resident ID (see pulledDuplicateOf). */
+  duplicateOf?: string | null;
   createdAt: string;
 }
 
 const INSERT_SQL = `INSERT INTO patients (id, name, given_name, pinyin_full, pinyin_initials, pinyin_alt_full, pinyin_alt_initials,
   id_number, id_suffix, no_id_reason, sex, birth_date, phone, health_card_number, village, address, household, contract_doctor,
   contract_date, hypertension, diabetes, allergies, ethnic_code, marital_code, education_code, occupation_code, id_doc_type_code,
-  version, created_at, updated_at)
+  duplicate_of, version, created_at, updated_at)
   VALUES (@id, @name, @givenName, @pinyinFull, @pinyinInitials, @pinyinAltFull, @pinyinAltInitials, @idNumber, @idSuffix,
   @noIdReason, @sex, @birthDate, @phone, @healthCardNumber, @village, @address, @household, @contractDoctor, @contractDate,
-  @hypertension, @diabetes, @allergies, @ethnicCode, @maritalCode, @educationCode, @occupationCode, @idDocTypeCode, 1, @createdAt, @createdAt)`;
+  @hypertension, @diabetes, @allergies, @ethnicCode, @maritalCode, @educationCode, @occupationCode, @idDocTypeCode, @duplicateOf, 1, @createdAt, @createdAt)`;
 
 /** One insert statement shared by registration and the seed tool (same schema, same keys). */
 export function insertPatientRow(sqlite: Sqlite, row: PatientRowInput): void {
@@ -343,6 +365,7 @@ export function insertPatientRow(sqlite: Sqlite, row: PatientRowInput): void {
     educationCode: null,
     occupationCode: null,
     idDocTypeCode: row.idNumber ? '01' : null,
+    duplicateOf: null,
     ...row,
     hypertension: Number(row.hypertension),
     diabetes: Number(row.diabetes),

@@ -1,0 +1,6 @@
+-- A Patient pulled from the county whose resident ID is already another local record's (the same resident
+-- registered on two stations while offline) is stored beside it, marked as its duplicate until a user merges them.
+ALTER TABLE `patients` ADD `duplicate_of` text;--> statement-breakpoint
+DROP INDEX `patients_id_number_uq`;--> statement-breakpoint
+CREATE UNIQUE INDEX `patients_id_number_uq` ON `patients` (`id_number`) WHERE duplicate_of IS NULL;--> statement-breakpoint
+CREATE INDEX `patients_duplicate_of_idx` ON `patients` (`duplicate_of`) WHERE duplicate_of IS NOT NULL;
