@@ -3,4 +3,6 @@
 ALTER TABLE `patients` ADD `duplicate_of` text;--> statement-breakpoint
 DROP INDEX `patients_id_number_uq`;--> statement-breakpoint
 CREATE UNIQUE INDEX `patients_id_number_uq` ON `patients` (`id_number`) WHERE duplicate_of IS NULL;--> statement-breakpoint
+-- Lookups by ID (search, the card reader, registration) find both records of a pair: the partial index cannot serve them.
+CREATE INDEX `patients_id_number_idx` ON `patients` (`id_number`);--> statement-breakpoint
 CREATE INDEX `patients_duplicate_of_idx` ON `patients` (`duplicate_of`) WHERE duplicate_of IS NOT NULL;
