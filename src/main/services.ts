@@ -21,7 +21,7 @@ import { PatientService } from './patients/patient-service';
 import { Session } from './session/session';
 import { readSettings } from './settings/settings-service';
 import { enqueueResources, queuePatientRecords, recordChange } from './sync/outbox-writer';
-import { applyPulledFollowup, FOLLOWUP_PULLED_TYPES } from './followup/sync-apply';
+import { applyPulledFollowup, applyPulledPatientMarks, FOLLOWUP_PULLED_TYPES } from './followup/sync-apply';
 import { stationInstitution } from './sync/institution';
 import { SyncService, type SyncServiceOptions } from './sync/sync-service';
 import { ConsultService } from './consult/consult-service';
@@ -131,6 +131,7 @@ export function createServices(opts: ServicesOptions) {
   sync.onPulled('DiagnosticReport', (_db, resource) => void consult.applyPulled(resource), { name: 'consult-replies', params: consultReplyScope });
   for (const type of FOLLOWUP_PULLED_TYPES)
     sync.onPulled(type, (pulledInto, resource) => void applyPulledFollowup(pulledInto, resource, opts.clock.now().toISOString()));
+  sync.onPulled('Patient', (pulledInto, resource) => applyPulledPatientMarks(pulledInto, resource, opts.clock.now().toISOString()));
   // A reply to an open consult (a critical read above all) comes in seconds while the link is up.
   const stopConsultWatch = watchConsultReplies({
     awaiting: () => store.isOpen && consult.awaitingReply(),

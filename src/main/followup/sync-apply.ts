@@ -11,11 +11,13 @@
  */
 
 import type { Appointment, Encounter, EpisodeOfCare, QuestionnaireResponse, Resource, ServiceRequest } from '@medplum/fhirtypes';
-import { and, eq, isNull, ne } from 'drizzle-orm';
+import { and, eq, exists, isNull, ne, sql } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
 import type { Db, Sqlite } from '../db/open';
 import * as schema from '../db/schema';
 import { followupEnrolments } from '../db/schema/followup';
+import { patients } from '../db/schema/patients';
+import type { Disease } from '../../shared/api/followup';
 import { appointmentFromFhir, isFollowupAppointment } from '../sync/mapping/appointment';
 import { enrolmentFromFhir, isEnrolmentEpisode } from '../sync/mapping/enrolment';
 import { followupVisitFromFhir, isFollowupForm } from '../sync/mapping/followup-visit';
@@ -86,7 +88,38 @@ function applyEnrolment(db: Db, episode: EpisodeOfCare, now: string): 'applied' 
   // Who enrolled or ended it is a user of the station that did it; an echo of our own keeps our user ids.
   repo.upsertEnrolment(db, local ? { ...row, enrolledBy: local.enrolledBy, endedBy: row.endedOn ? (local.endedBy ?? 0) : null } : row);
   refreshDueState(db, BPHS_2017, row.id);
+  markEnrolledDiseases(db, row.patientId, now);
   return 'applied';
+}
+
+/**
+ * Enrolling sets registration's 慢病标记 (docs/followup-rules.md, "One enrolment state"); an enrolment pulled from
+ * another station does the same here, so the registration form, the chart and the follow-up page agree. Ending an
+ * enrolment keeps the mark (the disease stays on the resident's record), as locally. Nothing is queued: the mark
+ * is not on the wire, the enrolment is. Run for a pulled Patient too, since its enrolment may have come first.
+ */
+export function markEnrolledDiseases(db: Db, patientId: string, now: string): void {
+  const enrolled = (disease: Disease) =>
+    exists(
+      db
+        .select({ id: followupEnrolments.id })
+        .from(followupEnrolments)
+        .where(and(eq(followupEnrolments.patientId, patientId), eq(followupEnrolments.disease, disease))),
+    );
+  const bump = { version: sql`${patients.version} + 1`, updatedAt: now };
+  db.update(patients)
+    .set({ hypertension: true, ...bump })
+    .where(and(eq(patients.id, patientId), eq(patients.hypertension, false), enrolled('hypertension')))
+    .run();
+  db.update(patients)
+    .set({ diabetes: true, ...bump })
+    .where(and(eq(patients.id, patientId), eq(patients.diabetes, false), enrolled('t2dm')))
+    .run();
+}
+
+/** The pulled Patient's side of markEnrolledDiseases (an enrolment that arrived before its patient). */
+export function applyPulledPatientMarks(sqlite: Sqlite, resource: Resource, now: string = new Date().toISOString()): void {
+  if (resource.resourceType === 'Patient' && resource.id) markEnrolledDiseases(dbOf(sqlite), resource.id, now);
 }
 
 function applyFollowupVisit(db: Db, form: QuestionnaireResponse): 'applied' | 'not-ours' {

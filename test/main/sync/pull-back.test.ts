@@ -2,12 +2,12 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call } from '../../../src/main/api/dispatcher';
 import type { Services } from '../../../src/main/services';
-import { readFeatureSetting, writeFeatureSetting } from '../../../src/main/settings/settings-service';
 import { INSTITUTION_CODE_SYSTEM } from '../../../src/shared/institution';
 import { makeResidentId } from '../../../src/shared/resident-id';
 import { generatePlatformPki, type PlatformPki } from '../../support/fhir-peer/certs';
 import { startFhirPeer, type FhirPeer } from '../../support/fhir-peer/peer';
-import { openTestStation, type TestStation } from '../../support/test-services';
+import { openSyncingStation, syncOnce } from '../../support/station/in-process-station';
+import type { TestStation } from '../../support/test-services';
 
 /**
  * Two stations of one center (two real stores, each with its own services) and the county peer over mutual TLS:
@@ -23,30 +23,8 @@ let peer: FhirPeer;
 let a: TestStation;
 let b: TestStation;
 
-async function station(code: string): Promise<TestStation> {
-  const opened = await openTestStation({ withAdmin: true });
-  writeFeatureSetting(
-    opened.services.store.current.db,
-    'station',
-    { ...(readFeatureSetting(opened.services.store.current.db, 'station') ?? {}), institutionCode: code },
-    opened.clock,
-  );
-  await call(opened.services.dispatch, 'sync', 'configure', {
-    id: 'county',
-    baseUrl: peer.url,
-    caCertificatePath: pki.ca.certPath,
-    clientPkcs12Path: pki.client.pfxPath,
-    clientPassphrase: pki.client.passphrase,
-  });
-  return opened;
-}
-
-async function sync(s: TestStation): Promise<void> {
-  const engine = await s.services.sync.running();
-  if (!engine) throw new Error('the engine did not start');
-  const report = await engine.syncOnce('county');
-  if (!report.ok) throw new Error(`sync failed: ${JSON.stringify(report.error)}`);
-}
+const station = (code: string) => openSyncingStation(peer, pki, code);
+const sync = syncOnce;
 
 beforeAll(async () => {
   pki = generatePlatformPki({ name: 'county' });
