@@ -21,7 +21,7 @@ import { PatientService } from './patients/patient-service';
 import { Session } from './session/session';
 import { readSettings } from './settings/settings-service';
 import { enqueueResources, queuePatientRecords, recordChange } from './sync/outbox-writer';
-import { applyPulledFollowup, applyPulledPatientMarks, FOLLOWUP_PULLED_TYPES } from './followup/sync-apply';
+import { applyPulledFollowup, applyPulledPatientMarks, applyPulledReferralTask, FOLLOWUP_PULLED_TYPES, referralTaskScope } from './followup/sync-apply';
 import { stationInstitution } from './sync/institution';
 import { SyncService, type SyncServiceOptions } from './sync/sync-service';
 import { ConsultService } from './consult/consult-service';
@@ -132,6 +132,11 @@ export function createServices(opts: ServicesOptions) {
   for (const type of FOLLOWUP_PULLED_TYPES)
     sync.onPulled(type, (pulledInto, resource) => void applyPulledFollowup(pulledInto, resource, opts.clock.now().toISOString()));
   sync.onPulled('Patient', (pulledInto, resource) => applyPulledPatientMarks(pulledInto, resource, opts.clock.now().toISOString()));
+  // The county's answers to open referrals (accepted / rejected / completed with the return): only those Tasks.
+  sync.onPulled('Task', (pulledInto, resource) => void applyPulledReferralTask(pulledInto, resource, opts.clock.now().toISOString()), {
+    name: 'referral-tasks',
+    params: referralTaskScope,
+  });
   // A reply to an open consult (a critical read above all) comes in seconds while the link is up.
   const stopConsultWatch = watchConsultReplies({
     awaiting: () => store.isOpen && consult.awaitingReply(),

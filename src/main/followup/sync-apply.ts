@@ -22,7 +22,7 @@ import { appointmentFromFhir, isFollowupAppointment } from '../sync/mapping/appo
 import { enrolmentFromFhir, isEnrolmentEpisode } from '../sync/mapping/enrolment';
 import { followupVisitFromFhir, isFollowupForm } from '../sync/mapping/followup-visit';
 import { healthCheckFromFhir, healthCheckKind } from '../sync/mapping/health-check';
-import { isFollowupReferral, referralFromFhir } from '../sync/mapping/referral';
+import { countyAnswerFromTask, isFollowupReferral, referralFromFhir, referralTaskId } from '../sync/mapping/referral';
 import { refreshDueState } from './due-state';
 import { BPHS_2017 } from './rule-packs/bphs-2017';
 import * as repo from './repository';
@@ -150,6 +150,45 @@ function applyReferral(db: Db, request: ServiceRequest, now: string): 'applied' 
   const localChecks = new Map(repo.checksOfReferral(db, referral.id).map((check) => [check.id, check]));
   for (const check of checks) repo.upsertReferralCheck(db, { ...check, recordedBy: localChecks.get(check.id)?.recordedBy ?? check.recordedBy });
   refreshDueState(db, BPHS_2017, referral.enrolmentId);
+  return 'applied';
+}
+
+/**
+ * How many open referrals' Tasks one request asks for: the ids go in the query string (the consult scope does
+ * the same), and a center has a few dozen open referrals at most.
+ */
+const REFERRAL_TASKS_PER_PULL = 100;
+
+/** The named pull scope of referral Tasks: the county's answers to this station's open referrals, nothing else. */
+export function referralTaskScope(sqlite: Sqlite): Record<string, string> | null {
+  const ids = repo.referralsAwaitingCounty(dbOf(sqlite), REFERRAL_TASKS_PER_PULL);
+  return ids.length === 0 ? null : { _id: ids.map(referralTaskId).join(',') };
+}
+
+/**
+ * The receiving institution's answer on a referral's Task (accepted / rejected / completed, who, which
+ * department, a note): shown on the referral list and the patient's follow-up page. A completed Task with the
+ * return day records the return (回转) as the doctor would, and the due state is recomputed. Not queued: every
+ * station of the center pulls the same Task; the answer rides on this station's next push of the referral.
+ */
+export function applyPulledReferralTask(sqlite: Sqlite, resource: Resource, now: string = new Date().toISOString()): 'applied' | 'not-ours' {
+  if (resource.resourceType !== 'Task') return 'not-ours';
+  const answer = countyAnswerFromTask(resource, now);
+  if (!answer) return 'not-ours';
+  const db = dbOf(sqlite);
+  const row = repo.referralById(db, answer.referralId);
+  if (!row) return 'not-ours';
+  const returns = answer.returnedOn !== null && row.returnedOn === null;
+  repo.updateReferralRow(db, row.id, {
+    countyStatus: answer.status,
+    countyInstitution: answer.institution,
+    countyDepartment: answer.department,
+    countyNote: answer.note,
+    countyUpdatedAt: answer.updatedAt,
+    ...(returns ? { returnedOn: answer.returnedOn, returnNote: answer.note } : {}),
+    updatedAt: now,
+  });
+  if (returns) refreshDueState(db, BPHS_2017, row.enrolmentId);
   return 'applied';
 }
 

@@ -203,7 +203,7 @@ describe('pull-back: a record written on station A is the same record on station
     expect(JSON.stringify(server)).not.toContain('河口村 5 组');
   });
 
-  it("the same resident registered on both stations offline does not stop the center's pull: the second waits for the merge", async () => {
+  it("the same resident registered on both stations offline does not stop the center's pull: the second is kept beside the first as its duplicate", async () => {
     const idNumber = makeResidentId('130321', '1949-10-01', 901);
     const onA = await call(a.services.dispatch, 'patients', 'register', { name: '重复登记', idNumber });
     const onB = await call(b.services.dispatch, 'patients', 'register', { name: '重复登记', idNumber });
@@ -216,10 +216,11 @@ describe('pull-back: a record written on station A is the same record on station
     await sync(b);
     // The stream went on past the clash…
     expect((await call(b.services.dispatch, 'patients', 'get', { patientId: later.patient.id })).name).toBe('后来登记');
-    // …and A's record of the same resident waits for the duplicate to be resolved, next to B's own.
-    const parked = b.services.store.current.sqlite
-      .prepare(`SELECT resource_id AS id, waiting_type AS type, waiting_id AS waitingId FROM sync_pulled_parts`)
-      .all();
-    expect(parked).toContainEqual({ id: onA.patient.id, type: 'PatientMerge', waitingId: onB.patient.id });
+    // …and A's record of the same resident is stored next to B's own as a duplicate to merge (the merge itself:
+    // duplicate-merge.test.ts), nothing parked.
+    const duplicates = await call(b.services.dispatch, 'patients', 'duplicates', {});
+    expect(duplicates.map((pair) => [pair.local.id, pair.pulled.id])).toContainEqual([onB.patient.id, onA.patient.id]);
+    const parked = b.services.store.current.sqlite.prepare(`SELECT resource_id FROM sync_pulled_parts WHERE resource_id = ?`).all(onA.patient.id);
+    expect(parked).toEqual([]);
   });
 });
