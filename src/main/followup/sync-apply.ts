@@ -12,9 +12,8 @@
 
 import type { Appointment, Encounter, EpisodeOfCare, QuestionnaireResponse, Resource, ServiceRequest } from '@medplum/fhirtypes';
 import { and, eq, exists, isNull, ne, sql } from 'drizzle-orm';
-import { drizzle } from 'drizzle-orm/better-sqlite3';
 import type { Db, Sqlite } from '../db/open';
-import * as schema from '../db/schema';
+import { drizzleOf } from '../sync/drizzle-of';
 import { followupEnrolments } from '../db/schema/followup';
 import { patients } from '../db/schema/patients';
 import type { Disease } from '../../shared/api/followup';
@@ -30,15 +29,7 @@ import * as repo from './repository';
 /** The resource types the follow-up feature takes from the platform, in the order a first pull needs them. */
 export const FOLLOWUP_PULLED_TYPES = ['EpisodeOfCare', 'QuestionnaireResponse', 'ServiceRequest', 'Appointment', 'Encounter'] as const;
 
-const drizzles = new WeakMap<Sqlite, Db>();
-function dbOf(sqlite: Sqlite): Db {
-  let db = drizzles.get(sqlite);
-  if (!db) {
-    db = Object.assign(drizzle(sqlite, { schema }), { $client: sqlite });
-    drizzles.set(sqlite, db);
-  }
-  return db;
-}
+const dbOf = drizzleOf;
 
 /**
  * Applies one pulled resource if it is one of the follow-up feature's; others (a consult's Task, a clinic
