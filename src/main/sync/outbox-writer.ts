@@ -331,11 +331,16 @@ const PATIENT_COLUMNS = {
   updatedAt: p.updatedAt,
 };
 
-export function readPatient(sqlite: Sqlite, id: string): Patient {
+/** The patient as the transaction sees it, or undefined when there is none. */
+export function readPatientIfAny(sqlite: Sqlite, id: string): Patient | undefined {
   const db = dbOf(sqlite);
-  // Prepared once per connection: the back-fill reads every patient of the center through here.
+  // Prepared once per connection: the back-fill and a first pull read every patient of the center through here.
   const statement = prepared(db, 'outbox.readPatient', () => db.select(PATIENT_COLUMNS).from(p).where(eq(p.id, sql.placeholder('id'))).prepare());
-  const row: Patient | undefined = statement.get({ id });
+  return statement.get({ id });
+}
+
+export function readPatient(sqlite: Sqlite, id: string): Patient {
+  const row = readPatientIfAny(sqlite, id);
   if (!row) throw new Error(`recordChange: no patient ${id}`);
   return row;
 }

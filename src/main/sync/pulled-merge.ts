@@ -5,6 +5,32 @@ import { searchColumnsFor } from '../patients/patient-keys';
 import type { PatientFromFhir } from './mapping/patient';
 import { MissingDependency } from './pulled/store';
 
+/** What a pulled Patient sets of the local row (its demographics and search keys). */
+export function pulledDemographics(remote: PatientFromFhir) {
+  return {
+    ...searchColumnsFor(remote.name),
+    id: remote.id,
+    idNumber: remote.idNumber,
+    idSuffix: remote.idNumber?.slice(-6) ?? null,
+    sex: remote.sex,
+    birthDate: remote.birthDate,
+    phone: remote.phone,
+    healthCardNumber: remote.healthCardNumber,
+    village: remote.village,
+    address: remote.address,
+  };
+}
+
+/** What the platform does not carry (household, contract, marks, allergies): a record new here starts without. */
+export const LOCAL_ONLY = {
+  household: null,
+  contractDoctor: null,
+  contractDate: null,
+  hypertension: false,
+  diabetes: false,
+  allergies: null,
+} as const;
+
 /**
  * A Patient merged on another station (duplicate resolution there) arrives as active false, replaced-by the kept
  * record: this station makes the same merge — every row of the gone record moves to the kept one, the gone record
@@ -19,26 +45,7 @@ export function applyPulledMerge(sqlite: Sqlite, remote: PatientFromFhir & { rep
   const mergedInto = exists.get(remote.id) as string | null | undefined;
   if (mergedInto === undefined) {
     // Never seen here: kept (merged, hidden) so a record still naming it finds its patient.
-    insertPatientRow(sqlite, {
-      ...searchColumnsFor(remote.name),
-      id: remote.id,
-      idNumber: null,
-      idSuffix: null,
-      noIdReason: 'unknown',
-      sex: remote.sex,
-      birthDate: remote.birthDate,
-      phone: remote.phone,
-      healthCardNumber: remote.healthCardNumber,
-      village: remote.village,
-      address: remote.address,
-      household: null,
-      contractDoctor: null,
-      contractDate: null,
-      hypertension: false,
-      diabetes: false,
-      allergies: null,
-      createdAt: now,
-    });
+    insertPatientRow(sqlite, { ...pulledDemographics(remote), idNumber: null, idSuffix: null, noIdReason: 'unknown', ...LOCAL_ONLY, createdAt: now });
   } else if (mergedInto !== null) {
     return;
   }

@@ -7,17 +7,16 @@ import type { SystemStatus } from '../../shared/api/system';
 import { SYNC_TARGET_IDS, type SyncRouting, type SyncEvent, type SyncTargetConfig, type SyncTargetId, type SyncTargetStatus } from '../../shared/sync';
 import type { Db, Sqlite } from '../db/open';
 import type { EventHub } from '../events/event-hub';
-import { searchColumnsFor } from '../patients/patient-keys';
 import { insertPatientRow } from '../patients/patient-service';
 import { pulledDuplicateOf } from '../patients/patient-merge';
-import { applyPulledMerge } from './pulled-merge';
+import { applyPulledMerge, LOCAL_ONLY, pulledDemographics } from './pulled-merge';
 import type { BackoffPolicy } from './backoff';
 import { createSyncEngine, type SyncEngine } from './engine';
 import { SyncError } from './errors';
 import { createFhirHttpClient, type FhirHttpClient } from './http';
 import { patientFromFhir, patientToFhir, type PatientFromFhir } from './mapping/patient';
 import type { ResourceWithId } from './outbox';
-import { configuredTargets, onEnqueued, queueIfChanged, queueSettings, readPatient, ROUTING_SETTING, syncRouting, type ChangeKind } from './outbox-writer';
+import { configuredTargets, onEnqueued, queueIfChanged, queueSettings, readPatient, readPatientIfAny, ROUTING_SETTING, syncRouting, type ChangeKind } from './outbox-writer';
 import { indexFhirDefinitions } from './fhir-validate';
 import { SqlOutboxStore } from './sql-outbox-store';
 import { listSyncRecords } from './record-lists';
@@ -911,38 +910,17 @@ function latestLocal(sqlite: Sqlite, ours: ResourceWithId): ResourceWithId {
 export function applyPulledPatient(sqlite: Sqlite, resource: Resource): void {
   const remote = patientFromFhir(resource as FhirPatient);
   if (remote.replacedBy) return applyPulledMerge(sqlite, { ...remote, replacedBy: remote.replacedBy }, new Date().toISOString());
-  const local = sqlite.prepare('SELECT id FROM patients WHERE id = ?').get(remote.id) as { id: string } | undefined;
+  const local = readPatientIfAny(sqlite, remote.id);
   // The same resident registered on two stations while offline: stored beside the local record as its duplicate
   // (both shown, records of each kept) until a user merges them — see docs/sync.md.
-  const duplicateOf = pulledDuplicateOf(sqlite, remote.id, remote.idNumber);
+  const columns = { ...pulledDemographics(remote), duplicateOf: pulledDuplicateOf(sqlite, remote.id, remote.idNumber) };
   const now = new Date().toISOString();
   if (!local) {
-    insertPatientRow(sqlite, {
-      ...searchColumnsFor(remote.name),
-      id: remote.id,
-      idNumber: remote.idNumber,
-      idSuffix: remote.idNumber?.slice(-6) ?? null,
-      noIdReason: remote.idNumber ? null : 'unknown',
-      sex: remote.sex,
-      birthDate: remote.birthDate,
-      phone: remote.phone,
-      healthCardNumber: remote.healthCardNumber,
-      village: remote.village,
-      address: remote.address,
-      household: null,
-      contractDoctor: null,
-      contractDate: null,
-      hypertension: false,
-      diabetes: false,
-      allergies: null,
-      duplicateOf,
-      createdAt: now,
-    });
+    insertPatientRow(sqlite, { ...columns, noIdReason: remote.idNumber ? null : 'unknown', ...LOCAL_ONLY, createdAt: now });
     return;
   }
-  const current = readPatient(sqlite, remote.id);
   // Merged here already: an older live version found again (look-back) must not give it back its resident ID.
-  if (current.mergedInto || samePatient(current, remote)) return;
+  if (local.mergedInto || samePatient(local, remote)) return;
   sqlite
     .prepare(
       `UPDATE patients SET name = @name, given_name = @givenName, pinyin_full = @pinyinFull, pinyin_initials = @pinyinInitials,
@@ -950,20 +928,7 @@ export function applyPulledPatient(sqlite: Sqlite, resource: Resource): void {
          sex = @sex, birth_date = @birthDate, phone = @phone, health_card_number = @healthCardNumber, village = @village, address = @address,
          duplicate_of = COALESCE(duplicate_of, @duplicateOf), version = version + 1, updated_at = @now WHERE id = @id`,
     )
-    .run({
-      ...searchColumnsFor(remote.name),
-      id: remote.id,
-      idNumber: remote.idNumber,
-      idSuffix: remote.idNumber?.slice(-6) ?? null,
-      sex: remote.sex,
-      birthDate: remote.birthDate,
-      phone: remote.phone,
-      healthCardNumber: remote.healthCardNumber,
-      village: remote.village,
-      address: remote.address,
-      duplicateOf,
-      now,
-    });
+    .run({ ...columns, now });
 }
 
 function samePatient(local: ReturnType<typeof readPatient>, remote: PatientFromFhir): boolean {
