@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Patient, PatientDuplicate } from '../../../src/shared/api/patients';
 import { makeResidentId } from '../../../src/shared/resident-id';
-import { generatePlatformPki, type PlatformPki } from '../../support/fhir-peer/certs';
-import { startFhirPeer, type FhirPeer } from '../../support/fhir-peer/peer';
+import type { PlatformPki } from '../../support/fhir-peer/certs';
+import { startCountyPeer } from '../../support/fhir-peer/county-peer';
+import type { FhirPeer } from '../../support/fhir-peer/peer';
 import { startStationProcess, type StationProcess } from '../../support/station/station-client';
 import { configureCounty, setUpStation, until } from '../../support/station/station-sync';
 
@@ -23,8 +24,7 @@ let a: StationProcess;
 let b: StationProcess;
 
 beforeAll(async () => {
-  pki = generatePlatformPki({ name: 'county' });
-  peer = await startFhirPeer({ ca: pki.ca.certPem, serverCert: pki.server.certPem, serverKey: pki.server.keyPem });
+  ({ pki, peer } = await startCountyPeer());
   [a, b] = await Promise.all([startStationProcess('a', { institutionCode: CENTER }), startStationProcess('b', { institutionCode: CENTER })]);
   // Neither station has a link yet: what they write now is written offline and sent by the back-fill later.
   await Promise.all([setUpStation(a, peer, pki, { offline: true }), setUpStation(b, peer, pki, { offline: true })]);

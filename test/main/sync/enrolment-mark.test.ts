@@ -3,8 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call } from '../../../src/main/api/dispatcher';
 import { applyPulledFollowup, applyPulledPatientMarks } from '../../../src/main/followup/sync-apply';
 import { applyPulledPatient } from '../../../src/main/sync/sync-service';
-import { generatePlatformPki, type PlatformPki } from '../../support/fhir-peer/certs';
-import { startFhirPeer, type FhirPeer } from '../../support/fhir-peer/peer';
+import type { PlatformPki } from '../../support/fhir-peer/certs';
+import { startCountyPeer } from '../../support/fhir-peer/county-peer';
+import type { FhirPeer } from '../../support/fhir-peer/peer';
 import { openSyncingStation, syncOnce } from '../../support/station/in-process-station';
 import { openTestStation, type TestStation } from '../../support/test-services';
 import { dayFrom, resident } from '../followup/service-fixtures';
@@ -25,8 +26,7 @@ let b: TestStation;
 const extra: TestStation[] = [];
 
 beforeAll(async () => {
-  pki = generatePlatformPki({ name: 'county' });
-  peer = await startFhirPeer({ ca: pki.ca.certPem, serverCert: pki.server.certPem, serverKey: pki.server.keyPem });
+  ({ pki, peer } = await startCountyPeer());
   a = await openSyncingStation(peer, pki, CENTER);
   b = await openSyncingStation(peer, pki, CENTER);
 });

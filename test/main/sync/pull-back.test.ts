@@ -4,8 +4,9 @@ import { call } from '../../../src/main/api/dispatcher';
 import type { Services } from '../../../src/main/services';
 import { INSTITUTION_CODE_SYSTEM } from '../../../src/shared/institution';
 import { makeResidentId } from '../../../src/shared/resident-id';
-import { generatePlatformPki, type PlatformPki } from '../../support/fhir-peer/certs';
-import { startFhirPeer, type FhirPeer } from '../../support/fhir-peer/peer';
+import type { PlatformPki } from '../../support/fhir-peer/certs';
+import { startCountyPeer } from '../../support/fhir-peer/county-peer';
+import type { FhirPeer } from '../../support/fhir-peer/peer';
 import { openSyncingStation, syncOnce } from '../../support/station/in-process-station';
 import type { TestStation } from '../../support/test-services';
 
@@ -27,8 +28,7 @@ const station = (code: string) => openSyncingStation(peer, pki, code);
 const sync = syncOnce;
 
 beforeAll(async () => {
-  pki = generatePlatformPki({ name: 'county' });
-  peer = await startFhirPeer({ ca: pki.ca.certPem, serverCert: pki.server.certPem, serverKey: pki.server.keyPem });
+  ({ pki, peer } = await startCountyPeer());
   a = await station(CENTER);
   b = await station(CENTER);
 });

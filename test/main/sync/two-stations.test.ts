@@ -4,8 +4,9 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeAecg } from '../../../src/main/ecg/formats/aecg-writer';
 import { makeResidentId } from '../../../src/shared/resident-id';
-import { generatePlatformPki, type PlatformPki } from '../../support/fhir-peer/certs';
-import { startFhirPeer, type FhirPeer } from '../../support/fhir-peer/peer';
+import type { PlatformPki } from '../../support/fhir-peer/certs';
+import { startCountyPeer } from '../../support/fhir-peer/county-peer';
+import type { FhirPeer } from '../../support/fhir-peer/peer';
 import { startStationProcess, type StationProcess } from '../../support/station/station-client';
 import { setUpStation, until } from '../../support/station/station-sync';
 
@@ -45,8 +46,7 @@ async function chart(station: StationProcess, patientId: string): Promise<Chart>
 }
 
 beforeAll(async () => {
-  pki = generatePlatformPki({ name: 'county' });
-  peer = await startFhirPeer({ ca: pki.ca.certPem, serverCert: pki.server.certPem, serverKey: pki.server.keyPem });
+  ({ pki, peer } = await startCountyPeer());
   [a, b] = await Promise.all([startStationProcess('a', { institutionCode: CENTER }), startStationProcess('b', { institutionCode: CENTER })]);
   await Promise.all([setUpStation(a, peer, pki), setUpStation(b, peer, pki)]);
   files = mkdtempSync(path.join(tmpdir(), 'tws-two-'));

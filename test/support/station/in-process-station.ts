@@ -1,6 +1,7 @@
 import { call } from '../../../src/main/api/dispatcher';
 import { readFeatureSetting, writeFeatureSetting } from '../../../src/main/settings/settings-service';
 import type { PlatformPki } from '../fhir-peer/certs';
+import { countyTargetInput } from '../fhir-peer/county-peer';
 import type { FhirPeer } from '../fhir-peer/peer';
 import { openTestStation, type TestStation } from '../test-services';
 
@@ -13,13 +14,7 @@ export async function openSyncingStation(peer: FhirPeer, pki: PlatformPki, code:
     { ...(readFeatureSetting(opened.services.store.current.db, 'station') ?? {}), institutionCode: code },
     opened.clock,
   );
-  await call(opened.services.dispatch, 'sync', 'configure', {
-    id: 'county',
-    baseUrl: peer.url,
-    caCertificatePath: pki.ca.certPath,
-    clientPkcs12Path: pki.client.pfxPath,
-    clientPassphrase: pki.client.passphrase,
-  });
+  await call(opened.services.dispatch, 'sync', 'configure', countyTargetInput(pki, peer.url));
   return opened;
 }
 

@@ -1,4 +1,5 @@
 import type { PlatformPki } from '../fhir-peer/certs';
+import { countyTargetInput } from '../fhir-peer/county-peer';
 import type { FhirPeer } from '../fhir-peer/peer';
 import { ADMIN } from '../test-services';
 import type { StationProcess } from './station-client';
@@ -11,13 +12,7 @@ export async function setUpStation(station: StationProcess, peer: FhirPeer, pki:
 
 /** The county target over mutual TLS, as the 同步 settings form sets it. */
 export async function configureCounty(station: StationProcess, peer: FhirPeer, pki: PlatformPki): Promise<void> {
-  await station.call('sync.configure', {
-    id: 'county',
-    baseUrl: peer.url,
-    caCertificatePath: pki.ca.certPath,
-    clientPkcs12Path: pki.client.pfxPath,
-    clientPassphrase: pki.client.passphrase,
-  });
+  await station.call('sync.configure', countyTargetInput(pki, peer.url));
 }
 
 /** Polls `read` until `done` (a station converges through the live poll; no timing is asserted). */
