@@ -5,15 +5,19 @@ import { countyTargetInput } from '../fhir-peer/county-peer';
 import type { FhirPeer } from '../fhir-peer/peer';
 import { openTestStation, type TestStation } from '../test-services';
 
+/** Names the station's institution in its settings (as 设置 → 本机构 does), keeping the other station settings. */
+export function setStationInstitution(station: TestStation, institution: { code: string; name?: string }): void {
+  const db = station.services.store.current.db;
+  const current = readFeatureSetting(db, 'station');
+  const base = typeof current === 'object' && current !== null ? current : {};
+  const named = institution.name === undefined ? {} : { facilityName: institution.name };
+  writeFeatureSetting(db, 'station', { ...base, ...named, institutionCode: institution.code }, station.clock);
+}
+
 /** A station in this process, named by its institution code, with the county target pointing at the peer. */
 export async function openSyncingStation(peer: FhirPeer, pki: PlatformPki, code: string): Promise<TestStation> {
   const opened = await openTestStation({ withAdmin: true });
-  writeFeatureSetting(
-    opened.services.store.current.db,
-    'station',
-    { ...(readFeatureSetting(opened.services.store.current.db, 'station') ?? {}), institutionCode: code },
-    opened.clock,
-  );
+  setStationInstitution(opened, { code });
   await call(opened.services.dispatch, 'sync', 'configure', countyTargetInput(pki, peer.url));
   return opened;
 }
