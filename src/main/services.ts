@@ -22,7 +22,7 @@ import { PatientService } from './patients/patient-service';
 import { Session } from './session/session';
 import { readSettings } from './settings/settings-service';
 import { enqueueResources, queuePatientRecords, recordChange } from './sync/outbox-writer';
-import { applyPulledFollowup, FOLLOWUP_PULLED_TYPES } from './followup/sync-apply';
+import { applyPulledFollowup, applyPulledPatientMarks, applyPulledReferralTask, FOLLOWUP_PULLED_TYPES, referralTaskScope } from './followup/sync-apply';
 import { stationInstitution } from './sync/institution';
 import { SyncService, type SyncServiceOptions } from './sync/sync-service';
 import { ConsultService } from './consult/consult-service';
@@ -136,6 +136,12 @@ export function createServices(opts: ServicesOptions) {
   sync.onPulled('DiagnosticReport', (_db, resource) => void consult.applyPulled(resource), { name: 'consult-replies', params: consultReplyScope });
   for (const type of FOLLOWUP_PULLED_TYPES)
     sync.onPulled(type, (pulledInto, resource) => void applyPulledFollowup(pulledInto, resource, opts.clock.now().toISOString()));
+  sync.onPulled('Patient', (pulledInto, resource) => applyPulledPatientMarks(pulledInto, resource, opts.clock.now().toISOString()));
+  // The county's answers to open referrals (accepted / rejected / completed with the return): only those Tasks.
+  sync.onPulled('Task', (pulledInto, resource) => void applyPulledReferralTask(pulledInto, resource, opts.clock.now().toISOString()), {
+    name: 'referral-tasks',
+    params: referralTaskScope,
+  });
   // A reply to an open consult (a critical read above all) comes in seconds while the link is up.
   const stopConsultWatch = watchConsultReplies({
     awaiting: () => store.isOpen && consult.awaitingReply(),

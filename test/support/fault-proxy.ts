@@ -1,4 +1,5 @@
-import { createConnection, createServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import { createConnection, createServer, type Server, type Socket } from 'node:net';
+import { closeServer, listenOn } from './listen';
 
 /**
  * A TCP proxy on 127.0.0.1 with switchable faults, for sync tests and the bench.
@@ -203,22 +204,14 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
 
   async function listen(): Promise<void> {
     const created = createServer(accept);
-    await new Promise<void>((resolve, reject) => {
-      created.once('error', reject);
-      created.listen(port, host, () => {
-        created.off('error', reject);
-        resolve();
-      });
-    });
-    port = (created.address() as AddressInfo).port;
+    port = await listenOn(created, port, host);
     server = created;
   }
 
   async function unlisten(): Promise<void> {
     const current = server;
     server = undefined;
-    if (!current) return;
-    await new Promise<void>((resolve) => current.close(() => resolve()));
+    await closeServer(current);
   }
 
   function resetConnections(): void {

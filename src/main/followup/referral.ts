@@ -81,6 +81,9 @@ function referralOf(ctx: FollowupContext, row: repo.ReferralRow, checks: repo.Re
     returnedOn: row.returnedOn,
     returnNote: row.returnNote,
     checks: checks.map((c) => ({ id: c.id, checkDate: c.checkDate, mode: c.mode, outcome: c.outcome, detail: c.detail })),
+    county: row.countyStatus
+      ? { status: row.countyStatus, institution: row.countyInstitution, department: row.countyDepartment, note: row.countyNote, updatedAt: row.countyUpdatedAt }
+      : null,
   };
 }
 

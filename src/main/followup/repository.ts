@@ -6,7 +6,7 @@
  * features (patients/population.ts, patient-service, settings-service).
  */
 
-import { and, asc, count, desc, eq, gt, gte, inArray, isNull, lte, ne, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gt, gte, inArray, isNull, lte, ne, or, sql } from 'drizzle-orm';
 import type { Disease, DueFacts, IndicatorFollowUp, IndicatorPatient } from '../../shared/followup';
 import type { YearPeriod } from '../../shared/dates';
 import type { Db } from '../db/open';
@@ -169,6 +169,21 @@ export function referralsOfPatient(db: Db, patientId: string): ReferralRow[] {
 export function referralsNotReturned(db: Db, all: boolean): ReferralRow[] {
   const query = db.select().from(followupReferrals);
   return (all ? query : query.where(isNull(followupReferrals.returnedOn))).orderBy(desc(followupReferrals.referredOn), desc(rowid)).all();
+}
+
+/**
+ * The referrals whose Task the county may still answer (not yet back, not completed there), newest first: the
+ * station asks the platform for exactly their Tasks.
+ */
+export function referralsAwaitingCounty(db: Db, limit: number): string[] {
+  return db
+    .select({ id: followupReferrals.id })
+    .from(followupReferrals)
+    .where(and(isNull(followupReferrals.returnedOn), or(isNull(followupReferrals.countyStatus), ne(followupReferrals.countyStatus, 'completed'))))
+    .orderBy(desc(followupReferrals.referredOn))
+    .limit(limit)
+    .all()
+    .map((row) => row.id);
 }
 
 /** Of each given enrolment, the id of its latest referral: an earlier one still unconfirmed is superseded. */

@@ -11,16 +11,17 @@
  */
 
 import type { Appointment, Encounter, EpisodeOfCare, QuestionnaireResponse, Resource, ServiceRequest } from '@medplum/fhirtypes';
-import { and, eq, isNull, ne } from 'drizzle-orm';
-import { drizzle } from 'drizzle-orm/better-sqlite3';
+import { and, eq, exists, isNull, ne, sql } from 'drizzle-orm';
 import type { Db, Sqlite } from '../db/open';
-import * as schema from '../db/schema';
+import { drizzleOf } from '../sync/drizzle-of';
 import { followupEnrolments } from '../db/schema/followup';
+import { patients } from '../db/schema/patients';
+import type { Disease } from '../../shared/api/followup';
 import { appointmentFromFhir, isFollowupAppointment } from '../sync/mapping/appointment';
 import { enrolmentFromFhir, isEnrolmentEpisode } from '../sync/mapping/enrolment';
 import { followupVisitFromFhir, isFollowupForm } from '../sync/mapping/followup-visit';
 import { healthCheckFromFhir, healthCheckKind } from '../sync/mapping/health-check';
-import { isFollowupReferral, referralFromFhir } from '../sync/mapping/referral';
+import { countyAnswerFromTask, isFollowupReferral, referralFromFhir, referralTaskId } from '../sync/mapping/referral';
 import { refreshDueState } from './due-state';
 import { BPHS_2017 } from './rule-packs/bphs-2017';
 import * as repo from './repository';
@@ -28,15 +29,7 @@ import * as repo from './repository';
 /** The resource types the follow-up feature takes from the platform, in the order a first pull needs them. */
 export const FOLLOWUP_PULLED_TYPES = ['EpisodeOfCare', 'QuestionnaireResponse', 'ServiceRequest', 'Appointment', 'Encounter'] as const;
 
-const drizzles = new WeakMap<Sqlite, Db>();
-function dbOf(sqlite: Sqlite): Db {
-  let db = drizzles.get(sqlite);
-  if (!db) {
-    db = Object.assign(drizzle(sqlite, { schema }), { $client: sqlite });
-    drizzles.set(sqlite, db);
-  }
-  return db;
-}
+const dbOf = drizzleOf;
 
 /**
  * Applies one pulled resource if it is one of the follow-up feature's; others (a consult's Task, a clinic
@@ -86,7 +79,38 @@ function applyEnrolment(db: Db, episode: EpisodeOfCare, now: string): 'applied' 
   // Who enrolled or ended it is a user of the station that did it; an echo of our own keeps our user ids.
   repo.upsertEnrolment(db, local ? { ...row, enrolledBy: local.enrolledBy, endedBy: row.endedOn ? (local.endedBy ?? 0) : null } : row);
   refreshDueState(db, BPHS_2017, row.id);
+  markEnrolledDiseases(db, row.patientId, now);
   return 'applied';
+}
+
+/**
+ * Enrolling sets registration's 慢病标记 (docs/followup-rules.md, "One enrolment state"); an enrolment pulled from
+ * another station does the same here, so the registration form, the chart and the follow-up page agree. Ending an
+ * enrolment keeps the mark (the disease stays on the resident's record), as locally. Nothing is queued: the mark
+ * is not on the wire, the enrolment is. Run for a pulled Patient too, since its enrolment may have come first.
+ */
+export function markEnrolledDiseases(db: Db, patientId: string, now: string): void {
+  const enrolled = (disease: Disease) =>
+    exists(
+      db
+        .select({ id: followupEnrolments.id })
+        .from(followupEnrolments)
+        .where(and(eq(followupEnrolments.patientId, patientId), eq(followupEnrolments.disease, disease))),
+    );
+  const bump = { version: sql`${patients.version} + 1`, updatedAt: now };
+  db.update(patients)
+    .set({ hypertension: true, ...bump })
+    .where(and(eq(patients.id, patientId), eq(patients.hypertension, false), enrolled('hypertension')))
+    .run();
+  db.update(patients)
+    .set({ diabetes: true, ...bump })
+    .where(and(eq(patients.id, patientId), eq(patients.diabetes, false), enrolled('t2dm')))
+    .run();
+}
+
+/** The pulled Patient's side of markEnrolledDiseases (an enrolment that arrived before its patient). */
+export function applyPulledPatientMarks(sqlite: Sqlite, resource: Resource, now: string = new Date().toISOString()): void {
+  if (resource.resourceType === 'Patient' && resource.id) markEnrolledDiseases(dbOf(sqlite), resource.id, now);
 }
 
 function applyFollowupVisit(db: Db, form: QuestionnaireResponse): 'applied' | 'not-ours' {
@@ -117,6 +141,45 @@ function applyReferral(db: Db, request: ServiceRequest, now: string): 'applied' 
   const localChecks = new Map(repo.checksOfReferral(db, referral.id).map((check) => [check.id, check]));
   for (const check of checks) repo.upsertReferralCheck(db, { ...check, recordedBy: localChecks.get(check.id)?.recordedBy ?? check.recordedBy });
   refreshDueState(db, BPHS_2017, referral.enrolmentId);
+  return 'applied';
+}
+
+/**
+ * How many open referrals' Tasks one request asks for: the ids go in the query string (the consult scope does
+ * the same), and a center has a few dozen open referrals at most.
+ */
+const REFERRAL_TASKS_PER_PULL = 100;
+
+/** The named pull scope of referral Tasks: the county's answers to this station's open referrals, nothing else. */
+export function referralTaskScope(sqlite: Sqlite): Record<string, string> | null {
+  const ids = repo.referralsAwaitingCounty(dbOf(sqlite), REFERRAL_TASKS_PER_PULL);
+  return ids.length === 0 ? null : { _id: ids.map(referralTaskId).join(',') };
+}
+
+/**
+ * The receiving institution's answer on a referral's Task (accepted / rejected / completed, who, which
+ * department, a note): shown on the referral list and the patient's follow-up page. A completed Task with the
+ * return day records the return (回转) as the doctor would, and the due state is recomputed. Not queued: every
+ * station of the center pulls the same Task; the answer rides on this station's next push of the referral.
+ */
+export function applyPulledReferralTask(sqlite: Sqlite, resource: Resource, now: string = new Date().toISOString()): 'applied' | 'not-ours' {
+  if (resource.resourceType !== 'Task') return 'not-ours';
+  const answer = countyAnswerFromTask(resource, now);
+  if (!answer) return 'not-ours';
+  const db = dbOf(sqlite);
+  const row = repo.referralById(db, answer.referralId);
+  if (!row) return 'not-ours';
+  const returns = answer.returnedOn !== null && row.returnedOn === null;
+  repo.updateReferralRow(db, row.id, {
+    countyStatus: answer.status,
+    countyInstitution: answer.institution,
+    countyDepartment: answer.department,
+    countyNote: answer.note,
+    countyUpdatedAt: answer.updatedAt,
+    ...(returns ? { returnedOn: answer.returnedOn, returnNote: answer.note } : {}),
+    updatedAt: now,
+  });
+  if (returns) refreshDueState(db, BPHS_2017, row.enrolmentId);
   return 'applied';
 }
 

@@ -11,6 +11,7 @@ export function patientsHandlers(s: Pick<HandlerDeps, 'patients' | 'store'>): Ha
       register: (input) => s.patients.register(input),
       update: (input) => s.patients.update(input),
       merge: ({ patientId, mergeId }) => s.patients.merge(patientId, mergeId),
+      duplicates: () => s.patients.duplicates(),
       villages: () => readSettings(db()).villages,
     },
   };

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Patient, PatientSummary } from '../../shared/api/patients';
+import type { Patient, PatientDuplicate, PatientSummary } from '../../shared/api/patients';
 import { patientInputSchema } from '../../shared/api/patients';
 import { ApiError } from '../../shared/api/errors';
 import { chinaLocalDate } from '../../shared/dates';
@@ -8,15 +8,15 @@ import type { z } from 'zod';
 import type { Clock } from '../clock';
 import type { Sqlite } from '../db/open';
 import { searchColumnsFor } from './patient-keys';
+import { repointPatient } from './patient-merge';
 import { searchPatients } from './patient-search';
 import {
   insertPatientRow,
-  markMerged,
   patientIdWithIdNumber,
   patientRecord,
   possibleDuplicates,
-  repointPatientRows,
-  tablesReferringToPatients,
+  pulledDuplicatePairs,
+  recordCountsOf,
   updatePatientAtVersion,
   type PatientChanges,
 } from './repository';
@@ -112,6 +112,19 @@ export class PatientService {
 
   private findDuplicates(name: string, birthDate: string, phone: string | undefined): PatientSummary[] {
     return possibleDuplicates(this.sqlite(), { name, birthDate, phone: phone ?? null });
+  }
+
+  /**
+   * Pulled records that carry the resident ID of a local one (the same resident registered on two stations while
+   * offline), each beside the local record with what each holds, for a user to merge.
+   */
+  duplicates(): PatientDuplicate[] {
+    const sqlite = this.sqlite();
+    return pulledDuplicatePairs(sqlite).map(({ id, duplicateOf }) => ({
+      local: this.get(duplicateOf),
+      pulled: this.get(id),
+      records: { local: recordCountsOf(sqlite, duplicateOf), pulled: recordCountsOf(sqlite, id) },
+    }));
   }
 
   register(
@@ -217,6 +230,8 @@ export class PatientService {
   /**
    * Re-points every row that refers to `mergeId` (any table with a patient_id column) to `keepId`, in one
    * transaction, and marks the merged record. The merged record's ID number moves to the kept one if it has none.
+   * Resolving a pulled duplicate (either side may be kept) is the same merge; sync sends it as the merged Patient
+   * (active false, link replaced-by) with the re-pointed records, and the other station applies the same merge.
    */
   merge(keepId: string, mergeId: string): { patient: Patient; repointed: Record<string, number> } {
     if (keepId === mergeId) throw new ApiError('VALIDATION', 'cannot merge a record into itself', { field: 'mergeId', reason: 'MERGE_SELF' });
@@ -224,12 +239,10 @@ export class PatientService {
     const gone = this.get(mergeId);
     if (keep.mergedInto || gone.mergedInto) throw new ApiError('CONFLICT', 'one of the records is already merged', { reason: 'ALREADY_MERGED' });
     const sqlite = this.sqlite();
-    const tables = tablesReferringToPatients(sqlite).filter((t) => t !== 'audit_log'); // the audit log is history: it keeps the id that was used
-    const repointed: Record<string, number> = {};
+    let repointed: Record<string, number> = {};
     const now = this.clock.now().toISOString();
     const repoint = sqlite.transaction(() => {
-      for (const t of tables) repointed[t] = repointPatientRows(sqlite, t, keepId, mergeId);
-      markMerged(sqlite, { keepId, mergeId, movedIdNumber: !keep.idNumber && gone.idNumber ? gone.idNumber : null, now });
+      repointed = repointPatient(sqlite, keepId, mergeId, now);
       this.onChanged(keepId, keep.version + 1);
       this.onChanged(mergeId, gone.version + 1);
       this.onMerged(keepId, mergeId);

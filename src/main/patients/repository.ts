@@ -86,9 +86,12 @@ export function repointPatientRows(sqlite: WriteClient, table: string, keepId: s
 
 /** Marks `mergeId` merged into `keepId`; its ID number moves to the kept record if that has none. */
 export function markMerged(sqlite: WriteClient, p: { keepId: string; mergeId: string; movedIdNumber: string | null; now: string }): void {
+  // The merged record's resident ID is released first, so the kept one can hold it alone (the unique index).
   sqlite
-    .prepare('UPDATE patients SET merged_into = ?, id_number = NULL, id_suffix = NULL, version = version + 1, updated_at = ? WHERE id = ?')
+    .prepare('UPDATE patients SET merged_into = ?, id_number = NULL, id_suffix = NULL, duplicate_of = NULL, version = version + 1, updated_at = ? WHERE id = ?')
     .run(p.keepId, p.now, p.mergeId);
+  // A pulled duplicate waiting for the merged record now waits for the kept one (and the kept one waits for none).
+  sqlite.prepare('UPDATE patients SET duplicate_of = CASE WHEN id = ? THEN NULL ELSE ? END WHERE duplicate_of = ?').run(p.keepId, p.keepId, p.mergeId);
   if (p.movedIdNumber) {
     sqlite.prepare('UPDATE patients SET id_number = ?, id_suffix = ?, no_id_reason = NULL WHERE id = ?').run(p.movedIdNumber, p.movedIdNumber.slice(-6), p.keepId);
   }
@@ -101,10 +104,10 @@ export type PatientRowInput = Omit<NewPatientRow, 'version' | 'updatedAt' | 'mer
 const INSERT_SQL = `INSERT INTO patients (id, name, given_name, pinyin_full, pinyin_initials, pinyin_alt_full, pinyin_alt_initials,
   id_number, id_suffix, no_id_reason, sex, birth_date, phone, health_card_number, village, address, household, contract_doctor,
   contract_date, hypertension, diabetes, allergies, ethnic_code, marital_code, education_code, occupation_code, id_doc_type_code,
-  version, created_at, updated_at)
+  duplicate_of, version, created_at, updated_at)
   VALUES (@id, @name, @givenName, @pinyinFull, @pinyinInitials, @pinyinAltFull, @pinyinAltInitials, @idNumber, @idSuffix,
   @noIdReason, @sex, @birthDate, @phone, @healthCardNumber, @village, @address, @household, @contractDoctor, @contractDate,
-  @hypertension, @diabetes, @allergies, @ethnicCode, @maritalCode, @educationCode, @occupationCode, @idDocTypeCode, 1, @createdAt, @createdAt)`;
+  @hypertension, @diabetes, @allergies, @ethnicCode, @maritalCode, @educationCode, @occupationCode, @idDocTypeCode, @duplicateOf, 1, @createdAt, @createdAt)`;
 
 const OPTIONAL_COLUMNS = [
   'pinyinAltFull',
@@ -124,6 +127,7 @@ const OPTIONAL_COLUMNS = [
   'maritalCode',
   'educationCode',
   'occupationCode',
+  'duplicateOf',
 ] as const satisfies readonly (keyof PatientRowInput)[];
 
 // Prepared once per connection: the seed tool and a first sync insert tens of thousands of rows.
@@ -143,4 +147,43 @@ export function insertPatientRow(sqlite: WriteClient, row: PatientRowInput): voi
     inserts.set(sqlite, insert);
   }
   insert.run(params);
+}
+
+const duplicatePairs = readQuery(
+  `SELECT id, duplicate_of FROM patients WHERE duplicate_of IS NOT NULL AND merged_into IS NULL ORDER BY created_at, id`,
+  columnsOf(patients, 'id', 'duplicateOf'),
+);
+
+/** Pulled records waiting as duplicates of a local one (same resident ID), oldest first. */
+export function pulledDuplicatePairs(db: Reader): { id: string; duplicateOf: string }[] {
+  return readRows(db, duplicatePairs).flatMap((r) => (r.duplicateOf === null ? [] : [{ id: r.id, duplicateOf: r.duplicateOf }]));
+}
+
+const countsOfPatient = readQuery(
+  `SELECT
+    (SELECT count(*) FROM visits WHERE patient_id = @id AND status = 'closed') AS visits,
+    (SELECT count(*) FROM vitals WHERE patient_id = @id) AS vitals,
+    (SELECT count(*) FROM ecg_records WHERE patient_id = @id) AS ecgs,
+    (SELECT count(*) FROM followup_enrolments WHERE patient_id = @id) AS enrolments,
+    (SELECT count(*) FROM followup_records WHERE patient_id = @id) AS followups`,
+  { visits: value.integer, vitals: value.integer, ecgs: value.integer, enrolments: value.integer, followups: value.integer },
+);
+
+/** What a resident's record holds, shown beside a duplicate so the user sees what each side would bring. */
+export function recordCountsOf(db: Reader, id: string): { visits: number; vitals: number; ecgs: number; enrolments: number; followups: number } {
+  return readRow(db, countsOfPatient, { id }) ?? { visits: 0, vitals: 0, ecgs: 0, enrolments: 0, followups: 0 };
+}
+
+const liveHolderOfIdNumber = readQuery(
+  `SELECT id FROM patients WHERE id_number = @idNumber AND id <> @patientId AND duplicate_of IS NULL AND merged_into IS NULL`,
+  columnsOf(patients, 'id'),
+);
+
+/**
+ * The local record that a pulled Patient with this resident ID duplicates: another live record holding the ID
+ * that is not itself a pulled duplicate. Null when the ID is free (or held by the same record).
+ */
+export function pulledDuplicateOf(db: Reader, patientId: string, idNumber: string | null): string | null {
+  if (!idNumber) return null;
+  return readRow(db, liveHolderOfIdNumber, { idNumber, patientId })?.id ?? null;
 }

@@ -34,20 +34,27 @@ export function classifyHttpStatus(status: number, body?: unknown): SyncErrorCod
   return 'HTTP_4XX';
 }
 
+/** A parsed JSON object, read field by field with checks (a server's error body can be anything). */
+export function isJsonObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function issuesOf(body: unknown): Record<string, unknown>[] {
+  if (!isJsonObject(body) || !Array.isArray(body.issue)) return [];
+  return body.issue.filter(isJsonObject);
+}
+
 function hasContentIssue(body: unknown): boolean {
-  if (typeof body !== 'object' || body === null) return false;
-  const outcome = body as { resourceType?: unknown; issue?: { code?: unknown }[] };
-  if (outcome.resourceType !== 'OperationOutcome' || !Array.isArray(outcome.issue)) return false;
-  return outcome.issue.some((issue) => typeof issue.code === 'string' && CONTENT_ISSUES.has(issue.code));
+  if (!isJsonObject(body) || body.resourceType !== 'OperationOutcome') return false;
+  return issuesOf(body).some((issue) => typeof issue.code === 'string' && CONTENT_ISSUES.has(issue.code));
 }
 
 /** First human-readable line of an OperationOutcome, for messages. */
 export function outcomeText(body: unknown): string | undefined {
-  if (typeof body !== 'object' || body === null) return undefined;
-  const issues = (body as { issue?: { details?: { text?: string }; diagnostics?: string }[] }).issue;
-  if (!Array.isArray(issues) || issues.length === 0) return undefined;
+  const issues = issuesOf(body);
+  if (issues.length === 0) return undefined;
   return issues
-    .map((issue) => issue.details?.text ?? issue.diagnostics)
+    .map((issue) => (isJsonObject(issue.details) && typeof issue.details.text === 'string' ? issue.details.text : issue.diagnostics))
     .filter((text): text is string => typeof text === 'string')
     .join('; ');
 }

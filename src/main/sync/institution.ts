@@ -2,6 +2,10 @@ import type { Coding, Meta, Organization, Reference, Resource } from '@medplum/f
 import { settingsSchema } from '../../shared/api/system';
 import { INSTITUTION_CODE_SYSTEM, institutionOrganizationId, institutionTagQuery } from '../../shared/institution';
 import type { Sqlite } from '../db/open';
+import { settings } from '../db/schema';
+import { eq } from 'drizzle-orm';
+import { drizzleOf } from './drizzle-of';
+import { prepared } from './pulled/store';
 import type { ResourceWithId } from './outbox';
 
 /**
@@ -18,9 +22,11 @@ export interface StationInstitution {
 
 const STATION_SETTINGS = settingsSchema.pick({ facilityName: true, institutionCode: true }).partial();
 
-/** The institution from the station settings; null until its code is set. Raw SQL: the outbox store has no Db. */
+/** The institution from the station settings; null until its code is set. */
 export function stationInstitution(sqlite: Sqlite): StationInstitution | null {
-  const row = sqlite.prepare(`SELECT value FROM settings WHERE key = 'station'`).get() as { value: string } | undefined;
+  const db = drizzleOf(sqlite);
+  // Read at every enqueue and every batch handed to the engine: prepared once per connection.
+  const row = prepared(db, 'institution.station', () => db.select({ value: settings.value }).from(settings).where(eq(settings.key, 'station')).prepare()).get();
   if (!row) return null;
   const parsed = STATION_SETTINGS.safeParse(JSON.parse(row.value));
   const code = parsed.success ? parsed.data.institutionCode : undefined;

@@ -3,9 +3,11 @@ import type { Visit, VitalsRecord } from '../../shared/api/clinic';
 import type { EcgSummary } from '../../shared/api/ecg';
 import type { Patient } from '../../shared/api/patients';
 import { DEFAULT_SYNC_ROUTING, syncRoutingSchema, type SyncFamily, type SyncRouting, type SyncTargetId } from '../../shared/sync';
-import { drizzle } from 'drizzle-orm/better-sqlite3';
-import type { Db, Sqlite } from '../db/open';
+import type { Sqlite } from '../db/open';
 import * as schema from '../db/schema';
+import { drizzleOf } from './drizzle-of';
+import { prepared } from './pulled/store';
+import { eq, ne, sql } from 'drizzle-orm';
 import * as followupRepo from '../followup/repository';
 import { organizationResource, stationInstitution, type StationInstitution } from './institution';
 import { appointmentToFhir } from './mapping/appointment';
@@ -76,7 +78,7 @@ export const ROUTING_SETTING = 'sync.routing';
 
 /** Which families go to which target: the configured routing, or the default (src/shared/sync.ts). */
 export function syncRouting(sqlite: Sqlite): SyncRouting {
-  const row = sqlite.prepare('SELECT value FROM settings WHERE key = ?').get(ROUTING_SETTING) as { value: string } | undefined;
+  const row = drizzleOf(sqlite).select({ value: schema.settings.value }).from(schema.settings).where(eq(schema.settings.key, ROUTING_SETTING)).get();
   if (!row) return DEFAULT_SYNC_ROUTING;
   const parsed = syncRoutingSchema.safeParse(JSON.parse(row.value));
   return parsed.success ? parsed.data : DEFAULT_SYNC_ROUTING;
@@ -87,17 +89,8 @@ function targetsFor(sqlite: Sqlite, family: SyncFamily): SyncTargetId[] {
   return (Object.keys(routing) as SyncTargetId[]).filter((target) => routing[target].includes(family));
 }
 
-const drizzles = new WeakMap<Sqlite, Db>();
-
-/** The follow-up repository takes a drizzle Db; this one wraps the connection the transaction is running on. */
-function dbOf(sqlite: Sqlite): Db {
-  let db = drizzles.get(sqlite);
-  if (!db) {
-    db = Object.assign(drizzle(sqlite, { schema }), { $client: sqlite });
-    drizzles.set(sqlite, db);
-  }
-  return db;
-}
+/** The follow-up repository takes a drizzle Db over the connection the transaction is running on. */
+const dbOf = drizzleOf;
 
 /**
  * Resource types the provincial public-health platform takes from the station (基本公共卫生 reporting):
@@ -130,7 +123,7 @@ function announce(sqlite: Sqlite): void {
 
 /** Targets that take FHIR resources; a target of kind 'documents' takes national documents instead (recordDocumentChange). */
 export function configuredTargets(sqlite: Sqlite): Set<SyncTargetId> {
-  const rows = sqlite.prepare(`SELECT id FROM sync_targets WHERE kind <> 'documents'`).all() as { id: SyncTargetId }[];
+  const rows = drizzleOf(sqlite).select({ id: schema.syncTargets.id }).from(schema.syncTargets).where(ne(schema.syncTargets.kind, 'documents')).all();
   return new Set(rows.map((row) => row.id));
 }
 
@@ -281,7 +274,12 @@ function mapChange(sqlite: Sqlite, kind: ChangeKind, id: string): ResourceWithId
       const visit = readVisit(sqlite, id);
       if (visit.status === 'open') return [];
       const previous = visit.supersedes ? readVisit(sqlite, visit.supersedes).diagnoses : [];
-      const versionIds = (sqlite.prepare('SELECT id FROM visits WHERE record_id = ?').all(visit.recordId) as { id: string }[]).map((row) => row.id);
+      const versionIds = dbOf(sqlite)
+        .select({ id: schema.visits.id })
+        .from(schema.visits)
+        .where(eq(schema.visits.recordId, visit.recordId))
+        .all()
+        .map((row) => row.id);
       const vitals = versionIds.flatMap((versionId) => readVitals(sqlite, 'visit_id = ?', versionId));
       return [...visitToFhir(visit, previous), ...vitals.flatMap((record) => vitalsToObservations(record))];
     }
@@ -303,20 +301,48 @@ function mapChange(sqlite: Sqlite, kind: ChangeKind, id: string): ResourceWithId
 
 // ---- reads of the record as the transaction sees it ------------------------------------------------------
 
-type PatientRow = Omit<Patient, 'hypertension' | 'diabetes'> & { hypertension: number; diabetes: number };
+const p = schema.patients;
+/** The contract's Patient, column for column (the search keys and the pulled-duplicate mark stay local). */
+const PATIENT_COLUMNS = {
+  id: p.id,
+  name: p.name,
+  idNumber: p.idNumber,
+  noIdReason: p.noIdReason,
+  sex: p.sex,
+  birthDate: p.birthDate,
+  phone: p.phone,
+  healthCardNumber: p.healthCardNumber,
+  village: p.village,
+  address: p.address,
+  household: p.household,
+  contractDoctor: p.contractDoctor,
+  contractDate: p.contractDate,
+  hypertension: p.hypertension,
+  diabetes: p.diabetes,
+  allergies: p.allergies,
+  ethnicCode: p.ethnicCode,
+  maritalCode: p.maritalCode,
+  educationCode: p.educationCode,
+  occupationCode: p.occupationCode,
+  idDocTypeCode: p.idDocTypeCode,
+  mergedInto: p.mergedInto,
+  version: p.version,
+  createdAt: p.createdAt,
+  updatedAt: p.updatedAt,
+};
+
+/** The patient as the transaction sees it, or undefined when there is none. */
+export function readPatientIfAny(sqlite: Sqlite, id: string): Patient | undefined {
+  const db = dbOf(sqlite);
+  // Prepared once per connection: the back-fill and a first pull read every patient of the center through here.
+  const statement = prepared(db, 'outbox.readPatient', () => db.select(PATIENT_COLUMNS).from(p).where(eq(p.id, sql.placeholder('id'))).prepare());
+  return statement.get({ id });
+}
 
 export function readPatient(sqlite: Sqlite, id: string): Patient {
-  const row = sqlite
-    .prepare(
-      `SELECT id, name, id_number AS idNumber, no_id_reason AS noIdReason, sex, birth_date AS birthDate, phone,
-        health_card_number AS healthCardNumber, village, address, household, contract_doctor AS contractDoctor,
-        contract_date AS contractDate, hypertension, diabetes, allergies, ethnic_code AS ethnicCode, marital_code AS maritalCode,
-        education_code AS educationCode, occupation_code AS occupationCode, id_doc_type_code AS idDocTypeCode, merged_into AS mergedInto, version,
-        created_at AS createdAt, updated_at AS updatedAt FROM patients WHERE id = ?`,
-    )
-    .get(id) as PatientRow | undefined;
+  const row = readPatientIfAny(sqlite, id);
   if (!row) throw new Error(`recordChange: no patient ${id}`);
-  return { ...row, hypertension: row.hypertension === 1, diabetes: row.diabetes === 1 };
+  return row;
 }
 
 function readVitals(sqlite: Sqlite, where: string, value: string): VitalsRecord[] {
@@ -342,7 +368,7 @@ function readQueueEntry(sqlite: Sqlite, id: string): QueueEntryForFhir {
 }
 
 function visitIsOpen(sqlite: Sqlite, visitId: string): boolean {
-  const row = sqlite.prepare('SELECT status FROM visits WHERE id = ?').get(visitId) as { status: string } | undefined;
+  const row = dbOf(sqlite).select({ status: schema.visits.status }).from(schema.visits).where(eq(schema.visits.id, visitId)).get();
   return row?.status === 'open';
 }
 

@@ -3,6 +3,7 @@ import type { SyncRecordList, SyncRecordListName, SyncRecordView } from '../../s
 import { syncErrorInfo, SYNC_ERROR_CODES, type SyncErrorCode, type SyncErrorInfo, type SyncTargetId } from '../../shared/sync';
 import type { Db } from '../db/open';
 import { patients, syncConflicts, syncOutbox } from '../db/schema';
+import { isJsonObject } from './errors';
 
 /**
  * The 同步 screen's lists per target: records waiting to go, records that failed (held after a refusal, or retrying
@@ -35,10 +36,10 @@ export function patientOfResource(resourceType: string, resourceId: string, reso
   } catch {
     return null;
   }
-  if (!resource || typeof resource !== 'object') return null;
+  if (!isJsonObject(resource)) return null;
   for (const key of ['subject', 'patient', 'for']) {
-    const reference = (resource as Record<string, unknown>)[key];
-    const text = reference && typeof reference === 'object' ? (reference as { reference?: unknown }).reference : undefined;
+    const reference = resource[key];
+    const text = isJsonObject(reference) ? reference.reference : undefined;
     if (typeof text === 'string' && text.startsWith('Patient/')) return text.slice('Patient/'.length);
   }
   return null;
@@ -47,8 +48,9 @@ export function patientOfResource(resourceType: string, resourceId: string, reso
 function errorOf(json: string | null): SyncErrorInfo | null {
   if (!json) return null;
   try {
-    const parsed = JSON.parse(json) as { code?: unknown; message?: unknown; status?: unknown };
-    const code = SYNC_ERROR_CODES.find((each) => each === parsed.code) as SyncErrorCode | undefined;
+    const parsed: unknown = JSON.parse(json);
+    if (!isJsonObject(parsed)) return null;
+    const code: SyncErrorCode | undefined = SYNC_ERROR_CODES.find((each) => each === parsed.code);
     if (!code) return null;
     return syncErrorInfo(code, typeof parsed.message === 'string' ? parsed.message : '', typeof parsed.status === 'number' ? parsed.status : undefined);
   } catch {

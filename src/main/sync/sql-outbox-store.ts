@@ -1,7 +1,11 @@
 import type Database from 'better-sqlite3-multiple-ciphers';
 import type { Resource } from '@medplum/fhirtypes';
 import { syncErrorInfo, type RecordSyncState, type SyncErrorInfo, type SyncTargetId } from '../../shared/sync';
+import { and, asc, count, desc, eq, isNull, sql } from 'drizzle-orm';
 import type { Sqlite } from '../db/open';
+import { syncConflicts, syncCursors, syncKnownVersions, syncOutbox } from '../db/schema';
+import { drizzleOf } from './drizzle-of';
+import { prepared as preparedQuery } from './pulled/store';
 import { describeIssues, validateForSend } from './fhir-validate';
 import { stampInstitution, stationInstitution, type StationInstitution } from './institution';
 import type { OutboxEntry, OutboxStore, ResourceWithId, ServerVersion, SyncConflict } from './outbox';
@@ -56,21 +60,7 @@ export interface RecordTargetState {
   knownVersion: string | null;
 }
 
-interface ConflictRow {
-  id: number;
-  target: SyncTargetId;
-  resourceType: string;
-  resourceId: string;
-  entryIds: string;
-  ours: string;
-  theirs: string | null;
-  baseVersion: string | null;
-  detectedAt: number;
-  resolution: 'ours' | 'theirs' | null;
-}
-
-const CONFLICT_COLUMNS = `id, target, resource_type AS resourceType, resource_id AS resourceId, entry_ids AS entryIds, ours, theirs,
-  base_version AS baseVersion, detected_at AS detectedAt, resolution`;
+type ConflictRow = typeof syncConflicts.$inferSelect;
 
 function toConflict(row: ConflictRow): StoredConflict {
   return {
@@ -201,7 +191,14 @@ export class SqlOutboxStore implements OutboxStore {
   }
 
   getCursor(target: SyncTargetId, stream: string): string | null {
-    const row = this.sqlite().prepare('SELECT cursor FROM sync_cursors WHERE target = ? AND stream = ?').get(target, stream) as { cursor: string } | undefined;
+    const db = drizzleOf(this.sqlite());
+    const row = preparedQuery(db, 'outbox.cursor', () =>
+      db
+        .select({ cursor: syncCursors.cursor })
+        .from(syncCursors)
+        .where(and(eq(syncCursors.target, sql.placeholder('target')), eq(syncCursors.stream, sql.placeholder('stream'))))
+        .prepare(),
+    ).get({ target, stream });
     return row?.cursor ?? null;
   }
 
@@ -214,9 +211,15 @@ export class SqlOutboxStore implements OutboxStore {
   // ---- beyond the engine's contract: pull, conflicts, per-record state -----------------------------------
 
   knownVersion(target: SyncTargetId, resourceType: string, resourceId: string): string | null | undefined {
-    const row = this.sqlite()
-      .prepare('SELECT version_id AS versionId FROM sync_known_versions WHERE target = ? AND resource_type = ? AND resource_id = ?')
-      .get(target, resourceType, resourceId) as { versionId: string | null } | undefined;
+    const db = drizzleOf(this.sqlite());
+    const k = syncKnownVersions;
+    const row = preparedQuery(db, 'outbox.knownVersion', () =>
+      db
+        .select({ versionId: k.versionId })
+        .from(k)
+        .where(and(eq(k.target, sql.placeholder('target')), eq(k.resourceType, sql.placeholder('type')), eq(k.resourceId, sql.placeholder('id'))))
+        .prepare(),
+    ).get({ target, type: resourceType, id: resourceId });
     return row === undefined ? undefined : row.versionId;
   }
 
@@ -229,12 +232,17 @@ export class SqlOutboxStore implements OutboxStore {
     resource: ResourceWithId,
     institution: StationInstitution | null = stationInstitution(this.sqlite()),
   ): 'same' | 'different' | 'none' {
-    const sqlite = this.sqlite();
-    const row = prepared(sqlite, `SELECT resource FROM sync_outbox WHERE resource_type = ? AND resource_id = ? AND target = ? ORDER BY seq DESC LIMIT 1`).get(
-      resource.resourceType,
-      resource.id,
-      target,
-    ) as { resource: string } | undefined;
+    const db = drizzleOf(this.sqlite());
+    const o = syncOutbox;
+    const row = preparedQuery(db, 'outbox.latestQueued', () =>
+      db
+        .select({ resource: o.resource })
+        .from(o)
+        .where(and(eq(o.resourceType, sql.placeholder('type')), eq(o.resourceId, sql.placeholder('id')), eq(o.target, sql.placeholder('target'))))
+        .orderBy(desc(o.seq))
+        .limit(1)
+        .prepare(),
+    ).get({ type: resource.resourceType, id: resource.id, target });
     if (!row) return 'none';
     return row.resource === JSON.stringify(stampInstitution(resource, institution)) ? 'same' : 'different';
   }
@@ -264,14 +272,18 @@ export class SqlOutboxStore implements OutboxStore {
   }
 
   openConflicts(target?: SyncTargetId): StoredConflict[] {
-    const rows = this.sqlite()
-      .prepare(`SELECT ${CONFLICT_COLUMNS} FROM sync_conflicts WHERE resolution IS NULL AND (@target IS NULL OR target = @target) ORDER BY id`)
-      .all({ target: target ?? null }) as ConflictRow[];
+    const c = syncConflicts;
+    const rows = drizzleOf(this.sqlite())
+      .select()
+      .from(c)
+      .where(and(isNull(c.resolution), target ? eq(c.target, target) : undefined))
+      .orderBy(asc(c.id))
+      .all();
     return rows.map(toConflict);
   }
 
   conflict(id: number): StoredConflict | undefined {
-    const row = this.sqlite().prepare(`SELECT ${CONFLICT_COLUMNS} FROM sync_conflicts WHERE id = ?`).get(id) as ConflictRow | undefined;
+    const row = drizzleOf(this.sqlite()).select().from(syncConflicts).where(eq(syncConflicts.id, id)).get();
     return row && toConflict(row);
   }
 
@@ -305,12 +317,12 @@ export class SqlOutboxStore implements OutboxStore {
 
   /** How many entries of a target are held after a refusal, and the newest one's error (for the 同步 screen). */
   heldSummary(target: SyncTargetId): { count: number; latest: SyncErrorInfo | null } {
-    const row = this.sqlite()
-      .prepare(
-        `SELECT count(*) AS n, (SELECT last_error FROM sync_outbox WHERE target = @target AND state = 'held' ORDER BY seq DESC LIMIT 1) AS latest FROM sync_outbox WHERE target = @target AND state = 'held'`,
-      )
-      .get({ target }) as { n: number; latest: string | null };
-    return { count: row.n, latest: row.latest === null ? null : (JSON.parse(row.latest) as SyncErrorInfo) };
+    const o = syncOutbox;
+    const held = and(eq(o.target, target), eq(o.state, 'held'));
+    const db = drizzleOf(this.sqlite());
+    const n = db.select({ n: count() }).from(o).where(held).get()?.n ?? 0;
+    const latest = db.select({ lastError: o.lastError }).from(o).where(held).orderBy(desc(o.seq)).limit(1).get()?.lastError ?? null;
+    return { count: n, latest: latest === null ? null : (JSON.parse(latest) as SyncErrorInfo) };
   }
 
   /** Per target, the state of the newest outbox entry for one resource (none: never queued for that target). */

@@ -7,15 +7,16 @@ import type { SystemStatus } from '../../shared/api/system';
 import { SYNC_TARGET_IDS, type SyncRouting, type SyncEvent, type SyncTargetConfig, type SyncTargetId, type SyncTargetStatus } from '../../shared/sync';
 import type { Db, Sqlite } from '../db/open';
 import type { EventHub } from '../events/event-hub';
-import { searchColumnsFor } from '../patients/patient-keys';
 import { insertPatientRow } from '../patients/patient-service';
+import { pulledDuplicateOf } from '../patients/patient-merge';
+import { applyPulledMerge, LOCAL_ONLY, pulledDemographics } from './pulled-merge';
 import type { BackoffPolicy } from './backoff';
 import { createSyncEngine, type SyncEngine } from './engine';
 import { SyncError } from './errors';
 import { createFhirHttpClient, type FhirHttpClient } from './http';
 import { patientFromFhir, patientToFhir, type PatientFromFhir } from './mapping/patient';
 import type { ResourceWithId } from './outbox';
-import { configuredTargets, onEnqueued, queueIfChanged, queueSettings, readPatient, ROUTING_SETTING, syncRouting, type ChangeKind } from './outbox-writer';
+import { configuredTargets, onEnqueued, queueIfChanged, queueSettings, readPatient, readPatientIfAny, ROUTING_SETTING, syncRouting, type ChangeKind } from './outbox-writer';
 import { indexFhirDefinitions } from './fhir-validate';
 import { SqlOutboxStore } from './sql-outbox-store';
 import { listSyncRecords } from './record-lists';
@@ -908,60 +909,26 @@ function latestLocal(sqlite: Sqlite, ours: ResourceWithId): ResourceWithId {
  */
 export function applyPulledPatient(sqlite: Sqlite, resource: Resource): void {
   const remote = patientFromFhir(resource as FhirPatient);
-  const local = sqlite.prepare('SELECT id FROM patients WHERE id = ?').get(remote.id) as { id: string } | undefined;
-  if (remote.idNumber) {
-    const other = sqlite.prepare('SELECT id FROM patients WHERE id_number = ? AND id <> ?').get(remote.idNumber, remote.id) as { id: string } | undefined;
-    // The same resident registered on two stations while offline: two records, one resident ID. Storing it would
-    // break the unique ID; failing would stop the center's whole Patient stream at this record. It waits (with its
-    // records, which wait for it) until the duplicate is resolved — see docs/sync.md.
-    if (other) throw new MissingDependency('PatientMerge', other.id);
-  }
+  if (remote.replacedBy) return applyPulledMerge(sqlite, { ...remote, replacedBy: remote.replacedBy }, new Date().toISOString());
+  const local = readPatientIfAny(sqlite, remote.id);
+  // The same resident registered on two stations while offline: stored beside the local record as its duplicate
+  // (both shown, records of each kept) until a user merges them — see docs/sync.md.
+  const columns = { ...pulledDemographics(remote), duplicateOf: pulledDuplicateOf(sqlite, remote.id, remote.idNumber) };
   const now = new Date().toISOString();
   if (!local) {
-    insertPatientRow(sqlite, {
-      ...searchColumnsFor(remote.name),
-      id: remote.id,
-      idNumber: remote.idNumber,
-      idSuffix: remote.idNumber?.slice(-6) ?? null,
-      noIdReason: remote.idNumber ? null : 'unknown',
-      sex: remote.sex,
-      birthDate: remote.birthDate,
-      phone: remote.phone,
-      healthCardNumber: remote.healthCardNumber,
-      village: remote.village,
-      address: remote.address,
-      household: null,
-      contractDoctor: null,
-      contractDate: null,
-      hypertension: false,
-      diabetes: false,
-      allergies: null,
-      createdAt: now,
-    });
+    insertPatientRow(sqlite, { ...columns, noIdReason: remote.idNumber ? null : 'unknown', ...LOCAL_ONLY, createdAt: now });
     return;
   }
-  const current = readPatient(sqlite, remote.id);
-  if (samePatient(current, remote)) return;
+  // Merged here already: an older live version found again (look-back) must not give it back its resident ID.
+  if (local.mergedInto || samePatient(local, remote)) return;
   sqlite
     .prepare(
       `UPDATE patients SET name = @name, given_name = @givenName, pinyin_full = @pinyinFull, pinyin_initials = @pinyinInitials,
          pinyin_alt_full = @pinyinAltFull, pinyin_alt_initials = @pinyinAltInitials, id_number = @idNumber, id_suffix = @idSuffix,
          sex = @sex, birth_date = @birthDate, phone = @phone, health_card_number = @healthCardNumber, village = @village, address = @address,
-         version = version + 1, updated_at = @now WHERE id = @id`,
+         duplicate_of = COALESCE(duplicate_of, @duplicateOf), version = version + 1, updated_at = @now WHERE id = @id`,
     )
-    .run({
-      ...searchColumnsFor(remote.name),
-      id: remote.id,
-      idNumber: remote.idNumber,
-      idSuffix: remote.idNumber?.slice(-6) ?? null,
-      sex: remote.sex,
-      birthDate: remote.birthDate,
-      phone: remote.phone,
-      healthCardNumber: remote.healthCardNumber,
-      village: remote.village,
-      address: remote.address,
-      now,
-    });
+    .run({ ...columns, now });
 }
 
 function samePatient(local: ReturnType<typeof readPatient>, remote: PatientFromFhir): boolean {

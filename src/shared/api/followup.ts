@@ -290,6 +290,16 @@ export const referralSchema = z.object({
   returnedOn: z.string().nullable(),
   returnNote: z.string().nullable(),
   checks: z.array(referralCheckSchema),
+  /** The receiving institution's answer on the referral, pulled from the county platform; null until it answers. */
+  county: z
+    .object({
+      status: z.enum(['accepted', 'rejected', 'completed']),
+      institution: z.string().nullable(),
+      department: z.string().nullable(),
+      note: z.string().nullable(),
+      updatedAt: z.string().nullable(),
+    })
+    .nullable(),
 });
 export type Referral = z.infer<typeof referralSchema>;
 

@@ -44,6 +44,24 @@ export type Patient = z.infer<typeof patientSchema>;
 export const patientSummarySchema = patientSchema.pick({ id: true, name: true, idNumber: true, sex: true, birthDate: true, phone: true, village: true });
 export type PatientSummary = z.infer<typeof patientSummarySchema>;
 
+/** What a record holds, shown beside a duplicate so the user sees what a merge brings together. */
+export const patientRecordCountsSchema = z.object({
+  visits: z.number().int(),
+  vitals: z.number().int(),
+  ecgs: z.number().int(),
+  enrolments: z.number().int(),
+  followups: z.number().int(),
+});
+export type PatientRecordCounts = z.infer<typeof patientRecordCountsSchema>;
+
+/** A pulled record with the resident ID of a local one (two stations registered one resident while offline). */
+export const patientDuplicateSchema = z.object({
+  local: patientSchema,
+  pulled: patientSchema,
+  records: z.object({ local: patientRecordCountsSchema, pulled: patientRecordCountsSchema }),
+});
+export type PatientDuplicate = z.infer<typeof patientDuplicateSchema>;
+
 export const NO_ID_REASONS = ['infant', 'foreigner', 'unknown', 'other'] as const;
 
 export const patientInputSchema = z.object({
@@ -109,5 +127,7 @@ export const patientsContract = {
     access: ['admin'],
     audit: 'write',
   }),
+  /** Pulled records waiting to be merged with the local record of the same resident ID, side by side. */
+  duplicates: method({ input: z.object({}), output: z.array(patientDuplicateSchema), access: ['admin', 'doctor', 'nurse'], audit: 'read' }),
   villages: method({ input: z.object({}), output: z.array(z.string()), access: 'signedIn', audit: 'none' }),
 };

@@ -115,11 +115,16 @@ describe('a critical consult reply arrives without 立即同步, through the cou
         (n) => n === 1,
         'the Task on the county platform',
       );
-      await until(
-        async () => (await call(d, 'sync', 'targets', {})).find((t) => t.id === 'county')!,
-        (t) => t.state === 'idle' && t.queued === 0,
-        'county idle',
-      );
+      // Idle twice, half a second apart: a cycle the first pull set off (the consult's Task coming back) may still
+      // start right after the first idle, and it would pull the reply signed below.
+      for (let i = 0; i < 2; i += 1) {
+        await new Promise((resolve) => setTimeout(resolve, i * 500));
+        await until(
+          async () => (await call(d, 'sync', 'targets', {})).find((t) => t.id === 'county')!,
+          (t) => t.state === 'idle' && t.queued === 0,
+          'county idle',
+        );
+      }
       expect(services.consult.awaitingReply()).toBe(true);
 
       await createCountyDesk(peer).sign(consult.taskId, '急性前壁ST段抬高型心肌梗死', '县人民医院心内科 孙主任', '急性前壁心肌梗死，立即转诊');

@@ -5,8 +5,9 @@ import { ApiError } from '../../../src/shared/api/errors';
 import type { CountyRecordView } from '../../../src/shared/api/county-record';
 import { makeResidentId } from '../../../src/shared/resident-id';
 import { COUNTY_HOSPITAL, COUNTY_RESIDENTS, COUNTY_TCM_HOSPITAL, seedCountyHospitals } from '../../support/fhir-peer/county-hospital';
-import { generatePlatformPki, type PlatformPki } from '../../support/fhir-peer/certs';
-import { startFhirPeer, type FhirPeer } from '../../support/fhir-peer/peer';
+import type { PlatformPki } from '../../support/fhir-peer/certs';
+import { countyTargetInput, startCountyPeer } from '../../support/fhir-peer/county-peer';
+import type { FhirPeer } from '../../support/fhir-peer/peer';
 import { ADMIN, openTestStation, type TestStation } from '../../support/test-services';
 
 /**
@@ -31,8 +32,7 @@ describe('county record on demand against a county peer over mutual TLS', () => 
   let station: TestStation;
 
   beforeAll(async () => {
-    pki = generatePlatformPki({ name: 'county' });
-    peer = await startFhirPeer({ ca: pki.ca.certPem, serverCert: pki.server.certPem, serverKey: pki.server.keyPem });
+    ({ pki, peer } = await startCountyPeer());
   });
   afterAll(() => peer.stop());
   beforeEach(async () => {
@@ -47,13 +47,7 @@ describe('county record on demand against a county peer over mutual TLS', () => 
   const d = () => station.services.dispatch;
 
   async function configureCounty(baseUrl = peer.url) {
-    await call(d(), 'sync', 'configure', {
-      id: 'county',
-      baseUrl,
-      caCertificatePath: pki.ca.certPath,
-      clientPkcs12Path: pki.client.pfxPath,
-      clientPassphrase: pki.client.passphrase,
-    });
+    await call(d(), 'sync', 'configure', countyTargetInput(pki, baseUrl));
   }
 
   async function registerZhao() {

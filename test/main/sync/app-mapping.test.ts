@@ -77,6 +77,7 @@ describe('FHIR mappings', () => {
         const back = patientFromFhir(JSON.parse(JSON.stringify(resource)) as FhirPatient);
         expect(back).toEqual({
           id: patient.id,
+          replacedBy: patient.mergedInto,
           name: patient.name,
           idNumber: patient.idNumber,
           healthCardNumber: patient.healthCardNumber,

@@ -62,23 +62,25 @@ function institutionRef(resource: Resource): Reference | null | undefined {
   }
 }
 
-async function stationWithPatientHistory() {
-  station = await openTestStation({ withAdmin: true });
-  const s = station;
+/** An enrolled hypertensive, uncontrolled twice in a row: the second follow-up refers (a referral, its Task, a booking). */
+async function enrolledAndReferred(s: TestStation) {
   const d = s.services.dispatch;
   const patient = await resident(s, { name: '王建国', age: 62, village: '东湾村', doctor: '刘医生' });
   await call(d, 'followup', 'enrol', { patientId: patient.id, disease: 'hypertension', howFound: 'clinic_visit', enrolledOn: dayFrom(s, -200) });
-  // Uncontrolled twice in a row: the second is referred (a referral, its Task, a referral-check booking).
   await call(d, 'followup', 'save', {
     patientId: patient.id,
     disease: 'hypertension',
     form: clinicVisit(dayFrom(s, -100), { sbp: 152, dbp: 96, heartRate: 76, weightKg: 68, heightCm: 168 }),
   });
-  const second = await call(d, 'followup', 'save', {
-    patientId: patient.id,
-    disease: 'hypertension',
-    form: clinicVisit(dayFrom(s, -10), { sbp: 168, dbp: 102 }),
-  });
+  const second = await call(d, 'followup', 'save', { patientId: patient.id, disease: 'hypertension', form: clinicVisit(dayFrom(s, -10), { sbp: 168, dbp: 102 }) });
+  return { patient, second };
+}
+
+async function stationWithPatientHistory() {
+  station = await openTestStation({ withAdmin: true });
+  const s = station;
+  const d = s.services.dispatch;
+  const { patient, second } = await enrolledAndReferred(s);
   await call(d, 'followup', 'phoneContact', { patientId: patient.id, disease: 'hypertension', date: dayFrom(s, -5), symptoms: ['头晕'] });
   await call(d, 'followup', 'recordHealthCheck', { patientId: patient.id, date: dayFrom(s, -3), selfCareScore: 2, note: '生活可自理' });
   return { s, d, patient, second };
@@ -93,14 +95,7 @@ describe('station identity and the follow-up family on the wire', () => {
     await station.services.sync.whenBackfilled();
     const s = station;
     const d = s.services.dispatch;
-    const patient = await resident(s, { name: '王建国', age: 62, village: '东湾村', doctor: '刘医生' });
-    await call(d, 'followup', 'enrol', { patientId: patient.id, disease: 'hypertension', howFound: 'clinic_visit', enrolledOn: dayFrom(s, -200) });
-    await call(d, 'followup', 'save', {
-      patientId: patient.id,
-      disease: 'hypertension',
-      form: clinicVisit(dayFrom(s, -100), { sbp: 152, dbp: 96, heartRate: 76, weightKg: 68, heightCm: 168 }),
-    });
-    await call(d, 'followup', 'save', { patientId: patient.id, disease: 'hypertension', form: clinicVisit(dayFrom(s, -10), { sbp: 168, dbp: 102 }) });
+    const { patient } = await enrolledAndReferred(s);
     await call(d, 'followup', 'recordHealthCheck', { patientId: patient.id, date: dayFrom(s, -3), selfCareScore: 2 });
 
     const county = queued(sqlite, 'county');

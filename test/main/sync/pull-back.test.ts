@@ -2,12 +2,13 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call } from '../../../src/main/api/dispatcher';
 import type { Services } from '../../../src/main/services';
-import { readFeatureSetting, writeFeatureSetting } from '../../../src/main/settings/settings-service';
 import { INSTITUTION_CODE_SYSTEM } from '../../../src/shared/institution';
 import { makeResidentId } from '../../../src/shared/resident-id';
-import { generatePlatformPki, type PlatformPki } from '../../support/fhir-peer/certs';
-import { startFhirPeer, type FhirPeer } from '../../support/fhir-peer/peer';
-import { openTestStation, type TestStation } from '../../support/test-services';
+import type { PlatformPki } from '../../support/fhir-peer/certs';
+import { startCountyPeer } from '../../support/fhir-peer/county-peer';
+import type { FhirPeer } from '../../support/fhir-peer/peer';
+import { openSyncingStation, syncOnce } from '../../support/station/in-process-station';
+import type { TestStation } from '../../support/test-services';
 
 /**
  * Two stations of one center (two real stores, each with its own services) and the county peer over mutual TLS:
@@ -23,34 +24,11 @@ let peer: FhirPeer;
 let a: TestStation;
 let b: TestStation;
 
-async function station(code: string): Promise<TestStation> {
-  const opened = await openTestStation({ withAdmin: true });
-  writeFeatureSetting(
-    opened.services.store.current.db,
-    'station',
-    { ...(readFeatureSetting(opened.services.store.current.db, 'station') ?? {}), institutionCode: code },
-    opened.clock,
-  );
-  await call(opened.services.dispatch, 'sync', 'configure', {
-    id: 'county',
-    baseUrl: peer.url,
-    caCertificatePath: pki.ca.certPath,
-    clientPkcs12Path: pki.client.pfxPath,
-    clientPassphrase: pki.client.passphrase,
-  });
-  return opened;
-}
-
-async function sync(s: TestStation): Promise<void> {
-  const engine = await s.services.sync.running();
-  if (!engine) throw new Error('the engine did not start');
-  const report = await engine.syncOnce('county');
-  if (!report.ok) throw new Error(`sync failed: ${JSON.stringify(report.error)}`);
-}
+const station = (code: string) => openSyncingStation(peer, pki, code);
+const sync = syncOnce;
 
 beforeAll(async () => {
-  pki = generatePlatformPki({ name: 'county' });
-  peer = await startFhirPeer({ ca: pki.ca.certPem, serverCert: pki.server.certPem, serverKey: pki.server.keyPem });
+  ({ pki, peer } = await startCountyPeer());
   a = await station(CENTER);
   b = await station(CENTER);
 });
@@ -225,7 +203,7 @@ describe('pull-back: a record written on station A is the same record on station
     expect(JSON.stringify(server)).not.toContain('河口村 5 组');
   });
 
-  it("the same resident registered on both stations offline does not stop the center's pull: the second waits for the merge", async () => {
+  it("the same resident registered on both stations offline does not stop the center's pull: the second is kept beside the first as its duplicate", async () => {
     const idNumber = makeResidentId('130321', '1949-10-01', 901);
     const onA = await call(a.services.dispatch, 'patients', 'register', { name: '重复登记', idNumber });
     const onB = await call(b.services.dispatch, 'patients', 'register', { name: '重复登记', idNumber });
@@ -238,10 +216,11 @@ describe('pull-back: a record written on station A is the same record on station
     await sync(b);
     // The stream went on past the clash…
     expect((await call(b.services.dispatch, 'patients', 'get', { patientId: later.patient.id })).name).toBe('后来登记');
-    // …and A's record of the same resident waits for the duplicate to be resolved, next to B's own.
-    const parked = b.services.store.current.sqlite
-      .prepare(`SELECT resource_id AS id, waiting_type AS type, waiting_id AS waitingId FROM sync_pulled_parts`)
-      .all();
-    expect(parked).toContainEqual({ id: onA.patient.id, type: 'PatientMerge', waitingId: onB.patient.id });
+    // …and A's record of the same resident is stored next to B's own as a duplicate to merge (the merge itself:
+    // duplicate-merge.test.ts), nothing parked.
+    const duplicates = await call(b.services.dispatch, 'patients', 'duplicates', {});
+    expect(duplicates.map((pair) => [pair.local.id, pair.pulled.id])).toContainEqual([onB.patient.id, onA.patient.id]);
+    const parked = b.services.store.current.sqlite.prepare(`SELECT resource_id FROM sync_pulled_parts WHERE resource_id = ?`).all(onA.patient.id);
+    expect(parked).toEqual([]);
   });
 });

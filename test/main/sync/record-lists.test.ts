@@ -3,8 +3,9 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { call } from '../../../src/main/api/dispatcher';
 import { patientOfResource } from '../../../src/main/sync/record-lists';
 import { makeResidentId } from '../../../src/shared/resident-id';
-import { generatePlatformPki, type PlatformPki } from '../../support/fhir-peer/certs';
-import { startFhirPeer, type FhirPeer } from '../../support/fhir-peer/peer';
+import type { PlatformPki } from '../../support/fhir-peer/certs';
+import { countyTargetInput, startCountyPeer } from '../../support/fhir-peer/county-peer';
+import type { FhirPeer } from '../../support/fhir-peer/peer';
 import { openTestStation, type TestStation } from '../../support/test-services';
 
 /**
@@ -43,8 +44,7 @@ describe('sync record lists and target state against the county peer', () => {
   let station: TestStation;
 
   beforeAll(async () => {
-    pki = generatePlatformPki({ name: 'county' });
-    peer = await startFhirPeer({ ca: pki.ca.certPem, serverCert: pki.server.certPem, serverKey: pki.server.keyPem });
+    ({ pki, peer } = await startCountyPeer());
   });
   afterAll(() => peer.stop());
   beforeEach(async () => {
@@ -67,13 +67,7 @@ describe('sync record lists and target state against the county peer', () => {
   }
 
   it('waiting, then sent; down: failed with reason and action, state waiting-retry, last sync not moved; conflict with its patient', async () => {
-    await call(d(), 'sync', 'configure', {
-      id: 'county',
-      baseUrl: peer.url,
-      caCertificatePath: pki.ca.certPath,
-      clientPkcs12Path: pki.client.pfxPath,
-      clientPassphrase: pki.client.passphrase,
-    });
+    await call(d(), 'sync', 'configure', countyTargetInput(pki, peer.url));
     await call(d(), 'sync', 'setEnabled', { id: 'county', enabled: false });
 
     // Paused: the change waits, named by its patient.

@@ -4,10 +4,11 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeAecg } from '../../../src/main/ecg/formats/aecg-writer';
 import { makeResidentId } from '../../../src/shared/resident-id';
-import { generatePlatformPki, type PlatformPki } from '../../support/fhir-peer/certs';
-import { startFhirPeer, type FhirPeer } from '../../support/fhir-peer/peer';
+import type { PlatformPki } from '../../support/fhir-peer/certs';
+import { startCountyPeer } from '../../support/fhir-peer/county-peer';
+import type { FhirPeer } from '../../support/fhir-peer/peer';
 import { startStationProcess, type StationProcess } from '../../support/station/station-client';
-import { ADMIN } from '../../support/test-services';
+import { setUpStation, until } from '../../support/station/station-sync';
 
 /**
  * Two stations of one center as two processes (each the harness over its own encrypted store), the county peer
@@ -23,33 +24,6 @@ let peer: FhirPeer;
 let a: StationProcess;
 let b: StationProcess;
 let files: string;
-
-async function setUp(station: StationProcess): Promise<void> {
-  await station.call('auth.setupAdmin', ADMIN);
-  await station.call('sync.configure', {
-    id: 'county',
-    baseUrl: peer.url,
-    caCertificatePath: pki.ca.certPath,
-    clientPkcs12Path: pki.client.pfxPath,
-    clientPassphrase: pki.client.passphrase,
-  });
-}
-
-async function until<T>(read: () => Promise<T>, done: (value: T) => boolean, what: string, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = await read();
-      if (done(value)) return value;
-      last = value;
-    } catch (error) {
-      last = error instanceof Error ? error.message : error;
-    }
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}: ${JSON.stringify(last)}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
 
 interface Chart {
   patient: Record<string, unknown>;
@@ -72,10 +46,9 @@ async function chart(station: StationProcess, patientId: string): Promise<Chart>
 }
 
 beforeAll(async () => {
-  pki = generatePlatformPki({ name: 'county' });
-  peer = await startFhirPeer({ ca: pki.ca.certPem, serverCert: pki.server.certPem, serverKey: pki.server.keyPem });
+  ({ pki, peer } = await startCountyPeer());
   [a, b] = await Promise.all([startStationProcess('a', { institutionCode: CENTER }), startStationProcess('b', { institutionCode: CENTER })]);
-  await Promise.all([setUp(a), setUp(b)]);
+  await Promise.all([setUpStation(a, peer, pki), setUpStation(b, peer, pki)]);
   files = mkdtempSync(path.join(tmpdir(), 'tws-two-'));
 }, 120_000);
 

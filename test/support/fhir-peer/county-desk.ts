@@ -29,11 +29,41 @@ export interface OpenedConsult {
   ecgs: { aecgPath: string | null; pdfPath: string | null; leads: string[]; sampleRateHz: number | null; durationS: number | null }[];
 }
 
+/** A referral (双向转诊) a station sent up, as the county's referral desk lists it. */
+export interface ReferralLine {
+  taskId: string;
+  status: Task['status'];
+  priority: string;
+  patient: string;
+  reason: string;
+  referredOn: string;
+}
+
+/** The receiving institution's answer: accept, refuse (with why), or complete with the patient's return (回转). */
+export type ReferralAnswer =
+  | { status: 'accepted'; institution: string; department?: string; note?: string }
+  | { status: 'rejected'; institution: string; department?: string; note: string }
+  | { status: 'completed'; institution: string; department?: string; note?: string; returnedOn?: string };
+
 export interface CountyDesk {
   openConsults(): Promise<OpenConsultLine[]>;
+  /** Referral Tasks not yet completed or refused, urgent first. */
+  referrals(): Promise<ReferralLine[]>;
+  /** Writes the answer on the referral's Task (owner, location, note or status reason, the return as its end). */
+  answerReferral(taskId: string, answer: ReferralAnswer): Promise<Task>;
   open(taskId: string, outDir: string): Promise<OpenedConsult>;
   /** Completes the Task and signs a DiagnosticReport on its ServiceRequest; `critical` adds the 危急值 extension. */
   sign(taskId: string, conclusion: string, signer: string, critical?: string): Promise<DiagnosticReport>;
+}
+
+/** 危急 (stat) first, then urgent, then oldest first: the order a county desk works a queue in. */
+function byUrgency<T extends { priority: string }>(lines: T[], when: (line: T) => string): T[] {
+  const rank = (priority: string) => (priority === 'stat' ? 0 : priority === 'urgent' ? 1 : 2);
+  return lines.sort((a, b) => rank(a.priority) - rank(b.priority) || when(a).localeCompare(when(b)));
+}
+
+function isReferralRequest(request: ServiceRequest): boolean {
+  return request.category?.some((category) => category.coding?.some((coding) => coding.code === '3457005')) ?? false;
 }
 
 function requestOf(task: Task): string | undefined {
@@ -47,18 +77,21 @@ export function createCountyDesk(peer: FhirPeer): CountyDesk {
     if (!reference?.startsWith('ServiceRequest/')) throw new Error(`Task/${task.id} names no ServiceRequest`);
     return repo.readResource<ServiceRequest>('ServiceRequest', reference.slice('ServiceRequest/'.length));
   }
+  async function patientName(request: ServiceRequest): Promise<string> {
+    const subject = request.subject?.reference;
+    const fallback = request.subject?.display ?? subject ?? '-';
+    if (!subject?.startsWith('Patient/')) return fallback;
+    const person = await repo.readResource<Patient>('Patient', subject.slice('Patient/'.length)).catch(() => undefined);
+    return person?.name?.[0]?.text ?? fallback;
+  }
   return {
     async openConsults() {
       const tasks = (await repo.all<Task>('Task')).filter((task) => OPEN.includes(task.status));
       const lines: OpenConsultLine[] = [];
       for (const task of tasks) {
         const request = await requestFor(task);
-        let patient = request.subject?.display ?? request.subject?.reference ?? '-';
-        const subject = request.subject?.reference;
-        if (subject?.startsWith('Patient/')) {
-          const person = await repo.readResource<Patient>('Patient', subject.slice('Patient/'.length)).catch(() => undefined);
-          patient = person?.name?.[0]?.text ?? patient;
-        }
+        if (isReferralRequest(request)) continue;
+        const patient = await patientName(request);
         lines.push({
           taskId: task.id ?? '',
           status: task.status,
@@ -68,9 +101,40 @@ export function createCountyDesk(peer: FhirPeer): CountyDesk {
           requestedAt: request.authoredOn ?? '',
         });
       }
-      // 危急 (stat) first, then oldest first: the order a county desk works a queue in.
-      const rank = (priority: string) => (priority === 'stat' ? 0 : priority === 'urgent' ? 1 : 2);
-      return lines.sort((a, b) => rank(a.priority) - rank(b.priority) || a.requestedAt.localeCompare(b.requestedAt));
+      return byUrgency(lines, (line) => line.requestedAt);
+    },
+
+    async referrals() {
+      const tasks = (await repo.all<Task>('Task')).filter((task) => OPEN.includes(task.status));
+      const lines: ReferralLine[] = [];
+      for (const task of tasks) {
+        const request = await requestFor(task).catch(() => undefined);
+        if (!request || !isReferralRequest(request)) continue;
+        lines.push({
+          taskId: task.id ?? '',
+          status: task.status,
+          priority: request.priority ?? 'routine',
+          patient: await patientName(request),
+          reason: request.reasonCode?.map((reason) => reason.text).join(' ') ?? '',
+          referredOn: request.authoredOn ?? '',
+        });
+      }
+      return byUrgency(lines, (line) => line.referredOn);
+    },
+
+    async answerReferral(taskId, answer) {
+      return peer.county.updateTask(taskId, (task) => ({
+        ...task,
+        status: answer.status,
+        lastModified: new Date().toISOString(),
+        owner: { display: answer.institution },
+        ...(answer.department ? { location: { display: answer.department } } : {}),
+        ...(answer.status === 'rejected' ? { statusReason: { text: answer.note } } : {}),
+        ...(answer.note ? { note: [...(task.note ?? []), { text: answer.note }] } : {}),
+        ...(answer.status === 'completed' && answer.returnedOn
+          ? { executionPeriod: { ...task.executionPeriod, start: task.executionPeriod?.start ?? task.authoredOn, end: answer.returnedOn } }
+          : {}),
+      }));
     },
 
     async open(taskId, outDir) {

@@ -1,4 +1,4 @@
-import type { Observation, Resource } from '@medplum/fhirtypes';
+import type { Encounter, MedicationRequest, Observation, Resource } from '@medplum/fhirtypes';
 import { INSTITUTION_CODE_SYSTEM } from '../../../src/shared/institution';
 import { makeResidentId } from '../../../src/shared/resident-id';
 import type { PeerRepository } from './repository';
@@ -44,6 +44,51 @@ interface Builder {
   id: (suffix: string) => string;
 }
 
+const ENCOUNTER_CLASS = {
+  IMP: { system: 'http://terminology.hl7.org/CodeSystem/v3-ActCode', code: 'IMP', display: '住院' },
+  AMB: { system: 'http://terminology.hl7.org/CodeSystem/v3-ActCode', code: 'AMB', display: '门诊' },
+} as const;
+
+/** A finished stay or outpatient visit at one of the county institutions. */
+function encounter(
+  b: Builder,
+  suffix: string,
+  at: Institution,
+  kind: keyof typeof ENCOUNTER_CLASS,
+  what: { type: string; start: string; end: string; reason: string },
+  extra: Partial<Encounter> = {},
+): Encounter {
+  return {
+    resourceType: 'Encounter',
+    id: b.id(suffix),
+    meta: tag(at),
+    status: 'finished',
+    class: ENCOUNTER_CLASS[kind],
+    type: [{ text: what.type }],
+    subject: b.subject,
+    period: { start: what.start, end: what.end },
+    reasonCode: [{ text: what.reason }],
+    ...extra,
+    serviceProvider: org(at),
+  };
+}
+
+/** An active prescription: the drug as written and how to take it. */
+function medication(b: Builder, suffix: string, at: Institution, authoredOn: string, drug: string, dosage: string): MedicationRequest {
+  return {
+    resourceType: 'MedicationRequest',
+    id: b.id(suffix),
+    meta: tag(at),
+    status: 'active',
+    intent: 'order',
+    medicationCodeableConcept: { text: drug },
+    subject: b.subject,
+    authoredOn,
+    requester: org(at),
+    dosageInstruction: [{ text: dosage }],
+  };
+}
+
 function lab(
   b: Builder,
   suffix: string,
@@ -80,19 +125,7 @@ function zhaoJianguo(b: Builder): Resource[] {
     '出院医嘱：阿司匹林肠溶片100 mg 每日一次；替格瑞洛90 mg 每日两次（12个月）；阿托伐他汀钙片20 mg 每晚一次；美托洛尔缓释片47.5 mg 每日一次。低盐低脂糖尿病饮食，戒烟。1个月后心内科门诊复查，乡镇卫生院每月随访血压、血糖。',
   ].join('\n');
   return [
-    {
-      resourceType: 'Encounter',
-      id: b.id('enc-ip'),
-      meta: tag(COUNTY_HOSPITAL),
-      status: 'finished',
-      class: { system: 'http://terminology.hl7.org/CodeSystem/v3-ActCode', code: 'IMP', display: '住院' },
-      type: [{ text: '心内科住院' }],
-      subject: b.subject,
-      period: { start: '2026-03-02T10:20:00+08:00', end: '2026-03-12T09:00:00+08:00' },
-      reasonCode: [{ text: '胸痛3小时' }],
-      hospitalization: { dischargeDisposition: { text: '好转出院' } },
-      serviceProvider: org(COUNTY_HOSPITAL),
-    },
+    encounter(b, 'enc-ip', COUNTY_HOSPITAL, 'IMP', { type: '心内科住院', start: '2026-03-02T10:20:00+08:00', end: '2026-03-12T09:00:00+08:00', reason: '胸痛3小时' }, { hospitalization: { dischargeDisposition: { text: '好转出院' } } }),
     {
       resourceType: 'Condition',
       id: b.id('dx-nstemi'),
@@ -143,71 +176,16 @@ function zhaoJianguo(b: Builder): Resource[] {
       content: [{ attachment: { contentType: 'text/plain; charset=utf-8', data: text(summary), title: '出院小结' } }],
       context: { encounter: [admission], period: { start: '2026-03-02T10:20:00+08:00', end: '2026-03-12T09:00:00+08:00' } },
     },
-    {
-      resourceType: 'MedicationRequest',
-      id: b.id('rx-asa'),
-      meta: tag(COUNTY_HOSPITAL),
-      status: 'active',
-      intent: 'order',
-      medicationCodeableConcept: { text: '阿司匹林肠溶片 100 mg' },
-      subject: b.subject,
-      authoredOn: '2026-03-12T09:00:00+08:00',
-      requester: org(COUNTY_HOSPITAL),
-      dosageInstruction: [{ text: '口服，每日一次，每次100 mg' }],
-    },
-    {
-      resourceType: 'MedicationRequest',
-      id: b.id('rx-statin'),
-      meta: tag(COUNTY_HOSPITAL),
-      status: 'active',
-      intent: 'order',
-      medicationCodeableConcept: { text: '阿托伐他汀钙片 20 mg' },
-      subject: b.subject,
-      authoredOn: '2026-03-12T09:00:00+08:00',
-      requester: org(COUNTY_HOSPITAL),
-      dosageInstruction: [{ text: '口服，每晚一次，每次20 mg' }],
-    },
-    {
-      resourceType: 'Encounter',
-      id: b.id('enc-tcm'),
-      meta: tag(COUNTY_TCM_HOSPITAL),
-      status: 'finished',
-      class: { system: 'http://terminology.hl7.org/CodeSystem/v3-ActCode', code: 'AMB', display: '门诊' },
-      type: [{ text: '中医内科门诊' }],
-      subject: b.subject,
-      period: { start: '2026-04-18T09:10:00+08:00', end: '2026-04-18T09:40:00+08:00' },
-      reasonCode: [{ text: '支架术后胸闷、乏力' }],
-      serviceProvider: org(COUNTY_TCM_HOSPITAL),
-    },
-    {
-      resourceType: 'MedicationRequest',
-      id: b.id('rx-tcm'),
-      meta: tag(COUNTY_TCM_HOSPITAL),
-      status: 'active',
-      intent: 'order',
-      medicationCodeableConcept: { text: '复方丹参滴丸' },
-      subject: b.subject,
-      authoredOn: '2026-04-18T09:35:00+08:00',
-      requester: org(COUNTY_TCM_HOSPITAL),
-      dosageInstruction: [{ text: '口服，每日三次，每次10丸' }],
-    },
+    medication(b, 'rx-asa', COUNTY_HOSPITAL, '2026-03-12T09:00:00+08:00', '阿司匹林肠溶片 100 mg', '口服，每日一次，每次100 mg'),
+    medication(b, 'rx-statin', COUNTY_HOSPITAL, '2026-03-12T09:00:00+08:00', '阿托伐他汀钙片 20 mg', '口服，每晚一次，每次20 mg'),
+    encounter(b, 'enc-tcm', COUNTY_TCM_HOSPITAL, 'AMB', { type: '中医内科门诊', start: '2026-04-18T09:10:00+08:00', end: '2026-04-18T09:40:00+08:00', reason: '支架术后胸闷、乏力' }),
+    medication(b, 'rx-tcm', COUNTY_TCM_HOSPITAL, '2026-04-18T09:35:00+08:00', '复方丹参滴丸', '口服，每日三次，每次10丸'),
   ];
 }
 
 function wangXiuying(b: Builder): Resource[] {
   return [
-    {
-      resourceType: 'Encounter',
-      id: b.id('enc-op'),
-      meta: tag(COUNTY_HOSPITAL),
-      status: 'finished',
-      class: { system: 'http://terminology.hl7.org/CodeSystem/v3-ActCode', code: 'AMB', display: '门诊' },
-      type: [{ text: '内分泌科门诊' }],
-      subject: b.subject,
-      period: { start: '2026-05-10T08:40:00+08:00', end: '2026-05-10T09:05:00+08:00' },
-      reasonCode: [{ text: '血糖控制不佳' }],
-      serviceProvider: org(COUNTY_HOSPITAL),
-    },
+    encounter(b, 'enc-op', COUNTY_HOSPITAL, 'AMB', { type: '内分泌科门诊', start: '2026-05-10T08:40:00+08:00', end: '2026-05-10T09:05:00+08:00', reason: '血糖控制不佳' }),
     {
       resourceType: 'Condition',
       id: b.id('dx-t2dm'),
@@ -218,35 +196,13 @@ function wangXiuying(b: Builder): Resource[] {
     },
     lab(b, 'lab-fbg', '2026-05-10T07:50:00+08:00', loinc('14771-0', '空腹血糖'), 9.8, 'mmol/L', '3.9–6.1', true),
     lab(b, 'lab-hba1c', '2026-05-10T07:50:00+08:00', loinc('4548-4', '糖化血红蛋白'), 7.6, '%', '4.0–6.0', true),
-    {
-      resourceType: 'MedicationRequest',
-      id: b.id('rx-metformin'),
-      meta: tag(COUNTY_HOSPITAL),
-      status: 'active',
-      intent: 'order',
-      medicationCodeableConcept: { text: '盐酸二甲双胍片 0.5 g' },
-      subject: b.subject,
-      authoredOn: '2026-05-10T09:00:00+08:00',
-      requester: org(COUNTY_HOSPITAL),
-      dosageInstruction: [{ text: '口服，每日三次，随餐，每次0.5 g' }],
-    },
+    medication(b, 'rx-metformin', COUNTY_HOSPITAL, '2026-05-10T09:00:00+08:00', '盐酸二甲双胍片 0.5 g', '口服，每日三次，随餐，每次0.5 g'),
   ];
 }
 
 function liChunsheng(b: Builder): Resource[] {
   return [
-    {
-      resourceType: 'Encounter',
-      id: b.id('enc-ip'),
-      meta: tag(COUNTY_HOSPITAL),
-      status: 'finished',
-      class: { system: 'http://terminology.hl7.org/CodeSystem/v3-ActCode', code: 'IMP', display: '住院' },
-      type: [{ text: '呼吸内科住院' }],
-      subject: b.subject,
-      period: { start: '2026-01-08T16:00:00+08:00', end: '2026-01-17T10:00:00+08:00' },
-      reasonCode: [{ text: '咳嗽、咳痰、气喘加重1周' }],
-      serviceProvider: org(COUNTY_HOSPITAL),
-    },
+    encounter(b, 'enc-ip', COUNTY_HOSPITAL, 'IMP', { type: '呼吸内科住院', start: '2026-01-08T16:00:00+08:00', end: '2026-01-17T10:00:00+08:00', reason: '咳嗽、咳痰、气喘加重1周' }),
     {
       resourceType: 'Condition',
       id: b.id('dx-copd'),

@@ -4,7 +4,8 @@ import type { Bundle, CapabilityStatement, OperationOutcome, Resource, SearchPar
 import { FhirRouter, type FhirRequest, type FhirResponse, type HttpMethod } from '@medplum/fhir-router';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer, type Server } from 'node:https';
-import type { AddressInfo, Socket } from 'node:net';
+import type { Socket } from 'node:net';
+import { closeServer, listenOn } from '../listen';
 import { indexFhirDefinitions } from '../../../src/main/sync/fhir-validate';
 import { createCountyActions, type CountyActions } from './county';
 import { historyBundle, PeerRepository } from './repository';
@@ -196,14 +197,7 @@ export async function startFhirPeer(options: FhirPeerOptions): Promise<FhirPeer>
     created.on('tlsClientError', () => {
       stats.refusedHandshakes++;
     });
-    await new Promise<void>((resolve, reject) => {
-      created.once('error', reject);
-      created.listen(port, host, () => {
-        created.off('error', reject);
-        resolve();
-      });
-    });
-    port = (created.address() as AddressInfo).port;
+    port = await listenOn(created, port, host);
     const hostInUrl = host.includes(':') ? `[${host}]` : host;
     baseUrl = `https://${hostInUrl}:${port}${FHIR_BASE_PATH}`;
     server = created;
@@ -213,7 +207,7 @@ export async function startFhirPeer(options: FhirPeerOptions): Promise<FhirPeer>
     const current = server;
     server = undefined;
     if (!current) return;
-    const closed = new Promise<void>((resolve) => current.close(() => resolve()));
+    const closed = closeServer(current);
     for (const socket of sockets) socket.destroy();
     sockets.clear();
     await closed;

@@ -37,6 +37,12 @@ export class PeerRepository extends MemoryRepository {
     const existed = resource.id !== undefined && this.live.has(key);
     const stored = await super.createResource(resource);
     this.live.add(`${stored.resourceType}/${stored.id}`);
+    this.recordWrite(structuredClone(stored), existed);
+    return stored;
+  }
+
+  /** A created or replaced version in the change log (the copy it keeps is the caller's to give). */
+  private recordWrite<T extends Resource>(stored: WithId<T>, existed: boolean): void {
     const lastUpdated = stored.meta?.lastUpdated ?? new Date().toISOString();
     this.record({
       seq: this.changes.length + 1,
@@ -45,11 +51,10 @@ export class PeerRepository extends MemoryRepository {
       versionId: stored.meta?.versionId ?? '',
       lastUpdated,
       method: existed ? 'PUT' : 'POST',
-      resource: structuredClone(stored),
+      resource: stored,
       ms: Date.parse(lastUpdated),
       tags: (stored.meta?.tag ?? []).map((tag) => `${tag.system ?? ''}|${tag.code ?? ''}`),
     });
-    return stored;
   }
 
   private record(change: PeerChange): void {
@@ -161,17 +166,7 @@ export class PeerRepository extends MemoryRepository {
       if (!versions) store.history.set(stored.resourceType, (versions = new Map()));
       versions.set(stored.id, [...(versions.get(stored.id) ?? []), stored]);
       this.live.add(key);
-      this.record({
-        seq: this.changes.length + 1,
-        resourceType: stored.resourceType,
-        id: stored.id,
-        versionId: stored.meta?.versionId ?? '',
-        lastUpdated,
-        method: existed ? 'PUT' : 'POST',
-        resource: stored,
-        ms: Date.parse(lastUpdated),
-        tags: (stored.meta?.tag ?? []).map((tag) => `${tag.system ?? ''}|${tag.code ?? ''}`),
-      });
+      this.recordWrite(stored, existed);
     }
   }
 

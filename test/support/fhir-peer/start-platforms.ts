@@ -98,6 +98,10 @@ async function main(): Promise<void> {
       '  tasks                          list consult Tasks on the county platform',
       '  task <id> <status>             accepted | in-progress | completed | rejected',
       "  report <task id> <conclusion>  sign a DiagnosticReport for the Task's ServiceRequest",
+      '  referrals                      referrals (双向转诊) the stations sent up, not yet answered',
+      '  accept <task id> <department>  县人民医院 accepts the referral into <department>',
+      '  refuse <task id> <why>         县人民医院 does not accept it, saying why',
+      '  return <task id> <yyyy-mm-dd> <note>  completed: the patient went back to the township (回转) that day',
       'Ctrl+C stops both.',
       '',
     ].join('\n'),
@@ -151,9 +155,22 @@ async function playCounty(county: FhirPeer): Promise<void> {
           signer: '县级平台 演示医生',
         });
         say(`DiagnosticReport/${report.id} signed for ${serviceRequest}`);
+      } else if (command === 'referrals') {
+        const open = await desk.referrals();
+        if (open.length === 0) say('No referrals waiting.');
+        for (const referral of open) say(`${referral.taskId}  ${referral.priority}  ${referral.status}  ${referral.patient}  ${referral.reason}`);
+      } else if ((command === 'accept' || command === 'refuse' || command === 'return') && id && rest.length > 0) {
+        const institution = '县人民医院';
+        const task =
+          command === 'accept'
+            ? await desk.answerReferral(id, { status: 'accepted', institution, department: rest.join(' ') })
+            : command === 'refuse'
+              ? await desk.answerReferral(id, { status: 'rejected', institution, note: rest.join(' ') })
+              : await desk.answerReferral(id, { status: 'completed', institution, returnedOn: rest[0], note: rest.slice(1).join(' ') || undefined });
+        say(`Task/${task.id} is ${task.status} (version ${task.meta?.versionId ?? '?'})`);
       } else if (command) {
         say(
-          'Commands: consults | open <task id> | sign <task id> <conclusion> | critical <task id> <text> | tasks | task <id> <status> | report <task id> <conclusion>',
+          'Commands: consults | open <task id> | sign <task id> <conclusion> | critical <task id> <text> | tasks | task <id> <status> | report <task id> <conclusion> | referrals | accept <task id> <department> | refuse <task id> <why> | return <task id> <date> <note>',
         );
       }
     } catch (error) {

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { call } from '../../../src/main/api/dispatcher';
 import { synthesizeEcg } from '../../../src/main/ecg/devices/synthetic-ecg';
 import { writeAecg } from '../../../src/main/ecg/formats/aecg-writer';
-import { writeFeatureSetting, readFeatureSetting } from '../../../src/main/settings/settings-service';
+import { setStationInstitution } from '../station/in-process-station';
 import { addDays } from '../../../src/shared/dates';
 import { makeResidentId } from '../../../src/shared/resident-id';
 import type { TestStation } from '../test-services';
@@ -26,10 +26,7 @@ export const TEST_INSTITUTION = { code: '12130321MB0000000X', name: '示范镇�
 
 /** Puts the institution code beside the facility name in the station settings (as 设置 does on main). */
 export function setInstitution(station: TestStation): void {
-  const db = station.services.store.current.db;
-  const current = readFeatureSetting(db, 'station');
-  const base = typeof current === 'object' && current !== null ? current : {};
-  writeFeatureSetting(db, 'station', { ...base, facilityName: TEST_INSTITUTION.name, institutionCode: TEST_INSTITUTION.code }, station.clock);
+  setStationInstitution(station, TEST_INSTITUTION);
 }
 
 export async function writeNationalRecords(station: TestStation, opts: { withConsult: boolean }): Promise<NationalRecords> {

@@ -224,6 +224,12 @@ export const followupReferrals = sqliteTable(
     checkDue: text('check_due').notNull(),
     returnedOn: text('returned_on'),
     returnNote: text('return_note'),
+    /** The receiving institution's answer on the referral's Task, pulled from the county platform (migration 0029). */
+    countyStatus: text('county_status', { enum: ['accepted', 'rejected', 'completed'] }),
+    countyInstitution: text('county_institution'),
+    countyDepartment: text('county_department'),
+    countyNote: text('county_note'),
+    countyUpdatedAt: text('county_updated_at'),
     createdBy: integer('created_by').notNull(),
     ...timestamps,
   },

@@ -44,11 +44,20 @@ export const patients = sqliteTable(
     idDocTypeCode: text('id_doc_type_code'),
     /** Set when an administrator merged this record into another; merged records are hidden from search. */
     mergedInto: text('merged_into'),
+    /**
+     * A Patient pulled from the county carrying the resident ID of this local record (the same resident registered
+     * on two stations while offline): kept beside it, both shown, until a user merges them (migration 0029).
+     */
+    duplicateOf: text('duplicate_of'),
     version: integer('version').notNull().default(1),
     ...timestamps,
   },
   (t) => [
-    uniqueIndex('patients_id_number_uq').on(t.idNumber),
+    // One resident ID per person, except the pulled duplicate waiting for its merge.
+    uniqueIndex('patients_id_number_uq').on(t.idNumber).where(sql`duplicate_of IS NULL`),
+    // Lookups by ID find both records of a pair; the partial unique index cannot serve them.
+    index('patients_id_number_idx').on(t.idNumber),
+    index('patients_duplicate_of_idx').on(t.duplicateOf).where(sql`duplicate_of IS NOT NULL`),
     index('patients_name_idx').on(t.name),
     index('patients_given_name_idx').on(t.givenName),
     index('patients_pinyin_full_idx').on(t.pinyinFull),

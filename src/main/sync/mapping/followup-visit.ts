@@ -165,7 +165,7 @@ export function followupVisitFromFhir(form: QuestionnaireResponse): RecordRow {
     }
     if (value !== null && typeof value !== JS_TYPE[column.columnType])
       throw new Error(`QuestionnaireResponse/${form.id}: ${key} is not a ${JS_TYPE[column.columnType]}`);
-    const allowed = (column as { enumValues?: readonly string[] }).enumValues;
+    const allowed: readonly string[] | undefined = 'enumValues' in column ? column.enumValues : undefined;
     if (value !== null && allowed && allowed.length > 0 && !allowed.includes(String(value)))
       throw new Error(`QuestionnaireResponse/${form.id}: ${key} = ${String(value)} is not one of ${allowed.join(', ')}`);
     row[key] = value;

@@ -72,9 +72,14 @@ export function patientToFhir(patient: Patient): FhirPatientWithId {
   return resource;
 }
 
-/** What a pulled Patient can change locally: demographics and contact; never the merge state or local flags. */
+/**
+ * What a pulled Patient can change locally: demographics and contact, never local flags; and a merge done on
+ * another station (active false + link replaced-by), which the station applies as its own merge.
+ */
 export interface PatientFromFhir {
   id: string;
+  /** The record this one was merged into on another station; null for a live record. */
+  replacedBy: string | null;
   name: string;
   idNumber: string | null;
   healthCardNumber: string | null;
@@ -91,8 +96,10 @@ export function patientFromFhir(resource: FhirPatient): PatientFromFhir {
   const name = nameText(resource.name);
   if (!name) throw new Error(`Patient/${resource.id} has no name`);
   const address = resource.address?.find((each) => each.use === 'home') ?? resource.address?.[0];
+  const replacedBy = resource.active === false ? resource.link?.find((each) => each.type === 'replaced-by')?.other.reference : undefined;
   return {
     id: resource.id,
+    replacedBy: replacedBy?.startsWith('Patient/') ? replacedBy.slice('Patient/'.length) : null,
     name,
     idNumber: identifierValue(resource.identifier, SYSTEMS.residentId),
     healthCardNumber: identifierValue(resource.identifier, SYSTEMS.healthCard),

@@ -1,4 +1,5 @@
 import type { Extension, ServiceRequest, Task } from '@medplum/fhirtypes';
+import { chinaLocalDate } from '../../../shared/dates';
 import { followupReferralChecks, followupReferrals } from '../../db/schema/followup';
 import type { ResourceWithId } from '../outbox';
 import { enrolmentConditionId } from './enrolment';
@@ -70,7 +71,8 @@ export function referralToFhir(row: ReferralRow, checks: readonly CheckRow[]): [
   const task: TaskWithId = {
     resourceType: 'Task',
     id: referralTaskId(row.id),
-    status: row.returnedOn ? 'completed' : arrived ? 'in-progress' : 'requested',
+    // The receiving institution's answer, once pulled, is kept on every later push: ours never undoes theirs.
+    status: row.returnedOn || row.countyStatus === 'completed' ? 'completed' : (row.countyStatus ?? (arrived ? 'in-progress' : 'requested')),
     intent: 'order',
     priority: request.priority,
     code: { text: '转诊随访' },
@@ -80,8 +82,50 @@ export function referralToFhir(row: ReferralRow, checks: readonly CheckRow[]): [
     lastModified: row.updatedAt,
     restriction: { period: { end: row.checkDue } },
     ...(row.returnedOn ? { executionPeriod: { start: row.referredOn, end: row.returnedOn } } : {}),
+    ...(row.countyInstitution ? { owner: { display: row.countyInstitution } } : {}),
+    ...(row.countyDepartment ? { location: { display: row.countyDepartment } } : {}),
+    ...(row.countyNote ? { note: [{ text: row.countyNote }] } : {}),
   };
   return [request, task];
+}
+
+/** The receiving institution's answer on a referral's Task (双向转诊: 接收 / 拒收 / 完成, with 回转). */
+export interface CountyReferralAnswer {
+  referralId: string;
+  status: 'accepted' | 'rejected' | 'completed';
+  institution: string;
+  department: string | null;
+  note: string | null;
+  /** The day the patient came back (回转), on a completed Task that carries its execution period's end. */
+  returnedOn: string | null;
+  updatedAt: string;
+}
+
+const ANSWERS = ['accepted', 'rejected', 'completed'] as const;
+
+/**
+ * A referral Task as the county (or the receiving hospital through it) left it. Null for anything else: a consult
+ * Task, or our own Task coming back — the answer names who answered (`owner`), ours never has one of its own.
+ */
+export function countyAnswerFromTask(task: Task, now: string): CountyReferralAnswer | null {
+  const focus = task.focus?.reference;
+  if (!focus?.startsWith('ServiceRequest/') || !task.id) return null;
+  const referralId = focus.slice('ServiceRequest/'.length);
+  if (task.id !== referralTaskId(referralId)) return null;
+  const status = ANSWERS.find((each) => each === task.status);
+  const institution = task.owner?.display;
+  if (!status || !institution) return null;
+  const returned = status === 'completed' ? task.executionPeriod?.end : undefined;
+  return {
+    referralId,
+    status,
+    institution,
+    department: task.location?.display ?? null,
+    note: task.statusReason?.text ?? task.note?.at(-1)?.text ?? null,
+    // A dateTime is an instant: the clinic's day is China's, not UTC's.
+    returnedOn: returned ? (returned.length > 10 ? chinaLocalDate(new Date(returned)) : returned) : null,
+    updatedAt: task.lastModified ?? task.meta?.lastUpdated ?? now,
+  };
 }
 
 export function isFollowupReferral(request: ServiceRequest): boolean {

@@ -4,7 +4,7 @@ import { Link } from 'react-router';
 import type { Referral } from '../../../shared/api/followup';
 import { api } from '../../api/client';
 import { useAuth } from '../../app/auth-context';
-import { todayInChina } from '../../components/dates';
+import { formatDateTime, todayInChina } from '../../components/dates';
 import { ErrorText } from '../../components/error-text';
 import { DateInput, focusRefusedDate } from '../../components/date-input';
 
@@ -94,6 +94,13 @@ function ReferralRow({ referral: r, onChanged, showPatient }: { referral: Referr
             {c.checkDate} {t(`checkMode.${c.mode}`)} {t(`checkOutcome.${c.outcome}`)} {c.detail ?? ''}
           </div>
         ))}
+        {r.county && (
+          <div className={r.county.status === 'rejected' ? 'small days-late' : 'small'} data-testid="referral-county">
+            {t(`referrals.county.${r.county.status}`, { where: [r.county.institution, r.county.department].filter(Boolean).join(' ') })}
+            {r.county.updatedAt && <span className="muted"> · {formatDateTime(r.county.updatedAt)}</span>}
+            {r.county.note && <div className="muted">{r.county.note}</div>}
+          </div>
+        )}
         {r.returnedOn && <div className="muted small">{t('referrals.returned', { date: r.returnedOn, note: r.returnNote ?? '' })}</div>}
       </td>
       <td>

@@ -1,5 +1,6 @@
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
+import { PatientDuplicates } from './patient-duplicates';
 
 /** The 患者 page: where to find someone (the header box) and where to register someone new. */
 export function PatientsPage() {
@@ -13,6 +14,7 @@ export function PatientsPage() {
           {t('clinic:register.title')}
         </Link>
       </div>
+      <PatientDuplicates />
       <div className="card">
         <h2>{t('clinic:patients.findTitle')}</h2>
         <p>{t('clinic:patients.findBody')}</p>
