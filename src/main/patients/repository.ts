@@ -149,9 +149,10 @@ export function insertPatientRow(sqlite: WriteClient, row: PatientRowInput): voi
   insert.run(params);
 }
 
+const DUPLICATE_PAIR_SHAPE = columnsOf(patients, 'id', 'duplicateOf');
 const duplicatePairs = readQuery(
-  `SELECT id, duplicate_of FROM patients WHERE duplicate_of IS NOT NULL AND merged_into IS NULL ORDER BY created_at, id`,
-  columnsOf(patients, 'id', 'duplicateOf'),
+  `SELECT ${selectList(DUPLICATE_PAIR_SHAPE)} FROM patients WHERE duplicate_of IS NOT NULL AND merged_into IS NULL ORDER BY created_at, id`,
+  DUPLICATE_PAIR_SHAPE,
 );
 
 /** Pulled records waiting as duplicates of a local one (same resident ID), oldest first. */
