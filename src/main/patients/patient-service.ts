@@ -335,9 +335,16 @@ const INSERT_SQL = `INSERT INTO patients (id, name, given_name, pinyin_full, pin
   @noIdReason, @sex, @birthDate, @phone, @healthCardNumber, @village, @address, @household, @contractDoctor, @contractDate,
   @hypertension, @diabetes, @allergies, @ethnicCode, @maritalCode, @educationCode, @occupationCode, @idDocTypeCode, 1, @createdAt, @createdAt)`;
 
-/** One insert statement shared by registration and the seed tool (same schema, same keys). */
+const insertStatements = new WeakMap<Sqlite, ReturnType<Sqlite['prepare']>>();
+
+/**
+ * One insert statement shared by registration, the seed tool and the sync pull (same schema, same keys), prepared
+ * once per connection: a first sync inserts tens of thousands of patients and preparing cost more than inserting.
+ */
 export function insertPatientRow(sqlite: Sqlite, row: PatientRowInput): void {
-  sqlite.prepare(INSERT_SQL).run({
+  let statement = insertStatements.get(sqlite);
+  if (!statement) insertStatements.set(sqlite, (statement = sqlite.prepare(INSERT_SQL)));
+  statement.run({
     ethnicCode: null,
     maritalCode: null,
     educationCode: null,

@@ -1,4 +1,4 @@
-import type { Patient as FhirPatient, Resource } from '@medplum/fhirtypes';
+import type { Resource } from '@medplum/fhirtypes';
 import { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { ApiError } from '../../shared/api/errors';
@@ -23,9 +23,9 @@ import { institutionScope, stationInstitutionCode } from './institution';
 import { applyPulledCondition, applyPulledEncounter } from './pulled/visit';
 import { applyPulledEcgReport, applyPulledObservation } from './pulled/observations';
 import type { PullStreamSpec } from './pull-cursor';
-import { dbOf, MissingDependency } from './pulled/store';
-import { syncPulledParts } from '../db/schema';
-import { and, eq } from 'drizzle-orm';
+import { dbOf, MissingDependency, parseStoredResource, prepared } from './pulled/store';
+import { patients, settings, syncOutbox, syncPulledParts, syncTargets } from '../db/schema';
+import { and, eq, max, ne, or, sql } from 'drizzle-orm';
 import { buildClientTls } from './tls';
 import { queueNationalDocument } from '../interop/document-queue';
 import { loadCdaSchema, type SchemaFiles } from '../interop/validate';
@@ -72,19 +72,7 @@ export interface SyncServiceOptions {
   onDrained?: (target: SyncTargetId) => void;
 }
 
-interface TargetRow {
-  id: SyncTargetId;
-  enabled: number;
-  baseUrl: string;
-  caCertificatePem: string;
-  clientPkcs12: Buffer;
-  clientPassphrase: string;
-  serverName: string | null;
-  kind: 'fhir' | 'documents';
-}
-
-const TARGET_COLUMNS = `id, enabled, base_url AS baseUrl, ca_certificate_pem AS caCertificatePem, client_pkcs12 AS clientPkcs12,
-  client_passphrase AS clientPassphrase, server_name AS serverName, kind`;
+type TargetRow = typeof syncTargets.$inferSelect;
 
 /**
  * Where the HL7 CDA R2 schema is read from for the documents targets' pre-send check: the folder saved in 设置/同步,
@@ -318,7 +306,9 @@ export class SyncService {
   }
 
   private refreshPartsWaiting(sqlite: Sqlite): void {
-    this.partsWaiting = dbOf(sqlite).select({ id: syncPulledParts.resourceId }).from(syncPulledParts).limit(1).get() !== undefined;
+    const db = dbOf(sqlite);
+    this.partsWaiting =
+      prepared(db, 'any-part-waiting', () => db.select({ id: syncPulledParts.resourceId }).from(syncPulledParts).limit(1).prepare()).get() !== undefined;
   }
 
   /**
@@ -362,7 +352,7 @@ export class SyncService {
       db.delete(syncPulledParts)
         .where(and(eq(syncPulledParts.target, target), eq(syncPulledParts.resourceType, part.resourceType), eq(syncPulledParts.resourceId, part.resourceId)))
         .run();
-      this.storeLocally(sqlite, target, JSON.parse(part.resource) as Resource);
+      this.storeLocally(sqlite, target, parseStoredResource(part.resource));
     }
   }
 
@@ -375,6 +365,7 @@ export class SyncService {
     // transaction), so it need not wait for an fsync — at first sync that wait was most of the time. WAL with
     // synchronous=NORMAL stays consistent; the next local clinical write (synchronous=FULL) syncs the log anyway.
     sqlite.pragma('synchronous = NORMAL');
+    widenPageCache(sqlite);
     try {
       sqlite.transaction(() => {
         for (const resource of resources) this.applyOne(sqlite, store, target, resource);
@@ -389,8 +380,8 @@ export class SyncService {
 
   /** The configured CDA schema folder (or the environment's), or null when none is set. */
   documentSchemaDir(): string | null {
-    const row = this.opts.sqlite().prepare('SELECT value FROM settings WHERE key = ?').get(CDA_SCHEMA_DIR_SETTING) as { value: string } | undefined;
-    const saved = row ? (JSON.parse(row.value) as unknown) : null;
+    const row = settingRow(this.opts.db(), CDA_SCHEMA_DIR_SETTING);
+    const saved: unknown = row ? JSON.parse(row.value) : null;
     if (typeof saved === 'string' && saved !== '') return saved;
     return process.env.TWS_CDA_SCHEMA_DIR || null;
   }
@@ -403,12 +394,12 @@ export class SyncService {
   }
 
   private readRows(): TargetRow[] {
-    return this.opts.sqlite().prepare(`SELECT ${TARGET_COLUMNS} FROM sync_targets ORDER BY id`).all() as TargetRow[];
+    return this.opts.db().select().from(syncTargets).orderBy(syncTargets.id).all();
   }
 
   private readConfigs(): { enabled: boolean; config: SyncTargetConfig }[] {
     return this.readRows().map((row) => ({
-      enabled: row.enabled === 1,
+      enabled: row.enabled,
       config: {
         id: row.id,
         baseUrl: row.baseUrl,
@@ -484,8 +475,8 @@ export class SyncService {
       });
     // A documents platform gets each resident's EHR-SD-1; a FHIR one everything its routing takes (back-fill).
     if (kind === 'documents') {
-      if (!existing || existing.kind !== kind || existing.enabled !== 1) this.backfillDocuments(input.id);
-    } else if (!existing || existing.enabled !== 1 || existing.kind !== kind) void this.backfill(input.id);
+      if (!existing || existing.kind !== kind || !existing.enabled) this.backfillDocuments(input.id);
+    } else if (!existing || !existing.enabled || existing.kind !== kind) void this.backfill(input.id);
     // New settings may fix what the last error asked for: held entries get another chance.
     this.store().releaseHeld(input.id);
     await this.ensureStarted();
@@ -645,7 +636,7 @@ export class SyncService {
   }
 
   async setEnabled(id: SyncTargetId, enabled: boolean): Promise<SyncTargetView> {
-    const wasEnabled = this.readRows().find((row) => row.id === id)?.enabled === 1;
+    const wasEnabled = this.readRows().find((row) => row.id === id)?.enabled === true;
     const changed = this.opts
       .sqlite()
       .prepare('UPDATE sync_targets SET enabled = ?, updated_at = ? WHERE id = ?')
@@ -665,14 +656,14 @@ export class SyncService {
   view(id: SyncTargetId): SyncTargetView {
     const row = this.readRows().find((each) => each.id === id);
     const store = this.store();
-    const live = this.engine && row?.enabled === 1 ? safeStatus(this.engine, id) : undefined;
+    const live = this.engine && row?.enabled === true ? safeStatus(this.engine, id) : undefined;
     const status = live ?? this.lastStatus.get(id);
     const iso = (ms: number | null | undefined) => (ms === null || ms === undefined ? null : new Date(ms).toISOString());
     return {
       id,
       configured: row !== undefined,
       kind: row?.kind ?? 'fhir',
-      enabled: row?.enabled === 1,
+      enabled: row?.enabled === true,
       baseUrl: row?.baseUrl ?? null,
       serverName: row?.serverName ?? null,
       caSubject: row ? safeCaSubject(row.caCertificatePem) : null,
@@ -693,8 +684,13 @@ export class SyncService {
 
   /** Survives a restart: the newest acknowledgement stands in until the engine finishes a cycle. */
   private lastSuccessFromOutbox(id: SyncTargetId): number | null {
-    const row = this.opts.sqlite().prepare(`SELECT max(sent_at) AS at FROM sync_outbox WHERE target = ? AND state = 'sent'`).get(id) as { at: string | null };
-    return row.at === null ? null : Date.parse(row.at);
+    const row = this.opts
+      .db()
+      .select({ at: max(syncOutbox.sentAt) })
+      .from(syncOutbox)
+      .where(and(eq(syncOutbox.target, id), eq(syncOutbox.state, 'sent')))
+      .get();
+    return row?.at == null ? null : Date.parse(row.at);
   }
 
   /** For system.status(): the status bar's summary over all enabled targets. */
@@ -749,8 +745,8 @@ export class SyncService {
         target: conflict.target,
         resourceType: conflict.resourceType,
         resourceId: conflict.resourceId,
-        ours: conflict.ours as unknown as Record<string, unknown>,
-        theirs: conflict.theirs as unknown as Record<string, unknown> | null,
+        ours: asRecord(conflict.ours),
+        theirs: conflict.theirs === null ? null : asRecord(conflict.theirs),
         detectedAt: new Date(conflict.detectedAt).toISOString(),
       }));
   }
@@ -783,15 +779,20 @@ export class SyncService {
   }
 
   recordStates(patientId: string): RecordSyncStateView[] {
-    const sqlite = this.opts.sqlite();
-    const resources = sqlite
-      .prepare(
-        `SELECT DISTINCT resource_type AS resourceType, resource_id AS resourceId FROM sync_outbox
-         WHERE (resource_type = 'Patient' AND resource_id = @id) OR json_extract(resource, '$.subject.reference') = 'Patient/' || @id
-           OR json_extract(resource, '$.securityContext.reference') = 'Patient/' || @id
-         ORDER BY resource_type, resource_id`,
+    const reference = `Patient/${patientId}`;
+    const resources = this.opts
+      .db()
+      .selectDistinct({ resourceType: syncOutbox.resourceType, resourceId: syncOutbox.resourceId })
+      .from(syncOutbox)
+      .where(
+        or(
+          and(eq(syncOutbox.resourceType, 'Patient'), eq(syncOutbox.resourceId, patientId)),
+          sql`json_extract(${syncOutbox.resource}, '$.subject.reference') = ${reference}`,
+          sql`json_extract(${syncOutbox.resource}, '$.securityContext.reference') = ${reference}`,
+        ),
       )
-      .all({ id: patientId }) as { resourceType: string; resourceId: string }[];
+      .orderBy(syncOutbox.resourceType, syncOutbox.resourceId)
+      .all();
     const store = this.store();
     return resources.flatMap(({ resourceType, resourceId }) =>
       store
@@ -803,8 +804,30 @@ export class SyncService {
 
 const BACKFILL_PENDING = 'sync.backfillPending';
 
+const widened = new WeakSet<Sqlite>();
+
+/**
+ * A first sync inserts into the patients table's dozen search indexes in random key order. With SQLite's default
+ * 2 MiB page cache those pages were evicted and read back (and decrypted) again and again; 64 MiB keeps a
+ * center's indexes in memory (the reminder worker's connection does the same). Once per connection.
+ */
+function widenPageCache(sqlite: Sqlite): void {
+  if (widened.has(sqlite)) return;
+  widened.add(sqlite);
+  sqlite.pragma('cache_size = -65536');
+}
+
+function settingRow(db: Db, key: string): { value: string } | undefined {
+  return db.select({ value: settings.value }).from(settings).where(eq(settings.key, key)).get();
+}
+
+/** A FHIR resource as the API's open JSON object (the contract does not type conflicts' resources). */
+function asRecord(resource: object): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(resource));
+}
+
 function pendingBackfills(sqlite: Sqlite): SyncTargetId[] {
-  const row = sqlite.prepare('SELECT value FROM settings WHERE key = ?').get(BACKFILL_PENDING) as { value: string } | undefined;
+  const row = settingRow(dbOf(sqlite), BACKFILL_PENDING);
   const parsed: unknown = row ? JSON.parse(row.value) : [];
   return SYNC_TARGET_IDS.filter((id) => Array.isArray(parsed) && parsed.includes(id));
 }
@@ -869,7 +892,7 @@ function readInputFile(filePath: string, field: string): Buffer {
   try {
     return readFileSync(filePath);
   } catch (error) {
-    throw new ApiError('VALIDATION', `cannot read ${filePath}: ${(error as Error).message}`, { field, reason: 'FILE_UNREADABLE' });
+    throw new ApiError('VALIDATION', `cannot read ${filePath}: ${error instanceof Error ? error.message : String(error)}`, { field, reason: 'FILE_UNREADABLE' });
   }
 }
 
@@ -907,10 +930,24 @@ function latestLocal(sqlite: Sqlite, ours: ResourceWithId): ResourceWithId {
  * it does not echo back) or creates it. Our own pushes come back on pull unchanged and are skipped.
  */
 export function applyPulledPatient(sqlite: Sqlite, resource: Resource): void {
-  const remote = patientFromFhir(resource as FhirPatient);
-  const local = sqlite.prepare('SELECT id FROM patients WHERE id = ?').get(remote.id) as { id: string } | undefined;
+  if (resource.resourceType !== 'Patient') return;
+  const remote = patientFromFhir(resource);
+  const db = dbOf(sqlite);
+  const local = prepared(db, 'patient-id', () =>
+    db
+      .select({ id: patients.id })
+      .from(patients)
+      .where(eq(patients.id, sql.placeholder('id')))
+      .prepare(),
+  ).get({ id: remote.id });
   if (remote.idNumber) {
-    const other = sqlite.prepare('SELECT id FROM patients WHERE id_number = ? AND id <> ?').get(remote.idNumber, remote.id) as { id: string } | undefined;
+    const other = prepared(db, 'patient-by-resident-id', () =>
+      db
+        .select({ id: patients.id })
+        .from(patients)
+        .where(and(eq(patients.idNumber, sql.placeholder('idNumber')), ne(patients.id, sql.placeholder('id'))))
+        .prepare(),
+    ).get({ idNumber: remote.idNumber, id: remote.id });
     // The same resident registered on two stations while offline: two records, one resident ID. Storing it would
     // break the unique ID; failing would stop the center's whole Patient stream at this record. It waits (with its
     // records, which wait for it) until the duplicate is resolved — see docs/sync.md.
@@ -942,16 +979,9 @@ export function applyPulledPatient(sqlite: Sqlite, resource: Resource): void {
   }
   const current = readPatient(sqlite, remote.id);
   if (samePatient(current, remote)) return;
-  sqlite
-    .prepare(
-      `UPDATE patients SET name = @name, given_name = @givenName, pinyin_full = @pinyinFull, pinyin_initials = @pinyinInitials,
-         pinyin_alt_full = @pinyinAltFull, pinyin_alt_initials = @pinyinAltInitials, id_number = @idNumber, id_suffix = @idSuffix,
-         sex = @sex, birth_date = @birthDate, phone = @phone, health_card_number = @healthCardNumber, village = @village, address = @address,
-         version = version + 1, updated_at = @now WHERE id = @id`,
-    )
-    .run({
+  db.update(patients)
+    .set({
       ...searchColumnsFor(remote.name),
-      id: remote.id,
       idNumber: remote.idNumber,
       idSuffix: remote.idNumber?.slice(-6) ?? null,
       sex: remote.sex,
@@ -960,8 +990,11 @@ export function applyPulledPatient(sqlite: Sqlite, resource: Resource): void {
       healthCardNumber: remote.healthCardNumber,
       village: remote.village,
       address: remote.address,
-      now,
-    });
+      version: sql`${patients.version} + 1`,
+      updatedAt: now,
+    })
+    .where(eq(patients.id, remote.id))
+    .run();
 }
 
 function samePatient(local: ReturnType<typeof readPatient>, remote: PatientFromFhir): boolean {
