@@ -117,33 +117,9 @@ function applyQueueEntry(sqlite: Sqlite, encounter: Encounter): void {
     startedAt: entry.startedAt,
     finishedAt: entry.finishedAt,
   };
-  prepared(db, 'queue-entry-upsert', () => {
-    return db
-      .insert(queueEntries)
-      .values({
-        id: sql.placeholder('id'),
-        patientId: sql.placeholder('patientId'),
-        clinicDate: sql.placeholder('clinicDate'),
-        status: sql.placeholder('status'),
-        priority: sql.placeholder('priority'),
-        clinicianId: sql.placeholder('clinicianId'),
-        checkedInAt: sql.placeholder('checkedInAt'),
-        startedAt: sql.placeholder('startedAt'),
-        finishedAt: sql.placeholder('finishedAt'),
-      })
-      .onConflictDoUpdate({
-        target: queueEntries.id,
-        set: {
-          patientId: param('patientId'),
-          clinicDate: param('clinicDate'),
-          status: param('status'),
-          priority: param('priority'),
-          clinicianId: param('clinicianId'),
-          checkedInAt: param('checkedInAt'),
-          startedAt: param('startedAt'),
-          finishedAt: param('finishedAt'),
-        },
-      })
-      .prepare();
-  }).run({ id: entry.id, ...row } satisfies typeof queueEntries.$inferInsert);
+  // Built per call: a day's queue is a few dozen entries, and the boolean priority needs drizzle's own mapping.
+  db.insert(queueEntries)
+    .values({ id: entry.id, ...row })
+    .onConflictDoUpdate({ target: queueEntries.id, set: row })
+    .run();
 }
