@@ -498,6 +498,12 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     const progress = streams.some(({ cursor }) => !cursor.caughtUp) ? await startProgress(runtime, streams) : undefined;
     let pulled = 0;
     for (const { spec, cursor } of streams) pulled += await pullStreamOf(runtime, spec, cursor, progress);
+    // Every stream reached the end: what arrived is everything, whatever the count estimated (a version replaced
+    // meanwhile is counted twice by it), so the progress ends at its total and the screen does not wait for more.
+    if (progress && progress.received !== progress.total) {
+      progress.total = progress.received;
+      emit({ type: 'pull-progress', target, ...progress });
+    }
     return { pulled, streams: streams.length };
   }
 
@@ -512,7 +518,8 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       });
       const code = classifyHttpStatus(response.status, response.body);
       if (code !== undefined) throw new SyncError(code, `Count ${spec.resourceType}: ${refusalMessage(response)}`, { status: response.status });
-      total += (response.body as Bundle | undefined)?.total ?? 0;
+      // `ge` the cursor's instant also counts the versions at that instant already applied before a restart.
+      total += Math.max(0, ((response.body as Bundle | undefined)?.total ?? 0) - cursor.seenAtSince.length);
     }
     const progress = { received: 0, total, startedAt: clock.now() };
     emit({ type: 'pull-progress', target: runtime.config.id, ...progress });
