@@ -1,8 +1,8 @@
 /**
  * Main's side of the back-fill worker (backfill-worker.ts): one worker per back-fill run, started with the open
- * store's file and key, relaying its progress. Stopping it (the store closed or was replaced, the app quits)
- * terminates the thread; a slice it was in rolls back with its connection, and the pending mark main keeps makes
- * the back-fill run again at the next open.
+ * store's file and key; each slice it prepared is handed to `onSlice` (which writes it on main's connection).
+ * Stopping it (the store closed or was replaced, the app quits) terminates the thread; it only reads, and the
+ * pending mark main keeps makes the back-fill run again at the next open.
  *
  * From the sources (tsx, vitest) the worker runs the TypeScript entry through tsx's require hook; the packaged app
  * runs the entry Vite built beside main.js (forge.config.ts).
@@ -12,7 +12,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { SyncTargetId } from '../../shared/sync';
-import type { BackfillProgress } from './backfill';
+import type { BackfillSlice } from './backfill';
 
 export interface BackfillWorkerData {
   dbFile: string;
@@ -20,10 +20,7 @@ export interface BackfillWorkerData {
   target: SyncTargetId;
 }
 
-export type BackfillWorkerMessage =
-  | ({ type: 'progress' } & BackfillProgress)
-  | ({ type: 'finished' } & BackfillProgress)
-  | { type: 'failed'; message: string };
+export type BackfillWorkerMessage = ({ type: 'slice' } & BackfillSlice) | { type: 'finished' } | { type: 'failed'; message: string };
 
 function spawn(data: BackfillWorkerData): Worker {
   const built = path.join(__dirname, 'backfill-worker.js');
@@ -35,20 +32,20 @@ function spawn(data: BackfillWorkerData): Worker {
 }
 
 function isMessage(value: unknown): value is BackfillWorkerMessage {
-  return typeof value === 'object' && value !== null && 'type' in value && (value.type === 'progress' || value.type === 'finished' || value.type === 'failed');
+  return typeof value === 'object' && value !== null && 'type' in value && (value.type === 'slice' || value.type === 'finished' || value.type === 'failed');
 }
 
 export interface BackfillRun {
-  /** Resolves with the final counts, or with null when stopped; rejects when the worker failed. */
-  done: Promise<BackfillProgress | null>;
+  /** Resolves true when every slice was handed over, false when stopped; rejects when the worker failed. */
+  done: Promise<boolean>;
   stop(): void;
 }
 
 /**
- * Runs one back-fill in a worker. `onProgress` is called for every slice; returning false stops the run there
- * (the store went away underneath).
+ * Runs one back-fill's preparing side in a worker. `onSlice` is called for every slice, in order; returning false
+ * (the store went away underneath) or throwing stops the run there.
  */
-export function runBackfillInWorker(data: BackfillWorkerData, onProgress: (progress: BackfillProgress) => boolean): BackfillRun {
+export function runBackfillInWorker(data: BackfillWorkerData, onSlice: (slice: BackfillSlice) => boolean): BackfillRun {
   const worker = spawn(data);
   let stopped = false;
   const stop = () => {
@@ -56,18 +53,26 @@ export function runBackfillInWorker(data: BackfillWorkerData, onProgress: (progr
     stopped = true;
     void worker.terminate();
   };
-  const done = new Promise<BackfillProgress | null>((resolve, reject) => {
+  const done = new Promise<boolean>((resolve, reject) => {
     worker.on('message', (message: unknown) => {
       if (stopped || !isMessage(message)) return;
       if (message.type === 'failed') {
         stop();
         reject(new Error(`back-fill worker: ${message.message}`));
-      } else if (message.type === 'finished') {
+        return;
+      }
+      if (message.type === 'finished') {
         stopped = true;
-        resolve({ done: message.done, total: message.total, queued: message.queued });
-      } else if (!onProgress({ done: message.done, total: message.total, queued: message.queued })) {
+        resolve(true);
+        return;
+      }
+      try {
+        if (onSlice({ entries: message.entries, done: message.done, total: message.total })) return;
         stop();
-        resolve(null);
+        resolve(false);
+      } catch (error) {
+        stop();
+        reject(error instanceof Error ? error : new Error(String(error)));
       }
     });
     worker.on('error', (error) => {
@@ -76,7 +81,7 @@ export function runBackfillInWorker(data: BackfillWorkerData, onProgress: (progr
     });
     worker.on('exit', () => {
       if (!stopped) reject(new Error('the back-fill worker stopped'));
-      resolve(null);
+      resolve(false);
     });
   });
   return { done, stop };

@@ -3,16 +3,12 @@ import type { SyncTargetId } from '../../shared/sync';
 import type { Sqlite } from '../db/open';
 import { ecgRecords, followupAppointments, followupEnrolments, followupHealthChecks, followupRecords, followupReferrals, patients, visits, vitals } from '../db/schema';
 import { indexFhirDefinitions } from './fhir-validate';
-import { queueIfChanged, queueSettings, type ChangeKind } from './outbox-writer';
+import { prepareBackfillEntries, queueSettings, type ChangeKind } from './outbox-writer';
+import { SqlOutboxStore, type PreparedOutboxEntry } from './sql-outbox-store';
 import { dbOf } from './pulled/store';
 
-/** How long one back-fill transaction holds the database's write lock (the UI's writes wait at most about this). */
+/** How long the preparing side works before handing what it prepared to the writer (and yielding). */
 export const BACKFILL_SLICE_MS = 15;
-/**
- * Pause between slices, with the write lock free: SQLite's busy handler on the main thread retries on a fixed
- * schedule (1, 2, 5, 10 ms…), and a writer that re-took the lock at once could make a save wait through many slices.
- */
-export const BACKFILL_PAUSE_MS = 5;
 
 /**
  * What a back-fill walks, in the order a platform needs it (the Organization and the Patients before what
@@ -44,46 +40,72 @@ export interface BackfillProgress {
   queued: number;
 }
 
+/** One slice's work, handed from the preparing side (the worker) to the writer (main's connection). */
+export interface BackfillSlice {
+  entries: PreparedOutboxEntry[];
+  /** Records walked so far, of total. */
+  done: number;
+  total: number;
+}
+
 /**
- * Walks the store and queues for `target` what its routing takes and what is not already queued with the same
- * content, in write transactions of at most BACKFILL_SLICE_MS each (BEGIN IMMEDIATE: this connection is not the
- * main thread's, so it takes the write lock up front rather than fail to upgrade). `between` runs after each
- * slice with the lock released; returning false stops the walk (the caller's pending mark makes it run again).
- * The slices commit with synchronous=NORMAL: WAL stays consistent after an application crash, and the FULL
- * commit that clears the pending mark afterwards syncs every frame before it.
+ * The costly half of a back-fill, needing only reads: walks the store and prepares (maps, stamps, validates) what
+ * `target` should receive and does not hold yet, handing each slice of about BACKFILL_SLICE_MS to `onSlice`
+ * (the first, empty, carries the total). Returning false from `onSlice` stops the walk.
  */
-export async function walkBackfill(
+export async function prepareBackfill(
   sqlite: Sqlite,
   target: SyncTargetId,
-  between: (progress: BackfillProgress) => Promise<boolean> | boolean,
-): Promise<BackfillProgress & { complete: boolean }> {
+  onSlice: (slice: BackfillSlice) => Promise<boolean> | boolean,
+): Promise<boolean> {
   // Indexing the R4 definitions (once per thread, 1–2 s) happens before the slices, not inside the first one.
   indexFhirDefinitions();
   const work = backfillWork(sqlite);
-  const progress: BackfillProgress = { done: 0, total: work.reduce((sum, [, ids]) => sum + ids.length, 0), queued: 0 };
-  if (!(await between(progress))) return { ...progress, complete: false };
-  const synchronous = sqlite.pragma('synchronous', { simple: true });
+  const total = work.reduce((sum, [, ids]) => sum + ids.length, 0);
+  let done = 0;
+  if (!(await onSlice({ entries: [], done, total }))) return false;
   for (const [kind, ids] of work) {
     let index = 0;
     while (index < ids.length) {
       const started = performance.now();
       const settings = queueSettings(sqlite);
-      sqlite.pragma('synchronous = NORMAL');
-      try {
-        sqlite
-          .transaction(() => {
-            while (index < ids.length && performance.now() - started < BACKFILL_SLICE_MS) {
-              progress.queued += queueIfChanged(sqlite, target, kind, ids[index], settings);
-              index++;
-              progress.done++;
-            }
-          })
-          .immediate();
-      } finally {
-        sqlite.pragma(`synchronous = ${String(synchronous)}`);
-      }
-      if (!(await between(progress))) return { ...progress, complete: false };
+      const entries: PreparedOutboxEntry[] = [];
+      // One read transaction per slice: the records and the outbox seen as of one moment.
+      sqlite.transaction(() => {
+        while (index < ids.length && performance.now() - started < BACKFILL_SLICE_MS) {
+          entries.push(...prepareBackfillEntries(sqlite, target, kind, ids[index], settings));
+          index++;
+          done++;
+        }
+      })();
+      if (!(await onSlice({ entries, done, total }))) return false;
     }
   }
-  return { ...progress, complete: true };
+  return true;
+}
+
+/**
+ * The writing half, on the connection every other write of the station uses (main's): one short transaction per
+ * slice, each entry checked again against the outbox (a save may have queued a newer version meanwhile) and
+ * inserted. Returns how many were queued. Commits with synchronous=NORMAL: WAL stays consistent after an
+ * application crash, and the FULL commit that clears the pending mark afterwards syncs every frame before it.
+ */
+export function storeBackfillSlice(sqlite: Sqlite, target: SyncTargetId, entries: readonly PreparedOutboxEntry[]): number {
+  if (entries.length === 0) return 0;
+  const store = new SqlOutboxStore(() => sqlite);
+  const synchronous = sqlite.pragma('synchronous', { simple: true });
+  sqlite.pragma('synchronous = NORMAL');
+  try {
+    return sqlite.transaction(() => {
+      let queued = 0;
+      for (const entry of entries) {
+        if (store.latestQueuedIs(target, entry)) continue;
+        store.insertPrepared(entry, [target]);
+        queued++;
+      }
+      return queued;
+    })();
+  } finally {
+    sqlite.pragma(`synchronous = ${String(synchronous)}`);
+  }
 }

@@ -6,6 +6,7 @@ import { makeResidentId } from '../../../src/shared/resident-id';
 import { generatePlatformPki, type PlatformPki } from '../../support/fhir-peer/certs';
 import { startFhirPeer, type FhirPeer } from '../../support/fhir-peer/peer';
 import { openTestStation, type TestStation } from '../../support/test-services';
+import { until } from '../../support/until';
 
 /**
  * The 同步 screen's truth, against the county peer over mutual TLS: what waits, what failed (reason and action)
@@ -13,15 +14,6 @@ import { openTestStation, type TestStation } from '../../support/test-services';
  * 空闲 and never a fresh "last sync".
  */
 
-async function until<T>(read: () => Promise<T> | T, done: (value: T) => boolean, what: string): Promise<T> {
-  const deadline = Date.now() + 20_000;
-  for (;;) {
-    const value = await read();
-    if (done(value)) return value;
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}: ${JSON.stringify(value)}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
 
 describe('patientOfResource', () => {
   it.each([

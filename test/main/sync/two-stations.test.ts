@@ -8,6 +8,7 @@ import { generatePlatformPki, type PlatformPki } from '../../support/fhir-peer/c
 import { startFhirPeer, type FhirPeer } from '../../support/fhir-peer/peer';
 import { startStationProcess, type StationProcess } from '../../support/station/station-client';
 import { ADMIN } from '../../support/test-services';
+import { countyTargetInput } from '../../support/fhir-peer/test-peer';
 
 /**
  * Two stations of one center as two processes (each the harness over its own encrypted store), the county peer
@@ -26,13 +27,7 @@ let files: string;
 
 async function setUp(station: StationProcess): Promise<void> {
   await station.call('auth.setupAdmin', ADMIN);
-  await station.call('sync.configure', {
-    id: 'county',
-    baseUrl: peer.url,
-    caCertificatePath: pki.ca.certPath,
-    clientPkcs12Path: pki.client.pfxPath,
-    clientPassphrase: pki.client.passphrase,
-  });
+  await station.call('sync.configure', countyTargetInput(peer.url, pki));
 }
 
 async function until<T>(read: () => Promise<T>, done: (value: T) => boolean, what: string, timeoutMs = 60_000): Promise<T> {
