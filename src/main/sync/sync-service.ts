@@ -575,7 +575,9 @@ export class SyncService {
       return true;
     };
     let complete: boolean;
-    const location = this.opts.backfillWorker?.();
+    // A worker costs a thread start and its own index of the R4 definitions (1–2 s of CPU): worth it for a store in
+    // use, not for a new station's few records (its first sync runs right after and needs the CPU).
+    const location = smallStore(sqlite) ? undefined : this.opts.backfillWorker?.();
     if (location) {
       // Reading, mapping, stamping and validating (≈ 2 ms a record) run in a worker with its own read-only
       // connection; this thread writes each slice's entries in one short transaction (a millisecond or two), so
@@ -588,7 +590,7 @@ export class SyncService {
         this.backfillRuns.delete(run);
       }
     } else {
-      // No database file to open a second connection to (an in-memory store): the same slices on this thread.
+      // A small store, or no database file to open a second connection to: the same slices on this thread.
       complete = await prepareBackfill(sqlite, target, async (slice) => {
         if (!onSlice(slice)) return false;
         await new Promise((resolve) => setImmediate(resolve));
@@ -805,6 +807,14 @@ export class SyncService {
 }
 
 const BACKFILL_PENDING = 'sync.backfillPending';
+
+/** Below this many patients a back-fill runs on the main thread (in the same short slices). */
+const SMALL_STORE_PATIENTS = 50;
+
+function smallStore(sqlite: Sqlite): boolean {
+  const db = dbOf(sqlite);
+  return db.select({ id: patients.id }).from(patients).limit(1).offset(SMALL_STORE_PATIENTS - 1).get() === undefined;
+}
 
 const widened = new WeakSet<Sqlite>();
 
