@@ -86,8 +86,10 @@ export async function initialPull(patients: number): Promise<Record<string, numb
     const tick = () => {
       if (!ticking) return;
       const now = performance.now();
-      const cpu = process.cpuUsage(cpuBefore);
-      cpuBefore = process.cpuUsage();
+      // One cpuUsage call per tick (on a loaded machine each is a slow syscall, counted in the station's CPU).
+      const cpuNow = process.cpuUsage();
+      const cpu = { user: cpuNow.user - cpuBefore.user, system: cpuNow.system - cpuBefore.system };
+      cpuBefore = cpuNow;
       lateness.push(Math.max(0, now - expected));
       busy.push(Math.max(0, Math.min(now - expected, (cpu.user + cpu.system) / 1000 - 5)));
       if (process.env.BENCH_DEBUG && now - expected > 50)
