@@ -24,7 +24,7 @@ const dbs = new WeakMap<Sqlite, Db>();
 export function dbOf(sqlite: Sqlite): Db {
   let db = dbs.get(sqlite);
   if (!db) {
-    db = drizzle(sqlite, { schema }) as Db;
+    db = drizzle(sqlite, { schema });
     dbs.set(sqlite, db);
   }
   return db;
