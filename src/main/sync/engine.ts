@@ -145,6 +145,8 @@ class BatchFailure extends Error {
 interface FetchedPage {
   resources: Resource[];
   bytes: number;
+  /** The Bundle named a next page. */
+  hasNext: boolean;
 }
 
 interface Acknowledgement {
@@ -562,7 +564,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     // platform's work and the round trip overlap the local writes instead of adding to them.
     let pending = prefetch(runtime, spec, cursor, count);
     for (;;) {
-      const { resources: page, bytes } = await pending;
+      const { resources: page, bytes, hasNext } = await pending;
       if (page.length > 0 && bytes > 0) bytesPerResource = bytes / page.length;
       const fresh = freshResources(page, cursor);
       if (fresh.length === 0) {
@@ -578,7 +580,9 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
         await setStatus(runtime, { state: 'pulling' });
         announced = true;
       }
-      const more = page.length >= count;
+      // A server may cap `_count` below what was asked (first-sync pages ask for up to 1,000): its `next` link says
+      // there is more even when the page came back shorter.
+      const more = page.length >= count || hasNext;
       let next = cursor;
       for (const resource of fresh) next = advanceCursor(next, resource);
       count = nextCount();
@@ -692,7 +696,8 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       .filter((entry) => entry.search?.mode === undefined || entry.search.mode === 'match')
       .map((entry) => entry.resource)
       .filter((resource): resource is Resource => resource?.resourceType === resourceType);
-    return { resources, bytes: response.text?.length ?? 0 };
+    const hasNext = bundle.link?.some((link) => link.relation === 'next') === true;
+    return { resources, bytes: response.text?.length ?? 0, hasNext };
   }
 
   // ---- cycle and loop ---------------------------------------------------------------------------------
