@@ -11,6 +11,7 @@
 
 import Database from 'better-sqlite3-multiple-ciphers';
 import { parentPort, workerData } from 'node:worker_threads';
+import { SYNC_TARGET_IDS } from '../../shared/sync';
 import { applyKey, proveKey } from '../db/open';
 import { prepareBackfill } from './backfill';
 import type { BackfillWorkerData, BackfillWorkerMessage } from './backfill-worker-client';
@@ -36,9 +37,23 @@ async function main(port: NonNullable<typeof parentPort>, data: BackfillWorkerDa
   }
 }
 
+function isWorkerData(value: unknown): value is BackfillWorkerData {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    'dbFile' in value &&
+    typeof value.dbFile === 'string' &&
+    'key' in value &&
+    value.key instanceof Uint8Array &&
+    'target' in value &&
+    SYNC_TARGET_IDS.some((id) => id === value.target)
+  );
+}
+
 if (parentPort) {
   const port = parentPort;
-  main(port, workerData as BackfillWorkerData).catch((error: unknown) => {
+  const data: unknown = workerData;
+  (isWorkerData(data) ? main(port, data) : Promise.reject(new Error('the back-fill worker was started without its store and target'))).catch((error: unknown) => {
     port.postMessage({ type: 'failed', message: error instanceof Error ? (error.stack ?? error.message) : String(error) } satisfies BackfillWorkerMessage);
   });
 }
