@@ -200,6 +200,8 @@ const config: ForgeConfig = {
         { entry: 'src/preload/preload.ts', config: 'vite.preload.config.ts', target: 'preload' },
         // The reminder sweep's worker thread: reminder-worker-client.ts starts reminder-worker.js beside main.js.
         { entry: 'src/main/followup/reminder-worker.ts', config: 'vite.main.config.ts', target: 'main' },
+        // The sync back-fill's worker thread: backfill-worker-client.ts starts backfill-worker.js beside main.js.
+        { entry: 'src/main/sync/backfill-worker.ts', config: 'vite.main.config.ts', target: 'main' },
         // The ID-card reader's process (Electron utilityProcess): .vite/build/sdt-worker.js beside main.js.
         { entry: 'src/main/idcard/sdt-worker.ts', config: 'vite.main.config.ts', target: 'main' },
       ],

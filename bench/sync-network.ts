@@ -17,6 +17,7 @@
  *   .silentOverwrites = records edited on both stations while offline that ended without a conflict on either
  *   (a conflict is the visible outcome; anything else lost an edit silently).
  */
+import { readFileSync } from 'node:fs';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { call } from '../src/main/api/dispatcher';
 import { readFeatureSetting, writeFeatureSetting } from '../src/main/settings/settings-service';
@@ -37,6 +38,16 @@ function percentile(values: number[], p: number): number {
 }
 
 const round = (value: number) => Math.round(value * 1000) / 1000;
+
+/** CPU seconds (user + system) a child process has used so far, from /proc (Linux; the bench fails elsewhere). */
+function childCpuS(pid: number | undefined): number {
+  if (pid === undefined) throw new Error('the peer process has no pid');
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // Fields after the command name, which is in parentheses and may hold spaces: utime and stime are 14 and 15.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const ticksPerS = 100; // USER_HZ on every Linux the project builds for
+  return (Number(fields[11]) + Number(fields[12])) / ticksPerS;
+}
 
 export async function initialPull(patients: number): Promise<Record<string, number>> {
   const pki = generatePlatformPki({ name: 'county' });
@@ -75,8 +86,10 @@ export async function initialPull(patients: number): Promise<Record<string, numb
     const tick = () => {
       if (!ticking) return;
       const now = performance.now();
-      const cpu = process.cpuUsage(cpuBefore);
-      cpuBefore = process.cpuUsage();
+      // One cpuUsage call per tick (on a loaded machine each is a slow syscall, counted in the station's CPU).
+      const cpuNow = process.cpuUsage();
+      const cpu = { user: cpuNow.user - cpuBefore.user, system: cpuNow.system - cpuBefore.system };
+      cpuBefore = cpuNow;
       lateness.push(Math.max(0, now - expected));
       busy.push(Math.max(0, Math.min(now - expected, (cpu.user + cpu.system) / 1000 - 5)));
       if (process.env.BENCH_DEBUG && now - expected > 50)
@@ -102,6 +115,7 @@ export async function initialPull(patients: number): Promise<Record<string, numb
 
     const started = performance.now();
     const cpuAtStart = process.cpuUsage();
+    const peerCpuAtStart = childCpuS(peer.child.pid);
     await call(services.dispatch, 'sync', 'configure', {
       id: 'county',
       baseUrl: peer.url,
@@ -119,6 +133,7 @@ export async function initialPull(patients: number): Promise<Record<string, numb
     }
     const seconds = (performance.now() - started) / 1000;
     const cpu = process.cpuUsage(cpuAtStart);
+    const peerCpuS = childCpuS(peer.child.pid) - peerCpuAtStart;
     ticking = false;
     searching = false;
     delay.disable();
@@ -139,6 +154,8 @@ export async function initialPull(patients: number): Promise<Record<string, numb
       // CPU the station's process used for it (the bench's own timers and searches included): on a machine shared
       // with other work, the wall time above is mostly waiting for a CPU; this is what the pull costs.
       'sync.initialPull.stationCpuS': round((cpu.user + cpu.system) / 1e6),
+      // The peer's process (search, serialisation, TLS) over the same stretch: the other half of the wall time.
+      'sync.initialPull.peerCpuS': round(peerCpuS),
       'sync.initialPull.mainThreadBlockMsP99': round(percentile(busy, 99)),
       'sync.initialPull.mainThreadBlockMsMax': round(Math.max(...busy)),
       'sync.initialPull.timerLateMsP99': round(percentile(lateness, 99)),
@@ -259,7 +276,8 @@ async function twoStation(): Promise<Record<string, number>> {
 
 export async function benchSyncNetwork(): Promise<Record<string, number>> {
   const patients = Number(process.env.BENCH_SYNC_PATIENTS ?? 50_000);
-  const two = await twoStation();
+  // BENCH_SYNC_NETWORK=initial runs the first sync alone (while working on it); every figure otherwise.
+  const two = process.env.BENCH_SYNC_NETWORK === 'initial' ? {} : await twoStation();
   const initial = await initialPull(patients);
   return { ...two, ...initial };
 }

@@ -125,6 +125,8 @@ export function createServices(opts: ServicesOptions) {
     db,
     storeOpen: () => store.isOpen,
     events,
+    // The back-fill runs in a worker thread on its own connection to the same file.
+    backfillWorker: () => ({ dbFile: store.dbFile, key: new Uint8Array(store.current.key) }),
     // Each push to the county ends by anchoring the audit chain head there (issue 15.4), sent in that same sync.
     onDrained: (target) => {
       if (target === 'county') anchorAuditHead(sqlite(), { key: store.auditKey, at: opts.clock.now(), facilityName: readSettings(db()).facilityName });

@@ -141,6 +141,14 @@ class BatchFailure extends Error {
   }
 }
 
+/** A pull page's resources and the size of the answer they came in (first-sync pages are sized by it). */
+interface FetchedPage {
+  resources: Resource[];
+  bytes: number;
+  /** The Bundle named a next page. */
+  hasNext: boolean;
+}
+
 interface Acknowledgement {
   group: ResourceGroup;
   versionId: string | null;
@@ -152,6 +160,15 @@ const CHUNK_TARGET_MS = 12;
 
 /** Upper bound when a pull page has to widen past versions sharing one instant. */
 const MAX_PULL_PAGE = 10_000;
+
+/**
+ * First sync pages are sized by bytes, not by count: the page's JSON is parsed in one piece on the main thread, so
+ * a page should stay near PAGE_TARGET_BYTES (a few ms to parse) — about a thousand patients or vitals, a handful
+ * of ECG waveforms. Fewer, larger pages of the small types cut the per-request cost on both sides, which was a
+ * large share of a 250,000-resource first sync. A caught-up stream keeps the configured page size.
+ */
+const PAGE_TARGET_BYTES = 1_500_000;
+const MAX_FIRST_SYNC_PAGE = 1_000;
 
 export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
   const clock = options.clock ?? systemClock;
@@ -483,6 +500,12 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     const progress = streams.some(({ cursor }) => !cursor.caughtUp) ? await startProgress(runtime, streams) : undefined;
     let pulled = 0;
     for (const { spec, cursor } of streams) pulled += await pullStreamOf(runtime, spec, cursor, progress);
+    // Every stream reached the end: what arrived is everything, whatever the count estimated (a version replaced
+    // meanwhile is counted twice by it), so the progress ends at its total and the screen does not wait for more.
+    if (progress && progress.received !== progress.total) {
+      progress.total = progress.received;
+      emit({ type: 'pull-progress', target, ...progress });
+    }
     return { pulled, streams: streams.length };
   }
 
@@ -497,7 +520,8 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       });
       const code = classifyHttpStatus(response.status, response.body);
       if (code !== undefined) throw new SyncError(code, `Count ${spec.resourceType}: ${refusalMessage(response)}`, { status: response.status });
-      total += (response.body as Bundle | undefined)?.total ?? 0;
+      // `ge` the cursor's instant also counts the versions at that instant already applied before a restart.
+      total += Math.max(0, ((response.body as Bundle | undefined)?.total ?? 0) - cursor.seenAtSince.length);
     }
     const progress = { received: 0, total, startedAt: clock.now() };
     emit({ type: 'pull-progress', target: runtime.config.id, ...progress });
@@ -527,6 +551,12 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     const target = runtime.config.id;
     let cursor = lookbackStart(runtime, spec, start);
     const pageSize = runtime.config.pullPageSize ?? SYNC_DEFAULTS.pullPageSize;
+    // While the stream catches up: as many resources as fit PAGE_TARGET_BYTES at the last page's size per resource.
+    let bytesPerResource: number | undefined;
+    const nextCount = () =>
+      cursor.caughtUp || bytesPerResource === undefined
+        ? pageSize
+        : Math.max(pageSize, Math.min(MAX_FIRST_SYNC_PAGE, Math.floor(PAGE_TARGET_BYTES / bytesPerResource)));
     let count = pageSize;
     let applied = 0;
     let announced = false;
@@ -534,7 +564,8 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     // platform's work and the round trip overlap the local writes instead of adding to them.
     let pending = prefetch(runtime, spec, cursor, count);
     for (;;) {
-      const page = await pending;
+      const { resources: page, bytes, hasNext } = await pending;
+      if (page.length > 0 && bytes > 0) bytesPerResource = bytes / page.length;
       const fresh = freshResources(page, cursor);
       if (fresh.length === 0) {
         // A full page of versions already applied (more than a page share one instant): widen the page.
@@ -549,10 +580,12 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
         await setStatus(runtime, { state: 'pulling' });
         announced = true;
       }
-      const more = page.length >= count;
+      // A server may cap `_count` below what was asked (first-sync pages ask for up to 1,000): its `next` link says
+      // there is more even when the page came back shorter.
+      const more = page.length >= count || hasNext;
       let next = cursor;
       for (const resource of fresh) next = advanceCursor(next, resource);
-      count = pageSize;
+      count = nextCount();
       if (more) pending = prefetch(runtime, spec, next, count);
       const before = applied;
       cursor = await applyPage(runtime, spec, fresh, cursor, (n) => {
@@ -643,13 +676,13 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
   }
 
   /** fetchPage, started now; a failure surfaces when the page is awaited (never as an unhandled rejection). */
-  function prefetch(runtime: TargetRuntime, spec: PullStreamSpec, cursor: PullCursor, count: number): Promise<Resource[]> {
+  function prefetch(runtime: TargetRuntime, spec: PullStreamSpec, cursor: PullCursor, count: number): Promise<FetchedPage> {
     const page = fetchPage(runtime, spec, cursor, count);
     page.catch(() => undefined);
     return page;
   }
 
-  async function fetchPage(runtime: TargetRuntime, spec: PullStreamSpec, cursor: PullCursor, count: number): Promise<Resource[]> {
+  async function fetchPage(runtime: TargetRuntime, spec: PullStreamSpec, cursor: PullCursor, count: number): Promise<FetchedPage> {
     const { resourceType } = spec;
     const response = await http.send(runtime.config, {
       method: 'GET',
@@ -659,10 +692,12 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     if (code !== undefined) throw new SyncError(code, `Pull ${resourceType}: ${refusalMessage(response)}`, { status: response.status });
     const bundle = response.body as Bundle | undefined;
     if (bundle?.resourceType !== 'Bundle') throw new SyncError('HTTP_5XX', `Pull ${resourceType}: the answer is not a Bundle`);
-    return (bundle.entry ?? [])
+    const resources = (bundle.entry ?? [])
       .filter((entry) => entry.search?.mode === undefined || entry.search.mode === 'match')
       .map((entry) => entry.resource)
       .filter((resource): resource is Resource => resource?.resourceType === resourceType);
+    const hasNext = bundle.link?.some((link) => link.relation === 'next') === true;
+    return { resources, bytes: response.text?.length ?? 0, hasNext };
   }
 
   // ---- cycle and loop ---------------------------------------------------------------------------------

@@ -21,7 +21,7 @@ import { queueEntryToFhir, visitToFhir, type QueueEntryForFhir } from './mapping
 import { vitalsToObservations } from './mapping/vitals';
 import { queueNationalDocument, type DocumentChange } from '../interop/document-queue';
 import type { ResourceWithId } from './outbox';
-import { SqlOutboxStore } from './sql-outbox-store';
+import { prepareOutboxEntry, SqlOutboxStore, type PreparedOutboxEntry } from './sql-outbox-store';
 
 /**
  * The domain side of the transactional outbox: services call recordChange INSIDE their write transaction, so the
@@ -191,6 +191,19 @@ export function queueIfChanged(sqlite: Sqlite, target: SyncTargetId, kind: Chang
     queued++;
   }
   return queued;
+}
+
+/**
+ * The back-fill's half of queueIfChanged that needs no write: the record's resources for `target` (when its routing
+ * takes the family), stamped and validated, leaving out those whose newest queued entry is already the same. The
+ * writer checks again against the outbox when it stores them (something may have been queued in between).
+ */
+export function prepareBackfillEntries(sqlite: Sqlite, target: SyncTargetId, kind: ChangeKind, id: string, settings: QueueSettings): PreparedOutboxEntry[] {
+  if (!settings.routing[target].includes(FAMILY_OF[kind])) return [];
+  const store = new SqlOutboxStore(() => sqlite);
+  return mapChange(sqlite, kind, id)
+    .map((resource) => prepareOutboxEntry(resource, settings.institution))
+    .filter((entry) => !store.latestQueuedIs(target, entry));
 }
 
 /** What queueing reads from settings, read once per slice of a back-fill rather than once per record. */

@@ -87,6 +87,28 @@ function prepared(sqlite: Sqlite, sql: string): Database.Statement<unknown[]> {
   return statement;
 }
 
+/** A resource as the outbox stores it: stamped with the institution, serialised, and validated once. */
+export interface PreparedOutboxEntry {
+  resourceType: string;
+  resourceId: string;
+  json: string;
+  /** VALIDATION_FAILED when the resource does not validate: it is queued held. */
+  error: SyncErrorInfo | null;
+}
+
+/** Stamps and validates (the costly part of queueing, needing no database), so it can run off the main thread. */
+export function prepareOutboxEntry(unstamped: ResourceWithId, institution: StationInstitution | null): PreparedOutboxEntry {
+  // Stored as it will be sent (institution.ts), so a back-fill can tell an unchanged record from a changed one.
+  const resource = stampInstitution(unstamped, institution);
+  const result = validateForSend(resource);
+  return {
+    resourceType: resource.resourceType,
+    resourceId: resource.id,
+    json: JSON.stringify(resource),
+    error: result.valid ? null : syncErrorInfo('VALIDATION_FAILED', describeIssues(result.issues)),
+  };
+}
+
 export class SqlOutboxStore implements OutboxStore {
   constructor(
     /** A getter: a restore swaps the open database under the store. */
@@ -100,18 +122,28 @@ export class SqlOutboxStore implements OutboxStore {
    * VALIDATION_FAILED — the clinical change itself is kept; the record shows the sync error.
    */
   enqueue(unstamped: ResourceWithId, targets: readonly SyncTargetId[], institution: StationInstitution | null = stationInstitution(this.sqlite())): void {
+    this.insertPrepared(prepareOutboxEntry(unstamped, institution), targets);
+  }
+
+  /** Queues an entry prepared by prepareOutboxEntry (possibly on another thread: the back-fill's worker). */
+  insertPrepared(entry: PreparedOutboxEntry, targets: readonly SyncTargetId[]): void {
     const insert = prepared(
       this.sqlite(),
       `INSERT INTO sync_outbox (target, resource_type, resource_id, resource, created_at, state, last_error) VALUES (?, ?, ?, ?, ?, ?, ?)`,
     );
-    // Stored as it will be sent (institution.ts), so a back-fill can tell an unchanged record from a changed one.
-    const resource = stampInstitution(unstamped, institution);
-    const json = JSON.stringify(resource);
     const at = this.now().toISOString();
-    const result = validateForSend(resource);
-    const error: SyncErrorInfo | null = result.valid ? null : syncErrorInfo('VALIDATION_FAILED', describeIssues(result.issues));
     for (const target of targets)
-      insert.run(target, resource.resourceType, resource.id, json, at, error ? 'held' : 'pending', error ? JSON.stringify(error) : null);
+      insert.run(target, entry.resourceType, entry.resourceId, entry.json, at, entry.error ? 'held' : 'pending', entry.error ? JSON.stringify(entry.error) : null);
+  }
+
+  /** Whether the newest entry queued for the resource and target holds exactly `json` (a prepared entry's). */
+  latestQueuedIs(target: SyncTargetId, entry: PreparedOutboxEntry): boolean {
+    const row = prepared(this.sqlite(), `SELECT resource FROM sync_outbox WHERE resource_type = ? AND resource_id = ? AND target = ? ORDER BY seq DESC LIMIT 1`).get(
+      entry.resourceType,
+      entry.resourceId,
+      target,
+    );
+    return typeof row === 'object' && row !== null && 'resource' in row && row.resource === entry.json;
   }
 
   /**

@@ -1,4 +1,4 @@
-import type { Patient as FhirPatient, Resource } from '@medplum/fhirtypes';
+import type { Resource } from '@medplum/fhirtypes';
 import { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { ApiError } from '../../shared/api/errors';
@@ -16,18 +16,19 @@ import { SyncError } from './errors';
 import { createFhirHttpClient, type FhirHttpClient } from './http';
 import { patientFromFhir, patientToFhir, type PatientFromFhir } from './mapping/patient';
 import type { ResourceWithId } from './outbox';
-import { configuredTargets, onEnqueued, queueIfChanged, queueSettings, readPatient, readPatientIfAny, ROUTING_SETTING, syncRouting, type ChangeKind } from './outbox-writer';
-import { indexFhirDefinitions } from './fhir-validate';
+import { configuredTargets, onEnqueued, readPatient, readPatientIfAny, ROUTING_SETTING, syncRouting } from './outbox-writer';
 import { SqlOutboxStore } from './sql-outbox-store';
 import { listSyncRecords } from './record-lists';
 import { institutionScope, stationInstitutionCode } from './institution';
 import { applyPulledCondition, applyPulledEncounter } from './pulled/visit';
 import { applyPulledEcgReport, applyPulledObservation } from './pulled/observations';
 import type { PullStreamSpec } from './pull-cursor';
-import { dbOf, MissingDependency } from './pulled/store';
-import { syncPulledParts } from '../db/schema';
-import { and, eq } from 'drizzle-orm';
+import { dbOf, MissingDependency, parseStoredResource, prepared } from './pulled/store';
+import { patients, settings, syncOutbox, syncPulledParts, syncTargets } from '../db/schema';
+import { and, eq, max, or, sql } from 'drizzle-orm';
 import { buildClientTls } from './tls';
+import { prepareBackfill, storeBackfillSlice, type BackfillProgress, type BackfillSlice } from './backfill';
+import { runBackfillInWorker, type BackfillRun } from './backfill-worker-client';
 import { queueNationalDocument } from '../interop/document-queue';
 import { loadCdaSchema, type SchemaFiles } from '../interop/validate';
 
@@ -71,21 +72,11 @@ export interface SyncServiceOptions {
    * without nudging the engine.
    */
   onDrained?: (target: SyncTargetId) => void;
+  /** The open store's file and key, for the back-fill's worker thread and its own connection; absent: on this thread. */
+  backfillWorker?: () => { dbFile: string; key: Uint8Array };
 }
 
-interface TargetRow {
-  id: SyncTargetId;
-  enabled: number;
-  baseUrl: string;
-  caCertificatePem: string;
-  clientPkcs12: Buffer;
-  clientPassphrase: string;
-  serverName: string | null;
-  kind: 'fhir' | 'documents';
-}
-
-const TARGET_COLUMNS = `id, enabled, base_url AS baseUrl, ca_certificate_pem AS caCertificatePem, client_pkcs12 AS clientPkcs12,
-  client_passphrase AS clientPassphrase, server_name AS serverName, kind`;
+type TargetRow = typeof syncTargets.$inferSelect;
 
 /**
  * Where the HL7 CDA R2 schema is read from for the documents targets' pre-send check: the folder saved in 设置/同步,
@@ -117,6 +108,7 @@ export class SyncService {
   private readonly institutionTypes: string[] = CLINIC_PULLS.map(([type]) => type);
   private readonly scopes: { resourceType: string; scope: PullScope }[] = [];
   private readonly backfills = new Map<SyncTargetId, { running: Promise<void>; again: boolean }>();
+  private readonly backfillRuns = new Set<BackfillRun>();
   private resumedFor: Sqlite | undefined;
   private readonly lastStatus = new Map<SyncTargetId, SyncTargetStatus>();
   private readonly sentThisSession = new Map<SyncTargetId, number>();
@@ -257,6 +249,7 @@ export class SyncService {
   /** Stops the engine and the watch timer for good (app quit). */
   async close(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
+    for (const run of this.backfillRuns) run.stop();
     await this.stop();
   }
 
@@ -319,7 +312,9 @@ export class SyncService {
   }
 
   private refreshPartsWaiting(sqlite: Sqlite): void {
-    this.partsWaiting = dbOf(sqlite).select({ id: syncPulledParts.resourceId }).from(syncPulledParts).limit(1).get() !== undefined;
+    const db = dbOf(sqlite);
+    this.partsWaiting =
+      prepared(db, 'any-part-waiting', () => db.select({ id: syncPulledParts.resourceId }).from(syncPulledParts).limit(1).prepare()).get() !== undefined;
   }
 
   /**
@@ -363,7 +358,7 @@ export class SyncService {
       db.delete(syncPulledParts)
         .where(and(eq(syncPulledParts.target, target), eq(syncPulledParts.resourceType, part.resourceType), eq(syncPulledParts.resourceId, part.resourceId)))
         .run();
-      this.storeLocally(sqlite, target, JSON.parse(part.resource) as Resource);
+      this.storeLocally(sqlite, target, parseStoredResource(part.resource));
     }
   }
 
@@ -376,6 +371,7 @@ export class SyncService {
     // transaction), so it need not wait for an fsync — at first sync that wait was most of the time. WAL with
     // synchronous=NORMAL stays consistent; the next local clinical write (synchronous=FULL) syncs the log anyway.
     sqlite.pragma('synchronous = NORMAL');
+    widenPageCache(sqlite);
     try {
       sqlite.transaction(() => {
         for (const resource of resources) this.applyOne(sqlite, store, target, resource);
@@ -390,8 +386,8 @@ export class SyncService {
 
   /** The configured CDA schema folder (or the environment's), or null when none is set. */
   documentSchemaDir(): string | null {
-    const row = this.opts.sqlite().prepare('SELECT value FROM settings WHERE key = ?').get(CDA_SCHEMA_DIR_SETTING) as { value: string } | undefined;
-    const saved = row ? (JSON.parse(row.value) as unknown) : null;
+    const row = settingRow(this.opts.db(), CDA_SCHEMA_DIR_SETTING);
+    const saved: unknown = row ? JSON.parse(row.value) : null;
     if (typeof saved === 'string' && saved !== '') return saved;
     return process.env.TWS_CDA_SCHEMA_DIR || null;
   }
@@ -404,12 +400,12 @@ export class SyncService {
   }
 
   private readRows(): TargetRow[] {
-    return this.opts.sqlite().prepare(`SELECT ${TARGET_COLUMNS} FROM sync_targets ORDER BY id`).all() as TargetRow[];
+    return this.opts.db().select().from(syncTargets).orderBy(syncTargets.id).all();
   }
 
   private readConfigs(): { enabled: boolean; config: SyncTargetConfig }[] {
     return this.readRows().map((row) => ({
-      enabled: row.enabled === 1,
+      enabled: row.enabled,
       config: {
         id: row.id,
         baseUrl: row.baseUrl,
@@ -485,8 +481,8 @@ export class SyncService {
       });
     // A documents platform gets each resident's EHR-SD-1; a FHIR one everything its routing takes (back-fill).
     if (kind === 'documents') {
-      if (!existing || existing.kind !== kind || existing.enabled !== 1) this.backfillDocuments(input.id);
-    } else if (!existing || existing.enabled !== 1 || existing.kind !== kind) void this.backfill(input.id);
+      if (!existing || existing.kind !== kind || !existing.enabled) this.backfillDocuments(input.id);
+    } else if (!existing || !existing.enabled || existing.kind !== kind) void this.backfill(input.id);
     // New settings may fix what the last error asked for: held entries get another chance.
     this.store().releaseHeld(input.id);
     await this.ensureStarted();
@@ -565,48 +561,47 @@ export class SyncService {
       if (pendingBackfills(sqlite).includes(target)) setBackfillPending(sqlite, target, false); // target removed since
       return;
     }
-    // Indexing the R4 definitions (once per process, 1–2 s) happens before the slices, not inside the first one.
-    indexFhirDefinitions();
-    const work = backfillWork(sqlite);
-    const total = work.reduce((sum, [, ids]) => sum + ids.length, 0);
     // Durable before the first slice: a back-fill cut short (quit, crash, power) is run again at the next start.
     setBackfillPending(sqlite, target, true);
-    const synchronous = sqlite.pragma('synchronous', { simple: true }) as number;
-    let done = 0;
-    let queued = 0;
-    const publish = (finished: boolean) => this.opts.events.publish('syncBackfill', { target, done, total, queued, finished });
-    publish(false);
-    for (const [kind, ids] of work) {
-      let index = 0;
-      while (index < ids.length) {
-        if (!this.opts.storeOpen() || this.opts.sqlite() !== sqlite) return; // closed or restored underneath
-        const started = performance.now();
-        const settings = queueSettings(sqlite);
-        // The slices commit without waiting for the disk (WAL + synchronous=NORMAL survives a crash of the app,
-        // not of the machine): on a loaded PC that wait, not the work, is most of a slice. Durability comes from
-        // the FULL commit that clears the pending mark at the end, which syncs every frame before it; a power cut
-        // before that leaves the mark set, and the back-fill (idempotent) runs again. Nothing else can write
-        // between these statements: better-sqlite3 is synchronous and this is the main thread.
-        sqlite.pragma('synchronous = NORMAL');
-        try {
-          sqlite.transaction(() => {
-            while (index < ids.length && performance.now() - started < BACKFILL_SLICE_MS) {
-              queued += queueIfChanged(sqlite, target, kind, ids[index], settings);
-              index++;
-              done++;
-            }
-          })();
-        } finally {
-          sqlite.pragma(`synchronous = ${synchronous}`);
-        }
-        publish(false);
-        await new Promise((resolve) => setImmediate(resolve));
+    const progress: BackfillProgress = { done: 0, total: 0, queued: 0 };
+    const publish = (finished: boolean) => this.opts.events.publish('syncBackfill', { target, ...progress, finished });
+    // Closed or restored underneath: stop; the mark stays and the next open runs it again.
+    const stillOurs = () => this.opts.storeOpen() && this.opts.sqlite() === sqlite;
+    const onSlice = (slice: BackfillSlice) => {
+      if (!stillOurs()) return false;
+      progress.queued += storeBackfillSlice(sqlite, target, slice.entries);
+      progress.done = slice.done;
+      progress.total = slice.total;
+      publish(false);
+      return true;
+    };
+    let complete: boolean;
+    // A worker costs a thread start and its own index of the R4 definitions (1–2 s of CPU): worth it for a store in
+    // use, not for a new station's few records (its first sync runs right after and needs the CPU).
+    const location = smallStore(sqlite) ? undefined : this.opts.backfillWorker?.();
+    if (location) {
+      // Reading, mapping, stamping and validating (≈ 2 ms a record) run in a worker with its own read-only
+      // connection; this thread writes each slice's entries in one short transaction (a millisecond or two), so
+      // the UI is not held by the back-fill (it was 96–124 ms p99 with all of it on this thread).
+      const run = runBackfillInWorker({ ...location, target }, onSlice);
+      this.backfillRuns.add(run);
+      try {
+        complete = await run.done;
+      } finally {
+        this.backfillRuns.delete(run);
       }
+    } else {
+      // A small store, or no database file to open a second connection to: the same slices on this thread.
+      complete = await prepareBackfill(sqlite, target, async (slice) => {
+        if (!onSlice(slice)) return false;
+        await new Promise((resolve) => setImmediate(resolve));
+        return stillOurs();
+      });
     }
-    if (!this.opts.storeOpen() || this.opts.sqlite() !== sqlite) return; // closed during the last yield: resumes at next open
+    if (!complete || !stillOurs()) return;
     setBackfillPending(sqlite, target, false);
     publish(true);
-    if (queued > 0) this.engine?.nudge(target);
+    if (progress.queued > 0) this.engine?.nudge(target);
   }
 
   /** Once per opened store: back-fills that did not finish last time run again. */
@@ -646,7 +641,7 @@ export class SyncService {
   }
 
   async setEnabled(id: SyncTargetId, enabled: boolean): Promise<SyncTargetView> {
-    const wasEnabled = this.readRows().find((row) => row.id === id)?.enabled === 1;
+    const wasEnabled = this.readRows().find((row) => row.id === id)?.enabled === true;
     const changed = this.opts
       .sqlite()
       .prepare('UPDATE sync_targets SET enabled = ?, updated_at = ? WHERE id = ?')
@@ -666,14 +661,14 @@ export class SyncService {
   view(id: SyncTargetId): SyncTargetView {
     const row = this.readRows().find((each) => each.id === id);
     const store = this.store();
-    const live = this.engine && row?.enabled === 1 ? safeStatus(this.engine, id) : undefined;
+    const live = this.engine && row?.enabled === true ? safeStatus(this.engine, id) : undefined;
     const status = live ?? this.lastStatus.get(id);
     const iso = (ms: number | null | undefined) => (ms === null || ms === undefined ? null : new Date(ms).toISOString());
     return {
       id,
       configured: row !== undefined,
       kind: row?.kind ?? 'fhir',
-      enabled: row?.enabled === 1,
+      enabled: row?.enabled === true,
       baseUrl: row?.baseUrl ?? null,
       serverName: row?.serverName ?? null,
       caSubject: row ? safeCaSubject(row.caCertificatePem) : null,
@@ -694,8 +689,13 @@ export class SyncService {
 
   /** Survives a restart: the newest acknowledgement stands in until the engine finishes a cycle. */
   private lastSuccessFromOutbox(id: SyncTargetId): number | null {
-    const row = this.opts.sqlite().prepare(`SELECT max(sent_at) AS at FROM sync_outbox WHERE target = ? AND state = 'sent'`).get(id) as { at: string | null };
-    return row.at === null ? null : Date.parse(row.at);
+    const row = this.opts
+      .db()
+      .select({ at: max(syncOutbox.sentAt) })
+      .from(syncOutbox)
+      .where(and(eq(syncOutbox.target, id), eq(syncOutbox.state, 'sent')))
+      .get();
+    return row?.at == null ? null : Date.parse(row.at);
   }
 
   /** For system.status(): the status bar's summary over all enabled targets. */
@@ -750,8 +750,8 @@ export class SyncService {
         target: conflict.target,
         resourceType: conflict.resourceType,
         resourceId: conflict.resourceId,
-        ours: conflict.ours as unknown as Record<string, unknown>,
-        theirs: conflict.theirs as unknown as Record<string, unknown> | null,
+        ours: asRecord(conflict.ours),
+        theirs: conflict.theirs === null ? null : asRecord(conflict.theirs),
         detectedAt: new Date(conflict.detectedAt).toISOString(),
       }));
   }
@@ -784,15 +784,20 @@ export class SyncService {
   }
 
   recordStates(patientId: string): RecordSyncStateView[] {
-    const sqlite = this.opts.sqlite();
-    const resources = sqlite
-      .prepare(
-        `SELECT DISTINCT resource_type AS resourceType, resource_id AS resourceId FROM sync_outbox
-         WHERE (resource_type = 'Patient' AND resource_id = @id) OR json_extract(resource, '$.subject.reference') = 'Patient/' || @id
-           OR json_extract(resource, '$.securityContext.reference') = 'Patient/' || @id
-         ORDER BY resource_type, resource_id`,
+    const reference = `Patient/${patientId}`;
+    const resources = this.opts
+      .db()
+      .selectDistinct({ resourceType: syncOutbox.resourceType, resourceId: syncOutbox.resourceId })
+      .from(syncOutbox)
+      .where(
+        or(
+          and(eq(syncOutbox.resourceType, 'Patient'), eq(syncOutbox.resourceId, patientId)),
+          sql`json_extract(${syncOutbox.resource}, '$.subject.reference') = ${reference}`,
+          sql`json_extract(${syncOutbox.resource}, '$.securityContext.reference') = ${reference}`,
+        ),
       )
-      .all({ id: patientId }) as { resourceType: string; resourceId: string }[];
+      .orderBy(syncOutbox.resourceType, syncOutbox.resourceId)
+      .all();
     const store = this.store();
     return resources.flatMap(({ resourceType, resourceId }) =>
       store
@@ -804,8 +809,38 @@ export class SyncService {
 
 const BACKFILL_PENDING = 'sync.backfillPending';
 
+/** Below this many patients a back-fill runs on the main thread (in the same short slices). */
+const SMALL_STORE_PATIENTS = 50;
+
+function smallStore(sqlite: Sqlite): boolean {
+  const db = dbOf(sqlite);
+  return db.select({ id: patients.id }).from(patients).limit(1).offset(SMALL_STORE_PATIENTS - 1).get() === undefined;
+}
+
+const widened = new WeakSet<Sqlite>();
+
+/**
+ * A first sync inserts into the patients table's dozen search indexes in random key order. With SQLite's default
+ * 2 MiB page cache those pages were evicted and read back (and decrypted) again and again; 64 MiB keeps a
+ * center's indexes in memory (the reminder worker's connection does the same). Once per connection.
+ */
+function widenPageCache(sqlite: Sqlite): void {
+  if (widened.has(sqlite)) return;
+  widened.add(sqlite);
+  sqlite.pragma('cache_size = -65536');
+}
+
+function settingRow(db: Db, key: string): { value: string } | undefined {
+  return db.select({ value: settings.value }).from(settings).where(eq(settings.key, key)).get();
+}
+
+/** A FHIR resource as the API's open JSON object (the contract does not type conflicts' resources). */
+function asRecord(resource: object): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(resource));
+}
+
 function pendingBackfills(sqlite: Sqlite): SyncTargetId[] {
-  const row = sqlite.prepare('SELECT value FROM settings WHERE key = ?').get(BACKFILL_PENDING) as { value: string } | undefined;
+  const row = settingRow(dbOf(sqlite), BACKFILL_PENDING);
   const parsed: unknown = row ? JSON.parse(row.value) : [];
   return SYNC_TARGET_IDS.filter((id) => Array.isArray(parsed) && parsed.includes(id));
 }
@@ -819,30 +854,6 @@ function setBackfillPending(sqlite: Sqlite, target: SyncTargetId, pending: boole
       `INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`,
     )
     .run(BACKFILL_PENDING, JSON.stringify([...next]), new Date().toISOString());
-}
-
-/** How long one back-fill transaction may hold the main thread (the goal is no block over 50 ms). */
-const BACKFILL_SLICE_MS = 15;
-
-/**
- * What a back-fill walks, in the order a platform needs it (the Organization and the Patients before what
- * references them). Visits: the current signed version of each (it carries its vitals); vitals taken outside a
- * visit; ECGs assigned to a patient.
- */
-function backfillWork(sqlite: Sqlite): [ChangeKind, string[]][] {
-  const ids = (sql: string) => sqlite.prepare(sql).pluck().all() as string[];
-  return [
-    ['institution', ['station']],
-    ['patient', ids('SELECT id FROM patients ORDER BY created_at, id')],
-    ['enrolment', ids('SELECT id FROM followup_enrolments ORDER BY rowid')],
-    ['followupVisit', ids('SELECT id FROM followup_records ORDER BY rowid')],
-    ['referral', ids('SELECT id FROM followup_referrals ORDER BY rowid')],
-    ['appointment', ids('SELECT id FROM followup_appointments ORDER BY rowid')],
-    ['healthCheck', ids('SELECT id FROM followup_health_checks ORDER BY rowid')],
-    ['visit', ids(`SELECT id FROM visits WHERE status = 'closed' ORDER BY rowid`)],
-    ['vitals', ids('SELECT id FROM vitals WHERE visit_id IS NULL ORDER BY rowid')],
-    ['ecg', ids('SELECT id FROM ecg_records WHERE patient_id IS NOT NULL ORDER BY rowid')],
-  ];
 }
 
 function safeStatus(engine: SyncEngine, id: SyncTargetId): SyncTargetStatus | undefined {
@@ -870,7 +881,7 @@ function readInputFile(filePath: string, field: string): Buffer {
   try {
     return readFileSync(filePath);
   } catch (error) {
-    throw new ApiError('VALIDATION', `cannot read ${filePath}: ${(error as Error).message}`, { field, reason: 'FILE_UNREADABLE' });
+    throw new ApiError('VALIDATION', `cannot read ${filePath}: ${error instanceof Error ? error.message : String(error)}`, { field, reason: 'FILE_UNREADABLE' });
   }
 }
 
@@ -908,7 +919,8 @@ function latestLocal(sqlite: Sqlite, ours: ResourceWithId): ResourceWithId {
  * it does not echo back) or creates it. Our own pushes come back on pull unchanged and are skipped.
  */
 export function applyPulledPatient(sqlite: Sqlite, resource: Resource): void {
-  const remote = patientFromFhir(resource as FhirPatient);
+  if (resource.resourceType !== 'Patient') return;
+  const remote = patientFromFhir(resource);
   if (remote.replacedBy) return applyPulledMerge(sqlite, { ...remote, replacedBy: remote.replacedBy }, new Date().toISOString());
   const local = readPatientIfAny(sqlite, remote.id);
   // The same resident registered on two stations while offline: stored beside the local record as its duplicate

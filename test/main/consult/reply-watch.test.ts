@@ -1,17 +1,17 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { call } from '../../../src/main/api/dispatcher';
 import { ManualClock } from '../../../src/main/clock';
 import { watchConsultReplies, type Scheduler } from '../../../src/main/consult/reply-watch';
 import { defaultMigrationsFolder } from '../../../src/main/db/open';
 import { createServices } from '../../../src/main/services';
 import { makeResidentId } from '../../../src/shared/resident-id';
-import { generatePlatformPki, type PlatformPki } from '../../support/fhir-peer/certs';
 import { createCountyDesk } from '../../support/fhir-peer/county-desk';
-import { startFhirPeer, type FhirPeer } from '../../support/fhir-peer/peer';
 import { ADMIN, TEST_PASSPHRASE } from '../../support/test-services';
+import { countyTargetInput, useTestPeer } from '../../support/fhir-peer/test-peer';
+import { until } from '../../support/until';
 
 /** A scheduler the test ticks by hand: the watch's clock. */
 function manualScheduler(): Scheduler & { tick(): void; intervals: number[] } {
@@ -28,15 +28,6 @@ function manualScheduler(): Scheduler & { tick(): void; intervals: number[] } {
   };
 }
 
-async function until<T>(read: () => Promise<T> | T, done: (value: T) => boolean, what: string): Promise<T> {
-  const deadline = Date.now() + 20_000;
-  for (;;) {
-    const value = await read();
-    if (done(value)) return value;
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}: ${JSON.stringify(value)}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
 
 describe('consult reply watch', () => {
   it('polls on each tick only while a consult awaits its answer, and survives a failing check', () => {
@@ -69,13 +60,7 @@ describe('consult reply watch', () => {
 });
 
 describe('a critical consult reply arrives without 立即同步, through the county peer over mutual TLS', () => {
-  let pki: PlatformPki;
-  let peer: FhirPeer;
-  beforeAll(async () => {
-    pki = generatePlatformPki({ name: 'county' });
-    peer = await startFhirPeer({ ca: pki.ca.certPem, serverCert: pki.server.certPem, serverKey: pki.server.keyPem });
-  });
-  afterAll(() => peer.stop());
+  const county = useTestPeer();
 
   it('the watch tick brings the signed STEMI read and its alert; the 5-minute poll alone would not', async () => {
     const dataDir = mkdtempSync(path.join(tmpdir(), 'tws-watch-'));
@@ -91,13 +76,7 @@ describe('a critical consult reply arrives without 立即同步, through the cou
       await services.store.openWithPassphrase(TEST_PASSPHRASE);
       const d = services.dispatch;
       await call(d, 'auth', 'setupAdmin', ADMIN);
-      await call(d, 'sync', 'configure', {
-        id: 'county',
-        baseUrl: peer.url,
-        caCertificatePath: pki.ca.certPath,
-        clientPkcs12Path: pki.client.pfxPath,
-        clientPassphrase: pki.client.passphrase,
-      });
+      await call(d, 'sync', 'configure', countyTargetInput(county.pki, county.peer.url));
       const registered = await call(d, 'patients', 'register', { name: '周国强', idNumber: makeResidentId('130321', '1958-03-03', 41) });
       if (registered.status !== 'created') throw new Error('setup');
       const consult = await call(d, 'consult', 'create', {
@@ -111,7 +90,7 @@ describe('a critical consult reply arrives without 立即同步, through the cou
       });
       // Saving nudged sync: the request reaches the county, then the target goes idle until its 5-minute poll.
       await until(
-        async () => (await peer.repo.all('Task')).length,
+        async () => (await county.peer.repo.all('Task')).length,
         (n) => n === 1,
         'the Task on the county platform',
       );
@@ -127,7 +106,7 @@ describe('a critical consult reply arrives without 立即同步, through the cou
       }
       expect(services.consult.awaitingReply()).toBe(true);
 
-      await createCountyDesk(peer).sign(consult.taskId, '急性前壁ST段抬高型心肌梗死', '县人民医院心内科 孙主任', '急性前壁心肌梗死，立即转诊');
+      await createCountyDesk(county.peer).sign(consult.taskId, '急性前壁ST段抬高型心肌梗死', '县人民医院心内科 孙主任', '急性前壁心肌梗死，立即转诊');
       // Nothing pulls it yet: the engine sleeps until its 5-minute poll, and nobody pressed 立即同步.
       await new Promise((resolve) => setTimeout(resolve, 1_000));
       expect(await call(d, 'consult', 'alerts', {})).toEqual([]);

@@ -80,6 +80,7 @@ describe('forge.config.ts as Forge loads it', () => {
       { entry: 'src/main/ecg/decode-worker.ts', config: 'vite.main.config.ts', target: 'main' },
       { entry: 'src/preload/preload.ts', config: 'vite.preload.config.ts', target: 'preload' },
       { entry: 'src/main/followup/reminder-worker.ts', config: 'vite.main.config.ts', target: 'main' },
+      { entry: 'src/main/sync/backfill-worker.ts', config: 'vite.main.config.ts', target: 'main' },
       { entry: 'src/main/idcard/sdt-worker.ts', config: 'vite.main.config.ts', target: 'main' },
     ]);
     expect(vite.renderer).toEqual([{ name: 'main_window', config: 'vite.renderer.config.ts' }]);
@@ -90,6 +91,8 @@ describe('forge.config.ts as Forge loads it', () => {
     expect(path.basename(vite.build.find((b) => b.target === 'preload')!.entry, '.ts')).toBe('preload');
     // reminder-worker-client.ts starts path.join(__dirname, 'reminder-worker.js') in the packaged app.
     expect(vite.build.some((b) => path.basename(b.entry, '.ts') === 'reminder-worker')).toBe(true);
+    // backfill-worker-client.ts starts path.join(__dirname, 'backfill-worker.js') the same way.
+    expect(vite.build.some((b) => path.basename(b.entry, '.ts') === 'backfill-worker')).toBe(true);
   });
 
   it('copies the native modules in its packageAfterCopy hook', () => {

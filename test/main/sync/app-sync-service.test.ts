@@ -8,6 +8,7 @@ import { startFaultProxy, type FaultProxy } from '../../support/fault-proxy';
 import { generatePlatformPki, type PlatformPki } from '../../support/fhir-peer/certs';
 import { startFhirPeer, type FhirPeer } from '../../support/fhir-peer/peer';
 import { openTestStation, type TestStation } from '../../support/test-services';
+import { until } from '../../support/until';
 
 /**
  * The sync service in a real station (encrypted store, services, dispatcher) against two platform peers over
@@ -72,15 +73,6 @@ describe('sync in the app against county and provincial peers', () => {
     return result.patient;
   }
 
-  async function until<T>(read: () => Promise<T> | T, done: (value: T) => boolean, what: string): Promise<T> {
-    const deadline = Date.now() + 20_000;
-    for (;;) {
-      const value = await read();
-      if (done(value)) return value;
-      if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}: ${JSON.stringify(value)}`);
-      await new Promise((resolve) => setTimeout(resolve, 25));
-    }
-  }
 
   const view = async (id: 'county' | 'provincial') => (await call(d(), 'sync', 'targets', {})).find((each) => each.id === id)!;
 

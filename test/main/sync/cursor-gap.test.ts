@@ -1,11 +1,10 @@
 import type { Resource } from '@medplum/fhirtypes';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createSyncEngine, systemClock } from '../../../src/main/sync/engine';
 import { createFhirHttpClient } from '../../../src/main/sync/http';
-import { generatePlatformPki, type PlatformPki } from '../../support/fhir-peer/certs';
-import { startFhirPeer, type FhirPeer } from '../../support/fhir-peer/peer';
 import { MemoryOutboxStore } from '../../support/memory-outbox';
 import { heartRate, patient, targetFor } from './setup';
+import { useTestPeer } from '../../support/fhir-peer/test-peer';
 
 /**
  * The cursor gap: a version the server stamped before the instant the station's cursor already passed (its
@@ -13,21 +12,15 @@ import { heartRate, patient, targetFor } from './setup';
  * (lookbackMs behind the cursor, every lookbackEveryMs) finds it; until then it is missed, which is the gap.
  */
 describe('pull: the periodic look back closes the cursor gap', () => {
-  let pki: PlatformPki;
-  let peer: FhirPeer;
+  const county = useTestPeer();
 
-  beforeAll(async () => {
-    pki = generatePlatformPki({ name: 'county' });
-    peer = await startFhirPeer({ ca: pki.ca.certPem, serverCert: pki.server.certPem, serverKey: pki.server.keyPem });
-  });
-  afterAll(() => peer.stop());
 
   it('a version made visible behind the cursor arrives at the next look back, once', async () => {
     let now = Date.parse('2026-12-06T08:00:00Z');
     const outbox = new MemoryOutboxStore();
     const applied: string[] = [];
     const engine = createSyncEngine({
-      targets: [targetFor(pki, peer.url, { pullResourceTypes: ['Observation'], lookbackMs: 120_000, lookbackEveryMs: 600_000 })],
+      targets: [targetFor(county.pki, county.peer.url, { pullResourceTypes: ['Observation'], lookbackMs: 120_000, lookbackEveryMs: 600_000 })],
       outbox,
       http: createFhirHttpClient(),
       clock: { now: () => now, sleep: systemClock.sleep },
@@ -38,12 +31,12 @@ describe('pull: the periodic look back closes the cursor gap', () => {
     });
     try {
       const person = patient(1);
-      peer.repo.seed([heartRate(person, 70, 'hr-on-time')]);
+      county.peer.repo.seed([heartRate(person, 70, 'hr-on-time')]);
       expect((await engine.syncOnce('county')).ok).toBe(true);
       expect(applied).toEqual(['hr-on-time']);
 
-      const cursorAt = Date.parse((await peer.repo.readResource('Observation', 'hr-on-time')).meta?.lastUpdated ?? '');
-      peer.repo.seed([heartRate(person, 88, 'hr-late')], { lastUpdated: new Date(cursorAt - 60_000).toISOString() });
+      const cursorAt = Date.parse((await county.peer.repo.readResource('Observation', 'hr-on-time')).meta?.lastUpdated ?? '');
+      county.peer.repo.seed([heartRate(person, 88, 'hr-late')], { lastUpdated: new Date(cursorAt - 60_000).toISOString() });
       await engine.syncOnce('county');
       expect(applied).toEqual(['hr-on-time']); // behind the cursor: the plain pull cannot see it
 

@@ -1,15 +1,13 @@
 import type { Patient } from '@medplum/fhirtypes';
 import fc from 'fast-check';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createSyncEngine, type SyncEngine } from '../../../src/main/sync/engine';
 import { createFhirHttpClient } from '../../../src/main/sync/http';
 import type { ResourceWithId } from '../../../src/main/sync/outbox';
 import type { SyncErrorCode, SyncEvent, SyncTargetConfig } from '../../../src/shared/sync';
-import { startFaultProxy, type FaultProxy } from '../../support/fault-proxy';
-import { generatePlatformPki, type PlatformPki } from '../../support/fhir-peer/certs';
-import { startFhirPeer, type FhirPeer } from '../../support/fhir-peer/peer';
 import { MemoryOutboxStore } from '../../support/memory-outbox';
 import { clinicDay, deliveryErrors, patient, targetFor } from './setup';
+import { useTestPeer } from '../../support/fhir-peer/test-peer';
 
 /**
  * The link between station and platform fails in every way the fault proxy and the peer can make it fail;
@@ -17,27 +15,16 @@ import { clinicDay, deliveryErrors, patient, targetFor } from './setup';
  * is lost. Timing is never asserted: the engine runs on its own loop with short backoff and we wait for it.
  */
 describe('sync through faults', () => {
-  let pki: PlatformPki;
-  let peer: FhirPeer;
-  let proxy: FaultProxy;
+  const county = useTestPeer({ faultProxy: true });
   let outbox: MemoryOutboxStore;
   let events: SyncEvent[];
   let engine: SyncEngine | undefined;
 
-  beforeAll(async () => {
-    pki = generatePlatformPki({ name: 'county' });
-    peer = await startFhirPeer({ ca: pki.ca.certPem, serverCert: pki.server.certPem, serverKey: pki.server.keyPem });
-    proxy = await startFaultProxy({ target: { host: peer.host, port: peer.port } });
-  });
-  afterAll(async () => {
-    await proxy.close();
-    await peer.stop();
-  });
 
   beforeEach(async () => {
-    peer.repo.clear();
-    peer.beforeRespond = undefined;
-    await proxy.setFault({ kind: 'pass' });
+    county.peer.repo.clear();
+    county.peer.beforeRespond = undefined;
+    await county.proxy.setFault({ kind: 'pass' });
     outbox = new MemoryOutboxStore();
     events = [];
   });
@@ -48,7 +35,7 @@ describe('sync through faults', () => {
 
   function startEngine(overrides: Partial<SyncTargetConfig> = {}): SyncEngine {
     engine = createSyncEngine({
-      targets: [targetFor(pki, proxy.urlFor('/fhir/R4/'), { requestTimeoutMs: 1_500, pollIntervalMs: 60_000, ...overrides })],
+      targets: [targetFor(county.pki, county.proxy.urlFor('/fhir/R4/'), { requestTimeoutMs: 1_500, pollIntervalMs: 60_000, ...overrides })],
       outbox,
       http: createFhirHttpClient(),
       applyRemote: (target, resource) => void outbox.acceptRemote(target, resource),
@@ -69,7 +56,7 @@ describe('sync through faults', () => {
   }
 
   async function expectDeliveredOnce(): Promise<void> {
-    expect(await deliveryErrors(peer.repo, local())).toEqual([]);
+    expect(await deliveryErrors(county.peer.repo, local())).toEqual([]);
     expect(outbox.countPending('county')).toBe(0);
     expect(outbox.conflicts).toEqual([]);
     expect(outbox.rows.every((row) => row.state === 'sent')).toBe(true);
@@ -88,7 +75,7 @@ describe('sync through faults', () => {
   }
 
   it('server down at start: waits, then sends everything when the platform appears', async () => {
-    await proxy.setFault({ kind: 'down' });
+    await county.proxy.setFault({ kind: 'down' });
     for (const resource of clinicDay(100)) outbox.save(resource, ['county']);
     const sync = startEngine();
     await failsWith('SERVER_UNREACHABLE');
@@ -96,7 +83,7 @@ describe('sync through faults', () => {
     await until(() => sync.status('county').consecutiveFailures >= 3 && sync.status('county').state === 'waiting-retry', 'three failed attempts');
     expect(sync.status('county')).toMatchObject({ queued: 200 });
     expect(outbox.rows[0].entry.attempts).toBeGreaterThan(0);
-    await proxy.setFault({ kind: 'pass' });
+    await county.proxy.setFault({ kind: 'pass' });
     // No nudge: it must come back by itself.
     await sync.whenSettled('county');
     await expectDeliveredOnce();
@@ -105,28 +92,28 @@ describe('sync through faults', () => {
   it('connection cut in the middle of a request', async () => {
     for (const resource of clinicDay(100)) outbox.save(resource, ['county']);
     // Past the TLS handshake (< 2 KB with a client certificate), well inside the first 50-entry Bundle.
-    await proxy.setFault({ kind: 'cut', direction: 'request', afterBytes: 12_000 });
+    await county.proxy.setFault({ kind: 'cut', direction: 'request', afterBytes: 12_000 });
     const sync = startEngine();
-    await until(() => proxy.stats.cuts >= 3, 'three cut requests');
+    await until(() => county.proxy.stats.cuts >= 3, 'three cut requests');
     expect(errorCodes().has('CONNECTION_RESET')).toBe(true);
-    await proxy.setFault({ kind: 'pass' });
+    await county.proxy.setFault({ kind: 'pass' });
     await settle(sync);
     await expectDeliveredOnce();
   });
 
   it('connection reset (RST) by something on the path', async () => {
     for (const resource of clinicDay(50)) outbox.save(resource, ['county']);
-    await proxy.setFault({ kind: 'reset' });
+    await county.proxy.setFault({ kind: 'reset' });
     const sync = startEngine();
     await failsWith('CONNECTION_RESET');
-    await proxy.setFault({ kind: 'pass' });
+    await county.proxy.setFault({ kind: 'pass' });
     await settle(sync);
     await expectDeliveredOnce();
   });
 
   it('server errors (503) for a while', async () => {
     for (const resource of clinicDay(50)) outbox.save(resource, ['county']);
-    peer.failNextRequests(4, 503);
+    county.peer.failNextRequests(4, 503);
     const sync = startEngine();
     await failsWith('HTTP_5XX');
     await settle(sync);
@@ -136,30 +123,30 @@ describe('sync through faults', () => {
 
   it('a link that accepts and never answers (blackhole) times out, then recovers', async () => {
     for (const resource of clinicDay(20)) outbox.save(resource, ['county']);
-    await proxy.setFault({ kind: 'blackhole' });
+    await county.proxy.setFault({ kind: 'blackhole' });
     const sync = startEngine({ requestTimeoutMs: 300 });
     await failsWith('TIMEOUT');
-    await proxy.setFault({ kind: 'pass' });
+    await county.proxy.setFault({ kind: 'pass' });
     await settle(sync);
     await expectDeliveredOnce();
   });
 
   it('a slow link (48 kB/s) still delivers everything once', async () => {
     for (const resource of clinicDay(60)) outbox.save(resource, ['county']);
-    await proxy.setFault({ kind: 'slow', bytesPerSecond: 48_000 });
+    await county.proxy.setFault({ kind: 'slow', bytesPerSecond: 48_000 });
     const sync = startEngine({ requestTimeoutMs: 10_000 });
     await settle(sync);
     await expectDeliveredOnce();
-    expect(proxy.stats.bytesToServer).toBeGreaterThan(60 * 2 * 300);
+    expect(county.proxy.stats.bytesToServer).toBeGreaterThan(60 * 2 * 300);
   });
 
   it('the link dies after the server committed, before the acknowledgement: no duplicate, no resend', async () => {
     for (const resource of clinicDay(25)) outbox.save(resource, ['county']);
     let cuts = 0;
-    peer.beforeRespond = ({ url }) => {
+    county.peer.beforeRespond = ({ url }) => {
       if (url === '' && cuts === 0) {
         cuts++;
-        proxy.resetConnections();
+        county.proxy.resetConnections();
       }
     };
     const sync = startEngine();
@@ -168,7 +155,7 @@ describe('sync through faults', () => {
     expect(errorCodes().has('CONNECTION_RESET')).toBe(true);
     await expectDeliveredOnce();
     // The committed Bundle was recognised from the server's current state, not sent again.
-    for (const resource of local()) expect(peer.repo.versionsOf(resource.resourceType, resource.id)).toHaveLength(1);
+    for (const resource of local()) expect(county.peer.repo.versionsOf(resource.resourceType, resource.id)).toHaveLength(1);
   });
 
   it('the server restarts between commit and acknowledgement of updates: no false conflict', async () => {
@@ -178,18 +165,18 @@ describe('sync through faults', () => {
     await settle(sync);
     for (const person of people) outbox.save({ ...person, telecom: [{ system: 'phone', value: '13900000000' }] }, ['county']);
     let restarts = 0;
-    peer.beforeRespond = async ({ url }) => {
+    county.peer.beforeRespond = async ({ url }) => {
       if (url === '' && restarts === 0) {
         restarts++;
-        await peer.restart();
+        await county.peer.restart();
       }
     };
     await settle(sync);
     expect(restarts).toBe(1);
     await expectDeliveredOnce();
     for (const person of people) {
-      expect((await peer.repo.readResource<Patient>('Patient', person.id)).telecom?.[0].value).toBe('13900000000');
-      expect(peer.repo.versionsOf('Patient', person.id)).toHaveLength(2);
+      expect((await county.peer.repo.readResource<Patient>('Patient', person.id)).telecom?.[0].value).toBe('13900000000');
+      expect(county.peer.repo.versionsOf('Patient', person.id)).toHaveLength(2);
     }
   });
 
@@ -203,11 +190,11 @@ describe('sync through faults', () => {
     });
     await fc.assert(
       fc.asyncProperty(fc.array(step, { minLength: 1, maxLength: 6 }), async (steps) => {
-        peer.repo.clear();
+        county.peer.repo.clear();
         outbox = new MemoryOutboxStore();
         const store = outbox;
         const run = createSyncEngine({
-          targets: [targetFor(pki, peer.url)],
+          targets: [targetFor(county.pki, county.peer.url)],
           outbox: store,
           http: createFhirHttpClient(),
           applyRemote: () => undefined,
@@ -231,21 +218,21 @@ describe('sync through faults', () => {
               };
               store.save(saved[index], ['county']);
             }
-            if (kind === 'drop-request') peer.dropNextRequests(faultCount);
-            if (kind === 'lose-response') peer.loseNextResponses(faultCount);
-            if (kind === 'http-503') peer.failNextRequests(faultCount, 503);
+            if (kind === 'drop-request') county.peer.dropNextRequests(faultCount);
+            if (kind === 'lose-response') county.peer.loseNextResponses(faultCount);
+            if (kind === 'http-503') county.peer.failNextRequests(faultCount, 503);
             await run.syncOnce('county');
           }
-          peer.dropNextRequests(0);
-          peer.loseNextResponses(0);
-          peer.failNextRequests(0);
+          county.peer.dropNextRequests(0);
+          county.peer.loseNextResponses(0);
+          county.peer.failNextRequests(0);
           for (let attempt = 0; attempt < 10 && store.countPending('county') > 0; attempt++) await run.syncOnce('county');
         } finally {
           await run.stop();
         }
         expect(store.countPending('county')).toBe(0);
         expect(store.conflicts).toEqual([]);
-        expect(await deliveryErrors(peer.repo, [...store.local.values()])).toEqual([]);
+        expect(await deliveryErrors(county.peer.repo, [...store.local.values()])).toEqual([]);
       }),
       { numRuns: 25 },
     );

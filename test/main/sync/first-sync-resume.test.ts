@@ -7,6 +7,7 @@ import { generatePlatformPki, type PlatformPki } from '../../support/fhir-peer/c
 import { startFhirPeer, type FhirPeer } from '../../support/fhir-peer/peer';
 import { startStationProcess, type StationProcess } from '../../support/station/station-client';
 import { ADMIN, openTestStation } from '../../support/test-services';
+import { countyTargetInput } from '../../support/fhir-peer/test-peer';
 
 /**
  * A new station's first sync, killed with SIGKILL at random moments while it pulls and started again on the same
@@ -47,13 +48,7 @@ describe('first sync of a new station survives kill -9 at any point', () => {
     let station = await startStationProcess('resume', { institutionCode: CENTER.institutionCode, dataDir });
     try {
       await station.call('auth.setupAdmin', ADMIN);
-      await station.call('sync.configure', {
-        id: 'county',
-        baseUrl: peer.url,
-        caCertificatePath: pki.ca.certPath,
-        clientPkcs12Path: pki.client.pfxPath,
-        clientPassphrase: pki.client.passphrase,
-      });
+      await station.call('sync.configure', countyTargetInput(pki, peer.url));
       const killedAt: { received: number; total: number }[] = [];
       for (let kill = 0; kill < 4; kill++) {
         // Once it is pulling, at a random moment within the next 0.8 s (a station that already finished reports no

@@ -6,7 +6,7 @@ import { validateForSend } from '../../../src/main/sync/fhir-validate';
 import type { ResourceWithId } from '../../../src/main/sync/outbox';
 import { INSTITUTION_CODE_SYSTEM } from '../../../src/shared/institution';
 import { SYNC_FAMILIES } from '../../../src/shared/sync';
-import { openTestStation, type TestStation } from '../../support/test-services';
+import { openTestStation, TEST_PASSPHRASE, type TestStation } from '../../support/test-services';
 import { clinicVisit, dayFrom, resident } from '../followup/service-fixtures';
 
 /**
@@ -237,14 +237,18 @@ describe('back-fill', () => {
 
   it('a back-fill cut short (quit, crash) runs again when the store next opens, and clears its mark', async () => {
     const { s } = await stationWithPatientHistory();
-    const sqlite = s.services.store.current.sqlite;
-    sqlite
+    const before = s.services.store.current.sqlite;
+    before
       .prepare(
         `INSERT INTO sync_targets (id, enabled, base_url, ca_certificate_pem, client_pkcs12, client_passphrase, updated_at) VALUES ('county', 0, 'https://127.0.0.1/fhir/R4/', '', x'00', '', '')`,
       )
       .run();
     // As a back-fill leaves it when the process dies between its first and last slice.
-    sqlite.prepare(`INSERT INTO settings (key, value, updated_at) VALUES ('sync.backfillPending', '["county"]', '')`).run();
+    before.prepare(`INSERT INTO settings (key, value, updated_at) VALUES ('sync.backfillPending', '["county"]', '')`).run();
+    // The next open (the sync service's 2 s watch may already have seen this store before the mark was written).
+    s.services.store.close();
+    await s.services.store.openWithPassphrase(TEST_PASSPHRASE);
+    const sqlite = s.services.store.current.sqlite;
     await s.services.sync.ensureStarted();
     await s.services.sync.whenBackfilled();
     expect(kinds(queued(sqlite, 'county'))).toEqual([

@@ -1,13 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSyncEngine, type SyncEngine } from '../../../src/main/sync/engine';
 import { createFhirHttpClient } from '../../../src/main/sync/http';
-import { startFaultProxy, type FaultProxy } from '../../support/fault-proxy';
 import { generatePlatformPki, type PlatformPki } from '../../support/fhir-peer/certs';
 import { deliveryReport } from '../../support/fhir-peer/census';
 import { createLossyLink, lossyLinkSupport, startPeerInNamespace, type LossyLink, type RemotePeer } from '../../support/fhir-peer/lossy-link';
-import { startFhirPeer, type FhirPeer } from '../../support/fhir-peer/peer';
 import { MemoryOutboxStore } from '../../support/memory-outbox';
 import { clinicDay, targetFor } from './setup';
+import { useTestPeer } from '../../support/fhir-peer/test-peer';
 
 /**
  * 1,000 records through a link that loses 20 % of its packets. Where this machine allows network
@@ -71,26 +70,15 @@ describe.runIf(support.supported)('1,000 records through 20 % packet loss (nftab
 describe.runIf(!support.supported)(
   `1,000 records through 20 % random connection cuts (fault proxy stands in: ${support.supported ? '' : support.reason})`,
   () => {
-    let pki: PlatformPki;
-    let peer: FhirPeer;
-    let proxy: FaultProxy;
+    const county = useTestPeer({ faultProxy: true });
 
-    beforeAll(async () => {
-      pki = generatePlatformPki({ name: 'county' });
-      peer = await startFhirPeer({ ca: pki.ca.certPem, serverCert: pki.server.certPem, serverKey: pki.server.keyPem });
-      proxy = await startFaultProxy({ target: { host: peer.host, port: peer.port } });
-    });
-    afterAll(async () => {
-      await proxy.close();
-      await peer.stop();
-    });
 
     it('loses none and duplicates none', async () => {
       const outbox = new MemoryOutboxStore();
       for (const resource of clinicDay(RECORDS / 2)) outbox.save(resource, ['county']);
-      await proxy.setFault({ kind: 'random-cut', probability: 0.2, maxOffset: 60_000, random: seededRandom(20) });
+      await county.proxy.setFault({ kind: 'random-cut', probability: 0.2, maxOffset: 60_000, random: seededRandom(20) });
       const engine = createSyncEngine({
-        targets: [targetFor(pki, proxy.urlFor('/fhir/R4/'), { pollIntervalMs: 600_000 })],
+        targets: [targetFor(county.pki, county.proxy.urlFor('/fhir/R4/'), { pollIntervalMs: 600_000 })],
         outbox,
         http: createFhirHttpClient(),
         applyRemote: () => undefined,
@@ -103,8 +91,8 @@ describe.runIf(!support.supported)(
       } finally {
         await engine.stop();
       }
-      expect(proxy.stats.cuts).toBeGreaterThan(0);
-      const report = deliveryReport([...outbox.local.values()], [...(await peer.repo.all('Patient')), ...(await peer.repo.all('Observation'))]);
+      expect(county.proxy.stats.cuts).toBeGreaterThan(0);
+      const report = deliveryReport([...outbox.local.values()], [...(await county.peer.repo.all('Patient')), ...(await county.peer.repo.all('Observation'))]);
       expect(report).toEqual({ lost: [], duplicated: [], unexpected: [] });
     }, 600_000);
   },

@@ -1,12 +1,11 @@
 import type { Patient as FhirPatient } from '@medplum/fhirtypes';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { call } from '../../../src/main/api/dispatcher';
 import { patientOfResource } from '../../../src/main/sync/record-lists';
 import { makeResidentId } from '../../../src/shared/resident-id';
-import type { PlatformPki } from '../../support/fhir-peer/certs';
-import { countyTargetInput, startCountyPeer } from '../../support/fhir-peer/county-peer';
-import type { FhirPeer } from '../../support/fhir-peer/peer';
 import { openTestStation, type TestStation } from '../../support/test-services';
+import { until } from '../../support/until';
+import { countyTargetInput, useTestPeer } from '../../support/fhir-peer/test-peer';
 
 /**
  * The 同步 screen's truth, against the county peer over mutual TLS: what waits, what failed (reason and action)
@@ -14,15 +13,6 @@ import { openTestStation, type TestStation } from '../../support/test-services';
  * 空闲 and never a fresh "last sync".
  */
 
-async function until<T>(read: () => Promise<T> | T, done: (value: T) => boolean, what: string): Promise<T> {
-  const deadline = Date.now() + 20_000;
-  for (;;) {
-    const value = await read();
-    if (done(value)) return value;
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}: ${JSON.stringify(value)}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
 
 describe('patientOfResource', () => {
   it.each([
@@ -39,16 +29,11 @@ describe('patientOfResource', () => {
 });
 
 describe('sync record lists and target state against the county peer', () => {
-  let pki: PlatformPki;
-  let peer: FhirPeer;
+  const county = useTestPeer();
   let station: TestStation;
 
-  beforeAll(async () => {
-    ({ pki, peer } = await startCountyPeer());
-  });
-  afterAll(() => peer.stop());
   beforeEach(async () => {
-    peer.repo.clear();
+    county.peer.repo.clear();
     station = await openTestStation({ withAdmin: true });
   });
   afterEach(async () => {
@@ -67,7 +52,7 @@ describe('sync record lists and target state against the county peer', () => {
   }
 
   it('waiting, then sent; down: failed with reason and action, state waiting-retry, last sync not moved; conflict with its patient', async () => {
-    await call(d(), 'sync', 'configure', countyTargetInput(pki, peer.url));
+    await call(d(), 'sync', 'configure', countyTargetInput(county.pki, county.peer.url));
     await call(d(), 'sync', 'setEnabled', { id: 'county', enabled: false });
 
     // Paused: the change waits, named by its patient.
@@ -93,7 +78,7 @@ describe('sync record lists and target state against the county peer', () => {
     expect(lastSync).not.toBeNull();
 
     // The platform goes down while a change waits: failed with the reason, never idle, last sync unchanged.
-    await peer.stop();
+    await county.peer.stop();
     try {
       const wang = await register(12, '王失败');
       const down = await until(view, (target) => target.lastError !== null, 'the failure');
@@ -114,7 +99,7 @@ describe('sync record lists and target state against the county peer', () => {
       expect(failed.records[0].attempts).toBeGreaterThan(0);
       expect((await call(d(), 'system', 'status', {})).sync.state).toBe('error');
     } finally {
-      await peer.restart();
+      await county.peer.restart();
     }
     await call(d(), 'sync', 'syncNow', { id: 'county' });
     await until(view, (target) => target.state === 'idle' && target.queued === 0 && target.lastError === null, 'recovery');
@@ -122,8 +107,8 @@ describe('sync record lists and target state against the county peer', () => {
     expect((await call(d(), 'system', 'status', {})).sync.state).toBe('idle');
 
     // The county corrects the name; the station edits the address on the old version: a conflict, listed.
-    const current = await peer.repo.readResource<FhirPatient>('Patient', li.id);
-    await peer.repo.updateResource<FhirPatient>({ ...current, name: [{ text: '李更正' }] });
+    const current = await county.peer.repo.readResource<FhirPatient>('Patient', li.id);
+    await county.peer.repo.updateResource<FhirPatient>({ ...current, name: [{ text: '李更正' }] });
     const local = await call(d(), 'patients', 'get', { patientId: li.id });
     await call(d(), 'patients', 'update', { patientId: li.id, version: local.version, address: '东风村3组' });
     const conflicts = await until(

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import fc from 'fast-check';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { defaultMigrationsFolder, openEncryptedDatabase, type OpenedStore } from '../../../src/main/db/open';
 import { createSyncEngine, type SyncEngine } from '../../../src/main/sync/engine';
 import { createFhirHttpClient } from '../../../src/main/sync/http';
@@ -12,10 +12,8 @@ import type { ResourceWithId } from '../../../src/main/sync/outbox';
 import { SqlOutboxStore } from '../../../src/main/sync/sql-outbox-store';
 import type { SyncErrorCode, SyncEvent, SyncTargetConfig } from '../../../src/shared/sync';
 import { syncErrorInfo } from '../../../src/shared/sync';
-import { startFaultProxy, type FaultProxy } from '../../support/fault-proxy';
-import { generatePlatformPki, type PlatformPki } from '../../support/fhir-peer/certs';
-import { startFhirPeer, type FhirPeer } from '../../support/fhir-peer/peer';
 import { clinicDay, deliveryErrors, patient, targetFor } from './setup';
+import { useTestPeer } from '../../support/fhir-peer/test-peer';
 
 /** The SQL store meets the OutboxStore contract (outbox.ts) on its own and under the real engine and peer. */
 
@@ -146,27 +144,16 @@ describe('SqlOutboxStore rules', () => {
 });
 
 describe('the engine over the SQL store, against a platform peer over mutual TLS', () => {
-  let pki: PlatformPki;
-  let peer: FhirPeer;
-  let proxy: FaultProxy;
+  const county = useTestPeer({ faultProxy: true });
   let db: ReturnType<typeof openDb>;
   let store: SqlOutboxStore;
   let local: Map<string, ResourceWithId>;
   let events: SyncEvent[];
   let engine: SyncEngine | undefined;
 
-  beforeAll(async () => {
-    pki = generatePlatformPki({ name: 'county' });
-    peer = await startFhirPeer({ ca: pki.ca.certPem, serverCert: pki.server.certPem, serverKey: pki.server.keyPem });
-    proxy = await startFaultProxy({ target: { host: peer.host, port: peer.port } });
-  });
-  afterAll(async () => {
-    await proxy.close();
-    await peer.stop();
-  });
   beforeEach(async () => {
-    peer.repo.clear();
-    await proxy.setFault({ kind: 'pass' });
+    county.peer.repo.clear();
+    await county.proxy.setFault({ kind: 'pass' });
     db = openDb();
     store = new SqlOutboxStore(() => db.opened.sqlite);
     local = new Map();
@@ -180,7 +167,7 @@ describe('the engine over the SQL store, against a platform peer over mutual TLS
 
   function makeEngine(overrides: Partial<SyncTargetConfig> = {}): SyncEngine {
     engine = createSyncEngine({
-      targets: [targetFor(pki, proxy.urlFor('/fhir/R4/'), { requestTimeoutMs: 1_500, pollIntervalMs: 60_000, ...overrides })],
+      targets: [targetFor(county.pki, county.proxy.urlFor('/fhir/R4/'), { requestTimeoutMs: 1_500, pollIntervalMs: 60_000, ...overrides })],
       outbox: store,
       http: createFhirHttpClient(),
       applyRemote: (target, resource) => void store.acceptRemoteVersion(target, resource),
@@ -208,10 +195,10 @@ describe('the engine over the SQL store, against a platform peer over mutual TLS
     for (const resource of clinicDay(60)) save(store, db.opened, resource, local);
     const report = await makeEngine().syncOnce('county');
     expect(report).toMatchObject({ ok: true, pushedResources: 120 });
-    expect(await deliveryErrors(peer.repo, [...local.values()])).toEqual([]);
+    expect(await deliveryErrors(county.peer.repo, [...local.values()])).toEqual([]);
     expect(store.countPending('county')).toBe(0);
     for (const resource of local.values()) {
-      const onServer = await peer.repo.readResource(resource.resourceType, resource.id);
+      const onServer = await county.peer.repo.readResource(resource.resourceType, resource.id);
       expect(store.knownVersion('county', resource.resourceType, resource.id)).toBe(onServer.meta?.versionId);
       expect(store.recordStates(resource.resourceType, resource.id)).toMatchObject([{ target: 'county', state: 'sent' }]);
     }
@@ -222,7 +209,7 @@ describe('the engine over the SQL store, against a platform peer over mutual TLS
     const person = patient(7);
     save(store, db.opened, person, local);
     await sync.syncOnce('county');
-    const theirs = await peer.repo.updateResource<Patient>({ ...person, name: [{ text: '县里更正的姓名' }] });
+    const theirs = await county.peer.repo.updateResource<Patient>({ ...person, name: [{ text: '县里更正的姓名' }] });
     const ours = { ...person, address: [{ text: '某某镇某某村 3 组' }] };
     save(store, db.opened, ours, local);
     expect((await sync.syncOnce('county')).ok).toBe(true);
@@ -231,11 +218,11 @@ describe('the engine over the SQL store, against a platform peer over mutual TLS
     expect(conflict.theirs?.meta?.versionId).toBe(theirs.meta?.versionId);
     expect(store.countPending('county')).toBe(0);
     expect(store.recordStates('Patient', person.id)).toMatchObject([{ state: 'conflict' }]);
-    expect((await peer.repo.readResource<Patient>('Patient', person.id)).address).toBeUndefined();
+    expect((await county.peer.repo.readResource<Patient>('Patient', person.id)).address).toBeUndefined();
 
     db.opened.sqlite.transaction(() => store.resolveConflict(conflict.id, 'ours', { ...ours, name: theirs.name }))();
     await sync.syncOnce('county');
-    const merged = await peer.repo.readResource<Patient>('Patient', person.id);
+    const merged = await county.peer.repo.readResource<Patient>('Patient', person.id);
     expect(merged.name).toEqual([{ text: '县里更正的姓名' }]);
     expect(merged.address).toEqual([{ text: '某某镇某某村 3 组' }]);
     expect(store.openConflicts()).toEqual([]);
@@ -243,33 +230,33 @@ describe('the engine over the SQL store, against a platform peer over mutual TLS
   });
 
   it('server down at start: waits, then sends everything once when the platform appears', async () => {
-    await proxy.setFault({ kind: 'down' });
+    await county.proxy.setFault({ kind: 'down' });
     for (const resource of clinicDay(40)) save(store, db.opened, resource, local);
     const sync = makeEngine();
     sync.start();
     await failsWith('SERVER_UNREACHABLE');
     expect(store.pending('county', 1)[0].attempts).toBeGreaterThan(0);
-    await proxy.setFault({ kind: 'pass' });
+    await county.proxy.setFault({ kind: 'pass' });
     await sync.whenSettled('county');
-    expect(await deliveryErrors(peer.repo, [...local.values()])).toEqual([]);
+    expect(await deliveryErrors(county.peer.repo, [...local.values()])).toEqual([]);
     expect(store.countPending('county')).toBe(0);
   });
 
   it('the link dies after the server committed: recognised, not sent again', async () => {
     for (const resource of clinicDay(25)) save(store, db.opened, resource, local);
     let cuts = 0;
-    peer.beforeRespond = ({ url }) => {
+    county.peer.beforeRespond = ({ url }) => {
       if (url === '' && cuts === 0) {
         cuts++;
-        proxy.resetConnections();
+        county.proxy.resetConnections();
       }
     };
     const sync = makeEngine();
     sync.start();
     await settle(sync);
-    peer.beforeRespond = undefined;
+    county.peer.beforeRespond = undefined;
     expect(cuts).toBe(1);
-    expect(await deliveryErrors(peer.repo, [...local.values()])).toEqual([]);
-    for (const resource of local.values()) expect(peer.repo.versionsOf(resource.resourceType, resource.id)).toHaveLength(1);
+    expect(await deliveryErrors(county.peer.repo, [...local.values()])).toEqual([]);
+    for (const resource of local.values()) expect(county.peer.repo.versionsOf(resource.resourceType, resource.id)).toHaveLength(1);
   });
 });

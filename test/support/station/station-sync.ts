@@ -3,6 +3,7 @@ import { countyTargetInput } from '../fhir-peer/county-peer';
 import type { FhirPeer } from '../fhir-peer/peer';
 import { ADMIN } from '../test-services';
 import type { StationProcess } from './station-client';
+import { until as pollUntil } from '../until';
 
 /** First run as an administrator; then, unless `offline`, the county target pointing at the peer. */
 export async function setUpStation(station: StationProcess, peer: FhirPeer, pki: PlatformPki, options: { offline?: boolean } = {}): Promise<void> {
@@ -15,19 +16,7 @@ export async function configureCounty(station: StationProcess, peer: FhirPeer, p
   await station.call('sync.configure', countyTargetInput(pki, peer.url));
 }
 
-/** Polls `read` until `done` (a station converges through the live poll; no timing is asserted). */
-export async function until<T>(read: () => Promise<T>, done: (value: T) => boolean, what: string, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = await read();
-      if (done(value)) return value;
-      last = value;
-    } catch (error) {
-      last = error instanceof Error ? error.message : error;
-    }
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}: ${JSON.stringify(last)}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
+/** Polls a station process until `done` (it converges through the live poll; no timing is asserted). */
+export function until<T>(read: () => Promise<T>, done: (value: T) => boolean, what: string, timeoutMs = 60_000): Promise<T> {
+  return pollUntil(read, done, what, timeoutMs, 200);
 }

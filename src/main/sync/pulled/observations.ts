@@ -1,4 +1,4 @@
-import type { DiagnosticReport, Observation, Resource } from '@medplum/fhirtypes';
+import type { Resource } from '@medplum/fhirtypes';
 import { eq, sql } from 'drizzle-orm';
 import { DEFAULT_CLINICAL_RANGES } from '../../../shared/clinical-ranges';
 import { chinaLocalDate, completedYears } from '../../../shared/dates';
@@ -7,7 +7,7 @@ import type { Sqlite } from '../../db/open';
 import { ecgRecords, vitals } from '../../db/schema';
 import { ecgLeadFromFhir, ecgReportFromFhir } from '../mapping/ecg';
 import { mergeVitalsInput, vitalsPartFromFhir } from '../mapping/vitals';
-import { dbOf, MissingDependency, prepared, requirePatient } from './store';
+import { dbOf, MissingDependency, param, prepared, requirePatient } from './store';
 
 /**
  * Observations from the center's other stations: vitals (one Observation per quantity, merged back into their
@@ -16,7 +16,7 @@ import { dbOf, MissingDependency, prepared, requirePatient } from './store';
  */
 export function applyPulledObservation(sqlite: Sqlite, resource: Resource): void {
   if (resource.resourceType !== 'Observation') return;
-  const observation = resource as Observation;
+  const observation = resource;
   const lead = ecgLeadFromFhir(observation);
   if (lead) {
     applyLead(sqlite, lead);
@@ -49,30 +49,58 @@ export function applyPulledObservation(sqlite: Sqlite, resource: Resource): void
     diastolic: assessment.derived.diastolic ?? null,
   };
   if (row) {
-    db.update(vitals).set(values).where(eq(vitals.id, part.sessionId)).run();
+    prepared(db, 'vitals-update', () =>
+      db
+        .update(vitals)
+        .set({
+          input: param('input'),
+          derived: param('derived'),
+          flags: param('flags'),
+          systolic: param('systolic'),
+          diastolic: param('diastolic'),
+        })
+        .where(eq(vitals.id, sql.placeholder('id')))
+        .prepare(),
+    ).run({ id: part.sessionId, ...values });
     return;
   }
-  db.insert(vitals)
-    .values({
-      id: part.sessionId,
-      patientId: part.patientId,
-      visitId: part.visitId,
-      measuredAt: part.measuredAt,
-      ...values,
-      // Users are per station; who measured is not carried (the station's own id would name someone else here).
-      recordedBy: 0,
-      createdAt: new Date().toISOString(),
-    })
-    .run();
+  prepared(db, 'vitals-insert', () =>
+    db
+      .insert(vitals)
+      .values({
+        id: sql.placeholder('id'),
+        patientId: sql.placeholder('patientId'),
+        visitId: sql.placeholder('visitId'),
+        measuredAt: sql.placeholder('measuredAt'),
+        input: sql.placeholder('input'),
+        derived: sql.placeholder('derived'),
+        flags: sql.placeholder('flags'),
+        systolic: sql.placeholder('systolic'),
+        diastolic: sql.placeholder('diastolic'),
+        // Users are per station; who measured is not carried (the station's own id would name someone else here).
+        recordedBy: 0,
+        createdAt: sql.placeholder('createdAt'),
+      })
+      .prepare(),
+  ).run({
+    id: part.sessionId,
+    patientId: part.patientId,
+    visitId: part.visitId,
+    measuredAt: part.measuredAt,
+    ...values,
+    createdAt: new Date().toISOString(),
+  } satisfies Omit<typeof vitals.$inferInsert, 'recordedBy'>);
 }
 
 function applyLead(sqlite: Sqlite, lead: NonNullable<ReturnType<typeof ecgLeadFromFhir>>): void {
   const db = dbOf(sqlite);
-  const row = db
-    .select({ samples: ecgRecords.samples, sampleCount: ecgRecords.sampleCount, leadNames: ecgRecords.leadNames })
-    .from(ecgRecords)
-    .where(eq(ecgRecords.id, lead.ecgId))
-    .get();
+  const row = prepared(db, 'ecg-samples', () =>
+    db
+      .select({ samples: ecgRecords.samples, sampleCount: ecgRecords.sampleCount, leadNames: ecgRecords.leadNames })
+      .from(ecgRecords)
+      .where(eq(ecgRecords.id, sql.placeholder('id')))
+      .prepare(),
+  ).get({ id: lead.ecgId });
   if (!row) throw new MissingDependency('DiagnosticReport', lead.ecgId);
   const leadCount = (JSON.parse(row.leadNames) as string[]).length;
   if (lead.index >= leadCount || lead.microvolts.length !== row.sampleCount) {
@@ -90,7 +118,7 @@ function applyLead(sqlite: Sqlite, lead: NonNullable<ReturnType<typeof ecgLeadFr
  */
 export function applyPulledEcgReport(sqlite: Sqlite, resource: Resource): void {
   if (resource.resourceType !== 'DiagnosticReport') return;
-  const report = ecgReportFromFhir(resource as DiagnosticReport);
+  const report = ecgReportFromFhir(resource);
   if (!report) return;
   const db = dbOf(sqlite);
   requirePatient(db, report.patientId);

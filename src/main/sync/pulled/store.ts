@@ -1,4 +1,5 @@
-import { eq, sql } from 'drizzle-orm';
+import type { Resource } from '@medplum/fhirtypes';
+import { eq, sql, type SQL } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
 import type { Db, Sqlite } from '../../db/open';
 import * as schema from '../../db/schema';
@@ -23,7 +24,7 @@ const dbs = new WeakMap<Sqlite, Db>();
 export function dbOf(sqlite: Sqlite): Db {
   let db = dbs.get(sqlite);
   if (!db) {
-    db = drizzle(sqlite, { schema }) as Db;
+    db = drizzle(sqlite, { schema });
     dbs.set(sqlite, db);
   }
   return db;
@@ -41,6 +42,22 @@ export function prepared<T>(db: Db, key: string, build: () => T): T {
     byKey.set(key, statement);
   }
   return statement;
+}
+
+/** A named parameter where drizzle's update `set` takes only SQL (insert values take placeholders directly). */
+export function param(name: string): SQL {
+  return sql`${sql.placeholder(name)}`;
+}
+
+/** A pulled resource kept as JSON (sync_pulled_parts), read back; only the station wrote it. */
+export function parseStoredResource(json: string): Resource {
+  const parsed: unknown = JSON.parse(json);
+  if (!isResource(parsed)) throw new Error('a parked pulled resource is not a FHIR resource');
+  return parsed;
+}
+
+function isResource(value: unknown): value is Resource {
+  return typeof value === 'object' && value !== null && 'resourceType' in value && typeof value.resourceType === 'string';
 }
 
 export function requirePatient(db: Db, patientId: string): { sex: 'M' | 'F' | 'U'; birthDate: string } {

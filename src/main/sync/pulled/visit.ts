@@ -3,7 +3,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import type { Sqlite } from '../../db/open';
 import { queueEntries, users, visits } from '../../db/schema';
 import { queueEntryFromFhir, visitFromFhir } from '../mapping/visit';
-import { dbOf, prepared, requirePatient } from './store';
+import { dbOf, param, prepared, requirePatient } from './store';
 
 /**
  * A signed visit from another station of the center: stored as that version (same ids, same fields), the
@@ -13,9 +13,9 @@ import { dbOf, prepared, requirePatient } from './store';
  */
 export function applyPulledEncounter(sqlite: Sqlite, resource: Resource): void {
   if (resource.resourceType !== 'Encounter') return;
-  const visit = visitFromFhir(resource as Encounter);
+  const visit = visitFromFhir(resource);
   if (!visit) {
-    applyQueueEntry(sqlite, resource as Encounter);
+    applyQueueEntry(sqlite, resource);
     return;
   }
   const db = dbOf(sqlite);
@@ -29,33 +29,57 @@ export function applyPulledEncounter(sqlite: Sqlite, resource: Resource): void {
   ).all({ recordId: visit.recordId });
   if (versions.some((each) => each.id === visit.id || each.version >= visit.version)) return;
   const now = new Date().toISOString();
-  db.update(visits)
-    .set({ status: 'superseded', updatedAt: now })
-    .where(and(eq(visits.recordId, visit.recordId), eq(visits.status, 'closed')))
-    .run();
-  db.insert(visits)
-    .values({
-      id: visit.id,
-      recordId: visit.recordId,
-      version: visit.version,
-      supersedes: visit.supersedes,
-      patientId: visit.patientId,
-      queueEntryId: visit.queueEntryId,
-      status: 'closed',
-      chiefComplaint: visit.chiefComplaint,
-      history: visit.history,
-      examination: visit.examination,
-      diagnoses: JSON.stringify(visit.diagnoses),
-      plan: visit.plan,
-      prescription: visit.prescription,
-      correctionReason: visit.correctionReason,
-      clinicianId: 0,
-      clinicianName: visit.clinicianName,
-      openedAt: visit.openedAt,
-      closedAt: visit.closedAt,
-      updatedAt: now,
-    })
-    .run();
+  prepared(db, 'visit-supersede', () =>
+    db
+      .update(visits)
+      .set({ status: 'superseded', updatedAt: param('now') })
+      .where(and(eq(visits.recordId, sql.placeholder('recordId')), eq(visits.status, 'closed')))
+      .prepare(),
+  ).run({ recordId: visit.recordId, now });
+  prepared(db, 'visit-insert', () =>
+    db
+      .insert(visits)
+      .values({
+        id: sql.placeholder('id'),
+        recordId: sql.placeholder('recordId'),
+        version: sql.placeholder('version'),
+        supersedes: sql.placeholder('supersedes'),
+        patientId: sql.placeholder('patientId'),
+        queueEntryId: sql.placeholder('queueEntryId'),
+        status: 'closed',
+        chiefComplaint: sql.placeholder('chiefComplaint'),
+        history: sql.placeholder('history'),
+        examination: sql.placeholder('examination'),
+        diagnoses: sql.placeholder('diagnoses'),
+        plan: sql.placeholder('plan'),
+        prescription: sql.placeholder('prescription'),
+        correctionReason: sql.placeholder('correctionReason'),
+        clinicianId: 0,
+        clinicianName: sql.placeholder('clinicianName'),
+        openedAt: sql.placeholder('openedAt'),
+        closedAt: sql.placeholder('closedAt'),
+        updatedAt: sql.placeholder('updatedAt'),
+      })
+      .prepare(),
+  ).run({
+    id: visit.id,
+    recordId: visit.recordId,
+    version: visit.version,
+    supersedes: visit.supersedes,
+    patientId: visit.patientId,
+    queueEntryId: visit.queueEntryId,
+    chiefComplaint: visit.chiefComplaint,
+    history: visit.history,
+    examination: visit.examination,
+    diagnoses: JSON.stringify(visit.diagnoses),
+    plan: visit.plan,
+    prescription: visit.prescription,
+    correctionReason: visit.correctionReason,
+    clinicianName: visit.clinicianName,
+    openedAt: visit.openedAt,
+    closedAt: visit.closedAt,
+    updatedAt: now,
+  } satisfies Omit<typeof visits.$inferInsert, 'status' | 'clinicianId'>);
 }
 
 /**
@@ -93,6 +117,7 @@ function applyQueueEntry(sqlite: Sqlite, encounter: Encounter): void {
     startedAt: entry.startedAt,
     finishedAt: entry.finishedAt,
   };
+  // Built per call: a day's queue is a few dozen entries, and the boolean priority needs drizzle's own mapping.
   db.insert(queueEntries)
     .values({ id: entry.id, ...row })
     .onConflictDoUpdate({ target: queueEntries.id, set: row })
