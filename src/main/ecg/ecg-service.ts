@@ -171,6 +171,11 @@ export class EcgService {
     return (this.sqlite().prepare(`${SUMMARY_SQL} WHERE patient_id = ? ORDER BY recorded_at DESC`).all(patientId) as EcgRow[]).map(toSummary);
   }
 
+  /** One of the patient's recordings; another patient's (or no) ECG is NOT_FOUND, as for the samples. */
+  summaryOf(patientId: string, ecgId: string): EcgSummary {
+    return this.owned(patientId, ecgId);
+  }
+
   unassigned(): EcgSummary[] {
     return (this.sqlite().prepare(`${SUMMARY_SQL} WHERE patient_id IS NULL ORDER BY created_at DESC LIMIT 200`).all() as EcgRow[]).map(toSummary);
   }
