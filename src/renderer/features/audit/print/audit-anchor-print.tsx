@@ -1,10 +1,10 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
-import type { AuditVerifyResult } from '../../../shared/api/system';
-import { api } from '../../api/client';
-import { formatDateTime } from '../../components/dates';
-import { ErrorText } from '../../components/error-text';
+import type { AuditVerifyResult } from '../../../../shared/api/system';
+import { api } from '../../../api/client';
+import { formatDateTime } from '../../../components/dates';
+import { ErrorText } from '../../../components/error-text';
 
 /**
  * 审计链锚点 on paper (issue 15.4): the last chain head sent to the county platform, with the verification done

@@ -1,11 +1,11 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router';
-import { REMINDER_KINDS, type ReminderKindName, type ReminderRow } from '../../../shared/api/followup';
-import { api } from '../../api/client';
-import { ErrorText } from '../../components/error-text';
-import { reasonIn } from '../followup/followup-form-model';
-import '../followup/followup.css';
+import { REMINDER_KINDS, type ReminderKindName, type ReminderRow } from '../../../../shared/api/followup';
+import { api } from '../../../api/client';
+import { ErrorText } from '../../../components/error-text';
+import { reasonIn } from '../followup-form-model';
+import '../followup.css';
 
 /** The whole list on paper (the screen shows a page of it); 2,000 rows is a county's worst day, not a township's. */
 const PRINT_LIMIT = 2000;

@@ -1,12 +1,12 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router';
-import type { YearIndicatorsData } from '../../../shared/api/followup';
-import { api } from '../../api/client';
-import { todayInChina } from '../../components/dates';
-import { ErrorText } from '../../components/error-text';
-import { percent } from '../followup/indicators-page';
-import '../followup/followup.css';
+import type { YearIndicatorsData } from '../../../../shared/api/followup';
+import { api } from '../../../api/client';
+import { todayInChina } from '../../../components/dates';
+import { ErrorText } from '../../../components/error-text';
+import { percent } from '../indicators-page';
+import '../followup.css';
 
 /** 慢病管理指标报表 for a year: the three rates with numerator and denominator, and how each is defined. */
 export function FollowupIndicatorsPrint() {

@@ -1,15 +1,15 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams, useSearchParams } from 'react-router';
-import type { Visit, VitalsRecord } from '../../../shared/api/clinic';
-import type { Patient } from '../../../shared/api/patients';
-import { api } from '../../api/client';
-import { formatDateTime, formatTime } from '../../components/dates';
-import { ErrorText } from '../../components/error-text';
-import { toVitalsRow } from '../clinic/vitals-display';
+import type { Visit, VitalsRecord } from '../../../../shared/api/clinic';
+import type { Patient } from '../../../../shared/api/patients';
+import { api } from '../../../api/client';
+import { formatDateTime, formatTime } from '../../../components/dates';
+import { ErrorText } from '../../../components/error-text';
+import { toVitalsRow } from '../vitals-display';
 import { PAPER_SIZES, paperSizeOf, vitalsOfVisitDay } from './visit-summary-model';
-import { maskIdNumber } from '../patients/patient-format';
-import { AgeText, SexText } from '../patients/patient-labels';
+import { maskIdNumber } from '../../patients/patient-format';
+import { AgeText, SexText } from '../../patients/patient-labels';
 
 interface SummaryData {
   facilityName: string;

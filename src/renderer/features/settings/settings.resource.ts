@@ -1,0 +1,6 @@
+import { api } from '../../api/client';
+import { defineResource } from '../../api/resource';
+
+/** The station's settings: facility name on every printout, villages, lock and password rules. */
+export const settingsResource = defineResource('settings.get', () => api.settings.get({}));
+export const useSettings = settingsResource.use;
