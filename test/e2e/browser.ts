@@ -71,6 +71,27 @@ export async function advanceClock(ctx: E2eContext, ms: number): Promise<void> {
 /** The administrator every e2e station starts with (the password meets the default policy). */
 export const E2E_ADMIN_PASSWORD = 'Clinic2026ok';
 
+/** Unlocks the idle-locked station as the administrator (the lock dialog must be up or coming). */
+export async function unlockStation(page: Page, password = E2E_ADMIN_PASSWORD): Promise<void> {
+  await page.getByRole('heading', { name: '工作站已锁定' }).waitFor();
+  await page.getByRole('dialog').getByLabel('密码').fill(password);
+  await page.getByRole('button', { name: '解锁' }).click();
+  await page.getByRole('heading', { name: '工作站已锁定' }).waitFor({ state: 'detached' });
+}
+
+/**
+ * Lets the idle lock fall while the first request on `channel` (e.g. 'ecg.list') is on its way: main refuses it
+ * with SESSION_LOCKED, as when a clinician walks away from a page still loading. Returns how many requests passed.
+ */
+export async function lockDuringFirst(c: E2eContext, channel: string): Promise<() => number> {
+  let seen = 0;
+  await c.page.route(`**/api/${channel}`, async (route) => {
+    if (seen++ === 0) await advanceClock(c, 11 * 60_000);
+    await route.continue();
+  });
+  return () => seen;
+}
+
 /** First-run setup through the UI: creates the administrator 王医生 and waits for the app's navigation. */
 export async function createAdmin(page: Page, password = E2E_ADMIN_PASSWORD): Promise<void> {
   await page.getByRole('heading', { name: '首次使用：创建管理员' }).waitFor();
