@@ -5,15 +5,8 @@ import { defineResource } from '../../api/resource';
 /** Rows per page of the audit log, as the server pages it. */
 export const AUDIT_PAGE = 100;
 
-export interface AuditQuery {
-  from?: string;
-  to?: string;
-  username?: string;
-  action?: string;
-  patientId?: string;
-  /** How many pages the user has asked for ("更多" adds one). */
-  pages: number;
-}
+/** The search's filters (the contract's), and how many pages the user has asked for ("更多" adds one). */
+export type AuditQuery = Omit<Parameters<typeof api.audit.search>[0], 'limit' | 'beforeId'> & { pages: number };
 
 /** The audit log under a filter, newest first, as many pages as shown (each page continues before the last row). */
 export const auditSearchResource = defineResource(
