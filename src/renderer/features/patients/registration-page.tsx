@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { useMemo, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useLocation, useNavigate } from 'react-router';
 import { ApiError } from '../../../shared/api/errors';
@@ -17,6 +17,10 @@ import { maskIdNumber } from './patient-format';
 import { AgeText, SexText } from './patient-labels';
 import { isValueSetCode } from '../../../shared/value-sets';
 import { NationalCodeSelect } from './national-code-select';
+import { useVillages } from './patients.resource';
+import { useClinicians } from '../clinic/clinic.resource';
+
+const NO_NAMES: string[] = [];
 
 type NoIdReason = (typeof NO_ID_REASONS)[number];
 
@@ -127,22 +131,16 @@ export function RegistrationPage() {
   const [draft, setDraft] = useState<RegistrationDraft>(() => (handedCard ? draftFromCard(EMPTY_DRAFT, handedCard) : EMPTY_DRAFT));
   const [card, setCard] = useState<CardReadResult['card'] | null>(handedCard);
   const [cardExisting, setCardExisting] = useState<CardReadResult['existing']>(null);
-  const [villages, setVillages] = useState<string[]>([]);
-  const [doctors, setDoctors] = useState<string[]>([]);
+  // Suggestions only: registration works without either list.
+  const villages = useVillages({}).data ?? NO_NAMES;
+  const clinicians = useClinicians({}).data;
+  const doctors = useMemo(() => clinicians?.map((c) => c.displayName) ?? NO_NAMES, [clinicians]);
   const [outcome, setOutcome] = useState<Outcome | null>(null);
   const [busy, setBusy] = useState(false);
   const [phoneLeft, setPhoneLeft] = useState(false);
   const saved = useRef(false);
   const form = useRef<HTMLFormElement>(null);
   const today = todayInChina();
-
-  useEffect(() => {
-    void api.patients.villages({}).then(setVillages, () => setVillages([]));
-    void api.clinic.clinicians({}).then(
-      (list) => setDoctors(list.map((c) => c.displayName)),
-      () => setDoctors([]),
-    );
-  }, []);
 
   const set = <K extends keyof RegistrationDraft>(key: K, value: RegistrationDraft[K]) => {
     setDraft((d) => ({ ...d, [key]: value }));
