@@ -41,3 +41,9 @@ export const useIndicatorPatients = indicatorPatientsResource.use;
 /** Referrals whose outcome is not yet confirmed, or all of them. */
 export const referralsResource = defineResource('followup.referrals', (input: { open: boolean }) => api.followup.referrals(input));
 export const useReferrals = referralsResource.use;
+
+/** A patient's programmes, visits and referrals (the follow-up page). */
+export const followupHistoryResource = defineResource('followup.history', (input: { patientId: string }) => api.followup.history(input), {
+  after: ['followup', 'sync'],
+});
+export const useFollowupHistory = followupHistoryResource.use;

@@ -1,16 +1,16 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError } from '../../../shared/api/errors';
 import { Link, useParams } from 'react-router';
 import { END_REASONS, HOW_FOUND, type Disease, type Enrolment, type OutputOf } from '../../../shared/api';
-import type { EnrolmentStateData } from '../../../shared/api/followup';
-import type { Patient } from '../../../shared/api/patients';
 import { api } from '../../api/client';
 import { useAuth } from '../../app/auth-context';
 import { todayInChina } from '../../components/dates';
 import { ErrorText } from '../../components/error-text';
 import { AgeText, SexText } from '../patients/patient-labels';
 import { FollowupNav } from './followup-nav';
+import { useEnrolmentStates, useFollowupHistory } from './followup.resource';
+import { usePatient } from '../patients/patients.resource';
 import { reasonIn } from './followup-form-model';
 import { ReferralList } from './referral-list';
 import { TrendCharts } from './trend-charts';
@@ -25,26 +25,24 @@ export function PatientFollowupPage() {
   const { patientId = '' } = useParams();
   const { status } = useAuth();
   const clinician = status?.user?.role === 'doctor' || status?.user?.role === 'admin';
-  const [patient, setPatient] = useState<Patient | null>(null);
-  const [history, setHistory] = useState<History | null>(null);
-  const [states, setStates] = useState<EnrolmentStateData[]>([]);
-  const [error, setError] = useState<unknown>(null);
+  const person = usePatient({ patientId });
+  const historyOf = useFollowupHistory({ patientId });
+  const statesOf = useEnrolmentStates({ patientId });
+  const patient = person.data;
+  const history = historyOf.data;
+  const states = statesOf.data ?? [];
+  const error = person.error ?? historyOf.error ?? statesOf.error;
   const [disease, setDisease] = useState<Disease | null>(null);
   const [saved, setSaved] = useState<SavedVisit | null>(null);
   const today = todayInChina();
 
+  // Every follow-up write already reloads these; a child's "changed" also covers a refused write's optimistic view.
+  const { reload: reloadHistory } = historyOf;
+  const { reload: reloadStates } = statesOf;
   const reload = useCallback(() => {
-    Promise.all([api.patients.get({ patientId }), api.followup.history({ patientId }), api.followup.enrolmentStates({ patientId })]).then(
-      ([p, h, e]) => {
-        setPatient(p);
-        setHistory(h);
-        setStates(e);
-        setError(null);
-      },
-      (e: unknown) => setError(e),
-    );
-  }, [patientId]);
-  useEffect(reload, [reload]);
+    reloadHistory();
+    reloadStates();
+  }, [reloadHistory, reloadStates]);
 
   const open = history?.enrolments.filter((e) => e.endedOn === null) ?? [];
   const chosen = disease && open.some((e) => e.disease === disease) ? disease : (open[0]?.disease ?? null);
