@@ -1,6 +1,5 @@
-import { useCallback, useRef, useState } from 'react';
+import { useCallback, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { ApiError } from '../../../shared/api/errors';
 import { Link, useParams } from 'react-router';
 import { END_REASONS, HOW_FOUND, type Disease, type Enrolment, type OutputOf } from '../../../shared/api';
 import { api } from '../../api/client';
@@ -14,8 +13,8 @@ import { usePatient } from '../patients/patients.resource';
 import { reasonIn } from './followup-form-model';
 import { ReferralList } from './referral-list';
 import { TrendCharts } from './trend-charts';
-import { VisitForm, type SavedVisit } from './visit-form';
-import { DateInput, focusRefusedDate } from '../../components/date-input';
+import { SameDayConfirm, savedVisitOf, VisitForm, type FollowupFormProps, type SavedVisit } from './visit-form';
+import { DateInput, useDatedAction } from '../../components/date-input';
 
 type History = OutputOf<'followup', 'history'>;
 
@@ -161,29 +160,23 @@ function EnrolmentCard({
   onChanged: () => void;
 }) {
   const { t } = useTranslation('followup');
-  const card = useRef<HTMLDivElement>(null);
+  const action = useDatedAction();
+  const { box: card, error } = action;
   const [disease, setDisease] = useState<Disease>('hypertension');
   const [howFound, setHowFound] = useState<(typeof HOW_FOUND)[number]>('clinic_visit');
   const [diagnosedOn, setDiagnosedOn] = useState('');
   const [enrolledOn, setEnrolledOn] = useState(today);
   const [ending, setEnding] = useState<{ id: string; date: string; reason: (typeof END_REASONS)[number]; note: string } | null>(null);
-  const [error, setError] = useState<unknown>(null);
   const openDiseases = new Set(enrolments.filter((e) => e.endedOn === null).map((e) => e.disease));
 
-  async function run(action: () => Promise<unknown>) {
-    setError(null);
-    if (focusRefusedDate(card.current)) return;
-    try {
-      await action();
-      // A new enrolment starts from a clean form (it kept the last one's values).
-      setEnding(null);
-      setDiagnosedOn('');
-      setEnrolledOn(today);
-      setHowFound('clinic_visit');
-      onChanged();
-    } catch (e) {
-      setError(e);
-    }
+  async function run(work: () => Promise<unknown>) {
+    if (!(await action.run(work))) return;
+    // A new enrolment starts from a clean form (it kept the last one's values).
+    setEnding(null);
+    setDiagnosedOn('');
+    setEnrolledOn(today);
+    setHowFound('clinic_visit');
+    onChanged();
   }
 
   return (
@@ -325,44 +318,18 @@ function EnrolmentCard({
 }
 
 /** Nurses record phone contacts (spec A3: recorded, never classified, never face-to-face). */
-function PhoneContactForm({
-  patientId,
-  disease,
-  today,
-  birthDate,
-  enrolledOn,
-  onSaved,
-}: {
-  patientId: string;
-  disease: Disease;
-  today: string;
-  birthDate: string;
-  enrolledOn?: string;
-  onSaved: (s: SavedVisit) => void;
-}) {
+function PhoneContactForm({ patientId, disease, today, birthDate, enrolledOn, onSaved }: FollowupFormProps) {
   const { t, i18n } = useTranslation('followup');
-  const card = useRef<HTMLDivElement>(null);
+  const { box: card, error, run } = useDatedAction();
   const [date, setDate] = useState(today);
   const [adherence, setAdherence] = useState<'' | '规律' | '间断' | '不服药'>('');
   const [notes, setNotes] = useState('');
-  const [error, setError] = useState<unknown>(null);
-  async function save(confirmSameDay = false) {
-    setError(null);
-    if (focusRefusedDate(card.current)) return;
-    try {
+  const save = (confirmSameDay = false) =>
+    run(async () => {
       const { record } = await api.followup.phoneContact({ patientId, disease, date, adherence: adherence || undefined, notes, confirmSameDay });
-      onSaved({
-        classification: null,
-        action: record.action,
-        nextDueDate: record.nextDueDate,
-        referralReason: null,
-        reason: reasonIn(record.reason, i18n.language),
-      });
+      onSaved(savedVisitOf({ ...record, classification: null, referralReason: null }, i18n.language));
       setNotes('');
-    } catch (e) {
-      setError(e);
-    }
-  }
+    });
   return (
     <div className="card" ref={card}>
       <h2>{t('phone.title', { disease: t(`disease.${disease}`) })}</h2>
@@ -394,11 +361,7 @@ function PhoneContactForm({
         </label>
       </div>
       <ErrorText error={error} />
-      {error instanceof ApiError && error.details?.reason === 'FOLLOWUP_SAME_DAY' && (
-        <button type="button" onClick={() => void save(true)}>
-          {t('form.sameDayConfirm')}
-        </button>
-      )}
+      <SameDayConfirm error={error} onConfirm={() => void save(true)} />
       <button type="button" className="primary" onClick={() => void save()}>
         {t('form.savePhone')}
       </button>
@@ -469,23 +432,17 @@ function HistoryTable({ history }: { history: History }) {
 
 function HealthCheckCard({ patientId, birthDate, today, onSaved }: { patientId: string; birthDate: string; today: string; onSaved: () => void }) {
   const { t } = useTranslation('followup');
-  const card = useRef<HTMLDivElement>(null);
+  const { box: card, error, run } = useDatedAction();
   const [date, setDate] = useState(today);
   const [score, setScore] = useState('');
   const [note, setNote] = useState('');
-  const [error, setError] = useState<unknown>(null);
-  async function save() {
-    setError(null);
-    if (focusRefusedDate(card.current)) return;
-    try {
+  const save = () =>
+    run(async () => {
       await api.followup.recordHealthCheck({ patientId, date, selfCareScore: score.trim() === '' ? undefined : Number(score), note });
       setNote('');
       setScore('');
       onSaved();
-    } catch (e) {
-      setError(e);
-    }
-  }
+    });
   return (
     <div className="card" ref={card}>
       <h2>{t('healthCheck.title')}</h2>

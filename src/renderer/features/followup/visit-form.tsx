@@ -105,25 +105,46 @@ export interface SavedVisit {
   reason: string;
 }
 
-/**
- * 随访服务记录表 for one programme (spec §4): the fields of that disease's form, the engine's proposal beside it as
- * the clinician types, a different next date only with a reason, referral details when the engine refers.
- */
-export function VisitForm({
-  patientId,
-  disease,
-  today,
-  birthDate,
-  enrolledOn,
-  onSaved,
-}: {
+/** What the page shows of a saved visit or phone contact (a phone contact classifies and refers nothing). */
+export function savedVisitOf(
+  record: { classification?: string | null; action: string; nextDueDate: string | null; referralReason?: string | null; reason: Parameters<typeof reasonIn>[0] },
+  language: string,
+): SavedVisit {
+  return {
+    classification: record.classification ?? null,
+    action: record.action,
+    nextDueDate: record.nextDueDate,
+    referralReason: record.referralReason ?? null,
+    reason: reasonIn(record.reason, language),
+  };
+}
+
+/** The props of each form that records a follow-up contact for one disease. */
+export interface FollowupFormProps {
   patientId: string;
   disease: Disease;
   today: string;
   birthDate?: string;
   enrolledOn?: string;
   onSaved: (saved: SavedVisit) => void;
-}) {
+}
+
+/** A second follow-up the same day is asked about, not accepted silently (issue 14.6): this confirms it. */
+export function SameDayConfirm({ error, onConfirm }: { error: unknown; onConfirm: () => void }) {
+  const { t } = useTranslation('followup');
+  if (!sameDayAsked(error)) return null;
+  return (
+    <button type="button" className="primary" onClick={onConfirm}>
+      {t('form.sameDayConfirm')}
+    </button>
+  );
+}
+
+/**
+ * 随访服务记录表 for one programme (spec §4): the fields of that disease's form, the engine's proposal beside it as
+ * the clinician types, a different next date only with a reason, referral details when the engine refers.
+ */
+export function VisitForm({ patientId, disease, today, birthDate, enrolledOn, onSaved }: FollowupFormProps) {
   const { t, i18n } = useTranslation('followup');
   const [form, setForm] = useState<FormState>(() => emptyForm(today));
   const [preview, setPreview] = useState<{ key: string; outcome: OutcomeData | null; error: unknown } | null>(null);
@@ -180,13 +201,7 @@ export function VisitForm({
         confirmSameDay,
       });
       dirty.current = false;
-      onSaved({
-        classification: result.record.classification,
-        action: result.record.action,
-        nextDueDate: result.record.nextDueDate,
-        referralReason: result.record.referralReason,
-        reason: reasonIn(result.record.reason, i18n.language),
-      });
+      onSaved(savedVisitOf(result.record, i18n.language));
       setForm(emptyForm(today));
       setOverride({ date: '', reason: '' });
       setReferral({ institution: '', department: '', contactName: '', contactPhone: '' });
@@ -533,12 +548,7 @@ export function VisitForm({
           <textarea rows={2} value={form.notes} onChange={(e) => update({ notes: e.target.value })} />
         </label>
         <ErrorText error={saveError} />
-        {sameDayAsked(saveError) && (
-          // A second follow-up the same day is asked about, not accepted silently (issue 14.6).
-          <button type="button" className="primary" onClick={() => void save(true)}>
-            {t('form.sameDayConfirm')}
-          </button>
-        )}
+        <SameDayConfirm error={saveError} onConfirm={() => void save(true)} />
         <div className="row">
           <button type="submit" className="primary" disabled={saving}>
             {t(phone ? 'form.savePhone' : 'form.save')}
