@@ -103,3 +103,16 @@ export function useSaveAction(): SaveAction {
   const edited = useCallback(() => setSaved(false), []);
   return { error, saved, busy, run, edited, setError };
 }
+
+/** The end of a settings-style form: the refusal or "saved", then the save button. */
+export function SaveFooter({ action, savedText, children }: { action: Pick<SaveAction, 'error' | 'saved' | 'busy'>; savedText: string; children: ReactNode }) {
+  return (
+    <>
+      <ErrorText error={action.error} />
+      {action.saved && <p className="ok-text">{savedText}</p>}
+      <button type="submit" disabled={action.busy}>
+        {children}
+      </button>
+    </>
+  );
+}

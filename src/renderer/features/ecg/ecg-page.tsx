@@ -61,15 +61,14 @@ function SavedNotice({ summary, patient }: { summary: EcgSummary; patient: Patie
   );
 }
 
-function LivePanel({
-  patient,
-  outpatientNumber,
-  onSaved,
-}: {
+/** What each way of bringing in a recording needs: whose it is, the 门诊号, and where to report it stored. */
+interface RecordingPanelProps {
   patient: PatientSummary | null;
   outpatientNumber: string;
   onSaved: (summary: EcgSummary) => void;
-}) {
+}
+
+function LivePanel({ patient, outpatientNumber, onSaved }: RecordingPanelProps) {
   const { t } = useTranslation();
   const deviceList = useEcgDevices({});
   const devices = deviceList.data ?? null;
@@ -206,15 +205,7 @@ function DeviceStatusText({ status, live, stats }: { status: DeviceStatus | null
   );
 }
 
-function ImportPanel({
-  patient,
-  outpatientNumber,
-  onSaved,
-}: {
-  patient: PatientSummary | null;
-  outpatientNumber: string;
-  onSaved: (summary: EcgSummary) => void;
-}) {
+function ImportPanel({ patient, outpatientNumber, onSaved }: RecordingPanelProps) {
   const { t } = useTranslation();
   // Main's file dialog picks the file and answers with a handle: no path is typed or seen here (issue 15 point 8).
   const [chosen, setChosen] = useState<ChosenFile | null>(null);

@@ -9,7 +9,7 @@ import { useAuth } from '../../app/auth-context';
 import { IdCardSettingsForm } from '../idcard/idcard-settings';
 import { LanguageSwitch } from './language-switch';
 import { usersResource, useSettings, useUsers } from './settings.resource';
-import { useSaveAction } from '../../components/form';
+import { SaveFooter, useSaveAction } from '../../components/form';
 import type { ChosenFile } from '../../../shared/api/files';
 
 export function SettingsPage() {
@@ -35,7 +35,8 @@ export function SettingsPage() {
 function ChangePassword() {
   const { t } = useTranslation();
   const [form, setForm] = useState({ currentPassword: '', newPassword: '' });
-  const { error, saved, run } = useSaveAction();
+  const action = useSaveAction();
+  const { run } = action;
   function submit(e: FormEvent) {
     e.preventDefault();
     void run(async () => {
@@ -56,9 +57,9 @@ function ChangePassword() {
           <input type="password" value={form.newPassword} onChange={(e) => setForm({ ...form, newPassword: e.target.value })} />
         </label>
       </div>
-      <ErrorText error={error} />
-      {saved && <p className="ok-text">{t('settings.saved')}</p>}
-      <button type="submit">{t('settings.save')}</button>
+      <SaveFooter action={action} savedText={t('settings.saved')}>
+        {t('settings.save')}
+      </SaveFooter>
     </form>
   );
 }
@@ -73,7 +74,8 @@ function Station({ editable }: { editable: boolean }) {
 function StationForm({ editable, initial }: { editable: boolean; initial: Settings }) {
   const { t } = useTranslation();
   const [station, setStation] = useState({ facilityName: initial.facilityName, institutionCode: initial.institutionCode, villages: initial.villages.join('\n') });
-  const { error, saved, run } = useSaveAction();
+  const action = useSaveAction();
+  const { run } = action;
   function submit(e: FormEvent) {
     e.preventDefault();
     const villages = station.villages
@@ -109,9 +111,11 @@ function StationForm({ editable, initial }: { editable: boolean; initial: Settin
           <textarea value={station.villages} readOnly={!editable} rows={4} onChange={(e) => setStation({ ...station, villages: e.target.value })} />
         </label>
       </div>
-      <ErrorText error={error} />
-      {saved && <p className="ok-text">{t('settings.saved')}</p>}
-      {editable && <button type="submit">{t('settings.save')}</button>}
+      {editable && (
+        <SaveFooter action={action} savedText={t('settings.saved')}>
+          {t('settings.save')}
+        </SaveFooter>
+      )}
     </form>
   );
 }
@@ -127,7 +131,8 @@ function SecurityPolicy() {
 function SecurityForm({ initial }: { initial: SecuritySettings }) {
   const { t } = useTranslation();
   const [security, setSecurity] = useState<SecuritySettings>(initial);
-  const { error, saved, run } = useSaveAction();
+  const action = useSaveAction();
+  const { run } = action;
   function submit(e: FormEvent) {
     e.preventDefault();
     void run(async () => setSecurity((await api.settings.update({ security })).security));
@@ -143,9 +148,9 @@ function SecurityForm({ initial }: { initial: SecuritySettings }) {
           </label>
         ))}
       </div>
-      <ErrorText error={error} />
-      {saved && <p className="ok-text">{t('settings.saved')}</p>}
-      <button type="submit">{t('settings.save')}</button>
+      <SaveFooter action={action} savedText={t('settings.saved')}>
+        {t('settings.save')}
+      </SaveFooter>
     </form>
   );
 }
