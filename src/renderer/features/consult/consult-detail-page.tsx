@@ -6,7 +6,7 @@ import { OPEN_CONSULT_STATUSES } from '../../../shared/api/consult';
 import { api } from '../../api/client';
 import { useAuth } from '../../app/auth-context';
 import { ErrorText } from '../../components/error-text';
-import { ConsultStatusChip, formatInstant, pdfObjectUrl, UrgencyText } from './consult-labels';
+import { ConsultStatusChip, EcgLine, formatInstant, pdfObjectUrl, UrgencyText } from './consult-labels';
 import { CONSULT_REFRESH_MS } from './consult-list-page';
 import { useConsult, useEcgReply } from './consult.resource';
 import { useEcgSummary } from '../ecg/ecg.resource';
@@ -163,18 +163,13 @@ export function EcgConsultReply({ patientId, ecgId }: { patientId: string; ecgId
 
 /** One ECG the consult carried: fetched alone (ecg.summary), linked to its viewer. */
 function AttachedEcg({ patientId, ecgId }: { patientId: string; ecgId: string }) {
-  const { t, i18n } = useTranslation('consult');
   const { data: ecg, error } = useEcgSummary({ patientId, ecgId });
   if (error) return <li><ErrorText error={error} /></li>;
   if (!ecg) return <li className="muted">…</li>;
   return (
     <li data-testid="consult-ecg">
       <Link to={`/ecg/patient/${patientId}?ecg=${ecgId}`}>
-        {t('form.ecgLabel', {
-          at: formatInstant(ecg.recordedAt, i18n.language),
-          rate: ecg.measurements.heartRateBpm === undefined ? '—' : Math.round(ecg.measurements.heartRateBpm),
-          interpretation: ecg.interpretation ?? t('form.notInterpreted'),
-        })}
+        <EcgLine ecg={ecg} />
       </Link>
     </li>
   );

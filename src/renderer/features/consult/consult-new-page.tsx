@@ -5,7 +5,7 @@ import { CONSULT_SPECIALTIES, CONSULT_URGENCIES, MAX_CONSULT_ECGS, type ConsultS
 import { ApiError } from '../../../shared/api/errors';
 import { api } from '../../api/client';
 import { ErrorText } from '../../components/error-text';
-import { formatInstant } from './consult-labels';
+import { EcgLine } from './consult-labels';
 import { useEcgList } from '../ecg/ecg.resource';
 import { usePatient } from '../patients/patients.resource';
 
@@ -14,7 +14,7 @@ const DEFAULT_INSTITUTION_KEY = 'form.defaultInstitution';
 
 export function ConsultNewPage() {
   const { patientId = '' } = useParams();
-  const { t, i18n } = useTranslation('consult');
+  const { t } = useTranslation('consult');
   const navigate = useNavigate();
   const person = usePatient({ patientId });
   const patient = person.data;
@@ -101,11 +101,7 @@ export function ConsultNewPage() {
           {ecgs.map((ecg) => (
             <label key={ecg.id} className="inline">
               <input type="checkbox" checked={ecgIds.includes(ecg.id)} onChange={(event) => toggleEcg(ecg.id, event.target.checked)} />
-              {t('form.ecgLabel', {
-                at: formatInstant(ecg.recordedAt, i18n.language),
-                rate: ecg.measurements.heartRateBpm === undefined ? '—' : Math.round(ecg.measurements.heartRateBpm),
-                interpretation: ecg.interpretation ?? t('form.notInterpreted'),
-              })}
+              <EcgLine ecg={ecg} />
             </label>
           ))}
         </fieldset>
