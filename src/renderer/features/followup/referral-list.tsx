@@ -125,26 +125,17 @@ function ReferralRow({ referral: r, onChanged, showPatient }: { referral: Referr
             </label>
             {mode === 'check' ? (
               <div className="row">
-                <button
-                  type="button"
-                  onClick={() =>
-                    void run(() =>
-                      api.followup.checkReferral({ patientId: r.patientId, referralId: r.id, date, mode: 'phone', outcome: 'completed', detail: text }),
-                    )
-                  }
-                >
-                  {t('checkOutcome.completed')}
-                </button>
-                <button
-                  type="button"
-                  onClick={() =>
-                    void run(() =>
-                      api.followup.checkReferral({ patientId: r.patientId, referralId: r.id, date, mode: 'phone', outcome: 'not_completed', detail: text }),
-                    )
-                  }
-                >
-                  {t('checkOutcome.not_completed')}
-                </button>
+                {(['completed', 'not_completed'] as const).map((outcome) => (
+                  <button
+                    key={outcome}
+                    type="button"
+                    onClick={() =>
+                      void run(() => api.followup.checkReferral({ patientId: r.patientId, referralId: r.id, date, mode: 'phone', outcome, detail: text }))
+                    }
+                  >
+                    {t(`checkOutcome.${outcome}`)}
+                  </button>
+                ))}
                 <button type="button" className="link" onClick={() => setMode('none')}>
                   {t('common.cancel')}
                 </button>

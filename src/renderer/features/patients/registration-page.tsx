@@ -22,6 +22,14 @@ import { useClinicians } from '../clinic/clinic.resource';
 
 const NO_NAMES: string[] = [];
 
+/** The national code fields of registration: the value set (which also names the label) and the draft field. */
+const NATIONAL_CODE_FIELDS = [
+  ['ethnicGroup', 'ethnicCode'],
+  ['maritalStatus', 'maritalCode'],
+  ['education', 'educationCode'],
+  ['occupation', 'occupationCode'],
+] as const;
+
 type NoIdReason = (typeof NO_ID_REASONS)[number];
 
 export interface RegistrationDraft {
@@ -416,30 +424,9 @@ export function RegistrationPage() {
               {t('clinic:enrolment.diabetes')}
             </label>
           </fieldset>
-          <NationalCodeSelect
-            set="ethnicGroup"
-            label={t('clinic:register.ethnicGroup')}
-            value={draft.ethnicCode}
-            onChange={(code) => set('ethnicCode', code)}
-          />
-          <NationalCodeSelect
-            set="maritalStatus"
-            label={t('clinic:register.maritalStatus')}
-            value={draft.maritalCode}
-            onChange={(code) => set('maritalCode', code)}
-          />
-          <NationalCodeSelect
-            set="education"
-            label={t('clinic:register.education')}
-            value={draft.educationCode}
-            onChange={(code) => set('educationCode', code)}
-          />
-          <NationalCodeSelect
-            set="occupation"
-            label={t('clinic:register.occupation')}
-            value={draft.occupationCode}
-            onChange={(code) => set('occupationCode', code)}
-          />
+          {NATIONAL_CODE_FIELDS.map(([codeSet, field]) => (
+            <NationalCodeSelect key={field} set={codeSet} label={t(`clinic:register.${codeSet}`)} value={draft[field]} onChange={(code) => set(field, code)} />
+          ))}
           <label className="wide">
             {t('clinic:register.allergies')}
             <input
