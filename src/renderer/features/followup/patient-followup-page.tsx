@@ -13,7 +13,7 @@ import { usePatient } from '../patients/patients.resource';
 import { reasonIn } from './followup-form-model';
 import { ReferralList } from './referral-list';
 import { TrendCharts } from './trend-charts';
-import { SameDayConfirm, savedVisitOf, VisitForm, type FollowupFormProps, type SavedVisit } from './visit-form';
+import { FollowupDateInput, SameDayConfirm, savedVisitOf, VisitForm, type FollowupFormProps, type SavedVisit } from './visit-form';
 import { DateInput, useDatedAction } from '../../components/date-input';
 
 type History = OutputOf<'followup', 'history'>;
@@ -43,6 +43,8 @@ export function PatientFollowupPage() {
     reloadStates();
   }, [reloadHistory, reloadStates]);
 
+  // Clinicians record the visit; nurses a phone contact (spec A3).
+  const ContactForm = clinician ? VisitForm : PhoneContactForm;
   const open = history?.enrolments.filter((e) => e.endedOn === null) ?? [];
   const chosen = disease && open.some((e) => e.disease === disease) ? disease : (open[0]?.disease ?? null);
 
@@ -85,32 +87,18 @@ export function PatientFollowupPage() {
             </div>
           )}
           {saved && <SavedBanner saved={saved} />}
-          {clinician ? (
-            <VisitForm
-              key={`${chosen}-${history.records.length}`}
-              patientId={patientId}
-              disease={chosen}
-              today={today}
-              birthDate={patient.birthDate}
-              enrolledOn={open.find((e) => e.disease === chosen)?.enrolledOn}
-              onSaved={(s) => {
-                setSaved(s);
-                reload();
-              }}
-            />
-          ) : (
-            <PhoneContactForm
-              patientId={patientId}
-              disease={chosen}
-              today={today}
-              birthDate={patient.birthDate}
-              enrolledOn={open.find((e) => e.disease === chosen)?.enrolledOn}
-              onSaved={(s) => {
-                setSaved(s);
-                reload();
-              }}
-            />
-          )}
+          <ContactForm
+            key={`${chosen}-${history.records.length}`}
+            patientId={patientId}
+            disease={chosen}
+            today={today}
+            birthDate={patient.birthDate}
+            enrolledOn={open.find((e) => e.disease === chosen)?.enrolledOn}
+            onSaved={(s) => {
+              setSaved(s);
+              reload();
+            }}
+          />
         </>
       )}
 
@@ -335,15 +323,7 @@ function PhoneContactForm({ patientId, disease, today, birthDate, enrolledOn, on
       <h2>{t('phone.title', { disease: t(`disease.${disease}`) })}</h2>
       <p className="muted">{t('form.phoneNote')}</p>
       <div className="form-grid">
-        <DateInput
-          label={t('form.date')}
-          kind="followUpEvent"
-          required
-          birthDate={birthDate}
-          enrolledOn={enrolledOn}
-          value={date}
-          onChange={(v) => setDate(v)}
-        />
+        <FollowupDateInput birthDate={birthDate} enrolledOn={enrolledOn} value={date} onChange={setDate} />
         <label>
           {t('form.adherence')}
           <select value={adherence} onChange={(e) => setAdherence(e.target.value as typeof adherence)}>

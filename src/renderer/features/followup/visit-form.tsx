@@ -129,6 +129,12 @@ export interface FollowupFormProps {
   onSaved: (saved: SavedVisit) => void;
 }
 
+/** The contact's date: not before birth or enrolment, not in the future. */
+export function FollowupDateInput(props: { birthDate?: string; enrolledOn?: string; value: string; onChange: (value: string) => void }) {
+  const { t } = useTranslation('followup');
+  return <DateInput label={t('form.date')} kind="followUpEvent" required {...props} onChange={(v) => props.onChange(v)} />;
+}
+
 /** A second follow-up the same day is asked about, not accepted silently (issue 14.6): this confirms it. */
 export function SameDayConfirm({ error, onConfirm }: { error: unknown; onConfirm: () => void }) {
   const { t } = useTranslation('followup');
@@ -231,15 +237,7 @@ export function VisitForm({ patientId, disease, today, birthDate, enrolledOn, on
       >
         <h2>{t('form.title', { disease: t(`disease.${disease}`) })}</h2>
         <div className="form-grid">
-          <DateInput
-            label={t('form.date')}
-            kind="followUpEvent"
-            required
-            birthDate={birthDate}
-            enrolledOn={enrolledOn}
-            value={form.date}
-            onChange={(v) => update({ date: v })}
-          />
+          <FollowupDateInput birthDate={birthDate} enrolledOn={enrolledOn} value={form.date} onChange={(v) => update({ date: v })} />
           <label>
             {t('form.mode')}
             <select value={form.mode} onChange={(e) => update({ mode: e.target.value as FormState['mode'] })}>

@@ -9,7 +9,7 @@ import { useAuth } from '../../app/auth-context';
 import { IdCardSettingsForm } from '../idcard/idcard-settings';
 import { LanguageSwitch } from './language-switch';
 import { usersResource, useSettings, useUsers } from './settings.resource';
-import { SaveFooter, useSaveAction } from '../../components/form';
+import { SaveFooter, useSaveAction, type SaveAction } from '../../components/form';
 import type { ChosenFile } from '../../../shared/api/files';
 
 export function SettingsPage() {
@@ -57,9 +57,7 @@ function ChangePassword() {
           <input type="password" value={form.newPassword} onChange={(e) => setForm({ ...form, newPassword: e.target.value })} />
         </label>
       </div>
-      <SaveFooter action={action} savedText={t('settings.saved')}>
-        {t('settings.save')}
-      </SaveFooter>
+      <SettingsSave action={action} />
     </form>
   );
 }
@@ -112,9 +110,7 @@ function StationForm({ editable, initial }: { editable: boolean; initial: Settin
         </label>
       </div>
       {editable && (
-        <SaveFooter action={action} savedText={t('settings.saved')}>
-          {t('settings.save')}
-        </SaveFooter>
+        <SettingsSave action={action} />
       )}
     </form>
   );
@@ -148,9 +144,7 @@ function SecurityForm({ initial }: { initial: SecuritySettings }) {
           </label>
         ))}
       </div>
-      <SaveFooter action={action} savedText={t('settings.saved')}>
-        {t('settings.save')}
-      </SaveFooter>
+      <SettingsSave action={action} />
     </form>
   );
 }
@@ -310,5 +304,14 @@ function Backup() {
       {message && <p className="ok-text">{message}</p>}
       <ErrorText error={error} />
     </div>
+  );
+}
+
+function SettingsSave({ action }: { action: SaveAction }) {
+  const { t } = useTranslation();
+  return (
+    <SaveFooter action={action} savedText={t('settings.saved')}>
+      {t('settings.save')}
+    </SaveFooter>
   );
 }
