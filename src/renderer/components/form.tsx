@@ -116,3 +116,30 @@ export function SaveFooter({ action, savedText, children }: { action: Pick<SaveA
     </>
   );
 }
+
+/** A choice that may be left open ("—"): the form's optional fields, each value worded by `text`. */
+export function OptionalChoices<T extends string>({
+  value,
+  values,
+  text,
+  onChange,
+  label,
+}: {
+  value: T | '';
+  values: readonly T[];
+  text: (value: T) => string;
+  onChange: (value: T | '') => void;
+  /** For a select without its own <label> (a table cell). */
+  label?: string;
+}) {
+  return (
+    <select value={value} aria-label={label} onChange={(e) => onChange(e.target.value as T | '')}>
+      <option value="">—</option>
+      {values.map((v) => (
+        <option key={v} value={v}>
+          {text(v)}
+        </option>
+      ))}
+    </select>
+  );
+}

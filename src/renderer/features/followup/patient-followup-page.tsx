@@ -14,6 +14,7 @@ import { reasonIn } from './followup-form-model';
 import { ReferralList } from './referral-list';
 import { TrendCharts } from './trend-charts';
 import { FollowupDateInput, SameDayConfirm, savedVisitOf, VisitForm, type FollowupFormProps, type SavedVisit } from './visit-form';
+import { OptionalChoices } from '../../components/form';
 import { DateInput, useDatedAction } from '../../components/date-input';
 
 type History = OutputOf<'followup', 'history'>;
@@ -326,14 +327,7 @@ function PhoneContactForm({ patientId, disease, today, birthDate, enrolledOn, on
         <FollowupDateInput birthDate={birthDate} enrolledOn={enrolledOn} value={date} onChange={setDate} />
         <label>
           {t('form.adherence')}
-          <select value={adherence} onChange={(e) => setAdherence(e.target.value as typeof adherence)}>
-            <option value="">—</option>
-            {(['规律', '间断', '不服药'] as const).map((v) => (
-              <option key={v} value={v}>
-                {t(`adherence.${v}`)}
-              </option>
-            ))}
-          </select>
+          <OptionalChoices value={adherence} values={['规律', '间断', '不服药'] as const} text={(v) => t(`adherence.${v}`)} onChange={(v) => setAdherence(v as typeof adherence)} />
         </label>
         <label>
           {t('form.notes')}

@@ -13,6 +13,7 @@ import {
 import { api } from '../../api/client';
 import { ErrorText } from '../../components/error-text';
 import { createLatestGuard } from '../../components/latest-only';
+import { OptionalChoices } from '../../components/form';
 import { DateInput } from '../../components/date-input';
 import { DayVitalsOffer } from '../clinic/day-vitals-offer';
 import { UnsavedGuard } from '../../components/unsaved-guard';
@@ -288,14 +289,7 @@ export function VisitForm({ patientId, disease, today, birthDate, enrolledOn, on
               {diabetes && (
                 <label>
                   {t('form.dorsalisPedis')}
-                  <select value={form.dorsalisPedis} onChange={(e) => update({ dorsalisPedis: e.target.value as FormState['dorsalisPedis'] })}>
-                    <option value="">—</option>
-                    {(['normal', 'weakened', 'absent'] as const).map((v) => (
-                      <option key={v} value={v}>
-                        {t(`dorsalisPedis.${v}`)}
-                      </option>
-                    ))}
-                  </select>
+                  <OptionalChoices value={form.dorsalisPedis} values={['normal', 'weakened', 'absent'] as const} text={(v) => t(`dorsalisPedis.${v}`)} onChange={(v) => update({ dorsalisPedis: v as FormState['dorsalisPedis'] })} />
                 </label>
               )}
             </div>
@@ -374,18 +368,13 @@ export function VisitForm({ patientId, disease, today, birthDate, enrolledOn, on
                 <th>{t('habit.salt')}</th>
                 {(['saltNow', 'saltTarget'] as const).map((key) => (
                   <td key={key}>
-                    <select
-                      aria-label={`${t('habit.salt')} ${t(key === 'saltNow' ? 'form.now' : 'form.target')}`}
+                    <OptionalChoices
+                      label={`${t('habit.salt')} ${t(key === 'saltNow' ? 'form.now' : 'form.target')}`}
                       value={form[key]}
-                      onChange={(e) => update({ [key]: e.target.value } as Partial<FormState>)}
-                    >
-                      <option value="">—</option>
-                      {(['light', 'moderate', 'heavy'] as const).map((v) => (
-                        <option key={v} value={v}>
-                          {t(`salt.${v}`)}
-                        </option>
-                      ))}
-                    </select>
+                      values={['light', 'moderate', 'heavy'] as const}
+                      text={(v) => t(`salt.${v}`)}
+                      onChange={(v) => update({ [key]: v } as Partial<FormState>)}
+                    />
                   </td>
                 ))}
               </tr>
@@ -395,14 +384,12 @@ export function VisitForm({ patientId, disease, today, birthDate, enrolledOn, on
             {(['psychological', 'compliance'] as const).map((key) => (
               <label key={key}>
                 {t(`form.${key}`)}
-                <select value={form[key]} onChange={(e) => update({ [key]: e.target.value } as Partial<FormState>)}>
-                  <option value="">—</option>
-                  {(['good', 'fair', 'poor'] as const).map((v) => (
-                    <option key={v} value={v}>
-                      {t(`level.${v}`)}
-                    </option>
-                  ))}
-                </select>
+                <OptionalChoices
+                  value={form[key]}
+                  values={['good', 'fair', 'poor'] as const}
+                  text={(v) => t(`level.${v}`)}
+                  onChange={(v) => update({ [key]: v } as Partial<FormState>)}
+                />
               </label>
             ))}
           </div>
@@ -413,29 +400,12 @@ export function VisitForm({ patientId, disease, today, birthDate, enrolledOn, on
           <div className="form-grid">
             <label>
               {t('form.adherence')}
-              <select value={form.adherence} onChange={(e) => update({ adherence: e.target.value as FormState['adherence'] })}>
-                <option value="">—</option>
-                {(['规律', '间断', '不服药'] as const).map((v) => (
-                  <option key={v} value={v}>
-                    {t(`adherence.${v}`)}
-                  </option>
-                ))}
-              </select>
+              <OptionalChoices value={form.adherence} values={['规律', '间断', '不服药'] as const} text={(v) => t(`adherence.${v}`)} onChange={(v) => update({ adherence: v as FormState['adherence'] })} />
             </label>
             {diabetes && (
               <label>
                 {t('form.hypoglycemia')}
-                <select
-                  value={form.hypoglycemiaReaction}
-                  onChange={(e) => update({ hypoglycemiaReaction: e.target.value as FormState['hypoglycemiaReaction'] })}
-                >
-                  <option value="">—</option>
-                  {(['none', 'occasional', 'frequent'] as const).map((v) => (
-                    <option key={v} value={v}>
-                      {t(`hypoglycemia.${v}`)}
-                    </option>
-                  ))}
-                </select>
+                <OptionalChoices value={form.hypoglycemiaReaction} values={['none', 'occasional', 'frequent'] as const} text={(v) => t(`hypoglycemia.${v}`)} onChange={(v) => update({ hypoglycemiaReaction: v as FormState['hypoglycemiaReaction'] })} />
               </label>
             )}
           </div>
