@@ -5,7 +5,7 @@ import { call } from '../../src/main/api/dispatcher';
 import { synthesizeEcg } from '../../src/main/ecg/devices/synthetic-ecg';
 import { writeAecg } from '../../src/main/ecg/formats/aecg-writer';
 import { makeResidentId } from '../../src/shared/resident-id';
-import { generatePlatformPki } from '../support/fhir-peer/certs';
+import { configureOfflineCounty } from '../support/test-services';
 import { createAdmin, launch, lockDuringFirst, unlockStation, type E2eContext } from './browser';
 
 /**
@@ -60,15 +60,7 @@ describe('pages reload what the idle lock interrupted (issue 14.4)', () => {
 
   it('consult detail: the consult and the one ECG it carries (fetched alone)', async () => {
     const { c, d, patient, ecg } = await station();
-    const pki = generatePlatformPki({ name: 'county' });
-    await call(d, 'sync', 'configure', {
-      id: 'county',
-      baseUrl: 'https://127.0.0.1:9/fhir/R4/',
-      enabled: false,
-      caCertificatePem: pki.ca.certPem,
-      clientPkcs12Path: pki.client.pfxPath,
-      clientPassphrase: pki.client.passphrase,
-    });
+    await configureOfflineCounty(d);
     const consult = await call(d, 'consult', 'create', {
       patientId: patient.id,
       question: '心电图ST段改变请判读',

@@ -6,7 +6,7 @@ import { synthesizeEcg } from '../../src/main/ecg/devices/synthetic-ecg';
 import { writeAecg } from '../../src/main/ecg/formats/aecg-writer';
 import { addDays, chinaLocalDate } from '../../src/shared/dates';
 import { makeResidentId } from '../../src/shared/resident-id';
-import { generatePlatformPki } from '../support/fhir-peer/certs';
+import { configureOfflineCounty } from '../support/test-services';
 import { createAdmin, launch, lockDuringFirst, unlockStation, type E2eContext } from './browser';
 
 /** Issue 14 "one patient, one truth": each point as a clinician meets it, in zh-CN. */
@@ -105,15 +105,7 @@ describe('one patient, one truth (issue 14)', () => {
     await createAdmin(page);
     const d = c.harness.services.dispatch;
     const sun = await register(c, '孙丽华', '1970-02-03', 51);
-    const pki = generatePlatformPki({ name: 'county' });
-    await call(d, 'sync', 'configure', {
-      id: 'county',
-      baseUrl: 'https://127.0.0.1:9/fhir/R4/',
-      enabled: false,
-      caCertificatePem: pki.ca.certPem,
-      clientPkcs12Path: pki.client.pfxPath,
-      clientPassphrase: pki.client.passphrase,
-    });
+    await configureOfflineCounty(d);
     const ask = (question: string) =>
       call(d, 'consult', 'create', { patientId: sun.id, question, urgency: 'routine', targetInstitution: '县人民医院', specialty: 'cardiology' });
     const answered = await ask('心电图ST段改变请判读');

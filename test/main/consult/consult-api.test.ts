@@ -4,8 +4,7 @@ import { acceptedReplyPdf, MAX_REPLY_PDF_BYTES } from '../../../src/main/consult
 import { call } from '../../../src/main/api/dispatcher';
 import { CRITICAL_VALUE_EXTENSION } from '../../../src/main/consult/consult-fhir';
 import { makeResidentId } from '../../../src/shared/resident-id';
-import { generatePlatformPki } from '../../support/fhir-peer/certs';
-import { openTestStation, type TestStation } from '../../support/test-services';
+import { configureOfflineCounty, openTestStation, type TestStation } from '../../support/test-services';
 
 /** The consult API as the renderer reaches it: the dispatcher, its access rules and its audit rows. */
 
@@ -51,15 +50,7 @@ describe('consult API', () => {
 
   it('with the county configured: queued in the outbox with the request, pulled reply raises an alert, acknowledgement audited', async () => {
     const { d, patient, services } = await stationWithPatient();
-    const pki = generatePlatformPki({ name: 'county' });
-    await call(d, 'sync', 'configure', {
-      id: 'county',
-      baseUrl: 'https://127.0.0.1:9/fhir/R4/',
-      enabled: false,
-      caCertificatePem: pki.ca.certPem,
-      clientPkcs12Path: pki.client.pfxPath,
-      clientPassphrase: pki.client.passphrase,
-    });
+    await configureOfflineCounty(d);
     const created = await call(d, 'consult', 'create', request(patient.id));
     expect(outboxTypes(services).filter((type) => type !== 'Patient')).toEqual(['ServiceRequest', 'Task']);
     expect((await call(d, 'consult', 'open', {})).map((each) => each.id)).toEqual([created.id]);
