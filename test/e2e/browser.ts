@@ -4,7 +4,9 @@ import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { BINARY_CONTENT_TYPE, decodeFrame } from '../../src/shared/api/binary';
 import type { ApiResult } from '../../src/shared/api/errors';
-import type { PlatformPki } from '../support/fhir-peer/certs';
+import { afterAll, beforeAll } from 'vitest';
+import { generatePlatformPki, type PlatformPki } from '../support/fhir-peer/certs';
+import { startFhirPeer, type FhirPeer } from '../support/fhir-peer/peer';
 import { startHarness, type Harness } from '../support/harness/server';
 
 /** Debian's Chromium where present (Playwright's own browser download is not possible here). */
@@ -147,4 +149,45 @@ export async function configurePlatform(
   await form.getByLabel('证书口令').fill(values.pki.client.passphrase);
   await form.getByRole('button', { name: '保存' }).click();
   await card.getByText('服务器地址').waitFor();
+}
+
+export interface CountyPeer {
+  readonly pki: PlatformPki;
+  readonly peer: FhirPeer;
+}
+
+/**
+ * The county's FHIR platform for a test file: its own PKI and a peer started once before the file's tests (and
+ * seeded, when `seed` is given), stopped after them.
+ */
+export function countyPeerForFile(seed?: (peer: FhirPeer) => Promise<unknown>): CountyPeer {
+  let pki: PlatformPki | undefined;
+  let peer: FhirPeer | undefined;
+  beforeAll(async () => {
+    pki = generatePlatformPki({ name: 'county' });
+    peer = await startFhirPeer({ ca: pki.ca.certPem, serverCert: pki.server.certPem, serverKey: pki.server.keyPem });
+    if (seed) await seed(peer);
+  });
+  afterAll(() => peer?.stop());
+  return {
+    get pki() {
+      if (!pki) throw new Error('the county PKI exists once the file starts');
+      return pki;
+    },
+    get peer() {
+      if (!peer) throw new Error('the county peer runs once the file starts');
+      return peer;
+    },
+  };
+}
+
+/** Points the station's county target at the peer, with its certificates (through the API, as a script would). */
+export async function configureCounty(c: E2eContext, county: CountyPeer): Promise<void> {
+  await callApi(c, 'sync.configure', {
+    id: 'county',
+    baseUrl: county.peer.url,
+    caCertificatePath: county.pki.ca.certPath,
+    clientPkcs12Path: county.pki.client.pfxPath,
+    clientPassphrase: county.pki.client.passphrase,
+  });
 }
