@@ -2,7 +2,9 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { call } from '../../src/main/api/dispatcher';
 import { BINARY_CONTENT_TYPE, decodeFrame } from '../../src/shared/api/binary';
+import { makeResidentId } from '../../src/shared/resident-id';
 import type { ApiResult } from '../../src/shared/api/errors';
 import { afterAll, beforeAll } from 'vitest';
 import { generatePlatformPki, type PlatformPki } from '../support/fhir-peer/certs';
@@ -190,4 +192,18 @@ export async function configureCounty(c: E2eContext, county: CountyPeer): Promis
     clientPkcs12Path: county.pki.client.pfxPath,
     clientPassphrase: county.pki.client.passphrase,
   });
+}
+
+/** A resident registered through the API (the registration screen has its own e2e), with a valid synthetic ID. */
+export async function registerResident(c: E2eContext, name: string, birthDate: string, seq: number, village = '东湾村') {
+  const result = await call(c.harness.services.dispatch, 'patients', 'register', {
+    name,
+    idNumber: makeResidentId('130321', birthDate, seq),
+    phone: `1390000${String(seq).padStart(4, '0')}`,
+    village,
+    contractDoctor: '刘医生',
+    confirmNotDuplicate: true,
+  });
+  if (result.status !== 'created') throw new Error('registration failed');
+  return result.patient;
 }

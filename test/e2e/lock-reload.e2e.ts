@@ -4,9 +4,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { call } from '../../src/main/api/dispatcher';
 import { synthesizeEcg } from '../../src/main/ecg/devices/synthetic-ecg';
 import { writeAecg } from '../../src/main/ecg/formats/aecg-writer';
-import { makeResidentId } from '../../src/shared/resident-id';
 import { configureOfflineCounty } from '../support/test-services';
-import { createAdmin, launch, lockDuringFirst, unlockStation, type E2eContext } from './browser';
+import { createAdmin, launch, lockDuringFirst, unlockStation, type E2eContext, registerResident } from './browser';
 
 /**
  * Issue 14.4 on the pages that read through resource hooks: the idle lock falls while the page's first request is
@@ -24,20 +23,12 @@ async function station() {
   await createAdmin(ctx.page);
   const c = ctx;
   const d = c.harness.services.dispatch;
-  const result = await call(d, 'patients', 'register', {
-    name: '钱立新',
-    idNumber: makeResidentId('130321', '1958-03-12', 71),
-    phone: '13900000071',
-    village: '东湾村',
-    contractDoctor: '刘医生',
-    confirmNotDuplicate: true,
-  });
-  if (result.status !== 'created') throw new Error('registration failed');
+  const patient = await registerResident(c, '钱立新', '1958-03-12', 71);
   const synthetic = synthesizeEcg({ seed: 7, durationS: 10, sampleRateHz: 500, heartRateBpm: 70 });
   const file = path.join(c.dataDir, 'cart.xml');
   writeFileSync(file, writeAecg({ format: 'hl7-aecg', sampleRateHz: synthetic.sampleRateHz, leads: synthetic.leads }));
-  const ecg = await call(d, 'ecg', 'importFile', { patientId: result.patient.id, file: c.harness.services.files.register(file, 'ecg').handle });
-  return { c, d, patient: result.patient, ecg };
+  const ecg = await call(d, 'ecg', 'importFile', { patientId: patient.id, file: c.harness.services.files.register(file, 'ecg').handle });
+  return { c, d, patient, ecg };
 }
 
 async function noLockMessageLeft(c: E2eContext) {

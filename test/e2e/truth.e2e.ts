@@ -5,9 +5,8 @@ import { call } from '../../src/main/api/dispatcher';
 import { synthesizeEcg } from '../../src/main/ecg/devices/synthetic-ecg';
 import { writeAecg } from '../../src/main/ecg/formats/aecg-writer';
 import { addDays, chinaLocalDate } from '../../src/shared/dates';
-import { makeResidentId } from '../../src/shared/resident-id';
 import { configureOfflineCounty } from '../support/test-services';
-import { createAdmin, launch, lockDuringFirst, unlockStation, type E2eContext } from './browser';
+import { createAdmin, launch, lockDuringFirst, unlockStation, type E2eContext, registerResident } from './browser';
 
 /** Issue 14 "one patient, one truth": each point as a clinician meets it, in zh-CN. */
 
@@ -17,19 +16,6 @@ afterEach(async () => {
   ctx = undefined;
 });
 
-async function register(c: E2eContext, name: string, birthDate: string, seq: number, village = '东湾村') {
-  const result = await call(c.harness.services.dispatch, 'patients', 'register', {
-    name,
-    idNumber: makeResidentId('130321', birthDate, seq),
-    phone: `1390000${String(seq).padStart(4, '0')}`,
-    village,
-    contractDoctor: '刘医生',
-    confirmNotDuplicate: true,
-  });
-  if (result.status !== 'created') throw new Error('registration failed');
-  return result.patient;
-}
-
 describe('one patient, one truth (issue 14)', () => {
   it('the reminders page, locked while it loads, shows its lists after unlock (no lock message, no "…" counts)', async () => {
     ctx = await launch();
@@ -38,7 +24,7 @@ describe('one patient, one truth (issue 14)', () => {
     await createAdmin(page);
     const today = chinaLocalDate(new Date());
     const d = c.harness.services.dispatch;
-    const zhao = await register(c, '赵强', '1962-09-01', 13);
+    const zhao = await registerResident(c, '赵强', '1962-09-01', 13);
     await call(d, 'followup', 'enrol', { patientId: zhao.id, disease: 'hypertension', howFound: 'clinic_visit', enrolledOn: addDays(today, -200) });
     await call(d, 'followup', 'save', { patientId: zhao.id, disease: 'hypertension', form: { date: addDays(today, -30), mode: 'clinic', sbp: 156, dbp: 98 } });
 
@@ -62,7 +48,7 @@ describe('one patient, one truth (issue 14)', () => {
     await createAdmin(page);
     const today = chinaLocalDate(new Date());
     const d = c.harness.services.dispatch;
-    const zhou = await register(c, '周梅', '1960-04-04', 31);
+    const zhou = await registerResident(c, '周梅', '1960-04-04', 31);
     await call(d, 'followup', 'enrol', { patientId: zhou.id, disease: 'hypertension', howFound: 'clinic_visit', enrolledOn: addDays(today, -90) });
     await call(d, 'followup', 'save', { patientId: zhou.id, disease: 'hypertension', form: { date: addDays(today, -30), mode: 'clinic', sbp: 156, dbp: 98 } });
 
@@ -104,7 +90,7 @@ describe('one patient, one truth (issue 14)', () => {
     const { page } = c;
     await createAdmin(page);
     const d = c.harness.services.dispatch;
-    const sun = await register(c, '孙丽华', '1970-02-03', 51);
+    const sun = await registerResident(c, '孙丽华', '1970-02-03', 51);
     await configureOfflineCounty(d);
     const ask = (question: string) =>
       call(d, 'consult', 'create', { patientId: sun.id, question, urgency: 'routine', targetInstitution: '县人民医院', specialty: 'cardiology' });
@@ -155,7 +141,7 @@ describe('one patient, one truth (issue 14)', () => {
     const { page } = c;
     await createAdmin(page);
     const today = chinaLocalDate(new Date());
-    const wu = await register(c, '吴刚', '1960-04-04', 41);
+    const wu = await registerResident(c, '吴刚', '1960-04-04', 41);
 
     await page.goto(`${c.harness.url}/#/followup/patient/${wu.id}`);
     await page.getByRole('heading', { name: '慢性病管理' }).waitFor();
@@ -214,7 +200,7 @@ describe('one patient, one truth (issue 14)', () => {
     const c = ctx;
     const { page } = c;
     await createAdmin(page);
-    const zheng = await register(c, '郑小明', '1975-06-06', 61);
+    const zheng = await registerResident(c, '郑小明', '1975-06-06', 61);
 
     // F2, type, Enter: the chart opens and the focus is on it (the patient's name), not on the page body.
     await page.keyboard.press('F2');
@@ -257,7 +243,7 @@ describe('one patient, one truth (issue 14)', () => {
     const c = ctx;
     const { page } = c;
     await createAdmin(page);
-    await register(c, '冯建华', '1966-01-01', 71);
+    await registerResident(c, '冯建华', '1966-01-01', 71);
 
     // ECG import: a button opens the dialog; there is no box to type a path into.
     await page.getByRole('navigation').getByRole('link', { name: '心电' }).click();
