@@ -207,3 +207,10 @@ export async function registerResident(c: E2eContext, name: string, birthDate: s
   if (result.status !== 'created') throw new Error('registration failed');
   return result.patient;
 }
+
+/** A fresh station in the browser with the administrator created and signed in. */
+export async function launchWithAdmin(): Promise<E2eContext> {
+  const c = await launch();
+  await createAdmin(c.page);
+  return c;
+}

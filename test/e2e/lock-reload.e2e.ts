@@ -5,7 +5,7 @@ import { call } from '../../src/main/api/dispatcher';
 import { synthesizeEcg } from '../../src/main/ecg/devices/synthetic-ecg';
 import { writeAecg } from '../../src/main/ecg/formats/aecg-writer';
 import { configureOfflineCounty } from '../support/test-services';
-import { createAdmin, launch, lockDuringFirst, unlockStation, type E2eContext, registerResident } from './browser';
+import { launchWithAdmin, lockDuringFirst, unlockStation, type E2eContext, registerResident } from './browser';
 
 /**
  * Issue 14.4 on the pages that read through resource hooks: the idle lock falls while the page's first request is
@@ -19,9 +19,7 @@ afterEach(async () => {
 });
 
 async function station() {
-  ctx = await launch();
-  await createAdmin(ctx.page);
-  const c = ctx;
+  const c = (ctx = await launchWithAdmin());
   const d = c.harness.services.dispatch;
   const patient = await registerResident(c, '钱立新', '1958-03-12', 71);
   const synthetic = synthesizeEcg({ seed: 7, durationS: 10, sampleRateHz: 500, heartRateBpm: 70 });

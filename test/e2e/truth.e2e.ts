@@ -6,7 +6,7 @@ import { synthesizeEcg } from '../../src/main/ecg/devices/synthetic-ecg';
 import { writeAecg } from '../../src/main/ecg/formats/aecg-writer';
 import { addDays, chinaLocalDate } from '../../src/shared/dates';
 import { configureOfflineCounty } from '../support/test-services';
-import { createAdmin, launch, lockDuringFirst, unlockStation, type E2eContext, registerResident } from './browser';
+import { lockDuringFirst, unlockStation, type E2eContext, registerResident, launchWithAdmin } from './browser';
 
 /** Issue 14 "one patient, one truth": each point as a clinician meets it, in zh-CN. */
 
@@ -18,10 +18,8 @@ afterEach(async () => {
 
 describe('one patient, one truth (issue 14)', () => {
   it('the reminders page, locked while it loads, shows its lists after unlock (no lock message, no "…" counts)', async () => {
-    ctx = await launch();
-    const c = ctx;
+    const c = (ctx = await launchWithAdmin());
     const { page } = c;
-    await createAdmin(page);
     const today = chinaLocalDate(new Date());
     const d = c.harness.services.dispatch;
     const zhao = await registerResident(c, '赵强', '1962-09-01', 13);
@@ -42,10 +40,8 @@ describe('one patient, one truth (issue 14)', () => {
   });
 
   it("one blood-pressure history: clinic vitals and follow-up visits in the chart and the follow-up trend; the follow-up form offers the day's vitals", async () => {
-    ctx = await launch();
-    const c = ctx;
+    const c = (ctx = await launchWithAdmin());
     const { page } = c;
-    await createAdmin(page);
     const today = chinaLocalDate(new Date());
     const d = c.harness.services.dispatch;
     const zhou = await registerResident(c, '周梅', '1960-04-04', 31);
@@ -85,10 +81,8 @@ describe('one patient, one truth (issue 14)', () => {
   });
 
   it('consult history: the chart lists every consult with its state and answer; the consult list filters by state, open by default', async () => {
-    ctx = await launch();
-    const c = ctx;
+    const c = (ctx = await launchWithAdmin());
     const { page } = c;
-    await createAdmin(page);
     const d = c.harness.services.dispatch;
     const sun = await registerResident(c, '孙丽华', '1970-02-03', 51);
     await configureOfflineCounty(d);
@@ -136,10 +130,8 @@ describe('one patient, one truth (issue 14)', () => {
   });
 
   it('dates: one Chinese date field everywhere — typed forms, Monday-first picker, refusals in Chinese, plausibility per field; the enrolment form resets after saving', async () => {
-    ctx = await launch();
-    const c = ctx;
+    const c = (ctx = await launchWithAdmin());
     const { page } = c;
-    await createAdmin(page);
     const today = chinaLocalDate(new Date());
     const wu = await registerResident(c, '吴刚', '1960-04-04', 41);
 
@@ -196,10 +188,8 @@ describe('one patient, one truth (issue 14)', () => {
   });
 
   it('small things: F2 → Enter lands on the chart, BP boxes have labels, the whole picker row picks, the demo device speaks Chinese, one term for an unread ECG', async () => {
-    ctx = await launch();
-    const c = ctx;
+    const c = (ctx = await launchWithAdmin());
     const { page } = c;
-    await createAdmin(page);
     const zheng = await registerResident(c, '郑小明', '1975-06-06', 61);
 
     // F2, type, Enter: the chart opens and the focus is on it (the patient's name), not on the page body.
@@ -239,10 +229,8 @@ describe('one patient, one truth (issue 14)', () => {
   });
 
   it('files are chosen, never typed: ECG import and backup restore go through the file dialog (the harness uploads in its place)', async () => {
-    ctx = await launch();
-    const c = ctx;
+    const c = (ctx = await launchWithAdmin());
     const { page } = c;
-    await createAdmin(page);
     await registerResident(c, '冯建华', '1966-01-01', 71);
 
     // ECG import: a button opens the dialog; there is no box to type a path into.
