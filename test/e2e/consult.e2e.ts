@@ -7,6 +7,7 @@ import { synthesizeEcg } from '../../src/main/ecg/devices/synthetic-ecg';
 import { writeAecg } from '../../src/main/ecg/formats/aecg-writer';
 import { makeResidentId } from '../../src/shared/resident-id';
 import { createCountyDesk } from '../support/fhir-peer/county-desk';
+import { pdfFacts } from '../support/pdf/pdf-facts';
 import { callApi, configureCounty, countyPeerForFile, createAdmin, launch, type E2eContext } from './browser';
 
 const SIGNED_PDF = Buffer.from('%PDF-1.4\n% county signed consult report\n%%EOF\n', 'latin1');
@@ -168,19 +169,6 @@ describe('a critical county reply reaches the chart without 立即同步', () =>
   });
 });
 
-/** Pages, sheet size in mm and text of a PDF, as pdfjs reads it. */
-async function pdfFacts(bytes: Buffer): Promise<{ pages: number; widthMm: number; heightMm: number; text: string }> {
-  const pdfjs = await import('pdfjs-dist/legacy/build/pdf.mjs');
-  const doc = await pdfjs.getDocument({ data: new Uint8Array(bytes), useSystemFonts: false, isEvalSupported: false }).promise;
-  let text = '';
-  for (let n = 1; n <= doc.numPages; n++) {
-    const content = await (await doc.getPage(n)).getTextContent();
-    text += content.items.map((item) => ('str' in item ? item.str : '')).join('') + '\n';
-  }
-  const [x0, y0, x1, y1] = (await doc.getPage(1)).view;
-  const mm = 25.4 / 72;
-  return { pages: doc.numPages, widthMm: (x1 - x0) * mm, heightMm: (y1 - y0) * mm, text };
-}
 
 /** Steps read like the task (OpenMRS style) without a Playwright test runner. */
 async function step(_title: string, body: () => Promise<void>): Promise<void> {
