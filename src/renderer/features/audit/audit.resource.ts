@@ -24,3 +24,7 @@ export const auditSearchResource = defineResource(
   { after: [] },
 );
 export const useAuditSearch = auditSearchResource.use;
+
+/** The chain verified now, with the last anchor the county holds (the anchor printout). */
+export const auditVerifyResource = defineResource('audit.verify', () => api.audit.verify({}), { after: [] });
+export const useAuditVerify = auditVerifyResource.use;
