@@ -2,9 +2,13 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { call } from '../../src/main/api/dispatcher';
 import { BINARY_CONTENT_TYPE, decodeFrame } from '../../src/shared/api/binary';
+import { makeResidentId } from '../../src/shared/resident-id';
 import type { ApiResult } from '../../src/shared/api/errors';
-import type { PlatformPki } from '../support/fhir-peer/certs';
+import { afterAll, beforeAll } from 'vitest';
+import { generatePlatformPki, type PlatformPki } from '../support/fhir-peer/certs';
+import { startFhirPeer, type FhirPeer } from '../support/fhir-peer/peer';
 import { startHarness, type Harness } from '../support/harness/server';
 import { EVERY_DAY_CALENDAR } from '../support/test-services';
 import { readFeatureSetting } from '../../src/main/settings/settings-service';
@@ -81,6 +85,27 @@ export async function advanceClock(ctx: E2eContext, ms: number): Promise<void> {
 /** The administrator every e2e station starts with (the password meets the default policy). */
 export const E2E_ADMIN_PASSWORD = 'Clinic2026ok';
 
+/** Unlocks the idle-locked station as the administrator (the lock dialog must be up or coming). */
+export async function unlockStation(page: Page, password = E2E_ADMIN_PASSWORD): Promise<void> {
+  await page.getByRole('heading', { name: '工作站已锁定' }).waitFor();
+  await page.getByRole('dialog').getByLabel('密码').fill(password);
+  await page.getByRole('button', { name: '解锁' }).click();
+  await page.getByRole('heading', { name: '工作站已锁定' }).waitFor({ state: 'detached' });
+}
+
+/**
+ * Lets the idle lock fall while the first request on `channel` (e.g. 'ecg.list') is on its way: main refuses it
+ * with SESSION_LOCKED, as when a clinician walks away from a page still loading. Returns how many requests passed.
+ */
+export async function lockDuringFirst(c: E2eContext, channel: string): Promise<() => number> {
+  let seen = 0;
+  await c.page.route(`**/api/${channel}`, async (route) => {
+    if (seen++ === 0) await advanceClock(c, 11 * 60_000);
+    await route.continue();
+  });
+  return () => seen;
+}
+
 /** First-run setup through the UI: creates the administrator 王医生 and waits for the app's navigation. */
 export async function createAdmin(page: Page, password = E2E_ADMIN_PASSWORD): Promise<void> {
   await page.getByRole('heading', { name: '首次使用：创建管理员' }).waitFor();
@@ -136,4 +161,66 @@ export async function configurePlatform(
   await form.getByLabel('证书口令').fill(values.pki.client.passphrase);
   await form.getByRole('button', { name: '保存' }).click();
   await card.getByText('服务器地址').waitFor();
+}
+
+export interface CountyPeer {
+  readonly pki: PlatformPki;
+  readonly peer: FhirPeer;
+}
+
+/**
+ * The county's FHIR platform for a test file: its own PKI and a peer started once before the file's tests (and
+ * seeded, when `seed` is given), stopped after them.
+ */
+export function countyPeerForFile(seed?: (peer: FhirPeer) => Promise<unknown>): CountyPeer {
+  let pki: PlatformPki | undefined;
+  let peer: FhirPeer | undefined;
+  beforeAll(async () => {
+    pki = generatePlatformPki({ name: 'county' });
+    peer = await startFhirPeer({ ca: pki.ca.certPem, serverCert: pki.server.certPem, serverKey: pki.server.keyPem });
+    if (seed) await seed(peer);
+  });
+  afterAll(() => peer?.stop());
+  return {
+    get pki() {
+      if (!pki) throw new Error('the county PKI exists once the file starts');
+      return pki;
+    },
+    get peer() {
+      if (!peer) throw new Error('the county peer runs once the file starts');
+      return peer;
+    },
+  };
+}
+
+/** Points the station's county target at the peer, with its certificates (through the API, as a script would). */
+export async function configureCounty(c: E2eContext, county: CountyPeer): Promise<void> {
+  await callApi(c, 'sync.configure', {
+    id: 'county',
+    baseUrl: county.peer.url,
+    caCertificatePath: county.pki.ca.certPath,
+    clientPkcs12Path: county.pki.client.pfxPath,
+    clientPassphrase: county.pki.client.passphrase,
+  });
+}
+
+/** A resident registered through the API (the registration screen has its own e2e), with a valid synthetic ID. */
+export async function registerResident(c: E2eContext, name: string, birthDate: string, seq: number, village = '东湾村') {
+  const result = await call(c.harness.services.dispatch, 'patients', 'register', {
+    name,
+    idNumber: makeResidentId('130321', birthDate, seq),
+    phone: `1390000${String(seq).padStart(4, '0')}`,
+    village,
+    contractDoctor: '刘医生',
+    confirmNotDuplicate: true,
+  });
+  if (result.status !== 'created') throw new Error('registration failed');
+  return result.patient;
+}
+
+/** A fresh station in the browser with the administrator created and signed in. */
+export async function launchWithAdmin(): Promise<E2eContext> {
+  const c = await launch();
+  await createAdmin(c.page);
+  return c;
 }

@@ -3,6 +3,7 @@ import type { Page } from 'playwright-core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { checkCharacter, makeResidentId } from '../../src/shared/resident-id';
 import { call } from '../../src/main/api/dispatcher';
+import { pdfFacts } from '../support/pdf/pdf-facts';
 import { advanceClock, createAdmin, E2E_ADMIN_PASSWORD, launch, type E2eContext } from './browser';
 
 let ctx: E2eContext | undefined;
@@ -19,18 +20,6 @@ async function openRegistration(page: Page) {
   await page.getByRole('heading', { name: '患者登记' }).waitFor();
 }
 
-/** Text of every page of a PDF, as pdfjs reads it (what a search in the printed summary would find). */
-async function pdfText(bytes: Buffer): Promise<{ pages: number; width: number; height: number; text: string }> {
-  const pdfjs = await import('pdfjs-dist/legacy/build/pdf.mjs');
-  const doc = await pdfjs.getDocument({ data: new Uint8Array(bytes), useSystemFonts: false, isEvalSupported: false }).promise;
-  let text = '';
-  for (let n = 1; n <= doc.numPages; n++) {
-    const content = await (await doc.getPage(n)).getTextContent();
-    text += content.items.map((item) => ('str' in item ? item.str : '')).join('') + '\n';
-  }
-  const [x0, y0, x1, y1] = (await doc.getPage(1)).view;
-  return { pages: doc.numPages, width: x1 - x0, height: y1 - y0, text };
-}
 
 // A valid number (born 1990-03-07, sequence 123 → male) and the same with its check character wrong.
 const VALID_ID = makeResidentId('430522', '1990-03-07', 123);
@@ -157,7 +146,7 @@ describe('daily clinic end to end (harness + Chromium)', () => {
     await page.getByText('氨氯地平片 5mg 每日一次').waitFor();
     const pdf = await page.pdf({ format: 'A5' });
     writeFileSync('/tmp/clinic-summary.pdf', pdf);
-    const summary = await pdfText(pdf);
+    const summary = await pdfFacts(pdf);
     expect(summary.pages).toBe(1);
     // A5 = 148 × 210 mm = 419.5 × 595.3 pt; Chromium rounds the sheet to whole CSS pixels (¾ pt).
     expect(Math.abs(summary.width - 419.5)).toBeLessThan(1);
@@ -282,7 +271,7 @@ describe('daily clinic end to end (harness + Chromium)', () => {
     const visitId = current.id;
     await page.goto(`${harness.url}/#/print/visit/${patientId}/${visitId}?size=A4`);
     await page.getByText('多饮水，三天后复诊').waitFor();
-    const a4 = await pdfText(await page.pdf({ preferCSSPageSize: true }));
+    const a4 = await pdfFacts(await page.pdf({ preferCSSPageSize: true }));
     expect(Math.abs(a4.width - 595.3)).toBeLessThan(1); // A4 = 210 × 297 mm
     expect(Math.abs(a4.height - 841.9)).toBeLessThan(1);
     expect(a4.text.normalize('NFKC').replace(/\s+/g, '')).toContain('J06.9');

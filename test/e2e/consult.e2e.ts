@@ -1,27 +1,20 @@
 import type { ServiceRequest, Task } from '@medplum/fhirtypes';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { CRITICAL_VALUE_EXTENSION } from '../../src/main/consult/consult-fhir';
 import { synthesizeEcg } from '../../src/main/ecg/devices/synthetic-ecg';
 import { writeAecg } from '../../src/main/ecg/formats/aecg-writer';
 import { makeResidentId } from '../../src/shared/resident-id';
-import { generatePlatformPki, type PlatformPki } from '../support/fhir-peer/certs';
 import { createCountyDesk } from '../support/fhir-peer/county-desk';
-import { startFhirPeer, type FhirPeer } from '../support/fhir-peer/peer';
-import { callApi, createAdmin, launch, type E2eContext } from './browser';
+import { pdfFacts } from '../support/pdf/pdf-facts';
+import { callApi, configureCounty, countyPeerForFile, createAdmin, launch, type E2eContext } from './browser';
 
 const SIGNED_PDF = Buffer.from('%PDF-1.4\n% county signed consult report\n%%EOF\n', 'latin1');
 
 let ctx: E2eContext | undefined;
-let pki: PlatformPki;
-let peer: FhirPeer;
 
-beforeAll(async () => {
-  pki = generatePlatformPki({ name: 'county' });
-  peer = await startFhirPeer({ ca: pki.ca.certPem, serverCert: pki.server.certPem, serverKey: pki.server.keyPem });
-});
-afterAll(() => peer.stop());
+const county = countyPeerForFile();
 afterEach(async () => {
   await ctx?.stop();
   ctx = undefined;
@@ -34,13 +27,7 @@ describe('remote consult in the browser, answered by the county through the FHIR
     await createAdmin(page);
 
     await step('Given the county platform is configured and a patient has an ECG', async () => {
-      await callApi(ctx!, 'sync.configure', {
-        id: 'county',
-        baseUrl: peer.url,
-        caCertificatePath: pki.ca.certPath,
-        clientPkcs12Path: pki.client.pfxPath,
-        clientPassphrase: pki.client.passphrase,
-      });
+      await configureCounty(ctx!, county);
     });
     const patient = (
       await callApi<{ patient: { id: string } }>(ctx, 'patients.register', {
@@ -75,15 +62,15 @@ describe('remote consult in the browser, answered by the county through the FHIR
 
     await step('And sync runs: the request is on the county platform', async () => {
       await callApi(ctx!, 'sync.syncNow', { id: 'county' });
-      await expect.poll(async () => (await peer.repo.all('Task')).length, { timeout: 30_000 }).toBe(1);
-      const request = await peer.repo.readResource<ServiceRequest>('ServiceRequest', consult.id);
+      await expect.poll(async () => (await county.peer.repo.all('Task')).length, { timeout: 30_000 }).toBe(1);
+      const request = await county.peer.repo.readResource<ServiceRequest>('ServiceRequest', consult.id);
       expect(request).toMatchObject({ priority: 'stat', subject: { reference: `Patient/${patient.id}` } });
       // The waveform (aECG) and the report as printed here (PDF), beside each other.
-      await expect.poll(async () => (await peer.repo.all('DocumentReference')).length).toBe(2);
+      await expect.poll(async () => (await county.peer.repo.all('DocumentReference')).length).toBe(2);
     });
 
     await step('And the county reader opens the waveform and the PDF from the consult', async () => {
-      const desk = createCountyDesk(peer);
+      const desk = createCountyDesk(county.peer);
       const open = await desk.openConsults();
       expect(open.map((line) => [line.taskId, line.priority, line.patient])).toEqual([[consult.taskId, 'stat', '钱卫东']]);
       const opened = await desk.open(consult.taskId, path.join(ctx!.dataDir, 'county-desk'));
@@ -101,18 +88,18 @@ describe('remote consult in the browser, answered by the county through the FHIR
     });
 
     await step('Then the county accepts, completes and signs a report with a critical value', async () => {
-      const task = (await peer.repo.all('Task'))[0] as Task & { id: string };
+      const task = (await county.peer.repo.all('Task'))[0] as Task & { id: string };
       expect(task.id).toBe(consult.taskId);
-      await peer.county.setTaskStatus(task.id, 'accepted');
-      await peer.county.setTaskStatus(task.id, 'completed');
-      const report = await peer.county.createDiagnosticReport({
+      await county.peer.county.setTaskStatus(task.id, 'accepted');
+      await county.peer.county.setTaskStatus(task.id, 'completed');
+      const report = await county.peer.county.createDiagnosticReport({
         serviceRequest: { reference: `ServiceRequest/${consult.id}` },
         subject: { reference: `Patient/${patient.id}` },
         conclusion: '急性下壁心肌梗死（II、III、aVF ST段抬高）',
         signer: '县医院心内科 孙主任',
         presentedForm: [{ contentType: 'application/pdf', data: SIGNED_PDF.toString('base64') }],
       });
-      await peer.repo.updateResource({ ...report, extension: [{ url: CRITICAL_VALUE_EXTENSION, valueString: '急性心肌梗死，立即转诊' }] });
+      await county.peer.repo.updateResource({ ...report, extension: [{ url: CRITICAL_VALUE_EXTENSION, valueString: '急性心肌梗死，立即转诊' }] });
       await callApi(ctx!, 'sync.syncNow', { id: 'county' });
       await expect
         .poll(
@@ -154,13 +141,7 @@ describe('a critical county reply reaches the chart without 立即同步', () =>
     ctx = await launch();
     const { page } = ctx;
     await createAdmin(page);
-    await callApi(ctx, 'sync.configure', {
-      id: 'county',
-      baseUrl: peer.url,
-      caCertificatePath: pki.ca.certPath,
-      clientPkcs12Path: pki.client.pfxPath,
-      clientPassphrase: pki.client.passphrase,
-    });
+    await configureCounty(ctx, county);
     const { patient } = await callApi<{ patient: { id: string } }>(ctx, 'patients.register', {
       name: '郑急诊',
       idNumber: makeResidentId('130321', '1957-12-12', 71),
@@ -176,10 +157,10 @@ describe('a critical county reply reaches the chart without 立即同步', () =>
       includeDiagnoses: false,
     });
     // Saving wakes sync: the request reaches the county with nobody pressing anything.
-    await expect.poll(async () => (await peer.repo.all('Task')).map((task) => task.id), { timeout: 30_000 }).toContain(consult.taskId);
+    await expect.poll(async () => (await county.peer.repo.all('Task')).map((task) => task.id), { timeout: 30_000 }).toContain(consult.taskId);
     await expect.poll(async () => (await callApi<{ id: string; state: string }[]>(ctx!, 'sync.targets', {}))[0]?.state, { timeout: 30_000 }).toBe('idle');
 
-    await createCountyDesk(peer).sign(consult.taskId, '急性前壁ST段抬高型心肌梗死', '县人民医院心内科 孙主任', '急性前壁心肌梗死，立即转诊');
+    await createCountyDesk(county.peer).sign(consult.taskId, '急性前壁ST段抬高型心肌梗死', '县人民医院心内科 孙主任', '急性前壁心肌梗死，立即转诊');
     // The station's 5-minute poll is far away; the consult watch (every 5 s) brings it, and the banner shows it.
     const banner = page.getByTestId('critical-banner');
     await banner.getByText('郑急诊：急性前壁心肌梗死，立即转诊', { exact: false }).waitFor({ timeout: 30_000 });
@@ -188,19 +169,6 @@ describe('a critical county reply reaches the chart without 立即同步', () =>
   });
 });
 
-/** Pages, sheet size in mm and text of a PDF, as pdfjs reads it. */
-async function pdfFacts(bytes: Buffer): Promise<{ pages: number; widthMm: number; heightMm: number; text: string }> {
-  const pdfjs = await import('pdfjs-dist/legacy/build/pdf.mjs');
-  const doc = await pdfjs.getDocument({ data: new Uint8Array(bytes), useSystemFonts: false, isEvalSupported: false }).promise;
-  let text = '';
-  for (let n = 1; n <= doc.numPages; n++) {
-    const content = await (await doc.getPage(n)).getTextContent();
-    text += content.items.map((item) => ('str' in item ? item.str : '')).join('') + '\n';
-  }
-  const [x0, y0, x1, y1] = (await doc.getPage(1)).view;
-  const mm = 25.4 / 72;
-  return { pages: doc.numPages, widthMm: (x1 - x0) * mm, heightMm: (y1 - y0) * mm, text };
-}
 
 /** Steps read like the task (OpenMRS style) without a Playwright test runner. */
 async function step(_title: string, body: () => Promise<void>): Promise<void> {

@@ -1,19 +1,10 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { COUNTY_RESIDENTS, seedCountyHospitals } from '../support/fhir-peer/county-hospital';
-import { generatePlatformPki, type PlatformPki } from '../support/fhir-peer/certs';
-import { startFhirPeer, type FhirPeer } from '../support/fhir-peer/peer';
-import { callApi, createAdmin, launch, type E2eContext } from './browser';
+import { callApi, configureCounty, countyPeerForFile, createAdmin, launch, type E2eContext } from './browser';
 
 let ctx: E2eContext | undefined;
-let pki: PlatformPki;
-let peer: FhirPeer;
 
-beforeAll(async () => {
-  pki = generatePlatformPki({ name: 'county' });
-  peer = await startFhirPeer({ ca: pki.ca.certPem, serverCert: pki.server.certPem, serverKey: pki.server.keyPem });
-  await seedCountyHospitals(peer.repo);
-});
-afterAll(() => peer.stop());
+const county = countyPeerForFile((peer) => seedCountyHospitals(peer.repo));
 afterEach(async () => {
   await ctx?.stop();
   ctx = undefined;
@@ -24,13 +15,7 @@ describe('调阅县域档案 in the chart, against the county FHIR peer (zh-CN)'
     ctx = await launch();
     const { page, harness } = ctx;
     await createAdmin(page);
-    await callApi(ctx, 'sync.configure', {
-      id: 'county',
-      baseUrl: peer.url,
-      caCertificatePath: pki.ca.certPath,
-      clientPkcs12Path: pki.client.pfxPath,
-      clientPassphrase: pki.client.passphrase,
-    });
+    await configureCounty(ctx, county);
     const resident = COUNTY_RESIDENTS[0];
     const { patient } = await callApi<{ patient: { id: string } }>(ctx, 'patients.register', {
       name: resident.name,
@@ -60,13 +45,13 @@ describe('调阅县域档案 in the chart, against the county FHIR peer (zh-CN)'
     const fetchedText = await section.getByTestId('county-record-fetched').innerText();
     expect(fetchedText).toMatch(/^调阅时间：\d{4}-\d{2}-\d{2} \d{2}:\d{2}（王医生）$/);
 
-    await peer.stop();
+    await county.peer.stop();
     try {
       await section.getByRole('button', { name: '重新调阅' }).click();
       await section.getByText('本次调阅失败（无法连接平台服务器）', { exact: false }).waitFor({ timeout: 20_000 });
       expect(await rows.count()).toBe(13);
     } finally {
-      await peer.restart();
+      await county.peer.restart();
     }
 
     const audit = await callApi<{ action: string; outcome: string }[]>(ctx, 'audit.search', { patientId: patient.id, limit: 50 });

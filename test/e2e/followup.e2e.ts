@@ -3,28 +3,13 @@ import type { Page } from 'playwright-core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { call } from '../../src/main/api/dispatcher';
 import { addDays, addMonthsClamped, chinaLocalDate, daysBetween } from '../../src/shared/dates';
-import { makeResidentId } from '../../src/shared/resident-id';
-import { createAdmin, launch, type E2eContext } from './browser';
+import { createAdmin, launch, type E2eContext, registerResident } from './browser';
 
 let ctx: E2eContext | undefined;
 afterEach(async () => {
   await ctx?.stop();
   ctx = undefined;
 });
-
-/** Residents are registered through the API (the registration screen has its own e2e); follow-up is driven by hand. */
-async function register(c: E2eContext, name: string, birthDate: string, seq: number, village: string) {
-  const result = await call(c.harness.services.dispatch, 'patients', 'register', {
-    name,
-    idNumber: makeResidentId('130321', birthDate, seq),
-    phone: `1390000${String(seq).padStart(4, '0')}`,
-    village,
-    contractDoctor: '刘医生',
-    confirmNotDuplicate: true,
-  });
-  if (result.status !== 'created') throw new Error('registration failed');
-  return result.patient;
-}
 
 const textOf = (page: Page, testId: string) => () => page.getByTestId(testId).textContent();
 
@@ -47,10 +32,10 @@ describe('chronic-disease follow-up end to end (harness + Chromium)', () => {
     const d = ctx.harness.services.dispatch;
     await call(d, 'settings', 'update', { villages: ['东湾村', '西岭村'] });
 
-    const zhang = await register(ctx, '张伟', '1966-03-08', 11, '东湾村');
-    const li = await register(ctx, '李娜', '1970-05-20', 12, '西岭村');
-    const zhao = await register(ctx, '赵强', '1962-09-01', 13, '东湾村');
-    const qian = await register(ctx, '钱芳', '1958-11-11', 14, '西岭村');
+    const zhang = await registerResident(ctx, '张伟', '1966-03-08', 11, '东湾村');
+    const li = await registerResident(ctx, '李娜', '1970-05-20', 12, '西岭村');
+    const zhao = await registerResident(ctx, '赵强', '1962-09-01', 13, '东湾村');
+    const qian = await registerResident(ctx, '钱芳', '1958-11-11', 14, '西岭村');
     await call(d, 'followup', 'enrol', { patientId: li.id, disease: 't2dm', howFound: 'clinic_visit', enrolledOn: addDays(today, -200) });
     await call(d, 'followup', 'enrol', { patientId: zhao.id, disease: 'hypertension', howFound: 'clinic_visit', enrolledOn: addDays(today, -200) });
     await call(d, 'followup', 'enrol', { patientId: qian.id, disease: 'hypertension', howFound: 'clinic_visit', enrolledOn: addDays(today, -200) });
@@ -178,8 +163,8 @@ describe('chronic-disease follow-up end to end (harness + Chromium)', () => {
     await createAdmin(page);
     const today = chinaLocalDate(new Date());
     const d = ctx.harness.services.dispatch;
-    const sun = await register(ctx, '孙丽', '1960-02-02', 21, '东湾村');
-    const zhou = await register(ctx, '周杰', '1968-07-07', 22, '东湾村');
+    const sun = await registerResident(ctx, '孙丽', '1960-02-02', 21, '东湾村');
+    const zhou = await registerResident(ctx, '周杰', '1968-07-07', 22, '东湾村');
     for (const p of [sun, zhou])
       await call(d, 'followup', 'enrol', { patientId: p.id, disease: 'hypertension', howFound: 'clinic_visit', enrolledOn: addDays(today, -100) });
     // 孙丽 controlled, 周杰 not: the first is at target, the second is not; 周杰 is due back in 14 days.

@@ -1,22 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { advanceClock, launch, type E2eContext } from './browser';
+import { createAdmin, advanceClock, launch, type E2eContext } from './browser';
 
 let ctx: E2eContext | undefined;
 afterEach(async () => {
   await ctx?.stop();
   ctx = undefined;
 });
-
-async function createAdmin(c: E2eContext, password = 'Clinic2026ok') {
-  const { page } = c;
-  await page.getByRole('heading', { name: '首次使用：创建管理员' }).waitFor();
-  await page.getByLabel('用户名').fill('admin');
-  await page.getByLabel('姓名').fill('王医生');
-  await page.getByLabel('密码', { exact: true }).fill(password);
-  await page.getByLabel('再次输入密码').fill(password);
-  await page.getByRole('button', { name: '创建管理员' }).click();
-  await page.getByRole('navigation').getByRole('link', { name: '今日门诊' }).waitFor();
-}
 
 async function signIn(c: E2eContext, username: string, password: string) {
   await c.page.getByLabel('用户名').fill(username);
@@ -35,7 +24,7 @@ describe('foundation end to end (harness + Chromium)', () => {
     await page.getByLabel('数据库口令').fill('station-passphrase-1');
     await page.getByLabel('再次输入口令').fill('station-passphrase-1');
     await page.getByRole('button', { name: '打开数据库' }).click();
-    await createAdmin(ctx);
+    await createAdmin(ctx.page);
     await expect.poll(() => page.getByRole('status').first().textContent()).toContain('王医生（管理员）');
     await page.getByRole('button', { name: '退出登录' }).click();
     await signIn(ctx, 'admin', 'Clinic2026ok');
@@ -56,7 +45,7 @@ describe('foundation end to end (harness + Chromium)', () => {
 
   it('locks the account after 5 wrong passwords, then lets the user in after the lockout', async () => {
     ctx = await launch();
-    await createAdmin(ctx);
+    await createAdmin(ctx.page);
     const { page } = ctx;
     await page.getByRole('button', { name: '退出登录' }).click();
     for (let i = 1; i <= 4; i++) {
@@ -75,7 +64,7 @@ describe('foundation end to end (harness + Chromium)', () => {
 
   it('idle lock covers the page and resuming keeps the text being typed', async () => {
     ctx = await launch();
-    await createAdmin(ctx);
+    await createAdmin(ctx.page);
     const { page } = ctx;
     await page.getByRole('link', { name: '设置' }).click();
     const facility = page.getByRole('textbox', { name: '姓名' });
@@ -100,7 +89,7 @@ describe('foundation end to end (harness + Chromium)', () => {
 
   it('switches the language to English and back', async () => {
     ctx = await launch();
-    await createAdmin(ctx);
+    await createAdmin(ctx.page);
     const { page } = ctx;
     await page.getByRole('link', { name: '设置' }).click();
     await page.getByLabel('界面语言').selectOption('en');

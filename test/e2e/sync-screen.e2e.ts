@@ -1,18 +1,10 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { makeResidentId } from '../../src/shared/resident-id';
-import { generatePlatformPki, type PlatformPki } from '../support/fhir-peer/certs';
-import { startFhirPeer, type FhirPeer } from '../support/fhir-peer/peer';
-import { callApi, createAdmin, launch, type E2eContext } from './browser';
+import { callApi, configureCounty, countyPeerForFile, createAdmin, launch, type E2eContext } from './browser';
 
 let ctx: E2eContext | undefined;
-let pki: PlatformPki;
-let peer: FhirPeer;
 
-beforeAll(async () => {
-  pki = generatePlatformPki({ name: 'county' });
-  peer = await startFhirPeer({ ca: pki.ca.certPem, serverCert: pki.server.certPem, serverKey: pki.server.keyPem });
-});
-afterAll(() => peer.stop());
+const county = countyPeerForFile();
 afterEach(async () => {
   await ctx?.stop();
   ctx = undefined;
@@ -23,13 +15,7 @@ describe('同步 screen in the browser (zh-CN)', () => {
     ctx = await launch();
     const { page } = ctx;
     await createAdmin(page);
-    await callApi(ctx, 'sync.configure', {
-      id: 'county',
-      baseUrl: peer.url,
-      caCertificatePath: pki.ca.certPath,
-      clientPkcs12Path: pki.client.pfxPath,
-      clientPassphrase: pki.client.passphrase,
-    });
+    await configureCounty(ctx, county);
     await callApi(ctx, 'users.create', { username: 'doctor1', displayName: '李医生', role: 'doctor', password: 'Doctor2026ok' });
     await expect
       .poll(async () => (await callApi<{ id: string; state: string; queued: number }[]>(ctx!, 'sync.targets', {}))[0], { timeout: 20_000 })
@@ -44,7 +30,7 @@ describe('同步 screen in the browser (zh-CN)', () => {
     // Read-only settings, no form and no buttons that would be refused.
     const settings = card.getByTestId('sync-settings-county');
     await settings.getByText('平台设置仅管理员可以修改。').waitFor();
-    expect(await settings.innerText()).toContain(peer.url);
+    expect(await settings.innerText()).toContain(county.peer.url);
     expect(await card.getByRole('button', { name: '修改设置' }).count()).toBe(0);
     expect(await card.getByRole('checkbox').count()).toBe(0);
     expect(await card.getByRole('form').count()).toBe(0);
@@ -53,7 +39,7 @@ describe('同步 screen in the browser (zh-CN)', () => {
     expect(lastSync).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$/);
 
     // The county platform goes down while a registration waits to go.
-    await peer.stop();
+    await county.peer.stop();
     try {
       const { patient } = await callApi<{ patient: { id: string } }>(ctx, 'patients.register', {
         name: '孙断网',
@@ -73,7 +59,7 @@ describe('同步 screen in the browser (zh-CN)', () => {
       await page.waitForURL(`**/#/patients/${patient.id}`);
       await page.getByRole('heading', { name: /孙断网/ }).waitFor();
     } finally {
-      await peer.restart();
+      await county.peer.restart();
     }
   });
 });

@@ -1,14 +1,12 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Page } from 'playwright-core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { call } from '../../src/main/api/dispatcher';
 import { synthesizeEcg } from '../../src/main/ecg/devices/synthetic-ecg';
 import { writeAecg } from '../../src/main/ecg/formats/aecg-writer';
 import { addDays, chinaLocalDate } from '../../src/shared/dates';
-import { makeResidentId } from '../../src/shared/resident-id';
-import { generatePlatformPki } from '../support/fhir-peer/certs';
-import { advanceClock, createAdmin, E2E_ADMIN_PASSWORD, launch, type E2eContext } from './browser';
+import { configureOfflineCounty } from '../support/test-services';
+import { lockDuringFirst, unlockStation, type E2eContext, registerResident, launchWithAdmin } from './browser';
 
 /** Issue 14 "one patient, one truth": each point as a clinician meets it, in zh-CN. */
 
@@ -18,63 +16,35 @@ afterEach(async () => {
   ctx = undefined;
 });
 
-async function register(c: E2eContext, name: string, birthDate: string, seq: number, village = '东湾村') {
-  const result = await call(c.harness.services.dispatch, 'patients', 'register', {
-    name,
-    idNumber: makeResidentId('130321', birthDate, seq),
-    phone: `1390000${String(seq).padStart(4, '0')}`,
-    village,
-    contractDoctor: '刘医生',
-    confirmNotDuplicate: true,
-  });
-  if (result.status !== 'created') throw new Error('registration failed');
-  return result.patient;
-}
-
-async function unlock(page: Page) {
-  await page.getByRole('heading', { name: '工作站已锁定' }).waitFor();
-  await page.getByRole('dialog').getByLabel('密码').fill(E2E_ADMIN_PASSWORD);
-  await page.getByRole('button', { name: '解锁' }).click();
-  await page.getByRole('heading', { name: '工作站已锁定' }).waitFor({ state: 'detached' });
-}
-
 describe('one patient, one truth (issue 14)', () => {
   it('the reminders page, locked while it loads, shows its lists after unlock (no lock message, no "…" counts)', async () => {
-    ctx = await launch();
-    const c = ctx;
+    const c = (ctx = await launchWithAdmin());
     const { page } = c;
-    await createAdmin(page);
     const today = chinaLocalDate(new Date());
     const d = c.harness.services.dispatch;
-    const zhao = await register(c, '赵强', '1962-09-01', 13);
+    const zhao = await registerResident(c, '赵强', '1962-09-01', 13);
     await call(d, 'followup', 'enrol', { patientId: zhao.id, disease: 'hypertension', howFound: 'clinic_visit', enrolledOn: addDays(today, -200) });
     await call(d, 'followup', 'save', { patientId: zhao.id, disease: 'hypertension', form: { date: addDays(today, -30), mode: 'clinic', sbp: 156, dbp: 98 } });
 
     // The idle lock falls while the reminder list is on its way: main refuses it (SESSION_LOCKED).
-    let held = 0;
-    await page.route('**/api/followup.reminders', async (route) => {
-      if (held++ === 0) await advanceClock(c, 11 * 60_000);
-      await route.continue();
-    });
+    const held = await lockDuringFirst(c, 'followup.reminders');
     await page.getByRole('navigation').getByRole('link', { name: '随访' }).click();
-    await unlock(page);
+    await unlockStation(page);
 
     // After unlock the page has loaded again by itself: the list and its counts, no lock message left behind.
     await expect.poll(() => page.getByTestId('reminder-row').first().textContent()).toContain('赵强');
-    expect(held).toBeGreaterThanOrEqual(2);
+    expect(held()).toBeGreaterThanOrEqual(2);
     await expect.poll(() => page.getByRole('button', { name: /^已逾期/ }).textContent()).toMatch(/已逾期\s*1$/);
     expect(await page.getByText('工作站已锁定，请解锁后继续').count()).toBe(0);
     expect(await page.locator('.reminder-kinds .count', { hasText: '…' }).count()).toBe(0);
   });
 
   it("one blood-pressure history: clinic vitals and follow-up visits in the chart and the follow-up trend; the follow-up form offers the day's vitals", async () => {
-    ctx = await launch();
-    const c = ctx;
+    const c = (ctx = await launchWithAdmin());
     const { page } = c;
-    await createAdmin(page);
     const today = chinaLocalDate(new Date());
     const d = c.harness.services.dispatch;
-    const zhou = await register(c, '周梅', '1960-04-04', 31);
+    const zhou = await registerResident(c, '周梅', '1960-04-04', 31);
     await call(d, 'followup', 'enrol', { patientId: zhou.id, disease: 'hypertension', howFound: 'clinic_visit', enrolledOn: addDays(today, -90) });
     await call(d, 'followup', 'save', { patientId: zhou.id, disease: 'hypertension', form: { date: addDays(today, -30), mode: 'clinic', sbp: 156, dbp: 98 } });
 
@@ -111,21 +81,11 @@ describe('one patient, one truth (issue 14)', () => {
   });
 
   it('consult history: the chart lists every consult with its state and answer; the consult list filters by state, open by default', async () => {
-    ctx = await launch();
-    const c = ctx;
+    const c = (ctx = await launchWithAdmin());
     const { page } = c;
-    await createAdmin(page);
     const d = c.harness.services.dispatch;
-    const sun = await register(c, '孙丽华', '1970-02-03', 51);
-    const pki = generatePlatformPki({ name: 'county' });
-    await call(d, 'sync', 'configure', {
-      id: 'county',
-      baseUrl: 'https://127.0.0.1:9/fhir/R4/',
-      enabled: false,
-      caCertificatePem: pki.ca.certPem,
-      clientPkcs12Path: pki.client.pfxPath,
-      clientPassphrase: pki.client.passphrase,
-    });
+    const sun = await registerResident(c, '孙丽华', '1970-02-03', 51);
+    await configureOfflineCounty(d);
     const ask = (question: string) =>
       call(d, 'consult', 'create', { patientId: sun.id, question, urgency: 'routine', targetInstitution: '县人民医院', specialty: 'cardiology' });
     const answered = await ask('心电图ST段改变请判读');
@@ -170,12 +130,10 @@ describe('one patient, one truth (issue 14)', () => {
   });
 
   it('dates: one Chinese date field everywhere — typed forms, Monday-first picker, refusals in Chinese, plausibility per field; the enrolment form resets after saving', async () => {
-    ctx = await launch();
-    const c = ctx;
+    const c = (ctx = await launchWithAdmin());
     const { page } = c;
-    await createAdmin(page);
     const today = chinaLocalDate(new Date());
-    const wu = await register(c, '吴刚', '1960-04-04', 41);
+    const wu = await registerResident(c, '吴刚', '1960-04-04', 41);
 
     await page.goto(`${c.harness.url}/#/followup/patient/${wu.id}`);
     await page.getByRole('heading', { name: '慢性病管理' }).waitFor();
@@ -230,11 +188,9 @@ describe('one patient, one truth (issue 14)', () => {
   });
 
   it('small things: F2 → Enter lands on the chart, BP boxes have labels, the whole picker row picks, the demo device speaks Chinese, one term for an unread ECG', async () => {
-    ctx = await launch();
-    const c = ctx;
+    const c = (ctx = await launchWithAdmin());
     const { page } = c;
-    await createAdmin(page);
-    const zheng = await register(c, '郑小明', '1975-06-06', 61);
+    const zheng = await registerResident(c, '郑小明', '1975-06-06', 61);
 
     // F2, type, Enter: the chart opens and the focus is on it (the patient's name), not on the page body.
     await page.keyboard.press('F2');
@@ -273,11 +229,9 @@ describe('one patient, one truth (issue 14)', () => {
   });
 
   it('files are chosen, never typed: ECG import and backup restore go through the file dialog (the harness uploads in its place)', async () => {
-    ctx = await launch();
-    const c = ctx;
+    const c = (ctx = await launchWithAdmin());
     const { page } = c;
-    await createAdmin(page);
-    await register(c, '冯建华', '1966-01-01', 71);
+    await registerResident(c, '冯建华', '1966-01-01', 71);
 
     // ECG import: a button opens the dialog; there is no box to type a path into.
     await page.getByRole('navigation').getByRole('link', { name: '心电' }).click();

@@ -1,24 +1,6 @@
 import type { DiagnosticReport } from '@medplum/fhirtypes';
-import { call } from '../../src/main/api/dispatcher';
 import { ConsultService, type ConsultServiceDeps } from '../../src/main/consult/consult-service';
-import { generatePlatformPki } from './fhir-peer/certs';
 import type { TestStation } from './test-services';
-
-/**
- * The county platform configured but switched off, at an address nothing answers: consults can be requested (the
- * app refuses them without a county target) and stay queued, and no test reaches a network.
- */
-export async function configureIdleCounty(station: TestStation): Promise<void> {
-  const pki = generatePlatformPki({ name: 'county' });
-  await call(station.services.dispatch, 'sync', 'configure', {
-    id: 'county',
-    baseUrl: 'https://127.0.0.1:9/fhir/R4/',
-    enabled: false,
-    caCertificatePem: pki.ca.certPem,
-    clientPkcs12Path: pki.client.pfxPath,
-    clientPassphrase: pki.client.passphrase,
-  });
-}
 
 /** The county's signed answer to one of our consults, as a pull brings it (version 1, final). */
 export function countyReport(consultId: string, p: { id: string; interpreter: string; conclusion: string } & Partial<DiagnosticReport>): DiagnosticReport {

@@ -11,6 +11,7 @@ import { readFeatureSetting } from '../../src/main/settings/settings-service';
 import { writeWorkingCalendar } from '../../src/main/settings/working-calendar';
 import type { WorkingCalendar } from '../../src/shared/working-calendar';
 import type { OsKeystore } from '../../src/main/db/key-protection';
+import { generatePlatformPki } from './fhir-peer/certs';
 
 /** What a call ended with: 'ok', or the refusal's code (so a test can tabulate many attempts at once). */
 export async function codeOf(p: Promise<unknown>): Promise<string> {
@@ -84,4 +85,20 @@ export function memoryKeystore(backend = 'gnome_libsecret'): OsKeystore & { back
     },
   };
   return ks;
+}
+
+/**
+ * A county platform configured but switched off, at an address nothing answers (port 9, discard): consults and
+ * national records can be queued for it, and nothing is ever sent.
+ */
+export async function configureOfflineCounty(dispatch: Services['dispatch']): Promise<void> {
+  const pki = generatePlatformPki({ name: 'county' });
+  await call(dispatch, 'sync', 'configure', {
+    id: 'county',
+    baseUrl: 'https://127.0.0.1:9/fhir/R4/',
+    enabled: false,
+    caCertificatePem: pki.ca.certPem,
+    clientPkcs12Path: pki.client.pfxPath,
+    clientPassphrase: pki.client.passphrase,
+  });
 }

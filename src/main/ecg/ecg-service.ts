@@ -159,6 +159,11 @@ export class EcgService {
     return ecgSummaryRowsOfPatient(this.sqlite(), patientId).map(toSummary);
   }
 
+  /** One of the patient's recordings; another patient's (or no) ECG is NOT_FOUND, as for the samples. */
+  summaryOf(patientId: string, ecgId: string): EcgSummary {
+    return this.owned(patientId, ecgId);
+  }
+
   unassigned(): EcgSummary[] {
     return unassignedEcgSummaryRows(this.sqlite()).map(toSummary);
   }

@@ -15,6 +15,7 @@ export function ecgHandlers(s: Pick<HandlerDeps, 'ecg' | 'files'>): Handlers<'ec
           keepFor: (error) => error instanceof ApiError && error.details?.reason === 'ECG_PATIENT_MISMATCH',
         }),
       list: ({ patientId }) => s.ecg.list(patientId),
+      summary: ({ patientId, ecgId }) => s.ecg.summaryOf(patientId, ecgId),
       unassigned: () => s.ecg.unassigned(),
       assign: ({ patientId, ecgId }) => s.ecg.assign(patientId, ecgId),
       get: ({ patientId, ecgId, fromSample, count }) => s.ecg.get(patientId, ecgId, fromSample, count),

@@ -1,4 +1,4 @@
-import { useEffect, useId, useRef, useState, type ReactNode } from 'react';
+import { useEffect, useId, useRef, useState, type ReactNode, type RefObject } from 'react';
 import { useTranslation } from 'react-i18next';
 import { checkDate, checkDateInput, parseDateInput, type DateCheck, type DateFieldKind } from '../../shared/date-rules';
 import { daysInMonth, formatIsoDate, fromEpochDay, parseIsoDate, toEpochDay } from '../../shared/dates';
@@ -257,4 +257,31 @@ export function focusRefusedDate(root: HTMLElement | null): boolean {
   const refused = [...(root?.querySelectorAll<HTMLInputElement>('.date-field input') ?? [])].find((input) => !input.disabled && !input.checkValidity());
   refused?.focus();
   return refused !== undefined;
+}
+
+export interface DatedAction<T extends HTMLElement> {
+  /** The form's box: its date fields are checked before anything is sent. */
+  box: RefObject<T | null>;
+  error: unknown;
+  setError(error: unknown): void;
+  /** Sends `work` unless a date in the box is refused (that box gets the focus); true when it went through. */
+  run(work: () => Promise<unknown>): Promise<boolean>;
+}
+
+/** The save handling of a form with date fields: check the dates in place, then send, then show the refusal if any. */
+export function useDatedAction<T extends HTMLElement = HTMLDivElement>(): DatedAction<T> {
+  const box = useRef<T>(null);
+  const [error, setError] = useState<unknown>(null);
+  async function run(work: () => Promise<unknown>): Promise<boolean> {
+    setError(null);
+    if (focusRefusedDate(box.current)) return false;
+    try {
+      await work();
+      return true;
+    } catch (e) {
+      setError(e);
+      return false;
+    }
+  }
+  return { box, error, setError, run };
 }

@@ -1,4 +1,4 @@
-import { useId, type ReactNode } from 'react';
+import { useCallback, useId, useState, type ReactNode } from 'react';
 import { ErrorText } from './error-text';
 
 /**
@@ -66,5 +66,80 @@ export function SubmitButton({ busy = false, children }: { busy?: boolean; child
     <button type="submit" className="primary" disabled={busy} aria-busy={busy}>
       {children}
     </button>
+  );
+}
+
+export interface SaveAction {
+  /** The last attempt's refusal (null while none, or once a later attempt starts). */
+  error: unknown;
+  /** The last attempt succeeded: the form shows its "saved" line until the next edit or attempt. */
+  saved: boolean;
+  busy: boolean;
+  /** Runs one save: clears the last outcome, records this one; never throws. */
+  run(work: () => Promise<unknown>): Promise<void>;
+  /** An edit after a save: the "saved" line no longer describes what is on screen. */
+  edited(): void;
+  setError(error: unknown): void;
+}
+
+/** The submit handling every form repeats: busy while it runs, the refusal or "saved" after. */
+export function useSaveAction(): SaveAction {
+  const [error, setError] = useState<unknown>(null);
+  const [saved, setSaved] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const run = useCallback(async (work: () => Promise<unknown>) => {
+    setError(null);
+    setSaved(false);
+    setBusy(true);
+    try {
+      await work();
+      setSaved(true);
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  }, []);
+  const edited = useCallback(() => setSaved(false), []);
+  return { error, saved, busy, run, edited, setError };
+}
+
+/** The end of a settings-style form: the refusal or "saved", then the save button. */
+export function SaveFooter({ action, savedText, children }: { action: Pick<SaveAction, 'error' | 'saved' | 'busy'>; savedText: string; children: ReactNode }) {
+  return (
+    <>
+      <ErrorText error={action.error} />
+      {action.saved && <p className="ok-text">{savedText}</p>}
+      <button type="submit" disabled={action.busy}>
+        {children}
+      </button>
+    </>
+  );
+}
+
+/** A choice that may be left open ("—"): the form's optional fields, each value worded by `text`. */
+export function OptionalChoices<T extends string>({
+  value,
+  values,
+  text,
+  onChange,
+  label,
+}: {
+  value: T | '';
+  values: readonly T[];
+  text: (value: T) => string;
+  onChange: (value: T | '') => void;
+  /** For a select without its own <label> (a table cell). */
+  label?: string;
+}) {
+  return (
+    <select value={value} aria-label={label} onChange={(e) => onChange(e.target.value as T | '')}>
+      <option value="">—</option>
+      {values.map((v) => (
+        <option key={v} value={v}>
+          {text(v)}
+        </option>
+      ))}
+    </select>
   );
 }

@@ -118,6 +118,8 @@ export const ecgContract = {
     audit: 'write',
   }),
   list: method({ input: z.object({ patientId: id }), output: z.array(ecgSummarySchema), access: staff, audit: 'read' }),
+  /** One recording's summary, no samples: what the report and the consult show of the ECG they name. */
+  summary: method({ input: z.object({ patientId: id, ecgId: id }), output: ecgSummarySchema, access: staff, audit: 'read' }),
   /** Recordings a cart's export folder brought in, not yet assigned to a patient. */
   unassigned: method({ input: z.object({}), output: z.array(ecgSummarySchema), access: staff, audit: 'none' }),
   assign: method({ input: z.object({ patientId: id, ecgId: id }), output: ecgSummarySchema, access: staff, audit: 'write' }),

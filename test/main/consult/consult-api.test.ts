@@ -3,8 +3,8 @@ import { acceptedReplyPdf, MAX_REPLY_PDF_BYTES } from '../../../src/main/consult
 import { call } from '../../../src/main/api/dispatcher';
 import { CRITICAL_VALUE_EXTENSION } from '../../../src/main/consult/consult-fhir';
 import { makeResidentId } from '../../../src/shared/resident-id';
-import { configureIdleCounty, countyReport } from '../../support/consult';
-import { openTestStation, type TestStation } from '../../support/test-services';
+import { countyReport } from '../../support/consult';
+import { configureOfflineCounty, openTestStation, type TestStation } from '../../support/test-services';
 
 /** The consult API as the renderer reaches it: the dispatcher, its access rules and its audit rows. */
 
@@ -50,7 +50,7 @@ describe('consult API', () => {
 
   it('with the county configured: queued in the outbox with the request, pulled reply raises an alert, acknowledgement audited', async () => {
     const { d, patient, services, station: opened } = await stationWithPatient();
-    await configureIdleCounty(opened);
+    await configureOfflineCounty(opened.services.dispatch);
     const created = await call(d, 'consult', 'create', request(patient.id));
     expect(outboxTypes(services).filter((type) => type !== 'Patient')).toEqual(['ServiceRequest', 'Task']);
     expect((await call(d, 'consult', 'open', {})).map((each) => each.id)).toEqual([created.id]);

@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { call } from '../../../src/main/api/dispatcher';
 import { makeResidentId } from '../../../src/shared/resident-id';
-import { configureIdleCounty, countyReport } from '../../support/consult';
-import { openTestStation, type TestStation } from '../../support/test-services';
+import { countyReport } from '../../support/consult';
+import { configureOfflineCounty, openTestStation, type TestStation } from '../../support/test-services';
 
 /** Issue 14 point 7: the chart lists every consult with its state and answer; the list filters by state. */
 
@@ -20,7 +20,7 @@ describe('consult history', () => {
     const registered = await call(d, 'patients', 'register', { name: '孙丽华', idNumber: makeResidentId('130321', '1970-02-03', 51) });
     if (registered.status !== 'created') throw new Error('setup');
     const patientId = registered.patient.id;
-    await configureIdleCounty(station);
+    await configureOfflineCounty(station.services.dispatch);
     const ask = (question: string) =>
       call(d, 'consult', 'create', { patientId, question, urgency: 'routine', targetInstitution: '县人民医院', specialty: 'cardiology' });
     const answered = await ask('心电图ST段改变请判读');

@@ -7,9 +7,8 @@ import { parseCda } from '../../../src/main/interop/cda-parser';
 import { writeCda } from '../../../src/main/interop/cda-writer';
 import { buildDocument, listDocumentRefs, stationInstitution, type DocumentRef } from '../../../src/main/interop/document-sources';
 import { checkRequiredElements, loadCdaSchema, validateAgainstSchema, type SchemaFiles } from '../../../src/main/interop/validate';
-import { configureIdleCounty } from '../../support/consult';
 import { setInstitution, TEST_INSTITUTION, writeNationalRecords, type NationalRecords } from '../../support/national/records';
-import { openTestStation, type TestStation } from '../../support/test-services';
+import { configureOfflineCounty, openTestStation, type TestStation } from '../../support/test-services';
 
 const SCHEMA_DIR = path.resolve(__dirname, '../../../../shared/cda-schema');
 const schema: SchemaFiles | undefined = existsSync(SCHEMA_DIR) ? loadCdaSchema(SCHEMA_DIR) : undefined;
@@ -24,7 +23,7 @@ describe('national documents from the station’s own records', () => {
   beforeAll(async () => {
     station = await openTestStation({ withAdmin: true });
     setInstitution(station);
-    await configureIdleCounty(station);
+    await configureOfflineCounty(station.services.dispatch);
     records = await writeNationalRecords(station, { withConsult: true });
     const db = station.services.store.current.db;
     refs = listDocumentRefs(db);

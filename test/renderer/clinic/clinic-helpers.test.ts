@@ -7,7 +7,7 @@ import { groupVisits } from '../../../src/renderer/features/clinic/visit-timelin
 import { bpSeries, levelsByField } from '../../../src/renderer/features/clinic/vitals-display';
 import type { VitalPoint } from '../../../src/shared/api/clinic';
 import { maskIdNumber, splitNoIdReason } from '../../../src/renderer/features/patients/patient-format';
-import { paperSizeOf, vitalsOfVisitDay } from '../../../src/renderer/features/print/visit-summary-model';
+import { paperSizeOf, vitalsOfVisitDay } from '../../../src/renderer/features/clinic/print/visit-summary-model';
 
 describe('patient display helpers', () => {
   it.each([

@@ -1,41 +1,32 @@
-import { useEffect, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
-import type { AuditEntry, AuditVerifyResult } from '../../../shared/api/system';
+import type { AuditVerifyResult } from '../../../shared/api/system';
 import { api } from '../../api/client';
 import { formatDateTime } from '../../components/dates';
 import { ErrorText } from '../../components/error-text';
 import { DateInput } from '../../components/date-input';
 import { formatDateTimeSeconds } from '../../components/dates';
+import { AUDIT_PAGE, useAuditSearch, type AuditQuery } from './audit.resource';
 
 export function AuditPage() {
   const { t } = useTranslation();
   const [filter, setFilter] = useState({ from: '', to: '', username: '', action: '', patientId: '' });
-  const [rows, setRows] = useState<AuditEntry[]>([]);
+  const [query, setQuery] = useState<AuditQuery>({ pages: 1 });
+  const found = useAuditSearch(query);
+  const rows = found.data ?? [];
   const [verify, setVerify] = useState<AuditVerifyResult | null>(null);
-  const [error, setError] = useState<unknown>(null);
+  const [failed, setError] = useState<unknown>(null);
+  const error = failed ?? found.error;
 
-  async function search(beforeId?: number) {
+  function search() {
     setError(null);
-    try {
-      const q = Object.fromEntries(Object.entries(filter).filter(([, v]) => v !== '')) as Partial<typeof filter>;
-      const result = await api.audit.search({ ...q, limit: 100, beforeId });
-      setRows(beforeId ? [...rows, ...result] : result);
-    } catch (err) {
-      setError(err);
-    }
+    const q = Object.fromEntries(Object.entries(filter).filter(([, v]) => v !== '')) as Partial<typeof filter>;
+    const next = { ...q, pages: 1 };
+    // The same filter searched again is a refresh: rows written since then show.
+    if (JSON.stringify(next) === JSON.stringify(query)) found.reload();
+    else setQuery(next);
   }
-  // The first page, unfiltered; an answer that arrives after the page is gone is dropped.
-  useEffect(() => {
-    let stale = false;
-    api.audit.search({ limit: 100 }).then(
-      (result) => !stale && setRows(result),
-      (err: unknown) => !stale && setError(err),
-    );
-    return () => {
-      stale = true;
-    };
-  }, []);
 
   async function runVerify() {
     setError(null);
@@ -48,7 +39,7 @@ export function AuditPage() {
 
   const onSubmit = (e: FormEvent) => {
     e.preventDefault();
-    void search();
+    search();
   };
 
   return (
@@ -120,7 +111,7 @@ export function AuditPage() {
           ))}
         </tbody>
       </table>
-      {rows.length > 0 && rows.length % 100 === 0 && <button onClick={() => void search(rows[rows.length - 1].id)}>{t('audit.more')}</button>}
+      {rows.length > 0 && rows.length % AUDIT_PAGE === 0 && <button onClick={() => setQuery({ ...query, pages: query.pages + 1 })}>{t('audit.more')}</button>}
     </section>
   );
 }

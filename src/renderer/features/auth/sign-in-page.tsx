@@ -4,28 +4,22 @@ import { api } from '../../api/client';
 import { ErrorText } from '../../components/error-text';
 import { useAuth } from '../../app/auth-context';
 import { LanguageSwitch } from '../settings/language-switch';
+import { useSaveAction } from '../../components/form';
 
 export function SignInPage() {
   const { t } = useTranslation();
   const { refresh } = useAuth();
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  const { error, busy, run } = useSaveAction();
 
-  async function submit(e: FormEvent) {
+  function submit(e: FormEvent) {
     e.preventDefault();
-    setError(null);
-    setBusy(true);
-    try {
+    void run(async () => {
       await api.auth.signIn({ username, password });
       setPassword('');
       await refresh();
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   return (

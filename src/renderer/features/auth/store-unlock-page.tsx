@@ -2,31 +2,25 @@ import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client';
 import { ErrorText } from '../../components/error-text';
+import { useSaveAction } from '../../components/form';
 
 /** Shown when the OS keystore cannot open the database (weak, changed) or on a brand-new station. */
 export function StoreUnlockPage({ isNew, onOpened }: { isNew: boolean; onOpened: () => void }) {
   const { t } = useTranslation();
   const [passphrase, setPassphrase] = useState('');
   const [repeat, setRepeat] = useState('');
-  const [error, setError] = useState<unknown>(null);
   const [localError, setLocalError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { error, busy, run } = useSaveAction();
 
-  async function submit(e: FormEvent) {
+  function submit(e: FormEvent) {
     e.preventDefault();
-    setError(null);
     setLocalError(null);
     if (passphrase.length < 10) return setLocalError(t('store.tooShort'));
     if (isNew && passphrase !== repeat) return setLocalError(t('store.mismatch'));
-    setBusy(true);
-    try {
+    void run(async () => {
       await api.store.unlock({ passphrase });
       onOpened();
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   return (

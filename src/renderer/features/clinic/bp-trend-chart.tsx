@@ -5,6 +5,7 @@ import { DEFAULT_CLINICAL_RANGES } from '../../../shared/clinical-ranges';
 import type { VitalPoint } from '../../../shared/api/clinic';
 import { formatDateTime } from '../../components/dates';
 import { bpSeries } from './vitals-display';
+import { trendChartOptions } from '../../components/line-chart';
 
 // Only what a line chart on a numeric time axis needs: keeps the bundle small and startup quick on a slow PC.
 Chart.register(LineController, LineElement, PointElement, LinearScale, CategoryScale, Tooltip, Legend);
@@ -66,28 +67,13 @@ export function BpTrendChart({ series }: { series: readonly VitalPoint[] }) {
           ...threshold(diastolicLimit, 'rgba(11,107,203,0.45)'),
         ],
       },
-      options: {
-        animation: false,
-        responsive: true,
-        maintainAspectRatio: false,
-        parsing: false,
-        scales: {
-          x: {
-            type: 'linear',
-            min: span[0],
-            max: span[1],
-            ticks: { maxTicksLimit: 6, callback: (value) => tickLabel(Number(value)) },
-          },
-          y: { title: { display: true, text: 'mmHg' }, suggestedMin: 50, suggestedMax: 180 },
-        },
-        plugins: {
-          legend: { labels: { filter: (item) => item.text !== '' } },
-          tooltip: {
-            filter: (item) => item.dataset.label !== '',
-            callbacks: { title: (items) => (items[0] ? formatDateTime(new Date(items[0].parsed.x ?? 0).toISOString(), i18n.language) : '') },
-          },
-        },
-      },
+      options: trendChartOptions({
+        span: [span[0], span[1]],
+        tickLabel,
+        pointTitle: (x) => formatDateTime(new Date(x).toISOString(), i18n.language),
+        unit: 'mmHg',
+        suggested: [50, 180],
+      }),
     });
     return () => chart.destroy();
     // points is rebuilt every render; its content is what matters.

@@ -21,3 +21,14 @@ export const queueResource = defineResource('clinic.queue', (input: { includeFin
   after: ['clinic', 'visits'],
 });
 export const useQueue = queueResource.use;
+
+/** Who can be chosen as the treating clinician (the queue filter, registration's 签约医生). */
+export const cliniciansResource = defineResource('clinic.clinicians', () => api.clinic.clinicians({}), { after: ['users'] });
+export const useClinicians = cliniciansResource.use;
+
+/**
+ * One clinic visit. The visit page is the only writer of its open visit and applies each answer itself (a closed
+ * visit replaces the shown one; a correction is a new version at its own address), so its autosaves do not reload it.
+ */
+export const visitResource = defineResource('visits.get', (input: { patientId: string; visitId: string }) => api.visits.get(input), { after: [] });
+export const useVisit = visitResource.use;

@@ -7,7 +7,7 @@ import { useAuth } from '../../app/auth-context';
 import { formatTime, todayInChina } from '../../components/dates';
 import { ErrorText } from '../../components/error-text';
 import { announceQueueChanged, QUEUE_CHANGED_EVENT } from '../../components/latest-only';
-import { queueResource, useQueue } from './clinic.resource';
+import { queueResource, useClinicians, useQueue } from './clinic.resource';
 import { maskIdNumber } from '../patients/patient-format';
 import { STATUS_ACTIONS, waitMinutes } from './today-page-model';
 import { AgeText, SexText } from '../patients/patient-labels';
@@ -30,7 +30,8 @@ export function TodayPage() {
   const { status } = useAuth();
   const clinician = status?.user?.role === 'doctor' || status?.user?.role === 'admin';
   const [clinicianId, setClinicianId] = useState<number | 'all'>('all');
-  const [clinicians, setClinicians] = useState<{ id: number; displayName: string }[]>([]);
+  // Without the list the queue still works: entries show without their clinician's name.
+  const clinicians = useClinicians({}).data ?? [];
   // The queue is a resource: stale answers dropped, reloaded after every clinic write and after the idle lock.
   const queue = useQueue({ clinicianId: clinicianId === 'all' ? undefined : clinicianId, includeFinished: true });
   const entries = queue.data ?? null;
@@ -48,10 +49,6 @@ export function TodayPage() {
       window.removeEventListener(QUEUE_CHANGED_EVENT, onChanged);
     };
   }, [reload]);
-
-  useEffect(() => {
-    void api.clinic.clinicians({}).then(setClinicians, () => setClinicians([]));
-  }, []);
 
   async function run(action: () => Promise<unknown>) {
     setError(null);

@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'react';
+import { useCallback, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useParams } from 'react-router';
 import type { z } from 'zod';
@@ -12,6 +12,8 @@ import { UnsavedGuard } from '../../components/unsaved-guard';
 import { AgeText, SexText } from '../patients/patient-labels';
 import { DiagnosisPicker } from './diagnosis-picker';
 import { useAutosave } from './use-autosave';
+import { useVisit } from './clinic.resource';
+import { usePatient } from '../patients/patients.resource';
 
 export type VisitFields = z.output<typeof visitFieldsSchema>;
 
@@ -33,15 +35,13 @@ const AFTER_DIAGNOSES = [
 export function VisitPage() {
   const { t } = useTranslation();
   const { patientId = '', visitId = '' } = useParams();
-  const [patient, setPatient] = useState<Patient | null>(null);
-  const [visit, setVisit] = useState<Visit | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  useEffect(() => {
-    void Promise.all([api.patients.get({ patientId }), api.visits.get({ patientId, visitId })]).then(([p, v]) => {
-      setPatient(p);
-      setVisit(v);
-    }, setError);
-  }, [patientId, visitId]);
+  const person = usePatient({ patientId });
+  const shown = useVisit({ patientId, visitId });
+  const patient = person.data;
+  const visit = shown.data;
+  const error = person.error ?? shown.error;
+  const { mutate } = shown;
+  const onClosed = useCallback((closed: Visit) => mutate(() => closed), [mutate]);
 
   if (!patient || !visit || visit.id !== visitId)
     return <section className="page">{error ? <ErrorText error={error} /> : <p className="muted">{t('app.loading')}</p>}</section>;
@@ -54,7 +54,7 @@ export function VisitPage() {
         </span>
       </h1>
       {visit.status === 'open' ? (
-        <OpenVisitEditor key={visit.id} visit={visit} onClosed={setVisit} />
+        <OpenVisitEditor key={visit.id} visit={visit} onClosed={onClosed} />
       ) : (
         <ClosedVisit key={visit.id} visit={visit} patient={patient} />
       )}

@@ -1,44 +1,43 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
-import type { Consult, ConsultReply } from '../../../shared/api/consult';
+import type { ConsultReply } from '../../../shared/api/consult';
 import { OPEN_CONSULT_STATUSES } from '../../../shared/api/consult';
 import { api } from '../../api/client';
 import { useAuth } from '../../app/auth-context';
 import { ErrorText } from '../../components/error-text';
-import { ConsultStatusChip, formatInstant, pdfObjectUrl, UrgencyText } from './consult-labels';
+import { ConsultStatusChip, EcgLine, formatInstant, pdfObjectUrl, UrgencyText } from './consult-labels';
 import { CONSULT_REFRESH_MS } from './consult-list-page';
+import { useConsult, useEcgReply } from './consult.resource';
+import { useEcgSummary } from '../ecg/ecg.resource';
 
 export function ConsultDetailPage() {
   const { patientId = '', consultId = '' } = useParams();
   const { t, i18n } = useTranslation('consult');
   const { status } = useAuth();
   const clinician = status?.user?.role === 'doctor' || status?.user?.role === 'admin';
-  const [data, setData] = useState<{ consult: Consult; replies: ConsultReply[] } | null>(null);
-  const [error, setError] = useState<unknown>(null);
+  const shown = useConsult({ patientId, consultId });
+  const { data, reload } = shown;
+  const [failed, setError] = useState<unknown>(null);
+  const error = failed ?? shown.error;
 
-  const load = useCallback(() => {
-    api.consult.get({ patientId, consultId }).then(setData, setError);
-  }, [patientId, consultId]);
-
+  // Replies arrive by sync in the background: keep looking while the page is open.
   useEffect(() => {
-    load();
-    // Replies arrive by sync in the background: keep looking while the page is open.
-    const timer = setInterval(load, CONSULT_REFRESH_MS);
+    const timer = setInterval(reload, CONSULT_REFRESH_MS);
     return () => clearInterval(timer);
-  }, [load]);
+  }, [reload]);
 
   async function cancel() {
     if (!window.confirm(t('detail.cancelConfirm'))) return;
     try {
+      // The write reloads the consult (and every consult list) by itself.
       await api.consult.cancel({ patientId, consultId });
-      load();
     } catch (e) {
       setError(e);
     }
   }
 
-  if (!data) return <ErrorText error={error} />;
+  if (!data) return error ? <ErrorText error={error} /> : <p className="muted">{t('common:app.loading')}</p>;
   const { consult, replies } = data;
   const timeline: [string, string | null][] = [
     ['requested', consult.requestedAt],
@@ -69,6 +68,13 @@ export function ConsultDetailPage() {
           {consult.includeVitals && ` · ${t('form.includeVitals')}`}
           {consult.includeDiagnoses && ` · ${t('form.includeDiagnoses')}`}
         </p>
+        {consult.ecgIds.length > 0 && (
+          <ul aria-label={t('detail.attached', { count: consult.ecgIds.length })}>
+            {consult.ecgIds.map((ecgId) => (
+              <AttachedEcg key={ecgId} patientId={consult.patientId} ecgId={ecgId} />
+            ))}
+          </ul>
+        )}
         <ol className="timeline" aria-label={t('field.status')}>
           {timeline
             .filter(([, at]) => at)
@@ -144,15 +150,27 @@ export function ReplyCard({ patientId, reply }: { patientId: string; reply: Cons
 /** On an ECG: the county's answer about it, if a consult carried it. */
 export function EcgConsultReply({ patientId, ecgId }: { patientId: string; ecgId: string }) {
   const { t } = useTranslation('consult');
-  const [reply, setReply] = useState<ConsultReply | null>(null);
-  useEffect(() => {
-    api.consult.replyForEcg({ patientId, ecgId }).then(setReply, () => setReply(null));
-  }, [patientId, ecgId]);
+  // No answer (or none readable) shows nothing: the viewer stands without it.
+  const reply = useEcgReply({ patientId, ecgId }).data;
   if (!reply) return null;
   return (
     <section aria-label={t('detail.ecgReply')}>
       <h3>{t('detail.ecgReply')}</h3>
       <ReplyCard patientId={patientId} reply={reply} />
     </section>
+  );
+}
+
+/** One ECG the consult carried: fetched alone (ecg.summary), linked to its viewer. */
+function AttachedEcg({ patientId, ecgId }: { patientId: string; ecgId: string }) {
+  const { data: ecg, error } = useEcgSummary({ patientId, ecgId });
+  if (error) return <li><ErrorText error={error} /></li>;
+  if (!ecg) return <li className="muted">…</li>;
+  return (
+    <li data-testid="consult-ecg">
+      <Link to={`/ecg/patient/${patientId}?ecg=${ecgId}`}>
+        <EcgLine ecg={ecg} />
+      </Link>
+    </li>
   );
 }

@@ -1,6 +1,7 @@
 import { useTranslation } from 'react-i18next';
 import { formatDateTime } from '../../components/dates';
 import type { ConsultStatus, ConsultUrgency } from '../../../shared/api/consult';
+import type { EcgSummary } from '../../../shared/api/ecg';
 
 /** Chip colours follow the clinician's next step: waiting (neutral), county working (info), answered or not (end). */
 const STATUS_CLASS: Record<ConsultStatus, string> = {
@@ -35,4 +36,18 @@ export function formatInstant(value: string | null, _locale?: string): string {
 export function pdfObjectUrl(base64: string): string {
   const bytes = Uint8Array.from(atob(base64), (char) => char.charCodeAt(0));
   return URL.createObjectURL(new Blob([bytes], { type: 'application/pdf' }));
+}
+
+/** One ECG as the consult screens name it: when, the rate, and the signed reading (or that none is signed yet). */
+export function EcgLine({ ecg }: { ecg: Pick<EcgSummary, 'recordedAt' | 'measurements' | 'interpretation'> }) {
+  const { t, i18n } = useTranslation('consult');
+  return (
+    <>
+      {t('form.ecgLabel', {
+        at: formatInstant(ecg.recordedAt, i18n.language),
+        rate: ecg.measurements.heartRateBpm === undefined ? '—' : Math.round(ecg.measurements.heartRateBpm),
+        interpretation: ecg.interpretation ?? t('form.notInterpreted'),
+      })}
+    </>
+  );
 }

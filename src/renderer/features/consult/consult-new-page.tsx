@@ -1,23 +1,25 @@
-import { useEffect, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate, useParams } from 'react-router';
 import { CONSULT_SPECIALTIES, CONSULT_URGENCIES, MAX_CONSULT_ECGS, type ConsultSpecialty, type ConsultUrgency } from '../../../shared/api/consult';
-import type { EcgSummary } from '../../../shared/api/ecg';
-import type { Patient } from '../../../shared/api/patients';
 import { ApiError } from '../../../shared/api/errors';
 import { api } from '../../api/client';
 import { ErrorText } from '../../components/error-text';
-import { formatInstant } from './consult-labels';
+import { EcgLine } from './consult-labels';
+import { useEcgList } from '../ecg/ecg.resource';
+import { usePatient } from '../patients/patients.resource';
 
 /** The county hospital most stations consult; the field stays editable for the others. */
 const DEFAULT_INSTITUTION_KEY = 'form.defaultInstitution';
 
 export function ConsultNewPage() {
   const { patientId = '' } = useParams();
-  const { t, i18n } = useTranslation('consult');
+  const { t } = useTranslation('consult');
   const navigate = useNavigate();
-  const [patient, setPatient] = useState<Patient | null>(null);
-  const [ecgs, setEcgs] = useState<EcgSummary[]>([]);
+  const person = usePatient({ patientId });
+  const patient = person.data;
+  // A patient whose ECGs cannot be read can still be consulted about without one.
+  const ecgs = useEcgList({ patientId }).data ?? [];
   const [question, setQuestion] = useState('');
   const [urgency, setUrgency] = useState<ConsultUrgency>('routine');
   const [institution, setInstitution] = useState(() => t(DEFAULT_INSTITUTION_KEY));
@@ -25,13 +27,9 @@ export function ConsultNewPage() {
   const [ecgIds, setEcgIds] = useState<string[]>([]);
   const [includeVitals, setIncludeVitals] = useState(true);
   const [includeDiagnoses, setIncludeDiagnoses] = useState(true);
-  const [error, setError] = useState<unknown>(null);
+  const [failed, setError] = useState<unknown>(null);
+  const error = failed ?? person.error;
   const [saving, setSaving] = useState(false);
-
-  useEffect(() => {
-    api.patients.get({ patientId }).then(setPatient, setError);
-    api.ecg.list({ patientId }).then(setEcgs, () => setEcgs([]));
-  }, [patientId]);
 
   function toggleEcg(id: string, on: boolean) {
     setEcgIds((current) => (on ? [...current, id].slice(0, MAX_CONSULT_ECGS) : current.filter((each) => each !== id)));
@@ -103,11 +101,7 @@ export function ConsultNewPage() {
           {ecgs.map((ecg) => (
             <label key={ecg.id} className="inline">
               <input type="checkbox" checked={ecgIds.includes(ecg.id)} onChange={(event) => toggleEcg(ecg.id, event.target.checked)} />
-              {t('form.ecgLabel', {
-                at: formatInstant(ecg.recordedAt, i18n.language),
-                rate: ecg.measurements.heartRateBpm === undefined ? '—' : Math.round(ecg.measurements.heartRateBpm),
-                interpretation: ecg.interpretation ?? t('form.notInterpreted'),
-              })}
+              <EcgLine ecg={ecg} />
             </label>
           ))}
         </fieldset>

@@ -13,3 +13,15 @@ export const consultsByStatusResource = defineResource('consult.byStatus', (inpu
   after: ['consult', 'sync'],
 });
 export const useConsultsByStatus = consultsByStatusResource.use;
+
+/** One consult with the county's replies; replies come by sync, so the detail page also polls it. */
+export const consultResource = defineResource('consult.get', (input: { patientId: string; consultId: string }) => api.consult.get(input), {
+  after: ['consult', 'sync'],
+});
+export const useConsult = consultResource.use;
+
+/** The county's answer about one ECG, if a consult carried it (shown under the ECG viewer). */
+export const ecgReplyResource = defineResource('consult.replyForEcg', (input: { patientId: string; ecgId: string }) => api.consult.replyForEcg(input), {
+  after: ['consult', 'sync'],
+});
+export const useEcgReply = ecgReplyResource.use;

@@ -17,9 +17,9 @@ import { PatientPicker } from './patient-picker';
 import { usePxPerMm } from './screen-calibration';
 import './ecg.css';
 import { deviceLabel } from './device-label';
+import { useEcgDevices, useUnassignedEcgs } from './ecg.resource';
 import type { ChosenFile } from '../../../shared/api/files';
 
-type Device = Awaited<ReturnType<typeof api.ecg.devices>>[number];
 type DeviceStatus = Pick<EventPayload<'ecgStatus'>, 'state' | 'lostSamples'> & Partial<Pick<EventPayload<'ecgStatus'>, 'latencyMs' | 'reconnects'>>;
 
 const CAPTURE_SECONDS = 10;
@@ -61,37 +61,31 @@ function SavedNotice({ summary, patient }: { summary: EcgSummary; patient: Patie
   );
 }
 
-function LivePanel({
-  patient,
-  outpatientNumber,
-  onSaved,
-}: {
+/** What each way of bringing in a recording needs: whose it is, the 门诊号, and where to report it stored. */
+interface RecordingPanelProps {
   patient: PatientSummary | null;
   outpatientNumber: string;
   onSaved: (summary: EcgSummary) => void;
-}) {
+}
+
+function LivePanel({ patient, outpatientNumber, onSaved }: RecordingPanelProps) {
   const { t } = useTranslation();
-  const [devices, setDevices] = useState<Device[] | null>(null);
-  const [deviceId, setDeviceId] = useState('');
-  const [liveId, setLiveId] = useState<string | null>(null);
-  const [status, setStatus] = useState<DeviceStatus | null>(null);
+  const deviceList = useEcgDevices({});
+  const devices = deviceList.data ?? null;
+  const [chosenId, setDeviceId] = useState('');
+  const deviceId = chosenId || devices?.[0]?.id || '';
+  // A device still streaming (the page was left and came back, or the lock interrupted it) counts as live until
+  // this page starts or stops one itself (`undefined`: it has not).
+  const running = devices?.find((d) => d.live);
+  const [ownLiveId, setLiveId] = useState<string | null | undefined>(undefined);
+  const liveId = ownLiveId === undefined ? (running?.id ?? null) : ownLiveId;
+  const [ownStatus, setStatus] = useState<DeviceStatus | null>(null);
+  const status = ownStatus ?? (running ? { state: running.state, lostSamples: running.lostSamples } : null);
   const [stats, setStats] = useState<LiveStats>({ receivedSeconds: 0, missedSamples: 0, lastBlockAt: null });
   const [settings, setSettings] = useState<DisplaySettings>(LIVE_DEFAULTS);
   const [pxPerMm] = usePxPerMm();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
-
-  useEffect(() => {
-    api.ecg.devices({}).then((list) => {
-      setDevices(list);
-      setDeviceId((current) => current || list[0]?.id || '');
-      const running = list.find((d) => d.live);
-      if (running) {
-        setLiveId(running.id);
-        setStatus({ state: running.state, lostSamples: running.lostSamples });
-      }
-    }, setError);
-  }, []);
 
   useEffect(
     () =>
@@ -184,7 +178,7 @@ function LivePanel({
       </div>
       {liveId && !enough && <p className="muted">{t('ecg:live.filling', { have: Math.floor(stats.receivedSeconds), need: CAPTURE_SECONDS })}</p>}
       {liveId && !patient && <p className="muted">{t('ecg:live.choosePatient')}</p>}
-      <EcgError error={error} />
+      <EcgError error={error ?? deviceList.error} />
       <DisplayControls value={settings} onChange={setSettings} showLayout={false} />
       {liveId && <LiveEcgView deviceId={liveId} settings={settings} pxPerMm={pxPerMm} onStats={onStats} />}
     </div>
@@ -211,15 +205,7 @@ function DeviceStatusText({ status, live, stats }: { status: DeviceStatus | null
   );
 }
 
-function ImportPanel({
-  patient,
-  outpatientNumber,
-  onSaved,
-}: {
-  patient: PatientSummary | null;
-  outpatientNumber: string;
-  onSaved: (summary: EcgSummary) => void;
-}) {
+function ImportPanel({ patient, outpatientNumber, onSaved }: RecordingPanelProps) {
   const { t } = useTranslation();
   // Main's file dialog picks the file and answers with a handle: no path is typed or seen here (issue 15 point 8).
   const [chosen, setChosen] = useState<ChosenFile | null>(null);
@@ -305,16 +291,16 @@ function ImportPanel({
 
 function UnassignedPanel({ patient, onSaved }: { patient: PatientSummary | null; onSaved: (summary: EcgSummary) => void }) {
   const { t, i18n } = useTranslation();
-  const [list, setList] = useState<EcgSummary[] | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const load = useCallback(() => void api.ecg.unassigned({}).then(setList, setError), []);
-  useEffect(load, [load]);
+  const unassigned = useUnassignedEcgs({});
+  const list = unassigned.data;
+  const [failed, setError] = useState<unknown>(null);
+  const error = failed ?? unassigned.error;
   async function assign(ecg: EcgSummary) {
     if (!patient) return;
     setError(null);
     try {
+      // The write reloads the list (every ecg resource depends on the ecg namespace).
       onSaved(await api.ecg.assign({ patientId: patient.id, ecgId: ecg.id }));
-      load();
     } catch (err) {
       setError(err);
     }

@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState } from 'react';
+import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import type { EcgSummary } from '../../../shared/api/ecg';
@@ -9,7 +9,8 @@ import { useAuth } from '../../app/auth-context';
 import { ErrorText } from '../../components/error-text';
 import { DisplayControls } from './display-controls';
 import { filterOf, scaleOf, VIEWER_DEFAULTS, type DisplaySettings } from './display-settings';
-import { filterWindow, loadEcgWindow, PAGE_SECONDS, rhythmViewLeads, type EcgWindow } from './ecg-data';
+import { filterWindow, PAGE_SECONDS, rhythmViewLeads } from './ecg-data';
+import { useEcgWindow } from './ecg.resource';
 import { ADULT_FROM_YEARS, ageAtRecording, formatEcgDateTime } from './ecg-format';
 import { EcgPaperCanvas } from './ecg-paper-canvas';
 import { MeasurementsTable } from './measurements-table';
@@ -24,25 +25,13 @@ export function EcgViewer({ patient, summary, onChanged }: { patient: Patient; s
   const [settings, setSettings] = useState<DisplaySettings>(VIEWER_DEFAULTS);
   const [pxPerMm] = usePxPerMm();
   const [page, setPage] = useState(0);
-  const [loaded, setLoaded] = useState<{ key: string; window: EcgWindow } | null>(null);
-  const [error, setError] = useState<unknown>(null);
   const pages = Math.max(1, Math.ceil(summary.durationS / PAGE_SECONDS - 1e-9));
   const fromSample = Math.round(page * PAGE_SECONDS * summary.sampleRateHz);
-  const key = `${summary.id}@${fromSample}`;
-
-  useEffect(() => {
-    let current = true;
-    loadEcgWindow(patient.id, summary, fromSample).then(
-      (window) => current && setLoaded({ key, window }),
-      (err: unknown) => current && setError(err),
-    );
-    return () => {
-      current = false;
-    };
-  }, [patient.id, summary, fromSample, key]);
+  const samples = useEcgWindow({ patientId: patient.id, ecgId: summary.id, sampleRateHz: summary.sampleRateHz, fromSample });
+  const loaded = samples.data;
 
   const filter = useMemo(() => filterOf(settings), [settings]);
-  const shown = useMemo(() => (loaded?.key === key ? filterWindow(loaded.window, filter) : null), [loaded, key, filter]);
+  const shown = useMemo(() => (loaded ? filterWindow(loaded, filter) : null), [loaded, filter]);
   const rhythmRows = useMemo(() => rhythmViewLeads(summary.leadNames, summary.durationS), [summary.leadNames, summary.durationS]);
   const placed = useMemo(() => placeLayout(settings.layout, scaleOf(settings), { durationS: PAGE_SECONDS, otherLeads: rhythmRows }), [settings, rhythmRows]);
   const adult = ageAtRecording(patient.birthDate, summary.recordedAt) >= ADULT_FROM_YEARS;
@@ -91,7 +80,7 @@ export function EcgViewer({ patient, summary, onChanged }: { patient: Patient; s
           <input type="range" aria-label={t('ecg:viewer.position')} min={0} max={pages - 1} value={page} onChange={(e) => setPage(Number(e.target.value))} />
         </div>
       )}
-      <ErrorText error={error} />
+      <ErrorText error={samples.error} />
       <div className="ecg-scroll">
         {shown ? (
           <EcgPaperCanvas placed={placed} recording={shown} pxPerMm={pxPerMm} label={t('ecg:viewer.paperLabel')} />

@@ -1,12 +1,12 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams, useSearchParams } from 'react-router';
 import type { EcgSummary } from '../../../shared/api/ecg';
-import type { Patient } from '../../../shared/api/patients';
-import { api } from '../../api/client';
 import { ErrorText } from '../../components/error-text';
 import { formatEcgDateTime } from './ecg-format';
 import { EcgViewer } from './ecg-viewer';
+import { useEcgList } from './ecg.resource';
+import { usePatient } from '../patients/patients.resource';
 import './ecg.css';
 
 /**
@@ -16,27 +16,22 @@ import './ecg.css';
  */
 export function PatientEcgSection({ patientId, openEcgId }: { patientId: string; openEcgId?: string }) {
   const { t, i18n } = useTranslation();
-  const [patient, setPatient] = useState<Patient | null>(null);
-  const [list, setList] = useState<EcgSummary[] | null>(null);
+  const person = usePatient({ patientId });
+  const patient = person.data;
+  const ecgs = useEcgList({ patientId });
+  const list = ecgs.data;
   const [openId, setOpenId] = useState<string | undefined>(openEcgId);
-  const [error, setError] = useState<unknown>(null);
+  const error = ecgs.error ?? person.error;
 
-  const load = useCallback(() => {
-    Promise.all([api.patients.get({ patientId }), api.ecg.list({ patientId })]).then(([p, l]) => {
-      setPatient(p);
-      setList(l);
-    }, setError);
-  }, [patientId]);
-  useEffect(load, [load]);
-
-  const replace = (changed: EcgSummary) => setList((l) => l?.map((s) => (s.id === changed.id ? changed : s)) ?? l);
+  // A signed reading shows at once; the reload after the write (ecg namespace) confirms it.
+  const replace = (changed: EcgSummary) => ecgs.mutate((l) => l.map((s) => (s.id === changed.id ? changed : s)));
   const open = list?.find((s) => s.id === openId);
 
   return (
     <section className="ecg-section" aria-labelledby="ecg-section-title">
       <h2 id="ecg-section-title">{t('ecg:section.title')}</h2>
       <ErrorText error={error} />
-      {list === null && !error && <p className="muted">{t('app.loading')}</p>}
+      {!list && !error && <p className="muted">{t('app.loading')}</p>}
       {list?.length === 0 && <p className="muted">{t('ecg:section.none')}</p>}
       {list && list.length > 0 && (
         <table className="ecg-list" aria-label={t('ecg:section.title')}>

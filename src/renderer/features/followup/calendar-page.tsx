@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import type { Appointment, DaySchedule } from '../../../shared/api/followup';
@@ -8,7 +8,10 @@ import { useAuth } from '../../app/auth-context';
 import { todayInChina } from '../../components/dates';
 import { ErrorText } from '../../components/error-text';
 import { FollowupNav } from './followup-nav';
-import { closedReason, type ClosedReason, type WorkingCalendar } from '../../../shared/working-calendar';
+import { closedReason, type ClosedReason } from '../../../shared/working-calendar';
+import { useCalendar, useMissedAppointments } from './followup.resource';
+import { useWorkingCalendar } from '../settings/settings.resource';
+import { PageHeader } from '../../components/form';
 import { DateInput, focusRefusedDate } from '../../components/date-input';
 
 /** Monday of the week containing `date` (China's week starts on Monday, GB/T 7408). 1970-01-01 was a Thursday. */
@@ -25,35 +28,25 @@ export function CalendarPage() {
   const today = todayInChina();
   const [view, setView] = useState<'day' | 'week'>('week');
   const [anchor, setAnchor] = useState(today);
-  const [data, setData] = useState<{ defaultCapacity: number; days: DaySchedule[] } | null>(null);
-  const [missed, setMissed] = useState<Appointment[]>([]);
-  const [error, setError] = useState<unknown>(null);
   // Closed days (holidays, rest days) are marked: nothing is booked there (issue 14.6).
-  const [workingCalendar, setWorkingCalendar] = useState<WorkingCalendar | null>(null);
-  useEffect(() => {
-    void api.settings.workingCalendar({}).then(setWorkingCalendar, () => setWorkingCalendar(null));
-  }, []);
+  const workingCalendar = useWorkingCalendar({}).data ?? null;
   const from = view === 'week' ? mondayOf(anchor) : anchor;
   const to = view === 'week' ? addDays(from, 6) : anchor;
-
-  const load = useCallback(() => {
-    Promise.all([api.followup.calendar({ from, to }), api.followup.missedAppointments({})]).then(
-      ([d, m]) => {
-        setData(d);
-        setMissed(m);
-        setError(null);
-      },
-      (e: unknown) => setError(e),
-    );
-  }, [from, to]);
-  useEffect(load, [load]);
+  const calendar = useCalendar({ from, to });
+  const missedList = useMissedAppointments({});
+  const data = calendar.data;
+  const missed = missedList.data ?? [];
+  const error = calendar.error ?? missedList.error;
+  // A booking moved is a follow-up write (both reload by themselves); the slots are audited as admin and say so here.
+  const load = () => {
+    calendar.reload();
+    missedList.reload();
+  };
 
   const step = view === 'week' ? 7 : 1;
   return (
     <section className="page">
-      <div className="row page-head">
-        <h1>{t('title')}</h1>
-      </div>
+      <PageHeader title={t('title')} />
       <FollowupNav />
       <div className="followup-toolbar">
         <div className="reminder-kinds" role="group" aria-label={t('calendar.view')}>

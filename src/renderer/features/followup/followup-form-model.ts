@@ -1,12 +1,15 @@
-import type { Disease, FollowUpFormInput, ReasonData } from '../../../shared/api/followup';
+import type { z } from 'zod';
+import { lifestyleSchema, type Disease, type FollowUpFormInput, type ReasonData } from '../../../shared/api/followup';
 
 /**
  * The follow-up form as typed: numbers stay text until sent, so a half-typed "1" is not a blood pressure of 1 and
  * an empty box is "not measured" (the engine tells a missing value from a low one, spec A8).
  */
 
-export const HABITS = ['cigarettesPerDay', 'alcoholLiangPerDay', 'exerciseTimesPerWeek', 'exerciseMinutes', 'stapleFoodG'] as const;
-export type Habit = (typeof HABITS)[number];
+type Habits = z.infer<typeof lifestyleSchema>['now'];
+/** The numeric habits (salt is a choice, typed apart), in the contract's order. */
+export type Habit = Exclude<keyof Habits, 'salt'>;
+export const HABITS: readonly Habit[] = Object.keys(lifestyleSchema.shape.now.unwrap().shape).filter((k): k is Habit => k !== 'salt');
 
 export interface MedicationRow {
   name: string;

@@ -19,3 +19,31 @@ export function invalidateFollowup(): void {
   remindersResource.invalidate();
   enrolmentStatesResource.invalidate();
 }
+
+/** Booked follow-ups and each day's slots over a range (the 日程 page). */
+export const calendarResource = defineResource('followup.calendar', (input: { from: string; to: string }) => api.followup.calendar(input));
+export const useCalendar = calendarResource.use;
+
+/** Bookings the patient did not keep (未到), to follow up. */
+export const missedAppointmentsResource = defineResource('followup.missedAppointments', () => api.followup.missedAppointments({}));
+export const useMissedAppointments = missedAppointmentsResource.use;
+
+/** The year's 2017-standard indicators, and the patients behind one figure. */
+export const indicatorsResource = defineResource('followup.indicators', (input: { year: number }) => api.followup.indicators(input));
+export const useIndicators = indicatorsResource.use;
+
+type IndicatorPatientsQuery = Parameters<typeof api.followup.indicatorPatients>[0];
+export const indicatorPatientsResource = defineResource('followup.indicatorPatients', (input: IndicatorPatientsQuery) =>
+  api.followup.indicatorPatients(input),
+);
+export const useIndicatorPatients = indicatorPatientsResource.use;
+
+/** Referrals whose outcome is not yet confirmed, or all of them. */
+export const referralsResource = defineResource('followup.referrals', (input: { open: boolean }) => api.followup.referrals(input));
+export const useReferrals = referralsResource.use;
+
+/** A patient's programmes, visits and referrals (the follow-up page). */
+export const followupHistoryResource = defineResource('followup.history', (input: { patientId: string }) => api.followup.history(input), {
+  after: ['followup', 'sync'],
+});
+export const useFollowupHistory = followupHistoryResource.use;

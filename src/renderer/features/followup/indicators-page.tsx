@@ -1,11 +1,12 @@
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
-import type { Disease, IndicatorPatientRow, YearIndicatorsData } from '../../../shared/api/followup';
-import { api } from '../../api/client';
+import type { Disease } from '../../../shared/api/followup';
 import { todayInChina } from '../../components/dates';
 import { ErrorText } from '../../components/error-text';
 import { FollowupNav } from './followup-nav';
+import { useIndicatorPatients, useIndicators } from './followup.resource';
+import { PageHeader } from '../../components/form';
 
 type IndicatorName = 'standardManagement' | 'control';
 type Part = 'numerator' | 'notNumerator' | 'denominator';
@@ -20,30 +21,16 @@ export function IndicatorsPage() {
   const { t } = useTranslation('followup');
   const thisYear = Number(todayInChina().slice(0, 4));
   const [year, setYear] = useState(thisYear);
-  const [data, setData] = useState<YearIndicatorsData | null>(null);
-  const [error, setError] = useState<unknown>(null);
   const [drill, setDrill] = useState<{ disease: Disease; indicator: IndicatorName; part: Part } | null>(null);
-  const [drilled, setDrilled] = useState<{ key: string; rows: IndicatorPatientRow[] } | null>(null);
-  const drillKey = drill ? JSON.stringify({ year, ...drill }) : '';
-
-  useEffect(() => {
-    api.followup.indicators({ year }).then(setData, setError);
-  }, [year]);
-  useEffect(() => {
-    if (!drill) return;
-    let current = true;
-    api.followup.indicatorPatients({ year, ...drill }).then((list) => current && setDrilled({ key: drillKey, rows: list }), setError);
-    return () => {
-      current = false;
-    };
-  }, [drill, year, drillKey]);
-  const rows = drilled && drilled.key === drillKey ? drilled.rows : null;
+  const indicators = useIndicators({ year });
+  const data = indicators.data;
+  const drilled = useIndicatorPatients(drill ? { year, ...drill } : null);
+  const rows = drilled.data ?? null;
+  const error = indicators.error ?? drilled.error;
 
   return (
     <section className="page">
-      <div className="row page-head">
-        <h1>{t('title')}</h1>
-      </div>
+      <PageHeader title={t('title')} />
       <FollowupNav />
       <div className="followup-toolbar">
         <label>

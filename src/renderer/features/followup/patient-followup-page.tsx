@@ -1,21 +1,21 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { ApiError } from '../../../shared/api/errors';
 import { Link, useParams } from 'react-router';
 import { END_REASONS, HOW_FOUND, type Disease, type Enrolment, type OutputOf } from '../../../shared/api';
-import type { EnrolmentStateData } from '../../../shared/api/followup';
-import type { Patient } from '../../../shared/api/patients';
 import { api } from '../../api/client';
 import { useAuth } from '../../app/auth-context';
 import { todayInChina } from '../../components/dates';
 import { ErrorText } from '../../components/error-text';
 import { AgeText, SexText } from '../patients/patient-labels';
 import { FollowupNav } from './followup-nav';
+import { useEnrolmentStates, useFollowupHistory } from './followup.resource';
+import { usePatient } from '../patients/patients.resource';
 import { reasonIn } from './followup-form-model';
 import { ReferralList } from './referral-list';
 import { TrendCharts } from './trend-charts';
-import { VisitForm, type SavedVisit } from './visit-form';
-import { DateInput, focusRefusedDate } from '../../components/date-input';
+import { FollowupDateInput, SameDayConfirm, savedVisitOf, VisitForm, type FollowupFormProps, type SavedVisit } from './visit-form';
+import { OptionalChoices } from '../../components/form';
+import { DateInput, useDatedAction } from '../../components/date-input';
 
 type History = OutputOf<'followup', 'history'>;
 
@@ -25,27 +25,27 @@ export function PatientFollowupPage() {
   const { patientId = '' } = useParams();
   const { status } = useAuth();
   const clinician = status?.user?.role === 'doctor' || status?.user?.role === 'admin';
-  const [patient, setPatient] = useState<Patient | null>(null);
-  const [history, setHistory] = useState<History | null>(null);
-  const [states, setStates] = useState<EnrolmentStateData[]>([]);
-  const [error, setError] = useState<unknown>(null);
+  const person = usePatient({ patientId });
+  const historyOf = useFollowupHistory({ patientId });
+  const statesOf = useEnrolmentStates({ patientId });
+  const patient = person.data;
+  const history = historyOf.data;
+  const states = statesOf.data ?? [];
+  const error = person.error ?? historyOf.error ?? statesOf.error;
   const [disease, setDisease] = useState<Disease | null>(null);
   const [saved, setSaved] = useState<SavedVisit | null>(null);
   const today = todayInChina();
 
+  // Every follow-up write already reloads these; a child's "changed" also covers a refused write's optimistic view.
+  const { reload: reloadHistory } = historyOf;
+  const { reload: reloadStates } = statesOf;
   const reload = useCallback(() => {
-    Promise.all([api.patients.get({ patientId }), api.followup.history({ patientId }), api.followup.enrolmentStates({ patientId })]).then(
-      ([p, h, e]) => {
-        setPatient(p);
-        setHistory(h);
-        setStates(e);
-        setError(null);
-      },
-      (e: unknown) => setError(e),
-    );
-  }, [patientId]);
-  useEffect(reload, [reload]);
+    reloadHistory();
+    reloadStates();
+  }, [reloadHistory, reloadStates]);
 
+  // Clinicians record the visit; nurses a phone contact (spec A3).
+  const ContactForm = clinician ? VisitForm : PhoneContactForm;
   const open = history?.enrolments.filter((e) => e.endedOn === null) ?? [];
   const chosen = disease && open.some((e) => e.disease === disease) ? disease : (open[0]?.disease ?? null);
 
@@ -88,32 +88,18 @@ export function PatientFollowupPage() {
             </div>
           )}
           {saved && <SavedBanner saved={saved} />}
-          {clinician ? (
-            <VisitForm
-              key={`${chosen}-${history.records.length}`}
-              patientId={patientId}
-              disease={chosen}
-              today={today}
-              birthDate={patient.birthDate}
-              enrolledOn={open.find((e) => e.disease === chosen)?.enrolledOn}
-              onSaved={(s) => {
-                setSaved(s);
-                reload();
-              }}
-            />
-          ) : (
-            <PhoneContactForm
-              patientId={patientId}
-              disease={chosen}
-              today={today}
-              birthDate={patient.birthDate}
-              enrolledOn={open.find((e) => e.disease === chosen)?.enrolledOn}
-              onSaved={(s) => {
-                setSaved(s);
-                reload();
-              }}
-            />
-          )}
+          <ContactForm
+            key={`${chosen}-${history.records.length}`}
+            patientId={patientId}
+            disease={chosen}
+            today={today}
+            birthDate={patient.birthDate}
+            enrolledOn={open.find((e) => e.disease === chosen)?.enrolledOn}
+            onSaved={(s) => {
+              setSaved(s);
+              reload();
+            }}
+          />
         </>
       )}
 
@@ -171,29 +157,23 @@ function EnrolmentCard({
   onChanged: () => void;
 }) {
   const { t } = useTranslation('followup');
-  const card = useRef<HTMLDivElement>(null);
+  const action = useDatedAction();
+  const { box: card, error } = action;
   const [disease, setDisease] = useState<Disease>('hypertension');
   const [howFound, setHowFound] = useState<(typeof HOW_FOUND)[number]>('clinic_visit');
   const [diagnosedOn, setDiagnosedOn] = useState('');
   const [enrolledOn, setEnrolledOn] = useState(today);
   const [ending, setEnding] = useState<{ id: string; date: string; reason: (typeof END_REASONS)[number]; note: string } | null>(null);
-  const [error, setError] = useState<unknown>(null);
   const openDiseases = new Set(enrolments.filter((e) => e.endedOn === null).map((e) => e.disease));
 
-  async function run(action: () => Promise<unknown>) {
-    setError(null);
-    if (focusRefusedDate(card.current)) return;
-    try {
-      await action();
-      // A new enrolment starts from a clean form (it kept the last one's values).
-      setEnding(null);
-      setDiagnosedOn('');
-      setEnrolledOn(today);
-      setHowFound('clinic_visit');
-      onChanged();
-    } catch (e) {
-      setError(e);
-    }
+  async function run(work: () => Promise<unknown>) {
+    if (!(await action.run(work))) return;
+    // A new enrolment starts from a clean form (it kept the last one's values).
+    setEnding(null);
+    setDiagnosedOn('');
+    setEnrolledOn(today);
+    setHowFound('clinic_visit');
+    onChanged();
   }
 
   return (
@@ -335,68 +315,27 @@ function EnrolmentCard({
 }
 
 /** Nurses record phone contacts (spec A3: recorded, never classified, never face-to-face). */
-function PhoneContactForm({
-  patientId,
-  disease,
-  today,
-  birthDate,
-  enrolledOn,
-  onSaved,
-}: {
-  patientId: string;
-  disease: Disease;
-  today: string;
-  birthDate: string;
-  enrolledOn?: string;
-  onSaved: (s: SavedVisit) => void;
-}) {
+function PhoneContactForm({ patientId, disease, today, birthDate, enrolledOn, onSaved }: FollowupFormProps) {
   const { t, i18n } = useTranslation('followup');
-  const card = useRef<HTMLDivElement>(null);
+  const { box: card, error, run } = useDatedAction();
   const [date, setDate] = useState(today);
   const [adherence, setAdherence] = useState<'' | '规律' | '间断' | '不服药'>('');
   const [notes, setNotes] = useState('');
-  const [error, setError] = useState<unknown>(null);
-  async function save(confirmSameDay = false) {
-    setError(null);
-    if (focusRefusedDate(card.current)) return;
-    try {
+  const save = (confirmSameDay = false) =>
+    run(async () => {
       const { record } = await api.followup.phoneContact({ patientId, disease, date, adherence: adherence || undefined, notes, confirmSameDay });
-      onSaved({
-        classification: null,
-        action: record.action,
-        nextDueDate: record.nextDueDate,
-        referralReason: null,
-        reason: reasonIn(record.reason, i18n.language),
-      });
+      onSaved(savedVisitOf({ ...record, classification: null, referralReason: null }, i18n.language));
       setNotes('');
-    } catch (e) {
-      setError(e);
-    }
-  }
+    });
   return (
     <div className="card" ref={card}>
       <h2>{t('phone.title', { disease: t(`disease.${disease}`) })}</h2>
       <p className="muted">{t('form.phoneNote')}</p>
       <div className="form-grid">
-        <DateInput
-          label={t('form.date')}
-          kind="followUpEvent"
-          required
-          birthDate={birthDate}
-          enrolledOn={enrolledOn}
-          value={date}
-          onChange={(v) => setDate(v)}
-        />
+        <FollowupDateInput birthDate={birthDate} enrolledOn={enrolledOn} value={date} onChange={setDate} />
         <label>
           {t('form.adherence')}
-          <select value={adherence} onChange={(e) => setAdherence(e.target.value as typeof adherence)}>
-            <option value="">—</option>
-            {(['规律', '间断', '不服药'] as const).map((v) => (
-              <option key={v} value={v}>
-                {t(`adherence.${v}`)}
-              </option>
-            ))}
-          </select>
+          <OptionalChoices value={adherence} values={['规律', '间断', '不服药'] as const} text={(v) => t(`adherence.${v}`)} onChange={(v) => setAdherence(v as typeof adherence)} />
         </label>
         <label>
           {t('form.notes')}
@@ -404,11 +343,7 @@ function PhoneContactForm({
         </label>
       </div>
       <ErrorText error={error} />
-      {error instanceof ApiError && error.details?.reason === 'FOLLOWUP_SAME_DAY' && (
-        <button type="button" onClick={() => void save(true)}>
-          {t('form.sameDayConfirm')}
-        </button>
-      )}
+      <SameDayConfirm error={error} onConfirm={() => void save(true)} />
       <button type="button" className="primary" onClick={() => void save()}>
         {t('form.savePhone')}
       </button>
@@ -500,23 +435,17 @@ function HistoryTable({ history }: { history: History }) {
 
 function HealthCheckCard({ patientId, birthDate, today, onSaved }: { patientId: string; birthDate: string; today: string; onSaved: () => void }) {
   const { t } = useTranslation('followup');
-  const card = useRef<HTMLDivElement>(null);
+  const { box: card, error, run } = useDatedAction();
   const [date, setDate] = useState(today);
   const [score, setScore] = useState('');
   const [note, setNote] = useState('');
-  const [error, setError] = useState<unknown>(null);
-  async function save() {
-    setError(null);
-    if (focusRefusedDate(card.current)) return;
-    try {
+  const save = () =>
+    run(async () => {
       await api.followup.recordHealthCheck({ patientId, date, selfCareScore: score.trim() === '' ? undefined : Number(score), note });
       setNote('');
       setScore('');
       onSaved();
-    } catch (e) {
-      setError(e);
-    }
-  }
+    });
   return (
     <div className="card" ref={card}>
       <h2>{t('healthCheck.title')}</h2>

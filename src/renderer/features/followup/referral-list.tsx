@@ -135,43 +135,27 @@ function ReferralRow({ referral: r, onChanged, showPatient }: { referral: Referr
             </label>
             {mode === 'check' ? (
               <div className="row">
-                <button
-                  type="button"
-                  onClick={() =>
-                    void run(() =>
-                      api.followup.checkReferral({ patientId: r.patientId, referralId: r.id, date, mode: 'phone', outcome: 'completed', detail: text }),
-                    )
-                  }
-                >
-                  {t('checkOutcome.completed')}
-                </button>
-                <button
-                  type="button"
-                  onClick={() =>
-                    void run(() =>
-                      api.followup.checkReferral({ patientId: r.patientId, referralId: r.id, date, mode: 'phone', outcome: 'not_completed', detail: text }),
-                    )
-                  }
-                >
-                  {t('checkOutcome.not_completed')}
-                </button>
+                {(['completed', 'not_completed'] as const).map((outcome) => (
+                  <button
+                    key={outcome}
+                    type="button"
+                    onClick={() =>
+                      void run(() => api.followup.checkReferral({ patientId: r.patientId, referralId: r.id, date, mode: 'phone', outcome, detail: text }))
+                    }
+                  >
+                    {t(`checkOutcome.${outcome}`)}
+                  </button>
+                ))}
                 <button type="button" className="link" onClick={() => setMode('none')}>
                   {t('common.cancel')}
                 </button>
               </div>
             ) : (
-              <div className="row">
-                <button
-                  type="button"
-                  className="primary"
-                  onClick={() => void run(() => api.followup.recordReturn({ patientId: r.patientId, referralId: r.id, date, note: text }))}
-                >
-                  {t('referrals.saveReturn')}
-                </button>
-                <button type="button" className="link" onClick={() => setMode('none')}>
-                  {t('common.cancel')}
-                </button>
-              </div>
+              <SaveOrCancel
+                label={t('referrals.saveReturn')}
+                onSave={() => void run(() => api.followup.recordReturn({ patientId: r.patientId, referralId: r.id, date, note: text }))}
+                onCancel={() => setMode('none')}
+              />
             )}
           </div>
         )}
@@ -183,22 +167,29 @@ function ReferralRow({ referral: r, onChanged, showPatient }: { referral: Referr
                 <input value={details[key]} onChange={(e) => setDetails((d) => ({ ...d, [key]: e.target.value }))} />
               </label>
             ))}
-            <div className="row">
-              <button
-                type="button"
-                className="primary"
-                onClick={() => void run(() => api.followup.updateReferral({ patientId: r.patientId, referralId: r.id, ...details }))}
-              >
-                {t('common.save')}
-              </button>
-              <button type="button" className="link" onClick={() => setMode('none')}>
-                {t('common.cancel')}
-              </button>
-            </div>
+            <SaveOrCancel
+              label={t('common.save')}
+              onSave={() => void run(() => api.followup.updateReferral({ patientId: r.patientId, referralId: r.id, ...details }))}
+              onCancel={() => setMode('none')}
+            />
           </div>
         )}
         <ErrorText error={error} />
       </td>
     </tr>
+  );
+}
+
+function SaveOrCancel({ label, onSave, onCancel }: { label: string; onSave: () => void; onCancel: () => void }) {
+  const { t } = useTranslation('followup');
+  return (
+    <div className="row">
+      <button type="button" className="primary" onClick={onSave}>
+        {label}
+      </button>
+      <button type="button" className="link" onClick={onCancel}>
+        {t('common.cancel')}
+      </button>
+    </div>
   );
 }

@@ -1,32 +1,21 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { Referral } from '../../../shared/api/followup';
-import { api } from '../../api/client';
 import { ErrorText } from '../../components/error-text';
 import { FollowupNav } from './followup-nav';
 import { ReferralList } from './referral-list';
+import { useReferrals } from './followup.resource';
+import { PageHeader } from '../../components/form';
 
 /** 转诊: referrals whose outcome is not yet confirmed (to check by phone within 2 weeks), or all of them. */
 export function ReferralsPage() {
   const { t } = useTranslation('followup');
   const [open, setOpen] = useState(true);
-  const [referrals, setReferrals] = useState<Referral[] | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const load = useCallback(() => {
-    api.followup.referrals({ open }).then(
-      (list) => {
-        setReferrals(list);
-        setError(null);
-      },
-      (e: unknown) => setError(e),
-    );
-  }, [open]);
-  useEffect(load, [load]);
+  const list = useReferrals({ open });
+  const referrals = list.data;
+  const error = list.error;
   return (
     <section className="page">
-      <div className="row page-head">
-        <h1>{t('title')}</h1>
-      </div>
+      <PageHeader title={t('title')} />
       <FollowupNav />
       <div className="followup-toolbar">
         <h2>{t('referrals.title')}</h2>
@@ -39,7 +28,7 @@ export function ReferralsPage() {
       <ErrorText error={error} />
       {referrals && (
         <div className="card">
-          <ReferralList referrals={referrals} onChanged={load} showPatient />
+          <ReferralList referrals={referrals} onChanged={list.reload} showPatient />
         </div>
       )}
     </section>

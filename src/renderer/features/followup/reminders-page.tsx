@@ -7,6 +7,7 @@ import { ErrorText } from '../../components/error-text';
 import { useVillages } from '../patients/patients.resource';
 import { AgeText, SexText } from '../patients/patient-labels';
 import { FollowupNav } from './followup-nav';
+import { PageHeader } from '../../components/form';
 import { reasonIn } from './followup-form-model';
 import { NationalExport } from './national-export';
 import { useFamilyDoctors, useReminders } from './followup.resource';
@@ -77,10 +78,7 @@ export function RemindersPage() {
   const villageOptions = [...new Set([...villages, ...(data?.items.flatMap((i) => (i.village ? [i.village] : [])) ?? [])])];
   return (
     <section className="page">
-      <div className="row page-head">
-        <h1>{t('title')}</h1>
-        {data && <span className="muted">{t('reminders.asOf', { date: data.today })}</span>}
-      </div>
+      <PageHeader title={t('title')}>{data && <span className="muted">{t('reminders.asOf', { date: data.today })}</span>}</PageHeader>
       <FollowupNav />
       <div className="followup-toolbar">
         <label>

@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import type { VitalPoint } from '../../../shared/api/clinic';
 import { completedYears, toEpochDay } from '../../../shared/dates';
 import { useVitalSeries } from '../clinic/clinic.resource';
+import { trendChartOptions } from '../../components/line-chart';
 
 Chart.register(LineController, LineElement, PointElement, LinearScale, CategoryScale, Tooltip, Legend, Filler);
 
@@ -71,20 +72,7 @@ function LineChart({
           ...series.map((s) => ({ label: s.label, data: s.points, borderColor: s.color, backgroundColor: s.color, tension: 0, fill: false })),
         ],
       },
-      options: {
-        animation: false,
-        responsive: true,
-        maintainAspectRatio: false,
-        parsing: false,
-        scales: {
-          x: { type: 'linear', min: span[0], max: span[1], ticks: { maxTicksLimit: 6, callback: (v) => dayLabel(Number(v)) } },
-          y: { title: { display: true, text: unit }, suggestedMin: suggested[0], suggestedMax: suggested[1] },
-        },
-        plugins: {
-          legend: { labels: { filter: (item) => item.text !== '' } },
-          tooltip: { filter: (item) => item.dataset.label !== '', callbacks: { title: (items) => (items[0] ? dayLabel(items[0].parsed.x ?? 0) : '') } },
-        },
-      },
+      options: trendChartOptions({ span, tickLabel: dayLabel, pointTitle: dayLabel, unit, suggested }),
     });
     return () => chart.destroy();
     // The series' content is what matters; it is rebuilt on every render.

@@ -15,6 +15,7 @@ import { nextWorkingDay, type WorkingCalendar } from '../../../shared/working-ca
 import { api } from '../../api/client';
 import { ErrorText } from '../../components/error-text';
 import { createLatestGuard } from '../../components/latest-only';
+import { OptionalChoices } from '../../components/form';
 import { DateInput } from '../../components/date-input';
 import { DayVitalsOffer } from '../clinic/day-vitals-offer';
 import { UnsavedGuard } from '../../components/unsaved-guard';
@@ -126,25 +127,60 @@ export interface SavedVisit {
   reason: string;
 }
 
-/**
- * 随访服务记录表 for one programme (spec §4): the fields of that disease's form, the engine's proposal beside it as
- * the clinician types, a different next date only with a reason, referral details when the engine refers.
- */
-export function VisitForm({
-  patientId,
-  disease,
-  today,
-  birthDate,
-  enrolledOn,
-  onSaved,
-}: {
+/** What the page shows of a saved visit or phone contact (a phone contact classifies and refers nothing). */
+export function savedVisitOf(
+  record: {
+    classification?: string | null;
+    action: string;
+    nextDueDate: string | null;
+    nextDateShift?: FollowUpRecord['nextDateShift'];
+    referralReason?: string | null;
+    reason: Parameters<typeof reasonIn>[0];
+  },
+  language: string,
+): SavedVisit {
+  return {
+    classification: record.classification ?? null,
+    action: record.action,
+    nextDueDate: record.nextDueDate,
+    nextDateShift: record.nextDateShift ?? null,
+    referralReason: record.referralReason ?? null,
+    reason: reasonIn(record.reason, language),
+  };
+}
+
+/** The props of each form that records a follow-up contact for one disease. */
+export interface FollowupFormProps {
   patientId: string;
   disease: Disease;
   today: string;
   birthDate?: string;
   enrolledOn?: string;
   onSaved: (saved: SavedVisit) => void;
-}) {
+}
+
+/** The contact's date: not before birth or enrolment, not in the future. */
+export function FollowupDateInput(props: { birthDate?: string; enrolledOn?: string; value: string; onChange: (value: string) => void }) {
+  const { t } = useTranslation('followup');
+  return <DateInput label={t('form.date')} kind="followUpEvent" required {...props} onChange={(v) => props.onChange(v)} />;
+}
+
+/** A second follow-up the same day is asked about, not accepted silently (issue 14.6): this confirms it. */
+export function SameDayConfirm({ error, onConfirm }: { error: unknown; onConfirm: () => void }) {
+  const { t } = useTranslation('followup');
+  if (!sameDayAsked(error)) return null;
+  return (
+    <button type="button" className="primary" onClick={onConfirm}>
+      {t('form.sameDayConfirm')}
+    </button>
+  );
+}
+
+/**
+ * 随访服务记录表 for one programme (spec §4): the fields of that disease's form, the engine's proposal beside it as
+ * the clinician types, a different next date only with a reason, referral details when the engine refers.
+ */
+export function VisitForm({ patientId, disease, today, birthDate, enrolledOn, onSaved }: FollowupFormProps) {
   const { t, i18n } = useTranslation('followup');
   const [form, setForm] = useState<FormState>(() => emptyForm(today));
   const [preview, setPreview] = useState<{ key: string; outcome: OutcomeData | null; error: unknown } | null>(null);
@@ -206,14 +242,7 @@ export function VisitForm({
         confirmSameDay,
       });
       dirty.current = false;
-      onSaved({
-        classification: result.record.classification,
-        action: result.record.action,
-        nextDueDate: result.record.nextDueDate,
-        nextDateShift: result.record.nextDateShift,
-        referralReason: result.record.referralReason,
-        reason: reasonIn(result.record.reason, i18n.language),
-      });
+      onSaved(savedVisitOf(result.record, i18n.language));
       setForm(emptyForm(today));
       setOverride({ date: '', reason: '' });
       setReferral({ institution: '', department: '', contactName: '', contactPhone: '' });
@@ -243,15 +272,7 @@ export function VisitForm({
       >
         <h2>{t('form.title', { disease: t(`disease.${disease}`) })}</h2>
         <div className="form-grid">
-          <DateInput
-            label={t('form.date')}
-            kind="followUpEvent"
-            required
-            birthDate={birthDate}
-            enrolledOn={enrolledOn}
-            value={form.date}
-            onChange={(v) => update({ date: v })}
-          />
+          <FollowupDateInput birthDate={birthDate} enrolledOn={enrolledOn} value={form.date} onChange={(v) => update({ date: v })} />
           <label>
             {t('form.mode')}
             <select value={form.mode} onChange={(e) => update({ mode: e.target.value as FormState['mode'] })}>
@@ -302,14 +323,7 @@ export function VisitForm({
               {diabetes && (
                 <label>
                   {t('form.dorsalisPedis')}
-                  <select value={form.dorsalisPedis} onChange={(e) => update({ dorsalisPedis: e.target.value as FormState['dorsalisPedis'] })}>
-                    <option value="">—</option>
-                    {(['normal', 'weakened', 'absent'] as const).map((v) => (
-                      <option key={v} value={v}>
-                        {t(`dorsalisPedis.${v}`)}
-                      </option>
-                    ))}
-                  </select>
+                  <OptionalChoices value={form.dorsalisPedis} values={['normal', 'weakened', 'absent'] as const} text={(v) => t(`dorsalisPedis.${v}`)} onChange={(v) => update({ dorsalisPedis: v as FormState['dorsalisPedis'] })} />
                 </label>
               )}
             </div>
@@ -388,18 +402,13 @@ export function VisitForm({
                 <th>{t('habit.salt')}</th>
                 {(['saltNow', 'saltTarget'] as const).map((key) => (
                   <td key={key}>
-                    <select
-                      aria-label={`${t('habit.salt')} ${t(key === 'saltNow' ? 'form.now' : 'form.target')}`}
+                    <OptionalChoices
+                      label={`${t('habit.salt')} ${t(key === 'saltNow' ? 'form.now' : 'form.target')}`}
                       value={form[key]}
-                      onChange={(e) => update({ [key]: e.target.value } as Partial<FormState>)}
-                    >
-                      <option value="">—</option>
-                      {(['light', 'moderate', 'heavy'] as const).map((v) => (
-                        <option key={v} value={v}>
-                          {t(`salt.${v}`)}
-                        </option>
-                      ))}
-                    </select>
+                      values={['light', 'moderate', 'heavy'] as const}
+                      text={(v) => t(`salt.${v}`)}
+                      onChange={(v) => update({ [key]: v } as Partial<FormState>)}
+                    />
                   </td>
                 ))}
               </tr>
@@ -409,14 +418,12 @@ export function VisitForm({
             {(['psychological', 'compliance'] as const).map((key) => (
               <label key={key}>
                 {t(`form.${key}`)}
-                <select value={form[key]} onChange={(e) => update({ [key]: e.target.value } as Partial<FormState>)}>
-                  <option value="">—</option>
-                  {(['good', 'fair', 'poor'] as const).map((v) => (
-                    <option key={v} value={v}>
-                      {t(`level.${v}`)}
-                    </option>
-                  ))}
-                </select>
+                <OptionalChoices
+                  value={form[key]}
+                  values={['good', 'fair', 'poor'] as const}
+                  text={(v) => t(`level.${v}`)}
+                  onChange={(v) => update({ [key]: v } as Partial<FormState>)}
+                />
               </label>
             ))}
           </div>
@@ -427,29 +434,12 @@ export function VisitForm({
           <div className="form-grid">
             <label>
               {t('form.adherence')}
-              <select value={form.adherence} onChange={(e) => update({ adherence: e.target.value as FormState['adherence'] })}>
-                <option value="">—</option>
-                {(['规律', '间断', '不服药'] as const).map((v) => (
-                  <option key={v} value={v}>
-                    {t(`adherence.${v}`)}
-                  </option>
-                ))}
-              </select>
+              <OptionalChoices value={form.adherence} values={['规律', '间断', '不服药'] as const} text={(v) => t(`adherence.${v}`)} onChange={(v) => update({ adherence: v as FormState['adherence'] })} />
             </label>
             {diabetes && (
               <label>
                 {t('form.hypoglycemia')}
-                <select
-                  value={form.hypoglycemiaReaction}
-                  onChange={(e) => update({ hypoglycemiaReaction: e.target.value as FormState['hypoglycemiaReaction'] })}
-                >
-                  <option value="">—</option>
-                  {(['none', 'occasional', 'frequent'] as const).map((v) => (
-                    <option key={v} value={v}>
-                      {t(`hypoglycemia.${v}`)}
-                    </option>
-                  ))}
-                </select>
+                <OptionalChoices value={form.hypoglycemiaReaction} values={['none', 'occasional', 'frequent'] as const} text={(v) => t(`hypoglycemia.${v}`)} onChange={(v) => update({ hypoglycemiaReaction: v as FormState['hypoglycemiaReaction'] })} />
               </label>
             )}
           </div>
@@ -560,12 +550,7 @@ export function VisitForm({
           <textarea rows={2} value={form.notes} onChange={(e) => update({ notes: e.target.value })} />
         </label>
         <ErrorText error={saveError} />
-        {sameDayAsked(saveError) && (
-          // A second follow-up the same day is asked about, not accepted silently (issue 14.6).
-          <button type="button" className="primary" onClick={() => void save(true)}>
-            {t('form.sameDayConfirm')}
-          </button>
-        )}
+        <SameDayConfirm error={saveError} onConfirm={() => void save(true)} />
         <div className="row">
           <button type="submit" className="primary" disabled={saving}>
             {t(phone ? 'form.savePhone' : 'form.save')}

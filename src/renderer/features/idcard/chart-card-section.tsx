@@ -1,8 +1,8 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { OutputOf } from '../../../shared/api/contract';
 import { api } from '../../api/client';
 import { ErrorText } from '../../components/error-text';
+import { useIdCardPhoto } from './idcard.resource';
 import { CardPhoto, ReadCardButton, type CardReadResult } from './read-card-button';
 
 /**
@@ -11,14 +11,11 @@ import { CardPhoto, ReadCardButton, type CardReadResult } from './read-card-butt
  */
 export function ChartCardSection({ patientId, idNumber, notStored }: { patientId: string; idNumber: string | null; notStored: boolean }) {
   const { t } = useTranslation();
-  const [photo, setPhoto] = useState<OutputOf<'idcard', 'photo'>>(null);
-  const [error, setError] = useState<unknown>(null);
+  const photoOf = useIdCardPhoto(idNumber ? { patientId } : null);
+  const photo = photoOf.data ?? null;
+  const [failed, setError] = useState<unknown>(null);
+  const error = failed ?? photoOf.error;
   const [stored, setStored] = useState(false);
-
-  const reload = useCallback(() => {
-    void api.idcard.photo({ patientId }).then(setPhoto, setError);
-  }, [patientId]);
-  useEffect(reload, [reload]);
 
   async function onRead({ card }: CardReadResult) {
     setError(null);
@@ -29,8 +26,8 @@ export function ChartCardSection({ patientId, idNumber, notStored }: { patientId
     }
     try {
       await api.idcard.attach({ patientId, readId: card.readId });
+      // An idcard write: the photo reloads by itself.
       setStored(true);
-      reload();
     } catch (e) {
       setError(e);
     }

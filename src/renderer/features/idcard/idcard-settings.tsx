@@ -1,36 +1,39 @@
-import { useEffect, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { IDCARD_DRIVERS, type IdCardSettings } from '../../../shared/api/idcard';
 import { api } from '../../api/client';
 import { ErrorText } from '../../components/error-text';
 import { ReadCardButton } from './read-card-button';
+import { idcardSettingsResource, useIdCardSettings } from './idcard.resource';
 
 /** Administrator: which driver reads ID cards at this desk, and where its library is. */
 export function IdCardSettingsForm() {
+  const loaded = useIdCardSettings({});
+  if (!loaded.data) return <ErrorText error={loaded.error} />;
+  return <IdCardSettingsEditor initial={loaded.data} />;
+}
+
+function IdCardSettingsEditor({ initial }: { initial: IdCardSettings }) {
   const { t } = useTranslation();
-  const [form, setForm] = useState<IdCardSettings | null>(null);
+  const [form, setForm] = useState<IdCardSettings>(initial);
   const [error, setError] = useState<unknown>(null);
   const [saved, setSaved] = useState(false);
   const [tested, setTested] = useState<string | null>(null);
 
-  useEffect(() => {
-    void api.idcard.settings({}).then(setForm, setError);
-  }, []);
-
   async function submit(e: FormEvent) {
     e.preventDefault();
-    if (!form) return;
     setError(null);
     setSaved(false);
     try {
       setForm(await api.idcard.updateSettings(form));
       setSaved(true);
+      // Audited as admin, not write: other views of the settings are told here.
+      idcardSettingsResource.invalidate();
     } catch (err) {
       setError(err);
     }
   }
 
-  if (!form) return <ErrorText error={error} />;
   const set = <K extends keyof IdCardSettings>(key: K, value: IdCardSettings[K]) => {
     setForm({ ...form, [key]: value });
     setSaved(false);

@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { useMemo, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useLocation, useNavigate } from 'react-router';
 import { ApiError } from '../../../shared/api/errors';
@@ -17,6 +17,18 @@ import { maskIdNumber } from './patient-format';
 import { AgeText, SexText } from './patient-labels';
 import { isValueSetCode } from '../../../shared/value-sets';
 import { NationalCodeSelect } from './national-code-select';
+import { useVillages } from './patients.resource';
+import { useClinicians } from '../clinic/clinic.resource';
+
+const NO_NAMES: string[] = [];
+
+/** The national code fields of registration: the value set (which also names the label) and the draft field. */
+const NATIONAL_CODE_FIELDS = [
+  ['ethnicGroup', 'ethnicCode'],
+  ['maritalStatus', 'maritalCode'],
+  ['education', 'educationCode'],
+  ['occupation', 'occupationCode'],
+] as const;
 
 type NoIdReason = (typeof NO_ID_REASONS)[number];
 
@@ -127,22 +139,16 @@ export function RegistrationPage() {
   const [draft, setDraft] = useState<RegistrationDraft>(() => (handedCard ? draftFromCard(EMPTY_DRAFT, handedCard) : EMPTY_DRAFT));
   const [card, setCard] = useState<CardReadResult['card'] | null>(handedCard);
   const [cardExisting, setCardExisting] = useState<CardReadResult['existing']>(null);
-  const [villages, setVillages] = useState<string[]>([]);
-  const [doctors, setDoctors] = useState<string[]>([]);
+  // Suggestions only: registration works without either list.
+  const villages = useVillages({}).data ?? NO_NAMES;
+  const clinicians = useClinicians({}).data;
+  const doctors = useMemo(() => clinicians?.map((c) => c.displayName) ?? NO_NAMES, [clinicians]);
   const [outcome, setOutcome] = useState<Outcome | null>(null);
   const [busy, setBusy] = useState(false);
   const [phoneLeft, setPhoneLeft] = useState(false);
   const saved = useRef(false);
   const form = useRef<HTMLFormElement>(null);
   const today = todayInChina();
-
-  useEffect(() => {
-    void api.patients.villages({}).then(setVillages, () => setVillages([]));
-    void api.clinic.clinicians({}).then(
-      (list) => setDoctors(list.map((c) => c.displayName)),
-      () => setDoctors([]),
-    );
-  }, []);
 
   const set = <K extends keyof RegistrationDraft>(key: K, value: RegistrationDraft[K]) => {
     setDraft((d) => ({ ...d, [key]: value }));
@@ -418,30 +424,9 @@ export function RegistrationPage() {
               {t('clinic:enrolment.diabetes')}
             </label>
           </fieldset>
-          <NationalCodeSelect
-            set="ethnicGroup"
-            label={t('clinic:register.ethnicGroup')}
-            value={draft.ethnicCode}
-            onChange={(code) => set('ethnicCode', code)}
-          />
-          <NationalCodeSelect
-            set="maritalStatus"
-            label={t('clinic:register.maritalStatus')}
-            value={draft.maritalCode}
-            onChange={(code) => set('maritalCode', code)}
-          />
-          <NationalCodeSelect
-            set="education"
-            label={t('clinic:register.education')}
-            value={draft.educationCode}
-            onChange={(code) => set('educationCode', code)}
-          />
-          <NationalCodeSelect
-            set="occupation"
-            label={t('clinic:register.occupation')}
-            value={draft.occupationCode}
-            onChange={(code) => set('occupationCode', code)}
-          />
+          {NATIONAL_CODE_FIELDS.map(([codeSet, field]) => (
+            <NationalCodeSelect key={field} set={codeSet} label={t(`clinic:register.${codeSet}`)} value={draft[field]} onChange={(code) => set(field, code)} />
+          ))}
           <label className="wide">
             {t('clinic:register.allergies')}
             <input

@@ -1,14 +1,16 @@
-import { useEffect, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { User } from '../../../shared/api/auth';
 import type { Role } from '../../../shared/api/define';
-import type { SecuritySettings } from '../../../shared/api/system';
+import type { SecuritySettings, Settings } from '../../../shared/api/system';
 import { api } from '../../api/client';
 import { ErrorText } from '../../components/error-text';
 import { useAuth } from '../../app/auth-context';
 import { IdCardSettingsForm } from '../idcard/idcard-settings';
 import { LanguageSwitch } from './language-switch';
 import { WorkingCalendarCard } from './working-calendar-card';
+import { usersResource, useSettings, useUsers } from './settings.resource';
+import { SaveFooter, useSaveAction, type SaveAction } from '../../components/form';
 import type { ChosenFile } from '../../../shared/api/files';
 
 export function SettingsPage() {
@@ -35,19 +37,14 @@ export function SettingsPage() {
 function ChangePassword() {
   const { t } = useTranslation();
   const [form, setForm] = useState({ currentPassword: '', newPassword: '' });
-  const [error, setError] = useState<unknown>(null);
-  const [saved, setSaved] = useState(false);
-  async function submit(e: FormEvent) {
+  const action = useSaveAction();
+  const { run } = action;
+  function submit(e: FormEvent) {
     e.preventDefault();
-    setError(null);
-    setSaved(false);
-    try {
+    void run(async () => {
       await api.auth.changePassword(form);
       setForm({ currentPassword: '', newPassword: '' });
-      setSaved(true);
-    } catch (err) {
-      setError(err);
-    }
+    });
   }
   return (
     <form className="card" onSubmit={submit}>
@@ -62,40 +59,34 @@ function ChangePassword() {
           <input type="password" value={form.newPassword} onChange={(e) => setForm({ ...form, newPassword: e.target.value })} />
         </label>
       </div>
-      <ErrorText error={error} />
-      {saved && <p className="ok-text">{t('settings.saved')}</p>}
-      <button type="submit">{t('settings.save')}</button>
+      <SettingsSave action={action} />
     </form>
   );
 }
 
 /** Who the station is: name, national code, villages served. Everyone sees it; only an administrator edits it. */
 function Station({ editable }: { editable: boolean }) {
+  const loaded = useSettings({});
+  if (!loaded.data) return <ErrorText error={loaded.error} />;
+  return <StationForm editable={editable} initial={loaded.data} />;
+}
+
+function StationForm({ editable, initial }: { editable: boolean; initial: Settings }) {
   const { t } = useTranslation();
-  const [station, setStation] = useState<{ facilityName: string; institutionCode: string; villages: string } | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const [saved, setSaved] = useState(false);
-  useEffect(() => {
-    void api.settings
-      .get({})
-      .then((s) => setStation({ facilityName: s.facilityName, institutionCode: s.institutionCode, villages: s.villages.join('\n') }), setError);
-  }, []);
-  if (!station) return <ErrorText error={error} />;
-  async function submit(e: FormEvent) {
+  const [station, setStation] = useState({ facilityName: initial.facilityName, institutionCode: initial.institutionCode, villages: initial.villages.join('\n') });
+  const action = useSaveAction();
+  const { run } = action;
+  function submit(e: FormEvent) {
     e.preventDefault();
-    setError(null);
-    setSaved(false);
-    try {
-      const villages = station!.villages
-        .split('\n')
-        .map((v) => v.trim())
-        .filter(Boolean);
-      const s = await api.settings.update({ facilityName: station!.facilityName.trim(), institutionCode: station!.institutionCode, villages });
+    const villages = station.villages
+      .split('\n')
+      .map((v) => v.trim())
+      .filter(Boolean);
+    void run(async () => {
+      // settings.update invalidates every settings view (printouts' facility name, the village lists).
+      const s = await api.settings.update({ facilityName: station.facilityName.trim(), institutionCode: station.institutionCode, villages });
       setStation({ facilityName: s.facilityName, institutionCode: s.institutionCode, villages: s.villages.join('\n') });
-      setSaved(true);
-    } catch (err) {
-      setError(err);
-    }
+    });
   }
   return (
     <form className="card" onSubmit={submit} aria-label={t('settings.station')}>
@@ -120,9 +111,9 @@ function Station({ editable }: { editable: boolean }) {
           <textarea value={station.villages} readOnly={!editable} rows={4} onChange={(e) => setStation({ ...station, villages: e.target.value })} />
         </label>
       </div>
-      <ErrorText error={error} />
-      {saved && <p className="ok-text">{t('settings.saved')}</p>}
-      {editable && <button type="submit">{t('settings.save')}</button>}
+      {editable && (
+        <SettingsSave action={action} />
+      )}
     </form>
   );
 }
@@ -130,24 +121,19 @@ function Station({ editable }: { editable: boolean }) {
 const SECURITY_FIELDS: (keyof SecuritySettings)[] = ['maxFailedSignIns', 'lockoutMinutes', 'idleLockMinutes', 'passwordMinLength'];
 
 function SecurityPolicy() {
+  const loaded = useSettings({});
+  if (!loaded.data) return <ErrorText error={loaded.error} />;
+  return <SecurityForm initial={loaded.data.security} />;
+}
+
+function SecurityForm({ initial }: { initial: SecuritySettings }) {
   const { t } = useTranslation();
-  const [security, setSecurity] = useState<SecuritySettings | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const [saved, setSaved] = useState(false);
-  useEffect(() => {
-    void api.settings.get({}).then((s) => setSecurity(s.security), setError);
-  }, []);
-  if (!security) return <ErrorText error={error} />;
-  async function submit(e: FormEvent) {
+  const [security, setSecurity] = useState<SecuritySettings>(initial);
+  const action = useSaveAction();
+  const { run } = action;
+  function submit(e: FormEvent) {
     e.preventDefault();
-    setError(null);
-    setSaved(false);
-    try {
-      setSecurity((await api.settings.update({ security: security! })).security);
-      setSaved(true);
-    } catch (err) {
-      setError(err);
-    }
+    void run(async () => setSecurity((await api.settings.update({ security })).security));
   }
   return (
     <form className="card" onSubmit={submit}>
@@ -160,39 +146,36 @@ function SecurityPolicy() {
           </label>
         ))}
       </div>
-      <ErrorText error={error} />
-      {saved && <p className="ok-text">{t('settings.saved')}</p>}
-      <button type="submit">{t('settings.save')}</button>
+      <SettingsSave action={action} />
     </form>
   );
 }
 
 function Users() {
   const { t } = useTranslation();
-  const [users, setUsers] = useState<User[]>([]);
+  const list = useUsers({});
+  const users = list.data ?? [];
   const [form, setForm] = useState({ username: '', displayName: '', role: 'doctor' as Role, password: '' });
-  const [error, setError] = useState<unknown>(null);
-  const load = () => void api.users.list({}).then(setUsers, setError);
-  useEffect(load, []);
-  async function submit(e: FormEvent) {
-    e.preventDefault();
+  const [failed, setError] = useState<unknown>(null);
+  const error = failed ?? list.error;
+  // Users are audited as admin, not write: the list is told here.
+  async function change(work: () => Promise<unknown>) {
     setError(null);
     try {
+      await work();
+      usersResource.invalidate();
+    } catch (err) {
+      setError(err);
+    }
+  }
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    await change(async () => {
       await api.users.create(form);
       setForm({ username: '', displayName: '', role: 'doctor', password: '' });
-      load();
-    } catch (err) {
-      setError(err);
-    }
+    });
   }
-  async function toggle(user: User) {
-    try {
-      await api.users.update({ id: user.id, active: !user.active });
-      load();
-    } catch (err) {
-      setError(err);
-    }
-  }
+  const toggle = (user: User) => change(() => api.users.update({ id: user.id, active: !user.active }));
   return (
     <div className="card">
       <h2>{t('settings.users')}</h2>
@@ -323,5 +306,14 @@ function Backup() {
       {message && <p className="ok-text">{message}</p>}
       <ErrorText error={error} />
     </div>
+  );
+}
+
+function SettingsSave({ action }: { action: SaveAction }) {
+  const { t } = useTranslation();
+  return (
+    <SaveFooter action={action} savedText={t('settings.saved')}>
+      {t('settings.save')}
+    </SaveFooter>
   );
 }

@@ -1,4 +1,5 @@
-import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { useRef, useState, type FormEvent } from 'react';
+import { useWorkingCalendar, workingCalendarResource } from './settings.resource';
 import { useTranslation } from 'react-i18next';
 import { addDays, daysBetween, isIsoDate } from '../../../shared/dates';
 import { normalizeCalendar, type CalendarDay, type WorkingCalendar } from '../../../shared/working-calendar';
@@ -19,16 +20,16 @@ type AddProblem = 'name' | 'from' | 'to' | 'tooLong' | null;
  */
 export function WorkingCalendarCard() {
   const { t } = useTranslation('workingCalendar');
-  const [calendar, setCalendar] = useState<WorkingCalendar | null>(null);
+  const loaded = useWorkingCalendar({});
+  // The edits stay local until 保存; the loaded calendar shows until the first edit (and again after a reload).
+  const [edited, setCalendar] = useState<WorkingCalendar | null>(null);
+  const calendar = edited ?? loaded.data ?? null;
   const [draft, setDraft] = useState({ from: '', to: '', name: '', kind: 'holiday' as CalendarDay['kind'] });
   const [problem, setProblem] = useState<AddProblem>(null);
   const [error, setError] = useState<unknown>(null);
   const [saved, setSaved] = useState(false);
   const adder = useRef<HTMLDivElement>(null);
-  useEffect(() => {
-    void api.settings.workingCalendar({}).then(setCalendar, setError);
-  }, []);
-  if (!calendar) return <ErrorText error={error} />;
+  if (!calendar) return <ErrorText error={error ?? loaded.error} />;
   const current = calendar;
 
   function toggle(weekday: number) {
@@ -64,6 +65,7 @@ export function WorkingCalendarCard() {
     setSaved(false);
     try {
       setCalendar(await api.settings.setWorkingCalendar(current));
+      workingCalendarResource.invalidate(); // audited as admin: the calendar page's marks reload from here
       setSaved(true);
     } catch (err) {
       setError(err);

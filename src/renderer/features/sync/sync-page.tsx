@@ -1,6 +1,6 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { SyncConflictView, SyncTargetView } from '../../../shared/api/sync';
+import type { SyncTargetView } from '../../../shared/api/sync';
 import type { SyncTargetId } from '../../../shared/sync';
 import { api, events } from '../../api/client';
 import { useAuth } from '../../app/auth-context';
@@ -9,6 +9,7 @@ import { SyncConflicts } from './sync-conflicts';
 import { SyncRecordLists } from './sync-record-lists';
 import { SyncTargetForm } from './sync-target-form';
 import { formatDateTime } from '../../components/dates';
+import { afterSyncAction, refreshSyncState, useSyncConflicts, useSyncTargets } from './sync.resource';
 
 /** Refresh when no event arrives (the engine publishes syncProgress while it works). */
 export const SYNC_REFRESH_MS = 5_000;
@@ -21,33 +22,24 @@ export function SyncPage() {
   const { t } = useTranslation('sync');
   const { status } = useAuth();
   const admin = status?.user?.role === 'admin';
-  const [refresh, setRefresh] = useState(0);
-  const [targets, setTargets] = useState<SyncTargetView[] | null>(null);
-  const [conflicts, setConflicts] = useState<SyncConflictView[]>([]);
+  const targetList = useSyncTargets({});
+  const targets = targetList.data;
+  const conflicts = useSyncConflicts({}).data ?? [];
   const [progress, setProgress] = useState<Partial<Record<string, Progress>>>({});
   const [backfill, setBackfill] = useState<Partial<Record<string, { done: number; total: number; finished: boolean }>>>({});
   const [editing, setEditing] = useState<SyncTargetId | null>(null);
-  const [error, setError] = useState<unknown>(null);
-
-  const load = useCallback(() => {
-    Promise.all([api.sync.targets({}), api.sync.conflicts({})]).then(([list, open]) => {
-      setTargets(list);
-      setConflicts(open);
-      setRefresh((n) => n + 1);
-      setError(null);
-    }, setError);
-  }, []);
+  const [failed, setError] = useState<unknown>(null);
+  const error = failed ?? targetList.error;
 
   useEffect(() => {
-    load();
-    const timer = setInterval(load, SYNC_REFRESH_MS);
+    const timer = setInterval(refreshSyncState, SYNC_REFRESH_MS);
     const off = events.on('syncProgress', (event) => {
       // Events about pushes and state carry no pull figures: keep the last ones while the pull goes on.
       setProgress((current) => ({
         ...current,
         [event.target]: { ...event, pull: event.pull ?? (event.state === 'pulling' ? current[event.target]?.pull : undefined) },
       }));
-      load();
+      refreshSyncState();
     });
     const offBackfill = events.on('syncBackfill', (event) => setBackfill((current) => ({ ...current, [event.target]: event })));
     return () => {
@@ -55,9 +47,13 @@ export function SyncPage() {
       off();
       offBackfill();
     };
-  }, [load]);
+  }, []);
 
-  const act = (work: Promise<unknown>) => work.then(load, setError);
+  const act = (work: Promise<unknown>) =>
+    work.then(() => {
+      setError(null);
+      afterSyncAction();
+    }, setError);
 
   return (
     <section className="page">
@@ -100,20 +96,20 @@ export function SyncPage() {
               onSync={() => act(api.sync.syncNow({ id: target.id }))}
             />
           )}
-          {target.configured && <SyncRecordLists target={target.id} refresh={refresh} onRetry={() => act(api.sync.retry({ id: target.id }))} />}
+          {target.configured && <SyncRecordLists target={target.id} onRetry={() => act(api.sync.retry({ id: target.id }))} />}
           {target.configured && !admin && <ReadOnlySettings target={target} />}
           {admin && editing === target.id && (
             <SyncTargetForm
               target={target}
               onSaved={() => {
                 setEditing(null);
-                load();
+                afterSyncAction();
               }}
             />
           )}
         </article>
       ))}
-      <SyncConflicts conflicts={conflicts} onResolved={load} />
+      <SyncConflicts conflicts={conflicts} onResolved={afterSyncAction} />
     </section>
   );
 }

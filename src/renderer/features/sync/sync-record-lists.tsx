@@ -1,47 +1,35 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
-import { SYNC_RECORD_LISTS, type SyncRecordList, type SyncRecordListName } from '../../../shared/api/sync';
+import { SYNC_RECORD_LISTS, type SyncRecordListName } from '../../../shared/api/sync';
 import type { SyncTargetId } from '../../../shared/sync';
-import { api } from '../../api/client';
 import { formatDateTime } from '../../components/dates';
 import { ErrorText } from '../../components/error-text';
+import { useSyncRecordCounts, useSyncRecords } from './sync.resource';
 
 /**
  * Per target: what is waiting, what failed (reason and what to do) and what is in conflict, each row opening the
  * chart it belongs to. Counts come with every refresh (they name no patient); a list is read when opened, and
  * again when its count changes.
  */
-export function SyncRecordLists(props: { target: SyncTargetId; refresh: number; onRetry: () => void }) {
+export function SyncRecordLists(props: { target: SyncTargetId; onRetry: () => void }) {
   const { t } = useTranslation('sync');
-  const [counts, setCounts] = useState<Partial<Record<SyncRecordListName, number>>>({});
+  const countsOf = useSyncRecordCounts({ id: props.target });
+  const counts: Partial<Record<SyncRecordListName, number>> = countsOf.data ?? {};
   const [open, setOpen] = useState<SyncRecordListName | null>(null);
-  const [list, setList] = useState<SyncRecordList | null>(null);
-  const [error, setError] = useState<unknown>(null);
+  const shown = useSyncRecords(open ? { id: props.target, list: open } : null);
+  const list = shown.data;
+  const error = countsOf.error ?? shown.error;
 
-  useEffect(() => {
-    let current = true;
-    Promise.all(SYNC_RECORD_LISTS.map((name) => api.sync.records({ id: props.target, list: name, limit: 0 }))).then(
-      (totals) => current && setCounts(Object.fromEntries(SYNC_RECORD_LISTS.map((name, index) => [name, totals[index]?.total ?? 0]))),
-      (e: unknown) => current && setError(e),
-    );
-    return () => {
-      current = false;
-    };
-  }, [props.target, props.refresh]);
-
+  // The open list is read again when its count moves (a push sent some, a new one failed).
   const openTotal = open ? counts[open] : undefined;
+  const { reload } = shown;
+  const seen = useRef({ open, total: openTotal });
   useEffect(() => {
-    if (!open) return;
-    let current = true;
-    api.sync.records({ id: props.target, list: open, limit: 100 }).then(
-      (loaded) => current && setList(loaded),
-      (e: unknown) => current && setError(e),
-    );
-    return () => {
-      current = false;
-    };
-  }, [props.target, open, openTotal]);
+    const before = seen.current;
+    if (before.open === open && before.total !== undefined && before.total !== openTotal) reload();
+    seen.current = { open, total: openTotal };
+  }, [open, openTotal, reload]);
 
   return (
     <div className="sync-lists" data-testid={`sync-lists-${props.target}`}>
@@ -54,10 +42,7 @@ export function SyncRecordLists(props: { target: SyncTargetId; refresh: number; 
             aria-selected={open === name}
             className={name === 'failed' && (counts[name] ?? 0) > 0 ? 'danger' : undefined}
             data-testid={`sync-list-${props.target}-${name}`}
-            onClick={() => {
-              setList(null);
-              setOpen(open === name ? null : name);
-            }}
+            onClick={() => setOpen(open === name ? null : name)}
           >
             {t(`lists.${name}`, { count: counts[name] ?? 0 })}
           </button>

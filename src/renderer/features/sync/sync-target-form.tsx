@@ -70,22 +70,20 @@ export function SyncTargetForm(props: { target: SyncTargetView; onSaved: () => v
         {t('form.serverName')}
         <input value={serverName} onChange={(e) => setServerName(e.target.value)} placeholder={t('form.optional')} />
       </label>
-      <FileChoice
-        label={t('form.caPath')}
-        purpose="certificate"
-        chosen={caFile}
-        onChosen={setCaFile}
-        onError={setError}
-        placeholder={target.caSubject ?? t('form.caHint')}
-      />
-      <FileChoice
-        label={t('form.pkcs12Path')}
-        purpose="pkcs12"
-        chosen={pkcs12File}
-        onChosen={setPkcs12File}
-        onError={setError}
-        placeholder={target.hasClientCertificate ? t('form.keepStored') : ''}
-      />
+      {(
+        [
+          { label: t('form.caPath'), purpose: 'certificate', chosen: caFile, onChosen: setCaFile, placeholder: target.caSubject ?? t('form.caHint') },
+          {
+            label: t('form.pkcs12Path'),
+            purpose: 'pkcs12',
+            chosen: pkcs12File,
+            onChosen: setPkcs12File,
+            placeholder: target.hasClientCertificate ? t('form.keepStored') : '',
+          },
+        ] as const
+      ).map((file) => (
+        <FileChoice key={file.purpose} {...file} onError={setError} />
+      ))}
       <label>
         {t('form.passphrase')}
         <input

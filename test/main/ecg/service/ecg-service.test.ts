@@ -53,6 +53,12 @@ describe('ECG in the chart (service over the encrypted store)', () => {
     expect(back.patient?.name).toBe('刘心电');
     expect(back.leads.find((l) => l.name === 'II')!.microvolts[150]).toBeCloseTo(lead2.microvolts[150], 1);
     expect((await call(d, 'ecg', 'list', { patientId: p.id })).map((e) => e.id)).toEqual([summary.id]);
+
+    // The one recording a report or consult shows, without the list or the samples; another patient's is not found.
+    expect(await call(d, 'ecg', 'summary', { patientId: p.id, ecgId: summary.id })).toEqual(signed);
+    const other = await call(d, 'patients', 'register', { name: '钱其他', noIdReason: 'unknown', birthDate: '1970-01-01', sex: 'F' });
+    if (other.status !== 'created') throw new Error('registration failed');
+    await expect(call(d, 'ecg', 'summary', { patientId: other.patient.id, ecgId: summary.id })).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });
 
   it("keeps an SCP-ECG cart's own measurements and statements with the record and serves them beside ours", async () => {

@@ -1,11 +1,11 @@
-import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router';
-import { REMINDER_KINDS, type ReminderKindName, type ReminderRow } from '../../../shared/api/followup';
-import { api } from '../../api/client';
-import { ErrorText } from '../../components/error-text';
-import { reasonIn } from '../followup/followup-form-model';
-import '../followup/followup.css';
+import { REMINDER_KINDS, type ReminderKindName } from '../../../../shared/api/followup';
+import { ErrorText } from '../../../components/error-text';
+import { reasonIn } from '../followup-form-model';
+import { useReminders } from '../followup.resource';
+import { useSettings } from '../../settings/settings.resource';
+import '../followup.css';
 
 /** The whole list on paper (the screen shows a page of it); 2,000 rows is a county's worst day, not a township's. */
 const PRINT_LIMIT = 2000;
@@ -24,14 +24,11 @@ export function FollowupCallsPrint() {
   const village = params.get('village') ?? undefined;
   const familyDoctor = params.get('doctor') ?? undefined;
   const kind = kindOf(params.get('kind'));
-  const [data, setData] = useState<{ today: string; items: ReminderRow[]; total: number; facility: string } | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  useEffect(() => {
-    Promise.all([api.followup.reminders({ village, familyDoctor, kind, limit: PRINT_LIMIT }), api.settings.get({})]).then(
-      ([list, settings]) => setData({ today: list.today, items: list.items, total: list.total, facility: settings.facilityName }),
-      setError,
-    );
-  }, [village, familyDoctor, kind]);
+  const list = useReminders({ village, familyDoctor, kind, limit: PRINT_LIMIT });
+  const settings = useSettings({});
+  const error = list.error ?? settings.error;
+  const data =
+    list.data && settings.data ? { today: list.data.today, items: list.data.items, total: list.data.total, facility: settings.data.facilityName } : null;
   return (
     <div className="print-page paper-A4">
       <style>{'@page { size: A4 portrait; margin: 12mm 12mm 14mm; }'}</style>

@@ -1,5 +1,5 @@
-import type { Visit, VitalsRecord } from '../../../shared/api/clinic';
-import { clinicDayOf } from '../../components/dates';
+import type { Visit, VitalsRecord } from '../../../../shared/api/clinic';
+import { clinicDayOf } from '../../../components/dates';
 
 export const PAPER_SIZES = ['A5', 'A4'] as const;
 export type PaperSize = (typeof PAPER_SIZES)[number];

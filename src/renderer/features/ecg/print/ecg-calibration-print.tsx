@@ -1,7 +1,7 @@
 import { useTranslation } from 'react-i18next';
-import { CALIBRATION_BAR_MM, calibrationZoneMm, STANDARD_SCALE } from '../../../shared/ecg-paper';
-import { gridPathData, pulsePathData } from '../ecg/ecg-svg';
-import { EcgPrintPage, PRINT_FONT, SHEET } from './ecg-print-page';
+import { CALIBRATION_BAR_MM, calibrationZoneMm, STANDARD_SCALE } from '../../../../shared/ecg-paper';
+import { gridPathData, pulsePathData } from '../ecg-svg';
+import { EcgPrintPage, EcgSheet } from './ecg-print-page';
 
 const MARGIN_MM = 20;
 const RULER = { xMm: MARGIN_MM, yMm: 50 };
@@ -29,18 +29,7 @@ export function EcgCalibrationPrint() {
   const steps = t('ecg:calibrationPage.steps', { returnObjects: true }) as string[];
   return (
     <EcgPrintPage back="/ecg" ready>
-      <svg
-        className="ecg-print-sheet ecg-calibration-sheet"
-        data-state="ready"
-        xmlns="http://www.w3.org/2000/svg"
-        width={`${SHEET.widthMm}mm`}
-        height={`${SHEET.heightMm}mm`}
-        viewBox={`0 0 ${SHEET.widthMm} ${SHEET.heightMm}`}
-        role="img"
-        aria-label={t('ecg:calibrationPage.title')}
-        fontFamily={PRINT_FONT}
-        fill="#111"
-      >
+      <EcgSheet className="ecg-calibration-sheet" label={t('ecg:calibrationPage.title')}>
         <text x={MARGIN_MM} y={22} fontSize={6} fontWeight={700}>
           {t('ecg:calibrationPage.title')}
         </text>
@@ -81,7 +70,7 @@ export function EcgCalibrationPrint() {
             </text>
           ))}
         </g>
-      </svg>
+      </EcgSheet>
     </EcgPrintPage>
   );
 }

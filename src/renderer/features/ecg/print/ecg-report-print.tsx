@@ -1,19 +1,20 @@
-import { useEffect, useMemo, useState } from 'react';
+import { useMemo } from 'react';
 import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import { useParams } from 'react-router';
-import type { EcgSummary } from '../../../shared/api/ecg';
-import { ApiError } from '../../../shared/api/errors';
-import type { Patient } from '../../../shared/api/patients';
-import { DIAGNOSTIC_FILTER } from '../../../shared/ecg-filters';
-import { placeLayout, STANDARD_SCALE, type PaperPoint } from '../../../shared/ecg-paper';
-import { api } from '../../api/client';
-import { ErrorText } from '../../components/error-text';
-import { filterWindow, loadEcgWindow, PAGE_SECONDS, paperRowsFor, type EcgWindow } from '../ecg/ecg-data';
-import { ADULT_FROM_YEARS, ageAtRecording, formatEcgDateTime, maskIdNumber } from '../ecg/ecg-format';
-import { measurementRows } from '../ecg/ecg-measurements';
-import { gridPathData, pulsePathData, tracePathData } from '../ecg/ecg-svg';
-import { EcgPrintPage, PRINT_FONT, SHEET } from './ecg-print-page';
+import type { EcgSummary } from '../../../../shared/api/ecg';
+import type { Patient } from '../../../../shared/api/patients';
+import { DIAGNOSTIC_FILTER } from '../../../../shared/ecg-filters';
+import { placeLayout, STANDARD_SCALE, type PaperPoint } from '../../../../shared/ecg-paper';
+import { ErrorText } from '../../../components/error-text';
+import { filterWindow, PAGE_SECONDS, paperRowsFor, type EcgWindow } from '../ecg-data';
+import { useEcgSummary, useEcgWindow } from '../ecg.resource';
+import { usePatient } from '../../patients/patients.resource';
+import { useSettings } from '../../settings/settings.resource';
+import { ADULT_FROM_YEARS, ageAtRecording, formatEcgDateTime, maskIdNumber } from '../ecg-format';
+import { measurementRows } from '../ecg-measurements';
+import { gridPathData, pulsePathData, tracePathData } from '../ecg-svg';
+import { EcgPrintPage, EcgSheet, PRINT_FONT, SHEET } from './ecg-print-page';
 
 interface ReportData {
   facilityName: string;
@@ -36,25 +37,15 @@ const MARGIN_MM = 10;
 export function EcgReportPrint() {
   const { t } = useTranslation();
   const { patientId = '', ecgId = '' } = useParams();
-  const [data, setData] = useState<ReportData | null>(null);
-  const [error, setError] = useState<unknown>(null);
-
-  useEffect(() => {
-    let current = true;
-    (async () => {
-      const [settings, patient, list] = await Promise.all([api.settings.get({}), api.patients.get({ patientId }), api.ecg.list({ patientId })]);
-      const summary = list.find((s) => s.id === ecgId);
-      if (!summary) throw new ApiError('NOT_FOUND', `no ECG ${ecgId} for this patient`);
-      const ecg = filterWindow(await loadEcgWindow(patientId, summary, 0, PAGE_SECONDS), DIAGNOSTIC_FILTER);
-      return { facilityName: settings.facilityName, patient, summary, ecg };
-    })().then(
-      (d) => current && setData(d),
-      (err: unknown) => current && setError(err),
-    );
-    return () => {
-      current = false;
-    };
-  }, [patientId, ecgId]);
+  const settings = useSettings({});
+  const person = usePatient({ patientId });
+  const one = useEcgSummary({ patientId, ecgId });
+  const summary = one.data;
+  const samples = useEcgWindow(summary ? { patientId, ecgId, sampleRateHz: summary.sampleRateHz, fromSample: 0 } : null);
+  const filtered = useMemo(() => (samples.data ? filterWindow(samples.data, DIAGNOSTIC_FILTER) : null), [samples.data]);
+  const error = settings.error ?? person.error ?? one.error ?? samples.error;
+  const data: ReportData | null =
+    settings.data && person.data && summary && filtered ? { facilityName: settings.data.facilityName, patient: person.data, summary, ecg: filtered } : null;
 
   return (
     <EcgPrintPage back={`/ecg/patient/${patientId}?ecg=${ecgId}`} ready={data !== null}>
@@ -86,18 +77,7 @@ function ReportSheet({ data }: { data: ReportData }) {
   const footerTop = PAPER_ORIGIN.yMm + placed.heightMm + 4;
 
   return (
-    <svg
-      className="ecg-print-sheet ecg-report"
-      data-state="ready"
-      xmlns="http://www.w3.org/2000/svg"
-      width={`${SHEET.widthMm}mm`}
-      height={`${SHEET.heightMm}mm`}
-      viewBox={`0 0 ${SHEET.widthMm} ${SHEET.heightMm}`}
-      role="img"
-      aria-label={t('ecg:report.title')}
-      fontFamily={PRINT_FONT}
-      fill="#111"
-    >
+    <EcgSheet className="ecg-report" label={t('ecg:report.title')}>
       <text x={MARGIN_MM} y={13} fontSize={5} fontWeight={700}>
         {data.facilityName || t('app.title')}
       </text>
@@ -175,7 +155,7 @@ function ReportSheet({ data }: { data: ReportData }) {
       <text x={right} y={SHEET.heightMm - 5} fontSize={2.6} fill="#444" textAnchor="end">
         {t('ecg:report.printedAt', { value: formatEcgDateTime(new Date().toISOString(), i18n.language) })}
       </text>
-    </svg>
+    </EcgSheet>
   );
 }
 

@@ -1,26 +1,21 @@
-import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router';
-import type { YearIndicatorsData } from '../../../shared/api/followup';
-import { api } from '../../api/client';
-import { todayInChina } from '../../components/dates';
-import { ErrorText } from '../../components/error-text';
-import { percent } from '../followup/indicators-page';
-import '../followup/followup.css';
+import { todayInChina } from '../../../components/dates';
+import { ErrorText } from '../../../components/error-text';
+import { percent } from '../indicators-page';
+import { useIndicators } from '../followup.resource';
+import { useSettings } from '../../settings/settings.resource';
+import '../followup.css';
 
 /** 慢病管理指标报表 for a year: the three rates with numerator and denominator, and how each is defined. */
 export function FollowupIndicatorsPrint() {
   const { t } = useTranslation('followup');
   const [params] = useSearchParams();
   const year = Number(params.get('year')) || Number(todayInChina().slice(0, 4));
-  const [data, setData] = useState<{ indicators: YearIndicatorsData; facility: string } | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  useEffect(() => {
-    Promise.all([api.followup.indicators({ year }), api.settings.get({})]).then(
-      ([indicators, settings]) => setData({ indicators, facility: settings.facilityName }),
-      setError,
-    );
-  }, [year]);
+  const indicators = useIndicators({ year });
+  const settings = useSettings({});
+  const error = indicators.error ?? settings.error;
+  const data = indicators.data && settings.data ? { indicators: indicators.data, facility: settings.data.facilityName } : null;
   return (
     <div className="print-page paper-A4">
       <style>{'@page { size: A4 portrait; margin: 15mm 16mm 18mm; }'}</style>

@@ -1,10 +1,9 @@
-import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
-import type { AuditVerifyResult } from '../../../shared/api/system';
-import { api } from '../../api/client';
-import { formatDateTime } from '../../components/dates';
-import { ErrorText } from '../../components/error-text';
+import { formatDateTime } from '../../../components/dates';
+import { ErrorText } from '../../../components/error-text';
+import { useAuditVerify } from '../audit.resource';
+import { useSettings } from '../../settings/settings.resource';
 
 /**
  * 审计链锚点 on paper (issue 15.4): the last chain head sent to the county platform, with the verification done
@@ -12,19 +11,10 @@ import { ErrorText } from '../../components/error-text';
  */
 export function AuditAnchorPrint() {
   const { t } = useTranslation();
-  const [data, setData] = useState<{ facilityName: string; verify: AuditVerifyResult } | null>(null);
-  const [error, setError] = useState<unknown>(null);
-
-  useEffect(() => {
-    let stale = false;
-    Promise.all([api.settings.get({}), api.audit.verify({})]).then(
-      ([settings, verify]) => !stale && setData({ facilityName: settings.facilityName, verify }),
-      (err: unknown) => !stale && setError(err),
-    );
-    return () => {
-      stale = true;
-    };
-  }, []);
+  const settings = useSettings({});
+  const checked = useAuditVerify({});
+  const error = settings.error ?? checked.error;
+  const data = settings.data && checked.data ? { facilityName: settings.data.facilityName, verify: checked.data } : null;
 
   const anchor = data?.verify.anchor ?? null;
   return (

@@ -1,15 +1,16 @@
-import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams, useSearchParams } from 'react-router';
-import type { Visit, VitalsRecord } from '../../../shared/api/clinic';
-import type { Patient } from '../../../shared/api/patients';
-import { api } from '../../api/client';
-import { formatDateTime, formatTime } from '../../components/dates';
-import { ErrorText } from '../../components/error-text';
-import { toVitalsRow } from '../clinic/vitals-display';
+import type { Visit, VitalsRecord } from '../../../../shared/api/clinic';
+import type { Patient } from '../../../../shared/api/patients';
+import { formatDateTime, formatTime } from '../../../components/dates';
+import { ErrorText } from '../../../components/error-text';
+import { toVitalsRow } from '../vitals-display';
 import { PAPER_SIZES, paperSizeOf, vitalsOfVisitDay } from './visit-summary-model';
-import { maskIdNumber } from '../patients/patient-format';
-import { AgeText, SexText } from '../patients/patient-labels';
+import { maskIdNumber } from '../../patients/patient-format';
+import { AgeText, SexText } from '../../patients/patient-labels';
+import { usePatient } from '../../patients/patients.resource';
+import { useSettings } from '../../settings/settings.resource';
+import { useVisit, useVitalsList } from '../clinic.resource';
 
 interface SummaryData {
   facilityName: string;
@@ -27,20 +28,15 @@ export function VisitSummaryPrint() {
   const { patientId = '', visitId = '' } = useParams();
   const [params, setParams] = useSearchParams();
   const size = paperSizeOf(params.get('size'));
-  const [data, setData] = useState<SummaryData | null>(null);
-  const [error, setError] = useState<unknown>(null);
-
-  useEffect(() => {
-    void Promise.all([
-      api.settings.get({}),
-      api.patients.get({ patientId }),
-      api.visits.get({ patientId, visitId }),
-      api.vitals.list({ patientId, limit: 500 }),
-    ]).then(
-      ([settings, patient, visit, vitals]) => setData({ facilityName: settings.facilityName, patient, visit, vitals: vitalsOfVisitDay(vitals, visit) }),
-      setError,
-    );
-  }, [patientId, visitId]);
+  const settings = useSettings({});
+  const person = usePatient({ patientId });
+  const shown = useVisit({ patientId, visitId });
+  const vitalsOf = useVitalsList({ patientId, limit: 500 });
+  const error = settings.error ?? person.error ?? shown.error ?? vitalsOf.error;
+  const data: SummaryData | null =
+    settings.data && person.data && shown.data && vitalsOf.data
+      ? { facilityName: settings.data.facilityName, patient: person.data, visit: shown.data, vitals: vitalsOfVisitDay(vitalsOf.data, shown.data) }
+      : null;
 
   return (
     <div className={`print-page paper-${size}`}>
