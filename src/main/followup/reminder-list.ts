@@ -20,7 +20,7 @@ import {
   type ResidentKey,
 } from '../patients/population';
 import { callListCsv, type CsvLocale } from './call-list';
-import * as repo from './repository';
+import { listState } from './list-mirror';
 import { sweepDueItems } from './reminders';
 
 /**
@@ -46,10 +46,9 @@ export function sweepList(db: Db, p: ReminderListParams & { residents?: readonly
     const filter = { village: p.filter.village, familyDoctor: p.filter.familyDoctor };
     // A caller that shows every row (the call list) has read the residents' cards already: they carry the keys.
     const residents = p.residents ?? residentKeys(db.$client, filter);
-    const whole = filter.village === undefined && filter.familyDoctor === undefined;
-    const facts = repo.dueFactsByPatient(db, whole ? undefined : residents.map((r) => r.patientId));
     const period = yearPeriodContaining(p.asOf, p.rules.yearStartMonth);
-    const checks = repo.latestHealthChecksBetween(db, period.start, p.asOf);
+    // The parsed due state and checks are kept between lists and brought up to this snapshot (list-mirror.ts).
+    const { facts, checks } = listState(db, period.start, p.asOf);
     const bornBy = elderlyBornBy(p.asOf, p.rules.elderlyFromAge);
     const people: DuePerson[] = [];
     for (const resident of residents) {
