@@ -2,9 +2,10 @@
  * Use case: the reminder list (all or one village / family doctor), its pages and counts, and the call list.
  *
  * The list is swept from the kept due state (due-state.ts): the residents in list order with their birth dates
- * (patients/population.ts, one covering-index read), each open enrolment's due facts (one pass over
- * followup_due_state) and this year's health checks (a range of an index). Names, villages and phones are looked
- * up only for what is shown: the page, or the call list's rows. reminder-worker.ts runs this off the main thread.
+ * (patients/population.ts, one covering-index read), each open enrolment's due facts and this year's health checks,
+ * both from the connection's kept mirror brought up to the list's snapshot (list-mirror.ts), so a village's list
+ * reads only its own residents. Names, villages and phones are looked up only for what is shown: the page, or the
+ * call list's rows. reminder-worker.ts runs this off the main thread.
  */
 
 import { REMINDER_KINDS, type ReminderFilter, type ReminderRow } from '../../shared/api/followup';
