@@ -2,7 +2,8 @@
  * Where the follow-up reads spend their time (docs/followup-rules.md, "Where the time goes"): seeds the bench's
  * 50,000-patient station once into FOLLOWUP_PROFILE_DIR (kept between runs, so profiling does not pay the 100 s seed
  * again), then runs each township-wide read on this thread and prints wall and CPU milliseconds. Run it under
- * `node --cpu-prof -r tsx/cjs bench/followup-profile.ts [op…]` to see the functions.
+ * `node --cpu-prof -r tsx/cjs bench/followup-profile.ts [op…]` to see the functions; `<op>AfterWrite` times each call
+ * right after one saved visit.
  */
 
 import { existsSync, mkdirSync } from 'node:fs';
@@ -13,7 +14,7 @@ import { defaultMigrationsFolder } from '../src/main/db/open';
 import { yearIndicators } from '../src/main/followup/indicator-report';
 import { runReminderRequest, type ReminderRequest } from '../src/main/followup/reminder-requests';
 import { createServices } from '../src/main/services';
-import { seedStation, syntheticPopulation } from './followup';
+import { seedStation, syntheticPopulation, visitWriter } from './followup';
 
 const TODAY = '2025-06-15';
 const DIR = process.env.FOLLOWUP_PROFILE_DIR ?? '/tmp/tws-followup-profile';
@@ -27,9 +28,10 @@ async function main(): Promise<void> {
   try {
     await services.store.openWithPassphrase(PASSPHRASE);
     const db = services.store.current.db;
+    const population = syntheticPopulation(Number(process.env.FOLLOWUP_BENCH_PATIENTS ?? 50_000));
     if (fresh) {
       await call(services.dispatch, 'auth', 'setupAdmin', { username: 'admin', displayName: '管理员', password: 'Clinic2026ok' });
-      const seeded = seedStation(db, syntheticPopulation(Number(process.env.FOLLOWUP_BENCH_PATIENTS ?? 50_000)));
+      const seeded = seedStation(db, population);
       process.stderr.write(`seeded in ${seeded.seconds.toFixed(1)} s, ${seeded.records} records\n`);
     } else {
       await call(services.dispatch, 'auth', 'signIn', { username: 'admin', password: 'Clinic2026ok' });
@@ -49,15 +51,22 @@ async function main(): Promise<void> {
       indicatorsPure: () => yearIndicators(db, { year: 2024, rules }),
       trend: () => call(services.dispatch, 'followup', 'history', { patientId: 'P025000' }),
     };
-    const chosen = process.argv.slice(2).filter((a) => a in ops);
-    for (const name of chosen.length ? chosen : Object.keys(ops)) {
-      await ops[name](); // warm-up
+    // `<op>AfterWrite`: each timed call comes right after one saved visit (not timed), as in the bench.
+    const write = visitWriter(services.dispatch, population, village);
+    const names = Object.keys(ops);
+    const chosen = process.argv.slice(2).filter((a) => names.includes(a.replace(/AfterWrite$/, '')));
+    for (const name of chosen.length ? chosen : names) {
+      const op = ops[name.replace(/AfterWrite$/, '')];
+      const before = name.endsWith('AfterWrite') ? write : async () => {};
+      await before();
+      await op(); // warm-up
       const wall: number[] = [];
       const cpu: number[] = [];
       for (let run = 0; run < 5; run += 1) {
+        await before();
         const c = process.cpuUsage();
         const t = performance.now();
-        await ops[name]();
+        await op();
         wall.push(performance.now() - t);
         const u = process.cpuUsage(c);
         cpu.push((u.user + u.system) / 1000);

@@ -23,7 +23,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
-import { call } from '../src/main/api/dispatcher';
+import { call, type Dispatch } from '../src/main/api/dispatcher';
 import { ManualClock } from '../src/main/clock';
 import { defaultMigrationsFolder, type Sqlite } from '../src/main/db/open';
 import { evaluateFollowUp } from '../src/main/followup/engine';
@@ -31,7 +31,8 @@ import { rebuildDueState } from '../src/main/followup/due-state';
 import { recordRowOf, type NewRecordRow } from '../src/main/followup/record-mapping';
 import { yearIndicators } from '../src/main/followup/indicator-report';
 import { keptIndicators } from '../src/main/followup/indicator-years';
-import { reminderPageAsOf } from '../src/main/followup/reminder-list';
+import { dropListMirror } from '../src/main/followup/list-mirror';
+import { reminderPageAsOf, reminderRowsAsOf } from '../src/main/followup/reminder-list';
 import { BPHS_2017 } from '../src/main/followup/rule-packs/bphs-2017';
 import { count } from 'drizzle-orm';
 import { followupRecords } from '../src/main/db/schema';
@@ -358,6 +359,28 @@ export function seedStation(db: Db, patients: readonly FollowUpPatientState[]): 
   return { seconds, records, rebuildMs };
 }
 
+/**
+ * Saves one clinic visit today, each call for the next resident of `village` in the hypertension programme: the
+ * smallest write a list after it must show (it moves that resident's due state).
+ */
+export function visitWriter(dispatch: Dispatch, patients: readonly FollowUpPatientState[], village: string): () => Promise<void> {
+  const ids = patients
+    .filter((p) => p.village === village && p.enrolments.some((e) => e.disease === 'hypertension' && !e.endedOn))
+    .map((p) => p.patientId);
+  if (ids.length === 0) throw new Error(`no resident of ${village} in the hypertension programme to write a visit for`);
+  let next = 0;
+  return async () => {
+    const patientId = ids[next % ids.length];
+    next += 1;
+    await call(dispatch, 'followup', 'save', {
+      patientId,
+      disease: 'hypertension',
+      form: { date: TODAY, mode: 'clinic', symptoms: ['无症状'], adherence: '规律', sbp: 128, dbp: 82 },
+      confirmSameDay: true,
+    });
+  };
+}
+
 type Keyed = { patientId: string; kind: string; disease: string | null; dueDate: string | null; daysLate: number; reason: { zh: string } };
 const itemKey = (r: Keyed) => `${r.patientId}|${r.kind}|${r.disease}|${r.dueDate}|${r.daysLate}|${r.reason.zh}`;
 
@@ -382,11 +405,14 @@ interface Timed {
   cpuMs: number;
 }
 
-async function medianOf(runs: number, work: () => Promise<unknown> | unknown): Promise<Timed> {
+/** `before` runs ahead of every timed call, outside the timing (a write the call must then see). */
+async function medianOf(runs: number, work: () => Promise<unknown> | unknown, before?: () => Promise<unknown>): Promise<Timed> {
+  await before?.();
   await work(); // warm-up: page cache, statement compilation, the worker's start
   const times: number[] = [];
   const cpus: number[] = [];
   for (let run = 0; run < runs; run += 1) {
+    await before?.();
     const cpuStart = process.cpuUsage();
     const start = performance.now();
     await work();
@@ -432,11 +458,20 @@ async function station(patients: FollowUpPatientState[], pure: ReturnType<typeof
     const village = patients[0].village!;
     const doctor = patients[0].familyDoctor!;
     const screen = () => call(services.dispatch, 'followup', 'reminders', { limit: 500 });
-    const whole = await medianOf(7, screen);
-    const inThread = await medianOf(3, () => reminderPageAsOf(db, { asOf: TODAY, rules: f.rules, filter: {}, limit: 500, offset: 0 }));
-    const filterVillage = await medianOf(7, () => call(services.dispatch, 'followup', 'reminders', { village, limit: 500 }));
-    const filterDoctor = await medianOf(7, () => call(services.dispatch, 'followup', 'reminders', { familyDoctor: doctor, limit: 500 }));
-    const callListVillage = await medianOf(7, () => call(services.dispatch, 'followup', 'callListCsv', { village }));
+    // Every list below is timed right after one visit is saved (in the listed village), so it pays for bringing the
+    // worker's mirror up to date (list-mirror.ts); reminders50kNoWriteMs is the list again with nothing written.
+    const write = visitWriter(services.dispatch, patients, village);
+    const whole = await medianOf(7, screen, write);
+    const noWrite = await medianOf(7, screen);
+    const inThread = await medianOf(3, () => reminderPageAsOf(db, { asOf: TODAY, rules: f.rules, filter: {}, limit: 500, offset: 0 }), write);
+    const filterVillage = await medianOf(7, () => call(services.dispatch, 'followup', 'reminders', { village, limit: 500 }), write);
+    const filterDoctor = await medianOf(7, () => call(services.dispatch, 'followup', 'reminders', { familyDoctor: doctor, limit: 500 }), write);
+    const callListVillage = await medianOf(7, () => call(services.dispatch, 'followup', 'callListCsv', { village }), write);
+    // After those writes, the worker's kept mirror against a list read from scratch on this thread.
+    const mirrored = await f.reminderRows({});
+    dropListMirror(db);
+    const fresh = reminderRowsAsOf(db, { asOf: TODAY, rules: f.rules, filter: {} });
+    const mirrorMismatched = mismatched(mirrored, fresh);
 
     // The main thread's event loop while the worker sweeps the township five times in a row.
     const delay = monitorEventLoopDelay({ resolution: 1 });
@@ -454,6 +489,8 @@ async function station(patients: FollowUpPatientState[], pure: ReturnType<typeof
     const trend = await medianOf(7, () => call(services.dispatch, 'followup', 'history', { patientId: somebody }));
     return {
       whole,
+      noWrite,
+      mirrorMismatched,
       inThread,
       items: rows.length,
       mismatched: mismatched(rows, pure),
@@ -487,6 +524,9 @@ export async function benchFollowUp(): Promise<Record<string, number>> {
     'followup.reminders50kItems': sweep.items,
     'followup.reminders50kMs': fixed(s.whole.ms),
     'followup.reminders50kCpuMs': fixed(s.whole.cpuMs),
+    'followup.reminders50kNoWriteMs': fixed(s.noWrite.ms),
+    'followup.reminders50kNoWriteCpuMs': fixed(s.noWrite.cpuMs),
+    'followup.reminders50kMirrorMismatched': s.mirrorMismatched,
     'followup.reminders50kInThreadMs': fixed(s.inThread.ms),
     'followup.reminders50kInThreadCpuMs': fixed(s.inThread.cpuMs),
     'followup.reminders50kDbOverPure': fixed(s.whole.ms / sweep.ms, 2),

@@ -2,9 +2,10 @@
  * Use case: the reminder list (all or one village / family doctor), its pages and counts, and the call list.
  *
  * The list is swept from the kept due state (due-state.ts): the residents in list order with their birth dates
- * (patients/population.ts, one covering-index read), each open enrolment's due facts (one pass over
- * followup_due_state) and this year's health checks (a range of an index). Names, villages and phones are looked
- * up only for what is shown: the page, or the call list's rows. reminder-worker.ts runs this off the main thread.
+ * (patients/population.ts, one covering-index read), each open enrolment's due facts and this year's health checks,
+ * both from the connection's kept mirror brought up to the list's snapshot (list-mirror.ts), so a village's list
+ * reads only its own residents. Names, villages and phones are looked up only for what is shown: the page, or the
+ * call list's rows. reminder-worker.ts runs this off the main thread.
  */
 
 import { REMINDER_KINDS, type ReminderFilter, type ReminderRow } from '../../shared/api/followup';
@@ -20,7 +21,7 @@ import {
   type ResidentKey,
 } from '../patients/population';
 import { callListCsv, type CsvLocale } from './call-list';
-import * as repo from './repository';
+import { listState } from './list-mirror';
 import { sweepDueItems } from './reminders';
 
 /**
@@ -46,10 +47,9 @@ export function sweepList(db: Db, p: ReminderListParams & { residents?: readonly
     const filter = { village: p.filter.village, familyDoctor: p.filter.familyDoctor };
     // A caller that shows every row (the call list) has read the residents' cards already: they carry the keys.
     const residents = p.residents ?? residentKeys(db.$client, filter);
-    const whole = filter.village === undefined && filter.familyDoctor === undefined;
-    const facts = repo.dueFactsByPatient(db, whole ? undefined : residents.map((r) => r.patientId));
     const period = yearPeriodContaining(p.asOf, p.rules.yearStartMonth);
-    const checks = repo.latestHealthChecksBetween(db, period.start, p.asOf);
+    // The parsed due state and checks are kept between lists and brought up to this snapshot (list-mirror.ts).
+    const { facts, checks } = listState(db, period.start, p.asOf);
     const bornBy = elderlyBornBy(p.asOf, p.rules.elderlyFromAge);
     const people: DuePerson[] = [];
     for (const resident of residents) {

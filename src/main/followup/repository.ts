@@ -17,6 +17,7 @@ import {
   followupEnrolments,
   followupHealthChecks,
   followupIndicatorYears,
+  followupListChanges,
   followupRecords,
   followupReferralChecks,
   followupReferrals,
@@ -401,7 +402,7 @@ function jsonNumberOrNull(value: unknown): number | null {
 }
 
 /** Patient ids given as one JSON array bound once: a village is thousands of ids, more than SQL variables allow. */
-function amongPatients(column: typeof f.patientId, ids: readonly string[]) {
+function amongPatients(column: typeof f.patientId | typeof followupHealthChecks.patientId, ids: readonly string[]) {
   return sql`${column} IN (SELECT value FROM json_each(${JSON.stringify(ids)}))`;
 }
 
@@ -466,6 +467,35 @@ export function latestHealthChecksBetween(db: Db, from: string, to: string): Map
     if (known === undefined || date > known) latest.set(patientId, date);
   }
   return latest;
+}
+
+/** The given patients' latest health check within [from, to] (the patient index, one short range each). */
+export function latestHealthChecksOf(db: Db, patientIds: readonly string[], from: string, to: string): Map<string, string> {
+  const h = followupHealthChecks;
+  const rows = db
+    .select({ patientId: h.patientId, latest: sql<string>`max(${h.checkDate})` })
+    .from(h)
+    .where(and(amongPatients(h.patientId, patientIds), gte(h.checkDate, from), lte(h.checkDate, to)))
+    .groupBy(h.patientId)
+    .all();
+  return new Map(rows.map((r) => [r.patientId, r.latest]));
+}
+
+/** The change log's counter now (0 before any change): followup_list_changes, written by triggers (0031). */
+export function listChangeCounter(db: Db): number {
+  return db.select({ seq: sql<number>`ifnull(max(${followupListChanges.seq}), 0)` }).from(followupListChanges).get()?.seq ?? 0;
+}
+
+/** Residents whose due state or health checks changed after counter `since`, at most `limit` + 1 of them. */
+export function patientsChangedSince(db: Db, since: number, limit: number): string[] {
+  const c = followupListChanges;
+  return db
+    .select({ residentId: c.residentId })
+    .from(c)
+    .where(gt(c.seq, since))
+    .limit(limit + 1)
+    .all()
+    .map((r) => r.residentId);
 }
 
 /**

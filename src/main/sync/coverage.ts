@@ -47,6 +47,10 @@ export const TABLE_SYNC: Readonly<Record<string, TableSync>> = {
     local:
       "derived: per resident, programme and year, the follow-ups the yearly indicators count, recomputed with the due state in every write transaction (and on pull)",
   },
+  followup_list_changes: {
+    local:
+      "derived: which residents' due state or health checks this database wrote last, logged by triggers for the reminder list's in-memory mirror; another station keeps its own",
+  },
   sync_pulled_parts: { local: 'the sync machinery itself: pulled records waiting for the record they belong to (a lead before its report)' },
   patient_id_cards: {
     local:

@@ -5,10 +5,11 @@ import { ApiError } from '../../../src/shared/api/errors';
 import { runCommand } from '../../../src/main/cli/workstation';
 import { dueFactsOf } from '../../../src/main/followup/engine';
 import { computeReminders } from '../../../src/main/followup/reminders';
-import { dueStateRow } from '../../../src/main/followup/repository';
+import { listState } from '../../../src/main/followup/list-mirror';
+import { dueFactsByPatient, dueStateRow, latestHealthChecksBetween } from '../../../src/main/followup/repository';
 import { BPHS_2017 } from '../../../src/main/followup/rule-packs/bphs-2017';
 import type { Patient } from '../../../src/shared/api/patients';
-import { addDays } from '../../../src/shared/dates';
+import { addDays, yearPeriodContaining } from '../../../src/shared/dates';
 import { openTestStation, TEST_PASSPHRASE, type TestStation } from '../../support/test-services';
 import { clinicVisit, dayFrom, resident, stateFromHistory } from './service-fixtures';
 
@@ -124,6 +125,9 @@ describe('the kept due state after random writes', () => {
         const d = s.services.dispatch;
         await call(d, 'followup', 'enrol', { patientId: p.id, disease: 'hypertension', howFound: 'clinic_visit', enrolledOn: dayFrom(s, -430) });
         if (both) await call(d, 'followup', 'enrol', { patientId: p.id, disease: 't2dm', howFound: 'clinic_visit', enrolledOn: dayFrom(s, -430) });
+        // A list before the writes: the worker's mirror (list-mirror.ts) holds this resident as enrolled, and the
+        // list after them must come from bringing it up to date, not from a first read.
+        await s.services.followup.reminderRows({ village: p.village ?? undefined });
         for (const w of writes) {
           try {
             await apply(p, w);
@@ -154,6 +158,17 @@ describe('the kept due state after random writes', () => {
           .map(key)
           .sort();
         expect(listed).toEqual(expected);
+        // This thread's mirror too (its connection wrote the rows), whole, against a read from scratch.
+        const period = yearPeriodContaining(today, BPHS_2017.yearStartMonth);
+        const [kept, fresh] = db.$client.transaction(() => {
+          const state = listState(db, period.start, today);
+          return [
+            { facts: new Map(state.facts), checks: new Map(state.checks) },
+            { facts: dueFactsByPatient(db), checks: latestHealthChecksBetween(db, period.start, today) },
+          ];
+        })();
+        expect(kept.facts).toEqual(fresh.facts);
+        expect(kept.checks).toEqual(fresh.checks);
       }),
       { numRuns: 50 },
     );

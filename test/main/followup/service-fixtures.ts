@@ -56,7 +56,10 @@ export function stateFromHistory(patient: Patient, history: History, today: stri
       const records = oldestFirst.filter((r) => r.enrolmentId === e.id);
       const faceToFace = records.filter((r) => r.form.mode !== 'phone');
       const last = faceToFace.at(-1);
-      const referrals = history.referrals.filter((r) => r.disease === e.disease).reverse();
+      // The enrolment's own referrals (made by its records): a referral left open when an earlier enrolment in the
+      // programme ended is not the re-entered enrolment's to check, as in the engine's history (record-visit.ts).
+      const own = new Set(records.map((r) => r.id));
+      const referrals = history.referrals.filter((r) => own.has(r.recordId)).reverse();
       const checks = referrals.flatMap((r) => r.checks).sort((x, y) => (x.checkDate < y.checkDate ? -1 : x.checkDate > y.checkDate ? 1 : 0));
       const homeBp = last?.form.selfReportedHomeBp === true;
       return {

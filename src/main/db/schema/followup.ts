@@ -181,6 +181,19 @@ export const followupIndicatorYears = sqliteTable(
 );
 
 /** Annual health check (可与随访结合) or, from 65, elderly health management (老年人健康管理, spec §3). */
+/**
+ * The reminder list's change log (0031): residents whose due state or health checks changed, each with a counter
+ * that only grows; written by triggers on those two tables, read by followup/list-mirror.ts.
+ */
+export const followupListChanges = sqliteTable(
+  'followup_list_changes',
+  {
+    residentId: text('resident_id').primaryKey(),
+    seq: integer('seq').notNull(),
+  },
+  (t) => [index('followup_list_changes_seq_idx').on(t.seq)],
+);
+
 export const followupHealthChecks = sqliteTable(
   'followup_health_checks',
   {
