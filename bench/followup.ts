@@ -364,9 +364,7 @@ export function seedStation(db: Db, patients: readonly FollowUpPatientState[]): 
  * smallest write a list after it must show (it moves that resident's due state).
  */
 export function visitWriter(dispatch: Dispatch, patients: readonly FollowUpPatientState[], village: string): () => Promise<void> {
-  const ids = patients
-    .filter((p) => p.village === village && p.enrolments.some((e) => e.disease === 'hypertension' && !e.endedOn))
-    .map((p) => p.patientId);
+  const ids = patients.filter((p) => p.village === village && p.enrolments.some((e) => e.disease === 'hypertension' && !e.endedOn)).map((p) => p.patientId);
   if (ids.length === 0) throw new Error(`no resident of ${village} in the hypertension programme to write a visit for`);
   let next = 0;
   return async () => {

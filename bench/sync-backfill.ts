@@ -105,9 +105,15 @@ export async function benchSyncBackfill(): Promise<Record<string, number>> {
       'sync.backfillS': round(seconds, 2),
       'sync.backfill.perRecordUs': round((seconds * 1e6) / Math.max(1, walked), 1),
       'sync.backfill.mainThreadBlockMsP99': round(percentile(gaps, 99), 1),
-      'sync.backfill.mainThreadBlockMsMax': round(gaps.reduce((max, gap) => Math.max(max, gap), 0), 1),
+      'sync.backfill.mainThreadBlockMsMax': round(
+        gaps.reduce((max, gap) => Math.max(max, gap), 0),
+        1,
+      ),
       'sync.backfill.mainThreadBusyMsP99': round(percentile(busy, 99), 1),
-      'sync.backfill.mainThreadBusyMsMax': round(busy.reduce((max, each) => Math.max(max, each), 0), 1),
+      'sync.backfill.mainThreadBusyMsMax': round(
+        busy.reduce((max, each) => Math.max(max, each), 0),
+        1,
+      ),
       'sync.backfill.controlSliceMsP99': round(percentile(idleGaps, 99), 1),
       'sync.backfill.cpuS': round((cpu.user + cpu.system) / 1e6, 2),
       'sync.backfill.secondRunQueued': again,

@@ -20,7 +20,6 @@ async function openRegistration(page: Page) {
   await page.getByRole('heading', { name: '患者登记' }).waitFor();
 }
 
-
 // A valid number (born 1990-03-07, sequence 123 → male) and the same with its check character wrong.
 const VALID_ID = makeResidentId('430522', '1990-03-07', 123);
 const RIGHT_CHECK = checkCharacter(VALID_ID.slice(0, 17));

@@ -169,7 +169,6 @@ describe('a critical county reply reaches the chart without 立即同步', () =>
   });
 });
 
-
 /** Steps read like the task (OpenMRS style) without a Playwright test runner. */
 async function step(_title: string, body: () => Promise<void>): Promise<void> {
   await body();

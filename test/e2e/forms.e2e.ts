@@ -20,7 +20,11 @@ afterEach(async () => {
  * and CJK Radicals Supplement simplified forms (⺠ 民, ⻔ 门, ⻚ 页, ⻝ 食 …), which it does not; these are folded here.
  */
 const RADICAL_SUPPLEMENT: Record<string, string> = { '⺠': '民', '⻔': '门', '⻚': '页', '⻅': '见', '⻓': '长', '⻢': '马', '⻋': '车', '⻝': '食' };
-const fold = (text: string) => text.normalize('NFKC').replace(/[\u2E80-\u2EFF]/g, (c) => RADICAL_SUPPLEMENT[c] ?? c).replace(/\s+/g, '');
+const fold = (text: string) =>
+  text
+    .normalize('NFKC')
+    .replace(/[\u2E80-\u2EFF]/g, (c) => RADICAL_SUPPLEMENT[c] ?? c)
+    .replace(/\s+/g, '');
 
 /** Pages, first page size in pt and the text of each page, as pdfjs reads a printed PDF. */
 async function pdfFacts(bytes: Buffer): Promise<{ pages: number; width: number; height: number; texts: string[] }> {
@@ -131,7 +135,28 @@ describe('national printed forms (harness + Chromium, zh-CN)', () => {
     const form = await printed(page, 'record');
     expect(form.pages).toBe(2);
     for (const text of form.texts) {
-      for (const expected of ['高血压患者随访服务记录表', '姓名:郑秀兰', `编号:${patient.id}`, '随访日期', '随访方式', '症状', '体征', '血压(mmHg)', '体质指数', '心率', '生活方式指导', '辅助检查', '服药依从性', '药物不良反应', '此次随访分类', '用药情况', '转诊', '机构及科别', '下次随访日期', '随访医生签名'])
+      for (const expected of [
+        '高血压患者随访服务记录表',
+        '姓名:郑秀兰',
+        `编号:${patient.id}`,
+        '随访日期',
+        '随访方式',
+        '症状',
+        '体征',
+        '血压(mmHg)',
+        '体质指数',
+        '心率',
+        '生活方式指导',
+        '辅助检查',
+        '服药依从性',
+        '药物不良反应',
+        '此次随访分类',
+        '用药情况',
+        '转诊',
+        '机构及科别',
+        '下次随访日期',
+        '随访医生签名',
+      ])
         expect(text).toContain(fold(expected));
     }
     for (const v of visits.slice(0, 4)) expect(form.texts[0]).toContain(v.date);
@@ -174,7 +199,21 @@ describe('national printed forms (harness + Chromium, zh-CN)', () => {
     await page.goto(`${ctx.harness.url}/#/print/followup-record/${diabetic.patient.id}/t2dm`);
     const t2dm = await printed(page, 't2dm');
     expect(t2dm.pages).toBe(1);
-    for (const expected of ['2型糖尿病患者随访服务记录表', '韩立新', '足背动脉搏动', '触及正常', '空腹血糖值', '6.4mmol/L', '糖化血红蛋白6.8%', '低血糖反应', '主食', '300/250', '家庭', '二甲双胍片', '甘精胰岛素'])
+    for (const expected of [
+      '2型糖尿病患者随访服务记录表',
+      '韩立新',
+      '足背动脉搏动',
+      '触及正常',
+      '空腹血糖值',
+      '6.4mmol/L',
+      '糖化血红蛋白6.8%',
+      '低血糖反应',
+      '主食',
+      '300/250',
+      '家庭',
+      '二甲双胍片',
+      '甘精胰岛素',
+    ])
       expect(t2dm.texts[0]).toContain(fold(expected));
     expect(t2dm.texts[0]).not.toContain(fold('摄盐情况'));
 
@@ -184,7 +223,19 @@ describe('national printed forms (harness + Chromium, zh-CN)', () => {
     const referral = await printed(page, 'referral');
     expect(referral.pages).toBe(2);
     const [out, back] = referral.texts;
-    for (const expected of ['双向转诊单(存根)', '沿此线剪开', '双向转诊(转出)单', '郑秀兰', '县人民医院', '心内科', '周主任', '连续两次出现血压控制不满意', '氨氯地平片', '东湾村二组8号', '王医生'])
+    for (const expected of [
+      '双向转诊单(存根)',
+      '沿此线剪开',
+      '双向转诊(转出)单',
+      '郑秀兰',
+      '县人民医院',
+      '心内科',
+      '周主任',
+      '连续两次出现血压控制不满意',
+      '氨氯地平片',
+      '东湾村二组8号',
+      '王医生',
+    ])
       expect(out).toContain(fold(expected));
     expect(out.indexOf(fold('双向转诊单(存根)'))).toBeLessThan(out.indexOf(fold('沿此线剪开')));
     expect(out.indexOf(fold('沿此线剪开'))).toBeLessThan(out.indexOf(fold('双向转诊(转出)单')));
@@ -254,9 +305,7 @@ describe('national printed forms (harness + Chromium, zh-CN)', () => {
     expect(await page.getByTestId('followup-next-shift').textContent()).toBe(`下次随访日期顺延至 ${moved}（国庆节）`);
     // The saved visit keeps both dates and the reason: in the history, and after a reload.
     await page.reload();
-    await expect
-      .poll(() => page.getByRole('table', { name: '随访记录' }).textContent())
-      .toContain(`按规则应于 ${engineDate}，顺延至 ${moved}（国庆节）`);
+    await expect.poll(() => page.getByRole('table', { name: '随访记录' }).textContent()).toContain(`按规则应于 ${engineDate}，顺延至 ${moved}（国庆节）`);
 
     // The booking is on the moved day; moving it onto the holiday is refused with the holiday named.
     await page.goto(`${ctx.harness.url}/#/followup/calendar`);

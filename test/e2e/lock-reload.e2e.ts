@@ -43,7 +43,10 @@ describe('pages reload what the idle lock interrupted (issue 14.4)', () => {
     const rows = c.page.getByRole('table', { name: '心电图' }).locator('tbody tr');
     await expect.poll(() => rows.count()).toBe(1);
     expect(listCalls()).toBeGreaterThanOrEqual(2);
-    await c.page.getByRole('article', { name: /^心电图 / }).getByRole('img', { name: '心电图波形' }).waitFor();
+    await c.page
+      .getByRole('article', { name: /^心电图 / })
+      .getByRole('img', { name: '心电图波形' })
+      .waitFor();
     await noLockMessageLeft(c);
   });
 

@@ -39,7 +39,12 @@ describe('ISO weekday of a calendar date', () => {
 
 describe('the next working day (the applied next follow-up date)', () => {
   it.each([
-    { name: 'a working Monday stays', calendar: DEFAULT_WORKING_CALENDAR, date: '2026-12-07', expected: { date: '2026-12-07', movedFrom: null, because: null } },
+    {
+      name: 'a working Monday stays',
+      calendar: DEFAULT_WORKING_CALENDAR,
+      date: '2026-12-07',
+      expected: { date: '2026-12-07', movedFrom: null, because: null },
+    },
     {
       name: 'Saturday moves to Monday (a rest day)',
       calendar: DEFAULT_WORKING_CALENDAR,
@@ -114,7 +119,11 @@ describe('the next working day (the applied next follow-up date)', () => {
     // Open Mondays only, and the next six Mondays are holidays: nothing within the 31 days a date may move.
     const closedMonth: WorkingCalendar = {
       workingWeekdays: [1],
-      days: ['2026-03-02', '2026-03-09', '2026-03-16', '2026-03-23', '2026-03-30', '2026-04-06'].map((date) => ({ date, kind: 'holiday' as const, name: '停诊' })),
+      days: ['2026-03-02', '2026-03-09', '2026-03-16', '2026-03-23', '2026-03-30', '2026-04-06'].map((date) => ({
+        date,
+        kind: 'holiday' as const,
+        name: '停诊',
+      })),
     };
     expect(() => nextWorkingDay(closedMonth, '2026-03-01')).toThrow(/no working day/);
   });

@@ -2,7 +2,15 @@ import { createHash, createHmac, randomUUID, timingSafeEqual } from 'node:crypto
 import type { AuditEntry, AuditVerifyResult } from '../../shared/api/system';
 import type { Sqlite } from '../db/open';
 import type { Reader } from '../db/handles';
-import { auditEntriesWhere, auditRowsInOrder, auditSetting as setting, insertAuditRow, lastAuditRow, putAuditSetting as putSetting, type AuditRow } from './repository';
+import {
+  auditEntriesWhere,
+  auditRowsInOrder,
+  auditSetting as setting,
+  insertAuditRow,
+  lastAuditRow,
+  putAuditSetting as putSetting,
+  type AuditRow,
+} from './repository';
 
 export interface AuditEvent {
   userId: number | null;

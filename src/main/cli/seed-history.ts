@@ -36,7 +36,6 @@ const chronicResidents = readQuery(
 /** A valid 统一社会信用代码 of a public institution (12…, both check characters right); synthetic, for seeded databases only. */
 export const SYNTHETIC_INSTITUTION_CODE = '124305995EED00013F';
 
-
 export interface HistorySummary {
   enrolled: number;
   clinicVisits: number;

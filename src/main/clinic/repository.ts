@@ -100,11 +100,13 @@ export function insertVisit(db: WriteDb, row: NewVisitRow): void {
 
 /** Changes a visit only while it is in the given status; returns whether it did. */
 export function updateVisit(db: WriteDb, id: string, whileStatus: VisitRow['status'] | null, set: Partial<Omit<NewVisitRow, 'id'>>): boolean {
-  return db
-    .update(visits)
-    .set(set)
-    .where(and(eq(visits.id, id), whileStatus ? eq(visits.status, whileStatus) : undefined))
-    .run().changes > 0;
+  return (
+    db
+      .update(visits)
+      .set(set)
+      .where(and(eq(visits.id, id), whileStatus ? eq(visits.status, whileStatus) : undefined))
+      .run().changes > 0
+  );
 }
 
 export function insertVitals(db: WriteDb, row: typeof vitals.$inferInsert): void {

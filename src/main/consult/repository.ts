@@ -94,10 +94,13 @@ export function latestReplyRowForEcg(db: Reader, patientId: string, ecgId: strin
   return readRow(db, replyForEcg, patientId, ecgId);
 }
 
-const replyPdf = readQuery(`SELECT r.pdf AS pdf, c.patient_id AS patientId FROM consult_replies r JOIN consult_requests c ON c.id = r.consult_id WHERE r.id = ?`, {
-  pdf: consultReplies.pdf,
-  patientId: consultRequests.patientId,
-});
+const replyPdf = readQuery(
+  `SELECT r.pdf AS pdf, c.patient_id AS patientId FROM consult_replies r JOIN consult_requests c ON c.id = r.consult_id WHERE r.id = ?`,
+  {
+    pdf: consultReplies.pdf,
+    patientId: consultRequests.patientId,
+  },
+);
 
 export function replyPdfRow(db: Reader, replyId: string) {
   return readRow(db, replyPdf, replyId);

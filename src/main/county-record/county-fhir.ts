@@ -1,11 +1,4 @@
-import type {
-  CodeableConcept,
-  Coding,
-  DocumentReference,
-  Observation,
-  Reference,
-  Resource,
-} from '@medplum/fhirtypes';
+import type { CodeableConcept, Coding, DocumentReference, Observation, Reference, Resource } from '@medplum/fhirtypes';
 import type { CountyRecordItem, CountyRecordKind } from '../../shared/api/county-record';
 import { INSTITUTION_CODE_SYSTEM } from '../../shared/institution';
 

@@ -32,8 +32,7 @@ export interface Nullable<C extends Column> {
 type Field = Column | Computed<unknown> | Nullable<Column>;
 export type Shape = Record<string, Field>;
 
-type FieldValue<F> =
-  F extends Nullable<infer C> ? GetColumnData<C> | null : F extends Column ? GetColumnData<F> : F extends Computed<infer T> ? T : never;
+type FieldValue<F> = F extends Nullable<infer C> ? GetColumnData<C> | null : F extends Column ? GetColumnData<F> : F extends Computed<infer T> ? T : never;
 
 /** The row type a shape declares. */
 export type RowOf<S extends Shape> = { -readonly [K in keyof S]: FieldValue<S[K]> };

@@ -54,5 +54,7 @@ export function assignEcgRecord(sqlite: WriteClient, id: string, patientId: stri
 }
 
 export function signEcgRecord(sqlite: WriteClient, id: string, p: { interpretation: string; interpretedBy: string; signedAt: string }): void {
-  sqlite.prepare('UPDATE ecg_records SET interpretation = ?, interpreted_by = ?, signed_at = ? WHERE id = ?').run(p.interpretation, p.interpretedBy, p.signedAt, id);
+  sqlite
+    .prepare('UPDATE ecg_records SET interpretation = ?, interpreted_by = ?, signed_at = ? WHERE id = ?')
+    .run(p.interpretation, p.interpretedBy, p.signedAt, id);
 }

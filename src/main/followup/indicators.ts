@@ -76,7 +76,11 @@ function tallyPatient(patient: IndicatorPatient, disease: Disease, period: YearP
   if (enrolments.length === 0) return;
   const visits = yearFaceToFace(patient, disease, enrolments, period);
   const checkedInYear = (patient.healthCheckDates ?? []).some((d) => d >= period.start && d <= period.end);
-  tallyFacts({ patientId: patient.patientId, disease, birthDate: patient.birthDate, visits: visits.length, latest: latest(visits), checkedInYear }, rules, tally);
+  tallyFacts(
+    { patientId: patient.patientId, disease, birthDate: patient.birthDate, visits: visits.length, latest: latest(visits), checkedInYear },
+    rules,
+    tally,
+  );
 }
 
 function indicator(numeratorIds: string[], denominatorIds: string[]): Indicator {

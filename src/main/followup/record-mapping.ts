@@ -151,8 +151,7 @@ export function recordOf(r: RecordRow): FollowUpRecord {
     engineNextDate: r.engineNextDate,
     nextDueDate: r.nextDueDate,
     overrideReason: r.overrideReason,
-    nextDateShift:
-      r.nextDateShiftReason && r.engineNextDate ? { from: r.engineNextDate, reason: r.nextDateShiftReason, name: r.nextDateShiftName } : null,
+    nextDateShift: r.nextDateShiftReason && r.engineNextDate ? { from: r.engineNextDate, reason: r.nextDateShiftReason, name: r.nextDateShiftName } : null,
     referralReason: r.referralReason,
     reason: reasons.reason,
     reminders: reasons.reminders,

@@ -123,7 +123,11 @@ export function reminderPageAsOf(db: Db, p: ReminderListParams & { kind?: Remind
 export function reminderRowsAsOf(db: Db, p: ReminderListParams & { kind?: ReminderFilter['kind'] }): ReminderRow[] {
   return db.$client.transaction(() => {
     const whole = p.filter.village === undefined && p.filter.familyDoctor === undefined;
-    if (whole) return rowsOf(db, sweepList(db, p).filter((item) => !p.kind || item.kind === p.kind));
+    if (whole)
+      return rowsOf(
+        db,
+        sweepList(db, p).filter((item) => !p.kind || item.kind === p.kind),
+      );
     // A village's or doctor's rows are most of its residents: read their cards in one range, which also gives the
     // sweep its residents (one read instead of two).
     const cards = residentCards(db.$client, p.filter);

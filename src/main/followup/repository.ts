@@ -483,7 +483,12 @@ export function latestHealthChecksOf(db: Db, patientIds: readonly string[], from
 
 /** The change log's counter now (0 before any change): followup_list_changes, written by triggers (0031). */
 export function listChangeCounter(db: Db): number {
-  return db.select({ seq: sql<number>`ifnull(max(${followupListChanges.seq}), 0)` }).from(followupListChanges).get()?.seq ?? 0;
+  return (
+    db
+      .select({ seq: sql<number>`ifnull(max(${followupListChanges.seq}), 0)` })
+      .from(followupListChanges)
+      .get()?.seq ?? 0
+  );
 }
 
 /** Residents whose due state or health checks changed after counter `since`, at most `limit` + 1 of them. */

@@ -2,7 +2,9 @@ import { nameSearchKeys, normalizeName } from '../../shared/pinyin-keys';
 import type { NewPatientRow } from './repository';
 
 /** The precomputed search columns of one patient row. */
-export type PatientSearchColumns = Required<Pick<NewPatientRow, 'name' | 'givenName' | 'pinyinFull' | 'pinyinInitials' | 'pinyinAltFull' | 'pinyinAltInitials'>>;
+export type PatientSearchColumns = Required<
+  Pick<NewPatientRow, 'name' | 'givenName' | 'pinyinFull' | 'pinyinInitials' | 'pinyinAltFull' | 'pinyinAltInitials'>
+>;
 
 // Compound surnames whose given name starts at the third character.
 const COMPOUND_SURNAMES = new Set([

@@ -135,7 +135,8 @@ export class PatientService {
     const sqlite = this.sqlite();
     if (identity.idNumber) {
       const existing = patientIdWithIdNumber(sqlite, identity.idNumber);
-      if (existing) throw new ApiError('DUPLICATE', 'a patient with this resident ID exists', { reason: 'DUPLICATE_ID', patientId: existing, field: 'idNumber' });
+      if (existing)
+        throw new ApiError('DUPLICATE', 'a patient with this resident ID exists', { reason: 'DUPLICATE_ID', patientId: existing, field: 'idNumber' });
     }
     const keys = searchColumnsFor(input.name);
     if (!input.confirmNotDuplicate) {
@@ -193,7 +194,8 @@ export class PatientService {
       : null;
     if (identity?.idNumber && identity.idNumber !== current.idNumber) {
       const existing = patientIdWithIdNumber(this.sqlite(), identity.idNumber, current.id);
-      if (existing) throw new ApiError('DUPLICATE', 'a patient with this resident ID exists', { reason: 'DUPLICATE_ID', patientId: existing, field: 'idNumber' });
+      if (existing)
+        throw new ApiError('DUPLICATE', 'a patient with this resident ID exists', { reason: 'DUPLICATE_ID', patientId: existing, field: 'idNumber' });
     }
     const keys = input.name ? searchColumnsFor(input.name) : null;
     const now = this.clock.now().toISOString();
@@ -220,7 +222,8 @@ export class PatientService {
     const sqlite = this.sqlite();
     sqlite
       .transaction(() => {
-        if (!updatePatientAtVersion(sqlite, { id: current.id, version: current.version, now, changes })) throw new ApiError('CONFLICT', 'the record was changed by someone else; reload it', { reason: 'STALE_VERSION', field: 'version' });
+        if (!updatePatientAtVersion(sqlite, { id: current.id, version: current.version, now, changes }))
+          throw new ApiError('CONFLICT', 'the record was changed by someone else; reload it', { reason: 'STALE_VERSION', field: 'version' });
         this.onChanged(current.id, next);
       })
       .immediate();

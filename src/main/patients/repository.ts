@@ -57,10 +57,7 @@ export function tablesReferringToPatients(db: Reader): string[] {
   return readRows(db, patientTables).map((t) => t.name);
 }
 
-const columnName = Object.fromEntries(Object.entries(getTableColumns(patients)).map(([key, column]) => [key, column.name])) as Record<
-  keyof PatientRow,
-  string
->;
+const columnName = Object.fromEntries(Object.entries(getTableColumns(patients)).map(([key, column]) => [key, column.name])) as Record<keyof PatientRow, string>;
 
 export type PatientChanges = Partial<Omit<NewPatientRow, 'id' | 'version' | 'createdAt' | 'updatedAt' | 'mergedInto'>>;
 
@@ -93,7 +90,9 @@ export function markMerged(sqlite: WriteClient, p: { keepId: string; mergeId: st
   // A pulled duplicate waiting for the merged record now waits for the kept one (and the kept one waits for none).
   sqlite.prepare('UPDATE patients SET duplicate_of = CASE WHEN id = ? THEN NULL ELSE ? END WHERE duplicate_of = ?').run(p.keepId, p.keepId, p.mergeId);
   if (p.movedIdNumber) {
-    sqlite.prepare('UPDATE patients SET id_number = ?, id_suffix = ?, no_id_reason = NULL WHERE id = ?').run(p.movedIdNumber, p.movedIdNumber.slice(-6), p.keepId);
+    sqlite
+      .prepare('UPDATE patients SET id_number = ?, id_suffix = ?, no_id_reason = NULL WHERE id = ?')
+      .run(p.movedIdNumber, p.movedIdNumber.slice(-6), p.keepId);
   }
   sqlite.prepare('UPDATE patients SET version = version + 1, updated_at = ? WHERE id = ?').run(p.now, p.keepId);
 }

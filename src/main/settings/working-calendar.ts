@@ -36,7 +36,11 @@ export function writeWorkingCalendar(db: Db, input: WorkingCalendar, clock: Cloc
   const to = addDays(calendar.days.at(-1)?.date ?? '2000-01-03', MAX_SHIFT_DAYS + 7);
   const run = longestClosedRun(calendar, from, to);
   if (run.days > MAX_SHIFT_DAYS)
-    throw new ApiError('VALIDATION', `closed ${run.days} days in a row from ${run.from}`, { reason: 'CALENDAR_CLOSED_TOO_LONG', days: run.days, from: run.from });
+    throw new ApiError('VALIDATION', `closed ${run.days} days in a row from ${run.from}`, {
+      reason: 'CALENDAR_CLOSED_TOO_LONG',
+      days: run.days,
+      from: run.from,
+    });
   writeFeatureSetting(db, KEY, calendar, clock);
   return calendar;
 }

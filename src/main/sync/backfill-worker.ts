@@ -53,7 +53,9 @@ function isWorkerData(value: unknown): value is BackfillWorkerData {
 if (parentPort) {
   const port = parentPort;
   const data: unknown = workerData;
-  (isWorkerData(data) ? main(port, data) : Promise.reject(new Error('the back-fill worker was started without its store and target'))).catch((error: unknown) => {
-    port.postMessage({ type: 'failed', message: error instanceof Error ? (error.stack ?? error.message) : String(error) } satisfies BackfillWorkerMessage);
-  });
+  (isWorkerData(data) ? main(port, data) : Promise.reject(new Error('the back-fill worker was started without its store and target'))).catch(
+    (error: unknown) => {
+      port.postMessage({ type: 'failed', message: error instanceof Error ? (error.stack ?? error.message) : String(error) } satisfies BackfillWorkerMessage);
+    },
+  );
 }

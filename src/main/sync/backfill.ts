@@ -1,7 +1,17 @@
 import { eq, isNotNull, isNull, sql } from 'drizzle-orm';
 import type { SyncTargetId } from '../../shared/sync';
 import type { Sqlite } from '../db/open';
-import { ecgRecords, followupAppointments, followupEnrolments, followupHealthChecks, followupRecords, followupReferrals, patients, visits, vitals } from '../db/schema';
+import {
+  ecgRecords,
+  followupAppointments,
+  followupEnrolments,
+  followupHealthChecks,
+  followupRecords,
+  followupReferrals,
+  patients,
+  visits,
+  vitals,
+} from '../db/schema';
 import { indexFhirDefinitions } from './fhir-validate';
 import { prepareBackfillEntries, queueSettings, type ChangeKind } from './outbox-writer';
 import { SqlOutboxStore, type PreparedOutboxEntry } from './sql-outbox-store';
@@ -53,11 +63,7 @@ export interface BackfillSlice {
  * `target` should receive and does not hold yet, handing each slice of about BACKFILL_SLICE_MS to `onSlice`
  * (the first, empty, carries the total). Returning false from `onSlice` stops the walk.
  */
-export async function prepareBackfill(
-  sqlite: Sqlite,
-  target: SyncTargetId,
-  onSlice: (slice: BackfillSlice) => Promise<boolean> | boolean,
-): Promise<boolean> {
+export async function prepareBackfill(sqlite: Sqlite, target: SyncTargetId, onSlice: (slice: BackfillSlice) => Promise<boolean> | boolean): Promise<boolean> {
   // Indexing the R4 definitions (once per thread, 1–2 s) happens before the slices, not inside the first one.
   indexFhirDefinitions();
   const work = backfillWork(sqlite);

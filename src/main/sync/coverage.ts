@@ -45,7 +45,7 @@ export const TABLE_SYNC: Readonly<Record<string, TableSync>> = {
   },
   followup_indicator_years: {
     local:
-      "derived: per resident, programme and year, the follow-ups the yearly indicators count, recomputed with the due state in every write transaction (and on pull)",
+      'derived: per resident, programme and year, the follow-ups the yearly indicators count, recomputed with the due state in every write transaction (and on pull)',
   },
   followup_list_changes: {
     local:

@@ -348,7 +348,13 @@ const PATIENT_COLUMNS = {
 export function readPatientIfAny(sqlite: Sqlite, id: string): Patient | undefined {
   const db = dbOf(sqlite);
   // Prepared once per connection: the back-fill and a first pull read every patient of the center through here.
-  const statement = prepared(db, 'outbox.readPatient', () => db.select(PATIENT_COLUMNS).from(p).where(eq(p.id, sql.placeholder('id'))).prepare());
+  const statement = prepared(db, 'outbox.readPatient', () =>
+    db
+      .select(PATIENT_COLUMNS)
+      .from(p)
+      .where(eq(p.id, sql.placeholder('id')))
+      .prepare(),
+  );
   return statement.get({ id });
 }
 

@@ -133,16 +133,23 @@ export class SqlOutboxStore implements OutboxStore {
     );
     const at = this.now().toISOString();
     for (const target of targets)
-      insert.run(target, entry.resourceType, entry.resourceId, entry.json, at, entry.error ? 'held' : 'pending', entry.error ? JSON.stringify(entry.error) : null);
+      insert.run(
+        target,
+        entry.resourceType,
+        entry.resourceId,
+        entry.json,
+        at,
+        entry.error ? 'held' : 'pending',
+        entry.error ? JSON.stringify(entry.error) : null,
+      );
   }
 
   /** Whether the newest entry queued for the resource and target holds exactly `json` (a prepared entry's). */
   latestQueuedIs(target: SyncTargetId, entry: PreparedOutboxEntry): boolean {
-    const row = prepared(this.sqlite(), `SELECT resource FROM sync_outbox WHERE resource_type = ? AND resource_id = ? AND target = ? ORDER BY seq DESC LIMIT 1`).get(
-      entry.resourceType,
-      entry.resourceId,
-      target,
-    );
+    const row = prepared(
+      this.sqlite(),
+      `SELECT resource FROM sync_outbox WHERE resource_type = ? AND resource_id = ? AND target = ? ORDER BY seq DESC LIMIT 1`,
+    ).get(entry.resourceType, entry.resourceId, target);
     return typeof row === 'object' && row !== null && 'resource' in row && row.resource === entry.json;
   }
 

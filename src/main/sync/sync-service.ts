@@ -814,7 +814,14 @@ const SMALL_STORE_PATIENTS = 50;
 
 function smallStore(sqlite: Sqlite): boolean {
   const db = dbOf(sqlite);
-  return db.select({ id: patients.id }).from(patients).limit(1).offset(SMALL_STORE_PATIENTS - 1).get() === undefined;
+  return (
+    db
+      .select({ id: patients.id })
+      .from(patients)
+      .limit(1)
+      .offset(SMALL_STORE_PATIENTS - 1)
+      .get() === undefined
+  );
 }
 
 const widened = new WeakSet<Sqlite>();
@@ -881,7 +888,10 @@ function readInputFile(filePath: string, field: string): Buffer {
   try {
     return readFileSync(filePath);
   } catch (error) {
-    throw new ApiError('VALIDATION', `cannot read ${filePath}: ${error instanceof Error ? error.message : String(error)}`, { field, reason: 'FILE_UNREADABLE' });
+    throw new ApiError('VALIDATION', `cannot read ${filePath}: ${error instanceof Error ? error.message : String(error)}`, {
+      field,
+      reason: 'FILE_UNREADABLE',
+    });
   }
 }
 

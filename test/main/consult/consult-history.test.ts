@@ -35,7 +35,9 @@ describe('consult history', () => {
       intent: 'order',
       basedOn: [{ reference: `ServiceRequest/${answered.id}` }],
     });
-    station.services.consult.applyPulled(countyReport(answered.id, { id: 'county-report-9', interpreter: '县医院心内科 孙主任', conclusion: '窦性心律，非特异性ST-T改变' }));
+    station.services.consult.applyPulled(
+      countyReport(answered.id, { id: 'county-report-9', interpreter: '县医院心内科 孙主任', conclusion: '窦性心律，非特异性ST-T改变' }),
+    );
 
     const history = await call(d, 'consult', 'list', { patientId });
     const byId = new Map(history.map((c) => [c.id, c]));

@@ -28,7 +28,6 @@ function manualScheduler(): Scheduler & { tick(): void; intervals: number[] } {
   };
 }
 
-
 describe('consult reply watch', () => {
   it('polls on each tick only while a consult awaits its answer, and survives a failing check', () => {
     const scheduler = manualScheduler();

@@ -40,10 +40,11 @@ describe('typed raw reads', () => {
   });
 
   it('computed values and outer-joined columns are declared with their nullability', () => {
-    const q = readQuery(
-      `SELECT p.id AS id, count(*) AS n, u.username AS username FROM patients p LEFT JOIN users u ON u.id = -1 GROUP BY p.id ORDER BY p.id`,
-      { id: patients.id, n: value.integer, username: orNull(users.username) },
-    );
+    const q = readQuery(`SELECT p.id AS id, count(*) AS n, u.username AS username FROM patients p LEFT JOIN users u ON u.id = -1 GROUP BY p.id ORDER BY p.id`, {
+      id: patients.id,
+      n: value.integer,
+      username: orNull(users.username),
+    });
     expect(readRows(db, q)).toEqual([
       { id: 'p1', n: 1, username: null },
       { id: 'p2', n: 1, username: null },

@@ -105,7 +105,11 @@ async function applyAll(p: Patient, writes: readonly Write[]): Promise<void> {
 function comparable(report: YearIndicators) {
   const sorted = (ids: string[]) => [...ids].sort();
   const side = (d: YearIndicators['hypertension']) => ({
-    standardManagement: { ...d.standardManagement, numeratorIds: sorted(d.standardManagement.numeratorIds), denominatorIds: sorted(d.standardManagement.denominatorIds) },
+    standardManagement: {
+      ...d.standardManagement,
+      numeratorIds: sorted(d.standardManagement.numeratorIds),
+      denominatorIds: sorted(d.standardManagement.denominatorIds),
+    },
     control: { ...d.control, numeratorIds: sorted(d.control.numeratorIds), denominatorIds: sorted(d.control.denominatorIds) },
     lostToFollowUpIds: sorted(d.lostToFollowUpIds),
     latestValueMissingIds: sorted(d.latestValueMissingIds),

@@ -78,7 +78,12 @@ describe('the kept mirror', () => {
     const { kept, fresh } = keptAndFresh();
     expect(kept).toEqual(fresh);
     expect(kept.facts.get(gone.id)).toBeUndefined();
-    expect(kept.facts.get(keep.id)?.map((f) => f.disease).sort()).toEqual(['hypertension', 't2dm']);
+    expect(
+      kept.facts
+        .get(keep.id)
+        ?.map((f) => f.disease)
+        .sort(),
+    ).toEqual(['hypertension', 't2dm']);
 
     const fromWorker = await s.services.followup.reminderRows({ village: '西岭村' });
     dropListMirror(db);

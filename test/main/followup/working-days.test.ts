@@ -54,7 +54,9 @@ describe('the clinic working calendar (settings)', () => {
     expect(saved.days.map((day) => day.date)).toEqual(['2026-09-27', '2026-10-01', '2026-10-02']);
     expect(await call(d, 'settings', 'workingCalendar', {})).toEqual(saved);
 
-    const impossible = await refusal(call(d, 'settings', 'setWorkingCalendar', { workingWeekdays: [1], days: [{ date: '2026-02-30', kind: 'holiday', name: 'x' }] }));
+    const impossible = await refusal(
+      call(d, 'settings', 'setWorkingCalendar', { workingWeekdays: [1], days: [{ date: '2026-02-30', kind: 'holiday', name: 'x' }] }),
+    );
     expect(impossible.details).toMatchObject({ reason: 'CALENDAR_DATE_INVALID', date: '2026-02-30' });
     const month = Array.from({ length: 40 }, (_, i) => ({ date: addDays('2027-01-01', i), kind: 'holiday' as const, name: '停诊' }));
     const closed = await refusal(call(d, 'settings', 'setWorkingCalendar', { workingWeekdays: EVERY_WEEKDAY, days: month }));
@@ -127,9 +129,7 @@ describe('next dates and bookings on the working calendar', () => {
 
     const saved = await call(d, 'followup', 'save', { patientId: patient.id, disease: 'hypertension', form: clinicVisit(visitDate, { sbp: 126, dbp: 78 }) });
     const booking = saved.appointment!;
-    const onHoliday = await refusal(
-      call(d, 'followup', 'reschedule', { patientId: patient.id, appointmentId: booking.id, date: holiday, acceptLate: false }),
-    );
+    const onHoliday = await refusal(call(d, 'followup', 'reschedule', { patientId: patient.id, appointmentId: booking.id, date: holiday, acceptLate: false }));
     expect(onHoliday.details).toMatchObject({ reason: 'FOLLOWUP_HOLIDAY', date: holiday, name: '中秋节' });
     const restDay = addDays(s.services.followup.today(), 3);
     await call(d, 'settings', 'setWorkingCalendar', {
@@ -146,7 +146,10 @@ describe('next dates and bookings on the working calendar', () => {
     const { d, patient, visitDate, engineDate } = await setUp();
     // The due day is full and the day before it is a holiday: the booking goes two days earlier.
     await call(d, 'followup', 'setCapacity', { date: engineDate, capacity: 0 });
-    await call(d, 'settings', 'setWorkingCalendar', { workingWeekdays: EVERY_WEEKDAY, days: [{ date: addDays(engineDate, -1), kind: 'holiday', name: '清明节' }] });
+    await call(d, 'settings', 'setWorkingCalendar', {
+      workingWeekdays: EVERY_WEEKDAY,
+      days: [{ date: addDays(engineDate, -1), kind: 'holiday', name: '清明节' }],
+    });
     const saved = await call(d, 'followup', 'save', { patientId: patient.id, disease: 'hypertension', form: clinicVisit(visitDate, { sbp: 126, dbp: 78 }) });
     expect(saved.record.nextDueDate).toBe(engineDate);
     expect(saved.appointment?.date).toBe(addDays(engineDate, -2));

@@ -73,7 +73,6 @@ describe('sync in the app against county and provincial peers', () => {
     return result.patient;
   }
 
-
   const view = async (id: 'county' | 'provincial') => (await call(d(), 'sync', 'targets', {})).find((each) => each.id === id)!;
 
   it('never returns the certificate or passphrase, and refuses a wrong passphrase at configuration', async () => {

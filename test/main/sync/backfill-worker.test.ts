@@ -19,7 +19,9 @@ const PATIENTS = 80; // above the small-store bound: the worker path
 
 function countyPatients(sqlite: Sqlite): { id: string; n: number }[] {
   return sqlite
-    .prepare<[], { id: string; n: number }>(`SELECT resource_id AS id, count(*) AS n FROM sync_outbox WHERE target = 'county' AND resource_type = 'Patient' GROUP BY resource_id`)
+    .prepare<[], { id: string; n: number }>(
+      `SELECT resource_id AS id, count(*) AS n FROM sync_outbox WHERE target = 'county' AND resource_type = 'Patient' GROUP BY resource_id`,
+    )
     .all();
 }
 
@@ -29,7 +31,10 @@ describe('back-fill in a worker thread', () => {
     const { services } = station;
     const d = services.dispatch;
     for (let index = 0; index < PATIENTS; index++) {
-      const result = await call(d, 'patients', 'register', { name: `回填${'甲乙丙丁戊己庚辛壬癸'[index % 10]}${'子丑寅卯辰巳午未申酉'[Math.floor(index / 10) % 10]}`, idNumber: makeResidentId('130321', '1970-01-01', index) });
+      const result = await call(d, 'patients', 'register', {
+        name: `回填${'甲乙丙丁戊己庚辛壬癸'[index % 10]}${'子丑寅卯辰巳午未申酉'[Math.floor(index / 10) % 10]}`,
+        idNumber: makeResidentId('130321', '1970-01-01', index),
+      });
       if (result.status !== 'created') throw new Error('setup');
     }
     const sqlite = services.store.current.sqlite;

@@ -14,7 +14,6 @@ import { useTestPeer } from '../../support/fhir-peer/test-peer';
 describe('pull: the periodic look back closes the cursor gap', () => {
   const county = useTestPeer();
 
-
   it('a version made visible behind the cursor arrives at the next look back, once', async () => {
     let now = Date.parse('2026-12-06T08:00:00Z');
     const outbox = new MemoryOutboxStore();

@@ -62,7 +62,10 @@ describe('one resident registered offline on two stations converges to one patie
     const onB = await registerOffline(b, '13903110002');
     expect(onA).not.toBe(onB);
     const vitalsA = await a.call<{ id: string }>('vitals.record', { patientId: onA, input: { bloodPressure: [{ systolic: 162, diastolic: 98 }] } });
-    const vitalsB = await b.call<{ id: string }>('vitals.record', { patientId: onB, input: { bloodPressure: [{ systolic: 148, diastolic: 92 }], heartRate: 76 } });
+    const vitalsB = await b.call<{ id: string }>('vitals.record', {
+      patientId: onB,
+      input: { bloodPressure: [{ systolic: 148, diastolic: 92 }], heartRate: 76 },
+    });
     const enrolment = await a.call<{ id: string }>('followup.enrol', { patientId: onA, disease: 'hypertension', howFound: 'clinic_visit' });
 
     await Promise.all([configureCounty(a, peer, pki), configureCounty(b, peer, pki)]);

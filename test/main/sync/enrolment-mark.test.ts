@@ -53,7 +53,10 @@ async function programmeView(s: TestStation, patientId: string) {
 }
 
 function outboxPatientRows(s: TestStation, patientId: string): number {
-  return s.services.store.current.sqlite.prepare(`SELECT count(*) FROM sync_outbox WHERE resource_type = 'Patient' AND resource_id = ?`).pluck().get(patientId) as number;
+  return s.services.store.current.sqlite
+    .prepare(`SELECT count(*) FROM sync_outbox WHERE resource_type = 'Patient' AND resource_id = ?`)
+    .pluck()
+    .get(patientId) as number;
 }
 
 describe('a pulled enrolment and its end (慢病标记)', () => {

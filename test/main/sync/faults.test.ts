@@ -20,7 +20,6 @@ describe('sync through faults', () => {
   let events: SyncEvent[];
   let engine: SyncEngine | undefined;
 
-
   beforeEach(async () => {
     county.peer.repo.clear();
     county.peer.beforeRespond = undefined;

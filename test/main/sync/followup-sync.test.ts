@@ -72,7 +72,11 @@ async function enrolledAndReferred(s: TestStation) {
     disease: 'hypertension',
     form: clinicVisit(dayFrom(s, -100), { sbp: 152, dbp: 96, heartRate: 76, weightKg: 68, heightCm: 168 }),
   });
-  const second = await call(d, 'followup', 'save', { patientId: patient.id, disease: 'hypertension', form: clinicVisit(dayFrom(s, -10), { sbp: 168, dbp: 102 }) });
+  const second = await call(d, 'followup', 'save', {
+    patientId: patient.id,
+    disease: 'hypertension',
+    form: clinicVisit(dayFrom(s, -10), { sbp: 168, dbp: 102 }),
+  });
   return { patient, second };
 }
 

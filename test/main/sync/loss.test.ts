@@ -72,7 +72,6 @@ describe.runIf(!support.supported)(
   () => {
     const county = useTestPeer({ faultProxy: true });
 
-
     it('loses none and duplicates none', async () => {
       const outbox = new MemoryOutboxStore();
       for (const resource of clinicDay(RECORDS / 2)) outbox.save(resource, ['county']);

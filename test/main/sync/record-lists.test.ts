@@ -13,7 +13,6 @@ import { countyTargetInput, useTestPeer } from '../../support/fhir-peer/test-pee
  * 空闲 and never a fresh "last sync".
  */
 
-
 describe('patientOfResource', () => {
   it.each([
     ['Patient', 'p1', '{}', 'p1'],

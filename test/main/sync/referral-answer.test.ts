@@ -58,19 +58,34 @@ describe("the county's answer to a referral", () => {
     await syncOnce(b);
     for (const station of [a, b]) {
       const [onPage] = await call(station.services.dispatch, 'followup', 'referrals', { patientId: patient.id });
-      expect(onPage).toMatchObject({ state: 'awaiting_check', county: { status: 'accepted', institution: '县人民医院', department: '内分泌科', note: '已收入院' } });
+      expect(onPage).toMatchObject({
+        state: 'awaiting_check',
+        county: { status: 'accepted', institution: '县人民医院', department: '内分泌科', note: '已收入院' },
+      });
       const list = await call(station.services.dispatch, 'followup', 'referrals', {});
       expect(list.find((each) => each.id === referral.id)?.county?.status).toBe('accepted');
     }
 
     // A edits the referral's contact: its push carries the county's answer along instead of undoing it.
-    await call(d, 'followup', 'updateReferral', { patientId: patient.id, referralId: referral.id, institution: '县人民医院', department: '内分泌科', contactName: '李医生' });
+    await call(d, 'followup', 'updateReferral', {
+      patientId: patient.id,
+      referralId: referral.id,
+      institution: '县人民医院',
+      department: '内分泌科',
+      contactName: '李医生',
+    });
     await syncOnce(a);
     const onPlatform = await peer.repo.readResource<Task>('Task', referralTaskId(referral.id));
     expect(onPlatform).toMatchObject({ status: 'accepted', owner: { display: '县人民医院' }, location: { display: '内分泌科' } });
 
     const back = dayFrom(a, -1);
-    await desk.answerReferral(referralTaskId(referral.id), { status: 'completed', institution: '县人民医院', department: '内分泌科', returnedOn: back, note: '血糖控制后出院，回转社区随访' });
+    await desk.answerReferral(referralTaskId(referral.id), {
+      status: 'completed',
+      institution: '县人民医院',
+      department: '内分泌科',
+      returnedOn: back,
+      note: '血糖控制后出院，回转社区随访',
+    });
     await syncOnce(a);
     await syncOnce(b);
     for (const station of [a, b]) {
@@ -86,11 +101,33 @@ describe("the county's answer to a referral", () => {
     const cases: [Task, ReturnType<typeof countyAnswerFromTask>][] = [
       [
         { ...base, owner: { display: '县人民医院' }, statusReason: { text: '床位已满，请转市医院' }, lastModified: '2026-12-01T02:00:00Z' },
-        { referralId: 'r1', status: 'rejected', institution: '县人民医院', department: null, note: '床位已满，请转市医院', returnedOn: null, updatedAt: '2026-12-01T02:00:00Z' },
+        {
+          referralId: 'r1',
+          status: 'rejected',
+          institution: '县人民医院',
+          department: null,
+          note: '床位已满，请转市医院',
+          returnedOn: null,
+          updatedAt: '2026-12-01T02:00:00Z',
+        },
       ],
       [
-        { ...base, status: 'completed', owner: { display: '县中医院' }, executionPeriod: { end: '2026-12-01T17:30:00Z' }, lastModified: '2026-12-02T00:00:00Z' },
-        { referralId: 'r1', status: 'completed', institution: '县中医院', department: null, note: null, returnedOn: '2026-12-02', updatedAt: '2026-12-02T00:00:00Z' },
+        {
+          ...base,
+          status: 'completed',
+          owner: { display: '县中医院' },
+          executionPeriod: { end: '2026-12-01T17:30:00Z' },
+          lastModified: '2026-12-02T00:00:00Z',
+        },
+        {
+          referralId: 'r1',
+          status: 'completed',
+          institution: '县中医院',
+          department: null,
+          note: null,
+          returnedOn: '2026-12-02',
+          updatedAt: '2026-12-02T00:00:00Z',
+        },
       ],
       // Our own Task coming back names no receiving institution.
       [{ ...base, status: 'completed', executionPeriod: { end: '2026-12-01' } }, null],

@@ -39,7 +39,11 @@ describe('the national follow-up form: which visit goes in which column of which
     },
     {
       name: 'oldest first whatever the order given; the same day in the order written',
-      records: [record('late', '2026-05-01'), record('second', '2026-01-01', 'hypertension', '2026-01-01T10:00:00Z'), record('first', '2026-01-01', 'hypertension', '2026-01-01T09:00:00Z')],
+      records: [
+        record('late', '2026-05-01'),
+        record('second', '2026-01-01', 'hypertension', '2026-01-01T10:00:00Z'),
+        record('first', '2026-01-01', 'hypertension', '2026-01-01T09:00:00Z'),
+      ],
       expected: [['first', 'second', 'late']],
     },
     {
@@ -53,7 +57,12 @@ describe('the national follow-up form: which visit goes in which column of which
 
   it('has four visit columns a sheet, as the paper form', () => {
     expect(VISITS_PER_SHEET).toBe(4);
-    expect(sheetsOf(Array.from({ length: 9 }, (_, i) => record(String(i), `2026-01-${String(i + 10)}`)), 'hypertension').map((s) => s.length)).toEqual([4, 4, 1]);
+    expect(
+      sheetsOf(
+        Array.from({ length: 9 }, (_, i) => record(String(i), `2026-01-${String(i + 10)}`)),
+        'hypertension',
+      ).map((s) => s.length),
+    ).toEqual([4, 4, 1]);
   });
 });
 

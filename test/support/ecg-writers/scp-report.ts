@@ -16,7 +16,11 @@ export interface GlobalBlock {
   tAxis: number;
 }
 
-export function section7(options: { averageRrMs: number; blocks: GlobalBlock[]; extension?: { ventricularRate: number; atrialRate: number; qtc: number } }): Uint8Array {
+export function section7(options: {
+  averageRrMs: number;
+  blocks: GlobalBlock[];
+  extension?: { ventricularRate: number; atrialRate: number; qtc: number };
+}): Uint8Array {
   const w = new ByteWriter().u8(options.blocks.length).u8(0).u16(options.averageRrMs).u16(29999);
   for (const b of options.blocks) w.u16(b.pOnset).u16(b.pOffset).u16(b.qrsOnset).u16(b.qrsOffset).u16(b.tOffset).i16(b.pAxis).i16(b.qrsAxis).i16(b.tAxis);
   if (options.extension) {
@@ -29,7 +33,13 @@ export function section7(options: { averageRrMs: number; blocks: GlobalBlock[]; 
 
 export function section8(confirmed: 0 | 1 | 2, statements: Uint8Array[]): Uint8Array {
   const w = new ByteWriter().u8(confirmed).u16(2026).u8(12).u8(6).u8(9).u8(30).u8(0).u8(statements.length);
-  statements.forEach((text, i) => w.u8(i + 1).u16(text.length + 1).bytes(text).u8(0));
+  statements.forEach((text, i) =>
+    w
+      .u8(i + 1)
+      .u16(text.length + 1)
+      .bytes(text)
+      .u8(0),
+  );
   return w.toBytes();
 }
 

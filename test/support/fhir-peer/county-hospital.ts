@@ -125,7 +125,14 @@ function zhaoJianguo(b: Builder): Resource[] {
     '出院医嘱：阿司匹林肠溶片100 mg 每日一次；替格瑞洛90 mg 每日两次（12个月）；阿托伐他汀钙片20 mg 每晚一次；美托洛尔缓释片47.5 mg 每日一次。低盐低脂糖尿病饮食，戒烟。1个月后心内科门诊复查，乡镇卫生院每月随访血压、血糖。',
   ].join('\n');
   return [
-    encounter(b, 'enc-ip', COUNTY_HOSPITAL, 'IMP', { type: '心内科住院', start: '2026-03-02T10:20:00+08:00', end: '2026-03-12T09:00:00+08:00', reason: '胸痛3小时' }, { hospitalization: { dischargeDisposition: { text: '好转出院' } } }),
+    encounter(
+      b,
+      'enc-ip',
+      COUNTY_HOSPITAL,
+      'IMP',
+      { type: '心内科住院', start: '2026-03-02T10:20:00+08:00', end: '2026-03-12T09:00:00+08:00', reason: '胸痛3小时' },
+      { hospitalization: { dischargeDisposition: { text: '好转出院' } } },
+    ),
     {
       resourceType: 'Condition',
       id: b.id('dx-nstemi'),
@@ -178,14 +185,24 @@ function zhaoJianguo(b: Builder): Resource[] {
     },
     medication(b, 'rx-asa', COUNTY_HOSPITAL, '2026-03-12T09:00:00+08:00', '阿司匹林肠溶片 100 mg', '口服，每日一次，每次100 mg'),
     medication(b, 'rx-statin', COUNTY_HOSPITAL, '2026-03-12T09:00:00+08:00', '阿托伐他汀钙片 20 mg', '口服，每晚一次，每次20 mg'),
-    encounter(b, 'enc-tcm', COUNTY_TCM_HOSPITAL, 'AMB', { type: '中医内科门诊', start: '2026-04-18T09:10:00+08:00', end: '2026-04-18T09:40:00+08:00', reason: '支架术后胸闷、乏力' }),
+    encounter(b, 'enc-tcm', COUNTY_TCM_HOSPITAL, 'AMB', {
+      type: '中医内科门诊',
+      start: '2026-04-18T09:10:00+08:00',
+      end: '2026-04-18T09:40:00+08:00',
+      reason: '支架术后胸闷、乏力',
+    }),
     medication(b, 'rx-tcm', COUNTY_TCM_HOSPITAL, '2026-04-18T09:35:00+08:00', '复方丹参滴丸', '口服，每日三次，每次10丸'),
   ];
 }
 
 function wangXiuying(b: Builder): Resource[] {
   return [
-    encounter(b, 'enc-op', COUNTY_HOSPITAL, 'AMB', { type: '内分泌科门诊', start: '2026-05-10T08:40:00+08:00', end: '2026-05-10T09:05:00+08:00', reason: '血糖控制不佳' }),
+    encounter(b, 'enc-op', COUNTY_HOSPITAL, 'AMB', {
+      type: '内分泌科门诊',
+      start: '2026-05-10T08:40:00+08:00',
+      end: '2026-05-10T09:05:00+08:00',
+      reason: '血糖控制不佳',
+    }),
     {
       resourceType: 'Condition',
       id: b.id('dx-t2dm'),
@@ -202,7 +219,12 @@ function wangXiuying(b: Builder): Resource[] {
 
 function liChunsheng(b: Builder): Resource[] {
   return [
-    encounter(b, 'enc-ip', COUNTY_HOSPITAL, 'IMP', { type: '呼吸内科住院', start: '2026-01-08T16:00:00+08:00', end: '2026-01-17T10:00:00+08:00', reason: '咳嗽、咳痰、气喘加重1周' }),
+    encounter(b, 'enc-ip', COUNTY_HOSPITAL, 'IMP', {
+      type: '呼吸内科住院',
+      start: '2026-01-08T16:00:00+08:00',
+      end: '2026-01-17T10:00:00+08:00',
+      reason: '咳嗽、咳痰、气喘加重1周',
+    }),
     {
       resourceType: 'Condition',
       id: b.id('dx-copd'),

@@ -54,10 +54,14 @@ export const patients = sqliteTable(
   },
   (t) => [
     // One resident ID per person, except the pulled duplicate waiting for its merge.
-    uniqueIndex('patients_id_number_uq').on(t.idNumber).where(sql`duplicate_of IS NULL`),
+    uniqueIndex('patients_id_number_uq')
+      .on(t.idNumber)
+      .where(sql`duplicate_of IS NULL`),
     // Lookups by ID find both records of a pair; the partial unique index cannot serve them.
     index('patients_id_number_idx').on(t.idNumber),
-    index('patients_duplicate_of_idx').on(t.duplicateOf).where(sql`duplicate_of IS NOT NULL`),
+    index('patients_duplicate_of_idx')
+      .on(t.duplicateOf)
+      .where(sql`duplicate_of IS NOT NULL`),
     index('patients_name_idx').on(t.name),
     index('patients_given_name_idx').on(t.givenName),
     index('patients_pinyin_full_idx').on(t.pinyinFull),

@@ -84,7 +84,6 @@ const RSA_FRACTION = 0.035;
 const RANDOM_RR_FRACTION = 0.012;
 const FIRST_R_PEAK_S = 0.4;
 
-
 function gaussian(random: () => number): number {
   const u = Math.max(random(), Number.EPSILON);
   return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * random());

@@ -206,8 +206,7 @@ export function readScpCartReport(bytes: Uint8Array): CartReport | undefined {
   const global = globalBody ? parseGlobalMeasurements(globalBody) : undefined;
   const perLead = leadBody ? parseLeadMeasurements(leadBody) : [];
   // Section 10's per-lead values stand in, as their median over leads, only where section 7 gives none.
-  const fromLeads = (key: 'pDurationMs' | 'prMs' | 'qrsMs' | 'qtMs') =>
-    median(perLead.map((lead) => lead[key]).filter((v): v is number => v !== undefined));
+  const fromLeads = (key: 'pDurationMs' | 'prMs' | 'qrsMs' | 'qtMs') => median(perLead.map((lead) => lead[key]).filter((v): v is number => v !== undefined));
   const heartRate = global?.ventricularRateBpm ?? (global?.averageRrMs ? Math.round(60000 / global.averageRrMs) : undefined);
   const said = statementBody ? parseStatements(statementBody, text) : undefined;
   return {

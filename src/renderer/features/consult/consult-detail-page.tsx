@@ -164,7 +164,12 @@ export function EcgConsultReply({ patientId, ecgId }: { patientId: string; ecgId
 /** One ECG the consult carried: fetched alone (ecg.summary), linked to its viewer. */
 function AttachedEcg({ patientId, ecgId }: { patientId: string; ecgId: string }) {
   const { data: ecg, error } = useEcgSummary({ patientId, ecgId });
-  if (error) return <li><ErrorText error={error} /></li>;
+  if (error)
+    return (
+      <li>
+        <ErrorText error={error} />
+      </li>
+    );
   if (!ecg) return <li className="muted">…</li>;
   return (
     <li data-testid="consult-ecg">

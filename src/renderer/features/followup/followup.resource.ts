@@ -33,9 +33,7 @@ export const indicatorsResource = defineResource('followup.indicators', (input: 
 export const useIndicators = indicatorsResource.use;
 
 type IndicatorPatientsQuery = Parameters<typeof api.followup.indicatorPatients>[0];
-export const indicatorPatientsResource = defineResource('followup.indicatorPatients', (input: IndicatorPatientsQuery) =>
-  api.followup.indicatorPatients(input),
-);
+export const indicatorPatientsResource = defineResource('followup.indicatorPatients', (input: IndicatorPatientsQuery) => api.followup.indicatorPatients(input));
 export const useIndicatorPatients = indicatorPatientsResource.use;
 
 /** Referrals whose outcome is not yet confirmed, or all of them. */

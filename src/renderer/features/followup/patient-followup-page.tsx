@@ -335,7 +335,12 @@ function PhoneContactForm({ patientId, disease, today, birthDate, enrolledOn, on
         <FollowupDateInput birthDate={birthDate} enrolledOn={enrolledOn} value={date} onChange={setDate} />
         <label>
           {t('form.adherence')}
-          <OptionalChoices value={adherence} values={['规律', '间断', '不服药'] as const} text={(v) => t(`adherence.${v}`)} onChange={(v) => setAdherence(v as typeof adherence)} />
+          <OptionalChoices
+            value={adherence}
+            values={['规律', '间断', '不服药'] as const}
+            text={(v) => t(`adherence.${v}`)}
+            onChange={(v) => setAdherence(v as typeof adherence)}
+          />
         </label>
         <label>
           {t('form.notes')}

@@ -323,7 +323,12 @@ export function VisitForm({ patientId, disease, today, birthDate, enrolledOn, on
               {diabetes && (
                 <label>
                   {t('form.dorsalisPedis')}
-                  <OptionalChoices value={form.dorsalisPedis} values={['normal', 'weakened', 'absent'] as const} text={(v) => t(`dorsalisPedis.${v}`)} onChange={(v) => update({ dorsalisPedis: v as FormState['dorsalisPedis'] })} />
+                  <OptionalChoices
+                    value={form.dorsalisPedis}
+                    values={['normal', 'weakened', 'absent'] as const}
+                    text={(v) => t(`dorsalisPedis.${v}`)}
+                    onChange={(v) => update({ dorsalisPedis: v as FormState['dorsalisPedis'] })}
+                  />
                 </label>
               )}
             </div>
@@ -434,12 +439,22 @@ export function VisitForm({ patientId, disease, today, birthDate, enrolledOn, on
           <div className="form-grid">
             <label>
               {t('form.adherence')}
-              <OptionalChoices value={form.adherence} values={['规律', '间断', '不服药'] as const} text={(v) => t(`adherence.${v}`)} onChange={(v) => update({ adherence: v as FormState['adherence'] })} />
+              <OptionalChoices
+                value={form.adherence}
+                values={['规律', '间断', '不服药'] as const}
+                text={(v) => t(`adherence.${v}`)}
+                onChange={(v) => update({ adherence: v as FormState['adherence'] })}
+              />
             </label>
             {diabetes && (
               <label>
                 {t('form.hypoglycemia')}
-                <OptionalChoices value={form.hypoglycemiaReaction} values={['none', 'occasional', 'frequent'] as const} text={(v) => t(`hypoglycemia.${v}`)} onChange={(v) => update({ hypoglycemiaReaction: v as FormState['hypoglycemiaReaction'] })} />
+                <OptionalChoices
+                  value={form.hypoglycemiaReaction}
+                  values={['none', 'occasional', 'frequent'] as const}
+                  text={(v) => t(`hypoglycemia.${v}`)}
+                  onChange={(v) => update({ hypoglycemiaReaction: v as FormState['hypoglycemiaReaction'] })}
+                />
               </label>
             )}
           </div>

@@ -73,7 +73,11 @@ function Station({ editable }: { editable: boolean }) {
 
 function StationForm({ editable, initial }: { editable: boolean; initial: Settings }) {
   const { t } = useTranslation();
-  const [station, setStation] = useState({ facilityName: initial.facilityName, institutionCode: initial.institutionCode, villages: initial.villages.join('\n') });
+  const [station, setStation] = useState({
+    facilityName: initial.facilityName,
+    institutionCode: initial.institutionCode,
+    villages: initial.villages.join('\n'),
+  });
   const action = useSaveAction();
   const { run } = action;
   function submit(e: FormEvent) {
@@ -111,9 +115,7 @@ function StationForm({ editable, initial }: { editable: boolean; initial: Settin
           <textarea value={station.villages} readOnly={!editable} rows={4} onChange={(e) => setStation({ ...station, villages: e.target.value })} />
         </label>
       </div>
-      {editable && (
-        <SettingsSave action={action} />
-      )}
+      {editable && <SettingsSave action={action} />}
     </form>
   );
 }

@@ -53,7 +53,9 @@ describe('measureEcg on synthetic 12-lead ECG with known intervals', () => {
   });
 
   it.each([250, 500, 1000] as const)('measures the P wave duration between its tangent feet at %i Hz', (sampleRateHz) => {
-    const m = measureEcg(record({ sampleRateHz, seconds: 10, heartRateBpm: 72, leads: TWELVE, noiseMicrovolts: 10, mainsMicrovolts: 30, wanderMicrovolts: 150 }));
+    const m = measureEcg(
+      record({ sampleRateHz, seconds: 10, heartRateBpm: 72, leads: TWELVE, noiseMicrovolts: 10, mainsMicrovolts: 30, wanderMicrovolts: 150 }),
+    );
     expect(Math.abs(m.pDurationMs! - ms(edges.pOffset(truth) - edges.pOnset(truth)))).toBeLessThanOrEqual(tolerance[sampleRateHz]);
   });
 

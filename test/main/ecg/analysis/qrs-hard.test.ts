@@ -38,7 +38,11 @@ describe('QRS detection on hard rhythms (synthetic, issue 11.5)', () => {
   ])('does not count a peaked T wave taller than the R wave (%i Hz, %i/min)', (sampleRateHz, heartRateBpm) => {
     // Hyperkalaemia-like: R 700 µV, a narrow-based T of 1.2 mV (160 ms between its tangent feet, σ 40 ms). A still
     // narrower T (σ ≤ 35 ms: 1.2 mV in 140 ms) has more than half the QRS's slope and is counted: see docs.
-    const shape: BeatShape = { ...normalBeat(), r: { at: 0, sigma: 0.01, amplitude: 700, angleDeg: 60 }, t: { at: 0.24, sigma: 0.04, amplitude: 1200, angleDeg: 60 } };
+    const shape: BeatShape = {
+      ...normalBeat(),
+      r: { at: 0, sigma: 0.01, amplitude: 700, angleDeg: 60 },
+      t: { at: 0.24, sigma: 0.04, amplitude: 1200, angleDeg: 60 },
+    };
     const ecg = syntheticEcg({ sampleRateHz, seconds: 60, heartRateBpm, shape, noiseMicrovolts: 10, wanderMicrovolts: 100 });
     expectEveryBeatOnly(ecg, detectQrs(ecg.leads[0].microvolts, sampleRateHz));
   });
@@ -60,7 +64,10 @@ describe('QRS detection on hard rhythms (synthetic, issue 11.5)', () => {
     const ecg = syntheticEcg({ sampleRateHz, seconds: 60, heartRateBpm: 72, leads: [...STANDARD_LEADS], noiseMicrovolts: 10 });
     // ±2 mV at the given rate, with a breathing component (0.3 Hz, ±0.3 mV) on top.
     const wander = memo((l, n) =>
-      Float32Array.from({ length: n }, (_, i) => 2000 * Math.sin(2 * Math.PI * wanderHz * (i / sampleRateHz) + l) + 300 * Math.sin(2 * Math.PI * 0.3 * (i / sampleRateHz))),
+      Float32Array.from(
+        { length: n },
+        (_, i) => 2000 * Math.sin(2 * Math.PI * wanderHz * (i / sampleRateHz) + l) + 300 * Math.sin(2 * Math.PI * 0.3 * (i / sampleRateHz)),
+      ),
     );
     const wandering = addTo(ecg, wander);
     expectEveryBeatOnly(wandering, detectQrs(wandering.leads[1].microvolts, sampleRateHz));

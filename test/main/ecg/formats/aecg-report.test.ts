@@ -16,8 +16,10 @@ function aecg(sets: string): Uint8Array {
 </AnnotatedECG>`);
 }
 
-const deviceAuthor = '<author><assignedEntity><assignedAuthorType><assignedDevice><manufacturerModelName>X</manufacturerModelName></assignedDevice></assignedAuthorType></assignedEntity></author>';
-const personAuthor = '<author><assignedEntity><assignedAuthorType><assignedPerson><name>Dr</name></assignedPerson></assignedAuthorType></assignedEntity></author>';
+const deviceAuthor =
+  '<author><assignedEntity><assignedAuthorType><assignedDevice><manufacturerModelName>X</manufacturerModelName></assignedDevice></assignedAuthorType></assignedEntity></author>';
+const personAuthor =
+  '<author><assignedEntity><assignedAuthorType><assignedPerson><name>Dr</name></assignedPerson></assignedAuthorType></assignedEntity></author>';
 
 describe('HL7 aECG cart report (annotation sets)', () => {
   it("takes the device's global numerics and interpretation, not per-lead values or a human reader's set", () => {
@@ -49,7 +51,9 @@ describe('HL7 aECG cart report (annotation sets)', () => {
   });
 
   it('gives no report when only a human reader annotated, or nothing was annotated', () => {
-    expect(readAecgCartReport(aecg(`<subjectOf><annotationSet>${personAuthor}${numeric('MDC_ECG_TIME_PD_QRS', 150, 'ms')}</annotationSet></subjectOf>`))).toBeUndefined();
+    expect(
+      readAecgCartReport(aecg(`<subjectOf><annotationSet>${personAuthor}${numeric('MDC_ECG_TIME_PD_QRS', 150, 'ms')}</annotationSet></subjectOf>`)),
+    ).toBeUndefined();
     expect(readAecgCartReport(aecg(''))).toBeUndefined();
   });
 });

@@ -26,7 +26,10 @@ describe('SCP-ECG cart report (sections 7, 8, 10)', () => {
     const bytes = writeScp({
       ...base,
       extraSections: [
-        { id: 7, body: section7({ averageRrMs: 1000, blocks: [block, { ...block, qrsAxis: 100 }], extension: { ventricularRate: 61, atrialRate: 61, qtc: 420 } }) },
+        {
+          id: 7,
+          body: section7({ averageRrMs: 1000, blocks: [block, { ...block, qrsAxis: 100 }], extension: { ventricularRate: 61, atrialRate: 61, qtc: 420 } }),
+        },
         { id: 8, body: section8(0, [ascii('Sinus rhythm'), ascii('Left axis deviation')]) },
       ],
     });
@@ -57,7 +60,13 @@ describe('SCP-ECG cart report (sections 7, 8, 10)', () => {
     ];
     const onlyQrs = { ...block, pOnset: 29999, pOffset: 29999, tOffset: 29999 };
     const report = readScpCartReport(
-      writeScp({ ...base, extraSections: [{ id: 7, body: section7({ averageRrMs: 29999, blocks: [onlyQrs] }) }, { id: 10, body: section10(leads) }] }),
+      writeScp({
+        ...base,
+        extraSections: [
+          { id: 7, body: section7({ averageRrMs: 29999, blocks: [onlyQrs] }) },
+          { id: 10, body: section10(leads) },
+        ],
+      }),
     );
     expect(report?.measurements).toMatchObject({ prMs: 160, qtMs: 410, pDurationMs: 110, qrsMs: 96 });
     expect(report?.measurements.heartRateBpm).toBeUndefined();
@@ -65,9 +74,7 @@ describe('SCP-ECG cart report (sections 7, 8, 10)', () => {
 
   it('decodes statements as the other SCP text fields (non-UTF-8 bytes as GB18030, as Chinese carts write them) and reads the confirmed flag', () => {
     const gb = Uint8Array.from([0xf1, 0xbc, 0xd0, 0xd4, 0xd0, 0xc4, 0xc2, 0xc9]); // 窦性心律 in GB18030
-    const report = readScpCartReport(
-      writeScp({ ...base, tags: [scpTags.ascii(0, 'Zhang')], extraSections: [{ id: 8, body: section8(1, [gb, ascii('')]) }] }),
-    );
+    const report = readScpCartReport(writeScp({ ...base, tags: [scpTags.ascii(0, 'Zhang')], extraSections: [{ id: 8, body: section8(1, [gb, ascii('')]) }] }));
     expect(report?.statements).toEqual(['窦性心律']);
     expect(report?.confirmed).toBe(true);
   });

@@ -78,7 +78,13 @@ describe('ECG in the chart (service over the encrypted store)', () => {
         { code: 2, values: Array.from(lead('II'), (v) => Math.round(v / 5)) },
       ],
       extraSections: [
-        { id: 7, body: section7({ averageRrMs: 857, blocks: [{ pOnset: 100, pOffset: 200, qrsOnset: 260, qrsOffset: 350, tOffset: 650, pAxis: 50, qrsAxis: 45, tAxis: 40 }] }) },
+        {
+          id: 7,
+          body: section7({
+            averageRrMs: 857,
+            blocks: [{ pOnset: 100, pOffset: 200, qrsOnset: 260, qrsOffset: 350, tOffset: 650, pAxis: 50, qrsAxis: 45, tAxis: 40 }],
+          }),
+        },
         { id: 8, body: section8(0, [new TextEncoder().encode('Sinus rhythm'), new TextEncoder().encode('Normal ECG')]) },
       ],
     });

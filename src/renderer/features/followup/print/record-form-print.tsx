@@ -146,7 +146,10 @@ function rowsFor(disease: Disease, referrals: Referral[], t: T, f: T): Row[] {
           group: g('lifestyle'),
           item: g('salt'),
           cell: (r) =>
-            nowTarget(r.form.lifestyle.now.salt ? f(`salt.${r.form.lifestyle.now.salt}`) : '', r.form.lifestyle.target.salt ? f(`salt.${r.form.lifestyle.target.salt}`) : ''),
+            nowTarget(
+              r.form.lifestyle.now.salt ? f(`salt.${r.form.lifestyle.now.salt}`) : '',
+              r.form.lifestyle.target.salt ? f(`salt.${r.form.lifestyle.target.salt}`) : '',
+            ),
         }
       : { group: g('lifestyle'), item: g('staple'), cell: (r) => nowTarget(r.form.lifestyle.now.stapleFoodG, r.form.lifestyle.target.stapleFoodG) },
     { group: g('lifestyle'), item: g('psychological'), cell: (r) => level(r.form.lifestyle.psychological) },

@@ -90,7 +90,11 @@ function ReferralSheets({ data }: { data: Data }) {
         .filter(Boolean)
         .join('，')
     : '';
-  const history = [patient.hypertension ? t('followup:disease.hypertension') : '', patient.diabetes ? t('followup:disease.t2dm') : '', patient.allergies ? t('referral.allergies', { allergies: patient.allergies }) : '']
+  const history = [
+    patient.hypertension ? t('followup:disease.hypertension') : '',
+    patient.diabetes ? t('followup:disease.t2dm') : '',
+    patient.allergies ? t('referral.allergies', { allergies: patient.allergies }) : '',
+  ]
     .filter(Boolean)
     .join('；');
   const doctor = record?.doctorName ?? '';
