@@ -15,7 +15,7 @@ import { countyTargetInput } from '../../support/fhir-peer/test-peer';
  * and nothing of the other center — whatever the moments were.
  */
 
-const CENTER: CenterSeed = { institutionCode: '12130321MB0000019T', patients: 1_500, prefix: 'aa', ecgEvery: 50 };
+const CENTER: CenterSeed = { institutionCode: '12130321MB0000019T', patients: 2_500, prefix: 'aa', ecgEvery: 50 };
 const OTHER: CenterSeed = { institutionCode: '12130322MB00000274', patients: 40, prefix: 'bb', areaCode: '130322' };
 
 let pki: PlatformPki;
@@ -51,11 +51,11 @@ describe('first sync of a new station survives kill -9 at any point', () => {
       await station.call('sync.configure', countyTargetInput(pki, peer.url));
       const killedAt: { received: number; total: number }[] = [];
       for (let kill = 0; kill < 4; kill++) {
-        // Once it is pulling, at a random moment within the next 0.8 s (a station that already finished reports no
+        // Once it is pulling, at a random moment within the next 0.4 s (a station that already finished reports no
         // progress: then there is nothing left to interrupt).
         const pulling = await Promise.race([station.nextProgress(), new Promise<null>((resolve) => setTimeout(() => resolve(null), 30_000))]);
         if (pulling === null) break;
-        await new Promise((resolve) => setTimeout(resolve, random() * 800));
+        await new Promise((resolve) => setTimeout(resolve, random() * 400));
         killedAt.push(station.progress ?? { received: 0, total: 0 });
         await killHard(station);
         station = await startStationProcess('resume', { institutionCode: CENTER.institutionCode, dataDir });
