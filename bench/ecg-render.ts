@@ -23,7 +23,7 @@ import { chromium } from 'playwright-core';
 import { build, type Rollup } from 'vite';
 import { synthesizeEcg } from '../src/main/ecg/devices/synthetic-ecg';
 import { STANDARD_LEADS } from '../src/shared/ecg';
-import { chromiumPath } from '../test/e2e/browser';
+import { chromiumPath } from '../test/support/chromium';
 import { PARSE_KEYS, parseFigures } from './ecg-parse';
 import { ensureTool, missingFigures, PartialBenchError } from './ensure-tool';
 import { median, round } from './stats';

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -10,14 +10,12 @@ import { afterAll, beforeAll } from 'vitest';
 import { generatePlatformPki, type PlatformPki } from '../support/fhir-peer/certs';
 import { startFhirPeer, type FhirPeer } from '../support/fhir-peer/peer';
 import { startHarness, type Harness } from '../support/harness/server';
+import { chromiumPath } from '../support/chromium';
+
+export { chromiumPath };
 import { EVERY_DAY_CALENDAR } from '../support/test-services';
 import { readFeatureSetting } from '../../src/main/settings/settings-service';
 import { writeWorkingCalendar } from '../../src/main/settings/working-calendar';
-
-/** Debian's Chromium where present (Playwright's own browser download is not possible here). */
-export function chromiumPath(): string | undefined {
-  return ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => existsSync(p));
-}
 
 export interface E2eContext {
   harness: Harness;
