@@ -5,7 +5,7 @@ import type { Patient } from '../../shared/api/patients';
 import { DEFAULT_SYNC_ROUTING, syncRoutingSchema, type SyncFamily, type SyncRouting, type SyncTargetId } from '../../shared/sync';
 import type { Sqlite } from '../db/open';
 import * as schema from '../db/schema';
-import { columnsExcept, columnsOf, orNull, readQuery, readRow, readRows, selectList } from '../db/read-sql';
+import { columnsExcept, columnsOf, orNull, readQuery, readRow, readRows, selectList, value } from '../db/read-sql';
 import { drizzleOf } from './drizzle-of';
 import { prepared } from './pulled/store';
 import { eq, ne, sql } from 'drizzle-orm';
@@ -222,18 +222,20 @@ export function queueSettings(sqlite: Sqlite): QueueSettings {
  * (its subject now names the kept record) is queued again for every configured target, in the merge's
  * transaction. Records that were already the kept patient's are unchanged and skipped.
  */
+const idsOf = (source: string) => readQuery(source, { id: value.text });
+const RECORDS_OF_PATIENT: [ChangeKind, ReturnType<typeof idsOf>][] = [
+  ['enrolment', idsOf('SELECT id FROM followup_enrolments WHERE patient_id = ?')],
+  ['followupVisit', idsOf('SELECT id FROM followup_records WHERE patient_id = ?')],
+  ['referral', idsOf('SELECT id FROM followup_referrals WHERE patient_id = ?')],
+  ['appointment', idsOf('SELECT id FROM followup_appointments WHERE patient_id = ?')],
+  ['healthCheck', idsOf('SELECT id FROM followup_health_checks WHERE patient_id = ?')],
+  ['visit', idsOf(`SELECT id FROM visits WHERE patient_id = ? AND status = 'closed'`)],
+  ['vitals', idsOf('SELECT id FROM vitals WHERE patient_id = ? AND visit_id IS NULL')],
+  ['ecg', idsOf('SELECT id FROM ecg_records WHERE patient_id = ?')],
+];
+
 export function queuePatientRecords(sqlite: Sqlite, patientId: string): number {
-  const ids = (sql: string) => sqlite.prepare(sql).pluck().all(patientId) as string[];
-  const work: [ChangeKind, string[]][] = [
-    ['enrolment', ids('SELECT id FROM followup_enrolments WHERE patient_id = ?')],
-    ['followupVisit', ids('SELECT id FROM followup_records WHERE patient_id = ?')],
-    ['referral', ids('SELECT id FROM followup_referrals WHERE patient_id = ?')],
-    ['appointment', ids('SELECT id FROM followup_appointments WHERE patient_id = ?')],
-    ['healthCheck', ids('SELECT id FROM followup_health_checks WHERE patient_id = ?')],
-    ['visit', ids(`SELECT id FROM visits WHERE patient_id = ? AND status = 'closed'`)],
-    ['vitals', ids('SELECT id FROM vitals WHERE patient_id = ? AND visit_id IS NULL')],
-    ['ecg', ids('SELECT id FROM ecg_records WHERE patient_id = ?')],
-  ];
+  const work: [ChangeKind, string[]][] = RECORDS_OF_PATIENT.map(([kind, query]) => [kind, readRows(sqlite, query, patientId).map((row) => row.id)]);
   let queued = 0;
   const settings = queueSettings(sqlite);
   for (const target of configuredTargets(sqlite)) {
@@ -371,8 +373,8 @@ const VITALS_BY = {
   visitId: readQuery(`SELECT ${selectList(VITALS_SHAPE)} FROM vitals WHERE visit_id = ? ORDER BY measured_at`, VITALS_SHAPE),
 };
 
-function readVitals(sqlite: Sqlite, by: keyof typeof VITALS_BY, value: string): VitalsRecord[] {
-  return readRows(sqlite, VITALS_BY[by], value).map((row) => ({
+function readVitals(sqlite: Sqlite, by: keyof typeof VITALS_BY, id: string): VitalsRecord[] {
+  return readRows(sqlite, VITALS_BY[by], id).map((row) => ({
     ...row,
     input: JSON.parse(row.input) as VitalsRecord['input'],
     derived: JSON.parse(row.derived) as VitalsRecord['derived'],
