@@ -49,6 +49,7 @@ import {
   upsertReply,
   type ConsultListRow,
 } from './repository';
+import { vitalsDerived } from '../clinic/vitals-derived';
 
 /**
  * Same shape as the sync module's `enqueueResources`: writes outbox rows, opens no transaction of its own, and
@@ -245,7 +246,7 @@ export class ConsultService {
 
   private recentVitals(patientId: string): ConsultVitals[] {
     return this.deps.clinic.listVitals(patientId, SUMMARY_VITALS).map((record) => {
-      const derived = record.derived as { systolic?: number; diastolic?: number; bmi?: number };
+      const derived = vitalsDerived(record.derived);
       return {
         id: record.id,
         measuredAt: record.measuredAt,

@@ -32,9 +32,14 @@ export interface ReadStatement {
   columns(): ResultColumn[];
 }
 
-/** The raw client of a read handle: it prepares statements and nothing else (no exec, pragma, transaction, close). */
+/**
+ * The raw client of a read handle: it prepares statements and groups reads into one snapshot, nothing else (no exec,
+ * pragma, close). A transaction here writes nothing by itself: its statements are still read-only ones, so several
+ * reads (a counter and the rows it counts) see one committed state.
+ */
 export interface ReadClient {
   prepare(source: string): ReadStatement;
+  transaction<T>(fn: () => T): () => T;
   readonly inTransaction: boolean;
 }
 
@@ -49,3 +54,9 @@ export type WriteClient = Sqlite;
 
 /** What a read function takes: a read handle, or only its raw client (raw reads through read-sql.ts need no more). */
 export type Reader = ReadDb | ReadClient;
+
+/** Runs `fn`'s reads in one read transaction (one snapshot under WAL); nested in an open transaction it joins it. */
+export function readTransaction<T>(db: Reader, fn: () => T): T {
+  const client = '$client' in db ? db.$client : db;
+  return client.transaction(fn)();
+}

@@ -6,14 +6,14 @@
 import type { IndicatorPatientRow, YearIndicatorsData } from '../../shared/api/followup';
 import { yearPeriod } from '../../shared/dates';
 import type { Disease, DiseaseIndicators, RuleSet } from '../../shared/followup';
-import type { Db } from '../db/open';
+import { readTransaction, type ReadDb } from '../db/handles';
 import { residentCardsById, residentKeys } from '../patients/population';
 import { computeIndicators } from './indicators';
 import { keptIndicators } from './indicator-years';
 import { indicatorPopulation } from './repository';
 
 /** The report computed from every follow-up of the year (the drill-down shows each patient's visits). */
-export function yearIndicators(db: Db, p: { year: number; rules: RuleSet }) {
+export function yearIndicators(db: ReadDb, p: { year: number; rules: RuleSet }) {
   const period = yearPeriod(p.year, p.rules.yearStartMonth);
   // Every resident's birth date in one covering-index read: in a county most of them are managed in a year.
   const births = new Map(residentKeys(db.$client).map((r) => [r.patientId, r.birthDate]));
@@ -22,8 +22,8 @@ export function yearIndicators(db: Db, p: { year: number; rules: RuleSet }) {
 }
 
 /** The report's figures, from the kept per-year facts (indicator-years.ts): one row per managed resident. */
-export function indicatorReport(db: Db, p: { year: number; rules: RuleSet }): YearIndicatorsData {
-  const indicators = db.$client.transaction(() => keptIndicators(db, p))();
+export function indicatorReport(db: ReadDb, p: { year: number; rules: RuleSet }): YearIndicatorsData {
+  const indicators = readTransaction(db, () => keptIndicators(db, p));
   const summary = (d: DiseaseIndicators) => ({
     standardManagement: { numerator: d.standardManagement.numerator, denominator: d.standardManagement.denominator, rate: d.standardManagement.rate },
     control: { numerator: d.control.numerator, denominator: d.control.denominator, rate: d.control.rate },
@@ -41,7 +41,7 @@ export interface IndicatorPatientsParams {
 }
 
 /** The patients behind one number of the report, each with why they count where they do. */
-export function indicatorPatients(db: Db, p: IndicatorPatientsParams & { rules: RuleSet }): IndicatorPatientRow[] {
+export function indicatorPatients(db: ReadDb, p: IndicatorPatientsParams & { rules: RuleSet }): IndicatorPatientRow[] {
   const { period, patients, indicators } = yearIndicators(db, p);
   const d = indicators[p.disease];
   const chosen = d[p.indicator];

@@ -18,7 +18,10 @@
 
 import type { RuleSet } from '../../shared/followup';
 import { yearPeriod } from '../../shared/dates';
-import type { Db, Sqlite } from '../db/open';
+import type { ReadDb } from '../db/handles';
+import type { Sqlite } from '../db/open';
+import { readQuery, readRow, readRows, value } from '../db/read-sql';
+import { followupHealthChecks } from '../db/schema/followup';
 import { indicatorsFromYearFacts, type IndicatorYearFacts } from './indicators';
 
 type YearRules = Pick<RuleSet, 'yearStartMonth'>;
@@ -103,35 +106,34 @@ export function rebuildIndicatorYears(sqlite: Sqlite, rules: YearRules): number 
 const FIELD = '\x1f';
 const ROW = '\x1e';
 
+const YEAR_FACTS = readQuery(
+  `SELECT group_concat(m.patient_id || char(31) || m.disease || char(31) || p.birth_date || char(31) || ifnull(y.visits, 0) || char(31) ||
+    ifnull(y.latest_on, '') || char(31) || ifnull(y.sbp, '') || char(31) || ifnull(y.dbp, '') || char(31) || ifnull(y.fbg, ''), char(30)) AS text
+  FROM (SELECT DISTINCT patient_id, disease FROM followup_enrolments WHERE enrolled_on <= @end AND (ended_on IS NULL OR ended_on >= @start)) m
+  JOIN patients p ON p.id = m.patient_id AND p.merged_into IS NULL
+  LEFT JOIN followup_indicator_years y ON y.year_start = @start AND y.disease = m.disease AND y.resident_id = m.patient_id`,
+  { text: value.textOrNull },
+);
+const CHECKED_IN_YEAR = readQuery(
+  `SELECT DISTINCT patient_id AS patientId FROM followup_health_checks WHERE check_date >= @start AND check_date <= @end`,
+  { patientId: followupHealthChecks.patientId },
+);
+
 /**
  * The year's facts of every resident managed in it (an enrolment overlapping the year; residents merged away are
  * left out, their enrolments are the kept resident's now): one statement, handed over as one text (see
  * patients/population.ts for why), joined to the kept row of the year when the resident has one.
  */
-export function yearFacts(db: Db, p: { year: number; rules: Pick<RuleSet, 'yearStartMonth' | 'standardManagement'> }): IndicatorYearFacts[] {
+export function yearFacts(db: ReadDb, p: { year: number; rules: Pick<RuleSet, 'yearStartMonth' | 'standardManagement'> }): IndicatorYearFacts[] {
   const period = yearPeriod(p.year, p.rules.yearStartMonth);
-  const sqlite = db.$client;
-  const text: unknown = sqlite
-    .prepare(
-      `SELECT group_concat(m.patient_id || char(31) || m.disease || char(31) || p.birth_date || char(31) || ifnull(y.visits, 0) || char(31) ||
-        ifnull(y.latest_on, '') || char(31) || ifnull(y.sbp, '') || char(31) || ifnull(y.dbp, '') || char(31) || ifnull(y.fbg, ''), char(30))
-      FROM (SELECT DISTINCT patient_id, disease FROM followup_enrolments WHERE enrolled_on <= @end AND (ended_on IS NULL OR ended_on >= @start)) m
-      JOIN patients p ON p.id = m.patient_id AND p.merged_into IS NULL
-      LEFT JOIN followup_indicator_years y ON y.year_start = @start AND y.disease = m.disease AND y.resident_id = m.patient_id`,
-    )
-    .pluck()
-    .get({ start: period.start, end: period.end });
+  const text = readRow(db, YEAR_FACTS, { start: period.start, end: period.end })?.text;
   // Only asked for when the programme's settings require the annual check (off by default).
   const checked = new Set<string>();
   if (p.rules.standardManagement.requireAnnualHealthCheck) {
-    const ids: unknown[] = sqlite
-      .prepare(`SELECT DISTINCT patient_id FROM followup_health_checks WHERE check_date >= @start AND check_date <= @end`)
-      .pluck()
-      .all({ start: period.start, end: period.end });
-    for (const id of ids) if (typeof id === 'string') checked.add(id);
+    for (const row of readRows(db, CHECKED_IN_YEAR, { start: period.start, end: period.end })) checked.add(row.patientId);
   }
   const out: IndicatorYearFacts[] = [];
-  if (typeof text !== 'string' || text.length === 0) return out;
+  if (!text) return out;
   const number = (value: string) => (value === '' ? null : Number(value));
   for (const line of text.split(ROW)) {
     const [patientId, disease, birthDate, visits, latestOn, sbp, dbp, fbg] = line.split(FIELD);
@@ -149,6 +151,6 @@ export function yearFacts(db: Db, p: { year: number; rules: Pick<RuleSet, 'yearS
 }
 
 /** The year's report from the kept facts. */
-export function keptIndicators(db: Db, p: { year: number; rules: RuleSet }) {
+export function keptIndicators(db: ReadDb, p: { year: number; rules: RuleSet }) {
   return indicatorsFromYearFacts(yearFacts(db, p), p.year, p.rules);
 }

@@ -12,7 +12,7 @@
  */
 
 import type { DueFacts } from '../../shared/followup';
-import type { Db, Sqlite } from '../db/open';
+import type { ReadClient, ReadDb } from '../db/handles';
 import * as repo from './repository';
 
 /** More changed residents than this are cheaper to read as the whole table than one by one. */
@@ -26,7 +26,7 @@ interface Mirror {
   checks: Map<string, string>;
 }
 
-const mirrors = new WeakMap<Sqlite, Mirror>();
+const mirrors = new WeakMap<ReadClient, Mirror>();
 
 export interface ListState {
   facts: ReadonlyMap<string, readonly DueFacts[]>;
@@ -34,7 +34,7 @@ export interface ListState {
   checks: ReadonlyMap<string, string>;
 }
 
-function load(db: Db, seq: number, from: string, to: string): Mirror {
+function load(db: ReadDb, seq: number, from: string, to: string): Mirror {
   return { seq, facts: repo.dueFactsByPatient(db), checksFrom: from, checksTo: to, checks: repo.latestHealthChecksBetween(db, from, to) };
 }
 
@@ -42,7 +42,7 @@ function load(db: Db, seq: number, from: string, to: string): Mirror {
  * The due facts and health checks as of the caller's read transaction; `from`–`to` is the health-check window (the
  * reporting year up to the list's day). Throws outside a transaction: the counter and the rows must be one snapshot.
  */
-export function listState(db: Db, from: string, to: string): ListState {
+export function listState(db: ReadDb, from: string, to: string): ListState {
   const sqlite = db.$client;
   if (!sqlite.inTransaction) throw new Error('listState must run inside the list’s read transaction');
   const seq = repo.listChangeCounter(db);
@@ -85,6 +85,6 @@ export function listState(db: Db, from: string, to: string): ListState {
 }
 
 /** Forgets the connection's mirror (tests that compare a fresh read with the kept one). */
-export function dropListMirror(db: Db): void {
+export function dropListMirror(db: ReadDb): void {
   mirrors.delete(db.$client);
 }

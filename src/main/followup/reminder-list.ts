@@ -11,7 +11,7 @@
 import { REMINDER_KINDS, type ReminderFilter, type ReminderRow } from '../../shared/api/followup';
 import { yearPeriodContaining } from '../../shared/dates';
 import type { DueItem, DuePerson, RuleSet } from '../../shared/followup';
-import type { Db } from '../db/open';
+import { readTransaction, type ReadDb } from '../db/handles';
 import {
   residentCards,
   residentCardsById,
@@ -42,8 +42,8 @@ export interface ReminderListParams {
  * Every reminder as of `asOf` for the filtered population, most urgent first (reminders.ts); ties keep list order
  * (village, name). Pure of the clock; read in one read transaction so the three reads see one state.
  */
-export function sweepList(db: Db, p: ReminderListParams & { residents?: readonly ResidentKey[] }): DueItem[] {
-  return db.$client.transaction(() => {
+export function sweepList(db: ReadDb, p: ReminderListParams & { residents?: readonly ResidentKey[] }): DueItem[] {
+  return readTransaction(db, () => {
     const filter = { village: p.filter.village, familyDoctor: p.filter.familyDoctor };
     // A caller that shows every row (the call list) has read the residents' cards already: they carry the keys.
     const residents = p.residents ?? residentKeys(db.$client, filter);
@@ -63,7 +63,7 @@ export function sweepList(db: Db, p: ReminderListParams & { residents?: readonly
       });
     }
     return sweepDueItems(people, p.asOf, p.rules);
-  })();
+  });
 }
 
 export function rowOf(item: DueItem, card: ResidentCard): ReminderRow {
@@ -88,7 +88,7 @@ export function rowOf(item: DueItem, card: ResidentCard): ReminderRow {
 }
 
 /** Items with what they show: cards looked up for these items only. */
-export function rowsOf(db: Db, items: readonly DueItem[], cards?: Map<string, ResidentCard>): ReminderRow[] {
+export function rowsOf(db: ReadDb, items: readonly DueItem[], cards?: Map<string, ResidentCard>): ReminderRow[] {
   const known =
     cards ??
     residentCardsById(
@@ -111,7 +111,7 @@ export interface ReminderPage {
 }
 
 /** The screen's page: counts of every kind, the chosen kind's total and one page of rows. */
-export function reminderPageAsOf(db: Db, p: ReminderListParams & { kind?: ReminderFilter['kind']; limit: number; offset: number }): ReminderPage {
+export function reminderPageAsOf(db: ReadDb, p: ReminderListParams & { kind?: ReminderFilter['kind']; limit: number; offset: number }): ReminderPage {
   const all = sweepList(db, p);
   const counts: Record<string, number> = Object.fromEntries(REMINDER_KINDS.map((k) => [k, 0]));
   for (const item of all) counts[item.kind] += 1;
@@ -120,8 +120,8 @@ export function reminderPageAsOf(db: Db, p: ReminderListParams & { kind?: Remind
 }
 
 /** Every row of the list with what it shows (exports, tools and tests). */
-export function reminderRowsAsOf(db: Db, p: ReminderListParams & { kind?: ReminderFilter['kind'] }): ReminderRow[] {
-  return db.$client.transaction(() => {
+export function reminderRowsAsOf(db: ReadDb, p: ReminderListParams & { kind?: ReminderFilter['kind'] }): ReminderRow[] {
+  return readTransaction(db, () => {
     const whole = p.filter.village === undefined && p.filter.familyDoctor === undefined;
     if (whole)
       return rowsOf(
@@ -133,11 +133,11 @@ export function reminderRowsAsOf(db: Db, p: ReminderListParams & { kind?: Remind
     const cards = residentCards(db.$client, p.filter);
     const items = sweepList(db, { ...p, residents: cards }).filter((item) => !p.kind || item.kind === p.kind);
     return rowsOf(db, items, new Map(cards.map((c) => [c.patientId, c])));
-  })();
+  });
 }
 
 export function callListAsOf(
-  db: Db,
+  db: ReadDb,
   p: ReminderListParams & { kind?: ReminderFilter['kind']; locale: CsvLocale },
 ): { fileName: string; content: string; rows: number } {
   const rows = reminderRowsAsOf(db, p);
@@ -148,6 +148,6 @@ export function callListAsOf(
   };
 }
 
-export function familyDoctorsOf(db: Db): string[] {
+export function familyDoctorsOf(db: ReadDb): string[] {
   return doctorsOfResidents(db.$client);
 }

@@ -2,7 +2,7 @@
 
 import type { IndicatorPatientRow, ReminderFilter, ReminderRow, YearIndicatorsData } from '../../shared/api/followup';
 import type { RuleSet } from '../../shared/followup';
-import type { Db } from '../db/open';
+import type { ReadDb } from '../db/handles';
 import type { CsvLocale } from './call-list';
 import { indicatorPatients, indicatorReport, type IndicatorPatientsParams } from './indicator-report';
 import { callListAsOf, familyDoctorsOf, reminderPageAsOf, reminderRowsAsOf, type ReminderPage } from './reminder-list';
@@ -32,7 +32,7 @@ export interface ReminderAnswers {
   indicatorPatients: IndicatorPatientRow[];
 }
 
-export function runReminderRequest(db: Db, request: ReminderRequest): ReminderAnswers[ReminderRequest['op']] {
+export function runReminderRequest(db: ReadDb, request: ReminderRequest): ReminderAnswers[ReminderRequest['op']] {
   switch (request.op) {
     case 'page':
       return reminderPageAsOf(db, request);

@@ -10,11 +10,12 @@ import Database from 'better-sqlite3-multiple-ciphers';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { parentPort, workerData } from 'node:worker_threads';
 import { ApiError } from '../../shared/api/errors';
-import { applyKey, proveKey, type Db } from '../db/open';
+import type { ReadDb } from '../db/handles';
+import { applyKey, proveKey } from '../db/open';
 import * as schema from '../db/schema';
 import { runReminderRequest, type ReminderRequest, type ReminderWorkerData } from './reminder-requests';
 
-function openReadOnly(data: ReminderWorkerData): Db {
+function openReadOnly(data: ReminderWorkerData): ReadDb {
   const sqlite = new Database(data.dbFile, { readonly: true, fileMustExist: true });
   applyKey(sqlite, Buffer.from(data.key));
   proveKey(sqlite);
@@ -22,7 +23,8 @@ function openReadOnly(data: ReminderWorkerData): Db {
   // The sweep reads the due state, the residents' list index and this year's checks, the indicators a year's range
   // of the follow-up index: tens of MB at 50,000 patients that stay decrypted in this connection's cache.
   sqlite.pragma('cache_size = -65536');
-  return drizzle(sqlite, { schema }) as Db;
+  // Read-only at run time (SQLite refuses writes on this connection) and in its type.
+  return drizzle(sqlite, { schema });
 }
 
 function errorData(err: unknown) {
@@ -32,7 +34,7 @@ function errorData(err: unknown) {
 
 if (parentPort) {
   const port = parentPort;
-  let db: Db | undefined;
+  let db: ReadDb | undefined;
   port.on('message', (request: ReminderRequest & { id: number }) => {
     try {
       db ??= openReadOnly(workerData as ReminderWorkerData);

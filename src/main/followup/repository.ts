@@ -9,6 +9,7 @@
 import { and, asc, count, desc, eq, gt, gte, inArray, isNull, lte, ne, or, sql } from 'drizzle-orm';
 import type { Disease, DueFacts, IndicatorFollowUp, IndicatorPatient } from '../../shared/followup';
 import type { YearPeriod } from '../../shared/dates';
+import type { ReadDb } from '../db/handles';
 import type { Db } from '../db/open';
 import {
   followupAppointments,
@@ -407,7 +408,7 @@ function amongPatients(column: typeof f.patientId | typeof followupHealthChecks.
 }
 
 /** The kept due state of every open enrolment (or of the given patients'), by patient. */
-export function dueFactsByPatient(db: Db, patientIds?: readonly string[]): Map<string, DueFacts[]> {
+export function dueFactsByPatient(db: ReadDb, patientIds?: readonly string[]): Map<string, DueFacts[]> {
   const query = db.select({ text: DUE_ROWS }).from(followupDueState);
   const text = (patientIds ? query.where(amongPatients(f.patientId, patientIds)) : query).get()?.text;
   const rows: unknown = text ? JSON.parse(text) : [];
@@ -438,22 +439,22 @@ export function dueFactsByPatient(db: Db, patientIds?: readonly string[]): Map<s
 }
 
 /** One enrolment's kept due state (tests and the rebuild check compare it with the history). */
-export function dueStateRow(db: Db, enrolmentId: string): typeof followupDueState.$inferSelect | undefined {
+export function dueStateRow(db: ReadDb, enrolmentId: string): typeof followupDueState.$inferSelect | undefined {
   return db.select().from(followupDueState).where(eq(followupDueState.enrolmentId, enrolmentId)).get();
 }
 
-export function allDueStateRows(db: Db): (typeof followupDueState.$inferSelect)[] {
+export function allDueStateRows(db: ReadDb): (typeof followupDueState.$inferSelect)[] {
   return db.select().from(followupDueState).orderBy(asc(followupDueState.enrolmentId)).all();
 }
 
 /** Every kept indicator row (tests and the rebuild check compare them with the history). */
-export function allIndicatorYearRows(db: Db): (typeof followupIndicatorYears.$inferSelect)[] {
+export function allIndicatorYearRows(db: ReadDb): (typeof followupIndicatorYears.$inferSelect)[] {
   const y = followupIndicatorYears;
   return db.select().from(y).orderBy(asc(y.residentId), asc(y.disease), asc(y.yearStart)).all();
 }
 
 /** Each patient's latest health check within [from, to] (a range of followup_health_checks_date_idx). */
-export function latestHealthChecksBetween(db: Db, from: string, to: string): Map<string, string> {
+export function latestHealthChecksBetween(db: ReadDb, from: string, to: string): Map<string, string> {
   const h = followupHealthChecks;
   const row = db
     .select({ text: sql<string | null>`group_concat(${h.patientId} || char(31) || ${h.checkDate}, char(30))` })
@@ -470,7 +471,7 @@ export function latestHealthChecksBetween(db: Db, from: string, to: string): Map
 }
 
 /** The given patients' latest health check within [from, to] (the patient index, one short range each). */
-export function latestHealthChecksOf(db: Db, patientIds: readonly string[], from: string, to: string): Map<string, string> {
+export function latestHealthChecksOf(db: ReadDb, patientIds: readonly string[], from: string, to: string): Map<string, string> {
   const h = followupHealthChecks;
   const rows = db
     .select({ patientId: h.patientId, latest: sql<string>`max(${h.checkDate})` })
@@ -482,7 +483,7 @@ export function latestHealthChecksOf(db: Db, patientIds: readonly string[], from
 }
 
 /** The change log's counter now (0 before any change): followup_list_changes, written by triggers (0031). */
-export function listChangeCounter(db: Db): number {
+export function listChangeCounter(db: ReadDb): number {
   return (
     db
       .select({ seq: sql<number>`ifnull(max(${followupListChanges.seq}), 0)` })
@@ -492,7 +493,7 @@ export function listChangeCounter(db: Db): number {
 }
 
 /** Residents whose due state or health checks changed after counter `since`, at most `limit` + 1 of them. */
-export function patientsChangedSince(db: Db, since: number, limit: number): string[] {
+export function patientsChangedSince(db: ReadDb, since: number, limit: number): string[] {
   const c = followupListChanges;
   return db
     .select({ residentId: c.residentId })
@@ -511,7 +512,7 @@ export function patientsChangedSince(db: Db, since: number, limit: number): stri
  * The follow-ups are a range of the covering followup_records_year_idx handed over as one text, in date order;
  * same-day entries of a patient are put in written order here, which costs less than SQLite sorting 200,000 lines.
  */
-export function indicatorPopulation(db: Db, period: YearPeriod, birthDates: ReadonlyMap<string, string>): IndicatorPatient[] {
+export function indicatorPopulation(db: ReadDb, period: YearPeriod, birthDates: ReadonlyMap<string, string>): IndicatorPatient[] {
   const e = followupEnrolments;
   const enrolments = db
     .select({
@@ -584,7 +585,7 @@ function modeOf(field: string): IndicatorFollowUp['mode'] {
   throw new Error(`followup_records holds an unknown mode: ${field}`);
 }
 
-function healthCheckDatesBetween(db: Db, from: string, to: string): Map<string, string[]> {
+function healthCheckDatesBetween(db: ReadDb, from: string, to: string): Map<string, string[]> {
   const h = followupHealthChecks;
   const row = db
     .select({ text: sql<string | null>`group_concat(${h.patientId} || char(31) || ${h.checkDate}, char(30))` })

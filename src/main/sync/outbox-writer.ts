@@ -5,6 +5,7 @@ import type { Patient } from '../../shared/api/patients';
 import { DEFAULT_SYNC_ROUTING, syncRoutingSchema, type SyncFamily, type SyncRouting, type SyncTargetId } from '../../shared/sync';
 import type { Sqlite } from '../db/open';
 import * as schema from '../db/schema';
+import { columnsExcept, columnsOf, orNull, readQuery, readRow, readRows, selectList, value } from '../db/read-sql';
 import { drizzleOf } from './drizzle-of';
 import { prepared } from './pulled/store';
 import { eq, ne, sql } from 'drizzle-orm';
@@ -221,18 +222,20 @@ export function queueSettings(sqlite: Sqlite): QueueSettings {
  * (its subject now names the kept record) is queued again for every configured target, in the merge's
  * transaction. Records that were already the kept patient's are unchanged and skipped.
  */
+const idsOf = (source: string) => readQuery(source, { id: value.text });
+const RECORDS_OF_PATIENT: [ChangeKind, ReturnType<typeof idsOf>][] = [
+  ['enrolment', idsOf('SELECT id FROM followup_enrolments WHERE patient_id = ?')],
+  ['followupVisit', idsOf('SELECT id FROM followup_records WHERE patient_id = ?')],
+  ['referral', idsOf('SELECT id FROM followup_referrals WHERE patient_id = ?')],
+  ['appointment', idsOf('SELECT id FROM followup_appointments WHERE patient_id = ?')],
+  ['healthCheck', idsOf('SELECT id FROM followup_health_checks WHERE patient_id = ?')],
+  ['visit', idsOf(`SELECT id FROM visits WHERE patient_id = ? AND status = 'closed'`)],
+  ['vitals', idsOf('SELECT id FROM vitals WHERE patient_id = ? AND visit_id IS NULL')],
+  ['ecg', idsOf('SELECT id FROM ecg_records WHERE patient_id = ?')],
+];
+
 export function queuePatientRecords(sqlite: Sqlite, patientId: string): number {
-  const ids = (sql: string) => sqlite.prepare(sql).pluck().all(patientId) as string[];
-  const work: [ChangeKind, string[]][] = [
-    ['enrolment', ids('SELECT id FROM followup_enrolments WHERE patient_id = ?')],
-    ['followupVisit', ids('SELECT id FROM followup_records WHERE patient_id = ?')],
-    ['referral', ids('SELECT id FROM followup_referrals WHERE patient_id = ?')],
-    ['appointment', ids('SELECT id FROM followup_appointments WHERE patient_id = ?')],
-    ['healthCheck', ids('SELECT id FROM followup_health_checks WHERE patient_id = ?')],
-    ['visit', ids(`SELECT id FROM visits WHERE patient_id = ? AND status = 'closed'`)],
-    ['vitals', ids('SELECT id FROM vitals WHERE patient_id = ? AND visit_id IS NULL')],
-    ['ecg', ids('SELECT id FROM ecg_records WHERE patient_id = ?')],
-  ];
+  const work: [ChangeKind, string[]][] = RECORDS_OF_PATIENT.map(([kind, query]) => [kind, readRows(sqlite, query, patientId).map((row) => row.id)]);
   let queued = 0;
   const settings = queueSettings(sqlite);
   for (const target of configuredTargets(sqlite)) {
@@ -278,7 +281,7 @@ function mapChange(sqlite: Sqlite, kind: ChangeKind, id: string): ResourceWithId
       return healthCheckToFhir(row);
     }
     case 'vitals': {
-      const vitals = readVitals(sqlite, 'id = ?', id)[0];
+      const vitals = readVitals(sqlite, 'id', id)[0];
       if (!vitals) throw new Error(`recordChange: no vitals ${id}`);
       if (vitals.visitId && visitIsOpen(sqlite, vitals.visitId)) return [];
       return vitalsToObservations(vitals);
@@ -293,7 +296,7 @@ function mapChange(sqlite: Sqlite, kind: ChangeKind, id: string): ResourceWithId
         .where(eq(schema.visits.recordId, visit.recordId))
         .all()
         .map((row) => row.id);
-      const vitals = versionIds.flatMap((versionId) => readVitals(sqlite, 'visit_id = ?', versionId));
+      const vitals = versionIds.flatMap((versionId) => readVitals(sqlite, 'visitId', versionId));
       return [...visitToFhir(visit, previous), ...vitals.flatMap((record) => vitalsToObservations(record))];
     }
     case 'queue':
@@ -364,26 +367,44 @@ export function readPatient(sqlite: Sqlite, id: string): Patient {
   return row;
 }
 
-function readVitals(sqlite: Sqlite, where: string, value: string): VitalsRecord[] {
-  const rows = sqlite
-    .prepare(
-      `SELECT id, patient_id AS patientId, visit_id AS visitId, measured_at AS measuredAt, input, derived, flags, recorded_by AS recordedBy
-       FROM vitals WHERE ${where} ORDER BY measured_at`,
-    )
-    .all(value) as (Omit<VitalsRecord, 'input' | 'derived' | 'flags'> & { input: string; derived: string; flags: string })[];
-  return rows.map((row) => ({ ...row, input: JSON.parse(row.input), derived: JSON.parse(row.derived), flags: JSON.parse(row.flags) }));
+const VITALS_SHAPE = columnsOf(schema.vitals, 'id', 'patientId', 'visitId', 'source', 'measuredAt', 'input', 'derived', 'flags', 'recordedBy');
+const VITALS_BY = {
+  id: readQuery(`SELECT ${selectList(VITALS_SHAPE)} FROM vitals WHERE id = ? ORDER BY measured_at`, VITALS_SHAPE),
+  visitId: readQuery(`SELECT ${selectList(VITALS_SHAPE)} FROM vitals WHERE visit_id = ? ORDER BY measured_at`, VITALS_SHAPE),
+};
+
+function readVitals(sqlite: Sqlite, by: keyof typeof VITALS_BY, id: string): VitalsRecord[] {
+  return readRows(sqlite, VITALS_BY[by], id).map((row) => ({
+    ...row,
+    input: JSON.parse(row.input) as VitalsRecord['input'],
+    derived: JSON.parse(row.derived) as VitalsRecord['derived'],
+    flags: JSON.parse(row.flags) as VitalsRecord['flags'],
+  }));
 }
 
+const q = schema.queueEntries;
+const QUEUE_ENTRY_SHAPE = {
+  id: q.id,
+  patientId: q.patientId,
+  clinicDate: q.clinicDate,
+  status: q.status,
+  priority: q.priority,
+  clinicianName: orNull(schema.users.displayName),
+  checkedInAt: q.checkedInAt,
+  startedAt: q.startedAt,
+  finishedAt: q.finishedAt,
+};
+const queueEntryById = readQuery(
+  `SELECT q.id, q.patient_id AS patientId, q.clinic_date AS clinicDate, q.status, q.priority, u.display_name AS clinicianName,
+    q.checked_in_at AS checkedInAt, q.started_at AS startedAt, q.finished_at AS finishedAt
+   FROM queue_entries q LEFT JOIN users u ON u.id = q.clinician_id WHERE q.id = ?`,
+  QUEUE_ENTRY_SHAPE,
+);
+
 function readQueueEntry(sqlite: Sqlite, id: string): QueueEntryForFhir {
-  const row = sqlite
-    .prepare(
-      `SELECT q.id, q.patient_id AS patientId, q.clinic_date AS clinicDate, q.status, q.priority, u.display_name AS clinicianName,
-        q.checked_in_at AS checkedInAt, q.started_at AS startedAt, q.finished_at AS finishedAt
-       FROM queue_entries q LEFT JOIN users u ON u.id = q.clinician_id WHERE q.id = ?`,
-    )
-    .get(id) as (Omit<QueueEntryForFhir, 'priority'> & { priority: number }) | undefined;
+  const row = readRow(sqlite, queueEntryById, id);
   if (!row) throw new Error(`recordChange: no queue entry ${id}`);
-  return { ...row, priority: row.priority === 1 };
+  return row;
 }
 
 function visitIsOpen(sqlite: Sqlite, visitId: string): boolean {
@@ -391,26 +412,37 @@ function visitIsOpen(sqlite: Sqlite, visitId: string): boolean {
   return row?.status === 'open';
 }
 
+const VISIT_SHAPE = columnsExcept(schema.visits, 'clinicianId', 'updatedAt');
+const visitById = readQuery(`SELECT ${selectList(VISIT_SHAPE)} FROM visits WHERE id = ?`, VISIT_SHAPE);
+
 function readVisit(sqlite: Sqlite, id: string): Visit {
-  const row = sqlite
-    .prepare(
-      `SELECT id, record_id AS recordId, version, supersedes, patient_id AS patientId, queue_entry_id AS queueEntryId, status,
-        chief_complaint AS chiefComplaint, history, examination, diagnoses, plan, prescription, correction_reason AS correctionReason,
-        clinician_name AS clinicianName, opened_at AS openedAt, closed_at AS closedAt FROM visits WHERE id = ?`,
-    )
-    .get(id) as (Omit<Visit, 'diagnoses'> & { diagnoses: string }) | undefined;
+  const row = readRow(sqlite, visitById, id);
   if (!row) throw new Error(`recordChange: no visit ${id}`);
   return { ...row, diagnoses: JSON.parse(row.diagnoses) as Visit['diagnoses'] };
 }
 
+const ECG_SHAPE = columnsOf(
+  schema.ecgRecords,
+  'id',
+  'patientId',
+  'recordedAt',
+  'source',
+  'sourceName',
+  'format',
+  'sampleRateHz',
+  'sampleCount',
+  'leadNames',
+  'annotationCount',
+  'measurements',
+  'interpretation',
+  'interpretedBy',
+  'signedAt',
+  'samples',
+);
+const ecgById = readQuery(`SELECT ${selectList(ECG_SHAPE)} FROM ecg_records WHERE id = ?`, ECG_SHAPE);
+
 function readEcg(sqlite: Sqlite, id: string) {
-  const row = sqlite
-    .prepare(
-      `SELECT id, patient_id AS patientId, recorded_at AS recordedAt, source, source_name AS sourceName, format,
-        sample_rate_hz AS sampleRateHz, sample_count AS sampleCount, lead_names AS leadNames, annotation_count AS annotationCount,
-        measurements, interpretation, interpreted_by AS interpretedBy, signed_at AS signedAt, samples FROM ecg_records WHERE id = ?`,
-    )
-    .get(id) as (Omit<EcgSummary, 'leadNames' | 'measurements' | 'durationS'> & { leadNames: string; measurements: string; samples: Buffer }) | undefined;
+  const row = readRow(sqlite, ecgById, id);
   if (!row) throw new Error(`recordChange: no ECG ${id}`);
   const { samples, ...rest } = row;
   const leadNames = JSON.parse(rest.leadNames) as string[];

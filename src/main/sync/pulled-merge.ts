@@ -1,4 +1,6 @@
 import type { Sqlite } from '../db/open';
+import { readQuery, readRow } from '../db/read-sql';
+import { patients } from '../db/schema';
 import { repointPatient } from '../patients/patient-merge';
 import { insertPatientRow } from '../patients/patient-service';
 import { searchColumnsFor } from '../patients/patient-keys';
@@ -31,6 +33,8 @@ export const LOCAL_ONLY = {
   allergies: null,
 } as const;
 
+const MERGED_INTO = readQuery('SELECT merged_into AS mergedInto FROM patients WHERE id = ?', { mergedInto: patients.mergedInto });
+
 /**
  * A Patient merged on another station (duplicate resolution there) arrives as active false, replaced-by the kept
  * record: this station makes the same merge — every row of the gone record moves to the kept one, the gone record
@@ -39,10 +43,10 @@ export const LOCAL_ONLY = {
  */
 export function applyPulledMerge(sqlite: Sqlite, remote: PatientFromFhir & { replacedBy: string }, now: string): void {
   const keepId = remote.replacedBy;
-  const exists = sqlite.prepare('SELECT merged_into FROM patients WHERE id = ?').pluck();
   // The kept record arrives on its own (the Patient stream has no order): the merge waits for it.
-  if (exists.get(keepId) === undefined) throw new MissingDependency('Patient', keepId);
-  const mergedInto = exists.get(remote.id) as string | null | undefined;
+  if (readRow(sqlite, MERGED_INTO, keepId) === undefined) throw new MissingDependency('Patient', keepId);
+  const gone = readRow(sqlite, MERGED_INTO, remote.id);
+  const mergedInto = gone === undefined ? undefined : gone.mergedInto;
   if (mergedInto === undefined) {
     // Never seen here: kept (merged, hidden) so a record still naming it finds its patient.
     insertPatientRow(sqlite, { ...pulledDemographics(remote), idNumber: null, idSuffix: null, noIdReason: 'unknown', ...LOCAL_ONLY, createdAt: now });

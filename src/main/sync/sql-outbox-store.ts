@@ -4,6 +4,7 @@ import { syncErrorInfo, type RecordSyncState, type SyncErrorInfo, type SyncTarge
 import { and, asc, count, desc, eq, isNull, sql } from 'drizzle-orm';
 import type { Sqlite } from '../db/open';
 import { syncConflicts, syncCursors, syncKnownVersions, syncOutbox } from '../db/schema';
+import { orNull, readQuery, readRow, readRows, value } from '../db/read-sql';
 import { drizzleOf } from './drizzle-of';
 import { prepared as preparedQuery } from './pulled/store';
 import { describeIssues, validateForSend } from './fhir-validate';
@@ -25,6 +26,41 @@ const UNSENT_STATES = `('pending', 'held', 'conflict')`;
 const SENDABLE = `o.target = @target AND o.state = 'pending' AND NOT EXISTS (
   SELECT 1 FROM sync_conflicts c WHERE c.target = o.target AND c.resource_type = o.resource_type
     AND c.resource_id = o.resource_id AND c.resolution IS NULL)`;
+
+// Declared shapes (read-sql.ts): the columns' own types, checked on first prepare and per row, prepared once per connection.
+const PENDING_SHAPE = {
+  seq: syncOutbox.seq,
+  target: syncOutbox.target,
+  resource: syncOutbox.resource,
+  attempts: syncOutbox.attempts,
+  baseVersion: orNull(syncKnownVersions.versionId),
+};
+const pendingQuery = (where: string) =>
+  readQuery(
+    `SELECT o.seq, o.target, o.resource, o.attempts, k.version_id AS baseVersion FROM sync_outbox o
+     LEFT JOIN sync_known_versions k ON k.target = o.target AND k.resource_type = o.resource_type AND k.resource_id = o.resource_id
+     WHERE ${SENDABLE} AND ${where} ORDER BY o.seq LIMIT @limit`,
+    PENDING_SHAPE,
+  );
+const PENDING_ORGANIZATIONS = pendingQuery(`o.resource_type = 'Organization'`);
+const PENDING_OTHERS = pendingQuery(`o.resource_type <> 'Organization'`);
+const COUNT_PENDING = readQuery(`SELECT count(*) AS n FROM sync_outbox o WHERE ${SENDABLE}`, { n: value.integer });
+
+const RECORD_STATE_SHAPE = {
+  target: syncOutbox.target,
+  state: syncOutbox.state,
+  lastError: syncOutbox.lastError,
+  nextAttemptAt: syncOutbox.nextAttemptAt,
+  knownVersion: orNull(syncKnownVersions.versionId),
+};
+const RECORD_STATES = readQuery(
+  `SELECT o.target, o.state, o.last_error AS lastError, o.next_attempt_at AS nextAttemptAt, k.version_id AS knownVersion
+   FROM sync_outbox o LEFT JOIN sync_known_versions k ON k.target = o.target AND k.resource_type = o.resource_type AND k.resource_id = o.resource_id
+   WHERE o.resource_type = ? AND o.resource_id = ?
+     AND o.seq = (SELECT max(seq) FROM sync_outbox l WHERE l.resource_type = o.resource_type AND l.resource_id = o.resource_id AND l.target = o.target)
+   ORDER BY o.target`,
+  RECORD_STATE_SHAPE,
+);
 
 /**
  * Statements used per pulled resource, prepared once per open database: preparing is most of a small
@@ -160,16 +196,9 @@ export class SqlOutboxStore implements OutboxStore {
    */
   pending(target: SyncTargetId, limit: number): OutboxEntry[] {
     const sqlite = this.sqlite();
-    const select = (where: string) =>
-      sqlite
-        .prepare(
-          `SELECT o.seq, o.target, o.resource, o.attempts, k.version_id AS baseVersion FROM sync_outbox o
-           LEFT JOIN sync_known_versions k ON k.target = o.target AND k.resource_type = o.resource_type AND k.resource_id = o.resource_id
-           WHERE ${SENDABLE} AND ${where} ORDER BY o.seq LIMIT @limit`,
-        )
-        .all({ target, limit }) as { seq: number; target: SyncTargetId; resource: string; attempts: number; baseVersion: string | null }[];
-    const organizations = select(`o.resource_type = 'Organization'`);
-    const rows = [...organizations, ...select(`o.resource_type <> 'Organization'`)].slice(0, limit);
+    const select = (query: typeof PENDING_ORGANIZATIONS) => readRows(sqlite, query, { target, limit });
+    const organizations = select(PENDING_ORGANIZATIONS);
+    const rows = [...organizations, ...select(PENDING_OTHERS)].slice(0, limit);
     const institution = stationInstitution(sqlite);
     return rows.map((row) => ({
       id: String(row.seq),
@@ -184,7 +213,7 @@ export class SqlOutboxStore implements OutboxStore {
   }
 
   countPending(target: SyncTargetId): number {
-    return (this.sqlite().prepare(`SELECT count(*) AS n FROM sync_outbox o WHERE ${SENDABLE}`).get({ target }) as { n: number }).n;
+    return readRow(this.sqlite(), COUNT_PENDING, { target })?.n ?? 0;
   }
 
   markSent(entryIds: readonly string[], versions: readonly ServerVersion[]): void {
@@ -366,21 +395,7 @@ export class SqlOutboxStore implements OutboxStore {
 
   /** Per target, the state of the newest outbox entry for one resource (none: never queued for that target). */
   recordStates(resourceType: string, resourceId: string): RecordTargetState[] {
-    const rows = this.sqlite()
-      .prepare(
-        `SELECT o.target, o.state, o.last_error AS lastError, o.next_attempt_at AS nextAttemptAt, k.version_id AS knownVersion
-         FROM sync_outbox o LEFT JOIN sync_known_versions k ON k.target = o.target AND k.resource_type = o.resource_type AND k.resource_id = o.resource_id
-         WHERE o.resource_type = ? AND o.resource_id = ?
-           AND o.seq = (SELECT max(seq) FROM sync_outbox l WHERE l.resource_type = o.resource_type AND l.resource_id = o.resource_id AND l.target = o.target)
-         ORDER BY o.target`,
-      )
-      .all(resourceType, resourceId) as {
-      target: SyncTargetId;
-      state: 'pending' | 'sent' | 'held' | 'conflict';
-      lastError: string | null;
-      nextAttemptAt: number | null;
-      knownVersion: string | null;
-    }[];
+    const rows = readRows(this.sqlite(), RECORD_STATES, resourceType, resourceId);
     return rows.map((row) => ({
       target: row.target,
       state: recordState(row.state),

@@ -6,9 +6,12 @@
 import Database from 'better-sqlite3-multiple-ciphers';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
-import { eq } from 'drizzle-orm';
+import { count, eq } from 'drizzle-orm';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { ReadClient, ReadDb, WriteDb } from '../../../src/main/db/handles';
+import { readTransaction, type ReadClient, type ReadDb, type WriteDb } from '../../../src/main/db/handles';
 import { defaultMigrationsFolder, type Db } from '../../../src/main/db/open';
 import * as schema from '../../../src/main/db/schema';
 import { settings } from '../../../src/main/db/schema';
@@ -32,6 +35,8 @@ function writesThroughAReadHandle(db: ReadDb): void {
   db.$client.prepare('DELETE FROM settings').run();
   // @ts-expect-error its raw client sets no pragma
   db.$client.pragma('user_version = 9');
+  // @ts-expect-error its read transaction is the deferred kind only (IMMEDIATE would take the write lock)
+  db.$client.transaction(() => undefined).immediate();
 }
 
 function readerOfSettings(db: ReadDb): string[] {
@@ -69,5 +74,28 @@ describe('read and write handles', () => {
     expect(typeof writesThroughAReadHandle).toBe('function');
     expect(typeof writerHandedAReadHandle).toBe('function');
     sqlite.close();
+  });
+
+  it('a read transaction on a read-only connection sees one snapshot while another connection writes', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'handles-'));
+    const file = path.join(dir, 'store.db');
+    const writer = new Database(file);
+    writer.pragma('journal_mode = WAL');
+    const wdb = drizzle(writer, { schema }) as Db;
+    migrate(wdb, { migrationsFolder: defaultMigrationsFolder() });
+    writerOfSettings(wdb);
+    const reader = new Database(file, { readonly: true, fileMustExist: true });
+    const rdb: ReadDb = drizzle(reader, { schema });
+    const settingsCount = () => rdb.select({ n: count() }).from(settings).get()?.n;
+    const [before, after] = readTransaction(rdb, () => {
+      const first = settingsCount();
+      wdb.insert(settings).values({ key: 'other', value: '1', updatedAt: 'now' }).run();
+      return [first, settingsCount()];
+    });
+    expect(after).toBe(before);
+    expect(settingsCount()).toBe((before ?? 0) + 1);
+    reader.close();
+    writer.close();
+    rmSync(dir, { recursive: true, force: true });
   });
 });

@@ -30,12 +30,6 @@ const MODE_CLASS = {
 /** Fields that live outside the items: the record's id (the Encounter's), the patient (subject), the local user id. */
 const OUTSIDE_ITEMS = new Set(['id', 'patientId', 'doctorId', 'createdAt']);
 const COLUMNS = Object.entries(getTableColumns(followupRecords)).filter(([key]) => !OUTSIDE_ITEMS.has(key));
-const JS_TYPE: Record<string, 'boolean' | 'number' | 'string'> = {
-  SQLiteBoolean: 'boolean',
-  SQLiteInteger: 'number',
-  SQLiteReal: 'number',
-  SQLiteText: 'string',
-};
 const DATE_FIELDS = new Set(['visitDate', 'hba1cDate', 'engineNextDate', 'nextDueDate']);
 
 export function followupFormId(recordId: string): string {
@@ -150,26 +144,102 @@ export function isFollowupForm(resource: QuestionnaireResponse): boolean {
  * user); the doctor's name travels in the form.
  */
 export function followupVisitFromFhir(form: QuestionnaireResponse): RecordRow {
-  const id = referencedId(form.encounter?.reference, 'Encounter', `QuestionnaireResponse/${form.id}`);
-  const patientId = referencedId(form.subject?.reference, 'Patient', `QuestionnaireResponse/${form.id}`);
-  if (!form.authored) throw new Error(`QuestionnaireResponse/${form.id} has no authored time`);
+  const where = `QuestionnaireResponse/${form.id}`;
+  const id = referencedId(form.encounter?.reference, 'Encounter', where);
+  const patientId = referencedId(form.subject?.reference, 'Patient', where);
+  if (!form.authored) throw new Error(`${where} has no authored time`);
   const answers = new Map((form.item ?? []).map((each) => [each.linkId, each.answer?.[0]]));
-  const row: Record<string, unknown> = { id, patientId, doctorId: 0, createdAt: form.authored };
-  for (const [key, column] of COLUMNS) {
+  const known = new Set(COLUMNS.map(([key]) => key));
+  const raw = (key: keyof RecordRow): unknown => {
+    // A typo here would read nothing and silently drop a field: only the table's own keys are asked for.
+    if (!known.has(key)) throw new Error(`followupVisitFromFhir: ${key} is not a follow-up form field`);
     const answer = answers.get(key);
-    let value: unknown =
-      answer === undefined ? null : (answer.valueBoolean ?? answer.valueInteger ?? answer.valueDecimal ?? answer.valueDate ?? answer.valueString ?? null);
-    if (value === null && column.notNull) {
-      if (!column.hasDefault) throw new Error(`QuestionnaireResponse/${form.id}: the form has no ${key}`);
-      value = column.default;
-    }
-    if (value !== null && typeof value !== JS_TYPE[column.columnType])
-      throw new Error(`QuestionnaireResponse/${form.id}: ${key} is not a ${JS_TYPE[column.columnType]}`);
-    const allowed: readonly string[] | undefined = 'enumValues' in column ? column.enumValues : undefined;
-    if (value !== null && allowed && allowed.length > 0 && !allowed.includes(String(value)))
-      throw new Error(`QuestionnaireResponse/${form.id}: ${key} = ${String(value)} is not one of ${allowed.join(', ')}`);
-    row[key] = value;
-  }
-  // Every column was checked against its schema type (and enum) above, so the row is what the table holds.
-  return row as RecordRow;
+    return answer === undefined ? null : (answer.valueBoolean ?? answer.valueInteger ?? answer.valueDecimal ?? answer.valueDate ?? answer.valueString ?? null);
+  };
+  const wrong = (key: string, expected: string) => new Error(`${where}: ${key} is not a ${expected}`);
+  const text = (key: keyof RecordRow): string | null => {
+    const v = raw(key);
+    if (v !== null && typeof v !== 'string') throw wrong(key, 'string');
+    return v;
+  };
+  const num = (key: keyof RecordRow): number | null => {
+    const v = raw(key);
+    if (v !== null && typeof v !== 'number') throw wrong(key, 'number');
+    return v;
+  };
+  const bool = (key: keyof RecordRow): boolean | null => {
+    const v = raw(key);
+    if (v !== null && typeof v !== 'boolean') throw wrong(key, 'boolean');
+    return v;
+  };
+  const oneOf = <T extends string>(key: keyof RecordRow, allowed: readonly [T, ...T[]]): T | null => {
+    const v = text(key);
+    if (v === null) return null;
+    const hit = allowed.find((a) => a === v);
+    if (hit === undefined) throw new Error(`${where}: ${key} = ${v} is not one of ${allowed.join(', ')}`);
+    return hit;
+  };
+  const required = <T>(key: keyof RecordRow, v: T | null): T => {
+    if (v === null) throw new Error(`${where}: the form has no ${key}`);
+    return v;
+  };
+  const c = followupRecords;
+  // Every field of the table, each read with its column's type: the compiler checks none is missing or mistyped,
+  // and the defaults are the schema's (a form from an older station may lack a field added since).
+  return {
+    id,
+    patientId,
+    doctorId: 0,
+    createdAt: form.authored,
+    enrolmentId: required('enrolmentId', text('enrolmentId')),
+    disease: required('disease', oneOf('disease', c.disease.enumValues)),
+    visitDate: required('visitDate', text('visitDate')),
+    mode: required('mode', oneOf('mode', c.mode.enumValues)),
+    faceToFace: required('faceToFace', bool('faceToFace')),
+    symptoms: text('symptoms') ?? '[]',
+    symptomsOther: text('symptomsOther'),
+    sbp: num('sbp'),
+    dbp: num('dbp'),
+    heartRate: num('heartRate'),
+    heartRatePersistent: bool('heartRatePersistent'),
+    weightKg: num('weightKg'),
+    weightTargetKg: num('weightTargetKg'),
+    heightCm: num('heightCm'),
+    bmi: num('bmi'),
+    bmiTarget: num('bmiTarget'),
+    temperatureC: num('temperatureC'),
+    dorsalisPedis: oneOf('dorsalisPedis', c.dorsalisPedis.enumValues),
+    signsOther: text('signsOther'),
+    fbg: num('fbg'),
+    randomGlucose: num('randomGlucose'),
+    hba1c: num('hba1c'),
+    hba1cDate: text('hba1cDate'),
+    testsOther: text('testsOther'),
+    lifestyle: text('lifestyle') ?? '{}',
+    adherence: oneOf('adherence', c.adherence.enumValues),
+    adr: bool('adr') ?? false,
+    adrDesc: text('adrDesc'),
+    hypoglycemiaReaction: oneOf('hypoglycemiaReaction', c.hypoglycemiaReaction.enumValues),
+    newComplication: bool('newComplication') ?? false,
+    complicationDesc: text('complicationDesc'),
+    pregnant: bool('pregnant') ?? false,
+    lactating: bool('lactating') ?? false,
+    selfReportedHomeBp: bool('selfReportedHomeBp') ?? false,
+    withHealthCheck: bool('withHealthCheck') ?? false,
+    medications: text('medications') ?? '[]',
+    insulin: text('insulin'),
+    medicationAdvice: text('medicationAdvice'),
+    classification: oneOf('classification', c.classification.enumValues),
+    action: required('action', oneOf('action', c.action.enumValues)),
+    engineNextDate: text('engineNextDate'),
+    nextDueDate: text('nextDueDate'),
+    overrideReason: text('overrideReason'),
+    nextDateShiftReason: oneOf('nextDateShiftReason', c.nextDateShiftReason.enumValues),
+    nextDateShiftName: text('nextDateShiftName'),
+    referralReason: text('referralReason'),
+    reasons: required('reasons', text('reasons')),
+    ruleSet: required('ruleSet', text('ruleSet')),
+    notes: text('notes'),
+    doctorName: required('doctorName', text('doctorName')),
+  };
 }

@@ -2,6 +2,7 @@ import type { Observation, ObservationComponent, Quantity } from '@medplum/fhirt
 import type { VitalsRecord } from '../../../shared/api/clinic';
 import type { ResourceWithId } from '../outbox';
 import { childId, EXT, LOINC, loinc, SYSTEMS, ucum } from './codes';
+import { vitalsDerived } from '../../clinic/vitals-derived';
 
 export type ObservationWithId = Observation & ResourceWithId;
 
@@ -32,7 +33,7 @@ export function vitalsToObservations(record: Pick<VitalsRecord, 'id' | 'patientI
     valueQuantity: value,
   });
   const { input } = record;
-  const derived = record.derived as { systolic?: number; diastolic?: number; bmi?: number };
+  const derived = vitalsDerived(record.derived);
   const observations: ObservationWithId[] = [];
   if (derived.systolic !== undefined || derived.diastolic !== undefined) {
     const component: ObservationComponent[] = [];
