@@ -23,7 +23,7 @@ import {
   followupReferralChecks,
   followupReferrals,
 } from '../db/schema/followup';
-import type { NewRecordRow, RecordRow } from './record-mapping';
+import type { RecordRow } from './record-mapping';
 
 export type EnrolmentRow = typeof followupEnrolments.$inferSelect;
 export type NewEnrolmentRow = typeof followupEnrolments.$inferInsert;
