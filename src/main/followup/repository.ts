@@ -391,17 +391,24 @@ export function allIndicatorYearRows(db: Db): (typeof followupIndicatorYears.$in
   return db.select().from(y).orderBy(asc(y.residentId), asc(y.disease), asc(y.yearStart)).all();
 }
 
-/** Each patient's latest health check within [from, to] (a range of followup_health_checks_date_idx). */
-export function latestHealthChecksBetween(db: Db, from: string, to: string): Map<string, string> {
+/** (patient, check date) of every health check within [from, to], read as one aggregated text row. */
+function healthCheckPairs(db: Db, from: string, to: string): [patientId: string, date: string][] {
   const h = followupHealthChecks;
   const row = db
     .select({ text: sql<string | null>`group_concat(${h.patientId} || char(31) || ${h.checkDate}, char(30))` })
     .from(h)
     .where(and(gte(h.checkDate, from), lte(h.checkDate, to)))
     .get();
-  const latest = new Map<string, string>();
-  for (const line of lines(row?.text)) {
+  return lines(row?.text).map((line) => {
     const [patientId, date] = line.split(FIELD);
+    return [patientId, date];
+  });
+}
+
+/** Each patient's latest health check within [from, to] (a range of followup_health_checks_date_idx). */
+export function latestHealthChecksBetween(db: Db, from: string, to: string): Map<string, string> {
+  const latest = new Map<string, string>();
+  for (const [patientId, date] of healthCheckPairs(db, from, to)) {
     const known = latest.get(patientId);
     if (known === undefined || date > known) latest.set(patientId, date);
   }
@@ -524,15 +531,8 @@ function modeOf(field: string): IndicatorFollowUp['mode'] {
 }
 
 function healthCheckDatesBetween(db: Db, from: string, to: string): Map<string, string[]> {
-  const h = followupHealthChecks;
-  const row = db
-    .select({ text: sql<string | null>`group_concat(${h.patientId} || char(31) || ${h.checkDate}, char(30))` })
-    .from(h)
-    .where(and(gte(h.checkDate, from), lte(h.checkDate, to)))
-    .get();
   const byPatient = new Map<string, string[]>();
-  for (const line of lines(row?.text)) {
-    const [patientId, date] = line.split(FIELD);
+  for (const [patientId, date] of healthCheckPairs(db, from, to)) {
     const list = byPatient.get(patientId);
     if (list) list.push(date);
     else byPatient.set(patientId, [date]);
