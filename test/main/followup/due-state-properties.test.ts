@@ -9,7 +9,7 @@ import { dueFactsByPatient, dueStateRow, latestHealthChecksBetween } from '../..
 import { BPHS_2017 } from '../../../src/main/followup/rule-packs/bphs-2017';
 import { yearPeriodContaining } from '../../../src/shared/dates';
 import { openTestStation, TEST_PASSPHRASE, type TestStation } from '../../support/test-services';
-import { applyWrites, diseaseArb, type Write } from './random-writes';
+import { applyWrites, diseaseArb, visitArb, type Write } from './random-writes';
 import { clinicVisit, dayFrom, resident, stateFromHistory } from './service-fixtures';
 
 /**
@@ -24,19 +24,7 @@ const disease = diseaseArb;
 // referral, a phone call on a visit's day) and visits exactly on a due date come up often.
 const offset = fc.oneof(fc.integer({ min: -420, max: 0 }), fc.constantFrom(-400, -300, -200, -120, -60, -30, -14, -7, -1, 0));
 const write: fc.Arbitrary<Write> = fc.oneof(
-  {
-    weight: 6,
-    arbitrary: fc.record({
-      kind: fc.constant('visit' as const),
-      disease,
-      offset,
-      mode: fc.constantFrom<'clinic' | 'home'>('clinic', 'home'),
-      sbp: fc.option(fc.integer({ min: 95, max: 200 }), { nil: undefined }),
-      dbp: fc.option(fc.integer({ min: 55, max: 120 }), { nil: undefined }),
-      fbg: fc.option(fc.constantFrom(3.5, 5.8, 6.9, 7.0, 8.4, 17.2), { nil: undefined }),
-      homeBp: fc.boolean(),
-    }),
-  },
+  { weight: 6, arbitrary: visitArb(offset, { sbp: fc.integer({ min: 95, max: 200 }), dbp: fc.integer({ min: 55, max: 120 }), fbg: fc.constantFrom(3.5, 5.8, 6.9, 7.0, 8.4, 17.2) }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('phone' as const), disease, offset }) },
   // Days after the open referral (0: the same day as the referring visit).
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('check' as const), after: fc.integer({ min: 0, max: 20 }), completed: fc.boolean() }) },

@@ -81,3 +81,20 @@ export async function applyWrites(s: TestStation, p: Patient, writes: readonly W
     }
   }
 }
+
+/** A visit on a drawn day, clinic or home, with each value drawn from the test's own choices or left out. */
+export function visitArb(
+  offset: fc.Arbitrary<number>,
+  values: { sbp: fc.Arbitrary<number>; dbp: fc.Arbitrary<number>; fbg: fc.Arbitrary<number> },
+): fc.Arbitrary<Extract<Write, { kind: 'visit' }>> {
+  return fc.record({
+    kind: fc.constant('visit' as const),
+    disease: diseaseArb,
+    offset,
+    mode: fc.constantFrom<'clinic' | 'home'>('clinic', 'home'),
+    sbp: fc.option(values.sbp, { nil: undefined }),
+    dbp: fc.option(values.dbp, { nil: undefined }),
+    fbg: fc.option(values.fbg, { nil: undefined }),
+    homeBp: fc.boolean(),
+  });
+}
