@@ -9,7 +9,7 @@ import { dueFactsByPatient, dueStateRow, latestHealthChecksBetween } from '../..
 import { BPHS_2017 } from '../../../src/main/followup/rule-packs/bphs-2017';
 import { yearPeriodContaining } from '../../../src/shared/dates';
 import { openTestStation, TEST_PASSPHRASE, type TestStation } from '../../support/test-services';
-import { applyWrites, diseaseArb, visitArb, type Write } from './random-writes';
+import { applyWrites, dayWriteArbs, visitArb, type Write } from './random-writes';
 import { clinicVisit, dayFrom, resident, stateFromHistory } from './service-fixtures';
 
 /**
@@ -19,19 +19,15 @@ import { clinicVisit, dayFrom, resident, stateFromHistory } from './service-fixt
  * reminders for the patient must equal the pure sweep of that history.
  */
 
-const disease = diseaseArb;
 // Any day of the last 14 months, or one on a two-week grid, so that same-day pairs (a check on the day of the
 // referral, a phone call on a visit's day) and visits exactly on a due date come up often.
 const offset = fc.oneof(fc.integer({ min: -420, max: 0 }), fc.constantFrom(-400, -300, -200, -120, -60, -30, -14, -7, -1, 0));
 const write: fc.Arbitrary<Write> = fc.oneof(
   { weight: 6, arbitrary: visitArb(offset, { sbp: fc.integer({ min: 95, max: 200 }), dbp: fc.integer({ min: 55, max: 120 }), fbg: fc.constantFrom(3.5, 5.8, 6.9, 7.0, 8.4, 17.2) }) },
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant('phone' as const), disease, offset }) },
+  ...dayWriteArbs(offset, fc.integer({ min: -30, max: 0 })),
   // Days after the open referral (0: the same day as the referring visit).
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('check' as const), after: fc.integer({ min: 0, max: 20 }), completed: fc.boolean() }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('return' as const), after: fc.integer({ min: 0, max: 20 }) }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('end' as const), disease, offset: fc.integer({ min: -30, max: 0 }) }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('enrol' as const), disease, offset }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('healthCheck' as const), offset }) },
 );
 
 let s: TestStation;

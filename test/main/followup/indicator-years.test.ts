@@ -11,7 +11,7 @@ import { allIndicatorYearRows } from '../../../src/main/followup/repository';
 import { BPHS_2017 } from '../../../src/main/followup/rule-packs/bphs-2017';
 import type { RuleSet, YearIndicators } from '../../../src/shared/followup';
 import { openTestStation, TEST_PASSPHRASE, type TestStation } from '../../support/test-services';
-import { applyWrites, diseaseArb, visitArb, type Write } from './random-writes';
+import { applyWrites, dayWriteArbs, visitArb, type Write } from './random-writes';
 import { clinicVisit, dayFrom, resident } from './service-fixtures';
 
 /**
@@ -22,15 +22,11 @@ import { clinicVisit, dayFrom, resident } from './service-fixtures';
  * required or not.
  */
 
-const disease = diseaseArb;
 // Up to two reporting years back, with a grid so that same-day pairs and year boundaries come up often.
 const offset = fc.oneof(fc.integer({ min: -700, max: 0 }), fc.constantFrom(-400, -366, -365, -200, -120, -60, -30, -1, 0));
 const write: fc.Arbitrary<Write> = fc.oneof(
   { weight: 8, arbitrary: visitArb(offset, { sbp: fc.constantFrom(120, 139, 140, 149, 150, 170), dbp: fc.constantFrom(70, 89, 90, 100), fbg: fc.constantFrom(5.8, 6.9, 7.0, 8.4) }) },
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant('phone' as const), disease, offset }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('end' as const), disease, offset }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('enrol' as const), disease, offset }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('healthCheck' as const), offset }) },
+  ...dayWriteArbs(offset),
 );
 
 let s: TestStation;

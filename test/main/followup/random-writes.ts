@@ -98,3 +98,13 @@ export function visitArb(
     homeBp: fc.boolean(),
   });
 }
+
+/** The writes on a drawn day besides visits: a phone contact, ending and re-entering a programme, a health check. */
+export function dayWriteArbs(offset: fc.Arbitrary<number>, endOffset = offset): fc.WeightedArbitrary<Write>[] {
+  return [
+    { weight: 2, arbitrary: fc.record({ kind: fc.constant('phone' as const), disease: diseaseArb, offset }) },
+    { weight: 1, arbitrary: fc.record({ kind: fc.constant('end' as const), disease: diseaseArb, offset: endOffset }) },
+    { weight: 1, arbitrary: fc.record({ kind: fc.constant('enrol' as const), disease: diseaseArb, offset }) },
+    { weight: 1, arbitrary: fc.record({ kind: fc.constant('healthCheck' as const), offset }) },
+  ];
+}
