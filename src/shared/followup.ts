@@ -325,22 +325,13 @@ export interface DuePerson {
 export type ReminderKind = ReminderCode | 'due_this_week';
 
 /** One reminder of the sweep, pointing at the person it is about (names and villages are looked up to show it). */
-export interface DueItem<P extends DuePerson = DuePerson> {
-  kind: ReminderKind;
+export interface DueItem<P extends DuePerson = DuePerson> extends ReminderFacts {
   person: P;
-  disease: Disease | null;
-  dueDate: IsoDate | null;
-  daysLate: number;
-  year?: number;
-  faceToFaceDone?: number;
-  required?: number;
-  fields?: MeasureField[];
-  reason: Reason;
 }
 
-export interface ReminderItem {
+/** What a reminder says, whether it points at the person (the sweep) or at a patient id (the list shown). */
+interface ReminderFacts {
   kind: ReminderKind;
-  patientId: string;
   /** null for per-person items (annual health check, elderly health management). */
   disease: Disease | null;
   dueDate: IsoDate | null;
@@ -350,10 +341,14 @@ export interface ReminderItem {
   faceToFaceDone?: number;
   required?: number;
   fields?: MeasureField[];
+  reason: Reason;
+}
+
+export interface ReminderItem extends ReminderFacts {
+  patientId: string;
   village: string | null;
   familyDoctor: string | null;
   phone: string | null;
-  reason: Reason;
 }
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -216,6 +216,13 @@ export async function registerResident(c: E2eContext, name: string, birthDate: s
   return result.patient;
 }
 
+/** The registration screen, reached the way a user reaches it (患者 → 患者登记). */
+export async function openRegistration(page: Page): Promise<void> {
+  await page.getByRole('navigation').getByRole('link', { name: '患者' }).click();
+  await page.getByRole('link', { name: '患者登记' }).click();
+  await page.getByRole('heading', { name: '患者登记' }).waitFor();
+}
+
 /** A fresh station in the browser with the administrator created and signed in. */
 export async function launchWithAdmin(): Promise<E2eContext> {
   const c = await launch();

@@ -1,10 +1,9 @@
 import { writeFileSync } from 'node:fs';
-import type { Page } from 'playwright-core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { checkCharacter, makeResidentId } from '../../src/shared/resident-id';
 import { call } from '../../src/main/api/dispatcher';
 import { pdfFacts } from '../support/pdf/pdf-facts';
-import { advanceClock, createAdmin, E2E_ADMIN_PASSWORD, launch, type E2eContext } from './browser';
+import { advanceClock, createAdmin, E2E_ADMIN_PASSWORD, launch, openRegistration, type E2eContext } from './browser';
 
 let ctx: E2eContext | undefined;
 afterEach(async () => {
@@ -13,12 +12,6 @@ afterEach(async () => {
 });
 
 const PASSWORD = E2E_ADMIN_PASSWORD;
-
-async function openRegistration(page: Page) {
-  await page.getByRole('navigation').getByRole('link', { name: '患者' }).click();
-  await page.getByRole('link', { name: '患者登记' }).click();
-  await page.getByRole('heading', { name: '患者登记' }).waitFor();
-}
 
 // A valid number (born 1990-03-07, sequence 123 → male) and the same with its check character wrong.
 const VALID_ID = makeResidentId('430522', '1990-03-07', 123);

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { call } from '../../src/main/api/dispatcher';
 import { addDays } from '../../src/shared/dates';
 import { makeResidentId } from '../../src/shared/resident-id';
-import { createAdmin, launch, type E2eContext } from './browser';
+import { createAdmin, launch, openRegistration, type E2eContext } from './browser';
 
 /** Issue 14.1: registration's 慢病标记, the chart and the follow-up page show one enrolment state (zh-CN). */
 
@@ -26,9 +26,7 @@ describe('one enrolment state on every screen (harness + Chromium)', () => {
     await createAdmin(page);
 
     // Registration: ticking 高血压 says it proposes enrolment.
-    await page.getByRole('navigation').getByRole('link', { name: '患者' }).click();
-    await page.getByRole('link', { name: '患者登记' }).click();
-    await page.getByRole('heading', { name: '患者登记' }).waitFor();
+    await openRegistration(page);
     await page.getByText('勾选的病种会在随访页提议纳入管理，纳入后才算管理中。').waitFor();
     await page.getByLabel('姓名').fill('孙立新');
     await page.getByLabel('身份证号', { exact: true }).fill(ID);

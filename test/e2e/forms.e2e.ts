@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterEach, describe, expect, it } from 'vitest';
-import { call } from '../../src/main/api/dispatcher';
+import { call, type Dispatch } from '../../src/main/api/dispatcher';
+import type { Patient } from '../../src/shared/api/patients';
 import { addDays, addMonthsClamped, chinaLocalDate } from '../../src/shared/dates';
 import { makeResidentId } from '../../src/shared/resident-id';
 import { createAdmin, launch, type E2eContext } from './browser';
@@ -27,6 +28,25 @@ const fold = (text: string) =>
     .replace(/\s+/g, '');
 
 /** Pages, first page size in pt and the text of each page, as pdfjs reads a printed PDF. */
+/** A resident with a phone, registered through the API and enrolled for hypertension on the given day. */
+async function enrolledResident(
+  d: Dispatch,
+  who: { name: string; birthDate: string; seq: number; village: string; address?: string },
+  enrolledOn: string,
+): Promise<Patient> {
+  const registered = await call(d, 'patients', 'register', {
+    name: who.name,
+    idNumber: makeResidentId('130321', who.birthDate, who.seq),
+    phone: `1390000${String(who.seq).padStart(4, '0')}`,
+    village: who.village,
+    address: who.address,
+    confirmNotDuplicate: true,
+  });
+  if (registered.status !== 'created') throw new Error('registration failed');
+  await call(d, 'followup', 'enrol', { patientId: registered.patient.id, disease: 'hypertension', howFound: 'clinic_visit', enrolledOn });
+  return registered.patient;
+}
+
 async function pdfFacts(bytes: Buffer): Promise<{ pages: number; width: number; height: number; texts: string[] }> {
   const pdfjs = await import('pdfjs-dist/legacy/build/pdf.mjs');
   const doc = await pdfjs.getDocument({ data: new Uint8Array(bytes), useSystemFonts: false, isEvalSupported: false }).promise;
@@ -90,17 +110,7 @@ describe('national printed forms (harness + Chromium, zh-CN)', () => {
     await createAdmin(page);
     const d = ctx.harness.services.dispatch;
     const today = chinaLocalDate(new Date());
-    const registered = await call(d, 'patients', 'register', {
-      name: '郑秀兰',
-      idNumber: makeResidentId('130321', '1956-04-12', 31),
-      phone: '13900000031',
-      village: '东湾村',
-      address: '东湾村二组 8 号',
-      confirmNotDuplicate: true,
-    });
-    if (registered.status !== 'created') throw new Error('registration failed');
-    const patient = registered.patient;
-    await call(d, 'followup', 'enrol', { patientId: patient.id, disease: 'hypertension', howFound: 'clinic_visit', enrolledOn: addDays(today, -400) });
+    const patient = await enrolledResident(d, { name: '郑秀兰', birthDate: '1956-04-12', seq: 31, village: '东湾村', address: '东湾村二组 8 号' }, addDays(today, -400));
     // Five visits: four fill the first sheet, the fifth starts the second. The last two are uncontrolled: a referral.
     const visits = [
       { date: addDays(today, -360), sbp: 128, dbp: 80 },
@@ -266,16 +276,7 @@ describe('national printed forms (harness + Chromium, zh-CN)', () => {
     await createAdmin(page);
     const d = ctx.harness.services.dispatch;
     const today = chinaLocalDate(new Date());
-    const registered = await call(d, 'patients', 'register', {
-      name: '冯桂芳',
-      idNumber: makeResidentId('130321', '1958-08-08', 42),
-      phone: '13900000042',
-      village: '西岭村',
-      confirmNotDuplicate: true,
-    });
-    if (registered.status !== 'created') throw new Error('registration failed');
-    const patient = registered.patient;
-    await call(d, 'followup', 'enrol', { patientId: patient.id, disease: 'hypertension', howFound: 'clinic_visit', enrolledOn: addDays(today, -200) });
+    const patient = await enrolledResident(d, { name: '冯桂芳', birthDate: '1958-08-08', seq: 42, village: '西岭村' }, addDays(today, -200));
     const visitDate = addDays(today, -10);
     const engineDate = addMonthsClamped(visitDate, 3);
     const moved = addDays(engineDate, 2);

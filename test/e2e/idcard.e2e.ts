@@ -2,7 +2,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { call } from '../../src/main/api/dispatcher';
 import { makeResidentId } from '../../src/shared/resident-id';
 import { buildStandinLibrary, STANDIN_CARD, STANDIN_PORT } from '../support/idcard/standin';
-import { createAdmin, launch, type E2eContext } from './browser';
+import { createAdmin, launch, openRegistration, type E2eContext } from './browser';
 
 let ctx: E2eContext | undefined;
 afterEach(async () => {
@@ -37,9 +37,7 @@ describe('identity at the desk: the ID-card reader (harness + Chromium, stand-in
     await form.getByText('读卡器设置已保存').waitFor();
 
     // Registration: 读身份证 fills name, ID (hence birth date and sex) and address.
-    await page.getByRole('navigation').getByRole('link', { name: '患者' }).click();
-    await page.getByRole('link', { name: '患者登记' }).click();
-    await page.getByRole('heading', { name: '患者登记' }).waitFor();
+    await openRegistration(page);
     await page.getByRole('main').getByRole('button', { name: '读身份证' }).click();
     await page.getByTestId('card-filled').waitFor();
     expect(await page.getByLabel('姓名').inputValue()).toBe(STANDIN_CARD.name);
@@ -89,9 +87,7 @@ describe('identity at the desk: the ID-card reader (harness + Chromium, stand-in
     ctx = await launch();
     const { page } = ctx;
     await createAdmin(page);
-    await page.getByRole('navigation').getByRole('link', { name: '患者' }).click();
-    await page.getByRole('link', { name: '患者登记' }).click();
-    await page.getByRole('heading', { name: '患者登记' }).waitFor();
+    await openRegistration(page);
     const id = makeResidentId('130608', '1972-08-15', 35);
     // A scanner is a keyboard typing faster than anyone: the keys arrive in one burst (dispatched in one task here,
     // so the gaps are real sub-millisecond ones, not Playwright's round trips), then Enter.

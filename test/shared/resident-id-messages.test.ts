@@ -1,7 +1,8 @@
-import i18next, { type i18n } from 'i18next';
+import type { i18n } from 'i18next';
 import { beforeAll, describe, expect, it } from 'vitest';
 import en from '../../src/renderer/i18n/locales/en/clinic-rules.json';
 import zh from '../../src/renderer/i18n/locales/zh-CN/clinic-rules.json';
+import { clinicRulesTranslator, placeholders } from '../support/clinic-rules-i18n';
 import { checkCharacter, makeResidentId, parseResidentId, RESIDENT_ID_ERROR_CODES, type ResidentIdError } from '../../src/shared/resident-id';
 
 const TODAY = '2025-06-15';
@@ -31,18 +32,8 @@ function errorsOf(id: string): ResidentIdError[] {
 
 let translator: i18n;
 beforeAll(async () => {
-  translator = i18next.createInstance();
-  await translator.init({
-    resources: { 'zh-CN': { 'clinic-rules': zh }, en: { 'clinic-rules': en } },
-    lng: 'zh-CN',
-    ns: ['clinic-rules'],
-    defaultNS: 'clinic-rules',
-    interpolation: { escapeValue: false },
-    showSupportNotice: false,
-  } as Parameters<i18n['init']>[0]);
+  translator = await clinicRulesTranslator();
 });
-
-const placeholders = (template: string) => [...template.matchAll(/\{\{(\w+)\}\}/g)].map((match) => match[1]);
 
 describe('resident ID messages (clinic-rules.json)', () => {
   const produced = SAMPLES.flatMap(errorsOf);

@@ -1,7 +1,8 @@
-import i18next, { type i18n } from 'i18next';
+import type { i18n } from 'i18next';
 import { beforeAll, describe, expect, it } from 'vitest';
 import en from '../../src/renderer/i18n/locales/en/clinic-rules.json';
 import zh from '../../src/renderer/i18n/locales/zh-CN/clinic-rules.json';
+import { clinicRulesTranslator, placeholders } from '../support/clinic-rules-i18n';
 import { applyRangeOverrides, checkClinicalRanges, DEFAULT_CLINICAL_RANGES, type RangeProblem } from '../../src/shared/clinical-ranges';
 import { assessVitals, VITALS_MESSAGE_CODES, type VitalsInput } from '../../src/shared/vitals';
 
@@ -106,18 +107,8 @@ function messagesOf(input: VitalsInput, ranges = DEFAULT_CLINICAL_RANGES): Messa
 
 let translator: i18n;
 beforeAll(async () => {
-  translator = i18next.createInstance();
-  await translator.init({
-    resources: { 'zh-CN': { 'clinic-rules': zh }, en: { 'clinic-rules': en } },
-    lng: 'zh-CN',
-    ns: ['clinic-rules'],
-    defaultNS: 'clinic-rules',
-    interpolation: { escapeValue: false },
-    showSupportNotice: false,
-  } as Parameters<i18n['init']>[0]);
+  translator = await clinicRulesTranslator();
 });
-
-const placeholders = (template: string) => [...template.matchAll(/\{\{(\w+)\}\}/g)].map((match) => match[1]);
 
 function expectRenders(prefix: string, message: Message): void {
   for (const [lng, catalog] of [

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { expect } from 'vitest';
 import type { EcgRecord } from '../../src/shared/ecg';
 import { EcgFormatError, type EcgFormatErrorCode } from '../../src/main/ecg/formats/errors';
+import { assertWellFormedRecord } from './ecg-record-checks';
 
 /**
  * What the ECG format tests share: reading a refusal's code, waiting for a typed refusal, a lead's values by name, and
@@ -43,6 +44,36 @@ export async function readOrRefuse(read: () => Promise<EcgRecord> | EcgRecord): 
     if (!(error instanceof EcgFormatError)) throw error;
     return undefined;
   }
+}
+
+/**
+ * The reader property run: a generated file, perhaps mutated, is read through checkReaderOutput; it must decode to a
+ * well-formed record or be refused with an EcgFormatError. An unmutated one is also handed to `exact`, which
+ * compares the samples with what the writer put in and says whether it could (some specs have no exact answer).
+ * Returns the counts so that each test can require that every outcome actually occurred.
+ */
+export async function fuzzReader<S, M extends { kind: string }>(p: {
+  spec: fc.Arbitrary<S>;
+  mutation: fc.Arbitrary<M>;
+  runs: number;
+  read: (spec: S, mutation: M) => Promise<EcgRecord>;
+  exact: (record: EcgRecord, spec: S) => boolean;
+}): Promise<{ decoded: number; refused: number; exact: number }> {
+  const counts = { decoded: 0, refused: 0, exact: 0 };
+  await fc.assert(
+    fc.asyncProperty(p.spec, p.mutation, async (spec, mutation) => {
+      const record = await readOrRefuse(() => p.read(spec, mutation));
+      if (!record) {
+        counts.refused++;
+        return;
+      }
+      counts.decoded++;
+      assertWellFormedRecord(record);
+      if (mutation.kind === 'none' && p.exact(record, spec)) counts.exact++;
+    }),
+    { numRuns: p.runs },
+  );
+  return counts;
 }
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -6,10 +6,11 @@
  * features (patients/population.ts, patient-service, settings-service).
  */
 
-import { and, asc, count, desc, eq, gt, gte, inArray, isNull, lte, ne, or, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gt, gte, inArray, isNull, lte, ne, or, sql, type SQL } from 'drizzle-orm';
 import type { Disease, DueFacts, IndicatorFollowUp, IndicatorPatient } from '../../shared/followup';
 import type { YearPeriod } from '../../shared/dates';
 import type { ReadDb } from '../db/handles';
+import type { SQLiteColumn, SQLiteTable, SQLiteUpdateSetSource } from 'drizzle-orm/sqlite-core';
 import type { Db } from '../db/open';
 import {
   followupAppointments,
@@ -23,7 +24,7 @@ import {
   followupReferralChecks,
   followupReferrals,
 } from '../db/schema/followup';
-import type { NewRecordRow, RecordRow } from './record-mapping';
+import type { RecordRow } from './record-mapping';
 
 export type EnrolmentRow = typeof followupEnrolments.$inferSelect;
 export type NewEnrolmentRow = typeof followupEnrolments.$inferInsert;
@@ -39,20 +40,37 @@ export type NewAppointmentRow = typeof followupAppointments.$inferInsert;
 /** Insertion order breaks ties between same-day rows, as the engine's history order does (date, then written). */
 const rowid = sql`rowid`;
 
+/**
+ * Every follow-up table is keyed by a text `id`, and its read by id, insert and upsert are the same statements;
+ * one piece writes them for each table. The upsert applies a row pulled from another station as it is (its
+ * decision was made there): every column but the key is overwritten.
+ */
+type IdTable = SQLiteTable & { id: SQLiteColumn };
+
+function keyedRows<T extends IdTable>(table: T) {
+  return {
+    byId: (db: Db, id: string): T['$inferSelect'] | undefined => db.select().from(table).where(eq(table.id, id)).get(),
+    insert: (db: Db, row: T['$inferInsert']): void => {
+      db.insert(table).values(row).run();
+    },
+    upsert: (db: Db, row: T['$inferInsert']): void => {
+      const { id: _id, ...changes } = row as { id: unknown } & Record<string, unknown>;
+      // drizzle cannot name the update shape of a generic table; `changes` is the insert row minus its key.
+      db.insert(table).values(row).onConflictDoUpdate({ target: table.id, set: changes as SQLiteUpdateSetSource<T> }).run();
+    },
+  };
+}
+
+/** The rows a condition selects, in the given order (a date, then insertion order for same-day rows). */
+function rowsInOrder<T extends IdTable>(db: Db, table: T, where: SQL, ...order: SQL[]): T['$inferSelect'][] {
+  return db.select().from(table).where(where).orderBy(...order).all();
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 // Enrolments
 
 export function enrolmentsOfPatient(db: Db, patientId: string): EnrolmentRow[] {
-  return db
-    .select()
-    .from(followupEnrolments)
-    .where(eq(followupEnrolments.patientId, patientId))
-    .orderBy(desc(followupEnrolments.enrolledOn), desc(rowid))
-    .all();
-}
-
-export function enrolmentById(db: Db, id: string): EnrolmentRow | undefined {
-  return db.select().from(followupEnrolments).where(eq(followupEnrolments.id, id)).get();
+  return rowsInOrder(db, followupEnrolments, eq(followupEnrolments.patientId, patientId), desc(followupEnrolments.enrolledOn), desc(rowid));
 }
 
 export function openEnrolment(db: Db, patientId: string, disease: Disease): EnrolmentRow | undefined {
@@ -63,14 +81,7 @@ export function openEnrolment(db: Db, patientId: string, disease: Disease): Enro
     .get();
 }
 
-export function insertEnrolment(db: Db, row: NewEnrolmentRow): void {
-  db.insert(followupEnrolments).values(row).run();
-}
-
-export function upsertEnrolment(db: Db, row: NewEnrolmentRow): void {
-  const { id: _id, ...changes } = row;
-  db.insert(followupEnrolments).values(row).onConflictDoUpdate({ target: followupEnrolments.id, set: changes }).run();
-}
+export const { byId: enrolmentById, insert: insertEnrolment, upsert: upsertEnrolment } = keyedRows(followupEnrolments);
 
 export function endEnrolmentRow(
   db: Db,
@@ -86,26 +97,14 @@ export function endEnrolmentRow(
 // Follow-up records
 
 export function recordsOfEnrolment(db: Db, enrolmentId: string): RecordRow[] {
-  return db.select().from(followupRecords).where(eq(followupRecords.enrolmentId, enrolmentId)).orderBy(asc(followupRecords.visitDate), asc(rowid)).all();
+  return rowsInOrder(db, followupRecords, eq(followupRecords.enrolmentId, enrolmentId), asc(followupRecords.visitDate), asc(rowid));
 }
 
 export function recordsOfPatient(db: Db, patientId: string): RecordRow[] {
-  return db.select().from(followupRecords).where(eq(followupRecords.patientId, patientId)).orderBy(desc(followupRecords.visitDate), desc(rowid)).all();
+  return rowsInOrder(db, followupRecords, eq(followupRecords.patientId, patientId), desc(followupRecords.visitDate), desc(rowid));
 }
 
-export function recordById(db: Db, id: string): RecordRow | undefined {
-  return db.select().from(followupRecords).where(eq(followupRecords.id, id)).get();
-}
-
-export function insertRecord(db: Db, row: NewRecordRow): void {
-  db.insert(followupRecords).values(row).run();
-}
-
-/** A pulled record from another station: applied as it is (its decision was made there). */
-export function upsertRecord(db: Db, row: NewRecordRow): void {
-  const { id: _id, ...changes } = row;
-  db.insert(followupRecords).values(row).onConflictDoUpdate({ target: followupRecords.id, set: changes }).run();
-}
+export const { byId: recordById, insert: insertRecord, upsert: upsertRecord } = keyedRows(followupRecords);
 
 /** A record the platform marked entered-in-error (a correction made on another station or by the county). */
 export function deleteRecord(db: Db, id: string): void {
@@ -135,36 +134,16 @@ export function recordsOnDay(db: Db, patientId: string, disease: Disease, date: 
 // Health checks
 
 export function healthChecksOfPatient(db: Db, patientId: string): HealthCheckRow[] {
-  return db
-    .select()
-    .from(followupHealthChecks)
-    .where(eq(followupHealthChecks.patientId, patientId))
-    .orderBy(desc(followupHealthChecks.checkDate), desc(rowid))
-    .all();
+  return rowsInOrder(db, followupHealthChecks, eq(followupHealthChecks.patientId, patientId), desc(followupHealthChecks.checkDate), desc(rowid));
 }
 
-export function healthCheckById(db: Db, id: string): HealthCheckRow | undefined {
-  return db.select().from(followupHealthChecks).where(eq(followupHealthChecks.id, id)).get();
-}
-
-export function insertHealthCheck(db: Db, row: NewHealthCheckRow): void {
-  db.insert(followupHealthChecks).values(row).run();
-}
-
-export function upsertHealthCheck(db: Db, row: NewHealthCheckRow): void {
-  const { id: _id, ...changes } = row;
-  db.insert(followupHealthChecks).values(row).onConflictDoUpdate({ target: followupHealthChecks.id, set: changes }).run();
-}
+export const { byId: healthCheckById, insert: insertHealthCheck, upsert: upsertHealthCheck } = keyedRows(followupHealthChecks);
 
 // ---------------------------------------------------------------------------------------------------------------
 // Referrals and their checks
 
-export function referralById(db: Db, id: string): ReferralRow | undefined {
-  return db.select().from(followupReferrals).where(eq(followupReferrals.id, id)).get();
-}
-
 export function referralsOfPatient(db: Db, patientId: string): ReferralRow[] {
-  return db.select().from(followupReferrals).where(eq(followupReferrals.patientId, patientId)).orderBy(desc(followupReferrals.referredOn), desc(rowid)).all();
+  return rowsInOrder(db, followupReferrals, eq(followupReferrals.patientId, patientId), desc(followupReferrals.referredOn), desc(rowid));
 }
 
 /** Referrals the patient has not come back from (or every referral with `all`). */
@@ -202,14 +181,7 @@ export function latestReferralIds(db: Db, enrolmentIds: readonly string[]): Set<
   return new Set(latest.values());
 }
 
-export function insertReferral(db: Db, row: NewReferralRow): void {
-  db.insert(followupReferrals).values(row).run();
-}
-
-export function upsertReferral(db: Db, row: NewReferralRow): void {
-  const { id: _id, ...changes } = row;
-  db.insert(followupReferrals).values(row).onConflictDoUpdate({ target: followupReferrals.id, set: changes }).run();
-}
+export const { byId: referralById, insert: insertReferral, upsert: upsertReferral } = keyedRows(followupReferrals);
 
 /** A referral the platform marked entered-in-error, with its checks. */
 export function deleteReferral(db: Db, id: string): void {
@@ -222,46 +194,20 @@ export function updateReferralRow(db: Db, id: string, changes: Partial<Omit<NewR
 }
 
 export function checksOfReferral(db: Db, referralId: string): ReferralCheckRow[] {
-  return db
-    .select()
-    .from(followupReferralChecks)
-    .where(eq(followupReferralChecks.referralId, referralId))
-    .orderBy(asc(followupReferralChecks.checkDate), asc(rowid))
-    .all();
+  return rowsInOrder(db, followupReferralChecks, eq(followupReferralChecks.referralId, referralId), asc(followupReferralChecks.checkDate), asc(rowid));
 }
 
 export function checksOfEnrolment(db: Db, enrolmentId: string): ReferralCheckRow[] {
-  return db
-    .select()
-    .from(followupReferralChecks)
-    .where(eq(followupReferralChecks.enrolmentId, enrolmentId))
-    .orderBy(asc(followupReferralChecks.checkDate), asc(rowid))
-    .all();
+  return rowsInOrder(db, followupReferralChecks, eq(followupReferralChecks.enrolmentId, enrolmentId), asc(followupReferralChecks.checkDate), asc(rowid));
 }
 
-export function insertReferralCheck(db: Db, row: NewReferralCheckRow): void {
-  db.insert(followupReferralChecks).values(row).run();
-}
-
-export function upsertReferralCheck(db: Db, row: NewReferralCheckRow): void {
-  const { id: _id, ...changes } = row;
-  db.insert(followupReferralChecks).values(row).onConflictDoUpdate({ target: followupReferralChecks.id, set: changes }).run();
-}
+export const { insert: insertReferralCheck, upsert: upsertReferralCheck } = keyedRows(followupReferralChecks);
 
 // ---------------------------------------------------------------------------------------------------------------
 // Appointments and day capacity
 
-export function appointmentById(db: Db, id: string): AppointmentRow | undefined {
-  return db.select().from(followupAppointments).where(eq(followupAppointments.id, id)).get();
-}
-
 export function appointmentsOfPatient(db: Db, patientId: string): AppointmentRow[] {
-  return db
-    .select()
-    .from(followupAppointments)
-    .where(eq(followupAppointments.patientId, patientId))
-    .orderBy(desc(followupAppointments.apptDate), desc(rowid))
-    .all();
+  return rowsInOrder(db, followupAppointments, eq(followupAppointments.patientId, patientId), desc(followupAppointments.apptDate), desc(rowid));
 }
 
 export function appointmentsInRange(db: Db, from: string, to: string): AppointmentRow[] {
@@ -273,14 +219,7 @@ export function appointmentsInRange(db: Db, from: string, to: string): Appointme
     .all();
 }
 
-export function insertAppointment(db: Db, row: NewAppointmentRow): void {
-  db.insert(followupAppointments).values(row).run();
-}
-
-export function upsertAppointment(db: Db, row: NewAppointmentRow): void {
-  const { id: _id, ...changes } = row;
-  db.insert(followupAppointments).values(row).onConflictDoUpdate({ target: followupAppointments.id, set: changes }).run();
-}
+export const { byId: appointmentById, insert: insertAppointment, upsert: upsertAppointment } = keyedRows(followupAppointments);
 
 export function moveAppointment(db: Db, p: { id: string; date: string; from: string; now: string }): void {
   db.update(followupAppointments)
@@ -453,17 +392,24 @@ export function allIndicatorYearRows(db: ReadDb): (typeof followupIndicatorYears
   return db.select().from(y).orderBy(asc(y.residentId), asc(y.disease), asc(y.yearStart)).all();
 }
 
-/** Each patient's latest health check within [from, to] (a range of followup_health_checks_date_idx). */
-export function latestHealthChecksBetween(db: ReadDb, from: string, to: string): Map<string, string> {
+/** (patient, check date) of every health check within [from, to], read as one aggregated text row. */
+function healthCheckPairs(db: ReadDb, from: string, to: string): [patientId: string, date: string][] {
   const h = followupHealthChecks;
   const row = db
     .select({ text: sql<string | null>`group_concat(${h.patientId} || char(31) || ${h.checkDate}, char(30))` })
     .from(h)
     .where(and(gte(h.checkDate, from), lte(h.checkDate, to)))
     .get();
-  const latest = new Map<string, string>();
-  for (const line of lines(row?.text)) {
+  return lines(row?.text).map((line) => {
     const [patientId, date] = line.split(FIELD);
+    return [patientId, date];
+  });
+}
+
+/** Each patient's latest health check within [from, to] (a range of followup_health_checks_date_idx). */
+export function latestHealthChecksBetween(db: ReadDb, from: string, to: string): Map<string, string> {
+  const latest = new Map<string, string>();
+  for (const [patientId, date] of healthCheckPairs(db, from, to)) {
     const known = latest.get(patientId);
     if (known === undefined || date > known) latest.set(patientId, date);
   }
@@ -586,15 +532,8 @@ function modeOf(field: string): IndicatorFollowUp['mode'] {
 }
 
 function healthCheckDatesBetween(db: ReadDb, from: string, to: string): Map<string, string[]> {
-  const h = followupHealthChecks;
-  const row = db
-    .select({ text: sql<string | null>`group_concat(${h.patientId} || char(31) || ${h.checkDate}, char(30))` })
-    .from(h)
-    .where(and(gte(h.checkDate, from), lte(h.checkDate, to)))
-    .get();
   const byPatient = new Map<string, string[]>();
-  for (const line of lines(row?.text)) {
-    const [patientId, date] = line.split(FIELD);
+  for (const [patientId, date] of healthCheckPairs(db, from, to)) {
     const list = byPatient.get(patientId);
     if (list) list.push(date);
     else byPatient.set(patientId, [date]);

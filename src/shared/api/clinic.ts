@@ -1,11 +1,10 @@
 import { z } from 'zod';
 import { method } from './define';
+import { id, isoDate, finite } from './fields';
 import { patientSummarySchema } from './patients';
 
 const staff = ['admin', 'doctor', 'nurse'] as const;
 const clinicians = ['admin', 'doctor'] as const;
-const id = z.string().min(1).max(64);
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
 
 export const QUEUE_STATUSES = ['waiting', 'inConsultation', 'done', 'left'] as const;
 
@@ -22,7 +21,6 @@ export const queueEntrySchema = z.object({
 });
 export type QueueEntry = z.infer<typeof queueEntrySchema>;
 
-const finite = z.number().finite();
 export const vitalsInputSchema = z.object({
   bloodPressure: z
     .array(z.object({ systolic: finite.optional(), diastolic: finite.optional() }))

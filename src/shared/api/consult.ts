@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { method } from './define';
+import { id } from './fields';
 
 const staff = ['admin', 'doctor', 'nurse'] as const;
 const clinicians = ['admin', 'doctor'] as const;
-const id = z.string().min(1).max(64);
 
 /** FHIR request-priority minus `asap`: township clinicians pick from three, and `stat` is the 危急 lane. */
 export const CONSULT_URGENCIES = ['routine', 'urgent', 'stat'] as const;

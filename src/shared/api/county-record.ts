@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { SYNC_ERROR_CODES } from '../sync';
 import { method } from './define';
+import { id } from './fields';
 
 /**
  * 调阅县域档案: a patient's records on the county platform written by OTHER institutions, fetched on demand by
@@ -9,7 +10,6 @@ import { method } from './define';
  */
 
 const clinicians = ['admin', 'doctor'] as const;
-const id = z.string().min(1).max(64);
 
 export const COUNTY_RECORD_KINDS = ['encounter', 'diagnosis', 'lab', 'ecg', 'report', 'document', 'medication'] as const;
 export type CountyRecordKind = (typeof COUNTY_RECORD_KINDS)[number];

@@ -1,12 +1,12 @@
 import { z } from 'zod';
 import { float32Schema } from './binary';
 import { method } from './define';
+import { id } from './fields';
 import { fileHandleSchema } from './files';
 import { STANDARD_LEADS } from '../ecg';
 
 const staff = ['admin', 'doctor', 'nurse'] as const;
 const clinicians = ['admin', 'doctor'] as const;
-const id = z.string().min(1).max(64);
 
 export const ecgMeasurementsSchema = z.object({
   heartRateBpm: z.number().optional(),

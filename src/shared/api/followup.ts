@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { method } from './define';
+import { id, isoDate, finite, text, optionalText } from './fields';
 
 /**
  * Chronic-disease follow-up (hypertension, type 2 diabetes) under 国家基本公共卫生服务规范 2017. Doctors and
@@ -10,17 +11,6 @@ import { method } from './define';
 
 const staff = ['admin', 'doctor', 'nurse'] as const;
 const clinicians = ['admin', 'doctor'] as const;
-const id = z.string().min(1).max(64);
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
-const text = (max: number) => z.string().trim().max(max);
-const optionalText = (max: number) =>
-  z
-    .string()
-    .trim()
-    .max(max)
-    .optional()
-    .transform((v) => (v === '' ? undefined : v));
-const finite = z.number().finite();
 
 export const DISEASES = ['hypertension', 't2dm'] as const;
 export const MODES = ['clinic', 'home', 'phone'] as const;

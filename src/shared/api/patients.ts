@@ -1,15 +1,8 @@
 import { z } from 'zod';
 import { method } from './define';
+import { isoDate, optionalText } from './fields';
 import { valueSetCodes } from '../value-sets';
 
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
-const optionalText = (max: number) =>
-  z
-    .string()
-    .trim()
-    .max(max)
-    .optional()
-    .transform((v) => (v === '' ? undefined : v));
 
 export const patientSchema = z.object({
   id: z.string(),

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { DEFAULT_CLINIC_TIME_ZONE, isTimeZone } from '../date-format';
 import { method } from './define';
+import { isoDate } from './fields';
 import { fileHandleSchema } from './files';
 import { workingCalendarSchema } from '../working-calendar';
 
@@ -103,7 +104,6 @@ export const auditVerifySchema = z.object({
 });
 export type AuditVerifyResult = z.infer<typeof auditVerifySchema>;
 
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
 
 export const systemContract = {
   status: method({ input: z.object({}), output: systemStatusSchema, access: 'public', audit: 'none' }),

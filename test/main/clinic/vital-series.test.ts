@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { call } from '../../../src/main/api/dispatcher';
 import { mergeSameMeasurements, orderPoints } from '../../../src/main/clinic/vital-series';
 import type { VitalPoint } from '../../../src/shared/api/clinic';
+import { vitalPointOn } from '../../support/vital-point';
 import { addDays, chinaLocalDate } from '../../../src/shared/dates';
 import { makeResidentId } from '../../../src/shared/resident-id';
 import { openTestStation, type TestStation } from '../../support/test-services';
@@ -12,19 +13,7 @@ afterEach(() => {
   station = undefined;
 });
 
-const point = (p: Partial<VitalPoint>): VitalPoint => ({
-  source: 'clinic',
-  sourceId: 'x',
-  date: '2026-03-01',
-  measuredAt: null,
-  sbp: null,
-  dbp: null,
-  heartRate: null,
-  weightKg: null,
-  glucose: null,
-  selfReported: false,
-  ...p,
-});
+const point = vitalPointOn('2026-03-01');
 
 describe('one series: merging a follow-up that took over the day’s clinic reading', () => {
   const clinic = point({ source: 'clinic', sourceId: 'c1', measuredAt: '2026-03-01T01:00:00.000Z', sbp: 150, dbp: 92, heartRate: 70, weightKg: 70 });

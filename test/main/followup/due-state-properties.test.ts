@@ -1,16 +1,15 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call } from '../../../src/main/api/dispatcher';
-import { ApiError } from '../../../src/shared/api/errors';
 import { runCommand } from '../../../src/main/cli/workstation';
 import { dueFactsOf } from '../../../src/main/followup/engine';
 import { computeReminders } from '../../../src/main/followup/reminders';
 import { listState } from '../../../src/main/followup/list-mirror';
 import { dueFactsByPatient, dueStateRow, latestHealthChecksBetween } from '../../../src/main/followup/repository';
 import { BPHS_2017 } from '../../../src/main/followup/rule-packs/bphs-2017';
-import type { Patient } from '../../../src/shared/api/patients';
-import { addDays, yearPeriodContaining } from '../../../src/shared/dates';
+import { yearPeriodContaining } from '../../../src/shared/dates';
 import { openTestStation, TEST_PASSPHRASE, type TestStation } from '../../support/test-services';
+import { applyWrites, dayWriteArbs, visitArb, type Write } from './random-writes';
 import { clinicVisit, dayFrom, resident, stateFromHistory } from './service-fixtures';
 
 /**
@@ -20,42 +19,15 @@ import { clinicVisit, dayFrom, resident, stateFromHistory } from './service-fixt
  * reminders for the patient must equal the pure sweep of that history.
  */
 
-type Disease = 'hypertension' | 't2dm';
-
-type Write =
-  | { kind: 'visit'; disease: Disease; offset: number; mode: 'clinic' | 'home'; sbp?: number; dbp?: number; fbg?: number; homeBp: boolean }
-  | { kind: 'phone'; disease: Disease; offset: number }
-  | { kind: 'check'; after: number; completed: boolean }
-  | { kind: 'return'; after: number }
-  | { kind: 'end'; disease: Disease; offset: number }
-  | { kind: 'enrol'; disease: Disease; offset: number }
-  | { kind: 'healthCheck'; offset: number };
-
-const disease = fc.constantFrom<Disease>('hypertension', 't2dm');
 // Any day of the last 14 months, or one on a two-week grid, so that same-day pairs (a check on the day of the
 // referral, a phone call on a visit's day) and visits exactly on a due date come up often.
 const offset = fc.oneof(fc.integer({ min: -420, max: 0 }), fc.constantFrom(-400, -300, -200, -120, -60, -30, -14, -7, -1, 0));
 const write: fc.Arbitrary<Write> = fc.oneof(
-  {
-    weight: 6,
-    arbitrary: fc.record({
-      kind: fc.constant('visit' as const),
-      disease,
-      offset,
-      mode: fc.constantFrom<'clinic' | 'home'>('clinic', 'home'),
-      sbp: fc.option(fc.integer({ min: 95, max: 200 }), { nil: undefined }),
-      dbp: fc.option(fc.integer({ min: 55, max: 120 }), { nil: undefined }),
-      fbg: fc.option(fc.constantFrom(3.5, 5.8, 6.9, 7.0, 8.4, 17.2), { nil: undefined }),
-      homeBp: fc.boolean(),
-    }),
-  },
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant('phone' as const), disease, offset }) },
+  { weight: 6, arbitrary: visitArb(offset, { sbp: fc.integer({ min: 95, max: 200 }), dbp: fc.integer({ min: 55, max: 120 }), fbg: fc.constantFrom(3.5, 5.8, 6.9, 7.0, 8.4, 17.2) }) },
+  ...dayWriteArbs(offset, fc.integer({ min: -30, max: 0 })),
   // Days after the open referral (0: the same day as the referring visit).
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('check' as const), after: fc.integer({ min: 0, max: 20 }), completed: fc.boolean() }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('return' as const), after: fc.integer({ min: 0, max: 20 }) }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('end' as const), disease, offset: fc.integer({ min: -30, max: 0 }) }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('enrol' as const), disease, offset }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('healthCheck' as const), offset }) },
 );
 
 let s: TestStation;
@@ -65,53 +37,6 @@ beforeAll(async () => {
   s = await openTestStation({ withAdmin: true });
 });
 afterAll(() => s?.dispose());
-
-async function apply(p: Patient, w: Write): Promise<void> {
-  const d = s.services.dispatch;
-  const date = 'offset' in w ? dayFrom(s, w.offset) : '';
-  switch (w.kind) {
-    case 'visit':
-      await call(d, 'followup', 'save', {
-        patientId: p.id,
-        disease: w.disease,
-        form: clinicVisit(date, { mode: w.mode, sbp: w.sbp, dbp: w.dbp, fbg: w.fbg, selfReportedHomeBp: w.homeBp }),
-        // Same-day pairs are what the kept state must order right: confirm them as a user would.
-        confirmSameDay: true,
-      });
-      return;
-    case 'phone':
-      await call(d, 'followup', 'phoneContact', { patientId: p.id, disease: w.disease, date, confirmSameDay: true });
-      return;
-    case 'check':
-    case 'return': {
-      const open = await call(d, 'followup', 'referrals', { patientId: p.id, open: true });
-      const referral = open[0];
-      if (!referral) return;
-      const later = addDays(referral.referredOn, w.after);
-      const date = later > s.services.followup.today() ? s.services.followup.today() : later;
-      if (w.kind === 'check')
-        await call(d, 'followup', 'checkReferral', {
-          patientId: p.id,
-          referralId: referral.id,
-          date,
-          mode: 'phone',
-          outcome: w.completed ? 'completed' : 'not_completed',
-        });
-      else await call(d, 'followup', 'recordReturn', { patientId: p.id, referralId: referral.id, date, note: '回转' });
-      return;
-    }
-    case 'end': {
-      const open = (await call(d, 'followup', 'enrolments', { patientId: p.id })).find((e) => e.disease === w.disease && e.endedOn === null);
-      if (open) await call(d, 'followup', 'endEnrolment', { patientId: p.id, enrolmentId: open.id, endedOn: date, reason: 'moved' });
-      return;
-    }
-    case 'enrol':
-      await call(d, 'followup', 'enrol', { patientId: p.id, disease: w.disease, howFound: 'clinic_visit', enrolledOn: date });
-      return;
-    case 'healthCheck':
-      await call(d, 'followup', 'recordHealthCheck', { patientId: p.id, date });
-  }
-}
 
 const key = (r: { kind: string; disease: string | null; dueDate: string | null; daysLate: number; reason: { zh: string } }) =>
   `${r.disease}|${r.kind}|${r.dueDate}|${r.daysLate}|${r.reason.zh}`;
@@ -128,14 +53,7 @@ describe('the kept due state after random writes', () => {
         // A list before the writes: the worker's mirror (list-mirror.ts) holds this resident as enrolled, and the
         // list after them must come from bringing it up to date, not from a first read.
         await s.services.followup.reminderRows({ village: p.village ?? undefined });
-        for (const w of writes) {
-          try {
-            await apply(p, w);
-          } catch (err) {
-            // A refused write (a visit before the enrolment, a check on a returned referral, …) changes nothing.
-            if (!(err instanceof ApiError) && !(typeof err === 'object' && err !== null && 'code' in err)) throw err;
-          }
-        }
+        await applyWrites(s, p, writes);
         const today = s.services.followup.today();
         const history = await call(d, 'followup', 'history', { patientId: p.id });
         const db = s.services.store.current.db;

@@ -9,10 +9,9 @@ import { yearIndicators } from '../../../src/main/followup/indicator-report';
 import { indicatorYearsSql, keptIndicators } from '../../../src/main/followup/indicator-years';
 import { allIndicatorYearRows } from '../../../src/main/followup/repository';
 import { BPHS_2017 } from '../../../src/main/followup/rule-packs/bphs-2017';
-import { ApiError } from '../../../src/shared/api/errors';
-import type { Patient } from '../../../src/shared/api/patients';
 import type { RuleSet, YearIndicators } from '../../../src/shared/followup';
 import { openTestStation, TEST_PASSPHRASE, type TestStation } from '../../support/test-services';
+import { applyWrites, dayWriteArbs, visitArb, type Write } from './random-writes';
 import { clinicVisit, dayFrom, resident } from './service-fixtures';
 
 /**
@@ -23,35 +22,11 @@ import { clinicVisit, dayFrom, resident } from './service-fixtures';
  * required or not.
  */
 
-type Disease = 'hypertension' | 't2dm';
-type Write =
-  | { kind: 'visit'; disease: Disease; offset: number; mode: 'clinic' | 'home'; sbp?: number; dbp?: number; fbg?: number; homeBp: boolean }
-  | { kind: 'phone'; disease: Disease; offset: number }
-  | { kind: 'end'; disease: Disease; offset: number }
-  | { kind: 'enrol'; disease: Disease; offset: number }
-  | { kind: 'healthCheck'; offset: number };
-
-const disease = fc.constantFrom<Disease>('hypertension', 't2dm');
 // Up to two reporting years back, with a grid so that same-day pairs and year boundaries come up often.
 const offset = fc.oneof(fc.integer({ min: -700, max: 0 }), fc.constantFrom(-400, -366, -365, -200, -120, -60, -30, -1, 0));
 const write: fc.Arbitrary<Write> = fc.oneof(
-  {
-    weight: 8,
-    arbitrary: fc.record({
-      kind: fc.constant('visit' as const),
-      disease,
-      offset,
-      mode: fc.constantFrom<'clinic' | 'home'>('clinic', 'home'),
-      sbp: fc.option(fc.constantFrom(120, 139, 140, 149, 150, 170), { nil: undefined }),
-      dbp: fc.option(fc.constantFrom(70, 89, 90, 100), { nil: undefined }),
-      fbg: fc.option(fc.constantFrom(5.8, 6.9, 7.0, 8.4), { nil: undefined }),
-      homeBp: fc.boolean(),
-    }),
-  },
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant('phone' as const), disease, offset }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('end' as const), disease, offset }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('enrol' as const), disease, offset }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('healthCheck' as const), offset }) },
+  { weight: 8, arbitrary: visitArb(offset, { sbp: fc.constantFrom(120, 139, 140, 149, 150, 170), dbp: fc.constantFrom(70, 89, 90, 100), fbg: fc.constantFrom(5.8, 6.9, 7.0, 8.4) }) },
+  ...dayWriteArbs(offset),
 );
 
 let s: TestStation;
@@ -61,45 +36,6 @@ beforeAll(async () => {
   s = await openTestStation({ withAdmin: true });
 });
 afterAll(() => s?.dispose());
-
-async function apply(p: Patient, w: Write): Promise<void> {
-  const d = s.services.dispatch;
-  const date = dayFrom(s, w.offset);
-  switch (w.kind) {
-    case 'visit':
-      await call(d, 'followup', 'save', {
-        patientId: p.id,
-        disease: w.disease,
-        form: clinicVisit(date, { mode: w.mode, sbp: w.sbp, dbp: w.dbp, fbg: w.fbg, selfReportedHomeBp: w.homeBp }),
-        confirmSameDay: true,
-      });
-      return;
-    case 'phone':
-      await call(d, 'followup', 'phoneContact', { patientId: p.id, disease: w.disease, date, confirmSameDay: true });
-      return;
-    case 'end': {
-      const open = (await call(d, 'followup', 'enrolments', { patientId: p.id })).find((e) => e.disease === w.disease && e.endedOn === null);
-      if (open) await call(d, 'followup', 'endEnrolment', { patientId: p.id, enrolmentId: open.id, endedOn: date, reason: 'moved' });
-      return;
-    }
-    case 'enrol':
-      await call(d, 'followup', 'enrol', { patientId: p.id, disease: w.disease, howFound: 'clinic_visit', enrolledOn: date });
-      return;
-    case 'healthCheck':
-      await call(d, 'followup', 'recordHealthCheck', { patientId: p.id, date });
-  }
-}
-
-async function applyAll(p: Patient, writes: readonly Write[]): Promise<void> {
-  for (const w of writes) {
-    try {
-      await apply(p, w);
-    } catch (err) {
-      // A refused write (a visit before the enrolment, a second open enrolment, …) changes nothing.
-      if (!(err instanceof ApiError) && !(typeof err === 'object' && err !== null && 'code' in err)) throw err;
-    }
-  }
-}
 
 /** Every figure and every id list of the report, ids sorted (the two paths list patients in different orders). */
 function comparable(report: YearIndicators) {
@@ -140,7 +76,7 @@ describe('the kept indicator facts after random writes', () => {
         const d = s.services.dispatch;
         await call(d, 'followup', 'enrol', { patientId: p.id, disease: 'hypertension', howFound: 'clinic_visit', enrolledOn: dayFrom(s, -720) });
         if (both) await call(d, 'followup', 'enrol', { patientId: p.id, disease: 't2dm', howFound: 'clinic_visit', enrolledOn: dayFrom(s, -300) });
-        await applyAll(p, writes);
+        await applyWrites(s, p, writes);
         expectReportsAgree();
       }),
       { numRuns: 40 },

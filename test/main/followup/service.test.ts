@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { call } from '../../../src/main/api/dispatcher';
 import { csvCell, UTF8_BOM } from '../../../src/main/followup/call-list';
-import { ApiError } from '../../../src/shared/api/errors';
+import { refusal } from '../../support/api-refusal';
 import { FOLLOWUP_REASONS } from '../../../src/shared/api/followup';
 import { addDays, addMonthsClamped } from '../../../src/shared/dates';
 import { openTestStation, type TestStation } from '../../support/test-services';
@@ -24,15 +24,6 @@ async function enrolled(s: TestStation, disease: 'hypertension' | 't2dm', age = 
   const patient = await resident(s, { name: disease === 'hypertension' ? '王建国' : '赵秀英', age, village: '东湾村', doctor: '刘医生' });
   await call(s.services.dispatch, 'followup', 'enrol', { patientId: patient.id, disease, howFound: 'clinic_visit', enrolledOn: dayFrom(s, -daysAgo) });
   return patient;
-}
-
-async function refusal(promise: Promise<unknown>): Promise<ApiError> {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  if (!(error instanceof ApiError)) throw new Error(`expected an ApiError, got ${String(error)}`);
-  return error;
 }
 
 describe('enrolment', () => {

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { call } from '../../../src/main/api/dispatcher';
-import { ApiError } from '../../../src/shared/api/errors';
+import { refusal } from '../../support/api-refusal';
 import { addDays, addMonthsClamped } from '../../../src/shared/dates';
 import { DEFAULT_WORKING_CALENDAR, isoWeekday, type IsoWeekday } from '../../../src/shared/working-calendar';
 import { openTestStation, type TestStation } from '../../support/test-services';
@@ -11,15 +11,6 @@ afterEach(() => {
   station?.dispose();
   station = undefined;
 });
-
-async function refusal(promise: Promise<unknown>): Promise<ApiError> {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  if (!(error instanceof ApiError)) throw new Error(`expected an ApiError, got ${String(error)}`);
-  return error;
-}
 
 const EVERY_WEEKDAY: IsoWeekday[] = [1, 2, 3, 4, 5, 6, 7];
 

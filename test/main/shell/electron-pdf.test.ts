@@ -68,8 +68,7 @@ class BrowserWindow {
 }
 
 const ORIGIN = 'app://workstation';
-function renderer() {
-  const printWindows = new Set<number>();
+function renderer(printWindows = new Set<number>()) {
   const render = createElectronPdf({
     openWindow: (options) => new BrowserWindow(options),
     preloadPath: '/app/preload.js',
@@ -106,13 +105,7 @@ describe('Electron printToPDF renderer', () => {
     const printWindows = new Set<number>();
     const check = makeSenderCheck({ webContentsId: () => 1, allowedOrigins: [ORIGIN], printWindows: () => printWindows });
     const from = (id: number): InvokeEventLike => ({ sender: { id }, senderFrame: { url: `${ORIGIN}/index.html`, parent: null } }) as InvokeEventLike;
-    const render = createElectronPdf({
-      openWindow: (options) => new BrowserWindow(options),
-      preloadPath: '/app/preload.js',
-      pageUrl: (route) => `${ORIGIN}/index.html#${route}`,
-      printWindows,
-      pollMs: 1,
-    });
+    const { render } = renderer(printWindows);
     const during: boolean[] = [];
     state.pdfBytes = Buffer.from('%PDF-1.7\n', 'latin1');
     const rendering = render('/print/ecg/p1/e1', { pageSize: 'A4', landscape: true });

@@ -6,7 +6,7 @@ import { applyPulledPatient } from '../../../src/main/sync/sync-service';
 import type { PlatformPki } from '../../support/fhir-peer/certs';
 import { startCountyPeer } from '../../support/fhir-peer/county-peer';
 import type { FhirPeer } from '../../support/fhir-peer/peer';
-import { openSyncingStation, syncOnce } from '../../support/station/in-process-station';
+import { openSyncingStation, syncOnce, closeSyncingStations } from '../../support/station/in-process-station';
 import { openTestStation, type TestStation } from '../../support/test-services';
 import { dayFrom, resident } from '../followup/service-fixtures';
 
@@ -31,10 +31,7 @@ beforeAll(async () => {
   b = await openSyncingStation(peer, pki, CENTER);
 });
 afterAll(async () => {
-  for (const s of [a, b]) {
-    await s.services.sync.close();
-    s.dispose();
-  }
+  await closeSyncingStations([a, b]);
   for (const s of extra) s.dispose();
   await peer.stop();
 });

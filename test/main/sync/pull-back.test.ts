@@ -7,7 +7,7 @@ import { makeResidentId } from '../../../src/shared/resident-id';
 import type { PlatformPki } from '../../support/fhir-peer/certs';
 import { startCountyPeer } from '../../support/fhir-peer/county-peer';
 import type { FhirPeer } from '../../support/fhir-peer/peer';
-import { openSyncingStation, syncOnce } from '../../support/station/in-process-station';
+import { openSyncingStation, syncOnce, closeSyncingStations } from '../../support/station/in-process-station';
 import type { TestStation } from '../../support/test-services';
 
 /**
@@ -33,10 +33,7 @@ beforeAll(async () => {
   b = await station(CENTER);
 });
 afterAll(async () => {
-  for (const s of [a, b]) {
-    await s.services.sync.close();
-    s.dispose();
-  }
+  await closeSyncingStations([a, b]);
   await peer.stop();
 });
 

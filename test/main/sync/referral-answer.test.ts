@@ -6,7 +6,7 @@ import { createCountyDesk, type CountyDesk } from '../../support/fhir-peer/count
 import type { PlatformPki } from '../../support/fhir-peer/certs';
 import { startCountyPeer } from '../../support/fhir-peer/county-peer';
 import type { FhirPeer } from '../../support/fhir-peer/peer';
-import { openSyncingStation, syncOnce } from '../../support/station/in-process-station';
+import { openSyncingStation, syncOnce, closeSyncingStations } from '../../support/station/in-process-station';
 import type { TestStation } from '../../support/test-services';
 import { clinicVisit, dayFrom, resident } from '../followup/service-fixtures';
 
@@ -32,10 +32,7 @@ beforeAll(async () => {
   b = await openSyncingStation(peer, pki, CENTER);
 });
 afterAll(async () => {
-  for (const s of [a, b]) {
-    await s.services.sync.close();
-    s.dispose();
-  }
+  await closeSyncingStations([a, b]);
   await peer.stop();
 });
 

@@ -5,7 +5,7 @@ import { createLatestGuard } from '../../../src/renderer/components/latest-only'
 import { STATUS_ACTIONS, waitMinutes } from '../../../src/renderer/features/clinic/today-page-model';
 import { groupVisits } from '../../../src/renderer/features/clinic/visit-timeline';
 import { bpSeries, levelsByField } from '../../../src/renderer/features/clinic/vitals-display';
-import type { VitalPoint } from '../../../src/shared/api/clinic';
+import { vitalPointOn } from '../../support/vital-point';
 import { maskIdNumber, splitNoIdReason } from '../../../src/renderer/features/patients/patient-format';
 import { paperSizeOf, vitalsOfVisitDay } from '../../../src/renderer/features/clinic/print/visit-summary-model';
 
@@ -126,19 +126,7 @@ describe('vitals display', () => {
   });
 
   it('the BP trend is oldest first, takes every source of the one series, and skips incomplete and home readings', () => {
-    const point = (p: Partial<VitalPoint>): VitalPoint => ({
-      source: 'clinic',
-      sourceId: 'x',
-      date: '2025-06-01',
-      measuredAt: null,
-      sbp: null,
-      dbp: null,
-      heartRate: null,
-      weightKg: null,
-      glucose: null,
-      selfReported: false,
-      ...p,
-    });
+    const point = vitalPointOn('2025-06-01');
     const series = bpSeries([
       point({ measuredAt: '2025-06-15T01:00:00.000Z', date: '2025-06-15', sbp: 150, dbp: 95 }),
       point({ measuredAt: '2025-06-10T01:00:00.000Z', date: '2025-06-10', weightKg: 70 }),

@@ -29,3 +29,11 @@ export async function syncOnce(s: TestStation): Promise<void> {
   const report = await engine.syncOnce('county');
   if (!report.ok) throw new Error(`sync failed: ${JSON.stringify(report.error)}`);
 }
+
+/** Stops each station's sync engine before closing its database, so no cycle is left writing to a closed store. */
+export async function closeSyncingStations(stations: readonly TestStation[]): Promise<void> {
+  for (const s of stations) {
+    await s.services.sync.close();
+    s.dispose();
+  }
+}

@@ -32,9 +32,8 @@ function isPlausible(ts: Hl7Timestamp): boolean {
   return second === undefined || second <= 60;
 }
 
-export function parseHl7Timestamp(text: string | undefined): Hl7Timestamp | undefined {
-  const match = text === undefined ? null : TS_RE.exec(text.trim());
-  if (!match) return undefined;
+/** Both patterns capture year … fraction in groups 1-7; only the offset is written differently. */
+function plausibleTimestamp(match: RegExpExecArray, offset: string | undefined): Hl7Timestamp | undefined {
   const ts: Hl7Timestamp = {
     year: Number(match[1]),
     month: optionalNumber(match[2]),
@@ -43,9 +42,15 @@ export function parseHl7Timestamp(text: string | undefined): Hl7Timestamp | unde
     minute: optionalNumber(match[5]),
     second: optionalNumber(match[6]),
     fraction: match[7],
-    offset: match[8],
+    offset,
   };
   return isPlausible(ts) ? ts : undefined;
+}
+
+export function parseHl7Timestamp(text: string | undefined): Hl7Timestamp | undefined {
+  const match = text === undefined ? null : TS_RE.exec(text.trim());
+  if (!match) return undefined;
+  return plausibleTimestamp(match, match[8]);
 }
 
 const two = (value: number) => String(value).padStart(2, '0');
@@ -68,17 +73,7 @@ export function isoToHl7Timestamp(iso: string): Hl7Timestamp | undefined {
   const match = ISO_RE.exec(iso);
   if (!match) return undefined;
   const zone = match[8];
-  const ts: Hl7Timestamp = {
-    year: Number(match[1]),
-    month: optionalNumber(match[2]),
-    day: optionalNumber(match[3]),
-    hour: optionalNumber(match[4]),
-    minute: optionalNumber(match[5]),
-    second: optionalNumber(match[6]),
-    fraction: match[7],
-    offset: zone === undefined ? undefined : zone === 'Z' ? '+0000' : zone.replace(':', ''),
-  };
-  return isPlausible(ts) ? ts : undefined;
+  return plausibleTimestamp(match, zone === undefined ? undefined : zone === 'Z' ? '+0000' : zone.replace(':', ''));
 }
 
 export function formatHl7Timestamp(ts: Hl7Timestamp): string {

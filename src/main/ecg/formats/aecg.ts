@@ -1,6 +1,6 @@
 import { MAX_ABS_MICROVOLTS, type EcgAnnotation, type EcgDeviceInfo, type EcgLead, type EcgPatientInfo, type EcgRecord } from '../../../shared/ecg';
 import { EcgFormatError } from './errors';
-import type { EcgReader } from './reader';
+import { withDetails, type EcgReader } from './reader';
 import { markRangeProven } from './sample-check';
 import {
   BEAT_CODE,
@@ -389,16 +389,16 @@ export function readAecg(bytes: Uint8Array): EcgRecord {
   if (root.localName !== 'AnnotatedECG') throw new EcgFormatError('UNKNOWN_FORMAT', `aECG: root element is <${root.name}>`);
   const { series, signal } = chooseSignal(root);
   const { axis, leads } = signal;
-  const record: EcgRecord = { format: 'hl7-aecg', sampleRateHz: axis.sampleRateHz, leads };
   const start = axis.absoluteStart ?? effectiveStart(series) ?? effectiveStart(root);
-  if (start) record.recordedAt = hl7TimestampToIso(start);
-  const patient = readPatient(root);
-  if (patient) record.patient = patient;
-  const device = readDevice(series);
-  if (device) record.device = device;
-  const annotations = readBeatAnnotations(series, axis, leads[0].microvolts.length);
-  if (annotations.length > 0) record.annotations = annotations;
-  return record;
+  return withDetails(
+    { format: 'hl7-aecg', sampleRateHz: axis.sampleRateHz, leads },
+    {
+      recordedAt: start ? hl7TimestampToIso(start) : undefined,
+      patient: readPatient(root),
+      device: readDevice(series),
+      annotations: readBeatAnnotations(series, axis, leads[0].microvolts.length),
+    },
+  );
 }
 
 export const aecgReader: EcgReader = {

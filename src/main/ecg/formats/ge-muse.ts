@@ -8,7 +8,7 @@ import {
   type EcgRecord,
 } from '../../../shared/ecg';
 import { EcgFormatError } from './errors';
-import type { EcgReader } from './reader';
+import { withDetails, type EcgReader } from './reader';
 import { markRangeProven } from './sample-check';
 import { childElements, firstChild, ownText, parseXml, sniffRootElement, textValue, type XmlElement } from './xml';
 
@@ -266,16 +266,10 @@ export function readMuse(bytes: Uint8Array): EcgRecord {
   const root = parseXml(bytes);
   if (root.localName !== 'RestingECG') throw new EcgFormatError('UNKNOWN_FORMAT', `GE MUSE: root element is <${root.name}>`);
   const { sampleRateHz, leads } = readRhythm(root);
-  const record: EcgRecord = { format: 'ge-muse-xml', sampleRateHz, leads };
-  const recordedAt = readRecordedAt(root);
-  if (recordedAt) record.recordedAt = recordedAt;
-  const patient = readPatient(root);
-  if (patient) record.patient = patient;
-  const device = readDevice(root);
-  if (device) record.device = device;
-  const beats = readBeats(root, sampleRateHz, leads[0].microvolts.length);
-  if (beats.length > 0) record.annotations = beats;
-  return record;
+  return withDetails(
+    { format: 'ge-muse-xml', sampleRateHz, leads },
+    { recordedAt: readRecordedAt(root), patient: readPatient(root), device: readDevice(root), annotations: readBeats(root, sampleRateHz, leads[0].microvolts.length) },
+  );
 }
 
 export const museReader: EcgReader = {

@@ -2,7 +2,7 @@ import { MAX_ABS_MICROVOLTS, type EcgDeviceInfo, type EcgLead, type EcgPatientIn
 import { EcgFormatError } from './errors';
 import { assertSampleBudget } from './limits';
 import { decodeBase64 } from './ge-muse';
-import type { EcgReader } from './reader';
+import { withDetails, type EcgReader } from './reader';
 import { markRangeProven } from './sample-check';
 import { decodeXli } from './philips-xli';
 import { attribute, childPath, descendants, firstChild, ownText, parseXml, sniffRootElement, textValue, type XmlElement } from './xml';
@@ -222,14 +222,10 @@ export function readPhilips(bytes: Uint8Array): EcgRecord {
     name: layout.labels[index],
     microvolts: toMicrovolts(values, layout),
   }));
-  const record: EcgRecord = { format: 'philips-xml', sampleRateHz: layout.sampleRateHz, leads };
-  const recordedAt = readRecordedAt(root);
-  if (recordedAt) record.recordedAt = recordedAt;
-  const patient = readPatient(root);
-  if (patient) record.patient = patient;
-  const device = readDevice(root);
-  if (device) record.device = device;
-  return record;
+  return withDetails(
+    { format: 'philips-xml', sampleRateHz: layout.sampleRateHz, leads },
+    { recordedAt: readRecordedAt(root), patient: readPatient(root), device: readDevice(root) },
+  );
 }
 
 export const philipsReader: EcgReader = {

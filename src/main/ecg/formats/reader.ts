@@ -16,3 +16,15 @@ export interface EcgReader {
   /** Decodes the file or throws EcgFormatError. */
   read(input: ReaderInput): Promise<EcgRecord>;
 }
+
+/** What a file may or may not say about itself besides the signal; each reader looks these up its own way. */
+export type RecordDetails = Pick<EcgRecord, 'recordedAt' | 'patient' | 'device' | 'annotations'>;
+
+/** The record with the details the file had: an absent one (or no annotations) leaves its key out. */
+export function withDetails(record: EcgRecord, details: RecordDetails): EcgRecord {
+  if (details.recordedAt) record.recordedAt = details.recordedAt;
+  if (details.patient) record.patient = details.patient;
+  if (details.device) record.device = details.device;
+  if (details.annotations && details.annotations.length > 0) record.annotations = details.annotations;
+  return record;
+}

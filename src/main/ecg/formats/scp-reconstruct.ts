@@ -43,21 +43,24 @@ export function assertZonesUsable(zones: readonly SampleZone[], first: number, l
   }
 }
 
-/** The stretches outside the protected zones, in order, with the zones between them. */
+/**
+ * The stretches outside the protected zones, in order, with the zones between them. A stretch is given by its
+ * sample count (0 or less when two zones touch): decimation only depends on how long each stretch is.
+ */
 function forEachStretch(
   first: number,
   last: number,
   zones: readonly SampleZone[],
-  stretch: (a: number, b: number) => void,
+  stretch: (length: number) => void,
   zone: (z: SampleZone) => void,
 ): void {
   let a = first;
   for (const z of zones) {
-    stretch(a, z.start - 1);
+    stretch(z.start - a);
     zone(z);
     a = z.end + 1;
   }
-  stretch(a, last);
+  stretch(last - a + 1);
 }
 
 /** How many samples a decimated lead stores for samples first..last. */
@@ -67,8 +70,7 @@ export function decimatedSampleCount(first: number, last: number, zones: readonl
     first,
     last,
     zones,
-    (a, b) => {
-      const n = b - a + 1;
+    (n) => {
       if (n > 0) count += Math.floor(n / factor) + (n % factor);
     },
     (z) => (count += z.end - z.start + 1),
@@ -90,8 +92,7 @@ export function interpolateDecimated(stored: Float64Array, first: number, last: 
     first,
     last,
     zones,
-    (a, b) => {
-      const n = b - a + 1;
+    (n) => {
       if (n <= 0) return;
       const inserted = Math.floor(n / factor);
       if (inserted > 0) {

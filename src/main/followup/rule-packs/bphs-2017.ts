@@ -1,3 +1,4 @@
+import { HYPERTENSION_DANGER_SIGNS, T2DM_DANGER_SIGNS } from '../../../shared/api/followup';
 import type { RuleSet } from '../../../shared/followup';
 import { ADVISORY_CN_2025 } from './advisory-cn-2025';
 
@@ -29,18 +30,9 @@ export const BPHS_2017: RuleSet = {
     urgent: {
       sbpAtLeast: 180,
       dbpAtLeast: 110,
-      dangerSymptoms: [
-        '意识改变',
-        '剧烈头痛或头晕',
-        '恶心呕吐',
-        '视力模糊',
-        '眼痛',
-        '心悸',
-        '胸闷',
-        '喘憋不能平卧',
-        // The HTN form's option 6 names both danger signs in one term.
-        '心悸胸闷',
-      ],
+      // The signs the visit form asks (one list with the form), and two of the form's routine symptom options:
+      // 恶心呕吐 is §1's nausea-and-vomiting sign, and option 6 names two danger signs in one term (心悸胸闷).
+      dangerSymptoms: [...HYPERTENSION_DANGER_SIGNS, '恶心呕吐', '心悸胸闷'],
       // Normal BP is <140/90, so "above normal" in pregnancy starts at 140/90 whatever the age band (§7 row 1).
       pregnancySbpAtLeast: 140,
       pregnancyDbpAtLeast: 90,
@@ -56,24 +48,9 @@ export const BPHS_2017: RuleSet = {
       dbpAtLeast: 110,
       hrAbove: 100,
       temperatureAbove: 39,
-      dangerSymptoms: [
-        '意识或行为改变',
-        '呼气烂苹果味',
-        '心悸',
-        '出汗',
-        '食欲减退',
-        '恶心',
-        '呕吐',
-        '多饮',
-        '多尿',
-        '腹痛',
-        '深大呼吸',
-        '皮肤潮红',
-        '视力骤降', // "sudden loss of vision"
-        // Combined terms the shared symptom picker offers; each part is itself a DM danger sign.
-        '恶心呕吐',
-        '心悸胸闷',
-      ],
+      // The signs the visit form asks (one list with the form), 多饮/多尿 (urgent only with another sign, A12) and
+      // the combined terms the shared symptom picker offers, each part of which is itself a DM danger sign.
+      dangerSymptoms: [...T2DM_DANGER_SIGNS, '多饮', '多尿', '恶心呕吐', '心悸胸闷'],
       urgentOnlyWithOtherSigns: ['多饮', '多尿'], // A12
       // The standard says only "血糖高于正常". Normal fasting plasma glucose in China is <6.1 mmol/L
       // (中国2型糖尿病防治指南), so 6.1 is the line (docs/followup-rules.md).

@@ -9,7 +9,7 @@ import type { ReaderInput } from '../../../../src/main/ecg/formats/reader';
 import { wfdbReader } from '../../../../src/main/ecg/formats/wfdb';
 import type { EcgRecord } from '../../../../src/shared/ecg';
 import { STANDARD_LEADS } from '../../../../src/shared/ecg';
-import { hasSharedSamples, samplePath, SKIP_REASON } from '../../../support/shared-samples';
+import { corpusNote, diskInput, hasSharedSamples, samplePath, SKIP_REASON } from '../../../support/shared-samples';
 import { edges, normalBeat, random, syntheticEcg, type BeatShape, type SyntheticOptions } from './synthetic-ecg';
 
 const TWELVE = [...STANDARD_LEADS];
@@ -173,22 +173,6 @@ describe('measureEcg leaves out what it cannot measure', () => {
   });
 });
 
-function diskInput(file: string): ReaderInput {
-  return {
-    path: file,
-    bytes: readFileSync(file),
-    readCompanion: async (name) => {
-      try {
-        return readFileSync(path.join(path.dirname(file), name));
-      } catch {
-        return undefined;
-      }
-    },
-  };
-}
-
-/** The suite name says why it was skipped, and nothing when it runs. */
-const corpusNote = hasSharedSamples ? '' : ` (${SKIP_REASON})`;
 
 describe.skipIf(!hasSharedSamples)(`measureEcg on the 12-lead shared records${corpusNote}`, () => {
   it('gives physiologically plausible values for PTB-XL 00001_lr (a normal adult ECG, 100 Hz)', async () => {

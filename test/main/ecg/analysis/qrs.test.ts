@@ -1,5 +1,4 @@
 import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { grossScore, referenceBeatSamples, scoreQrs, type QrsScore } from '../../../../src/main/ecg/analysis/ec57';
@@ -7,10 +6,9 @@ import { detectRecordBeats, measureEcg } from '../../../../src/main/ecg/analysis
 import { removePacingSpikes } from '../../../../src/main/ecg/analysis/pacing';
 import { detectQrs } from '../../../../src/main/ecg/analysis/qrs';
 import { edfReader } from '../../../../src/main/ecg/formats/edf';
-import type { ReaderInput } from '../../../../src/main/ecg/formats/reader';
 import { wfdbReader } from '../../../../src/main/ecg/formats/wfdb';
 import { decodeMitAnnotations } from '../../../../src/main/ecg/formats/wfdb-annotations';
-import { hasSharedSamples, samplePath, SKIP_REASON } from '../../../support/shared-samples';
+import { corpusNote, diskInput, hasSharedSamples, samplePath } from '../../../support/shared-samples';
 import { normalBeat, random, regularBeats, syntheticEcg, type BeatShape } from './synthetic-ecg';
 
 const wholeRecord = (sampleRateHz: number) => ({ sampleRateHz, scoreFromSeconds: 0 });
@@ -204,22 +202,6 @@ describe('QRS detection on synthetic ECG (runs without the shared corpus)', () =
   });
 });
 
-function diskInput(file: string): ReaderInput {
-  return {
-    path: file,
-    bytes: readFileSync(file),
-    readCompanion: async (name) => {
-      try {
-        return readFileSync(path.join(path.dirname(file), name));
-      } catch {
-        return undefined;
-      }
-    },
-  };
-}
-
-/** The suite name says why it was skipped, and nothing when it runs. */
-const corpusNote = hasSharedSamples ? '' : ` (${SKIP_REASON})`;
 
 const formatScore = (label: string, s: QrsScore) =>
   `${label}: TP ${s.truePositives} FN ${s.falseNegatives} FP ${s.falsePositives} Se ${s.sensitivityPercent.toFixed(2)} % +P ${s.positivePredictivityPercent.toFixed(2)} %`;

@@ -1,11 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { EcgRecord } from '../../../../src/shared/ecg';
 import { edfReader } from '../../../../src/main/ecg/formats/edf';
 import { writeEdf, type EdfSignalSpec, type EdfSpec, type TalSpec } from '../../../support/ecg-writers/edf';
-import { assertWellFormedRecord } from '../../../support/ecg-record-checks';
 import { checkReaderOutput } from '../../../../src/main/ecg/formats/index';
-import { applyByteMutation, type ByteMutation, flipArb, readOrRefuse, truncateArb, unchangedArb } from '../../../support/ecg-format-helpers';
+import { applyByteMutation, type ByteMutation, flipArb, fuzzReader, truncateArb, unchangedArb } from '../../../support/ecg-format-helpers';
 
 /**
  * Property: whatever bytes arrive — a valid EDF/EDF+ file built by the test writer, then cut short, with bytes
@@ -15,10 +13,6 @@ import { applyByteMutation, type ByteMutation, flipArb, readOrRefuse, truncateAr
 
 const RUNS = 10_000;
 const VOLTAGE_UNITS: Record<string, number> = { uV: 1, mV: 1000, V: 1e6 };
-
-function assertWellFormed(record: EcgRecord): void {
-  assertWellFormedRecord(record);
-}
 
 const signalArbitrary = (samplesPerRecord: fc.Arbitrary<number>) =>
   fc.record({
@@ -165,25 +159,17 @@ function closeEnough(actual: number, expected: number): boolean {
 
 describe('EDF reader under generated and mutated files (property)', () => {
   it(`returns a well-formed record or an EcgFormatError, never anything else (${RUNS} runs)`, async () => {
-    let decoded = 0;
-    let refused = 0;
-    let checkedExactly = 0;
-    await fc.assert(
-      fc.asyncProperty(specArbitrary, mutationArbitrary, async (spec, mutation) => {
+    const { decoded, refused, exact: checkedExactly } = await fuzzReader({
+      spec: specArbitrary,
+      mutation: mutationArbitrary,
+      runs: RUNS,
+      read: async (spec, mutation) => {
         const bytes = mutate(writeEdf(spec), mutation, spec.signals.length + (spec.annotations ? 1 : 0));
-        const record = await readOrRefuse(async () =>
-          checkReaderOutput(await edfReader.read({ path: '/fuzz/f.edf', bytes, readCompanion: async () => undefined }), edfReader),
-        );
-        if (!record) {
-          refused++;
-          return;
-        }
-        decoded++;
-        assertWellFormed(record);
-        if (mutation.kind !== 'none') return;
+        return checkReaderOutput(await edfReader.read({ path: '/fuzz/f.edf', bytes, readCompanion: async () => undefined }), edfReader);
+      },
+      exact: (record, spec) => {
         const expected = expectedLeads(spec);
-        if (!expected) return;
-        checkedExactly++;
+        if (!expected) return false;
         expect(record.leads).toHaveLength(expected.length);
         record.leads.forEach((lead, index) => {
           expect(lead.microvolts.length).toBe(expected[index].length);
@@ -191,9 +177,9 @@ describe('EDF reader under generated and mutated files (property)', () => {
             if (!closeEnough(value, expected[index][i])) throw new Error(`lead ${index} sample ${i}: ${value} ≠ ${expected[index][i]}`);
           });
         });
-      }),
-      { numRuns: RUNS },
-    );
+        return true;
+      },
+    });
     // Both outcomes must actually occur, or the generators are not exercising the reader. (Ranges in volts of
     // thousands, which the generator also draws, are refused as BAD_SAMPLE, so fewer files decode than refuse.)
     expect(decoded).toBeGreaterThan(RUNS / 20);

@@ -1,10 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { EcgRecord } from '../../../../src/shared/ecg';
 import { wfdbReader } from '../../../../src/main/ecg/formats/wfdb';
-import { assertWellFormedRecord } from '../../../support/ecg-record-checks';
 import { checkReaderOutput } from '../../../../src/main/ecg/formats/index';
-import { readOrRefuse } from '../../../support/ecg-format-helpers';
+import { fuzzReader } from '../../../support/ecg-format-helpers';
 
 /**
  * Property: a valid WFDB record (header + signal file in format 16 or 212, written here), then cut short, with
@@ -114,33 +112,18 @@ function applyMutation(spec: Spec, m: Mutation): { hea: string; dat: Uint8Array 
   return { hea, dat };
 }
 
-function assertWellFormed(record: EcgRecord): void {
-  assertWellFormedRecord(record);
-}
-
 describe('WFDB reader under generated and mutated records (property)', () => {
   it(`returns a well-formed record or an EcgFormatError, never anything else (${RUNS} runs)`, async () => {
-    let decoded = 0;
-    let refused = 0;
-    let exact = 0;
-    await fc.assert(
-      fc.asyncProperty(specArbitrary, mutationArbitrary, async (spec, mutation) => {
+    const { decoded, refused, exact } = await fuzzReader({
+      spec: specArbitrary,
+      mutation: mutationArbitrary,
+      runs: RUNS,
+      read: async (spec, mutation) => {
         const { hea, dat } = applyMutation(spec, mutation);
-        const enc = new TextEncoder();
-        const record = await readOrRefuse(async () =>
-          checkReaderOutput(
-            await wfdbReader.read({ path: '/fuzz/rec.hea', bytes: enc.encode(hea), readCompanion: async (name) => (name === 'rec.dat' ? dat : undefined) }),
-            wfdbReader,
-          ),
-        );
-        if (!record) {
-          refused++;
-          return;
-        }
-        decoded++;
-        assertWellFormed(record);
-        if (mutation.kind !== 'none') return;
-        exact++;
+        const input = { path: '/fuzz/rec.hea', bytes: new TextEncoder().encode(hea), readCompanion: async (name: string) => (name === 'rec.dat' ? dat : undefined) };
+        return checkReaderOutput(await wfdbReader.read(input), wfdbReader);
+      },
+      exact: (record, spec) => {
         expect(record.sampleRateHz).toBe(spec.rate);
         expect(record.leads).toHaveLength(spec.samples.length);
         record.leads.forEach((lead, s) => {
@@ -149,9 +132,9 @@ describe('WFDB reader under generated and mutated records (property)', () => {
             if (Math.abs(v - expected) > Math.max(1e-3, Math.abs(expected) * 1e-6)) throw new Error(`signal ${s} sample ${i}: ${v} ≠ ${expected}`);
           });
         });
-      }),
-      { numRuns: RUNS },
-    );
+        return true;
+      },
+    });
     // Both outcomes must occur, or the generators are not exercising the reader.
     expect(decoded).toBeGreaterThan(RUNS / 10);
     expect(refused).toBeGreaterThan(RUNS / 20);
