@@ -110,7 +110,11 @@ describe('national printed forms (harness + Chromium, zh-CN)', () => {
     await createAdmin(page);
     const d = ctx.harness.services.dispatch;
     const today = chinaLocalDate(new Date());
-    const patient = await enrolledResident(d, { name: '郑秀兰', birthDate: '1956-04-12', seq: 31, village: '东湾村', address: '东湾村二组 8 号' }, addDays(today, -400));
+    const patient = await enrolledResident(
+      d,
+      { name: '郑秀兰', birthDate: '1956-04-12', seq: 31, village: '东湾村', address: '东湾村二组 8 号' },
+      addDays(today, -400),
+    );
     // Five visits: four fill the first sheet, the fifth starts the second. The last two are uncontrolled: a referral.
     const visits = [
       { date: addDays(today, -360), sbp: 128, dbp: 80 },

@@ -114,10 +114,9 @@ const YEAR_FACTS = readQuery(
   LEFT JOIN followup_indicator_years y ON y.year_start = @start AND y.disease = m.disease AND y.resident_id = m.patient_id`,
   { text: value.textOrNull },
 );
-const CHECKED_IN_YEAR = readQuery(
-  `SELECT DISTINCT patient_id AS patientId FROM followup_health_checks WHERE check_date >= @start AND check_date <= @end`,
-  { patientId: followupHealthChecks.patientId },
-);
+const CHECKED_IN_YEAR = readQuery(`SELECT DISTINCT patient_id AS patientId FROM followup_health_checks WHERE check_date >= @start AND check_date <= @end`, {
+  patientId: followupHealthChecks.patientId,
+});
 
 /**
  * The year's facts of every resident managed in it (an enrolment overlapping the year; residents merged away are

@@ -56,14 +56,22 @@ function keyedRows<T extends IdTable>(table: T) {
     upsert: (db: Db, row: T['$inferInsert']): void => {
       const { id: _id, ...changes } = row as { id: unknown } & Record<string, unknown>;
       // drizzle cannot name the update shape of a generic table; `changes` is the insert row minus its key.
-      db.insert(table).values(row).onConflictDoUpdate({ target: table.id, set: changes as SQLiteUpdateSetSource<T> }).run();
+      db.insert(table)
+        .values(row)
+        .onConflictDoUpdate({ target: table.id, set: changes as SQLiteUpdateSetSource<T> })
+        .run();
     },
   };
 }
 
 /** The rows a condition selects, in the given order (a date, then insertion order for same-day rows). */
 function rowsInOrder<T extends IdTable>(db: Db, table: T, where: SQL, ...order: SQL[]): T['$inferSelect'][] {
-  return db.select().from(table).where(where).orderBy(...order).all();
+  return db
+    .select()
+    .from(table)
+    .where(where)
+    .orderBy(...order)
+    .all();
 }
 
 // ---------------------------------------------------------------------------------------------------------------

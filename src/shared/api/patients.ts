@@ -3,7 +3,6 @@ import { method } from './define';
 import { isoDate, optionalText } from './fields';
 import { valueSetCodes } from '../value-sets';
 
-
 export const patientSchema = z.object({
   id: z.string(),
   name: z.string(),

@@ -104,7 +104,6 @@ export const auditVerifySchema = z.object({
 });
 export type AuditVerifyResult = z.infer<typeof auditVerifySchema>;
 
-
 export const systemContract = {
   status: method({ input: z.object({}), output: systemStatusSchema, access: 'public', audit: 'none' }),
 };

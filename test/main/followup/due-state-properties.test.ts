@@ -23,7 +23,14 @@ import { clinicVisit, dayFrom, resident, stateFromHistory } from './service-fixt
 // referral, a phone call on a visit's day) and visits exactly on a due date come up often.
 const offset = fc.oneof(fc.integer({ min: -420, max: 0 }), fc.constantFrom(-400, -300, -200, -120, -60, -30, -14, -7, -1, 0));
 const write: fc.Arbitrary<Write> = fc.oneof(
-  { weight: 6, arbitrary: visitArb(offset, { sbp: fc.integer({ min: 95, max: 200 }), dbp: fc.integer({ min: 55, max: 120 }), fbg: fc.constantFrom(3.5, 5.8, 6.9, 7.0, 8.4, 17.2) }) },
+  {
+    weight: 6,
+    arbitrary: visitArb(offset, {
+      sbp: fc.integer({ min: 95, max: 200 }),
+      dbp: fc.integer({ min: 55, max: 120 }),
+      fbg: fc.constantFrom(3.5, 5.8, 6.9, 7.0, 8.4, 17.2),
+    }),
+  },
   ...dayWriteArbs(offset, fc.integer({ min: -30, max: 0 })),
   // Days after the open referral (0: the same day as the referring visit).
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('check' as const), after: fc.integer({ min: 0, max: 20 }), completed: fc.boolean() }) },

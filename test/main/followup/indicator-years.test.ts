@@ -25,7 +25,14 @@ import { clinicVisit, dayFrom, resident } from './service-fixtures';
 // Up to two reporting years back, with a grid so that same-day pairs and year boundaries come up often.
 const offset = fc.oneof(fc.integer({ min: -700, max: 0 }), fc.constantFrom(-400, -366, -365, -200, -120, -60, -30, -1, 0));
 const write: fc.Arbitrary<Write> = fc.oneof(
-  { weight: 8, arbitrary: visitArb(offset, { sbp: fc.constantFrom(120, 139, 140, 149, 150, 170), dbp: fc.constantFrom(70, 89, 90, 100), fbg: fc.constantFrom(5.8, 6.9, 7.0, 8.4) }) },
+  {
+    weight: 8,
+    arbitrary: visitArb(offset, {
+      sbp: fc.constantFrom(120, 139, 140, 149, 150, 170),
+      dbp: fc.constantFrom(70, 89, 90, 100),
+      fbg: fc.constantFrom(5.8, 6.9, 7.0, 8.4),
+    }),
+  },
   ...dayWriteArbs(offset),
 );
 

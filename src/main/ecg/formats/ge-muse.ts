@@ -268,7 +268,12 @@ export function readMuse(bytes: Uint8Array): EcgRecord {
   const { sampleRateHz, leads } = readRhythm(root);
   return withDetails(
     { format: 'ge-muse-xml', sampleRateHz, leads },
-    { recordedAt: readRecordedAt(root), patient: readPatient(root), device: readDevice(root), annotations: readBeats(root, sampleRateHz, leads[0].microvolts.length) },
+    {
+      recordedAt: readRecordedAt(root),
+      patient: readPatient(root),
+      device: readDevice(root),
+      annotations: readBeats(root, sampleRateHz, leads[0].microvolts.length),
+    },
   );
 }
 

@@ -47,13 +47,7 @@ export function assertZonesUsable(zones: readonly SampleZone[], first: number, l
  * The stretches outside the protected zones, in order, with the zones between them. A stretch is given by its
  * sample count (0 or less when two zones touch): decimation only depends on how long each stretch is.
  */
-function forEachStretch(
-  first: number,
-  last: number,
-  zones: readonly SampleZone[],
-  stretch: (length: number) => void,
-  zone: (z: SampleZone) => void,
-): void {
+function forEachStretch(first: number, last: number, zones: readonly SampleZone[], stretch: (length: number) => void, zone: (z: SampleZone) => void): void {
   let a = first;
   for (const z of zones) {
     stretch(z.start - a);

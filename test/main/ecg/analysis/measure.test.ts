@@ -173,7 +173,6 @@ describe('measureEcg leaves out what it cannot measure', () => {
   });
 });
 
-
 describe.skipIf(!hasSharedSamples)(`measureEcg on the 12-lead shared records${corpusNote}`, () => {
   it('gives physiologically plausible values for PTB-XL 00001_lr (a normal adult ECG, 100 Hz)', async () => {
     const m = measureEcg(await wfdbReader.read(diskInput(samplePath('wfdb/ptb-xl/00001_lr.hea'))));

@@ -202,7 +202,6 @@ describe('QRS detection on synthetic ECG (runs without the shared corpus)', () =
   });
 });
 
-
 const formatScore = (label: string, s: QrsScore) =>
   `${label}: TP ${s.truePositives} FN ${s.falseNegatives} FP ${s.falsePositives} Se ${s.sensitivityPercent.toFixed(2)} % +P ${s.positivePredictivityPercent.toFixed(2)} %`;
 

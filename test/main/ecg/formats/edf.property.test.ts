@@ -159,7 +159,11 @@ function closeEnough(actual: number, expected: number): boolean {
 
 describe('EDF reader under generated and mutated files (property)', () => {
   it(`returns a well-formed record or an EcgFormatError, never anything else (${RUNS} runs)`, async () => {
-    const { decoded, refused, exact: checkedExactly } = await fuzzReader({
+    const {
+      decoded,
+      refused,
+      exact: checkedExactly,
+    } = await fuzzReader({
       spec: specArbitrary,
       mutation: mutationArbitrary,
       runs: RUNS,

@@ -120,7 +120,11 @@ describe('WFDB reader under generated and mutated records (property)', () => {
       runs: RUNS,
       read: async (spec, mutation) => {
         const { hea, dat } = applyMutation(spec, mutation);
-        const input = { path: '/fuzz/rec.hea', bytes: new TextEncoder().encode(hea), readCompanion: async (name: string) => (name === 'rec.dat' ? dat : undefined) };
+        const input = {
+          path: '/fuzz/rec.hea',
+          bytes: new TextEncoder().encode(hea),
+          readCompanion: async (name: string) => (name === 'rec.dat' ? dat : undefined),
+        };
         return checkReaderOutput(await wfdbReader.read(input), wfdbReader);
       },
       exact: (record, spec) => {
