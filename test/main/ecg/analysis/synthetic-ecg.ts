@@ -1,3 +1,5 @@
+import { mulberry32 } from '../../../../src/shared/mulberry32';
+
 /**
  * A synthetic ECG for tests that must run without the shared corpus: each beat is P, Q, R, S and T gaussians at
  * known times, projected from a frontal-plane cardiac vector onto the limb leads, so intervals, heart rate and
@@ -94,17 +96,8 @@ export interface SyntheticEcg {
   beats: number[];
 }
 
-/** Deterministic pseudo-random numbers (mulberry32) so failures reproduce. */
-export function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Deterministic pseudo-random numbers so failures reproduce (the app's own seeded generator). */
+export const random = mulberry32;
 
 function gaussianNoise(next: () => number): number {
   return Math.sqrt(-2 * Math.log(next() + 1e-12)) * Math.cos(2 * Math.PI * next());
