@@ -1,10 +1,10 @@
-import { Fragment, useEffect, useState, type ReactNode } from 'react';
+import { Fragment, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
 import { DISEASES, type Disease, type FollowUpRecord, type Referral } from '../../../../shared/api/followup';
-import type { Patient } from '../../../../shared/api/patients';
 import { PRINT_READY_ATTRIBUTE } from '../../../../shared/print';
-import { api } from '../../../api/client';
+import { useFollowupHistory } from '../followup.resource';
+import { usePatient } from '../../patients/patients.resource';
 import { ErrorText } from '../../../components/error-text';
 import { decimal, nowTarget, referralOf, sheetsOf } from './record-form-model';
 import './forms-print.css';
@@ -29,14 +29,11 @@ export function FollowupRecordPrint() {
   const { patientId = '', disease: diseaseParam } = useParams();
   const { t } = useTranslation(['followupForms', 'followup']);
   const disease: Disease = isDisease(diseaseParam) ? diseaseParam : 'hypertension';
-  const [data, setData] = useState<{ patient: Patient; records: FollowUpRecord[]; referrals: Referral[] } | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  useEffect(() => {
-    Promise.all([api.patients.get({ patientId }), api.followup.history({ patientId })]).then(
-      ([patient, history]) => setData({ patient, records: history.records, referrals: history.referrals }),
-      setError,
-    );
-  }, [patientId]);
+  // Resources keyed by the patient: another patient's form never shows (or reports ready) with the last one's data.
+  const patient = usePatient({ patientId });
+  const history = useFollowupHistory({ patientId });
+  const error = patient.error ?? history.error;
+  const data = patient.data && history.data ? { patient: patient.data, records: history.data.records, referrals: history.data.referrals } : null;
 
   const f = (key: string, options?: Record<string, unknown>) => t(`followup:${key}`, options ?? {});
   const rows = data ? rowsFor(disease, data.referrals, t, f) : [];

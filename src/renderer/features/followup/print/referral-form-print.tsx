@@ -1,11 +1,13 @@
-import { useEffect, useState, type ReactNode } from 'react';
+import { type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
 import type { FollowUpRecord, Referral } from '../../../../shared/api/followup';
 import type { Patient } from '../../../../shared/api/patients';
 import { completedYears } from '../../../../shared/dates';
 import { PRINT_READY_ATTRIBUTE } from '../../../../shared/print';
-import { api } from '../../../api/client';
+import { useFollowupHistory } from '../followup.resource';
+import { usePatient } from '../../patients/patients.resource';
+import { useSettings } from '../../settings/settings.resource';
 import { ErrorText } from '../../../components/error-text';
 import './forms-print.css';
 
@@ -35,18 +37,17 @@ function dateParts(date: string | null | undefined): { y: string; m: string; d: 
 export function ReferralFormPrint() {
   const { patientId = '', referralId = '' } = useParams();
   const { t } = useTranslation(['followupForms', 'followup']);
-  const [data, setData] = useState<Data | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  useEffect(() => {
-    Promise.all([api.patients.get({ patientId }), api.followup.history({ patientId }), api.settings.get({})]).then(([patient, history, settings]) => {
-      const referral = history.referrals.find((r) => r.id === referralId);
-      if (!referral) {
-        setError(new Error(t('referral.notFound')));
-        return;
-      }
-      setData({ patient, referral, record: history.records.find((r) => r.id === referral.recordId), facility: settings.facilityName });
-    }, setError);
-  }, [patientId, referralId, t]);
+  // Resources keyed by the patient: another referral's form never shows (or reports ready) with the last one's data.
+  const patient = usePatient({ patientId });
+  const history = useFollowupHistory({ patientId });
+  const settings = useSettings({});
+  const referral = history.data?.referrals.find((r) => r.id === referralId);
+  const missing = history.data && !referral ? new Error(t('referral.notFound')) : null;
+  const error = patient.error ?? history.error ?? settings.error ?? missing;
+  const data: Data | null =
+    patient.data && history.data && settings.data && referral
+      ? { patient: patient.data, referral, record: history.data.records.find((r) => r.id === referral.recordId), facility: settings.data.facilityName }
+      : null;
 
   return (
     <div className="print-page paper-A4 national-form" {...{ [PRINT_READY_ATTRIBUTE]: data ? 'true' : 'false' }}>
