@@ -141,8 +141,18 @@ export function recordsOnDay(db: Db, patientId: string, disease: Disease, date: 
 // ---------------------------------------------------------------------------------------------------------------
 // Health checks
 
+/**
+ * Latest first. Same-day checks are ordered by id, not by insertion: a station that pulled them inserted them in the
+ * platform's order, and both stations must show one chart.
+ */
 export function healthChecksOfPatient(db: Db, patientId: string): HealthCheckRow[] {
-  return rowsInOrder(db, followupHealthChecks, eq(followupHealthChecks.patientId, patientId), desc(followupHealthChecks.checkDate), desc(rowid));
+  return rowsInOrder(
+    db,
+    followupHealthChecks,
+    eq(followupHealthChecks.patientId, patientId),
+    desc(followupHealthChecks.checkDate),
+    desc(followupHealthChecks.id),
+  );
 }
 
 export const { byId: healthCheckById, insert: insertHealthCheck, upsert: upsertHealthCheck } = keyedRows(followupHealthChecks);
