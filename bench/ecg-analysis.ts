@@ -24,7 +24,6 @@
  */
 
 import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { z } from 'zod';
 import { grossScore, referenceBeatSamples, scoreFromCounts, scoreQrs, type QrsScore } from '../src/main/ecg/analysis/ec57';
@@ -33,11 +32,11 @@ import { detectRecordBeats, measureEcg } from '../src/main/ecg/analysis/measure'
 import { readEcgFile } from '../src/main/ecg/formats/index';
 import { normaliseLeads } from '../src/main/ecg/analysis/record';
 import type { EcgRecord } from '../src/shared/ecg';
-import type { ReaderInput } from '../src/main/ecg/formats/reader';
 import { wfdbReader } from '../src/main/ecg/formats/wfdb';
 import { hasSharedSamples, samplePath } from '../test/support/shared-samples';
 import { syntheticEcg } from '../test/main/ecg/analysis/synthetic-ecg';
 import { addNoiseAtSnr, nstNoise, qrsSignalPower } from '../test/support/ecg-noise';
+import { diskInput } from '../test/support/shared-samples';
 
 const MIT_RECORDS = ['100', '103', '105', '208'];
 const PASSES = 3;
@@ -45,20 +44,6 @@ const PASSES = 3;
 interface Signal {
   record: EcgRecord;
   referenceBeats?: Int32Array;
-}
-
-function diskInput(file: string): ReaderInput {
-  return {
-    path: file,
-    bytes: readFileSync(file),
-    readCompanion: async (name) => {
-      try {
-        return readFileSync(path.join(path.dirname(file), name));
-      } catch {
-        return undefined;
-      }
-    },
-  };
 }
 
 async function mitSignals(): Promise<Signal[]> {
