@@ -12,7 +12,7 @@ import {
   visits,
   vitals,
 } from '../db/schema';
-import { indexFhirDefinitions } from './fhir-validate';
+import { warmFhirDefinitions } from './fhir-validate';
 import { prepareBackfillEntries, queueSettings, type ChangeKind } from './outbox-writer';
 import { SqlOutboxStore, type PreparedOutboxEntry } from './sql-outbox-store';
 import { dbOf } from './pulled/store';
@@ -64,8 +64,8 @@ export interface BackfillSlice {
  * (the first, empty, carries the total). Returning false from `onSlice` stops the walk.
  */
 export async function prepareBackfill(sqlite: Sqlite, target: SyncTargetId, onSlice: (slice: BackfillSlice) => Promise<boolean> | boolean): Promise<boolean> {
-  // Indexing the R4 definitions (once per thread, 1–2 s) happens before the slices, not inside the first one.
-  indexFhirDefinitions();
+  // Indexing the R4 definitions (once per thread, over half a second) happens before the slices, in slices of its own.
+  await warmFhirDefinitions();
   const work = backfillWork(sqlite);
   const total = work.reduce((sum, [, ids]) => sum + ids.length, 0);
   let done = 0;

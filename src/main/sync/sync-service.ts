@@ -29,6 +29,7 @@ import { and, eq, max, or, sql } from 'drizzle-orm';
 import { buildClientTls } from './tls';
 import { prepareBackfill, storeBackfillSlice, type BackfillProgress, type BackfillSlice } from './backfill';
 import { runBackfillInWorker, type BackfillRun } from './backfill-worker-client';
+import { warmFhirDefinitions } from './fhir-validate';
 import { queueNationalDocument } from '../interop/document-queue';
 import { loadCdaSchema, type SchemaFiles } from '../interop/validate';
 
@@ -214,6 +215,9 @@ export class SyncService {
       if (this.engine) await this.stop();
       return;
     }
+    // Every write queues and validates from now on: index the definitions now, in slices, not in the first write.
+    // A failure (files missing) shows where it matters: the first validation indexes in one piece and refuses there.
+    void warmFhirDefinitions().catch(() => undefined);
     if (this.engine && signature === this.engineTargets) return;
     this.engineTargets = signature;
     if (this.engine) {
