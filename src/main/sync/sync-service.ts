@@ -589,10 +589,14 @@ export class SyncService {
       // the UI is not held by the back-fill (it was 96–124 ms p99 with all of it on this thread).
       const run = runBackfillInWorker({ ...location, target }, onSlice);
       this.backfillRuns.add(run);
+      // The worker checkpoints the log meanwhile (backfill-worker.ts): SQLite's automatic checkpoint would copy and
+      // sync it inside this thread's slice commits.
+      const restoreCheckpoints = checkpointsOffThisThread(sqlite);
       try {
         complete = await run.done;
       } finally {
         this.backfillRuns.delete(run);
+        restoreCheckpoints();
       }
     } else {
       // A small store, or no database file to open a second connection to: the same slices on this thread.
@@ -848,6 +852,23 @@ function settingRow(db: Db, key: string): { value: string } | undefined {
 /** A FHIR resource as the API's open JSON object (the contract does not type conflicts' resources). */
 function asRecord(resource: object): Record<string, unknown> {
   return Object.fromEntries(Object.entries(resource));
+}
+
+const checkpointsHandedOff = new Map<Sqlite, { runs: number; autocheckpoint: number }>();
+
+/** Turns main's automatic WAL checkpoints off while a worker checkpoints; the returned function turns them back on. */
+function checkpointsOffThisThread(sqlite: Sqlite): () => void {
+  const state = checkpointsHandedOff.get(sqlite) ?? { runs: 0, autocheckpoint: Number(sqlite.pragma('wal_autocheckpoint', { simple: true })) };
+  if (state.runs++ === 0) sqlite.pragma('wal_autocheckpoint = 0');
+  checkpointsHandedOff.set(sqlite, state);
+  let restored = false;
+  return () => {
+    if (restored) return;
+    restored = true;
+    if (--state.runs > 0) return;
+    checkpointsHandedOff.delete(sqlite);
+    if (sqlite.open) sqlite.pragma(`wal_autocheckpoint = ${state.autocheckpoint}`);
+  };
 }
 
 function pendingBackfills(sqlite: Sqlite): SyncTargetId[] {

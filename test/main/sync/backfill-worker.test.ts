@@ -6,8 +6,8 @@ import { openTestStation, type TestStation } from '../../support/test-services';
 
 /**
  * A back-fill of a store in use runs its preparing half in a worker thread (own read-only connection) and writes on
- * main's connection: everything arrives once, a registration made while it runs is saved and queued, and a second
- * back-fill queues nothing.
+ * main's connection: everything arrives once, a registration made while it runs is saved and queued, main's automatic
+ * WAL checkpoints are off while the worker checkpoints and on again after, and a second back-fill queues nothing.
  */
 let station: TestStation | undefined;
 afterEach(() => {
@@ -44,8 +44,13 @@ describe('back-fill in a worker thread', () => {
       )
       .run();
     const progress: { done: number; total: number; queued: number; finished: boolean }[] = [];
+    // Main's automatic WAL checkpoint while slices arrive (the worker checkpoints instead), and after.
+    const autocheckpointDuring = new Set<unknown>();
+    const autocheckpointBefore = sqlite.pragma('wal_autocheckpoint', { simple: true });
     services.events.subscribe((name, payload) => {
-      if (name === 'syncBackfill') progress.push(payload as (typeof progress)[number]);
+      if (name !== 'syncBackfill') return;
+      progress.push(payload as (typeof progress)[number]);
+      if (!progress.at(-1)!.finished) autocheckpointDuring.add(sqlite.pragma('wal_autocheckpoint', { simple: true }));
     });
 
     const running = services.sync.backfill('county');
@@ -58,6 +63,9 @@ describe('back-fill in a worker thread', () => {
     expect(perPatient).toHaveLength(PATIENTS + 1);
     expect(perPatient.filter((row) => row.n !== 1)).toEqual([]);
     expect(progress.at(-1)).toMatchObject({ finished: true });
+    expect([...autocheckpointDuring]).toEqual([0]);
+    expect(autocheckpointBefore).toBe(1000);
+    expect(sqlite.pragma('wal_autocheckpoint', { simple: true })).toBe(1000);
     expect(progress.at(-1)!.done).toBe(progress.at(-1)!.total);
     expect(sqlite.prepare(`SELECT value FROM settings WHERE key = 'sync.backfillPending'`).pluck().get()).toBe('[]');
 
