@@ -161,6 +161,22 @@ describe('the screen leaves unreadable stretches out of its beats', () => {
     expect(m.heartRateBpm).toBe(75);
   });
 
+  it('after ten seconds at the rail the detector starts afresh: every beat from the second after it is found', () => {
+    const fs = 360;
+    const ecg = syntheticEcg({ sampleRateHz: fs, seconds: 40, heartRateBpm: 70, leads: ['II', 'V1'], noiseMicrovolts: 10 });
+    const railed = ecg.leads.map((lead) => ({
+      ...lead,
+      microvolts: lead.microvolts.map((v, i) => (i >= 10 * fs && i < 20 * fs ? (Math.floor(i / fs) % 2 ? 32767 : -32768) : v)),
+    }));
+    const detected = detectRecordBeats(record(fs, railed));
+    // The filters still ring from the 65 mV swing for a few hundred ms after it (the beat 0.2 s after is lost).
+    const after = ecg.beats.filter((b) => b >= 21 * fs);
+    const score = scoreQrs(after, Array.from(detected).filter((b) => b >= 21 * fs - 0.1 * fs), { sampleRateHz: fs, scoreFromSeconds: 0 });
+    expect({ missed: score.falseNegatives, extra: score.falsePositives }).toEqual({ missed: 0, extra: 0 });
+    expect(Array.from(detected).filter((b) => b >= 10 * fs && b < 20 * fs)).toEqual([]);
+    expect(measureEcg(record(fs, railed)).qualityStretches).toEqual([{ startS: 10, endS: 20, reason: 'saturated' }]);
+  });
+
   it('a noisy stretch is marked but its beats still count', () => {
     const fs = 360;
     const ecg = syntheticEcg({ sampleRateHz: fs, seconds: 60, heartRateBpm: 75, leads: ['II', 'V1'], noiseMicrovolts: 20 });
