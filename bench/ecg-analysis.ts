@@ -19,6 +19,17 @@
  *   developed on.
  * - `ecg.qrs.baseline.<gqrs|wqrs|sqrs>.se` / `.ppv`: WFDB's own detectors on the same MIT-BIH records, gross, from
  *   the bxb counts in ../shared/ecg-samples/reference.json (computed there with WFDB 10.7.0), printed beside ours.
+ * - Signal-quality gate (src/main/ecg/analysis/sqi.ts, 10 s windows): `ecg.qrs.se` / `.ppv` above are the EC57
+ *   figures (every detection against every reference beat; the gate only marks). `ecg.qrs.gated.se` / `.ppv` (and
+ *   per record `ecg.qrs.gated.se.<record>` / `.ppv.<record>`): detections in every marked window removed (the
+ *   reference beats there count as missed, as EC57 would score it). `ecg.qrs.unreadableS.<record>`: seconds marked
+ *   (any reason); `ecg.qrs.gatedS.<record>`: of those, seconds whose beats the screen does not count (flat,
+ *   saturated, invalid). Agreement with the annotators: `ecg.qrs.sqi.annotatedNoiseS.<record>` (seconds MIT-BIH
+ *   marks noisy or unreadable in the first signal with `~`), `ecg.qrs.sqi.overlapS.<record>` (of those, seconds
+ *   the SQI marked). The noise stress test prints `ecg.qrs.noise.gated.se.<snr>dB` / `.ppv.<snr>dB` and
+ *   `ecg.qrs.noise.unreadableS.<snr>dB` the same way.
+ * - `ecg.sqi.realtimeFactor`: the same for the signal-quality windows (both detectors' agreement, the indices), given
+ *   the detections.
  * - `ecg.qrs.realtimeFactor`: seconds of signal detected per second of wall time (median of three passes) — on
  *   those same records when present, else on 30 minutes of synthetic ECG at 360 Hz.
  */
@@ -28,7 +39,9 @@ import { performance } from 'node:perf_hooks';
 import { z } from 'zod';
 import { grossScore, referenceBeatSamples, scoreFromCounts, scoreQrs, type QrsScore } from '../src/main/ecg/analysis/ec57';
 import { readCartReport } from '../src/main/ecg/analysis/cart-report';
-import { detectRecordBeats, measureEcg } from '../src/main/ecg/analysis/measure';
+import { detectRecordBeats, measureEcg, recordQualityOf } from '../src/main/ecg/analysis/measure';
+import { GATED_REASONS, readableBeats, unreadableStretches, type SampleStretch } from '../src/main/ecg/analysis/sqi';
+import { decodeMitAnnotationFile } from '../src/main/ecg/formats/wfdb-annotations';
 import { readEcgFile } from '../src/main/ecg/formats/index';
 import { normaliseLeads } from '../src/main/ecg/analysis/record';
 import type { EcgRecord } from '../src/shared/ecg';
@@ -44,13 +57,44 @@ const PASSES = 3;
 interface Signal {
   record: EcgRecord;
   referenceBeats?: Int32Array;
+  /** The annotators' noisy or unreadable episodes of the first signal (`~` annotations), MIT-BIH only. */
+  annotatedNoise?: SampleStretch[];
 }
+
+/**
+ * `~` episodes from the annotation file: one with a non-zero subtype opens an episode, the next `~` ends it. The
+ * subtype's bit 0 says signal 0 is noisy, bit 4 that it is unreadable (WFDB's annotation conventions).
+ */
+function noiseEpisodes(atrPath: string, length: number): SampleStretch[] {
+  const episodes: SampleStretch[] = [];
+  let open: { sample: number; subtype: number } | undefined;
+  for (const a of decodeMitAnnotationFile(readFileSync(atrPath)).annotations) {
+    if (a.symbol !== '~') continue;
+    if (open && open.subtype & 0x11) episodes.push({ startSample: open.sample, endSample: a.sample });
+    open = a.subtype !== 0 ? a : undefined;
+  }
+  if (open && open.subtype & 0x11) episodes.push({ startSample: open.sample, endSample: length });
+  return episodes;
+}
+
+function overlapSamples(a: readonly SampleStretch[], b: readonly SampleStretch[]): number {
+  let total = 0;
+  for (const x of a) for (const y of b) total += Math.max(0, Math.min(x.endSample, y.endSample) - Math.max(x.startSample, y.startSample));
+  return total;
+}
+
+const stretchSamples = (stretches: readonly SampleStretch[]) => stretches.reduce((t, s) => t + s.endSample - s.startSample, 0);
 
 async function mitSignals(): Promise<Signal[]> {
   const signals: Signal[] = [];
   for (const name of MIT_RECORDS) {
     const record = await wfdbReader.read(diskInput(samplePath('wfdb/mitdb', `${name}.hea`)));
-    signals.push({ record: normaliseLeads(record), referenceBeats: referenceBeatSamples(record.annotations ?? []) });
+    const n = record.leads[0]?.microvolts.length ?? 0;
+    signals.push({
+      record: normaliseLeads(record),
+      referenceBeats: referenceBeatSamples(record.annotations ?? []),
+      annotatedNoise: noiseEpisodes(samplePath('wfdb/mitdb', `${name}.atr`), n),
+    });
   }
   return signals;
 }
@@ -73,6 +117,7 @@ const NOISE_SNRS_DB = [24, 18, 12, 6, 0, -6];
 async function noiseStress(signals: readonly Signal[]): Promise<Record<string, number>> {
   const figures: Record<string, number> = {};
   for (const snr of NOISE_SNRS_DB) {
+    let unreadable = 0;
     const scores = signals.map((s, r) => {
       const fs = s.record.sampleRateHz;
       const leads = s.record.leads.map((lead, l) => {
@@ -80,12 +125,23 @@ async function noiseStress(signals: readonly Signal[]): Promise<Record<string, n
         // One noise realisation per record and lead, the same at every SNR (only its scale changes), as in NSTDB.
         return { ...lead, microvolts: addNoiseAtSnr(lead.microvolts, nstNoise(lead.microvolts.length, fs, 1000 * (r + 1) + l), power, snr, fs) };
       });
-      return scoreQrs(s.referenceBeats!, detectRecordBeats({ ...s.record, leads }), { sampleRateHz: fs });
+      const noisy = { ...s.record, leads };
+      const detected = detectRecordBeats(noisy);
+      const marked = unreadableStretches(recordQualityOf(noisy, detected).windows);
+      unreadable += stretchSamples(marked) / fs;
+      return {
+        all: scoreQrs(s.referenceBeats!, detected, { sampleRateHz: fs }),
+        gated: scoreQrs(s.referenceBeats!, readableBeats(detected, marked), { sampleRateHz: fs }),
+      };
     });
-    const gross = grossScore(scores);
+    const gross = grossScore(scores.map((s) => s.all));
+    const gated = grossScore(scores.map((s) => s.gated));
     const key = `${snr}dB`;
     figures[`ecg.qrs.noise.se.${key}`] = round(gross.sensitivityPercent, 2);
     figures[`ecg.qrs.noise.ppv.${key}`] = round(gross.positivePredictivityPercent, 2);
+    figures[`ecg.qrs.noise.gated.se.${key}`] = round(gated.sensitivityPercent, 2);
+    figures[`ecg.qrs.noise.gated.ppv.${key}`] = round(gated.positivePredictivityPercent, 2);
+    figures[`ecg.qrs.noise.unreadableS.${key}`] = round(unreadable, 0);
   }
   return figures;
 }
@@ -94,8 +150,15 @@ async function noiseStress(signals: readonly Signal[]): Promise<Record<string, n
 async function unseenRecord(): Promise<Record<string, number>> {
   const record = await wfdbReader.read(diskInput(samplePath('wfdb/twadb', 'twa01.hea')));
   const reference = referenceBeatSamples(record.annotations ?? []);
-  const score = scoreQrs(reference, detectRecordBeats(normaliseLeads(record)), { sampleRateHz: record.sampleRateHz, scoreFromSeconds: 0 });
-  return { 'ecg.qrs.twa01.se': round(score.sensitivityPercent, 2), 'ecg.qrs.twa01.ppv': round(score.positivePredictivityPercent, 2) };
+  const normalised = normaliseLeads(record);
+  const detected = detectRecordBeats(normalised);
+  const score = scoreQrs(reference, detected, { sampleRateHz: record.sampleRateHz, scoreFromSeconds: 0 });
+  const marked = unreadableStretches(recordQualityOf(normalised, detected).windows);
+  return {
+    'ecg.qrs.twa01.se': round(score.sensitivityPercent, 2),
+    'ecg.qrs.twa01.ppv': round(score.positivePredictivityPercent, 2),
+    'ecg.qrs.unreadableS.twa01': round(stretchSamples(marked) / record.sampleRateHz, 1),
+  };
 }
 
 const baselineCounts = z.record(z.string(), z.number());
@@ -201,9 +264,33 @@ export async function benchEcgAnalysis(): Promise<Record<string, number>> {
       figures[`ecg.qrs.se.${MIT_RECORDS[i]}`] = round(score.sensitivityPercent, 2);
       figures[`ecg.qrs.ppv.${MIT_RECORDS[i]}`] = round(score.positivePredictivityPercent, 2);
     });
+    const gatedScores = signals.map((s, i) => {
+      const fs = s.record.sampleRateHz;
+      const windows = recordQualityOf(s.record, detections[i]).windows;
+      const marked = unreadableStretches(windows);
+      const name = MIT_RECORDS[i];
+      figures[`ecg.qrs.unreadableS.${name}`] = round(stretchSamples(marked) / fs, 1);
+      figures[`ecg.qrs.gatedS.${name}`] = round(stretchSamples(unreadableStretches(windows, GATED_REASONS)) / fs, 1);
+      figures[`ecg.qrs.sqi.annotatedNoiseS.${name}`] = round(stretchSamples(s.annotatedNoise ?? []) / fs, 1);
+      figures[`ecg.qrs.sqi.overlapS.${name}`] = round(overlapSamples(marked, s.annotatedNoise ?? []) / fs, 1);
+      const gated = scoreQrs(s.referenceBeats!, readableBeats(detections[i], marked), { sampleRateHz: fs });
+      figures[`ecg.qrs.gated.se.${name}`] = round(gated.sensitivityPercent, 2);
+      figures[`ecg.qrs.gated.ppv.${name}`] = round(gated.positivePredictivityPercent, 2);
+      return gated;
+    });
+    const gatedGross = grossScore(gatedScores);
+    figures['ecg.qrs.gated.se'] = round(gatedGross.sensitivityPercent, 2);
+    figures['ecg.qrs.gated.ppv'] = round(gatedGross.positivePredictivityPercent, 2);
     Object.assign(figures, await unseenRecord(), wfdbBaselines());
   }
   figures['ecg.qrs.realtimeFactor'] = Math.round(signalSeconds / median(passSeconds));
+  const qualitySeconds: number[] = [];
+  for (let pass = 0; pass < PASSES; pass++) {
+    const started = performance.now();
+    signals.forEach((s, i) => recordQualityOf(s.record, detections[i]));
+    qualitySeconds.push((performance.now() - started) / 1000);
+  }
+  figures['ecg.sqi.realtimeFactor'] = Math.round(signalSeconds / median(qualitySeconds));
   if (hasSharedSamples) Object.assign(figures, await cartAgreement(), await noiseStress(signals));
   return figures;
 }

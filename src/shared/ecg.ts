@@ -101,6 +101,18 @@ export function sampleCount(record: EcgRecord): number {
  * A field is absent when it cannot be measured: no P wave (e.g. atrial fibrillation) leaves PR out; no limb
  * leads leave the axis out; fewer than two beats leave rate and every interval out.
  */
+/**
+ * A stretch of the recording the signal-quality index judged (src/main/ecg/analysis/sqi.ts), in seconds from the
+ * start. `flat`, `saturated` and `invalid` stretches are unreadable: their detections are not counted as beats.
+ * `beats-disagree` stretches are noisy: two independent detectors disagree there (bSQI < 0.6); they are marked
+ * for the reader but their beats still count, because dropping them loses more real beats than false ones.
+ */
+export interface EcgQualityStretch {
+  startS: number;
+  endS: number;
+  reason: 'flat' | 'saturated' | 'invalid' | 'beats-disagree';
+}
+
 export interface EcgMeasurements {
   heartRateBpm?: number;
   rrMeanMs?: number;
@@ -131,7 +143,9 @@ export interface EcgMeasurements {
   qrsAmplitudes?: Partial<Record<StandardLead, { rUv: number; sUv: number }>>;
   /** Sokolow–Lyon index: S in V1 + the larger R of V5/V6 (µV), when those leads were recorded. */
   sokolowLyonUv?: number;
-  /** QRS complexes detected in the recording. */
+  /** Stretches judged unreadable or noisy by the signal-quality index; absent when all of it is readable. */
+  qualityStretches?: EcgQualityStretch[];
+  /** QRS complexes detected in the recording, outside its unreadable stretches. */
   beatCount: number;
   /** Beats of the dominant shape averaged into the median beat. */
   medianBeatCount: number;

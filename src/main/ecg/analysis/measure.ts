@@ -2,6 +2,7 @@ import { STANDARD_LEADS, type EcgMeasurements, type EcgRecord, type StandardLead
 import { filterEcg } from './filters';
 import { removePacingSpikes } from './pacing';
 import { detectQrsMultiLead } from './qrs';
+import { deadStretches, GATED_REASONS, markedStretches, readableBeats, recordQuality, unreadableStretches, type SampleStretch } from './sqi';
 
 /**
  * Global ECG intervals the way 12-lead carts measure them: detect the complexes, average the beats of the dominant
@@ -76,9 +77,15 @@ function percentile(values: ArrayLike<number>, fraction: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(fraction * sorted.length))] ?? 0;
 }
 
-function rrIntervals(beats: Int32Array): number[] {
+/** RR intervals, leaving out those spanning an unreadable stretch (its beats are unknown, not absent). */
+function rrIntervals(beats: Int32Array, gaps: readonly SampleStretch[] = []): number[] {
   const intervals: number[] = [];
-  for (let i = 1; i < beats.length; i++) intervals.push(beats[i] - beats[i - 1]);
+  let g = 0;
+  for (let i = 1; i < beats.length; i++) {
+    while (g < gaps.length && gaps[g].endSample <= beats[i - 1]) g++;
+    if (g < gaps.length && gaps[g].startSample < beats[i]) continue;
+    intervals.push(beats[i] - beats[i - 1]);
+  }
   return intervals;
 }
 
@@ -497,7 +504,48 @@ function analysisLeads(record: EcgRecord): Float32Array[] {
 export function detectRecordBeats(record: EcgRecord): Int32Array {
   if (!(record.sampleRateHz > 0)) return new Int32Array(0);
   const leads = analysisLeads(record);
-  return leads.length === 0 ? new Int32Array(0) : detectQrsMultiLead(leads, record.sampleRateHz);
+  return leads.length === 0 ? new Int32Array(0) : detectBetweenDead(record, leads);
+}
+
+/**
+ * The detector on each stretch between the record's dead ones (flat, at the rail, invalid: sqi.ts), each learning
+ * its levels afresh: a rail excursion of tens of millivolts would otherwise set the detector's levels so high that
+ * it stays blind for the rest of the record. Without dead stretches this is one run over the whole record.
+ */
+function detectBetweenDead(record: EcgRecord, filtered: readonly Float32Array[]): Int32Array {
+  const fs = record.sampleRateHz;
+  const dead = deadStretches(
+    usableLeadsOf(record).map((lead) => lead.microvolts),
+    fs,
+  );
+  if (dead.length === 0) return detectQrsMultiLead(filtered, fs);
+  const n = filtered[0].length;
+  const beats: number[] = [];
+  let from = 0;
+  for (const gap of [...dead, { startSample: n, endSample: n }]) {
+    if (gap.startSample > from) {
+      const part = detectQrsMultiLead(
+        filtered.map((lead) => lead.subarray(from, gap.startSample)),
+        fs,
+      );
+      for (const b of part) beats.push(b + from);
+    }
+    from = gap.endSample;
+  }
+  return Int32Array.from(beats);
+}
+
+
+/**
+ * The signal-quality windows of a record for `detections` (the primary detector's beats on it), from the leads as
+ * recorded: the same judgement measureEcg makes, for the bench to score.
+ */
+export function recordQualityOf(record: EcgRecord, detections: Int32Array): ReturnType<typeof recordQuality> {
+  return recordQuality(
+    usableLeadsOf(record).map((lead) => lead.microvolts),
+    record.sampleRateHz,
+    detections,
+  );
 }
 
 export function measureEcg(record: EcgRecord): EcgMeasurements {
@@ -506,9 +554,17 @@ export function measureEcg(record: EcgRecord): EcgMeasurements {
   const none: EcgMeasurements = { beatCount: 0, medianBeatCount: 0 };
   if (usableLeads.length === 0 || !(fs > 0)) return none;
   const filtered = analysisLeads(record);
-  const beats = detectQrsMultiLead(filtered, fs);
+  const detected = detectBetweenDead(record, filtered);
+  // Stretches with nothing readable in them give no beats, no intervals and nothing to the median beat.
+  const quality = recordQualityOf(record, detected);
+  const gaps = unreadableStretches(quality.windows, GATED_REASONS);
+  const beats = readableBeats(detected, gaps);
   const result: EcgMeasurements = { beatCount: beats.length, medianBeatCount: 0 };
-  const intervals = rrIntervals(beats);
+  const marked = markedStretches(quality.windows);
+  if (marked.length > 0) {
+    result.qualityStretches = marked.map((m) => ({ startS: round(m.startSample / fs, 3), endS: round(m.endSample / fs, 3), reason: m.reason }));
+  }
+  const intervals = rrIntervals(beats, gaps);
   if (intervals.length === 0) return result;
   const rrMeanSamples = intervals.reduce((a, b) => a + b, 0) / intervals.length;
   const rrSeconds = rrMeanSamples / fs;

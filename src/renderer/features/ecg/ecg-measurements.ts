@@ -9,7 +9,7 @@ import {
   type UpperLimit,
 } from '../../../shared/ecg-normals';
 
-export type MeasurementKey = Exclude<keyof EcgMeasurements, 'beatCount' | 'medianBeatCount' | 'qrsAmplitudes' | 'rrIrregularity'>;
+export type MeasurementKey = Exclude<keyof EcgMeasurements, 'beatCount' | 'medianBeatCount' | 'qrsAmplitudes' | 'rrIrregularity' | 'qualityStretches'>;
 
 /** Report order: rate and rhythm first, then the intervals in the order they occur in a beat, then the axis. */
 export const MEASUREMENT_ORDER: readonly MeasurementKey[] = [

@@ -1,6 +1,8 @@
 import { useEffect, useRef, useState, type PointerEvent } from 'react';
 import { useTranslation } from 'react-i18next';
+import type { EcgQualityStretch } from '../../../shared/ecg';
 import { caliperReading, type PaperPoint, type PlacedLayout } from '../../../shared/ecg-paper';
+import { qualityMarks } from './quality-marks';
 import { canvasSize, drawPaperLayer, TraceLayer, type DisplayRecording } from './ecg-canvas';
 import { useDevicePixelRatio } from './screen-calibration';
 
@@ -18,12 +20,18 @@ export function EcgPaperCanvas({
   startSample = 0,
   pxPerMm,
   label,
+  qualityStretches,
+  pageStartS = 0,
 }: {
   placed: PlacedLayout;
   recording: DisplayRecording;
   startSample?: number;
   pxPerMm: number;
   label: string;
+  /** The analysis's unreadable and noisy stretches (seconds from the recording's start), marked over the traces. */
+  qualityStretches?: readonly EcgQualityStretch[];
+  /** Where the shown page starts in the recording (s). */
+  pageStartS?: number;
 }) {
   const { t } = useTranslation();
   const paperCanvas = useRef<HTMLCanvasElement>(null);
@@ -82,10 +90,48 @@ export function EcgPaperCanvas({
           height={size.height}
           style={{ width: size.cssWidth, height: size.cssHeight }}
         />
+        <QualityOverlay placed={placed} stretches={qualityStretches} pageStartS={pageStartS} pxPerMm={pxPerMm} width={size.cssWidth} height={size.cssHeight} />
         {caliper && <CaliperOverlay caliper={caliper} pxPerMm={pxPerMm} width={size.cssWidth} height={size.cssHeight} />}
       </div>
       <figcaption>{caliper ? <CaliperText caliper={caliper} placed={placed} /> : <span className="muted">{t('ecg:viewer.caliperHint')}</span>}</figcaption>
     </figure>
+  );
+}
+
+function QualityOverlay({
+  placed,
+  stretches,
+  pageStartS,
+  pxPerMm,
+  width,
+  height,
+}: {
+  placed: PlacedLayout;
+  stretches: readonly EcgQualityStretch[] | undefined;
+  pageStartS: number;
+  pxPerMm: number;
+  width: number;
+  height: number;
+}) {
+  const { t } = useTranslation();
+  const marks = qualityMarks(placed, stretches, pageStartS);
+  if (marks.length === 0) return null;
+  return (
+    <svg className="ecg-quality" width={width} height={height} aria-hidden="true">
+      {marks.map((m, i) => (
+        <rect
+          key={i}
+          className={`ecg-quality-mark ${m.kind}`}
+          data-testid={`ecg-quality-${m.kind}`}
+          x={m.xMm * pxPerMm}
+          y={m.yMm * pxPerMm}
+          width={m.widthMm * pxPerMm}
+          height={m.heightMm * pxPerMm}
+        >
+          <title>{t(`ecg:quality.${m.kind}`)}</title>
+        </rect>
+      ))}
+    </svg>
   );
 }
 

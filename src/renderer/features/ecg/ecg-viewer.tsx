@@ -17,6 +17,7 @@ import { MeasurementsTable } from './measurements-table';
 import { EcgStatementsPanel } from './ecg-statements-panel';
 import { CartReportPanel } from './cart-report-panel';
 import { usePxPerMm } from './screen-calibration';
+import { qualityKind } from './quality-marks';
 import { EcgConsultReply } from '../consult/consult-detail-page';
 
 /** One stored recording: paper with calipers, measurements, the signed interpretation, print and aECG export. */
@@ -83,11 +84,19 @@ export function EcgViewer({ patient, summary, onChanged }: { patient: Patient; s
       <ErrorText error={samples.error} />
       <div className="ecg-scroll">
         {shown ? (
-          <EcgPaperCanvas placed={placed} recording={shown} pxPerMm={pxPerMm} label={t('ecg:viewer.paperLabel')} />
+          <EcgPaperCanvas
+            placed={placed}
+            recording={shown}
+            pxPerMm={pxPerMm}
+            label={t('ecg:viewer.paperLabel')}
+            qualityStretches={summary.measurements.qualityStretches}
+            pageStartS={page * PAGE_SECONDS}
+          />
         ) : (
           <p className="muted">{t('app.loading')}</p>
         )}
       </div>
+      <QualitySummary stretches={summary.measurements.qualityStretches} />
       <div className="ecg-viewer-body">
         <section>
           <h4>{t('ecg:measurements.title')}</h4>
@@ -105,6 +114,21 @@ export function EcgViewer({ patient, summary, onChanged }: { patient: Patient; s
       </div>
       <EcgConsultReply patientId={patient.id} ecgId={summary.id} />
     </article>
+  );
+}
+
+/** The stretches the analysis could not read (beats not counted) and those it found noisy, listed under the paper. */
+function QualitySummary({ stretches }: { stretches: EcgSummary['measurements']['qualityStretches'] }) {
+  const { t } = useTranslation();
+  if (!stretches?.length) return null;
+  return (
+    <ul className="ecg-quality-list small" data-testid="ecg-quality-list">
+      {stretches.map((s) => (
+        <li key={s.startS} className={qualityKind(s.reason)}>
+          {t(`ecg:quality.${qualityKind(s.reason)}`)}: {t('ecg:quality.range', { from: s.startS.toFixed(1), to: s.endS.toFixed(1) })} — {t(`ecg:quality.reason.${s.reason}`)}
+        </li>
+      ))}
+    </ul>
   );
 }
 

@@ -169,7 +169,12 @@ describe('measureEcg leaves out what it cannot measure', () => {
     ['only invalid samples', { format: 'wfdb', sampleRateHz: 500, leads: [{ name: 'II', microvolts: new Float32Array(5000).fill(NaN) }] }],
     ['half a second', record({ sampleRateHz: 500, seconds: 0.5, leads: ['II'] })],
   ] as [string, EcgRecord][])('returns only counts for %s', (_, input) => {
-    expect(measureEcg(input)).toEqual({ beatCount: expect.any(Number), medianBeatCount: 0 });
+    const { qualityStretches, ...measured } = measureEcg(input);
+    expect(measured).toEqual({ beatCount: expect.any(Number), medianBeatCount: 0 });
+    // A flat line is also marked as such for the reader (sqi.ts); the others have no stretch to mark.
+    const lead = input.leads[0]?.microvolts;
+    const flat = lead !== undefined && lead.every((v) => v === 0);
+    expect(qualityStretches).toEqual(flat ? [{ startS: 0, endS: lead.length / input.sampleRateHz, reason: 'flat' }] : undefined);
   });
 });
 
