@@ -24,9 +24,7 @@ export const ecgMeasurementsSchema = z.object({
   rrIrregularity: z.number().optional(),
   qrsAmplitudes: z.partialRecord(z.enum(STANDARD_LEADS), z.object({ rUv: z.number(), sUv: z.number() })).optional(),
   sokolowLyonUv: z.number().optional(),
-  qualityStretches: z
-    .array(z.object({ startS: z.number(), endS: z.number(), reason: z.enum(['flat', 'saturated', 'invalid', 'beats-disagree']) }))
-    .optional(),
+  qualityStretches: z.array(z.object({ startS: z.number(), endS: z.number(), reason: z.enum(['flat', 'saturated', 'invalid', 'beats-disagree']) })).optional(),
   beatCount: z.number().int(),
   medianBeatCount: z.number().int(),
 });

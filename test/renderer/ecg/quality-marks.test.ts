@@ -30,7 +30,8 @@ describe('unreadable and noisy stretches on the paper', () => {
     expect(marks).toHaveLength(4);
     expect(new Set(marks.map((m) => m.kind))).toEqual(new Set(['unreadable']));
     const column = placed.cells.filter((c) => c.column === 1 && !c.rhythm);
-    for (const cell of column) expect(marks.some((m) => m.yMm === cell.topMm && Math.abs(m.xMm - cell.xMm) < 1e-9 && Math.abs(m.widthMm - cell.widthMm) < 1e-9)).toBe(true);
+    for (const cell of column)
+      expect(marks.some((m) => m.yMm === cell.topMm && Math.abs(m.xMm - cell.xMm) < 1e-9 && Math.abs(m.widthMm - cell.widthMm) < 1e-9)).toBe(true);
     const strip = placed.cells.find((c) => c.rhythm)!;
     const onStrip = marks.find((m) => m.yMm === strip.topMm)!;
     expect(onStrip.xMm).toBeCloseTo(strip.xMm + secondsToMm(2.5, STANDARD_SCALE), 6);

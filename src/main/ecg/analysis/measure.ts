@@ -535,7 +535,6 @@ function detectBetweenDead(record: EcgRecord, filtered: readonly Float32Array[])
   return Int32Array.from(beats);
 }
 
-
 /**
  * The signal-quality windows of a record for `detections` (the primary detector's beats on it), from the leads as
  * recorded: the same judgement measureEcg makes, for the bench to score.

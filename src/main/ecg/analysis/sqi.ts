@@ -459,7 +459,11 @@ export function readableBeats(beats: Int32Array, stretches: readonly SampleStret
  * window is unreadable when more than half the leads are, since the multi-lead detector reads them together. Lead
  * windows line up because every lead has the record's length.
  */
-export function recordQuality(rawLeads: readonly Float32Array[], sampleRateHz: number, detections: Int32Array): { windows: QualityWindow[]; stretches: SampleStretch[] } {
+export function recordQuality(
+  rawLeads: readonly Float32Array[],
+  sampleRateHz: number,
+  detections: Int32Array,
+): { windows: QualityWindow[]; stretches: SampleStretch[] } {
   if (rawLeads.length === 0) return { windows: [], stretches: [] };
   if (rawLeads.length <= 2) {
     const windows = leadQuality(rawLeads[0], sampleRateHz, detections);

@@ -125,7 +125,8 @@ function QualitySummary({ stretches }: { stretches: EcgSummary['measurements']['
     <ul className="ecg-quality-list small" data-testid="ecg-quality-list">
       {stretches.map((s) => (
         <li key={s.startS} className={qualityKind(s.reason)}>
-          {t(`ecg:quality.${qualityKind(s.reason)}`)}: {t('ecg:quality.range', { from: s.startS.toFixed(1), to: s.endS.toFixed(1) })} — {t(`ecg:quality.reason.${s.reason}`)}
+          {t(`ecg:quality.${qualityKind(s.reason)}`)}: {t('ecg:quality.range', { from: s.startS.toFixed(1), to: s.endS.toFixed(1) })} —{' '}
+          {t(`ecg:quality.reason.${s.reason}`)}
         </li>
       ))}
     </ul>

@@ -69,7 +69,12 @@ describe('signal-quality indices, one at a time', () => {
       for (const heartRateBpm of [50, 75, 150]) {
         const ecg = syntheticEcg({ sampleRateHz, seconds: 30, heartRateBpm, noiseMicrovolts: 20, wanderMicrovolts: 200 });
         const score = scoreQrs(ecg.beats, lengthTransformBeats(ecg.leads[0].microvolts, sampleRateHz), { sampleRateHz, scoreFromSeconds: 0 });
-        expect({ sampleRateHz, heartRateBpm, missed: score.falseNegatives, extra: score.falsePositives }).toEqual({ sampleRateHz, heartRateBpm, missed: 0, extra: 0 });
+        expect({ sampleRateHz, heartRateBpm, missed: score.falseNegatives, extra: score.falsePositives }).toEqual({
+          sampleRateHz,
+          heartRateBpm,
+          missed: 0,
+          extra: 0,
+        });
       }
     }
   });
@@ -82,7 +87,10 @@ describe('windows judged readable or unreadable', () => {
         const ecg = syntheticEcg({ sampleRateHz, seconds: 60, heartRateBpm, noiseMicrovolts: 30, mainsMicrovolts: 50, wanderMicrovolts: 300 });
         const windows = quality([ecg.leads[0].microvolts], sampleRateHz);
         expect(windows).toHaveLength(6);
-        expect(windows.filter((w) => w.unreadable), `${sampleRateHz} Hz ${heartRateBpm}/min`).toEqual([]);
+        expect(
+          windows.filter((w) => w.unreadable),
+          `${sampleRateHz} Hz ${heartRateBpm}/min`,
+        ).toEqual([]);
         for (const w of windows) expect(w.bSqi).toBeGreaterThanOrEqual(0.9);
       }
     }
@@ -171,7 +179,11 @@ describe('the screen leaves unreadable stretches out of its beats', () => {
     const detected = detectRecordBeats(record(fs, railed));
     // The filters still ring from the 65 mV swing for a few hundred ms after it (the beat 0.2 s after is lost).
     const after = ecg.beats.filter((b) => b >= 21 * fs);
-    const score = scoreQrs(after, Array.from(detected).filter((b) => b >= 21 * fs - 0.1 * fs), { sampleRateHz: fs, scoreFromSeconds: 0 });
+    const score = scoreQrs(
+      after,
+      Array.from(detected).filter((b) => b >= 21 * fs - 0.1 * fs),
+      { sampleRateHz: fs, scoreFromSeconds: 0 },
+    );
     expect({ missed: score.falseNegatives, extra: score.falsePositives }).toEqual({ missed: 0, extra: 0 });
     expect(Array.from(detected).filter((b) => b >= 10 * fs && b < 20 * fs)).toEqual([]);
     expect(measureEcg(record(fs, railed)).qualityStretches).toEqual([{ startS: 10, endS: 20, reason: 'saturated' }]);
