@@ -12,7 +12,6 @@ import { maskIdNumber } from '../patients/patient-format';
 import { STATUS_ACTIONS, waitMinutes } from './today-page-model';
 import { AgeText, SexText } from '../patients/patient-labels';
 
-export const QUEUE_REFRESH_MS = 15_000;
 const CLOCK_TICK_MS = 60_000;
 
 function useNow(tickMs: number): Date {
@@ -38,17 +37,12 @@ export function TodayPage() {
   const [actionError, setError] = useState<unknown>(null);
   const error = actionError ?? queue.error;
   const now = useNow(CLOCK_TICK_MS);
-  const { reload } = queue;
 
   useEffect(() => {
-    const timer = setInterval(reload, QUEUE_REFRESH_MS);
     const onChanged = () => queueResource.invalidate();
     window.addEventListener(QUEUE_CHANGED_EVENT, onChanged);
-    return () => {
-      clearInterval(timer);
-      window.removeEventListener(QUEUE_CHANGED_EVENT, onChanged);
-    };
-  }, [reload]);
+    return () => window.removeEventListener(QUEUE_CHANGED_EVENT, onChanged);
+  }, []);
 
   async function run(action: () => Promise<unknown>) {
     setError(null);
