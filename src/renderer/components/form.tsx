@@ -1,4 +1,4 @@
-import { useCallback, useId, useState, type ReactNode } from 'react';
+import { useCallback, useId, useState, type InputHTMLAttributes, type ReactNode } from 'react';
 import { ErrorText } from './error-text';
 
 /**
@@ -23,6 +23,25 @@ export function Field({ label, error, children, className }: { label: ReactNode;
       {label}
       {children}
       {error ? <ErrorText error={error} /> : null}
+    </label>
+  );
+}
+
+/** A labelled one-line text box; the label wraps it, so a click on the text focuses the box. */
+export function TextField({
+  label,
+  value,
+  onChange,
+  className,
+  ...input
+}: { label: ReactNode; value: string; onChange(value: string): void; className?: string } & Omit<
+  InputHTMLAttributes<HTMLInputElement>,
+  'value' | 'onChange' | 'className' | 'type'
+>) {
+  return (
+    <label className={className}>
+      {label}
+      <input {...input} value={value} onChange={(e) => onChange(e.target.value)} />
     </label>
   );
 }

@@ -1,4 +1,4 @@
-import type { Encounter, MedicationRequest, Observation, Resource } from '@medplum/fhirtypes';
+import type { Condition, Encounter, MedicationRequest, Observation, Resource } from '@medplum/fhirtypes';
 import { INSTITUTION_CODE_SYSTEM } from '../../../src/shared/institution';
 import { makeResidentId } from '../../../src/shared/resident-id';
 import type { PeerRepository } from './repository';
@@ -73,6 +73,19 @@ function encounter(
   };
 }
 
+/** A diagnosis the county hospital recorded (ICD-10), with whatever a record adds (its encounter, who asserted it). */
+function diagnosis(b: Builder, suffix: string, code: [string, string], recordedDate: string, extra: Partial<Condition> = {}): Condition {
+  return {
+    resourceType: 'Condition',
+    id: b.id(suffix),
+    meta: tag(COUNTY_HOSPITAL),
+    code: icd(...code),
+    subject: b.subject,
+    recordedDate,
+    ...extra,
+  };
+}
+
 /** An active prescription: the drug as written and how to take it. */
 function medication(b: Builder, suffix: string, at: Institution, authoredOn: string, drug: string, dosage: string): MedicationRequest {
   return {
@@ -133,26 +146,12 @@ function zhaoJianguo(b: Builder): Resource[] {
       { type: '心内科住院', start: '2026-03-02T10:20:00+08:00', end: '2026-03-12T09:00:00+08:00', reason: '胸痛3小时' },
       { hospitalization: { dischargeDisposition: { text: '好转出院' } } },
     ),
-    {
-      resourceType: 'Condition',
-      id: b.id('dx-nstemi'),
-      meta: tag(COUNTY_HOSPITAL),
+    diagnosis(b, 'dx-nstemi', ['I21.4', '急性非ST段抬高型心肌梗死'], '2026-03-02T14:00:00+08:00', {
       clinicalStatus: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/condition-clinical', code: 'active' }], text: '活动' },
-      code: icd('I21.4', '急性非ST段抬高型心肌梗死'),
-      subject: b.subject,
       encounter: admission,
-      recordedDate: '2026-03-02T14:00:00+08:00',
       asserter: org(COUNTY_HOSPITAL),
-    },
-    {
-      resourceType: 'Condition',
-      id: b.id('dx-htn'),
-      meta: tag(COUNTY_HOSPITAL),
-      code: icd('I10', '高血压3级（很高危）'),
-      subject: b.subject,
-      encounter: admission,
-      recordedDate: '2026-03-02T14:00:00+08:00',
-    },
+    }),
+    diagnosis(b, 'dx-htn', ['I10', '高血压3级（很高危）'], '2026-03-02T14:00:00+08:00', { encounter: admission }),
     lab(b, 'lab-tni', '2026-03-02T11:05:00+08:00', loinc('10839-9', '肌钙蛋白I'), 2.35, 'ng/mL', '0–0.04', true),
     lab(b, 'lab-hba1c', '2026-03-03T07:30:00+08:00', loinc('4548-4', '糖化血红蛋白'), 8.1, '%', '4.0–6.0', true),
     lab(b, 'lab-ldl', '2026-03-03T07:30:00+08:00', loinc('13457-7', '低密度脂蛋白胆固醇'), 3.9, 'mmol/L', '<1.8（冠心病目标）', true),
@@ -203,14 +202,7 @@ function wangXiuying(b: Builder): Resource[] {
       end: '2026-05-10T09:05:00+08:00',
       reason: '血糖控制不佳',
     }),
-    {
-      resourceType: 'Condition',
-      id: b.id('dx-t2dm'),
-      meta: tag(COUNTY_HOSPITAL),
-      code: icd('E11.9', '2型糖尿病'),
-      subject: b.subject,
-      recordedDate: '2026-05-10T09:00:00+08:00',
-    },
+    diagnosis(b, 'dx-t2dm', ['E11.9', '2型糖尿病'], '2026-05-10T09:00:00+08:00'),
     lab(b, 'lab-fbg', '2026-05-10T07:50:00+08:00', loinc('14771-0', '空腹血糖'), 9.8, 'mmol/L', '3.9–6.1', true),
     lab(b, 'lab-hba1c', '2026-05-10T07:50:00+08:00', loinc('4548-4', '糖化血红蛋白'), 7.6, '%', '4.0–6.0', true),
     medication(b, 'rx-metformin', COUNTY_HOSPITAL, '2026-05-10T09:00:00+08:00', '盐酸二甲双胍片 0.5 g', '口服，每日三次，随餐，每次0.5 g'),
@@ -225,14 +217,7 @@ function liChunsheng(b: Builder): Resource[] {
       end: '2026-01-17T10:00:00+08:00',
       reason: '咳嗽、咳痰、气喘加重1周',
     }),
-    {
-      resourceType: 'Condition',
-      id: b.id('dx-copd'),
-      meta: tag(COUNTY_HOSPITAL),
-      code: icd('J44.1', '慢性阻塞性肺疾病伴急性加重'),
-      subject: b.subject,
-      recordedDate: '2026-01-08T18:00:00+08:00',
-    },
+    diagnosis(b, 'dx-copd', ['J44.1', '慢性阻塞性肺疾病伴急性加重'], '2026-01-08T18:00:00+08:00'),
     {
       resourceType: 'DiagnosticReport',
       id: b.id('ct'),

@@ -9,6 +9,7 @@ import { api } from '../../api/client';
 import { DateInput, focusRefusedDate } from '../../components/date-input';
 import { todayInChina } from '../../components/dates';
 import { ErrorText } from '../../components/error-text';
+import { TextField } from '../../components/form';
 import { UnsavedGuard } from '../../components/unsaved-guard';
 import { CardFacts, CardPhoto, ReadCardButton, type CardReadResult } from '../idcard/read-card-button';
 import { useScanListener } from '../idcard/use-scan-listener';
@@ -427,15 +428,14 @@ export function RegistrationPage() {
           {NATIONAL_CODE_FIELDS.map(([codeSet, field]) => (
             <NationalCodeSelect key={field} set={codeSet} label={t(`clinic:register.${codeSet}`)} value={draft[field]} onChange={(code) => set(field, code)} />
           ))}
-          <label className="wide">
-            {t('clinic:register.allergies')}
-            <input
-              value={draft.allergies}
-              onChange={(e) => set('allergies', e.target.value)}
-              maxLength={200}
-              placeholder={t('clinic:register.allergiesHint')}
-            />
-          </label>
+          <TextField
+            className="wide"
+            label={t('clinic:register.allergies')}
+            value={draft.allergies}
+            onChange={(v) => set('allergies', v)}
+            maxLength={200}
+            placeholder={t('clinic:register.allergiesHint')}
+          />
         </div>
 
         {generalError && <ErrorText error={generalError} />}
