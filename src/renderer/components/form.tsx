@@ -27,19 +27,19 @@ export function Field({ label, error, children, className }: { label: ReactNode;
   );
 }
 
-/** A labelled one-line text box; the label wraps it, so a click on the text focuses the box. */
+/** A labelled one-line text box; the label wraps it, so a click on the text focuses the box. `wide` spans the grid. */
 export function TextField({
   label,
   value,
   onChange,
-  className,
+  wide = false,
   ...input
-}: { label: ReactNode; value: string; onChange(value: string): void; className?: string } & Omit<
+}: { label: ReactNode; value: string; onChange(value: string): void; wide?: boolean } & Omit<
   InputHTMLAttributes<HTMLInputElement>,
   'value' | 'onChange' | 'className' | 'type'
 >) {
   return (
-    <label className={className}>
+    <label className={wide ? 'wide' : undefined}>
       {label}
       <input {...input} value={value} onChange={(e) => onChange(e.target.value)} />
     </label>

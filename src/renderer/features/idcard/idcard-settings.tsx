@@ -56,7 +56,7 @@ function IdCardSettingsEditor({ initial }: { initial: IdCardSettings }) {
         {form.driver === 'sdt' && (
           <>
             <TextField
-              className="wide"
+              wide
               label={t('idcard:settings.libraryPath')}
               value={form.libraryPath}
               onChange={(v) => set('libraryPath', v)}
