@@ -135,15 +135,14 @@ describe('calipers', () => {
 });
 
 describe('calibration pulse', () => {
-  // [speed, gain, zone mm, pulse width mm, pulse height mm]
-  const cases: [number, number, number, number, number][] = [
-    [25, 10, 10, 5, 10],
-    [25, 5, 10, 5, 5],
-    [25, 20, 10, 5, 20],
-    [50, 10, 15, 10, 10],
-  ];
-  it.each(cases)('%i mm/s %i mm/mV: zone %i mm, pulse %i mm wide and %i mm high (1 mV, 200 ms)', (speed, gain, zone, width, height) => {
-    const s = scale(speed, gain);
+  // The zone, the pulse's width and its height, in mm, at each paper scale.
+  it.each([
+    { speed: 25, gain: 10, zone: 10, width: 5, height: 10 },
+    { speed: 25, gain: 5, zone: 10, width: 5, height: 5 },
+    { speed: 25, gain: 20, zone: 10, width: 5, height: 20 },
+    { speed: 50, gain: 10, zone: 15, width: 10, height: 10 },
+  ])('$speed mm/s $gain mm/mV: zone $zone mm, pulse $width mm wide and $height mm high (1 mV, 200 ms)', ({ speed, gain, zone, width, height }) => {
+    const s: PaperScale = { speedMmPerS: speed, gainMmPerMv: gain };
     expect(calibrationZoneMm(s)).toBe(zone);
     const path = calibrationPulsePath(0, 40, s);
     expect(path[0]).toEqual({ xMm: 0, yMm: 40 });

@@ -38,75 +38,22 @@ describe('ISO weekday of a calendar date', () => {
 });
 
 describe('the next working day (the applied next follow-up date)', () => {
-  it.each([
-    {
-      name: 'a working Monday stays',
-      calendar: DEFAULT_WORKING_CALENDAR,
-      date: '2026-12-07',
-      expected: { date: '2026-12-07', movedFrom: null, because: null },
-    },
-    {
-      name: 'Saturday moves to Monday (a rest day)',
-      calendar: DEFAULT_WORKING_CALENDAR,
-      date: '2026-12-05',
-      expected: { date: '2026-12-07', movedFrom: '2026-12-05', because: { reason: 'rest_day' } },
-    },
-    {
-      name: 'Sunday moves to Monday',
-      calendar: DEFAULT_WORKING_CALENDAR,
-      date: '2026-12-06',
-      expected: { date: '2026-12-07', movedFrom: '2026-12-06', because: { reason: 'rest_day' } },
-    },
-    {
-      name: 'Saturday stays where Saturdays are worked',
-      calendar: { workingWeekdays: [1, 2, 3, 4, 5, 6], days: [] },
-      date: '2026-12-05',
-      expected: { date: '2026-12-05', movedFrom: null, because: null },
-    },
-    {
-      name: 'the first day of a holiday run moves past the whole run, named by the holiday',
-      calendar: NATIONAL_DAY,
-      date: '2026-10-01',
-      expected: { date: '2026-10-09', movedFrom: '2026-10-01', because: { reason: 'holiday', name: '国庆节' } },
-    },
-    {
-      name: 'the last day of the run moves to the day after',
-      calendar: NATIONAL_DAY,
-      date: '2026-10-08',
-      expected: { date: '2026-10-09', movedFrom: '2026-10-08', because: { reason: 'holiday', name: '国庆节' } },
-    },
-    {
-      name: 'a 调休 Sunday is a working day',
-      calendar: NATIONAL_DAY,
-      date: '2026-09-27',
-      expected: { date: '2026-09-27', movedFrom: null, because: null },
-    },
-    {
-      name: 'a 调休 Saturday is a working day',
-      calendar: NATIONAL_DAY,
-      date: '2026-10-10',
-      expected: { date: '2026-10-10', movedFrom: null, because: null },
-    },
-    {
-      name: 'the Sunday after the 调休 Saturday is still a rest day',
-      calendar: NATIONAL_DAY,
-      date: '2026-10-11',
-      expected: { date: '2026-10-12', movedFrom: '2026-10-11', because: { reason: 'rest_day' } },
-    },
-    {
-      name: 'over the year boundary: Thursday 2026-12-31 stays, New Year moves to Monday 2027-01-04 past the weekend',
-      calendar: NATIONAL_DAY,
-      date: '2027-01-01',
-      expected: { date: '2027-01-04', movedFrom: '2027-01-01', because: { reason: 'holiday', name: '元旦' } },
-    },
-    {
-      name: 'a Saturday at the year end moves into the new year',
-      calendar: DEFAULT_WORKING_CALENDAR,
-      date: '2022-12-31',
-      expected: { date: '2023-01-02', movedFrom: '2022-12-31', because: { reason: 'rest_day' } },
-    },
-  ])('$name', ({ calendar, date, expected }) => {
-    expect(nextWorkingDay(calendar, date)).toEqual(expected);
+  /** [what, calendar, asked date, applied date, why it moved]: a date that moves keeps the asked one as movedFrom. */
+  const cases: [string, WorkingCalendar, string, string, ReturnType<typeof nextWorkingDay>['because']][] = [
+    ['a working Monday stays', DEFAULT_WORKING_CALENDAR, '2026-12-07', '2026-12-07', null],
+    ['Saturday moves to Monday (a rest day)', DEFAULT_WORKING_CALENDAR, '2026-12-05', '2026-12-07', { reason: 'rest_day' }],
+    ['Sunday moves to Monday', DEFAULT_WORKING_CALENDAR, '2026-12-06', '2026-12-07', { reason: 'rest_day' }],
+    ['Saturday stays where Saturdays are worked', { workingWeekdays: [1, 2, 3, 4, 5, 6], days: [] }, '2026-12-05', '2026-12-05', null],
+    ['a holiday run\'s first day moves past the run, named by its holiday', NATIONAL_DAY, '2026-10-01', '2026-10-09', { reason: 'holiday', name: '国庆节' }],
+    ['the last day of the run moves to the day after', NATIONAL_DAY, '2026-10-08', '2026-10-09', { reason: 'holiday', name: '国庆节' }],
+    ['a 调休 Sunday is a working day', NATIONAL_DAY, '2026-09-27', '2026-09-27', null],
+    ['a 调休 Saturday is a working day', NATIONAL_DAY, '2026-10-10', '2026-10-10', null],
+    ['the Sunday after the 调休 Saturday is still a rest day', NATIONAL_DAY, '2026-10-11', '2026-10-12', { reason: 'rest_day' }],
+    ['over the year end: New Year moves past the weekend to Monday', NATIONAL_DAY, '2027-01-01', '2027-01-04', { reason: 'holiday', name: '元旦' }],
+    ['a Saturday at the year end moves into the new year', DEFAULT_WORKING_CALENDAR, '2022-12-31', '2023-01-02', { reason: 'rest_day' }],
+  ];
+  it.each(cases)('%s', (_, calendar, date, applied, because) => {
+    expect(nextWorkingDay(calendar, date)).toEqual({ date: applied, movedFrom: applied === date ? null : date, because });
   });
 
   it('names the holiday and the rest day of a single date', () => {

@@ -16,3 +16,6 @@ export const vitalPointOn =
     selfReported: false,
     ...p,
   });
+
+/** A clinic blood pressure entry: the readings taken, each `[systolic, diastolic]` (mmHg). */
+export const bpReadings = (...readings: [number, number][]) => readings.map(([systolic, diastolic]) => ({ systolic, diastolic }));

@@ -318,34 +318,8 @@ function mapChange(sqlite: Sqlite, kind: ChangeKind, id: string): ResourceWithId
 // ---- reads of the record as the transaction sees it ------------------------------------------------------
 
 const p = schema.patients;
-/** The contract's Patient, column for column (the search keys and the pulled-duplicate mark stay local). */
-const PATIENT_COLUMNS = {
-  id: p.id,
-  name: p.name,
-  idNumber: p.idNumber,
-  noIdReason: p.noIdReason,
-  sex: p.sex,
-  birthDate: p.birthDate,
-  phone: p.phone,
-  healthCardNumber: p.healthCardNumber,
-  village: p.village,
-  address: p.address,
-  household: p.household,
-  contractDoctor: p.contractDoctor,
-  contractDate: p.contractDate,
-  hypertension: p.hypertension,
-  diabetes: p.diabetes,
-  allergies: p.allergies,
-  ethnicCode: p.ethnicCode,
-  maritalCode: p.maritalCode,
-  educationCode: p.educationCode,
-  occupationCode: p.occupationCode,
-  idDocTypeCode: p.idDocTypeCode,
-  mergedInto: p.mergedInto,
-  version: p.version,
-  createdAt: p.createdAt,
-  updatedAt: p.updatedAt,
-};
+/** The contract's Patient, column for column: every column but the search keys and the pulled-duplicate mark (local). */
+const PATIENT_COLUMNS = columnsExcept(p, 'givenName', 'pinyinFull', 'pinyinInitials', 'pinyinAltFull', 'pinyinAltInitials', 'idSuffix', 'duplicateOf');
 
 /** The patient as the transaction sees it, or undefined when there is none. */
 export function readPatientIfAny(sqlite: Sqlite, id: string): Patient | undefined {

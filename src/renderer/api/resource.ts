@@ -13,7 +13,9 @@ import { ApiError } from '../../shared/api/errors';
  *   dropped);
  * - the idle lock: a request refused because the station locked (SESSION_LOCKED, or UNAUTHENTICATED after a
  *   sign-out) is not an error to show; the resource waits, and every resource on screen loads again after unlock
- *   or sign-in (`revalidateAll`, called by the auth context), so no page is left with the lock's refusal.
+ *   or sign-in (`revalidateAll`, called by the auth context), so no page is left with the lock's refusal;
+ * - polling (`pollMs`), for what changes by sync rather than by this page's writes: one interval per shown input,
+ *   paused while the window is hidden or the station is locked.
  */
 
 export interface ResourceState<T> {
@@ -37,6 +39,13 @@ interface Entry {
   seq: number;
   listeners: Set<() => void>;
   load: () => Promise<unknown>;
+  /** The latest request has not answered yet (a poll does not pile a second one on a slow server). */
+  inFlight: boolean;
+  /** Milliseconds between polls, from the resource's options; 0 for a resource that only loads when asked. */
+  pollMs: number;
+  timer: ReturnType<typeof setInterval> | null;
+  /** Belongs to no user (the store's state): kept across a sign-out. */
+  sessionFree: boolean;
 }
 
 const IDLE: ResourceState<never> = { data: undefined, error: null, loading: true };
@@ -59,13 +68,17 @@ export function isLockRefusal(err: unknown): boolean {
 
 function run(entry: Entry): void {
   const mine = ++entry.seq;
+  entry.inFlight = true;
   if (!entry.state.loading) publish(entry, { ...entry.state, loading: true });
   entry.load().then(
     (data) => {
-      if (mine === entry.seq) publish(entry, { data, error: null, loading: false });
+      if (mine !== entry.seq) return;
+      entry.inFlight = false;
+      publish(entry, { data, error: null, loading: false });
     },
     (error: unknown) => {
       if (mine !== entry.seq) return;
+      entry.inFlight = false;
       // The lock's refusal: keep waiting; revalidateAll loads it again on unlock.
       if (isLockRefusal(error)) {
         publish(entry, { ...entry.state, error: null, loading: true });
@@ -76,10 +89,54 @@ function run(entry: Entry): void {
   );
 }
 
-function entryFor(key: string, load: () => Promise<unknown>): Entry {
+/**
+ * Polling: off while the document is hidden (a minimised window asks nothing) and while the station is locked or
+ * nobody is signed in (the answer would be the lock's refusal). Set by the auth context, which owns that state.
+ */
+let pollsPaused = false;
+
+function pollDue(): boolean {
+  return !pollsPaused && !(typeof document !== 'undefined' && document.hidden);
+}
+
+function pollTick(entry: Entry): void {
+  if (pollDue() && !entry.inFlight) run(entry);
+}
+
+/** A polled resource shown again after the window was hidden loads at once rather than at its next tick. */
+function onVisible(): void {
+  if (document.hidden) return;
+  for (const entry of entries.values()) if (entry.timer !== null) pollTick(entry);
+}
+let visibilityWatched = false;
+
+function startPolling(entry: Entry): void {
+  if (entry.pollMs <= 0 || entry.timer !== null) return;
+  if (!visibilityWatched && typeof document !== 'undefined') {
+    document.addEventListener('visibilitychange', onVisible);
+    visibilityWatched = true;
+  }
+  entry.timer = setInterval(() => pollTick(entry), entry.pollMs);
+}
+
+function stopPolling(entry: Entry): void {
+  if (entry.timer === null) return;
+  clearInterval(entry.timer);
+  entry.timer = null;
+}
+
+/**
+ * The auth context says whether the station is usable (someone signed in, not locked). Polls wait while it is
+ * not; on resume `revalidateAll` (called by the same context) brings every shown resource up to date.
+ */
+export function setPollingPaused(paused: boolean): void {
+  pollsPaused = paused;
+}
+
+function entryFor(key: string, load: () => Promise<unknown>, options: ResourceOptions = {}): Entry {
   let entry = entries.get(key);
   if (!entry) {
-    entry = { state: IDLE, seq: 0, listeners: new Set(), load };
+    entry = { state: IDLE, seq: 0, listeners: new Set(), load, inFlight: false, pollMs: options.pollMs ?? 0, timer: null, sessionFree: options.sessionFree ?? false };
     entries.set(key, entry);
   }
   // The newest closure carries the newest input and api; the key already says they mean the same request.
@@ -98,10 +155,15 @@ export function revalidateAll(): void {
   }
 }
 
-/** Forgets every answer (a sign-out: the next user must not see the last one's data, even for a moment). */
+/**
+ * Forgets every answer (a sign-out: the next user must not see the last one's data, even for a moment), except the
+ * session-free ones, which no user owns and which screens before sign-in still show.
+ */
 export function clearResources(): void {
   for (const [key, entry] of entries) {
+    if (entry.sessionFree) continue;
     entry.seq += 1;
+    entry.inFlight = false;
     if (entry.listeners.size > 0) publish(entry, IDLE);
     else entries.delete(key);
   }
@@ -151,6 +213,18 @@ export interface ResourceOptions {
    * `followup.reminders`). A follow-up visit records blood pressure, so the vital-sign series lists `followup`.
    */
   after?: readonly string[];
+  /**
+   * Reload every this many milliseconds while some view shows the resource, for what changes without a write from
+   * this page (sync status, replies and alerts that arrive by sync). One interval per input, however many views
+   * show it; paused while the window is hidden or the station locked; a slow answer is never overtaken by a
+   * second poll, and an older answer never overwrites a newer one.
+   */
+  pollMs?: number;
+  /**
+   * The answer belongs to no user and is shown before anyone signs in (the store's state, the status bar's
+   * connectivity): a sign-out does not clear it, since nothing would load it again until the next sign-in.
+   */
+  sessionFree?: boolean;
 }
 
 export function defineResource<I, T>(name: string, fetcher: (input: I) => Promise<T>, options: ResourceOptions = {}): Resource<I, T> {
@@ -160,9 +234,13 @@ export function defineResource<I, T>(name: string, fetcher: (input: I) => Promis
     const subscribe = useCallback(
       (listener: () => void) => {
         if (key === null) return () => {};
-        const entry = entryFor(key, () => fetcher(input as I));
+        const entry = entryFor(key, () => fetcher(input as I), options);
         entry.listeners.add(listener);
-        return () => void entry.listeners.delete(listener);
+        startPolling(entry);
+        return () => {
+          entry.listeners.delete(listener);
+          if (entry.listeners.size === 0) stopPolling(entry);
+        };
       },
       // The key stands for the input: a new object with the same content must not resubscribe.
       // eslint-disable-next-line react-hooks/exhaustive-deps
@@ -172,11 +250,11 @@ export function defineResource<I, T>(name: string, fetcher: (input: I) => Promis
     useEffect(() => {
       if (key === null) return;
       // Stale-while-revalidate: a cached answer shows at once and is refreshed on every mount.
-      run(entryFor(key, () => fetcher(input as I)));
+      run(entryFor(key, () => fetcher(input as I), options));
       // eslint-disable-next-line react-hooks/exhaustive-deps
     }, [key]);
     const reload = useCallback(() => {
-      if (key !== null) run(entryFor(key, () => fetcher(input as I)));
+      if (key !== null) run(entryFor(key, () => fetcher(input as I), options));
       // eslint-disable-next-line react-hooks/exhaustive-deps
     }, [key]);
     const mutate = useCallback(

@@ -1,7 +1,6 @@
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 import { createHashRouter, createRoutesFromElements, Navigate, Route, RouterProvider } from 'react-router';
-import { api } from '../api/client';
 import { ErrorText } from '../components/error-text';
 import { AuditPage } from '../features/audit/audit-page';
 import { TodayPage } from '../features/clinic/today-page';
@@ -28,21 +27,19 @@ import { ConsultListPage } from '../features/consult/consult-list-page';
 import { ConsultNewPage } from '../features/consult/consult-new-page';
 import { SettingsPage } from '../features/settings/settings-page';
 import { SyncPage } from '../features/sync/sync-page';
+import { useStoreStatus } from './app.resource';
 import { AuthProvider, useAuth } from './auth-context';
 import { Layout } from './layout';
 
-type StoreState = 'open' | 'needsPassphrase' | 'newNeedsPassphrase';
-
 /** Boot order: the encrypted store must be open, then first-run setup or sign-in, then the app. */
 export function App() {
-  const [storeState, setStoreState] = useState<StoreState | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const load = useCallback(() => void api.store.status({}).then((s) => setStoreState(s.state), setError), []);
-  useEffect(load, [load]);
+  const store = useStoreStatus({});
+  const storeState = store.data?.state;
   const { t } = useTranslation();
-  if (error) return <ErrorText error={error} />;
+  if (store.error) return <ErrorText error={store.error} />;
   if (!storeState) return <p className="muted">{t('app.loading')}</p>;
-  if (storeState !== 'open') return <StoreUnlockPage isNew={storeState === 'newNeedsPassphrase'} onOpened={load} />;
+  // Unlocking the store is audited as nothing (no one is signed in), so no write invalidates this: reload by hand.
+  if (storeState !== 'open') return <StoreUnlockPage isNew={storeState === 'newNeedsPassphrase'} onOpened={store.reload} />;
   return (
     <AuthProvider>
       <SignedInGate />

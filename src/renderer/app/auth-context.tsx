@@ -1,7 +1,7 @@
 import { createContext, useCallback, useContext, useEffect, useRef, useState, type ReactNode } from 'react';
 import type { AuthStatus } from '../../shared/api/auth';
 import { api } from '../api/client';
-import { clearResources, revalidateAll } from '../api/resource';
+import { clearResources, revalidateAll, setPollingPaused } from '../api/resource';
 
 interface AuthContextValue {
   status: AuthStatus | null;
@@ -16,6 +16,10 @@ const HEARTBEAT_MIN_GAP_MS = 15_000;
 /**
  * Holds who is signed in and whether the idle lock is on. Main owns the truth (its idle clock locks even if this
  * page is frozen); the page reports typing and clicks as heartbeats and polls the lock state.
+ *
+ * Its status poll is a direct call, not a resource: it is the session's source of truth that the resources
+ * themselves follow (it pauses their polls, clears them on a user change and reloads them on unlock), and it must
+ * keep running while locked and when signed out, which is exactly when resource polls stop.
  */
 export function AuthProvider({ children }: { children: ReactNode }) {
   const [status, setStatus] = useState<AuthStatus | null>(null);
@@ -28,6 +32,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     const usable = userId !== null && !next.locked;
     const before = open.current;
     open.current = { userId, usable };
+    setPollingPaused(!usable);
     if (before.userId !== null && before.userId !== userId) clearResources();
     if (usable && !before.usable) revalidateAll();
     setStatus(next);

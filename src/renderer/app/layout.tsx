@@ -2,11 +2,11 @@ import { useLayoutEffect, useEffect, useRef, useState, type ReactNode } from 're
 import { createPortal } from 'react-dom';
 import { useTranslation } from 'react-i18next';
 import { NavLink, Outlet } from 'react-router';
-import type { SystemStatus } from '../../shared/api/system';
 import { api } from '../api/client';
 import { LockOverlay } from '../features/auth/lock-overlay';
 import { CriticalAlertBanner } from '../features/consult/critical-alert-banner';
 import { PatientSearchBox } from '../features/patients/patient-search-box';
+import { useSystemStatus } from './app.resource';
 import { useAuth } from './auth-context';
 
 const NAV = ['today', 'patients', 'ecg', 'followup', 'consult', 'sync', 'settings'] as const;
@@ -76,17 +76,14 @@ function LockablePage({ locked, children }: { locked: boolean; children: ReactNo
 function StatusBar({ onSignOut }: { onSignOut: () => Promise<void> }) {
   const { t } = useTranslation();
   const { status } = useAuth();
-  const [system, setSystem] = useState<SystemStatus | null>(null);
+  // A failed status read shows as nothing (the bar keeps its last answer), as before.
+  const { data: system } = useSystemStatus({});
   const [browserOnline, setBrowserOnline] = useState(navigator.onLine);
   useEffect(() => {
-    const load = () => void api.system.status({}).then(setSystem, () => {});
-    load();
-    const timer = setInterval(load, 10_000);
     const on = () => setBrowserOnline(navigator.onLine);
     window.addEventListener('online', on);
     window.addEventListener('offline', on);
     return () => {
-      clearInterval(timer);
       window.removeEventListener('online', on);
       window.removeEventListener('offline', on);
     };

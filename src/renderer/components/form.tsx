@@ -1,4 +1,4 @@
-import { useCallback, useId, useState, type ReactNode } from 'react';
+import { useCallback, useId, useState, type InputHTMLAttributes, type ReactNode } from 'react';
 import { ErrorText } from './error-text';
 
 /**
@@ -23,6 +23,25 @@ export function Field({ label, error, children, className }: { label: ReactNode;
       {label}
       {children}
       {error ? <ErrorText error={error} /> : null}
+    </label>
+  );
+}
+
+/** A labelled one-line text box; the label wraps it, so a click on the text focuses the box. `wide` spans the grid. */
+export function TextField({
+  label,
+  value,
+  onChange,
+  wide = false,
+  ...input
+}: { label: ReactNode; value: string; onChange(value: string): void; wide?: boolean } & Omit<
+  InputHTMLAttributes<HTMLInputElement>,
+  'value' | 'onChange' | 'className' | 'type'
+>) {
+  return (
+    <label className={wide ? 'wide' : undefined}>
+      {label}
+      <input {...input} value={value} onChange={(e) => onChange(e.target.value)} />
     </label>
   );
 }

@@ -5,6 +5,7 @@ import { defaultMigrationsFolder } from '../../../src/main/db/open';
 import { ApiError } from '../../../src/shared/api/errors';
 import { makeResidentId } from '../../../src/shared/resident-id';
 import { ADMIN, openTestStation, TEST_PASSPHRASE, type TestStation } from '../../support/test-services';
+import { bpReadings } from '../../support/vital-point';
 
 let station: TestStation | undefined;
 afterEach(() => {
@@ -58,15 +59,7 @@ describe('clinic: queue, vitals, visits', () => {
     );
     const v = await call(d, 'vitals', 'record', {
       patientId: p.id,
-      input: {
-        bloodPressure: [
-          { systolic: 152, diastolic: 94 },
-          { systolic: 148, diastolic: 92 },
-        ],
-        weightKg: 80,
-        heightCm: 170,
-        glucose: { mmolPerL: 7.4, timing: 'fasting' },
-      },
+      input: { bloodPressure: bpReadings([152, 94], [148, 92]), weightKg: 80, heightCm: 170, glucose: { mmolPerL: 7.4, timing: 'fasting' } },
     });
     expect(v.derived).toMatchObject({ systolic: 150, diastolic: 93, bmi: 27.7 });
     expect(v.flags.map((f) => f.code)).toEqual(expect.arrayContaining(['SBP_HIGH', 'DBP_HIGH', 'BMI_OVERWEIGHT', 'FBG_HIGH']));

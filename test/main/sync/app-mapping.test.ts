@@ -10,6 +10,7 @@ import { enqueueResources, recordChange } from '../../../src/main/sync/outbox-wr
 import type { Patient } from '../../../src/shared/api/patients';
 import { makeResidentId } from '../../../src/shared/resident-id';
 import { openTestStation, type TestStation } from '../../support/test-services';
+import { bpReadings } from '../../support/vital-point';
 import { valueSetCodes } from '../../../src/shared/value-sets';
 
 /** The FHIR mappings are valid R4 (validateForSend), carry the codes of ARCHITECTURE §7, and Patient maps back. */
@@ -136,16 +137,7 @@ describe('outbox writer in the domain transactions', () => {
 
     await call(d, 'vitals', 'record', {
       patientId,
-      input: {
-        bloodPressure: [
-          { systolic: 150, diastolic: 95 },
-          { systolic: 146, diastolic: 91 },
-        ],
-        heartRate: 72,
-        weightKg: 70,
-        heightCm: 170,
-        glucose: { mmolPerL: 7.2, timing: 'fasting' },
-      },
+      input: { bloodPressure: bpReadings([150, 95], [146, 91]), heartRate: 72, weightKg: 70, heightCm: 170, glucose: { mmolPerL: 7.2, timing: 'fasting' } },
     });
     const afterVitals = queued(sqlite).slice(2);
     const codes = afterVitals.map((row) => (row.resource as Observation).code.coding?.[0].code);

@@ -1,8 +1,8 @@
 // @vitest-environment jsdom
 import { act, cleanup, render, screen } from '@testing-library/react';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ApiError } from '../../../src/shared/api/errors';
-import { clearResources, defineResource, invalidateAfterWrite, revalidateAll } from '../../../src/renderer/api/resource';
+import { clearResources, defineResource, invalidateAfterWrite, revalidateAll, setPollingPaused } from '../../../src/renderer/api/resource';
 
 afterEach(() => {
   cleanup();
@@ -135,5 +135,109 @@ describe('resource hooks', () => {
     clearResources();
     render(<View use={r.use} input={{ q: 'a' }} />);
     expect(out()).toBe('loading|-|-');
+  });
+
+  it('a session-free answer (the store state, shown before sign-in) survives a sign-out', async () => {
+    const { calls, fetcher } = controlled<string>();
+    const r = defineResource('t9.status', (i: { q: string }) => fetcher(i), { sessionFree: true });
+    render(<View use={r.use} input={{ q: 'a' }} />);
+    calls[0].resolve('open');
+    await flush();
+    act(() => clearResources());
+    expect(out()).toBe('idle|open|-');
+  });
+});
+
+describe('resource polling', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+    setPollingPaused(false);
+  });
+
+  /** Sets document.hidden as a minimised window would (jsdom's is a getter on the prototype). */
+  function setHidden(hidden: boolean) {
+    Object.defineProperty(document, 'hidden', { configurable: true, get: () => hidden });
+    document.dispatchEvent(new Event('visibilitychange'));
+  }
+  afterEach(() => {
+    delete (document as { hidden?: boolean }).hidden;
+  });
+
+  it('one interval per input however many views show it; it stops when the last view goes', async () => {
+    vi.useFakeTimers();
+    const { calls, fetcher } = controlled<string>();
+    const r = defineResource('p1.list', (i: { q: string }) => fetcher(i), { pollMs: 1000 });
+    const a = render(<View use={r.use} input={{ q: 'a' }} />);
+    const b = render(<View use={r.use} input={{ q: 'a' }} />);
+    // Each mount asks once (stale-while-revalidate); the second supersedes the first.
+    expect(calls).toHaveLength(2);
+    calls[1].resolve('A');
+    await flush();
+    act(() => vi.advanceTimersByTime(1000));
+    expect(calls).toHaveLength(3);
+    calls[2].resolve('A2');
+    await flush();
+    expect(screen.getAllByTestId('out').map((e) => e.textContent)).toEqual(['idle|A2|-', 'idle|A2|-']);
+    a.unmount();
+    act(() => vi.advanceTimersByTime(1000));
+    expect(calls).toHaveLength(4);
+    calls[3].resolve('A3');
+    await flush();
+    b.unmount();
+    act(() => vi.advanceTimersByTime(5000));
+    expect(calls).toHaveLength(4);
+  });
+
+  it('a poll does not pile onto a request still in flight, and a late answer never overwrites a newer one', async () => {
+    vi.useFakeTimers();
+    const { calls, fetcher } = controlled<string>();
+    const r = defineResource('p2.list', (i: { q: string }) => fetcher(i), { pollMs: 1000 });
+    render(<View use={r.use} input={{ q: 'a' }} />);
+    act(() => vi.advanceTimersByTime(3000));
+    expect(calls).toHaveLength(1);
+    calls[0].resolve('first');
+    await flush();
+    act(() => vi.advanceTimersByTime(1000));
+    expect(calls).toHaveLength(2);
+    // A write reloads it meanwhile: the poll's answer, arriving last, is older and is dropped.
+    act(() => r.invalidate());
+    calls[2].resolve('after write');
+    await flush();
+    calls[1].resolve('poll');
+    await flush();
+    expect(out()).toBe('idle|after write|-');
+  });
+
+  it('pauses while the window is hidden (and looks at once when shown again) and while the station is locked', async () => {
+    vi.useFakeTimers();
+    const { calls, fetcher } = controlled<string>();
+    const r = defineResource('p3.list', (i: { q: string }) => fetcher(i), { pollMs: 1000 });
+    render(<View use={r.use} input={{ q: 'a' }} />);
+    calls[0].resolve('A');
+    await flush();
+    act(() => setHidden(true));
+    act(() => vi.advanceTimersByTime(5000));
+    expect(calls).toHaveLength(1);
+    act(() => setHidden(false));
+    expect(calls).toHaveLength(2);
+    calls[1].resolve('B');
+    await flush();
+    setPollingPaused(true);
+    act(() => vi.advanceTimersByTime(5000));
+    expect(calls).toHaveLength(2);
+    setPollingPaused(false);
+    act(() => vi.advanceTimersByTime(1000));
+    expect(calls).toHaveLength(3);
+  });
+
+  it('a resource without pollMs never polls', async () => {
+    vi.useFakeTimers();
+    const { calls, fetcher } = controlled<string>();
+    const r = defineResource('p4.list', (i: { q: string }) => fetcher(i));
+    render(<View use={r.use} input={{ q: 'a' }} />);
+    calls[0].resolve('A');
+    await flush();
+    act(() => vi.advanceTimersByTime(60_000));
+    expect(calls).toHaveLength(1);
   });
 });

@@ -1,4 +1,4 @@
-import type { Encounter, MedicationRequest, Observation, Resource } from '@medplum/fhirtypes';
+import type { Condition, Encounter, MedicationRequest, Observation, Resource } from '@medplum/fhirtypes';
 import { INSTITUTION_CODE_SYSTEM } from '../../../src/shared/institution';
 import { makeResidentId } from '../../../src/shared/resident-id';
 import type { PeerRepository } from './repository';
@@ -49,13 +49,16 @@ const ENCOUNTER_CLASS = {
   AMB: { system: 'http://terminology.hl7.org/CodeSystem/v3-ActCode', code: 'AMB', display: '门诊' },
 } as const;
 
+/** A county clock reading, `2026-05-10 08:40`, as the FHIR instant the hospital system sends (China Standard Time). */
+const chinaTime = (reading: string) => `${reading.replace(' ', 'T')}:00+08:00`;
+
 /** A finished stay or outpatient visit at one of the county institutions. */
 function encounter(
   b: Builder,
   suffix: string,
   at: Institution,
   kind: keyof typeof ENCOUNTER_CLASS,
-  what: { type: string; start: string; end: string; reason: string },
+  what: { type: string; reason: string; period: [start: string, end: string] },
   extra: Partial<Encounter> = {},
 ): Encounter {
   return {
@@ -66,10 +69,23 @@ function encounter(
     class: ENCOUNTER_CLASS[kind],
     type: [{ text: what.type }],
     subject: b.subject,
-    period: { start: what.start, end: what.end },
+    period: { start: chinaTime(what.period[0]), end: chinaTime(what.period[1]) },
     reasonCode: [{ text: what.reason }],
     ...extra,
     serviceProvider: org(at),
+  };
+}
+
+/** A diagnosis the county hospital recorded (ICD-10), with whatever a record adds (its encounter, who asserted it). */
+function diagnosis(b: Builder, suffix: string, code: [string, string], recordedDate: string, extra: Partial<Condition> = {}): Condition {
+  return {
+    resourceType: 'Condition',
+    id: b.id(suffix),
+    meta: tag(COUNTY_HOSPITAL),
+    code: icd(...code),
+    subject: b.subject,
+    recordedDate,
+    ...extra,
   };
 }
 
@@ -130,29 +146,15 @@ function zhaoJianguo(b: Builder): Resource[] {
       'enc-ip',
       COUNTY_HOSPITAL,
       'IMP',
-      { type: '心内科住院', start: '2026-03-02T10:20:00+08:00', end: '2026-03-12T09:00:00+08:00', reason: '胸痛3小时' },
+      { type: '心内科住院', reason: '胸痛3小时', period: ['2026-03-02 10:20', '2026-03-12 09:00'] },
       { hospitalization: { dischargeDisposition: { text: '好转出院' } } },
     ),
-    {
-      resourceType: 'Condition',
-      id: b.id('dx-nstemi'),
-      meta: tag(COUNTY_HOSPITAL),
+    diagnosis(b, 'dx-nstemi', ['I21.4', '急性非ST段抬高型心肌梗死'], '2026-03-02T14:00:00+08:00', {
       clinicalStatus: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/condition-clinical', code: 'active' }], text: '活动' },
-      code: icd('I21.4', '急性非ST段抬高型心肌梗死'),
-      subject: b.subject,
       encounter: admission,
-      recordedDate: '2026-03-02T14:00:00+08:00',
       asserter: org(COUNTY_HOSPITAL),
-    },
-    {
-      resourceType: 'Condition',
-      id: b.id('dx-htn'),
-      meta: tag(COUNTY_HOSPITAL),
-      code: icd('I10', '高血压3级（很高危）'),
-      subject: b.subject,
-      encounter: admission,
-      recordedDate: '2026-03-02T14:00:00+08:00',
-    },
+    }),
+    diagnosis(b, 'dx-htn', ['I10', '高血压3级（很高危）'], '2026-03-02T14:00:00+08:00', { encounter: admission }),
     lab(b, 'lab-tni', '2026-03-02T11:05:00+08:00', loinc('10839-9', '肌钙蛋白I'), 2.35, 'ng/mL', '0–0.04', true),
     lab(b, 'lab-hba1c', '2026-03-03T07:30:00+08:00', loinc('4548-4', '糖化血红蛋白'), 8.1, '%', '4.0–6.0', true),
     lab(b, 'lab-ldl', '2026-03-03T07:30:00+08:00', loinc('13457-7', '低密度脂蛋白胆固醇'), 3.9, 'mmol/L', '<1.8（冠心病目标）', true),
@@ -185,32 +187,15 @@ function zhaoJianguo(b: Builder): Resource[] {
     },
     medication(b, 'rx-asa', COUNTY_HOSPITAL, '2026-03-12T09:00:00+08:00', '阿司匹林肠溶片 100 mg', '口服，每日一次，每次100 mg'),
     medication(b, 'rx-statin', COUNTY_HOSPITAL, '2026-03-12T09:00:00+08:00', '阿托伐他汀钙片 20 mg', '口服，每晚一次，每次20 mg'),
-    encounter(b, 'enc-tcm', COUNTY_TCM_HOSPITAL, 'AMB', {
-      type: '中医内科门诊',
-      start: '2026-04-18T09:10:00+08:00',
-      end: '2026-04-18T09:40:00+08:00',
-      reason: '支架术后胸闷、乏力',
-    }),
+    encounter(b, 'enc-tcm', COUNTY_TCM_HOSPITAL, 'AMB', { type: '中医内科门诊', reason: '支架术后胸闷、乏力', period: ['2026-04-18 09:10', '2026-04-18 09:40'] }),
     medication(b, 'rx-tcm', COUNTY_TCM_HOSPITAL, '2026-04-18T09:35:00+08:00', '复方丹参滴丸', '口服，每日三次，每次10丸'),
   ];
 }
 
 function wangXiuying(b: Builder): Resource[] {
   return [
-    encounter(b, 'enc-op', COUNTY_HOSPITAL, 'AMB', {
-      type: '内分泌科门诊',
-      start: '2026-05-10T08:40:00+08:00',
-      end: '2026-05-10T09:05:00+08:00',
-      reason: '血糖控制不佳',
-    }),
-    {
-      resourceType: 'Condition',
-      id: b.id('dx-t2dm'),
-      meta: tag(COUNTY_HOSPITAL),
-      code: icd('E11.9', '2型糖尿病'),
-      subject: b.subject,
-      recordedDate: '2026-05-10T09:00:00+08:00',
-    },
+    encounter(b, 'enc-op', COUNTY_HOSPITAL, 'AMB', { type: '内分泌科门诊', reason: '血糖控制不佳', period: ['2026-05-10 08:40', '2026-05-10 09:05'] }),
+    diagnosis(b, 'dx-t2dm', ['E11.9', '2型糖尿病'], '2026-05-10T09:00:00+08:00'),
     lab(b, 'lab-fbg', '2026-05-10T07:50:00+08:00', loinc('14771-0', '空腹血糖'), 9.8, 'mmol/L', '3.9–6.1', true),
     lab(b, 'lab-hba1c', '2026-05-10T07:50:00+08:00', loinc('4548-4', '糖化血红蛋白'), 7.6, '%', '4.0–6.0', true),
     medication(b, 'rx-metformin', COUNTY_HOSPITAL, '2026-05-10T09:00:00+08:00', '盐酸二甲双胍片 0.5 g', '口服，每日三次，随餐，每次0.5 g'),
@@ -219,20 +204,8 @@ function wangXiuying(b: Builder): Resource[] {
 
 function liChunsheng(b: Builder): Resource[] {
   return [
-    encounter(b, 'enc-ip', COUNTY_HOSPITAL, 'IMP', {
-      type: '呼吸内科住院',
-      start: '2026-01-08T16:00:00+08:00',
-      end: '2026-01-17T10:00:00+08:00',
-      reason: '咳嗽、咳痰、气喘加重1周',
-    }),
-    {
-      resourceType: 'Condition',
-      id: b.id('dx-copd'),
-      meta: tag(COUNTY_HOSPITAL),
-      code: icd('J44.1', '慢性阻塞性肺疾病伴急性加重'),
-      subject: b.subject,
-      recordedDate: '2026-01-08T18:00:00+08:00',
-    },
+    encounter(b, 'enc-ip', COUNTY_HOSPITAL, 'IMP', { type: '呼吸内科住院', reason: '咳嗽、咳痰、气喘加重1周', period: ['2026-01-08 16:00', '2026-01-17 10:00'] }),
+    diagnosis(b, 'dx-copd', ['J44.1', '慢性阻塞性肺疾病伴急性加重'], '2026-01-08T18:00:00+08:00'),
     {
       resourceType: 'DiagnosticReport',
       id: b.id('ct'),

@@ -49,6 +49,8 @@ export async function writeNationalRecords(station: TestStation, opts: { withCon
   });
   if (registered.status !== 'created') throw new Error('registration in the national fixture failed');
   const patientId = registered.patient.id;
+  // Weighed and measured the same at both visits.
+  const BODY = { weightKg: 72, heightCm: 168 };
   await call(d, 'followup', 'enrol', { patientId, disease: 'hypertension', howFound: 'clinic_visit', enrolledOn: addDays(today, -200) });
   await call(d, 'followup', 'enrol', { patientId, disease: 't2dm', howFound: 'clinic_visit', enrolledOn: addDays(today, -200) });
   const hypertension = await call(d, 'followup', 'save', {
@@ -61,8 +63,7 @@ export async function writeNationalRecords(station: TestStation, opts: { withCon
       sbp: 184,
       dbp: 102,
       heartRate: 78,
-      weightKg: 72,
-      heightCm: 168,
+      ...BODY,
       lifestyle: {
         now: { cigarettesPerDay: 10, alcoholLiangPerDay: 1, exerciseTimesPerWeek: 3, exerciseMinutes: 30, salt: 'heavy' },
         target: {},
@@ -77,23 +78,22 @@ export async function writeNationalRecords(station: TestStation, opts: { withCon
   if (!hypertension.referral) throw new Error('the hypertension visit in the national fixture did not refer');
   const diabetes = await call(d, 'followup', 'save', {
     patientId,
-    disease: 't2dm',
     form: {
       date: addDays(today, -2),
       mode: 'home',
+      lifestyle: { now: { stapleFoodG: 300, exerciseTimesPerWeek: 5, exerciseMinutes: 40 }, target: {}, psychological: 'good', compliance: 'good' },
       symptoms: ['无症状'],
       sbp: 128,
       dbp: 78,
-      weightKg: 72,
-      heightCm: 168,
+      ...BODY,
       dorsalisPedis: 'normal',
       fbg: 6.4,
       hba1c: 6.8,
-      lifestyle: { now: { stapleFoodG: 300, exerciseTimesPerWeek: 5, exerciseMinutes: 40 }, target: {}, psychological: 'good', compliance: 'good' },
       adherence: '规律',
       hypoglycemiaReaction: 'none',
       medications: [{ name: '二甲双胍', timesPerDay: 2, doseMg: 500 }],
     },
+    disease: 't2dm',
   });
   let consultId: string | null = null;
   if (opts.withConsult) {

@@ -1,13 +1,11 @@
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
-import type { AuditVerifyResult } from '../../../shared/api/system';
-import { api } from '../../api/client';
 import { formatDateTime } from '../../components/dates';
 import { ErrorText } from '../../components/error-text';
 import { DateInput } from '../../components/date-input';
 import { formatDateTimeSeconds } from '../../components/dates';
-import { AUDIT_PAGE, useAuditSearch, type AuditQuery } from './audit.resource';
+import { AUDIT_PAGE, useAuditSearch, useAuditVerify, type AuditQuery } from './audit.resource';
 
 export function AuditPage() {
   const { t } = useTranslation();
@@ -15,12 +13,13 @@ export function AuditPage() {
   const [query, setQuery] = useState<AuditQuery>({ pages: 1 });
   const found = useAuditSearch(query);
   const rows = found.data ?? [];
-  const [verify, setVerify] = useState<AuditVerifyResult | null>(null);
-  const [failed, setError] = useState<unknown>(null);
-  const error = failed ?? found.error;
+  // The chain is verified when asked (it reads the whole log), not on opening the page.
+  const [verifyAsked, setVerifyAsked] = useState(false);
+  const verified = useAuditVerify(verifyAsked ? {} : null);
+  const verify = verified.data ?? null;
+  const error = found.error ?? verified.error;
 
   function search() {
-    setError(null);
     const q = Object.fromEntries(Object.entries(filter).filter(([, v]) => v !== '')) as Partial<typeof filter>;
     const next = { ...q, pages: 1 };
     // The same filter searched again is a refresh: rows written since then show.
@@ -28,13 +27,9 @@ export function AuditPage() {
     else setQuery(next);
   }
 
-  async function runVerify() {
-    setError(null);
-    try {
-      setVerify(await api.audit.verify({}));
-    } catch (err) {
-      setError(err);
-    }
+  function runVerify() {
+    if (verifyAsked) verified.reload();
+    else setVerifyAsked(true);
   }
 
   const onSubmit = (e: FormEvent) => {
@@ -64,7 +59,7 @@ export function AuditPage() {
         <button type="submit" className="primary">
           {t('audit.search')}
         </button>
-        <button type="button" onClick={() => void runVerify()}>
+        <button type="button" onClick={runVerify}>
           {t('audit.verify')}
         </button>
       </form>

@@ -17,8 +17,12 @@ export const useVitalsList = vitalsListResource.use;
 export const visitsResource = defineResource('visits.list', (input: { patientId: string; includeSuperseded?: boolean }) => api.visits.list(input));
 export const useVisits = visitsResource.use;
 
+/** Another station (the triage desk, a second room) changes the queue without a write here: it is polled. */
+export const QUEUE_REFRESH_MS = 15_000;
+
 export const queueResource = defineResource('clinic.queue', (input: { includeFinished?: boolean; clinicianId?: number }) => api.clinic.queue(input), {
   after: ['clinic', 'visits'],
+  pollMs: QUEUE_REFRESH_MS,
 });
 export const useQueue = queueResource.use;
 

@@ -12,7 +12,6 @@ import { maskIdNumber } from '../patients/patient-format';
 import { STATUS_ACTIONS, waitMinutes } from './today-page-model';
 import { AgeText, SexText } from '../patients/patient-labels';
 
-export const QUEUE_REFRESH_MS = 15_000;
 const CLOCK_TICK_MS = 60_000;
 
 function useNow(tickMs: number): Date {
@@ -25,7 +24,7 @@ function useNow(tickMs: number): Date {
 }
 
 export function TodayPage() {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
   const navigate = useNavigate();
   const { status } = useAuth();
   const clinician = status?.user?.role === 'doctor' || status?.user?.role === 'admin';
@@ -38,17 +37,12 @@ export function TodayPage() {
   const [actionError, setError] = useState<unknown>(null);
   const error = actionError ?? queue.error;
   const now = useNow(CLOCK_TICK_MS);
-  const { reload } = queue;
 
   useEffect(() => {
-    const timer = setInterval(reload, QUEUE_REFRESH_MS);
     const onChanged = () => queueResource.invalidate();
     window.addEventListener(QUEUE_CHANGED_EVENT, onChanged);
-    return () => {
-      clearInterval(timer);
-      window.removeEventListener(QUEUE_CHANGED_EVENT, onChanged);
-    };
-  }, [reload]);
+    return () => window.removeEventListener(QUEUE_CHANGED_EVENT, onChanged);
+  }, []);
 
   async function run(action: () => Promise<unknown>) {
     setError(null);
@@ -110,60 +104,89 @@ export function TodayPage() {
             </tr>
           </thead>
           <tbody>
-            {entries.map((entry, i) => {
-              const minutes = waitMinutes(entry, now);
-              return (
-                <tr key={entry.id} className={`queue-row ${entry.status}${entry.priority ? ' priority' : ''}`} data-testid="queue-row">
-                  <td>{i + 1}</td>
-                  <td>
-                    <Link to={`/patients/${entry.patient.id}`}>{entry.patient.name}</Link>{' '}
-                    <span className="muted">
-                      <SexText sex={entry.patient.sex} /> · <AgeText birthDate={entry.patient.birthDate} />
-                    </span>
-                  </td>
-                  <td className="mono">{maskIdNumber(entry.patient.idNumber)}</td>
-                  <td>{formatTime(entry.checkedInAt, i18n.language)}</td>
-                  <td className={entry.status === 'waiting' && minutes >= 60 ? 'flag-high' : undefined}>{t('clinic:queue.minutes', { count: minutes })}</td>
-                  <td>
-                    <span className={`status-chip ${entry.status}`}>{t(`clinic:queue.status.${entry.status}`)}</span>
-                  </td>
-                  <td>{entry.clinicianId !== null ? (names.get(entry.clinicianId) ?? '') : ''}</td>
-                  <td>
-                    <label className="switch">
-                      <input
-                        type="checkbox"
-                        checked={entry.priority}
-                        aria-label={t('clinic:queue.priorityFor', { name: entry.patient.name })}
-                        onChange={(e) => {
-                          // Shown at once (a click must not look ignored on a slow PC); the reload after the call confirms it.
-                          const priority = e.target.checked;
-                          queue.mutate((list) => list.map((x) => (x.id === entry.id ? { ...x, priority } : x)));
-                          void run(() => api.clinic.setPriority({ entryId: entry.id, priority }));
-                        }}
-                      />
-                      {entry.priority && <span className="badge danger">{t('clinic:queue.priority')}</span>}
-                    </label>
-                  </td>
-                  <td className="actions">
-                    {entry.status === 'waiting' && clinician && (
-                      <button type="button" className="primary" onClick={() => void receive(entry)}>
-                        {t('clinic:queue.receive')}
-                      </button>
-                    )}
-                    {STATUS_ACTIONS[entry.status]
-                      .filter((to) => !(to === 'inConsultation' && clinician))
-                      .map((to) => (
-                        <button key={to} type="button" onClick={() => void run(() => api.clinic.setStatus({ entryId: entry.id, status: to }))}>
-                          {t(`clinic:queue.to.${to}`)}
-                        </button>
-                      ))}
-                  </td>
-                </tr>
-              );
-            })}
+            {entries.map((entry, i) => (
+              <QueueRow
+                key={entry.id}
+                entry={entry}
+                number={i + 1}
+                now={now}
+                clinician={clinician}
+                clinicianName={entry.clinicianId !== null ? (names.get(entry.clinicianId) ?? '') : ''}
+                onPriority={(priority) => {
+                  // Shown at once (a click must not look ignored on a slow PC); the reload after the call confirms it.
+                  queue.mutate((list) => list.map((x) => (x.id === entry.id ? { ...x, priority } : x)));
+                  void run(() => api.clinic.setPriority({ entryId: entry.id, priority }));
+                }}
+                onStatus={(to) => void run(() => api.clinic.setStatus({ entryId: entry.id, status: to }))}
+                onReceive={() => void receive(entry)}
+              />
+            ))}
           </tbody>
         </table>
       )}
     </section>
+  );
+}
+
+interface QueueRowProps {
+  entry: QueueEntry;
+  /** Place in the list as shown (priority first). */
+  number: number;
+  now: Date;
+  /** A doctor or administrator: receives patients (others only move them between states). */
+  clinician: boolean;
+  clinicianName: string;
+  onPriority(priority: boolean): void;
+  onStatus(to: QueueEntry['status']): void;
+  onReceive(): void;
+}
+
+/** One patient in the day's queue: who, since when, how long waiting, state, priority switch and the next steps. */
+function QueueRow({ entry, number, now, clinician, clinicianName, onPriority, onStatus, onReceive }: QueueRowProps) {
+  const { t, i18n } = useTranslation();
+  const minutes = waitMinutes(entry, now);
+  return (
+    <tr className={`queue-row ${entry.status}${entry.priority ? ' priority' : ''}`} data-testid="queue-row">
+      <td>{number}</td>
+      <td>
+        <Link to={`/patients/${entry.patient.id}`}>{entry.patient.name}</Link>{' '}
+        <span className="muted">
+          <SexText sex={entry.patient.sex} /> · <AgeText birthDate={entry.patient.birthDate} />
+        </span>
+      </td>
+      <td className="mono">{maskIdNumber(entry.patient.idNumber)}</td>
+      <td>{formatTime(entry.checkedInAt, i18n.language)}</td>
+      <td className={entry.status === 'waiting' && minutes >= 60 ? 'flag-high' : undefined}>{t('clinic:queue.minutes', { count: minutes })}</td>
+      <td>
+        <span className={`status-chip ${entry.status}`}>{t(`clinic:queue.status.${entry.status}`)}</span>
+      </td>
+      <td>{clinicianName}</td>
+      <td>
+        <label className="switch">
+          <input
+            type="checkbox"
+            checked={entry.priority}
+            aria-label={t('clinic:queue.priorityFor', { name: entry.patient.name })}
+            onChange={(e) => onPriority(e.target.checked)}
+          />
+          {entry.priority && <span className="badge danger">{t('clinic:queue.priority')}</span>}
+        </label>
+      </td>
+      <td className="actions">
+        {entry.status === 'waiting' && clinician && (
+          <button type="button" className="primary" onClick={onReceive}>
+            {t('clinic:queue.receive')}
+          </button>
+        )}
+        {STATUS_ACTIONS[entry.status]
+          .filter((to) => !(to === 'inConsultation' && clinician))
+          .map((to) => (
+            <button key={to} type="button" onClick={() => onStatus(to)}>
+              {t(`clinic:queue.to.${to}`)}
+            </button>
+          ))}
+      </td>
+    </tr>
+
   );
 }

@@ -7,7 +7,6 @@ import { api } from '../../api/client';
 import { useAuth } from '../../app/auth-context';
 import { ErrorText } from '../../components/error-text';
 import { ConsultStatusChip, EcgLine, formatInstant, pdfObjectUrl, UrgencyText } from './consult-labels';
-import { CONSULT_REFRESH_MS } from './consult-list-page';
 import { useConsult, useEcgReply } from './consult.resource';
 import { useEcgSummary } from '../ecg/ecg.resource';
 
@@ -17,15 +16,10 @@ export function ConsultDetailPage() {
   const { status } = useAuth();
   const clinician = status?.user?.role === 'doctor' || status?.user?.role === 'admin';
   const shown = useConsult({ patientId, consultId });
-  const { data, reload } = shown;
+  // The consult resource polls: replies arrive by sync in the background.
+  const { data } = shown;
   const [failed, setError] = useState<unknown>(null);
   const error = failed ?? shown.error;
-
-  // Replies arrive by sync in the background: keep looking while the page is open.
-  useEffect(() => {
-    const timer = setInterval(reload, CONSULT_REFRESH_MS);
-    return () => clearInterval(timer);
-  }, [reload]);
 
   async function cancel() {
     if (!window.confirm(t('detail.cancelConfirm'))) return;

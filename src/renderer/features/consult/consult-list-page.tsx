@@ -1,16 +1,13 @@
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router';
 import { CONSULT_STATUSES, OPEN_CONSULT_STATUSES, type ConsultStatus } from '../../../shared/api/consult';
-import type { PatientSummary } from '../../../shared/api/patients';
-import { api } from '../../api/client';
 import { formatDateTime } from '../../components/dates';
 import { ErrorText } from '../../components/error-text';
 import { PageHeader, Select } from '../../components/form';
+import { usePatientSearch } from '../patients/use-patient-search';
 import { ConsultStatusChip, UrgencyText } from './consult-labels';
 import { useConsultsByStatus, usePatientConsults } from './consult.resource';
-
-export const CONSULT_REFRESH_MS = 15_000;
 
 /** The list's state filter: the open ones (the default: what still needs the county), one closed state, or all. */
 const FILTERS = ['open', 'completed', 'rejected', 'cancelled', 'all'] as const;
@@ -32,14 +29,8 @@ export function ConsultListPage() {
   const byStatus = useConsultsByStatus(patientId ? null : { statuses: statusesOf(filter) });
   const ofPatient = usePatientConsults(patientId ? { patientId } : null);
   const shown = patientId ? ofPatient : byStatus;
+  // Both resources poll: answers arrive with sync in the background.
   const consults = shown.data;
-  const { reload } = shown;
-
-  // Answers arrive with sync in the background: look again now and then.
-  useEffect(() => {
-    const timer = setInterval(reload, CONSULT_REFRESH_MS);
-    return () => clearInterval(timer);
-  }, [reload]);
 
   return (
     <section className="page">
@@ -109,18 +100,8 @@ export function ConsultListPage() {
 function PatientPicker() {
   const { t } = useTranslation('consult');
   const [query, setQuery] = useState('');
-  const [results, setResults] = useState<PatientSummary[]>([]);
-  useEffect(() => {
-    if (query.trim().length === 0) return;
-    let current = true;
-    api.patients.search({ query: query.trim(), limit: 8 }).then(
-      (found) => current && setResults(found.results),
-      () => current && setResults([]),
-    );
-    return () => {
-      current = false;
-    };
-  }, [query]);
+  // A failed search lists nobody; the box itself says nothing more (as the header's search does).
+  const results = usePatientSearch(query, 8)?.results ?? [];
   return (
     <div className="card">
       <label>

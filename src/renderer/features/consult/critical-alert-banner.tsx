@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import type { CriticalAlert } from '../../../shared/api/consult';
@@ -6,32 +6,21 @@ import { api } from '../../api/client';
 import { useAuth } from '../../app/auth-context';
 import { ErrorText } from '../../components/error-text';
 import { formatInstant } from './consult-labels';
-
-/** 危急值 must reach a clinician quickly; the banner looks this often and stays until someone acknowledges. */
-export const ALERT_REFRESH_MS = 10_000;
+import { useCriticalAlerts } from './consult.resource';
 
 export function CriticalAlertBanner() {
   const { t, i18n } = useTranslation('consult');
   const { status } = useAuth();
   const clinician = status?.user?.role === 'doctor' || status?.user?.role === 'admin';
-  const [alerts, setAlerts] = useState<CriticalAlert[]>([]);
+  // A failed poll leaves the last alerts up (a banner must not vanish because one read failed).
+  const alerts = useCriticalAlerts({}).data ?? [];
   const [error, setError] = useState<unknown>(null);
-
-  const load = useCallback(() => {
-    api.consult.alerts({}).then(setAlerts, () => {});
-  }, []);
-
-  useEffect(() => {
-    load();
-    const timer = setInterval(load, ALERT_REFRESH_MS);
-    return () => clearInterval(timer);
-  }, [load]);
 
   async function acknowledge(alert: CriticalAlert) {
     setError(null);
     try {
+      // A consult write: the client reloads the alerts.
       await api.consult.acknowledge({ patientId: alert.patientId, alertId: alert.id });
-      load();
     } catch (e) {
       setError(e);
     }

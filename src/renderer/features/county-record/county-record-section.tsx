@@ -1,9 +1,10 @@
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { CountyRecordItem, CountyRecordView } from '../../../shared/api/county-record';
+import type { CountyRecordItem } from '../../../shared/api/county-record';
 import { api } from '../../api/client';
 import { formatDate, formatDateTime } from '../../components/dates';
 import { ErrorText } from '../../components/error-text';
+import { countyRecordResource, useCountyRecord } from './county-record.resource';
 
 /**
  * 县域档案 in the chart: what other institutions recorded on the county platform, read-only and set apart from the
@@ -12,26 +13,21 @@ import { ErrorText } from '../../components/error-text';
  */
 export function CountyRecordSection({ patientId }: { patientId: string }) {
   const { t } = useTranslation('countyRecord');
-  const [view, setView] = useState<CountyRecordView | null>(null);
+  const record = useCountyRecord({ patientId });
+  const view = record.data ?? null;
   const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-
-  useEffect(() => {
-    let current = true;
-    api.countyRecord.cached({ patientId }).then(
-      (cached) => current && setView(cached),
-      (e: unknown) => current && setError(e),
-    );
-    return () => {
-      current = false;
-    };
-  }, [patientId]);
+  const [fetchError, setError] = useState<unknown>(null);
+  const error = fetchError ?? record.error;
 
   async function fetchRecord() {
     setBusy(true);
     setError(null);
     try {
-      setView(await api.countyRecord.fetch({ patientId }));
+      // The platform's answer (with its refresh error, if it could not be reached) replaces the cached one shown.
+      const fetched = await api.countyRecord.fetch({ patientId });
+      if (record.data) record.mutate(() => fetched);
+      // Nothing shown yet (the cached read failed or is still out): read the copy this fetch stored.
+      else countyRecordResource.invalidateOne({ patientId });
     } catch (e) {
       setError(e);
     } finally {

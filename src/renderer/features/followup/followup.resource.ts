@@ -45,3 +45,12 @@ export const followupHistoryResource = defineResource('followup.history', (input
   after: ['followup', 'sync'],
 });
 export const useFollowupHistory = followupHistoryResource.use;
+
+type PreviewQuery = Parameters<typeof api.followup.evaluate>[0];
+
+/**
+ * The engine's proposal for a form as typed (not saved). Keyed by the whole input, so an answer belongs to exactly the
+ * form it was asked for; a follow-up write (the visit saved, an earlier one corrected) may change it.
+ */
+export const followupPreviewResource = defineResource('followup.evaluate', (input: PreviewQuery) => api.followup.evaluate(input));
+export const useFollowupPreview = followupPreviewResource.use;

@@ -14,11 +14,12 @@ import {
 import { nextWorkingDay, type WorkingCalendar } from '../../../shared/working-calendar';
 import { api } from '../../api/client';
 import { ErrorText } from '../../components/error-text';
-import { createLatestGuard } from '../../components/latest-only';
 import { OptionalChoices } from '../../components/form';
 import { DateInput } from '../../components/date-input';
 import { DayVitalsOffer } from '../clinic/day-vitals-offer';
 import { UnsavedGuard } from '../../components/unsaved-guard';
+import { useWorkingCalendar } from '../settings/settings.resource';
+import { useFollowupPreview } from './followup.resource';
 import { emptyForm, HABITS, reasonIn, toFormInput, worthPreviewing, type FormState, type Habit } from './followup-form-model';
 
 /** Ask the engine after a pause in typing, not on every keystroke (each preview is an audited read). */
@@ -183,18 +184,13 @@ export function SameDayConfirm({ error, onConfirm }: { error: unknown; onConfirm
 export function VisitForm({ patientId, disease, today, birthDate, enrolledOn, onSaved }: FollowupFormProps) {
   const { t, i18n } = useTranslation('followup');
   const [form, setForm] = useState<FormState>(() => emptyForm(today));
-  const [preview, setPreview] = useState<{ key: string; outcome: OutcomeData | null; error: unknown } | null>(null);
   const [override, setOverride] = useState({ date: '', reason: '' });
   const [referral, setReferral] = useState({ institution: '', department: '', contactName: '', contactPhone: '' });
   const [saveError, setSaveError] = useState<unknown>(null);
   const [saving, setSaving] = useState(false);
-  const [guard] = useState(createLatestGuard);
   const dirty = useRef(false);
   // Only for showing where the date will move; main applies the calendar again on save.
-  const [calendar, setCalendar] = useState<WorkingCalendar | null>(null);
-  useEffect(() => {
-    void api.settings.workingCalendar({}).then(setCalendar, () => setCalendar(null));
-  }, []);
+  const calendar = useWorkingCalendar({}).data ?? null;
 
   const update = (patch: Partial<FormState>) => {
     dirty.current = true;
@@ -210,22 +206,16 @@ export function VisitForm({ patientId, disease, today, birthDate, enrolledOn, on
   // The preview belongs to the exact input it was made for: anything older is shown as pending, never as current.
   const previewing = worthPreviewing(form);
   const inputKey = previewing ? JSON.stringify(toFormInput(form, disease)) : '';
+  const [askedKey, setAskedKey] = useState('');
   useEffect(() => {
-    if (!inputKey) {
-      guard.invalidate();
-      return;
-    }
-    const isCurrent = guard.begin();
-    const timer = setTimeout(() => {
-      api.followup.evaluate({ patientId, disease, form: JSON.parse(inputKey) as FollowUpFormInput }).then(
-        (outcome) => isCurrent() && setPreview({ key: inputKey, outcome, error: null }),
-        (error: unknown) => isCurrent() && setPreview({ key: inputKey, outcome: null, error }),
-      );
-    }, PREVIEW_DELAY_MS);
+    const timer = setTimeout(() => setAskedKey(inputKey), PREVIEW_DELAY_MS);
     return () => clearTimeout(timer);
-  }, [inputKey, patientId, disease, guard]);
-  const current = preview && preview.key === inputKey && inputKey !== '' ? preview : null;
-  const outcome = current?.outcome ?? null;
+  }, [inputKey]);
+  const asking = inputKey !== '' && askedKey === inputKey;
+  const preview = useFollowupPreview(asking ? { patientId, disease, form: JSON.parse(inputKey) as FollowUpFormInput } : null);
+  // An answer (or a failure) for the asked input; the resource drops answers to inputs asked before it.
+  const current = asking && (preview.data !== undefined || preview.error) ? preview : null;
+  const outcome = current?.data ?? null;
   const pending = inputKey !== '' && !current;
 
   async function save(confirmSameDay = false) {

@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { IDCARD_DRIVERS, type IdCardSettings } from '../../../shared/api/idcard';
 import { api } from '../../api/client';
 import { ErrorText } from '../../components/error-text';
+import { TextField } from '../../components/form';
 import { ReadCardButton } from './read-card-button';
 import { idcardSettingsResource, useIdCardSettings } from './idcard.resource';
 
@@ -54,16 +55,15 @@ function IdCardSettingsEditor({ initial }: { initial: IdCardSettings }) {
         </label>
         {form.driver === 'sdt' && (
           <>
-            <label className="wide">
-              {t('idcard:settings.libraryPath')}
-              <input
-                value={form.libraryPath}
-                onChange={(e) => set('libraryPath', e.target.value)}
-                maxLength={400}
-                placeholder={t('idcard:settings.libraryPathHint')}
-                spellCheck={false}
-              />
-            </label>
+            <TextField
+              wide
+              label={t('idcard:settings.libraryPath')}
+              value={form.libraryPath}
+              onChange={(v) => set('libraryPath', v)}
+              maxLength={400}
+              placeholder={t('idcard:settings.libraryPathHint')}
+              spellCheck={false}
+            />
             <label>
               {t('idcard:settings.port')}
               <input type="number" min={1} max={9999} value={form.port} onChange={(e) => set('port', Number(e.target.value))} />

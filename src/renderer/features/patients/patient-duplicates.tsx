@@ -2,13 +2,10 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Patient, PatientRecordCounts } from '../../../shared/api/patients';
 import { api } from '../../api/client';
-import { defineResource } from '../../api/resource';
 import { useAuth } from '../../app/auth-context';
 import { formatDate } from '../../components/dates';
 import { ErrorText } from '../../components/error-text';
-import { patientResource } from './patients.resource';
-
-export const duplicatesResource = defineResource('patients.duplicates', () => api.patients.duplicates({}));
+import { duplicatesResource, patientResource } from './patients.resource';
 
 const FIELDS = ['name', 'idNumber', 'sex', 'birthDate', 'phone', 'village', 'address', 'healthCardNumber'] as const satisfies readonly (keyof Patient)[];
 const COUNTS = ['visits', 'vitals', 'ecgs', 'enrolments', 'followups'] as const satisfies readonly (keyof PatientRecordCounts)[];

@@ -9,6 +9,7 @@ import { api } from '../../api/client';
 import { DateInput, focusRefusedDate } from '../../components/date-input';
 import { todayInChina } from '../../components/dates';
 import { ErrorText } from '../../components/error-text';
+import { TextField } from '../../components/form';
 import { UnsavedGuard } from '../../components/unsaved-guard';
 import { CardFacts, CardPhoto, ReadCardButton, type CardReadResult } from '../idcard/read-card-button';
 import { useScanListener } from '../idcard/use-scan-listener';
@@ -154,6 +155,8 @@ export function RegistrationPage() {
     setDraft((d) => ({ ...d, [key]: value }));
     setOutcome(null);
   };
+  /** A free-text box's value and change handler (the registration's plain text fields). */
+  const textOf = (key: 'address' | 'household' | 'allergies') => ({ value: draft[key], onChange: (value: string) => set(key, value) });
 
   // A scanner's burst lands in whichever box had the focus; the recognised ID (and name) replace what it typed there.
   useScanListener((scanned) => {
@@ -383,14 +386,8 @@ export function RegistrationPage() {
             )}
             {errorFor('village')}
           </label>
-          <label className="wide">
-            {t('clinic:register.address')}
-            <input value={draft.address} onChange={(e) => set('address', e.target.value)} maxLength={120} />
-          </label>
-          <label>
-            {t('clinic:register.household')}
-            <input value={draft.household} onChange={(e) => set('household', e.target.value)} maxLength={60} />
-          </label>
+          <TextField wide label={t('clinic:register.address')} {...textOf('address')} maxLength={120} />
+          <TextField label={t('clinic:register.household')} {...textOf('household')} maxLength={60} />
         </div>
 
         <h2>{t('clinic:register.health')}</h2>
@@ -427,15 +424,7 @@ export function RegistrationPage() {
           {NATIONAL_CODE_FIELDS.map(([codeSet, field]) => (
             <NationalCodeSelect key={field} set={codeSet} label={t(`clinic:register.${codeSet}`)} value={draft[field]} onChange={(code) => set(field, code)} />
           ))}
-          <label className="wide">
-            {t('clinic:register.allergies')}
-            <input
-              value={draft.allergies}
-              onChange={(e) => set('allergies', e.target.value)}
-              maxLength={200}
-              placeholder={t('clinic:register.allergiesHint')}
-            />
-          </label>
+          <TextField wide label={t('clinic:register.allergies')} {...textOf('allergies')} maxLength={200} placeholder={t('clinic:register.allergiesHint')} />
         </div>
 
         {generalError && <ErrorText error={generalError} />}

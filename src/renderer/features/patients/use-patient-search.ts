@@ -1,7 +1,6 @@
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useState } from 'react';
 import type { PatientSummary } from '../../../shared/api/patients';
-import { api } from '../../api/client';
-import { createLatestGuard } from '../../components/latest-only';
+import { usePatientSearchResults } from './patients.resource';
 
 export const SEARCH_DEBOUNCE_MS = 120;
 const MAX_QUERY = 40; // the contract's limit
@@ -15,24 +14,26 @@ export interface SearchState {
 }
 
 /**
- * Debounced one-box search: waits until typing pauses, then asks main; an answer to an older query is dropped so
- * the list never jumps back to what was typed before.
+ * Debounced one-box search: waits until typing pauses, then asks through the search resource (which drops an answer
+ * to an older query, so the list never jumps back to what was typed before). While the next query loads, the last
+ * answer stays on screen rather than blinking empty.
  */
-export function usePatientSearch(text: string): SearchState | null {
-  const [state, setState] = useState<SearchState | null>(null);
-  const guard = useRef(createLatestGuard());
+export function usePatientSearch(text: string, limit = 20): SearchState | null {
+  const typed = text.trim().slice(0, MAX_QUERY);
+  const [query, setQuery] = useState('');
   useEffect(() => {
-    const query = text.trim().slice(0, MAX_QUERY);
-    guard.current.invalidate();
-    if (!query) return;
-    const timer = setTimeout(() => {
-      const isCurrent = guard.current.begin();
-      api.patients.search({ query, limit: 20 }).then(
-        (r) => isCurrent() && setState({ query, kind: r.kind, results: r.results, error: null }),
-        (error: unknown) => isCurrent() && setState({ query, kind: 'empty', results: [], error }),
-      );
-    }, SEARCH_DEBOUNCE_MS);
+    const timer = setTimeout(() => setQuery(typed), SEARCH_DEBOUNCE_MS);
     return () => clearTimeout(timer);
-  }, [text]);
-  return text.trim() ? state : null;
+  }, [typed]);
+  const answer = usePatientSearchResults(query ? { query, limit } : null);
+  const [shown, setShown] = useState<SearchState | null>(null);
+  // Adjusting state while rendering (React's pattern for state derived from a changing input): the held answer
+  // moves on only when the resource has a new one, so a reload in flight keeps the last one shown.
+  const next: SearchState | null = answer.data
+    ? { query, kind: answer.data.kind, results: answer.data.results, error: null }
+    : answer.error
+      ? { query, kind: 'empty', results: [], error: answer.error }
+      : null;
+  if (next && (shown === null || shown.query !== next.query || shown.results !== next.results || shown.error !== next.error)) setShown(next);
+  return typed ? (next ?? shown) : null;
 }

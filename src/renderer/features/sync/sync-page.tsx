@@ -11,9 +11,6 @@ import { SyncTargetForm } from './sync-target-form';
 import { formatDateTime } from '../../components/dates';
 import { afterSyncAction, refreshSyncState, useSyncConflicts, useSyncTargets } from './sync.resource';
 
-/** Refresh when no event arrives (the engine publishes syncProgress while it works). */
-export const SYNC_REFRESH_MS = 5_000;
-
 /**
  * 同步: each platform's state (from its last attempt: a platform that is down shows its error, never 空闲), what is
  * waiting, failed or in conflict, "立即同步", settings (administrators edit; others see them read-only) and conflicts.
@@ -32,7 +29,6 @@ export function SyncPage() {
   const error = failed ?? targetList.error;
 
   useEffect(() => {
-    const timer = setInterval(refreshSyncState, SYNC_REFRESH_MS);
     const off = events.on('syncProgress', (event) => {
       // Events about pushes and state carry no pull figures: keep the last ones while the pull goes on.
       setProgress((current) => ({
@@ -43,7 +39,6 @@ export function SyncPage() {
     });
     const offBackfill = events.on('syncBackfill', (event) => setBackfill((current) => ({ ...current, [event.target]: event })));
     return () => {
-      clearInterval(timer);
       off();
       offBackfill();
     };

@@ -3,18 +3,21 @@ import type { SyncTargetId } from '../../../shared/sync';
 import { api } from '../../api/client';
 import { defineResource, invalidateResources } from '../../api/resource';
 
+/** Polled when no event arrives (the engine publishes syncProgress while it works, and the screen reloads on each). */
+export const SYNC_REFRESH_MS = 5_000;
+
 /** Each platform's state; the 同步 screen reloads it on every progress event and every few seconds. */
-export const syncTargetsResource = defineResource('sync.targets', () => api.sync.targets({}));
+export const syncTargetsResource = defineResource('sync.targets', () => api.sync.targets({}), { pollMs: SYNC_REFRESH_MS });
 export const useSyncTargets = syncTargetsResource.use;
 
-export const syncConflictsResource = defineResource('sync.conflicts', () => api.sync.conflicts({}));
+export const syncConflictsResource = defineResource('sync.conflicts', () => api.sync.conflicts({}), { pollMs: SYNC_REFRESH_MS });
 export const useSyncConflicts = syncConflictsResource.use;
 
 /** How many records wait, failed or conflict for one platform (counts name no patient, so they refresh freely). */
 export const syncRecordCountsResource = defineResource('sync.recordCounts', async ({ id }: { id: SyncTargetId }) => {
   const totals = await Promise.all(SYNC_RECORD_LISTS.map((list) => api.sync.records({ id, list, limit: 0 })));
   return Object.fromEntries(SYNC_RECORD_LISTS.map((name, index) => [name, totals[index]?.total ?? 0])) as Record<SyncRecordListName, number>;
-});
+}, { pollMs: SYNC_REFRESH_MS });
 export const useSyncRecordCounts = syncRecordCountsResource.use;
 
 /** One opened list's rows (read when opened, and again when its count changes). */

@@ -35,6 +35,14 @@ type Json = ReturnType<typeof JSON.parse>;
 
 const UNIT_TO_MICROVOLTS: Record<string, number> = { uV: 1, mV: 1000, V: 1e6 };
 
+/** Values a reference gives in a named unit (uV, mV, V), in µV. */
+const scaled = (values: number[], unit: string) => values.map((value) => value * UNIT_TO_MICROVOLTS[unit]);
+
+/** First values of leads whose names are the reader's business: keyed by position. */
+function byIndex<T>(leads: T[], microvolts: (lead: T, index: number) => number[]): Expectation['firstValues'] {
+  return leads.map((lead, index) => ({ lead: index, microvolts: microvolts(lead, index) }));
+}
+
 function wfdbExpectation(reference: Json): Expectation {
   const annotationFile = reference.annotations.atr ?? reference.annotations.qrs;
   return {
@@ -42,10 +50,7 @@ function wfdbExpectation(reference: Json): Expectation {
     sampleRateHz: reference.fs_hz,
     sampleCount: reference.sig_len,
     leadCount: reference.n_sig,
-    firstValues: (reference.sig_name as string[]).map((name, index) => ({
-      lead: index,
-      microvolts: (reference.first10_physical[name] as number[]).map((value) => value * UNIT_TO_MICROVOLTS[reference.units[index]]),
-    })),
+    firstValues: byIndex(reference.sig_name as string[], (name, index) => scaled(reference.first10_physical[name], reference.units[index])),
     annotationCount: annotationFile?.total_annotations,
   };
 }
@@ -57,7 +62,7 @@ function edfExpectation(reference: Json): Expectation {
     sampleRateHz: signals[0].fs_hz,
     sampleCount: signals[0].n_samples,
     leadCount: signals.length,
-    firstValues: signals.map((signal, index) => ({ lead: index, microvolts: signal.first10_physical })),
+    firstValues: byIndex(signals, (signal) => signal.first10_physical),
     annotationCount: reference.annotations.qrs.total_annotations,
   };
 }
@@ -80,10 +85,7 @@ function dicomExpectation(reference: Json): Expectation {
     sampleRateHz: rhythm.fs_hz,
     sampleCount: rhythm.n_samples,
     leadCount: rhythm.n_channels,
-    firstValues: (rhythm.channels as Json[]).map((channel, index) => ({
-      lead: index,
-      microvolts: (channel.first10_converted as number[]).map((value) => value * UNIT_TO_MICROVOLTS[channel.sensitivity_unit]),
-    })),
+    firstValues: byIndex(rhythm.channels as Json[], (channel) => scaled(channel.first10_converted, channel.sensitivity_unit)),
   };
 }
 
