@@ -44,7 +44,7 @@ describe('the next working day (the applied next follow-up date)', () => {
     ['Saturday moves to Monday (a rest day)', DEFAULT_WORKING_CALENDAR, '2026-12-05', '2026-12-07', { reason: 'rest_day' }],
     ['Sunday moves to Monday', DEFAULT_WORKING_CALENDAR, '2026-12-06', '2026-12-07', { reason: 'rest_day' }],
     ['Saturday stays where Saturdays are worked', { workingWeekdays: [1, 2, 3, 4, 5, 6], days: [] }, '2026-12-05', '2026-12-05', null],
-    ['a holiday run\'s first day moves past the run, named by its holiday', NATIONAL_DAY, '2026-10-01', '2026-10-09', { reason: 'holiday', name: '国庆节' }],
+    ["a holiday run's first day moves past the run, named by its holiday", NATIONAL_DAY, '2026-10-01', '2026-10-09', { reason: 'holiday', name: '国庆节' }],
     ['the last day of the run moves to the day after', NATIONAL_DAY, '2026-10-08', '2026-10-09', { reason: 'holiday', name: '国庆节' }],
     ['a 调休 Sunday is a working day', NATIONAL_DAY, '2026-09-27', '2026-09-27', null],
     ['a 调休 Saturday is a working day', NATIONAL_DAY, '2026-10-10', '2026-10-10', null],

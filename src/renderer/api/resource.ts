@@ -136,7 +136,16 @@ export function setPollingPaused(paused: boolean): void {
 function entryFor(key: string, load: () => Promise<unknown>, options: ResourceOptions = {}): Entry {
   let entry = entries.get(key);
   if (!entry) {
-    entry = { state: IDLE, seq: 0, listeners: new Set(), load, inFlight: false, pollMs: options.pollMs ?? 0, timer: null, sessionFree: options.sessionFree ?? false };
+    entry = {
+      state: IDLE,
+      seq: 0,
+      listeners: new Set(),
+      load,
+      inFlight: false,
+      pollMs: options.pollMs ?? 0,
+      timer: null,
+      sessionFree: options.sessionFree ?? false,
+    };
     entries.set(key, entry);
   }
   // The newest closure carries the newest input and api; the key already says they mean the same request.

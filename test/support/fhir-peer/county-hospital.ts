@@ -187,7 +187,11 @@ function zhaoJianguo(b: Builder): Resource[] {
     },
     medication(b, 'rx-asa', COUNTY_HOSPITAL, '2026-03-12T09:00:00+08:00', '阿司匹林肠溶片 100 mg', '口服，每日一次，每次100 mg'),
     medication(b, 'rx-statin', COUNTY_HOSPITAL, '2026-03-12T09:00:00+08:00', '阿托伐他汀钙片 20 mg', '口服，每晚一次，每次20 mg'),
-    encounter(b, 'enc-tcm', COUNTY_TCM_HOSPITAL, 'AMB', { type: '中医内科门诊', reason: '支架术后胸闷、乏力', period: ['2026-04-18 09:10', '2026-04-18 09:40'] }),
+    encounter(b, 'enc-tcm', COUNTY_TCM_HOSPITAL, 'AMB', {
+      type: '中医内科门诊',
+      reason: '支架术后胸闷、乏力',
+      period: ['2026-04-18 09:10', '2026-04-18 09:40'],
+    }),
     medication(b, 'rx-tcm', COUNTY_TCM_HOSPITAL, '2026-04-18T09:35:00+08:00', '复方丹参滴丸', '口服，每日三次，每次10丸'),
   ];
 }
@@ -204,7 +208,11 @@ function wangXiuying(b: Builder): Resource[] {
 
 function liChunsheng(b: Builder): Resource[] {
   return [
-    encounter(b, 'enc-ip', COUNTY_HOSPITAL, 'IMP', { type: '呼吸内科住院', reason: '咳嗽、咳痰、气喘加重1周', period: ['2026-01-08 16:00', '2026-01-17 10:00'] }),
+    encounter(b, 'enc-ip', COUNTY_HOSPITAL, 'IMP', {
+      type: '呼吸内科住院',
+      reason: '咳嗽、咳痰、气喘加重1周',
+      period: ['2026-01-08 16:00', '2026-01-17 10:00'],
+    }),
     diagnosis(b, 'dx-copd', ['J44.1', '慢性阻塞性肺疾病伴急性加重'], '2026-01-08T18:00:00+08:00'),
     {
       resourceType: 'DiagnosticReport',

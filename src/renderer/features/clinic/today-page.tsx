@@ -187,6 +187,5 @@ function QueueRow({ entry, number, now, clinician, clinicianName, onPriority, on
           ))}
       </td>
     </tr>
-
   );
 }

@@ -14,10 +14,14 @@ export const syncConflictsResource = defineResource('sync.conflicts', () => api.
 export const useSyncConflicts = syncConflictsResource.use;
 
 /** How many records wait, failed or conflict for one platform (counts name no patient, so they refresh freely). */
-export const syncRecordCountsResource = defineResource('sync.recordCounts', async ({ id }: { id: SyncTargetId }) => {
-  const totals = await Promise.all(SYNC_RECORD_LISTS.map((list) => api.sync.records({ id, list, limit: 0 })));
-  return Object.fromEntries(SYNC_RECORD_LISTS.map((name, index) => [name, totals[index]?.total ?? 0])) as Record<SyncRecordListName, number>;
-}, { pollMs: SYNC_REFRESH_MS });
+export const syncRecordCountsResource = defineResource(
+  'sync.recordCounts',
+  async ({ id }: { id: SyncTargetId }) => {
+    const totals = await Promise.all(SYNC_RECORD_LISTS.map((list) => api.sync.records({ id, list, limit: 0 })));
+    return Object.fromEntries(SYNC_RECORD_LISTS.map((name, index) => [name, totals[index]?.total ?? 0])) as Record<SyncRecordListName, number>;
+  },
+  { pollMs: SYNC_REFRESH_MS },
+);
 export const useSyncRecordCounts = syncRecordCountsResource.use;
 
 /** One opened list's rows (read when opened, and again when its count changes). */
