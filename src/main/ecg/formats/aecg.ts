@@ -136,17 +136,19 @@ function amplitudeMicrovolts(element: XmlElement | undefined, what: string, fall
  * digit or a separator, so a text the byte loop refuses goes to the character loop, which names the bad token.
  */
 function parseDigits(text: string, originMicrovolts: number, scaleMicrovolts: number, lead: string): Float32Array {
-  return parseDigitBytes(Buffer.from(text, 'utf8'), originMicrovolts, scaleMicrovolts) ?? parseDigitText(text, originMicrovolts, scaleMicrovolts, lead);
+  // A space after the text ends the last token, so the inner loops need no end-of-input test per character.
+  const bytes = Buffer.from(`${text} `, 'utf8');
+  return parseDigitBytes(bytes, originMicrovolts, scaleMicrovolts) ?? parseDigitText(text, originMicrovolts, scaleMicrovolts, lead);
 }
 
-/** The byte loop of parseDigits; undefined when a token is not an integer (the caller then reports it). */
+/** The byte loop of parseDigits over the text's bytes and one trailing space; undefined when a token is not an integer. */
 function parseDigitBytes(bytes: Uint8Array, originMicrovolts: number, scaleMicrovolts: number): Float32Array | undefined {
-  const values = new Float32Array((bytes.length >> 1) + 1);
+  const length = bytes.length - 1;
+  const values = new Float32Array((length >> 1) + 1);
   let count = 0;
   const sampleValue = aecgSampleValue;
   const max = MAX_ABS_MICROVOLTS;
   let inRange = true;
-  const length = bytes.length;
   let i = 0;
   while (i < length) {
     let ch = bytes[i];
@@ -155,15 +157,16 @@ function parseDigitBytes(bytes: Uint8Array, originMicrovolts: number, scaleMicro
       continue;
     }
     const negative = ch === 0x2d;
-    if (negative || ch === 0x2b) ch = ++i < length ? bytes[i] : -1;
+    if (negative || ch === 0x2b) ch = bytes[++i];
+    const digitsStart = i;
     let digit = 0;
-    let digitCount = 0;
     while (ch >= 0x30 && ch <= 0x39) {
       digit = digit * 10 + (ch - 0x30);
-      digitCount++;
-      ch = ++i < length ? bytes[i] : -1;
+      ch = bytes[++i];
     }
-    const endsToken = i >= length || ch === 0x20 || ch === 0x0a || ch === 0x09 || ch === 0x0d;
+    const digitCount = i - digitsStart;
+    // The sentinel space stops the loops at the end, and is whitespace: a token ends at it like at any other.
+    const endsToken = ch === 0x20 || ch === 0x0a || ch === 0x09 || ch === 0x0d;
     if (digitCount === 0 || !endsToken || digitCount > 15) return undefined;
     const value = sampleValue(originMicrovolts, scaleMicrovolts, negative ? -digit : digit);
     values[count++] = value;
