@@ -83,10 +83,10 @@ export function lzwDecode(input: Uint8Array, maxOutput: number): Uint8Array {
 export function unpackPlanes(bytes: Uint8Array): Int16Array {
   const count = Math.ceil(bytes.length / 2);
   const codes = new Int16Array(count);
-  for (let i = 0; i < count; i++) {
-    const low = count + i < bytes.length ? bytes[count + i] : 0;
-    codes[i] = (bytes[i] << 8) | low;
-  }
+  // Every code but an odd length's last has its low byte: that test stays out of the loop.
+  const withLow = bytes.length - count;
+  for (let i = 0; i < withLow; i++) codes[i] = (bytes[i] << 8) | bytes[count + i];
+  if (withLow < count) codes[withLow] = bytes[withLow] << 8;
   return codes;
 }
 
@@ -130,7 +130,7 @@ export function decodeXli(data: Uint8Array, leadCount: number, samplesPerLead: n
     if (samples.length < samplesPerLead) {
       throw new EcgFormatError('TRUNCATED', `Philips XLI: lead ${leads.length + 1} has ${samples.length} of ${samplesPerLead} samples`);
     }
-    leads.push(samples.slice(0, samplesPerLead));
+    leads.push(samples.length === samplesPerLead ? samples : samples.slice(0, samplesPerLead));
   }
   return leads;
 }
