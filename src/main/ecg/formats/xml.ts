@@ -105,7 +105,6 @@ const NAME_START =
   'A-Za-z_:\\u00C0-\\u00D6\\u00D8-\\u00F6\\u00F8-\\u02FF\\u0370-\\u037D\\u037F-\\u1FFF\\u200C\\u200D\\u2070-\\u218F\\u2C00-\\u2FEF\\u3001-\\uD7FF\\uF900-\\uFDCF\\uFDF0-\\uFFFD\\uD800-\\uDBFF\\uDC00-\\uDFFF';
 // eslint-disable-next-line no-misleading-character-class -- UTF-16 code-unit ranges on purpose (no u flag): surrogate halves are name characters
 const NAME_RE = new RegExp(`[${NAME_START}][${NAME_START}0-9.\\-\\u00B7\\u0300-\\u036F\\u203F\\u2040]*`, 'y');
-const WHITESPACE_RE = /[ \t\n]*/y;
 // XML 1.0 §2.2 Char: everything else below U+0020 and the two non-characters are forbidden anywhere.
 const FORBIDDEN_CHAR_RE = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/;
 
@@ -191,12 +190,29 @@ class XmlParser {
   }
 
   private skipWhitespace(): void {
-    WHITESPACE_RE.lastIndex = this.pos;
-    WHITESPACE_RE.test(this.text);
-    this.pos = WHITESPACE_RE.lastIndex;
+    // A char-code loop: the runs are a few characters, where a sticky regular expression's call cost dominates.
+    const { text } = this;
+    let pos = this.pos;
+    let ch = text.charCodeAt(pos);
+    while (ch === 0x20 || ch === 0x0a || ch === 0x09) ch = text.charCodeAt(++pos);
+    this.pos = pos;
   }
 
   private readName(what: string): string {
+    // ASCII names (every name the ECG dialects use) by char codes; a name that reaches a non-ASCII character is read
+    // again by NAME_RE, which knows XML's full name-character ranges.
+    const { text } = this;
+    const start = this.pos;
+    let pos = start;
+    let ch = text.charCodeAt(pos);
+    if (isAsciiNameStart(ch)) {
+      do ch = text.charCodeAt(++pos);
+      while (isAsciiNameStart(ch) || (ch >= 0x30 && ch <= 0x39) || ch === 0x2e || ch === 0x2d);
+      if (!(ch >= 0x80)) {
+        this.pos = pos;
+        return text.slice(start, pos);
+      }
+    }
     NAME_RE.lastIndex = this.pos;
     const match = NAME_RE.exec(this.text);
     if (!match) throw this.atEnd() ? this.truncated(what) : corrupt(`invalid ${what}`);
@@ -365,8 +381,13 @@ class XmlParser {
       throw new EcgFormatError('TOO_LARGE', `XML: more than ${this.limits.maxAttributes} attributes on <${element.name}>`);
     }
     // XML 1.0 §3.3.3 attribute-value normalisation (literal white space becomes a space).
-    element.attributes.set(name, decodeEntities(raw.replace(/[\t\n]/g, ' ')));
+    element.attributes.set(name, decodeEntities(raw.includes('\n') || raw.includes('\t') ? raw.replace(/[\t\n]/g, ' ') : raw));
   }
+}
+
+/** A–Z, a–z, "_" and ":": the ASCII characters that may start an XML name. */
+function isAsciiNameStart(ch: number): boolean {
+  return (ch >= 0x61 && ch <= 0x7a) || (ch >= 0x41 && ch <= 0x5a) || ch === 0x5f || ch === 0x3a;
 }
 
 function localPart(name: string): string {
