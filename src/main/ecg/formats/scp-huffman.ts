@@ -236,6 +236,18 @@ export class HuffmanDecoder {
   }
 }
 
+let defaultDecoder: HuffmanDecoder | undefined;
+
+/**
+ * The decoder for a record's tables. Most carts use the standard's default table: its decoder (trie, lookup and fast
+ * tables, ~60 KB) is built once per process rather than once per file; a decoder is never changed by decoding.
+ */
+export function huffmanDecoderFor(tables: HuffmanTables): HuffmanDecoder {
+  if (tables.length !== 1 || tables[0] !== DEFAULT_HUFFMAN_TABLE) return new HuffmanDecoder(tables);
+  defaultDecoder ??= new HuffmanDecoder(tables);
+  return defaultDecoder;
+}
+
 /** Sections without Huffman coding (no section 2, or 0 tables) store each value as a signed 16-bit integer. */
 export function decodeRaw16(bytes: Uint8Array, sampleCount: number, where: string, maxLeftoverBytes = Infinity): Float64Array {
   if (bytes.length < sampleCount * 2) {

@@ -4,7 +4,7 @@ import { assertSampleBudget } from './limits';
 import type { EcgReader, ReaderInput } from './reader';
 import { markRangeProven, withGaps } from './sample-check';
 import { readTags, scpDevice, scpPatient, scpRecordedAt, textDecoderFor } from './scp-header';
-import { HuffmanDecoder, parseHuffmanTables } from './scp-huffman';
+import { huffmanDecoderFor, parseHuffmanTables, type HuffmanDecoder } from './scp-huffman';
 import { scpLeadName } from './scp-leads';
 import { looksLikeScp, parseScpRecord, type ScpSection } from './scp-sections';
 import { assertZonesUsable, decimatedSampleCount, interpolateDecimated, smoothOutsideProtected, type SampleZone } from './scp-reconstruct';
@@ -47,7 +47,7 @@ function requireSection(section: ScpSection | undefined, id: number, code: 'CORR
 
 function huffmanDecoder(section: ScpSection | undefined): HuffmanDecoder | undefined {
   const tables = section ? parseHuffmanTables(section.body) : undefined;
-  return tables ? new HuffmanDecoder(tables) : undefined;
+  return tables ? huffmanDecoderFor(tables) : undefined;
 }
 
 interface Timeline {
