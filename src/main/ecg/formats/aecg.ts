@@ -136,9 +136,29 @@ function amplitudeMicrovolts(element: XmlElement | undefined, what: string, fall
  * digit or a separator, so a text the byte loop refuses goes to the character loop, which names the bad token.
  */
 function parseDigits(text: string, originMicrovolts: number, scaleMicrovolts: number, lead: string): Float32Array {
-  // A space after the text ends the last token, so the inner loops need no end-of-input test per character.
-  const bytes = Buffer.from(`${text} `, 'utf8');
-  return parseDigitBytes(bytes, originMicrovolts, scaleMicrovolts) ?? parseDigitText(text, originMicrovolts, scaleMicrovolts, lead);
+  return parseDigitBytes(utf8WithSentinel(text), originMicrovolts, scaleMicrovolts) ?? parseDigitText(text, originMicrovolts, scaleMicrovolts, lead);
+}
+
+const UTF8_ENCODER = new TextEncoder();
+/** Reused by every lead of every file (one lead's text at a time); one larger than this is encoded into its own. */
+const SCRATCH_KEEP_BYTES = 1 << 20;
+let scratch = new Uint8Array(0);
+
+/**
+ * The text's UTF-8 bytes and one space after them, which ends the last token, so the inner loops need no
+ * end-of-input test per character. Encoded into a buffer kept between calls: a new Buffer per lead (and the
+ * string concatenation for the space) cost five times the encoding itself.
+ */
+function utf8WithSentinel(text: string): Uint8Array {
+  const needed = text.length * 3 + 1;
+  let buffer = scratch;
+  if (buffer.length < needed) {
+    buffer = new Uint8Array(needed);
+    if (needed <= SCRATCH_KEEP_BYTES) scratch = buffer;
+  }
+  const { written } = UTF8_ENCODER.encodeInto(text, buffer);
+  buffer[written] = 0x20;
+  return buffer.subarray(0, written + 1);
 }
 
 /** The byte loop of parseDigits over the text's bytes and one trailing space; undefined when a token is not an integer. */
