@@ -110,8 +110,13 @@ const SINGLE_BYTE_ENCODINGS: ReadonlySet<string> = new Set([
 ]);
 const UTF8_DECODER = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
-/** Decodes an XML document's bytes to text (BOM, UTF-16 without BOM, or the declared encoding; UTF-8 by default). */
-export function decodeXmlBytes(bytes: Uint8Array, limits: Readonly<XmlLimits> = DEFAULT_XML_LIMITS): string {
+interface DecodedXml {
+  text: string;
+  /** Set when the document's bytes were ASCII read by an ASCII-transparent decoder: each character is its byte. */
+  asciiBody?: Uint8Array;
+}
+
+function decodeXml(bytes: Uint8Array, limits: Readonly<XmlLimits>): DecodedXml {
   if (bytes.length > limits.maxBytes) {
     throw new EcgFormatError('TOO_LARGE', `XML: ${bytes.length} bytes is over the ${limits.maxBytes}-byte limit`);
   }
@@ -131,12 +136,30 @@ export function decodeXmlBytes(bytes: Uint8Array, limits: Readonly<XmlLimits> = 
   const body = bytes.subarray(detected.bomLength);
   // ASCII bytes are the same text in every single-byte encoding and in UTF-8, and UTF-8's decoder is the fast native
   // one (MUSE declares ISO-8859-1, whose windows-1252 decoder took several times longer for the same ASCII file).
-  if (SINGLE_BYTE_ENCODINGS.has(decoder.encoding) && isAscii(body)) decoder = UTF8_DECODER;
+  const asciiBody = (decoder.encoding === 'utf-8' || SINGLE_BYTE_ENCODINGS.has(decoder.encoding)) && isAscii(body) ? body : undefined;
+  if (asciiBody) decoder = UTF8_DECODER;
   try {
-    return decoder.decode(body);
+    return { text: decoder.decode(body), asciiBody };
   } catch {
     throw corrupt(`bytes are not valid ${decoder.encoding}`);
   }
+}
+
+/** Decodes an XML document's bytes to text (BOM, UTF-16 without BOM, or the declared encoding; UTF-8 by default). */
+export function decodeXmlBytes(bytes: Uint8Array, limits: Readonly<XmlLimits> = DEFAULT_XML_LIMITS): string {
+  return decodeXml(bytes, limits).text;
+}
+
+/** The bytes below 0x20 that XML forbids (all but tab, LF and CR). */
+const FORBIDDEN_BYTES = Array.from({ length: 0x20 }, (_, byte) => byte).filter((byte) => byte !== 0x09 && byte !== 0x0a && byte !== 0x0d);
+
+/**
+ * FORBIDDEN_CHAR_RE's test for a document whose characters are its ASCII bytes: one native memchr per forbidden byte
+ * (Buffer#indexOf) scans a 0.5 MB aECG in a third of the regular expression's time over the decoded string.
+ */
+function hasForbiddenByte(ascii: Uint8Array): boolean {
+  const view = Buffer.from(ascii.buffer, ascii.byteOffset, ascii.byteLength);
+  return FORBIDDEN_BYTES.some((byte) => view.indexOf(byte) !== -1);
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -438,16 +461,22 @@ function localPart(name: string): string {
 
 /** Parses already-decoded XML text. */
 export function parseXmlText(source: string, limits: Readonly<XmlLimits> = DEFAULT_XML_LIMITS): XmlElement {
+  return parseCheckedText(source, limits, true);
+}
+
+function parseCheckedText(source: string, limits: Readonly<XmlLimits>, checkCharacters: boolean): XmlElement {
   // XML 1.0 §2.11: every CR LF pair and lone CR reads as LF.
   const text = source.includes('\r') ? source.replace(/\r\n?/g, '\n') : source;
-  if (FORBIDDEN_CHAR_RE.test(text)) throw corrupt('control character that XML forbids');
+  if (checkCharacters && FORBIDDEN_CHAR_RE.test(text)) throw corrupt('control character that XML forbids');
   return new XmlParser(text, limits).parseDocument();
 }
 
 /** Decodes and parses an XML document; throws EcgFormatError (CORRUPT, TRUNCATED, TOO_LARGE, UNSUPPORTED_VARIANT). */
 export function parseXml(bytes: Uint8Array, limits: Partial<XmlLimits> = {}): XmlElement {
   const effective = { ...DEFAULT_XML_LIMITS, ...limits };
-  return parseXmlText(decodeXmlBytes(bytes, effective), effective);
+  const { text, asciiBody } = decodeXml(bytes, effective);
+  if (asciiBody && hasForbiddenByte(asciiBody)) throw corrupt('control character that XML forbids');
+  return parseCheckedText(text, effective, asciiBody === undefined);
 }
 
 // ---------------------------------------------------------------------------------------------------------------

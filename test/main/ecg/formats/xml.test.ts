@@ -157,6 +157,20 @@ describe('parseXml: hostile and broken documents', () => {
     expect(codeOf(() => parseXml(utf8(document)))).toBe(code);
   });
 
+  it('refuses every forbidden control character, in ASCII documents (checked on the bytes) and in others (on the text)', () => {
+    for (let byte = 0; byte < 0x20; byte++) {
+      const allowed = byte === 0x09 || byte === 0x0a || byte === 0x0d;
+      const ascii = Uint8Array.from([...utf8('<a x="1">'), byte, ...utf8('</a>')]);
+      const nonAscii = Uint8Array.from([...utf8('<a x="张">'), byte, ...utf8('</a>')]);
+      const latin1 = Uint8Array.from([...utf8('<?xml version="1.0" encoding="ISO-8859-1"?><a>'), byte, ...utf8('</a>')]);
+      for (const document of [ascii, nonAscii, latin1]) {
+        if (allowed) expect(parseXml(document).localName).toBe('a');
+        else expect(codeOf(() => parseXml(document))).toBe('CORRUPT');
+      }
+    }
+    expect(codeOf(() => parseXml(utf8('<a>\uFFFE</a>')))).toBe('CORRUPT');
+  });
+
   it('refuses nesting deeper than the limit without overflowing the stack', () => {
     const depth = 100_000;
     const deep = '<a>'.repeat(depth) + '</a>'.repeat(depth);
