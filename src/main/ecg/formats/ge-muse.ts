@@ -74,10 +74,14 @@ const LEAD_NAME_FIXES: Readonly<Record<string, string>> = { AVR: 'aVR', AVL: 'aV
 
 interface StoredLead {
   name: string;
-  microvolts: Float64Array;
+  /** µV: doubles while they still feed a derived lead or need their range checked, else the lead's final samples. */
+  microvolts: Float64Array | Float32Array;
   /** Every value, stored as Float32, is within range for any bytes the lead could hold (rangeProven). */
   rangeProven?: boolean;
 }
+
+/** The leads the derived limb leads are computed from, in double precision. */
+const LIMB_SOURCES: ReadonlySet<string> = new Set(['I', 'II']);
 
 function readLeadData(leadData: XmlElement, index: number): StoredLead {
   const id = textValue(firstChild(leadData, 'LeadID')) ?? `Lead ${index + 1}`;
@@ -99,10 +103,13 @@ function readLeadData(leadData: XmlElement, index: number): StoredLead {
   const declaredCrc = optionalNumber(firstChild(leadData, 'LeadDataCRC32'), `lead ${name} CRC`);
   if (declaredCrc !== undefined && declaredCrc !== crc32(bytes)) throw corrupt(`lead ${name} fails its CRC-32 check`);
 
-  const microvolts = new Float64Array(sampleCount);
   const scale = unitsPerBit * unitFactor;
+  const proven = rangeProven(-32768, 32767, 0, scale);
+  // A proven lead that feeds no derived lead goes straight to its Float32 samples: the same single rounding of the
+  // same product, without a Float64 copy and a second pass.
+  const microvolts = proven && !LIMB_SOURCES.has(name) ? new Float32Array(sampleCount) : new Float64Array(sampleCount);
   for (let i = 0, at = 0; i < sampleCount; i++, at += 2) microvolts[i] = (((bytes[at] | (bytes[at + 1] << 8)) << 16) >> 16) * scale;
-  return { name, microvolts, rangeProven: rangeProven(-32768, 32767, 0, scale) };
+  return { name, microvolts, rangeProven: proven };
 }
 
 /** Einthoven (III = II − I) and Goldberger (aVR = −(I+II)/2, aVL = I − II/2, aVF = II − I/2) for the leads MUSE omits. */
@@ -131,7 +138,8 @@ function deriveLimbLead(name: (typeof DERIVED_LIMB_LEADS)[number], leadI: Float6
 function deriveLimbLeads(stored: StoredLead[]): StoredLead[] {
   const leadI = stored.find((lead) => lead.name === 'I')?.microvolts;
   const leadII = stored.find((lead) => lead.name === 'II')?.microvolts;
-  if (!leadI || !leadII) return stored;
+  // I and II are always read as doubles (LIMB_SOURCES); the type test only tells the compiler so.
+  if (!(leadI instanceof Float64Array) || !(leadII instanceof Float64Array)) return stored;
   const derived = DERIVED_LIMB_LEADS.filter((name) => !stored.some((existing) => existing.name === name)).map((name) => deriveLimbLead(name, leadI, leadII));
   return [...stored, ...derived];
 }
@@ -142,6 +150,7 @@ function displayOrder(name: string): number {
 }
 
 function toEcgLead(lead: StoredLead): EcgLead {
+  if (lead.microvolts instanceof Float32Array) return { name: lead.name, microvolts: markRangeProven(lead.microvolts) };
   // "+ 0" turns −0 (from −(0 + 0)/2) into 0, so that equal signals compare equal.
   const microvolts = new Float32Array(lead.microvolts.length);
   const source = lead.microvolts;
