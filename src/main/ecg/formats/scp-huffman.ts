@@ -297,13 +297,32 @@ export function decodeRaw16(bytes: Uint8Array, sampleCount: number, where: strin
   return values;
 }
 
-/** Undo first (1) or second (2) differences in place: x[n] = d[n] + x[n−1], or d[n] + 2x[n−1] − x[n−2]. */
-export function undoDifferences(values: Float64Array, order: number, where: string): Float64Array {
-  if (order === 1) {
-    for (let i = 1; i < values.length; i++) values[i] += values[i - 1];
+/**
+ * Undo first (1) or second (2) differences in place: x[n] = d[n] + x[n−1], or d[n] + 2x[n−1] − x[n−2]; each x[n]
+ * is then stored times `scale` (the section's nV per unit), in the same pass. The recurrence runs on the unscaled
+ * values kept in locals, so every stored value is the same double as undoing first and scaling in a second pass.
+ */
+export function undoDifferences(values: Float64Array, order: number, where: string, scale = 1): Float64Array {
+  const length = values.length;
+  if (order === 0) {
+    if (scale !== 1) for (let i = 0; i < length; i++) values[i] *= scale;
+  } else if (order === 1) {
+    let previous = 0;
+    for (let i = 0; i < length; i++) {
+      const x = i === 0 ? values[0] : values[i] + previous;
+      values[i] = x * scale;
+      previous = x;
+    }
   } else if (order === 2) {
-    for (let i = 2; i < values.length; i++) values[i] += 2 * values[i - 1] - values[i - 2];
-  } else if (order !== 0) {
+    let older = 0;
+    let previous = 0;
+    for (let i = 0; i < length; i++) {
+      const x = i < 2 ? values[i] : values[i] + (2 * previous - older);
+      values[i] = x * scale;
+      older = previous;
+      previous = x;
+    }
+  } else {
     throw new EcgFormatError('CORRUPT', `${where}: difference order ${order} is not 0, 1 or 2`);
   }
   return values;
