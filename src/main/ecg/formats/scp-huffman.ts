@@ -259,7 +259,16 @@ export class HuffmanDecoder {
       const extraBits = code.totalBits - code.prefixBits;
       if (totalBits - position < extraBits) throw runsOut(where, decoded, sampleCount);
       let value = 0;
-      for (let k = 0; k < extraBits; k++, position++) value = value * 2 + ((bytes[position >>> 3] >>> (7 - (position & 7))) & 1);
+      const at = position >>> 3;
+      if (extraBits <= 24 && at + 4 <= bytes.length) {
+        // Up to 24 extra bits from one 32-bit window (at least 25 bits lie after the position): the same bits, most
+        // significant first, as the loop below reads one at a time.
+        const window = ((bytes[at] << 24) | (bytes[at + 1] << 16) | (bytes[at + 2] << 8) | bytes[at + 3]) >>> 0;
+        value = extraBits === 0 ? 0 : (window >>> (32 - (position & 7) - extraBits)) & ((1 << extraBits) - 1);
+        position += extraBits;
+      } else {
+        for (let k = 0; k < extraBits; k++, position++) value = value * 2 + ((bytes[position >>> 3] >>> (7 - (position & 7))) & 1);
+      }
       // Two's complement of `extraBits` bits, most significant first.
       if (extraBits > 0 && value >= 2 ** (extraBits - 1)) value -= 2 ** extraBits;
       values[decoded++] = code.baseValue + value;
