@@ -284,7 +284,7 @@ let defaultDecoder: HuffmanDecoder | undefined;
 
 /**
  * The decoder for a record's tables. Most carts use the standard's default table: its decoder (trie, lookup and fast
- * tables, ~60 KB) is built once per process rather than once per file; a decoder is never changed by decoding.
+ * tables, ~90 KB) is built once per process rather than once per file; a decoder is never changed by decoding.
  */
 export function huffmanDecoderFor(tables: HuffmanTables): HuffmanDecoder {
   if (tables.length !== 1 || tables[0] !== DEFAULT_HUFFMAN_TABLE) return new HuffmanDecoder(tables);
