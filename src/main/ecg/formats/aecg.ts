@@ -136,17 +136,39 @@ function amplitudeMicrovolts(element: XmlElement | undefined, what: string, fall
  * digit or a separator, so a text the byte loop refuses goes to the character loop, which names the bad token.
  */
 function parseDigits(text: string, originMicrovolts: number, scaleMicrovolts: number, lead: string): Float32Array {
-  return parseDigitBytes(Buffer.from(text, 'utf8'), originMicrovolts, scaleMicrovolts) ?? parseDigitText(text, originMicrovolts, scaleMicrovolts, lead);
+  return parseDigitBytes(utf8WithSentinel(text), originMicrovolts, scaleMicrovolts) ?? parseDigitText(text, originMicrovolts, scaleMicrovolts, lead);
 }
 
-/** The byte loop of parseDigits; undefined when a token is not an integer (the caller then reports it). */
+const UTF8_ENCODER = new TextEncoder();
+/** Reused by every lead of every file (one lead's text at a time); one larger than this is encoded into its own. */
+const SCRATCH_KEEP_BYTES = 1 << 20;
+let scratch = new Uint8Array(0);
+
+/**
+ * The text's UTF-8 bytes and one space after them, which ends the last token, so the inner loops need no
+ * end-of-input test per character. Encoded into a buffer kept between calls: a new Buffer per lead (and the
+ * string concatenation for the space) cost five times the encoding itself.
+ */
+function utf8WithSentinel(text: string): Uint8Array {
+  const needed = text.length * 3 + 1;
+  let buffer = scratch;
+  if (buffer.length < needed) {
+    buffer = new Uint8Array(needed);
+    if (needed <= SCRATCH_KEEP_BYTES) scratch = buffer;
+  }
+  const { written } = UTF8_ENCODER.encodeInto(text, buffer);
+  buffer[written] = 0x20;
+  return buffer.subarray(0, written + 1);
+}
+
+/** The byte loop of parseDigits over the text's bytes and one trailing space; undefined when a token is not an integer. */
 function parseDigitBytes(bytes: Uint8Array, originMicrovolts: number, scaleMicrovolts: number): Float32Array | undefined {
-  const values = new Float32Array((bytes.length >> 1) + 1);
+  const length = bytes.length - 1;
+  const values = new Float32Array((length >> 1) + 1);
   let count = 0;
   const sampleValue = aecgSampleValue;
   const max = MAX_ABS_MICROVOLTS;
   let inRange = true;
-  const length = bytes.length;
   let i = 0;
   while (i < length) {
     let ch = bytes[i];
@@ -155,15 +177,16 @@ function parseDigitBytes(bytes: Uint8Array, originMicrovolts: number, scaleMicro
       continue;
     }
     const negative = ch === 0x2d;
-    if (negative || ch === 0x2b) ch = ++i < length ? bytes[i] : -1;
+    if (negative || ch === 0x2b) ch = bytes[++i];
+    const digitsStart = i;
     let digit = 0;
-    let digitCount = 0;
     while (ch >= 0x30 && ch <= 0x39) {
       digit = digit * 10 + (ch - 0x30);
-      digitCount++;
-      ch = ++i < length ? bytes[i] : -1;
+      ch = bytes[++i];
     }
-    const endsToken = i >= length || ch === 0x20 || ch === 0x0a || ch === 0x09 || ch === 0x0d;
+    const digitCount = i - digitsStart;
+    // The sentinel space stops the loops at the end, and is whitespace: a token ends at it like at any other.
+    const endsToken = ch === 0x20 || ch === 0x0a || ch === 0x09 || ch === 0x0d;
     if (digitCount === 0 || !endsToken || digitCount > 15) return undefined;
     const value = sampleValue(originMicrovolts, scaleMicrovolts, negative ? -digit : digit);
     values[count++] = value;

@@ -145,7 +145,8 @@ export class DicomParser {
       const { items, next } = parser.parseSequence(valueStart, length, depth + 1);
       return { element: { tag: elementTag, vr, value: new Uint8Array(0), items }, next };
     }
-    this.need(valueStart, length, `element (${hex(elementTag)})`);
+    // The tag is formatted only for the error: building the message for every element was a string per element.
+    if (valueStart + length > this.bytes.length) throw truncated(`element (${hex(elementTag)})`);
     return { element: { tag: elementTag, vr, value: this.bytes.subarray(valueStart, valueStart + length) }, next: valueStart + length };
   }
 

@@ -1,7 +1,7 @@
 import { MAX_ABS_MICROVOLTS, type EcgDeviation, type EcgDeviceInfo, type EcgLead, type EcgPatientInfo, type EcgRecord } from '../../../shared/ecg';
 import { EcgFormatError } from './errors';
 import { assertSampleBudget } from './limits';
-import { markRangeProven, withGaps } from './sample-check';
+import { markRangeProven, rangeProven, withGaps } from './sample-check';
 import type { EcgReader } from './reader';
 import { hl7TimestampToIso, parseHl7Timestamp } from './aecg-time';
 import { DicomParser, KNOWN_VRS, LONG_VRS, tag, type DicomDataset, type DicomElement } from './dicom-parser';
@@ -403,26 +403,33 @@ function decodeChannel(layout: GroupLayout, channel: number, scale: ChannelScale
   const microvolts = new Float32Array(sampleCount);
   const { factor, offset } = scale;
   let paddedInside = 0;
-  const paddingRaw = padding?.value;
-  // index.ts's range check folded into the decode loop: when every recorded value passes, its extra pass is skipped.
+  // index.ts's range check, done once: raw × factor + offset is monotonic in raw, so when both ends of the sample
+  // type's range land inside the limit every value does (rangeProven), and the loop stores without comparing.
+  let inRange = rangeProven(type.min, type.max, 0, factor, offset);
+  const checkEach = !inRange;
   const max = MAX_ABS_MICROVOLTS;
-  let inRange = true;
-  // One loop per sample width: DataView calls inline, no per-sample closure (this loop is the DICOM parse cost).
-  if (type.bytes === 2 && type.signed) {
-    for (let i = 0, at = first; i < recorded; i++, at += stride) {
-      const raw = view.getInt16(at, true);
-      if (raw === paddingRaw) paddedInside++;
-      const value = raw * factor + offset;
-      microvolts[i] = value;
-      if (!(value <= max && value >= -max)) inRange = false;
-    }
+  if (type.bytes === 2 && type.signed && padding === undefined && !checkEach) {
+    // The common case (16-bit signed, no padding value, range proven): one load, one multiply-add, one store.
+    for (let i = 0, at = first; i < recorded; i++, at += stride) microvolts[i] = view.getInt16(at, true) * factor + offset;
   } else {
-    for (let i = 0, at = first; i < recorded; i++, at += stride) {
-      const raw = readSample(view, at, type);
-      if (raw === paddingRaw) paddedInside++;
-      const value = raw * factor + offset;
-      microvolts[i] = value;
-      if (!(value <= max && value >= -max)) inRange = false;
+    const paddingRaw = padding?.value;
+    // One loop per sample width: DataView calls inline, no per-sample closure (this loop is the DICOM parse cost).
+    if (type.bytes === 2 && type.signed) {
+      for (let i = 0, at = first; i < recorded; i++, at += stride) {
+        const raw = view.getInt16(at, true);
+        if (raw === paddingRaw) paddedInside++;
+        const value = raw * factor + offset;
+        microvolts[i] = value;
+        if (checkEach && !(value <= max && value >= -max)) inRange = false;
+      }
+    } else {
+      for (let i = 0, at = first; i < recorded; i++, at += stride) {
+        const raw = readSample(view, at, type);
+        if (raw === paddingRaw) paddedInside++;
+        const value = raw * factor + offset;
+        microvolts[i] = value;
+        if (checkEach && !(value <= max && value >= -max)) inRange = false;
+      }
     }
   }
   if (inRange) markRangeProven(microvolts);

@@ -27,23 +27,17 @@ const corrupt = (message: string) => new EcgFormatError('CORRUPT', `Philips XLI:
  * (10-bit LZW can grow a chunk ~800-fold).
  */
 export function lzwDecode(input: Uint8Array, maxOutput: number): Uint8Array {
-  // Dictionary entries as (prefix code, last byte, length, first byte); strings are rebuilt by walking prefixes
-  // backwards. Keeping each entry's first byte makes a new entry O(1) instead of a walk down its prefix chain.
-  const prefix = new Int32Array(LAST_DICTIONARY_CODE + 1);
-  const suffix = new Uint8Array(LAST_DICTIONARY_CODE + 1);
-  const first = new Uint8Array(LAST_DICTIONARY_CODE + 1);
+  // Every dictionary string was once written out whole: code c's string is the `length[c]` bytes at `start[c]` of
+  // the output (the previous code's output plus the next output's first byte, which follows it). Emitting a code is
+  // then a forward copy from earlier output, instead of a walk back through prefix links twice per byte.
+  const start = new Int32Array(LAST_DICTIONARY_CODE + 1);
   const length = new Int32Array(LAST_DICTIONARY_CODE + 1);
-  for (let code = 0; code < 256; code++) {
-    prefix[code] = -1;
-    suffix[code] = code;
-    first[code] = code;
-    length[code] = 1;
-  }
+  for (let code = 0; code < 256; code++) length[code] = 1;
   let nextCode = 256;
-  // Sized for a typical ratio up front (XLI leads expand about threefold), grown rarely; never past maxOutput.
   let output = new Uint8Array(Math.min(maxOutput, Math.max(4096, input.length * 8)));
   let outLength = 0;
   let previous = -1;
+  let previousStart = 0;
   let bitBuffer = 0;
   let bitCount = 0;
   let inPos = 0;
@@ -58,21 +52,14 @@ export function lzwDecode(input: Uint8Array, maxOutput: number): Uint8Array {
     const code = (bitBuffer >>> (bitCount - CODE_BITS)) & 0x3ff;
     bitCount -= CODE_BITS;
     if (code === END_OF_STREAM_CODE) break;
-    if (code < nextCode) {
+    if (code < nextCode || (code === nextCode && previous !== -1 && nextCode <= LAST_DICTIONARY_CODE)) {
+      // New entry: the previous string plus this output's first byte. For code === nextCode (the string is the
+      // previous one plus its own first byte) the forward copy below reads that byte just after writing it.
       if (previous !== -1 && nextCode <= LAST_DICTIONARY_CODE) {
-        prefix[nextCode] = previous;
-        suffix[nextCode] = first[code];
-        first[nextCode] = first[previous];
+        start[nextCode] = previousStart;
         length[nextCode] = length[previous] + 1;
         nextCode++;
       }
-    } else if (code === nextCode && previous !== -1 && nextCode <= LAST_DICTIONARY_CODE) {
-      // The cScSc case: the code being defined is the previous string plus its own first byte.
-      prefix[nextCode] = previous;
-      suffix[nextCode] = first[previous];
-      first[nextCode] = first[previous];
-      length[nextCode] = length[previous] + 1;
-      nextCode++;
     } else {
       throw corrupt(`LZW code ${code} is not defined yet (next is ${nextCode})`);
     }
@@ -83,10 +70,9 @@ export function lzwDecode(input: Uint8Array, maxOutput: number): Uint8Array {
       grown.set(output.subarray(0, outLength));
       output = grown;
     }
-    for (let i = outLength + n - 1, c = code; i >= outLength; i--) {
-      output[i] = suffix[c];
-      c = prefix[c];
-    }
+    if (code < 256) output[outLength] = code;
+    else for (let i = 0, from = start[code]; i < n; i++) output[outLength + i] = output[from + i];
+    previousStart = outLength;
     outLength += n;
     previous = code;
   }
@@ -97,10 +83,10 @@ export function lzwDecode(input: Uint8Array, maxOutput: number): Uint8Array {
 export function unpackPlanes(bytes: Uint8Array): Int16Array {
   const count = Math.ceil(bytes.length / 2);
   const codes = new Int16Array(count);
-  for (let i = 0; i < count; i++) {
-    const low = count + i < bytes.length ? bytes[count + i] : 0;
-    codes[i] = (bytes[i] << 8) | low;
-  }
+  // Every code but an odd length's last has its low byte: that test stays out of the loop.
+  const withLow = bytes.length - count;
+  for (let i = 0; i < withLow; i++) codes[i] = (bytes[i] << 8) | bytes[count + i];
+  if (withLow < count) codes[withLow] = bytes[withLow] << 8;
   return codes;
 }
 
@@ -109,7 +95,7 @@ export function unpackPlanes(bytes: Uint8Array): Int16Array {
  * header's first code standing in for code[1]. The first two samples are stored as they are.
  */
 export function decodeDeltas(codes: Int16Array, firstCode: number): Int32Array {
-  const samples = Int32Array.from(codes);
+  const samples = new Int32Array(codes);
   let last = firstCode;
   for (let i = 2; i < samples.length; i++) {
     const predicted = 2 * samples[i - 1] - samples[i - 2] - last;
@@ -144,7 +130,7 @@ export function decodeXli(data: Uint8Array, leadCount: number, samplesPerLead: n
     if (samples.length < samplesPerLead) {
       throw new EcgFormatError('TRUNCATED', `Philips XLI: lead ${leads.length + 1} has ${samples.length} of ${samplesPerLead} samples`);
     }
-    leads.push(samples.slice(0, samplesPerLead));
+    leads.push(samples.length === samplesPerLead ? samples : samples.slice(0, samplesPerLead));
   }
   return leads;
 }

@@ -132,17 +132,47 @@ function buildLookup(codes: HuffmanCode[]): Int32Array {
 interface FastTable {
   length: Uint8Array;
   value: Float64Array;
+  /**
+   * When a second such code also lies wholly inside the window after the first: both codes' bits together (else 0),
+   * and the second code's value. Decoding is a chain of dependent look-ups (each code's length places the next), so
+   * two short codes per look-up shorten the chain (the default table's 0 and ±1 take 1 and 3 bits).
+   */
+  pairLength: Uint8Array;
+  secondValue: Float64Array;
 }
 
 function buildFast(codes: HuffmanCode[]): FastTable {
-  const fast: FastTable = { length: new Uint8Array(1 << LOOKUP_BITS), value: new Float64Array(1 << LOOKUP_BITS) };
+  const size = 1 << LOOKUP_BITS;
+  const fast: FastTable = { length: new Uint8Array(size), value: new Float64Array(size), pairLength: new Uint8Array(size), secondValue: new Float64Array(size) };
   for (const code of codes) {
     if (code.prefixBits > LOOKUP_BITS || code.prefixBits === 0 || code.isSwitch || code.totalBits !== code.prefixBits) continue;
     const free = LOOKUP_BITS - code.prefixBits;
     fast.length.fill(code.prefixBits, code.prefix << free, (code.prefix + 1) << free);
     fast.value.fill(code.baseValue, code.prefix << free, (code.prefix + 1) << free);
   }
+  for (let window = 0; window < size; window++) {
+    const first = fast.length[window];
+    if (first === 0) continue;
+    // The bits after the first code, zero-filled at the end: a code found there that is no longer than the bits that
+    // are real is the code the stream holds there (the codes are prefix-free).
+    const rest = (window << first) & (size - 1);
+    const second = fast.length[rest];
+    if (second > 0 && first + second <= LOOKUP_BITS) {
+      fast.pairLength[window] = first + second;
+      fast.secondValue[window] = fast.value[rest];
+    }
+  }
   return fast;
+}
+
+// Kept outside decode: a closure there would capture the loop's counter, which V8 then keeps in a heap context rather
+// than a register.
+function byteOr0(bytes: Uint8Array, index: number): number {
+  return index < bytes.length ? bytes[index] : 0;
+}
+
+function runsOut(where: string, decoded: number, sampleCount: number): EcgFormatError {
+  return new EcgFormatError('CORRUPT', `${where}: Huffman data end after ${decoded} of ${sampleCount} samples`);
 }
 
 export class HuffmanDecoder {
@@ -161,8 +191,6 @@ export class HuffmanDecoder {
     const values = new Float64Array(sampleCount);
     // The bit position lives in a local (not a stream object): this loop is most of an SCP file's decoding time.
     const totalBits = bytes.length * 8;
-    const last = bytes.length - 1;
-    const byteAt = (index: number) => (index <= last ? bytes[index] : 0);
     let position = 0;
     let table = 0;
     let codes = this.tables[0];
@@ -170,8 +198,9 @@ export class HuffmanDecoder {
     let trie = this.tries[0];
     let fastLength = this.fast[0].length;
     let fastValue = this.fast[0].value;
+    let pairLength = this.fast[0].pairLength;
+    let secondValue = this.fast[0].secondValue;
     let decoded = 0;
-    const runsOut = () => new EcgFormatError('CORRUPT', `${where}: Huffman data end after ${decoded} of ${sampleCount} samples`);
     const shift = 24 - LOOKUP_BITS;
     const mask = (1 << LOOKUP_BITS) - 1;
     // Three whole bytes from the code's first byte: at least 17 bits in view, more than any fast code needs.
@@ -183,14 +212,18 @@ export class HuffmanDecoder {
         const length = fastLength[window];
         if (length > 0) {
           values[decoded++] = fastValue[window];
-          position += length;
+          const pair = pairLength[window];
+          if (pair > 0 && decoded < sampleCount) {
+            values[decoded++] = secondValue[window];
+            position += pair;
+          } else position += length;
           continue;
         }
       }
       let code: HuffmanCode | undefined;
       if (position < totalBits) {
         const at = position >>> 3;
-        const window = (((byteAt(at) << 16) | (byteAt(at + 1) << 8) | byteAt(at + 2)) >>> (24 - LOOKUP_BITS - (position & 7))) & ((1 << LOOKUP_BITS) - 1);
+        const window = (((byteOr0(bytes, at) << 16) | (byteOr0(bytes, at + 1) << 8) | byteOr0(bytes, at + 2)) >>> (24 - LOOKUP_BITS - (position & 7))) & ((1 << LOOKUP_BITS) - 1);
         const found = lookup[window];
         if (found > 0 && totalBits - position >= codes[found - 1].prefixBits) {
           code = codes[found - 1];
@@ -200,7 +233,7 @@ export class HuffmanDecoder {
       if (code === undefined) {
         let node = 0;
         while (trie.leaf[node] === 0) {
-          if (position >= totalBits) throw runsOut();
+          if (position >= totalBits) throw runsOut(where, decoded, sampleCount);
           const bit = (bytes[position >>> 3] >>> (7 - (position & 7))) & 1;
           position++;
           node = bit === 1 ? trie.one[node] : trie.zero[node];
@@ -219,12 +252,23 @@ export class HuffmanDecoder {
         trie = this.tries[table];
         fastLength = this.fast[table].length;
         fastValue = this.fast[table].value;
+        pairLength = this.fast[table].pairLength;
+        secondValue = this.fast[table].secondValue;
         continue;
       }
       const extraBits = code.totalBits - code.prefixBits;
-      if (totalBits - position < extraBits) throw runsOut();
+      if (totalBits - position < extraBits) throw runsOut(where, decoded, sampleCount);
       let value = 0;
-      for (let k = 0; k < extraBits; k++, position++) value = value * 2 + ((bytes[position >>> 3] >>> (7 - (position & 7))) & 1);
+      const at = position >>> 3;
+      if (extraBits <= 24 && at + 4 <= bytes.length) {
+        // Up to 24 extra bits from one 32-bit window (at least 25 bits lie after the position): the same bits, most
+        // significant first, as the loop below reads one at a time.
+        const window = ((bytes[at] << 24) | (bytes[at + 1] << 16) | (bytes[at + 2] << 8) | bytes[at + 3]) >>> 0;
+        value = extraBits === 0 ? 0 : (window >>> (32 - (position & 7) - extraBits)) & ((1 << extraBits) - 1);
+        position += extraBits;
+      } else {
+        for (let k = 0; k < extraBits; k++, position++) value = value * 2 + ((bytes[position >>> 3] >>> (7 - (position & 7))) & 1);
+      }
       // Two's complement of `extraBits` bits, most significant first.
       if (extraBits > 0 && value >= 2 ** (extraBits - 1)) value -= 2 ** extraBits;
       values[decoded++] = code.baseValue + value;
@@ -234,6 +278,18 @@ export class HuffmanDecoder {
     }
     return values;
   }
+}
+
+let defaultDecoder: HuffmanDecoder | undefined;
+
+/**
+ * The decoder for a record's tables. Most carts use the standard's default table: its decoder (trie, lookup and fast
+ * tables, ~90 KB) is built once per process rather than once per file; a decoder is never changed by decoding.
+ */
+export function huffmanDecoderFor(tables: HuffmanTables): HuffmanDecoder {
+  if (tables.length !== 1 || tables[0] !== DEFAULT_HUFFMAN_TABLE) return new HuffmanDecoder(tables);
+  defaultDecoder ??= new HuffmanDecoder(tables);
+  return defaultDecoder;
 }
 
 /** Sections without Huffman coding (no section 2, or 0 tables) store each value as a signed 16-bit integer. */
@@ -250,13 +306,32 @@ export function decodeRaw16(bytes: Uint8Array, sampleCount: number, where: strin
   return values;
 }
 
-/** Undo first (1) or second (2) differences in place: x[n] = d[n] + x[n−1], or d[n] + 2x[n−1] − x[n−2]. */
-export function undoDifferences(values: Float64Array, order: number, where: string): Float64Array {
-  if (order === 1) {
-    for (let i = 1; i < values.length; i++) values[i] += values[i - 1];
+/**
+ * Undo first (1) or second (2) differences in place: x[n] = d[n] + x[n−1], or d[n] + 2x[n−1] − x[n−2]; each x[n]
+ * is then stored times `scale` (the section's nV per unit), in the same pass. The recurrence runs on the unscaled
+ * values kept in locals, so every stored value is the same double as undoing first and scaling in a second pass.
+ */
+export function undoDifferences(values: Float64Array, order: number, where: string, scale = 1): Float64Array {
+  const length = values.length;
+  if (order === 0) {
+    if (scale !== 1) for (let i = 0; i < length; i++) values[i] *= scale;
+  } else if (order === 1) {
+    let previous = 0;
+    for (let i = 0; i < length; i++) {
+      const x = i === 0 ? values[0] : values[i] + previous;
+      values[i] = x * scale;
+      previous = x;
+    }
   } else if (order === 2) {
-    for (let i = 2; i < values.length; i++) values[i] += 2 * values[i - 1] - values[i - 2];
-  } else if (order !== 0) {
+    let older = 0;
+    let previous = 0;
+    for (let i = 0; i < length; i++) {
+      const x = i < 2 ? values[i] : values[i] + (2 * previous - older);
+      values[i] = x * scale;
+      older = previous;
+      previous = x;
+    }
+  } else {
     throw new EcgFormatError('CORRUPT', `${where}: difference order ${order} is not 0, 1 or 2`);
   }
   return values;

@@ -220,10 +220,11 @@ export function decodeLeadStream(
   huffman: HuffmanDecoder | undefined,
   where: string,
   exact = false,
+  scale = 1,
 ): Float64Array {
   assertStreamCanHold(stream, sampleCount, huffman !== undefined, where);
   // A decimated stream's sample count comes from the zones; one that holds more samples than they allow was not
   // decimated the way section 4 says, and reading its beginning would place every value at the wrong time.
   const values = huffman ? huffman.decode(stream, sampleCount, where, exact ? 15 : Infinity) : decodeRaw16(stream, sampleCount, where, exact ? 1 : Infinity);
-  return undoDifferences(values, differenceOrder, where);
+  return undoDifferences(values, differenceOrder, where, scale);
 }

@@ -4,7 +4,7 @@ import { assertSampleBudget } from './limits';
 import type { EcgReader, ReaderInput } from './reader';
 import { markRangeProven, withGaps } from './sample-check';
 import { readTags, scpDevice, scpPatient, scpRecordedAt, textDecoderFor } from './scp-header';
-import { HuffmanDecoder, parseHuffmanTables } from './scp-huffman';
+import { huffmanDecoderFor, parseHuffmanTables, type HuffmanDecoder } from './scp-huffman';
 import { scpLeadName } from './scp-leads';
 import { looksLikeScp, parseScpRecord, type ScpSection } from './scp-sections';
 import { assertZonesUsable, decimatedSampleCount, interpolateDecimated, smoothOutsideProtected, type SampleZone } from './scp-reconstruct';
@@ -47,7 +47,7 @@ function requireSection(section: ScpSection | undefined, id: number, code: 'CORR
 
 function huffmanDecoder(section: ScpSection | undefined): HuffmanDecoder | undefined {
   const tables = section ? parseHuffmanTables(section.body) : undefined;
-  return tables ? new HuffmanDecoder(tables) : undefined;
+  return tables ? huffmanDecoderFor(tables) : undefined;
 }
 
 interface Timeline {
@@ -111,11 +111,13 @@ function planRhythm(rhythm: EncodedLeadsHeader, definitions: LeadDefinitions, se
   return { decimation: ratio, sampleIntervalUs: referenceInterval, qrs, zones };
 }
 
-/** Each lead's rhythm in section units, rebuilt to one value per sample where it was decimated. */
+/** Each lead's rhythm in nV, rebuilt to one value per sample where it was decimated. */
 function decodeRhythm(rhythm: EncodedLeads, definitions: LeadDefinitions, plan: RhythmPlan, huffman: HuffmanDecoder | undefined): Float64Array[] {
   return definitions.leads.map((lead, index) => {
     const where = `SCP rhythm lead ${index + 1}`;
-    if (plan.decimation === 1) return decodeLeadStream(rhythm.streams[index], sampleCountOf(lead), rhythm.differenceOrder, huffman, where);
+    if (plan.decimation === 1) {
+      return decodeLeadStream(rhythm.streams[index], sampleCountOf(lead), rhythm.differenceOrder, huffman, where, false, rhythm.nanovoltsPerUnit);
+    }
     const stored = decodeLeadStream(
       rhythm.streams[index],
       decimatedSampleCount(lead.firstSample, lead.lastSample, plan.zones, plan.decimation),
@@ -125,7 +127,9 @@ function decodeRhythm(rhythm: EncodedLeads, definitions: LeadDefinitions, plan: 
       true,
     );
     const full = interpolateDecimated(stored, lead.firstSample, lead.lastSample, plan.zones, plan.decimation);
-    return smoothOutsideProtected(full, lead.firstSample, lead.lastSample, plan.zones, plan.qrs?.beats ?? []);
+    const smoothed = smoothOutsideProtected(full, lead.firstSample, lead.lastSample, plan.zones, plan.qrs?.beats ?? []);
+    scaleInPlace(smoothed, rhythm.nanovoltsPerUnit);
+    return smoothed;
   });
 }
 
@@ -169,9 +173,7 @@ function decodeReferenceBeat(
   if (referenceLength === 0) throw new EcgFormatError('CORRUPT', 'SCP section 4 gives the reference beat a length of 0');
   assertSampleBudget(definitions.leads.length, referenceLength, 'SCP-ECG reference beat');
   const leads = definitions.leads.map((_, index) => {
-    const values = decodeLeadStream(median.streams[index], referenceLength, median.differenceOrder, huffman, `SCP reference beat lead ${index + 1}`);
-    scaleInPlace(values, median.nanovoltsPerUnit);
-    return values;
+    return decodeLeadStream(median.streams[index], referenceLength, median.differenceOrder, huffman, `SCP reference beat lead ${index + 1}`, false, median.nanovoltsPerUnit);
   });
   return { sampleRateHz: 1e6 / median.sampleIntervalUs, leads };
 }
@@ -284,7 +286,6 @@ async function readScp(input: ReaderInput): Promise<EcgRecord> {
     huffman: huffman !== undefined,
   });
   const nanovolts = decodeRhythm(rhythm, definitions, plan, huffman);
-  for (const values of nanovolts) scaleInPlace(values, rhythm.nanovoltsPerUnit);
   const section4 = sections.get(4);
   const qrs = plan.qrs ?? (section4 && sections.has(5) ? parseQrsLocations(section4.body) : undefined);
   const reference = qrs && sections.has(5) ? referenceBeat(sections, definitions, qrs, huffman) : undefined;

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import type { EcgRecord } from '../../../../src/shared/ecg';
 import { EcgFormatError } from '../../../../src/main/ecg/formats/errors';
-import { crc32, museReader, readMuse } from '../../../../src/main/ecg/formats/ge-muse';
+import { crc32, decodeBase64, museReader, readMuse } from '../../../../src/main/ecg/formats/ge-muse';
 import { hasSharedSamples, loadReference, samplePath, SKIP_REASON } from '../../../support/shared-samples';
 import { buildMuseXml, museBytes, type MuseLeadSpec, type MuseSpec } from '../../../support/ecg-writers/muse';
 import { assertWellFormedRecord } from '../../../support/ecg-record-checks';
@@ -150,6 +150,22 @@ describe('museReader on built documents', () => {
     ['a zero sample rate', { rhythm: [{ id: 'I', raw: [1] }], sampleBase: 0 }, 'CORRUPT'],
   ])('refuses %s', (_label, spec, code) => {
     expect(codeOf(() => readMuse(museBytes(spec)))).toBe(code);
+  });
+
+  it.each([
+    ['AQID', [1, 2, 3]],
+    ['AQ\r\nID\n', [1, 2, 3]],
+    [' A Q I D \t', [1, 2, 3]],
+    ['AQI=', [1, 2]],
+    ['AQ==', [1]],
+    ['AQ=\n=\n', [1]],
+    ['', []],
+  ])('decodes strict base64 %j', (text, bytes) => {
+    expect(Array.from(decodeBase64(text, 'test'))).toEqual(bytes);
+  });
+
+  it.each(['AQI', 'AQIDA', 'AQ=', 'AQ===', 'A=QI', 'AQ==AQID', 'AQ*D', 'AQ\u00e9D', 'AQ\fID'])('refuses base64 %j', (text) => {
+    expect(codeOf(() => decodeBase64(text, 'test'))).toBe('CORRUPT');
   });
 
   it('computes the CRC-32 that zlib computes', () => {

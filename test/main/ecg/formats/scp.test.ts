@@ -36,6 +36,26 @@ const baseSpec = (coding: ScpCoding = 'default-huffman', differenceOrder: 0 | 1 
 
 const microvolts = (values: number[], nanovoltsPerUnit: number) => values.map((value) => Math.fround((value * nanovoltsPerUnit) / 1000));
 
+/** CRC-16/CCITT-FALSE bit by bit, straight from its definition: the reference for the table-driven crcCcitt. */
+function crcBitwise(bytes: Uint8Array, start: number, end: number): number {
+  let crc = 0xffff;
+  for (let i = start; i < end; i++) {
+    crc ^= bytes[i] << 8;
+    for (let bit = 0; bit < 8; bit++) crc = crc & 0x8000 ? ((crc << 1) ^ 0x1021) & 0xffff : (crc << 1) & 0xffff;
+  }
+  return crc;
+}
+
+describe('SCP CRC-CCITT', () => {
+  it('gives the CCITT-FALSE check value and the bitwise CRC over odd and even ranges', () => {
+    expect(crcCcitt(new TextEncoder().encode('123456789'))).toBe(0x29b1);
+    const bytes = Uint8Array.from({ length: 37 }, (_, i) => (i * 151 + 7) & 0xff);
+    for (let start = 0; start <= 5; start++) {
+      for (let end = start; end <= bytes.length; end += 3) expect(crcCcitt(bytes, start, end)).toBe(crcBitwise(bytes, start, end));
+    }
+  });
+});
+
 describe('SCP-ECG reader on files written in the test', () => {
   it.each<[ScpCoding, 0 | 1 | 2]>([
     ['default-huffman', 0],

@@ -98,6 +98,22 @@ describe('parseXml: encodings', () => {
     expect(textValue(parseXml(gb))).toBe('张三');
   });
 
+  it('reads an all-ASCII document the same whatever single-byte encoding it declares', () => {
+    for (const encoding of ['ISO-8859-1', 'windows-1251', 'KOI8-R', 'us-ascii']) {
+      expect(textValue(parseXml(utf8(`<?xml version="1.0" encoding="${encoding}"?><a>x &amp; ~\\</a>`)))).toBe('x & ~\\');
+    }
+    // One byte above 0x7F and the declared decoder reads the whole document (0xE9 is é in ISO-8859-1, И in KOI8-R).
+    const e9 = (encoding: string) => Uint8Array.from([...utf8(`<?xml version="1.0" encoding="${encoding}"?><a>`), 0xe9, ...utf8('</a>')]);
+    expect(textValue(parseXml(e9('ISO-8859-1')))).toBe('é');
+    expect(textValue(parseXml(e9('KOI8-R')))).toBe('И');
+  });
+
+  it('decodes a stateful encoding by its own rules even when every byte is ASCII', () => {
+    // ISO-2022-JP: ESC $ B switches to JIS X 0208, where 0x30 0x21 is 亜; the escape is no control character then.
+    const jis = Uint8Array.from([...utf8('<?xml version="1.0" encoding="ISO-2022-JP"?><a>'), 0x1b, 0x24, 0x42, 0x30, 0x21, 0x1b, 0x28, 0x42, ...utf8('</a>')]);
+    expect(textValue(parseXml(jis))).toBe('亜');
+  });
+
   it('refuses bytes that are not valid in the document encoding, and encodings it does not know', () => {
     expect(codeOf(() => decodeXmlBytes(Uint8Array.from([...utf8('<a>'), 0xff, 0xfe, 0xfd, ...utf8('</a>')])))).toBe('CORRUPT');
     expect(codeOf(() => decodeXmlBytes(utf8('<?xml version="1.0" encoding="x-klingon"?><a/>')))).toBe('UNSUPPORTED_VARIANT');
@@ -139,6 +155,20 @@ describe('parseXml: hostile and broken documents', () => {
     ['document cut inside CDATA', '<a><![CDATA[x', 'TRUNCATED'],
   ])('refuses %s', (_label, document, code) => {
     expect(codeOf(() => parseXml(utf8(document)))).toBe(code);
+  });
+
+  it('refuses every forbidden control character, in ASCII documents (checked on the bytes) and in others (on the text)', () => {
+    for (let byte = 0; byte < 0x20; byte++) {
+      const allowed = byte === 0x09 || byte === 0x0a || byte === 0x0d;
+      const ascii = Uint8Array.from([...utf8('<a x="1">'), byte, ...utf8('</a>')]);
+      const nonAscii = Uint8Array.from([...utf8('<a x="张">'), byte, ...utf8('</a>')]);
+      const latin1 = Uint8Array.from([...utf8('<?xml version="1.0" encoding="ISO-8859-1"?><a>'), byte, ...utf8('</a>')]);
+      for (const document of [ascii, nonAscii, latin1]) {
+        if (allowed) expect(parseXml(document).localName).toBe('a');
+        else expect(codeOf(() => parseXml(document))).toBe('CORRUPT');
+      }
+    }
+    expect(codeOf(() => parseXml(utf8('<a>\uFFFE</a>')))).toBe('CORRUPT');
   });
 
   it('refuses nesting deeper than the limit without overflowing the stack', () => {
