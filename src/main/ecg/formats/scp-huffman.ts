@@ -143,7 +143,12 @@ interface FastTable {
 
 function buildFast(codes: HuffmanCode[]): FastTable {
   const size = 1 << LOOKUP_BITS;
-  const fast: FastTable = { length: new Uint8Array(size), value: new Float64Array(size), pairLength: new Uint8Array(size), secondValue: new Float64Array(size) };
+  const fast: FastTable = {
+    length: new Uint8Array(size),
+    value: new Float64Array(size),
+    pairLength: new Uint8Array(size),
+    secondValue: new Float64Array(size),
+  };
   for (const code of codes) {
     if (code.prefixBits > LOOKUP_BITS || code.prefixBits === 0 || code.isSwitch || code.totalBits !== code.prefixBits) continue;
     const free = LOOKUP_BITS - code.prefixBits;
@@ -223,7 +228,9 @@ export class HuffmanDecoder {
       let code: HuffmanCode | undefined;
       if (position < totalBits) {
         const at = position >>> 3;
-        const window = (((byteOr0(bytes, at) << 16) | (byteOr0(bytes, at + 1) << 8) | byteOr0(bytes, at + 2)) >>> (24 - LOOKUP_BITS - (position & 7))) & ((1 << LOOKUP_BITS) - 1);
+        const window =
+          (((byteOr0(bytes, at) << 16) | (byteOr0(bytes, at + 1) << 8) | byteOr0(bytes, at + 2)) >>> (24 - LOOKUP_BITS - (position & 7))) &
+          ((1 << LOOKUP_BITS) - 1);
         const found = lookup[window];
         if (found > 0 && totalBits - position >= codes[found - 1].prefixBits) {
           code = codes[found - 1];

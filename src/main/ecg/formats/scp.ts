@@ -173,7 +173,15 @@ function decodeReferenceBeat(
   if (referenceLength === 0) throw new EcgFormatError('CORRUPT', 'SCP section 4 gives the reference beat a length of 0');
   assertSampleBudget(definitions.leads.length, referenceLength, 'SCP-ECG reference beat');
   const leads = definitions.leads.map((_, index) => {
-    return decodeLeadStream(median.streams[index], referenceLength, median.differenceOrder, huffman, `SCP reference beat lead ${index + 1}`, false, median.nanovoltsPerUnit);
+    return decodeLeadStream(
+      median.streams[index],
+      referenceLength,
+      median.differenceOrder,
+      huffman,
+      `SCP reference beat lead ${index + 1}`,
+      false,
+      median.nanovoltsPerUnit,
+    );
   });
   return { sampleRateHz: 1e6 / median.sampleIntervalUs, leads };
 }

@@ -24,16 +24,19 @@ describe('SCP Huffman decoding (default table)', () => {
 
   it('decodes every value, and stops after the asked count even inside a two-code look-up', () => {
     fc.assert(
-      fc.property(fc.array(fc.oneof(fc.integer({ min: -2, max: 2 }), fc.integer({ min: -128, max: 127 }), fc.integer({ min: -32768, max: 32767 })), {
-        minLength: 1,
-        maxLength: 400,
-      }), (values) => {
-        const stream = encodeDefault(values);
-        expect(Array.from(decoder.decode(stream, values.length, 'test'))).toEqual(values.map((v) => v + 0));
-        for (const count of [values.length - 1, values.length >> 1, 1]) {
-          expect(Array.from(decoder.decode(stream, count, 'test'))).toEqual(values.slice(0, count).map((v) => v + 0));
-        }
-      }),
+      fc.property(
+        fc.array(fc.oneof(fc.integer({ min: -2, max: 2 }), fc.integer({ min: -128, max: 127 }), fc.integer({ min: -32768, max: 32767 })), {
+          minLength: 1,
+          maxLength: 400,
+        }),
+        (values) => {
+          const stream = encodeDefault(values);
+          expect(Array.from(decoder.decode(stream, values.length, 'test'))).toEqual(values.map((v) => v + 0));
+          for (const count of [values.length - 1, values.length >> 1, 1]) {
+            expect(Array.from(decoder.decode(stream, count, 'test'))).toEqual(values.slice(0, count).map((v) => v + 0));
+          }
+        },
+      ),
       { numRuns: 300, seed: 11 },
     );
   });
