@@ -10,7 +10,7 @@ import {
 import { crc32 as zlibCrc32 } from 'node:zlib';
 import { EcgFormatError } from './errors';
 import { withDetails, type EcgReader } from './reader';
-import { markRangeProven, rangeProven } from './sample-check';
+import { assertSamplesValid, markRangeProven, rangeProven } from './sample-check';
 import { childElements, firstChild, ownText, parseXml, sniffRootElement, textValue, type XmlElement } from './xml';
 
 /**
@@ -167,8 +167,12 @@ function toEcgLead(lead: StoredLead): EcgLead {
     microvolts[i] = value;
     if (!(value <= max && value >= -max)) inRange = false;
   }
+  const checked = { name: lead.name, microvolts };
+  // Refused here, not only by index.ts's final check: the reader is called directly too (its property test found a
+  // one-byte flip of the amplitude per bit, 4.88 → 4088, that gave 15.8 V samples).
   if (inRange) markRangeProven(microvolts);
-  return { name: lead.name, microvolts };
+  else assertSamplesValid(checked, 'GE MUSE');
+  return checked;
 }
 
 function readRhythm(root: XmlElement): { sampleRateHz: number; leads: EcgLead[] } {

@@ -148,6 +148,18 @@ describe('museReader on built documents', () => {
     ['a rhythm block without leads', { rhythm: [] }, 'NO_SIGNAL'],
     ['an amplitude unit it does not know', { rhythm: [{ id: 'I', raw: [1], units: 'FURLONGS' }] }, 'UNSUPPORTED_VARIANT'],
     ['a zero sample rate', { rhythm: [{ id: 'I', raw: [1] }], sampleBase: 0 }, 'CORRUPT'],
+    // The property test's counterexample: one byte of "4.88" flipped to "4088" gave lead III 15.8 V.
+    ['an amplitude per bit that makes volts', { rhythm: [{ id: 'III', raw: [3871, 0], unitsPerBit: 4088 }] }, 'BAD_SAMPLE'],
+    [
+      'the same in a lead that feeds the derived ones',
+      {
+        rhythm: [
+          { id: 'I', raw: [3871, 0], unitsPerBit: 4088 },
+          { id: 'II', raw: [0, 0] },
+        ],
+      },
+      'BAD_SAMPLE',
+    ],
   ])('refuses %s', (_label, spec, code) => {
     expect(codeOf(() => readMuse(museBytes(spec)))).toBe(code);
   });
