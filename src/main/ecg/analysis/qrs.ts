@@ -43,6 +43,16 @@ const SHAPE_BAND_LOW_HZ = 1;
 const SHAPE_BAND_HIGH_HZ = 40;
 /** Training period for the initial levels. */
 const LEARNING_SECONDS = 2;
+/**
+ * Past this many median cycles with no beat, and search-back finding none, the threshold halves with every further
+ * cycle: levels learnt during a burst of artefact otherwise stay above every later beat (a 10 s burst of 1.5 mV
+ * left the detector blind for the rest of the record). It never falls below the threshold a long run of beats
+ * sets over a noiseless baseline (THRESHOLD_FRACTION of their median height, LONG_HISTORY beats), so a real pause or
+ * asystole is not filled with noise (a floor at the search-back fraction of that let 20 µV of noise through).
+ */
+const BLIND_CYCLES = Number(process.env.BLIND_CYCLES ?? 5);
+/** Beats behind the decay's floor: enough that a burst's worth of artefact taken for beats is not their median. */
+const LONG_HISTORY = 64;
 
 export interface QrsFeatures {
   /** Band-passed signal (µV; its magnitude summed over leads for several leads), to place each detection. */
@@ -187,10 +197,23 @@ function classifyPeaks(features: QrsFeatures, peaks: readonly number[], sampleRa
   /** Peaks seen since the last beat and rejected: the search-back candidates. */
   let rejected: number[] = [];
 
+  /** Where the pass stands: the threshold decays with the time since the last beat (BLIND_CYCLES). */
+  let now = 0;
+  const blindCycles = () => {
+    const last = beats[beats.length - 1];
+    if (!last || rrs.length < 2) return 0;
+    return (now - last.index) / median(rrs) - BLIND_CYCLES;
+  };
+  /** Heights of the last LONG_HISTORY beats, for the decay's floor. */
+  const longHeights: number[] = [];
   const threshold = () => {
     const noise = median(noiseHeights);
     const signal = heights.length > 0 ? median(heights) : noise;
-    return noise + THRESHOLD_FRACTION * (signal - noise);
+    const level = noise + THRESHOLD_FRACTION * (signal - noise);
+    const blind = blindCycles();
+    if (blind <= 0) return level;
+    const floor = THRESHOLD_FRACTION * median(longHeights);
+    return Math.min(level, Math.max(floor, level * 0.5 ** blind));
   };
   const slopeAt = (peak: number) => maxIn(slope, peak - slopeHalfWidth, peak + slopeHalfWidth);
   /** A candidate soon after a beat with much gentler slopes is that beat's T wave. */
@@ -200,8 +223,15 @@ function classifyPeaks(features: QrsFeatures, peaks: readonly number[], sampleRa
   };
   const accept = (peak: number) => {
     const last = beats[beats.length - 1];
+    // A beat found only by the decayed threshold: the levels held were the artefact's; learn them again from it.
+    if (blindCycles() > 0) {
+      heights.length = 0;
+      noiseHeights.length = 0;
+      noiseHeights.push(0);
+    }
     if (last) pushBounded(rrs, peak - last.index);
     pushBounded(heights, integrated[peak]);
+    pushBounded(longHeights, integrated[peak], LONG_HISTORY);
     beats.push({ index: peak, slope: slopeAt(peak) });
   };
   const rejectAsNoise = (peak: number) => {
@@ -244,6 +274,7 @@ function classifyPeaks(features: QrsFeatures, peaks: readonly number[], sampleRa
 
   for (let index = 0; index < peaks.length; index++) {
     const peak = peaks[index];
+    now = peak;
     searchBack(peak);
     const last = beats[beats.length - 1];
     if ((last && peak - last.index < refractory) || integrated[peak] <= threshold() || isTWave(peak) || isPWave(index)) {

@@ -213,6 +213,36 @@ describe('the screen leaves unreadable stretches out of its beats', () => {
       if (found < truth / 2) expect(isMarked, `${from}–${from + 10} s: ${found} of ${truth} beats found`).toBe(true);
     }
   });
+
+  it('after a burst that set its levels above every beat, the detector finds the beats again within seconds', () => {
+    const fs = 360;
+    const ecg = syntheticEcg({ sampleRateHz: fs, seconds: 60, heartRateBpm: 75, leads: ['II', 'V1'], noiseMicrovolts: 20 });
+    const noisy = ecg.leads.map((lead) => ({ ...lead, microvolts: withBurst(lead.microvolts, fs, 30, 40, 1500) }));
+    const detected = detectRecordBeats(record(fs, noisy));
+    // Before the threshold decayed past BLIND_CYCLES median cycles without a beat, it found none of these 25 beats.
+    const after = (beats: ArrayLike<number>) => Array.from(beats).filter((b) => b >= 46 * fs);
+    const score = scoreQrs(after(ecg.beats), after(detected), { sampleRateHz: fs, scoreFromSeconds: 0 });
+    expect(score.truePositives).toBe(after(ecg.beats).length);
+    expect(score.falsePositives).toBe(0);
+  });
+
+  it('a real pause is not filled with noise while the threshold decays', () => {
+    const fs = 360;
+    const ecg = syntheticEcg({ sampleRateHz: fs, seconds: 60, heartRateBpm: 75, leads: ['II', 'V1'], noiseMicrovolts: 20 });
+    // 15 s of asystole: the complexes between 30 and 45 s removed, the amplifier noise left.
+    const quiet = gaussianNoise(ecg.leads[0].microvolts.length, 20, 9);
+    const paused = ecg.leads.map((lead) => ({ ...lead, microvolts: lead.microvolts.map((v, i) => (i >= 30 * fs && i < 45 * fs ? quiet[i] : v)) }));
+    const detected = Array.from(detectRecordBeats(record(fs, paused)));
+    expect(detected.filter((b) => b >= 30.3 * fs && b < 44.9 * fs)).toEqual([]);
+    const afterPause = ecg.beats.filter((b) => b >= 46 * fs);
+    expect(
+      scoreQrs(
+        afterPause,
+        detected.filter((b) => b >= 46 * fs),
+        { sampleRateHz: fs, scoreFromSeconds: 0 },
+      ).truePositives,
+    ).toBe(afterPause.length);
+  });
 });
 
 const BURST_MICROVOLTS = 900;
