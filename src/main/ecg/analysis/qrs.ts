@@ -50,7 +50,7 @@ const LEARNING_SECONDS = 2;
  * sets over a noiseless baseline (THRESHOLD_FRACTION of their median height, LONG_HISTORY beats), so a real pause or
  * asystole is not filled with noise (a floor at the search-back fraction of that let 20 µV of noise through).
  */
-const BLIND_CYCLES = Number(process.env.BLIND_CYCLES ?? 5);
+const BLIND_CYCLES = 5;
 /** Beats behind the decay's floor: enough that a burst's worth of artefact taken for beats is not their median. */
 const LONG_HISTORY = 64;
 
