@@ -416,7 +416,8 @@ export function frontalAxis(leadI: Float32Array, leadAvf: Float32Array, onset: n
   const level = (lead: Float32Array) => lead[levelAt];
   const x = netArea(leadI, onset, offset, level(leadI));
   const y = (2 / Math.sqrt(3)) * netArea(leadAvf, onset, offset, level(leadAvf));
-  if (x === 0 && y === 0) return undefined;
+  // A level taken inside a gap (NaN) gives no area to judge by: no axis rather than NaN.
+  if (!Number.isFinite(x) || !Number.isFinite(y) || (x === 0 && y === 0)) return undefined;
   const degrees = (Math.atan2(y, x) * 180) / Math.PI;
   return degrees === -180 ? 180 : degrees;
 }
@@ -439,7 +440,7 @@ function chordAxis(leadI: Float32Array, leadAvf: Float32Array, from: number, to:
   if (to <= from) return undefined;
   const x = areaAboveChord(leadI, from, to);
   const y = (2 / Math.sqrt(3)) * areaAboveChord(leadAvf, from, to);
-  if (x === 0 && y === 0) return undefined;
+  if (!Number.isFinite(x) || !Number.isFinite(y) || (x === 0 && y === 0)) return undefined;
   const degrees = (Math.atan2(y, x) * 180) / Math.PI;
   return degrees === -180 ? 180 : degrees;
 }
