@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -30,6 +31,23 @@ describe('cutting a Bundle into its entries', () => {
     expect(entriesOf('{"entry": "not an array"}')).toEqual([]);
     expect(() => entriesOf('{"entry":[{"a":1},{"b":')).toThrow(SyntaxError);
     expect(() => entriesOf('{"entry":[{"a":"unterminated')).toThrow(SyntaxError);
+  });
+
+  it('agrees with JSON.parse on any bundle of JSON values, compact or indented (1,000 bundles)', () => {
+    fc.assert(
+      fc.property(
+        fc.dictionary(fc.string(), fc.jsonValue({ maxDepth: 3 })),
+        fc.array(fc.jsonValue({ maxDepth: 4 }), { maxLength: 6 }),
+        fc.constantFrom(undefined, 1, '\t'),
+        (others, values, indent) => {
+          const entry = values.map((value) => ({ resource: value }));
+          const bundle = { ...others, entry };
+          // JSON.stringify keeps the last "entry" key, which is ours: the text has one top-level entry array.
+          expect(entriesOf(JSON.stringify(bundle, null, indent))).toEqual(JSON.parse(JSON.stringify(entry)));
+        },
+      ),
+      { numRuns: 1_000 },
+    );
   });
 
   it('agrees with JSON.parse on the R4 type definitions', () => {
