@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { measureEcg } from '../../../../src/main/ecg/analysis/measure';
 import { STANDARD_LEADS, type EcgGap, type EcgMeasurements, type EcgRecord } from '../../../../src/shared/ecg';
+import { ECG_STATEMENTS, ecgStatements } from '../../../../src/shared/ecg-statements';
 import { seededRandom } from '../../../support/ecg-noise';
 import { syntheticEcg } from './synthetic-ecg';
 
@@ -66,7 +67,7 @@ function expectSane(m: EcgMeasurements, durationS: number): void {
 }
 
 describe('measureEcg on hostile signals', () => {
-  it('never throws, never reports a non-finite figure or a stretch outside the record (150 records)', () => {
+  it('never throws, never reports a non-finite figure or a stretch outside the record, and the statements stay coherent (150 records)', () => {
     fc.assert(
       fc.property(
         fc.constantFrom(100, 250, 360, 500, 1000),
@@ -77,7 +78,21 @@ describe('measureEcg on hostile signals', () => {
         (sampleRateHz, leadCount, heartRateBpm, segments, seed) => {
           const record = hostileRecord(sampleRateHz, leadCount, heartRateBpm, segments, seed);
           const durationS = record.leads[0].microvolts.length / sampleRateHz;
-          expectSane(measureEcg(record), durationS);
+          const measurements = measureEcg(record);
+          expectSane(measurements, durationS);
+          // The automatic statements read these figures: known codes, each once, no two that exclude each other,
+          // every criterion's figure finite.
+          for (const sex of ['M', 'F', null] as const) {
+            const statements = ecgStatements({ measurements, sex, adult: true });
+            const codes = statements.map((statement) => statement.code);
+            expect(codes.every((code) => ECG_STATEMENTS.includes(code))).toBe(true);
+            expect(new Set(codes).size).toBe(codes.length);
+            expect(codes.filter((code) => code.startsWith('sinus')).length).toBeLessThanOrEqual(1);
+            expect(codes.includes('leftAxisDeviation') && codes.includes('rightAxisDeviation')).toBe(false);
+            for (const { criterion } of statements) {
+              for (const value of Object.values(criterion)) if (typeof value === 'number') expect(Number.isFinite(value)).toBe(true);
+            }
+          }
         },
       ),
       {
