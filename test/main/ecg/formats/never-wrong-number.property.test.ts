@@ -67,7 +67,11 @@ function mutate(bytes: Uint8Array, m: Mutation): Uint8Array {
 /** Scales from ordinary to absurd: a reader must refuse the absurd ones rather than return them. */
 const scale = fc.oneof(fc.double({ min: 0.01, max: 20, noNaN: true }), fc.constantFrom(1e6, 1e12, 1e30, 1e-30, 3.4e38));
 const raw16 = (length: number) => fc.array(fc.integer({ min: -32768, max: 32767 }), { minLength: length, maxLength: length });
-const RUNS = { numRuns: 120 };
+/**
+ * Enough runs that each format's "decoded more than 10" floor holds whatever the seed: at 120 about 20 Philips
+ * mutants decoded on average and a fresh-clone CI run once saw 9.
+ */
+const RUNS = { numRuns: 600 };
 
 describe('no reader returns a non-finite or out-of-range sample outside a declared gap (issue 11.1)', () => {
   it('DICOM', async () => {
