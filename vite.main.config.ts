@@ -35,8 +35,10 @@ function copyRuntimeAssets(): Plugin {
     writeBundle() {
       for (const asset of runtimeAssets()) {
         const to = path.join(outDir, asset.to);
+        const from = statSync(asset.from);
+        const copied = existsSync(to) ? statSync(to) : undefined;
         // Every main-target entry builds with this config into the same folder: copy once per change.
-        if (existsSync(to) && statSync(to).size === statSync(asset.from).size && statSync(to).mtimeMs >= statSync(asset.from).mtimeMs) continue;
+        if (copied && copied.size === from.size && copied.mtimeMs >= from.mtimeMs) continue;
         mkdirSync(path.dirname(to), { recursive: true });
         copyFileSync(asset.from, to);
       }

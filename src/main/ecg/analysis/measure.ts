@@ -3,6 +3,7 @@ import { filterEcg } from './filters';
 import { removePacingSpikes } from './pacing';
 import { detectQrsMultiLead } from './qrs';
 import { deadStretches, GATED_REASONS, markedStretches, readableBeats, recordQuality, unreadableStretches, type SampleStretch } from './sqi';
+import { median } from './stats';
 
 /**
  * Global ECG intervals the way 12-lead carts measure them: detect the complexes, average the beats of the dominant
@@ -63,13 +64,6 @@ export interface WaveBoundaries {
   qrsOnset: number;
   qrsOffset: number;
   tEnd?: number;
-}
-
-function median(values: number[]): number {
-  if (values.length === 0) return NaN;
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
 function percentile(values: ArrayLike<number>, fraction: number): number {
@@ -416,7 +410,14 @@ export function frontalAxis(leadI: Float32Array, leadAvf: Float32Array, onset: n
   const level = (lead: Float32Array) => lead[levelAt];
   const x = netArea(leadI, onset, offset, level(leadI));
   const y = (2 / Math.sqrt(3)) * netArea(leadAvf, onset, offset, level(leadAvf));
-  // A level taken inside a gap (NaN) gives no area to judge by: no axis rather than NaN.
+  return axisDegrees(x, y);
+}
+
+/**
+ * The frontal angle of the net areas (x from lead I, y from aVF rescaled), −180 < axis ≤ 180. No axis when there is
+ * no area, or when a level was taken inside a gap (NaN): nothing to judge by, and never NaN on the screen.
+ */
+function axisDegrees(x: number, y: number): number | undefined {
   if (!Number.isFinite(x) || !Number.isFinite(y) || (x === 0 && y === 0)) return undefined;
   const degrees = (Math.atan2(y, x) * 180) / Math.PI;
   return degrees === -180 ? 180 : degrees;
@@ -440,9 +441,7 @@ function chordAxis(leadI: Float32Array, leadAvf: Float32Array, from: number, to:
   if (to <= from) return undefined;
   const x = areaAboveChord(leadI, from, to);
   const y = (2 / Math.sqrt(3)) * areaAboveChord(leadAvf, from, to);
-  if (!Number.isFinite(x) || !Number.isFinite(y) || (x === 0 && y === 0)) return undefined;
-  const degrees = (Math.atan2(y, x) * 180) / Math.PI;
-  return degrees === -180 ? 180 : degrees;
+  return axisDegrees(x, y);
 }
 
 /** Root mean square of successive RR differences ÷ mean RR (Dash et al. 2009, atrial fibrillation screening). */

@@ -1,5 +1,6 @@
 import { butterworthHighPass, butterworthLowPass, filterZeroPhase } from './filters';
 import { removePacingSpikes } from './pacing';
+import { median } from './stats';
 
 /**
  * QRS detection in the Pan–Tompkins family (Pan & Tompkins 1985; Hamilton & Tompkins 1986), written for offline
@@ -135,12 +136,6 @@ export function integralPeaks(integrated: Float32Array, halfWidth: number): numb
     if (isHighest && (peaks.length === 0 || i - peaks[peaks.length - 1] > halfWidth)) peaks.push(i);
   }
   return peaks;
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
 function maxIn(values: Float32Array, from: number, to: number): number {

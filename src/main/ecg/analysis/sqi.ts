@@ -1,4 +1,5 @@
 import { butterworthHighPass, butterworthLowPass, filterZeroPhase } from './filters';
+import { median } from './stats';
 
 /**
  * Signal quality per short window, from published, record-independent indices, so stretches no one can read are
@@ -128,7 +129,7 @@ export function lengthTransformBeats(signal: Float32Array, sampleRateHz: number)
     for (let i = s; i < s + fs; i++) max = Math.max(max, transform[i]);
     firstPeaks.push(max);
   }
-  const levels: number[] = [median(firstPeaks)];
+  const levels: number[] = [firstPeaks.length > 0 ? median(firstPeaks) : 0];
   let threshold = levels[0] * LENGTH_THRESHOLD_FRACTION;
   const refractory = Math.round(LENGTH_REFRACTORY_SECONDS * fs);
   const decay = Math.round(LENGTH_DECAY_SECONDS * fs);
@@ -175,13 +176,6 @@ export function lengthTransformBeats(signal: Float32Array, sampleRateHz: number)
 
 // ---------------------------------------------------------------------------------------------------------------
 // The indices, each a small pure function over [from, to).
-
-function median(values: readonly number[]): number {
-  if (values.length === 0) return 0;
-  const sorted = [...values].sort((a, b) => a - b);
-  const m = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[m] : (sorted[m - 1] + sorted[m]) / 2;
-}
 
 /**
  * 2·matched / (n₁ + n₂) over the beats in [from, to): each beat of `a` matched at most once to the nearest unused
