@@ -47,6 +47,9 @@ export function PatientFollowupPage() {
   // Clinicians record the visit; nurses a phone contact (spec A3).
   const ContactForm = clinician ? VisitForm : PhoneContactForm;
   const open = history?.enrolments.filter((e) => e.endedOn === null) ?? [];
+  // The history and the states reload apart after an enrolment; a disease the history already shows enrolled is
+  // never also offered as a proposal, whichever answer arrives first.
+  const proposed = states.filter((e) => e.state === 'proposed' && !open.some((o) => o.disease === e.disease)).map((e) => e.disease);
   const chosen = disease && open.some((e) => e.disease === disease) ? disease : (open[0]?.disease ?? null);
 
   if (!patient || !history) return <section className="page">{error ? <ErrorText error={error} /> : <p className="muted">{t('loading')}</p>}</section>;
@@ -70,7 +73,7 @@ export function PatientFollowupPage() {
         patientId={patientId}
         birthDate={patient.birthDate}
         enrolments={history.enrolments}
-        proposed={states.filter((e) => e.state === 'proposed').map((e) => e.disease)}
+        proposed={proposed}
         clinician={clinician}
         today={today}
         onChanged={reload}
