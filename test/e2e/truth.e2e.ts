@@ -35,8 +35,9 @@ describe('one patient, one truth (issue 14)', () => {
     await expect.poll(() => page.getByTestId('reminder-row').first().textContent()).toContain('赵强');
     expect(held()).toBeGreaterThanOrEqual(2);
     await expect.poll(() => page.getByRole('button', { name: /^已逾期/ }).textContent()).toMatch(/已逾期\s*1$/);
-    expect(await page.getByText('工作站已锁定，请解锁后继续').count()).toBe(0);
-    expect(await page.locator('.reminder-kinds .count', { hasText: '…' }).count()).toBe(0);
+    // Each kind's count is its own resource: all of them settle, none stays on "…" or on the lock message.
+    await expect.poll(() => page.locator('.reminder-kinds .count', { hasText: '…' }).count()).toBe(0);
+    await expect.poll(() => page.getByText('工作站已锁定，请解锁后继续').count()).toBe(0);
   });
 
   it("one blood-pressure history: clinic vitals and follow-up visits in the chart and the follow-up trend; the follow-up form offers the day's vitals", async () => {
