@@ -46,10 +46,11 @@ import { readEcgFile } from '../src/main/ecg/formats/index';
 import { normaliseLeads } from '../src/main/ecg/analysis/record';
 import type { EcgRecord } from '../src/shared/ecg';
 import { wfdbReader } from '../src/main/ecg/formats/wfdb';
-import { hasSharedSamples, samplePath } from '../test/support/shared-samples';
+import { diskInput, hasSharedSamples, samplePath } from '../test/support/shared-samples';
 import { syntheticEcg } from '../test/main/ecg/analysis/synthetic-ecg';
 import { addNoiseAtSnr, nstNoise, qrsSignalPower } from '../test/support/ecg-noise';
-import { diskInput } from '../test/support/shared-samples';
+import { median } from '../src/main/ecg/analysis/stats';
+import { round } from './stats';
 
 const MIT_RECORDS = ['100', '103', '105', '208'];
 const PASSES = 3;
@@ -103,14 +104,6 @@ function syntheticSignals(): Signal[] {
   const ecg = syntheticEcg({ sampleRateHz: 360, seconds: 1800, heartRateBpm: 75, noiseMicrovolts: 20, mainsMicrovolts: 50, wanderMicrovolts: 200 });
   return [{ record: normaliseLeads({ format: 'device', sampleRateHz: 360, leads: ecg.leads }) }];
 }
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-}
-
-const round = (value: number, digits: number) => Math.round(value * 10 ** digits) / 10 ** digits;
 
 const NOISE_SNRS_DB = [24, 18, 12, 6, 0, -6];
 
