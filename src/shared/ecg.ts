@@ -101,16 +101,21 @@ export function sampleCount(record: EcgRecord): number {
  * A field is absent when it cannot be measured: no P wave (e.g. atrial fibrillation) leaves PR out; no limb
  * leads leave the axis out; fewer than two beats leave rate and every interval out.
  */
+/** Why a stretch of the recording is marked (the contract's enum is built from this list). */
+export const ECG_QUALITY_REASONS = ['flat', 'saturated', 'invalid', 'beats-disagree', 'calibration'] as const;
+
 /**
  * A stretch of the recording the signal-quality index judged (src/main/ecg/analysis/sqi.ts), in seconds from the
  * start. `flat`, `saturated` and `invalid` stretches are unreadable: their detections are not counted as beats.
  * `beats-disagree` stretches are noisy: two independent detectors disagree there (bSQI < 0.6); they are marked
  * for the reader but their beats still count, because dropping them loses more real beats than false ones.
+ * `calibration` is the device's calibration pulse at the start or end of the file (a staircase in every lead):
+ * not ECG, not analysed.
  */
 export interface EcgQualityStretch {
   startS: number;
   endS: number;
-  reason: 'flat' | 'saturated' | 'invalid' | 'beats-disagree';
+  reason: (typeof ECG_QUALITY_REASONS)[number];
 }
 
 export interface EcgMeasurements {

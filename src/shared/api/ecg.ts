@@ -3,7 +3,7 @@ import { float32Schema } from './binary';
 import { method } from './define';
 import { id } from './fields';
 import { fileHandleSchema } from './files';
-import { STANDARD_LEADS } from '../ecg';
+import { ECG_QUALITY_REASONS, STANDARD_LEADS } from '../ecg';
 
 const staff = ['admin', 'doctor', 'nurse'] as const;
 const clinicians = ['admin', 'doctor'] as const;
@@ -24,7 +24,7 @@ export const ecgMeasurementsSchema = z.object({
   rrIrregularity: z.number().optional(),
   qrsAmplitudes: z.partialRecord(z.enum(STANDARD_LEADS), z.object({ rUv: z.number(), sUv: z.number() })).optional(),
   sokolowLyonUv: z.number().optional(),
-  qualityStretches: z.array(z.object({ startS: z.number(), endS: z.number(), reason: z.enum(['flat', 'saturated', 'invalid', 'beats-disagree']) })).optional(),
+  qualityStretches: z.array(z.object({ startS: z.number(), endS: z.number(), reason: z.enum(ECG_QUALITY_REASONS) })).optional(),
   beatCount: z.number().int(),
   medianBeatCount: z.number().int(),
 });

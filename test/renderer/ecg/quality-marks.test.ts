@@ -42,6 +42,7 @@ describe('unreadable and noisy stretches on the paper', () => {
     ['saturated', 'unreadable'],
     ['invalid', 'unreadable'],
     ['beats-disagree', 'noisy'],
+    ['calibration', 'unreadable'],
   ] as const)('%s is shown as %s', (reason, kind) => {
     expect(qualityKind(reason)).toBe(kind);
   });

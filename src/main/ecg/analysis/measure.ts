@@ -1,8 +1,18 @@
-import { STANDARD_LEADS, type EcgMeasurements, type EcgRecord, type StandardLead } from '../../../shared/ecg';
+import { STANDARD_LEADS, type EcgMeasurements, type EcgQualityStretch, type EcgRecord, type StandardLead } from '../../../shared/ecg';
 import { filterEcg } from './filters';
 import { removePacingSpikes } from './pacing';
 import { detectQrsMultiLead } from './qrs';
-import { deadStretches, GATED_REASONS, markedStretches, readableBeats, recordQuality, unreadableStretches, type SampleStretch } from './sqi';
+import {
+  calibrationStretches,
+  deadStretches,
+  GATED_REASONS,
+  markedStretches,
+  mergeStretches,
+  readableBeats,
+  recordQuality,
+  unreadableStretches,
+  type SampleStretch,
+} from './sqi';
 import { median } from './stats';
 
 /**
@@ -487,13 +497,27 @@ function usableLeadsOf(record: EcgRecord): EcgRecord['leads'] {
 }
 
 /**
- * The leads as analysis sees them: pacemaker stimuli bridged (before filtering, which would smear a 1 ms pulse into
- * a QRS-like bump), then the measurement band, zero phase.
+ * The leads as analysis sees them: a calibration pulse at either end held at the neighbouring ECG sample and
+ * pacemaker stimuli bridged (both before filtering: the zero-phase filter would ring a 1 mV step back into the
+ * last beats, and smear a 1 ms pulse into a QRS-like bump), then the measurement band, zero phase.
  */
 function analysisLeads(record: EcgRecord): Float32Array[] {
-  return usableLeadsOf(record).map((lead) =>
-    filterEcg(removePacingSpikes(lead.microvolts, record.sampleRateHz).signal, record.sampleRateHz, MEASUREMENT_FILTER, 'zero-phase'),
+  const leads = usableLeadsOf(record).map((lead) => lead.microvolts);
+  const calibration = calibrationStretches(leads, record.sampleRateHz);
+  return leads.map((samples) =>
+    filterEcg(removePacingSpikes(heldOver(samples, calibration), record.sampleRateHz).signal, record.sampleRateHz, MEASUREMENT_FILTER, 'zero-phase'),
   );
+}
+
+/** `samples` with each stretch replaced by the sample just outside it (a copy; the samples themselves when none). */
+function heldOver(samples: Float32Array, stretches: readonly SampleStretch[]): Float32Array {
+  if (stretches.length === 0) return samples;
+  const out = samples.slice();
+  for (const { startSample, endSample } of stretches) {
+    const held = startSample > 0 ? samples[startSample - 1] : endSample < samples.length ? samples[endSample] : 0;
+    out.fill(held, startSample, endSample);
+  }
+  return out;
 }
 
 /**
@@ -556,10 +580,18 @@ export function measureEcg(record: EcgRecord): EcgMeasurements {
   const detected = detectBetweenDead(record, filtered);
   // Stretches with nothing readable in them give no beats, no intervals and nothing to the median beat.
   const quality = recordQualityOf(record, detected);
-  const gaps = unreadableStretches(quality.windows, GATED_REASONS);
+  // A device's calibration pulse at either end is no ECG: never beats, RR or median beat, and marked on the paper.
+  const calibration = calibrationStretches(
+    usableLeads.map((lead) => lead.microvolts),
+    fs,
+  );
+  const gaps = mergeStretches([...unreadableStretches(quality.windows, GATED_REASONS), ...calibration]);
   const beats = readableBeats(detected, gaps);
   const result: EcgMeasurements = { beatCount: beats.length, medianBeatCount: 0 };
-  const marked = markedStretches(quality.windows);
+  const marked: { startSample: number; endSample: number; reason: EcgQualityStretch['reason'] }[] = [
+    ...markedStretches(quality.windows),
+    ...calibration.map((c) => ({ ...c, reason: 'calibration' as const })),
+  ].sort((a, b) => a.startSample - b.startSample);
   if (marked.length > 0) {
     result.qualityStretches = marked.map((m) => ({ startS: round(m.startSample / fs, 3), endS: round(m.endSample / fs, 3), reason: m.reason }));
   }

@@ -356,9 +356,66 @@ function decidingVote<T>(perLead: readonly (T | undefined)[]): T | undefined {
 }
 
 /**
- * The stretches of a record with nothing to read (flat, at the rail, invalid), found before any detection: the
- * screen's detector runs on the stretches between them, each learning its levels afresh, so a rail or lead-off
- * episode does not leave it blind for the rest of the record.
+ * A device's calibration signal is a staircase: every lead holds exactly one value for tens of milliseconds, steps,
+ * holds the next (Philips carts store 10 s of ECG and then a second of 0 → 1 mV → 0 in every lead; BRAVEHEART's
+ * Philips loader notes the same). ECG never holds every lead exactly still that long, run after run: a 40 ms run
+ * is 20 samples at 500 Hz, and the quietest TP segment moves at least one lead by a bit within a few samples.
+ */
+const CALIBRATION_RUN_SECONDS = 0.04;
+/** Shorter staircases at an edge are left to the detector (nothing there could be taken for a beat anyway). */
+const CALIBRATION_MIN_SECONDS = 0.1;
+
+/**
+ * Samples at one edge of the record (its end when `fromEnd`) that form a calibration staircase: at least two runs,
+ * each at least CALIBRATION_RUN_SECONDS with every lead exactly constant (a NaN is never constant), reaching the
+ * edge. One run alone is a flat line, not a calibration signal, and is left to the flat-line rule.
+ */
+function calibrationEdge(leads: readonly Float32Array[], n: number, sampleRateHz: number, fromEnd: boolean): number {
+  const minRun = Math.max(2, Math.round(CALIBRATION_RUN_SECONDS * sampleRateHz));
+  /** Sample k (1 ≤ k < n) repeats sample k − 1 in every lead. */
+  const repeats = (k: number) => leads.every((lead) => lead[k] === lead[k - 1]);
+  let length = 0;
+  let runs = 0;
+  while (length < n) {
+    // The run that starts at the edge side of what is not yet taken, grown inwards.
+    let run = 1;
+    while (length + run < n && repeats(fromEnd ? n - length - run : length + run)) run++;
+    if (run < minRun) break;
+    length += run;
+    runs++;
+  }
+  return runs >= 2 && length >= CALIBRATION_MIN_SECONDS * sampleRateHz ? length : 0;
+}
+
+/** The calibration staircases at the start and the end of a record (see calibrationEdge); not ECG, not analysed. */
+export function calibrationStretches(rawLeads: readonly Float32Array[], sampleRateHz: number): SampleStretch[] {
+  const n = rawLeads[0]?.length ?? 0;
+  if (n < 2 || !(sampleRateHz > 0)) return [];
+  const head = calibrationEdge(rawLeads, n, sampleRateHz, false);
+  if (head === n) return [{ startSample: 0, endSample: n }];
+  const tail = calibrationEdge(rawLeads, n, sampleRateHz, true);
+  const out: SampleStretch[] = [];
+  if (head > 0) out.push({ startSample: 0, endSample: head });
+  if (tail > 0) out.push({ startSample: Math.max(head, n - tail), endSample: n });
+  return out;
+}
+
+/** Sorted, disjoint stretches covering exactly the samples of `stretches` (touching ones joined). */
+export function mergeStretches(stretches: readonly SampleStretch[]): SampleStretch[] {
+  const out: SampleStretch[] = [];
+  for (const s of [...stretches].sort((a, b) => a.startSample - b.startSample)) {
+    const last = out[out.length - 1];
+    if (last && s.startSample <= last.endSample) last.endSample = Math.max(last.endSample, s.endSample);
+    else out.push({ ...s });
+  }
+  return out;
+}
+
+/**
+ * The stretches of a record with nothing to read (flat, at the rail, invalid, a calibration signal), found before
+ * any detection: the screen's detector runs on the stretches between them, each learning its levels afresh, so a
+ * rail or lead-off episode does not leave it blind for the rest of the record, and a calibration pulse's edges are
+ * not taken for QRS complexes.
  */
 export function deadStretches(rawLeads: readonly Float32Array[], sampleRateHz: number): SampleStretch[] {
   const n = rawLeads[0]?.length ?? 0;
@@ -370,7 +427,8 @@ export function deadStretches(rawLeads: readonly Float32Array[], sampleRateHz: n
     if (last && last.endSample === start) last.endSample = end;
     else out.push({ startSample: start, endSample: end });
   }
-  return out;
+  const calibration = calibrationStretches(rawLeads, sampleRateHz);
+  return calibration.length === 0 ? out : mergeStretches([...out, ...calibration]);
 }
 
 /**

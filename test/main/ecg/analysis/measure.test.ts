@@ -2,9 +2,11 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { readCartReport } from '../../../../src/main/ecg/analysis/cart-report';
 import { referenceBeatSamples, scoreQrs } from '../../../../src/main/ecg/analysis/ec57';
 import { detectRecordBeats, measureEcg } from '../../../../src/main/ecg/analysis/measure';
 import { normaliseLeads } from '../../../../src/main/ecg/analysis/record';
+import { readEcgFile } from '../../../../src/main/ecg/formats/index';
 import type { ReaderInput } from '../../../../src/main/ecg/formats/reader';
 import { wfdbReader } from '../../../../src/main/ecg/formats/wfdb';
 import type { EcgRecord } from '../../../../src/shared/ecg';
@@ -193,6 +195,15 @@ describe.skipIf(!hasSharedSamples)(`measureEcg on the 12-lead shared records${co
     expect(m.qtcBazettMs).toBeLessThanOrEqual(450);
     expect(m.qrsAxisDeg).toBeGreaterThanOrEqual(-30);
     expect(m.qrsAxisDeg).toBeLessThanOrEqual(90);
+  });
+
+  it("takes the Philips file's closing calibration pulse for no beat: its rate is the cart's", async () => {
+    const file = samplePath('philips-xml/129DYPRG.XML');
+    const m = measureEcg(normaliseLeads(await readEcgFile(file)));
+    // 10.5 s of ECG at 41/min, then 0 → 1 mV → 0 in every lead; the pulse's edge was once counted (44/min).
+    expect(m.heartRateBpm).toBe(readCartReport(readFileSync(file))?.measurements.heartRateBpm);
+    expect(m.qualityStretches?.map((s) => s.reason)).toEqual(['calibration']);
+    expect(m.qualityStretches?.[0].endS).toBe(11);
   });
 
   it('matches the annotated rate of twa01 and keeps every interval inside its cardiac cycle (500 Hz)', async () => {

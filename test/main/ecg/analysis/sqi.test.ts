@@ -2,11 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { detectRecordBeats, measureEcg } from '../../../../src/main/ecg/analysis/measure';
 import {
   beatAgreement,
+  calibrationStretches,
   clippedFraction,
   kurtosis,
   leadQuality,
   lengthTransformBeats,
   markedStretches,
+  mergeStretches,
   readableBeats,
   recordQuality,
   unreadableStretches,
@@ -254,3 +256,87 @@ function withBurst(signal: Float32Array, fs: number, fromS: number, toS: number,
   const motion = electrodeMotion(n, fs, seededRandom(4));
   return signal.map((v, i) => (i >= fromS * fs && i < toS * fs ? v + microvolts * (muscle[i] + motion[i]) : v));
 }
+
+/**
+ * A Philips-style calibration trailer in every lead: `zerosS` of 0, `pulseS` at `pulseUv`, `afterS` of 0 (the
+ * 129DYPRG file: 0.16 s, 0.2 s at 1000 µV, 0.1 s).
+ */
+function calibrationSteps(fs: number, pulseUv = 1000, zerosS = 0.16, pulseS = 0.2, afterS = 0.1): Float32Array {
+  const steps = [...Array(Math.round(zerosS * fs)).fill(0), ...Array(Math.round(pulseS * fs)).fill(pulseUv), ...Array(Math.round(afterS * fs)).fill(0)];
+  return Float32Array.from(steps);
+}
+
+const joined = (...parts: Float32Array[]): Float32Array => Float32Array.from(parts.flatMap((part) => Array.from(part)));
+
+const TWELVE_LEADS = [...STANDARD_LEADS];
+/** Samples quantised as carts store them (5 µV per bit): a coarse ADC holds values longer than a float signal. */
+const quantised = (lead: Float32Array) => lead.map((v) => Math.round(v / 5) * 5);
+
+describe('a calibration pulse at either end of the file (not ECG)', () => {
+  const fs = 500;
+  const ecg = syntheticEcg({ sampleRateHz: fs, seconds: 10, heartRateBpm: 41, leads: TWELVE_LEADS, noiseMicrovolts: 5 }).leads.map((l) =>
+    quantised(l.microvolts),
+  );
+  const steps = calibrationSteps(fs);
+
+  it('finds the trailer exactly, in every lead, and nothing on the ECG before it', () => {
+    const leads = ecg.map((lead) => joined(lead, steps));
+    expect(calibrationStretches(leads, fs)).toEqual([{ startSample: 5000, endSample: 5000 + steps.length }]);
+  });
+
+  it('finds a leading pulse the same way', () => {
+    const leads = ecg.map((lead) => joined(steps, lead));
+    expect(calibrationStretches(leads, fs)).toEqual([{ startSample: 0, endSample: steps.length }]);
+  });
+
+  it.each([
+    ['ECG alone, quantised to 5 µV', ecg],
+    ['a flat tail (one run: the flat-line rule, not a pulse)', ecg.map((lead) => joined(lead, new Float32Array(fs)))],
+    ['a pulse shorter than 100 ms', ecg.map((lead) => joined(lead, calibrationSteps(fs, 1000, 0.04, 0.04, 0)))],
+    ['steps of 20 ms (faster than any calibration pulse)', ecg.map((lead) => joined(lead, calibrationSteps(fs, 1000, 0.02, 0.02, 0.02)))],
+  ])('finds none in %s', (_, leads) => {
+    expect(calibrationStretches(leads, fs)).toEqual([]);
+  });
+
+  it('never takes an invalid sample for part of a pulse: the staircase starts after it', () => {
+    const leads = ecg.map((lead, i) => joined(lead, i === 3 ? steps.map((v, k) => (k === 150 ? NaN : v)) : steps));
+    expect(calibrationStretches(leads, fs)).toEqual([{ startSample: 5151, endSample: 5000 + steps.length }]);
+  });
+
+  it('finds none on MIT-BIH-like two-lead records at 360 Hz, 11-bit', () => {
+    const fs360 = 360;
+    const two = syntheticEcg({ sampleRateHz: fs360, seconds: 60, heartRateBpm: 60, leads: ['II', 'V1'], noiseMicrovolts: 3 }).leads.map((l) =>
+      quantised(l.microvolts),
+    );
+    expect(calibrationStretches(two, fs360)).toEqual([]);
+  });
+
+  it('counts no beat on the pulse: rate, beat count and median beat as without it, and the pulse marked', () => {
+    const named = (leads: Float32Array[]) =>
+      record(
+        fs,
+        leads.map((microvolts, i) => ({ name: TWELVE_LEADS[i], microvolts })),
+      );
+    const without = measureEcg(named(ecg));
+    const withPulse = measureEcg(named(ecg.map((lead) => joined(lead, steps))));
+    expect(withPulse.heartRateBpm).toBe(without.heartRateBpm);
+    expect(withPulse.beatCount).toBe(without.beatCount);
+    expect(withPulse.rrIrregularity).toBe(without.rrIrregularity);
+    expect(withPulse.qtMs).toBe(without.qtMs);
+    expect(withPulse.qualityStretches).toEqual([{ startS: 10, endS: 10.46, reason: 'calibration' }]);
+  });
+
+  it('merges stretches into sorted, disjoint ones', () => {
+    expect(
+      mergeStretches([
+        { startSample: 50, endSample: 60 },
+        { startSample: 0, endSample: 10 },
+        { startSample: 10, endSample: 20 },
+        { startSample: 55, endSample: 70 },
+      ]),
+    ).toEqual([
+      { startSample: 0, endSample: 20 },
+      { startSample: 50, endSample: 70 },
+    ]);
+  });
+});
