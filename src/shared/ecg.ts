@@ -96,11 +96,6 @@ export function sampleCount(record: EcgRecord): number {
   return record.leads[0]?.microvolts.length ?? 0;
 }
 
-/**
- * Global interval measurements of a recording, taken on its median beat (all leads together) and its RR series.
- * A field is absent when it cannot be measured: no P wave (e.g. atrial fibrillation) leaves PR out; no limb
- * leads leave the axis out; fewer than two beats leave rate and every interval out.
- */
 /** Why a stretch of the recording is marked (the contract's enum is built from this list). */
 export const ECG_QUALITY_REASONS = ['flat', 'saturated', 'invalid', 'beats-disagree', 'calibration'] as const;
 
@@ -118,6 +113,11 @@ export interface EcgQualityStretch {
   reason: (typeof ECG_QUALITY_REASONS)[number];
 }
 
+/**
+ * Global interval measurements of a recording, taken on its median beat (all leads together) and its RR series.
+ * A field is absent when it cannot be measured: no P wave (e.g. atrial fibrillation) leaves PR out; no limb
+ * leads leave the axis out; fewer than two beats leave rate and every interval out.
+ */
 export interface EcgMeasurements {
   heartRateBpm?: number;
   rrMeanMs?: number;

@@ -588,7 +588,7 @@ export function measureEcg(record: EcgRecord): EcgMeasurements {
   const gaps = mergeStretches([...unreadableStretches(quality.windows, GATED_REASONS), ...calibration]);
   const beats = readableBeats(detected, gaps);
   const result: EcgMeasurements = { beatCount: beats.length, medianBeatCount: 0 };
-  const marked: { startSample: number; endSample: number; reason: EcgQualityStretch['reason'] }[] = [
+  const marked: (SampleStretch & { reason: EcgQualityStretch['reason'] })[] = [
     ...markedStretches(quality.windows),
     ...calibration.map((c) => ({ ...c, reason: 'calibration' as const })),
   ].sort((a, b) => a.startSample - b.startSample);
