@@ -9,13 +9,16 @@
  *   run just before them, the median over CPU_ROUNDS such pairs. On a shared
  *   machine the wall figure mostly measures how long the decoding thread waited for a core, the CPU figure the work
  *   done: the goal is judged on the CPU ratio (docs/ecg-formats.md);
- * - `ecg.parseCpuMs.<format>`: CPU ms of one readEcgFile (read included, median round), the absolute figure behind the ratio.
+ * - `ecg.parseCpuMs.<format>`: CPU ms of one readEcgFile (read included, median round), the absolute figure behind the ratio;
+ * - `ecg.parseMBps.<format>`: the bytes readEcgFile reads (record and companions) ÷ its fastest wall time, in MB/s
+ *   (10⁶ bytes): the import's speed set beside a disk's (the raw read above is of the page cache, a memory copy).
+ *   Slowest of them: `ecg.parseMBps`.
  * Files: the shared corpus (../shared/ecg-samples); without it, files of the same shape written by the test writers
  * (a 12-lead 10 s recording at 500 Hz per format, WFDB format 16). Each side's figure is its fastest of the timed
  * runs: on a shared 2-core machine a single read can stall for tens of milliseconds, and the minimum is each side's
  * least-disturbed run.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -50,7 +53,13 @@ const CPU_BATCH = 20;
 export const PARSE_KEYS = [
   'ecg.parseVsReadRatio',
   'ecg.parseVsReadCpuRatio',
-  ...PARSE_FORMATS.flatMap((format) => [`ecg.parseVsReadRatio.${format}`, `ecg.parseVsReadCpuRatio.${format}`, `ecg.parseCpuMs.${format}`]),
+  'ecg.parseMBps',
+  ...PARSE_FORMATS.flatMap((format) => [
+    `ecg.parseVsReadRatio.${format}`,
+    `ecg.parseVsReadCpuRatio.${format}`,
+    `ecg.parseCpuMs.${format}`,
+    `ecg.parseMBps.${format}`,
+  ]),
 ];
 
 function sharedCases(): Record<ParseFormat, ParseCase> {
@@ -137,7 +146,8 @@ async function timeMs(fn: () => Promise<unknown>): Promise<number> {
   return performance.now() - started;
 }
 
-async function wallRatio(c: ParseCase): Promise<number> {
+/** Fastest wall times (ms) of reading the raw bytes and of readEcgFile, each over RUNS interleaved runs. */
+async function wallTimes(c: ParseCase): Promise<{ readMs: number; parseMs: number }> {
   const readAll = () => Promise.all(c.touched.map((file) => readFile(file)));
   for (let i = 0; i < WARM_UPS; i++) {
     await readAll();
@@ -149,7 +159,7 @@ async function wallRatio(c: ParseCase): Promise<number> {
     read = Math.min(read, await timeMs(readAll));
     parse = Math.min(parse, await timeMs(() => readEcgFile(c.file)));
   }
-  return round(parse / read, 2);
+  return { readMs: read, parseMs: parse };
 }
 
 /** CPU µs (user + system, every thread of the process) of `batch` sequential calls. */
@@ -183,7 +193,10 @@ export async function parseFigures(): Promise<Record<string, number>> {
     const cases = hasSharedSamples ? sharedCases() : syntheticCases(dir);
     const figures: Record<string, number> = {};
     for (const format of PARSE_FORMATS) {
-      figures[`ecg.parseVsReadRatio.${format}`] = await wallRatio(cases[format]);
+      const wall = await wallTimes(cases[format]);
+      figures[`ecg.parseVsReadRatio.${format}`] = round(wall.parseMs / wall.readMs, 2);
+      const bytes = cases[format].touched.reduce((sum, file) => sum + statSync(file).size, 0);
+      figures[`ecg.parseMBps.${format}`] = round(bytes / 1e6 / (wall.parseMs / 1000), 0);
       const cpu = await cpuFigures(cases[format]);
       figures[`ecg.parseVsReadCpuRatio.${format}`] = cpu.ratio;
       figures[`ecg.parseCpuMs.${format}`] = cpu.parseMs;
@@ -191,6 +204,7 @@ export async function parseFigures(): Promise<Record<string, number>> {
     const worst = (prefix: string) => Math.max(...PARSE_FORMATS.map((format) => figures[`${prefix}.${format}`]));
     figures['ecg.parseVsReadRatio'] = worst('ecg.parseVsReadRatio');
     figures['ecg.parseVsReadCpuRatio'] = worst('ecg.parseVsReadCpuRatio');
+    figures['ecg.parseMBps'] = Math.min(...PARSE_FORMATS.map((format) => figures[`ecg.parseMBps.${format}`]));
     const missing = missingFigures(figures, PARSE_KEYS);
     if (missing.length > 0) throw new Error(`ECG parse figures not measured: ${missing.join(', ')}`);
     return figures;

@@ -58,12 +58,13 @@ describe('the ECG benches promise their keys', () => {
     expect(missingFigures({ a: 1 }, ['a'])).toEqual([]);
   });
 
-  it('lists the wall and CPU ratio of every format, their worst, and the stream figures', () => {
+  it('lists the wall and CPU ratio and the MB/s of every format, their worst, and the stream figures', () => {
     for (const format of PARSE_FORMATS) {
       expect(PARSE_KEYS).toContain(`ecg.parseVsReadRatio.${format}`);
       expect(PARSE_KEYS).toContain(`ecg.parseVsReadCpuRatio.${format}`);
+      expect(PARSE_KEYS).toContain(`ecg.parseMBps.${format}`);
     }
-    expect(PARSE_KEYS).toEqual(expect.arrayContaining(['ecg.parseVsReadRatio', 'ecg.parseVsReadCpuRatio']));
+    expect(PARSE_KEYS).toEqual(expect.arrayContaining(['ecg.parseVsReadRatio', 'ecg.parseVsReadCpuRatio', 'ecg.parseMBps']));
     expect(STREAM_KEYS).toEqual(['ecg.stream.lostSamples', 'ecg.stream.latencyMsP50', 'ecg.stream.latencyMsP95']);
   });
 });
