@@ -139,5 +139,20 @@ describe('ECG cart report beside ours (harness + Chromium, zh-CN)', () => {
       // Ours: measured, a number in each of these rows.
       for (const label of ['PR 间期', 'QRS 时限', 'QT 间期']) expect(table[label][0]).toMatch(/^\d+ ms$/);
     });
+
+    it('the Philips file: the calibration pulse after the ECG is marked, not counted, and our rate is the cart’s', async () => {
+      ctx = await launch();
+      await createAdmin(ctx.page);
+      const patient = await registerPatient(ctx, '郑卫东', makeResidentId('430522', '1948-06-15', 358));
+      const page = await importFor(ctx, patient, '郑卫东', samplePath('philips-xml', '129DYPRG.XML'));
+      await page.getByTestId('ecg-cart-report').waitFor();
+      const table = await cartTable(page);
+      // The cart says 41/min; the pulse's edge once made ours 44.
+      expect(table['心率'][1]).toMatch(/^41\b/);
+      expect(table['心率'][0]).toBe(table['心率'][1]);
+      const quality = page.getByTestId('ecg-quality-list');
+      expect((await quality.textContent()) ?? '').toContain('设备定标信号，非心电（不参与分析）');
+      expect(await quality.getByRole('listitem').count()).toBe(1);
+    });
   });
 });
