@@ -496,17 +496,28 @@ function usableLeadsOf(record: EcgRecord): EcgRecord['leads'] {
   return record.leads.filter((lead) => lead.microvolts.some((v) => Number.isFinite(v)));
 }
 
+/** A record's leads as recorded and as analysis sees them, with its calibration stretches: prepared once. */
+interface PreparedLeads {
+  /** The leads holding any valid sample, as recorded (µV, NaN for invalid samples). */
+  raw: Float32Array[];
+  /** The same leads as analysis sees them: calibration held over, pacing bridged, the measurement band. */
+  filtered: Float32Array[];
+  /** A device's calibration pulse at either end (sqi.ts): not ECG. */
+  calibration: SampleStretch[];
+}
+
 /**
  * The leads as analysis sees them: a calibration pulse at either end held at the neighbouring ECG sample and
  * pacemaker stimuli bridged (both before filtering: the zero-phase filter would ring a 1 mV step back into the
  * last beats, and smear a 1 ms pulse into a QRS-like bump), then the measurement band, zero phase.
  */
-function analysisLeads(record: EcgRecord): Float32Array[] {
-  const leads = usableLeadsOf(record).map((lead) => lead.microvolts);
-  const calibration = calibrationStretches(leads, record.sampleRateHz);
-  return leads.map((samples) =>
-    filterEcg(removePacingSpikes(heldOver(samples, calibration), record.sampleRateHz).signal, record.sampleRateHz, MEASUREMENT_FILTER, 'zero-phase'),
+function prepareLeads(leads: EcgRecord['leads'], sampleRateHz: number): PreparedLeads {
+  const raw = leads.map((lead) => lead.microvolts);
+  const calibration = calibrationStretches(raw, sampleRateHz);
+  const filtered = raw.map((samples) =>
+    filterEcg(removePacingSpikes(heldOver(samples, calibration), sampleRateHz).signal, sampleRateHz, MEASUREMENT_FILTER, 'zero-phase'),
   );
+  return { raw, filtered, calibration };
 }
 
 /** `samples` with each stretch replaced by the sample just outside it (a copy; the samples themselves when none). */
@@ -527,21 +538,17 @@ function heldOver(samples: Float32Array, stretches: readonly SampleStretch[]): F
  */
 export function detectRecordBeats(record: EcgRecord): Int32Array {
   if (!(record.sampleRateHz > 0)) return new Int32Array(0);
-  const leads = analysisLeads(record);
-  return leads.length === 0 ? new Int32Array(0) : detectBetweenDead(record, leads);
+  const leads = usableLeadsOf(record);
+  return leads.length === 0 ? new Int32Array(0) : detectBetweenDead(prepareLeads(leads, record.sampleRateHz), record.sampleRateHz);
 }
 
 /**
- * The detector on each stretch between the record's dead ones (flat, at the rail, invalid: sqi.ts), each learning
- * its levels afresh: a rail excursion of tens of millivolts would otherwise set the detector's levels so high that
- * it stays blind for the rest of the record. Without dead stretches this is one run over the whole record.
+ * The detector on each stretch between the record's dead ones (flat, at the rail, invalid, calibration: sqi.ts),
+ * each learning its levels afresh: a rail excursion of tens of millivolts would otherwise set the detector's levels
+ * so high that it stays blind for the rest of the record. Without dead stretches this is one run over the whole record.
  */
-function detectBetweenDead(record: EcgRecord, filtered: readonly Float32Array[]): Int32Array {
-  const fs = record.sampleRateHz;
-  const dead = deadStretches(
-    usableLeadsOf(record).map((lead) => lead.microvolts),
-    fs,
-  );
+function detectBetweenDead({ raw, filtered, calibration }: PreparedLeads, fs: number): Int32Array {
+  const dead = deadStretches(raw, fs, calibration);
   if (dead.length === 0) return detectQrsMultiLead(filtered, fs);
   const n = filtered[0].length;
   const beats: number[] = [];
@@ -576,15 +583,12 @@ export function measureEcg(record: EcgRecord): EcgMeasurements {
   const usableLeads = usableLeadsOf(record);
   const none: EcgMeasurements = { beatCount: 0, medianBeatCount: 0 };
   if (usableLeads.length === 0 || !(fs > 0)) return none;
-  const filtered = analysisLeads(record);
-  const detected = detectBetweenDead(record, filtered);
-  // Stretches with nothing readable in them give no beats, no intervals and nothing to the median beat.
-  const quality = recordQualityOf(record, detected);
-  // A device's calibration pulse at either end is no ECG: never beats, RR or median beat, and marked on the paper.
-  const calibration = calibrationStretches(
-    usableLeads.map((lead) => lead.microvolts),
-    fs,
-  );
+  const prepared = prepareLeads(usableLeads, fs);
+  const { filtered, calibration } = prepared;
+  const detected = detectBetweenDead(prepared, fs);
+  // Stretches with nothing readable in them give no beats, no intervals and nothing to the median beat; nor does a
+  // device's calibration pulse at either end, which is marked on the paper as well.
+  const quality = recordQuality(prepared.raw, fs, detected);
   const gaps = mergeStretches([...unreadableStretches(quality.windows, GATED_REASONS), ...calibration]);
   const beats = readableBeats(detected, gaps);
   const result: EcgMeasurements = { beatCount: beats.length, medianBeatCount: 0 };

@@ -1,3 +1,4 @@
+import type { EcgQualityStretch } from '../../../shared/ecg';
 import { butterworthHighPass, butterworthLowPass, filterZeroPhase } from './filters';
 import { median } from './stats';
 
@@ -52,7 +53,8 @@ export const SATURATED_FRACTION = 0.1;
 /** More than this share of invalid (NaN) samples leaves nothing to read. */
 export const INVALID_FRACTION = 0.5;
 
-export type UnreadableReason = 'flat' | 'saturated' | 'invalid' | 'beats-disagree';
+/** What a 10 s window can be marked for: every quality reason but `calibration`, which is found at the record's edges. */
+export type UnreadableReason = Exclude<EcgQualityStretch['reason'], 'calibration'>;
 
 export interface QualityWindow {
   startSample: number;
@@ -406,29 +408,24 @@ export function mergeStretches(stretches: readonly SampleStretch[]): SampleStret
   for (const s of [...stretches].sort((a, b) => a.startSample - b.startSample)) {
     const last = out[out.length - 1];
     if (last && s.startSample <= last.endSample) last.endSample = Math.max(last.endSample, s.endSample);
-    else out.push({ ...s });
+    else out.push({ startSample: s.startSample, endSample: s.endSample });
   }
   return out;
 }
 
 /**
- * The stretches of a record with nothing to read (flat, at the rail, invalid, a calibration signal), found before
- * any detection: the screen's detector runs on the stretches between them, each learning its levels afresh, so a
- * rail or lead-off episode does not leave it blind for the rest of the record, and a calibration pulse's edges are
- * not taken for QRS complexes.
+ * The stretches of a record with nothing to read (flat, at the rail, invalid, and the `calibration` stretches the
+ * caller found with calibrationStretches), found before any detection: the screen's detector runs on the stretches
+ * between them, each learning its levels afresh, so a rail or lead-off episode does not leave it blind for the rest
+ * of the record, and a calibration pulse's edges are not taken for QRS complexes.
  */
-export function deadStretches(rawLeads: readonly Float32Array[], sampleRateHz: number): SampleStretch[] {
+export function deadStretches(rawLeads: readonly Float32Array[], sampleRateHz: number, calibration: readonly SampleStretch[] = []): SampleStretch[] {
   const n = rawLeads[0]?.length ?? 0;
-  const out: SampleStretch[] = [];
-  if (n === 0 || !(sampleRateHz > 0)) return out;
-  for (const [start, end] of windowBounds(n, sampleRateHz)) {
-    if (decidingVote(rawLeads.map((lead) => deadReason(lead, start, end, sampleRateHz))) === undefined) continue;
-    const last = out[out.length - 1];
-    if (last && last.endSample === start) last.endSample = end;
-    else out.push({ startSample: start, endSample: end });
-  }
-  const calibration = calibrationStretches(rawLeads, sampleRateHz);
-  return calibration.length === 0 ? out : mergeStretches([...out, ...calibration]);
+  if (n === 0 || !(sampleRateHz > 0)) return [];
+  const dead = windowBounds(n, sampleRateHz)
+    .filter(([start, end]) => decidingVote(rawLeads.map((lead) => deadReason(lead, start, end, sampleRateHz))) !== undefined)
+    .map(([startSample, endSample]) => ({ startSample, endSample }));
+  return mergeStretches([...dead, ...calibration]);
 }
 
 /**
@@ -466,14 +463,7 @@ export const GATED_REASONS: readonly UnreadableReason[] = ['flat', 'saturated', 
 
 /** Consecutive windows marked for one of `reasons` as one stretch each (every reason by default). */
 export function unreadableStretches(windows: readonly QualityWindow[], reasons?: readonly UnreadableReason[]): SampleStretch[] {
-  const out: SampleStretch[] = [];
-  for (const w of windows) {
-    if (!w.unreadable || (reasons && !reasons.includes(w.unreadable))) continue;
-    const last = out[out.length - 1];
-    if (last && last.endSample === w.startSample) last.endSample = w.endSample;
-    else out.push({ startSample: w.startSample, endSample: w.endSample });
-  }
-  return out;
+  return mergeStretches(windows.filter((w) => w.unreadable && (!reasons || reasons.includes(w.unreadable))));
 }
 
 /** Marked windows as stretches, consecutive windows with the same reason merged. */
