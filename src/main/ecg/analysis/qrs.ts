@@ -1,5 +1,6 @@
 import { butterworthHighPass, butterworthLowPass, filterZeroPhase } from './filters';
 import { removePacingSpikes } from './pacing';
+import { SQI_MATCH_SECONDS, secondDetectorBeats } from './sqi';
 import { median } from './stats';
 
 /**
@@ -69,6 +70,12 @@ export interface QrsFeatures {
   wideBand: Float32Array;
 }
 
+/** One lead's features, with the lead as the detector reads it. */
+export interface LeadFeatures extends QrsFeatures {
+  /** The lead with invalid samples bridged and pacemaker stimuli removed (µV). */
+  conditioned: Float32Array;
+}
+
 function bridgeInvalid(samples: Float32Array): Float32Array {
   const out = new Float32Array(samples.length);
   let last = samples.find((v) => !Number.isNaN(v)) ?? 0;
@@ -102,7 +109,7 @@ function centredMovingAverage(input: Float32Array, width: number): Float32Array 
   return out;
 }
 
-export function qrsFeatures(microvolts: Float32Array, sampleRateHz: number): QrsFeatures {
+export function qrsFeatures(microvolts: Float32Array, sampleRateHz: number): LeadFeatures {
   const chain = [...butterworthHighPass(2, BAND_LOW_HZ, sampleRateHz), ...butterworthLowPass(2, BAND_HIGH_HZ, sampleRateHz)];
   // Pacemaker stimuli out first: band-passed, a 1 ms pulse rings like a QRS (see pacing.ts).
   const bridged = removePacingSpikes(bridgeInvalid(microvolts), sampleRateHz).signal;
@@ -115,7 +122,7 @@ export function qrsFeatures(microvolts: Float32Array, sampleRateHz: number): Qrs
   const slope = new Float32Array(n);
   for (let i = 1; i < n - 1; i++) slope[i] = (Math.abs(bandPassed[i + 1] - bandPassed[i - 1]) * sampleRateHz) / 2;
   const width = Math.max(1, Math.round(INTEGRATION_SECONDS * sampleRateHz));
-  return { bandPassed, slope, integrated: centredMovingAverage(slope, width), wideBand };
+  return { bandPassed, slope, integrated: centredMovingAverage(slope, width), wideBand, conditioned: bridged };
 }
 
 /** Local maxima of the integral that are the highest point within ± `halfWidth` samples. */
@@ -289,7 +296,8 @@ function classifyPeaks(features: QrsFeatures, peaks: readonly number[], sampleRa
  */
 export function detectQrs(microvolts: Float32Array, sampleRateHz: number): Int32Array {
   if (microvolts.length < sampleRateHz) return new Int32Array(0);
-  return detectOnFeatures(qrsFeatures(microvolts, sampleRateHz), sampleRateHz);
+  const features = qrsFeatures(microvolts, sampleRateHz);
+  return removeUnconfirmedOffRhythm(detectOnFeatures(features, sampleRateHz), [features.conditioned], sampleRateHz);
 }
 
 /** Intervals on each side of a detection that define its local rhythm. */
@@ -372,17 +380,33 @@ export function removeRhythmSplits(beats: readonly number[], sameShape: (a: numb
   }
 }
 
+/** The rhythm around detection `i`: its neighbouring intervals (±8), not the two either side of it. */
+interface LocalRhythm {
+  cycle: number;
+  /** Within ±15 % of the cycle. */
+  near: (interval: number) => boolean;
+  /** Most neighbouring intervals are on the cycle (split halves counted on it). */
+  regular: boolean;
+}
+
+/** Undefined when the record gives too few neighbouring intervals to judge. */
+function localRhythm(beats: readonly number[], i: number): LocalRhythm | undefined {
+  const context: number[] = [];
+  for (let k = Math.max(1, i - RHYTHM_CONTEXT); k <= Math.min(beats.length - 1, i + RHYTHM_CONTEXT + 1); k++) {
+    if (k !== i && k !== i + 1) context.push(beats[k] - beats[k - 1]);
+  }
+  if (context.length < RHYTHM_CONTEXT) return undefined;
+  const cycle = median(context);
+  const near = (interval: number) => Math.abs(interval - cycle) <= SPLIT_TOLERANCE * cycle;
+  return { cycle, near, regular: onCycleShare(context, near) >= REGULAR_SHARE };
+}
+
 function removeSplitsOnce(beats: readonly number[], sameShape: (a: number, b: number) => boolean): number[] {
   const kept = [...beats];
   for (let i = 1; i < kept.length - 1; i++) {
-    const context: number[] = [];
-    for (let k = Math.max(1, i - RHYTHM_CONTEXT); k <= Math.min(kept.length - 1, i + RHYTHM_CONTEXT + 1); k++) {
-      if (k !== i && k !== i + 1) context.push(kept[k] - kept[k - 1]);
-    }
-    if (context.length < RHYTHM_CONTEXT) continue;
-    const cycle = median(context);
-    const near = (interval: number) => Math.abs(interval - cycle) <= SPLIT_TOLERANCE * cycle;
-    const regular = onCycleShare(context, near) >= REGULAR_SHARE;
+    const rhythm = localRhythm(kept, i);
+    if (!rhythm) continue;
+    const { cycle, near, regular } = rhythm;
     const isSplit =
       regular &&
       kept[i] - kept[i - 1] < SPLIT_SHORT * cycle &&
@@ -393,6 +417,44 @@ function removeSplitsOnce(beats: readonly number[], sameShape: (a: number, b: nu
     if (isSplit) kept.splice(i--, 1);
   }
   return kept;
+}
+
+/**
+ * A detection the second, independent detector (sqi.ts: the curve-length transform) does not find, and that breaks
+ * a regular rhythm — neither on time nor a premature beat followed by a pause of at least a cycle — is dropped. The
+ * two detectors share nothing but the signal: where both see a complex it is kept whatever its timing, and an
+ * ectopic beat keeps its place by its timing even when only this detector sees it. What goes is a lone detector's
+ * off-rhythm pick, which is what MIT-BIH 105's motion artefacts are. With several leads a detection is confirmed
+ * when the second detector finds it on more than half of them. The match distance is the signal-quality index's
+ * (EC57's 150 ms), the rhythm tests the split rule's.
+ */
+export function removeUnconfirmedOffRhythm(beats: Int32Array, leads: readonly Float32Array[], sampleRateHz: number): Int32Array {
+  if (beats.length < 3 || leads.length === 0) return beats;
+  const match = Math.round(SQI_MATCH_SECONDS * sampleRateHz);
+  const second = leads.map((lead) => secondDetectorBeats(lead, sampleRateHz));
+  const foundBySecond = (at: number) => second.filter((other) => hasBeatNear(other, at, match)).length * 2 > second.length;
+  const order = Array.from(beats);
+  return beats.filter((at, i) => {
+    if (i === 0 || i === beats.length - 1 || foundBySecond(at)) return true;
+    const rhythm = localRhythm(order, i);
+    if (!rhythm?.regular) return true;
+    const before = at - beats[i - 1];
+    const after = beats[i + 1] - at;
+    const premature = before < rhythm.cycle && after >= (1 - SPLIT_TOLERANCE) * rhythm.cycle;
+    return rhythm.near(before) || premature;
+  });
+}
+
+/** Whether the sorted `beats` hold one within `distance` samples of `at`. */
+function hasBeatNear(beats: Int32Array, at: number, distance: number): boolean {
+  let lo = 0;
+  let hi = beats.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (beats[mid] < at - distance) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < beats.length && beats[lo] <= at + distance;
 }
 
 function detectOnFeatures(features: QrsFeatures, sampleRateHz: number): Int32Array {
@@ -431,5 +493,10 @@ export function detectQrsMultiLead(leads: readonly Float32Array[], sampleRateHz:
   if (leads.length === 0) return new Int32Array(0);
   if (leads.length <= 2) return detectQrs(leads[0], sampleRateHz);
   if (leads[0].length < sampleRateHz) return new Int32Array(0);
-  return detectOnFeatures(spatialFeatures(leads.map((lead) => qrsFeatures(lead, sampleRateHz))), sampleRateHz);
+  const perLead = leads.map((lead) => qrsFeatures(lead, sampleRateHz));
+  return removeUnconfirmedOffRhythm(
+    detectOnFeatures(spatialFeatures(perLead), sampleRateHz),
+    perLead.map((features) => features.conditioned),
+    sampleRateHz,
+  );
 }

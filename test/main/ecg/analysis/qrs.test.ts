@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { grossScore, referenceBeatSamples, scoreQrs, type QrsScore } from '../../../../src/main/ecg/analysis/ec57';
 import { detectRecordBeats, measureEcg } from '../../../../src/main/ecg/analysis/measure';
 import { removePacingSpikes } from '../../../../src/main/ecg/analysis/pacing';
-import { detectQrs } from '../../../../src/main/ecg/analysis/qrs';
+import { detectQrs, removeUnconfirmedOffRhythm } from '../../../../src/main/ecg/analysis/qrs';
 import { edfReader } from '../../../../src/main/ecg/formats/edf';
 import { wfdbReader } from '../../../../src/main/ecg/formats/wfdb';
 import { decodeMitAnnotations } from '../../../../src/main/ecg/formats/wfdb-annotations';
@@ -182,6 +182,64 @@ describe('QRS detection on synthetic ECG (runs without the shared corpus)', () =
     );
   });
 
+  describe("a lone detector's off-rhythm pick is dropped; the second detector or the rhythm keeps a real beat", () => {
+    const fs = 360;
+    const cycle = Math.round(0.8 * fs);
+    const keep = (ecg: ReturnType<typeof syntheticEcg>, beats: number[], leads = [ecg.leads[0].microvolts]) =>
+      Array.from(removeUnconfirmedOffRhythm(Int32Array.from(beats).sort(), leads, fs));
+
+    it('drops a detection on flat signal that cuts a regular interval in two', () => {
+      const ecg = syntheticEcg({ sampleRateHz: fs, seconds: 30, heartRateBpm: 75, noiseMicrovolts: 10 });
+      const artefact = ecg.beats[15] + Math.round(0.55 * cycle);
+      expect(keep(ecg, [...ecg.beats, artefact])).toEqual(ecg.beats);
+    });
+
+    it('keeps one the second detector did not find when a pause follows it (a premature beat)', () => {
+      const ecg = syntheticEcg({ sampleRateHz: fs, seconds: 30, heartRateBpm: 75, noiseMicrovolts: 10 });
+      const premature = ecg.beats[15] + Math.round(0.6 * cycle);
+      const beats = [...ecg.beats.filter((_, i) => i !== 16), premature].sort((a, b) => a - b);
+      expect(keep(ecg, beats)).toEqual(beats);
+    });
+
+    it('keeps an interpolated ventricular beat (no pause) because the second detector finds it too', () => {
+      const times = regularBeats(30, 75);
+      times.push(times[15] + 0.4);
+      times.sort((a, b) => a - b);
+      const ecg = syntheticEcg({
+        sampleRateHz: fs,
+        seconds: 30,
+        beatTimes: times,
+        shapeOf: (i) => (i === 16 ? ventricularBeat() : normalBeat()),
+        noiseMicrovolts: 10,
+      });
+      expect(keep(ecg, ecg.beats)).toEqual(ecg.beats);
+    });
+
+    it('leaves an irregular rhythm alone', () => {
+      const next = random(7);
+      const times: number[] = [];
+      for (let t = 0.5; t < 29.5; t += 0.45 + 0.6 * next()) times.push(t);
+      const ecg = syntheticEcg({ sampleRateHz: fs, seconds: 30, beatTimes: times, noiseMicrovolts: 10 });
+      const extra = Math.round((times[15] + 0.3) * fs);
+      const beats = [...ecg.beats, extra].sort((a, b) => a - b);
+      expect(keep(ecg, beats)).toEqual(beats);
+    });
+
+    it('with several leads, needs the second detector on more than half of them', () => {
+      const ecg = syntheticEcg({ sampleRateHz: fs, seconds: 30, heartRateBpm: 75, noiseMicrovolts: 10, leads: ['I', 'II', 'III'] });
+      const at = ecg.beats[15] + Math.round(0.55 * cycle);
+      const withComplex = (lead: Float32Array) => {
+        const copy = lead.slice();
+        for (let k = -20; k <= 20; k++) copy[at + k] += 1200 * Math.exp(-0.5 * (k / 4) ** 2);
+        return copy;
+      };
+      const [I, II, III] = ecg.leads.map((lead) => lead.microvolts);
+      const beats = [...ecg.beats, at].sort((a, b) => a - b);
+      expect(keep(ecg, beats, [withComplex(I), withComplex(II), III])).toEqual(beats);
+      expect(keep(ecg, beats, [withComplex(I), II, III])).toEqual(ecg.beats);
+    });
+  });
+
   it('detects nothing in a pause and resumes after it', () => {
     const times = [...regularBeats(10, 70), ...regularBeats(30, 70, 14).filter((t) => t > 14)];
     const ecg = syntheticEcg({ sampleRateHz: 500, seconds: 30, beatTimes: times, noiseMicrovolts: 10, wanderMicrovolts: 100 });
@@ -206,7 +264,7 @@ const formatScore = (label: string, s: QrsScore) =>
   `${label}: TP ${s.truePositives} FN ${s.falseNegatives} FP ${s.falsePositives} Se ${s.sensitivityPercent.toFixed(2)} % +P ${s.positivePredictivityPercent.toFixed(2)} %`;
 
 describe.skipIf(!hasSharedSamples)(`QRS detection scored EC57-style on the shared records${corpusNote}`, () => {
-  it('reaches gross Se and +P ≥ 99.5 % on MIT-BIH 100, 103, 105, 208 (lead MLII, from minute 5, 150 ms window)', async () => {
+  it('reaches gross Se and +P ≥ 99.7 % on MIT-BIH 100, 103, 105, 208 (lead MLII, from minute 5, 150 ms window)', async () => {
     const scores: QrsScore[] = [];
     for (const name of ['100', '103', '105', '208']) {
       const record = await wfdbReader.read(diskInput(samplePath('wfdb/mitdb', `${name}.hea`)));
@@ -218,9 +276,10 @@ describe.skipIf(!hasSharedSamples)(`QRS detection scored EC57-style on the share
     }
     const gross = grossScore(scores);
     console.log(formatScore('MIT-BIH gross', gross));
-    // Measured 99.76 / 99.65 (gqrs in reference.json: 99.74 / 99.41); the floors leave a margin of ~8 beats each.
-    expect(gross.sensitivityPercent).toBeGreaterThanOrEqual(99.65);
-    expect(gross.positivePredictivityPercent).toBeGreaterThanOrEqual(99.55);
+    // Issue 11's goal, 99.7 % each. Measured 99.76 / 99.77 (20 missed, 19 false; gqrs in reference.json: 99.74 /
+    // 99.41): a margin of about five beats each. Without the second detector's confirmation +P was 99.68.
+    expect(gross.sensitivityPercent).toBeGreaterThanOrEqual(99.7);
+    expect(gross.positivePredictivityPercent).toBeGreaterThanOrEqual(99.7);
     // the clean records must be essentially perfect
     for (const score of scores.slice(0, 2)) expect(score.falseNegatives + score.falsePositives).toBeLessThanOrEqual(2);
   });
