@@ -7,8 +7,9 @@ import { median } from './stats';
  * QRS detection in the Pan–Tompkins family (Pan & Tompkins 1985; Hamilton & Tompkins 1986), written for offline
  * analysis of a whole record: zero-phase band-pass, absolute slope, a moving-window integral, then a pass over the
  * integral's peaks with adaptive signal/noise levels, a refractory period, T-wave discrimination by slope and a
- * search-back for beats missed while the threshold was too high; last, detections that merely split a regular RR
- * interval and look unlike their neighbours are dropped as artefacts. All time constants are in seconds, so the
+ * search-back for beats missed while the threshold was too high; then detections that merely split a regular RR
+ * interval and look unlike their neighbours are dropped as artefacts, and last those that break a regular rhythm
+ * without an independent second detector finding them. All time constants are in seconds, so the
  * same code runs at 100–1000 Hz.
  */
 
@@ -390,7 +391,7 @@ interface LocalRhythm {
 }
 
 /** Undefined when the record gives too few neighbouring intervals to judge. */
-function localRhythm(beats: readonly number[], i: number): LocalRhythm | undefined {
+function localRhythm(beats: ArrayLike<number>, i: number): LocalRhythm | undefined {
   const context: number[] = [];
   for (let k = Math.max(1, i - RHYTHM_CONTEXT); k <= Math.min(beats.length - 1, i + RHYTHM_CONTEXT + 1); k++) {
     if (k !== i && k !== i + 1) context.push(beats[k] - beats[k - 1]);
@@ -421,7 +422,7 @@ function removeSplitsOnce(beats: readonly number[], sameShape: (a: number, b: nu
 
 /**
  * A detection the second, independent detector (sqi.ts: the curve-length transform) does not find, and that breaks
- * a regular rhythm — neither on time nor a premature beat followed by a pause of at least a cycle — is dropped. The
+ * a regular rhythm — neither on time nor a premature beat followed by a pause of about a cycle or more — is dropped. The
  * two detectors share nothing but the signal: where both see a complex it is kept whatever its timing, and an
  * ectopic beat keeps its place by its timing even when only this detector sees it. What goes is a lone detector's
  * off-rhythm pick, which is what MIT-BIH 105's motion artefacts are. With several leads a detection is confirmed
@@ -433,10 +434,9 @@ export function removeUnconfirmedOffRhythm(beats: Int32Array, leads: readonly Fl
   const match = Math.round(SQI_MATCH_SECONDS * sampleRateHz);
   const second = leads.map((lead) => secondDetectorBeats(lead, sampleRateHz));
   const foundBySecond = (at: number) => second.filter((other) => hasBeatNear(other, at, match)).length * 2 > second.length;
-  const order = Array.from(beats);
   return beats.filter((at, i) => {
     if (i === 0 || i === beats.length - 1 || foundBySecond(at)) return true;
-    const rhythm = localRhythm(order, i);
+    const rhythm = localRhythm(beats, i);
     if (!rhythm?.regular) return true;
     const before = at - beats[i - 1];
     const after = beats[i + 1] - at;

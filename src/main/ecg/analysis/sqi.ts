@@ -77,7 +77,8 @@ export interface SampleStretch {
 // ---------------------------------------------------------------------------------------------------------------
 // The second detector: the curve-length transform (Zong, Moody & Jiang 2003, the transform behind WFDB's wqrs).
 // It differs from ours (band-pass 5–15 Hz, |slope| integral, median levels, T/P slope rules, search-back, split
-// rule) in band, transform and decision, which is what an agreement index needs.
+// rule) in band, transform and decision, which is what an agreement index needs, and what the detector's last
+// step needs to confirm a detection that breaks the rhythm (qrs.ts, removeUnconfirmedOffRhythm).
 
 /** Zong et al.: the signal low-passed at 16 Hz, the transform over 130 ms. */
 const LENGTH_LOW_PASS_HZ = 16;
