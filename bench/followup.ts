@@ -43,22 +43,11 @@ import { searchColumnsFor, type PatientSearchColumns } from '../src/main/patient
 import { insertPatientRow } from '../src/main/patients/patient-service';
 import { createServices } from '../src/main/services';
 import { addDays, addMonthsClamped, fromEpochDay, toEpochDay } from '../src/shared/dates';
+import { mulberry32 } from '../src/shared/mulberry32';
 import type { Disease, EnrolmentState, FollowUpInput, FollowUpPatientState, HistoryEntry, YearIndicators } from '../src/shared/followup';
 
 const TODAY = '2025-06-15';
 const PATIENTS = Number(process.env.FOLLOWUP_BENCH_PATIENTS ?? 50_000);
-
-/** Deterministic PRNG (mulberry32) so every run sweeps the same population. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -112,7 +101,7 @@ function simulateEnrolment(rand: () => number, disease: Disease): EnrolmentState
 }
 
 export function syntheticPopulation(count: number, seed = 20250615): FollowUpPatientState[] {
-  const rand = random(seed);
+  const rand = mulberry32(seed);
   const villages = ['东湾村', '西岭村', '南塘村', '北坡村', '石桥村', '柳树村'];
   const patients: FollowUpPatientState[] = [];
   for (let i = 0; i < count; i += 1) {

@@ -13,17 +13,7 @@
  * records. Seeded, so every run adds the same noise.
  */
 import { butterworthHighPass, butterworthLowPass, filterZeroPhase } from '../../src/shared/ecg-filters';
-
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from '../../src/shared/mulberry32';
 
 function gaussian(random: () => number): number {
   const u = Math.max(random(), 1e-12);
@@ -90,7 +80,7 @@ export function electrodeMotion(n: number, fs: number, random: () => number): Fl
 
 /** NSTDB-like composite: bw + ma + em at equal power, unit RMS. */
 export function nstNoise(n: number, fs: number, seed: number): Float32Array {
-  const random = seededRandom(seed);
+  const random = mulberry32(seed);
   const bw = baselineWander(n, fs, random);
   const ma = muscleArtifact(n, fs, random);
   const em = electrodeMotion(n, fs, random);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { addNoiseAtSnr, baselineWander, electrodeMotion, muscleArtifact, nstNoise, qrsSignalPower, seededRandom } from '../../../support/ecg-noise';
+import { addNoiseAtSnr, baselineWander, electrodeMotion, muscleArtifact, nstNoise, qrsSignalPower } from '../../../support/ecg-noise';
+import { mulberry32 } from '../../../../src/shared/mulberry32';
 import { butterworthHighPass, butterworthLowPass, filterZeroPhase } from '../../../../src/shared/ecg-filters';
 
 const FS = 360;
@@ -9,7 +10,7 @@ const share = (x: Float32Array, chain: Parameters<typeof filterZeroPhase>[0]) =>
 
 describe('NSTDB-like noise for the EC57 noise stress test', () => {
   it('has the published character: wander below 1 Hz, muscle artifact above 5 Hz, electrode motion largely in the 0.5–15 Hz band the QRS shares', () => {
-    const random = seededRandom(1);
+    const random = mulberry32(1);
     expect(share(baselineWander(N, FS, random), butterworthLowPass(4, 1, FS))).toBeGreaterThan(0.9);
     expect(share(muscleArtifact(N, FS, random), butterworthHighPass(4, 5, FS))).toBeGreaterThan(0.8);
     const em = electrodeMotion(N, FS, random);

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { measureEcg } from '../../../../src/main/ecg/analysis/measure';
 import { STANDARD_LEADS, type EcgGap, type EcgMeasurements, type EcgRecord } from '../../../../src/shared/ecg';
 import { ECG_STATEMENTS, ecgStatements } from '../../../../src/shared/ecg-statements';
-import { seededRandom } from '../../../support/ecg-noise';
+import { mulberry32 } from '../../../../src/shared/mulberry32';
 import { syntheticEcg } from './synthetic-ecg';
 
 /**
@@ -29,7 +29,7 @@ function hostileRecord(sampleRateHz: number, leadCount: number, heartRateBpm: nu
   const seconds = segments.reduce((sum, segment) => sum + segment.seconds, 0);
   const names = STANDARD_LEADS.slice(0, leadCount);
   const base = syntheticEcg({ sampleRateHz, seconds, heartRateBpm, leads: [...names], noiseMicrovolts: 15, seed });
-  const random = seededRandom(seed);
+  const random = mulberry32(seed);
   const gaps: EcgGap[] = [];
   let from = 0;
   for (const segment of segments) {

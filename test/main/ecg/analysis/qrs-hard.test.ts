@@ -3,7 +3,8 @@ import { scoreQrs } from '../../../../src/main/ecg/analysis/ec57';
 import { detectRecordBeats } from '../../../../src/main/ecg/analysis/measure';
 import { detectQrs } from '../../../../src/main/ecg/analysis/qrs';
 import { STANDARD_LEADS } from '../../../../src/shared/ecg';
-import { electrodeMotion, muscleArtifact, seededRandom } from '../../../support/ecg-noise';
+import { mulberry32 } from '../../../../src/shared/mulberry32';
+import { electrodeMotion, muscleArtifact } from '../../../support/ecg-noise';
 import { normalBeat, syntheticEcg, type BeatShape, type SyntheticEcg } from './synthetic-ecg';
 
 /**
@@ -76,7 +77,7 @@ describe('QRS detection on hard rhythms (synthetic, issue 11.5)', () => {
 
   it.each([360, 500])('finds every beat under muscle noise (5–100 Hz, 50 µV RMS, its level varying over seconds) at %i Hz', (sampleRateHz) => {
     const ecg = syntheticEcg({ sampleRateHz, seconds: 120, heartRateBpm: 80, leads: [...STANDARD_LEADS] });
-    const random = seededRandom(7);
+    const random = mulberry32(7);
     const noisy = addTo(
       ecg,
       memo((_, n) => muscleArtifact(n, sampleRateHz, random).map((v) => 50 * v)),
@@ -88,7 +89,7 @@ describe('QRS detection on hard rhythms (synthetic, issue 11.5)', () => {
   it('keeps every beat and adds none through electrode-motion steps of up to 1.5 mV', () => {
     const sampleRateHz = 360;
     const ecg = syntheticEcg({ sampleRateHz, seconds: 120, heartRateBpm: 70, noiseMicrovolts: 10 });
-    const random = seededRandom(11);
+    const random = mulberry32(11);
     // Steps that relax back (τ 0.1–0.5 s) and damped 1–8 Hz swings, about one a second, scaled to 150 µV RMS.
     const noisy = addTo(
       ecg,

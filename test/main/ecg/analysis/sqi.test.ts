@@ -16,11 +16,12 @@ import {
 } from '../../../../src/main/ecg/analysis/sqi';
 import { scoreQrs } from '../../../../src/main/ecg/analysis/ec57';
 import { STANDARD_LEADS, type EcgRecord } from '../../../../src/shared/ecg';
-import { electrodeMotion, muscleArtifact, seededRandom } from '../../../support/ecg-noise';
+import { mulberry32 } from '../../../../src/shared/mulberry32';
+import { electrodeMotion, muscleArtifact } from '../../../support/ecg-noise';
 import { syntheticEcg } from './synthetic-ecg';
 
 function gaussianNoise(n: number, rms: number, seed: number): Float32Array {
-  const random = seededRandom(seed);
+  const random = mulberry32(seed);
   return Float32Array.from({ length: n }, () => rms * Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random()));
 }
 
@@ -110,8 +111,8 @@ describe('windows judged readable or unreadable', () => {
   it('pure noise is unreadable: the two detectors disagree', () => {
     const fs = 360;
     const n = 60 * fs;
-    const motion = electrodeMotion(n, fs, seededRandom(8));
-    const noise = muscleArtifact(n, fs, seededRandom(7)).map((v, i) => 300 * v + 300 * motion[i]);
+    const motion = electrodeMotion(n, fs, mulberry32(8));
+    const noise = muscleArtifact(n, fs, mulberry32(7)).map((v, i) => 300 * v + 300 * motion[i]);
     const windows = quality([noise], fs);
     expect(windows.filter((w) => w.unreadable === 'beats-disagree').length).toBeGreaterThanOrEqual(windows.length - 1);
   });
@@ -252,8 +253,8 @@ const BURST_MICROVOLTS = 900;
 /** Muscle artefact and electrode motion, each `microvolts` RMS, added over [fromS, toS). */
 function withBurst(signal: Float32Array, fs: number, fromS: number, toS: number, microvolts: number): Float32Array {
   const n = signal.length;
-  const muscle = muscleArtifact(n, fs, seededRandom(3));
-  const motion = electrodeMotion(n, fs, seededRandom(4));
+  const muscle = muscleArtifact(n, fs, mulberry32(3));
+  const motion = electrodeMotion(n, fs, mulberry32(4));
   return signal.map((v, i) => (i >= fromS * fs && i < toS * fs ? v + microvolts * (muscle[i] + motion[i]) : v));
 }
 
