@@ -311,33 +311,33 @@ interface Bands {
 }
 
 /** The lead less its level over the first 10 s, so the "below 1 Hz" power is wander, not the electrode's DC offset. */
-function centred(raw: Float32Array, fs: number): Float32Array {
+function withoutOffset(raw: Float32Array, fs: number): Float32Array {
   const finite = Array.from(raw.subarray(0, Math.min(raw.length, 10 * fs))).filter(Number.isFinite);
   const offset = finite.length > 0 ? median(finite) : 0;
   return raw.map((v) => v - offset);
 }
 
 /** 0.5–40 Hz, zero phase: the ECG without wander, what kurtosis and the second detector read. */
-function ecgBand(centredLead: Float32Array, fs: number): Float32Array {
-  return filterZeroPhase([...butterworthHighPass(2, 0.5, fs), ...butterworthLowPass(2, Math.min(40, 0.45 * fs), fs)], centredLead);
+function ecgBand(lead: Float32Array, fs: number): Float32Array {
+  return filterZeroPhase([...butterworthHighPass(2, 0.5, fs), ...butterworthLowPass(2, Math.min(40, 0.45 * fs), fs)], lead);
 }
 
 /** The second detector's beats on one lead (µV as recorded, NaN allowed). */
 export function secondDetectorBeats(raw: Float32Array, sampleRateHz: number): Int32Array {
-  return lengthTransformBeats(ecgBand(centred(raw, sampleRateHz), sampleRateHz), sampleRateHz);
+  return lengthTransformBeats(ecgBand(withoutOffset(raw, sampleRateHz), sampleRateHz), sampleRateHz);
 }
 
 function bands(raw: Float32Array, fs: number): Bands {
   const top = Math.min(40, 0.45 * fs);
   const low = (hz: number) => butterworthLowPass(4, Math.min(hz, 0.45 * fs), fs);
   const high = (hz: number) => butterworthHighPass(4, hz, fs);
-  const level = centred(raw, fs);
+  const lead = withoutOffset(raw, fs);
   return {
-    ecg: ecgBand(level, fs),
-    qrs: filterZeroPhase([...high(5), ...low(15)], level),
-    wide: filterZeroPhase([...high(5), ...low(top)], level),
-    below1: filterZeroPhase(low(1), level),
-    below40: filterZeroPhase(low(top), level),
+    ecg: ecgBand(lead, fs),
+    qrs: filterZeroPhase([...high(5), ...low(15)], lead),
+    wide: filterZeroPhase([...high(5), ...low(top)], lead),
+    below1: filterZeroPhase(low(1), lead),
+    below40: filterZeroPhase(low(top), lead),
   };
 }
 
