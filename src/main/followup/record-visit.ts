@@ -323,6 +323,7 @@ export function recordHealthCheck(
   const user = signedIn(p.caller);
   const patient = patientOf(ctx, p.patientId);
   notInFuture(ctx, p.date, 'date');
+  if (p.date < patient.birthDate) refuse('FOLLOWUP_DATE_BEFORE_BIRTH', 'the health check is dated before the patient was born', { field: 'date' });
   const id = inTransaction(ctx, (db) =>
     insertHealthCheck(ctx, db, {
       patient,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseDateInput } from '../date-rules';
 
 /**
  * The field schemas every contract slice builds on, written once so that an id, a date or a free-text field is
@@ -6,7 +7,11 @@ import { z } from 'zod';
  */
 
 export const id = z.string().min(1).max(64);
-export const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
+/**
+ * yyyy-MM-dd naming a day the calendar has: 2024-02-30 is refused at the boundary rather than stored (SQLite and
+ * the date arithmetic would carry it on as text, or roll it into March), as the renderer's date field refuses it.
+ */
+export const isoDate = z.string().refine((value) => parseDateInput(value) === value, { message: 'not a calendar date (yyyy-MM-dd)' });
 export const finite = z.number().finite();
 export const text = (max: number) => z.string().trim().max(max);
 /** Free text where an empty entry means "not given". */

@@ -228,6 +228,17 @@ describe('a visit and what the engine books', () => {
       ).details?.reason,
     ).toBe('FOLLOWUP_BEFORE_ENROLMENT');
   });
+
+  it('a health check dated before the patient was born, or on a day the calendar lacks, is refused and not stored', async () => {
+    const { s, d } = await stationWithAdmin();
+    const patient = await enrolled(s, 'hypertension');
+    const beforeBirth = await refusal(call(d, 'followup', 'recordHealthCheck', { patientId: patient.id, date: '1960-01-01' }));
+    expect(beforeBirth.details).toMatchObject({ reason: 'FOLLOWUP_DATE_BEFORE_BIRTH', field: 'date' });
+    const noSuchDay = await refusal(call(d, 'followup', 'recordHealthCheck', { patientId: patient.id, date: '2025-02-29' }));
+    expect(noSuchDay).toMatchObject({ code: 'VALIDATION', details: { field: 'date' } });
+    const history = await call(d, 'followup', 'history', { patientId: patient.id });
+    expect(history.healthChecks).toEqual([]);
+  });
 });
 
 describe('the schedule follows the latest visit, not the latest entry', () => {

@@ -46,6 +46,20 @@ describe('patients: registration, duplicates, search, merge', () => {
     expect(r.status).toBe('created');
   });
 
+  it('refuses a date the calendar does not have at the API boundary, naming the field, and stores nothing', async () => {
+    station = await openTestStation({ withAdmin: true });
+    const d = station.services.dispatch;
+    for (const birthDate of ['2023-02-29', '2024-02-30', '2024-13-01', '2024-2-3', '0999-01-01']) {
+      const refused = await call(d, 'patients', 'register', { name: '小宝', noIdReason: 'infant', birthDate, sex: 'F' }).catch((e: ApiError) => e);
+      expect(refused, birthDate).toBeInstanceOf(ApiError);
+      expect((refused as ApiError).code, birthDate).toBe('VALIDATION');
+      expect((refused as ApiError).details?.field, birthDate).toBe('birthDate');
+    }
+    expect((await call(d, 'patients', 'search', { query: '小宝' })).results).toEqual([]);
+    // A leap day is a calendar date.
+    expect((await call(d, 'patients', 'register', { name: '小宝', noIdReason: 'infant', birthDate: '2024-02-29', sex: 'F' })).status).toBe('created');
+  });
+
   it('the same ID opens the existing person; same name + birth date or same phone asks first', async () => {
     station = await openTestStation({ withAdmin: true });
     const d = station.services.dispatch;
