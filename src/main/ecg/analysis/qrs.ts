@@ -432,17 +432,21 @@ function removeSplitsOnce(beats: readonly number[], sameShape: (a: number, b: nu
 export function removeUnconfirmedOffRhythm(beats: Int32Array, leads: readonly Float32Array[], sampleRateHz: number): Int32Array {
   if (beats.length < 3 || leads.length === 0) return beats;
   const match = Math.round(SQI_MATCH_SECONDS * sampleRateHz);
-  const second = leads.map((lead) => secondDetectorBeats(lead, sampleRateHz));
-  const foundBySecond = (at: number) => second.filter((other) => hasBeatNear(other, at, match)).length * 2 > second.length;
-  return beats.filter((at, i) => {
-    if (i === 0 || i === beats.length - 1 || foundBySecond(at)) return true;
+  // The second detector runs only once some detection breaks the rhythm: a regular record never needs it.
+  let second: Int32Array[] | undefined;
+  const foundBySecond = (at: number) => {
+    second ??= leads.map((lead) => secondDetectorBeats(lead, sampleRateHz));
+    return second.filter((other) => hasBeatNear(other, at, match)).length * 2 > second.length;
+  };
+  const breaksRhythm = (at: number, i: number) => {
     const rhythm = localRhythm(beats, i);
-    if (!rhythm?.regular) return true;
+    if (!rhythm?.regular) return false;
     const before = at - beats[i - 1];
     const after = beats[i + 1] - at;
     const premature = before < rhythm.cycle && after >= (1 - SPLIT_TOLERANCE) * rhythm.cycle;
-    return rhythm.near(before) || premature;
-  });
+    return !rhythm.near(before) && !premature;
+  };
+  return beats.filter((at, i) => i === 0 || i === beats.length - 1 || !breaksRhythm(at, i) || foundBySecond(at));
 }
 
 /** Whether the sorted `beats` hold one within `distance` samples of `at`. */
